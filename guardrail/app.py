@@ -1,0 +1,241 @@
+"""Wires the parts into the two listeners: the proxy (CRM API surface) and the admin API.
+
+``build`` makes everything that can fail on bad configuration or policies, before any socket
+is opened; ``running`` opens the listeners and closes them in order on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+from aiohttp import web
+
+from guardrail import __version__
+from guardrail.config import Settings, UnknownWrites
+from guardrail.crm.salesforce import SalesforceDialect
+from guardrail.errors import ConfigError, PolicyError
+from guardrail.pipeline import Pipeline
+from guardrail.policy.loader import PolicySet, PolicyStore
+from guardrail.proxy import UPSTREAM, Proxy
+from guardrail.sinks.logs import DecisionLog
+from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
+from guardrail.tls import server_context
+from guardrail.upstream import Upstream
+
+log = structlog.get_logger("guardrail")
+
+
+def default_policies() -> Path:
+    """The shipped contact-center pack: inside the wheel, or beside the source tree."""
+    package = Path(__file__).parent
+    for candidate in (package / "_packs", package.parent / "policies"):
+        pack = candidate / "salesforce-contact-center"
+        if pack.is_dir():
+            return pack
+    raise ConfigError("no policy directory given and the shipped pack is missing")
+
+
+@dataclass
+class Guardrail:
+    settings: Settings
+    policies: PolicyStore
+    metrics: Metrics
+    proxy: Proxy
+    ready: bool = field(default=False)
+
+    def reload_policies(self) -> PolicySet:
+        """Reload atomically; on failure the last good set stays and PolicyError is raised."""
+        try:
+            loaded = self.policies.reload()
+        except PolicyError as exc:
+            self.metrics.policy_reloads.labels("failure").inc()
+            log.error("policy_reload_failed", error=str(exc), kept=self.policies.current.version)
+            raise
+        self.metrics.policy_reloads.labels("success").inc()
+        self.metrics.policy_set(loaded.version, len(loaded.policies))
+        log.info("policy_reloaded", version=loaded.version, policies=len(loaded.policies))
+        return loaded
+
+    def proxy_app(self) -> web.Application:
+        app = self.proxy.application()
+        app.cleanup_ctx.append(self._upstream)
+        return app
+
+    async def _upstream(self, app: web.Application) -> AsyncIterator[None]:
+        s = self.settings
+        upstream = Upstream.open(
+            s.upstream_url,
+            connect_timeout=s.timeouts.upstream_connect,
+            timeout=s.timeouts.upstream,
+            max_connections=s.limits.upstream_connections,
+            ca_file=str(s.upstream_ca) if s.upstream_ca else None,
+        )
+        app[UPSTREAM] = upstream
+        yield
+        await upstream.close()
+
+    def admin_app(self) -> web.Application:
+        app = web.Application(middlewares=[self._api_auth])
+        app.router.add_get("/metrics", self._metrics)
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
+        app.router.add_get("/guardrail/v1/policies", self._list_policies)
+        app.router.add_post("/guardrail/v1/policies/reload", self._reload)
+        return app
+
+    @web.middleware
+    async def _api_auth(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        tokens = self.settings.api_tokens
+        if tokens and request.path.startswith("/guardrail/"):
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            valid = scheme.lower() == "bearer" and any(
+                hmac.compare_digest(given.encode(), t.get_secret_value().encode()) for t in tokens
+            )
+            if not valid:
+                return web.json_response(
+                    {"error": "unauthorized", "message": "send Authorization: Bearer <api token>"},
+                    status=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="guardrail"'},
+                )
+        return await handler(request)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "version": __version__})
+
+    async def _readyz(self, request: web.Request) -> web.Response:
+        current = self.policies.current
+        body = {"ready": self.ready, "policy_version": current.version}
+        return web.json_response(body, status=200 if self.ready else 503)
+
+    async def _list_policies(self, request: web.Request) -> web.Response:
+        current = self.policies.current
+        return web.json_response(
+            {
+                "version": current.version,
+                "source": current.source,
+                "policies": [
+                    {
+                        "name": p.name,
+                        "crm": p.crm,
+                        "objects": sorted(p.objects),
+                        "operations": sorted(p.operations),
+                        "mode": p.mode,
+                        "failurePolicy": "open" if p.fail_open else "closed",
+                        "checks": [c.name for c in p.checks],
+                        "source": p.source,
+                    }
+                    for p in current.policies
+                ],
+            }
+        )
+
+    async def _reload(self, request: web.Request) -> web.Response:
+        try:
+            loaded = self.reload_policies()
+        except PolicyError as exc:
+            return web.json_response(
+                {
+                    "error": "invalid_policies",
+                    "message": str(exc),
+                    "kept": self.policies.current.version,
+                },
+                status=422,
+            )
+        return web.json_response({"version": loaded.version, "policies": len(loaded.policies)})
+
+
+def build(settings: Settings) -> Guardrail:
+    """Everything but the sockets. Raises ConfigError or PolicyError."""
+    policies = PolicyStore(settings.policies or default_policies())
+    dialect = SalesforceDialect(
+        forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD
+    )
+    metrics = Metrics(dialect.name, lambda obj: policies.current.covers(dialect.name, obj))
+    current = policies.current
+    metrics.start(sorted({o for p in current.policies for o in p.objects} - {"*"}))
+    metrics.policy_set(current.version, len(current.policies))
+    pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
+    proxy = Proxy(
+        dialect,
+        pipeline,
+        metrics,
+        [metrics, DecisionLog(settings.log_field_values)],
+        max_body_bytes=settings.limits.max_body_bytes,
+        body_timeout=settings.timeouts.client_body,
+    )
+    return Guardrail(settings, policies, metrics, proxy)
+
+
+@dataclass(frozen=True)
+class Listening:
+    proxy_url: str
+    admin_url: str
+
+
+@asynccontextmanager
+async def running(guardrail: Guardrail) -> AsyncIterator[Listening]:
+    """Open both listeners; on exit, turn unready, stop accepting and drain in-flight requests."""
+    s = guardrail.settings
+    tls = server_context(s.tls_cert, s.tls_key) if s.tls_cert and s.tls_key else None
+    shutdown = s.timeouts.shutdown
+    proxy = web.AppRunner(guardrail.proxy_app(), access_log=None, shutdown_timeout=shutdown)
+    admin = web.AppRunner(guardrail.admin_app(), access_log=None, shutdown_timeout=shutdown)
+    await proxy.setup()
+    await admin.setup()
+    try:
+        await web.TCPSite(proxy, s.listen.host, s.listen.port, ssl_context=tls).start()
+        await web.TCPSite(admin, s.admin_listen.host, s.admin_listen.port).start()
+        listening = Listening(
+            proxy_url=_url("https" if tls else "http", proxy.addresses[0]),
+            admin_url=_url("http", admin.addresses[0]),
+        )
+        guardrail.ready = True
+        log.info(
+            "listening",
+            proxy=listening.proxy_url,
+            admin=listening.admin_url,
+            upstream=s.upstream,
+            policy_version=guardrail.policies.current.version,
+        )
+        yield listening
+    finally:
+        guardrail.ready = False
+        await proxy.cleanup()
+        await admin.cleanup()
+
+
+def _url(scheme: str, address: tuple[str, int] | tuple[str, int, int, int]) -> str:
+    host, port = address[0], address[1]
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+async def serve_forever(guardrail: Guardrail) -> None:
+    """Run until SIGTERM or SIGINT; SIGHUP reloads the policies."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, _reload_quietly, guardrail)
+    async with running(guardrail):
+        await stop.wait()
+        log.info("shutting_down", drain_seconds=guardrail.settings.timeouts.shutdown)
+
+
+def _reload_quietly(guardrail: Guardrail) -> None:
+    # A failure is logged and counted by reload_policies; the last good set stays.
+    with contextlib.suppress(PolicyError):
+        guardrail.reload_policies()

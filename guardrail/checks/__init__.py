@@ -1,0 +1,1 @@
+"""Pre-write checks: small classes behind one interface (``Check``), run by the pipeline."""

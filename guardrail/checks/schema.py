@@ -1,0 +1,252 @@
+"""ParameterValidation: a write's fields against the JSON Schema of its object.
+
+On create the schema's ``required`` applies; on update and upsert only the fields present are
+validated (Salesforce keeps the rest). Salesforce field names are case-insensitive, so fields are
+matched to the schema's spelling first: a lower-case ``status`` must not slip past the check on
+``Status``. Extra keywords the JSON Schema standard lacks, as Salesforce's describe has them:
+
+- ``x-salesforce-reference``: ``{object: keyPrefix}`` the id in this field may point to;
+- ``x-salesforce-scale``: the most decimal places a number may have;
+- ``readOnly`` (standard, not enforced by validators): the field cannot be written;
+- ``x-salesforce-createOnly``: the field can be set on create only.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema.exceptions import SchemaError
+
+from guardrail.checks.base import CheckContext
+from guardrail.crm import sfid
+from guardrail.model import Operation, Violation, WriteIntent
+
+RULE = "ParameterValidation"
+CODE = "GUARDRAIL_PARAMETER_INVALID"
+
+
+def _reference(
+    validator: Any, prefixes: Mapping[str, str], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not isinstance(instance, str):
+        return
+    if not sfid.is_id(instance):
+        yield ValidationError("malformed-id")
+    elif sfid.key_prefix(instance) not in prefixes.values():
+        yield ValidationError("wrong-object")
+
+
+def _scale(
+    validator: Any, scale: int, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if isinstance(instance, int | float) and not isinstance(instance, bool):
+        exponent = Decimal(repr(instance)).as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > scale:
+            yield ValidationError("too-many-decimals")
+
+
+SalesforceValidator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator,
+    {"x-salesforce-reference": _reference, "x-salesforce-scale": _scale},
+)
+
+
+def check_schema(schema: Mapping[str, Any]) -> None:
+    """Raise SchemaError when ``schema`` is not a usable object schema."""
+    SalesforceValidator.check_schema(schema)
+    if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
+        raise SchemaError("an object schema needs 'type: object' and 'properties'")
+    for name, prop in schema["properties"].items():
+        refs = prop.get("x-salesforce-reference") if isinstance(prop, dict) else None
+        if refs is not None and not (
+            isinstance(refs, dict)
+            and all(isinstance(p, str) and len(p) == 3 for p in refs.values())
+        ):
+            raise SchemaError(
+                f"properties.{name}.x-salesforce-reference must map object names to 3-character "
+                "key prefixes"
+            )
+
+
+class ParameterValidation:
+    """Validates the fields of one object's writes against its JSON Schema."""
+
+    name = RULE
+
+    def __init__(self, policy: str, schema: Mapping[str, Any]) -> None:
+        check_schema(schema)
+        self.policy = policy
+        self.object = str(schema.get("title", ""))
+        properties: Mapping[str, Any] = schema["properties"]
+        self._spelling = {name.lower(): name for name in properties}
+        self._properties = properties
+        self._read_only = frozenset(n for n, p in properties.items() if p.get("readOnly"))
+        self._create_only = frozenset(
+            n for n, p in properties.items() if p.get("x-salesforce-createOnly")
+        )
+        self._closed = schema.get("additionalProperties") is False
+        self._on_create = SalesforceValidator(schema)
+        self._on_change = SalesforceValidator({k: v for k, v in schema.items() if k != "required"})
+
+    def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
+        if intent.operation is Operation.DELETE:
+            return ()
+        fields, found = self._canonical(intent)
+        references = {}
+        for name, target in intent.references.items():
+            canonical = self._spelling.get(name.lower(), name)
+            references[canonical] = target
+            fields.pop(canonical, None)
+        found.extend(self._check_references(intent.object, references))
+        found.extend(self._check_writability(intent, fields))
+        validator = self._on_create if intent.operation is Operation.CREATE else self._on_change
+        for error in validator.iter_errors(fields):
+            found.append(self._explain(intent.object or self.object, error, fields))
+        return found
+
+    def _canonical(self, intent: WriteIntent) -> tuple[dict[str, Any], list[Violation]]:
+        fields: dict[str, Any] = {}
+        problems: list[Violation] = []
+        for name, value in intent.fields.items():
+            canonical = self._spelling.get(name.lower(), name)
+            if canonical in fields:
+                problems.append(
+                    self._violation(
+                        f"{intent.object}.{canonical} is given twice (as differently cased names); "
+                        "send it once.",
+                        canonical,
+                    )
+                )
+            fields[canonical] = value
+        return fields, problems
+
+    def _check_references(
+        self, sobject: str, references: Mapping[str, str | None]
+    ) -> Iterator[Violation]:
+        for name, target in references.items():
+            allowed = self._properties.get(name, {}).get("x-salesforce-reference") or {}
+            if target is None or target not in allowed:
+                what = "an id field" if allowed else "a field that takes no record id"
+                yield self._violation(
+                    f"{sobject}.{name} is set from a composite reference crm-guardrail cannot "
+                    f"verify ({what}). Reference only the id of a record created earlier in the "
+                    f"same request{_one_of(allowed)}, or send the id itself.",
+                    name,
+                )
+
+    def _check_writability(
+        self, intent: WriteIntent, fields: Mapping[str, Any]
+    ) -> Iterator[Violation]:
+        for name in fields:
+            if name in self._read_only:
+                yield self._violation(
+                    f"{intent.object}.{name} is read-only; remove it from the write.", name
+                )
+            elif name in self._create_only and intent.operation is Operation.UPDATE:
+                yield self._violation(
+                    f"{intent.object}.{name} can only be set when the record is created; remove it "
+                    "from the update.",
+                    name,
+                )
+
+    def _explain(
+        self, sobject: str, error: ValidationError, fields: Mapping[str, Any]
+    ) -> Violation:
+        keyword = str(error.validator)
+        expected: Any = error.validator_value
+        value: Any = error.instance
+        if keyword == "required":
+            missing = [n for n in expected if n not in fields]
+            name = missing[0] if missing else ""
+            return self._violation(
+                f"{sobject}.{name} is required when creating a {sobject}; add it to the write.",
+                name,
+                keyword,
+            )
+        if keyword == "additionalProperties":
+            extra = sorted(set(fields) - set(self._properties))
+            name = extra[0] if extra else ""
+            close = difflib.get_close_matches(name, self._properties, n=1)
+            hint = f" Did you mean {close[0]}?" if close else " Remove it."
+            return self._violation(
+                f"{sobject}.{name} is not a field writes to {sobject} may set.{hint}", name, keyword
+            )
+        name = str(error.absolute_path[0]) if error.absolute_path else ""
+        prop = self._properties.get(name, {})
+        label = f"{sobject}.{name}"
+        if keyword == "enum":
+            allowed = ", ".join(str(v) for v in expected if v is not None)
+            message = f"{label}: {value!r} is not an allowed value. Use one of: {allowed}."
+        elif keyword == "type":
+            message = f"{label}: expected {_types(expected)}, got {_json_type(value)}."
+        elif keyword == "maxLength":
+            message = f"{label} is {len(value)} characters; the limit is {expected}. Shorten it."
+        elif keyword == "x-salesforce-reference":
+            message = _reference_message(label, value, prop["x-salesforce-reference"], error)
+        elif keyword == "x-salesforce-scale":
+            places = expected
+            message = (
+                f"{label}: {value!r} has more than {places} decimal places; round it to {places}."
+            )
+        else:
+            message = f"{label}: {error.message}."
+        return self._violation(message, name, keyword)
+
+    def _violation(self, message: str, field: str, keyword: str = "field") -> Violation:
+        return Violation(
+            policy=self.policy,
+            rule=f"{RULE}.{keyword}",
+            message=message,
+            fields=(field,) if field else (),
+            code=CODE,
+        )
+
+
+def _reference_message(
+    label: str, value: str, prefixes: Mapping[str, str], error: ValidationError
+) -> str:
+    wanted = " or ".join(f"{obj} id (prefix {prefix})" for obj, prefix in prefixes.items())
+    if error.message == "malformed-id":
+        return (
+            f"{label}: {value!r} is not a Salesforce id (15 or 18 letters and digits). "
+            f"Use the {wanted} as returned by the CRM."
+        )
+    other = {p: o for o, p in sfid.STANDARD_KEY_PREFIXES.items()}.get(sfid.key_prefix(value))
+    what = f"a {other} id" if other else f"an id with prefix {sfid.key_prefix(value)}"
+    return f"{label}: {value!r} is {what}; this field takes an {wanted}."
+
+
+def _one_of(prefixes: Mapping[str, str]) -> str:
+    return f" ({', '.join(prefixes)})" if prefixes else ""
+
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "null",
+    "object": "an object",
+    "array": "a list",
+}
+
+
+def _types(types: str | list[str]) -> str:
+    names = [_TYPE_NAMES.get(t, t) for t in ([types] if isinstance(types, str) else types)]
+    return " or ".join(names)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, int | float):
+        return f"{value!r} (a number)"
+    if isinstance(value, str):
+        return f"{value!r} (a string)"
+    return "a list" if isinstance(value, list) else "an object"

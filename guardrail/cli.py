@@ -1,0 +1,155 @@
+"""The ``guardrail`` command: serve, sandbox, demo, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from guardrail import __version__
+from guardrail.errors import ConfigError, GuardrailError, PolicyError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        result: int = args.run(args)
+    except (ConfigError, PolicyError) as exc:
+        print(f"guardrail: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="guardrail", description="Inline write-guardrail proxy between AI agents and a CRM."
+    )
+    parser.add_argument("--version", action="version", version=f"crm-guardrail {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the proxy and admin listeners")
+    serve.add_argument("--config", type=Path, help="YAML or TOML settings file")
+    serve.add_argument("--upstream", help="CRM base URL (GUARDRAIL_UPSTREAM)")
+    serve.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
+    serve.add_argument("--listen", help="proxy HOST:PORT (default 127.0.0.1:8080)")
+    serve.add_argument("--admin-listen", help="admin HOST:PORT (default 127.0.0.1:9090)")
+    serve.add_argument("--tls-cert", type=Path, help="serve the proxy over TLS with this cert")
+    serve.add_argument("--tls-key", type=Path, help="the TLS certificate's private key")
+    serve.add_argument("--log-level", help="debug, info, warning, error")
+    serve.set_defaults(run=_serve)
+
+    sandbox = commands.add_parser("sandbox", help="run the Salesforce-shaped sandbox CRM")
+    sandbox.add_argument("--listen", default="127.0.0.1:8000", help="HOST:PORT")
+    sandbox.add_argument("--triggers", type=Path, help="YAML/JSON file of sandbox triggers")
+    sandbox.add_argument(
+        "--token", action="append", help="accepted bearer token (default: sandbox-token)"
+    )
+    sandbox.set_defaults(run=_sandbox)
+
+    demo = commands.add_parser("demo", help="sandbox + proxy + a scripted agent, explained")
+    demo.set_defaults(run=_demo)
+
+    check = commands.add_parser(
+        "check", help="judge one write against a policy directory, offline (nothing is sent)"
+    )
+    check.add_argument("method", help="HTTP method, e.g. POST")
+    check.add_argument("path", help="request path, e.g. /services/data/v59.0/sobjects/Case")
+    check.add_argument("--body", type=Path, help="JSON body file ('-' for stdin)")
+    check.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from guardrail.app import build, serve_forever
+    from guardrail.config import load_settings
+    from guardrail.sinks import logs
+
+    settings = load_settings(
+        args.config,
+        upstream=args.upstream,
+        policies=args.policies,
+        listen=args.listen,
+        admin_listen=args.admin_listen,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        log_level=args.log_level,
+    )
+    logs.configure(settings.log_level)
+    guardrail = build(settings)
+    _run(serve_forever(guardrail))
+    return 0
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from guardrail.config import HostPort
+    from guardrail.sandbox import SandboxConfig, run
+
+    listen = HostPort.parse(args.listen)
+    tokens = frozenset(args.token) if args.token else SandboxConfig().access_tokens
+    run(listen.host, listen.port, SandboxConfig(access_tokens=tokens, triggers_file=args.triggers))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from guardrail.demo import run_demo
+
+    return run_demo()
+
+
+def _check(args: argparse.Namespace) -> int:
+    from guardrail.app import default_policies
+    from guardrail.crm.base import Shape
+    from guardrail.crm.salesforce import SalesforceDialect
+    from guardrail.model import Caller, Verdict
+    from guardrail.pipeline import Pipeline
+    from guardrail.policy.loader import load_policy_set
+
+    policies = load_policy_set(args.policies or default_policies())
+    body = b""
+    if args.body is not None:
+        body = sys.stdin.buffer.read() if str(args.body) == "-" else args.body.read_bytes()
+    dialect = SalesforceDialect()
+    path, _, query = args.path.partition("?")
+    from urllib.parse import parse_qsl
+
+    try:
+        parsed = dialect.parse(
+            args.method.upper(), path, dict(parse_qsl(query)), "application/json", body
+        )
+    except GuardrailError as exc:
+        print(json.dumps({"decision": "block", "error": str(exc)}, indent=2))
+        return 1
+    if parsed.shape is Shape.READ:
+        print(json.dumps({"decision": "allow", "note": "a read: forwarded unchecked"}, indent=2))
+        return 0
+    decision = Pipeline(lambda: policies).evaluate(dialect.name, parsed.intents, Caller())
+    out: dict[str, Any] = {
+        "decision": str(decision.verdict),
+        "policy_version": decision.policy_version,
+        "intents": [
+            {"object": i.object, "operation": str(i.operation), "ref": i.ref}
+            for i in decision.intents
+        ],
+        "violations": [
+            {"rule": f"{v.policy}/{v.rule}", "fields": list(v.fields), "message": v.message}
+            for v in decision.violations
+        ],
+    }
+    print(json.dumps(out, indent=2))
+    return 1 if decision.verdict is Verdict.BLOCK else 0
+
+
+def _run(coro: Any) -> None:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is absent on Windows
+        asyncio.run(coro)
+    else:
+        uvloop.run(coro)

@@ -1,0 +1,170 @@
+"""Settings, from (highest first) CLI flags, ``GUARDRAIL_*`` environment variables, a config file.
+
+The config file is YAML or TOML, named by ``--config`` or ``GUARDRAIL_CONFIG``. Nested groups
+read from the environment with a double underscore: ``GUARDRAIL_TIMEOUTS__UPSTREAM=5``.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+    YamlConfigSettingsSource,
+)
+from yarl import URL
+
+from guardrail.errors import ConfigError
+
+
+class HostPort(BaseModel, frozen=True):
+    host: str
+    port: int = Field(ge=0, le=65535)
+
+    @classmethod
+    def parse(cls, text: str) -> HostPort:
+        host, sep, port = text.rpartition(":")
+        if not sep or not port.isdigit():
+            raise ValueError(f"expected HOST:PORT, got {text!r}")
+        return cls(host=host.strip("[]") or "0.0.0.0", port=int(port))  # noqa: S104
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+class Timeouts(BaseModel, frozen=True):
+    """Seconds. ``client_body``: the agent must send its whole body within this."""
+
+    client_body: float = Field(default=10.0, gt=0)
+    upstream_connect: float = Field(default=5.0, gt=0)
+    upstream: float = Field(default=30.0, gt=0)
+    shutdown: float = Field(default=20.0, ge=0)
+
+
+class Limits(BaseModel, frozen=True):
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    upstream_connections: int = Field(default=100, gt=0)
+
+
+class UnknownWrites(StrEnum):
+    """What happens to a write the proxy cannot read (an endpoint its dialect does not know)."""
+
+    BLOCK = "block"
+    FORWARD = "forward"
+
+
+class UnmatchedWrites(StrEnum):
+    """What happens to a write no policy covers."""
+
+    BLOCK = "block"
+    ALLOW = "allow"
+
+
+def _parse_listen(value: Any) -> Any:
+    return HostPort.parse(value) if isinstance(value, str) else value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GUARDRAIL_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    upstream: str = Field(description="Base URL of the CRM, e.g. https://acme.my.salesforce.com")
+    policies: Path | None = Field(
+        default=None, description="Policy directory (default: shipped pack)"
+    )
+    dialect: str = "salesforce"
+    listen: HostPort = HostPort(host="127.0.0.1", port=8080)
+    admin_listen: HostPort = HostPort(host="127.0.0.1", port=9090)
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    upstream_ca: Path | None = Field(default=None, description="CA bundle to verify the CRM with")
+    timeouts: Timeouts = Timeouts()
+    limits: Limits = Limits()
+    unknown_writes: UnknownWrites = UnknownWrites.BLOCK
+    unmatched_writes: UnmatchedWrites = UnmatchedWrites.BLOCK
+    log_level: str = "info"
+    log_field_values: bool = False
+    api_tokens: list[SecretStr] = Field(default_factory=list)
+
+    _check_listen = field_validator("listen", "admin_listen", mode="before")(_parse_listen)
+
+    @field_validator("upstream")
+    @classmethod
+    def _upstream_is_http_origin(cls, value: str) -> str:
+        url = URL(value)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"upstream must be an http(s) URL with a host, got {value!r}")
+        if url.query_string or url.fragment:
+            raise ValueError("upstream must not carry a query or fragment")
+        return str(url).rstrip("/")
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> Self:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _config_file.get() or os.environ.get("GUARDRAIL_CONFIG")
+        if config_file:
+            sources.append(_file_source(settings_cls, Path(config_file)))
+        return tuple(sources)
+
+    @property
+    def upstream_url(self) -> URL:
+        return URL(self.upstream)
+
+
+_config_file: ContextVar[Path | None] = ContextVar("guardrail_config_file", default=None)
+
+
+def _file_source(settings_cls: type[BaseSettings], path: Path) -> PydanticBaseSettingsSource:
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    if path.suffix in (".yaml", ".yml"):
+        return YamlConfigSettingsSource(settings_cls, yaml_file=path)
+    if path.suffix == ".toml":
+        return TomlConfigSettingsSource(settings_cls, toml_file=path)
+    raise ConfigError(f"config file {path}: use .yaml, .yml or .toml")
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from every source; ``overrides`` (CLI flags) win. Raises ConfigError."""
+    from pydantic import ValidationError
+
+    token = _config_file.set(config_file)
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    finally:
+        _config_file.reset(token)
+
+
+def _describe(exc: Any) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "settings"
+        lines.append(f"{where}: {err['msg']}")
+    return "invalid settings: " + "; ".join(lines)

@@ -1,0 +1,94 @@
+"""JSON Schemas for ParameterValidation, built from Salesforce describe documents.
+
+The describe is the CRM's own statement of what a write may contain, so the schema is derived,
+not hand-written: lengths, picklists (restricted ones become an enum), decimal scale, id fields
+with the key prefixes they accept, read-only and create-only fields, and what a create requires
+(not nillable, createable, not defaulted on create).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_TEXT = {"string", "textarea", "phone", "email", "url", "encryptedstring", "combobox", "picklist"}
+_NUMBER = {"double", "currency", "percent"}
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$"
+
+
+def schema_from_describe(
+    describe: Mapping[str, Any], key_prefixes: Mapping[str, str]
+) -> dict[str, Any]:
+    """The ParameterValidation schema of one object.
+
+    ``key_prefixes`` maps object names to key prefixes (from the describeGlobal), for the id
+    fields' ``x-salesforce-reference``; referenced objects without a prefix are left out.
+    """
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for f in describe["fields"]:
+        properties[f["name"]] = _property(f, key_prefixes)
+        if _required(f):
+            required.append(f["name"])
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": describe["name"],
+        "description": f"Writes to {describe['name']}, from the CRM's describe.",
+        "type": "object",
+        "x-salesforce-keyPrefix": describe.get("keyPrefix"),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _required(f: Mapping[str, Any]) -> bool:
+    return (
+        not f.get("nillable", True)
+        and f.get("createable", False)
+        and not f.get("defaultedOnCreate", False)
+        and f.get("type") != "boolean"
+    )
+
+
+def _property(f: Mapping[str, Any], key_prefixes: Mapping[str, str]) -> dict[str, Any]:
+    kind = f.get("type", "string")
+    prop: dict[str, Any] = {}
+    if f.get("label"):
+        prop["title"] = f["label"]
+    if kind == "picklist" and f.get("restrictedPicklist"):
+        prop["enum"] = [v["value"] for v in f.get("picklistValues", []) if v.get("active", True)]
+    elif kind in _TEXT or kind == "multipicklist":
+        prop["type"] = "string"
+        if f.get("length"):
+            prop["maxLength"] = f["length"]
+    elif kind in ("reference", "id"):
+        prop["type"] = "string"
+        refs = {o: key_prefixes[o] for o in f.get("referenceTo", []) if o in key_prefixes}
+        if kind == "reference":
+            prop["x-salesforce-reference"] = refs
+    elif kind in _NUMBER:
+        prop["type"] = "number"
+        if f.get("scale") is not None:
+            prop["x-salesforce-scale"] = f["scale"]
+    elif kind == "int":
+        prop["type"] = "integer"
+    elif kind == "boolean":
+        prop["type"] = "boolean"
+    elif kind in ("date", "datetime"):
+        prop["type"] = "string"
+        prop["pattern"] = _DATE if kind == "date" else _DATETIME
+    if f.get("nillable", True) and kind != "boolean":
+        if "enum" in prop:
+            prop["enum"] = [*prop["enum"], None]
+        elif "type" in prop:
+            prop["type"] = [prop["type"], "null"]
+    createable, updateable = f.get("createable", False), f.get("updateable", False)
+    if not createable and not updateable:
+        prop["readOnly"] = True
+    elif createable and not updateable:
+        prop["x-salesforce-createOnly"] = True
+    return prop

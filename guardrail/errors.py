@@ -1,0 +1,94 @@
+"""The exception tree. Every error the proxy raises on purpose is one of these.
+
+    GuardrailError
+    ├── ConfigError                  settings that cannot work (bad URL, missing TLS key)
+    ├── PolicyError                  a policy set that cannot load; names the file and the place
+    ├── RequestRejected              a write the proxy refuses before judging it (agent's fault)
+    │   ├── MalformedBody            400: not JSON, or not the shape the endpoint takes
+    │   ├── UnsupportedMediaType     415: a write body that is not JSON
+    │   ├── BodyTooLarge             413: over the configured body limit
+    │   ├── ClientTimeout            408: the agent did not send its body in time
+    │   └── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
+    └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
+        ├── UpstreamUnavailable      503: the CRM could not be reached
+        ├── UpstreamTimeout          504: the CRM did not answer in time
+        └── CheckFailed              503: a check raised, and its policy fails closed
+
+A ``RequestRejected`` or ``DependencyFailure`` carries the HTTP status and the errorCode the
+dialect renders for the agent, in the CRM's own error format.
+"""
+
+from __future__ import annotations
+
+
+class GuardrailError(Exception):
+    """Base of every deliberate crm-guardrail error."""
+
+
+class ConfigError(GuardrailError):
+    """The settings cannot work."""
+
+
+class PolicyError(GuardrailError):
+    """A policy set failed to load. The message names the file and the place in it."""
+
+    def __init__(self, source: str, where: str, problem: str) -> None:
+        self.source, self.where, self.problem = source, where, problem
+        super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
+
+
+class _Rendered(GuardrailError):
+    """An error the agent sees, in its CRM's format."""
+
+    status: int = 400
+    code: str = "GUARDRAIL_ERROR"
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class RequestRejected(_Rendered):
+    """The request cannot be judged, so it is refused."""
+
+
+class MalformedBody(RequestRejected):
+    code = "JSON_PARSER_ERROR"
+
+
+class UnsupportedMediaType(RequestRejected):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class BodyTooLarge(RequestRejected):
+    status = 413
+    code = "GUARDRAIL_BODY_TOO_LARGE"
+
+
+class ClientTimeout(RequestRejected):
+    status = 408
+    code = "GUARDRAIL_REQUEST_TIMEOUT"
+
+
+class UnsupportedEndpoint(RequestRejected):
+    code = "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+
+
+class DependencyFailure(_Rendered):
+    """Something the proxy needs failed; the write was not (or may not have been) made."""
+
+    status = 503
+
+
+class UpstreamUnavailable(DependencyFailure):
+    code = "GUARDRAIL_UPSTREAM_UNAVAILABLE"
+
+
+class UpstreamTimeout(DependencyFailure):
+    status = 504
+    code = "GUARDRAIL_UPSTREAM_TIMEOUT"
+
+
+class CheckFailed(DependencyFailure):
+    code = "GUARDRAIL_CHECK_FAILED"

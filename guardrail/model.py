@@ -1,0 +1,147 @@
+"""The values that flow through the proxy: what a write intends, what a check found, the verdict.
+
+All are frozen: a decision, once made, is what the audit log, the metrics, the logs and the agent's
+error all describe, so nothing downstream may change it behind their backs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Operation(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UPSERT = "upsert"
+    DELETE = "delete"
+
+
+class Verdict(StrEnum):
+    """What happened to a write; sent back as ``X-Guardrail-Decision``."""
+
+    ALLOW = "allow"
+    BLOCK = "block"
+    SHADOW_BLOCK = "shadow-block"
+    POST_FAIL = "post-fail"
+
+
+class Action(StrEnum):
+    """What a violation does when its policy is enforced."""
+
+    BLOCK = "block"
+    WARN = "warn"
+    AUDIT = "audit-only"
+
+
+class Mode(StrEnum):
+    ENFORCE = "enforce"
+    SHADOW = "shadow"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteIntent:
+    """One record write, as the CRM dialect read it from a request.
+
+    ``ref`` says where in the request the write sits ("" for a single-record call,
+    "records[2]" in a collection, the referenceId in a composite), so an error can point at it.
+    """
+
+    crm: str
+    object: str
+    operation: Operation
+    fields: Mapping[str, Any]
+    record_id: str | None = None
+    external_id_field: str | None = None
+    external_id: str | None = None
+    ref: str = ""
+    #: Fields set from a composite reference (``@{ref.id}``): field -> the object the
+    #: referenced record is, or None when the dialect cannot tell.
+    references: Mapping[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A check's finding about one intent (``intent`` indexes the decision's intents)."""
+
+    policy: str
+    rule: str
+    message: str
+    fields: tuple[str, ...] = ()
+    action: Action = Action.BLOCK
+    mode: Mode = Mode.ENFORCE
+    code: str = "GUARDRAIL_PARAMETER_INVALID"
+    intent: int | None = None
+
+    @property
+    def blocks(self) -> bool:
+        """Whether this violation alone stops the write."""
+        return self.action is Action.BLOCK and self.mode is Mode.ENFORCE
+
+    @property
+    def would_block(self) -> bool:
+        """Whether this violation would stop the write if its policy were enforced."""
+        return self.action is Action.BLOCK
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who made the call, from the optional ``X-Guardrail-*`` headers and ``traceparent``."""
+
+    conversation: str | None = None
+    agent: str | None = None
+    tool: str | None = None
+    traceparent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The verdict on one request and the reasons for it."""
+
+    id: str
+    verdict: Verdict
+    crm: str
+    intents: tuple[WriteIntent, ...]
+    violations: tuple[Violation, ...]
+    policy_version: str
+    caller: Caller = field(default_factory=Caller)
+    status: int | None = None  # the status the agent got, once known
+    upstream_status: int | None = None
+    guardrail_seconds: float = 0.0
+    upstream_seconds: float | None = None
+    error: str | None = None  # a dependency failure (upstream down, check error), if any
+
+    @property
+    def forwarded(self) -> bool:
+        return self.verdict in (Verdict.ALLOW, Verdict.SHADOW_BLOCK)
+
+    def violations_for(self, intent: int) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if v.intent == intent)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The distinct rules that fired, in order, as ``policy/rule``."""
+        return tuple(dict.fromkeys(f"{v.policy}/{v.rule}" for v in self.violations))
+
+
+def decide(violations: tuple[Violation, ...]) -> Verdict:
+    """The verdict the violations call for: an enforced block blocks; a shadowed one is reported."""
+    if any(v.blocks for v in violations):
+        return Verdict.BLOCK
+    if any(v.would_block for v in violations):
+        return Verdict.SHADOW_BLOCK
+    return Verdict.ALLOW
+
+
+def new_decision_id() -> str:
+    """A UUIDv7-shaped id: sorts by time, so audit pages and cursors follow creation order."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | (rand >> 68 & 0xFFF) << 64
+    value |= 0b10 << 62 | (rand & (2**62 - 1))
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

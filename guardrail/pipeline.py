@@ -1,0 +1,112 @@
+"""The pre-write pipeline: every intent through every check of every policy that matches it.
+
+Deliberately synchronous and allocation-light: it runs on every write, inside the request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from guardrail.checks.base import CheckContext
+from guardrail.config import UnmatchedWrites
+from guardrail.errors import CheckFailed
+from guardrail.model import (
+    Action,
+    Caller,
+    Decision,
+    Mode,
+    Violation,
+    WriteIntent,
+    decide,
+    new_decision_id,
+)
+from guardrail.policy.loader import PolicySet
+
+NO_POLICY_RULE = "NoPolicy"
+
+
+class Pipeline:
+    """Judges the intents of one request against the policy set in force."""
+
+    def __init__(
+        self, policies: Callable[[], PolicySet], unmatched: UnmatchedWrites = UnmatchedWrites.BLOCK
+    ) -> None:
+        self._policies = policies
+        self._unmatched = unmatched
+
+    @property
+    def policy_version(self) -> str:
+        return self._policies().version
+
+    def evaluate(self, crm: str, intents: Sequence[WriteIntent], caller: Caller) -> Decision:
+        """The decision on ``intents``. Raises CheckFailed when a fail-closed check errors."""
+        started = time.perf_counter()
+        policy_set = self._policies()
+        context = CheckContext(caller=caller)
+        violations: list[Violation] = []
+        resolved = tuple(_with_object(policy_set, i) for i in intents)
+        for index, intent in enumerate(resolved):
+            matched = policy_set.matching(crm, intent.object, intent.operation)
+            if not matched:
+                violations.extend(self._unmatched_violation(intent, index))
+            for policy in matched:
+                for check in policy.checks:
+                    try:
+                        found = check(intent, context)
+                    except Exception as exc:
+                        if not policy.fail_open:
+                            raise CheckFailed(
+                                f"crm-guardrail could not evaluate policy {policy.name} "
+                                f"({check.name}); the write was not sent. Retry later."
+                            ) from exc
+                        found = [_check_error(policy.name, check.name, exc)]
+                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
+        found_all = tuple(violations)
+        return Decision(
+            id=new_decision_id(),
+            verdict=decide(found_all),
+            crm=crm,
+            intents=resolved,
+            violations=found_all,
+            policy_version=policy_set.version,
+            caller=caller,
+            guardrail_seconds=time.perf_counter() - started,
+        )
+
+    def _unmatched_violation(self, intent: WriteIntent, index: int) -> list[Violation]:
+        if self._unmatched is UnmatchedWrites.ALLOW:
+            return []
+        what = intent.object or f"records with id prefix {(intent.record_id or '')[:3]!r}"
+        return [
+            Violation(
+                policy="guardrail",
+                rule=NO_POLICY_RULE,
+                message=(
+                    f"No guardrail policy covers {intent.operation} on {what}, so "
+                    "crm-guardrail does not let it through. Check the object name, or ask the "
+                    "guardrail administrator to add a policy for it."
+                ),
+                code="GUARDRAIL_NO_POLICY",
+                intent=index,
+            )
+        ]
+
+
+def _with_object(policy_set: PolicySet, intent: WriteIntent) -> WriteIntent:
+    """Name the object of a write that gave only a record id (a collection delete)."""
+    if intent.object or not intent.record_id:
+        return intent
+    return replace(intent, object=policy_set.object_for_id(intent.record_id))
+
+
+def _check_error(policy: str, check: str, exc: Exception) -> Violation:
+    return Violation(
+        policy=policy,
+        rule=f"{check}.error",
+        message=f"{check} could not run ({type(exc).__name__}); the policy fails open.",
+        action=Action.AUDIT,
+        mode=Mode.ENFORCE,
+        code="GUARDRAIL_CHECK_FAILED",
+    )

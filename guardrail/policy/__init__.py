@@ -1,0 +1,1 @@
+"""Policies: the YAML model, loading and atomic reload."""

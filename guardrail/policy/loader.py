@@ -1,0 +1,272 @@
+"""Loading a policy directory into an immutable, versioned PolicySet, and reloading it atomically.
+
+Every problem raises PolicyError naming the file and the place (``spec.match.operations[1]``,
+line 12), so ``guardrail serve`` can stop with a message an operator can act on, and a reload
+can keep the last good set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema.exceptions import SchemaError
+from pydantic import ValidationError
+
+from guardrail.checks.base import Check
+from guardrail.checks.schema import ParameterValidation
+from guardrail.crm.sfid import STANDARD_KEY_PREFIXES
+from guardrail.errors import PolicyError
+from guardrail.model import Mode, Operation
+from guardrail.policy.model import PolicyDocument
+
+WILDCARD = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A loaded policy: what it matches and the checks it runs."""
+
+    name: str
+    crm: str
+    objects: frozenset[str]  # lower-cased: Salesforce object names are case-insensitive
+    operations: frozenset[Operation]
+    mode: Mode
+    fail_open: bool
+    checks: tuple[Check, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """The policies in force. Immutable: a reload builds a new set and swaps it in whole."""
+
+    version: str
+    policies: tuple[Policy, ...]
+    source: str
+    #: key prefix -> object name, for writes that name a record only by its id
+    prefixes: dict[str, str] = field(
+        default_factory=lambda: {p: o for o, p in STANDARD_KEY_PREFIXES.items()}
+    )
+    _exact: dict[tuple[str, str, Operation], tuple[Policy, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _wildcard: dict[tuple[str, Operation], tuple[Policy, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        exact: dict[tuple[str, str, Operation], list[Policy]] = {}
+        wildcard: dict[tuple[str, Operation], list[Policy]] = {}
+        for policy in self.policies:
+            for op in policy.operations:
+                if WILDCARD in policy.objects:
+                    wildcard.setdefault((policy.crm, op), []).append(policy)
+                for obj in policy.objects - {WILDCARD}:
+                    exact.setdefault((policy.crm, obj, op), []).append(policy)
+        object.__setattr__(self, "_exact", {k: tuple(v) for k, v in exact.items()})
+        object.__setattr__(self, "_wildcard", {k: tuple(v) for k, v in wildcard.items()})
+
+    def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
+        """The policies that apply to a write, in load order (exact matches, then wildcards)."""
+        return self._exact.get((crm, sobject.lower(), operation), ()) + self._wildcard.get(
+            (crm, operation), ()
+        )
+
+    def object_for_id(self, record_id: str) -> str:
+        """The object a record id belongs to, by its key prefix ("" when unknown)."""
+        return self.prefixes.get(record_id[:3], "")
+
+    def covers(self, crm: str, sobject: str) -> bool:
+        """Whether any policy names this object (used to keep metric labels bounded)."""
+        return any((crm, sobject.lower(), op) in self._exact for op in Operation)
+
+
+def load_policy_set(root: Path) -> PolicySet:
+    """Load every ``*.yaml``/``*.yml`` under ``root``. Raises PolicyError."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise PolicyError(str(root), "", "policy directory does not exist")
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    digest = hashlib.sha256()
+    policies: list[Policy] = []
+    prefixes = {p: o for o, p in STANDARD_KEY_PREFIXES.items()}
+    for path in files:
+        text = _read(path)
+        digest.update(f"{path.relative_to(root)}\0{text}\0".encode())
+        for policy, schema in _load_file(root, path, text):
+            policies.append(policy)
+            if schema.text:
+                digest.update(schema.text.encode())
+            if schema.key_prefix:
+                prefixes[schema.key_prefix] = schema.object
+    if not policies:
+        raise PolicyError(str(root), "", "no policies found (expected *.yaml files)")
+    _unique_names(policies)
+    return PolicySet(
+        version=digest.hexdigest()[:12],
+        policies=tuple(policies),
+        source=str(root),
+        prefixes=prefixes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _SchemaSource:
+    object: str = ""
+    key_prefix: str = ""
+    text: str = ""
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(str(path), "", f"cannot read: {exc}") from None
+
+
+def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _SchemaSource]]:
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(str(path), where, f"YAML error: {problem}") from None
+    for index, (node, raw) in enumerate(zip(nodes, documents, strict=True)):
+        if raw is None:
+            continue
+        prefix = f"document {index + 1}, " if len(documents) > 1 else ""
+        try:
+            doc = PolicyDocument.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = tuple(err["loc"])
+            where = f"{prefix}{_dotted(loc)} (line {_line(node, loc)})"
+            raise PolicyError(str(path), where, err["msg"]) from None
+        schema, schema_text = _schema(root, path, doc, prefix)
+        schema_info = _SchemaSource()
+        checks: list[Check] = []
+        if schema is not None:
+            where = f"{prefix}spec.{'schemaFile' if doc.spec.schema_file else 'schema'}"
+            try:
+                checks.append(ParameterValidation(doc.metadata.name, schema))
+            except SchemaError as exc:
+                at = ".".join(str(p) for p in exc.path)
+                raise PolicyError(
+                    str(path), where, f"invalid JSON Schema{_at(at)}: {exc.message}"
+                ) from None
+            prefix_value = schema.get("x-salesforce-keyPrefix")
+            schema_info = _SchemaSource(
+                str(schema["title"]),
+                prefix_value if isinstance(prefix_value, str) else "",
+                schema_text,
+            )
+        spec = doc.spec
+        yield (
+            Policy(
+                name=doc.metadata.name,
+                crm=spec.crm,
+                objects=frozenset(o.lower() for o in spec.match.objects),
+                operations=frozenset(spec.match.operations),
+                mode=spec.mode,
+                fail_open=spec.failure_policy == "open",
+                checks=tuple(checks),
+                source=str(path),
+            ),
+            schema_info,
+        )
+
+
+def _schema(
+    root: Path, path: Path, doc: PolicyDocument, prefix: str
+) -> tuple[dict[str, Any] | None, str]:
+    """The policy's JSON Schema (inline or from its file) and the file's text, titled by object."""
+    spec = doc.spec
+    if spec.schema_file is not None:
+        schema, text = _schema_file(root, path, spec.schema_file, f"{prefix}spec.schemaFile")
+    elif spec.schema_ is not None:
+        schema, text = dict(spec.schema_), ""
+    else:
+        return None, ""
+    schema.setdefault("title", spec.match.objects[0])
+    return schema, text
+
+
+def _schema_file(root: Path, path: Path, name: str, where: str) -> tuple[dict[str, Any], str]:
+    target = (path.parent / name).resolve()
+    if not target.is_relative_to(root):
+        raise PolicyError(str(path), where, f"{name} is outside the policy directory")
+    if not target.is_file():
+        raise PolicyError(str(path), where, f"{name} does not exist")
+    text = _read(target)
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PolicyError(str(target), f"line {exc.lineno}, column {exc.colno}", exc.msg) from None
+    if not isinstance(schema, dict):
+        raise PolicyError(str(target), "", "a JSON Schema must be an object")
+    return schema, text
+
+
+def _unique_names(policies: Sequence[Policy]) -> None:
+    seen: dict[str, str] = {}
+    for policy in policies:
+        if policy.name in seen:
+            raise PolicyError(
+                policy.source,
+                "metadata.name",
+                f"{policy.name!r} is already defined in {seen[policy.name]}",
+            )
+        seen[policy.name] = policy.source
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "document"
+
+
+def _line(node: yaml.Node, loc: tuple[Any, ...]) -> int:
+    """The line of the deepest YAML node the pydantic error location reaches."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+    return int(node.start_mark.line) + 1
+
+
+def _at(path: str) -> str:
+    return f" at {path}" if path else ""
+
+
+class PolicyStore:
+    """Holds the policy set in force; ``reload`` swaps in a new one only if it loads whole."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self.current = load_policy_set(root)
+
+    def reload(self) -> PolicySet:
+        """Load the directory again. On PolicyError the current set stays in force."""
+        with self._lock:
+            candidate = load_policy_set(self.root)
+            self.current = candidate
+            return candidate

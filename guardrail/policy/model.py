@@ -1,0 +1,64 @@
+"""The policy file format, modelled on Kubernetes ValidatingAdmissionPolicy.
+
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata:
+  name: case-fields
+  description: Case writes must match the Case schema.
+spec:
+  crm: salesforce
+  match:
+    objects: [Case]                       # "*" matches every object
+    operations: [create, update, upsert]  # default: all four
+  mode: enforce                           # or shadow: report, never block
+  failurePolicy: closed                   # or open: a check that errors lets the write through
+  schemaFile: schemas/Case.json           # or an inline `schema:`
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from guardrail.model import Mode, Operation
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True
+    )
+
+
+class Metadata(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", max_length=63)
+    description: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class Match(_Strict):
+    objects: list[str] = Field(min_length=1)
+    operations: list[Operation] = Field(default_factory=lambda: list(Operation), min_length=1)
+
+
+class PolicySpec(_Strict):
+    crm: str = "salesforce"
+    match: Match
+    mode: Mode = Mode.ENFORCE
+    failure_policy: Literal["closed", "open"] = "closed"
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    schema_file: str | None = None
+
+    @model_validator(mode="after")
+    def _one_schema(self) -> PolicySpec:
+        if self.schema_ is not None and self.schema_file is not None:
+            raise ValueError("give either schema or schemaFile, not both")
+        return self
+
+
+class PolicyDocument(_Strict):
+    api_version: Literal["guardrail/v1"]
+    kind: Literal["GuardrailPolicy"]
+    metadata: Metadata
+    spec: PolicySpec

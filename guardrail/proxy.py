@@ -1,0 +1,198 @@
+"""One request's path: dialect -> pipeline -> forward -> sinks -> response.
+
+Reads are forwarded as they are. A write is read into intents, judged, and either refused in
+the CRM's own format or forwarded unchanged; either way the decision reaches every sink before
+the agent's response leaves. Anything that keeps the proxy from judging or forwarding a write
+fails closed: the write is not sent and the agent is told why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
+from guardrail.errors import (
+    BodyTooLarge,
+    CheckFailed,
+    ClientTimeout,
+    DependencyFailure,
+    RequestRejected,
+    UnsupportedEndpoint,
+)
+from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
+from guardrail.pipeline import Pipeline
+from guardrail.sinks import Sink
+from guardrail.sinks.metrics import Metrics
+from guardrail.upstream import Sender, UpstreamResponse, request_headers
+
+DECISION_HEADER = "X-Guardrail-Decision"
+DECISION_ID_HEADER = "X-Guardrail-Decision-Id"
+UPSTREAM: web.AppKey[Sender] = web.AppKey("upstream", Sender)
+
+
+class Proxy:
+    """The proxy listener's one handler."""
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        pipeline: Pipeline,
+        metrics: Metrics,
+        sinks: Sequence[Sink],
+        *,
+        max_body_bytes: int,
+        body_timeout: float,
+    ) -> None:
+        self.dialect = dialect
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.sinks = tuple(sinks)
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
+
+    def application(self) -> web.Application:
+        app = web.Application(client_max_size=self.max_body_bytes)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        caller = _caller(request)
+        target = request.rel_url.raw_path_qs
+        try:
+            if not target.startswith("/") or target.startswith("//"):
+                raise UnsupportedEndpoint(f"crm-guardrail does not forward {target!r}.")
+            body = await self._read_body(request)
+            parsed = self.dialect.parse(
+                request.method,
+                request.path,
+                request.query,
+                request.headers.get("Content-Type", ""),
+                body,
+            )
+            if parsed.shape is Shape.READ:
+                return await self._forward_read(request, target, body, parsed)
+            decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller)
+        except (RequestRejected, CheckFailed) as exc:
+            return await self._refuse(exc, caller, started)
+        if decision.verdict is Verdict.BLOCK:
+            reply = self.dialect.render_block(parsed, decision)
+            return await self._finish(replace(decision, status=reply.status), _own(reply))
+        return await self._forward_write(request, target, body, decision)
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        if not request.body_exists:
+            return b""
+        if (request.content_length or 0) > self.max_body_bytes:
+            raise _too_large(self.max_body_bytes)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                return await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            raise _too_large(self.max_body_bytes) from None
+        except TimeoutError:
+            raise ClientTimeout(
+                f"The request body did not arrive within {self.body_timeout:g} s; nothing was sent."
+            ) from None
+
+    async def _forward_read(
+        self, request: web.Request, target: str, body: bytes, parsed: ParsedRequest
+    ) -> web.StreamResponse:
+        sent = time.perf_counter()
+        try:
+            answer = await request.app[UPSTREAM].send(
+                request.method, target, request_headers(request.headers.items()), body
+            )
+        except DependencyFailure as exc:
+            self.metrics.read(parsed.sobject, time.perf_counter() - sent, exc.code)
+            return _own(self.dialect.render_error(exc))
+        self.metrics.read(parsed.sobject, time.perf_counter() - sent, None)
+        return _relay(answer)
+
+    async def _forward_write(
+        self, request: web.Request, target: str, body: bytes, decision: Decision
+    ) -> web.StreamResponse:
+        sent = time.perf_counter()
+        try:
+            answer = await request.app[UPSTREAM].send(
+                request.method, target, request_headers(request.headers.items()), body
+            )
+        except DependencyFailure as exc:
+            failed = replace(
+                decision,
+                status=exc.status,
+                error=exc.code,
+                upstream_seconds=time.perf_counter() - sent,
+            )
+            return await self._finish(failed, _own(self.dialect.render_error(exc)))
+        done = replace(
+            decision,
+            status=answer.status,
+            upstream_status=answer.status,
+            upstream_seconds=time.perf_counter() - sent,
+        )
+        return await self._finish(done, _relay(answer))
+
+    async def _refuse(
+        self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
+    ) -> web.StreamResponse:
+        """A write the proxy could not judge: refused, and recorded as a blocked decision."""
+        reply = self.dialect.render_error(error)
+        decision = Decision(
+            id=new_decision_id(),
+            verdict=Verdict.BLOCK,
+            crm=self.dialect.name,
+            intents=(),
+            violations=(
+                Violation(
+                    policy="guardrail",
+                    rule=type(error).__name__,
+                    message=error.message,
+                    code=error.code,
+                ),
+            ),
+            policy_version=self.pipeline.policy_version,
+            caller=caller,
+            status=reply.status,
+            guardrail_seconds=time.perf_counter() - started,
+            error=error.code if isinstance(error, DependencyFailure) else None,
+        )
+        return await self._finish(decision, _own(reply))
+
+    async def _finish(self, decision: Decision, response: web.Response) -> web.Response:
+        for sink in self.sinks:
+            await sink.emit(decision)
+        response.headers[DECISION_HEADER] = str(decision.verdict)
+        response.headers[DECISION_ID_HEADER] = decision.id
+        return response
+
+
+def _caller(request: web.Request) -> Caller:
+    headers = request.headers
+    return Caller(
+        conversation=headers.get("X-Guardrail-Conversation"),
+        agent=headers.get("X-Guardrail-Agent"),
+        tool=headers.get("X-Guardrail-Tool"),
+        traceparent=headers.get("traceparent"),
+    )
+
+
+def _too_large(limit: int) -> BodyTooLarge:
+    return BodyTooLarge(
+        f"The request body is larger than crm-guardrail's limit of {limit} bytes; nothing was "
+        "sent. Split the write into smaller requests."
+    )
+
+
+def _own(reply: Reply) -> web.Response:
+    return web.Response(status=reply.status, body=reply.body, headers=CIMultiDict(reply.headers))
+
+
+def _relay(answer: UpstreamResponse) -> web.Response:
+    return web.Response(status=answer.status, body=answer.body, headers=answer.headers)

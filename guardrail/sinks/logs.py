@@ -1,0 +1,111 @@
+"""Structured JSON logs: one line per decision, and the process's own events.
+
+Authorization and other secrets never appear: no header is ever logged, and a last processor
+drops any key that names a secret, in case one is passed by mistake.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any, TextIO
+
+import structlog
+
+from guardrail.model import Decision, Verdict
+from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
+
+
+def _drop_secrets(
+    logger: Any, method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    for key in list(event):
+        if key != "event" and SECRET_KEYS.search(key):
+            event[key] = REDACTED
+    return event
+
+
+def configure(level: str = "info", stream: TextIO | None = None) -> None:
+    """Route structlog and the standard library's logging to JSON lines on ``stream``."""
+    out = stream or sys.stdout
+    numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_secrets,
+    ]
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(out),
+        cache_logger_on_first_use=False,
+    )
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(numeric)
+    logging.getLogger("aiohttp.access").disabled = True
+
+
+class DecisionLog:
+    """Logs each decision as one JSON line (field values only when configured, and masked)."""
+
+    def __init__(self, field_values: bool = False) -> None:
+        self._field_values = field_values
+        self._log = structlog.get_logger("guardrail.decision")
+
+    async def emit(self, decision: Decision) -> None:
+        caller = decision.caller
+        event: dict[str, Any] = {
+            "decision_id": decision.id,
+            "decision": str(decision.verdict),
+            "crm": decision.crm,
+            "objects": sorted({i.object for i in decision.intents}),
+            "operations": sorted({str(i.operation) for i in decision.intents}),
+            "records": len(decision.intents),
+            "conversation": caller.conversation,
+            "agent": caller.agent,
+            "tool": caller.tool,
+            "rules": list(decision.rules),
+            "status": decision.status,
+            "upstream_status": decision.upstream_status,
+            "guardrail_ms": round(decision.guardrail_seconds * 1000, 3),
+            "upstream_ms": _ms(decision.upstream_seconds),
+            "policy_version": decision.policy_version,
+        }
+        if decision.error:
+            event["error"] = decision.error
+        if self._field_values:
+            event["fields"] = [mask_value(dict(i.fields)) for i in decision.intents]
+        if decision.verdict is Verdict.ALLOW and not decision.error:
+            self._log.info("decision", **event)
+        else:
+            event["violations"] = [
+                {
+                    "rule": f"{v.policy}/{v.rule}",
+                    "fields": list(v.fields),
+                    "message": mask_text(v.message),
+                }
+                for v in decision.violations
+            ]
+            self._log.warning("decision", **event)
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 3)

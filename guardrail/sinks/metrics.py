@@ -1,0 +1,130 @@
+"""Prometheus metrics, all prefixed ``guardrail_``, on a registry of their own.
+
+Label values are bounded: an object no policy names is counted as "other", so an agent (or an
+attacker) writing to made-up objects cannot grow the series without limit. Series that alerts
+use are created at zero at start-up, because ``increase()`` needs a first sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from guardrail import __version__
+from guardrail.model import Decision, Operation, Verdict
+
+__all__ = ["CONTENT_TYPE", "Metrics"]
+
+_CHECK_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1)
+_UPSTREAM_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+OTHER = "other"
+_UPSTREAM_ERROR = "GUARDRAIL_UPSTREAM_"
+
+
+class Metrics:
+    def __init__(self, dialect: str, covers: Callable[[str], bool]) -> None:
+        self.dialect = dialect
+        self._covers = covers
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter(
+            "guardrail_requests",
+            "Requests through the proxy, by object, operation and decision (reads: read/allow).",
+            ["dialect", "object", "operation", "decision"],
+            registry=r,
+        )
+        self.violations = Counter(
+            "guardrail_violations",
+            "Violations found, by policy and rule; mode shadow did not block.",
+            ["policy", "rule", "action", "mode"],
+            registry=r,
+        )
+        self.check_seconds = Histogram(
+            "guardrail_check_duration_seconds",
+            "Time spent judging a write (pre-guardrails), per request.",
+            ["dialect"],
+            buckets=_CHECK_BUCKETS,
+            registry=r,
+        )
+        self.upstream_seconds = Histogram(
+            "guardrail_upstream_duration_seconds",
+            "Time the CRM took to answer a forwarded request.",
+            ["dialect"],
+            buckets=_UPSTREAM_BUCKETS,
+            registry=r,
+        )
+        self.upstream_errors = Counter(
+            "guardrail_upstream_errors",
+            "Forwarded requests the CRM did not answer (unreachable, timeout).",
+            ["dialect", "kind"],
+            registry=r,
+        )
+        self.policy_info = Gauge(
+            "guardrail_policy_set_info",
+            "The loaded policy set: 1 for the version in force.",
+            ["version"],
+            registry=r,
+        )
+        self.policies = Gauge(
+            "guardrail_policies_loaded", "Policies in the set in force.", registry=r
+        )
+        self.policy_reloads = Counter(
+            "guardrail_policy_reloads",
+            "Policy reloads by result; a failed reload keeps the last good set.",
+            ["result"],
+            registry=r,
+        )
+        Gauge("guardrail_build_info", "The running build.", ["version"], registry=r).labels(
+            __version__
+        ).set(1)
+        self._version: str | None = None
+
+    def start(self, objects: list[str]) -> None:
+        """Create at zero the series alerts watch, so their first increase is seen."""
+        for obj in [*objects, OTHER]:
+            for op in Operation:
+                for verdict in Verdict:
+                    self.requests.labels(self.dialect, obj, str(op), str(verdict))
+        for kind in ("unavailable", "timeout"):
+            self.upstream_errors.labels(self.dialect, kind)
+        for result in ("success", "failure"):
+            self.policy_reloads.labels(result)
+
+    def policy_set(self, version: str, count: int) -> None:
+        if self._version is not None:
+            self.policy_info.remove(self._version)
+        self.policy_info.labels(version).set(1)
+        self.policies.set(count)
+        self._version = version
+
+    def _object(self, name: str) -> str:
+        return name if name and self._covers(name) else OTHER
+
+    def read(self, sobject: str, upstream_seconds: float | None, error: str | None) -> None:
+        self.requests.labels(self.dialect, self._object(sobject), "read", "allow").inc()
+        self._upstream(upstream_seconds, error)
+
+    async def emit(self, decision: Decision) -> None:
+        verdict = str(decision.verdict)
+        if not decision.intents:
+            self.requests.labels(self.dialect, OTHER, "unknown", verdict).inc()
+        for intent in decision.intents:
+            self.requests.labels(
+                self.dialect, self._object(intent.object), str(intent.operation), verdict
+            ).inc()
+        for v in decision.violations:
+            self.violations.labels(v.policy, v.rule, str(v.action), str(v.mode)).inc()
+        self.check_seconds.labels(self.dialect).observe(decision.guardrail_seconds)
+        self._upstream(decision.upstream_seconds, decision.error)
+
+    def _upstream(self, seconds: float | None, error: str | None) -> None:
+        if seconds is not None:
+            self.upstream_seconds.labels(self.dialect).observe(seconds)
+        if error and error.startswith(_UPSTREAM_ERROR):
+            kind = error.removeprefix(_UPSTREAM_ERROR).lower()
+            self.upstream_errors.labels(self.dialect, kind).inc()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
