@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from guardrail.crm import sfid
 from guardrail.crm.base import READ, ParsedRequest, Part, Reply, Shape
 from guardrail.errors import (
     DependencyFailure,
@@ -79,6 +80,8 @@ class SalesforceDialect:
     def _route(
         self, method: str, path: str, query: Mapping[str, str], payload: Any
     ) -> ParsedRequest:
+        if method in _READ_METHODS:
+            return READ
         segments = _segments(path)
         if segments is None:
             return self._unknown(method, path)
@@ -111,7 +114,7 @@ class SalesforceDialect:
             )
         elif method == "DELETE" and len(rest) == 2:
             intent = WriteIntent(NAME, sobject, Operation.DELETE, {}, record_id=rest[1])
-        elif method in ("PATCH", "DELETE") and len(rest) == 3:
+        elif method in ("PATCH", "DELETE") and len(rest) == 3 and not sfid.is_id(rest[1]):
             operation = Operation.UPSERT if method == "PATCH" else Operation.DELETE
             fields = _fields(payload, "body") if method == "PATCH" else {}
             intent = WriteIntent(

@@ -1,0 +1,243 @@
+import json
+from typing import Any
+
+import pytest
+
+from guardrail.crm.base import Shape
+from guardrail.crm.salesforce import SalesforceDialect
+from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
+from guardrail.model import Decision, Operation, Verdict, Violation
+
+BASE = "/services/data/v59.0"
+dialect = SalesforceDialect()
+
+
+def parse(method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> Any:
+    raw = b"" if body is None else json.dumps(body).encode()
+    return dialect.parse(method, BASE + path, query or {}, "application/json", raw)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "operation", "record_id", "external"),
+    [
+        ("POST", "/sobjects/Case", {"Subject": "x"}, Operation.CREATE, None, None),
+        ("POST", "/sobjects/Case/", {"Subject": "x"}, Operation.CREATE, None, None),
+        ("PATCH", "/sobjects/Case/500000000000001AAA", {"Status": "New"}, Operation.UPDATE,
+         "500000000000001AAA", None),
+        ("DELETE", "/sobjects/Case/500000000000001AAA", None, Operation.DELETE,
+         "500000000000001AAA", None),
+        ("PATCH", "/sobjects/Account/External_Id__c/A-1", {"Name": "Acme"}, Operation.UPSERT,
+         None, ("External_Id__c", "A-1")),
+        ("DELETE", "/sobjects/Account/External_Id__c/A-1", None, Operation.DELETE, None,
+         ("External_Id__c", "A-1")),
+    ],
+)  # fmt: skip
+def test_single_record_writes(
+    method: str,
+    path: str,
+    body: Any,
+    operation: Operation,
+    record_id: str | None,
+    external: tuple[str, str] | None,
+) -> None:
+    parsed = parse(method, path, body)
+    assert parsed.shape is Shape.SINGLE
+    [intent] = parsed.intents
+    assert intent.operation is operation
+    assert intent.object == path.split("/")[2]
+    assert intent.record_id == record_id
+    assert (intent.external_id_field, intent.external_id) == (external or (None, None))
+    assert dict(intent.fields) == (body or {})
+
+
+def test_any_api_version_and_the_attributes_key_is_not_a_field() -> None:
+    parsed = dialect.parse(
+        "POST",
+        "/services/data/v62.0/sobjects/Case",
+        {},
+        "application/json; charset=UTF-8",
+        b'{"attributes": {"type": "Case"}, "Subject": "x"}',
+    )
+    assert dict(parsed.intents[0].fields) == {"Subject": "x"}
+
+
+def test_reads_and_oauth_are_not_writes() -> None:
+    assert parse("GET", "/sobjects/Case/500000000000001AAA").shape is Shape.READ
+    assert parse("GET", "/query", query={"q": "SELECT Id FROM Case"}).shape is Shape.READ
+    assert dialect.parse("POST", "/services/oauth2/token", {}, "", b"").shape is Shape.READ
+
+
+def test_http_method_override_is_read_as_the_method_it_names() -> None:
+    parsed = parse(
+        "POST", "/sobjects/Case/500000000000001AAA", {"Status": "x"}, {"_HttpMethod": "PATCH"}
+    )
+    assert parsed.intents[0].operation is Operation.UPDATE
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/services/apexrest/refund"),
+        ("POST", f"{BASE}/composite/tree/Account"),
+        ("PATCH", f"{BASE}/sobjects/Case/500000000000001AAA/CaseComments"),
+        ("POST", f"{BASE}/sobjects/Case/500000000000001AAA"),
+        ("PUT", f"{BASE}/sobjects/Case/500000000000001AAA"),
+        ("POST", f"{BASE}//sobjects/Case"),
+    ],
+)
+def test_unknown_writes_are_refused_by_default_and_forwarded_when_configured(
+    method: str, path: str
+) -> None:
+    with pytest.raises(UnsupportedEndpoint, match="does not know how to check"):
+        dialect.parse(method, path, {}, "application/json", b"{}")
+    lenient = SalesforceDialect(forward_unknown_writes=True)
+    assert lenient.parse(method, path, {}, "application/json", b"{}").shape is Shape.READ
+
+
+def test_bad_bodies() -> None:
+    with pytest.raises(MalformedBody, match="not valid JSON"):
+        dialect.parse("POST", f"{BASE}/sobjects/Case", {}, "application/json", b"{oops")
+    with pytest.raises(UnsupportedMediaType, match="application/json"):
+        dialect.parse("POST", f"{BASE}/sobjects/Case", {}, "application/xml", b"<Case/>")
+    with pytest.raises(MalformedBody, match="JSON object"):
+        parse("POST", "/sobjects/Case", ["Subject"])
+    with pytest.raises(MalformedBody, match="needs a JSON body"):
+        parse("POST", "/sobjects/Case")
+
+
+def test_collections() -> None:
+    records = [
+        {"attributes": {"type": "Case"}, "Subject": "a"},
+        {"attributes": {"type": "Task"}, "Subject": "b"},
+    ]
+    parsed = parse("POST", "/composite/sobjects", {"allOrNone": True, "records": records})
+    assert parsed.shape is Shape.COLLECTION
+    assert [(i.object, i.ref) for i in parsed.intents] == [
+        ("Case", "records[0]"),
+        ("Task", "records[1]"),
+    ]
+    assert parsed.all_or_none
+
+    update = parse(
+        "PATCH",
+        "/composite/sobjects",
+        {
+            "records": [
+                {"attributes": {"type": "Case"}, "id": "500000000000001AAA", "Status": "New"}
+            ]
+        },
+    )
+    assert update.intents[0].record_id == "500000000000001AAA"
+    assert dict(update.intents[0].fields) == {"Status": "New"}
+    assert not update.all_or_none
+
+    upsert = parse(
+        "PATCH",
+        "/composite/sobjects/Account/External_Id__c",
+        {"records": [{"attributes": {"type": "Account"}, "External_Id__c": "A-1", "Name": "x"}]},
+    )
+    assert upsert.intents[0].operation is Operation.UPSERT
+    assert upsert.intents[0].external_id == "A-1"
+
+    delete = parse(
+        "DELETE", "/composite/sobjects", query={"ids": "500000000000001AAA,003000000000001AAA"}
+    )
+    assert [i.record_id for i in delete.intents] == ["500000000000001AAA", "003000000000001AAA"]
+    assert all(i.object == "" for i in delete.intents)  # named by the pipeline, from the prefix
+
+    with pytest.raises(MalformedBody, match="attributes.type"):
+        parse("POST", "/composite/sobjects", {"records": [{"Subject": "a"}]})
+    with pytest.raises(MalformedBody, match="has no 'id'"):
+        parse("PATCH", "/composite/sobjects", {"records": [{"attributes": {"type": "Case"}}]})
+
+
+def test_composite_subrequests_and_references() -> None:
+    body = {
+        "allOrNone": True,
+        "compositeRequest": [
+            {
+                "method": "POST",
+                "url": f"{BASE}/sobjects/Account",
+                "referenceId": "acct",
+                "body": {"Name": "Acme"},
+            },
+            {
+                "method": "GET",
+                "url": f"{BASE}/sobjects/Account/@{{acct.id}}",
+                "referenceId": "read",
+            },
+            {
+                "method": "POST",
+                "url": f"{BASE}/sobjects/Case",
+                "referenceId": "case",
+                "body": {"Subject": "x", "AccountId": "@{acct.id}", "ContactId": "@{read.Id}"},
+            },
+        ],
+    }
+    parsed = parse("POST", "/composite", body)
+    assert parsed.shape is Shape.COMPOSITE
+    assert [p.ref for p in parsed.parts] == ["acct", "read", "case"]
+    assert [len(p.intents) for p in parsed.parts] == [1, 0, 1]
+    case = parsed.intents[1]
+    assert dict(case.references) == {"AccountId": "Account", "ContactId": None}
+
+    with pytest.raises(UnsupportedEndpoint, match="Subrequest x"):
+        parse(
+            "POST",
+            "/composite",
+            {
+                "compositeRequest": [
+                    {"method": "POST", "url": "/services/apexrest/a", "referenceId": "x"}
+                ]
+            },
+        )
+
+
+def _decision(violations: tuple[Violation, ...], n: int) -> Decision:
+    return Decision("d-1", Verdict.BLOCK, "salesforce", (), violations, "v1")
+
+
+def test_single_record_block_is_a_400_list_of_salesforce_errors() -> None:
+    parsed = parse("POST", "/sobjects/Case", {"Status": "Open"})
+    violation = Violation(
+        "case-fields", "ParameterValidation.enum", "Status bad", ("Status",), intent=0
+    )
+    reply = dialect.render_block(parsed, _decision((violation,), 1))
+    assert reply.status == 400
+    [error] = json.loads(reply.body)
+    assert error["errorCode"] == "GUARDRAIL_PARAMETER_INVALID"
+    assert error["fields"] == ["Status"]
+    assert "case-fields/ParameterValidation.enum" in error["message"]
+
+
+def test_collection_block_reports_per_record_like_salesforce() -> None:
+    records = [{"attributes": {"type": "Case"}, "Subject": "a"}] * 2
+    for all_or_none in (True, False):
+        parsed = parse(
+            "POST", "/composite/sobjects", {"allOrNone": all_or_none, "records": records}
+        )
+        bad = Violation("p", "r", "bad subject", ("Subject",), intent=1)
+        reply = dialect.render_block(parsed, _decision((bad,), 2))
+        assert reply.status == 200
+        first, second = json.loads(reply.body)
+        assert first["success"] is False and second["success"] is False
+        assert second["errors"][0]["statusCode"] == "GUARDRAIL_PARAMETER_INVALID"
+        expected = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
+        assert first["errors"][0]["statusCode"] == expected
+
+
+def test_composite_block_refuses_whole_with_per_subrequest_reasons() -> None:
+    body = {
+        "compositeRequest": [
+            {"method": "POST", "url": f"{BASE}/sobjects/Case", "referenceId": "a", "body": {}},
+            {"method": "POST", "url": f"{BASE}/sobjects/Case", "referenceId": "b", "body": {}},
+        ]
+    }
+    parsed = parse("POST", "/composite", body)
+    bad = Violation("p", "r", "bad", intent=1)
+    reply = dialect.render_block(parsed, _decision((bad,), 2))
+    result = json.loads(reply.body)["compositeResponse"]
+    assert [r["referenceId"] for r in result] == ["a", "b"]
+    assert [r["httpStatusCode"] for r in result] == [400, 400]
+    assert result[0]["body"][0]["errorCode"] == "PROCESSING_HALTED"
+    assert result[1]["body"][0]["errorCode"] == "GUARDRAIL_PARAMETER_INVALID"
