@@ -1,0 +1,194 @@
+"""What the guardrail costs: the same write load direct to the sandbox, through a bare aiohttp
+forwarder, and through the guardrail proxy with the default pack, in one run.
+
+Each target gets a closed loop of Case writes (half PATCH, half POST, all valid so all are
+forwarded) at concurrency 1 and 16. Printed: p50/p99 latency, the p50/p99 added over direct,
+throughput, and the guardrail/forwarder ratios. Absolute times on a shared machine are noise;
+the ratios are the result.
+
+    python benchmarks/proxy_overhead.py [--requests 3000] [--profile out.html]
+
+``--profile`` runs the proxy under pyinstrument and writes its report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
+CASES = "/services/data/v59.0/sobjects/Case"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def process(args: list[str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(_host_port(ready_url), timeout=0.2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    raise RuntimeError(f"{args} did not start: {err}") from None
+                time.sleep(0.05)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    host, _, port = url.split("//", 1)[1].partition(":")
+    return host, int(port.split("/")[0])
+
+
+@dataclass
+class Result:
+    latencies: list[float]
+    seconds: float
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def drive(base: str, case_id: str, concurrency: int, total: int) -> Result:
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    statuses = ("New", "Working")
+    latencies: list[float] = []
+    remaining = total
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
+        async def worker(n: int) -> None:
+            nonlocal remaining
+            i = n
+            while remaining > 0:
+                remaining -= 1
+                i += 1
+                if i % 2:
+                    method, url = "PATCH", f"{base}{CASES}/{case_id}"
+                    body = f'{{"Status": "{statuses[i % 4 // 2]}", "Priority": "Medium"}}'
+                else:
+                    method, url = "POST", f"{base}{CASES}"
+                    body = '{"Subject": "Bench case", "Status": "New", "Origin": "Web"}'
+                started = time.perf_counter()
+                async with session.request(method, url, data=body) as response:
+                    await response.read()
+                    if response.status >= 300:
+                        raise RuntimeError(f"{method} {url}: {response.status}")
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        return Result(latencies, time.perf_counter() - started)
+
+
+async def create_case(base: str) -> str:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        body = {"Subject": "Benchmark target", "Status": "New", "Origin": "Web"}
+        async with session.post(f"{base}{CASES}", json=body) as response:
+            return str((await response.json())["id"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3000, help="per target and concurrency")
+    parser.add_argument("--profile", type=Path, help="run the proxy under pyinstrument")
+    args = parser.parse_args()
+
+    py = sys.executable
+    sandbox = f"http://127.0.0.1:{free_port()}"
+    forwarder = f"http://127.0.0.1:{free_port()}"
+    proxy = f"http://127.0.0.1:{free_port()}"
+    admin = f"127.0.0.1:{free_port()}"
+    serve = [
+        "-m", "guardrail", "serve", "--upstream", sandbox,
+        "--listen", proxy.removeprefix("http://"), "--admin-listen", admin, "--log-level", "error",
+    ]  # fmt: skip
+    if args.profile:
+        serve = ["-m", "pyinstrument", "-r", "html", "-o", str(args.profile), *serve]
+
+    sandbox_cmd = [py, "-m", "guardrail", "sandbox", "--listen", sandbox.removeprefix("http://")]
+    forwarder_cmd = [
+        py,
+        "benchmarks/forwarder.py",
+        "--listen",
+        forwarder[7:],
+        "--upstream",
+        sandbox,
+    ]
+    with (
+        process(sandbox_cmd, sandbox),
+        process([py, *forwarder_cmd[1:]], forwarder),
+        process([py, *serve], proxy),
+    ):
+        case_id = asyncio.run(create_case(sandbox))
+        targets = {"direct": sandbox, "forwarder": forwarder, "guardrail": proxy}
+        results: dict[tuple[str, int], Result] = {}
+        for concurrency in (1, 16):
+            for name, base in targets.items():
+                asyncio.run(drive(base, case_id, concurrency, 200))  # warm up
+                results[name, concurrency] = asyncio.run(
+                    drive(base, case_id, concurrency, args.requests)
+                )
+    report(results)
+
+
+def report(results: dict[tuple[str, int], Result]) -> None:
+    ms = 1000.0
+    head = ("target", "conc", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "req/s")
+    print("{:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*head))
+    for (name, conc), r in results.items():
+        d = results["direct", conc]
+        p50, p99 = r.pct(0.5), r.pct(0.99)
+        row = (name, conc, p50 * ms, p99 * ms, (p50 - d.pct(0.5)) * ms, (p99 - d.pct(0.99)) * ms)
+        print(
+            "{:<10} {:>4} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f}".format(*row), f"{r.throughput:>8.0f}"
+        )
+    print()
+    for conc in (1, 16):
+        g, f, d = results["guardrail", conc], results["forwarder", conc], results["direct", conc]
+        added_g, added_f = g.pct(0.5) - d.pct(0.5), f.pct(0.5) - d.pct(0.5)
+        print(
+            f"concurrency {conc:>2}: throughput guardrail/forwarder "
+            f"{g.throughput / f.throughput:.2f}x; added p50 over direct: guardrail "
+            f"{added_g * ms:.3f} ms, forwarder {added_f * ms:.3f} ms; "
+            f"p99 guardrail/forwarder {g.pct(0.99) / f.pct(0.99):.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
