@@ -64,7 +64,7 @@ class Proxy:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         caller = _caller(request)
-        target = request.rel_url.raw_path_qs
+        target = request.raw_path  # byte for byte: re-quoting could change what the CRM sees
         try:
             if not target.startswith("/") or target.startswith("//"):
                 raise UnsupportedEndpoint(f"crm-guardrail does not forward {target!r}.")

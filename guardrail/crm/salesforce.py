@@ -243,7 +243,9 @@ def _segments(path: str) -> list[str] | None:
         return None
     rest = (match.group("rest") or "").removesuffix("/")
     segments = rest.split("/")[1:]
-    return segments if segments and all(segments) else None
+    if not segments or not all(segments) or {".", ".."} & set(segments):
+        return None  # empty or dot segments: the CRM might resolve them to another resource
+    return segments
 
 
 def _decode(content_type: str, body: bytes) -> Any:
@@ -254,7 +256,7 @@ def _decode(content_type: str, body: bytes) -> Any:
             f"(got {mime or 'no Content-Type'})."
         )
     try:
-        return json.loads(body)
+        return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise MalformedBody("The request body is not UTF-8 encoded JSON.") from None
     except json.JSONDecodeError as exc:

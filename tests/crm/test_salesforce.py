@@ -241,3 +241,16 @@ def test_composite_block_refuses_whole_with_per_subrequest_reasons() -> None:
     assert [r["httpStatusCode"] for r in result] == [400, 400]
     assert result[0]["body"][0]["errorCode"] == "PROCESSING_HALTED"
     assert result[1]["body"][0]["errorCode"] == "GUARDRAIL_PARAMETER_INVALID"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{BASE}/sobjects/Account/../Case",
+        f"{BASE}/sobjects/./Case",
+        f"{BASE}/sobjects/Case/500000000000001AAA/..",
+    ],
+)
+def test_dot_segments_in_a_write_path_are_refused(path: str) -> None:
+    with pytest.raises(UnsupportedEndpoint):
+        dialect.parse("PATCH", path, {}, "application/json", b"{}")

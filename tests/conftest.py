@@ -1,0 +1,36 @@
+"""Shared fixtures: a small policy pack for tests that do not need the shipped one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CASE_POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata:
+  name: case-fields
+spec:
+  match:
+    objects: [Case]
+  mode: {mode}
+  schema:
+    type: object
+    additionalProperties: false
+    required: [Subject]
+    properties:
+      Subject: {{type: string, maxLength: 255}}
+      Status: {{enum: [New, Working, Escalated, Closed]}}
+"""
+
+
+def write_case_pack(directory: Path, mode: str = "enforce") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "case.yaml").write_text(CASE_POLICY.format(mode=mode))
+    return directory
+
+
+@pytest.fixture
+def case_pack(tmp_path: Path) -> Path:
+    return write_case_pack(tmp_path / "policies")
