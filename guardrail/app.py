@@ -162,9 +162,9 @@ def build(settings: Settings) -> Guardrail:
     dialect = SalesforceDialect(
         forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD
     )
-    metrics = Metrics(dialect.name, lambda obj: policies.current.covers(dialect.name, obj))
+    metrics = Metrics(dialect.name, lambda obj: policies.current.object_name(dialect.name, obj))
     current = policies.current
-    metrics.start(sorted({o for p in current.policies for o in p.objects} - {"*"}))
+    metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     proxy = Proxy(

@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(run=_sandbox)
 
     demo = commands.add_parser("demo", help="sandbox + proxy + a scripted agent, explained")
+    demo.add_argument(
+        "--keep-running", action="store_true", help="leave the stack up afterwards to explore"
+    )
     demo.set_defaults(run=_demo)
 
     check = commands.add_parser(
@@ -99,8 +102,10 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from guardrail.demo import run_demo
+    from guardrail.sinks import logs
 
-    return run_demo()
+    logs.configure("error")
+    return run_demo(keep_running=args.keep_running)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -54,7 +54,8 @@ def test_allow_block_and_shadow(tmp_path: Path) -> None:
     shadow = pipeline(tmp_path, doc(mode="shadow"))
     decision = shadow.evaluate("salesforce", [intent(Status="Open")], Caller())
     assert decision.verdict is Verdict.SHADOW_BLOCK
-    assert decision.violations and not decision.violations[0].blocks
+    assert decision.violations
+    assert not decision.violations[0].blocks
 
 
 def test_every_matching_policy_runs_and_each_intent_is_indexed(tmp_path: Path) -> None:

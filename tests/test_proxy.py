@@ -68,7 +68,7 @@ async def proxy(
         )
         return await aiohttp_client(guardrail.proxy_app()), received
 
-    yield make
+    return make
 
 
 async def test_allowed_write_is_forwarded_faithfully(proxy: Any) -> None:
@@ -113,7 +113,7 @@ async def test_reads_pass_through_untouched_without_decision_headers(proxy: Any)
 
 
 async def test_no_content_204_passes_through(proxy: Any) -> None:
-    client, received = await proxy()
+    client, _received = await proxy()
     response = await client.patch(CASE + "/500000000000001AAA", json={"Status": "Working"})
     assert response.status == 204
     assert await response.read() == b""
@@ -200,7 +200,7 @@ async def test_crm_down_fails_closed_with_503(proxy: Any, unused_tcp_port: int) 
 
 
 async def test_crm_too_slow_is_a_504_that_says_the_write_may_have_happened(proxy: Any) -> None:
-    client, received = await proxy(delay=1.0, timeouts={"upstream": 0.2})
+    client, _received = await proxy(delay=1.0, timeouts={"upstream": 0.2})
     response = await client.post(CASE, json={"Subject": "x"})
     assert response.status == 504
     error = await sf_error(response)

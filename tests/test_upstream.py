@@ -37,5 +37,6 @@ def test_response_headers_keep_end_to_end_ones_and_repeats() -> None:
         ]
     )
     assert out.getall("Set-Cookie") == ["a=1", "b=2"]
-    assert "Content-Length" not in out and "Connection" not in out
+    assert "Content-Length" not in out
+    assert "Connection" not in out
     assert out["Sforce-Limit-Info"] == "api-usage=1/15000"

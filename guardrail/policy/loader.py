@@ -35,7 +35,7 @@ class Policy:
 
     name: str
     crm: str
-    objects: frozenset[str]  # lower-cased: Salesforce object names are case-insensitive
+    objects: frozenset[str]  # as the policy spells them; matched case-insensitively
     operations: frozenset[Operation]
     mode: Mode
     fail_open: bool
@@ -60,18 +60,23 @@ class PolicySet:
     _wildcard: dict[tuple[str, Operation], tuple[Policy, ...]] = field(
         init=False, repr=False, compare=False
     )
+    _spelling: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
         wildcard: dict[tuple[str, Operation], list[Policy]] = {}
+        spelling: dict[tuple[str, str], str] = {}
         for policy in self.policies:
+            for obj in policy.objects - {WILDCARD}:
+                spelling.setdefault((policy.crm, obj.lower()), obj)
             for op in policy.operations:
                 if WILDCARD in policy.objects:
                     wildcard.setdefault((policy.crm, op), []).append(policy)
                 for obj in policy.objects - {WILDCARD}:
-                    exact.setdefault((policy.crm, obj, op), []).append(policy)
+                    exact.setdefault((policy.crm, obj.lower(), op), []).append(policy)
         object.__setattr__(self, "_exact", {k: tuple(v) for k, v in exact.items()})
         object.__setattr__(self, "_wildcard", {k: tuple(v) for k, v in wildcard.items()})
+        object.__setattr__(self, "_spelling", spelling)
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
@@ -83,9 +88,12 @@ class PolicySet:
         """The object a record id belongs to, by its key prefix ("" when unknown)."""
         return self.prefixes.get(record_id[:3], "")
 
-    def covers(self, crm: str, sobject: str) -> bool:
-        """Whether any policy names this object (used to keep metric labels bounded)."""
-        return any((crm, sobject.lower(), op) in self._exact for op in Operation)
+    def object_name(self, crm: str, sobject: str) -> str | None:
+        """The policies' spelling of an object they name, or None: keeps metric labels bounded."""
+        return self._spelling.get((crm, sobject.lower()))
+
+    def object_names(self, crm: str) -> list[str]:
+        return sorted(name for (c, _), name in self._spelling.items() if c == crm)
 
 
 def load_policy_set(root: Path) -> PolicySet:
@@ -174,7 +182,7 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
             Policy(
                 name=doc.metadata.name,
                 crm=spec.crm,
-                objects=frozenset(o.lower() for o in spec.match.objects),
+                objects=frozenset(spec.match.objects),
                 operations=frozenset(spec.match.operations),
                 mode=spec.mode,
                 fail_open=spec.failure_policy == "open",

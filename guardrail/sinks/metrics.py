@@ -24,9 +24,9 @@ _UPSTREAM_ERROR = "GUARDRAIL_UPSTREAM_"
 
 
 class Metrics:
-    def __init__(self, dialect: str, covers: Callable[[str], bool]) -> None:
+    def __init__(self, dialect: str, object_name: Callable[[str], str | None]) -> None:
         self.dialect = dialect
-        self._covers = covers
+        self._object_name = object_name
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
@@ -100,7 +100,7 @@ class Metrics:
         self._version = version
 
     def _object(self, name: str) -> str:
-        return name if name and self._covers(name) else OTHER
+        return self._object_name(name) or OTHER
 
     def read(self, sobject: str, upstream_seconds: float | None, error: str | None) -> None:
         self.requests.labels(self.dialect, self._object(sobject), "read", "allow").inc()

@@ -145,7 +145,7 @@ def test_collections() -> None:
     assert [i.record_id for i in delete.intents] == ["500000000000001AAA", "003000000000001AAA"]
     assert all(i.object == "" for i in delete.intents)  # named by the pipeline, from the prefix
 
-    with pytest.raises(MalformedBody, match="attributes.type"):
+    with pytest.raises(MalformedBody, match=r"attributes\.type"):
         parse("POST", "/composite/sobjects", {"records": [{"Subject": "a"}]})
     with pytest.raises(MalformedBody, match="has no 'id'"):
         parse("PATCH", "/composite/sobjects", {"records": [{"attributes": {"type": "Case"}}]})
@@ -220,7 +220,8 @@ def test_collection_block_reports_per_record_like_salesforce() -> None:
         reply = dialect.render_block(parsed, _decision((bad,), 2))
         assert reply.status == 200
         first, second = json.loads(reply.body)
-        assert first["success"] is False and second["success"] is False
+        assert first["success"] is False
+        assert second["success"] is False
         assert second["errors"][0]["statusCode"] == "GUARDRAIL_PARAMETER_INVALID"
         expected = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
         assert first["errors"][0]["statusCode"] == expected

@@ -39,7 +39,8 @@ def test_loads_a_pack_and_matches_case_insensitively(tmp_path: Path) -> None:
     assert policies.matching("salesforce", "case", Operation.CREATE) == (policy,)
     assert policies.matching("salesforce", "Case", Operation.DELETE) == ()
     assert policies.matching("zendesk", "Case", Operation.CREATE) == ()
-    assert policies.covers("salesforce", "CASE")
+    assert policies.object_name("salesforce", "CASE") == "Case"
+    assert policies.object_name("salesforce", "Opportunity") is None
     assert len(policies.version) == 12
 
 
