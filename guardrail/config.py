@@ -10,11 +10,12 @@ import os
 from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -85,8 +86,8 @@ class Settings(BaseSettings):
         default=None, description="Policy directory (default: shipped pack)"
     )
     dialect: str = "salesforce"
-    listen: HostPort = HostPort(host="127.0.0.1", port=8080)
-    admin_listen: HostPort = HostPort(host="127.0.0.1", port=9090)
+    listen: Annotated[HostPort, NoDecode] = HostPort(host="127.0.0.1", port=8080)
+    admin_listen: Annotated[HostPort, NoDecode] = HostPort(host="127.0.0.1", port=9090)
     tls_cert: Path | None = None
     tls_key: Path | None = None
     upstream_ca: Path | None = Field(default=None, description="CA bundle to verify the CRM with")

@@ -1,0 +1,75 @@
+import io
+import json
+import logging
+
+import structlog
+
+from guardrail.model import Caller, Decision, Operation, Verdict, Violation, WriteIntent
+from guardrail.sinks import logs
+from guardrail.sinks.redact import mask_text, mask_value
+
+
+def capture(level: str = "info") -> io.StringIO:
+    stream = io.StringIO()
+    logs.configure(level, stream)
+    return stream
+
+
+def lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line]
+
+
+def decision(verdict: Verdict = Verdict.BLOCK) -> Decision:
+    intent = WriteIntent(
+        "salesforce",
+        "Case",
+        Operation.CREATE,
+        {"Subject": "Call me at 415-555-0132", "Description": "card 4111 1111 1111 1111"},
+    )
+    violation = Violation("case-fields", "ParameterValidation.enum", "bad 'x@y.com'", ("Status",))
+    return Decision(
+        "d-1", verdict, "salesforce", (intent,), (violation,), "v1", Caller("c-1", "agent-7")
+    )
+
+
+async def test_one_json_line_per_decision_without_field_values_by_default() -> None:
+    stream = capture()
+    await logs.DecisionLog().emit(decision())
+    [line] = lines(stream)
+    assert line["event"] == "decision"
+    assert line["level"] == "warning"
+    assert line["decision_id"] == "d-1"
+    assert line["decision"] == "block"
+    assert (line["conversation"], line["agent"]) == ("c-1", "agent-7")
+    assert line["rules"] == ["case-fields/ParameterValidation.enum"]
+    assert "fields" not in line
+    assert "x@y.com" not in stream.getvalue()  # violation messages are masked too
+
+
+async def test_field_values_when_configured_are_pii_masked() -> None:
+    stream = capture()
+    await logs.DecisionLog(field_values=True).emit(decision(Verdict.ALLOW))
+    [line] = lines(stream)
+    assert line["level"] == "info"
+    assert line["fields"] == [{"Subject": "Call me at [PHONE]", "Description": "card [CARD]"}]
+
+
+def test_secret_keys_are_redacted_and_stdlib_logging_is_json() -> None:
+    stream = capture()
+    structlog.get_logger("t").info("login", authorization="Bearer abc", session_id="00D!x")
+    logging.getLogger("aiohttp.server").error("boom")
+    first, second = lines(stream)
+    assert first["authorization"] == "[REDACTED]"
+    assert first["session_id"] == "[REDACTED]"
+    assert second["event"] == "boom"
+    assert "abc" not in stream.getvalue()
+
+
+def test_masking_shapes() -> None:
+    assert mask_text("mail bob@example.com now") == "mail [EMAIL] now"
+    assert mask_text("ssn 123-45-6789") == "ssn [SSN]"
+    assert mask_text("order 12345 for $20") == "order 12345 for $20"
+    assert mask_value({"token": "abc", "n": [1, "a@b.co"]}) == {
+        "token": "[REDACTED]",
+        "n": [1, "[EMAIL]"],
+    }
