@@ -1,0 +1,147 @@
+"""The in-process seam of the REST API: request, response, context, and a small router.
+
+Handlers are plain synchronous functions from an ``ApiRequest`` to an ``ApiResponse``, so the
+HTTP server and the Composite resource (whose subrequests are dispatched in-process, as
+Salesforce does) call exactly the same code, and no write can interleave with another
+request's write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import unquote
+
+from guardrail.sandbox.errors import ApiError, MultipleMatches, no_such_column, not_found
+from guardrail.sandbox.schema import Field, SObjectType
+from guardrail.sandbox.store import Row, SandboxStore
+
+API_ROOT = "/services/data"
+_VERSIONED = re.compile(rf"^{API_ROOT}/v(?P<version>\d+\.\d+)(?P<path>/.*)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """One call below ``/services/data/vXX.X``; ``path`` is raw (percent-encoded)."""
+
+    method: str
+    path: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    """What a handler answers; ``partial_failure`` marks a 200 in which some records failed."""
+
+    status: int
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    partial_failure: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.status >= 400 or self.partial_failure
+
+    @staticmethod
+    def error(exc: ApiError) -> ApiResponse:
+        return ApiResponse(exc.status, exc.rest_body())
+
+
+def split_versioned(url_path: str) -> tuple[str, str] | None:
+    """``/services/data/v59.0/sobjects`` as ``("59.0", "/sobjects")``; None if not versioned."""
+    match = _VERSIONED.match(url_path)
+    if match is None:
+        return None
+    return match["version"], match["path"] or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler works with: the store, the API version called, the router (for the
+    Composite resource) and whether an enclosing Composite request forces allOrNone."""
+
+    store: SandboxStore
+    version: str
+    router: Router
+    force_all_or_none: bool = False
+
+    @property
+    def base(self) -> str:
+        return f"{API_ROOT}/v{self.version}"
+
+    def record_url(self, sobject: str, record_id: str) -> str:
+        return f"{self.base}/sobjects/{sobject}/{record_id}"
+
+    def render(
+        self, sobject: SObjectType, row: Row, fields: tuple[Field, ...] | None = None
+    ) -> dict[str, Any]:
+        """A record as the API returns it: ``attributes`` first, then the fields asked for."""
+        chosen = fields if fields is not None else sobject.fields
+        return {
+            "attributes": {"type": sobject.name, "url": self.record_url(sobject.name, row["Id"])},
+            **{f.name: row[f.name] for f in chosen},
+        }
+
+    def forcing_all_or_none(self) -> Context:
+        return replace(self, force_all_or_none=True)
+
+
+def field_list(sobject: SObjectType, names: str) -> tuple[Field, ...]:
+    """A comma-separated ``fields=`` parameter as fields, or SOQL's ``INVALID_FIELD``."""
+    fields = []
+    for name in (n.strip() for n in names.split(",")):
+        found = sobject.field(name)
+        if found is None:
+            raise no_such_column(sobject.name, name)
+        fields.append(found)
+    return tuple(fields)
+
+
+Handler = Callable[[Context, ApiRequest, Mapping[str, str]], ApiResponse]
+
+
+class Router:
+    """Path templates (``/sobjects/{sobject}``) to per-method handlers.
+
+    A path that matches no template is Salesforce's 404 ``NOT_FOUND``; a method a matching
+    template lacks is 405 ``METHOD_NOT_ALLOWED``; an ``ApiError`` a handler raises becomes
+    its error body, and ``MultipleMatches`` the 300 list of the records' URLs. A trailing
+    slash is ignored (simple-salesforce posts to ``/sobjects/Case/``).
+    """
+
+    def __init__(self) -> None:
+        self._routes: list[tuple[re.Pattern[str], Mapping[str, Handler]]] = []
+
+    def add(self, template: str, handlers: Mapping[str, Handler]) -> None:
+        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+        self._routes.append((re.compile(pattern), handlers))
+
+    def dispatch(self, ctx: Context, request: ApiRequest) -> ApiResponse:
+        path = request.path.removesuffix("/")
+        for pattern, handlers in self._routes:
+            match = pattern.fullmatch(path)
+            if match is None:
+                continue
+            handler = handlers.get(request.method)
+            if handler is None:
+                allowed = ",".join(handlers)
+                return ApiResponse(
+                    405,
+                    ApiError(
+                        405,
+                        "METHOD_NOT_ALLOWED",
+                        f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}",
+                    ).rest_body(),
+                    {"Allow": allowed},
+                )
+            params = {k: unquote(v) for k, v in match.groupdict().items()}
+            try:
+                return handler(ctx, request, params)
+            except MultipleMatches as exc:
+                return ApiResponse(300, [ctx.record_url(exc.sobject, i) for i in exc.ids])
+            except ApiError as exc:
+                return ApiResponse.error(exc)
+        return ApiResponse.error(not_found())

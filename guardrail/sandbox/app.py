@@ -1,0 +1,145 @@
+"""The sandbox's HTTP server: Salesforce's REST API plus a few admin endpoints.
+
+Salesforce surface (bearer auth, any ``vXX.X``): see ``routes.py``. ``GET /services/data``
+(the version list) needs no token, as on Salesforce.
+
+Admin endpoints (sandbox only, no auth; never part of a real CRM):
+
+- ``GET /_sandbox/healthz``: ``{"status": "ok"}``.
+- ``GET /_sandbox/records/{Object}``: every live record of the object, as a JSON list.
+- ``POST /_sandbox/reset``: back to the seed data (triggers are kept); 204.
+- ``GET /_sandbox/triggers``: the triggers in force, ``{"triggers": [...]}``.
+- ``PUT /_sandbox/triggers``: replace them (JSON or YAML, same document); 400 says what is wrong.
+- ``DELETE /_sandbox/triggers``: remove them all; 204.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from guardrail.sandbox.api import (
+    API_ROOT,
+    ApiRequest,
+    ApiResponse,
+    Context,
+    Router,
+    split_versioned,
+)
+from guardrail.sandbox.config import SandboxConfig
+from guardrail.sandbox.errors import ApiError, not_found
+from guardrail.sandbox.rest import api_versions
+from guardrail.sandbox.routes import build_router
+from guardrail.sandbox.store import SandboxStore
+from guardrail.sandbox.triggers import TriggerError, dump_triggers, load_triggers, read_triggers
+
+STORE = web.AppKey("sandbox_store", SandboxStore)
+_CONFIG = web.AppKey("sandbox_config", SandboxConfig)
+_ROUTER = web.AppKey("sandbox_router", Router)
+_INVALID_SESSION = ApiError(401, "INVALID_SESSION_ID", "Session expired or invalid")
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: SandboxConfig | None = None) -> web.Application:
+    config = config or SandboxConfig()
+    triggers = load_triggers(config.triggers_file) if config.triggers_file else ()
+    app = web.Application()
+    app[STORE] = SandboxStore(seed=config.seed, triggers=triggers)
+    app[_CONFIG] = config
+    app[_ROUTER] = build_router()
+    app.router.add_get(API_ROOT, _versions)
+    app.router.add_get(f"{API_ROOT}/", _versions)
+    app.router.add_route("*", API_ROOT + "/{tail:.*}", _salesforce)
+    app.router.add_get("/_sandbox/healthz", _healthz)
+    app.router.add_get("/_sandbox/records/{sobject}", _records)
+    app.router.add_post("/_sandbox/reset", _reset)
+    app.router.add_get("/_sandbox/triggers", _get_triggers)
+    app.router.add_put("/_sandbox/triggers", _put_triggers)
+    app.router.add_delete("/_sandbox/triggers", _delete_triggers)
+    return app
+
+
+def run(host: str, port: int, config: SandboxConfig | None = None) -> None:
+    """Serve until interrupted (the ``guardrail sandbox`` command)."""
+    web.run_app(create_app(config), host=host, port=port, access_log=None, print=None)
+
+
+async def _versions(request: web.Request) -> web.Response:
+    return web.json_response(api_versions())
+
+
+async def _salesforce(request: web.Request) -> web.Response:
+    config = request.app[_CONFIG]
+    if config.latency_seconds:
+        await asyncio.sleep(config.latency_seconds)
+    if not _authorized(request, config.access_tokens):
+        return _http(ApiResponse.error(_INVALID_SESSION))
+    versioned = split_versioned(request.rel_url.raw_path)
+    if versioned is None:
+        return _http(ApiResponse.error(not_found()))
+    version, path = versioned
+    ctx = Context(request.app[STORE], version, request.app[_ROUTER])
+    call = ApiRequest(request.method, path, dict(request.query), await request.read())
+    try:
+        response = ctx.router.dispatch(ctx, call)
+    except Exception:
+        log.exception("sandbox failed on %s %s", request.method, request.path)
+        response = ApiResponse.error(
+            ApiError(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred in the sandbox.")
+        )
+    return _http(response)
+
+
+def _authorized(request: web.Request, tokens: frozenset[str]) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() in ("bearer", "oauth") and token.strip() in tokens
+
+
+def _http(response: ApiResponse) -> web.Response:
+    if response.status == 204:
+        return web.Response(status=204, headers=response.headers)
+    return web.json_response(response.body, status=response.status, headers=response.headers)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _records(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    stype = store.schema.get(request.match_info["sobject"])
+    if stype is None:
+        return _admin_error(404, f"unknown object {request.match_info['sobject']!r}")
+    return web.json_response(store.records(stype.name))
+
+
+async def _reset(request: web.Request) -> web.Response:
+    request.app[STORE].reset()
+    return web.Response(status=204)
+
+
+async def _get_triggers(request: web.Request) -> web.Response:
+    return web.json_response(dump_triggers(request.app[STORE].triggers))
+
+
+async def _put_triggers(request: web.Request) -> web.Response:
+    try:
+        triggers = read_triggers(await request.text(), "request body")
+    except TriggerError as exc:
+        return _admin_error(400, str(exc))
+    request.app[STORE].triggers = triggers
+    return web.json_response(dump_triggers(triggers))
+
+
+async def _delete_triggers(request: web.Request) -> web.Response:
+    request.app[STORE].triggers = ()
+    return web.Response(status=204)
+
+
+def _admin_error(status: int, message: str) -> web.Response:
+    body: dict[str, Any] = {"error": message}
+    return web.json_response(body, status=status)

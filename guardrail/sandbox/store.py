@@ -1,0 +1,309 @@
+"""The sandbox org's records in memory, saved with Salesforce's semantics.
+
+Every write goes through here: validation, defaults, auto-numbers, audit fields, triggers,
+formulas, cascades on delete. Deleted rows stay as tombstones (``IsDeleted``) so a later read
+says ``ENTITY_IS_DELETED`` as Salesforce does. Writes made inside ``transaction()`` can be
+rolled back, which is how allOrNone works for collections and composite requests.
+
+The store is not thread-safe and needs no locks: the aiohttp server runs it on one event loop
+and no write path awaits.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from guardrail.crm import sfid
+from guardrail.sandbox import seed
+from guardrail.sandbox.errors import (
+    ApiError,
+    MultipleMatches,
+    entity_deleted,
+    missing_argument,
+    not_found,
+    wrong_operation,
+)
+from guardrail.sandbox.org import SCHEMA
+from guardrail.sandbox.schema import Field, SObjectType
+from guardrail.sandbox.triggers import Operation, Trigger
+from guardrail.sandbox.validation import RowState, check_write
+from guardrail.sandbox.values import format_datetime, same_value
+
+_FIRST_AUTO_NUMBER = 1001
+_ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+Row = dict[str, Any]
+_Undo = tuple[str, str, Row | None]
+
+
+class Transaction:
+    """A savepoint: ``rollback()`` undoes every write made since it was opened."""
+
+    def __init__(self, store: SandboxStore, mark: int) -> None:
+        self._store = store
+        self._mark = mark
+
+    def rollback(self) -> None:
+        self._store._rollback_to(self._mark)
+
+
+class SandboxStore:
+    """In-memory records of the sandbox org."""
+
+    def __init__(self, *, seed: bool = True, triggers: Sequence[Trigger] = ()) -> None:
+        self.schema = SCHEMA
+        self.triggers: tuple[Trigger, ...] = tuple(triggers)
+        self._seed = seed
+        # Never reset, so no id is handed out twice in a process, even across reset().
+        self._serial = itertools.count(1)
+        self._rows: dict[str, dict[str, Row]] = {}
+        self._auto_numbers: dict[str, int] = {}
+        self._undo: list[_Undo] | None = None
+        self.reset()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, sobject: str, record_id: str) -> Row | None:
+        """A live record by 15 or 18 character id, or None (unknown, missing or deleted)."""
+        stype = self.schema.get(sobject)
+        row = self._rows[stype.name].get(record_id[:15]) if stype else None
+        return dict(row) if row and not row["IsDeleted"] else None
+
+    def records(self, sobject: str) -> list[Row]:
+        """Every live record of an object, oldest first."""
+        return [dict(r) for r in self._table(sobject).values() if not r["IsDeleted"]]
+
+    def count(self, sobject: str) -> int:
+        return sum(not r["IsDeleted"] for r in self._table(sobject).values())
+
+    def fetch(self, sobject: str, record_id: str) -> Row:
+        """A live record, or the 404 Salesforce gives (``NOT_FOUND``, ``ENTITY_IS_DELETED``)."""
+        return dict(self._live(self.sobject(sobject), record_id))
+
+    def sobject(self, name: str) -> SObjectType:
+        """The object called ``name`` (any case), or ``NOT_FOUND``."""
+        stype = self.schema.get(name)
+        if stype is None:
+            raise not_found()
+        return stype
+
+    def id_lookup_field(self, stype: SObjectType, name: str) -> Field:
+        """A field records can be found and upserted by (``Id``, an external id...)."""
+        field = stype.field(name)
+        if field is None or not field.id_lookup:
+            raise not_found(
+                f"Provided external ID field does not exist or is not accessible: {name}"
+            )
+        return field
+
+    def matching(self, sobject: str, field: Field, value: Any) -> list[str]:
+        return [
+            row["Id"]
+            for row in self._table(sobject).values()
+            if not row["IsDeleted"] and same_value(field, row[field.name], value)
+        ]
+
+    def reference_state(self, record_id: str) -> tuple[str | None, RowState]:
+        stype = self.schema.for_id(record_id)
+        if stype is None:
+            return None, RowState.MISSING
+        row = self._rows[stype.name].get(record_id[:15])
+        if row is None:
+            return stype.name, RowState.MISSING
+        return stype.name, RowState.DELETED if row["IsDeleted"] else RowState.LIVE
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(self, sobject: str, values: Mapping[str, Any]) -> str:
+        """Save a new record from decoded values; returns its 18-character id."""
+        stype = self.sobject(sobject)
+        if not stype.createable:
+            raise wrong_operation(stype.name, "inserted")
+        return self._insert(stype, values, self._new_id(stype), _now(), run_triggers=True)
+
+    def update(self, sobject: str, record_id: str, values: Mapping[str, Any]) -> None:
+        stype = self.sobject(sobject)
+        if not stype.updateable:
+            raise wrong_operation(stype.name, "updated")
+        current = self._live(stype, record_id)
+        clean = check_write(stype, values, self, current["Id"])
+        now = format_datetime(_now())
+        row = {**current, **clean, **self._modified(now)}
+        self._save(stype, row, "update")
+
+    def upsert(
+        self, sobject: str, field_name: str, value: Any, values: Mapping[str, Any]
+    ) -> tuple[str, bool]:
+        """Update the record whose ``field_name`` is ``value``, or create it; (id, created).
+
+        ``field_name`` must be an id-lookup field (``Id``, an external id, or e.g. Email on
+        Contact); several matches raise ``MultipleMatches``, Salesforce's HTTP 300.
+        """
+        stype = self.sobject(sobject)
+        field = self.id_lookup_field(stype, field_name)
+        if field.name in values and not same_value(field, values[field.name], value):
+            raise ApiError(
+                400,
+                "INVALID_FIELD",
+                f"{field.name} in the request body does not match its value in the URL",
+                [field.name],
+            )
+        rest = {k: v for k, v in values.items() if k != field.name}
+        if field.name == "Id":
+            if value is None:
+                return self.create(stype.name, rest), True
+            self.update(stype.name, value, rest)
+            return sfid.to18(value), False
+        if value is None:
+            raise missing_argument(f"{field.name} not specified")
+        ids = self.matching(stype.name, field, value)
+        if len(ids) > 1:
+            raise MultipleMatches(stype.name, field.name, ids)
+        if ids:
+            self.update(stype.name, ids[0], rest)
+            return ids[0], False
+        return self.create(stype.name, {**rest, field.name: value}), True
+
+    def delete(self, sobject: str, record_id: str) -> None:
+        """Delete a record, cascading to or clearing the records that point at it."""
+        stype = self.sobject(sobject)
+        if not stype.deletable:
+            raise wrong_operation(stype.name, "deleted")
+        self._delete_row(stype, self._live(stype, record_id), format_datetime(_now()))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A savepoint; an exception inside rolls back to it. Savepoints nest."""
+        outermost = self._undo is None
+        if self._undo is None:
+            self._undo = []
+        tx = Transaction(self, len(self._undo))
+        try:
+            yield tx
+        except BaseException:
+            tx.rollback()
+            raise
+        finally:
+            if outermost:
+                self._undo = None
+
+    def reset(self) -> None:
+        """Back to the seed data (the directory, plus the sample customers if seeded)."""
+        self._rows = {o.name: {} for o in self.schema.objects}
+        self._auto_numbers = {o.name: _FIRST_AUTO_NUMBER for o in self.schema.objects}
+        self._undo = None
+        at = datetime.fromisoformat(seed.SEED_TIMESTAMP)
+        for record in (*seed.DIRECTORY, *(seed.CUSTOMERS if self._seed else ())):
+            stype = self.sobject(record.sobject)
+            self._insert(stype, record.values, record.id, at, run_triggers=False)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _table(self, sobject: str) -> dict[str, Row]:
+        return self._rows[self.sobject(sobject).name]
+
+    def _live(self, stype: SObjectType, record_id: str) -> Row:
+        row = self._rows[stype.name].get(record_id[:15]) if sfid.is_id(record_id) else None
+        if row is None:
+            raise not_found()
+        if row["IsDeleted"]:
+            raise entity_deleted()
+        return row
+
+    def _insert(
+        self,
+        stype: SObjectType,
+        values: Mapping[str, Any],
+        record_id: str,
+        at: datetime,
+        *,
+        run_triggers: bool,
+    ) -> str:
+        clean = check_write(stype, values, self)
+        now = format_datetime(at)
+        row: Row = {f.name: f.default for f in stype.fields}
+        row.update(
+            Id=record_id,
+            IsDeleted=False,
+            CreatedDate=now,
+            CreatedById=seed.INTEGRATION_USER_ID,
+            **self._modified(now),
+        )
+        if "OwnerId" in row:
+            row["OwnerId"] = seed.INTEGRATION_USER_ID
+        for f in stype.fields:
+            if f.auto_number:
+                row[f.name] = self._next_number(stype)
+        row.update(clean)
+        self._save(stype, row, "create" if run_triggers else None)
+        return record_id
+
+    def _save(self, stype: SObjectType, row: Row, operation: Operation | None) -> None:
+        """Run triggers (if this write is the API's) and formulas, then store the row."""
+        if operation is not None:
+            for trigger in self.triggers:
+                if trigger.applies(stype.name, operation, row):
+                    trigger.apply(row)
+        for f in stype.fields:
+            if f.formula is not None:
+                row[f.name] = f.formula(row)
+        self._put(stype.name, row)
+
+    def _delete_row(self, stype: SObjectType, row: Row, now: str) -> None:
+        self._put(stype.name, {**row, "IsDeleted": True, **self._modified(now)})
+        for child, ref in self.schema.children_of(stype.name):
+            if ref.on_delete is None:
+                continue
+            for other in list(self._rows[child.name].values()):
+                if other["IsDeleted"] or not same_value(ref, other[ref.name], row["Id"]):
+                    continue
+                if ref.on_delete == "cascade":
+                    self._delete_row(child, other, now)
+                else:
+                    self._put(child.name, {**other, ref.name: None, "SystemModstamp": now})
+
+    def _put(self, sobject: str, row: Row) -> None:
+        table = self._rows[sobject]
+        key = row["Id"][:15]
+        if self._undo is not None:
+            self._undo.append((sobject, key, table.get(key)))
+        table[key] = row
+
+    def _rollback_to(self, mark: int) -> None:
+        assert self._undo is not None, "rollback outside a transaction"
+        while len(self._undo) > mark:
+            sobject, key, before = self._undo.pop()
+            if before is None:
+                del self._rows[sobject][key]
+            else:
+                self._rows[sobject][key] = before
+
+    def _new_id(self, stype: SObjectType) -> str:
+        """Key prefix, a sandbox pod marker, a base-62 serial, and the checksum."""
+        serial, digits = next(self._serial), ""
+        while serial:
+            serial, digit = divmod(serial, 62)
+            digits = _ID_ALPHABET[digit] + digits
+        return sfid.to18(f"{stype.key_prefix}SB0{digits:0>9}")
+
+    def _next_number(self, stype: SObjectType) -> str:
+        number = self._auto_numbers[stype.name]
+        self._auto_numbers[stype.name] = number + 1
+        assert stype.auto_number_format is not None, f"{stype.name} has no auto-number format"
+        return stype.auto_number_format.format(number)
+
+    @staticmethod
+    def _modified(now: str) -> Row:
+        return {
+            "LastModifiedDate": now,
+            "LastModifiedById": seed.INTEGRATION_USER_ID,
+            "SystemModstamp": now,
+        }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
