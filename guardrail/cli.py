@@ -66,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--body", type=Path, help="JSON body file ('-' for stdin)")
     check.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
     check.set_defaults(run=_check)
+
+    schema = commands.add_parser("schema", help="JSON Schemas from the CRM's describe")
+    schema_commands = schema.add_subparsers(required=True, metavar="ACTION")
+    imports = schema_commands.add_parser("import", help="write <Object>.json for each object")
+    imports.add_argument("--url", required=True, help="CRM base URL (the sandbox, or Salesforce)")
+    imports.add_argument("--objects", required=True, help="comma-separated, e.g. Case,Account")
+    imports.add_argument("--out", type=Path, required=True, help="directory for the schemas")
+    imports.add_argument("--api-version", default="59.0")
+    imports.add_argument(
+        "--token-env",
+        default="GUARDRAIL_CRM_TOKEN",
+        help="environment variable holding the CRM access token (default GUARDRAIL_CRM_TOKEN)",
+    )
+    imports.set_defaults(run=_schema_import)
     return parser
 
 
@@ -149,6 +163,33 @@ def _check(args: argparse.Namespace) -> int:
     }
     print(json.dumps(out, indent=2))
     return 1 if decision.verdict is Verdict.BLOCK else 0
+
+
+def _schema_import(args: argparse.Namespace) -> int:
+    import os
+
+    import httpx
+
+    from guardrail.crm.salesforce_schema import fetch_schemas, write_schemas
+
+    token = os.environ.get(args.token_env)
+    if not token:
+        raise ConfigError(f"set {args.token_env} to the CRM access token")
+    objects = [o.strip() for o in args.objects.split(",") if o.strip()]
+
+    async def fetch() -> dict[str, dict[str, Any]]:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=30) as client:
+            return await fetch_schemas(client, objects, args.api_version)
+
+    try:
+        schemas = asyncio.run(fetch())
+    except httpx.HTTPError as exc:
+        print(f"guardrail: error: describe failed: {exc}", file=sys.stderr)
+        return 1
+    for path in write_schemas(schemas, args.out):
+        print(path)
+    return 0
 
 
 def _run(coro: Any) -> None:

@@ -8,8 +8,12 @@ with the key prefixes they accept, read-only and create-only fields, and what a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+import httpx
 
 _TEXT = {"string", "textarea", "phone", "email", "url", "encryptedstring", "combobox", "picklist"}
 _NUMBER = {"double", "currency", "percent"}
@@ -92,3 +96,34 @@ def _property(f: Mapping[str, Any], key_prefixes: Mapping[str, str]) -> dict[str
     elif createable and not updateable:
         prop["x-salesforce-createOnly"] = True
     return prop
+
+
+async def fetch_schemas(
+    client: httpx.AsyncClient, objects: Sequence[str], api_version: str = "59.0"
+) -> dict[str, dict[str, Any]]:
+    """Schemas of ``objects`` from a Salesforce-compatible CRM's describe.
+
+    ``client`` carries the base URL and the credential. Raises httpx.HTTPStatusError when the
+    CRM refuses a describe.
+    """
+    base = f"/services/data/v{api_version}/sobjects"
+    answer = await client.get(base)
+    answer.raise_for_status()
+    prefixes = {s["name"]: s["keyPrefix"] for s in answer.json()["sobjects"] if s.get("keyPrefix")}
+    schemas = {}
+    for name in objects:
+        answer = await client.get(f"{base}/{name}/describe")
+        answer.raise_for_status()
+        schemas[name] = schema_from_describe(answer.json(), prefixes)
+    return schemas
+
+
+def write_schemas(schemas: Mapping[str, Mapping[str, Any]], directory: Path) -> list[Path]:
+    """Write each schema as ``<Object>.json`` (stable formatting, so diffs show real drift)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas.items():
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
