@@ -184,7 +184,7 @@ class Stack:
     ) -> Any:
         """A simple-salesforce client pointed at the proxy, trusting the stack's CA."""
         import requests
-        from simple_salesforce import Salesforce
+        from simple_salesforce.api import Salesforce
 
         session = requests.Session()
         session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify (RECIPES.md)
