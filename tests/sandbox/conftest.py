@@ -1,0 +1,71 @@
+"""Fixtures: a seeded sandbox app, its store, and a client that speaks its REST API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from guardrail.sandbox import STORE, SandboxConfig, SandboxStore, create_app
+
+BASE = "/services/data/v59.0"
+AUTH = {"Authorization": "Bearer sandbox-token"}
+
+ClientFactory = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
+
+
+class Api:
+    """Calls below /services/data/v59.0 with a valid token; answers (status, JSON body)."""
+
+    def __init__(self, client: TestClient[Any, Any]) -> None:
+        self.client = client
+
+    async def call(
+        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
+    ) -> tuple[int, Any]:
+        payload: dict[str, Any] = {"data": raw} if raw is not None else {"json": body}
+        response = await self.client.request(method, BASE + path, headers=AUTH, **payload)
+        self.headers = response.headers
+        text = await response.text()
+        return response.status, (json.loads(text) if text else None)
+
+    async def get(self, path: str) -> tuple[int, Any]:
+        return await self.call("GET", path)
+
+    async def post(self, path: str, body: Any) -> tuple[int, Any]:
+        return await self.call("POST", path, body)
+
+    async def patch(self, path: str, body: Any) -> tuple[int, Any]:
+        return await self.call("PATCH", path, body)
+
+    async def delete(self, path: str) -> tuple[int, Any]:
+        return await self.call("DELETE", path)
+
+
+@pytest.fixture
+def config() -> SandboxConfig:
+    return SandboxConfig()
+
+
+@pytest.fixture
+def app(config: SandboxConfig) -> web.Application:
+    return create_app(config)
+
+
+@pytest.fixture
+def store(app: web.Application) -> SandboxStore:
+    return app[STORE]
+
+
+@pytest.fixture
+async def client(aiohttp_client: ClientFactory, app: web.Application) -> TestClient[Any, Any]:
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+def sf(client: TestClient[Any, Any]) -> Api:
+    return Api(client)
