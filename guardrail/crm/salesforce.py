@@ -70,7 +70,9 @@ class SalesforceDialect:
         self, method: str, path: str, query: Mapping[str, str], content_type: str, body: bytes
     ) -> ParsedRequest:
         method = _effective_method(method, query)
-        if method in _READ_METHODS or path.lower().startswith("/services/oauth2/"):
+        if method in _READ_METHODS:
+            return _read(path)
+        if path.lower().startswith("/services/oauth2/"):
             return READ
         payload: Any = _Missing
         if body:
@@ -246,6 +248,14 @@ def _segments(path: str) -> list[str] | None:
     if not segments or not all(segments) or {".", ".."} & set(segments):
         return None  # empty or dot segments: the CRM might resolve them to another resource
     return segments
+
+
+def _read(path: str) -> ParsedRequest:
+    """A read, with the object it reads when the path names one (for metrics)."""
+    segments = _segments(path)
+    if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
+        return ParsedRequest(Shape.READ, sobject=segments[1])
+    return READ
 
 
 def _decode(content_type: str, body: bytes) -> Any:

@@ -14,6 +14,9 @@ SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|ap
 REDACTED = "[REDACTED]"
 
 _PATTERNS = (
+    # Credentials pasted into text: Salesforce session ids and JWTs.
+    (re.compile(r"\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]+"), "[SECRET]"),
+    (re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]+"), "[SECRET]"),
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[EMAIL]"),
     (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), "[SSN]"),
     (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), "[CARD]"),
@@ -27,7 +30,7 @@ _PATTERNS = (
 
 
 def mask_text(text: str) -> str:
-    """``text`` with emails, SSN-shaped numbers, card-shaped numbers and phone numbers masked."""
+    """``text`` with credentials, emails, SSN-, card- and phone-shaped numbers masked."""
     for pattern, label in _PATTERNS:
         text = pattern.sub(label, text)
     return text

@@ -62,7 +62,8 @@ def test_any_api_version_and_the_attributes_key_is_not_a_field() -> None:
 
 
 def test_reads_and_oauth_are_not_writes() -> None:
-    assert parse("GET", "/sobjects/Case/500000000000001AAA").shape is Shape.READ
+    read = parse("GET", "/sobjects/Case/500000000000001AAA")
+    assert (read.shape, read.sobject, read.intents) == (Shape.READ, "Case", ())
     assert parse("GET", "/query", query={"q": "SELECT Id FROM Case"}).shape is Shape.READ
     assert dialect.parse("POST", "/services/oauth2/token", {}, "", b"").shape is Shape.READ
 

@@ -68,6 +68,8 @@ def test_secret_keys_are_redacted_and_stdlib_logging_is_json() -> None:
 def test_masking_shapes() -> None:
     assert mask_text("mail bob@example.com now") == "mail [EMAIL] now"
     assert mask_text("ssn 123-45-6789") == "ssn [SSN]"
+    assert mask_text("sid 00D5e000000abcd!AQ4AQ.xyz_1") == "sid [SECRET]"
+    assert mask_text("jwt eyJhbGciOi.eyJzdWIiOiIx.sig-nature") == "jwt [SECRET]"
     assert mask_text("order 12345 for $20") == "order 12345 for $20"
     assert mask_value({"token": "abc", "n": [1, "a@b.co"]}) == {
         "token": "[REDACTED]",

@@ -1,0 +1,180 @@
+"""The ``guardrail`` command as an operator runs it: real processes, real signals, real logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from guardrail.sandbox import SandboxConfig, create_app
+from guardrail.sandbox.seed import ACME_CASE_ID
+from guardrail.testing import LoopThread, start_app
+from tests.conftest import write_case_pack
+
+SECRET = "00DXX0000001gPF!AQ4AQFakeSessionTokenThatMustNeverBeLogged"
+BASE = "/services/data/v59.0"
+
+
+def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "guardrail", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_version_and_help() -> None:
+    assert guardrail("--version").stdout.startswith("crm-guardrail ")
+    assert "serve" in guardrail("--help").stdout
+
+
+def test_serve_refuses_a_broken_policy_naming_file_and_place(case_pack: Path) -> None:
+    policy = case_pack / "case.yaml"
+    policy.write_text(
+        policy.read_text().replace("objects: [Case]", "objects: Case\n    colour: red")
+    )
+    result = guardrail("serve", "--upstream", "http://127.0.0.1:9", "--policies", str(case_pack))
+    assert result.returncode == 2
+    assert str(policy) in result.stderr
+    assert "spec.match" in result.stderr
+    assert "line" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_bad_settings() -> None:
+    result = guardrail("serve", "--upstream", "ftp://crm")
+    assert result.returncode == 2
+    assert "upstream must be an http(s) URL" in result.stderr
+
+
+def test_check_judges_a_write_offline(tmp_path: Path) -> None:
+    body = tmp_path / "case.json"
+    body.write_text(json.dumps({"Subject": "x", "Status": "Open"}))
+    blocked = guardrail("check", "POST", f"{BASE}/sobjects/Case", "--body", str(body))
+    assert blocked.returncode == 1
+    out = json.loads(blocked.stdout)
+    assert out["decision"] == "block"
+    assert out["violations"][0]["fields"] == ["Status"]
+    body.write_text(json.dumps({"Subject": "x", "Status": "New"}))
+    assert guardrail("check", "POST", f"{BASE}/sobjects/Case", "--body", str(body)).returncode == 0
+
+
+def test_demo_runs_and_explains_each_write() -> None:
+    result = guardrail("demo")
+    assert result.returncode == 0, result.stderr
+    words = " ".join(result.stdout.split())  # the table wraps long messages
+    assert "4 writes went through; 5 were blocked before the CRM" in words
+    assert "Case.Status: 'Open' is not an allowed value" in words
+    assert "Refund__c.Amount__c: 25.999 has more than 2 decimal places" in words
+    assert "guardrail_requests_total Case create block 2" in words
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    thread = LoopThread()
+    tokens = frozenset({SECRET, "sandbox-token"})
+    runner, url = thread.call(start_app(create_app(SandboxConfig(access_tokens=tokens))))
+    yield url
+    thread.call(runner.cleanup())
+    thread.close()
+
+
+def test_serve_logs_json_decisions_never_the_token_and_stops_on_sigterm(
+    sandbox_url: str, tmp_path: Path
+) -> None:
+    port, admin = free_port(), free_port()
+    env = {**os.environ, "GUARDRAIL_LOG_FIELD_VALUES": "true"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url,
+         "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}",
+         "--log-level", "debug"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        wait_ready(f"http://127.0.0.1:{admin}/readyz", proc)
+        headers = {"Authorization": f"Bearer {SECRET}", "X-Guardrail-Agent": "agent-9"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+            assert client.get(f"{BASE}/sobjects/Case/{ACME_CASE_ID}").status_code == 200
+            ok = client.patch(f"{BASE}/sobjects/Case/{ACME_CASE_ID}", json={"Status": "Working"})
+            assert ok.status_code == 204
+            bad = client.post(f"{BASE}/sobjects/Case", json={"Subject": SECRET, "Status": "Open"})
+            assert bad.status_code == 400
+            assert client.post("/services/apexrest/x", json={}).status_code == 400
+            assert client.post(f"{BASE}/sobjects/Case", content=b"{").status_code in (400, 415)
+            wrong = client.get(f"{BASE}/sobjects/Case", headers={"Authorization": "Bearer nope"})
+            assert wrong.status_code == 401  # the sandbox's own answer, passed through
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    logged = out + err
+    assert SECRET not in logged
+    assert SECRET[:20] not in logged
+    events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    decisions = [e for e in events if e["event"] == "decision"]
+    assert [d["decision"] for d in decisions] == ["allow", "block", "block", "block"]
+    assert all(d["agent"] == "agent-9" for d in decisions)
+    assert {"listening", "shutting_down"} <= {e["event"] for e in events}
+
+
+def wait_ready(url: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.communicate()[1])
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{url} never became ready")
+
+
+def test_sighup_reloads_policies_and_keeps_the_last_good_set(
+    sandbox_url: str, tmp_path: Path
+) -> None:
+    pack = write_case_pack(tmp_path / "policies")
+    port, admin = free_port(), free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url, "--policies", str(pack),
+         "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        ready = f"http://127.0.0.1:{admin}/readyz"
+        wait_ready(ready, proc)
+        first = httpx.get(ready).json()["policy_version"]
+        (pack / "case.yaml").write_text("kind: [broken")
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert httpx.get(ready).json()["policy_version"] == first
+        write_case_pack(pack, mode="shadow")
+        proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while httpx.get(ready).json()["policy_version"] == first:
+            assert time.monotonic() < deadline, "SIGHUP did not reload"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    events = [json.loads(line)["event"] for line in out.splitlines() if line.startswith("{")]
+    assert "policy_reload_failed" in events
+    assert "policy_reloaded" in events
