@@ -62,7 +62,7 @@ def _steps() -> list[Step]:
         ),
         Step(
             "create a case whose AccountId is a Contact id",
-            lambda sf, s: sf.Case.create({"Subject": "Billing query", "AccountId": ACME_CONTACT_ID}),
+            lambda sf, s: sf.Case.create({"Subject": "Billing", "AccountId": ACME_CONTACT_ID}),
         ),
         Step(
             "issue a refund of 25.999",
@@ -108,7 +108,8 @@ def run_demo(keep_running: bool = False) -> int:
         _print_table(rows)
         writes = [r for r in rows if r[2] != "read"]
         blocked = sum(1 for r in writes if r[2] == "block")
-        print(f"\n{len(writes) - blocked} writes went through; {blocked} were blocked before the CRM.")
+        allowed = len(writes) - blocked
+        print(f"\n{allowed} writes went through; {blocked} were blocked before the CRM.")
         _print_counters(stack.admin_url)
         if keep_running:
             print("\nRunning; press Ctrl-C to stop.")
