@@ -1,0 +1,97 @@
+"""SOQL over REST: the supported subset, and Salesforce's errors for the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID, GLOBEX_CONTACT_ID
+from tests.sandbox.conftest import BASE, Api
+
+
+async def query(sf: Api, soql: str, resource: str = "/query") -> tuple[int, Any]:
+    return await sf.get(f"{resource}?q={quote(soql)}")
+
+
+async def test_select_returns_the_fields_asked_for(sf: Api) -> None:
+    status, body = await query(sf, "SELECT Id, LastName FROM Contact")
+
+    assert status == 200
+    assert body == {
+        "totalSize": 2,
+        "done": True,
+        "records": [
+            {
+                "attributes": {"type": "Contact", "url": f"{BASE}/sobjects/Contact/{cid}"},
+                "Id": cid,
+                "LastName": name,
+            }
+            for cid, name in ((ACME_CONTACT_ID, "Doe"), (GLOBEX_CONTACT_ID, "Scorpio"))
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("soql", "expected"),
+    [
+        ("select id from contact where lastname = 'DOE'", [ACME_CONTACT_ID]),
+        (f"SELECT Id FROM Contact WHERE AccountId = '{ACME_ACCOUNT_ID[:15]}'", [ACME_CONTACT_ID]),
+        ("SELECT Id FROM Contact WHERE LastName != 'Doe'", [GLOBEX_CONTACT_ID]),
+        ("SELECT Id FROM Contact WHERE Email != null AND Phone = null", []),
+        ("SELECT Id FROM Contact LIMIT 1", [ACME_CONTACT_ID]),
+        ("SELECT Id FROM Case WHERE IsClosed = false AND Status = 'New'", [ACME_CASE_ID]),
+        (r"SELECT Id FROM Case WHERE Subject = 'It\'s broken'", []),
+    ],
+)
+async def test_where_and_limit(sf: Api, soql: str, expected: list[str]) -> None:
+    status, body = await query(sf, soql)
+
+    assert status == 200
+    assert [r["Id"] for r in body["records"]] == expected
+
+
+async def test_numbers_compare_by_value_and_deleted_rows_are_left_out(sf: Api) -> None:
+    _, kept = await sf.post("/sobjects/Refund__c", {"Amount__c": 25})
+    _, gone = await sf.post("/sobjects/Refund__c", {"Amount__c": 25})
+    await sf.delete(f"/sobjects/Refund__c/{gone['id']}")
+
+    status, body = await query(sf, "SELECT Id FROM Refund__c WHERE Amount__c = 25.00", "/query/")
+
+    assert status == 200
+    assert [r["Id"] for r in body["records"]] == [kept["id"]]
+
+
+@pytest.mark.parametrize(
+    ("soql", "code"),
+    [
+        ("SELECT Id FROM Case WHERE", "MALFORMED_QUERY"),
+        ("SELECT FROM Case", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Case ORDER BY Subject", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Case WHERE Subject = 'open", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Case LIMIT many", "MALFORMED_QUERY"),
+        ("SELECT Mood FROM Case", "INVALID_FIELD"),
+        ("SELECT Id FROM Case WHERE Mood = 'x'", "INVALID_FIELD"),
+        ("SELECT Id FROM Refund__c WHERE Amount__c = '10'", "INVALID_FIELD"),
+        ("SELECT Id FROM Case WHERE Subject = 10", "INVALID_FIELD"),
+        ("SELECT Id FROM Opportunity", "INVALID_TYPE"),
+    ],
+)
+async def test_query_errors(sf: Api, soql: str, code: str) -> None:
+    status, body = await query(sf, soql)
+
+    assert (status, body[0]["errorCode"]) == (400, code)
+
+
+async def test_malformed_query_points_at_the_token(sf: Api) -> None:
+    _, body = await query(sf, "SELECT Id FROM Case WHERE")
+
+    assert body[0]["message"].endswith("ERROR at Row:1:Column:26\nunexpected token: <EOF>")
+
+
+async def test_a_missing_query_string_is_malformed(sf: Api) -> None:
+    assert await sf.get("/query") == (
+        400,
+        [{"errorCode": "MALFORMED_QUERY", "message": "A query string has to be specified"}],
+    )
