@@ -229,7 +229,6 @@ def _describe_field(f: Field) -> dict[str, Any]:
         "type": f.type.value,
         "soapType": f.type.soap_type,
         "length": f.length,
-        "byteLength": f.length * 3,
         "precision": f.precision if f.type is not FieldType.INT else 0,
         "scale": f.scale,
         "digits": f.precision if f.type is FieldType.INT else 0,

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from guardrail.crm import sfid
-from guardrail.sandbox import seed
+from guardrail.sandbox import seed as seed_data
 from guardrail.sandbox.errors import (
     ApiError,
     MultipleMatches,
@@ -196,8 +196,8 @@ class SandboxStore:
         self._rows = {o.name: {} for o in self.schema.objects}
         self._auto_numbers = {o.name: _FIRST_AUTO_NUMBER for o in self.schema.objects}
         self._undo = None
-        at = datetime.fromisoformat(seed.SEED_TIMESTAMP)
-        for record in (*seed.DIRECTORY, *(seed.CUSTOMERS if self._seed else ())):
+        at = datetime.fromisoformat(seed_data.SEED_TIMESTAMP)
+        for record in (*seed_data.DIRECTORY, *(seed_data.CUSTOMERS if self._seed else ())):
             stype = self.sobject(record.sobject)
             self._insert(stype, record.values, record.id, at, run_triggers=False)
 
@@ -230,11 +230,11 @@ class SandboxStore:
             Id=record_id,
             IsDeleted=False,
             CreatedDate=now,
-            CreatedById=seed.INTEGRATION_USER_ID,
+            CreatedById=seed_data.INTEGRATION_USER_ID,
             **self._modified(now),
         )
         if "OwnerId" in row:
-            row["OwnerId"] = seed.INTEGRATION_USER_ID
+            row["OwnerId"] = seed_data.INTEGRATION_USER_ID
         for f in stype.fields:
             if f.auto_number:
                 row[f.name] = self._next_number(stype)
@@ -300,7 +300,7 @@ class SandboxStore:
     def _modified(now: str) -> Row:
         return {
             "LastModifiedDate": now,
-            "LastModifiedById": seed.INTEGRATION_USER_ID,
+            "LastModifiedById": seed_data.INTEGRATION_USER_ID,
             "SystemModstamp": now,
         }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ class Api:
 
     def __init__(self, client: TestClient[Any, Any]) -> None:
         self.client = client
+        self.headers: Mapping[str, str] = {}  # of the last response
 
     async def call(
         self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
