@@ -73,6 +73,11 @@ def _host_port(url: str) -> tuple[str, int]:
 class Result:
     latencies: list[float]
     seconds: float
+    cpu: float = 0.0  # CPU seconds the target process spent (for direct: the sandbox's)
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / len(self.latencies)
 
     @property
     def throughput(self) -> float:
@@ -136,10 +141,11 @@ def main() -> None:
     admin = f"127.0.0.1:{free_port()}"
     serve = [
         "-m", "guardrail", "serve", "--upstream", sandbox,
-        "--listen", proxy.removeprefix("http://"), "--admin-listen", admin, "--log-level", "error",
+        "--listen", proxy.removeprefix("http://"), "--admin-listen", admin,
     ]  # fmt: skip
     if args.profile:
-        serve = ["-m", "pyinstrument", "-r", "html", "-o", str(args.profile), *serve]
+        renderer = "html" if args.profile.suffix == ".html" else "text"
+        serve = ["-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), *serve]
 
     sandbox_cmd = [py, "-m", "guardrail", "sandbox", "--listen", sandbox.removeprefix("http://")]
     forwarder_cmd = [
@@ -151,20 +157,31 @@ def main() -> None:
         sandbox,
     ]
     with (
-        process(sandbox_cmd, sandbox),
-        process([py, *forwarder_cmd[1:]], forwarder),
-        process([py, *serve], proxy),
+        process(sandbox_cmd, sandbox) as sandbox_proc,
+        process([py, *forwarder_cmd[1:]], forwarder) as forwarder_proc,
+        process([py, *serve], proxy) as proxy_proc,
     ):
         case_id = asyncio.run(create_case(sandbox))
-        targets = {"direct": sandbox, "forwarder": forwarder, "guardrail": proxy}
+        targets = {
+            "direct": (sandbox, sandbox_proc),
+            "forwarder": (forwarder, forwarder_proc),
+            "guardrail": (proxy, proxy_proc),
+        }
         results: dict[tuple[str, int], Result] = {}
         for concurrency in (1, 16):
-            for name, base in targets.items():
+            for name, (base, proc) in targets.items():
                 asyncio.run(drive(base, case_id, concurrency, 200))  # warm up
-                results[name, concurrency] = asyncio.run(
-                    drive(base, case_id, concurrency, args.requests)
-                )
+                cpu = cpu_seconds(proc.pid)
+                result = asyncio.run(drive(base, case_id, concurrency, args.requests))
+                result.cpu = cpu_seconds(proc.pid) - cpu
+                results[name, concurrency] = result
     report(results)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far: what it costs, whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report(results: dict[tuple[str, int], Result]) -> None:
@@ -186,7 +203,8 @@ def report(results: dict[tuple[str, int], Result]) -> None:
             f"concurrency {conc:>2}: throughput guardrail/forwarder "
             f"{g.throughput / f.throughput:.2f}x; added p50 over direct: guardrail "
             f"{added_g * ms:.3f} ms, forwarder {added_f * ms:.3f} ms; "
-            f"p99 guardrail/forwarder {g.pct(0.99) / f.pct(0.99):.2f}x"
+            f"p99 guardrail/forwarder {g.pct(0.99) / f.pct(0.99):.2f}x; "
+            f"CPU per request guardrail/forwarder {g.cpu_per_request / f.cpu_per_request:.2f}x"
         )
 
 

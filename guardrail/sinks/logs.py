@@ -9,56 +9,60 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import MutableMapping
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
+import orjson
 import structlog
 
 from guardrail.model import Decision, Verdict
 from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
 
+_SECRET_KEY_CACHE: dict[str, bool] = {}
+
+
+def _is_secret_key(key: str) -> bool:
+    known = _SECRET_KEY_CACHE.get(key)
+    if known is None:
+        known = _SECRET_KEY_CACHE[key] = bool(SECRET_KEYS.search(key))
+    return known
+
 
 def _drop_secrets(
     logger: Any, method: str, event: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    for key in list(event):
-        if key != "event" and SECRET_KEYS.search(key):
+    for key in event:
+        if _is_secret_key(key):
             event[key] = REDACTED
     return event
 
 
-def configure(level: str = "info", stream: TextIO | None = None) -> None:
-    """Route structlog and the standard library's logging to JSON lines on ``stream``."""
-    out = stream or sys.stdout
+class _ToStructlog(logging.Handler):
+    """Sends the standard library's records (aiohttp's, asyncio's) through structlog, so every
+    line the process writes is the same JSON."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        structlog.get_logger(record.name).log(
+            record.levelno, record.getMessage(), logger=record.name, exc_info=record.exc_info
+        )
+
+
+def configure(level: str = "info", stream: BinaryIO | None = None) -> None:
+    """JSON lines (orjson) on ``stream`` (default stdout) for structlog and standard logging."""
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
-    shared: list[Any] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        _drop_secrets,
-    ]
     structlog.configure(
         processors=[
-            *shared,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            _drop_secrets,
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            structlog.processors.JSONRenderer(serializer=orjson.dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(out),
-        cache_logger_on_first_use=False,
-    )
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
-            processors=[
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
-                structlog.processors.JSONRenderer(),
-            ],
-        )
+        logger_factory=structlog.BytesLoggerFactory(stream or sys.stdout.buffer),
+        cache_logger_on_first_use=True,
     )
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [_ToStructlog()]
     root.setLevel(numeric)
     logging.getLogger("aiohttp.access").disabled = True
 

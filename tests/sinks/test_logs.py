@@ -9,13 +9,13 @@ from guardrail.sinks import logs
 from guardrail.sinks.redact import mask_text, mask_value
 
 
-def capture(level: str = "info") -> io.StringIO:
-    stream = io.StringIO()
+def capture(level: str = "info") -> io.BytesIO:
+    stream = io.BytesIO()
     logs.configure(level, stream)
     return stream
 
 
-def lines(stream: io.StringIO) -> list[dict[str, object]]:
+def lines(stream: io.BytesIO) -> list[dict[str, object]]:
     return [json.loads(line) for line in stream.getvalue().splitlines() if line]
 
 
@@ -43,7 +43,7 @@ async def test_one_json_line_per_decision_without_field_values_by_default() -> N
     assert (line["conversation"], line["agent"]) == ("c-1", "agent-7")
     assert line["rules"] == ["case-fields/ParameterValidation.enum"]
     assert "fields" not in line
-    assert "x@y.com" not in stream.getvalue()  # violation messages are masked too
+    assert b"x@y.com" not in stream.getvalue()  # violation messages are masked too
 
 
 async def test_field_values_when_configured_are_pii_masked() -> None:
@@ -57,12 +57,20 @@ async def test_field_values_when_configured_are_pii_masked() -> None:
 def test_secret_keys_are_redacted_and_stdlib_logging_is_json() -> None:
     stream = capture()
     structlog.get_logger("t").info("login", authorization="Bearer abc", session_id="00D!x")
-    logging.getLogger("aiohttp.server").error("boom")
+    try:
+        raise RuntimeError("inner")
+    except RuntimeError:
+        logging.getLogger("aiohttp.server").exception("Error handling request")
     first, second = lines(stream)
     assert first["authorization"] == "[REDACTED]"
     assert first["session_id"] == "[REDACTED]"
-    assert second["event"] == "boom"
-    assert "abc" not in stream.getvalue()
+    assert (second["event"], second["logger"], second["level"]) == (
+        "Error handling request",
+        "aiohttp.server",
+        "error",
+    )
+    assert "RuntimeError: inner" in str(second["exception"])
+    assert b"abc" not in stream.getvalue()
 
 
 def test_masking_shapes() -> None:
