@@ -14,10 +14,11 @@ matched to the schema's spelling first: a lower-case ``status`` must not slip pa
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import SchemaError
 
@@ -29,30 +30,82 @@ RULE = "ParameterValidation"
 CODE = "GUARDRAIL_PARAMETER_INVALID"
 
 
-def _reference(
-    validator: Any, prefixes: Mapping[str, str], instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    if not isinstance(instance, str):
-        return
-    if not sfid.is_id(instance):
-        yield ValidationError("malformed-id")
-    elif sfid.key_prefix(instance) not in prefixes.values():
-        yield ValidationError("wrong-object")
+def reference_problem(prefixes: Mapping[str, str], value: Any) -> str | None:
+    """Why ``value`` cannot go in an id field taking these ``{object: keyPrefix}``, if it can't."""
+    if not isinstance(value, str):
+        return None
+    if not sfid.is_id(value):
+        return "malformed-id"
+    if sfid.key_prefix(value) not in prefixes.values():
+        return "wrong-object"
+    return None
 
 
-def _scale(
-    validator: Any, scale: int, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    if isinstance(instance, int | float) and not isinstance(instance, bool):
-        exponent = Decimal(repr(instance)).as_tuple().exponent
+def scale_problem(scale: int, value: Any) -> str | None:
+    """Why ``value`` has too many decimal places for ``scale``, if it has."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        exponent = Decimal(repr(value)).as_tuple().exponent
         if isinstance(exponent, int) and -exponent > scale:
-            yield ValidationError("too-many-decimals")
+            return "too-many-decimals"
+    return None
+
+
+_PROBLEMS: dict[str, Callable[[Any, Any], str | None]] = {
+    "x-salesforce-reference": reference_problem,
+    "x-salesforce-scale": scale_problem,
+}
+
+
+def _explaining(
+    problem: Callable[[Any, Any], str | None],
+) -> Callable[..., Iterator[ValidationError]]:
+    def keyword(
+        validator: Any, value: Any, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        found = problem(value, instance)
+        if found:
+            yield ValidationError(found)
+
+    return keyword
+
+
+def _fast(problem: Callable[[Any, Any], str | None]) -> type:
+    """The same problem function as a custom keyword for jsonschema-rs, run from Rust."""
+
+    class Keyword:
+        def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+            self.value = value
+
+        def validate(self, instance: Any) -> None:
+            found = problem(self.value, instance)
+            if found:
+                raise ValueError(found)
+
+    return Keyword
 
 
 SalesforceValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    {"x-salesforce-reference": _reference, "x-salesforce-scale": _scale},
+    Draft202012Validator, {name: _explaining(fn) for name, fn in _PROBLEMS.items()}
 )
+_FAST_KEYWORDS = {name: _fast(fn) for name, fn in _PROBLEMS.items()}
+
+
+class _Validator:
+    """Accepts fast (jsonschema-rs: ~0.2 us a Case body), explains thoroughly (jsonschema).
+
+    Nearly every write is valid, so the Rust validator decides; only a write it rejects pays for
+    the Python validator's detailed errors, from which the agent's messages are written.
+    """
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self._fast = jsonschema_rs.Draft202012Validator(dict(schema), keywords=_FAST_KEYWORDS)
+        self._explain = SalesforceValidator(schema)
+
+    def errors(self, instance: Mapping[str, Any]) -> list[ValidationError]:
+        if self._fast.is_valid(instance):
+            return []
+        found = list(self._explain.iter_errors(instance))
+        return found or [ValidationError("does not match the object's schema", validator="schema")]
 
 
 def check_schema(schema: Mapping[str, Any]) -> None:
@@ -88,9 +141,8 @@ class ParameterValidation:
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
         )
-        self._closed = schema.get("additionalProperties") is False
-        self._on_create = SalesforceValidator(schema)
-        self._on_change = SalesforceValidator({k: v for k, v in schema.items() if k != "required"})
+        self._on_create = _Validator(schema)
+        self._on_change = _Validator({k: v for k, v in schema.items() if k != "required"})
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         if intent.operation is Operation.DELETE:
@@ -104,7 +156,7 @@ class ParameterValidation:
         found.extend(self._check_references(intent.object, references))
         found.extend(self._check_writability(intent, fields))
         validator = self._on_create if intent.operation is Operation.CREATE else self._on_change
-        for error in validator.iter_errors(fields):
+        for error in validator.errors(fields):
             found.append(self._explain(intent.object or self.object, error, fields))
         return found
 
