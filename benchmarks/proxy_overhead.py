@@ -130,7 +130,8 @@ async def create_case(base: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=3000, help="per target and concurrency")
+    parser.add_argument("--requests", type=int, default=1000, help="per target, round, concurrency")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per concurrency")
     parser.add_argument("--profile", type=Path, help="run the proxy under pyinstrument")
     args = parser.parse_args()
 
@@ -169,12 +170,18 @@ def main() -> None:
         }
         results: dict[tuple[str, int], Result] = {}
         for concurrency in (1, 16):
-            for name, (base, proc) in targets.items():
+            for name, (base, _) in targets.items():
                 asyncio.run(drive(base, case_id, concurrency, 200))  # warm up
-                cpu = cpu_seconds(proc.pid)
-                result = asyncio.run(drive(base, case_id, concurrency, args.requests))
-                result.cpu = cpu_seconds(proc.pid) - cpu
-                results[name, concurrency] = result
+                results[name, concurrency] = Result([], 0.0)
+            # Rounds interleave the targets, so drift in the machine's load hits all alike.
+            for _ in range(args.rounds):
+                for name, (base, proc) in targets.items():
+                    cpu = cpu_seconds(proc.pid)
+                    one = asyncio.run(drive(base, case_id, concurrency, args.requests))
+                    total = results[name, concurrency]
+                    total.latencies += one.latencies
+                    total.seconds += one.seconds
+                    total.cpu += cpu_seconds(proc.pid) - cpu
     report(results)
 
 
@@ -186,15 +193,14 @@ def cpu_seconds(pid: int) -> float:
 
 def report(results: dict[tuple[str, int], Result]) -> None:
     ms = 1000.0
-    head = ("target", "conc", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "req/s")
-    print("{:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*head))
+    head = ("target", "conc", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "req/s", "CPU us/req")
+    print("{:<10} {:>4} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}".format(*head))
     for (name, conc), r in results.items():
         d = results["direct", conc]
         p50, p99 = r.pct(0.5), r.pct(0.99)
         row = (name, conc, p50 * ms, p99 * ms, (p50 - d.pct(0.5)) * ms, (p99 - d.pct(0.99)) * ms)
-        print(
-            "{:<10} {:>4} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f}".format(*row), f"{r.throughput:>8.0f}"
-        )
+        cost = f"{r.throughput:>8.0f} {r.cpu_per_request * 1e6:>10.0f}"
+        print("{:<10} {:>4} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f}".format(*row), cost)
     print()
     for conc in (1, 16):
         g, f, d = results["guardrail", conc], results["forwarder", conc], results["direct", conc]
