@@ -101,41 +101,41 @@ class Proxy:
                 f"The request body did not arrive within {self.body_timeout:g} s; nothing was sent."
             ) from None
 
-    async def _forward_read(
-        self, request: web.Request, target: str, body: bytes, parsed: ParsedRequest
-    ) -> web.StreamResponse:
+    async def _send(
+        self, request: web.Request, target: str, body: bytes
+    ) -> tuple[UpstreamResponse | DependencyFailure, float]:
+        """Forward the request as it came; the CRM's answer (or why there is none) and its time."""
         sent = time.perf_counter()
+        answer: UpstreamResponse | DependencyFailure
         try:
             answer = await request.app[UPSTREAM].send(
                 request.method, target, request_headers(request.headers.items()), body
             )
         except DependencyFailure as exc:
-            self.metrics.read(parsed.sobject, time.perf_counter() - sent, exc.code)
-            return _own(self.dialect.render_error(exc))
-        self.metrics.read(parsed.sobject, time.perf_counter() - sent, None)
+            answer = exc
+        return answer, time.perf_counter() - sent
+
+    async def _forward_read(
+        self, request: web.Request, target: str, body: bytes, parsed: ParsedRequest
+    ) -> web.StreamResponse:
+        answer, seconds = await self._send(request, target, body)
+        if isinstance(answer, DependencyFailure):
+            self.metrics.read(parsed.sobject, seconds, answer.code)
+            return _own(self.dialect.render_error(answer))
+        self.metrics.read(parsed.sobject, seconds, None)
         return _relay(answer)
 
     async def _forward_write(
         self, request: web.Request, target: str, body: bytes, decision: Decision
     ) -> web.StreamResponse:
-        sent = time.perf_counter()
-        try:
-            answer = await request.app[UPSTREAM].send(
-                request.method, target, request_headers(request.headers.items()), body
-            )
-        except DependencyFailure as exc:
+        answer, seconds = await self._send(request, target, body)
+        if isinstance(answer, DependencyFailure):
             failed = replace(
-                decision,
-                status=exc.status,
-                error=exc.code,
-                upstream_seconds=time.perf_counter() - sent,
+                decision, status=answer.status, error=answer.code, upstream_seconds=seconds
             )
-            return await self._finish(failed, _own(self.dialect.render_error(exc)))
+            return await self._finish(failed, _own(self.dialect.render_error(answer)))
         done = replace(
-            decision,
-            status=answer.status,
-            upstream_status=answer.status,
-            upstream_seconds=time.perf_counter() - sent,
+            decision, status=answer.status, upstream_status=answer.status, upstream_seconds=seconds
         )
         return await self._finish(done, _relay(answer))
 
