@@ -1,0 +1,104 @@
+"""The conversation a write belongs to, as the admin API takes it and the rules see it.
+
+The contact-center platform tells the proxy about a conversation (channel, verified customer,
+entitlements, transcript turns, outcome); the proxy adds what it saw the agent read and write.
+Rules judge a write against all of it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_TURNS = 2000
+MAX_TURN_CHARS = 20_000
+MAX_RECORDED = 500  # reads and writes kept per conversation (oldest dropped first)
+
+Scalar = str | int | float | bool | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Turn(_Strict):
+    role: Literal["customer", "agent", "system"]
+    text: str = Field(max_length=MAX_TURN_CHARS)
+
+
+class Customer(_Strict):
+    account_ids: list[str] = Field(default_factory=list, max_length=100)
+    contact_ids: list[str] = Field(default_factory=list, max_length=100)
+    verified: bool = False
+
+
+class ConversationIn(_Strict):
+    """The body of ``PUT /guardrail/v1/conversations/{id}``: creates or replaces."""
+
+    channel: str | None = Field(default=None, max_length=64)
+    customer: Customer = Field(default_factory=Customer)
+    entitlements: dict[str, Scalar] = Field(default_factory=dict, max_length=200)
+    turns: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS)
+    outcome: str | None = Field(default=None, max_length=64)
+    metadata: dict[str, Any] = Field(default_factory=dict, max_length=100)
+
+
+class ConversationPatch(_Strict):
+    """The body of ``PATCH``: any top-level subset, merged (``turns`` replaced if given)."""
+
+    channel: str | None = Field(default=None, max_length=64)
+    customer: Customer | None = None
+    entitlements: dict[str, Scalar] | None = Field(default=None, max_length=200)
+    turns: list[Turn] | None = Field(default=None, max_length=MAX_TURNS)
+    outcome: str | None = Field(default=None, max_length=64)
+    metadata: dict[str, Any] | None = Field(default=None, max_length=100)
+
+
+class TurnsIn(_Strict):
+    """The body of ``POST .../turns``: appended in order."""
+
+    turns: list[Turn] = Field(min_length=1, max_length=MAX_TURNS)
+
+
+class ReadRecord(_Strict):
+    """A record the agent read through the proxy (GET sObject, SOQL, collections GET)."""
+
+    object: str
+    id: str
+    fields: dict[str, Scalar] = Field(default_factory=dict)
+    at: datetime
+
+
+class WriteRecord(_Strict):
+    """A write the proxy judged in this conversation, whatever the verdict."""
+
+    decision_id: str
+    object: str
+    operation: str
+    id: str | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+    decision: str
+    at: datetime
+
+
+class Conversation(_Strict):
+    """A conversation as stored: what the platform said plus what the proxy saw.
+
+    ``version`` goes up on every change, so facts derived from the transcript can be cached
+    per (id, version).
+    """
+
+    id: str
+    channel: str | None = None
+    customer: Customer = Field(default_factory=Customer)
+    entitlements: dict[str, Scalar] = Field(default_factory=dict)
+    turns: list[Turn] = Field(default_factory=list)
+    outcome: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    reads: list[ReadRecord] = Field(default_factory=list)
+    writes: list[WriteRecord] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1

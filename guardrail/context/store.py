@@ -1,0 +1,63 @@
+"""The conversation store protocol: one interface, a memory backend and a Redis backend.
+
+Conversations expire after an idle time (no read or write of them). Reads and writes the agent
+made are appended atomically, so concurrent requests of one conversation (and several proxy
+replicas sharing Redis) do not lose each other's records. ``account_writes`` indexes writes by
+the account they touch, across conversations, for duplicate detection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from guardrail.context.model import (
+    Conversation,
+    ConversationIn,
+    ConversationPatch,
+    ReadRecord,
+    Turn,
+    WriteRecord,
+)
+
+
+class ConversationStore(Protocol):
+    async def get(self, conversation_id: str) -> Conversation | None:
+        """The conversation with its reads and writes, or None (unknown or expired)."""
+        ...
+
+    async def put(self, conversation_id: str, data: ConversationIn) -> Conversation:
+        """Create or replace what the platform said; reads and writes seen so far are kept."""
+        ...
+
+    async def patch(self, conversation_id: str, data: ConversationPatch) -> Conversation | None:
+        """Merge the fields set in ``data``; None when the conversation does not exist."""
+        ...
+
+    async def append_turns(
+        self, conversation_id: str, turns: Sequence[Turn]
+    ) -> Conversation | None: ...
+
+    async def delete(self, conversation_id: str) -> bool:
+        """Forget the conversation and its records; False when there was none."""
+        ...
+
+    async def record_reads(self, conversation_id: str, reads: Sequence[ReadRecord]) -> None:
+        """Append reads (a no-op for an unknown conversation)."""
+        ...
+
+    async def record_write(self, conversation_id: str | None, write: WriteRecord) -> None:
+        """Append a write to its conversation (if any) and to the index of each account it
+        names in ``fields`` (AccountId, Account__c) or is (an Account id)."""
+        ...
+
+    async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
+        """Writes touching ``account_id`` at or after ``since``, across conversations."""
+        ...
+
+    async def ping(self) -> bool:
+        """Whether the backend answers (readiness)."""
+        ...
+
+    async def close(self) -> None: ...
