@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from guardrail.context.facts import Facts
 from guardrail.model import Caller, Violation, WriteIntent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CheckContext:
-    """What a check may know beyond the intent itself."""
+    """What a check may know beyond the intent itself, for one request.
+
+    ``memo`` lets a check keep what it derives once per request (its bound CEL functions) for
+    every intent and policy of that request.
+    """
 
     caller: Caller
+    facts: Facts | None = None
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 class Check(Protocol):

@@ -71,3 +71,18 @@ class Dialect(Protocol):
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         """The CRM's own error response for a request the proxy could not judge or forward."""
         ...
+
+    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+        """The id each intent's record has after the CRM answered (None where it failed)."""
+        ...
+
+    def read_records(self, status: int, body: bytes) -> list[RecordRead]:
+        """The records a read's response shows the agent."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRead:
+    object: str
+    id: str
+    fields: Mapping[str, str | int | float | bool | None]

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from guardrail.crm import sfid
-from guardrail.crm.base import READ, ParsedRequest, Part, Reply, Shape
+from guardrail.crm.base import READ, ParsedRequest, Part, RecordRead, Reply, Shape
 from guardrail.errors import (
     DependencyFailure,
     MalformedBody,
@@ -56,6 +56,7 @@ HALTED = (
 )
 
 _Missing = object()
+MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
 
 
 class SalesforceDialect:
@@ -230,6 +231,61 @@ class SalesforceDialect:
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
 
+    # -- reading responses ------------------------------------------------------------------
+
+    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+        intents = parsed.intents
+        if status >= 300:
+            return (None,) * len(intents)
+        answer = _json_or_none(body)
+        if parsed.shape is Shape.SINGLE:
+            saved = answer.get("id") if isinstance(answer, dict) else None
+            return (_str_or_none(saved) or intents[0].record_id,)
+        if parsed.shape is Shape.COLLECTION and isinstance(answer, list):
+            return tuple(
+                _str_or_none(r.get("id")) if isinstance(r, dict) and r.get("success") else None
+                for r in answer[: len(intents)]
+            ) + (None,) * max(0, len(intents) - len(answer))
+        if parsed.shape is Shape.COMPOSITE and isinstance(answer, dict):
+            results = {
+                r.get("referenceId"): r
+                for r in answer.get("compositeResponse", [])
+                if isinstance(r, dict)
+            }
+            ids: list[str | None] = [None] * len(intents)
+            for part in parsed.parts:
+                result = results.get(part.ref) or {}
+                if result.get("httpStatusCode", 500) < 300 and len(part.intents) == 1:
+                    saved = result.get("body")
+                    saved_id = saved.get("id") if isinstance(saved, dict) else None
+                    n = part.intents.start
+                    ids[n] = _str_or_none(saved_id) or intents[n].record_id
+            return tuple(ids)
+        return tuple(i.record_id for i in intents)
+
+    def read_records(self, status: int, body: bytes) -> list[RecordRead]:
+        if status != 200:
+            return []
+        answer = _json_or_none(body)
+        if isinstance(answer, dict):
+            rows = answer.get("records") if "records" in answer else [answer]
+        else:
+            rows = answer
+        if not isinstance(rows, list):
+            return []
+        found = []
+        for row in rows[:MAX_READ_RECORDS]:
+            attributes = row.get("attributes") if isinstance(row, dict) else None
+            record_id = row.get("Id") if isinstance(row, dict) else None
+            if isinstance(attributes, dict) and isinstance(record_id, str):
+                scalars = {
+                    k: v
+                    for k, v in row.items()
+                    if k != "attributes" and (v is None or isinstance(v, str | int | float | bool))
+                }
+                found.append(RecordRead(str(attributes.get("type", "")), record_id, scalars))
+        return found
+
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -303,6 +359,13 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
     if default:
         return default
     raise MalformedBody(f"{where} has no attributes.type; name each record's sObject type.")
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def _str_or_none(value: Any) -> str | None:

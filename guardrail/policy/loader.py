@@ -20,6 +20,7 @@ from jsonschema.exceptions import SchemaError
 from pydantic import ValidationError
 
 from guardrail.checks.base import Check
+from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
 from guardrail.crm.sfid import STANDARD_KEY_PREFIXES
 from guardrail.errors import PolicyError
@@ -162,6 +163,8 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
         schema, schema_text = _schema(root, path, doc, prefix)
         schema_info = _SchemaSource()
         checks: list[Check] = []
+        if doc.spec.rules or doc.spec.context.required:
+            checks.append(_is_compliant(doc, path, node, prefix))
         if schema is not None:
             where = f"{prefix}spec.{'schemaFile' if doc.spec.schema_file else 'schema'}"
             try:
@@ -191,6 +194,44 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
             ),
             schema_info,
         )
+
+
+def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> IsCompliant:
+    """Compile the policy's CEL once, here; a bad expression names its place in the file."""
+    spec = doc.spec
+
+    def compiled(source: str, loc: tuple[Any, ...]) -> Any:
+        try:
+            return compile_expression(source)
+        except RuleCompileError as exc:
+            where = f"{prefix}{_dotted(loc)} (line {_line(node, loc)})"
+            raise PolicyError(str(path), where, f"invalid CEL: {exc}") from None
+
+    conditions = [
+        compiled(c.expression, ("spec", "matchConditions", i, "expression"))
+        for i, c in enumerate(spec.match_conditions)
+    ]
+    rules = []
+    for i, rule in enumerate(spec.rules):
+        loc = ("spec", "rules", i)
+        message = rule.message_expression
+        rules.append(
+            CompiledRule(
+                name=rule.name,
+                program=compiled(rule.expression, (*loc, "expression")),
+                message=rule.message,
+                message_program=compiled(message, (*loc, "messageExpression")) if message else None,
+                action=rule.action,
+            )
+        )
+    return IsCompliant(
+        doc.metadata.name,
+        rules,
+        conditions,
+        spec.params,
+        context_required=spec.context.required,
+        block_without_context=spec.context.on_missing == "block",
+    )
 
 
 def _schema(

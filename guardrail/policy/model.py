@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from guardrail.model import Mode, Operation
+from guardrail.model import Action, Mode, Operation
 
 
 class _Strict(BaseModel):
@@ -42,6 +42,24 @@ class Match(_Strict):
     operations: list[Operation] = Field(default_factory=lambda: list(Operation), min_length=1)
 
 
+class Rule(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$", max_length=63)
+    expression: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+    message_expression: str | None = None
+    action: Action = Action.BLOCK
+
+
+class MatchCondition(_Strict):
+    name: str
+    expression: str = Field(min_length=1)
+
+
+class ContextRequirement(_Strict):
+    required: bool = False
+    on_missing: Literal["block", "allow"] = "block"
+
+
 class PolicySpec(_Strict):
     crm: str = "salesforce"
     match: Match
@@ -49,6 +67,10 @@ class PolicySpec(_Strict):
     failure_policy: Literal["closed", "open"] = "closed"
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     schema_file: str | None = None
+    context: ContextRequirement = Field(default_factory=ContextRequirement)
+    params: dict[str, Any] = Field(default_factory=dict)
+    match_conditions: list[MatchCondition] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:

@@ -1,0 +1,201 @@
+"""IsCompliant: a policy's CEL rules over the write and the conversation it belongs to.
+
+Rules are compiled once, when the policy set loads; a rule passes when its expression is true.
+Each request gets one set of bound functions (guardrail.policy.functions) and, per intent and
+policy, one CEL context holding small values only: the intent, the customer, entitlements,
+policy params. The transcript is reached through functions over pre-digested facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cel
+
+from guardrail.checks.base import CheckContext
+from guardrail.context.facts import Facts
+from guardrail.context.model import Customer
+from guardrail.model import Action, Violation, WriteIntent
+from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
+
+RULE_CODE = "GUARDRAIL_POLICY_VIOLATION"
+CONTEXT_CODE = "GUARDRAIL_CONTEXT_REQUIRED"
+ERROR_CODE = "GUARDRAIL_RULE_ERROR"
+CONTEXT_HEADER = "X-Guardrail-Conversation"
+
+
+class RuleCompileError(ValueError):
+    """A rule's expression does not compile or calls an unknown function."""
+
+
+def compile_expression(source: str) -> Any:
+    """A compiled CEL program. Raises RuleCompileError naming what is wrong."""
+    try:
+        program = cel.compile(source)
+    except ValueError as exc:
+        raise RuleCompileError(str(exc).split("\n", 1)[0]) from None
+    unknown = sorted(
+        f
+        for f in program.functions()
+        if not is_operator(f) and f not in NAMES and f not in CEL_BUILTINS
+    )
+    if unknown:
+        raise RuleCompileError(
+            f"unknown function(s) {', '.join(unknown)}; available: {', '.join(sorted(NAMES))}"
+        )
+    return program
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    name: str
+    program: Any
+    message: str
+    message_program: Any | None
+    action: Action
+
+
+class IsCompliant:
+    """Runs one policy's rules on an intent."""
+
+    name = "IsCompliant"
+
+    def __init__(
+        self,
+        policy: str,
+        rules: Sequence[CompiledRule],
+        conditions: Sequence[Any] = (),
+        params: Mapping[str, Any] | None = None,
+        context_required: bool = False,
+        block_without_context: bool = True,
+    ) -> None:
+        self.policy = policy
+        self.rules = tuple(rules)
+        self.conditions = tuple(conditions)
+        self.params = dict(params or {})
+        self.context_required = context_required
+        self.block_without_context = block_without_context
+
+    def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
+        facts = context.facts
+        if self.context_required and (facts is None or facts.conversation is None):
+            return self._missing_context(context) if self.block_without_context else ()
+        env = cel_context(context, intent, self.params)
+        if not all(_run(c, env) is True for c in self.conditions):
+            return ()
+        found = []
+        for rule in self.rules:
+            try:
+                passed = _run(rule.program, env) is True
+            except Exception as exc:  # CEL raises many unrelated types
+                found.append(self._error(rule, exc))
+                continue
+            if not passed:
+                found.append(self._violation(rule, self._message(rule, env)))
+        return found
+
+    def _message(self, rule: CompiledRule, env: Any) -> str:
+        if rule.message_program is None:
+            return rule.message
+        try:
+            text = _run(rule.message_program, env)
+        except Exception:  # a broken message must not hide the violation
+            return rule.message
+        return text if isinstance(text, str) and text else rule.message
+
+    def _violation(self, rule: CompiledRule, message: str) -> Violation:
+        return Violation(
+            policy=self.policy, rule=rule.name, message=message, action=rule.action, code=RULE_CODE
+        )
+
+    def _error(self, rule: CompiledRule, exc: Exception) -> Violation:
+        return Violation(
+            policy=self.policy,
+            rule=rule.name,
+            message=(
+                f"Rule {rule.name} could not be evaluated on this write ({type(exc).__name__}: "
+                f"{exc}); crm-guardrail does not let it through. Tell the guardrail administrator."
+            ),
+            code=ERROR_CODE,
+        )
+
+    def _missing_context(self, context: CheckContext) -> Sequence[Violation]:
+        conversation = context.caller.conversation
+        if conversation:
+            why = (
+                f"conversation {conversation!r} is unknown to crm-guardrail (never registered, "
+                "or expired). Register it with PUT /guardrail/v1/conversations/{id} first."
+            )
+        else:
+            why = f"the request has no {CONTEXT_HEADER} header. Send it with the conversation id."
+        return [
+            Violation(
+                policy=self.policy,
+                rule="ContextRequired",
+                message=f"Policy {self.policy} judges writes against their conversation, but {why}",
+                code=CONTEXT_CODE,
+            )
+        ]
+
+
+def _run(program: Any, env: Any) -> Any:
+    return program.execute(env)
+
+
+def intent_value(intent: WriteIntent) -> dict[str, Any]:
+    """The ``intent`` variable: what rules see of a write."""
+    return {
+        "object": intent.object,
+        "operation": str(intent.operation),
+        "id": intent.record_id or "",
+        "external_id_field": intent.external_id_field or "",
+        "external_id": intent.external_id or "",
+        "fields": dict(intent.fields),
+    }
+
+
+def cel_context(context: CheckContext, intent: WriteIntent, params: Mapping[str, Any]) -> Any:
+    """The CEL context for one intent under one policy; per-request parts are built once."""
+    base = context.memo.get("cel")
+    if base is None:
+        base = context.memo["cel"] = _request_values(context)
+    variables, functions, resolve = base
+    env = cel.Context(
+        variables={**variables, "intent": intent_value(intent), "params": params},
+        functions=functions,
+    )
+    env.set_variable_resolver(resolve)
+    return env
+
+
+def _request_values(
+    context: CheckContext,
+) -> tuple[dict[str, Any], dict[str, Callable[..., Any]], Callable[[str], Any]]:
+    facts = context.facts or Facts(conversation=None)
+    c = facts.conversation
+    variables: dict[str, Any] = {
+        "conversation": {
+            "id": c.id if c else "",
+            "channel": (c.channel if c else None) or "",
+            "outcome": (c.outcome if c else None) or "",
+            "metadata": c.metadata if c else {},
+            "turn_count": len(c.turns) if c else 0,
+        },
+        "customer": c.customer.model_dump() if c else Customer().model_dump(),
+        "entitlements": dict(c.entitlements) if c else {},
+        "tool": context.caller.tool or "",
+        "agent": context.caller.agent or "",
+        "now": facts.now,
+    }
+    functions = RuleFunctions(facts).bound()
+
+    def resolve(name: str) -> Any:
+        """``reads`` and ``writes`` are converted only for the rules that use them."""
+        if c is None or name not in ("reads", "writes"):
+            return [] if name in ("reads", "writes") else None
+        records = c.reads if name == "reads" else c.writes
+        return [r.model_dump(mode="json") for r in records]
+
+    return variables, functions, resolve

@@ -1,0 +1,170 @@
+"""Facts rules use, derived once from a conversation and cached per (id, version).
+
+CEL converts every value it is given, and a 40-turn transcript is costly to convert on every
+write, so rules never see the raw turns: they ask questions (did the customer say X, which
+amounts did they name, was this id read) that these facts answer in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from guardrail.context.model import Conversation, WriteRecord
+
+_WORDS = re.compile(r"\s+")
+_AMOUNT = re.compile(
+    r"(?:[$€£]\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?)"
+    r"|(?:\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|euros?|eur|pounds|gbp|bucks)\b)",
+    re.IGNORECASE,
+)
+_NUMBERISH = re.compile(r"[A-Za-z]*[-#]?\d[\d\-/.,]*\d|\b\d\b")
+_STATED = re.compile(
+    r"(?:order|case|ticket|invoice|ref(?:erence)?)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Za-z]*-?\d{3,})"
+    r"|[$€£]\s?\d[\d,]*(?:\.\d{1,2})?"
+    r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|euros?|pounds)\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    re.IGNORECASE,
+)
+_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]?\d{4}\b")
+
+
+def normalize(text: str) -> str:
+    """Lower-cased, single-spaced: what phrase matching compares."""
+    return _WORDS.sub(" ", text).strip().lower()
+
+
+def digits(token: str) -> str:
+    """The digits of a token, so "#10-442" and "10442" compare equal."""
+    return "".join(c for c in token if c.isdigit())
+
+
+def amounts_in(text: str) -> list[Decimal]:
+    """Money amounts stated in ``text`` ("$25", "25.50 dollars", "€1,200")."""
+    found = []
+    for match in _AMOUNT.finditer(text):
+        whole = (match.group(1) or match.group(3) or "").replace(",", "")
+        cents = match.group(2) or match.group(4) or ""
+        try:
+            found.append(Decimal(f"{whole}.{cents}" if cents else whole))
+        except InvalidOperation:
+            continue
+    return found
+
+
+def luhn(number: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(number)):
+        d = int(char)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def pii_in(text: str) -> list[str]:
+    """The kinds of personal data ``text`` contains: card (Luhn-valid), ssn, email, phone."""
+    kinds = []
+    if any(luhn(digits(m.group(0))) for m in _CARD.finditer(text)):
+        kinds.append("card")
+    if _SSN.search(text):
+        kinds.append("ssn")
+    if _EMAIL.search(text):
+        kinds.append("email")
+    if _PHONE.search(text):
+        kinds.append("phone")
+    return kinds
+
+
+def stated_facts(text: str) -> list[str]:
+    """Order/case numbers, amounts and dates a note states, as written."""
+    return [m.group(0).strip() for m in _STATED.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What the conversation's turns say, pre-digested."""
+
+    customer_text: str  # normalized customer turns, joined
+    all_text: str  # normalized, every turn
+    customer_amounts: tuple[Decimal, ...]
+    number_tokens: frozenset[str]  # digit strings of every number anywhere in the transcript
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> Transcript:
+        customer = " \n ".join(t.text for t in conversation.turns if t.role == "customer")
+        everything = " \n ".join(t.text for t in conversation.turns)
+        tokens = {digits(m.group(0)) for m in _NUMBERISH.finditer(everything)}
+        tokens |= {str(a.normalize()) for a in amounts_in(everything)}
+        return cls(
+            customer_text=normalize(customer),
+            all_text=normalize(everything),
+            customer_amounts=tuple(amounts_in(customer)),
+            number_tokens=frozenset(t for t in tokens if t),
+        )
+
+    def customer_said(self, phrase: str) -> bool:
+        phrase = normalize(phrase)
+        return (
+            bool(phrase) and re.search(rf"\b{re.escape(phrase)}\b", self.customer_text) is not None
+        )
+
+    def supports(self, stated: str) -> bool:
+        """Whether a number, amount or date stated in a note appears in the transcript."""
+        amounts = amounts_in(stated)
+        if amounts:
+            return all(str(a.normalize()) in self.number_tokens for a in amounts)
+        token = digits(stated)
+        return not token or token in self.number_tokens or normalize(stated) in self.all_text
+
+
+_EMPTY = Transcript("", "", (), frozenset())
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything rules may know about the conversation of one request."""
+
+    conversation: Conversation | None
+    transcript: Transcript = _EMPTY
+    account_writes: dict[str, list[WriteRecord]] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+    @cached_property
+    def grounded_ids(self) -> frozenset[str]:
+        """15-character ids the agent may write references to: the verified customer's records,
+        records it read, records it created in this conversation."""
+        c = self.conversation
+        if c is None:
+            return frozenset()
+        ids: list[str] = [r.id for r in c.reads]
+        ids += [w.id for w in c.writes if w.id and w.decision in ("allow", "shadow-block")]
+        if c.customer.verified:
+            ids += c.customer.account_ids + c.customer.contact_ids
+        return frozenset(i[:15] for i in ids)
+
+
+class TranscriptCache:
+    """Transcripts by (conversation id, version): a conversation is digested once per change."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, int], Transcript] = OrderedDict()
+
+    def get(self, conversation: Conversation) -> Transcript:
+        key = (conversation.id, conversation.version)
+        found = self._entries.get(key)
+        if found is None:
+            found = self._entries[key] = Transcript.of(conversation)
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        return found

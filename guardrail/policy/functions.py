@@ -1,0 +1,132 @@
+"""The CEL function library rules call, bound per request to that request's facts.
+
+    customer_said(phrase) bool           the customer said the phrase (any case, whole words)
+    customer_said_any(list) bool         ... any of the phrases
+    customer_text() string               the customer's turns, lower-cased, joined
+    requested_amount() double|null       the largest money amount the customer named, if any
+    amounts_mentioned() list<double>     every money amount the customer named
+    unsupported_facts(text) list<string> numbers, amounts, dates in text the transcript lacks
+    pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
+    grounded(id) bool                    the verified customer's id, or read or created here
+    was_read(id) bool                    the agent read this record in this conversation
+    read_field(id, field) dyn            the field's value as the agent read it, else null
+    same_id(a, b) bool                   15- and 18-character ids of one record compare equal
+    recent_writes(seconds) list<map>     this conversation's writes within the window
+    account_writes(id, seconds) list<map>  writes touching the account, any conversation
+    lower(text) string                   lower-cased text
+
+Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from guardrail.context.facts import Facts, pii_in, stated_facts
+from guardrail.context.model import WriteRecord
+from guardrail.crm import sfid
+
+#: CEL's own functions and macros an expression may call besides this library.
+CEL_BUILTINS = frozenset(
+    {
+        "size", "has", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double",
+        "string", "bytes", "bool", "timestamp", "duration", "type", "dyn", "all", "exists",
+        "exists_one", "map", "filter", "lowerAscii", "getFullYear", "getMonth", "getDayOfMonth",
+        "getDayOfWeek", "getHours", "getMinutes",
+    }
+)  # fmt: skip
+
+
+def is_operator(name: str) -> bool:
+    return name[:1] in ("_", "!", "-", "@")
+
+
+class RuleFunctions:
+    """The library, bound to one request's facts."""
+
+    def __init__(self, facts: Facts) -> None:
+        self._facts = facts
+
+    def bound(self) -> dict[str, Callable[..., Any]]:
+        return {name: getattr(self, name) for name in NAMES}
+
+    def customer_said(self, phrase: str) -> bool:
+        return self._facts.transcript.customer_said(phrase)
+
+    def customer_said_any(self, phrases: Iterable[str]) -> bool:
+        return any(self._facts.transcript.customer_said(p) for p in phrases)
+
+    def customer_text(self) -> str:
+        return self._facts.transcript.customer_text
+
+    def requested_amount(self) -> float | None:
+        amounts = self._facts.transcript.customer_amounts
+        return float(max(amounts)) if amounts else None
+
+    def amounts_mentioned(self) -> list[float]:
+        return [float(a) for a in self._facts.transcript.customer_amounts]
+
+    def unsupported_facts(self, text: str | None) -> list[str]:
+        if not text:
+            return []
+        return [s for s in stated_facts(text) if not self._facts.transcript.supports(s)]
+
+    def pii(self, text: str | None) -> list[str]:
+        return pii_in(text) if text else []
+
+    def grounded(self, record_id: str | None) -> bool:
+        return not record_id or record_id[:15] in self._facts.grounded_ids
+
+    def was_read(self, record_id: str | None) -> bool:
+        c = self._facts.conversation
+        if not record_id or c is None:
+            return False
+        return any(sfid.same_id(r.id, record_id) for r in c.reads)
+
+    def read_field(self, record_id: str | None, field: str) -> Any:
+        c = self._facts.conversation
+        if not record_id or c is None:
+            return None
+        for read in reversed(c.reads):
+            if sfid.same_id(read.id, record_id) and field in read.fields:
+                return read.fields[field]
+        return None
+
+    def same_id(self, a: str | None, b: str | None) -> bool:
+        return bool(a) and bool(b) and sfid.same_id(str(a), str(b))
+
+    def recent_writes(self, seconds: float) -> list[dict[str, Any]]:
+        c = self._facts.conversation
+        return self._within(c.writes if c else [], seconds)
+
+    def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
+        if not account_id:
+            return []
+        return self._within(self._facts.account_writes.get(account_id[:15], []), seconds)
+
+    def lower(self, text: str | None) -> str:
+        return (text or "").lower()
+
+    def _within(self, writes: Iterable[WriteRecord], seconds: float) -> list[dict[str, Any]]:
+        now = self._facts.now
+        out = []
+        for w in writes:
+            age = (now - w.at).total_seconds()
+            if age <= seconds:
+                out.append(
+                    {
+                        "object": w.object,
+                        "operation": w.operation,
+                        "id": w.id,
+                        "fields": w.fields,
+                        "decision": w.decision,
+                        "age_seconds": age,
+                    }
+                )
+        return out
+
+
+NAMES = frozenset(
+    name for name in vars(RuleFunctions) if not name.startswith("_") and name != "bound"
+)

@@ -1,0 +1,161 @@
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guardrail.checks.base import CheckContext
+from guardrail.checks.rules import RuleCompileError, compile_expression
+from guardrail.context.facts import Facts, Transcript
+from guardrail.context.model import Conversation, Customer, ReadRecord, Turn, WriteRecord
+from guardrail.errors import PolicyError
+from guardrail.model import Action, Caller, Operation, WriteIntent
+from guardrail.policy.loader import load_policy_set
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: refunds}
+spec:
+  match: {objects: [Refund__c]}
+  context: {required: true}
+  params: {cap: 100}
+  matchConditions:
+    - {name: has-amount, expression: has(intent.fields.Amount__c)}
+  rules:
+    - name: RefundAsked
+      expression: customer_said_any(["refund", "money back"])
+      message: The customer never asked for a refund; do not create one.
+    - name: WithinEntitlement
+      expression: intent.fields.Amount__c <= double(entitlements.refund_limit)
+      message: Over the refund limit.
+      messageExpression: '"Refund " + string(intent.fields.Amount__c) + " is over the limit " + string(entitlements.refund_limit)'
+    - name: WithinCap
+      expression: intent.fields.Amount__c <= double(params.cap)
+      message: Over the global cap.
+      action: warn
+    - name: Grounded
+      expression: "!has(intent.fields.Case__c) || grounded(intent.fields.Case__c)"
+      message: Case__c was never read in this conversation.
+"""
+
+
+def conversation(*turns: str, **extra: Any) -> Conversation:
+    return Conversation(
+        id="c1",
+        turns=[
+            Turn(role="customer" if i % 2 == 0 else "agent", text=t) for i, t in enumerate(turns)
+        ],
+        created_at=NOW,
+        updated_at=NOW,
+        **extra,
+    )
+
+
+def judge(
+    tmp_path: Path, conv: Conversation | None, **fields: Any
+) -> list[tuple[str, str, Action]]:
+    (tmp_path / "p.yaml").write_text(POLICY)
+    [policy] = load_policy_set(tmp_path).policies
+    [check] = policy.checks
+    facts = Facts(conv, Transcript.of(conv) if conv else Transcript.of(conversation()), {}, NOW)
+    context = CheckContext(Caller(conversation="c1" if conv else None), facts)
+    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, fields)
+    return [(v.rule, v.message, v.action) for v in check(intent, context)]
+
+
+def test_rules_pass_when_every_expression_is_true(tmp_path: Path) -> None:
+    conv = conversation("I want a refund of $40 please", "Sure", entitlements={"refund_limit": 50})
+    assert judge(tmp_path, conv, Amount__c=40.0) == []
+
+
+def test_each_failing_rule_is_a_violation_with_its_message(tmp_path: Path) -> None:
+    conv = conversation("My router is broken", entitlements={"refund_limit": 50})
+    found = judge(tmp_path, conv, Amount__c=120.0, Case__c="500000000000009AAA")
+    assert [(rule, action) for rule, _, action in found] == [
+        ("RefundAsked", Action.BLOCK),
+        ("WithinEntitlement", Action.BLOCK),
+        ("WithinCap", Action.WARN),
+        ("Grounded", Action.BLOCK),
+    ]
+    assert found[1][1] == "Refund 120 is over the limit 50"
+
+
+def test_grounded_by_read_or_verified_customer(tmp_path: Path) -> None:
+    read = ReadRecord(object="Case", id="500000000000009AAA", at=NOW)
+    conv = conversation("refund please", entitlements={"refund_limit": 50}, reads=[read])
+    assert judge(tmp_path, conv, Amount__c=1.0, Case__c="500000000000009") == []
+
+
+def test_match_conditions_skip_the_rules(tmp_path: Path) -> None:
+    assert judge(tmp_path, conversation("hello"), Reason__c="Goodwill") == []
+
+
+def test_context_required_blocks_without_a_conversation(tmp_path: Path) -> None:
+    [(rule, message, _)] = judge(tmp_path, None, Amount__c=1.0)
+    assert rule == "ContextRequired"
+    assert "X-Guardrail-Conversation" in message
+
+
+def test_a_rule_that_errors_blocks_with_its_name(tmp_path: Path) -> None:
+    conv = conversation("refund please")  # no refund_limit entitlement: the lookup fails
+    found = judge(tmp_path, conv, Amount__c=1.0)
+    assert found[0][0] == "WithinEntitlement"
+    assert "could not be evaluated" in found[0][1]
+
+
+def test_bad_cel_is_refused_at_load_naming_the_place(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(
+        POLICY.replace('customer_said_any(["refund", "money back"])', "customer_sed(1)")
+    )
+    with pytest.raises(
+        PolicyError, match=r"spec.rules\[0\].expression \(line 12\): invalid CEL: unknown function"
+    ):
+        load_policy_set(tmp_path)
+    (tmp_path / "p.yaml").write_text(POLICY.replace("<= double(params.cap)", "<= ("))
+    with pytest.raises(PolicyError, match=r"spec.rules\[2\].expression \(line \d+\): invalid CEL"):
+        load_policy_set(tmp_path)
+
+
+def test_compile_checks_functions_against_the_library() -> None:
+    assert compile_expression("size(intent.fields) > 0 && lower(tool).startsWith('update')")
+    with pytest.raises(RuleCompileError, match="unknown function"):
+        compile_expression("nope(1)")
+
+
+def test_recent_and_account_writes_are_windowed(tmp_path: Path) -> None:
+    from guardrail.policy.functions import RuleFunctions
+
+    old = WriteRecord(
+        decision_id="d0",
+        object="Case",
+        operation="create",
+        decision="allow",
+        at=NOW - timedelta(hours=3),
+    )
+    new = WriteRecord(
+        decision_id="d1",
+        object="Case",
+        operation="create",
+        decision="allow",
+        at=NOW - timedelta(minutes=5),
+    )
+    conv = conversation("hi", writes=[old, new])
+    fns = RuleFunctions(Facts(conv, Transcript.of(conv), {"001000000000001": [old, new]}, NOW))
+    assert [w["age_seconds"] for w in fns.recent_writes(3600)] == [300.0]
+    assert len(fns.account_writes("001000000000001AAA", 4 * 3600)) == 2
+    assert fns.account_writes(None, 10) == []
+
+
+def test_verified_customer_ids_are_grounded_only_when_verified() -> None:
+    from guardrail.policy.functions import RuleFunctions
+
+    customer = Customer(account_ids=["001000000000001AAA"], verified=False)
+    conv = conversation("hi", customer=customer)
+    assert not RuleFunctions(Facts(conv, Transcript.of(conv), {}, NOW)).grounded(
+        "001000000000001AAA"
+    )
+    conv = conversation("hi", customer=customer.model_copy(update={"verified": True}))
+    assert RuleFunctions(Facts(conv, Transcript.of(conv), {}, NOW)).grounded("001000000000001")
