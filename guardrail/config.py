@@ -98,6 +98,13 @@ class Settings(BaseSettings):
     log_level: str = "info"
     log_field_values: bool = False
     api_tokens: list[SecretStr] = Field(default_factory=list)
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="Conversation store shared by replicas (redis://...); in memory when unset",
+    )
+    conversation_idle_seconds: float = Field(
+        default=3600, gt=0, description="A conversation not read or written for this long is gone"
+    )
 
     _check_listen = field_validator("listen", "admin_listen", mode="before")(_parse_listen)
 

@@ -12,7 +12,8 @@
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
         ├── UpstreamUnavailable      503: the CRM could not be reached
         ├── UpstreamTimeout          504: the CRM did not answer in time
-        └── CheckFailed              503: a check raised, and its policy fails closed
+        ├── CheckFailed              503: a check raised, and its policy fails closed
+        └── ContextUnavailable       503: the conversation store did not answer
 
 A ``RequestRejected`` or ``DependencyFailure`` carries the HTTP status and the errorCode the
 dialect renders for the agent, in the CRM's own error format.
@@ -92,3 +93,9 @@ class UpstreamTimeout(DependencyFailure):
 
 class CheckFailed(DependencyFailure):
     code = "GUARDRAIL_CHECK_FAILED"
+
+
+class ContextUnavailable(DependencyFailure):
+    """The conversation store (Redis) failed: rules that need the conversation cannot run."""
+
+    code = "GUARDRAIL_CONTEXT_UNAVAILABLE"
