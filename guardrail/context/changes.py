@@ -1,0 +1,118 @@
+"""What each change does to a conversation, decided once for both store backends.
+
+The memory and Redis stores differ only in where the parts of a conversation live. What a PATCH
+merges, what appending turns may do, which accounts a write is indexed under, how long the index
+remembers and how the parts are put back together are the same rules, so they live here.
+
+Versions: each store takes every conversation's next version from one store-wide counter (a
+Python counter; INCR on one Redis key). A conversation deleted and created again therefore
+never repeats a version, so anything cached per (id, version) cannot go stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from guardrail.context.model import (
+    Conversation,
+    ConversationIn,
+    ConversationPatch,
+    ReadRecord,
+    Turn,
+    WriteRecord,
+)
+from guardrail.crm.sfid import is_id
+
+#: How long the per-account write index remembers a write (duplicate detection looks back
+#: hours, not days).
+ACCOUNT_RETENTION = timedelta(hours=24)
+#: Writes kept per account within the retention, newest first: a runaway agent hammering one
+#: account must not grow the index without bound.
+MAX_ACCOUNT_WRITES = 1000
+#: Fields whose value is the account a write touches.
+ACCOUNT_FIELDS = ("AccountId", "Account__c")
+
+
+def utc_now() -> datetime:
+    """The stores' default clock: aware, so stored times compare with the records' own."""
+    return datetime.now(UTC)
+
+
+def patched(platform: ConversationIn, patch: ConversationPatch) -> ConversationIn:
+    """``platform`` with ``patch`` merged in as a JSON Merge Patch (RFC 7396).
+
+    Only the members the client sent count. Objects merge member by member (so
+    ``{"customer": {"verified": true}}`` keeps the account ids, and one entitlement can change
+    alone); lists and scalars replace (``turns`` given means the whole transcript); ``null``
+    removes a member, which puts a top-level field back to its default.
+    Raises pydantic's ValidationError when the merged conversation breaks a limit.
+    """
+    merged = _merge(
+        platform.model_dump(mode="json"), patch.model_dump(mode="json", exclude_unset=True)
+    )
+    return ConversationIn.model_validate(merged)
+
+
+def _merge(target: Any, patch: Any) -> Any:
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _merge(merged.get(key), value)
+    return merged
+
+
+def with_turns(platform: ConversationIn, turns: Sequence[Turn]) -> ConversationIn:
+    """``platform`` with ``turns`` appended.
+
+    Raises ValidationError past MAX_TURNS, as PUT does: a transcript silently losing its start
+    (where the customer was verified, say) would mislead the rules more than a refusal would.
+    """
+    return ConversationIn.model_validate({**dict(platform), "turns": [*platform.turns, *turns]})
+
+
+def assemble(
+    conversation_id: str,
+    platform: ConversationIn,
+    *,
+    created_at: datetime,
+    updated_at: datetime,
+    version: int,
+    reads: Sequence[ReadRecord],
+    writes: Sequence[WriteRecord],
+) -> Conversation:
+    """The conversation as the API and the rules see it, from the parts a store keeps."""
+    return Conversation(
+        **dict(platform),
+        id=conversation_id,
+        reads=list(reads),
+        writes=list(writes),
+        created_at=created_at,
+        updated_at=updated_at,
+        version=version,
+    )
+
+
+def account_key(account_id: str) -> str:
+    """The index key of an account: a Salesforce id's 15 case-sensitive characters, so the
+    18-character form (15 plus a checksum) of the same account finds the same writes."""
+    return account_id[:15] if len(account_id) == 18 and is_id(account_id) else account_id
+
+
+def accounts_of(write: WriteRecord) -> set[str]:
+    """The index keys of the accounts a write names in ``ACCOUNT_FIELDS`` or is."""
+    named = [write.fields.get(f) for f in ACCOUNT_FIELDS]
+    if write.object == "Account":
+        named.append(write.id)
+    return {account_key(v) for v in named if isinstance(v, str) and v}
+
+
+def account_window_start(since: datetime, now: datetime) -> datetime:
+    """Where an account query starts: never before the retention, even if the index has not
+    been trimmed yet (trimming happens when a write arrives)."""
+    return max(since, now - ACCOUNT_RETENTION)

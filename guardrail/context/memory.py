@@ -1,0 +1,187 @@
+"""The conversation store in process memory: one proxy, no Redis (development, single replica).
+
+Conversations and account indexes live in ordered dicts kept in least-recently-used order, so the
+entries idle longest are always at the front: expiry sweeps pop from the front until they meet a
+live one (lazily, on every call, so memory stays bounded without a timer), and the hard caps
+evict from the same end. Every method runs without awaiting, so on one event loop each call is
+atomic and concurrent requests cannot interleave inside it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from guardrail.context.changes import (
+    ACCOUNT_RETENTION,
+    MAX_ACCOUNT_WRITES,
+    account_key,
+    account_window_start,
+    accounts_of,
+    assemble,
+    patched,
+    utc_now,
+    with_turns,
+)
+from guardrail.context.model import (
+    MAX_RECORDED,
+    Conversation,
+    ConversationIn,
+    ConversationPatch,
+    ReadRecord,
+    Turn,
+    WriteRecord,
+)
+
+MAX_CONVERSATIONS = 100_000
+MAX_ACCOUNTS = 100_000
+
+_V = TypeVar("_V")
+
+
+@dataclass(slots=True)
+class _Entry:
+    platform: ConversationIn
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    seen: datetime  # last read or write: what idle expiry counts from
+    reads: deque[ReadRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
+    writes: deque[WriteRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
+
+
+class MemoryConversationStore:
+    """``ConversationStore`` in memory. ``clock`` returns aware datetimes (tests pass a fake)."""
+
+    def __init__(
+        self,
+        idle_seconds: float,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        max_conversations: int = MAX_CONVERSATIONS,
+        max_accounts: int = MAX_ACCOUNTS,
+    ) -> None:
+        self._idle = timedelta(seconds=idle_seconds)
+        self._clock = clock or utc_now
+        self._max_conversations = max_conversations
+        self._max_accounts = max_accounts
+        self._versions = itertools.count(1)
+        self._conversations: OrderedDict[str, _Entry] = OrderedDict()
+        self._accounts: OrderedDict[str, deque[WriteRecord]] = OrderedDict()
+
+    async def get(self, conversation_id: str) -> Conversation | None:
+        entry = self._touch(conversation_id, self._clock())
+        return None if entry is None else self._view(conversation_id, entry)
+
+    async def put(self, conversation_id: str, data: ConversationIn) -> Conversation:
+        now = self._clock()
+        entry = self._touch(conversation_id, now)
+        if entry is None:
+            entry = _Entry(data, created_at=now, updated_at=now, version=0, seen=now)
+            self._conversations[conversation_id] = entry
+            _cap(self._conversations, self._max_conversations)
+        else:
+            entry.platform = data
+        self._changed(entry, now)
+        return self._view(conversation_id, entry)
+
+    async def patch(self, conversation_id: str, data: ConversationPatch) -> Conversation | None:
+        return self._update(conversation_id, lambda platform: patched(platform, data))
+
+    async def append_turns(
+        self, conversation_id: str, turns: Sequence[Turn]
+    ) -> Conversation | None:
+        return self._update(conversation_id, lambda platform: with_turns(platform, turns))
+
+    async def delete(self, conversation_id: str) -> bool:
+        self._sweep(self._clock())
+        return self._conversations.pop(conversation_id, None) is not None
+
+    async def record_reads(self, conversation_id: str, reads: Sequence[ReadRecord]) -> None:
+        now = self._clock()
+        entry = self._touch(conversation_id, now)
+        if entry is not None and reads:
+            entry.reads.extend(reads)
+            self._changed(entry, now)
+
+    async def record_write(self, conversation_id: str | None, write: WriteRecord) -> None:
+        now = self._clock()
+        entry = self._touch(conversation_id, now) if conversation_id else None
+        if entry is not None:
+            entry.writes.append(write)
+            self._changed(entry, now)
+        for account in accounts_of(write):
+            index = self._accounts.get(account)
+            if index is None:
+                index = self._accounts[account] = deque(maxlen=MAX_ACCOUNT_WRITES)
+                _cap(self._accounts, self._max_accounts)
+            index.append(write)
+            self._accounts.move_to_end(account)
+
+    async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
+        now = self._clock()
+        self._sweep(now)
+        start = account_window_start(since, now)
+        index = self._accounts.get(account_key(account_id), ())
+        return sorted((w for w in index if w.at >= start), key=lambda w: w.at)
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        self._conversations.clear()
+        self._accounts.clear()
+
+    def _update(
+        self, conversation_id: str, change: Callable[[ConversationIn], ConversationIn]
+    ) -> Conversation | None:
+        now = self._clock()
+        entry = self._touch(conversation_id, now)
+        if entry is None:
+            return None
+        entry.platform = change(entry.platform)
+        self._changed(entry, now)
+        return self._view(conversation_id, entry)
+
+    def _touch(self, conversation_id: str, now: datetime) -> _Entry | None:
+        """The live entry, marked as just used; None when unknown or idle too long."""
+        self._sweep(now)
+        entry = self._conversations.get(conversation_id)
+        if entry is not None:
+            entry.seen = now
+            self._conversations.move_to_end(conversation_id)
+        return entry
+
+    def _sweep(self, now: datetime) -> None:
+        """Drop idle conversations and accounts with no write in the retention, oldest first."""
+        conversations, accounts = self._conversations, self._accounts
+        while conversations and now - next(iter(conversations.values())).seen >= self._idle:
+            conversations.popitem(last=False)
+        while accounts and next(iter(accounts.values()))[-1].at < now - ACCOUNT_RETENTION:
+            accounts.popitem(last=False)
+
+    def _changed(self, entry: _Entry, now: datetime) -> None:
+        entry.version = next(self._versions)
+        entry.updated_at = now
+
+    @staticmethod
+    def _view(conversation_id: str, entry: _Entry) -> Conversation:
+        return assemble(
+            conversation_id,
+            entry.platform,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+            version=entry.version,
+            reads=entry.reads,
+            writes=entry.writes,
+        )
+
+
+def _cap(entries: OrderedDict[str, _V], limit: int) -> None:
+    """Evict least recently used entries beyond ``limit``."""
+    while len(entries) > limit:
+        entries.popitem(last=False)

@@ -1,0 +1,285 @@
+"""The conversation store in Redis: shared by every proxy replica and outliving their restarts.
+
+Layout under the prefix (default ``guardrail:``), for conversation X and account A:
+
+- ``conv:X``: a hash: ``platform`` (what the platform said, one JSON value), ``created_at``,
+  ``updated_at``, ``version``, and ``rev`` (the version at which ``platform`` last changed);
+- ``reads:X``, ``writes:X``: lists of JSON records, RPUSHed and LTRIMmed to MAX_RECORDED;
+- ``account:A``: a sorted set of JSON write records scored by their time, trimmed to the
+  retention and to MAX_ACCOUNT_WRITES;
+- ``version``: the one counter every change INCRs (see guardrail.context.changes).
+
+A conversation's keys share one TTL that every access refreshes, so idle expiry is Redis's own.
+
+What depends on stored state runs as a Lua script, which Redis runs atomically: an append checks
+that the conversation exists, pushes, trims and bumps the version in one step, so concurrent
+appends from any number of replicas are never lost. PATCH and turn appends are read, merged here
+with the rules in ``changes`` and saved only if ``rev`` is still the one read, else redone.
+Comparing ``rev`` rather than WATCHing the key matters: every append refreshes the hash's TTL,
+which would abort a WATCH although nothing the merge depends on changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError, RedisError
+
+from guardrail.context.changes import (
+    ACCOUNT_RETENTION,
+    MAX_ACCOUNT_WRITES,
+    account_key,
+    account_window_start,
+    accounts_of,
+    assemble,
+    patched,
+    utc_now,
+    with_turns,
+)
+from guardrail.context.model import (
+    MAX_RECORDED,
+    Conversation,
+    ConversationIn,
+    ConversationPatch,
+    ReadRecord,
+    Turn,
+    WriteRecord,
+)
+from guardrail.errors import ConfigError, ContextUnavailable
+
+_FIELDS = ("platform", "created_at", "updated_at", "version", "rev")
+
+# KEYS: conversation hash, reads list, writes list, version counter.
+# ARGV: idle ms, now, platform JSON, the rev the change was based on ("" to create or replace).
+# Returns the saved conversation's parts, or nil when the rev is no longer current.
+_SAVE = """
+local conv = KEYS[1]
+if ARGV[4] ~= '' and redis.call('HGET', conv, 'rev') ~= ARGV[4] then
+  return false
+end
+local version = redis.call('INCR', KEYS[4])
+redis.call('HSETNX', conv, 'created_at', ARGV[2])
+redis.call('HSET', conv, 'platform', ARGV[3], 'updated_at', ARGV[2],
+           'version', version, 'rev', version)
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version', 'rev'),
+        redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1)}
+"""
+
+# KEYS: conversation hash, the list appended to, the conversation's other list, version counter.
+# ARGV: idle ms, now, how many records the list keeps, the records.
+_APPEND = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+redis.call('HSET', KEYS[1], 'updated_at', ARGV[2], 'version', redis.call('INCR', KEYS[4]))
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1
+"""
+
+
+class _Keys(NamedTuple):
+    conv: str
+    reads: str
+    writes: str
+
+
+class _Loaded(NamedTuple):
+    platform: ConversationIn
+    conversation: Conversation
+    rev: str
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """Turn any Redis failure into the error the proxy fails closed on."""
+    try:
+        yield
+    except RedisError as exc:
+        raise ContextUnavailable(f"conversation store: {exc}") from exc
+
+
+class RedisConversationStore:
+    """``ConversationStore`` in Redis, over one pooled ``redis.asyncio`` client."""
+
+    def __init__(self, client: Redis, idle_seconds: float, prefix: str = "guardrail:") -> None:
+        self._redis = client
+        self._idle_ms = max(1, round(idle_seconds * 1000))
+        self._prefix = prefix
+        self._counter = f"{prefix}version"
+        self._save_script = client.register_script(_SAVE)
+        self._append_script = client.register_script(_APPEND)
+
+    @classmethod
+    def open(
+        cls, url: str, idle_seconds: float, prefix: str = "guardrail:", *, timeout: float = 2.0
+    ) -> RedisConversationStore:
+        """A store over a client for ``url``; connects on first use. Raises ConfigError.
+
+        ``timeout`` bounds every connect and reply: the proxy waits on the store before each
+        write, so a Redis that hangs must fail the write (closed) rather than hold it.
+        One immediate retry, on connection errors only, replaces a pooled connection Redis
+        dropped (a restart, an idle timeout) without re-sending a command that timed out.
+        """
+        try:
+            client = Redis.from_url(
+                url,
+                decode_responses=True,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
+            )
+        except ValueError as exc:  # the message names the problem, never the URL's password
+            raise ConfigError(f"redis_url: {exc}") from None
+        return cls(client, idle_seconds, prefix)
+
+    async def get(self, conversation_id: str) -> Conversation | None:
+        loaded = await self._load(conversation_id)
+        return None if loaded is None else loaded.conversation
+
+    async def put(self, conversation_id: str, data: ConversationIn) -> Conversation:
+        saved = await self._save(conversation_id, data, rev="")
+        return self._parse(conversation_id, saved).conversation
+
+    async def patch(self, conversation_id: str, data: ConversationPatch) -> Conversation | None:
+        return await self._update(conversation_id, lambda platform: patched(platform, data))
+
+    async def append_turns(
+        self, conversation_id: str, turns: Sequence[Turn]
+    ) -> Conversation | None:
+        return await self._update(conversation_id, lambda platform: with_turns(platform, turns))
+
+    async def delete(self, conversation_id: str) -> bool:
+        keys = self._keys(conversation_id)
+        with _answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(keys.conv)
+                pipe.delete(keys.reads, keys.writes)
+                existed, _ = await pipe.execute()
+        return bool(existed)
+
+    async def record_reads(self, conversation_id: str, reads: Sequence[ReadRecord]) -> None:
+        if reads:
+            keys = self._keys(conversation_id)
+            # Only the newest MAX_RECORDED can survive the trim; sending more would only
+            # risk Lua's argument limit.
+            records = [r.model_dump_json() for r in reads[-MAX_RECORDED:]]
+            await self._append(keys.conv, keys.reads, keys.writes, records)
+
+    async def record_write(self, conversation_id: str | None, write: WriteRecord) -> None:
+        record = write.model_dump_json()
+        if conversation_id:
+            keys = self._keys(conversation_id)
+            await self._append(keys.conv, keys.writes, keys.reads, [record])
+        accounts = accounts_of(write)
+        if not accounts:
+            return
+        expired = (utc_now() - ACCOUNT_RETENTION).timestamp()
+        retention_ms = round(ACCOUNT_RETENTION.total_seconds() * 1000)
+        with _answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for account in sorted(accounts):
+                    key = self._account(account)
+                    pipe.zadd(key, {record: write.at.timestamp()})
+                    pipe.zremrangebyscore(key, "-inf", f"({expired}")
+                    pipe.zremrangebyrank(key, 0, -MAX_ACCOUNT_WRITES - 1)
+                    pipe.pexpire(key, retention_ms)
+                await pipe.execute()
+
+    async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
+        start = account_window_start(since, utc_now()).timestamp()
+        key = self._account(account_key(account_id))
+        with _answering():
+            # Without withscores, redis-py's declared union narrows to the members alone.
+            members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))
+        return [WriteRecord.model_validate_json(m) for m in members]
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except RedisError:
+            return False
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    def _keys(self, conversation_id: str) -> _Keys:
+        # The kind comes before the id, so no id (whatever it contains) can name another's key.
+        p = self._prefix
+        return _Keys(
+            f"{p}conv:{conversation_id}",
+            f"{p}reads:{conversation_id}",
+            f"{p}writes:{conversation_id}",
+        )
+
+    def _account(self, account: str) -> str:
+        return f"{self._prefix}account:{account}"
+
+    async def _load(self, conversation_id: str) -> _Loaded | None:
+        """The conversation and its records in one round trip, refreshing its TTL."""
+        keys = self._keys(conversation_id)
+        with _answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hmget(keys.conv, _FIELDS)
+                pipe.lrange(keys.reads, 0, -1)
+                pipe.lrange(keys.writes, 0, -1)
+                for key in keys:
+                    pipe.pexpire(key, self._idle_ms)
+                fields, reads, writes, *_ = await pipe.execute()
+        if fields[0] is None:
+            return None
+        return self._parse(conversation_id, [fields, reads, writes])
+
+    async def _update(
+        self, conversation_id: str, change: Callable[[ConversationIn], ConversationIn]
+    ) -> Conversation | None:
+        """Read, change and save, unless another platform change landed in between: then redo
+        the change on top of that one. Each redo means someone else's change succeeded, so the
+        loop ends when contention does."""
+        while True:
+            loaded = await self._load(conversation_id)
+            if loaded is None:
+                return None
+            saved = await self._save(conversation_id, change(loaded.platform), loaded.rev)
+            if saved is not None:
+                return self._parse(conversation_id, saved).conversation
+
+    async def _save(self, conversation_id: str, platform: ConversationIn, rev: str) -> Any:
+        """Run the save script: the saved parts, or None when ``rev`` is no longer current."""
+        keys = self._keys(conversation_id)
+        args: list[str | int] = [
+            self._idle_ms,
+            utc_now().isoformat(),
+            platform.model_dump_json(),
+            rev,
+        ]
+        with _answering():
+            return await self._save_script(keys=[*keys, self._counter], args=args)
+
+    async def _append(self, conv: str, target: str, other: str, records: list[str]) -> None:
+        args: list[str | int] = [self._idle_ms, utc_now().isoformat(), MAX_RECORDED, *records]
+        with _answering():
+            await self._append_script(keys=[conv, target, other, self._counter], args=args)
+
+    @staticmethod
+    def _parse(conversation_id: str, parts: Sequence[Any]) -> _Loaded:
+        """A conversation from the parts ``_load`` and ``_SAVE`` return: the hash's fields
+        (in ``_FIELDS`` order) and the two lists."""
+        (platform_json, created_at, updated_at, version, rev), reads, writes = parts
+        platform = ConversationIn.model_validate_json(platform_json)
+        conversation = assemble(
+            conversation_id,
+            platform,
+            created_at=datetime.fromisoformat(created_at),
+            updated_at=datetime.fromisoformat(updated_at),
+            version=int(version),
+            reads=[ReadRecord.model_validate_json(r) for r in reads],
+            writes=[WriteRecord.model_validate_json(w) for w in writes],
+        )
+        return _Loaded(platform, conversation, rev)
