@@ -17,11 +17,17 @@ from pathlib import Path
 
 import structlog
 from aiohttp import web
+from pydantic import ValidationError
 
 from guardrail import __version__
 from guardrail.config import Settings, UnknownWrites
+from guardrail.context.changes import ACCOUNT_RETENTION
+from guardrail.context.loader import ContextLoader, ConversationRecorder
+from guardrail.context.memory import MemoryConversationStore
+from guardrail.context.store import ConversationStore
 from guardrail.crm.salesforce import SalesforceDialect
-from guardrail.errors import ConfigError, PolicyError
+from guardrail.dryrun import CheckRequest, judge
+from guardrail.errors import ConfigError, DependencyFailure, PolicyError
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
 from guardrail.proxy import UPSTREAM, Proxy
@@ -49,6 +55,7 @@ class Guardrail:
     policies: PolicyStore
     metrics: Metrics
     proxy: Proxy
+    conversations: ConversationStore
     ready: bool = field(default=False)
 
     def reload_policies(self) -> PolicySet:
@@ -81,6 +88,7 @@ class Guardrail:
         app[UPSTREAM] = upstream
         yield
         await upstream.close()
+        await self.conversations.close()
 
     def admin_app(self) -> web.Application:
         app = web.Application(middlewares=[self._api_auth])
@@ -89,6 +97,7 @@ class Guardrail:
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/guardrail/v1/policies", self._list_policies)
         app.router.add_post("/guardrail/v1/policies/reload", self._reload)
+        app.router.add_post("/guardrail/v1/check", self._check)
         return app
 
     @web.middleware
@@ -142,6 +151,20 @@ class Guardrail:
             }
         )
 
+    async def _check(self, request: web.Request) -> web.Response:
+        try:
+            check = CheckRequest.model_validate_json(await request.read())
+        except ValidationError as exc:
+            return web.json_response(
+                {"error": "invalid_check", "message": _first_error(exc)}, status=422
+            )
+        proxy = self.proxy
+        try:
+            result = await judge(check, proxy.dialect, proxy.pipeline, proxy.context)
+        except DependencyFailure as exc:
+            return web.json_response({"error": exc.code, "message": exc.message}, status=503)
+        return web.json_response(result)
+
     async def _reload(self, request: web.Request) -> web.Response:
         try:
             loaded = self.reload_policies()
@@ -168,15 +191,27 @@ def build(settings: Settings) -> Guardrail:
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
+    store = open_store(settings)
     proxy = Proxy(
         dialect,
         pipeline,
         metrics,
-        [metrics, DecisionLog(settings.log_field_values)],
+        ContextLoader(store, ACCOUNT_RETENTION),
+        [metrics, DecisionLog(settings.log_field_values), ConversationRecorder(store)],
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
     )
-    return Guardrail(settings, policies, metrics, proxy)
+    return Guardrail(settings, policies, metrics, proxy, store)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "body"
+    return f"{where}: {err['msg']}"
+
+
+def open_store(settings: Settings) -> ConversationStore:
+    return MemoryConversationStore(settings.conversation_idle_seconds)
 
 
 @dataclass(frozen=True)

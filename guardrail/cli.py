@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from guardrail import __version__
-from guardrail.errors import ConfigError, GuardrailError, PolicyError
+from guardrail.errors import ConfigError, PolicyError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,11 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     check = commands.add_parser(
-        "check", help="judge one write against a policy directory, offline (nothing is sent)"
+        "check",
+        help="judge one write (and its conversation) against the policies, offline",
+        description="FILE is YAML or JSON: {method, path, body, headers, conversation}; "
+        "exits 1 when the write would be blocked.",
     )
-    check.add_argument("method", help="HTTP method, e.g. POST")
-    check.add_argument("path", help="request path, e.g. /services/data/v59.0/sobjects/Case")
-    check.add_argument("--body", type=Path, help="JSON body file ('-' for stdin)")
+    check.add_argument("file", type=Path, help="the check request ('-' for stdin)")
     check.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
     check.set_defaults(run=_check)
 
@@ -123,46 +124,28 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    import yaml
+    from pydantic import ValidationError
+
     from guardrail.app import default_policies
-    from guardrail.crm.base import Shape
+    from guardrail.context.changes import ACCOUNT_RETENTION
+    from guardrail.context.loader import ContextLoader
+    from guardrail.context.memory import MemoryConversationStore
     from guardrail.crm.salesforce import SalesforceDialect
-    from guardrail.model import Caller, Verdict
+    from guardrail.dryrun import CheckRequest, judge
     from guardrail.pipeline import Pipeline
     from guardrail.policy.loader import load_policy_set
 
     policies = load_policy_set(args.policies or default_policies())
-    body = b""
-    if args.body is not None:
-        body = sys.stdin.buffer.read() if str(args.body) == "-" else args.body.read_bytes()
-    dialect = SalesforceDialect()
-    path, _, query = args.path.partition("?")
-    from urllib.parse import parse_qsl
-
+    text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text()
     try:
-        parsed = dialect.parse(
-            args.method.upper(), path, dict(parse_qsl(query)), "application/json", body
-        )
-    except GuardrailError as exc:
-        print(json.dumps({"decision": "block", "error": str(exc)}, indent=2))
-        return 1
-    if parsed.shape is Shape.READ:
-        print(json.dumps({"decision": "allow", "note": "a read: forwarded unchecked"}, indent=2))
-        return 0
-    decision = Pipeline(lambda: policies).evaluate(dialect.name, parsed.intents, Caller())
-    out: dict[str, Any] = {
-        "decision": str(decision.verdict),
-        "policy_version": decision.policy_version,
-        "intents": [
-            {"object": i.object, "operation": str(i.operation), "ref": i.ref}
-            for i in decision.intents
-        ],
-        "violations": [
-            {"rule": f"{v.policy}/{v.rule}", "fields": list(v.fields), "message": v.message}
-            for v in decision.violations
-        ],
-    }
-    print(json.dumps(out, indent=2))
-    return 1 if decision.verdict is Verdict.BLOCK else 0
+        request = CheckRequest.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ConfigError(f"{args.file}: not a check request: {exc}") from None
+    loader = ContextLoader(MemoryConversationStore(3600), ACCOUNT_RETENTION)
+    result = asyncio.run(judge(request, SalesforceDialect(), Pipeline(lambda: policies), loader))
+    print(json.dumps(result, indent=2))
+    return 1 if result["decision"] == "block" else 0
 
 
 def _schema_import(args: argparse.Namespace) -> int:

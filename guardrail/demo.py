@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
+from guardrail.context.model import ConversationIn
+from guardrail.sandbox.seed import (
+    ACME_ACCOUNT_ID,
+    ACME_CASE_ID,
+    ACME_CONTACT_ID,
+    GLOBEX_ACCOUNT_ID,
+    QUEUE_IDS,
+)
 from guardrail.testing import Stack
 
 
@@ -25,27 +32,45 @@ class Step:
     act: Callable[[Any, dict[str, str]], Any]
 
 
+CONVERSATION = "demo-conversation-1"
+TRANSCRIPT = {
+    "channel": "chat",
+    "customer": {
+        "account_ids": [ACME_ACCOUNT_ID],
+        "contact_ids": [ACME_CONTACT_ID],
+        "verified": True,
+    },
+    "entitlements": {"refund_limit": 50},
+    "turns": [
+        {"role": "customer", "text": "Hi, my router arrived broken and I'm still waiting on "
+         "the replacement. I'd like a refund of $40, please."},
+        {"role": "agent", "text": "I'm sorry. Let me look at your case and sort that out."},
+    ],
+    "outcome": "refund_issued",
+}  # fmt: skip
+RETURNS_QUEUE = QUEUE_IDS["Returns"]
+BILLING_QUEUE = QUEUE_IDS["Billing"]
+
+
 def _steps() -> list[Step]:
+    follow_up = {
+        "Subject": "Replacement router not delivered",
+        "Status": "New",
+        "Origin": "Chat",
+        "Reason": "Return",
+        "AccountId": ACME_ACCOUNT_ID,
+        "ContactId": ACME_CONTACT_ID,
+    }
     return [
         Step("read the customer's open case", lambda sf, s: sf.Case.get(ACME_CASE_ID)),
         Step(
-            "update the case: Working, High priority",
+            "update that case: Working, High priority",
             lambda sf, s: sf.Case.update(ACME_CASE_ID, {"Status": "Working", "Priority": "High"}),
         ),
         Step(
-            "create a follow-up case for Acme",
+            "open a follow-up case in the Returns queue",
             lambda sf, s: s.__setitem__(
-                "case",
-                sf.Case.create(
-                    {
-                        "Subject": "Replacement router not delivered",
-                        "Status": "New",
-                        "Origin": "Chat",
-                        "Reason": "Return",
-                        "AccountId": ACME_ACCOUNT_ID,
-                        "ContactId": ACME_CONTACT_ID,
-                    }
-                )["id"],
+                "case", sf.Case.create({**follow_up, "OwnerId": RETURNS_QUEUE})["id"]
             ),
         ),
         Step(
@@ -53,29 +78,54 @@ def _steps() -> list[Step]:
             lambda sf, s: sf.Case.create({"Subject": "Router", "Status": "Open"}),
         ),
         Step(
-            "update the case with a made-up field",
-            lambda sf, s: sf.Case.update(ACME_CASE_ID, {"Sentiment__c": "angry"}),
-        ),
-        Step(
-            "create a contact without a last name",
-            lambda sf, s: sf.Contact.create({"FirstName": "Dana", "AccountId": ACME_ACCOUNT_ID}),
-        ),
-        Step(
-            "create a case whose AccountId is a Contact id",
-            lambda sf, s: sf.Case.create({"Subject": "Billing", "AccountId": ACME_CONTACT_ID}),
-        ),
-        Step(
-            "issue a refund of 25.999",
-            lambda sf, s: sf.Refund__c.create(
-                {"Amount__c": 25.999, "Reason__c": "Late Delivery", "Case__c": ACME_CASE_ID}
+            "route a Return case to the Billing queue",
+            lambda sf, s: sf.Case.create(
+                {**follow_up, "Subject": "Label", "OwnerId": BILLING_QUEUE, "ParentId": s["case"]}
             ),
         ),
         Step(
-            "upsert an account by external id",
-            lambda sf, s: sf.Account.upsert("External_Id__c/ACME-EU", {"Name": "Acme Europe"}),
+            "open a case on another customer's account",
+            lambda sf, s: sf.Case.create({"Subject": "Router", "AccountId": GLOBEX_ACCOUNT_ID}),
+        ),
+        Step(
+            "refund $45 (the customer asked for $40)",
+            lambda sf, s: sf.Refund__c.create(_refund(45)),
+        ),
+        Step("refund $40 for the damaged router", lambda sf, s: sf.Refund__c.create(_refund(40))),
+        Step(
+            "log the call as 'Escalated'",
+            lambda sf, s: sf.Task.create(_call("Escalated")),
+        ),
+        Step(
+            "log the call as 'Refund Issued'", lambda sf, s: sf.Task.create(_call("Refund Issued"))
+        ),
+        Step(
+            "note the customer's card number on the case",
+            lambda sf, s: sf.CaseComment.create(
+                {"ParentId": ACME_CASE_ID, "CommentBody": "Card 4111 1111 1111 1111 on file"}
+            ),
         ),
         Step("delete the follow-up case", lambda sf, s: sf.Case.delete(s["case"])),
     ]
+
+
+def _refund(amount: float) -> dict[str, Any]:
+    return {
+        "Amount__c": amount,
+        "Reason__c": "Damaged Item",
+        "Case__c": ACME_CASE_ID,
+        "Account__c": ACME_ACCOUNT_ID,
+    }
+
+
+def _call(disposition: str) -> dict[str, Any]:
+    return {
+        "Subject": "Chat: broken router",
+        "Status": "Completed",
+        "WhatId": ACME_CASE_ID,
+        "WhoId": ACME_CONTACT_ID,
+        "CallDisposition": disposition,
+    }
 
 
 def run_demo(keep_running: bool = False) -> int:
@@ -88,7 +138,13 @@ def run_demo(keep_running: bool = False) -> int:
         print(f"sandbox CRM   {stack.sandbox_url}")
         print(f"guardrail     {stack.proxy_url}  (TLS, test CA)")
         print(f"metrics       {stack.admin_url}/metrics\n")
-        sf = stack.salesforce(conversation="demo-conversation-1", agent="demo-agent")
+        store = stack.guardrail.conversations
+        stack.call(lambda: store.put(CONVERSATION, ConversationIn.model_validate(TRANSCRIPT)))
+        print("conversation  the customer (verified, refund limit $50) said:")
+        for line in textwrap.wrap(TRANSCRIPT["turns"][0]["text"], 80):  # type: ignore[index]
+            print(f"                {line}")
+        print()
+        sf = stack.salesforce(conversation=CONVERSATION, agent="demo-agent")
         decisions: list[str] = []
         sf.session.hooks["response"].append(
             lambda r, *a, **k: decisions.append(r.headers.get("X-Guardrail-Decision", "read"))

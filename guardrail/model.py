@@ -114,6 +114,7 @@ class Decision:
     guardrail_seconds: float = 0.0
     upstream_seconds: float | None = None
     error: str | None = None  # a dependency failure (upstream down, check error), if any
+    saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
 
     @property
     def forwarded(self) -> bool:

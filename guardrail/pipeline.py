@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from guardrail.checks.base import CheckContext
 from guardrail.config import UnmatchedWrites
+from guardrail.context.facts import Facts
 from guardrail.errors import CheckFailed
 from guardrail.model import (
     Action,
@@ -40,11 +41,17 @@ class Pipeline:
     def policy_version(self) -> str:
         return self._policies().version
 
-    def evaluate(self, crm: str, intents: Sequence[WriteIntent], caller: Caller) -> Decision:
+    def evaluate(
+        self,
+        crm: str,
+        intents: Sequence[WriteIntent],
+        caller: Caller,
+        facts: Facts | None = None,
+    ) -> Decision:
         """The decision on ``intents``. Raises CheckFailed when a fail-closed check errors."""
         started = time.perf_counter()
         policy_set = self._policies()
-        context = CheckContext(caller=caller)
+        context = CheckContext(caller=caller, facts=facts)
         violations: list[Violation] = []
         resolved = tuple(_with_object(policy_set, i) for i in intents)
         for index, intent in enumerate(resolved):

@@ -13,13 +13,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
+import structlog
 from aiohttp import web
 from multidict import CIMultiDict
 
+from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
 from guardrail.errors import (
     BodyTooLarge,
-    CheckFailed,
     ClientTimeout,
     DependencyFailure,
     RequestRejected,
@@ -31,6 +32,7 @@ from guardrail.sinks import Sink
 from guardrail.sinks.metrics import Metrics
 from guardrail.upstream import Sender, UpstreamResponse, request_headers
 
+log = structlog.get_logger("guardrail.proxy")
 DECISION_HEADER = "X-Guardrail-Decision"
 DECISION_ID_HEADER = "X-Guardrail-Decision-Id"
 UPSTREAM: web.AppKey[Sender] = web.AppKey("upstream", Sender)
@@ -44,6 +46,7 @@ class Proxy:
         dialect: Dialect,
         pipeline: Pipeline,
         metrics: Metrics,
+        context: ContextLoader,
         sinks: Sequence[Sink],
         *,
         max_body_bytes: int,
@@ -52,6 +55,7 @@ class Proxy:
         self.dialect = dialect
         self.pipeline = pipeline
         self.metrics = metrics
+        self.context = context
         self.sinks = tuple(sinks)
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
@@ -77,14 +81,15 @@ class Proxy:
                 body,
             )
             if parsed.shape is Shape.READ:
-                return await self._forward_read(request, target, body, parsed)
-            decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller)
-        except (RequestRejected, CheckFailed) as exc:
+                return await self._forward_read(request, target, body, parsed, caller)
+            facts = await self.context.facts(caller, parsed.intents)
+            decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller, facts)
+        except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
             reply = self.dialect.render_block(parsed, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
-        return await self._forward_write(request, target, body, decision)
+        return await self._forward_write(request, target, body, parsed, decision)
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.body_exists:
@@ -116,17 +121,34 @@ class Proxy:
         return answer, time.perf_counter() - sent
 
     async def _forward_read(
-        self, request: web.Request, target: str, body: bytes, parsed: ParsedRequest
+        self,
+        request: web.Request,
+        target: str,
+        body: bytes,
+        parsed: ParsedRequest,
+        caller: Caller,
     ) -> web.StreamResponse:
         answer, seconds = await self._send(request, target, body)
         if isinstance(answer, DependencyFailure):
             self.metrics.read(parsed.sobject, seconds, answer.code)
             return _own(self.dialect.render_error(answer))
         self.metrics.read(parsed.sobject, seconds, None)
+        if caller.conversation:
+            # Before the response leaves: the agent's next write may rely on this read.
+            records = self.dialect.read_records(answer.status, answer.body)
+            try:
+                await self.context.record_reads(caller, records)
+            except DependencyFailure:
+                log.warning("reads_not_recorded", conversation=caller.conversation)
         return _relay(answer)
 
     async def _forward_write(
-        self, request: web.Request, target: str, body: bytes, decision: Decision
+        self,
+        request: web.Request,
+        target: str,
+        body: bytes,
+        parsed: ParsedRequest,
+        decision: Decision,
     ) -> web.StreamResponse:
         answer, seconds = await self._send(request, target, body)
         if isinstance(answer, DependencyFailure):
@@ -135,7 +157,11 @@ class Proxy:
             )
             return await self._finish(failed, _own(self.dialect.render_error(answer)))
         done = replace(
-            decision, status=answer.status, upstream_status=answer.status, upstream_seconds=seconds
+            decision,
+            status=answer.status,
+            upstream_status=answer.status,
+            upstream_seconds=seconds,
+            saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
         )
         return await self._finish(done, _relay(answer))
 
@@ -167,7 +193,11 @@ class Proxy:
 
     async def _finish(self, decision: Decision, response: web.Response) -> web.Response:
         for sink in self.sinks:
-            await sink.emit(decision)
+            try:
+                await sink.emit(decision)
+            except Exception:  # the write's fate is sealed; a sink must not change the answer
+                self.metrics.sink_errors.labels(type(sink).__name__).inc()
+                log.exception("sink_failed", sink=type(sink).__name__, decision_id=decision.id)
         response.headers[DECISION_HEADER] = str(decision.verdict)
         response.headers[DECISION_ID_HEADER] = decision.id
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,16 @@ spec:
       Subject: {{type: string, maxLength: 255}}
       Status: {{enum: [New, Working, Escalated, Closed]}}
 """
+
+
+SHIPPED_PACK = Path(__file__).resolve().parent.parent / "policies" / "salesforce-contact-center"
+
+
+def parameters_pack(directory: Path) -> Path:
+    """The shipped pack's ParameterValidation alone (no conversation rules)."""
+    shutil.copytree(SHIPPED_PACK / "schemas", directory / "schemas")
+    shutil.copy(SHIPPED_PACK / "parameters.yaml", directory)
+    return directory
 
 
 def write_case_pack(directory: Path, mode: str = "enforce") -> Path:

@@ -18,7 +18,7 @@ import pytest
 from guardrail.sandbox import SandboxConfig, create_app
 from guardrail.sandbox.seed import ACME_CASE_ID
 from guardrail.testing import LoopThread, start_app
-from tests.conftest import write_case_pack
+from tests.conftest import parameters_pack, write_case_pack
 
 SECRET = "00DXX0000001gPF!AQ4AQFakeSessionTokenThatMustNeverBeLogged"
 BASE = "/services/data/v59.0"
@@ -64,26 +64,44 @@ def test_serve_refuses_bad_settings() -> None:
     assert "upstream must be an http(s) URL" in result.stderr
 
 
-def test_check_judges_a_write_offline(tmp_path: Path) -> None:
-    body = tmp_path / "case.json"
-    body.write_text(json.dumps({"Subject": "x", "Status": "Open"}))
-    blocked = guardrail("check", "POST", f"{BASE}/sobjects/Case", "--body", str(body))
-    assert blocked.returncode == 1
+def test_check_judges_a_write_and_its_conversation_offline(tmp_path: Path) -> None:
+    request = {
+        "method": "POST",
+        "path": f"{BASE}/sobjects/Refund__c",
+        "body": {"Amount__c": 80, "Reason__c": "Late Delivery"},
+        "headers": {"X-Guardrail-Tool": "issue_refund"},
+        "conversation": {
+            "customer": {"account_ids": ["001000000000001AAA"], "verified": True},
+            "entitlements": {"refund_limit": 50},
+            "turns": [{"role": "customer", "text": "My parcel is late, I want a refund of $30"}],
+        },
+    }
+    file = tmp_path / "check.yaml"
+    file.write_text(json.dumps(request))
+    blocked = guardrail("check", str(file))
+    assert blocked.returncode == 1, blocked.stderr
     out = json.loads(blocked.stdout)
     assert out["decision"] == "block"
-    assert out["violations"][0]["fields"] == ["Status"]
-    body.write_text(json.dumps({"Subject": "x", "Status": "New"}))
-    assert guardrail("check", "POST", f"{BASE}/sobjects/Case", "--body", str(body)).returncode == 0
+    assert [v["rule"] for v in out["violations"]] == ["RefundEntitled", "RefundNotMoreThanAsked"]
+    request["body"] = {"Amount__c": 30, "Reason__c": "Late Delivery"}
+    file.write_text(json.dumps(request))
+    allowed = guardrail("check", str(file))
+    assert allowed.returncode == 0, allowed.stdout
+    file.write_text("method: [")
+    broken = guardrail("check", str(file))
+    assert broken.returncode == 2
+    assert "not a check request" in broken.stderr
 
 
 def test_demo_runs_and_explains_each_write() -> None:
     result = guardrail("demo")
     assert result.returncode == 0, result.stderr
     words = " ".join(result.stdout.split())  # the table wraps long messages
-    assert "4 writes went through; 5 were blocked before the CRM" in words
+    assert "5 writes went through; 6 were blocked before the CRM" in words
     assert "Case.Status: 'Open' is not an allowed value" in words
-    assert "Refund__c.Amount__c: 25.999 has more than 2 decimal places" in words
-    assert "guardrail_requests_total Case create block 2" in words
+    assert "(case-queue-routing/QueueMatchesReason)" in words
+    assert "(refund-rules/RefundNotMoreThanAsked): A refund of 45 is more than the 40" in words
+    assert "guardrail_requests_total Case create block 3" in words
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +119,9 @@ def test_serve_logs_json_decisions_never_the_token_and_stops_on_sigterm(
 ) -> None:
     port, admin = free_port(), free_port()
     env = {**os.environ, "GUARDRAIL_LOG_FIELD_VALUES": "true"}
+    pack = parameters_pack(tmp_path / "policies")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url,
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url, "--policies", str(pack),
          "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}",
          "--log-level", "debug"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,

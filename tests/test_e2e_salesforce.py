@@ -14,14 +14,16 @@ from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import write_case_pack
+from tests.conftest import parameters_pack, write_case_pack
 
 BASE = "/services/data/v59.0"
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with Stack(tmp_path_factory.mktemp("stack")) as running:
+    """The shipped pack's ParameterValidation; conversation rules have their own suite."""
+    directory = tmp_path_factory.mktemp("stack")
+    with Stack(directory, policies=parameters_pack(directory / "policies")) as running:
         yield running
 
 
@@ -204,13 +206,14 @@ def test_crm_down_and_too_slow_fail_closed_in_salesforce_format(tmp_path: Path) 
     from guardrail.sandbox import SandboxConfig
 
     slow = SandboxConfig(latency_seconds=1.0)
-    with Stack(tmp_path / "slow", sandbox=slow, timeouts={"upstream": 0.3}) as stack:
+    pack = parameters_pack(tmp_path / "policies")
+    with Stack(tmp_path / "slow", sandbox=slow, timeouts={"upstream": 0.3}, policies=pack) as stack:
         response = raw(
             stack, "POST", f"{BASE}/sobjects/Case", b'{"Subject": "x"}', "application/json"
         )
         assert response.status_code == 504
         assert response.json()[0]["errorCode"] == "GUARDRAIL_UPSTREAM_TIMEOUT"
-    with Stack(tmp_path / "down", upstream="http://127.0.0.1:9") as stack:
+    with Stack(tmp_path / "down", upstream="http://127.0.0.1:9", policies=pack) as stack:
         response = raw(
             stack, "POST", f"{BASE}/sobjects/Case", b'{"Subject": "x"}', "application/json"
         )

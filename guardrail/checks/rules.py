@@ -67,6 +67,7 @@ class IsCompliant:
         policy: str,
         rules: Sequence[CompiledRule],
         conditions: Sequence[Any] = (),
+        variables: Sequence[tuple[str, Any]] = (),
         params: Mapping[str, Any] | None = None,
         context_required: bool = False,
         block_without_context: bool = True,
@@ -74,23 +75,35 @@ class IsCompliant:
         self.policy = policy
         self.rules = tuple(rules)
         self.conditions = tuple(conditions)
+        self.variables = tuple(variables)
         self.params = dict(params or {})
         self.context_required = context_required
         self.block_without_context = block_without_context
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
+        env = cel_context(context, intent, self.params)
+        try:
+            if not all(_run(c, env) is True for c in self.conditions):
+                return ()
+        except Exception as exc:  # as a rule error: the write cannot be judged
+            return [self._error("matchConditions", exc)]
         facts = context.facts
         if self.context_required and (facts is None or facts.conversation is None):
             return self._missing_context(context) if self.block_without_context else ()
-        env = cel_context(context, intent, self.params)
-        if not all(_run(c, env) is True for c in self.conditions):
-            return ()
+        if self.variables:
+            values: dict[str, Any] = {}
+            for name, program in self.variables:
+                try:
+                    values[name] = _run(program, env)
+                except Exception as exc:  # as a rule error: the write cannot be judged
+                    return [self._error(f"variables.{name}", exc)]
+                env.add_variable("variables", values)
         found = []
         for rule in self.rules:
             try:
                 passed = _run(rule.program, env) is True
             except Exception as exc:  # CEL raises many unrelated types
-                found.append(self._error(rule, exc))
+                found.append(self._error(rule.name, exc))
                 continue
             if not passed:
                 found.append(self._violation(rule, self._message(rule, env)))
@@ -110,12 +123,12 @@ class IsCompliant:
             policy=self.policy, rule=rule.name, message=message, action=rule.action, code=RULE_CODE
         )
 
-    def _error(self, rule: CompiledRule, exc: Exception) -> Violation:
+    def _error(self, rule: str, exc: Exception) -> Violation:
         return Violation(
             policy=self.policy,
-            rule=rule.name,
+            rule=rule,
             message=(
-                f"Rule {rule.name} could not be evaluated on this write ({type(exc).__name__}: "
+                f"Rule {rule} could not be evaluated on this write ({type(exc).__name__}: "
                 f"{exc}); crm-guardrail does not let it through. Tell the guardrail administrator."
             ),
             code=ERROR_CODE,

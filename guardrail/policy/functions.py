@@ -14,6 +14,7 @@
     recent_writes(seconds) list<map>     this conversation's writes within the window
     account_writes(id, seconds) list<map>  writes touching the account, any conversation
     lower(text) string                   lower-cased text
+    join(list, separator) string         the items as text, joined
 
 Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from guardrail.context.changes import account_key
 from guardrail.context.facts import Facts, pii_in, stated_facts
 from guardrail.context.model import WriteRecord
 from guardrail.crm import sfid
@@ -103,10 +105,13 @@ class RuleFunctions:
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:
             return []
-        return self._within(self._facts.account_writes.get(account_id[:15], []), seconds)
+        return self._within(self._facts.account_writes.get(account_key(account_id), []), seconds)
 
     def lower(self, text: str | None) -> str:
         return (text or "").lower()
+
+    def join(self, items: Iterable[Any], separator: str) -> str:
+        return separator.join(str(i) for i in items)
 
     def _within(self, writes: Iterable[WriteRecord], seconds: float) -> list[dict[str, Any]]:
         now = self._facts.now

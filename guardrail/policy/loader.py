@@ -211,6 +211,10 @@ def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str)
         compiled(c.expression, ("spec", "matchConditions", i, "expression"))
         for i, c in enumerate(spec.match_conditions)
     ]
+    variables = [
+        (v.name, compiled(v.expression, ("spec", "variables", i, "expression")))
+        for i, v in enumerate(spec.variables)
+    ]
     rules = []
     for i, rule in enumerate(spec.rules):
         loc = ("spec", "rules", i)
@@ -228,6 +232,7 @@ def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str)
         doc.metadata.name,
         rules,
         conditions,
+        variables,
         spec.params,
         context_required=spec.context.required,
         block_without_context=spec.context.on_missing == "block",

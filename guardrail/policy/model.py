@@ -55,6 +55,13 @@ class MatchCondition(_Strict):
     expression: str = Field(min_length=1)
 
 
+class Variable(_Strict):
+    """A named expression rules read as ``variables.<name>`` (evaluated in order, once)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=63)
+    expression: str = Field(min_length=1)
+
+
 class ContextRequirement(_Strict):
     required: bool = False
     on_missing: Literal["block", "allow"] = "block"
@@ -70,6 +77,7 @@ class PolicySpec(_Strict):
     context: ContextRequirement = Field(default_factory=ContextRequirement)
     params: dict[str, Any] = Field(default_factory=dict)
     match_conditions: list[MatchCondition] = Field(default_factory=list)
+    variables: list[Variable] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
 
     @model_validator(mode="after")

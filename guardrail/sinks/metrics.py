@@ -61,6 +61,12 @@ class Metrics:
             ["dialect", "kind"],
             registry=r,
         )
+        self.sink_errors = Counter(
+            "guardrail_sink_errors",
+            "Decisions a sink failed to take (after the agent's answer was settled).",
+            ["sink"],
+            registry=r,
+        )
         self.policy_info = Gauge(
             "guardrail_policy_set_info",
             "The loaded policy set: 1 for the version in force.",

@@ -1,0 +1,90 @@
+"""Judging a write without forwarding it: ``POST /guardrail/v1/check`` and ``guardrail check``.
+
+The write goes through the same dialect and pipeline as a proxied one; its conversation is
+given inline or looked up in the store by ``X-Guardrail-Conversation``. Nothing reaches the CRM
+and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from guardrail.context.facts import Facts, Transcript
+from guardrail.context.loader import ContextLoader
+from guardrail.context.model import Conversation, ConversationIn
+from guardrail.crm.base import Dialect, Shape
+from guardrail.errors import RequestRejected
+from guardrail.model import Caller, Decision, Verdict
+from guardrail.pipeline import Pipeline
+
+INLINE_ID = "inline"
+
+
+class CheckRequest(BaseModel):
+    """A write as the agent would send it, and optionally the conversation to judge it in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: str = Field(pattern=r"^[A-Za-z]+$")
+    path: str = Field(pattern=r"^/")
+    body: Any = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    conversation: ConversationIn | None = None
+
+
+async def judge(
+    request: CheckRequest, dialect: Dialect, pipeline: Pipeline, context: ContextLoader
+) -> dict[str, Any]:
+    """The decision the proxy would make, as JSON."""
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    caller = Caller(
+        conversation=INLINE_ID if request.conversation else headers.get("x-guardrail-conversation"),
+        agent=headers.get("x-guardrail-agent"),
+        tool=headers.get("x-guardrail-tool"),
+    )
+    path, _, query = request.path.partition("?")
+    body = b"" if request.body is None else json.dumps(request.body).encode()
+    try:
+        parsed = dialect.parse(
+            request.method.upper(), path, dict(parse_qsl(query)), "application/json", body
+        )
+    except RequestRejected as exc:
+        return {"decision": str(Verdict.BLOCK), "error": exc.code, "message": exc.message}
+    if parsed.shape is Shape.READ:
+        return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
+    facts = await context.facts(caller, parsed.intents)
+    if request.conversation is not None:
+        conversation = inline(request.conversation, facts.now)
+        facts = Facts(conversation, Transcript.of(conversation), facts.account_writes, facts.now)
+    return describe(pipeline.evaluate(dialect.name, parsed.intents, caller, facts))
+
+
+def inline(data: ConversationIn, now: Any) -> Conversation:
+    return Conversation(id=INLINE_ID, **data.model_dump(), created_at=now, updated_at=now)
+
+
+def describe(decision: Decision) -> dict[str, Any]:
+    return {
+        "decision": str(decision.verdict),
+        "decision_id": decision.id,
+        "policy_version": decision.policy_version,
+        "intents": [
+            {"object": i.object, "operation": str(i.operation), "ref": i.ref, "id": i.record_id}
+            for i in decision.intents
+        ],
+        "violations": [
+            {
+                "policy": v.policy,
+                "rule": v.rule,
+                "action": str(v.action),
+                "mode": str(v.mode),
+                "fields": list(v.fields),
+                "message": v.message,
+            }
+            for v in decision.violations
+        ],
+    }
