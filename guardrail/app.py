@@ -90,8 +90,26 @@ class Guardrail:
         await upstream.close()
         await self.conversations.close()
 
+    async def _watch_policies(self, app: web.Application) -> AsyncIterator[None]:
+        """Reload when the policy files change (a ConfigMap update, an editor's save)."""
+        interval = self.settings.policy_watch_seconds
+
+        async def watch() -> None:
+            while True:
+                await asyncio.sleep(interval)
+                if await asyncio.to_thread(self.policies.changed):
+                    _reload_quietly(self)
+
+        task = asyncio.create_task(watch()) if interval > 0 else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     def admin_app(self) -> web.Application:
         app = web.Application(middlewares=[self._api_auth])
+        app.cleanup_ctx.append(self._watch_policies)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     upstream_ca: Path | None = Field(default=None, description="CA bundle to verify the CRM with")
     timeouts: Timeouts = Timeouts()
     limits: Limits = Limits()
+    policy_watch_seconds: float = Field(
+        default=2.0, ge=0, description="Reload policies when their files change (0: off)"
+    )
     unknown_writes: UnknownWrites = UnknownWrites.BLOCK
     unmatched_writes: UnmatchedWrites = UnmatchedWrites.BLOCK
     log_level: str = "info"

@@ -127,3 +127,29 @@ async def test_admin_api_requires_a_configured_token(guardrail: Any, aiohttp_cli
     right = {"Authorization": "Bearer s3cret-admin-token"}
     assert (await admin.get("/guardrail/v1/policies", headers=right)).status == 200
     assert (await admin.get("/metrics")).status == 200  # scrapes stay open
+
+
+async def test_policy_files_are_watched_and_reloaded_atomically(
+    case_pack: Path, aiohttp_client: Any
+) -> None:
+    watched = build(
+        Settings(upstream="http://127.0.0.1:9", policies=case_pack, policy_watch_seconds=0.05)
+    )
+    admin = await aiohttp_client(watched.admin_app())
+    first = watched.policies.current.version
+
+    async def version_after_change() -> str:
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if watched.policies.current.version != first:
+                break
+        return str(watched.policies.current.version)
+
+    (case_pack / "case.yaml").write_text("kind: [broken")
+    await asyncio.sleep(0.3)
+    assert watched.policies.current.version == first  # refused: the last good set stays
+    write_case_pack(case_pack, mode="shadow")
+    assert await version_after_change() != first
+    metrics = await (await admin.get("/metrics")).text()
+    assert sample(metrics, "guardrail_policy_reloads_total", result="failure") == 1
+    assert sample(metrics, "guardrail_policy_reloads_total", result="success") == 1

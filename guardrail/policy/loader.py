@@ -316,11 +316,29 @@ class PolicyStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
+        self._seen = self.fingerprint()
         self.current = load_policy_set(root)
 
     def reload(self) -> PolicySet:
         """Load the directory again. On PolicyError the current set stays in force."""
         with self._lock:
+            self._seen = self.fingerprint()
             candidate = load_policy_set(self.root)
             self.current = candidate
             return candidate
+
+    def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """Name, size and modification time of every file: cheap enough to poll."""
+        found = []
+        for path in sorted(self.root.rglob("*")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+        return tuple(found)
+
+    def changed(self) -> bool:
+        """Whether the directory changed since the last load or reload attempt."""
+        return self.fingerprint() != self._seen
