@@ -20,10 +20,12 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from guardrail import __version__
+from guardrail.admin import conversations
+from guardrail.admin.conversations import CONVERSATIONS
 from guardrail.config import Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
+from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
-from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.store import ConversationStore
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.dryrun import CheckRequest, judge
@@ -116,6 +118,8 @@ class Guardrail:
         app.router.add_get("/guardrail/v1/policies", self._list_policies)
         app.router.add_post("/guardrail/v1/policies/reload", self._reload)
         app.router.add_post("/guardrail/v1/check", self._check)
+        app[CONVERSATIONS] = self.conversations
+        app.add_routes(conversations.routes)
         return app
 
     @web.middleware
@@ -144,8 +148,10 @@ class Guardrail:
 
     async def _readyz(self, request: web.Request) -> web.Response:
         current = self.policies.current
-        body = {"ready": self.ready, "policy_version": current.version}
-        return web.json_response(body, status=200 if self.ready else 503)
+        store = await self.conversations.ping()
+        ready = self.ready and store
+        body = {"ready": ready, "policy_version": current.version, "conversation_store": store}
+        return web.json_response(body, status=200 if ready else 503)
 
     async def _list_policies(self, request: web.Request) -> web.Response:
         current = self.policies.current
@@ -209,7 +215,7 @@ def build(settings: Settings) -> Guardrail:
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
-    store = open_store(settings)
+    store = _open_store(settings)
     proxy = Proxy(
         dialect,
         pipeline,
@@ -228,8 +234,9 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {err['msg']}"
 
 
-def open_store(settings: Settings) -> ConversationStore:
-    return MemoryConversationStore(settings.conversation_idle_seconds)
+def _open_store(settings: Settings) -> ConversationStore:
+    url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    return open_store(url, settings.conversation_idle_seconds)
 
 
 @dataclass(frozen=True)

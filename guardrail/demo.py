@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guardrail.context.model import ConversationIn
+import httpx
+
 from guardrail.sandbox.seed import (
     ACME_ACCOUNT_ID,
     ACME_CASE_ID,
@@ -138,8 +139,9 @@ def run_demo(keep_running: bool = False) -> int:
         print(f"sandbox CRM   {stack.sandbox_url}")
         print(f"guardrail     {stack.proxy_url}  (TLS, test CA)")
         print(f"metrics       {stack.admin_url}/metrics\n")
-        store = stack.guardrail.conversations
-        stack.call(lambda: store.put(CONVERSATION, ConversationIn.model_validate(TRANSCRIPT)))
+        # As the contact-center platform would: tell the proxy about the conversation.
+        url = f"{stack.admin_url}/guardrail/v1/conversations/{CONVERSATION}"
+        httpx.put(url, json=TRANSCRIPT, timeout=5).raise_for_status()
         print("conversation  the customer (verified, refund limit $50) said:")
         for line in textwrap.wrap(TRANSCRIPT["turns"][0]["text"], 80):  # type: ignore[index]
             print(f"                {line}")
