@@ -236,7 +236,7 @@ def _first_error(exc: ValidationError) -> str:
 
 def _open_store(settings: Settings) -> ConversationStore:
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
-    return open_store(url, settings.conversation_idle_seconds)
+    return open_store(url, settings.conversation_idle_seconds, settings.redis_prefix)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
         default=None,
         description="Conversation store shared by replicas (redis://...); in memory when unset",
     )
+    redis_prefix: str = Field(
+        default="guardrail:", min_length=1, description="Key prefix in Redis (one per deployment)"
+    )
     conversation_idle_seconds: float = Field(
         default=3600, gt=0, description="A conversation not read or written for this long is gone"
     )

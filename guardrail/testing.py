@@ -33,6 +33,8 @@ SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default, not a sec
 class TestCA:
     """A certificate authority and a server certificate for 127.0.0.1 and localhost, on disk."""
 
+    __test__ = False  # a helper, not a test class
+
     ca_pem: Path
     cert_pem: Path
     key_pem: Path
