@@ -73,6 +73,10 @@ class MemoryConversationStore:
         self._conversations: OrderedDict[str, _Entry] = OrderedDict()
         self._accounts: OrderedDict[str, deque[WriteRecord]] = OrderedDict()
 
+    def __len__(self) -> int:
+        """Conversations held, the idle ones not yet swept included: what memory holds."""
+        return len(self._conversations)
+
     async def get(self, conversation_id: str) -> Conversation | None:
         entry = self._touch(conversation_id, self._clock())
         return None if entry is None else self._view(conversation_id, entry)

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError, RedisError
@@ -53,7 +53,7 @@ from guardrail.context.model import (
 )
 from guardrail.errors import ConfigError, ContextUnavailable
 
-_FIELDS = ("platform", "created_at", "updated_at", "version", "rev")
+_FIELDS = ("platform", "created_at", "updated_at", "version")
 
 # KEYS: conversation hash, reads list, writes list, version counter.
 # ARGV: idle ms, now, platform JSON, the rev the change was based on ("" to create or replace).
@@ -68,7 +68,7 @@ redis.call('HSETNX', conv, 'created_at', ARGV[2])
 redis.call('HSET', conv, 'platform', ARGV[3], 'updated_at', ARGV[2],
            'version', version, 'rev', version)
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version', 'rev'),
+return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version'),
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1)}
 """
 
@@ -90,12 +90,6 @@ class _Keys(NamedTuple):
     writes: str
 
 
-class _Loaded(NamedTuple):
-    platform: ConversationIn
-    conversation: Conversation
-    rev: str
-
-
 @contextmanager
 def _answering() -> Iterator[None]:
     """Turn any Redis failure into the error the proxy fails closed on."""
@@ -106,7 +100,7 @@ def _answering() -> Iterator[None]:
 
 
 class RedisConversationStore:
-    """``ConversationStore`` in Redis, over one pooled ``redis.asyncio`` client."""
+    """``ConversationStore`` in Redis, over one ``redis.asyncio`` client and its pool."""
 
     def __init__(self, client: Redis, idle_seconds: float, prefix: str = "guardrail:") -> None:
         self._redis = client
@@ -118,18 +112,28 @@ class RedisConversationStore:
 
     @classmethod
     def open(
-        cls, url: str, idle_seconds: float, prefix: str = "guardrail:", *, timeout: float = 2.0
+        cls,
+        url: str,
+        idle_seconds: float,
+        prefix: str = "guardrail:",
+        *,
+        timeout: float = 2.0,
+        max_connections: int = 50,
     ) -> RedisConversationStore:
-        """A store over a client for ``url``; connects on first use. Raises ConfigError.
+        """A store over a pool for ``url``; connects on first use. Raises ConfigError.
 
-        ``timeout`` bounds every connect and reply: the proxy waits on the store before each
-        write, so a Redis that hangs must fail the write (closed) rather than hold it.
-        One immediate retry, on connection errors only, replaces a pooled connection Redis
-        dropped (a restart, an idle timeout) without re-sending a command that timed out.
+        ``timeout`` bounds every connect, reply and wait for a pooled connection: the proxy
+        waits on the store before each write, so a Redis that hangs must fail the write
+        (closed) rather than hold it. A burst of requests waits for one of ``max_connections``
+        instead of failing. One immediate retry, on connection errors only, replaces a pooled
+        connection Redis dropped (a restart, an idle timeout) without re-sending a command
+        that timed out, which might have run.
         """
         try:
-            client = Redis.from_url(
+            pool = BlockingConnectionPool.from_url(
                 url,
+                max_connections=max_connections,
+                timeout=timeout,
                 decode_responses=True,
                 socket_timeout=timeout,
                 socket_connect_timeout=timeout,
@@ -137,15 +141,14 @@ class RedisConversationStore:
             )
         except ValueError as exc:  # the message names the problem, never the URL's password
             raise ConfigError(f"redis_url: {exc}") from None
-        return cls(client, idle_seconds, prefix)
+        return cls(Redis.from_pool(pool), idle_seconds, prefix)
 
     async def get(self, conversation_id: str) -> Conversation | None:
-        loaded = await self._load(conversation_id)
-        return None if loaded is None else loaded.conversation
+        return await self._load(conversation_id)
 
     async def put(self, conversation_id: str, data: ConversationIn) -> Conversation:
         saved = await self._save(conversation_id, data, rev="")
-        return self._parse(conversation_id, saved).conversation
+        return self._parse(conversation_id, saved)
 
     async def patch(self, conversation_id: str, data: ConversationPatch) -> Conversation | None:
         return await self._update(conversation_id, lambda platform: patched(platform, data))
@@ -221,7 +224,7 @@ class RedisConversationStore:
     def _account(self, account: str) -> str:
         return f"{self._prefix}account:{account}"
 
-    async def _load(self, conversation_id: str) -> _Loaded | None:
+    async def _load(self, conversation_id: str) -> Conversation | None:
         """The conversation and its records in one round trip, refreshing its TTL."""
         keys = self._keys(conversation_id)
         with _answering():
@@ -242,13 +245,17 @@ class RedisConversationStore:
         """Read, change and save, unless another platform change landed in between: then redo
         the change on top of that one. Each redo means someone else's change succeeded, so the
         loop ends when contention does."""
+        conv = self._keys(conversation_id).conv
         while True:
-            loaded = await self._load(conversation_id)
-            if loaded is None:
+            with _answering():
+                found = await self._redis.hmget(conv, ["platform", "rev"])
+            platform, rev = cast(list[str | None], found)
+            if platform is None or rev is None:  # _SAVE writes both at once: none there
                 return None
-            saved = await self._save(conversation_id, change(loaded.platform), loaded.rev)
+            changed = change(ConversationIn.model_validate_json(platform))
+            saved = await self._save(conversation_id, changed, rev)
             if saved is not None:
-                return self._parse(conversation_id, saved).conversation
+                return self._parse(conversation_id, saved)
 
     async def _save(self, conversation_id: str, platform: ConversationIn, rev: str) -> Any:
         """Run the save script: the saved parts, or None when ``rev`` is no longer current."""
@@ -268,18 +275,16 @@ class RedisConversationStore:
             await self._append_script(keys=[conv, target, other, self._counter], args=args)
 
     @staticmethod
-    def _parse(conversation_id: str, parts: Sequence[Any]) -> _Loaded:
+    def _parse(conversation_id: str, parts: Sequence[Any]) -> Conversation:
         """A conversation from the parts ``_load`` and ``_SAVE`` return: the hash's fields
         (in ``_FIELDS`` order) and the two lists."""
-        (platform_json, created_at, updated_at, version, rev), reads, writes = parts
-        platform = ConversationIn.model_validate_json(platform_json)
-        conversation = assemble(
+        (platform, created_at, updated_at, version), reads, writes = parts
+        return assemble(
             conversation_id,
-            platform,
+            ConversationIn.model_validate_json(platform),
             created_at=datetime.fromisoformat(created_at),
             updated_at=datetime.fromisoformat(updated_at),
             version=int(version),
             reads=[ReadRecord.model_validate_json(r) for r in reads],
             writes=[WriteRecord.model_validate_json(w) for w in writes],
         )
-        return _Loaded(platform, conversation, rev)
