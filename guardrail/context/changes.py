@@ -83,6 +83,7 @@ def assemble(
     created_at: datetime,
     updated_at: datetime,
     version: int,
+    rev: int,
     reads: Sequence[ReadRecord],
     writes: Sequence[WriteRecord],
 ) -> Conversation:
@@ -95,6 +96,7 @@ def assemble(
         created_at=created_at,
         updated_at=updated_at,
         version=version,
+        rev=rev,
     )
 
 

@@ -152,14 +152,15 @@ class Facts:
 
 
 class TranscriptCache:
-    """Transcripts by (conversation id, version): a conversation is digested once per change."""
+    """Transcripts by (conversation id, rev): digested once per change of what was said, not
+    per read or write the agent makes."""
 
     def __init__(self, size: int = 1024) -> None:
         self._size = size
         self._entries: OrderedDict[tuple[str, int], Transcript] = OrderedDict()
 
     def get(self, conversation: Conversation) -> Transcript:
-        key = (conversation.id, conversation.version)
+        key = (conversation.id, conversation.rev)
         found = self._entries.get(key)
         if found is None:
             found = self._entries[key] = Transcript.of(conversation)

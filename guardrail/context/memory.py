@@ -50,6 +50,7 @@ class _Entry:
     updated_at: datetime
     version: int
     seen: datetime  # last read or write: what idle expiry counts from
+    rev: int = 0  # the version at which ``platform`` last changed
     reads: deque[ReadRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
     writes: deque[WriteRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
 
@@ -73,8 +74,11 @@ class MemoryConversationStore:
         self._conversations: OrderedDict[str, _Entry] = OrderedDict()
         self._accounts: OrderedDict[str, deque[WriteRecord]] = OrderedDict()
 
-    def __len__(self) -> int:
-        """Conversations held, the idle ones not yet swept included: what memory holds."""
+    @property
+    def size(self) -> int:
+        """Conversations held, the idle ones not yet swept included: what memory holds.
+
+        (Not ``__len__``: an empty store must not be falsy.)"""
         return len(self._conversations)
 
     async def get(self, conversation_id: str) -> Conversation | None:
@@ -90,7 +94,7 @@ class MemoryConversationStore:
             _cap(self._conversations, self._max_conversations)
         else:
             entry.platform = data
-        self._changed(entry, now)
+        self._changed(entry, now, platform=True)
         return self._view(conversation_id, entry)
 
     async def patch(self, conversation_id: str, data: ConversationPatch) -> Conversation | None:
@@ -148,7 +152,7 @@ class MemoryConversationStore:
         if entry is None:
             return None
         entry.platform = change(entry.platform)
-        self._changed(entry, now)
+        self._changed(entry, now, platform=True)
         return self._view(conversation_id, entry)
 
     def _touch(self, conversation_id: str, now: datetime) -> _Entry | None:
@@ -168,9 +172,11 @@ class MemoryConversationStore:
         while accounts and next(iter(accounts.values()))[-1].at < now - ACCOUNT_RETENTION:
             accounts.popitem(last=False)
 
-    def _changed(self, entry: _Entry, now: datetime) -> None:
+    def _changed(self, entry: _Entry, now: datetime, platform: bool = False) -> None:
         entry.version = next(self._versions)
         entry.updated_at = now
+        if platform:
+            entry.rev = entry.version
 
     @staticmethod
     def _view(conversation_id: str, entry: _Entry) -> Conversation:
@@ -180,6 +186,7 @@ class MemoryConversationStore:
             created_at=entry.created_at,
             updated_at=entry.updated_at,
             version=entry.version,
+            rev=entry.rev,
             reads=entry.reads,
             writes=entry.writes,
         )

@@ -86,8 +86,9 @@ class WriteRecord(_Strict):
 class Conversation(_Strict):
     """A conversation as stored: what the platform said plus what the proxy saw.
 
-    ``version`` goes up on every change, so facts derived from the transcript can be cached
-    per (id, version).
+    ``version`` goes up on every change; ``rev`` is the version at which what the platform said
+    (turns, customer, entitlements, outcome...) last changed, so facts derived from it can be
+    cached per (id, rev) while reads and writes keep arriving.
     """
 
     id: str
@@ -102,3 +103,4 @@ class Conversation(_Strict):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    rev: int = 1

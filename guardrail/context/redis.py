@@ -53,7 +53,7 @@ from guardrail.context.model import (
 )
 from guardrail.errors import ConfigError, ContextUnavailable
 
-_FIELDS = ("platform", "created_at", "updated_at", "version")
+_FIELDS = ("platform", "created_at", "updated_at", "version", "rev")
 
 # KEYS: conversation hash, reads list, writes list, version counter.
 # ARGV: idle ms, now, platform JSON, the rev the change was based on ("" to create or replace).
@@ -68,7 +68,7 @@ redis.call('HSETNX', conv, 'created_at', ARGV[2])
 redis.call('HSET', conv, 'platform', ARGV[3], 'updated_at', ARGV[2],
            'version', version, 'rev', version)
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version'),
+return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version', 'rev'),
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1)}
 """
 
@@ -278,13 +278,14 @@ class RedisConversationStore:
     def _parse(conversation_id: str, parts: Sequence[Any]) -> Conversation:
         """A conversation from the parts ``_load`` and ``_SAVE`` return: the hash's fields
         (in ``_FIELDS`` order) and the two lists."""
-        (platform, created_at, updated_at, version), reads, writes = parts
+        (platform, created_at, updated_at, version, rev), reads, writes = parts
         return assemble(
             conversation_id,
             ConversationIn.model_validate_json(platform),
             created_at=datetime.fromisoformat(created_at),
             updated_at=datetime.fromisoformat(updated_at),
             version=int(version),
+            rev=int(rev),
             reads=[ReadRecord.model_validate_json(r) for r in reads],
             writes=[WriteRecord.model_validate_json(w) for w in writes],
         )

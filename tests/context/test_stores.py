@@ -396,7 +396,7 @@ async def test_memory_sweeps_idle_conversations_without_being_asked_for_them() -
         await store.put(f"c-{n}", conversation())
     clock.now += timedelta(seconds=61)
     await store.put("fresh", conversation())
-    assert len(store) == 1
+    assert store.size == 1
 
 
 async def test_memory_evicts_the_least_recently_used_past_its_cap() -> None:
@@ -405,7 +405,7 @@ async def test_memory_evicts_the_least_recently_used_past_its_cap() -> None:
     await store.put("b", conversation())
     assert await store.get("a") is not None
     await store.put("c", conversation())
-    assert len(store) == 2
+    assert store.size == 2
     assert await store.get("b") is None
     assert await store.get("a") is not None
 
@@ -480,3 +480,19 @@ async def test_open_store_with_a_url_is_redis(redis_url: str) -> None:
     assert isinstance(shared, RedisConversationStore)
     assert await shared.ping()
     await shared.close()
+
+
+async def test_rev_moves_with_what_was_said_not_with_reads_and_writes(backend: Backend) -> None:
+    store = backend.store()
+    created = await store.put("c-rev", conversation())
+    await store.record_reads("c-rev", [read(1, backend.now())])
+    after_read = await store.get("c-rev")
+    assert after_read is not None
+    assert after_read.version > created.version
+    assert after_read.rev == created.rev  # a transcript digest cached per rev stays valid
+    appended = await store.append_turns("c-rev", [Turn(role="customer", text="And a refund.")])
+    assert appended is not None
+    assert appended.rev > after_read.rev
+    patched = await store.patch("c-rev", ConversationPatch(outcome="resolved"))
+    assert patched is not None
+    assert patched.rev > appended.rev
