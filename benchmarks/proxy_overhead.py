@@ -1,5 +1,6 @@
 """What the guardrail costs: the same write load direct to the sandbox, through a bare aiohttp
-forwarder, and through the guardrail proxy with the default pack, in one run.
+forwarder, and through the guardrail proxy with the full default pack, in one run. Writes
+carry a registered conversation of 40 turns (--turns), so every conversation rule runs.
 
 Each target gets a closed loop of Case writes (half PATCH, half POST, all valid so all are
 forwarded) at concurrency 1 and 16. Printed: p50/p99 latency, the p50/p99 added over direct,
@@ -31,6 +32,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
 CASES = "/services/data/v59.0/sobjects/Case"
+CONVERSATION = "benchmark-conversation"
 
 
 def free_port() -> int:
@@ -89,7 +91,11 @@ class Result:
 
 
 async def drive(base: str, case_id: str, concurrency: int, total: int) -> Result:
-    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    headers = {
+        "Authorization": f"Bearer {TOKEN}",
+        "Content-Type": "application/json",
+        "X-Guardrail-Conversation": CONVERSATION,  # the others ignore it
+    }
     statuses = ("New", "Working")
     latencies: list[float] = []
     remaining = total
@@ -120,6 +126,33 @@ async def drive(base: str, case_id: str, concurrency: int, total: int) -> Result
         return Result(latencies, time.perf_counter() - started)
 
 
+def conversation(turns: int) -> dict[str, object]:
+    """A contact-center conversation of ``turns`` turns about the case the load writes to."""
+    lines = [
+        ("customer", "Hi, my router keeps dropping the connection every evening."),
+        ("agent", "Sorry to hear that. Can you tell me when it started?"),
+        ("customer", "About two weeks ago, order 10442, it was delivered on 2026-11-02."),
+        ("agent", "Thanks. I can see the order. Have you restarted it since?"),
+    ]
+    return {
+        "channel": "chat",
+        "customer": {"account_ids": [], "contact_ids": [], "verified": True},
+        "entitlements": {"refund_limit": 50},
+        "turns": [{"role": r, "text": t} for r, t in (lines * turns)[:turns]],
+    }
+
+
+async def ground(proxy: str, admin: str, case_id: str, turns: int) -> None:
+    """Register the conversation and read the case through the proxy, as an agent would."""
+    async with aiohttp.ClientSession() as session:
+        url = f"http://{admin}/guardrail/v1/conversations/{CONVERSATION}"
+        async with session.put(url, json=conversation(turns)) as response:
+            response.raise_for_status()
+        headers = {"Authorization": f"Bearer {TOKEN}", "X-Guardrail-Conversation": CONVERSATION}
+        async with session.get(f"{proxy}{CASES}/{case_id}", headers=headers) as response:
+            response.raise_for_status()
+
+
 async def create_case(base: str) -> str:
     headers = {"Authorization": f"Bearer {TOKEN}"}
     async with aiohttp.ClientSession(headers=headers) as session:
@@ -132,6 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="per target, round, concurrency")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per concurrency")
+    parser.add_argument("--turns", type=int, default=40, help="turns in the conversation")
     parser.add_argument("--profile", type=Path, help="run the proxy under pyinstrument")
     args = parser.parse_args()
 
@@ -163,6 +197,7 @@ def main() -> None:
         process([py, *serve], proxy) as proxy_proc,
     ):
         case_id = asyncio.run(create_case(sandbox))
+        asyncio.run(ground(proxy, admin, case_id, args.turns))
         targets = {
             "direct": (sandbox, sandbox_proc),
             "forwarder": (forwarder, forwarder_proc),
