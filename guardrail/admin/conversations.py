@@ -36,7 +36,7 @@ _UNION_TAGS = {"str": "string_", "int": "int_", "float": "float_", "bool": "bool
 log = structlog.get_logger("guardrail")
 routes = web.RouteTableDef()
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class _Refusal(Exception):
@@ -48,7 +48,7 @@ class _Refusal(Exception):
         self.body = {"error": error, "message": message, **extra}
 
 
-def _json_errors(handler: Handler) -> Handler:
+def _json_errors(handler: _Handler) -> _Handler:
     """Every failure a handler meets, as the JSON error the caller can act on."""
 
     @functools.wraps(handler)
