@@ -12,7 +12,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
 
 from guardrail.context.model import Conversation, WriteRecord
 
@@ -126,6 +125,7 @@ class Transcript:
 
 
 _EMPTY = Transcript("", "", (), frozenset())
+_SAVED = ("allow", "shadow-block")
 
 
 @dataclass(frozen=True)
@@ -137,18 +137,24 @@ class Facts:
     account_writes: dict[str, list[WriteRecord]] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
-    @cached_property
-    def grounded_ids(self) -> frozenset[str]:
-        """15-character ids the agent may write references to: the verified customer's records,
-        records it read, records it created in this conversation."""
+    def grounded(self, record_id: str) -> bool:
+        """Whether the agent may write a reference to this record: the verified customer's, one
+        it read, or one it created in this conversation. Cheapest sources first, stopping at the
+        first match: a long conversation's history is scanned only when it must be."""
         c = self.conversation
         if c is None:
-            return frozenset()
-        ids: list[str] = [r.id for r in c.reads]
-        ids += [w.id for w in c.writes if w.id and w.decision in ("allow", "shadow-block")]
-        if c.customer.verified:
-            ids += c.customer.account_ids + c.customer.contact_ids
-        return frozenset(i[:15] for i in ids)
+            return False
+        key = record_id[:15]
+        if c.customer.verified and any(
+            i[:15] == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
+        ):
+            return True
+        if any(r.id[:15] == key for r in reversed(c.reads)):
+            return True
+        return any(
+            w.id is not None and w.id[:15] == key and w.decision in _SAVED
+            for w in reversed(c.writes)
+        )
 
 
 class TranscriptCache:

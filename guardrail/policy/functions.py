@@ -78,7 +78,7 @@ class RuleFunctions:
         return pii_in(text) if text else []
 
     def grounded(self, record_id: str | None) -> bool:
-        return not record_id or record_id[:15] in self._facts.grounded_ids
+        return not record_id or self._facts.grounded(record_id)
 
     def was_read(self, record_id: str | None) -> bool:
         c = self._facts.conversation
