@@ -1,0 +1,38 @@
+"""Labeled scenario suites: conversations and the writes an agent makes in them, each write
+labeled with the decision the guardrail must reach and, for blocks, the rules that must block it.
+
+A suite is a directory of YAML files, one per theme (``grounding.yaml``, ``refunds.yaml``...),
+each ``{"scenarios": [...]}``. A scenario is one conversation showing one behaviour:
+
+``name``
+    unique in the suite, kebab-case; ``about``: one sentence saying what it shows.
+``conversation``
+    the body of ``PUT /guardrail/v1/conversations/{id}`` (channel, customer, entitlements,
+    turns, outcome), registered before the first step under an id unique to the run.
+``existing_case``
+    optional fields for the customer's open case the runner creates beforehand (e.g. Reason).
+``reads``
+    what the agent reads first: sObject paths (``sobjects/Case/{case}``) or SOQL (``SELECT ...``).
+``steps``
+    in order, each one of:
+
+    - a write: ``name``, ``method`` (POST, PATCH, DELETE), ``path`` relative to
+      ``/services/data/v59.0/``, ``body``, optional ``tool`` (sent as ``X-Guardrail-Tool``),
+      optional ``header`` (``none``: no ``X-Guardrail-Conversation``; ``unregistered``: an id
+      the proxy never heard of), ``expect: allow|block``; a block lists ``rules``, every
+      ``policy/Rule`` that must block it (and no other may); an allow may list ``near_miss``,
+      the rules it is a near miss for (it must not trip them);
+    - ``read``: a path or SOQL, as in ``reads``;
+    - ``patch``: a change to the conversation (``PATCH``, e.g. ``{outcome: resolved}``);
+    - ``append_turns``: turns said since (``POST .../turns``);
+    - ``new_conversation``: a PUT body; later steps belong to this new conversation (the same
+      customer calling back, or someone else).
+
+Before each scenario the runner creates, directly in the sandbox CRM, an Account, a Contact and
+an open Case for the customer and the same for someone else, and fills these placeholders in
+every string: ``{account}``, ``{contact}``, ``{case}``, ``{account_ext}`` (the account's
+External_Id__c), ``{contact_ext}``, ``{other_account}``, ``{other_contact}``, ``{other_case}``,
+``{queue:<name>}`` (the sandbox queues), ``{created:<step name>}`` (the id an earlier step
+created) and ``{filler:<n>}`` (n characters of text). ``{...|15}`` gives an id's 15-character
+form.
+"""
