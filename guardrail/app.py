@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from guardrail import __version__
 from guardrail.admin import conversations
 from guardrail.admin.conversations import CONVERSATIONS
-from guardrail.config import Settings, UnknownWrites
+from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
@@ -33,6 +33,7 @@ from guardrail.errors import ConfigError, DependencyFailure, PolicyError
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
 from guardrail.proxy import UPSTREAM, Proxy
+from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
@@ -58,6 +59,7 @@ class Guardrail:
     metrics: Metrics
     proxy: Proxy
     conversations: ConversationStore
+    alerter: Alerter | None = None
     ready: bool = field(default=False)
 
     def reload_policies(self) -> PolicySet:
@@ -76,7 +78,16 @@ class Guardrail:
     def proxy_app(self) -> web.Application:
         app = self.proxy.application()
         app.cleanup_ctx.append(self._upstream)
+        app.cleanup_ctx.append(self._alerts)
         return app
+
+    async def _alerts(self, app: web.Application) -> AsyncIterator[None]:
+        """Deliver alerts in the background; on shutdown, what is queued gets a last chance."""
+        if self.alerter is not None:
+            self.alerter.start()
+        yield
+        if self.alerter is not None:
+            await self.alerter.close(self.settings.timeouts.shutdown / 2)
 
     async def _upstream(self, app: web.Application) -> AsyncIterator[None]:
         s = self.settings
@@ -216,16 +227,39 @@ def build(settings: Settings) -> Guardrail:
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     store = _open_store(settings)
+    alerter = _alerter(settings.alerts, metrics)
     proxy = Proxy(
         dialect,
         pipeline,
         metrics,
         ContextLoader(store, ACCOUNT_RETENTION),
-        [metrics, DecisionLog(settings.log_field_values), ConversationRecorder(store)],
+        [
+            metrics,
+            DecisionLog(settings.log_field_values),
+            ConversationRecorder(store),
+            *([alerter] if alerter else []),
+        ],
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
     )
-    return Guardrail(settings, policies, metrics, proxy, store)
+    return Guardrail(settings, policies, metrics, proxy, store, alerter)
+
+
+def _alerter(settings: AlertSettings, metrics: Metrics) -> Alerter | None:
+    targets = []
+    if settings.alertmanager_url:
+        targets.append(alertmanager(settings.alertmanager_url))
+    if settings.webhook_url:
+        targets.append(webhook(settings.webhook_url.get_secret_value()))
+    if not targets:
+        return None
+    return Alerter(
+        targets,
+        metrics,
+        dedupe_seconds=settings.dedupe_seconds,
+        queue_size=settings.queue_size,
+        decision_url=settings.decision_url,
+    )
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -55,6 +55,18 @@ class Limits(BaseModel, frozen=True):
     upstream_connections: int = Field(default=100, gt=0)
 
 
+class AlertSettings(BaseModel, frozen=True):
+    """Where blocked and post-failed writes are pushed (off the hot path)."""
+
+    alertmanager_url: str | None = Field(default=None, description="Alertmanager base URL")
+    webhook_url: SecretStr | None = Field(default=None, description="Generic JSON webhook URL")
+    dedupe_seconds: float = Field(default=300.0, gt=0)
+    queue_size: int = Field(default=1000, gt=0)
+    decision_url: str | None = Field(
+        default=None, description="Public base URL of /guardrail/v1/decisions, for alert links"
+    )
+
+
 class UnknownWrites(StrEnum):
     """What happens to a write the proxy cannot read (an endpoint its dialect does not know)."""
 
@@ -93,6 +105,7 @@ class Settings(BaseSettings):
     upstream_ca: Path | None = Field(default=None, description="CA bundle to verify the CRM with")
     timeouts: Timeouts = Timeouts()
     limits: Limits = Limits()
+    alerts: AlertSettings = AlertSettings()
     policy_watch_seconds: float = Field(
         default=2.0, ge=0, description="Reload policies when their files change (0: off)"
     )

@@ -67,6 +67,15 @@ class Metrics:
             ["sink"],
             registry=r,
         )
+        self.alerts = Counter(
+            "guardrail_alerts",
+            "Alerts pushed, by target and result (sent, failed, deduplicated, dropped).",
+            ["target", "result"],
+            registry=r,
+        )
+        self.alert_queue = Gauge(
+            "guardrail_alert_queue_depth", "Alerts waiting to be delivered.", registry=r
+        )
         self.policy_info = Gauge(
             "guardrail_policy_set_info",
             "The loaded policy set: 1 for the version in force.",
