@@ -89,6 +89,20 @@ class Violation:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldDiff:
+    """A field the CRM saved differently from how the write set it (``intent`` indexes it)."""
+
+    field: str
+    intended: Any
+    saved: Any
+    note: str  # why they differ, in words: "truncated to 40 characters", "rounded", "changed"
+    intent: int = 0
+
+    def describe(self) -> str:
+        return f"{self.field}: wrote {self.intended!r}, saved {self.saved!r} ({self.note})"
+
+
+@dataclass(frozen=True, slots=True)
 class Caller:
     """Who made the call, from the optional ``X-Guardrail-*`` headers and ``traceparent``."""
 
@@ -115,6 +129,8 @@ class Decision:
     upstream_seconds: float | None = None
     error: str | None = None  # a dependency failure (upstream down, check error), if any
     saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
+    diffs: tuple[FieldDiff, ...] = ()  # read-back: what was saved differently from the write
+    revert: str | None = None  # read-back failed and a revert was tried: its result
 
     @property
     def forwarded(self) -> bool:

@@ -9,13 +9,13 @@ a 15- and an 18-character id the same record; strings are compared exactly, so t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from guardrail.crm import sfid
+from guardrail.model import FieldDiff
 
 
 class Kind(StrEnum):
@@ -48,17 +48,6 @@ def kind_of(prop: Mapping[str, Any]) -> Kind:
     return Kind.STRING
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDiff:
-    field: str
-    intended: Any
-    saved: Any
-    note: str  # why they differ, in words: "truncated", "rounded", "changed", "missing"
-
-    def describe(self) -> str:
-        return f"{self.field}: wrote {self.intended!r}, saved {self.saved!r} ({self.note})"
-
-
 def compare(
     intended: Mapping[str, Any], saved: Mapping[str, Any], kinds: Mapping[str, Kind]
 ) -> list[FieldDiff]:
@@ -82,7 +71,7 @@ def same(kind: Kind, a: Any, b: Any) -> bool:
         if kind is Kind.DATE:
             return _date(a) == _date(b)
         if kind is Kind.DATETIME:
-            return _instant(a) == _instant(b)
+            return instant(a) == instant(b)
         if kind is Kind.ID:
             return sfid.same_id(str(a), str(b))
     except (InvalidOperation, ValueError, TypeError):
@@ -99,7 +88,8 @@ def _date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def _instant(value: Any) -> datetime:
+def instant(value: Any) -> datetime:
+    """An aware datetime from ISO 8601 text, Salesforce's ``+0000`` offsets included."""
     text = str(value).replace("Z", "+00:00")
     if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
         text = f"{text[:-2]}:{text[-2:]}"  # Salesforce's +0000 -> +00:00

@@ -57,6 +57,55 @@ class CompiledRule:
     action: Action
 
 
+class RuleSet:
+    """A policy's compiled rules, run on a CEL environment; each false rule is a violation."""
+
+    def __init__(self, policy: str, rules: Sequence[CompiledRule], code: str = RULE_CODE) -> None:
+        self.policy = policy
+        self.rules = tuple(rules)
+        self.code = code
+
+    def run(self, env: Environment) -> list[Violation]:
+        found = []
+        for rule in self.rules:
+            try:
+                passed = _run(rule.program, env) is True
+            except Exception as exc:  # CEL raises many unrelated types
+                found.append(self.error(rule.name, exc))
+                continue
+            if not passed:
+                found.append(
+                    Violation(
+                        policy=self.policy,
+                        rule=rule.name,
+                        message=self._message(rule, env),
+                        action=rule.action,
+                        code=self.code,
+                    )
+                )
+        return found
+
+    def _message(self, rule: CompiledRule, env: Environment) -> str:
+        if rule.message_program is None:
+            return rule.message
+        try:
+            text = _run(rule.message_program, env)
+        except Exception:  # a broken message must not hide the violation
+            return rule.message
+        return text if isinstance(text, str) and text else rule.message
+
+    def error(self, rule: str, exc: Exception) -> Violation:
+        return Violation(
+            policy=self.policy,
+            rule=rule,
+            message=(
+                f"Rule {rule} could not be evaluated on this write ({type(exc).__name__}: "
+                f"{exc}); crm-guardrail does not let it through. Tell the guardrail administrator."
+            ),
+            code=ERROR_CODE,
+        )
+
+
 class IsCompliant:
     """Runs one policy's rules on an intent."""
 
@@ -73,7 +122,7 @@ class IsCompliant:
         block_without_context: bool = True,
     ) -> None:
         self.policy = policy
-        self.rules = tuple(rules)
+        self.rules = RuleSet(policy, rules)
         self.conditions = tuple(conditions)
         self.variables = tuple(variables)
         self.params = dict(params or {})
@@ -87,7 +136,7 @@ class IsCompliant:
             if not all(_run(c, env) is True for c in self.conditions):
                 return ()
         except Exception as exc:  # as a rule error: the write cannot be judged
-            return [self._error("matchConditions", exc)]
+            return [self.rules.error("matchConditions", exc)]
         facts = context.facts
         if self.context_required and (facts is None or facts.conversation is None):
             return self._missing_context(context) if self.block_without_context else ()
@@ -98,42 +147,8 @@ class IsCompliant:
                 try:
                     values[name] = _run(program, env)
                 except Exception as exc:  # as a rule error: the write cannot be judged
-                    return [self._error(f"variables.{name}", exc)]
-        found = []
-        for rule in self.rules:
-            try:
-                passed = _run(rule.program, env) is True
-            except Exception as exc:  # CEL raises many unrelated types
-                found.append(self._error(rule.name, exc))
-                continue
-            if not passed:
-                found.append(self._violation(rule, self._message(rule, env)))
-        return found
-
-    def _message(self, rule: CompiledRule, env: Environment) -> str:
-        if rule.message_program is None:
-            return rule.message
-        try:
-            text = _run(rule.message_program, env)
-        except Exception:  # a broken message must not hide the violation
-            return rule.message
-        return text if isinstance(text, str) and text else rule.message
-
-    def _violation(self, rule: CompiledRule, message: str) -> Violation:
-        return Violation(
-            policy=self.policy, rule=rule.name, message=message, action=rule.action, code=RULE_CODE
-        )
-
-    def _error(self, rule: str, exc: Exception) -> Violation:
-        return Violation(
-            policy=self.policy,
-            rule=rule,
-            message=(
-                f"Rule {rule} could not be evaluated on this write ({type(exc).__name__}: "
-                f"{exc}); crm-guardrail does not let it through. Tell the guardrail administrator."
-            ),
-            code=ERROR_CODE,
-        )
+                    return [self.rules.error(f"variables.{name}", exc)]
+        return self.rules.run(env)
 
     def _missing_context(self, context: CheckContext) -> Sequence[Violation]:
         conversation = context.caller.conversation

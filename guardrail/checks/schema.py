@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import SchemaError
 
 from guardrail.checks.base import CheckContext
+from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
 from guardrail.model import Operation, Violation, WriteIntent
 
@@ -143,6 +144,10 @@ class ParameterValidation:
         )
         self._on_create = _Validator(schema)
         self._on_change = _Validator({k: v for k, v in schema.items() if k != "required"})
+
+    def kinds(self) -> dict[str, Kind]:
+        """How read-back compares each field, from its property's type."""
+        return {name: kind_of(prop) for name, prop in self._properties.items()}
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         if intent.operation is Operation.DELETE:

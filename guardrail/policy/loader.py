@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,14 @@ from jsonschema.exceptions import SchemaError
 from pydantic import ValidationError
 
 from guardrail.checks.base import Check
+from guardrail.checks.compare import Kind
+from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
 from guardrail.crm.sfid import STANDARD_KEY_PREFIXES
 from guardrail.errors import PolicyError
 from guardrail.model import Mode, Operation
-from guardrail.policy.model import PolicyDocument
+from guardrail.policy.model import PolicyDocument, Rule
 
 WILDCARD = "*"
 
@@ -42,6 +44,7 @@ class Policy:
     fail_open: bool
     checks: tuple[Check, ...]
     source: str
+    post: PostCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class PolicySet:
         init=False, repr=False, compare=False
     )
     _spelling: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
+    _kinds: dict[tuple[str, str], dict[str, Kind]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
@@ -78,11 +82,30 @@ class PolicySet:
         object.__setattr__(self, "_exact", {k: tuple(v) for k, v in exact.items()})
         object.__setattr__(self, "_wildcard", {k: tuple(v) for k, v in wildcard.items()})
         object.__setattr__(self, "_spelling", spelling)
+        kinds: dict[tuple[str, str], dict[str, Kind]] = {}
+        for policy in self.policies:
+            for check in policy.checks:
+                if isinstance(check, ParameterValidation):
+                    for obj in policy.objects - {WILDCARD}:
+                        kinds.setdefault((policy.crm, obj.lower()), {}).update(check.kinds())
+        object.__setattr__(self, "_kinds", kinds)
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
         return self._exact.get((crm, sobject.lower(), operation), ()) + self._wildcard.get(
             (crm, operation), ()
+        )
+
+    def kinds(self, crm: str, sobject: str) -> dict[str, Kind]:
+        """How to compare each field of an object, from its schema (strings when unknown)."""
+        return self._kinds.get((crm, sobject.lower()), {})
+
+    def post_checks(
+        self, crm: str, sobject: str, operation: Operation
+    ) -> tuple[tuple[Policy, PostCheck], ...]:
+        """The post sections that apply to a write, with their policies."""
+        return tuple(
+            (p, p.post) for p in self.matching(crm, sobject, operation) if p.post is not None
         )
 
     def object_for_id(self, record_id: str) -> str:
@@ -191,14 +214,14 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
                 fail_open=spec.failure_policy == "open",
                 checks=tuple(checks),
                 source=str(path),
+                post=_post(doc, path, node, prefix),
             ),
             schema_info,
         )
 
 
-def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> IsCompliant:
-    """Compile the policy's CEL once, here; a bad expression names its place in the file."""
-    spec = doc.spec
+def _compiler(path: Path, node: yaml.Node, prefix: str) -> Callable[[str, tuple[Any, ...]], Any]:
+    """Compiles CEL once, at load; a bad expression names its place in the file."""
 
     def compiled(source: str, loc: tuple[Any, ...]) -> Any:
         try:
@@ -207,19 +230,17 @@ def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str)
             where = f"{prefix}{_dotted(loc)} (line {_line(node, loc)})"
             raise PolicyError(str(path), where, f"invalid CEL: {exc}") from None
 
-    conditions = [
-        compiled(c.expression, ("spec", "matchConditions", i, "expression"))
-        for i, c in enumerate(spec.match_conditions)
-    ]
-    variables = [
-        (v.name, compiled(v.expression, ("spec", "variables", i, "expression")))
-        for i, v in enumerate(spec.variables)
-    ]
-    rules = []
-    for i, rule in enumerate(spec.rules):
-        loc = ("spec", "rules", i)
+    return compiled
+
+
+def _rules(
+    rules: Sequence[Rule], at: tuple[Any, ...], compiled: Callable[[str, tuple[Any, ...]], Any]
+) -> list[CompiledRule]:
+    found = []
+    for i, rule in enumerate(rules):
+        loc = (*at, i)
         message = rule.message_expression
-        rules.append(
+        found.append(
             CompiledRule(
                 name=rule.name,
                 program=compiled(rule.expression, (*loc, "expression")),
@@ -228,14 +249,43 @@ def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str)
                 action=rule.action,
             )
         )
+    return found
+
+
+def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> IsCompliant:
+    spec = doc.spec
+    compiled = _compiler(path, node, prefix)
+    conditions = [
+        compiled(c.expression, ("spec", "matchConditions", i, "expression"))
+        for i, c in enumerate(spec.match_conditions)
+    ]
+    variables = [
+        (v.name, compiled(v.expression, ("spec", "variables", i, "expression")))
+        for i, v in enumerate(spec.variables)
+    ]
     return IsCompliant(
         doc.metadata.name,
-        rules,
+        _rules(spec.rules, ("spec", "rules"), compiled),
         conditions,
         variables,
         spec.params,
         context_required=spec.context.required,
         block_without_context=spec.context.on_missing == "block",
+    )
+
+
+def _post(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> PostCheck | None:
+    post = doc.spec.post
+    if post is None:
+        return None
+    rules = _rules(post.rules, ("spec", "post", "rules"), _compiler(path, node, prefix))
+    return PostCheck.build(
+        doc.metadata.name,
+        read_back=post.read_back,
+        fields=post.fields,
+        rules=rules,
+        revert=post.on_failure == "revert",
+        asynchronous=post.mode == "async",
     )
 
 

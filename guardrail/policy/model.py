@@ -67,6 +67,16 @@ class ContextRequirement(_Strict):
     on_missing: Literal["block", "allow"] = "block"
 
 
+class PostSpec(_Strict):
+    """After a write is saved: read it back, compare, run post rules; on failure alert or revert."""
+
+    read_back: bool = True
+    fields: list[str] = Field(default_factory=list)  # compared besides the fields written
+    rules: list[Rule] = Field(default_factory=list)
+    on_failure: Literal["alert", "revert"] = "alert"
+    mode: Literal["sync", "async"] = "sync"
+
+
 class PolicySpec(_Strict):
     crm: str = "salesforce"
     match: Match
@@ -79,6 +89,7 @@ class PolicySpec(_Strict):
     match_conditions: list[MatchCondition] = Field(default_factory=list)
     variables: list[Variable] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
+    post: PostSpec | None = None
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:

@@ -67,6 +67,33 @@ class Metrics:
             ["sink"],
             registry=r,
         )
+        self.post_checks = Counter(
+            "guardrail_post_checks",
+            "Saved records verified after a write, by object and result (pass, fail).",
+            ["object", "result"],
+            registry=r,
+        )
+        self.reverts = Counter(
+            "guardrail_reverts",
+            "Compensating writes after a failed verification, by result "
+            "(success, lost_race, failed, no_pre_image).",
+            ["result"],
+            registry=r,
+        )
+        self.readback_seconds = Histogram(
+            "guardrail_readback_duration_seconds",
+            "Time the CRM took to answer a read-back (single writes: the whole composite).",
+            buckets=_UPSTREAM_BUCKETS,
+            registry=r,
+        )
+        self.post_queue = Gauge(
+            "guardrail_post_queue_depth", "Writes waiting for async verification.", registry=r
+        )
+        self.post_overflow = Counter(
+            "guardrail_post_queue_overflow",
+            "Async verifications done inline because the queue was full (never dropped).",
+            registry=r,
+        )
         self.alerts = Counter(
             "guardrail_alerts",
             "Alerts pushed, by target and result (sent, failed, deduplicated, dropped).",
@@ -106,6 +133,10 @@ class Metrics:
             self.upstream_errors.labels(self.dialect, kind)
         for result in ("success", "failure"):
             self.policy_reloads.labels(result)
+        for result in ("success", "lost_race", "failed", "no_pre_image"):
+            self.reverts.labels(result)
+        for obj in objects:
+            self.post_checks.labels(obj, "fail")
 
     def policy_set(self, version: str, count: int) -> None:
         if self._version is not None:

@@ -2,7 +2,8 @@ from typing import Any
 
 import pytest
 
-from guardrail.checks.compare import FieldDiff, Kind, compare, kind_of, same
+from guardrail.checks.compare import Kind, compare, kind_of, same
+from guardrail.model import FieldDiff
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,178 @@
+"""Salesforce's side of post-guardrails: reading a write back, and undoing it.
+
+A single-record write with read-back becomes one ``/composite`` call (allOrNone false, so a
+missing pre-image cannot fail the write): read the pre-image when one is needed, make the write
+exactly as the agent sent it, read the saved record, and answer the agent as the original
+endpoint would have. Collections and composites are forwarded as sent and read back in one
+``GET /composite/sobjects`` per object type.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import quote
+
+from guardrail.checks.compare import instant
+from guardrail.crm.base import ParsedRequest, Reply
+from guardrail.model import Operation, WriteIntent
+
+_VERSION = re.compile(r"^(/services/data/v\d+\.\d+)/", re.IGNORECASE)
+_JSON = "application/json;charset=UTF-8"
+BEFORE, WRITE, AFTER = "guardrailBefore", "guardrailWrite", "guardrailAfter"
+
+
+def api_base(path: str) -> str:
+    """``/services/data/vNN.N`` of a request path (the version the agent uses)."""
+    match = _VERSION.match(path)
+    return match.group(1) if match else "/services/data/v59.0"
+
+
+@dataclass(frozen=True, slots=True)
+class SingleOutcome:
+    """A single-record write made through the read-back composite."""
+
+    reply: Reply  # what the original endpoint would have answered
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    created: bool
+
+
+def single_request(
+    intent: WriteIntent, method: str, target: str, body: bytes, fields: Iterable[str], before: bool
+) -> tuple[str, bytes]:
+    """The composite path and body that read-before, write, and read-after in one request."""
+    base = api_base(target)
+    select = ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
+    rows = f"{base}/sobjects/{intent.object}"
+    key = _record_path(intent)
+    subrequests: list[dict[str, Any]] = []
+    if before and key is not None:
+        subrequests.append(
+            {"method": "GET", "url": f"{rows}/{key}?fields={select}", "referenceId": BEFORE}
+        )
+    write: dict[str, Any] = {"method": method, "url": target, "referenceId": WRITE}
+    if body:
+        write["body"] = json.loads(body)
+    subrequests.append(write)
+    saved = intent.record_id if intent.operation is Operation.UPDATE else f"@{{{WRITE}.id}}"
+    subrequests.append(
+        {"method": "GET", "url": f"{rows}/{saved}?fields={select}", "referenceId": AFTER}
+    )
+    payload = {"allOrNone": False, "compositeRequest": subrequests}
+    return f"{base}/composite", json.dumps(payload).encode()
+
+
+def single_outcome(status: int, body: bytes, headers: Mapping[str, str]) -> SingleOutcome | None:
+    """The agent's answer and the two reads, from the composite's answer; None when the
+    composite itself was refused (then its own answer goes to the agent)."""
+    if status != 200:
+        return None
+    try:
+        results = {r["referenceId"]: r for r in json.loads(body)["compositeResponse"]}
+        write = results[WRITE]
+    except (ValueError, KeyError, TypeError):
+        return None
+    code = int(write.get("httpStatusCode", 500))
+    answer = write.get("body")
+    out_headers = dict(write.get("httpHeaders") or {})
+    if "Sforce-Limit-Info" in headers:
+        out_headers["Sforce-Limit-Info"] = headers["Sforce-Limit-Info"]
+    if answer is not None:
+        out_headers["Content-Type"] = _JSON
+    reply = Reply(code, b"" if answer is None else json.dumps(answer).encode(), out_headers)
+    return SingleOutcome(
+        reply,
+        _record(results.get(BEFORE)) if code < 300 else None,
+        _record(results.get(AFTER)) if code < 300 else None,
+        created=code == 201,
+    )
+
+
+def read_path(target: str, sobject: str, ids: Sequence[str], fields: Iterable[str]) -> str:
+    """One request reading many saved records of one object (sObject Collections GET)."""
+    select = ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
+    return f"{api_base(target)}/composite/sobjects/{sobject}?ids={','.join(ids)}&fields={select}"
+
+
+def records_by_id(status: int, body: bytes) -> dict[str, dict[str, Any]]:
+    """Saved records from a collections GET, keyed by 15-character id."""
+    if status != 200:
+        return {}
+    try:
+        rows = json.loads(body)
+    except ValueError:
+        return {}
+    return (
+        {str(r["Id"])[:15]: r for r in rows if isinstance(r, dict) and isinstance(r.get("Id"), str)}
+        if isinstance(rows, list)
+        else {}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Revert:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes | None
+
+
+def revert_request(
+    target: str,
+    intent: WriteIntent,
+    record_id: str,
+    created: bool,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> Revert | None:
+    """The compensating write, or None when there is nothing to restore from.
+
+    A created record is deleted. An updated one gets back the pre-image's values of the fields
+    the write set, only if nobody changed it since it was saved (If-Unmodified-Since with the
+    saved LastModifiedDate: Salesforce answers 412 when someone did).
+    """
+    rows = f"{api_base(target)}/sobjects/{intent.object}/{record_id}"
+    if created:
+        return Revert("DELETE", rows, {}, None)
+    if not before or not after:
+        return None
+    by_name = {k.lower(): k for k in before}
+    restore = {
+        by_name[name.lower()]: before[by_name[name.lower()]]
+        for name in intent.fields
+        if name.lower() in by_name
+    }
+    headers = {"Content-Type": "application/json"}
+    modified = after.get("LastModifiedDate")
+    if isinstance(modified, str):
+        headers["If-Unmodified-Since"] = format_datetime(instant(modified), usegmt=True)
+    return Revert("PATCH", rows, headers, json.dumps(restore).encode())
+
+
+def failure_reply(parsed: ParsedRequest, messages: Sequence[tuple[str, list[str]]]) -> Reply:
+    """The agent's answer when the saved record failed verification (single-record writes)."""
+    body = [
+        {"message": m, "errorCode": "GUARDRAIL_POST_VERIFY_FAILED", "fields": f}
+        for m, f in messages
+    ]
+    return Reply(400, json.dumps(body).encode(), {"Content-Type": _JSON})
+
+
+def _record_path(intent: WriteIntent) -> str | None:
+    if intent.record_id:
+        return intent.record_id
+    if intent.external_id_field and intent.external_id is not None:
+        return f"{intent.external_id_field}/{quote(intent.external_id, safe='')}"
+    return None
+
+
+def _record(result: Any) -> dict[str, Any] | None:
+    if not isinstance(result, dict) or result.get("httpStatusCode") != 200:
+        return None
+    body = result.get("body")
+    return body if isinstance(body, dict) else None

@@ -1,0 +1,304 @@
+"""Post-guardrails in the request path: read back what the CRM saved, judge it, revert or alert.
+
+Sync mode verifies before the agent is answered (a single-record write costs no extra round
+trip: it is made inside one composite that also reads the record before and after). Async mode
+answers at once and verifies from a bounded queue; when the queue is full the write is verified
+inline instead, so nothing is ever dropped, and shutdown drains the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import structlog
+from multidict import CIMultiDict
+
+from guardrail.checks.base import CheckContext
+from guardrail.checks.post import PostCheck
+from guardrail.context.facts import Facts
+from guardrail.crm import salesforce_post as sf
+from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
+from guardrail.errors import DependencyFailure
+from guardrail.model import Decision, FieldDiff, Operation, Verdict, Violation
+from guardrail.policy.loader import Policy, PolicySet
+from guardrail.sinks.metrics import Metrics
+from guardrail.upstream import Sender, UpstreamResponse
+
+log = structlog.get_logger("guardrail.post")
+
+Checks = tuple[tuple[Policy, PostCheck], ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A write to verify: what was decided, how it was sent, what the CRM said it saved."""
+
+    decision: Decision
+    parsed: ParsedRequest
+    checks: tuple[Checks, ...]  # per intent
+    target: str
+    headers: CIMultiDict[str]
+    facts: Facts | None
+
+
+class PostVerifier:
+    def __init__(
+        self,
+        dialect: Dialect,
+        policies: Callable[[], PolicySet],
+        metrics: Metrics,
+        report: Callable[[Decision], Awaitable[None]],
+        queue_size: int = 1000,
+    ) -> None:
+        self._dialect = dialect
+        self._policies = policies
+        self._metrics = metrics
+        self._report = report  # where async verdicts go (the sinks)
+        self._queue: asyncio.Queue[tuple[Job, Sender]] = asyncio.Queue(queue_size)
+        self._worker: asyncio.Task[None] | None = None
+
+    def plan(self, decision: Decision) -> tuple[Checks, ...] | None:
+        """The post checks of each intent, or None when no intent has any."""
+        policies = self._policies()
+        checks = tuple(
+            policies.post_checks(decision.crm, i.object, i.operation)
+            if i.operation is not Operation.DELETE
+            else ()
+            for i in decision.intents
+        )
+        return checks if any(checks) else None
+
+    async def forward(
+        self,
+        upstream: Sender,
+        method: str,
+        job: Job,
+        body: bytes,
+    ) -> tuple[Decision, Reply | UpstreamResponse]:
+        """Make the write and verify it as its policies say; the decision and the agent's answer."""
+        asynchronous = all(p.asynchronous for checks in job.checks for _, p in checks)
+        if job.parsed.shape is Shape.SINGLE and not asynchronous:
+            return await self._single(upstream, method, job, body)
+        answer = await upstream.send(method, job.target, job.headers, body or None)
+        saved = self._dialect.saved_ids(job.parsed, answer.status, answer.body)
+        decision = replace(job.decision, saved_ids=saved, status=answer.status,
+                           upstream_status=answer.status)  # fmt: skip
+        job = replace(job, decision=decision)
+        if answer.status >= 300 and job.parsed.shape is Shape.SINGLE:
+            return decision, answer
+        if asynchronous:
+            try:
+                self._queue.put_nowait((job, upstream))
+                self._metrics.post_queue.set(self._queue.qsize())
+                return decision, answer
+            except asyncio.QueueFull:
+                self._metrics.post_overflow.inc()  # verified inline rather than dropped
+        verified = await self._verify_saved(upstream, job)
+        return verified, answer
+
+    # -- single record: one composite -----------------------------------------------------------
+
+    async def _single(
+        self, upstream: Sender, method: str, job: Job, body: bytes
+    ) -> tuple[Decision, Reply | UpstreamResponse]:
+        intent = job.decision.intents[0]
+        checks = job.checks[0]
+        fields = {*intent.fields, *(f for _, p in checks for f in p.fields)}
+        wants_before = any(p.revert or p.rules.rules for _, p in checks)
+        path, payload = sf.single_request(intent, method, job.target, body, fields, wants_before)
+        headers = _json_headers(job.headers)
+        started = time.perf_counter()
+        answer = await upstream.send("POST", path, headers, payload)
+        self._metrics.readback_seconds.observe(time.perf_counter() - started)
+        outcome = sf.single_outcome(answer.status, answer.body, answer.headers)
+        if outcome is None:  # the composite itself was refused: nothing was written
+            return replace(job.decision, status=answer.status), answer
+        reply = outcome.reply
+        decision = replace(job.decision, status=reply.status, upstream_status=reply.status)
+        if reply.status >= 300:
+            return decision, reply
+        saved_id = _created_id(reply) or intent.record_id
+        decision = replace(decision, saved_ids=(saved_id,))
+        verified = await self._judge(
+            upstream,
+            replace(job, decision=decision),
+            {0: (outcome.after, outcome.before, outcome.created)},
+        )
+        if verified.verdict is not Verdict.POST_FAIL:
+            return verified, reply
+        failed = [v for v in verified.violations if v.code == "GUARDRAIL_POST_VERIFY_FAILED"]
+        what = "it was reverted" if verified.revert == "success" else (
+            "it was left as saved and reported" if verified.revert is None
+            else f"reverting it failed ({verified.revert}) and was reported"
+        )  # fmt: skip
+        messages = [
+            (f"Blocked by crm-guardrail ({v.policy}/{v.rule}) after the write: {v.message} "
+             f"Record {saved_id}: {what}.", list(v.fields))
+            for v in failed
+        ]  # fmt: skip
+        return verified, sf.failure_reply(job.parsed, messages)
+
+    # -- many records: one read per object -------------------------------------------------------
+
+    async def _verify_saved(self, upstream: Sender, job: Job) -> Decision:
+        decision = job.decision
+        wanted: dict[str, dict[int, str]] = {}
+        for n, intent in enumerate(decision.intents):
+            saved = decision.saved_ids[n] if n < len(decision.saved_ids) else None
+            if job.checks[n] and saved:
+                wanted.setdefault(intent.object, {})[n] = saved
+        found: dict[int, tuple[dict[str, Any] | None, None, bool]] = {}
+        headers = _json_headers(job.headers, body=False)
+        for sobject, by_intent in wanted.items():
+            fields = {f for n in by_intent for f in decision.intents[n].fields}
+            path = sf.read_path(job.target, sobject, list(by_intent.values()), fields)
+            started = time.perf_counter()
+            try:
+                answer = await upstream.send("GET", path, headers, None)
+            except DependencyFailure:
+                answer = UpstreamResponse(503, CIMultiDict(), b"")
+            self._metrics.readback_seconds.observe(time.perf_counter() - started)
+            records = sf.records_by_id(answer.status, answer.body)
+            for n, record_id in by_intent.items():
+                created = decision.intents[n].operation is Operation.CREATE
+                found[n] = (records.get(record_id[:15]), None, created)
+        return await self._judge(upstream, job, found)
+
+    # -- judging, reverting ------------------------------------------------------------------------
+
+    async def _judge(
+        self,
+        upstream: Sender,
+        job: Job,
+        saved: Mapping[int, tuple[dict[str, Any] | None, dict[str, Any] | None, bool]],
+    ) -> Decision:
+        decision = job.decision
+        policies = self._policies()
+        context = CheckContext(caller=decision.caller, facts=job.facts)
+        diffs: list[FieldDiff] = []
+        violations: list[Violation] = []
+        revert_result: str | None = None
+        for n, (after, before, created) in saved.items():
+            intent = decision.intents[n]
+            kinds = policies.kinds(decision.crm, intent.object)
+            found: list[Violation] = []
+            for policy, check in job.checks[n]:
+                if after is None:
+                    found.append(_unread(policy.name, intent.object, n))
+                    continue
+                d, v = check.judge(intent, n, after, before, context, kinds)
+                diffs += d
+                found += [replace(x, mode=policy.mode) for x in v]
+            failed = any(v.blocks for v in found)
+            self._metrics.post_checks.labels(intent.object, "fail" if failed else "pass").inc()
+            violations += found
+            if failed and any(p.revert for _, p in job.checks[n]):
+                revert_result = await self._revert(upstream, job, n, created, before, after)
+        verdict = Verdict.POST_FAIL if any(v.blocks for v in violations) else decision.verdict
+        return replace(
+            decision,
+            verdict=verdict,
+            violations=decision.violations + tuple(violations),
+            diffs=tuple(diffs),
+            revert=revert_result,
+        )
+
+    async def _revert(
+        self,
+        upstream: Sender,
+        job: Job,
+        n: int,
+        created: bool,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> str:
+        intent = job.decision.intents[n]
+        record_id = job.decision.saved_ids[n] if n < len(job.decision.saved_ids) else None
+        plan = (
+            sf.revert_request(job.target, intent, record_id or "", created, before, after)
+            if record_id
+            else None
+        )
+        if plan is None:
+            result = "no_pre_image"
+        else:
+            headers = _json_headers(job.headers, body=plan.body is not None)
+            headers.update(plan.headers)
+            try:
+                answer = await upstream.send(plan.method, plan.path, headers, plan.body)
+                result = {204: "success", 200: "success", 412: "lost_race"}.get(
+                    answer.status, "failed"
+                )
+            except DependencyFailure:
+                result = "failed"
+        self._metrics.reverts.labels(result).inc()
+        log_method = log.info if result == "success" else log.error
+        log_method("revert", result=result, decision_id=job.decision.id, object=intent.object,
+                   record_id=record_id)  # fmt: skip
+        return result
+
+    # -- the async queue ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._verify_forever())
+
+    async def close(self, deadline: float) -> None:
+        """Drain: every write already queued is verified (within ``deadline`` seconds)."""
+        if self._worker is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._queue.join(), deadline)
+        left = self._queue.qsize()
+        if left:
+            log.error("post_verifications_not_drained", left=left)
+        self._worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._worker
+        self._worker = None
+
+    async def _verify_forever(self) -> None:
+        while True:
+            job, upstream = await self._queue.get()
+            try:
+                verified = await self._verify_saved(upstream, job)
+                if verified.verdict is Verdict.POST_FAIL:
+                    await self._report(verified)
+            except Exception:
+                log.exception("post_verification_failed", decision_id=job.decision.id)
+            finally:
+                self._queue.task_done()
+                self._metrics.post_queue.set(self._queue.qsize())
+
+
+def _json_headers(headers: CIMultiDict[str], body: bool = True) -> CIMultiDict[str]:
+    out = CIMultiDict(headers)
+    out.popall("Content-Type", None)
+    if body:
+        out["Content-Type"] = "application/json"
+    return out
+
+
+def _created_id(reply: Reply) -> str | None:
+    try:
+        answer = json.loads(reply.body) if reply.body else None
+    except ValueError:
+        return None
+    found = answer.get("id") if isinstance(answer, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def _unread(policy: str, sobject: str, n: int) -> Violation:
+    return Violation(
+        policy=policy,
+        rule="ReadBack",
+        message=f"The saved {sobject} could not be read back, so it could not be verified.",
+        code="GUARDRAIL_POST_VERIFY_FAILED",
+        intent=n,
+    )
