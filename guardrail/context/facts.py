@@ -16,6 +16,10 @@ from decimal import Decimal, InvalidOperation
 from guardrail.context.model import Conversation, WriteRecord
 
 _WORDS = re.compile(r"\s+")
+# Chat and speech-to-text write "hasn’t" (U+2019) as often as "hasn't"; phrases use ASCII.
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"))
+# "double-charged" says what "double charged" says: a hyphen between letters is a space.
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 _AMOUNT = re.compile(
     r"(?:[$€£]\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?)"
     r"|(?:\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|euros?|eur|pounds|gbp|bucks)\b)",
@@ -36,7 +40,9 @@ _PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\
 
 
 def normalize(text: str) -> str:
-    """Lower-cased, single-spaced: what phrase matching compares."""
+    """Lower-cased, single-spaced, ASCII apostrophes, hyphens between letters as spaces: what
+    phrase matching compares."""
+    text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES))
     return _WORDS.sub(" ", text).strip().lower()
 
 
