@@ -32,6 +32,7 @@ from guardrail.dryrun import CheckRequest, judge
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
+from guardrail.post import PostVerifier
 from guardrail.proxy import UPSTREAM, Proxy
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.logs import DecisionLog
@@ -79,7 +80,17 @@ class Guardrail:
         app = self.proxy.application()
         app.cleanup_ctx.append(self._upstream)
         app.cleanup_ctx.append(self._alerts)
+        app.cleanup_ctx.append(self._post_queue)
         return app
+
+    async def _post_queue(self, app: web.Application) -> AsyncIterator[None]:
+        """Async verifications run in the background; shutdown drains what is queued."""
+        post = self.proxy.post
+        if post is not None:
+            post.start()
+        yield
+        if post is not None:
+            await post.close(self.settings.timeouts.shutdown)
 
     async def _alerts(self, app: web.Application) -> AsyncIterator[None]:
         """Deliver alerts in the background; on shutdown, what is queued gets a last chance."""
@@ -242,6 +253,7 @@ def build(settings: Settings) -> Guardrail:
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
     )
+    proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
     return Guardrail(settings, policies, metrics, proxy, store, alerter)
 
 

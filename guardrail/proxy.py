@@ -17,6 +17,7 @@ import structlog
 from aiohttp import web
 from multidict import CIMultiDict
 
+from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
 from guardrail.errors import (
@@ -28,6 +29,7 @@ from guardrail.errors import (
 )
 from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.pipeline import Pipeline
+from guardrail.post import Checks, Job, PostVerifier
 from guardrail.sinks import Sink
 from guardrail.sinks.metrics import Metrics
 from guardrail.upstream import Sender, UpstreamResponse, request_headers
@@ -59,6 +61,7 @@ class Proxy:
         self.sinks = tuple(sinks)
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
+        self.post: PostVerifier | None = None  # set by the app when policies may read back
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -89,6 +92,11 @@ class Proxy:
         if decision.verdict is Verdict.BLOCK:
             reply = self.dialect.render_block(parsed, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
+        plan = self.post.plan(decision) if self.post is not None else None
+        if plan is not None:
+            return await self._forward_verified(
+                request, target, body, parsed, decision, facts, plan
+            )
         return await self._forward_write(request, target, body, parsed, decision)
 
     async def _read_body(self, request: web.Request) -> bytes:
@@ -165,6 +173,33 @@ class Proxy:
         )
         return await self._finish(done, _relay(answer))
 
+    async def _forward_verified(
+        self,
+        request: web.Request,
+        target: str,
+        body: bytes,
+        parsed: ParsedRequest,
+        decision: Decision,
+        facts: Facts,
+        plan: tuple[Checks, ...],
+    ) -> web.StreamResponse:
+        """A write whose policies read it back after it is saved (guardrail.post)."""
+        assert self.post is not None
+        headers = request_headers(request.headers.items())
+        job = Job(decision, parsed, plan, target, headers, facts)
+        sent = time.perf_counter()
+        try:
+            verified, answer = await self.post.forward(
+                request.app[UPSTREAM], request.method, job, body
+            )
+        except DependencyFailure as exc:
+            seconds = time.perf_counter() - sent
+            failed = replace(decision, status=exc.status, error=exc.code, upstream_seconds=seconds)
+            return await self._finish(failed, _own(self.dialect.render_error(exc)))
+        verified = replace(verified, upstream_seconds=time.perf_counter() - sent)
+        response = _own(answer) if isinstance(answer, Reply) else _relay(answer)
+        return await self._finish(verified, response)
+
     async def _refuse(
         self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
     ) -> web.StreamResponse:
@@ -192,15 +227,19 @@ class Proxy:
         return await self._finish(decision, _own(reply))
 
     async def _finish(self, decision: Decision, response: web.Response) -> web.Response:
+        await self.emit(decision)
+        response.headers[DECISION_HEADER] = str(decision.verdict)
+        response.headers[DECISION_ID_HEADER] = decision.id
+        return response
+
+    async def emit(self, decision: Decision) -> None:
+        """Every sink gets the decision; a failing sink is counted, never the agent's problem."""
         for sink in self.sinks:
             try:
                 await sink.emit(decision)
             except Exception:  # the write's fate is sealed; a sink must not change the answer
                 self.metrics.sink_errors.labels(type(sink).__name__).inc()
                 log.exception("sink_failed", sink=type(sink).__name__, decision_id=decision.id)
-        response.headers[DECISION_HEADER] = str(decision.verdict)
-        response.headers[DECISION_ID_HEADER] = decision.id
-        return response
 
 
 def _caller(request: web.Request) -> Caller:
