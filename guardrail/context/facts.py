@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from guardrail.context.model import Conversation, WriteRecord
 
 _WORDS = re.compile(r"\s+")
-# Chat and speech-to-text write "hasn’t" (U+2019) as often as "hasn't"; phrases use ASCII.
+# Chat and speech-to-text write "hasn't" with U+2019 as often as with an ASCII apostrophe.
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"))
 # "double-charged" says what "double charged" says: a hyphen between letters is a space.
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
@@ -33,6 +33,16 @@ _STATED = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
     re.IGNORECASE,
 )
+# A phrase the customer negates does not count ("I don't want a refund", "it's not broken").
+# Negated intent ("don't want", "not asking for") may stand a few words before the phrase; a bare
+# "not"/"no"/"never" only right before it, so "I never got my refund" still asks for one.
+_CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b")
+_NEGATED_INTENT = re.compile(
+    r"\b(?:(?:do|does|did|would|will|wo)n'?t|(?:do|does|did|would|will) not|never|not|no)\s+"
+    r"(?:want|need|wish|ask(?:ed|ing)? for|looking for|interested in|requesting)\b"
+    r"(?:\s+\S+){0,3}\s*$"
+)
+_NEGATED_WORD = re.compile(r"(?<!why )\b(?:not|no|never|(?:is|was|are|were)n'?t)(?:\s+\S+)?\s*$")
 _CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
 _SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -44,6 +54,12 @@ def normalize(text: str) -> str:
     phrase matching compares."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES))
     return _WORDS.sub(" ", text).strip().lower()
+
+
+def negated(before: str) -> bool:
+    """Whether the clause that ends where a phrase starts negates the phrase."""
+    clause = _CLAUSE_END.split(before[-120:])[-1]
+    return bool(_NEGATED_INTENT.search(clause) or _NEGATED_WORD.search(clause))
 
 
 def digits(token: str) -> str:
@@ -101,6 +117,7 @@ class Transcript:
     all_text: str  # normalized, every turn
     customer_amounts: tuple[Decimal, ...]
     number_tokens: frozenset[str]  # digit strings of every number anywhere in the transcript
+    customer_turns: tuple[str, ...] = ()  # normalized, one by one (a phrase stays in its turn)
 
     @classmethod
     def of(cls, conversation: Conversation) -> Transcript:
@@ -113,12 +130,21 @@ class Transcript:
             all_text=normalize(everything),
             customer_amounts=tuple(amounts_in(customer)),
             number_tokens=frozenset(t for t in tokens if t),
+            customer_turns=tuple(
+                normalize(t.text) for t in conversation.turns if t.role == "customer"
+            ),
         )
 
     def customer_said(self, phrase: str) -> bool:
+        """Whether a customer turn says the phrase (whole words), not negated."""
         phrase = normalize(phrase)
-        return (
-            bool(phrase) and re.search(rf"\b{re.escape(phrase)}\b", self.customer_text) is not None
+        if not phrase:
+            return False
+        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+        return any(
+            not negated(turn[: m.start()])
+            for turn in self.customer_turns
+            for m in pattern.finditer(turn)
         )
 
     def supports(self, stated: str) -> bool:
