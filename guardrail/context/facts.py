@@ -44,7 +44,8 @@ _NEGATED_INTENT = re.compile(
 )
 _NEGATED_WORD = re.compile(r"(?<!why )\b(?:not|no|never|(?:is|was|are|were)n'?t)(?:\s+\S+)?\s*$")
 _CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
-_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+# 219-09-9999, or 219 09 9999 as speech-to-text writes it (one separator throughout).
+_SSN = re.compile(r"\b\d{3}([- ])\d{2}\1\d{4}\b")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]?\d{4}\b")
 
