@@ -26,6 +26,7 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _NUMBERISH = re.compile(r"[A-Za-z]*[-#]?\d[\d\-/.,]*\d|\b\d\b")
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _STATED = re.compile(
     r"(?:order|case|ticket|invoice|ref(?:erence)?)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Za-z]*-?\d{3,})"
     r"|[$€£]\s?\d[\d,]*(?:\.\d{1,2})?"
@@ -124,8 +125,15 @@ class Transcript:
     def of(cls, conversation: Conversation) -> Transcript:
         customer = " \n ".join(t.text for t in conversation.turns if t.role == "customer")
         everything = " \n ".join(t.text for t in conversation.turns)
-        tokens = {digits(m.group(0)) for m in _NUMBERISH.finditer(everything)}
+        numbers = [m.group(0) for m in _NUMBERISH.finditer(everything)]
+        tokens = {digits(n) for n in numbers}
         tokens |= {str(a.normalize()) for a in amounts_in(everything)}
+        # "my bill is 82.40": a bare number said in the conversation supports "$82.40" in a note.
+        tokens |= {
+            str(Decimal(n.replace(",", "")).normalize())
+            for n in numbers
+            if _PLAIN_NUMBER.fullmatch(n)
+        }
         return cls(
             customer_text=normalize(customer),
             all_text=normalize(everything),
