@@ -28,7 +28,9 @@ _AMOUNT = re.compile(
 _NUMBERISH = re.compile(r"[A-Za-z]*[-#]?\d[\d\-/.,]*\d|\b\d\b")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _STATED = re.compile(
-    r"(?:order|case|ticket|invoice|ref(?:erence)?)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Za-z]*-?\d{3,})"
+    # "order 10442", "order #10-442", "invoice INV-20931": at least three digits, dashes between
+    r"(?:order|case|ticket|invoice|ref(?:erence)?)\s*(?:number|no\.?|#)?\s*[:#]?\s*"
+    r"([A-Za-z]*-?\d(?:-?\d){2,})"
     r"|[$€£]\s?\d[\d,]*(?:\.\d{1,2})?"
     r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|euros?|pounds)\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
