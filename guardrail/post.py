@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -109,7 +109,7 @@ class PostVerifier:
     ) -> tuple[Decision, Reply | UpstreamResponse]:
         intent = job.decision.intents[0]
         checks = job.checks[0]
-        fields = {*intent.fields, *(f for _, p in checks for f in p.fields)}
+        fields = _fields(intent.fields, checks)
         wants_before = any(p.revert or p.rules.rules for _, p in checks)
         path, payload = sf.single_request(intent, method, job.target, body, fields, wants_before)
         headers = _json_headers(job.headers)
@@ -132,7 +132,7 @@ class PostVerifier:
         )
         if verified.verdict is not Verdict.POST_FAIL:
             return verified, reply
-        failed = [v for v in verified.violations if v.code == "GUARDRAIL_POST_VERIFY_FAILED"]
+        failed = [v for v in verified.violations[len(job.decision.violations) :] if v.blocks]
         what = "it was reverted" if verified.revert == "success" else (
             "it was left as saved and reported" if verified.revert is None
             else f"reverting it failed ({verified.revert}) and was reported"
@@ -156,7 +156,10 @@ class PostVerifier:
         found: dict[int, tuple[dict[str, Any] | None, None, bool]] = {}
         headers = _json_headers(job.headers, body=False)
         for sobject, by_intent in wanted.items():
-            fields = {f for n in by_intent for f in decision.intents[n].fields}
+            fields = _fields(
+                {f for n in by_intent for f in decision.intents[n].fields},
+                tuple(c for n in by_intent for c in job.checks[n]),
+            )
             path = sf.read_path(job.target, sobject, list(by_intent.values()), fields)
             started = time.perf_counter()
             try:
@@ -220,8 +223,9 @@ class PostVerifier:
     ) -> str:
         intent = job.decision.intents[n]
         record_id = job.decision.saved_ids[n] if n < len(job.decision.saved_ids) else None
+        writable = self._policies().writable(job.decision.crm, intent.object)
         plan = (
-            sf.revert_request(job.target, intent, record_id or "", created, before, after)
+            sf.revert_request(job.target, intent, record_id, created, before, after, writable)
             if record_id
             else None
         )
@@ -275,6 +279,14 @@ class PostVerifier:
             finally:
                 self._queue.task_done()
                 self._metrics.post_queue.set(self._queue.qsize())
+
+
+def _fields(written: Iterable[str], checks: Checks) -> set[str] | None:
+    """What to read back: the fields written and those the policies name; everything (None)
+    when a post rule may look at any field of the record."""
+    if any(p.rules.rules for _, p in checks):
+        return None
+    return {*written, *(f for _, p in checks for f in p.fields)}
 
 
 def _json_headers(headers: CIMultiDict[str], body: bool = True) -> CIMultiDict[str]:

@@ -145,6 +145,11 @@ class ParameterValidation:
         self._on_create = _Validator(schema)
         self._on_change = _Validator({k: v for k, v in schema.items() if k != "required"})
 
+    @property
+    def updateable(self) -> frozenset[str]:
+        """Fields an update may set."""
+        return frozenset(self._properties) - self._read_only - self._create_only
+
     def kinds(self) -> dict[str, Kind]:
         """How read-back compares each field, from its property's type."""
         return {name: kind_of(prop) for name, prop in self._properties.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
@@ -42,27 +42,36 @@ class SingleOutcome:
     created: bool
 
 
+def _select(fields: Iterable[str] | None) -> str:
+    """The query of a read: the named fields, or every field (None)."""
+    if fields is None:
+        return ""
+    return "fields=" + ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
+
+
 def single_request(
-    intent: WriteIntent, method: str, target: str, body: bytes, fields: Iterable[str], before: bool
+    intent: WriteIntent,
+    method: str,
+    target: str,
+    body: bytes,
+    fields: Iterable[str] | None,
+    before: bool,
 ) -> tuple[str, bytes]:
     """The composite path and body that read-before, write, and read-after in one request."""
     base = api_base(target)
-    select = ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
+    select = _select(fields)
+    query = f"?{select}" if select else ""
     rows = f"{base}/sobjects/{intent.object}"
     key = _record_path(intent)
     subrequests: list[dict[str, Any]] = []
     if before and key is not None:
-        subrequests.append(
-            {"method": "GET", "url": f"{rows}/{key}?fields={select}", "referenceId": BEFORE}
-        )
+        subrequests.append({"method": "GET", "url": f"{rows}/{key}{query}", "referenceId": BEFORE})
     write: dict[str, Any] = {"method": method, "url": target, "referenceId": WRITE}
     if body:
         write["body"] = json.loads(body)
     subrequests.append(write)
     saved = intent.record_id if intent.operation is Operation.UPDATE else f"@{{{WRITE}.id}}"
-    subrequests.append(
-        {"method": "GET", "url": f"{rows}/{saved}?fields={select}", "referenceId": AFTER}
-    )
+    subrequests.append({"method": "GET", "url": f"{rows}/{saved}{query}", "referenceId": AFTER})
     payload = {"allOrNone": False, "compositeRequest": subrequests}
     return f"{base}/composite", json.dumps(payload).encode()
 
@@ -93,10 +102,11 @@ def single_outcome(status: int, body: bytes, headers: Mapping[str, str]) -> Sing
     )
 
 
-def read_path(target: str, sobject: str, ids: Sequence[str], fields: Iterable[str]) -> str:
+def read_path(target: str, sobject: str, ids: Sequence[str], fields: Iterable[str] | None) -> str:
     """One request reading many saved records of one object (sObject Collections GET)."""
-    select = ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
-    return f"{api_base(target)}/composite/sobjects/{sobject}?ids={','.join(ids)}&fields={select}"
+    select = _select(fields)
+    query = f"ids={','.join(ids)}" + (f"&{select}" if select else "")
+    return f"{api_base(target)}/composite/sobjects/{sobject}?{query}"
 
 
 def records_by_id(status: int, body: bytes) -> dict[str, dict[str, Any]]:
@@ -129,24 +139,26 @@ def revert_request(
     created: bool,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
+    writable: Collection[str],
 ) -> Revert | None:
     """The compensating write, or None when there is nothing to restore from.
 
-    A created record is deleted. An updated one gets back the pre-image's values of the fields
-    the write set, only if nobody changed it since it was saved (If-Unmodified-Since with the
-    saved LastModifiedDate: Salesforce answers 412 when someone did).
+    A created record is deleted. An updated one gets back the pre-image's value of every
+    writable field the save changed (the write's and its triggers'), only if nobody changed it
+    since (If-Unmodified-Since with the saved LastModifiedDate: Salesforce answers 412 if so).
     """
     rows = f"{api_base(target)}/sobjects/{intent.object}/{record_id}"
     if created:
         return Revert("DELETE", rows, {}, None)
     if not before or not after:
         return None
-    by_name = {k.lower(): k for k in before}
     restore = {
-        by_name[name.lower()]: before[by_name[name.lower()]]
-        for name in intent.fields
-        if name.lower() in by_name
+        name: value
+        for name, value in before.items()
+        if name in writable and after.get(name) != value
     }
+    if not restore:
+        return None
     headers = {"Content-Type": "application/json"}
     modified = after.get("LastModifiedDate")
     if isinstance(modified, str):

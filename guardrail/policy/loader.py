@@ -66,6 +66,7 @@ class PolicySet:
     )
     _spelling: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
     _kinds: dict[tuple[str, str], dict[str, Kind]] = field(init=False, repr=False, compare=False)
+    _writable: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
@@ -83,12 +84,16 @@ class PolicySet:
         object.__setattr__(self, "_wildcard", {k: tuple(v) for k, v in wildcard.items()})
         object.__setattr__(self, "_spelling", spelling)
         kinds: dict[tuple[str, str], dict[str, Kind]] = {}
+        writable: dict[tuple[str, str], frozenset[str]] = {}
         for policy in self.policies:
             for check in policy.checks:
                 if isinstance(check, ParameterValidation):
                     for obj in policy.objects - {WILDCARD}:
-                        kinds.setdefault((policy.crm, obj.lower()), {}).update(check.kinds())
+                        key = (policy.crm, obj.lower())
+                        kinds.setdefault(key, {}).update(check.kinds())
+                        writable[key] = writable.get(key, frozenset()) | check.updateable
         object.__setattr__(self, "_kinds", kinds)
+        object.__setattr__(self, "_writable", writable)
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
@@ -99,6 +104,10 @@ class PolicySet:
     def kinds(self, crm: str, sobject: str) -> dict[str, Kind]:
         """How to compare each field of an object, from its schema (strings when unknown)."""
         return self._kinds.get((crm, sobject.lower()), {})
+
+    def writable(self, crm: str, sobject: str) -> frozenset[str]:
+        """Fields a write may set on an existing record, from the object's schema."""
+        return self._writable.get((crm, sobject.lower()), frozenset())
 
     def post_checks(
         self, crm: str, sobject: str, operation: Operation

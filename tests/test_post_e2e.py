@@ -1,0 +1,172 @@
+"""Post-guardrails end to end: simple-salesforce through the proxy to a sandbox whose triggers
+rewrite what is saved. Each trigger kind is caught and named; alert leaves the record, revert
+restores the pre-image or deletes what was created."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from guardrail.sandbox.seed import ACME_CASE_ID, QUEUE_IDS
+from guardrail.testing import Stack
+from tests.conftest import parameters_pack
+
+POST_POLICIES = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: case-read-back}
+spec:
+  match: {objects: [Case], operations: [create, update]}
+  post:
+    readBack: true
+    onFailure: alert
+---
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: refund-read-back}
+spec:
+  match: {objects: [Refund__c], operations: [create, update]}
+  post:
+    readBack: true
+    onFailure: revert
+---
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: task-read-back}
+spec:
+  match: {objects: [Task], operations: [create, update]}
+  post:
+    readBack: true
+    onFailure: revert
+    rules:
+      - name: StaysOpen
+        expression: 'record.Status != "Completed" || before.Status == "Completed" || (has(intent.fields.Status) && intent.fields.Status == "Completed")'
+        message: A trigger completed the task.
+"""
+TRIGGERS = {
+    "triggers": [
+        {"object": "Case", "operations": ["create", "update"], "when": {"Reason": "Billing"},
+         "action": "set", "field": "OwnerId", "value": QUEUE_IDS["Billing"]},
+        {"object": "Case", "action": "truncate", "field": "Subject", "length": 12},
+        {"object": "Case", "action": "picklist_default", "field": "Type", "value": "Other"},
+        {"object": "Refund__c", "action": "round", "field": "Amount__c", "decimals": 0},
+        {"object": "Task", "operations": ["update"], "when": {"Priority": "High"},
+         "action": "set", "field": "Status", "value": "Completed"},
+    ]
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    directory = tmp_path_factory.mktemp("post")
+    pack = parameters_pack(directory / "policies")
+    (pack / "post.yaml").write_text(POST_POLICIES)
+    with Stack(directory, policies=pack) as running:
+        httpx.put(f"{running.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
+        yield running
+
+
+def decisions(sf: Any) -> list[str]:
+    seen: list[str] = []
+    sf.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
+    )
+    return seen
+
+
+def refused(call: Any) -> dict[str, Any]:
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        call()
+    [error] = caught.value.content
+    assert error["errorCode"] == "GUARDRAIL_POST_VERIFY_FAILED"
+    return dict(error)
+
+
+@pytest.mark.parametrize(
+    ("case", "field", "words"),
+    [
+        ({"Subject": "A very long subject line", "Status": "New"}, "Subject", "truncated to 12 characters"),
+        ({"Subject": "Owner", "Reason": "Billing", "OwnerId": QUEUE_IDS["Returns"]}, "OwnerId", "changed"),
+        ({"Subject": "Picklist", "Type": "Nonsense"}, "Type", "saved 'Other'"),
+    ],
+    ids=["truncation", "owner-reassignment", "picklist-default"],
+)  # fmt: skip
+def test_each_trigger_is_caught_and_named_and_alert_mode_leaves_the_record(
+    stack: Stack, case: dict[str, Any], field: str, words: str
+) -> None:
+    sf = stack.salesforce()
+    seen = decisions(sf)
+    error = refused(lambda: sf.Case.create(case))
+    assert error["fields"] == [field]
+    assert field in error["message"]
+    assert words in error["message"]
+    assert "left as saved" in error["message"]
+    assert seen == ["post-fail"]
+    record_id = error["message"].split("Record ", 1)[1].split(":", 1)[0]
+    assert stack.store.get("Case", record_id) is not None  # alert mode: the record stays
+
+
+def test_amount_rounding_is_caught_and_the_created_record_is_deleted(stack: Stack) -> None:
+    sf = stack.salesforce()
+    before = stack.store.count("Refund__c")
+    error = refused(lambda: sf.Refund__c.create({"Amount__c": 19.99, "Reason__c": "Goodwill"}))
+    assert "Amount__c: wrote 19.99, saved 20.0 (rounded)" in error["message"]
+    assert "it was reverted" in error["message"]
+    assert stack.store.count("Refund__c") == before
+
+
+def test_revert_restores_exactly_the_pre_image(stack: Stack) -> None:
+    sf = stack.salesforce()
+    task = sf.Task.create({"Subject": "Call back", "Status": "Not Started", "Priority": "Normal"})
+    saved = stack.store.get("Task", task["id"])
+    assert saved is not None
+    error = refused(lambda: sf.Task.update(task["id"], {"Priority": "High", "Subject": "Urgent"}))
+    assert "(task-read-back/StaysOpen)" in error["message"]
+    assert "A trigger completed the task." in error["message"]
+    restored = stack.store.get("Task", task["id"])
+    assert restored is not None
+    volatile = {"LastModifiedDate", "SystemModstamp"}
+    assert {k: v for k, v in restored.items() if k not in volatile} == {
+        k: v for k, v in saved.items() if k not in volatile
+    }
+
+
+def test_a_write_saved_as_intended_passes_unchanged(stack: Stack) -> None:
+    sf = stack.salesforce()
+    seen = decisions(sf)
+    created = sf.Case.create({"Subject": "Short", "Status": "New"})
+    assert created["success"] is True
+    assert sf.Case.update(created["id"], {"Priority": "Low"}) == 204
+    assert sf.Case.update(ACME_CASE_ID, {"Status": "Working"}) == 204
+    assert seen == ["allow", "allow", "allow"]
+
+
+def test_post_failures_are_counted(stack: Stack) -> None:
+    metrics = httpx.get(f"{stack.admin_url}/metrics").text
+    assert 'guardrail_post_checks_total{object="Case",result="fail"}' in metrics
+    assert 'guardrail_reverts_total{result="success"}' in metrics
+    sample = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith('guardrail_reverts_total{result="success"}')
+    ]
+    assert float(sample[0].split()[-1]) >= 2
+
+
+def test_collection_write_is_read_back_in_one_request(stack: Stack) -> None:
+    sf = stack.salesforce()
+    records = [{"attributes": {"type": "Case"}, "Subject": f"Bulk {n}"} for n in range(200)]
+    records[7]["Subject"] = "A subject that is far too long"
+    seen = decisions(sf)
+    result = sf.restful(
+        "composite/sobjects",
+        method="POST",
+        data=json.dumps({"allOrNone": False, "records": records}),
+    )
+    assert all(r["success"] for r in result)  # the CRM's own answer is passed on
+    assert seen == ["post-fail"]  # ...but the truncated record is reported
