@@ -7,6 +7,7 @@ amounts did they name, was this id read) that these facts answer in Python.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,6 +25,12 @@ _AMOUNT = re.compile(
     r"(?:[$€£]\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?)"
     r"|(?:\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|euros?|eur|pounds|gbp|bucks)\b)",
     re.IGNORECASE,
+)
+AMOUNT_SLOT = "{amount}"
+"""In a phrase, any money amount."""
+_ANY_AMOUNT = (
+    r"(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?"
+    r"|\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|euros?|eur|pounds|gbp|bucks))"
 )
 _NUMBERISH = re.compile(r"[A-Za-z]*[-#]?\d[\d\-/.,]*\d|\b\d\b")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -64,6 +71,16 @@ def negated(before: str) -> bool:
     """Whether the clause that ends where a phrase starts negates the phrase."""
     clause = _CLAUSE_END.split(before[-120:])[-1]
     return bool(_NEGATED_INTENT.search(clause) or _NEGATED_WORD.search(clause))
+
+
+@functools.lru_cache(maxsize=1024)
+def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    """The regular expression that finds ``phrase`` in normalized text, None for no phrase."""
+    phrase = normalize(phrase)
+    if not phrase:
+        return None
+    body = re.escape(phrase).replace(re.escape(AMOUNT_SLOT), _ANY_AMOUNT)
+    return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
 def digits(token: str) -> str:
@@ -147,11 +164,11 @@ class Transcript:
         )
 
     def customer_said(self, phrase: str) -> bool:
-        """Whether a customer turn says the phrase (whole words), not negated."""
-        phrase = normalize(phrase)
-        if not phrase:
+        """Whether a customer turn says the phrase (whole words), not negated. ``{amount}`` in a
+        phrase stands for any money amount ("{amount} back" matches "$15 back")."""
+        pattern = phrase_pattern(phrase)
+        if pattern is None:
             return False
-        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
         return any(
             not negated(turn[: m.start()])
             for turn in self.customer_turns

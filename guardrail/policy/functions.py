@@ -1,6 +1,7 @@
 """The CEL function library rules call, bound per request to that request's facts.
 
-    customer_said(phrase) bool           the customer said the phrase (any case, whole words)
+    customer_said(phrase) bool           the customer said the phrase (any case, whole words, not
+                                         negated); {amount} in it is any money amount
     customer_said_any(list) bool         ... any of the phrases
     customer_text() string               the customer's turns, lower-cased, joined
     requested_amount() double|null       the largest money amount the customer named, if any
