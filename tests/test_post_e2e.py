@@ -5,16 +5,23 @@ restores the pre-image or deletes what was created."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
+from guardrail.sandbox import SandboxConfig, create_app
 from guardrail.sandbox.seed import ACME_CASE_ID, QUEUE_IDS
-from guardrail.testing import Stack
+from guardrail.testing import LoopThread, Stack, start_app
 from tests.conftest import parameters_pack
+from tests.test_cli import free_port, wait_ready
 
 POST_POLICIES = """\
 apiVersion: guardrail/v1
@@ -170,3 +177,77 @@ def test_collection_write_is_read_back_in_one_request(stack: Stack) -> None:
     )
     assert all(r["success"] for r in result)  # the CRM's own answer is passed on
     assert seen == ["post-fail"]  # ...but the truncated record is reported
+
+
+ASYNC_POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: contact-read-back}
+spec:
+  match: {objects: [Contact], operations: [create]}
+  post: {readBack: true, onFailure: revert, mode: async}
+"""
+SHORT_NAMES = {
+    "triggers": [{"object": "Contact", "action": "truncate", "field": "LastName", "length": 5}]
+}
+
+
+def async_pack(directory: Path) -> Path:
+    pack = parameters_pack(directory / "policies")
+    (pack / "post.yaml").write_text(ASYNC_POLICY)
+    return pack
+
+
+def wait_until(check: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_async_mode_answers_at_once_and_verifies_after(tmp_path: Path) -> None:
+    with Stack(tmp_path, policies=async_pack(tmp_path)) as stack:
+        httpx.put(f"{stack.sandbox_url}/_sandbox/triggers", json=SHORT_NAMES).raise_for_status()
+        sf = stack.salesforce()
+        seen = decisions(sf)
+        created = sf.Contact.create({"FirstName": "Ada", "LastName": "Lovelace"})
+        assert created["success"] is True  # the agent is answered before verification
+        assert seen == ["allow"]
+        wait_until(lambda: stack.store.get("Contact", created["id"]) is None)  # then reverted
+        kept = sf.Contact.create({"FirstName": "Al", "LastName": "Turi"})  # saved as written
+        time.sleep(0.3)
+        assert stack.store.get("Contact", kept["id"]) is not None
+
+
+def test_sigterm_drains_queued_verifications(tmp_path: Path) -> None:
+    thread = LoopThread()
+    runner, sandbox = thread.call(start_app(create_app(SandboxConfig(latency_seconds=0.15))))
+    httpx.put(f"{sandbox}/_sandbox/triggers", json=SHORT_NAMES).raise_for_status()
+    port, admin = free_port(), free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox,
+         "--policies", str(async_pack(tmp_path)), "--listen", f"127.0.0.1:{port}",
+         "--admin-listen", f"127.0.0.1:{admin}", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_ready(f"http://127.0.0.1:{admin}/readyz", proc)
+        headers = {"Authorization": "Bearer sandbox-token"}
+        ids = []
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=10) as c:
+            for n in range(5):
+                answer = c.post(
+                    "/services/data/v59.0/sobjects/Contact", json={"LastName": f"Longname{n}"}
+                )
+                assert answer.status_code == 201
+                ids.append(answer.json()["id"])
+        proc.send_signal(signal.SIGTERM)  # five verifications queued, each ~0.3 s of CRM time
+        proc.communicate(timeout=30)
+        assert proc.returncode == 0
+        remaining = httpx.get(f"{sandbox}/_sandbox/records/Contact").json()
+        assert not {r["Id"] for r in remaining} & set(ids)  # every queued one was verified
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        thread.call(runner.cleanup())
+        thread.close()
