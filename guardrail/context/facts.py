@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from guardrail.context.model import Conversation, WriteRecord
 
 _WORDS = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Chat and speech-to-text write "hasn't" with U+2019 as often as with an ASCII apostrophe.
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"))
 # "double-charged" says what "double charged" says: a hyphen between letters is a space.
@@ -83,6 +85,11 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
+def _says(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` holds the phrase, not negated."""
+    return any(not negated(text[: m.start()]) for m in pattern.finditer(text))
+
+
 def digits(token: str) -> str:
     """The digits of a token, so "#10-442" and "10442" compare equal."""
     return "".join(c for c in token if c.isdigit())
@@ -139,6 +146,8 @@ class Transcript:
     customer_amounts: tuple[Decimal, ...]
     number_tokens: frozenset[str]  # digit strings of every number anywhere in the transcript
     customer_turns: tuple[str, ...] = ()  # normalized, one by one (a phrase stays in its turn)
+    # the customer's sentences that name amounts (normalized), with those amounts
+    customer_amount_sentences: tuple[tuple[str, tuple[Decimal, ...]], ...] = ()
 
     @classmethod
     def of(cls, conversation: Conversation) -> Transcript:
@@ -161,19 +170,34 @@ class Transcript:
             customer_turns=tuple(
                 normalize(t.text) for t in conversation.turns if t.role == "customer"
             ),
+            customer_amount_sentences=tuple(
+                (normalize(sentence), tuple(amounts))
+                for t in conversation.turns
+                if t.role == "customer"
+                for sentence in _SENTENCE_END.split(t.text)
+                if (amounts := amounts_in(sentence))
+            ),
         )
 
     def customer_said(self, phrase: str) -> bool:
         """Whether a customer turn says the phrase (whole words), not negated. ``{amount}`` in a
         phrase stands for any money amount ("{amount} back" matches "$15 back")."""
         pattern = phrase_pattern(phrase)
-        if pattern is None:
-            return False
-        return any(
-            not negated(turn[: m.start()])
-            for turn in self.customer_turns
-            for m in pattern.finditer(turn)
-        )
+        return pattern is not None and any(_says(pattern, turn) for turn in self.customer_turns)
+
+    def asked_amount(self, phrases: Iterable[str]) -> Decimal | None:
+        """The largest amount the customer named in a sentence that asks with one of the phrases
+        ("refund the $30 difference" after "I paid $129.99"); when no such sentence names one,
+        the largest amount the customer named at all; None when they named none."""
+        patterns = [p for p in map(phrase_pattern, phrases) if p is not None]
+        asked = [
+            amount
+            for sentence, amounts in self.customer_amount_sentences
+            if any(_says(p, sentence) for p in patterns)
+            for amount in amounts
+        ]
+        found = asked or self.customer_amounts
+        return max(found) if found else None
 
     def supports(self, stated: str) -> bool:
         """Whether a number, amount or date stated in a note appears in the transcript."""

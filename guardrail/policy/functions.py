@@ -4,7 +4,9 @@
                                          negated); {amount} in it is any money amount
     customer_said_any(list) bool         ... any of the phrases
     customer_text() string               the customer's turns, lower-cased, joined
-    requested_amount() double|null       the largest money amount the customer named, if any
+    requested_amount([phrases]) double|null  the largest money amount the customer named, if
+                                         any; given the phrases that ask (e.g. for a refund),
+                                         the largest named in a sentence that asks, if any does
     amounts_mentioned() list<double>     every money amount the customer named
     unsupported_facts(text) list<string> numbers, amounts, dates in text the transcript lacks
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
@@ -63,9 +65,9 @@ class RuleFunctions:
     def customer_text(self) -> str:
         return self._facts.transcript.customer_text
 
-    def requested_amount(self) -> float | None:
-        amounts = self._facts.transcript.customer_amounts
-        return float(max(amounts)) if amounts else None
+    def requested_amount(self, phrases: Iterable[str] = ()) -> float | None:
+        amount = self._facts.transcript.asked_amount(phrases)
+        return None if amount is None else float(amount)
 
     def amounts_mentioned(self) -> list[float]:
         return [float(a) for a in self._facts.transcript.customer_amounts]
