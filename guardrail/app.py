@@ -38,6 +38,7 @@ from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
+from guardrail.tracing import Tracing
 from guardrail.upstream import Upstream
 
 log = structlog.get_logger("guardrail")
@@ -112,6 +113,7 @@ class Guardrail:
         app[UPSTREAM] = upstream
         yield
         await upstream.close()
+        self.proxy.tracing.shutdown()
         await self.conversations.close()
 
     async def _watch_policies(self, app: web.Application) -> AsyncIterator[None]:
@@ -254,6 +256,8 @@ def build(settings: Settings) -> Guardrail:
         body_timeout=settings.timeouts.client_body,
     )
     proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
+    if settings.tracing:
+        proxy.tracing = Tracing(enabled=True)
     return Guardrail(settings, policies, metrics, proxy, store, alerter)
 
 

@@ -85,7 +85,48 @@ def _parse_listen(value: Any) -> Any:
     return HostPort.parse(value) if isinstance(value, str) else value
 
 
-class Settings(BaseSettings):
+class _Sourced(BaseSettings):
+    """Reads, highest first: arguments (CLI flags), ``GUARDRAIL_*`` variables, the config file."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _config_file.get() or os.environ.get("GUARDRAIL_CONFIG")
+        if config_file:
+            sources.append(_file_source(settings_cls, Path(config_file)))
+        return tuple(sources)
+
+
+class AuditSettings(_Sourced):
+    """The audit log's settings: part of Settings, and alone for ``guardrail audit``, which
+    reads a store without a CRM to proxy (so it needs no upstream)."""
+
+    model_config = SettingsConfigDict(env_prefix="GUARDRAIL_", extra="ignore", frozen=True)
+
+    audit_dsn: SecretStr | None = Field(
+        default=None,
+        description="sqlite:///path or postgresql://...; default sqlite:///guardrail-audit.db "
+        "(in the working directory)",
+    )
+    audit_fail_open: bool = Field(
+        default=False, description="Forward writes even while the audit log cannot record them"
+    )
+    audit_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="An audit commit slower than this fails closed"
+    )
+    audit_checkpoint_seconds: float = Field(
+        default=60.0, gt=0, description="How often the chain head is published (metric, log)"
+    )
+
+
+class Settings(AuditSettings):
     model_config = SettingsConfigDict(
         env_prefix="GUARDRAIL_",
         env_nested_delimiter="__",
@@ -113,6 +154,9 @@ class Settings(BaseSettings):
     unmatched_writes: UnmatchedWrites = UnmatchedWrites.BLOCK
     log_level: str = "info"
     log_field_values: bool = False
+    tracing: bool = Field(
+        default=False, description="OpenTelemetry spans, exported by OTLP as OTEL_* configures"
+    )
     api_tokens: list[SecretStr] = Field(default_factory=list)
     redis_url: SecretStr | None = Field(
         default=None,
@@ -143,21 +187,6 @@ class Settings(BaseSettings):
             raise ValueError("tls_cert and tls_key go together")
         return self
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = _config_file.get() or os.environ.get("GUARDRAIL_CONFIG")
-        if config_file:
-            sources.append(_file_source(settings_cls, Path(config_file)))
-        return tuple(sources)
-
     @property
     def upstream_url(self) -> URL:
         return URL(self.upstream)
@@ -183,6 +212,19 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     token = _config_file.set(config_file)
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    finally:
+        _config_file.reset(token)
+
+
+def load_audit_settings(config_file: Path | None = None) -> AuditSettings:
+    """The audit settings alone, from the environment and config file. Raises ConfigError."""
+    from pydantic import ValidationError
+
+    token = _config_file.set(config_file)
+    try:
+        return AuditSettings()
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
     finally:

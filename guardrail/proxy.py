@@ -32,6 +32,7 @@ from guardrail.pipeline import Pipeline
 from guardrail.post import Checks, Job, PostVerifier
 from guardrail.sinks import Sink
 from guardrail.sinks.metrics import Metrics
+from guardrail.tracing import DISABLED
 from guardrail.upstream import Sender, UpstreamResponse, request_headers
 
 log = structlog.get_logger("guardrail.proxy")
@@ -62,6 +63,7 @@ class Proxy:
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
         self.post: PostVerifier | None = None  # set by the app when policies may read back
+        self.tracing = DISABLED
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -69,6 +71,12 @@ class Proxy:
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if not self.tracing.enabled:
+            return await self._handle(request)
+        with self.tracing.request(request.method, request.path, request.headers):
+            return await self._handle(request)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         caller = _caller(request)
         target = request.raw_path  # byte for byte: re-quoting could change what the CRM sees
@@ -120,10 +128,10 @@ class Proxy:
         """Forward the request as it came; the CRM's answer (or why there is none) and its time."""
         sent = time.perf_counter()
         answer: UpstreamResponse | DependencyFailure
+        headers = request_headers(request.headers.items())
         try:
-            answer = await request.app[UPSTREAM].send(
-                request.method, target, request_headers(request.headers.items()), body
-            )
+            with self.tracing.upstream(request.method, target, headers):
+                answer = await request.app[UPSTREAM].send(request.method, target, headers, body)
         except DependencyFailure as exc:
             answer = exc
         return answer, time.perf_counter() - sent
@@ -227,6 +235,7 @@ class Proxy:
         return await self._finish(decision, _own(reply))
 
     async def _finish(self, decision: Decision, response: web.Response) -> web.Response:
+        self.tracing.decided(decision)
         await self.emit(decision)
         response.headers[DECISION_HEADER] = str(decision.verdict)
         response.headers[DECISION_ID_HEADER] = decision.id
