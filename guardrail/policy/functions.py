@@ -13,6 +13,8 @@
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
     read_field(id, field) dyn            the field's value as the agent read it, else null
+    known_field(id, field) dyn           the field's value as last read, or set by a write that
+                                         reached the CRM, in this conversation, else null
     same_id(a, b) bool                   15- and 18-character ids of one record compare equal
     recent_writes(seconds) list<map>     this conversation's writes within the window
     account_writes(id, seconds) list<map>  writes touching the account, any conversation
@@ -25,6 +27,7 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from guardrail.context.changes import account_key
@@ -41,6 +44,9 @@ CEL_BUILTINS = frozenset(
         "getDayOfWeek", "getHours", "getMinutes",
     }
 )  # fmt: skip
+
+
+_SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached the CRM
 
 
 def is_operator(name: str) -> bool:
@@ -97,6 +103,25 @@ class RuleFunctions:
             if sfid.same_id(read.id, record_id) and field in read.fields:
                 return read.fields[field]
         return None
+
+    def known_field(self, record_id: str | None, field: str) -> Any:
+        c = self._facts.conversation
+        if not record_id or c is None:
+            return None
+        latest: tuple[datetime, Any] | None = None
+        for read in reversed(c.reads):
+            if sfid.same_id(read.id, record_id) and field in read.fields:
+                latest = (read.at, read.fields[field])
+                break
+        wanted = field.lower()  # the agent may spell field names in any case
+        for write in reversed(c.writes):
+            if write.id and write.decision in _SAVED and sfid.same_id(write.id, record_id):
+                sent = [v for k, v in write.fields.items() if k.lower() == wanted]
+                if sent:
+                    if latest is None or write.at >= latest[0]:
+                        latest = (write.at, sent[-1])
+                    break
+        return None if latest is None else latest[1]
 
     def same_id(self, a: str | None, b: str | None) -> bool:
         return bool(a) and bool(b) and sfid.same_id(str(a), str(b))
