@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
+from multidict import CIMultiDict
+
 from guardrail.sandbox.errors import ApiError, MultipleMatches, no_such_column, not_found
 from guardrail.sandbox.schema import Field, SObjectType
 from guardrail.sandbox.store import Row, SandboxStore
@@ -24,12 +26,17 @@ _VERSIONED = re.compile(rf"^{API_ROOT}/v(?P<version>\d+\.\d+)(?P<path>/.*)?$")
 
 @dataclass(frozen=True, slots=True)
 class ApiRequest:
-    """One call below ``/services/data/vXX.X``; ``path`` is raw (percent-encoded)."""
+    """One call below ``/services/data/vXX.X``; ``path`` is raw (percent-encoded).
+
+    ``headers`` must look names up case-insensitively (aiohttp's headers, or a
+    ``CIMultiDict`` for a composite subrequest's ``httpHeaders``).
+    """
 
     method: str
     path: str
     query: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=CIMultiDict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,9 @@ async def _salesforce(request: web.Request) -> web.Response:
         return _http(ApiResponse.error(not_found()))
     version, path = versioned
     ctx = Context(request.app[STORE], version, request.app[_ROUTER])
-    call = ApiRequest(request.method, path, dict(request.query), await request.read())
+    call = ApiRequest(
+        request.method, path, dict(request.query), await request.read(), request.headers
+    )
     try:
         response = ctx.router.dispatch(ctx, call)
     except Exception:
@@ -100,8 +102,8 @@ def _authorized(request: web.Request, tokens: frozenset[str]) -> bool:
 
 
 def _http(response: ApiResponse) -> web.Response:
-    if response.status == 204:
-        return web.Response(status=204, headers=response.headers)
+    if response.body is None:  # 204, 304
+        return web.Response(status=response.status, headers=response.headers)
     return web.json_response(response.body, status=response.status, headers=response.headers)
 
 

@@ -5,6 +5,12 @@ Salesforce runs them). A later subrequest may use an earlier one's result throug
 ``@{referenceId.field}`` (``.name`` and ``[index]`` steps) in its URL or body. With
 ``allOrNone`` the first failure rolls back everything and every other subrequest reports
 ``PROCESSING_HALTED``; without it, only the subrequests that reference a failed one do.
+
+A subrequest's ``httpHeaders`` (a JSON object of strings) are its request headers, so a
+conditional read or write (``If-Unmodified-Since``, ``If-Match``...) is answered per
+subrequest: a 412 is that subrequest's failure, a 304 a success with no body. Nothing is
+inherited from the composite request but ``Accept``, ``Authorization`` and ``Content-Type``,
+which a subrequest may not set: Salesforce then fails the whole request with a 400.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from multidict import CIMultiDict, CIMultiDictProxy
+
 from guardrail.sandbox.api import ApiRequest, ApiResponse, Context, split_versioned
 from guardrail.sandbox.errors import ApiError, json_parser_error, not_found
 from guardrail.sandbox.values import parse_body
@@ -25,6 +33,7 @@ _METHODS = frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"})
 _REFERENCE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _REFERENCE = re.compile(r"@\{(?P<ref>[A-Za-z][A-Za-z0-9_]*)(?P<path>(?:\.\w+|\[\d+\])*)\}")
 _STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_INHERITED_HEADERS = ("Accept", "Authorization", "Content-Type")
 _ROLLED_BACK = (
     "The transaction was rolled back since another operation in the same transaction failed."
 )
@@ -39,6 +48,7 @@ class _Subrequest:
     reference_id: str
     body: Any
     has_body: bool
+    headers: CIMultiDictProxy[str]
 
 
 class _BadReference(Exception):
@@ -112,7 +122,24 @@ def _subrequest(item: Any) -> _Subrequest:
             f"Invalid referenceId {ref!r}: it must start with a letter and hold only "
             "letters, digits and underscores"
         )
-    return _Subrequest(method, url, ref, item.get("body"), "body" in item)
+    headers = _http_headers(item.get("httpHeaders"))
+    return _Subrequest(method, url, ref, item.get("body"), "body" in item, headers)
+
+
+def _http_headers(raw: Any) -> CIMultiDictProxy[str]:
+    """A subrequest's ``httpHeaders``, looked up case-insensitively as HTTP headers are."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise json_parser_error("httpHeaders must be a JSON object of header names to strings")
+    headers = CIMultiDict(raw)
+    for name in _INHERITED_HEADERS:
+        if name in headers:
+            raise json_parser_error(
+                f"A subrequest can't set the {name} header: it inherits it from the "
+                "composite request"
+            )
+    return CIMultiDictProxy(headers)
 
 
 def _run(ctx: Context, sub: _Subrequest, results: Mapping[str, Any]) -> ApiResponse:
@@ -131,6 +158,7 @@ def _run(ctx: Context, sub: _Subrequest, results: Mapping[str, Any]) -> ApiRespo
         path,
         dict(parse_qsl(parts.query)),
         json.dumps(body).encode() if sub.has_body else b"",
+        sub.headers,
     )
     return ctx.router.dispatch(replace(ctx, version=version), request)
 

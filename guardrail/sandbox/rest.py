@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from guardrail.crm import sfid
-from guardrail.sandbox import soql
+from guardrail.sandbox import conditional, soql
 from guardrail.sandbox.api import API_ROOT, ApiRequest, ApiResponse, Context, field_list
 from guardrail.sandbox.errors import ApiError, MultipleMatches, not_found
 from guardrail.sandbox.schema import SObjectType, describe_basic, describe_global, describe_sobject
-from guardrail.sandbox.store import Row
+from guardrail.sandbox.store import Precondition, Row
 from guardrail.sandbox.values import decode_record, decode_value, parse_body
 
 LATEST_VERSION = 62
@@ -56,21 +56,32 @@ def create(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
 
 
 def read(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
+    """A record; conditional on its ETag or LastModifiedDate (304, 412), see ``conditional``."""
     stype = ctx.store.sobject(params["sobject"])
     row = ctx.store.fetch(stype.name, _record_id(params["record_id"]))
-    return ApiResponse(200, _render(ctx, stype, row, request.query.get("fields")))
+    not_modified = conditional.enforce(stype.name, row, request)
+    if not_modified is not None:
+        return not_modified
+    body = _render(ctx, stype, row, request.query.get("fields"))
+    return ApiResponse(200, body, conditional.validators(stype.name, row))
 
 
 def update(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
+    """204, with the new ETag of an Account; a failed precondition is 412 and saves nothing."""
     stype = ctx.store.sobject(params["sobject"])
     values = decode_record(stype, parse_body(request.body))
-    ctx.store.update(stype.name, _record_id(params["record_id"]), values)
-    return ApiResponse(204)
+    record_id = _record_id(params["record_id"])
+    ctx.store.update(stype.name, record_id, values, precondition=_held_to(stype, request))
+    saved_row = ctx.store.fetch(stype.name, record_id)
+    return ApiResponse(204, headers=conditional.validators(stype.name, saved_row))
 
 
 def delete(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
+    """204; a failed precondition is 412 and deletes nothing."""
     stype = ctx.store.sobject(params["sobject"])
-    ctx.store.delete(stype.name, _record_id(params["record_id"]))
+    ctx.store.delete(
+        stype.name, _record_id(params["record_id"]), precondition=_held_to(stype, request)
+    )
     return ApiResponse(204)
 
 
@@ -129,6 +140,15 @@ def _render(ctx: Context, stype: SObjectType, row: Row, names: str | None) -> di
     fields = field_list(stype, names)
     id_field = stype.fields[0]
     return ctx.render(stype, row, fields if id_field in fields else (*fields, id_field))
+
+
+def _held_to(stype: SObjectType, request: ApiRequest) -> Precondition:
+    """The store's check, just before a write, of the request's conditional headers."""
+
+    def check(row: Row) -> None:
+        conditional.enforce(stype.name, row, request)
+
+    return check
 
 
 def _record_id(segment: str) -> str:

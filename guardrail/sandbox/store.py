@@ -12,7 +12,7 @@ and no write path awaits.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +37,7 @@ _FIRST_AUTO_NUMBER = 1001
 _ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 Row = dict[str, Any]
+Precondition = Callable[[Row], None]
 _Undo = tuple[str, str, Row | None]
 
 
@@ -125,11 +126,22 @@ class SandboxStore:
             raise wrong_operation(stype.name, "inserted")
         return self._insert(stype, values, self._new_id(stype), _now(), run_triggers=True)
 
-    def update(self, sobject: str, record_id: str, values: Mapping[str, Any]) -> None:
+    def update(
+        self,
+        sobject: str,
+        record_id: str,
+        values: Mapping[str, Any],
+        *,
+        precondition: Precondition | None = None,
+    ) -> None:
+        """Save ``values`` over a live record. ``precondition`` sees the record first and
+        may raise to refuse the write (a conditional request's 412), before validation."""
         stype = self.sobject(sobject)
         if not stype.updateable:
             raise wrong_operation(stype.name, "updated")
         current = self._live(stype, record_id)
+        if precondition is not None:
+            precondition(dict(current))
         clean = check_write(stype, values, self, current["Id"])
         now = format_datetime(_now())
         row = {**current, **clean, **self._modified(now)}
@@ -168,12 +180,18 @@ class SandboxStore:
             return ids[0], False
         return self.create(stype.name, {**rest, field.name: value}), True
 
-    def delete(self, sobject: str, record_id: str) -> None:
-        """Delete a record, cascading to or clearing the records that point at it."""
+    def delete(
+        self, sobject: str, record_id: str, *, precondition: Precondition | None = None
+    ) -> None:
+        """Delete a record, cascading to or clearing the records that point at it;
+        ``precondition`` as for ``update``."""
         stype = self.sobject(sobject)
         if not stype.deletable:
             raise wrong_operation(stype.name, "deleted")
-        self._delete_row(stype, self._live(stype, record_id), format_datetime(_now()))
+        current = self._live(stype, record_id)
+        if precondition is not None:
+            precondition(dict(current))
+        self._delete_row(stype, current, format_datetime(_now()))
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

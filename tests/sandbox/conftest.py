@@ -26,25 +26,34 @@ class Api:
         self.headers: Mapping[str, str] = {}  # of the last response
 
     async def call(
-        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[int, Any]:
         payload: dict[str, Any] = {"data": raw} if raw is not None else {"json": body}
-        response = await self.client.request(method, BASE + path, headers=AUTH, **payload)
+        sent = {**AUTH, **(headers or {})}
+        response = await self.client.request(method, BASE + path, headers=sent, **payload)
         self.headers = response.headers
         text = await response.text()
         return response.status, (json.loads(text) if text else None)
 
-    async def get(self, path: str) -> tuple[int, Any]:
-        return await self.call("GET", path)
+    async def get(self, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, Any]:
+        return await self.call("GET", path, headers=headers)
 
     async def post(self, path: str, body: Any) -> tuple[int, Any]:
         return await self.call("POST", path, body)
 
-    async def patch(self, path: str, body: Any) -> tuple[int, Any]:
-        return await self.call("PATCH", path, body)
+    async def patch(
+        self, path: str, body: Any, headers: Mapping[str, str] | None = None
+    ) -> tuple[int, Any]:
+        return await self.call("PATCH", path, body, headers=headers)
 
-    async def delete(self, path: str) -> tuple[int, Any]:
-        return await self.call("DELETE", path)
+    async def delete(self, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, Any]:
+        return await self.call("DELETE", path, headers=headers)
 
 
 @pytest.fixture

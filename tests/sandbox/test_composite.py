@@ -1,10 +1,14 @@
-"""The Composite resource: references between subrequests, allOrNone, request limits."""
+"""The Composite resource: references between subrequests, allOrNone, request limits, and
+subrequest headers (conditional requests answered per subrequest)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from guardrail.sandbox import SandboxStore
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID
 from tests.sandbox.conftest import BASE, Api
 
 HALTED = [
@@ -16,10 +20,17 @@ HALTED = [
 ]
 
 
-def sub(method: str, path: str, ref: str, body: Any = None) -> dict[str, Any]:
+BEFORE_SEED = "Mon, 05 Jan 2026 08:59:59 GMT"  # the seed records are a second younger
+
+
+def sub(
+    method: str, path: str, ref: str, body: Any = None, headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
     request: dict[str, Any] = {"method": method, "url": BASE + path, "referenceId": ref}
     if body is not None:
         request["body"] = body
+    if headers is not None:
+        request["httpHeaders"] = headers
     return request
 
 
@@ -144,3 +155,132 @@ async def test_malformed_composite_requests_fail_as_a_whole(sf: Api) -> None:
     bad_ref = [sub("GET", "/sobjects", "1st")]
     status, body = await sf.post("/composite", {"compositeRequest": bad_ref})
     assert (status, body[0]["errorCode"]) == (400, "JSON_PARSER_ERROR")
+
+
+async def test_a_failed_subrequest_precondition_rolls_back_with_all_or_none(
+    sf: Api, store: SandboxStore
+) -> None:
+    before = store.get("Case", ACME_CASE_ID)
+    stale = {"If-Unmodified-Since": BEFORE_SEED}
+
+    responses = await composite(
+        sf,
+        sub("PATCH", f"/sobjects/Account/{ACME_ACCOUNT_ID}", "first", {"Phone": "555-0110"}),
+        sub("PATCH", f"/sobjects/Case/{ACME_CASE_ID}", "revert", {"Subject": "Old"}, stale),
+        sub("GET", f"/sobjects/Case/{ACME_CASE_ID}", "after"),
+        all_or_none=True,
+    )
+
+    assert responses[1]["httpStatusCode"] == 412
+    assert responses[1]["body"][0]["errorCode"] == "PRECONDITION_FAILED"
+    assert [(r["httpStatusCode"], r["body"]) for r in (responses[0], responses[2])] == [
+        (400, HALTED),
+        (400, HALTED),
+    ]
+    assert store.get("Case", ACME_CASE_ID) == before
+    account = store.get("Account", ACME_ACCOUNT_ID)
+    assert account is not None
+    assert account["Phone"] != "555-0110"
+
+
+async def test_subrequest_headers_apply_to_their_own_subrequest_only(
+    sf: Api, store: SandboxStore
+) -> None:
+    stale = {"if-unmodified-since": BEFORE_SEED}  # header names are case-insensitive
+
+    responses = await composite(
+        sf,
+        sub("PATCH", f"/sobjects/Case/{ACME_CASE_ID}", "guarded", {"Subject": "No"}, stale),
+        sub("PATCH", f"/sobjects/Case/{ACME_CASE_ID}", "plain", {"Subject": "Yes"}),
+        all_or_none=False,
+    )
+
+    assert [r["httpStatusCode"] for r in responses] == [412, 204]
+    case = store.get("Case", ACME_CASE_ID)
+    assert case is not None
+    assert case["Subject"] == "Yes"
+
+
+async def test_the_composite_requests_own_headers_are_not_inherited(
+    sf: Api, store: SandboxStore
+) -> None:
+    request = {
+        "allOrNone": True,
+        "compositeRequest": [
+            sub("PATCH", f"/sobjects/Case/{ACME_CASE_ID}", "edit", {"Subject": "Inherited?"})
+        ],
+    }
+
+    status, body = await sf.call(
+        "POST", "/composite", request, headers={"If-Unmodified-Since": BEFORE_SEED}
+    )
+
+    assert status == 200
+    assert body["compositeResponse"][0]["httpStatusCode"] == 204
+
+
+async def test_a_conditional_read_subrequest_answers_304_with_the_etag(sf: Api) -> None:
+    account = f"/sobjects/Account/{ACME_ACCOUNT_ID}"
+    read = await composite(sf, sub("GET", account, "read"), all_or_none=False)
+    etag = read[0]["httpHeaders"]["ETag"]
+
+    responses = await composite(
+        sf,
+        sub("GET", account, "cached", headers={"If-None-Match": etag}),
+        sub("GET", account + "?fields=Name", "changed", headers={"If-None-Match": '"old"'}),
+        all_or_none=True,
+    )
+
+    assert responses[0] == {
+        "body": None,
+        "httpHeaders": {"ETag": etag},
+        "httpStatusCode": 304,
+        "referenceId": "cached",
+    }
+    assert responses[1]["httpStatusCode"] == 200
+    assert responses[1]["httpHeaders"] == {"ETag": etag}
+    assert responses[1]["body"]["Name"] == "Acme Corp"
+
+
+async def test_an_etag_guarded_write_in_a_composite(sf: Api, store: SandboxStore) -> None:
+    account = f"/sobjects/Account/{ACME_ACCOUNT_ID}"
+    read = await composite(sf, sub("GET", account, "read"), all_or_none=False)
+    etag = read[0]["httpHeaders"]["ETag"]
+
+    responses = await composite(
+        sf,
+        sub("PATCH", account, "first", {"Phone": "555-0111"}, {"If-Match": etag}),
+        sub("PATCH", account, "second", {"Phone": "555-0112"}, {"If-Match": etag}),
+        all_or_none=False,
+    )
+
+    assert [r["httpStatusCode"] for r in responses] == [204, 412]
+    assert responses[0]["httpHeaders"]["ETag"] != etag
+    saved = store.get("Account", ACME_ACCOUNT_ID)
+    assert saved is not None
+    assert saved["Phone"] == "555-0111"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Authorization": "Bearer sandbox-token"},
+        {"content-type": "application/json"},
+        {"Accept": "application/json"},
+        {"If-Match": ["a", "b"]},
+        ["If-Match", '"a"'],
+    ],
+)
+async def test_unacceptable_subrequest_headers_fail_the_whole_request(
+    sf: Api, store: SandboxStore, headers: Any
+) -> None:
+    before = store.count("Account")
+    requests = [
+        sub("POST", "/sobjects/Account", "create", {"Name": "Never"}),
+        sub("GET", f"/sobjects/Case/{ACME_CASE_ID}", "read", headers=headers),
+    ]
+
+    status, body = await sf.post("/composite", {"compositeRequest": requests})
+
+    assert (status, body[0]["errorCode"]) == (400, "JSON_PARSER_ERROR")
+    assert store.count("Account") == before
