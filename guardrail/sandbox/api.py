@@ -120,15 +120,21 @@ class Router:
     """
 
     def __init__(self) -> None:
-        self._routes: list[tuple[re.Pattern[str], Mapping[str, Handler]]] = []
+        self._routes: list[tuple[str, re.Pattern[str], Mapping[str, Handler]]] = []
 
     def add(self, template: str, handlers: Mapping[str, Handler]) -> None:
         pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
-        self._routes.append((re.compile(pattern), handlers))
+        self._routes.append((template or "/", re.compile(pattern), handlers))
+
+    def template(self, path: str) -> str | None:
+        """The template ``path`` matches (``/sobjects/{sobject}/{record_id}``), or None; it
+        names the route in the request counter without the ids that vary per call."""
+        path = path.removesuffix("/")
+        return next((t for t, pattern, _ in self._routes if pattern.fullmatch(path)), None)
 
     def dispatch(self, ctx: Context, request: ApiRequest) -> ApiResponse:
         path = request.path.removesuffix("/")
-        for pattern, handlers in self._routes:
+        for _, pattern, handlers in self._routes:
             match = pattern.fullmatch(path)
             if match is None:
                 continue

@@ -11,6 +11,8 @@ Admin endpoints (sandbox only, no auth; never part of a real CRM):
 - ``GET /_sandbox/triggers``: the triggers in force, ``{"triggers": [...]}``.
 - ``PUT /_sandbox/triggers``: replace them (JSON or YAML, same document); 400 says what is wrong.
 - ``DELETE /_sandbox/triggers``: remove them all; 204.
+- ``GET /_sandbox/requests``: ``{"total": n, "by_route": {...}}``, the API requests that
+  reached the sandbox (see ``traffic.py``); ``DELETE /_sandbox/requests`` zeroes it; 204.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
     app.router.add_get("/_sandbox/triggers", _get_triggers)
     app.router.add_put("/_sandbox/triggers", _put_triggers)
     app.router.add_delete("/_sandbox/triggers", _delete_triggers)
+    app.router.add_get("/_sandbox/requests", _get_requests)
+    app.router.add_delete("/_sandbox/requests", _delete_requests)
     return app
 
 
@@ -69,20 +73,24 @@ def run(host: str, port: int, config: SandboxConfig | None = None) -> None:
 
 
 async def _versions(request: web.Request) -> web.Response:
+    request.app[STORE].requests.record(f"{request.method} {API_ROOT}")
     return web.json_response(api_versions())
 
 
 async def _salesforce(request: web.Request) -> web.Response:
     config = request.app[_CONFIG]
+    router = request.app[_ROUTER]
+    versioned = split_versioned(request.rel_url.raw_path)
+    template = router.template(versioned[1]) if versioned else None
+    request.app[STORE].requests.record(f"{request.method} {template or request.path}")
     if config.latency_seconds:
         await asyncio.sleep(config.latency_seconds)
     if not _authorized(request, config.access_tokens):
         return _http(ApiResponse.error(_INVALID_SESSION))
-    versioned = split_versioned(request.rel_url.raw_path)
     if versioned is None:
         return _http(ApiResponse.error(not_found()))
     version, path = versioned
-    ctx = Context(request.app[STORE], version, request.app[_ROUTER])
+    ctx = Context(request.app[STORE], version, router)
     call = ApiRequest(
         request.method, path, dict(request.query), await request.read(), request.headers
     )
@@ -139,6 +147,15 @@ async def _put_triggers(request: web.Request) -> web.Response:
 
 async def _delete_triggers(request: web.Request) -> web.Response:
     request.app[STORE].triggers = ()
+    return web.Response(status=204)
+
+
+async def _get_requests(request: web.Request) -> web.Response:
+    return web.json_response(request.app[STORE].requests.snapshot())
+
+
+async def _delete_requests(request: web.Request) -> web.Response:
+    request.app[STORE].requests.reset()
     return web.Response(status=204)
 
 

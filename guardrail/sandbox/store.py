@@ -29,6 +29,7 @@ from guardrail.sandbox.errors import (
 )
 from guardrail.sandbox.org import SCHEMA
 from guardrail.sandbox.schema import Field, SObjectType
+from guardrail.sandbox.traffic import RequestCounter
 from guardrail.sandbox.triggers import Operation, Trigger
 from guardrail.sandbox.validation import RowState, check_write
 from guardrail.sandbox.values import format_datetime, same_value
@@ -53,11 +54,13 @@ class Transaction:
 
 
 class SandboxStore:
-    """In-memory records of the sandbox org."""
+    """In-memory records of the sandbox org, and the count of API requests that reached it
+    (``requests``; the HTTP server counts, ``reset()`` leaves the count alone)."""
 
     def __init__(self, *, seed: bool = True, triggers: Sequence[Trigger] = ()) -> None:
         self.schema = SCHEMA
         self.triggers: tuple[Trigger, ...] = tuple(triggers)
+        self.requests = RequestCounter()
         self._seed = seed
         # Never reset, so no id is handed out twice in a process, even across reset().
         self._serial = itertools.count(1)
