@@ -39,7 +39,7 @@ from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
 from guardrail.tracing import Tracing
-from guardrail.upstream import Upstream
+from guardrail.upstream import Sender, Upstream
 
 log = structlog.get_logger("guardrail")
 
@@ -63,6 +63,8 @@ class Guardrail:
     conversations: ConversationStore
     alerter: Alerter | None = None
     ready: bool = field(default=False)
+    #: Wraps the forwarding client: the seam tests use to stand between the proxy and the CRM.
+    transport: Callable[[Sender], Sender] = field(default=lambda sender: sender)
 
     def reload_policies(self) -> PolicySet:
         """Reload atomically; on failure the last good set stays and PolicyError is raised."""
@@ -110,7 +112,7 @@ class Guardrail:
             max_connections=s.limits.upstream_connections,
             ca_file=str(s.upstream_ca) if s.upstream_ca else None,
         )
-        app[UPSTREAM] = upstream
+        app[UPSTREAM] = self.transport(upstream)
         yield
         await upstream.close()
         self.proxy.tracing.shutdown()

@@ -24,6 +24,7 @@ from aiohttp import web
 from guardrail.app import Guardrail, build, running
 from guardrail.config import Settings
 from guardrail.sandbox import STORE, SandboxConfig, SandboxStore, create_app
+from guardrail.upstream import Sender
 
 T = TypeVar("T")
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default, not a secret
@@ -91,9 +92,11 @@ class Stack:
         directory: Path,
         *,
         sandbox: SandboxConfig | None = None,
+        transport: Callable[[Sender], Sender] | None = None,
         **settings: Any,
     ) -> None:
         self.directory = directory
+        self._transport = transport
         self._sandbox_config = sandbox or SandboxConfig()
         self._settings = settings
         self.tls = TestCA.create(directory / "tls")
@@ -135,6 +138,8 @@ class Stack:
                 }
             )
             self.guardrail = build(settings)
+            if self._transport is not None:
+                self.guardrail.transport = self._transport
             self._stop = asyncio.Event()
             async with running(self.guardrail) as listening:
                 self.proxy_url, self.admin_url = listening.proxy_url, listening.admin_url

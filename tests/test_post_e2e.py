@@ -4,6 +4,7 @@ restores the pre-image or deletes what was created."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -251,3 +252,63 @@ def test_sigterm_drains_queued_verifications(tmp_path: Path) -> None:
             proc.kill()
         thread.call(runner.cleanup())
         thread.close()
+
+
+def requests_reaching_the_crm(stack: Stack) -> int:
+    return int(httpx.get(f"{stack.sandbox_url}/_sandbox/requests").json()["total"])
+
+
+def test_read_back_costs_one_request_per_single_write_and_one_more_per_collection(
+    stack: Stack,
+) -> None:
+    sf = stack.salesforce()
+    created = sf.Case.create({"Subject": "Counted", "Status": "New"})
+    httpx.delete(f"{stack.sandbox_url}/_sandbox/requests").raise_for_status()
+    assert sf.Case.update(created["id"], {"Priority": "High"}) == 204
+    assert requests_reaching_the_crm(stack) == 1  # write and both reads in one composite
+
+    records = [{"attributes": {"type": "Case"}, "Subject": f"Batch {n}"} for n in range(200)]
+    httpx.delete(f"{stack.sandbox_url}/_sandbox/requests").raise_for_status()
+    sf.restful("composite/sobjects", method="POST", data=json.dumps({"records": records}))
+    assert requests_reaching_the_crm(stack) <= 2  # the write, one read for all 200
+
+
+class ConcurrentChange:
+    """The upstream seam, wrapped: just before the proxy's revert reaches the CRM, someone else
+    changes the record (a second later, as HTTP dates have whole seconds)."""
+
+    def __init__(self, inner: Any, sandbox: list[str]) -> None:
+        self.inner, self.sandbox = inner, sandbox
+
+    async def send(self, method: str, path: str, headers: Any, body: bytes | None) -> Any:
+        if method == "PATCH" and "If-Unmodified-Since" in headers:
+            await asyncio.sleep(1.1)
+            async with httpx.AsyncClient(base_url=self.sandbox[0]) as other:
+                answer = await other.patch(
+                    path, json={"Description": "changed by a supervisor"},
+                    headers={"Authorization": "Bearer sandbox-token"},
+                )  # fmt: skip
+                answer.raise_for_status()
+        return await self.inner.send(method, path, headers, body)
+
+
+def test_a_revert_that_loses_the_race_leaves_the_concurrent_change_and_alerts(
+    tmp_path: Path,
+) -> None:
+    pack = parameters_pack(tmp_path / "policies")
+    (pack / "post.yaml").write_text(POST_POLICIES)
+    sandbox: list[str] = []
+    seam = lambda inner: ConcurrentChange(inner, sandbox)  # noqa: E731 - the sandbox URL comes later
+    with Stack(tmp_path, policies=pack, transport=seam) as stack:
+        sandbox.append(stack.sandbox_url)
+        httpx.put(f"{stack.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
+        sf = stack.salesforce()
+        task = sf.Task.create({"Subject": "Call back", "Status": "Not Started"})
+        error = refused(lambda: sf.Task.update(task["id"], {"Priority": "High"}))
+        assert "reverting it failed (lost_race)" in error["message"]
+        saved = stack.store.get("Task", task["id"])
+        assert saved is not None
+        assert saved["Description"] == "changed by a supervisor"  # the other change stays
+        assert saved["Status"] == "Completed"  # and nothing was overwritten by the revert
+        metrics = httpx.get(f"{stack.admin_url}/metrics").text
+        assert 'guardrail_reverts_total{result="lost_race"} 1.0' in metrics
