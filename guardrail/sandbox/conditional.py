@@ -5,11 +5,11 @@ read it: that is how a compensating write avoids overwriting a change someone ma
 (Salesforce answers 412 and changes nothing). What Salesforce documents, and so what this
 models, on ``/sobjects/{Object}/{id}``:
 
-- ``ETag``: only Account rows have one ("This only has an effect when used with Account
-  objects"): a hash of the saved record, sent with a GET and a PATCH of an Account.
-- ``If-Match`` / ``If-None-Match``: lists of ETags (or ``*``); Account only, other objects
-  ignore them. ``If-Match`` compares strongly (a ``W/`` tag never matches), ``If-None-Match``
-  weakly, as HTTP says.
+- ``ETag``: only Account rows have one: a hash of the saved record, sent with a GET and a
+  PATCH of an Account.
+- ``If-Match`` / ``If-None-Match``: lists of ETags (or ``*``); "This only has an effect when
+  used with Account objects", so other objects ignore them. ``If-Match`` compares strongly
+  (a ``W/`` tag never matches), ``If-None-Match`` weakly, as HTTP says.
 - ``If-Unmodified-Since``: any object; fails when ``LastModifiedDate`` is later. An HTTP date
   has whole seconds, so the comparison drops the milliseconds: two saves within one second
   look alike (Salesforce calls this weak validation).
@@ -21,6 +21,11 @@ else ``If-Modified-Since`` on a GET (304). Salesforce answers 400 for an unreada
 ``If-Match``, ``If-None-Match`` or ``If-Unmodified-Since`` on a write; on a GET HTTP says to
 ignore an unreadable one, and so does the sandbox. A missing or deleted record is 404 before
 any precondition is looked at.
+
+Salesforce documents the status codes, not the bodies: ``PRECONDITION_FAILED`` and
+``INVALID_HEADER_VALUE`` are the sandbox's choice. Its overview also says "DELETE requests
+aren't supported" while the DELETE reference lists these headers; the sandbox honours them on
+DELETE, so a conditional delete may behave differently on a real org.
 """
 
 from __future__ import annotations
