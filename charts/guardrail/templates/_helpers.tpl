@@ -103,6 +103,10 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
     "max_body_bytes" (int64 $c.limits.maxBodyBytes)
     "upstream_connections" (int64 $c.limits.upstreamConnections))
   "alerts" $alerts
+  "audit_fail_open" .Values.audit.failOpen
+  "audit_timeout_seconds" .Values.audit.timeoutSeconds
+  "audit_checkpoint_seconds" .Values.audit.checkpointSeconds
+  "tracing" .Values.tracing.enabled
 }}
 {{- toYaml $settings }}
 {{- end }}
@@ -128,6 +132,9 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
 {{- fail (printf "policies.files: %q and %q would share the ConfigMap key %q; rename one" (get $keys $key) $path $key) }}
 {{- end }}
 {{- $_ := set $keys $key $path }}
+{{- end }}
+{{- if and .Values.audit.sqlite.existingClaim (not .Values.audit.existingSecret) (or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1)) }}
+{{- fail "audit.sqlite.existingClaim holds one SQLite audit log: run one replica, or give every replica PostgreSQL with audit.existingSecret" }}
 {{- end }}
 {{- $drain := addf .Values.lifecycle.preStopSleepSeconds .Values.config.timeouts.shutdown }}
 {{- if le (float64 .Values.terminationGracePeriodSeconds) $drain }}
