@@ -186,18 +186,20 @@ class Transcript:
         return pattern is not None and any(_says(pattern, turn) for turn in self.customer_turns)
 
     def asked_amount(self, phrases: Iterable[str]) -> Decimal | None:
-        """The largest amount the customer named in a sentence that asks with one of the phrases
-        ("refund the $30 difference" after "I paid $129.99"); when no such sentence names one,
+        """What the customer asked for in total: in each of their sentences that asks with one of
+        the phrases, the largest amount it names, summed, an amount repeated in several
+        sentences counted once ("refund the $30 difference" after "I paid $129.99" is 30; "$30
+        for the glasses. And $35 for the jug" is 65). When no asking sentence names an amount,
         the largest amount the customer named at all; None when they named none."""
         patterns = [p for p in map(phrase_pattern, phrases) if p is not None]
-        asked = [
-            amount
+        asked = {
+            max(amounts)
             for sentence, amounts in self.customer_amount_sentences
             if any(_says(p, sentence) for p in patterns)
-            for amount in amounts
-        ]
-        found = asked or self.customer_amounts
-        return max(found) if found else None
+        }
+        if asked:
+            return sum(asked, Decimal(0))
+        return max(self.customer_amounts) if self.customer_amounts else None
 
     def supports(self, stated: str) -> bool:
         """Whether a number, amount or date stated in a note appears in the transcript."""

@@ -6,7 +6,8 @@
     customer_text() string               the customer's turns, lower-cased, joined
     requested_amount([phrases]) double|null  the largest money amount the customer named, if
                                          any; given the phrases that ask (e.g. for a refund),
-                                         the largest named in a sentence that asks, if any does
+                                         the total asked in the sentences that ask, if any
+                                         names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
     unsupported_facts(text) list<string> numbers, amounts, dates in text the transcript lacks
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
@@ -18,6 +19,7 @@
     same_id(a, b) bool                   15- and 18-character ids of one record compare equal
     recent_writes(seconds) list<map>     this conversation's writes within the window
     account_writes(id, seconds) list<map>  writes touching the account, any conversation
+    total(list) double                   the numbers added up exactly (as decimals: money)
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from guardrail.context.changes import account_key
@@ -134,6 +137,9 @@ class RuleFunctions:
         if not account_id:
             return []
         return self._within(self._facts.account_writes.get(account_key(account_id), []), seconds)
+
+    def total(self, numbers: Iterable[Any]) -> float:
+        return float(sum((Decimal(str(n)) for n in numbers), Decimal(0)))
 
     def lower(self, text: str | None) -> str:
         return (text or "").lower()
