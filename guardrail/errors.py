@@ -13,7 +13,8 @@
         ├── UpstreamUnavailable      503: the CRM could not be reached
         ├── UpstreamTimeout          504: the CRM did not answer in time
         ├── CheckFailed              503: a check raised, and its policy fails closed
-        └── ContextUnavailable       503: the conversation store did not answer
+        ├── ContextUnavailable       503: the conversation store did not answer
+        └── AuditUnavailable         503: the audit log cannot record (down, or slow past its bound)
 
 A ``RequestRejected`` or ``DependencyFailure`` carries the HTTP status and the errorCode the
 dialect renders for the agent, in the CRM's own error format.
@@ -99,3 +100,13 @@ class ContextUnavailable(DependencyFailure):
     """The conversation store (Redis) failed: rules that need the conversation cannot run."""
 
     code = "GUARDRAIL_CONTEXT_UNAVAILABLE"
+
+
+class AuditUnavailable(DependencyFailure):
+    """The audit log cannot record decisions (down, or slower than its bound).
+
+    Writes are refused while it is (unless configured to fail open), because a write that
+    leaves no audit record is one compliance cannot account for.
+    """
+
+    code = "GUARDRAIL_AUDIT_UNAVAILABLE"

@@ -1,0 +1,176 @@
+"""What both SQL backends share: every read, and the write transactions as scripts.
+
+A backend subclasses ``SQLStorage`` and supplies what its database forces: connecting and
+migrating, ``_fetch`` (one statement, rows back) and ``_run`` (a script inside one transaction
+that holds the chain's write lock).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from guardrail.errors import AuditUnavailable
+from guardrail.sinks.audit import scripts, sql
+from guardrail.sinks.audit.chain import EMPTY, Head, Row
+from guardrail.sinks.audit.record import Entry, Kind, format_time
+from guardrail.sinks.audit.scripts import Script
+from guardrail.sinks.audit.store import Migration, Query, Stats
+
+T = TypeVar("T")
+
+
+class SQLStorage(ABC):
+    name: str
+    where: str
+    migrations: Sequence[Migration]
+
+    @abstractmethod
+    async def open(self, *, migrate: bool = True) -> None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def probe(self) -> None: ...
+
+    @abstractmethod
+    async def _fetch(self, statement: str, values: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read-only statement."""
+
+    @abstractmethod
+    async def _run(self, script: Script[T]) -> T:
+        """Drive ``script`` in one transaction holding the chain's write lock; commit (durably)
+        when it returns, roll back when anything raises."""
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def commit(self, entries: Sequence[Entry]) -> list[Row]:
+        return await self._run(scripts.append(entries))
+
+    async def prune(self, before: datetime, at: str, limit: int) -> Row:
+        return await self._run(scripts.prune(before, at, limit))
+
+    async def _check_version(self) -> None:
+        """Without migrating: refuse a database that holds no audit log, or another version."""
+        try:
+            found = await self._fetch(sql.SCHEMA_VERSION)
+        except AuditUnavailable:
+            raise AuditUnavailable(
+                f"{self.where} holds no audit log (guardrail serve creates it)"
+            ) from None
+        current, latest = found[0][0] or 0, self.migrations[-1].version
+        if current != latest:
+            raise AuditUnavailable(
+                f"the audit log at {self.where} is at schema version {current}, this guardrail "
+                f"reads version {latest}; run the matching guardrail (serve migrates)"
+            )
+
+    # -- reads -----------------------------------------------------------------------------
+
+    async def head(self) -> Head:
+        found = await self._fetch(sql.HEAD)
+        return Head(int(found[0][0]), str(found[0][1])) if found else EMPTY
+
+    async def find(self, query: Query) -> list[Row]:
+        statement, values = sql.find(query)
+        return [row_of(r) for r in await self._fetch(statement, values)]
+
+    async def get(self, seq: int) -> Row | None:
+        return await self._one(sql.GET, [seq])
+
+    async def decision(self, decision_id: str) -> Row | None:
+        return await self._one(sql.DECISION, [decision_id])
+
+    async def _one(self, statement: str, values: Sequence[Any]) -> Row | None:
+        found = await self._fetch(statement, values)
+        if not found:
+            return None
+        seq = int(found[0][0])
+        terms = await self._terms(seq, seq)
+        return row_of(found[0], tuple(terms.get(seq, ())))
+
+    async def reviews(self, decision_id: str) -> list[Row]:
+        return [row_of(r) for r in await self._fetch(sql.REVIEWS, [decision_id])]
+
+    async def scan(
+        self, *, kind: Kind | None = None, terms: bool = False, batch: int = 1000
+    ) -> AsyncIterator[Row]:
+        after = 0
+        while True:
+            statement, values = sql.scan(after, kind, batch)
+            found = await self._fetch(statement, values)
+            if not found:
+                return
+            first, after = int(found[0][0]), int(found[-1][0])
+            by_seq = await self._terms(first, after) if terms else {}
+            for values_ in found:
+                yield row_of(values_, tuple(by_seq.get(int(values_[0]), ())))
+            if len(found) < batch:
+                return
+
+    async def _terms(self, first: int, last: int) -> dict[int, list[str]]:
+        by_seq: dict[int, list[str]] = defaultdict(list)
+        for seq, term in await self._fetch(sql.TERMS_BETWEEN, [first, last]):
+            by_seq[int(seq)].append(str(term))
+        return by_seq
+
+    async def stats(self) -> Stats:
+        kinds = {str(k): int(n) for k, n in await self._fetch(sql.STATS_KINDS)}
+        verdicts = {str(v): int(n) for v, n in await self._fetch(sql.STATS_VERDICTS)}
+        first, first_at, last_at = (await self._fetch(sql.STATS_SPAN))[0]
+        last_prune = None
+        if kinds.get(Kind.PRUNE.value):
+            async for row in self.scan(kind=Kind.PRUNE):
+                last_prune = {**row.body, "seq": row.seq}
+        return Stats(
+            records=sum(kinds.values()),
+            by_kind=kinds,
+            decisions_by_verdict=verdicts,
+            first_seq=None if first is None else int(first),
+            first_at=_text_time(first_at),
+            last_at=_text_time(last_at),
+            head=await self.head(),
+            last_prune=last_prune,
+        )
+
+
+class CorruptRow(ValueError):
+    """A stored row no record could have produced (a column changed to nonsense)."""
+
+    def __init__(self, seq: int, problem: str) -> None:
+        super().__init__(problem)
+        self.seq = seq
+
+
+def row_of(values: Sequence[Any], terms: tuple[str, ...] = ()) -> Row:
+    """A row as ``sql.SELECT`` returns it (in either backend) as a Row."""
+    seq, kind, at, decision_id, verdict, conversation, agent, through, body, prev, digest = values
+    try:
+        entry_kind = Kind(kind)
+    except ValueError:
+        raise CorruptRow(int(seq), f"column kind says {kind!r}, which is no record kind") from None
+    entry = Entry(
+        kind=entry_kind,
+        at=_text_time(at) or "",
+        body=body.encode() if isinstance(body, str) else bytes(body),
+        decision_id=decision_id,
+        verdict=verdict,
+        conversation=conversation,
+        agent=agent,
+        prune_through=None if through is None else int(through),
+        terms=terms,
+    )
+    return Row(int(seq), str(prev), str(digest), entry)
+
+
+def _text_time(value: Any) -> str | None:
+    """A time as the records write it, from SQLite's text or PostgreSQL's timestamptz."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return format_time(value)
+    raise TypeError(f"not a time: {value!r}")

@@ -1,0 +1,174 @@
+"""The audit log as the proxy uses it: a store behind group commit, a health state and a clock.
+
+``append`` is what the proxy awaits before answering an agent: it returns once the record is
+durable, or raises AuditUnavailable at once while the log is known to be down (a refused write
+must not wait out a timeout too). The health state is the gate the proxy checks before it
+forwards a write; while it is down a probe runs until the store answers again. A checkpoint
+(sequence and head hash) is published periodically, as a metric and a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+import structlog
+
+from guardrail.errors import AuditUnavailable
+from guardrail.model import Decision
+from guardrail.sinks.audit.chain import Head, Row
+from guardrail.sinks.audit.group import GroupCommitter
+from guardrail.sinks.audit.health import Health
+from guardrail.sinks.audit.metrics import AuditMetrics
+from guardrail.sinks.audit.record import (
+    Entry,
+    ReviewVerdict,
+    decision_entry,
+    review_entry,
+)
+from guardrail.sinks.audit.store import Storage
+
+log = structlog.get_logger("guardrail.audit")
+MAX_BATCH = 512
+
+
+class DecisionNotFound(LookupError):
+    """A review names a decision the log does not hold."""
+
+
+class AuditLog:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        timeout_seconds: float,
+        metrics: AuditMetrics | None = None,
+        checkpoint_seconds: float = 60.0,
+        probe_seconds: float = 1.0,
+    ) -> None:
+        self.storage = storage
+        self._timeout = timeout_seconds
+        self._metrics = metrics
+        self._checkpoint_seconds = checkpoint_seconds
+        self._probe_seconds = probe_seconds
+        self.health = Health(timeout_seconds, self._availability_changed)
+        self._group: GroupCommitter[Entry, Row] = GroupCommitter(self._commit, MAX_BATCH)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def available(self) -> bool:
+        return self.health.available
+
+    @property
+    def commits(self) -> int:
+        return self._group.commits
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the store; if it cannot be opened now, start unavailable and keep probing."""
+        await self._try_open()
+        self._tasks = [
+            asyncio.create_task(self._probe_forever()),
+            asyncio.create_task(self._checkpoint_forever()),
+        ]
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        await self._group.drain()
+        if self.available:
+            await self._checkpoint()  # the last head, for whoever keeps checkpoints
+        self.health.closed()
+        await self.storage.close()
+
+    async def _try_open(self) -> None:
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._opened(), self._timeout)
+        except (AuditUnavailable, TimeoutError) as exc:
+            self.health.failed(_reason(exc, self._timeout))
+        else:
+            self.health.succeeded(time.perf_counter() - started)
+
+    async def _opened(self) -> None:
+        await self.storage.open()
+        await self.storage.probe()
+
+    async def _probe_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._probe_seconds)
+            if not self.available:
+                await self._try_open()
+
+    async def _checkpoint_forever(self) -> None:
+        while True:
+            if self.available:
+                with contextlib.suppress(AuditUnavailable):
+                    await self._checkpoint()
+            await asyncio.sleep(self._checkpoint_seconds)
+
+    async def _checkpoint(self) -> Head:
+        head = await self.storage.head()
+        if self._metrics is not None:
+            self._metrics.checkpoint(head)
+        log.info("audit_checkpoint", sequence=head.seq, hash=head.hash, store=self.storage.where)
+        return head
+
+    def _availability_changed(self, available: bool) -> None:
+        if self._metrics is not None:
+            self._metrics.available.set(1 if available else 0)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def record(self, decision: Decision) -> Row:
+        return await self.append(decision_entry(decision))
+
+    async def append(self, entry: Entry) -> Row:
+        """Append ``entry``; returns once it is durable. Raises AuditUnavailable."""
+        if not self.available:
+            self._error()
+            raise AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
+        try:
+            return await asyncio.wait_for(self._group.submit(entry), self._timeout)
+        except (AuditUnavailable, TimeoutError) as exc:
+            self._error()
+            if isinstance(exc, TimeoutError):
+                self.health.failed(_reason(exc, self._timeout))
+                raise AuditUnavailable(_reason(exc, self._timeout)) from None
+            raise
+
+    async def _commit(self, entries: list[Entry]) -> list[Row]:
+        started = time.perf_counter()
+        try:
+            rows = await self.storage.commit(entries)
+        except AuditUnavailable as exc:
+            self.health.failed(exc.message)
+            raise
+        seconds = time.perf_counter() - started
+        self.health.succeeded(seconds)
+        if self._metrics is not None:
+            self._metrics.committed(len(rows), seconds)
+        return rows
+
+    def _error(self) -> None:
+        if self._metrics is not None:
+            self._metrics.errors.inc()
+
+    async def review(
+        self, decision_id: str, verdict: ReviewVerdict, comment: str, reviewer: str
+    ) -> Row:
+        """A reviewer's mark, appended as a record of its own (the decision is never edited)."""
+        if await self.storage.decision(decision_id) is None:
+            raise DecisionNotFound(decision_id)
+        return await self.append(review_entry(decision_id, verdict, comment, reviewer))
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, AuditUnavailable):
+        return exc.message
+    return f"the audit store did not answer within {timeout:g} s"

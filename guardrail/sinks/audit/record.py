@@ -1,0 +1,212 @@
+"""What the audit log holds: decisions, reviews of them, and prunes, as canonical JSON bodies.
+
+A record's body is the whole truth about it; the columns a store keeps beside it (kind, time,
+decision id, verdict, conversation, agent, terms) are derived from the body by ``Entry.of``, so
+they exist only to be searched, and ``verify`` can check that nobody changed them either.
+
+The body is canonical JSON (sorted keys, no spaces, UTF-8), so anyone can recompute a record's
+hash from what the store returns. Field values are PII-masked before they get here, secrets by
+key are dropped, and no header is ever recorded: the Authorization the agent sent never gets near.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from guardrail.model import Decision, WriteIntent
+from guardrail.sinks.redact import mask_text, mask_value
+
+
+class Kind(StrEnum):
+    DECISION = "decision"
+    REVIEW = "review"
+    PRUNE = "prune"
+
+
+class ReviewVerdict(StrEnum):
+    """A reviewer's finding on a decision."""
+
+    CONFIRMED = "confirmed"
+    FALSE_POSITIVE = "false_positive"
+
+
+_INT64 = range(-(2**63), 2**64)
+
+
+def format_time(at: datetime) -> str:
+    """UTC with microseconds and a ``Z``: fixed width, so it sorts as text too."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time; one without a zone is taken as UTC. Raises ValueError."""
+    at = datetime.fromisoformat(text.strip())
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def now() -> str:
+    return format_time(datetime.now(UTC))
+
+
+def canonical(body: Mapping[str, Any]) -> bytes:
+    """The one serialisation a record is stored and hashed as."""
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A record ready to be appended: its canonical body and the columns it is found by."""
+
+    kind: Kind
+    at: str
+    body: bytes
+    decision_id: str | None = None
+    verdict: str | None = None
+    conversation: str | None = None
+    agent: str | None = None
+    prune_through: int | None = None
+    terms: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> Entry:
+        """The entry for ``body``; what a store's columns for that body must say."""
+        kind = Kind(body["kind"])
+        verdict = body.get("decision") if kind is Kind.DECISION else body.get("verdict")
+        return cls(
+            kind=kind,
+            at=body["at"],
+            body=canonical(body),
+            decision_id=body.get("decision_id"),
+            verdict=verdict,
+            conversation=body.get("conversation"),
+            agent=body.get("agent"),
+            prune_through=body.get("through") if kind is Kind.PRUNE else None,
+            terms=_terms(body) if kind is Kind.DECISION else (),
+        )
+
+
+def _terms(body: Mapping[str, Any]) -> tuple[str, ...]:
+    """Search terms: each object written, each rule as ``policy/rule`` and as its name alone."""
+    terms = {f"object:{i['object']}" for i in body.get("intents", ())}
+    for v in body.get("violations", ()):
+        terms.add(f"rule:{v['policy']}/{v['rule']}")
+        terms.add(f"rule:{v['rule']}")
+    return tuple(sorted(terms))
+
+
+def object_term(name: str) -> str:
+    return f"object:{name}"
+
+
+def rule_term(name: str) -> str:
+    """``policy/rule`` finds that rule; a bare name finds the rule of that name in any policy."""
+    return f"rule:{name}"
+
+
+def decision_entry(decision: Decision, at: str | None = None) -> Entry:
+    caller = decision.caller
+    saved = decision.saved_ids
+    body = {
+        "kind": Kind.DECISION.value,
+        "at": at or now(),
+        "decision_id": decision.id,
+        "decision": str(decision.verdict),
+        "crm": decision.crm,
+        "conversation": caller.conversation,
+        "agent": caller.agent,
+        "tool": caller.tool,
+        "traceparent": caller.traceparent,
+        "intents": [
+            _intent(intent, saved[n] if n < len(saved) else None)
+            for n, intent in enumerate(decision.intents)
+        ],
+        "violations": [
+            {
+                "policy": v.policy,
+                "rule": v.rule,
+                "message": mask_text(v.message),
+                "action": str(v.action),
+                "mode": str(v.mode),
+                "code": v.code,
+                "fields": list(v.fields),
+                "intent": v.intent,
+            }
+            for v in decision.violations
+        ],
+        "policy_version": decision.policy_version,
+        "status": decision.status,
+        "upstream_status": decision.upstream_status,
+        "guardrail_seconds": round(decision.guardrail_seconds, 6),
+        "upstream_seconds": (
+            None if decision.upstream_seconds is None else round(decision.upstream_seconds, 6)
+        ),
+        "error": decision.error,
+    }
+    return Entry.of(body)
+
+
+def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
+    return {
+        "object": intent.object,
+        "operation": str(intent.operation),
+        "record_id": intent.record_id,
+        "external_id_field": intent.external_id_field,
+        "external_id": None if intent.external_id is None else mask_text(intent.external_id),
+        "ref": intent.ref,
+        "fields": _jsonable(mask_value(dict(intent.fields))),
+        "saved_id": saved_id,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as canonical JSON can hold it: the CRM's JSON allows integers past 64 bits and
+    NaN, which have no canonical form here, so they are kept as their text."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if value in _INT64 else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def review_entry(
+    decision_id: str, verdict: ReviewVerdict, comment: str, reviewer: str, at: str | None = None
+) -> Entry:
+    """A reviewer's mark on a decision: a record of its own, never an edit of the decision."""
+    return Entry.of(
+        {
+            "kind": Kind.REVIEW.value,
+            "at": at or now(),
+            "decision_id": decision_id,
+            "verdict": verdict.value,
+            "comment": comment,
+            "reviewer": reviewer,
+        }
+    )
+
+
+def prune_entry(before: str, through: int, anchor_hash: str, deleted: int, at: str) -> Entry:
+    """The record of a prune: records up to ``through`` (all older than ``before``) are gone,
+    and the first that remains must link to ``anchor_hash``."""
+    return Entry.of(
+        {
+            "kind": Kind.PRUNE.value,
+            "at": at,
+            "before": before,
+            "through": through,
+            "anchor_hash": anchor_hash,
+            "deleted": deleted,
+        }
+    )

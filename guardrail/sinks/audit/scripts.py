@@ -1,0 +1,106 @@
+"""The audit log's write transactions, written once as scripts both backends drive.
+
+A script is a generator: it yields the statements to run (``Fetch`` for rows back, ``Execute``
+for none) and receives each one's rows, so the same steps run in SQLite's thread (synchronous)
+and over asyncpg (asynchronous). The backend opens the transaction and takes the chain's write
+lock before driving a script, and commits after it returns: everything a script reads (the
+head, the prune bounds) is still true when what it writes is committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from guardrail.sinks.audit import sql
+from guardrail.sinks.audit.chain import EMPTY, Head, Row, link
+from guardrail.sinks.audit.record import Entry, format_time, parse_time, prune_entry
+from guardrail.sinks.audit.store import Migration, pending
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    sql: str
+    values: Sequence[Any] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Execute:
+    """One statement, once per row of ``rows`` (``None``: once, without parameters)."""
+
+    sql: str
+    rows: Sequence[Sequence[Any]] | None = None
+
+
+Script = Generator[Fetch | Execute, list[tuple[Any, ...]], T]
+
+
+def append(entries: Sequence[Entry]) -> Script[list[Row]]:
+    """Chain ``entries`` after the head and insert them with their search terms."""
+    found = yield Fetch(sql.HEAD)
+    head = Head(int(found[0][0]), str(found[0][1])) if found else EMPTY
+    rows = link(head, entries)
+    yield Execute(sql.INSERT, [_values(row) for row in rows])
+    terms = [(term, row.seq) for row in rows for term in row.entry.terms]
+    if terms:
+        yield Execute(sql.INSERT_TERM, terms)
+    return rows
+
+
+def _values(row: Row) -> tuple[Any, ...]:
+    e = row.entry
+    return (
+        row.seq,
+        e.kind.value,
+        parse_time(e.at),
+        e.decision_id,
+        e.verdict,
+        e.conversation,
+        e.agent,
+        e.prune_through,
+        e.body.decode(),
+        row.prev_hash,
+        row.hash,
+    )
+
+
+def prune(before: datetime, at: str, limit: int) -> Script[Row]:
+    """Remove the oldest records, up to ``limit`` of them, all older than ``before`` (a prefix
+    of the chain: it ends before the first record at or after ``before``), after appending the
+    prune record that covers them. The triggers refuse to delete any record no prune record
+    covers, and the prune record names the hash the first remaining record links to, so
+    ``verify`` can start there."""
+    found = yield Fetch(sql.HEAD)
+    head = Head(int(found[0][0]), str(found[0][1])) if found else EMPTY
+    first_kept = (yield Fetch(sql.FIRST_FROM, [before]))[0][0]
+    through = head.seq if first_kept is None else int(first_kept) - 1
+    first = (yield Fetch(sql.FIRST))[0][0]
+    if first is not None:
+        through = min(through, int(first) + limit - 1)
+    if through >= head.seq:
+        anchor = head.hash
+    else:
+        anchor = str((yield Fetch(sql.SURVIVOR_PREV, [through]))[0][0])
+    deleted = int((yield Fetch(sql.COUNT_THROUGH, [through]))[0][0])
+    entry = prune_entry(format_time(before), through, anchor, deleted, at)
+    rows = yield from append([entry])
+    if deleted:
+        yield Execute(sql.DELETE_TERMS, [(through,)])
+        yield Execute(sql.DELETE_RECORDS, [(through,)])
+    return rows[0]
+
+
+def migrate(migrations: Sequence[Migration]) -> Script[int]:
+    """Bring the schema to the latest version; returns how many migrations ran."""
+    yield Execute(sql.SCHEMA_TABLE)
+    current = (yield Fetch(sql.SCHEMA_VERSION))[0][0] or 0
+    todo = pending(migrations, int(current))
+    for migration in todo:
+        for statement in migration.statements:
+            yield Execute(statement)
+        yield Execute(sql.RECORD_VERSION, [(migration.version, format_time(datetime.now(UTC)))])
+    return len(todo)

@@ -1,0 +1,216 @@
+"""The SQLite audit store: the default, embedded, no setup.
+
+The standard library's sqlite3 is blocking, so the store keeps two dedicated threads, each with
+its own connection: one writes (every commit, in order, so a batch never waits on a reader) and
+one reads (the API, exports), which WAL lets run beside the writer. ``synchronous=FULL``: a
+commit returns once it is on disk, which is what the proxy waits for before answering an agent.
+Several processes may share one file (replicas on one host, the CLI): BEGIN IMMEDIATE takes
+SQLite's write lock before the head is read, so the chain stays one chain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from guardrail.errors import AuditUnavailable
+from guardrail.sinks.audit import scripts
+from guardrail.sinks.audit.base import SQLStorage
+from guardrail.sinks.audit.record import format_time
+from guardrail.sinks.audit.scripts import Fetch, Script
+from guardrail.sinks.audit.store import Migration
+
+T = TypeVar("T")
+
+_APPEND_ONLY = "audit records are append-only: {what} refused"
+# A record may be deleted only once a prune record covers it (prune_through >= its seq).
+_UNCOVERED = (
+    "NOT EXISTS (SELECT 1 FROM audit_log p WHERE p.prune_through IS NOT NULL "
+    "AND p.prune_through >= OLD.seq)"
+)
+MIGRATIONS = (
+    Migration(
+        1,
+        (
+            """CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('decision', 'review', 'prune')),
+                at TEXT NOT NULL,
+                decision_id TEXT,
+                verdict TEXT,
+                conversation TEXT,
+                agent TEXT,
+                prune_through INTEGER,
+                body TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )""",
+            "CREATE TABLE audit_terms (term TEXT NOT NULL, seq INTEGER NOT NULL, "
+            "PRIMARY KEY (term, seq)) WITHOUT ROWID",
+            "CREATE INDEX audit_terms_seq ON audit_terms (seq)",
+            "CREATE INDEX audit_log_decision ON audit_log (decision_id, seq)",
+            "CREATE INDEX audit_log_conversation ON audit_log (conversation, seq)",
+            "CREATE INDEX audit_log_agent ON audit_log (agent, seq)",
+            "CREATE INDEX audit_log_verdict ON audit_log (verdict, seq)",
+            "CREATE INDEX audit_log_at ON audit_log (at)",
+            "CREATE INDEX audit_log_prunes ON audit_log (prune_through) "
+            "WHERE prune_through IS NOT NULL",
+            *(
+                f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+                BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what="UPDATE")}'); END"""
+                for table in ("audit_log", "audit_terms")
+            ),
+            *(
+                f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN {_UNCOVERED}
+                BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what="DELETE")}'); END"""
+                for table in ("audit_log", "audit_terms")
+            ),
+            """CREATE TRIGGER audit_schema_no_change BEFORE UPDATE ON audit_schema
+            BEGIN SELECT RAISE(ABORT, 'the schema version is append-only'); END""",
+        ),
+    ),
+)
+
+
+class SQLiteStorage(SQLStorage):
+    name = "sqlite"
+    migrations = MIGRATIONS
+
+    def __init__(self, path: Path, *, timeout: float) -> None:
+        self.path = path
+        self.where = str(path)
+        self._timeout = timeout
+        self._writer: ThreadPoolExecutor | None = None
+        self._reader: ThreadPoolExecutor | None = None
+        # Each connection is touched only by its own thread.
+        self._write_conn: sqlite3.Connection | None = None
+        self._read_conn: sqlite3.Connection | None = None
+
+    async def open(self, *, migrate: bool = True) -> None:
+        if not migrate and not self.path.is_file():
+            raise AuditUnavailable(f"there is no audit log at {self.path}")
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="guardrail-audit-write")
+            self._reader = ThreadPoolExecutor(1, thread_name_prefix="guardrail-audit-read")
+        if self._write_conn is None:
+            await self._in(self._writer, self._connect_writer, migrate)
+        if self._read_conn is None:
+            await self._in(self._reader, self._connect_reader)
+        if not migrate:
+            await self._check_version()
+
+    def _connect(self, create: bool) -> sqlite3.Connection:
+        mode = "rwc" if create else "rw"  # without create: a missing file is an error, not a log
+        uri = f"file:{quote(str(self.path))}?mode={mode}"
+        conn = sqlite3.connect(uri, uri=True, timeout=self._timeout, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+                raise sqlite3.OperationalError(f"{self.path}: WAL journal mode is not available")
+            conn.execute("PRAGMA synchronous = FULL")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _connect_writer(self, migrate: bool) -> None:
+        conn = self._connect(create=migrate)
+        if migrate:
+            try:
+                _drive(conn, scripts.migrate(self.migrations))
+            except BaseException:
+                conn.close()
+                raise
+        self._write_conn = conn
+
+    def _connect_reader(self) -> None:
+        conn = self._connect(create=False)
+        conn.execute("PRAGMA query_only = ON")
+        self._read_conn = conn
+
+    async def close(self) -> None:
+        for executor, attr in ((self._writer, "_write_conn"), (self._reader, "_read_conn")):
+            if executor is None:
+                continue
+            conn = getattr(self, attr)
+            if conn is not None:
+                await asyncio.get_running_loop().run_in_executor(executor, conn.close)
+                setattr(self, attr, None)
+            executor.shutdown(wait=True)
+        self._writer = self._reader = None
+
+    async def probe(self) -> None:
+        """BEGIN IMMEDIATE and roll back: proves the file is writable and the lock obtainable."""
+
+        def probe() -> None:
+            conn = self._writer_conn()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+
+        await self._in(self._writer, probe)
+
+    async def _fetch(self, statement: str, values: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        def fetch() -> list[tuple[Any, ...]]:
+            if self._read_conn is None:
+                raise sqlite3.OperationalError("the audit log is not open")
+            return self._read_conn.execute(statement, _params(values)).fetchall()
+
+        return await self._in(self._reader, fetch)
+
+    async def _run(self, script: Script[T]) -> T:
+        return await self._in(self._writer, lambda: _drive(self._writer_conn(), script))
+
+    def _writer_conn(self) -> sqlite3.Connection:
+        if self._write_conn is None:
+            raise sqlite3.OperationalError("the audit log is not open")
+        return self._write_conn
+
+    async def _in(self, executor: ThreadPoolExecutor | None, fn: Callable[..., T], *args: Any) -> T:
+        if executor is None:
+            raise AuditUnavailable(f"the audit log at {self.where} is not open")
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+        except sqlite3.Error as exc:
+            raise AuditUnavailable(f"the audit log at {self.where} failed: {exc}") from exc
+
+
+def _drive(conn: sqlite3.Connection, script: Script[T]) -> T:
+    """Run ``script`` in one IMMEDIATE transaction: the write lock is taken before it reads."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        value = _steps(conn, script)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return value
+
+
+def _steps(conn: sqlite3.Connection, script: Script[T]) -> T:
+    try:
+        step = next(script)
+        while True:
+            if isinstance(step, Fetch):
+                result = conn.execute(step.sql, _params(step.values)).fetchall()
+            elif step.rows is None:
+                conn.execute(step.sql)
+                result = []
+            else:
+                conn.executemany(step.sql, [_params(r) for r in step.rows])
+                result = []
+            step = script.send(result)
+    except StopIteration as done:
+        value: T = done.value
+        return value
+
+
+def _params(values: Sequence[Any]) -> tuple[Any, ...]:
+    """Times as the fixed-width UTC text SQLite stores (and compares as text)."""
+    return tuple(format_time(v) if isinstance(v, datetime) else v for v in values)

@@ -1,0 +1,129 @@
+"""The storage interface the audit log runs on, and what both backends share about it.
+
+A backend (SQLite, PostgreSQL) only does what storage forces it to do differently: connect,
+migrate, take the chain's write lock, insert, delete and select. Batching, the health state, the
+hash chain, verification and pruning rules live above it, once.
+
+Append-only is the database's job, not only this code's: both backends install triggers that
+refuse UPDATE, and refuse DELETE of any record that a prune record does not already cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from guardrail.errors import AuditUnavailable
+from guardrail.sinks.audit.chain import Head, Row
+from guardrail.sinks.audit.record import Entry, Kind
+
+#: The columns of ``audit_log``, in the order every backend selects them.
+COLUMNS = (
+    "seq",
+    "kind",
+    "at",
+    "decision_id",
+    "verdict",
+    "conversation",
+    "agent",
+    "prune_through",
+    "body",
+    "prev_hash",
+    "hash",
+)
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Which decisions to list, newest first; ``before_seq`` continues a page."""
+
+    verdict: str | None = None
+    object: str | None = None
+    rule: str | None = None
+    agent: str | None = None
+    conversation: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    before_seq: int | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    records: int
+    by_kind: dict[str, int]
+    decisions_by_verdict: dict[str, int]
+    first_seq: int | None
+    first_at: str | None
+    last_at: str | None
+    head: Head
+    last_prune: dict[str, object] | None = field(default=None)
+
+
+class Storage(Protocol):
+    """One audit log's database. Every method raises AuditUnavailable when the database fails."""
+
+    #: "sqlite" or "postgresql": the ``store`` label of the audit metrics.
+    name: str
+    #: Where the log is, safe to print (no password).
+    where: str
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Connect (idempotent) and bring the schema to the current version; without
+        ``migrate``, refuse a log that does not exist or is at another version."""
+
+    async def close(self) -> None: ...
+
+    async def probe(self) -> None:
+        """Cheaply prove a commit could happen now (the write lock can be taken)."""
+
+    async def commit(self, entries: Sequence[Entry]) -> list[Row]:
+        """Append ``entries`` in one transaction, chained after the head read under the lock."""
+
+    async def prune(self, before: datetime, at: str, limit: int) -> Row:
+        """Append a prune record and delete the (at most ``limit``) records older than
+        ``before`` that it covers, in one transaction (see scripts.prune)."""
+
+    async def head(self) -> Head: ...
+
+    async def find(self, query: Query) -> list[Row]:
+        """Decision records matching ``query``, newest first, at most ``query.limit + 1``."""
+
+    async def get(self, seq: int) -> Row | None:
+        """One record with its search terms."""
+
+    async def decision(self, decision_id: str) -> Row | None:
+        """The decision record with this id, with its search terms."""
+
+    async def reviews(self, decision_id: str) -> list[Row]:
+        """Review records of this decision, oldest first."""
+
+    def scan(
+        self, *, kind: Kind | None = None, terms: bool = False, batch: int = 1000
+    ) -> AsyncIterator[Row]:
+        """Every record (or every one of ``kind``) in sequence order, read ``batch`` at a time."""
+        ...
+
+    async def stats(self) -> Stats: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema version: statements run in one transaction, then the version is recorded."""
+
+    version: int
+    statements: tuple[str, ...]
+
+
+def pending(migrations: Sequence[Migration], current: int) -> list[Migration]:
+    """The migrations after ``current``, in order; a log newer than this code is refused."""
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        raise AuditUnavailable(
+            f"the audit log is at schema version {current}, newer than this guardrail's "
+            f"{latest}; upgrade guardrail before writing to it"
+        )
+    return [m for m in migrations if m.version > current]
