@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import structlog
@@ -64,6 +64,9 @@ class Proxy:
         self.body_timeout = body_timeout
         self.post: PostVerifier | None = None  # set by the app when policies may read back
         self.tracing = DISABLED
+        # Raises a DependencyFailure while a write could not be accounted for (the audit log
+        # down): the write is refused before it is judged. Set by the app.
+        self.admit_write: Callable[[], None] = _admit_all
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -93,6 +96,7 @@ class Proxy:
             )
             if parsed.shape is Shape.READ:
                 return await self._forward_read(request, target, body, parsed, caller)
+            self.admit_write()
             facts = await self.context.facts(caller, parsed.intents)
             decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
@@ -249,6 +253,10 @@ class Proxy:
             except Exception:  # the write's fate is sealed; a sink must not change the answer
                 self.metrics.sink_errors.labels(type(sink).__name__).inc()
                 log.exception("sink_failed", sink=type(sink).__name__, decision_id=decision.id)
+
+
+def _admit_all() -> None:
+    return None
 
 
 def _caller(request: web.Request) -> Caller:
