@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -451,16 +451,15 @@ class ScenarioRunner:
         try:
             answer = self._send(step.method, path, body, headers)
         except SalesforceMalformedRequest as exc:
-            messages = _messages(exc.content)
-            return _with(result, self._last.decision, messages)
+            return _judged(result, self._last.decision, _messages(exc.content), failed=True)
         if step.method == "POST" and isinstance(answer, Mapping) and "id" in answer:
             values.created[step.name] = str(answer["id"])
-        if isinstance(answer, list):  # a collection: blocked records carry their errors
+        if isinstance(answer, list):  # a collection: each record says whether it was saved
             messages = [m for record in answer for m in _messages(record.get("errors") or [])]
-            return _with(result, self._last.decision, messages)
-        if not 200 <= self._last.status < 300:
-            return _with(result, "error", [f"status {self._last.status}"])
-        return _with(result, self._last.decision, [])
+            failed = not all(record.get("success") for record in answer)
+            return _judged(result, self._last.decision, messages, failed)
+        failed = not 200 <= self._last.status < 300
+        return _judged(result, self._last.decision, [f"status {self._last.status}"], failed)
 
     def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Any:
         """The write as simple-salesforce makes it: sObject calls, else ``restful``."""
@@ -483,12 +482,19 @@ def _messages(errors: Any) -> list[str]:
     return [str(e.get("message", e)) for e in errors] if isinstance(errors, list) else [str(errors)]
 
 
-def _with(result: StepResult, decision: str, messages: Sequence[str]) -> StepResult:
+def _judged(result: StepResult, decision: str, messages: Sequence[str], failed: bool) -> StepResult:
+    """The result of a write the proxy answered. A write that failed although the proxy allowed
+    it (the CRM refused it) is an error, not a pass."""
+    if failed and decision != "block":
+        return replace(result, decision="error", detail=f"{decision}: " + " | ".join(messages))
+    if not failed:
+        return replace(result, decision=decision)
     rules = frozenset(m["rule"] for m in map(BLOCKED.match, messages) if m)
     return replace(result, decision=decision, blocked_by=rules, detail=" | ".join(messages))
 
 
 def _failed(scenario: Scenario, step: Any, exc: Exception) -> StepResult:
+    """A step that could not run (a setup or CRM error): reported as an error of that step."""
     expect = step.expect if isinstance(step, WriteStep) else "allow"
     rules = frozenset(step.rules) if isinstance(step, WriteStep) else frozenset()
     return StepResult(
@@ -557,22 +563,8 @@ def table(scores: Sequence[RuleScore], results: Sequence[StepResult]) -> str:
     return "\n".join(lines)
 
 
-def by_kind(scores: Iterable[RuleScore]) -> dict[str, RuleScore]:
-    """Scores summed per rule kind (every object's ParameterValidation.enum together)."""
-    merged: dict[str, RuleScore] = {}
-    for s in scores:
-        kind = rule_kind(s.rule)
-        m = merged.get(kind, RuleScore(kind))
-        merged[kind] = RuleScore(
-            kind,
-            m.bad + s.bad,
-            m.caught + s.caught,
-            m.good + s.good,
-            m.false_blocks + s.false_blocks,
-        )
-    return merged
-
-
-def grouped(items: Iterable[Scenario], key: Callable[[Scenario], str]) -> Iterator[tuple[str, int]]:
-    counts = Counter(key(s) for s in items)
-    yield from sorted(counts.items())
+def theme_counts(scenarios: Iterable[Scenario]) -> str:
+    """``closure 12, dispositions 11, ...; 151 conversations``."""
+    counts = Counter(s.theme for s in scenarios)
+    themes = ", ".join(f"{theme} {n}" for theme, n in sorted(counts.items()))
+    return f"{themes}; {sum(counts.values())} conversations"
