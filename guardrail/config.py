@@ -67,6 +67,18 @@ class AlertSettings(BaseModel, frozen=True):
     )
 
 
+class Credential(BaseModel, frozen=True):
+    """The proxy's own credential for the CRM (describe fetches; agent tokens swap to it).
+
+    A static access token, or the OAuth 2.0 client-credentials flow against ``token_url``.
+    """
+
+    access_token: SecretStr | None = None
+    token_url: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+
+
 class UnknownWrites(StrEnum):
     """What happens to a write the proxy cannot read (an endpoint its dialect does not know)."""
 
@@ -147,6 +159,7 @@ class Settings(AuditSettings):
     timeouts: Timeouts = Timeouts()
     limits: Limits = Limits()
     alerts: AlertSettings = AlertSettings()
+    credential: Credential = Credential()
     policy_watch_seconds: float = Field(
         default=2.0, ge=0, description="Reload policies when their files change (0: off)"
     )
