@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import helm_python as helm
 import pytest
 import yaml
@@ -167,7 +169,7 @@ def test_image_defaults_to_the_chart_app_version(default: Rendered) -> None:
 
 
 def test_settings_change_rolls_the_pods_but_a_policy_change_does_not(render: Render) -> None:
-    def checksum(values: dict[str, object]) -> str:
+    def checksum(values: dict[str, Any]) -> str:
         deployment = render(merged(REQUIRED, values)).one("Deployment")
         value: str = deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
         return value
