@@ -20,8 +20,9 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from guardrail import __version__
-from guardrail.admin import conversations
+from guardrail.admin import conversations, decisions
 from guardrail.admin.conversations import CONVERSATIONS
+from guardrail.admin.decisions import DECISIONS
 from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
@@ -35,6 +36,7 @@ from guardrail.policy.loader import PolicySet, PolicyStore
 from guardrail.post import PostVerifier
 from guardrail.proxy import UPSTREAM, Proxy
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
+from guardrail.sinks.audit import AuditLog, AuditSink, audit_gate, open_audit_log
 from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
@@ -61,6 +63,7 @@ class Guardrail:
     metrics: Metrics
     proxy: Proxy
     conversations: ConversationStore
+    audit: AuditLog
     alerter: Alerter | None = None
     ready: bool = field(default=False)
     #: Wraps the forwarding client: the seam tests use to stand between the proxy and the CRM.
@@ -81,6 +84,7 @@ class Guardrail:
 
     def proxy_app(self) -> web.Application:
         app = self.proxy.application()
+        app.cleanup_ctx.append(self._audit)  # first in, last out: after every decision is in
         app.cleanup_ctx.append(self._upstream)
         app.cleanup_ctx.append(self._alerts)
         app.cleanup_ctx.append(self._post_queue)
@@ -94,6 +98,12 @@ class Guardrail:
         yield
         if post is not None:
             await post.close(self.settings.timeouts.shutdown)
+
+    async def _audit(self, app: web.Application) -> AsyncIterator[None]:
+        """Open the audit log (or start unavailable and probe); close it once drained."""
+        await self.audit.start()
+        yield
+        await self.audit.close()
 
     async def _alerts(self, app: web.Application) -> AsyncIterator[None]:
         """Deliver alerts in the background; on shutdown, what is queued gets a last chance."""
@@ -146,6 +156,8 @@ class Guardrail:
         app.router.add_post("/guardrail/v1/check", self._check)
         app[CONVERSATIONS] = self.conversations
         app.add_routes(conversations.routes)
+        app[DECISIONS] = self.audit
+        app.add_routes(decisions.routes)
         return app
 
     @web.middleware
@@ -175,8 +187,14 @@ class Guardrail:
     async def _readyz(self, request: web.Request) -> web.Response:
         current = self.policies.current
         store = await self.conversations.ping()
-        ready = self.ready and store
-        body = {"ready": ready, "policy_version": current.version, "conversation_store": store}
+        audit = self.audit.available
+        ready = self.ready and store and audit
+        body = {
+            "ready": ready,
+            "policy_version": current.version,
+            "conversation_store": store,
+            "audit_log": audit,
+        }
         return web.json_response(body, status=200 if ready else 503)
 
     async def _list_policies(self, request: web.Request) -> web.Response:
@@ -243,12 +261,14 @@ def build(settings: Settings) -> Guardrail:
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
+    audit = open_audit_log(settings, metrics.registry)
     proxy = Proxy(
         dialect,
         pipeline,
         metrics,
         ContextLoader(store, ACCOUNT_RETENTION),
         [
+            AuditSink(audit),  # first: the record is durable before anything else acts on it
             metrics,
             DecisionLog(settings.log_field_values),
             ConversationRecorder(store),
@@ -260,7 +280,8 @@ def build(settings: Settings) -> Guardrail:
     proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
     if settings.tracing:
         proxy.tracing = Tracing(enabled=True)
-    return Guardrail(settings, policies, metrics, proxy, store, alerter)
+    proxy.admit_write = audit_gate(audit, settings.audit_fail_open)
+    return Guardrail(settings, policies, metrics, proxy, store, audit, alerter)
 
 
 def _alerter(settings: AlertSettings, metrics: Metrics) -> Alerter | None:

@@ -134,6 +134,7 @@ class Stack:
                     "admin_listen": "127.0.0.1:0",
                     "tls_cert": self.tls.cert_pem,
                     "tls_key": self.tls.key_pem,
+                    "audit_dsn": f"sqlite:///{self.directory.resolve() / 'audit.db'}",
                     **self._settings,
                 }
             )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,21 @@ spec:
       Subject: {{type: string, maxLength: 255}}
       Status: {{enum: [New, Working, Escalated, Closed]}}
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_log_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`guardrail serve` keeps its audit log in the working directory by default: the tests'
+    servers keep theirs in a temporary one, unless a test says otherwise."""
+    if "GUARDRAIL_AUDIT_DSN" in os.environ:
+        yield
+        return
+    path = tmp_path_factory.mktemp("audit") / "guardrail-audit.db"
+    os.environ["GUARDRAIL_AUDIT_DSN"] = f"sqlite:///{path}"
+    try:
+        yield
+    finally:
+        os.environ.pop("GUARDRAIL_AUDIT_DSN", None)
 
 
 SHIPPED_PACK = Path(__file__).resolve().parent.parent / "policies" / "salesforce-contact-center"
