@@ -174,6 +174,8 @@ def test_disruption_budget_needs_more_than_one_replica(render: Render, full: Ren
     }
     single = render(merged(REQUIRED, {"replicaCount": 1}))
     assert "PodDisruptionBudget" not in single.kinds()
+    scaling_from_one = {"autoscaling": {"enabled": True, "minReplicas": 1}}
+    assert "PodDisruptionBudget" not in render(merged(REQUIRED, scaling_from_one)).kinds()
 
 
 def test_network_policy_allows_only_the_listeners_dns_crm_redis_and_postgresql(
