@@ -224,8 +224,9 @@ class PostVerifier:
         intent = job.decision.intents[n]
         record_id = job.decision.saved_ids[n] if n < len(job.decision.saved_ids) else None
         writable = self._policies().writable(job.decision.crm, intent.object)
+        mark = next((p.revert_mark for _, p in job.checks[n] if p.revert and p.revert_mark), None)
         plan = (
-            sf.revert_request(job.target, intent, record_id, created, before, after, writable)
+            sf.revert_request(job.target, intent, record_id, created, before, after, writable, mark)
             if record_id
             else None
         )

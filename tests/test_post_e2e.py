@@ -312,3 +312,21 @@ def test_a_revert_that_loses_the_race_leaves_the_concurrent_change_and_alerts(
         assert saved["Status"] == "Completed"  # and nothing was overwritten by the revert
         metrics = httpx.get(f"{stack.admin_url}/metrics").text
         assert 'guardrail_reverts_total{result="lost_race"} 1.0' in metrics
+
+
+def test_where_deletes_are_not_allowed_a_created_record_is_marked_instead(tmp_path: Path) -> None:
+    pack = parameters_pack(tmp_path / "policies")
+    (pack / "post.yaml").write_text(
+        POST_POLICIES.split("---")[0].replace(
+            "onFailure: alert",
+            "onFailure: revert\n    revertMark: {Status: Closed, Description: Reverted by crm-guardrail}",
+        )
+    )
+    with Stack(tmp_path, policies=pack) as stack:
+        httpx.put(f"{stack.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
+        sf = stack.salesforce()
+        error = refused(lambda: sf.Case.create({"Subject": "A subject longer than twelve"}))
+        record_id = error["message"].split("Record ", 1)[1].split(":", 1)[0]
+        marked = stack.store.get("Case", record_id)
+        assert marked is not None
+        assert (marked["Status"], marked["Description"]) == ("Closed", "Reverted by crm-guardrail")

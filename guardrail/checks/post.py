@@ -29,6 +29,7 @@ class PostCheck:
     rules: RuleSet
     revert: bool
     asynchronous: bool
+    revert_mark: Mapping[str, Any] | None = None
 
     @classmethod
     def build(
@@ -40,15 +41,10 @@ class PostCheck:
         rules: Sequence[CompiledRule],
         revert: bool,
         asynchronous: bool,
+        revert_mark: Mapping[str, Any] | None = None,
     ) -> PostCheck:
-        return cls(
-            policy,
-            read_back,
-            tuple(fields),
-            RuleSet(policy, rules, POST_CODE),
-            revert,
-            asynchronous,
-        )
+        rule_set = RuleSet(policy, rules, POST_CODE)
+        return cls(policy, read_back, tuple(fields), rule_set, revert, asynchronous, revert_mark)
 
     def judge(
         self,

@@ -140,14 +140,20 @@ def revert_request(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
     writable: Collection[str],
+    mark: Mapping[str, Any] | None = None,
 ) -> Revert | None:
     """The compensating write, or None when there is nothing to restore from.
 
-    A created record is deleted. An updated one gets back the pre-image's value of every
+    A created record is deleted (or, given ``mark``, updated with those fields where deletes
+    are not allowed). An updated one gets back the pre-image's value of every
     writable field the save changed (the write's and its triggers'), only if nobody changed it
     since (If-Unmodified-Since with the saved LastModifiedDate: Salesforce answers 412 if so).
     """
     rows = f"{api_base(target)}/sobjects/{intent.object}/{record_id}"
+    if created and mark:
+        return Revert(
+            "PATCH", rows, {"Content-Type": "application/json"}, json.dumps(mark).encode()
+        )
     if created:
         return Revert("DELETE", rows, {}, None)
     if not before or not after:

@@ -295,6 +295,7 @@ def _post(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> Post
         rules=rules,
         revert=post.on_failure == "revert",
         asynchronous=post.mode == "async",
+        revert_mark=post.revert_mark,
     )
 
 

@@ -75,6 +75,8 @@ class PostSpec(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     on_failure: Literal["alert", "revert"] = "alert"
     mode: Literal["sync", "async"] = "sync"
+    #: Where deletes are not allowed: revert a created record by setting these fields instead.
+    revert_mark: dict[str, Any] | None = None
 
 
 class PolicySpec(_Strict):
