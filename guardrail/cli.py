@@ -1,4 +1,4 @@
-"""The ``guardrail`` command: serve, sandbox, demo, check."""
+"""The ``guardrail`` command: serve, sandbox, demo, check, audit, schema."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from guardrail import __version__
+from guardrail import __version__, audit_cli
 from guardrail.errors import ConfigError, PolicyError
 
 
@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, help="the check request ('-' for stdin)")
     check.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
     check.set_defaults(run=_check)
+
+    audit_cli.add_commands(commands)
 
     schema = commands.add_parser("schema", help="JSON Schemas from the CRM's describe")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")

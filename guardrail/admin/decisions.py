@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from guardrail.admin.jsonapi import Refusal, json_body, json_errors
 from guardrail.model import Verdict
 from guardrail.sinks.audit.chain import Row, link_problem
+from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog, DecisionNotFound
 from guardrail.sinks.audit.record import ReviewVerdict, parse_time
 from guardrail.sinks.audit.store import MAX_LIMIT, Query
@@ -54,7 +55,7 @@ async def list_decisions(request: web.Request) -> web.StreamResponse:
     page, more = rows[: query.limit], len(rows) > query.limit
     return web.json_response(
         {
-            "decisions": [_summary(row) for row in page],
+            "decisions": [summary(row) for row in page],
             "next_cursor": _cursor(page[-1].seq) if more and page else None,
         }
     )
@@ -95,32 +96,6 @@ async def review_decision(request: web.Request) -> web.StreamResponse:
     return web.json_response(
         _review(row), status=201, headers={"Location": f"{_PATH}/{decision_id}"}
     )
-
-
-def _summary(row: Row) -> dict[str, Any]:
-    """What a list shows of a decision: who, what, why; the full record is one GET away."""
-    body = row.body
-    intents = body.get("intents", [])
-    return {
-        "decision_id": body["decision_id"],
-        "at": body["at"],
-        "decision": body["decision"],
-        "crm": body.get("crm"),
-        "conversation": body.get("conversation"),
-        "agent": body.get("agent"),
-        "tool": body.get("tool"),
-        "objects": list(dict.fromkeys(i["object"] for i in intents)),
-        "operations": list(dict.fromkeys(i["operation"] for i in intents)),
-        "record_ids": [i.get("saved_id") or i.get("record_id") for i in intents],
-        "violations": [
-            {k: v[k] for k in ("policy", "rule", "message", "action", "mode")}
-            for v in body.get("violations", [])
-        ],
-        "status": body.get("status"),
-        "upstream_status": body.get("upstream_status"),
-        "error": body.get("error"),
-        "seq": row.seq,
-    }
 
 
 def _review(row: Row) -> dict[str, Any]:
