@@ -87,8 +87,12 @@ def assemble(
     reads: Sequence[ReadRecord],
     writes: Sequence[WriteRecord],
 ) -> Conversation:
-    """The conversation as the API and the rules see it, from the parts a store keeps."""
-    return Conversation(
+    """The conversation as the API and the rules see it, from the parts a store keeps.
+
+    Every part was validated when it was stored, so it is assembled without validating again:
+    with hundreds of recorded reads and writes that was a measurable share of each write.
+    """
+    return Conversation.model_construct(
         **dict(platform),
         id=conversation_id,
         reads=list(reads),
