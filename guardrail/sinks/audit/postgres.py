@@ -59,11 +59,13 @@ MIGRATIONS = (
             # and nothing is truncated.
             """CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_OP = 'DELETE' AND EXISTS (
-                    SELECT 1 FROM audit_log p
-                    WHERE p.prune_through IS NOT NULL AND p.prune_through >= OLD.seq
-                ) THEN
-                    RETURN OLD;
+                IF TG_OP = 'DELETE' AND TG_TABLE_NAME IN ('audit_log', 'audit_terms') THEN
+                    IF EXISTS (
+                        SELECT 1 FROM audit_log p
+                        WHERE p.prune_through IS NOT NULL AND p.prune_through >= OLD.seq
+                    ) THEN
+                        RETURN OLD;
+                    END IF;
                 END IF;
                 RAISE EXCEPTION 'audit records are append-only: % refused', TG_OP
                     USING ERRCODE = 'insufficient_privilege';
@@ -71,12 +73,12 @@ MIGRATIONS = (
             *(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"
-                for table in ("audit_log", "audit_terms")
+                for table in ("audit_log", "audit_terms", "audit_schema")
             ),
             *(
                 f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
-                for table in ("audit_log", "audit_terms")
+                for table in ("audit_log", "audit_terms", "audit_schema")
             ),
         ),
     ),

@@ -71,8 +71,11 @@ MIGRATIONS = (
                 BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what="DELETE")}'); END"""
                 for table in ("audit_log", "audit_terms")
             ),
-            """CREATE TRIGGER audit_schema_no_change BEFORE UPDATE ON audit_schema
-            BEGIN SELECT RAISE(ABORT, 'the schema version is append-only'); END""",
+            *(
+                f"""CREATE TRIGGER audit_schema_no_{what.lower()} BEFORE {what} ON audit_schema
+                BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what=what)}'); END"""
+                for what in ("UPDATE", "DELETE")
+            ),
         ),
     ),
 )
