@@ -28,6 +28,8 @@ SECRET_VALUES = {
     "GUARDRAIL_AUDIT_DSN": "postgresql://guardrail:pw@postgres.data.svc:5432/audit",
     "GUARDRAIL_API_TOKENS": '["token-one", "token-two"]',
     "GUARDRAIL_ALERTS__WEBHOOK_URL": "https://hooks.example.com/guardrail",
+    "GUARDRAIL_CREDENTIAL__CLIENT_SECRET": "oauth-secret",
+    "GUARDRAIL_CREDENTIAL__ACCESS_TOKEN": "static-token",
 }
 
 
@@ -108,6 +110,22 @@ def test_full_settings_load(
     assert settings.conversation_idle_seconds == 7200
     assert settings.policy_watch_seconds == 5
     assert settings.tracing is True
+    credential = settings.credential
+    assert credential.token_url == "https://acme.my.salesforce.com/services/oauth2/token"
+    assert credential.client_id == "guardrail-connected-app"
+    assert credential.client_secret is not None
+    assert credential.client_secret.get_secret_value() == "oauth-secret"
+    assert credential.access_token is None
+
+
+def test_a_static_crm_token_loads(
+    render: Render, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = {"upstream": {"credential": {"existingSecret": "crm-token"}}}
+    settings = settings_of(render(merged(REQUIRED, values)), tmp_path, monkeypatch)
+    assert settings.credential.access_token is not None
+    assert settings.credential.access_token.get_secret_value() == "static-token"
+    assert settings.credential.token_url is None
 
 
 class KubeletVolume:

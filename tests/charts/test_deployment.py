@@ -120,6 +120,7 @@ def test_secrets_are_referenced_never_inlined(full: Rendered) -> None:
         "GUARDRAIL_AUDIT_DSN": ("guardrail-audit", "postgres-dsn"),
         "GUARDRAIL_API_TOKENS": ("guardrail-api", "tokens.json"),
         "GUARDRAIL_ALERTS__WEBHOOK_URL": ("guardrail-alert-webhook", "webhook-url"),
+        "GUARDRAIL_CREDENTIAL__CLIENT_SECRET": ("guardrail-crm-credential", "oauth-client-secret"),
     }
     assert "Secret" not in full.kinds()  # the chart never holds a secret itself
 
@@ -213,3 +214,13 @@ def test_tracing_turns_on_spans_and_names_the_collector(render: Render) -> None:
     assert settings["tracing"] is True
     env = {e["name"]: e.get("value") for e in rendered.container()["env"]}
     assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+
+
+def test_a_static_crm_token_is_referenced_alone(render: Render) -> None:
+    rendered = render(merged(REQUIRED, {"upstream": {"credential": {"existingSecret": "crm"}}}))
+    refs = {
+        e["name"]: e["valueFrom"]["secretKeyRef"]
+        for e in rendered.container()["env"]
+        if "valueFrom" in e
+    }
+    assert refs == {"GUARDRAIL_CREDENTIAL__ACCESS_TOKEN": {"name": "crm", "key": "access-token"}}

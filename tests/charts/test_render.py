@@ -124,6 +124,14 @@ def test_without_the_crm_url_the_render_says_what_is_missing(chart: helm.Chart) 
             "minReplicas must not exceed",
         ),
         ({"prometheusRule": {"enabled": True}}, "prometheusRule.enabled needs"),
+        (
+            {"upstream": {"credential": {"tokenUrl": "https://login.example.com/token"}}},
+            "tokenUrl .* needs upstream.credential.clientId",
+        ),
+        (
+            {"upstream": {"credential": {"clientId": "app"}}},
+            "clientId is only used with upstream.credential.tokenUrl",
+        ),
     ],
 )
 def test_contradictory_values_stop_the_render(

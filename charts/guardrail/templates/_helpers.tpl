@@ -85,6 +85,9 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
 {{- $alerts := dict "dedupe_seconds" $c.alerts.dedupeSeconds "queue_size" $c.alerts.queueSize }}
 {{- with $c.alerts.alertmanagerUrl }}{{ $_ := set $alerts "alertmanager_url" . }}{{ end }}
 {{- with $c.alerts.decisionUrl }}{{ $_ := set $alerts "decision_url" . }}{{ end }}
+{{- $credential := dict }}
+{{- with .Values.upstream.credential.tokenUrl }}{{ $_ := set $credential "token_url" . }}{{ end }}
+{{- with .Values.upstream.credential.clientId }}{{ $_ := set $credential "client_id" . }}{{ end }}
 {{- $settings := dict
   "dialect" $c.dialect
   "unknown_writes" $c.unknownWrites
@@ -108,6 +111,7 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
   "audit_checkpoint_seconds" .Values.audit.checkpointSeconds
   "tracing" .Values.tracing.enabled
 }}
+{{- if $credential }}{{ $_ := set $settings "credential" $credential }}{{ end }}
 {{- toYaml $settings }}
 {{- end }}
 
@@ -118,6 +122,13 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
 {{- end }}
 {{- if and .Values.upstream.url .Values.upstream.existingSecret }}
 {{- fail "set upstream.url or upstream.existingSecret, not both" }}
+{{- end }}
+{{- $credential := .Values.upstream.credential }}
+{{- if and $credential.tokenUrl (not (and $credential.clientId $credential.existingSecret)) }}
+{{- fail "upstream.credential.tokenUrl (OAuth client credentials) needs upstream.credential.clientId and the client secret in upstream.credential.existingSecret" }}
+{{- end }}
+{{- if and $credential.clientId (not $credential.tokenUrl) }}
+{{- fail "upstream.credential.clientId is only used with upstream.credential.tokenUrl" }}
 {{- end }}
 {{- if and .Values.policies.files .Values.policies.existingConfigMap }}
 {{- fail "set policies.files or policies.existingConfigMap, not both" }}
