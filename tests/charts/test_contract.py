@@ -17,6 +17,8 @@ import yaml
 
 from guardrail.config import HostPort, Settings, load_settings
 from guardrail.policy.loader import PolicyStore, load_policy_set
+from guardrail.sinks.audit.factory import open_storage
+from guardrail.sinks.audit.sqlite import SQLiteStorage
 from tests.charts.chart import REQUIRED, Manifest, Render, Rendered, merged
 
 SHIPPED_PACK = Path(__file__).resolve().parents[2] / "policies" / "salesforce-contact-center"
@@ -66,8 +68,12 @@ def test_default_settings_load(
     assert settings.timeouts.shutdown == 20
     assert settings.redis_url is None
     assert settings.tracing is False
+    # Without PostgreSQL the audit log is SQLite on the pod's writable audit volume.
     assert settings.audit_dsn is not None
-    assert settings.audit_dsn.get_secret_value().startswith("sqlite:///")
+    storage = open_storage(settings.audit_dsn.get_secret_value(), timeout=1)
+    assert isinstance(storage, SQLiteStorage)
+    mounts = {m["name"]: m["mountPath"] for m in default.container()["volumeMounts"]}
+    assert storage.path == Path(mounts["audit"]) / "guardrail-audit.db"
     # Every default of the chart is the proxy's own default, but where the pod needs another.
     assert settings.model_dump(exclude={"upstream", "listen", "admin_listen", "audit_dsn"}) == (
         Settings(upstream=settings.upstream).model_dump(

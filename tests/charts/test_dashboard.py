@@ -1,7 +1,8 @@
 """The Grafana dashboard queries only metrics and labels the proxy really exports.
 
-The metrics are read off a live ``Metrics`` object (guardrail/sinks/metrics.py), so a renamed or
-removed metric breaks this test rather than leaving a blank panel. promtool parses every query.
+The metrics are read off live ``Metrics`` and ``AuditMetrics`` objects (guardrail/sinks/metrics.py,
+guardrail/sinks/audit/metrics.py), so a renamed or removed metric breaks this test rather than
+leaving a blank panel. promtool parses every query.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 import yaml
 from prometheus_client.metrics import MetricWrapperBase
 
+from guardrail.sinks.audit.metrics import AuditMetrics
 from guardrail.sinks.metrics import Metrics
 from tests.charts.chart import CHART, Rendered
 
@@ -42,10 +44,12 @@ GRAFANA_VARIABLES = {
 
 @cache
 def exported() -> dict[str, frozenset[str]]:
-    """Every series name the proxy exports, with the label names it carries."""
+    """Every series name the proxy exports, with the label names it carries: its Metrics, and
+    the audit log's metrics on the same registry (as guardrail.app builds them)."""
     metrics = Metrics("salesforce", lambda name: None)
+    audit = AuditMetrics(metrics.registry, "sqlite")
     labels: dict[str, frozenset[str]] = {}
-    for collector in vars(metrics).values():
+    for collector in [*vars(metrics).values(), *vars(audit).values()]:
         if isinstance(collector, MetricWrapperBase):
             labels[collector._name] = frozenset(collector._labelnames)
     series: dict[str, frozenset[str]] = {}
@@ -163,7 +167,7 @@ def test_every_queried_metric_and_label_is_exported() -> None:
             problems.append(f"{where}: no metric in it has label {label!r}")
     assert problems == []
     # The panels the dashboard promises: decisions, rules, both latencies, CRM errors, policy
-    # reloads and version.
+    # reloads and version, the audit log's health.
     assert {
         "guardrail_requests_total",
         "guardrail_violations_total",
@@ -172,6 +176,8 @@ def test_every_queried_metric_and_label_is_exported() -> None:
         "guardrail_upstream_errors_total",
         "guardrail_policy_reloads_total",
         "guardrail_policy_set_info",
+        "guardrail_audit_errors_total",
+        "guardrail_audit_available",
     } <= used
 
 
