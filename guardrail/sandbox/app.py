@@ -7,7 +7,12 @@ Admin endpoints (sandbox only, no auth; never part of a real CRM):
 
 - ``GET /_sandbox/healthz``: ``{"status": "ok"}``.
 - ``GET /_sandbox/records/{Object}``: every live record of the object, as a JSON list.
-- ``POST /_sandbox/reset``: back to the seed data (triggers are kept); 204.
+- ``POST /_sandbox/reset``: back to the original data model and the seed data (triggers are
+  kept); 204.
+- ``POST /_sandbox/schema/{Object}/fields``: add a field; ``PATCH`` and ``DELETE
+  /_sandbox/schema/{Object}/fields/{Field}``: change or remove one (``model_changes.py``);
+  describe and every write follow at once. 201/200 with the field's describe, 204; 400, 404
+  or 409 ``{"error"}`` say what is wrong.
 - ``GET /_sandbox/triggers``: the triggers in force, ``{"triggers": [...]}``.
 - ``PUT /_sandbox/triggers``: replace them (JSON or YAML, same document); 400 says what is wrong.
 - ``DELETE /_sandbox/triggers``: remove them all; 204.
@@ -18,6 +23,7 @@ Admin endpoints (sandbox only, no auth; never part of a real CRM):
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -33,8 +39,10 @@ from guardrail.sandbox.api import (
 )
 from guardrail.sandbox.config import SandboxConfig
 from guardrail.sandbox.errors import ApiError, not_found
+from guardrail.sandbox.model_changes import ModelChangeError, parse_change, parse_new_field
 from guardrail.sandbox.rest import api_versions
 from guardrail.sandbox.routes import build_router
+from guardrail.sandbox.schema import describe_field
 from guardrail.sandbox.store import SandboxStore
 from guardrail.sandbox.triggers import TriggerError, dump_triggers, load_triggers, read_triggers
 
@@ -59,6 +67,9 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
     app.router.add_get("/_sandbox/healthz", _healthz)
     app.router.add_get("/_sandbox/records/{sobject}", _records)
     app.router.add_post("/_sandbox/reset", _reset)
+    app.router.add_post("/_sandbox/schema/{sobject}/fields", _add_field)
+    app.router.add_patch("/_sandbox/schema/{sobject}/fields/{field}", _change_field)
+    app.router.add_delete("/_sandbox/schema/{sobject}/fields/{field}", _remove_field)
     app.router.add_get("/_sandbox/triggers", _get_triggers)
     app.router.add_put("/_sandbox/triggers", _put_triggers)
     app.router.add_delete("/_sandbox/triggers", _delete_triggers)
@@ -130,6 +141,41 @@ async def _records(request: web.Request) -> web.Response:
 async def _reset(request: web.Request) -> web.Response:
     request.app[STORE].reset()
     return web.Response(status=204)
+
+
+async def _add_field(request: web.Request) -> web.Response:
+    try:
+        new = parse_new_field(await _json(request))
+        field = request.app[STORE].add_field(request.match_info["sobject"], new)
+    except ModelChangeError as exc:
+        return _admin_error(exc.status, exc.message)
+    return web.json_response(describe_field(field), status=201)
+
+
+async def _change_field(request: web.Request) -> web.Response:
+    info = request.match_info
+    try:
+        change = parse_change(await _json(request))
+        field = request.app[STORE].change_field(info["sobject"], info["field"], change)
+    except ModelChangeError as exc:
+        return _admin_error(exc.status, exc.message)
+    return web.json_response(describe_field(field))
+
+
+async def _remove_field(request: web.Request) -> web.Response:
+    info = request.match_info
+    try:
+        request.app[STORE].remove_field(info["sobject"], info["field"])
+    except ModelChangeError as exc:
+        return _admin_error(exc.status, exc.message)
+    return web.Response(status=204)
+
+
+async def _json(request: web.Request) -> Any:
+    try:
+        return json.loads(await request.read())
+    except ValueError as exc:
+        raise ModelChangeError(400, f"the body is not JSON: {exc}") from None
 
 
 async def _get_triggers(request: web.Request) -> web.Response:

@@ -184,7 +184,7 @@ def describe_basic(sobject: SObjectType, base: str) -> dict[str, Any]:
 def describe_sobject(schema: Schema, sobject: SObjectType, base: str) -> dict[str, Any]:
     return {
         **_summary(sobject, base),
-        "fields": [_describe_field(f) for f in sobject.fields],
+        "fields": [describe_field(f) for f in sobject.fields],
         "childRelationships": [
             {
                 "childSObject": child.name,
@@ -222,7 +222,7 @@ def _summary(sobject: SObjectType, base: str) -> dict[str, Any]:
     }
 
 
-def _describe_field(f: Field) -> dict[str, Any]:
+def describe_field(f: Field) -> dict[str, Any]:
     return {
         "name": f.name,
         "label": f.label,

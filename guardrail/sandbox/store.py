@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from guardrail.crm import sfid
+from guardrail.sandbox import model_changes
 from guardrail.sandbox import seed as seed_data
 from guardrail.sandbox.errors import (
     ApiError,
@@ -27,8 +28,9 @@ from guardrail.sandbox.errors import (
     not_found,
     wrong_operation,
 )
+from guardrail.sandbox.model_changes import FieldChange, ModelChangeError, NewField
 from guardrail.sandbox.org import SCHEMA
-from guardrail.sandbox.schema import Field, SObjectType
+from guardrail.sandbox.schema import Field, FieldType, SObjectType
 from guardrail.sandbox.traffic import RequestCounter
 from guardrail.sandbox.triggers import Operation, Trigger
 from guardrail.sandbox.validation import RowState, check_write
@@ -58,6 +60,8 @@ class SandboxStore:
     (``requests``; the HTTP server counts, ``reset()`` leaves the count alone)."""
 
     def __init__(self, *, seed: bool = True, triggers: Sequence[Trigger] = ()) -> None:
+        #: The data model in force: the org's (guardrail.sandbox.org), unless an admin
+        #: endpoint changed it since the last reset().
         self.schema = SCHEMA
         self.triggers: tuple[Trigger, ...] = tuple(triggers)
         self.requests = RequestCounter()
@@ -212,8 +216,47 @@ class SandboxStore:
             if outermost:
                 self._undo = None
 
+    # -- the data model ----------------------------------------------------------------------
+
+    def add_field(self, sobject: str, new: NewField) -> Field:
+        """Add a field to an object (guardrail.sandbox.model_changes); raises ModelChangeError.
+
+        Existing records get it empty, as Salesforce leaves them (a checkbox: its default).
+        """
+        self.schema = model_changes.add_field(self.schema, sobject, new)
+        stype = self.sobject(sobject)
+        field = stype.field(new.name)
+        assert field is not None
+        value = field.default if field.type is FieldType.BOOLEAN else None
+        for row in self._rows[stype.name].values():
+            row[field.name] = value
+        return field
+
+    def change_field(self, sobject: str, name: str, change: FieldChange) -> Field:
+        """Change a field's attributes; saved values stay as they are, as on Salesforce."""
+        self.schema = model_changes.change_field(self.schema, sobject, name, change)
+        field = self.sobject(sobject).field(name)
+        assert field is not None
+        return field
+
+    def remove_field(self, sobject: str, name: str) -> Field:
+        """Remove a field and its values; a field a trigger reads or sets cannot go (409)."""
+        stype = self.sobject(sobject)
+        for trigger in self.triggers:
+            uses = {trigger.field.lower(), *(k.lower() for k in trigger.when)}
+            if trigger.object == stype.name and name.lower() in uses:
+                raise ModelChangeError(
+                    409, f"{stype.name}.{name} is used by a trigger; remove the trigger first"
+                )
+        self.schema, removed = model_changes.remove_field(self.schema, sobject, name)
+        for row in self._rows[stype.name].values():
+            row.pop(removed.name, None)
+        return removed
+
     def reset(self) -> None:
-        """Back to the seed data (the directory, plus the sample customers if seeded)."""
+        """Back to the original data model and the seed data (the directory, plus the sample
+        customers if seeded)."""
+        self.schema = SCHEMA
         self._rows = {o.name: {} for o in self.schema.objects}
         self._auto_numbers = {o.name: _FIRST_AUTO_NUMBER for o in self.schema.objects}
         self._undo = None
