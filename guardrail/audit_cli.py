@@ -140,8 +140,8 @@ def _list(args: argparse.Namespace) -> int:
         rows = (await storage.find(query))[: query.limit]
         summaries = [summary(row) for row in rows]
         if args.json:
-            for summary in summaries:
-                print(json.dumps(summary))
+            for line in summaries:
+                print(json.dumps(line))
         else:
             _table(summaries)
         return 0
