@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,8 @@ class Policy:
     checks: tuple[Check, ...]
     source: str
     post: PostCheck | None = None
+    #: A write that meets schema drift is blocked (else let through, flagged): spec.onDrift
+    block_on_drift: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,18 @@ class PolicySet:
         """Fields a write may set on an existing record, from the object's schema."""
         return self._writable.get((crm, sobject.lower()), frozenset())
 
+    def schemas(self, crm: str) -> tuple[tuple[Policy, str, Mapping[str, Any]], ...]:
+        """(policy, object, JSON Schema) for each object a policy's schema covers, in load
+        order: what drift checks compare with the CRM's describe."""
+        return tuple(
+            (policy, obj, check.schema)
+            for policy in self.policies
+            if policy.crm == crm
+            for check in policy.checks
+            if isinstance(check, ParameterValidation)
+            for obj in sorted(policy.objects - {WILDCARD})
+        )
+
     def post_checks(
         self, crm: str, sobject: str, operation: Operation
     ) -> tuple[tuple[Policy, PostCheck], ...]:
@@ -134,7 +148,7 @@ def load_policy_set(root: Path) -> PolicySet:
     root = root.resolve()
     if not root.is_dir():
         raise PolicyError(str(root), "", "policy directory does not exist")
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = [p for p in _visible_files(root) if p.suffix in (".yaml", ".yml")]
     digest = hashlib.sha256()
     policies: list[Policy] = []
     prefixes = {p: o for o, p in STANDARD_KEY_PREFIXES.items()}
@@ -163,6 +177,17 @@ class _SchemaSource:
     object: str = ""
     key_prefix: str = ""
     text: str = ""
+
+
+def _visible_files(root: Path) -> list[Path]:
+    """Files under ``root``, hidden ones left out: a Kubernetes ConfigMap mount keeps a hidden
+    timestamped copy (``..2026_11_25_...``) beside the files it shows, and editors leave
+    ``.swp`` files; reading those would load every policy twice."""
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 def _read(path: Path) -> str:
@@ -224,6 +249,7 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
                 checks=tuple(checks),
                 source=str(path),
                 post=_post(doc, path, node, prefix),
+                block_on_drift=spec.on_drift == "block",
             ),
             schema_info,
         )
@@ -390,13 +416,12 @@ class PolicyStore:
     def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         """Name, size and modification time of every file: cheap enough to poll."""
         found = []
-        for path in sorted(self.root.rglob("*")):
+        for path in _visible_files(self.root):
             try:
                 stat = path.stat()
             except OSError:
                 continue
-            if path.is_file():
-                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+            found.append((str(path), stat.st_size, stat.st_mtime_ns))
         return tuple(found)
 
     def changed(self) -> bool:

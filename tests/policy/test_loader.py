@@ -114,3 +114,14 @@ def test_reload_is_atomic_and_keeps_the_last_good_set(tmp_path: Path) -> None:
     write_pack(tmp_path, POLICY.format(mode="shadow"))
     assert store.reload().policies[0].mode is Mode.SHADOW
     assert store.current.version != good.version
+
+
+def test_hidden_copies_are_ignored_as_a_configmap_mount_lays_them_out(tmp_path: Path) -> None:
+    data = tmp_path / "..2026_11_25_20_00_00.123"
+    write_pack(data)
+    for name in ("case.yaml", "schemas"):
+        (tmp_path / name).symlink_to(data / name)
+    (tmp_path / "..data").symlink_to(data.name)
+    (tmp_path / ".case.yaml.swp").write_text("not yaml: [")
+    policies = load_policy_set(tmp_path)
+    assert [p.name for p in policies.policies] == ["case-fields"]
