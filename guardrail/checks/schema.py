@@ -134,6 +134,7 @@ class ParameterValidation:
     def __init__(self, policy: str, schema: Mapping[str, Any]) -> None:
         check_schema(schema)
         self.policy = policy
+        self.schema = schema  # as the policy wrote it: drift checks compare it with the CRM
         self.object = str(schema.get("title", ""))
         properties: Mapping[str, Any] = schema["properties"]
         self._spelling = {name.lower(): name for name in properties}

@@ -13,6 +13,7 @@ spec:
   mode: enforce                           # or shadow: report, never block
   failurePolicy: closed                   # or open: a check that errors lets the write through
   schemaFile: schemas/Case.json           # or an inline `schema:`
+  onDrift: flag                           # or block: a write that meets schema drift
 """
 
 from __future__ import annotations
@@ -92,11 +93,16 @@ class PolicySpec(_Strict):
     variables: list[Variable] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     post: PostSpec | None = None
+    #: What a write gets when it meets drift between this policy's schema and the CRM's
+    #: describe (guardrail.drift): block it naming the drift, or let it through flagged.
+    on_drift: Literal["block", "flag"] = "flag"
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:
         if self.schema_ is not None and self.schema_file is not None:
             raise ValueError("give either schema or schemaFile, not both")
+        if "on_drift" in self.model_fields_set and self.schema_ is None and not self.schema_file:
+            raise ValueError("onDrift is about the policy's schema; give schema or schemaFile")
         return self
 
 
