@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 
-from guardrail.model import Decision, WriteIntent
-from guardrail.sinks.redact import mask_text, mask_value
+from guardrail.model import Decision, FieldDiff, WriteIntent
+from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
 
 
 class Kind(StrEnum):
@@ -148,8 +148,23 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
             None if decision.upstream_seconds is None else round(decision.upstream_seconds, 6)
         ),
         "error": decision.error,
+        "diffs": [_diff(d) for d in decision.diffs],
+        "revert": decision.revert,
     }
     return Entry.of(body)
+
+
+def _diff(diff: FieldDiff) -> dict[str, Any]:
+    """A read-back difference, its values masked as the intents' fields are (a secret-named
+    field's values dropped)."""
+    secret = SECRET_KEYS.search(diff.field) is not None
+    return {
+        "field": diff.field,
+        "intended": REDACTED if secret else _jsonable(mask_value(diff.intended)),
+        "saved": REDACTED if secret else _jsonable(mask_value(diff.saved)),
+        "note": mask_text(diff.note),
+        "intent": diff.intent,
+    }
 
 
 def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:

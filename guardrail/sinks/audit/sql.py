@@ -48,6 +48,9 @@ def find(query: Query) -> tuple[str, list[Any]]:
         if value is not None:
             where.append(f"{column} = ?")
             values.append(value)
+    if query.verdicts:
+        where.append(f"verdict IN ({', '.join('?' * len(query.verdicts))})")
+        values.extend(query.verdicts)
     if query.object is not None:
         where.append("seq IN (SELECT seq FROM audit_terms WHERE term = ?)")
         values.append(object_term(query.object))

@@ -38,9 +38,12 @@ MAX_LIMIT = 500
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """Which decisions to list, newest first; ``before_seq`` continues a page."""
+    """Which decisions to list, newest first; ``before_seq`` continues a page. ``verdicts``,
+    when given, keeps the decisions with any of them (the review page: every write that was
+    not simply allowed)."""
 
     verdict: str | None = None
+    verdicts: tuple[str, ...] = ()
     object: str | None = None
     rule: str | None = None
     agent: str | None = None

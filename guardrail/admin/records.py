@@ -1,0 +1,202 @@
+"""What the decisions API and the review page both do with the audit log, written once.
+
+Both search decisions with the same parameters (``decision``, ``object``, ``rule``, ``agent``,
+``conversation``, ``since``, ``until``, ``limit``, ``cursor``), show one decision with its chain
+status and reviews, and add a review through ``AuditLog.review`` (a record of its own: the
+decision is never edited). They differ only in how they answer, JSON or HTML, so every problem
+here is a ``Refusal`` carrying a status and a message a person or a program can act on.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from multidict import MultiMapping
+from pydantic import BaseModel, ConfigDict, Field
+
+from guardrail.admin.jsonapi import Refusal
+from guardrail.model import Verdict
+from guardrail.sinks.audit.chain import Row, link_problem
+from guardrail.sinks.audit.log import AuditLog, DecisionNotFound
+from guardrail.sinks.audit.record import ReviewVerdict, parse_time
+from guardrail.sinks.audit.store import MAX_LIMIT, Query, Storage
+
+DEFAULT_LIMIT = 50
+FILTERS = ("decision", "object", "rule", "agent", "conversation")
+PARAMETERS = (*FILTERS, "since", "until", "limit", "cursor")
+MAX_COMMENT = 4000
+MAX_REVIEWER = 200
+
+_ID = re.compile(r"[A-Za-z0-9._:-]{1,200}")
+_CURSOR_PREFIX = "seq:"
+
+
+class ReviewIn(BaseModel):
+    """A reviewer's mark as a caller sends it (JSON body or HTML form)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: ReviewVerdict
+    comment: str = Field(default="", max_length=MAX_COMMENT)
+    reviewer: str = Field(min_length=1, max_length=MAX_REVIEWER)
+
+
+def parse_query(params: MultiMapping[str], verdicts: Collection[Verdict] = tuple(Verdict)) -> Query:
+    """The search ``params`` ask for. ``verdicts`` are the decisions the caller may list: a
+    ``decision`` parameter must name one of them, and without it the search keeps them all.
+    Raises Refusal (400) naming the parameter to fix."""
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        raise Refusal(
+            400,
+            "invalid_query",
+            f"unknown parameter {unknown[0]!r}; this takes {', '.join(PARAMETERS)}",
+        )
+    filters = {name: _one(params, name) for name in FILTERS}
+    verdict = filters.pop("decision")
+    allowed = [str(v) for v in Verdict if v in verdicts]
+    if verdict is not None and verdict not in allowed:
+        raise Refusal(
+            400, "invalid_query", f"decision: {verdict!r} is not one of {', '.join(allowed)}"
+        )
+    return Query(
+        verdict=verdict,
+        verdicts=() if verdict is not None or len(allowed) == len(Verdict) else tuple(allowed),
+        since=_time(params, "since"),
+        until=_time(params, "until"),
+        before_seq=_cursor_seq(_one(params, "cursor")),
+        limit=_limit(_one(params, "limit")),
+        **filters,
+    )
+
+
+async def find_page(storage: Storage, query: Query) -> tuple[list[Row], str | None]:
+    """One page of decisions and the cursor of the next page (None on the last)."""
+    rows = await storage.find(query)
+    page, more = rows[: query.limit], len(rows) > query.limit
+    return page, _cursor(page[-1].seq) if more and page else None
+
+
+def decision_id(text: str) -> str:
+    """``text`` if it can be a decision id; raises Refusal (400)."""
+    if not _ID.fullmatch(text):
+        raise Refusal(
+            400,
+            "invalid_decision_id",
+            "a decision id is 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'",
+        )
+    return text
+
+
+async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
+    """The decision as stored, with its chain fields, whether its own hash and its link to
+    its predecessor hold, and its reviews oldest first. Raises Refusal (404)."""
+    row = await storage.decision(decision_id)
+    if row is None:
+        raise _not_found(decision_id)
+    before = await storage.get(row.seq - 1) if row.seq > 1 else None
+    problem = link_problem(row, before.hash if before else row.prev_hash)
+    body = row.document()
+    body["chain"] |= {
+        "intact": problem is None,
+        "problem": problem,
+        # Without its predecessor (pruned), only the record itself can be checked here.
+        "link_checked": before is not None or row.seq == 1,
+    }
+    body["reviews"] = [review_view(r) for r in await storage.reviews(decision_id)]
+    return body
+
+
+async def add_review(audit: AuditLog, decision_id: str, review: ReviewIn) -> Row:
+    """Append ``review`` of the decision as its own audit record. Raises Refusal (404)."""
+    try:
+        return await audit.review(decision_id, review.verdict, review.comment, review.reviewer)
+    except DecisionNotFound:
+        raise _not_found(decision_id) from None
+
+
+async def reviews_of(storage: Storage, rows: Sequence[Row]) -> dict[str, list[dict[str, Any]]]:
+    """The reviews of each decision in ``rows`` (a page), by decision id, oldest first."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.entry.decision_id is not None:
+            found[row.entry.decision_id] = [
+                review_view(r) for r in await storage.reviews(row.entry.decision_id)
+            ]
+    return found
+
+
+def review_view(row: Row) -> dict[str, Any]:
+    """A review record as both the API and the page show it."""
+    body = row.body
+    return {
+        "decision_id": body["decision_id"],
+        "verdict": body["verdict"],
+        "comment": body["comment"],
+        "reviewer": body["reviewer"],
+        "at": body["at"],
+        "chain": row.chain(),
+    }
+
+
+def _not_found(decision_id: str) -> Refusal:
+    return Refusal(
+        404,
+        "decision_not_found",
+        f"no decision {decision_id!r} in the audit log: never made, or pruned",
+    )
+
+
+def _one(params: MultiMapping[str], name: str) -> str | None:
+    values = params.getall(name, [])
+    if len(values) > 1:
+        raise Refusal(400, "invalid_query", f"{name}: give it once, not {len(values)} times")
+    return values[0] if values and values[0] != "" else None
+
+
+def _time(params: MultiMapping[str], name: str) -> datetime | None:
+    text = _one(params, name)
+    if text is None:
+        return None
+    try:
+        return parse_time(text.replace(" ", "+"))  # an unencoded "+01:00" arrives as " 01:00"
+    except ValueError:
+        raise Refusal(
+            400,
+            "invalid_query",
+            f"{name}: {text!r} is not an ISO 8601 time (e.g. 2026-11-25T09:30:00Z)",
+        ) from None
+
+
+def _limit(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_LIMIT
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise Refusal(
+            400, "invalid_query", f"limit: {text!r} is not a whole number from 1 to {MAX_LIMIT}"
+        )
+    return int(text)
+
+
+def _cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def _cursor_seq(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        text = ""
+    seq = text.removeprefix(_CURSOR_PREFIX)
+    if not text.startswith(_CURSOR_PREFIX) or not seq.isdigit():
+        raise Refusal(
+            400, "invalid_cursor", "cursor: pass next_cursor from the previous page unchanged"
+        )
+    return int(seq)
