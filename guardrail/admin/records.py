@@ -109,6 +109,11 @@ async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
         "link_checked": before is not None or row.seq == 1,
     }
     body["reviews"] = [review_view(r) for r in await storage.reviews(decision_id)]
+    body["earlier"] = [  # what the same write was recorded as before (allow, then post-fail)
+        {"seq": r.seq, "at": r.entry.at, "decision": r.entry.verdict}
+        for r in await storage.history(decision_id)
+        if r.seq != row.seq
+    ]
     return body
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,15 @@ async def test_a_store_that_is_down_is_a_503(client: TestClient[Any, Any], audit
     body = await answer.json()
     assert body["error"] == "audit_unavailable"
     assert "not open" in body["message"]
+
+
+async def test_a_later_verdict_on_the_same_write_is_shown_with_what_came_before(
+    client: TestClient[Any, Any], audit: AuditLog
+) -> None:
+    allowed = decision(13, Verdict.ALLOW)
+    await audit.record(allowed)
+    await audit.record(replace(allowed, verdict=Verdict.POST_FAIL))  # the async read-back's
+    body = await (await client.get(f"{URL}/decision-0013")).json()
+    assert body["decision"] == "post-fail"
+    assert [e["decision"] for e in body["earlier"]] == ["allow"]
+    assert await ids(client, "decision=post-fail") == ["decision-0013"]

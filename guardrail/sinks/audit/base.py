@@ -93,6 +93,9 @@ class SQLStorage(ABC):
         terms = await self._terms(seq, seq)
         return row_of(found[0], tuple(terms.get(seq, ())))
 
+    async def history(self, decision_id: str) -> list[Row]:
+        return [row_of(r) for r in await self._fetch(sql.HISTORY, [decision_id])]
+
     async def reviews(self, decision_id: str) -> list[Row]:
         return [row_of(r) for r in await self._fetch(sql.REVIEWS, [decision_id])]
 

@@ -135,7 +135,8 @@ class AuditLog:
             self._error()
             raise AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
         try:
-            return await asyncio.wait_for(self._group.submit(entry), self._timeout)
+            async with asyncio.timeout(self._timeout):
+                return await self._group.submit(entry)
         except (AuditUnavailable, TimeoutError) as exc:
             self._error()
             if isinstance(exc, TimeoutError):

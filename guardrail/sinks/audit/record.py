@@ -1,5 +1,9 @@
 """What the audit log holds: decisions, reviews of them, and prunes, as canonical JSON bodies.
 
+A decision is recorded when its response leaves; a write verified after that (async read-back)
+that fails is recorded again under the same decision id with its later verdict, so the log
+keeps both what the agent was told and what was found afterwards.
+
 A record's body is the whole truth about it; the columns a store keeps beside it (kind, time,
 decision id, verdict, conversation, agent, terms) are derived from the body by ``Entry.of``, so
 they exist only to be searched, and ``verify`` can check that nobody changed them either.

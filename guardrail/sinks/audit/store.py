@@ -99,7 +99,11 @@ class Storage(Protocol):
         """One record with its search terms."""
 
     async def decision(self, decision_id: str) -> Row | None:
-        """The decision record with this id, with its search terms."""
+        """The latest decision record with this id (a later verdict, such as an async
+        read-back's post-fail, is recorded again under the same id), with its search terms."""
+
+    async def history(self, decision_id: str) -> list[Row]:
+        """Every decision record with this id, oldest first."""
 
     async def reviews(self, decision_id: str) -> list[Row]:
         """Review records of this decision, oldest first."""
