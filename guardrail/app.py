@@ -188,7 +188,8 @@ class Guardrail:
         current = self.policies.current
         store = await self.conversations.ping()
         audit = self.audit.available
-        ready = self.ready and store and audit
+        # Failing open, a replica still serves writes without its audit log: it stays ready.
+        ready = self.ready and store and (audit or self.settings.audit_fail_open)
         body = {
             "ready": ready,
             "policy_version": current.version,
