@@ -70,13 +70,61 @@ class AlertSettings(BaseModel, frozen=True):
 class Credential(BaseModel, frozen=True):
     """The proxy's own credential for the CRM (describe fetches; agent tokens swap to it).
 
-    A static access token, or the OAuth 2.0 client-credentials flow against ``token_url``.
+    A static access token, or the OAuth 2.0 client-credentials flow against ``token_url``
+    (default: the upstream's ``/services/oauth2/token``). A fetched token is kept until
+    ``refresh_margin_seconds`` before it expires, and fetched again at once when the CRM
+    refuses it. Salesforce's token answer carries no ``expires_in`` (a session lasts the org's
+    session timeout, 2 hours unless changed), so ``token_lifetime_seconds`` says how long one
+    lives when the answer does not.
     """
 
     access_token: SecretStr | None = None
     token_url: str | None = None
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    token_lifetime_seconds: float = Field(default=7200.0, gt=0)
+    refresh_margin_seconds: float = Field(default=300.0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        clients = (self.client_id is not None, self.client_secret is not None)
+        if any(clients) and not all(clients):
+            raise ValueError("client_id and client_secret go together")
+        if self.access_token is not None and any(clients):
+            raise ValueError("give access_token or client_id/client_secret, not both")
+        if self.token_url is not None and not all(clients):
+            raise ValueError("token_url needs client_id and client_secret")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return self.access_token is not None or self.client_id is not None
+
+
+class AuthMode(StrEnum):
+    """How agents authenticate through the proxy to the upstream CRM.
+
+    ``token``: the proxy issues each agent a short-lived token bound to one conversation and
+    holds the CRM credential itself, so an agent can neither bypass the proxy nor act outside
+    its conversation. ``passthrough``: the agent brings its own CRM token and the
+    X-Guardrail-* headers, which the proxy forwards as they are.
+    """
+
+    TOKEN = "token"  # noqa: S105 - a mode's name, not a secret
+    PASSTHROUGH = "passthrough"
+
+
+class AgentTokenSettings(BaseModel, frozen=True):
+    """Lifetimes of the agent tokens the admin API issues (``auth_mode: token``)."""
+
+    default_ttl_seconds: int = Field(default=3600, gt=0)
+    max_ttl_seconds: int = Field(default=86400, gt=0)
+
+    @model_validator(mode="after")
+    def _default_within_max(self) -> Self:
+        if self.default_ttl_seconds > self.max_ttl_seconds:
+            raise ValueError("default_ttl_seconds must not exceed max_ttl_seconds")
+        return self
 
 
 class UnknownWrites(StrEnum):
@@ -160,6 +208,12 @@ class Settings(AuditSettings):
     limits: Limits = Limits()
     alerts: AlertSettings = AlertSettings()
     credential: Credential = Credential()
+    auth_mode: AuthMode = Field(
+        default=AuthMode.TOKEN,
+        description="token: agents use tokens the proxy issues, the proxy holds the CRM "
+        "credential; passthrough: agents bring their own CRM token and headers",
+    )
+    agent_tokens: AgentTokenSettings = AgentTokenSettings()
     policy_watch_seconds: float = Field(
         default=2.0, ge=0, description="Reload policies when their files change (0: off)"
     )

@@ -8,12 +8,15 @@
     │   ├── UnsupportedMediaType     415: a write body that is not JSON
     │   ├── BodyTooLarge             413: over the configured body limit
     │   ├── ClientTimeout            408: the agent did not send its body in time
-    │   └── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
+    │   ├── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
+    │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
+    │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
         ├── UpstreamUnavailable      503: the CRM could not be reached
         ├── UpstreamTimeout          504: the CRM did not answer in time
         ├── CheckFailed              503: a check raised, and its policy fails closed
         ├── ContextUnavailable       503: the conversation store did not answer
+        ├── CredentialFailed         503: the proxy could not get, or the CRM refused, its own token
         └── AuditUnavailable         503: the audit log cannot record (down, or slow past its bound)
 
 A ``RequestRejected`` or ``DependencyFailure`` carries the HTTP status and the errorCode the
@@ -77,6 +80,34 @@ class UnsupportedEndpoint(RequestRejected):
     code = "GUARDRAIL_UNSUPPORTED_ENDPOINT"
 
 
+class InvalidSession(RequestRejected):
+    """The bearer is not a live agent token. Salesforce's own answer to an expired session, so
+    the agent's client does what it does then (simple-salesforce: SalesforceExpiredSession).
+
+    ``reason`` (missing, unknown, expired, revoked) is for metrics and the audit log only: the
+    agent is told no more than the CRM would tell it.
+    """
+
+    status = 401
+    code = "INVALID_SESSION_ID"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("Session expired or invalid")
+        self.reason = reason
+
+
+class TokenRefused(RequestRejected):
+    """A live agent token used beyond what it was issued for: an object or operation outside
+    its scopes, or X-Guardrail-* headers naming another conversation or agent."""
+
+    status = 403
+    code = "GUARDRAIL_TOKEN_SCOPE"
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class DependencyFailure(_Rendered):
     """Something the proxy needs failed; the write was not (or may not have been) made."""
 
@@ -100,6 +131,13 @@ class ContextUnavailable(DependencyFailure):
     """The conversation store (Redis) failed: rules that need the conversation cannot run."""
 
     code = "GUARDRAIL_CONTEXT_UNAVAILABLE"
+
+
+class CredentialFailed(DependencyFailure):
+    """The proxy could not get a CRM token (the token endpoint failed or refused its client),
+    or the CRM refused a freshly fetched one. The agent's own token is fine: retry later."""
+
+    code = "GUARDRAIL_CRM_CREDENTIAL"
 
 
 class AuditUnavailable(DependencyFailure):

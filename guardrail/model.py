@@ -104,12 +104,17 @@ class FieldDiff:
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who made the call, from the optional ``X-Guardrail-*`` headers and ``traceparent``."""
+    """Who made the call: from the agent token it bore (its conversation, agent and id), else
+    from the optional ``X-Guardrail-*`` headers; ``tool`` and ``traceparent`` from headers.
+
+    ``token_id`` names the agent token, never holds it: a decision must not carry a secret.
+    """
 
     conversation: str | None = None
     agent: str | None = None
     tool: str | None = None
     traceparent: str | None = None
+    token_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

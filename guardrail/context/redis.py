@@ -91,12 +91,37 @@ class _Keys(NamedTuple):
 
 
 @contextmanager
-def _answering() -> Iterator[None]:
+def answering(what: str = "conversation store") -> Iterator[None]:
     """Turn any Redis failure into the error the proxy fails closed on."""
     try:
         yield
     except RedisError as exc:
-        raise ContextUnavailable(f"conversation store: {exc}") from exc
+        raise ContextUnavailable(f"{what}: {exc}") from exc
+
+
+def connect(url: str, *, timeout: float = 2.0, max_connections: int = 50) -> Redis:
+    """A client over a pool for ``url``; connects on first use. Raises ConfigError.
+
+    ``timeout`` bounds every connect, reply and wait for a pooled connection: the proxy
+    waits on Redis before each write (and, with agent tokens, each request), so a Redis that
+    hangs must fail the request (closed) rather than hold it. A burst of requests waits for
+    one of ``max_connections`` instead of failing. One immediate retry, on connection errors
+    only, replaces a pooled connection Redis dropped (a restart, an idle timeout) without
+    re-sending a command that timed out, which might have run.
+    """
+    try:
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=timeout,
+            decode_responses=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
+        )
+    except ValueError as exc:  # the message names the problem, never the URL's password
+        raise ConfigError(f"redis_url: {exc}") from None
+    return Redis.from_pool(pool)
 
 
 class RedisConversationStore:
@@ -120,28 +145,10 @@ class RedisConversationStore:
         timeout: float = 2.0,
         max_connections: int = 50,
     ) -> RedisConversationStore:
-        """A store over a pool for ``url``; connects on first use. Raises ConfigError.
-
-        ``timeout`` bounds every connect, reply and wait for a pooled connection: the proxy
-        waits on the store before each write, so a Redis that hangs must fail the write
-        (closed) rather than hold it. A burst of requests waits for one of ``max_connections``
-        instead of failing. One immediate retry, on connection errors only, replaces a pooled
-        connection Redis dropped (a restart, an idle timeout) without re-sending a command
-        that timed out, which might have run.
-        """
-        try:
-            pool = BlockingConnectionPool.from_url(
-                url,
-                max_connections=max_connections,
-                timeout=timeout,
-                decode_responses=True,
-                socket_timeout=timeout,
-                socket_connect_timeout=timeout,
-                retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
-            )
-        except ValueError as exc:  # the message names the problem, never the URL's password
-            raise ConfigError(f"redis_url: {exc}") from None
-        return cls(Redis.from_pool(pool), idle_seconds, prefix)
+        """A store over a pool for ``url`` (see ``connect``). Raises ConfigError."""
+        return cls(
+            connect(url, timeout=timeout, max_connections=max_connections), idle_seconds, prefix
+        )
 
     async def get(self, conversation_id: str) -> Conversation | None:
         return await self._load(conversation_id)
@@ -160,7 +167,7 @@ class RedisConversationStore:
 
     async def delete(self, conversation_id: str) -> bool:
         keys = self._keys(conversation_id)
-        with _answering():
+        with answering():
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.delete(keys.conv)
                 pipe.delete(keys.reads, keys.writes)
@@ -185,7 +192,7 @@ class RedisConversationStore:
             return
         expired = (utc_now() - ACCOUNT_RETENTION).timestamp()
         retention_ms = round(ACCOUNT_RETENTION.total_seconds() * 1000)
-        with _answering():
+        with answering():
             async with self._redis.pipeline(transaction=True) as pipe:
                 for account in sorted(accounts):
                     key = self._account(account)
@@ -198,7 +205,7 @@ class RedisConversationStore:
     async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
         start = account_window_start(since, utc_now()).timestamp()
         key = self._account(account_key(account_id))
-        with _answering():
+        with answering():
             # Without withscores, redis-py's declared union narrows to the members alone.
             members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))
         return [WriteRecord.model_validate_json(m) for m in members]
@@ -227,7 +234,7 @@ class RedisConversationStore:
     async def _load(self, conversation_id: str) -> Conversation | None:
         """The conversation and its records in one round trip, refreshing its TTL."""
         keys = self._keys(conversation_id)
-        with _answering():
+        with answering():
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.hmget(keys.conv, _FIELDS)
                 pipe.lrange(keys.reads, 0, -1)
@@ -247,7 +254,7 @@ class RedisConversationStore:
         loop ends when contention does."""
         conv = self._keys(conversation_id).conv
         while True:
-            with _answering():
+            with answering():
                 found = await self._redis.hmget(conv, ["platform", "rev"])
             platform, rev = cast(list[str | None], found)
             if platform is None or rev is None:  # _SAVE writes both at once: none there
@@ -266,12 +273,12 @@ class RedisConversationStore:
             platform.model_dump_json(),
             rev,
         ]
-        with _answering():
+        with answering():
             return await self._save_script(keys=[*keys, self._counter], args=args)
 
     async def _append(self, conv: str, target: str, other: str, records: list[str]) -> None:
         args: list[str | int] = [self._idle_ms, utc_now().isoformat(), MAX_RECORDED, *records]
-        with _answering():
+        with answering():
             await self._append_script(keys=[conv, target, other, self._counter], args=args)
 
     @staticmethod

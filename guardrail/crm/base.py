@@ -41,6 +41,10 @@ class ParsedRequest:
     all_or_none: bool = True
     sobject: str = ""  # for metrics: the one object written, or "" when several
     operation: str = "read"  # for metrics: the one operation, "mixed" or "read"
+    #: The objects whose records the response may show beyond what the request writes (a
+    #: read's, a composite's GET subrequests'); None when the dialect cannot tell. Agent token
+    #: scopes check them.
+    reads: frozenset[str] | None = None
 
 
 READ = ParsedRequest(shape=Shape.READ)

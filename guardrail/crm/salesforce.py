@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from guardrail.crm import sfid
 from guardrail.crm.base import READ, ParsedRequest, Part, RecordRead, Reply, Shape
+from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
     DependencyFailure,
     MalformedBody,
@@ -72,7 +73,7 @@ class SalesforceDialect:
     ) -> ParsedRequest:
         method = _effective_method(method, query)
         if method in _READ_METHODS:
-            return _read(path)
+            return _read(path, query)
         if path.lower().startswith("/services/oauth2/"):
             return READ
         payload: Any = _Missing
@@ -84,7 +85,7 @@ class SalesforceDialect:
         self, method: str, path: str, query: Mapping[str, str], payload: Any
     ) -> ParsedRequest:
         if method in _READ_METHODS:
-            return READ
+            return _read(path, query)
         segments = _segments(path)
         if segments is None:
             return self._unknown(method, path)
@@ -126,7 +127,13 @@ class SalesforceDialect:
         else:
             return self._unknown(method, path)
         return ParsedRequest(
-            Shape.SINGLE, (intent,), (Part("", range(1)),), True, sobject, intent.operation
+            Shape.SINGLE,
+            (intent,),
+            (Part("", range(1)),),
+            True,
+            sobject,
+            intent.operation,
+            reads=NOTHING,
         )
 
     def _collection(
@@ -184,6 +191,7 @@ class SalesforceDialect:
         intents: list[WriteIntent] = []
         parts: list[Part] = []
         created: dict[str, str] = {}  # referenceId -> object a write subrequest creates
+        reads: frozenset[str] | None = NOTHING  # what the GET subrequests show
         for n, sub in enumerate(subrequests):
             if not isinstance(sub, dict):
                 raise MalformedBody(f"compositeRequest[{n}] must be an object.")
@@ -201,6 +209,8 @@ class SalesforceDialect:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
             if inner.shape is Shape.COMPOSITE:
                 raise UnsupportedEndpoint(f"Subrequest {ref}: a composite cannot nest a composite.")
+            if reads is not None:
+                reads = None if inner.reads is None else reads | inner.reads
             start = len(intents)
             for intent in inner.intents:
                 intents.append(_with_references(intent, ref, created))
@@ -214,6 +224,7 @@ class SalesforceDialect:
             bool(body.get("allOrNone", False)),
             _only({i.object for i in intents}),
             _only({str(i.operation) for i in intents}) or "read",
+            reads=reads,
         )
 
     # -- rendering replies ------------------------------------------------------------------
@@ -306,12 +317,14 @@ def _segments(path: str) -> list[str] | None:
     return segments
 
 
-def _read(path: str) -> ParsedRequest:
-    """A read, with the object it reads when the path names one (for metrics)."""
+def _read(path: str, query: Mapping[str, str]) -> ParsedRequest:
+    """A read, with the object it reads when the path names one (for metrics) and the objects
+    it shows (for agent token scopes)."""
     segments = _segments(path)
+    reads = objects_read(path, segments, query)
     if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
-        return ParsedRequest(Shape.READ, sobject=segments[1])
-    return READ
+        return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
+    return ParsedRequest(Shape.READ, reads=reads)
 
 
 def _decode(content_type: str, body: bytes) -> Any:
@@ -385,6 +398,7 @@ def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> Parsed
         all_or_none,
         _only({i.object for i in intents if i.object}),
         _only({str(i.operation) for i in intents}),
+        reads=NOTHING,
     )
 
 

@@ -118,6 +118,33 @@ class Metrics:
             ["result"],
             registry=r,
         )
+        self.tokens_issued = Counter(
+            "guardrail_agent_tokens_issued", "Agent tokens issued on the admin API.", registry=r
+        )
+        self.tokens_revoked = Counter(
+            "guardrail_agent_tokens_revoked",
+            "Agent tokens revoked (one by one, or with their conversation).",
+            registry=r,
+        )
+        self.tokens_used = Counter(
+            "guardrail_agent_tokens_used",
+            "Requests an agent token let in (before scopes are checked).",
+            registry=r,
+        )
+        self.tokens_refused = Counter(
+            "guardrail_agent_tokens_refused",
+            "Requests refused for their agent token, by reason: missing, unknown, expired, "
+            "revoked (401 INVALID_SESSION_ID); scope, mismatch (403).",
+            ["reason"],
+            registry=r,
+        )
+        self.credential_fetches = Counter(
+            "guardrail_crm_credential_fetches",
+            "CRM tokens fetched by the proxy (client credentials), by reason (due: none cached "
+            "or near expiry; rejected: the CRM refused the cached one) and result.",
+            ["reason", "result"],
+            registry=r,
+        )
         Gauge("guardrail_build_info", "The running build.", ["version"], registry=r).labels(
             __version__
         ).set(1)
@@ -137,6 +164,11 @@ class Metrics:
             self.reverts.labels(result)
         for obj in objects:
             self.post_checks.labels(obj, "fail")
+        for reason in ("missing", "unknown", "expired", "revoked", "scope", "mismatch"):
+            self.tokens_refused.labels(reason)
+        for reason in ("due", "rejected"):
+            for result in ("success", "failure"):
+                self.credential_fetches.labels(reason, result)
 
     def policy_set(self, version: str, count: int) -> None:
         if self._version is not None:

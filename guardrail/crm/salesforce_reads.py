@@ -1,0 +1,59 @@
+"""Which objects a Salesforce read shows, so an agent token's object scopes cover reads too.
+
+The answer is a set of object names; empty for a read that shows no record (the version list,
+the resources map, describeGlobal, limits); None when the proxy cannot tell: a relationship
+traversal (``/sobjects/Account/{id}/Cases``), SOQL with relationship fields, subqueries or
+TYPEOF, SOSL (it searches every object), a query's next page (its locator names no object),
+and every other endpoint. A token scoped to some objects is refused a read the proxy cannot
+tell, rather than trusted with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from guardrail.crm import sfid
+
+_ROOT = re.compile(r"^/services/data(/v\d+\.\d+)?/?$", re.IGNORECASE)
+_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'")
+_FROM = re.compile(r"\bFROM\s+([A-Za-z][A-Za-z0-9_]*)", re.IGNORECASE)
+_TRAVERSAL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\.\s*[A-Za-z_]")
+_NESTED = re.compile(r"\(\s*SELECT\b|\bTYPEOF\b", re.IGNORECASE)
+_METADATA = frozenset({"sobjects", "limits"})
+_QUERIES = frozenset({"query", "queryall"})
+NOTHING: frozenset[str] = frozenset()
+
+
+def objects_read(
+    path: str, segments: Sequence[str] | None, query: Mapping[str, str]
+) -> frozenset[str] | None:
+    """The objects a GET of ``path`` (``segments`` below ``/services/data/vXX.X``) shows."""
+    if _ROOT.match(path):
+        return NOTHING
+    if not segments:
+        return None
+    resource = segments[0].lower()
+    if len(segments) == 1 and resource in _METADATA:
+        return NOTHING
+    if resource == "sobjects":
+        # {Object}, {Object}/describe, {Object}/{id}, {Object}/{Field}/{value}; but
+        # {Object}/{id}/{relationship} shows the related object's records.
+        if len(segments) <= 3 or (len(segments) == 4 and not sfid.is_id(segments[2])):
+            return frozenset({segments[1]})
+        return None
+    if resource == "composite" and len(segments) == 3 and segments[1].lower() == "sobjects":
+        return frozenset({segments[2]})
+    if resource in _QUERIES and len(segments) == 1:
+        return soql_objects(query.get("q", ""))
+    return None
+
+
+def soql_objects(soql: str) -> frozenset[str] | None:
+    """The objects a SOQL query reads, or None when it may reach others than those it names
+    in FROM (relationship fields, subqueries, TYPEOF) or names none."""
+    text = _LITERAL.sub("''", soql)
+    if _NESTED.search(text) or _TRAVERSAL.search(text):
+        return None
+    names = frozenset(_FROM.findall(text))
+    return names or None
