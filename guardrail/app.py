@@ -21,14 +21,18 @@ from pydantic import ValidationError
 
 from guardrail import __version__
 from guardrail.admin import conversations, decisions
+from guardrail.admin import drift as drift_api
 from guardrail.admin.conversations import CONVERSATIONS
 from guardrail.admin.decisions import DECISIONS
+from guardrail.admin.drift import DRIFT
 from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
 from guardrail.crm.salesforce import SalesforceDialect
+from guardrail.drift import DriftWatcher
+from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
 from guardrail.pipeline import Pipeline
@@ -65,6 +69,7 @@ class Guardrail:
     conversations: ConversationStore
     audit: AuditLog
     alerter: Alerter | None = None
+    drift: DriftWatcher | None = None
     ready: bool = field(default=False)
     #: Wraps the forwarding client: the seam tests use to stand between the proxy and the CRM.
     transport: Callable[[Sender], Sender] = field(default=lambda sender: sender)
@@ -80,6 +85,8 @@ class Guardrail:
         self.metrics.policy_reloads.labels("success").inc()
         self.metrics.policy_set(loaded.version, len(loaded.policies))
         log.info("policy_reloaded", version=loaded.version, policies=len(loaded.policies))
+        if self.drift is not None:
+            self.drift.recheck()  # the new schemas may have drifted, or fixed a drift
         return loaded
 
     def proxy_app(self) -> web.Application:
@@ -145,9 +152,18 @@ class Guardrail:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def _watch_drift(self, app: web.Application) -> AsyncIterator[None]:
+        """Check the CRM's describe for schema drift at start and on an interval."""
+        if self.drift is None:
+            yield
+            return
+        async with self.drift.running():
+            yield
+
     def admin_app(self) -> web.Application:
         app = web.Application(middlewares=[self._api_auth])
         app.cleanup_ctx.append(self._watch_policies)
+        app.cleanup_ctx.append(self._watch_drift)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
@@ -158,6 +174,9 @@ class Guardrail:
         app.add_routes(conversations.routes)
         app[DECISIONS] = self.audit
         app.add_routes(decisions.routes)
+        if self.drift is not None:
+            app[DRIFT] = self.drift
+            app.add_routes(drift_api.routes)
         return app
 
     @web.middleware
@@ -212,6 +231,7 @@ class Guardrail:
                         "operations": sorted(p.operations),
                         "mode": p.mode,
                         "failurePolicy": "open" if p.fail_open else "closed",
+                        "onDrift": "block" if p.block_on_drift else "flag",
                         "checks": [c.name for c in p.checks],
                         "source": p.source,
                     }
@@ -282,7 +302,9 @@ def build(settings: Settings) -> Guardrail:
     if settings.tracing:
         proxy.tracing = Tracing(enabled=True)
     proxy.admit_write = audit_gate(audit, settings.audit_fail_open)
-    return Guardrail(settings, policies, metrics, proxy, store, audit, alerter)
+    drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter)
+    pipeline.drift = drift.violations
+    return Guardrail(settings, policies, metrics, proxy, store, audit, alerter, drift=drift)
 
 
 def _alerter(settings: AlertSettings, metrics: Metrics) -> Alerter | None:

@@ -8,10 +8,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardrail import __version__, audit_cli
 from guardrail.errors import ConfigError, PolicyError
+
+if TYPE_CHECKING:
+    from guardrail.drift import Describe
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,17 +76,36 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="JSON Schemas from the CRM's describe")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")
     imports = schema_commands.add_parser("import", help="write <Object>.json for each object")
-    imports.add_argument("--url", required=True, help="CRM base URL (the sandbox, or Salesforce)")
+    _describe_options(imports)
     imports.add_argument("--objects", required=True, help="comma-separated, e.g. Case,Account")
     imports.add_argument("--out", type=Path, required=True, help="directory for the schemas")
-    imports.add_argument("--api-version", default="59.0")
-    imports.add_argument(
+    imports.set_defaults(run=_schema_import)
+    diff = schema_commands.add_parser(
+        "diff",
+        help="compare the policies' schemas with the CRM's describe",
+        description="Prints each difference (schema drift) by kind: required_added, "
+        "field_removed, field_added, picklist_value_added, picklist_value_removed, "
+        "length_changed, type_changed. Exits 1 when there is any, 2 when the describe "
+        "cannot be read.",
+    )
+    _describe_options(diff)
+    diff.add_argument(
+        "--objects", help="comma-separated (default: every object the policies' schemas cover)"
+    )
+    diff.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
+    diff.set_defaults(run=_schema_diff)
+    return parser
+
+
+def _describe_options(parser: argparse.ArgumentParser) -> None:
+    """Where the describe is read from, for the schema commands."""
+    parser.add_argument("--url", required=True, help="CRM base URL (the sandbox, or Salesforce)")
+    parser.add_argument("--api-version", default="59.0")
+    parser.add_argument(
         "--token-env",
         default="GUARDRAIL_CRM_TOKEN",
         help="environment variable holding the CRM access token (default GUARDRAIL_CRM_TOKEN)",
     )
-    imports.set_defaults(run=_schema_import)
-    return parser
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -150,31 +172,66 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if result["decision"] == "block" else 0
 
 
-def _schema_import(args: argparse.Namespace) -> int:
+def _describe(args: argparse.Namespace) -> Describe:
+    """The describe of the CRM the schema commands name. Raises ConfigError."""
     import os
 
-    import httpx
-
-    from guardrail.crm.salesforce_schema import fetch_schemas, write_schemas
+    from guardrail.drift import Describe, static_token
 
     token = os.environ.get(args.token_env)
     if not token:
         raise ConfigError(f"set {args.token_env} to the CRM access token")
-    objects = [o.strip() for o in args.objects.split(",") if o.strip()]
+    return Describe(args.url, static_token(token), args.api_version)
 
-    async def fetch() -> dict[str, dict[str, Any]]:
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=30) as client:
-            return await fetch_schemas(client, objects, args.api_version)
 
+def _object_list(text: str) -> list[str]:
+    return [o.strip() for o in text.split(",") if o.strip()]
+
+
+def _schema_import(args: argparse.Namespace) -> int:
+    import httpx
+
+    from guardrail.crm.salesforce_schema import write_schemas
+
+    describe = _describe(args)
     try:
-        schemas = asyncio.run(fetch())
+        schemas = asyncio.run(describe(_object_list(args.objects)))
     except httpx.HTTPError as exc:
         print(f"guardrail: error: describe failed: {exc}", file=sys.stderr)
         return 1
     for path in write_schemas(schemas, args.out):
         print(path)
     return 0
+
+
+def _schema_diff(args: argparse.Namespace) -> int:
+    import httpx
+
+    from guardrail.app import default_policies
+    from guardrail.drift import detect, standing
+    from guardrail.policy.loader import load_policy_set
+
+    policies = load_policy_set(args.policies or default_policies())
+    dialect = "salesforce"  # the only CRM whose describe the schema commands read
+    covered = {obj.lower(): obj for _, obj, _ in policies.schemas(dialect)}
+    objects = _object_list(args.objects) if args.objects else list(covered.values())
+    unknown = [o for o in objects if o.lower() not in covered]
+    if unknown:
+        raise ConfigError(f"no policy's schema covers {', '.join(unknown)}")
+    describe = _describe(args)
+    try:
+        found = standing(asyncio.run(detect(policies, dialect, describe, objects)))
+    except httpx.HTTPError as exc:
+        print(f"guardrail: error: describe failed: {exc}", file=sys.stderr)
+        return 2
+    for drift, names in found.items():
+        print(f"{drift.describe()}  [{', '.join(names)}]")
+    checked = len({o.lower() for o in objects})
+    if not found:
+        print(f"no drift: the policies' schemas match the CRM's describe ({checked} objects)")
+        return 0
+    print(f"{len(found)} differences between the policies' schemas and the CRM's describe")
+    return 1
 
 
 def _run(coro: Any) -> None:

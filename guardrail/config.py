@@ -67,6 +67,17 @@ class AlertSettings(BaseModel, frozen=True):
     )
 
 
+class DriftSettings(BaseModel, frozen=True):
+    """Schema drift checks (guardrail.drift): the CRM's describe of every object the policies'
+    schemas cover, fetched with the proxy's own credential and compared with those schemas."""
+
+    interval_seconds: float = Field(
+        default=300.0, ge=0, description="Check at start and this often (0: off)"
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, description="Per describe request")
+    api_version: str = Field(default="59.0", pattern=r"^\d+\.\d+$")
+
+
 class Credential(BaseModel, frozen=True):
     """The proxy's own credential for the CRM (describe fetches; agent tokens swap to it).
 
@@ -208,6 +219,7 @@ class Settings(AuditSettings):
     limits: Limits = Limits()
     alerts: AlertSettings = AlertSettings()
     credential: Credential = Credential()
+    drift: DriftSettings = DriftSettings()
     auth_mode: AuthMode = Field(
         default=AuthMode.TOKEN,
         description="token: agents use tokens the proxy issues, the proxy holds the CRM "

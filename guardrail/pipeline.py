@@ -23,7 +23,7 @@ from guardrail.model import (
     decide,
     new_decision_id,
 )
-from guardrail.policy.loader import PolicySet
+from guardrail.policy.loader import Policy, PolicySet
 
 NO_POLICY_RULE = "NoPolicy"
 
@@ -36,6 +36,8 @@ class Pipeline:
     ) -> None:
         self._policies = policies
         self._unmatched = unmatched
+        # What a write meets of a policy's schema drift (guardrail.drift); set by the app.
+        self.drift: Callable[[Policy, WriteIntent], Sequence[Violation]] = _no_drift
 
     @property
     def policy_version(self) -> str:
@@ -70,6 +72,9 @@ class Pipeline:
                             ) from exc
                         found = [_check_error(policy.name, check.name, exc)]
                     violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
+                drift = self.drift(policy, intent)
+                if drift:
+                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
         found_all = tuple(violations)
         return Decision(
             id=new_decision_id(),
@@ -99,6 +104,10 @@ class Pipeline:
                 intent=index,
             )
         ]
+
+
+def _no_drift(policy: Policy, intent: WriteIntent) -> Sequence[Violation]:
+    return ()
 
 
 def _with_object(policy_set: PolicySet, intent: WriteIntent) -> WriteIntent:

@@ -110,15 +110,56 @@ class Alerter:
             key = (name, alert.labels["policy"], alert.labels["rule"], alert.labels["conversation"])
             if key in self._last_sent:
                 self._metrics.alerts.labels("any", "deduplicated").inc()
-                continue
-            try:
-                self._queue.put_nowait(alert)
-            except asyncio.QueueFull:
-                self._metrics.alerts.labels("any", "dropped").inc()
-                log.warning("alert_dropped", reason="queue full", decision_id=decision.id)
-                continue
+            elif self._put(alert, decision_id=decision.id):
+                self._last_sent[key] = now
+
+    def standing(
+        self,
+        labels: dict[str, str],
+        annotations: dict[str, str],
+        event: dict[str, Any],
+        *,
+        since: datetime,
+        every: float,
+        resolved: bool = False,
+    ) -> None:
+        """A condition that holds until it is resolved (schema drift), not a one-off event.
+
+        The caller reports it at every check (at least every ``every`` seconds) while it
+        stands, and once more with ``resolved``. Alertmanager ends an alert at its endsAt
+        unless it hears of it again, so it is sent once per dedupe window (the reports in
+        between count as deduplicated) with an endsAt that outlasts the window and one more
+        check; a resolution is sent at once, ending it. Deduplicated by the whole label set;
+        the webhook's body is ``event`` with ``status`` (firing, resolved) and ``at``.
+        """
+        now = self._clock()
+        self._forget_before(now - self._dedupe)
+        key = tuple(f"{k}={v}" for k, v in sorted(labels.items()))
+        at = datetime.now(UTC)
+        if resolved:
+            self._last_sent.pop(key, None)
+            ends = at
+        elif key in self._last_sent:
+            self._metrics.alerts.labels("any", "deduplicated").inc()
+            return
+        else:
+            ends = at + timedelta(seconds=self._dedupe + 2 * every)
+        status = "resolved" if resolved else "firing"
+        body = {**event, "status": status, "at": at.isoformat()}
+        alert = Alert(labels, annotations, min(since, at), ends, None, body)
+        if self._put(alert, alertname=labels.get("alertname", "")) and not resolved:
             self._last_sent[key] = now
-            self._metrics.alert_queue.set(self._queue.qsize())
+
+    def _put(self, alert: Alert, **context: str) -> bool:
+        """Queue ``alert`` for delivery; False (counted, logged) when the queue is full."""
+        try:
+            self._queue.put_nowait(alert)
+        except asyncio.QueueFull:
+            self._metrics.alerts.labels("any", "dropped").inc()
+            log.warning("alert_dropped", reason="queue full", **context)
+            return False
+        self._metrics.alert_queue.set(self._queue.qsize())
+        return True
 
     def _forget_before(self, cutoff: float) -> None:
         stale = [k for k, t in self._last_sent.items() if t < cutoff]

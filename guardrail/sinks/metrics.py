@@ -7,7 +7,7 @@ use are created at zero at start-up, because ``increase()`` needs a first sample
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -118,6 +118,19 @@ class Metrics:
             ["result"],
             registry=r,
         )
+        self.schema_drift = Gauge(
+            "guardrail_schema_drift",
+            "1 while a policy's schema and the CRM's describe differ, by object, field and kind "
+            "(required_added, field_removed, picklist_value_removed...); gone once resolved.",
+            ["object", "field", "kind"],
+            registry=r,
+        )
+        self.drift_checks = Counter(
+            "guardrail_schema_drift_checks",
+            "Checks of the CRM's describe for schema drift, by result (success, failure).",
+            ["result"],
+            registry=r,
+        )
         self.tokens_issued = Counter(
             "guardrail_agent_tokens_issued", "Agent tokens issued on the admin API.", registry=r
         )
@@ -149,6 +162,7 @@ class Metrics:
             __version__
         ).set(1)
         self._version: str | None = None
+        self._drift: frozenset[tuple[str, str, str]] = frozenset()
 
     def start(self, objects: list[str]) -> None:
         """Create at zero the series alerts watch, so their first increase is seen."""
@@ -169,6 +183,8 @@ class Metrics:
         for reason in ("due", "rejected"):
             for result in ("success", "failure"):
                 self.credential_fetches.labels(reason, result)
+        for result in ("success", "failure"):
+            self.drift_checks.labels(result)
 
     def policy_set(self, version: str, count: int) -> None:
         if self._version is not None:
@@ -176,6 +192,16 @@ class Metrics:
         self.policy_info.labels(version).set(1)
         self.policies.set(count)
         self._version = version
+
+    def drift(self, standing: Iterable[tuple[str, str, str]]) -> None:
+        """The drift gauge shows exactly these ``(object, field, kind)``: a resolved drift's
+        series is removed rather than set to 0, so it does not linger in queries."""
+        now = frozenset(standing)
+        for gone in self._drift - now:
+            self.schema_drift.remove(*gone)
+        for new in now - self._drift:
+            self.schema_drift.labels(*new).set(1)
+        self._drift = now
 
     def _object(self, name: str) -> str:
         return self._object_name(name) or OTHER
