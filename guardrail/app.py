@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,9 +21,11 @@ from pydantic import ValidationError
 from guardrail import __version__
 from guardrail.admin import conversations, decisions
 from guardrail.admin import drift as drift_api
+from guardrail.admin.auth import bearer_valid
 from guardrail.admin.conversations import CONVERSATIONS
 from guardrail.admin.decisions import DECISIONS
 from guardrail.admin.drift import DRIFT
+from guardrail.admin.review import mount as mount_review
 from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
@@ -174,6 +175,13 @@ class Guardrail:
         app.add_routes(conversations.routes)
         app[DECISIONS] = self.audit
         app.add_routes(decisions.routes)
+        mount_review(
+            app,
+            self.audit,
+            self.conversations,
+            tokens=self.settings.api_tokens,
+            users=self.settings.review_users,
+        )
         if self.drift is not None:
             app[DRIFT] = self.drift
             app.add_routes(drift_api.routes)
@@ -184,17 +192,17 @@ class Guardrail:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         tokens = self.settings.api_tokens
-        if tokens and request.path.startswith("/guardrail/"):
-            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            valid = scheme.lower() == "bearer" and any(
-                hmac.compare_digest(given.encode(), t.get_secret_value().encode()) for t in tokens
+        authorization = request.headers.get("Authorization", "")
+        if (
+            tokens
+            and request.path.startswith("/guardrail/")
+            and not bearer_valid(authorization, tokens)
+        ):
+            return web.json_response(
+                {"error": "unauthorized", "message": "send Authorization: Bearer <api token>"},
+                status=401,
+                headers={"WWW-Authenticate": 'Bearer realm="guardrail"'},
             )
-            if not valid:
-                return web.json_response(
-                    {"error": "unauthorized", "message": "send Authorization: Bearer <api token>"},
-                    status=401,
-                    headers={"WWW-Authenticate": 'Bearer realm="guardrail"'},
-                )
         return await handler(request)
 
     async def _metrics(self, request: web.Request) -> web.Response:

@@ -237,6 +237,11 @@ class Settings(AuditSettings):
         default=False, description="OpenTelemetry spans, exported by OTLP as OTEL_* configures"
     )
     api_tokens: list[SecretStr] = Field(default_factory=list)
+    review_users: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
+        default_factory=dict,
+        description="Review page users (name: password, HTTP basic); with api_tokens or these "
+        "set, /review/ asks for one or the other",
+    )
     redis_url: SecretStr | None = Field(
         default=None,
         description="Conversation store shared by replicas (redis://...); in memory when unset",
