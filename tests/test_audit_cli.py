@@ -175,11 +175,11 @@ class Serve:
         self.readyz = f"http://127.0.0.1:{admin}/readyz"
         pack = parameters_pack(directory / "policies")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox.url,
+            [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox.url, "--auth-mode", "passthrough",
              "--policies", str(pack), "--listen", f"127.0.0.1:{self.port}",
              "--admin-listen", f"127.0.0.1:{admin}", "--log-level", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "GUARDRAIL_AUDIT_DSN": dsn, **env},
+            env={**os.environ, "GUARDRAIL_AUDIT_DSN": dsn, "GUARDRAIL_AUTH_MODE": "passthrough", **env},
         )  # fmt: skip
 
     def wait_listening(self) -> httpx.Response:
@@ -363,6 +363,10 @@ def test_a_store_that_is_down_stops_writes_until_it_is_back(
                 )
                 assert time.monotonic() < deadline
             refused_write(serve)
+            relay.start()  # and back: the pool reconnects
+            serve.wait_ready()
+            again = httpx.post(serve.proxy + CASES, json={"Subject": "again"}, headers=HEADERS)
+            assert again.status_code == 201, again.text
     finally:
         serve.stop()
         if relay is not None:

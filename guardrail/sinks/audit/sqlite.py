@@ -145,7 +145,7 @@ class SQLiteStorage(SQLStorage):
             if conn is not None:
                 await asyncio.get_running_loop().run_in_executor(executor, conn.close)
                 setattr(self, attr, None)
-            executor.shutdown(wait=True)
+            executor.shutdown(wait=False)  # its one thread has nothing left: the close ran last
         self._writer = self._reader = None
 
     async def probe(self) -> None:

@@ -27,6 +27,7 @@ async def stack(
             policies=parameters_pack(tmp_path / "policies"),
             listen="127.0.0.1:0",
             admin_listen="127.0.0.1:0",
+            auth_mode="passthrough",  # the agent brings the sandbox's token
             **settings,
         )
     )
