@@ -1,0 +1,78 @@
+"""Group commit and the health state on their own: batching, failures, the bound."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from guardrail.errors import AuditUnavailable
+from guardrail.sinks.audit.group import GroupCommitter
+from guardrail.sinks.audit.health import Health
+
+
+async def test_appends_arriving_during_a_commit_share_the_next() -> None:
+    batches: list[list[int]] = []
+
+    async def commit(items: list[int]) -> list[int]:
+        batches.append(items)
+        await asyncio.sleep(0.01)
+        return [i * 10 for i in items]
+
+    group: GroupCommitter[int, int] = GroupCommitter(commit, max_batch=4)
+    results = await asyncio.gather(*(group.submit(i) for i in range(10)))
+    assert results == [i * 10 for i in range(10)]
+    assert batches == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert group.commits == 3
+    assert await group.submit(42) == 420  # an idle log commits at once, alone
+    assert batches[-1] == [42]
+
+
+async def test_a_failed_commit_fails_every_append_in_it_and_only_those() -> None:
+    calls = 0
+
+    async def commit(items: list[int]) -> list[int]:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        if calls == 1:
+            raise AuditUnavailable("disk full")
+        return items
+
+    group: GroupCommitter[int, int] = GroupCommitter(commit, max_batch=2)
+    outcomes = await asyncio.gather(*(group.submit(i) for i in range(4)), return_exceptions=True)
+    assert [type(o).__name__ for o in outcomes[:2]] == ["AuditUnavailable"] * 2
+    assert outcomes[2:] == [2, 3]
+
+
+async def test_a_caller_that_stops_waiting_does_not_break_the_batch() -> None:
+    release = asyncio.Event()
+
+    async def commit(items: list[int]) -> list[int]:
+        await release.wait()
+        return items
+
+    group: GroupCommitter[int, int] = GroupCommitter(commit, max_batch=8)
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await group.submit(1)
+    other = asyncio.create_task(group.submit(2))
+    release.set()
+    assert await other == 2
+    await group.drain()
+
+
+def test_health_follows_commits_and_their_bound() -> None:
+    changes: list[bool] = []
+    health = Health(0.5, changes.append)
+    assert not health.available  # not opened yet
+    health.succeeded(0.01)
+    assert health.available
+    health.succeeded(0.8)  # committed, but slower than the bound: writes stop
+    assert not health.available
+    assert "over the 0.5 s bound" in health.reason
+    health.succeeded(0.01)
+    health.failed("connection refused")
+    assert health.reason == "connection refused"
+    health.closed()
+    assert changes == [True, False, True, False, False]
