@@ -91,7 +91,7 @@ class AuditLog:
         started = time.perf_counter()
         try:
             await asyncio.wait_for(self._opened(), self._timeout)
-        except (AuditUnavailable, TimeoutError) as exc:
+        except Exception as exc:  # whatever keeps it from opening, it stays down and probed
             self.health.failed(_reason(exc, self._timeout))
         else:
             self.health.succeeded(time.perf_counter() - started)
@@ -109,8 +109,10 @@ class AuditLog:
     async def _checkpoint_forever(self) -> None:
         while True:
             if self.available:
-                with contextlib.suppress(AuditUnavailable):
+                try:
                     await self._checkpoint()
+                except Exception as exc:  # the next one may succeed; the loop must live on
+                    log.warning("audit_checkpoint_failed", error=_reason(exc, self._timeout))
             await asyncio.sleep(self._checkpoint_seconds)
 
     async def _checkpoint(self) -> Head:
@@ -173,4 +175,6 @@ class AuditLog:
 def _reason(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, AuditUnavailable):
         return exc.message
-    return f"the audit store did not answer within {timeout:g} s"
+    if isinstance(exc, TimeoutError):
+        return f"the audit store did not answer within {timeout:g} s"
+    return f"the audit store cannot be opened: {type(exc).__name__}: {exc}"

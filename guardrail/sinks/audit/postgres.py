@@ -106,6 +106,8 @@ class PostgresStorage(SQLStorage):
                     timeout=self._timeout,
                     command_timeout=self._timeout,
                 )
+            except ValueError as exc:  # asyncpg's reading of a malformed DSN
+                raise AuditUnavailable(f"the audit DSN {self.where} is malformed: {exc}") from exc
             except _FAILURES as exc:
                 raise self._unavailable(exc) from exc
             try:
