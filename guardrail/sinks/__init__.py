@@ -1,4 +1,4 @@
-"""Sinks: where decisions go once made (metrics, logs; later the audit log and alerts).
+"""Sinks: where decisions go once made: the audit log, metrics, logs and alerts.
 
 A sink is any object with ``async def emit(decision)``. The proxy awaits every sink before the
 agent's response leaves, so a sink that must not lose a decision (the audit log) can hold the
