@@ -13,7 +13,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     GUARDRAIL_LISTEN=0.0.0.0:8080 \
     GUARDRAIL_ADMIN_LISTEN=0.0.0.0:9090
-RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin guardrail
+# The audit log's default home (sqlite:///guardrail-audit.db, in the working directory) must be
+# writable by the runtime user, or every write is refused (fail closed). Mount a volume here to
+# keep it; replicas share PostgreSQL instead (GUARDRAIL_AUDIT_DSN).
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin guardrail \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/guardrail
+WORKDIR /var/lib/guardrail
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-compile /wheels/*.whl && rm -rf /wheels
 USER 10001:10001
