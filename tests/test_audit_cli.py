@@ -79,6 +79,12 @@ def test_every_command_against_the_store(dsn: str) -> None:
     verified = audit("verify", dsn=dsn)  # the DSN from the environment, as serve takes it
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("audit log ok: 6 records (seq 1..6) from genesis; head 6:")
+    checkpoint = verified.stdout.split("head ")[1].strip()
+    assert audit("verify", "--dsn", dsn, "--checkpoint", checkpoint).returncode == 0
+    forged = audit("verify", "--dsn", dsn, "--checkpoint", "6:" + "0" * 64)
+    assert forged.returncode == 1
+    assert "hash differs from the checkpoint" in forged.stdout
+    assert audit("verify", "--dsn", dsn, "--checkpoint", "6:abc").returncode == 2
 
     listed = audit("list", "--dsn", dsn, "--decision", "block", "--json")
     assert listed.returncode == 0, listed.stderr
