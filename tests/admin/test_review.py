@@ -153,7 +153,7 @@ async def test_the_list_holds_the_writes_to_review_not_the_allowed(client: Clien
     assert listed(html) == [f"decision-{n:04d}" for n in (5, 4, 3, 2)]
     for column in ("Time", "Decision", "Agent", "Object", "Rule", "Message", "Review"):
         assert f'<th scope="col">{column}</th>' in html
-    assert "case-fields/RefundUnderCap" in html
+    assert "case-fields/<wbr><code>RefundUnderCap</code>" in html
     assert "RefundUnderCap is wrong: call [PHONE]" in html  # as the record keeps it: masked
     assert "Refund__c" in html
     assert "Failed after saving" in html
