@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import TestClient, TestServer
 from structlog.testing import capture_logs
 
+from guardrail.cli import main
 from guardrail.config import Settings
 from guardrail.crm.drift import Drift, DriftKind
 from guardrail.drift import Describe, DriftWatcher, detect, from_settings, standing, static_token
@@ -391,3 +392,54 @@ async def until(condition: Any, seconds: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         await asyncio.sleep(0.02)
+
+
+def test_schema_diff_checks_what_it_is_asked_before_reading_the_describe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack(tmp_path / "policies")
+    diff = [
+        "schema",
+        "diff",
+        "--url",
+        "http://127.0.0.1:1",
+        "--policies",
+        str(tmp_path / "policies"),
+    ]
+    monkeypatch.delenv("GUARDRAIL_CRM_TOKEN", raising=False)
+    assert main(diff) == 2
+    assert "set GUARDRAIL_CRM_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("GUARDRAIL_CRM_TOKEN", "t")
+    assert main([*diff, "--objects", "Case,Lead,Refund__c"]) == 2
+    assert "no policy's schema covers Lead, Refund__c" in capsys.readouterr().err
+    assert main([*diff, "--objects", "case"]) == 2  # nothing listens on port 1
+    assert "describe failed" in capsys.readouterr().err
+
+
+async def test_schema_diff_narrowed_to_some_objects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox = TestServer(create_app())
+    await sandbox.start_server()
+    monkeypatch.setenv("GUARDRAIL_CRM_TOKEN", "sandbox-token")
+    url = str(sandbox.make_url("")).rstrip("/")
+    try:
+        await TestClient(sandbox).post(  # Case drifts; Task does not
+            "/_sandbox/schema/Case/fields", json={"name": "Region__c", "required": True}
+        )
+        diff = ["schema", "diff", "--url", url, "--policies", str(SHIPPED_PACK)]
+        code = await asyncio.to_thread(main, [*diff, "--objects", "task,Contact"])
+        assert (code, capsys.readouterr().out) == (
+            0,
+            "no drift: the policies' schemas match the CRM's describe (2 objects)\n",
+        )
+        code = await asyncio.to_thread(main, [*diff, "--objects", "Case"])
+        assert (code, capsys.readouterr().out.splitlines()) == (
+            1,
+            [
+                "Case.Region__c: required_added (new in the CRM)  [case-fields]",
+                "1 differences between the policies' schemas and the CRM's describe",
+            ],
+        )
+    finally:
+        await sandbox.close()

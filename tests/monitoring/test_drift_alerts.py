@@ -1,0 +1,108 @@
+"""Schema drift reaches a real Alertmanager twice over: the proxy's own push, and the
+GuardrailSchemaDrift rule a real Prometheus evaluates on the scraped metric."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from guardrail.testing import SANDBOX_TOKEN, Stack
+from tests.conftest import parameters_pack
+from tests.monitoring.test_prometheus_alertmanager import (
+    MONITORING,
+    Webhook,
+    binary,
+    processes,
+    wait_for,
+)
+from tests.test_cli import free_port
+
+__all__ = ["processes"]  # the fixture, shared with the alerting test beside this one
+
+
+def test_drift_alerts_reach_alertmanager_pushed_and_from_the_rule(
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    prometheus, alertmanager = binary("prometheus"), binary("prometheus-alertmanager")
+    am_port, prom_port = free_port(), free_port()
+    am_url = f"http://127.0.0.1:{am_port}"
+    hook = Webhook()
+    try:
+        (tmp_path / "am.yml").write_text(yaml.safe_dump({
+            "route": {"receiver": "null", "group_wait": "1s", "group_interval": "1s"},
+            "receivers": [{"name": "null"}],
+        }))  # fmt: skip
+        processes.append(subprocess.Popen(
+            [alertmanager, f"--config.file={tmp_path / 'am.yml'}",
+             f"--storage.path={tmp_path / 'am-data'}", f"--web.listen-address=127.0.0.1:{am_port}",
+             "--cluster.listen-address="],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+        with Stack(
+            tmp_path / "stack",
+            auth_mode="passthrough",
+            policies=parameters_pack(tmp_path / "policies"),
+            credential={"access_token": SANDBOX_TOKEN},
+            drift={"interval_seconds": 0.5},
+            alerts={"alertmanager_url": am_url, "webhook_url": f"{hook.url}/hook"},
+        ) as stack:
+            admin = stack.admin_url.removeprefix("http://")
+            (tmp_path / "prom.yml").write_text(yaml.safe_dump({
+                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                "rule_files": [str(MONITORING / "alerts.yaml")],
+                "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
+                "scrape_configs": [{"job_name": "guardrail", "static_configs": [{"targets": [admin]}]}],
+            }))  # fmt: skip
+            processes.append(subprocess.Popen(
+                [prometheus, f"--config.file={tmp_path / 'prom.yml'}",
+                 f"--storage.tsdb.path={tmp_path / 'prom-data'}",
+                 f"--web.listen-address=127.0.0.1:{prom_port}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ))  # fmt: skip
+
+            httpx.patch(
+                f"{stack.sandbox_url}/_sandbox/schema/Case/fields/Status",
+                json={"picklistValues": ["New", "Escalated", "Closed"]},
+            ).raise_for_status()
+
+            def drift_alerts() -> list[Any]:
+                try:
+                    found = httpx.get(
+                        f"{am_url}/api/v2/alerts",
+                        params={"filter": 'alertname="GuardrailSchemaDrift"'},
+                    )
+                except httpx.TransportError:
+                    return []
+                alerts = list(found.json())
+                return alerts if len(alerts) == 2 else []
+
+            alerts = wait_for("both drift alerts", drift_alerts, seconds=60)
+            pushed = next(a for a in alerts if "crm" in a["labels"])
+            ruled = next(a for a in alerts if "crm" not in a["labels"])
+            expected = {"object": "Case", "field": "Status", "kind": "picklist_value_removed"}
+            assert pushed["labels"] == {
+                "alertname": "GuardrailSchemaDrift",
+                "severity": "warning",
+                "crm": "salesforce",
+                **expected,
+            }
+            assert "case-fields" in pushed["annotations"]["description"]
+            assert ruled["labels"] == {
+                "alertname": "GuardrailSchemaDrift",
+                "severity": "warning",
+                **expected,
+            }
+            assert ruled["annotations"]["summary"] == pushed["annotations"]["summary"]
+            [event] = wait_for("the webhook", lambda: hook.bodies)
+            assert event["event"] == "guardrail.schema_drift"
+            assert (event["status"], event["field"], event["detail"]) == (
+                "firing",
+                "Status",
+                "'Working'",
+            )
+    finally:
+        hook.close()
