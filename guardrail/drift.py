@@ -86,27 +86,29 @@ def from_settings(
     policies: Callable[[], PolicySet],
     metrics: Metrics,
     alerter: Alerter | None,
+    token: Callable[[], Awaitable[str]] | None = None,
 ) -> DriftWatcher:
     """The watcher ``guardrail serve`` runs: the upstream's describe, read with the proxy's
-    own credential (never an agent's: checks run when no agent is calling)."""
+    own credential (never an agent's: checks run when no agent is calling).
+
+    ``token`` is that credential as a token source, when the app holds one that refreshes
+    (OAuth client credentials); without it, ``credential.access_token`` is used.
+    """
     credential = settings.credential
+    if token is None and credential.access_token is not None:
+        token = static_token(credential.access_token.get_secret_value())
     fetch: Fetch | None = None
     reason = None
-    if credential.access_token is not None:
+    if token is not None:
         verify: ssl.SSLContext | bool = True
         if settings.upstream_ca is not None:
             verify = ssl.create_default_context(cafile=str(settings.upstream_ca))
-        fetch = Describe(
-            settings.upstream,
-            static_token(credential.access_token.get_secret_value()),
-            settings.drift.api_version,
-            settings.drift.timeout_seconds,
-            verify,
-        )
+        drift = settings.drift
+        fetch = Describe(settings.upstream, token, drift.api_version, drift.timeout_seconds, verify)
     elif credential.client_id is not None:
         reason = (
             "schema drift checks read the describe with credential.access_token; the OAuth "
-            "client-credentials flow is not wired to them yet"
+            "client-credentials token is not passed to them"
         )
     else:
         reason = "no CRM credential to read the describe with (set credential.access_token)"

@@ -300,6 +300,32 @@ def test_without_a_credential_or_an_interval_the_watcher_is_off(policies: Policy
     assert on.interval == 300
 
 
+async def test_a_refreshing_credential_is_asked_for_a_token_at_every_check(
+    policies: PolicySet,
+) -> None:
+    sandbox = TestServer(create_app())
+    await sandbox.start_server()
+    given: list[str] = []
+
+    async def token() -> str:
+        given.append("sandbox-token")
+        return "sandbox-token"
+
+    settings = Settings(
+        upstream=str(sandbox.make_url("")).rstrip("/"),
+        credential={"client_id": "c", "client_secret": "s"},
+    )
+    metrics = Metrics("salesforce", lambda o: o)
+    assert not from_settings(settings, "salesforce", lambda: policies, metrics, None).enabled
+    drift = from_settings(settings, "salesforce", lambda: policies, metrics, None, token)
+    try:
+        assert (await drift.check()).ok
+        assert (await drift.check()).ok
+        assert given == ["sandbox-token"] * 2
+    finally:
+        await sandbox.close()
+
+
 def test_on_drift_is_about_a_schema(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(
         "apiVersion: guardrail/v1\nkind: GuardrailPolicy\nmetadata: {name: rules}\n"
