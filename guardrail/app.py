@@ -19,10 +19,10 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from guardrail import __version__
-from guardrail.admin import conversations, decisions
+from guardrail.admin import conversations, decisions, tokens
 from guardrail.admin import drift as drift_api
 from guardrail.admin.auth import bearer_valid
-from guardrail.admin.conversations import CONVERSATIONS
+from guardrail.admin.conversations import CONVERSATIONS, TOKENS
 from guardrail.admin.decisions import DECISIONS
 from guardrail.admin.drift import DRIFT
 from guardrail.admin.review import mount as mount_review
@@ -45,6 +45,7 @@ from guardrail.sinks.audit import AuditLog, AuditSink, audit_gate, open_audit_lo
 from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
+from guardrail.tokens.gate import open_gate
 from guardrail.tracing import Tracing
 from guardrail.upstream import Sender, Upstream
 
@@ -130,9 +131,13 @@ class Guardrail:
             max_connections=s.limits.upstream_connections,
             ca_file=str(s.upstream_ca) if s.upstream_ca else None,
         )
-        app[UPSTREAM] = self.transport(upstream)
+        sender = self.transport(upstream)
+        gate = self.proxy.tokens  # token binding: the proxy's own credential goes out
+        app[UPSTREAM] = gate.forwarding(sender) if gate is not None else sender
         yield
         await upstream.close()
+        if gate is not None:
+            await gate.close()
         self.proxy.tracing.shutdown()
         await self.conversations.close()
 
@@ -173,6 +178,9 @@ class Guardrail:
         app.router.add_post("/guardrail/v1/check", self._check)
         app[CONVERSATIONS] = self.conversations
         app.add_routes(conversations.routes)
+        if self.proxy.tokens is not None:
+            app[TOKENS] = self.proxy.tokens
+            app.add_routes(tokens.routes)
         app[DECISIONS] = self.audit
         app.add_routes(decisions.routes)
         mount_review(
@@ -310,6 +318,7 @@ def build(settings: Settings) -> Guardrail:
     if settings.tracing:
         proxy.tracing = Tracing(enabled=True)
     proxy.admit_write = audit_gate(audit, settings.audit_fail_open)
+    proxy.tokens = open_gate(settings, metrics)
     drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter)
     pipeline.drift = drift.violations
     return Guardrail(settings, policies, metrics, proxy, store, audit, alerter, drift=drift)

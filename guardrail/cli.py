@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, help="serve the proxy over TLS with this cert")
     serve.add_argument("--tls-key", type=Path, help="the TLS certificate's private key")
     serve.add_argument("--log-level", help="debug, info, warning, error")
+    serve.add_argument(
+        "--auth-mode",
+        choices=("token", "passthrough"),
+        help="token (default): agents use tokens the proxy issues; passthrough: agents bring "
+        "their own CRM token and headers (GUARDRAIL_AUTH_MODE)",
+    )
     serve.set_defaults(run=_serve)
 
     sandbox = commands.add_parser("sandbox", help="run the Salesforce-shaped sandbox CRM")
@@ -122,6 +128,7 @@ def _serve(args: argparse.Namespace) -> int:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         log_level=args.log_level,
+        auth_mode=args.auth_mode,
     )
     logs.configure(settings.log_level)
     guardrail = build(settings)

@@ -1,8 +1,11 @@
 """``guardrail demo``: the sandbox CRM, the proxy and a scripted agent, explained in a table.
 
-The agent is an unchanged simple-salesforce client pointed at the proxy over TLS. It makes the
-writes an AI agent makes in a contact center, some right and some wrong, and the table shows
-what the guardrail let through, what it blocked and the message the agent got back.
+The agent is an unchanged simple-salesforce client pointed at the proxy over TLS. It holds no
+Salesforce credential and sends no custom header: its session id is an agent token the
+contact-center platform got from the admin API for this conversation (token binding), and the
+proxy swaps it for its own CRM credential. It makes the writes an AI agent makes in a contact
+center, some right and some wrong, and the table shows what the guardrail let through, what it
+blocked and the message the agent got back.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from guardrail.config import AuthMode
 from guardrail.sandbox.seed import (
     ACME_ACCOUNT_ID,
     ACME_CASE_ID,
@@ -135,7 +139,10 @@ def run_demo(keep_running: bool = False) -> int:
     except ImportError:
         print("guardrail demo needs simple-salesforce: pip install 'crm-guardrail[demo]'")
         return 2
-    with tempfile.TemporaryDirectory(prefix="guardrail-demo-") as tmp, Stack(Path(tmp)) as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="guardrail-demo-") as tmp,
+        Stack(Path(tmp), auth_mode=AuthMode.TOKEN) as stack,
+    ):
         print(f"sandbox CRM   {stack.sandbox_url}")
         print(f"guardrail     {stack.proxy_url}  (TLS, test CA)")
         print(f"metrics       {stack.admin_url}/metrics\n")
@@ -145,8 +152,14 @@ def run_demo(keep_running: bool = False) -> int:
         print("conversation  the customer (verified, refund limit $50) said:")
         for line in textwrap.wrap(TRANSCRIPT["turns"][0]["text"], 80):  # type: ignore[index]
             print(f"                {line}")
+        # ...and give the agent a token bound to it, in place of a Salesforce credential.
+        issued = httpx.post(f"{url}/tokens", json={"agent": "demo-agent"}, timeout=5)
+        issued.raise_for_status()
+        token = issued.json()
+        print(f"agent token   {token['token_id']} for demo-agent, bound to {CONVERSATION},")
+        print(f"              expires {token['expires_at']}; simple-salesforce's session id")
         print()
-        sf = stack.salesforce(conversation=CONVERSATION, agent="demo-agent")
+        sf = stack.salesforce(token=token["token"])
         decisions: list[str] = []
         sf.session.hooks["response"].append(
             lambda r, *a, **k: decisions.append(r.headers.get("X-Guardrail-Decision", "read"))
@@ -186,13 +199,15 @@ def _print_counters(admin_url: str) -> None:
     text = httpx.get(f"{admin_url}/metrics", timeout=5).text
     print(f"\nFrom {admin_url}/metrics:")
     for family in text_string_to_metric_families(text):
-        if family.name != "guardrail_requests":
-            continue
         for sample in family.samples:
             labels = sample.labels
-            if sample.name.endswith("_total") and sample.value:
+            if not sample.name.endswith("_total") or not sample.value:
+                continue
+            if family.name == "guardrail_requests":
                 what = f"{labels['object']} {labels['operation']} {labels['decision']}"
                 print(f"  guardrail_requests_total  {what:<28} {sample.value:g}")
+            elif family.name in ("guardrail_agent_tokens_issued", "guardrail_agent_tokens_used"):
+                print(f"  {sample.name:<54} {sample.value:g}")
 
 
 def _print_table(rows: list[tuple[int, str, str, str]]) -> None:

@@ -32,6 +32,7 @@ from guardrail.pipeline import Pipeline
 from guardrail.post import Checks, Job, PostVerifier
 from guardrail.sinks import Sink
 from guardrail.sinks.metrics import Metrics
+from guardrail.tokens.gate import TokenGate
 from guardrail.tracing import DISABLED
 from guardrail.upstream import Sender, UpstreamResponse, request_headers
 
@@ -67,6 +68,8 @@ class Proxy:
         # Raises a DependencyFailure while a write could not be accounted for (the audit log
         # down): the write is refused before it is judged. Set by the app.
         self.admit_write: Callable[[], None] = _admit_all
+        # With agent tokens (auth_mode: token), binds each request to its token. Set by the app.
+        self.tokens: TokenGate | None = None
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -86,6 +89,11 @@ class Proxy:
         try:
             if not target.startswith("/") or target.startswith("//"):
                 raise UnsupportedEndpoint(f"crm-guardrail does not forward {target!r}.")
+            grant = None
+            if self.tokens is not None:  # before the body: an unknown session learns nothing
+                grant = await self.tokens.bind(request.headers, caller)
+                caller = grant.caller
+                grant.admit()
             body = await self._read_body(request)
             parsed = self.dialect.parse(
                 request.method,
@@ -94,6 +102,8 @@ class Proxy:
                 request.headers.get("Content-Type", ""),
                 body,
             )
+            if grant is not None:
+                grant.admit_scope(request.method, parsed)
             if parsed.shape is Shape.READ:
                 return await self._forward_read(request, target, body, parsed, caller)
             self.admit_write()

@@ -22,7 +22,7 @@ import trustme
 from aiohttp import web
 
 from guardrail.app import Guardrail, build, running
-from guardrail.config import Settings
+from guardrail.config import AuthMode, Settings
 from guardrail.sandbox import STORE, SandboxConfig, SandboxStore, create_app
 from guardrail.upstream import Sender
 
@@ -84,18 +84,25 @@ async def start_app(app: web.Application, host: str = "127.0.0.1") -> tuple[web.
 class Stack:
     """Sandbox CRM + guardrail proxy (TLS) + admin listener, in a background thread.
 
-    ``settings`` are overrides on top of what the stack sets (upstream, listeners, TLS).
+    ``settings`` are overrides on top of what the stack sets (upstream, listeners, TLS, audit
+    log, auth mode). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
+    ``passthrough`` for a test that drives the proxy as an agent holding the sandbox's token
+    and sending the X-Guardrail-* headers; ``token`` for one that issues agent tokens
+    (``agent_token``), with the proxy fetching its own sandbox token by client credentials
+    (the sandbox's default client) unless ``credential`` is given.
     """
 
     def __init__(
         self,
         directory: Path,
         *,
+        auth_mode: AuthMode,
         sandbox: SandboxConfig | None = None,
         transport: Callable[[Sender], Sender] | None = None,
         **settings: Any,
     ) -> None:
         self.directory = directory
+        self.auth_mode = AuthMode(auth_mode)
         self._transport = transport
         self._sandbox_config = sandbox or SandboxConfig()
         self._settings = settings
@@ -135,6 +142,8 @@ class Stack:
                     "tls_cert": self.tls.cert_pem,
                     "tls_key": self.tls.key_pem,
                     "audit_dsn": f"sqlite:///{self.directory.resolve() / 'audit.db'}",
+                    "auth_mode": self.auth_mode,
+                    **self._own_credential(),
                     **self._settings,
                 }
             )
@@ -168,6 +177,24 @@ class Stack:
                 self._served.result(30)
         self._thread.close()
         self._thread = None
+
+    def _own_credential(self) -> dict[str, Any]:
+        """With token binding, the proxy's credential: the sandbox's first OAuth client."""
+        if self.auth_mode is not AuthMode.TOKEN or "credential" in self._settings:
+            return {}
+        client_id, secret = next(iter(self._sandbox_config.oauth_clients.items()))
+        return {"credential": {"client_id": client_id, "client_secret": secret}}
+
+    def agent_token(self, conversation: str, agent: str, **request: Any) -> str:
+        """A token for ``agent`` in ``conversation`` (which must exist), from the admin API;
+        ``request`` adds ``ttl_seconds`` or ``scopes``."""
+        import httpx
+
+        url = f"{self.admin_url}/guardrail/v1/conversations/{conversation}/tokens"
+        answer = httpx.post(url, json={"agent": agent, **request}, timeout=10)
+        answer.raise_for_status()
+        token: str = answer.json()["token"]
+        return token
 
     @property
     def proxy_instance(self) -> str:

@@ -37,6 +37,7 @@ def guardrail(case_pack: Path) -> Any:
             listen="127.0.0.1:0",
             admin_listen="127.0.0.1:0",
             api_tokens=["s3cret-admin-token"],
+            auth_mode="passthrough",
         )
     )
 
@@ -133,7 +134,12 @@ async def test_policy_files_are_watched_and_reloaded_atomically(
     case_pack: Path, aiohttp_client: Any
 ) -> None:
     watched = build(
-        Settings(upstream="http://127.0.0.1:9", policies=case_pack, policy_watch_seconds=0.05)
+        Settings(
+            upstream="http://127.0.0.1:9",
+            policies=case_pack,
+            policy_watch_seconds=0.05,
+            auth_mode="passthrough",
+        )
     )
     admin = await aiohttp_client(watched.admin_app())
     first = watched.policies.current.version

@@ -121,7 +121,7 @@ def test_serve_logs_json_decisions_never_the_token_and_stops_on_sigterm(
     env = {**os.environ, "GUARDRAIL_LOG_FIELD_VALUES": "true"}
     pack = parameters_pack(tmp_path / "policies")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url, "--policies", str(pack),
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url, "--policies", str(pack), "--auth-mode", "passthrough",
          "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}",
          "--log-level", "debug"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -173,7 +173,7 @@ def test_sighup_reloads_policies_and_keeps_the_last_good_set(
     pack = write_case_pack(tmp_path / "policies")
     port, admin = free_port(), free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url, "--policies", str(pack),
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox_url, "--policies", str(pack), "--auth-mode", "passthrough",
          "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -23,7 +23,9 @@ BASE = "/services/data/v59.0"
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The shipped pack's ParameterValidation; conversation rules have their own suite."""
     directory = tmp_path_factory.mktemp("stack")
-    with Stack(directory, policies=parameters_pack(directory / "policies")) as running:
+    with Stack(
+        directory, auth_mode="passthrough", policies=parameters_pack(directory / "policies")
+    ) as running:
         yield running
 
 
@@ -193,7 +195,9 @@ def test_bad_requests_get_salesforce_errors_and_nothing_is_forwarded(
 
 
 def test_shadow_mode_forwards_and_reports_shadow_block(tmp_path: Path) -> None:
-    with Stack(tmp_path, policies=write_case_pack(tmp_path / "p", mode="shadow")) as shadow:
+    with Stack(
+        tmp_path, auth_mode="passthrough", policies=write_case_pack(tmp_path / "p", mode="shadow")
+    ) as shadow:
         sf = shadow.salesforce()
         seen = decisions(sf)
         created = sf.Case.create({"Subject": "Shadowed", "Status": "Escalated", "Priority": "High"})
@@ -207,13 +211,21 @@ def test_crm_down_and_too_slow_fail_closed_in_salesforce_format(tmp_path: Path) 
 
     slow = SandboxConfig(latency_seconds=1.0)
     pack = parameters_pack(tmp_path / "policies")
-    with Stack(tmp_path / "slow", sandbox=slow, timeouts={"upstream": 0.3}, policies=pack) as stack:
+    with Stack(
+        tmp_path / "slow",
+        auth_mode="passthrough",
+        sandbox=slow,
+        timeouts={"upstream": 0.3},
+        policies=pack,
+    ) as stack:
         response = raw(
             stack, "POST", f"{BASE}/sobjects/Case", b'{"Subject": "x"}', "application/json"
         )
         assert response.status_code == 504
         assert response.json()[0]["errorCode"] == "GUARDRAIL_UPSTREAM_TIMEOUT"
-    with Stack(tmp_path / "down", upstream="http://127.0.0.1:9", policies=pack) as stack:
+    with Stack(
+        tmp_path / "down", auth_mode="passthrough", upstream="http://127.0.0.1:9", policies=pack
+    ) as stack:
         response = raw(
             stack, "POST", f"{BASE}/sobjects/Case", b'{"Subject": "x"}', "application/json"
         )

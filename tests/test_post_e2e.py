@@ -74,7 +74,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("post")
     pack = parameters_pack(directory / "policies")
     (pack / "post.yaml").write_text(POST_POLICIES)
-    with Stack(directory, policies=pack) as running:
+    with Stack(directory, auth_mode="passthrough", policies=pack) as running:
         httpx.put(f"{running.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
         yield running
 
@@ -207,7 +207,7 @@ def wait_until(check: Any, seconds: float = 10.0) -> None:
 
 
 def test_async_mode_answers_at_once_and_verifies_after(tmp_path: Path) -> None:
-    with Stack(tmp_path, policies=async_pack(tmp_path)) as stack:
+    with Stack(tmp_path, auth_mode="passthrough", policies=async_pack(tmp_path)) as stack:
         httpx.put(f"{stack.sandbox_url}/_sandbox/triggers", json=SHORT_NAMES).raise_for_status()
         sf = stack.salesforce()
         seen = decisions(sf)
@@ -226,7 +226,7 @@ def test_sigterm_drains_queued_verifications(tmp_path: Path) -> None:
     httpx.put(f"{sandbox}/_sandbox/triggers", json=SHORT_NAMES).raise_for_status()
     port, admin = free_port(), free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox,
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", "passthrough",
          "--policies", str(async_pack(tmp_path)), "--listen", f"127.0.0.1:{port}",
          "--admin-listen", f"127.0.0.1:{admin}", "--log-level", "warning"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -299,7 +299,7 @@ def test_a_revert_that_loses_the_race_leaves_the_concurrent_change_and_alerts(
     (pack / "post.yaml").write_text(POST_POLICIES)
     sandbox: list[str] = []
     seam = lambda inner: ConcurrentChange(inner, sandbox)  # noqa: E731 - the sandbox URL comes later
-    with Stack(tmp_path, policies=pack, transport=seam) as stack:
+    with Stack(tmp_path, auth_mode="passthrough", policies=pack, transport=seam) as stack:
         sandbox.append(stack.sandbox_url)
         httpx.put(f"{stack.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
         sf = stack.salesforce()
@@ -322,7 +322,7 @@ def test_where_deletes_are_not_allowed_a_created_record_is_marked_instead(tmp_pa
             "onFailure: revert\n    revertMark: {Status: Closed, Description: Reverted by crm-guardrail}",
         )
     )
-    with Stack(tmp_path, policies=pack) as stack:
+    with Stack(tmp_path, auth_mode="passthrough", policies=pack) as stack:
         httpx.put(f"{stack.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
         sf = stack.salesforce()
         error = refused(lambda: sf.Case.create({"Subject": "A subject longer than twelve"}))

@@ -64,7 +64,12 @@ async def proxy(
         received: Received = []
         server: TestServer = await aiohttp_server(echo_app(received, delay))
         guardrail = build(
-            Settings(upstream=upstream or str(server.make_url("")), policies=case_pack, **settings)
+            Settings(
+                upstream=upstream or str(server.make_url("")),
+                policies=case_pack,
+                auth_mode="passthrough",
+                **settings,
+            )
         )
         return await aiohttp_client(guardrail.proxy_app()), received
 

@@ -42,7 +42,7 @@ class Replica:
         self.port, self.admin_port = free_port(), free_port()
         env = {**os.environ, "GUARDRAIL_REDIS_URL": REDIS_URL, "GUARDRAIL_REDIS_PREFIX": prefix}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox,
+            [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", "passthrough",
              "--listen", f"127.0.0.1:{self.port}", "--admin-listen", f"127.0.0.1:{self.admin_port}",
              "--tls-cert", str(tls.cert_pem), "--tls-key", str(tls.key_pem), "--log-level", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
@@ -144,7 +144,7 @@ def test_a_replica_whose_redis_is_down_fails_closed(tmp_path: Path, redis_up: No
     port, admin = free_port(), free_port()
     env = {**os.environ, "GUARDRAIL_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox,
+        [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", "passthrough",
          "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}",
          "--tls-cert", str(tls.cert_pem), "--tls-key", str(tls.key_pem)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,

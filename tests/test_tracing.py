@@ -37,7 +37,9 @@ async def test_a_write_is_a_span_in_the_agents_trace_and_the_crm_call_its_child(
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    guardrail = build(Settings(upstream=str(server.make_url("")), policies=case_pack))
+    guardrail = build(
+        Settings(upstream=str(server.make_url("")), policies=case_pack, auth_mode="passthrough")
+    )
     guardrail.proxy.tracing = Tracing(provider)
     client = await aiohttp_client(guardrail.proxy_app())
 
@@ -79,5 +81,7 @@ async def test_a_write_is_a_span_in_the_agents_trace_and_the_crm_call_its_child(
 
 
 async def test_tracing_is_off_by_default(case_pack: Path) -> None:
-    guardrail = build(Settings(upstream="http://127.0.0.1:9", policies=case_pack))
+    guardrail = build(
+        Settings(upstream="http://127.0.0.1:9", policies=case_pack, auth_mode="passthrough")
+    )
     assert guardrail.proxy.tracing.enabled is False

@@ -18,6 +18,8 @@ Admin endpoints (sandbox only, no auth; never part of a real CRM):
 - ``DELETE /_sandbox/triggers``: remove them all; 204.
 - ``GET /_sandbox/requests``: ``{"total": n, "by_route": {...}}``, the API requests that
   reached the sandbox (see ``traffic.py``); ``DELETE /_sandbox/requests`` zeroes it; 204.
+- ``GET /_sandbox/oauth``, ``POST /_sandbox/oauth/expire``: the OAuth sessions issued at
+  ``/services/oauth2/token`` (``oauth.py``), counted, and ended at once.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from guardrail.sandbox.api import (
 from guardrail.sandbox.config import SandboxConfig
 from guardrail.sandbox.errors import ApiError, not_found
 from guardrail.sandbox.model_changes import ModelChangeError, parse_change, parse_new_field
+from guardrail.sandbox.oauth import OAUTH, OAuthServer, add_routes
 from guardrail.sandbox.rest import api_versions
 from guardrail.sandbox.routes import build_router
 from guardrail.sandbox.schema import describe_field
@@ -60,6 +63,7 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
     app = web.Application()
     app[STORE] = SandboxStore(seed=config.seed, triggers=triggers)
     app[_CONFIG] = config
+    add_routes(app, OAuthServer(config.oauth_clients, config.token_lifetime_seconds))
     app[_ROUTER] = build_router()
     app.router.add_get(API_ROOT, _versions)
     app.router.add_get(f"{API_ROOT}/", _versions)
@@ -96,7 +100,7 @@ async def _salesforce(request: web.Request) -> web.Response:
     request.app[STORE].requests.record(f"{request.method} {template or request.path}")
     if config.latency_seconds:
         await asyncio.sleep(config.latency_seconds)
-    if not _authorized(request, config.access_tokens):
+    if not _authorized(request, config.access_tokens, request.app[OAUTH]):
         return _http(ApiResponse.error(_INVALID_SESSION))
     if versioned is None:
         return _http(ApiResponse.error(not_found()))
@@ -115,9 +119,10 @@ async def _salesforce(request: web.Request) -> web.Response:
     return _http(response)
 
 
-def _authorized(request: web.Request, tokens: frozenset[str]) -> bool:
+def _authorized(request: web.Request, tokens: frozenset[str], oauth: OAuthServer) -> bool:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() in ("bearer", "oauth") and token.strip() in tokens
+    token = token.strip()
+    return scheme.lower() in ("bearer", "oauth") and (token in tokens or oauth.valid(token))
 
 
 def _http(response: ApiResponse) -> web.Response:

@@ -85,6 +85,7 @@ class DecisionLog:
             "records": len(decision.intents),
             "conversation": caller.conversation,
             "agent": caller.agent,
+            "token_id": caller.token_id,
             "tool": caller.tool,
             "rules": list(decision.rules),
             "status": decision.status,

@@ -86,7 +86,9 @@ def test_prometheus_rule_and_direct_push_reach_alertmanager(
             "dedupe_seconds": 60,
         }
         pack = parameters_pack(tmp_path / "policies")
-        with Stack(tmp_path / "stack", policies=pack, alerts=alerts) as stack:
+        with Stack(
+            tmp_path / "stack", auth_mode="passthrough", policies=pack, alerts=alerts
+        ) as stack:
             (tmp_path / "am.yml").write_text(yaml.safe_dump({
                 "route": {"receiver": "null", "group_wait": "1s", "group_interval": "1s"},
                 "receivers": [{"name": "null"}],

@@ -39,7 +39,7 @@ MIN_SCENARIOS = 85
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The full shipped pack (the proxy's default policies) in front of the sandbox."""
-    with Stack(tmp_path_factory.mktemp("scenarios")) as running:
+    with Stack(tmp_path_factory.mktemp("scenarios"), auth_mode="passthrough") as running:
         yield running
 
 

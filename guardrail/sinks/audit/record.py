@@ -125,6 +125,7 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         "crm": decision.crm,
         "conversation": caller.conversation,
         "agent": caller.agent,
+        "token_id": caller.token_id,
         "tool": caller.tool,
         "traceparent": caller.traceparent,
         "intents": [
