@@ -2,8 +2,12 @@
 running stack: blocked writes made by a real Salesforce client, then filtered, opened and marked
 as a reviewer would, signed in with HTTP basic, with no JavaScript on the page to help.
 
-Synchronous on purpose: pytest-playwright's fixtures are synchronous, so this module has no
-asyncio test (RECIPES.md), and the stack runs on its own loop in its own thread.
+Synchronous on purpose: Playwright's sync API runs its event loop in a greenlet of this thread,
+so this module has no asyncio test (RECIPES.md) and the stack runs on its own loop in its own
+thread. For the same reason the browser is this module's, not pytest-playwright's session-wide
+one: while Playwright lives, this thread has a running event loop, and every asyncio test after
+this module would fail to start its own. pytest-playwright still supplies the launch arguments
+(``--headed``, ``--slowmo``), to which Debian's chromium is added.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Dialog, HttpCredentials, Page, expect
+from playwright.sync_api import Browser, Dialog, HttpCredentials, Page, expect, sync_playwright
 from simple_salesforce.exceptions import SalesforceError
 
 from guardrail.testing import Stack
@@ -40,6 +44,14 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             pytest.fail("chromium is not installed (apt-get install chromium)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": chromium}
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(**browser_type_launch_args)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="module")
