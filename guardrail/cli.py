@@ -1,4 +1,4 @@
-"""The ``guardrail`` command: serve, sandbox, demo, check, audit, schema."""
+"""The ``guardrail`` command: serve, sandbox, demo, check, audit, schema, test, replay."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guardrail import __version__, audit_cli
+from guardrail import __version__, audit_cli, policy_cli
 from guardrail.errors import ConfigError, PolicyError
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     audit_cli.add_commands(commands)
+    policy_cli.add_commands(commands)
 
     schema = commands.add_parser("schema", help="JSON Schemas from the CRM's describe")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")

@@ -30,6 +30,8 @@ from guardrail.model import Mode, Operation
 from guardrail.policy.model import PolicyDocument, Rule
 
 WILDCARD = "*"
+#: A pack's labeled scenarios (guardrail.scenarios): beside its policies, never loaded as one.
+SCENARIOS_DIR = "scenarios"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +184,17 @@ class _SchemaSource:
 def _visible_files(root: Path) -> list[Path]:
     """Files under ``root``, hidden ones left out: a Kubernetes ConfigMap mount keeps a hidden
     timestamped copy (``..2026_11_25_...``) beside the files it shows, and editors leave
-    ``.swp`` files; reading those would load every policy twice."""
+    ``.swp`` files; reading those would load every policy twice. A pack's labeled scenarios
+    (``scenarios/`` at the top, guardrail.scenarios) ship beside its policies but are not
+    policies: they are left out too, so editing one neither reloads nor re-versions the set."""
     return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        p for p in root.rglob("*") if p.is_file() and _policy_file(p.relative_to(root).parts)
+    )
+
+
+def _policy_file(parts: tuple[str, ...]) -> bool:
+    return not any(part.startswith(".") for part in parts) and not (
+        len(parts) > 1 and parts[0] == SCENARIOS_DIR
     )
 
 

@@ -166,10 +166,12 @@ class KubeletVolume:
 
 
 def pack_files(pack: Path) -> dict[str, str]:
+    """The pack's policy files; its labeled scenarios (``scenarios/``) are for ``guardrail test``
+    and are not deployed."""
     return {
         str(path.relative_to(pack)): path.read_text()
         for path in sorted(pack.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(pack).parts[0] != "scenarios"
     }
 
 

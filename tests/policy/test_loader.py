@@ -125,3 +125,16 @@ def test_hidden_copies_are_ignored_as_a_configmap_mount_lays_them_out(tmp_path: 
     (tmp_path / ".case.yaml.swp").write_text("not yaml: [")
     policies = load_policy_set(tmp_path)
     assert [p.name for p in policies.policies] == ["case-fields"]
+
+
+def test_a_packs_scenarios_are_not_policies(tmp_path: Path) -> None:
+    """Labeled scenarios ship in the pack's scenarios/ (guardrail test): never loaded, never
+    part of the version, no reload when one is edited."""
+    write_pack(tmp_path)
+    store = PolicyStore(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "case.yaml").write_text("scenarios: [{name: x}]\n")
+    assert not store.changed()
+    policies = load_policy_set(tmp_path)
+    assert [p.name for p in policies.policies] == ["case-fields"]
+    assert policies.version == store.current.version

@@ -1,9 +1,11 @@
 """The labeled scenario suite of the contact-center pack, run through the real proxy.
 
-Every scenario in salesforce-contact-center/ is a conversation with the writes an agent makes in
-it, each labeled allow or block (and by which rules). One stack (sandbox CRM + proxy with the
-shipped pack) runs them all with simple-salesforce; the suite must reach 100% recall on the bad
-writes and no false blocks on the good ones, and must cover every rule of the pack.
+Every scenario the pack ships (policies/salesforce-contact-center/scenarios/, format:
+guardrail.scenarios) is a conversation with the writes an agent makes in it, each labeled allow
+or block (and by which rules). ``guardrail test`` runs the same files offline; here one stack
+(sandbox CRM + proxy with the shipped pack) runs them all with simple-salesforce. The suite must
+reach 100% recall on the bad writes and no false blocks on the good ones, and must cover every
+rule of the pack.
 Run with ``-s`` to see the per-rule table; it is also in the terminal summary and in the
 pytest base temp directory as ``scenario-report.txt``.
 """
@@ -11,28 +13,26 @@ pytest base temp directory as ``scenario-report.txt``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from guardrail.app import default_policies
-from guardrail.testing import Stack
-from tests.scenarios.suite import (
-    REPORT,
-    ScenarioRunner,
+from guardrail.policy.loader import load_policy_set
+from guardrail.scenarios.format import load_scenarios
+from guardrail.scenarios.scoring import (
     StepResult,
-    load_scenarios,
-    pack_rules,
-    parameter_kinds,
+    policy_rules,
     rule_kind,
     score,
     table,
     theme_counts,
 )
+from guardrail.testing import Stack
+from tests.scenarios.suite import REPORT, ScenarioRunner, parameter_kinds
 
-SUITE = Path(__file__).parent / "salesforce-contact-center"
-SCENARIOS = load_scenarios(SUITE)
 PACK = default_policies()
+SCENARIOS = load_scenarios(PACK / "scenarios")
+RULES = policy_rules(load_policy_set(PACK))
 MIN_SCENARIOS = 85
 
 
@@ -51,7 +51,7 @@ def results(stack: Stack) -> list[StepResult]:
 
 def test_the_suite_labels_bad_writes_and_near_misses_for_every_rule() -> None:
     assert len(SCENARIOS) >= MIN_SCENARIOS
-    required = pack_rules(PACK) | parameter_kinds(PACK)
+    required = RULES | parameter_kinds(PACK)
     writes = [w for s in SCENARIOS for w in s.writes]
     bad = {rule_kind(r) for w in writes for r in w.rules}
     near = {rule_kind(r) for w in writes for r in w.near_miss}
@@ -67,7 +67,7 @@ def test_every_write_is_decided_as_labeled(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    scores = score(results, pack_rules(PACK))
+    scores = score(results, RULES)
     report = f"{theme_counts(SCENARIOS)}\n{table(scores, results)}"
     print(f"\n{report}")
     (tmp_path_factory.getbasetemp() / "scenario-report.txt").write_text(report + "\n")

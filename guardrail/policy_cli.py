@@ -1,0 +1,124 @@
+"""``guardrail test`` and ``guardrail replay``: what a policy change does, before it ships.
+
+``test`` runs labeled scenarios offline (guardrail.scenarios) and scores every rule; ``replay``
+re-judges audited decisions with a candidate policy set (guardrail.replay). Neither reaches a
+CRM. Both exit 0 when the change is safe, 1 when it is not (a regression, a flip), and 2 for bad
+arguments (guardrail.cli).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from guardrail.errors import ConfigError
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``test`` to the ``guardrail`` command's subparsers."""
+    test = commands.add_parser(
+        "test",
+        help="run labeled scenarios through the policies offline and score every rule",
+        description="Runs every labeled write of the scenario files in DIR through the same "
+        "dialect, conversation context and pipeline as the proxy, with a simulated CRM (no "
+        "network). Prints per-rule recall and false blocks and a confusion table. Exits 1 when "
+        "a write is not decided as labeled, or, given --baseline, only on regressions against "
+        "it.",
+    )
+    test.add_argument(
+        "directory",
+        type=Path,
+        metavar="DIR",
+        help="scenario directory, or a policy pack holding one in scenarios/",
+    )
+    test.add_argument(
+        "--policies",
+        type=Path,
+        help="policy directory (default: the pack DIR belongs to, else the shipped pack)",
+    )
+    test.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
+    test.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="per-write outcomes of an earlier run: fail only on regressions against them",
+    )
+    test.add_argument(
+        "--record-baseline",
+        action="store_true",
+        help="write this run's outcomes to --baseline (its failures become accepted)",
+    )
+    test.set_defaults(run=_test)
+
+
+def scenario_paths(directory: Path, policies: Path | None) -> tuple[Path, Path]:
+    """(scenario directory, policy directory) for ``guardrail test DIR``: a pack's own
+    scenarios are judged by that pack unless ``--policies`` says otherwise."""
+    from guardrail.app import default_policies
+    from guardrail.policy.loader import SCENARIOS_DIR
+
+    if (directory / SCENARIOS_DIR).is_dir():
+        return directory / SCENARIOS_DIR, policies or directory
+    if policies is None and directory.name == SCENARIOS_DIR:
+        return directory, directory.parent
+    return directory, policies or default_policies()
+
+
+def _test(args: argparse.Namespace) -> int:
+    from guardrail.policy.loader import load_policy_set
+    from guardrail.scenarios import report
+    from guardrail.scenarios.format import load_scenarios
+    from guardrail.scenarios.offline import run_all
+    from guardrail.scenarios.scoring import confusion, policy_rules, score, table, theme_counts
+
+    if args.record_baseline and args.baseline is None:
+        raise ConfigError("--record-baseline needs --baseline FILE to write")
+    scenario_dir, policy_dir = scenario_paths(args.directory, args.policies)
+    policies = load_policy_set(policy_dir)
+    scenarios = load_scenarios(scenario_dir)
+    recorded = (
+        report.read_baseline(args.baseline) if args.baseline and not args.record_baseline else None
+    )
+    results = asyncio.run(run_all(policies, scenarios))
+
+    print(f"scenarios: {scenario_dir}; policies: {policy_dir} (version {policies.version})")
+    print(theme_counts(scenarios))
+    print()
+    print(table(score(results, policy_rules(policies)), results))
+    print()
+    print(confusion(results))
+    problems = [r.problem for r in results if r.problem]
+    comparison = report.compare(results, recorded) if recorded is not None else None
+    accepted = comparison.accepted if comparison else frozenset()
+    if problems:
+        print(f"\n{len(problems)} writes not decided as labeled:")
+        for result in results:
+            if result.problem:
+                known = " (known: in the baseline)" if result.key in accepted else ""
+                print(f"  {result.problem}{known}")
+    if args.junit:
+        name = f"guardrail test {scenario_dir}"
+        xml = report.junit(results, name=name, policy_version=policies.version, accepted=accepted)
+        args.junit.write_bytes(xml)
+        print(f"\nJUnit XML: {args.junit}")
+    if args.record_baseline:
+        report.write_baseline(args.baseline, report.baseline(results, policies.version))
+        print(f"baseline recorded: {args.baseline} ({len(results)} writes)")
+        return 0
+    if comparison is None:
+        return 1 if problems else 0
+    for line in comparison.fixed:
+        print(f"fixed since the baseline: {line}")
+    if comparison.gone:
+        print(
+            f"{len(comparison.gone)} writes of the baseline were not run: {list(comparison.gone)}"
+        )
+    if comparison.regressions:
+        print(f"\n{len(comparison.regressions)} regressions against {args.baseline}:")
+        for line in comparison.regressions:
+            print(f"  {line}")
+        return 1
+    print(f"\nno regressions against {args.baseline}")
+    return 0

@@ -1,0 +1,210 @@
+"""What a labeled write's result is, and how a run is scored and shown: per rule (recall on the
+bad writes it must block, false blocks on the good ones) and as a confusion table of expected
+against got. Shared by ``guardrail test`` and the end-to-end suite, so both score alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from guardrail.checks.rules import IsCompliant
+from guardrail.pipeline import NO_POLICY_RULE
+from guardrail.policy.loader import PolicySet
+from guardrail.scenarios.format import Scenario, WriteStep
+
+PARAMETER_VALIDATION = "ParameterValidation"
+CONTEXT_REQUIRED = "ContextRequired"
+PROXY_RULES = frozenset({f"guardrail/{NO_POLICY_RULE}"})
+"""Rules of the proxy itself: a write to an object no policy covers is blocked."""
+
+ERROR = "error"
+"""A write's ``decision`` when it failed outside the guardrail (a setup or CRM error)."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One labeled write and what the guardrail did with it."""
+
+    scenario: str
+    step: str
+    expect: str
+    rules: frozenset[str]
+    near_miss: frozenset[str]
+    decision: str  # the verdict (X-Guardrail-Decision), or "error"
+    blocked_by: frozenset[str] = frozenset()
+    detail: str = ""
+    theme: str = ""
+    seconds: float = field(default=0.0, compare=False)
+
+    @classmethod
+    def pending(cls, scenario: Scenario, step: WriteStep) -> StepResult:
+        """The write's labels, before it is run."""
+        return cls(
+            scenario.name,
+            step.name,
+            step.expect,
+            frozenset(step.rules),
+            frozenset(step.near_miss),
+            decision="-",
+            theme=scenario.theme,
+        )
+
+    @property
+    def key(self) -> str:
+        """``scenario/step``: unique in a suite (names are unique), what baselines record."""
+        return f"{self.scenario}/{self.step}"
+
+    @property
+    def missed(self) -> frozenset[str]:
+        """Expected blocking rules that did not block."""
+        return self.rules - self.blocked_by
+
+    @property
+    def unexpected(self) -> frozenset[str]:
+        """Rules that blocked although the label does not name them."""
+        return self.blocked_by - self.rules
+
+    @property
+    def problem(self) -> str | None:
+        """Why the write was not decided as labeled, or None when it was."""
+        where = f"{self.scenario} / {self.step}"
+        if self.decision == ERROR:
+            return f"{where}: failed outside the guardrail: {self.detail}"
+        if self.expect == "allow" and self.decision != "allow":
+            return f"{where}: false block by {sorted(self.blocked_by)}: {self.detail}"
+        if self.expect == "block" and self.decision != "block":
+            return f"{where}: missed, allowed although {sorted(self.rules)} should block it"
+        if self.missed or self.unexpected:
+            return (
+                f"{where}: blocked by {sorted(self.blocked_by)}, expected {sorted(self.rules)}: "
+                f"{self.detail}"
+            )
+        return None
+
+
+def failed_step(scenario: Scenario, step: object, exc: Exception) -> StepResult:
+    """A step that could not run (a setup or CRM error): reported as an error of that step."""
+    name = str(getattr(step, "name", "?"))
+    labelled = step if isinstance(step, WriteStep) else None
+    return StepResult(
+        scenario.name,
+        name,
+        labelled.expect if labelled else "allow",
+        frozenset(labelled.rules) if labelled else frozenset(),
+        frozenset(),
+        decision=ERROR,
+        detail=f"{type(exc).__name__}: {exc}",
+        theme=scenario.theme,
+    )
+
+
+# -- what a suite must cover -------------------------------------------------------------------
+
+
+def policy_rules(policies: PolicySet) -> set[str]:
+    """``policy/Rule`` for every CEL rule of the set, ``policy/ContextRequired`` for each policy
+    that blocks writes without a conversation, and the proxy's own rules: every rule a labeled
+    write may name."""
+    rules: set[str] = set(PROXY_RULES)
+    for policy in policies.policies:
+        for check in policy.checks:
+            if isinstance(check, IsCompliant):
+                rules |= {f"{policy.name}/{rule.name}" for rule in check.rules.rules}
+                if check.context_required and check.block_without_context:
+                    rules.add(f"{policy.name}/{CONTEXT_REQUIRED}")
+    return rules
+
+
+def rule_kind(rule: str) -> str:
+    """``case-fields/ParameterValidation.enum`` -> ``ParameterValidation.enum``; other rules as
+    they are (their policy is part of their identity)."""
+    name = rule.split("/", 1)[1]
+    return name if name.startswith(f"{PARAMETER_VALIDATION}.") else rule
+
+
+# -- scoring ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    rule: str
+    bad: int = 0
+    caught: int = 0
+    good: int = 0
+    false_blocks: int = 0
+
+    @property
+    def recall(self) -> str:
+        return f"{100 * self.caught / self.bad:.0f}%" if self.bad else "-"
+
+
+def score(results: Iterable[StepResult], rules: Iterable[str] = ()) -> list[RuleScore]:
+    """Per rule: labeled bad writes and how many it blocked; near misses (good writes labeled
+    with it) and how many writes it blocked that it should not have."""
+    bad: Counter[str] = Counter()
+    caught: Counter[str] = Counter()
+    good: Counter[str] = Counter()
+    false: Counter[str] = Counter()
+    for r in results:
+        bad.update(r.rules)
+        good.update(r.near_miss)
+        if r.decision == "block":
+            caught.update(r.rules & r.blocked_by)
+            false.update(r.unexpected)
+    names = sorted(set(rules) | set(bad) | set(good) | set(false))
+    return [RuleScore(n, bad[n], caught[n], good[n], false[n]) for n in names]
+
+
+def table(scores: Sequence[RuleScore], results: Sequence[StepResult]) -> str:
+    """The per-rule table, with totals."""
+    width = max([len(s.rule) for s in scores] + [4])
+    header = f"{'rule':<{width}}  {'bad':>4} {'caught':>6} {'recall':>6}  {'good':>4} {'false':>5}"
+    lines = [header, "-" * len(header)]
+    lines += [
+        f"{s.rule:<{width}}  {s.bad:>4} {s.caught:>6} {s.recall:>6}  {s.good:>4} "
+        f"{s.false_blocks:>5}"
+        for s in scores
+    ]
+    blocks = [r for r in results if r.expect == "block"]
+    allows = [r for r in results if r.expect == "allow"]
+    caught = sum(1 for r in blocks if r.problem is None)
+    false = sum(1 for r in allows if r.decision != "allow")
+    lines += [
+        "-" * len(header),
+        f"writes: {len(results)}; bad {len(blocks)}, blocked as labeled {caught}; "
+        f"good {len(allows)}, falsely blocked {false}",
+    ]
+    return "\n".join(lines)
+
+
+#: The confusion table's columns: what the guardrail did with a write.
+GOT = ("allow", "block as labeled", "block other rules", "shadow-block", ERROR)
+
+
+def got(result: StepResult) -> str:
+    """The confusion table's column for a write."""
+    if result.decision == "block":
+        same = result.expect == "block" and not (result.missed or result.unexpected)
+        return "block as labeled" if same else "block other rules"
+    return result.decision if result.decision in GOT else ERROR
+
+
+def confusion(results: Sequence[StepResult]) -> str:
+    """Expected (rows) against got (columns); the diagonal (allow/allow, block/block as
+    labeled) is where every write of a passing suite falls."""
+    counts = Counter((r.expect, got(r)) for r in results)
+    corner = "expected \\ got"
+    lines = [f"{corner:<16}" + "".join(f"{c:>{len(c) + 2}}" for c in GOT)]
+    for expect in ("allow", "block"):
+        cells = "".join(f"{counts[expect, c]:>{len(c) + 2}}" for c in GOT)
+        lines.append(f"{expect:<16}{cells}")
+    return "\n".join(lines)
+
+
+def theme_counts(scenarios: Iterable[Scenario]) -> str:
+    """``closure 12, dispositions 11, ...; 151 conversations``."""
+    counts = Counter(s.theme for s in scenarios)
+    themes = ", ".join(f"{theme} {n}" for theme, n in sorted(counts.items()))
+    return f"{themes}; {sum(counts.values())} conversations"
