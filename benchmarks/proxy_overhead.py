@@ -8,6 +8,10 @@ throughput, and the guardrail/forwarder ratios. Absolute times on a shared machi
 the ratios are the result.
 
     python benchmarks/proxy_overhead.py [--requests 3000] [--profile out.html]
+        [--auth-mode passthrough|token]
+
+``--auth-mode token`` measures token binding: the load bears an agent token issued for the
+conversation, and the proxy forwards with its own (static) sandbox token in its place.
 
 ``--profile`` runs the proxy under pyinstrument and writes its report.
 """
@@ -90,9 +94,11 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def drive(base: str, case_id: str, concurrency: int, total: int) -> Result:
+async def drive(
+    base: str, case_id: str, concurrency: int, total: int, token: str = TOKEN
+) -> Result:
     headers = {
-        "Authorization": f"Bearer {TOKEN}",
+        "Authorization": f"Bearer {token}",
         "Content-Type": "application/json",
         "X-Guardrail-Conversation": CONVERSATION,  # the others ignore it
     }
@@ -142,15 +148,22 @@ def conversation(turns: int) -> dict[str, object]:
     }
 
 
-async def ground(proxy: str, admin: str, case_id: str, turns: int) -> None:
-    """Register the conversation and read the case through the proxy, as an agent would."""
+async def ground(proxy: str, admin: str, case_id: str, turns: int, auth_mode: str) -> str:
+    """Register the conversation and read the case through the proxy, as an agent would; the
+    token the agent uses (with token binding, one issued for the conversation)."""
     async with aiohttp.ClientSession() as session:
         url = f"http://{admin}/guardrail/v1/conversations/{CONVERSATION}"
         async with session.put(url, json=conversation(turns)) as response:
             response.raise_for_status()
-        headers = {"Authorization": f"Bearer {TOKEN}", "X-Guardrail-Conversation": CONVERSATION}
+        token = TOKEN
+        if auth_mode == "token":
+            async with session.post(f"{url}/tokens", json={"agent": "benchmark"}) as response:
+                response.raise_for_status()
+                token = (await response.json())["token"]
+        headers = {"Authorization": f"Bearer {token}", "X-Guardrail-Conversation": CONVERSATION}
         async with session.get(f"{proxy}{CASES}/{case_id}", headers=headers) as response:
             response.raise_for_status()
+        return token
 
 
 async def create_case(base: str) -> str:
@@ -167,6 +180,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per concurrency")
     parser.add_argument("--turns", type=int, default=40, help="turns in the conversation")
     parser.add_argument("--profile", type=Path, help="run the proxy under pyinstrument")
+    parser.add_argument(
+        "--auth-mode",
+        choices=("passthrough", "token"),
+        default="passthrough",
+        help="how the load authenticates through the proxy (token: agent tokens)",
+    )
     args = parser.parse_args()
 
     py = sys.executable
@@ -177,7 +196,10 @@ def main() -> None:
     serve = [
         "-m", "guardrail", "serve", "--upstream", sandbox,
         "--listen", proxy.removeprefix("http://"), "--admin-listen", admin,
+        "--auth-mode", args.auth_mode,
     ]  # fmt: skip
+    if args.auth_mode == "token":  # the proxy's own credential, inherited by its process
+        os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
     if args.profile:
         renderer = "html" if args.profile.suffix == ".html" else "text"
         serve = ["-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), *serve]
@@ -197,7 +219,7 @@ def main() -> None:
         process([py, *serve], proxy) as proxy_proc,
     ):
         case_id = asyncio.run(create_case(sandbox))
-        asyncio.run(ground(proxy, admin, case_id, args.turns))
+        agent_token = asyncio.run(ground(proxy, admin, case_id, args.turns, args.auth_mode))
         targets = {
             "direct": (sandbox, sandbox_proc),
             "forwarder": (forwarder, forwarder_proc),
@@ -206,13 +228,15 @@ def main() -> None:
         results: dict[tuple[str, int], Result] = {}
         for concurrency in (1, 16):
             for name, (base, _) in targets.items():
-                asyncio.run(drive(base, case_id, concurrency, 200))  # warm up
+                token = agent_token if name == "guardrail" else TOKEN
+                asyncio.run(drive(base, case_id, concurrency, 200, token))  # warm up
                 results[name, concurrency] = Result([], 0.0)
             # Rounds interleave the targets, so drift in the machine's load hits all alike.
             for _ in range(args.rounds):
                 for name, (base, proc) in targets.items():
                     cpu = cpu_seconds(proc.pid)
-                    one = asyncio.run(drive(base, case_id, concurrency, args.requests))
+                    token = agent_token if name == "guardrail" else TOKEN
+                    one = asyncio.run(drive(base, case_id, concurrency, args.requests, token))
                     total = results[name, concurrency]
                     total.latencies += one.latencies
                     total.seconds += one.seconds

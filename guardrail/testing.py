@@ -24,6 +24,7 @@ from aiohttp import web
 from guardrail.app import Guardrail, build, running
 from guardrail.config import AuthMode, Settings
 from guardrail.sandbox import STORE, SandboxConfig, SandboxStore, create_app
+from guardrail.sandbox.oauth import OAUTH, OAuthServer
 from guardrail.upstream import Sender
 
 T = TypeVar("T")
@@ -116,6 +117,7 @@ class Stack:
     proxy_url: str
     admin_url: str
     store: SandboxStore
+    oauth: OAuthServer
     guardrail: Guardrail
 
     def __enter__(self) -> Stack:
@@ -134,6 +136,7 @@ class Stack:
             sandbox_app = create_app(self._sandbox_config)
             sandbox_runner, self.sandbox_url = await start_app(sandbox_app)
             self.store = sandbox_app[STORE]
+            self.oauth = sandbox_app[OAUTH]
             settings = Settings(
                 **{
                     "upstream": self.sandbox_url,

@@ -17,7 +17,7 @@ import pytest
 import redis
 import requests
 from simple_salesforce.api import Salesforce
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest
 
 from guardrail.sandbox import create_app
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
@@ -38,11 +38,18 @@ def redis_up() -> None:
 
 
 class Replica:
-    def __init__(self, sandbox: str, tls: TestCA, prefix: str) -> None:
+    """``guardrail serve`` sharing Redis; ``auth_mode`` token: the proxy holds the sandbox's
+    token (static) and agents bear agent tokens."""
+
+    def __init__(
+        self, sandbox: str, tls: TestCA, prefix: str, auth_mode: str = "passthrough"
+    ) -> None:
         self.port, self.admin_port = free_port(), free_port()
         env = {**os.environ, "GUARDRAIL_REDIS_URL": REDIS_URL, "GUARDRAIL_REDIS_PREFIX": prefix}
+        if auth_mode == "token":
+            env["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = SANDBOX_TOKEN
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", "passthrough",
+            [sys.executable, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", auth_mode,
              "--listen", f"127.0.0.1:{self.port}", "--admin-listen", f"127.0.0.1:{self.admin_port}",
              "--tls-cert", str(tls.cert_pem), "--tls-key", str(tls.key_pem), "--log-level", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
@@ -51,14 +58,13 @@ class Replica:
         self.tls = tls
         wait_ready(f"{self.admin}/readyz", self.proc)  # type: ignore[arg-type]
 
-    def salesforce(self, conversation: str) -> Any:
+    def salesforce(self, conversation: str | None, token: str = SANDBOX_TOKEN) -> Any:
         session = requests.Session()
         session.trust_env = False
         session.verify = str(self.tls.ca_pem)
-        session.headers["X-Guardrail-Conversation"] = conversation
-        return Salesforce(
-            instance=f"127.0.0.1:{self.port}", session_id=SANDBOX_TOKEN, session=session
-        )
+        if conversation:
+            session.headers["X-Guardrail-Conversation"] = conversation
+        return Salesforce(instance=f"127.0.0.1:{self.port}", session_id=token, session=session)
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -174,3 +180,52 @@ def test_a_replica_whose_redis_is_down_fails_closed(tmp_path: Path, redis_up: No
         proc.wait(30)
         thread.call(runner.cleanup())
         thread.close()
+
+
+@pytest.fixture(scope="module")
+def token_replicas(
+    redis_up: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Replica, Replica]]:
+    thread = LoopThread()
+    runner, sandbox = thread.call(start_app(create_app()))
+    tls = TestCA.create(tmp_path_factory.mktemp("tls"))
+    prefix = f"guardrail-test-{uuid.uuid4().hex[:8]}:"
+    first = Replica(sandbox, tls, prefix, auth_mode="token")
+    second = Replica(sandbox, tls, prefix, auth_mode="token")
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        thread.call(runner.cleanup())
+        thread.close()
+
+
+def test_a_token_issued_through_one_replica_binds_and_is_revoked_through_the_other(
+    token_replicas: tuple[Replica, Replica],
+) -> None:
+    first, second = token_replicas
+    cid = f"conv-{uuid.uuid4().hex[:8]}"
+    conversations = f"{first.admin}/guardrail/v1/conversations/{cid}"
+    httpx.put(conversations, json=CONVERSATION).raise_for_status()
+    issued = httpx.post(f"{conversations}/tokens", json={"agent": "agent-1"}).json()
+
+    # Bound through the second replica with no header: the read grounds the update there.
+    agent = second.salesforce(None, issued["token"])
+    agent.Case.get(ACME_CASE_ID)
+    assert agent.Case.update(ACME_CASE_ID, {"Priority": "High"}) == 204
+    seen = httpx.get(conversations).json()
+    assert [r["id"] for r in seen["reads"]] == [ACME_CASE_ID]
+    assert [w["operation"] for w in seen["writes"]] == ["update"]
+
+    revoked = httpx.delete(
+        f"{second.admin}/guardrail/v1/conversations/{cid}/tokens/{issued['token_id']}"
+    )
+    assert revoked.status_code == 204
+    with pytest.raises(SalesforceExpiredSession):
+        first.salesforce(None, issued["token"]).Case.get(ACME_CASE_ID)
+    listed = httpx.get(f"{first.admin}/guardrail/v1/conversations/{cid}/tokens").json()
+    assert [t["status"] for t in listed["tokens"]] == ["revoked"]

@@ -116,7 +116,10 @@ async def test_one_replica_issues_another_finds_lists_and_revokes(replicas: Repl
     _, one = await issued(first, "conv-a")
     _, two = await issued(first, "conv-a", agent="agent-2")
     _, other = await issued(first, "conv-b")
-    assert [t.token_id for t in await second.of_conversation("conv-a")] == [one.token_id, two.token_id]
+    assert [t.token_id for t in await second.of_conversation("conv-a")] == [
+        one.token_id,
+        two.token_id,
+    ]
     assert await second.revoke("conv-a", one.token_id) is Revocation.REVOKED
     assert await first.revoke("conv-a", one.token_id) is Revocation.ALREADY
     revoked = await first.find(one.token_id)
