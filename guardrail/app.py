@@ -389,6 +389,7 @@ async def running(guardrail: Guardrail) -> AsyncIterator[Listening]:
         yield listening
     finally:
         guardrail.ready = False
+        guardrail.proxy.draining = True
         await proxy.cleanup()
         await admin.cleanup()
 

@@ -127,6 +127,10 @@ class CheckFailed(DependencyFailure):
     code = "GUARDRAIL_CHECK_FAILED"
 
 
+class ShuttingDown(DependencyFailure):
+    code = "GUARDRAIL_SHUTTING_DOWN"
+
+
 class ContextUnavailable(DependencyFailure):
     """The conversation store (Redis) failed: rules that need the conversation cannot run."""
 

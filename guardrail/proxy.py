@@ -25,6 +25,7 @@ from guardrail.errors import (
     ClientTimeout,
     DependencyFailure,
     RequestRejected,
+    ShuttingDown,
     UnsupportedEndpoint,
 )
 from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
@@ -65,6 +66,7 @@ class Proxy:
         self.body_timeout = body_timeout
         self.post: PostVerifier | None = None  # set by the app when policies may read back
         self.tracing = DISABLED
+        self.draining = False  # set when the listener stops: reads cut short are not timeouts
         # Raises a DependencyFailure while a write could not be accounted for (the audit log
         # down): the write is refused before it is judged. Set by the app.
         self.admit_write: Callable[[], None] = _admit_all
@@ -131,7 +133,12 @@ class Proxy:
                 return await request.read()
         except web.HTTPRequestEntityTooLarge:
             raise _too_large(self.max_body_bytes) from None
-        except TimeoutError:
+        except (TimeoutError, asyncio.CancelledError):
+            if self.draining:  # the server cut the read short to stop
+                raise ShuttingDown(
+                    "crm-guardrail is restarting and stopped before this request's body arrived; "
+                    "nothing was sent. Retry it."
+                ) from None
             raise ClientTimeout(
                 f"The request body did not arrive within {self.body_timeout:g} s; nothing was sent."
             ) from None
