@@ -11,7 +11,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guardrail.context.facts import Facts
 
 
 class Operation(StrEnum):
@@ -136,6 +139,10 @@ class Decision:
     saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
     diffs: tuple[FieldDiff, ...] = ()  # read-back: what was saved differently from the write
     revert: str | None = None  # read-back failed and a revert was tried: its result
+    #: The conversation context the pipeline judged the intents in: the audit log keeps it
+    #: (masked) so ``guardrail replay`` can judge the same write again without the CRM, and
+    #: metrics read the conversation's intent from it.
+    facts: Facts | None = field(default=None, compare=False, repr=False)
 
     @property
     def forwarded(self) -> bool:

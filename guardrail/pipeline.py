@@ -85,6 +85,7 @@ class Pipeline:
             policy_version=policy_set.version,
             caller=caller,
             guardrail_seconds=time.perf_counter() - started,
+            facts=facts,
         )
 
     def _unmatched_violation(self, intent: WriteIntent, index: int) -> list[Violation]:

@@ -11,13 +11,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from guardrail import audit_cli
 from guardrail.errors import ConfigError
+
+if TYPE_CHECKING:
+    from guardrail.replay import Replay
+    from guardrail.sinks.audit.store import Storage
 
 
 def add_commands(commands: Any) -> None:
-    """Add ``test`` to the ``guardrail`` command's subparsers."""
+    """Add ``test`` and ``replay`` to the ``guardrail`` command's subparsers."""
     test = commands.add_parser(
         "test",
         help="run labeled scenarios through the policies offline and score every rule",
@@ -51,6 +56,30 @@ def add_commands(commands: Any) -> None:
         help="write this run's outcomes to --baseline (its failures become accepted)",
     )
     test.set_defaults(run=_test)
+
+    replay = commands.add_parser(
+        "replay",
+        help="judge audited decisions again with a candidate policy set; list what would flip",
+        description="Re-evaluates every decision the audit log recorded in [--since, --until) "
+        "with the policies in --policies, from what each record keeps (the intents and the "
+        "conversation context as judged, masked), without calling the CRM. Lists every "
+        "decision that would flip (allow->block, block->allow, or blocked by other rules) "
+        "with counts per rule. Exits 1 when any would flip.",
+    )
+    replay.add_argument(
+        "--since", type=audit_cli._time, required=True, help="ISO 8601 time (UTC unless a zone)"
+    )
+    replay.add_argument("--until", type=audit_cli._time, help="ISO 8601 time, exclusive")
+    replay.add_argument(
+        "--policies", type=Path, required=True, help="the candidate policy directory"
+    )
+    replay.add_argument("--dsn", help="sqlite:///PATH or postgresql://... (GUARDRAIL_AUDIT_DSN)")
+    replay.add_argument("--config", type=Path, help="YAML or TOML settings file")
+    replay.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds to wait for the store (default 60)"
+    )
+    replay.add_argument("--json", action="store_true", help="one JSON object per flip, then totals")
+    replay.set_defaults(run=_replay)
 
 
 def scenario_paths(directory: Path, policies: Path | None) -> tuple[Path, Path]:
@@ -122,3 +151,68 @@ def _test(args: argparse.Namespace) -> int:
         return 1
     print(f"\nno regressions against {args.baseline}")
     return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from guardrail.policy.loader import load_policy_set
+    from guardrail.replay import replay
+
+    candidate = load_policy_set(args.policies)
+
+    async def work(storage: Storage) -> int:
+        found = await replay(storage, candidate, args.since, args.until)
+        (_print_json if args.json else _print_replay)(found, args)
+        return 1 if found.flips else 0
+
+    # The audit commands' store handling: --dsn, else the audit_dsn setting; never creates a log.
+    return audit_cli._with_storage(args, work)
+
+
+def _print_replay(found: Replay, args: argparse.Namespace) -> None:
+    span = f"{args.since.isoformat()} .. {args.until.isoformat() if args.until else 'now'}"
+    versions = ", ".join(f"{v} ({n})" for v, n in found.recorded_versions.most_common())
+    print(
+        f"replayed {found.replayed} decisions recorded {span} (policy versions: "
+        f"{versions or '-'}) against candidate {args.policies} (version "
+        f"{found.candidate_version})"
+    )
+    for reason, count in sorted(found.skipped.items()):
+        print(f"skipped {count}: {reason}")
+    flips = found.ordered()
+    if not flips:
+        print("no decision would flip")
+        return
+    print(f"\n{len(flips)} decisions would flip:")
+    print(f"{'AT':<27} {'DECISION ID':<36} {'OBJECTS':<16} {'CONVERSATION':<24} RECORDED -> NOW")
+    for f in flips:
+        print(
+            f"{f.at:<27} {f.decision_id:<36} {','.join(f.objects):<16} "
+            f"{f.conversation or '-':<24} {f.before} -> {f.after}"
+        )
+    print("\nby kind: " + ", ".join(f"{k} {n}" for k, n in sorted(found.by_kind().items())))
+    rules = found.by_rule()
+    width = max(len(r) for r in rules)
+    print(f"\n{'RULE':<{width}}  {'NOW DECIDES':>11}  {'NO LONGER':>9}")
+    for rule, (gained, lost) in rules.items():
+        print(f"{rule:<{width}}  {gained:>11}  {lost:>9}")
+
+
+def _print_json(found: Replay, args: argparse.Namespace) -> None:
+    import json
+
+    for flip in found.ordered():
+        print(json.dumps(flip.document()))
+    print(
+        json.dumps(
+            {
+                "replayed": found.replayed,
+                "flips": len(found.flips),
+                "by_kind": dict(found.by_kind()),
+                "by_rule": {
+                    r: {"now_decides": g, "no_longer": n} for r, (g, n) in found.by_rule().items()
+                },
+                "skipped": dict(found.skipped),
+                "candidate_version": found.candidate_version,
+            }
+        )
+    )

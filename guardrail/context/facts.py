@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from guardrail.context.model import Conversation, WriteRecord
+from guardrail.sinks.redact import MASKS, luhn
 
 _WORDS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -108,28 +109,20 @@ def amounts_in(text: str) -> list[Decimal]:
     return found
 
 
-def luhn(number: str) -> bool:
-    total = 0
-    for i, char in enumerate(reversed(number)):
-        d = int(char)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+def pii_in(text: str, masked: bool = False) -> list[str]:
+    """The kinds of personal data ``text`` contains: card (Luhn-valid), ssn, email, phone.
 
-
-def pii_in(text: str) -> list[str]:
-    """The kinds of personal data ``text`` contains: card (Luhn-valid), ssn, email, phone."""
-    kinds = []
-    if any(luhn(digits(m.group(0))) for m in _CARD.finditer(text)):
-        kinds.append("card")
-    if _SSN.search(text):
-        kinds.append("ssn")
-    if _EMAIL.search(text):
-        kinds.append("email")
-    if _PHONE.search(text):
-        kinds.append("phone")
-    return kinds
+    ``masked``: ``text`` comes from the audit log (a replay), where personal data was masked
+    before it was stored; a mask (``[CARD]``) then counts as the kind it replaced, so a write
+    blocked for a card number is judged the same when it is replayed.
+    """
+    found = {
+        "card": any(luhn(digits(m.group(0))) for m in _CARD.finditer(text)),
+        "ssn": _SSN.search(text) is not None,
+        "email": _EMAIL.search(text) is not None,
+        "phone": _PHONE.search(text) is not None,
+    }
+    return [k for k, hit in found.items() if hit or (masked and MASKS[k] in text)]
 
 
 def stated_facts(text: str) -> list[str]:
@@ -222,6 +215,8 @@ class Facts:
     transcript: Transcript = _EMPTY
     account_writes: dict[str, list[WriteRecord]] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    #: Rebuilt from an audit record (guardrail.replay), whose personal data is masked.
+    redacted: bool = False
 
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one

@@ -87,7 +87,7 @@ class RuleFunctions:
         return [s for s in stated_facts(text) if not self._facts.transcript.supports(s)]
 
     def pii(self, text: str | None) -> list[str]:
-        return pii_in(text) if text else []
+        return pii_in(text, masked=self._facts.redacted) if text else []
 
     def grounded(self, record_id: str | None) -> bool:
         return not record_id or self._facts.grounded(record_id)

@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from guardrail.context import snapshot
 from guardrail.model import Decision, FieldDiff, WriteIntent
 from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
 
@@ -155,6 +156,9 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         "error": decision.error,
         "diffs": [_diff(d) for d in decision.diffs],
         "revert": decision.revert,
+        # The conversation context as judged, masked like the rest: what guardrail replay
+        # judges the intents in again (guardrail.context.snapshot).
+        "context": None if decision.facts is None else snapshot.dump(decision.facts, _value),
     }
     return Entry.of(body)
 
@@ -181,8 +185,14 @@ def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
         "external_id": None if intent.external_id is None else mask_text(intent.external_id),
         "ref": intent.ref,
         "fields": _jsonable(mask_value(dict(intent.fields))),
+        "references": dict(intent.references),
         "saved_id": saved_id,
     }
+
+
+def _value(value: Any) -> Any:
+    """A JSON value masked as the intents' fields are, in a form canonical JSON holds."""
+    return _jsonable(mask_value(value))
 
 
 def _jsonable(value: Any) -> Any:
