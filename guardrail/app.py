@@ -291,7 +291,13 @@ def build(settings: Settings) -> Guardrail:
     dialect = SalesforceDialect(
         forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD
     )
-    metrics = Metrics(dialect.name, lambda obj: policies.current.object_name(dialect.name, obj))
+    metrics = Metrics(
+        dialect.name,
+        lambda obj: policies.current.object_name(dialect.name, obj),
+        conversation_intents=settings.metrics.conversation_intents,
+        mismatch_rules=settings.metrics.mismatch_rules,
+        disposition_field=settings.metrics.disposition_field,
+    )
     current = policies.current
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))

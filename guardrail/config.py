@@ -67,6 +67,26 @@ class AlertSettings(BaseModel, frozen=True):
     )
 
 
+class MetricsSettings(BaseModel, frozen=True):
+    """Release cohorts (guardrail.sinks.metrics): writes, blocks per rule and call dispositions
+    that do not match the conversation's outcome, by conversation intent and policy version."""
+
+    conversation_intents: list[str] = Field(
+        default_factory=list,
+        description="Values of a conversation's metadata.intent kept as label values; any "
+        "other is counted as 'other', none as 'unknown'",
+        max_length=50,
+    )
+    mismatch_rules: list[str] = Field(
+        default_factory=lambda: ["call-disposition/DispositionMatchesOutcome"],
+        description="policy/Rule of the rules whose violations are disposition-vs-outcome "
+        "mismatches",
+    )
+    disposition_field: str = Field(
+        default="CallDisposition", description="The field a write sets a call disposition in"
+    )
+
+
 class DriftSettings(BaseModel, frozen=True):
     """Schema drift checks (guardrail.drift): the CRM's describe of every object the policies'
     schemas cover, fetched with the proxy's own credential and compared with those schemas."""
@@ -220,6 +240,7 @@ class Settings(AuditSettings):
     alerts: AlertSettings = AlertSettings()
     credential: Credential = Credential()
     drift: DriftSettings = DriftSettings()
+    metrics: MetricsSettings = MetricsSettings()
     auth_mode: AuthMode = Field(
         default=AuthMode.TOKEN,
         description="token: agents use tokens the proxy issues, the proxy holds the CRM "

@@ -3,10 +3,17 @@
 Label values are bounded: an object no policy names is counted as "other", so an agent (or an
 attacker) writing to made-up objects cannot grow the series without limit. Series that alerts
 use are created at zero at start-up, because ``increase()`` needs a first sample.
+
+Release cohorts: judged writes, blocks per rule and call dispositions that do not match the
+conversation's outcome are also counted by the conversation's intent (its ``metadata.intent``:
+one of the configured intents, else ``other``, ``unknown`` when absent) and by policy version,
+so each release of the policies is a cohort of its own. Only the last few versions keep their
+series: a proxy that reloads its policies for weeks does not grow them without limit.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
@@ -21,12 +28,32 @@ _CHECK_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 
 _UPSTREAM_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 OTHER = "other"
 _UPSTREAM_ERROR = "GUARDRAIL_UPSTREAM_"
+UNKNOWN = "unknown"
+#: The rules whose violations are disposition-vs-outcome mismatches, by default: the shipped
+#: pack's (policies/salesforce-contact-center/dispositions.yaml).
+MISMATCH_RULES = ("call-disposition/DispositionMatchesOutcome",)
+DISPOSITION_FIELD = "CallDisposition"
+#: Policy versions whose cohort series are kept (the newest; older ones are removed).
+COHORT_VERSIONS = 5
 
 
 class Metrics:
-    def __init__(self, dialect: str, object_name: Callable[[str], str | None]) -> None:
+    def __init__(
+        self,
+        dialect: str,
+        object_name: Callable[[str], str | None],
+        *,
+        conversation_intents: Iterable[str] = (),
+        mismatch_rules: Iterable[str] = MISMATCH_RULES,
+        disposition_field: str = DISPOSITION_FIELD,
+    ) -> None:
         self.dialect = dialect
         self._object_name = object_name
+        self._intents = frozenset(conversation_intents)
+        self._mismatch_rules = frozenset(mismatch_rules)
+        self._disposition_field = disposition_field
+        # Per policy version, oldest first: the cohort series made under it.
+        self._cohorts: OrderedDict[str, set[tuple[Counter, tuple[str, ...]]]] = OrderedDict()
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
@@ -158,6 +185,27 @@ class Metrics:
             ["reason", "result"],
             registry=r,
         )
+        self.judged_writes = Counter(
+            "guardrail_judged_writes",
+            "Writes judged, by the conversation's intent, the policy version and decision: the "
+            "denominator of a release cohort's block rate.",
+            ["conversation_intent", "policy_version", "decision"],
+            registry=r,
+        )
+        self.rule_blocks = Counter(
+            "guardrail_rule_blocks",
+            "Violations that blocked a write (mode shadow: would have), by rule, the "
+            "conversation's intent and the policy version.",
+            ["policy", "rule", "conversation_intent", "policy_version", "mode"],
+            registry=r,
+        )
+        self.dispositions = Counter(
+            "guardrail_dispositions",
+            "Writes setting a call disposition, by the conversation's intent, the policy "
+            "version and result: mismatch when a disposition-vs-outcome rule objected.",
+            ["conversation_intent", "policy_version", "result"],
+            registry=r,
+        )
         Gauge("guardrail_build_info", "The running build.", ["version"], registry=r).labels(
             __version__
         ).set(1)
@@ -222,6 +270,49 @@ class Metrics:
             self.violations.labels(v.policy, v.rule, str(v.action), str(v.mode)).inc()
         self.check_seconds.labels(self.dialect).observe(decision.guardrail_seconds)
         self._upstream(decision.upstream_seconds, decision.error)
+        self._cohort(decision)
+
+    def conversation_intent(self, decision: Decision) -> str:
+        """The bounded label value of the intent of the conversation a write was judged in."""
+        conversation = decision.facts.conversation if decision.facts is not None else None
+        intent = conversation.metadata.get("intent") if conversation is not None else None
+        if intent is None or intent == "":
+            return UNKNOWN
+        return intent if isinstance(intent, str) and intent in self._intents else OTHER
+
+    def _cohort(self, decision: Decision) -> None:
+        """The decision counted in its release cohort (conversation intent, policy version)."""
+        intent, version = self.conversation_intent(decision), decision.policy_version
+        verdict = str(decision.verdict)
+        self._count(self.judged_writes, version, (intent, version, verdict), len(decision.intents))
+        for v in decision.violations:
+            if v.would_block:
+                labels = (v.policy, v.rule, intent, version, str(v.mode))
+                self._count(self.rule_blocks, version, labels)
+        for n, intent_of_write in enumerate(decision.intents):
+            if intent_of_write.fields.get(self._disposition_field) in (None, ""):
+                continue
+            mismatch = any(
+                v.intent == n and f"{v.policy}/{v.rule}" in self._mismatch_rules
+                for v in decision.violations
+            )
+            result = "mismatch" if mismatch else "match"
+            self._count(self.dispositions, version, (intent, version, result))
+
+    def _count(
+        self, counter: Counter, version: str, labels: tuple[str, ...], amount: float = 1
+    ) -> None:
+        if amount <= 0:
+            return
+        made = self._cohorts.get(version)
+        if made is None:
+            made = self._cohorts[version] = set()
+            while len(self._cohorts) > COHORT_VERSIONS:
+                _, old = self._cohorts.popitem(last=False)
+                for old_counter, old_labels in old:
+                    old_counter.remove(*old_labels)
+        made.add((counter, labels))
+        counter.labels(*labels).inc(amount)
 
     def _upstream(self, seconds: float | None, error: str | None) -> None:
         if seconds is not None:
