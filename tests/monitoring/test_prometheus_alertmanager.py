@@ -117,7 +117,7 @@ def test_prometheus_rule_and_direct_push_reach_alertmanager(
             def scraped() -> bool:
                 try:
                     answer = httpx.get(f"{prom}/api/v1/query", params={"query": "up"}).json()
-                except httpx.TransportError:
+                except (httpx.TransportError, ValueError):  # not up yet, or still starting
                     return False
                 return any(r["value"][1] == "1" for r in answer["data"]["result"])
 
@@ -143,9 +143,9 @@ def test_prometheus_rule_and_direct_push_reach_alertmanager(
                     found = httpx.get(
                         f"{am_url}/api/v2/alerts", params={"filter": f'alertname="{name}"'}
                     )
-                except httpx.TransportError:
+                    return list(found.json())
+                except (httpx.TransportError, ValueError):  # not up yet, or still starting
                     return []
-                return list(found.json())
 
             [burst] = wait_for("the burst rule's alert", lambda: alert("GuardrailBlockBurst"))
             assert burst["labels"]["object"] == "Case"
