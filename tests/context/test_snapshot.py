@@ -1,0 +1,91 @@
+"""The conversation context a decision record keeps (masked) and replay rebuilds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from guardrail.context import snapshot
+from guardrail.context.facts import Facts, Transcript, pii_in
+from guardrail.context.model import Conversation, Customer, ReadRecord, Turn, WriteRecord
+from guardrail.policy.functions import RuleFunctions
+from guardrail.sinks.redact import mask_text
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+CARD = "4111 1111 1111 1111"  # passes the Luhn check
+TRACKING = "1234 5678 9012 3456"  # does not
+
+
+def facts() -> Facts:
+    conversation = Conversation(
+        id="c1",
+        channel="voice",
+        customer=Customer(account_ids=["001SB0000000001AAA"], verified=True),
+        entitlements={"refund_limit": 100},
+        turns=[
+            Turn(role="customer", text=f"My card {CARD} was charged $25 twice."),
+            Turn(role="customer", text="Mail me at sam@example.com, parcel 1234 5678 9012 3456."),
+        ],
+        outcome="refund_issued",
+        metadata={"intent": "billing", "api_key": "k-1"},
+        reads=[
+            ReadRecord(object="Case", id="500SB0000000001AAA", fields={"Reason": "Billing"}, at=NOW)
+        ],
+        writes=[
+            WriteRecord(
+                decision_id="d0",
+                object="Refund__c",
+                operation="create",
+                id="a01SB0000000001AAA",
+                fields={"Amount__c": 25, "Note__c": f"card {CARD}"},
+                decision="allow",
+                at=NOW,
+            )
+        ],
+        created_at=NOW,
+        updated_at=NOW,
+        version=3,
+        rev=2,
+    )
+    return Facts(conversation, Transcript.of(conversation), {}, NOW)
+
+
+def test_the_context_is_masked_and_rebuilds_what_rules_read() -> None:
+    dumped = snapshot.dump(facts())
+    text = json.dumps(dumped)
+    assert CARD not in text
+    assert "sam@example.com" not in text
+    assert "k-1" not in text  # a secret-named key's value is dropped
+    assert "[CARD]" in text
+    assert "[NUMBER]" in text  # the parcel number is not a card
+
+    rebuilt = snapshot.load(json.loads(text))
+    assert rebuilt.redacted
+    assert rebuilt.now == NOW
+    c = rebuilt.conversation
+    assert c is not None
+    assert (c.id, c.outcome, c.version, c.rev) == ("c1", "refund_issued", 3, 2)
+    assert c.customer.account_ids == ["001SB0000000001AAA"]
+    assert c.reads[0].fields == {"Reason": "Billing"}
+    assert c.writes[0].fields["Amount__c"] == 25
+    functions = RuleFunctions(rebuilt)
+    assert functions.requested_amount() == 25.0
+    assert functions.grounded("500SB0000000001AAA")
+    assert functions.known_field("500SB0000000001AAA", "Reason") == "Billing"
+
+
+def test_masks_read_as_what_they_replaced_only_in_a_rebuilt_context() -> None:
+    note = mask_text(f"Customer gave card {CARD}; parcel {TRACKING}")
+    assert note == "Customer gave card [CARD]; parcel [NUMBER]"
+    assert pii_in(note) == []  # live: a literal mask is no card number
+    assert pii_in(note, masked=True) == ["card"]
+    assert pii_in(mask_text(f"parcel {TRACKING}"), masked=True) == []
+    rebuilt = snapshot.load(snapshot.dump(facts()))
+    assert RuleFunctions(rebuilt).pii(note) == ["card"]
+    assert RuleFunctions(facts()).pii(note) == []
+
+
+def test_a_context_without_a_conversation() -> None:
+    rebuilt = snapshot.load(snapshot.dump(Facts(None, now=NOW)))
+    assert rebuilt.conversation is None
+    assert rebuilt.redacted
