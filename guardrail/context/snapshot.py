@@ -14,10 +14,15 @@ they replaced.
 Masking runs on the write path (the record is appended before the agent's answer leaves), so
 what was masked is remembered: the platform part (turns, customer, entitlements...) per
 revision, each recorded read and write once; a long call's next write masks only what is new.
+A record keeps the newest ``KEPT_RECORDS`` reads and writes of the conversation: every record
+carrying a whole long history made each write cost more than the one before it (and the log
+grow with the square of a call's length); rules look at recent history, and replay of an older
+read or write than that judges without it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
@@ -30,6 +35,7 @@ from guardrail.sinks.redact import mask_text, mask_value
 Masker = Callable[[Any], Any]
 _PLATFORM_CACHE = 256
 _RECORD_CACHE = 8192
+KEPT_RECORDS = 50
 
 
 def _masked(text: str | None) -> str | None:
@@ -43,16 +49,21 @@ class _Lru:
     def __init__(self, size: int) -> None:
         self._size = size
         self._entries: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        # One process may run several proxies in threads (tests, an embedding app).
+        self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        found = self._entries.get(key)
-        if found is None:
-            found = self._entries[key] = make()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        made = make()
+        with self._lock:
+            self._entries[key] = made
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        else:
-            self._entries.move_to_end(key)
-        return found
+        return made
 
 
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
@@ -86,8 +97,8 @@ def dump(facts: Facts, value: Masker = mask_value) -> dict[str, Any]:
         conversation = {
             "id": c.id,
             **_platforms.get((value, c.id, c.rev, c.created_at), lambda: _platform(c, value)),
-            "reads": [_read(r, value) for r in c.reads],
-            "writes": [_write(w, value) for w in c.writes],
+            "reads": [_read(r, value) for r in c.reads[-KEPT_RECORDS:]],
+            "writes": [_write(w, value) for w in c.writes[-KEPT_RECORDS:]],
             "created_at": c.created_at.isoformat(),
             "updated_at": c.updated_at.isoformat(),
             "version": c.version,
@@ -97,7 +108,8 @@ def dump(facts: Facts, value: Masker = mask_value) -> dict[str, Any]:
         "now": facts.now.isoformat(),
         "conversation": conversation,
         "account_writes": {
-            key: [_write(w, value) for w in writes] for key, writes in facts.account_writes.items()
+            key: [_write(w, value) for w in writes[-KEPT_RECORDS:]]
+            for key, writes in facts.account_writes.items()
         },
     }
 
