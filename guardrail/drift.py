@@ -180,7 +180,7 @@ def _index(found: Found) -> dict[tuple[str, str], _Met]:
 def violations(policy: Policy, intent: WriteIntent, met: _Met) -> list[Violation]:
     """What ``intent`` meets of one policy's drift, as that policy's onDrift says."""
     found = []
-    written = [name.lower() for name in intent.fields]
+    written = list(dict.fromkeys(name.lower() for name in intent.fields))
     for name in written:
         drifts = met.by_field.get(name)
         if drifts:
