@@ -75,9 +75,9 @@ def test_drift_alerts_reach_alertmanager_pushed_and_from_the_rule(
                         f"{am_url}/api/v2/alerts",
                         params={"filter": 'alertname="GuardrailSchemaDrift"'},
                     )
-                except httpx.TransportError:
+                    alerts = list(found.json())
+                except (httpx.TransportError, ValueError):  # not up yet, or still starting
                     return []
-                alerts = list(found.json())
                 return alerts if len(alerts) == 2 else []
 
             alerts = wait_for("both drift alerts", drift_alerts, seconds=60)
