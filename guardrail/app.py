@@ -325,7 +325,8 @@ def build(settings: Settings) -> Guardrail:
         proxy.tracing = Tracing(enabled=True)
     proxy.admit_write = audit_gate(audit, settings.audit_fail_open)
     proxy.tokens = open_gate(settings, metrics)
-    drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter)
+    own = proxy.tokens.credential if proxy.tokens is not None else None  # one token cache
+    drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter, own)
     pipeline.drift = drift.violations
     return Guardrail(settings, policies, metrics, proxy, store, audit, alerter, drift=drift)
 

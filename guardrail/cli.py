@@ -184,12 +184,13 @@ def _describe(args: argparse.Namespace) -> Describe:
     """The describe of the CRM the schema commands name. Raises ConfigError."""
     import os
 
-    from guardrail.drift import Describe, static_token
+    from guardrail.credential import StaticCredential
+    from guardrail.drift import Describe
 
     token = os.environ.get(args.token_env)
     if not token:
         raise ConfigError(f"set {args.token_env} to the CRM access token")
-    return Describe(args.url, static_token(token), args.api_version)
+    return Describe(args.url, StaticCredential(token), args.api_version)
 
 
 def _object_list(text: str) -> list[str]:

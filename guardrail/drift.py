@@ -32,6 +32,7 @@ import httpx
 import structlog
 
 from guardrail.config import Settings
+from guardrail.credential import CrmCredential, open_credential
 from guardrail.crm.drift import Drift, DriftKind, diff
 from guardrail.crm.salesforce_schema import fetch_schemas
 from guardrail.model import Action, Operation, Violation, WriteIntent
@@ -53,31 +54,35 @@ Found = dict[tuple[str, str], tuple[Drift, ...]]
 
 @dataclass(frozen=True)
 class Describe:
-    """Reads the CRM's describe: a Fetch over a fresh client per check (checks are minutes
-    apart, so no connection is held open between them). ``token`` is called per check, so a
-    credential that rotates is read anew."""
+    """Reads the CRM's describe with ``credential``: a Fetch over a fresh client per check
+    (checks are minutes apart, so no connection is held open between them). A token the CRM
+    refuses (a session that ended early) is refreshed and the describe read once more, as the
+    proxy's forwarding does (guardrail.credential)."""
 
     base_url: str
-    token: Callable[[], Awaitable[str]]
+    credential: CrmCredential
     api_version: str = "59.0"
     timeout: float = 30.0
     verify: ssl.SSLContext | bool = True
 
     async def __call__(self, objects: Sequence[str]) -> dict[str, dict[str, Any]]:
-        headers = {"Authorization": f"Bearer {await self.token()}"}
+        token = await self.credential.token()
+        try:
+            return await self._read(objects, token)
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 401:
+                raise
+            fresh = await self.credential.refresh(token)
+            if fresh == token:
+                raise
+            return await self._read(objects, fresh)
+
+    async def _read(self, objects: Sequence[str], token: str) -> dict[str, dict[str, Any]]:
+        headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(
             base_url=self.base_url, headers=headers, timeout=self.timeout, verify=self.verify
         ) as client:
             return await fetch_schemas(client, objects, self.api_version)
-
-
-def static_token(value: str) -> Callable[[], Awaitable[str]]:
-    """A token source for a credential that does not change."""
-
-    async def token() -> str:
-        return value
-
-    return token
 
 
 def from_settings(
@@ -86,40 +91,43 @@ def from_settings(
     policies: Callable[[], PolicySet],
     metrics: Metrics,
     alerter: Alerter | None,
-    token: Callable[[], Awaitable[str]] | None = None,
+    credential: CrmCredential | None = None,
 ) -> DriftWatcher:
     """The watcher ``guardrail serve`` runs: the upstream's describe, read with the proxy's
     own credential (never an agent's: checks run when no agent is calling).
 
-    ``token`` is that credential as a token source, when the app holds one that refreshes
-    (OAuth client credentials); without it, ``credential.access_token`` is used.
+    ``credential`` is that credential when the app already holds it (token binding); else
+    the watcher opens its own from the settings, and closes it when it stops.
     """
-    credential = settings.credential
-    if token is None and credential.access_token is not None:
-        token = static_token(credential.access_token.get_secret_value())
-    fetch: Fetch | None = None
-    reason = None
-    if token is not None:
-        verify: ssl.SSLContext | bool = True
-        if settings.upstream_ca is not None:
-            verify = ssl.create_default_context(cafile=str(settings.upstream_ca))
-        drift = settings.drift
-        fetch = Describe(settings.upstream, token, drift.api_version, drift.timeout_seconds, verify)
-    elif credential.client_id is not None:
-        reason = (
-            "schema drift checks read the describe with credential.access_token; the OAuth "
-            "client-credentials token is not passed to them"
+    drift = settings.drift
+    if drift.interval_seconds <= 0:
+        return DriftWatcher(crm, policies, None, metrics, alerter, interval=0)  # says it is off
+    owned = None
+    if credential is None and settings.credential.configured:
+        ca_file = str(settings.upstream_ca) if settings.upstream_ca else None
+        credential = owned = open_credential(
+            settings.credential, settings.upstream, timeout=drift.timeout_seconds, ca_file=ca_file
         )
-    else:
-        reason = "no CRM credential to read the describe with (set credential.access_token)"
+    if credential is None:
+        reason = (
+            "no CRM credential to read the describe with (set credential.access_token, or "
+            "credential.client_id and credential.client_secret)"
+        )
+        return DriftWatcher(crm, policies, None, metrics, alerter, off_reason=reason)
+    verify: ssl.SSLContext | bool = True
+    if settings.upstream_ca is not None:
+        verify = ssl.create_default_context(cafile=str(settings.upstream_ca))
+    fetch = Describe(
+        settings.upstream, credential, drift.api_version, drift.timeout_seconds, verify
+    )
     return DriftWatcher(
         crm,
         policies,
         fetch,
         metrics,
         alerter,
-        interval=settings.drift.interval_seconds,
-        off_reason=reason,
+        interval=drift.interval_seconds,
+        on_close=owned.close if owned is not None else None,
     )
 
 
@@ -245,7 +253,8 @@ class DriftWatcher:
     """Checks for drift at start and every ``interval`` seconds; keeps what stands.
 
     ``fetch`` is None when the proxy has no credential to read the describe with: the watcher
-    is then off, says why (``off_reason``), and no write meets drift.
+    is then off, says why (``off_reason``), and no write meets drift. ``on_close`` runs when
+    the watcher stops (it closes a credential the watcher opened for itself).
     """
 
     def __init__(
@@ -258,6 +267,7 @@ class DriftWatcher:
         *,
         interval: float = 300.0,
         off_reason: str | None = None,
+        on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.crm = crm
         self.interval = interval
@@ -271,6 +281,7 @@ class DriftWatcher:
         self._state = _State()
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
+        self._on_close = on_close
 
     @property
     def enabled(self) -> bool:
@@ -328,17 +339,20 @@ class DriftWatcher:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """The watcher in the background for the duration of the block."""
+        task = None
         if self._fetch is None:
             log.info("drift_checks_off", reason=self.off_reason)
-            yield
-            return
-        task = asyncio.create_task(self.run())
+        else:
+            task = asyncio.create_task(self.run())
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if self._on_close is not None:
+                await self._on_close()
 
     def _update(self, found: Found, at: datetime) -> None:
         state = self._state

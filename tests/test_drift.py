@@ -18,8 +18,9 @@ from structlog.testing import capture_logs
 
 from guardrail.cli import main
 from guardrail.config import Settings
+from guardrail.credential import StaticCredential
 from guardrail.crm.drift import Drift, DriftKind
-from guardrail.drift import Describe, DriftWatcher, detect, from_settings, standing, static_token
+from guardrail.drift import Describe, DriftWatcher, detect, from_settings, standing
 from guardrail.errors import PolicyError
 from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
@@ -281,7 +282,7 @@ def test_without_a_credential_or_an_interval_the_watcher_is_off(policies: Policy
     off = from_settings(base, "salesforce", lambda: policies, metrics, None)
     assert not off.enabled
     assert off.off_reason is not None
-    assert "credential.access_token" in off.off_reason
+    assert "credential.access_token, or credential.client_id" in off.off_reason
     assert off.report()["enabled"] is False
     assert off.report()["last_check"] is None
 
@@ -300,28 +301,27 @@ def test_without_a_credential_or_an_interval_the_watcher_is_off(policies: Policy
     assert on.interval == 300
 
 
-async def test_a_refreshing_credential_is_asked_for_a_token_at_every_check(
+async def test_an_oauth_credential_is_fetched_and_refreshed_when_the_crm_ends_it(
     policies: PolicySet,
 ) -> None:
+    """Client credentials against the sandbox's token endpoint; a session the CRM ends early
+    is refused once (401), fetched anew, and the same check succeeds."""
     sandbox = TestServer(create_app())
     await sandbox.start_server()
-    given: list[str] = []
-
-    async def token() -> str:
-        given.append("sandbox-token")
-        return "sandbox-token"
-
     settings = Settings(
         upstream=str(sandbox.make_url("")).rstrip("/"),
-        credential={"client_id": "c", "client_secret": "s"},
+        credential={"client_id": "sandbox-client", "client_secret": "sandbox-secret"},
     )
-    metrics = Metrics("salesforce", lambda o: o)
-    assert not from_settings(settings, "salesforce", lambda: policies, metrics, None).enabled
-    drift = from_settings(settings, "salesforce", lambda: policies, metrics, None, token)
+    drift = from_settings(settings, "salesforce", lambda: policies, Metrics("sf", str), None)
+    client = TestClient(sandbox)
     try:
-        assert (await drift.check()).ok
-        assert (await drift.check()).ok
-        assert given == ["sandbox-token"] * 2
+        async with drift.running():
+            await until(lambda: drift.report()["last_check"] is not None)
+            assert drift.report()["last_check"]["result"] == "success"
+            await client.post("/_sandbox/oauth/expire")
+
+            assert (await drift.check()).ok
+            assert (await (await client.get("/_sandbox/oauth")).json())["issued"] == 2
     finally:
         await sandbox.close()
 
@@ -383,7 +383,7 @@ async def test_the_watcher_sees_a_live_sandbox_change_within_one_interval() -> N
     await sandbox.start_server()
     url = str(sandbox.make_url("")).rstrip("/")
     live = load_policy_set(SHIPPED_PACK)  # its schemas are what the sandbox describes
-    drift, metrics = watcher(live, Describe(url, static_token("sandbox-token")), interval=0.2)
+    drift, metrics = watcher(live, Describe(url, StaticCredential("sandbox-token")), interval=0.2)
     try:
         async with drift.running():
             await until(lambda: drift.report()["last_check"] is not None)
