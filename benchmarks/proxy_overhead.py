@@ -21,10 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +39,24 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
 CASES = "/services/data/v59.0/sobjects/Case"
 CONVERSATION = "benchmark-conversation"
+
+
+READ_BACK = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: case-read-back}
+spec:
+  match: {objects: [Case], operations: [create, update]}
+  post: {readBack: true, onFailure: alert, mode: MODE}
+"""
+
+
+def pack_with_read_back(mode: str) -> Path:
+    """The shipped pack plus a read-back policy for Case, in a temporary directory."""
+    directory = Path(tempfile.mkdtemp(prefix="guardrail-bench-")) / "pack"
+    shutil.copytree(ROOT / "policies" / "salesforce-contact-center", directory)
+    (directory / "read-back.yaml").write_text(READ_BACK.replace("MODE", mode))
+    return directory
 
 
 def free_port() -> int:
@@ -186,6 +206,12 @@ def main() -> None:
         default="passthrough",
         help="how the load authenticates through the proxy (token: agent tokens)",
     )
+    parser.add_argument(
+        "--read-back",
+        choices=("off", "sync", "async"),
+        default="off",
+        help="add a policy that reads every Case write back (post-guardrails)",
+    )
     args = parser.parse_args()
 
     py = sys.executable
@@ -200,6 +226,8 @@ def main() -> None:
     ]  # fmt: skip
     if args.auth_mode == "token":  # the proxy's own credential, inherited by its process
         os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
+    if args.read_back != "off":
+        serve += ["--policies", str(pack_with_read_back(args.read_back))]
     if args.profile:
         renderer = "html" if args.profile.suffix == ".html" else "text"
         serve = ["-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), *serve]
