@@ -126,7 +126,8 @@ async def add_review(audit: AuditLog, decision_id: str, review: ReviewIn) -> Row
 
 
 async def reviews_of(storage: Storage, rows: Sequence[Row]) -> dict[str, list[dict[str, Any]]]:
-    """The reviews of each decision in ``rows`` (a page), by decision id, oldest first."""
+    """The reviews of each decision in ``rows`` (a page), by decision id, oldest first: one
+    indexed query per decision, a page being at most MAX_LIMIT of them."""
     found: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row.entry.decision_id is not None:

@@ -8,6 +8,7 @@ does: a mark made here is the same audit record a ``POST .../reviews`` makes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -64,10 +65,11 @@ def mount(
     audit: AuditLog,
     conversations: ConversationStore | None,
     *,
-    tokens: tuple[SecretStr, ...] | list[SecretStr] = (),
-    users: dict[str, SecretStr] | None = None,
+    tokens: Sequence[SecretStr] = (),
+    users: Mapping[str, SecretStr] | None = None,
 ) -> web.Application:
-    """Serve the review page under ``/review/`` of ``admin``; returns its application."""
+    """Serve the review page under ``/review/`` of ``admin`` (a sub-application, so its
+    sign-in, CSRF check and headers apply to it alone); returns that application."""
     app = web.Application(middlewares=[guard])
     app[AUDIT] = audit
     app[CONVERSATIONS] = conversations
@@ -82,6 +84,7 @@ def mount(
 
 
 async def _to_list(request: web.Request) -> web.StreamResponse:
+    """``/review`` as people type it."""
     return web.Response(status=308, headers={"Location": PREFIX})
 
 
