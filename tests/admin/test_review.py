@@ -6,6 +6,7 @@ import base64
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from guardrail.admin.review import mount
 from guardrail.admin.review.guard import CSRF_COOKIE
 from guardrail.app import build
 from guardrail.config import Settings
+from guardrail.context.facts import Facts
 from guardrail.context.memory import MemoryConversationStore
-from guardrail.context.model import ConversationIn, Turn
+from guardrail.context.model import Conversation, ConversationIn, Turn
 from guardrail.context.store import ConversationStore
 from guardrail.errors import ContextUnavailable
 from guardrail.model import Caller, FieldDiff, Operation, Verdict, WriteIntent
@@ -247,7 +249,7 @@ async def test_a_decision_shows_its_write_violations_transcript_diff_and_chain(
     assert "Conversation conv-1 is no longer in the conversation store" in html
 
     transcript = await (await client.get("/review/decisions/decision-0002")).text()
-    assert "The audit record does not keep the transcript its rules read" in transcript
+    assert "This audit record does not keep the transcript its rules read" in transcript
     assert "call [PHONE]" in transcript  # masked as the record is
     assert "I will close it." in transcript
 
@@ -545,3 +547,28 @@ async def test_a_write_recorded_again_shows_what_it_was_first(
     assert "Failed after saving</span> write" in html
     assert "<dt>Recorded before as</dt>" in html
     assert "Allowed (record 6," in html
+
+
+async def test_the_transcript_the_record_kept_is_the_one_shown(
+    client: Client, audit: AuditLog, conversations: ConversationStore
+) -> None:
+    """A record that keeps the context it was judged in shows that transcript, not what the
+    conversation store holds now (the conversation went on, or is gone)."""
+    at = datetime.now(UTC)
+    judged = Conversation(
+        id="conv-xss",
+        turns=[Turn(role="customer", text=f"refund me {SCRIPT}, mail jane@example.com")],
+        created_at=at,
+        updated_at=at,
+    )
+    made = decision(8, Verdict.BLOCK, rule="RefundRequested", conversation="conv-xss")
+    await audit.record(replace(made, facts=Facts(judged)))
+    unknown = decision(9, Verdict.BLOCK, rule="ContextRequired", conversation="conv-gone")
+    await audit.record(replace(unknown, facts=Facts(None)))
+
+    html = await (await client.get("/review/decisions/decision-0008")).text()
+    assert "The transcript as the rules read it when they judged this write" in html
+    assert "refund me &lt;script&gt;alert(1)&lt;/script&gt;, mail [EMAIL]" in html
+    assert "I will close it." not in html  # the store's turns, not shown
+    html = await (await client.get("/review/decisions/decision-0009")).text()
+    assert "Conversation conv-gone was not in the conversation store when this write" in html

@@ -181,7 +181,7 @@ async def _decision(
             for n, intent in enumerate(record.get("intents", []))
         ],
         "violations": violations,
-        "transcript": await _transcript(request.app[CONVERSATIONS], record.get("conversation")),
+        "transcript": await _transcript(request.app[CONVERSATIONS], record),
         "recorded": recorded,
         "form": form or {"verdict": "", "comment": "", "reviewer": ""},
         "errors": errors or [],
@@ -212,18 +212,36 @@ class Transcript:
     omitted: int = 0
 
 
-async def _transcript(store: ConversationStore | None, conversation: str | None) -> Transcript:
-    """The conversation's turns as the store holds them now, masked as audit records are.
-
-    The audit record keeps what a rule decided, not the transcript it read (keeping every
-    transcript in every record would copy the conversation, personal data and all, into an
-    append-only log for good). So this is the best evidence left, and says what it is: turns
-    said after the decision show too, and once the conversation expires there is none.
-    """
+async def _transcript(store: ConversationStore | None, record: Mapping[str, Any]) -> Transcript:
+    """The transcript the decision's rules read: from the record itself, which keeps the
+    conversation context each write was judged in (masked; guardrail.context.snapshot), or, for
+    a record without one, the turns the conversation store holds now, saying which it is."""
+    conversation = record.get("conversation")
     if conversation is None:
         return Transcript(
             "This write named no conversation, so its rules had no transcript to read."
         )
+    context = record.get("context")
+    if isinstance(context, Mapping):
+        judged = context.get("conversation")
+        if not isinstance(judged, Mapping):
+            return Transcript(
+                f"Conversation {conversation} was not in the conversation store when this write "
+                "was judged (never registered, or expired), so its rules had no transcript."
+            )
+        turns = list(judged.get("turns", ()))
+        return _shown(
+            "The transcript as the rules read it when they judged this write, kept in the "
+            "audit record (masked).",
+            [{"role": str(t.get("role", "")), "text": str(t.get("text", ""))} for t in turns],
+        )
+    return await _stored_transcript(store, conversation)
+
+
+async def _stored_transcript(store: ConversationStore | None, conversation: str) -> Transcript:
+    """For a record that kept no context (written before records did, or judged without
+    one): the conversation's turns as the store holds them now, masked as records are. Turns
+    said after the decision show too, and once the conversation expires there is none."""
     if store is None:
         return Transcript("No conversation store is attached to this page.")
     try:
@@ -233,13 +251,17 @@ async def _transcript(store: ConversationStore | None, conversation: str | None)
     if found is None:
         return Transcript(
             f"Conversation {conversation} is no longer in the conversation store (it expired "
-            "or was deleted), and the audit record does not keep transcript text."
+            "or was deleted), and this audit record does not keep its transcript."
         )
-    turns = found.turns[-MAX_TURNS_SHOWN:]
-    return Transcript(
-        f"The audit record does not keep the transcript its rules read. These are the turns of "
-        f"conversation {conversation} as the conversation store holds them now, masked as the "
-        "record is; turns said after this decision show too.",
-        [{"role": t.role, "text": mask_text(t.text)} for t in turns],
-        len(found.turns) - len(turns),
+    return _shown(
+        f"This audit record does not keep the transcript its rules read. These are the turns "
+        f"of conversation {conversation} as the conversation store holds them now, masked as "
+        "records are; turns said after this decision show too.",
+        [{"role": t.role, "text": mask_text(t.text)} for t in found.turns],
     )
+
+
+def _shown(note: str, turns: list[dict[str, str]]) -> Transcript:
+    """The newest MAX_TURNS_SHOWN turns, counting the rest."""
+    kept = turns[-MAX_TURNS_SHOWN:]
+    return Transcript(note, kept, len(turns) - len(kept))
