@@ -25,7 +25,8 @@ def open_storage(dsn: str | None, *, timeout: float) -> Storage:
     if scheme == "sqlite":
         from guardrail.sinks.audit.sqlite import SQLiteStorage
 
-        return SQLiteStorage(_sqlite_path(dsn), timeout=timeout)
+        path, synchronous = _sqlite(dsn)
+        return SQLiteStorage(path, timeout=timeout, synchronous=synchronous)
     if scheme in ("postgresql", "postgres"):
         from guardrail.sinks.audit.postgres import PostgresStorage
 
@@ -35,13 +36,18 @@ def open_storage(dsn: str | None, *, timeout: float) -> Storage:
     )
 
 
-def _sqlite_path(dsn: str) -> Path:
-    rest = dsn[len("sqlite:") :]
+def _sqlite(dsn: str) -> tuple[Path, str]:
+    """The path and the ``?synchronous=normal|full`` of a SQLite DSN."""
+    rest, _, query = dsn[len("sqlite:") :].partition("?")
     if not rest.startswith("///") or len(rest) == 3:
         raise ConfigError(
             "audit_dsn: a SQLite DSN is sqlite:///relative/path or sqlite:////absolute/path"
         )
-    return Path(rest[3:])
+    options = dict(part.partition("=")[::2] for part in query.split("&") if part)
+    synchronous = options.pop("synchronous", "normal")
+    if options or synchronous.lower() not in ("normal", "full"):
+        raise ConfigError("audit_dsn: a SQLite DSN takes only ?synchronous=normal or full")
+    return Path(rest[3:]), synchronous
 
 
 def _safe(dsn: str) -> str:

@@ -2,8 +2,10 @@
 
 The standard library's sqlite3 is blocking, so the store keeps two dedicated threads, each with
 its own connection: one writes (every commit, in order, so a batch never waits on a reader) and
-one reads (the API, exports), which WAL lets run beside the writer. ``synchronous=FULL``: a
-commit returns once it is on disk, which is what the proxy waits for before answering an agent.
+one reads (the API, exports), which WAL lets run beside the writer. Durability is the DSN's
+``?synchronous=``: ``normal`` (the default) returns a commit once it is in the WAL, which
+survives the proxy being killed (the kill -9 test) but not the machine losing power, and costs
+no fsync per commit; ``full`` waits for the disk, for power-loss durability at ~1 ms a commit.
 Several processes may share one file (replicas on one host, the CLI): BEGIN IMMEDIATE takes
 SQLite's write lock before the head is read, so the chain stays one chain.
 """
@@ -85,7 +87,10 @@ class SQLiteStorage(SQLStorage):
     name = "sqlite"
     migrations = MIGRATIONS
 
-    def __init__(self, path: Path, *, timeout: float) -> None:
+    def __init__(self, path: Path, *, timeout: float, synchronous: str = "NORMAL") -> None:
+        if synchronous.upper() not in ("NORMAL", "FULL"):
+            raise ValueError(f"synchronous must be normal or full, not {synchronous!r}")
+        self._synchronous = synchronous.upper()
         self.path = path
         self.where = str(path)
         self._timeout = timeout
@@ -116,7 +121,7 @@ class SQLiteStorage(SQLStorage):
             conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
             if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
                 raise sqlite3.OperationalError(f"{self.path}: WAL journal mode is not available")
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {self._synchronous}")
         except BaseException:
             conn.close()
             raise

@@ -135,3 +135,17 @@ async def test_a_postgresql_that_refuses_connections_is_unavailable() -> None:
         assert "postgres@127.0.0.1" in log.health.reason
     finally:
         await log.close()
+
+
+def test_sqlite_durability_is_chosen_in_the_dsn(tmp_path: Path) -> None:
+    from guardrail.errors import ConfigError
+    from guardrail.sinks.audit.factory import open_storage
+    from guardrail.sinks.audit.sqlite import SQLiteStorage
+
+    default = open_storage(f"sqlite:///{tmp_path}/a.db", timeout=1)
+    full = open_storage(f"sqlite:///{tmp_path}/a.db?synchronous=full", timeout=1)
+    assert isinstance(default, SQLiteStorage)
+    assert isinstance(full, SQLiteStorage)
+    assert (default._synchronous, full._synchronous) == ("NORMAL", "FULL")
+    with pytest.raises(ConfigError, match="synchronous=normal or full"):
+        open_storage(f"sqlite:///{tmp_path}/a.db?synchronous=off", timeout=1)
