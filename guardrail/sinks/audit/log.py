@@ -80,7 +80,8 @@ class AuditLog:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        await self._group.drain()
+        with contextlib.suppress(TimeoutError):  # a stuck commit must not hold shutdown
+            await asyncio.wait_for(self._group.drain(), self._timeout * 2)
         if self.available:
             with contextlib.suppress(AuditUnavailable):
                 await self._checkpoint()  # the last head, for whoever keeps checkpoints

@@ -10,6 +10,7 @@ once it is durable.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from collections.abc import Sequence
@@ -125,7 +126,10 @@ class PostgresStorage(SQLStorage):
     async def close(self) -> None:
         if self._pool is not None:
             pool, self._pool = self._pool, None
-            await pool.close()
+            try:  # graceful (waits for connections in use), but not for ever
+                await asyncio.wait_for(pool.close(), self._timeout)
+            except TimeoutError:
+                pool.terminate()
 
     async def probe(self) -> None:
         """A connection that answers, on a server that takes writes (not a standby)."""
