@@ -4,8 +4,11 @@ Appends realistic decisions (one Case write with a violation, PII in its fields)
 AuditLog the proxy uses (group commit, durable commits), at 1 writer (each append waits for its
 own commit: what one agent sees) and at N concurrent writers (what a loaded proxy sees).
 
-python benchmarks/audit_appends.py [--stores sqlite,postgresql] [--appends 20000] [--concurrency 64]
-    [--postgres postgresql://postgres@127.0.0.1:5432/test] [--dir DIR]
+python benchmarks/audit_appends.py [--stores sqlite,sqlite-full,postgresql] [--appends 20000]
+    [--concurrency 64] [--postgres postgresql://postgres@127.0.0.1:5432/test] [--dir DIR]
+
+``sqlite`` is the default durability (synchronous=normal), ``sqlite-full`` adds
+``?synchronous=full`` (an fsync a commit).
 """
 
 from __future__ import annotations
@@ -59,8 +62,9 @@ def decision(n: int) -> Decision:
 
 @contextlib.asynccontextmanager
 async def store(kind: str, directory: Path, postgres: str) -> AsyncIterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{directory / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+    if kind in ("sqlite", "sqlite-full"):  # synchronous=normal (the default), or full
+        path = directory / f"bench-{uuid.uuid4().hex[:8]}.db"
+        yield f"sqlite:///{path}" + ("?synchronous=full" if kind == "sqlite-full" else "")
         return
     schema = f"guardrail_bench_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(postgres)
@@ -111,7 +115,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--stores", default="sqlite,sqlite-full,postgresql")
     parser.add_argument("--appends", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
