@@ -189,10 +189,7 @@ class Proxy:
     ) -> web.StreamResponse:
         answer, seconds = await self._send(request, target, body)
         if isinstance(answer, DependencyFailure):
-            failed = replace(
-                decision, status=answer.status, error=answer.code, upstream_seconds=seconds
-            )
-            return await self._finish(failed, _own(self.dialect.render_error(answer)))
+            return await self._unanswered(decision, answer, seconds)
         done = replace(
             decision,
             status=answer.status,
@@ -222,12 +219,17 @@ class Proxy:
                 request.app[UPSTREAM], request.method, job, body
             )
         except DependencyFailure as exc:
-            seconds = time.perf_counter() - sent
-            failed = replace(decision, status=exc.status, error=exc.code, upstream_seconds=seconds)
-            return await self._finish(failed, _own(self.dialect.render_error(exc)))
+            return await self._unanswered(decision, exc, time.perf_counter() - sent)
         verified = replace(verified, upstream_seconds=time.perf_counter() - sent)
         response = _own(answer) if isinstance(answer, Reply) else _relay(answer)
         return await self._finish(verified, response)
+
+    async def _unanswered(
+        self, decision: Decision, error: DependencyFailure, seconds: float
+    ) -> web.StreamResponse:
+        """An allowed write the CRM did not answer: the agent hears why, in the CRM's format."""
+        failed = replace(decision, status=error.status, error=error.code, upstream_seconds=seconds)
+        return await self._finish(failed, _own(self.dialect.render_error(error)))
 
     async def _refuse(
         self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
