@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from tests.conftest import parameters_pack
 from tests.monitoring.test_prometheus_alertmanager import (
-    MONITORING,
     Webhook,
     binary,
     processes,
+    start_alertmanager,
+    start_prometheus,
     wait_for,
 )
 from tests.test_cli import free_port
@@ -27,21 +27,13 @@ __all__ = ["processes"]  # the fixture, shared with the alerting test beside thi
 def test_drift_alerts_reach_alertmanager_pushed_and_from_the_rule(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    prometheus, alertmanager = binary("prometheus"), binary("prometheus-alertmanager")
+    binary("prometheus")  # both are needed before anything starts
+    binary("prometheus-alertmanager")
     am_port, prom_port = free_port(), free_port()
     am_url = f"http://127.0.0.1:{am_port}"
     hook = Webhook()
     try:
-        (tmp_path / "am.yml").write_text(yaml.safe_dump({
-            "route": {"receiver": "null", "group_wait": "1s", "group_interval": "1s"},
-            "receivers": [{"name": "null"}],
-        }))  # fmt: skip
-        processes.append(subprocess.Popen(
-            [alertmanager, f"--config.file={tmp_path / 'am.yml'}",
-             f"--storage.path={tmp_path / 'am-data'}", f"--web.listen-address=127.0.0.1:{am_port}",
-             "--cluster.listen-address="],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))  # fmt: skip
+        start_alertmanager(processes, tmp_path, am_port)
         with Stack(
             tmp_path / "stack",
             auth_mode="passthrough",
@@ -50,19 +42,7 @@ def test_drift_alerts_reach_alertmanager_pushed_and_from_the_rule(
             drift={"interval_seconds": 0.5},
             alerts={"alertmanager_url": am_url, "webhook_url": f"{hook.url}/hook"},
         ) as stack:
-            admin = stack.admin_url.removeprefix("http://")
-            (tmp_path / "prom.yml").write_text(yaml.safe_dump({
-                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-                "rule_files": [str(MONITORING / "alerts.yaml")],
-                "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
-                "scrape_configs": [{"job_name": "guardrail", "static_configs": [{"targets": [admin]}]}],
-            }))  # fmt: skip
-            processes.append(subprocess.Popen(
-                [prometheus, f"--config.file={tmp_path / 'prom.yml'}",
-                 f"--storage.tsdb.path={tmp_path / 'prom-data'}",
-                 f"--web.listen-address=127.0.0.1:{prom_port}"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))  # fmt: skip
+            start_prometheus(processes, tmp_path, prom_port, am_port, stack.admin_url)
 
             httpx.patch(
                 f"{stack.sandbox_url}/_sandbox/schema/Case/fields/Status",

@@ -72,10 +72,48 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
         proc.wait(10)
 
 
+def start_alertmanager(processes: list[subprocess.Popen[bytes]], tmp_path: Path, port: int) -> None:
+    """A real Alertmanager on ``port`` that keeps what it receives (groups within a second)."""
+    alertmanager = binary("prometheus-alertmanager")
+    (tmp_path / "am.yml").write_text(yaml.safe_dump({
+        "route": {"receiver": "null", "group_wait": "1s", "group_interval": "1s"},
+        "receivers": [{"name": "null"}],
+    }))  # fmt: skip
+    processes.append(subprocess.Popen(
+        [alertmanager, f"--config.file={tmp_path / 'am.yml'}",
+         f"--storage.path={tmp_path / 'am-data'}", f"--web.listen-address=127.0.0.1:{port}",
+         "--cluster.listen-address="],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    ))  # fmt: skip
+
+
+def start_prometheus(
+    processes: list[subprocess.Popen[bytes]],
+    tmp_path: Path,
+    port: int,
+    am_port: int,
+    admin_url: str,
+) -> None:
+    """A real Prometheus on ``port`` scraping the proxy's admin listener every second and
+    evaluating monitoring/alerts.yaml, alerting the Alertmanager on ``am_port``."""
+    prometheus = binary("prometheus")
+    admin = admin_url.removeprefix("http://")
+    (tmp_path / "prom.yml").write_text(yaml.safe_dump({
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "rule_files": [str(MONITORING / "alerts.yaml")],
+        "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
+        "scrape_configs": [{"job_name": "guardrail", "static_configs": [{"targets": [admin]}]}],
+    }))  # fmt: skip
+    processes.append(subprocess.Popen(
+        [prometheus, f"--config.file={tmp_path / 'prom.yml'}",
+         f"--storage.tsdb.path={tmp_path / 'prom-data'}", f"--web.listen-address=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    ))  # fmt: skip
+
+
 def test_prometheus_rule_and_direct_push_reach_alertmanager(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    prometheus, alertmanager = binary("prometheus"), binary("prometheus-alertmanager")
     am_port, prom_port = free_port(), free_port()
     am_url = f"http://127.0.0.1:{am_port}"
     hook = Webhook()
@@ -89,29 +127,8 @@ def test_prometheus_rule_and_direct_push_reach_alertmanager(
         with Stack(
             tmp_path / "stack", auth_mode="passthrough", policies=pack, alerts=alerts
         ) as stack:
-            (tmp_path / "am.yml").write_text(yaml.safe_dump({
-                "route": {"receiver": "null", "group_wait": "1s", "group_interval": "1s"},
-                "receivers": [{"name": "null"}],
-            }))  # fmt: skip
-            processes.append(subprocess.Popen(
-                [alertmanager, f"--config.file={tmp_path / 'am.yml'}",
-                 f"--storage.path={tmp_path / 'am-data'}", f"--web.listen-address=127.0.0.1:{am_port}",
-                 "--cluster.listen-address="],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))  # fmt: skip
-            admin = stack.admin_url.removeprefix("http://")
-            (tmp_path / "prom.yml").write_text(yaml.safe_dump({
-                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-                "rule_files": [str(MONITORING / "alerts.yaml")],
-                "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
-                "scrape_configs": [{"job_name": "guardrail", "static_configs": [{"targets": [admin]}]}],
-            }))  # fmt: skip
-            processes.append(subprocess.Popen(
-                [prometheus, f"--config.file={tmp_path / 'prom.yml'}",
-                 f"--storage.tsdb.path={tmp_path / 'prom-data'}",
-                 f"--web.listen-address=127.0.0.1:{prom_port}"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))  # fmt: skip
+            start_alertmanager(processes, tmp_path, am_port)
+            start_prometheus(processes, tmp_path, prom_port, am_port, stack.admin_url)
             prom = f"http://127.0.0.1:{prom_port}"
 
             def scraped() -> bool:
