@@ -11,7 +11,7 @@ never repeats a version, so anything cached per (id, version) cannot go stale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -111,10 +111,16 @@ def account_key(account_id: str) -> str:
 
 
 def accounts_of(write: WriteRecord) -> set[str]:
-    """The index keys of the accounts a write names in ``ACCOUNT_FIELDS`` or is."""
-    named = [write.fields.get(f) for f in ACCOUNT_FIELDS]
-    if write.object == "Account":
-        named.append(write.id)
+    """The index keys of the accounts a recorded write names in ``ACCOUNT_FIELDS`` or is."""
+    return account_keys(write.object, write.id, write.fields)
+
+
+def account_keys(sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
+    """The index keys of the accounts a write of ``sobject`` names or is: the one definition
+    both the index (recorded writes) and its lookups (writes being judged) use."""
+    named = [fields.get(f) for f in ACCOUNT_FIELDS]
+    if sobject == "Account":
+        named.append(record_id)
     return {account_key(v) for v in named if isinstance(v, str) and v}
 
 

@@ -7,20 +7,12 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from guardrail.context.changes import ACCOUNT_FIELDS, account_key
+from guardrail.context.changes import account_keys
 from guardrail.context.facts import Facts, TranscriptCache
 from guardrail.context.model import ReadRecord, WriteRecord
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import RecordRead
 from guardrail.model import Caller, Decision, Operation, WriteIntent
-
-
-def accounts_of(intent: WriteIntent) -> set[str]:
-    """The index keys of the accounts a write touches (as the store indexes them)."""
-    named = [intent.fields.get(f) for f in ACCOUNT_FIELDS]
-    if intent.object == "Account":
-        named.append(intent.record_id)
-    return {account_key(v) for v in named if isinstance(v, str) and v}
 
 
 class ContextLoader:
@@ -36,7 +28,12 @@ class ContextLoader:
         """
         now = datetime.now().astimezone()
         accounts = sorted(
-            {a for i in intents if i.operation is not Operation.DELETE for a in accounts_of(i)}
+            {
+                account
+                for i in intents
+                if i.operation is not Operation.DELETE
+                for account in account_keys(i.object, i.record_id, i.fields)
+            }
         )
         since = now - self._account_window
         conversation = await self.store.get(caller.conversation) if caller.conversation else None
