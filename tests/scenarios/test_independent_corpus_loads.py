@@ -8,6 +8,7 @@ of its writes wrong, and a label is never changed to match it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -55,3 +56,23 @@ def test_every_blocked_write_in_the_independent_set_names_the_one_problem_it_has
 ) -> None:
     several = [f"{s.name}/{w.name}" for s in scenarios for w in s.writes if len(w.rules) > 1]
     assert several == []
+
+
+def test_every_write_in_the_independent_set_sets_only_fields_its_object_has(
+    scenarios: list[Scenario],
+) -> None:
+    """A YAML slip (an unquoted comma in a flow mapping) turns text into a field named after it;
+    such a write would be blocked for its shape, not for the labelled reason."""
+    schemas = default_policies() / "schemas"
+    writable: dict[str, set[str]] = {}
+    for path in schemas.glob("*.json"):
+        properties = json.loads(path.read_text())["properties"]
+        writable[path.stem] = {k for k, v in properties.items() if not v.get("readOnly")}
+    stray = [
+        f"{s.name}/{w.name}: {field}"
+        for s in scenarios
+        for w in s.writes
+        for field, value in (w.body or {}).items()
+        if field not in writable[w.path.split("/")[1]] or value is None
+    ]
+    assert stray == []
