@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import structlog
 from aiohttp import web
@@ -29,8 +29,9 @@ from guardrail.errors import (
     UnsupportedEndpoint,
 )
 from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
+from guardrail.partial import Partial, split
 from guardrail.pipeline import Pipeline
-from guardrail.post import Checks, Job, PostVerifier
+from guardrail.post import Job, PostVerifier
 from guardrail.sinks import Sink
 from guardrail.sinks.metrics import Metrics
 from guardrail.tokens.gate import TokenGate
@@ -40,6 +41,10 @@ from guardrail.upstream import Sender, UpstreamResponse, request_headers
 log = structlog.get_logger("guardrail.proxy")
 DECISION_HEADER = "X-Guardrail-Decision"
 DECISION_ID_HEADER = "X-Guardrail-Decision-Id"
+#: On a request saved in part: the decision on the records that were blocked.
+BLOCKED_DECISION_ID_HEADER = "X-Guardrail-Blocked-Decision-Id"
+#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
+_RECODED = frozenset({"content-encoding", "accept-encoding"})
 UPSTREAM: web.AppKey[Sender] = web.AppKey("upstream", Sender)
 
 
@@ -114,14 +119,14 @@ class Proxy:
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
+            partial = split(parsed, decision)
+            if partial is not None:
+                return await self._forward_partial(request, body, parsed, decision, partial, facts)
             reply = self.dialect.render_block(parsed, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
-        plan = self.post.plan(decision) if self.post is not None else None
-        if plan is not None:
-            return await self._forward_verified(
-                request, target, body, parsed, decision, facts, plan
-            )
-        return await self._forward_write(request, target, body, parsed, decision)
+        out = _outbound(request, target, body)
+        done, answer = await self._write(request, out, parsed, decision, facts)
+        return await self._finish(done, _response(answer))
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.body_exists:
@@ -144,15 +149,16 @@ class Proxy:
             ) from None
 
     async def _send(
-        self, request: web.Request, target: str, body: bytes
+        self, request: web.Request, out: Outbound
     ) -> tuple[UpstreamResponse | DependencyFailure, float]:
-        """Forward the request as it came; the CRM's answer (or why there is none) and its time."""
+        """Send ``out`` to the CRM; its answer (or why there is none) and its time."""
         sent = time.perf_counter()
         answer: UpstreamResponse | DependencyFailure
-        headers = request_headers(request.headers.items())
         try:
-            with self.tracing.upstream(request.method, target, headers):
-                answer = await request.app[UPSTREAM].send(request.method, target, headers, body)
+            with self.tracing.upstream(out.method, out.target, out.headers):
+                answer = await request.app[UPSTREAM].send(
+                    out.method, out.target, out.headers, out.body
+                )
         except DependencyFailure as exc:
             answer = exc
         return answer, time.perf_counter() - sent
@@ -165,7 +171,7 @@ class Proxy:
         parsed: ParsedRequest,
         caller: Caller,
     ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, target, body)
+        answer, seconds = await self._send(request, _outbound(request, target, body))
         if isinstance(answer, DependencyFailure):
             self.metrics.read(parsed.sobject, seconds, answer.code)
             return _own(self.dialect.render_error(answer))
@@ -179,57 +185,82 @@ class Proxy:
                 log.warning("reads_not_recorded", conversation=caller.conversation)
         return _relay(answer)
 
-    async def _forward_write(
+    async def _write(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
-        parsed: ParsedRequest,
-        decision: Decision,
-    ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, target, body)
-        if isinstance(answer, DependencyFailure):
-            return await self._unanswered(decision, answer, seconds)
-        done = replace(
-            decision,
-            status=answer.status,
-            upstream_status=answer.status,
-            upstream_seconds=seconds,
-            saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
-        )
-        return await self._finish(done, _relay(answer))
-
-    async def _forward_verified(
-        self,
-        request: web.Request,
-        target: str,
-        body: bytes,
+        out: Outbound,
         parsed: ParsedRequest,
         decision: Decision,
         facts: Facts,
-        plan: tuple[Checks, ...],
-    ) -> web.StreamResponse:
-        """A write whose policies read it back after it is saved (guardrail.post)."""
-        assert self.post is not None
-        headers = request_headers(request.headers.items())
-        job = Job(decision, parsed, plan, target, headers, facts)
+    ) -> tuple[Decision, Reply | UpstreamResponse]:
+        """Make an allowed write (read back when its policies say so): what was decided once
+        the CRM answered, and the agent's answer. A write the CRM did not answer is told why,
+        in the CRM's format."""
+        post = self.post
+        plan = post.plan(decision) if post is not None else None
+        if post is None or plan is None:
+            answer, seconds = await self._send(request, out)
+            if isinstance(answer, DependencyFailure):
+                return self._unanswered(decision, answer, seconds)
+            done = replace(
+                decision,
+                status=answer.status,
+                upstream_status=answer.status,
+                upstream_seconds=seconds,
+                saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
+            )
+            return done, answer
+        job = Job(decision, parsed, plan, out.target, out.headers, facts)
         sent = time.perf_counter()
         try:
-            verified, answer = await self.post.forward(
-                request.app[UPSTREAM], request.method, job, body
-            )
+            verified, reply = await post.forward(request.app[UPSTREAM], out.method, job, out.body)
         except DependencyFailure as exc:
-            return await self._unanswered(decision, exc, time.perf_counter() - sent)
-        verified = replace(verified, upstream_seconds=time.perf_counter() - sent)
-        response = _own(answer) if isinstance(answer, Reply) else _relay(answer)
-        return await self._finish(verified, response)
+            return self._unanswered(decision, exc, time.perf_counter() - sent)
+        return replace(verified, upstream_seconds=time.perf_counter() - sent), reply
 
-    async def _unanswered(
+    def _unanswered(
         self, decision: Decision, error: DependencyFailure, seconds: float
-    ) -> web.StreamResponse:
-        """An allowed write the CRM did not answer: the agent hears why, in the CRM's format."""
+    ) -> tuple[Decision, Reply]:
         failed = replace(decision, status=error.status, error=error.code, upstream_seconds=seconds)
-        return await self._finish(failed, _own(self.dialect.render_error(error)))
+        return failed, self.dialect.render_error(error)
+
+    async def _forward_partial(
+        self,
+        request: web.Request,
+        body: bytes,
+        parsed: ParsedRequest,
+        decision: Decision,
+        partial: Partial,
+        facts: Facts,
+    ) -> web.StreamResponse:
+        """A request the CRM saves part by part, some parts blocked: the others are forwarded
+        on their own, and the agent gets one answer in the original order (guardrail.partial)."""
+        try:
+            narrowed = self.dialect.narrow(
+                request.method,
+                request.path,
+                request.query,
+                request.headers.get("Content-Type", ""),
+                body,
+                parsed,
+                partial.forwarded,
+            )
+        except RequestRejected as exc:
+            return await self._refuse(exc, decision.caller, time.perf_counter())
+        target = request.raw_path
+        if narrowed.query is not None:
+            target = f"{target.partition('?')[0]}?{narrowed.query}"
+        out = _outbound(request, target, narrowed.body, drop=_RECODED)
+        done, answer = await self._write(request, out, narrowed.parsed, partial.allowed, facts)
+        merged = None
+        if isinstance(answer, UpstreamResponse) and answer.status == 200:
+            merged = self.dialect.merge(parsed, decision, partial.forwarded, answer.body)
+        response = _response(answer)
+        if merged is not None:
+            response.body = merged
+        await self.emit(replace(partial.blocked, status=response.status))
+        response.headers[BLOCKED_DECISION_ID_HEADER] = partial.blocked.id
+        return await self._finish(done, response)
 
     async def _refuse(
         self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
@@ -293,6 +324,29 @@ def _too_large(limit: int) -> BodyTooLarge:
         f"The request body is larger than crm-guardrail's limit of {limit} bytes; nothing was "
         "sent. Split the write into smaller requests."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A request as it goes to the CRM."""
+
+    method: str
+    target: str
+    headers: CIMultiDict[str]
+    body: bytes
+
+
+def _outbound(
+    request: web.Request, target: str, body: bytes, drop: frozenset[str] = frozenset()
+) -> Outbound:
+    headers = request_headers(request.headers.items())
+    for name in drop:
+        headers.popall(name, None)
+    return Outbound(request.method, target, headers, body)
+
+
+def _response(answer: Reply | UpstreamResponse) -> web.Response:
+    return _own(answer) if isinstance(answer, Reply) else _relay(answer)
 
 
 def _own(reply: Reply) -> web.Response:

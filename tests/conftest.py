@@ -53,6 +53,14 @@ def parameters_pack(directory: Path) -> Path:
     return directory
 
 
+def grounded_pack(directory: Path) -> Path:
+    """The shipped pack's ParameterValidation and grounding: a write must name records the
+    conversation has grounds for."""
+    parameters_pack(directory)
+    shutil.copy(SHIPPED_PACK / "grounding.yaml", directory)
+    return directory
+
+
 def write_case_pack(directory: Path, mode: str = "enforce") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "case.yaml").write_text(CASE_POLICY.format(mode=mode))

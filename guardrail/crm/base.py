@@ -6,7 +6,7 @@ error in the CRM's own format, so the agent's unchanged client raises its usual 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -51,6 +51,16 @@ READ = ParsedRequest(shape=Shape.READ)
 
 
 @dataclass(frozen=True, slots=True)
+class Narrowed:
+    """A request cut down to some of its parts: its query string (None: the original one) and
+    body, and what the dialect reads in it."""
+
+    query: str | None
+    body: bytes
+    parsed: ParsedRequest
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A response the proxy makes itself (a block or an error)."""
 
@@ -74,6 +84,29 @@ class Dialect(Protocol):
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         """The CRM's own error response for a request the proxy could not judge or forward."""
+        ...
+
+    def narrow(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        content_type: str,
+        body: bytes,
+        parsed: ParsedRequest,
+        forwarded: Sequence[Part],
+    ) -> Narrowed:
+        """The request (read from the same arguments as ``parse``) holding only the
+        ``forwarded`` parts of a request the CRM saves part by part, and its reading, which
+        holds exactly their intents. Raises RequestRejected when there is no such request."""
+        ...
+
+    def merge(
+        self, parsed: ParsedRequest, decision: Decision, forwarded: Sequence[Part], body: bytes
+    ) -> bytes | None:
+        """One answer in the original order from the CRM's answer (``body``) to the narrowed
+        request and the blocked parts' errors in ``decision``; None when the CRM's answer is
+        not one to merge (the whole call failed)."""
         ...
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:

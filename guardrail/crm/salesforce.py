@@ -26,8 +26,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from guardrail.crm import sfid
-from guardrail.crm.base import READ, ParsedRequest, Part, RecordRead, Reply, Shape
+from guardrail.crm import salesforce_partial, sfid
+from guardrail.crm.base import READ, Narrowed, ParsedRequest, Part, RecordRead, Reply, Shape
 from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
     DependencyFailure,
@@ -147,8 +147,7 @@ class SalesforceDialect:
                 WriteIntent(NAME, "", Operation.DELETE, {}, record_id=i, ref=f"ids[{n}]")
                 for n, i in enumerate(ids)
             ]
-            all_or_none = query.get("allOrNone", "false").lower() == "true"
-            return _collection_request(intents, all_or_none)
+            return _collection_request(intents, _all_or_none(query.get("allOrNone", "false")))
         if method == "POST" and not rest:
             operation = Operation.CREATE
         elif method == "PATCH" and not rest:
@@ -158,6 +157,11 @@ class SalesforceDialect:
         else:
             return self._unknown(method, path)
         body = _require_object(payload, "collection request")
+        unknown = sorted(set(body) - {"allOrNone", "records"})
+        if unknown:
+            raise MalformedBody(
+                f"A collection request holds 'allOrNone' and 'records' only, not {unknown}."
+            )
         records = body.get("records")
         if not isinstance(records, list) or not records:
             raise MalformedBody("A collection request needs a non-empty 'records' list.")
@@ -182,7 +186,7 @@ class SalesforceDialect:
                     ref=where,
                 )
             )
-        return _collection_request(intents, bool(body.get("allOrNone", False)))
+        return _collection_request(intents, _all_or_none(body.get("allOrNone", False)))
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
         subrequests = body.get("compositeRequest")
@@ -241,6 +245,33 @@ class SalesforceDialect:
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
+
+    # -- collections saved in part ----------------------------------------------------------
+
+    def narrow(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        content_type: str,
+        body: bytes,
+        parsed: ParsedRequest,
+        forwarded: Sequence[Part],
+    ) -> Narrowed:
+        return salesforce_partial.narrow(
+            self.parse, _decode, method, path, query, content_type, body, parsed, forwarded
+        )
+
+    def merge(
+        self, parsed: ParsedRequest, decision: Decision, forwarded: Sequence[Part], body: bytes
+    ) -> bytes | None:
+        merged = salesforce_partial.merge(
+            parsed,
+            forwarded,
+            _json_or_none(body),
+            lambda part: _record_result(parsed, decision, part),
+        )
+        return None if merged is None else json.dumps(merged).encode()
 
     # -- reading responses ------------------------------------------------------------------
 
@@ -387,6 +418,16 @@ def _str_or_none(value: Any) -> str | None:
 
 def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
+
+
+def _all_or_none(value: Any) -> bool:
+    """A collection's allOrNone: a boolean (``true``/``false`` in a URL), else refused, so the
+    guardrail never saves in part what the CRM would have refused whole."""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if isinstance(value, bool):
+        return value
+    raise MalformedBody(f"allOrNone must be true or false, not {value!r}.")
 
 
 def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> ParsedRequest:
