@@ -17,6 +17,7 @@ import structlog
 from aiohttp import web
 from multidict import CIMultiDict
 
+from guardrail import lookups
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
@@ -114,18 +115,24 @@ class Proxy:
             if parsed.shape is Shape.READ:
                 return await self._forward_read(request, target, body, parsed, caller)
             self.admit_write()
-            facts = await self.context.facts(caller, parsed.intents)
-            decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller, facts)
+            resolved = await lookups.resolve(
+                self.dialect, request.path, parsed.intents, _lookup(request)
+            )
+            judged = replace(parsed, intents=resolved)
+            facts = await self.context.facts(caller, judged.intents)
+            decision = self.pipeline.evaluate(self.dialect.name, judged.intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
-            partial = split(parsed, decision)
+            partial = split(judged, decision)
             if partial is not None:
-                return await self._forward_partial(request, body, parsed, decision, partial, facts)
-            reply = self.dialect.render_block(parsed, decision)
+                return await self._forward_partial(
+                    request, body, parsed, judged, decision, partial, facts
+                )
+            reply = self.dialect.render_block(judged, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
         out = _outbound(request, target, body)
-        done, answer = await self._write(request, out, parsed, decision, facts)
+        done, answer = await self._write(request, out, judged, decision, facts)
         return await self._finish(done, _response(answer))
 
     async def _read_body(self, request: web.Request) -> bytes:
@@ -228,13 +235,15 @@ class Proxy:
         self,
         request: web.Request,
         body: bytes,
-        parsed: ParsedRequest,
+        read: ParsedRequest,
+        judged: ParsedRequest,
         decision: Decision,
         partial: Partial,
         facts: Facts,
     ) -> web.StreamResponse:
         """A request the CRM saves part by part, some parts blocked: the others are forwarded
-        on their own, and the agent gets one answer in the original order (guardrail.partial)."""
+        on their own, and the agent gets one answer in the original order (guardrail.partial).
+        ``read`` is the request as the dialect read it, ``judged`` with its lookups resolved."""
         try:
             narrowed = self.dialect.narrow(
                 request.method,
@@ -242,7 +251,7 @@ class Proxy:
                 request.query,
                 request.headers.get("Content-Type", ""),
                 body,
-                parsed,
+                read,
                 partial.forwarded,
             )
         except RequestRejected as exc:
@@ -251,10 +260,11 @@ class Proxy:
         if narrowed.query is not None:
             target = f"{target.partition('?')[0]}?{narrowed.query}"
         out = _outbound(request, target, narrowed.body, drop=_RECODED)
-        done, answer = await self._write(request, out, narrowed.parsed, partial.allowed, facts)
+        sent = replace(narrowed.parsed, intents=partial.allowed.intents)
+        done, answer = await self._write(request, out, sent, partial.allowed, facts)
         merged = None
         if isinstance(answer, UpstreamResponse) and answer.status == 200:
-            merged = self.dialect.merge(parsed, decision, partial.forwarded, answer.body)
+            merged = self.dialect.merge(judged, decision, partial.forwarded, answer.body)
         response = _response(answer)
         if merged is not None:
             response.body = merged
@@ -343,6 +353,20 @@ def _outbound(
     for name in drop:
         headers.popall(name, None)
     return Outbound(request.method, target, headers, body)
+
+
+def _lookup(request: web.Request) -> lookups.Get:
+    """How the proxy looks up a write's record: a GET with the request's own session (the
+    forwarding client puts the proxy's credential in its place in token mode), nothing else."""
+    headers: CIMultiDict[str] = CIMultiDict({"Accept": "application/json"})
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        headers["Authorization"] = authorization
+
+    async def get(target: str) -> UpstreamResponse:
+        return await request.app[UPSTREAM].send("GET", target, headers, None)
+
+    return get
 
 
 def _response(answer: Reply | UpstreamResponse) -> web.Response:

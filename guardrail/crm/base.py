@@ -109,6 +109,17 @@ class Dialect(Protocol):
         not one to merge (the whole call failed)."""
         ...
 
+    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+        """The target of the GET (below the request's ``path``'s API) that finds the record
+        ``intent`` names by a lookup field, or None when it names none that way. Raises
+        RequestRejected when the record cannot be looked up (guardrail.lookups)."""
+        ...
+
+    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+        """``intent`` as the write the CRM will make, given the CRM's answer to ``lookup``'s
+        GET. Raises LookupUnresolved, InvalidSession or LookupFailed."""
+        ...
+
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
         """The id each intent's record has after the CRM answered (None where it failed)."""
         ...

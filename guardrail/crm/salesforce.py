@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from guardrail.crm import salesforce_partial, sfid
+from guardrail.crm import salesforce_lookups, salesforce_partial, sfid
 from guardrail.crm.base import READ, Narrowed, ParsedRequest, Part, RecordRead, Reply, Shape
 from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
@@ -272,6 +272,14 @@ class SalesforceDialect:
             lambda part: _record_result(parsed, decision, part),
         )
         return None if merged is None else json.dumps(merged).encode()
+
+    # -- writes by lookup field -------------------------------------------------------------
+
+    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+        return salesforce_lookups.lookup(intent, path)
+
+    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+        return salesforce_lookups.resolved(intent, status, body)
 
     # -- reading responses ------------------------------------------------------------------
 
