@@ -9,6 +9,7 @@
     │   ├── BodyTooLarge             413: over the configured body limit
     │   ├── ClientTimeout            408: the agent did not send its body in time
     │   ├── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
+    │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
@@ -78,6 +79,14 @@ class ClientTimeout(RequestRejected):
 
 class UnsupportedEndpoint(RequestRejected):
     code = "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+
+
+class AmbiguousRequest(RequestRejected):
+    """A request two readers could read two ways: a method override the CRM does not document,
+    a path that changes under normalisation, a parameter or header given twice, a body on a
+    read. Refused, because only one reading can be judged and it must be the CRM's."""
+
+    code = "GUARDRAIL_AMBIGUOUS_REQUEST"
 
 
 class InvalidSession(RequestRejected):

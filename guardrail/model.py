@@ -65,6 +65,10 @@ class WriteIntent:
     #: Fields set from a composite reference (``@{ref.id}``): field -> the object the
     #: referenced record is, or None when the dialect cannot tell.
     references: Mapping[str, str | None] = field(default_factory=dict)
+    #: The request headers that change what the CRM does with this write (Salesforce's
+    #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
+    #: spelling; rules read them as ``intent.headers``.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

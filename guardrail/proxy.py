@@ -19,14 +19,13 @@ from multidict import CIMultiDict
 
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
-from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
+from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest, Reply, Shape
 from guardrail.errors import (
     BodyTooLarge,
     ClientTimeout,
     DependencyFailure,
     RequestRejected,
     ShuttingDown,
-    UnsupportedEndpoint,
 )
 from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.pipeline import Pipeline
@@ -87,30 +86,27 @@ class Proxy:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         caller = _caller(request)
-        target = request.raw_path  # byte for byte: re-quoting could change what the CRM sees
         try:
-            if not target.startswith("/") or target.startswith("//"):
-                raise UnsupportedEndpoint(f"crm-guardrail does not forward {target!r}.")
             grant = None
             if self.tokens is not None:  # before the body: an unknown session learns nothing
                 grant = await self.tokens.bind(request.headers, caller)
                 caller = grant.caller
                 grant.admit()
             body = await self._read_body(request)
-            parsed = self.dialect.parse(
-                request.method,
-                request.path,
-                request.query,
-                request.headers.get("Content-Type", ""),
-                body,
+            # Read once, as the CRM will execute it; only this reading is judged and forwarded.
+            # raw_path is byte for byte: re-quoting could change what the CRM sees.
+            canonical = self.dialect.canonical(
+                RawRequest(request.method, request.raw_path, request.headers, body)
             )
+            parsed = self.dialect.parse(canonical)
             if grant is not None:
-                grant.admit_scope(request.method, parsed)
+                grant.admit_scope(canonical.method, parsed)
             if parsed.shape is Shape.READ:
-                return await self._forward_read(request, target, body, parsed, caller)
+                return await self._forward_read(request, canonical, parsed, caller)
             self.admit_write()
-            facts = await self.context.facts(caller, parsed.intents)
-            decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller, facts)
+            intents = self.pipeline.canonical(self.dialect.name, parsed.intents)
+            facts = await self.context.facts(caller, intents)
+            decision = self.pipeline.evaluate(self.dialect.name, intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
@@ -118,10 +114,8 @@ class Proxy:
             return await self._finish(replace(decision, status=reply.status), _own(reply))
         plan = self.post.plan(decision) if self.post is not None else None
         if plan is not None:
-            return await self._forward_verified(
-                request, target, body, parsed, decision, facts, plan
-            )
-        return await self._forward_write(request, target, body, parsed, decision)
+            return await self._forward_verified(request, canonical, parsed, decision, facts, plan)
+        return await self._forward_write(request, canonical, parsed, decision)
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.body_exists:
@@ -144,15 +138,17 @@ class Proxy:
             ) from None
 
     async def _send(
-        self, request: web.Request, target: str, body: bytes
+        self, request: web.Request, canonical: CanonicalRequest
     ) -> tuple[UpstreamResponse | DependencyFailure, float]:
-        """Forward the request as it came; the CRM's answer (or why there is none) and its time."""
+        """Forward the canonical request (its method, target and body: what was judged); the
+        CRM's answer (or why there is none) and its time."""
         sent = time.perf_counter()
         answer: UpstreamResponse | DependencyFailure
-        headers = request_headers(request.headers.items())
+        headers = _forwarded_headers(request, canonical)
+        method, target = canonical.method, canonical.target
         try:
-            with self.tracing.upstream(request.method, target, headers):
-                answer = await request.app[UPSTREAM].send(request.method, target, headers, body)
+            with self.tracing.upstream(method, target, headers):
+                answer = await request.app[UPSTREAM].send(method, target, headers, canonical.body)
         except DependencyFailure as exc:
             answer = exc
         return answer, time.perf_counter() - sent
@@ -160,12 +156,11 @@ class Proxy:
     async def _forward_read(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         caller: Caller,
     ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, target, body)
+        answer, seconds = await self._send(request, canonical)
         if isinstance(answer, DependencyFailure):
             self.metrics.read(parsed.sobject, seconds, answer.code)
             return _own(self.dialect.render_error(answer))
@@ -182,12 +177,11 @@ class Proxy:
     async def _forward_write(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         decision: Decision,
     ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, target, body)
+        answer, seconds = await self._send(request, canonical)
         if isinstance(answer, DependencyFailure):
             return await self._unanswered(decision, answer, seconds)
         done = replace(
@@ -202,8 +196,7 @@ class Proxy:
     async def _forward_verified(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         decision: Decision,
         facts: Facts,
@@ -211,12 +204,12 @@ class Proxy:
     ) -> web.StreamResponse:
         """A write whose policies read it back after it is saved (guardrail.post)."""
         assert self.post is not None
-        headers = request_headers(request.headers.items())
-        job = Job(decision, parsed, plan, target, headers, facts)
+        headers = _forwarded_headers(request, canonical)
+        job = Job(decision, parsed, plan, canonical.target, headers, facts)
         sent = time.perf_counter()
         try:
             verified, answer = await self.post.forward(
-                request.app[UPSTREAM], request.method, job, body
+                request.app[UPSTREAM], canonical.method, job, canonical.body
             )
         except DependencyFailure as exc:
             return await self._unanswered(decision, exc, time.perf_counter() - sent)
@@ -285,6 +278,13 @@ def _caller(request: web.Request) -> Caller:
         agent=headers.get("X-Guardrail-Agent"),
         tool=headers.get("X-Guardrail-Tool"),
         traceparent=headers.get("traceparent"),
+    )
+
+
+def _forwarded_headers(request: web.Request, canonical: CanonicalRequest) -> CIMultiDict[str]:
+    """The agent's end-to-end headers, less those that no longer describe the canonical body."""
+    return request_headers(
+        (k, v) for k, v in request.headers.items() if k.lower() not in canonical.drop_headers
     )
 
 

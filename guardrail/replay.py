@@ -243,6 +243,7 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         external_id=recorded.get("external_id"),
         ref=str(recorded.get("ref") or ""),
         references=dict(recorded.get("references") or {}),
+        headers=dict(recorded.get("headers") or {}),
     )
 
 

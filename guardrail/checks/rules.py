@@ -182,6 +182,7 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "external_id_field": intent.external_id_field or "",
         "external_id": intent.external_id or "",
         "fields": dict(intent.fields),
+        "headers": dict(intent.headers),
     }
 
 
