@@ -10,6 +10,7 @@
     │   ├── ClientTimeout            408: the agent did not send its body in time
     │   ├── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
     │   ├── LookupUnresolved         400: a write by lookup field names no one record to judge
+    │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
@@ -88,6 +89,14 @@ class LookupUnresolved(RequestRejected):
     none does (for a delete), or the field cannot be looked up by."""
 
     code = "GUARDRAIL_LOOKUP_UNRESOLVED"
+
+
+class AmbiguousRequest(RequestRejected):
+    """A request two readers could read two ways: a method override the CRM does not document,
+    a path that changes under normalisation, a parameter or header given twice, a body on a
+    read. Refused, because only one reading can be judged and it must be the CRM's."""
+
+    code = "GUARDRAIL_AMBIGUOUS_REQUEST"
 
 
 class InvalidSession(RequestRejected):

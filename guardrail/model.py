@@ -71,6 +71,10 @@ class WriteIntent:
     #: The account the record being changed belongs to, when the proxy looked the record up
     #: in the CRM (a write by lookup field, resolved to its record id); None otherwise.
     account: str | None = None
+    #: The request headers that change what the CRM does with this write (Salesforce's
+    #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
+    #: spelling; rules read them as ``intent.headers``.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

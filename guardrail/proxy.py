@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import structlog
 from aiohttp import web
@@ -20,14 +20,13 @@ from multidict import CIMultiDict
 from guardrail import lookups
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
-from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
+from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest, Reply, Shape
 from guardrail.errors import (
     BodyTooLarge,
     ClientTimeout,
     DependencyFailure,
     RequestRejected,
     ShuttingDown,
-    UnsupportedEndpoint,
 )
 from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, split
@@ -44,8 +43,6 @@ DECISION_HEADER = "X-Guardrail-Decision"
 DECISION_ID_HEADER = "X-Guardrail-Decision-Id"
 #: On a request saved in part: the decision on the records that were blocked.
 BLOCKED_DECISION_ID_HEADER = "X-Guardrail-Blocked-Decision-Id"
-#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
-_RECODED = frozenset({"content-encoding", "accept-encoding"})
 UPSTREAM: web.AppKey[Sender] = web.AppKey("upstream", Sender)
 
 
@@ -93,46 +90,44 @@ class Proxy:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         caller = _caller(request)
-        target = request.raw_path  # byte for byte: re-quoting could change what the CRM sees
         try:
-            if not target.startswith("/") or target.startswith("//"):
-                raise UnsupportedEndpoint(f"crm-guardrail does not forward {target!r}.")
             grant = None
             if self.tokens is not None:  # before the body: an unknown session learns nothing
                 grant = await self.tokens.bind(request.headers, caller)
                 caller = grant.caller
                 grant.admit()
             body = await self._read_body(request)
-            parsed = self.dialect.parse(
-                request.method,
-                request.path,
-                request.query,
-                request.headers.get("Content-Type", ""),
-                body,
+            # Read once, as the CRM will execute it; only this reading is judged and forwarded.
+            # raw_path is byte for byte: re-quoting could change what the CRM sees.
+            canonical = self.dialect.canonical(
+                RawRequest(request.method, request.raw_path, request.headers, body)
             )
+            parsed = self.dialect.parse(canonical)
             if grant is not None:
-                grant.admit_scope(request.method, parsed)
+                grant.admit_scope(canonical.method, parsed)
             if parsed.shape is Shape.READ:
-                return await self._forward_read(request, target, body, parsed, caller)
+                return await self._forward_read(request, canonical, parsed, caller)
             self.admit_write()
-            resolved = await lookups.resolve(
-                self.dialect, request.path, parsed.intents, _lookup(request)
+            intents = await lookups.resolve(
+                self.dialect,
+                canonical.path,
+                self.pipeline.canonical(self.dialect.name, parsed.intents),
+                _lookup(request),
             )
-            judged = replace(parsed, intents=resolved)
-            facts = await self.context.facts(caller, judged.intents)
-            decision = self.pipeline.evaluate(self.dialect.name, judged.intents, caller, facts)
+            judged = replace(parsed, intents=intents)
+            facts = await self.context.facts(caller, intents)
+            decision = self.pipeline.evaluate(self.dialect.name, intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
             partial = split(judged, decision)
             if partial is not None:
                 return await self._forward_partial(
-                    request, body, parsed, judged, decision, partial, facts
+                    request, canonical, parsed, judged, decision, partial, facts
                 )
             reply = self.dialect.render_block(judged, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
-        out = _outbound(request, target, body)
-        done, answer = await self._write(request, out, judged, decision, facts)
+        done, answer = await self._write(request, canonical, judged, decision, facts)
         return await self._finish(done, _response(answer))
 
     async def _read_body(self, request: web.Request) -> bytes:
@@ -156,16 +151,17 @@ class Proxy:
             ) from None
 
     async def _send(
-        self, request: web.Request, out: Outbound
+        self, request: web.Request, canonical: CanonicalRequest
     ) -> tuple[UpstreamResponse | DependencyFailure, float]:
-        """Send ``out`` to the CRM; its answer (or why there is none) and its time."""
+        """Forward the canonical request (its method, target and body: what was judged); the
+        CRM's answer (or why there is none) and its time."""
         sent = time.perf_counter()
         answer: UpstreamResponse | DependencyFailure
+        headers = _forwarded_headers(request, canonical)
+        method, target = canonical.method, canonical.target
         try:
-            with self.tracing.upstream(out.method, out.target, out.headers):
-                answer = await request.app[UPSTREAM].send(
-                    out.method, out.target, out.headers, out.body
-                )
+            with self.tracing.upstream(method, target, headers):
+                answer = await request.app[UPSTREAM].send(method, target, headers, canonical.body)
         except DependencyFailure as exc:
             answer = exc
         return answer, time.perf_counter() - sent
@@ -173,12 +169,11 @@ class Proxy:
     async def _forward_read(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         caller: Caller,
     ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, _outbound(request, target, body))
+        answer, seconds = await self._send(request, canonical)
         if isinstance(answer, DependencyFailure):
             self.metrics.read(parsed.sobject, seconds, answer.code)
             return _own(self.dialect.render_error(answer))
@@ -195,7 +190,7 @@ class Proxy:
     async def _write(
         self,
         request: web.Request,
-        out: Outbound,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         decision: Decision,
         facts: Facts,
@@ -206,7 +201,7 @@ class Proxy:
         post = self.post
         plan = post.plan(decision) if post is not None else None
         if post is None or plan is None:
-            answer, seconds = await self._send(request, out)
+            answer, seconds = await self._send(request, canonical)
             if isinstance(answer, DependencyFailure):
                 return self._unanswered(decision, answer, seconds)
             done = replace(
@@ -217,10 +212,13 @@ class Proxy:
                 saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
             )
             return done, answer
-        job = Job(decision, parsed, plan, out.target, out.headers, facts)
+        headers = _forwarded_headers(request, canonical)
+        job = Job(decision, parsed, plan, canonical.target, headers, facts)
         sent = time.perf_counter()
         try:
-            verified, reply = await post.forward(request.app[UPSTREAM], out.method, job, out.body)
+            verified, reply = await post.forward(
+                request.app[UPSTREAM], canonical.method, job, canonical.body
+            )
         except DependencyFailure as exc:
             return self._unanswered(decision, exc, time.perf_counter() - sent)
         return replace(verified, upstream_seconds=time.perf_counter() - sent), reply
@@ -234,7 +232,7 @@ class Proxy:
     async def _forward_partial(
         self,
         request: web.Request,
-        body: bytes,
+        canonical: CanonicalRequest,
         read: ParsedRequest,
         judged: ParsedRequest,
         decision: Decision,
@@ -245,23 +243,11 @@ class Proxy:
         on their own, and the agent gets one answer in the original order (guardrail.partial).
         ``read`` is the request as the dialect read it, ``judged`` with its lookups resolved."""
         try:
-            narrowed = self.dialect.narrow(
-                request.method,
-                request.path,
-                request.query,
-                request.headers.get("Content-Type", ""),
-                body,
-                read,
-                partial.forwarded,
-            )
+            narrowed = self.dialect.narrow(canonical, read, partial.forwarded)
         except RequestRejected as exc:
             return await self._refuse(exc, decision.caller, time.perf_counter())
-        target = request.raw_path
-        if narrowed.query is not None:
-            target = f"{target.partition('?')[0]}?{narrowed.query}"
-        out = _outbound(request, target, narrowed.body, drop=_RECODED)
         sent = replace(narrowed.parsed, intents=partial.allowed.intents)
-        done, answer = await self._write(request, out, sent, partial.allowed, facts)
+        done, answer = await self._write(request, narrowed.request, sent, partial.allowed, facts)
         merged = None
         if isinstance(answer, UpstreamResponse) and answer.status == 200:
             merged = self.dialect.merge(judged, decision, partial.forwarded, answer.body)
@@ -329,30 +315,18 @@ def _caller(request: web.Request) -> Caller:
     )
 
 
+def _forwarded_headers(request: web.Request, canonical: CanonicalRequest) -> CIMultiDict[str]:
+    """The agent's end-to-end headers, less those that no longer describe the canonical body."""
+    return request_headers(
+        (k, v) for k, v in request.headers.items() if k.lower() not in canonical.drop_headers
+    )
+
+
 def _too_large(limit: int) -> BodyTooLarge:
     return BodyTooLarge(
         f"The request body is larger than crm-guardrail's limit of {limit} bytes; nothing was "
         "sent. Split the write into smaller requests."
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Outbound:
-    """A request as it goes to the CRM."""
-
-    method: str
-    target: str
-    headers: CIMultiDict[str]
-    body: bytes
-
-
-def _outbound(
-    request: web.Request, target: str, body: bytes, drop: frozenset[str] = frozenset()
-) -> Outbound:
-    headers = request_headers(request.headers.items())
-    for name in drop:
-        headers.popall(name, None)
-    return Outbound(request.method, target, headers, body)
 
 
 def _lookup(request: web.Request) -> lookups.Get:

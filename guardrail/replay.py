@@ -244,6 +244,7 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         ref=str(recorded.get("ref") or ""),
         references=dict(recorded.get("references") or {}),
         account=recorded.get("account"),
+        headers=dict(recorded.get("headers") or {}),
     )
 
 

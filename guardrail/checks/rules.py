@@ -183,6 +183,7 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "external_id": intent.external_id or "",
         "account": intent.account or "",
         "fields": dict(intent.fields),
+        "headers": dict(intent.headers),
     }
 
 

@@ -1,7 +1,10 @@
 """The Dialect protocol: what the proxy needs to know about one CRM's API.
 
-A dialect reads a request into WriteIntents (or says it is a read), and renders a block or an
+A dialect reads a request once, canonically (``CanonicalRequest``: the request the CRM will
+execute), then that reading into WriteIntents (or says it is a read), and renders a block or an
 error in the CRM's own format, so the agent's unchanged client raises its usual exception.
+Everything downstream (the token gate, the pipeline, forwarding, the audit log) works from the
+canonical request, never from the raw one: what is judged is what is forwarded.
 """
 
 from __future__ import annotations
@@ -9,10 +12,50 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
+
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from guardrail.errors import DependencyFailure, RequestRejected
 from guardrail.model import Decision, WriteIntent
+
+
+@dataclass(frozen=True, slots=True)
+class RawRequest:
+    """A request as it arrived: ``target`` is the origin-form path and query, byte for byte."""
+
+    method: str
+    target: str
+    headers: CIMultiDict[str] | CIMultiDictProxy[str]
+    body: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalRequest:
+    """The request the CRM will execute, read once: the only reading judged and forwarded.
+
+    ``method`` is the effective method (an override the CRM documents applied), ``path`` the
+    percent-decoded path, ``query`` the parameters the CRM reads (one value each, the override
+    removed). ``target`` (raw path and query, the override removed) and ``body`` (decoded from
+    its content encoding) are what is forwarded, with ``method``; ``drop_headers`` are the
+    request headers that no longer describe it (Content-Encoding once decoded). ``payload`` is
+    the body parsed (``guardrail.crm.canonical.NO_BODY`` when there is none). ``headers`` are
+    the headers that change what the CRM does with a write, in the CRM's documented spelling;
+    they ride on every intent (``intent.headers`` in rules).
+    """
+
+    method: str
+    path: str
+    query: Mapping[str, str]
+    target: str
+    body: bytes
+    payload: Any
+    headers: Mapping[str, str]
+    drop_headers: frozenset[str] = frozenset()
+
+    @property
+    def is_read(self) -> bool:
+        return self.method in ("GET", "HEAD", "OPTIONS")
 
 
 class Shape(StrEnum):
@@ -52,11 +95,9 @@ READ = ParsedRequest(shape=Shape.READ)
 
 @dataclass(frozen=True, slots=True)
 class Narrowed:
-    """A request cut down to some of its parts: its query string (None: the original one) and
-    body, and what the dialect reads in it."""
+    """A request cut down to some of its parts, and what the dialect reads in it."""
 
-    query: str | None
-    body: bytes
+    request: CanonicalRequest
     parsed: ParsedRequest
 
 
@@ -72,10 +113,14 @@ class Reply:
 class Dialect(Protocol):
     name: str
 
-    def parse(
-        self, method: str, path: str, query: Mapping[str, str], content_type: str, body: bytes
-    ) -> ParsedRequest:
-        """Read the writes in a request. Raises RequestRejected when it cannot be read."""
+    def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        """The request as the CRM will execute it. Raises RequestRejected for one the CRM could
+        read otherwise than the proxy, or that the proxy cannot read at all."""
+        ...
+
+    def parse(self, request: CanonicalRequest) -> ParsedRequest:
+        """Read the writes in a canonical request. Raises RequestRejected when it cannot be read
+        (a request that is neither a read of a known read endpoint nor a write it understands)."""
         ...
 
     def render_block(self, parsed: ParsedRequest, decision: Decision) -> Reply:
@@ -87,18 +132,11 @@ class Dialect(Protocol):
         ...
 
     def narrow(
-        self,
-        method: str,
-        path: str,
-        query: Mapping[str, str],
-        content_type: str,
-        body: bytes,
-        parsed: ParsedRequest,
-        forwarded: Sequence[Part],
+        self, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
     ) -> Narrowed:
-        """The request (read from the same arguments as ``parse``) holding only the
-        ``forwarded`` parts of a request the CRM saves part by part, and its reading, which
-        holds exactly their intents. Raises RequestRejected when there is no such request."""
+        """The request holding only the ``forwarded`` parts of a request the CRM saves part by
+        part, and its reading, which holds exactly their intents. Raises RequestRejected when
+        there is no such request."""
         ...
 
     def merge(

@@ -10,49 +10,50 @@ the original order, as Salesforce answers a collection.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from guardrail.crm.base import Narrowed, ParsedRequest, Part
+from guardrail.crm.base import CanonicalRequest, Narrowed, ParsedRequest, Part
+from guardrail.crm.canonical import NO_BODY
 from guardrail.errors import MalformedBody
 from guardrail.model import WriteIntent
 
-Parse = Callable[[str, str, Mapping[str, str], str, bytes], ParsedRequest]
+Parse = Callable[[CanonicalRequest], ParsedRequest]
+#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
+_RECODED = frozenset({"content-encoding", "accept-encoding"})
 
 
 def narrow(
-    parse: Parse,
-    decode: Callable[[str, bytes], Any],
-    method: str,
-    path: str,
-    query: Mapping[str, str],
-    content_type: str,
-    body: bytes,
-    parsed: ParsedRequest,
-    forwarded: Sequence[Part],
+    parse: Parse, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
 ) -> Narrowed:
     """The collection request holding only the ``forwarded`` records. Raises MalformedBody when
     the narrowed request does not read as exactly their writes (nothing is then sent)."""
     kept = [n for part in forwarded for n in part.intents]
-    if not body:  # a delete: the ids are in the URL
-        ids = [parsed.intents[n].record_id or "" for n in kept]
-        new_query = {"ids": ",".join(ids), "allOrNone": "false"}
-        narrowed = Narrowed(urlencode(new_query), b"", parse(method, path, new_query, "", b""))
+    if request.payload is NO_BODY:  # a delete: the ids are in the URL
+        query = {
+            "ids": ",".join(parsed.intents[n].record_id or "" for n in kept),
+            "allOrNone": "false",
+        }
+        path = request.target.partition("?")[0]
+        narrowed = replace(request, query=query, target=f"{path}?{urlencode(query)}")
     else:
-        payload = decode(content_type, body)
-        records = payload["records"]
-        new_body = json.dumps({"allOrNone": False, "records": [records[n] for n in kept]}).encode()
-        narrowed = Narrowed(None, new_body, parse(method, path, query, content_type, new_body))
-    if [_unplaced(i) for i in narrowed.parsed.intents] != [
-        _unplaced(parsed.intents[n]) for n in kept
-    ]:
+        records = request.payload["records"]
+        payload = {"allOrNone": False, "records": [records[n] for n in kept]}
+        narrowed = replace(
+            request,
+            body=json.dumps(payload).encode(),
+            payload=payload,
+            drop_headers=request.drop_headers | _RECODED,
+        )
+    reading = parse(narrowed)
+    if [_unplaced(i) for i in reading.intents] != [_unplaced(parsed.intents[n]) for n in kept]:
         raise MalformedBody(
             "crm-guardrail could not forward the allowed records of this collection on their "
             "own; nothing was sent. Resend them without the blocked records."
         )
-    return narrowed
+    return Narrowed(narrowed, reading)
 
 
 def merge(

@@ -34,7 +34,7 @@ from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
 from guardrail.crm import sfid
-from guardrail.crm.base import Shape
+from guardrail.crm.base import RawRequest, Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import DependencyFailure, RequestRejected
 from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
@@ -322,15 +322,20 @@ class OfflineRunner:
         caller = Caller(
             conversation=_conversation_header(step, conversation), agent=AGENT, tool=step.tool
         )
-        path, _, query = f"{API_PATH}/{values.fill(step.path)}".partition("?")
+        target = f"{API_PATH}/{values.fill(step.path)}"
         body = b"" if step.body is None else json.dumps(values.fill(step.body)).encode()
+        headers = CIMultiDict({"Content-Type": "application/json"} if body else {})
         try:
-            parsed = self._dialect.parse(
-                step.method, path, dict(parse_qsl(query)), "application/json", body
-            )
+            canonical = self._dialect.canonical(RawRequest(step.method, target, headers, body))
+            parsed = self._dialect.parse(canonical)
             if parsed.shape is Shape.READ:
-                raise ScenarioError(f"{step.method} {path} is a read, not a write")
-            intents = await lookups.resolve(self._dialect, path, parsed.intents, self._crm.get)
+                raise ScenarioError(f"{step.method} {target} is a read, not a write")
+            intents = await lookups.resolve(
+                self._dialect,
+                canonical.path,
+                self._pipeline.canonical(self._dialect.name, parsed.intents),
+                self._crm.get,
+            )
             facts = await self._context.facts(caller, intents)
             decision = self._pipeline.evaluate(self._dialect.name, intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
