@@ -26,6 +26,7 @@ from guardrail.admin.conversations import CONVERSATIONS, TOKENS
 from guardrail.admin.decisions import DECISIONS
 from guardrail.admin.drift import DRIFT
 from guardrail.admin.review import mount as mount_review
+from guardrail.bulk import BulkJobs
 from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
@@ -322,6 +323,7 @@ def build(settings: Settings) -> Guardrail:
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
     )
+    proxy.bulk = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
     proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
     if settings.tracing:
         proxy.tracing = Tracing(enabled=True)

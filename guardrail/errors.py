@@ -10,6 +10,7 @@
     │   ├── ClientTimeout            408: the agent did not send its body in time
     │   ├── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
     │   ├── LookupUnresolved         400: a write by lookup field names no one record to judge
+    │   ├── BulkJobRefused           400: a bulk job step the proxy cannot judge (unknown job...)
     │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
@@ -97,6 +98,13 @@ class AmbiguousRequest(RequestRejected):
     read. Refused, because only one reading can be judged and it must be the CRM's."""
 
     code = "GUARDRAIL_AMBIGUOUS_REQUEST"
+
+
+class BulkJobRefused(RequestRejected):
+    """A bulk job step that cannot be judged: a job not created through the proxy in this
+    conversation, a second upload, completion without a judged upload."""
+
+    code = "GUARDRAIL_BULK_JOB_REFUSED"
 
 
 class InvalidSession(RequestRejected):

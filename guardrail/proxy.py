@@ -18,6 +18,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from guardrail import lookups
+from guardrail.bulk import BulkJobs
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest, Reply, Shape
@@ -75,6 +76,8 @@ class Proxy:
         self.admit_write: Callable[[], None] = _admit_all
         # With agent tokens (auth_mode: token), binds each request to its token. Set by the app.
         self.tokens: TokenGate | None = None
+        # Bulk jobs judged row by row (guardrail.bulk); refused when unset. Set by the app.
+        self.bulk: BulkJobs | None = None
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -103,6 +106,8 @@ class Proxy:
                 RawRequest(request.method, request.raw_path, request.headers, body)
             )
             parsed = self.dialect.parse(canonical)
+            if self.bulk is not None:
+                parsed = await self.bulk.prepare(canonical, parsed, caller)
             if grant is not None:
                 grant.admit_scope(canonical.method, parsed)
             if parsed.shape is Shape.READ:
@@ -127,7 +132,17 @@ class Proxy:
                 )
             reply = self.dialect.render_block(judged, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
+        if self.bulk is not None:
+            try:
+                await self.bulk.admit(judged, decision)
+            except (RequestRejected, DependencyFailure) as exc:
+                return await self._refuse(exc, caller, started)
         done, answer = await self._write(request, canonical, judged, decision, facts)
+        if self.bulk is not None and isinstance(answer, UpstreamResponse):
+            try:
+                await self.bulk.record(judged, caller, answer.status, answer.body)
+            except DependencyFailure:
+                log.warning("bulk_job_not_recorded", conversation=caller.conversation)
         return await self._finish(done, _response(answer))
 
     async def _read_body(self, request: web.Request) -> bytes:
@@ -199,7 +214,9 @@ class Proxy:
         the CRM answered, and the agent's answer. A write the CRM did not answer is told why,
         in the CRM's format."""
         post = self.post
-        plan = post.plan(decision) if post is not None else None
+        # A bulk upload's rows are saved later, when the CRM processes the job: nothing to
+        # read back now.
+        plan = post.plan(decision) if post is not None and parsed.shape is not Shape.BULK else None
         if post is None or plan is None:
             answer, seconds = await self._send(request, canonical)
             if isinstance(answer, DependencyFailure):

@@ -9,13 +9,14 @@ canonical request, never from the raw one: what is judged is what is forwarded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from guardrail.checks.compare import Kind
 from guardrail.errors import DependencyFailure, RequestRejected
 from guardrail.model import Decision, WriteIntent
 
@@ -65,6 +66,7 @@ class Shape(StrEnum):
     SINGLE = "single"
     COLLECTION = "collection"
     COMPOSITE = "composite"
+    BULK = "bulk"  # a bulk job's creation, data upload or state change
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,28 @@ class Part:
 
     ref: str
     intents: range
+
+
+@dataclass(frozen=True, slots=True)
+class JobStep:
+    """A step of a bulk ingest job (guardrail.bulk): ``create`` (``spec`` says what the job
+    is), ``upload`` of its data, ``state`` (to ``state``) or ``delete`` of job ``job_id``."""
+
+    kind: str
+    job_id: str = ""
+    state: str = ""
+    spec: JobSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """What a bulk ingest job writes, as its creation said: the CRM's words."""
+
+    object: str
+    operation: str
+    external_id_field: str | None = None
+    line_ending: str = "LF"
+    column_delimiter: str = "COMMA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +112,8 @@ class ParsedRequest:
     #: read's, a composite's GET subrequests'); None when the dialect cannot tell. Agent token
     #: scopes check them.
     reads: frozenset[str] | None = None
+    #: The bulk job step a BULK request makes.
+    job: JobStep | None = None
 
 
 READ = ParsedRequest(shape=Shape.READ)
@@ -145,6 +171,21 @@ class Dialect(Protocol):
         """One answer in the original order from the CRM's answer (``body``) to the narrowed
         request and the blocked parts' errors in ``decision``; None when the CRM's answer is
         not one to merge (the whole call failed)."""
+        ...
+
+    def job_rows(
+        self,
+        spec: JobSpec,
+        job_id: str,
+        request: CanonicalRequest,
+        kinds: Callable[[str], Mapping[str, Kind]],
+    ) -> ParsedRequest:
+        """The writes an upload of data to a bulk job makes (guardrail.bulk), one intent per
+        row; ``kinds`` types each field of an object. Raises RequestRejected."""
+        ...
+
+    def created_job(self, status: int, body: bytes) -> str | None:
+        """The id of the bulk job the CRM answered a job creation with, if it made one."""
         ...
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:

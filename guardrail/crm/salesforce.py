@@ -31,10 +31,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from guardrail.crm import salesforce_lookups, salesforce_partial, sfid
+from guardrail.crm import salesforce_bulk, salesforce_lookups, salesforce_partial, sfid
 from guardrail.crm.base import (
     READ,
     CanonicalRequest,
+    JobSpec,
     Narrowed,
     ParsedRequest,
     Part,
@@ -53,6 +54,7 @@ from guardrail.crm.canonical import (
     single_header,
     without_parameter,
 )
+from guardrail.crm.salesforce_bulk import Kinds
 from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
     AmbiguousRequest,
@@ -152,7 +154,9 @@ class SalesforceDialect:
                 f"A {method} carries no body in Salesforce's API, and crm-guardrail does not "
                 "forward bytes it has not judged. Send it without one."
             )
-        if body and path.lower() not in _OAUTH_WRITES:
+        if body and salesforce_bulk.is_upload(method, _segments(path)):
+            _require_csv(single_header(raw.headers, "Content-Type") or "")
+        elif body and path.lower() not in _OAUTH_WRITES:
             content_type = single_header(raw.headers, "Content-Type") or ""
             payload = _decode(content_type, body, self.limits)
         return CanonicalRequest(
@@ -193,12 +197,16 @@ class SalesforceDialect:
             return self._collection(method, segments[2:], query, payload, path)
         if resource == ["composite"] and len(segments) == 1 and method == "POST":
             return self._composite(_require_object(payload, "composite request"))
+        if salesforce_bulk.is_job(segments):
+            return salesforce_bulk.route(method, segments, payload) or self._unknown(method, path)
         return self._unknown(method, path)
 
     def _read(self, method: str, path: str, query: Mapping[str, str]) -> ParsedRequest:
         """A read of an endpoint known to only read; anything else may write, so it is not
         taken for a read (refused, unless the operator forwards what the proxy cannot read)."""
         segments = _segments(path)
+        if segments is not None and salesforce_bulk.is_job(segments):
+            return salesforce_bulk.read(segments)
         if not _known_read(path, segments):
             return self._unknown(method, path)
         reads = objects_read(path, segments, query)
@@ -362,6 +370,9 @@ class SalesforceDialect:
     # -- rendering replies ------------------------------------------------------------------
 
     def render_block(self, parsed: ParsedRequest, decision: Decision) -> Reply:
+        upload = salesforce_bulk.render_block(parsed, decision)
+        if upload is not None:
+            return upload
         if parsed.shape is Shape.COLLECTION:
             return _reply(200, [_record_result(parsed, decision, part) for part in parsed.parts])
         if parsed.shape is Shape.COMPOSITE:
@@ -391,6 +402,16 @@ class SalesforceDialect:
             lambda part: _record_result(parsed, decision, part),
         )
         return None if merged is None else json.dumps(merged).encode()
+
+    # -- bulk jobs ---------------------------------------------------------------------------
+
+    def job_rows(
+        self, spec: JobSpec, job_id: str, request: CanonicalRequest, kinds: Kinds
+    ) -> ParsedRequest:
+        return salesforce_bulk.rows(NAME, spec, job_id, request.body, kinds, request.headers)
+
+    def created_job(self, status: int, body: bytes) -> str | None:
+        return salesforce_bulk.created_job(status, _json_or_none(body))
 
     # -- writes by lookup field -------------------------------------------------------------
 
@@ -499,14 +520,28 @@ def _known_read(path: str, segments: Sequence[str] | None) -> bool:
     return resource in _READ_RESOURCES
 
 
+def _require_csv(content_type: str) -> None:
+    mime = _media_type(content_type, "text/csv;charset=UTF-8")
+    if mime != "text/csv":
+        raise UnsupportedMediaType(
+            f"A bulk job's data is CSV; send it as text/csv (got {mime or 'no Content-Type'})."
+        )
+
+
 def _decode(content_type: str, body: bytes, limits: BodyLimits) -> Any:
-    mime, _, params = content_type.partition(";")
-    mime = mime.strip().lower()
+    mime = _media_type(content_type, "application/json;charset=UTF-8")
     if mime != "application/json" and not mime.endswith("+json"):
         raise UnsupportedMediaType(
             f"crm-guardrail checks JSON writes only; send the body as application/json "
             f"(got {mime or 'no Content-Type'})."
         )
+    return parse_json(body, limits)
+
+
+def _media_type(content_type: str, example: str) -> str:
+    """The media type of a Content-Type, lower-cased. Raises UnsupportedMediaType for a
+    charset other than UTF-8 (``example`` says what to send)."""
+    mime, _, params = content_type.partition(";")
     for param in params.split(";"):
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
@@ -514,10 +549,10 @@ def _decode(content_type: str, body: bytes, limits: BodyLimits) -> Any:
             "utf8",
         ):
             raise UnsupportedMediaType(
-                f"crm-guardrail reads JSON in UTF-8 only (got charset {value.strip()!r}); send "
-                "it as application/json;charset=UTF-8."
+                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send it as "
+                f"{example}."
             )
-    return parse_json(body, limits)
+    return mime.strip().lower()
 
 
 def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:

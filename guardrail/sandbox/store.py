@@ -88,6 +88,8 @@ class SandboxStore:
         #: Every record the API changed since the last reset() or clear_changes(), in order;
         #: a rolled-back write leaves none.
         self.changes: list[Change] = []
+        #: Bulk API 2.0 ingest jobs by id (guardrail.sandbox.bulk owns what they hold).
+        self.bulk_jobs: dict[str, Any] = {}
         self.reset()
 
     def clear_changes(self) -> None:

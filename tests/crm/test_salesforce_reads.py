@@ -49,7 +49,7 @@ def test_objects_a_read_shows(path: str, query: dict[str, str], reads: set[str] 
         f"{BASE}/tooling/query?q=SELECT+Id+FROM+ApexClass",
         "/services/apexrest/Anything",
         f"{BASE}/composite/batch",
-        f"{BASE}/jobs/ingest",
+        f"{BASE}/jobs/unknown",
         "/services/async/59.0/job",
     ],
 )
