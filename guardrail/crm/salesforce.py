@@ -141,6 +141,8 @@ class SalesforceDialect:
                 )
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
+        if path.lower().startswith(salesforce_bulk.ASYNC_API):
+            raise salesforce_bulk.async_api_refused(raw.headers.get("Content-Type", ""))
         query = decode_query(raw_query)
         method = _effective_method(raw.method, query)
         if method != raw.method:
@@ -383,6 +385,8 @@ class SalesforceDialect:
         return _reply(400, [_error(v, "errorCode") for v in _blocking(decision.violations)])
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
+        if isinstance(error, salesforce_bulk.AsyncApiRefused):
+            return error.reply()
         return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
 
     # -- collections saved in part ----------------------------------------------------------

@@ -14,6 +14,10 @@ sets nothing and ``#N/A`` sets null, as Salesforce reads them.
 
 Query jobs (``/jobs/query``) make the CRM run a SOQL query: they read, whatever their method,
 and show records of objects the proxy does not parse out of the query.
+
+The Bulk API 1.0 (``/services/async/...``) is refused whole, reads included: its batches are
+XML, CSV or JSON in shapes the guardrail does not judge. The refusal is in that API's own error
+format (JSON when the request is JSON, else XML), so its clients report the reason.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from html import escape
 from typing import Any
 
 from guardrail.checks.compare import Kind
@@ -28,6 +33,9 @@ from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Part, Reply, Sha
 from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
 from guardrail.model import Decision, Operation, Violation, WriteIntent
 
+#: The Bulk API 1.0's root, below which nothing is forwarded.
+ASYNC_API = "/services/async/"
+_ASYNC_NS = "http://www.force.com/2009/06/asyncapi/dataload"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _JOB_ID = re.compile(r"^750[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")
 _OPERATIONS = {
@@ -166,6 +174,34 @@ def render_block(parsed: ParsedRequest, decision: Decision) -> Reply | None:
     errors += [_row_error(parsed, v) for v in blocking]
     body = json.dumps(errors).encode()
     return Reply(400, body, {"Content-Type": "application/json;charset=UTF-8"})
+
+
+class AsyncApiRefused(UnsupportedEndpoint):
+    """A Bulk API 1.0 request: refused, in that API's error format."""
+
+    def __init__(self, message: str, as_json: bool) -> None:
+        super().__init__(message)
+        self.as_json = as_json
+
+    def reply(self) -> Reply:
+        if self.as_json:
+            body = json.dumps({"exceptionCode": self.code, "exceptionMessage": self.message})
+            return Reply(self.status, body.encode(), {"Content-Type": "application/json"})
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?><error xmlns="{_ASYNC_NS}">'
+            f"<exceptionCode>{escape(self.code)}</exceptionCode>"
+            f"<exceptionMessage>{escape(self.message)}</exceptionMessage></error>"
+        )
+        return Reply(self.status, xml.encode(), {"Content-Type": "application/xml"})
+
+
+def async_api_refused(content_type: str) -> AsyncApiRefused:
+    return AsyncApiRefused(
+        "crm-guardrail does not judge Bulk API 1.0 jobs (/services/async), so it refuses them; "
+        "nothing was sent. Write through Bulk API 2.0 ingest jobs (/services/data/vXX.X/jobs/"
+        "ingest), whose rows it judges, or the REST sObject endpoints.",
+        as_json="json" in content_type.lower(),
+    )
 
 
 # -- helpers ------------------------------------------------------------------------------
