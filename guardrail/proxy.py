@@ -74,7 +74,9 @@ class Proxy:
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
+        # Every path, a decoded newline included ("." would not match it, and aiohttp would
+        # answer a plain 404 no dialect rendered and no decision recorded).
+        app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
