@@ -23,13 +23,9 @@ what it changed. After each request:
 from __future__ import annotations
 
 import gzip
-import http.client
 import json
-import shutil
-import ssl
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -39,75 +35,11 @@ from hypothesis import strategies as st
 
 from guardrail.crm import sfid
 from guardrail.sandbox.store import Change
-from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import SHIPPED_PACK, parameters_pack
+from guardrail.testing import Stack
+from tests.conftest import Answer, Sent, Wire, guarded_pack
 
 API = "/services/data/v59.0"
 ACCOUNT = "001000000000001AAA"
-
-NO_HIGH_PRIORITY = """\
-apiVersion: guardrail/v1
-kind: GuardrailPolicy
-metadata:
-  name: no-high-priority
-spec:
-  match:
-    objects: [Case]
-    operations: [create, update, upsert]
-  rules:
-    - name: NotHigh
-      expression: '!has(intent.fields.Priority) || intent.fields.Priority != "High"'
-      message: Priority High is forbidden here.
-"""
-
-
-@dataclass(frozen=True)
-class Sent:
-    """One request, as bytes on the wire, and whether the test's policies forbid what it
-    would write (in any reading of it)."""
-
-    method: str
-    target: str
-    body: bytes = b""
-    headers: tuple[tuple[str, str], ...] = ()
-    forbidden: bool = False
-    note: str = ""
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-
-class Wire:
-    """Sends a ``Sent`` through the proxy exactly as built."""
-
-    def __init__(self, stack: Stack) -> None:
-        self.host, _, port = stack.proxy_instance.partition(":")
-        self.port = int(port)
-        self.context = ssl.create_default_context(cafile=str(stack.tls.ca_pem))
-
-    def send(self, sent: Sent) -> Answer:
-        connection = http.client.HTTPSConnection(
-            self.host, self.port, context=self.context, timeout=30
-        )
-        try:
-            connection.putrequest(sent.method, sent.target, skip_accept_encoding=True)
-            connection.putheader("Authorization", f"Bearer {SANDBOX_TOKEN}")
-            connection.putheader("X-Guardrail-Conversation", "invariant")
-            for name, value in sent.headers:
-                connection.putheader(name, value)
-            if sent.body or sent.method in ("POST", "PATCH"):
-                connection.putheader("Content-Length", str(len(sent.body)))
-            connection.endheaders(sent.body or None)
-            response = connection.getresponse()
-            return Answer(
-                response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-            )
-        finally:
-            connection.close()
 
 
 # -- building variants ---------------------------------------------------------------------------
@@ -318,9 +250,7 @@ def variants(draw: st.DrawFn, case_id: str) -> Sent:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    pack = parameters_pack(tmp_path_factory.mktemp("pack"))
-    shutil.copy(SHIPPED_PACK / "crm-safeguards.yaml", pack)
-    (pack / "priority.yaml").write_text(NO_HIGH_PRIORITY)
+    pack = guarded_pack(tmp_path_factory.mktemp("pack"))
     with Stack(tmp_path_factory.mktemp("invariant"), auth_mode="passthrough", policies=pack) as s:
         yield s
 
