@@ -27,7 +27,7 @@ from guardrail.errors import (
     RequestRejected,
     ShuttingDown,
 )
-from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
+from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.pipeline import Pipeline
 from guardrail.post import Checks, Job, PostVerifier
 from guardrail.sinks import Sink
@@ -103,9 +103,13 @@ class Proxy:
             parsed = self.dialect.parse(canonical)
             if grant is not None:
                 grant.admit_scope(canonical.method, parsed)
-            if parsed.shape is Shape.READ:
+            if parsed.shape is Shape.READ and canonical.is_read:
                 return await self._forward_read(request, canonical, parsed, caller)
             self.admit_write()
+            if parsed.shape is Shape.READ:  # no record written (a session exchanged) or a
+                # request the operator forwards unjudged (unknown_writes: forward): audited
+                unjudged = self._unjudged(canonical, caller, started)
+                return await self._forward_write(request, canonical, parsed, unjudged)
             intents = self.pipeline.canonical(self.dialect.name, parsed.intents)
             facts = await self.context.facts(caller, intents)
             decision = self.pipeline.evaluate(self.dialect.name, intents, caller, facts)
@@ -225,6 +229,29 @@ class Proxy:
         """An allowed write the CRM did not answer: the agent hears why, in the CRM's format."""
         failed = replace(decision, status=error.status, error=error.code, upstream_seconds=seconds)
         return await self._finish(failed, _own(self.dialect.render_error(error)))
+
+    def _unjudged(self, canonical: CanonicalRequest, caller: Caller, started: float) -> Decision:
+        """The record of a request forwarded with nothing to judge, so none goes unaccounted."""
+        return Decision(
+            id=new_decision_id(),
+            verdict=Verdict.ALLOW,
+            crm=self.dialect.name,
+            intents=(),
+            violations=(
+                Violation(
+                    policy="guardrail",
+                    rule="Unjudged",
+                    message=f"{canonical.method} {canonical.path} was forwarded without being "
+                    "judged: it writes no record the dialect can read (an OAuth exchange, or an "
+                    "endpoint forwarded because unknown_writes is forward).",
+                    action=Action.AUDIT,
+                    code="GUARDRAIL_UNJUDGED",
+                ),
+            ),
+            policy_version=self.pipeline.policy_version,
+            caller=caller,
+            guardrail_seconds=time.perf_counter() - started,
+        )
 
     async def _refuse(
         self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
