@@ -375,7 +375,11 @@ async def running(guardrail: Guardrail) -> AsyncIterator[Listening]:
     s = guardrail.settings
     tls = server_context(s.tls_cert, s.tls_key) if s.tls_cert and s.tls_key else None
     shutdown = s.timeouts.shutdown
-    proxy = web.AppRunner(guardrail.proxy_app(), access_log=None, shutdown_timeout=shutdown)
+    # The body as sent: the dialect undoes its content encoding itself, bounded, and forwards
+    # the bytes it judged (aiohttp would decompress unbounded and keep the header).
+    proxy = web.AppRunner(
+        guardrail.proxy_app(), access_log=None, shutdown_timeout=shutdown, auto_decompress=False
+    )
     admin = web.AppRunner(guardrail.admin_app(), access_log=None, shutdown_timeout=shutdown)
     await proxy.setup()
     await admin.setup()

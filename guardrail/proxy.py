@@ -29,7 +29,7 @@ from guardrail.errors import (
     RequestRejected,
     ShuttingDown,
 )
-from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
+from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, split
 from guardrail.pipeline import Pipeline
 from guardrail.post import Job, PostVerifier
@@ -81,7 +81,9 @@ class Proxy:
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
+        # Every path, a decoded newline included ("." would not match it, and aiohttp would
+        # answer a plain 404 no dialect rendered and no decision recorded).
+        app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -110,9 +112,14 @@ class Proxy:
                 parsed = await self.bulk.prepare(canonical, parsed, caller)
             if grant is not None:
                 grant.admit_scope(canonical.method, parsed)
-            if parsed.shape is Shape.READ:
+            if parsed.shape is Shape.READ and canonical.is_read:
                 return await self._forward_read(request, canonical, parsed, caller)
             self.admit_write()
+            if parsed.shape is Shape.READ:  # no record written (a session exchanged, a query
+                # job run) or a request the operator forwards unjudged (unknown_writes: forward)
+                unjudged = self._unjudged(canonical, caller, started)
+                done, answer = await self._write(request, canonical, parsed, unjudged, None)
+                return await self._finish(done, _response(answer))
             intents = await lookups.resolve(
                 self.dialect,
                 canonical.path,
@@ -208,7 +215,7 @@ class Proxy:
         canonical: CanonicalRequest,
         parsed: ParsedRequest,
         decision: Decision,
-        facts: Facts,
+        facts: Facts | None,
     ) -> tuple[Decision, Reply | UpstreamResponse]:
         """Make an allowed write (read back when its policies say so): what was decided once
         the CRM answered, and the agent's answer. A write the CRM did not answer is told why,
@@ -274,6 +281,29 @@ class Proxy:
         await self.emit(replace(partial.blocked, status=response.status))
         response.headers[BLOCKED_DECISION_ID_HEADER] = partial.blocked.id
         return await self._finish(done, response)
+
+    def _unjudged(self, canonical: CanonicalRequest, caller: Caller, started: float) -> Decision:
+        """The record of a request forwarded with nothing to judge, so none goes unaccounted."""
+        return Decision(
+            id=new_decision_id(),
+            verdict=Verdict.ALLOW,
+            crm=self.dialect.name,
+            intents=(),
+            violations=(
+                Violation(
+                    policy="guardrail",
+                    rule="Unjudged",
+                    message=f"{canonical.method} {canonical.path} was forwarded without being "
+                    "judged: it writes no record the dialect can read (an OAuth exchange, or an "
+                    "endpoint forwarded because unknown_writes is forward).",
+                    action=Action.AUDIT,
+                    code="GUARDRAIL_UNJUDGED",
+                ),
+            ),
+            policy_version=self.pipeline.policy_version,
+            caller=caller,
+            guardrail_seconds=time.perf_counter() - started,
+        )
 
     async def _refuse(
         self, error: RequestRejected | DependencyFailure, caller: Caller, started: float

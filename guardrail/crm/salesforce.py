@@ -652,6 +652,10 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
     attributes = record.get("attributes")
     kind = attributes.get("type") if isinstance(attributes, dict) else None
     if isinstance(kind, str):
+        if default and kind.lower() != default.lower():
+            raise MalformedBody(
+                f"{where} is a {kind}, but the URL names {default}; send records of one type."
+            )
         return _object_name(kind)
     if default:
         return default

@@ -324,7 +324,9 @@ class OfflineRunner:
         )
         target = f"{API_PATH}/{values.fill(step.path)}"
         body = b"" if step.body is None else json.dumps(values.fill(step.body)).encode()
-        headers = CIMultiDict({"Content-Type": "application/json"} if body else {})
+        headers = CIMultiDict(step.headers)
+        if body:
+            headers["Content-Type"] = "application/json"
         try:
             canonical = self._dialect.canonical(RawRequest(step.method, target, headers, body))
             parsed = self._dialect.parse(canonical)

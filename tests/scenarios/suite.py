@@ -187,7 +187,7 @@ class ScenarioRunner:
     def _write(
         self, scenario: Scenario, step: WriteStep, values: Placeholders, conversation: str
     ) -> StepResult:
-        headers = {}
+        headers = dict(step.headers)
         if step.header == "conversation":
             headers[CONVERSATION_HEADER] = conversation
         elif step.header == "unregistered":
