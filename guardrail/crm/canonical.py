@@ -87,8 +87,8 @@ def decode_path(raw: str) -> str:
         raise _refuse_path(raw, "it holds control characters")
     if "%" in path:
         raise _refuse_path(raw, "it is encoded twice")
-    if "\\" in path or ";" in path:
-        raise _refuse_path(raw, "it holds a backslash or a ; parameter")
+    if any(c in path for c in "\\;?#"):
+        raise _refuse_path(raw, "it holds a backslash, a ; parameter, or an encoded ? or #")
     segments = path.split("/")[1:]
     if segments and segments[-1] == "":
         segments.pop()  # one trailing slash: clients send it (simple-salesforce's create)
