@@ -18,6 +18,7 @@ one reading, the one judged, audited and forwarded.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import zlib
@@ -87,8 +88,8 @@ def decode_path(raw: str) -> str:
         raise _refuse_path(raw, "it holds control characters")
     if "%" in path:
         raise _refuse_path(raw, "it is encoded twice")
-    if "\\" in path or ";" in path:
-        raise _refuse_path(raw, "it holds a backslash or a ; parameter")
+    if any(c in path for c in "\\;?#"):
+        raise _refuse_path(raw, "it holds a backslash, a ; parameter, or an encoded ? or #")
     segments = path.split("/")[1:]
     if segments and segments[-1] == "":
         segments.pop()  # one trailing slash: clients send it (simple-salesforce's create)
@@ -188,13 +189,7 @@ def parse_json(body: bytes, limits: BodyLimits) -> Any:
         raise MalformedBody("The request body is not UTF-8 encoded JSON.") from None
     _check_depth(text, limits.max_depth)
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_object,
-            parse_int=_number(limits, int),
-            parse_float=_number(limits, float),
-            parse_constant=_constant,
-        )
+        value = _decoder(limits).decode(text)
     except _Refused as exc:
         raise MalformedBody(str(exc)) from None
     except json.JSONDecodeError as exc:
@@ -202,12 +197,25 @@ def parse_json(body: bytes, limits: BodyLimits) -> Any:
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column "
             f"{exc.colno}."
         ) from None
-    _check_strings(value, limits.max_string_chars)
+    if len(text) > limits.max_string_chars:  # else no string in it can be longer
+        _check_strings(value, limits.max_string_chars)
     return value
+
+
+@functools.cache
+def _decoder(limits: BodyLimits) -> json.JSONDecoder:
+    return json.JSONDecoder(
+        object_pairs_hook=_object,
+        parse_int=_number(limits, int),
+        parse_float=_number(limits, float),
+        parse_constant=_constant,
+    )
 
 
 def _check_depth(text: str, most: int) -> None:
     """Refuse nesting past ``most`` before the parser recurses into it."""
+    if text.count("[") + text.count("{") <= most:
+        return  # cannot nest deeper than it opens
     depth = 0
     for bracket in _BRACKET.finditer(_JSON_TEXT.sub('""', text)):
         if bracket[0] in "[{":
