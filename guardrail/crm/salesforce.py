@@ -151,9 +151,12 @@ class SalesforceDialect:
                 f"A {method} carries no body in Salesforce's API, and crm-guardrail does not "
                 "forward bytes it has not judged. Send it without one."
             )
-        if body and path.lower() not in _OAUTH_WRITES:
+        media_type = ""
+        if body:
             content_type = single_header(raw.headers, "Content-Type") or ""
-            payload = _decode(content_type, body, self.limits)
+            media_type = content_type.partition(";")[0].strip().lower()
+            if _is_json(media_type):
+                payload = _decode(content_type, body, self.limits)
         return CanonicalRequest(
             method=method,
             path=path,
@@ -163,6 +166,7 @@ class SalesforceDialect:
             payload=payload,
             headers=behaviour_headers(raw.headers.items()),
             drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            media_type=media_type,
         )
 
     # -- reading requests -------------------------------------------------------------------
@@ -172,6 +176,11 @@ class SalesforceDialect:
             return self._read(request.method, request.path, request.query)
         if request.path.lower() in _OAUTH_WRITES and request.method == "POST":
             return AUTH  # a session exchanged or revoked: no record is written
+        if request.body and request.payload is NO_BODY:  # every write below takes JSON
+            raise UnsupportedMediaType(
+                f"crm-guardrail checks JSON writes only; send the body as application/json "
+                f"(got {request.media_type or 'no Content-Type'})."
+            )
         parsed = self._route(request.method, request.path, request.query, request.payload)
         return _with_headers(parsed, request.headers)
 
@@ -468,14 +477,13 @@ def _known_read(path: str, segments: Sequence[str] | None) -> bool:
     return resource in _READ_RESOURCES
 
 
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _decode(content_type: str, body: bytes, limits: BodyLimits) -> Any:
-    mime, _, params = content_type.partition(";")
-    mime = mime.strip().lower()
-    if mime != "application/json" and not mime.endswith("+json"):
-        raise UnsupportedMediaType(
-            f"crm-guardrail checks JSON writes only; send the body as application/json "
-            f"(got {mime or 'no Content-Type'})."
-        )
+    """A JSON body parsed strictly, in UTF-8 only (another charset would read otherwise)."""
+    params = content_type.partition(";")[2]
     for param in params.split(";"):
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
