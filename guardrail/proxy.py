@@ -315,14 +315,7 @@ class Proxy:
             verdict=Verdict.BLOCK,
             crm=self.dialect.name,
             intents=(),
-            violations=(
-                Violation(
-                    policy="guardrail",
-                    rule=type(error).__name__,
-                    message=error.message,
-                    code=error.code,
-                ),
-            ),
+            violations=(Violation.refusal(error),),
             policy_version=self.pipeline.policy_version,
             caller=caller,
             status=reply.status,
