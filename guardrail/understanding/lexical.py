@@ -40,6 +40,7 @@ from guardrail.understanding.numbers import (
     bare_amounts,
     halved,
     money_in,
+    plain,
     sensitive_digits,
 )
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
@@ -56,6 +57,7 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -185,6 +187,7 @@ class _Reading:
             s.text for i, t in enumerate(turns) if t.role == "customer" for s in self.parsed[i]
         )
         self._issue_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
+        self._denied: list[tuple[Reason, Evidence]] = []
 
     # asks -------------------------------------------------------------------------------
 
@@ -257,7 +260,7 @@ class _Reading:
         for ci, clause in enumerate(s.clauses):
             for kind, m, rel in self._matches(clause.text):
                 before = clause.text[: m.start()]
-                if scopes["negation"].search(before):
+                if scopes["negation"].search(before) and not _WHY_NOT.search(before):
                     status, conf = AskStatus.DECLINED, 0.85
                 elif third:
                     status, conf = AskStatus.THIRD_PARTY, 0.75
@@ -372,11 +375,15 @@ class _Reading:
             for reason, patterns in self.lex.reasons.items():
                 for p in patterns:
                     m = p.regex.search(clause.text)
-                    if m and not _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                    if m is None:
+                        continue
+                    if _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                        self._denied.append((reason, _evidence(ti, clause)))
+                    else:
                         self._issue_hits.append(
                             (reason, p.reliability, (ti, si), _evidence(ti, clause))
                         )
-                        break
+                    break
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
@@ -387,6 +394,9 @@ class _Reading:
             else:
                 combined = 1 - (1 - found.confidence) * (1 - conf * 0.5)
                 best[reason] = Issue(reason, round(combined, 3), (*found.evidence, evidence)[:3])
+        for reason, evidence in self._denied:
+            if reason not in best:
+                best[reason] = Issue(reason, 0.8, (evidence,), negated=True)
         return tuple(best.values())
 
     def _reason_near(self, evidence: Sequence[Evidence]) -> Reason | None:
@@ -408,7 +418,7 @@ class _Reading:
             for s in self.parsed[ti]:
                 ev = _evidence(ti, s)
                 for money in money_in(s.text):
-                    value = str(money.value.normalize())
+                    value = plain(money.value)
                     key = (FactKind.MONEY, value, money.currency)
                     found.setdefault(
                         key, Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,))
