@@ -58,6 +58,8 @@ _ISSUE_NEGATION = re.compile(
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
+_INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
+_ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -135,6 +137,7 @@ class _Event:
     amount: Decimal | None = None
     currency: str | None = None
     correction: bool = False  # the amount replaces the last, whatever came before
+    addition: bool = False  # the amount is for something else, added to the last ("also")
 
 
 @dataclass
@@ -250,9 +253,8 @@ class _Reading:
         polite_free = scopes["polite_if"].sub(" ", s.text)
         hypothetical = scopes["hypothetical"].search(polite_free) is not None
         request = scopes["request"].search(s.text) is not None
-        question = (s.raw.rstrip().endswith("?") or self.asr) and scopes["question"].search(
-            s.text
-        ) is not None
+        asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
+        question = bool(asking) and scopes["question"].search(s.text) is not None
         third = scopes["third_party"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
@@ -281,6 +283,7 @@ class _Reading:
                         currency,
                         correction=retracting
                         or scopes["correction"].search(clause.text) is not None,
+                        addition=_ADDING.search(s.text) is not None,
                     )
                 )
                 last = kind
@@ -326,6 +329,8 @@ class _Reading:
                 if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
                     continue
                 status, conf = self._answer(ti)
+                if not self.lex.scopes["offer_question"].search(s.text):
+                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 amount, currency = self._amount(kind, s, s.clauses.index(clause), m.end())
                 events[kind].append(
                     _Event(
@@ -340,7 +345,10 @@ class _Reading:
             if turn.role != "customer":
                 continue
             first = parsed[0].text if parsed else ""
-            if self.lex.scopes["decline"].search(first):
+            whole = " ".join(s.text for s in parsed[:3])
+            if self.lex.scopes["decline"].search(first) or self.lex.scopes[
+                "decline_anywhere"
+            ].search(whole):
                 return AskStatus.OFFERED_DECLINED, 0.8
             if self.lex.scopes["accept"].search(first):
                 return AskStatus.OFFERED_ACCEPTED, 0.8
@@ -522,7 +530,8 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         fold.evidence.append(e.evidence)
         if e.amount is not None and new.granted:
             same_turn = bool(fold.amounts) and fold.amounts[-1][0] == e.evidence.turn
-            if e.correction or not same_turn or current is not AskStatus.ASKED:
+            adds = (same_turn or e.addition) and not e.correction
+            if not adds or current is not AskStatus.ASKED:
                 fold.amounts = [(e.evidence.turn, e.amount)]
             elif all(a != e.amount for _, a in fold.amounts):
                 fold.amounts.append((e.evidence.turn, e.amount))
