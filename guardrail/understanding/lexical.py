@@ -60,6 +60,9 @@ _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+_SELF_CORRECTION = re.compile(
+    r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
+)
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -362,6 +365,12 @@ class _Reading:
         sentence; halved when the sentence asks for half."""
         if kind not in _MONEY_KINDS:
             return None, None
+        said = _amounts(s.text, True)
+        for first, then in zip(said, said[1:], strict=False):
+            if _SELF_CORRECTION.search(s.text, first.end, then.start):
+                # "fifty euros no sorry 10 euros": the amount said last stands
+                value = said[-1].value / 2 if halved(s.text) else said[-1].value
+                return value, said[-1].currency
         clause = s.clauses[ci]
         found = _amounts(clause.text, True)
         if found:
