@@ -47,6 +47,7 @@ from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
 from guardrail.tokens.gate import open_gate
 from guardrail.tracing import Tracing
+from guardrail.understanding import service as understanding
 from guardrail.upstream import Sender, Upstream
 
 log = structlog.get_logger("guardrail")
@@ -302,6 +303,10 @@ def build(settings: Settings) -> Guardrail:
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
+    try:
+        understanding.configure(settings.understanding_backends)
+    except ValueError as exc:
+        raise ConfigError(f"understanding_backends: {exc}") from None
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
     audit = open_audit_log(settings, metrics.registry)

@@ -44,8 +44,8 @@ STATUS_WEIGHTS = {
     "hypothetical": 11,
     "third_party": 9,
     "question": 10,
-    "offered_accepted": 6,
-    "offered_declined": 4,
+    "offered_accepted": 9,
+    "offered_declined": 6,
 }
 AMOUNTS = [
     5,
@@ -578,7 +578,21 @@ def outcome_utterance(rng: random.Random) -> dict[str, Any]:
         rng, {"plain": 30, "asr": 30, "chat": 20, "formal": 5, "nonnative": 8, "slang": 7}
     )
     e = pick(P.OUTCOME_CUSTOMER[outcome], style, rng)
-    return record(render(sentence(e.text), style, rng), [], [], style, outcome=outcome)
+    text = e.text
+    if rng.random() < 0.5:
+        text = rng.choice(["oh", "right", "ok", "yes", "ah", "mm", "well", "alright"]) + ", " + text
+    if rng.random() < 0.4:
+        text += rng.choice(
+            [
+                ". Bye",
+                ". Have a good day",
+                ". Speak soon",
+                ", bye now",
+                ". Thanks anyway",
+                ". Right, I've got to go",
+            ]
+        )
+    return record(render(sentence(text), style, rng), [], [], style, outcome=outcome)
 
 
 def agent_utterance(rng: random.Random) -> dict[str, Any]:
@@ -665,8 +679,8 @@ def build() -> list[dict[str, Any]]:
     out += [multi_utterance(rng) for _ in range(260)]
     out += [no_ask_utterance(rng) for _ in range(380)]
     out += [sensitive_utterance(rng) for _ in range(260)]
-    out += [outcome_utterance(rng) for _ in range(140)]
-    out += [agent_utterance(rng) for _ in range(200)]
+    out += [outcome_utterance(rng) for _ in range(260)]
+    out += [agent_utterance(rng) for _ in range(240)]
     out += specials.records()
     seen: set[str] = set()
     unique = []

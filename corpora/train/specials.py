@@ -194,6 +194,12 @@ escalation/offered_accepted || please, yes, I want to talk to someone who can de
 replacement/offered_declined || nah, I'll just take the refund I asked for || Would you rather have a replacement?
 replacement/offered_accepted || oh yes, a new one would be perfect || I can send a replacement out today.
 refund/offered_declined || I don't want money, I want the parcel || Would a refund for the shipping help?
+escalation/offered_declined || no, you're doing fine, I don't need your manager || Would you like me to pass this to my supervisor?
+escalation/offered_declined || nah, no complaints team, just get it fixed || I can transfer you to our complaints team, would you like that?
+cancellation/offered_declined || no no, I still want the delivery, just later || Would you like me to cancel tomorrow's delivery?
+address_change/offered_accepted || oh yes, good idea, update it || Shall I update your address to 45 Oak Avenue while we're here?
+plan_change/offered_declined || I'm fine where I am thanks || Would you like to switch to the unlimited plan?
+other/offered_accepted || yes please, email it over || Would you like a copy of the invoice emailed over?
 - || Thanks for confirming, I'll pass that to billing. | role=agent
 - || I can see you were charged twice; I'll raise that with the billing team. | role=agent
 - || You said the card was 4111 1111 1111 1111, I'll update it now. | role=agent | card

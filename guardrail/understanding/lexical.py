@@ -40,6 +40,7 @@ from guardrail.understanding.numbers import (
     bare_amounts,
     halved,
     money_in,
+    plain,
     sensitive_digits,
 )
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
@@ -56,6 +57,12 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
+_INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
+_ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+_SELF_CORRECTION = re.compile(
+    r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
+)
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -133,6 +140,7 @@ class _Event:
     amount: Decimal | None = None
     currency: str | None = None
     correction: bool = False  # the amount replaces the last, whatever came before
+    addition: bool = False  # the amount is for something else, added to the last ("also")
 
 
 @dataclass
@@ -185,6 +193,7 @@ class _Reading:
             s.text for i, t in enumerate(turns) if t.role == "customer" for s in self.parsed[i]
         )
         self._issue_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
+        self._denied: list[tuple[Reason, Evidence]] = []
 
     # asks -------------------------------------------------------------------------------
 
@@ -247,9 +256,8 @@ class _Reading:
         polite_free = scopes["polite_if"].sub(" ", s.text)
         hypothetical = scopes["hypothetical"].search(polite_free) is not None
         request = scopes["request"].search(s.text) is not None
-        question = (s.raw.rstrip().endswith("?") or self.asr) and scopes["question"].search(
-            s.text
-        ) is not None
+        asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
+        question = bool(asking) and scopes["question"].search(s.text) is not None
         third = scopes["third_party"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
@@ -257,7 +265,7 @@ class _Reading:
         for ci, clause in enumerate(s.clauses):
             for kind, m, rel in self._matches(clause.text):
                 before = clause.text[: m.start()]
-                if scopes["negation"].search(before):
+                if scopes["negation"].search(before) and not _WHY_NOT.search(before):
                     status, conf = AskStatus.DECLINED, 0.85
                 elif third:
                     status, conf = AskStatus.THIRD_PARTY, 0.75
@@ -278,6 +286,7 @@ class _Reading:
                         currency,
                         correction=retracting
                         or scopes["correction"].search(clause.text) is not None,
+                        addition=_ADDING.search(s.text) is not None,
                     )
                 )
                 last = kind
@@ -323,6 +332,8 @@ class _Reading:
                 if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
                     continue
                 status, conf = self._answer(ti)
+                if not self.lex.scopes["offer_question"].search(s.text):
+                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 amount, currency = self._amount(kind, s, s.clauses.index(clause), m.end())
                 events[kind].append(
                     _Event(
@@ -337,7 +348,10 @@ class _Reading:
             if turn.role != "customer":
                 continue
             first = parsed[0].text if parsed else ""
-            if self.lex.scopes["decline"].search(first):
+            whole = " ".join(s.text for s in parsed[:3])
+            if self.lex.scopes["decline"].search(first) or self.lex.scopes[
+                "decline_anywhere"
+            ].search(whole):
                 return AskStatus.OFFERED_DECLINED, 0.8
             if self.lex.scopes["accept"].search(first):
                 return AskStatus.OFFERED_ACCEPTED, 0.8
@@ -351,6 +365,12 @@ class _Reading:
         sentence; halved when the sentence asks for half."""
         if kind not in _MONEY_KINDS:
             return None, None
+        said = _amounts(s.text, True)
+        for first, then in zip(said, said[1:], strict=False):
+            if _SELF_CORRECTION.search(s.text, first.end, then.start):
+                # "fifty euros no sorry 10 euros": the amount said last stands
+                value = said[-1].value / 2 if halved(s.text) else said[-1].value
+                return value, said[-1].currency
         clause = s.clauses[ci]
         found = _amounts(clause.text, True)
         if found:
@@ -372,11 +392,15 @@ class _Reading:
             for reason, patterns in self.lex.reasons.items():
                 for p in patterns:
                     m = p.regex.search(clause.text)
-                    if m and not _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                    if m is None:
+                        continue
+                    if _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                        self._denied.append((reason, _evidence(ti, clause)))
+                    else:
                         self._issue_hits.append(
                             (reason, p.reliability, (ti, si), _evidence(ti, clause))
                         )
-                        break
+                    break
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
@@ -387,6 +411,9 @@ class _Reading:
             else:
                 combined = 1 - (1 - found.confidence) * (1 - conf * 0.5)
                 best[reason] = Issue(reason, round(combined, 3), (*found.evidence, evidence)[:3])
+        for reason, evidence in self._denied:
+            if reason not in best:
+                best[reason] = Issue(reason, 0.8, (evidence,), negated=True)
         return tuple(best.values())
 
     def _reason_near(self, evidence: Sequence[Evidence]) -> Reason | None:
@@ -408,7 +435,7 @@ class _Reading:
             for s in self.parsed[ti]:
                 ev = _evidence(ti, s)
                 for money in money_in(s.text):
-                    value = str(money.value.normalize())
+                    value = plain(money.value)
                     key = (FactKind.MONEY, value, money.currency)
                     found.setdefault(
                         key, Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,))
@@ -512,7 +539,8 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         fold.evidence.append(e.evidence)
         if e.amount is not None and new.granted:
             same_turn = bool(fold.amounts) and fold.amounts[-1][0] == e.evidence.turn
-            if e.correction or not same_turn or current is not AskStatus.ASKED:
+            adds = (same_turn or e.addition) and not e.correction
+            if not adds or current is not AskStatus.ASKED:
                 fold.amounts = [(e.evidence.turn, e.amount)]
             elif all(a != e.amount for _, a in fold.amounts):
                 fold.amounts.append((e.evidence.turn, e.amount))

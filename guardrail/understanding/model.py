@@ -20,7 +20,7 @@ it: typed chat, or lower-case unpunctuated speech-to-text) and returns:
     asked for by a third party, offered by the agent and accepted or declined);
 ``issues``
     what the customer's problem is (``Reason`` values: damaged, late, billing...), asked about or
-    not: what a case's Reason must match;
+    not: what a case's Reason must match; ``negated`` for a problem they say they do not have;
 ``facts``
     money, dates, order/case numbers stated, normalised from words ("thirty quid" is 30 GBP);
 ``sensitive``
@@ -57,6 +57,9 @@ from typing import Any, Protocol
 from guardrail.context.model import Turn
 
 SCHEMA_VERSION = 1
+SURE = 0.7
+"""The confidence from which a reading is sure: a rule failing on it means the conversation
+contradicts the write; below it, that the guardrail cannot tell (``onUncertain``)."""
 
 
 class AskKind(StrEnum):
@@ -148,9 +151,13 @@ class Ask:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
+    """A problem the customer describes; ``negated``: one they say they do not have ("it's
+    not broken, I just don't like the colour"), as telling as one they have."""
+
     reason: Reason
     confidence: float
     evidence: tuple[Evidence, ...] = ()
+    negated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +216,12 @@ class Understanding:
                 rev=int(data["rev"]),
                 asks=tuple(_ask(a) for a in data["asks"]),
                 issues=tuple(
-                    Issue(Reason(i["reason"]), float(i["confidence"]), _evidence(i))
+                    Issue(
+                        Reason(i["reason"]),
+                        float(i["confidence"]),
+                        _evidence(i),
+                        bool(i.get("negated", False)),
+                    )
                     for i in data["issues"]
                 ),
                 facts=tuple(

@@ -114,6 +114,11 @@ def bare_amounts(text: str) -> list[Money]:
     return found
 
 
+def plain(value: Decimal) -> str:
+    """A money value as facts hold it: "30", "12.99", "0.5" (never "3E+1")."""
+    return format(value.normalize(), "f")
+
+
 def halved(text: str) -> bool:
     return _HALF.search(text) is not None
 
