@@ -48,6 +48,7 @@ from guardrail.tls import server_context
 from guardrail.tokens.gate import open_gate
 from guardrail.tracing import Tracing
 from guardrail.understanding import service as understanding
+from guardrail.understanding.backends import install as install_backends
 from guardrail.upstream import Sender, Upstream
 
 log = structlog.get_logger("guardrail")
@@ -304,9 +305,10 @@ def build(settings: Settings) -> Guardrail:
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     try:
-        understanding.configure(settings.understanding_backends)
+        install_backends(settings.understanding)
+        understanding.configure(settings.understanding.backends)
     except ValueError as exc:
-        raise ConfigError(f"understanding_backends: {exc}") from None
+        raise ConfigError(f"understanding.backends: {exc}") from None
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
     audit = open_audit_log(settings, metrics.registry)

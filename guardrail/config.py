@@ -335,12 +335,6 @@ class Settings(AuditSettings):
     conversation_idle_seconds: float = Field(
         default=3600, gt=0, description="A conversation not read or written for this long is gone"
     )
-    understanding_backends: list[str] = Field(
-        default_factory=lambda: ["lexical"],
-        min_length=1,
-        description="Backends that read conversations (guardrail.understanding), combined in "
-        "this order: lexical (default), and model or llm where installed",
-    )
 
     _check_listen = field_validator("listen", "admin_listen", mode="before")(_parse_listen)
 

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from guardrail.config import FailurePolicy
+from guardrail.config import FailurePolicy, UnderstandingSettings
 from guardrail.context.model import Turn
 from guardrail.errors import UnderstandingUnavailable
+from guardrail.understanding.backends import install
+from guardrail.understanding.lexical import LexicalBackend
 from guardrail.understanding.llm import Prompt, answer_schema
 from guardrail.understanding.model import (
     AskKind,
@@ -18,6 +20,7 @@ from guardrail.understanding.model import (
     SensitiveKind,
     Understanding,
 )
+from guardrail.understanding.service import Understander
 
 TURNS = [
     Turn(role="agent", text="Thanks for calling, how can I help?"),
@@ -233,3 +236,56 @@ async def test_on_an_event_loop_the_endpoint_is_never_waited_for(fake_llm, llm_b
 
     assert reading.unsure == ("llm unavailable: not read on an event loop",)
     assert fake_llm.requests == []
+
+
+async def test_with_fallback_the_lexical_reading_stands_when_the_endpoint_is_down(
+    fake_llm, llm_backend
+):
+    fake_llm.status = 500
+    llm = llm_backend(failure=FailurePolicy.FALLBACK)
+    lexical = LexicalBackend()
+    reader = Understander([lexical, llm])
+
+    reading = await asyncio.to_thread(reader.understand, TURNS, 1)
+
+    alone = lexical.understand(TURNS, 1)
+    assert reading.asks == alone.asks
+    assert f"{llm.name} failed" in reading.unsure
+
+
+async def test_with_unsure_the_combined_asks_lose_confidence_when_the_endpoint_is_down(
+    fake_llm, llm_backend
+):
+    fake_llm.status = 500
+    reader = Understander([LexicalBackend(), llm_backend(failure=FailurePolicy.UNSURE)])
+
+    reading = await asyncio.to_thread(reader.understand, TURNS, 1)
+
+    alone = LexicalBackend().understand(TURNS, 1)
+    (refund,) = reading.asks_of(AskKind.REFUND)
+    assert refund.confidence < alone.asks_of(AskKind.REFUND)[0].confidence
+    assert any(u.startswith("llm unavailable") for u in reading.unsure)
+
+
+async def test_the_endpoints_reading_combines_with_the_lexical_one(fake_llm, llm_backend):
+    fake_llm.answer = _answer()
+    llm = llm_backend()
+    reader = Understander([LexicalBackend(), llm])
+
+    reading = await asyncio.to_thread(reader.understand, TURNS, 1)
+
+    assert reading.backend == f"lexical+{llm.name}"
+    (refund,) = reading.asks_of(AskKind.REFUND)
+    assert (refund.status, refund.amount) == (AskStatus.ASKED, Decimal(35))
+
+
+def test_the_configured_endpoint_makes_the_llm_backend_available_by_name(fake_llm):
+    settings = UnderstandingSettings(
+        backends=["lexical", "llm"], llm={"base_url": fake_llm.url, "model": "fake-model"}
+    )
+    install(settings)
+    reader = Understander.of(settings.backends)
+    try:
+        assert reader.name == f"lexical+llm:{Prompt.shipped().version}:fake-model"
+    finally:
+        reader.backends[1].close()
