@@ -10,6 +10,7 @@ Per ask kind, events are folded in order: the last word of the customer stands.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +50,8 @@ _MACROS = {
     "{it}": r"(?:it|that|this|them|those|the money|the charge|the payment|the cash|the amount)",
     "{me}": r"(?:me|us)",
     "{my}": r"(?:my|our|the|me|your)",
-    "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?)",
+    "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
+    r"|(?:a )?(?:fiver|tenner))",
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
@@ -366,7 +368,7 @@ class _Reading:
         if kind not in _MONEY_KINDS:
             return None, None
         said = _amounts(s.text, True)
-        for first, then in zip(said, said[1:], strict=False):
+        for first, then in itertools.pairwise(said):
             if _SELF_CORRECTION.search(s.text, first.end, then.start):
                 # "fifty euros no sorry 10 euros": the amount said last stands
                 value = said[-1].value / 2 if halved(s.text) else said[-1].value

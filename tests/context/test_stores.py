@@ -496,3 +496,28 @@ async def test_rev_moves_with_what_was_said_not_with_reads_and_writes(backend: B
     patched = await store.patch("c-rev", ConversationPatch(outcome="resolved"))
     assert patched is not None
     assert patched.rev > appended.rev
+
+
+async def test_a_reading_is_kept_with_its_revision_and_shared_by_replicas(
+    backend: Backend,
+) -> None:
+    first, second = backend.replicas(2, 60.0)
+    put = await first.put("c-u", conversation())
+    reading = {"version": 1, "backend": "lexical", "rev": put.rev, "asks": []}
+    assert await first.save_understanding("c-u", put.rev, reading)
+    seen = await second.get("c-u")
+    assert seen is not None
+    assert seen.understanding == reading
+
+
+async def test_a_reading_of_older_turns_is_neither_kept_nor_shown(backend: Backend) -> None:
+    store = backend.store()
+    put = await store.put("c-u", conversation())
+    await store.save_understanding("c-u", put.rev, {"rev": put.rev})
+    newer = await store.append_turns("c-u", [Turn(role="customer", text="Actually, no.")])
+    assert newer is not None
+    assert newer.understanding is None  # the new turns made the stored reading stale
+    assert not await store.save_understanding("c-u", put.rev, {"rev": put.rev})
+    got = await store.get("c-u")
+    assert got is not None
+    assert got.understanding is None
