@@ -220,7 +220,9 @@ class Classifier:
 
 
 class ModelBackend:
-    """``Backend``: the classifier's asks over the lexical backend's reading."""
+    """``Backend``: the lexical reading, with the classifier's kind and status of each ask it
+    reads in the turn that last spoke of it (a later follow-up the classifier cannot place,
+    "no, leave it open", stays the lexicon's)."""
 
     name = "model"
 
@@ -249,19 +251,22 @@ class ModelBackend:
             u = Utterance(turn.text, before.text if before else None)
             for p in self.classifier.predict(u):
                 said.setdefault(p.kind, []).append((i, p))
-        asks = []
+        asks = {a.kind: a for a in lexical.asks}
         for kind, events in said.items():
             stands = _fold(events)
             if stands is None:
                 continue
             i, p = stands
-            known = lexical.asks_of(kind)
-            where = Evidence(i, 0, len(turns[i].text), turns[i].text)
-            ask = Ask(kind, p.status, p.confidence, evidence=(where,))
-            if known:  # the amount, currency and reason are read lexically
-                ask = replace(known[0], status=p.status, confidence=p.confidence, evidence=(where,))
-            asks.append(ask)
-        return replace(lexical, backend=self.name, asks=tuple(asks))
+            known = asks.get(kind)
+            if known is not None and max((e.turn for e in known.evidence), default=-1) > i:
+                continue  # the lexicon read a later word on it, in a turn not naming it
+            where = (Evidence(i, 0, len(turns[i].text), turns[i].text),)
+            asks[kind] = (
+                Ask(kind, p.status, p.confidence, evidence=where)
+                if known is None  # else the amount, currency and reason read lexically
+                else replace(known, status=p.status, confidence=p.confidence, evidence=where)
+            )
+        return replace(lexical, backend=self.name, asks=tuple(asks[k] for k in KINDS if k in asks))
 
 
 @functools.cache
