@@ -1,6 +1,7 @@
 """The llm backend against a local endpoint that speaks the OpenAI chat protocol (conftest)."""
 
 import asyncio
+import logging
 import json
 from decimal import Decimal
 
@@ -289,3 +290,16 @@ def test_the_configured_endpoint_makes_the_llm_backend_available_by_name(fake_ll
         assert reader.name == f"lexical+llm:{Prompt.shipped().version}:fake-model"
     finally:
         reader.backends[1].close()
+
+
+async def test_the_api_key_and_the_card_number_are_never_logged(fake_llm, llm_backend, caplog):
+    fake_llm.answer = _answer()
+    caplog.set_level(logging.DEBUG)
+    await llm_backend().aunderstand(TURNS, rev=1)
+    fake_llm.status = 500
+    with pytest.raises(UnderstandingUnavailable):
+        await llm_backend().aunderstand(TURNS, rev=2)
+
+    assert "openai" in {r.name.split(".")[0] for r in caplog.records}  # it did log, at debug
+    assert "sk-test-secret" not in caplog.text
+    assert "4111" not in caplog.text
