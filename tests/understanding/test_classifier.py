@@ -75,6 +75,18 @@ def test_a_model_trained_on_a_tiny_corpus_is_saved_loads_and_predicts(tmp_path, 
     assert (closure.kind, closure.status) == (AskKind.ACCOUNT_CLOSURE, AskStatus.THIRD_PARTY)
     assert classifier.predict(Utterance("hello there")) == []
 
+    install(UnderstandingSettings(backends=["model"], model_file=out))
+    try:
+        reader = Understander.of(["model"])
+    finally:
+        install(UnderstandingSettings())  # the shipped weights again, for whoever comes next
+    (closure,) = reader.understand(turns_of("please close my account")).asks
+    assert (closure.kind, closure.status) == (AskKind.ACCOUNT_CLOSURE, AskStatus.ASKED)
+
+
+def turns_of(text):
+    return [Turn(role="customer", text=text)]
+
 
 def test_weights_of_other_kinds_are_refused(tmp_path):
     corpus = _corpus(tmp_path / "corpus")

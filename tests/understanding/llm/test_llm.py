@@ -1,8 +1,8 @@
 """The llm backend against a local endpoint that speaks the OpenAI chat protocol (conftest)."""
 
 import asyncio
-import logging
 import json
+import logging
 from decimal import Decimal
 
 import pytest
