@@ -283,15 +283,18 @@ class LLMBackend:
         asks = []
         for a in data["asks"]:
             evidence, confidence = quotes.check(a)
+            amount = _amount(a["amount"])
             asks.append(
                 Ask(
                     kind=AskKind(a["kind"]),
                     status=AskStatus(a["status"]),
                     confidence=confidence,
-                    amount=_amount(a["amount"]),
+                    amount=amount,
                     currency=_currency(a["currency"]),
                     reason=None if a["reason"] is None else Reason(a["reason"]),
                     evidence=evidence,
+                    amounts=() if amount is None else (amount,),
+                    amount_confidence=0.0 if amount is None else confidence,
                 )
             )
         issues = []

@@ -88,6 +88,8 @@ async def test_the_endpoints_structured_answer_becomes_an_understanding(fake_llm
         Reason.DAMAGED,
     )
     assert ask.confidence == 0.9
+    assert ask.amounts == (Decimal(35),)
+    assert ask.amount_confidence == 0.9
     (where,) = ask.evidence
     assert TURNS[1].text[where.start : where.end] == where.text == "I want a refund of $35"
     assert [i.reason for i in reading.issues] == [Reason.DAMAGED]
