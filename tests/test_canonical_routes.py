@@ -389,3 +389,68 @@ def test_token_scopes_apply_to_a_composite_subrequests_effective_operation(
         assert answer.status_code == 403, answer.text
         assert answer.json()[0]["errorCode"] == "GUARDRAIL_TOKEN_SCOPE"
         assert "update Case" in answer.json()[0]["message"]
+
+
+# -- classes found attacking the canonical reading ------------------------------------------
+
+
+def _composite(*subrequests: dict[str, Any]) -> str:
+    return json.dumps({"allOrNone": True, "compositeRequest": list(subrequests)})
+
+
+def _theirs(stack: Stack) -> str:
+    """Another customer's Case, holding a card number, its change log emptied."""
+
+    async def create() -> str:
+        made = stack.store.create(
+            "Case",
+            {"Subject": "Theirs", "AccountId": "001000000000002AAA", "Priority": "High",
+             "Description": "4111 1111 1111 1111"},
+        )  # fmt: skip
+        stack.store.clear_changes()
+        return made
+
+    return stack.call(create)
+
+
+#: (url tail, body, subrequest headers) of a write filled in from what subrequest "g" read.
+FILLED_IN = [
+    ("/@{g.Id}", {"Subject": "x"}, {}),
+    ("", {"Subject": "Re: @{g.Subject}"}, {}),
+    ("", {"Priority": "@{g.Priority}"}, {}),
+    ("", {"Description": "@{g.Description}"}, {}),
+    ("", {"AccountId": "@{g.AccountId}"}, {}),
+    ("?x=@{g.Id}", {"Subject": "x"}, {}),
+    ("", {"Subject": "x"}, {"Sforce-Auto-Assign": "@{g.Subject}"}),
+]
+
+
+@pytest.mark.parametrize(("tail", "body", "headers"), FILLED_IN)
+def test_a_composite_write_filled_in_from_what_a_get_subrequest_read_is_refused(
+    stack: Stack, case_id: str, tail: str, body: dict[str, str], headers: dict[str, str]
+) -> None:
+    """The CRM fills a reference in while it executes: judged as the text ``@{g.Priority}``,
+    the write would save another customer's Priority High or card number unjudged."""
+    theirs = _theirs(stack)
+    url = f"{API}/sobjects/Case" + (tail if tail.startswith("/") else f"/{case_id}{tail}")
+    write = {"method": "PATCH", "url": url, "referenceId": "w", "body": body,
+             "httpHeaders": headers}  # fmt: skip
+    read = {"method": "GET", "url": f"{API}/sobjects/Case/{theirs}", "referenceId": "g"}
+    answer = send(stack, "POST", f"{API}/composite", _composite(read, write))
+    assert "fills in" in refused(stack, answer, 400, "GUARDRAIL_LOOKUP_UNRESOLVED")
+    assert case(stack, case_id)["Subject"] == "Route target"
+
+
+def test_a_reference_to_the_id_of_a_record_written_before_is_judged_and_lands(
+    stack: Stack,
+) -> None:
+    made = {"method": "POST", "url": f"{API}/sobjects/Account", "referenceId": "acct",
+            "body": {"Name": "Referenced Ltd"}}  # fmt: skip
+    linked = {"method": "POST", "url": f"{API}/sobjects/Case", "referenceId": "case",
+              "body": {"Subject": "Linked", "AccountId": "@{acct.id}"}}  # fmt: skip
+    answer = send(stack, "POST", f"{API}/composite", _composite(made, linked))
+    assert answer.status == 200, answer.body
+    results = json.loads(answer.body)["compositeResponse"]
+    assert [r["httpStatusCode"] for r in results] == [201, 201]
+    saved = case(stack, results[1]["body"]["id"])
+    assert saved["AccountId"] == results[0]["body"]["id"]

@@ -59,6 +59,7 @@ from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -352,6 +353,8 @@ class SalesforceDialect:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
             if inner.shape is Shape.COMPOSITE:
                 raise UnsupportedEndpoint(f"Subrequest {ref}: a composite cannot nest a composite.")
+            if inner.intents:
+                _check_references(sub, ref, created)
             if reads is not None:
                 reads = None if inner.reads is None else reads | inner.reads
             start = len(intents)
@@ -701,13 +704,53 @@ def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> Parsed
     )
 
 
+def _check_references(sub: Mapping[str, Any], ref: str, created: Mapping[str, str]) -> None:
+    """Refuse a write subrequest that holds a composite reference (``@{...}``) anywhere but as
+    a whole field value naming the id of a record an earlier subrequest wrote. The CRM fills a
+    reference in while it executes, so anything else (a value read by a GET subrequest or a
+    query, a reference in the url, a header, a key, or inside a longer text) would be written
+    unjudged: the proxy judges the text ``@{...}``, the CRM writes what it stands for."""
+    url, headers = sub.get("url"), sub.get("httpHeaders") or {}
+    texts = [url, *headers.values()] if isinstance(headers, dict) else [url]
+    if isinstance(url, str):
+        texts.append(decode_path(url.partition("?")[0]))
+        texts.extend(decode_query(url.partition("?")[2]).values())
+    found = [t for t in texts if isinstance(t, str) and "@{" in t]
+    for key, value in _pairs(sub.get("body")):
+        if "@{" in key:
+            found.append(key)
+        if isinstance(value, str) and "@{" in value:
+            match = _REFERENCE.match(value)
+            if not (match and match["attr"].lower() == "id" and match["ref"] in created):
+                found.append(value)
+    if found:
+        raise LookupUnresolved(
+            f"Subrequest {ref} holds {found[0][:100]!r}, a value the CRM fills in while it "
+            "executes the request, so crm-guardrail cannot judge what it writes. A reference "
+            "may only stand for a whole field value naming the id of a record an earlier "
+            "subrequest wrote (@{ref.id}); send anything else (a record's id, a value it read) "
+            "itself."
+        )
+
+
+def _pairs(value: Any) -> Iterator[tuple[str, Any]]:
+    """Every (key, value) of every object in a JSON value, and ("", item) for list items."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key, item
+            yield from _pairs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield "", item
+            yield from _pairs(item)
+
+
 def _with_references(intent: WriteIntent, ref: str, created: Mapping[str, str]) -> WriteIntent:
     references: dict[str, str | None] = {}
     for name, value in intent.fields.items():
         match = _REFERENCE.match(value) if isinstance(value, str) else None
-        if match:
-            is_id = match["attr"].lower() == "id"
-            references[name] = created.get(match["ref"]) if is_id else None
+        if match:  # _check_references let through only the id of a record written before
+            references[name] = created[match["ref"]]
     return replace(intent, ref=f"{ref}.{intent.ref}" if intent.ref else ref, references=references)
 
 
