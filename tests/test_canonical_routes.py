@@ -454,3 +454,41 @@ def test_a_reference_to_the_id_of_a_record_written_before_is_judged_and_lands(
     assert [r["httpStatusCode"] for r in results] == [201, 201]
     saved = case(stack, results[1]["body"]["id"])
     assert saved["AccountId"] == results[0]["body"]["id"]
+
+
+def test_a_behaviour_header_the_request_and_a_subrequest_disagree_on_is_refused(
+    stack: Stack, case_id: str
+) -> None:
+    sub = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}", "referenceId": "w",
+           "body": {"Subject": "x"}, "httpHeaders": {"Sforce-Auto-Assign": "TRUE"}}  # fmt: skip
+    answer = send(
+        stack, "POST", f"{API}/composite", _composite(sub), ("Sforce-Auto-Assign", "FALSE")
+    )
+    assert "Sforce-Auto-Assign" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Sforce_Auto_Assign", "FALSE"),
+        ("sforce_duplicate_rule_header", "allowSave=true"),
+        ("X_HTTP_Method_Override", "DELETE"),
+        ("Authorization", "Bearer another-session"),
+        ("X-SFDC-Session", "another-session"),
+    ],
+)
+def test_a_header_the_crm_could_read_otherwise_is_refused(
+    stack: Stack, case_id: str, header: tuple[str, str]
+) -> None:
+    """A header spelled with _ (some servers read it as the dashed one) or a second session
+    (the lookup and the write could run as two users) is refused, not forwarded unjudged."""
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}", '{"Subject": "x"}', header)
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, case_id)["Subject"] == "Route target"
+
+
+@pytest.mark.parametrize("tail", ["?x=1#frag", "#frag", "?allOrNone=true#&x=1"])
+def test_a_target_with_a_fragment_is_refused(stack: Stack, case_id: str, tail: str) -> None:
+    """A fragment never reaches a server: what follows # is read by the proxy and not the CRM."""
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}{tail}", '{"Subject": "x"}')
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")

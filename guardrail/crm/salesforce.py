@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from multidict import CIMultiDict, MultiMapping
+
 from guardrail.crm import salesforce_bulk, salesforce_lookups, salesforce_partial, sfid
 from guardrail.crm.base import (
     READ,
@@ -134,12 +136,13 @@ class SalesforceDialect:
                 f"{raw.method[:20]!r} is not an HTTP method the CRM documents; use GET, POST, "
                 "PATCH or DELETE."
             )
-        for name in _OVERRIDE_HEADERS:
-            if name in raw.headers:
-                raise AmbiguousRequest(
-                    f"The {name} header asks for another method than the request's; Salesforce "
-                    "does not document it, so crm-guardrail refuses it. Send the method itself."
-                )
+        _check_header_names(raw.headers)
+        if "#" in raw.target:
+            raise AmbiguousRequest(
+                f"The request target {raw.target[:200]!r} holds a #: a fragment is never sent to "
+                "a server, so the CRM could read the target otherwise than crm-guardrail. Send "
+                "it without one."
+            )
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         if path.lower().startswith(salesforce_bulk.ASYNC_API):
@@ -563,6 +566,33 @@ def _media_type(content_type: str, example: str) -> str:
     return mime.strip().lower()
 
 
+def _check_header_names(headers: MultiMapping[str]) -> None:
+    """Refuse the headers the CRM could read otherwise than the proxy: a method override
+    header, a session sent twice or in two headers, and a header whose name is a behaviour or
+    override header's spelled with ``_`` for ``-`` (some servers read them as one)."""
+    for name in _OVERRIDE_HEADERS:
+        if name in headers:
+            raise AmbiguousRequest(
+                f"The {name} header asks for another method than the request's; Salesforce "
+                "does not document it, so crm-guardrail refuses it. Send the method itself."
+            )
+    sessions = len(headers.getall("Authorization", [])) + len(headers.getall("X-SFDC-Session", []))
+    if sessions > 1:
+        raise AmbiguousRequest(
+            "The request names its session more than once (Authorization twice, or with "
+            "X-SFDC-Session); crm-guardrail cannot tell which one the CRM uses. Send one."
+        )
+    for name in headers:
+        dashed = name.lower().replace("_", "-")
+        if "_" in name and (
+            dashed.startswith(_BEHAVIOUR_PREFIXES) or dashed in _OVERRIDE_HEADERS_LOWER
+        ):
+            raise AmbiguousRequest(
+                f"The header {name} is spelled with _ for -; some servers read it as "
+                f"{dashed}, so crm-guardrail refuses it. Spell it with dashes."
+            )
+
+
 def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The headers that change what Salesforce does with a write (``Sforce-*``, the package
     version headers), in Salesforce's spelling. A name sent twice is refused: which one the
@@ -587,20 +617,24 @@ def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
     given = sub.get("httpHeaders", {})
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
-    for name in given:
-        if name.lower() in _OVERRIDE_HEADERS_LOWER:
-            raise AmbiguousRequest(
-                f"the {name} header asks for another method than the subrequest's; Salesforce "
-                "does not document it. Set the subrequest's method itself."
-            )
+    _check_header_names(CIMultiDict(given))
     return behaviour_headers(given.items())
 
 
 def _with_headers(parsed: ParsedRequest, headers: Mapping[str, str]) -> ParsedRequest:
-    """``parsed`` with ``headers`` on every intent, under any an intent carries already (a
-    composite subrequest's own headers win over the request's)."""
+    """``parsed`` with ``headers`` on every intent, besides any an intent carries already (a
+    composite subrequest's own). A header the request and a subrequest give different values
+    is refused: which one the CRM applies is not the proxy's to guess."""
     if not headers or not parsed.intents:
         return parsed
+    for intent in parsed.intents:
+        for name, value in intent.headers.items():
+            if name in headers and headers[name] != value:
+                raise AmbiguousRequest(
+                    f"{intent.ref or 'A subrequest'} sets {name}: {value}, the request "
+                    f"{name}: {headers[name]}; crm-guardrail cannot tell which one the CRM "
+                    "applies. Send it in one place."
+                )
     intents = tuple(replace(i, headers={**headers, **i.headers}) for i in parsed.intents)
     return replace(parsed, intents=intents)
 
