@@ -492,3 +492,33 @@ def test_a_target_with_a_fragment_is_refused(stack: Stack, case_id: str, tail: s
     """A fragment never reaches a server: what follows # is read by the proxy and not the CRM."""
     answer = send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}{tail}", '{"Subject": "x"}')
     refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+@pytest.mark.parametrize("value", ['"false"', '"true"', "0", "null"])
+def test_all_or_none_that_is_not_a_boolean_is_refused(
+    stack: Stack, case_id: str, value: str
+) -> None:
+    """The CRM does not read a JSON string as a boolean: the proxy must not save in part."""
+    theirs = _theirs(stack)
+    records = [{"attributes": {"type": "Case"}, "id": i, "Subject": "x"} for i in (case_id, theirs)]
+    body = json.dumps({"records": records}).replace("{", '{"allOrNone": ' + value + ", ", 1)
+    refused(stack, send(stack, "PATCH", f"{API}/composite/sobjects", body), 400,
+            "JSON_PARSER_ERROR")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"Subject": "x", "Id": "{theirs}"}',
+        '{"Subject": "x", "id": "{theirs}"}',
+        '{"attributes": {"type": "Account"}, "Name": "x"}',
+    ],
+)
+def test_a_single_record_body_naming_another_record_or_object_is_refused(
+    stack: Stack, case_id: str, body: str
+) -> None:
+    theirs = _theirs(stack)
+    answer = send(
+        stack, "PATCH", f"{API}/sobjects/Case/{case_id}", body.replace("{theirs}", theirs)
+    )
+    refused(stack, answer, 400, "JSON_PARSER_ERROR")

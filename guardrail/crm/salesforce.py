@@ -235,16 +235,17 @@ class SalesforceDialect:
     ) -> ParsedRequest:
         sobject = _object_name(rest[0])
         if method == "POST" and len(rest) == 1:
-            intent = WriteIntent(NAME, sobject, Operation.CREATE, _fields(payload, "body"))
+            intent = WriteIntent(NAME, sobject, Operation.CREATE, _row(payload, sobject, None))
         elif method == "PATCH" and len(rest) == 2:
             intent = WriteIntent(
-                NAME, sobject, Operation.UPDATE, _fields(payload, "body"), record_id=rest[1]
+                NAME, sobject, Operation.UPDATE, _row(payload, sobject, rest[1]), record_id=rest[1]
             )
         elif method == "DELETE" and len(rest) == 2:
             intent = WriteIntent(NAME, sobject, Operation.DELETE, {}, record_id=rest[1])
         elif method in ("PATCH", "DELETE") and len(rest) == 3 and not sfid.is_id(rest[1]):
             operation = Operation.UPSERT if method == "PATCH" else Operation.DELETE
-            fields = _fields(payload, "body") if method == "PATCH" else {}
+            by_id = rest[2] if rest[1].lower() == "id" else None
+            fields = _row(payload, sobject, by_id) if method == "PATCH" else {}
             intent = WriteIntent(
                 NAME, sobject, operation, fields, external_id_field=rest[1], external_id=rest[2]
             )
@@ -276,7 +277,8 @@ class SalesforceDialect:
                 WriteIntent(NAME, "", Operation.DELETE, {}, record_id=i, ref=f"ids[{n}]")
                 for n, i in enumerate(ids)
             ]
-            return _collection_request(intents, _all_or_none(query.get("allOrNone", "false")))
+            all_or_none = _all_or_none(query.get("allOrNone", "false"), in_url=True)
+            return _collection_request(intents, all_or_none)
         if method == "POST" and not rest:
             operation = Operation.CREATE
         elif method == "PATCH" and not rest:
@@ -370,7 +372,7 @@ class SalesforceDialect:
             Shape.COMPOSITE,
             tuple(intents),
             tuple(parts),
-            bool(body.get("allOrNone", False)),
+            _all_or_none(body.get("allOrNone", False)),
             _only({i.object for i in intents}),
             _only({str(i.operation) for i in intents}) or "read",
             reads=reads,
@@ -668,6 +670,24 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
     return fields
 
 
+def _row(payload: Any, sobject: str, record_id: str | None) -> dict[str, Any]:
+    """The fields of a single-record write to ``sobject``'s record ``record_id`` (None: a
+    create, or a write by another field). Its body may name no other object (``attributes``)
+    and no other record (an ``Id`` the URL does not give): the CRM could read either one."""
+    fields = _fields(payload, "body")
+    if isinstance(payload, dict) and "attributes" in payload:
+        _record_type(payload, "body", sobject)
+    for name, value in fields.items():
+        if name.lower() == "id" and not (
+            record_id and isinstance(value, str) and sfid.same_id(value, record_id)
+        ):
+            raise MalformedBody(
+                f"The body names the record {value!r} in {name!r}, which the URL does not; "
+                "name the record in the URL only."
+            )
+    return fields
+
+
 def _pop_id(fields: dict[str, Any], where: str) -> str | None:
     """The record id a collection record names (``id``, ``Id`` or any spelling), taken out of
     its fields; named twice is refused."""
@@ -715,10 +735,11 @@ def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
 
-def _all_or_none(value: Any) -> bool:
-    """A collection's allOrNone: a boolean (``true``/``false`` in a URL), else refused, so the
-    guardrail never saves in part what the CRM would have refused whole."""
-    if isinstance(value, str) and value.lower() in ("true", "false"):
+def _all_or_none(value: Any, in_url: bool = False) -> bool:
+    """allOrNone: a JSON boolean in a body, ``true``/``false`` in a URL, else refused, so the
+    guardrail never saves in part what the CRM would have refused whole (a JSON string is not
+    a boolean to every reader)."""
+    if in_url and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     if isinstance(value, bool):
         return value
