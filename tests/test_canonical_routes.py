@@ -522,3 +522,40 @@ def test_a_single_record_body_naming_another_record_or_object_is_refused(
         stack, "PATCH", f"{API}/sobjects/Case/{case_id}", body.replace("{theirs}", theirs)
     )
     refused(stack, answer, 400, "JSON_PARSER_ERROR")
+
+
+@pytest.mark.parametrize("version", ["v57.0", "v59.0"])
+@pytest.mark.parametrize("tail", ["{case_id}.json", "{case_id}.XML", "External_Id__c/RT-9.json"])
+def test_a_path_ending_in_a_format_suffix_is_refused(
+    stack: Stack, case_id: str, version: str, tail: str
+) -> None:
+    """Up to API 57.0 Salesforce reads a final .json or .xml as the response format: the
+    proxy would look up (or ground) the value with the suffix, the CRM write the one without."""
+    target = f"/services/data/{version}/sobjects/Case/{tail.format(case_id=case_id)}"
+    refused(stack, send(stack, "PATCH", target, '{"Subject": "x"}'), 400,
+            "GUARDRAIL_AMBIGUOUS_REQUEST")  # fmt: skip
+
+
+def test_an_upsert_body_giving_its_lookup_field_another_value_is_refused(stack: Stack) -> None:
+    body = '{"Subject": "x", "external_id__c": "RT-OTHER"}'
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/External_Id__c/RT-NEW", body)
+    assert "RT-OTHER" in refused(stack, answer, 400, "JSON_PARSER_ERROR")
+
+
+def test_a_collection_upsert_finds_its_value_under_any_spelling_of_the_field(
+    stack: Stack,
+) -> None:
+    async def create() -> str:
+        made = stack.store.create(
+            "Case", {"Subject": "Keyed", "AccountId": ACCOUNT, "External_Id__c": "RT-KEY"}
+        )
+        stack.store.clear_changes()
+        return made
+
+    keyed = stack.call(create)
+    record = {"attributes": {"type": "Case"}, "external_id__c": "RT-KEY", "Subject": "Rekeyed"}
+    body = json.dumps({"allOrNone": True, "records": [record]})
+    answer = send(stack, "PATCH", f"{API}/composite/sobjects/Case/External_Id__c", body)
+    assert answer.status == 200, answer.body
+    assert json.loads(answer.body)[0]["success"] is True
+    assert case(stack, keyed)["Subject"] == "Rekeyed"

@@ -102,6 +102,8 @@ _DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+(?P<rest>/.*)?$", re.IGNORECA
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}$")
 _JSON = "application/json;charset=UTF-8"
+#: What Salesforce reads off the end of a URI as the response format, up to API 57.0.
+_FORMAT_SUFFIXES = (".json", ".xml")
 
 ROLLED_BACK = (
     "ALL_OR_NONE_OPERATION_ROLLED_BACK",
@@ -197,6 +199,12 @@ class SalesforceDialect:
         segments = _segments(path)
         if segments is None:
             return self._unknown(method, path)
+        if segments and segments[-1].lower().endswith(_FORMAT_SUFFIXES):
+            raise AmbiguousRequest(
+                f"The path ends in {segments[-1][:100]!r}: Salesforce reads a final .json or "
+                ".xml as the response format (API 57.0 and before), not as part of the id or "
+                "value. Send the path without it and ask for a format with Accept."
+            )
         resource = [s.lower() for s in segments[:2]]
         if resource[:1] == ["sobjects"] and 2 <= len(segments) <= 4:
             return self._sobject_row(method, segments[1:], payload, path)
@@ -246,6 +254,12 @@ class SalesforceDialect:
             operation = Operation.UPSERT if method == "PATCH" else Operation.DELETE
             by_id = rest[2] if rest[1].lower() == "id" else None
             fields = _row(payload, sobject, by_id) if method == "PATCH" else {}
+            for name, value in fields.items():
+                if name.lower() == rest[1].lower() and _str_or_none(value) != rest[2]:
+                    raise MalformedBody(
+                        f"The body sets {name} to {value!r}, the URL looks the record up by "
+                        f"{rest[1]} = {rest[2]!r}; the CRM could read either. Give it once."
+                    )
             intent = WriteIntent(
                 NAME, sobject, operation, fields, external_id_field=rest[1], external_id=rest[2]
             )
@@ -313,7 +327,7 @@ class SalesforceDialect:
                     fields,
                     record_id=record_id if isinstance(record_id, str) else None,
                     external_id_field=ext_field,
-                    external_id=_str_or_none(fields.get(ext_field)) if ext_field else None,
+                    external_id=_field_value(fields, ext_field) if ext_field else None,
                     ref=where,
                 )
             )
@@ -686,6 +700,11 @@ def _row(payload: Any, sobject: str, record_id: str | None) -> dict[str, Any]:
                 "name the record in the URL only."
             )
     return fields
+
+
+def _field_value(fields: Mapping[str, Any], name: str) -> str | None:
+    """The value of field ``name`` in any case spelling, as text (None when absent)."""
+    return next((_str_or_none(v) for k, v in fields.items() if k.lower() == name.lower()), None)
 
 
 def _pop_id(fields: dict[str, Any], where: str) -> str | None:
