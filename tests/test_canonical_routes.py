@@ -559,3 +559,13 @@ def test_a_collection_upsert_finds_its_value_under_any_spelling_of_the_field(
     assert answer.status == 200, answer.body
     assert json.loads(answer.body)[0]["success"] is True
     assert case(stack, keyed)["Subject"] == "Rekeyed"
+
+
+@pytest.mark.parametrize("tail", ["?x=1#frag", "#frag", "?allOrNone=true#"])
+def test_a_composite_subrequest_url_with_a_fragment_is_refused(
+    stack: Stack, case_id: str, tail: str
+) -> None:
+    sub = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}{tail}", "referenceId": "w",
+           "body": {"Subject": "x"}}  # fmt: skip
+    refused(stack, send(stack, "POST", f"{API}/composite", _composite(sub)), 400,
+            "JSON_PARSER_ERROR")  # fmt: skip

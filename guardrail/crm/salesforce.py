@@ -342,8 +342,8 @@ class SalesforceDialect:
         if not isinstance(url, str):
             raise MalformedBody("'url' must be a path.")
         raw_path, _, raw_query = url.partition("?")
-        if not raw_path.startswith("/") or raw_path.startswith("//"):
-            raise MalformedBody(f"the url must be a path, not {url[:200]!r}.")
+        if not raw_path.startswith("/") or raw_path.startswith("//") or "#" in url:
+            raise MalformedBody(f"the url must be a path and query, not {url[:200]!r}.")
         path, query = decode_path(raw_path), decode_query(raw_query)
         effective = _effective_method(method.upper(), query)
         query.pop(_OVERRIDE, None)
