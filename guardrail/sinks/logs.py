@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 import orjson
 import structlog
 
+from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Verdict
 from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
 
@@ -98,6 +99,16 @@ class DecisionLog:
             event["error"] = decision.error
         if self._field_values:
             event["fields"] = [mask_value(dict(i.fields)) for i in decision.intents]
+        for v in decision.violations:
+            if v.code == ERROR_CODE:  # a rule that errored: its policy's admin must fix it
+                self._log.warning(
+                    "rule_error",
+                    decision_id=decision.id,
+                    policy=v.policy,
+                    rule=v.rule,
+                    action=str(v.action),
+                    message=mask_text(v.message),
+                )
         if decision.verdict is Verdict.ALLOW and not decision.error:
             self._log.info("decision", **event)
         else:
