@@ -14,6 +14,7 @@ from guardrail import __version__, audit_cli, policy_cli
 from guardrail.errors import ConfigError, PolicyError
 
 if TYPE_CHECKING:
+    from guardrail.app import Guardrail
     from guardrail.drift import Describe
 
 
@@ -50,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("token", "passthrough"),
         help="token (default): agents use tokens the proxy issues; passthrough: agents bring "
         "their own CRM token and headers (GUARDRAIL_AUTH_MODE)",
+    )
+    serve.add_argument(
+        "--check-config",
+        action="store_true",
+        help="validate the settings and policies, probe every dependency once, print what is "
+        "wrong and exit (1 when a dependency fails, 2 when settings or policies are invalid)",
     )
     serve.set_defaults(run=_serve)
 
@@ -131,10 +138,25 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         auth_mode=args.auth_mode,
     )
-    logs.configure(settings.log_level)
+    logs.configure("critical" if args.check_config else settings.log_level)
     guardrail = build(settings)
+    if args.check_config:
+        return _check_config(guardrail)
     _run(serve_forever(guardrail))
     return 0
+
+
+def _check_config(guardrail: Guardrail) -> int:
+    from guardrail.app import probe_once
+
+    current = guardrail.policies.current
+    print(f"settings: ok (upstream {guardrail.settings.upstream})")
+    count = len(current.policies)
+    print(f"policies: ok ({count} from {current.source}, version {current.version})")
+    failing = asyncio.run(probe_once(guardrail))
+    for name in guardrail.readiness.dependencies:
+        print(f"{name}: {'FAILED: ' + failing[name] if name in failing else 'ok'}")
+    return 1 if failing else 0
 
 
 def _sandbox(args: argparse.Namespace) -> int:

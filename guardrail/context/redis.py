@@ -210,11 +210,12 @@ class RedisConversationStore:
             members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))
         return [WriteRecord.model_validate_json(m) for m in members]
 
-    async def ping(self) -> bool:
+    async def unavailable(self) -> str | None:
         try:
-            return bool(await self._redis.ping())
-        except RedisError:
-            return False
+            await self._redis.ping()
+        except RedisError as exc:
+            return f"Redis does not answer: {type(exc).__name__}: {exc}"
+        return None
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -56,8 +56,8 @@ class ConversationStore(Protocol):
         """Writes touching ``account_id`` at or after ``since``, across conversations."""
         ...
 
-    async def ping(self) -> bool:
-        """Whether the backend answers (readiness)."""
+    async def unavailable(self) -> str | None:
+        """Why the backend does not answer now (readiness), or None when it does."""
         ...
 
     async def close(self) -> None: ...
