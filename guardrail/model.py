@@ -52,6 +52,9 @@ class WriteIntent:
 
     ``ref`` says where in the request the write sits ("" for a single-record call,
     "records[2]" in a collection, the referenceId in a composite), so an error can point at it.
+    A write naming its record by a lookup field (``external_id_field``, ``external_id``) is
+    judged as the write the CRM will make once the proxy looked the record up: an update or a
+    delete of ``record_id``, or a create when an upsert matches nothing (guardrail.lookups).
     """
 
     crm: str
@@ -65,6 +68,13 @@ class WriteIntent:
     #: Fields set from a composite reference (``@{ref.id}``): field -> the object the
     #: referenced record is, or None when the dialect cannot tell.
     references: Mapping[str, str | None] = field(default_factory=dict)
+    #: The account the record being changed belongs to, when the proxy looked the record up
+    #: in the CRM (a write by lookup field, resolved to its record id); None otherwise.
+    account: str | None = None
+    #: The request headers that change what the CRM does with this write (Salesforce's
+    #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
+    #: spelling; rules read them as ``intent.headers``.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -243,6 +243,8 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         external_id=recorded.get("external_id"),
         ref=str(recorded.get("ref") or ""),
         references=dict(recorded.get("references") or {}),
+        account=recorded.get("account"),
+        headers=dict(recorded.get("headers") or {}),
     )
 
 

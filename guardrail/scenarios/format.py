@@ -42,6 +42,8 @@ class WriteStep(_Strict):
     body: dict[str, Any] | None = None
     tool: str | None = None
     header: Literal["conversation", "none", "unregistered"] = "conversation"
+    #: Request headers the write carries (``Sforce-Auto-Assign: "FALSE"``...).
+    headers: dict[str, str] = Field(default_factory=dict)
     expect: Literal["allow", "block"]
     rules: tuple[str, ...] = ()
     near_miss: tuple[str, ...] = ()
