@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`guardrail audit export | head`): stop quietly, as cat does,
+        # and keep the interpreter's last flush of stdout from complaining about it too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell shows for a writer whose reader left
     return result
 
 
@@ -204,8 +210,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def _describe(args: argparse.Namespace) -> Describe:
     """The describe of the CRM the schema commands name. Raises ConfigError."""
-    import os
-
     from guardrail.credential import StaticCredential
     from guardrail.drift import Describe
 

@@ -149,6 +149,8 @@ class Decision:
     saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
     diffs: tuple[FieldDiff, ...] = ()  # read-back: what was saved differently from the write
     revert: str | None = None  # read-back failed and a revert was tried: its result
+    #: A refused read's objects (it has no intents): metrics count the refusal under them.
+    reads: tuple[str, ...] = ()
     #: The conversation context the pipeline judged the intents in: the audit log keeps it
     #: (masked) so ``guardrail replay`` can judge the same write again without the CRM, and
     #: metrics read the conversation's intent from it.

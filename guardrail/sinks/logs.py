@@ -16,7 +16,7 @@ import structlog
 
 from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Verdict
-from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
+from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
 
 _SECRET_KEY_CACHE: dict[str, bool] = {}
 
@@ -24,7 +24,7 @@ _SECRET_KEY_CACHE: dict[str, bool] = {}
 def _is_secret_key(key: str) -> bool:
     known = _SECRET_KEY_CACHE.get(key)
     if known is None:
-        known = _SECRET_KEY_CACHE[key] = bool(SECRET_KEYS.search(key))
+        known = _SECRET_KEY_CACHE[key] = names_secret(key)
     return known
 
 

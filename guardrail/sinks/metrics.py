@@ -268,7 +268,9 @@ class Metrics:
 
     async def emit(self, decision: Decision) -> None:
         verdict = str(decision.verdict)
-        if not decision.intents:
+        for sobject in decision.reads:
+            self.requests.labels(self.dialect, self._object(sobject), "read", verdict).inc()
+        if not decision.intents and not decision.reads:
             self.requests.labels(self.dialect, OTHER, "unknown", verdict).inc()
         for intent in decision.intents:
             self.requests.labels(
