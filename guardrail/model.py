@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from guardrail.context.facts import Facts
+    from guardrail.errors import DependencyFailure, RequestRejected
 
 
 class Operation(StrEnum):
@@ -89,6 +90,18 @@ class Violation:
     mode: Mode = Mode.ENFORCE
     code: str = "GUARDRAIL_PARAMETER_INVALID"
     intent: int | None = None
+
+    @classmethod
+    def refusal(cls, error: RequestRejected | DependencyFailure) -> Violation:
+        """A request the proxy refused before judging it, as a violation of its own rule
+        ``guardrail/<error class>``: how the audit log, replay and the scenarios name it."""
+        return cls(policy="guardrail", rule=type(error).__name__, message=error.message,
+                   code=error.code)  # fmt: skip
+
+    @property
+    def name(self) -> str:
+        """``policy/rule``, as labels and reports name it."""
+        return f"{self.policy}/{self.rule}"
 
     @property
     def blocks(self) -> bool:
@@ -166,7 +179,7 @@ class Decision:
     @property
     def rules(self) -> tuple[str, ...]:
         """The distinct rules that fired, in order, as ``policy/rule``."""
-        return tuple(dict.fromkeys(f"{v.policy}/{v.rule}" for v in self.violations))
+        return tuple(dict.fromkeys(v.name for v in self.violations))
 
 
 def decide(violations: tuple[Violation, ...]) -> Verdict:

@@ -327,14 +327,7 @@ class Proxy:
             crm=self.dialect.name,
             intents=intents,
             reads=tuple(reads),
-            violations=(
-                Violation(
-                    policy="guardrail",
-                    rule=type(error).__name__,
-                    message=error.message,
-                    code=error.code,
-                ),
-            ),
+            violations=(Violation.refusal(error),),
             policy_version=self.pipeline.policy_version,
             caller=caller,
             status=reply.status,

@@ -40,7 +40,9 @@ class CanonicalRequest:
     removed). ``target`` (raw path and query, the override removed) and ``body`` (decoded from
     its content encoding) are what is forwarded, with ``method``; ``drop_headers`` are the
     request headers that no longer describe it (Content-Encoding once decoded). ``payload`` is
-    the body parsed (``guardrail.crm.canonical.NO_BODY`` when there is none). ``headers`` are
+    the body parsed when it is JSON (``guardrail.crm.canonical.NO_BODY`` when there is none,
+    or it is another ``media_type``: a dialect's parse refuses it or reads it, CSV say, from
+    ``body``). ``headers`` are
     the headers that change what the CRM does with a write, in the CRM's documented spelling;
     they ride on every intent (``intent.headers`` in rules).
     """
@@ -53,6 +55,7 @@ class CanonicalRequest:
     payload: Any
     headers: Mapping[str, str]
     drop_headers: frozenset[str] = frozenset()
+    media_type: str = ""
 
     @property
     def is_read(self) -> bool:

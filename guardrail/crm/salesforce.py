@@ -156,10 +156,10 @@ class SalesforceDialect:
                 f"A {method} carries no body in Salesforce's API, and crm-guardrail does not "
                 "forward bytes it has not judged. Send it without one."
             )
+        content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         if body and salesforce_bulk.is_upload(method, _segments(path)):
-            _require_csv(single_header(raw.headers, "Content-Type") or "")
+            _require_csv(content_type)
         elif body and path.lower() not in _OAUTH_WRITES:
-            content_type = single_header(raw.headers, "Content-Type") or ""
             payload = _decode(content_type, body, self.limits)
         return CanonicalRequest(
             method=method,
@@ -170,6 +170,7 @@ class SalesforceDialect:
             payload=payload,
             headers=behaviour_headers(raw.headers.items()),
             drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            media_type=content_type.partition(";")[0].strip().lower(),
         )
 
     # -- reading requests -------------------------------------------------------------------

@@ -37,7 +37,7 @@ from guardrail.crm import sfid
 from guardrail.crm.base import RawRequest, Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import DependencyFailure, RequestRejected
-from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
+from guardrail.model import Caller, Decision, Operation, Verdict, Violation, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet
 from guardrail.scenarios.format import (
@@ -345,7 +345,7 @@ class OfflineRunner:
             return replace(
                 result,
                 decision=str(Verdict.BLOCK),
-                blocked_by=frozenset({f"guardrail/{type(exc).__name__}"}),
+                blocked_by=frozenset({Violation.refusal(exc).name}),
                 detail=exc.message,
                 seconds=time.perf_counter() - started,
             )
@@ -372,7 +372,7 @@ def _judged(result: StepResult, decision: Decision, seconds: float) -> StepResul
     return replace(
         result,
         decision=str(decision.verdict),
-        blocked_by=frozenset(f"{v.policy}/{v.rule}" for v in blocking),
+        blocked_by=frozenset(v.name for v in blocking),
         detail=" | ".join(f"({v.policy}/{v.rule}) {v.message}" for v in blocking),
         seconds=seconds,
     )
