@@ -83,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="judge one write (and its conversation) against the policies, offline",
-        description="FILE is YAML or JSON: {method, path, body, headers, conversation}; "
+        description="FILE is YAML or JSON: {method, path, body, headers, conversation_id, "
+        "conversation, reads: [{object, id, fields}]} (README: 'Checking a write offline'); "
         "exits 1 when the write would be blocked.",
     )
     check.add_argument("file", type=Path, help="the check request ('-' for stdin)")
