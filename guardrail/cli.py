@@ -74,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_sandbox)
 
+    certs = commands.add_parser(
+        "certs",
+        help="write a development CA and a proxy certificate it issued (for --tls-cert/--tls-key)",
+        description="Writes DIR/ca.pem (the CA clients trust), DIR/server.pem and DIR/server.key "
+        "(the proxy's certificate and key). For development: use your own PKI in production.",
+    )
+    certs.add_argument("directory", type=Path)
+    certs.add_argument(
+        "--host",
+        action="append",
+        help="a name or IP the certificate is for (repeat; default 127.0.0.1 and localhost)",
+    )
+    certs.set_defaults(run=_certs)
+
     demo = commands.add_parser("demo", help="sandbox + proxy + a scripted agent, explained")
     demo.add_argument(
         "--keep-running", action="store_true", help="leave the stack up afterwards to explore"
@@ -173,6 +187,18 @@ def _sandbox(args: argparse.Namespace) -> int:
     listen = HostPort.parse(args.listen)
     tokens = frozenset(args.token) if args.token else SandboxConfig().access_tokens
     run(listen.host, listen.port, SandboxConfig(access_tokens=tokens, triggers_file=args.triggers))
+    return 0
+
+
+def _certs(args: argparse.Namespace) -> int:
+    from guardrail.tls import DevelopmentCerts
+
+    hosts = tuple(args.host) if args.host else ("127.0.0.1", "localhost")
+    made = DevelopmentCerts.create(args.directory, hosts)
+    print(f"CA (clients trust this): {made.ca_pem}")
+    print(f"proxy certificate:       {made.cert_pem} (for {', '.join(hosts)})")
+    print(f"proxy key:               {made.key_pem}")
+    print(f"serve with: --tls-cert {made.cert_pem} --tls-key {made.key_pem}")
     return 0
 
 
