@@ -20,6 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from guardrail import __version__
+from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Operation, Verdict
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
@@ -66,6 +67,13 @@ class Metrics:
             "guardrail_violations",
             "Violations found, by policy and rule; mode shadow did not block.",
             ["policy", "rule", "action", "mode"],
+            registry=r,
+        )
+        self.rule_errors = Counter(
+            "guardrail_rule_errors",
+            "CEL rules that errored at run time, by policy and rule (the policy's failurePolicy "
+            "decided: closed blocked the write, open let it through with a warning).",
+            ["policy", "rule"],
             registry=r,
         )
         self.check_seconds = Histogram(
@@ -260,7 +268,9 @@ class Metrics:
 
     async def emit(self, decision: Decision) -> None:
         verdict = str(decision.verdict)
-        if not decision.intents:
+        for sobject in decision.reads:
+            self.requests.labels(self.dialect, self._object(sobject), "read", verdict).inc()
+        if not decision.intents and not decision.reads:
             self.requests.labels(self.dialect, OTHER, "unknown", verdict).inc()
         for intent in decision.intents:
             self.requests.labels(
@@ -268,6 +278,8 @@ class Metrics:
             ).inc()
         for v in decision.violations:
             self.violations.labels(v.policy, v.rule, str(v.action), str(v.mode)).inc()
+            if v.code == ERROR_CODE:
+                self.rule_errors.labels(v.policy, v.rule).inc()
         self.check_seconds.labels(self.dialect).observe(decision.guardrail_seconds)
         self._upstream(decision.upstream_seconds, decision.error)
         self._cohort(decision)
