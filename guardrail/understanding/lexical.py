@@ -149,9 +149,21 @@ class Lexicon:
 
 
 def _compile(source: str) -> re.Pattern[str]:
-    for macro, body in _MACROS.items():
+    for macro, body in (_MACROS | _word_classes()).items():
         source = source.replace(macro, body)
     return re.compile(source)
+
+
+@functools.cache
+def _word_classes() -> dict[str, str]:
+    """``{name}`` for each meaning class of ``lexicon/words.yaml``: any of its words, the
+    longest first (so "stopped working" wins over "stopped")."""
+    folder = resources.files("guardrail.understanding") / "lexicon"
+    classes = yaml.safe_load((folder / "words.yaml").read_text(encoding="utf-8"))
+    return {
+        "{" + name + "}": "(?:" + "|".join(sorted(map(str, words), key=len, reverse=True)) + ")"
+        for name, words in classes.items()
+    }
 
 
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
@@ -353,7 +365,7 @@ class _Reading:
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
-        self._issues_in(ti, si, s, hypothetical)
+        self._issues_in(ti, si, s)
         return last
 
     def _follow_up(
@@ -378,7 +390,7 @@ class _Reading:
                 )
         elif scopes["retraction"].search(s.text) and not amounts:
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
-        self._issues_in(ti, si, s, False)
+        self._issues_in(ti, si, s)
 
     def _agent_sentence(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
@@ -440,16 +452,20 @@ class _Reading:
 
     # issues -----------------------------------------------------------------------------
 
-    def _issues_in(self, ti: int, si: int, s: Sentence, hypothetical: bool) -> None:
-        if hypothetical:
-            return
+    def _issues_in(self, ti: int, si: int, s: Sentence) -> None:
+        """The problems a sentence states: up to its first condition ("the microwave won't
+        turn on, and if nothing works I'd want 50 back" states one; "if it arrives damaged"
+        none)."""
+        scopes = self.lex.scopes
         for clause in s.clauses:
+            condition = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", clause.text))
+            stated = clause.text if condition is None else clause.text[: condition.start()]
             for reason, patterns in self.lex.reasons.items():
                 for p in patterns:
-                    m = p.regex.search(clause.text)
+                    m = p.regex.search(stated)
                     if m is None:
                         continue
-                    if _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                    if _ISSUE_NEGATION.search(stated[: m.start()]):
                         self._denied.append((reason, _evidence(ti, clause)))
                     else:
                         self._issue_hits.append(
@@ -457,6 +473,8 @@ class _Reading:
                         )
                         self.trace.append((str(reason), p.regex.pattern, "issue"))
                     break
+            if condition is not None:
+                return
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}

@@ -135,6 +135,32 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
     assert ask.reason is reason
 
 
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("the kettle carked it after two days", Reason.DAMAGED),
+        ("the handle came off the first time I used it", Reason.DAMAGED),
+        ("there's a massive dent in the side", Reason.DAMAGED),
+        ("it took nine days to get here", Reason.LATE),
+        ("the delivery date came and went", Reason.LATE),
+        ("the direct debit came out twice this month", Reason.BILLING),
+        ("you charged me for a plan I cancelled", Reason.BILLING),
+        ("there's a charge I did not authorise", Reason.BILLING),
+        ("your engineer never showed and I took the day off work", Reason.GOODWILL),
+        ("I've been a loyal customer for years and been messed about", Reason.GOODWILL),
+    ],
+)
+def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
+    assert reason in {i.reason for i in read(f"c: {said}").issues if not i.negated}
+
+
+def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(read):
+    stated = read("c: the microwave won't turn on and worst case if nothing works I want $50 back")
+    conditional = read("c: if it arrives damaged I'll want my money back")
+    assert Reason.DAMAGED in {i.reason for i in stated.issues}
+    assert conditional.issues == ()
+
+
 def test_a_problem_the_customer_denies_is_read_as_denied(read):
     issues = read("c: It's not broken or anything, I just don't like the colour.").issues
     assert [(i.reason, i.negated) for i in issues] == [(Reason.DAMAGED, True)]
