@@ -328,6 +328,7 @@ class _Reading:
         request = scopes["request"].search(s.text) is not None
         asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
         question = bool(asking) and scopes["question"].search(s.text) is not None
+        inquiry = scopes["inquiry"].search(s.text) is not None
         third = scopes["third_party"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
@@ -341,7 +342,7 @@ class _Reading:
                     status = AskStatus.THIRD_PARTY
                 elif hypothetical:
                     status = AskStatus.HYPOTHETICAL
-                elif question and not request:
+                elif inquiry or (question and not request):
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED

@@ -216,3 +216,19 @@ def test_evidence_points_at_the_words_in_the_turn(read):
     (evidence,) = ask.evidence
     assert said[evidence.start : evidence.end] == evidence.text
     assert "back on my card" in evidence.text
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: bin my account, I'm done", AskStatus.ASKED),
+        ("c: i want nothing more to do with you lot", AskStatus.ASKED),
+        ("c: I'm not going anywhere, don't close it", AskStatus.DECLINED),
+        ("c: Could you explain the process for closing an account.", AskStatus.QUESTION),
+        ("c: How can I close my account?", AskStatus.QUESTION),
+    ],
+)
+def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
+    ask = read.ask(CLOSURE, said)
+    assert ask is not None
+    assert ask.status is status
