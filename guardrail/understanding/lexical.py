@@ -332,6 +332,11 @@ class _Reading:
         third = scopes["third_party"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
+        self._issues_in(ti, si, s)
+        # a money ask for a problem this turn brings up anew is another refund, on top of the
+        # earlier one, not a change of mind about it
+        new_problem = self._new_problem(ti)
+        adding = new_problem or _ADDING.search(s.text) is not None
         last: AskKind | None = None
         for ci, clause in enumerate(s.clauses):
             for kind, m, pattern in self._matches(clause.text):
@@ -356,8 +361,10 @@ class _Reading:
                         _evidence(ti, clause),
                         self._amount(kind, s, ci, m.end(), conf),
                         correction=retracting
-                        or scopes["correction"].search(clause.text) is not None,
-                        addition=_ADDING.search(s.text) is not None,
+                        or (
+                            not new_problem and scopes["correction"].search(clause.text) is not None
+                        ),
+                        addition=adding,
                     )
                 )
                 last = kind
@@ -366,8 +373,14 @@ class _Reading:
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
-        self._issues_in(ti, si, s)
         return last
+
+    def _new_problem(self, ti: int) -> bool:
+        """Whether turn ``ti`` describes a problem of a kind earlier turns did not, after
+        earlier turns described one."""
+        before = {h[0] for h in self._issue_hits if h[2][0] < ti}
+        now = {h[0] for h in self._issue_hits if h[2][0] == ti}
+        return bool(before) and bool(now - before)
 
     def _follow_up(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]], kind: AskKind

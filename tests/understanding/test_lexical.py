@@ -232,3 +232,25 @@ def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
     ask = read.ask(CLOSURE, said)
     assert ask is not None
     assert ask.status is status
+
+
+def test_a_refund_asked_later_for_a_new_problem_adds_to_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: You took it out of my account twice. Could I get €40 back?",
+        "a: Done. Anything else?",
+        "c: Yes, the glass on the phone case was shattered. I'll take EUR 25 back for it.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(65)
+
+
+def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: it arrived smashed, can I have €40 back?",
+        "a: Let me check.",
+        "c: actually I'll take 25 euros back",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(25)
