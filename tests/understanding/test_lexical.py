@@ -254,3 +254,22 @@ def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
     )
     assert ask is not None
     assert ask.amount == Decimal(25)
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "status"),
+    [
+        ("c: since my husband died I don't need the joint account, close my account", CLOSURE,
+         AskStatus.ASKED),
+        ("c: my husband wants his account closed", CLOSURE, AskStatus.THIRD_PARTY),
+        ("c: a friend of mine wants €22 back on her card", REFUND, AskStatus.THIRD_PARTY),
+        ("c: it broke. Actually no, forget the refund, I'll keep it.", REFUND,
+         AskStatus.DECLINED),
+    ],
+)  # fmt: skip
+def test_someone_else_is_a_third_party_only_when_they_want_it_and_a_dismissed_ask_is_declined(
+    read, said, kind, status
+):
+    ask = read.ask(kind, said)
+    assert ask is not None
+    assert ask.status is status
