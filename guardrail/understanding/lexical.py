@@ -359,7 +359,7 @@ class _Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.end(), conf),
+                        self._amount(kind, s, ci, m.end(), conf) or self._paid(kind, ti, si),
                         correction=retracting
                         or (
                             not new_problem and scopes["correction"].search(clause.text) is not None
@@ -463,6 +463,17 @@ class _Reading:
                     return None
                 found = _said(elsewhere[-1], min(topic, 0.6))
         return found.halved() if halved(s.text) else found
+
+    def _paid(self, kind: AskKind, ti: int, si: int) -> _Said | None:
+        """For an ask naming no amount ("I want my money back"), the amount the turn says
+        elsewhere ("it was $49"): what they paid, the likeliest amount meant but never sure."""
+        if kind not in _MONEY_KINDS:
+            return None
+        sentences = self.parsed[ti]
+        before = [a for s in sentences[:si] for a in _amounts(s.text, False)]
+        after = [a for s in sentences[si + 1 :] for a in _amounts(s.text, False)]
+        found = before[-1:] or after[:1]
+        return _said(found[0], 0.6) if found else None
 
     # issues -----------------------------------------------------------------------------
 

@@ -273,3 +273,18 @@ def test_someone_else_is_a_third_party_only_when_they_want_it_and_a_dismissed_as
     ask = read.ask(kind, said)
     assert ask is not None
     assert ask.status is status
+
+
+def test_an_ask_naming_no_amount_takes_the_amount_paid_but_not_surely(read):
+    ask = read.ask(
+        REFUND, "c: The tablet just dies, that's €199 down the drain. I want my money back."
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(199)
+    assert ask.amount_confidence < SURE
+
+
+def test_a_spoken_correction_between_commas_keeps_the_amount_said_last(read):
+    ask = read.ask(REFUND, "c: put fifty on my card, um, no, 20, the delivery part was free")
+    assert ask is not None
+    assert ask.amount == Decimal(20)
