@@ -51,7 +51,7 @@ _MACROS = {
     "{me}": r"(?:me|us)",
     "{my}": r"(?:my|our|the|me|your)",
     "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
-    r"|(?:a )?(?:fiver|tenner))",
+    r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))",
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
@@ -65,6 +65,7 @@ _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
+_FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -329,7 +330,6 @@ class _Reading:
         asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
         question = bool(asking) and scopes["question"].search(s.text) is not None
         inquiry = scopes["inquiry"].search(s.text) is not None
-        third = scopes["third_party"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
         self._issues_in(ti, si, s)
@@ -338,7 +338,14 @@ class _Reading:
         new_problem = self._new_problem(ti)
         adding = new_problem or _ADDING.search(s.text) is not None
         last: AskKind | None = None
+        third = False
         for ci, clause in enumerate(s.clauses):
+            # someone else's wish reaches on until the customer speaks for themself ("my boss
+            # wants a refund and I should get my money back too")
+            if scopes["third_party"].search(clause.text):
+                third = True
+            elif _FIRST_PERSON.search(clause.text):
+                third = False
             for kind, m, pattern in self._matches(clause.text):
                 before = clause.text[: m.start()]
                 if scopes["negation"].search(before) and not _WHY_NOT.search(before):

@@ -288,3 +288,25 @@ def test_a_spoken_correction_between_commas_keeps_the_amount_said_last(read):
     ask = read.ask(REFUND, "c: put fifty on my card, um, no, 20, the delivery part was free")
     assert ask is not None
     assert ask.amount == Decimal(20)
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("the keyboard arrived smashed, cough up the 80", Decimal(80)),
+        ("is there any way to get that €120 returned to me?", Decimal(120)),
+        ("i want my seven dollars and fifty cents back mate", Decimal("7.50")),
+        ("the parcel is late, what's happening with my refund of $30?", Decimal(30)),
+    ],
+)
+def test_money_asked_back_in_any_verb_and_object_is_a_refund_ask(read, said, amount):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.amount == amount
+
+
+def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themself(read):
+    ask = read.ask(REFUND, "c: my boss wants a refund and I should get my money back too")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
