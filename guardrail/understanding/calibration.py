@@ -13,8 +13,9 @@ the corpus's ``train`` split and checked on ``dev``::
   ask of kind K (any status: the phrase finds the topic, the scopes its status);
 - a reason phrase of reason R: of the utterances holding a refund ask where it was read, the
   share whose refund reason is R (``REASON_LABELS``);
-- a status (the scope that gave it: a negation, a condition, a third party, a question, or
-  none): of the asks read with it whose kind the labels hold, the share labelled that status.
+- a status (how the ask stands at the end: asked, declined, retracted, a condition, a third
+  party's, a question, an offer answered): of the asks read with it whose kind the labels
+  hold, the share whose labelled status agrees on what rules act on, granted or not.
 
 It then scores the calibrated readings the pack's rules block on, train beside dev
 (``scores``): how often a granted ask, an amount, a reason is read, and how often a sure
@@ -135,7 +136,10 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
                     str(ask.status), Tally(lexicon.status_reliability[ask.status])
                 )
                 t.seen += 1
-                t.right += ask.status in u.statuses(str(ask.kind))
+                # what rules act on: whether the ask stands granted or not ("declined" for a
+                # labelled "retracted" is as much a no)
+                gold = u.statuses(str(ask.kind))
+                t.right += any(g.granted == ask.status.granted for g in gold)
         has_refund = "refund" in kinds
         seen: set[tuple[str, str]] = set()
         for what, source, how in reading.trace:

@@ -97,6 +97,7 @@ _STATUS_PRIORS = {
 class _Pattern:
     regex: re.Pattern[str]
     reliability: float
+    only_declined: bool = False  # names the thing only as what is not wanted ("the money")
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,8 @@ def _word_classes() -> dict[str, str]:
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
     """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
     else its prior in the lexicon."""
-    compiled = ((_compile(str(rx)), float(rel)) for rx, rel in rows)
-    return tuple(_Pattern(rx, measured.get(rx.pattern, rel)) for rx, rel in compiled)
+    compiled = ((_compile(str(rx)), float(rel), "declined" in flags) for rx, rel, *flags in rows)
+    return tuple(_Pattern(rx, measured.get(rx.pattern, rel), no) for rx, rel, no in compiled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +328,11 @@ class _Reading:
         polite_free = scopes["polite_if"].sub(" ", s.text)
         hypothetical = scopes["hypothetical"].search(polite_free) is not None
         request = scopes["request"].search(s.text) is not None
-        asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
+        asking = (
+            self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+            or self.asr
+            or any(_INTERROGATIVE.match(c.text) for c in s.clauses)
+        )
         question = bool(asking) and scopes["question"].search(s.text) is not None
         inquiry = scopes["inquiry"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
@@ -347,9 +352,14 @@ class _Reading:
             elif _FIRST_PERSON.search(clause.text):
                 third = False
             for kind, m, pattern in self._matches(clause.text):
-                before = clause.text[: m.start()]
-                if scopes["negation"].search(before) and not _WHY_NOT.search(before):
+                before, after = clause.text[: m.start()], clause.text[m.end() :]
+                later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
+                if (scopes["negation"].search(before) and not _WHY_NOT.search(before)) or scopes[
+                    "negated_after"
+                ].match(after):
                     status = AskStatus.DECLINED
+                elif pattern.only_declined:
+                    continue
                 elif third:
                     status = AskStatus.THIRD_PARTY
                 elif hypothetical:
@@ -374,6 +384,17 @@ class _Reading:
                         addition=adding,
                     )
                 )
+                taken_back = scopes["retracted_after"].search(later)
+                if taken_back and not _amounts(later[taken_back.end() :], True):
+                    # "refund the $99, no wait, don't, I'll sort it myself"
+                    events[kind].append(
+                        _Event(
+                            (ti, si, ci * 1000 + m.end()),
+                            AskStatus.RETRACTED,
+                            round(conf, 3),
+                            _evidence(ti, clause),
+                        )
+                    )
                 last = kind
         if keeping:
             for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):

@@ -12,6 +12,7 @@ from guardrail.understanding.model import (
     Reason,
     SensitiveKind,
 )
+from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
 CLOSURE = AskKind.ACCOUNT_CLOSURE
@@ -310,3 +311,27 @@ def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themsel
     ask = read.ask(REFUND, "c: my boss wants a refund and I should get my money back too")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: it was late and a refund's not what I'm after", AskStatus.DECLINED),
+        ("c: it took a week, refunding me won't help", AskStatus.DECLINED),
+        ("c: the keyboard is busted. Keep your money, just sort it", AskStatus.DECLINED),
+        ("c: it's not about the money", AskStatus.DECLINED),
+        ("c: refund the $99, no wait, don't, I'll sort it myself", AskStatus.RETRACTED),
+        ("c: Please disregard my earlier request for a refund.", AskStatus.DECLINED),
+        ("c: Could you advise whether I am entitled to a refund.", AskStatus.QUESTION),
+        ("c: refnud the 60 euros pls", AskStatus.ASKED),
+    ],
+)
+def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
+    assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
+    assert clean("a recount of the refined plan") == "a recount of the refined plan"
