@@ -13,6 +13,9 @@ the corpus's ``train`` split and checked on ``dev``::
   ask of kind K (any status: the phrase finds the topic, the scopes its status);
 - a reason phrase of reason R: of the utterances holding a refund ask where it was read, the
   share whose refund reason is R (``REASON_LABELS``);
+- an agent's outcome phrase of outcome O ("I've refunded that"): of the agent's utterances
+  where it was read, the share labelled O (a customer's "still not working" shows the outcome
+  only at the end of a call, which an utterance alone cannot tell: those keep their priors);
 - a status (how the ask stands at the end: asked, declined, retracted, a condition, a third
   party's, a question, an offer answered): of the asks read with it whose kind the labels
   hold, the share whose labelled status agrees on what rules act on, granted or not.
@@ -82,10 +85,12 @@ class Utterance:
     context: str | None
     asks: tuple[dict[str, Any], ...]
     split: str
+    role: str = "customer"
+    outcome: str | None = None
 
     def turns(self) -> list[Turn]:
         said = [Turn(role="agent", text=self.context)] if self.context else []
-        return [*said, Turn(role="customer", text=self.text)]
+        return [*said, Turn(role="agent" if self.role == "agent" else "customer", text=self.text)]
 
     def kinds(self) -> set[str]:
         return {KINDS[a["kind"]] for a in self.asks}
@@ -103,12 +108,21 @@ class Utterance:
 
 
 def load(path: Path) -> list[Utterance]:
-    """The customer utterances of a corpus file (agent turns carry no asks)."""
+    """The utterances of a corpus file, the customer's and the agent's (which ask nothing but
+    may show an outcome)."""
     found = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if row["role"] == "customer":
-            found.append(Utterance(row["text"], row["context"], tuple(row["asks"]), row["split"]))
+        found.append(
+            Utterance(
+                row["text"],
+                row["context"],
+                tuple(row["asks"]),
+                row["split"],
+                row["role"],
+                row.get("outcome"),
+            )
+        )
     return found
 
 
@@ -126,9 +140,17 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
     """Per pattern (by its compiled source) and per status: how often the reading was right."""
     priors = {p.regex.pattern: p.reliability for ps in lexicon.asks.values() for p in ps}
     priors |= {p.regex.pattern: p.reliability for ps in lexicon.reasons.values() for p in ps}
+    priors |= {p.regex.pattern: p.reliability for ps in lexicon.outcomes.values() for _, p in ps}
     tallies: dict[str, dict[str, Tally]] = {"patterns": {}, "statuses": {}}
     for u in utterances:
         reading = _Reading(lexicon, u.turns())
+        if u.role == "agent":
+            # what the agent says it did shows the outcome wherever it is said; what the
+            # customer says shows it only at the end of a call, which an utterance alone
+            # cannot tell, so customer phrases keep their priors
+            alone = _Reading(lexicon, u.turns()[-1:])
+            alone.outcome()
+            reading.trace += [t for t in alone.trace if t[2] == "outcome"]
         kinds = u.kinds()
         for ask in reading.asks():
             if str(ask.kind) in kinds:
@@ -146,7 +168,9 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
             if (source, how) in seen:
                 continue
             seen.add((source, how))
-            if how == "issue":
+            if how == "outcome":
+                right = what == u.outcome
+            elif how == "issue":
                 if not has_refund or not any(what in r for r in REASON_LABELS.values()):
                     continue  # no label says whether it was right
                 right = what in u.reasons()

@@ -139,7 +139,10 @@ class Lexicon:
             asks={AskKind(k): _patterns(v, measured) for k, v in load("asks.yaml").items()},
             reasons={Reason(k): _patterns(v, measured) for k, v in load("reasons.yaml").items()},
             outcomes={
-                Outcome(k): tuple((who, _Pattern(_compile(rx), rel)) for who, rx, rel in v)
+                Outcome(k): tuple(
+                    (who, _Pattern(rx, measured.get(rx.pattern, rel)))
+                    for who, rx, rel in ((w, _compile(x), r) for w, x, r in v)
+                )
                 for k, v in outcomes.items()
             },
             outcome_priority=priority,
@@ -610,6 +613,7 @@ class _Reading:
                         if outcome is Outcome.RESOLVED and _NEGATOR.search(m.group(0)):
                             continue
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
+                        self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         if not hits:
             return None
