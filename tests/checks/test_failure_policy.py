@@ -4,17 +4,14 @@ through with a warning; both are audited, logged and counted."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-import orjson
-import pytest
 from aiohttp import web
+from structlog.testing import capture_logs
 
 from guardrail.app import build
 from guardrail.config import Settings
-from guardrail.sinks import logs
 
 CASE = "/services/data/v59.0/sobjects/Case"
 
@@ -49,8 +46,6 @@ async def write_without_priority(
     server = await aiohttp_server(upstream)
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "p.yaml").write_text(POLICY.format(failure=failure))
-    out = io.BytesIO()
-    logs.configure(stream=out)
     guardrail = build(
         Settings(
             upstream=str(server.make_url("")),
@@ -59,25 +54,19 @@ async def write_without_priority(
             audit_dsn=f"sqlite:///{tmp_path / 'audit.db'}",
         )
     )
-    proxy = await aiohttp_client(guardrail.proxy_app())
-    admin = await aiohttp_client(guardrail.admin_app())
-    response = await proxy.post(
-        CASE, json={"Subject": "Router broken"}, headers={"Authorization": "Bearer t"}
-    )
-    decision_id = response.headers["X-Guardrail-Decision-Id"]
-    audited = await (await admin.get(f"/guardrail/v1/decisions/{decision_id}")).json()
-    metrics = await (await admin.get("/metrics")).read()
-    lines = [orjson.loads(line) for line in out.getvalue().splitlines()]
+    with capture_logs() as lines:  # never reconfigures logging: loggers are cached
+        proxy = await aiohttp_client(guardrail.proxy_app())
+        admin = await aiohttp_client(guardrail.admin_app())
+        response = await proxy.post(
+            CASE, json={"Subject": "Router broken"}, headers={"Authorization": "Bearer t"}
+        )
+        decision_id = response.headers["X-Guardrail-Decision-Id"]
+        audited = await (await admin.get(f"/guardrail/v1/decisions/{decision_id}")).json()
+        metrics = await (await admin.get("/metrics")).read()
     return response, received, audited, metrics, lines
 
 
 ERROR_SERIES = b'guardrail_rule_errors_total{policy="priority",rule="HighPriorityNeedsReason"} 1.0'
-
-
-@pytest.fixture(autouse=True)
-def _logs_back_to_stdout() -> Any:
-    yield
-    logs.configure()
 
 
 async def test_a_rule_that_errors_blocks_the_write_when_its_policy_fails_closed(
