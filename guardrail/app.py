@@ -33,12 +33,13 @@ from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
 from guardrail.credential import CrmCredential
+from guardrail.crm.base import Dialect, DialectOptions, dialect_for
 from guardrail.crm.canonical import BodyLimits
-from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.drift import DriftWatcher, describe, problem
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
+from guardrail.judge import Judge
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
 from guardrail.post import PostVerifier
@@ -46,11 +47,12 @@ from guardrail.proxy import UPSTREAM, Proxy
 from guardrail.readiness import Dependency, Readiness
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.audit import AuditLog, AuditSink, audit_gate, open_audit_log
+from guardrail.sinks.fanout import Fanout
 from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
 from guardrail.tokens.gate import open_gate
-from guardrail.tracing import Tracing
+from guardrail.tracing import DISABLED, Tracing
 from guardrail.understanding import service as understanding
 from guardrail.understanding.backends import install as install_backends
 from guardrail.upstream import Sender, Upstream
@@ -81,7 +83,7 @@ class Guardrail:
     drift: DriftWatcher | None = None
     ready: bool = field(default=False)
     #: Wraps the forwarding client: the seam tests use to stand between the proxy and the CRM.
-    transport: Callable[[Sender], Sender] = field(default=lambda sender: sender)
+    transport: Callable[[Sender], Sender] | None = None
 
     def reload_policies(self) -> PolicySet:
         """Reload atomically; on failure the last good set stays and PolicyError is raised."""
@@ -138,13 +140,12 @@ class Guardrail:
             max_connections=s.limits.upstream_connections,
             ca_file=str(s.upstream_ca) if s.upstream_ca else None,
         )
-        sender = self.transport(upstream)
-        gate = self.proxy.tokens  # token binding: the proxy's own credential goes out
-        app[UPSTREAM] = gate.forwarding(sender) if gate is not None else sender
+        sender = self.transport(upstream) if self.transport is not None else upstream
+        app[UPSTREAM] = self.proxy.sender(sender)
         yield
         await upstream.close()
-        if gate is not None:
-            await gate.close()
+        if self.proxy.tokens is not None:
+            await self.proxy.tokens.close()
         self.proxy.tracing.shutdown()
         await self.conversations.close()
 
@@ -281,9 +282,8 @@ class Guardrail:
             return web.json_response(
                 {"error": "invalid_check", "message": _first_error(exc)}, status=422
             )
-        proxy = self.proxy
         try:
-            result = await judge(check, proxy.dialect, proxy.pipeline, proxy.context)
+            result = await judge(check, self.proxy.judge)
         except DependencyFailure as exc:
             return web.json_response({"error": exc.code, "message": exc.message}, status=503)
         return web.json_response(result)
@@ -303,12 +303,21 @@ class Guardrail:
         return web.json_response({"version": loaded.version, "policies": len(loaded.policies)})
 
 
-def build(settings: Settings) -> Guardrail:
-    """Everything but the sockets. Raises ConfigError or PolicyError."""
+def build(
+    settings: Settings,
+    tracing: Tracing | None = None,
+    transport: Callable[[Sender], Sender] | None = None,
+) -> Guardrail:
+    """Everything but the sockets. Raises ConfigError or PolicyError. ``tracing`` replaces
+    the OTLP exporter ``settings.tracing`` turns on (tests give an in-memory one);
+    ``transport`` wraps the forwarding client (tests stand between the proxy and the CRM)."""
     policies = PolicyStore(settings.policies or default_policies())
-    dialect = SalesforceDialect(
-        forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
-        limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
+    dialect = dialect_for(
+        settings.dialect,
+        DialectOptions(
+            forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
+            limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
+        ),
     )
     metrics = Metrics(
         dialect.name,
@@ -320,7 +329,6 @@ def build(settings: Settings) -> Guardrail:
     current = policies.current
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
-    pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     try:
         install_backends(settings.understanding)
         understanding.configure(settings.understanding.backends)
@@ -329,39 +337,52 @@ def build(settings: Settings) -> Guardrail:
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
     audit = open_audit_log(settings, metrics.registry)
-    proxy = Proxy(
-        dialect,
-        pipeline,
-        metrics,
-        ContextLoader(store, ACCOUNT_RETENTION),
+    tokens = open_gate(settings, metrics, dialect)
+    own = tokens.credential if tokens is not None else None  # one token cache
+    drift = drift_watcher(settings, dialect, lambda: policies.current, metrics, alerter, own)
+    pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes, drift.violations)
+    context = ContextLoader(store, dialect, ACCOUNT_RETENTION)
+    sinks = Fanout(
         [
             AuditSink(audit),  # first: the record is durable before anything else acts on it
             metrics,
             DecisionLog(settings.log_field_values),
-            ConversationRecorder(store),
+            ConversationRecorder(store, dialect),
             *([alerter] if alerter else []),
         ],
+        metrics,
+    )
+    proxy = Proxy(
+        Judge(dialect, pipeline, context),
+        context,
+        metrics,
+        sinks,
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
+        post=PostVerifier(dialect, lambda: policies.current, metrics, sinks.emit),
+        tokens=tokens,
+        bulk=BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj)),
+        admit_write=audit_gate(audit, settings.audit_fail_open),
+        tracing=tracing or (Tracing(enabled=True) if settings.tracing else DISABLED),
     )
-    proxy.bulk = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
-    proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
-    if settings.tracing:
-        proxy.tracing = Tracing(enabled=True)
-    proxy.admit_write = audit_gate(audit, settings.audit_fail_open)
-    proxy.tokens = open_gate(settings, metrics)
-    own = proxy.tokens.credential if proxy.tokens is not None else None  # one token cache
-    drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter, own)
-    pipeline.drift = drift.violations
-    readiness = Readiness(_dependencies(settings, dialect.name, policies, store, audit, own))
+    readiness = Readiness(_dependencies(settings, dialect, policies, store, audit, own))
     return Guardrail(
-        settings, policies, metrics, proxy, store, audit, readiness, alerter, drift=drift
+        settings,
+        policies,
+        metrics,
+        proxy,
+        store,
+        audit,
+        readiness,
+        alerter,
+        drift=drift,
+        transport=transport,
     )
 
 
 def _dependencies(
     settings: Settings,
-    crm: str,
+    dialect: Dialect,
     policies: PolicyStore,
     store: ConversationStore,
     audit: AuditLog,
@@ -379,14 +400,14 @@ def _dependencies(
     ]
     if credential is None:  # pass-through: agents bring their own CRM credentials
         return found
-    read = describe(settings, credential)
+    read = describe(settings, dialect, credential)
 
     async def crm_credential() -> str | None:
         await credential.token()
         return None
 
     async def crm_describe() -> str | None:
-        objects = [obj for _, obj, _ in policies.current.schemas(crm)]
+        objects = [obj for _, obj, _ in policies.current.schemas(dialect.name)]
         try:
             await read(objects[:1] or ["Account"])
         except Exception as exc:  # whatever it is, it is the CRM's answer to show

@@ -10,18 +10,19 @@ reads. Nothing reaches the CRM and nothing is recorded.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from multidict import CIMultiDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail.context.facts import Facts, Transcript
-from guardrail.context.loader import ContextLoader
 from guardrail.context.model import Conversation, ConversationIn, ReadRecord, Scalar
-from guardrail.crm.base import Dialect, RawRequest, Shape
+from guardrail.crm.base import RawRequest, Shape
 from guardrail.errors import RequestRejected
-from guardrail.model import Caller, Decision, Verdict
-from guardrail.pipeline import Pipeline
+from guardrail.judge import FactsSource, Judge
+from guardrail.model import Caller, Decision, Verdict, WriteIntent
 
 INLINE_ID = "inline"
 
@@ -51,10 +52,9 @@ class CheckRequest(BaseModel):
     reads: list[ReadIn] = Field(default_factory=list)
 
 
-async def judge(
-    request: CheckRequest, dialect: Dialect, pipeline: Pipeline, context: ContextLoader
-) -> dict[str, Any]:
-    """The decision the proxy would make, as JSON."""
+async def judge(request: CheckRequest, judge: Judge) -> dict[str, Any]:
+    """The decision the proxy would make, as JSON. A write by lookup field is judged as
+    written: there is no CRM to ask which record it names."""
     headers = {k.lower(): v for k, v in request.headers.items()}
     conversation_id = request.conversation_id or headers.get("x-guardrail-conversation")
     caller = Caller(
@@ -66,31 +66,48 @@ async def judge(
     sent = CIMultiDict(request.headers)
     if body and "Content-Type" not in sent:
         sent["Content-Type"] = "application/json"
-    try:
-        canonical = dialect.canonical(RawRequest(request.method.upper(), request.path, sent, body))
-        parsed = dialect.parse(canonical)
-        if parsed.shape is Shape.READ:
-            return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
-        intents = pipeline.canonical(dialect.name, parsed.intents)
-    except RequestRejected as exc:
-        return {"decision": str(Verdict.BLOCK), "error": exc.code, "message": exc.message}
-    facts = await context.facts(caller, intents)
-    conversation = facts.conversation
-    if request.conversation is not None:
-        conversation = inline(request.conversation, facts.now, caller.conversation or INLINE_ID)
-    if conversation is not None and request.reads:
-        seen = [ReadRecord(**r.model_dump(), at=facts.now) for r in request.reads]
-        conversation = conversation.model_copy(update={"reads": [*conversation.reads, *seen]})
-    elif request.reads:
+    if request.reads and request.conversation is None and conversation_id is None:
         return {
             "decision": str(Verdict.BLOCK),
             "error": "GUARDRAIL_CONTEXT_REQUIRED",
             "message": "reads belong to a conversation: give conversation (inline) or the "
             "conversation_id of one the proxy knows",
         }
-    if conversation is not None and conversation is not facts.conversation:
-        facts = Facts(conversation, Transcript.of(conversation), facts.account_writes, facts.now)
-    return describe(pipeline.evaluate(dialect.name, intents, caller, facts))
+    if request.conversation is not None or request.reads:
+        judge = replace(
+            judge, context=_Given(judge.context, request.conversation, tuple(request.reads))
+        )
+    try:
+        canonical, parsed = judge.read(RawRequest(request.method.upper(), request.path, sent, body))
+        if parsed.shape is Shape.READ:
+            return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
+        judged = await judge.judge(canonical.path, parsed.intents, caller)
+    except RequestRejected as exc:
+        return {"decision": str(Verdict.BLOCK), "error": exc.code, "message": exc.message}
+    return describe(judged.decision)
+
+
+@dataclass(frozen=True)
+class _Given:
+    """The facts of a check that brings its conversation or what the agent read: the accounts'
+    writes (and, unless given, the conversation) from the store; the given conversation, with
+    the given reads added."""
+
+    store: FactsSource
+    conversation: ConversationIn | None
+    reads: tuple[ReadIn, ...]
+
+    async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
+        facts = await self.store.facts(caller, intents)
+        conversation = facts.conversation
+        if self.conversation is not None:
+            conversation = inline(self.conversation, facts.now, caller.conversation or INLINE_ID)
+        if conversation is not None and self.reads:
+            seen = [ReadRecord(**r.model_dump(), at=facts.now) for r in self.reads]
+            conversation = conversation.model_copy(update={"reads": [*conversation.reads, *seen]})
+        if conversation is None or conversation is facts.conversation:
+            return facts
+        return replace(facts, conversation=conversation, transcript=Transcript.of(conversation))
 
 
 def inline(data: ConversationIn, now: Any, conversation_id: str = INLINE_ID) -> Conversation:

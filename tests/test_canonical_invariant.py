@@ -51,7 +51,7 @@ from guardrail.crm import sfid
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, GLOBEX_ACCOUNT_ID
 from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.conftest import SHIPPED_PACK, Answer, Sent, Wire, guarded_pack
+from tests.helpers import SHIPPED_PACK, Answer, Sent, Wire, guarded_pack
 
 API = "/services/data/v59.0"
 ACCOUNT = ACME_ACCOUNT_ID

@@ -12,7 +12,7 @@ from pathlib import Path
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID
 from guardrail.sinks.audit import AuditLog, open_storage
 from tests.auditdb import decision
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 async def populate(dsn: str, count: int) -> None:

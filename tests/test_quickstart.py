@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"<!-- quickstart(?:: (\S+))? -->\n```(\w+)\n(.*?)```", re.S)

@@ -19,7 +19,7 @@ from guardrail.app import build
 from guardrail.config import Settings
 from guardrail.sandbox import create_app
 from tests.auditdb import POSTGRES, require_postgres
-from tests.conftest import Serving, free_port, parameters_pack
+from tests.helpers import Serving, free_port, parameters_pack
 
 
 @pytest.fixture

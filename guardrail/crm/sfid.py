@@ -25,6 +25,10 @@ STANDARD_KEY_PREFIXES: dict[str, str] = {
 }
 
 
+#: Fields whose value is the account a record belongs to (grounding, duplicate detection).
+ACCOUNT_FIELDS = ("AccountId", "Account__c")
+
+
 def is_id(value: object) -> bool:
     """True when ``value`` has the shape of a 15 or 18 character id.
 
@@ -49,6 +53,12 @@ def checksum(id15: str) -> str:
 def to18(record_id: str) -> str:
     """The 18-character form of an id (an 18-character id is returned as it is)."""
     return record_id if len(record_id) == 18 else record_id + checksum(record_id)
+
+
+def key(record_id: str) -> str:
+    """What every spelling of one id shares: a 15- or 18-character id's first 15 characters
+    (case-sensitive); anything that is not an id, as it is."""
+    return record_id[:15] if is_id(record_id) else record_id
 
 
 def same_id(a: str, b: str) -> bool:

@@ -10,18 +10,14 @@ from typing import Any
 import httpx
 
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import parameters_pack
-from tests.monitoring.test_prometheus_alertmanager import (
+from tests.helpers import free_port, parameters_pack
+from tests.monitoring.helpers import (
     Webhook,
     binary,
-    processes,
     start_alertmanager,
     start_prometheus,
     wait_for,
 )
-from tests.test_cli import free_port
-
-__all__ = ["processes"]  # the fixture, shared with the alerting test beside this one
 
 
 def test_drift_alerts_reach_alertmanager_pushed_and_from_the_rule(
