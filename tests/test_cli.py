@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import pytest
 from guardrail.sandbox import SandboxConfig, create_app
 from guardrail.sandbox.seed import ACME_CASE_ID
 from guardrail.testing import LoopThread, start_app
-from tests.conftest import parameters_pack, write_case_pack
+from tests.conftest import free_port, parameters_pack, write_case_pack
 
 SECRET = "00DXX0000001gPF!AQ4AQFakeSessionTokenThatMustNeverBeLogged"
 BASE = "/services/data/v59.0"
@@ -32,12 +31,6 @@ def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         timeout=60,
         **kwargs,  # type: ignore[call-overload]
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_version_and_help() -> None:
