@@ -73,7 +73,11 @@ class PostVerifier:
         """The post checks of each intent, or None when no intent has any."""
         policies = self._policies()
         checks = tuple(
-            policies.post_checks(decision.crm, i.object, i.operation)
+            tuple(
+                (policy, check)
+                for policy, check in policies.post_checks(decision.crm, i.object, i.operation)
+                if check.applies(i)
+            )
             if i.operation is not Operation.DELETE
             else ()
             for i in decision.intents

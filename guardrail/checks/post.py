@@ -10,9 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import cel
+
 from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, compare
-from guardrail.checks.rules import CompiledRule, Environment, RuleSet
+from guardrail.checks.rules import CompiledRule, Environment, RuleSet, intent_value
 from guardrail.model import FieldDiff, Violation, WriteIntent
 
 POST_CODE = "GUARDRAIL_POST_VERIFY_FAILED"
@@ -30,6 +32,17 @@ class PostCheck:
     revert: bool
     asynchronous: bool
     revert_mark: Mapping[str, Any] | None = None
+    when: Any | None = None  # compiled CEL over ``intent``; None: every matched write
+
+    def applies(self, intent: WriteIntent) -> bool:
+        """Whether this write is one to verify. A ``when`` that errors verifies (fail safe)."""
+        if self.when is None:
+            return True
+        try:
+            context = cel.Context(variables={"intent": intent_value(intent)})
+            return self.when.execute(context) is True
+        except Exception:  # CEL raises many unrelated types; verifying costs less than missing
+            return True
 
     @classmethod
     def build(
@@ -42,9 +55,12 @@ class PostCheck:
         revert: bool,
         asynchronous: bool,
         revert_mark: Mapping[str, Any] | None = None,
+        when: Any | None = None,
     ) -> PostCheck:
         rule_set = RuleSet(policy, rules, POST_CODE)
-        return cls(policy, read_back, tuple(fields), rule_set, revert, asynchronous, revert_mark)
+        return cls(
+            policy, read_back, tuple(fields), rule_set, revert, asynchronous, revert_mark, when
+        )
 
     def judge(
         self,

@@ -381,10 +381,12 @@ def _post(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> Post
     post = doc.spec.post
     if post is None:
         return None
-    rules = _rules(post.rules, ("spec", "post", "rules"), _compiler(path, node, prefix))
+    compiled = _compiler(path, node, prefix)
+    rules = _rules(post.rules, ("spec", "post", "rules"), compiled)
     return PostCheck.build(
         doc.metadata.name,
         read_back=post.read_back,
+        when=compiled(post.when, ("spec", "post", "when")) if post.when else None,
         fields=post.fields,
         rules=rules,
         revert=post.on_failure == "revert",

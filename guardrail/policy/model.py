@@ -76,6 +76,9 @@ class PostSpec(_Strict):
     """After a write is saved: read it back, compare, run post rules; on failure alert or revert."""
 
     read_back: bool = True
+    #: CEL over ``intent`` only: verify just the writes it is true for (say, those setting a
+    #: status); default: every write the policy matches.
+    when: str | None = None
     fields: list[str] = Field(default_factory=list)  # compared besides the fields written
     rules: list[Rule] = Field(default_factory=list)
     on_failure: Literal["alert", "revert"] = "alert"
