@@ -22,20 +22,15 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+from harness import ROOT, cpu_seconds, free_port, process
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
 CASES = "/services/data/v59.0/sobjects/Case"
 CONVERSATION = "benchmark-conversation"
@@ -57,42 +52,6 @@ def pack_with_read_back(mode: str) -> Path:
     shutil.copytree(ROOT / "policies" / "salesforce-contact-center", directory)
     (directory / "read-back.yaml").write_text(READ_BACK.replace("MODE", mode))
     return directory
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def process(args: list[str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(_host_port(ready_url), timeout=0.2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    raise RuntimeError(f"{args} did not start: {err}") from None
-                time.sleep(0.05)
-        yield proc
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _host_port(url: str) -> tuple[str, int]:
-    host, _, port = url.split("//", 1)[1].partition(":")
-    return host, int(port.split("/")[0])
 
 
 @dataclass
@@ -270,12 +229,6 @@ def main() -> None:
                     total.seconds += one.seconds
                     total.cpu += cpu_seconds(proc.pid) - cpu
     report(results)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far: what it costs, whatever else the machine runs."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report(results: dict[tuple[str, int], Result]) -> None:

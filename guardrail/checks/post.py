@@ -84,7 +84,7 @@ class PostCheck:
             )
         if self.rules.rules:
             env = Environment.of(context, intent)
-            env.scope = {"params": {}, "record": dict(saved), "before": dict(before or {})}
+            env.scope.policy = {"params": {}, "record": dict(saved), "before": dict(before or {})}
             violations += [replace(v, intent=index) for v in self.rules.run(env)]
         return diffs, violations
 

@@ -16,7 +16,7 @@ import cel
 
 from guardrail.checks.base import CheckContext
 from guardrail.context.facts import Facts
-from guardrail.context.model import Customer
+from guardrail.context.model import Conversation, Customer
 from guardrail.model import Action, Violation, WriteIntent
 from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
 
@@ -150,7 +150,7 @@ class IsCompliant:
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        env.scope = {"params": self.params}
+        scope = env.scope.policy = {"params": self.params}
         try:
             if not all(_run(c, env) is True for c in self.conditions):
                 return ()
@@ -161,7 +161,7 @@ class IsCompliant:
             return self._missing_context(context) if self.block_without_context else ()
         if self.variables:
             values: dict[str, Any] = {}
-            env.scope["variables"] = values  # later variables may use earlier ones
+            scope["variables"] = values  # later variables may use earlier ones
             for name, program in self.variables:
                 try:
                     values[name] = _run(program, env)
@@ -215,8 +215,8 @@ class Environment:
 
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
-        self._conversation = c = facts.conversation
-        self.scope: dict[str, Any] = {}
+        c = facts.conversation
+        self.scope = Scope(c)
         self.cel = cel.Context(
             variables={
                 "intent": intent_value(intent),
@@ -235,7 +235,9 @@ class Environment:
             },
             functions=_functions(context, facts),
         )
-        self.cel.set_variable_resolver(self._resolve)
+        # The context is native: the garbage collector cannot see what it holds, so nothing it
+        # holds may lead back to it (a bound method of this object would keep both alive forever).
+        self.cel.set_variable_resolver(self.scope)
 
     @classmethod
     def of(cls, context: CheckContext, intent: WriteIntent) -> Environment:
@@ -245,14 +247,29 @@ class Environment:
             env = context.memo[key] = cls(context, intent)
         return env
 
-    def _resolve(self, name: str) -> Any:
-        found = self.scope.get(name)
+
+class Scope:
+    """The names CEL asks the resolver for: the judging policy's ``params`` and ``variables``
+    (``policy``, set per policy), and the conversation's ``reads`` and ``writes``, converted on
+    first use. Holds no reference to the Environment or its CEL context (see there)."""
+
+    __slots__ = ("_conversation", "_records", "policy")
+
+    def __init__(self, conversation: Conversation | None) -> None:
+        self._conversation = conversation
+        self._records: dict[str, list[dict[str, Any]]] = {}
+        self.policy: dict[str, Any] = {}
+
+    def __call__(self, name: str) -> Any:
+        found = self.policy.get(name)
         if found is not None or name not in ("reads", "writes"):
             return found
-        c = self._conversation
-        records = (c.reads if name == "reads" else c.writes) if c else []
-        self.scope[name] = found = [r.model_dump(mode="json") for r in records]
-        return found
+        records = self._records.get(name)
+        if records is None:
+            c = self._conversation
+            kept = (c.reads if name == "reads" else c.writes) if c else []
+            records = self._records[name] = [r.model_dump(mode="json") for r in kept]
+        return records
 
 
 def _functions(context: CheckContext, facts: Facts) -> dict[str, Callable[..., Any]]:

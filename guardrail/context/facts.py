@@ -78,6 +78,7 @@ def negated(before: str) -> bool:
     return bool(_NEGATED_INTENT.search(clause) or _NEGATED_WORD.search(clause))
 
 
+# Bounded: phrases come from policy params (hundreds), so a reload's new ones push out the old.
 @functools.lru_cache(maxsize=1024)
 def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     """The regular expression that finds ``phrase`` in normalized text, None for no phrase."""
@@ -262,7 +263,8 @@ class Facts:
 
 class TranscriptCache:
     """Transcripts by (conversation id, rev): digested once per change of what was said, not
-    per read or write the agent makes."""
+    per read or write the agent makes. Bounded (``size`` entries, least recently used out):
+    the calls in progress on one replica, not every call it has seen."""
 
     def __init__(self, size: int = 1024) -> None:
         self._size = size

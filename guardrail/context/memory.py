@@ -37,6 +37,8 @@ from guardrail.context.model import (
     WriteRecord,
 )
 
+# Bounds on what one process holds (least recently used out first), besides the idle expiry:
+# enough for a large contact center's live calls, small enough that a flood cannot exhaust memory.
 MAX_CONVERSATIONS = 100_000
 MAX_ACCOUNTS = 100_000
 

@@ -33,6 +33,8 @@ from guardrail.context.model import Conversation, ReadRecord, WriteRecord
 from guardrail.sinks.redact import mask_text, mask_value
 
 Masker = Callable[[Any], Any]
+# Masking memos, bounded: the platform part of the calls in progress, and their newest reads
+# and writes (each record is masked once, not once per later write of its call).
 _PLATFORM_CACHE = 256
 _RECORD_CACHE = 8192
 KEPT_RECORDS = 50

@@ -72,6 +72,11 @@ def webhook(url: str) -> Target:
     return Target("webhook", url, lambda a: a.event)
 
 
+#: Alerts remembered for de-duplication at most: past it the oldest is forgotten early, so a
+#: storm over many conversations costs a repeated alert, never unbounded memory.
+MAX_DEDUPED = 10_000
+
+
 class Alerter:
     """The alert sink: dedupes, queues, and a worker delivers with retries."""
 
@@ -97,6 +102,7 @@ class Alerter:
         self._timeout = timeout_seconds
         self._decision_url = decision_url
         self._clock = clock
+        # Bounded by the dedupe window and MAX_DEDUPED: one key per alert sent in the window.
         self._last_sent: dict[tuple[str, ...], float] = {}
         self._worker: asyncio.Task[None] | None = None
 
@@ -162,9 +168,16 @@ class Alerter:
         return True
 
     def _forget_before(self, cutoff: float) -> None:
-        stale = [k for k, t in self._last_sent.items() if t < cutoff]
-        for key in stale:
-            del self._last_sent[key]
+        """Forget what was sent before ``cutoff``, and the oldest beyond MAX_DEDUPED keys.
+
+        Keys are only ever added (never re-set), so the map is in the order they were sent:
+        the stale ones are at its front."""
+        sent = self._last_sent
+        while sent:
+            oldest = next(iter(sent))
+            if sent[oldest] >= cutoff and len(sent) < MAX_DEDUPED:
+                break
+            del sent[oldest]
 
     def _alerts(self, name: str, decision: Decision) -> list[Alert]:
         at = datetime.now(UTC)

@@ -14,6 +14,8 @@ from datetime import datetime
 from guardrail.context.changes import utc_now
 from guardrail.tokens.model import AgentToken, Revocation
 
+# Tokens held at most (soonest to expire out first), besides expiry: a flood of issued tokens
+# cannot exhaust memory.
 MAX_TOKENS = 100_000
 
 

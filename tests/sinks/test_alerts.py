@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from guardrail.model import Caller, Decision, Operation, Verdict, Violation, WriteIntent
+from guardrail.sinks import alerts
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.metrics import Metrics
 
@@ -114,3 +116,17 @@ async def test_an_unreachable_target_is_counted_not_raised_and_a_full_queue_drop
     alerter.start()
     await asyncio.wait_for(alerter.close(), 5)
     assert counted(metrics, "webhook", "failed") == 2
+
+
+async def test_dedupe_memory_stays_bounded_when_every_alert_is_new(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(alerts, "MAX_DEDUPED", 50)
+    metrics = Metrics("salesforce", lambda o: o)
+    alerter = Alerter([], metrics, dedupe_seconds=3600, queue_size=10_000)
+    for n in range(500):  # 500 conversations within one window: each alert is new
+        await alerter.emit(blocked(conversation=f"c-{n}", n=n))
+    assert len(alerter._last_sent) <= 50
+    # the newest are the ones remembered: a repeat of the last is still deduplicated
+    await alerter.emit(blocked(conversation="c-499", n=500))
+    assert counted(metrics, "any", "deduplicated") == 1

@@ -179,6 +179,7 @@ async def _steps(conn: Any, script: Script[T]) -> T:
         return value
 
 
+# Bounded by construction: its keys are this package's own SQL statements, never input.
 _numbered_cache: dict[str, str] = {}
 
 
