@@ -21,6 +21,7 @@ from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
 from guardrail.errors import (
+    AuditUnavailable,
     BodyTooLarge,
     ClientTimeout,
     DependencyFailure,
@@ -28,10 +29,12 @@ from guardrail.errors import (
     ShuttingDown,
     UnsupportedEndpoint,
 )
+from guardrail.holds import HeldRequest, Holds, held_message
 from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.pipeline import Pipeline
 from guardrail.post import Checks, Job, PostVerifier
 from guardrail.sinks import Sink
+from guardrail.sinks.audit import AuditSink
 from guardrail.sinks.metrics import Metrics
 from guardrail.tokens.gate import TokenGate
 from guardrail.tracing import DISABLED
@@ -72,6 +75,8 @@ class Proxy:
         self.admit_write: Callable[[], None] = _admit_all
         # With agent tokens (auth_mode: token), binds each request to its token. Set by the app.
         self.tokens: TokenGate | None = None
+        # Keeps held writes until approved (guardrail.holds). Set by the app.
+        self.holds: Holds | None = None
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -116,6 +121,8 @@ class Proxy:
         if decision.verdict is Verdict.BLOCK:
             reply = self.dialect.render_block(parsed, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
+        if decision.verdict is Verdict.HOLD:
+            return await self._hold(request, target, body, parsed, decision)
         plan = self.post.plan(decision) if self.post is not None else None
         if plan is not None:
             return await self._forward_verified(
@@ -224,6 +231,29 @@ class Proxy:
         response = _own(answer) if isinstance(answer, Reply) else _relay(answer)
         return await self._finish(verified, response)
 
+    async def _hold(
+        self,
+        request: web.Request,
+        target: str,
+        body: bytes,
+        parsed: ParsedRequest,
+        decision: Decision,
+    ) -> web.StreamResponse:
+        """Keep the write, exactly as judged, until a person approves it; not forwarded."""
+        headers = request_headers(request.headers.items())
+        try:
+            if self.holds is None:
+                raise AuditUnavailable("crm-guardrail cannot keep writes for approval here")
+            held = await self.holds.hold(
+                decision, HeldRequest.of(request.method, target, headers), body
+            )
+        except DependencyFailure as exc:  # not kept: refused, and recorded as refused
+            reply = self.dialect.render_error(exc)
+            failed = replace(decision, verdict=Verdict.BLOCK, status=reply.status, error=exc.code)
+            return await self._finish(failed, _own(reply))
+        reply = self.dialect.render_hold(parsed, held, held_message(held))
+        return await self._finish(replace(held, status=reply.status), _own(reply))
+
     async def _unanswered(
         self, decision: Decision, error: DependencyFailure, seconds: float
     ) -> web.StreamResponse:
@@ -264,9 +294,12 @@ class Proxy:
         response.headers[DECISION_ID_HEADER] = decision.id
         return response
 
-    async def emit(self, decision: Decision) -> None:
-        """Every sink gets the decision; a failing sink is counted, never the agent's problem."""
+    async def emit(self, decision: Decision, *, audited: bool = False) -> None:
+        """Every sink gets the decision (but the audit log when ``audited``: it has it); a
+        failing sink is counted, never the agent's problem."""
         for sink in self.sinks:
+            if audited and isinstance(sink, AuditSink):
+                continue
             try:
                 await sink.emit(decision)
             except Exception:  # the write's fate is sealed; a sink must not change the answer

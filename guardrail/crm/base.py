@@ -72,6 +72,11 @@ class Dialect(Protocol):
         """The CRM's own error response for a blocked write, naming each rule and its fix."""
         ...
 
+    def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
+        """The CRM's own error response for a write held for approval (not sent), carrying
+        ``message`` (what waits, for how long, under which decision id)."""
+        ...
+
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         """The CRM's own error response for a request the proxy could not judge or forward."""
         ...

@@ -239,6 +239,36 @@ class SalesforceDialect:
             )
         return _reply(400, [_error(v, "errorCode") for v in _blocking(decision.violations)])
 
+    def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
+        """A held write as Salesforce refuses a write: a 400 list error (simple-salesforce
+        raises SalesforceMalformedRequest) whose errorCode says it waits for approval; in a
+        collection or composite, on each record or subrequest (the request is held whole)."""
+        error = {"message": message, "errorCode": HELD_CODE, "fields": []}
+        if parsed.shape is Shape.COLLECTION:
+            results = []
+            for part in parsed.parts:
+                record_id = parsed.intents[part.intents.start].record_id
+                held = {"statusCode": HELD_CODE, "message": message, "fields": []}
+                result: dict[str, Any] = {"success": False, "errors": [held]}
+                results.append({"id": record_id, **result} if record_id else result)
+            return _reply(200, results)
+        if parsed.shape is Shape.COMPOSITE:
+            return _reply(
+                200,
+                {
+                    "compositeResponse": [
+                        {
+                            "body": [error],
+                            "httpHeaders": {},
+                            "httpStatusCode": 400,
+                            "referenceId": part.ref,
+                        }
+                        for part in parsed.parts
+                    ]
+                },
+            )
+        return _reply(400, [error])
+
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
 
@@ -420,6 +450,9 @@ def _with_references(intent: WriteIntent, ref: str, created: Mapping[str, str]) 
         ref=f"{ref}.{intent.ref}" if intent.ref else ref,
         references=references,
     )
+
+
+HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"
 
 
 def _blocking(violations: Sequence[Violation]) -> Iterator[Violation]:

@@ -14,7 +14,7 @@ spec:
   failurePolicy: closed                   # or open: a check that errors lets the write through
   schemaFile: schemas/Case.json           # or an inline `schema:`
   onDrift: flag                           # or block: a write that meets schema drift
-  onUncertain: block                      # or warn: a rule failing on an unsure reading
+  onUncertain: block                      # or warn, or hold: a rule failing on an unsure reading
 """
 
 from __future__ import annotations
@@ -83,6 +83,12 @@ class PostSpec(_Strict):
     #: Where deletes are not allowed: revert a created record by setting these fields instead.
     revert_mark: dict[str, Any] | None = None
 
+    @model_validator(mode="after")
+    def _no_hold(self) -> PostSpec:
+        if any(r.action is Action.HOLD for r in self.rules):
+            raise ValueError("a post rule cannot hold: the write is already saved; use block")
+        return self
+
 
 class PolicySpec(_Strict):
     crm: str = "salesforce"
@@ -102,8 +108,9 @@ class PolicySpec(_Strict):
     on_drift: Literal["block", "flag"] = "flag"
     #: What a rule failing on an unsure reading of the conversation does (its ``uncertain``
     #: expression held): block like any failure, or warn (let the write through, flagged for
-    #: review, audited and counted). Like ValidatingAdmissionPolicy's failurePolicy, explicit.
-    on_uncertain: Literal["block", "warn"] = "block"
+    #: review, audited and counted), or hold (keep it until a person approves it,
+    #: guardrail.holds). Like ValidatingAdmissionPolicy's failurePolicy, explicit.
+    on_uncertain: Literal["block", "warn", "hold"] = "block"
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:

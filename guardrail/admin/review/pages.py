@@ -41,6 +41,7 @@ from guardrail.admin.review.guard import (
 from guardrail.admin.review.render import TEMPLATES, environment, render
 from guardrail.context.store import ConversationStore
 from guardrail.errors import DependencyFailure
+from guardrail.holds import Holds
 from guardrail.model import Verdict
 from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog
@@ -55,6 +56,7 @@ MAX_TURNS_SHOWN = 200
 
 AUDIT: web.AppKey[AuditLog] = web.AppKey("REVIEW_AUDIT")
 CONVERSATIONS: web.AppKey[ConversationStore | None] = web.AppKey("REVIEW_CONVERSATIONS")
+HOLDS: web.AppKey[Holds | None] = web.AppKey("REVIEW_HOLDS")
 _CSS: web.AppKey[bytes] = web.AppKey("REVIEW_CSS")
 
 routes = web.RouteTableDef()
@@ -64,8 +66,10 @@ def mount(
     admin: web.Application,
     audit: AuditLog,
     conversations: ConversationStore | None,
+    holds: Holds | None = None,
     *,
     tokens: Sequence[SecretStr] = (),
+    reviewers: Mapping[str, SecretStr] | None = None,
     users: Mapping[str, SecretStr] | None = None,
 ) -> web.Application:
     """Serve the review page under ``/review/`` of ``admin`` (a sub-application, so its
@@ -73,7 +77,8 @@ def mount(
     app = web.Application(middlewares=[guard])
     app[AUDIT] = audit
     app[CONVERSATIONS] = conversations
-    app[ACCESS] = Access(tuple(tokens), dict(users or {}))
+    app[HOLDS] = holds
+    app[ACCESS] = Access(tuple(tokens), dict(users or {}), dict(reviewers or {}))
     app[TEMPLATES] = environment()
     app[_CSS] = (resources.files(__package__) / "static" / "review.css").read_bytes()
     app.add_routes(routes)

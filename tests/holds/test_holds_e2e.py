@@ -1,0 +1,140 @@
+"""Held writes end to end: simple-salesforce through the proxy in front of the sandbox CRM."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from guardrail.testing import Stack
+from tests.holds.conftest import (
+    ANON,
+    OSCAR,
+    REFUND,
+    REVIEWERS,
+    admin,
+    conversation,
+    refunds,
+    settle,
+)
+
+HELD_ID = re.compile(r"decision ([0-9a-f-]{36})")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with Stack(
+        tmp_path_factory.mktemp("holds"),
+        auth_mode="token",
+        api_tokens=[ANON],
+        api_reviewers=REVIEWERS,
+        holds={"sweep_seconds": 0.2, "agents_of": {"oscar": ["support-bot"]}},
+    ) as running:
+        yield running
+
+
+def _hold_refund(stack: Stack, name: str) -> str:
+    """An unsure refund, made by simple-salesforce with an agent token: held, its id."""
+    admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
+    issued = admin(
+        stack.admin_url, "POST", f"conversations/{name}/tokens", json={"agent": "support-bot"}
+    )
+    token = issued.json()["token"]
+    sf = stack.salesforce(token=token)
+    with pytest.raises(SalesforceMalformedRequest) as raised:
+        sf.Refund__c.create(REFUND)
+    error = raised.value.content[0]
+    assert error["errorCode"] == "GUARDRAIL_HELD_FOR_APPROVAL"
+    assert "waits for a person's approval until" in error["message"]
+    found = HELD_ID.search(error["message"])
+    assert found is not None, error["message"]
+    return found.group(1)
+
+
+def test_an_unsure_refund_is_held_and_nothing_reaches_the_crm(stack: Stack) -> None:
+    before = refunds(stack.store.records("Refund__c"))
+    held = _hold_refund(stack, "conv-held")
+    assert refunds(stack.store.records("Refund__c")) == before
+    record = admin(stack.admin_url, "GET", f"decisions/{held}").json()
+    assert record["decision"] == "hold"
+    assert record["hold_state"]["state"] == "held"
+    assert record["hold"]["until"] == record["hold_state"]["expires_at"]
+
+
+def test_an_approved_hold_lands_once_read_back_and_audited_with_its_approver(
+    stack: Stack,
+) -> None:
+    held = _hold_refund(stack, "conv-approve")
+    answer = settle(stack.admin_url, held, "approve", comment="late parcel, fine")
+    assert answer.status_code == 200, answer.text
+    settled = answer.json()
+    assert settled["state"] == "done"
+    assert settled["reviewer"] == "rita"
+    saved = settled["outcome"]["saved_ids"][0]
+    assert stack.store.get("Refund__c", saved)["Amount__c"] == 12.99
+    assert settle(stack.admin_url, held, "approve").status_code == 409
+    assert len(refunds(stack.store.records("Refund__c"))) == 1
+    result = admin(stack.admin_url, "GET", f"decisions/{settled['result_decision_id']}").json()
+    assert result["decision"] == "allow"
+    assert result["upstream_status"] == 201
+    assert result["hold"]["of"] == held
+    assert result["hold"]["reviewer"] == "rita"
+    assert result["hold"]["readback"][0]["fields"]["Amount__c"] == 12.99
+
+
+def test_a_rejected_hold_never_lands(stack: Stack) -> None:
+    before = refunds(stack.store.records("Refund__c"))
+    held = _hold_refund(stack, "conv-reject")
+    answer = settle(stack.admin_url, held, "reject", comment="not asked")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == "rejected"
+    assert settle(stack.admin_url, held, "approve").status_code == 409
+    assert refunds(stack.store.records("Refund__c")) == before
+    result = admin(stack.admin_url, "GET", f"decisions/{answer.json()['result_decision_id']}")
+    assert result.json()["hold"] == {
+        "state": "rejected",
+        "of": held,
+        "reviewer": "rita",
+        "comment": "not asked",
+        "reason": "Rejected by rita: not asked",
+    }
+
+
+def test_a_reviewer_may_not_approve_their_own_agents_write(stack: Stack) -> None:
+    held = _hold_refund(stack, "conv-own")
+    answer = settle(stack.admin_url, held, "approve", token=OSCAR)
+    assert answer.status_code == 403
+    assert "support-bot" in answer.json()["message"]
+
+
+def test_an_anonymous_token_cannot_approve(stack: Stack) -> None:
+    held = _hold_refund(stack, "conv-anon")
+    answer = settle(stack.admin_url, held, "approve", token=ANON, reviewer="rita")
+    assert answer.status_code == 403
+    assert answer.json()["error"] == "reviewer_unknown"
+
+
+def test_an_unapproved_hold_expires_as_rejected(tmp_path: Path) -> None:
+    with Stack(
+        tmp_path,
+        auth_mode="token",
+        api_reviewers=REVIEWERS,
+        holds={"expire_seconds": 1, "sweep_seconds": 0.2},
+    ) as short:
+        before = refunds(short.store.records("Refund__c"))
+        held = _hold_refund(short, "conv-expire")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            state = admin(short.admin_url, "GET", f"decisions/{held}").json()["hold_state"]
+            if state["state"] != "held":
+                break
+            time.sleep(0.2)
+        assert state["state"] == "expired"
+        result = admin(short.admin_url, "GET", f"decisions/{state['result_decision_id']}").json()
+        assert result["decision"] == "block"
+        assert result["hold"]["state"] == "expired"
+        assert refunds(short.store.records("Refund__c")) == before
