@@ -198,8 +198,8 @@ def _record(result: Any) -> dict[str, Any] | None:
 
 def created_query_path(target: str, intent: WriteIntent) -> str | None:
     """A SOQL query finding records that look like ``intent``'s create (every scalar field it
-    sets equal), with their creation times; None when it sets no field a query can compare.
-    Recovery of a held write uses it to learn whether an interrupted create was saved."""
+    sets equal); None when it sets no field a query can compare. Recovery of a held write uses
+    it to learn whether an interrupted create was saved."""
     terms = [
         f"{name} = {_soql_literal(value)}"
         for name, value in sorted(intent.fields.items())
@@ -207,7 +207,7 @@ def created_query_path(target: str, intent: WriteIntent) -> str | None:
     ]
     if not terms:
         return None
-    soql = f"SELECT Id, CreatedDate FROM {intent.object} WHERE {' AND '.join(terms)} LIMIT 200"  # noqa: S608
+    soql = f"SELECT Id FROM {intent.object} WHERE {' AND '.join(terms)} LIMIT 2000"  # noqa: S608
     return f"{api_base(target)}/query?q={quote(soql, safe='')}"
 
 
@@ -229,16 +229,12 @@ def _soql_literal(value: Any) -> str:
     return f"'{escaped}'"
 
 
-def created_records(status: int, body: bytes) -> list[tuple[str, str]]:
-    """(Id, CreatedDate) of each record a ``created_query_path`` query found."""
+def created_records(status: int, body: bytes) -> list[str]:
+    """The ids a ``created_query_path`` query found."""
     if status != 200:
         return []
     try:
         rows = json.loads(body).get("records", [])
     except (ValueError, AttributeError):
         return []
-    return [
-        (str(r["Id"]), str(r.get("CreatedDate", "")))
-        for r in rows
-        if isinstance(r, dict) and isinstance(r.get("Id"), str)
-    ]
+    return [str(r["Id"]) for r in rows if isinstance(r, dict) and isinstance(r.get("Id"), str)]

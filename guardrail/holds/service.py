@@ -7,8 +7,9 @@ judges the write again and sends it; once the CRM has answered it records the se
 (under the id fixed when the write was held), then marks the hold done. A replica that dies in
 between leaves the hold ``executing``; when its lease runs out, any replica's sweeper takes the
 claim over and recovers: a settling decision already in the audit log means only the mark was
-lost; otherwise it asks the CRM whether the write is there (the record read back, or a created
-record found by its fields) and records it as found, and only a write the CRM does not hold is
+lost; otherwise it asks the CRM whether the write is there (the record read back; for a create,
+a record with its fields that was not there when the write was sent: the look-alikes are
+noted in the hold before sending) and records it as found, and only a write the CRM does not hold is
 judged again and sent. Nothing is ever resent blindly.
 """
 
@@ -55,8 +56,6 @@ log = structlog.get_logger("guardrail.holds")
 #: Request headers never kept with a held write: the proxy's own credential goes on when it is
 #: executed, and nothing else that authenticates the agent is needed or may be stored.
 _PRIVATE = frozenset({"authorization", "cookie", "proxy-authorization"})
-#: How far before its claim a recovered create may have been saved (clocks of CRM and proxy).
-_CLOCK_SLACK = timedelta(seconds=30)
 _SWEEP_BATCH = 100
 
 
@@ -302,6 +301,21 @@ class Holds:
                 f"Not executed: judged again, it no longer holds. {reasons}",
                 judged,
             )
+        try:  # what the CRM holds already that a create of this write could be taken for
+            existing = await self._existing(sender, request.target, parsed.intents)
+        except DependencyFailure as exc:
+            log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
+        marked = await self._storage.move_hold(
+            claimed.decision_id,
+            (HoldState.EXECUTING,),
+            HoldState.EXECUTING,
+            _now(),
+            claim=claimed.claim,
+            values={"outcome": {"existing": existing}},
+        )
+        if marked is None:  # another replica took the claim over; it settles it
+            return await self.get(claimed.decision_id)
         headers: CIMultiDict[str] = CIMultiDict(request.headers)
         try:
             answer = await sender.send(request.method, request.target, headers, claimed.body)
@@ -472,7 +486,11 @@ class Holds:
             await self._execute(taken)  # refuses, saying why
             return
         target = HeldRequest.from_document(taken.request).target
-        found = await self._landed(sender, target, parsed.intents, row.claimed_at or row.updated_at)
+        existing = (row.outcome or {}).get("existing")
+        if existing is None:  # stopped before the marker: nothing was sent
+            await self._execute(taken)
+            return
+        found = await self._landed(sender, target, parsed.intents, existing)
         if found is None:
             await self._execute(taken)  # the CRM does not hold it: judged again, sent once
             return
@@ -500,15 +518,40 @@ class Holds:
         )
         await self._finish(taken, decision, HoldState.DONE)
 
+    async def _existing(
+        self, sender: Sender, target: str, intents: Sequence[WriteIntent]
+    ) -> dict[str, list[str]]:
+        """Per create intent (by index), the records the CRM already holds that look like it:
+        recorded before the write is sent, so recovery can tell the one it created."""
+        found: dict[str, list[str]] = {}
+        for n, intent in enumerate(intents):
+            if intent.operation is Operation.CREATE:
+                found[str(n)] = await self._lookalikes(sender, target, intent)
+        return found
+
+    async def _lookalikes(self, sender: Sender, target: str, intent: WriteIntent) -> list[str]:
+        path = sf.created_query_path(target, intent)
+        if path is None:
+            return []
+        answer = await sender.send("GET", path, CIMultiDict(), None)
+        return sf.created_records(answer.status, answer.body)
+
     async def _landed(
-        self, sender: Sender, target: str, intents: Sequence[WriteIntent], since: datetime
+        self,
+        sender: Sender,
+        target: str,
+        intents: Sequence[WriteIntent],
+        existing: Mapping[str, Sequence[str]],
     ) -> tuple[str | None, ...] | None:
         """The saved ids, when the CRM already holds every write of ``intents`` (any of them,
-        for a request the CRM may have saved in part); None when it holds none."""
+        for a request the CRM may have saved in part); None when it holds none. A create is
+        found as a look-alike record that was not there before the write was sent."""
         found: list[str | None] = []
-        for intent in intents:
+        for n, intent in enumerate(intents):
             if intent.operation is Operation.CREATE:
-                found.append(await self._created(sender, target, intent, since))
+                before = set(existing.get(str(n), ()))
+                new = [i for i in await self._lookalikes(sender, target, intent) if i not in before]
+                found.append(new[0] if new else None)
                 continue
             if intent.record_id is None:
                 found.append(None)
@@ -521,22 +564,6 @@ class Holds:
             else:
                 found.append(None)
         return tuple(found) if any(found) else None
-
-    async def _created(
-        self, sender: Sender, target: str, intent: WriteIntent, since: datetime
-    ) -> str | None:
-        path = sf.created_query_path(target, intent)
-        if path is None:
-            return None
-        answer = await sender.send("GET", path, CIMultiDict(), None)
-        for record_id, created in sf.created_records(answer.status, answer.body):
-            try:
-                at = datetime.fromisoformat(created.replace("+0000", "+00:00"))
-            except ValueError:
-                continue
-            if at >= since - _CLOCK_SLACK:
-                return record_id
-        return None
 
     # -- reading the CRM -------------------------------------------------------------------
 
