@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
@@ -25,14 +29,56 @@ from tests.holds.conftest import (
 HELD_ID = re.compile(r"decision ([0-9a-f-]{36})")
 
 
+class Webhook:
+    """The platform's webhook: keeps every JSON body posted to it."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        received = self.events
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                received.append(json.loads(self.rfile.read(length)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/holds"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def about(self, held: str, timeout: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.events:
+                if event["decision_id"] == held:
+                    return event
+            time.sleep(0.05)
+        raise AssertionError(f"no webhook event about {held}: {self.events}")
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook()
+    yield hook
+    hook.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, webhook: Webhook) -> Iterator[Stack]:
     with Stack(
         tmp_path_factory.mktemp("holds"),
         auth_mode="token",
         api_tokens=[ANON],
         api_reviewers=REVIEWERS,
-        holds={"sweep_seconds": 0.2, "agents_of": {"oscar": ["support-bot"]}},
+        holds={
+            "sweep_seconds": 0.2,
+            "agents_of": {"oscar": ["support-bot"]},
+            "webhook_url": webhook.url,
+        },
     ) as running:
         yield running
 
@@ -66,7 +112,7 @@ def test_an_unsure_refund_is_held_and_nothing_reaches_the_crm(stack: Stack) -> N
 
 
 def test_an_approved_hold_lands_once_read_back_and_audited_with_its_approver(
-    stack: Stack,
+    stack: Stack, webhook: Webhook
 ) -> None:
     held = _hold_refund(stack, "conv-approve")
     answer = settle(stack.admin_url, held, "approve", comment="late parcel, fine")
@@ -84,6 +130,30 @@ def test_an_approved_hold_lands_once_read_back_and_audited_with_its_approver(
     assert result["hold"]["of"] == held
     assert result["hold"]["reviewer"] == "rita"
     assert result["hold"]["readback"][0]["fields"]["Amount__c"] == 12.99
+    pushed = webhook.about(held)
+    assert (pushed["state"], pushed["status"], pushed["saved_ids"]) == ("done", 201, [saved])
+    writes = admin(stack.admin_url, "GET", "conversations/conv-approve").json()["writes"]
+    assert [(w["decision_id"], w["decision"], w["id"]) for w in writes][-1] == (
+        settled["result_decision_id"],
+        "allow",
+        saved,
+    )
+
+
+def test_an_approved_hold_the_customer_since_took_back_is_refused(stack: Stack) -> None:
+    before = refunds(stack.store.records("Refund__c"))
+    held = _hold_refund(stack, "conv-retracted")
+    admin(
+        stack.admin_url,
+        "POST",
+        "conversations/conv-retracted/turns",
+        json={"turns": [{"role": "customer", "text": "Actually no, I don't want a refund."}]},
+    ).raise_for_status()
+    answer = settle(stack.admin_url, held, "approve")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == "refused"
+    assert "no longer holds" in answer.json()["outcome"]["reason"]
+    assert refunds(stack.store.records("Refund__c")) == before
 
 
 def test_a_rejected_hold_never_lands(stack: Stack) -> None:
