@@ -151,6 +151,9 @@ class HoldLink:
     comment: str = ""
     reason: str = ""
     readback: tuple[Mapping[str, Any], ...] = ()
+    #: On the held decision: what the conversation's reading found (asks, issues), each with
+    #: its confidence and evidence, so a reviewer sees what the guardrail was unsure of.
+    reading: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,10 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 CASE_POLICY = """\
 apiVersion: guardrail/v1
@@ -62,3 +64,29 @@ def write_case_pack(directory: Path, mode: str = "enforce") -> Path:
 @pytest.fixture
 def case_pack(tmp_path: Path) -> Path:
     return write_case_pack(tmp_path / "policies")
+
+
+# -- a real browser for the review page tests ------------------------------------------------
+# The browser is each module's, not pytest-playwright's session-wide one: while Playwright
+# lives, its thread has a running event loop, and every asyncio test after the module would
+# fail to start its own. pytest-playwright still supplies the launch arguments (``--headed``,
+# ``--slowmo``), to which Debian's chromium is added.
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's chromium, never a browser downloaded by ``playwright install``."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": chromium}
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(**browser_type_launch_args)
+        yield launched
+        launched.close()

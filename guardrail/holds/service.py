@@ -153,7 +153,8 @@ class Holds:
         except TimeoutError:
             raise AuditUnavailable("the audit store did not keep the held write in time") from None
         self.metrics.count(row.policy, row.rule, "held")
-        return replace(decision, hold=HoldLink(state="held", until=format_time(until)))
+        link = HoldLink(state="held", until=format_time(until), reading=reading(decision))
+        return replace(decision, hold=link)
 
     async def get(self, decision_id: str) -> HoldRow:
         row: HoldRow | None = await self._storage.hold(decision_id)
@@ -631,6 +632,52 @@ def held_message(decision: Decision) -> str:
         f"approves it by then. Tell the customer it is being reviewed; do not send it again. "
         f"The outcome: GET /guardrail/v1/decisions/{decision.id}."
     )
+
+
+def reading(decision: Decision) -> tuple[dict[str, Any], ...]:
+    """What the rules read of the conversation (asks, issues, stated facts, and what it saw
+    but could not read), as the review shows it: each with its status, confidence and
+    evidence (turn and words)."""
+    facts = decision.facts
+    if facts is None or facts.conversation is None:
+        return ()
+    read = facts.understanding  # what the rules read (made once per Facts)
+    items: list[dict[str, Any]] = []
+    for ask in read.asks:
+        items.append(
+            {
+                "what": f"ask: {ask.kind}",
+                "status": str(ask.status),
+                "confidence": round(ask.confidence, 2),
+                "amount": None if ask.amount is None else str(ask.amount),
+                "evidence": [{"turn": e.turn, "text": e.text} for e in ask.evidence],
+            }
+        )
+    for issue in read.issues:
+        items.append(
+            {
+                "what": f"issue: {issue.reason}",
+                "status": "denied" if issue.negated else "stated",
+                "confidence": round(issue.confidence, 2),
+                "amount": None,
+                "evidence": [{"turn": e.turn, "text": e.text} for e in issue.evidence],
+            }
+        )
+    for fact in read.facts:
+        items.append(
+            {
+                "what": f"fact: {fact.kind}",
+                "status": f"said by the {fact.speaker}",
+                "confidence": round(fact.confidence, 2),
+                "amount": str(fact.value),
+                "evidence": [{"turn": e.turn, "text": e.text} for e in fact.evidence],
+            }
+        )
+    for note in read.unsure:  # what the reading saw but could not read: why it is unsure
+        items.append(
+            {"what": "unsure", "status": note, "confidence": 0.0, "amount": None, "evidence": []}
+        )
+    return tuple(items)
 
 
 def event(hold: HoldRow, decision: Decision | None) -> dict[str, Any]:

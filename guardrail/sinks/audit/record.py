@@ -178,7 +178,15 @@ def _hold(link: HoldLink) -> dict[str, Any]:
         body["reason"] = mask_text(link.reason)
     if link.readback:
         body["readback"] = [_value(dict(r)) for r in link.readback]
+    if link.reading:
+        body["reading"] = [_reading(dict(r)) for r in link.reading]
     return body
+
+
+def _reading(item: dict[str, Any]) -> dict[str, Any]:
+    """An item of a held write's reading, its evidence masked as a transcript is."""
+    evidence = [{**e, "text": mask_text(str(e.get("text", "")))} for e in item.pop("evidence", ())]
+    return {**_value(item), "evidence": evidence}
 
 
 def _diff(diff: FieldDiff) -> dict[str, Any]:
