@@ -11,7 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from guardrail.testing import Stack
@@ -208,3 +210,28 @@ def test_an_unapproved_hold_expires_as_rejected(tmp_path: Path) -> None:
         assert result["decision"] == "block"
         assert result["hold"]["state"] == "expired"
         assert refunds(short.store.records("Refund__c")) == before
+
+
+def test_holds_are_counted_by_policy_rule_and_outcome(stack: Stack) -> None:
+    """Run after the tests above: what they held, approved, rejected and refused is counted,
+    the time to each decision observed, and the holds still waiting gauged."""
+    time.sleep(0.5)  # a sweep publishes the waiting gauge
+    text = httpx.get(f"{stack.admin_url}/metrics", timeout=10).text
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+    def holds(outcome: str) -> float:
+        labels = (("outcome", outcome), ("policy", "refund-rules"), ("rule", "RefundRequested"))
+        return samples.get(("guardrail_holds_total", labels), 0.0)
+
+    assert holds("held") == 6
+    assert (holds("approved"), holds("done"), holds("refused"), holds("rejected")) == (2, 1, 1, 1)
+    decided = ("guardrail_hold_decision_seconds_count",)
+    approved = (("outcome", "approved"), ("policy", "refund-rules"), ("rule", "RefundRequested"))
+    assert samples[(*decided, approved)] == 2
+    waiting = {"conv-held", "conv-own", "conv-anon"}
+    assert samples[("guardrail_holds_waiting", ())] == len(waiting)
+    assert samples[("guardrail_hold_oldest_waiting_seconds", ())] > 0
