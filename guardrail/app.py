@@ -27,12 +27,14 @@ from guardrail.admin.conversations import CONVERSATIONS, TOKENS
 from guardrail.admin.decisions import DECISIONS, HOLDS, OPEN, REVIEWER
 from guardrail.admin.drift import DRIFT
 from guardrail.admin.review import mount as mount_review
+from guardrail.bulk import BulkJobs
 from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
 from guardrail.credential import CredentialedSender, open_credential
+from guardrail.crm.canonical import BodyLimits
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.drift import DriftWatcher
 from guardrail.drift import from_settings as drift_watcher
@@ -53,6 +55,7 @@ from guardrail.tls import server_context
 from guardrail.tokens.gate import open_gate
 from guardrail.tracing import Tracing
 from guardrail.understanding import service as understanding
+from guardrail.understanding.backends import install as install_backends
 from guardrail.upstream import Sender, Upstream
 
 log = structlog.get_logger("guardrail")
@@ -326,7 +329,8 @@ def build(settings: Settings) -> Guardrail:
     """Everything but the sockets. Raises ConfigError or PolicyError."""
     policies = PolicyStore(settings.policies or default_policies())
     dialect = SalesforceDialect(
-        forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD
+        forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
+        limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
     )
     metrics = Metrics(
         dialect.name,
@@ -340,9 +344,10 @@ def build(settings: Settings) -> Guardrail:
     metrics.policy_set(current.version, len(current.policies))
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     try:
-        understanding.configure(settings.understanding_backends)
+        install_backends(settings.understanding)
+        understanding.configure(settings.understanding.backends)
     except ValueError as exc:
-        raise ConfigError(f"understanding_backends: {exc}") from None
+        raise ConfigError(f"understanding.backends: {exc}") from None
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
     audit = open_audit_log(settings, metrics.registry)
@@ -361,6 +366,7 @@ def build(settings: Settings) -> Guardrail:
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
     )
+    proxy.bulk = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
     proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
     hold_metrics = HoldMetrics(metrics.registry)
     webhook_url = settings.holds.webhook_url
@@ -431,7 +437,11 @@ async def running(guardrail: Guardrail) -> AsyncIterator[Listening]:
     s = guardrail.settings
     tls = server_context(s.tls_cert, s.tls_key) if s.tls_cert and s.tls_key else None
     shutdown = s.timeouts.shutdown
-    proxy = web.AppRunner(guardrail.proxy_app(), access_log=None, shutdown_timeout=shutdown)
+    # The body as sent: the dialect undoes its content encoding itself, bounded, and forwards
+    # the bytes it judged (aiohttp would decompress unbounded and keep the header).
+    proxy = web.AppRunner(
+        guardrail.proxy_app(), access_log=None, shutdown_timeout=shutdown, auto_decompress=False
+    )
     admin = web.AppRunner(guardrail.admin_app(), access_log=None, shutdown_timeout=shutdown)
     await proxy.setup()
     await admin.setup()

@@ -202,7 +202,10 @@ def open_credential(
 
 
 def _authorized(headers: CIMultiDict[str], token: str) -> CIMultiDict[str]:
+    """``headers`` with the proxy's token as the only session: an agent token the agent put in
+    Salesforce's other session header (X-SFDC-Session) goes no further than the proxy."""
     out = headers.copy()
+    out.popall("X-SFDC-Session", None)
     out["Authorization"] = f"Bearer {token}"
     return out
 

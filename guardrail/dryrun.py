@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl
 
+from multidict import CIMultiDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.loader import ContextLoader
 from guardrail.context.model import Conversation, ConversationIn
-from guardrail.crm.base import Dialect, Shape
+from guardrail.crm.base import Dialect, RawRequest, Shape
 from guardrail.errors import RequestRejected
 from guardrail.model import Caller, Decision, Verdict
 from guardrail.pipeline import Pipeline
@@ -46,21 +46,23 @@ async def judge(
         agent=headers.get("x-guardrail-agent"),
         tool=headers.get("x-guardrail-tool"),
     )
-    path, _, query = request.path.partition("?")
     body = b"" if request.body is None else json.dumps(request.body).encode()
+    sent = CIMultiDict(request.headers)
+    if body and "Content-Type" not in sent:
+        sent["Content-Type"] = "application/json"
     try:
-        parsed = dialect.parse(
-            request.method.upper(), path, dict(parse_qsl(query)), "application/json", body
-        )
+        canonical = dialect.canonical(RawRequest(request.method.upper(), request.path, sent, body))
+        parsed = dialect.parse(canonical)
+        if parsed.shape is Shape.READ:
+            return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
+        intents = pipeline.canonical(dialect.name, parsed.intents)
     except RequestRejected as exc:
         return {"decision": str(Verdict.BLOCK), "error": exc.code, "message": exc.message}
-    if parsed.shape is Shape.READ:
-        return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
-    facts = await context.facts(caller, parsed.intents)
+    facts = await context.facts(caller, intents)
     if request.conversation is not None:
         conversation = inline(request.conversation, facts.now)
         facts = Facts(conversation, Transcript.of(conversation), facts.account_writes, facts.now)
-    return describe(pipeline.evaluate(dialect.name, parsed.intents, caller, facts))
+    return describe(pipeline.evaluate(dialect.name, intents, caller, facts))
 
 
 def inline(data: ConversationIn, now: Any) -> Conversation:
@@ -73,7 +75,14 @@ def describe(decision: Decision) -> dict[str, Any]:
         "decision_id": decision.id,
         "policy_version": decision.policy_version,
         "intents": [
-            {"object": i.object, "operation": str(i.operation), "ref": i.ref, "id": i.record_id}
+            {
+                "object": i.object,
+                "operation": str(i.operation),
+                "ref": i.ref,
+                "id": i.record_id,
+                "fields": sorted(i.fields),
+                "headers": dict(i.headers),
+            }
             for i in decision.intents
         ],
         "violations": [

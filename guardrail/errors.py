@@ -3,12 +3,16 @@
     GuardrailError
     ├── ConfigError                  settings that cannot work (bad URL, missing TLS key)
     ├── PolicyError                  a policy set that cannot load; names the file and the place
+    ├── UnderstandingUnavailable     a backend could not read a conversation (the others' stands)
     ├── RequestRejected              a write the proxy refuses before judging it (agent's fault)
     │   ├── MalformedBody            400: not JSON, or not the shape the endpoint takes
     │   ├── UnsupportedMediaType     415: a write body that is not JSON
     │   ├── BodyTooLarge             413: over the configured body limit
     │   ├── ClientTimeout            408: the agent did not send its body in time
     │   ├── UnsupportedEndpoint      400: a write the dialect cannot read (blocked: fail closed)
+    │   ├── LookupUnresolved         400: a write by lookup field names no one record to judge
+    │   ├── BulkJobRefused           400: a bulk job step the proxy cannot judge (unknown job...)
+    │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
@@ -17,6 +21,7 @@
         ├── CheckFailed              503: a check raised, and its policy fails closed
         ├── ContextUnavailable       503: the conversation store did not answer
         ├── CredentialFailed         503: the proxy could not get, or the CRM refused, its own token
+        ├── LookupFailed             503: the CRM did not answer the lookup of a write's record
         └── AuditUnavailable         503: the audit log cannot record (down, or slow past its bound)
 
 A ``RequestRejected`` or ``DependencyFailure`` carries the HTTP status and the errorCode the
@@ -32,6 +37,11 @@ class GuardrailError(Exception):
 
 class ConfigError(GuardrailError):
     """The settings cannot work."""
+
+
+class UnderstandingUnavailable(GuardrailError):
+    """An understanding backend could not read a conversation (an LLM endpoint timed out,
+    failed, or answered what does not parse); whoever combines readings leaves it out."""
 
 
 class PolicyError(GuardrailError):
@@ -78,6 +88,29 @@ class ClientTimeout(RequestRejected):
 
 class UnsupportedEndpoint(RequestRejected):
     code = "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+
+
+class LookupUnresolved(RequestRejected):
+    """A write names its record by a lookup field (an external id, ``Id``, another idLookup
+    field) and the CRM's lookup does not give the one record it would change: several match,
+    none does (for a delete), or the field cannot be looked up by."""
+
+    code = "GUARDRAIL_LOOKUP_UNRESOLVED"
+
+
+class AmbiguousRequest(RequestRejected):
+    """A request two readers could read two ways: a method override the CRM does not document,
+    a path that changes under normalisation, a parameter or header given twice, a body on a
+    read. Refused, because only one reading can be judged and it must be the CRM's."""
+
+    code = "GUARDRAIL_AMBIGUOUS_REQUEST"
+
+
+class BulkJobRefused(RequestRejected):
+    """A bulk job step that cannot be judged: a job not created through the proxy in this
+    conversation, a second upload, completion without a judged upload."""
+
+    code = "GUARDRAIL_BULK_JOB_REFUSED"
 
 
 class InvalidSession(RequestRejected):
@@ -142,6 +175,13 @@ class CredentialFailed(DependencyFailure):
     or the CRM refused a freshly fetched one. The agent's own token is fine: retry later."""
 
     code = "GUARDRAIL_CRM_CREDENTIAL"
+
+
+class LookupFailed(DependencyFailure):
+    """The CRM did not answer the lookup of the record a write names by a lookup field, so the
+    write cannot be judged against that record."""
+
+    code = "GUARDRAIL_LOOKUP_FAILED"
 
 
 class AuditUnavailable(DependencyFailure):

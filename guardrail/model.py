@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from guardrail.context.facts import Facts
+    from guardrail.errors import DependencyFailure, RequestRejected
 
 
 class Operation(StrEnum):
@@ -56,6 +57,9 @@ class WriteIntent:
 
     ``ref`` says where in the request the write sits ("" for a single-record call,
     "records[2]" in a collection, the referenceId in a composite), so an error can point at it.
+    A write naming its record by a lookup field (``external_id_field``, ``external_id``) is
+    judged as the write the CRM will make once the proxy looked the record up: an update or a
+    delete of ``record_id``, or a create when an upsert matches nothing (guardrail.lookups).
     """
 
     crm: str
@@ -69,6 +73,13 @@ class WriteIntent:
     #: Fields set from a composite reference (``@{ref.id}``): field -> the object the
     #: referenced record is, or None when the dialect cannot tell.
     references: Mapping[str, str | None] = field(default_factory=dict)
+    #: The account the record being changed belongs to, when the proxy looked the record up
+    #: in the CRM (a write by lookup field, resolved to its record id); None otherwise.
+    account: str | None = None
+    #: The request headers that change what the CRM does with this write (Salesforce's
+    #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
+    #: spelling; rules read them as ``intent.headers``.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,18 @@ class Violation:
     #: ``uncertain`` expression held): "cannot tell", not "the conversation contradicts the
     #: write"; its action is then the policy's ``onUncertain``.
     uncertain: bool = False
+
+    @classmethod
+    def refusal(cls, error: RequestRejected | DependencyFailure) -> Violation:
+        """A request the proxy refused before judging it, as a violation of its own rule
+        ``guardrail/<error class>``: how the audit log, replay and the scenarios name it."""
+        return cls(policy="guardrail", rule=type(error).__name__, message=error.message,
+                   code=error.code)  # fmt: skip
+
+    @property
+    def name(self) -> str:
+        """``policy/rule``, as labels and reports name it."""
+        return f"{self.policy}/{self.rule}"
 
     @property
     def blocks(self) -> bool:
@@ -195,7 +218,7 @@ class Decision:
     @property
     def rules(self) -> tuple[str, ...]:
         """The distinct rules that fired, in order, as ``policy/rule``."""
-        return tuple(dict.fromkeys(f"{v.policy}/{v.rule}" for v in self.violations))
+        return tuple(dict.fromkeys(v.name for v in self.violations))
 
 
 def decide(violations: tuple[Violation, ...]) -> Verdict:

@@ -43,6 +43,16 @@ class Pipeline:
     def policy_version(self) -> str:
         return self._policies().version
 
+    def canonical(self, crm: str, intents: Sequence[WriteIntent]) -> tuple[WriteIntent, ...]:
+        """The intents as the CRM will execute them: the object a bare record id names, and
+        every name in the describe's spelling (PolicySet.canonical). Raises MalformedBody for a
+        field given twice in two spellings. The one place names are made canonical: the proxy,
+        ``POST /check``, ``guardrail check``, ``guardrail test`` and replay all judge through
+        ``evaluate``, which applies it (it is idempotent), and load the conversation's facts for
+        the intents it returns."""
+        policy_set = self._policies()
+        return tuple(policy_set.canonical(crm, _with_object(policy_set, i)) for i in intents)
+
     def evaluate(
         self,
         crm: str,
@@ -55,7 +65,7 @@ class Pipeline:
         policy_set = self._policies()
         context = CheckContext(caller=caller, facts=facts)
         violations: list[Violation] = []
-        resolved = tuple(_with_object(policy_set, i) for i in intents)
+        resolved = tuple(policy_set.canonical(crm, _with_object(policy_set, i)) for i in intents)
         for index, intent in enumerate(resolved):
             matched = policy_set.matching(crm, intent.object, intent.operation)
             if not matched:

@@ -17,9 +17,11 @@ import structlog
 from aiohttp import web
 from multidict import CIMultiDict
 
+from guardrail import lookups
+from guardrail.bulk import BulkJobs
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
-from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
+from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest, Reply, Shape
 from guardrail.errors import (
     AuditUnavailable,
     BodyTooLarge,
@@ -30,9 +32,10 @@ from guardrail.errors import (
     UnsupportedEndpoint,
 )
 from guardrail.holds import HeldRequest, Holds, held_message
-from guardrail.model import Caller, Decision, Verdict, Violation, new_decision_id
+from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
+from guardrail.partial import Partial, split
 from guardrail.pipeline import Pipeline
-from guardrail.post import Checks, Job, PostVerifier
+from guardrail.post import Job, PostVerifier
 from guardrail.sinks import Sink
 from guardrail.sinks.audit import AuditSink
 from guardrail.sinks.metrics import Metrics
@@ -43,6 +46,8 @@ from guardrail.upstream import Sender, UpstreamResponse, request_headers
 log = structlog.get_logger("guardrail.proxy")
 DECISION_HEADER = "X-Guardrail-Decision"
 DECISION_ID_HEADER = "X-Guardrail-Decision-Id"
+#: On a request saved in part: the decision on the records that were blocked.
+BLOCKED_DECISION_ID_HEADER = "X-Guardrail-Blocked-Decision-Id"
 UPSTREAM: web.AppKey[Sender] = web.AppKey("upstream", Sender)
 
 
@@ -75,12 +80,16 @@ class Proxy:
         self.admit_write: Callable[[], None] = _admit_all
         # With agent tokens (auth_mode: token), binds each request to its token. Set by the app.
         self.tokens: TokenGate | None = None
+        # Bulk jobs judged row by row (guardrail.bulk); refused when unset. Set by the app.
+        self.bulk: BulkJobs | None = None
         # Keeps held writes until approved (guardrail.holds). Set by the app.
         self.holds: Holds | None = None
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
+        # Every path, a decoded newline included ("." would not match it, and aiohttp would
+        # answer a plain 404 no dialect rendered and no decision recorded).
+        app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -92,43 +101,64 @@ class Proxy:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         caller = _caller(request)
-        target = request.raw_path  # byte for byte: re-quoting could change what the CRM sees
         try:
-            if not target.startswith("/") or target.startswith("//"):
-                raise UnsupportedEndpoint(f"crm-guardrail does not forward {target!r}.")
             grant = None
             if self.tokens is not None:  # before the body: an unknown session learns nothing
                 grant = await self.tokens.bind(request.headers, caller)
                 caller = grant.caller
                 grant.admit()
             body = await self._read_body(request)
-            parsed = self.dialect.parse(
-                request.method,
-                request.path,
-                request.query,
-                request.headers.get("Content-Type", ""),
-                body,
+            # Read once, as the CRM will execute it; only this reading is judged and forwarded.
+            # raw_path is byte for byte: re-quoting could change what the CRM sees.
+            canonical = self.dialect.canonical(
+                RawRequest(request.method, request.raw_path, request.headers, body)
             )
+            parsed = self.dialect.parse(canonical)
+            if self.bulk is not None:
+                parsed = await self.bulk.prepare(canonical, parsed, caller)
             if grant is not None:
-                grant.admit_scope(request.method, parsed)
-            if parsed.shape is Shape.READ:
-                return await self._forward_read(request, target, body, parsed, caller)
+                grant.admit_scope(canonical.method, parsed)
+            if parsed.shape is Shape.READ and canonical.is_read:
+                return await self._forward_read(request, canonical, parsed, caller)
             self.admit_write()
-            facts = await self.context.facts(caller, parsed.intents)
-            decision = self.pipeline.evaluate(self.dialect.name, parsed.intents, caller, facts)
+            if parsed.shape is Shape.READ:  # no record written (a session exchanged, a query
+                # job run) or a request the operator forwards unjudged (unknown_writes: forward)
+                unjudged = self._unjudged(canonical, caller, started)
+                done, answer = await self._write(request, canonical, parsed, unjudged, None)
+                return await self._finish(done, _response(answer))
+            intents = await lookups.resolve(
+                self.dialect,
+                canonical.path,
+                self.pipeline.canonical(self.dialect.name, parsed.intents),
+                _lookup(request),
+            )
+            judged = replace(parsed, intents=intents)
+            facts = await self.context.facts(caller, intents)
+            decision = self.pipeline.evaluate(self.dialect.name, intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
-            reply = self.dialect.render_block(parsed, decision)
+            partial = split(judged, decision)
+            if partial is not None:
+                return await self._forward_partial(
+                    request, canonical, parsed, judged, decision, partial, facts
+                )
+            reply = self.dialect.render_block(judged, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
         if decision.verdict is Verdict.HOLD:
-            return await self._hold(request, target, body, parsed, decision)
-        plan = self.post.plan(decision) if self.post is not None else None
-        if plan is not None:
-            return await self._forward_verified(
-                request, target, body, parsed, decision, facts, plan
-            )
-        return await self._forward_write(request, target, body, parsed, decision)
+            return await self._hold(request, canonical, judged, decision)
+        if self.bulk is not None:
+            try:
+                await self.bulk.admit(judged, decision)
+            except (RequestRejected, DependencyFailure) as exc:
+                return await self._refuse(exc, caller, started)
+        done, answer = await self._write(request, canonical, judged, decision, facts)
+        if self.bulk is not None and isinstance(answer, UpstreamResponse):
+            try:
+                await self.bulk.record(judged, caller, answer.status, answer.body)
+            except DependencyFailure:
+                log.warning("bulk_job_not_recorded", conversation=caller.conversation)
+        return await self._finish(done, _response(answer))
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.body_exists:
@@ -151,15 +181,17 @@ class Proxy:
             ) from None
 
     async def _send(
-        self, request: web.Request, target: str, body: bytes
+        self, request: web.Request, canonical: CanonicalRequest
     ) -> tuple[UpstreamResponse | DependencyFailure, float]:
-        """Forward the request as it came; the CRM's answer (or why there is none) and its time."""
+        """Forward the canonical request (its method, target and body: what was judged); the
+        CRM's answer (or why there is none) and its time."""
         sent = time.perf_counter()
         answer: UpstreamResponse | DependencyFailure
-        headers = request_headers(request.headers.items())
+        headers = _forwarded_headers(request, canonical)
+        method, target = canonical.method, canonical.target
         try:
-            with self.tracing.upstream(request.method, target, headers):
-                answer = await request.app[UPSTREAM].send(request.method, target, headers, body)
+            with self.tracing.upstream(method, target, headers):
+                answer = await request.app[UPSTREAM].send(method, target, headers, canonical.body)
         except DependencyFailure as exc:
             answer = exc
         return answer, time.perf_counter() - sent
@@ -167,12 +199,11 @@ class Proxy:
     async def _forward_read(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         caller: Caller,
     ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, target, body)
+        answer, seconds = await self._send(request, canonical)
         if isinstance(answer, DependencyFailure):
             self.metrics.read(parsed.sobject, seconds, answer.code)
             return _own(self.dialect.render_error(answer))
@@ -186,80 +217,133 @@ class Proxy:
                 log.warning("reads_not_recorded", conversation=caller.conversation)
         return _relay(answer)
 
-    async def _forward_write(
+    async def _write(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         decision: Decision,
-    ) -> web.StreamResponse:
-        answer, seconds = await self._send(request, target, body)
-        if isinstance(answer, DependencyFailure):
-            return await self._unanswered(decision, answer, seconds)
-        done = replace(
-            decision,
-            status=answer.status,
-            upstream_status=answer.status,
-            upstream_seconds=seconds,
-            saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
-        )
-        return await self._finish(done, _relay(answer))
-
-    async def _forward_verified(
-        self,
-        request: web.Request,
-        target: str,
-        body: bytes,
-        parsed: ParsedRequest,
-        decision: Decision,
-        facts: Facts,
-        plan: tuple[Checks, ...],
-    ) -> web.StreamResponse:
-        """A write whose policies read it back after it is saved (guardrail.post)."""
-        assert self.post is not None
-        headers = request_headers(request.headers.items())
-        job = Job(decision, parsed, plan, target, headers, facts)
+        facts: Facts | None,
+    ) -> tuple[Decision, Reply | UpstreamResponse]:
+        """Make an allowed write (read back when its policies say so): what was decided once
+        the CRM answered, and the agent's answer. A write the CRM did not answer is told why,
+        in the CRM's format."""
+        post = self.post
+        # A bulk upload's rows are saved later, when the CRM processes the job: nothing to
+        # read back now.
+        plan = post.plan(decision) if post is not None and parsed.shape is not Shape.BULK else None
+        if post is None or plan is None:
+            answer, seconds = await self._send(request, canonical)
+            if isinstance(answer, DependencyFailure):
+                return self._unanswered(decision, answer, seconds)
+            done = replace(
+                decision,
+                status=answer.status,
+                upstream_status=answer.status,
+                upstream_seconds=seconds,
+                saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
+            )
+            return done, answer
+        headers = _forwarded_headers(request, canonical)
+        job = Job(decision, parsed, plan, canonical.target, headers, facts)
         sent = time.perf_counter()
         try:
-            verified, answer = await self.post.forward(
-                request.app[UPSTREAM], request.method, job, body
+            verified, reply = await post.forward(
+                request.app[UPSTREAM], canonical.method, job, canonical.body
             )
         except DependencyFailure as exc:
-            return await self._unanswered(decision, exc, time.perf_counter() - sent)
-        verified = replace(verified, upstream_seconds=time.perf_counter() - sent)
-        response = _own(answer) if isinstance(answer, Reply) else _relay(answer)
-        return await self._finish(verified, response)
+            return self._unanswered(decision, exc, time.perf_counter() - sent)
+        return replace(verified, upstream_seconds=time.perf_counter() - sent), reply
+
+    def _unanswered(
+        self, decision: Decision, error: DependencyFailure, seconds: float
+    ) -> tuple[Decision, Reply]:
+        failed = replace(decision, status=error.status, error=error.code, upstream_seconds=seconds)
+        return failed, self.dialect.render_error(error)
+
+    async def _forward_partial(
+        self,
+        request: web.Request,
+        canonical: CanonicalRequest,
+        read: ParsedRequest,
+        judged: ParsedRequest,
+        decision: Decision,
+        partial: Partial,
+        facts: Facts,
+    ) -> web.StreamResponse:
+        """A request the CRM saves part by part, some parts blocked: the others are forwarded
+        on their own, and the agent gets one answer in the original order (guardrail.partial).
+        ``read`` is the request as the dialect read it, ``judged`` with its lookups resolved."""
+        try:
+            narrowed = self.dialect.narrow(canonical, read, partial.forwarded)
+        except RequestRejected as exc:
+            return await self._refuse(exc, decision.caller, time.perf_counter())
+        sent = replace(narrowed.parsed, intents=partial.allowed.intents)
+        done, answer = await self._write(request, narrowed.request, sent, partial.allowed, facts)
+        merged = None
+        if isinstance(answer, UpstreamResponse) and answer.status == 200:
+            merged = self.dialect.merge(judged, decision, partial.forwarded, answer.body)
+        response = _response(answer)
+        if merged is not None:
+            response.body = merged
+        await self.emit(replace(partial.blocked, status=response.status))
+        response.headers[BLOCKED_DECISION_ID_HEADER] = partial.blocked.id
+        return await self._finish(done, response)
 
     async def _hold(
         self,
         request: web.Request,
-        target: str,
-        body: bytes,
+        canonical: CanonicalRequest,
         parsed: ParsedRequest,
         decision: Decision,
     ) -> web.StreamResponse:
-        """Keep the write, exactly as judged, until a person approves it; not forwarded."""
-        headers = request_headers(request.headers.items())
+        """Keep the canonical request, exactly as judged, until a person approves it; it is
+        not forwarded."""
+        headers = _forwarded_headers(request, canonical)
         try:
+            if parsed.shape is Shape.BULK:
+                raise UnsupportedEndpoint(
+                    "crm-guardrail holds a record of this bulk job for a person's approval, and "
+                    "a bulk job cannot wait for one; nothing was sent. Send that record as a "
+                    "single write, which can wait for approval."
+                )
             if self.holds is None:
                 raise AuditUnavailable("crm-guardrail cannot keep writes for approval here")
             held = await self.holds.hold(
-                decision, HeldRequest.of(request.method, target, headers), body
+                decision,
+                HeldRequest.of(canonical.method, canonical.target, headers),
+                canonical.body,
             )
-        except DependencyFailure as exc:  # not kept: refused, and recorded as refused
+        except (RequestRejected, DependencyFailure) as exc:  # not kept: refused as such
             reply = self.dialect.render_error(exc)
-            failed = replace(decision, verdict=Verdict.BLOCK, status=reply.status, error=exc.code)
+            code = exc.code if isinstance(exc, DependencyFailure) else None
+            failed = replace(decision, verdict=Verdict.BLOCK, status=reply.status, error=code)
             return await self._finish(failed, _own(reply))
         reply = self.dialect.render_hold(parsed, held, held_message(held))
         return await self._finish(replace(held, status=reply.status), _own(reply))
 
-    async def _unanswered(
-        self, decision: Decision, error: DependencyFailure, seconds: float
-    ) -> web.StreamResponse:
-        """An allowed write the CRM did not answer: the agent hears why, in the CRM's format."""
-        failed = replace(decision, status=error.status, error=error.code, upstream_seconds=seconds)
-        return await self._finish(failed, _own(self.dialect.render_error(error)))
+    def _unjudged(self, canonical: CanonicalRequest, caller: Caller, started: float) -> Decision:
+        """The record of a request forwarded with nothing to judge, so none goes unaccounted."""
+        return Decision(
+            id=new_decision_id(),
+            verdict=Verdict.ALLOW,
+            crm=self.dialect.name,
+            intents=(),
+            violations=(
+                Violation(
+                    policy="guardrail",
+                    rule="Unjudged",
+                    message=f"{canonical.method} {canonical.path} was forwarded without being "
+                    "judged: it writes no record the dialect can read (an OAuth exchange, or an "
+                    "endpoint forwarded because unknown_writes is forward).",
+                    action=Action.AUDIT,
+                    code="GUARDRAIL_UNJUDGED",
+                ),
+            ),
+            policy_version=self.pipeline.policy_version,
+            caller=caller,
+            guardrail_seconds=time.perf_counter() - started,
+        )
 
     async def _refuse(
         self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
@@ -271,14 +355,7 @@ class Proxy:
             verdict=Verdict.BLOCK,
             crm=self.dialect.name,
             intents=(),
-            violations=(
-                Violation(
-                    policy="guardrail",
-                    rule=type(error).__name__,
-                    message=error.message,
-                    code=error.code,
-                ),
-            ),
+            violations=(Violation.refusal(error),),
             policy_version=self.pipeline.policy_version,
             caller=caller,
             status=reply.status,
@@ -321,11 +398,36 @@ def _caller(request: web.Request) -> Caller:
     )
 
 
+def _forwarded_headers(request: web.Request, canonical: CanonicalRequest) -> CIMultiDict[str]:
+    """The agent's end-to-end headers, less those that no longer describe the canonical body."""
+    return request_headers(
+        (k, v) for k, v in request.headers.items() if k.lower() not in canonical.drop_headers
+    )
+
+
 def _too_large(limit: int) -> BodyTooLarge:
     return BodyTooLarge(
         f"The request body is larger than crm-guardrail's limit of {limit} bytes; nothing was "
         "sent. Split the write into smaller requests."
     )
+
+
+def _lookup(request: web.Request) -> lookups.Get:
+    """How the proxy looks up a write's record: a GET with the request's own session (the
+    forwarding client puts the proxy's credential in its place in token mode), nothing else."""
+    headers: CIMultiDict[str] = CIMultiDict({"Accept": "application/json"})
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        headers["Authorization"] = authorization
+
+    async def get(target: str) -> UpstreamResponse:
+        return await request.app[UPSTREAM].send("GET", target, headers, None)
+
+    return get
+
+
+def _response(answer: Reply | UpstreamResponse) -> web.Response:
+    return _own(answer) if isinstance(answer, Reply) else _relay(answer)
 
 
 def _own(reply: Reply) -> web.Response:

@@ -29,6 +29,7 @@ from guardrail.checks.post import POST_CODE
 from guardrail.config import UnmatchedWrites
 from guardrail.context import snapshot
 from guardrail.drift import RULE as DRIFT_RULE
+from guardrail.errors import RequestRejected
 from guardrail.model import (
     Action,
     Caller,
@@ -168,9 +169,12 @@ class Replayer:
         )
         pipeline = Pipeline(lambda: self.candidate, self._unmatched)
         pipeline.drift = _recorded_drift(intents, recorded)
-        decision = pipeline.evaluate(body["crm"], intents, caller, facts)
         before = Outcome.of(v for v in recorded if v.code != POST_CODE)
-        return before, Outcome.of(decision.violations)
+        try:
+            found = pipeline.evaluate(body["crm"], intents, caller, facts).violations
+        except RequestRejected as exc:  # a write recorded before names were canonical
+            found = (Violation.refusal(exc),)
+        return before, Outcome.of(found)
 
     def add(self, replay: Replay, body: Mapping[str, Any]) -> None:
         """Judge one decision record into ``replay``."""
@@ -243,6 +247,8 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         external_id=recorded.get("external_id"),
         ref=str(recorded.get("ref") or ""),
         references=dict(recorded.get("references") or {}),
+        account=recorded.get("account"),
+        headers=dict(recorded.get("headers") or {}),
     )
 
 

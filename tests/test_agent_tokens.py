@@ -344,3 +344,29 @@ def test_the_crm_token_is_fetched_once_refreshed_before_expiry_and_after_a_crm_s
             counter(stack, "guardrail_crm_credential_fetches", reason="rejected", result="success")
             == 1
         )
+
+
+def test_an_agent_token_in_x_sfdc_session_gets_the_bulk_api_10_refusal_in_its_format(
+    stack: Stack, admin: httpx.Client, recorder: Recorder
+) -> None:
+    token = stack.agent_token(conversation(admin, "conv-bulk1"), "agent-bulk1")
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(stack.tls.ca_pem)
+    url = f"{stack.proxy_url}/services/async/59.0/job"
+    job = {"operation": "insert", "object": "Case", "contentType": "JSON"}
+    sent = len(recorder.authorizations)
+
+    as_json = session.post(url, json=job, headers={"X-SFDC-Session": token})
+    assert as_json.status_code == 400
+    assert as_json.json()["exceptionCode"] == "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+    assert "Bulk API 1.0" in as_json.json()["exceptionMessage"]
+
+    as_xml = session.post(url, data=b"<jobInfo/>", headers={"X-SFDC-Session": token,
+                                                           "Content-Type": "application/xml"})  # fmt: skip
+    assert as_xml.status_code == 400
+    assert "<exceptionCode>GUARDRAIL_UNSUPPORTED_ENDPOINT</exceptionCode>" in as_xml.text
+
+    unknown = session.post(url, json=job, headers={"X-SFDC-Session": token[:-4] + "AAAA"})
+    assert unknown.status_code == 401
+    assert len(recorder.authorizations) == sent  # nothing reached the CRM

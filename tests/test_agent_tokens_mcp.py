@@ -163,3 +163,37 @@ async def test_mcp_server_reads_and_writes_through_the_proxy_bound_to_the_conver
         ("the audit log", audit.decode("latin-1")),
     ):
         assert token not in text, f"the agent token is in {where}"
+
+
+async def test_the_mcp_servers_bulk_tool_gets_the_guardrails_refusal_not_a_login_failure(
+    stack: Stack, tmp_path: Path
+) -> None:
+    """Its bulk tools speak Bulk API 1.0 (simple-salesforce's ``sf.bulk``: /services/async, the
+    session in X-SFDC-Session), which the guardrail refuses whole: the tool reports why instead
+    of an expired session, and nothing lands."""
+    token = stack.agent_token(CONVERSATION, AGENT)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "SALESFORCE_INSTANCE_URL": stack.proxy_url,
+        "SALESFORCE_ACCESS_TOKEN": token,
+        "REQUESTS_CA_BUNDLE": str(stack.tls.ca_pem),
+    }
+    server = StdioServerParameters(command=str(SERVER), args=[], env=env, cwd=str(tmp_path))
+    before = stack.store.requests.total
+    with (tmp_path / "server.log").open("w+") as errlog:
+        async with (
+            stdio_client(server, errlog=errlog) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            records = [{"Subject": "Bulk via MCP", "Status": "New", "AccountId": ACME_ACCOUNT_ID}]
+            failed, text = await call(
+                session, "bulk_create_records", object_name="Case", data=records
+            )
+    assert failed
+    assert "Bulk API 1.0" in text
+    assert "GUARDRAIL_UNSUPPORTED_ENDPOINT" in text
+    assert "INVALID_SESSION" not in text
+    assert stack.store.requests.total == before
+    assert not any(c["Subject"] == "Bulk via MCP" for c in stack.store.records("Case"))

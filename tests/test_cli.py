@@ -83,6 +83,12 @@ def test_check_judges_a_write_and_its_conversation_offline(tmp_path: Path) -> No
     out = json.loads(blocked.stdout)
     assert out["decision"] == "block"
     assert [v["rule"] for v in out["violations"]] == ["RefundEntitled", "RefundNotMoreThanAsked"]
+    # any spelling of the names is judged as the describe spells them
+    request["body"] = {"amount__C": 80, "REASON__C": "Late Delivery"}
+    file.write_text(json.dumps(request))
+    spelled = json.loads(guardrail("check", str(file)).stdout)
+    assert [v["rule"] for v in spelled["violations"]] == [v["rule"] for v in out["violations"]]
+    assert spelled["intents"][0]["fields"] == ["Amount__c", "Reason__c"]
     request["body"] = {"Amount__c": 30, "Reason__c": "Late Delivery"}
     file.write_text(json.dumps(request))
     allowed = guardrail("check", str(file))

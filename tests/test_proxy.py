@@ -190,6 +190,9 @@ async def test_unknown_write_endpoint_is_refused_by_default(proxy: Any) -> None:
     response = await client.post("/services/apexrest/refunds", json={"amount": 1000})
     assert response.status == 201
     assert len(received) == 1
+    # forwarded as the operator chose, but never unaccounted for: an audited decision
+    assert response.headers["X-Guardrail-Decision"] == "allow"
+    assert response.headers["X-Guardrail-Decision-Id"]
 
 
 async def test_crm_down_fails_closed_with_503(proxy: Any, unused_tcp_port: int) -> None:

@@ -200,7 +200,9 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "id": intent.record_id or "",
         "external_id_field": intent.external_id_field or "",
         "external_id": intent.external_id or "",
+        "account": intent.account or "",
         "fields": dict(intent.fields),
+        "headers": dict(intent.headers),
     }
 
 

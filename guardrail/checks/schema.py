@@ -147,6 +147,11 @@ class ParameterValidation:
         self._on_change = _Validator({k: v for k, v in schema.items() if k != "required"})
 
     @property
+    def spelling(self) -> Mapping[str, str]:
+        """Each field's name in lower case -> as the schema (the describe) spells it."""
+        return self._spelling
+
+    @property
     def updateable(self) -> frozenset[str]:
         """Fields an update may set."""
         return frozenset(self._properties) - self._read_only - self._create_only

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from guardrail.context.changes import (
     utc_now,
     with_turns,
 )
+from guardrail.context.jobs import BulkJob
 from guardrail.context.model import (
     MAX_RECORDED,
     Conversation,
@@ -76,6 +77,7 @@ class MemoryConversationStore:
         self._versions = itertools.count(1)
         self._conversations: OrderedDict[str, _Entry] = OrderedDict()
         self._accounts: OrderedDict[str, deque[WriteRecord]] = OrderedDict()
+        self._jobs: OrderedDict[str, tuple[BulkJob, datetime]] = OrderedDict()
 
     @property
     def size(self) -> int:
@@ -190,6 +192,29 @@ class MemoryConversationStore:
         if platform:
             entry.rev = entry.version
             entry.understanding = None
+
+    async def put_job(self, job: BulkJob) -> None:
+        self._jobs[job.id] = (job, self._clock())
+        _cap(self._jobs, self._max_conversations)
+
+    async def get_job(self, job_id: str) -> BulkJob | None:
+        found = self._jobs.get(job_id)
+        if found is None:
+            return None
+        job, seen = found
+        now = self._clock()
+        if now - seen > self._idle:
+            del self._jobs[job_id]
+            return None
+        self._jobs[job_id] = (job, now)
+        return job
+
+    async def claim_upload(self, job_id: str, decision_id: str) -> bool:
+        job = await self.get_job(job_id)
+        if job is None or job.uploaded is not None:
+            return False
+        self._jobs[job_id] = (replace(job, uploaded=decision_id), self._clock())
+        return True
 
     @staticmethod
     def _view(conversation_id: str, entry: _Entry) -> Conversation:

@@ -7,7 +7,9 @@ Layout under the prefix (default ``guardrail:``), for conversation X and account
 - ``reads:X``, ``writes:X``: lists of JSON records, RPUSHed and LTRIMmed to MAX_RECORDED;
 - ``account:A``: a sorted set of JSON write records scored by their time, trimmed to the
   retention and to MAX_ACCOUNT_WRITES;
-- ``version``: the one counter every change INCRs (see guardrail.context.changes).
+- ``version``: the one counter every change INCRs (see guardrail.context.changes);
+- ``job:J``: a hash for bulk job J: ``spec`` (guardrail.context.jobs, JSON) and, once its one
+  upload was let through, ``uploaded`` (set with HSETNX, so only one upload ever claims it).
 
 A conversation's keys share one TTL that every access refreshes, so idle expiry is Redis's own.
 
@@ -43,6 +45,7 @@ from guardrail.context.changes import (
     utc_now,
     with_turns,
 )
+from guardrail.context.jobs import BulkJob
 from guardrail.context.model import (
     MAX_RECORDED,
     Conversation,
@@ -233,6 +236,30 @@ class RedisConversationStore:
             members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))
         return [WriteRecord.model_validate_json(m) for m in members]
 
+    async def put_job(self, job: BulkJob) -> None:
+        key = self._job(job.id)
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hset(key, "spec", job.to_json())
+                pipe.pexpire(key, self._idle_ms)
+                await pipe.execute()
+
+    async def get_job(self, job_id: str) -> BulkJob | None:
+        key = self._job(job_id)
+        with answering():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hmget(key, ["spec", "uploaded"])
+                pipe.pexpire(key, self._idle_ms)
+                (spec, uploaded), _ = await pipe.execute()
+        return None if spec is None else BulkJob.from_json(spec, uploaded)
+
+    async def claim_upload(self, job_id: str, decision_id: str) -> bool:
+        key = self._job(job_id)
+        with answering():
+            if not await self._redis.exists(key):
+                return False
+            return bool(await self._redis.hsetnx(key, "uploaded", decision_id))
+
     async def ping(self) -> bool:
         try:
             return bool(await self._redis.ping())
@@ -250,6 +277,9 @@ class RedisConversationStore:
             f"{p}reads:{conversation_id}",
             f"{p}writes:{conversation_id}",
         )
+
+    def _job(self, job_id: str) -> str:
+        return f"{self._prefix}job:{job_id}"
 
     def _account(self, account: str) -> str:
         return f"{self._prefix}account:{account}"

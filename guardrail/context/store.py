@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from guardrail.context.jobs import BulkJob
 from guardrail.context.model import (
     Conversation,
     ConversationIn,
@@ -61,6 +62,19 @@ class ConversationStore(Protocol):
 
     async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
         """Writes touching ``account_id`` at or after ``since``, across conversations."""
+        ...
+
+    async def put_job(self, job: BulkJob) -> None:
+        """Remember a bulk job for as long as a conversation stays idle (guardrail.context.jobs)."""
+        ...
+
+    async def get_job(self, job_id: str) -> BulkJob | None:
+        """The bulk job, or None (never created through the proxy, or expired)."""
+        ...
+
+    async def claim_upload(self, job_id: str, decision_id: str) -> bool:
+        """Mark the job's one upload as the one ``decision_id`` allowed; False when the job has
+        had an upload already (or is gone). Atomic across replicas."""
         ...
 
     async def ping(self) -> bool:

@@ -13,23 +13,51 @@ Writes it reads (any API version ``/services/data/vNN.N``):
     PATCH  /composite/sobjects/{Object}/{ExtField}  collection upsert
     POST   /composite                               composite: each subrequest as above
 
-``POST ...?_HttpMethod=PATCH`` is read as the method it names, as Salesforce does. Any other
-write (Apex REST, tooling, composite graph/tree/batch, sub-resources) is not understood, so it is
-refused unless the operator chose to forward such writes unchecked.
+Each request is first read canonically (``canonical``, built from ``guardrail.crm.canonical``):
+``POST ...?_HttpMethod=PATCH`` is read as a PATCH, as Salesforce documents, and forwarded as
+one; any other override (another value, another method, another spelling, an override header)
+is refused. Reads are GET, HEAD or OPTIONS without a body of the endpoints known to only read
+(sObject resources, query, search, limits, collections' retrieve); any other request (Apex
+REST, tooling, composite graph/tree/batch, Bulk, sub-resources) is not understood, so it is
+refused unless the operator chose to forward such requests unchecked. The ``Sforce-*`` headers
+ride on every intent.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from guardrail.crm import sfid
-from guardrail.crm.base import READ, ParsedRequest, Part, RecordRead, Reply, Shape
+from guardrail.crm import salesforce_bulk, salesforce_lookups, salesforce_partial, sfid
+from guardrail.crm.base import (
+    READ,
+    CanonicalRequest,
+    JobSpec,
+    Narrowed,
+    ParsedRequest,
+    Part,
+    RawRequest,
+    RecordRead,
+    Reply,
+    Shape,
+)
+from guardrail.crm.canonical import (
+    NO_BODY,
+    BodyLimits,
+    decode_content,
+    decode_path,
+    decode_query,
+    parse_json,
+    single_header,
+    without_parameter,
+)
+from guardrail.crm.salesforce_bulk import Kinds
 from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
+    AmbiguousRequest,
     DependencyFailure,
     MalformedBody,
     RequestRejected,
@@ -40,6 +68,33 @@ from guardrail.model import Decision, Operation, Violation, WriteIntent
 
 NAME = "salesforce"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_METHOD = re.compile(r"[A-Z]{1,16}")
+_OVERRIDE = "_HttpMethod"
+#: Method override headers some servers honour; Salesforce documents none of them.
+_OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+_OVERRIDE_HEADERS_LOWER = frozenset(h.lower() for h in _OVERRIDE_HEADERS)
+#: The OAuth endpoints a client may POST to through the proxy: they exchange or revoke a
+#: session and write no record.
+_OAUTH_WRITES = frozenset(
+    {"/services/oauth2/token", "/services/oauth2/revoke", "/services/oauth2/introspect"}
+)
+#: Resources below /services/data/vXX.X whose GET only reads (composite: see _known_read).
+_READ_RESOURCES = frozenset(
+    {"sobjects", "query", "queryall", "search", "parameterizedsearch", "limits", "recent"}
+)
+_BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
+_CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
+#: Salesforce's spelling of the request headers it documents as changing what a call does.
+_HEADER_SPELLING = {
+    h.lower(): h
+    for h in (
+        "Sforce-Auto-Assign",
+        "Sforce-Call-Options",
+        "Sforce-Duplicate-Rule-Header",
+        "Sforce-Mru",
+        "Sforce-Query-Options",
+    )
+}
 _DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+(?P<rest>/.*)?$", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}$")
@@ -56,36 +111,85 @@ HALTED = (
     "in it was blocked. Nothing in it was written.",
 )
 
-_Missing = object()
+#: What a POST to an OAuth endpoint is: no record written, nothing to judge.
+AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
 MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
 
 
 class SalesforceDialect:
     name = NAME
 
-    def __init__(self, forward_unknown_writes: bool = False) -> None:
+    def __init__(
+        self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
+    ) -> None:
         self._forward_unknown = forward_unknown_writes
+        self.limits = limits or BodyLimits()
+
+    # -- the canonical request ----------------------------------------------------------------
+
+    def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        if not _METHOD.fullmatch(raw.method):
+            raise AmbiguousRequest(
+                f"{raw.method[:20]!r} is not an HTTP method the CRM documents; use GET, POST, "
+                "PATCH or DELETE."
+            )
+        for name in _OVERRIDE_HEADERS:
+            if name in raw.headers:
+                raise AmbiguousRequest(
+                    f"The {name} header asks for another method than the request's; Salesforce "
+                    "does not document it, so crm-guardrail refuses it. Send the method itself."
+                )
+        raw_path, _, raw_query = raw.target.partition("?")
+        path = decode_path(raw_path)
+        if path.lower().startswith(salesforce_bulk.ASYNC_API):
+            raise salesforce_bulk.async_api_refused(raw.headers.get("Content-Type", ""))
+        query = decode_query(raw_query)
+        method = _effective_method(raw.method, query)
+        if method != raw.method:
+            del query[_OVERRIDE]
+            raw_query = without_parameter(raw_query, _OVERRIDE)
+        encodings = raw.headers.getall("Content-Encoding", [])
+        body = decode_content(encodings, raw.body, self.limits)
+        payload: Any = NO_BODY
+        if body and method in _READ_METHODS | {"DELETE"}:
+            raise AmbiguousRequest(
+                f"A {method} carries no body in Salesforce's API, and crm-guardrail does not "
+                "forward bytes it has not judged. Send it without one."
+            )
+        content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
+        if body and salesforce_bulk.is_upload(method, _segments(path)):
+            _require_csv(content_type)
+        elif body and path.lower() not in _OAUTH_WRITES:
+            payload = _decode(content_type, body, self.limits)
+        return CanonicalRequest(
+            method=method,
+            path=path,
+            query=query,
+            target=raw_path + (f"?{raw_query}" if raw_query else ""),
+            body=body,
+            payload=payload,
+            headers=behaviour_headers(raw.headers.items()),
+            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            media_type=content_type.partition(";")[0].strip().lower(),
+        )
 
     # -- reading requests -------------------------------------------------------------------
 
-    def parse(
-        self, method: str, path: str, query: Mapping[str, str], content_type: str, body: bytes
-    ) -> ParsedRequest:
-        method = _effective_method(method, query)
-        if method in _READ_METHODS:
-            return _read(path, query)
-        if path.lower().startswith("/services/oauth2/"):
-            return READ
-        payload: Any = _Missing
-        if body:
-            payload = _decode(content_type, body)
-        return self._route(method, path, query, payload)
+    def parse(self, request: CanonicalRequest) -> ParsedRequest:
+        if request.method in _READ_METHODS:
+            return self._read(request.method, request.path, request.query)
+        if request.path.lower() in _OAUTH_WRITES and request.method == "POST":
+            return AUTH  # a session exchanged or revoked: no record is written
+        parsed = self._route(request.method, request.path, request.query, request.payload)
+        return _with_headers(parsed, request.headers)
 
     def _route(
         self, method: str, path: str, query: Mapping[str, str], payload: Any
     ) -> ParsedRequest:
         if method in _READ_METHODS:
-            return _read(path, query)
+            if payload is not NO_BODY:
+                raise AmbiguousRequest(f"A {method} carries no body; send it without one.")
+            return self._read(method, path, query)
         segments = _segments(path)
         if segments is None:
             return self._unknown(method, path)
@@ -96,14 +200,30 @@ class SalesforceDialect:
             return self._collection(method, segments[2:], query, payload, path)
         if resource == ["composite"] and len(segments) == 1 and method == "POST":
             return self._composite(_require_object(payload, "composite request"))
+        if salesforce_bulk.is_job(segments):
+            return salesforce_bulk.route(method, segments, payload) or self._unknown(method, path)
         return self._unknown(method, path)
+
+    def _read(self, method: str, path: str, query: Mapping[str, str]) -> ParsedRequest:
+        """A read of an endpoint known to only read; anything else may write, so it is not
+        taken for a read (refused, unless the operator forwards what the proxy cannot read)."""
+        segments = _segments(path)
+        if segments is not None and salesforce_bulk.is_job(segments):
+            return salesforce_bulk.read(segments)
+        if not _known_read(path, segments):
+            return self._unknown(method, path)
+        reads = objects_read(path, segments, query)
+        if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
+            return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
+        return ParsedRequest(Shape.READ, reads=reads)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
         if self._forward_unknown:
             return READ
         raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses the write. "
-            "Use the sObject, sObject Collections or Composite endpoints."
+            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
+            "request it cannot read may write). Use the sObject, sObject Collections or Composite "
+            "endpoints to write, and the sObject, query or search endpoints to read."
         )
 
     def _sobject_row(
@@ -140,15 +260,19 @@ class SalesforceDialect:
         self, method: str, rest: Sequence[str], query: Mapping[str, str], payload: Any, path: str
     ) -> ParsedRequest:
         if method == "DELETE" and not rest:
-            ids = [i for i in query.get("ids", "").split(",") if i]
+            ids = [i.strip() for i in query.get("ids", "").split(",") if i.strip()]
             if not ids:
                 raise MalformedBody("A collection delete needs ?ids=id1,id2,... in the URL.")
+            if not all(sfid.is_id(i) for i in ids) or len(set(ids)) != len(ids):
+                raise MalformedBody(
+                    "A collection delete's ids must be distinct Salesforce ids (15 or 18 letters "
+                    "and digits), comma-separated."
+                )
             intents = [
                 WriteIntent(NAME, "", Operation.DELETE, {}, record_id=i, ref=f"ids[{n}]")
                 for n, i in enumerate(ids)
             ]
-            all_or_none = query.get("allOrNone", "false").lower() == "true"
-            return _collection_request(intents, all_or_none)
+            return _collection_request(intents, _all_or_none(query.get("allOrNone", "false")))
         if method == "POST" and not rest:
             operation = Operation.CREATE
         elif method == "PATCH" and not rest:
@@ -158,6 +282,11 @@ class SalesforceDialect:
         else:
             return self._unknown(method, path)
         body = _require_object(payload, "collection request")
+        unknown = sorted(set(body) - {"allOrNone", "records"})
+        if unknown:
+            raise MalformedBody(
+                f"A collection request holds 'allOrNone' and 'records' only, not {unknown}."
+            )
         records = body.get("records")
         if not isinstance(records, list) or not records:
             raise MalformedBody("A collection request needs a non-empty 'records' list.")
@@ -166,7 +295,7 @@ class SalesforceDialect:
             where = f"records[{n}]"
             fields = _fields(record, where)
             sobject = _record_type(record, where, _object_name(rest[0]) if rest else None)
-            record_id = fields.pop("id", None) or fields.pop("Id", None)
+            record_id = _pop_id(fields, where)
             if operation is Operation.UPDATE and not isinstance(record_id, str):
                 raise MalformedBody(f"{where} has no 'id'; a collection update names each record.")
             ext_field = rest[1] if rest else None
@@ -182,7 +311,26 @@ class SalesforceDialect:
                     ref=where,
                 )
             )
-        return _collection_request(intents, bool(body.get("allOrNone", False)))
+        return _collection_request(intents, _all_or_none(body.get("allOrNone", False)))
+
+    def _subrequest(self, sub: Mapping[str, Any]) -> ParsedRequest:
+        """A composite subrequest read as the request it stands for: its url canonical as a
+        request's target, the same override rule, the same endpoints."""
+        method, url = sub.get("method"), sub.get("url")
+        if not isinstance(method, str) or not _METHOD.fullmatch(method.upper()):
+            raise MalformedBody("'method' must be an HTTP method such as GET, PATCH or POST.")
+        if not isinstance(url, str):
+            raise MalformedBody("'url' must be a path.")
+        raw_path, _, raw_query = url.partition("?")
+        if not raw_path.startswith("/") or raw_path.startswith("//"):
+            raise MalformedBody(f"the url must be a path, not {url[:200]!r}.")
+        path, query = decode_path(raw_path), decode_query(raw_query)
+        effective = _effective_method(method.upper(), query)
+        query.pop(_OVERRIDE, None)
+        payload = sub.get("body", NO_BODY)
+        if payload is not NO_BODY and effective in _READ_METHODS | {"DELETE"}:
+            raise AmbiguousRequest(f"a {effective} subrequest carries no body; remove it.")
+        return self._route(effective, path, query, payload)
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
         subrequests = body.get("compositeRequest")
@@ -196,15 +344,10 @@ class SalesforceDialect:
             if not isinstance(sub, dict):
                 raise MalformedBody(f"compositeRequest[{n}] must be an object.")
             ref = str(sub.get("referenceId") or f"compositeRequest[{n}]")
-            method, url = str(sub.get("method", "")).upper(), str(sub.get("url", ""))
-            split = urlsplit(url)
-            query = dict(parse_qsl(split.query))
-            if split.scheme or split.netloc:
-                raise MalformedBody(f"Subrequest {ref}: the url must be a path, not {url!r}.")
+            if any(p.ref == ref for p in parts):
+                raise MalformedBody(f"The referenceId {ref!r} is used twice; make each unique.")
             try:
-                inner = self._route(
-                    _effective_method(method, query), split.path, query, sub.get("body", _Missing)
-                )
+                inner = _with_headers(self._subrequest(sub), _sub_headers(sub))
             except RequestRejected as exc:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
             if inner.shape is Shape.COMPOSITE:
@@ -230,6 +373,9 @@ class SalesforceDialect:
     # -- rendering replies ------------------------------------------------------------------
 
     def render_block(self, parsed: ParsedRequest, decision: Decision) -> Reply:
+        upload = salesforce_bulk.render_block(parsed, decision)
+        if upload is not None:
+            return upload
         if parsed.shape is Shape.COLLECTION:
             return _reply(200, [_record_result(parsed, decision, part) for part in parsed.parts])
         if parsed.shape is Shape.COMPOSITE:
@@ -270,7 +416,45 @@ class SalesforceDialect:
         return _reply(400, [error])
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
+        if isinstance(error, salesforce_bulk.AsyncApiRefused):
+            return error.reply()
         return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
+
+    # -- collections saved in part ----------------------------------------------------------
+
+    def narrow(
+        self, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
+    ) -> Narrowed:
+        return salesforce_partial.narrow(self.parse, request, parsed, forwarded)
+
+    def merge(
+        self, parsed: ParsedRequest, decision: Decision, forwarded: Sequence[Part], body: bytes
+    ) -> bytes | None:
+        merged = salesforce_partial.merge(
+            parsed,
+            forwarded,
+            _json_or_none(body),
+            lambda part: _record_result(parsed, decision, part),
+        )
+        return None if merged is None else json.dumps(merged).encode()
+
+    # -- bulk jobs ---------------------------------------------------------------------------
+
+    def job_rows(
+        self, spec: JobSpec, job_id: str, request: CanonicalRequest, kinds: Kinds
+    ) -> ParsedRequest:
+        return salesforce_bulk.rows(NAME, spec, job_id, request.body, kinds, request.headers)
+
+    def created_job(self, status: int, body: bytes) -> str | None:
+        return salesforce_bulk.created_job(status, _json_or_none(body))
+
+    # -- writes by lookup field -------------------------------------------------------------
+
+    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+        return salesforce_lookups.lookup(intent, path)
+
+    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+        return salesforce_lookups.resolved(intent, status, body)
 
     # -- reading responses ------------------------------------------------------------------
 
@@ -332,51 +516,124 @@ class SalesforceDialect:
 
 
 def _effective_method(method: str, query: Mapping[str, str]) -> str:
-    override = query.get("_HttpMethod")
-    return override.upper() if method == "POST" and override else method
+    """The method the CRM executes: Salesforce documents ``_HttpMethod=PATCH`` on a POST and
+    nothing else, so any other use of the parameter, in any case spelling of its name or value
+    and on any method, is refused rather than guessed at."""
+    given = [(k, v) for k, v in query.items() if k.lower() == _OVERRIDE.lower()]
+    if not given:
+        return method
+    [(name, value)] = given  # decode_query refused a name given twice
+    if method == "POST" and name == _OVERRIDE and value == "PATCH":
+        return "PATCH"
+    raise AmbiguousRequest(
+        f"{name}={value} on a {method}: Salesforce documents only _HttpMethod=PATCH on a POST, "
+        "so crm-guardrail refuses any other method override. Send the method itself."
+    )
 
 
 def _segments(path: str) -> list[str] | None:
+    """The segments below ``/services/data/vXX.X`` of a decoded, checked path."""
     match = _DATA_PATH.match(path)
     if not match:
         return None
     rest = (match.group("rest") or "").removesuffix("/")
-    segments = rest.split("/")[1:]
-    if not segments or not all(segments) or {".", ".."} & set(segments):
-        return None  # empty or dot segments: the CRM might resolve them to another resource
-    return segments
+    return rest.split("/")[1:]
 
 
-def _read(path: str, query: Mapping[str, str]) -> ParsedRequest:
-    """A read, with the object it reads when the path names one (for metrics) and the objects
-    it shows (for agent token scopes)."""
-    segments = _segments(path)
-    reads = objects_read(path, segments, query)
-    if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
-        return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
-    return ParsedRequest(Shape.READ, reads=reads)
+def _known_read(path: str, segments: Sequence[str] | None) -> bool:
+    """Whether a GET of ``path`` is one of the endpoints Salesforce documents as reading only."""
+    lowered = path.lower().removesuffix("/")
+    if lowered in ("/services/data", "/services/oauth2/userinfo") or lowered.startswith("/id/"):
+        return True
+    if segments is None:
+        return False
+    if not segments:
+        return True  # the resources of a version
+    resource = segments[0].lower()
+    if resource == "composite":  # sObject Collections' retrieve only
+        return len(segments) == 3 and segments[1].lower() == "sobjects"
+    return resource in _READ_RESOURCES
 
 
-def _decode(content_type: str, body: bytes) -> Any:
-    mime = content_type.split(";", 1)[0].strip().lower()
+def _require_csv(content_type: str) -> None:
+    mime = _media_type(content_type, "text/csv;charset=UTF-8")
+    if mime != "text/csv":
+        raise UnsupportedMediaType(
+            f"A bulk job's data is CSV; send it as text/csv (got {mime or 'no Content-Type'})."
+        )
+
+
+def _decode(content_type: str, body: bytes, limits: BodyLimits) -> Any:
+    mime = _media_type(content_type, "application/json;charset=UTF-8")
     if mime != "application/json" and not mime.endswith("+json"):
         raise UnsupportedMediaType(
             f"crm-guardrail checks JSON writes only; send the body as application/json "
             f"(got {mime or 'no Content-Type'})."
         )
-    try:
-        return json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise MalformedBody("The request body is not UTF-8 encoded JSON.") from None
-    except json.JSONDecodeError as exc:
-        raise MalformedBody(
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column "
-            f"{exc.colno}."
-        ) from None
+    return parse_json(body, limits)
+
+
+def _media_type(content_type: str, example: str) -> str:
+    """The media type of a Content-Type, lower-cased. Raises UnsupportedMediaType for a
+    charset other than UTF-8 (``example`` says what to send)."""
+    mime, _, params = content_type.partition(";")
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise UnsupportedMediaType(
+                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send it as "
+                f"{example}."
+            )
+    return mime.strip().lower()
+
+
+def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The headers that change what Salesforce does with a write (``Sforce-*``, the package
+    version headers), in Salesforce's spelling. A name sent twice is refused: which one the
+    CRM reads is not ours to guess. The session headers are credentials, never kept."""
+    found: dict[str, str] = {}
+    for name, value in headers:
+        lower = name.lower()
+        if lower in _CREDENTIAL_HEADERS or not lower.startswith(_BEHAVIOUR_PREFIXES):
+            continue
+        spelled = _HEADER_SPELLING.get(lower) or "-".join(p.capitalize() for p in lower.split("-"))
+        if spelled in found:
+            raise AmbiguousRequest(
+                f"The header {spelled} is sent more than once; crm-guardrail cannot tell which "
+                "one the CRM reads. Send it once."
+            )
+        found[spelled] = value.strip() if isinstance(value, str) else value
+    return found
+
+
+def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
+    """A composite subrequest's own behaviour headers (``httpHeaders``)."""
+    given = sub.get("httpHeaders", {})
+    if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+        raise MalformedBody("'httpHeaders' must be an object of header names to text.")
+    for name in given:
+        if name.lower() in _OVERRIDE_HEADERS_LOWER:
+            raise AmbiguousRequest(
+                f"the {name} header asks for another method than the subrequest's; Salesforce "
+                "does not document it. Set the subrequest's method itself."
+            )
+    return behaviour_headers(given.items())
+
+
+def _with_headers(parsed: ParsedRequest, headers: Mapping[str, str]) -> ParsedRequest:
+    """``parsed`` with ``headers`` on every intent, under any an intent carries already (a
+    composite subrequest's own headers win over the request's)."""
+    if not headers or not parsed.intents:
+        return parsed
+    intents = tuple(replace(i, headers={**headers, **i.headers}) for i in parsed.intents)
+    return replace(parsed, intents=intents)
 
 
 def _require_object(payload: Any, what: str) -> dict[str, Any]:
-    if payload is _Missing:
+    if payload is NO_BODY:
         raise MalformedBody(f"A {what} needs a JSON body.")
     if not isinstance(payload, dict):
         raise MalformedBody(f"A {what} body must be a JSON object.")
@@ -384,8 +641,36 @@ def _require_object(payload: Any, what: str) -> dict[str, Any]:
 
 
 def _fields(payload: Any, where: str) -> dict[str, Any]:
+    """A record's fields. A field set to a JSON object (a relationship written by one of the
+    related record's fields) is refused: the related record is not named by id, so the write
+    could not be judged against it; and ``attributes`` in another spelling is ambiguous."""
     record = _require_object(payload, "record write" if where == "body" else where)
-    return {k: v for k, v in record.items() if k != "attributes"}
+    fields: dict[str, Any] = {}
+    for name, value in record.items():
+        if name == "attributes":
+            continue
+        if name.lower() == "attributes":
+            raise MalformedBody(f"{where}: write the record's type as 'attributes', not {name!r}.")
+        if isinstance(value, dict | list):
+            raise MalformedBody(
+                f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
+                "; crm-guardrail takes field values only (for a lookup, send the related record's "
+                "id in the id field)."
+            )
+        fields[name] = value
+    return fields
+
+
+def _pop_id(fields: dict[str, Any], where: str) -> str | None:
+    """The record id a collection record names (``id``, ``Id`` or any spelling), taken out of
+    its fields; named twice is refused."""
+    names = [n for n in fields if n.lower() == "id"]
+    if len(names) > 1:
+        raise MalformedBody(f"{where} names its id twice ({', '.join(names)}); send it once.")
+    value = fields.pop(names[0]) if names else None
+    if value is not None and not isinstance(value, str):
+        raise MalformedBody(f"{where}.{names[0]} must be a record id.")
+    return value
 
 
 def _object_name(name: str) -> str:
@@ -398,6 +683,10 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
     attributes = record.get("attributes")
     kind = attributes.get("type") if isinstance(attributes, dict) else None
     if isinstance(kind, str):
+        if default and kind.lower() != default.lower():
+            raise MalformedBody(
+                f"{where} is a {kind}, but the URL names {default}; send records of one type."
+            )
         return _object_name(kind)
     if default:
         return default
@@ -417,6 +706,16 @@ def _str_or_none(value: Any) -> str | None:
 
 def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
+
+
+def _all_or_none(value: Any) -> bool:
+    """A collection's allOrNone: a boolean (``true``/``false`` in a URL), else refused, so the
+    guardrail never saves in part what the CRM would have refused whole."""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if isinstance(value, bool):
+        return value
+    raise MalformedBody(f"allOrNone must be true or false, not {value!r}.")
 
 
 def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> ParsedRequest:
@@ -439,17 +738,7 @@ def _with_references(intent: WriteIntent, ref: str, created: Mapping[str, str]) 
         if match:
             is_id = match["attr"].lower() == "id"
             references[name] = created.get(match["ref"]) if is_id else None
-    return WriteIntent(
-        intent.crm,
-        intent.object,
-        intent.operation,
-        intent.fields,
-        intent.record_id,
-        intent.external_id_field,
-        intent.external_id,
-        ref=f"{ref}.{intent.ref}" if intent.ref else ref,
-        references=references,
-    )
+    return replace(intent, ref=f"{ref}.{intent.ref}" if intent.ref else ref, references=references)
 
 
 HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"

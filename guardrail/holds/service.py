@@ -24,14 +24,14 @@ from typing import Any
 
 import structlog
 from multidict import CIMultiDict
-from yarl import URL
 
+from guardrail import lookups
 from guardrail.config import HoldSettings
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.context.model import ReadRecord
 from guardrail.crm import salesforce_post as sf
-from guardrail.crm.base import Dialect, ParsedRequest, RecordRead
+from guardrail.crm.base import Dialect, ParsedRequest, RawRequest, RecordRead
 from guardrail.errors import AuditUnavailable, DependencyFailure, RequestRejected
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
@@ -49,7 +49,7 @@ from guardrail.pipeline import Pipeline
 from guardrail.sinks.audit.log import AuditLog
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
-from guardrail.upstream import Sender
+from guardrail.upstream import Sender, UpstreamResponse
 
 log = structlog.get_logger("guardrail.holds")
 
@@ -238,7 +238,7 @@ class Holds:
 
     async def _record_unsent(self, row: HoldRow, settled: HoldRow, rule: str, message: str) -> None:
         """The settling decision of a hold that was not sent (rejected, expired)."""
-        parsed = self._parse(row)
+        parsed = await self._parse(row)
         decision = Decision(
             id=row.execution_id,
             verdict=Verdict.BLOCK,
@@ -268,8 +268,12 @@ class Holds:
 
     async def _execute(self, claimed: HoldRow) -> HoldRow:
         """Judge the claimed hold again and, if it still holds, send it; record and settle."""
-        parsed = self._parse(claimed)
         sender = self._sender()
+        try:
+            parsed = await self._parse(claimed, sender)
+        except DependencyFailure as exc:  # a lookup the CRM did not answer: recovery retries
+            log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
         if parsed is None or sender is None or claimed.request is None:
             why = (
                 "the proxy has no CRM credential of its own to execute it with"
@@ -481,8 +485,8 @@ class Holds:
                 if self.notifier is not None:
                     self.notifier.push({**event(settled, None), "status": body.get("status")})
             return
-        parsed = self._parse(taken)
         sender = self._sender()
+        parsed = await self._parse(taken, sender)
         if parsed is None or sender is None or taken.request is None:
             await self._execute(taken)  # refuses, saying why
             return
@@ -607,24 +611,39 @@ class Holds:
                 shown.append({"object": record.object, "id": record.id, "fields": fields})
         return tuple(shown)
 
-    def _parse(self, row: HoldRow) -> ParsedRequest | None:
+    async def _parse(self, row: HoldRow, sender: Sender | None = None) -> ParsedRequest | None:
+        """The held request read again as the proxy read it: canonically, its names in the
+        describe's spelling and, given a sender, its writes by lookup field resolved (as the
+        CRM holds them now). None when it can no longer be read."""
         if row.request is None:
             return None
         request = HeldRequest.from_document(row.request)
-        url = URL(request.target, encoded=True)
-        content_type = next((v for k, v in request.headers if k.lower() == "content-type"), "")
+        headers: CIMultiDict[str] = CIMultiDict(request.headers)
+        raw = RawRequest(request.method, request.target, headers, row.body or b"")
         try:
-            return self._dialect.parse(
-                request.method, url.path, url.query, content_type, row.body or b""
-            )
+            canonical = self._dialect.canonical(raw)
+            parsed = self._dialect.parse(canonical)
+            intents = self._pipeline.canonical(self._dialect.name, parsed.intents)
+            if sender is not None:
+                intents = await lookups.resolve(
+                    self._dialect, canonical.path, intents, _getter(sender)
+                )
         except RequestRejected:
             return None
+        return replace(parsed, intents=intents)
+
+
+def _getter(sender: Sender) -> lookups.Get:
+    async def get(target: str) -> UpstreamResponse:
+        return await sender.send("GET", target, CIMultiDict({"Accept": "application/json"}), None)
+
+    return get
 
 
 def held_message(decision: Decision) -> str:
     """What the agent is told about its held write: why, that it was not sent, until when it
     may wait, the decision id to poll, and not to send it again."""
-    why = " ".join(f"({v.policy}/{v.rule}) {v.message}" for v in decision.violations if v.holds)
+    why = " ".join(f"({v.name}) {v.message}" for v in decision.violations if v.holds)
     until = decision.hold.until if decision.hold is not None else "its expiry"
     return (
         f"Held for approval by crm-guardrail {why} The write was not sent: it waits for a "

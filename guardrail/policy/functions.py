@@ -23,12 +23,16 @@
 
   What the conversation says (guardrail.understanding; kinds: refund, replacement,
   cancellation, account closure, callback, escalation, address change, plan change, other):
-    ask(kind) map                        {found, kind, status, granted, amount, currency, reason,
-                                         confidence, sure}: how the customer's ask of that kind
-                                         stands; ``sure`` also when it is surely absent
+    ask(kind) map                        {found, kind, status, granted, amount, amounts,
+                                         amount_sure, currency, reason, confidence, sure}: how
+                                         the customer's ask of that kind stands; ``sure`` also
+                                         when it is surely absent; ``amounts`` every plausible
+                                         reading of the amount ("two fifty": 2.5 and 250),
+                                         ``amount_sure`` when it was named in the asking clause
     asked(kind) bool                     the customer asked (or accepted the agent's offer)
     retracted(kind) bool                 asked, then taken back (or declined outright)
-    asked_amount(kind) double|null       the amount asked, else the largest the customer named
+    asked_amount(kind) double|null       the largest plausible reading of the amount asked,
+                                         else the largest the customer named (never sure)
     issues() list<map>                   {reason, negated, confidence, sure}: the customer's
                                          problems (damaged, late, billing, wrong item...);
                                          negated: one they say they do not have
@@ -176,7 +180,8 @@ class RuleFunctions:
             absent_sure = f"cues of {wanted} not read" not in reading.unsure
             return {
                 "found": False, "kind": kind, "status": "", "granted": False, "amount": None,
-                "currency": "", "reason": "", "confidence": 0.0, "sure": absent_sure,
+                "amounts": [], "amount_sure": False, "currency": "", "reason": "",
+                "confidence": 0.0, "sure": absent_sure,
             }  # fmt: skip
         a = found[0]
         return {
@@ -185,6 +190,8 @@ class RuleFunctions:
             "status": str(a.status),
             "granted": a.status.granted,
             "amount": None if a.amount is None else float(a.amount),
+            "amounts": [float(x) for x in a.amounts],
+            "amount_sure": a.amount is not None and a.amount_confidence >= SURE,
             "currency": a.currency or "",
             "reason": str(a.reason) if a.reason else "",
             "confidence": a.confidence,
@@ -198,9 +205,9 @@ class RuleFunctions:
         return self.ask(kind)["status"] in ("retracted", "declined")
 
     def asked_amount(self, kind: str) -> float | None:
-        amount: float | None = self.ask(kind)["amount"]
-        if amount is not None:
-            return amount
+        asked = self.ask(kind)
+        if asked["amounts"]:
+            return float(max(asked["amounts"]))
         said = [
             float(f.value)
             for f in self._facts.understanding.facts

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
 from guardrail.crm.sfid import STANDARD_KEY_PREFIXES
-from guardrail.errors import PolicyError
-from guardrail.model import Action, Mode, Operation
+from guardrail.errors import MalformedBody, PolicyError
+from guardrail.model import Action, Mode, Operation, WriteIntent
 from guardrail.policy.model import PolicyDocument, Rule
 
 WILDCARD = "*"
@@ -71,6 +71,7 @@ class PolicySet:
     _spelling: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
     _kinds: dict[tuple[str, str], dict[str, Kind]] = field(init=False, repr=False, compare=False)
     _writable: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _fields: dict[tuple[str, str], dict[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
@@ -89,6 +90,7 @@ class PolicySet:
         object.__setattr__(self, "_spelling", spelling)
         kinds: dict[tuple[str, str], dict[str, Kind]] = {}
         writable: dict[tuple[str, str], frozenset[str]] = {}
+        names: dict[tuple[str, str], dict[str, str]] = {}
         for policy in self.policies:
             for check in policy.checks:
                 if isinstance(check, ParameterValidation):
@@ -96,8 +98,10 @@ class PolicySet:
                         key = (policy.crm, obj.lower())
                         kinds.setdefault(key, {}).update(check.kinds())
                         writable[key] = writable.get(key, frozenset()) | check.updateable
+                        names.setdefault(key, {}).update(check.spelling)
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
+        object.__setattr__(self, "_fields", names)
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
@@ -140,6 +144,40 @@ class PolicySet:
     def object_name(self, crm: str, sobject: str) -> str | None:
         """The policies' spelling of an object they name, or None: keeps metric labels bounded."""
         return self._spelling.get((crm, sobject.lower()))
+
+    def canonical(self, crm: str, intent: WriteIntent) -> WriteIntent:
+        """``intent`` in the describe's spelling: its object as the policies name it, its
+        fields (and external id field, and referencing fields) as the object's schema names
+        them. The CRM ignores the case of these names, so a rule must never see two spellings
+        of one; a field given twice in two spellings is refused (MalformedBody). A name no
+        schema knows keeps its spelling (the schema check, where the schema is closed, refuses
+        it). Idempotent: every judging entry point may call it."""
+        sobject = self.object_name(crm, intent.object) or intent.object
+        spelling = self._fields.get((crm, sobject.lower()), {})
+
+        def spelled(name: str) -> str:
+            return spelling.get(name.lower(), name)
+
+        fields: dict[str, Any] = {}
+        seen: dict[str, str] = {}
+        for name, value in intent.fields.items():
+            canonical = spelled(name)
+            if canonical.lower() in seen:
+                raise MalformedBody(
+                    f"{intent.ref or 'The record'} sets {sobject}.{canonical} twice (as "
+                    f"{seen[canonical.lower()]!r} and {name!r}); the CRM reads field names in "
+                    "any case, so send it once."
+                )
+            seen[canonical.lower()] = name
+            fields[canonical] = value
+        ext = intent.external_id_field
+        return replace(
+            intent,
+            object=sobject,
+            fields=fields,
+            external_id_field=spelled(ext) if ext else ext,
+            references={spelled(k): v for k, v in intent.references.items()},
+        )
 
     def object_names(self, crm: str) -> list[str]:
         return sorted(name for (c, _), name in self._spelling.items() if c == crm)

@@ -128,6 +128,8 @@ def _authorized(request: web.Request, tokens: frozenset[str], oauth: OAuthServer
 def _http(response: ApiResponse) -> web.Response:
     if response.body is None:  # 204, 304
         return web.Response(status=response.status, headers=response.headers)
+    if isinstance(response.body, bytes):  # a Bulk API CSV
+        return web.Response(status=response.status, body=response.body, headers=response.headers)
     return web.json_response(response.body, status=response.status, headers=response.headers)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardrail.sandbox import composite, rest, sobject_collections
+from guardrail.sandbox import bulk, composite, rest, sobject_collections
 from guardrail.sandbox.api import Router
 
 
@@ -35,4 +35,10 @@ def build_router() -> Router:
         {"GET": sobject_collections.retrieve, "POST": sobject_collections.retrieve_many},
     )
     router.add("/composite/sobjects/{sobject}/{field}", {"PATCH": sobject_collections.upsert})
+    router.add("/jobs/ingest", {"POST": bulk.create})
+    router.add(
+        "/jobs/ingest/{job_id}", {"GET": bulk.info, "PATCH": bulk.change, "DELETE": bulk.delete}
+    )
+    router.add("/jobs/ingest/{job_id}/batches", {"PUT": bulk.upload})
+    router.add("/jobs/ingest/{job_id}/{kind}", {"GET": bulk.results})
     return router

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +45,19 @@ Precondition = Callable[[Row], None]
 _Undo = tuple[str, str, Row | None]
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One record an API call changed: ``kind`` is create, update or delete; ``cause`` is the
+    record whose write cascaded to this one (a deleted Case's comments), None for the record
+    the call wrote itself. The differential tests hold every change against the writes the
+    proxy allowed."""
+
+    sobject: str
+    record_id: str
+    kind: str
+    cause: str | None = None
+
+
 class Transaction:
     """A savepoint: ``rollback()`` undoes every write made since it was opened."""
 
@@ -71,7 +85,15 @@ class SandboxStore:
         self._rows: dict[str, dict[str, Row]] = {}
         self._auto_numbers: dict[str, int] = {}
         self._undo: list[_Undo] | None = None
+        #: Every record the API changed since the last reset() or clear_changes(), in order;
+        #: a rolled-back write leaves none.
+        self.changes: list[Change] = []
+        #: Bulk API 2.0 ingest jobs by id (guardrail.sandbox.bulk owns what they hold).
+        self.bulk_jobs: dict[str, Any] = {}
         self.reset()
+
+    def clear_changes(self) -> None:
+        self.changes.clear()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -264,6 +286,7 @@ class SandboxStore:
         for record in (*seed_data.DIRECTORY, *(seed_data.CUSTOMERS if self._seed else ())):
             stype = self.sobject(record.sobject)
             self._insert(stype, record.values, record.id, at, run_triggers=False)
+        self.changes = []  # the seed is not a change the API made
 
     # -- internals -------------------------------------------------------------------------
 
@@ -317,8 +340,9 @@ class SandboxStore:
                 row[f.name] = f.formula(row)
         self._put(stype.name, row)
 
-    def _delete_row(self, stype: SObjectType, row: Row, now: str) -> None:
-        self._put(stype.name, {**row, "IsDeleted": True, **self._modified(now)})
+    def _delete_row(self, stype: SObjectType, row: Row, now: str, cause: str | None = None) -> None:
+        self._put(stype.name, {**row, "IsDeleted": True, **self._modified(now)}, cause)
+        root = cause or row["Id"]
         for child, ref in self.schema.children_of(stype.name):
             if ref.on_delete is None:
                 continue
@@ -326,20 +350,25 @@ class SandboxStore:
                 if other["IsDeleted"] or not same_value(ref, other[ref.name], row["Id"]):
                     continue
                 if ref.on_delete == "cascade":
-                    self._delete_row(child, other, now)
+                    self._delete_row(child, other, now, root)
                 else:
-                    self._put(child.name, {**other, ref.name: None, "SystemModstamp": now})
+                    cleared = {**other, ref.name: None, "SystemModstamp": now}
+                    self._put(child.name, cleared, root)
 
-    def _put(self, sobject: str, row: Row) -> None:
+    def _put(self, sobject: str, row: Row, cause: str | None = None) -> None:
         table = self._rows[sobject]
         key = row["Id"][:15]
+        before = table.get(key)
         if self._undo is not None:
-            self._undo.append((sobject, key, table.get(key)))
+            self._undo.append((sobject, key, before))
         table[key] = row
+        kind = "create" if before is None else "delete" if row["IsDeleted"] else "update"
+        self.changes.append(Change(sobject, row["Id"], kind, cause))
 
     def _rollback_to(self, mark: int) -> None:
         assert self._undo is not None, "rollback outside a transaction"
         while len(self._undo) > mark:
+            self.changes.pop()  # each undo entry is one change (_put)
             sobject, key, before = self._undo.pop()
             if before is None:
                 del self._rows[sobject][key]

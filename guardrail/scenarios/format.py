@@ -42,6 +42,8 @@ class WriteStep(_Strict):
     body: dict[str, Any] | None = None
     tool: str | None = None
     header: Literal["conversation", "none", "unregistered"] = "conversation"
+    #: Request headers the write carries (``Sforce-Auto-Assign: "FALSE"``...).
+    headers: dict[str, str] = Field(default_factory=dict)
     #: allow: a good write; block: a bad one (blocked, or held for approval: both stop it);
     #: hold: one that must wait for a person whatever the conversation (``action: hold``).
     expect: Literal["allow", "block", "hold"]

@@ -23,18 +23,21 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
+from multidict import CIMultiDict
+
+from guardrail import lookups
 from guardrail.config import UnmatchedWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
 from guardrail.crm import sfid
-from guardrail.crm.base import Shape
+from guardrail.crm.base import RawRequest, Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import DependencyFailure, RequestRejected
-from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
+from guardrail.model import Caller, Decision, Operation, Verdict, Violation, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet
 from guardrail.scenarios.format import (
@@ -49,6 +52,7 @@ from guardrail.scenarios.format import (
     start,
 )
 from guardrail.scenarios.scoring import StepResult, failed_step
+from guardrail.upstream import UpstreamResponse
 
 AGENT = "scenario-agent"
 #: The key prefix of records of an object the policy set gives none (a custom object without
@@ -120,6 +124,24 @@ class SimulatedCrm:
         if found is None:
             raise ScenarioError(f"the simulated CRM has no record at {what!r}")
         return _json(_row(*found, names))
+
+    async def get(self, target: str) -> UpstreamResponse:
+        """The CRM's answer to the GET by lookup field the proxy makes before judging a write
+        by lookup field (guardrail.lookups): the record, 300 for several, 404 for none."""
+        path = unquote(target.partition("?")[0])
+        parts = path.removeprefix(API_PATH).strip("/").split("/")
+        if len(parts) != 4 or parts[0] != "sobjects":
+            return UpstreamResponse(400, CIMultiDict(), b"[]")
+        sobject, name, value = parts[1:]
+        found = [
+            (sfid.to18(key), record)
+            for key, record in self._records.items()
+            if record.sobject.lower() == sobject.lower()
+            and _same(sfid.to18(key) if name.lower() == "id" else _field(record, name), value)
+        ]
+        if len(found) == 1:
+            return UpstreamResponse(200, CIMultiDict(), _json(_row(*found[0], None)))
+        return UpstreamResponse(300 if found else 404, CIMultiDict(), b"[]")
 
     def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
         """Save each intent of an allowed write; the id each record has afterwards."""
@@ -195,6 +217,11 @@ def _holds(condition: re.Match[str], record: _Record, key: str) -> bool:
         wanted = _WORDS[condition["word"].lower()]
     equal = _same(actual, wanted)
     return equal if condition["op"] == "=" else not equal
+
+
+def _field(record: _Record, name: str) -> Any:
+    """A record's field by name in any case, as Salesforce reads field names."""
+    return next((v for k, v in record.fields.items() if k.lower() == name.lower()), None)
 
 
 def _same(actual: Any, wanted: Any) -> bool:
@@ -295,22 +322,30 @@ class OfflineRunner:
         caller = Caller(
             conversation=_conversation_header(step, conversation), agent=AGENT, tool=step.tool
         )
-        path, _, query = f"{API_PATH}/{values.fill(step.path)}".partition("?")
+        target = f"{API_PATH}/{values.fill(step.path)}"
         body = b"" if step.body is None else json.dumps(values.fill(step.body)).encode()
+        headers = CIMultiDict(step.headers)
+        if body:
+            headers["Content-Type"] = "application/json"
         try:
-            parsed = self._dialect.parse(
-                step.method, path, dict(parse_qsl(query)), "application/json", body
-            )
+            canonical = self._dialect.canonical(RawRequest(step.method, target, headers, body))
+            parsed = self._dialect.parse(canonical)
             if parsed.shape is Shape.READ:
-                raise ScenarioError(f"{step.method} {path} is a read, not a write")
-            facts = await self._context.facts(caller, parsed.intents)
-            decision = self._pipeline.evaluate(self._dialect.name, parsed.intents, caller, facts)
+                raise ScenarioError(f"{step.method} {target} is a read, not a write")
+            intents = await lookups.resolve(
+                self._dialect,
+                canonical.path,
+                self._pipeline.canonical(self._dialect.name, parsed.intents),
+                self._crm.get,
+            )
+            facts = await self._context.facts(caller, intents)
+            decision = self._pipeline.evaluate(self._dialect.name, intents, caller, facts)
         except (RequestRejected, DependencyFailure) as exc:
             # As the proxy refuses a write it cannot judge: blocked, by the guardrail itself.
             return replace(
                 result,
                 decision=str(Verdict.BLOCK),
-                blocked_by=frozenset({f"guardrail/{type(exc).__name__}"}),
+                blocked_by=frozenset({Violation.refusal(exc).name}),
                 detail=exc.message,
                 seconds=time.perf_counter() - started,
             )
@@ -338,7 +373,7 @@ def _judged(result: StepResult, decision: Decision, seconds: float) -> StepResul
         return replace(result, decision=str(decision.verdict), warned_by=warned, seconds=seconds)
     held = decision.verdict is Verdict.HOLD
     blocking = [v for v in decision.violations if (v.holds if held else v.blocks)]
-    rules = frozenset(f"{v.policy}/{v.rule}" for v in blocking)
+    rules = frozenset(v.name for v in blocking)
     return replace(
         result,
         decision=str(decision.verdict),

@@ -16,8 +16,9 @@ from guardrail.scenarios.format import Scenario, WriteStep
 
 PARAMETER_VALIDATION = "ParameterValidation"
 CONTEXT_REQUIRED = "ContextRequired"
-PROXY_RULES = frozenset({f"guardrail/{NO_POLICY_RULE}"})
-"""Rules of the proxy itself: a write to an object no policy covers is blocked."""
+PROXY_RULES = frozenset({f"guardrail/{NO_POLICY_RULE}", "guardrail/MalformedBody"})
+"""Rules of the proxy itself: a write to an object no policy covers is blocked, and so is one it
+cannot read canonically (a field given twice in two spellings, say)."""
 
 ERROR = "error"
 """A write's ``decision`` when it failed outside the guardrail (a setup or CRM error)."""

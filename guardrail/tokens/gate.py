@@ -38,6 +38,8 @@ from guardrail.upstream import Sender
 #: Salesforce takes its session id after either word.
 _SCHEMES = frozenset({"bearer", "oauth"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Where Salesforce's Bulk API 1.0 takes the session.
+SESSION_HEADER = "X-SFDC-Session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,10 @@ class TokenGate:
         down (the request is refused: fail closed)."""
         scheme, _, given = headers.get("Authorization", "").partition(" ")
         given = given.strip()
+        if "Authorization" not in headers:
+            # Salesforce's Bulk API 1.0 takes its session in X-SFDC-Session: an agent token
+            # there is the agent's, so it gets the guardrail's answer, not a login failure.
+            scheme, given = "bearer", headers.get(SESSION_HEADER, "").strip()
         if scheme.lower() not in _SCHEMES or not given:
             return Grant(claimed, claimed, None, InvalidSession("missing"), self.metrics)
         token_id = token_id_of(given)

@@ -78,8 +78,18 @@ _DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
-SURE = 0.7
-"""The confidence at which a reading is sure enough to contradict a write."""
+# Before calibration: how often the status read is the one meant, given the kind is right.
+_STATUS_PRIORS = {
+    AskStatus.ASKED: 0.95,
+    AskStatus.DECLINED: 0.9,
+    AskStatus.THIRD_PARTY: 0.85,
+    AskStatus.HYPOTHETICAL: 0.85,
+    AskStatus.QUESTION: 0.8,
+    AskStatus.RETRACTED: 0.85,
+    AskStatus.OFFERED_ACCEPTED: 0.85,
+    AskStatus.OFFERED_DECLINED: 0.85,
+    AskStatus.OFFERED: 0.8,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +106,24 @@ class Lexicon:
     outcome_priority: tuple[Outcome, ...]
     scopes: dict[str, re.Pattern[str]]
     cues: dict[AskKind, re.Pattern[str]]
+    # How often a status read from its scope (a negation, a condition...) is the status meant,
+    # given the kind is right (calibrated; priors in ``_STATUS_PRIORS``).
+    status_reliability: dict[AskStatus, float] = field(default_factory=lambda: dict(_STATUS_PRIORS))
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The lexicon shipped in ``guardrail/understanding/lexicon/``, its reliabilities
+        calibrated (guardrail.understanding.calibration)."""
+        return cls._shipped(calibrated=True)
+
+    @classmethod
+    def uncalibrated(cls) -> Lexicon:
+        """The shipped lexicon with its priors: what calibration measures."""
+        return cls._shipped(calibrated=False)
 
     @classmethod
     @functools.cache
-    def default(cls) -> Lexicon:
-        """The lexicon shipped in ``guardrail/understanding/lexicon/``."""
+    def _shipped(cls, calibrated: bool) -> Lexicon:
         folder = resources.files("guardrail.understanding") / "lexicon"
 
         def load(name: str) -> Any:
@@ -108,9 +131,11 @@ class Lexicon:
 
         outcomes = load("outcomes.yaml")
         priority = tuple(Outcome(o) for o in outcomes.pop("priority"))
+        rates = (load("calibration.yaml") or {}) if calibrated else {}
+        measured = {str(k): float(v) for k, v in (rates.get("patterns") or {}).items()}
         return cls(
-            asks={AskKind(k): _patterns(v) for k, v in load("asks.yaml").items()},
-            reasons={Reason(k): _patterns(v) for k, v in load("reasons.yaml").items()},
+            asks={AskKind(k): _patterns(v, measured) for k, v in load("asks.yaml").items()},
+            reasons={Reason(k): _patterns(v, measured) for k, v in load("reasons.yaml").items()},
             outcomes={
                 Outcome(k): tuple((who, _Pattern(_compile(rx), rel)) for who, rx, rel in v)
                 for k, v in outcomes.items()
@@ -118,6 +143,8 @@ class Lexicon:
             outcome_priority=priority,
             scopes={k: _compile(v) for k, v in load("scopes.yaml").items()},
             cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
+            status_reliability=_STATUS_PRIORS
+            | {AskStatus(k): float(v) for k, v in (rates.get("statuses") or {}).items()},
         )
 
 
@@ -127,8 +154,25 @@ def _compile(source: str) -> re.Pattern[str]:
     return re.compile(source)
 
 
-def _patterns(rows: Iterable[Sequence[Any]]) -> tuple[_Pattern, ...]:
-    return tuple(_Pattern(_compile(str(rx)), float(rel)) for rx, rel in rows)
+def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
+    """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
+    else its prior in the lexicon."""
+    compiled = ((_compile(str(rx)), float(rel)) for rx, rel in rows)
+    return tuple(_Pattern(rx, measured.get(rx.pattern, rel)) for rx, rel in compiled)
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """An amount as the customer said it: its likeliest reading, the largest plausible one
+    ("two fifty": 2.50, but 250 cannot be ruled out) and how sure it is the amount asked."""
+
+    value: Decimal
+    currency: str | None
+    high: Decimal
+    confidence: float
+
+    def halved(self) -> _Said:
+        return _Said(self.value / 2, self.currency, self.high / 2, self.confidence)
 
 
 @dataclass
@@ -139,8 +183,7 @@ class _Event:
     status: AskStatus | None  # None: a retraction or correction of the last ask
     confidence: float
     evidence: Evidence
-    amount: Decimal | None = None
-    currency: str | None = None
+    said: _Said | None = None  # the amount it names
     correction: bool = False  # the amount replaces the last, whatever came before
     addition: bool = False  # the amount is for something else, added to the last ("also")
 
@@ -151,7 +194,7 @@ class _Fold:
 
     status: AskStatus | None = None
     confidence: float = 0.0
-    amounts: list[tuple[int, Decimal]] = field(default_factory=list)  # (turn, amount)
+    amounts: list[tuple[int, _Said]] = field(default_factory=list)  # (turn, amount)
     currency: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
 
@@ -196,6 +239,8 @@ class _Reading:
         )
         self._issue_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         self._denied: list[tuple[Reason, Evidence]] = []
+        # What each reading came from, for calibration: (kind or reason, pattern, scope).
+        self.trace: list[tuple[str, str, str]] = []
 
     # asks -------------------------------------------------------------------------------
 
@@ -213,42 +258,53 @@ class _Reading:
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
         asks = []
-        for kind, said in events.items():
-            fold = _fold(sorted(said, key=lambda e: e.order))
+        for kind, kind_events in events.items():
+            fold = _fold(sorted(kind_events, key=lambda e: e.order))
             if fold.status is None:
                 cue = self.lex.cues.get(kind)
                 if cue is not None and cue.search(self.customer_clean):
                     self.unsure.append(f"cues of {kind} not read")
                 continue
-            amount = sum((a for _, a in fold.amounts), Decimal(0)) if fold.amounts else None
+            said = [a for _, a in fold.amounts]
+            amount = sum((a.value for a in said), Decimal(0)) if said else None
+            high = sum((a.high for a in said), Decimal(0))
             asks.append(
                 Ask(
                     kind=kind,
                     status=fold.status,
-                    confidence=round(fold.confidence * (0.9 if self.asr else 1.0), 3),
+                    # sure only as far as both the phrase (that this kind was spoken of) and
+                    # the reading of how it stands are reliable
+                    confidence=round(
+                        fold.confidence
+                        * self.lex.status_reliability[fold.status]
+                        * (0.9 if self.asr else 1.0),
+                        3,
+                    ),
                     amount=amount,
                     currency=fold.currency,
                     reason=self._reason_near(fold.evidence) if kind is AskKind.REFUND else None,
                     evidence=tuple(fold.evidence[-3:]),
+                    amounts=() if amount is None else tuple(dict.fromkeys((amount, high))),
+                    amount_confidence=min((a.confidence for a in said), default=0.0),
                 )
             )
         return tuple(asks)
 
-    def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], float]]:
+    def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:
         """Ask phrases in ``text``; of overlapping ones the longest (the most specific)."""
         hits = [
-            (kind, m, p.reliability)
+            (kind, m, p)
             for kind, patterns in self.lex.asks.items()
             for p in patterns
             for m in p.regex.finditer(text)
         ]
-        hits.sort(key=lambda h: (-(h[1].end() - h[1].start()), -h[2]))
-        kept: list[tuple[AskKind, re.Match[str], float]] = []
-        for kind, m, rel in hits:
+        hits.sort(key=lambda h: (-(h[1].end() - h[1].start()), -h[2].reliability))
+        kept: list[tuple[AskKind, re.Match[str], _Pattern]] = []
+        for kind, m, p in hits:
             overlaps = [k for k, o, _ in kept if o.start() < m.end() and m.start() < o.end()]
             if any(k != kind for k in overlaps) or kind in overlaps:
                 continue
-            kept.append((kind, m, rel))
+            kept.append((kind, m, p))
         return kept
 
     def _customer_sentence(
@@ -265,27 +321,27 @@ class _Reading:
         keeping = scopes["keep"].search(s.text)
         last: AskKind | None = None
         for ci, clause in enumerate(s.clauses):
-            for kind, m, rel in self._matches(clause.text):
+            for kind, m, pattern in self._matches(clause.text):
                 before = clause.text[: m.start()]
                 if scopes["negation"].search(before) and not _WHY_NOT.search(before):
-                    status, conf = AskStatus.DECLINED, 0.85
+                    status = AskStatus.DECLINED
                 elif third:
-                    status, conf = AskStatus.THIRD_PARTY, 0.75
+                    status = AskStatus.THIRD_PARTY
                 elif hypothetical:
-                    status, conf = AskStatus.HYPOTHETICAL, 0.75
+                    status = AskStatus.HYPOTHETICAL
                 elif question and not request:
-                    status, conf = AskStatus.QUESTION, 0.7
+                    status = AskStatus.QUESTION
                 else:
-                    status, conf = AskStatus.ASKED, rel
-                amount, currency = self._amount(kind, s, ci, m.end())
+                    status = AskStatus.ASKED
+                conf = pattern.reliability
+                self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
                         (ti, si, ci * 1000 + m.start()),
                         status,
-                        min(conf, max(rel, 0.7)) if status is not AskStatus.ASKED else conf,
+                        round(conf, 3),
                         _evidence(ti, clause),
-                        amount,
-                        currency,
+                        self._amount(kind, s, ci, m.end(), conf),
                         correction=retracting
                         or scopes["correction"].search(clause.text) is not None,
                         addition=_ADDING.search(s.text) is not None,
@@ -295,7 +351,7 @@ class _Reading:
         if keeping:
             for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):
                 events[kind].append(
-                    _Event((ti, si, 999_999), AskStatus.DECLINED, 0.8, _evidence(ti, s))
+                    _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         self._issues_in(ti, si, s, hypothetical)
         return last
@@ -316,13 +372,12 @@ class _Reading:
                         None,
                         0.75,
                         _evidence(ti, s),
-                        amounts[-1].value,
-                        amounts[-1].currency,
+                        _said(amounts[-1], 0.8),
                         correction=bool(correcting),
                     )
                 )
         elif scopes["retraction"].search(s.text) and not amounts:
-            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.75, _evidence(ti, s)))
+            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
         self._issues_in(ti, si, s, False)
 
     def _agent_sentence(
@@ -330,21 +385,19 @@ class _Reading:
     ) -> None:
         offer = self.lex.scopes["offer"]
         for clause in s.clauses:
-            for kind, m, rel in self._matches(clause.text):
+            for kind, m, pattern in self._matches(clause.text):
                 if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
                     continue
-                status, conf = self._answer(ti)
+                status = self._answer(ti)
+                conf = pattern.reliability
                 if not self.lex.scopes["offer_question"].search(s.text):
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
-                amount, currency = self._amount(kind, s, s.clauses.index(clause), m.end())
+                said = self._amount(kind, s, s.clauses.index(clause), m.end(), 0.85)
                 events[kind].append(
-                    _Event(
-                        (ti, 0, 0), status, min(conf, rel + 0.1), _evidence(ti, clause), amount,
-                        currency, correction=True,
-                    )
-                )  # fmt: skip
+                    _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
+                )
 
-    def _answer(self, ti: int) -> tuple[AskStatus, float]:
+    def _answer(self, ti: int) -> AskStatus:
         """How the customer answered an offer made in turn ``ti``."""
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role != "customer":
@@ -354,36 +407,36 @@ class _Reading:
             if self.lex.scopes["decline"].search(first) or self.lex.scopes[
                 "decline_anywhere"
             ].search(whole):
-                return AskStatus.OFFERED_DECLINED, 0.8
+                return AskStatus.OFFERED_DECLINED
             if self.lex.scopes["accept"].search(first):
-                return AskStatus.OFFERED_ACCEPTED, 0.8
-            return AskStatus.OFFERED, 0.75
-        return AskStatus.OFFERED, 0.75
+                return AskStatus.OFFERED_ACCEPTED
+            return AskStatus.OFFERED
+        return AskStatus.OFFERED
 
-    def _amount(
-        self, kind: AskKind, s: Sentence, ci: int, at: int
-    ) -> tuple[Decimal | None, str | None]:
+    def _amount(self, kind: AskKind, s: Sentence, ci: int, at: int, topic: float) -> _Said | None:
         """The amount an ask names: in its sub-clause (nearest the phrase), else in its
-        sentence; halved when the sentence asks for half."""
+        sentence; halved when the sentence asks for half. It is sure only when said in the
+        asking clause with its currency, and no surer than the phrase that the ask is of this
+        kind (``topic``); an amount said in another clause may be what they paid."""
         if kind not in _MONEY_KINDS:
-            return None, None
+            return None
         said = _amounts(s.text, True)
+        found = None
         for first, then in itertools.pairwise(said):
             if _SELF_CORRECTION.search(s.text, first.end, then.start):
-                # "fifty euros no sorry 10 euros": the amount said last stands
-                value = said[-1].value / 2 if halved(s.text) else said[-1].value
-                return value, said[-1].currency
-        clause = s.clauses[ci]
-        found = _amounts(clause.text, True)
-        if found:
-            best = min(found, key=lambda a: abs(a.start - at))
-        else:
-            found = [a for c in s.clauses for a in _amounts(c.text, False)]
-            if not found:
-                return None, None
-            best = found[-1]
-        value = best.value / 2 if halved(s.text) else best.value
-        return value, best.currency
+                found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
+                break
+        if found is None:
+            in_clause = _amounts(s.clauses[ci].text, True)
+            if in_clause:
+                best = min(in_clause, key=lambda a: abs(a.start - at))
+                found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
+            else:
+                elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
+                if not elsewhere:
+                    return None
+                found = _said(elsewhere[-1], min(topic, 0.6))
+        return found.halved() if halved(s.text) else found
 
     # issues -----------------------------------------------------------------------------
 
@@ -402,6 +455,7 @@ class _Reading:
                         self._issue_hits.append(
                             (reason, p.reliability, (ti, si), _evidence(ti, clause))
                         )
+                        self.trace.append((str(reason), p.regex.pattern, "issue"))
                     break
 
     def issues(self) -> tuple[Issue, ...]:
@@ -504,12 +558,12 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         if e.status is None:  # an amount corrected or added
             if fold.status is None:
                 continue
-            if e.amount is not None:
+            if e.said is not None:
                 if e.correction or not fold.amounts:
-                    fold.amounts = [(e.evidence.turn, e.amount)]
+                    fold.amounts = [(e.evidence.turn, e.said)]
                 else:
-                    fold.amounts.append((e.evidence.turn, e.amount))
-                fold.currency = e.currency or fold.currency
+                    fold.amounts.append((e.evidence.turn, e.said))
+                fold.currency = e.said.currency or fold.currency
             fold.evidence.append(e.evidence)
             continue
         current = fold.status
@@ -533,21 +587,25 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         ):
             # a musing or an offer after the customer asked does not undo the ask; an
             # accepted offer may still set the amount agreed
-            if new is AskStatus.OFFERED_ACCEPTED and e.amount is not None:
-                fold.amounts = [(e.evidence.turn, e.amount)]
+            if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
+                fold.amounts = [(e.evidence.turn, e.said)]
             continue
         fold.status = new
         fold.confidence = e.confidence
         fold.evidence.append(e.evidence)
-        if e.amount is not None and new.granted:
+        if e.said is not None and new.granted:
             same_turn = bool(fold.amounts) and fold.amounts[-1][0] == e.evidence.turn
             adds = (same_turn or e.addition) and not e.correction
             if not adds or current is not AskStatus.ASKED:
-                fold.amounts = [(e.evidence.turn, e.amount)]
-            elif all(a != e.amount for _, a in fold.amounts):
-                fold.amounts.append((e.evidence.turn, e.amount))
-            fold.currency = e.currency or fold.currency
+                fold.amounts = [(e.evidence.turn, e.said)]
+            elif all(a.value != e.said.value for _, a in fold.amounts):
+                fold.amounts.append((e.evidence.turn, e.said))
+            fold.currency = e.said.currency or fold.currency
     return fold
+
+
+def _said(money: Money, confidence: float) -> _Said:
+    return _Said(money.value, money.currency, money.high, confidence)
 
 
 def _amounts(text: str, bare: bool) -> list[Money]:

@@ -15,7 +15,8 @@ it: typed chat, or lower-case unpunctuated speech-to-text) and returns:
 ``asks``
     what the customer asked for, one ``Ask`` per kind and status reading (closed vocabulary
     ``AskKind``), with the amount and currency they named (the last one they settled on: "forty
-    back... actually twenty is fine" is 20), the reason (``Reason``, mapped by the pack to the
+    back... actually twenty is fine" is 20; every plausible reading of an ambiguous one: "two
+    fifty" is 2.50 or 250), the reason (``Reason``, mapped by the pack to the
     CRM's picklist) and how it stands (``AskStatus``: asked, declined, retracted, hypothetical,
     asked for by a third party, offered by the agent and accepted or declined);
 ``issues``
@@ -56,7 +57,7 @@ from typing import Any, Protocol
 
 from guardrail.context.model import Turn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SURE = 0.7
 """The confidence from which a reading is sure: a rule failing on it means the conversation
 contradicts the write; below it, that the guardrail cannot tell (``onUncertain``)."""
@@ -147,6 +148,11 @@ class Ask:
     currency: str | None = None  # ISO 4217 ("USD", "GBP", "EUR"), None when not said
     reason: Reason | None = None
     evidence: tuple[Evidence, ...] = ()
+    # Every plausible reading of the amount ("two fifty": 2.50 and 250), ``amount`` first; and
+    # how sure the amount is what they asked for (named in the asking clause, or settled on),
+    # apart from how sure the ask's status is (``confidence``).
+    amounts: tuple[Decimal, ...] = ()
+    amount_confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +349,8 @@ def _ask(data: Mapping[str, Any]) -> Ask:
         currency=data["currency"],
         reason=None if data["reason"] is None else Reason(data["reason"]),
         evidence=_evidence(data),
+        amounts=tuple(Decimal(str(a)) for a in data["amounts"]),
+        amount_confidence=float(data["amount_confidence"]),
     )
 
 

@@ -58,6 +58,13 @@ class Money:
     start: int
     end: int
     explicit: bool  # a currency or money word said it; a bare number is not explicit
+    # The largest plausible reading: "two fifty" is 2.50 but may be 250, "one twenty" 1.20 or
+    # 120; the value itself when the form is unambiguous.
+    other: Decimal | None = None
+
+    @property
+    def high(self) -> Decimal:
+        return self.value if self.other is None else max(self.value, self.other)
 
 
 def money_in(text: str) -> list[Money]:
@@ -90,9 +97,11 @@ def _money(m: re.Match[str]) -> Money:
         if "tenner" in slang:
             return Money(Decimal(10), "GBP", m.start(), m.end(), True)
         return Money(Decimal(g["g"] or 1) * 1000, None, m.start(), m.end(), True)
-    # "12 99": two numbers said as a price ("twelve ninety nine")
-    value = Decimal(g["words"]) + Decimal(g["wcents"]) / 100
-    return Money(value, None, m.start(), m.end(), False)
+    # "12 99": two numbers said as a price ("twelve ninety nine"); with one digit first ("two
+    # fifty") it may as well be hundreds
+    units, cents = Decimal(g["words"]), Decimal(g["wcents"])
+    other = units * 100 + cents if units < 10 else None
+    return Money(units + cents / 100, None, m.start(), m.end(), False, other)
 
 
 def bare_amounts(text: str) -> list[Money]:

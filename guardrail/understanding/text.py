@@ -49,7 +49,18 @@ _SENTENCE = re.compile(
     r"because|cause|so can|so could|so i|also|plus|then again)\b)",
     re.IGNORECASE,
 )
-_SUBCLAUSE = re.compile(r",|\s(?=and\s)", re.IGNORECASE)
+# "and" joins clauses, but not the parts of an amount ("one hundred and twenty", "forty pounds
+# and fifty pence").
+_NUMBER_WORD = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|a half)"
+)
+_SUBCLAUSE = re.compile(
+    r",(?!\d{3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
+    rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
+    re.IGNORECASE,
+)
 _WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)\b")
 _OH_IN_DIGITS = re.compile(r"(?<=\d )oh(?= \d)|(?<=\d )o(?= \d)")
 

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from guardrail.context.changes import MAX_ACCOUNT_WRITES
 from guardrail.context.factory import open_store
+from guardrail.context.jobs import BulkJob
 from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import (
     MAX_RECORDED,
@@ -35,6 +36,7 @@ from guardrail.context.model import (
 )
 from guardrail.context.redis import RedisConversationStore
 from guardrail.context.store import ConversationStore
+from guardrail.crm.base import JobSpec
 from guardrail.errors import ConfigError, ContextUnavailable
 
 REDIS_URL = os.environ.get("GUARDRAIL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -496,6 +498,22 @@ async def test_rev_moves_with_what_was_said_not_with_reads_and_writes(backend: B
     patched = await store.patch("c-rev", ConversationPatch(outcome="resolved"))
     assert patched is not None
     assert patched.rev > appended.rev
+
+
+async def test_a_bulk_job_is_seen_by_every_replica_and_takes_one_upload(backend: Backend) -> None:
+    first, second = backend.replicas(2, 1.0)
+    job = BulkJob("750SB0000000001YAA", "c-1", JobSpec("Case", "upsert", "External_Id__c"))
+    await first.put_job(job)
+    assert await second.get_job(job.id) == job
+    claims = await asyncio.gather(first.claim_upload(job.id, "d-1"),
+                                  second.claim_upload(job.id, "d-2"))  # fmt: skip
+    assert sorted(claims) == [False, True]
+    uploaded = await first.get_job(job.id)
+    assert uploaded is not None
+    assert uploaded.uploaded == ("d-1" if claims[0] else "d-2")
+    assert await second.claim_upload("750SB0000000009YAA", "d-3") is False
+    await backend.wait(1.1)
+    assert await first.get_job(job.id) is None
 
 
 async def test_a_reading_is_kept_with_its_revision_and_shared_by_replicas(

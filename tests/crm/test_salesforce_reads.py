@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from guardrail.crm.salesforce import SalesforceDialect
+from guardrail.errors import UnsupportedEndpoint
+from tests.crm.conftest import read
 
 BASE = "/services/data/v59.0"
 
@@ -32,18 +36,31 @@ BASE = "/services/data/v59.0"
         (f"{BASE}/query", {}, None),
         (f"{BASE}/query/01gD0000002HU6KIAW-2000", {}, None),
         (f"{BASE}/search", {"q": "FIND {Acme}"}, None),
-        (f"{BASE}/tooling/query", {"q": "SELECT Id FROM ApexClass"}, None),
-        ("/services/apexrest/Anything", {}, None),
     ],
 )  # fmt: skip
 def test_objects_a_read_shows(path: str, query: dict[str, str], reads: set[str] | None) -> None:
-    parsed = SalesforceDialect().parse("GET", path, query, "", b"")
+    parsed = read(SalesforceDialect(), "GET", path + (f"?{urlencode(query)}" if query else ""))
     assert parsed.reads == (None if reads is None else frozenset(reads))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{BASE}/tooling/query?q=SELECT+Id+FROM+ApexClass",
+        "/services/apexrest/Anything",
+        f"{BASE}/composite/batch",
+        f"{BASE}/jobs/unknown",
+        "/services/async/59.0/job",
+    ],
+)
+def test_a_get_of_an_endpoint_that_may_write_is_not_taken_for_a_read(path: str) -> None:
+    with pytest.raises(UnsupportedEndpoint):
+        read(SalesforceDialect(), "GET", path)
 
 
 def test_writes_show_nothing_but_a_composite_shows_its_reads() -> None:
     dialect = SalesforceDialect()
-    single = dialect.parse("POST", f"{BASE}/sobjects/Case", {}, "application/json", b"{}")
+    single = read(dialect, "POST", f"{BASE}/sobjects/Case", b"{}", "application/json")
     assert single.reads == frozenset()
     body = (
         b'{"compositeRequest": ['
@@ -52,7 +69,7 @@ def test_writes_show_nothing_but_a_composite_shows_its_reads() -> None:
         b'{"method": "PATCH", "url": "' + BASE.encode() + b'/sobjects/Case/500000000000001AAA",'
         b' "referenceId": "c", "body": {"Status": "Working"}}]}'
     )
-    composite = dialect.parse("POST", f"{BASE}/composite", {}, "application/json", body)
+    composite = read(dialect, "POST", f"{BASE}/composite", body, "application/json")
     assert composite.reads == frozenset({"Account"})
     search = body.replace(b"/sobjects/Account/001000000000001AAA", b"/search?q=FIND")
-    assert dialect.parse("POST", f"{BASE}/composite", {}, "application/json", search).reads is None
+    assert read(dialect, "POST", f"{BASE}/composite", search, "application/json").reads is None

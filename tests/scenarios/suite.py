@@ -21,6 +21,7 @@ import yaml
 from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
+from guardrail.errors import RequestRejected
 from guardrail.scenarios.format import (
     API_PATH,
     PatchStep,
@@ -39,6 +40,8 @@ TOOL_HEADER = "X-Guardrail-Tool"
 DECISION_HEADER = "X-Guardrail-Decision"
 BLOCKED = re.compile(r"^Blocked by crm-guardrail \((?P<rule>[^()]+)\): ")
 HELD = re.compile(r"\((?P<rule>[a-z0-9.-]+/[A-Za-z0-9]+)\) ")
+#: errorCode -> the class of a request the guardrail refused before judging it.
+REFUSALS = {cls.code: cls.__name__ for cls in RequestRejected.__subclasses__()}
 REPORT = pytest.StashKey[str]()
 """Where the per-rule table is kept for the terminal summary."""
 
@@ -185,7 +188,7 @@ class ScenarioRunner:
     def _write(
         self, scenario: Scenario, step: WriteStep, values: Placeholders, conversation: str
     ) -> StepResult:
-        headers = {}
+        headers = dict(step.headers)
         if step.header == "conversation":
             headers[CONVERSATION_HEADER] = conversation
         elif step.header == "unregistered":
@@ -226,7 +229,18 @@ class ScenarioRunner:
 
 
 def _messages(errors: Any) -> list[str]:
-    return [str(e.get("message", e)) for e in errors] if isinstance(errors, list) else [str(errors)]
+    """Each error's message; a refusal by the guardrail itself (no rule: the request could not
+    be judged) as the offline runner names it, ``guardrail/<error class>``, from its code."""
+    if not isinstance(errors, list):
+        return [str(errors)]
+    found = []
+    for error in errors:
+        message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+        refused = REFUSALS.get(error.get("errorCode")) if isinstance(error, dict) else None
+        if refused and not BLOCKED.match(message):
+            message = f"Blocked by crm-guardrail (guardrail/{refused}): {message}"
+        found.append(message)
+    return found
 
 
 def _judged(result: StepResult, decision: str, messages: Sequence[str], failed: bool) -> StepResult:

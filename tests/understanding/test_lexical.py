@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from guardrail.understanding.model import AskKind, AskStatus, Outcome, Reason, SensitiveKind
+from guardrail.understanding.model import (
+    SURE,
+    AskKind,
+    AskStatus,
+    Outcome,
+    Reason,
+    SensitiveKind,
+)
 
 REFUND = AskKind.REFUND
 CLOSURE = AskKind.ACCOUNT_CLOSURE
@@ -83,6 +90,35 @@ def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, a
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert (ask.amount, ask.currency) == (amount, currency)
+
+
+@pytest.mark.parametrize(
+    ("said", "amounts"),
+    [
+        ("can i have two fifty back", (Decimal("2.50"), Decimal(250))),
+        ("just refund the one twenty", (Decimal("1.20"), Decimal(120))),
+        ("refund the twelve ninety nine", (Decimal("12.99"),)),
+        ("can i have £2.50 back", (Decimal("2.50"),)),
+    ],
+)
+def test_an_amount_spoken_ambiguously_keeps_every_plausible_reading(read, said, amounts):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.amounts == amounts
+
+
+def test_an_amount_in_the_asking_clause_is_sure_and_one_said_elsewhere_is_not(read):
+    named = read.ask(REFUND, "c: it broke, can i get $30 back please")
+    paid = read.ask(REFUND, "c: i paid $30 for it, i want my money back")
+    assert named is not None
+    assert paid is not None
+    assert named.amount_confidence >= SURE > paid.amount_confidence
+
+
+def test_an_amount_in_words_joined_by_and_is_one_amount(read):
+    ask = read.ask(REFUND, "c: reimburse the one hundred and twenty bucks please")
+    assert ask is not None
+    assert ask.amount == Decimal(120)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from guardrail.understanding.model import (
+    SCHEMA_VERSION,
     Ask,
     AskKind,
     AskStatus,
@@ -61,7 +62,7 @@ def test_a_stored_reading_of_another_schema_version_is_refused_so_it_is_recomput
 
 def test_garbage_is_refused_as_a_value_error():
     with pytest.raises(ValueError, match="not an understanding"):
-        Understanding.from_json({"version": 1, "backend": "x"})
+        Understanding.from_json({"version": SCHEMA_VERSION, "backend": "x"})
 
 
 def test_backends_that_agree_keep_the_most_confident_ask():

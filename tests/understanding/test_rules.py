@@ -134,3 +134,12 @@ def test_a_note_stating_an_amount_said_in_words_is_grounded():
     f = RuleFunctions(facts("c: can I get thirty quid back for the broken lamp"))
     assert f.unsupported_facts("Refunded £30 for the broken lamp.") == []
     assert f.unsupported_facts("Refunded £45 for the broken lamp.") == ["£45"]
+
+
+def test_the_amount_asked_is_the_largest_plausible_reading_and_says_whether_it_is_sure():
+    spoken = RuleFunctions(facts("c: it broke, can i have two fifty back"))
+    assert spoken.ask("refund")["amounts"] == [2.5, 250.0]
+    assert spoken.asked_amount("refund") == 250.0
+    paid = RuleFunctions(facts("c: i paid $40 for it, i want my money back"))
+    assert paid.asked_amount("refund") == 40.0
+    assert not paid.ask("refund")["amount_sure"]

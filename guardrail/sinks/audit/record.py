@@ -212,6 +212,8 @@ def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
         "ref": intent.ref,
         "fields": _jsonable(mask_value(dict(intent.fields))),
         "references": dict(intent.references),
+        "account": intent.account,
+        "headers": {k: mask_text(v) for k, v in intent.headers.items()},
         "saved_id": saved_id,
     }
 

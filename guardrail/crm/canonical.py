@@ -1,0 +1,286 @@
+"""Reading an HTTP request once, strictly: the pieces a dialect builds its canonical request from.
+
+A guardrail can be walked around wherever it reads a request differently from the CRM: a path
+the CRM resolves to another resource, a parameter given twice, a JSON key given twice, a body in
+an encoding the proxy did not undo. So nothing here guesses: what two readers could read two
+ways is refused (``RequestRejected``, rendered in the CRM's format), and what is accepted has
+one reading, the one judged, audited and forwarded.
+
+- Paths are percent-decoded once, strictly (UTF-8, no control characters). Dot segments (in any
+  encoding), ``;`` parameters, encoded slashes or backslashes, empty segments, a ``%`` left
+  after decoding, and percent-encoded unreserved characters (which RFC 3986 normalisation
+  would decode, so the path would change under it) are refused.
+- Query parameters are decoded once; a name given twice (in any case spelling) is refused.
+- Bodies are decoded from their content encoding (gzip, deflate) within the size limit, then
+  parsed as JSON strictly: UTF-8 without a BOM, no duplicate keys at any depth, no NaN or
+  Infinity, bounded nesting, number length and string length, nothing after the value.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from multidict import MultiMapping
+
+from guardrail.errors import AmbiguousRequest, BodyTooLarge, MalformedBody, UnsupportedMediaType
+
+
+class _NoBody:
+    """The payload of a request without a body (distinct from a JSON ``null``)."""
+
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+
+NO_BODY: Any = _NoBody()
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    """Bounds on what a body may hold. Salesforce's own: a long text area holds 131,072
+    characters and a number at most 18 digits; nesting past a few levels has no meaning in
+    any write it takes."""
+
+    max_bytes: int = 1024 * 1024
+    max_depth: int = 32
+    max_number_chars: int = 40
+    max_string_chars: int = 131_072
+
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PERCENT = re.compile(r"%(?P<hex>[0-9A-Fa-f]{2})")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refuse_path(target: str, why: str) -> AmbiguousRequest:
+    return AmbiguousRequest(
+        f"crm-guardrail refuses the path {target[:200]!r}: {why}. Nothing was sent; send the "
+        "plain path the CRM documents."
+    )
+
+
+def decode_path(raw: str) -> str:
+    """The path as the CRM reads it: percent-decoded once. Raises AmbiguousRequest for a
+    path that could be read two ways."""
+    if not raw.startswith("/") or raw.startswith("//"):
+        raise _refuse_path(raw, "it must start with a single /")
+    if _BAD_PERCENT.search(raw):
+        raise _refuse_path(raw, "it holds a % that starts no escape")
+    for match in _PERCENT.finditer(raw):
+        byte = int(match["hex"], 16)
+        if byte in b"/\\":
+            raise _refuse_path(raw, "it holds an encoded slash or backslash")
+        if byte in _UNRESERVED:
+            raise _refuse_path(raw, "it percent-encodes a character that needs no encoding")
+    try:
+        path = unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse_path(raw, "it is not UTF-8 once decoded") from None
+    if _CONTROL.search(path):
+        raise _refuse_path(raw, "it holds control characters")
+    if "%" in path:
+        raise _refuse_path(raw, "it is encoded twice")
+    if any(c in path for c in "\\;?#"):
+        raise _refuse_path(raw, "it holds a backslash, a ; parameter, or an encoded ? or #")
+    segments = path.split("/")[1:]
+    if segments and segments[-1] == "":
+        segments.pop()  # one trailing slash: clients send it (simple-salesforce's create)
+    if any(s in ("", ".", "..") for s in segments):
+        raise _refuse_path(raw, "it holds an empty or dot segment")
+    return path
+
+
+def decode_query(raw: str) -> dict[str, str]:
+    """``a=1&b=2`` decoded (``+`` is a space), one value per name. Raises AmbiguousRequest
+    for a name given twice (in any case spelling: which one the CRM reads is not ours to guess)
+    or text that does not decode."""
+    found: dict[str, str] = {}
+    seen: set[str] = set()
+    for pair in raw.split("&") if raw else ():
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        key, text = _query_text(name, raw), _query_text(value, raw)
+        if key.lower() in seen:
+            raise AmbiguousRequest(
+                f"The query parameter {key!r} is given more than once; crm-guardrail cannot "
+                "tell which one the CRM reads. Send it once."
+            )
+        seen.add(key.lower())
+        found[key] = text
+    return found
+
+
+def _query_text(text: str, raw: str) -> str:
+    if _BAD_PERCENT.search(text):
+        raise AmbiguousRequest(f"The query string {raw[:200]!r} holds a % that starts no escape.")
+    try:
+        decoded = unquote_to_bytes(text.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise AmbiguousRequest(f"The query string {raw[:200]!r} is not UTF-8.") from None
+    if _CONTROL.search(decoded):
+        raise AmbiguousRequest(f"The query string {raw[:200]!r} holds control characters.")
+    return decoded
+
+
+def without_parameter(raw_query: str, name: str) -> str:
+    """The raw query string without the parameter ``name`` (as decoded), otherwise as sent."""
+    kept = [p for p in raw_query.split("&") if p and _query_text(p.partition("=")[0], p) != name]
+    return "&".join(kept)
+
+
+# -- bodies -----------------------------------------------------------------------------------
+
+
+def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) -> bytes:
+    """The body with its content encoding undone (at most one of gzip, deflate, identity), no
+    larger than the limit. Raises UnsupportedMediaType, MalformedBody or BodyTooLarge."""
+    named = [e.strip().lower() for value in encodings for e in value.split(",") if e.strip()]
+    named = [e for e in named if e != "identity"]
+    if not named:
+        return body
+    if len(named) > 1 or named[0] not in ("gzip", "x-gzip", "deflate"):
+        raise UnsupportedMediaType(
+            f"crm-guardrail reads bodies sent plain, gzip or deflate (got Content-Encoding "
+            f"{', '.join(named)!r}); send it with one of those."
+        )
+    wbits = 16 + zlib.MAX_WBITS if named[0] != "deflate" else zlib.MAX_WBITS
+    inflater = zlib.decompressobj(wbits)
+    try:
+        out = inflater.decompress(body, limits.max_bytes + 1)
+    except zlib.error:
+        raise MalformedBody(f"The request body is not valid {named[0]} data.") from None
+    if len(out) > limits.max_bytes or inflater.unconsumed_tail:
+        raise BodyTooLarge(
+            f"The request body decompresses to more than crm-guardrail's limit of "
+            f"{limits.max_bytes} bytes; nothing was sent. Split the write into smaller requests."
+        )
+    if not inflater.eof or inflater.unused_data:
+        raise MalformedBody(
+            f"The request body is not one complete {named[0]} stream (truncated, or followed "
+            "by other data)."
+        )
+    return out
+
+
+_JSON_TEXT = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class _Refused(ValueError):
+    pass
+
+
+def parse_json(body: bytes, limits: BodyLimits) -> Any:
+    """The one JSON value in ``body``, read strictly. Raises MalformedBody saying what is wrong."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        raise MalformedBody("The request body starts with a byte order mark; send plain UTF-8.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedBody("The request body is not UTF-8 encoded JSON.") from None
+    _check_depth(text, limits.max_depth)
+    try:
+        value = _decoder(limits).decode(text)
+    except _Refused as exc:
+        raise MalformedBody(str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise MalformedBody(
+            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column "
+            f"{exc.colno}."
+        ) from None
+    if len(text) > limits.max_string_chars:  # else no string in it can be longer
+        _check_strings(value, limits.max_string_chars)
+    return value
+
+
+@functools.cache
+def _decoder(limits: BodyLimits) -> json.JSONDecoder:
+    return json.JSONDecoder(
+        object_pairs_hook=_object,
+        parse_int=_number(limits, int),
+        parse_float=_number(limits, float),
+        parse_constant=_constant,
+    )
+
+
+def _check_depth(text: str, most: int) -> None:
+    """Refuse nesting past ``most`` before the parser recurses into it."""
+    if text.count("[") + text.count("{") <= most:
+        return  # cannot nest deeper than it opens
+    depth = 0
+    for bracket in _BRACKET.finditer(_JSON_TEXT.sub('""', text)):
+        if bracket[0] in "[{":
+            depth += 1
+            if depth > most:
+                raise MalformedBody(
+                    f"The request body nests deeper than {most} levels; no write needs that."
+                )
+        else:
+            depth -= 1
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Refused(
+                f"The request body gives the key {key!r} twice in one object; crm-guardrail "
+                "cannot tell which one the CRM reads. Send it once."
+            )
+        found[key] = value
+    return found
+
+
+def _number(limits: BodyLimits, kind: type[int] | type[float]) -> Any:
+    def read(text: str) -> int | float:
+        if len(text) > limits.max_number_chars:
+            raise _Refused(
+                f"The request body holds a number of {len(text)} characters; crm-guardrail "
+                f"takes at most {limits.max_number_chars}."
+            )
+        value = kind(text)
+        if value in (float("inf"), float("-inf")):
+            raise _Refused(f"The request body holds a number out of range: {text}.")
+        return value
+
+    return read
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(f"The request body holds {text}, which is not JSON; send a number or null.")
+
+
+def _check_strings(value: Any, most: int) -> None:
+    if isinstance(value, str):
+        if len(value) > most:
+            raise MalformedBody(
+                f"The request body holds a text of {len(value)} characters; the CRM takes at "
+                f"most {most}. Shorten it."
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key, most)
+            _check_strings(item, most)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item, most)
+
+
+def single_header(headers: MultiMapping[str], name: str) -> str | None:
+    """The one value of header ``name``; raises AmbiguousRequest when it is sent twice."""
+    values = headers.getall(name, [])
+    if len(values) > 1:
+        raise AmbiguousRequest(
+            f"The header {name} is sent more than once; crm-guardrail cannot tell which one the "
+            "CRM reads. Send it once."
+        )
+    return values[0] if values else None

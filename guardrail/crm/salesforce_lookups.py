@@ -1,0 +1,141 @@
+"""Salesforce's side of writes by lookup field: how to find the record, and what write it is.
+
+An upsert or delete may name its record by any idLookup field in the URL
+(``/sobjects/Case/External_Id__c/X``, ``/sobjects/Case/Id/<id>``, ``/sobjects/Case/CaseNumber/N``)
+or, in a collection upsert (``/composite/sobjects/{Object}/{Field}``), by that field's value in
+each record. The proxy asks the CRM the same question the write will: ``GET
+/sobjects/{Object}/{Field}/{value}``, answered from the same index with the same matching
+(field names in any case, one record, several: 300, none: 404). The answer makes the intent the
+write the CRM will make: an update or delete of that record (with the account it belongs to),
+or, for an upsert that matches nothing, a create holding the field's value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+from guardrail.crm import sfid
+from guardrail.crm.salesforce_post import api_base
+from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
+from guardrail.model import Operation, WriteIntent
+
+#: Fields whose value is the account a record belongs to.
+_ACCOUNT_FIELDS = ("AccountId", "Account__c")
+
+
+def lookup(intent: WriteIntent, path: str) -> str | None:
+    """The target of the GET that finds the record ``intent`` names by a lookup field, or None
+    when it names none that way (a write by id, a create). Raises LookupUnresolved for a record
+    that names no value to find it by, or a value the CRM would only know while executing (a
+    composite reference)."""
+    if not intent.external_id_field:
+        return None
+    value = _value(intent)
+    if value is None:
+        if _by_id(intent):
+            return None  # an upsert by Id without one: a create
+        raise LookupUnresolved(
+            f"This {intent.object} upsert by {intent.external_id_field} gives no "
+            f"{intent.external_id_field} value, so crm-guardrail cannot tell which record it "
+            "would change. Give each record its value."
+        )
+    if "@{" in value:
+        raise LookupUnresolved(
+            f"{_named(intent, value)}: crm-guardrail cannot look up a record by a value the CRM "
+            "fills in while executing the request (a composite reference), so it cannot judge "
+            "the write. Send the value itself, or the record's id."
+        )
+    field = quote(intent.external_id_field, safe="")
+    return f"{api_base(path)}/sobjects/{intent.object}/{field}/{quote(value, safe='')}"
+
+
+def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent`` as the write the CRM will make, from its answer to ``lookup``'s GET.
+
+    Raises LookupUnresolved (several records match; none does and the write is not a create;
+    the field cannot be looked up by), InvalidSession (the agent's own session was refused, in
+    pass-through mode) or LookupFailed (any other answer).
+    """
+    answer = _json(body)
+    named = _named(intent, _value(intent))
+    if status == 200 and isinstance(answer, dict) and isinstance(answer.get("Id"), str):
+        record_id = answer["Id"]
+        if intent.record_id and not sfid.same_id(intent.record_id, record_id):
+            raise LookupUnresolved(
+                f"{named} is {record_id}, but the record also gives the Id "
+                f"{intent.record_id}; crm-guardrail cannot tell which one the CRM changes. "
+                "Name the record one way."
+            )
+        account = record_id if intent.object.lower() == "account" else _account(answer)
+        operation = Operation.DELETE if intent.operation is Operation.DELETE else Operation.UPDATE
+        return replace(intent, operation=operation, record_id=record_id, account=account)
+    if status == 300:
+        raise LookupUnresolved(
+            f"{named} matches more than one record, so the CRM would not know which to change "
+            "and crm-guardrail cannot judge it. Name the record by its id."
+        )
+    if status == 404 and not _unknown_field(answer):
+        if intent.operation is Operation.UPSERT and not _by_id(intent):
+            return _create(intent)
+        raise LookupUnresolved(f"{named} matches no record; there is nothing to change.")
+    if status == 404:
+        raise LookupUnresolved(
+            f"{named}: {intent.external_id_field} is not a field records can be found by. "
+            "Name the record by its id, or by an external id field."
+        )
+    if status == 401:
+        raise InvalidSession("expired")
+    raise LookupFailed(
+        f"crm-guardrail could not look up {named} (the CRM answered {status}), so it cannot "
+        "judge the write against that record; nothing was sent. Retry later."
+    )
+
+
+def _create(intent: WriteIntent) -> WriteIntent:
+    """An upsert that matches nothing: the create the CRM makes, which sets the field too."""
+    field = intent.external_id_field or ""
+    fields = dict(intent.fields)
+    if not any(name.lower() == field.lower() for name in fields):
+        fields[field] = intent.external_id
+    return replace(intent, operation=Operation.CREATE, record_id=None, fields=fields)
+
+
+def _value(intent: WriteIntent) -> str | None:
+    """The value the record is named by: the field's, or for ``Id`` the record's id."""
+    if intent.external_id is not None:
+        return intent.external_id
+    return intent.record_id if _by_id(intent) else None
+
+
+def _by_id(intent: WriteIntent) -> bool:
+    return (intent.external_id_field or "").lower() == "id"
+
+
+def _named(intent: WriteIntent, value: str | None) -> str:
+    return f"The {intent.object} with {intent.external_id_field} = {value!r}"
+
+
+def _account(record: dict[str, Any]) -> str | None:
+    for name in _ACCOUNT_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _unknown_field(answer: Any) -> bool:
+    """Whether a 404 says the field is not one to look up by (rather than: no such record)."""
+    errors = answer if isinstance(answer, list) else []
+    return any(
+        isinstance(e, dict) and "external ID field" in str(e.get("message", "")) for e in errors
+    )
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None

@@ -1,0 +1,76 @@
+"""sObject Collections saved in part (``allOrNone: false``): the request of only the records
+forwarded, and the one result the agent gets back.
+
+The narrowed request is built from what was read (the records as sent, the ids as judged) and
+read again by the dialect; it must yield exactly the forwarded records' intents, or nothing is
+sent. The CRM's per-record results and the guardrail's per-record errors are merged back into
+the original order, as Salesforce answers a collection.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from guardrail.crm.base import CanonicalRequest, Narrowed, ParsedRequest, Part
+from guardrail.crm.canonical import NO_BODY
+from guardrail.errors import MalformedBody
+from guardrail.model import WriteIntent
+
+Parse = Callable[[CanonicalRequest], ParsedRequest]
+#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
+_RECODED = frozenset({"content-encoding", "accept-encoding"})
+
+
+def narrow(
+    parse: Parse, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
+) -> Narrowed:
+    """The collection request holding only the ``forwarded`` records. Raises MalformedBody when
+    the narrowed request does not read as exactly their writes (nothing is then sent)."""
+    kept = [n for part in forwarded for n in part.intents]
+    if request.payload is NO_BODY:  # a delete: the ids are in the URL
+        query = {
+            "ids": ",".join(parsed.intents[n].record_id or "" for n in kept),
+            "allOrNone": "false",
+        }
+        path = request.target.partition("?")[0]
+        narrowed = replace(request, query=query, target=f"{path}?{urlencode(query)}")
+    else:
+        records = request.payload["records"]
+        payload = {"allOrNone": False, "records": [records[n] for n in kept]}
+        narrowed = replace(
+            request,
+            body=json.dumps(payload).encode(),
+            payload=payload,
+            drop_headers=request.drop_headers | _RECODED,
+        )
+    reading = parse(narrowed)
+    if [_unplaced(i) for i in reading.intents] != [_unplaced(parsed.intents[n]) for n in kept]:
+        raise MalformedBody(
+            "crm-guardrail could not forward the allowed records of this collection on their "
+            "own; nothing was sent. Resend them without the blocked records."
+        )
+    return Narrowed(narrowed, reading)
+
+
+def merge(
+    parsed: ParsedRequest,
+    forwarded: Sequence[Part],
+    results: Any,
+    refused: Callable[[Part], dict[str, Any]],
+) -> list[Any] | None:
+    """One result per record in the original order: the CRM's for the forwarded records (in
+    the order it answered them), ``refused(part)`` for the others. None when the CRM's answer
+    is not a result per forwarded record (the whole call failed: relay it as it is)."""
+    if not isinstance(results, list) or len(results) != len(forwarded):
+        return None
+    answered = iter(results)
+    ours = {part.ref for part in forwarded}
+    return [next(answered) if part.ref in ours else refused(part) for part in parsed.parts]
+
+
+def _unplaced(intent: WriteIntent) -> WriteIntent:
+    return replace(intent, ref="")

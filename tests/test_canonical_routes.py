@@ -1,0 +1,391 @@
+"""Each route around the guardrail the issue listed, and malformed input, through the real proxy
+to the sandbox: refused in Salesforce's format, audited, and the sandbox left as it was."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from guardrail.config import AuthMode
+from guardrail.sandbox.store import Change
+from guardrail.testing import Stack
+from tests.conftest import Answer, Sent, Wire, guarded_pack
+
+API = "/services/data/v59.0"
+ACCOUNT = "001000000000001AAA"
+JSON = (("Content-Type", "application/json"),)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    pack = guarded_pack(tmp_path_factory.mktemp("pack"))
+    with Stack(tmp_path_factory.mktemp("routes"), auth_mode="passthrough", policies=pack) as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def _no_changes_yet(stack: Stack) -> None:
+    async def clear() -> None:
+        stack.store.clear_changes()
+
+    stack.call(clear)
+
+
+@pytest.fixture
+def case_id(stack: Stack) -> str:
+    """A fresh Case in the sandbox, and its change log emptied."""
+
+    async def create() -> str:
+        made = stack.store.create("Case", {"Subject": "Route target", "AccountId": ACCOUNT})
+        stack.store.clear_changes()
+        return made
+
+    return stack.call(create)
+
+
+def send(stack: Stack, method: str, target: str, body: bytes | str = b"", *headers: Any) -> Answer:
+    raw = body.encode() if isinstance(body, str) else body
+    return Wire(stack).send(Sent(method, target, raw, (*(JSON if raw else ()), *headers)))
+
+
+def changed(stack: Stack) -> list[Change]:
+    async def taken() -> list[Change]:
+        return list(stack.store.changes)
+
+    return stack.call(taken)
+
+
+def case(stack: Stack, record_id: str) -> dict[str, Any]:
+    async def row() -> dict[str, Any]:
+        found = stack.store.get("Case", record_id)
+        assert found is not None
+        return found
+
+    return stack.call(row)
+
+
+def refused(stack: Stack, answer: Answer, status: int, code: str) -> str:
+    """Assert a refusal in Salesforce's format that reached no record and was audited; the
+    message the agent read."""
+    assert answer.status == status, answer.body
+    assert answer.headers["x-guardrail-decision"] == "block"
+    [error] = json.loads(answer.body)
+    assert error["errorCode"] == code, error
+    decision_id = answer.headers["x-guardrail-decision-id"]
+    url = f"{stack.admin_url}/guardrail/v1/decisions/{decision_id}"
+    assert httpx.get(url, timeout=10).json()["decision"] == "block"
+    assert changed(stack) == []
+    return str(error["message"])
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["priority", "PRIORITY", "pRiOrItY"])
+def test_a_field_in_another_case_meets_the_rule_written_for_it(
+    stack: Stack, case_id: str, name: str
+) -> None:
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}", json.dumps({name: "High"}))
+    assert answer.status == 400
+    assert "no-high-priority/NotHigh" in answer.body.decode()
+    assert case(stack, case_id)["Priority"] == "Medium"
+
+
+def test_a_rule_sees_the_describes_spelling_and_the_write_lands(stack: Stack, case_id: str) -> None:
+    answer = send(stack, "PATCH", f"{API}/sobjects/case/{case_id}", '{"priority": "Low"}')
+    assert answer.status == 204, answer.body
+    record = httpx.get(
+        f"{stack.admin_url}/guardrail/v1/decisions/{answer.headers['x-guardrail-decision-id']}"
+    ).json()
+    [intent] = record["intents"]
+    assert (intent["object"], list(intent["fields"])) == ("Case", ["Priority"])
+    assert case(stack, case_id)["Priority"] == "Low"
+
+
+def test_a_field_given_twice_in_two_spellings_is_refused(stack: Stack, case_id: str) -> None:
+    body = '{"Priority": "Low", "priority": "High"}'
+    message = refused(
+        stack,
+        send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}", body),
+        400,
+        "JSON_PARSER_ERROR",
+    )
+    assert "twice" in message
+
+
+@pytest.mark.parametrize("value", ["GET", "HEAD", "DELETE", "patch", "PUT"])
+def test_a_method_override_salesforce_does_not_document_is_refused(
+    stack: Stack, value: str
+) -> None:
+    answer = send(
+        stack, "POST", f"{API}/sobjects/Case?_HttpMethod={value}", '{"Subject": "Sneaky"}'
+    )
+    message = refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert "_HttpMethod=PATCH" in message
+
+
+@pytest.mark.parametrize("name", ["_httpmethod", "_HTTPMETHOD", "_HttpMETHOD"])
+def test_the_override_in_another_spelling_is_refused(stack: Stack, case_id: str, name: str) -> None:
+    target = f"{API}/sobjects/Case/{case_id}?{name}=PATCH"
+    refused(
+        stack, send(stack, "POST", target, '{"Subject": "x"}'), 400, "GUARDRAIL_AMBIGUOUS_REQUEST"
+    )
+
+
+def test_the_documented_override_is_judged_and_forwarded_as_a_patch(
+    stack: Stack, case_id: str
+) -> None:
+    target = f"{API}/sobjects/Case/{case_id}?_HttpMethod=PATCH"
+    blocked = send(stack, "POST", target, '{"Priority": "High"}')
+    assert blocked.status == 400
+    assert changed(stack) == []
+    allowed = send(stack, "POST", target, '{"Subject": "Patched by override"}')
+    assert allowed.status == 204, allowed.body
+    assert case(stack, case_id)["Subject"] == "Patched by override"
+
+
+def test_a_composite_subrequest_with_an_override_is_refused(stack: Stack, case_id: str) -> None:
+    sub = {
+        "method": "POST",
+        "url": f"{API}/sobjects/Case/{case_id}?_HttpMethod=GET",
+        "referenceId": "w",
+        "body": {"Subject": "Sneaky"},
+    }
+    body = json.dumps({"compositeRequest": [sub]})
+    refused(
+        stack, send(stack, "POST", f"{API}/composite", body), 400, "GUARDRAIL_AMBIGUOUS_REQUEST"
+    )
+
+
+def test_a_collection_delete_override_on_a_create_is_refused(stack: Stack) -> None:
+    body = json.dumps({"records": [{"attributes": {"type": "Case"}, "Subject": "x"}]})
+    target = f"{API}/composite/sobjects?_HttpMethod=DELETE"
+    refused(stack, send(stack, "POST", target, body), 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+@pytest.mark.parametrize(
+    "override", [("X-HTTP-Method-Override", "PATCH"), ("X-HTTP-Method", "POST")]
+)
+def test_a_get_with_a_body_and_an_override_header_is_refused(
+    stack: Stack, case_id: str, override: tuple[str, str]
+) -> None:
+    answer = send(stack, "GET", f"{API}/sobjects/Case/{case_id}", '{"Subject": "x"}', override)
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, case_id)["Subject"] == "Route target"
+
+
+def test_a_get_with_a_body_is_refused(stack: Stack, case_id: str) -> None:
+    answer = send(stack, "GET", f"{API}/sobjects/Case/{case_id}", '{"Subject": "x"}')
+    message = refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert "no body" in message
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "/services/oauth2/../data/v59.0",
+        "/services/oauth2/%2e%2e/data/v59.0",
+        "/services/oauth2/%2E%2E/data/v59.0",
+        "/services/oauth2/..;/data/v59.0",
+        "/SERVICES/OAUTH2/../data/v59.0",
+        "/services/oauth2/token/../../data/v59.0",
+        f"{API}/./x/..",
+        f"{API}/",
+        f"{API}%2f",
+        f"{API}%5c",
+    ],
+)
+def test_a_path_that_changes_under_normalisation_is_refused(stack: Stack, prefix: str) -> None:
+    answer = send(stack, "POST", f"{prefix}/sobjects/Case", '{"Subject": "Sneaky"}')
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+def test_the_oauth_prefix_is_no_longer_trusted(stack: Stack) -> None:
+    answer = send(stack, "POST", "/services/oauth2/anything", '{"Subject": "x"}')
+    refused(stack, answer, 400, "GUARDRAIL_UNSUPPORTED_ENDPOINT")
+
+
+def test_a_repeated_parameter_is_refused(stack: Stack, case_id: str) -> None:
+    target = f"{API}/composite/sobjects?ids={case_id}&ids=500000000000001AAA"
+    refused(stack, send(stack, "DELETE", target), 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, case_id)
+
+
+def test_duplicate_json_keys_are_refused(stack: Stack, case_id: str) -> None:
+    body = '{"Subject": "a", "Subject": "b"}'
+    refused(
+        stack,
+        send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}", body),
+        400,
+        "JSON_PARSER_ERROR",
+    )
+
+
+def test_duplicate_keys_deep_inside_a_composite_are_refused(stack: Stack, case_id: str) -> None:
+    body = (
+        '{"compositeRequest": [{"method": "PATCH", "url": "' + API + f'/sobjects/Case/{case_id}",'
+        ' "referenceId": "w", "body": {"Subject": "a", "Priority": "Low", "Priority": "High"}}]}'
+    )
+    refused(stack, send(stack, "POST", f"{API}/composite", body), 400, "JSON_PARSER_ERROR")
+
+
+@pytest.mark.parametrize(
+    ("headers", "rule"),
+    [
+        ((("Sforce-Auto-Assign", "FALSE"),), "AssignmentRulesKept"),
+        ((("sforce-auto-assign", "false"),), "AssignmentRulesKept"),
+        ((("Sforce-Duplicate-Rule-Header", "allowSave=true"),), "DuplicateRulesKept"),
+        ((("Sforce-Call-Options", "defaultNamespace=x"),), "NamespaceUnchanged"),
+        ((("Sforce-Brand-New", "1"),), "KnownHeadersOnly"),
+    ],
+)
+def test_headers_that_switch_off_the_crms_safeguards_are_refused(
+    stack: Stack, headers: tuple[tuple[str, str], ...], rule: str
+) -> None:
+    answer = send(stack, "POST", f"{API}/sobjects/Case", '{"Subject": "x"}', *headers)
+    assert answer.status == 400
+    assert f"crm-safeguards/{rule}" in answer.body.decode()
+    assert changed(stack) == []
+
+
+def test_a_behaviour_header_sent_twice_is_refused(stack: Stack) -> None:
+    answer = send(
+        stack,
+        "POST",
+        f"{API}/sobjects/Case",
+        '{"Subject": "x"}',
+        ("Sforce-Auto-Assign", "TRUE"),
+        ("Sforce-Auto-Assign", "FALSE"),
+    )
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+def test_a_relationship_written_by_lookup_is_refused(stack: Stack, case_id: str) -> None:
+    body = '{"Account": {"External_Id__c": "GLOBEX-001"}}'
+    refused(
+        stack,
+        send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}", body),
+        400,
+        "JSON_PARSER_ERROR",
+    )
+
+
+def test_a_gzip_write_is_judged_and_forwarded_decoded(stack: Stack, case_id: str) -> None:
+    raw = gzip.compress(b'{"Subject": "Sent compressed"}')
+    target = f"{API}/sobjects/Case/{case_id}"
+    answer = send(stack, "PATCH", target, raw, ("Content-Encoding", "gzip"))
+    assert answer.status == 204, answer.body
+    assert case(stack, case_id)["Subject"] == "Sent compressed"
+    blocked = send(
+        stack, "PATCH", target, gzip.compress(b'{"Priority": "High"}'), ("Content-Encoding", "gzip")
+    )
+    assert blocked.status == 400
+    assert case(stack, case_id)["Priority"] == "Medium"
+
+
+# -- malformed input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "code"),
+    [
+        ("[" * 200_000 + "]" * 200_000, (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "x", "a": ' + "[" * 40 + "]" * 40 + "}", (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": ' + "9" * 5000 + "}", (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": 1e999}', (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": NaN}', (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "x"} trailing', (), 400, "JSON_PARSER_ERROR"),
+        (b'{"Subject": "\xff\xfe"}', (), 400, "JSON_PARSER_ERROR"),
+        (b'\xef\xbb\xbf{"Subject": "x"}', (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "' + "x" * 200_000 + '"}', (), 400, "JSON_PARSER_ERROR"),
+        (b"\x1f\x8b\x08\x00garbage", (("Content-Encoding", "gzip"),), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "x"}', (("Content-Encoding", "gzip"),), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "x"}', (("Content-Encoding", "br"),), 415, "UNSUPPORTED_MEDIA_TYPE"),
+        ('{"Subject": "x"}', (("Content-Encoding", "gzip, gzip"),), 415, "UNSUPPORTED_MEDIA_TYPE"),
+        (
+            gzip.compress(b" " * 3_000_000),
+            (("Content-Encoding", "gzip"),),
+            413,
+            "GUARDRAIL_BODY_TOO_LARGE",
+        ),
+    ],
+    ids=[
+        "deep-nesting",
+        "nesting-past-the-bound",
+        "huge-integer",
+        "infinite-number",
+        "nan",
+        "trailing-garbage",
+        "invalid-utf8",
+        "byte-order-mark",
+        "over-long-string",
+        "broken-gzip",
+        "plain-body-labelled-gzip",
+        "unknown-encoding",
+        "stacked-encodings",
+        "gzip-bomb",
+    ],
+)
+def test_malformed_input_is_a_clear_refusal_never_a_500(
+    stack: Stack, body: str | bytes, headers: tuple[tuple[str, str], ...], status: int, code: str
+) -> None:
+    answer = send(stack, "POST", f"{API}/sobjects/Case", body, *headers)
+    refused(stack, answer, status, code)
+
+
+def test_a_body_in_another_charset_is_refused(stack: Stack) -> None:
+    answer = Wire(stack).send(
+        Sent(
+            "POST",
+            f"{API}/sobjects/Case",
+            '{"Subject": "x"}'.encode("utf-16"),
+            (("Content-Type", "application/json; charset=UTF-16"),),
+        )
+    )
+    refused(stack, answer, 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+def test_an_oversized_body_is_413(stack: Stack) -> None:
+    body = '{"Subject": "' + "x" * (1024 * 1024 + 10) + '"}'
+    refused(
+        stack, send(stack, "POST", f"{API}/sobjects/Case", body), 413, "GUARDRAIL_BODY_TOO_LARGE"
+    )
+
+
+# -- token scopes ----------------------------------------------------------------------------
+
+
+def test_token_scopes_apply_to_a_composite_subrequests_effective_operation(
+    tmp_path: Path,
+) -> None:
+    pack = guarded_pack(tmp_path / "pack")
+    with Stack(tmp_path / "stack", auth_mode=AuthMode.TOKEN, policies=pack) as stack:
+        httpx.put(
+            f"{stack.admin_url}/guardrail/v1/conversations/c1",
+            json={"customer": {"account_ids": [ACCOUNT], "verified": True}},
+        ).raise_for_status()
+        token = stack.agent_token(
+            "c1", "bot", scopes={"objects": ["Case"], "operations": ["read", "create"]}
+        )
+        sub = {
+            "method": "POST",
+            "url": f"{API}/sobjects/Case/500000000000001AAA?_HttpMethod=PATCH",
+            "referenceId": "w",
+            "body": {"Subject": "changed"},
+        }
+        answer = httpx.post(
+            f"{stack.proxy_url}{API}/composite",
+            json={"compositeRequest": [sub]},
+            headers={"Authorization": f"Bearer {token}"},
+            verify=ssl.create_default_context(cafile=str(stack.tls.ca_pem)),
+        )
+        assert answer.status_code == 403, answer.text
+        assert answer.json()[0]["errorCode"] == "GUARDRAIL_TOKEN_SCOPE"
+        assert "update Case" in answer.json()[0]["message"]
