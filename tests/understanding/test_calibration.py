@@ -4,7 +4,7 @@ was right there, and the shipped lexicon carries the measured values."""
 import json
 from pathlib import Path
 
-from guardrail.understanding.calibration import Tally, load, measure, table
+from guardrail.understanding.calibration import Tally, load, measure, scores, table
 from guardrail.understanding.lexical import Lexicon
 from guardrail.understanding.model import AskStatus
 
@@ -51,3 +51,10 @@ def test_the_shipped_lexicon_uses_the_measured_reliabilities():
     shipped, priors = Lexicon.default(), Lexicon.uncalibrated()
     assert shipped.status_reliability != priors.status_reliability
     assert shipped.status_reliability[AskStatus.ASKED] < priors.status_reliability[AskStatus.ASKED]
+
+
+def test_scores_count_a_sure_decline_of_a_granted_ask_as_a_wrong_block(tmp_path):
+    measured = scores(Lexicon.default(), load(_corpus(tmp_path)))
+    assert measured["refund: granted read as granted"] == (1, 1)
+    assert measured["refund: granted read surely as not (wrong block)"] == (0, 1)
+    assert measured["refund: not granted read surely as not"] == (1, 1)
