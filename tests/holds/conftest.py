@@ -35,8 +35,8 @@ REVIEWERS = {"rita": RITA, "oscar": OSCAR}
 UNSURE_REFUND_TURNS = [
     {
         "role": "customer",
-        "text": "Tracking has said out for delivery since Monday. I'll take twelve euros "
-        "and ninety-nine cents back for it.",
+        "text": "Tracking has said out for delivery since Monday. Twelve ninety-nine, that's "
+        "what it cost me.",
     },
     {"role": "agent", "text": "OK, one moment while I do that."},
 ]

@@ -64,7 +64,7 @@ def test_a_reviewer_approves_a_held_refund_in_the_page_and_it_lands_once(
     approval = page.locator("#hold")
     expect(approval).to_contain_text("Waiting for approval")
     expect(approval.locator("table.reading")).to_contain_text("cues of refund not read")
-    expect(approval.locator("table.reading")).to_contain_text("twelve euros")
+    expect(approval.locator("table.reading")).to_contain_text("Twelve ninety-nine")
     expect(page.locator("ol.transcript")).to_contain_text("out for delivery since Monday")
     page.get_by_label("Approve: judge it again and write it to the CRM").check()
     page.get_by_label("Comment").first.fill("Late parcel; the customer asked.")
