@@ -32,7 +32,12 @@ from guardrail.context.loader import ContextLoader
 from guardrail.context.model import ReadRecord
 from guardrail.crm import salesforce_post as sf
 from guardrail.crm.base import Dialect, ParsedRequest, RawRequest, RecordRead
-from guardrail.errors import AuditUnavailable, DependencyFailure, RequestRejected
+from guardrail.errors import (
+    AuditUnavailable,
+    CredentialFailed,
+    DependencyFailure,
+    RequestRejected,
+)
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
 from guardrail.model import (
@@ -129,7 +134,14 @@ class Holds:
 
     async def hold(self, decision: Decision, request: HeldRequest, body: bytes) -> Decision:
         """Keep the held write durably; the decision with when it expires. Raises
-        AuditUnavailable when the store cannot keep it (the write is then refused)."""
+        AuditUnavailable when the store cannot keep it, CredentialFailed when the proxy has no
+        CRM credential to execute it with once approved (the write is then refused)."""
+        if self._sender() is None:
+            raise CredentialFailed(
+                "crm-guardrail would hold this write for a person's approval, but has no CRM "
+                "credential of its own to make it once approved; nothing was sent. The operator "
+                "must set credential.access_token or credential.client_id and client_secret."
+            )
         holding = next(v for v in decision.violations if v.holds)
         now = _now()
         until = now + timedelta(seconds=self.settings.expire_seconds)

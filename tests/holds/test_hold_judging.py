@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from guardrail.crm.base import ParsedRequest, Part, Shape
+from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import PolicyError
-from guardrail.model import Caller, Operation, Verdict, WriteIntent
+from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import load_policy_set
 from guardrail.scenarios.scoring import StepResult, Summary, score
@@ -94,3 +97,31 @@ def test_a_held_bad_write_is_stopped_and_a_held_good_write_is_review_load() -> N
         by_rule["refunds/NeedsApproval"].load,
         by_rule["refunds/NeedsApproval"].false_blocks,
     ) == (1, 0)
+
+
+@pytest.mark.parametrize("shape", [Shape.SINGLE, Shape.COLLECTION, Shape.COMPOSITE])
+def test_a_held_write_is_answered_in_salesforces_error_format_for_every_shape(
+    shape: Shape,
+) -> None:
+    intents = tuple(
+        WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": n}, ref=f"r{n}")
+        for n in (1, 2)
+    )
+    parts = tuple(Part(f"r{n}", range(n - 1, n)) for n in (1, 2))
+    parsed = ParsedRequest(shape, intents, parts)
+    decision = Decision("d-1", Verdict.HOLD, "salesforce", intents, (), "v1")
+    reply = SalesforceDialect().render_hold(parsed, decision, "Held for approval (d-1)")
+    body = json.loads(reply.body)
+    if shape is Shape.SINGLE:
+        assert reply.status == 400
+        errors = body
+    elif shape is Shape.COLLECTION:
+        assert reply.status == 200
+        assert [r["success"] for r in body] == [False, False]
+        errors = [e | {"errorCode": e["statusCode"]} for r in body for e in r["errors"]]
+    else:
+        assert [r["httpStatusCode"] for r in body["compositeResponse"]] == [400, 400]
+        errors = [e for r in body["compositeResponse"] for e in r["body"]]
+    assert {(e["errorCode"], e["message"]) for e in errors} == {
+        ("GUARDRAIL_HELD_FOR_APPROVAL", "Held for approval (d-1)")
+    }

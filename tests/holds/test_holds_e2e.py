@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.testing import Stack
 from tests.holds.conftest import (
@@ -235,3 +235,24 @@ def test_holds_are_counted_by_policy_rule_and_outcome(stack: Stack) -> None:
     waiting = {"conv-held", "conv-own", "conv-anon"}
     assert samples[("guardrail_holds_waiting", ())] == len(waiting)
     assert samples[("guardrail_hold_oldest_waiting_seconds", ())] > 0
+
+
+def test_a_proxy_without_a_crm_credential_of_its_own_refuses_rather_than_holds(
+    tmp_path: Path,
+) -> None:
+    """Passthrough, no credential: a hold could never be made once approved, so the write is
+    refused (503, in Salesforce's format), not kept."""
+    with Stack(tmp_path, auth_mode="passthrough", api_reviewers=REVIEWERS) as bare:
+        admin(bare.admin_url, "PUT", "conversations/conv-bare", json=conversation())
+        sf = bare.salesforce(conversation="conv-bare", agent="support-bot")
+        with pytest.raises(SalesforceError) as raised:
+            sf.Refund__c.create(REFUND)
+        assert raised.value.status == 503
+        assert raised.value.content[0]["errorCode"] == "GUARDRAIL_CRM_CREDENTIAL"
+        listed = admin(bare.admin_url, "GET", "decisions", params={"conversation": "conv-bare"})
+        [made] = listed.json()["decisions"]
+        assert made["decision"] == "block"
+        assert (
+            "hold_state"
+            not in admin(bare.admin_url, "GET", f"decisions/{made['decision_id']}").json()
+        )
