@@ -487,7 +487,12 @@ class Holds:
                 _now(),
                 claim=taken.claim,
                 values={
-                    "outcome": {"decision_id": row.execution_id},
+                    "outcome": {
+                        "decision_id": row.execution_id,
+                        "status": body.get("upstream_status"),
+                        "saved_ids": [i.get("saved_id") for i in body.get("intents", ())],
+                        "reason": hold.get("reason", ""),
+                    },
                     "request": None,
                     "body": None,
                 },

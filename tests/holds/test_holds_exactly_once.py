@@ -100,17 +100,20 @@ def test_approvals_racing_on_two_replicas_write_the_refund_once(
 
 
 @pytest.mark.parametrize(
-    ("crash", "recovered"),
-    [("after-send", True), ("before-send", False)],
-    ids=["killed-after-the-crm-answered", "killed-before-sending"],
+    ("crash", "landed", "found_in_crm"),
+    [("before-send", False, False), ("after-send", True, True), ("after-record", True, False)],
+    ids=["killed-before-sending", "killed-after-the-crm-answered", "killed-after-recording"],
 )
 def test_a_proxy_killed_while_executing_a_hold_is_recovered_without_writing_twice(
     sandbox_crm: tuple[str, Any, Any],
     redis_prefix: str,
     tmp_path: Path,
     crash: str,
-    recovered: bool,
+    landed: bool,
+    found_in_crm: bool,
 ) -> None:
+    """The successor finishes the hold: sends it (nothing was sent), records what the CRM
+    already holds (sent, never recorded), or only marks it (recorded, never marked)."""
     url, store, tls = sandbox_crm
     dsn = f"sqlite:///{tmp_path / 'audit.db'}"
     name = f"crash-{uuid.uuid4().hex[:6]}"
@@ -120,8 +123,7 @@ def test_a_proxy_killed_while_executing_a_hold_is_recovered_without_writing_twic
     with pytest.raises(httpx.TransportError):
         settle(dying.admin, held, "approve")
     assert dying.proc.wait(10) == -9
-    landed = len(refunds(store.records("Refund__c"))) - before
-    assert landed == (1 if recovered else 0)
+    assert len(refunds(store.records("Refund__c"))) - before == (1 if landed else 0)
 
     successor = ProxyProcess(url, tls, dsn, redis_prefix)
     try:
@@ -136,7 +138,7 @@ def test_a_proxy_killed_while_executing_a_hold_is_recovered_without_writing_twic
         assert executed[0]["decision"] == "allow"
         assert executed[0]["decision_id"] == state["result_decision_id"]
         reason = executed[0]["hold"].get("reason", "")
-        assert ("not sent again" in reason) is recovered
+        assert ("not sent again" in reason) is found_in_crm
         saved = state["outcome"]["saved_ids"][0]
         assert store.get("Refund__c", saved)["Amount__c"] == 12.99
     finally:
