@@ -142,9 +142,10 @@ class Holds:
                 "credential of its own to make it once approved; nothing was sent. The operator "
                 "must set credential.access_token or credential.client_id and client_secret."
             )
-        holding = next(v for v in decision.violations if v.holds)
+        holding = [v for v in decision.violations if v.holds]
+        own = self._pipeline.policies.hold_seconds(v.policy for v in holding)
         now = _now()
-        until = now + timedelta(seconds=self.settings.expire_seconds)
+        until = now + timedelta(seconds=own or self.settings.expire_seconds)
         row = HoldRow(
             decision_id=decision.id,
             state=HoldState.HELD,
@@ -153,8 +154,8 @@ class Holds:
             updated_at=now,
             conversation=decision.caller.conversation,
             agent=decision.caller.agent,
-            policy=holding.policy,
-            rule=holding.rule,
+            policy=holding[0].policy,
+            rule=holding[0].rule,
             request=request.document(),
             body=body,
             execution_id=new_decision_id(),
@@ -229,7 +230,7 @@ class Holds:
     async def _expire(self, row: HoldRow) -> None:
         settled = await self._close(row, HoldState.EXPIRED)
         if settled is not None:
-            waited = self.settings.expire_seconds
+            waited = (row.expires_at - row.created_at).total_seconds()
             message = f"Expired: nobody approved it within {waited:g} s."
             await self._record_unsent(row, settled, "HoldExpired", message)
 

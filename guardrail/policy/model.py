@@ -15,6 +15,7 @@ spec:
   schemaFile: schemas/Case.json           # or an inline `schema:`
   onDrift: flag                           # or block: a write that meets schema drift
   onUncertain: block                      # or warn, or hold: a rule failing on an unsure reading
+  holdSeconds: 3600                       # how long a held write waits (default: the proxy's)
 """
 
 from __future__ import annotations
@@ -111,6 +112,9 @@ class PolicySpec(_Strict):
     #: review, audited and counted), or hold (keep it until a person approves it,
     #: guardrail.holds). Like ValidatingAdmissionPolicy's failurePolicy, explicit.
     on_uncertain: Literal["block", "warn", "hold"] = "block"
+    #: How long a write this policy holds may wait for a person's approval before it expires
+    #: (rejected); unset: the proxy's holds.expire_seconds.
+    hold_seconds: float | None = Field(default=None, gt=0, le=30 * 86400)
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:

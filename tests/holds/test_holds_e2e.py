@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
+import guardrail
+from guardrail.sinks.audit.record import parse_time
 from guardrail.testing import Stack
 from tests.holds.conftest import (
     ANON,
@@ -28,6 +31,7 @@ from tests.holds.conftest import (
     settle,
 )
 
+PACK = "salesforce-contact-center"
 HELD_ID = re.compile(r"decision ([0-9a-f-]{36})")
 
 
@@ -190,12 +194,20 @@ def test_an_anonymous_token_cannot_approve(stack: Stack) -> None:
     assert answer.json()["error"] == "reviewer_unknown"
 
 
-def test_an_unapproved_hold_expires_as_rejected(tmp_path: Path) -> None:
+def test_an_unapproved_hold_expires_as_rejected_after_its_policys_time(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(guardrail.__file__).parents[1] / "policies" / PACK, pack)
+    refunds_policy = pack / "refunds.yaml"
+    text = refunds_policy.read_text()
+    refunds_policy.write_text(
+        text.replace("  onUncertain: hold\n", "  onUncertain: hold\n  holdSeconds: 1\n")
+    )
     with Stack(
         tmp_path,
         auth_mode="token",
+        policies=pack,
         api_reviewers=REVIEWERS,
-        holds={"expire_seconds": 1, "sweep_seconds": 0.2},
+        holds={"sweep_seconds": 0.2},  # the proxy's own expiry: an hour
     ) as short:
         before = refunds(short.store.records("Refund__c"))
         held = _hold_refund(short, "conv-expire")
@@ -206,6 +218,8 @@ def test_an_unapproved_hold_expires_as_rejected(tmp_path: Path) -> None:
                 break
             time.sleep(0.2)
         assert state["state"] == "expired"
+        waited = parse_time(state["expires_at"]) - parse_time(state["held_at"])
+        assert waited.total_seconds() == 1
         result = admin(short.admin_url, "GET", f"decisions/{state['result_decision_id']}").json()
         assert result["decision"] == "block"
         assert result["hold"]["state"] == "expired"
