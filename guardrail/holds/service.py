@@ -449,7 +449,8 @@ class Holds:
     async def sweep_forever(self) -> None:
         while True:
             try:
-                await self.sweep()
+                if self._audit.available:  # while it is down, its own probe reports it
+                    await self.sweep()
             except Exception:  # the next sweep may succeed; the loop must live on
                 self.metrics.sweep_errors.inc()
                 log.exception("hold_sweep_failed")
