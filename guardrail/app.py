@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,9 +22,9 @@ from pydantic import ValidationError
 from guardrail import __version__
 from guardrail.admin import conversations, decisions, tokens
 from guardrail.admin import drift as drift_api
-from guardrail.admin.auth import bearer_valid
+from guardrail.admin.auth import bearer_name, bearer_valid
 from guardrail.admin.conversations import CONVERSATIONS, TOKENS
-from guardrail.admin.decisions import DECISIONS
+from guardrail.admin.decisions import DECISIONS, HOLDS, OPEN, REVIEWER
 from guardrail.admin.drift import DRIFT
 from guardrail.admin.review import mount as mount_review
 from guardrail.bulk import BulkJobs
@@ -32,13 +33,16 @@ from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
-from guardrail.credential import CrmCredential
+from guardrail.credential import CredentialedSender, CrmCredential, open_credential
 from guardrail.crm.base import Dialect, DialectOptions, dialect_for
 from guardrail.crm.canonical import BodyLimits
 from guardrail.drift import DriftWatcher, describe, problem
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
+from guardrail.holds import Holds
+from guardrail.holds.metrics import HoldMetrics
+from guardrail.holds.notify import Notifier
 from guardrail.judge import Judge
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
@@ -79,11 +83,15 @@ class Guardrail:
     conversations: ConversationStore
     audit: AuditLog
     readiness: Readiness
+    holds: Holds
     alerter: Alerter | None = None
     drift: DriftWatcher | None = None
     ready: bool = field(default=False)
     #: Wraps the forwarding client: the seam tests use to stand between the proxy and the CRM.
     transport: Callable[[Sender], Sender] | None = None
+    #: What approved holds are executed through: the forwarding client with the proxy's own
+    #: CRM credential (None without one). Set when the proxy listener starts.
+    hold_sender: Sender | None = None
 
     def reload_policies(self) -> PolicySet:
         """Reload atomically; on failure the last good set stays and PolicyError is raised."""
@@ -106,7 +114,21 @@ class Guardrail:
         app.cleanup_ctx.append(self._upstream)
         app.cleanup_ctx.append(self._alerts)
         app.cleanup_ctx.append(self._post_queue)
+        app.cleanup_ctx.append(self._holds)
         return app
+
+    async def _holds(self, app: web.Application) -> AsyncIterator[None]:
+        """Expire and recover held writes, and push settled ones, in the background."""
+        notifier = self.holds.notifier
+        if notifier is not None:
+            notifier.start()
+        sweeper = asyncio.create_task(self.holds.sweep_forever())
+        yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        if notifier is not None:
+            await notifier.close(self.settings.timeouts.shutdown / 2)
 
     async def _post_queue(self, app: web.Application) -> AsyncIterator[None]:
         """Async verifications run in the background; shutdown drains what is queued."""
@@ -142,8 +164,22 @@ class Guardrail:
         )
         sender = self.transport(upstream) if self.transport is not None else upstream
         app[UPSTREAM] = self.proxy.sender(sender)
+        own = None  # passthrough: held writes go out with the proxy's credential, if it has one
+        if self.proxy.tokens is not None:
+            self.hold_sender = app[UPSTREAM]
+        elif s.credential.configured:
+            dialect = self.proxy.dialect
+            own = open_credential(
+                s.credential, s.upstream, token_path=dialect.token_path, timeout=s.timeouts.upstream
+            )
+            self.hold_sender = self.proxy.tracing.sender(
+                CredentialedSender(sender, own, dialect.authorize)
+            )
         yield
+        self.hold_sender = None
         await upstream.close()
+        if own is not None:
+            await own.close()
         if self.proxy.tokens is not None:
             await self.proxy.tokens.close()
         self.proxy.tracing.shutdown()
@@ -191,12 +227,15 @@ class Guardrail:
             app[TOKENS] = self.proxy.tokens
             app.add_routes(tokens.routes)
         app[DECISIONS] = self.audit
+        app[HOLDS] = self.holds
         app.add_routes(decisions.routes)
         mount_review(
             app,
             self.audit,
             self.conversations,
+            self.holds,
             tokens=self.settings.api_tokens,
+            reviewers=self.settings.api_reviewers,
             users=self.settings.review_users,
         )
         if self.drift is not None:
@@ -208,13 +247,14 @@ class Guardrail:
     async def _api_auth(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        tokens = self.settings.api_tokens
+        tokens, reviewers = self.settings.api_tokens, self.settings.api_reviewers
         authorization = request.headers.get("Authorization", "")
-        if (
-            tokens
-            and request.path.startswith("/guardrail/")
-            and not bearer_valid(authorization, tokens)
-        ):
+        reviewer = bearer_name(authorization, reviewers)
+        if reviewer is not None:
+            request[REVIEWER] = reviewer
+        elif not tokens and not reviewers:
+            request[REVIEWER] = OPEN
+        elif request.path.startswith("/guardrail/") and not bearer_valid(authorization, tokens):
             return web.json_response(
                 {"error": "unauthorized", "message": "send Authorization: Bearer <api token>"},
                 status=401,
@@ -352,6 +392,20 @@ def build(
         ],
         metrics,
     )
+    hold_metrics = HoldMetrics(metrics.registry)
+    webhook_url = settings.holds.webhook_url
+    slot: list[Guardrail] = []  # the sender exists once the proxy listener starts
+    holds = Holds(
+        audit=audit,
+        dialect=dialect,
+        pipeline=pipeline,
+        context=context,
+        report=functools.partial(sinks.emit, audited=True),
+        metrics=hold_metrics,
+        settings=settings.holds,
+        sender=lambda: slot[0].hold_sender if slot else None,
+        notifier=(Notifier(webhook_url.get_secret_value(), hold_metrics) if webhook_url else None),
+    )
     proxy = Proxy(
         Judge(dialect, pipeline, context),
         context,
@@ -364,9 +418,10 @@ def build(
         bulk=BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj)),
         admit_write=audit_gate(audit, settings.audit_fail_open),
         tracing=tracing or (Tracing(enabled=True) if settings.tracing else DISABLED),
+        holds=holds,
     )
     readiness = Readiness(_dependencies(settings, dialect, policies, store, audit, own))
-    return Guardrail(
+    guardrail = Guardrail(
         settings,
         policies,
         metrics,
@@ -374,10 +429,13 @@ def build(
         store,
         audit,
         readiness,
+        holds,
         alerter,
         drift=drift,
         transport=transport,
     )
+    slot.append(guardrail)
+    return guardrail
 
 
 def _dependencies(

@@ -87,6 +87,36 @@ class MetricsSettings(BaseModel, frozen=True):
     )
 
 
+class HoldSettings(BaseModel, frozen=True):
+    """Held writes (guardrail.holds): how long they wait, who may approve them, who hears."""
+
+    expire_seconds: float = Field(
+        default=3600.0, gt=0, description="An unapproved hold is rejected (expired) after this"
+    )
+    sweep_seconds: float = Field(
+        default=5.0, gt=0, description="How often each replica looks for expired or stuck holds"
+    )
+    lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="An approved hold still executing after this (its replica died) is "
+        "recovered by another: read back, never blindly resent",
+    )
+    reviewers: list[str] = Field(
+        default_factory=list,
+        description="Who may approve or reject holds (review users, api_reviewers names); "
+        "empty: any signed-in reviewer",
+    )
+    agents_of: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Reviewer -> the agents they are responsible for: they may not approve "
+        "those agents' writes",
+    )
+    webhook_url: SecretStr | None = Field(
+        default=None, description="Where each settled hold is pushed (JSON POST)"
+    )
+
+
 class DriftSettings(BaseModel, frozen=True):
     """Schema drift checks (guardrail.drift): the CRM's describe of every object the policies'
     schemas cover, fetched with the proxy's own credential and compared with those schemas."""
@@ -301,6 +331,7 @@ class Settings(AuditSettings):
     alerts: AlertSettings = AlertSettings()
     credential: Credential = Credential()
     drift: DriftSettings = DriftSettings()
+    holds: HoldSettings = HoldSettings()
     metrics: MetricsSettings = MetricsSettings()
     auth_mode: AuthMode = Field(
         default=AuthMode.TOKEN,
@@ -319,6 +350,11 @@ class Settings(AuditSettings):
         default=False, description="OpenTelemetry spans, exported by OTLP as OTEL_* configures"
     )
     api_tokens: list[SecretStr] = Field(default_factory=list)
+    api_reviewers: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
+        default_factory=dict,
+        description="Admin API bearer tokens that carry a reviewer's name (name: token): "
+        "accepted as api_tokens are, and the identity that approves or rejects a hold",
+    )
     review_users: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
         default_factory=dict,
         description="Review page users (name: password, HTTP basic); with api_tokens or these "

@@ -32,6 +32,8 @@ class Verdict(StrEnum):
     BLOCK = "block"
     SHADOW_BLOCK = "shadow-block"
     POST_FAIL = "post-fail"
+    #: Not forwarded: kept until a person approves it (guardrail.holds), rejects it, or it expires.
+    HOLD = "hold"
 
 
 class Action(StrEnum):
@@ -40,6 +42,8 @@ class Action(StrEnum):
     BLOCK = "block"
     WARN = "warn"
     AUDIT = "audit-only"
+    #: Stop the write until a person approves it (guardrail.holds).
+    HOLD = "hold"
 
 
 class Mode(StrEnum):
@@ -113,9 +117,15 @@ class Violation:
         return self.action is Action.BLOCK and self.mode is Mode.ENFORCE
 
     @property
+    def holds(self) -> bool:
+        """Whether this violation alone keeps the write waiting for a person's approval."""
+        return self.action is Action.HOLD and self.mode is Mode.ENFORCE
+
+    @property
     def would_block(self) -> bool:
-        """Whether this violation would stop the write if its policy were enforced."""
-        return self.action is Action.BLOCK
+        """Whether this violation would stop the write (refuse or hold it) if its policy were
+        enforced."""
+        return self.action in (Action.BLOCK, Action.HOLD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +158,28 @@ class Caller:
 
 
 @dataclass(frozen=True, slots=True)
+class HoldLink:
+    """What a decision has to do with a held write (guardrail.holds).
+
+    On the held decision itself: ``state`` "held" and ``until`` (when it expires). On the
+    decision that settles it: ``of`` (the held decision's id), its ``state`` ("approved",
+    "rejected", "expired", "refused": approved but no longer holding when judged again), who
+    settled it and why; ``readback`` is the saved record as read after an approved write.
+    """
+
+    state: str
+    of: str | None = None
+    until: str | None = None
+    reviewer: str | None = None
+    comment: str = ""
+    reason: str = ""
+    readback: tuple[Mapping[str, Any], ...] = ()
+    #: On the held decision: what the conversation's reading found (asks, issues), each with
+    #: its confidence and evidence, so a reviewer sees what the guardrail was unsure of.
+    reading: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The verdict on one request and the reasons for it."""
 
@@ -175,6 +207,8 @@ class Decision:
     #: (masked) so ``guardrail replay`` can judge the same write again without the CRM, and
     #: metrics read the conversation's intent from it.
     facts: Facts | None = field(default=None, compare=False, repr=False)
+    #: A held write, or the settling of one (guardrail.holds).
+    hold: HoldLink | None = None
 
     @property
     def forwarded(self) -> bool:
@@ -190,9 +224,12 @@ class Decision:
 
 
 def decide(violations: tuple[Violation, ...]) -> Verdict:
-    """The verdict the violations call for: an enforced block blocks; a shadowed one is reported."""
+    """The verdict the violations call for: an enforced block blocks, else an enforced hold
+    holds; a shadowed one is reported."""
     if any(v.blocks for v in violations):
         return Verdict.BLOCK
+    if any(v.holds for v in violations):
+        return Verdict.HOLD
     if any(v.would_block for v in violations):
         return Verdict.SHADOW_BLOCK
     return Verdict.ALLOW

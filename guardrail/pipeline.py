@@ -47,6 +47,11 @@ class Pipeline:
     def policy_version(self) -> str:
         return self._policies().version
 
+    @property
+    def policies(self) -> PolicySet:
+        """The policy set in force now."""
+        return self._policies()
+
     def canonical(self, crm: str, intents: Sequence[WriteIntent]) -> tuple[WriteIntent, ...]:
         """The intents as the CRM will execute them: the object a bare record id names, and
         every name in the describe's spelling (PolicySet.canonical). Raises MalformedBody for a

@@ -23,13 +23,16 @@ from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import CanonicalRequest, ParsedRequest, RawRequest, Reply, Shape
 from guardrail.errors import (
+    AuditUnavailable,
     BodyTooLarge,
     ClientTimeout,
     DependencyFailure,
     RequestRejected,
     ShuttingDown,
     TokenRefused,
+    UnsupportedEndpoint,
 )
+from guardrail.holds import HeldRequest, Holds, held_message
 from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, split
@@ -65,6 +68,7 @@ class Proxy:
         bulk: BulkJobs | None = None,
         admit_write: Callable[[], None] | None = None,
         tracing: Tracing = DISABLED,
+        holds: Holds | None = None,
     ) -> None:
         """``post`` reads writes back when their policies say so; ``tokens`` (auth_mode:
         token) binds each request to its agent token; ``bulk`` judges bulk jobs row by row
@@ -83,6 +87,7 @@ class Proxy:
         self.bulk = bulk
         self.admit_write = admit_write or _admit_all
         self.tracing = tracing
+        self.holds = holds  # keeps held writes until approved; without it a hold is refused
         self.draining = False  # set when the listener stops: reads cut short are not timeouts
 
     def sender(self, upstream: Sender) -> Sender:
@@ -150,6 +155,8 @@ class Proxy:
                 )
             reply = self.dialect.render_block(judged, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
+        if decision.verdict is Verdict.HOLD:
+            return await self._hold(request, canonical, judged, decision)
         if self.bulk is not None:
             try:
                 await self.bulk.admit(judged, decision)
@@ -289,6 +296,38 @@ class Proxy:
         await self.sinks.emit(replace(partial.blocked, status=response.status))
         response.headers[BLOCKED_DECISION_ID_HEADER] = partial.blocked.id
         return await self._finish(done, response)
+
+    async def _hold(
+        self,
+        request: web.Request,
+        canonical: CanonicalRequest,
+        parsed: ParsedRequest,
+        decision: Decision,
+    ) -> web.StreamResponse:
+        """Keep the canonical request, exactly as judged, until a person approves it; it is
+        not forwarded."""
+        headers = _forwarded_headers(request, canonical)
+        try:
+            if parsed.shape is Shape.BULK:
+                raise UnsupportedEndpoint(
+                    "crm-guardrail holds a record of this bulk job for a person's approval, and "
+                    "a bulk job cannot wait for one; nothing was sent. Send that record as a "
+                    "single write, which can wait for approval."
+                )
+            if self.holds is None:
+                raise AuditUnavailable("crm-guardrail cannot keep writes for approval here")
+            held = await self.holds.hold(
+                decision,
+                HeldRequest.of(canonical.method, canonical.target, headers),
+                canonical.body,
+            )
+        except (RequestRejected, DependencyFailure) as exc:  # not kept: refused as such
+            reply = self.dialect.render_error(exc)
+            code = exc.code if isinstance(exc, DependencyFailure) else None
+            failed = replace(decision, verdict=Verdict.BLOCK, status=reply.status, error=code)
+            return await self._finish(failed, _own(reply))
+        reply = self.dialect.render_hold(parsed, held, held_message(held))
+        return await self._finish(replace(held, status=reply.status), _own(reply))
 
     def _unjudged(self, canonical: CanonicalRequest, caller: Caller, started: float) -> Decision:
         """The record of a request forwarded with nothing to judge, so none goes unaccounted."""

@@ -54,8 +54,8 @@ NOT_JUDGED = "refused before it was judged (nothing to judge again)"
 
 @dataclass(frozen=True)
 class Outcome:
-    """A judgement: its verdict and the rules that make it (those that block a block, those
-    that would block a shadow-block; none for an allow)."""
+    """A judgement: its verdict and the rules that make it (those that block a block, hold a
+    hold, would block a shadow-block; none for an allow)."""
 
     verdict: str
     rules: tuple[str, ...] = ()
@@ -66,6 +66,8 @@ class Outcome:
         verdict = decide(found)
         if verdict is Verdict.BLOCK:
             deciding = [v for v in found if v.blocks]
+        elif verdict is Verdict.HOLD:
+            deciding = [v for v in found if v.holds]
         elif verdict is Verdict.SHADOW_BLOCK:
             deciding = [v for v in found if v.would_block]
         else:

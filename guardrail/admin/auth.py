@@ -44,3 +44,15 @@ def basic_user(header: str, users: Mapping[str, SecretStr]) -> str | None:
     expected = users.get(name, _NOBODY)
     valid = hmac.compare_digest(password.encode(), expected.get_secret_value().encode())
     return name if valid and name in users else None
+
+
+def bearer_name(header: str, named: Mapping[str, SecretStr]) -> str | None:
+    """The name of the token among ``named`` (name: token) the header bears, or None."""
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        return None
+    found = None
+    for name, token in named.items():  # every one compared: timing tells nothing
+        if hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+            found = name
+    return found

@@ -12,21 +12,30 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from guardrail.admin.jsonapi import json_body, json_errors
+from guardrail.admin.jsonapi import Refusal, json_body, json_errors
 from guardrail.admin.records import (
+    ApprovalIn,
     ReviewIn,
     add_review,
     decision_id,
     find_page,
     full_record,
+    hold_view,
     parse_query,
     review_view,
+    settle_hold,
 )
+from guardrail.holds import Holds
 from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog
 
 #: Where the handlers find the log: ``admin_app[DECISIONS] = audit_log``.
 DECISIONS: web.AppKey[AuditLog] = web.AppKey("DECISIONS")
+HOLDS: web.AppKey[Holds] = web.AppKey("HOLDS")
+#: Who the request's credentials say the caller is (a reviewer token's name), set by the
+#: admin listener's sign-in; OPEN when the listener asks for no credentials at all.
+REVIEWER: web.RequestKey[str] = web.RequestKey("REVIEWER", str)
+OPEN = "\0open"
 
 _PATH = "/guardrail/v1/decisions"
 
@@ -54,3 +63,23 @@ async def review_decision(request: web.Request) -> web.StreamResponse:
     review = ReviewIn.model_validate(await json_body(request))
     row = await add_review(request.app[DECISIONS], found, review)
     return web.json_response(review_view(row), status=201, headers={"Location": f"{_PATH}/{found}"})
+
+
+@routes.post(_PATH + "/{id}/approval")
+@json_errors("invalid_approval")
+async def approve_decision(request: web.Request) -> web.StreamResponse:
+    """Approve or reject a held write, as the reviewer the credentials name."""
+    found = decision_id(request.match_info["id"])
+    answer = ApprovalIn.model_validate(await json_body(request))
+    who = request.get(REVIEWER)
+    reviewer = answer.reviewer if who == OPEN else who
+    if not reviewer:
+        raise Refusal(
+            403,
+            "reviewer_unknown",
+            "approving or rejecting a hold needs a reviewer's identity: call with a token "
+            "from api_reviewers (name: token), not an anonymous api_tokens token",
+        )
+    hold = await settle_hold(request.app[HOLDS], found, answer, reviewer)
+    status = 202 if hold.state.value == "executing" else 200
+    return web.json_response(hold_view(hold), status=status)

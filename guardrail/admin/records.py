@@ -14,17 +14,18 @@ import binascii
 import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from multidict import MultiMapping
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail.admin.jsonapi import Refusal
+from guardrail.holds import HoldNotFound, Holds, NotAllowed, NotPending
 from guardrail.model import Verdict
 from guardrail.sinks.audit.chain import Row, link_problem
 from guardrail.sinks.audit.log import AuditLog, DecisionNotFound
-from guardrail.sinks.audit.record import ReviewVerdict, parse_time
-from guardrail.sinks.audit.store import MAX_LIMIT, Query, Storage
+from guardrail.sinks.audit.record import ReviewVerdict, format_time, parse_time
+from guardrail.sinks.audit.store import MAX_LIMIT, HoldRow, Query, Storage
 
 DEFAULT_LIMIT = 50
 FILTERS = ("decision", "object", "rule", "agent", "conversation")
@@ -109,12 +110,65 @@ async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
         "link_checked": before is not None or row.seq == 1,
     }
     body["reviews"] = [review_view(r) for r in await storage.reviews(decision_id)]
+    held = await storage.hold(decision_id)
+    if held is not None:
+        body["hold_state"] = hold_view(held)
     body["earlier"] = [  # what the same write was recorded as before (allow, then post-fail)
         {"seq": r.seq, "at": r.entry.at, "decision": r.entry.verdict}
         for r in await storage.history(decision_id)
         if r.seq != row.seq
     ]
     return body
+
+
+class ApprovalIn(BaseModel):
+    """A reviewer's answer to a held write (JSON body or HTML form). ``reviewer`` counts only
+    where the admin listener asks for no credentials at all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "reject"]
+    comment: str = Field(default="", max_length=MAX_COMMENT)
+    reviewer: str | None = Field(default=None, min_length=1, max_length=MAX_REVIEWER)
+
+
+def hold_view(hold: HoldRow) -> dict[str, Any]:
+    """A held write's state as the API and the page show it (never the request it keeps)."""
+    return {
+        "decision_id": hold.decision_id,
+        "state": str(hold.state),
+        "held_at": format_time(hold.created_at),
+        "expires_at": format_time(hold.expires_at),
+        "updated_at": format_time(hold.updated_at),
+        "policy": hold.policy,
+        "rule": hold.rule,
+        "reviewer": hold.reviewer,
+        "comment": hold.comment,
+        "result_decision_id": hold.execution_id if hold.state.settled else None,
+        "outcome": hold.outcome,
+    }
+
+
+async def settle_hold(holds: Holds, decision_id: str, answer: ApprovalIn, reviewer: str) -> HoldRow:
+    """Approve (judge again and execute once) or reject a held write, as ``reviewer``.
+    Raises Refusal: 404 no such hold, 403 not this reviewer's to settle, 409 already settled."""
+    try:
+        if answer.decision == "approve":
+            return await holds.approve(decision_id, reviewer, answer.comment)
+        return await holds.reject(decision_id, reviewer, answer.comment)
+    except HoldNotFound:
+        raise Refusal(
+            404, "hold_not_found", f"no held write {decision_id!r}: it was never held"
+        ) from None
+    except NotAllowed as exc:
+        raise Refusal(403, "not_allowed", str(exc)) from None
+    except NotPending as exc:
+        raise Refusal(
+            409,
+            "hold_not_pending",
+            f"{exc}; nothing was done",
+            hold=hold_view(exc.hold),
+        ) from None
 
 
 async def add_review(audit: AuditLog, decision_id: str, review: ReviewIn) -> Row:

@@ -265,6 +265,21 @@ class Dialect(Protocol):
         """The CRM's own error response for a blocked write, naming each rule and its fix."""
         ...
 
+    def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
+        """The CRM's own error response for a write held for approval (not sent), carrying
+        ``message`` (what waits, for how long, under which decision id)."""
+        ...
+
+    def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
+        """A read of the records that look like what ``intent`` creates (every field it sets
+        equal), in the API of ``target``; None when the CRM cannot be asked. A held create
+        notes them before it is sent, so recovery after a crash can tell the one it made."""
+        ...
+
+    def lookalike_ids(self, status: int, body: bytes) -> list[str]:
+        """The ids ``lookalikes``'s read found."""
+        ...
+
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         """The CRM's own error response for a request the proxy could not judge or forward.
         An InvalidSession is the CRM's own "unauthenticated" answer (Salesforce 401

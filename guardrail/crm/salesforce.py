@@ -434,6 +434,43 @@ class SalesforceDialect:
             )
         return _reply(400, [_error(v, "errorCode") for v in _blocking(decision.violations)])
 
+    def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
+        path = salesforce_post.created_query_path(target, intent)
+        return None if path is None else Outbound("GET", path)
+
+    def lookalike_ids(self, status: int, body: bytes) -> list[str]:
+        return salesforce_post.created_records(status, body)
+
+    def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
+        """A held write as Salesforce refuses a write: a 400 list error (simple-salesforce
+        raises SalesforceMalformedRequest) whose errorCode says it waits for approval; in a
+        collection or composite, on each record or subrequest (the request is held whole)."""
+        error = {"message": message, "errorCode": HELD_CODE, "fields": []}
+        if parsed.shape is Shape.COLLECTION:
+            results = []
+            for part in parsed.parts:
+                record_id = parsed.intents[part.intents.start].record_id
+                held = {"statusCode": HELD_CODE, "message": message, "fields": []}
+                result: dict[str, Any] = {"success": False, "errors": [held]}
+                results.append({"id": record_id, **result} if record_id else result)
+            return _reply(200, results)
+        if parsed.shape is Shape.COMPOSITE:
+            return _reply(
+                200,
+                {
+                    "compositeResponse": [
+                        {
+                            "body": [error],
+                            "httpHeaders": {},
+                            "httpStatusCode": 400,
+                            "referenceId": part.ref,
+                        }
+                        for part in parsed.parts
+                    ]
+                },
+            )
+        return _reply(400, [error])
+
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, salesforce_bulk.AsyncApiRefused):
             return error.reply()
@@ -941,6 +978,9 @@ def _with_references(intent: WriteIntent, ref: str, created: Mapping[str, str]) 
         if match:  # _check_references let through only the id of a record written before
             references[name] = created[match["ref"]]
     return replace(intent, ref=f"{ref}.{intent.ref}" if intent.ref else ref, references=references)
+
+
+HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"
 
 
 def _blocking(violations: Sequence[Violation]) -> Iterator[Violation]:

@@ -176,3 +176,47 @@ def _record(result: Any) -> dict[str, Any] | None:
         return None
     body = result.get("body")
     return body if isinstance(body, dict) else None
+
+
+def created_query_path(target: str, intent: WriteIntent) -> str | None:
+    """A SOQL query finding records that look like ``intent``'s create (every scalar field it
+    sets equal); None when it sets no field a query can compare. Recovery of a held write uses
+    it to learn whether an interrupted create was saved."""
+    terms = [
+        f"{name} = {_soql_literal(value)}"
+        for name, value in sorted(intent.fields.items())
+        if _NAME.fullmatch(name) and _comparable(value)
+    ]
+    if not terms:
+        return None
+    soql = f"SELECT Id FROM {intent.object} WHERE {' AND '.join(terms)} LIMIT 2000"  # noqa: S608
+    return f"{api_base(target)}/query?q={quote(soql, safe='')}"
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _comparable(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.startswith("@{") and len(value) <= 255
+    return isinstance(value, bool | int | float)
+
+
+def _soql_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def created_records(status: int, body: bytes) -> list[str]:
+    """The ids a ``created_query_path`` query found."""
+    if status != 200:
+        return []
+    try:
+        rows = json.loads(body).get("records", [])
+    except (ValueError, AttributeError):
+        return []
+    return [str(r["Id"]) for r in rows if isinstance(r, dict) and isinstance(r.get("Id"), str)]

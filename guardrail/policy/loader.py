@@ -49,6 +49,9 @@ class Policy:
     post: PostCheck | None = None
     #: A write that meets schema drift is blocked (else let through, flagged): spec.onDrift
     block_on_drift: bool = False
+    #: How long a write this policy holds may wait for approval (spec.holdSeconds); None:
+    #: the proxy's holds.expire_seconds.
+    hold_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,12 @@ class PolicySet:
         return tuple(
             (p, p.post) for p in self.matching(crm, sobject, operation) if p.post is not None
         )
+
+    def hold_seconds(self, names: Iterable[str]) -> float | None:
+        """The shortest wait for approval the named policies set (spec.holdSeconds), if any."""
+        wanted = set(names)
+        found = [p.hold_seconds for p in self.policies if p.name in wanted and p.hold_seconds]
+        return min(found) if found else None
 
     def object_for_id(self, record_id: str) -> str:
         """The object a record id belongs to, by its key prefix ("" when unknown, or when the
@@ -311,6 +320,7 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
                 source=str(path),
                 post=_post(doc, path, node, prefix),
                 block_on_drift=spec.on_drift == "block",
+                hold_seconds=spec.hold_seconds,
             ),
             schema_info,
         )

@@ -14,7 +14,8 @@ spec:
   failurePolicy: closed                   # or open: a check or rule that errors lets it through
   schemaFile: schemas/Case.json           # or an inline `schema:`
   onDrift: flag                           # or block: a write that meets schema drift
-  onUncertain: block                      # or warn: a rule failing on an unsure reading
+  onUncertain: block                      # or warn, or hold: a rule failing on an unsure reading
+  holdSeconds: 3600                       # how long a held write waits (default: the proxy's)
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ class PostSpec(_Strict):
     #: Where deletes are not allowed: revert a created record by setting these fields instead.
     revert_mark: dict[str, Any] | None = None
 
+    @model_validator(mode="after")
+    def _no_hold(self) -> PostSpec:
+        if any(r.action is Action.HOLD for r in self.rules):
+            raise ValueError("a post rule cannot hold: the write is already saved; use block")
+        return self
+
 
 class PolicySpec(_Strict):
     crm: str = "salesforce"
@@ -105,8 +112,12 @@ class PolicySpec(_Strict):
     on_drift: Literal["block", "flag"] = "flag"
     #: What a rule failing on an unsure reading of the conversation does (its ``uncertain``
     #: expression held): block like any failure, or warn (let the write through, flagged for
-    #: review, audited and counted). Like ValidatingAdmissionPolicy's failurePolicy, explicit.
-    on_uncertain: Literal["block", "warn"] = "block"
+    #: review, audited and counted), or hold (keep it until a person approves it,
+    #: guardrail.holds). Like ValidatingAdmissionPolicy's failurePolicy, explicit.
+    on_uncertain: Literal["block", "warn", "hold"] = "block"
+    #: How long a write this policy holds may wait for a person's approval before it expires
+    #: (rejected); unset: the proxy's holds.expire_seconds.
+    hold_seconds: float | None = Field(default=None, gt=0, le=30 * 86400)
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:

@@ -28,9 +28,12 @@ each ``{"scenarios": [...]}``. A scenario is one conversation showing one behavi
     - a write: ``name``, ``method`` (POST, PATCH, DELETE), ``path`` relative to
       ``/services/data/v59.0/``, ``body``, optional ``tool`` (sent as ``X-Guardrail-Tool``),
       optional ``header`` (``none``: no ``X-Guardrail-Conversation``; ``unregistered``: an id
-      the proxy never heard of), ``expect: allow|block``; a block lists ``rules``, every
-      ``policy/Rule`` that must block it (and no other may); an allow may list ``near_miss``,
-      the rules it is a near miss for (it must not trip them);
+      the proxy never heard of), ``expect: allow|block|hold``; a block lists ``rules``, every
+      ``policy/Rule`` that must stop it (and no other may): blocking it or holding it for
+      approval both count as stopping a bad write; ``hold`` is for a write that must wait
+      for a person whatever the conversation (``action: hold``) and lists the rules that
+      hold it; an allow may list ``near_miss``, the rules it is a near miss for (it must not
+      trip them). A good write that is held counts as review load, apart from false blocks;
     - ``read``: a path or SOQL, as in ``reads``;
     - ``patch``: a change to the conversation (``PATCH``, e.g. ``{outcome: resolved}``);
     - ``append_turns``: turns said since (``POST .../turns``);

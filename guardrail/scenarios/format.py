@@ -41,17 +41,21 @@ class WriteStep(_Strict):
     header: Literal["conversation", "none", "unregistered"] = "conversation"
     #: Request headers the write carries (``Sforce-Auto-Assign: "FALSE"``...).
     headers: dict[str, str] = Field(default_factory=dict)
-    expect: Literal["allow", "block"]
+    #: allow: a good write; block: a bad one (blocked, or held for approval: both stop it);
+    #: hold: one that must wait for a person whatever the conversation (``action: hold``).
+    expect: Literal["allow", "block", "hold"]
     rules: tuple[str, ...] = ()
     near_miss: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _labelled(self) -> WriteStep:
-        if self.expect == "block" and not self.rules:
-            raise ValueError(f"step {self.name!r}: a block must name the rules that block it")
+        if self.expect != "allow" and not self.rules:
+            raise ValueError(
+                f"step {self.name!r}: a {self.expect} must name the rules that {self.expect} it"
+            )
         if self.expect == "allow" and self.rules:
             raise ValueError(f"step {self.name!r}: an allowed write names no blocking rules")
-        if self.expect == "block" and self.near_miss:
+        if self.expect != "allow" and self.near_miss:
             raise ValueError(f"step {self.name!r}: only an allowed write is a near miss")
         for rule in (*self.rules, *self.near_miss):
             if rule.count("/") != 1:

@@ -150,7 +150,7 @@ class OfflineRunner:
                 detail=exc.message,
                 seconds=time.perf_counter() - started,
             )
-        if decision.verdict is not Verdict.BLOCK:
+        if decision.forwarded:
             decision = replace(decision, saved_ids=self._crm.save(decision.intents))
             if step.method == "POST" and parsed.shape is Shape.SINGLE and decision.saved_ids[0]:
                 values.created[step.name] = decision.saved_ids[0]
@@ -168,15 +168,18 @@ def _conversation_header(step: WriteStep, conversation: str) -> str | None:
 
 def _judged(result: StepResult, decision: Decision, seconds: float) -> StepResult:
     warned = frozenset(
-        f"{v.policy}/{v.rule}" for v in decision.violations if v.uncertain and not v.blocks
+        f"{v.policy}/{v.rule}" for v in decision.violations if v.uncertain and not v.would_block
     )
-    if decision.verdict is not Verdict.BLOCK:
+    if decision.verdict not in (Verdict.BLOCK, Verdict.HOLD):
         return replace(result, decision=str(decision.verdict), warned_by=warned, seconds=seconds)
-    blocking = [v for v in decision.violations if v.blocks]
+    held = decision.verdict is Verdict.HOLD
+    blocking = [v for v in decision.violations if (v.holds if held else v.blocks)]
+    rules = frozenset(v.name for v in blocking)
     return replace(
         result,
         decision=str(decision.verdict),
-        blocked_by=frozenset(v.name for v in blocking),
+        blocked_by=frozenset() if held else rules,
+        held_by=rules if held else frozenset(),
         warned_by=warned,
         detail=" | ".join(f"({v.policy}/{v.rule}) {v.message}" for v in blocking),
         seconds=seconds,

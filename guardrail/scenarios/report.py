@@ -30,6 +30,7 @@ def outcome(result: StepResult) -> dict[str, Any]:
     return {
         "decision": result.decision,
         "blocked_by": sorted(result.blocked_by),
+        **({"held_by": sorted(result.held_by)} if result.held_by else {}),
         "passed": result.problem is None,
     }
 

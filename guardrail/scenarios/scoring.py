@@ -35,6 +35,8 @@ class StepResult:
     near_miss: frozenset[str]
     decision: str  # the verdict (X-Guardrail-Decision), or "error"
     blocked_by: frozenset[str] = frozenset()
+    #: Rules that held the write for a person's approval (decision "hold"): not sent.
+    held_by: frozenset[str] = frozenset()
     #: Rules that failed on an unsure reading of the conversation and only warned
     #: (``onUncertain: warn``): the write went through, flagged for review.
     warned_by: frozenset[str] = frozenset()
@@ -61,14 +63,28 @@ class StepResult:
         return f"{self.scenario}/{self.step}"
 
     @property
+    def stopped(self) -> bool:
+        """Whether the write was kept from the CRM: blocked, or held for approval."""
+        return self.decision in ("block", "hold")
+
+    @property
+    def stopped_by(self) -> frozenset[str]:
+        return self.blocked_by | self.held_by
+
+    @property
     def missed(self) -> frozenset[str]:
-        """Expected blocking rules that did not block."""
-        return self.rules - self.blocked_by
+        """Expected rules that did not stop the write."""
+        return self.rules - self.stopped_by
 
     @property
     def unexpected(self) -> frozenset[str]:
-        """Rules that blocked although the label does not name them."""
-        return self.blocked_by - self.rules
+        """Rules that stopped the write although the label does not name them."""
+        return self.stopped_by - self.rules
+
+    @property
+    def review_load(self) -> bool:
+        """A good write held for approval: not a false block, but a person's time."""
+        return self.expect == "allow" and self.decision == "hold"
 
     @property
     def problem(self) -> str | None:
@@ -76,13 +92,17 @@ class StepResult:
         where = f"{self.scenario} / {self.step}"
         if self.decision == ERROR:
             return f"{where}: failed outside the guardrail: {self.detail}"
+        if self.review_load:
+            return None
         if self.expect == "allow" and self.decision != "allow":
             return f"{where}: false block by {sorted(self.blocked_by)}: {self.detail}"
-        if self.expect == "block" and self.decision != "block":
+        if self.expect == "hold" and self.decision != "hold":
+            return f"{where}: {self.decision}, although {sorted(self.rules)} should hold it"
+        if self.expect == "block" and not self.stopped:
             return f"{where}: missed, allowed although {sorted(self.rules)} should block it"
         if self.missed or self.unexpected:
             return (
-                f"{where}: blocked by {sorted(self.blocked_by)}, expected {sorted(self.rules)}: "
+                f"{where}: stopped by {sorted(self.stopped_by)}, expected {sorted(self.rules)}: "
                 f"{self.detail}"
             )
         return None
@@ -139,7 +159,9 @@ class RuleScore:
     good: int = 0
     false_blocks: int = 0
     warns: int = 0  # writes it only warned on (an unsure reading), good or bad
-    blocked_bad: int = 0  # bad writes labeled with it that were blocked (by any rule)
+    blocked_bad: int = 0  # bad writes labeled with it that were stopped (by any rule)
+    held: int = 0  # bad writes labeled with it that it held (counted in caught too)
+    load: int = 0  # good writes it held for approval: review load, not false blocks
 
     @property
     def recall(self) -> str:
@@ -160,17 +182,25 @@ def score(results: Iterable[StepResult], rules: Iterable[str] = ()) -> list[Rule
     false: Counter[str] = Counter()
     warns: Counter[str] = Counter()
     blocked_bad: Counter[str] = Counter()
+    held: Counter[str] = Counter()
+    load: Counter[str] = Counter()
     for r in results:
         bad.update(r.rules)
         good.update(r.near_miss)
         warns.update(r.warned_by)
-        if r.decision == "block":
-            caught.update(r.rules & r.blocked_by)
+        if r.review_load:
+            load.update(r.held_by)
+        elif r.stopped:
+            caught.update(r.rules & r.stopped_by)
+            held.update(r.rules & r.held_by)
             false.update(r.unexpected)
             blocked_bad.update(r.rules)
-    names = sorted(set(rules) | set(bad) | set(good) | set(false) | set(warns))
+    names = sorted(set(rules) | set(bad) | set(good) | set(false) | set(warns) | set(load))
     return [
-        RuleScore(n, bad[n], caught[n], good[n], false[n], warns[n], blocked_bad[n]) for n in names
+        RuleScore(
+            n, bad[n], caught[n], good[n], false[n], warns[n], blocked_bad[n], held[n], load[n]
+        )
+        for n in names
     ]
 
 
@@ -179,34 +209,35 @@ def table(scores: Sequence[RuleScore], results: Sequence[StepResult]) -> str:
     width = max([len(s.rule) for s in scores] + [4])
     header = (
         f"{'rule':<{width}}  {'bad':>4} {'caught':>6} {'recall':>6}  {'good':>4} {'false':>5}"
-        f"  {'warns':>5} {'rule acc':>8}"
+        f"  {'warns':>5} {'held':>4} {'load':>4} {'rule acc':>8}"
     )
     lines = [header, "-" * len(header)]
     lines += [
         f"{s.rule:<{width}}  {s.bad:>4} {s.caught:>6} {s.recall:>6}  {s.good:>4} "
-        f"{s.false_blocks:>5}  {s.warns:>5} {s.accuracy:>8}"
+        f"{s.false_blocks:>5}  {s.warns:>5} {s.held:>4} {s.load:>4} {s.accuracy:>8}"
         for s in scores
     ]
-    blocks = [r for r in results if r.expect == "block"]
+    blocks = [r for r in results if r.expect != "allow"]
     allows = [r for r in results if r.expect == "allow"]
     caught = sum(1 for r in blocks if r.problem is None)
-    false = sum(1 for r in allows if r.decision != "allow")
+    false = sum(1 for r in allows if r.decision not in ("allow", "hold"))
+    load = sum(1 for r in allows if r.review_load)
     lines += [
         "-" * len(header),
-        f"writes: {len(results)}; bad {len(blocks)}, blocked as labeled {caught}; "
-        f"good {len(allows)}, falsely blocked {false}",
+        f"writes: {len(results)}; bad {len(blocks)}, stopped as labeled {caught}; "
+        f"good {len(allows)}, falsely blocked {false}, held for review {load}",
     ]
     return "\n".join(lines)
 
 
 #: The confusion table's columns: what the guardrail did with a write.
-GOT = ("allow", "block as labeled", "block other rules", "shadow-block", ERROR)
+GOT = ("allow", "block as labeled", "block other rules", "hold", "shadow-block", ERROR)
 
 
 def got(result: StepResult) -> str:
     """The confusion table's column for a write."""
     if result.decision == "block":
-        same = result.expect == "block" and not (result.missed or result.unexpected)
+        same = result.expect != "allow" and not (result.missed or result.unexpected)
         return "block as labeled" if same else "block other rules"
     return result.decision if result.decision in GOT else ERROR
 
@@ -217,7 +248,7 @@ def confusion(results: Sequence[StepResult]) -> str:
     counts = Counter((r.expect, got(r)) for r in results)
     corner = "expected \\ got"
     lines = [f"{corner:<16}" + "".join(f"{c:>{len(c) + 2}}" for c in GOT)]
-    for expect in ("allow", "block"):
+    for expect in ("allow", "block", "hold"):
         cells = "".join(f"{counts[expect, c]:>{len(c) + 2}}" for c in GOT)
         lines.append(f"{expect:<16}{cells}")
     return "\n".join(lines)
@@ -225,29 +256,33 @@ def confusion(results: Sequence[StepResult]) -> str:
 
 @dataclass(frozen=True)
 class Summary:
-    """A run in four numbers: the share of bad writes blocked (recall), of good writes blocked
-    (false blocks), of writes only warned on, and of blocked bad writes whose block named the
-    labeled rules (rule accuracy)."""
+    """A run in a few numbers: the share of bad writes stopped (blocked or held: recall), of
+    good writes blocked (false blocks) and held (review load, apart), of writes only warned
+    on, and of stopped bad writes whose stop named the labeled rules (rule accuracy)."""
 
     bad: int
-    blocked: int
+    blocked: int  # bad writes stopped: blocked or held
     good: int
     false_blocks: int
     warned: int
     named: int
+    held_bad: int = 0
+    held_good: int = 0
 
     @classmethod
     def of(cls, results: Sequence[StepResult]) -> Summary:
-        bad = [r for r in results if r.expect == "block"]
+        bad = [r for r in results if r.expect != "allow"]
         good = [r for r in results if r.expect == "allow"]
-        blocked = [r for r in bad if r.decision == "block"]
+        stopped = [r for r in bad if r.stopped]
         return cls(
             bad=len(bad),
-            blocked=len(blocked),
+            blocked=len(stopped),
             good=len(good),
             false_blocks=sum(1 for r in good if r.decision == "block"),
-            warned=sum(1 for r in results if r.warned_by and r.decision != "block"),
-            named=sum(1 for r in blocked if not r.missed),
+            warned=sum(1 for r in results if r.warned_by and not r.stopped),
+            named=sum(1 for r in stopped if not r.missed),
+            held_bad=sum(1 for r in bad if r.decision == "hold"),
+            held_good=sum(1 for r in good if r.decision == "hold"),
         )
 
     def line(self, name: str) -> str:
@@ -255,8 +290,10 @@ class Summary:
             return f"{100 * n / of:5.1f}%" if of else "    -"
 
         return (
-            f"{name:<20} recall {pct(self.blocked, self.bad)} ({self.blocked}/{self.bad})  "
+            f"{name:<20} recall {pct(self.blocked, self.bad)} ({self.blocked}/{self.bad}, "
+            f"held {self.held_bad})  "
             f"false blocks {pct(self.false_blocks, self.good)} ({self.false_blocks}/{self.good})"
+            f"  held good {pct(self.held_good, self.good)} ({self.held_good}/{self.good})"
             f"  warns {self.warned}  rule accuracy {pct(self.named, self.blocked)}"
         )
 

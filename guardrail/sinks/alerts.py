@@ -27,6 +27,7 @@ log = structlog.get_logger("guardrail.alerts")
 ALERT_NAMES = {
     Verdict.BLOCK: "GuardrailWriteBlocked",
     Verdict.POST_FAIL: "GuardrailPostVerifyFailed",
+    Verdict.HOLD: "GuardrailWriteHeld",  # a reviewer is needed
 }
 
 

@@ -8,6 +8,7 @@ import structlog
 
 from guardrail.model import Decision
 from guardrail.sinks import Sink
+from guardrail.sinks.audit import AuditSink
 from guardrail.sinks.metrics import Metrics
 
 log = structlog.get_logger("guardrail.sinks")
@@ -21,8 +22,12 @@ class Fanout:
         self.sinks = tuple(sinks)
         self._metrics = metrics
 
-    async def emit(self, decision: Decision) -> None:
+    async def emit(self, decision: Decision, *, audited: bool = False) -> None:
+        """``audited``: the audit log has the decision already (a hold's outcome, which the
+        hold store records in the transaction that settles it), so it is not appended again."""
         for sink in self.sinks:
+            if audited and isinstance(sink, AuditSink):
+                continue
             try:
                 await sink.emit(decision)
             except Exception:

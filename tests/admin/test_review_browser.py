@@ -4,24 +4,19 @@ as a reviewer would, signed in with HTTP basic, with no JavaScript on the page t
 
 Synchronous on purpose: Playwright's sync API runs its event loop in a greenlet of this thread,
 so this module has no asyncio test (RECIPES.md) and the stack runs on its own loop in its own
-thread. For the same reason the browser is this module's, not pytest-playwright's session-wide
-one: while Playwright lives, this thread has a running event loop, and every asyncio test after
-this module would fail to start its own. pytest-playwright still supplies the launch arguments
-(``--headed``, ``--slowmo``), to which Debian's chromium is added.
+thread. The browser is this module's (tests/conftest.py: ``browser``), with Debian's chromium.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Dialog, HttpCredentials, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, HttpCredentials, Page, expect
 from simple_salesforce.exceptions import SalesforceError
 
 from guardrail.testing import Stack
@@ -33,25 +28,6 @@ SCREENSHOTS = os.environ.get("GUARDRAIL_REVIEW_SCREENSHOTS")
 # Sent with every request, as a browser does once the user has signed in: what a cross-site
 # form would ride on.
 CREDENTIALS: HttpCredentials = {"username": REVIEWER[0], "password": REVIEWER[1], "send": "always"}
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's chromium, never a browser downloaded by ``playwright install``."""
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return {**browser_type_launch_args, "executable_path": chromium}
-
-
-@pytest.fixture(scope="module")
-def browser(browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(**browser_type_launch_args)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

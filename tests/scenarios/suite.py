@@ -39,6 +39,7 @@ CONVERSATION_HEADER = "X-Guardrail-Conversation"
 TOOL_HEADER = "X-Guardrail-Tool"
 DECISION_HEADER = "X-Guardrail-Decision"
 BLOCKED = re.compile(r"^Blocked by crm-guardrail \((?P<rule>[^()]+)\): ")
+HELD = re.compile(r"\((?P<rule>[a-z0-9.-]+/[A-Za-z0-9]+)\) ")
 #: errorCode -> the class of a request the guardrail refused before judging it.
 REFUSALS = {cls.code: cls.__name__ for cls in RequestRejected.__subclasses__()}
 REPORT = pytest.StashKey[str]()
@@ -245,9 +246,12 @@ def _messages(errors: Any) -> list[str]:
 def _judged(result: StepResult, decision: str, messages: Sequence[str], failed: bool) -> StepResult:
     """The result of a write the proxy answered. A write that failed although the proxy allowed
     it (the CRM refused it) is an error, not a pass."""
-    if failed and decision != "block":
+    if failed and decision not in ("block", "hold"):
         return replace(result, decision="error", detail=f"{decision}: " + " | ".join(messages))
     if not failed:
         return replace(result, decision=decision)
+    if decision == "hold":
+        held = frozenset(m["rule"] for text in messages for m in HELD.finditer(text))
+        return replace(result, decision=decision, held_by=held, detail=" | ".join(messages))
     rules = frozenset(m["rule"] for m in map(BLOCKED.match, messages) if m)
     return replace(result, decision=decision, blocked_by=rules, detail=" | ".join(messages))

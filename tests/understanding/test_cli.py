@@ -63,5 +63,5 @@ def test_guardrail_test_scores_another_scenario_directory_with_warns_and_rule_ac
     assert main(["test", str(pack), "--scenarios", str(scenarios), *backends]) == 0
     out = capsys.readouterr().out
     assert f"scenarios: {scenarios}" in out
-    assert "warns rule acc" in out
+    assert "warns held load rule acc" in out
     assert "lexical              recall 100.0%" in out

@@ -38,7 +38,7 @@ from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
 from pydantic import SecretStr
 
-from guardrail.admin.auth import basic_user, bearer_valid
+from guardrail.admin.auth import basic_user, bearer_name, bearer_valid
 from guardrail.admin.jsonapi import Refusal
 from guardrail.admin.review.render import render
 from guardrail.errors import DependencyFailure
@@ -67,10 +67,12 @@ class Access:
 
     tokens: tuple[SecretStr, ...] = ()
     users: Mapping[str, SecretStr] = field(default_factory=dict)
+    #: API tokens that carry a reviewer's name (name: token).
+    reviewers: Mapping[str, SecretStr] = field(default_factory=dict)
 
     @property
     def required(self) -> bool:
-        return bool(self.tokens or self.users)
+        return bool(self.tokens or self.users or self.reviewers)
 
 
 #: Set on the review application by ``pages.mount``.
@@ -78,9 +80,11 @@ ACCESS: web.AppKey[Access] = web.AppKey("REVIEW_ACCESS")
 
 
 def signed_in_as(request: web.Request) -> str | None:
-    """The review user (HTTP basic) making this request, or None (a token, or open access).
-    Only asked once ``guard`` let the request in, so the credentials were checked."""
-    return basic_user(request.headers.get("Authorization", ""), request.app[ACCESS].users)
+    """The review user (HTTP basic) or named reviewer token making this request, or None (an
+    anonymous token, or open access). Only asked once ``guard`` let the request in, so the
+    credentials were checked."""
+    access, header = request.app[ACCESS], request.headers.get("Authorization", "")
+    return basic_user(header, access.users) or bearer_name(header, access.reviewers)
 
 
 def csrf_token(request: web.Request) -> tuple[str, bool]:
@@ -126,7 +130,11 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
     access = request.app[ACCESS]
     if access.required:
         header = request.headers.get("Authorization", "")
-        if basic_user(header, access.users) is None and not bearer_valid(header, access.tokens):
+        if (
+            basic_user(header, access.users) is None
+            and bearer_name(header, access.reviewers) is None
+            and not bearer_valid(header, access.tokens)
+        ):
             return _sign_in(request, access)
     if request.method not in _SAFE_METHODS:
         _check_origin(request)

@@ -21,13 +21,16 @@ from guardrail.admin.records import (
     FILTERS,
     MAX_COMMENT,
     MAX_REVIEWER,
+    ApprovalIn,
     ReviewIn,
     add_review,
     decision_id,
     find_page,
     full_record,
+    hold_view,
     parse_query,
     reviews_of,
+    settle_hold,
 )
 from guardrail.admin.review.guard import (
     ACCESS,
@@ -38,23 +41,28 @@ from guardrail.admin.review.guard import (
     set_csrf_cookie,
     signed_in_as,
 )
-from guardrail.admin.review.render import TEMPLATES, environment, render
+from guardrail.admin.review.render import HOLD_STATES, TEMPLATES, environment, render
 from guardrail.context.store import ConversationStore
 from guardrail.errors import DependencyFailure
+from guardrail.holds import Holds
 from guardrail.model import Verdict
 from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog
 from guardrail.sinks.audit.record import format_time
+from guardrail.sinks.audit.store import HoldState
 from guardrail.sinks.redact import mask_text
 
 PREFIX = "/review/"
 #: The decisions a reviewer judges: every write that was not simply allowed.
-REVIEWABLE = (Verdict.BLOCK, Verdict.POST_FAIL, Verdict.SHADOW_BLOCK)
+REVIEWABLE = (Verdict.HOLD, Verdict.BLOCK, Verdict.POST_FAIL, Verdict.SHADOW_BLOCK)
+#: The most held writes the list shows above the rest (oldest first: the most urgent).
+MAX_WAITING_SHOWN = 200
 #: The most transcript turns one page shows (the newest; the rest are counted).
 MAX_TURNS_SHOWN = 200
 
 AUDIT: web.AppKey[AuditLog] = web.AppKey("REVIEW_AUDIT")
 CONVERSATIONS: web.AppKey[ConversationStore | None] = web.AppKey("REVIEW_CONVERSATIONS")
+HOLDS: web.AppKey[Holds | None] = web.AppKey("REVIEW_HOLDS")
 _CSS: web.AppKey[bytes] = web.AppKey("REVIEW_CSS")
 
 routes = web.RouteTableDef()
@@ -64,8 +72,10 @@ def mount(
     admin: web.Application,
     audit: AuditLog,
     conversations: ConversationStore | None,
+    holds: Holds | None = None,
     *,
     tokens: Sequence[SecretStr] = (),
+    reviewers: Mapping[str, SecretStr] | None = None,
     users: Mapping[str, SecretStr] | None = None,
 ) -> web.Application:
     """Serve the review page under ``/review/`` of ``admin`` (a sub-application, so its
@@ -73,7 +83,8 @@ def mount(
     app = web.Application(middlewares=[guard])
     app[AUDIT] = audit
     app[CONVERSATIONS] = conversations
-    app[ACCESS] = Access(tuple(tokens), dict(users or {}))
+    app[HOLDS] = holds
+    app[ACCESS] = Access(tuple(tokens), dict(users or {}), dict(reviewers or {}))
     app[TEMPLATES] = environment()
     app[_CSS] = (resources.files(__package__) / "static" / "review.css").read_bytes()
     app.add_routes(routes)
@@ -96,6 +107,7 @@ async def list_page(request: web.Request) -> web.StreamResponse:
         "filters": {name: request.query.get(name, "") for name in (*FILTERS, "since", "until")},
         "reviewable": [str(v) for v in REVIEWABLE],
         "items": [],
+        "waiting": [],
         "error": None,
         "next_url": None,
         "first_url": None,
@@ -111,6 +123,16 @@ async def list_page(request: web.Request) -> web.StreamResponse:
     page, cursor = await find_page(storage, query)
     marks = await reviews_of(storage, page)
     router = request.app.router
+    if request.app[HOLDS] is not None and query.before_seq is None:  # first page only
+        context["waiting"] = [
+            {
+                **hold_view(h),
+                "agent": h.agent,
+                "conversation": h.conversation,
+                "url": router["decision"].url_for(id=h.decision_id),
+            }
+            for h in await storage.holds((HoldState.HELD,), limit=MAX_WAITING_SHOWN)
+        ]
     context["items"] = [
         {
             **summary(row),
@@ -131,7 +153,13 @@ async def list_page(request: web.Request) -> web.StreamResponse:
 async def decision_page(request: web.Request) -> web.StreamResponse:
     found = decision_id(request.match_info["id"])
     recorded = request.query.get("recorded", "")
-    return await _decision(request, found, recorded=recorded if recorded.isdigit() else None)
+    settled = request.query.get("settled", "")
+    return await _decision(
+        request,
+        found,
+        recorded=recorded if recorded.isdigit() else None,
+        settled=settled if settled in HOLD_STATES else None,
+    )
 
 
 @routes.post("/decisions/{id}/reviews", name="review")
@@ -152,6 +180,36 @@ async def post_review(request: web.Request) -> web.StreamResponse:
     return web.Response(status=303, headers={"Location": f"{location}#reviews"})
 
 
+@routes.post("/decisions/{id}/approval", name="approval")
+async def post_approval(request: web.Request) -> web.StreamResponse:
+    """Approve (judge again, then write once) or reject a held write; then show it (303)."""
+    found = decision_id(request.match_info["id"])
+    holds = request.app[HOLDS]
+    if holds is None:
+        raise Refusal(404, "no_holds", "This review page does not settle held writes.")
+    form = await request.post()  # CSRF was checked on it by the guard
+    sent = {name: form.get(name) for name in ("decision", "comment", "reviewer")}
+    values = {name: value.strip() if isinstance(value, str) else "" for name, value in sent.items()}
+    values["comment"] = values["comment"].replace("\r\n", "\n")
+    reviewer = signed_in_as(request) or (
+        values["reviewer"] if not request.app[ACCESS].required else ""
+    )
+    if not reviewer:
+        raise Refusal(
+            403,
+            "reviewer_unknown",
+            "Approving or rejecting a held write needs a reviewer's identity: sign in as a "
+            "review user, or use a reviewer's API token.",
+        )
+    try:
+        answer = ApprovalIn.model_validate({k: v for k, v in values.items() if k != "reviewer"})
+    except ValidationError as exc:
+        return await _decision(request, found, errors=problems(exc), status=422)
+    hold = await settle_hold(holds, found, answer, reviewer)
+    location = request.app.router["decision"].url_for(id=found).with_query(settled=str(hold.state))
+    return web.Response(status=303, headers={"Location": f"{location}#hold"})
+
+
 @routes.get("/review.css", name="css")
 async def stylesheet(request: web.Request) -> web.StreamResponse:
     return web.Response(
@@ -167,6 +225,7 @@ async def _decision(
     found: str,
     *,
     recorded: str | None = None,
+    settled: str | None = None,
     form: dict[str, str] | None = None,
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
@@ -187,6 +246,19 @@ async def _decision(
         "errors": errors or [],
         "user": signed_in_as(request),
         "action": request.app.router["review"].url_for(id=found),
+        "approval_action": request.app.router["approval"].url_for(id=found),
+        "settled": settled,
+        "may_settle": signed_in_as(request) is not None or not request.app[ACCESS].required,
+        "hold_of_url": (
+            request.app.router["decision"].url_for(id=str(record["hold"]["of"]))
+            if isinstance(record.get("hold"), dict) and record["hold"].get("of")
+            else None
+        ),
+        "result_url": (
+            request.app.router["decision"].url_for(id=str(state["result_decision_id"]))
+            if (state := record.get("hold_state")) and state.get("result_decision_id")
+            else None
+        ),
         "csrf_field": CSRF_FIELD,
         "csrf_token": token,
         "max_comment": MAX_COMMENT,

@@ -25,6 +25,16 @@ VERDICTS = {
     "block": "Blocked",
     "shadow-block": "Would block (shadow mode)",
     "post-fail": "Failed after saving",
+    "hold": "Held for approval",
+}
+HOLD_STATES = {
+    "held": "Waiting for approval",
+    "executing": "Approved, being written",
+    "done": "Approved and written",
+    "refused": "Approved, but no longer holds: not written",
+    "failed": "Approved, but the CRM refused it",
+    "rejected": "Rejected",
+    "expired": "Expired (nobody approved it in time)",
 }
 FINDINGS = {"confirmed": "Confirmed", "false_positive": "False positive"}
 
@@ -41,6 +51,7 @@ def environment() -> jinja2.Environment:
     env.filters["shown"] = shown
     env.globals["VERDICTS"] = VERDICTS
     env.globals["FINDINGS"] = FINDINGS
+    env.globals["HOLD_STATES"] = HOLD_STATES
     return env
 
 

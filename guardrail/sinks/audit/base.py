@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
+
+import orjson
 
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row
-from guardrail.sinks.audit.record import Entry, Kind, format_time
+from guardrail.sinks.audit.record import Entry, Kind, format_time, parse_time
 from guardrail.sinks.audit.scripts import Script
-from guardrail.sinks.audit.store import Migration, Query, Stats
+from guardrail.sinks.audit.store import HoldRow, HoldState, Migration, Query, Stats
 
 T = TypeVar("T")
 
@@ -139,6 +141,99 @@ class SQLStorage(ABC):
             head=await self.head(),
             last_prune=last_prune,
         )
+
+    # -- held writes (guardrail.holds) ----------------------------------------------------------
+
+    async def add_hold(self, hold: HoldRow) -> None:
+        values = (
+            hold.decision_id,
+            hold.state.value,
+            hold.created_at,
+            hold.expires_at,
+            hold.updated_at,
+            hold.conversation,
+            hold.agent,
+            hold.policy,
+            hold.rule,
+            _json(hold.request),
+            hold.body,
+            hold.execution_id,
+            hold.claim,
+            hold.claimed_at,
+            hold.reviewer,
+            hold.comment,
+            _json(hold.outcome),
+        )
+        await self._run(scripts.execute(sql.INSERT_HOLD, values))
+
+    async def hold(self, decision_id: str) -> HoldRow | None:
+        found = await self._fetch(sql.GET_HOLD, [decision_id])
+        return hold_of(found[0]) if found else None
+
+    async def waiting_holds(self) -> tuple[int, datetime | None]:
+        count, oldest = (await self._fetch(sql.WAITING_HOLDS))[0]
+        return int(count), None if oldest is None else _time(oldest)
+
+    async def holds(
+        self,
+        states: Sequence[HoldState],
+        *,
+        limit: int,
+        expires_before: datetime | None = None,
+        claimed_before: datetime | None = None,
+    ) -> list[HoldRow]:
+        statement, values = sql.holds(tuple(states), limit, expires_before, claimed_before)
+        return [hold_of(r) for r in await self._fetch(statement, values)]
+
+    async def move_hold(
+        self,
+        decision_id: str,
+        from_states: Sequence[HoldState],
+        to: HoldState,
+        at: datetime,
+        *,
+        claim: str | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> HoldRow | None:
+        encoded = {
+            k: _json(v) if k in ("request", "outcome") else v for k, v in (values or {}).items()
+        }
+        statement, params = sql.move_hold(decision_id, tuple(from_states), to, at, claim, encoded)
+        found = await self._run(scripts.fetch(statement, params))
+        return hold_of(found[0]) if found else None
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _time(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else parse_time(str(value))
+
+
+def hold_of(values: Sequence[Any]) -> HoldRow:
+    """A row as ``sql.SELECT_HOLD`` returns it (in either backend) as a HoldRow."""
+    (decision_id, state, created, expires, updated, conversation, agent, policy, rule,
+     request, body, execution_id, claim, claimed, reviewer, comment, outcome) = values  # fmt: skip
+    return HoldRow(
+        decision_id=str(decision_id),
+        state=HoldState(state),
+        created_at=_time(created),
+        expires_at=_time(expires),
+        updated_at=_time(updated),
+        conversation=conversation,
+        agent=agent,
+        policy=str(policy),
+        rule=str(rule),
+        request=None if request is None else orjson.loads(request),
+        body=None if body is None else bytes(body),
+        execution_id=str(execution_id),
+        claim=claim,
+        claimed_at=None if claimed is None else _time(claimed),
+        reviewer=reviewer,
+        comment=comment,
+        outcome=None if outcome is None else orjson.loads(outcome),
+    )
 
 
 class CorruptRow(ValueError):

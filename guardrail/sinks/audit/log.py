@@ -61,6 +61,11 @@ class AuditLog:
         return self.health.available
 
     @property
+    def timeout_seconds(self) -> float:
+        """How long a write to the store may take before the store counts as down."""
+        return self._timeout
+
+    @property
     def commits(self) -> int:
         return self._group.commits
 

@@ -23,7 +23,7 @@ from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.scripts import Fetch, Script
-from guardrail.sinks.audit.store import Migration
+from guardrail.sinks.audit.store import HOLD_STATES, Migration
 
 T = TypeVar("T")
 log = structlog.get_logger("guardrail.audit")
@@ -83,6 +83,33 @@ MIGRATIONS = (
                 "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
                 for table in ("audit_log", "audit_terms", "audit_schema")
             ),
+        ),
+    ),
+    # Held writes (guardrail.holds): a state machine, not a record; each transition is
+    # audited as a decision record of its own.
+    Migration(
+        2,
+        (
+            f"""CREATE TABLE audit_holds (
+                decision_id text PRIMARY KEY,
+                state text NOT NULL CHECK (state IN ({HOLD_STATES})),
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                conversation text,
+                agent text,
+                policy text NOT NULL,
+                rule text NOT NULL,
+                request text,
+                body bytea,
+                execution_id text NOT NULL,
+                claim text,
+                claimed_at timestamptz,
+                reviewer text,
+                comment text,
+                outcome text
+            )""",
+            "CREATE INDEX audit_holds_state ON audit_holds (state, expires_at)",
         ),
     ),
 )

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from guardrail.context import snapshot
-from guardrail.model import Decision, FieldDiff, WriteIntent
+from guardrail.model import Decision, FieldDiff, HoldLink, WriteIntent
 from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
 
 
@@ -161,8 +161,32 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         # The conversation context as judged, masked like the rest: what guardrail replay
         # judges the intents in again (guardrail.context.snapshot).
         "context": None if decision.facts is None else snapshot.dump(decision.facts, _value),
+        **({"hold": _hold(decision.hold)} if decision.hold is not None else {}),
     }
     return Entry.of(body)
+
+
+def _hold(link: HoldLink) -> dict[str, Any]:
+    """A held write's state, or how a held write was settled (guardrail.holds)."""
+    body: dict[str, Any] = {"state": link.state}
+    for key, value in (("of", link.of), ("until", link.until), ("reviewer", link.reviewer)):
+        if value is not None:
+            body[key] = value
+    if link.comment:
+        body["comment"] = mask_text(link.comment)
+    if link.reason:
+        body["reason"] = mask_text(link.reason)
+    if link.readback:
+        body["readback"] = [_value(dict(r)) for r in link.readback]
+    if link.reading:
+        body["reading"] = [_reading(dict(r)) for r in link.reading]
+    return body
+
+
+def _reading(item: dict[str, Any]) -> dict[str, Any]:
+    """An item of a held write's reading, its evidence masked as a transcript is."""
+    evidence = [{**e, "text": mask_text(str(e.get("text", "")))} for e in item.pop("evidence", ())]
+    return {**_value(item), "evidence": evidence}
 
 
 def _diff(diff: FieldDiff) -> dict[str, Any]:

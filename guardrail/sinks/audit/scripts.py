@@ -104,3 +104,13 @@ def migrate(migrations: Sequence[Migration]) -> Script[int]:
             yield Execute(statement)
         yield Execute(sql.RECORD_VERSION, [(migration.version, format_time(datetime.now(UTC)))])
     return len(todo)
+
+
+def fetch(statement: str, values: Sequence[Any]) -> Script[list[tuple[Any, ...]]]:
+    """One statement that writes and returns rows (``UPDATE ... RETURNING``)."""
+    return (yield Fetch(statement, values))
+
+
+def execute(statement: str, values: Sequence[Any]) -> Script[None]:
+    """One statement with one row of parameters."""
+    yield Execute(statement, [values])

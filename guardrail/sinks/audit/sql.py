@@ -6,10 +6,17 @@ Values are always passed as parameters, never inlined, so no statement here hold
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from guardrail.sinks.audit.record import Kind, object_term, rule_term
-from guardrail.sinks.audit.store import COLUMNS, Query
+from guardrail.sinks.audit.store import (
+    COLUMNS,
+    HOLD_COLUMNS,
+    HOLD_UPDATABLE,
+    HoldState,
+    Query,
+)
 
 # Built from constants only (COLUMNS); values always travel as parameters.
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM audit_log"  # noqa: S608
@@ -34,6 +41,11 @@ TERMS_BETWEEN = "SELECT seq, term FROM audit_terms WHERE seq BETWEEN ? AND ?"
 STATS_KINDS = "SELECT kind, count(*) FROM audit_log GROUP BY kind"
 STATS_VERDICTS = "SELECT verdict, count(*) FROM audit_log WHERE kind = 'decision' GROUP BY verdict"
 STATS_SPAN = "SELECT min(seq), min(at), max(at) FROM audit_log"
+_HOLD_MARKS = ", ".join("?" * len(HOLD_COLUMNS))
+INSERT_HOLD = f"INSERT INTO audit_holds ({', '.join(HOLD_COLUMNS)}) VALUES ({_HOLD_MARKS})"  # noqa: S608
+SELECT_HOLD = f"SELECT {', '.join(HOLD_COLUMNS)} FROM audit_holds"  # noqa: S608
+GET_HOLD = f"{SELECT_HOLD} WHERE decision_id = ?"
+WAITING_HOLDS = "SELECT count(*), min(created_at) FROM audit_holds WHERE state = 'held'"
 
 
 def find(query: Query) -> tuple[str, list[Any]]:
@@ -75,3 +87,44 @@ def scan(after: int, kind: Kind | None, batch: int) -> tuple[str, list[Any]]:
     if kind is None:
         return f"{SELECT} WHERE seq > ? ORDER BY seq LIMIT ?", [after, batch]
     return f"{SELECT} WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?", [after, kind.value, batch]
+
+
+def holds(
+    states: tuple[HoldState, ...],
+    limit: int,
+    expires_before: datetime | None,
+    claimed_before: datetime | None,
+) -> tuple[str, list[Any]]:
+    """Holds in any of ``states``, oldest first."""
+    where = [f"state IN ({', '.join('?' * len(states))})"]
+    values: list[Any] = [s.value for s in states]
+    for clause, bound in (("expires_at <= ?", expires_before), ("claimed_at < ?", claimed_before)):
+        if bound is not None:
+            where.append(clause)
+            values.append(bound)
+    values.append(limit)
+    return f"{SELECT_HOLD} WHERE {' AND '.join(where)} ORDER BY created_at LIMIT ?", values
+
+
+def move_hold(
+    decision_id: str,
+    from_states: tuple[HoldState, ...],
+    to: HoldState,
+    at: datetime,
+    claim: str | None,
+    values: dict[str, Any],
+) -> tuple[str, list[Any]]:
+    """The compare-and-set of one hold transition, returning the hold after it."""
+    unknown = set(values) - set(HOLD_UPDATABLE)
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    names = sorted(values)  # only HOLD_UPDATABLE's constants reach the statement
+    sets = ", ".join(["state = ?", "updated_at = ?", *(f"{n} = ?" for n in names)])
+    params: list[Any] = [to.value, at, *(values[n] for n in names), decision_id]
+    where = f"decision_id = ? AND state IN ({', '.join('?' * len(from_states))})"
+    params.extend(s.value for s in from_states)
+    if claim is not None:
+        where += " AND claim = ?"
+        params.append(claim)
+    returning = ", ".join(HOLD_COLUMNS)
+    return f"UPDATE audit_holds SET {sets} WHERE {where} RETURNING {returning}", params  # noqa: S608

@@ -26,7 +26,7 @@ from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.scripts import Fetch, Script
-from guardrail.sinks.audit.store import Migration
+from guardrail.sinks.audit.store import HOLD_STATES, Migration
 
 T = TypeVar("T")
 
@@ -78,6 +78,33 @@ MIGRATIONS = (
                 BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what=what)}'); END"""
                 for what in ("UPDATE", "DELETE")
             ),
+        ),
+    ),
+    # Held writes (guardrail.holds): a state machine, not a record; each transition is
+    # audited as a decision record of its own.
+    Migration(
+        2,
+        (
+            f"""CREATE TABLE audit_holds (
+                decision_id TEXT PRIMARY KEY,
+                state TEXT NOT NULL CHECK (state IN ({HOLD_STATES})),
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                conversation TEXT,
+                agent TEXT,
+                policy TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                request TEXT,
+                body BLOB,
+                execution_id TEXT NOT NULL,
+                claim TEXT,
+                claimed_at TEXT,
+                reviewer TEXT,
+                comment TEXT,
+                outcome TEXT
+            )""",
+            "CREATE INDEX audit_holds_state ON audit_holds (state, expires_at)",
         ),
     ),
 )

@@ -10,10 +10,11 @@ refuse UPDATE, and refuse DELETE of any record that a prune record does not alre
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit.chain import Head, Row
@@ -34,6 +35,73 @@ COLUMNS = (
     "hash",
 )
 MAX_LIMIT = 500
+
+
+class HoldState(StrEnum):
+    """Where a held write is: waiting, being executed (claimed by one replica), or settled."""
+
+    HELD = "held"
+    EXECUTING = "executing"
+    DONE = "done"  # approved, judged again, written
+    REFUSED = "refused"  # approved, but judged again it no longer holds: not written
+    FAILED = "failed"  # approved and sent, and the CRM refused it
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def settled(self) -> bool:
+        return self not in (HoldState.HELD, HoldState.EXECUTING)
+
+
+HOLD_STATES = ", ".join(f"'{s.value}'" for s in HoldState)
+#: The columns of ``audit_holds``, in the order every backend selects them.
+HOLD_COLUMNS = (
+    "decision_id",
+    "state",
+    "created_at",
+    "expires_at",
+    "updated_at",
+    "conversation",
+    "agent",
+    "policy",
+    "rule",
+    "request",
+    "body",
+    "execution_id",
+    "claim",
+    "claimed_at",
+    "reviewer",
+    "comment",
+    "outcome",
+)
+#: What a transition may set besides the state (``HoldStore.move``).
+HOLD_UPDATABLE = ("request", "body", "claim", "claimed_at", "reviewer", "comment", "outcome")
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRow:
+    """One held write as ``audit_holds`` keeps it. ``request`` (method, target, headers) and
+    ``body`` are the request exactly as judged, kept until the hold is settled."""
+
+    decision_id: str
+    state: HoldState
+    created_at: datetime
+    expires_at: datetime
+    updated_at: datetime
+    conversation: str | None
+    agent: str | None
+    policy: str
+    rule: str
+    request: Mapping[str, Any] | None
+    body: bytes | None
+    #: The id the decision that settles the hold is recorded under, fixed when it is held, so
+    #: recovery after a crash can tell whether that record was already written.
+    execution_id: str
+    claim: str | None = None
+    claimed_at: datetime | None = None
+    reviewer: str | None = None
+    comment: str | None = None
+    outcome: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +183,41 @@ class Storage(Protocol):
         ...
 
     async def stats(self) -> Stats: ...
+
+    async def add_hold(self, hold: HoldRow) -> None:
+        """Keep a new held write (state ``held``)."""
+
+    async def hold(self, decision_id: str) -> HoldRow | None: ...
+
+    async def waiting_holds(self) -> tuple[int, datetime | None]:
+        """How many holds wait for a decision, and since when the oldest has."""
+        ...
+
+    async def holds(
+        self,
+        states: Sequence[HoldState],
+        *,
+        limit: int,
+        expires_before: datetime | None = None,
+        claimed_before: datetime | None = None,
+    ) -> list[HoldRow]:
+        """Holds in any of ``states``, oldest first (optionally: expired, or claimed, before)."""
+        ...
+
+    async def move_hold(
+        self,
+        decision_id: str,
+        from_states: Sequence[HoldState],
+        to: HoldState,
+        at: datetime,
+        *,
+        claim: str | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> HoldRow | None:
+        """Compare and set: move the hold to ``to`` only if it is in one of ``from_states``
+        (and, given ``claim``, still claimed by it), setting ``values`` (HOLD_UPDATABLE) too.
+        The hold after the move, or None when another transition came first."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,22 @@
+"""Held writes: the third answer, for writes where a wrong guess is costly.
+
+A policy holds a write (``action: hold`` on a rule, ``onUncertain: hold`` on a policy) instead
+of guessing: it is not forwarded, the agent is told in the CRM's own error format that it waits
+for approval, and the request exactly as judged is kept in the audit store (``audit_holds``), so
+holds survive restarts and every replica sees them. A reviewer approves or rejects it (the JSON
+API, the review page); an approved hold is judged again against the conversation and the record
+as they are now, then executed once with the proxy's own CRM credential (``service``); an
+unapproved one expires (the sweeper, on any replica). Each settling is audited as a decision of
+its own, linked to the hold, counted (``metrics``) and pushed to a webhook (``notify``).
+"""
+
+from guardrail.holds.service import (
+    HeldRequest,
+    HoldNotFound,
+    Holds,
+    NotAllowed,
+    NotPending,
+    held_message,
+)
+
+__all__ = ["HeldRequest", "HoldNotFound", "Holds", "NotAllowed", "NotPending", "held_message"]

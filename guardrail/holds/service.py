@@ -1,0 +1,792 @@
+"""A held write's life: kept, approved (judged again, executed once) or rejected, or expired.
+
+Exactly once. Every transition is a compare-and-set on the hold's row in the shared audit store
+(``held -> executing -> done``), so of two approvals (repeated, or on two replicas at once) one
+claims the hold and the other is told it is no longer pending. The replica holding the claim
+judges the write again and sends it; once the CRM has answered it records the settling decision
+(under the id fixed when the write was held), then marks the hold done. A replica that dies in
+between leaves the hold ``executing``; when its lease runs out, any replica's sweeper takes the
+claim over and recovers: a settling decision already in the audit log means only the mark was
+lost; otherwise it asks the CRM whether the write is there (the record read back; for a create,
+a record with its fields that was not there when the write was sent: the look-alikes are
+noted in the hold before sending) and records it as found, and only a write the CRM does not hold is
+judged again and sent. Nothing is ever resent blindly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+from multidict import CIMultiDict
+
+from guardrail import lookups
+from guardrail.config import HoldSettings
+from guardrail.context.facts import Facts
+from guardrail.context.loader import ContextLoader
+from guardrail.context.model import ReadRecord
+from guardrail.crm.base import Dialect, ParsedRequest, RawRequest, RecordRead
+from guardrail.errors import (
+    AuditUnavailable,
+    CredentialFailed,
+    DependencyFailure,
+    RequestRejected,
+)
+from guardrail.holds.metrics import HoldMetrics
+from guardrail.holds.notify import Notifier
+from guardrail.model import (
+    Caller,
+    Decision,
+    HoldLink,
+    Operation,
+    Verdict,
+    Violation,
+    WriteIntent,
+    new_decision_id,
+)
+from guardrail.pipeline import Pipeline
+from guardrail.sinks.audit.log import AuditLog
+from guardrail.sinks.audit.record import format_time
+from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
+from guardrail.upstream import Sender, UpstreamResponse
+
+log = structlog.get_logger("guardrail.holds")
+
+#: Request headers never kept with a held write: the proxy's own credential goes on when it is
+#: executed, and nothing else that authenticates the agent is needed or may be stored.
+_PRIVATE = frozenset({"authorization", "cookie", "proxy-authorization"})
+_SWEEP_BATCH = 100
+
+
+class HoldNotFound(LookupError):
+    """No held write has this decision id."""
+
+
+class NotPending(Exception):
+    """The hold was already approved, rejected or expired: nothing was done."""
+
+    def __init__(self, hold: HoldRow) -> None:
+        super().__init__(f"hold {hold.decision_id} is {hold.state}, not waiting for approval")
+        self.hold = hold
+
+
+class NotAllowed(Exception):
+    """This reviewer may not settle this hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRequest:
+    """The request exactly as judged: method, origin-form target and the headers that go with
+    it to the CRM (none that authenticates); the body is kept beside it, byte for byte."""
+
+    method: str
+    target: str
+    headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, method: str, target: str, headers: CIMultiDict[str]) -> HeldRequest:
+        kept = tuple((k, v) for k, v in headers.items() if k.lower() not in _PRIVATE)
+        return cls(method, target, kept)
+
+    def document(self) -> dict[str, Any]:
+        return {"method": self.method, "target": self.target, "headers": list(self.headers)}
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> HeldRequest:
+        return cls(doc["method"], doc["target"], tuple((k, v) for k, v in doc["headers"]))
+
+
+class Holds:
+    def __init__(
+        self,
+        *,
+        audit: AuditLog,
+        dialect: Dialect,
+        pipeline: Pipeline,
+        context: ContextLoader,
+        report: Callable[[Decision], Awaitable[None]],
+        metrics: HoldMetrics,
+        settings: HoldSettings,
+        sender: Callable[[], Sender | None],
+        notifier: Notifier | None = None,
+    ) -> None:
+        self._audit = audit
+        self._dialect = dialect
+        self._pipeline = pipeline
+        self._context = context
+        self._report = report  # the sinks but the audit log, which is written here first
+        self.metrics = metrics
+        self.settings = settings
+        self._sender = sender
+        self.notifier = notifier
+
+    @property
+    def _storage(self) -> Storage:
+        return self._audit.storage
+
+    # -- holding ---------------------------------------------------------------------------
+
+    async def hold(self, decision: Decision, request: HeldRequest, body: bytes) -> Decision:
+        """Keep the held write durably; the decision with when it expires. Raises
+        AuditUnavailable when the store cannot keep it, CredentialFailed when the proxy has no
+        CRM credential to execute it with once approved (the write is then refused)."""
+        if self._sender() is None:
+            raise CredentialFailed(
+                "crm-guardrail would hold this write for a person's approval, but has no CRM "
+                "credential of its own to make it once approved; nothing was sent. The operator "
+                "must set credential.access_token or credential.client_id and client_secret."
+            )
+        holding = [v for v in decision.violations if v.holds]
+        own = self._pipeline.policies.hold_seconds(v.policy for v in holding)
+        now = _now()
+        until = now + timedelta(seconds=own or self.settings.expire_seconds)
+        row = HoldRow(
+            decision_id=decision.id,
+            state=HoldState.HELD,
+            created_at=now,
+            expires_at=until,
+            updated_at=now,
+            conversation=decision.caller.conversation,
+            agent=decision.caller.agent,
+            policy=holding[0].policy,
+            rule=holding[0].rule,
+            request=request.document(),
+            body=body,
+            execution_id=new_decision_id(),
+        )
+        try:
+            async with asyncio.timeout(self._audit.timeout_seconds):
+                await self._storage.add_hold(row)
+        except TimeoutError:
+            raise AuditUnavailable("the audit store did not keep the held write in time") from None
+        self.metrics.count(row.policy, row.rule, "held")
+        link = HoldLink(state="held", until=format_time(until), reading=reading(decision))
+        return replace(decision, hold=link)
+
+    async def get(self, decision_id: str) -> HoldRow:
+        row: HoldRow | None = await self._storage.hold(decision_id)
+        if row is None:
+            raise HoldNotFound(decision_id)
+        return row
+
+    # -- settling --------------------------------------------------------------------------
+
+    def check_reviewer(self, row: HoldRow, reviewer: str) -> None:
+        """Raises NotAllowed unless ``reviewer`` may settle ``row``."""
+        allowed = self.settings.reviewers
+        if allowed and reviewer not in allowed:
+            raise NotAllowed(f"{reviewer!r} is not one of the reviewers who may settle holds")
+        if row.agent is not None and row.agent in self.settings.agents_of.get(reviewer, ()):
+            raise NotAllowed(
+                f"{reviewer!r} is responsible for agent {row.agent!r}, so may not approve its "
+                "writes; ask another reviewer"
+            )
+
+    async def approve(self, decision_id: str, reviewer: str, comment: str) -> HoldRow:
+        """Claim the hold, judge it again and execute it once. Raises HoldNotFound,
+        NotAllowed, NotPending (already settled or claimed)."""
+        row = await self.get(decision_id)
+        self.check_reviewer(row, reviewer)
+        now = _now()
+        if row.state is HoldState.HELD and row.expires_at <= now:
+            await self._expire(row)
+            raise NotPending(await self.get(decision_id))
+        claimed = await self._storage.move_hold(
+            decision_id,
+            (HoldState.HELD,),
+            HoldState.EXECUTING,
+            now,
+            values={
+                "claim": _claim(),
+                "claimed_at": now,
+                "reviewer": reviewer,
+                "comment": comment,
+            },
+        )
+        if claimed is None:
+            raise NotPending(await self.get(decision_id))
+        self.metrics.count(row.policy, row.rule, "approved", (now - row.created_at).total_seconds())
+        log.info("hold_approved", decision_id=decision_id, reviewer=reviewer)
+        return await self._execute(claimed)
+
+    async def reject(self, decision_id: str, reviewer: str, comment: str) -> HoldRow:
+        """Settle the hold as rejected; nothing is sent. Raises HoldNotFound, NotAllowed,
+        NotPending."""
+        row = await self.get(decision_id)
+        self.check_reviewer(row, reviewer)
+        message = f"Rejected by {reviewer}" + (f": {comment}" if comment else ".")
+        settled = await self._close(row, HoldState.REJECTED, reviewer=reviewer, comment=comment)
+        if settled is None:
+            raise NotPending(await self.get(decision_id))
+        await self._record_unsent(row, settled, "HoldRejected", message)
+        return settled
+
+    async def _expire(self, row: HoldRow) -> None:
+        settled = await self._close(row, HoldState.EXPIRED)
+        if settled is not None:
+            waited = (row.expires_at - row.created_at).total_seconds()
+            message = f"Expired: nobody approved it within {waited:g} s."
+            await self._record_unsent(row, settled, "HoldExpired", message)
+
+    async def _close(
+        self, row: HoldRow, to: HoldState, reviewer: str | None = None, comment: str = ""
+    ) -> HoldRow | None:
+        values: dict[str, Any] = {"request": None, "body": None}
+        if reviewer is not None:
+            values |= {"reviewer": reviewer, "comment": comment}
+        settled: HoldRow | None = await self._storage.move_hold(
+            row.decision_id, (HoldState.HELD,), to, _now(), values=values
+        )
+        if settled is not None:
+            waited = (settled.updated_at - row.created_at).total_seconds()
+            self.metrics.count(row.policy, row.rule, str(to), waited)
+            log.info(f"hold_{to}", decision_id=row.decision_id, reviewer=reviewer)
+        return settled
+
+    async def _record_unsent(self, row: HoldRow, settled: HoldRow, rule: str, message: str) -> None:
+        """The settling decision of a hold that was not sent (rejected, expired)."""
+        parsed = await self._parse(row)
+        decision = Decision(
+            id=row.execution_id,
+            verdict=Verdict.BLOCK,
+            crm=self._dialect.name,
+            intents=parsed.intents if parsed else (),
+            violations=(
+                Violation(
+                    policy="guardrail",
+                    rule=rule,
+                    message=message,
+                    code=f"GUARDRAIL_{rule.removeprefix('Hold').upper()}_HOLD",
+                ),
+            ),
+            policy_version=self._pipeline.policy_version,
+            caller=Caller(conversation=row.conversation, agent=row.agent),
+            hold=HoldLink(
+                state=str(settled.state),
+                of=row.decision_id,
+                reviewer=settled.reviewer,
+                comment=settled.comment or "",
+                reason=message,
+            ),
+        )
+        await self._announce(decision, settled, record=True)
+
+    # -- executing -------------------------------------------------------------------------
+
+    async def _execute(self, claimed: HoldRow) -> HoldRow:
+        """Judge the claimed hold again and, if it still holds, send it; record and settle."""
+        sender = self._sender()
+        try:
+            parsed = await self._parse(claimed, sender)
+        except DependencyFailure as exc:  # a lookup the CRM did not answer: recovery retries
+            log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
+        if parsed is None or sender is None or claimed.request is None:
+            why = (
+                "the proxy has no CRM credential of its own to execute it with"
+                if sender is None
+                else "the held request can no longer be read"
+            )
+            return await self._refuse(claimed, parsed, f"Not executed: {why}.")
+        request = HeldRequest.from_document(claimed.request)
+        caller = Caller(conversation=claimed.conversation, agent=claimed.agent)
+        try:
+            facts = await self._context.facts(caller, parsed.intents)
+            current, gone = await self._current(sender, request.target, parsed.intents)
+        except DependencyFailure as exc:  # the claim lapses; recovery tries again
+            log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
+        if gone:
+            return await self._refuse(
+                claimed, parsed, f"Not executed: record {gone} no longer exists in the CRM."
+            )
+        judged = self._pipeline.evaluate(
+            self._dialect.name, parsed.intents, caller, _with_reads(facts, current)
+        )
+        if judged.verdict is Verdict.BLOCK:
+            reasons = " ".join(
+                f"{v.policy}/{v.rule}: {v.message}" for v in judged.violations if v.blocks
+            )
+            return await self._refuse(
+                claimed,
+                parsed,
+                f"Not executed: judged again, it no longer holds. {reasons}",
+                judged,
+            )
+        try:  # what the CRM holds already that a create of this write could be taken for
+            existing = await self._existing(sender, request.target, parsed.intents)
+        except DependencyFailure as exc:
+            log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
+        marked = await self._storage.move_hold(
+            claimed.decision_id,
+            (HoldState.EXECUTING,),
+            HoldState.EXECUTING,
+            _now(),
+            claim=claimed.claim,
+            values={"outcome": {"existing": existing}},
+        )
+        if marked is None:  # another replica took the claim over; it settles it
+            return await self.get(claimed.decision_id)
+        headers: CIMultiDict[str] = CIMultiDict(request.headers)
+        try:
+            answer = await sender.send(request.method, request.target, headers, claimed.body)
+        except DependencyFailure as exc:  # may or may not be saved: recovery reads it back
+            log.warning("hold_send_unanswered", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
+        saved = self._dialect.saved_ids(parsed, answer.status, answer.body)
+        readback = await self._read_back(sender, request.target, parsed.intents, saved)
+        failed = answer.status >= 300
+        decision = replace(
+            judged,
+            id=claimed.execution_id,
+            verdict=Verdict.ALLOW,  # what still only held it, the reviewer approved
+            status=answer.status,
+            upstream_status=answer.status,
+            saved_ids=saved,
+            hold=HoldLink(
+                state="approved",
+                of=claimed.decision_id,
+                reviewer=claimed.reviewer,
+                comment=claimed.comment or "",
+                reason=_crm_error(answer.body) if failed else "",
+                readback=readback,
+            ),
+        )
+        return await self._finish(claimed, decision, HoldState.FAILED if failed else HoldState.DONE)
+
+    async def _refuse(
+        self,
+        claimed: HoldRow,
+        parsed: ParsedRequest | None,
+        reason: str,
+        judged: Decision | None = None,
+    ) -> HoldRow:
+        decision = Decision(
+            id=claimed.execution_id,
+            verdict=Verdict.BLOCK,
+            crm=self._dialect.name,
+            intents=parsed.intents if parsed else (),
+            violations=judged.violations if judged else (),
+            policy_version=self._pipeline.policy_version,
+            caller=Caller(conversation=claimed.conversation, agent=claimed.agent),
+            error="GUARDRAIL_HOLD_REFUSED",
+            facts=judged.facts if judged else None,
+            hold=HoldLink(
+                state="refused",
+                of=claimed.decision_id,
+                reviewer=claimed.reviewer,
+                comment=claimed.comment or "",
+                reason=reason,
+            ),
+        )
+        return await self._finish(claimed, decision, HoldState.REFUSED)
+
+    async def _finish(self, claimed: HoldRow, decision: Decision, state: HoldState) -> HoldRow:
+        """Record the settling decision, then mark the hold settled (in that order: a crash
+        between them is recovered by finding the record)."""
+        try:
+            if await self._storage.decision(decision.id) is None:
+                await self._audit.record(decision)
+        except AuditUnavailable as exc:  # the claim lapses; recovery finds the write and records
+            log.error("hold_not_recorded", decision_id=claimed.decision_id, error=exc.message)
+            return claimed
+        outcome = {
+            "decision_id": decision.id,
+            "status": decision.upstream_status,
+            "saved_ids": list(decision.saved_ids),
+            "reason": decision.hold.reason if decision.hold else "",
+        }
+        settled: HoldRow | None = await self._storage.move_hold(
+            claimed.decision_id,
+            (HoldState.EXECUTING,),
+            state,
+            _now(),
+            claim=claimed.claim,
+            values={"outcome": outcome, "request": None, "body": None},
+        )
+        if settled is None:  # another replica took the claim over; it settles it
+            return await self.get(claimed.decision_id)
+        self.metrics.count(claimed.policy, claimed.rule, str(state))
+        log.info(f"hold_{state}", decision_id=claimed.decision_id, result=decision.id)
+        await self._announce(decision, settled, record=False)
+        return settled
+
+    async def _announce(self, decision: Decision, settled: HoldRow, *, record: bool) -> None:
+        """Tell everyone but the caller: the audit log (unless already), the other sinks
+        (metrics, logs, the conversation's history), the webhook."""
+        if record:
+            await self._audit.record(decision)
+        await self._report(decision)
+        if self.notifier is not None:
+            self.notifier.push(event(settled, decision))
+
+    # -- sweeping: expiry and recovery -----------------------------------------------------
+
+    async def sweep(self) -> None:
+        """Expire what waited too long, recover what a dead replica left executing, and
+        publish how many wait. Safe on every replica at once: each move is compare-and-set."""
+        now = _now()
+        for row in await self._storage.holds(
+            (HoldState.HELD,), limit=_SWEEP_BATCH, expires_before=now
+        ):
+            await self._expire(row)
+        stale = now - timedelta(seconds=self.settings.lease_seconds)
+        for row in await self._storage.holds(
+            (HoldState.EXECUTING,), limit=_SWEEP_BATCH, claimed_before=stale
+        ):
+            await self.recover(row)
+        count, oldest = await self._storage.waiting_holds()
+        self.metrics.waiting.set(count)
+        self.metrics.oldest_waiting.set((now - oldest).total_seconds() if oldest else 0.0)
+
+    async def sweep_forever(self) -> None:
+        while True:
+            try:
+                if self._audit.available:  # while it is down, its own probe reports it
+                    await self.sweep()
+            except Exception:  # the next sweep may succeed; the loop must live on
+                self.metrics.sweep_errors.inc()
+                log.exception("hold_sweep_failed")
+            await asyncio.sleep(self.settings.sweep_seconds)
+
+    async def recover(self, row: HoldRow) -> None:
+        """Take over a hold whose executing replica's lease ran out, and finish it without
+        ever sending it twice."""
+        now = _now()
+        taken: HoldRow | None = await self._storage.move_hold(
+            row.decision_id,
+            (HoldState.EXECUTING,),
+            HoldState.EXECUTING,
+            now,
+            claim=row.claim,
+            values={"claim": _claim(), "claimed_at": now},
+        )
+        if taken is None:
+            return  # another replica took it over first
+        log.warning("hold_recovering", decision_id=row.decision_id)
+        recorded = await self._storage.decision(row.execution_id)
+        if recorded is not None:  # recorded, but the mark was lost
+            body = recorded.body
+            hold = body.get("hold") or {}
+            state = (
+                HoldState.REFUSED
+                if hold.get("state") == "refused"
+                else HoldState.FAILED
+                if (body.get("upstream_status") or 0) >= 300
+                else HoldState.DONE
+            )
+            settled = await self._storage.move_hold(
+                row.decision_id,
+                (HoldState.EXECUTING,),
+                state,
+                _now(),
+                claim=taken.claim,
+                values={
+                    "outcome": {
+                        "decision_id": row.execution_id,
+                        "status": body.get("upstream_status"),
+                        "saved_ids": [i.get("saved_id") for i in body.get("intents", ())],
+                        "reason": hold.get("reason", ""),
+                    },
+                    "request": None,
+                    "body": None,
+                },
+            )
+            if settled is not None:
+                self.metrics.count(row.policy, row.rule, str(state))
+                if self.notifier is not None:
+                    self.notifier.push({**event(settled, None), "status": body.get("status")})
+            return
+        sender = self._sender()
+        parsed = await self._parse(taken, sender)
+        if parsed is None or sender is None or taken.request is None:
+            await self._execute(taken)  # refuses, saying why
+            return
+        target = HeldRequest.from_document(taken.request).target
+        existing = (row.outcome or {}).get("existing")
+        if existing is None:  # stopped before the marker: nothing was sent
+            await self._execute(taken)
+            return
+        found = await self._landed(sender, target, parsed.intents, existing)
+        if found is None:
+            await self._execute(taken)  # the CRM does not hold it: judged again, sent once
+            return
+        readback = await self._read_back(sender, target, parsed.intents, found)
+        decision = Decision(
+            id=row.execution_id,
+            verdict=Verdict.ALLOW,
+            crm=self._dialect.name,
+            intents=parsed.intents,
+            violations=(),
+            policy_version=self._pipeline.policy_version,
+            caller=Caller(conversation=row.conversation, agent=row.agent),
+            saved_ids=found,
+            hold=HoldLink(
+                state="approved",
+                of=row.decision_id,
+                reviewer=row.reviewer,
+                comment=row.comment or "",
+                reason=(
+                    "Recovered after the executing replica stopped: the CRM already held this "
+                    "write, so it was not sent again."
+                ),
+                readback=readback,
+            ),
+        )
+        await self._finish(taken, decision, HoldState.DONE)
+
+    async def _existing(
+        self, sender: Sender, target: str, intents: Sequence[WriteIntent]
+    ) -> dict[str, list[str]]:
+        """Per create intent (by index), the records the CRM already holds that look like it:
+        recorded before the write is sent, so recovery can tell the one it created."""
+        found: dict[str, list[str]] = {}
+        for n, intent in enumerate(intents):
+            if intent.operation is Operation.CREATE:
+                found[str(n)] = await self._lookalikes(sender, target, intent)
+        return found
+
+    async def _lookalikes(self, sender: Sender, target: str, intent: WriteIntent) -> list[str]:
+        ask = self._dialect.lookalikes(target, intent)
+        if ask is None:
+            return []
+        answer = await sender.send(ask.method, ask.target, CIMultiDict(ask.headers), ask.body)
+        return self._dialect.lookalike_ids(answer.status, answer.body)
+
+    async def _landed(
+        self,
+        sender: Sender,
+        target: str,
+        intents: Sequence[WriteIntent],
+        existing: Mapping[str, Sequence[str]],
+    ) -> tuple[str | None, ...] | None:
+        """The saved ids, when the CRM already holds every write of ``intents`` (any of them,
+        for a request the CRM may have saved in part); None when it holds none. A create is
+        found as a look-alike record that was not there before the write was sent."""
+        found: list[str | None] = []
+        for n, intent in enumerate(intents):
+            if intent.operation is Operation.CREATE:
+                before = set(existing.get(str(n), ()))
+                new = [i for i in await self._lookalikes(sender, target, intent) if i not in before]
+                found.append(new[0] if new else None)
+                continue
+            if intent.record_id is None:
+                found.append(None)
+                continue
+            current, gone = await self._current(sender, target, (intent,))
+            if intent.operation is Operation.DELETE:
+                found.append(intent.record_id if gone else None)
+            elif current and _applied(intent.fields, current[0].fields):
+                found.append(intent.record_id)
+            else:
+                found.append(None)
+        return tuple(found) if any(found) else None
+
+    # -- reading the CRM -------------------------------------------------------------------
+
+    async def _current(
+        self, sender: Sender, target: str, intents: Sequence[WriteIntent]
+    ) -> tuple[list[RecordRead], str | None]:
+        """The records ``intents`` change, as the CRM holds them now, and the id of one that
+        no longer exists (None when all do)."""
+        found: list[RecordRead] = []
+        for intent in intents:
+            if intent.record_id is None or not intent.object:
+                continue
+            answer = await self._read(sender, target, intent.object, intent.record_id, None)
+            records = self._dialect.read_records(answer.status, answer.body)
+            if answer.status == 404 or (answer.status == 200 and not records):
+                return found, intent.record_id
+            found.extend(records)
+        return found, None
+
+    async def _read_back(
+        self,
+        sender: Sender,
+        target: str,
+        intents: Sequence[WriteIntent],
+        saved: Sequence[str | None],
+    ) -> tuple[Mapping[str, Any], ...]:
+        """The saved records' written fields as the CRM holds them after the write."""
+        shown: list[Mapping[str, Any]] = []
+        for intent, record_id in zip(intents, saved, strict=False):
+            if record_id is None or intent.operation is Operation.DELETE or not intent.object:
+                continue
+            try:
+                answer = await self._read(sender, target, intent.object, record_id, intent.fields)
+            except (DependencyFailure, RequestRejected):
+                continue
+            for record in self._dialect.read_records(answer.status, answer.body):
+                fields = {k: v for k, v in record.fields.items() if k in intent.fields}
+                shown.append({"object": record.object, "id": record.id, "fields": fields})
+        return tuple(shown)
+
+    async def _read(
+        self,
+        sender: Sender,
+        target: str,
+        sobject: str,
+        record_id: str,
+        fields: Iterable[str] | None,
+    ) -> UpstreamResponse:
+        """The record as the CRM holds it now, read as the dialect reads saved records, in
+        the API of the held request (``target``)."""
+        request = self._dialect.canonical(RawRequest("GET", target, CIMultiDict(), b""))
+        out = self._dialect.read_saved(request, sobject, [record_id], fields)
+        return await sender.send(out.method, out.target, CIMultiDict(out.headers), out.body)
+
+    async def _parse(self, row: HoldRow, sender: Sender | None = None) -> ParsedRequest | None:
+        """The held request read again as the proxy read it: canonically, its names in the
+        describe's spelling and, given a sender, its writes by lookup field resolved (as the
+        CRM holds them now). None when it can no longer be read."""
+        if row.request is None:
+            return None
+        request = HeldRequest.from_document(row.request)
+        headers: CIMultiDict[str] = CIMultiDict(request.headers)
+        raw = RawRequest(request.method, request.target, headers, row.body or b"")
+        try:
+            canonical = self._dialect.canonical(raw)
+            parsed = self._dialect.parse(canonical)
+            intents = self._pipeline.canonical(self._dialect.name, parsed.intents)
+            if sender is not None:
+                intents = await lookups.resolve(
+                    self._dialect, canonical.path, intents, _getter(sender)
+                )
+        except RequestRejected:
+            return None
+        return replace(parsed, intents=intents)
+
+
+def _getter(sender: Sender) -> lookups.Get:
+    async def get(target: str) -> UpstreamResponse:
+        return await sender.send("GET", target, CIMultiDict({"Accept": "application/json"}), None)
+
+    return get
+
+
+def held_message(decision: Decision) -> str:
+    """What the agent is told about its held write: why, that it was not sent, until when it
+    may wait, the decision id to poll, and not to send it again."""
+    why = " ".join(f"({v.name}) {v.message}" for v in decision.violations if v.holds)
+    until = decision.hold.until if decision.hold is not None else "its expiry"
+    return (
+        f"Held for approval by crm-guardrail {why} The write was not sent: it waits for a "
+        f"person's approval until {until} (decision {decision.id}), and is rejected if nobody "
+        f"approves it by then. Tell the customer it is being reviewed; do not send it again. "
+        f"The outcome: GET /guardrail/v1/decisions/{decision.id}."
+    )
+
+
+def reading(decision: Decision) -> tuple[dict[str, Any], ...]:
+    """What the rules read of the conversation (asks, issues, stated facts, and what it saw
+    but could not read), as the review shows it: each with its status, confidence and
+    evidence (turn and words)."""
+    facts = decision.facts
+    if facts is None or facts.conversation is None:
+        return ()
+    read = facts.understanding  # what the rules read (made once per Facts)
+    items: list[dict[str, Any]] = []
+    for ask in read.asks:
+        items.append(
+            {
+                "what": f"ask: {ask.kind}",
+                "status": str(ask.status),
+                "confidence": round(ask.confidence, 2),
+                "amount": None if ask.amount is None else str(ask.amount),
+                "evidence": [{"turn": e.turn, "text": e.text} for e in ask.evidence],
+            }
+        )
+    for issue in read.issues:
+        items.append(
+            {
+                "what": f"issue: {issue.reason}",
+                "status": "denied" if issue.negated else "stated",
+                "confidence": round(issue.confidence, 2),
+                "amount": None,
+                "evidence": [{"turn": e.turn, "text": e.text} for e in issue.evidence],
+            }
+        )
+    for fact in read.facts:
+        items.append(
+            {
+                "what": f"fact: {fact.kind}",
+                "status": f"said by the {fact.speaker}",
+                "confidence": round(fact.confidence, 2),
+                "amount": str(fact.value),
+                "evidence": [{"turn": e.turn, "text": e.text} for e in fact.evidence],
+            }
+        )
+    for note in read.unsure:  # what the reading saw but could not read: why it is unsure
+        items.append(
+            {"what": "unsure", "status": note, "confidence": 0.0, "amount": None, "evidence": []}
+        )
+    return tuple(items)
+
+
+def event(hold: HoldRow, decision: Decision | None) -> dict[str, Any]:
+    """What the webhook gets about a settled hold."""
+    link = decision.hold if decision is not None else None
+    return {
+        "event": "hold_settled",
+        "decision_id": hold.decision_id,
+        "state": str(hold.state),
+        "conversation": hold.conversation,
+        "agent": hold.agent,
+        "policy": hold.policy,
+        "rule": hold.rule,
+        "reviewer": hold.reviewer,
+        "comment": hold.comment,
+        "result_decision_id": hold.execution_id,
+        "status": decision.upstream_status if decision is not None else None,
+        "saved_ids": list(decision.saved_ids) if decision is not None else [],
+        "reason": link.reason if link is not None else "",
+        "at": format_time(hold.updated_at),
+    }
+
+
+def _with_reads(facts: Facts, current: Sequence[RecordRead]) -> Facts:
+    """``facts`` with the records as the CRM holds them now read last, so rules judge the
+    record's current state; nothing is stored (the agent did not read them)."""
+    c = facts.conversation
+    if c is None or not current:
+        return facts
+    at = datetime.now().astimezone()
+    reads = [ReadRecord(object=r.object, id=r.id, fields=dict(r.fields), at=at) for r in current]
+    return replace(facts, conversation=c.model_copy(update={"reads": [*c.reads, *reads]}))
+
+
+def _applied(written: Mapping[str, Any], saved: Mapping[str, Any]) -> bool:
+    """Whether the saved record holds every value the write set."""
+    lowered = {k.lower(): v for k, v in saved.items()}
+    for name, value in written.items():
+        have = lowered.get(name.lower(), _MISSING)
+        if have is _MISSING:
+            return False
+        if isinstance(value, int | float) and isinstance(have, int | float):
+            if abs(float(value) - float(have)) > 1e-9:
+                return False
+        elif value != have:
+            return False
+    return True
+
+
+_MISSING = object()
+
+
+def _crm_error(body: bytes) -> str:
+    text = body.decode("utf-8", "replace")
+    return f"The CRM refused the write: {text[:500]}"
+
+
+def _claim() -> str:
+    return secrets.token_hex(8)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
