@@ -214,3 +214,18 @@ def test_a_query_job_is_a_read(stack: Stack) -> None:
     answer = s.post(f"{stack.proxy_url}{BASE}/jobs/query",
                     json={"operation": "query", "query": "SELECT Id FROM Case"})  # fmt: skip
     assert answer.status_code == 404  # the sandbox has no query jobs; the proxy forwarded it
+
+
+def test_an_upsert_by_id_row_without_an_id_is_judged_as_the_create_it_makes(
+    stack: Stack,
+) -> None:
+    s = http(stack, conversation(stack, "bulk-upsert-create"))
+    job = new_job(stack, s, operation="upsert", externalIdFieldName="Id")
+    answer = upload(stack, s, job, "Id,Subject\n,Created by upsert\n")
+    assert answer.status_code == 201, answer.text
+    decision = httpx.get(
+        f"{stack.admin_url}/guardrail/v1/decisions/{answer.headers['X-Guardrail-Decision-Id']}",
+        timeout=10,
+    ).json()
+    [intent] = decision["intents"]
+    assert (intent["operation"], intent["external_id_field"]) == ("create", None)

@@ -319,18 +319,17 @@ class SalesforceDialect:
             if operation is Operation.UPDATE and not isinstance(record_id, str):
                 raise MalformedBody(f"{where} has no 'id'; a collection update names each record.")
             ext_field = rest[1] if rest else None
-            intents.append(
-                WriteIntent(
-                    NAME,
-                    sobject,
-                    operation,
-                    fields,
-                    record_id=record_id if isinstance(record_id, str) else None,
-                    external_id_field=ext_field,
-                    external_id=_field_value(fields, ext_field) if ext_field else None,
-                    ref=where,
-                )
+            intent = WriteIntent(
+                NAME,
+                sobject,
+                operation,
+                fields,
+                record_id=record_id if isinstance(record_id, str) else None,
+                external_id_field=ext_field,
+                external_id=_field_value(fields, ext_field) if ext_field else None,
+                ref=where,
             )
+            intents.append(salesforce_lookups.unnamed_create(intent))
         return _collection_request(intents, _all_or_none(body.get("allOrNone", False)))
 
     def _subrequest(self, sub: Mapping[str, Any]) -> ParsedRequest:

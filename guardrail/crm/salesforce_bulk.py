@@ -29,6 +29,7 @@ from html import escape
 from typing import Any
 
 from guardrail.checks.compare import Kind
+from guardrail.crm import salesforce_lookups
 from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Part, Reply, Shape
 from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
 from guardrail.model import Decision, Operation, Violation, WriteIntent
@@ -395,7 +396,7 @@ def _intent(
         raise MalformedBody(
             f"CSV {ref} of an {spec.operation} job gives no Id; name each record it changes."
         )
-    return WriteIntent(
+    intent = WriteIntent(
         crm,
         spec.object,
         operation,
@@ -405,6 +406,7 @@ def _intent(
         ref=ref,
         headers=dict(headers),
     )
+    return salesforce_lookups.unnamed_create(intent)
 
 
 def _row_error(parsed: ParsedRequest, violation: Violation) -> dict[str, Any]:

@@ -267,3 +267,19 @@ def test_composite_block_refuses_whole_with_per_subrequest_reasons() -> None:
 def test_dot_segments_in_a_write_path_are_refused(path: str) -> None:
     with pytest.raises(AmbiguousRequest):
         read(dialect, "PATCH", path, b"{}", "application/json")
+
+
+def test_an_upsert_by_id_naming_no_record_is_read_as_the_create_it_makes() -> None:
+    """Left an upsert, a create-only policy (duplicate detection, say) would never meet it."""
+    records = [
+        {"attributes": {"type": "Case"}, "Subject": "New"},
+        {"attributes": {"type": "Case"}, "Id": "500000000000001AAA", "Subject": "Named"},
+    ]
+    parsed = parse("PATCH", "/composite/sobjects/Case/Id", {"records": records})
+    made, named = parsed.intents
+    assert (made.operation, made.external_id_field, made.record_id) == (
+        Operation.CREATE,
+        None,
+        None,
+    )
+    assert (named.operation, named.record_id) == (Operation.UPSERT, "500000000000001AAA")
