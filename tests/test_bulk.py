@@ -229,3 +229,23 @@ def test_an_upsert_by_id_row_without_an_id_is_judged_as_the_create_it_makes(
     ).json()
     [intent] = decision["intents"]
     assert (intent["operation"], intent["external_id_field"]) == ("create", None)
+
+
+@pytest.mark.parametrize("step", ["create", "complete"])
+def test_a_behaviour_header_on_a_bulk_step_that_judges_no_row_is_refused(
+    stack: Stack, step: str
+) -> None:
+    """Headers on the job's creation or completion would apply to rows judged without them."""
+    s = http(stack, conversation(stack, f"bulk-header-{step}"))
+    header = {"Sforce-Auto-Assign": "FALSE"}
+    if step == "create":
+        body = {"object": "Case", "operation": "insert", "lineEnding": "LF"}
+        answer = s.post(f"{stack.proxy_url}{BASE}/jobs/ingest", json=body, headers=header)
+    else:
+        job = new_job(stack, s)
+        assert upload(stack, s, job, "Subject\nHeadered\n").status_code == 201
+        answer = s.patch(f"{stack.proxy_url}{BASE}/jobs/ingest/{job}",
+                         json={"state": "UploadComplete"}, headers=header)  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json()[0]["errorCode"] == "GUARDRAIL_AMBIGUOUS_REQUEST"
+    assert "Headered" not in subjects(stack)

@@ -187,6 +187,12 @@ class SalesforceDialect:
         if request.path.lower() in _OAUTH_WRITES and request.method == "POST":
             return AUTH  # a session exchanged or revoked: no record is written
         parsed = self._route(request.method, request.path, request.query, request.payload)
+        if parsed.job is not None and parsed.job.kind != "upload" and request.headers:
+            raise AmbiguousRequest(
+                f"A bulk job's {parsed.job.kind} writes no row crm-guardrail judges, so the "
+                f"headers {sorted(request.headers)} on it would change what the CRM does with "
+                "rows judged without them. Send them on the upload, or not at all."
+            )
         return _with_headers(parsed, request.headers)
 
     def _route(
