@@ -249,3 +249,15 @@ def test_a_behaviour_header_on_a_bulk_step_that_judges_no_row_is_refused(
     assert answer.status_code == 400
     assert answer.json()[0]["errorCode"] == "GUARDRAIL_AMBIGUOUS_REQUEST"
     assert "Headered" not in subjects(stack)
+
+
+def test_a_bulk_job_step_inside_a_composite_is_refused(stack: Stack) -> None:
+    """Inside a composite, a job's completion would skip the check that its upload was judged."""
+    s = http(stack, conversation(stack, "bulk-composite"))
+    job = new_job(stack, s)
+    sub = {"method": "PATCH", "url": f"{BASE}/jobs/ingest/{job}", "referenceId": "done",
+           "body": {"state": "UploadComplete"}}  # fmt: skip
+    answer = s.post(f"{stack.proxy_url}{BASE}/composite", json={"compositeRequest": [sub]})
+    assert answer.status_code == 400
+    assert answer.json()[0]["errorCode"] == "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+    assert stack.store.bulk_jobs[job].state == "Open"

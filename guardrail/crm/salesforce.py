@@ -377,6 +377,11 @@ class SalesforceDialect:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
             if inner.shape is Shape.COMPOSITE:
                 raise UnsupportedEndpoint(f"Subrequest {ref}: a composite cannot nest a composite.")
+            if inner.job is not None:  # its steps are judged only on their own endpoints
+                raise UnsupportedEndpoint(
+                    f"Subrequest {ref}: crm-guardrail judges a bulk job's steps only when they "
+                    "are sent on their own; send this one outside the composite request."
+                )
             if inner.intents:
                 _check_references(sub, ref, created)
             if reads is not None:
