@@ -98,9 +98,9 @@ _HEADER_SPELLING = {
         "Sforce-Query-Options",
     )
 }
-_DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+(?P<rest>/.*)?$", re.IGNORECASE)
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
-_REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}$")
+_DATA_PATH = re.compile(r"^/services/data/v[0-9]+\.[0-9]+(?P<rest>/.*)?\Z", re.IGNORECASE)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}\Z")
+_REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}\Z")
 _JSON = "application/json;charset=UTF-8"
 #: What Salesforce reads off the end of a URI as the response format, up to API 57.0.
 _FORMAT_SUFFIXES = (".json", ".xml")
@@ -684,6 +684,12 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
             continue
         if name.lower() == "attributes":
             raise MalformedBody(f"{where}: write the record's type as 'attributes', not {name!r}.")
+        if not _NAME.match(name):
+            raise MalformedBody(
+                f"{where}: {name[:100]!r} is not a field name (letters, digits and _, starting "
+                "with a letter); a CRM that compares names loosely could read it as another "
+                "field than the one judged. Spell the field as the describe does."
+            )
         if isinstance(value, dict | list):
             raise MalformedBody(
                 f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"

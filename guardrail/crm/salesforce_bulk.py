@@ -37,8 +37,8 @@ from guardrail.model import Decision, Operation, Violation, WriteIntent
 #: The Bulk API 1.0's root, below which nothing is forwarded.
 ASYNC_API = "/services/async/"
 _ASYNC_NS = "http://www.force.com/2009/06/asyncapi/dataload"
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
-_JOB_ID = re.compile(r"^750[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}\Z")
+_JOB_ID = re.compile(r"^750[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\Z")
 _OPERATIONS = {
     "insert": Operation.CREATE,
     "update": Operation.UPDATE,
@@ -53,7 +53,7 @@ _JOB_KEYS = frozenset(
 )
 _QUERY_KEYS = frozenset({"operation", "query", "contentType", "columnDelimiter", "lineEnding"})
 _STATES = frozenset({"UploadComplete", "Aborted"})
-_NUMBER = re.compile(r"^-?\d{1,18}(?:\.\d{1,18})?$")
+_NUMBER = re.compile(r"^-?[0-9]{1,18}(?:\.[0-9]{1,18})?\Z")
 #: Rows one upload may hold: each is judged (and an upsert's looked up) before any is sent.
 MAX_ROWS = 10_000
 NULL = "#N/A"

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from guardrail.crm import sfid
 from guardrail.crm.base import Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import (
@@ -283,3 +284,21 @@ def test_an_upsert_by_id_naming_no_record_is_read_as_the_create_it_makes() -> No
         None,
     )
     assert (named.operation, named.record_id) == (Operation.UPSERT, "500000000000001AAA")
+
+
+@pytest.mark.parametrize(
+    "name", ["\u017fubject", "Prior\u0131ty", " Priority", "Priority\n", "Sub-ject", "1Subject"]
+)
+def test_a_key_that_is_no_field_name_is_refused(name: str) -> None:
+    """A CRM comparing names loosely (Java's equalsIgnoreCase takes the long s for an s, the
+    dotless i for an i) could read it as the field a rule is written for."""
+    with pytest.raises(MalformedBody, match="not a field name"):
+        parse("PATCH", "/sobjects/Case/500000000000001AAA", {name: "High"})
+
+
+def test_ids_and_versions_are_read_in_ascii_without_a_trailing_newline() -> None:
+    assert not sfid.is_id("500000000000001AAA\n")
+    with pytest.raises(UnsupportedEndpoint):
+        read(
+            dialect, "PATCH", "/services/data/v\u0665\u0669.0/sobjects/Case/x", b'{"Subject": "x"}'
+        )
