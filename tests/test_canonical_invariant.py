@@ -65,7 +65,9 @@ SHARED_EMAIL = "shared@globex.example"
 
 # -- building variants ---------------------------------------------------------------------------
 
-PRIORITY_NAMES = st.sampled_from(["Priority", "priority", "PRIORITY", "pRiOrItY"])
+PRIORITY_NAMES = st.sampled_from(
+    ["Priority", "priority", "PRIORITY", "pRiOrItY", "Pr\u0131or\u0131ty"]
+)
 SUBJECT_NAMES = st.sampled_from(["Subject", "subject", "SUBJECT"])
 PRIORITIES = st.sampled_from(["High", "Low", "Medium"])
 PREFIXES = st.sampled_from(
