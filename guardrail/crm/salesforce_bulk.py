@@ -88,7 +88,8 @@ def route(method: str, segments: Sequence[str], payload: Any) -> ParsedRequest |
     if segments[1].lower() == "query":
         return _query(method, segments, payload)
     if method == "POST" and len(segments) == 2:
-        return _bulk(JobStep("create", spec=_spec(payload)))
+        spec = _spec(payload)
+        return _bulk(JobStep("create", spec=spec), str(_OPERATIONS[spec.operation]))
     job_id = _job_id(segments[2]) if len(segments) > 2 else ""
     if method == "PUT" and is_upload(method, segments):
         return _bulk(JobStep("upload", job_id))
@@ -208,9 +209,10 @@ def async_api_refused(content_type: str) -> AsyncApiRefused:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _bulk(step: JobStep) -> ParsedRequest:
+def _bulk(step: JobStep, operation: str = "bulk") -> ParsedRequest:
+    """A bulk step; a job's creation names the object and operation its rows will write."""
     sobject = step.spec.object if step.spec else ""
-    return ParsedRequest(Shape.BULK, sobject=sobject, operation="bulk", reads=frozenset(),
+    return ParsedRequest(Shape.BULK, sobject=sobject, operation=operation, reads=frozenset(),
                          job=step)  # fmt: skip
 
 
