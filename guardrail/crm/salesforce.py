@@ -355,7 +355,15 @@ class SalesforceDialect:
         payload = sub.get("body", NO_BODY)
         if payload is not NO_BODY and effective in _READ_METHODS | {"DELETE"}:
             raise AmbiguousRequest(f"a {effective} subrequest carries no body; remove it.")
-        return self._route(effective, path, query, payload)
+        inner = self._route(effective, path, query, payload)
+        if inner.shape is Shape.READ and effective not in _READ_METHODS:
+            # Forwarded unjudged on its own (unknown_writes: forward), it would be audited as
+            # such; inside a composite it would pass for a read.
+            raise UnsupportedEndpoint(
+                f"crm-guardrail does not know how to check {effective} {path} as a composite "
+                "subrequest; send it on its own."
+            )
+        return inner
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
         subrequests = body.get("compositeRequest")

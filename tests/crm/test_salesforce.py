@@ -101,6 +101,11 @@ def test_unknown_writes_are_refused_by_default_and_forwarded_when_configured(
         read(dialect, method, path, b"{}", "application/json")
     lenient = SalesforceDialect(forward_unknown_writes=True)
     assert read(lenient, method, path, b"{}", "application/json").shape is Shape.READ
+    # Inside a composite it would pass for a read, not be audited as unjudged: refused.
+    sub = {"method": method, "url": path, "referenceId": "x", "body": {}}
+    composite = json.dumps({"compositeRequest": [sub]}).encode()
+    with pytest.raises(UnsupportedEndpoint, match="Subrequest x"):
+        read(lenient, "POST", f"{BASE}/composite", composite, "application/json")
 
 
 def test_bad_bodies() -> None:
