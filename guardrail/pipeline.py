@@ -12,7 +12,7 @@ from dataclasses import replace
 from guardrail.checks.base import CheckContext
 from guardrail.config import UnmatchedWrites
 from guardrail.context.facts import Facts
-from guardrail.errors import CheckFailed
+from guardrail.errors import CheckFailed, MalformedBody
 from guardrail.model import (
     Action,
     Caller,
@@ -132,10 +132,20 @@ def _no_drift(policy: Policy, intent: WriteIntent) -> Sequence[Violation]:
 
 
 def _with_object(policy_set: PolicySet, intent: WriteIntent) -> WriteIntent:
-    """Name the object of a write that gave only a record id (a collection delete)."""
-    if intent.object or not intent.record_id:
+    """Name the object of a write that gave only a record id (a collection delete). A write
+    naming one object and a record of another (by its id's key prefix) is refused
+    (MalformedBody): judged as the one, it could be executed as the other."""
+    if not intent.record_id:
         return intent
-    return replace(intent, object=policy_set.object_for_id(intent.record_id))
+    named = policy_set.object_for_id(intent.record_id)
+    if not intent.object:
+        return replace(intent, object=named)
+    if named and named.lower() != intent.object.lower():
+        raise MalformedBody(
+            f"{intent.ref or 'The write'} names a {intent.object}, but {intent.record_id} is a "
+            f"{named} (its id starts {intent.record_id[:3]}); name the record's own object."
+        )
+    return intent
 
 
 def _check_error(policy: str, check: str, exc: Exception) -> Violation:

@@ -300,6 +300,31 @@ def test_scopes_narrow_reads_and_writes(stack: Stack, admin: httpx.Client) -> No
     assert [a - b for a, b in zip(refusals(), before, strict=True)] == [1, 1, 2]
 
 
+@pytest.mark.parametrize(
+    ("job", "words"),
+    [
+        ({"object": "Account", "operation": "update"}, "may not update Account"),
+        ({"object": "Case", "operation": "insert"}, "may not create Case"),
+        ({"object": "Case", "operation": "delete"}, "may not delete Case"),
+    ],
+)
+def test_a_scoped_token_may_not_create_a_bulk_job_its_rows_could_not_write(
+    stack: Stack, admin: httpx.Client, job: dict[str, str], words: str
+) -> None:
+    cid = conversation(admin, "conv-scoped-bulk")
+    token = stack.agent_token(
+        cid, "agent-scoped", scopes={"objects": ["Case"], "operations": ["read", "update"]}
+    )
+    before = len(stack.store.bulk_jobs)
+    answer = raw(stack, token, "POST", "/jobs/ingest", json={**job, "lineEnding": "LF"})
+    assert answer.status_code == 403
+    assert words in answer.json()[0]["message"]
+    assert len(stack.store.bulk_jobs) == before
+    allowed = raw(stack, token, "POST", "/jobs/ingest",
+                  json={"object": "Case", "operation": "update", "lineEnding": "LF"})  # fmt: skip
+    assert allowed.status_code == 200, allowed.text
+
+
 def test_blocked_writes_still_read_as_blocked(stack: Stack, admin: httpx.Client) -> None:
     """A token changes who the agent is, not how its writes are judged."""
     cid = conversation(admin, "conv-judged")

@@ -214,3 +214,50 @@ def test_a_query_job_is_a_read(stack: Stack) -> None:
     answer = s.post(f"{stack.proxy_url}{BASE}/jobs/query",
                     json={"operation": "query", "query": "SELECT Id FROM Case"})  # fmt: skip
     assert answer.status_code == 404  # the sandbox has no query jobs; the proxy forwarded it
+
+
+def test_an_upsert_by_id_row_without_an_id_is_judged_as_the_create_it_makes(
+    stack: Stack,
+) -> None:
+    s = http(stack, conversation(stack, "bulk-upsert-create"))
+    job = new_job(stack, s, operation="upsert", externalIdFieldName="Id")
+    answer = upload(stack, s, job, "Id,Subject\n,Created by upsert\n")
+    assert answer.status_code == 201, answer.text
+    decision = httpx.get(
+        f"{stack.admin_url}/guardrail/v1/decisions/{answer.headers['X-Guardrail-Decision-Id']}",
+        timeout=10,
+    ).json()
+    [intent] = decision["intents"]
+    assert (intent["operation"], intent["external_id_field"]) == ("create", None)
+
+
+@pytest.mark.parametrize("step", ["create", "complete"])
+def test_a_behaviour_header_on_a_bulk_step_that_judges_no_row_is_refused(
+    stack: Stack, step: str
+) -> None:
+    """Headers on the job's creation or completion would apply to rows judged without them."""
+    s = http(stack, conversation(stack, f"bulk-header-{step}"))
+    header = {"Sforce-Auto-Assign": "FALSE"}
+    if step == "create":
+        body = {"object": "Case", "operation": "insert", "lineEnding": "LF"}
+        answer = s.post(f"{stack.proxy_url}{BASE}/jobs/ingest", json=body, headers=header)
+    else:
+        job = new_job(stack, s)
+        assert upload(stack, s, job, "Subject\nHeadered\n").status_code == 201
+        answer = s.patch(f"{stack.proxy_url}{BASE}/jobs/ingest/{job}",
+                         json={"state": "UploadComplete"}, headers=header)  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json()[0]["errorCode"] == "GUARDRAIL_AMBIGUOUS_REQUEST"
+    assert "Headered" not in subjects(stack)
+
+
+def test_a_bulk_job_step_inside_a_composite_is_refused(stack: Stack) -> None:
+    """Inside a composite, a job's completion would skip the check that its upload was judged."""
+    s = http(stack, conversation(stack, "bulk-composite"))
+    job = new_job(stack, s)
+    sub = {"method": "PATCH", "url": f"{BASE}/jobs/ingest/{job}", "referenceId": "done",
+           "body": {"state": "UploadComplete"}}  # fmt: skip
+    answer = s.post(f"{stack.proxy_url}{BASE}/composite", json={"compositeRequest": [sub]})
+    assert answer.status_code == 400
+    assert answer.json()[0]["errorCode"] == "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+    assert stack.store.bulk_jobs[job].state == "Open"

@@ -65,7 +65,9 @@ SHARED_EMAIL = "shared@globex.example"
 
 # -- building variants ---------------------------------------------------------------------------
 
-PRIORITY_NAMES = st.sampled_from(["Priority", "priority", "PRIORITY", "pRiOrItY"])
+PRIORITY_NAMES = st.sampled_from(
+    ["Priority", "priority", "PRIORITY", "pRiOrItY", "Pr\u0131or\u0131ty"]
+)
 SUBJECT_NAMES = st.sampled_from(["Subject", "subject", "SUBJECT"])
 PRIORITIES = st.sampled_from(["High", "Low", "Medium"])
 PREFIXES = st.sampled_from(
@@ -211,7 +213,8 @@ def collection(draw: st.DrawFn, case_id: str) -> Sent:
         target = f"{API}/composite/sobjects?{ids}" + (f"&{query}" if query else "")
         return _sent(twist, method, target, b"", False, "collection-delete")
     fields, forbidden = draw(record_fields())
-    attributes = ("attributes", {"type": draw(st.sampled_from(["Case", "case"]))})
+    kinds = ["Case", "case", "Case", "Task", "Opportunity"]  # a Case id under another type
+    attributes = ("attributes", {"type": draw(st.sampled_from(kinds))})
     if form == "update":
         fields = [(draw(st.sampled_from(["id", "Id", "ID"])), case_id), *fields]
         if draw(st.booleans()):

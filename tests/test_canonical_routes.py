@@ -569,3 +569,21 @@ def test_a_composite_subrequest_url_with_a_fragment_is_refused(
            "body": {"Subject": "x"}}  # fmt: skip
     refused(stack, send(stack, "POST", f"{API}/composite", _composite(sub)), 400,
             "JSON_PARSER_ERROR")  # fmt: skip
+
+
+@pytest.mark.parametrize("how", ["row", "collection", "composite"])
+def test_a_write_naming_another_object_than_its_records_is_refused(
+    stack: Stack, case_id: str, how: str
+) -> None:
+    """A Case id written as a Task or an Opportunity (which no policy covers, or other policies
+    do) is refused: judged as the one object, the CRM could write it as the other."""
+    record = {"attributes": {"type": "Opportunity"}, "id": case_id, "Name": "x"}
+    target, body = {
+        "row": (f"{API}/sobjects/Task/{case_id}", '{"Subject": "x"}'),
+        "collection": (f"{API}/composite/sobjects", json.dumps({"records": [record]})),
+        "composite": (f"{API}/composite", _composite({"method": "PATCH", "referenceId": "w",
+            "url": f"{API}/sobjects/Task/{case_id}", "body": {"Subject": "x"}})),
+    }[how]  # fmt: skip
+    method = "POST" if how == "composite" else "PATCH"
+    assert "is a Case" in refused(stack, send(stack, method, target, body), 400,
+                                  "JSON_PARSER_ERROR")  # fmt: skip

@@ -167,7 +167,8 @@ async def test_a_write_that_meets_drift_gets_its_policys_on_drift(
     pipeline = Pipeline(lambda: policies, drift=drift.violations)
 
     def judge(obj: str, operation: Operation, **fields: Any) -> Any:
-        record = None if operation is Operation.CREATE else ACME_CASE_ID
+        task = "00T000000000001AAA"
+        record = None if operation is Operation.CREATE else {"Task": task}.get(obj, ACME_CASE_ID)
         intent = WriteIntent("salesforce", obj, operation, fields, record_id=record)
         return pipeline.evaluate("salesforce", [intent], Caller())
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from guardrail.config import UnmatchedWrites
-from guardrail.errors import CheckFailed
+from guardrail.errors import CheckFailed, MalformedBody
 from guardrail.model import Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import load_policy_set
@@ -40,7 +40,8 @@ def doc(
 
 
 def intent(obj: str = "Case", **fields: object) -> WriteIntent:
-    return WriteIntent("salesforce", obj, Operation.UPDATE, fields, record_id="500000000000001")
+    record_id = "500000000000001" if obj == "Case" else "006000000000001"
+    return WriteIntent("salesforce", obj, Operation.UPDATE, fields, record_id=record_id)
 
 
 def test_allow_block_and_shadow(tmp_path: Path) -> None:
@@ -85,6 +86,18 @@ def test_a_write_named_only_by_id_gets_its_object_from_the_key_prefix(tmp_path: 
     unknown = WriteIntent("salesforce", "", Operation.DELETE, {}, record_id="a0Z000000000001AAA")
     message = p.evaluate("salesforce", [unknown], Caller()).violations[0].message
     assert "id prefix 'a0Z'" in message
+
+
+def test_a_write_naming_one_object_and_a_record_of_another_is_refused(tmp_path: Path) -> None:
+    """Judged as a Task (or an object no policy covers), a Case id could be written as the Case."""
+    p = pipeline(tmp_path, doc())
+    for obj in ("Task", "Opportunity", "case"):
+        moved = WriteIntent("salesforce", obj, Operation.UPDATE, {}, record_id="500000000000001AAA")
+        if obj == "case":
+            assert p.evaluate("salesforce", [moved], Caller()).intents[0].object == "Case"
+            continue
+        with pytest.raises(MalformedBody, match="is a Case"):
+            p.evaluate("salesforce", [moved], Caller())
 
 
 class Exploding:

@@ -114,9 +114,9 @@ _HEADER_SPELLING = {
         "Sforce-Query-Options",
     )
 }
-_DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+(?P<rest>/.*)?$", re.IGNORECASE)
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
-_REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}$")
+_DATA_PATH = re.compile(r"^/services/data/v[0-9]+\.[0-9]+(?P<rest>/.*)?\Z", re.IGNORECASE)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}\Z")
+_REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}\Z")
 _JSON = "application/json;charset=UTF-8"
 #: What Salesforce reads off the end of a URI as the response format, up to API 57.0.
 _FORMAT_SUFFIXES = (".json", ".xml")
@@ -214,6 +214,12 @@ class SalesforceDialect:
         if request.path.lower() in _OAUTH_WRITES and request.method == "POST":
             return AUTH  # a session exchanged or revoked: no record is written
         parsed = self._route(request.method, request.path, request.query, request.payload)
+        if parsed.job is not None and parsed.job.kind != "upload" and request.headers:
+            raise AmbiguousRequest(
+                f"A bulk job's {parsed.job.kind} writes no row crm-guardrail judges, so the "
+                f"headers {sorted(request.headers)} on it would change what the CRM does with "
+                "rows judged without them. Send them on the upload, or not at all."
+            )
         return _with_headers(parsed, request.headers)
 
     def _route(
@@ -346,18 +352,17 @@ class SalesforceDialect:
             if operation is Operation.UPDATE and not isinstance(record_id, str):
                 raise MalformedBody(f"{where} has no 'id'; a collection update names each record.")
             ext_field = rest[1] if rest else None
-            intents.append(
-                WriteIntent(
-                    NAME,
-                    sobject,
-                    operation,
-                    fields,
-                    record_id=record_id if isinstance(record_id, str) else None,
-                    external_id_field=ext_field,
-                    external_id=_field_value(fields, ext_field) if ext_field else None,
-                    ref=where,
-                )
+            intent = WriteIntent(
+                NAME,
+                sobject,
+                operation,
+                fields,
+                record_id=record_id if isinstance(record_id, str) else None,
+                external_id_field=ext_field,
+                external_id=_field_value(fields, ext_field) if ext_field else None,
+                ref=where,
             )
+            intents.append(salesforce_lookups.unnamed_create(intent))
         return _collection_request(intents, _all_or_none(body.get("allOrNone", False)))
 
     def _subrequest(self, sub: Mapping[str, Any]) -> ParsedRequest:
@@ -377,7 +382,15 @@ class SalesforceDialect:
         payload = sub.get("body", NO_BODY)
         if payload is not NO_BODY and effective in _READ_METHODS | {"DELETE"}:
             raise AmbiguousRequest(f"a {effective} subrequest carries no body; remove it.")
-        return self._route(effective, path, query, payload)
+        inner = self._route(effective, path, query, payload)
+        if inner.shape is Shape.READ and effective not in _READ_METHODS:
+            # Forwarded unjudged on its own (unknown_writes: forward), it would be audited as
+            # such; inside a composite it would pass for a read.
+            raise UnsupportedEndpoint(
+                f"crm-guardrail does not know how to check {effective} {path} as a composite "
+                "subrequest; send it on its own."
+            )
+        return inner
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
         subrequests = body.get("compositeRequest")
@@ -399,6 +412,11 @@ class SalesforceDialect:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
             if inner.shape is Shape.COMPOSITE:
                 raise UnsupportedEndpoint(f"Subrequest {ref}: a composite cannot nest a composite.")
+            if inner.job is not None:  # its steps are judged only on their own endpoints
+                raise UnsupportedEndpoint(
+                    f"Subrequest {ref}: crm-guardrail judges a bulk job's steps only when they "
+                    "are sent on their own; send this one outside the composite request."
+                )
             if inner.intents:
                 _check_references(sub, ref, created)
             if reads is not None:
@@ -826,6 +844,12 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
             continue
         if name.lower() == "attributes":
             raise MalformedBody(f"{where}: write the record's type as 'attributes', not {name!r}.")
+        if not _NAME.match(name):
+            raise MalformedBody(
+                f"{where}: {name[:100]!r} is not a field name (letters, digits and _, starting "
+                "with a letter); a CRM that compares names loosely could read it as another "
+                "field than the one judged. Spell the field as the describe does."
+            )
         if isinstance(value, dict | list):
             raise MalformedBody(
                 f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"

@@ -29,6 +29,7 @@ from html import escape
 from typing import Any
 
 from guardrail.checks.compare import Kind
+from guardrail.crm import salesforce_lookups
 from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Part, Reply, Shape
 from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
 from guardrail.model import Decision, Operation, Violation, WriteIntent
@@ -36,8 +37,8 @@ from guardrail.model import Decision, Operation, Violation, WriteIntent
 #: The Bulk API 1.0's root, below which nothing is forwarded.
 ASYNC_API = "/services/async/"
 _ASYNC_NS = "http://www.force.com/2009/06/asyncapi/dataload"
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
-_JOB_ID = re.compile(r"^750[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}\Z")
+_JOB_ID = re.compile(r"^750[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\Z")
 _OPERATIONS = {
     "insert": Operation.CREATE,
     "update": Operation.UPDATE,
@@ -52,7 +53,7 @@ _JOB_KEYS = frozenset(
 )
 _QUERY_KEYS = frozenset({"operation", "query", "contentType", "columnDelimiter", "lineEnding"})
 _STATES = frozenset({"UploadComplete", "Aborted"})
-_NUMBER = re.compile(r"^-?\d{1,18}(?:\.\d{1,18})?$")
+_NUMBER = re.compile(r"^-?[0-9]{1,18}(?:\.[0-9]{1,18})?\Z")
 #: Rows one upload may hold: each is judged (and an upsert's looked up) before any is sent.
 MAX_ROWS = 10_000
 NULL = "#N/A"
@@ -87,7 +88,8 @@ def route(method: str, segments: Sequence[str], payload: Any) -> ParsedRequest |
     if segments[1].lower() == "query":
         return _query(method, segments, payload)
     if method == "POST" and len(segments) == 2:
-        return _bulk(JobStep("create", spec=_spec(payload)))
+        spec = _spec(payload)
+        return _bulk(JobStep("create", spec=spec), str(_OPERATIONS[spec.operation]))
     job_id = _job_id(segments[2]) if len(segments) > 2 else ""
     if method == "PUT" and is_upload(method, segments):
         return _bulk(JobStep("upload", job_id))
@@ -207,9 +209,10 @@ def async_api_refused(content_type: str) -> AsyncApiRefused:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _bulk(step: JobStep) -> ParsedRequest:
+def _bulk(step: JobStep, operation: str = "bulk") -> ParsedRequest:
+    """A bulk step; a job's creation names the object and operation its rows will write."""
     sobject = step.spec.object if step.spec else ""
-    return ParsedRequest(Shape.BULK, sobject=sobject, operation="bulk", reads=frozenset(),
+    return ParsedRequest(Shape.BULK, sobject=sobject, operation=operation, reads=frozenset(),
                          job=step)  # fmt: skip
 
 
@@ -395,7 +398,7 @@ def _intent(
         raise MalformedBody(
             f"CSV {ref} of an {spec.operation} job gives no Id; name each record it changes."
         )
-    return WriteIntent(
+    intent = WriteIntent(
         crm,
         spec.object,
         operation,
@@ -405,6 +408,7 @@ def _intent(
         ref=ref,
         headers=dict(headers),
     )
+    return salesforce_lookups.unnamed_create(intent)
 
 
 def _row_error(parsed: ParsedRequest, violation: Violation) -> dict[str, Any]:

@@ -97,6 +97,14 @@ def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     )
 
 
+def unnamed_create(intent: WriteIntent) -> WriteIntent:
+    """``intent`` as the create the CRM makes when it is an upsert by ``Id`` that gives no id
+    (a collection record or a bulk row without one), so create-only policies meet it."""
+    if intent.operation is Operation.UPSERT and _by_id(intent) and _value(intent) is None:
+        return replace(intent, operation=Operation.CREATE, external_id_field=None)
+    return intent
+
+
 def _create(intent: WriteIntent) -> WriteIntent:
     """An upsert that matches nothing: the create the CRM makes, which sets the field too."""
     field = intent.external_id_field or ""

@@ -57,12 +57,23 @@ class ApiResponse:
         return ApiResponse(exc.status, exc.rest_body())
 
 
+#: The last API version in which Salesforce reads a final ``.json`` or ``.xml`` on a URI as the
+#: response format (``/sobjects/Account/001D000000INjVe.json``), not as part of the resource.
+LAST_FORMAT_SUFFIX_VERSION = 57.0
+
+
 def split_versioned(url_path: str) -> tuple[str, str] | None:
-    """``/services/data/v59.0/sobjects`` as ``("59.0", "/sobjects")``; None if not versioned."""
+    """``/services/data/v59.0/sobjects`` as ``("59.0", "/sobjects")``; None if not versioned.
+    Up to API 57.0 a final ``.json`` or ``.xml`` is taken off the path, as Salesforce does."""
     match = _VERSIONED.match(url_path)
     if match is None:
         return None
-    return match["version"], match["path"] or ""
+    version, path = match["version"], match["path"] or ""
+    if float(version) <= LAST_FORMAT_SUFFIX_VERSION:
+        for suffix in (".json", ".xml"):
+            if path.endswith(suffix) and not path.endswith("/" + suffix):
+                return version, path.removesuffix(suffix)
+    return version, path
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,10 +80,12 @@ class Grant:
             if not (scopes.any_object and scopes.allows_operation("*")):
                 self._refuse(_scoped(scopes, f"{method} {parsed.sobject or 'this endpoint'}"))
             return
-        for intent in parsed.intents:
-            operation = str(intent.operation)
-            if not (scopes.allows_operation(operation) and scopes.allows_object(intent.object)):
-                self._refuse(_scoped(scopes, f"{operation} {intent.object}"))
+        writes = [(str(i.operation), i.object) for i in parsed.intents]
+        if parsed.job is not None and parsed.job.kind == "create":
+            writes.append((parsed.operation, parsed.sobject))  # the job its rows will write
+        for operation, sobject in writes:
+            if not (scopes.allows_operation(operation) and scopes.allows_object(sobject)):
+                self._refuse(_scoped(scopes, f"{operation} {sobject}"))
         if parsed.reads is None:
             if not (scopes.any_object and scopes.allows_operation("read")):
                 self._refuse(

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from guardrail.crm import sfid
 from guardrail.crm.base import Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import (
@@ -100,6 +101,11 @@ def test_unknown_writes_are_refused_by_default_and_forwarded_when_configured(
         read(dialect, method, path, b"{}", "application/json")
     lenient = SalesforceDialect(forward_unknown_writes=True)
     assert read(lenient, method, path, b"{}", "application/json").shape is Shape.READ
+    # Inside a composite it would pass for a read, not be audited as unjudged: refused.
+    sub = {"method": method, "url": path, "referenceId": "x", "body": {}}
+    composite = json.dumps({"compositeRequest": [sub]}).encode()
+    with pytest.raises(UnsupportedEndpoint, match="Subrequest x"):
+        read(lenient, "POST", f"{BASE}/composite", composite, "application/json")
 
 
 def test_bad_bodies() -> None:
@@ -267,3 +273,37 @@ def test_composite_block_refuses_whole_with_per_subrequest_reasons() -> None:
 def test_dot_segments_in_a_write_path_are_refused(path: str) -> None:
     with pytest.raises(AmbiguousRequest):
         read(dialect, "PATCH", path, b"{}", "application/json")
+
+
+def test_an_upsert_by_id_naming_no_record_is_read_as_the_create_it_makes() -> None:
+    """Left an upsert, a create-only policy (duplicate detection, say) would never meet it."""
+    records = [
+        {"attributes": {"type": "Case"}, "Subject": "New"},
+        {"attributes": {"type": "Case"}, "Id": "500000000000001AAA", "Subject": "Named"},
+    ]
+    parsed = parse("PATCH", "/composite/sobjects/Case/Id", {"records": records})
+    made, named = parsed.intents
+    assert (made.operation, made.external_id_field, made.record_id) == (
+        Operation.CREATE,
+        None,
+        None,
+    )
+    assert (named.operation, named.record_id) == (Operation.UPSERT, "500000000000001AAA")
+
+
+@pytest.mark.parametrize(
+    "name", ["\u017fubject", "Prior\u0131ty", " Priority", "Priority\n", "Sub-ject", "1Subject"]
+)
+def test_a_key_that_is_no_field_name_is_refused(name: str) -> None:
+    """A CRM comparing names loosely (Java's equalsIgnoreCase takes the long s for an s, the
+    dotless i for an i) could read it as the field a rule is written for."""
+    with pytest.raises(MalformedBody, match="not a field name"):
+        parse("PATCH", "/sobjects/Case/500000000000001AAA", {name: "High"})
+
+
+def test_ids_and_versions_are_read_in_ascii_without_a_trailing_newline() -> None:
+    assert not sfid.is_id("500000000000001AAA\n")
+    with pytest.raises(UnsupportedEndpoint):
+        read(
+            dialect, "PATCH", "/services/data/v\u0665\u0669.0/sobjects/Case/x", b'{"Subject": "x"}'
+        )

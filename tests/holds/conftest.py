@@ -1,156 +1,19 @@
-"""What the held-write tests share: an unsure refund's conversation, and the admin calls."""
+"""Fixtures for the held-write tests: a Redis prefix of their own, a sandbox CRM over TLS."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import redis
-import requests
-from simple_salesforce.api import Salesforce
 
 from guardrail.sandbox import create_app
 from guardrail.sandbox.app import STORE
-from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
-from guardrail.testing import SANDBOX_TOKEN, LoopThread, TestCA, start_app
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-#: The reviewers' API tokens (api_reviewers) and an anonymous one (api_tokens).
-RITA, OSCAR, ANON = "rita-token", "oscar-token", "anonymous-token"
-REVIEWERS = {"rita": RITA, "oscar": OSCAR}
-
-#: A customer whose words the reading cannot be sure are a refund request: held, not guessed.
-UNSURE_REFUND_TURNS = [
-    {
-        "role": "customer",
-        "text": "Tracking has said out for delivery since Monday. Twelve ninety-nine, that's "
-        "what it cost me.",
-    },
-    {"role": "agent", "text": "OK, one moment while I do that."},
-]
-REFUND = {
-    "Amount__c": 12.99,
-    "Reason__c": "Late Delivery",
-    "Status__c": "Requested",
-    "Account__c": ACME_ACCOUNT_ID,
-}
-
-
-def conversation(turns: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {
-        "channel": "chat",
-        "customer": {
-            "account_ids": [ACME_ACCOUNT_ID],
-            "contact_ids": [ACME_CONTACT_ID],
-            "verified": True,
-        },
-        "entitlements": {"refund_limit": 100},
-        "turns": turns or UNSURE_REFUND_TURNS,
-    }
-
-
-def admin(base: str, method: str, path: str, token: str = RITA, **kw: Any) -> httpx.Response:
-    return httpx.request(
-        method,
-        f"{base}/guardrail/v1/{path}",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-        **kw,
-    )
-
-
-def refunds(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in records if r.get("Amount__c") == 12.99]
-
-
-def settle(base: str, held: str, decision: str, token: str = RITA, **extra: Any) -> httpx.Response:
-    """``POST /guardrail/v1/decisions/{held}/approval`` as the reviewer ``token`` names."""
-    body = {"decision": decision, **extra}
-    return admin(base, "POST", f"decisions/{held}/approval", token=token, json=body)
-
-
-class ProxyProcess:
-    """A proxy process (tests/holds/proxy_process.py) in passthrough mode with its own CRM
-    token, sharing ``audit_dsn`` and Redis with its siblings; ``crash`` as that script says."""
-
-    def __init__(
-        self, sandbox: str, tls: TestCA, audit_dsn: str, prefix: str, crash: str | None = None
-    ) -> None:
-        self.port, self.admin_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "GUARDRAIL_UPSTREAM": sandbox,
-            "GUARDRAIL_AUTH_MODE": "passthrough",
-            "GUARDRAIL_CREDENTIAL__ACCESS_TOKEN": SANDBOX_TOKEN,
-            "GUARDRAIL_LISTEN": f"127.0.0.1:{self.port}",
-            "GUARDRAIL_ADMIN_LISTEN": f"127.0.0.1:{self.admin_port}",
-            "GUARDRAIL_TLS_CERT": str(tls.cert_pem),
-            "GUARDRAIL_TLS_KEY": str(tls.key_pem),
-            "GUARDRAIL_AUDIT_DSN": audit_dsn,
-            "GUARDRAIL_REDIS_URL": REDIS_URL,
-            "GUARDRAIL_REDIS_PREFIX": prefix,
-            "GUARDRAIL_API_REVIEWERS": json.dumps(REVIEWERS),
-            "GUARDRAIL_HOLDS__SWEEP_SECONDS": "0.2",
-            "GUARDRAIL_HOLDS__LEASE_SECONDS": "1",
-            "GUARDRAIL_LOG_LEVEL": "warning",
-        }
-        if crash:
-            env["HOLD_TEST_CRASH"] = crash
-        script = Path(__file__).with_name("proxy_process.py")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(script)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        self.admin = f"http://127.0.0.1:{self.admin_port}"
-        self.tls = tls
-        deadline = time.monotonic() + 20
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(self.proc.communicate()[1])
-            try:
-                if httpx.get(f"{self.admin}/readyz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("the proxy never became ready")
-            time.sleep(0.05)
-
-    def salesforce(self, conversation: str) -> Any:
-        session = requests.Session()
-        session.trust_env = False
-        session.verify = str(self.tls.ca_pem)
-        session.headers["X-Guardrail-Conversation"] = conversation
-        session.headers["X-Guardrail-Agent"] = "support-bot"
-        return Salesforce(
-            instance=f"127.0.0.1:{self.port}", session_id=SANDBOX_TOKEN, session=session
-        )
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        self.proc.communicate(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from guardrail.testing import LoopThread, TestCA, start_app
+from tests.holds.helpers import REDIS_URL
 
 
 @pytest.fixture(scope="module")

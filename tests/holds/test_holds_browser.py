@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, HttpCredentials, Page, expect
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from guardrail.testing import Stack
-from tests.holds.conftest import REFUND, conversation, refunds
+from tests.holds.helpers import REFUND, conversation, refunds
 
 REVIEWER = ("rita", "rita-password")
 CREDENTIALS: HttpCredentials = {"username": REVIEWER[0], "password": REVIEWER[1], "send": "always"}

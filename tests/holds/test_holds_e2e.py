@@ -20,7 +20,7 @@ from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedReq
 import guardrail
 from guardrail.sinks.audit.record import parse_time
 from guardrail.testing import Stack
-from tests.holds.conftest import (
+from tests.holds.helpers import (
     ANON,
     OSCAR,
     REFUND,

@@ -16,7 +16,7 @@ import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from tests.auditdb import postgres_schema
-from tests.holds.conftest import (
+from tests.holds.helpers import (
     REFUND,
     ProxyProcess,
     admin,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
-from tests.sandbox.helpers import BASE, Api
+from tests.sandbox.helpers import AUTH, BASE, Api
 
 
 async def test_upsert_creates_then_updates(sf: Api, store: SandboxStore) -> None:
@@ -90,3 +90,19 @@ async def test_upsert_runs_the_same_validation_as_create(sf: Api, store: Sandbox
 
     assert (status, body[0]["errorCode"]) == (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
     assert store.count("Account") == before
+
+
+async def test_up_to_api_57_a_final_json_is_the_response_format_not_the_value(
+    sf: Api, store: SandboxStore
+) -> None:
+    """As on Salesforce: a proxy looking records up by a value ending in .json meets this."""
+    _, made = await sf.patch("/sobjects/Case/External_Id__c/SFX-1", {"Subject": "Suffixed"})
+    response = await sf.client.request(
+        "GET", "/services/data/v57.0/sobjects/Case/External_Id__c/SFX-1.json", headers=AUTH
+    )
+    assert response.status == 200
+    assert (await response.json())["Id"] == made["id"]
+    later = await sf.client.request(
+        "GET", "/services/data/v58.0/sobjects/Case/External_Id__c/SFX-1.json", headers=AUTH
+    )
+    assert later.status == 404
