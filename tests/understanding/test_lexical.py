@@ -335,3 +335,26 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
 def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
     assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
     assert clean("a recount of the refined plan") == "a recount of the refined plan"
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        (
+            "c: I'm staying with you, I just want this fixed",
+            AskStatus.DECLINED,
+        ),
+        ("c: my daughter has died and I need her account closing", AskStatus.THIRD_PARTY),
+        ("c: can I close my account online?", AskStatus.QUESTION),
+        ("c: will closing my account cancel the direct debits?", AskStatus.QUESTION),
+        ("c: I don't want it closed", AskStatus.DECLINED),
+    ],
+)
+def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
+    ask = read.ask(CLOSURE, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_an_account_said_to_be_closing_is_no_ask(read):
+    assert read.ask(CLOSURE, "c: I got a letter saying my account will be closed. Why?") is None
