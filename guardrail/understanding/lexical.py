@@ -328,8 +328,18 @@ class _Reading:
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> AskKind | None:
         scopes = self.lex.scopes
-        polite_free = scopes["polite_if"].sub(" ", s.text)
-        hypothetical = scopes["hypothetical"].search(polite_free) is not None
+        # a condition anywhere in the sentence governs its asks; an alternative threatened
+        # ("..., or I'll go elsewhere") only the asks after it
+        alternative = next(
+            (
+                (ci, found.start())
+                for ci, c in enumerate(s.clauses)
+                if (found := scopes["alternative"].search(c.text))
+            ),
+            (len(s.clauses), 0),
+        )
+        said = scopes["alternative"].split(s.text)[0]
+        hypothetical = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", said)) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
             self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
@@ -338,6 +348,7 @@ class _Reading:
         )
         question = bool(asking) and scopes["question"].search(s.text) is not None
         inquiry = scopes["inquiry"].search(s.text) is not None
+        chasing = scopes["chasing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
         self._issues_in(ti, si, s)
@@ -365,7 +376,9 @@ class _Reading:
                     continue
                 elif third:
                     status = AskStatus.THIRD_PARTY
-                elif hypothetical:
+                elif chasing:
+                    status = AskStatus.ASKED
+                elif hypothetical or (ci, m.start()) > alternative:
                     status = AskStatus.HYPOTHETICAL
                 elif inquiry or (question and not request):
                     status = AskStatus.QUESTION

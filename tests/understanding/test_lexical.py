@@ -358,3 +358,19 @@ def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
 
 def test_an_account_said_to_be_closing_is_no_ask(read):
     assert read.ask(CLOSURE, "c: I got a letter saying my account will be closed. Why?") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "status"),
+    [
+        ("c: I want my money back or I'll take this to the ombudsman", REFUND, AskStatus.ASKED),
+        ("c: refund me, if not I will close my account", REFUND, AskStatus.ASKED),
+        ("c: refund me, if not I will close my account", CLOSURE, AskStatus.HYPOTHETICAL),
+        ("c: When will I get my refund?", REFUND, AskStatus.ASKED),
+        ("c: will I get a refund if I send it back?", REFUND, AskStatus.HYPOTHETICAL),
+    ],
+)
+def test_a_threat_after_an_ask_leaves_it_asked_and_chasing_is_asking(read, said, kind, status):
+    ask = read.ask(kind, said)
+    assert ask is not None
+    assert ask.status is status
