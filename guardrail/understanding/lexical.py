@@ -13,7 +13,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -66,6 +66,9 @@ _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
+_PAID = re.compile(
+    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
+)
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -203,6 +206,7 @@ class _Event:
     said: _Said | None = None  # the amount it names
     correction: bool = False  # the amount replaces the last, whatever came before
     addition: bool = False  # the amount is for something else, added to the last ("also")
+    fallback: bool = False  # the amount stands only if the ask named none
 
 
 @dataclass
@@ -435,17 +439,20 @@ class _Reading:
         amounts = _amounts(s.text, kind in _MONEY_KINDS)
         if amounts and kind in _MONEY_KINDS:
             correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
-            if correcting or _CONTINUATION.match(s.text):
-                events[kind].append(
-                    _Event(
-                        (ti, si, 0),
-                        None,
-                        0.75,
-                        _evidence(ti, s),
-                        _said(amounts[-1], 0.8),
-                        correction=bool(correcting),
-                    )
+            named = correcting or _CONTINUATION.match(s.text)
+            # else an amount said later ("it was 45 dollars") stands only for an ask that named
+            # none, and never surely: it may be what they paid
+            events[kind].append(
+                _Event(
+                    (ti, si, 0),
+                    None,
+                    0.75,
+                    _evidence(ti, s),
+                    _said(amounts[-1], 0.8 if named else 0.6),
+                    correction=bool(correcting),
+                    fallback=not named,
                 )
+            )
         elif scopes["retraction"].search(s.text) and not amounts:
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
         self._issues_in(ti, si, s)
@@ -501,6 +508,17 @@ class _Reading:
             if in_clause:
                 best = min(in_clause, key=lambda a: abs(a.start - at))
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
+                # another amount floated beside it ("30 back, maybe 40 if you can"), not what
+                # was paid, may be what they want: the largest reading widens to it
+                floated = [
+                    a.high
+                    for c in s.clauses[ci + 1 :]
+                    for a in _amounts(c.text, True)
+                    if not _PAID.search(c.text[: a.start])
+                ]
+                settled = self.lex.scopes["correction"].search(s.text)
+                if floated and not settled and max(floated) > found.high:
+                    found = replace(found, high=max(floated))
             else:
                 elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
                 if not elsewhere:
@@ -646,7 +664,7 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         if e.status is None:  # an amount corrected or added
             if fold.status is None:
                 continue
-            if e.said is not None:
+            if e.said is not None and not (e.fallback and fold.amounts):
                 if e.correction or not fold.amounts:
                     fold.amounts = [(e.evidence.turn, e.said)]
                 else:

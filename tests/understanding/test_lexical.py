@@ -374,3 +374,26 @@ def test_a_threat_after_an_ask_leaves_it_asked_and_chasing_is_asking(read, said,
     ask = read.ask(kind, said)
     assert ask is not None
     assert ask.status is status
+
+
+def test_an_amount_floated_beside_the_asked_one_is_a_plausible_reading(read):
+    ask = read.ask(REFUND, "c: I'd like 30 back, maybe 40 if you can")
+    assert ask is not None
+    assert ask.amounts == (Decimal(30), Decimal(40))
+
+
+def test_an_amount_said_after_an_ask_that_named_none_is_taken_unsurely(read):
+    ask = read.ask(REFUND, "c: can I get a refund", "a: How much was it?", "c: it was 45 dollars")
+    assert ask is not None
+    assert ask.amount == Decimal(45)
+    assert ask.amount_confidence < SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I'd like a refund, unless you can send a new one today", "Without a refund I'm not happy"],
+)
+def test_an_ask_with_a_way_out_or_a_complaint_around_it_is_still_asked(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
