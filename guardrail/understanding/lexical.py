@@ -1,10 +1,19 @@
 """The ``lexical`` backend: deterministic, in-process, a few milliseconds a conversation.
 
-Phrase knowledge is data (``lexicon/*.yaml``); this module is the reading. Each customer
-sentence is cut into sub-clauses; every ask phrase found gets its status from its scopes
-(negation in its sub-clause; third party, condition and question in its sentence); retraction
-and correction sentences change the last ask; an agent's offer takes the customer's next answer.
-Per ask kind, events are folded in order: the last word of the customer stands.
+Phrase knowledge is data (``lexicon/*.yaml``), its patterns built from meaning classes of words
+(``words.yaml``); this module is the reading. Each customer sentence is cut into sub-clauses;
+every ask phrase found gets its status from its scopes (a negation before it or after it in its
+sub-clause; a third party from the clause naming them until the customer speaks for themself;
+a condition in its sentence, a threatened alternative only after it; a question, unless it
+chases what was promised); retraction and correction sentences change the last ask; an agent's
+offer takes the customer's next answer. Per ask kind, events are folded in order: the last word
+of the customer stands.
+
+Confidence is calibrated (guardrail.understanding.calibration): an ask's is the reliability of
+the phrase that found it times that of the status read; an amount's says whether it was named
+in the asking clause (sure) or only elsewhere (what was paid: not sure), and an amount said
+ambiguously keeps every plausible reading. A reading that fails towards "no" is sure only when
+both are; anything weaker is "cannot tell" for the rules.
 """
 
 from __future__ import annotations
