@@ -78,6 +78,9 @@ _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
     r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
 )
+_MONEY_SUBJECT = re.compile(
+    r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
+)
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -561,6 +564,8 @@ class _Reading:
                     m = p.regex.search(stated)
                     if m is None:
                         continue
+                    if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
+                        continue  # a refund that has not come is chased, not late delivery
                     if _ISSUE_NEGATION.search(stated[: m.start()]):
                         self._denied.append((reason, _evidence(ti, clause)))
                     else:

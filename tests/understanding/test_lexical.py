@@ -397,3 +397,8 @@ def test_an_ask_with_a_way_out_or_a_complaint_around_it_is_still_asked(read, sai
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+def test_a_refund_that_has_not_come_is_not_a_late_delivery(read):
+    said = read("c: I was charged twice and the refund you promised never came")
+    assert {i.reason for i in said.issues} == {Reason.BILLING}
