@@ -123,9 +123,11 @@ class Lexicon:
     outcome_priority: tuple[Outcome, ...]
     scopes: dict[str, re.Pattern[str]]
     cues: dict[AskKind, re.Pattern[str]]
-    # How often a status read from its scope (a negation, a condition...) is the status meant,
-    # given the kind is right (calibrated; priors in ``_STATUS_PRIORS``).
+    # How often a status read is right on what rules act on (granted or not), given the kind is
+    # right (calibrated; priors in ``_STATUS_PRIORS``).
     status_reliability: dict[AskStatus, float] = field(default_factory=lambda: dict(_STATUS_PRIORS))
+    # How much less reliable asks read from speech-to-text are (calibrated; at most 1).
+    asr_factor: float = 0.9
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -165,6 +167,7 @@ class Lexicon:
             cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
             status_reliability=_STATUS_PRIORS
             | {AskStatus(k): float(v) for k, v in (rates.get("statuses") or {}).items()},
+            asr_factor=float(rates.get("asr", 0.9)),
         )
 
 
@@ -310,7 +313,7 @@ class _Reading:
                     confidence=round(
                         fold.confidence
                         * self.lex.status_reliability[fold.status]
-                        * (0.9 if self.asr else 1.0),
+                        * (self.lex.asr_factor if self.asr else 1.0),
                         3,
                     ),
                     amount=amount,

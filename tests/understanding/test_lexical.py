@@ -1,9 +1,12 @@
 """The lexical backend reads meaning, not keywords: scopes, amounts, offers, sensitive data."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from guardrail.context.model import Turn
+from guardrail.understanding.lexical import LexicalBackend, Lexicon
 from guardrail.understanding.model import (
     SURE,
     AskKind,
@@ -198,7 +201,7 @@ def test_no_outcome_is_read_from_a_call_still_going(read):
     assert read("c: my wifi keeps dropping", "a: let me check").outcome is None
 
 
-def test_speech_to_text_is_read_like_chat_but_less_surely(read):
+def test_speech_to_text_is_read_like_chat_and_never_more_surely(read):
     chat = read.ask(REFUND, "c: I was charged twice. I want my money back, it was thirty quid.")
     asr = read.ask(
         REFUND,
@@ -208,7 +211,17 @@ def test_speech_to_text_is_read_like_chat_but_less_surely(read):
     assert chat is not None
     assert asr is not None
     assert (asr.status, asr.amount, asr.reason) == (chat.status, chat.amount, chat.reason)
-    assert asr.confidence < chat.confidence
+    assert asr.confidence <= chat.confidence
+
+
+def test_speech_to_text_readings_are_discounted_by_the_calibrated_factor():
+    said = "um so yeah i i was charged twice for the order and uh i want my money back"
+    speech = [Turn(role="customer", text=said)]
+    lexicon = Lexicon.default()
+    doubted = replace(lexicon, asr_factor=0.5)
+    full = LexicalBackend(lexicon).understand(speech).asks[0].confidence
+    halved = LexicalBackend(doubted).understand(speech).asks[0].confidence
+    assert halved == pytest.approx(full * 0.5, abs=0.002)
 
 
 def test_evidence_points_at_the_words_in_the_turn(read):
