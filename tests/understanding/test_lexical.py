@@ -152,6 +152,13 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("there's a charge I did not authorise", Reason.BILLING),
         ("your engineer never showed and I took the day off work", Reason.GOODWILL),
         ("I've been a loyal customer for years and been messed about", Reason.GOODWILL),
+        ("the heater stopped heating", Reason.DAMAGED),
+        ("my new phone keeps restarting by itself", Reason.DAMAGED),
+        ("the courier lost my parcel", Reason.LATE),
+        ("tracking hasn't moved in ten days", Reason.LATE),
+        ("my subscription renewed even though I cancelled it", Reason.BILLING),
+        ("you took £40 instead of £20", Reason.BILLING),
+        ("I've been a member for ten years and this is how you treat me", Reason.GOODWILL),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
