@@ -244,6 +244,7 @@ def test_evidence_points_at_the_words_in_the_turn(read):
     [
         ("c: bin my account, I'm done", AskStatus.ASKED),
         ("c: i want nothing more to do with you lot", AskStatus.ASKED),
+        ("c: I'm taking my business elsewhere", AskStatus.ASKED),
         ("c: I'm not going anywhere, don't close it", AskStatus.DECLINED),
         ("c: Could you explain the process for closing an account.", AskStatus.QUESTION),
         ("c: How can I close my account?", AskStatus.QUESTION),
@@ -316,6 +317,7 @@ def test_a_spoken_correction_between_commas_keeps_the_amount_said_last(read):
     [
         ("the keyboard arrived smashed, cough up the 80", Decimal(80)),
         ("is there any way to get that €120 returned to me?", Decimal(120)),
+        ("I'm owed 30 quid", Decimal(30)),
         ("i want my seven dollars and fifty cents back mate", Decimal("7.50")),
         ("the parcel is late, what's happening with my refund of $30?", Decimal(30)),
     ],
