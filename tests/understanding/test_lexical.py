@@ -424,3 +424,17 @@ def test_an_ask_with_a_way_out_or_a_complaint_around_it_is_still_asked(read, sai
 def test_a_refund_that_has_not_come_is_not_a_late_delivery(read):
     said = read("c: I was charged twice and the refund you promised never came")
     assert {i.reason for i in said.issues} == {Reason.BILLING}
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("Can shipping be refunded too?", AskStatus.ASKED),
+        ("can something be done about my refund", AskStatus.ASKED),
+        ("can refunds be done to a different card", AskStatus.QUESTION),
+    ],
+)
+def test_a_question_about_how_refunds_work_is_told_from_a_polite_ask(read, said, status):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is status
