@@ -366,7 +366,6 @@ class _Reading:
             or any(_INTERROGATIVE.match(c.text) for c in s.clauses)
         )
         question = bool(asking) and scopes["question"].search(s.text) is not None
-        inquiry = scopes["inquiry"].search(s.text) is not None
         chasing = scopes["chasing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
@@ -399,7 +398,9 @@ class _Reading:
                     status = AskStatus.ASKED
                 elif hypothetical or (ci, m.start()) > alternative:
                     status = AskStatus.HYPOTHETICAL
-                elif inquiry or (question and not request):
+                elif scopes["inquiry"].search(clause.text) or (question and not request):
+                    # how something works, asked in the ask's own clause ("I want a refund,
+                    # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED
