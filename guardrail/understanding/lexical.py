@@ -1,10 +1,19 @@
 """The ``lexical`` backend: deterministic, in-process, a few milliseconds a conversation.
 
-Phrase knowledge is data (``lexicon/*.yaml``); this module is the reading. Each customer
-sentence is cut into sub-clauses; every ask phrase found gets its status from its scopes
-(negation in its sub-clause; third party, condition and question in its sentence); retraction
-and correction sentences change the last ask; an agent's offer takes the customer's next answer.
-Per ask kind, events are folded in order: the last word of the customer stands.
+Phrase knowledge is data (``lexicon/*.yaml``), its patterns built from meaning classes of words
+(``words.yaml``); this module is the reading. Each customer sentence is cut into sub-clauses;
+every ask phrase found gets its status from its scopes (a negation before it or after it in its
+sub-clause; a third party from the clause naming them until the customer speaks for themself;
+a condition in its sentence, a threatened alternative only after it; a question, unless it
+chases what was promised); retraction and correction sentences change the last ask; an agent's
+offer takes the customer's next answer. Per ask kind, events are folded in order: the last word
+of the customer stands.
+
+Confidence is calibrated (guardrail.understanding.calibration): an ask's is the reliability of
+the phrase that found it times that of the status read; an amount's says whether it was named
+in the asking clause (sure) or only elsewhere (what was paid: not sure), and an amount said
+ambiguously keeps every plausible reading. A reading that fails towards "no" is sure only when
+both are; anything weaker is "cannot tell" for the rules.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -66,6 +75,12 @@ _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
+_PAID = re.compile(
+    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
+)
+_MONEY_SUBJECT = re.compile(
+    r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
+)
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -108,9 +123,11 @@ class Lexicon:
     outcome_priority: tuple[Outcome, ...]
     scopes: dict[str, re.Pattern[str]]
     cues: dict[AskKind, re.Pattern[str]]
-    # How often a status read from its scope (a negation, a condition...) is the status meant,
-    # given the kind is right (calibrated; priors in ``_STATUS_PRIORS``).
+    # How often a status read is right on what rules act on (granted or not), given the kind is
+    # right (calibrated; priors in ``_STATUS_PRIORS``).
     status_reliability: dict[AskStatus, float] = field(default_factory=lambda: dict(_STATUS_PRIORS))
+    # How much less reliable asks read from speech-to-text are (calibrated; at most 1).
+    asr_factor: float = 0.9
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -150,6 +167,7 @@ class Lexicon:
             cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
             status_reliability=_STATUS_PRIORS
             | {AskStatus(k): float(v) for k, v in (rates.get("statuses") or {}).items()},
+            asr_factor=float(rates.get("asr", 0.9)),
         )
 
 
@@ -203,6 +221,7 @@ class _Event:
     said: _Said | None = None  # the amount it names
     correction: bool = False  # the amount replaces the last, whatever came before
     addition: bool = False  # the amount is for something else, added to the last ("also")
+    fallback: bool = False  # the amount stands only if the ask named none
 
 
 @dataclass
@@ -294,7 +313,7 @@ class _Reading:
                     confidence=round(
                         fold.confidence
                         * self.lex.status_reliability[fold.status]
-                        * (0.9 if self.asr else 1.0),
+                        * (self.lex.asr_factor if self.asr else 1.0),
                         3,
                     ),
                     amount=amount,
@@ -328,8 +347,18 @@ class _Reading:
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> AskKind | None:
         scopes = self.lex.scopes
-        polite_free = scopes["polite_if"].sub(" ", s.text)
-        hypothetical = scopes["hypothetical"].search(polite_free) is not None
+        # a condition anywhere in the sentence governs its asks; an alternative threatened
+        # ("..., or I'll go elsewhere") only the asks after it
+        alternative = next(
+            (
+                (ci, found.start())
+                for ci, c in enumerate(s.clauses)
+                if (found := scopes["alternative"].search(c.text))
+            ),
+            (len(s.clauses), 0),
+        )
+        said = scopes["alternative"].split(s.text)[0]
+        hypothetical = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", said)) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
             self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
@@ -337,7 +366,7 @@ class _Reading:
             or any(_INTERROGATIVE.match(c.text) for c in s.clauses)
         )
         question = bool(asking) and scopes["question"].search(s.text) is not None
-        inquiry = scopes["inquiry"].search(s.text) is not None
+        chasing = scopes["chasing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
         self._issues_in(ti, si, s)
@@ -365,9 +394,13 @@ class _Reading:
                     continue
                 elif third:
                     status = AskStatus.THIRD_PARTY
-                elif hypothetical:
+                elif chasing:
+                    status = AskStatus.ASKED
+                elif hypothetical or (ci, m.start()) > alternative:
                     status = AskStatus.HYPOTHETICAL
-                elif inquiry or (question and not request):
+                elif scopes["inquiry"].search(clause.text) or (question and not request):
+                    # how something works, asked in the ask's own clause ("I want a refund,
+                    # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED
@@ -422,17 +455,20 @@ class _Reading:
         amounts = _amounts(s.text, kind in _MONEY_KINDS)
         if amounts and kind in _MONEY_KINDS:
             correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
-            if correcting or _CONTINUATION.match(s.text):
-                events[kind].append(
-                    _Event(
-                        (ti, si, 0),
-                        None,
-                        0.75,
-                        _evidence(ti, s),
-                        _said(amounts[-1], 0.8),
-                        correction=bool(correcting),
-                    )
+            named = correcting or _CONTINUATION.match(s.text)
+            # else an amount said later ("it was 45 dollars") stands only for an ask that named
+            # none, and never surely: it may be what they paid
+            events[kind].append(
+                _Event(
+                    (ti, si, 0),
+                    None,
+                    0.75,
+                    _evidence(ti, s),
+                    _said(amounts[-1], 0.8 if named else 0.6),
+                    correction=bool(correcting),
+                    fallback=not named,
                 )
+            )
         elif scopes["retraction"].search(s.text) and not amounts:
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
         self._issues_in(ti, si, s)
@@ -488,6 +524,17 @@ class _Reading:
             if in_clause:
                 best = min(in_clause, key=lambda a: abs(a.start - at))
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
+                # another amount floated beside it ("30 back, maybe 40 if you can"), not what
+                # was paid, may be what they want: the largest reading widens to it
+                floated = [
+                    a.high
+                    for c in s.clauses[ci + 1 :]
+                    for a in _amounts(c.text, True)
+                    if not _PAID.search(c.text[: a.start])
+                ]
+                settled = self.lex.scopes["correction"].search(s.text)
+                if floated and not settled and max(floated) > found.high:
+                    found = replace(found, high=max(floated))
             else:
                 elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
                 if not elsewhere:
@@ -521,6 +568,8 @@ class _Reading:
                     m = p.regex.search(stated)
                     if m is None:
                         continue
+                    if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
+                        continue  # a refund that has not come is chased, not late delivery
                     if _ISSUE_NEGATION.search(stated[: m.start()]):
                         self._denied.append((reason, _evidence(ti, clause)))
                     else:
@@ -633,7 +682,7 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         if e.status is None:  # an amount corrected or added
             if fold.status is None:
                 continue
-            if e.said is not None:
+            if e.said is not None and not (e.fallback and fold.amounts):
                 if e.correction or not fold.amounts:
                     fold.amounts = [(e.evidence.turn, e.said)]
                 else:

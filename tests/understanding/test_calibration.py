@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guardrail.understanding.calibration import OUTPUT, Tally, load, measure, scores, table
+from guardrail.understanding.calibration import (
+    OUTPUT,
+    Tally,
+    asr_factor,
+    load,
+    measure,
+    scores,
+    table,
+)
 from guardrail.understanding.lexical import Lexicon
 from guardrail.understanding.model import AskStatus
 
@@ -45,9 +53,9 @@ def test_a_status_is_scored_only_where_the_kind_was_right(tmp_path):
 
 
 def test_the_table_shows_train_beside_dev():
-    train = {"statuses": {"asked": Tally(0.9, 10, 8)}, "patterns": {}}
-    dev = {"statuses": {"asked": Tally(0.9, 4, 3)}, "patterns": {}}
-    assert "0.75" in table(train, dev).splitlines()[2]
+    train = {"statuses": {"asked": Tally(0.9, 10, 8)}, "patterns": {}, "asr": {}}
+    dev = {"statuses": {"asked": Tally(0.9, 4, 3)}, "patterns": {}, "asr": {}}
+    assert "0.75" in table(train, dev).splitlines()[3]
 
 
 def test_the_shipped_lexicon_uses_the_measured_reliabilities():
@@ -80,6 +88,7 @@ def test_the_shipped_calibration_is_the_one_the_lexicon_measures_on_the_train_sp
     for section in ("patterns", "statuses"):
         now = {k: round(t.rate(), 3) for k, t in measured[section].items()}
         assert shipped[section] == now, f"re-run the calibration: {section} changed"
+    assert shipped["asr"] == asr_factor(measured)
 
 
 def test_on_dev_the_readings_that_block_rarely_contradict_the_labels(corpus):

@@ -1,9 +1,12 @@
 """The lexical backend reads meaning, not keywords: scopes, amounts, offers, sensitive data."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from guardrail.context.model import Turn
+from guardrail.understanding.lexical import LexicalBackend, Lexicon
 from guardrail.understanding.model import (
     SURE,
     AskKind,
@@ -149,6 +152,13 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("there's a charge I did not authorise", Reason.BILLING),
         ("your engineer never showed and I took the day off work", Reason.GOODWILL),
         ("I've been a loyal customer for years and been messed about", Reason.GOODWILL),
+        ("the heater stopped heating", Reason.DAMAGED),
+        ("my new phone keeps restarting by itself", Reason.DAMAGED),
+        ("the courier lost my parcel", Reason.LATE),
+        ("tracking hasn't moved in ten days", Reason.LATE),
+        ("my subscription renewed even though I cancelled it", Reason.BILLING),
+        ("you took £40 instead of £20", Reason.BILLING),
+        ("I've been a member for ten years and this is how you treat me", Reason.GOODWILL),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -198,7 +208,7 @@ def test_no_outcome_is_read_from_a_call_still_going(read):
     assert read("c: my wifi keeps dropping", "a: let me check").outcome is None
 
 
-def test_speech_to_text_is_read_like_chat_but_less_surely(read):
+def test_speech_to_text_is_read_like_chat_and_never_more_surely(read):
     chat = read.ask(REFUND, "c: I was charged twice. I want my money back, it was thirty quid.")
     asr = read.ask(
         REFUND,
@@ -208,7 +218,17 @@ def test_speech_to_text_is_read_like_chat_but_less_surely(read):
     assert chat is not None
     assert asr is not None
     assert (asr.status, asr.amount, asr.reason) == (chat.status, chat.amount, chat.reason)
-    assert asr.confidence < chat.confidence
+    assert asr.confidence <= chat.confidence
+
+
+def test_speech_to_text_readings_are_discounted_by_the_calibrated_factor():
+    said = "um so yeah i i was charged twice for the order and uh i want my money back"
+    speech = [Turn(role="customer", text=said)]
+    lexicon = Lexicon.default()
+    doubted = replace(lexicon, asr_factor=0.5)
+    full = LexicalBackend(lexicon).understand(speech).asks[0].confidence
+    halved = LexicalBackend(doubted).understand(speech).asks[0].confidence
+    assert halved == pytest.approx(full * 0.5, abs=0.002)
 
 
 def test_evidence_points_at_the_words_in_the_turn(read):
@@ -224,6 +244,7 @@ def test_evidence_points_at_the_words_in_the_turn(read):
     [
         ("c: bin my account, I'm done", AskStatus.ASKED),
         ("c: i want nothing more to do with you lot", AskStatus.ASKED),
+        ("c: I'm taking my business elsewhere", AskStatus.ASKED),
         ("c: I'm not going anywhere, don't close it", AskStatus.DECLINED),
         ("c: Could you explain the process for closing an account.", AskStatus.QUESTION),
         ("c: How can I close my account?", AskStatus.QUESTION),
@@ -296,6 +317,7 @@ def test_a_spoken_correction_between_commas_keeps_the_amount_said_last(read):
     [
         ("the keyboard arrived smashed, cough up the 80", Decimal(80)),
         ("is there any way to get that €120 returned to me?", Decimal(120)),
+        ("I'm owed 30 quid", Decimal(30)),
         ("i want my seven dollars and fifty cents back mate", Decimal("7.50")),
         ("the parcel is late, what's happening with my refund of $30?", Decimal(30)),
     ],
@@ -335,3 +357,85 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
 def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
     assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
     assert clean("a recount of the refined plan") == "a recount of the refined plan"
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        (
+            "c: I'm staying with you, I just want this fixed",
+            AskStatus.DECLINED,
+        ),
+        ("c: my daughter has died and I need her account closing", AskStatus.THIRD_PARTY),
+        ("c: can I close my account online?", AskStatus.QUESTION),
+        ("c: will closing my account cancel the direct debits?", AskStatus.QUESTION),
+        ("c: I don't want it closed", AskStatus.DECLINED),
+    ],
+)
+def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
+    ask = read.ask(CLOSURE, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_an_account_said_to_be_closing_is_no_ask(read):
+    assert read.ask(CLOSURE, "c: I got a letter saying my account will be closed. Why?") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "status"),
+    [
+        ("c: I want my money back or I'll take this to the ombudsman", REFUND, AskStatus.ASKED),
+        ("c: refund me, if not I will close my account", REFUND, AskStatus.ASKED),
+        ("c: refund me, if not I will close my account", CLOSURE, AskStatus.HYPOTHETICAL),
+        ("c: When will I get my refund?", REFUND, AskStatus.ASKED),
+        ("c: will I get a refund if I send it back?", REFUND, AskStatus.HYPOTHETICAL),
+    ],
+)
+def test_a_threat_after_an_ask_leaves_it_asked_and_chasing_is_asking(read, said, kind, status):
+    ask = read.ask(kind, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_an_amount_floated_beside_the_asked_one_is_a_plausible_reading(read):
+    ask = read.ask(REFUND, "c: I'd like 30 back, maybe 40 if you can")
+    assert ask is not None
+    assert ask.amounts == (Decimal(30), Decimal(40))
+
+
+def test_an_amount_said_after_an_ask_that_named_none_is_taken_unsurely(read):
+    ask = read.ask(REFUND, "c: can I get a refund", "a: How much was it?", "c: it was 45 dollars")
+    assert ask is not None
+    assert ask.amount == Decimal(45)
+    assert ask.amount_confidence < SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I'd like a refund, unless you can send a new one today", "Without a refund I'm not happy"],
+)
+def test_an_ask_with_a_way_out_or_a_complaint_around_it_is_still_asked(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_a_refund_that_has_not_come_is_not_a_late_delivery(read):
+    said = read("c: I was charged twice and the refund you promised never came")
+    assert {i.reason for i in said.issues} == {Reason.BILLING}
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("Can shipping be refunded too?", AskStatus.ASKED),
+        ("can something be done about my refund", AskStatus.ASKED),
+        ("can refunds be done to a different card", AskStatus.QUESTION),
+        ("I want a refund, please tell me how long it takes", AskStatus.ASKED),
+    ],
+)
+def test_a_question_about_how_refunds_work_is_told_from_a_polite_ask(read, said, status):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is status
