@@ -200,7 +200,7 @@ def _object_list(text: str) -> list[str]:
 def _schema_import(args: argparse.Namespace) -> int:
     import httpx
 
-    from guardrail.crm.salesforce_schema import write_schemas
+    from guardrail.crm.schemas import write_schemas
 
     describe = _describe(args)
     try:

@@ -3,6 +3,7 @@
     GuardrailError
     ├── ConfigError                  settings that cannot work (bad URL, missing TLS key)
     ├── PolicyError                  a policy set that cannot load; names the file and the place
+    ├── ScenarioError                a scenario step the simulated CRM cannot run (also ValueError)
     ├── RequestRejected              a write the proxy refuses before judging it (agent's fault)
     │   ├── MalformedBody            400: not JSON, or not the shape the endpoint takes
     │   ├── UnsupportedMediaType     415: a write body that is not JSON
@@ -44,6 +45,11 @@ class PolicyError(GuardrailError):
     def __init__(self, source: str, where: str, problem: str) -> None:
         self.source, self.where, self.problem = source, where, problem
         super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
+
+
+class ScenarioError(GuardrailError, ValueError):
+    """A scenario step ``guardrail test``'s simulated CRM cannot run (an unknown record, a
+    query it does not read)."""
 
 
 class _Rendered(GuardrailError):

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import structlog
 from multidict import CIMultiDict
@@ -22,8 +20,16 @@ from multidict import CIMultiDict
 from guardrail.checks.base import CheckContext
 from guardrail.checks.post import PostCheck
 from guardrail.context.facts import Facts
-from guardrail.crm import salesforce_post as sf
-from guardrail.crm.base import Dialect, ParsedRequest, Reply, Shape
+from guardrail.crm.base import (
+    CanonicalRequest,
+    Dialect,
+    Outbound,
+    ParsedRequest,
+    Record,
+    Reply,
+    Revert,
+    Shape,
+)
 from guardrail.errors import DependencyFailure
 from guardrail.model import Decision, FieldDiff, Operation, Verdict, Violation
 from guardrail.policy.loader import Policy, PolicySet
@@ -42,7 +48,7 @@ class Job:
     decision: Decision
     parsed: ParsedRequest
     checks: tuple[Checks, ...]  # per intent
-    target: str
+    request: CanonicalRequest  # as forwarded
     headers: CIMultiDict[str]
     facts: Facts | None
 
@@ -75,17 +81,18 @@ class PostVerifier:
         return checks if any(checks) else None
 
     async def forward(
-        self,
-        upstream: Sender,
-        method: str,
-        job: Job,
-        body: bytes,
+        self, upstream: Sender, job: Job
     ) -> tuple[Decision, Reply | UpstreamResponse]:
         """Make the write and verify it as its policies say; the decision and the agent's answer."""
         asynchronous = all(p.asynchronous for checks in job.checks for _, p in checks)
         if job.parsed.shape is Shape.SINGLE and not asynchronous:
-            return await self._single(upstream, method, job, body)
-        answer = await upstream.send(method, job.target, job.headers, body or None)
+            single = await self._single(upstream, job)
+            if single is not None:
+                return single
+        request = job.request
+        answer = await upstream.send(
+            request.method, request.target, job.headers, request.body or None
+        )
         saved = self._dialect.saved_ids(job.parsed, answer.status, answer.body)
         decision = replace(job.decision, saved_ids=saved, status=answer.status,
                            upstream_status=answer.status)  # fmt: skip
@@ -102,28 +109,31 @@ class PostVerifier:
         verified = await self._verify_saved(upstream, job)
         return verified, answer
 
-    # -- single record: one composite -----------------------------------------------------------
+    # -- single record: write and read in one round trip ------------------------------------
 
     async def _single(
-        self, upstream: Sender, method: str, job: Job, body: bytes
-    ) -> tuple[Decision, Reply | UpstreamResponse]:
+        self, upstream: Sender, job: Job
+    ) -> tuple[Decision, Reply | UpstreamResponse] | None:
+        """A single-record write made with its read-back in one request, where the CRM has
+        one (None where it has not)."""
         intent = job.decision.intents[0]
         checks = job.checks[0]
         fields = _fields(intent.fields, checks)
         wants_before = any(p.revert or p.rules.rules for _, p in checks)
-        path, payload = sf.single_request(intent, method, job.target, body, fields, wants_before)
-        headers = _json_headers(job.headers)
+        outbound = self._dialect.write_and_read(intent, job.request, fields, wants_before)
+        if outbound is None:
+            return None
         started = time.perf_counter()
-        answer = await upstream.send("POST", path, headers, payload)
+        answer = await _send(upstream, job.headers, outbound)
         self._metrics.readback_seconds.observe(time.perf_counter() - started)
-        outcome = sf.single_outcome(answer.status, answer.body, answer.headers)
-        if outcome is None:  # the composite itself was refused: nothing was written
+        outcome = self._dialect.written(answer.status, answer.headers, answer.body)
+        if outcome is None:  # the request itself was refused: nothing was written
             return replace(job.decision, status=answer.status), answer
         reply = outcome.reply
         decision = replace(job.decision, status=reply.status, upstream_status=reply.status)
         if reply.status >= 300:
             return decision, reply
-        saved_id = _created_id(reply) or intent.record_id
+        saved_id = outcome.record_id or intent.record_id
         decision = replace(decision, saved_ids=(saved_id,))
         verified = await self._judge(
             upstream,
@@ -142,7 +152,7 @@ class PostVerifier:
              f"Record {saved_id}: {what}.", list(v.fields))
             for v in failed
         ]  # fmt: skip
-        return verified, sf.failure_reply(job.parsed, messages)
+        return verified, self._dialect.render_post_failure(job.parsed, messages)
 
     # -- many records: one read per object -------------------------------------------------------
 
@@ -153,24 +163,24 @@ class PostVerifier:
             saved = decision.saved_ids[n] if n < len(decision.saved_ids) else None
             if job.checks[n] and saved:
                 wanted.setdefault(intent.object, {})[n] = saved
-        found: dict[int, tuple[dict[str, Any] | None, None, bool]] = {}
-        headers = _json_headers(job.headers, body=False)
+        found: dict[int, tuple[Record | None, None, bool]] = {}
+        dialect = self._dialect
         for sobject, by_intent in wanted.items():
             fields = _fields(
                 {f for n in by_intent for f in decision.intents[n].fields},
                 tuple(c for n in by_intent for c in job.checks[n]),
             )
-            path = sf.read_path(job.target, sobject, list(by_intent.values()), fields)
+            outbound = dialect.read_saved(job.request, sobject, list(by_intent.values()), fields)
             started = time.perf_counter()
             try:
-                answer = await upstream.send("GET", path, headers, None)
+                answer = await _send(upstream, job.headers, outbound)
             except DependencyFailure:
                 answer = UpstreamResponse(503, CIMultiDict(), b"")
             self._metrics.readback_seconds.observe(time.perf_counter() - started)
-            records = sf.records_by_id(answer.status, answer.body)
+            records = dialect.saved_records(answer.status, answer.body)
             for n, record_id in by_intent.items():
                 created = decision.intents[n].operation is Operation.CREATE
-                found[n] = (records.get(record_id[:15]), None, created)
+                found[n] = (records.get(dialect.record_key(record_id)), None, created)
         return await self._judge(upstream, job, found)
 
     # -- judging, reverting ------------------------------------------------------------------------
@@ -179,7 +189,7 @@ class PostVerifier:
         self,
         upstream: Sender,
         job: Job,
-        saved: Mapping[int, tuple[dict[str, Any] | None, dict[str, Any] | None, bool]],
+        saved: Mapping[int, tuple[Record | None, Record | None, bool]],
     ) -> Decision:
         decision = job.decision
         policies = self._policies()
@@ -218,28 +228,26 @@ class PostVerifier:
         job: Job,
         n: int,
         created: bool,
-        before: Mapping[str, Any] | None,
-        after: Mapping[str, Any] | None,
+        before: Record | None,
+        after: Record | None,
     ) -> str:
         intent = job.decision.intents[n]
         record_id = job.decision.saved_ids[n] if n < len(job.decision.saved_ids) else None
         writable = self._policies().writable(job.decision.crm, intent.object)
         mark = next((p.revert_mark for _, p in job.checks[n] if p.revert and p.revert_mark), None)
         plan = (
-            sf.revert_request(job.target, intent, record_id, created, before, after, writable, mark)
+            self._dialect.revert(
+                job.request, intent, Revert(record_id, created, before, after, writable, mark)
+            )
             if record_id
             else None
         )
         if plan is None:
             result = "no_pre_image"
         else:
-            headers = _json_headers(job.headers, body=plan.body is not None)
-            headers.update(plan.headers)
             try:
-                answer = await upstream.send(plan.method, plan.path, headers, plan.body)
-                result = {204: "success", 200: "success", 412: "lost_race"}.get(
-                    answer.status, "failed"
-                )
+                answer = await _send(upstream, job.headers, plan)
+                result = self._dialect.reverted(answer.status)
             except DependencyFailure:
                 result = "failed"
         self._metrics.reverts.labels(result).inc()
@@ -290,21 +298,15 @@ def _fields(written: Iterable[str], checks: Checks) -> set[str] | None:
     return {*written, *(f for _, p in checks for f in p.fields)}
 
 
-def _json_headers(headers: CIMultiDict[str], body: bool = True) -> CIMultiDict[str]:
-    out = CIMultiDict(headers)
-    out.popall("Content-Type", None)
-    if body:
-        out["Content-Type"] = "application/json"
-    return out
-
-
-def _created_id(reply: Reply) -> str | None:
-    try:
-        answer = json.loads(reply.body) if reply.body else None
-    except ValueError:
-        return None
-    found = answer.get("id") if isinstance(answer, dict) else None
-    return found if isinstance(found, str) else None
+async def _send(
+    upstream: Sender, headers: CIMultiDict[str], outbound: Outbound
+) -> UpstreamResponse:
+    """A request the proxy makes for itself, with the agent's end-to-end headers (its session)
+    less its body's, and the request's own over them."""
+    sent = CIMultiDict(headers)
+    sent.popall("Content-Type", None)
+    sent.update(outbound.headers)
+    return await upstream.send(outbound.method, outbound.target, sent, outbound.body)
 
 
 def _unread(policy: str, sobject: str, n: int) -> Violation:

@@ -237,12 +237,10 @@ class Proxy:
             )
             return done, answer
         headers = _forwarded_headers(request, canonical)
-        job = Job(decision, parsed, plan, canonical.target, headers, facts)
+        job = Job(decision, parsed, plan, canonical, headers, facts)
         sent = time.perf_counter()
         try:
-            verified, reply = await post.forward(
-                request.app[UPSTREAM], canonical.method, job, canonical.body
-            )
+            verified, reply = await post.forward(request.app[UPSTREAM], job)
         except DependencyFailure as exc:
             return self._unanswered(decision, exc, time.perf_counter() - sent)
         return replace(verified, upstream_seconds=time.perf_counter() - sent), reply

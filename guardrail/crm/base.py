@@ -1,24 +1,49 @@
-"""The Dialect protocol: what the proxy needs to know about one CRM's API.
+"""The Dialect protocol: everything crm-guardrail knows about one CRM's API.
 
 A dialect reads a request once, canonically (``CanonicalRequest``: the request the CRM will
 execute), then that reading into WriteIntents (or says it is a read), and renders a block or an
 error in the CRM's own format, so the agent's unchanged client raises its usual exception.
 Everything downstream (the token gate, the pipeline, forwarding, the audit log) works from the
 canonical request, never from the raw one: what is judged is what is forwarded.
+
+Beyond the request, a dialect owns every other CRM-specific part, so nothing outside
+``guardrail/crm/``, the sandbox and the packs names a CRM:
+
+- read-back and revert: the requests that read a saved record back (with the write and its
+  pre-image in one round trip where the CRM allows) and undo it (``Outbound``, sent by the
+  proxy's own sender, so they are traced and credentialed as any forwarded request);
+- describe: the CRM's description of its objects as JSON Schema, and what drift between that
+  and a pack's schema means;
+- ids: their shape, the key two spellings of one id share, the object an id names (when ids
+  say), and the customer accounts a write belongs to (grounding, duplicate detection);
+- credentials: how an agent presents its session (so the token gate finds an agent token) and
+  how the proxy's own credential is presented in its place; the CRM's "unauthenticated" error
+  is ``render_error`` of an InvalidSession;
+- a simulation of the CRM for ``guardrail test`` (``SimulatedCrm``).
+
+``dialect_for(name)`` (``Settings.dialect``) finds the dialect of a CRM by convention: the module
+``guardrail.crm.<name>`` (or package) exposes ``dialect(options) -> Dialect``. A new CRM is a new
+module there; nothing else changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import importlib
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+import httpx
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from guardrail.checks.compare import Kind
-from guardrail.errors import DependencyFailure, RequestRejected
+from guardrail.crm.canonical import BodyLimits
+from guardrail.crm.drift import Drift
+from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
 from guardrail.model import Decision, WriteIntent
+from guardrail.upstream import UpstreamResponse
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +164,92 @@ class Reply:
     headers: Mapping[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRead:
+    object: str
+    id: str
+    fields: Mapping[str, str | int | float | bool | None]
+
+
+#: A saved record as the CRM shows it: field name -> value.
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A request the proxy makes for itself (a read-back, a revert): sent through the proxy's
+    sender with the agent's end-to-end headers (its session, or the proxy's credential in
+    token mode), ``headers`` set over them."""
+
+    method: str
+    target: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A single-record write made in the same round trip as its read-back (``write_and_read``).
+
+    ``reply`` is what the original endpoint would have answered the agent; ``record_id`` the
+    saved record's id (None when the write failed); ``before`` the pre-image (when asked for
+    and the record existed) and ``after`` the saved record, both None when the write failed.
+    """
+
+    reply: Reply
+    record_id: str | None
+    before: Record | None
+    after: Record | None
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Revert:
+    """How to undo one saved write, given the policy's wishes.
+
+    ``mark`` (fields to set on a created record where deleting is not allowed) and ``writable``
+    (the fields a revert may set back: the policy schema's writable ones) come from the policy.
+    """
+
+    record_id: str
+    created: bool
+    before: Record | None
+    after: Record | None
+    writable: Collection[str]
+    mark: Mapping[str, Any] | None = None
+
+
+class SimulatedCrm(Protocol):
+    """The CRM as ``guardrail test`` simulates it: records held in memory, reads answered in the
+    CRM's own response format (so the dialect's ``read_records`` reads them), allowed writes
+    saved. A scenario's paths are below ``api_path``."""
+
+    api_path: str
+
+    def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
+        """Make a record (a scenario's starting record, a create); its id, in the CRM's shape."""
+        ...
+
+    def read(self, what: str) -> bytes:
+        """The response body of a read (a path below ``api_path``, or a query the simulation
+        reads). Raises ValueError (ScenarioError) for one it cannot answer."""
+        ...
+
+    async def get(self, target: str) -> UpstreamResponse:
+        """The CRM's answer to the GET the proxy makes to resolve a write by lookup field."""
+        ...
+
+    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
+        """Save each intent of an allowed write; the id each record has afterwards."""
+        ...
+
+
 class Dialect(Protocol):
+    """One CRM's API, as the proxy, the pipeline and the tools need to know it."""
+
     name: str
+
+    # -- the canonical request and its writes ---------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         """The request as the CRM will execute it. Raises RequestRejected for one the CRM could
@@ -157,7 +266,9 @@ class Dialect(Protocol):
         ...
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
-        """The CRM's own error response for a request the proxy could not judge or forward."""
+        """The CRM's own error response for a request the proxy could not judge or forward.
+        An InvalidSession is the CRM's own "unauthenticated" answer (Salesforce 401
+        ``INVALID_SESSION_ID``), so the client does what it does when its session ends."""
         ...
 
     def narrow(
@@ -202,6 +313,8 @@ class Dialect(Protocol):
         GET. Raises LookupUnresolved, InvalidSession or LookupFailed."""
         ...
 
+    # -- the CRM's answers -----------------------------------------------------------------------
+
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
         """The id each intent's record has after the CRM answered (None where it failed)."""
         ...
@@ -210,9 +323,149 @@ class Dialect(Protocol):
         """The records a read's response shows the agent."""
         ...
 
+    # -- read-back and revert (guardrail.post) ----------------------------------------------------
+
+    def write_and_read(
+        self,
+        intent: WriteIntent,
+        request: CanonicalRequest,
+        fields: Iterable[str] | None,
+        before: bool,
+    ) -> Outbound | None:
+        """One request that makes the single-record write ``request`` and reads the saved
+        record (``fields``, or every field for None) and, when ``before``, its pre-image; None
+        when the CRM has no such request (then the write is forwarded and read back after)."""
+        ...
+
+    def written(self, status: int, headers: Mapping[str, str], body: bytes) -> Written | None:
+        """What ``write_and_read``'s request did, from the CRM's answer; None when that request
+        itself was refused (nothing was written, and its answer goes to the agent)."""
+        ...
+
+    def read_saved(
+        self,
+        request: CanonicalRequest,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Iterable[str] | None,
+    ) -> Outbound:
+        """One request reading saved records of one object, by id (in the API ``request``
+        used)."""
+        ...
+
+    def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
+        """The records ``read_saved``'s request answered, by ``record_key`` of their ids."""
+        ...
+
+    def revert(
+        self, request: CanonicalRequest, intent: WriteIntent, undo: Revert
+    ) -> Outbound | None:
+        """The compensating write for ``intent`` (deleting, or marking, a created record;
+        setting back what the save changed, only if nobody changed it since), or None when
+        there is nothing to restore from."""
+        ...
+
+    def reverted(self, status: int) -> str:
+        """What the CRM's answer to a revert means: ``success``, ``lost_race`` (the record
+        changed since it was read) or ``failed``."""
+        ...
+
+    def render_post_failure(
+        self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
+    ) -> Reply:
+        """The agent's answer when the saved record failed verification: each message with the
+        fields it names, in the CRM's error format (single-record writes)."""
+        ...
+
+    # -- describe and drift --------------------------------------------------------------------
+
+    async def describe(
+        self, client: httpx.AsyncClient, objects: Sequence[str], version: str
+    ) -> dict[str, dict[str, Any]]:
+        """The JSON Schema (ParameterValidation's) of each of ``objects``, from the CRM's own
+        description of them. ``client`` carries the base URL and the credential; ``version``
+        is the API version where the CRM has one. Raises httpx.HTTPStatusError."""
+        ...
+
+    def drift(self, sobject: str, pack: Mapping[str, Any], live: Mapping[str, Any]) -> list[Drift]:
+        """Every difference between a pack's schema of ``sobject`` and the one ``describe``
+        builds today that matters to this CRM (guardrail.crm.drift.diff for most)."""
+        ...
+
+    # -- ids and grounding ---------------------------------------------------------------------
+
+    #: object -> key prefix of the objects whose ids name them (Salesforce's standard key
+    #: prefixes); empty when ids do not say which object they belong to.
+    key_prefixes: Mapping[str, str]
+
+    def is_id(self, value: object) -> bool:
+        """Whether ``value`` has the shape of a record id of this CRM."""
+        ...
+
+    def record_key(self, record_id: str) -> str:
+        """The key every spelling of one record's id shares (Salesforce: the 15 case-sensitive
+        characters of a 15- or 18-character id), for comparing and indexing ids."""
+        ...
+
+    def id_prefix(self, record_id: str) -> str | None:
+        """The part of an id that names its object (Salesforce: the key prefix), or None when
+        this CRM's ids do not name their object."""
+        ...
+
+    def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
+        """The ``record_key`` of each customer account a write of ``sobject`` names or is: what
+        grounding and duplicate detection index a write under."""
+        ...
+
+    # -- credentials ---------------------------------------------------------------------------
+
+    #: The OAuth token endpoint below the instance URL (client credentials).
+    token_path: str
+
+    def agent_token(self, headers: Mapping[str, str]) -> str | None:
+        """The session an agent presents in ``headers`` in any way the CRM takes one (Salesforce:
+        ``Authorization: Bearer|OAuth``, Bulk 1.0's ``X-SFDC-Session``), or None."""
+        ...
+
+    def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+        """``headers`` with the proxy's own ``credential`` as their only session, presented as
+        the CRM takes it (bearer, basic); every other place an agent may put a session is
+        removed."""
+        ...
+
+    # -- the offline simulation ------------------------------------------------------------------
+
+    def simulator(self, key_prefixes: Mapping[str, str]) -> SimulatedCrm:
+        """An empty simulated CRM (``guardrail test``); ``key_prefixes`` (object -> prefix)
+        are the pack's, for ids shaped as the CRM's."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
-class RecordRead:
-    object: str
-    id: str
-    fields: Mapping[str, str | int | float | bool | None]
+class DialectOptions:
+    """What the operator chooses about any dialect."""
+
+    #: Forward (audited as unjudged) a request the dialect cannot read, rather than refuse it.
+    forward_unknown_writes: bool = False
+    limits: BodyLimits = field(default_factory=BodyLimits)
+
+
+_DIALECT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def dialect_for(name: str, options: DialectOptions | None = None) -> Dialect:
+    """The dialect of the CRM ``name`` (``Settings.dialect``): the module (or package)
+    ``guardrail.crm.<name>`` and its ``dialect(options)``. Raises ConfigError."""
+    factory = None
+    if _DIALECT_NAME.match(name):
+        try:
+            module = importlib.import_module(f"guardrail.crm.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"guardrail.crm.{name}":
+                raise
+        else:
+            factory = getattr(module, "dialect", None)
+    if not callable(factory):
+        raise ConfigError(f"dialect: no CRM dialect named {name!r} (guardrail.crm.<name>)")
+    made: Dialect = factory(options or DialectOptions())
+    return made

@@ -31,18 +31,34 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from guardrail.crm import salesforce_bulk, salesforce_lookups, salesforce_partial, sfid
+import httpx
+from multidict import CIMultiDict
+
+from guardrail.crm import (
+    salesforce_bulk,
+    salesforce_lookups,
+    salesforce_partial,
+    salesforce_post,
+    salesforce_schema,
+    sfid,
+)
 from guardrail.crm.base import (
     READ,
     CanonicalRequest,
+    Dialect,
+    DialectOptions,
     JobSpec,
     Narrowed,
+    Outbound,
     ParsedRequest,
     Part,
     RawRequest,
+    Record,
     RecordRead,
     Reply,
+    Revert,
     Shape,
+    Written,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -54,8 +70,10 @@ from guardrail.crm.canonical import (
     single_header,
     without_parameter,
 )
+from guardrail.crm.drift import Drift, diff
 from guardrail.crm.salesforce_bulk import Kinds
 from guardrail.crm.salesforce_reads import NOTHING, objects_read
+from guardrail.crm.salesforce_sim import SimulatedSalesforce
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
@@ -114,10 +132,23 @@ HALTED = (
 #: What a POST to an OAuth endpoint is: no record written, nothing to judge.
 AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
 MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
+#: Fields whose value is the account a record belongs to (grounding, duplicate detection).
+ACCOUNT_FIELDS = ("AccountId", "Account__c")
+#: Where Salesforce takes a session: after either word in Authorization, or (Bulk API 1.0)
+#: in X-SFDC-Session.
+_SCHEMES = frozenset({"bearer", "oauth"})
+SESSION_HEADER = "X-SFDC-Session"
+
+
+def dialect(options: DialectOptions) -> Dialect:
+    """The dialect ``Settings.dialect: salesforce`` chooses (guardrail.crm.base.dialect_for)."""
+    return SalesforceDialect(options.forward_unknown_writes, options.limits)
 
 
 class SalesforceDialect:
     name = NAME
+    key_prefixes: Mapping[str, str] = sfid.STANDARD_KEY_PREFIXES
+    token_path = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
@@ -480,6 +511,94 @@ class SalesforceDialect:
                 }
                 found.append(RecordRead(str(attributes.get("type", "")), record_id, scalars))
         return found
+
+    # -- read-back and revert ---------------------------------------------------------------
+
+    def write_and_read(
+        self,
+        intent: WriteIntent,
+        request: CanonicalRequest,
+        fields: Iterable[str] | None,
+        before: bool,
+    ) -> Outbound | None:
+        return salesforce_post.write_and_read(intent, request, fields, before)
+
+    def written(self, status: int, headers: Mapping[str, str], body: bytes) -> Written | None:
+        return salesforce_post.written(status, headers, body)
+
+    def read_saved(
+        self,
+        request: CanonicalRequest,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Iterable[str] | None,
+    ) -> Outbound:
+        return salesforce_post.read_saved(request, sobject, ids, fields)
+
+    def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
+        return salesforce_post.saved_records(status, body)
+
+    def revert(
+        self, request: CanonicalRequest, intent: WriteIntent, undo: Revert
+    ) -> Outbound | None:
+        return salesforce_post.revert(request, intent, undo)
+
+    def reverted(self, status: int) -> str:
+        return salesforce_post.reverted(status)
+
+    def render_post_failure(
+        self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
+    ) -> Reply:
+        return salesforce_post.failure_reply(messages)
+
+    # -- describe and drift -----------------------------------------------------------------
+
+    async def describe(
+        self, client: httpx.AsyncClient, objects: Sequence[str], version: str
+    ) -> dict[str, dict[str, Any]]:
+        return await salesforce_schema.fetch_schemas(client, objects, version)
+
+    def drift(self, sobject: str, pack: Mapping[str, Any], live: Mapping[str, Any]) -> list[Drift]:
+        return diff(sobject, pack, live)
+
+    # -- ids and grounding ------------------------------------------------------------------
+
+    def is_id(self, value: object) -> bool:
+        return sfid.is_id(value)
+
+    def record_key(self, record_id: str) -> str:
+        return sfid.key(record_id)
+
+    def id_prefix(self, record_id: str) -> str | None:
+        return sfid.key_prefix(record_id)
+
+    def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
+        named = [fields.get(f) for f in ACCOUNT_FIELDS]
+        if sobject == "Account":
+            named.append(record_id)
+        return {sfid.key(v) for v in named if isinstance(v, str) and v}
+
+    # -- credentials ------------------------------------------------------------------------
+
+    def agent_token(self, headers: Mapping[str, str]) -> str | None:
+        if "Authorization" in headers:
+            scheme, _, given = headers["Authorization"].partition(" ")
+            if scheme.lower() not in _SCHEMES:
+                return None
+        else:
+            given = headers.get(SESSION_HEADER, "")
+        return given.strip() or None
+
+    def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+        out = headers.copy()
+        out.popall(SESSION_HEADER, None)
+        out["Authorization"] = f"Bearer {credential}"
+        return out
+
+    # -- the offline simulation ---------------------------------------------------------------
+
+    def simulator(self, key_prefixes: Mapping[str, str]) -> SimulatedSalesforce:
+        return SimulatedSalesforce(key_prefixes)
 
 
 # -- helpers ------------------------------------------------------------------------------

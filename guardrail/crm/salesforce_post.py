@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
 from guardrail.checks.compare import instant
-from guardrail.crm.base import ParsedRequest, Reply
+from guardrail.crm import sfid
+from guardrail.crm.base import CanonicalRequest, Outbound, Record, Reply, Revert, Written
 from guardrail.model import Operation, WriteIntent
 
 _VERSION = re.compile(r"^(/services/data/v\d+\.\d+)/", re.IGNORECASE)
 _JSON = "application/json;charset=UTF-8"
+_JSON_BODY = {"Content-Type": "application/json"}
 BEFORE, WRITE, AFTER = "guardrailBefore", "guardrailWrite", "guardrailAfter"
 
 
@@ -32,16 +33,6 @@ def api_base(path: str) -> str:
     return match.group(1) if match else "/services/data/v59.0"
 
 
-@dataclass(frozen=True, slots=True)
-class SingleOutcome:
-    """A single-record write made through the read-back composite."""
-
-    reply: Reply  # what the original endpoint would have answered
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    created: bool
-
-
 def _select(fields: Iterable[str] | None) -> str:
     """The query of a read: the named fields, or every field (None)."""
     if fields is None:
@@ -49,15 +40,11 @@ def _select(fields: Iterable[str] | None) -> str:
     return "fields=" + ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
 
 
-def single_request(
-    intent: WriteIntent,
-    method: str,
-    target: str,
-    body: bytes,
-    fields: Iterable[str] | None,
-    before: bool,
-) -> tuple[str, bytes]:
-    """The composite path and body that read-before, write, and read-after in one request."""
+def write_and_read(
+    intent: WriteIntent, request: CanonicalRequest, fields: Iterable[str] | None, before: bool
+) -> Outbound:
+    """The composite that reads the pre-image, makes the write and reads the saved record."""
+    method, target, body = request.method, request.target, request.body
     base = api_base(target)
     select = _select(fields)
     query = f"?{select}" if select else ""
@@ -73,10 +60,10 @@ def single_request(
     saved = intent.record_id if intent.operation is Operation.UPDATE else f"@{{{WRITE}.id}}"
     subrequests.append({"method": "GET", "url": f"{rows}/{saved}{query}", "referenceId": AFTER})
     payload = {"allOrNone": False, "compositeRequest": subrequests}
-    return f"{base}/composite", json.dumps(payload).encode()
+    return Outbound("POST", f"{base}/composite", _JSON_BODY, json.dumps(payload).encode())
 
 
-def single_outcome(status: int, body: bytes, headers: Mapping[str, str]) -> SingleOutcome | None:
+def written(status: int, headers: Mapping[str, str], body: bytes) -> Written | None:
     """The agent's answer and the two reads, from the composite's answer; None when the
     composite itself was refused (then its own answer goes to the agent)."""
     if status != 200:
@@ -94,22 +81,26 @@ def single_outcome(status: int, body: bytes, headers: Mapping[str, str]) -> Sing
     if answer is not None:
         out_headers["Content-Type"] = _JSON
     reply = Reply(code, b"" if answer is None else json.dumps(answer).encode(), out_headers)
-    return SingleOutcome(
+    saved = answer.get("id") if isinstance(answer, dict) else None
+    return Written(
         reply,
+        saved if code < 300 and isinstance(saved, str) else None,
         _record(results.get(BEFORE)) if code < 300 else None,
         _record(results.get(AFTER)) if code < 300 else None,
         created=code == 201,
     )
 
 
-def read_path(target: str, sobject: str, ids: Sequence[str], fields: Iterable[str] | None) -> str:
+def read_saved(
+    request: CanonicalRequest, sobject: str, ids: Sequence[str], fields: Iterable[str] | None
+) -> Outbound:
     """One request reading many saved records of one object (sObject Collections GET)."""
     select = _select(fields)
     query = f"ids={','.join(ids)}" + (f"&{select}" if select else "")
-    return f"{api_base(target)}/composite/sobjects/{sobject}?{query}"
+    return Outbound("GET", f"{api_base(request.target)}/composite/sobjects/{sobject}?{query}")
 
 
-def records_by_id(status: int, body: bytes) -> dict[str, dict[str, Any]]:
+def saved_records(status: int, body: bytes) -> dict[str, Record]:
     """Saved records from a collections GET, keyed by 15-character id."""
     if status != 200:
         return {}
@@ -118,30 +109,17 @@ def records_by_id(status: int, body: bytes) -> dict[str, dict[str, Any]]:
     except ValueError:
         return {}
     return (
-        {str(r["Id"])[:15]: r for r in rows if isinstance(r, dict) and isinstance(r.get("Id"), str)}
+        {
+            sfid.key(str(r["Id"])): r
+            for r in rows
+            if isinstance(r, dict) and isinstance(r.get("Id"), str)
+        }
         if isinstance(rows, list)
         else {}
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Revert:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes | None
-
-
-def revert_request(
-    target: str,
-    intent: WriteIntent,
-    record_id: str,
-    created: bool,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-    writable: Collection[str],
-    mark: Mapping[str, Any] | None = None,
-) -> Revert | None:
+def revert(request: CanonicalRequest, intent: WriteIntent, undo: Revert) -> Outbound | None:
     """The compensating write, or None when there is nothing to restore from.
 
     A created record is deleted (or, given ``mark``, updated with those fields where deletes
@@ -149,33 +127,37 @@ def revert_request(
     writable field the save changed (the write's and its triggers'), only if nobody changed it
     since (If-Unmodified-Since with the saved LastModifiedDate: Salesforce answers 412 if so).
     """
-    rows = f"{api_base(target)}/sobjects/{intent.object}/{record_id}"
-    if created and mark:
-        return Revert(
-            "PATCH", rows, {"Content-Type": "application/json"}, json.dumps(mark).encode()
-        )
-    if created:
-        return Revert("DELETE", rows, {}, None)
+    rows = f"{api_base(request.target)}/sobjects/{intent.object}/{undo.record_id}"
+    if undo.created and undo.mark:
+        return Outbound("PATCH", rows, _JSON_BODY, json.dumps(undo.mark).encode())
+    if undo.created:
+        return Outbound("DELETE", rows)
+    before, after = undo.before, undo.after
     if not before or not after:
         return None
     restore = {
         name: value
         for name, value in before.items()
-        if name in writable and after.get(name) != value
+        if name in undo.writable and after.get(name) != value
     }
     if not restore:
         return None
-    headers = {"Content-Type": "application/json"}
+    headers = dict(_JSON_BODY)
     modified = after.get("LastModifiedDate")
     if isinstance(modified, str):
         headers["If-Unmodified-Since"] = format_datetime(instant(modified), usegmt=True)
-    return Revert("PATCH", rows, headers, json.dumps(restore).encode())
+    return Outbound("PATCH", rows, headers, json.dumps(restore).encode())
 
 
-def failure_reply(parsed: ParsedRequest, messages: Sequence[tuple[str, list[str]]]) -> Reply:
+def reverted(status: int) -> str:
+    """A revert's result from Salesforce's answer (412: If-Unmodified-Since did not hold)."""
+    return {204: "success", 200: "success", 412: "lost_race"}.get(status, "failed")
+
+
+def failure_reply(messages: Sequence[tuple[str, Sequence[str]]]) -> Reply:
     """The agent's answer when the saved record failed verification (single-record writes)."""
     body = [
-        {"message": m, "errorCode": "GUARDRAIL_POST_VERIFY_FAILED", "fields": f}
+        {"message": m, "errorCode": "GUARDRAIL_POST_VERIFY_FAILED", "fields": list(f)}
         for m, f in messages
     ]
     return Reply(400, json.dumps(body).encode(), {"Content-Type": _JSON})

@@ -8,9 +8,7 @@ with the key prefixes they accept, read-only and create-only fields, and what a 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -116,14 +114,3 @@ async def fetch_schemas(
         answer.raise_for_status()
         schemas[name] = schema_from_describe(answer.json(), prefixes)
     return schemas
-
-
-def write_schemas(schemas: Mapping[str, Mapping[str, Any]], directory: Path) -> list[Path]:
-    """Write each schema as ``<Object>.json`` (stable formatting, so diffs show real drift)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in schemas.items():
-        path = directory / f"{name}.json"
-        path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
-    return written

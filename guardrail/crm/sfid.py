@@ -51,6 +51,12 @@ def to18(record_id: str) -> str:
     return record_id if len(record_id) == 18 else record_id + checksum(record_id)
 
 
+def key(record_id: str) -> str:
+    """What every spelling of one id shares: a 15- or 18-character id's first 15 characters
+    (case-sensitive); anything that is not an id, as it is."""
+    return record_id[:15] if is_id(record_id) else record_id
+
+
 def same_id(a: str, b: str) -> bool:
     """Whether two ids (15 or 18 characters) name the same record."""
     return a[:15] == b[:15]

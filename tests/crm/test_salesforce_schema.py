@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from guardrail.checks.schema import check_schema
-from guardrail.crm.salesforce_schema import fetch_schemas, schema_from_describe, write_schemas
+from guardrail.crm.salesforce_schema import fetch_schemas, schema_from_describe
+from guardrail.crm.schemas import write_schemas
 from guardrail.sandbox import SandboxConfig, create_app
 
 PACK = Path(__file__).resolve().parents[2] / "policies" / "salesforce-contact-center" / "schemas"
