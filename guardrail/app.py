@@ -32,8 +32,8 @@ from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
+from guardrail.crm.base import DialectOptions, dialect_for
 from guardrail.crm.canonical import BodyLimits
-from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.drift import DriftWatcher
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
@@ -54,11 +54,12 @@ from guardrail.upstream import Sender, Upstream
 log = structlog.get_logger("guardrail")
 
 
-def default_policies() -> Path:
-    """The shipped contact-center pack: inside the wheel, or beside the source tree."""
+def default_policies(dialect: str = "salesforce") -> Path:
+    """The shipped contact-center pack of a CRM (``<dialect>-contact-center``): inside the
+    wheel, or beside the source tree."""
     package = Path(__file__).parent
     for candidate in (package / "_packs", package.parent / "policies"):
-        pack = candidate / "salesforce-contact-center"
+        pack = candidate / f"{dialect}-contact-center"
         if pack.is_dir():
             return pack
     raise ConfigError("no policy directory given and the shipped pack is missing")
@@ -289,11 +290,14 @@ class Guardrail:
 
 def build(settings: Settings) -> Guardrail:
     """Everything but the sockets. Raises ConfigError or PolicyError."""
-    policies = PolicyStore(settings.policies or default_policies())
-    dialect = SalesforceDialect(
-        forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
-        limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
+    dialect = dialect_for(
+        settings.dialect,
+        DialectOptions(
+            forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
+            limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
+        ),
     )
+    policies = PolicyStore(settings.policies or default_policies(settings.dialect))
     metrics = Metrics(
         dialect.name,
         lambda obj: policies.current.object_name(dialect.name, obj),

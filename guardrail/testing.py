@@ -91,6 +91,9 @@ class Stack:
     and sending the X-Guardrail-* headers; ``token`` for one that issues agent tokens
     (``agent_token``), with the proxy fetching its own sandbox token by client credentials
     (the sandbox's default client) unless ``credential`` is given.
+
+    ``sandbox_app`` runs another CRM's sandbox instead of the Salesforce one (give the proxy
+    its ``dialect`` in ``settings``); the running app is ``sandbox`` either way.
     """
 
     def __init__(
@@ -100,8 +103,10 @@ class Stack:
         auth_mode: AuthMode,
         sandbox: SandboxConfig | None = None,
         transport: Callable[[Sender], Sender] | None = None,
+        sandbox_app: Callable[[], web.Application] | None = None,
         **settings: Any,
     ) -> None:
+        self._sandbox_app = sandbox_app
         self.directory = directory
         self.auth_mode = AuthMode(auth_mode)
         self._transport = transport
@@ -116,7 +121,8 @@ class Stack:
     sandbox_url: str
     proxy_url: str
     admin_url: str
-    store: SandboxStore
+    sandbox: web.Application
+    store: SandboxStore  # the Salesforce sandbox's
     oauth: OAuthServer
     guardrail: Guardrail
 
@@ -133,10 +139,13 @@ class Stack:
 
     async def _serve(self, ready: Future[None]) -> None:
         try:
-            sandbox_app = create_app(self._sandbox_config)
-            sandbox_runner, self.sandbox_url = await start_app(sandbox_app)
-            self.store = sandbox_app[STORE]
-            self.oauth = sandbox_app[OAUTH]
+            if self._sandbox_app is None:
+                self.sandbox = create_app(self._sandbox_config)
+                self.store = self.sandbox[STORE]
+                self.oauth = self.sandbox[OAUTH]
+            else:
+                self.sandbox = self._sandbox_app()
+            sandbox_runner, self.sandbox_url = await start_app(self.sandbox)
             settings = Settings(
                 **{
                     "upstream": self.sandbox_url,
@@ -232,3 +241,27 @@ class Stack:
         if agent:
             session.headers["X-Guardrail-Agent"] = agent
         return Salesforce(instance=self.proxy_instance, session_id=token, session=session)
+
+    def servicenow(
+        self,
+        *,
+        conversation: str | None = None,
+        agent: str | None = None,
+        auth: tuple[str, str] | str = ("admin", "sandbox-password"),
+    ) -> Any:
+        """A pysnc client pointed at the proxy, trusting the stack's CA: HTTP Basic with a
+        (user, password), or a bearer token (an agent token) given as text."""
+        import requests
+        from pysnc import ServiceNowClient
+
+        session = requests.Session()
+        session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify (RECIPES.md)
+        if isinstance(auth, str):
+            session.headers["Authorization"] = f"Bearer {auth}"
+        else:
+            session.auth = auth
+        if conversation:
+            session.headers["X-Guardrail-Conversation"] = conversation
+        if agent:
+            session.headers["X-Guardrail-Agent"] = agent
+        return ServiceNowClient(self.proxy_url, session, verify=str(self.tls.ca_pem))

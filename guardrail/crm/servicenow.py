@@ -32,22 +32,32 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import httpx
+from multidict import CIMultiDict
+
 from guardrail.checks.compare import Kind
+from guardrail.crm import servicenow_post, servicenow_schema
 from guardrail.crm.base import (
     READ,
     CanonicalRequest,
+    Dialect,
+    DialectOptions,
     JobSpec,
     Narrowed,
+    Outbound,
     ParsedRequest,
     Part,
     RawRequest,
+    Record,
     RecordRead,
     Reply,
+    Revert,
     Shape,
+    Written,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -58,6 +68,8 @@ from guardrail.crm.canonical import (
     parse_json,
     single_header,
 )
+from guardrail.crm.drift import Drift, diff
+from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
@@ -92,8 +104,19 @@ NOT_EXECUTED = (
 )
 
 
+#: Fields whose value is the customer account a record belongs to (grounding, duplicates).
+ACCOUNT_FIELDS = ("account",)
+
+
+def dialect(options: DialectOptions) -> Dialect:
+    """The dialect ``Settings.dialect: servicenow`` chooses (guardrail.crm.base.dialect_for)."""
+    return ServiceNowDialect(options.forward_unknown_writes, options.limits)
+
+
 class ServiceNowDialect:
     name = NAME
+    key_prefixes: Mapping[str, str] = {}  # a sys_id does not say which table it belongs to
+    token_path = "/oauth_token.do"  # noqa: S105 - a path, not a secret
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
@@ -360,6 +383,92 @@ class ServiceNowDialect:
             if isinstance(sys_id, str) and SYS_ID.match(sys_id):
                 found.append(RecordRead(str(fields.get("sys_class_name") or ""), sys_id, fields))
         return found
+
+    # -- read-back and revert ---------------------------------------------------------------
+
+    def write_and_read(
+        self,
+        intent: WriteIntent,
+        request: CanonicalRequest,
+        fields: Iterable[str] | None,
+        before: bool,
+    ) -> Outbound | None:
+        return servicenow_post.write_and_read(intent, request, fields, before)
+
+    def written(self, status: int, headers: Mapping[str, str], body: bytes) -> Written | None:
+        return servicenow_post.written(status, headers, body)
+
+    def read_saved(
+        self,
+        request: CanonicalRequest,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Iterable[str] | None,
+    ) -> Outbound:
+        return servicenow_post.read_saved(sobject, ids, fields)
+
+    def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
+        return servicenow_post.saved_records(status, body)
+
+    def revert(
+        self, request: CanonicalRequest, intent: WriteIntent, undo: Revert
+    ) -> Outbound | None:
+        return servicenow_post.revert(intent, undo)
+
+    def reverted(self, status: int) -> str:
+        return servicenow_post.reverted(status)
+
+    def render_post_failure(
+        self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
+    ) -> Reply:
+        fields = sorted({f for _, named in messages for f in named})
+        detail = "The write was saved, then failed verification." + (
+            f" Fields: {', '.join(fields)}." if fields else ""
+        )
+        return error_reply(400, " ".join(m for m, _ in messages), detail)
+
+    # -- describe and drift -----------------------------------------------------------------
+
+    async def describe(
+        self, client: httpx.AsyncClient, objects: Sequence[str], version: str
+    ) -> dict[str, dict[str, Any]]:
+        return await servicenow_schema.fetch_schemas(client, objects)
+
+    def drift(self, sobject: str, pack: Mapping[str, Any], live: Mapping[str, Any]) -> list[Drift]:
+        return diff(sobject, pack, live)
+
+    # -- ids and grounding ------------------------------------------------------------------
+
+    def is_id(self, value: object) -> bool:
+        return isinstance(value, str) and SYS_ID.match(value) is not None
+
+    def record_key(self, record_id: str) -> str:
+        return record_id.lower()
+
+    def id_prefix(self, record_id: str) -> str | None:
+        return None
+
+    def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
+        named = [fields.get(f) for f in ACCOUNT_FIELDS]
+        if sobject == "customer_account":
+            named.append(record_id)
+        return {v.lower() for v in named if isinstance(v, str) and v}
+
+    # -- credentials ------------------------------------------------------------------------
+
+    def agent_token(self, headers: Mapping[str, str]) -> str | None:
+        scheme, _, given = headers.get("Authorization", "").partition(" ")
+        return given.strip() or None if scheme.lower() == "bearer" else None
+
+    def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+        out = headers.copy()
+        out["Authorization"] = f"Bearer {credential}"
+        return out
+
+    # -- the offline simulation ---------------------------------------------------------------
+
+    def simulator(self, key_prefixes: Mapping[str, str]) -> SimulatedServiceNow:
+        return SimulatedServiceNow()
 
 
 # -- helpers ------------------------------------------------------------------------------

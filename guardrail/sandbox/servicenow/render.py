@@ -7,7 +7,8 @@
   is ``{"link", "display_value"}``.
 - ``all``: ``{"display_value", "value"}`` for every field, a reference with its ``link``.
 
-A journal field reads back empty as a value; its display value is its entries, newest first.
+A journal field reads back empty as a value; its display value is its entries, newest first,
+each under a ``<when> - <who> (<field label>)`` line, as the platform shows them.
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ def render(
         column = spec.columns[name] if spec else None
         value = row.get(name, "")
         if column is not None and column.kind is Kind.JOURNAL:
-            entries = store.notes(table, row.get("sys_id", ""), name)
-            out[name] = _shape(display, "", "\n\n".join(reversed(entries)))
+            entries = store.journal_entries(table, row.get("sys_id", ""), name)
+            shown = "".join(
+                f"{e['sys_created_on']} - {e['sys_created_by']} ({column.label})\n{e['value']}\n\n"
+                for e in reversed(entries)
+            )
+            out[name] = _shape(display, "", shown)
         elif column is not None and column.reference and value:
             target = store.reference_table(column, value)
             link = f"{base_url}/api/now/table/{target}/{value}"

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from guardrail.crm.servicenow import as_text
 from guardrail.sandbox.servicenow import seed
 from guardrail.sandbox.servicenow.errors import InstanceError, acl, invalid_table, no_record
 from guardrail.sandbox.servicenow.query import Query
@@ -30,17 +31,6 @@ META_TABLES = ("sys_dictionary", "sys_choice", "sys_db_object")
 
 def now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def as_text(value: Any) -> str:
-    """A JSON value as the platform stores it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 class InstanceStore:
@@ -200,13 +190,17 @@ class InstanceStore:
                 }
             )
 
-    def notes(self, table: str, sys_id: str, element: str) -> list[str]:
+    def journal_entries(self, table: str, sys_id: str, element: str) -> list[Row]:
         """The journal entries of one field of one record, oldest first."""
         return [
-            e["value"]
+            e
             for e in self.journal
             if (e["name"], e["element_id"], e["element"]) == (table, sys_id, element)
         ]
+
+    def notes(self, table: str, sys_id: str, element: str) -> list[str]:
+        """The text of each journal entry of one field of one record, oldest first."""
+        return [e["value"] for e in self.journal_entries(table, sys_id, element)]
 
 
 def _is_sys_id(value: str) -> bool:

@@ -98,7 +98,9 @@ async def test_a_journal_note_is_added_and_reads_back_empty_as_a_value(
 ) -> None:
     await now.call("PATCH", f"{CASES}/{ACME_CASE_ID}", {"work_notes": "Called the customer"})
     _, body = await now.call("GET", f"{CASES}/{ACME_CASE_ID}?sysparm_display_value=all")
-    assert body["result"]["work_notes"] == {"display_value": "Called the customer", "value": ""}
+    shown = body["result"]["work_notes"]
+    assert shown["value"] == ""
+    assert shown["display_value"].endswith(" - admin (Work notes)\nCalled the customer\n\n")
     assert store.notes("sn_customerservice_case", ACME_CASE_ID, "work_notes") == [
         "Called the customer"
     ]

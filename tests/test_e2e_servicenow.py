@@ -1,0 +1,171 @@
+"""End to end: the real pysnc client, unchanged, over TLS with a test CA, through the proxy, to
+the ServiceNow sandbox instance, judged by the shipped ServiceNow contact-center pack. What the
+agent sees, and what the instance ends up holding."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pysnc.exceptions import RequestException
+
+from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
+from guardrail.sandbox.servicenow.seed import (
+    ACME_ACCOUNT_ID,
+    ACME_CASE_ID,
+    ACME_CONTACT_ID,
+    GLOBEX_ACCOUNT_ID,
+    GLOBEX_CONTACT_ID,
+    GROUP_IDS,
+)
+from guardrail.testing import Stack
+
+PACK = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
+CASE = "sn_customerservice_case"
+TURNS = [
+    {"role": "customer", "text": "I was charged twice for my plan this month, please sort it out."},
+    {"role": "agent", "text": "I'm sorry about that, I'll open a billing case for you."},
+]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    directory = tmp_path_factory.mktemp("servicenow")
+    with Stack(
+        directory, auth_mode="passthrough", sandbox_app=create_app, dialect="servicenow",
+        policies=PACK,
+    ) as running:  # fmt: skip
+        yield running
+
+
+@pytest.fixture(scope="module")
+def store(stack: Stack) -> InstanceStore:
+    found: InstanceStore = stack.sandbox[INSTANCE]
+    return found
+
+
+@pytest.fixture
+def conversation(stack: Stack, request: pytest.FixtureRequest) -> str:
+    """A conversation with Acme's verified contact about a double charge."""
+    name = f"conv-{request.node.name[:40]}"
+    answer = httpx.put(
+        f"{stack.admin_url}/guardrail/v1/conversations/{name}",
+        json={"channel": "voice", "turns": TURNS,
+              "customer": {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID],
+                           "verified": True}},
+        timeout=10,
+    )  # fmt: skip
+    answer.raise_for_status()
+    return name
+
+
+@pytest.fixture
+def client(stack: Stack, conversation: str) -> Any:
+    return stack.servicenow(conversation=conversation, agent="agent-e2e")
+
+
+def decisions(client: Any) -> list[str]:
+    """The X-Guardrail-Decision of every response the client gets from now on."""
+    seen: list[str] = []
+    client.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
+    )
+    return seen
+
+
+def new_case(client: Any, **fields: str) -> Any:
+    case = client.GlideRecord(CASE)
+    case.initialize()
+    values = {"short_description": "Charged twice this month", "account": ACME_ACCOUNT_ID,
+              "contact": ACME_CONTACT_ID, "category": "billing",
+              "assignment_group": GROUP_IDS["Billing"], **fields}  # fmt: skip
+    for name, value in values.items():
+        setattr(case, name, value)
+    return case
+
+
+def test_valid_creates_updates_and_deletes_reach_the_instance(
+    stack: Stack, store: InstanceStore, client: Any
+) -> None:
+    seen = decisions(client)
+    case = new_case(client)
+    sys_id = case.insert()
+    saved = store.get(CASE, str(sys_id))
+    assert saved is not None
+    assert (saved["account"], saved["category"]) == (ACME_ACCOUNT_ID, "billing")
+
+    case.work_notes = "Customer reports being charged twice this month."
+    case.state = "10"
+    assert case.update()
+    assert store.get(CASE, str(sys_id))["state"] == "10"  # type: ignore[index]
+    assert store.notes(CASE, str(sys_id), "work_notes") == [
+        "Customer reports being charged twice this month."
+    ]
+
+    assert case.delete() is True
+    assert store.get(CASE, str(sys_id)) is None
+    assert seen == ["allow"] * 3
+
+
+def test_a_record_the_agent_read_can_be_updated_in_a_batch(
+    store: InstanceStore, client: Any
+) -> None:
+    cases = client.GlideRecord(CASE)
+    cases.add_query("account", ACME_ACCOUNT_ID)
+    cases.query()
+    assert len(cases) == 1
+    for case in cases:
+        case.priority = "2"
+    assert cases.update_multiple() is True
+    assert store.get(CASE, ACME_CASE_ID)["priority"] == "2"  # type: ignore[index]
+
+
+def _create(**fields: str) -> Callable[[Any], Any]:
+    return lambda client: new_case(client, **fields).insert()
+
+
+def _incident(client: Any) -> Any:
+    incident = client.GlideRecord("incident")
+    incident.initialize()
+    incident.short_description = "Charged twice"
+    incident.caller_id = GLOBEX_CONTACT_ID
+    return incident.insert()
+
+
+@pytest.mark.parametrize(
+    ("write", "rule", "words"),
+    [
+        (_create(category="refunds"), "case-fields/ParameterValidation.enum",
+         "'refunds' is not an allowed value"),
+        (_create(u_sentiment="angry"), "case-fields/ParameterValidation.additionalProperties",
+         "u_sentiment is not a field"),
+        (_create(account=GLOBEX_ACCOUNT_ID), "grounded-references/AccountGrounded",
+         "is not the verified customer's account"),
+        (_incident, "grounded-references/CallerGrounded", "is not the verified customer"),
+        (_create(work_notes="Refund to card 4111 1111 1111 1111"),
+         "notes-no-sensitive-data/NoCardOrSsnInNotes", "card number"),
+        (_create(assignment_group=GROUP_IDS["Technical Support"]),
+         "case-assignment-routing/GroupMatchesCategory", "does not handle cases of category"),
+    ],
+    ids=["bad-choice", "unknown-field", "other-customers-account", "other-customers-caller",
+         "card-number-in-note", "wrong-assignment-group"],
+)  # fmt: skip
+def test_refused_writes_raise_pysncs_exception_with_servicenows_error_and_change_nothing(
+    store: InstanceStore, client: Any, write: Callable[[Any], Any], rule: str, words: str
+) -> None:
+    before = copy.deepcopy(store.rows)
+    store.changes.clear()
+    seen = decisions(client)
+    with pytest.raises(RequestException) as caught:
+        write(client)
+    [error] = caught.value.args
+    assert error["status"] == "failure"
+    assert f"({rule})" in error["error"]["message"]
+    assert words in error["error"]["message"]
+    assert seen == ["block"]
+    assert store.changes == []
+    assert store.rows == before
