@@ -219,12 +219,28 @@ class Revert:
     mark: Mapping[str, Any] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StartingRecord:
+    """A record every scenario starts with (guardrail.scenarios): its placeholder (``account``,
+    ``contact``, ``case``, and ``other_`` each for someone else), the CRM's object, and default
+    fields. Field values may name placeholders of the records before it."""
+
+    key: str
+    sobject: str
+    fields: Mapping[str, Any]
+
+
 class SimulatedCrm(Protocol):
     """The CRM as ``guardrail test`` simulates it: records held in memory, reads answered in the
     CRM's own response format (so the dialect's ``read_records`` reads them), allowed writes
-    saved. A scenario's paths are below ``api_path``."""
+    saved. A scenario's paths are below ``api_path``; it starts with ``starting_records``
+    (the customer's account, contact and open case, and someone else's, in creation order), and
+    ``{queue:Name}`` in it is the id of ``queues[Name]`` (the queues or groups a pack routes to).
+    """
 
     api_path: str
+    starting_records: Sequence[StartingRecord]
+    queues: Mapping[str, str]
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
         """Make a record (a scenario's starting record, a create); its id, in the CRM's shape."""

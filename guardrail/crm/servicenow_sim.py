@@ -14,17 +14,59 @@ from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict
 
+from guardrail.crm.base import StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
+from guardrail.sandbox.servicenow.seed import GROUP_IDS
 from guardrail.upstream import UpstreamResponse
 
 API_PATH = "/api/now/table"
+_CASE = "sn_customerservice_case"
+STARTING_RECORDS = (
+    StartingRecord("account", "customer_account", {"name": "Customer {tag}"}),
+    StartingRecord(
+        "contact",
+        "customer_contact",
+        {"first_name": "Sam", "last_name": "Customer {tag}", "account": "{account}"},
+    ),
+    StartingRecord(
+        "case",
+        _CASE,
+        {
+            "short_description": "Open case",
+            "state": "1",
+            "contact_type": "phone",
+            "account": "{account}",
+            "contact": "{contact}",
+        },
+    ),
+    StartingRecord("other_account", "customer_account", {"name": "Someone {tag}"}),
+    StartingRecord(
+        "other_contact",
+        "customer_contact",
+        {"first_name": "Sam", "last_name": "Someone {tag}", "account": "{other_account}"},
+    ),
+    StartingRecord(
+        "other_case",
+        _CASE,
+        {
+            "short_description": "Open case",
+            "state": "1",
+            "contact_type": "phone",
+            "account": "{other_account}",
+            "contact": "{other_contact}",
+        },
+    ),
+)
 
 
 class SimulatedServiceNow:
     """Records by sys_id; sys_ids are 32 hexadecimal characters, as an instance's are."""
 
     api_path = API_PATH
+    starting_records: Sequence[StartingRecord] = STARTING_RECORDS
+    #: The sandbox instance's assignment groups, which the pack routes to.
+    queues: Mapping[str, str] = GROUP_IDS
 
     def __init__(self) -> None:
         self._records: dict[str, tuple[str, dict[str, Any]]] = {}
