@@ -69,6 +69,7 @@ from guardrail.crm.canonical import (
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
+from guardrail.crm.servicenow_schema import as_text
 from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
     AmbiguousRequest,
@@ -568,17 +569,6 @@ def _require_object(payload: Any, what: str) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise MalformedBody(f"A {what} body must be a JSON object.")
     return payload
-
-
-def as_text(value: Any) -> str:
-    """A JSON value as the platform stores it: text (``null`` clears a field)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _fields(payload: Any, where: str) -> dict[str, Any]:

@@ -22,6 +22,17 @@ _DICTIONARY_FIELDS = (
 )
 
 
+def as_text(value: Any) -> str:
+    """A JSON value as the platform stores it: text (``null`` clears a field)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def schema_from_dictionary(
     table: str, fields: Iterable[Mapping[str, Any]], choices: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:

@@ -7,6 +7,7 @@ A scenario reads ``{table}/{sys_id}`` or ``{table}?sysparm_query=...`` (``=``, `
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -74,7 +75,7 @@ class SimulatedServiceNow:
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
         self._serial += 1
-        sys_id = f"5e1{self._serial:029x}"
+        sys_id = hashlib.md5(f"sim:{self._serial}".encode(), usedforsecurity=False).hexdigest()
         self._records[sys_id] = (sobject, {**fields, "sys_id": sys_id, "sys_class_name": sobject})
         return sys_id
 

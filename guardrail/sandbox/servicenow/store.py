@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from guardrail.crm.servicenow import as_text
+from guardrail.crm.servicenow_schema import as_text
 from guardrail.sandbox.servicenow import seed
 from guardrail.sandbox.servicenow.errors import InstanceError, acl, invalid_table, no_record
 from guardrail.sandbox.servicenow.query import Query
