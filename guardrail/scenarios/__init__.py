@@ -43,8 +43,8 @@ Before each scenario the runner creates an account, a contact and an open case f
 and the same for someone else (the CRM's objects; ``records`` over their defaults), and fills
 these placeholders in every string: ``{account}``, ``{contact}``, ``{case}``, ``{account_ext}``
 (the account's External_Id__c), ``{contact_ext}``, ``{other_account}``, ``{other_contact}``,
-``{other_case}``, ``{tag}`` (unique to the scenario's run), ``{queue:<name>}`` (the sandbox's queues or assignment
-groups: ``SimulatedCrm.queues``),
+``{other_case}``, ``{tag}`` (unique to the scenario's run), ``{queue:<name>}`` (the sandbox's
+queues or assignment groups: ``SimulatedCrm.queues``),
 ``{created:<step name>}`` (the id an earlier step created) and ``{filler:<n>}`` (n characters
 of text). ``{...|15}`` gives an id's 15-character form.
 """
