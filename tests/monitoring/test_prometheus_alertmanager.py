@@ -18,8 +18,7 @@ import yaml
 from aiohttp import web
 
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, Stack, start_app
-from tests.conftest import parameters_pack
-from tests.test_cli import free_port
+from tests.helpers import free_port, parameters_pack
 
 MONITORING = Path(__file__).resolve().parents[2] / "monitoring"
 
