@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pysnc.exceptions import RequestException
+from pysnc.exceptions import AuthenticationException, RequestException
 
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
 from guardrail.sandbox.servicenow.seed import (
@@ -169,3 +169,28 @@ def test_refused_writes_raise_pysncs_exception_with_servicenows_error_and_change
     assert seen == ["block"]
     assert store.changes == []
     assert store.rows == before
+
+
+def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path) -> None:
+    """Token binding: pysnc bears an agent token bound to the conversation; the proxy presents
+    its own OAuth token (client credentials at /oauth_token.do) to the instance."""
+    with Stack(
+        tmp_path, auth_mode="token", sandbox_app=create_app, dialect="servicenow", policies=PACK
+    ) as stack:
+        url = f"{stack.admin_url}/guardrail/v1/conversations/conv-token"
+        customer = {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID],
+                    "verified": True}  # fmt: skip
+        httpx.put(url, json={"channel": "chat", "turns": TURNS, "customer": customer},
+                  timeout=10).raise_for_status()  # fmt: skip
+        agent = stack.servicenow(auth=stack.agent_token("conv-token", "agent-token"))
+        sys_id = new_case(agent).insert()
+        store: InstanceStore = stack.sandbox[INSTANCE]
+        assert store.get(CASE, str(sys_id)) is not None
+
+        with pytest.raises(RequestException) as refused:
+            new_case(agent, account=GLOBEX_ACCOUNT_ID).insert()
+        assert "AccountGrounded" in refused.value.args[0]["error"]["message"]
+
+        stranger = stack.servicenow(auth="not-a-token")
+        with pytest.raises(AuthenticationException):
+            stranger.GlideRecord(CASE).get(ACME_CASE_ID)
