@@ -13,6 +13,7 @@ import httpx
 import pytest
 from pysnc.exceptions import AuthenticationException, RequestException
 
+from guardrail.config import AuthMode
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
 from guardrail.sandbox.servicenow.seed import (
     ACME_ACCOUNT_ID,
@@ -36,7 +37,7 @@ TURNS = [
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("servicenow")
     with Stack(
-        directory, auth_mode="passthrough", sandbox_app=create_app, dialect="servicenow",
+        directory, auth_mode=AuthMode.PASSTHROUGH, sandbox_app=create_app, dialect="servicenow",
         policies=PACK,
     ) as running:  # fmt: skip
         yield running
@@ -175,7 +176,11 @@ def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path)
     """Token binding: pysnc bears an agent token bound to the conversation; the proxy presents
     its own OAuth token (client credentials at /oauth_token.do) to the instance."""
     with Stack(
-        tmp_path, auth_mode="token", sandbox_app=create_app, dialect="servicenow", policies=PACK
+        tmp_path,
+        auth_mode=AuthMode.TOKEN,
+        sandbox_app=create_app,
+        dialect="servicenow",
+        policies=PACK,
     ) as stack:
         url = f"{stack.admin_url}/guardrail/v1/conversations/conv-token"
         customer = {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID],
