@@ -11,7 +11,7 @@ import httpx
 
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from tests.helpers import free_port, parameters_pack
-from tests.monitoring.test_prometheus_alertmanager import (
+from tests.monitoring.helpers import (
     Webhook,
     binary,
     processes,

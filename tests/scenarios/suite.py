@@ -21,11 +21,10 @@ import yaml
 from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
-from guardrail.crm.salesforce_sim import STARTING_RECORDS
+from guardrail.crm.salesforce_sim import API_PATH, STARTING_RECORDS
 from guardrail.errors import RequestRejected
 from guardrail.sandbox.seed import QUEUE_IDS
 from guardrail.scenarios.format import (
-    API_PATH,
     PatchStep,
     Placeholders,
     ReadStep,
