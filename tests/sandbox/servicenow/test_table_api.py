@@ -15,7 +15,7 @@ from guardrail.sandbox.servicenow.seed import (
     ACME_INCIDENT_ID,
     GROUP_IDS,
 )
-from tests.sandbox.servicenow.conftest import Now
+from tests.sandbox.servicenow.helpers import Now
 
 CASES = "/api/now/table/sn_customerservice_case"
 NOT_AUTHENTICATED = {
