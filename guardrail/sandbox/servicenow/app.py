@@ -17,7 +17,9 @@ Admin endpoints (sandbox only, no auth): ``GET /_sandbox/healthz``; ``GET
 ``DELETE /_sandbox/changes`` (what the API changed); ``GET``, ``DELETE /_sandbox/requests``
 (the API calls that reached it, by route); ``GET``, ``PUT``, ``DELETE
 /_sandbox/business_rules`` (JSON or YAML ``{"business_rules": [...]}``, ``rules.py``);
-``POST /_sandbox/oauth/expire`` (every issued token ends).
+``POST /_sandbox/oauth/expire`` (every issued token ends); ``PUT
+/_sandbox/choices/{table}/{element}`` (a choice list replaced, ``{value: label}``: describe
+and reads follow; ``reset`` restores it).
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def create_app(config: InstanceConfig | None = None) -> web.Application:
     app.router.add_route("*", "/_sandbox/requests", _requests)
     app.router.add_route("*", "/_sandbox/business_rules", _rules)
     app.router.add_post("/_sandbox/oauth/expire", _expire)
+    app.router.add_put("/_sandbox/choices/{table}/{element}", _choices)
     return app
 
 
@@ -267,6 +270,22 @@ async def _rules(request: web.Request) -> web.Response:
         store.rules = ()
         return web.Response(status=204)
     return _json(200, {"business_rules": [r.as_dict() for r in store.rules]})
+
+
+async def _choices(request: web.Request) -> web.Response:
+    store = request.app[INSTANCE]
+    try:
+        choices = await request.json()
+        if not isinstance(choices, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in choices.items()
+        ):
+            raise ValueError
+        store.set_choices(request.match_info["table"], request.match_info["element"], choices)
+    except ValueError:
+        return _json(400, {"error": "the body is a JSON object of choice values to labels"})
+    except InstanceError as exc:
+        return _json(exc.status, exc.body())
+    return web.Response(status=204)
 
 
 async def _expire(request: web.Request) -> web.Response:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from guardrail.sandbox.servicenow.store import META_FIELDS, InstanceStore
-from guardrail.sandbox.servicenow.tables import TABLES, Column, Kind
+from guardrail.sandbox.servicenow.tables import Column, Kind
 
 
 def render(
@@ -30,7 +30,7 @@ def render(
     exclude_link: bool = False,
     fields: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    spec = TABLES.get(table)
+    spec = store.tables.get(table)
     names = (
         list(fields)
         if fields is not None

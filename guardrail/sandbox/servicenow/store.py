@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +48,9 @@ class InstanceStore:
         self.reset()
 
     def reset(self) -> None:
+        #: The data model in force: the instance's (tables.py), unless an admin changed a
+        #: choice list since (``set_choices``).
+        self.tables: dict[str, Table] = dict(TABLES)
         self.rows = {name: {} for name in TABLES}
         self.journal = []
         self._numbers = {name: table.first_number for name, table in TABLES.items()}
@@ -60,7 +64,7 @@ class InstanceStore:
     # -- reading ------------------------------------------------------------------------
 
     def table(self, name: str) -> Table:
-        found = TABLES.get(name)
+        found = self.tables.get(name)
         if found is None:
             raise invalid_table(name)
         return found
@@ -77,7 +81,7 @@ class InstanceStore:
 
     def _rows(self, table: str) -> Mapping[str, Row]:
         if table in META_TABLES:
-            return {r["sys_id"]: r for r in _meta_rows(table)}
+            return {r["sys_id"]: r for r in _meta_rows(self.tables, table)}
         if table not in self.rows:
             raise invalid_table(table)
         return self.rows[table]
@@ -85,7 +89,7 @@ class InstanceStore:
     def display(self, table: str, sys_id: str) -> str:
         """A record's display value ("" when there is no such record)."""
         row = self.rows.get(table, {}).get(sys_id)
-        return row.get(TABLES[table].display, "") if row else ""
+        return row.get(self.tables[table].display, "") if row else ""
 
     def reference_table(self, column: Column, sys_id: str) -> str:
         """The table a reference value points into: a ``sys_user`` reference may name a
@@ -190,6 +194,16 @@ class InstanceStore:
                 }
             )
 
+    def set_choices(self, table: str, element: str, choices: Mapping[str, str]) -> None:
+        """Replace a choice list (value -> label), as an admin does in ``sys_choice``; the
+        dictionary and every read follow at once. Raises InstanceError for an unknown field."""
+        spec = self.table(table)
+        column = spec.columns.get(element)
+        if column is None or not column.choices:
+            raise InstanceError(400, f"Invalid choice field {table}.{element}")
+        columns = {**spec.columns, element: replace(column, choices=dict(choices))}
+        self.tables[table] = replace(spec, columns=columns)
+
     def journal_entries(self, table: str, sys_id: str, element: str) -> list[Row]:
         """The journal entries of one field of one record, oldest first."""
         return [
@@ -207,8 +221,8 @@ def _is_sys_id(value: str) -> bool:
     return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
-def _meta_rows(table: str) -> Iterator[Row]:
-    for spec in TABLES.values():
+def _meta_rows(tables: Mapping[str, Table], table: str) -> Iterator[Row]:
+    for spec in tables.values():
         if table == "sys_db_object":
             yield {
                 "sys_id": seed.fixed_id(f"sys_db_object:{spec.name}"),
