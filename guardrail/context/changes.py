@@ -11,7 +11,7 @@ never repeats a version, so anything cached per (id, version) cannot go stale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +23,6 @@ from guardrail.context.model import (
     Turn,
     WriteRecord,
 )
-from guardrail.crm.sfid import is_id
 
 #: How long the per-account write index remembers a write (duplicate detection looks back
 #: hours, not days).
@@ -31,8 +30,6 @@ ACCOUNT_RETENTION = timedelta(hours=24)
 #: Writes kept per account within the retention, newest first: a runaway agent hammering one
 #: account must not grow the index without bound.
 MAX_ACCOUNT_WRITES = 1000
-#: Fields whose value is the account a write touches.
-ACCOUNT_FIELDS = ("AccountId", "Account__c")
 
 
 def utc_now() -> datetime:
@@ -104,26 +101,6 @@ def assemble(
         rev=rev,
         understanding=understanding,
     )
-
-
-def account_key(account_id: str) -> str:
-    """The index key of an account: a Salesforce id's 15 case-sensitive characters, so the
-    18-character form (15 plus a checksum) of the same account finds the same writes."""
-    return account_id[:15] if len(account_id) == 18 and is_id(account_id) else account_id
-
-
-def accounts_of(write: WriteRecord) -> set[str]:
-    """The index keys of the accounts a recorded write names in ``ACCOUNT_FIELDS`` or is."""
-    return account_keys(write.object, write.id, write.fields)
-
-
-def account_keys(sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
-    """The index keys of the accounts a write of ``sobject`` names or is: the one definition
-    both the index (recorded writes) and its lookups (writes being judged) use."""
-    named = [fields.get(f) for f in ACCOUNT_FIELDS]
-    if sobject == "Account":
-        named.append(record_id)
-    return {account_key(v) for v in named if isinstance(v, str) and v}
 
 
 def account_window_start(since: datetime, now: datetime) -> datetime:
