@@ -199,3 +199,29 @@ def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path)
         stranger = stack.servicenow(auth="not-a-token")
         with pytest.raises(AuthenticationException):
             stranger.GlideRecord(CASE).get(ACME_CASE_ID)
+
+
+def test_a_batch_is_saved_in_part_as_the_instance_saves_it(
+    stack: Stack, store: InstanceStore, client: Any
+) -> None:
+    """pysnc's update_multiple sends one batch; the request with a card number in its note is
+    refused with ServiceNow's error, the other is forwarded and saved, and pysnc reports the
+    batch as not wholly updated."""
+    first = new_case(client, short_description="First", category="return",
+                     assignment_group=GROUP_IDS["Returns"])  # fmt: skip
+    second = new_case(client, short_description="Second", category="other")
+    ids = [str(first.insert()), str(second.insert())]
+    cases = client.GlideRecord(CASE)
+    cases.add_query("sys_id", "IN", ",".join(ids))
+    cases.query()
+    answers: list[Any] = []
+    for case in cases:
+        case.work_notes = (
+            "Card 4111 1111 1111 1111" if case.short_description == "First" else "Called back."
+        )
+    assert cases.update_multiple(custom_handler=answers.append) is True
+    assert sorted(a.status_code for a in answers) == [200, 400]
+    [refused] = [a.json() for a in answers if a.status_code == 400]
+    assert "(notes-no-sensitive-data/NoCardOrSsnInNotes)" in refused["error"]["message"]
+    assert store.notes(CASE, ids[0], "work_notes") == []
+    assert store.notes(CASE, ids[1], "work_notes") == ["Called back."]

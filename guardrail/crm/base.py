@@ -29,9 +29,10 @@ module there; nothing else changes.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -44,6 +45,9 @@ from guardrail.crm.drift import Drift
 from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
 from guardrail.model import Decision, WriteIntent
 from guardrail.upstream import UpstreamResponse
+
+#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
+_RECODED = frozenset({"content-encoding", "accept-encoding"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,16 @@ class CanonicalRequest:
     @property
     def is_read(self) -> bool:
         return self.method in ("GET", "HEAD", "OPTIONS")
+
+    def rewritten(self, payload: Any) -> CanonicalRequest:
+        """This request with ``payload`` as its JSON body, as the proxy rewrote it (a request
+        saved in part, narrowed): sent, and answered, unencoded."""
+        return replace(
+            self,
+            body=json.dumps(payload).encode(),
+            payload=payload,
+            drop_headers=self.drop_headers | _RECODED,
+        )
 
 
 class Shape(StrEnum):

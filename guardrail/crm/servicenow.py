@@ -7,7 +7,9 @@ Writes it reads (``/api/now``, unversioned or ``/v1``, ``/v2``):
     PUT    /table/{table}/{sys_id}     update (the platform treats it as PATCH)
     DELETE /table/{table}/{sys_id}     delete
     POST   /v1/batch                   each ``rest_requests`` item read as the request it is
-                                       (its ``body`` base64), judged as one of the above
+                                       (its ``body`` base64), judged as one of the above; saved
+                                       in part, as the instance saves a batch
+                                       (``servicenow_batch``)
 
 Reads are GET or HEAD, without a body, of the Table API, the Aggregate API (``/stats``) and
 attachment metadata. ``POST /oauth_token.do`` exchanges a credential and writes no record.
@@ -40,7 +42,7 @@ import httpx
 from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
-from guardrail.crm import servicenow_post, servicenow_schema
+from guardrail.crm import servicenow_batch, servicenow_post, servicenow_schema
 from guardrail.crm.base import (
     READ,
     CanonicalRequest,
@@ -99,10 +101,6 @@ _JSON = "application/json;charset=UTF-8"
 
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
 MAX_READ_RECORDS = 200
-NOT_EXECUTED = (
-    "Not executed: crm-guardrail refused the whole batch because another request in it was "
-    "blocked. Nothing in it was written; resend this request without the blocked ones."
-)
 
 
 #: Fields whose value is the customer account a record belongs to (grounding, duplicates).
@@ -233,10 +231,10 @@ class ServiceNowDialect:
             intents.extend(replace(i, ref=ref) for i in inner.intents)
             parts.append(Part(ref, range(start, len(intents))))
         return ParsedRequest(
-            Shape.COMPOSITE,
+            Shape.COLLECTION,  # each request on its own: the instance saves a batch in part
             tuple(intents),
             tuple(parts),
-            True,
+            False,
             _only({i.object for i in intents}),
             _only({str(i.operation) for i in intents}) or "read",
             reads=reads,
@@ -304,14 +302,14 @@ class ServiceNowDialect:
 
     def render_block(self, parsed: ParsedRequest, decision: Decision) -> Reply:
         blocking = [v for v in decision.violations if v.blocks]
-        if parsed.shape is Shape.COMPOSITE:
+        if parsed.shape is Shape.COLLECTION:
             messages = [
                 f"Batch request {part.ref}: {_message(v)}"
                 for part in parsed.parts
                 for v in blocking
                 if v.intent is not None and v.intent in part.intents
-            ]
-            detail = NOT_EXECUTED.removeprefix("Not executed: ")
+            ] or [_message(v) for v in blocking]
+            detail = "Nothing in the batch was written."
         else:
             messages = [_message(v) for v in blocking]
             detail = "Nothing was written."
@@ -324,17 +322,29 @@ class ServiceNowDialect:
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         return error_reply(error.status, error.message, error.code)
 
-    # -- what ServiceNow does not have ------------------------------------------------------
+    # -- batches saved in part ----------------------------------------------------------------
 
     def narrow(
         self, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
     ) -> Narrowed:
-        raise UnsupportedEndpoint("crm-guardrail refuses a batch with a blocked request whole.")
+        return servicenow_batch.narrow(self.parse, request, parsed, forwarded)
 
     def merge(
         self, parsed: ParsedRequest, decision: Decision, forwarded: Sequence[Part], body: bytes
     ) -> bytes | None:
-        return None
+        def refused(part: Part) -> bytes:
+            blocking = [
+                v
+                for v in decision.violations
+                if v.blocks and v.intent is not None and v.intent in part.intents
+            ]
+            fields = sorted({f for v in blocking for f in v.fields})
+            detail = "Nothing was written." + (f" Fields: {', '.join(fields)}." if fields else "")
+            return error_reply(400, " ".join(_message(v) for v in blocking), detail).body
+
+        return servicenow_batch.merge(parsed, forwarded, body, refused)
+
+    # -- what ServiceNow does not have ------------------------------------------------------
 
     def job_rows(
         self,
@@ -360,7 +370,7 @@ class ServiceNowDialect:
         intents = parsed.intents
         if status >= 300:
             return (None,) * len(intents)
-        if parsed.shape is Shape.COMPOSITE:
+        if parsed.shape is Shape.COLLECTION:
             answers = dict(_serviced(_json_or_none(body)))
             ids: list[str | None] = [None] * len(intents)
             for part in parsed.parts:

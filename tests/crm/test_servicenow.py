@@ -75,7 +75,7 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
         item("b", "GET", "/api/now/table/sn_customerservice_case?sysparm_limit=1"),
         item("c", "PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_display_value=all", {"state": "2"}),
     ]}))  # fmt: skip
-    assert parsed.shape is Shape.COMPOSITE
+    assert (parsed.shape, parsed.all_or_none) == (Shape.COLLECTION, False)
     assert [(p.ref, len(p.intents)) for p in parsed.parts] == [("a", 1), ("b", 0), ("c", 1)]
     assert [i.ref for i in parsed.intents] == ["a", "c"]
     assert parsed.reads == frozenset({"incident", "sn_customerservice_case"})
