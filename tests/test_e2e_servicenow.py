@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import requests
 from pysnc.exceptions import AuthenticationException, RequestException
 
 from guardrail.config import AuthMode
@@ -225,3 +226,25 @@ def test_a_batch_is_saved_in_part_as_the_instance_saves_it(
     assert "(notes-no-sensitive-data/NoCardOrSsnInNotes)" in refused["error"]["message"]
     assert store.notes(CASE, ids[0], "work_notes") == []
     assert store.notes(CASE, ids[1], "work_notes") == ["Called back."]
+
+
+def test_an_oauth_token_fetched_through_the_proxy_carries_pysncs_writes(
+    stack: Stack, store: InstanceStore, conversation: str
+) -> None:
+    """OAuth in pass-through: the token exchange (a form POST to /oauth_token.do) writes no
+    record and is forwarded; the bearer token it returns carries pysnc's writes."""
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(stack.tls.ca_pem)
+    answer = session.post(
+        f"{stack.proxy_url}/oauth_token.do",
+        data={"grant_type": "password", "client_id": "sandbox-client",
+              "client_secret": "sandbox-secret", "username": "admin",
+              "password": "sandbox-password"},
+        timeout=10,
+    )  # fmt: skip
+    assert answer.status_code == 200
+    client = stack.servicenow(conversation=conversation, auth=answer.json()["access_token"])
+    sys_id = new_case(client, category="technical", assignment_group=GROUP_IDS["Technical Support"],
+                      short_description="Router drops every evening").insert()  # fmt: skip
+    assert store.get(CASE, str(sys_id)) is not None
