@@ -118,5 +118,5 @@ def servicenow_script() -> Script:
         _message,
         TRANSCRIPT,
         _steps,
-        {"sandbox_app": create_app, "dialect": "servicenow", "policies": policies},
+        {"crm": create_app, "dialect": "servicenow", "policies": policies},
     )

@@ -86,14 +86,13 @@ class Stack:
     """Sandbox CRM + guardrail proxy (TLS) + admin listener, in a background thread.
 
     ``settings`` are overrides on top of what the stack sets (upstream, listeners, TLS, audit
-    log, auth mode). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
+    log, auth mode). ``crm`` is another CRM's sandbox app to run instead of the Salesforce one
+    (then ``crm_app`` is it, and ``store``/``oauth`` are not set; give the proxy its
+    ``dialect`` in ``settings``). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
     ``passthrough`` for a test that drives the proxy as an agent holding the sandbox's token
     and sending the X-Guardrail-* headers; ``token`` for one that issues agent tokens
     (``agent_token``), with the proxy fetching its own sandbox token by client credentials
     (the sandbox's default client) unless ``credential`` is given.
-
-    ``sandbox_app`` runs another CRM's sandbox instead of the Salesforce one (give the proxy
-    its ``dialect`` in ``settings``); the running app is ``sandbox`` either way.
     """
 
     def __init__(
@@ -103,15 +102,15 @@ class Stack:
         auth_mode: AuthMode,
         sandbox: SandboxConfig | None = None,
         transport: Callable[[Sender], Sender] | None = None,
-        sandbox_app: Callable[[], web.Application] | None = None,
+        crm: Callable[[], web.Application] | None = None,
         **settings: Any,
     ) -> None:
-        self._sandbox_app = sandbox_app
         self.directory = directory
         self.auth_mode = AuthMode(auth_mode)
         self._transport = transport
         self._sandbox_config = sandbox or SandboxConfig()
         self._settings = settings
+        self._crm = crm
         self.tls = TestCA.create(directory / "tls")
         self._thread: LoopThread | None = None
         self._stop: asyncio.Event | None = None
@@ -121,9 +120,9 @@ class Stack:
     sandbox_url: str
     proxy_url: str
     admin_url: str
-    sandbox: web.Application
-    store: SandboxStore  # the Salesforce sandbox's
+    store: SandboxStore
     oauth: OAuthServer
+    crm_app: web.Application
     guardrail: Guardrail
 
     def __enter__(self) -> Stack:
@@ -139,13 +138,12 @@ class Stack:
 
     async def _serve(self, ready: Future[None]) -> None:
         try:
-            if self._sandbox_app is None:
-                self.sandbox = create_app(self._sandbox_config)
-                self.store = self.sandbox[STORE]
-                self.oauth = self.sandbox[OAUTH]
-            else:
-                self.sandbox = self._sandbox_app()
-            sandbox_runner, self.sandbox_url = await start_app(self.sandbox)
+            sandbox_app = self._crm() if self._crm else create_app(self._sandbox_config)
+            sandbox_runner, self.sandbox_url = await start_app(sandbox_app)
+            self.crm_app = sandbox_app
+            if self._crm is None:
+                self.store = sandbox_app[STORE]
+                self.oauth = sandbox_app[OAUTH]
             settings = Settings(
                 **{
                     "upstream": self.sandbox_url,

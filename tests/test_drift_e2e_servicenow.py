@@ -38,7 +38,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         text.replace(CASE_SCHEMA, CASE_SCHEMA + "  onDrift: block\n")
     )
     with Stack(
-        directory, auth_mode=AuthMode.PASSTHROUGH, sandbox_app=create_app, dialect="servicenow",
+        directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
         policies=policies, credential={"access_token": "sandbox-token"},
         drift={"interval_seconds": INTERVAL},
     ) as running:  # fmt: skip
@@ -82,7 +82,7 @@ def test_a_choice_removed_on_the_instance_is_reported_and_met_by_writes(stack: S
     assert [(d["object"], d["field"], d["kind"], d["detail"]) for d in report["drift"]] == [
         ("sn_customerservice_case", "category", "picklist_value_removed", "'complaint'")
     ]
-    store: InstanceStore = stack.sandbox[INSTANCE]
+    store: InstanceStore = stack.crm_app[INSTANCE]
     with pytest.raises(RequestException) as refused:
         update(stack, category="complaint")
     assert "picklist_value_removed ('complaint')" in refused.value.args[0]["error"]["message"]

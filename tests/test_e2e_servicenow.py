@@ -38,7 +38,7 @@ TURNS = [
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("servicenow")
     with Stack(
-        directory, auth_mode=AuthMode.PASSTHROUGH, sandbox_app=create_app, dialect="servicenow",
+        directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
         policies=PACK,
     ) as running:  # fmt: skip
         yield running
@@ -46,7 +46,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def store(stack: Stack) -> InstanceStore:
-    found: InstanceStore = stack.sandbox[INSTANCE]
+    found: InstanceStore = stack.crm_app[INSTANCE]
     return found
 
 
@@ -179,7 +179,7 @@ def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path)
     with Stack(
         tmp_path,
         auth_mode=AuthMode.TOKEN,
-        sandbox_app=create_app,
+        crm=create_app,
         dialect="servicenow",
         policies=PACK,
     ) as stack:
@@ -190,7 +190,7 @@ def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path)
                   timeout=10).raise_for_status()  # fmt: skip
         agent = stack.servicenow(auth=stack.agent_token("conv-token", "agent-token"))
         sys_id = new_case(agent).insert()
-        store: InstanceStore = stack.sandbox[INSTANCE]
+        store: InstanceStore = stack.crm_app[INSTANCE]
         assert store.get(CASE, str(sys_id)) is not None
 
         with pytest.raises(RequestException) as refused:

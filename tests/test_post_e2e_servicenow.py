@@ -56,7 +56,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     (policies / "read-back.yaml").write_text(POLICIES)
     (policies / "incident.json").write_text((PACK / "schemas" / "incident.json").read_text())
     with Stack(
-        directory, auth_mode=AuthMode.PASSTHROUGH, sandbox_app=create_app, dialect="servicenow",
+        directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
         policies=policies, unmatched_writes="allow",
     ) as running:  # fmt: skip
         httpx.put(f"{running.sandbox_url}/_sandbox/business_rules", json=RULES, timeout=10)
@@ -65,7 +65,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture
 def store(stack: Stack) -> InstanceStore:
-    found: InstanceStore = stack.sandbox[INSTANCE]
+    found: InstanceStore = stack.crm_app[INSTANCE]
     return found
 
 
@@ -84,7 +84,7 @@ def test_an_update_a_business_rule_rewrote_is_reverted_in_one_batch_round_trip(
     client.session.hooks["response"].append(
         lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
     )
-    stack.sandbox[REQUESTS].reset()
+    stack.crm_app[REQUESTS].reset()
     incident.state = "6"
     with pytest.raises(RequestException) as caught:
         incident.update()
@@ -94,7 +94,7 @@ def test_an_update_a_business_rule_rewrote_is_reverted_in_one_batch_round_trip(
     assert seen == ["post-fail"]
     assert store.get("incident", ACME_INCIDENT_ID)["state"] == before  # type: ignore[index]
     # one batch (read before, write, read after), then the revert
-    assert stack.sandbox[REQUESTS].by_route == {
+    assert stack.crm_app[REQUESTS].by_route == {
         "POST /batch": 1,
         "PATCH /table/{table}/{sys_id}": 1,
     }

@@ -43,7 +43,7 @@ def test_a_changed_resolution_map_flips_the_servicenow_decisions_it_concerns(
 ) -> None:
     since = datetime.now(UTC)
     with Stack(
-        tmp_path, auth_mode=AuthMode.PASSTHROUGH, sandbox_app=create_app, dialect="servicenow",
+        tmp_path, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
         policies=PACK,
     ) as stack:  # fmt: skip
         httpx.put(

@@ -73,7 +73,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         (policies / "schemas" / schema.name).write_text(schema.read_text())
     (policies / "no-complaints.yaml").write_text(NO_COMPLAINTS)
     with Stack(
-        directory, auth_mode=AuthMode.PASSTHROUGH, sandbox_app=create_app, dialect="servicenow",
+        directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
         policies=policies,
     ) as running:  # fmt: skip
         yield running
@@ -120,7 +120,7 @@ def _variant(data: st.DataObject) -> Sent:
 def test_every_change_the_instance_makes_was_allowed_and_audited(
     stack: Stack, data: st.DataObject
 ) -> None:
-    store: InstanceStore = stack.sandbox[INSTANCE]
+    store: InstanceStore = stack.crm_app[INSTANCE]
     stack.call(_reset(store))
     sent = _variant(data)
     answer: Answer = stack.call(_send_in_thread(Wire(stack), sent))
