@@ -550,7 +550,8 @@ def _json_body(content_type: str, body: bytes, limits: BodyLimits) -> Any:
 def _write_parameters(query: Mapping[str, str]) -> dict[str, str]:
     """The ``sysparm_*`` parameters that change what a write does, by their name; a display
     value input is refused (the instance resolves names the proxy cannot judge)."""
-    found = {name: query[name] for name in WRITE_PARAMETERS if name in query}
+    given = {name.lower(): value for name, value in query.items()}  # in any spelling
+    found = {name: given[name] for name in WRITE_PARAMETERS if name in given}
     if found.get("sysparm_input_display_value", "false").lower() != "false":
         raise AmbiguousRequest(
             "sysparm_input_display_value=true makes the instance read each value as a display "
