@@ -248,3 +248,26 @@ def test_an_oauth_token_fetched_through_the_proxy_carries_pysncs_writes(
     sys_id = new_case(client, category="technical", assignment_group=GROUP_IDS["Technical Support"],
                       short_description="Router drops every evening").insert()  # fmt: skip
     assert store.get(CASE, str(sys_id)) is not None
+
+
+def test_the_import_set_api_is_refused_with_servicenows_error(
+    stack: Stack, store: InstanceStore, conversation: str
+) -> None:
+    """The instance would transform the row into an incident through a transform map the proxy
+    cannot see: refused, nothing staged or written (the sandbox would have made an incident)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(stack.tls.ca_pem)
+    session.auth = ("admin", "sandbox-password")
+    incidents = len(store.records("incident"))
+    answer = session.post(
+        f"{stack.proxy_url}/api/now/import/u_incident_import",
+        json={"u_short_description": "Imported", "u_caller_id": GLOBEX_CONTACT_ID},
+        headers={"X-Guardrail-Conversation": conversation},
+        timeout=10,
+    )
+    assert answer.status_code == 400
+    assert answer.json()["status"] == "failure"
+    assert "Import Set API" in answer.json()["error"]["message"]
+    assert answer.headers["X-Guardrail-Decision"] == "block"
+    assert len(store.records("incident")) == incidents
