@@ -64,11 +64,12 @@ from guardrail.upstream import Sender, Upstream
 log = structlog.get_logger("guardrail")
 
 
-def default_policies() -> Path:
-    """The shipped contact-center pack: inside the wheel, or beside the source tree."""
+def default_policies(dialect: str = "salesforce") -> Path:
+    """The shipped contact-center pack of a CRM (``<dialect>-contact-center``): inside the
+    wheel, or beside the source tree."""
     package = Path(__file__).parent
     for candidate in (package / "_packs", package.parent / "policies"):
-        pack = candidate / "salesforce-contact-center"
+        pack = candidate / f"{dialect}-contact-center"
         if pack.is_dir():
             return pack
     raise ConfigError("no policy directory given and the shipped pack is missing")
@@ -351,7 +352,6 @@ def build(
     """Everything but the sockets. Raises ConfigError or PolicyError. ``tracing`` replaces
     the OTLP exporter ``settings.tracing`` turns on (tests give an in-memory one);
     ``transport`` wraps the forwarding client (tests stand between the proxy and the CRM)."""
-    policies = PolicyStore(settings.policies or default_policies())
     dialect = dialect_for(
         settings.dialect,
         DialectOptions(
@@ -359,6 +359,7 @@ def build(
             limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
         ),
     )
+    policies = PolicyStore(settings.policies or default_policies(settings.dialect))
     metrics = Metrics(
         dialect.name,
         lambda obj: policies.current.object_name(dialect.name, obj),

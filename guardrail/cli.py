@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--token", action="append", help="accepted bearer token (default: sandbox-token)"
     )
+    sandbox.add_argument(
+        "--crm",
+        choices=("salesforce", "servicenow"),
+        default="salesforce",
+        help="the CRM to play (servicenow: --triggers is a business rules file)",
+    )
     sandbox.set_defaults(run=_sandbox)
 
     certs = commands.add_parser(
@@ -94,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="sandbox + proxy + a scripted agent, explained")
     demo.add_argument(
         "--keep-running", action="store_true", help="leave the stack up afterwards to explore"
+    )
+    demo.add_argument(
+        "--crm",
+        choices=("salesforce", "servicenow"),
+        default="salesforce",
+        help="the CRM to play: its sandbox, dialect, pack and client (simple-salesforce, pysnc)",
     )
     demo.set_defaults(run=_demo)
 
@@ -194,6 +206,16 @@ def _sandbox(args: argparse.Namespace) -> int:
     from guardrail.sandbox import SandboxConfig, run
 
     listen = HostPort.parse(args.listen)
+    if args.crm == "servicenow":
+        from guardrail.sandbox import servicenow
+
+        given = servicenow.InstanceConfig()
+        config = servicenow.InstanceConfig(
+            access_tokens=frozenset(args.token) if args.token else given.access_tokens,
+            rules_file=args.triggers,
+        )
+        servicenow.run(listen.host, listen.port, config)
+        return 0
     tokens = frozenset(args.token) if args.token else SandboxConfig().access_tokens
     run(listen.host, listen.port, SandboxConfig(access_tokens=tokens, triggers_file=args.triggers))
     return 0
@@ -216,7 +238,7 @@ def _demo(args: argparse.Namespace) -> int:
     from guardrail.sinks import logs
 
     logs.configure("error")
-    return run_demo(keep_running=args.keep_running)
+    return run_demo(keep_running=args.keep_running, crm=args.crm)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -1,11 +1,12 @@
 """``guardrail demo``: the sandbox CRM, the proxy and a scripted agent, explained in a table.
 
-The agent is an unchanged simple-salesforce client pointed at the proxy over TLS. It holds no
-Salesforce credential and sends no custom header: its session id is an agent token the
-contact-center platform got from the admin API for this conversation (token binding), and the
-proxy swaps it for its own CRM credential. It makes the writes an AI agent makes in a contact
-center, some right and some wrong, and the table shows what the guardrail let through, what it
-blocked and the message the agent got back.
+The agent is an unchanged CRM client (simple-salesforce; pysnc with ``--crm servicenow``,
+``guardrail.demo_servicenow``) pointed at the proxy over TLS. It holds no CRM credential and
+sends no custom header: its session is an agent token the contact-center platform got from the
+admin API for this conversation (token binding), and the proxy swaps it for its own CRM
+credential. It makes the writes an AI agent makes in a contact center, some right and some
+wrong, and the table shows what the guardrail let through, what it blocked and the message the
+agent got back.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,21 @@ from guardrail.testing import Stack
 class Step:
     what: str
     act: Callable[[Any, dict[str, str]], Any]
+
+
+@dataclass(frozen=True)
+class Script:
+    """One CRM's demo: the agent's client (``client(stack, token)``, named ``client_name``),
+    the errors it raises for a refused write and their message, the conversation and the
+    steps; ``stack`` adds to the Stack's settings (another CRM's sandbox and dialect)."""
+
+    client_name: str
+    client: Callable[[Stack, str], Any]
+    errors: tuple[type[Exception], ...]
+    message: Callable[[Exception], str]
+    transcript: Mapping[str, Any]
+    steps: Callable[[], list[Step]]
+    stack: Mapping[str, Any] = field(default_factory=dict)
 
 
 CONVERSATION = "demo-conversation-1"
@@ -133,48 +149,69 @@ def _call(disposition: str) -> dict[str, Any]:
     }
 
 
-def run_demo(keep_running: bool = False) -> int:
+def salesforce_script() -> Script:
+    from simple_salesforce.exceptions import SalesforceError
+
+    def message(exc: Exception) -> str:
+        content: Any = getattr(exc, "content", None)
+        errors = content if isinstance(content, list) else []
+        return " | ".join(e.get("message", "") for e in errors) or str(exc)
+
+    return Script(
+        "simple-salesforce's session id",
+        lambda stack, token: stack.salesforce(token=token),
+        (SalesforceError,),
+        message,
+        TRANSCRIPT,
+        _steps,
+    )
+
+
+def run_demo(keep_running: bool = False, crm: str = "salesforce") -> int:
     try:
-        from simple_salesforce.exceptions import SalesforceError
-    except ImportError:
-        print("guardrail demo needs simple-salesforce: pip install 'crm-guardrail[demo]'")
+        if crm == "servicenow":
+            from guardrail.demo_servicenow import servicenow_script
+
+            script = servicenow_script()
+        else:
+            script = salesforce_script()
+    except ImportError as exc:
+        print(f"guardrail demo needs {exc.name}: pip install 'crm-guardrail[demo]'")
         return 2
     with (
         tempfile.TemporaryDirectory(prefix="guardrail-demo-") as tmp,
-        Stack(Path(tmp), auth_mode=AuthMode.TOKEN) as stack,
+        Stack(Path(tmp), auth_mode=AuthMode.TOKEN, **script.stack) as stack,
     ):
         print(f"sandbox CRM   {stack.sandbox_url}")
         print(f"guardrail     {stack.proxy_url}  (TLS, test CA)")
         print(f"metrics       {stack.admin_url}/metrics\n")
         # As the contact-center platform would: tell the proxy about the conversation.
         url = f"{stack.admin_url}/guardrail/v1/conversations/{CONVERSATION}"
-        httpx.put(url, json=TRANSCRIPT, timeout=5).raise_for_status()
-        print("conversation  the customer (verified, refund limit $50) said:")
-        for line in textwrap.wrap(TRANSCRIPT["turns"][0]["text"], 80):  # type: ignore[index]
+        httpx.put(url, json=dict(script.transcript), timeout=5).raise_for_status()
+        print("conversation  the customer (verified) said:")
+        for line in textwrap.wrap(script.transcript["turns"][0]["text"], 80):
             print(f"                {line}")
         # ...and give the agent a token bound to it, in place of a Salesforce credential.
         issued = httpx.post(f"{url}/tokens", json={"agent": "demo-agent"}, timeout=5)
         issued.raise_for_status()
         token = issued.json()
         print(f"agent token   {token['token_id']} for demo-agent, bound to {CONVERSATION},")
-        print(f"              expires {token['expires_at']}; simple-salesforce's session id")
+        print(f"              expires {token['expires_at']}; {script.client_name}")
         print()
-        sf = stack.salesforce(token=token["token"])
+        agent = script.client(stack, token["token"])
         decisions: list[str] = []
-        sf.session.hooks["response"].append(
+        agent.session.hooks["response"].append(
             lambda r, *a, **k: decisions.append(r.headers.get("X-Guardrail-Decision", "read"))
         )
         state: dict[str, str] = {}
         rows = []
-        for n, step in enumerate(_steps(), 1):
+        for n, step in enumerate(script.steps(), 1):
             decisions.clear()
             try:
-                step.act(sf, state)
+                step.act(agent, state)
                 outcome = "done"
-            except SalesforceError as exc:
-                content: Any = exc.content
-                errors = content if isinstance(content, list) else []
-                outcome = " | ".join(e.get("message", "") for e in errors) or str(exc)
+            except script.errors as exc:
+                outcome = script.message(exc)
             rows.append((n, step.what, decisions[-1] if decisions else "-", outcome))
         _print_table(rows)
         writes = [r for r in rows if r[2] != "read"]

@@ -69,7 +69,9 @@ class Stack:
     """Sandbox CRM + guardrail proxy (TLS) + admin listener, in a background thread.
 
     ``settings`` are overrides on top of what the stack sets (upstream, listeners, TLS, audit
-    log, auth mode). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
+    log, auth mode). ``crm`` is another CRM's sandbox app to run instead of the Salesforce one
+    (then ``crm_app`` is it, and ``store``/``oauth`` are not set; give the proxy its
+    ``dialect`` in ``settings``). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
     ``passthrough`` for a test that drives the proxy as an agent holding the sandbox's token
     and sending the X-Guardrail-* headers; ``token`` for one that issues agent tokens
     (``agent_token``), with the proxy fetching its own sandbox token by client credentials
@@ -83,6 +85,7 @@ class Stack:
         auth_mode: AuthMode,
         sandbox: SandboxConfig | None = None,
         transport: Callable[[Sender], Sender] | None = None,
+        crm: Callable[[], web.Application] | None = None,
         **settings: Any,
     ) -> None:
         self.directory = directory
@@ -90,6 +93,7 @@ class Stack:
         self._transport = transport
         self._sandbox_config = sandbox or SandboxConfig()
         self._settings = settings
+        self._crm = crm
         self.tls = TestCA.create(directory / "tls")
         self._thread: LoopThread | None = None
         self._stop: asyncio.Event | None = None
@@ -101,6 +105,7 @@ class Stack:
     admin_url: str
     store: SandboxStore
     oauth: OAuthServer
+    crm_app: web.Application
     guardrail: Guardrail
 
     def __enter__(self) -> Stack:
@@ -116,10 +121,12 @@ class Stack:
 
     async def _serve(self, ready: Future[None]) -> None:
         try:
-            sandbox_app = create_app(self._sandbox_config)
+            sandbox_app = self._crm() if self._crm else create_app(self._sandbox_config)
             sandbox_runner, self.sandbox_url = await start_app(sandbox_app)
-            self.store = sandbox_app[STORE]
-            self.oauth = sandbox_app[OAUTH]
+            self.crm_app = sandbox_app
+            if self._crm is None:
+                self.store = sandbox_app[STORE]
+                self.oauth = sandbox_app[OAUTH]
             settings = Settings(
                 **{
                     "upstream": self.sandbox_url,
@@ -213,3 +220,27 @@ class Stack:
         if agent:
             session.headers["X-Guardrail-Agent"] = agent
         return Salesforce(instance=self.proxy_instance, session_id=token, session=session)
+
+    def servicenow(
+        self,
+        *,
+        conversation: str | None = None,
+        agent: str | None = None,
+        auth: tuple[str, str] | str = ("admin", "sandbox-password"),
+    ) -> Any:
+        """A pysnc client pointed at the proxy, trusting the stack's CA: HTTP Basic with a
+        (user, password), or a bearer token (an agent token) given as text."""
+        import requests
+        from pysnc import ServiceNowClient
+
+        session = requests.Session()
+        session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify (RECIPES.md)
+        if isinstance(auth, str):
+            session.headers["Authorization"] = f"Bearer {auth}"
+        else:
+            session.auth = auth
+        if conversation:
+            session.headers["X-Guardrail-Conversation"] = conversation
+        if agent:
+            session.headers["X-Guardrail-Agent"] = agent
+        return ServiceNowClient(self.proxy_url, session, verify=str(self.tls.ca_pem))

@@ -93,6 +93,16 @@ def test_demo_runs_and_explains_each_write() -> None:
     assert "guardrail_requests_total Case create block 3" in words
 
 
+def test_the_servicenow_demo_drives_pysnc_through_the_proxy() -> None:
+    result = guardrail("demo", "--crm", "servicenow")
+    assert result.returncode == 0, result.stderr
+    words = " ".join(result.stdout.split())
+    assert "4 writes went through; 6 were blocked before the CRM" in words
+    assert "(case-assignment-routing/GroupMatchesCategory)" in words
+    assert "(notes-no-sensitive-data/NoCardOrSsnInNotes)" in words
+    assert "guardrail_requests_total sn_customerservice_case create block 3" in words
+
+
 @pytest.fixture(scope="module")
 def sandbox_url() -> Iterator[str]:
     thread = LoopThread()

@@ -247,7 +247,7 @@ class ParameterValidation:
         prop = self._properties.get(name, {})
         label = f"{sobject}.{name}"
         if keyword == "enum":
-            allowed = ", ".join(str(v) for v in expected if v is not None)
+            allowed = ", ".join(str(v) for v in expected if v not in (None, ""))
             message = f"{label}: {value!r} is not an allowed value. Use one of: {allowed}."
         elif keyword == "type":
             message = f"{label}: expected {_types(expected)}, got {_json_type(value)}."

@@ -29,9 +29,10 @@ module there; nothing else changes.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -44,6 +45,9 @@ from guardrail.crm.drift import Drift
 from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
 from guardrail.model import Decision, WriteIntent
 from guardrail.upstream import UpstreamResponse
+
+#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
+_RECODED = frozenset({"content-encoding", "accept-encoding"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,20 @@ class CanonicalRequest:
     @property
     def is_read(self) -> bool:
         return self.method in ("GET", "HEAD", "OPTIONS")
+
+    def rewritten(self, payload: Any) -> CanonicalRequest:
+        """This request with ``payload`` as its JSON body, as the proxy rewrote it (a request
+        saved in part, narrowed): sent, and answered, unencoded."""
+        return replace(
+            self,
+            body=json.dumps(payload).encode(),
+            payload=payload,
+            drop_headers=self.drop_headers | _RECODED,
+        )
+
+
+#: The error code of a write held for a person's approval, in every dialect's error format.
+HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"
 
 
 class Shape(StrEnum):
@@ -219,12 +237,28 @@ class Revert:
     mark: Mapping[str, Any] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StartingRecord:
+    """A record every scenario starts with (guardrail.scenarios): its placeholder (``account``,
+    ``contact``, ``case``, and ``other_`` each for someone else), the CRM's object, and default
+    fields. Field values may name placeholders of the records before it."""
+
+    key: str
+    sobject: str
+    fields: Mapping[str, Any]
+
+
 class SimulatedCrm(Protocol):
     """The CRM as ``guardrail test`` simulates it: records held in memory, reads answered in the
     CRM's own response format (so the dialect's ``read_records`` reads them), allowed writes
-    saved. A scenario's paths are below ``api_path``."""
+    saved. A scenario's paths are below ``api_path``; it starts with ``starting_records``
+    (the customer's account, contact and open case, and someone else's, in creation order), and
+    ``{queue:Name}`` in it is the id of ``queues[Name]`` (the queues or groups a pack routes to).
+    """
 
     api_path: str
+    starting_records: Sequence[StartingRecord]
+    queues: Mapping[str, str]
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
         """Make a record (a scenario's starting record, a create); its id, in the CRM's shape."""

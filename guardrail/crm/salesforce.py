@@ -43,6 +43,7 @@ from guardrail.crm import (
     sfid,
 )
 from guardrail.crm.base import (
+    HELD_CODE,
     READ,
     CanonicalRequest,
     Dialect,
@@ -1002,9 +1003,6 @@ def _with_references(intent: WriteIntent, ref: str, created: Mapping[str, str]) 
         if match:  # _check_references let through only the id of a record written before
             references[name] = created[match["ref"]]
     return replace(intent, ref=f"{ref}.{intent.ref}" if intent.ref else ref, references=references)
-
-
-HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"
 
 
 def _blocking(violations: Sequence[Violation]) -> Iterator[Violation]:

@@ -9,7 +9,6 @@ the original order, as Salesforce answers a collection.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,8 +20,6 @@ from guardrail.errors import MalformedBody
 from guardrail.model import WriteIntent
 
 Parse = Callable[[CanonicalRequest], ParsedRequest]
-#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
-_RECODED = frozenset({"content-encoding", "accept-encoding"})
 
 
 def narrow(
@@ -41,12 +38,7 @@ def narrow(
     else:
         records = request.payload["records"]
         payload = {"allOrNone": False, "records": [records[n] for n in kept]}
-        narrowed = replace(
-            request,
-            body=json.dumps(payload).encode(),
-            payload=payload,
-            drop_headers=request.drop_headers | _RECODED,
-        )
+        narrowed = request.rewritten(payload)
     reading = parse(narrowed)
     if [_unplaced(i) for i in reading.intents] != [_unplaced(parsed.intents[n]) for n in kept]:
         raise MalformedBody(

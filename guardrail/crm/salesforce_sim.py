@@ -15,8 +15,10 @@ from urllib.parse import parse_qsl, unquote
 from multidict import CIMultiDict
 
 from guardrail.crm import sfid
+from guardrail.crm.base import StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
+from guardrail.sandbox.seed import QUEUE_IDS
 from guardrail.upstream import UpstreamResponse
 
 #: Where scenario paths are: the API version scenarios are written against.
@@ -24,6 +26,53 @@ API_PATH = "/services/data/v59.0"
 #: The key prefix of records of an object the pack gives none (a custom object without a
 #: schema, written because unmatched writes are allowed).
 UNKNOWN_PREFIX = "a00"
+
+
+STARTING_RECORDS = (
+    StartingRecord(
+        "account",
+        "Account",
+        {"Name": "Customer {tag}", "Status__c": "Active", "External_Id__c": "{account_ext}"},
+    ),
+    StartingRecord(
+        "contact",
+        "Contact",
+        {
+            "FirstName": "Sam",
+            "LastName": "Customer {tag}",
+            "AccountId": "{account}",
+            "External_Id__c": "{contact_ext}",
+        },
+    ),
+    StartingRecord(
+        "case",
+        "Case",
+        {
+            "Subject": "Open case",
+            "Status": "New",
+            "Origin": "Phone",
+            "AccountId": "{account}",
+            "ContactId": "{contact}",
+        },
+    ),
+    StartingRecord("other_account", "Account", {"Name": "Someone {tag}", "Status__c": "Active"}),
+    StartingRecord(
+        "other_contact",
+        "Contact",
+        {"FirstName": "Sam", "LastName": "Someone {tag}", "AccountId": "{other_account}"},
+    ),
+    StartingRecord(
+        "other_case",
+        "Case",
+        {
+            "Subject": "Open case",
+            "Status": "New",
+            "Origin": "Phone",
+            "AccountId": "{other_account}",
+            "ContactId": "{other_contact}",
+        },
+    ),
+)
 
 
 @dataclass
@@ -53,6 +102,8 @@ class SimulatedSalesforce:
     """
 
     api_path = API_PATH
+    starting_records: Sequence[StartingRecord] = STARTING_RECORDS
+    queues: Mapping[str, str] = QUEUE_IDS  # the sandbox org's, which the shipped pack routes to
 
     def __init__(self, key_prefixes: Mapping[str, str]) -> None:
         self._prefixes = {o.lower(): p for o, p in key_prefixes.items()}

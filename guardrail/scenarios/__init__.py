@@ -18,7 +18,8 @@ each ``{"scenarios": [...]}``. A scenario is one conversation showing one behavi
 ``records``
     optional fields of the records the scenario starts with, by placeholder (``account``,
     ``contact``, ``case``, ``other_account``, ``other_contact``, ``other_case``), over their
-    defaults (STARTING_RECORDS): what a read of that record shows, e.g.
+    defaults (the CRM's starting records: ``SimulatedCrm.starting_records``): what a read
+    of that record shows, e.g.
     ``{case: {Subject: Wrong size delivered, Reason: Return}}``.
 ``reads``
     what the agent reads first: sObject paths (``sobjects/Case/{case}``) or SOQL (``SELECT ...``).
@@ -26,7 +27,8 @@ each ``{"scenarios": [...]}``. A scenario is one conversation showing one behavi
     in order, each one of:
 
     - a write: ``name``, ``method`` (POST, PATCH, DELETE), ``path`` relative to
-      ``/services/data/v59.0/``, ``body``, optional ``tool`` (sent as ``X-Guardrail-Tool``),
+      the CRM's API (``SimulatedCrm.api_path``: ``/services/data/v59.0/``, ServiceNow's
+      ``/api/now/table/``), ``body``, optional ``tool`` (sent as ``X-Guardrail-Tool``),
       optional ``header`` (``none``: no ``X-Guardrail-Conversation``; ``unregistered``: an id
       the proxy never heard of), ``expect: allow|block|hold``; a block lists ``rules``, every
       ``policy/Rule`` that must stop it (and no other may): blocking it or holding it for
@@ -40,11 +42,12 @@ each ``{"scenarios": [...]}``. A scenario is one conversation showing one behavi
     - ``new_conversation``: a PUT body; later steps belong to this new conversation (the same
       customer calling back, or someone else).
 
-Before each scenario the runner creates an Account, a Contact and an open Case for the customer
-and the same for someone else (``records`` over STARTING_RECORDS), and fills these placeholders
-in every string: ``{account}``, ``{contact}``, ``{case}``, ``{account_ext}`` (the account's
-External_Id__c), ``{contact_ext}``, ``{other_account}``, ``{other_contact}``, ``{other_case}``,
-``{tag}`` (unique to the scenario's run), ``{queue:<name>}`` (the sandbox queues),
+Before each scenario the runner creates an account, a contact and an open case for the customer
+and the same for someone else (the CRM's objects; ``records`` over their defaults), and fills
+these placeholders in every string: ``{account}``, ``{contact}``, ``{case}``, ``{account_ext}``
+(the account's External_Id__c), ``{contact_ext}``, ``{other_account}``, ``{other_contact}``,
+``{other_case}``, ``{tag}`` (unique to the scenario's run), ``{queue:<name>}`` (the sandbox's
+queues or assignment groups: ``SimulatedCrm.queues``),
 ``{created:<step name>}`` (the id an earlier step created) and ``{filler:<n>}`` (n characters
 of text). ``{...|15}`` gives an id's 15-character form.
 """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,8 +24,8 @@ from pydantic import (
 )
 
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
+from guardrail.crm.base import StartingRecord
 from guardrail.errors import ConfigError
-from guardrail.sandbox.seed import QUEUE_IDS
 
 
 class _Strict(BaseModel):
@@ -105,64 +105,6 @@ Step = Annotated[
 RecordKey = Literal["account", "contact", "case", "other_account", "other_contact", "other_case"]
 
 
-@dataclass(frozen=True, slots=True)
-class StartingRecord:
-    """A record every scenario starts with: its placeholder, object and default fields. Field
-    values may name placeholders of the records before it."""
-
-    key: RecordKey
-    sobject: str
-    fields: Mapping[str, Any]
-
-
-STARTING_RECORDS = (
-    StartingRecord(
-        "account",
-        "Account",
-        {"Name": "Customer {tag}", "Status__c": "Active", "External_Id__c": "{account_ext}"},
-    ),
-    StartingRecord(
-        "contact",
-        "Contact",
-        {
-            "FirstName": "Sam",
-            "LastName": "Customer {tag}",
-            "AccountId": "{account}",
-            "External_Id__c": "{contact_ext}",
-        },
-    ),
-    StartingRecord(
-        "case",
-        "Case",
-        {
-            "Subject": "Open case",
-            "Status": "New",
-            "Origin": "Phone",
-            "AccountId": "{account}",
-            "ContactId": "{contact}",
-        },
-    ),
-    StartingRecord("other_account", "Account", {"Name": "Someone {tag}", "Status__c": "Active"}),
-    StartingRecord(
-        "other_contact",
-        "Contact",
-        {"FirstName": "Sam", "LastName": "Someone {tag}", "AccountId": "{other_account}"},
-    ),
-    StartingRecord(
-        "other_case",
-        "Case",
-        {
-            "Subject": "Open case",
-            "Status": "New",
-            "Origin": "Phone",
-            "AccountId": "{other_account}",
-            "ContactId": "{other_contact}",
-        },
-    ),
-)
-"""The customer's account, contact and open case, and someone else's, in creation order."""
-
-
 class Scenario(_Strict):
     name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     about: str
@@ -236,6 +178,7 @@ class Placeholders:
     """The values of one scenario's placeholders; ``created`` grows as its steps create."""
 
     records: dict[str, str]
+    queues: Mapping[str, str] = field(default_factory=dict)
     created: dict[str, str] = field(default_factory=dict)
 
     def fill(self, value: Any) -> Any:
@@ -251,8 +194,8 @@ class Placeholders:
 
     def _one(self, match: re.Match[str]) -> str:
         key, arg = match["key"], match["arg"]
-        if key == "queue" and arg in QUEUE_IDS:
-            value = QUEUE_IDS[arg]
+        if key == "queue" and arg in self.queues:
+            value = self.queues[arg]
         elif key == "created" and arg in self.created:
             value = self.created[arg]
         elif key == "filler" and arg and arg.isdigit():
@@ -265,13 +208,21 @@ class Placeholders:
 
 
 def start(
-    scenario: Scenario, tag: str, create: Callable[[str, dict[str, Any]], str]
+    scenario: Scenario,
+    tag: str,
+    create: Callable[[str, dict[str, Any]], str],
+    starting: Sequence[StartingRecord],
+    queues: Mapping[str, str],
 ) -> Placeholders:
-    """Create the scenario's starting records with ``create(object, fields) -> id``, in order,
-    and return its placeholders. ``tag`` is unique to this run of the scenario: it makes the
+    """Create the scenario's ``starting`` records (the CRM's: SimulatedCrm.starting_records)
+    with ``create(object, fields) -> id``, in order, and return its placeholders (``queues``
+    fill ``{queue:Name}``). ``tag`` is unique to this run of the scenario: it makes the
     external ids unique in a CRM that outlives one scenario (the sandbox of a whole suite)."""
-    values = Placeholders({"tag": tag, "account_ext": f"ACC-{tag}", "contact_ext": f"CON-{tag}"})
-    for record in STARTING_RECORDS:
-        fields = values.fill({**record.fields, **scenario.records.get(record.key, {})})
+    values = Placeholders(
+        {"tag": tag, "account_ext": f"ACC-{tag}", "contact_ext": f"CON-{tag}"}, queues
+    )
+    own = {str(key): fields for key, fields in scenario.records.items()}
+    for record in starting:
+        fields = values.fill({**record.fields, **own.get(record.key, {})})
         values.records[record.key] = create(record.sobject, fields)
     return values

@@ -85,7 +85,8 @@ class OfflineRunner:
         tag = f"{self._run}-{self._count}"
         results: list[StepResult] = []
         try:
-            values = start(scenario, tag, self._crm.create)
+            crm = self._crm
+            values = start(scenario, tag, crm.create, crm.starting_records, crm.queues)
             conversation = f"scenario-{tag}-{scenario.name}"
             await self._put(conversation, values.fill(scenario.conversation))
             for read in scenario.reads:

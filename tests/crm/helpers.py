@@ -6,12 +6,11 @@ from collections.abc import Mapping
 
 from multidict import CIMultiDict
 
-from guardrail.crm.base import ParsedRequest, RawRequest
-from guardrail.crm.salesforce import SalesforceDialect
+from guardrail.crm.base import Dialect, ParsedRequest, RawRequest
 
 
 def read(
-    dialect: SalesforceDialect,
+    dialect: Dialect,
     method: str,
     target: str,
     body: bytes = b"",

@@ -21,8 +21,9 @@ import yaml
 from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
-from guardrail.crm.salesforce_sim import API_PATH
+from guardrail.crm.salesforce_sim import API_PATH, STARTING_RECORDS
 from guardrail.errors import RequestRejected
+from guardrail.sandbox.seed import QUEUE_IDS
 from guardrail.scenarios.format import (
     PatchStep,
     Placeholders,
@@ -154,7 +155,7 @@ class ScenarioRunner:
     def run(self, scenario: Scenario) -> list[StepResult]:
         self._count += 1
         tag = f"{self._run}-{self._count}"
-        values = start(scenario, tag, self._sandbox.create)
+        values = start(scenario, tag, self._sandbox.create, STARTING_RECORDS, QUEUE_IDS)
         conversation = f"scenario-{tag}-{scenario.name}"
         self._conversations.put(conversation, values.fill(scenario.conversation))
         for read in scenario.reads:

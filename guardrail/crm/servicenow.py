@@ -1,0 +1,660 @@
+"""The ServiceNow REST dialect.
+
+Writes it reads (``/api/now``, unversioned or ``/v1``, ``/v2``):
+
+    POST   /table/{table}              create
+    PATCH  /table/{table}/{sys_id}     update
+    PUT    /table/{table}/{sys_id}     update (the platform treats it as PATCH)
+    DELETE /table/{table}/{sys_id}     delete
+    POST   /v1/batch                   each ``rest_requests`` item read as the request it is
+                                       (its ``body`` base64), judged as one of the above; saved
+                                       in part, as the instance saves a batch
+                                       (``servicenow_batch``)
+
+Reads are GET or HEAD, without a body, of the Table API, the Aggregate API (``/stats``) and
+attachment metadata. ``POST /oauth_token.do`` exchanges a credential and writes no record.
+The Import Set API (``/import``) is refused: its rows become writes to whatever table its
+transform maps name, which the proxy cannot see, so it cannot be judged (write through the
+Table API). Anything else is not understood, so it is refused unless the operator forwards
+such requests unjudged.
+
+Each request is read canonically (``guardrail.crm.canonical``): no method override (the
+platform documents none for the Table API); values read as the platform stores them (text:
+``1`` and ``"1"`` are the same choice, ``true`` is ``"true"``, ``null`` clears the field).
+The ``sysparm_*`` parameters that change what a write does ride on every intent as
+``intent.headers`` (``sysparm_suppress_auto_sys_field``); ``sysparm_input_display_value=true``
+(values given as display values, resolved by the instance by name) is refused, because the
+proxy judges values, not names. Blocks and errors are ServiceNow's ``{"error": {"message",
+"detail"}, "status": "failure"}``, with 400, so pysnc raises its ``RequestException``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import httpx
+from multidict import CIMultiDict
+
+from guardrail.checks.compare import Kind
+from guardrail.crm import servicenow_batch, servicenow_post, servicenow_schema
+from guardrail.crm.base import (
+    HELD_CODE,
+    READ,
+    CanonicalRequest,
+    Dialect,
+    DialectOptions,
+    JobSpec,
+    Narrowed,
+    Outbound,
+    ParsedRequest,
+    Part,
+    RawRequest,
+    Record,
+    RecordRead,
+    Reply,
+    Revert,
+    Shape,
+    Written,
+)
+from guardrail.crm.canonical import (
+    NO_BODY,
+    BodyLimits,
+    decode_content,
+    decode_path,
+    decode_query,
+    parse_json,
+    single_header,
+)
+from guardrail.crm.drift import Drift, diff
+from guardrail.crm.servicenow_schema import as_text
+from guardrail.crm.servicenow_sim import SimulatedServiceNow
+from guardrail.errors import (
+    AmbiguousRequest,
+    DependencyFailure,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+    UnsupportedMediaType,
+)
+from guardrail.model import Decision, Operation, Violation, WriteIntent
+
+NAME = "servicenow"
+_READ_METHODS = frozenset({"GET", "HEAD"})
+_METHOD = re.compile(r"[A-Z]{1,16}")
+_OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+_API = r"^/api/now(?:/v[12])?"
+_TABLE = re.compile(_API + r"/table/(?P<table>[^/]+)(?:/(?P<id>[^/]+))?/?$")
+_READ_ONLY = re.compile(_API + r"/(?:stats/[^/]+|attachment(?:/[^/]+)?)/?$")
+_BATCH = re.compile(r"^/api/now(?:/v1)?/batch/?$")
+_IMPORT = re.compile(r"^/api/now(?:/v1)?/import(?:/|$)")
+_OAUTH = "/oauth_token.do"
+_TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+SYS_ID = re.compile(r"^[0-9a-f]{32}$")
+#: Parameters that change what a write does (the others shape the response only).
+WRITE_PARAMETERS = ("sysparm_input_display_value", "sysparm_suppress_auto_sys_field")
+_JSON = "application/json;charset=UTF-8"
+
+AUTH = ParsedRequest(Shape.READ, reads=frozenset())
+MAX_READ_RECORDS = 200
+
+
+#: Fields whose value is the customer account a record belongs to (grounding, duplicates).
+ACCOUNT_FIELDS = ("account",)
+
+
+def dialect(options: DialectOptions) -> Dialect:
+    """The dialect ``Settings.dialect: servicenow`` chooses (guardrail.crm.base.dialect_for)."""
+    return ServiceNowDialect(options.forward_unknown_writes, options.limits)
+
+
+class ServiceNowDialect:
+    name = NAME
+    key_prefixes: Mapping[str, str] = {}  # a sys_id does not say which table it belongs to
+    token_path = "/oauth_token.do"  # noqa: S105 - a path, not a secret
+
+    def __init__(
+        self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
+    ) -> None:
+        self._forward_unknown = forward_unknown_writes
+        self.limits = limits or BodyLimits()
+
+    # -- the canonical request ----------------------------------------------------------------
+
+    def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        if not _METHOD.fullmatch(raw.method):
+            raise AmbiguousRequest(
+                f"{raw.method[:20]!r} is not an HTTP method ServiceNow documents; use GET, "
+                "POST, PATCH, PUT or DELETE."
+            )
+        _refuse_overrides(raw.headers)
+        raw_path, _, raw_query = raw.target.partition("?")
+        path, query = decode_path(raw_path), decode_query(raw_query)
+        encodings = raw.headers.getall("Content-Encoding", [])
+        body = decode_content(encodings, raw.body, self.limits)
+        if body and raw.method in _READ_METHODS | {"DELETE", "OPTIONS"}:
+            raise AmbiguousRequest(
+                f"A {raw.method} carries no body in ServiceNow's API, and crm-guardrail does not "
+                "forward bytes it has not judged. Send it without one."
+            )
+        content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
+        media_type = content_type.partition(";")[0].strip().lower()
+        payload: Any = NO_BODY
+        if body and path != _OAUTH:
+            payload = _json_body(content_type, body, self.limits)
+        return CanonicalRequest(
+            method=raw.method,
+            path=path,
+            query=query,
+            target=raw.target,
+            body=body,
+            payload=payload,
+            headers=_write_parameters(query),
+            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            media_type=media_type,
+        )
+
+    # -- reading requests -------------------------------------------------------------------
+
+    def parse(self, request: CanonicalRequest) -> ParsedRequest:
+        if request.path == _OAUTH and request.method == "POST":
+            return AUTH
+        if _BATCH.match(request.path) and request.method == "POST":
+            return self._batch(_require_object(request.payload, "batch request"))
+        return self._route(request.method, request.path, request.query, request.payload)
+
+    def _route(
+        self, method: str, path: str, query: Mapping[str, str], payload: Any
+    ) -> ParsedRequest:
+        table = _TABLE.match(path)
+        if method in _READ_METHODS:
+            if table:
+                name = _table_name(table["table"])
+                return ParsedRequest(Shape.READ, sobject=name, reads=frozenset({name}))
+            if _READ_ONLY.match(path):
+                return ParsedRequest(Shape.READ, reads=None)
+            return self._unknown(method, path)
+        if _IMPORT.match(path):
+            raise UnsupportedEndpoint(
+                "crm-guardrail refuses the Import Set API: its rows are written to tables its "
+                "transform maps choose, which the proxy cannot see, so it cannot judge them. "
+                "Write each record through the Table API (/api/now/table/{table})."
+            )
+        if table is None:
+            return self._unknown(method, path)
+        return _with_parameters(self._table_write(method, table, payload, path), query)
+
+    def _table_write(
+        self, method: str, table: re.Match[str], payload: Any, path: str
+    ) -> ParsedRequest:
+        name, sys_id = _table_name(table["table"]), table["id"]
+        if sys_id is not None and not SYS_ID.match(sys_id):
+            raise MalformedBody(
+                f"{sys_id[:64]!r} is not a sys_id (32 lower-case hexadecimal characters); name "
+                "the record by its sys_id."
+            )
+        if method == "POST" and sys_id is None:
+            intent = WriteIntent(NAME, name, Operation.CREATE, _fields(payload, "body"))
+        elif method in ("PATCH", "PUT") and sys_id is not None:
+            fields = _fields(payload, "body")
+            intent = WriteIntent(NAME, name, Operation.UPDATE, fields, record_id=sys_id)
+        elif method == "DELETE" and sys_id is not None:
+            intent = WriteIntent(NAME, name, Operation.DELETE, {}, record_id=sys_id)
+        else:
+            return self._unknown(method, path)
+        return ParsedRequest(
+            Shape.SINGLE, (intent,), (Part("", range(1)),), True, name, intent.operation,
+            reads=frozenset({name}),
+        )  # fmt: skip
+
+    def _batch(self, body: Mapping[str, Any]) -> ParsedRequest:
+        items = body.get("rest_requests")
+        if not isinstance(items, list) or not items:
+            raise MalformedBody("A batch request needs a non-empty 'rest_requests' list.")
+        unknown = sorted(set(body) - {"batch_request_id", "rest_requests"})
+        if unknown:
+            raise MalformedBody(
+                f"A batch request holds 'batch_request_id' and 'rest_requests' only, not {unknown}."
+            )
+        intents: list[WriteIntent] = []
+        parts: list[Part] = []
+        reads: frozenset[str] | None = frozenset()
+        for n, item in enumerate(items):
+            ref, inner = self._batch_item(item, n, {p.ref for p in parts})
+            if reads is not None:
+                reads = None if inner.reads is None else reads | inner.reads
+            start = len(intents)
+            intents.extend(replace(i, ref=ref) for i in inner.intents)
+            parts.append(Part(ref, range(start, len(intents))))
+        return ParsedRequest(
+            Shape.COLLECTION,  # each request on its own: the instance saves a batch in part
+            tuple(intents),
+            tuple(parts),
+            False,
+            _only({i.object for i in intents}),
+            _only({str(i.operation) for i in intents}) or "read",
+            reads=reads,
+        )
+
+    def _batch_item(self, item: Any, n: int, seen: set[str]) -> tuple[str, ParsedRequest]:
+        """One ``rest_requests`` item, read as the request it stands for: its url as a
+        request's target, its headers by the same rules, its body decoded and read strictly."""
+        where = f"rest_requests[{n}]"
+        if not isinstance(item, dict):
+            raise MalformedBody(f"{where} must be an object.")
+        unknown = sorted(set(item) - {"id", "method", "url", "headers", "body",
+                                      "exclude_response_headers"})  # fmt: skip
+        if unknown:
+            raise MalformedBody(f"{where} holds fields the Batch API does not take: {unknown}.")
+        ref, method, url = item.get("id"), item.get("method"), item.get("url")
+        if not isinstance(ref, str) or not ref:
+            raise MalformedBody(f"{where} needs an 'id' (text) naming it.")
+        if ref in seen:
+            raise MalformedBody(f"The batch item id {ref!r} is used twice; make each unique.")
+        try:
+            if not isinstance(method, str) or not _METHOD.fullmatch(method):
+                raise MalformedBody("'method' must be an HTTP method such as GET, PATCH or POST.")
+            if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
+                raise MalformedBody("'url' must be a path on the instance, such as /api/now/...")
+            headers = _item_headers(item.get("headers", []))
+            raw_path, _, raw_query = url.partition("?")
+            path, query = decode_path(raw_path), decode_query(raw_query)
+            payload = self._item_body(item.get("body"), method, headers)
+            if _BATCH.match(path):
+                raise UnsupportedEndpoint("a batch cannot hold a batch.")
+            if path == _OAUTH:
+                raise UnsupportedEndpoint("a batch cannot exchange credentials.")
+            return ref, self._route(method, path, query, payload)
+        except RequestRejected as exc:
+            raise type(exc)(f"Batch request {ref}: {exc.message}") from None
+
+    def _item_body(self, encoded: Any, method: str, headers: Mapping[str, str]) -> Any:
+        if encoded is None or encoded == "":
+            return NO_BODY
+        if not isinstance(encoded, str):
+            raise MalformedBody("'body' must be base64 text.")
+        try:
+            body = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise MalformedBody("'body' is not valid base64.") from None
+        if method in _READ_METHODS | {"DELETE"}:
+            raise AmbiguousRequest(f"a {method} carries no body; remove it.")
+        if len(body) > self.limits.max_bytes:
+            raise MalformedBody(
+                f"'body' is over crm-guardrail's limit of {self.limits.max_bytes} bytes."
+            )
+        return _json_body(headers.get("content-type", ""), body, self.limits)
+
+    def _unknown(self, method: str, path: str) -> ParsedRequest:
+        if self._forward_unknown:
+            return READ
+        raise UnsupportedEndpoint(
+            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
+            "request it cannot read may write). Write through the Table API "
+            "(/api/now/table/{table}) or the Batch API, and read through the Table API."
+        )
+
+    # -- rendering replies ------------------------------------------------------------------
+
+    def render_block(self, parsed: ParsedRequest, decision: Decision) -> Reply:
+        blocking = [v for v in decision.violations if v.blocks]
+        if parsed.shape is Shape.COLLECTION:
+            messages = [
+                f"Batch request {part.ref}: {_message(v)}"
+                for part in parsed.parts
+                for v in blocking
+                if v.intent is not None and v.intent in part.intents
+            ] or [_message(v) for v in blocking]
+            detail = "Nothing in the batch was written."
+        else:
+            messages = [_message(v) for v in blocking]
+            detail = "Nothing was written."
+        fields = sorted({f for v in blocking for f in v.fields})
+        if fields:
+            detail += f" Fields: {', '.join(fields)}."
+        codes = sorted({v.code for v in blocking})
+        return error_reply(400, " ".join(messages), f"{detail} ({', '.join(codes)})")
+
+    def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
+        return error_reply(error.status, error.message, error.code)
+
+    # -- batches saved in part ----------------------------------------------------------------
+
+    def narrow(
+        self, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
+    ) -> Narrowed:
+        return servicenow_batch.narrow(self.parse, request, parsed, forwarded)
+
+    def merge(
+        self, parsed: ParsedRequest, decision: Decision, forwarded: Sequence[Part], body: bytes
+    ) -> bytes | None:
+        def refused(part: Part) -> bytes:
+            blocking = [
+                v
+                for v in decision.violations
+                if v.blocks and v.intent is not None and v.intent in part.intents
+            ]
+            fields = sorted({f for v in blocking for f in v.fields})
+            detail = "Nothing was written." + (f" Fields: {', '.join(fields)}." if fields else "")
+            return error_reply(400, " ".join(_message(v) for v in blocking), detail).body
+
+        return servicenow_batch.merge(parsed, forwarded, body, refused)
+
+    # -- what ServiceNow does not have ------------------------------------------------------
+
+    def job_rows(
+        self,
+        spec: JobSpec,
+        job_id: str,
+        request: CanonicalRequest,
+        kinds: Callable[[str], Mapping[str, Kind]],
+    ) -> ParsedRequest:
+        raise UnsupportedEndpoint("ServiceNow has no bulk ingest jobs; use the Batch API.")
+
+    def created_job(self, status: int, body: bytes) -> str | None:
+        return None
+
+    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+        return None  # every Table API write names its record by sys_id
+
+    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+        return intent
+
+    # -- reading responses ------------------------------------------------------------------
+
+    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+        intents = parsed.intents
+        if status >= 300:
+            return (None,) * len(intents)
+        if parsed.shape is Shape.COLLECTION:
+            answers = dict(_serviced(_json_or_none(body)))
+            ids: list[str | None] = [None] * len(intents)
+            for part in parsed.parts:
+                answered = answers.get(part.ref)
+                if answered is not None and answered[0] < 300 and len(part.intents) == 1:
+                    n = part.intents.start
+                    ids[n] = _result_id(answered[1]) or intents[n].record_id
+            return tuple(ids)
+        return tuple(_result_id(_json_or_none(body)) or i.record_id for i in intents)
+
+    def read_records(self, status: int, body: bytes) -> list[RecordRead]:
+        if status != 200:
+            return []
+        answer = _json_or_none(body)
+        found: list[RecordRead] = []
+        for row in _rows(answer):
+            if len(found) >= MAX_READ_RECORDS:
+                break
+            fields = {k: _plain(v) for k, v in row.items()}
+            sys_id = fields.get("sys_id")
+            if isinstance(sys_id, str) and SYS_ID.match(sys_id):
+                found.append(RecordRead(str(fields.get("sys_class_name") or ""), sys_id, fields))
+        return found
+
+    # -- read-back and revert ---------------------------------------------------------------
+
+    def write_and_read(
+        self,
+        intent: WriteIntent,
+        request: CanonicalRequest,
+        fields: Iterable[str] | None,
+        before: bool,
+    ) -> Outbound | None:
+        return servicenow_post.write_and_read(intent, request, fields, before)
+
+    def written(self, status: int, headers: Mapping[str, str], body: bytes) -> Written | None:
+        return servicenow_post.written(status, headers, body)
+
+    def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
+        """A held write as the instance refuses one (pysnc raises RequestException), its
+        detail the code saying it waits for approval; a batch is held whole."""
+        return error_reply(400, message, HELD_CODE)
+
+    def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
+        return servicenow_post.lookalikes(intent.object, intent.fields)
+
+    def lookalike_ids(self, status: int, body: bytes) -> list[str]:
+        return list(servicenow_post.saved_records(status, body))
+
+    def read_saved(
+        self,
+        request: CanonicalRequest,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Iterable[str] | None,
+    ) -> Outbound:
+        return servicenow_post.read_saved(sobject, ids, fields)
+
+    def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
+        return servicenow_post.saved_records(status, body)
+
+    def revert(
+        self, request: CanonicalRequest, intent: WriteIntent, undo: Revert
+    ) -> Outbound | None:
+        return servicenow_post.revert(intent, undo)
+
+    def reverted(self, status: int) -> str:
+        return servicenow_post.reverted(status)
+
+    def render_post_failure(
+        self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
+    ) -> Reply:
+        fields = sorted({f for _, named in messages for f in named})
+        detail = "The write was saved, then failed verification." + (
+            f" Fields: {', '.join(fields)}." if fields else ""
+        )
+        return error_reply(400, " ".join(m for m, _ in messages), detail)
+
+    # -- describe and drift -----------------------------------------------------------------
+
+    async def describe(
+        self, client: httpx.AsyncClient, objects: Sequence[str], version: str
+    ) -> dict[str, dict[str, Any]]:
+        return await servicenow_schema.fetch_schemas(client, objects)
+
+    def drift(self, sobject: str, pack: Mapping[str, Any], live: Mapping[str, Any]) -> list[Drift]:
+        return diff(sobject, pack, live)
+
+    # -- ids and grounding ------------------------------------------------------------------
+
+    def is_id(self, value: object) -> bool:
+        return isinstance(value, str) and SYS_ID.match(value) is not None
+
+    def record_key(self, record_id: str) -> str:
+        return record_id.lower()
+
+    def id_prefix(self, record_id: str) -> str | None:
+        return None
+
+    def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
+        named = [fields.get(f) for f in ACCOUNT_FIELDS]
+        if sobject == "customer_account":
+            named.append(record_id)
+        return {v.lower() for v in named if isinstance(v, str) and v}
+
+    # -- credentials ------------------------------------------------------------------------
+
+    def agent_token(self, headers: Mapping[str, str]) -> str | None:
+        scheme, _, given = headers.get("Authorization", "").partition(" ")
+        return given.strip() or None if scheme.lower() == "bearer" else None
+
+    def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+        out = headers.copy()
+        out["Authorization"] = f"Bearer {credential}"
+        return out
+
+    # -- the offline simulation ---------------------------------------------------------------
+
+    def simulator(self, key_prefixes: Mapping[str, str]) -> SimulatedServiceNow:
+        return SimulatedServiceNow()
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def error_reply(status: int, message: str, detail: str | None) -> Reply:
+    """ServiceNow's error body."""
+    body = {"error": {"message": message, "detail": detail}, "status": "failure"}
+    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})
+
+
+def _message(violation: Violation) -> str:
+    return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
+
+
+def _refuse_overrides(headers: Mapping[str, str]) -> None:
+    lowered = {h.lower() for h in headers}
+    for name in _OVERRIDE_HEADERS:
+        if name.lower() in lowered:
+            raise AmbiguousRequest(
+                f"The {name} header asks for another method than the request's; crm-guardrail "
+                "refuses it. Send the method itself."
+            )
+
+
+def _item_headers(given: Any) -> dict[str, str]:
+    """A batch item's headers (``[{"name", "value"}]``), by lower-cased name; a name given
+    twice, or a method override, is refused."""
+    if not isinstance(given, list):
+        raise MalformedBody("'headers' must be a list of {name, value} objects.")
+    found: dict[str, str] = {}
+    for header in given:
+        if (
+            not isinstance(header, dict)
+            or set(header) != {"name", "value"}
+            or not all(isinstance(v, str) for v in header.values())
+        ):
+            raise MalformedBody("'headers' must be a list of {name, value} objects of text.")
+        name = header["name"].lower()
+        if name in found:
+            raise AmbiguousRequest(f"the header {header['name']} is given twice; send it once.")
+        found[name] = header["value"]
+    _refuse_overrides(found)
+    return found
+
+
+def _json_body(content_type: str, body: bytes, limits: BodyLimits) -> Any:
+    mime, _, params = content_type.partition(";")
+    mime = mime.strip().lower()
+    if mime != "application/json" and not mime.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"crm-guardrail checks JSON writes only; send the body as application/json "
+            f"(got {mime or 'no Content-Type'})."
+        )
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise UnsupportedMediaType(
+                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send "
+                "application/json;charset=UTF-8."
+            )
+    return parse_json(body, limits)
+
+
+def _write_parameters(query: Mapping[str, str]) -> dict[str, str]:
+    """The ``sysparm_*`` parameters that change what a write does, by their name; a display
+    value input is refused (the instance resolves names the proxy cannot judge)."""
+    given = {name.lower(): value for name, value in query.items()}  # in any spelling
+    found = {name: given[name] for name in WRITE_PARAMETERS if name in given}
+    if found.get("sysparm_input_display_value", "false").lower() != "false":
+        raise AmbiguousRequest(
+            "sysparm_input_display_value=true makes the instance read each value as a display "
+            "value (a name it looks up), which crm-guardrail cannot judge. Send sys_ids and "
+            "choice values without it."
+        )
+    return found
+
+
+def _with_parameters(parsed: ParsedRequest, query: Mapping[str, str]) -> ParsedRequest:
+    parameters = _write_parameters(query)
+    if not parameters or not parsed.intents:
+        return parsed
+    return replace(parsed, intents=tuple(replace(i, headers=parameters) for i in parsed.intents))
+
+
+def _table_name(name: str) -> str:
+    if not _TABLE_NAME.match(name):
+        raise MalformedBody(f"{name[:80]!r} is not a table name.")
+    return name
+
+
+def _require_object(payload: Any, what: str) -> dict[str, Any]:
+    if payload is NO_BODY:
+        raise MalformedBody(f"A {what} needs a JSON body.")
+    if not isinstance(payload, dict):
+        raise MalformedBody(f"A {what} body must be a JSON object.")
+    return payload
+
+
+def _fields(payload: Any, where: str) -> dict[str, Any]:
+    record = _require_object(payload, "record write")
+    fields: dict[str, Any] = {}
+    for name, value in record.items():
+        if isinstance(value, dict | list):
+            raise MalformedBody(
+                f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
+                "; crm-guardrail takes field values only (for a reference, send the sys_id)."
+            )
+        fields[name] = as_text(value)
+    return fields
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _only(values: set[str]) -> str:
+    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
+
+
+def _serviced(answer: Any) -> Iterator[tuple[str, tuple[int, Any]]]:
+    """A batch answer's items: id -> (status, decoded JSON body)."""
+    items = answer.get("serviced_requests") if isinstance(answer, dict) else None
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, dict) or not isinstance(item.get("status_code"), int):
+            continue
+        try:
+            decoded = _json_or_none(base64.b64decode(item.get("body") or ""))
+        except (binascii.Error, TypeError):
+            decoded = None
+        yield str(item.get("id")), (item["status_code"], decoded)
+
+
+def _result_id(answer: Any) -> str | None:
+    result = answer.get("result") if isinstance(answer, dict) else None
+    sys_id = _plain(result.get("sys_id")) if isinstance(result, dict) else None
+    return sys_id if isinstance(sys_id, str) and sys_id else None
+
+
+def _rows(answer: Any) -> Iterator[dict[str, Any]]:
+    """The records a Table API answer (or a batch of them) shows."""
+    if not isinstance(answer, dict):
+        return
+    if "serviced_requests" in answer:
+        for _, (status, inner) in _serviced(answer):
+            if status == 200:
+                yield from _rows(inner)
+        return
+    result = answer.get("result")
+    for row in result if isinstance(result, list) else [result]:
+        if isinstance(row, dict):
+            yield row
+
+
+def _plain(value: Any) -> str | int | float | bool | None:
+    """A field as read: its value (``{"value"}`` of a reference or of display value ``all``),
+    else its display value."""
+    if isinstance(value, dict):
+        value = value.get("value", value.get("display_value"))
+    return value if value is None or isinstance(value, str | int | float | bool) else None

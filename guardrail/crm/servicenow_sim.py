@@ -1,0 +1,122 @@
+"""``guardrail test``'s simulated ServiceNow instance: the records a scenario declares and its
+allowed writes save, read as the Table API answers (``{"result": ...}``, values as text).
+
+A scenario reads ``{table}/{sys_id}`` or ``{table}?sysparm_query=...`` (``=``, ``!=`` and
+``^`` for and) below ``/api/now/table``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl
+
+from multidict import CIMultiDict
+
+from guardrail.crm.base import StartingRecord
+from guardrail.errors import ScenarioError
+from guardrail.model import Operation, WriteIntent
+from guardrail.sandbox.servicenow.seed import GROUP_IDS
+from guardrail.upstream import UpstreamResponse
+
+API_PATH = "/api/now/table"
+_CASE = "sn_customerservice_case"
+STARTING_RECORDS = (
+    StartingRecord("account", "customer_account", {"name": "Customer {tag}"}),
+    StartingRecord(
+        "contact",
+        "customer_contact",
+        {"first_name": "Sam", "last_name": "Customer {tag}", "account": "{account}"},
+    ),
+    StartingRecord(
+        "case",
+        _CASE,
+        {
+            "short_description": "Open case",
+            "state": "1",
+            "contact_type": "phone",
+            "account": "{account}",
+            "contact": "{contact}",
+        },
+    ),
+    StartingRecord("other_account", "customer_account", {"name": "Someone {tag}"}),
+    StartingRecord(
+        "other_contact",
+        "customer_contact",
+        {"first_name": "Sam", "last_name": "Someone {tag}", "account": "{other_account}"},
+    ),
+    StartingRecord(
+        "other_case",
+        _CASE,
+        {
+            "short_description": "Open case",
+            "state": "1",
+            "contact_type": "phone",
+            "account": "{other_account}",
+            "contact": "{other_contact}",
+        },
+    ),
+)
+
+
+class SimulatedServiceNow:
+    """Records by sys_id; sys_ids are 32 hexadecimal characters, as an instance's are."""
+
+    api_path = API_PATH
+    starting_records: Sequence[StartingRecord] = STARTING_RECORDS
+    #: The sandbox instance's assignment groups, which the pack routes to.
+    queues: Mapping[str, str] = GROUP_IDS
+
+    def __init__(self) -> None:
+        self._records: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._serial = 0
+
+    def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
+        self._serial += 1
+        sys_id = hashlib.md5(f"sim:{self._serial}".encode(), usedforsecurity=False).hexdigest()
+        self._records[sys_id] = (sobject, {**fields, "sys_id": sys_id, "sys_class_name": sobject})
+        return sys_id
+
+    def read(self, what: str) -> bytes:
+        path, _, query = what.partition("?")
+        parts = path.strip("/").split("/")
+        if len(parts) == 2:
+            found = self._records.get(parts[1])
+            if found is None or found[0] != parts[0]:
+                raise ScenarioError(f"the simulated instance has no record at {what!r}")
+            return json.dumps({"result": found[1]}).encode()
+        if len(parts) != 1:
+            raise ScenarioError(f"the simulated instance does not read {what!r}")
+        conditions = []
+        for term in dict(parse_qsl(query)).get("sysparm_query", "").split("^"):
+            if not term:
+                continue
+            name, op, value = term.partition("!=") if "!=" in term else term.partition("=")
+            if not op:
+                raise ScenarioError(f"the simulated instance does not read the query {term!r}")
+            conditions.append((name, op, value))
+        rows = [
+            fields
+            for table, fields in self._records.values()
+            if table == parts[0]
+            and all((str(fields.get(n, "")) == v) == (op == "=") for n, op, v in conditions)
+        ]
+        return json.dumps({"result": rows}).encode()
+
+    async def get(self, target: str) -> UpstreamResponse:
+        return UpstreamResponse(404, CIMultiDict(), b"{}")  # ServiceNow writes have no lookups
+
+    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
+        return tuple(self._save(intent) for intent in intents)
+
+    def _save(self, intent: WriteIntent) -> str | None:
+        if intent.operation is Operation.CREATE:
+            return self.create(intent.object, intent.fields)
+        found = self._records.get(intent.record_id or "")
+        if found is not None and intent.operation is Operation.DELETE:
+            del self._records[intent.record_id or ""]
+        elif found is not None:
+            found[1].update(intent.fields)
+        return intent.record_id

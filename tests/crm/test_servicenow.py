@@ -1,0 +1,153 @@
+"""The ServiceNow dialect reads each request once, the way the instance will execute it."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from guardrail.crm.base import Shape
+from guardrail.crm.servicenow import ServiceNowDialect
+from guardrail.errors import (
+    AmbiguousRequest,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+    UnsupportedMediaType,
+)
+from guardrail.model import Decision, Operation, Verdict, Violation
+from tests.crm.helpers import read
+
+SYS_ID = "0123456789abcdef0123456789abcdef"
+dialect = ServiceNowDialect()
+
+
+def body(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def item(ref: str, method: str, url: str, payload: Any = None) -> dict[str, Any]:
+    found: dict[str, Any] = {"id": ref, "method": method, "url": url,
+                             "headers": [{"name": "Content-Type", "value": "application/json"}]}  # fmt: skip
+    if payload is not None:
+        found["body"] = base64.b64encode(body(payload)).decode()
+    return found
+
+
+@pytest.mark.parametrize("api", ["/api/now/table", "/api/now/v1/table", "/api/now/v2/table"])
+def test_table_api_writes_are_read_as_intents(api: str) -> None:
+    created = read(dialect, "POST", f"{api}/incident", body({"short_description": "x"}))
+    updated = read(dialect, "PUT", f"{api}/incident/{SYS_ID}", body({"state": 2}))
+    deleted = read(dialect, "DELETE", f"{api}/incident/{SYS_ID}", content_type="")
+    assert created.intents[0].operation is Operation.CREATE
+    assert (updated.intents[0].operation, updated.intents[0].record_id) == (
+        Operation.UPDATE,
+        SYS_ID,
+    )
+    assert deleted.intents[0].operation is Operation.DELETE
+
+
+def test_values_are_read_as_the_instance_stores_them() -> None:
+    parsed = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}",
+                  body({"state": 2, "active": True, "close_notes": None, "impact": 1.0}))  # fmt: skip
+    assert parsed.intents[0].fields == {"state": "2", "active": "true", "close_notes": "",
+                                        "impact": "1"}  # fmt: skip
+
+
+def test_a_parameter_that_changes_the_write_rides_on_the_intent() -> None:
+    parsed = read(dialect, "POST", "/api/now/table/incident?sysparm_suppress_auto_sys_field=true",
+                  body({"short_description": "x"}))  # fmt: skip
+    assert parsed.intents[0].headers == {"sysparm_suppress_auto_sys_field": "true"}
+
+
+def test_reads_record_their_table_and_write_nothing() -> None:
+    parsed = read(
+        dialect, "GET", "/api/now/table/incident?sysparm_query=active=true", content_type=""
+    )
+    assert (parsed.shape, parsed.reads) == (Shape.READ, frozenset({"incident"}))
+
+
+def test_each_batch_request_is_read_as_the_request_it_is() -> None:
+    parsed = read(dialect, "POST", "/api/now/v1/batch", body({"batch_request_id": 1, "rest_requests": [
+        item("a", "POST", "/api/now/table/incident", {"short_description": "x"}),
+        item("b", "GET", "/api/now/table/sn_customerservice_case?sysparm_limit=1"),
+        item("c", "PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_display_value=all", {"state": "2"}),
+    ]}))  # fmt: skip
+    assert (parsed.shape, parsed.all_or_none) == (Shape.COLLECTION, False)
+    assert [(p.ref, len(p.intents)) for p in parsed.parts] == [("a", 1), ("b", 0), ("c", 1)]
+    assert [i.ref for i in parsed.intents] == ["a", "c"]
+    assert parsed.reads == frozenset({"incident", "sn_customerservice_case"})
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "payload", "headers", "error"),
+    [
+        ("POST", "/api/now/import/u_incident_import", {"u_short_description": "x"}, {}, UnsupportedEndpoint),
+        ("POST", "/api/now/table/incident?sysparm_input_display_value=true",
+         {"assignment_group": "Billing"}, {}, AmbiguousRequest),
+        ("POST", "/api/now/table/incident?SYSPARM_INPUT_DISPLAY_VALUE=True",
+         {"assignment_group": "Billing"}, {}, AmbiguousRequest),
+        ("POST", "/api/now/table/incident", {"x": 1}, {"X-HTTP-Method-Override": "DELETE"}, AmbiguousRequest),
+        ("POST", "/api/now/table/../table/incident", {"x": 1}, {}, AmbiguousRequest),
+        ("POST", "/api/now/table/incident?sysparm_fields=a&SYSPARM_FIELDS=b", {"x": 1}, {}, AmbiguousRequest),
+        ("PATCH", "/api/now/table/incident/INC0010001", {"state": "2"}, {}, MalformedBody),
+        ("POST", "/api/now/table/incident", {"caller_id": {"value": SYS_ID}}, {}, MalformedBody),
+        ("POST", "/api/now/table/incident", [{"x": 1}], {}, MalformedBody),
+        ("POST", "/api/now/ui/meta/incident", {"x": 1}, {}, UnsupportedEndpoint),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [item("a", "POST", "/api/now/v1/batch", {})]}, {},
+         UnsupportedEndpoint),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [item("a", "POST", "/api/now/import/u_x", {})]}, {},
+         UnsupportedEndpoint),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [item("a", "GET", "/api/now/table/x"),
+                                                         item("a", "GET", "/api/now/table/y")]}, {},
+         MalformedBody),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            {**item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}", {"state": "2"}),
+             "headers": [{"name": "X-HTTP-Method-Override", "value": "DELETE"}]}]}, {}, AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            {**item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}"), "body": "not base64!"}]}, {},
+         MalformedBody),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            {**item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}"),
+             "body": base64.b64encode(b'{"state": "2", "state": "7"}').decode()}]}, {}, MalformedBody),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            {**item("a", "POST", "/api/now/table/incident", {"x": 1}), "headers": []}]}, {},
+         UnsupportedMediaType),
+    ],
+    ids=["import-set", "display-value-input", "display-value-input-spelled", "override-header", "dot-segment", "parameter-twice",
+         "not-a-sys-id", "reference-object", "not-an-object", "unknown-endpoint", "nested-batch",
+         "import-in-batch", "batch-id-twice", "override-in-batch", "batch-body-not-base64",
+         "batch-body-key-twice", "batch-body-not-json"],
+)  # fmt: skip
+def test_requests_the_instance_could_read_otherwise_are_refused(
+    method: str, target: str, payload: Any, headers: dict[str, str], error: type[RequestRejected]
+) -> None:
+    with pytest.raises(error):
+        read(dialect, method, target, body(payload), headers=headers)
+
+
+def test_a_block_is_servicenows_error_naming_the_rule_and_the_field() -> None:
+    parsed = read(dialect, "POST", "/api/now/table/incident", body({"category": "x"}))
+    violation = Violation("incident-fields", "ParameterValidation.enum", "Use one of: inquiry.",
+                          ("category",), intent=0)  # fmt: skip
+    decision = Decision("d-1", Verdict.BLOCK, "servicenow", parsed.intents, (violation,), "v1")
+    reply = dialect.render_block(parsed, decision)
+    answer = json.loads(reply.body)
+    assert reply.status == 400
+    assert answer["status"] == "failure"
+    assert answer["error"]["message"] == (
+        "Blocked by crm-guardrail (incident-fields/ParameterValidation.enum): Use one of: inquiry."
+    )
+    assert "Fields: category." in answer["error"]["detail"]
+
+
+def test_saved_ids_and_reads_come_from_the_instances_answers() -> None:
+    created = read(dialect, "POST", "/api/now/table/incident", body({"short_description": "x"}))
+    answer = body({"result": {"sys_id": SYS_ID, "caller_id": {"value": "f" * 32, "link": "x"}}})
+    assert dialect.saved_ids(created, 201, answer) == (SYS_ID,)
+    [record] = dialect.read_records(200, body({"result": [{"sys_id": {"value": SYS_ID, "display_value": SYS_ID},
+                                                           "sys_class_name": "incident",
+                                                           "caller_id": {"value": "f" * 32}}]}))  # fmt: skip
+    assert (record.object, record.id, record.fields["caller_id"]) == ("incident", SYS_ID, "f" * 32)

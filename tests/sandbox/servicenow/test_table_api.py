@@ -1,0 +1,206 @@
+"""The sandbox instance's Table, Batch and Import Set APIs answer as ServiceNow documents."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from guardrail.sandbox.servicenow import InstanceStore
+from guardrail.sandbox.servicenow.seed import (
+    ACME_ACCOUNT_ID,
+    ACME_CASE_ID,
+    ACME_CONTACT_ID,
+    ACME_INCIDENT_ID,
+    GROUP_IDS,
+)
+from tests.sandbox.servicenow.helpers import Now
+
+CASES = "/api/now/table/sn_customerservice_case"
+NOT_AUTHENTICATED = {
+    "error": {
+        "message": "User Not Authenticated",
+        "detail": "Required to provide Auth information",
+    },
+    "status": "failure",
+}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"},
+     {"Authorization": "Basic " + base64.b64encode(b"admin:wrong").decode()}],
+)  # fmt: skip
+async def test_calls_without_a_known_user_or_token_get_401(
+    now: Now, headers: dict[str, str]
+) -> None:
+    status, body = await now.call("GET", CASES, headers=headers)
+    assert (status, body) == (401, NOT_AUTHENTICATED)
+
+
+async def test_a_bearer_token_from_oauth_is_accepted(now: Now) -> None:
+    answer = await now.client.post(
+        "/oauth_token.do",
+        data={"grant_type": "password", "client_id": "sandbox-client",
+              "client_secret": "sandbox-secret", "username": "admin",
+              "password": "sandbox-password"},
+    )  # fmt: skip
+    token = (await answer.json())["access_token"]
+    status, _ = await now.call("GET", CASES, headers={"Authorization": f"Bearer {token}"})
+    assert status == 200
+
+
+async def test_a_created_case_gets_a_sys_id_a_number_and_its_references(
+    now: Now, store: InstanceStore
+) -> None:
+    status, body = await now.call(
+        "POST",
+        CASES,
+        {"short_description": "Refund please", "account": ACME_ACCOUNT_ID,
+         "contact": ACME_CONTACT_ID, "category": "billing", "u_not_a_field": "x"},
+    )  # fmt: skip
+    assert status == 201
+    created = body["result"]
+    assert len(created["sys_id"]) == 32
+    assert created["number"].startswith("CS")
+    assert created["account"] == {
+        "link": f"http://{now.client.host}:{now.client.port}/api/now/table/customer_account/"
+        f"{ACME_ACCOUNT_ID}",
+        "value": ACME_ACCOUNT_ID,
+    }
+    assert now.headers["Location"].endswith(created["sys_id"])
+    assert "u_not_a_field" not in store.get("sn_customerservice_case", created["sys_id"])  # type: ignore[operator]
+
+
+async def test_display_values_show_labels_and_names(now: Now) -> None:
+    status, body = await now.call(
+        "GET",
+        f"{CASES}/{ACME_CASE_ID}?sysparm_display_value=all&sysparm_exclude_reference_link=true",
+    )
+    assert status == 200
+    record = body["result"]
+    assert record["category"] == {"display_value": "Billing", "value": "billing"}
+    assert record["account"] == {"display_value": "Acme Corp", "value": ACME_ACCOUNT_ID}
+    assert record["assignment_group"]["display_value"] == "Billing"
+
+
+async def test_an_update_returns_the_record_with_business_rules_applied(now: Now) -> None:
+    status, body = await now.call(
+        "PATCH", f"/api/now/table/incident/{ACME_INCIDENT_ID}", {"priority": "1", "impact": "1"}
+    )
+    assert status == 200
+    assert body["result"]["priority"] == "2"  # impact 1, urgency 2: the lookup, not the write
+
+
+async def test_a_journal_note_is_added_and_reads_back_empty_as_a_value(
+    now: Now, store: InstanceStore
+) -> None:
+    await now.call("PATCH", f"{CASES}/{ACME_CASE_ID}", {"work_notes": "Called the customer"})
+    _, body = await now.call("GET", f"{CASES}/{ACME_CASE_ID}?sysparm_display_value=all")
+    shown = body["result"]["work_notes"]
+    assert shown["value"] == ""
+    assert shown["display_value"].endswith(" - admin (Work notes)\nCalled the customer\n\n")
+    assert store.notes("sn_customerservice_case", ACME_CASE_ID, "work_notes") == [
+        "Called the customer"
+    ]
+
+
+async def test_lists_take_an_encoded_query_fields_and_a_limit(now: Now) -> None:
+    status, body = await now.call(
+        "GET",
+        f"{CASES}?sysparm_query=category=billing^ORcategory=technical^ORDERBYDESCnumber"
+        "&sysparm_fields=number,category&sysparm_limit=1",
+    )
+    assert status == 200
+    assert now.headers["X-Total-Count"] == "2"
+    assert body["result"] == [{"number": "CS0001002", "category": "technical"}]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "message"),
+    [
+        ("GET", "/api/now/table/no_such_table", 400, "Invalid table no_such_table"),
+        ("GET", f"{CASES}/{'0' * 32}", 404, "No Record found"),
+        ("PATCH", f"{CASES}/{'0' * 32}", 404, "No Record found"),
+        ("DELETE", f"{CASES}/{'0' * 32}", 404, "No Record found"),
+        ("POST", "/api/now/table/sys_dictionary", 403, "Operation Failed"),
+    ],
+)
+async def test_errors_have_servicenows_shape(
+    now: Now, method: str, path: str, status: int, message: str
+) -> None:
+    got, body = await now.call(method, path, {} if method != "GET" else None)
+    assert got == status
+    assert body["status"] == "failure"
+    assert body["error"]["message"] == message
+    assert set(body["error"]) == {"message", "detail"}
+
+
+async def test_the_batch_api_runs_each_request_and_answers_it_base64(
+    now: Now, store: InstanceStore
+) -> None:
+    def encoded(body: object) -> str:
+        return base64.b64encode(json.dumps(body).encode()).decode()
+
+    status, body = await now.call(
+        "POST",
+        "/api/now/v1/batch",
+        {"batch_request_id": 7, "rest_requests": [
+            {"id": "a", "method": "POST", "url": "/api/now/table/incident",
+             "body": encoded({"short_description": "Printer jam"})},
+            {"id": "b", "method": "PATCH", "url": f"{CASES}/{'0' * 32}", "body": encoded({})},
+        ]},
+    )  # fmt: skip
+    assert status == 200
+    assert body["batch_request_id"] == "7"
+    first, second = body["serviced_requests"]
+    assert (first["id"], first["status_code"], second["status_code"]) == ("a", 201, 404)
+    created = json.loads(base64.b64decode(first["body"]))["result"]
+    assert store.get("incident", created["sys_id"]) is not None
+    assert body["unserviced_requests"] == []
+
+
+async def test_an_import_set_row_is_transformed_into_its_table(
+    now: Now, store: InstanceStore
+) -> None:
+    status, body = await now.call(
+        "POST", "/api/now/import/u_incident_import", {"u_short_description": "Imported"}
+    )
+    assert status == 201
+    [result] = body["result"]
+    assert store.get("incident", result["sys_id"])["short_description"] == "Imported"  # type: ignore[index]
+
+
+async def test_the_dictionary_and_choices_describe_the_tables(now: Now) -> None:
+    _, fields = await now.call(
+        "GET",
+        "/api/now/table/sys_dictionary?sysparm_query=name=sn_customerservice_case^element=assignment_group",
+    )
+    [field] = fields["result"]
+    assert (field["internal_type"], field["reference"]) == ("reference", "sys_user_group")
+    _, choices = await now.call(
+        "GET",
+        "/api/now/table/sys_choice?sysparm_query=name=sn_customerservice_case^element=category",
+    )
+    assert {c["value"] for c in choices["result"]} >= {"billing", "technical"}
+
+
+async def test_an_aborting_business_rule_refuses_the_write(now: Now, store: InstanceStore) -> None:
+    answer = await now.client.put(
+        "/_sandbox/business_rules",
+        data=json.dumps({"business_rules": [{"name": "No closing by API", "table": "incident",
+                         "condition": {"state": "7"}, "abort": "Close from the UI."}]}),
+    )  # fmt: skip
+    assert answer.status == 200
+    before = dict(store.get("incident", ACME_INCIDENT_ID) or {})
+    status, body = await now.call(
+        "PATCH", f"/api/now/table/incident/{ACME_INCIDENT_ID}", {"state": "7"}
+    )
+    assert status == 403
+    assert "No closing by API" in body["error"]["detail"]
+    assert store.get("incident", ACME_INCIDENT_ID) == before
+
+
+def test_seeded_groups_have_fixed_ids(store: InstanceStore) -> None:
+    assert store.get("sys_user_group", GROUP_IDS["Billing"])["name"] == "Billing"  # type: ignore[index]

@@ -1,0 +1,160 @@
+"""The differential invariant on ServiceNow: what the instance changes is what the proxy allowed
+and audited.
+
+Hypothesis builds the request variants a prompt-injected or careless agent would try on the
+Table API and the Batch API: paths with dot segments, ``;`` parameters, double slashes and
+needless encodings, table names in other spellings, method override headers, parameters given
+twice, display-value input, duplicate JSON keys, a forbidden value (``category: complaint``,
+refused by the test's policy), each sent alone or inside a batch. Each is sent byte for byte
+through the real proxy to the sandbox instance, which logs what it changed. After each:
+
+- no answer is a 5xx;
+- every record the instance changed was written by an intent of an allowed, audited decision;
+- a request carrying the forbidden value changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from guardrail.config import AuthMode
+from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
+from guardrail.sandbox.servicenow.seed import ACME_CASE_ID
+from guardrail.testing import Stack
+from tests.helpers import Answer, Sent, Wire
+
+PACK = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
+NO_COMPLAINTS = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: no-complaints}
+spec:
+  crm: servicenow
+  match: {objects: [sn_customerservice_case], operations: [create, update]}
+  rules:
+    - name: NotAComplaint
+      expression: '!has(intent.fields.category) || intent.fields.category != "complaint"'
+      message: No complaints here.
+"""
+
+PREFIXES = st.sampled_from([
+    "/api/now/table", "/api/now/v1/table", "/api/now/v2/table", "/api/now//table",
+    "/api/now/./table", "/api/now/x/../table", "/api/now/x/%2e%2e/table", "/api/now/table;v=1",
+    "/api/now/%74able", "/api/now%2ftable", "/API/now/table", "/api/now/import/../table",
+])  # fmt: skip
+TABLES = st.sampled_from(["sn_customerservice_case", "SN_CUSTOMERSERVICE_CASE",
+                          "sn_customerservice%5fcase", "sn_customerservice_case;x=1"])  # fmt: skip
+QUERIES = st.sampled_from([
+    "", "?sysparm_display_value=all", "?sysparm_input_display_value=true",
+    "?sysparm_input_display_value=false", "?sysparm_fields=number&SYSPARM_FIELDS=state",
+    "?sysparm_suppress_auto_sys_field=true",
+])  # fmt: skip
+HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
+                           (("X-HTTP-Method-Override", "GET"),)])  # fmt: skip
+CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    directory = tmp_path_factory.mktemp("servicenow-invariant")
+    policies = directory / "policies"
+    (policies / "schemas").mkdir(parents=True)
+    (policies / "parameters.yaml").write_text((PACK / "parameters.yaml").read_text())
+    for schema in (PACK / "schemas").glob("*.json"):
+        (policies / "schemas" / schema.name).write_text(schema.read_text())
+    (policies / "no-complaints.yaml").write_text(NO_COMPLAINTS)
+    with Stack(
+        directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
+        policies=policies,
+    ) as running:  # fmt: skip
+        yield running
+
+
+def _body(data: st.DataObject, category: str) -> bytes:
+    duplicate = data.draw(st.sampled_from([False, False, True]), label="duplicate key")
+    if duplicate:
+        return f'{{"short_description": "x", "category": "billing", "category": "{category}"}}'.encode()
+    return json.dumps({"short_description": "x", "category": category}).encode()
+
+
+def _variant(data: st.DataObject) -> Sent:
+    """A write, plain half of the time (so allowed writes are judged too), else with tricks."""
+    plain = data.draw(st.booleans(), label="plain")
+    prefix, table, query = (
+        ("/api/now/table", "sn_customerservice_case", "") if plain
+        else (data.draw(PREFIXES), data.draw(TABLES), data.draw(QUERIES))
+    )  # fmt: skip
+    method = data.draw(st.sampled_from(["POST", "PATCH", "PUT", "DELETE"]))
+    category = data.draw(CATEGORIES)
+    target = f"{prefix}/{table}" + (f"/{ACME_CASE_ID}" if method != "POST" else "") + query
+    body = b"" if method == "DELETE" else _body(data, category)
+    headers = (("Content-Type", "application/json"), *(() if plain else data.draw(HEADERS)))
+    forbidden = method != "DELETE" and "complaint" in body.decode()
+    if data.draw(st.booleans(), label="in a batch"):
+        inner: dict[str, Any] = {"id": "1", "method": method, "url": target,
+                                 "headers": [{"name": k, "value": v} for k, v in headers]}  # fmt: skip
+        if body:
+            inner["body"] = base64.b64encode(body).decode()
+        batch = json.dumps({"batch_request_id": "b", "rest_requests": [inner]}).encode()
+        return Sent("POST", "/api/now/v1/batch", batch, (("Content-Type", "application/json"),),
+                    forbidden, "batch")  # fmt: skip
+    return Sent(method, target, body, headers, forbidden, "table")
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_every_change_the_instance_makes_was_allowed_and_audited(
+    stack: Stack, data: st.DataObject
+) -> None:
+    store: InstanceStore = stack.crm_app[INSTANCE]
+    stack.call(_reset(store))
+    sent = _variant(data)
+    answer: Answer = stack.call(_send_in_thread(Wire(stack), sent))
+    where = f"{sent.note}: {sent.method} {sent.target} {sent.headers} {sent.body[:200]!r}"
+    assert answer.status < 500, f"{where} -> {answer.status} {answer.body[:300]!r}"
+    changed = list(store.changes)
+    event(f"{sent.note}: {answer.headers.get('x-guardrail-decision', 'refused')}, "
+          f"{'changed' if changed else 'unchanged'}")  # fmt: skip
+    if not changed:
+        return
+    assert not sent.forbidden, f"{where}: forbidden, yet the instance changed {changed}"
+    decision_id = answer.headers.get("x-guardrail-decision-id")
+    assert decision_id, f"{where}: changed {changed} without a decision"
+    record = httpx.get(f"{stack.admin_url}/guardrail/v1/decisions/{decision_id}", timeout=10)
+    decision = record.json()
+    assert decision["decision"] in ("allow", "shadow-block"), where
+    named = {i.get(k) for i in decision["intents"] for k in ("record_id", "saved_id")} - {None}
+    for change in changed:
+        assert change.record_id in named, f"{where}: {change} belongs to no allowed intent"
+    assert all(r["category"] != "complaint" for r in store.records("sn_customerservice_case"))
+
+
+def _reset(store: InstanceStore) -> Any:
+    async def reset() -> None:
+        store.reset()
+
+    return reset
+
+
+def _send_in_thread(wire: Wire, sent: Sent) -> Any:
+    """The blocking send, run off the stack's loop (which serves the proxy and the sandbox)."""
+    import asyncio
+
+    async def send() -> Answer:
+        return await asyncio.to_thread(wire.send, sent)
+
+    return send
