@@ -1,0 +1,93 @@
+"""``guardrail test``'s simulated Zendesk: the records a scenario declares and its allowed
+writes save, read in Zendesk's own JSON (``tickets/{id}``, ``users/{id}``,
+``organizations/{id}``, and ``search?query=type:user email:...`` as create_or_update's lookup
+asks). Fields are kept flat, in the names the dialect reads (``custom_fields.<id>``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from multidict import CIMultiDict
+
+from guardrail.errors import ScenarioError
+from guardrail.model import Operation, WriteIntent
+from guardrail.upstream import UpstreamResponse
+
+API_PATH = "/api/v2"
+_PLURAL = {"tickets": "ticket", "users": "user", "organizations": "organization"}
+
+
+class SimulatedZendesk:
+    """Records by integer id (one sequence for all objects, as ids never collide in tests)."""
+
+    api_path = API_PATH
+
+    def __init__(self) -> None:
+        self._records: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._serial = 1000
+
+    def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
+        self._serial += 1
+        self._records[self._serial] = (sobject.lower(), dict(fields))
+        return str(self._serial)
+
+    def read(self, what: str) -> bytes:
+        parts = what.partition("?")[0].strip("/").removesuffix(".json").split("/")
+        obj = _PLURAL.get(parts[0]) if len(parts) == 2 and parts[1].isdigit() else None
+        found = self._records.get(int(parts[1])) if obj else None
+        if obj is None or found is None or found[0] != obj:
+            raise ScenarioError(f"the simulated Zendesk has no record at {what!r}")
+        return _json({obj: _row(int(parts[1]), found[1])})
+
+    async def get(self, target: str) -> UpstreamResponse:
+        query = dict(parse_qsl(urlsplit(target).query)).get("query", "")
+        terms = dict(t.split(":", 1) for t in query.split() if ":" in t)
+        kind = terms.pop("type", "")
+        results = [
+            {**_row(key, fields), "result_type": obj}
+            for key, (obj, fields) in self._records.items()
+            if obj == kind
+            and all(
+                str(fields.get(k, "")).lower() == v.strip('"').lower() for k, v in terms.items()
+            )
+        ]
+        return UpstreamResponse(200, CIMultiDict(), _json({"results": results}))
+
+    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
+        return tuple(self._save(intent) for intent in intents)
+
+    def _save(self, intent: WriteIntent) -> str | None:
+        if intent.operation is Operation.CREATE or intent.record_id is None:
+            return self.create(intent.object, intent.fields)
+        key = int(intent.record_id)
+        if intent.operation is Operation.DELETE:
+            self._records.pop(key, None)
+        elif key in self._records:
+            self._records[key][1].update(intent.fields)
+        return intent.record_id
+
+
+def _row(key: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A record in Zendesk's JSON: custom fields as the ``[{id, value}]`` list."""
+    row: dict[str, Any] = {"id": key}
+    custom = []
+    for name, value in fields.items():
+        head, _, rest = name.partition(".")
+        if head == "custom_fields" and rest.isdigit():
+            custom.append({"id": int(rest), "value": value})
+        elif not rest:
+            row[name] = value
+    if custom:
+        row["custom_fields"] = custom
+    return row
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _same(actual: Any, wanted: str) -> bool:
+    return str("" if actual is None else actual).lower() == wanted.strip('"').lower()
