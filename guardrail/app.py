@@ -32,8 +32,8 @@ from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
+from guardrail.crm.base import DialectOptions, dialect_for
 from guardrail.crm.canonical import BodyLimits
-from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.drift import DriftWatcher
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
@@ -290,9 +290,12 @@ class Guardrail:
 def build(settings: Settings) -> Guardrail:
     """Everything but the sockets. Raises ConfigError or PolicyError."""
     policies = PolicyStore(settings.policies or default_policies())
-    dialect = SalesforceDialect(
-        forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
-        limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
+    dialect = dialect_for(
+        settings.dialect,
+        DialectOptions(
+            forward_unknown_writes=settings.unknown_writes is UnknownWrites.FORWARD,
+            limits=BodyLimits(max_bytes=settings.limits.max_body_bytes),
+        ),
     )
     metrics = Metrics(
         dialect.name,

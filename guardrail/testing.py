@@ -11,15 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+import requests
 import trustme
 from aiohttp import web
+from requests import PreparedRequest, Response
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool
 
 from guardrail.app import Guardrail, build, running
 from guardrail.config import AuthMode, Settings
@@ -42,10 +47,12 @@ class TestCA:
     key_pem: Path
 
     @classmethod
-    def create(cls, directory: Path) -> TestCA:
+    def create(cls, directory: Path, *hostnames: str) -> TestCA:
+        """``hostnames`` are names the server certificate holds besides 127.0.0.1 and
+        localhost (a CRM client that builds its host name, as zenpy does)."""
         directory.mkdir(parents=True, exist_ok=True)
         ca = trustme.CA()
-        cert = ca.issue_cert("127.0.0.1", "localhost")
+        cert = ca.issue_cert("127.0.0.1", "localhost", *hostnames)
         paths = cls(directory / "ca.pem", directory / "server.pem", directory / "server.key")
         ca.cert_pem.write_to_path(str(paths.ca_pem))
         cert.cert_chain_pems[0].write_to_path(str(paths.cert_pem))
@@ -86,7 +93,9 @@ class Stack:
     """Sandbox CRM + guardrail proxy (TLS) + admin listener, in a background thread.
 
     ``settings`` are overrides on top of what the stack sets (upstream, listeners, TLS, audit
-    log, auth mode). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
+    log, auth mode). ``crm`` is another CRM's sandbox app to run instead of the Salesforce one
+    (then ``crm_app`` is it, and ``store``/``oauth`` are not set); ``hostnames`` go on the TLS
+    certificate. ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
     ``passthrough`` for a test that drives the proxy as an agent holding the sandbox's token
     and sending the X-Guardrail-* headers; ``token`` for one that issues agent tokens
     (``agent_token``), with the proxy fetching its own sandbox token by client credentials
@@ -100,6 +109,8 @@ class Stack:
         auth_mode: AuthMode,
         sandbox: SandboxConfig | None = None,
         transport: Callable[[Sender], Sender] | None = None,
+        crm: Callable[[], web.Application] | None = None,
+        hostnames: Sequence[str] = (),
         **settings: Any,
     ) -> None:
         self.directory = directory
@@ -107,7 +118,8 @@ class Stack:
         self._transport = transport
         self._sandbox_config = sandbox or SandboxConfig()
         self._settings = settings
-        self.tls = TestCA.create(directory / "tls")
+        self._crm = crm
+        self.tls = TestCA.create(directory / "tls", *hostnames)
         self._thread: LoopThread | None = None
         self._stop: asyncio.Event | None = None
         self._served: Future[None] | None = None
@@ -118,6 +130,7 @@ class Stack:
     admin_url: str
     store: SandboxStore
     oauth: OAuthServer
+    crm_app: web.Application
     guardrail: Guardrail
 
     def __enter__(self) -> Stack:
@@ -133,10 +146,12 @@ class Stack:
 
     async def _serve(self, ready: Future[None]) -> None:
         try:
-            sandbox_app = create_app(self._sandbox_config)
+            sandbox_app = self._crm() if self._crm else create_app(self._sandbox_config)
             sandbox_runner, self.sandbox_url = await start_app(sandbox_app)
-            self.store = sandbox_app[STORE]
-            self.oauth = sandbox_app[OAUTH]
+            self.crm_app = sandbox_app
+            if self._crm is None:
+                self.store = sandbox_app[STORE]
+                self.oauth = sandbox_app[OAUTH]
             settings = Settings(
                 **{
                     "upstream": self.sandbox_url,
@@ -232,3 +247,43 @@ class Stack:
         if agent:
             session.headers["X-Guardrail-Agent"] = agent
         return Salesforce(instance=self.proxy_instance, session_id=token, session=session)
+
+
+class PinnedAdapter(HTTPAdapter):
+    """A requests transport that connects every https request to one address (the proxy's),
+    keeping the URL's host name for SNI, certificate checking and the Host header: a client
+    that builds its host name (zenpy: ``https://{subdomain}.{domain}``) reaches the proxy
+    without touching the machine's name resolution."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        super().__init__()
+        self._address = address
+
+    def get_connection_with_tls_context(
+        self,
+        request: PreparedRequest,
+        verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None,
+        cert: Any = None,
+    ) -> HTTPConnectionPool:
+        host = urlsplit(request.url or "").hostname
+        pool_kwargs: dict[str, Any] = {"server_hostname": host, "assert_hostname": host,
+                                       "cert_reqs": "CERT_REQUIRED"}  # fmt: skip
+        if isinstance(verify, str):
+            pool_kwargs["ca_certs"] = verify
+        return self.poolmanager.connection_from_host(  # type: ignore[no-any-return]
+            self._address[0], self._address[1], scheme="https", pool_kwargs=pool_kwargs
+        )
+
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
+        request.headers["Host"] = urlsplit(request.url or "").netloc
+        return super().send(request, *args, **kwargs)
+
+
+def pinned_session(address: tuple[str, int], ca_pem: Path) -> requests.Session:
+    """A requests session whose https requests all reach ``address``, trusting ``ca_pem``."""
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify (RECIPES.md)
+    session.verify = str(ca_pem)
+    session.mount("https://", PinnedAdapter(address))
+    return session

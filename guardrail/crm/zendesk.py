@@ -178,6 +178,8 @@ class ZendeskDialect:
         if len(rest) == 1 and _ID.match(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload)
+                if "id" in fields and str(fields.pop("id")) != rest[0]:
+                    raise MalformedBody(f"The body's id is not the {obj} the URL names.")
                 return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
             if method == "DELETE" and obj == "ticket":
                 return _single(WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0]))

@@ -44,6 +44,8 @@ def flatten(obj: str, record: Any, where: str) -> dict[str, Any]:
             "custom_fields only."
         )
     for name, value in record.items():
+        if name == "id" and value is None:
+            continue  # zenpy sends "id": null on a create; Zendesk ignores it
         if obj == "ticket" and name == COMMENT:
             fields.update(_comment(value, where))
         elif name in given_custom:
@@ -73,6 +75,8 @@ def _comment(value: Any, where: str) -> dict[str, Any]:
         value = {"body": value}
     if not isinstance(value, dict):
         raise MalformedBody(f"{where}.comment must be an object with a body.")
+    if "id" in value and value["id"] is None:  # zenpy's Comment carries "id": null
+        value = {k: v for k, v in value.items() if k != "id"}
     unknown = sorted(set(value) - _COMMENT_KEYS)
     if unknown:
         raise MalformedBody(

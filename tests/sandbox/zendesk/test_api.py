@@ -106,7 +106,9 @@ async def test_bulk_calls_answer_a_queued_job_that_completes_with_results(zd: Ap
         {"ticket": {"priority": "high"}},
     )  # fmt: skip
     assert status == 200
-    assert {zd.store.fetch("ticket", i)["priority"] for i in (ACME_TICKET, GLOBEX_TICKET)} == {"high"}
+    assert {zd.store.fetch("ticket", i)["priority"] for i in (ACME_TICKET, GLOBEX_TICKET)} == {
+        "high"
+    }
     status, body = await zd.call(
         "PUT", "/tickets/update_many.json", {"tickets": [{"id": ACME_TICKET, "status": "pending"}]}
     )
