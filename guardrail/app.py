@@ -38,17 +38,19 @@ from guardrail.drift import DriftWatcher
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
+from guardrail.judge import Judge
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
 from guardrail.post import PostVerifier
 from guardrail.proxy import UPSTREAM, Proxy
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.audit import AuditLog, AuditSink, audit_gate, open_audit_log
+from guardrail.sinks.fanout import Fanout
 from guardrail.sinks.logs import DecisionLog
 from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
 from guardrail.tokens.gate import open_gate
-from guardrail.tracing import Tracing
+from guardrail.tracing import DISABLED, Tracing
 from guardrail.upstream import Sender, Upstream
 
 log = structlog.get_logger("guardrail")
@@ -133,13 +135,11 @@ class Guardrail:
             max_connections=s.limits.upstream_connections,
             ca_file=str(s.upstream_ca) if s.upstream_ca else None,
         )
-        sender = self.transport(upstream)
-        gate = self.proxy.tokens  # token binding: the proxy's own credential goes out
-        app[UPSTREAM] = gate.forwarding(sender) if gate is not None else sender
+        app[UPSTREAM] = self.proxy.sender(self.transport(upstream))
         yield
         await upstream.close()
-        if gate is not None:
-            await gate.close()
+        if self.proxy.tokens is not None:
+            await self.proxy.tokens.close()
         self.proxy.tracing.shutdown()
         await self.conversations.close()
 
@@ -265,9 +265,8 @@ class Guardrail:
             return web.json_response(
                 {"error": "invalid_check", "message": _first_error(exc)}, status=422
             )
-        proxy = self.proxy
         try:
-            result = await judge(check, proxy.dialect, proxy.pipeline, proxy.context)
+            result = await judge(check, self.proxy.judge)
         except DependencyFailure as exc:
             return web.json_response({"error": exc.code, "message": exc.message}, status=503)
         return web.json_response(result)
@@ -287,8 +286,9 @@ class Guardrail:
         return web.json_response({"version": loaded.version, "policies": len(loaded.policies)})
 
 
-def build(settings: Settings) -> Guardrail:
-    """Everything but the sockets. Raises ConfigError or PolicyError."""
+def build(settings: Settings, tracing: Tracing | None = None) -> Guardrail:
+    """Everything but the sockets. Raises ConfigError or PolicyError. ``tracing`` replaces
+    the OTLP exporter ``settings.tracing`` turns on (tests give an in-memory one)."""
     policies = PolicyStore(settings.policies or default_policies())
     dialect = dialect_for(
         settings.dialect,
@@ -307,15 +307,15 @@ def build(settings: Settings) -> Guardrail:
     current = policies.current
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
-    pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes)
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
     audit = open_audit_log(settings, metrics.registry)
-    proxy = Proxy(
-        dialect,
-        pipeline,
-        metrics,
-        ContextLoader(store, ACCOUNT_RETENTION),
+    tokens = open_gate(settings, metrics, dialect)
+    own = tokens.credential if tokens is not None else None  # one token cache
+    drift = drift_watcher(settings, dialect, lambda: policies.current, metrics, alerter, own)
+    pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes, drift.violations)
+    context = ContextLoader(store, ACCOUNT_RETENTION)
+    sinks = Fanout(
         [
             AuditSink(audit),  # first: the record is durable before anything else acts on it
             metrics,
@@ -323,18 +323,21 @@ def build(settings: Settings) -> Guardrail:
             ConversationRecorder(store),
             *([alerter] if alerter else []),
         ],
+        metrics,
+    )
+    proxy = Proxy(
+        Judge(dialect, pipeline, context),
+        context,
+        metrics,
+        sinks,
         max_body_bytes=settings.limits.max_body_bytes,
         body_timeout=settings.timeouts.client_body,
+        post=PostVerifier(dialect, lambda: policies.current, metrics, sinks.emit),
+        tokens=tokens,
+        bulk=BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj)),
+        admit_write=audit_gate(audit, settings.audit_fail_open),
+        tracing=tracing or (Tracing(enabled=True) if settings.tracing else DISABLED),
     )
-    proxy.bulk = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
-    proxy.post = PostVerifier(dialect, lambda: policies.current, metrics, proxy.emit)
-    if settings.tracing:
-        proxy.tracing = Tracing(enabled=True)
-    proxy.admit_write = audit_gate(audit, settings.audit_fail_open)
-    proxy.tokens = open_gate(settings, metrics)
-    own = proxy.tokens.credential if proxy.tokens is not None else None  # one token cache
-    drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter, own)
-    pipeline.drift = drift.violations
     return Guardrail(settings, policies, metrics, proxy, store, audit, alerter, drift=drift)
 
 

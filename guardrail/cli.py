@@ -106,7 +106,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _describe_options(parser: argparse.ArgumentParser) -> None:
     """Where the describe is read from, for the schema commands."""
-    parser.add_argument("--url", required=True, help="CRM base URL (the sandbox, or Salesforce)")
+    parser.add_argument("--url", required=True, help="CRM base URL (the sandbox, or the CRM)")
+    parser.add_argument(
+        "--crm", help="the CRM's dialect (default: the one the policies are for, else dialect)"
+    )
     parser.add_argument("--api-version", default="59.0")
     parser.add_argument(
         "--token-env",
@@ -163,8 +166,9 @@ def _check(args: argparse.Namespace) -> int:
     from guardrail.context.changes import ACCOUNT_RETENTION
     from guardrail.context.loader import ContextLoader
     from guardrail.context.memory import MemoryConversationStore
-    from guardrail.crm.salesforce import SalesforceDialect
+    from guardrail.crm.base import dialect_for
     from guardrail.dryrun import CheckRequest, judge
+    from guardrail.judge import Judge
     from guardrail.pipeline import Pipeline
     from guardrail.policy.loader import load_policy_set
 
@@ -175,22 +179,24 @@ def _check(args: argparse.Namespace) -> int:
     except (yaml.YAMLError, ValidationError) as exc:
         raise ConfigError(f"{args.file}: not a check request: {exc}") from None
     loader = ContextLoader(MemoryConversationStore(3600), ACCOUNT_RETENTION)
-    result = asyncio.run(judge(request, SalesforceDialect(), Pipeline(lambda: policies), loader))
+    judging = Judge(dialect_for(policies.crm), Pipeline(lambda: policies), loader)
+    result = asyncio.run(judge(request, judging))
     print(json.dumps(result, indent=2))
     return 1 if result["decision"] == "block" else 0
 
 
-def _describe(args: argparse.Namespace) -> Describe:
+def _describe(args: argparse.Namespace, crm: str) -> Describe:
     """The describe of the CRM the schema commands name. Raises ConfigError."""
     import os
 
     from guardrail.credential import StaticCredential
+    from guardrail.crm.base import dialect_for
     from guardrail.drift import Describe
 
     token = os.environ.get(args.token_env)
     if not token:
         raise ConfigError(f"set {args.token_env} to the CRM access token")
-    return Describe(args.url, StaticCredential(token), args.api_version)
+    return Describe(dialect_for(crm), args.url, StaticCredential(token), args.api_version)
 
 
 def _object_list(text: str) -> list[str]:
@@ -200,9 +206,10 @@ def _object_list(text: str) -> list[str]:
 def _schema_import(args: argparse.Namespace) -> int:
     import httpx
 
+    from guardrail.config import Settings
     from guardrail.crm.schemas import write_schemas
 
-    describe = _describe(args)
+    describe = _describe(args, args.crm or Settings.model_fields["dialect"].default)
     try:
         schemas = asyncio.run(describe(_object_list(args.objects)))
     except httpx.HTTPError as exc:
@@ -221,15 +228,15 @@ def _schema_diff(args: argparse.Namespace) -> int:
     from guardrail.policy.loader import load_policy_set
 
     policies = load_policy_set(args.policies or default_policies())
-    dialect = "salesforce"  # the only CRM whose describe the schema commands read
-    covered = {obj.lower(): obj for _, obj, _ in policies.schemas(dialect)}
+    crm = args.crm or policies.crm
+    covered = {obj.lower(): obj for _, obj, _ in policies.schemas(crm)}
     objects = _object_list(args.objects) if args.objects else list(covered.values())
     unknown = [o for o in objects if o.lower() not in covered]
     if unknown:
         raise ConfigError(f"no policy's schema covers {', '.join(unknown)}")
-    describe = _describe(args)
+    describe = _describe(args, crm)
     try:
-        found = standing(asyncio.run(detect(policies, dialect, describe, objects)))
+        found = standing(asyncio.run(detect(policies, describe.dialect, describe, objects)))
     except httpx.HTTPError as exc:
         print(f"guardrail: error: describe failed: {exc}", file=sys.stderr)
         return 2

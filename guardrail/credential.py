@@ -25,8 +25,9 @@ from guardrail.config import Credential
 from guardrail.errors import ConfigError, CredentialFailed
 from guardrail.upstream import Sender, UpstreamResponse
 
-#: The path of Salesforce's token endpoint, below the instance URL.
-TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
+#: How a CRM takes a credential: ``headers`` with ``token`` as their only session
+#: (guardrail.crm.base.Dialect.authorize).
+Authorize = Callable[[CIMultiDict[str], str], CIMultiDict[str]]
 
 
 class CrmCredential(Protocol):
@@ -147,20 +148,21 @@ class CredentialedSender:
     proxy's credential: CredentialFailed (503), so the agent is not told its own session expired.
     """
 
-    def __init__(self, sender: Sender, credential: CrmCredential) -> None:
+    def __init__(self, sender: Sender, credential: CrmCredential, authorize: Authorize) -> None:
         self._sender = sender
         self._credential = credential
+        self._authorize = authorize
 
     async def send(
         self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
     ) -> UpstreamResponse:
         token = await self._credential.token()
-        answer = await self._sender.send(method, path, _authorized(headers, token), body)
+        answer = await self._sender.send(method, path, self._authorize(headers, token), body)
         if answer.status != 401:
             return answer
         fresh = await self._credential.refresh(token)
         if fresh != token:
-            answer = await self._sender.send(method, path, _authorized(headers, fresh), body)
+            answer = await self._sender.send(method, path, self._authorize(headers, fresh), body)
             if answer.status != 401:
                 return answer
         raise CredentialFailed(
@@ -173,6 +175,7 @@ def open_credential(
     settings: Credential,
     upstream: str,
     *,
+    token_path: str,
     timeout: float,
     ca_file: str | None = None,
     on_fetch: Callable[[str, str], None] = lambda reason, result: None,
@@ -192,22 +195,13 @@ def open_credential(
     )
     return ClientCredentials(
         client,
-        settings.token_url or upstream.rstrip("/") + TOKEN_PATH,
+        settings.token_url or upstream.rstrip("/") + token_path,
         settings.client_id,
         settings.client_secret.get_secret_value(),
         lifetime=settings.token_lifetime_seconds,
         margin=settings.refresh_margin_seconds,
         on_fetch=on_fetch,
     )
-
-
-def _authorized(headers: CIMultiDict[str], token: str) -> CIMultiDict[str]:
-    """``headers`` with the proxy's token as the only session: an agent token the agent put in
-    Salesforce's other session header (X-SFDC-Session) goes no further than the proxy."""
-    out = headers.copy()
-    out.popall("X-SFDC-Session", None)
-    out["Authorization"] = f"Bearer {token}"
-    return out
 
 
 def _json_object(answer: httpx.Response) -> dict[str, object]:

@@ -30,11 +30,12 @@ from typing import Any
 
 import httpx
 import structlog
+from multidict import CIMultiDict
 
 from guardrail.config import Settings
 from guardrail.credential import CrmCredential, open_credential
-from guardrail.crm.drift import Drift, DriftKind, diff
-from guardrail.crm.salesforce_schema import fetch_schemas
+from guardrail.crm.base import Dialect
+from guardrail.crm.drift import Drift, DriftKind
 from guardrail.model import Action, Operation, Violation, WriteIntent
 from guardrail.policy.loader import Policy, PolicySet
 from guardrail.sinks.alerts import Alerter
@@ -54,11 +55,12 @@ Found = dict[tuple[str, str], tuple[Drift, ...]]
 
 @dataclass(frozen=True)
 class Describe:
-    """Reads the CRM's describe with ``credential``: a Fetch over a fresh client per check
-    (checks are minutes apart, so no connection is held open between them). A token the CRM
-    refuses (a session that ended early) is refreshed and the describe read once more, as the
-    proxy's forwarding does (guardrail.credential)."""
+    """Reads the CRM's describe (as ``dialect`` says) with ``credential``: a Fetch over a
+    fresh client per check (checks are minutes apart, so no connection is held open between
+    them). A token the CRM refuses (a session that ended early) is refreshed and the describe
+    read once more, as the proxy's forwarding does (guardrail.credential)."""
 
+    dialect: Dialect
     base_url: str
     credential: CrmCredential
     api_version: str = "59.0"
@@ -78,16 +80,16 @@ class Describe:
             return await self._read(objects, fresh)
 
     async def _read(self, objects: Sequence[str], token: str) -> dict[str, dict[str, Any]]:
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = dict(self.dialect.authorize(CIMultiDict(), token))
         async with httpx.AsyncClient(
             base_url=self.base_url, headers=headers, timeout=self.timeout, verify=self.verify
         ) as client:
-            return await fetch_schemas(client, objects, self.api_version)
+            return await self.dialect.describe(client, objects, self.api_version)
 
 
 def from_settings(
     settings: Settings,
-    crm: str,
+    dialect: Dialect,
     policies: Callable[[], PolicySet],
     metrics: Metrics,
     alerter: Alerter | None,
@@ -101,27 +103,31 @@ def from_settings(
     """
     drift = settings.drift
     if drift.interval_seconds <= 0:
-        return DriftWatcher(crm, policies, None, metrics, alerter, interval=0)  # says it is off
+        return DriftWatcher(dialect, policies, None, metrics, alerter, interval=0)  # says it is off
     owned = None
     if credential is None and settings.credential.configured:
         ca_file = str(settings.upstream_ca) if settings.upstream_ca else None
         credential = owned = open_credential(
-            settings.credential, settings.upstream, timeout=drift.timeout_seconds, ca_file=ca_file
+            settings.credential,
+            settings.upstream,
+            token_path=dialect.token_path,
+            timeout=drift.timeout_seconds,
+            ca_file=ca_file,
         )
     if credential is None:
         reason = (
             "no CRM credential to read the describe with (set credential.access_token, or "
             "credential.client_id and credential.client_secret)"
         )
-        return DriftWatcher(crm, policies, None, metrics, alerter, off_reason=reason)
+        return DriftWatcher(dialect, policies, None, metrics, alerter, off_reason=reason)
     verify: ssl.SSLContext | bool = True
     if settings.upstream_ca is not None:
         verify = ssl.create_default_context(cafile=str(settings.upstream_ca))
     fetch = Describe(
-        settings.upstream, credential, drift.api_version, drift.timeout_seconds, verify
+        dialect, settings.upstream, credential, drift.api_version, drift.timeout_seconds, verify
     )
     return DriftWatcher(
-        crm,
+        dialect,
         policies,
         fetch,
         metrics,
@@ -132,7 +138,7 @@ def from_settings(
 
 
 async def detect(
-    policy_set: PolicySet, crm: str, fetch: Fetch, objects: Collection[str] | None = None
+    policy_set: PolicySet, dialect: Dialect, fetch: Fetch, objects: Collection[str] | None = None
 ) -> Found:
     """Drift between each policy's schema and the CRM's describe, per (policy, object).
 
@@ -141,12 +147,14 @@ async def detect(
     wanted = {o.lower() for o in objects} if objects is not None else None
     targets = [
         (policy, obj, schema)
-        for policy, obj, schema in policy_set.schemas(crm)
+        for policy, obj, schema in policy_set.schemas(dialect.name)
         if wanted is None or obj.lower() in wanted
     ]
     names = list(dict.fromkeys(obj for _, obj, _ in targets))
     live = await fetch(names) if names else {}
-    return {(p.name, obj): tuple(diff(obj, schema, live[obj])) for p, obj, schema in targets}
+    return {
+        (p.name, obj): tuple(dialect.drift(obj, schema, live[obj])) for p, obj, schema in targets
+    }
 
 
 def standing(found: Found) -> dict[Drift, tuple[str, ...]]:
@@ -259,7 +267,7 @@ class DriftWatcher:
 
     def __init__(
         self,
-        crm: str,
+        dialect: Dialect,
         policies: Callable[[], PolicySet],
         fetch: Fetch | None,
         metrics: Metrics,
@@ -269,7 +277,8 @@ class DriftWatcher:
         off_reason: str | None = None,
         on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        self.crm = crm
+        self.dialect = dialect
+        self.crm = dialect.name
         self.interval = interval
         self.off_reason = off_reason or (
             "schema drift checks are off (drift.interval_seconds is 0)" if interval <= 0 else None
@@ -309,7 +318,7 @@ class DriftWatcher:
             at = datetime.now(UTC)
             policy_set = self._policies()
             try:
-                found = await detect(policy_set, self.crm, self._fetch)
+                found = await detect(policy_set, self.dialect, self._fetch)
             except Exception as exc:  # the CRM, the network or its answer: all the same here
                 result = CheckResult(at, False, time.perf_counter() - started, _problem(exc))
                 self._metrics.drift_checks.labels("failure").inc()

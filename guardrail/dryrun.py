@@ -8,18 +8,19 @@ and nothing is recorded.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from multidict import CIMultiDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail.context.facts import Facts, Transcript
-from guardrail.context.loader import ContextLoader
 from guardrail.context.model import Conversation, ConversationIn
-from guardrail.crm.base import Dialect, RawRequest, Shape
+from guardrail.crm.base import RawRequest, Shape
 from guardrail.errors import RequestRejected
-from guardrail.model import Caller, Decision, Verdict
-from guardrail.pipeline import Pipeline
+from guardrail.judge import FactsSource, Judge
+from guardrail.model import Caller, Decision, Verdict, WriteIntent
 
 INLINE_ID = "inline"
 
@@ -36,10 +37,9 @@ class CheckRequest(BaseModel):
     conversation: ConversationIn | None = None
 
 
-async def judge(
-    request: CheckRequest, dialect: Dialect, pipeline: Pipeline, context: ContextLoader
-) -> dict[str, Any]:
-    """The decision the proxy would make, as JSON."""
+async def judge(request: CheckRequest, judge: Judge) -> dict[str, Any]:
+    """The decision the proxy would make, as JSON. A write by lookup field is judged as
+    written: there is no CRM to ask which record it names."""
     headers = {k.lower(): v for k, v in request.headers.items()}
     caller = Caller(
         conversation=INLINE_ID if request.conversation else headers.get("x-guardrail-conversation"),
@@ -50,19 +50,30 @@ async def judge(
     sent = CIMultiDict(request.headers)
     if body and "Content-Type" not in sent:
         sent["Content-Type"] = "application/json"
+    if request.conversation is not None:
+        judge = replace(judge, context=_Inline(judge.context, request.conversation))
     try:
-        canonical = dialect.canonical(RawRequest(request.method.upper(), request.path, sent, body))
-        parsed = dialect.parse(canonical)
+        canonical, parsed = judge.read(RawRequest(request.method.upper(), request.path, sent, body))
         if parsed.shape is Shape.READ:
             return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
-        intents = pipeline.canonical(dialect.name, parsed.intents)
+        judged = await judge.judge(canonical.path, parsed.intents, caller)
     except RequestRejected as exc:
         return {"decision": str(Verdict.BLOCK), "error": exc.code, "message": exc.message}
-    facts = await context.facts(caller, intents)
-    if request.conversation is not None:
-        conversation = inline(request.conversation, facts.now)
-        facts = Facts(conversation, Transcript.of(conversation), facts.account_writes, facts.now)
-    return describe(pipeline.evaluate(dialect.name, intents, caller, facts))
+    return describe(judged.decision)
+
+
+@dataclass(frozen=True)
+class _Inline:
+    """The facts of a check that brings its conversation: the accounts' writes from the
+    store, the conversation as given."""
+
+    store: FactsSource
+    conversation: ConversationIn
+
+    async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
+        facts = await self.store.facts(caller, intents)
+        conversation = inline(self.conversation, facts.now)
+        return Facts(conversation, Transcript.of(conversation), facts.account_writes, facts.now)
 
 
 def inline(data: ConversationIn, now: Any) -> Conversation:

@@ -32,12 +32,16 @@ class Pipeline:
     """Judges the intents of one request against the policy set in force."""
 
     def __init__(
-        self, policies: Callable[[], PolicySet], unmatched: UnmatchedWrites = UnmatchedWrites.BLOCK
+        self,
+        policies: Callable[[], PolicySet],
+        unmatched: UnmatchedWrites = UnmatchedWrites.BLOCK,
+        drift: Callable[[Policy, WriteIntent], Sequence[Violation]] | None = None,
     ) -> None:
         self._policies = policies
         self._unmatched = unmatched
-        # What a write meets of a policy's schema drift (guardrail.drift); set by the app.
-        self.drift: Callable[[Policy, WriteIntent], Sequence[Violation]] = _no_drift
+        # What a write meets of a policy's schema drift (guardrail.drift.DriftWatcher, or in a
+        # replay the drift recorded); none when nothing watches for drift.
+        self._drift = drift or _no_drift
 
     @property
     def policy_version(self) -> str:
@@ -82,7 +86,7 @@ class Pipeline:
                             ) from exc
                         found = [_check_error(policy.name, check.name, exc)]
                     violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
-                drift = self.drift(policy, intent)
+                drift = self._drift(policy, intent)
                 if drift:
                     violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
         found_all = tuple(violations)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 
 import structlog
@@ -21,7 +21,7 @@ from guardrail import lookups
 from guardrail.bulk import BulkJobs
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
-from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest, Reply, Shape
+from guardrail.crm.base import CanonicalRequest, ParsedRequest, RawRequest, Reply, Shape
 from guardrail.errors import (
     BodyTooLarge,
     ClientTimeout,
@@ -29,14 +29,14 @@ from guardrail.errors import (
     RequestRejected,
     ShuttingDown,
 )
+from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, split
-from guardrail.pipeline import Pipeline
 from guardrail.post import Job, PostVerifier
-from guardrail.sinks import Sink
+from guardrail.sinks.fanout import Fanout
 from guardrail.sinks.metrics import Metrics
 from guardrail.tokens.gate import TokenGate
-from guardrail.tracing import DISABLED
+from guardrail.tracing import DISABLED, Tracing
 from guardrail.upstream import Sender, UpstreamResponse, request_headers
 
 log = structlog.get_logger("guardrail.proxy")
@@ -52,32 +52,44 @@ class Proxy:
 
     def __init__(
         self,
-        dialect: Dialect,
-        pipeline: Pipeline,
-        metrics: Metrics,
+        judge: Judge,
         context: ContextLoader,
-        sinks: Sequence[Sink],
+        metrics: Metrics,
+        sinks: Fanout,
         *,
         max_body_bytes: int,
         body_timeout: float,
+        post: PostVerifier | None = None,
+        tokens: TokenGate | None = None,
+        bulk: BulkJobs | None = None,
+        admit_write: Callable[[], None] | None = None,
+        tracing: Tracing = DISABLED,
     ) -> None:
-        self.dialect = dialect
-        self.pipeline = pipeline
-        self.metrics = metrics
+        """``post`` reads writes back when their policies say so; ``tokens`` (auth_mode:
+        token) binds each request to its agent token; ``bulk`` judges bulk jobs row by row
+        (refused without it); ``admit_write`` raises a DependencyFailure while a write could
+        not be accounted for (the audit log down), so it is refused before it is judged."""
+        self.judge = judge
+        self.dialect = judge.dialect
+        self.pipeline = judge.pipeline
         self.context = context
-        self.sinks = tuple(sinks)
+        self.metrics = metrics
+        self.sinks = sinks
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
-        self.post: PostVerifier | None = None  # set by the app when policies may read back
-        self.tracing = DISABLED
+        self.post = post
+        self.tokens = tokens
+        self.bulk = bulk
+        self.admit_write = admit_write or _admit_all
+        self.tracing = tracing
         self.draining = False  # set when the listener stops: reads cut short are not timeouts
-        # Raises a DependencyFailure while a write could not be accounted for (the audit log
-        # down): the write is refused before it is judged. Set by the app.
-        self.admit_write: Callable[[], None] = _admit_all
-        # With agent tokens (auth_mode: token), binds each request to its token. Set by the app.
-        self.tokens: TokenGate | None = None
-        # Bulk jobs judged row by row (guardrail.bulk); refused when unset. Set by the app.
-        self.bulk: BulkJobs | None = None
+
+    def sender(self, upstream: Sender) -> Sender:
+        """How the proxy sends to the CRM: every forwarded write and read, every lookup,
+        read-back and revert alike: with the proxy's own credential in token mode, and a
+        client span each when tracing."""
+        credentialed = self.tokens.forwarding(upstream) if self.tokens is not None else upstream
+        return self.tracing.sender(credentialed)
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -104,10 +116,9 @@ class Proxy:
             body = await self._read_body(request)
             # Read once, as the CRM will execute it; only this reading is judged and forwarded.
             # raw_path is byte for byte: re-quoting could change what the CRM sees.
-            canonical = self.dialect.canonical(
+            canonical, parsed = self.judge.read(
                 RawRequest(request.method, request.raw_path, request.headers, body)
             )
-            parsed = self.dialect.parse(canonical)
             if self.bulk is not None:
                 parsed = await self.bulk.prepare(canonical, parsed, caller)
             if grant is not None:
@@ -120,15 +131,11 @@ class Proxy:
                 unjudged = self._unjudged(canonical, caller, started)
                 done, answer = await self._write(request, canonical, parsed, unjudged, None)
                 return await self._finish(done, _response(answer))
-            intents = await lookups.resolve(
-                self.dialect,
-                canonical.path,
-                self.pipeline.canonical(self.dialect.name, parsed.intents),
-                _lookup(request),
+            verdict = await self.judge.judge(
+                canonical.path, parsed.intents, caller, _lookup(request)
             )
-            judged = replace(parsed, intents=intents)
-            facts = await self.context.facts(caller, intents)
-            decision = self.pipeline.evaluate(self.dialect.name, intents, caller, facts)
+            judged = replace(parsed, intents=verdict.intents)
+            facts, decision = verdict.facts, verdict.decision
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
@@ -182,8 +189,7 @@ class Proxy:
         headers = _forwarded_headers(request, canonical)
         method, target = canonical.method, canonical.target
         try:
-            with self.tracing.upstream(method, target, headers):
-                answer = await request.app[UPSTREAM].send(method, target, headers, canonical.body)
+            answer = await request.app[UPSTREAM].send(method, target, headers, canonical.body)
         except DependencyFailure as exc:
             answer = exc
         return answer, time.perf_counter() - sent
@@ -276,7 +282,7 @@ class Proxy:
         response = _response(answer)
         if merged is not None:
             response.body = merged
-        await self.emit(replace(partial.blocked, status=response.status))
+        await self.sinks.emit(replace(partial.blocked, status=response.status))
         response.headers[BLOCKED_DECISION_ID_HEADER] = partial.blocked.id
         return await self._finish(done, response)
 
@@ -324,19 +330,10 @@ class Proxy:
 
     async def _finish(self, decision: Decision, response: web.Response) -> web.Response:
         self.tracing.decided(decision)
-        await self.emit(decision)
+        await self.sinks.emit(decision)
         response.headers[DECISION_HEADER] = str(decision.verdict)
         response.headers[DECISION_ID_HEADER] = decision.id
         return response
-
-    async def emit(self, decision: Decision) -> None:
-        """Every sink gets the decision; a failing sink is counted, never the agent's problem."""
-        for sink in self.sinks:
-            try:
-                await sink.emit(decision)
-            except Exception:  # the write's fate is sealed; a sink must not change the answer
-                self.metrics.sink_errors.labels(type(sink).__name__).inc()
-                log.exception("sink_failed", sink=type(sink).__name__, decision_id=decision.id)
 
 
 def _admit_all() -> None:

@@ -28,8 +28,11 @@ from typing import Any
 from guardrail.checks.post import POST_CODE
 from guardrail.config import UnmatchedWrites
 from guardrail.context import snapshot
+from guardrail.context.facts import Facts
+from guardrail.crm.base import Dialect, dialect_for
 from guardrail.drift import RULE as DRIFT_RULE
 from guardrail.errors import RequestRejected
+from guardrail.judge import Judge
 from guardrail.model import (
     Action,
     Caller,
@@ -149,8 +152,9 @@ class Replayer:
     ) -> None:
         self.candidate = candidate
         self._unmatched = unmatched
+        self._dialects: dict[str, Dialect] = {}
 
-    def judge(self, body: Mapping[str, Any]) -> tuple[Outcome, Outcome] | str:
+    async def judge(self, body: Mapping[str, Any]) -> tuple[Outcome, Outcome] | str:
         """(recorded, candidate) outcomes of one decision record, or why it cannot be judged
         again."""
         recorded = [_violation(v) for v in body.get("violations", ())]
@@ -167,18 +171,28 @@ class Replayer:
             traceparent=body.get("traceparent"),
             token_id=body.get("token_id"),
         )
-        pipeline = Pipeline(lambda: self.candidate, self._unmatched)
-        pipeline.drift = _recorded_drift(intents, recorded)
+        pipeline = Pipeline(
+            lambda: self.candidate, self._unmatched, _recorded_drift(intents, recorded)
+        )
+        judge = Judge(self._dialect(body["crm"]), pipeline, _Recorded(facts))
         before = Outcome.of(v for v in recorded if v.code != POST_CODE)
         try:
-            found = pipeline.evaluate(body["crm"], intents, caller, facts).violations
+            # As recorded: names canonical and lookups resolved when it was judged (no CRM to
+            # ask again), judged in the facts it was judged in.
+            judged = await judge.judge("", intents, caller)
+            found = judged.decision.violations
         except RequestRejected as exc:  # a write recorded before names were canonical
             found = (Violation.refusal(exc),)
         return before, Outcome.of(found)
 
-    def add(self, replay: Replay, body: Mapping[str, Any]) -> None:
+    def _dialect(self, crm: str) -> Dialect:
+        if crm not in self._dialects:
+            self._dialects[crm] = dialect_for(crm)
+        return self._dialects[crm]
+
+    async def add(self, replay: Replay, body: Mapping[str, Any]) -> None:
         """Judge one decision record into ``replay``."""
-        judged = self.judge(body)
+        judged = await self.judge(body)
         if isinstance(judged, str):
             replay.skipped[judged] += 1
             return
@@ -222,7 +236,7 @@ async def replay(
         for row in rows:
             if not await _first_record(storage, row):
                 continue
-            replayer.add(found, row.body)
+            await replayer.add(found, row.body)
         if len(rows) < MAX_LIMIT:
             return found
         before_seq = rows[-1].seq
@@ -234,6 +248,16 @@ async def _first_record(storage: Storage, row: Row) -> bool:
         return True
     history = await storage.history(str(row.body["decision_id"]))
     return not history or history[0].seq == row.seq
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """The facts a decision record kept: what a replay judges it in."""
+
+    recorded: Facts
+
+    async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
+        return self.recorded
 
 
 def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping, MutableMapping
 
+from multidict import CIMultiDict
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -21,6 +22,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
 from guardrail import __version__
 from guardrail.model import Decision, Verdict
+from guardrail.upstream import Sender, UpstreamResponse
 
 SERVICE = "crm-guardrail"
 
@@ -94,9 +96,25 @@ class Tracing:
             propagate.inject(headers)
             yield
 
+    def sender(self, sender: Sender) -> Sender:
+        """``sender`` with a client span around each call (``sender`` itself when off)."""
+        return _Traced(self, sender) if self.enabled else sender
+
     def shutdown(self) -> None:
         if self._provider is not None:
             self._provider.shutdown()
+
+
+class _Traced:
+    def __init__(self, tracing: Tracing, sender: Sender) -> None:
+        self._tracing = tracing
+        self._sender = sender
+
+    async def send(
+        self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
+    ) -> UpstreamResponse:
+        with self._tracing.upstream(method, path, headers):
+            return await self._sender.send(method, path, headers, body)
 
 
 DISABLED = Tracing()

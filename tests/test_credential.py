@@ -20,8 +20,12 @@ from guardrail.credential import (
     StaticCredential,
     open_credential,
 )
+from guardrail.crm.base import dialect_for
 from guardrail.errors import ConfigError, CredentialFailed
 from guardrail.upstream import UpstreamResponse
+
+SALESFORCE = dialect_for("salesforce")
+TOKEN_PATH = SALESFORCE.token_path
 
 
 class TokenEndpoint:
@@ -122,7 +126,7 @@ async def test_the_sender_replaces_the_agents_token_and_retries_once_on_a_401() 
     endpoint, now = TokenEndpoint(), [0.0]
     credential = credentials(endpoint, now)
     crm = CRM(valid="crm-2")
-    sender = CredentialedSender(crm, credential)
+    sender = CredentialedSender(crm, credential, SALESFORCE.authorize)
     headers = CIMultiDict({"Authorization": "Bearer grt.agent-token"})
     answer = await sender.send("PATCH", "/services/data/v59.0/sobjects/Case/x", headers, b"{}")
     assert answer.status == 200
@@ -133,13 +137,13 @@ async def test_the_sender_replaces_the_agents_token_and_retries_once_on_a_401() 
 async def test_a_credential_the_crm_keeps_refusing_is_a_503_not_the_agents_401() -> None:
     crm = CRM(valid="never")
     with pytest.raises(CredentialFailed):
-        await CredentialedSender(crm, StaticCredential("static")).send(
+        await CredentialedSender(crm, StaticCredential("static"), SALESFORCE.authorize).send(
             "GET", "/", CIMultiDict(), None
         )
     assert crm.seen == ["Bearer static"]  # a static token has no other to try
     endpoint = TokenEndpoint()
     with pytest.raises(CredentialFailed):
-        await CredentialedSender(crm, credentials(endpoint, [0.0])).send(
+        await CredentialedSender(crm, credentials(endpoint, [0.0]), SALESFORCE.authorize).send(
             "GET", "/", CIMultiDict(), None
         )
     assert len(endpoint.calls) == 2
@@ -147,15 +151,21 @@ async def test_a_credential_the_crm_keeps_refusing_is_a_503_not_the_agents_401()
 
 def test_settings_choose_one_credential_and_token_binding_needs_one() -> None:
     assert isinstance(
-        open_credential(Credential(access_token="t"), "https://crm", timeout=1), StaticCredential
+        open_credential(
+            Credential(access_token="t"), "https://crm", token_path=TOKEN_PATH, timeout=1
+        ),
+        StaticCredential,
     )
     oauth = open_credential(
-        Credential(client_id="c", client_secret="s"), "https://crm.example/", timeout=1
+        Credential(client_id="c", client_secret="s"),
+        "https://crm.example/",
+        token_path=TOKEN_PATH,
+        timeout=1,
     )
     assert isinstance(oauth, ClientCredentials)
     assert oauth._url == "https://crm.example/services/oauth2/token"
     with pytest.raises(ConfigError, match="auth_mode: passthrough"):
-        open_credential(Credential(), "https://crm", timeout=1)
+        open_credential(Credential(), "https://crm", token_path=TOKEN_PATH, timeout=1)
     for bad in ({"client_id": "c"}, {"access_token": "t", "client_id": "c", "client_secret": "s"},
                 {"token_url": "https://x"}):  # fmt: skip
         with pytest.raises(ValidationError, match=r"client_id|token_url"):

@@ -9,7 +9,8 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from structlog.testing import capture_logs
 from guardrail.cli import main
 from guardrail.config import Settings
 from guardrail.credential import StaticCredential
+from guardrail.crm.base import Dialect, dialect_for
 from guardrail.crm.drift import Drift, DriftKind
 from guardrail.drift import Describe, DriftWatcher, detect, from_settings, standing
 from guardrail.errors import PolicyError
@@ -32,6 +34,7 @@ from guardrail.sinks.metrics import Metrics
 from tests.conftest import SHIPPED_PACK
 from tests.sinks.test_alerts import Receiver, serve
 
+SALESFORCE = dialect_for("salesforce")
 CASE = {
     "type": "object",
     "additionalProperties": False,
@@ -117,7 +120,7 @@ def watcher(
     metrics = Metrics("salesforce", lambda o: o)
     metrics.start(["Case", "Task"])
     return DriftWatcher(
-        "salesforce", lambda: policies, fetch, metrics, alerter, interval=interval
+        SALESFORCE, lambda: policies, fetch, metrics, alerter, interval=interval
     ), metrics
 
 
@@ -135,13 +138,13 @@ def checks(metrics: Metrics, result: str) -> float | None:
 async def test_detect_names_each_drift_against_the_policy_whose_schema_it_is(
     policies: PolicySet, crm: FakeCrm
 ) -> None:
-    assert await detect(policies, "salesforce", crm) == {
+    assert await detect(policies, SALESFORCE, crm) == {
         ("case-fields", "Case"): (),
         ("task-fields", "Task"): (),
     }
     crm.drift()
 
-    found = await detect(policies, "salesforce", crm)
+    found = await detect(policies, SALESFORCE, crm)
 
     assert found[("case-fields", "Case")] == (
         Drift("Case", "Region__c", DriftKind.REQUIRED_ADDED, "new in the CRM"),
@@ -151,17 +154,17 @@ async def test_detect_names_each_drift_against_the_policy_whose_schema_it_is(
         Drift("Task", "CallType", DriftKind.PICKLIST_VALUE_ADDED, "'Internal'"),
     )
     assert list(standing(found).values()) == [("case-fields",)] * 2 + [("task-fields",)]
-    assert list(await detect(policies, "salesforce", crm, ["task"])) == [("task-fields", "Task")]
+    assert list(await detect(policies, SALESFORCE, crm, ["task"])) == [("task-fields", "Task")]
     assert crm.calls[-1] == ["Task"]
-    assert await detect(policies, "zendesk", crm) == {}
+    other_crm = cast(Dialect, SimpleNamespace(name="another-crm"))
+    assert await detect(policies, other_crm, crm) == {}
 
 
 async def test_a_write_that_meets_drift_gets_its_policys_on_drift(
     policies: PolicySet, crm: FakeCrm
 ) -> None:
     drift, _ = watcher(policies, crm)
-    pipeline = Pipeline(lambda: policies)
-    pipeline.drift = drift.violations
+    pipeline = Pipeline(lambda: policies, drift=drift.violations)
 
     def judge(obj: str, operation: Operation, **fields: Any) -> Any:
         record = None if operation is Operation.CREATE else ACME_CASE_ID
@@ -279,7 +282,7 @@ async def test_a_failed_check_is_reported_and_the_last_known_drift_stands(
 def test_without_a_credential_or_an_interval_the_watcher_is_off(policies: PolicySet) -> None:
     metrics = Metrics("salesforce", lambda o: o)
     base = Settings(upstream="http://crm.example")
-    off = from_settings(base, "salesforce", lambda: policies, metrics, None)
+    off = from_settings(base, SALESFORCE, lambda: policies, metrics, None)
     assert not off.enabled
     assert off.off_reason is not None
     assert "credential.access_token, or credential.client_id" in off.off_reason
@@ -289,13 +292,13 @@ def test_without_a_credential_or_an_interval_the_watcher_is_off(policies: Policy
     stopped = from_settings(
         Settings(upstream="http://crm.example", credential={"access_token": "t"},
                  drift={"interval_seconds": 0}),
-        "salesforce", lambda: policies, metrics, None,
+        SALESFORCE, lambda: policies, metrics, None,
     )  # fmt: skip
     assert not stopped.enabled
     assert stopped.off_reason == "schema drift checks are off (drift.interval_seconds is 0)"
     on = from_settings(
         Settings(upstream="http://crm.example", credential={"access_token": "t"}),
-        "salesforce", lambda: policies, metrics, None,
+        SALESFORCE, lambda: policies, metrics, None,
     )  # fmt: skip
     assert on.enabled
     assert on.interval == 300
@@ -312,7 +315,7 @@ async def test_an_oauth_credential_is_fetched_and_refreshed_when_the_crm_ends_it
         upstream=str(sandbox.make_url("")).rstrip("/"),
         credential={"client_id": "sandbox-client", "client_secret": "sandbox-secret"},
     )
-    drift = from_settings(settings, "salesforce", lambda: policies, Metrics("sf", str), None)
+    drift = from_settings(settings, SALESFORCE, lambda: policies, Metrics("sf", str), None)
     client = TestClient(sandbox)
     try:
         async with drift.running():
@@ -383,7 +386,9 @@ async def test_the_watcher_sees_a_live_sandbox_change_within_one_interval() -> N
     await sandbox.start_server()
     url = str(sandbox.make_url("")).rstrip("/")
     live = load_policy_set(SHIPPED_PACK)  # its schemas are what the sandbox describes
-    drift, metrics = watcher(live, Describe(url, StaticCredential("sandbox-token")), interval=0.2)
+    drift, metrics = watcher(
+        live, Describe(SALESFORCE, url, StaticCredential("sandbox-token")), interval=0.2
+    )
     try:
         async with drift.running():
             await until(lambda: drift.report()["last_check"] is not None)

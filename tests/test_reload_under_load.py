@@ -55,7 +55,8 @@ def test_reload_under_load(tmp_path: Path) -> None:
     pack = parameters_pack(tmp_path / "policies")
     with Stack(tmp_path, auth_mode="passthrough", policies=pack, policy_watch_seconds=0) as stack:
         versions = Versions()
-        stack.guardrail.proxy.sinks = (*stack.guardrail.proxy.sinks, versions)
+        fanout = stack.guardrail.proxy.sinks
+        fanout.sinks = (*fanout.sinks, versions)
         reload_url = f"{stack.admin_url}/guardrail/v1/policies/reload"
         statuses: list[int] = []
         first = stack.guardrail.policies.current.version

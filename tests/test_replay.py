@@ -186,7 +186,7 @@ def test_the_text_report_lists_flips_and_counts_per_rule(
     assert "NOW DECIDES" in out
 
 
-def test_records_replay_cannot_judge_are_counted_not_guessed() -> None:
+async def test_records_replay_cannot_judge_are_counted_not_guessed() -> None:
     policies = load_policy_set(PACK)
     replayer = Replayer(policies)
     intent = WriteIntent("salesforce", "Lead", Operation.CREATE, {"LastName": "x"})
@@ -195,9 +195,9 @@ def test_records_replay_cannot_judge_are_counted_not_guessed() -> None:
     )
     body = json.loads(decision_entry(decision).body)
     assert body["context"] is None
-    assert replayer.judge(body) == NOT_KEPT
+    assert await replayer.judge(body) == NOT_KEPT
     refused = Decision("d2", Verdict.BLOCK, "salesforce", (), (), policies.version, Caller())
-    assert replayer.judge(json.loads(decision_entry(refused).body)) == NOT_JUDGED
+    assert await replayer.judge(json.loads(decision_entry(refused).body)) == NOT_JUDGED
     with_context = Decision(
         "d3",
         Verdict.ALLOW,
@@ -208,7 +208,7 @@ def test_records_replay_cannot_judge_are_counted_not_guessed() -> None:
         Caller(),
         facts=Facts(None),
     )
-    judged = replayer.judge(json.loads(decision_entry(with_context).body))
+    judged = await replayer.judge(json.loads(decision_entry(with_context).body))
     assert not isinstance(judged, str)
     before, after = judged
     assert before.verdict == "allow"

@@ -38,9 +38,9 @@ async def test_a_write_is_a_span_in_the_agents_trace_and_the_crm_call_its_child(
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     guardrail = build(
-        Settings(upstream=str(server.make_url("")), policies=case_pack, auth_mode="passthrough")
+        Settings(upstream=str(server.make_url("")), policies=case_pack, auth_mode="passthrough"),
+        tracing=Tracing(provider),
     )
-    guardrail.proxy.tracing = Tracing(provider)
     client = await aiohttp_client(guardrail.proxy_app())
 
     headers = {

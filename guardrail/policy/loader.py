@@ -24,8 +24,8 @@ from guardrail.checks.compare import Kind
 from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
-from guardrail.crm.sfid import STANDARD_KEY_PREFIXES
-from guardrail.errors import MalformedBody, PolicyError
+from guardrail.crm.base import dialect_for
+from guardrail.errors import ConfigError, MalformedBody, PolicyError
 from guardrail.model import Mode, Operation, WriteIntent
 from guardrail.policy.model import PolicyDocument, Rule
 
@@ -58,10 +58,9 @@ class PolicySet:
     version: str
     policies: tuple[Policy, ...]
     source: str
-    #: key prefix -> object name, for writes that name a record only by its id
-    prefixes: dict[str, str] = field(
-        default_factory=lambda: {p: o for o, p in STANDARD_KEY_PREFIXES.items()}
-    )
+    #: key prefix -> object name, for writes that name a record only by its id: the
+    #: dialects' standard objects' and those the pack's schemas declare
+    prefixes: dict[str, str] = field(default_factory=dict)
     _exact: dict[tuple[str, str, Operation], tuple[Policy, ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -138,8 +137,18 @@ class PolicySet:
         )
 
     def object_for_id(self, record_id: str) -> str:
-        """The object a record id belongs to, by its key prefix ("" when unknown)."""
-        return self.prefixes.get(record_id[:3], "")
+        """The object a record id belongs to, by its key prefix ("" when unknown, or when the
+        CRM's ids do not name their object)."""
+        return next((o for p, o in self.prefixes.items() if record_id.startswith(p)), "")
+
+    @property
+    def crm(self) -> str:
+        """The one CRM the policies are written for. Raises ConfigError for a set that mixes
+        CRMs (a tool that judges for one CRM cannot tell which)."""
+        crms = sorted({p.crm for p in self.policies})
+        if len(crms) != 1:
+            raise ConfigError(f"{self.source}: the policies are for {', '.join(crms)}; name one")
+        return crms[0]
 
     def object_name(self, crm: str, sobject: str) -> str | None:
         """The policies' spelling of an object they name, or None: keeps metric labels bounded."""
@@ -191,7 +200,7 @@ def load_policy_set(root: Path) -> PolicySet:
     files = [p for p in _visible_files(root) if p.suffix in (".yaml", ".yml")]
     digest = hashlib.sha256()
     policies: list[Policy] = []
-    prefixes = {p: o for o, p in STANDARD_KEY_PREFIXES.items()}
+    prefixes: dict[str, str] = {}
     for path in files:
         text = _read(path)
         digest.update(f"{path.relative_to(root)}\0{text}\0".encode())
@@ -204,6 +213,12 @@ def load_policy_set(root: Path) -> PolicySet:
     if not policies:
         raise PolicyError(str(root), "", "no policies found (expected *.yaml files)")
     _unique_names(policies)
+    for crm in sorted({p.crm for p in policies}):
+        try:
+            standard = dialect_for(crm).key_prefixes
+        except ConfigError as exc:
+            raise PolicyError(str(root), f"spec.crm {crm!r}", str(exc)) from None
+        prefixes = {**{p: o for o, p in standard.items()}, **prefixes}
     return PolicySet(
         version=digest.hexdigest()[:12],
         policies=tuple(policies),

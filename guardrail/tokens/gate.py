@@ -18,7 +18,7 @@ from datetime import datetime
 from guardrail.config import AgentTokenSettings, AuthMode, Settings
 from guardrail.context.changes import utc_now
 from guardrail.credential import CredentialedSender, CrmCredential, open_credential
-from guardrail.crm.base import ParsedRequest, Shape
+from guardrail.crm.base import Dialect, ParsedRequest, Shape
 from guardrail.errors import InvalidSession, TokenRefused
 from guardrail.model import Caller
 from guardrail.sinks.metrics import Metrics
@@ -35,11 +35,7 @@ from guardrail.tokens.model import (
 from guardrail.tokens.store import TokenStore
 from guardrail.upstream import Sender
 
-#: Salesforce takes its session id after either word.
-_SCHEMES = frozenset({"bearer", "oauth"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Where Salesforce's Bulk API 1.0 takes the session.
-SESSION_HEADER = "X-SFDC-Session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +112,11 @@ class TokenGate:
         credential: CrmCredential,
         metrics: Metrics,
         lifetimes: AgentTokenSettings,
+        dialect: Dialect,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
+        self.dialect = dialect  # where an agent presents its session, and the proxy its own
         self.credential = credential
         self.metrics = metrics
         self.lifetimes = lifetimes
@@ -148,7 +146,7 @@ class TokenGate:
 
     def forwarding(self, sender: Sender) -> Sender:
         """``sender`` with the CRM credential put on every request, in place of the token."""
-        return CredentialedSender(sender, self.credential)
+        return CredentialedSender(sender, self.credential, self.dialect.authorize)
 
     async def close(self) -> None:
         await self.credential.close()
@@ -157,13 +155,10 @@ class TokenGate:
     async def bind(self, headers: Mapping[str, str], claimed: Caller) -> Grant:
         """The grant of the request's bearer. Raises ContextUnavailable when the store is
         down (the request is refused: fail closed)."""
-        scheme, _, given = headers.get("Authorization", "").partition(" ")
-        given = given.strip()
-        if "Authorization" not in headers:
-            # Salesforce's Bulk API 1.0 takes its session in X-SFDC-Session: an agent token
-            # there is the agent's, so it gets the guardrail's answer, not a login failure.
-            scheme, given = "bearer", headers.get(SESSION_HEADER, "").strip()
-        if scheme.lower() not in _SCHEMES or not given:
+        # Wherever the CRM takes a session (Salesforce: Bulk API 1.0's X-SFDC-Session too):
+        # an agent token there is the agent's, so it gets the guardrail's answer.
+        given = self.dialect.agent_token(headers)
+        if not given:
             return Grant(claimed, claimed, None, InvalidSession("missing"), self.metrics)
         token_id = token_id_of(given)
         token = await self.store.find(token_id) if token_id else None
@@ -181,7 +176,7 @@ class TokenGate:
         return Grant(caller, claimed, token, refusal, self.metrics)
 
 
-def open_gate(settings: Settings, metrics: Metrics) -> TokenGate | None:
+def open_gate(settings: Settings, metrics: Metrics, dialect: Dialect) -> TokenGate | None:
     """The token gate ``auth_mode: token`` needs, or None in pass-through mode. Raises
     ConfigError when the proxy has no CRM credential of its own."""
     if settings.auth_mode is not AuthMode.TOKEN:
@@ -193,13 +188,14 @@ def open_gate(settings: Settings, metrics: Metrics) -> TokenGate | None:
     credential = open_credential(
         settings.credential,
         settings.upstream,
+        token_path=dialect.token_path,
         timeout=settings.timeouts.upstream,
         ca_file=str(settings.upstream_ca) if settings.upstream_ca else None,
         on_fetch=counted,
     )
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     store = open_token_store(redis_url, settings.redis_prefix)
-    return TokenGate(store, credential, metrics, settings.agent_tokens)
+    return TokenGate(store, credential, metrics, settings.agent_tokens, dialect)
 
 
 def _scoped(scopes: Scopes, what: str) -> str:
