@@ -16,7 +16,12 @@ from typing import Any
 
 import httpx
 
-_ID: dict[str, Any] = {"type": ["integer", "null"], "minimum": 1}
+#: Zendesk takes an id as a number or as its digits in text.
+_ID: dict[str, Any] = {
+    "type": ["integer", "string", "null"],
+    "minimum": 1,
+    "pattern": r"^[1-9][0-9]*$",
+}
 _TEXT: dict[str, Any] = {"type": ["string", "null"]}
 _TAGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _IDS: dict[str, Any] = {"type": "array", "items": {"type": "integer"}}

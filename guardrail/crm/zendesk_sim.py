@@ -1,7 +1,14 @@
 """``guardrail test``'s simulated Zendesk: the records a scenario declares and its allowed
 writes save, read in Zendesk's own JSON (``tickets/{id}``, ``users/{id}``,
 ``organizations/{id}``, and ``search?query=type:user email:...`` as create_or_update's lookup
-asks). Fields are kept flat, in the names the dialect reads (``custom_fields.<id>``)."""
+asks). Fields are kept flat, in the names the dialect reads (``custom_fields.<id>``).
+
+The scenario format's starting records are named as a Salesforce org holds them (an Account,
+its Contact, their Case); here they are the Zendesk records that play those parts: an
+organization, an end user in it, and their ticket, so ``{account}``, ``{contact}`` and
+``{case}`` in a Zendesk scenario are an organization, a user and a ticket id. A field named
+as Zendesk names it (``subject``, ``custom_fields.<id>``) is kept as given.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +37,17 @@ class SimulatedZendesk:
         self._serial = 1000
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
+        obj, renames = _PARTS.get(sobject, (sobject.lower(), {}))
+        saved: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name in renames:
+                saved[renames[name]] = _zendesk_value(renames[name], value)
+            elif name[:1].islower():
+                saved[name] = value
+        if "FirstName" in fields or "LastName" in fields:
+            saved.setdefault("name", f"{fields.get('FirstName', '')} {fields.get('LastName', '')}")
         self._serial += 1
-        self._records[self._serial] = (sobject.lower(), dict(fields))
+        self._records[self._serial] = (obj, saved)
         return str(self._serial)
 
     def read(self, what: str) -> bytes:
@@ -68,6 +84,31 @@ class SimulatedZendesk:
         elif key in self._records:
             self._records[key][1].update(intent.fields)
         return intent.record_id
+
+
+#: The scenario format's starting records, as the Zendesk records that play their parts.
+_PARTS: dict[str, tuple[str, dict[str, str]]] = {
+    "Account": ("organization", {"Name": "name", "External_Id__c": "external_id"}),
+    "Contact": (
+        "user",
+        {"Email": "email", "AccountId": "organization_id", "External_Id__c": "external_id"},
+    ),
+    "Case": (
+        "ticket",
+        {
+            "Subject": "subject",
+            "Status": "status",
+            "AccountId": "organization_id",
+            "ContactId": "requester_id",
+        },
+    ),
+}
+
+
+def _zendesk_value(name: str, value: Any) -> Any:
+    if name.endswith("_id") and isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value.lower() if name == "status" and isinstance(value, str) else value
 
 
 def _row(key: int, fields: Mapping[str, Any]) -> dict[str, Any]:

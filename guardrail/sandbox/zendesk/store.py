@@ -289,7 +289,7 @@ class ZendeskStore:
             ("group_id", "group", "group"),
         ):
             if key in data:
-                value = data[key]
+                value = _id(data[key])
                 row = self._rows[obj].get(value) if isinstance(value, int) else None
                 if value is None and key != "requester_id":
                     found[key] = None
@@ -427,6 +427,11 @@ def _comment(data: Mapping[str, Any]) -> Row | None:
     if not isinstance(public, bool):
         raise invalid("comment", "Comment: public must be true or false")
     return {"body": body, "public": public, "author_id": given.get("author_id")}
+
+
+def _id(value: Any) -> Any:
+    """An id as Zendesk reads it: a number, or its digits in text."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def _tags(value: Any) -> list[str]:
