@@ -51,6 +51,8 @@ from guardrail.sinks.metrics import CONTENT_TYPE, Metrics
 from guardrail.tls import server_context
 from guardrail.tokens.gate import open_gate
 from guardrail.tracing import DISABLED, Tracing
+from guardrail.understanding import service as understanding
+from guardrail.understanding.backends import install as install_backends
 from guardrail.upstream import Sender, Upstream
 
 log = structlog.get_logger("guardrail")
@@ -307,6 +309,11 @@ def build(settings: Settings, tracing: Tracing | None = None) -> Guardrail:
     current = policies.current
     metrics.start(current.object_names(dialect.name))
     metrics.policy_set(current.version, len(current.policies))
+    try:
+        install_backends(settings.understanding)
+        understanding.configure(settings.understanding.backends)
+    except ValueError as exc:
+        raise ConfigError(f"understanding.backends: {exc}") from None
     store = _open_store(settings)
     alerter = _alerter(settings.alerts, metrics)
     audit = open_audit_log(settings, metrics.registry)

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guardrail import __version__, audit_cli, policy_cli
+from guardrail.config import UnderstandingSettings
 from guardrail.errors import ConfigError, PolicyError
+from guardrail.understanding import backends as understanding_backends
+from guardrail.understanding import cli as understanding_cli
 
 if TYPE_CHECKING:
     from guardrail.drift import Describe
@@ -79,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
     audit_cli.add_commands(commands)
     policy_cli.add_commands(commands)
+    understanding_backends.install(UnderstandingSettings())
+    understanding_cli.add_commands(commands)
+    understanding_backends.add_commands(commands)
 
     schema = commands.add_parser("schema", help="JSON Schemas from the CRM's describe")
     schema_commands = schema.add_subparsers(required=True, metavar="ACTION")

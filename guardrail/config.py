@@ -10,7 +10,7 @@ import os
 from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -172,6 +172,67 @@ class UnmatchedWrites(StrEnum):
     ALLOW = "allow"
 
 
+class FailurePolicy(StrEnum):
+    """What an understanding backend that cannot read (an LLM endpoint slow, down, or answering
+    what does not parse) leaves: ``fallback``: nothing, the other configured backends' reading
+    stands; ``unsure``: an empty reading marked unsure, so combined asks lose confidence and
+    rules treat them as "cannot tell"."""
+
+    FALLBACK = "fallback"
+    UNSURE = "unsure"
+
+
+class LLMSettings(BaseModel, frozen=True):
+    """An OpenAI-compatible chat endpoint (vLLM, Ollama, a hosted model) for the ``llm``
+    understanding backend. Turns are sent with card numbers and SSNs masked."""
+
+    base_url: str | None = Field(
+        default=None,
+        description="e.g. http://127.0.0.1:11434/v1 (Ollama), https://api.openai.com/v1",
+    )
+    model: str | None = Field(default=None, description="The model name the endpoint serves")
+    api_key: SecretStr = Field(
+        default=SecretStr("none"), description="Bearer key; local endpoints take any"
+    )
+    timeout_seconds: float = Field(default=20.0, gt=0, description="Per conversation reading")
+    concurrency: int = Field(default=4, gt=0, description="Requests in flight at once, at most")
+    failure: FailurePolicy = FailurePolicy.FALLBACK
+    cache_size: int = Field(default=4096, gt=0, description="Readings kept (per rev, LRU)")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and URL(value).scheme not in ("http", "https"):
+            raise ValueError(f"base_url must be an http(s) URL, got {value!r}")
+        return value
+
+
+BackendName = Literal["lexical", "model", "llm"]
+
+
+def _lexical() -> list[BackendName]:
+    return ["lexical"]
+
+
+class UnderstandingSettings(BaseModel, frozen=True):
+    """How conversations are read (guardrail.understanding): the backends, combined in this
+    order (the first is the default reading), and what the optional ones need."""
+
+    backends: list[BackendName] = Field(default_factory=_lexical, min_length=1)
+    model_file: Path | None = Field(
+        default=None, description="Weights of the ``model`` backend (default: the shipped ones)"
+    )
+    llm: LLMSettings = LLMSettings()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if len(set(self.backends)) != len(self.backends):
+            raise ValueError(f"backends named twice: {self.backends}")
+        if "llm" in self.backends and (self.llm.base_url is None or self.llm.model is None):
+            raise ValueError("the llm backend needs llm.base_url and llm.model")
+        return self
+
+
 def _parse_listen(value: Any) -> Any:
     return HostPort.parse(value) if isinstance(value, str) else value
 
@@ -270,6 +331,7 @@ class Settings(AuditSettings):
     redis_prefix: str = Field(
         default="guardrail:", min_length=1, description="Key prefix in Redis (one per deployment)"
     )
+    understanding: UnderstandingSettings = UnderstandingSettings()
     conversation_idle_seconds: float = Field(
         default=3600, gt=0, description="A conversation not read or written for this long is gone"
     )

@@ -4,6 +4,7 @@
     ├── ConfigError                  settings that cannot work (bad URL, missing TLS key)
     ├── PolicyError                  a policy set that cannot load; names the file and the place
     ├── ScenarioError                a scenario step the simulated CRM cannot run (also ValueError)
+    ├── UnderstandingUnavailable     a backend could not read a conversation (the others' stands)
     ├── RequestRejected              a write the proxy refuses before judging it (agent's fault)
     │   ├── MalformedBody            400: not JSON, or not the shape the endpoint takes
     │   ├── UnsupportedMediaType     415: a write body that is not JSON
@@ -37,6 +38,11 @@ class GuardrailError(Exception):
 
 class ConfigError(GuardrailError):
     """The settings cannot work."""
+
+
+class UnderstandingUnavailable(GuardrailError):
+    """An understanding backend could not read a conversation (an LLM endpoint timed out,
+    failed, or answered what does not parse); whoever combines readings leaves it out."""
 
 
 class PolicyError(GuardrailError):

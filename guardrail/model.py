@@ -90,6 +90,10 @@ class Violation:
     mode: Mode = Mode.ENFORCE
     code: str = "GUARDRAIL_PARAMETER_INVALID"
     intent: int | None = None
+    #: The rule failed on a reading of the conversation that is not sure (the rule's
+    #: ``uncertain`` expression held): "cannot tell", not "the conversation contradicts the
+    #: write"; its action is then the policy's ``onUncertain``.
+    uncertain: bool = False
 
     @classmethod
     def refusal(cls, error: RequestRejected | DependencyFailure) -> Violation:
@@ -162,6 +166,9 @@ class Decision:
     saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
     diffs: tuple[FieldDiff, ...] = ()  # read-back: what was saved differently from the write
     revert: str | None = None  # read-back failed and a revert was tried: its result
+    #: Where the conversation's outcome came from: "platform" (set by the contact-center
+    #: platform), "transcript" (read from the turns, guardrail.understanding), None (neither).
+    outcome_source: str | None = None
     #: The conversation context the pipeline judged the intents in: the audit log keeps it
     #: (masked) so ``guardrail replay`` can judge the same write again without the CRM, and
     #: metrics read the conversation's intent from it.

@@ -100,6 +100,7 @@ class Pipeline:
             caller=caller,
             guardrail_seconds=time.perf_counter() - started,
             facts=facts,
+            outcome_source=facts.outcome_source if facts is not None else None,
         )
 
     def _unmatched_violation(self, intent: WriteIntent, index: int) -> list[Violation]:

@@ -43,6 +43,19 @@ def add_commands(commands: Any) -> None:
         type=Path,
         help="policy directory (default: the pack DIR belongs to, else the shipped pack)",
     )
+    test.add_argument(
+        "--scenarios",
+        type=Path,
+        metavar="SCENARIOS",
+        help="judge the scenarios of this directory (e.g. a held-out set) with DIR's policies",
+    )
+    test.add_argument(
+        "--backends",
+        action="append",
+        metavar="NAMES",
+        help="understanding backends to read conversations with, comma-separated and combined "
+        "(default: lexical); repeat to run each and print them side by side",
+    )
     test.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
     test.add_argument(
         "--baseline",
@@ -100,17 +113,34 @@ def _test(args: argparse.Namespace) -> int:
     from guardrail.scenarios import report
     from guardrail.scenarios.format import load_scenarios
     from guardrail.scenarios.offline import run_all
-    from guardrail.scenarios.scoring import confusion, policy_rules, score, table, theme_counts
+    from guardrail.scenarios.scoring import (
+        Summary,
+        confusion,
+        policy_rules,
+        score,
+        table,
+        theme_counts,
+    )
+    from guardrail.understanding import service as understanding
 
     if args.record_baseline and args.baseline is None:
         raise ConfigError("--record-baseline needs --baseline FILE to write")
     scenario_dir, policy_dir = scenario_paths(args.directory, args.policies)
+    if args.scenarios is not None:
+        scenario_dir = args.scenarios
     policies = load_policy_set(policy_dir)
     scenarios = load_scenarios(scenario_dir)
     recorded = (
         report.read_baseline(args.baseline) if args.baseline and not args.record_baseline else None
     )
-    results = asyncio.run(run_all(policies, scenarios))
+    runs = []
+    for names in args.backends or ["lexical"]:
+        try:
+            understanding.configure([n.strip() for n in names.split(",") if n.strip()])
+        except ValueError as exc:
+            raise ConfigError(f"--backends: {exc}") from None
+        runs.append((understanding.current().name, asyncio.run(run_all(policies, scenarios))))
+    results = runs[0][1]
 
     print(f"scenarios: {scenario_dir}; policies: {policy_dir} (version {policies.version})")
     print(theme_counts(scenarios))
@@ -118,6 +148,9 @@ def _test(args: argparse.Namespace) -> int:
     print(table(score(results, policy_rules(policies)), results))
     print()
     print(confusion(results))
+    print()
+    for name, found in runs:
+        print(Summary.of(found).line(name))
     problems = [r.problem for r in results if r.problem]
     comparison = report.compare(results, recorded) if recorded is not None else None
     accepted = comparison.accepted if comparison else frozenset()

@@ -38,6 +38,14 @@ def test_toml_config_and_secret_tokens(tmp_path: Path) -> None:
         ({"upstream": "https://crm?x=1"}, "must not carry a query"),
         ({"upstream": "http://crm", "listen": "nonsense"}, "expected HOST:PORT"),
         ({"upstream": "http://crm", "tls_cert": "a.pem"}, "tls_cert and tls_key go together"),
+        (
+            {"upstream": "http://crm", "understanding": {"backends": ["lexical", "llm"]}},
+            "the llm backend needs llm.base_url and llm.model",
+        ),
+        (
+            {"upstream": "http://crm", "understanding": {"backends": ["lexical", "bert"]}},
+            "understanding.backends.1: Input should be 'lexical', 'model' or 'llm'",
+        ),
         ({"upstream": "http://crm", "unknown_writes": "maybe"}, "unknown_writes"),
         ({}, "upstream: Field required"),
     ],
@@ -54,3 +62,27 @@ def test_missing_or_unsupported_config_file(tmp_path: Path) -> None:
     ini.write_text("x")
     with pytest.raises(ConfigError, match=r"use \.yaml"):
         load_settings(ini, upstream="http://crm")
+
+
+def test_the_understanding_backends_are_configured_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GUARDRAIL_UNDERSTANDING__BACKENDS", '["lexical", "llm"]')
+    monkeypatch.setenv("GUARDRAIL_UNDERSTANDING__LLM__BASE_URL", "http://127.0.0.1:11434/v1")
+    monkeypatch.setenv("GUARDRAIL_UNDERSTANDING__LLM__MODEL", "qwen2.5:7b")
+    monkeypatch.setenv("GUARDRAIL_UNDERSTANDING__LLM__API_KEY", "sk-very-secret")
+    monkeypatch.setenv("GUARDRAIL_UNDERSTANDING__LLM__FAILURE", "unsure")
+    settings = load_settings(upstream="http://crm")
+    llm = settings.understanding.llm
+    assert settings.understanding.backends == ["lexical", "llm"]
+    assert (llm.base_url, llm.model, llm.failure) == (
+        "http://127.0.0.1:11434/v1",
+        "qwen2.5:7b",
+        "unsure",
+    )
+    assert llm.api_key.get_secret_value() == "sk-very-secret"
+    assert "sk-very-secret" not in repr(settings)
+
+
+def test_conversations_are_read_lexically_unless_configured() -> None:
+    assert load_settings(upstream="http://crm").understanding.backends == ["lexical"]

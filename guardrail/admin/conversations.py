@@ -10,6 +10,7 @@ MAX_BODY_BYTES, 404 for a conversation that is unknown or has expired, 503 when 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -19,6 +20,7 @@ from guardrail.admin.jsonapi import MAX_BODY_BYTES, Refusal, json_body, json_err
 from guardrail.context.model import Conversation, ConversationIn, ConversationPatch, TurnsIn
 from guardrail.context.store import ConversationStore
 from guardrail.tokens.gate import TokenGate
+from guardrail.understanding.service import current, stored_reading
 
 __all__ = ["CONVERSATIONS", "MAX_BODY_BYTES", "TOKENS", "conversation_id_of", "routes"]
 
@@ -41,7 +43,7 @@ async def put_conversation(request: web.Request) -> web.StreamResponse:
     data = ConversationIn.model_validate(await json_body(request))
     store = request.app[CONVERSATIONS]
     existed = await store.get(conversation_id) is not None
-    conversation = await store.put(conversation_id, data)
+    conversation = await understood(store, await store.put(conversation_id, data))
     if existed:
         return _ok(conversation)
     return _ok(conversation, status=201, headers={"Location": request.path})
@@ -52,10 +54,11 @@ async def put_conversation(request: web.Request) -> web.StreamResponse:
 async def append_turns(request: web.Request) -> web.StreamResponse:
     conversation_id = conversation_id_of(request)
     data = TurnsIn.model_validate(await json_body(request))
-    conversation = await request.app[CONVERSATIONS].append_turns(conversation_id, data.turns)
+    store = request.app[CONVERSATIONS]
+    conversation = await store.append_turns(conversation_id, data.turns)
     if conversation is None:
         raise _not_found(conversation_id)
-    return _ok(conversation)
+    return _ok(await understood(store, conversation))
 
 
 @routes.patch(_PATH)
@@ -63,10 +66,11 @@ async def append_turns(request: web.Request) -> web.StreamResponse:
 async def patch_conversation(request: web.Request) -> web.StreamResponse:
     conversation_id = conversation_id_of(request)
     data = ConversationPatch.model_validate(await json_body(request))
-    conversation = await request.app[CONVERSATIONS].patch(conversation_id, data)
+    store = request.app[CONVERSATIONS]
+    conversation = await store.patch(conversation_id, data)
     if conversation is None:
         raise _not_found(conversation_id)
-    return _ok(conversation)
+    return _ok(await understood(store, conversation))
 
 
 @routes.get(_PATH)
@@ -89,6 +93,19 @@ async def delete_conversation(request: web.Request) -> web.StreamResponse:
     if not await request.app[CONVERSATIONS].delete(conversation_id):
         raise _not_found(conversation_id)
     return web.Response(status=204)
+
+
+async def understood(store: ConversationStore, conversation: Conversation) -> Conversation:
+    """The conversation with its reading (guardrail.understanding) for this rev, computed here,
+    when what the platform said arrives, and stored beside it so no write waits for it; a
+    backend that is slow (an LLM endpoint) runs off the event loop. A reading that lost a race
+    with newer turns is not stored (the write path then reads the newer turns itself)."""
+    if stored_reading(conversation) is not None:
+        return conversation
+    reading = await asyncio.to_thread(current().understand, conversation.turns, conversation.rev)
+    data = reading.to_json()
+    await store.save_understanding(conversation.id, conversation.rev, data)
+    return conversation.model_copy(update={"understanding": data})
 
 
 def _ok(conversation: Conversation, status: int = 200, **kwargs: Any) -> web.Response:

@@ -24,6 +24,7 @@ RULE_CODE = "GUARDRAIL_POLICY_VIOLATION"
 CONTEXT_CODE = "GUARDRAIL_CONTEXT_REQUIRED"
 ERROR_CODE = "GUARDRAIL_RULE_ERROR"
 CONTEXT_HEADER = "X-Guardrail-Conversation"
+UNSURE_NOTE = "(crm-guardrail's reading of the conversation is not sure of this.)"
 
 
 class RuleCompileError(ValueError):
@@ -55,6 +56,9 @@ class CompiledRule:
     message: str
     message_program: Any | None
     action: Action
+    #: Holds when the rule's failure comes from an unsure reading (policy ``uncertain``).
+    uncertain_program: Any | None = None
+    on_uncertain: Action = Action.BLOCK
 
 
 class RuleSet:
@@ -74,16 +78,31 @@ class RuleSet:
                 found.append(self.error(rule.name, exc))
                 continue
             if not passed:
+                unsure = self._unsure(rule, env)
+                message = self._message(rule, env)
+                if unsure:
+                    message = f"{message} {UNSURE_NOTE}"
                 found.append(
                     Violation(
                         policy=self.policy,
                         rule=rule.name,
-                        message=self._message(rule, env),
-                        action=rule.action,
+                        message=message,
+                        action=rule.on_uncertain if unsure else rule.action,
                         code=self.code,
+                        uncertain=unsure,
                     )
                 )
         return found
+
+    def _unsure(self, rule: CompiledRule, env: Environment) -> bool:
+        """Whether the rule failed only because the conversation's reading is not sure. An
+        ``uncertain`` expression that errors counts as sure: the failure stands."""
+        if rule.uncertain_program is None or rule.action is not Action.BLOCK:
+            return False
+        try:
+            return _run(rule.uncertain_program, env) is True
+        except Exception:  # CEL raises many unrelated types
+            return False
 
     def _message(self, rule: CompiledRule, env: Environment) -> str:
         if rule.message_program is None:

@@ -86,6 +86,7 @@ def assemble(
     rev: int,
     reads: Sequence[ReadRecord],
     writes: Sequence[WriteRecord],
+    understanding: dict[str, Any] | None = None,
 ) -> Conversation:
     """The conversation as the API and the rules see it, from the parts a store keeps.
 
@@ -101,6 +102,7 @@ def assemble(
         updated_at=updated_at,
         version=version,
         rev=rev,
+        understanding=understanding,
     )
 
 

@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from guardrail.context.model import Conversation, WriteRecord
 from guardrail.sinks.redact import MASKS, luhn
+from guardrail.understanding.model import Understanding
+from guardrail.understanding.service import current
 
 _WORDS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -218,6 +220,26 @@ class Facts:
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
     #: Rebuilt from an audit record (guardrail.replay), whose personal data is masked.
     redacted: bool = False
+
+    @functools.cached_property
+    def understanding(self) -> Understanding:
+        """What the conversation says (guardrail.understanding): the reading stored with it
+        for its rev, else read now; computed at most once per Facts, only if a rule asks."""
+        if self.conversation is None:
+            return Understanding(backend="none")
+        return current().read(self.conversation)
+
+    @property
+    def outcome_source(self) -> str | None:
+        """Where the outcome rules saw came from: "platform" (set by the platform),
+        "transcript" (read from the turns, when a rule asked for it), else None."""
+        c = self.conversation
+        if c is None:
+            return None
+        if c.outcome:
+            return "platform"
+        read = self.__dict__.get("understanding")  # only if a rule read it: never forced
+        return "transcript" if read is not None and read.outcome is not None else None
 
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one

@@ -14,7 +14,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from guardrail.context.changes import (
     ACCOUNT_RETENTION,
@@ -54,6 +54,7 @@ class _Entry:
     version: int
     seen: datetime  # last read or write: what idle expiry counts from
     rev: int = 0  # the version at which ``platform`` last changed
+    understanding: dict[str, Any] | None = None  # a reading of ``platform`` at ``rev``
     reads: deque[ReadRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
     writes: deque[WriteRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
 
@@ -108,6 +109,15 @@ class MemoryConversationStore:
         self, conversation_id: str, turns: Sequence[Turn]
     ) -> Conversation | None:
         return self._update(conversation_id, lambda platform: with_turns(platform, turns))
+
+    async def save_understanding(
+        self, conversation_id: str, rev: int, understanding: dict[str, Any]
+    ) -> bool:
+        entry = self._conversations.get(conversation_id)
+        if entry is None or entry.rev != rev:
+            return False
+        entry.understanding = understanding
+        return True
 
     async def delete(self, conversation_id: str) -> bool:
         self._sweep(self._clock())
@@ -181,6 +191,7 @@ class MemoryConversationStore:
         entry.updated_at = now
         if platform:
             entry.rev = entry.version
+            entry.understanding = None
 
     async def put_job(self, job: BulkJob) -> None:
         self._jobs[job.id] = (job, self._clock())
@@ -216,6 +227,7 @@ class MemoryConversationStore:
             rev=entry.rev,
             reads=entry.reads,
             writes=entry.writes,
+            understanding=entry.understanding,
         )
 
 

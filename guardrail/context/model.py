@@ -129,3 +129,6 @@ class Conversation(_Strict):
     updated_at: datetime
     version: int = 1
     rev: int = 1
+    #: What the conversation says, read when its turns arrived (guardrail.understanding):
+    #: the JSON of an Understanding, valid only while its ``rev`` is the conversation's.
+    understanding: dict[str, Any] | None = None

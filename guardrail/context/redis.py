@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
+import orjson
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -56,7 +57,7 @@ from guardrail.context.model import (
 )
 from guardrail.errors import ConfigError, ContextUnavailable
 
-_FIELDS = ("platform", "created_at", "updated_at", "version", "rev")
+_FIELDS = ("platform", "created_at", "updated_at", "version", "rev", "understanding")
 
 # KEYS: conversation hash, reads list, writes list, version counter.
 # ARGV: idle ms, now, platform JSON, the rev the change was based on ("" to create or replace).
@@ -70,8 +71,10 @@ local version = redis.call('INCR', KEYS[4])
 redis.call('HSETNX', conv, 'created_at', ARGV[2])
 redis.call('HSET', conv, 'platform', ARGV[3], 'updated_at', ARGV[2],
            'version', version, 'rev', version)
+redis.call('HDEL', conv, 'understanding')
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version', 'rev'),
+return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version', 'rev',
+                   'understanding'),
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1)}
 """
 
@@ -83,6 +86,15 @@ redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 redis.call('HSET', KEYS[1], 'updated_at', ARGV[2], 'version', redis.call('INCR', KEYS[4]))
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1
+"""
+
+
+# KEYS: conversation hash. ARGV: the rev the reading is of, the reading's JSON.
+# Kept only while that rev is current: a reading of older turns must not pass for the new.
+_UNDERSTOOD = """
+if redis.call('HGET', KEYS[1], 'rev') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'understanding', ARGV[2])
 return 1
 """
 
@@ -137,6 +149,7 @@ class RedisConversationStore:
         self._counter = f"{prefix}version"
         self._save_script = client.register_script(_SAVE)
         self._append_script = client.register_script(_APPEND)
+        self._understood_script = client.register_script(_UNDERSTOOD)
 
     @classmethod
     def open(
@@ -167,6 +180,16 @@ class RedisConversationStore:
         self, conversation_id: str, turns: Sequence[Turn]
     ) -> Conversation | None:
         return await self._update(conversation_id, lambda platform: with_turns(platform, turns))
+
+    async def save_understanding(
+        self, conversation_id: str, rev: int, understanding: dict[str, Any]
+    ) -> bool:
+        conv = self._keys(conversation_id).conv
+        with answering():
+            saved = await self._understood_script(
+                keys=[conv], args=[str(rev), orjson.dumps(understanding).decode()]
+            )
+        return bool(saved)
 
     async def delete(self, conversation_id: str) -> bool:
         keys = self._keys(conversation_id)
@@ -315,7 +338,7 @@ class RedisConversationStore:
     def _parse(conversation_id: str, parts: Sequence[Any]) -> Conversation:
         """A conversation from the parts ``_load`` and ``_SAVE`` return: the hash's fields
         (in ``_FIELDS`` order) and the two lists."""
-        (platform, created_at, updated_at, version, rev), reads, writes = parts
+        (platform, created_at, updated_at, version, rev, understanding), reads, writes = parts
         return assemble(
             conversation_id,
             ConversationIn.model_validate_json(platform),
@@ -325,4 +348,5 @@ class RedisConversationStore:
             rev=int(rev),
             reads=[ReadRecord.model_validate_json(r) for r in reads],
             writes=[WriteRecord.model_validate_json(w) for w in writes],
+            understanding=orjson.loads(understanding) if understanding else None,
         )

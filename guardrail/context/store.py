@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from guardrail.context.jobs import BulkJob
 from guardrail.context.model import (
@@ -39,6 +39,13 @@ class ConversationStore(Protocol):
     async def append_turns(
         self, conversation_id: str, turns: Sequence[Turn]
     ) -> Conversation | None: ...
+
+    async def save_understanding(
+        self, conversation_id: str, rev: int, understanding: dict[str, Any]
+    ) -> bool:
+        """Keep a reading of the conversation (guardrail.understanding) beside it, unless what
+        the platform said changed since ``rev`` (then the reading is stale: False)."""
+        ...
 
     async def delete(self, conversation_id: str) -> bool:
         """Forget the conversation and its records; False when there was none."""

@@ -20,6 +20,28 @@
     recent_writes(seconds) list<map>     this conversation's writes within the window
     account_writes(id, seconds) list<map>  writes touching the account, any conversation
     total(list) double                   the numbers added up exactly (as decimals: money)
+
+  What the conversation says (guardrail.understanding; kinds: refund, replacement,
+  cancellation, account closure, callback, escalation, address change, plan change, other):
+    ask(kind) map                        {found, kind, status, granted, amount, amounts,
+                                         amount_sure, currency, reason, confidence, sure}: how
+                                         the customer's ask of that kind stands; ``sure`` also
+                                         when it is surely absent; ``amounts`` every plausible
+                                         reading of the amount ("two fifty": 2.5 and 250),
+                                         ``amount_sure`` when it was named in the asking clause
+    asked(kind) bool                     the customer asked (or accepted the agent's offer)
+    retracted(kind) bool                 asked, then taken back (or declined outright)
+    asked_amount(kind) double|null       the largest plausible reading of the amount asked,
+                                         else the largest the customer named (never sure)
+    issues() list<map>                   {reason, negated, confidence, sure}: the customer's
+                                         problems (damaged, late, billing, wrong item...);
+                                         negated: one they say they do not have
+    outcome() map                        {value, source, confidence, sure}: the platform's
+                                         outcome (source "platform"), else the transcript's
+                                         ("transcript"), else value ""
+    sensitive_data(text) list<string>    card (Luhn) and ssn in text, in any written form
+                                         (spoken digit by digit, in words, grouped oddly)
+    unsure() list<string>                why the reading as a whole may be wrong
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
 
@@ -34,9 +56,12 @@ from decimal import Decimal
 from typing import Any
 
 from guardrail.context.changes import account_key
-from guardrail.context.facts import Facts, pii_in, stated_facts
+from guardrail.context.facts import Facts, amounts_in, digits, pii_in, stated_facts
 from guardrail.context.model import WriteRecord
 from guardrail.crm import sfid
+from guardrail.understanding.model import SURE, AskKind, FactKind
+from guardrail.understanding.numbers import plain, sensitive_digits
+from guardrail.understanding.text import clean
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -84,7 +109,13 @@ class RuleFunctions:
     def unsupported_facts(self, text: str | None) -> list[str]:
         if not text:
             return []
-        return [s for s in stated_facts(text) if not self._facts.transcript.supports(s)]
+        transcript = self._facts.transcript
+        unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
+        if not unsupported:
+            return []
+        # said in words ("thirty quid", "order one oh four four two"): the reading's facts
+        said = {f.value for f in self._facts.understanding.facts}
+        return [s for s in unsupported if not _said(s, said)]
 
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []
@@ -141,6 +172,84 @@ class RuleFunctions:
     def total(self, numbers: Iterable[Any]) -> float:
         return float(sum((Decimal(str(n)) for n in numbers), Decimal(0)))
 
+    def ask(self, kind: str) -> dict[str, Any]:
+        wanted = AskKind(kind)  # an unknown kind is a rule error naming it
+        reading = self._facts.understanding
+        found = reading.asks_of(wanted)
+        if not found:
+            absent_sure = f"cues of {wanted} not read" not in reading.unsure
+            return {
+                "found": False, "kind": kind, "status": "", "granted": False, "amount": None,
+                "amounts": [], "amount_sure": False, "currency": "", "reason": "",
+                "confidence": 0.0, "sure": absent_sure,
+            }  # fmt: skip
+        a = found[0]
+        return {
+            "found": True,
+            "kind": kind,
+            "status": str(a.status),
+            "granted": a.status.granted,
+            "amount": None if a.amount is None else float(a.amount),
+            "amounts": [float(x) for x in a.amounts],
+            "amount_sure": a.amount is not None and a.amount_confidence >= SURE,
+            "currency": a.currency or "",
+            "reason": str(a.reason) if a.reason else "",
+            "confidence": a.confidence,
+            "sure": a.confidence >= SURE,
+        }
+
+    def asked(self, kind: str) -> bool:
+        return bool(self.ask(kind)["granted"])
+
+    def retracted(self, kind: str) -> bool:
+        return self.ask(kind)["status"] in ("retracted", "declined")
+
+    def asked_amount(self, kind: str) -> float | None:
+        asked = self.ask(kind)
+        if asked["amounts"]:
+            return float(max(asked["amounts"]))
+        said = [
+            float(f.value)
+            for f in self._facts.understanding.facts
+            if f.kind is FactKind.MONEY and f.speaker == "customer"
+        ]
+        return max(said) if said else None
+
+    def issues(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "reason": str(i.reason),
+                "negated": i.negated,
+                "confidence": i.confidence,
+                "sure": i.confidence >= SURE,
+            }
+            for i in self._facts.understanding.issues
+        ]
+
+    def outcome(self) -> dict[str, Any]:
+        c = self._facts.conversation
+        if c is not None and c.outcome:
+            return {"value": c.outcome, "source": "platform", "confidence": 1.0, "sure": True}
+        read = self._facts.understanding.outcome
+        if read is None:
+            return {"value": "", "source": "", "confidence": 0.0, "sure": False}
+        return {
+            "value": str(read.value),
+            "source": "transcript",
+            "confidence": read.confidence,
+            "sure": read.confidence >= SURE,
+        }
+
+    def sensitive_data(self, text: str | None) -> list[str]:
+        if not text:
+            return []
+        found = {k for k in self.pii(text) if k in ("card", "ssn")}
+        found |= {hit.kind for hit in sensitive_digits(clean(text)) if hit.confidence >= SURE}
+        return sorted(found)
+
+    def unsure(self) -> list[str]:
+        return list(self._facts.understanding.unsure)
+
     def lower(self, text: str | None) -> str:
         return (text or "").lower()
 
@@ -164,6 +273,14 @@ class RuleFunctions:
                     }
                 )
         return out
+
+
+def _said(stated: str, said: set[str]) -> bool:
+    amounts = amounts_in(stated)
+    if amounts:
+        return all(plain(a) in said for a in amounts)
+    token = digits(stated)
+    return bool(token) and token in said
 
 
 NAMES = frozenset(

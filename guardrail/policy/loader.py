@@ -26,7 +26,7 @@ from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, 
 from guardrail.checks.schema import ParameterValidation
 from guardrail.crm.base import dialect_for
 from guardrail.errors import ConfigError, MalformedBody, PolicyError
-from guardrail.model import Mode, Operation, WriteIntent
+from guardrail.model import Action, Mode, Operation, WriteIntent
 from guardrail.policy.model import PolicyDocument, Rule
 
 WILDCARD = "*"
@@ -330,12 +330,16 @@ def _compiler(path: Path, node: yaml.Node, prefix: str) -> Callable[[str, tuple[
 
 
 def _rules(
-    rules: Sequence[Rule], at: tuple[Any, ...], compiled: Callable[[str, tuple[Any, ...]], Any]
+    rules: Sequence[Rule],
+    at: tuple[Any, ...],
+    compiled: Callable[[str, tuple[Any, ...]], Any],
+    on_uncertain: Action = Action.BLOCK,
 ) -> list[CompiledRule]:
     found = []
     for i, rule in enumerate(rules):
         loc = (*at, i)
         message = rule.message_expression
+        unsure = rule.uncertain
         found.append(
             CompiledRule(
                 name=rule.name,
@@ -343,6 +347,8 @@ def _rules(
                 message=rule.message,
                 message_program=compiled(message, (*loc, "messageExpression")) if message else None,
                 action=rule.action,
+                uncertain_program=compiled(unsure, (*loc, "uncertain")) if unsure else None,
+                on_uncertain=on_uncertain,
             )
         )
     return found
@@ -361,7 +367,7 @@ def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str)
     ]
     return IsCompliant(
         doc.metadata.name,
-        _rules(spec.rules, ("spec", "rules"), compiled),
+        _rules(spec.rules, ("spec", "rules"), compiled, Action(spec.on_uncertain)),
         conditions,
         variables,
         spec.params,

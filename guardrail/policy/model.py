@@ -14,6 +14,7 @@ spec:
   failurePolicy: closed                   # or open: a check that errors lets the write through
   schemaFile: schemas/Case.json           # or an inline `schema:`
   onDrift: flag                           # or block: a write that meets schema drift
+  onUncertain: block                      # or warn: a rule failing on an unsure reading
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class Rule(_Strict):
     message: str = Field(min_length=1)
     message_expression: str | None = None
     action: Action = Action.BLOCK
+    #: When the rule fails and this holds, the failure is "cannot tell" (the conversation's
+    #: reading is not sure), not "contradicts": the policy's ``onUncertain`` decides.
+    uncertain: str | None = None
 
 
 class MatchCondition(_Strict):
@@ -96,6 +100,10 @@ class PolicySpec(_Strict):
     #: What a write gets when it meets drift between this policy's schema and the CRM's
     #: describe (guardrail.drift): block it naming the drift, or let it through flagged.
     on_drift: Literal["block", "flag"] = "flag"
+    #: What a rule failing on an unsure reading of the conversation does (its ``uncertain``
+    #: expression held): block like any failure, or warn (let the write through, flagged for
+    #: review, audited and counted). Like ValidatingAdmissionPolicy's failurePolicy, explicit.
+    on_uncertain: Literal["block", "warn"] = "block"
 
     @model_validator(mode="after")
     def _one_schema(self) -> PolicySpec:

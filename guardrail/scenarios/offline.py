@@ -167,13 +167,17 @@ def _conversation_header(step: WriteStep, conversation: str) -> str | None:
 
 
 def _judged(result: StepResult, decision: Decision, seconds: float) -> StepResult:
+    warned = frozenset(
+        f"{v.policy}/{v.rule}" for v in decision.violations if v.uncertain and not v.blocks
+    )
     if decision.verdict is not Verdict.BLOCK:
-        return replace(result, decision=str(decision.verdict), seconds=seconds)
+        return replace(result, decision=str(decision.verdict), warned_by=warned, seconds=seconds)
     blocking = [v for v in decision.violations if v.blocks]
     return replace(
         result,
         decision=str(decision.verdict),
         blocked_by=frozenset(v.name for v in blocking),
+        warned_by=warned,
         detail=" | ".join(f"({v.policy}/{v.rule}) {v.message}" for v in blocking),
         seconds=seconds,
     )

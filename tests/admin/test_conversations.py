@@ -288,3 +288,39 @@ async def test_store_down_is_503(aiohttp_client: Any, method: str, path: str, bo
     assert status == 503
     assert error["error"] == "context_unavailable"
     assert "conversation store" in error["message"]
+
+
+async def test_what_the_customer_asked_is_read_when_turns_arrive_and_shown_by_get(
+    client: TestClient[Any, Any], store: MemoryConversationStore
+) -> None:
+    body = {
+        "turns": [
+            {
+                "role": "customer",
+                "text": "It turned up in bits, could you put the thirty quid back on my card?",
+            }
+        ]
+    }
+    status, put = await call(client, "PUT", "conv-u", json=body)
+    assert status == 201
+    (ask,) = put["understanding"]["asks"]
+    assert (ask["kind"], ask["status"], ask["amount"], ask["currency"], ask["reason"]) == (
+        "refund",
+        "asked",
+        "30",
+        "GBP",
+        "damaged",
+    )
+    stored = await store.get("conv-u")
+    assert stored is not None
+    assert stored.understanding == put["understanding"]
+
+    more = {"turns": [{"role": "customer", "text": "Actually never mind, I'll keep it."}]}
+    status, appended = await call(client, "POST", "conv-u", "/turns", json=more)
+    assert appended["understanding"]["rev"] == appended["rev"]
+    assert appended["understanding"]["asks"][0]["status"] == "retracted"
+
+    status, patched = await call(client, "PATCH", "conv-u", json={"turns": []})
+    assert patched["understanding"]["asks"] == []
+    status, got = await call(client, "GET", "conv-u")
+    assert got["understanding"] == patched["understanding"]

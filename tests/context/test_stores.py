@@ -514,3 +514,28 @@ async def test_a_bulk_job_is_seen_by_every_replica_and_takes_one_upload(backend:
     assert await second.claim_upload("750SB0000000009YAA", "d-3") is False
     await backend.wait(1.1)
     assert await first.get_job(job.id) is None
+
+
+async def test_a_reading_is_kept_with_its_revision_and_shared_by_replicas(
+    backend: Backend,
+) -> None:
+    first, second = backend.replicas(2, 60.0)
+    put = await first.put("c-u", conversation())
+    reading = {"version": 1, "backend": "lexical", "rev": put.rev, "asks": []}
+    assert await first.save_understanding("c-u", put.rev, reading)
+    seen = await second.get("c-u")
+    assert seen is not None
+    assert seen.understanding == reading
+
+
+async def test_a_reading_of_older_turns_is_neither_kept_nor_shown(backend: Backend) -> None:
+    store = backend.store()
+    put = await store.put("c-u", conversation())
+    await store.save_understanding("c-u", put.rev, {"rev": put.rev})
+    newer = await store.append_turns("c-u", [Turn(role="customer", text="Actually, no.")])
+    assert newer is not None
+    assert newer.understanding is None  # the new turns made the stored reading stale
+    assert not await store.save_understanding("c-u", put.rev, {"rev": put.rev})
+    got = await store.get("c-u")
+    assert got is not None
+    assert got.understanding is None

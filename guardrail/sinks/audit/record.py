@@ -143,6 +143,7 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
                 "code": v.code,
                 "fields": list(v.fields),
                 "intent": v.intent,
+                **({"uncertain": True} if v.uncertain else {}),
             }
             for v in decision.violations
         ],
@@ -156,6 +157,7 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         "error": decision.error,
         "diffs": [_diff(d) for d in decision.diffs],
         "revert": decision.revert,
+        **({"outcome_source": decision.outcome_source} if decision.outcome_source else {}),
         # The conversation context as judged, masked like the rest: what guardrail replay
         # judges the intents in again (guardrail.context.snapshot).
         "context": None if decision.facts is None else snapshot.dump(decision.facts, _value),

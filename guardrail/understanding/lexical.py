@@ -1,0 +1,619 @@
+"""The ``lexical`` backend: deterministic, in-process, a few milliseconds a conversation.
+
+Phrase knowledge is data (``lexicon/*.yaml``); this module is the reading. Each customer
+sentence is cut into sub-clauses; every ask phrase found gets its status from its scopes
+(negation in its sub-clause; third party, condition and question in its sentence); retraction
+and correction sentences change the last ask; an agent's offer takes the customer's next answer.
+Per ask kind, events are folded in order: the last word of the customer stands.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from guardrail.context.model import Turn
+from guardrail.understanding.model import (
+    Ask,
+    AskKind,
+    AskStatus,
+    Evidence,
+    Fact,
+    FactKind,
+    Issue,
+    Outcome,
+    OutcomeReading,
+    Reason,
+    Sensitive,
+    SensitiveKind,
+    Understanding,
+)
+from guardrail.understanding.numbers import (
+    Money,
+    bare_amounts,
+    halved,
+    money_in,
+    plain,
+    sensitive_digits,
+)
+from guardrail.understanding.text import Clause, Sentence, clean, sentences
+
+_MACROS = {
+    "{it}": r"(?:it|that|this|them|those|the money|the charge|the payment|the cash|the amount)",
+    "{me}": r"(?:me|us)",
+    "{my}": r"(?:my|our|the|me|your)",
+    "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
+    r"|(?:a )?(?:fiver|tenner))",
+}
+# Kinds whose asks carry an amount worth reading.
+_MONEY_KINDS = frozenset({AskKind.REFUND})
+_ISSUE_NEGATION = re.compile(
+    r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
+)
+_NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
+_INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
+_ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+_SELF_CORRECTION = re.compile(
+    r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
+)
+_CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+_ORDER = re.compile(
+    r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
+    r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
+)
+_DATE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+    r"last week|next week|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:january|february|march|april|may|"
+    r"june|july|august|september|october|november|december)|(?:january|february|march|april|"
+    r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
+)
+_ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
+# Before calibration: how often the status read is the one meant, given the kind is right.
+_STATUS_PRIORS = {
+    AskStatus.ASKED: 0.95,
+    AskStatus.DECLINED: 0.9,
+    AskStatus.THIRD_PARTY: 0.85,
+    AskStatus.HYPOTHETICAL: 0.85,
+    AskStatus.QUESTION: 0.8,
+    AskStatus.RETRACTED: 0.85,
+    AskStatus.OFFERED_ACCEPTED: 0.85,
+    AskStatus.OFFERED_DECLINED: 0.85,
+    AskStatus.OFFERED: 0.8,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    reliability: float
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    asks: dict[AskKind, tuple[_Pattern, ...]]
+    reasons: dict[Reason, tuple[_Pattern, ...]]
+    outcomes: dict[Outcome, tuple[tuple[str, _Pattern], ...]]
+    outcome_priority: tuple[Outcome, ...]
+    scopes: dict[str, re.Pattern[str]]
+    cues: dict[AskKind, re.Pattern[str]]
+    # How often a status read from its scope (a negation, a condition...) is the status meant,
+    # given the kind is right (calibrated; priors in ``_STATUS_PRIORS``).
+    status_reliability: dict[AskStatus, float] = field(default_factory=lambda: dict(_STATUS_PRIORS))
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The lexicon shipped in ``guardrail/understanding/lexicon/``, its reliabilities
+        calibrated (guardrail.understanding.calibration)."""
+        return cls._shipped(calibrated=True)
+
+    @classmethod
+    def uncalibrated(cls) -> Lexicon:
+        """The shipped lexicon with its priors: what calibration measures."""
+        return cls._shipped(calibrated=False)
+
+    @classmethod
+    @functools.cache
+    def _shipped(cls, calibrated: bool) -> Lexicon:
+        folder = resources.files("guardrail.understanding") / "lexicon"
+
+        def load(name: str) -> Any:
+            return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+
+        outcomes = load("outcomes.yaml")
+        priority = tuple(Outcome(o) for o in outcomes.pop("priority"))
+        rates = (load("calibration.yaml") or {}) if calibrated else {}
+        measured = {str(k): float(v) for k, v in (rates.get("patterns") or {}).items()}
+        return cls(
+            asks={AskKind(k): _patterns(v, measured) for k, v in load("asks.yaml").items()},
+            reasons={Reason(k): _patterns(v, measured) for k, v in load("reasons.yaml").items()},
+            outcomes={
+                Outcome(k): tuple((who, _Pattern(_compile(rx), rel)) for who, rx, rel in v)
+                for k, v in outcomes.items()
+            },
+            outcome_priority=priority,
+            scopes={k: _compile(v) for k, v in load("scopes.yaml").items()},
+            cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
+            status_reliability=_STATUS_PRIORS
+            | {AskStatus(k): float(v) for k, v in (rates.get("statuses") or {}).items()},
+        )
+
+
+def _compile(source: str) -> re.Pattern[str]:
+    for macro, body in _MACROS.items():
+        source = source.replace(macro, body)
+    return re.compile(source)
+
+
+def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
+    """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
+    else its prior in the lexicon."""
+    compiled = ((_compile(str(rx)), float(rel)) for rx, rel in rows)
+    return tuple(_Pattern(rx, measured.get(rx.pattern, rel)) for rx, rel in compiled)
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """An amount as the customer said it: its likeliest reading, the largest plausible one
+    ("two fifty": 2.50, but 250 cannot be ruled out) and how sure it is the amount asked."""
+
+    value: Decimal
+    currency: str | None
+    high: Decimal
+    confidence: float
+
+    def halved(self) -> _Said:
+        return _Said(self.value / 2, self.currency, self.high / 2, self.confidence)
+
+
+@dataclass
+class _Event:
+    """One thing said about an ask kind, in order."""
+
+    order: tuple[int, int, int]  # turn, sentence, position
+    status: AskStatus | None  # None: a retraction or correction of the last ask
+    confidence: float
+    evidence: Evidence
+    said: _Said | None = None  # the amount it names
+    correction: bool = False  # the amount replaces the last, whatever came before
+    addition: bool = False  # the amount is for something else, added to the last ("also")
+
+
+@dataclass
+class _Fold:
+    """An ask kind's state as events are folded in."""
+
+    status: AskStatus | None = None
+    confidence: float = 0.0
+    amounts: list[tuple[int, _Said]] = field(default_factory=list)  # (turn, amount)
+    currency: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+class LexicalBackend:
+    """``Backend`` over a phrase lexicon (the shipped one by default)."""
+
+    name = "lexical"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or Lexicon.default()
+
+    def understand(self, turns: Sequence[Turn], rev: int = 0) -> Understanding:
+        read = _Reading(self.lexicon, turns)
+        return Understanding(
+            backend=self.name,
+            rev=rev,
+            asks=read.asks(),
+            issues=read.issues(),
+            facts=read.facts(),
+            sensitive=read.sensitive(),
+            outcome=read.outcome(),
+            unsure=tuple(read.unsure),
+        )
+
+
+class _Reading:
+    """One conversation being read."""
+
+    def __init__(self, lexicon: Lexicon, turns: Sequence[Turn]) -> None:
+        self.lex = lexicon
+        self.turns = turns
+        self.parsed = [sentences(t.text) for t in turns]
+        self.unsure: list[str] = []
+        customer = [t.text for t in turns if t.role == "customer"]
+        speech = " ".join(customer)
+        self.asr = len(speech) >= _ASR_MIN and not re.search(r"[.?!,]", speech)
+        if self.asr:
+            self.unsure.append("asr")
+        self.customer_clean = " ".join(
+            s.text for i, t in enumerate(turns) if t.role == "customer" for s in self.parsed[i]
+        )
+        self._issue_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
+        self._denied: list[tuple[Reason, Evidence]] = []
+        # What each reading came from, for calibration: (kind or reason, pattern, scope).
+        self.trace: list[tuple[str, str, str]] = []
+
+    # asks -------------------------------------------------------------------------------
+
+    def asks(self) -> tuple[Ask, ...]:
+        events: dict[AskKind, list[_Event]] = {k: [] for k in AskKind}
+        last_kind: AskKind | None = None
+        for ti, turn in enumerate(self.turns):
+            for si, sentence in enumerate(self.parsed[ti]):
+                if turn.role == "customer":
+                    found = self._customer_sentence(ti, si, sentence, events)
+                    if found:
+                        last_kind = found
+                    elif last_kind is not None:
+                        self._follow_up(ti, si, sentence, events, last_kind)
+                elif turn.role == "agent":
+                    self._agent_sentence(ti, si, sentence, events)
+        asks = []
+        for kind, kind_events in events.items():
+            fold = _fold(sorted(kind_events, key=lambda e: e.order))
+            if fold.status is None:
+                cue = self.lex.cues.get(kind)
+                if cue is not None and cue.search(self.customer_clean):
+                    self.unsure.append(f"cues of {kind} not read")
+                continue
+            said = [a for _, a in fold.amounts]
+            amount = sum((a.value for a in said), Decimal(0)) if said else None
+            high = sum((a.high for a in said), Decimal(0))
+            asks.append(
+                Ask(
+                    kind=kind,
+                    status=fold.status,
+                    # sure only as far as both the phrase (that this kind was spoken of) and
+                    # the reading of how it stands are reliable
+                    confidence=round(
+                        fold.confidence
+                        * self.lex.status_reliability[fold.status]
+                        * (0.9 if self.asr else 1.0),
+                        3,
+                    ),
+                    amount=amount,
+                    currency=fold.currency,
+                    reason=self._reason_near(fold.evidence) if kind is AskKind.REFUND else None,
+                    evidence=tuple(fold.evidence[-3:]),
+                    amounts=() if amount is None else tuple(dict.fromkeys((amount, high))),
+                    amount_confidence=min((a.confidence for a in said), default=0.0),
+                )
+            )
+        return tuple(asks)
+
+    def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:
+        """Ask phrases in ``text``; of overlapping ones the longest (the most specific)."""
+        hits = [
+            (kind, m, p)
+            for kind, patterns in self.lex.asks.items()
+            for p in patterns
+            for m in p.regex.finditer(text)
+        ]
+        hits.sort(key=lambda h: (-(h[1].end() - h[1].start()), -h[2].reliability))
+        kept: list[tuple[AskKind, re.Match[str], _Pattern]] = []
+        for kind, m, p in hits:
+            overlaps = [k for k, o, _ in kept if o.start() < m.end() and m.start() < o.end()]
+            if any(k != kind for k in overlaps) or kind in overlaps:
+                continue
+            kept.append((kind, m, p))
+        return kept
+
+    def _customer_sentence(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
+    ) -> AskKind | None:
+        scopes = self.lex.scopes
+        polite_free = scopes["polite_if"].sub(" ", s.text)
+        hypothetical = scopes["hypothetical"].search(polite_free) is not None
+        request = scopes["request"].search(s.text) is not None
+        asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
+        question = bool(asking) and scopes["question"].search(s.text) is not None
+        third = scopes["third_party"].search(s.text) is not None
+        retracting = scopes["retraction"].search(s.text) is not None
+        keeping = scopes["keep"].search(s.text)
+        last: AskKind | None = None
+        for ci, clause in enumerate(s.clauses):
+            for kind, m, pattern in self._matches(clause.text):
+                before = clause.text[: m.start()]
+                if scopes["negation"].search(before) and not _WHY_NOT.search(before):
+                    status = AskStatus.DECLINED
+                elif third:
+                    status = AskStatus.THIRD_PARTY
+                elif hypothetical:
+                    status = AskStatus.HYPOTHETICAL
+                elif question and not request:
+                    status = AskStatus.QUESTION
+                else:
+                    status = AskStatus.ASKED
+                conf = pattern.reliability
+                self.trace.append((str(kind), pattern.regex.pattern, str(status)))
+                events[kind].append(
+                    _Event(
+                        (ti, si, ci * 1000 + m.start()),
+                        status,
+                        round(conf, 3),
+                        _evidence(ti, clause),
+                        self._amount(kind, s, ci, m.end(), conf),
+                        correction=retracting
+                        or scopes["correction"].search(clause.text) is not None,
+                        addition=_ADDING.search(s.text) is not None,
+                    )
+                )
+                last = kind
+        if keeping:
+            for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):
+                events[kind].append(
+                    _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
+                )
+        self._issues_in(ti, si, s, hypothetical)
+        return last
+
+    def _follow_up(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]], kind: AskKind
+    ) -> None:
+        """A customer sentence naming no ask: it may correct the amount ("actually twenty is
+        fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
+        scopes = self.lex.scopes
+        amounts = _amounts(s.text, kind in _MONEY_KINDS)
+        if amounts and kind in _MONEY_KINDS:
+            correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
+            if correcting or _CONTINUATION.match(s.text):
+                events[kind].append(
+                    _Event(
+                        (ti, si, 0),
+                        None,
+                        0.75,
+                        _evidence(ti, s),
+                        _said(amounts[-1], 0.8),
+                        correction=bool(correcting),
+                    )
+                )
+        elif scopes["retraction"].search(s.text) and not amounts:
+            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+        self._issues_in(ti, si, s, False)
+
+    def _agent_sentence(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
+    ) -> None:
+        offer = self.lex.scopes["offer"]
+        for clause in s.clauses:
+            for kind, m, pattern in self._matches(clause.text):
+                if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
+                    continue
+                status = self._answer(ti)
+                conf = pattern.reliability
+                if not self.lex.scopes["offer_question"].search(s.text):
+                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
+                said = self._amount(kind, s, s.clauses.index(clause), m.end(), 0.85)
+                events[kind].append(
+                    _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
+                )
+
+    def _answer(self, ti: int) -> AskStatus:
+        """How the customer answered an offer made in turn ``ti``."""
+        for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
+            if turn.role != "customer":
+                continue
+            first = parsed[0].text if parsed else ""
+            whole = " ".join(s.text for s in parsed[:3])
+            if self.lex.scopes["decline"].search(first) or self.lex.scopes[
+                "decline_anywhere"
+            ].search(whole):
+                return AskStatus.OFFERED_DECLINED
+            if self.lex.scopes["accept"].search(first):
+                return AskStatus.OFFERED_ACCEPTED
+            return AskStatus.OFFERED
+        return AskStatus.OFFERED
+
+    def _amount(self, kind: AskKind, s: Sentence, ci: int, at: int, topic: float) -> _Said | None:
+        """The amount an ask names: in its sub-clause (nearest the phrase), else in its
+        sentence; halved when the sentence asks for half. It is sure only when said in the
+        asking clause with its currency, and no surer than the phrase that the ask is of this
+        kind (``topic``); an amount said in another clause may be what they paid."""
+        if kind not in _MONEY_KINDS:
+            return None
+        said = _amounts(s.text, True)
+        found = None
+        for first, then in itertools.pairwise(said):
+            if _SELF_CORRECTION.search(s.text, first.end, then.start):
+                found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
+                break
+        if found is None:
+            in_clause = _amounts(s.clauses[ci].text, True)
+            if in_clause:
+                best = min(in_clause, key=lambda a: abs(a.start - at))
+                found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
+            else:
+                elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
+                if not elsewhere:
+                    return None
+                found = _said(elsewhere[-1], min(topic, 0.6))
+        return found.halved() if halved(s.text) else found
+
+    # issues -----------------------------------------------------------------------------
+
+    def _issues_in(self, ti: int, si: int, s: Sentence, hypothetical: bool) -> None:
+        if hypothetical:
+            return
+        for clause in s.clauses:
+            for reason, patterns in self.lex.reasons.items():
+                for p in patterns:
+                    m = p.regex.search(clause.text)
+                    if m is None:
+                        continue
+                    if _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                        self._denied.append((reason, _evidence(ti, clause)))
+                    else:
+                        self._issue_hits.append(
+                            (reason, p.reliability, (ti, si), _evidence(ti, clause))
+                        )
+                        self.trace.append((str(reason), p.regex.pattern, "issue"))
+                    break
+
+    def issues(self) -> tuple[Issue, ...]:
+        best: dict[Reason, Issue] = {}
+        for reason, conf, _, evidence in self._issue_hits:
+            found = best.get(reason)
+            if found is None:
+                best[reason] = Issue(reason, conf, (evidence,))
+            else:
+                combined = 1 - (1 - found.confidence) * (1 - conf * 0.5)
+                best[reason] = Issue(reason, round(combined, 3), (*found.evidence, evidence)[:3])
+        for reason, evidence in self._denied:
+            if reason not in best:
+                best[reason] = Issue(reason, 0.8, (evidence,), negated=True)
+        return tuple(best.values())
+
+    def _reason_near(self, evidence: Sequence[Evidence]) -> Reason | None:
+        """The issue nearest the ask: in the same turn first, then the closest turn."""
+        if not self._issue_hits or not evidence:
+            return None
+        turn = evidence[0].turn
+        refundable = [h for h in self._issue_hits if h[0] is not Reason.ACCOUNT]
+        if not refundable:
+            return None
+        nearest = min(refundable, key=lambda h: (abs(h[2][0] - turn), -h[1]))
+        return nearest[0]
+
+    # facts, sensitive data, outcome -----------------------------------------------------
+
+    def facts(self) -> tuple[Fact, ...]:
+        found: dict[tuple[FactKind, str, str | None], Fact] = {}
+        for ti, turn in enumerate(self.turns):
+            for s in self.parsed[ti]:
+                ev = _evidence(ti, s)
+                for money in money_in(s.text):
+                    value = plain(money.value)
+                    key = (FactKind.MONEY, value, money.currency)
+                    found.setdefault(
+                        key, Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,))
+                    )
+                for m in _ORDER.finditer(s.text):
+                    what = (
+                        FactKind.CASE if m.group("what") in ("case", "ticket") else FactKind.ORDER
+                    )
+                    value = re.sub(r"[\s-]", "", m.group("id"))
+                    found.setdefault(
+                        (what, value, None), Fact(what, value, 0.85, None, turn.role, (ev,))
+                    )
+                for m in _DATE.finditer(s.text):
+                    key = (FactKind.DATE, m.group(0), None)
+                    found.setdefault(
+                        key, Fact(FactKind.DATE, m.group(0), 0.8, None, turn.role, (ev,))
+                    )
+        return tuple(found.values())
+
+    def sensitive(self) -> tuple[Sensitive, ...]:
+        found = []
+        for ti, turn in enumerate(self.turns):
+            for hit in sensitive_digits(clean(turn.text)):
+                mask = "[CARD]" if hit.kind == "card" else "[SSN]"
+                found.append(
+                    Sensitive(
+                        SensitiveKind(hit.kind),
+                        hit.confidence,
+                        (Evidence(ti, 0, len(turn.text), mask),),
+                    )
+                )
+        return tuple(found)
+
+    def outcome(self) -> OutcomeReading | None:
+        hits: list[tuple[int, int, Outcome, float, Evidence]] = []
+        for ti, turn in enumerate(self.turns):
+            for si, s in enumerate(self.parsed[ti]):
+                for outcome, rows in self.lex.outcomes.items():
+                    for who, p in rows:
+                        if who not in ("any", turn.role):
+                            continue
+                        m = p.regex.search(s.text)
+                        if m is None:
+                            continue
+                        if outcome is Outcome.RESOLVED and _NEGATOR.search(m.group(0)):
+                            continue
+                        hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
+                        break
+        if not hits:
+            return None
+        rank = {o: n for n, o in enumerate(self.lex.outcome_priority)}
+        ti, si, outcome, conf, ev = min(hits, key=lambda h: (rank[h[2]], -h[0], -h[1]))
+        rivals = {h[2] for h in hits} - {outcome, Outcome.RESOLVED}
+        if rivals:
+            conf *= 0.8
+            self.unsure.append("several outcomes shown")
+        return OutcomeReading(outcome, round(conf, 3), (ev,))
+
+
+def _fold(events: Sequence[_Event]) -> _Fold:
+    """An ask kind's events, in order, to where it stands at the end."""
+    fold = _Fold()
+    for e in events:
+        if e.status is None:  # an amount corrected or added
+            if fold.status is None:
+                continue
+            if e.said is not None:
+                if e.correction or not fold.amounts:
+                    fold.amounts = [(e.evidence.turn, e.said)]
+                else:
+                    fold.amounts.append((e.evidence.turn, e.said))
+                fold.currency = e.said.currency or fold.currency
+            fold.evidence.append(e.evidence)
+            continue
+        current = fold.status
+        new = e.status
+        if new is AskStatus.DECLINED and current is not None and current.granted:
+            new = AskStatus.RETRACTED
+        if new is AskStatus.RETRACTED and (current is None or not current.granted):
+            continue
+        if (
+            current is not None
+            and current.granted
+            and new
+            in (
+                AskStatus.HYPOTHETICAL,
+                AskStatus.QUESTION,
+                AskStatus.THIRD_PARTY,
+                AskStatus.OFFERED,
+                AskStatus.OFFERED_ACCEPTED,
+                AskStatus.OFFERED_DECLINED,
+            )
+        ):
+            # a musing or an offer after the customer asked does not undo the ask; an
+            # accepted offer may still set the amount agreed
+            if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
+                fold.amounts = [(e.evidence.turn, e.said)]
+            continue
+        fold.status = new
+        fold.confidence = e.confidence
+        fold.evidence.append(e.evidence)
+        if e.said is not None and new.granted:
+            same_turn = bool(fold.amounts) and fold.amounts[-1][0] == e.evidence.turn
+            adds = (same_turn or e.addition) and not e.correction
+            if not adds or current is not AskStatus.ASKED:
+                fold.amounts = [(e.evidence.turn, e.said)]
+            elif all(a.value != e.said.value for _, a in fold.amounts):
+                fold.amounts.append((e.evidence.turn, e.said))
+            fold.currency = e.said.currency or fold.currency
+    return fold
+
+
+def _said(money: Money, confidence: float) -> _Said:
+    return _Said(money.value, money.currency, money.high, confidence)
+
+
+def _amounts(text: str, bare: bool) -> list[Money]:
+    found = money_in(text)
+    if bare:
+        found += bare_amounts(text)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _evidence(turn: int, piece: Clause | Sentence) -> Evidence:
+    return Evidence(turn, piece.start, piece.end, piece.raw)

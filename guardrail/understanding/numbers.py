@@ -1,0 +1,175 @@
+"""Money, numbers and sensitive digits in cleaned text (guardrail.understanding.text.clean).
+
+Amounts come in many forms: "$19.99", "€15", "15 euros", "thirty quid" (cleaned to "30
+quid"), "a fiver", "two grand", "42 pounds 50", "twelve ninety nine" (cleaned to "12 99"),
+"50p", "half of the 40". Card numbers and SSNs are spoken digit by digit, grouped oddly, or
+written with dots: the digits are rejoined across separators before the Luhn check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from guardrail.sinks.redact import luhn
+
+_CURRENCY_WORDS = {
+    "$": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "buck": "USD", "usd": "USD",
+    "£": "GBP", "quid": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "squid": "GBP",
+    "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+}  # fmt: skip
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+_MONEY = re.compile(
+    rf"(?P<sym>[$£€])\s?(?P<a>{_NUMBER})(?P<k>k\b| grand\b)?"
+    rf"|(?P<b>{_NUMBER})\s?(?P<k2>k|grand)?\s?(?P<word>dollars?|bucks?|usd|quid|squid|pounds?|gbp|euros?|eur|€|£)\b"
+    r"(?:\s(?:and\s)?(?P<cents>\d{1,2})(?:\s(?:cents?|pence|p))?\b(?!\s?(?:dollars?|quid|pounds?|euros?)))?"
+    r"|(?P<c>\d{1,3})\s?(?P<pence>p|pence|cents?)\b"
+    r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand)\b"
+    r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d)\b"
+    r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))",
+    re.IGNORECASE,
+)
+# A number that is not money: followed by a unit, or naming an order, a date, a count.
+_NOT_MONEY_AFTER = re.compile(
+    r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
+    r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|%|percent|st|nd|rd|th|am|pm|"
+    r"o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them)\b"
+)
+_BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w.,/-]|\.\d)")
+_NOT_MONEY_BEFORE = re.compile(
+    r"(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
+    r"flat|house|room|step|version|page|line|item|at|since|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
+)
+_HALF = re.compile(r"\bhalf\b")
+
+# Digits as a speaker says them: a run of digit groups separated by spaces, dashes or dots.
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.\-/]{1,3}\d+)*(?![\w])")
+_SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
+_SSN_GROUPS = re.compile(r"^\d{3}[\s.\-]+\d{2}[\s.\-]+\d{4}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    value: Decimal
+    currency: str | None
+    start: int
+    end: int
+    explicit: bool  # a currency or money word said it; a bare number is not explicit
+    # The largest plausible reading: "two fifty" is 2.50 but may be 250, "one twenty" 1.20 or
+    # 120; the value itself when the form is unambiguous.
+    other: Decimal | None = None
+
+    @property
+    def high(self) -> Decimal:
+        return self.value if self.other is None else max(self.value, self.other)
+
+
+def money_in(text: str) -> list[Money]:
+    """Amounts named explicitly (a currency sign or word, "fiver", "50p", "12 99")."""
+    found = []
+    for m in _MONEY.finditer(text):
+        try:
+            found.append(_money(m))
+        except InvalidOperation:
+            continue
+    return found
+
+
+def _money(m: re.Match[str]) -> Money:
+    g = m.groupdict()
+    if g["sym"]:
+        value = _decimal(g["a"]) * (1000 if g["k"] else 1)
+        return Money(value, _CURRENCY_WORDS[g["sym"]], m.start(), m.end(), True)
+    if g["b"]:
+        value = _decimal(g["b"]) * (1000 if g["k2"] else 1)
+        if g["cents"] and "." not in g["b"]:
+            value += Decimal(g["cents"]) / 100
+        return Money(value, _CURRENCY_WORDS[g["word"].lower()], m.start(), m.end(), True)
+    if g["c"]:
+        return Money(Decimal(g["c"]) / 100, None, m.start(), m.end(), True)
+    if g["slang"]:
+        slang = g["slang"]
+        if "fiver" in slang:
+            return Money(Decimal(5), "GBP", m.start(), m.end(), True)
+        if "tenner" in slang:
+            return Money(Decimal(10), "GBP", m.start(), m.end(), True)
+        return Money(Decimal(g["g"] or 1) * 1000, None, m.start(), m.end(), True)
+    # "12 99": two numbers said as a price ("twelve ninety nine"); with one digit first ("two
+    # fifty") it may as well be hundreds
+    units, cents = Decimal(g["words"]), Decimal(g["wcents"])
+    other = units * 100 + cents if units < 10 else None
+    return Money(units + cents / 100, None, m.start(), m.end(), False, other)
+
+
+def bare_amounts(text: str) -> list[Money]:
+    """Numbers that may be money in an asking clause ("can I get 40 back"): not followed by a
+    unit, not an order or card number, not a year, not part of a spoken digit run."""
+    taken = [(m.start, m.end) for m in money_in(text)]
+    found = []
+    for m in _BARE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if _NOT_MONEY_AFTER.match(text, m.end()) or _NOT_MONEY_BEFORE.search(text[: m.start()]):
+            continue
+        raw = m.group(1)
+        if len(raw) == 4 and raw[:2] in ("19", "20"):  # a year
+            continue
+        if re.search(r"\d\s+$", text[: m.start()]) or re.match(r"\s+\d", text[m.end() :]):
+            continue  # one digit of a spoken run
+        found.append(Money(_decimal(raw), None, m.start(), m.end(), False))
+    return found
+
+
+def plain(value: Decimal) -> str:
+    """A money value as facts hold it: "30", "12.99", "0.5" (never "3E+1")."""
+    return format(value.normalize(), "f")
+
+
+def halved(text: str) -> bool:
+    return _HALF.search(text) is not None
+
+
+def _decimal(raw: str) -> Decimal:
+    return Decimal(raw.replace(",", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class DigitsFound:
+    kind: str  # "card" or "ssn"
+    start: int
+    end: int
+    confidence: float
+
+
+def sensitive_digits(text: str) -> list[DigitsFound]:
+    """Card numbers (13-19 digits, Luhn-valid, any grouping) and SSNs (3-2-4 groups, or nine
+    digits where a social security number is spoken of) in cleaned text."""
+    found = []
+    ssn_context = _SSN_CONTEXT.search(text) is not None
+    for m in _DIGIT_RUN.finditer(text):
+        run = m.group(0)
+        digits = re.sub(r"\D", "", run)
+        if 13 <= len(digits) <= 19 and luhn(digits):
+            found.append(DigitsFound("card", m.start(), m.end(), 0.97))
+        elif len(digits) > 19 and _card_within(run):
+            found.append(DigitsFound("card", m.start(), m.end(), 0.85))
+        elif len(digits) == 9 and _SSN_GROUPS.match(run):
+            found.append(DigitsFound("ssn", m.start(), m.end(), 0.93))
+        elif len(digits) == 9 and ssn_context:
+            found.append(DigitsFound("ssn", m.start(), m.end(), 0.9))
+    return found
+
+
+def _card_within(run: str) -> bool:
+    """A Luhn-valid 15- or 16-digit number starting at a group boundary of a longer run (a
+    card number said with its expiry date or security code after it)."""
+    groups = re.split(r"[\s.\-/]+", run)
+    for first in range(len(groups)):
+        digits = "".join(groups[first:])
+        for length in (16, 15):
+            if len(digits) >= length and luhn(digits[:length]) and digits[0] in "3456":
+                return True
+    return False

@@ -1,0 +1,139 @@
+"""Turning what a customer typed or said into clauses a phrase lexicon can read.
+
+Chat and speech-to-text differ in the surface, not in the meaning: "I don't want a refund." and
+"um i i dont want a a refund" must read alike. So each turn is cut into sentences (at
+punctuation, and where there is none, at discourse markers such as "but", "actually", "no
+wait") and each sentence into sub-clauses (at commas and "and"); each piece keeps its span in
+the original text (the evidence) and a cleaned form: lower case, ASCII apostrophes, contractions
+restored ("dont" -> "don't"), fillers dropped, stutters collapsed, numbers in words as digits.
+
+Negation reaches only within a sub-clause; conditions, questions and corrections reach the
+whole sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit  # type: ignore[import-untyped]
+
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032`", "'"))
+_SPACES = re.compile(r"\s+")
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+# Speech-to-text drops apostrophes; put back those the scopes read.
+_CONTRACTIONS = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't",
+    "wouldnt": "wouldn't", "couldnt": "couldn't", "shouldnt": "shouldn't", "isnt": "isn't",
+    "wasnt": "wasn't", "arent": "aren't", "werent": "weren't", "havent": "haven't",
+    "hasnt": "hasn't", "hadnt": "hadn't", "im": "i'm", "ive": "i've", "id": "i'd", "ill": "i'll",
+    "youre": "you're", "youve": "you've", "youll": "you'll", "theyre": "they're",
+    "thats": "that's", "its": "it's", "whats": "what's", "theres": "there's", "hes": "he's",
+    "shes": "she's",
+    "lets": "let's", "aint": "ain't", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "cos": "because", "cuz": "because", "pls": "please", "plz": "please", "u": "you", "ur": "your",
+    "thx": "thanks", "acct": "account", "a/c": "account",
+}  # fmt: skip
+_CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
+_FILLERS = re.compile(
+    r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know|i guess|sort of|kind of|"
+    r"basically|literally|like,)(?![\w'])[,]?"
+)
+# "i i want", "i want i want": a word or up to three said again (never digits: "4 1 1 1").
+_STUTTER = re.compile(r"(?<![\w'])((?:[a-z][a-z']* ){1,3}?)\1+")
+# Where a sentence ends: punctuation, or (unpunctuated speech) a discourse marker.
+_SENTENCE = re.compile(
+    r"[.!?;]+(?=\s|$)|\.{3,}|…|\s[-–—]+\s|"  # noqa: RUF001 (dashes, as written)
+    r"(?<=\w)(?=\s+(?:but|actually|although|though|however|anyway|otherwise|oh and|"
+    r"no wait|wait no|on second thoughts?|scratch that|never ?mind|"
+    r"because|cause|so can|so could|so i|also|plus|then again)\b)",
+    re.IGNORECASE,
+)
+# "and" joins clauses, but not the parts of an amount ("one hundred and twenty", "forty pounds
+# and fifty pence").
+_NUMBER_WORD = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|a half)"
+)
+_SUBCLAUSE = re.compile(
+    r",(?!\d{3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
+    rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
+    re.IGNORECASE,
+)
+_WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)\b")
+_OH_IN_DIGITS = re.compile(r"(?<=\d )oh(?= \d)|(?<=\d )o(?= \d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A piece of a turn: its span in the turn's text and its cleaned form."""
+
+    start: int
+    end: int
+    raw: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    raw: str
+    text: str
+    clauses: tuple[Clause, ...]
+
+
+def clean(text: str) -> str:
+    """The form phrase patterns read: lower case, contractions restored, fillers and stutters
+    gone, numbers in words as digits ("twenty five quid" -> "25 quid")."""
+    text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
+    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
+    text = _FILLERS.sub(" ", text)
+    text = digits_from_words(_SPACES.sub(" ", text).strip())
+    return _STUTTER.sub(r"\1", text + " ").strip()
+
+
+def digits_from_words(text: str) -> str:
+    """Numbers in words as digits; "double four" as "4 4", "oh" between digits as 0."""
+    try:
+        text = alpha2digit(text, "en")
+    except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
+        return text
+    text = _WORD_DIGITS.sub(
+        lambda m: " ".join(m.group(2) * (2 if m.group(1) == "double" else 3)), text
+    )
+    return _OH_IN_DIGITS.sub("0", text)
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The turn's sentences and their sub-clauses, with spans, cleaned."""
+    found = []
+    for start, end in _spans(text, _SENTENCE, 0, len(text)):
+        clauses = tuple(
+            Clause(s, e, text[s:e], clean(text[s:e]))
+            for s, e in _spans(text, _SUBCLAUSE, start, end)
+        )
+        clauses = tuple(c for c in clauses if c.text)
+        if clauses:
+            found.append(Sentence(start, end, text[start:end], clean(text[start:end]), clauses))
+    return tuple(found)
+
+
+def _spans(text: str, splitter: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The stripped pieces of ``text[start:end]`` between matches of ``splitter``."""
+    pieces = []
+    at = start
+    for match in splitter.finditer(text, start, end):
+        pieces.append((at, match.start()))
+        at = match.end()
+    pieces.append((at, end))
+    out = []
+    for s, e in pieces:
+        while s < e and text[s] in " \t\n,":
+            s += 1
+        while e > s and text[e - 1] in " \t\n,":
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out

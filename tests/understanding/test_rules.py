@@ -1,0 +1,145 @@
+"""Rules read the understanding through CEL, and tell "contradicts" from "cannot tell"."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from guardrail.context.facts import Facts
+from guardrail.context.model import Conversation
+from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
+from guardrail.pipeline import Pipeline
+from guardrail.policy.functions import RuleFunctions
+from guardrail.policy.loader import load_policy_set
+
+from .conftest import turns
+
+POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {{name: refunds}}
+spec:
+  match: {{objects: [Refund__c]}}
+  onUncertain: {on_uncertain}
+  rules:
+    - name: RefundRequested
+      expression: asked("refund")
+      uncertain: '!ask("refund").sure'
+      message: The customer never asked for a refund.
+"""
+
+
+def facts(*said: str, outcome: str | None = None) -> Facts:
+    now = datetime.now(UTC)
+    conversation = Conversation(
+        id=f"c-{hash(said)}", turns=turns(*said), outcome=outcome, created_at=now, updated_at=now
+    )
+    return Facts(conversation)
+
+
+def judge(tmp_path: Path, on_uncertain: str, *said: str):
+    (tmp_path / "p.yaml").write_text(POLICY.format(on_uncertain=on_uncertain))
+    policies = load_policy_set(tmp_path)
+    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 10})
+    return Pipeline(lambda: policies).evaluate("salesforce", [intent], Caller(), facts(*said))
+
+
+def test_a_write_the_conversation_contradicts_is_blocked_and_not_marked_unsure(tmp_path):
+    decision = judge(tmp_path, "warn", "c: I'm not after a refund, just tell me where it is")
+    assert decision.verdict is Verdict.BLOCK
+    (violation,) = decision.violations
+    assert not violation.uncertain
+
+
+def test_a_write_the_reading_cannot_tell_only_warns_under_on_uncertain_warn(tmp_path):
+    # money is talked about, but no ask is read: "cannot tell"
+    decision = judge(tmp_path, "warn", "c: the charge on my card looks odd, sort it out")
+    assert decision.verdict is Verdict.ALLOW
+    (violation,) = decision.violations
+    assert violation.uncertain
+    assert violation.action is Action.WARN
+    assert "not sure" in violation.message
+
+
+def test_on_uncertain_block_blocks_what_the_reading_cannot_tell(tmp_path):
+    decision = judge(tmp_path, "block", "c: the charge on my card looks odd, sort it out")
+    assert decision.verdict is Verdict.BLOCK
+    assert decision.violations[0].uncertain
+
+
+def test_an_asked_refund_passes(tmp_path):
+    decision = judge(tmp_path, "warn", "c: it arrived in bits, put the money back on my card")
+    assert decision.verdict is Verdict.ALLOW
+    assert decision.violations == ()
+
+
+def test_cel_functions_expose_the_ask_its_amount_and_reason():
+    f = RuleFunctions(facts("c: it turned up in bits, can i have thirty quid back?"))
+    ask = f.ask("refund")
+    assert (ask["status"], ask["amount"], ask["currency"], ask["reason"], ask["sure"]) == (
+        "asked",
+        30.0,
+        "GBP",
+        "damaged",
+        True,
+    )
+    assert f.asked("refund")
+    assert not f.retracted("refund")
+    assert f.asked_amount("refund") == 30.0
+    assert [i["reason"] for i in f.issues()] == ["damaged"]
+
+
+def test_an_unknown_ask_kind_is_a_rule_error_not_a_silent_false():
+    with pytest.raises(ValueError, match="teleport"):
+        RuleFunctions(facts("c: hello")).ask("teleport")
+
+
+def test_the_outcome_comes_from_the_platform_else_from_the_transcript_and_says_which():
+    said = ("c: my wifi is down", "a: I've reset it.", "c: it's working now, thanks")
+    assert RuleFunctions(facts(*said, outcome="escalated")).outcome()["source"] == "platform"
+    read = RuleFunctions(facts(*said)).outcome()
+    assert (read["value"], read["source"]) == ("resolved", "transcript")
+
+
+def test_the_decision_names_the_outcome_source_it_used(tmp_path):
+    (tmp_path / "p.yaml").write_text(
+        """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: dispositions}
+spec:
+  match: {objects: [Task]}
+  rules:
+    - name: DispositionMatchesOutcome
+      expression: outcome().value == "resolved"
+      message: wrong disposition
+"""
+    )
+    policies = load_policy_set(tmp_path)
+    intent = WriteIntent("salesforce", "Task", Operation.CREATE, {"CallDisposition": "Resolved"})
+    said = ("c: my wifi is down", "a: I've reset it.", "c: it's working now, thanks")
+    decision = Pipeline(lambda: policies).evaluate("salesforce", [intent], Caller(), facts(*said))
+    assert decision.verdict is Verdict.ALLOW
+    assert decision.outcome_source == "transcript"
+
+
+def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
+    f = RuleFunctions(facts("c: hi"))
+    note = "Customer gave card four one one one one one one one one one one one one one one one"
+    assert f.sensitive_data(note) == ["card"]
+    assert f.sensitive_data("Customer called about order 10442") == []
+
+
+def test_a_note_stating_an_amount_said_in_words_is_grounded():
+    f = RuleFunctions(facts("c: can I get thirty quid back for the broken lamp"))
+    assert f.unsupported_facts("Refunded £30 for the broken lamp.") == []
+    assert f.unsupported_facts("Refunded £45 for the broken lamp.") == ["£45"]
+
+
+def test_the_amount_asked_is_the_largest_plausible_reading_and_says_whether_it_is_sure():
+    spoken = RuleFunctions(facts("c: it broke, can i have two fifty back"))
+    assert spoken.ask("refund")["amounts"] == [2.5, 250.0]
+    assert spoken.asked_amount("refund") == 250.0
+    paid = RuleFunctions(facts("c: i paid $40 for it, i want my money back"))
+    assert paid.asked_amount("refund") == 40.0
+    assert not paid.ask("refund")["amount_sure"]
