@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    sandbox = commands.add_parser("sandbox", help="run the Salesforce-shaped sandbox CRM")
+    sandbox = commands.add_parser("sandbox", help="run a sandbox CRM (Salesforce or Zendesk)")
+    sandbox.add_argument("--crm", choices=["salesforce", "zendesk"], default="salesforce")
     sandbox.add_argument("--listen", default="127.0.0.1:8000", help="HOST:PORT")
     sandbox.add_argument("--triggers", type=Path, help="YAML/JSON file of sandbox triggers")
     sandbox.add_argument(
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(run=_sandbox)
 
     demo = commands.add_parser("demo", help="sandbox + proxy + a scripted agent, explained")
+    demo.add_argument("--crm", choices=["salesforce", "zendesk"], default="salesforce")
     demo.add_argument(
         "--keep-running", action="store_true", help="leave the stack up afterwards to explore"
     )
@@ -151,16 +153,30 @@ def _sandbox(args: argparse.Namespace) -> int:
     from guardrail.sandbox import SandboxConfig, run
 
     listen = HostPort.parse(args.listen)
+    if args.crm == "zendesk":
+        from guardrail.sandbox import zendesk
+
+        config = zendesk.ZendeskConfig(triggers_file=args.triggers)
+        if args.token:
+            config = zendesk.ZendeskConfig(api_tokens=frozenset(args.token),
+                                           triggers_file=args.triggers)  # fmt: skip
+        zendesk.run(listen.host, listen.port, config)
+        return 0
     tokens = frozenset(args.token) if args.token else SandboxConfig().access_tokens
     run(listen.host, listen.port, SandboxConfig(access_tokens=tokens, triggers_file=args.triggers))
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from guardrail.demo import run_demo
     from guardrail.sinks import logs
 
     logs.configure("error")
+    if args.crm == "zendesk":
+        from guardrail import demo_zendesk
+
+        return demo_zendesk.run_demo(keep_running=args.keep_running)
+    from guardrail.demo import run_demo
+
     return run_demo(keep_running=args.keep_running)
 
 

@@ -248,6 +248,29 @@ class Stack:
             session.headers["X-Guardrail-Agent"] = agent
         return Salesforce(instance=self.proxy_instance, session_id=token, session=session)
 
+    def zendesk(
+        self,
+        *,
+        subdomain: str = "acme",
+        conversation: str | None = None,
+        agent: str | None = None,
+        **credential: str,
+    ) -> Any:
+        """A zenpy client of ``https://{subdomain}.zendesk.test:{proxy port}`` (the name on
+        the stack's certificate, given in ``hostnames``), connected to the proxy by
+        ``pinned_session``; ``credential`` is zenpy's (``email`` and ``token``, or
+        ``oauth_token``)."""
+        from zenpy import Zenpy
+
+        port = int(self.proxy_url.rsplit(":", 1)[1])
+        session = pinned_session(("127.0.0.1", port), self.tls.ca_pem)
+        if conversation:
+            session.headers["X-Guardrail-Conversation"] = conversation
+        if agent:
+            session.headers["X-Guardrail-Agent"] = agent
+        return Zenpy(subdomain=subdomain, domain=f"zendesk.test:{port}", session=session,
+                     **credential)  # fmt: skip
+
 
 class PinnedAdapter(HTTPAdapter):
     """A requests transport that connects every https request to one address (the proxy's),

@@ -27,7 +27,7 @@ from guardrail.sandbox.zendesk.seed import (
     GLOBEX_USER,
     TECHNICAL_GROUP,
 )
-from guardrail.testing import Stack, pinned_session
+from guardrail.testing import Stack
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 HOST = "acme.zendesk.test"
@@ -67,13 +67,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture
 def zenpy(stack: Stack) -> Zenpy:
-    port = int(stack.proxy_url.rsplit(":", 1)[1])
-    session = pinned_session(("127.0.0.1", port), stack.tls.ca_pem)
-    session.headers["X-Guardrail-Conversation"] = CONVERSATION
-    session.headers["X-Guardrail-Agent"] = "agent-zendesk-e2e"
-    return Zenpy(
-        subdomain="acme", domain=f"zendesk.test:{port}", email=AGENT_EMAIL,
-        token="sandbox-api-token", session=session,
+    return stack.zendesk(
+        conversation=CONVERSATION, agent="agent-zendesk-e2e", email=AGENT_EMAIL,
+        token="sandbox-api-token",
     )  # fmt: skip
 
 

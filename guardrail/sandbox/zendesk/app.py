@@ -6,6 +6,9 @@ sandbox's own admin endpoints (no auth; never part of a real Zendesk):
 - ``GET``/``PUT``/``DELETE /_sandbox/triggers``: the triggers in force (``triggers.py``);
 - ``GET``/``DELETE /_sandbox/requests``: the API requests that reached it, by route.
 
+``POST /oauth/tokens`` with ``grant_type=client_credentials``, ``client_id`` and
+``client_secret`` (form or JSON) issues a bearer token, as Zendesk's OAuth endpoint does.
+
 Auth as Zendesk takes it: HTTP Basic ``{email}/token:{api token}`` where the email is an agent's
 or an admin's, or ``Authorization: Bearer {oauth token}``; anything else is 401
 ``{"error": "Couldn't authenticate you"}``.
@@ -17,7 +20,9 @@ import asyncio
 import base64
 import binascii
 import logging
-from dataclasses import dataclass
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
@@ -36,6 +41,9 @@ class ZendeskConfig:
 
     api_tokens: frozenset[str] = frozenset({"sandbox-api-token"})
     oauth_tokens: frozenset[str] = frozenset({"sandbox-oauth-token"})
+    oauth_clients: Mapping[str, str] = field(
+        default_factory=lambda: {"sandbox-client": "sandbox-secret"}
+    )
     triggers_file: Path | None = None
     latency_seconds: float = 0.0
     seed: bool = True
@@ -43,6 +51,8 @@ class ZendeskConfig:
 
 ZENDESK_STORE = web.AppKey("zendesk_store", ZendeskStore)
 _CONFIG = web.AppKey("zendesk_config", ZendeskConfig)
+#: Access tokens issued at /oauth/tokens (client credentials); accepted as bearer tokens.
+_ISSUED = web.AppKey("zendesk_issued", set[str])
 
 
 def create_app(config: ZendeskConfig | None = None) -> web.Application:
@@ -51,7 +61,9 @@ def create_app(config: ZendeskConfig | None = None) -> web.Application:
     app = web.Application()
     app[ZENDESK_STORE] = ZendeskStore(seed_data=config.seed, triggers=triggers)
     app[_CONFIG] = config
+    app[_ISSUED] = set()
     app.router.add_route("*", api.API + "/{tail:.*}", _api)
+    app.router.add_post("/oauth/tokens", _oauth_token)
     app.router.add_get("/_sandbox/healthz", _healthz)
     app.router.add_post("/_sandbox/reset", _reset)
     app.router.add_get("/_sandbox/records/{object}", _records)
@@ -79,7 +91,9 @@ async def _api(request: web.Request) -> web.Response:
         f"{request.scheme}://{request.host}",
     )  # fmt: skip
     try:
-        if not _authorized(request.headers.get("Authorization", ""), config, store):
+        issued: set[str] = request.app[_ISSUED]
+        bearer = config.oauth_tokens.union(issued)
+        if not _authorized(request.headers.get("Authorization", ""), config, bearer, store):
             raise unauthorized()
         answer = api.dispatch(store, call)
     except ZendeskError as exc:
@@ -92,11 +106,13 @@ async def _api(request: web.Request) -> web.Response:
     return web.json_response(answer.body, status=answer.status)
 
 
-def _authorized(header: str, config: ZendeskConfig, store: ZendeskStore) -> bool:
+def _authorized(
+    header: str, config: ZendeskConfig, bearer: set[str] | frozenset[str], store: ZendeskStore
+) -> bool:
     scheme, _, credential = header.partition(" ")
     credential = credential.strip()
     if scheme.lower() == "bearer":
-        return credential in config.oauth_tokens
+        return credential in bearer
     if scheme.lower() != "basic":
         return False
     try:
@@ -109,6 +125,36 @@ def _authorized(header: str, config: ZendeskConfig, store: ZendeskStore) -> bool
     return any(
         u["email"] and u["email"].lower() == email.lower() and u["role"] != "end-user"
         for u in store.records("user")
+    )
+
+
+async def _oauth_token(request: web.Request) -> web.Response:
+    """Zendesk's OAuth token endpoint, client credentials grant (form or JSON body)."""
+    if request.content_type == "application/json":
+        try:
+            given = await request.json()
+        except ValueError:
+            given = None
+    else:
+        given = dict(await request.post())
+    given = given if isinstance(given, dict) else {}
+    if given.get("grant_type") != "client_credentials":
+        return web.json_response(
+            {"error": "unsupported_grant_type",
+             "error_description": "The authorization grant type is not supported."},
+            status=400,
+        )  # fmt: skip
+    clients = request.app[_CONFIG].oauth_clients
+    client, secret = str(given.get("client_id", "")), str(given.get("client_secret", ""))
+    if client not in clients or not secrets.compare_digest(clients[client], secret):
+        return web.json_response(
+            {"error": "invalid_client", "error_description": "Client authentication failed."},
+            status=401,
+        )
+    token = secrets.token_hex(32)
+    request.app[_ISSUED].add(token)
+    return web.json_response(
+        {"access_token": token, "token_type": "bearer", "scope": given.get("scope", "read write")}
     )
 
 

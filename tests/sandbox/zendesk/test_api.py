@@ -174,3 +174,27 @@ async def test_search_finds_a_customers_tickets(zd: Api) -> None:
 async def test_an_unknown_endpoint_is_zendesks_404(zd: Api) -> None:
     status, body = await zd.call("GET", "/nothing_here.json")
     assert (status, body["error"]) == (404, "InvalidEndpoint")
+
+
+async def test_client_credentials_issue_a_bearer_token_zendesk_accepts(zd: Api) -> None:
+    answer = await zd.client.post(
+        "/oauth/tokens",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "sandbox-client",
+            "client_secret": "sandbox-secret",
+        },
+    )
+    assert answer.status == 200
+    token = (await answer.json())["access_token"]
+    status, _ = await zd.call("GET", "/tickets.json", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200
+    wrong = await zd.client.post(
+        "/oauth/tokens",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "sandbox-client",
+            "client_secret": "nope",
+        },
+    )
+    assert wrong.status == 401
