@@ -20,6 +20,7 @@ from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskConfig, create_app
 from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD
 from guardrail.sandbox.zendesk.seed import (
     ACME_ORG,
+    ACME_TICKET,
     ACME_USER,
     AGENT_EMAIL,
     BILLING_GROUP,
@@ -165,3 +166,99 @@ def test_changing_a_ticket_never_read_is_refused(stack: Stack, zenpy: Zenpy) -> 
         zenpy.tickets.update(Ticket(id=GLOBEX_TICKET, status="solved"))
     assert "RecordGrounded" in str(raised.value)
     assert tickets(stack) == before
+
+
+def test_bulk_creates_land_and_their_job_status_grounds_the_tickets_they_made(
+    stack: Stack, zenpy: Zenpy
+) -> None:
+    job = zenpy.tickets.create([billing_ticket(subject="One"), billing_ticket(subject="Two")])
+    done = zenpy.job_status(id=job.id)
+    assert done.status == "completed"
+    made = [r.id for r in done.results]
+    assert [zenpy.tickets(id=i).subject for i in made] == ["One", "Two"]
+
+    zenpy.tickets.update([Ticket(id=made[0], status="pending"), Ticket(id=made[1], status="hold")])
+    saved = [stack.call(_ticket_of(stack, i)) for i in made]
+    assert [t["status"] for t in saved] == ["pending", "hold"]
+
+    zenpy.tickets.merge(made[0], [made[1]], source_comment="Same double charge.")
+    assert stack.call(_ticket_of(stack, made[1]))["status"] == "closed"
+
+
+def test_a_bulk_create_with_one_bad_ticket_is_refused_whole(stack: Stack, zenpy: Zenpy) -> None:
+    before = tickets(stack)
+    bad = billing_ticket(comment=Comment(body="SSN 078-05-1120 on file.", public=False))
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.create([billing_ticket(subject="Fine"), bad])
+    body = json.loads(str(raised.value))
+    assert body["error"] == "RecordInvalid"
+    [detail] = body["details"]["base"]
+    assert detail["description"].startswith("tickets[1]: Blocked by crm-guardrail")
+    assert tickets(stack) == before
+
+
+def test_merging_another_customers_ticket_is_refused(stack: Stack, zenpy: Zenpy) -> None:
+    zenpy.tickets(id=ACME_TICKET)  # read: the customer's own ticket is grounded
+    before = tickets(stack)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.merge(ACME_TICKET, [GLOBEX_TICKET])
+    assert "RecordGrounded" in str(raised.value)
+    assert tickets(stack) == before
+
+
+@pytest.fixture(scope="module")
+def bound(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Token mode: the proxy holds its own Zendesk OAuth token (client credentials)."""
+    with Stack(
+        tmp_path_factory.mktemp("zendesk-tokens"),
+        auth_mode="token",
+        crm=lambda: create_app(ZendeskConfig()),
+        hostnames=[HOST],
+        dialect="zendesk",
+        policies=PACK,
+    ) as running:
+        httpx.put(
+            f"{running.admin_url}/guardrail/v1/conversations/{CONVERSATION}",
+            json={"channel": "chat", "customer": {"account_ids": [str(ACME_ORG)],
+                  "contact_ids": [str(ACME_USER)], "verified": True},
+                  "turns": [{"role": "customer", "text": "I was charged twice."}]},
+            timeout=10,
+        ).raise_for_status()  # fmt: skip
+        yield running
+
+
+def test_an_agent_token_bound_to_the_conversation_writes_as_the_proxy(bound: Stack) -> None:
+    token = bound.agent_token(CONVERSATION, "agent-7")
+    zenpy = bound.zendesk(oauth_token=token)  # no conversation header: the token says it
+    audit = zenpy.tickets.create(billing_ticket())
+    assert bound.call(_ticket_of(bound, audit.ticket.id))["requester_id"] == ACME_USER
+    with pytest.raises(APIException):
+        zenpy.tickets.create(billing_ticket(requester_id=GLOBEX_USER))
+
+
+@pytest.mark.parametrize("credential", [{"oauth_token": "grt.nope.nope"},
+                                        {"email": AGENT_EMAIL, "token": "sandbox-api-token"}])  # fmt: skip
+def test_an_unknown_token_gets_zendesks_401_and_nothing_is_written(
+    bound: Stack, credential: dict[str, str]
+) -> None:
+    before = bound.call(_tickets_of(bound))
+    zenpy = bound.zendesk(**credential)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.create(billing_ticket())
+    assert raised.value.response.status_code == 401
+    assert json.loads(str(raised.value)) == {"error": "Couldn't authenticate you"}
+    assert bound.call(_tickets_of(bound)) == before
+
+
+def _ticket_of(stack: Stack, ticket_id: int) -> Any:
+    async def read() -> dict[str, Any]:
+        return stack.crm_app[ZENDESK_STORE].fetch("ticket", ticket_id)
+
+    return read
+
+
+def _tickets_of(stack: Stack) -> Any:
+    async def read() -> list[dict[str, Any]]:
+        return stack.crm_app[ZENDESK_STORE].records("ticket")
+
+    return read

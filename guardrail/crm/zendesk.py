@@ -331,6 +331,11 @@ class ZendeskDialect:
             kind = result.get("result_type") if isinstance(result, dict) else None
             if kind in ("ticket", "user", "organization"):
                 rows.append((kind, result))
+        job = answer.get("job_status")
+        if isinstance(job, dict) and isinstance(job.get("results"), list):
+            # The tickets a bulk call of the agent's made or changed: seen by their ids.
+            rows.extend(("ticket", {"id": r.get("id")}) for r in job["results"]
+                        if isinstance(r, dict) and "error" not in r)  # fmt: skip
         found = []
         for obj, row in rows[:MAX_READ_RECORDS]:
             if isinstance(row, dict) and _is_int_id(row.get("id")):
