@@ -31,7 +31,7 @@ from guardrail.sandbox import SandboxConfig
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from guardrail.upstream import Sender, UpstreamResponse
-from tests.conftest import parameters_pack
+from tests.helpers import parameters_pack
 
 CONVERSATION = {
     "channel": "chat",

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from guardrail.app import build, running
 from guardrail.config import Settings
-from tests.conftest import write_case_pack
+from tests.helpers import write_case_pack
 
 CASE = "/services/data/v59.0/sobjects/Case"
 

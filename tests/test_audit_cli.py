@@ -27,8 +27,7 @@ from guardrail.sinks.audit import AuditLog, open_storage
 from guardrail.sinks.audit.record import ReviewVerdict, decision_entry, format_time
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, start_app
 from tests.auditdb import STORES, audit_dsn, decision, postgres_schema, tamper
-from tests.conftest import parameters_pack
-from tests.test_cli import free_port, guardrail
+from tests.helpers import free_port, guardrail, parameters_pack
 
 CASES = "/services/data/v59.0/sobjects/Case"
 HEADERS = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "X-Guardrail-Agent": "load"}

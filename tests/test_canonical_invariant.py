@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from guardrail.crm import sfid
 from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.conftest import Answer, Sent, Wire, guarded_pack
+from tests.helpers import Answer, Sent, Wire, guarded_pack
 
 API = "/services/data/v59.0"
 ACCOUNT = "001000000000001AAA"

@@ -16,7 +16,7 @@ import pytest
 from guardrail.config import AuthMode
 from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.conftest import Answer, Sent, Wire, guarded_pack
+from tests.helpers import Answer, Sent, Wire, guarded_pack
 
 API = "/services/data/v59.0"
 ACCOUNT = "001000000000001AAA"

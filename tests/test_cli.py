@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,26 +17,10 @@ import pytest
 from guardrail.sandbox import SandboxConfig, create_app
 from guardrail.sandbox.seed import ACME_CASE_ID
 from guardrail.testing import LoopThread, start_app
-from tests.conftest import parameters_pack, write_case_pack
+from tests.helpers import free_port, guardrail, parameters_pack, wait_ready, write_case_pack
 
 SECRET = "00DXX0000001gPF!AQ4AQFakeSessionTokenThatMustNeverBeLogged"
 BASE = "/services/data/v59.0"
-
-
-def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "guardrail", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        **kwargs,  # type: ignore[call-overload]
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_version_and_help() -> None:
@@ -169,20 +152,6 @@ def test_serve_logs_json_decisions_never_the_token_and_stops_on_sigterm(
     assert [d["decision"] for d in decisions] == ["allow", "block", "block", "block"]
     assert all(d["agent"] == "agent-9" for d in decisions)
     assert {"listening", "shutting_down"} <= {e["event"] for e in events}
-
-
-def wait_ready(url: str, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(proc.communicate()[1])
-        try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"{url} never became ready")
 
 
 def test_sighup_reloads_policies_and_keeps_the_last_good_set(

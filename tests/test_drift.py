@@ -31,8 +31,8 @@ from guardrail.sandbox import create_app
 from guardrail.sandbox.seed import ACME_CASE_ID
 from guardrail.sinks.alerts import Alerter, alertmanager
 from guardrail.sinks.metrics import Metrics
-from tests.conftest import SHIPPED_PACK
-from tests.sinks.test_alerts import Receiver, serve
+from tests.helpers import SHIPPED_PACK
+from tests.sinks.helpers import Receiver, serve
 
 SALESFORCE = dialect_for("salesforce")
 CASE = {

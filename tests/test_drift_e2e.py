@@ -19,7 +19,7 @@ import requests
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import parameters_pack
+from tests.helpers import parameters_pack
 
 BASE = "/services/data/v59.0"
 INTERVAL = 0.3

@@ -14,7 +14,7 @@ from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import parameters_pack, write_case_pack
+from tests.helpers import parameters_pack, write_case_pack
 
 BASE = "/services/data/v59.0"
 

@@ -16,7 +16,7 @@ from guardrail.errors import UpstreamUnavailable
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, GLOBEX_ACCOUNT_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from guardrail.upstream import Sender, UpstreamResponse
-from tests.conftest import grounded_pack
+from tests.helpers import grounded_pack
 
 BASE = "/services/data/v59.0"
 CONVERSATION = {

@@ -21,7 +21,7 @@ import guardrail.checks.rules as rules
 from guardrail.context.loader import ContextLoader
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.testing import Stack
-from tests.conftest import SHIPPED_PACK
+from tests.helpers import SHIPPED_PACK
 
 READ_BACK = """\
 apiVersion: guardrail/v1

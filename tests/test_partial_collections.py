@@ -11,7 +11,7 @@ import pytest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, GLOBEX_ACCOUNT_ID
 from guardrail.testing import Stack
-from tests.conftest import grounded_pack
+from tests.helpers import grounded_pack
 
 CONVERSATION = {
     "channel": "chat",

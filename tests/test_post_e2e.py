@@ -21,8 +21,7 @@ from simple_salesforce.exceptions import SalesforceMalformedRequest
 from guardrail.sandbox import SandboxConfig, create_app
 from guardrail.sandbox.seed import ACME_CASE_ID, QUEUE_IDS
 from guardrail.testing import LoopThread, Stack, start_app
-from tests.conftest import parameters_pack
-from tests.test_cli import free_port, wait_ready
+from tests.helpers import free_port, parameters_pack, wait_ready
 
 POST_POLICIES = """\
 apiVersion: guardrail/v1

@@ -14,7 +14,7 @@ import httpx
 from guardrail.model import Decision
 from guardrail.sandbox.seed import ACME_CASE_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import parameters_pack
+from tests.helpers import parameters_pack
 
 CASES = "/services/data/v59.0/sobjects/Case"
 

@@ -22,7 +22,7 @@ from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMal
 from guardrail.sandbox import create_app
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, TestCA, start_app
-from tests.test_cli import free_port, wait_ready
+from tests.helpers import free_port, wait_ready
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -23,8 +23,7 @@ from guardrail.sandbox import SandboxConfig, create_app
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, start_app
 from tests.auditdb import postgres_schema
-from tests.conftest import parameters_pack
-from tests.test_cli import free_port, wait_ready
+from tests.helpers import free_port, parameters_pack, wait_ready
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 API = "/services/data/v59.0"

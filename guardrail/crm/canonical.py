@@ -202,6 +202,7 @@ def parse_json(body: bytes, limits: BodyLimits) -> Any:
     return value
 
 
+# Bounded: one decoder per BodyLimits in use (a dialect's, set at start).
 @functools.cache
 def _decoder(limits: BodyLimits) -> json.JSONDecoder:
     return json.JSONDecoder(

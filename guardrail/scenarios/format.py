@@ -27,9 +27,6 @@ from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
 from guardrail.errors import ConfigError
 from guardrail.sandbox.seed import QUEUE_IDS
 
-API_PATH = "/services/data/v59.0"
-"""What a step's ``path`` is relative to."""
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

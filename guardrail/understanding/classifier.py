@@ -185,7 +185,7 @@ class Weights:
         return weights
 
     @classmethod
-    @functools.cache
+    @functools.cache  # bounded: the one shipped weights file
     def shipped(cls) -> Weights:
         with resources.as_file(
             resources.files("guardrail.understanding") / "model_weights.npz"
@@ -269,6 +269,7 @@ class ModelBackend:
         return replace(lexical, backend=self.name, asks=tuple(asks[k] for k in KINDS if k in asks))
 
 
+# Bounded: one value, the shipped lexicon's.
 @functools.cache
 def lexicon_digest() -> str:
     """The shipped lexicon's sha256: its scopes and ask phrases are part of the features."""

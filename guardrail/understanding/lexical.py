@@ -122,7 +122,7 @@ class Lexicon:
         return cls._shipped(calibrated=False)
 
     @classmethod
-    @functools.cache
+    @functools.cache  # bounded: two lexicons, calibrated or not
     def _shipped(cls, calibrated: bool) -> Lexicon:
         folder = resources.files("guardrail.understanding") / "lexicon"
 

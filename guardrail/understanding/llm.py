@@ -73,7 +73,7 @@ class Prompt:
     system: str
 
     @classmethod
-    @functools.cache
+    @functools.cache  # bounded: the one shipped prompt
     def shipped(cls) -> Prompt:
         data = yaml.safe_load(
             (resources.files("guardrail.understanding") / "llm_prompt.yaml").read_text("utf-8")
@@ -190,6 +190,7 @@ class LLMBackend:
         self._client: openai.AsyncOpenAI | None = None
         self._slots = asyncio.Semaphore(settings.concurrency)
         # bound: settings.cache_size readings, least recently used dropped first
+        # Bounded by settings.cache_size readings (least recently used out).
         self._cache: OrderedDict[tuple[str, int, str, str], Understanding] = OrderedDict()
 
     def understand(self, turns: Sequence[Turn], rev: int = 0) -> Understanding:

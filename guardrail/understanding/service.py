@@ -42,6 +42,7 @@ class Understander:
             raise ValueError("at least one understanding backend is needed")
         self.backends = tuple(backends)
         self.name = "+".join(b.name for b in self.backends)
+        # Bounded (cache_size readings, least recently used out): calls in progress, not history.
         self._cache: OrderedDict[tuple[str, int, int], Understanding] = OrderedDict()
         self._size = cache_size
         self._lock = Lock()

@@ -13,7 +13,7 @@ from guardrail.errors import (
     UnsupportedMediaType,
 )
 from guardrail.model import Decision, Operation, Verdict, Violation
-from tests.crm.conftest import read
+from tests.crm.helpers import read
 
 BASE = "/services/data/v59.0"
 dialect = SalesforceDialect()

@@ -8,7 +8,7 @@ import pytest
 
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import UnsupportedEndpoint
-from tests.crm.conftest import read
+from tests.crm.helpers import read
 
 BASE = "/services/data/v59.0"
 

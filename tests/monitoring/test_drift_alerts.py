@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.conftest import parameters_pack
-from tests.monitoring.test_prometheus_alertmanager import (
+from tests.helpers import free_port, parameters_pack
+from tests.monitoring.helpers import (
     Webhook,
     binary,
     processes,
@@ -19,7 +19,6 @@ from tests.monitoring.test_prometheus_alertmanager import (
     start_prometheus,
     wait_for,
 )
-from tests.test_cli import free_port
 
 __all__ = ["processes"]  # the fixture, shared with the alerting test beside this one
 

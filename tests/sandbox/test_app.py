@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from guardrail.sandbox import SandboxConfig, SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, QUEUE_IDS
-from tests.sandbox.conftest import AUTH, BASE, Api
+from tests.sandbox.helpers import AUTH, BASE, Api
 
 INVALID_SESSION = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, GLOBEX_ACCOUNT_ID
-from tests.sandbox.conftest import Api
+from tests.sandbox.helpers import Api
 
 ROLLED_BACK = {
     "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",

@@ -11,7 +11,7 @@ import pytest
 
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
-from tests.sandbox.conftest import Api
+from tests.sandbox.helpers import Api
 
 # The seed records were last modified at 2026-01-05T09:00:00.000+0000, a Monday.
 AT_SEED = "Mon, 05 Jan 2026 09:00:00 GMT"

@@ -10,7 +10,7 @@ from guardrail.crm.sfid import STANDARD_KEY_PREFIXES
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.org import SCHEMA
 from guardrail.sandbox.seed import ACME_CASE_ID
-from tests.sandbox.conftest import BASE, Api
+from tests.sandbox.helpers import BASE, Api
 
 OBJECTS = [o.name for o in SCHEMA.objects]
 SYSTEM_FIELDS = ("Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp")

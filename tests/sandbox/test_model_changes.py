@@ -11,7 +11,7 @@ from guardrail.crm.drift import DriftKind, diff
 from guardrail.crm.salesforce_schema import schema_from_describe
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID
-from tests.sandbox.conftest import Api
+from tests.sandbox.helpers import Api
 
 FIELDS = "/_sandbox/schema/{}/fields"
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID, GLOBEX_CONTACT_ID
-from tests.sandbox.conftest import BASE, Api
+from tests.sandbox.helpers import BASE, Api
 
 
 async def query(sf: Api, soql: str, resource: str = "/query") -> tuple[int, Any]:

@@ -7,7 +7,7 @@ import re
 from guardrail.crm import sfid
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID, QUEUE_IDS
-from tests.sandbox.conftest import BASE, Api
+from tests.sandbox.helpers import BASE, Api
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")
 

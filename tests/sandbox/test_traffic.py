@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID
-from tests.sandbox.conftest import BASE, Api
+from tests.sandbox.helpers import BASE, Api
 
 ROW = "/sobjects/{sobject}/{record_id}"
 

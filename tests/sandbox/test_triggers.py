@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from guardrail.sandbox import SandboxConfig, SandboxStore
 from guardrail.sandbox.seed import ACME_CASE_ID, QUEUE_IDS
 from guardrail.sandbox.triggers import TriggerError, parse_triggers
-from tests.sandbox.conftest import Api
+from tests.sandbox.helpers import Api
 
 ROUTING = {
     "name": "billing-to-queue",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
-from tests.sandbox.conftest import BASE, Api
+from tests.sandbox.helpers import BASE, Api
 
 
 async def test_upsert_creates_then_updates(sf: Api, store: SandboxStore) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from guardrail.sandbox import SandboxStore
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID, QUEUE_IDS
-from tests.sandbox.conftest import Api
+from tests.sandbox.helpers import Api
 
 CREATE_ERRORS = [
     pytest.param(

@@ -21,9 +21,9 @@ import yaml
 from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
+from guardrail.crm.salesforce_sim import API_PATH
 from guardrail.errors import RequestRejected
 from guardrail.scenarios.format import (
-    API_PATH,
     PatchStep,
     Placeholders,
     ReadStep,

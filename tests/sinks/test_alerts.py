@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from guardrail.model import Caller, Decision, Operation, Verdict, Violation, WriteIntent
 from guardrail.sinks import alerts
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.metrics import Metrics
+from tests.sinks.helpers import Receiver, serve
+
+
+def counted(metrics: Metrics, target: str, result: str) -> float:
+    return metrics.alerts.labels(target, result)._value.get()  # type: ignore[attr-defined, no-any-return]
 
 
 def blocked(conversation: str = "c-1", rule: str = "RefundEntitled", n: int = 0) -> Decision:
@@ -22,36 +24,6 @@ def blocked(conversation: str = "c-1", rule: str = "RefundEntitled", n: int = 0)
     )
     return Decision(f"d-{n}", Verdict.BLOCK, "salesforce", (intent,), (violation,), "v1",
                     Caller(conversation, "agent-7"))  # fmt: skip
-
-
-class Receiver:
-    """Records what it is sent; fails the first ``failures`` requests with 503."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.bodies: list[Any] = []
-        self.failures = failures
-
-    def app(self) -> web.Application:
-        async def receive(request: web.Request) -> web.Response:
-            if self.failures > 0:
-                self.failures -= 1
-                return web.Response(status=503)
-            self.bodies.append(await request.json())
-            return web.Response(status=200)
-
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", receive)
-        return app
-
-
-def counted(metrics: Metrics, target: str, result: str) -> float:
-    return metrics.alerts.labels(target, result)._value.get()  # type: ignore[attr-defined, no-any-return]
-
-
-async def serve(receiver: Receiver) -> TestServer:
-    server = TestServer(receiver.app())
-    await server.start_server()
-    return server
 
 
 async def test_one_message_per_rule_and_conversation_within_the_window() -> None:

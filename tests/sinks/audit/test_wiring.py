@@ -10,7 +10,7 @@ from guardrail.app import Guardrail, build
 from guardrail.config import Settings
 from guardrail.sandbox import STORE, create_app
 from guardrail.testing import SANDBOX_TOKEN
-from tests.conftest import parameters_pack
+from tests.helpers import parameters_pack
 
 CASES = "/services/data/v59.0/sobjects/Case"
 HEADERS = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "X-Guardrail-Agent": "agent-7"}

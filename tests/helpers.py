@@ -1,0 +1,217 @@
+"""Shared test helpers (packs, processes, a wire recorder) and the fixtures conftest.py
+registers; imported by test modules, which never import from one another."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from guardrail.testing import SANDBOX_TOKEN, Stack
+
+CASE_POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata:
+  name: case-fields
+spec:
+  match:
+    objects: [Case]
+  mode: {mode}
+  schema:
+    type: object
+    additionalProperties: false
+    required: [Subject]
+    properties:
+      Subject: {{type: string, maxLength: 255}}
+      Status: {{enum: [New, Working, Escalated, Closed]}}
+"""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_log_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`guardrail serve` keeps its audit log in the working directory by default: the tests'
+    servers keep theirs in a temporary one, unless a test says otherwise."""
+    if "GUARDRAIL_AUDIT_DSN" in os.environ:
+        yield
+        return
+    path = tmp_path_factory.mktemp("audit") / "guardrail-audit.db"
+    os.environ["GUARDRAIL_AUDIT_DSN"] = f"sqlite:///{path}"
+    try:
+        yield
+    finally:
+        os.environ.pop("GUARDRAIL_AUDIT_DSN", None)
+
+
+SHIPPED_PACK = Path(__file__).resolve().parent.parent / "policies" / "salesforce-contact-center"
+
+
+def parameters_pack(directory: Path) -> Path:
+    """The shipped pack's ParameterValidation alone (no conversation rules)."""
+    shutil.copytree(SHIPPED_PACK / "schemas", directory / "schemas")
+    shutil.copy(SHIPPED_PACK / "parameters.yaml", directory)
+    return directory
+
+
+def grounded_pack(directory: Path) -> Path:
+    """The shipped pack's ParameterValidation and grounding: a write must name records the
+    conversation has grounds for."""
+    parameters_pack(directory)
+    shutil.copy(SHIPPED_PACK / "grounding.yaml", directory)
+    return directory
+
+
+NO_HIGH_PRIORITY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata:
+  name: no-high-priority
+spec:
+  match:
+    objects: [Case]
+    operations: [create, update, upsert]
+  rules:
+    - name: NotHigh
+      expression: '!has(intent.fields.Priority) || intent.fields.Priority != "High"'
+      message: Priority High is forbidden here.
+"""
+
+
+def guarded_pack(directory: Path) -> Path:
+    """The shipped pack's schemas and CRM safeguards, and one rule on values: Priority High is
+    forbidden on a Case, so a test can tell a rule saw a field under its canonical name."""
+    parameters_pack(directory)
+    shutil.copy(SHIPPED_PACK / "crm-safeguards.yaml", directory)
+    (directory / "priority.yaml").write_text(NO_HIGH_PRIORITY)
+    return directory
+
+
+def write_case_pack(directory: Path, mode: str = "enforce") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "case.yaml").write_text(CASE_POLICY.format(mode=mode))
+    return directory
+
+
+@pytest.fixture
+def case_pack(tmp_path: Path) -> Path:
+    return write_case_pack(tmp_path / "policies")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One request, as bytes on the wire, and whether the test's policies forbid what it
+    would write (in any reading of it)."""
+
+    method: str
+    target: str
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    forbidden: bool = False
+    note: str = ""
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+class Wire:
+    """Sends a ``Sent`` through the proxy exactly as built."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.host, _, port = stack.proxy_instance.partition(":")
+        self.port = int(port)
+        self.context = ssl.create_default_context(cafile=str(stack.tls.ca_pem))
+
+    def send(self, sent: Sent) -> Answer:
+        connection = http.client.HTTPSConnection(
+            self.host, self.port, context=self.context, timeout=30
+        )
+        try:
+            connection.putrequest(sent.method, sent.target, skip_accept_encoding=True)
+            connection.putheader("Authorization", f"Bearer {SANDBOX_TOKEN}")
+            connection.putheader("X-Guardrail-Conversation", "invariant")
+            for name, value in sent.headers:
+                connection.putheader(name, value)
+            if sent.body or sent.method in ("POST", "PATCH"):
+                connection.putheader("Content-Length", str(len(sent.body)))
+            connection.endheaders(sent.body or None)
+            response = connection.getresponse()
+            return Answer(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            )
+        finally:
+            connection.close()
+
+
+def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "guardrail", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.communicate()[1])
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{url} never became ready")
+
+
+#: What a test module that starts a server, a stack or a process uses (fixtures or code).
+_E2E_SIGNS = (
+    "aiohttp_server",
+    "aiohttp_client",
+    "aiohttp_raw_server",
+    "TestServer(",
+    "Stack(",
+    "start_app(",
+    "LoopThread",
+    "subprocess",
+    "guardrail(",
+    "sandbox_url",
+)
+_E2E_MODULES: dict[str, bool] = {}
+
+
+def tier(item: pytest.Item) -> pytest.MarkDecorator:
+    """``e2e`` for a test that starts servers, stacks or processes (by its fixtures, or what
+    its module uses), else ``unit``."""
+    if item.get_closest_marker("e2e") is not None:
+        return pytest.mark.e2e
+    path = str(item.path)
+    if path not in _E2E_MODULES:
+        source = item.path.read_text(encoding="utf-8")
+        _E2E_MODULES[path] = any(sign in source for sign in _E2E_SIGNS)
+    fixtures = set(getattr(item, "fixturenames", ()))
+    started = _E2E_MODULES[path] or bool(fixtures & {"aiohttp_server", "aiohttp_client"})
+    return pytest.mark.e2e if started else pytest.mark.unit
