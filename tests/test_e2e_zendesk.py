@@ -6,6 +6,7 @@ is configured. What the agent sees, and what the CRM ends up holding."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -262,3 +263,68 @@ def _tickets_of(stack: Stack) -> Any:
         return stack.crm_app[ZENDESK_STORE].records("ticket")
 
     return read
+
+
+READ_BACK = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: ticket-read-back}
+spec:
+  crm: zendesk
+  match: {objects: [ticket], operations: [create, update]}
+  post:
+    readBack: true
+    onFailure: revert
+"""
+LOWER_BILLING = {"triggers": [{"object": "ticket", "when": {"group_id": BILLING_GROUP},
+                               "field": "priority", "value": "low"}]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reading_back(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The pack plus a read-back policy that reverts, before a Zendesk whose trigger lowers
+    the priority of every Billing ticket."""
+    directory = tmp_path_factory.mktemp("zendesk-read-back")
+    policies = directory / "policies"
+    shutil.copytree(PACK, policies, ignore=shutil.ignore_patterns("scenarios"))
+    (policies / "read-back.yaml").write_text(READ_BACK)
+    triggers = directory / "triggers.json"
+    triggers.write_text(json.dumps(LOWER_BILLING))
+    with Stack(
+        directory, auth_mode="passthrough", crm=lambda: create_app(ZendeskConfig(
+            triggers_file=triggers)),
+        hostnames=[HOST], dialect="zendesk", policies=policies,
+    ) as running:  # fmt: skip
+        httpx.put(
+            f"{running.admin_url}/guardrail/v1/conversations/{CONVERSATION}",
+            json={"channel": "chat", "customer": {"account_ids": [str(ACME_ORG)],
+                  "contact_ids": [str(ACME_USER)], "verified": True},
+                  "turns": [{"role": "customer", "text": "I was charged twice."}]},
+            timeout=10,
+        ).raise_for_status()  # fmt: skip
+        yield running
+
+
+def test_a_trigger_that_rewrites_the_saved_ticket_is_caught_and_the_ticket_deleted(
+    reading_back: Stack,
+) -> None:
+    """Zendesk has no write that reads back in the same call, so the agent gets Zendesk's own
+    answer; the proxy reads the ticket back (with its last audit: the comment it added),
+    finds the trigger's rewrite, deletes what was created and audits the post-fail."""
+    zenpy = reading_back.zendesk(conversation=CONVERSATION, email=AGENT_EMAIL,
+                                 token="sandbox-api-token")  # fmt: skip
+    seen: list[str] = []
+    zenpy.tickets.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
+    )
+    before = reading_back.call(_tickets_of(reading_back))
+    zenpy.tickets.create(billing_ticket(priority="high"))
+    assert seen == ["post-fail"]
+    assert reading_back.call(_tickets_of(reading_back)) == before  # reverted: deleted
+
+    zenpy.tickets.create(billing_ticket(priority="low"))  # what the trigger keeps, comment too
+    assert seen == ["post-fail", "allow"]
+    admin = f"{reading_back.admin_url}/guardrail/v1/decisions"
+    [failed] = httpx.get(f"{admin}?decision=post-fail", timeout=10).json()["decisions"]
+    record = httpx.get(f"{admin}/{failed['decision_id']}", timeout=10).json()
+    assert record["revert"] == "success"

@@ -363,10 +363,23 @@ class ZendeskDialect:
         ids: Sequence[str],
         fields: Iterable[str] | None,
     ) -> Outbound:
-        return Outbound("GET", f"{API}/{sobject}s/show_many.json?ids={','.join(ids)}")
+        include = "&include=last_audits" if sobject == "ticket" else ""
+        return Outbound("GET", f"{API}/{sobject}s/show_many.json?ids={','.join(ids)}{include}")
 
     def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
-        return {r.id: r.fields for r in self.read_records(status, body)}
+        """The records read back; a ticket with the comment its last write added (from its
+        last audit's Comment event), as ``comment.body`` and ``comment.public``."""
+        found = {r.id: dict(r.fields) for r in self.read_records(status, body)}
+        answer = _json_or_none(body)
+        audits = answer.get("audits") if isinstance(answer, dict) else None
+        for audit in audits if isinstance(audits, list) else []:
+            record = found.get(str(audit.get("ticket_id"))) if isinstance(audit, dict) else None
+            events = audit.get("events") if record is not None else None
+            for event in events if isinstance(events, list) else []:
+                if isinstance(event, dict) and event.get("type") == "Comment":
+                    record.update({"comment.body": event.get("body"),  # type: ignore[union-attr]
+                                   "comment.public": event.get("public")})  # fmt: skip
+        return found
 
     def revert(
         self, request: CanonicalRequest, intent: WriteIntent, undo: Revert

@@ -1,6 +1,7 @@
 """The Zendesk Support API the sandbox serves, below ``/api/v2`` (``.json`` optional):
 
-    GET    /tickets[.json], /tickets/{id}, /tickets/show_many?ids=, /tickets/{id}/comments
+    GET    /tickets[.json], /tickets/{id}, /tickets/{id}/comments,
+           /tickets/show_many?ids=[&include=last_audits] (each ticket's last write and comment)
     POST   /tickets                        201 {"ticket", "audit"}
     PUT    /tickets/{id}                   200 {"ticket", "audit"} (``comment`` adds one)
     DELETE /tickets/{id}                   204
@@ -8,8 +9,10 @@
     PUT    /tickets/update_many?ids=1,2    one ``ticket`` for all, or ``tickets`` [{id, ...}]
     POST   /tickets/{id}/merge             {"ids", "target_comment", "source_comment", ...}
     GET    /job_statuses/{id}              the job: completed, with ``results``
-    GET    /users, /users/{id}; POST /users; PUT /users/{id}; POST /users/create_or_update
-    GET    /organizations[/{id}]; POST; PUT /organizations/{id}; POST .../create_or_update
+    GET    /users, /users/{id}, /users/show_many?ids=; POST /users; PUT /users/{id};
+           POST /users/create_or_update
+    GET    /organizations[/{id}], show_many; POST; PUT /organizations/{id};
+           POST .../create_or_update
     GET    /groups[/{id}], /ticket_fields[/{id}], /search?query=
 
 Unknown path or method: 404 ``InvalidEndpoint``. Write bodies wrap the record in its name
@@ -103,9 +106,11 @@ def _page(name: str, rows: list[Row]) -> Row:
     return {name: rows, "next_page": None, "previous_page": None, "count": len(rows)}
 
 
-def _audit(row: Row) -> Row:
-    return {"id": row["id"] * 10, "ticket_id": row["id"], "created_at": row["updated_at"],
-            "author_id": row["submitter_id"], "events": []}  # fmt: skip
+def _with_audits(found: Row, store: ZendeskStore, ids: list[int], call: Call) -> Row:
+    """``found`` with the tickets' last audits when ``include=last_audits`` asks for them."""
+    if "last_audits" in call.query.get("include", "").split(","):
+        found["audits"] = [store.audits[i] for i in ids if i in store.audits]
+    return found
 
 
 def _job(status: Row, call: Call) -> Row:
@@ -155,7 +160,7 @@ def list_tickets(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answe
 
 def create_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     row = store.create_ticket(_body(call, "ticket"))
-    return Answer(201, {"ticket": _ticket(row, call), "audit": _audit(row)})
+    return Answer(201, {"ticket": _ticket(row, call), "audit": store.audits[row["id"]]})
 
 
 def show_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -164,7 +169,7 @@ def show_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer
 
 def update_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     row = store.update_ticket(_id(match), _body(call, "ticket"))
-    return Answer(200, {"ticket": _ticket(row, call), "audit": _audit(row)})
+    return Answer(200, {"ticket": _ticket(row, call), "audit": store.audits[row["id"]]})
 
 
 def delete_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -173,8 +178,10 @@ def delete_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answ
 
 
 def show_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
-    rows = [store.get("ticket", i) for i in _ids(call.query.get("ids", ""))]
-    return Answer(200, _page("tickets", [_ticket(r, call) for r in rows if r is not None]))
+    ids = _ids(call.query.get("ids", ""))
+    rows = [store.get("ticket", i) for i in ids]
+    found = _page("tickets", [_ticket(r, call) for r in rows if r is not None])
+    return Answer(200, _with_audits(found, store, ids, call))
 
 
 def comments(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -289,7 +296,12 @@ def _record_routes(
         row, created = getattr(store, create_or_update)(_body(call, name))
         return Answer(201 if created else 200, {name: render(row, call)})
 
+    def many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
+        rows = [store.get(name, i) for i in _ids(call.query.get("ids", ""))]
+        return Answer(200, _page(plural, [render(r, call) for r in rows if r is not None]))
+
     route(f"/{plural}", GET=listing, POST=make)
+    route(f"/{plural}/show_many", GET=many)
     route(f"/{plural}/create_or_update", POST=upsert)
     route(rf"/{plural}/(?P<id>\d+)", GET=show, PUT=change)
 

@@ -34,7 +34,8 @@ from guardrail.sandbox.zendesk.triggers import Trigger
 Row = dict[str, Any]
 OBJECTS = ("ticket", "comment", "user", "organization", "group")
 ROLES = ("end-user", "agent", "admin")
-_FIRST_ID = {"ticket": 1001, "comment": 900_001, "user": 50_001, "organization": 60_001}
+_FIRST_ID = {"ticket": 1001, "comment": 900_001, "user": 50_001, "organization": 60_001,
+             "audit": 800_001}  # fmt: skip
 
 
 class ZendeskStore:
@@ -45,6 +46,9 @@ class ZendeskStore:
         self.requests = RequestCounter()
         self.changes: list[Change] = []
         self.jobs: dict[str, Row] = {}
+        #: Each ticket's last audit: the write that last changed it, with its Comment event
+        #: (``include=last_audits`` sideloads it, as read-back reads a write's comment).
+        self.audits: dict[int, Row] = {}
         self._seed = seed_data
         self._rows: dict[str, dict[int, Row]] = {}
         self._ids: dict[str, itertools.count[int]] = {}
@@ -100,7 +104,7 @@ class ZendeskStore:
         row["fields"] = row["custom_fields"]
         self._fire("ticket", "create", row)
         self._put("ticket", row, "create")
-        self._add_comment(row["id"], comment, author, now)
+        self._audit(row, author, self._add_comment(row["id"], comment, author, now))
         return dict(row)
 
     def update_ticket(self, ticket_id: int, data: Any, author: int = seed.AGENT_USER) -> Row:
@@ -114,8 +118,10 @@ class ZendeskStore:
         row["updated_at"] = _now()
         self._fire("ticket", "update", row)
         self._put("ticket", row, "update")
+        added = None
         if comment is not None and comment["body"].strip():
-            self._add_comment(ticket_id, comment, author, row["updated_at"])
+            added = self._add_comment(ticket_id, comment, author, row["updated_at"])
+        self._audit(row, author, added)
         return dict(row)
 
     def delete_ticket(self, ticket_id: int) -> None:
@@ -238,6 +244,7 @@ class ZendeskStore:
         self._rows = {o: {} for o in OBJECTS}
         self._ids = {o: itertools.count(n) for o, n in _FIRST_ID.items()}
         self.jobs = {}
+        self.audits = {}
         at = seed.SEED_TIMESTAMP
         for group_id, name in seed.GROUPS.items():
             self._rows["group"][group_id] = {
@@ -262,6 +269,8 @@ class ZendeskStore:
         for comment in self._rows["comment"].values():
             if obj == "ticket" and comment["ticket_id"] == made["id"]:
                 comment["ticket_id"] = values["id"]
+        if obj == "ticket":
+            self.audits[values["id"]] = {**self.audits.pop(made["id"]), "ticket_id": values["id"]}
 
     # -- internals -------------------------------------------------------------------------
 
@@ -384,7 +393,14 @@ class ZendeskStore:
                     return int(row["id"])
         return None
 
-    def _add_comment(self, ticket_id: int, comment: Row, author: int, at: str) -> None:
+    def _audit(self, row: Row, author: int, comment: Row | None) -> None:
+        event = {k: v for k, v in (comment or {}).items() if k not in ("ticket_id", "created_at")}
+        self.audits[row["id"]] = {
+            "id": next(self._ids["audit"]), "ticket_id": row["id"], "author_id": author,
+            "created_at": row["updated_at"], "events": [event] if comment else [],
+        }  # fmt: skip
+
+    def _add_comment(self, ticket_id: int, comment: Row, author: int, at: str) -> Row:
         row = {
             "id": self._next("comment"), "type": "Comment", "ticket_id": ticket_id,
             "author_id": comment.get("author_id") or author, "body": comment["body"],
@@ -392,6 +408,7 @@ class ZendeskStore:
             "public": comment["public"], "attachments": [], "created_at": at,
         }  # fmt: skip
         self._put("comment", row, "create")
+        return row
 
     def _fire(self, obj: str, operation: str, row: Row) -> None:
         for trigger in self.triggers:
