@@ -34,7 +34,6 @@ from guardrail.sandbox.zendesk.errors import (
     invalid_endpoint,
     not_found,
 )
-from guardrail.sandbox.zendesk.fields import TICKET_FIELDS
 from guardrail.sandbox.zendesk.store import Row, ZendeskStore
 
 API = "/api/v2"
@@ -315,11 +314,13 @@ def group(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
 
 
 def ticket_fields(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
-    return Answer(200, _page("ticket_fields", [f.describe(call.base_url) for f in TICKET_FIELDS]))
+    return Answer(
+        200, _page("ticket_fields", [f.describe(call.base_url) for f in store.ticket_fields])
+    )
 
 
 def ticket_field(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
-    for field in TICKET_FIELDS:
+    for field in store.ticket_fields:
         if field.id == _id(match):
             return Answer(200, {"ticket_field": field.describe(call.base_url)})
     raise not_found()

@@ -29,6 +29,7 @@ from aiohttp import web
 
 from guardrail.sandbox.zendesk import api
 from guardrail.sandbox.zendesk.errors import ZendeskError, unauthorized
+from guardrail.sandbox.zendesk.fields import TICKET_FIELDS, TicketField
 from guardrail.sandbox.zendesk.store import OBJECTS, ZendeskStore
 from guardrail.sandbox.zendesk.triggers import TriggerError, dump_triggers, read_triggers
 
@@ -47,6 +48,7 @@ class ZendeskConfig:
     triggers_file: Path | None = None
     latency_seconds: float = 0.0
     seed: bool = True
+    ticket_fields: tuple[TicketField, ...] = TICKET_FIELDS
 
 
 ZENDESK_STORE = web.AppKey("zendesk_store", ZendeskStore)
@@ -59,7 +61,9 @@ def create_app(config: ZendeskConfig | None = None) -> web.Application:
     config = config or ZendeskConfig()
     triggers = read_triggers(config.triggers_file.read_text()) if config.triggers_file else ()
     app = web.Application()
-    app[ZENDESK_STORE] = ZendeskStore(seed_data=config.seed, triggers=triggers)
+    app[ZENDESK_STORE] = ZendeskStore(
+        seed_data=config.seed, triggers=triggers, ticket_fields=config.ticket_fields
+    )
     app[_CONFIG] = config
     app[_ISSUED] = set()
     app.router.add_route("*", api.API + "/{tail:.*}", _api)

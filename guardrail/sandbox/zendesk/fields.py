@@ -9,7 +9,7 @@ custom field id it does not know, and so does the sandbox (that is the guardrail
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -177,10 +177,15 @@ TICKET_FIELDS: tuple[TicketField, ...] = (
     TicketField(ORDER_NUMBER_FIELD, "text", "Order number"),
 )
 
-CUSTOM_FIELDS: dict[int, TicketField] = {f.id: f for f in TICKET_FIELDS if f.custom}
+
+def custom_fields(fields: Sequence[TicketField]) -> dict[int, TicketField]:
+    """The custom ones of ``fields``, by id."""
+    return {f.id: f for f in fields if f.custom}
 
 
-def check_custom_fields(given: Any) -> list[dict[str, Any]] | None:
+def check_custom_fields(
+    given: Any, custom: Mapping[int, TicketField]
+) -> list[dict[str, Any]] | None:
     """``custom_fields: [{id, value}]`` as saved (unknown ids left out, as Zendesk does), or
     None when the write sets none. Raises ZendeskError for a value a field cannot hold."""
     if given is None:
@@ -189,16 +194,18 @@ def check_custom_fields(given: Any) -> list[dict[str, Any]] | None:
         raise invalid("custom_fields", "Custom fields: must be a list of {id, value}")
     saved = []
     for entry in given:
-        field = CUSTOM_FIELDS.get(entry.get("id")) if isinstance(entry.get("id"), int) else None
+        field = custom.get(entry.get("id")) if isinstance(entry.get("id"), int) else None
         if field is not None:
             saved.append({"id": field.id, "value": field.check(entry.get("value"))})
     return saved
 
 
 def merged_custom_fields(
-    current: Sequence[dict[str, Any]], changes: Sequence[dict[str, Any]]
+    current: Sequence[dict[str, Any]],
+    changes: Sequence[dict[str, Any]],
+    custom: Mapping[int, TicketField],
 ) -> list[dict[str, Any]]:
     """Every custom field's value after ``changes``, in the fields' order."""
     values = {f["id"]: f["value"] for f in current}
     values.update({f["id"]: f["value"] for f in changes})
-    return [{"id": i, "value": values.get(i)} for i in CUSTOM_FIELDS]
+    return [{"id": i, "value": values.get(i)} for i in custom]

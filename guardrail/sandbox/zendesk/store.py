@@ -25,8 +25,11 @@ from guardrail.sandbox.zendesk.errors import ZendeskError, invalid, not_found, r
 from guardrail.sandbox.zendesk.fields import (
     PRIORITIES,
     STATUSES,
+    TICKET_FIELDS,
     TYPES,
+    TicketField,
     check_custom_fields,
+    custom_fields,
     merged_custom_fields,
 )
 from guardrail.sandbox.zendesk.triggers import Trigger
@@ -41,8 +44,18 @@ _FIRST_ID = {"ticket": 1001, "comment": 900_001, "user": 50_001, "organization":
 class ZendeskStore:
     """In-memory records of the sandbox Zendesk account, and the API requests that reached it."""
 
-    def __init__(self, *, seed_data: bool = True, triggers: Sequence[Trigger] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        seed_data: bool = True,
+        triggers: Sequence[Trigger] = (),
+        ticket_fields: Sequence[TicketField] = TICKET_FIELDS,
+    ) -> None:
         self.triggers: tuple[Trigger, ...] = tuple(triggers)
+        #: The account's ticket fields: what ticket_fields lists and custom fields are checked
+        #: against (a test gives others to play a changed account: drift).
+        self.ticket_fields = tuple(ticket_fields)
+        self._custom = custom_fields(self.ticket_fields)
         self.requests = RequestCounter()
         self.changes: list[Change] = []
         self.jobs: dict[str, Row] = {}
@@ -93,7 +106,8 @@ class ZendeskStore:
             "assignee_id": None, "organization_id": None, "group_id": None,
             "collaborator_ids": [], "follower_ids": [], "email_cc_ids": [], "problem_id": None,
             "has_incidents": False, "is_public": comment["public"], "due_at": None, "tags": [],
-            "custom_fields": merged_custom_fields([], []), "satisfaction_rating": None,
+            "custom_fields": merged_custom_fields([], [], self._custom),
+            "satisfaction_rating": None,
             "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
             "brand_id": 10_001, "created_at": now, "updated_at": now,
         }  # fmt: skip
@@ -313,12 +327,14 @@ class ZendeskStore:
         for key in ("custom_fields", "fields"):
             if key in data:
                 try:
-                    changes = check_custom_fields(data[key]) or []
+                    changes = check_custom_fields(data[key], self._custom) or []
                 except ZendeskError as exc:
                     for field, items in exc.body["details"].items():
                         errors.setdefault(field, []).extend(items)
                     continue
-                found["custom_fields"] = merged_custom_fields(current["custom_fields"], changes)
+                found["custom_fields"] = merged_custom_fields(
+                    current["custom_fields"], changes, self._custom
+                )
         if errors:
             raise record_invalid(errors)
         return found
