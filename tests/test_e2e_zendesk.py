@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from zenpy import Zenpy
 from zenpy.lib.api_objects import Comment, CustomField, Ticket
 from zenpy.lib.exception import APIException
 
+from guardrail.cli import main
 from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskConfig, create_app
 from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD
 from guardrail.sandbox.zendesk.seed import (
@@ -328,3 +330,29 @@ def test_a_trigger_that_rewrites_the_saved_ticket_is_caught_and_the_ticket_delet
     [failed] = httpx.get(f"{admin}?decision=post-fail", timeout=10).json()["decisions"]
     record = httpx.get(f"{admin}/{failed['decision_id']}", timeout=10).json()
     assert record["revert"] == "success"
+
+
+def test_replay_judges_recorded_zendesk_writes_again_under_a_candidate_pack(
+    stack: Stack, zenpy: Zenpy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    since = datetime.now(UTC).isoformat()
+    zenpy.tickets.create(billing_ticket(subject="Replay one"))  # allowed: billing -> Billing
+    with pytest.raises(APIException):
+        zenpy.tickets.create(billing_ticket(group_id=TECHNICAL_GROUP))  # refused
+    dsn = f"sqlite:///{(stack.directory / 'audit.db').resolve()}"
+
+    def replay(policies: Path) -> tuple[int, list[dict[str, Any]]]:
+        code = main(["replay", "--since", since, "--policies", str(policies), "--dsn", dsn,
+                     "--json"])  # fmt: skip
+        # The stack's own decision logs share stdout; the report's lines are JSON objects.
+        lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+        return code, [line for line in lines if "kind" in line]
+
+    assert replay(PACK) == (0, [])
+    candidate = tmp_path / "candidate"
+    shutil.copytree(PACK, candidate)
+    routing = candidate / "routing.yaml"
+    routing.write_text(routing.read_text().replace("billing: [20001]", "billing: [20002]"))
+    code, flips = replay(candidate)
+    assert code == 1
+    assert sorted(f["kind"] for f in flips) == ["allow->block", "block->allow"]
