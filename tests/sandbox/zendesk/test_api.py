@@ -13,7 +13,7 @@ from guardrail.sandbox.zendesk.seed import (
     BILLING_GROUP,
     GLOBEX_TICKET,
 )
-from tests.sandbox.zendesk.conftest import Api
+from tests.sandbox.zendesk.helpers import Api
 
 
 def _custom(ticket: dict[str, Any], field_id: int) -> object:
