@@ -321,13 +321,13 @@ def build(settings: Settings, tracing: Tracing | None = None) -> Guardrail:
     own = tokens.credential if tokens is not None else None  # one token cache
     drift = drift_watcher(settings, dialect, lambda: policies.current, metrics, alerter, own)
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes, drift.violations)
-    context = ContextLoader(store, ACCOUNT_RETENTION)
+    context = ContextLoader(store, ACCOUNT_RETENTION, dialect.accounts)
     sinks = Fanout(
         [
             AuditSink(audit),  # first: the record is durable before anything else acts on it
             metrics,
             DecisionLog(settings.log_field_values),
-            ConversationRecorder(store),
+            ConversationRecorder(store, dialect.accounts),
             *([alerter] if alerter else []),
         ],
         metrics,

@@ -200,8 +200,9 @@ def _check(args: argparse.Namespace) -> int:
         request = CheckRequest.model_validate(yaml.safe_load(text))
     except (yaml.YAMLError, ValidationError) as exc:
         raise ConfigError(f"{args.file}: not a check request: {exc}") from None
-    loader = ContextLoader(MemoryConversationStore(3600), ACCOUNT_RETENTION)
-    judging = Judge(dialect_for(policies.crm), Pipeline(lambda: policies), loader)
+    dialect = dialect_for(policies.crm)
+    loader = ContextLoader(MemoryConversationStore(3600), ACCOUNT_RETENTION, dialect.accounts)
+    judging = Judge(dialect, Pipeline(lambda: policies), loader)
     result = asyncio.run(judge(request, judging))
     print(json.dumps(result, indent=2))
     return 1 if result["decision"] == "block" else 0

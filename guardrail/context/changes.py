@@ -11,7 +11,7 @@ never repeats a version, so anything cached per (id, version) cannot go stale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,8 +31,6 @@ ACCOUNT_RETENTION = timedelta(hours=24)
 #: Writes kept per account within the retention, newest first: a runaway agent hammering one
 #: account must not grow the index without bound.
 MAX_ACCOUNT_WRITES = 1000
-#: Fields whose value is the account a write touches.
-ACCOUNT_FIELDS = ("AccountId", "Account__c")
 
 
 def utc_now() -> datetime:
@@ -113,17 +111,9 @@ def account_key(account_id: str) -> str:
 
 
 def accounts_of(write: WriteRecord) -> set[str]:
-    """The index keys of the accounts a recorded write names in ``ACCOUNT_FIELDS`` or is."""
-    return account_keys(write.object, write.id, write.fields)
-
-
-def account_keys(sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
-    """The index keys of the accounts a write of ``sobject`` names or is: the one definition
-    both the index (recorded writes) and its lookups (writes being judged) use."""
-    named = [fields.get(f) for f in ACCOUNT_FIELDS]
-    if sobject == "Account":
-        named.append(record_id)
-    return {account_key(v) for v in named if isinstance(v, str) and v}
+    """The index keys of the accounts a recorded write names or is (``WriteRecord.accounts``:
+    the dialect's ``accounts``, the one definition the index and its lookups use)."""
+    return {account_key(a) for a in write.accounts}
 
 
 def account_window_start(since: datetime, now: datetime) -> datetime:

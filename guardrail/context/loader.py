@@ -4,22 +4,30 @@ what the agent read and wrote after."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from guardrail.context.changes import account_keys
 from guardrail.context.facts import Facts, TranscriptCache
 from guardrail.context.model import ReadRecord, WriteRecord
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import RecordRead
 from guardrail.model import Caller, Decision, Operation, WriteIntent
 
+#: The index keys of the customer accounts a write of an object names or is (Dialect.accounts).
+Accounts = Callable[[str, str | None, Mapping[str, Any]], set[str]]
+
 
 class ContextLoader:
-    def __init__(self, store: ConversationStore, account_window: timedelta) -> None:
+    """``accounts`` is the dialect's: which accounts' recent writes a write is judged with."""
+
+    def __init__(
+        self, store: ConversationStore, account_window: timedelta, accounts: Accounts
+    ) -> None:
         self.store = store
         self._transcripts = TranscriptCache()
         self._account_window = account_window
+        self._accounts = accounts
 
     async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
         """The conversation and the accounts' recent writes, in as few round trips as possible.
@@ -32,7 +40,7 @@ class ContextLoader:
                 account
                 for i in intents
                 if i.operation is not Operation.DELETE
-                for account in account_keys(i.object, i.record_id, i.fields)
+                for account in self._accounts(i.object, i.record_id, i.fields)
             }
         )
         since = now - self._account_window
@@ -53,10 +61,12 @@ class ContextLoader:
 
 
 class ConversationRecorder:
-    """A sink: each judged write joins its conversation's history and its accounts' index."""
+    """A sink: each judged write joins its conversation's history and its accounts' index
+    (the accounts the dialect's ``accounts`` says it names or is)."""
 
-    def __init__(self, store: ConversationStore) -> None:
+    def __init__(self, store: ConversationStore, accounts: Accounts) -> None:
         self.store = store
+        self._accounts = accounts
 
     async def emit(self, decision: Decision) -> None:
         at = datetime.now().astimezone()
@@ -70,5 +80,7 @@ class ConversationRecorder:
                 fields=dict(intent.fields),
                 decision=str(decision.verdict),
                 at=at,
-            )
+                accounts=sorted(self._accounts(intent.object, saved or intent.record_id,
+                                               intent.fields)),
+            )  # fmt: skip
             await self.store.record_write(decision.caller.conversation, write)

@@ -36,7 +36,7 @@ from guardrail.context.model import (
 )
 from guardrail.context.redis import RedisConversationStore
 from guardrail.context.store import ConversationStore
-from guardrail.crm.base import JobSpec
+from guardrail.crm.base import JobSpec, dialect_for
 from guardrail.errors import ConfigError, ContextUnavailable
 
 REDIS_URL = os.environ.get("GUARDRAIL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -137,6 +137,9 @@ def read(n: int, at: datetime) -> ReadRecord:
     return ReadRecord(object="Case", id=f"500{n:015d}", fields={"Status": "New"}, at=at)
 
 
+SALESFORCE = dialect_for("salesforce")
+
+
 def write(at: datetime, account: str | None = ACCOUNT, **overrides: Any) -> WriteRecord:
     data: dict[str, Any] = {
         "decision_id": uuid.uuid4().hex,
@@ -146,8 +149,10 @@ def write(at: datetime, account: str | None = ACCOUNT, **overrides: Any) -> Writ
         "fields": {"AccountId": account} if account else {},
         "decision": "allow",
         "at": at,
-    }
-    return WriteRecord.model_validate(data | overrides)
+    } | overrides
+    # As the recorder files it: under the accounts the dialect says the write names or is.
+    accounts = SALESFORCE.accounts(data["object"], data["id"], data["fields"])
+    return WriteRecord.model_validate({"accounts": sorted(accounts)} | data)
 
 
 async def test_put_then_get_returns_what_was_put(backend: Backend) -> None:
