@@ -356,3 +356,29 @@ def test_replay_judges_recorded_zendesk_writes_again_under_a_candidate_pack(
     code, flips = replay(candidate)
     assert code == 1
     assert sorted(f["kind"] for f in flips) == ["allow->block", "block->allow"]
+
+
+def test_create_or_update_is_judged_as_the_write_it_makes(stack: Stack, zenpy: Zenpy) -> None:
+    """The proxy looks the user up by email first: the verified customer's own user is an
+    update of that user; another customer's is an update of a user never read, refused."""
+    from zenpy.lib.api_objects import User
+
+    zenpy.users.create_or_update(User(name="Ada Lovelace", email="ada@acme.example",
+                                      phone="+15550111"))  # fmt: skip
+    assert stack.call(_user_of(stack, ACME_USER))["phone"] == "+15550111"
+
+    with pytest.raises(APIException) as raised:
+        zenpy.users.create_or_update(User(name="Gus", email="gus@globex.example", phone="0"))
+    assert "grounded-references/RecordGrounded" in str(raised.value)
+    assert stack.call(_user_of(stack, GLOBEX_USER))["phone"] == "+15550199"
+
+    made = zenpy.users.create_or_update(User(name="Ada's colleague", email="bo@acme.example",
+                                             organization_id=ACME_ORG))  # fmt: skip
+    assert stack.call(_user_of(stack, made.id))["organization_id"] == ACME_ORG
+
+
+def _user_of(stack: Stack, user_id: int) -> Any:
+    async def read() -> dict[str, Any]:
+        return stack.crm_app[ZENDESK_STORE].fetch("user", user_id)
+
+    return read

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from multidict import CIMultiDict
 
-from guardrail.crm.base import RawRequest, Shape, dialect_for
+from guardrail.crm.base import RawRequest, Revert, Shape, dialect_for
 from guardrail.crm.zendesk_schema import ticket_schema
 from guardrail.errors import InvalidSession, MalformedBody, UnsupportedEndpoint
 from guardrail.model import Decision, Operation, Verdict, Violation
@@ -142,3 +142,21 @@ def test_the_ticket_schema_types_each_custom_field_from_the_describe() -> None:
     assert "number" in schema["properties"]["custom_fields.360000102"]["type"]
     assert schema["properties"]["priority"]["enum"] == ["high", None]
     assert schema["additionalProperties"] is False
+
+
+def test_a_revert_sets_back_what_the_save_changed_only_if_nobody_changed_it_since() -> None:
+    [intent] = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"priority": "high"}}).intents
+    before = {"priority": "normal", "custom_fields.360000101": "billing", "updated_at": "t0"}
+    after = {"priority": "low", "custom_fields.360000101": "other", "updated_at": "t1"}
+    undo = Revert("7", False, before, after, {"priority", "custom_fields.360000101"})
+    request = ZD.canonical(RawRequest("PUT", "/api/v2/tickets/7.json", CIMultiDict(), b""))
+    outbound = ZD.revert(request, intent, undo)
+    assert outbound is not None
+    assert (outbound.method, outbound.target) == ("PUT", "/api/v2/tickets/7.json")
+    assert json.loads(outbound.body or b"") == {"ticket": {
+        "priority": "normal", "custom_fields": [{"id": 360000101, "value": "billing"}],
+        "safe_update": True, "updated_stamp": "t1",
+    }}  # fmt: skip
+    assert (ZD.reverted(200), ZD.reverted(409), ZD.reverted(422)) == (
+        "success", "lost_race", "failed",
+    )  # fmt: skip

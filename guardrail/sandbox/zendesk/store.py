@@ -126,6 +126,12 @@ class ZendeskStore:
         current = self.fetch("ticket", ticket_id)
         if current["status"] == "closed":
             raise invalid("status", "Status: closed prevents ticket update", "ClosedTicket")
+        if data.get("safe_update") and data.get("updated_stamp") != current["updated_at"]:
+            raise ZendeskError(409, {
+                "error": "UpdateConflict",
+                "description": "Safe Update prevented the update due to outdated ticket data. "
+                "Please fetch the latest ticket data and try again.",
+            })  # fmt: skip
         comment = _comment(data)
         row = {**current, **self._ticket_changes(data, current)}
         row["fields"] = row["custom_fields"]

@@ -198,3 +198,14 @@ async def test_client_credentials_issue_a_bearer_token_zendesk_accepts(zd: Api) 
         },
     )
     assert wrong.status == 401
+
+
+async def test_a_safe_update_of_a_ticket_changed_since_is_a_409(zd: Api) -> None:
+    stamp = zd.store.fetch("ticket", ACME_TICKET)["updated_at"]
+    fresh = {"ticket": {"priority": "low", "safe_update": True, "updated_stamp": stamp}}
+    assert (await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", fresh))[0] == 200
+    stale = {"ticket": {"priority": "high", "safe_update": True,
+                        "updated_stamp": "2000-01-01T00:00:00Z"}}  # fmt: skip
+    status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", stale)
+    assert (status, body["error"]) == (409, "UpdateConflict")
+    assert zd.store.fetch("ticket", ACME_TICKET)["priority"] == "low"
