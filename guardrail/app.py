@@ -80,7 +80,7 @@ class Guardrail:
     drift: DriftWatcher | None = None
     ready: bool = field(default=False)
     #: Wraps the forwarding client: the seam tests use to stand between the proxy and the CRM.
-    transport: Callable[[Sender], Sender] = field(default=lambda sender: sender)
+    transport: Callable[[Sender], Sender] | None = None
 
     def reload_policies(self) -> PolicySet:
         """Reload atomically; on failure the last good set stays and PolicyError is raised."""
@@ -137,7 +137,8 @@ class Guardrail:
             max_connections=s.limits.upstream_connections,
             ca_file=str(s.upstream_ca) if s.upstream_ca else None,
         )
-        app[UPSTREAM] = self.proxy.sender(self.transport(upstream))
+        sender = self.transport(upstream) if self.transport is not None else upstream
+        app[UPSTREAM] = self.proxy.sender(sender)
         yield
         await upstream.close()
         if self.proxy.tokens is not None:
@@ -288,9 +289,14 @@ class Guardrail:
         return web.json_response({"version": loaded.version, "policies": len(loaded.policies)})
 
 
-def build(settings: Settings, tracing: Tracing | None = None) -> Guardrail:
+def build(
+    settings: Settings,
+    tracing: Tracing | None = None,
+    transport: Callable[[Sender], Sender] | None = None,
+) -> Guardrail:
     """Everything but the sockets. Raises ConfigError or PolicyError. ``tracing`` replaces
-    the OTLP exporter ``settings.tracing`` turns on (tests give an in-memory one)."""
+    the OTLP exporter ``settings.tracing`` turns on (tests give an in-memory one);
+    ``transport`` wraps the forwarding client (tests stand between the proxy and the CRM)."""
     policies = PolicyStore(settings.policies or default_policies())
     dialect = dialect_for(
         settings.dialect,
@@ -321,13 +327,13 @@ def build(settings: Settings, tracing: Tracing | None = None) -> Guardrail:
     own = tokens.credential if tokens is not None else None  # one token cache
     drift = drift_watcher(settings, dialect, lambda: policies.current, metrics, alerter, own)
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes, drift.violations)
-    context = ContextLoader(store, ACCOUNT_RETENTION, dialect.accounts)
+    context = ContextLoader(store, dialect, ACCOUNT_RETENTION)
     sinks = Fanout(
         [
             AuditSink(audit),  # first: the record is durable before anything else acts on it
             metrics,
             DecisionLog(settings.log_field_values),
-            ConversationRecorder(store, dialect.accounts),
+            ConversationRecorder(store, dialect),
             *([alerter] if alerter else []),
         ],
         metrics,
@@ -345,7 +351,17 @@ def build(settings: Settings, tracing: Tracing | None = None) -> Guardrail:
         admit_write=audit_gate(audit, settings.audit_fail_open),
         tracing=tracing or (Tracing(enabled=True) if settings.tracing else DISABLED),
     )
-    return Guardrail(settings, policies, metrics, proxy, store, audit, alerter, drift=drift)
+    return Guardrail(
+        settings,
+        policies,
+        metrics,
+        proxy,
+        store,
+        audit,
+        alerter,
+        drift=drift,
+        transport=transport,
+    )
 
 
 def _alerter(settings: AlertSettings, metrics: Metrics) -> Alerter | None:

@@ -158,8 +158,9 @@ def _sandbox(args: argparse.Namespace) -> int:
 
         config = zendesk.ZendeskConfig(triggers_file=args.triggers)
         if args.token:
-            config = zendesk.ZendeskConfig(api_tokens=frozenset(args.token),
-                                           triggers_file=args.triggers)  # fmt: skip
+            config = zendesk.ZendeskConfig(
+                api_tokens=frozenset(args.token), triggers_file=args.triggers
+            )
         zendesk.run(listen.host, listen.port, config)
         return 0
     tokens = frozenset(args.token) if args.token else SandboxConfig().access_tokens
@@ -201,7 +202,7 @@ def _check(args: argparse.Namespace) -> int:
     except (yaml.YAMLError, ValidationError) as exc:
         raise ConfigError(f"{args.file}: not a check request: {exc}") from None
     dialect = dialect_for(policies.crm)
-    loader = ContextLoader(MemoryConversationStore(3600), ACCOUNT_RETENTION, dialect.accounts)
+    loader = ContextLoader(MemoryConversationStore(3600), dialect, ACCOUNT_RETENTION)
     judging = Judge(dialect, Pipeline(lambda: policies), loader)
     result = asyncio.run(judge(request, judging))
     print(json.dumps(result, indent=2))

@@ -73,7 +73,7 @@ class _Inline:
     async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
         facts = await self.store.facts(caller, intents)
         conversation = inline(self.conversation, facts.now)
-        return Facts(conversation, Transcript.of(conversation), facts.account_writes, facts.now)
+        return replace(facts, conversation=conversation, transcript=Transcript.of(conversation))
 
 
 def inline(data: ConversationIn, now: Any) -> Conversation:

@@ -163,7 +163,8 @@ class Replayer:
         if body.get("context") is None:
             return NOT_KEPT
         intents = tuple(_intent(body["crm"], i) for i in body["intents"])
-        facts = snapshot.load(body["context"])
+        dialect = self._dialect(body["crm"])
+        facts = replace(snapshot.load(body["context"]), record_key=dialect.record_key)
         caller = Caller(
             conversation=body.get("conversation"),
             agent=body.get("agent"),
@@ -174,7 +175,7 @@ class Replayer:
         pipeline = Pipeline(
             lambda: self.candidate, self._unmatched, _recorded_drift(intents, recorded)
         )
-        judge = Judge(self._dialect(body["crm"]), pipeline, _Recorded(facts))
+        judge = Judge(dialect, pipeline, _Recorded(facts))
         before = Outcome.of(v for v in recorded if v.code != POST_CODE)
         try:
             # As recorded: names canonical and lookups resolved when it was judged (no CRM to

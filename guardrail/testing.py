@@ -165,9 +165,7 @@ class Stack:
                     **self._settings,
                 }
             )
-            self.guardrail = build(settings)
-            if self._transport is not None:
-                self.guardrail.transport = self._transport
+            self.guardrail = build(settings, transport=self._transport)
             self._stop = asyncio.Event()
             async with running(self.guardrail) as listening:
                 self.proxy_url, self.admin_url = listening.proxy_url, listening.admin_url

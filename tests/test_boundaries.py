@@ -14,13 +14,11 @@ PROTOCOL = frozenset(
     {"guardrail.crm", "guardrail.crm.base", "guardrail.crm.canonical", "guardrail.crm.drift",
      "guardrail.crm.schemas"}
 )  # fmt: skip
-#: Salesforce id helpers the CEL library, value comparison and the conversation store still
-#: use directly; next to move behind Dialect.record_key / accounts (see the seam's report).
+#: Salesforce id helpers value comparison and ParameterValidation's reference check still use
+#: directly; next to move behind Dialect.record_key / id_prefix (see the seam's report).
 NOT_YET = {
     "checks/compare.py": {"guardrail.crm.sfid"},
     "checks/schema.py": {"guardrail.crm.sfid"},
-    "policy/functions.py": {"guardrail.crm.sfid"},
-    "context/changes.py": {"guardrail.crm.sfid"},
 }
 
 

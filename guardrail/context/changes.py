@@ -23,7 +23,6 @@ from guardrail.context.model import (
     Turn,
     WriteRecord,
 )
-from guardrail.crm.sfid import is_id
 
 #: How long the per-account write index remembers a write (duplicate detection looks back
 #: hours, not days).
@@ -102,18 +101,6 @@ def assemble(
         rev=rev,
         understanding=understanding,
     )
-
-
-def account_key(account_id: str) -> str:
-    """The index key of an account: a Salesforce id's 15 case-sensitive characters, so the
-    18-character form (15 plus a checksum) of the same account finds the same writes."""
-    return account_id[:15] if len(account_id) == 18 and is_id(account_id) else account_id
-
-
-def accounts_of(write: WriteRecord) -> set[str]:
-    """The index keys of the accounts a recorded write names or is (``WriteRecord.accounts``:
-    the dialect's ``accounts``, the one definition the index and its lookups use)."""
-    return {account_key(a) for a in write.accounts}
 
 
 def account_window_start(since: datetime, now: datetime) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -220,6 +220,9 @@ class Facts:
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
     #: Rebuilt from an audit record (guardrail.replay), whose personal data is masked.
     redacted: bool = False
+    #: What every spelling of one record's id shares, as the CRM's dialect says
+    #: (Dialect.record_key: Salesforce's 15- and 18-character ids compare equal).
+    record_key: Callable[[str], str] = str
 
     @functools.cached_property
     def understanding(self) -> Understanding:
@@ -248,15 +251,16 @@ class Facts:
         c = self.conversation
         if c is None:
             return False
-        key = record_id[:15]
+        same = self.record_key
+        key = same(record_id)
         if c.customer.verified and any(
-            i[:15] == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
+            same(i) == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
         ):
             return True
-        if any(r.id[:15] == key for r in reversed(c.reads)):
+        if any(same(r.id) == key for r in reversed(c.reads)):
             return True
         return any(
-            w.id is not None and w.id[:15] == key and w.decision in _SAVED
+            w.id is not None and same(w.id) == key and w.decision in _SAVED
             for w in reversed(c.writes)
         )
 

@@ -4,30 +4,27 @@ what the agent read and wrote after."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from guardrail.context.facts import Facts, TranscriptCache
 from guardrail.context.model import ReadRecord, WriteRecord
 from guardrail.context.store import ConversationStore
-from guardrail.crm.base import RecordRead
+from guardrail.crm.base import Dialect, RecordRead
 from guardrail.model import Caller, Decision, Operation, WriteIntent
-
-#: The index keys of the customer accounts a write of an object names or is (Dialect.accounts).
-Accounts = Callable[[str, str | None, Mapping[str, Any]], set[str]]
 
 
 class ContextLoader:
-    """``accounts`` is the dialect's: which accounts' recent writes a write is judged with."""
+    """Facts for judging writes to the CRM ``dialect`` speaks: its ids and the accounts its
+    records belong to are the dialect's."""
 
     def __init__(
-        self, store: ConversationStore, account_window: timedelta, accounts: Accounts
+        self, store: ConversationStore, dialect: Dialect, account_window: timedelta
     ) -> None:
         self.store = store
+        self._dialect = dialect
         self._transcripts = TranscriptCache()
         self._account_window = account_window
-        self._accounts = accounts
 
     async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
         """The conversation and the accounts' recent writes, in as few round trips as possible.
@@ -40,16 +37,18 @@ class ContextLoader:
                 account
                 for i in intents
                 if i.operation is not Operation.DELETE
-                for account in self._accounts(i.object, i.record_id, i.fields)
+                for account in self._dialect.accounts(i.object, i.record_id, i.fields)
             }
         )
         since = now - self._account_window
         conversation = await self.store.get(caller.conversation) if caller.conversation else None
         histories = await asyncio.gather(*(self.store.account_writes(a, since) for a in accounts))
         account_writes = dict(zip(accounts, histories, strict=True))
+        key = self._dialect.record_key
         if conversation is None:
-            return Facts(None, account_writes=account_writes, now=now)
-        return Facts(conversation, self._transcripts.get(conversation), account_writes, now)
+            return Facts(None, account_writes=account_writes, now=now, record_key=key)
+        transcript = self._transcripts.get(conversation)
+        return Facts(conversation, transcript, account_writes, now, record_key=key)
 
     async def record_reads(self, caller: Caller, records: Sequence[RecordRead]) -> None:
         if caller.conversation and records:
@@ -61,12 +60,12 @@ class ContextLoader:
 
 
 class ConversationRecorder:
-    """A sink: each judged write joins its conversation's history and its accounts' index
-    (the accounts the dialect's ``accounts`` says it names or is)."""
+    """A sink: each judged write joins its conversation's history and the index of the
+    accounts its record belongs to (as ``dialect`` finds them)."""
 
-    def __init__(self, store: ConversationStore, accounts: Accounts) -> None:
+    def __init__(self, store: ConversationStore, dialect: Dialect) -> None:
         self.store = store
-        self._accounts = accounts
+        self._dialect = dialect
 
     async def emit(self, decision: Decision) -> None:
         at = datetime.now().astimezone()
@@ -80,7 +79,6 @@ class ConversationRecorder:
                 fields=dict(intent.fields),
                 decision=str(decision.verdict),
                 at=at,
-                accounts=sorted(self._accounts(intent.object, saved or intent.record_id,
-                                               intent.fields)),
-            )  # fmt: skip
-            await self.store.record_write(decision.caller.conversation, write)
+            )
+            accounts = self._dialect.accounts(write.object, write.id, write.fields)
+            await self.store.record_write(decision.caller.conversation, write, accounts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -19,9 +19,7 @@ from typing import Any, TypeVar
 from guardrail.context.changes import (
     ACCOUNT_RETENTION,
     MAX_ACCOUNT_WRITES,
-    account_key,
     account_window_start,
-    accounts_of,
     assemble,
     patched,
     utc_now,
@@ -130,13 +128,15 @@ class MemoryConversationStore:
             entry.reads.extend(reads)
             self._changed(entry, now)
 
-    async def record_write(self, conversation_id: str | None, write: WriteRecord) -> None:
+    async def record_write(
+        self, conversation_id: str | None, write: WriteRecord, accounts: Collection[str]
+    ) -> None:
         now = self._clock()
         entry = self._touch(conversation_id, now) if conversation_id else None
         if entry is not None:
             entry.writes.append(write)
             self._changed(entry, now)
-        for account in accounts_of(write):
+        for account in accounts:
             index = self._accounts.get(account)
             if index is None:
                 index = self._accounts[account] = deque(maxlen=MAX_ACCOUNT_WRITES)
@@ -144,11 +144,11 @@ class MemoryConversationStore:
             index.append(write)
             self._accounts.move_to_end(account)
 
-    async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
+    async def account_writes(self, account: str, since: datetime) -> list[WriteRecord]:
         now = self._clock()
         self._sweep(now)
         start = account_window_start(since, now)
-        index = self._accounts.get(account_key(account_id), ())
+        index = self._accounts.get(account, ())
         return sorted((w for w in index if w.at >= start), key=lambda w: w.at)
 
     async def ping(self) -> bool:

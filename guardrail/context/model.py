@@ -106,9 +106,6 @@ class WriteRecord(_Recorded):
     fields: dict[str, Any] = Field(default_factory=dict)
     decision: Label
     at: datetime
-    #: The index keys of the customer accounts the write names or is, as the dialect that
-    #: read it says (``Dialect.accounts``): what the per-account index files it under.
-    accounts: list[str] = Field(default_factory=list)
 
 
 class Conversation(_Strict):

@@ -23,7 +23,7 @@ which would abort a WATCH although nothing the merge depends on changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple, cast
@@ -37,9 +37,7 @@ from redis.exceptions import ConnectionError, RedisError
 from guardrail.context.changes import (
     ACCOUNT_RETENTION,
     MAX_ACCOUNT_WRITES,
-    account_key,
     account_window_start,
-    accounts_of,
     assemble,
     patched,
     utc_now,
@@ -208,12 +206,13 @@ class RedisConversationStore:
             records = [r.model_dump_json() for r in reads[-MAX_RECORDED:]]
             await self._append(keys.conv, keys.reads, keys.writes, records)
 
-    async def record_write(self, conversation_id: str | None, write: WriteRecord) -> None:
+    async def record_write(
+        self, conversation_id: str | None, write: WriteRecord, accounts: Collection[str]
+    ) -> None:
         record = write.model_dump_json()
         if conversation_id:
             keys = self._keys(conversation_id)
             await self._append(keys.conv, keys.writes, keys.reads, [record])
-        accounts = accounts_of(write)
         if not accounts:
             return
         expired = (utc_now() - ACCOUNT_RETENTION).timestamp()
@@ -228,9 +227,9 @@ class RedisConversationStore:
                     pipe.pexpire(key, retention_ms)
                 await pipe.execute()
 
-    async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
+    async def account_writes(self, account: str, since: datetime) -> list[WriteRecord]:
         start = account_window_start(since, utc_now()).timestamp()
-        key = self._account(account_key(account_id))
+        key = self._account(account)
         with answering():
             # Without withscores, redis-py's declared union narrows to the members alone.
             members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))

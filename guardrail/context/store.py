@@ -8,7 +8,7 @@ the account they touch, across conversations, for duplicate detection.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -55,13 +55,17 @@ class ConversationStore(Protocol):
         """Append reads (a no-op for an unknown conversation)."""
         ...
 
-    async def record_write(self, conversation_id: str | None, write: WriteRecord) -> None:
-        """Append a write to its conversation (if any) and to the index of each account it
-        names in ``fields`` (AccountId, Account__c) or is (an Account id)."""
+    async def record_write(
+        self, conversation_id: str | None, write: WriteRecord, accounts: Collection[str]
+    ) -> None:
+        """Append a write to its conversation (if any) and to the index of each of
+        ``accounts``: the accounts it belongs to, keyed as the dialect keys them
+        (Dialect.accounts)."""
         ...
 
-    async def account_writes(self, account_id: str, since: datetime) -> list[WriteRecord]:
-        """Writes touching ``account_id`` at or after ``since``, across conversations."""
+    async def account_writes(self, account: str, since: datetime) -> list[WriteRecord]:
+        """Writes touching ``account`` (a key as Dialect.accounts gives it) at or after
+        ``since``, across conversations."""
         ...
 
     async def put_job(self, job: BulkJob) -> None:

@@ -132,8 +132,6 @@ HALTED = (
 #: What a POST to an OAuth endpoint is: no record written, nothing to judge.
 AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
 MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
-#: Fields whose value is the account a record belongs to (grounding, duplicate detection).
-ACCOUNT_FIELDS = ("AccountId", "Account__c")
 #: Where Salesforce takes a session: after either word in Authorization, or (Bulk API 1.0)
 #: in X-SFDC-Session.
 _SCHEMES = frozenset({"bearer", "oauth"})
@@ -573,7 +571,7 @@ class SalesforceDialect:
         return sfid.key_prefix(record_id)
 
     def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
-        named = [fields.get(f) for f in ACCOUNT_FIELDS]
+        named = [fields.get(f) for f in sfid.ACCOUNT_FIELDS]
         if sobject == "Account":
             named.append(record_id)
         return {sfid.key(v) for v in named if isinstance(v, str) and v}

@@ -22,9 +22,6 @@ from guardrail.crm.salesforce_post import api_base
 from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
 from guardrail.model import Operation, WriteIntent
 
-#: Fields whose value is the account a record belongs to.
-_ACCOUNT_FIELDS = ("AccountId", "Account__c")
-
 
 def lookup(intent: WriteIntent, path: str) -> str | None:
     """The target of the GET that finds the record ``intent`` names by a lookup field, or None
@@ -119,7 +116,7 @@ def _named(intent: WriteIntent, value: str | None) -> str:
 
 
 def _account(record: dict[str, Any]) -> str | None:
-    for name in _ACCOUNT_FIELDS:
+    for name in sfid.ACCOUNT_FIELDS:
         value = record.get(name)
         if isinstance(value, str) and value:
             return value

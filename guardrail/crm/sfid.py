@@ -25,6 +25,10 @@ STANDARD_KEY_PREFIXES: dict[str, str] = {
 }
 
 
+#: Fields whose value is the account a record belongs to (grounding, duplicate detection).
+ACCOUNT_FIELDS = ("AccountId", "Account__c")
+
+
 def is_id(value: object) -> bool:
     """True when ``value`` has the shape of a 15 or 18 character id.
 

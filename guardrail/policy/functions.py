@@ -16,7 +16,8 @@
     read_field(id, field) dyn            the field's value as the agent read it, else null
     known_field(id, field) dyn           the field's value as last read, or set by a write that
                                          reached the CRM, in this conversation, else null
-    same_id(a, b) bool                   15- and 18-character ids of one record compare equal
+    same_id(a, b) bool                   two spellings of one record's id (Salesforce: 15 and 18
+                                         characters) compare equal
     recent_writes(seconds) list<map>     this conversation's writes within the window
     account_writes(id, seconds) list<map>  writes touching the account, any conversation
     total(list) double                   the numbers added up exactly (as decimals: money)
@@ -55,10 +56,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from guardrail.context.changes import account_key
 from guardrail.context.facts import Facts, amounts_in, digits, pii_in, stated_facts
 from guardrail.context.model import WriteRecord
-from guardrail.crm import sfid
 from guardrail.understanding.model import SURE, AskKind, FactKind
 from guardrail.understanding.numbers import plain, sensitive_digits
 from guardrail.understanding.text import clean
@@ -127,14 +126,14 @@ class RuleFunctions:
         c = self._facts.conversation
         if not record_id or c is None:
             return False
-        return any(sfid.same_id(r.id, record_id) for r in c.reads)
+        return any(self._same(r.id, record_id) for r in c.reads)
 
     def read_field(self, record_id: str | None, field: str) -> Any:
         c = self._facts.conversation
         if not record_id or c is None:
             return None
         for read in reversed(c.reads):
-            if sfid.same_id(read.id, record_id) and field in read.fields:
+            if self._same(read.id, record_id) and field in read.fields:
                 return read.fields[field]
         return None
 
@@ -144,12 +143,12 @@ class RuleFunctions:
             return None
         latest: tuple[datetime, Any] | None = None
         for read in reversed(c.reads):
-            if sfid.same_id(read.id, record_id) and field in read.fields:
+            if self._same(read.id, record_id) and field in read.fields:
                 latest = (read.at, read.fields[field])
                 break
         wanted = field.lower()  # the agent may spell field names in any case
         for write in reversed(c.writes):
-            if write.id and write.decision in _SAVED and sfid.same_id(write.id, record_id):
+            if write.id and write.decision in _SAVED and self._same(write.id, record_id):
                 sent = [v for k, v in write.fields.items() if k.lower() == wanted]
                 if sent:
                     if latest is None or write.at >= latest[0]:
@@ -157,8 +156,12 @@ class RuleFunctions:
                     break
         return None if latest is None else latest[1]
 
+    def _same(self, a: str, b: str) -> bool:
+        key = self._facts.record_key
+        return key(a) == key(b)
+
     def same_id(self, a: str | None, b: str | None) -> bool:
-        return bool(a) and bool(b) and sfid.same_id(str(a), str(b))
+        return bool(a) and bool(b) and self._same(str(a), str(b))
 
     def recent_writes(self, seconds: float) -> list[dict[str, Any]]:
         c = self._facts.conversation
@@ -167,7 +170,9 @@ class RuleFunctions:
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:
             return []
-        return self._within(self._facts.account_writes.get(account_key(account_id), []), seconds)
+        return self._within(
+            self._facts.account_writes.get(self._facts.record_key(account_id), []), seconds
+        )
 
     def total(self, numbers: Iterable[Any]) -> float:
         return float(sum((Decimal(str(n)) for n in numbers), Decimal(0)))

@@ -71,9 +71,9 @@ class OfflineRunner:
     ) -> None:
         self._dialect = dialect
         self._store = MemoryConversationStore(IDLE_SECONDS)
-        self._context = ContextLoader(self._store, ACCOUNT_RETENTION, dialect.accounts)
+        self._context = ContextLoader(self._store, dialect, ACCOUNT_RETENTION)
         self._judge = Judge(dialect, Pipeline(lambda: policies, unmatched), self._context)
-        self._recorder = ConversationRecorder(self._store, dialect.accounts)
+        self._recorder = ConversationRecorder(self._store, dialect)
         self._crm = dialect.simulator({o: p for p, o in policies.prefixes.items()})
         self._run = uuid.uuid4().hex[:8]
         self._count = 0

@@ -87,7 +87,7 @@ async def test_get_shows_what_the_proxy_recorded(
     write = WriteRecord(
         decision_id="d1", object="Case", operation="update", decision="block", at=now
     )
-    await store.record_write("conv-1", write)
+    await store.record_write("conv-1", write, ())
     status, got = await call(client, "GET", "conv-1")
     assert status == 200
     assert [r["id"] for r in got["reads"]] == ["500A"]

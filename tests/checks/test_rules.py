@@ -8,11 +8,13 @@ from guardrail.checks.base import CheckContext
 from guardrail.checks.rules import RuleCompileError, compile_expression
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.model import Conversation, Customer, ReadRecord, Turn, WriteRecord
+from guardrail.crm.base import dialect_for
 from guardrail.errors import PolicyError
 from guardrail.model import Action, Caller, Operation, WriteIntent
 from guardrail.policy.loader import load_policy_set
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SALESFORCE = dialect_for("salesforce")  # whose 15- and 18-character ids name one record
 
 POLICY = """\
 apiVersion: guardrail/v1
@@ -60,7 +62,8 @@ def judge(
     (tmp_path / "p.yaml").write_text(POLICY)
     [policy] = load_policy_set(tmp_path).policies
     [check] = policy.checks
-    facts = Facts(conv, Transcript.of(conv) if conv else Transcript.of(conversation()), {}, NOW)
+    transcript = Transcript.of(conv) if conv else Transcript.of(conversation())
+    facts = Facts(conv, transcript, {}, NOW, record_key=SALESFORCE.record_key)
     context = CheckContext(Caller(conversation="c1" if conv else None), facts)
     intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, fields)
     return [(v.rule, v.message, v.action) for v in check(intent, context)]
@@ -143,7 +146,10 @@ def test_recent_and_account_writes_are_windowed(tmp_path: Path) -> None:
         at=NOW - timedelta(minutes=5),
     )
     conv = conversation("hi", writes=[old, new])
-    fns = RuleFunctions(Facts(conv, Transcript.of(conv), {"001000000000001": [old, new]}, NOW))
+    writes = {"001000000000001": [old, new]}
+    fns = RuleFunctions(
+        Facts(conv, Transcript.of(conv), writes, NOW, record_key=SALESFORCE.record_key)
+    )
     assert [w["age_seconds"] for w in fns.recent_writes(3600)] == [300.0]
     assert len(fns.account_writes("001000000000001AAA", 4 * 3600)) == 2
     assert fns.account_writes(None, 10) == []
@@ -154,8 +160,10 @@ def test_verified_customer_ids_are_grounded_only_when_verified() -> None:
 
     customer = Customer(account_ids=["001000000000001AAA"], verified=False)
     conv = conversation("hi", customer=customer)
-    assert not RuleFunctions(Facts(conv, Transcript.of(conv), {}, NOW)).grounded(
-        "001000000000001AAA"
-    )
+    assert not RuleFunctions(
+        Facts(conv, Transcript.of(conv), {}, NOW, record_key=SALESFORCE.record_key)
+    ).grounded("001000000000001AAA")
     conv = conversation("hi", customer=customer.model_copy(update={"verified": True}))
-    assert RuleFunctions(Facts(conv, Transcript.of(conv), {}, NOW)).grounded("001000000000001")
+    assert RuleFunctions(
+        Facts(conv, Transcript.of(conv), {}, NOW, record_key=SALESFORCE.record_key)
+    ).grounded("001000000000001")

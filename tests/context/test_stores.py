@@ -42,6 +42,17 @@ from guardrail.errors import ConfigError, ContextUnavailable
 REDIS_URL = os.environ.get("GUARDRAIL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ACCOUNT = "001000000000001AAA"  # 18 characters; its 15-character form is ACCOUNT[:15]
 OTHER_ACCOUNT = "001000000000002AAA"
+#: Which accounts a write belongs to, and how an account is keyed, are the dialect's.
+SALESFORCE = dialect_for("salesforce")
+
+
+async def save_write(
+    store: ConversationStore, conversation: str | None, write: WriteRecord
+) -> None:
+    """Record ``write`` as the proxy's recorder does: indexed under the accounts the
+    Salesforce dialect says it belongs to."""
+    accounts = SALESFORCE.accounts(write.object, write.id, write.fields)
+    await store.record_write(conversation, write, accounts)
 
 
 class FakeClock:
@@ -137,9 +148,6 @@ def read(n: int, at: datetime) -> ReadRecord:
     return ReadRecord(object="Case", id=f"500{n:015d}", fields={"Status": "New"}, at=at)
 
 
-SALESFORCE = dialect_for("salesforce")
-
-
 def write(at: datetime, account: str | None = ACCOUNT, **overrides: Any) -> WriteRecord:
     data: dict[str, Any] = {
         "decision_id": uuid.uuid4().hex,
@@ -149,10 +157,8 @@ def write(at: datetime, account: str | None = ACCOUNT, **overrides: Any) -> Writ
         "fields": {"AccountId": account} if account else {},
         "decision": "allow",
         "at": at,
-    } | overrides
-    # As the recorder files it: under the accounts the dialect says the write names or is.
-    accounts = SALESFORCE.accounts(data["object"], data["id"], data["fields"])
-    return WriteRecord.model_validate({"accounts": sorted(accounts)} | data)
+    }
+    return WriteRecord.model_validate(data | overrides)
 
 
 async def test_put_then_get_returns_what_was_put(backend: Backend) -> None:
@@ -176,7 +182,7 @@ async def test_put_replaces_what_the_platform_said_and_keeps_the_records(
     store = backend.store()
     first = await store.put("c-1", conversation())
     await store.record_reads("c-1", [read(1, backend.now())])
-    await store.record_write("c-1", write(backend.now()))
+    await save_write(store, "c-1", write(backend.now()))
     await backend.wait(0.01)
     second = await store.put("c-1", ConversationIn(channel="chat"))
     assert second.channel == "chat"
@@ -253,7 +259,7 @@ async def test_every_change_takes_a_higher_version_even_after_a_delete(
         lambda: store.patch("c-1", ConversationPatch(outcome="resolved")),
         lambda: store.append_turns("c-1", [Turn(role="agent", text="Done.")]),
         lambda: store.record_reads("c-1", [read(1, now)]),
-        lambda: store.record_write("c-1", write(now)),
+        lambda: save_write(store, "c-1", write(now)),
         lambda: store.put("c-1", conversation()),
         lambda: store.delete("c-1"),
         lambda: store.put("c-1", conversation()),  # a cache keyed (id, version) stays right
@@ -276,7 +282,7 @@ async def test_reads_and_writes_are_appended_and_keep_the_newest(backend: Backen
     await store.record_reads("c-1", [read(n, now) for n in range(300, 650)])
     await store.record_reads("c-1", [])  # nothing to add: no change
     for n in range(MAX_RECORDED + 3):
-        await store.record_write("c-1", write(now, decision_id=f"d{n}"))
+        await save_write(store, "c-1", write(now, decision_id=f"d{n}"))
     got = await store.get("c-1")
     assert got is not None
     assert [r.id for r in got.reads] == [read(n, now).id for n in range(150, 650)]
@@ -287,12 +293,15 @@ async def test_records_for_an_unknown_conversation_are_dropped(backend: Backend)
     store = backend.store()
     now = backend.now()
     await store.record_reads("later", [read(1, now)])
-    await store.record_write("later", write(now))
+    await save_write(store, "later", write(now))
     assert await store.get("later") is None
     created = await store.put("later", conversation())
     assert created.reads == created.writes == []
     # The account index is across conversations: the write counts there all the same.
-    assert len(await store.account_writes(ACCOUNT, now - timedelta(minutes=1))) == 1
+    assert (
+        len(await store.account_writes(SALESFORCE.record_key(ACCOUNT), now - timedelta(minutes=1)))
+        == 1
+    )
 
 
 async def test_a_conversation_not_used_for_the_idle_time_is_gone(backend: Backend) -> None:
@@ -325,31 +334,42 @@ async def test_account_writes_cover_the_window_asked_within_the_retention(
     elsewhere = write(now, account=OTHER_ACCOUNT, decision_id="elsewhere")
     no_account = write(now, account=None, decision_id="none")
     for record in (account_itself, recent, old, earlier, elsewhere, no_account):
-        await store.record_write(None, record)
+        await save_write(store, None, record)
 
     def ids(records: list[WriteRecord]) -> list[str]:
         return [r.decision_id for r in records]
 
     # Oldest first; 15 and 18 character ids are the same account.
-    assert ids(await store.account_writes(ACCOUNT, now - timedelta(hours=1))) == [
+    assert ids(
+        await store.account_writes(SALESFORCE.record_key(ACCOUNT), now - timedelta(hours=1))
+    ) == [
         "recent",
         "self",
     ]
-    assert ids(await store.account_writes(ACCOUNT[:15], now - timedelta(days=7))) == [
+    assert ids(
+        await store.account_writes(SALESFORCE.record_key(ACCOUNT[:15]), now - timedelta(days=7))
+    ) == [
         "earlier",
         "recent",
         "self",
     ]
-    assert ids(await store.account_writes(OTHER_ACCOUNT, now - timedelta(hours=1))) == ["elsewhere"]
-    assert await store.account_writes("001000000000009AAA", now - timedelta(days=1)) == []
+    assert ids(
+        await store.account_writes(SALESFORCE.record_key(OTHER_ACCOUNT), now - timedelta(hours=1))
+    ) == ["elsewhere"]
+    assert (
+        await store.account_writes(
+            SALESFORCE.record_key("001000000000009AAA"), now - timedelta(days=1)
+        )
+        == []
+    )
 
 
 async def test_account_index_keeps_the_newest_writes_of_a_busy_account(backend: Backend) -> None:
     store = backend.store()
     start = backend.now() - timedelta(hours=1)
     for n in range(MAX_ACCOUNT_WRITES + 5):
-        await store.record_write(None, write(start + timedelta(seconds=n), decision_id=f"d{n}"))
-    kept = await store.account_writes(ACCOUNT, start)
+        await save_write(store, None, write(start + timedelta(seconds=n), decision_id=f"d{n}"))
+    kept = await store.account_writes(SALESFORCE.record_key(ACCOUNT), start)
     assert [w.decision_id for w in kept] == [f"d{n}" for n in range(5, MAX_ACCOUNT_WRITES + 5)]
 
 
@@ -364,7 +384,7 @@ async def test_concurrent_changes_from_many_tasks_and_replicas_lose_nothing(
         await (first if n % 2 else second).record_reads("busy", [read(n, now)])
 
     async def writes(n: int) -> None:
-        await (second if n % 2 else first).record_write("busy", write(now, decision_id=f"w{n}"))
+        await save_write(second if n % 2 else first, "busy", write(now, decision_id=f"w{n}"))
 
     async def turn(n: int) -> None:
         replica = first if n % 2 else second
@@ -386,7 +406,10 @@ async def test_concurrent_changes_from_many_tasks_and_replicas_lose_nothing(
     assert sorted(w.decision_id for w in got.writes) == sorted(f"w{n}" for n in range(100))
     assert sorted(t.text for t in got.turns[1:]) == sorted(f"t{n}" for n in range(25))
     assert {f"e{n}" for n in range(25)} <= got.entitlements.keys()
-    assert len(await first.account_writes(ACCOUNT, now - timedelta(minutes=1))) == 100
+    assert (
+        len(await first.account_writes(SALESFORCE.record_key(ACCOUNT), now - timedelta(minutes=1)))
+        == 100
+    )
 
 
 async def test_ping(backend: Backend) -> None:
@@ -429,7 +452,7 @@ async def test_redis_keys_share_the_idle_ttl_and_the_account_index_the_retention
     try:
         await store.put("c-1", conversation())
         await store.record_reads("c-1", [read(1, datetime.now(UTC))])
-        await store.record_write("c-1", write(datetime.now(UTC)))
+        await save_write(store, "c-1", write(datetime.now(UTC)))
         for kind in ("conv", "reads", "writes"):
             assert 29_000 < await client.pttl(f"{prefix}{kind}:c-1") <= 30_000
         assert 23 * 3600 < await client.ttl(f"{prefix}account:{ACCOUNT[:15]}") <= 24 * 3600
@@ -462,8 +485,8 @@ async def test_redis_down_is_context_unavailable() -> None:
         lambda: store.append_turns("c-1", [Turn(role="agent", text="hi")]),
         lambda: store.delete("c-1"),
         lambda: store.record_reads("c-1", [read(1, now)]),
-        lambda: store.record_write(None, write(now)),
-        lambda: store.account_writes(ACCOUNT, now),
+        lambda: save_write(store, None, write(now)),
+        lambda: store.account_writes(SALESFORCE.record_key(ACCOUNT), now),
     ]
     try:
         for call in calls:

@@ -14,13 +14,10 @@ from tests.helpers import free_port, parameters_pack
 from tests.monitoring.helpers import (
     Webhook,
     binary,
-    processes,
     start_alertmanager,
     start_prometheus,
     wait_for,
 )
-
-__all__ = ["processes"]  # the fixture, shared with the alerting test beside this one
 
 
 def test_drift_alerts_reach_alertmanager_pushed_and_from_the_rule(
