@@ -67,7 +67,7 @@ from guardrail.crm.canonical import (
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
-from guardrail.crm.zendesk_fields import flat_record, flatten
+from guardrail.crm.zendesk_fields import flat_record, flatten, unflatten
 from guardrail.crm.zendesk_sim import SimulatedZendesk
 from guardrail.errors import (
     AmbiguousRequest,
@@ -397,7 +397,7 @@ class ZendeskDialect:
         }
         if not changed:
             return None
-        record = _unflatten(changed)
+        record = unflatten(changed)
         if intent.object == "ticket":  # only if nobody changed it since it was read back
             record.update(safe_update=True, updated_stamp=undo.after.get("updated_at"))
         body = json.dumps({intent.object: record}).encode()
@@ -616,22 +616,6 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
         for n, i in enumerate(ids)
     ]
     return intents
-
-
-def _unflatten(fields: Mapping[str, Any]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    custom = []
-    for name, value in fields.items():
-        head, _, key = name.partition(".")
-        if head == "custom_fields" and key:
-            custom.append({"id": int(key) if key.isdigit() else key, "value": value})
-        elif key:
-            record.setdefault(head, {})[key] = value
-        else:
-            record[name] = value
-    if custom:
-        record["custom_fields"] = custom
-    return record
 
 
 def _is_int_id(value: object) -> bool:

@@ -134,3 +134,21 @@ def flat_record(obj: str, record: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, _SCALAR):
             found[name] = value
     return found
+
+
+def unflatten(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Flat fields as a Zendesk record in a write: ``custom_fields.<id>`` as the
+    ``custom_fields`` list, ``comment.body`` as ``comment: {body}`` (``flatten`` undone)."""
+    record: dict[str, Any] = {}
+    custom = []
+    for name, value in fields.items():
+        head, _, key = name.partition(".")
+        if head == CUSTOM and key:
+            custom.append({"id": int(key) if key.isdigit() else key, "value": value})
+        elif key:
+            record.setdefault(head, {})[key] = value
+        else:
+            record[name] = value
+    if custom:
+        record[CUSTOM] = custom
+    return record

@@ -37,15 +37,7 @@ class SimulatedZendesk:
         self._serial = 1000
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
-        obj, renames = _PARTS.get(sobject, (sobject.lower(), {}))
-        saved: dict[str, Any] = {}
-        for name, value in fields.items():
-            if name in renames:
-                saved[renames[name]] = _zendesk_value(renames[name], value)
-            elif name[:1].islower():
-                saved[name] = value
-        if "FirstName" in fields or "LastName" in fields:
-            saved.setdefault("name", f"{fields.get('FirstName', '')} {fields.get('LastName', '')}")
+        obj, saved = starting_record(sobject, fields)
         self._serial += 1
         self._records[self._serial] = (obj, saved)
         return str(self._serial)
@@ -103,6 +95,22 @@ _PARTS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
 }
+
+
+def starting_record(sobject: str, fields: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A scenario's starting record (``Account``, ``Contact``, ``Case``) as the Zendesk object
+    that plays its part and its flat fields; another object and Zendesk-named fields as
+    given."""
+    obj, renames = _PARTS.get(sobject, (sobject.lower(), {}))
+    saved: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in renames:
+            saved[renames[name]] = _zendesk_value(renames[name], value)
+        elif name[:1].islower():
+            saved[name] = value
+    if "FirstName" in fields or "LastName" in fields:
+        saved.setdefault("name", f"{fields.get('FirstName', '')} {fields.get('LastName', '')}")
+    return obj, saved
 
 
 def _zendesk_value(name: str, value: Any) -> Any:
