@@ -424,7 +424,7 @@ class ZendeskDialect:
     # -- ids and grounding ------------------------------------------------------------------
 
     def is_id(self, value: object) -> bool:
-        return _is_int_id(value) or (isinstance(value, str) and bool(_ID.match(value)))
+        return _id_like(value)
 
     def record_key(self, record_id: str) -> str:
         return str(record_id)
@@ -569,7 +569,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
         where = f"tickets[{n}]"
         fields = flatten("ticket", ticket, where)
         record_id = fields.pop("id", None)
-        if not _is_int_id(record_id):
+        if not _id_like(record_id):
             raise MalformedBody(f"{where} has no id; update_many names each ticket.")
         intents.append(WriteIntent(NAME, "ticket", Operation.UPDATE, fields,
                                    record_id=str(record_id), ref=where))  # fmt: skip
@@ -587,10 +587,11 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
     and is closed."""
     if not isinstance(payload, dict) or not set(payload) <= _MERGE_KEYS:
         raise MalformedBody(f"A merge takes {sorted(_MERGE_KEYS)} only.")
-    ids = payload.get("ids")
-    if not isinstance(ids, list) or not ids or not all(_is_int_id(i) for i in ids):
+    given = payload.get("ids")
+    if not isinstance(given, list) or not given or not all(_id_like(i) for i in given):
         raise MalformedBody("A merge's ids must be a non-empty list of ticket ids.")
-    if int(target) in ids or len(set(ids)) != len(ids):
+    ids = [str(i) for i in given]
+    if target in ids or len(set(ids)) != len(ids):
         raise MalformedBody("A merge's ids must be distinct tickets other than the target.")
 
     def comment(which: str) -> dict[str, Any]:
@@ -616,6 +617,11 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
         for n, i in enumerate(ids)
     ]
     return intents
+
+
+def _id_like(value: object) -> bool:
+    """A record id as Zendesk takes one: a number, or its digits as text."""
+    return _is_int_id(value) or (isinstance(value, str) and bool(_ID.match(value)))
 
 
 def _is_int_id(value: object) -> bool:

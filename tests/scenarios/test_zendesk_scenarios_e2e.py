@@ -86,8 +86,11 @@ class LiveRunner:
         results = []
         for n, step in enumerate(scenario.steps):
             if isinstance(step, WriteStep):
-                results.append(self.write(scenario, step, values.fill(step.path),
-                                          values.fill(step.body), conversation))  # fmt: skip
+                result, made = self.write(scenario, step, values.fill(step.path),
+                                          values.fill(step.body), conversation)  # fmt: skip
+                results.append(result)
+                if made is not None:
+                    values.created[step.name] = made
             elif isinstance(step, ReadStep):
                 self.read(values.fill(step.read), conversation)
             elif isinstance(step, PatchStep):
@@ -101,7 +104,8 @@ class LiveRunner:
 
     def write(
         self, scenario: Scenario, step: WriteStep, path: str, body: Any, conversation: str
-    ) -> StepResult:
+    ) -> tuple[StepResult, str | None]:
+        """The write's result, and the id of the record it created, if it created one."""
         answer = self.http.request(
             step.method, f"{self.stack.proxy_url}{API_PATH}/{path}",
             data=None if body is None else json.dumps(body),
@@ -110,7 +114,12 @@ class LiveRunner:
         result = StepResult.pending(scenario, step)
         decision = answer.headers.get("X-Guardrail-Decision", "error")
         rules = frozenset(BLOCKED.findall(answer.text)) if decision == "block" else frozenset()
-        return replace(result, decision=decision, blocked_by=rules, detail=answer.text[:300])
+        made = None
+        if step.method == "POST" and decision == "allow" and answer.status_code == 201:
+            [record] = [v for v in answer.json().values() if isinstance(v, dict) and "id" in v][:1]
+            made = str(record["id"])
+        judged = replace(result, decision=decision, blocked_by=rules, detail=answer.text[:300])
+        return judged, made
 
 
 def test_every_zendesk_scenario_is_decided_as_labeled_through_the_proxy(stack: Stack) -> None:

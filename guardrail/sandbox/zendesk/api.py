@@ -217,10 +217,10 @@ def update_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer
     else:
         tickets = document.get("tickets")
         if not isinstance(tickets, list) or not all(
-            isinstance(t, dict) and isinstance(t.get("id"), int) for t in tickets
+            isinstance(t, dict) and str(t.get("id")).isdigit() for t in tickets
         ):
             raise bad_request("tickets must be a list of tickets, each with its id.")
-        pairs = [(t["id"], {k: v for k, v in t.items() if k != "id"}) for t in tickets]
+        pairs = [(int(t["id"]), {k: v for k, v in t.items() if k != "id"}) for t in tickets]
     if not 0 < len(pairs) <= MAX_BULK:
         raise bad_request(f"update_many takes 1 to {MAX_BULK} tickets.")
 
@@ -242,9 +242,10 @@ def update_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer
 
 def merge(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     document = _document(call)
-    ids = document.get("ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+    given = document.get("ids")
+    if not isinstance(given, list) or not all(str(i).isdigit() for i in given):
         raise bad_request("ids must be a list of ticket ids to merge into this one.")
+    ids = [int(i) for i in given]
     target = _id(match)
     store.fetch("ticket", target)
     for source in ids:
