@@ -109,7 +109,8 @@ class LiveRunner:
         answer = self.http.request(
             step.method, f"{self.stack.proxy_url}{API_PATH}/{path}",
             data=None if body is None else json.dumps(body),
-            headers={"X-Guardrail-Conversation": conversation, "Content-Type": "application/json"},
+            headers={"X-Guardrail-Conversation": conversation, "Content-Type": "application/json",
+                     **({"X-Guardrail-Tool": step.tool} if step.tool else {}), **step.headers},
         )  # fmt: skip
         result = StepResult.pending(scenario, step)
         decision = answer.headers.get("X-Guardrail-Decision", "error")
