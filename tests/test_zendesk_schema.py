@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
-from guardrail.sandbox.zendesk import ZendeskConfig, create_app
-from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD, TICKET_FIELDS
-from guardrail.testing import LoopThread, start_app
+from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskConfig, create_app
+from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD, TICKET_FIELDS, TicketField
+from guardrail.testing import LoopThread, Stack, start_app
 from tests.helpers import guardrail
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
@@ -35,18 +38,21 @@ def zendesk() -> Iterator[str]:
     yield from _serve(ZendeskConfig())
 
 
-@pytest.fixture(scope="module")
-def changed() -> Iterator[str]:
-    """An account whose contact reason dropped 'complaint' and gained 'fraud'."""
-    fields = tuple(
+def _without_complaint(fields: tuple[TicketField, ...]) -> tuple[TicketField, ...]:
+    """The fields of an account whose contact reason dropped 'complaint' and gained 'fraud'."""
+    return tuple(
         dataclasses.replace(
             f, options=(*(o for o in f.options if o[1] != "complaint"), ("Fraud", "fraud"))
         )
         if f.id == CONTACT_REASON_FIELD
         else f
-        for f in TICKET_FIELDS
+        for f in fields
     )
-    yield from _serve(ZendeskConfig(ticket_fields=fields))
+
+
+@pytest.fixture(scope="module")
+def changed() -> Iterator[str]:
+    yield from _serve(ZendeskConfig(ticket_fields=_without_complaint(TICKET_FIELDS)))
 
 
 def test_the_packs_schemas_are_the_import_of_the_describe(zendesk: str, tmp_path: Path) -> None:
@@ -71,3 +77,41 @@ def test_a_changed_dropdown_is_drift(changed: str) -> None:
     assert result.returncode == 1, result.stderr
     assert "custom_fields.360000101" in result.stdout
     assert "complaint" in result.stdout
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[Stack]:
+    with Stack(
+        tmp_path, auth_mode="passthrough", crm=create_app, dialect="zendesk", policies=PACK,
+        credential={"access_token": "sandbox-oauth-token"}, drift={"interval_seconds": 0.3},
+    ) as running:  # fmt: skip
+        yield running
+
+
+def test_the_running_proxy_reports_zendesk_drift_within_an_interval(watched: Stack) -> None:
+    def report() -> dict[str, Any]:
+        answer = httpx.get(f"{watched.admin_url}/guardrail/v1/drift", timeout=10)
+        body: dict[str, Any] = answer.json()
+        return body
+
+    wait = time.monotonic() + 10
+    while not report()["last_check"] and time.monotonic() < wait:
+        time.sleep(0.05)
+    assert report()["last_check"]["result"] == "success"
+    assert report()["drift"] == []
+
+    async def change() -> None:  # the account's admin drops an option of the contact reason
+        store = watched.crm_app[ZENDESK_STORE]
+        store.ticket_fields = _without_complaint(store.ticket_fields)
+
+    watched.call(change)
+    wait = time.monotonic() + 5
+    while not report()["drift"] and time.monotonic() < wait:
+        time.sleep(0.05)
+    found = [(d["object"], d["field"], d["kind"], d["detail"], d["policies"])
+             for d in report()["drift"]]  # fmt: skip
+    assert found == [
+        ("ticket", "custom_fields.360000101", "picklist_value_added", "'fraud'", ["ticket-fields"]),
+        ("ticket", "custom_fields.360000101", "picklist_value_removed", "'complaint'",
+         ["ticket-fields"]),
+    ]  # fmt: skip
