@@ -267,9 +267,11 @@ class ZendeskDialect:
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
         if intent.operation is not Operation.UPSERT or intent.external_id_field is None:
             return None
-        value = str(intent.external_id).replace('"', "")
-        query = f'type:{intent.object} {intent.external_id_field}:"{value}"'
-        return f"{API}/search.json?query={quote(query, safe='')}"
+        value = str(intent.external_id)
+        if intent.external_id_field == "external_id":  # an exact lookup, not the search index
+            return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
+        query = f'email:"{value.replace(chr(34), "")}"'
+        return f"{API}/users/search.json?query={quote(query, safe='')}"
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
         named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
@@ -282,10 +284,10 @@ class ZendeskDialect:
                 "cannot judge the write against that record; nothing was sent. Retry later."
             )
         field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
+        listed = answer.get(f"{intent.object}s")
         found = [
-            r for r in answer.get("results", [])
-            if isinstance(r, dict) and r.get("result_type", intent.object) == intent.object
-            and str(r.get(field, "")).lower() == wanted
+            r for r in (listed if isinstance(listed, list) else [])
+            if isinstance(r, dict) and str(r.get(field, "")).lower() == wanted
         ]  # fmt: skip
         if len(found) > 1:
             raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
@@ -519,7 +521,7 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
     fields = _record(obj, payload)
     if obj == "organization" and "id" in fields:
         record_id = fields.pop("id")
-        if not _is_int_id(record_id):
+        if not _id_like(record_id):
             raise MalformedBody("organization.id must be an organization id.")
         return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=str(record_id))
     for key in _MATCH_BY[obj]:

@@ -1,7 +1,7 @@
 """``guardrail test``'s simulated Zendesk: the records a scenario declares and its allowed
 writes save, read in Zendesk's own JSON (``tickets/{id}``, ``users/{id}``,
-``organizations/{id}``, and ``search?query=type:user email:...`` as create_or_update's lookup
-asks). Fields are kept flat, in the names the dialect reads (``custom_fields.<id>``).
+``organizations/{id}``, and the user and organization searches create_or_update's lookup
+makes). Fields are kept flat, in the names the dialect reads (``custom_fields.<id>``).
 
 The scenario format's starting records are named as a Salesforce org holds them (an Account,
 its Contact, their Case); here they are the Zendesk records that play those parts: an
@@ -51,18 +51,21 @@ class SimulatedZendesk:
         return _json({obj: _row(int(parts[1]), found[1])})
 
     async def get(self, target: str) -> UpstreamResponse:
-        query = dict(parse_qsl(urlsplit(target).query)).get("query", "")
-        terms = dict(t.split(":", 1) for t in query.split() if ":" in t)
-        kind = terms.pop("type", "")
-        results = [
-            {**_row(key, fields), "result_type": obj}
+        """``{users|organizations}/search?external_id=`` or ``?query=email:...``, as
+        create_or_update's lookup asks."""
+        url = urlsplit(target)
+        plural = url.path.removeprefix(API_PATH + "/").split("/")[0]
+        given = dict(parse_qsl(url.query))
+        terms = dict(t.split(":", 1) for t in given.get("query", "").split() if ":" in t)
+        if "external_id" in given:
+            terms["external_id"] = given["external_id"]
+        kind = _PLURAL.get(plural, "")
+        found = [
+            _row(key, fields)
             for key, (obj, fields) in self._records.items()
-            if obj == kind
-            and all(
-                str(fields.get(k, "")).lower() == v.strip('"').lower() for k, v in terms.items()
-            )
+            if obj == kind and all(_same(fields.get(k), v) for k, v in terms.items())
         ]
-        return UpstreamResponse(200, CIMultiDict(), _json({"results": results}))
+        return UpstreamResponse(200, CIMultiDict(), _json({plural: found}))
 
     def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
         return tuple(self._save(intent) for intent in intents)

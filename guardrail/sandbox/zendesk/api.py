@@ -9,7 +9,8 @@
     PUT    /tickets/update_many?ids=1,2    one ``ticket`` for all, or ``tickets`` [{id, ...}]
     POST   /tickets/{id}/merge             {"ids", "target_comment", "source_comment", ...}
     GET    /job_statuses/{id}              the job: completed, with ``results``
-    GET    /users, /users/{id}, /users/show_many?ids=; POST /users; PUT /users/{id};
+    GET    /users, /users/{id}, /users/show_many?ids=, /users/search?query=|external_id=;
+           POST /users; PUT /users/{id};
            POST /users/create_or_update
     GET    /organizations[/{id}], show_many; POST; PUT /organizations/{id};
            POST .../create_or_update
@@ -300,8 +301,19 @@ def _record_routes(
         rows = [store.get(name, i) for i in _ids(call.query.get("ids", ""))]
         return Answer(200, _page(plural, [render(r, call) for r in rows if r is not None]))
 
+    def find(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
+        """``search?external_id=`` (exact), or ``search?query=`` (Zendesk's search syntax)."""
+        if "external_id" in call.query:
+            wanted = call.query["external_id"]
+            rows = [r for r in store.records(name) if r.get("external_id") == wanted]
+        else:
+            query = f"type:{name} {call.query.get('query', '')}"
+            rows = [row for _, row in search.run(store, query)]
+        return Answer(200, _page(plural, [render(r, call) for r in rows]))
+
     route(f"/{plural}", GET=listing, POST=make)
     route(f"/{plural}/show_many", GET=many)
+    route(f"/{plural}/search", GET=find)
     route(f"/{plural}/create_or_update", POST=upsert)
     route(rf"/{plural}/(?P<id>\d+)", GET=show, PUT=change)
 

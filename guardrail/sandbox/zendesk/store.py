@@ -404,7 +404,7 @@ class ZendeskStore:
 
     def _match(self, obj: str, data: Mapping[str, Any], keys: Sequence[str]) -> int | None:
         for key in keys:
-            value = data.get(key)
+            value = _id(data.get(key)) if key == "id" else data.get(key)
             if value is None:
                 continue
             for row in self._rows[obj].values():
