@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    sandbox = commands.add_parser("sandbox", help="run the Salesforce-shaped sandbox CRM")
+    sandbox = commands.add_parser("sandbox", help="run a sandbox CRM (Salesforce by default)")
     sandbox.add_argument("--listen", default="127.0.0.1:8000", help="HOST:PORT")
     sandbox.add_argument("--triggers", type=Path, help="YAML/JSON file of sandbox triggers")
     sandbox.add_argument(
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument(
         "--crm",
-        choices=("salesforce", "servicenow"),
+        choices=("salesforce", "zendesk", "servicenow"),
         default="salesforce",
         help="the CRM to play (servicenow: --triggers is a business rules file)",
     )
@@ -103,9 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--crm",
-        choices=("salesforce", "servicenow"),
+        choices=("salesforce", "zendesk", "servicenow"),
         default="salesforce",
-        help="the CRM to play: its sandbox, dialect, pack and client (simple-salesforce, pysnc)",
+        help="the CRM to play: its sandbox, dialect, pack and client (simple-salesforce, zenpy, "
+        "pysnc)",
     )
     demo.set_defaults(run=_demo)
 
@@ -206,6 +207,16 @@ def _sandbox(args: argparse.Namespace) -> int:
     from guardrail.sandbox import SandboxConfig, run
 
     listen = HostPort.parse(args.listen)
+    if args.crm == "zendesk":
+        from guardrail.sandbox import zendesk
+
+        desk = zendesk.ZendeskConfig(triggers_file=args.triggers)
+        if args.token:
+            desk = zendesk.ZendeskConfig(
+                api_tokens=frozenset(args.token), triggers_file=args.triggers
+            )
+        zendesk.run(listen.host, listen.port, desk)
+        return 0
     if args.crm == "servicenow":
         from guardrail.sandbox import servicenow
 
@@ -234,10 +245,15 @@ def _certs(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from guardrail.demo import run_demo
     from guardrail.sinks import logs
 
     logs.configure("error")
+    if args.crm == "zendesk":
+        from guardrail import demo_zendesk
+
+        return demo_zendesk.run_demo(keep_running=args.keep_running)
+    from guardrail.demo import run_demo
+
     return run_demo(keep_running=args.keep_running, crm=args.crm)
 
 

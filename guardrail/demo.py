@@ -213,12 +213,12 @@ def run_demo(keep_running: bool = False, crm: str = "salesforce") -> int:
             except script.errors as exc:
                 outcome = script.message(exc)
             rows.append((n, step.what, decisions[-1] if decisions else "-", outcome))
-        _print_table(rows)
+        print_table(rows)
         writes = [r for r in rows if r[2] != "read"]
         blocked = sum(1 for r in writes if r[2] == "block")
         allowed = len(writes) - blocked
         print(f"\n{allowed} writes went through; {blocked} were blocked before the CRM.")
-        _print_counters(stack.admin_url)
+        print_counters(stack.admin_url)
         if keep_running:
             print("\nRunning; press Ctrl-C to stop.")
             while True:
@@ -228,7 +228,7 @@ def run_demo(keep_running: bool = False, crm: str = "salesforce") -> int:
     return 0
 
 
-def _print_counters(admin_url: str) -> None:
+def print_counters(admin_url: str) -> None:
     """The write counters from /metrics, as an SRE's dashboard would read them."""
     import httpx
     from prometheus_client.parser import text_string_to_metric_families
@@ -247,7 +247,7 @@ def _print_counters(admin_url: str) -> None:
                 print(f"  {sample.name:<54} {sample.value:g}")
 
 
-def _print_table(rows: list[tuple[int, str, str, str]]) -> None:
+def print_table(rows: list[tuple[int, str, str, str]]) -> None:
     print(f"{'#':>2}  {'write':<48} {'decision':<9} outcome")
     for n, what, decision, outcome in rows:
         lines = textwrap.wrap(outcome, 90) or [""]

@@ -11,13 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+import requests
 from aiohttp import web
+from requests import PreparedRequest, Response
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool
 
 from guardrail.app import Guardrail, build, running
 from guardrail.config import AuthMode, Settings
@@ -71,7 +76,8 @@ class Stack:
     ``settings`` are overrides on top of what the stack sets (upstream, listeners, TLS, audit
     log, auth mode). ``crm`` is another CRM's sandbox app to run instead of the Salesforce one
     (then ``crm_app`` is it, and ``store``/``oauth`` are not set; give the proxy its
-    ``dialect`` in ``settings``). ``auth_mode`` is chosen, never defaulted from ``guardrail serve``:
+    ``dialect`` in ``settings``); ``hostnames`` go on the TLS certificate. ``auth_mode`` is
+    chosen, never defaulted from ``guardrail serve``:
     ``passthrough`` for a test that drives the proxy as an agent holding the sandbox's token
     and sending the X-Guardrail-* headers; ``token`` for one that issues agent tokens
     (``agent_token``), with the proxy fetching its own sandbox token by client credentials
@@ -86,6 +92,7 @@ class Stack:
         sandbox: SandboxConfig | None = None,
         transport: Callable[[Sender], Sender] | None = None,
         crm: Callable[[], web.Application] | None = None,
+        hostnames: Sequence[str] = (),
         **settings: Any,
     ) -> None:
         self.directory = directory
@@ -94,7 +101,7 @@ class Stack:
         self._sandbox_config = sandbox or SandboxConfig()
         self._settings = settings
         self._crm = crm
-        self.tls = TestCA.create(directory / "tls")
+        self.tls = TestCA.create(directory / "tls", ("127.0.0.1", "localhost", *hostnames))
         self._thread: LoopThread | None = None
         self._stop: asyncio.Event | None = None
         self._served: Future[None] | None = None
@@ -244,3 +251,66 @@ class Stack:
         if agent:
             session.headers["X-Guardrail-Agent"] = agent
         return ServiceNowClient(self.proxy_url, session, verify=str(self.tls.ca_pem))
+
+    def zendesk(
+        self,
+        *,
+        subdomain: str = "acme",
+        conversation: str | None = None,
+        agent: str | None = None,
+        **credential: str,
+    ) -> Any:
+        """A zenpy client of ``https://{subdomain}.zendesk.test:{proxy port}`` (the name on
+        the stack's certificate, given in ``hostnames``), connected to the proxy by
+        ``pinned_session``; ``credential`` is zenpy's (``email`` and ``token``, or
+        ``oauth_token``)."""
+        from zenpy import Zenpy
+
+        port = int(self.proxy_url.rsplit(":", 1)[1])
+        session = pinned_session(("127.0.0.1", port), self.tls.ca_pem)
+        if conversation:
+            session.headers["X-Guardrail-Conversation"] = conversation
+        if agent:
+            session.headers["X-Guardrail-Agent"] = agent
+        return Zenpy(subdomain=subdomain, domain=f"zendesk.test:{port}", session=session,
+                     **credential)  # fmt: skip
+
+
+class PinnedAdapter(HTTPAdapter):
+    """A requests transport that connects every https request to one address (the proxy's),
+    keeping the URL's host name for SNI, certificate checking and the Host header: a client
+    that builds its host name (zenpy: ``https://{subdomain}.{domain}``) reaches the proxy
+    without touching the machine's name resolution."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        super().__init__()
+        self._address = address
+
+    def get_connection_with_tls_context(
+        self,
+        request: PreparedRequest,
+        verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None,
+        cert: Any = None,
+    ) -> HTTPConnectionPool:
+        host = urlsplit(request.url or "").hostname
+        pool_kwargs: dict[str, Any] = {"server_hostname": host, "assert_hostname": host,
+                                       "cert_reqs": "CERT_REQUIRED"}  # fmt: skip
+        if isinstance(verify, str):
+            pool_kwargs["ca_certs"] = verify
+        return self.poolmanager.connection_from_host(  # type: ignore[no-any-return]
+            self._address[0], self._address[1], scheme="https", pool_kwargs=pool_kwargs
+        )
+
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
+        request.headers["Host"] = urlsplit(request.url or "").netloc
+        return super().send(request, *args, **kwargs)
+
+
+def pinned_session(address: tuple[str, int], ca_pem: Path) -> requests.Session:
+    """A requests session whose https requests all reach ``address``, trusting ``ca_pem``."""
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify (RECIPES.md)
+    session.verify = str(ca_pem)
+    session.mount("https://", PinnedAdapter(address))
+    return session

@@ -132,9 +132,10 @@ class Answer:
 
 
 class Wire:
-    """Sends a ``Sent`` through the proxy exactly as built."""
+    """Sends a ``Sent`` through the proxy exactly as built, with ``authorization``."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, authorization: str = f"Bearer {SANDBOX_TOKEN}") -> None:
+        self.authorization = authorization
         self.host, _, port = stack.proxy_instance.partition(":")
         self.port = int(port)
         self.context = ssl.create_default_context(cafile=str(stack.tls.ca_pem))
@@ -145,11 +146,11 @@ class Wire:
         )
         try:
             connection.putrequest(sent.method, sent.target, skip_accept_encoding=True)
-            connection.putheader("Authorization", f"Bearer {SANDBOX_TOKEN}")
+            connection.putheader("Authorization", self.authorization)
             connection.putheader("X-Guardrail-Conversation", "invariant")
             for name, value in sent.headers:
                 connection.putheader(name, value)
-            if sent.body or sent.method in ("POST", "PATCH"):
+            if sent.body or sent.method in ("POST", "PATCH", "PUT"):
                 connection.putheader("Content-Length", str(len(sent.body)))
             connection.endheaders(sent.body or None)
             response = connection.getresponse()

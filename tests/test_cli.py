@@ -103,6 +103,18 @@ def test_the_servicenow_demo_drives_pysnc_through_the_proxy() -> None:
     assert "guardrail_requests_total sn_customerservice_case create block 3" in words
 
 
+def test_the_zendesk_demo_drives_zenpy_through_the_proxy_and_explains_each_write() -> None:
+    result = guardrail("demo", "--crm", "zendesk")
+    assert result.returncode == 0, result.stderr
+    words = " ".join(result.stdout.split())
+    assert "3 writes went through; 6 were refused" in words
+    assert "ticket.custom_fields.360000101: 'invoices' is not an allowed value" in words
+    assert "(grounded-references/RequesterGrounded): requester_id 40003" in words
+    assert "(notes-no-sensitive-data/NoCardOrSsnInNotes)" in words
+    assert "(ticket-resolution/ResolutionMatchesOutcome)" in words
+    assert "guardrail_requests_total ticket update block 3" in words
+
+
 @pytest.fixture(scope="module")
 def sandbox_url() -> Iterator[str]:
     thread = LoopThread()

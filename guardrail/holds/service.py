@@ -513,7 +513,11 @@ class Holds:
         if existing is None:  # stopped before the marker: nothing was sent
             await self._execute(taken)
             return
-        found = await self._landed(sender, target, parsed.intents, existing)
+        try:
+            found = await self._landed(sender, target, parsed.intents, existing)
+        except _CannotTell as exc:  # never sent twice: a person looks at the CRM instead
+            await self._refuse(taken, parsed, str(exc))
+            return
         if found is None:
             await self._execute(taken)  # the CRM does not hold it: judged again, sent once
             return
@@ -549,13 +553,17 @@ class Holds:
         found: dict[str, list[str]] = {}
         for n, intent in enumerate(intents):
             if intent.operation is Operation.CREATE:
-                found[str(n)] = await self._lookalikes(sender, target, intent)
+                found[str(n)] = await self._lookalikes(sender, target, intent) or []
         return found
 
-    async def _lookalikes(self, sender: Sender, target: str, intent: WriteIntent) -> list[str]:
+    async def _lookalikes(
+        self, sender: Sender, target: str, intent: WriteIntent
+    ) -> list[str] | None:
+        """The records that look like ``intent``'s create now; None when the CRM cannot be
+        asked (its dialect has no such read)."""
         ask = self._dialect.lookalikes(target, intent)
         if ask is None:
-            return []
+            return None
         answer = await sender.send(ask.method, ask.target, CIMultiDict(ask.headers), ask.body)
         return self._dialect.lookalike_ids(answer.status, answer.body)
 
@@ -573,7 +581,14 @@ class Holds:
         for n, intent in enumerate(intents):
             if intent.operation is Operation.CREATE:
                 before = set(existing.get(str(n), ()))
-                new = [i for i in await self._lookalikes(sender, target, intent) if i not in before]
+                seen = await self._lookalikes(sender, target, intent)
+                if seen is None:
+                    raise _CannotTell(
+                        "crm-guardrail stopped while sending this approved create and cannot "
+                        "ask the CRM whether it saved it; it was not sent again. Check the CRM "
+                        f"for the {intent.object} before creating it by hand."
+                    )
+                new = [i for i in seen if i not in before]
                 found.append(new[0] if new else None)
                 continue
             if intent.record_id is None:
@@ -790,3 +805,7 @@ def _claim() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class _CannotTell(Exception):
+    """Recovery cannot tell whether an interrupted write reached the CRM."""

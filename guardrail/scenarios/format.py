@@ -34,7 +34,7 @@ class _Strict(BaseModel):
 
 class WriteStep(_Strict):
     name: str
-    method: Literal["POST", "PATCH", "DELETE"]
+    method: Literal["POST", "PUT", "PATCH", "DELETE"]
     path: str
     body: dict[str, Any] | None = None
     tool: str | None = None

@@ -1,0 +1,666 @@
+"""The Zendesk Support API dialect.
+
+Writes it reads (below ``/api/v2``, ``.json`` optional, as Zendesk takes both):
+
+    POST   /tickets                         create a ticket
+    PUT    /tickets/{id}                    update (``comment``: public, or a private note)
+    DELETE /tickets/{id}                    delete
+    POST   /tickets/create_many             one create per ticket
+    PUT    /tickets/update_many?ids=1,2     one update per id, all with the body's ``ticket``
+    PUT    /tickets/update_many             one update per ``tickets[n]`` (each with its id)
+    POST   /tickets/{id}/merge              an update of the target (its comment) and of each
+                                            source (closed, with its comment)
+    POST   /users, /organizations           create
+    PUT    /users/{id}, /organizations/{id} update
+    POST   /users/create_or_update          by email or external_id: looked up, then judged
+    POST   /organizations/create_or_update  as the update or the create it is (by id, or
+                                            external_id)
+
+Every GET reads (Zendesk's GETs write nothing). Any other write is not understood and refused
+unless the operator forwards such requests unchecked. A write's fields are read flat
+(``guardrail.crm.zendesk_fields``): ``comment.body``, ``comment.public``,
+``custom_fields.<id>``. A block is Zendesk's own 422 ``RecordInvalid`` with ``details`` per
+field, so zenpy raises its usual APIException; an unknown agent token is Zendesk's 401.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from multidict import CIMultiDict
+
+from guardrail.crm import zendesk_schema
+from guardrail.crm.base import (
+    HELD_CODE,
+    READ,
+    CanonicalRequest,
+    Dialect,
+    DialectOptions,
+    JobSpec,
+    Narrowed,
+    Outbound,
+    ParsedRequest,
+    Part,
+    RawRequest,
+    Record,
+    RecordRead,
+    Reply,
+    Revert,
+    Shape,
+    SimulatedCrm,
+    Written,
+)
+from guardrail.crm.canonical import (
+    NO_BODY,
+    BodyLimits,
+    decode_content,
+    decode_path,
+    decode_query,
+    parse_json,
+    single_header,
+)
+from guardrail.crm.drift import Drift, diff
+from guardrail.crm.zendesk_fields import flat_record, flatten, unflatten
+from guardrail.crm.zendesk_sim import SimulatedZendesk
+from guardrail.errors import (
+    AmbiguousRequest,
+    DependencyFailure,
+    InvalidSession,
+    LookupFailed,
+    LookupUnresolved,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+    UnsupportedMediaType,
+)
+from guardrail.model import Decision, Operation, WriteIntent
+
+NAME = "zendesk"
+API = "/api/v2"
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_METHOD = re.compile(r"[A-Z]{1,16}")
+_OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+_JSON = "application/json; charset=utf-8"
+_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+#: resource (plural, as in the path) -> the object a write to it writes
+_OBJECTS = {"tickets": "ticket", "users": "user", "organizations": "organization"}
+#: what create_or_update finds an existing record by, in order
+_MATCH_BY = {"user": ("email", "external_id"), "organization": ("external_id",)}
+_NOTHING: frozenset[str] = frozenset()
+_METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
+                       "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
+MAX_READ_RECORDS = 200
+
+
+def dialect(options: DialectOptions) -> Dialect:
+    """The dialect ``Settings.dialect: zendesk`` chooses (guardrail.crm.base.dialect_for)."""
+    return ZendeskDialect(options.forward_unknown_writes, options.limits)
+
+
+class ZendeskDialect:
+    name = NAME
+    key_prefixes: Mapping[str, str] = {}
+    token_path = "/oauth/tokens"  # noqa: S105 - a path, not a secret
+
+    def __init__(
+        self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
+    ) -> None:
+        self._forward_unknown = forward_unknown_writes
+        self.limits = limits or BodyLimits()
+
+    # -- the canonical request ----------------------------------------------------------------
+
+    def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        if not _METHOD.fullmatch(raw.method):
+            raise AmbiguousRequest(
+                f"{raw.method[:20]!r} is not an HTTP method Zendesk documents; use GET, POST, "
+                "PUT or DELETE."
+            )
+        for name in _OVERRIDE_HEADERS:
+            if name in raw.headers:
+                raise AmbiguousRequest(
+                    f"The {name} header asks for another method than the request's; Zendesk "
+                    "does not document it, so crm-guardrail refuses it. Send the method itself."
+                )
+        raw_path, _, raw_query = raw.target.partition("?")
+        path = decode_path(raw_path)
+        query = decode_query(raw_query)
+        encodings = raw.headers.getall("Content-Encoding", [])
+        body = decode_content(encodings, raw.body, self.limits)
+        if body and raw.method in _READ_METHODS | {"DELETE"}:
+            raise AmbiguousRequest(
+                f"A {raw.method} carries no body in Zendesk's API, and crm-guardrail does not "
+                "forward bytes it has not judged. Send it without one."
+            )
+        content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
+        media_type = content_type.partition(";")[0].strip().lower()
+        payload: Any = NO_BODY
+        if body:
+            if media_type != "application/json" and not media_type.endswith("+json"):
+                raise UnsupportedMediaType(
+                    "crm-guardrail checks JSON writes only; send the body as application/json "
+                    f"(got {media_type or 'no Content-Type'})."
+                )
+            payload = parse_json(body, self.limits)
+        return CanonicalRequest(
+            method=raw.method,
+            path=path,
+            query=query,
+            target=raw.target,
+            body=body,
+            payload=payload,
+            headers={},
+            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            media_type=media_type,
+        )
+
+    # -- reading requests -------------------------------------------------------------------
+
+    def parse(self, request: CanonicalRequest) -> ParsedRequest:
+        segments = _segments(request.path)
+        if request.method in _READ_METHODS:
+            if segments is None:
+                return self._unknown(request.method, request.path)
+            return ParsedRequest(Shape.READ, sobject=_read_object(segments), reads=_reads(segments))
+        if segments is None or not segments or segments[0] not in _OBJECTS:
+            return self._unknown(request.method, request.path)
+        obj = _OBJECTS[segments[0]]
+        rest, method, payload = segments[1:], request.method, request.payload
+        if method == "POST" and not rest:
+            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload)))
+        if len(rest) == 1 and _ID.match(rest[0]):
+            if method == "PUT":
+                fields = _record(obj, payload)
+                if "id" in fields and str(fields.pop("id")) != rest[0]:
+                    raise MalformedBody(f"The body's id is not the {obj} the URL names.")
+                return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
+            if method == "DELETE" and obj == "ticket":
+                return _single(WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0]))
+        if method == "POST" and rest == ["create_or_update"] and obj in _MATCH_BY:
+            return _single(_create_or_update(obj, payload))
+        if obj == "ticket" and method == "POST" and rest == ["create_many"]:
+            return _many(_create_many(payload))
+        if obj == "ticket" and method == "PUT" and rest == ["update_many"]:
+            return _many(_update_many(request.query, payload))
+        merging = len(rest) == 2 and rest[1] == "merge" and _ID.match(rest[0])
+        if obj == "ticket" and method == "POST" and merging:
+            return _many(_merge(rest[0], payload))
+        return self._unknown(method, request.path)
+
+    def _unknown(self, method: str, path: str) -> ParsedRequest:
+        if self._forward_unknown:
+            return READ
+        raise UnsupportedEndpoint(
+            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
+            "request it cannot read may write). Write tickets, users and organizations through "
+            "their create, update, create_many, update_many, merge and create_or_update "
+            "endpoints under /api/v2."
+        )
+
+    # -- rendering replies ------------------------------------------------------------------
+
+    def render_block(self, parsed: ParsedRequest, decision: Decision) -> Reply:
+        details: dict[str, list[dict[str, str]]] = {}
+        for v in decision.violations:
+            if not v.blocks:
+                continue
+            where = ""
+            if parsed.shape is Shape.COLLECTION and v.intent is not None:
+                where = f"{decision.intents[v.intent].ref}: "
+            entry = {
+                "description": f"{where}Blocked by crm-guardrail ({v.policy}/{v.rule}): "
+                f"{v.message}",
+                "error": v.code,
+            }
+            details.setdefault(v.fields[0] if v.fields else "base", []).append(entry)
+        return _reply(422, {"error": "RecordInvalid", "description": "Record validation errors",
+                            "details": details})  # fmt: skip
+
+    def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
+        """A held write as Zendesk refuses a record (422 RecordInvalid: zenpy raises
+        APIException), its description saying it waits for approval; a bulk call is held whole."""
+        return _reply(
+            422,
+            {
+                "error": "RecordInvalid",
+                "description": message,
+                "details": {"base": [{"error": HELD_CODE, "description": message}]},
+            },
+        )
+
+    def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
+        """None: Zendesk's search is eventually consistent, so it cannot say whether an
+        interrupted create was saved (recovery then leaves it to a person)."""
+        return None
+
+    def lookalike_ids(self, status: int, body: bytes) -> list[str]:
+        return []
+
+    def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
+        if isinstance(error, InvalidSession):
+            return _reply(401, {"error": "Couldn't authenticate you"})
+        return _reply(error.status, {"error": error.code, "description": error.message})
+
+    def render_post_failure(
+        self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
+    ) -> Reply:
+        details: dict[str, list[dict[str, str]]] = {}
+        for message, fields in messages:
+            entry = {"description": message, "error": "GUARDRAIL_POST_VERIFY_FAILED"}
+            for name in fields or ("base",):
+                details.setdefault(name, []).append(entry)
+        return _reply(422, {"error": "RecordInvalid", "description": "Record validation errors",
+                            "details": details})  # fmt: skip
+
+    # -- requests saved in part, bulk jobs: Zendesk has neither to judge ----------------------
+
+    def narrow(
+        self, request: CanonicalRequest, parsed: ParsedRequest, forwarded: Sequence[Part]
+    ) -> Narrowed:
+        raise UnsupportedEndpoint(
+            "crm-guardrail refuses a Zendesk bulk request whole when any of its records is "
+            "blocked; resend it without the blocked ones."
+        )
+
+    def merge(
+        self, parsed: ParsedRequest, decision: Decision, forwarded: Sequence[Part], body: bytes
+    ) -> bytes | None:
+        return None
+
+    def job_rows(
+        self, spec: JobSpec, job_id: str, request: CanonicalRequest, kinds: Any
+    ) -> ParsedRequest:
+        raise UnsupportedEndpoint("Zendesk has no bulk data upload crm-guardrail can judge.")
+
+    def created_job(self, status: int, body: bytes) -> str | None:
+        return None
+
+    # -- writes by lookup field (create_or_update) -------------------------------------------
+
+    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+        if intent.operation is not Operation.UPSERT or intent.external_id_field is None:
+            return None
+        value = str(intent.external_id)
+        if intent.external_id_field == "external_id":  # an exact lookup, not the search index
+            return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
+        query = f'email:"{value.replace(chr(34), "")}"'
+        return f"{API}/users/search.json?query={quote(query, safe='')}"
+
+    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+        named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
+        if status == 401:
+            raise InvalidSession("expired")
+        answer = _json_or_none(body)
+        if status != 200 or not isinstance(answer, dict):
+            raise LookupFailed(
+                f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
+                "cannot judge the write against that record; nothing was sent. Retry later."
+            )
+        field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
+        listed = answer.get(f"{intent.object}s")
+        found = [
+            r for r in (listed if isinstance(listed, list) else [])
+            if isinstance(r, dict) and str(r.get(field, "")).lower() == wanted
+        ]  # fmt: skip
+        if len(found) > 1:
+            raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
+        if not found:
+            return replace(intent, operation=Operation.CREATE, record_id=None)
+        record = found[0]
+        account = _str_or_none(
+            record.get("id") if intent.object == "organization" else record.get("organization_id")
+        )
+        return replace(
+            intent, operation=Operation.UPDATE, record_id=str(record["id"]), account=account
+        )
+
+    # -- the CRM's answers -------------------------------------------------------------------
+
+    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+        intents = parsed.intents
+        if status >= 300:
+            return (None,) * len(intents)
+        if parsed.shape is Shape.SINGLE:
+            answer = _json_or_none(body)
+            record = answer.get(intents[0].object) if isinstance(answer, dict) else None
+            saved = record.get("id") if isinstance(record, dict) else None
+            return (_str_or_none(saved) or intents[0].record_id,)
+        # A bulk call answers a job status: the ids of records it creates come later.
+        return tuple(i.record_id for i in intents)
+
+    def read_records(self, status: int, body: bytes) -> list[RecordRead]:
+        if status != 200:
+            return []
+        answer = _json_or_none(body)
+        if not isinstance(answer, dict):
+            return []
+        rows: list[tuple[str, Any]] = []
+        for obj in ("ticket", "user", "organization"):
+            if isinstance(answer.get(obj), dict):
+                rows.append((obj, answer[obj]))
+            plural = answer.get(f"{obj}s")
+            if isinstance(plural, list):
+                rows.extend((obj, r) for r in plural)
+        results = answer.get("results")
+        for result in results if isinstance(results, list) else []:
+            kind = result.get("result_type") if isinstance(result, dict) else None
+            if kind in ("ticket", "user", "organization"):
+                rows.append((kind, result))
+        job = answer.get("job_status")
+        if isinstance(job, dict) and isinstance(job.get("results"), list):
+            # The tickets a bulk call of the agent's made or changed: seen by their ids.
+            rows.extend(("ticket", {"id": r.get("id")}) for r in job["results"]
+                        if isinstance(r, dict) and "error" not in r)  # fmt: skip
+        found = []
+        for obj, row in rows[:MAX_READ_RECORDS]:
+            if isinstance(row, dict) and _is_int_id(row.get("id")):
+                found.append(RecordRead(obj, str(row["id"]), flat_record(obj, row)))
+        return found
+
+    # -- read-back and revert -----------------------------------------------------------------
+
+    def write_and_read(
+        self,
+        intent: WriteIntent,
+        request: CanonicalRequest,
+        fields: Iterable[str] | None,
+        before: bool,
+    ) -> Outbound | None:
+        return None  # Zendesk has no request that writes and reads in one round trip
+
+    def written(self, status: int, headers: Mapping[str, str], body: bytes) -> Written | None:
+        return None
+
+    def read_saved(
+        self,
+        request: CanonicalRequest,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Iterable[str] | None,
+    ) -> Outbound:
+        include = "&include=last_audits" if sobject == "ticket" else ""
+        return Outbound("GET", f"{API}/{sobject}s/show_many.json?ids={','.join(ids)}{include}")
+
+    def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
+        """The records read back; a ticket with the comment its last write added (from its
+        last audit's Comment event), as ``comment.body`` and ``comment.public``."""
+        found = {r.id: dict(r.fields) for r in self.read_records(status, body)}
+        answer = _json_or_none(body)
+        audits = answer.get("audits") if isinstance(answer, dict) else None
+        for audit in audits if isinstance(audits, list) else []:
+            record = found.get(str(audit.get("ticket_id"))) if isinstance(audit, dict) else None
+            events = audit.get("events") if record is not None else None
+            for event in events if isinstance(events, list) else []:
+                if isinstance(event, dict) and event.get("type") == "Comment":
+                    record.update({"comment.body": event.get("body"),  # type: ignore[union-attr]
+                                   "comment.public": event.get("public")})  # fmt: skip
+        return found
+
+    def revert(
+        self, request: CanonicalRequest, intent: WriteIntent, undo: Revert
+    ) -> Outbound | None:
+        if undo.created:
+            if intent.object != "ticket":
+                return None  # a created user or organization is kept: deleting one cascades
+            return Outbound("DELETE", f"{API}/tickets/{undo.record_id}.json")
+        if undo.before is None or undo.after is None:
+            return None
+        changed = {
+            name: undo.before.get(name)
+            for name in undo.writable
+            if name in undo.after and undo.before.get(name) != undo.after.get(name)
+        }
+        if not changed:
+            return None
+        record = unflatten(changed)
+        if intent.object == "ticket":  # only if nobody changed it since it was read back
+            record.update(safe_update=True, updated_stamp=undo.after.get("updated_at"))
+        body = json.dumps({intent.object: record}).encode()
+        return Outbound(
+            "PUT", f"{API}/{intent.object}s/{undo.record_id}.json",
+            {"Content-Type": "application/json"}, body,
+        )  # fmt: skip
+
+    def reverted(self, status: int) -> str:
+        if status < 300:
+            return "success"
+        return "lost_race" if status == 409 else "failed"
+
+    # -- describe and drift ------------------------------------------------------------------
+
+    async def describe(
+        self, client: httpx.AsyncClient, objects: Sequence[str], version: str
+    ) -> dict[str, dict[str, Any]]:
+        return await zendesk_schema.fetch_schemas(client, objects)
+
+    def drift(self, sobject: str, pack: Mapping[str, Any], live: Mapping[str, Any]) -> list[Drift]:
+        return diff(sobject, pack, live)
+
+    # -- ids and grounding ------------------------------------------------------------------
+
+    def is_id(self, value: object) -> bool:
+        return _id_like(value)
+
+    def record_key(self, record_id: str) -> str:
+        return str(record_id)
+
+    def id_prefix(self, record_id: str) -> str | None:
+        return None
+
+    def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
+        named = [fields.get("organization_id")]
+        if sobject == "organization":
+            named.append(record_id)
+        return {str(v) for v in named if _is_int_id(v) or (isinstance(v, str) and v)}
+
+    # -- credentials ------------------------------------------------------------------------
+
+    def agent_token(self, headers: Mapping[str, str]) -> str | None:
+        """A bearer token, or the API token of basic ``{email}/token:{token}``."""
+        scheme, _, given = headers.get("Authorization", "").partition(" ")
+        given = given.strip()
+        if scheme.lower() == "bearer":
+            return given or None
+        if scheme.lower() != "basic":
+            return None
+        try:
+            user, _, secret = base64.b64decode(given, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return secret or None if user.endswith("/token") else None
+
+    def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+        out = headers.copy()
+        out["Authorization"] = f"Bearer {credential}"
+        return out
+
+    # -- the offline simulation ---------------------------------------------------------------
+
+    def simulator(self, key_prefixes: Mapping[str, str]) -> SimulatedCrm:
+        return SimulatedZendesk()
+
+
+# -- reading requests ---------------------------------------------------------------------------
+
+
+def _segments(path: str) -> list[str] | None:
+    """The segments below /api/v2 of a decoded path, ``.json`` taken off the last."""
+    if path != API and not path.startswith(API + "/"):
+        return None
+    rest = path.removeprefix(API).removesuffix("/")
+    segments = rest.split("/")[1:] if rest else []
+    if segments:
+        segments[-1] = segments[-1].removesuffix(".json")
+    return segments
+
+
+def _read_object(segments: Sequence[str]) -> str:
+    return _OBJECTS.get(segments[0], "") if segments else ""
+
+
+def _reads(segments: Sequence[str]) -> frozenset[str] | None:
+    """The objects a GET shows (agent token scopes): None when the proxy cannot tell."""
+    if not segments or segments[0] in _METADATA:
+        return _NOTHING
+    obj = _OBJECTS.get(segments[0])
+    if obj is not None and (len(segments) <= 2 or segments[2] == "comments"):
+        return frozenset({obj})
+    return None
+
+
+def _record(obj: str, payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict) or set(payload) != {obj}:
+        raise MalformedBody(f'A {obj} write is {{"{obj}": {{...}}}} and nothing else.')
+    return flatten(obj, payload[obj], obj)
+
+
+def _single(intent: WriteIntent) -> ParsedRequest:
+    return ParsedRequest(
+        Shape.SINGLE, (intent,), (Part("", range(1)),), True, intent.object, intent.operation,
+        reads=_NOTHING,
+    )  # fmt: skip
+
+
+def _many(intents: list[WriteIntent]) -> ParsedRequest:
+    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    operations = {str(i.operation) for i in intents}
+    return ParsedRequest(
+        Shape.COLLECTION, tuple(intents), parts, True, "ticket",
+        operations.pop() if len(operations) == 1 else "mixed", reads=_NOTHING,
+    )  # fmt: skip
+
+
+def _create_or_update(obj: str, payload: Any) -> WriteIntent:
+    fields = _record(obj, payload)
+    if obj == "organization" and "id" in fields:
+        record_id = fields.pop("id")
+        if not _id_like(record_id):
+            raise MalformedBody("organization.id must be an organization id.")
+        return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=str(record_id))
+    for key in _MATCH_BY[obj]:
+        value = fields.get(key)
+        if isinstance(value, str) and value:
+            return WriteIntent(
+                NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
+            )
+    return WriteIntent(NAME, obj, Operation.CREATE, fields)
+
+
+def _create_many(payload: Any) -> list[WriteIntent]:
+    tickets = payload.get("tickets") if isinstance(payload, dict) else None
+    if not isinstance(tickets, list) or not tickets or set(payload) != {"tickets"}:
+        raise MalformedBody('create_many takes {"tickets": [...]}, a non-empty list.')
+    return [
+        WriteIntent(
+            NAME,
+            "ticket",
+            Operation.CREATE,
+            flatten("ticket", t, f"tickets[{n}]"),
+            ref=f"tickets[{n}]",
+        )
+        for n, t in enumerate(tickets)
+    ]
+
+
+def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
+    if not isinstance(payload, dict):
+        raise MalformedBody("update_many takes a JSON object.")
+    if "ids" in query:
+        ids = [i.strip() for i in query["ids"].split(",") if i.strip()]
+        if not ids or not all(_ID.match(i) for i in ids) or len(set(ids)) != len(ids):
+            raise MalformedBody("update_many's ids must be distinct ticket ids, comma-separated.")
+        if set(payload) != {"ticket"}:
+            raise MalformedBody('An update of tickets by ids takes {"ticket": {...}} only.')
+        fields = flatten("ticket", payload["ticket"], "ticket")
+        return [
+            WriteIntent(NAME, "ticket", Operation.UPDATE, fields, record_id=i, ref=f"ids[{n}]")
+            for n, i in enumerate(ids)
+        ]
+    tickets = payload.get("tickets")
+    if not isinstance(tickets, list) or not tickets or set(payload) != {"tickets"}:
+        raise MalformedBody('update_many takes ?ids= with {"ticket"}, or {"tickets": [...]}.')
+    intents = []
+    for n, ticket in enumerate(tickets):
+        where = f"tickets[{n}]"
+        fields = flatten("ticket", ticket, where)
+        record_id = fields.pop("id", None)
+        if not _id_like(record_id):
+            raise MalformedBody(f"{where} has no id; update_many names each ticket.")
+        intents.append(WriteIntent(NAME, "ticket", Operation.UPDATE, fields,
+                                   record_id=str(record_id), ref=where))  # fmt: skip
+    if len({i.record_id for i in intents}) != len(intents):
+        raise MalformedBody("update_many names a ticket twice; update each ticket once.")
+    return intents
+
+
+_MERGE_KEYS = frozenset({"ids", "target_comment", "source_comment", "target_comment_is_public",
+                         "source_comment_is_public"})  # fmt: skip
+
+
+def _merge(target: str, payload: Any) -> list[WriteIntent]:
+    """A merge as the writes it makes: the target gets a comment; each source gets a comment
+    and is closed."""
+    if not isinstance(payload, dict) or not set(payload) <= _MERGE_KEYS:
+        raise MalformedBody(f"A merge takes {sorted(_MERGE_KEYS)} only.")
+    given = payload.get("ids")
+    if not isinstance(given, list) or not given or not all(_id_like(i) for i in given):
+        raise MalformedBody("A merge's ids must be a non-empty list of ticket ids.")
+    ids = [str(i) for i in given]
+    if target in ids or len(set(ids)) != len(ids):
+        raise MalformedBody("A merge's ids must be distinct tickets other than the target.")
+
+    def comment(which: str) -> dict[str, Any]:
+        text = payload.get(f"{which}_comment")
+        if text is None:
+            return {}
+        if not isinstance(text, str):
+            raise MalformedBody(f"{which}_comment must be text.")
+        public = payload.get(f"{which}_comment_is_public", False)
+        return {"comment.body": text, "comment.public": public}
+
+    intents = [WriteIntent(NAME, "ticket", Operation.UPDATE, comment("target"),
+                           record_id=target, ref="target")]  # fmt: skip
+    intents += [
+        WriteIntent(
+            NAME,
+            "ticket",
+            Operation.UPDATE,
+            {"status": "closed", **comment("source")},
+            record_id=str(i),
+            ref=f"ids[{n}]",
+        )
+        for n, i in enumerate(ids)
+    ]
+    return intents
+
+
+def _id_like(value: object) -> bool:
+    """A record id as Zendesk takes one: a number, or its digits as text."""
+    return _is_int_id(value) or (isinstance(value, str) and bool(_ID.match(value)))
+
+
+def _is_int_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _reply(status: int, body: Any) -> Reply:
+    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})

@@ -1,0 +1,154 @@
+"""A Zendesk record's writes as the flat fields rules and schemas judge.
+
+Zendesk nests what a write sets: a ticket's ``comment`` is an object, its custom fields a list
+``custom_fields: [{id, value}]`` (``fields`` is the same list under another name), a user's
+``user_fields`` and an organization's ``organization_fields`` are objects. The dialect reads
+them into one flat map, each name the CRM's own path to the value:
+
+- ``comment.body`` (``body`` or ``html_body``), ``comment.public`` (true when not given, as
+  Zendesk saves it), ``comment.author_id``; a ticket created with ``description`` and no
+  comment: its description is the first comment's body;
+- ``custom_fields.<id>`` for each custom field;
+- ``user_fields.<key>``, ``organization_fields.<key>``.
+
+Every other attribute keeps its name; its value must be text, a number, a boolean, null or a
+list of those (``tags``). What cannot be read one way is refused (MalformedBody): a custom
+field given twice, both ``custom_fields`` and ``fields``, a nested object the proxy cannot
+judge (``requester: {...}`` creates a user inline: name it by ``requester_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from guardrail.errors import MalformedBody
+
+COMMENT = "comment"
+CUSTOM = "custom_fields"
+_CUSTOM_SPELLINGS = ("custom_fields", "fields")
+_OWN_FIELDS = {"user": "user_fields", "organization": "organization_fields"}
+_COMMENT_KEYS = frozenset({"body", "html_body", "public", "author_id"})
+_SCALAR = (str, int, float, bool, type(None))
+
+
+def flatten(obj: str, record: Any, where: str) -> dict[str, Any]:
+    """The flat fields a Zendesk ``obj`` record in a write sets. Raises MalformedBody."""
+    if not isinstance(record, dict):
+        raise MalformedBody(f"{where} must be a JSON object (a {obj}).")
+    fields: dict[str, Any] = {}
+    given_custom = [k for k in _CUSTOM_SPELLINGS if k in record] if obj == "ticket" else []
+    if len(given_custom) > 1:
+        raise MalformedBody(
+            f"{where} gives both 'custom_fields' and 'fields'; Zendesk reads one. Send "
+            "custom_fields only."
+        )
+    for name, value in record.items():
+        if name == "id" and value is None:
+            continue  # zenpy sends "id": null on a create; Zendesk ignores it
+        if obj == "ticket" and name == COMMENT:
+            fields.update(_comment(value, where))
+        elif name in given_custom:
+            fields.update(_custom_fields(value, where))
+        elif name == _OWN_FIELDS.get(obj):
+            fields.update(_own_fields(name, value, where))
+        elif isinstance(value, _SCALAR) or (
+            isinstance(value, list) and all(isinstance(v, _SCALAR) for v in value)
+        ):
+            fields[name] = value
+        else:
+            hint = " Name the record by its id (e.g. requester_id)." if name in (
+                "requester", "submitter", "assignee", "organization", "group"
+            ) else ""  # fmt: skip
+            raise MalformedBody(
+                f"{where}.{name} is a nested object crm-guardrail cannot judge; send field "
+                f"values only.{hint}"
+            )
+    if obj == "ticket" and "description" in fields and "comment.body" not in fields:
+        fields["comment.body"] = fields.pop("description")
+        fields.setdefault("comment.public", True)
+    return fields
+
+
+def _comment(value: Any, where: str) -> dict[str, Any]:
+    if isinstance(value, str):
+        value = {"body": value}
+    if not isinstance(value, dict):
+        raise MalformedBody(f"{where}.comment must be an object with a body.")
+    if "id" in value and value["id"] is None:  # zenpy's Comment carries "id": null
+        value = {k: v for k, v in value.items() if k != "id"}
+    unknown = sorted(set(value) - _COMMENT_KEYS)
+    if unknown:
+        raise MalformedBody(
+            f"{where}.comment holds {unknown}, which crm-guardrail cannot judge; send body, "
+            "public and author_id only."
+        )
+    if "body" in value and "html_body" in value:
+        raise MalformedBody(f"{where}.comment gives both body and html_body; send one.")
+    body = value.get("body", value.get("html_body"))
+    found: dict[str, Any] = {"comment.body": body, "comment.public": value.get("public", True)}
+    if "author_id" in value:
+        found["comment.author_id"] = value["author_id"]
+    return found
+
+
+def _custom_fields(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, list):
+        raise MalformedBody(f"{where}.custom_fields must be a list of {{id, value}}.")
+    found: dict[str, Any] = {}
+    for n, entry in enumerate(value):
+        at = f"{where}.custom_fields[{n}]"
+        if not isinstance(entry, dict) or set(entry) != {"id", "value"}:
+            raise MalformedBody(f'{at} must be {{"id": <field id>, "value": ...}}.')
+        field_id = entry["id"]
+        if isinstance(field_id, bool) or not isinstance(field_id, int | str):
+            raise MalformedBody(f"{at}.id must be a ticket field id.")
+        name = f"{CUSTOM}.{field_id}"
+        if name in found:
+            raise MalformedBody(f"{where} sets custom field {field_id} twice; send it once.")
+        if not isinstance(entry["value"], _SCALAR) and not (
+            isinstance(entry["value"], list) and all(isinstance(v, str) for v in entry["value"])
+        ):
+            raise MalformedBody(f"{at}.value must be text, a number, a boolean or null.")
+        found[name] = entry["value"]
+    return found
+
+
+def _own_fields(name: str, value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(v, _SCALAR) for v in value.values()):
+        raise MalformedBody(f"{where}.{name} must be an object of field keys to values.")
+    return {f"{name}.{key}": item for key, item in value.items()}
+
+
+def flat_record(obj: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record as the CRM shows it (a read, a read-back) in the same flat names, scalars
+    only: what ``read_field`` and read-back compare with."""
+    found: dict[str, Any] = {}
+    for name, value in record.items():
+        if name in _CUSTOM_SPELLINGS and isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, dict) and "id" in entry:
+                    found[f"{CUSTOM}.{entry['id']}"] = entry.get("value")
+        elif name == _OWN_FIELDS.get(obj) and isinstance(value, dict):
+            found.update({f"{name}.{k}": v for k, v in value.items() if isinstance(v, _SCALAR)})
+        elif isinstance(value, _SCALAR):
+            found[name] = value
+    return found
+
+
+def unflatten(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Flat fields as a Zendesk record in a write: ``custom_fields.<id>`` as the
+    ``custom_fields`` list, ``comment.body`` as ``comment: {body}`` (``flatten`` undone)."""
+    record: dict[str, Any] = {}
+    custom = []
+    for name, value in fields.items():
+        head, _, key = name.partition(".")
+        if head == CUSTOM and key:
+            custom.append({"id": int(key) if key.isdigit() else key, "value": value})
+        elif key:
+            record.setdefault(head, {})[key] = value
+        else:
+            record[name] = value
+    if custom:
+        record[CUSTOM] = custom
+    return record

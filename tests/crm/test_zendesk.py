@@ -1,0 +1,163 @@
+"""The Zendesk dialect reads each write the way Zendesk executes it, and answers in Zendesk's
+own error format."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from multidict import CIMultiDict
+
+from guardrail.crm.base import RawRequest, Revert, Shape, dialect_for
+from guardrail.crm.zendesk_schema import ticket_schema
+from guardrail.errors import InvalidSession, MalformedBody, UnsupportedEndpoint
+from guardrail.model import Decision, Operation, Verdict, Violation
+
+ZD = dialect_for("zendesk")
+
+
+def parse(method: str, target: str, body: Any = None) -> Any:
+    headers = CIMultiDict({"Content-Type": "application/json"} if body is not None else {})
+    raw = json.dumps(body).encode() if body is not None else b""
+    return ZD.parse(ZD.canonical(RawRequest(method, target, headers, raw)))
+
+
+def test_a_private_comment_with_custom_fields_is_read_flat() -> None:
+    parsed = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {
+        "status": "pending", "comment": {"body": "Called back.", "public": False},
+        "custom_fields": [{"id": 360000101, "value": "billing"}],
+    }})  # fmt: skip
+    [intent] = parsed.intents
+    assert (intent.object, intent.operation, intent.record_id) == ("ticket", Operation.UPDATE, "7")
+    assert dict(intent.fields) == {
+        "status": "pending",
+        "comment.body": "Called back.",
+        "comment.public": False,
+        "custom_fields.360000101": "billing",
+    }
+
+
+def test_a_comment_without_public_is_public_as_zendesk_saves_it() -> None:
+    [intent] = parse("POST", "/api/v2/tickets", {"ticket": {"comment": {"body": "Hi"}}}).intents
+    assert intent.fields["comment.public"] is True
+
+
+def test_update_many_by_ids_is_one_update_per_ticket() -> None:
+    parsed = parse(
+        "PUT", "/api/v2/tickets/update_many.json?ids=1,2", {"ticket": {"status": "open"}}
+    )
+    assert parsed.shape is Shape.COLLECTION
+    assert [(i.record_id, i.ref) for i in parsed.intents] == [("1", "ids[0]"), ("2", "ids[1]")]
+
+
+def test_a_merge_is_the_updates_it_makes() -> None:
+    parsed = parse(
+        "POST",
+        "/api/v2/tickets/1/merge.json",
+        {"ids": [2], "source_comment": "Merged.", "target_comment": "Merged in #2"},
+    )
+    assert [(i.record_id, dict(i.fields)) for i in parsed.intents] == [
+        ("1", {"comment.body": "Merged in #2", "comment.public": False}),
+        ("2", {"status": "closed", "comment.body": "Merged.", "comment.public": False}),
+    ]
+
+
+def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
+    [intent] = parse(
+        "POST",
+        "/api/v2/users/create_or_update.json",
+        {"user": {"name": "Ada", "email": "ada@acme.example"}},
+    ).intents
+    assert (intent.operation, intent.external_id_field) == (Operation.UPSERT, "email")
+    lookup = ZD.lookup(intent, "/api/v2/users/create_or_update") or ""
+    assert lookup.startswith("/api/v2/users/search.json?query=email")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"ticket": {"comment": {"body": "x"}, "requester": {"email": "a@b.c"}}},
+        {"ticket": {"custom_fields": [{"id": 1, "value": "a"}, {"id": 1, "value": "b"}]}},
+        {"ticket": {"custom_fields": [], "fields": []}},
+        {"tickets": []},
+    ],
+)
+def test_what_cannot_be_read_one_way_is_refused(body: Any) -> None:
+    with pytest.raises(MalformedBody):
+        parse("POST", "/api/v2/tickets.json", body)
+
+
+def test_an_unknown_write_endpoint_is_refused() -> None:
+    with pytest.raises(UnsupportedEndpoint):
+        parse("POST", "/api/v2/macros.json", {"macro": {}})
+
+
+def test_a_block_is_zendesks_record_invalid_with_details_per_field() -> None:
+    parsed = parse("POST", "/api/v2/tickets", {"ticket": {"comment": {"body": "x"}}})
+    violation = Violation("notes", "NoCard", "Remove the card number.", ("comment.body",), intent=0)
+    decision = Decision("d1", Verdict.BLOCK, "zendesk", parsed.intents, (violation,), "v1")
+    reply = ZD.render_block(parsed, decision)
+    assert reply.status == 422
+    body = json.loads(reply.body)
+    assert (body["error"], body["description"]) == ("RecordInvalid", "Record validation errors")
+    [detail] = body["details"]["comment.body"]
+    assert "notes/NoCard" in detail["description"]
+    assert "Remove the card number." in detail["description"]
+
+
+def test_an_unknown_agent_token_is_zendesks_401() -> None:
+    reply = ZD.render_error(InvalidSession("unknown"))
+    assert (reply.status, json.loads(reply.body)) == (401, {"error": "Couldn't authenticate you"})
+
+
+def test_the_agent_presents_its_token_as_bearer_or_as_an_api_token() -> None:
+    basic = base64.b64encode(b"agent@x.example/token:tok-1").decode()
+    assert ZD.agent_token({"Authorization": f"Basic {basic}"}) == "tok-1"
+    assert ZD.agent_token({"Authorization": "Bearer tok-2"}) == "tok-2"
+    password = base64.b64encode(b"agent@x.example:hunter2").decode()
+    assert ZD.agent_token({"Authorization": f"Basic {password}"}) is None
+
+
+def test_a_search_read_records_every_result_with_flat_custom_fields() -> None:
+    body = {"results": [{"id": 5, "result_type": "ticket", "organization_id": 9,
+                         "custom_fields": [{"id": 360000101, "value": "billing"}]}]}  # fmt: skip
+    [read] = ZD.read_records(200, json.dumps(body).encode())
+    assert (read.object, read.id, read.fields["custom_fields.360000101"]) == (
+        "ticket",
+        "5",
+        "billing",
+    )
+
+
+def test_the_ticket_schema_types_each_custom_field_from_the_describe() -> None:
+    schema = ticket_schema([
+        {"id": 360000101, "type": "tagger", "title": "Reason",
+         "custom_field_options": [{"value": "billing"}]},
+        {"id": 360000102, "type": "decimal", "title": "Refund amount"},
+        {"id": 3, "type": "priority", "title": "Priority", "removable": False,
+         "custom_field_options": [{"value": "high"}]},
+    ])  # fmt: skip
+    assert schema["properties"]["custom_fields.360000101"]["enum"] == ["billing", None]
+    assert "number" in schema["properties"]["custom_fields.360000102"]["type"]
+    assert schema["properties"]["priority"]["enum"] == ["high", None]
+    assert schema["additionalProperties"] is False
+
+
+def test_a_revert_sets_back_what_the_save_changed_only_if_nobody_changed_it_since() -> None:
+    [intent] = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"priority": "high"}}).intents
+    before = {"priority": "normal", "custom_fields.360000101": "billing", "updated_at": "t0"}
+    after = {"priority": "low", "custom_fields.360000101": "other", "updated_at": "t1"}
+    undo = Revert("7", False, before, after, {"priority", "custom_fields.360000101"})
+    request = ZD.canonical(RawRequest("PUT", "/api/v2/tickets/7.json", CIMultiDict(), b""))
+    outbound = ZD.revert(request, intent, undo)
+    assert outbound is not None
+    assert (outbound.method, outbound.target) == ("PUT", "/api/v2/tickets/7.json")
+    assert json.loads(outbound.body or b"") == {"ticket": {
+        "priority": "normal", "custom_fields": [{"id": 360000101, "value": "billing"}],
+        "safe_update": True, "updated_stamp": "t1",
+    }}  # fmt: skip
+    assert (ZD.reverted(200), ZD.reverted(409), ZD.reverted(422)) == (
+        "success", "lost_race", "failed",
+    )  # fmt: skip

@@ -1,0 +1,211 @@
+"""The Zendesk sandbox answers as Zendesk's Support API does: shapes, statuses and errors."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD, REFUND_AMOUNT_FIELD
+from guardrail.sandbox.zendesk.seed import (
+    ACME_ORG,
+    ACME_TICKET,
+    ACME_USER,
+    BILLING_GROUP,
+    GLOBEX_TICKET,
+)
+from tests.sandbox.zendesk.helpers import Api
+
+
+def _custom(ticket: dict[str, Any], field_id: int) -> object:
+    return next(f["value"] for f in ticket["custom_fields"] if f["id"] == field_id)
+
+
+async def test_a_ticket_is_created_shown_updated_with_a_private_note_and_deleted(zd: Api) -> None:
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "subject": "Refund", "comment": {"body": "Charged twice."}, "requester_id": ACME_USER,
+        "group_id": BILLING_GROUP,
+        "custom_fields": [{"id": CONTACT_REASON_FIELD, "value": "billing"}],
+    }})  # fmt: skip
+    assert status == 201
+    ticket = body["ticket"]
+    assert isinstance(ticket["id"], int)
+    assert ticket["organization_id"] == ACME_ORG
+    assert _custom(ticket, CONTACT_REASON_FIELD) == "billing"
+    assert ticket["url"].endswith(f"/api/v2/tickets/{ticket['id']}.json")
+
+    status, body = await zd.call("PUT", f"/tickets/{ticket['id']}.json", {"ticket": {
+        "status": "pending", "comment": {"body": "Checked the invoice.", "public": False},
+        "custom_fields": [{"id": REFUND_AMOUNT_FIELD, "value": "12.50"}],
+    }})  # fmt: skip
+    assert status == 200
+    assert body["ticket"]["status"] == "pending"
+    assert _custom(body["ticket"], CONTACT_REASON_FIELD) == "billing"  # kept
+    status, body = await zd.call("GET", f"/tickets/{ticket['id']}/comments.json")
+    assert [c["public"] for c in body["comments"]] == [True, False]
+
+    assert (await zd.call("DELETE", f"/tickets/{ticket['id']}.json"))[0] == 204
+    assert await zd.call("GET", f"/tickets/{ticket['id']}.json") == (
+        404, {"error": "RecordNotFound", "description": "Not found"},
+    )  # fmt: skip
+
+
+async def test_a_ticket_with_a_bad_value_is_refused_as_record_invalid(zd: Api) -> None:
+    before = zd.store.records("ticket")
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "comment": {"body": "x"}, "requester_id": 999, "priority": "whenever",
+        "custom_fields": [{"id": CONTACT_REASON_FIELD, "value": "nonsense"}],
+    }})  # fmt: skip
+    assert status == 422
+    assert body["error"] == "RecordInvalid"
+    assert body["description"] == "Record validation errors"
+    assert set(body["details"]) == {"requester", "priority", "base"}
+    assert body["details"]["requester"] == [
+        {"description": "Requester: is invalid", "error": "InvalidValue"}
+    ]
+    assert zd.store.records("ticket") == before
+
+
+async def test_a_ticket_without_a_comment_is_refused(zd: Api) -> None:
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {"subject": "x"}})
+    assert status == 422
+    assert body["details"]["description"][0]["error"] == "BlankValue"
+
+
+async def test_a_bad_credential_gets_zendesks_401(zd: Api) -> None:
+    wrong = base64.b64encode(b"agent@sandbox.example/token:nope").decode()
+    for header in (f"Basic {wrong}", "Bearer nope", ""):
+        status, body = await zd.call("GET", "/tickets.json", headers={"Authorization": header})
+        assert (status, body) == (401, {"error": "Couldn't authenticate you"})
+    customer = base64.b64encode(b"ada@acme.example/token:sandbox-api-token").decode()
+    status, _ = await zd.call(
+        "GET", "/tickets.json", headers={"Authorization": f"Basic {customer}"}
+    )
+    assert status == 401
+    status, _ = await zd.call(
+        "GET", "/tickets.json", headers={"Authorization": "Bearer sandbox-oauth-token"}
+    )
+    assert status == 200
+
+
+async def test_bulk_calls_answer_a_queued_job_that_completes_with_results(zd: Api) -> None:
+    status, body = await zd.call("POST", "/tickets/create_many.json", {"tickets": [
+        {"comment": {"body": "one"}, "requester_id": ACME_USER},
+        {"comment": {"body": "two"}, "requester_id": 999},
+    ]})  # fmt: skip
+    assert status == 200
+    assert body["job_status"]["status"] == "queued"
+    status, body = await zd.call("GET", f"/job_statuses/{body['job_status']['id']}.json")
+    job = body["job_status"]
+    assert (job["status"], job["total"], job["progress"]) == ("completed", 2, 2)
+    assert job["results"][0]["index"] == 0
+    assert isinstance(job["results"][0]["id"], int)
+    assert job["results"][1]["error"] == "TicketCreateFailed"
+
+    status, body = await zd.call(
+        "PUT", f"/tickets/update_many.json?ids={ACME_TICKET},{GLOBEX_TICKET}",
+        {"ticket": {"priority": "high"}},
+    )  # fmt: skip
+    assert status == 200
+    assert {zd.store.fetch("ticket", i)["priority"] for i in (ACME_TICKET, GLOBEX_TICKET)} == {
+        "high"
+    }
+    status, body = await zd.call(
+        "PUT", "/tickets/update_many.json", {"tickets": [{"id": ACME_TICKET, "status": "pending"}]}
+    )
+    job = (await zd.call("GET", f"/job_statuses/{body['job_status']['id']}.json"))[1]
+    assert job["job_status"]["results"] == [
+        {"id": ACME_TICKET, "index": 0, "action": "update", "success": True, "status": "Updated"}
+    ]
+
+
+async def test_merge_closes_the_sources_into_the_target(zd: Api) -> None:
+    status, _body = await zd.call(
+        "POST", f"/tickets/{ACME_TICKET}/merge.json", {"ids": [GLOBEX_TICKET]}
+    )
+    assert status == 200
+    source = zd.store.fetch("ticket", GLOBEX_TICKET)
+    assert source["status"] == "closed"
+    assert "closed_by_merge" in source["tags"]
+
+
+async def test_users_and_organizations_create_update_and_create_or_update(zd: Api) -> None:
+    status, body = await zd.call(
+        "POST", "/organizations.json", {"organization": {"name": "Initech"}}
+    )
+    assert status == 201
+    org = body["organization"]["id"]
+    status, body = await zd.call(
+        "POST", "/users.json",
+        {"user": {"name": "Peter", "email": "peter@initech.example", "organization_id": org}},
+    )  # fmt: skip
+    assert status == 201
+    assert body["user"]["role"] == "end-user"
+    user = body["user"]["id"]
+    status, body = await zd.call(
+        "POST", "/users/create_or_update.json",
+        {"user": {"name": "Peter Gibbons", "email": "PETER@initech.example"}},
+    )  # fmt: skip
+    assert (status, body["user"]["id"], body["user"]["name"]) == (200, user, "Peter Gibbons")
+    status, body = await zd.call("POST", "/users.json", {"user": {"name": "P2",
+                                 "email": "peter@initech.example"}})  # fmt: skip
+    assert status == 422
+    assert body["details"]["email"][0]["error"] == "DuplicateValue"
+    status, _ = await zd.call(
+        "PUT", f"/organizations/{org}.json", {"organization": {"notes": "VIP"}}
+    )
+    assert status == 200
+    assert zd.store.fetch("organization", org)["notes"] == "VIP"
+
+
+async def test_ticket_fields_list_dropdown_options(zd: Api) -> None:
+    status, body = await zd.call("GET", "/ticket_fields.json")
+    assert status == 200
+    reason = next(f for f in body["ticket_fields"] if f["id"] == CONTACT_REASON_FIELD)
+    assert reason["type"] == "tagger"
+    assert "billing" in [o["value"] for o in reason["custom_field_options"]]
+
+
+async def test_search_finds_a_customers_tickets(zd: Api) -> None:
+    status, body = await zd.call("GET", f"/search.json?query=type:ticket requester_id:{ACME_USER}")
+    assert status == 200
+    assert [(r["result_type"], r["id"]) for r in body["results"]] == [("ticket", ACME_TICKET)]
+
+
+async def test_an_unknown_endpoint_is_zendesks_404(zd: Api) -> None:
+    status, body = await zd.call("GET", "/nothing_here.json")
+    assert (status, body["error"]) == (404, "InvalidEndpoint")
+
+
+async def test_client_credentials_issue_a_bearer_token_zendesk_accepts(zd: Api) -> None:
+    answer = await zd.client.post(
+        "/oauth/tokens",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "sandbox-client",
+            "client_secret": "sandbox-secret",
+        },
+    )
+    assert answer.status == 200
+    token = (await answer.json())["access_token"]
+    status, _ = await zd.call("GET", "/tickets.json", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200
+    wrong = await zd.client.post(
+        "/oauth/tokens",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "sandbox-client",
+            "client_secret": "nope",
+        },
+    )
+    assert wrong.status == 401
+
+
+async def test_a_safe_update_of_a_ticket_changed_since_is_a_409(zd: Api) -> None:
+    stamp = zd.store.fetch("ticket", ACME_TICKET)["updated_at"]
+    fresh = {"ticket": {"priority": "low", "safe_update": True, "updated_stamp": stamp}}
+    assert (await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", fresh))[0] == 200
+    stale = {"ticket": {"priority": "high", "safe_update": True,
+                        "updated_stamp": "2000-01-01T00:00:00Z"}}  # fmt: skip
+    status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", stale)
+    assert (status, body["error"]) == (409, "UpdateConflict")
+    assert zd.store.fetch("ticket", ACME_TICKET)["priority"] == "low"

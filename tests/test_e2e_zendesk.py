@@ -1,0 +1,384 @@
+"""End to end: zenpy, unchanged, over TLS with a test CA, through the proxy, to the Zendesk
+sandbox. zenpy builds its URL as https://{subdomain}.{domain}; a requests transport pinned to
+the proxy's address keeps that host name for SNI and the certificate, so nothing on the machine
+is configured. What the agent sees, and what the CRM ends up holding."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from zenpy import Zenpy
+from zenpy.lib.api_objects import Comment, CustomField, Ticket
+from zenpy.lib.exception import APIException
+
+from guardrail.cli import main
+from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskConfig, create_app
+from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD
+from guardrail.sandbox.zendesk.seed import (
+    ACME_ORG,
+    ACME_TICKET,
+    ACME_USER,
+    AGENT_EMAIL,
+    BILLING_GROUP,
+    GLOBEX_TICKET,
+    GLOBEX_USER,
+    TECHNICAL_GROUP,
+)
+from guardrail.testing import Stack
+
+PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
+HOST = "acme.zendesk.test"
+CONVERSATION = "conv-zendesk-e2e"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    directory = tmp_path_factory.mktemp("zendesk")
+    with Stack(
+        directory,
+        auth_mode="passthrough",
+        crm=lambda: create_app(ZendeskConfig()),
+        hostnames=[HOST],
+        dialect="zendesk",
+        policies=PACK,
+    ) as running:
+        answer = httpx.put(
+            f"{running.admin_url}/guardrail/v1/conversations/{CONVERSATION}",
+            json={
+                "channel": "chat",
+                "customer": {
+                    "account_ids": [str(ACME_ORG)],
+                    "contact_ids": [str(ACME_USER)],
+                    "verified": True,
+                },
+                "turns": [
+                    {"role": "customer", "text": "Hi, I was charged twice on my last invoice."},
+                    {"role": "agent", "text": "Sorry about that, let me open a ticket."},
+                ],
+            },
+            timeout=10,
+        )
+        answer.raise_for_status()
+        yield running
+
+
+@pytest.fixture
+def zenpy(stack: Stack) -> Zenpy:
+    return stack.zendesk(
+        conversation=CONVERSATION, agent="agent-zendesk-e2e", email=AGENT_EMAIL,
+        token="sandbox-api-token",
+    )  # fmt: skip
+
+
+def tickets(stack: Stack) -> list[dict[str, Any]]:
+    async def read() -> list[dict[str, Any]]:
+        store = stack.crm_app[ZENDESK_STORE]
+        return sorted(store.records("ticket") + store.records("comment"), key=lambda r: r["id"])
+
+    return stack.call(read)
+
+
+def billing_ticket(**changes: Any) -> Ticket:
+    values: dict[str, Any] = {
+        "subject": "Charged twice",
+        "requester_id": ACME_USER,
+        "group_id": BILLING_GROUP,
+        "comment": Comment(body="Customer reports a double charge.", public=False),
+        "custom_fields": [CustomField(id=CONTACT_REASON_FIELD, value="billing")],
+    }
+    return Ticket(**{**values, **changes})
+
+
+def test_valid_writes_land_in_zendesk(stack: Stack, zenpy: Zenpy) -> None:
+    seen: list[str] = []
+    zenpy.tickets.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
+    )
+    audit = zenpy.tickets.create(billing_ticket())
+    ticket_id = audit.ticket.id
+    saved = zenpy.tickets(id=ticket_id)
+    assert (saved.organization_id, saved.group_id) == (ACME_ORG, BILLING_GROUP)
+
+    saved.status = "pending"
+    saved.comment = Comment(body="Refund requested for the double charge.", public=False)
+    zenpy.tickets.update(saved)
+    assert zenpy.tickets(id=ticket_id).status == "pending"
+    comments = [c.body for c in zenpy.tickets.comments(ticket=ticket_id)]
+    assert comments[-1] == "Refund requested for the double charge."
+    assert seen.count("allow") == 2  # the create and the update, judged and forwarded
+
+
+@pytest.mark.parametrize(
+    ("ticket", "rule"),
+    [
+        pytest.param(
+            billing_ticket(custom_fields=[CustomField(id=CONTACT_REASON_FIELD, value="urgent!")]),
+            "ticket-fields/ParameterValidation.enum",
+            id="bad-custom-field-value",
+        ),
+        pytest.param(
+            billing_ticket(priorty="high"),
+            "ticket-fields/ParameterValidation.additionalProperties",
+            id="unknown-field",
+        ),
+        pytest.param(
+            billing_ticket(requester_id=GLOBEX_USER),
+            "grounded-references/RequesterGrounded",
+            id="another-customers-requester",
+        ),
+        pytest.param(
+            billing_ticket(
+                comment=Comment(body="Card on file 4111 1111 1111 1111 charged.", public=False)
+            ),
+            "notes-no-sensitive-data/NoCardOrSsnInNotes",
+            id="private-note-with-a-card-number",
+        ),
+        pytest.param(
+            billing_ticket(group_id=TECHNICAL_GROUP),
+            "ticket-group-routing/GroupMatchesReason",
+            id="wrong-group",
+        ),
+    ],
+)
+def test_a_bad_write_is_refused_with_zendesks_error_and_nothing_changes(
+    stack: Stack, zenpy: Zenpy, ticket: Ticket, rule: str
+) -> None:
+    before = tickets(stack)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.create(ticket)
+    response = raised.value.response
+    assert response.status_code == 422
+    assert response.headers["X-Guardrail-Decision"] == "block"
+    body = json.loads(str(raised.value))
+    assert (body["error"], body["description"]) == ("RecordInvalid", "Record validation errors")
+    descriptions = [d["description"] for ds in body["details"].values() for d in ds]
+    assert any(rule in d for d in descriptions), descriptions
+    assert tickets(stack) == before
+
+
+def test_changing_a_ticket_never_read_is_refused(stack: Stack, zenpy: Zenpy) -> None:
+    before = tickets(stack)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.update(Ticket(id=GLOBEX_TICKET, status="solved"))
+    assert "RecordGrounded" in str(raised.value)
+    assert tickets(stack) == before
+
+
+def test_bulk_creates_land_and_their_job_status_grounds_the_tickets_they_made(
+    stack: Stack, zenpy: Zenpy
+) -> None:
+    job = zenpy.tickets.create([billing_ticket(subject="One"), billing_ticket(subject="Two")])
+    done = zenpy.job_status(id=job.id)
+    assert done.status == "completed"
+    made = [r.id for r in done.results]
+    assert [zenpy.tickets(id=i).subject for i in made] == ["One", "Two"]
+
+    zenpy.tickets.update([Ticket(id=made[0], status="pending"), Ticket(id=made[1], status="hold")])
+    saved = [stack.call(_ticket_of(stack, i)) for i in made]
+    assert [t["status"] for t in saved] == ["pending", "hold"]
+
+    zenpy.tickets.merge(made[0], [made[1]], source_comment="Same double charge.")
+    assert stack.call(_ticket_of(stack, made[1]))["status"] == "closed"
+
+
+def test_a_bulk_create_with_one_bad_ticket_is_refused_whole(stack: Stack, zenpy: Zenpy) -> None:
+    before = tickets(stack)
+    bad = billing_ticket(comment=Comment(body="SSN 078-05-1120 on file.", public=False))
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.create([billing_ticket(subject="Fine"), bad])
+    body = json.loads(str(raised.value))
+    assert body["error"] == "RecordInvalid"
+    [detail] = body["details"]["base"]
+    assert detail["description"].startswith("tickets[1]: Blocked by crm-guardrail")
+    assert tickets(stack) == before
+
+
+def test_merging_another_customers_ticket_is_refused(stack: Stack, zenpy: Zenpy) -> None:
+    zenpy.tickets(id=ACME_TICKET)  # read: the customer's own ticket is grounded
+    before = tickets(stack)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.merge(ACME_TICKET, [GLOBEX_TICKET])
+    assert "RecordGrounded" in str(raised.value)
+    assert tickets(stack) == before
+
+
+@pytest.fixture(scope="module")
+def bound(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Token mode: the proxy holds its own Zendesk OAuth token (client credentials)."""
+    with Stack(
+        tmp_path_factory.mktemp("zendesk-tokens"),
+        auth_mode="token",
+        crm=lambda: create_app(ZendeskConfig()),
+        hostnames=[HOST],
+        dialect="zendesk",
+        policies=PACK,
+    ) as running:
+        httpx.put(
+            f"{running.admin_url}/guardrail/v1/conversations/{CONVERSATION}",
+            json={"channel": "chat", "customer": {"account_ids": [str(ACME_ORG)],
+                  "contact_ids": [str(ACME_USER)], "verified": True},
+                  "turns": [{"role": "customer", "text": "I was charged twice."}]},
+            timeout=10,
+        ).raise_for_status()  # fmt: skip
+        yield running
+
+
+def test_an_agent_token_bound_to_the_conversation_writes_as_the_proxy(bound: Stack) -> None:
+    token = bound.agent_token(CONVERSATION, "agent-7")
+    zenpy = bound.zendesk(oauth_token=token)  # no conversation header: the token says it
+    audit = zenpy.tickets.create(billing_ticket())
+    assert bound.call(_ticket_of(bound, audit.ticket.id))["requester_id"] == ACME_USER
+    with pytest.raises(APIException):
+        zenpy.tickets.create(billing_ticket(requester_id=GLOBEX_USER))
+
+
+@pytest.mark.parametrize("credential", [{"oauth_token": "grt.nope.nope"},
+                                        {"email": AGENT_EMAIL, "token": "sandbox-api-token"}])  # fmt: skip
+def test_an_unknown_token_gets_zendesks_401_and_nothing_is_written(
+    bound: Stack, credential: dict[str, str]
+) -> None:
+    before = bound.call(_tickets_of(bound))
+    zenpy = bound.zendesk(**credential)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.create(billing_ticket())
+    assert raised.value.response.status_code == 401
+    assert json.loads(str(raised.value)) == {"error": "Couldn't authenticate you"}
+    assert bound.call(_tickets_of(bound)) == before
+
+
+def _ticket_of(stack: Stack, ticket_id: int) -> Any:
+    async def read() -> dict[str, Any]:
+        return stack.crm_app[ZENDESK_STORE].fetch("ticket", ticket_id)
+
+    return read
+
+
+def _tickets_of(stack: Stack) -> Any:
+    async def read() -> list[dict[str, Any]]:
+        return stack.crm_app[ZENDESK_STORE].records("ticket")
+
+    return read
+
+
+READ_BACK = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: ticket-read-back}
+spec:
+  crm: zendesk
+  match: {objects: [ticket], operations: [create, update]}
+  post:
+    readBack: true
+    onFailure: revert
+"""
+LOWER_BILLING = {"triggers": [{"object": "ticket", "when": {"group_id": BILLING_GROUP},
+                               "field": "priority", "value": "low"}]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reading_back(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The pack plus a read-back policy that reverts, before a Zendesk whose trigger lowers
+    the priority of every Billing ticket."""
+    directory = tmp_path_factory.mktemp("zendesk-read-back")
+    policies = directory / "policies"
+    shutil.copytree(PACK, policies, ignore=shutil.ignore_patterns("scenarios"))
+    (policies / "read-back.yaml").write_text(READ_BACK)
+    triggers = directory / "triggers.json"
+    triggers.write_text(json.dumps(LOWER_BILLING))
+    with Stack(
+        directory, auth_mode="passthrough", crm=lambda: create_app(ZendeskConfig(
+            triggers_file=triggers)),
+        hostnames=[HOST], dialect="zendesk", policies=policies,
+    ) as running:  # fmt: skip
+        httpx.put(
+            f"{running.admin_url}/guardrail/v1/conversations/{CONVERSATION}",
+            json={"channel": "chat", "customer": {"account_ids": [str(ACME_ORG)],
+                  "contact_ids": [str(ACME_USER)], "verified": True},
+                  "turns": [{"role": "customer", "text": "I was charged twice."}]},
+            timeout=10,
+        ).raise_for_status()  # fmt: skip
+        yield running
+
+
+def test_a_trigger_that_rewrites_the_saved_ticket_is_caught_and_the_ticket_deleted(
+    reading_back: Stack,
+) -> None:
+    """Zendesk has no write that reads back in the same call, so the agent gets Zendesk's own
+    answer; the proxy reads the ticket back (with its last audit: the comment it added),
+    finds the trigger's rewrite, deletes what was created and audits the post-fail."""
+    zenpy = reading_back.zendesk(conversation=CONVERSATION, email=AGENT_EMAIL,
+                                 token="sandbox-api-token")  # fmt: skip
+    seen: list[str] = []
+    zenpy.tickets.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
+    )
+    before = reading_back.call(_tickets_of(reading_back))
+    zenpy.tickets.create(billing_ticket(priority="high"))
+    assert seen == ["post-fail"]
+    assert reading_back.call(_tickets_of(reading_back)) == before  # reverted: deleted
+
+    zenpy.tickets.create(billing_ticket(priority="low"))  # what the trigger keeps, comment too
+    assert seen == ["post-fail", "allow"]
+    admin = f"{reading_back.admin_url}/guardrail/v1/decisions"
+    [failed] = httpx.get(f"{admin}?decision=post-fail", timeout=10).json()["decisions"]
+    record = httpx.get(f"{admin}/{failed['decision_id']}", timeout=10).json()
+    assert record["revert"] == "success"
+
+
+def test_replay_judges_recorded_zendesk_writes_again_under_a_candidate_pack(
+    stack: Stack, zenpy: Zenpy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    since = datetime.now(UTC).isoformat()
+    zenpy.tickets.create(billing_ticket(subject="Replay one"))  # allowed: billing -> Billing
+    with pytest.raises(APIException):
+        zenpy.tickets.create(billing_ticket(group_id=TECHNICAL_GROUP))  # refused
+    dsn = f"sqlite:///{(stack.directory / 'audit.db').resolve()}"
+
+    def replay(policies: Path) -> tuple[int, list[dict[str, Any]]]:
+        code = main(["replay", "--since", since, "--policies", str(policies), "--dsn", dsn,
+                     "--json"])  # fmt: skip
+        # The stack's own decision logs share stdout; the report's lines are JSON objects.
+        lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+        return code, [line for line in lines if "kind" in line]
+
+    assert replay(PACK) == (0, [])
+    candidate = tmp_path / "candidate"
+    shutil.copytree(PACK, candidate)
+    routing = candidate / "routing.yaml"
+    routing.write_text(routing.read_text().replace("billing: [20001]", "billing: [20002]"))
+    code, flips = replay(candidate)
+    assert code == 1
+    assert sorted(f["kind"] for f in flips) == ["allow->block", "block->allow"]
+
+
+def test_create_or_update_is_judged_as_the_write_it_makes(stack: Stack, zenpy: Zenpy) -> None:
+    """The proxy looks the user up by email first: the verified customer's own user is an
+    update of that user; another customer's is an update of a user never read, refused."""
+    from zenpy.lib.api_objects import User
+
+    zenpy.users.create_or_update(User(name="Ada Lovelace", email="ada@acme.example",
+                                      phone="+15550111"))  # fmt: skip
+    assert stack.call(_user_of(stack, ACME_USER))["phone"] == "+15550111"
+
+    with pytest.raises(APIException) as raised:
+        zenpy.users.create_or_update(User(name="Gus", email="gus@globex.example", phone="0"))
+    assert "grounded-references/RecordGrounded" in str(raised.value)
+    assert stack.call(_user_of(stack, GLOBEX_USER))["phone"] == "+15550199"
+
+    made = zenpy.users.create_or_update(User(name="Ada's colleague", email="bo@acme.example",
+                                             organization_id=ACME_ORG))  # fmt: skip
+    assert stack.call(_user_of(stack, made.id))["organization_id"] == ACME_ORG
+
+
+def _user_of(stack: Stack, user_id: int) -> Any:
+    async def read() -> dict[str, Any]:
+        return stack.crm_app[ZENDESK_STORE].fetch("user", user_id)
+
+    return read

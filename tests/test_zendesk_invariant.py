@@ -1,0 +1,237 @@
+"""The differential invariant for Zendesk: what the Zendesk sandbox changes is what the proxy
+allowed and audited.
+
+Hypothesis builds the request variants a careless or prompt-injected agent would try against
+Zendesk's API: method override headers, bodies on reads and deletes, paths with dot segments,
+``;`` parameters, double slashes, encodings and case changes, with and without ``.json``;
+attributes in other spellings, a key given twice, ``fields`` beside ``custom_fields``, comments
+as text or objects, endpoints the proxy does not judge (tags, macros, imports). Each is sent
+byte for byte through the real proxy to the sandbox. After each:
+
+- no answer is a 500;
+- every record the sandbox changed (a ticket, or a comment on one) belongs to an intent of an
+  allowed, audited decision;
+- a request carrying what the test's policy forbids (priority ``urgent``) changes nothing;
+- an answer without a decision is a forwarded read, which changed nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from guardrail.sandbox.store import Change
+from guardrail.sandbox.zendesk import ZENDESK_STORE, create_app
+from guardrail.testing import Stack
+from tests.helpers import Answer, Sent, Wire
+
+PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
+API = "/api/v2"
+NO_URGENT = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: no-urgent}
+spec:
+  crm: zendesk
+  match: {objects: [ticket], operations: [create, update, upsert]}
+  rules:
+    - name: NotUrgent
+      expression: '!("priority" in intent.fields) || intent.fields.priority != "urgent"'
+      message: Urgent is for supervisors.
+"""
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    pack = tmp_path_factory.mktemp("pack")
+    shutil.copy(PACK / "parameters.yaml", pack)
+    shutil.copytree(PACK / "schemas", pack / "schemas")
+    (pack / "no-urgent.yaml").write_text(NO_URGENT)
+    with Stack(
+        tmp_path_factory.mktemp("zendesk-invariant"), auth_mode="passthrough", crm=create_app,
+        dialect="zendesk", policies=pack,
+    ) as running:  # fmt: skip
+        yield running
+
+
+# -- building variants ------------------------------------------------------------------------
+
+PRIORITIES = st.sampled_from(["high", "low", "urgent"])
+RARELY = st.integers(0, 4).map(lambda n: n == 0)
+
+
+@st.composite
+def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
+    """A ticket's JSON text, and whether it sets priority urgent (in Zendesk's spelling)."""
+    priority = draw(PRIORITIES)
+    pairs: list[tuple[str, Any]] = [
+        (
+            draw(st.sampled_from(["priority", "priority", "priority", "Priority", "PRIORITY"])),
+            priority,
+        )
+    ]
+    forbidden = pairs[0][0] == "priority" and priority == "urgent"
+    if draw(RARELY):
+        pairs.append(("priority", draw(PRIORITIES)))  # a key twice (or two spellings)
+        forbidden = forbidden or pairs[-1][1] == "urgent"
+    if draw(st.booleans()):
+        pairs.append(("subject", draw(st.sampled_from(["Router", "ROUTER", ""]))))
+    comment = draw(
+        st.sampled_from(
+            [
+                None,
+                "Checked.",
+                {"body": "Checked.", "public": False},
+                {"body": "x", "html_body": "y"},
+                {"body": "x", "id": 5},
+            ]
+        )
+    )
+    if comment is not None:
+        pairs.append(("comment", comment))
+    custom = draw(st.sampled_from(["custom_fields", "fields", "both", None, None]))
+    entry = [{"id": 360000101, "value": draw(st.sampled_from(["billing", "other", "nope"]))}]
+    if custom == "both":
+        pairs += [("custom_fields", entry), ("fields", entry)]
+    elif custom:
+        pairs.append((custom, entry))
+    text = "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in pairs) + "}"
+    return text, forbidden
+
+
+CLEAN = Sent("PUT", "", b'{"ticket": {"priority": "high", "comment": "Checked."}}')
+
+
+@st.composite
+def variants(draw: st.DrawFn, ticket_id: int) -> Sent:
+    if draw(st.booleans()):  # half are writes a careful agent makes: they must land
+        kind = draw(st.sampled_from(["update", "create", "update_many", "delete"]))
+        target = {
+            "update": f"{API}/tickets/{ticket_id}.json", "create": f"{API}/tickets.json",
+            "update_many": f"{API}/tickets/update_many.json?ids={ticket_id}",
+            "delete": f"{API}/tickets/{ticket_id}.json",
+        }[kind]  # fmt: skip
+        method = {"update": "PUT", "create": "POST", "update_many": "PUT", "delete": "DELETE"}
+        body = b"" if kind == "delete" else CLEAN.body
+        return Sent(method[kind], target, body, (("Content-Type", "application/json"),),
+                    note=f"clean {kind}")  # fmt: skip
+    record, forbidden = draw(ticket_body())
+    body = f'{{"ticket": {record}}}'.encode()
+    suffix = draw(st.sampled_from([".json", "", ".json/", "/"]))
+    twist = draw(st.sampled_from(
+        ["plain"] * 6 + ["double-slash", "dot", "encoded-dot", "semicolon", "encoded-digit", "case"]
+    ))  # fmt: skip
+    path = {
+        "plain": f"{API}/tickets/{ticket_id}",
+        "double-slash": f"{API}//tickets/{ticket_id}",
+        "dot": f"{API}/tickets/./{ticket_id}",
+        "encoded-dot": f"{API}/tickets/%2e%2e/tickets/{ticket_id}",
+        "semicolon": f"{API}/tickets;x=1/{ticket_id}",
+        "encoded-digit": f"{API}/tickets/%3{str(ticket_id)[0]}{str(ticket_id)[1:]}",
+        "case": f"{API}/Tickets/{ticket_id}",
+    }[twist] + suffix
+    kind = draw(st.sampled_from(["update", "create", "update_many", "tags", "delete", "read"]))
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
+    if draw(RARELY):
+        headers += ((draw(st.sampled_from(["X-HTTP-Method-Override", "X-Method-Override"])),
+                     draw(st.sampled_from(["GET", "DELETE", "PUT"]))),)  # fmt: skip
+    if kind == "update":
+        return Sent("PUT", path, body, headers, forbidden, f"update/{twist}")
+    if kind == "create":
+        return Sent("POST", f"{API}/tickets{suffix}", body, headers, forbidden, "create")
+    if kind == "update_many":
+        target = f"{API}/tickets/update_many{suffix}?ids={ticket_id}"
+        return Sent("PUT", target, body, headers, forbidden, "update_many")
+    if kind == "tags":  # adds tags: a write the proxy does not judge
+        tags = b'{"tags": ["vip"]}'
+        return Sent("PUT", f"{API}/tickets/{ticket_id}/tags.json", tags, headers, True, "tags")
+    if kind == "delete":
+        sent_body = body if draw(st.booleans()) else b""
+        return Sent("DELETE", path, sent_body, headers, bool(sent_body), f"delete/{twist}")
+    sent_body = body if draw(st.booleans()) else b""
+    return Sent("GET", path, sent_body, headers, bool(sent_body), f"read/{twist}")
+
+
+# -- checking -----------------------------------------------------------------------------------
+
+
+def fresh_ticket(stack: Stack) -> int:
+    async def create() -> int:
+        store = stack.crm_app[ZENDESK_STORE]
+        made = store.create_ticket({"subject": "Invariant", "comment": {"body": "Hi"}})
+        store.clear_changes()
+        return int(made["id"])
+
+    return stack.call(create)
+
+
+def taken(stack: Stack) -> tuple[list[Change], dict[str, int]]:
+    """The changes since the last call, and each changed comment's ticket."""
+
+    async def take() -> tuple[list[Change], dict[str, int]]:
+        store = stack.crm_app[ZENDESK_STORE]
+        found = list(store.changes)
+        store.clear_changes()
+        tickets = {str(c["id"]): c["ticket_id"] for c in store.records("comment")}
+        return found, tickets
+
+    return stack.call(take)
+
+
+def no_urgent(stack: Stack) -> bool:
+    async def check() -> bool:
+        return all(
+            t["priority"] != "urgent" for t in stack.crm_app[ZENDESK_STORE].records("ticket")
+        )
+
+    return stack.call(check)
+
+
+def check(stack: Stack, sent: Sent, answer: Answer) -> None:
+    where = f"{sent.note}: {sent.method} {sent.target} {sent.headers} {sent.body[:300]!r}"
+    assert answer.status < 500, f"{where} -> {answer.status} {answer.body[:300]!r}"
+    changed, comment_tickets = taken(stack)
+    decision_id = answer.headers.get("x-guardrail-decision-id")
+    if decision_id is None:  # a forwarded read
+        assert sent.method == "GET", where
+        assert not sent.body, where
+        assert not changed, f"{where}: a read changed {changed}"
+        return
+    record = httpx.get(f"{stack.admin_url}/guardrail/v1/decisions/{decision_id}", timeout=10)
+    assert record.status_code == 200, f"{where}: decision {decision_id} not audited"
+    decision = record.json()
+    assert no_urgent(stack), f"{where}: a forbidden value was saved"
+    if not changed:
+        return
+    assert not sent.forbidden, f"{where}: forbidden, yet the sandbox changed {changed}"
+    assert decision["decision"] in ("allow", "shadow-block"), f"{where}: {decision['decision']}"
+    named = {str(i.get(k)) for i in decision["intents"] for k in ("record_id", "saved_id")}
+    for change in changed:
+        ticket = comment_tickets.get(change.record_id) if change.sobject == "comment" else None
+        key = str(ticket) if ticket is not None else change.record_id
+        assert key in named, f"{where}: {change} belongs to no allowed intent ({named})"
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_every_change_zendesk_makes_was_allowed_and_audited(
+    stack: Stack, data: st.DataObject
+) -> None:
+    ticket_id = fresh_ticket(stack)
+    sent = data.draw(variants(ticket_id))
+    answer = Wire(stack, "Bearer sandbox-oauth-token").send(sent)
+    event(f"{sent.note}: {answer.headers.get('x-guardrail-decision', 'read')}")
+    check(stack, sent, answer)
