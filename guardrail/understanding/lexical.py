@@ -81,6 +81,7 @@ _PAID = re.compile(
 _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
 )
+_FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -347,8 +348,8 @@ class _Reading:
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> AskKind | None:
         scopes = self.lex.scopes
-        # a condition anywhere in the sentence governs its asks; an alternative threatened
-        # ("..., or I'll go elsewhere") only the asks after it
+        # a condition governs its clause and the ones next to it, a musing its own clause, an
+        # alternative threatened ("..., or I'll go elsewhere") only the asks after it
         alternative = next(
             (
                 (ci, found.start())
@@ -357,8 +358,8 @@ class _Reading:
             ),
             (len(s.clauses), 0),
         )
-        said = scopes["alternative"].split(s.text)[0]
-        hypothetical = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", said)) is not None
+        plain = [scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
+        conditions = {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
         request = scopes["request"].search(s.text) is not None
         asking = (
             self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
@@ -396,7 +397,13 @@ class _Reading:
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
                     status = AskStatus.ASKED
-                elif hypothetical or (ci, m.start()) > alternative:
+                elif (
+                    ci in conditions
+                    or ci - 1 in conditions
+                    or (ci + 1 in conditions and _FUTURE.search(before) is not None)
+                    or scopes["hypothetical"].search(plain[ci])
+                    or (ci, m.start()) > alternative
+                ):
                     status = AskStatus.HYPOTHETICAL
                 elif scopes["inquiry"].search(clause.text) or (question and not request):
                     # how something works, asked in the ask's own clause ("I want a refund,
@@ -561,7 +568,8 @@ class _Reading:
         none)."""
         scopes = self.lex.scopes
         for clause in s.clauses:
-            condition = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", clause.text))
+            plain = scopes["polite_if"].sub(" ", clause.text)
+            condition = scopes["condition"].search(plain) or scopes["hypothetical"].search(plain)
             stated = clause.text if condition is None else clause.text[: condition.start()]
             for reason, patterns in self.lex.reasons.items():
                 for p in patterns:

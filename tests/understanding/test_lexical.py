@@ -439,3 +439,19 @@ def test_a_question_about_how_refunds_work_is_told_from_a_polite_ask(read, said,
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.status is status
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("I want my money back and if it happens again I'm leaving", AskStatus.ASKED),
+        ("I want a refund, and I'm thinking about a new phone", AskStatus.ASKED),
+        ("if it doesn't come by monday i'll want my money back", AskStatus.HYPOTHETICAL),
+        ("Worst case, if nothing works, I'd want thirty back", AskStatus.HYPOTHETICAL),
+        ("I'll want a refund if it's not here by Friday", AskStatus.HYPOTHETICAL),
+    ],
+)
+def test_a_condition_reaches_only_the_ask_it_governs(read, said, status):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is status
