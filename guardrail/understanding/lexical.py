@@ -82,6 +82,7 @@ _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
 )
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
+_ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -374,7 +375,11 @@ class _Reading:
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
         new_problem = self._new_problem(ti)
-        adding = new_problem or _ADDING.search(s.text) is not None
+        adding = (
+            new_problem
+            or _ADDING.search(s.text) is not None
+            or any(_ALSO.search(e.text) for e in self.parsed[ti][:si])  # "also, ... I'd like 25"
+        )
         last: AskKind | None = None
         third = False
         for ci, clause in enumerate(s.clauses):

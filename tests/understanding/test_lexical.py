@@ -455,3 +455,14 @@ def test_a_condition_reaches_only_the_ask_it_governs(read, said, status):
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.status is status
+
+
+def test_a_later_ask_after_also_in_its_turn_adds_to_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: There's a charge I did not authorise. Just give me 40 bucks back.",
+        "a: Done. Anything else?",
+        "c: Yes, also there is a billing discrepancy on my account. I'd like $25 back.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(65)
