@@ -246,7 +246,7 @@ class LexicalBackend:
         self.lexicon = lexicon or Lexicon.default()
 
     def understand(self, turns: Sequence[Turn], rev: int = 0) -> Understanding:
-        read = _Reading(self.lexicon, turns)
+        read = Reading(self.lexicon, turns)
         return Understanding(
             backend=self.name,
             rev=rev,
@@ -259,8 +259,9 @@ class LexicalBackend:
         )
 
 
-class _Reading:
-    """One conversation being read."""
+class Reading:
+    """One conversation being read. ``trace`` records which phrase gave each reading, and how
+    it stood, for calibration (guardrail.understanding.calibration)."""
 
     def __init__(self, lexicon: Lexicon, turns: Sequence[Turn]) -> None:
         self.lex = lexicon
