@@ -539,15 +539,18 @@ class Reading:
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
-                floated = [
-                    a.high
+                # ("and £30 for the jug": on top of it)
+                later = [
+                    (a.high, _CONTINUATION.match(c.text) is not None)
                     for c in s.clauses[ci + 1 :]
                     for a in _amounts(c.text, True)
                     if not _PAID.search(c.text[: a.start])
                 ]
                 settled = self.lex.scopes["correction"].search(s.text)
-                if floated and not settled and max(floated) > found.high:
-                    found = replace(found, high=max(floated))
+                if later and not settled:
+                    on_top = sum((v for v, more in later if more), Decimal(0))
+                    largest = max([found.high + on_top, *(v for v, _ in later)])
+                    found = replace(found, high=largest)
             else:
                 elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
                 if not elsewhere:

@@ -466,3 +466,9 @@ def test_a_later_ask_after_also_in_its_turn_adds_to_the_first(read):
     )
     assert ask is not None
     assert ask.amount == Decimal(65)
+
+
+def test_an_amount_added_in_a_later_clause_widens_the_reading_to_the_total(read):
+    ask = read.ask(REFUND, "c: I want £20 back for the delivery and £30 for the item")
+    assert ask is not None
+    assert max(ask.amounts) == Decimal(50)
