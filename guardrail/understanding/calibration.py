@@ -45,7 +45,7 @@ from typing import Any
 import yaml
 
 from guardrail.context.model import Turn
-from guardrail.understanding.lexical import Lexicon, _Reading
+from guardrail.understanding.lexical import Lexicon, Reading
 from guardrail.understanding.model import SURE, AskStatus, Reason
 
 PRIOR_WEIGHT = 5.0
@@ -145,12 +145,12 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
     priors |= {p.regex.pattern: p.reliability for ps in lexicon.outcomes.values() for _, p in ps}
     tallies: dict[str, dict[str, Tally]] = {"patterns": {}, "statuses": {}, "asr": {}}
     for u in utterances:
-        reading = _Reading(lexicon, u.turns())
+        reading = Reading(lexicon, u.turns())
         if u.role == "agent":
             # what the agent says it did shows the outcome wherever it is said; what the
             # customer says shows it only at the end of a call, which an utterance alone
             # cannot tell, so customer phrases keep their priors
-            alone = _Reading(lexicon, u.turns()[-1:])
+            alone = Reading(lexicon, u.turns()[-1:])
             alone.outcome()
             reading.trace += [t for t in alone.trace if t[2] == "outcome"]
         kinds = u.kinds()
@@ -202,7 +202,7 @@ def scores(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, tuple
         found[measure][1] += 1
 
     for u in utterances:
-        reading = _Reading(lexicon, u.turns())
+        reading = Reading(lexicon, u.turns())
         asks = {str(a.kind): a for a in reading.asks()}
         issues = reading.issues()
         for label, kind in (("refund", "refund"), ("account_closure", "account closure")):

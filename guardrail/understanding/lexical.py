@@ -81,6 +81,8 @@ _PAID = re.compile(
 _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
 )
+_FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
+_ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -244,7 +246,7 @@ class LexicalBackend:
         self.lexicon = lexicon or Lexicon.default()
 
     def understand(self, turns: Sequence[Turn], rev: int = 0) -> Understanding:
-        read = _Reading(self.lexicon, turns)
+        read = Reading(self.lexicon, turns)
         return Understanding(
             backend=self.name,
             rev=rev,
@@ -257,8 +259,9 @@ class LexicalBackend:
         )
 
 
-class _Reading:
-    """One conversation being read."""
+class Reading:
+    """One conversation being read. ``trace`` records which phrase gave each reading, and how
+    it stood, for calibration (guardrail.understanding.calibration)."""
 
     def __init__(self, lexicon: Lexicon, turns: Sequence[Turn]) -> None:
         self.lex = lexicon
@@ -347,8 +350,8 @@ class _Reading:
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> AskKind | None:
         scopes = self.lex.scopes
-        # a condition anywhere in the sentence governs its asks; an alternative threatened
-        # ("..., or I'll go elsewhere") only the asks after it
+        # a condition governs its clause and the ones next to it, a musing its own clause, an
+        # alternative threatened ("..., or I'll go elsewhere") only the asks after it
         alternative = next(
             (
                 (ci, found.start())
@@ -357,8 +360,8 @@ class _Reading:
             ),
             (len(s.clauses), 0),
         )
-        said = scopes["alternative"].split(s.text)[0]
-        hypothetical = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", said)) is not None
+        plain = [scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
+        conditions = {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
         request = scopes["request"].search(s.text) is not None
         asking = (
             self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
@@ -373,7 +376,11 @@ class _Reading:
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
         new_problem = self._new_problem(ti)
-        adding = new_problem or _ADDING.search(s.text) is not None
+        adding = (
+            new_problem
+            or _ADDING.search(s.text) is not None
+            or any(_ALSO.search(e.text) for e in self.parsed[ti][:si])  # "also, ... I'd like 25"
+        )
         last: AskKind | None = None
         third = False
         for ci, clause in enumerate(s.clauses):
@@ -396,7 +403,13 @@ class _Reading:
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
                     status = AskStatus.ASKED
-                elif hypothetical or (ci, m.start()) > alternative:
+                elif (
+                    ci in conditions
+                    or ci - 1 in conditions
+                    or (ci + 1 in conditions and _FUTURE.search(before) is not None)
+                    or scopes["hypothetical"].search(plain[ci])
+                    or (ci, m.start()) > alternative
+                ):
                     status = AskStatus.HYPOTHETICAL
                 elif scopes["inquiry"].search(clause.text) or (question and not request):
                     # how something works, asked in the ask's own clause ("I want a refund,
@@ -526,15 +539,18 @@ class _Reading:
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
-                floated = [
-                    a.high
+                # ("and £30 for the jug": on top of it)
+                later = [
+                    (a.high, _CONTINUATION.match(c.text) is not None)
                     for c in s.clauses[ci + 1 :]
                     for a in _amounts(c.text, True)
                     if not _PAID.search(c.text[: a.start])
                 ]
                 settled = self.lex.scopes["correction"].search(s.text)
-                if floated and not settled and max(floated) > found.high:
-                    found = replace(found, high=max(floated))
+                if later and not settled:
+                    on_top = sum((v for v, more in later if more), Decimal(0))
+                    largest = max([found.high + on_top, *(v for v, _ in later)])
+                    found = replace(found, high=largest)
             else:
                 elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
                 if not elsewhere:
@@ -561,7 +577,8 @@ class _Reading:
         none)."""
         scopes = self.lex.scopes
         for clause in s.clauses:
-            condition = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", clause.text))
+            plain = scopes["polite_if"].sub(" ", clause.text)
+            condition = scopes["condition"].search(plain) or scopes["hypothetical"].search(plain)
             stated = clause.text if condition is None else clause.text[: condition.start()]
             for reason, patterns in self.lex.reasons.items():
                 for p in patterns:

@@ -439,3 +439,36 @@ def test_a_question_about_how_refunds_work_is_told_from_a_polite_ask(read, said,
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.status is status
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("I want my money back and if it happens again I'm leaving", AskStatus.ASKED),
+        ("I want a refund, and I'm thinking about a new phone", AskStatus.ASKED),
+        ("if it doesn't come by monday i'll want my money back", AskStatus.HYPOTHETICAL),
+        ("Worst case, if nothing works, I'd want thirty back", AskStatus.HYPOTHETICAL),
+        ("I'll want a refund if it's not here by Friday", AskStatus.HYPOTHETICAL),
+    ],
+)
+def test_a_condition_reaches_only_the_ask_it_governs(read, said, status):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_a_later_ask_after_also_in_its_turn_adds_to_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: There's a charge I did not authorise. Just give me 40 bucks back.",
+        "a: Done. Anything else?",
+        "c: Yes, also there is a billing discrepancy on my account. I'd like $25 back.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(65)
+
+
+def test_an_amount_added_in_a_later_clause_widens_the_reading_to_the_total(read):
+    ask = read.ask(REFUND, "c: I want £20 back for the delivery and £30 for the item")
+    assert ask is not None
+    assert max(ask.amounts) == Decimal(50)
