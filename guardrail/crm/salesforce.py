@@ -352,6 +352,8 @@ class SalesforceDialect:
             record_id = _pop_id(fields, where)
             if operation is Operation.UPDATE and not isinstance(record_id, str):
                 raise MalformedBody(f"{where} has no 'id'; a collection update names each record.")
+            if operation is Operation.CREATE and record_id is not None:
+                raise MalformedBody(f"{where} names the record {record_id!r}; a create names none.")
             ext_field = rest[1] if rest else None
             intent = WriteIntent(
                 NAME,

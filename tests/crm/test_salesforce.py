@@ -307,3 +307,10 @@ def test_ids_and_versions_are_read_in_ascii_without_a_trailing_newline() -> None
         read(
             dialect, "PATCH", "/services/data/v\u0665\u0669.0/sobjects/Case/x", b'{"Subject": "x"}'
         )
+
+
+def test_a_collection_create_naming_a_record_is_refused() -> None:
+    """Judged as a create, its id met no rule on the record it names."""
+    record = {"attributes": {"type": "Case"}, "id": "500000000000001AAA", "Subject": "x"}
+    with pytest.raises(MalformedBody, match="a create names none"):
+        parse("POST", "/composite/sobjects", {"records": [record]})
