@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from guardrail.crm.zendesk_fields import unflatten
-from guardrail.crm.zendesk_sim import API_PATH, starting_record
+from guardrail.crm.zendesk_sim import API_PATH, SimulatedZendesk, starting_record
 from guardrail.sandbox.zendesk import ZENDESK_STORE, create_app
 from guardrail.scenarios.format import (
     NewConversationStep,
@@ -78,7 +78,8 @@ class LiveRunner:
 
     def run(self, scenario: Scenario) -> list[StepResult]:
         tag = uuid.uuid4().hex[:8]
-        values = start(scenario, tag, self.create)
+        crm = SimulatedZendesk
+        values = start(scenario, tag, self.create, crm.starting_records, crm.queues)
         conversation = f"live-{tag}-{scenario.name}"
         self.conversation(conversation, values.fill(scenario.conversation))
         for path in scenario.reads:
