@@ -80,6 +80,19 @@ MIGRATIONS = (
             ),
         ),
     ),
+    Migration(
+        2,
+        (
+            # Context parts (guardrail.context.snapshot), named by the SHA-256 of their body.
+            "CREATE TABLE audit_contexts (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID",
+            *(
+                f"""CREATE TRIGGER audit_contexts_no_{what.lower()} BEFORE {what}
+                ON audit_contexts
+                BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what=what)}'); END"""
+                for what in ("UPDATE", "DELETE")
+            ),
+        ),
+    ),
 )
 
 
@@ -90,6 +103,7 @@ class SQLiteStorage(SQLStorage):
     def __init__(self, path: Path, *, timeout: float, synchronous: str = "NORMAL") -> None:
         if synchronous.upper() not in ("NORMAL", "FULL"):
             raise ValueError(f"synchronous must be normal or full, not {synchronous!r}")
+        super().__init__()
         self._synchronous = synchronous.upper()
         self.path = path
         self.where = str(path)

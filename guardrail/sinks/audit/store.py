@@ -10,7 +10,7 @@ refuse UPDATE, and refuse DELETE of any record that a prune record does not alre
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -115,6 +115,14 @@ class Storage(Protocol):
         ...
 
     async def stats(self) -> Stats: ...
+
+    async def contexts(self, hashes: Iterable[str]) -> dict[str, bytes]:
+        """The stored context parts (canonical JSON) of ``hashes``, by hash; a hash with no
+        part stored is left out."""
+
+    def context_parts(self, batch: int = 1000) -> AsyncIterator[tuple[str, bytes]]:
+        """Every stored context part (hash, canonical JSON), in hash order."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
