@@ -45,6 +45,8 @@ Masker = Callable[[Any], Any]
 _PLATFORM_CACHE = 256
 _RECORD_CACHE = 8192
 KEPT_RECORDS = 50
+# How many reads or writes may arrive between two writes and still be looked up alone.
+_NEW_RECORDS = 16
 
 V = TypeVar("V")
 
@@ -91,17 +93,57 @@ class _Lru(Generic[V]):
         self._entries: OrderedDict[Hashable, V] = OrderedDict()
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        entries = self._entries
-        found = entries.get(key)
+        found = self.peek(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
+    def peek(self, key: Hashable) -> V | None:
+        found = self._entries.get(key)
         if found is not None:
             with contextlib.suppress(KeyError):
-                entries.move_to_end(key)
-            return found
-        made = entries[key] = make()
+                self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, value: V) -> None:
+        entries = self._entries
+        entries[key] = value
         while len(entries) > self._size:
             with contextlib.suppress(KeyError):
                 entries.popitem(last=False)
-        return made
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The parts of a conversation's newest reads (or writes), as the last write named them."""
+
+    newest: object  # the newest record named (by identity: a record is never changed)
+    parts: tuple[Part, ...]
+
+
+def _kept(
+    kind: str, c: Conversation, records: Sequence[Any], part_of: Callable[[Any], Part]
+) -> tuple[Part, ...]:
+    """The parts of the newest KEPT_RECORDS of a conversation's reads or writes. A store
+    appends to them, so when the newest the last write named is still there (the same object:
+    the memory store hands out the records it keeps), only those after it are looked up."""
+    kept = records[-KEPT_RECORDS:]
+    if not kept:
+        return ()
+    memo = (kind, c.id, c.created_at)
+    before = _windows.peek(memo)
+    parts = None
+    if before is not None:
+        for new in range(min(len(kept), _NEW_RECORDS)):
+            if kept[-1 - new] is before.newest:
+                fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
+                parts = (before.parts + fresh)[-len(kept) :]
+                break
+    if parts is None:
+        parts = tuple(part_of(r) for r in kept)
+    _windows.put(memo, _Window(kept[-1], parts))
+    return parts
 
 
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
@@ -109,6 +151,8 @@ class _Lru(Generic[V]):
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
 _platforms: _Lru[Part] = _Lru(_PLATFORM_CACHE)
 _records: _Lru[Part] = _Lru(_RECORD_CACHE)
+# Per call in progress, reads and writes: what its last write named.
+_windows: _Lru[_Window] = _Lru(2 * _PLATFORM_CACHE)
 
 
 def _platform(c: Conversation, value: Masker) -> Part:
@@ -144,11 +188,13 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
     conversation = None
     if c is not None:
         platform = _platforms.get((value, c.id, c.rev, c.created_at), lambda: _platform(c, value))
+        reads = _kept(f"reads {id(value)}", c, c.reads, lambda r: _read(r, value))
+        writes = _kept(f"writes {id(value)}", c, c.writes, lambda w: _write(w, value))
         conversation = {
             "id": c.id,
             "platform": named(platform),
-            "reads": [named(_read(r, value)) for r in c.reads[-KEPT_RECORDS:]],
-            "writes": [named(_write(w, value)) for w in c.writes[-KEPT_RECORDS:]],
+            "reads": [named(part) for part in reads],
+            "writes": [named(part) for part in writes],
             "updated_at": c.updated_at.isoformat(),
             "version": c.version,
             "rev": c.rev,

@@ -112,3 +112,21 @@ def test_a_record_names_its_revision_and_history_by_hash_not_by_copy() -> None:
     changed = replace(facts(), conversation=c.model_copy(update={"rev": 3, "outcome": "x"}))
     moved = snapshot.dump(changed).document["conversation"]["platform"]
     assert moved != first.document["conversation"]["platform"]
+
+
+def test_a_call_that_goes_on_names_its_newest_records_as_a_fresh_reading_would() -> None:
+    c = facts().conversation
+    assert c is not None
+    writes = [
+        WriteRecord(decision_id=f"d{n}", object="Case", operation="update", id=f"500{n}",
+                    fields={"Subject": f"call {n}"}, decision="allow", at=NOW)
+        for n in range(70)
+    ]  # fmt: skip
+    for upto in (3, 4, 55, 56, 58, 70):  # the same records, as the memory store keeps them
+        going = c.model_copy(update={"writes": writes[:upto], "version": upto})
+        named = snapshot.dump(replace(facts(), conversation=going)).document
+        copies = [w.model_copy() for w in writes[:upto]]  # new objects: nothing remembered
+        fresh = c.model_copy(update={"id": "another", "writes": copies, "version": upto})
+        expected = snapshot.dump(replace(facts(), conversation=fresh)).document
+        assert named["conversation"]["writes"] == expected["conversation"]["writes"]
+        assert len(named["conversation"]["writes"]) == min(upto, snapshot.KEPT_RECORDS)
