@@ -126,23 +126,23 @@ def _kept(
     kind: str, c: Conversation, records: Sequence[Any], part_of: Callable[[Any], Part]
 ) -> tuple[Part, ...]:
     """The parts of the newest KEPT_RECORDS of a conversation's reads or writes. A store
-    appends to them, so when the newest the last write named is still there (the same object:
-    the memory store hands out the records it keeps), only those after it are looked up."""
+    appends to them, so a window named before that ends at one of the newest records (the same
+    object: the memory store hands out the records it keeps) is extended by the records after
+    it, whichever write named it (concurrent writes of a call see different versions)."""
     kept = records[-KEPT_RECORDS:]
     if not kept:
         return ()
-    memo = (kind, c.id, c.created_at)
-    before = _windows.peek(memo)
     parts = None
-    if before is not None:
-        for new in range(min(len(kept), _NEW_RECORDS)):
-            if kept[-1 - new] is before.newest:
-                fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
-                parts = (before.parts + fresh)[-len(kept) :]
-                break
+    for new in range(min(len(kept), _NEW_RECORDS)):
+        newest = kept[-1 - new]
+        before = _windows.peek((kind, c.id, c.created_at, id(newest)))
+        if before is not None and before.newest is newest:
+            fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
+            parts = (before.parts + fresh)[-len(kept) :]
+            break
     if parts is None:
         parts = tuple(part_of(r) for r in kept)
-    _windows.put(memo, _Window(kept[-1], parts))
+    _windows.put((kind, c.id, c.created_at, id(kept[-1])), _Window(kept[-1], parts))
     return parts
 
 
@@ -151,8 +151,9 @@ def _kept(
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
 _platforms: _Lru[Part] = _Lru(_PLATFORM_CACHE)
 _records: _Lru[Part] = _Lru(_RECORD_CACHE)
-# Per call in progress, reads and writes: what its last write named.
-_windows: _Lru[_Window] = _Lru(2 * _PLATFORM_CACHE)
+# Per call in progress, reads and writes: the windows its latest writes named, by the newest
+# record in each (held, so its id is not reused while remembered).
+_windows: _Lru[_Window] = _Lru(16 * _PLATFORM_CACHE)
 
 
 def _platform(c: Conversation, value: Masker) -> Part:
