@@ -32,9 +32,10 @@ from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.factory import open_store
 from guardrail.context.loader import ContextLoader, ConversationRecorder
 from guardrail.context.store import ConversationStore
+from guardrail.credential import CrmCredential
 from guardrail.crm.canonical import BodyLimits
 from guardrail.crm.salesforce import SalesforceDialect
-from guardrail.drift import DriftWatcher
+from guardrail.drift import DriftWatcher, describe, problem
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
@@ -42,6 +43,7 @@ from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, PolicyStore
 from guardrail.post import PostVerifier
 from guardrail.proxy import UPSTREAM, Proxy
+from guardrail.readiness import Dependency, Readiness
 from guardrail.sinks.alerts import Alerter, alertmanager, webhook
 from guardrail.sinks.audit import AuditLog, AuditSink, audit_gate, open_audit_log
 from guardrail.sinks.logs import DecisionLog
@@ -74,6 +76,7 @@ class Guardrail:
     proxy: Proxy
     conversations: ConversationStore
     audit: AuditLog
+    readiness: Readiness
     alerter: Alerter | None = None
     drift: DriftWatcher | None = None
     ready: bool = field(default=False)
@@ -174,6 +177,7 @@ class Guardrail:
         app = web.Application(middlewares=[self._api_auth])
         app.cleanup_ctx.append(self._watch_policies)
         app.cleanup_ctx.append(self._watch_drift)
+        app.cleanup_ctx.append(self._watch_dependencies)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
@@ -223,17 +227,27 @@ class Guardrail:
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "version": __version__})
 
+    async def _watch_dependencies(self, app: web.Application) -> AsyncIterator[None]:
+        async with self.readiness.running():
+            yield
+
     async def _readyz(self, request: web.Request) -> web.Response:
-        current = self.policies.current
-        store = await self.conversations.ping()
-        audit = self.audit.available
-        # Failing open, a replica still serves writes without its audit log: it stays ready.
-        ready = self.ready and store and (audit or self.settings.audit_fail_open)
+        readiness = self.readiness
+        await readiness.probe_required()
+        ready = self.ready and readiness.ready
+        failing = readiness.failing()
         body = {
             "ready": ready,
-            "policy_version": current.version,
-            "conversation_store": store,
-            "audit_log": audit,
+            "policy_version": self.policies.current.version,
+            "conversation_store": "conversation_store" not in failing,
+            "audit_log": self.audit.available,
+            "dependencies": readiness.report(),
+            "unready_because": [
+                f"{name}: {why}"
+                for name, why in failing.items()
+                if readiness.dependencies[name].required
+            ]
+            + ([] if self.ready else ["the listeners are not serving (starting or draining)"]),
         }
         return web.json_response(body, status=200 if ready else 503)
 
@@ -339,7 +353,51 @@ def build(settings: Settings) -> Guardrail:
     own = proxy.tokens.credential if proxy.tokens is not None else None  # one token cache
     drift = drift_watcher(settings, dialect.name, lambda: policies.current, metrics, alerter, own)
     pipeline.drift = drift.violations
-    return Guardrail(settings, policies, metrics, proxy, store, audit, alerter, drift=drift)
+    readiness = Readiness(_dependencies(settings, dialect.name, policies, store, audit, own))
+    return Guardrail(
+        settings, policies, metrics, proxy, store, audit, readiness, alerter, drift=drift
+    )
+
+
+def _dependencies(
+    settings: Settings,
+    crm: str,
+    policies: PolicyStore,
+    store: ConversationStore,
+    audit: AuditLog,
+    credential: CrmCredential | None,
+) -> list[Dependency]:
+    """What the proxy cannot work without, and (holding the CRM credential) the CRM's parts."""
+
+    async def audit_log() -> str | None:
+        return None if audit.available else audit.health.reason
+
+    found = [
+        # Failing open, a replica still serves writes without its audit log: it stays ready.
+        Dependency("audit_log", audit_log, required=not settings.audit_fail_open, every=1.0),
+        Dependency("conversation_store", store.unavailable),
+    ]
+    if credential is None:  # pass-through: agents bring their own CRM credentials
+        return found
+    read = describe(settings, credential)
+
+    async def crm_credential() -> str | None:
+        await credential.token()
+        return None
+
+    async def crm_describe() -> str | None:
+        objects = [obj for _, obj, _ in policies.current.schemas(crm)]
+        try:
+            await read(objects[:1] or ["Account"])
+        except Exception as exc:  # whatever it is, it is the CRM's answer to show
+            return problem(exc)
+        return None
+
+    return [
+        *found,
+        Dependency("crm_credential", crm_credential, required=False, every=60.0),
+        Dependency("crm_describe", crm_describe, required=False, every=60.0),
+    ]
 
 
 def _alerter(settings: AlertSettings, metrics: Metrics) -> Alerter | None:
@@ -433,6 +491,20 @@ async def serve_forever(guardrail: Guardrail) -> None:
     async with running(guardrail):
         await stop.wait()
         log.info("shutting_down", drain_seconds=guardrail.settings.timeouts.shutdown)
+
+
+async def probe_once(guardrail: Guardrail) -> dict[str, str]:
+    """Open what the proxy depends on, probe each dependency once and close again: each that
+    fails, and why (``guardrail serve --check-config``)."""
+    await guardrail.audit.start()
+    try:
+        await guardrail.readiness.probe()
+        return guardrail.readiness.failing()
+    finally:
+        await guardrail.audit.close()
+        await guardrail.conversations.close()
+        if guardrail.proxy.tokens is not None:
+            await guardrail.proxy.tokens.close()
 
 
 def _reload_quietly(guardrail: Guardrail) -> None:

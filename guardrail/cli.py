@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from guardrail.understanding import backends as understanding_backends
 from guardrail.understanding import cli as understanding_cli
 
 if TYPE_CHECKING:
+    from guardrail.app import Guardrail
     from guardrail.drift import Describe
 
 
@@ -29,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`guardrail audit export | head`): stop quietly, as cat does,
+        # and keep the interpreter's last flush of stdout from complaining about it too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell shows for a writer whose reader left
     return result
 
 
@@ -54,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         help="token (default): agents use tokens the proxy issues; passthrough: agents bring "
         "their own CRM token and headers (GUARDRAIL_AUTH_MODE)",
     )
+    serve.add_argument(
+        "--check-config",
+        action="store_true",
+        help="validate the settings and policies, probe every dependency once, print what is "
+        "wrong and exit (1 when a dependency fails, 2 when settings or policies are invalid)",
+    )
     serve.set_defaults(run=_serve)
 
     sandbox = commands.add_parser("sandbox", help="run the Salesforce-shaped sandbox CRM")
@@ -64,6 +77,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_sandbox)
 
+    certs = commands.add_parser(
+        "certs",
+        help="write a development CA and a proxy certificate it issued (for --tls-cert/--tls-key)",
+        description="Writes DIR/ca.pem (the CA clients trust), DIR/server.pem and DIR/server.key "
+        "(the proxy's certificate and key). For development: use your own PKI in production.",
+    )
+    certs.add_argument("directory", type=Path)
+    certs.add_argument(
+        "--host",
+        action="append",
+        help="a name or IP the certificate is for (repeat; default 127.0.0.1 and localhost)",
+    )
+    certs.set_defaults(run=_certs)
+
     demo = commands.add_parser("demo", help="sandbox + proxy + a scripted agent, explained")
     demo.add_argument(
         "--keep-running", action="store_true", help="leave the stack up afterwards to explore"
@@ -73,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="judge one write (and its conversation) against the policies, offline",
-        description="FILE is YAML or JSON: {method, path, body, headers, conversation}; "
+        description="FILE is YAML or JSON: {method, path, body, headers, conversation_id, "
+        "conversation, reads: [{object, id, fields}]} (README: 'Checking a write offline'); "
         "exits 1 when the write would be blocked.",
     )
     check.add_argument("file", type=Path, help="the check request ('-' for stdin)")
@@ -137,10 +165,25 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         auth_mode=args.auth_mode,
     )
-    logs.configure(settings.log_level)
+    logs.configure("critical" if args.check_config else settings.log_level)
     guardrail = build(settings)
+    if args.check_config:
+        return _check_config(guardrail)
     _run(serve_forever(guardrail))
     return 0
+
+
+def _check_config(guardrail: Guardrail) -> int:
+    from guardrail.app import probe_once
+
+    current = guardrail.policies.current
+    print(f"settings: ok (upstream {guardrail.settings.upstream})")
+    count = len(current.policies)
+    print(f"policies: ok ({count} from {current.source}, version {current.version})")
+    failing = asyncio.run(probe_once(guardrail))
+    for name in guardrail.readiness.dependencies:
+        print(f"{name}: {'FAILED: ' + failing[name] if name in failing else 'ok'}")
+    return 1 if failing else 0
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -150,6 +193,18 @@ def _sandbox(args: argparse.Namespace) -> int:
     listen = HostPort.parse(args.listen)
     tokens = frozenset(args.token) if args.token else SandboxConfig().access_tokens
     run(listen.host, listen.port, SandboxConfig(access_tokens=tokens, triggers_file=args.triggers))
+    return 0
+
+
+def _certs(args: argparse.Namespace) -> int:
+    from guardrail.tls import DevelopmentCerts
+
+    hosts = tuple(args.host) if args.host else ("127.0.0.1", "localhost")
+    made = DevelopmentCerts.create(args.directory, hosts)
+    print(f"CA (clients trust this): {made.ca_pem}")
+    print(f"proxy certificate:       {made.cert_pem} (for {', '.join(hosts)})")
+    print(f"proxy key:               {made.key_pem}")
+    print(f"serve with: --tls-cert {made.cert_pem} --tls-key {made.key_pem}")
     return 0
 
 
@@ -188,8 +243,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def _describe(args: argparse.Namespace) -> Describe:
     """The describe of the CRM the schema commands name. Raises ConfigError."""
-    import os
-
     from guardrail.credential import StaticCredential
     from guardrail.drift import Describe
 

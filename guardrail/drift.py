@@ -114,21 +114,24 @@ def from_settings(
             "credential.client_id and credential.client_secret)"
         )
         return DriftWatcher(crm, policies, None, metrics, alerter, off_reason=reason)
-    verify: ssl.SSLContext | bool = True
-    if settings.upstream_ca is not None:
-        verify = ssl.create_default_context(cafile=str(settings.upstream_ca))
-    fetch = Describe(
-        settings.upstream, credential, drift.api_version, drift.timeout_seconds, verify
-    )
     return DriftWatcher(
         crm,
         policies,
-        fetch,
+        describe(settings, credential),
         metrics,
         alerter,
         interval=drift.interval_seconds,
         on_close=owned.close if owned is not None else None,
     )
+
+
+def describe(settings: Settings, credential: CrmCredential) -> Describe:
+    """The upstream's describe as the settings say to read it (CA, API version, timeout)."""
+    verify: ssl.SSLContext | bool = True
+    if settings.upstream_ca is not None:
+        verify = ssl.create_default_context(cafile=str(settings.upstream_ca))
+    drift = settings.drift
+    return Describe(settings.upstream, credential, drift.api_version, drift.timeout_seconds, verify)
 
 
 async def detect(
@@ -311,7 +314,7 @@ class DriftWatcher:
             try:
                 found = await detect(policy_set, self.crm, self._fetch)
             except Exception as exc:  # the CRM, the network or its answer: all the same here
-                result = CheckResult(at, False, time.perf_counter() - started, _problem(exc))
+                result = CheckResult(at, False, time.perf_counter() - started, problem(exc))
                 self._metrics.drift_checks.labels("failure").inc()
                 log.warning("drift_check_failed", error=result.error)
             else:
@@ -468,11 +471,13 @@ def _fields(drift: Drift) -> dict[str, str]:
     }
 
 
-def _problem(exc: Exception) -> str:
+def problem(exc: Exception) -> str:
     """Why a check failed, in a line: the URL path and status, never the credential."""
     with contextlib.suppress(RuntimeError):  # an httpx error without its request
         if isinstance(exc, httpx.HTTPStatusError):
-            return f"GET {exc.request.url.path}: HTTP {exc.response.status_code}"
+            status = exc.response.status_code
+            refused = " (the CRM refused the proxy's credential)" if status == 401 else ""
+            return f"GET {exc.request.url.path}: HTTP {status}{refused}"
         if isinstance(exc, httpx.RequestError):
             return f"GET {exc.request.url.path}: {type(exc).__name__}: {exc}"
     return f"{type(exc).__name__}: {exc}"

@@ -166,6 +166,8 @@ class Decision:
     saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
     diffs: tuple[FieldDiff, ...] = ()  # read-back: what was saved differently from the write
     revert: str | None = None  # read-back failed and a revert was tried: its result
+    #: A refused read's objects (it has no intents): metrics count the refusal under them.
+    reads: tuple[str, ...] = ()
     #: Where the conversation's outcome came from: "platform" (set by the contact-center
     #: platform), "transcript" (read from the turns, guardrail.understanding), None (neither).
     outcome_source: str | None = None

@@ -28,6 +28,7 @@ from guardrail.errors import (
     DependencyFailure,
     RequestRejected,
     ShuttingDown,
+    TokenRefused,
 )
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, split
@@ -111,7 +112,10 @@ class Proxy:
             if self.bulk is not None:
                 parsed = await self.bulk.prepare(canonical, parsed, caller)
             if grant is not None:
-                grant.admit_scope(canonical.method, parsed)
+                try:
+                    grant.admit_scope(canonical.method, parsed)
+                except TokenRefused as exc:  # counted and audited under what it asked for
+                    return await self._refuse(exc, caller, started, parsed)
             if parsed.shape is Shape.READ and canonical.is_read:
                 return await self._forward_read(request, canonical, parsed, caller)
             self.admit_write()
@@ -306,15 +310,23 @@ class Proxy:
         )
 
     async def _refuse(
-        self, error: RequestRejected | DependencyFailure, caller: Caller, started: float
+        self,
+        error: RequestRejected | DependencyFailure,
+        caller: Caller,
+        started: float,
+        parsed: ParsedRequest | None = None,
     ) -> web.StreamResponse:
-        """A write the proxy could not judge: refused, and recorded as a blocked decision."""
+        """A write the proxy could not judge: refused, and recorded as a blocked decision
+        (with what it asked to write or read, when it was read that far)."""
         reply = self.dialect.render_error(error)
+        intents = parsed.intents if parsed is not None else ()
+        reads = sorted(parsed.reads or ()) if parsed is not None and not intents else ()
         decision = Decision(
             id=new_decision_id(),
             verdict=Verdict.BLOCK,
             crm=self.dialect.name,
-            intents=(),
+            intents=intents,
+            reads=tuple(reads),
             violations=(Violation.refusal(error),),
             policy_version=self.pipeline.policy_version,
             caller=caller,

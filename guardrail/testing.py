@@ -13,44 +13,27 @@ import contextlib
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-import trustme
 from aiohttp import web
 
 from guardrail.app import Guardrail, build, running
 from guardrail.config import AuthMode, Settings
 from guardrail.sandbox import STORE, SandboxConfig, SandboxStore, create_app
 from guardrail.sandbox.oauth import OAUTH, OAuthServer
+from guardrail.tls import DevelopmentCerts
 from guardrail.upstream import Sender
 
 T = TypeVar("T")
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default, not a secret
 
 
-@dataclass(frozen=True)
-class TestCA:
+class TestCA(DevelopmentCerts):
     """A certificate authority and a server certificate for 127.0.0.1 and localhost, on disk."""
 
     __test__ = False  # a helper, not a test class
-
-    ca_pem: Path
-    cert_pem: Path
-    key_pem: Path
-
-    @classmethod
-    def create(cls, directory: Path) -> TestCA:
-        directory.mkdir(parents=True, exist_ok=True)
-        ca = trustme.CA()
-        cert = ca.issue_cert("127.0.0.1", "localhost")
-        paths = cls(directory / "ca.pem", directory / "server.pem", directory / "server.key")
-        ca.cert_pem.write_to_path(str(paths.ca_pem))
-        cert.cert_chain_pems[0].write_to_path(str(paths.cert_pem))
-        cert.private_key_pem.write_to_path(str(paths.key_pem))
-        return paths
 
 
 class LoopThread:

@@ -268,6 +268,19 @@ def test_scopes_narrow_reads_and_writes(stack: Stack, admin: httpx.Client) -> No
         cid, "agent-scoped", scopes={"objects": ["Case"], "operations": ["read", "update"]}
     )
     sf = stack.salesforce(token=token)
+
+    def refusals() -> list[float]:  # counted under the object and operation asked for
+        asked = [("Case", "create"), ("Case", "delete"), ("Account", "read")]
+        found = []
+        for sobject, operation in asked:
+            labels = {"object": sobject, "operation": operation, "decision": "block"}
+            try:
+                found.append(counter(stack, "guardrail_requests", **labels))
+            except AssertionError:  # no such series yet
+                found.append(0.0)
+        return found
+
+    before = refusals()
     assert sf.Case.get(ACME_CASE_ID)["Id"] == ACME_CASE_ID
     assert sf.query(f"SELECT Id FROM Case WHERE Id = '{ACME_CASE_ID}'")["totalSize"] == 1
     assert sf.Case.update(ACME_CASE_ID, {"Priority": "Low"}) == 204
@@ -284,6 +297,7 @@ def test_scopes_narrow_reads_and_writes(stack: Stack, admin: httpx.Client) -> No
         assert words in caught.value.content[0]["message"]
     assert stack.store.get("Case", ACME_CASE_ID) is not None
     assert counter(stack, "guardrail_agent_tokens_refused", reason="scope") >= 5
+    assert [a - b for a, b in zip(refusals(), before, strict=True)] == [1, 1, 2]
 
 
 def test_blocked_writes_still_read_as_blocked(stack: Stack, admin: httpx.Client) -> None:

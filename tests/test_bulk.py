@@ -172,6 +172,23 @@ def test_csv_the_crm_could_read_otherwise_is_refused_and_not_sent(
     assert stack.store.requests.total == before
 
 
+@pytest.mark.parametrize(
+    ("operation", "data"),
+    [("update", "Id,Subject\n#N/A,x\n"), ("update", "Id,Subject\n,x\n"), ("delete", "Id\n#N/A\n")],
+)
+def test_a_row_that_changes_no_named_record_is_refused_and_not_sent(
+    stack: Stack, operation: str, data: str
+) -> None:
+    """Judged as a change of no record, such a row met no grounding rule at all."""
+    s = http(stack, conversation(stack, "bulk-no-id"))
+    job = new_job(stack, s, operation=operation)
+    before = stack.store.requests.total
+    answer = upload(stack, s, job, data)
+    assert answer.status_code == 400
+    assert "gives no Id" in answer.json()[0]["message"]
+    assert stack.store.requests.total == before
+
+
 def test_jobs_the_proxy_cannot_judge_are_refused(stack: Stack) -> None:
     name = conversation(stack, "bulk-refused")
     s = http(stack, name)

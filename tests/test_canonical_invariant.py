@@ -17,16 +17,30 @@ what it changed. After each request:
 - a refused request (or one carrying what the test's policies forbid: ``Priority: High`` in any
   spelling, a behaviour header that switches a safeguard off) leaves the sandbox unchanged, and
   is audited;
-- an answer without a decision is a forwarded read, which changed nothing.
+- an answer without a decision is a forwarded read, which changed nothing;
+- another customer's records are never changed, and nothing they hold is copied into a record
+  of this conversation's customer (the pack grounds writes: a write by lookup field is judged
+  as the same write by id).
+
+Writes by lookup field (``External_Id__c``, ``Id``, ``CaseNumber`` in any spelling; values of
+this customer's record, another customer's, none, or several) singly, deleted, in collection
+upserts (``allOrNone`` true or false, mixing records) and in composite subrequests; composite
+references into what a GET subrequest read; and Bulk API 2.0 ingest jobs (create, upload CSV
+with good and bad rows and CSV quirks, UploadComplete) are drawn too. For a bulk job, the
+records the CRM changes on UploadComplete must belong to the intents of the upload the proxy
+allowed (a created row by its marker Subject).
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -34,12 +48,19 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from guardrail.crm import sfid
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID, GLOBEX_ACCOUNT_ID
 from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.conftest import Answer, Sent, Wire, guarded_pack
+from tests.conftest import SHIPPED_PACK, Answer, Sent, Wire, guarded_pack
 
 API = "/services/data/v59.0"
-ACCOUNT = "001000000000001AAA"
+ACCOUNT = ACME_ACCOUNT_ID
+CONVERSATION = "invariant"
+#: What another customer's Case holds: it must never show up in a record of this customer.
+SECRET = "GLOBEX-SECRET 4111 1111 1111 1111"
+#: Its external id needs encoding in a URL (a space, a plus, a non-ASCII letter).
+THEIR_KEY = "GX 1+\u00fc"
+SHARED_EMAIL = "shared@globex.example"
 
 
 # -- building variants ---------------------------------------------------------------------------
@@ -101,6 +122,8 @@ BEHAVIOUR = st.sampled_from(
         ((("Sforce-Call-Options", "defaultNamespace=acme"),), True),
         ((("Sforce-Not-Documented", "1"),), True),
         ((("Sforce-Mru", "updateMru=false"),), False),
+        ((("Sforce_Auto_Assign", "FALSE"),), True),
+        ((("Authorization", "Bearer another-session"),), True),
     ]
 )
 ENCODINGS = st.sampled_from(["gzip", "deflate", "gzip-mislabelled", "gzip-truncated"])
@@ -238,11 +261,180 @@ def _sent(twist: Twist, method: str, target: str, body: bytes, forbidden: bool, 
     return Sent(method, target, encoded, headers, forbidden or bad, note)
 
 
+@dataclass(frozen=True)
+class Targets:
+    """One example's records: this customer's fresh Case (read in the conversation, so a write
+    to it is grounded) and another customer's (never read), each with its lookup values."""
+
+    ours: str
+    ours_key: str
+    ours_number: str
+    theirs: str
+    theirs_number: str
+
+
+#: Field names a write may look its record up by, in the spellings an agent may send.
+LOOKUP_FIELDS = st.sampled_from(
+    ["External_Id__c", "external_id__c", "EXTERNAL_ID__C", "Id", "id", "CaseNumber", "casenumber"]
+)
+WHOSE = st.sampled_from(["ours", "ours", "theirs", "none"])
+_serial = itertools.count(1)
+
+
+def lookup_value(field: str, whose: str, t: Targets) -> str:
+    """The value naming ``whose`` record by ``field`` ("none": a value naming no record)."""
+    kind = field.lower()
+    if kind == "id":
+        return {"ours": t.ours, "theirs": t.theirs}.get(whose, "500000000000999AAA")
+    if kind == "casenumber":
+        return {"ours": t.ours_number, "theirs": t.theirs_number}.get(whose, "99999999")
+    return {"ours": t.ours_key, "theirs": THEIR_KEY}.get(whose, f"INV-NEW-{next(_serial)}")
+
+
+def in_path(value: str, draw: st.DrawFn) -> str:
+    """A value as a path segment, percent-encoded one way or another (a + may stay raw)."""
+    return quote(value, safe=draw(st.sampled_from(["", "+"])))
+
+
 @st.composite
-def variants(draw: st.DrawFn, case_id: str) -> Sent:
-    kind = draw(st.sampled_from([single_row, single_row, collection, composite]))
-    sent: Sent = draw(kind(case_id))
-    return sent
+def lookup_write(draw: st.DrawFn, t: Targets) -> Sent:
+    """An upsert or delete naming its record by a lookup field: singly, in a collection upsert
+    (allOrNone true or false, records of several customers), or as a composite subrequest."""
+    twist = Twist(draw)
+    field = draw(LOOKUP_FIELDS)
+    form = draw(st.sampled_from(["upsert", "delete", "collection", "composite", "contact"]))
+    fields, forbidden = draw(record_fields())
+    if form == "contact":  # Email: a value two Contacts share names several records
+        target = f"{API}/sobjects/Contact/{draw(st.sampled_from(['Email', 'email']))}/"
+        target += in_path(SHARED_EMAIL, draw)
+        return _sent(twist, "PATCH", target, b'{"Title": "Shared"}', False, "lookup-several")
+    if form in ("upsert", "delete"):
+        value = lookup_value(field, draw(WHOSE), t)
+        target = f"{API}/sobjects/Case/{field}/{in_path(value, draw)}"
+        body = b"" if form == "delete" else record_json(fields).encode()
+        method = "PATCH" if form == "upsert" else "DELETE"
+        return _sent(twist, method, target, body, forbidden and form == "upsert", f"lookup-{form}")
+    records = []
+    for whose in draw(st.lists(WHOSE, min_size=1, max_size=3)):
+        spelled = field if field.lower() != "id" else draw(st.sampled_from(["Id", "id"]))
+        pairs = [("attributes", {"type": "Case"}), (spelled, lookup_value(field, whose, t))]
+        records.append(record_json([*pairs, *fields]))
+    all_or_none = draw(st.booleans())
+    rows = f'{{"allOrNone": {json.dumps(all_or_none)}, "records": [{", ".join(records)}]}}'
+    url = f"{API}/composite/sobjects/Case/{field}"
+    if form == "collection":
+        note = f"lookup-collection-{'all' if all_or_none else 'part'}"
+        return _sent(twist, "PATCH", url, rows.encode(), forbidden, note)
+    sub = f'{{"method": "PATCH", "url": {json.dumps(url)}, "referenceId": "c", "body": {rows}}}'
+    composite_body = f'{{"allOrNone": true, "compositeRequest": [{sub}]}}'
+    return _sent(twist, "POST", f"{API}/composite", composite_body.encode(), forbidden,
+                 "lookup-composite")  # fmt: skip
+
+
+@st.composite
+def reference(draw: st.DrawFn, t: Targets) -> Sent:
+    """A composite whose write is filled in from what a GET subrequest read of another
+    customer's record (in its url, a field, inside a text), or from an id it created."""
+    twist = Twist(draw)
+    read: dict[str, Any] = {"method": "GET", "url": f"{API}/sobjects/Case/{t.theirs}",
+                            "referenceId": "g"}  # fmt: skip
+    how = draw(st.sampled_from(["url", "field", "inside", "created"]))
+    write: dict[str, Any] = {"method": "PATCH", "url": f"{API}/sobjects/Case/{t.ours}",
+                             "referenceId": "w", "body": {"Subject": "@{g.Subject}"}}  # fmt: skip
+    if how == "url":
+        write = {**write, "url": f"{API}/sobjects/Case/@{{g.Id}}", "body": {"Subject": "Moved"}}
+    elif how == "inside":
+        write["body"] = {"Description": "Copied: @{g.Subject}"}
+    elif how == "created":
+        read = {"method": "POST", "url": f"{API}/sobjects/Case", "referenceId": "g",
+                "body": {"Subject": "Parent"}}  # fmt: skip
+        write["body"] = {"ParentId": "@{g.id}"}
+    body = json.dumps({"allOrNone": True, "compositeRequest": [read, write]}).encode()
+    return _sent(twist, "POST", f"{API}/composite", body, False, f"reference-{how}")
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """A Bulk API 2.0 ingest job: its creation, its CSV upload, then UploadComplete."""
+
+    spec: dict[str, Any]
+    data: bytes
+    forbidden: bool
+    note: str
+
+
+_DELIMITERS = {"COMMA": ",", "SEMICOLON": ";", "TAB": "\t", "PIPE": "|"}
+
+
+def csv_value(value: str, delimiter: str) -> str:
+    if any(c in value for c in (delimiter, '"', "\n", "\r")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+@st.composite
+def bulk_job(draw: st.DrawFn, t: Targets) -> Bulk:
+    """An ingest job of good and bad rows (another customer's record, Priority High), in the
+    job's delimiter and line ending or not, with CSV quirks: quoted newlines and delimiters,
+    a BOM, header case, a column named twice, an empty column name."""
+    operation = draw(st.sampled_from(["insert", "update", "upsert", "delete"]))
+    delimiter_name = draw(st.sampled_from(list(_DELIMITERS)))
+    ending_name = draw(st.sampled_from(["LF", "CRLF"]))
+    spec: dict[str, Any] = {"object": draw(st.sampled_from(["Case", "case"])),
+                            "operation": operation, "lineEnding": ending_name,
+                            "columnDelimiter": delimiter_name}  # fmt: skip
+    field = "Id"
+    if operation == "upsert":
+        names = ["External_Id__c", "external_id__c", "EXTERNAL_ID__C", "Id", "id", "CaseNumber"]
+        field = draw(st.sampled_from(names))
+        spec["externalIdFieldName"] = field
+    quirks = ["bom", "twice", "empty", "delimiter", "ending"]
+    quirk = draw(st.sampled_from(["", "", "", "", "", *quirks]))
+    delimiter = "\t" if quirk == "delimiter" and delimiter_name != "TAB" else ","
+    delimiter = _DELIMITERS[delimiter_name] if quirk != "delimiter" else delimiter
+    if quirk == "delimiter" and delimiter == _DELIMITERS[delimiter_name]:
+        delimiter = ";"
+    ending = {"LF": "\n", "CRLF": "\r\n"}[ending_name]
+    if quirk == "ending":
+        ending = "\r\n" if ending == "\n" else "\n"
+    subject = draw(st.sampled_from(["Subject", "subject", "SUBJECT"]))
+    priority = draw(PRIORITY_NAMES)
+    header = {"insert": [subject, priority], "delete": ["Id"]}.get(
+        operation, [field, subject, priority]
+    )
+    if quirk == "twice":
+        header.append(priority.lower() if priority != priority.lower() else "PRIORITY")
+    if quirk == "empty":
+        header.append("")
+    forbidden = False
+    lines = []
+    for _ in range(draw(st.integers(1, 3))):
+        whose = draw(st.sampled_from(["ours", "ours", "ours", "theirs", "none"]))
+        marker = f"Bulk {next(_serial)}" + draw(st.sampled_from(["", "\nsecond line", "; a, b"]))
+        value = draw(st.sampled_from(["Low", "Medium", "Low", "High"]))
+        forbidden |= value == "High" and operation != "delete"
+        row = {"insert": [marker, value], "delete": [lookup_value("Id", whose, t)]}.get(
+            operation, [lookup_value(field, whose, t), marker, value]
+        )
+        row += [value] * (len(header) - len(row))
+        lines.append(delimiter.join(csv_value(v, delimiter) for v in row))
+    text = ending.join([delimiter.join(header), *lines]) + ending
+    data = ("\ufeff" if quirk == "bom" else "") + text
+    return Bulk(spec, data.encode(), forbidden, f"bulk-{operation}{'-' + quirk if quirk else ''}")
+
+
+@st.composite
+def variants(draw: st.DrawFn, t: Targets) -> Sent | Bulk:
+    kinds = ["single", "single", "collection", "composite", "lookup", "lookup", "reference"]
+    kind = draw(st.sampled_from([*kinds, "bulk", "bulk"]))
+    if kind == "bulk":
+        job: Bulk = draw(bulk_job(t))
+        return job
+    made: Any = {"lookup": lookup_write, "reference": reference}.get(kind)
+    if made is not None:
+        return cast(Sent, draw(made(t)))
+    made = {"single": single_row, "collection": collection, "composite": composite}[kind]
+    return cast(Sent, draw(made(t.ours)))
 
 
 # -- the test --------------------------------------------------------------------------------
@@ -251,15 +443,50 @@ def variants(draw: st.DrawFn, case_id: str) -> Sent:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     pack = guarded_pack(tmp_path_factory.mktemp("pack"))
+    (pack / "grounding.yaml").write_text((SHIPPED_PACK / "grounding.yaml").read_text())
     with Stack(tmp_path_factory.mktemp("invariant"), auth_mode="passthrough", policies=pack) as s:
+        conversation = {
+            "channel": "chat",
+            "customer": {"account_ids": [ACCOUNT], "contact_ids": [], "verified": True},
+            "turns": [{"role": "customer", "text": "Please update my case."}],
+        }
+        url = f"{s.admin_url}/guardrail/v1/conversations/{CONVERSATION}"
+        httpx.put(url, json=conversation, timeout=10).raise_for_status()
+
+        async def theirs() -> None:
+            for _ in range(2):
+                s.store.create("Contact", {"LastName": "Shared", "Email": SHARED_EMAIL,
+                                           "AccountId": GLOBEX_ACCOUNT_ID})  # fmt: skip
+
+        s.call(theirs)
         yield s
 
 
-def fresh_case(stack: Stack) -> str:
-    async def create() -> str:
-        return stack.store.create("Case", {"Subject": "Invariant target", "AccountId": ACCOUNT})
+def targets(stack: Stack) -> Targets:
+    """A fresh Case of this customer, read through the proxy (so writes to it are grounded),
+    and a fresh one of another customer holding a secret, each with an external id."""
+    n = next(_serial)
 
-    return stack.call(create)
+    async def create() -> tuple[str, str]:
+        ours = stack.store.create(
+            "Case", {"Subject": "Invariant target", "AccountId": ACCOUNT,
+                     "External_Id__c": f"INV-{n}"}
+        )  # fmt: skip
+        for row in stack.store.records("Case"):
+            if row["External_Id__c"] == THEIR_KEY:
+                stack.store.delete("Case", row["Id"])
+        theirs = stack.store.create(
+            "Case", {"Subject": SECRET, "AccountId": GLOBEX_ACCOUNT_ID,
+                     "External_Id__c": THEIR_KEY}
+        )  # fmt: skip
+        return ours, theirs
+
+    ours, theirs = stack.call(create)
+    read = Wire(stack).send(Sent("GET", f"{API}/sobjects/Case/{ours}"))
+    assert read.status == 200, read.body
+    rows = snapshot(stack)
+    return Targets(ours, f"INV-{n}", rows[ours[:15]]["CaseNumber"], theirs,
+                   rows[theirs[:15]]["CaseNumber"])  # fmt: skip
 
 
 def snapshot(stack: Stack) -> dict[str, dict[str, Any]]:
@@ -285,41 +512,90 @@ def judged_fields(stack: Stack) -> frozenset[str]:
     return frozenset(f.name for f in stype.fields if not (f.system or f.formula or f.auto_number))
 
 
-def check(stack: Stack, sent: Sent, answer: Answer, before: dict[str, dict[str, Any]]) -> None:
-    where = f"{sent.note}: {sent.method} {sent.target} {sent.headers} {sent.body[:300]!r}"
-    assert answer.status < 500, f"{where} -> {answer.status} {answer.body[:300]!r}"
-    changed = changes(stack)
+def audited(stack: Stack, answer: Answer, where: str) -> dict[str, Any]:
     decision_id = answer.headers.get("x-guardrail-decision-id")
-    if decision_id is None:  # a forwarded read
-        assert sent.method in ("GET", "HEAD"), where
-        assert not sent.body, where
-        assert not changed, f"{where}: a read changed {changed}"
-        return
+    assert decision_id is not None, f"{where}: no decision"
     record = httpx.get(f"{stack.admin_url}/guardrail/v1/decisions/{decision_id}", timeout=10)
     assert record.status_code == 200, f"{where}: decision {decision_id} not audited"
-    decision = record.json()
+    decision: dict[str, Any] = record.json()
+    return decision
+
+
+def check(
+    stack: Stack,
+    where: str,
+    forbidden: bool,
+    decision: dict[str, Any],
+    before: dict[str, dict[str, Any]],
+    t: Targets,
+) -> None:
+    """Every change the sandbox logged belongs to an intent of ``decision``, allowed and
+    audited; another customer's record is untouched and nothing of it was copied."""
+    changed = changes(stack)
+    after = snapshot(stack)
+    assert after.get(t.theirs[:15]) == before[t.theirs[:15]], f"{where}: theirs changed"
+    for key, row in after.items():
+        if key != t.theirs[:15]:
+            assert SECRET not in json.dumps(row), f"{where}: their secret copied into {row}"
+        assert row["Priority"] != "High", f"{where}: a forbidden value was saved"
     if not changed:
         return
-    assert not sent.forbidden, f"{where}: forbidden, yet the sandbox changed {changed}"
+    assert not forbidden, f"{where}: forbidden, yet the sandbox changed {changed}"
     assert decision["decision"] in ("allow", "shadow-block"), f"{where}: {decision['decision']}"
     intents = decision["intents"]
     named = {(i.get(key) or "")[:15] for i in intents for key in ("record_id", "saved_id")} - {""}
-    after = snapshot(stack)
+    markers = {i["fields"].get("Subject") for i in intents if i["operation"] == "create"}
     judged = judged_fields(stack)
     for change in changed:
         key = (change.cause or change.record_id)[:15]
+        if key not in named and change.kind == "create" and change.cause is None:
+            assert after[key]["Subject"] in markers, f"{where}: {change} made by no intent"
+            continue
         assert key in named, f"{where}: {change} belongs to no allowed intent ({intents})"
         if change.cause is None and change.kind == "update" and change.sobject == "Case":
             old, new = before[change.record_id[:15]], after[change.record_id[:15]]
             moved = {f for f in judged if old.get(f) != new.get(f)}
             written = {f for i in intents for f in i["fields"]}
             assert moved <= written, f"{where}: changed {moved}, judged {written}"
-    for row in after.values():
-        assert row["Priority"] != "High", f"{where}: a forbidden value was saved"
+
+
+def run_request(stack: Stack, sent: Sent, t: Targets, before: dict[str, dict[str, Any]]) -> str:
+    where = f"{sent.note}: {sent.method} {sent.target} {sent.headers} {sent.body[:300]!r}"
+    answer = Wire(stack).send(sent)
+    assert answer.status < 500, f"{where} -> {answer.status} {answer.body[:300]!r}"
+    if "x-guardrail-decision-id" not in answer.headers:  # a forwarded read
+        assert sent.method in ("GET", "HEAD"), where
+        assert not sent.body, where
+        assert not changes(stack), f"{where}: a read changed something"
+        return "read"
+    check(stack, where, sent.forbidden, audited(stack, answer, where), before, t)
+    return answer.headers["x-guardrail-decision"]
+
+
+def run_bulk(stack: Stack, job: Bulk, t: Targets, before: dict[str, dict[str, Any]]) -> str:
+    """Create the job, upload its CSV, complete it: what the CRM then saves must be what the
+    upload's allowed decision holds; a refused upload leaves nothing to complete."""
+    wire, where = Wire(stack), f"{job.note}: {job.spec} {job.data[:300]!r}"
+    json_type = (("Content-Type", "application/json"),)
+    made = wire.send(Sent("POST", f"{API}/jobs/ingest", json.dumps(job.spec).encode(), json_type))
+    assert made.status == 200, f"{where}: {made.status} {made.body[:300]!r}"
+    job_id = json.loads(made.body)["id"]
+    csv_type = (("Content-Type", "text/csv"),)
+    batches = f"{API}/jobs/ingest/{job_id}/batches"
+    uploaded = wire.send(Sent("PUT", batches, job.data, csv_type))
+    assert uploaded.status < 500, f"{where} -> {uploaded.status} {uploaded.body[:300]!r}"
+    decision = audited(stack, uploaded, where)
+    state = json.dumps({"state": "UploadComplete"}).encode()
+    done = wire.send(Sent("PATCH", f"{API}/jobs/ingest/{job_id}", state, json_type))
+    assert done.status < 500, f"{where} -> {done.status} {done.body[:300]!r}"
+    assert (done.status == 200) == (uploaded.status == 201), f"{where}: {done.body[:300]!r}"
+    audited(stack, done, where)
+    check(stack, where, job.forbidden, decision, before, t)
+    return str(decision["decision"])
 
 
 @settings(
-    max_examples=250,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -328,11 +604,12 @@ def check(stack: Stack, sent: Sent, answer: Answer, before: dict[str, dict[str, 
 def test_every_change_the_crm_makes_was_allowed_and_audited(
     stack: Stack, data: st.DataObject
 ) -> None:
-    case_id = fresh_case(stack)
-    assert sfid.is_id(case_id)
+    t = targets(stack)
+    assert sfid.is_id(t.ours)
     changes(stack)
     before = snapshot(stack)
-    sent = data.draw(variants(case_id))
-    answer = Wire(stack).send(sent)
-    event(f"{sent.note}: {answer.headers.get('x-guardrail-decision', 'read')}")
-    check(stack, sent, answer, before)
+    drawn = data.draw(variants(t))
+    if isinstance(drawn, Bulk):
+        event(f"{drawn.note}: {run_bulk(stack, drawn, t, before)}")
+    else:
+        event(f"{drawn.note}: {run_request(stack, drawn, t, before)}")

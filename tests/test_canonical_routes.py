@@ -389,3 +389,183 @@ def test_token_scopes_apply_to_a_composite_subrequests_effective_operation(
         assert answer.status_code == 403, answer.text
         assert answer.json()[0]["errorCode"] == "GUARDRAIL_TOKEN_SCOPE"
         assert "update Case" in answer.json()[0]["message"]
+
+
+# -- classes found attacking the canonical reading ------------------------------------------
+
+
+def _composite(*subrequests: dict[str, Any]) -> str:
+    return json.dumps({"allOrNone": True, "compositeRequest": list(subrequests)})
+
+
+def _theirs(stack: Stack) -> str:
+    """Another customer's Case, holding a card number, its change log emptied."""
+
+    async def create() -> str:
+        made = stack.store.create(
+            "Case",
+            {"Subject": "Theirs", "AccountId": "001000000000002AAA", "Priority": "High",
+             "Description": "4111 1111 1111 1111"},
+        )  # fmt: skip
+        stack.store.clear_changes()
+        return made
+
+    return stack.call(create)
+
+
+#: (url tail, body, subrequest headers) of a write filled in from what subrequest "g" read.
+FILLED_IN = [
+    ("/@{g.Id}", {"Subject": "x"}, {}),
+    ("", {"Subject": "Re: @{g.Subject}"}, {}),
+    ("", {"Priority": "@{g.Priority}"}, {}),
+    ("", {"Description": "@{g.Description}"}, {}),
+    ("", {"AccountId": "@{g.AccountId}"}, {}),
+    ("?x=@{g.Id}", {"Subject": "x"}, {}),
+    ("", {"Subject": "x"}, {"Sforce-Auto-Assign": "@{g.Subject}"}),
+]
+
+
+@pytest.mark.parametrize(("tail", "body", "headers"), FILLED_IN)
+def test_a_composite_write_filled_in_from_what_a_get_subrequest_read_is_refused(
+    stack: Stack, case_id: str, tail: str, body: dict[str, str], headers: dict[str, str]
+) -> None:
+    """The CRM fills a reference in while it executes: judged as the text ``@{g.Priority}``,
+    the write would save another customer's Priority High or card number unjudged."""
+    theirs = _theirs(stack)
+    url = f"{API}/sobjects/Case" + (tail if tail.startswith("/") else f"/{case_id}{tail}")
+    write = {"method": "PATCH", "url": url, "referenceId": "w", "body": body,
+             "httpHeaders": headers}  # fmt: skip
+    read = {"method": "GET", "url": f"{API}/sobjects/Case/{theirs}", "referenceId": "g"}
+    answer = send(stack, "POST", f"{API}/composite", _composite(read, write))
+    assert "fills in" in refused(stack, answer, 400, "GUARDRAIL_LOOKUP_UNRESOLVED")
+    assert case(stack, case_id)["Subject"] == "Route target"
+
+
+def test_a_reference_to_the_id_of_a_record_written_before_is_judged_and_lands(
+    stack: Stack,
+) -> None:
+    made = {"method": "POST", "url": f"{API}/sobjects/Account", "referenceId": "acct",
+            "body": {"Name": "Referenced Ltd"}}  # fmt: skip
+    linked = {"method": "POST", "url": f"{API}/sobjects/Case", "referenceId": "case",
+              "body": {"Subject": "Linked", "AccountId": "@{acct.id}"}}  # fmt: skip
+    answer = send(stack, "POST", f"{API}/composite", _composite(made, linked))
+    assert answer.status == 200, answer.body
+    results = json.loads(answer.body)["compositeResponse"]
+    assert [r["httpStatusCode"] for r in results] == [201, 201]
+    saved = case(stack, results[1]["body"]["id"])
+    assert saved["AccountId"] == results[0]["body"]["id"]
+
+
+def test_a_behaviour_header_the_request_and_a_subrequest_disagree_on_is_refused(
+    stack: Stack, case_id: str
+) -> None:
+    sub = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}", "referenceId": "w",
+           "body": {"Subject": "x"}, "httpHeaders": {"Sforce-Auto-Assign": "TRUE"}}  # fmt: skip
+    answer = send(
+        stack, "POST", f"{API}/composite", _composite(sub), ("Sforce-Auto-Assign", "FALSE")
+    )
+    assert "Sforce-Auto-Assign" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Sforce_Auto_Assign", "FALSE"),
+        ("sforce_duplicate_rule_header", "allowSave=true"),
+        ("X_HTTP_Method_Override", "DELETE"),
+        ("Authorization", "Bearer another-session"),
+        ("X-SFDC-Session", "another-session"),
+    ],
+)
+def test_a_header_the_crm_could_read_otherwise_is_refused(
+    stack: Stack, case_id: str, header: tuple[str, str]
+) -> None:
+    """A header spelled with _ (some servers read it as the dashed one) or a second session
+    (the lookup and the write could run as two users) is refused, not forwarded unjudged."""
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}", '{"Subject": "x"}', header)
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, case_id)["Subject"] == "Route target"
+
+
+@pytest.mark.parametrize("tail", ["?x=1#frag", "#frag", "?allOrNone=true#&x=1"])
+def test_a_target_with_a_fragment_is_refused(stack: Stack, case_id: str, tail: str) -> None:
+    """A fragment never reaches a server: what follows # is read by the proxy and not the CRM."""
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/{case_id}{tail}", '{"Subject": "x"}')
+    refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+@pytest.mark.parametrize("value", ['"false"', '"true"', "0", "null"])
+def test_all_or_none_that_is_not_a_boolean_is_refused(
+    stack: Stack, case_id: str, value: str
+) -> None:
+    """The CRM does not read a JSON string as a boolean: the proxy must not save in part."""
+    theirs = _theirs(stack)
+    records = [{"attributes": {"type": "Case"}, "id": i, "Subject": "x"} for i in (case_id, theirs)]
+    body = json.dumps({"records": records}).replace("{", '{"allOrNone": ' + value + ", ", 1)
+    refused(stack, send(stack, "PATCH", f"{API}/composite/sobjects", body), 400,
+            "JSON_PARSER_ERROR")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"Subject": "x", "Id": "{theirs}"}',
+        '{"Subject": "x", "id": "{theirs}"}',
+        '{"attributes": {"type": "Account"}, "Name": "x"}',
+    ],
+)
+def test_a_single_record_body_naming_another_record_or_object_is_refused(
+    stack: Stack, case_id: str, body: str
+) -> None:
+    theirs = _theirs(stack)
+    answer = send(
+        stack, "PATCH", f"{API}/sobjects/Case/{case_id}", body.replace("{theirs}", theirs)
+    )
+    refused(stack, answer, 400, "JSON_PARSER_ERROR")
+
+
+@pytest.mark.parametrize("version", ["v57.0", "v59.0"])
+@pytest.mark.parametrize("tail", ["{case_id}.json", "{case_id}.XML", "External_Id__c/RT-9.json"])
+def test_a_path_ending_in_a_format_suffix_is_refused(
+    stack: Stack, case_id: str, version: str, tail: str
+) -> None:
+    """Up to API 57.0 Salesforce reads a final .json or .xml as the response format: the
+    proxy would look up (or ground) the value with the suffix, the CRM write the one without."""
+    target = f"/services/data/{version}/sobjects/Case/{tail.format(case_id=case_id)}"
+    refused(stack, send(stack, "PATCH", target, '{"Subject": "x"}'), 400,
+            "GUARDRAIL_AMBIGUOUS_REQUEST")  # fmt: skip
+
+
+def test_an_upsert_body_giving_its_lookup_field_another_value_is_refused(stack: Stack) -> None:
+    body = '{"Subject": "x", "external_id__c": "RT-OTHER"}'
+    answer = send(stack, "PATCH", f"{API}/sobjects/Case/External_Id__c/RT-NEW", body)
+    assert "RT-OTHER" in refused(stack, answer, 400, "JSON_PARSER_ERROR")
+
+
+def test_a_collection_upsert_finds_its_value_under_any_spelling_of_the_field(
+    stack: Stack,
+) -> None:
+    async def create() -> str:
+        made = stack.store.create(
+            "Case", {"Subject": "Keyed", "AccountId": ACCOUNT, "External_Id__c": "RT-KEY"}
+        )
+        stack.store.clear_changes()
+        return made
+
+    keyed = stack.call(create)
+    record = {"attributes": {"type": "Case"}, "external_id__c": "RT-KEY", "Subject": "Rekeyed"}
+    body = json.dumps({"allOrNone": True, "records": [record]})
+    answer = send(stack, "PATCH", f"{API}/composite/sobjects/Case/External_Id__c", body)
+    assert answer.status == 200, answer.body
+    assert json.loads(answer.body)[0]["success"] is True
+    assert case(stack, keyed)["Subject"] == "Rekeyed"
+
+
+@pytest.mark.parametrize("tail", ["?x=1#frag", "#frag", "?allOrNone=true#"])
+def test_a_composite_subrequest_url_with_a_fragment_is_refused(
+    stack: Stack, case_id: str, tail: str
+) -> None:
+    sub = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}{tail}", "referenceId": "w",
+           "body": {"Subject": "x"}}  # fmt: skip
+    refused(stack, send(stack, "POST", f"{API}/composite", _composite(sub)), 400,
+            "JSON_PARSER_ERROR")  # fmt: skip

@@ -276,3 +276,22 @@ def test_pass_through_mode_looks_up_with_the_agents_own_session(tmp_path: Path) 
             f"{BASE}/sobjects/Case/External_Id__c/GX-600",
             f"Bearer {SANDBOX_TOKEN}",
         )
+
+
+@pytest.mark.parametrize("value", ["GX/500", "GX-500.json", "GX-500.XML", "GX\\500"])
+def test_a_value_a_url_would_read_otherwise_is_refused_not_looked_up(
+    stack: Stack, agent: requests.Session, watch: Lookups, value: str
+) -> None:
+    """Put in the lookup's URL, a slash splits the path and a final .json is the response
+    format (API 57.0 and before): the proxy would judge another record than the one the
+    collection upsert, matching the value in its body, changes."""
+    theirs = make(stack, "Case", Subject="Globex slash", AccountId=GLOBEX_ACCOUNT_ID,
+                  External_Id__c=value)  # fmt: skip
+    seen = len(watch.seen)
+    records = [{"attributes": {"type": "Case"}, "External_Id__c": value, "Subject": "Hijacked"}]
+    answer = call(stack, agent, "PATCH", "/composite/sobjects/Case/External_Id__c",
+                  json={"allOrNone": True, "records": records})  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json()[0]["errorCode"] == "GUARDRAIL_LOOKUP_UNRESOLVED"
+    assert len(watch.seen) == seen
+    assert case(stack, theirs)["Subject"] == "Globex slash"

@@ -62,12 +62,25 @@ class CompiledRule:
 
 
 class RuleSet:
-    """A policy's compiled rules, run on a CEL environment; each false rule is a violation."""
+    """A policy's compiled rules, run on a CEL environment; each false rule is a violation.
 
-    def __init__(self, policy: str, rules: Sequence[CompiledRule], code: str = RULE_CODE) -> None:
+    A rule that errors at run time (a field the write lacks, a wrong type) is judged by the
+    policy's failurePolicy, as Kubernetes ValidatingAdmissionPolicy does: closed blocks the
+    write naming the rule and the error; open lets it through with a warning. Either way the
+    error is a violation (code GUARDRAIL_RULE_ERROR), so it is audited, logged and counted.
+    """
+
+    def __init__(
+        self,
+        policy: str,
+        rules: Sequence[CompiledRule],
+        code: str = RULE_CODE,
+        fail_open: bool = False,
+    ) -> None:
         self.policy = policy
         self.rules = tuple(rules)
         self.code = code
+        self.fail_open = fail_open
 
     def run(self, env: Environment) -> list[Violation]:
         found = []
@@ -114,12 +127,21 @@ class RuleSet:
         return text if isinstance(text, str) and text else rule.message
 
     def error(self, rule: str, exc: Exception) -> Violation:
+        what = f"Rule {rule} could not be evaluated on this write ({type(exc).__name__}: {exc})"
+        if self.fail_open:
+            return Violation(
+                policy=self.policy,
+                rule=rule,
+                message=f"{what}; policy {self.policy} fails open, so the write went through.",
+                action=Action.WARN,
+                code=ERROR_CODE,
+            )
         return Violation(
             policy=self.policy,
             rule=rule,
             message=(
-                f"Rule {rule} could not be evaluated on this write ({type(exc).__name__}: "
-                f"{exc}); crm-guardrail does not let it through. Tell the guardrail administrator."
+                f"{what}; crm-guardrail does not let it through (policy {self.policy} fails "
+                "closed). Tell the guardrail administrator."
             ),
             code=ERROR_CODE,
         )
@@ -139,9 +161,10 @@ class IsCompliant:
         params: Mapping[str, Any] | None = None,
         context_required: bool = False,
         block_without_context: bool = True,
+        fail_open: bool = False,
     ) -> None:
         self.policy = policy
-        self.rules = RuleSet(policy, rules)
+        self.rules = RuleSet(policy, rules, fail_open=fail_open)
         self.conditions = tuple(conditions)
         self.variables = tuple(variables)
         self.params = dict(params or {})

@@ -12,7 +12,7 @@ def open_store(
 ) -> ConversationStore:
     """Redis at ``redis_url``, else process memory. Raises ConfigError for a bad URL.
 
-    Nothing connects here: a Redis that is down shows in ``ping`` (readiness) and fails the
+    Nothing connects here: a Redis that is down shows in ``unavailable`` (readiness) and fails the
     writes that need it, rather than stopping the proxy from starting.
     """
     if redis_url:

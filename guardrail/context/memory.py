@@ -151,8 +151,8 @@ class MemoryConversationStore:
         index = self._accounts.get(account_key(account_id), ())
         return sorted((w for w in index if w.at >= start), key=lambda w: w.at)
 
-    async def ping(self) -> bool:
-        return True
+    async def unavailable(self) -> str | None:
+        return None
 
     async def close(self) -> None:
         self._conversations.clear()

@@ -260,11 +260,12 @@ class RedisConversationStore:
                 return False
             return bool(await self._redis.hsetnx(key, "uploaded", decision_id))
 
-    async def ping(self) -> bool:
+    async def unavailable(self) -> str | None:
         try:
-            return bool(await self._redis.ping())
-        except RedisError:
-            return False
+            await self._redis.ping()
+        except RedisError as exc:
+            return f"Redis does not answer: {type(exc).__name__}: {exc}"
+        return None
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -77,8 +77,8 @@ class ConversationStore(Protocol):
         had an upload already (or is gone). Atomic across replicas."""
         ...
 
-    async def ping(self) -> bool:
-        """Whether the backend answers (readiness)."""
+    async def unavailable(self) -> str | None:
+        """Why the backend does not answer now (readiness), or None when it does."""
         ...
 
     async def close(self) -> None: ...

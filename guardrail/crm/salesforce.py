@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from multidict import CIMultiDict, MultiMapping
+
 from guardrail.crm import salesforce_bulk, salesforce_lookups, salesforce_partial, sfid
 from guardrail.crm.base import (
     READ,
@@ -59,6 +61,7 @@ from guardrail.crm.salesforce_reads import NOTHING, objects_read
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -99,6 +102,8 @@ _DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+(?P<rest>/.*)?$", re.IGNORECA
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _REFERENCE = re.compile(r"^@\{(?P<ref>[^.}]+)\.(?P<attr>[^}]+)\}$")
 _JSON = "application/json;charset=UTF-8"
+#: What Salesforce reads off the end of a URI as the response format, up to API 57.0.
+_FORMAT_SUFFIXES = (".json", ".xml")
 
 ROLLED_BACK = (
     "ALL_OR_NONE_OPERATION_ROLLED_BACK",
@@ -133,12 +138,13 @@ class SalesforceDialect:
                 f"{raw.method[:20]!r} is not an HTTP method the CRM documents; use GET, POST, "
                 "PATCH or DELETE."
             )
-        for name in _OVERRIDE_HEADERS:
-            if name in raw.headers:
-                raise AmbiguousRequest(
-                    f"The {name} header asks for another method than the request's; Salesforce "
-                    "does not document it, so crm-guardrail refuses it. Send the method itself."
-                )
+        _check_header_names(raw.headers)
+        if "#" in raw.target:
+            raise AmbiguousRequest(
+                f"The request target {raw.target[:200]!r} holds a #: a fragment is never sent to "
+                "a server, so the CRM could read the target otherwise than crm-guardrail. Send "
+                "it without one."
+            )
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         if path.lower().startswith(salesforce_bulk.ASYNC_API):
@@ -193,6 +199,12 @@ class SalesforceDialect:
         segments = _segments(path)
         if segments is None:
             return self._unknown(method, path)
+        if segments and segments[-1].lower().endswith(_FORMAT_SUFFIXES):
+            raise AmbiguousRequest(
+                f"The path ends in {segments[-1][:100]!r}: Salesforce reads a final .json or "
+                ".xml as the response format (API 57.0 and before), not as part of the id or "
+                "value. Send the path without it and ask for a format with Accept."
+            )
         resource = [s.lower() for s in segments[:2]]
         if resource[:1] == ["sobjects"] and 2 <= len(segments) <= 4:
             return self._sobject_row(method, segments[1:], payload, path)
@@ -231,16 +243,23 @@ class SalesforceDialect:
     ) -> ParsedRequest:
         sobject = _object_name(rest[0])
         if method == "POST" and len(rest) == 1:
-            intent = WriteIntent(NAME, sobject, Operation.CREATE, _fields(payload, "body"))
+            intent = WriteIntent(NAME, sobject, Operation.CREATE, _row(payload, sobject, None))
         elif method == "PATCH" and len(rest) == 2:
             intent = WriteIntent(
-                NAME, sobject, Operation.UPDATE, _fields(payload, "body"), record_id=rest[1]
+                NAME, sobject, Operation.UPDATE, _row(payload, sobject, rest[1]), record_id=rest[1]
             )
         elif method == "DELETE" and len(rest) == 2:
             intent = WriteIntent(NAME, sobject, Operation.DELETE, {}, record_id=rest[1])
         elif method in ("PATCH", "DELETE") and len(rest) == 3 and not sfid.is_id(rest[1]):
             operation = Operation.UPSERT if method == "PATCH" else Operation.DELETE
-            fields = _fields(payload, "body") if method == "PATCH" else {}
+            by_id = rest[2] if rest[1].lower() == "id" else None
+            fields = _row(payload, sobject, by_id) if method == "PATCH" else {}
+            for name, value in fields.items():
+                if name.lower() == rest[1].lower() and _str_or_none(value) != rest[2]:
+                    raise MalformedBody(
+                        f"The body sets {name} to {value!r}, the URL looks the record up by "
+                        f"{rest[1]} = {rest[2]!r}; the CRM could read either. Give it once."
+                    )
             intent = WriteIntent(
                 NAME, sobject, operation, fields, external_id_field=rest[1], external_id=rest[2]
             )
@@ -272,7 +291,8 @@ class SalesforceDialect:
                 WriteIntent(NAME, "", Operation.DELETE, {}, record_id=i, ref=f"ids[{n}]")
                 for n, i in enumerate(ids)
             ]
-            return _collection_request(intents, _all_or_none(query.get("allOrNone", "false")))
+            all_or_none = _all_or_none(query.get("allOrNone", "false"), in_url=True)
+            return _collection_request(intents, all_or_none)
         if method == "POST" and not rest:
             operation = Operation.CREATE
         elif method == "PATCH" and not rest:
@@ -307,7 +327,7 @@ class SalesforceDialect:
                     fields,
                     record_id=record_id if isinstance(record_id, str) else None,
                     external_id_field=ext_field,
-                    external_id=_str_or_none(fields.get(ext_field)) if ext_field else None,
+                    external_id=_field_value(fields, ext_field) if ext_field else None,
                     ref=where,
                 )
             )
@@ -322,8 +342,8 @@ class SalesforceDialect:
         if not isinstance(url, str):
             raise MalformedBody("'url' must be a path.")
         raw_path, _, raw_query = url.partition("?")
-        if not raw_path.startswith("/") or raw_path.startswith("//"):
-            raise MalformedBody(f"the url must be a path, not {url[:200]!r}.")
+        if not raw_path.startswith("/") or raw_path.startswith("//") or "#" in url:
+            raise MalformedBody(f"the url must be a path and query, not {url[:200]!r}.")
         path, query = decode_path(raw_path), decode_query(raw_query)
         effective = _effective_method(method.upper(), query)
         query.pop(_OVERRIDE, None)
@@ -352,6 +372,8 @@ class SalesforceDialect:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
             if inner.shape is Shape.COMPOSITE:
                 raise UnsupportedEndpoint(f"Subrequest {ref}: a composite cannot nest a composite.")
+            if inner.intents:
+                _check_references(sub, ref, created)
             if reads is not None:
                 reads = None if inner.reads is None else reads | inner.reads
             start = len(intents)
@@ -364,7 +386,7 @@ class SalesforceDialect:
             Shape.COMPOSITE,
             tuple(intents),
             tuple(parts),
-            bool(body.get("allOrNone", False)),
+            _all_or_none(body.get("allOrNone", False)),
             _only({i.object for i in intents}),
             _only({str(i.operation) for i in intents}) or "read",
             reads=reads,
@@ -560,6 +582,33 @@ def _media_type(content_type: str, example: str) -> str:
     return mime.strip().lower()
 
 
+def _check_header_names(headers: MultiMapping[str]) -> None:
+    """Refuse the headers the CRM could read otherwise than the proxy: a method override
+    header, a session sent twice or in two headers, and a header whose name is a behaviour or
+    override header's spelled with ``_`` for ``-`` (some servers read them as one)."""
+    for name in _OVERRIDE_HEADERS:
+        if name in headers:
+            raise AmbiguousRequest(
+                f"The {name} header asks for another method than the request's; Salesforce "
+                "does not document it, so crm-guardrail refuses it. Send the method itself."
+            )
+    sessions = len(headers.getall("Authorization", [])) + len(headers.getall("X-SFDC-Session", []))
+    if sessions > 1:
+        raise AmbiguousRequest(
+            "The request names its session more than once (Authorization twice, or with "
+            "X-SFDC-Session); crm-guardrail cannot tell which one the CRM uses. Send one."
+        )
+    for name in headers:
+        dashed = name.lower().replace("_", "-")
+        if "_" in name and (
+            dashed.startswith(_BEHAVIOUR_PREFIXES) or dashed in _OVERRIDE_HEADERS_LOWER
+        ):
+            raise AmbiguousRequest(
+                f"The header {name} is spelled with _ for -; some servers read it as "
+                f"{dashed}, so crm-guardrail refuses it. Spell it with dashes."
+            )
+
+
 def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The headers that change what Salesforce does with a write (``Sforce-*``, the package
     version headers), in Salesforce's spelling. A name sent twice is refused: which one the
@@ -584,20 +633,24 @@ def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
     given = sub.get("httpHeaders", {})
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
-    for name in given:
-        if name.lower() in _OVERRIDE_HEADERS_LOWER:
-            raise AmbiguousRequest(
-                f"the {name} header asks for another method than the subrequest's; Salesforce "
-                "does not document it. Set the subrequest's method itself."
-            )
+    _check_header_names(CIMultiDict(given))
     return behaviour_headers(given.items())
 
 
 def _with_headers(parsed: ParsedRequest, headers: Mapping[str, str]) -> ParsedRequest:
-    """``parsed`` with ``headers`` on every intent, under any an intent carries already (a
-    composite subrequest's own headers win over the request's)."""
+    """``parsed`` with ``headers`` on every intent, besides any an intent carries already (a
+    composite subrequest's own). A header the request and a subrequest give different values
+    is refused: which one the CRM applies is not the proxy's to guess."""
     if not headers or not parsed.intents:
         return parsed
+    for intent in parsed.intents:
+        for name, value in intent.headers.items():
+            if name in headers and headers[name] != value:
+                raise AmbiguousRequest(
+                    f"{intent.ref or 'A subrequest'} sets {name}: {value}, the request "
+                    f"{name}: {headers[name]}; crm-guardrail cannot tell which one the CRM "
+                    "applies. Send it in one place."
+                )
     intents = tuple(replace(i, headers={**headers, **i.headers}) for i in parsed.intents)
     return replace(parsed, intents=intents)
 
@@ -629,6 +682,29 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
             )
         fields[name] = value
     return fields
+
+
+def _row(payload: Any, sobject: str, record_id: str | None) -> dict[str, Any]:
+    """The fields of a single-record write to ``sobject``'s record ``record_id`` (None: a
+    create, or a write by another field). Its body may name no other object (``attributes``)
+    and no other record (an ``Id`` the URL does not give): the CRM could read either one."""
+    fields = _fields(payload, "body")
+    if isinstance(payload, dict) and "attributes" in payload:
+        _record_type(payload, "body", sobject)
+    for name, value in fields.items():
+        if name.lower() == "id" and not (
+            record_id and isinstance(value, str) and sfid.same_id(value, record_id)
+        ):
+            raise MalformedBody(
+                f"The body names the record {value!r} in {name!r}, which the URL does not; "
+                "name the record in the URL only."
+            )
+    return fields
+
+
+def _field_value(fields: Mapping[str, Any], name: str) -> str | None:
+    """The value of field ``name`` in any case spelling, as text (None when absent)."""
+    return next((_str_or_none(v) for k, v in fields.items() if k.lower() == name.lower()), None)
 
 
 def _pop_id(fields: dict[str, Any], where: str) -> str | None:
@@ -678,10 +754,11 @@ def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
 
-def _all_or_none(value: Any) -> bool:
-    """A collection's allOrNone: a boolean (``true``/``false`` in a URL), else refused, so the
-    guardrail never saves in part what the CRM would have refused whole."""
-    if isinstance(value, str) and value.lower() in ("true", "false"):
+def _all_or_none(value: Any, in_url: bool = False) -> bool:
+    """allOrNone: a JSON boolean in a body, ``true``/``false`` in a URL, else refused, so the
+    guardrail never saves in part what the CRM would have refused whole (a JSON string is not
+    a boolean to every reader)."""
+    if in_url and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     if isinstance(value, bool):
         return value
@@ -701,13 +778,53 @@ def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> Parsed
     )
 
 
+def _check_references(sub: Mapping[str, Any], ref: str, created: Mapping[str, str]) -> None:
+    """Refuse a write subrequest that holds a composite reference (``@{...}``) anywhere but as
+    a whole field value naming the id of a record an earlier subrequest wrote. The CRM fills a
+    reference in while it executes, so anything else (a value read by a GET subrequest or a
+    query, a reference in the url, a header, a key, or inside a longer text) would be written
+    unjudged: the proxy judges the text ``@{...}``, the CRM writes what it stands for."""
+    url, headers = sub.get("url"), sub.get("httpHeaders") or {}
+    texts = [url, *headers.values()] if isinstance(headers, dict) else [url]
+    if isinstance(url, str):
+        texts.append(decode_path(url.partition("?")[0]))
+        texts.extend(decode_query(url.partition("?")[2]).values())
+    found = [t for t in texts if isinstance(t, str) and "@{" in t]
+    for key, value in _pairs(sub.get("body")):
+        if "@{" in key:
+            found.append(key)
+        if isinstance(value, str) and "@{" in value:
+            match = _REFERENCE.match(value)
+            if not (match and match["attr"].lower() == "id" and match["ref"] in created):
+                found.append(value)
+    if found:
+        raise LookupUnresolved(
+            f"Subrequest {ref} holds {found[0][:100]!r}, a value the CRM fills in while it "
+            "executes the request, so crm-guardrail cannot judge what it writes. A reference "
+            "may only stand for a whole field value naming the id of a record an earlier "
+            "subrequest wrote (@{ref.id}); send anything else (a record's id, a value it read) "
+            "itself."
+        )
+
+
+def _pairs(value: Any) -> Iterator[tuple[str, Any]]:
+    """Every (key, value) of every object in a JSON value, and ("", item) for list items."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key, item
+            yield from _pairs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield "", item
+            yield from _pairs(item)
+
+
 def _with_references(intent: WriteIntent, ref: str, created: Mapping[str, str]) -> WriteIntent:
     references: dict[str, str | None] = {}
     for name, value in intent.fields.items():
         match = _REFERENCE.match(value) if isinstance(value, str) else None
-        if match:
-            is_id = match["attr"].lower() == "id"
-            references[name] = created.get(match["ref"]) if is_id else None
+        if match:  # _check_references let through only the id of a record written before
+            references[name] = created[match["ref"]]
     return replace(intent, ref=f"{ref}.{intent.ref}" if intent.ref else ref, references=references)
 
 

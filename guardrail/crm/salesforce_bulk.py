@@ -391,6 +391,10 @@ def _intent(
     fields = {k: v for k, v in values.items() if k.lower() != "id"}
     if operation is Operation.CREATE:
         fields = dict(values)
+    elif operation in (Operation.UPDATE, Operation.DELETE) and not isinstance(record_id, str):
+        raise MalformedBody(
+            f"CSV {ref} of an {spec.operation} job gives no Id; name each record it changes."
+        )
     return WriteIntent(
         crm,
         spec.object,

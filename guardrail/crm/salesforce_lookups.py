@@ -42,6 +42,12 @@ def lookup(intent: WriteIntent, path: str) -> str | None:
             f"{intent.external_id_field} value, so crm-guardrail cannot tell which record it "
             "would change. Give each record its value."
         )
+    if "/" in value or "\\" in value or value.lower().endswith((".json", ".xml")):
+        raise LookupUnresolved(
+            f"{_named(intent, value)}: crm-guardrail finds records by putting the value in a "
+            "URL, where a slash or a final .json or .xml would be read otherwise than the CRM "
+            "matches the write, so it cannot judge it. Name the record by its id."
+        )
     if "@{" in value:
         raise LookupUnresolved(
             f"{_named(intent, value)}: crm-guardrail cannot look up a record by a value the CRM "

@@ -358,6 +358,7 @@ def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str)
         spec.params,
         context_required=spec.context.required,
         block_without_context=spec.context.on_missing == "block",
+        fail_open=spec.failure_policy == "open",
     )
 
 

@@ -11,7 +11,7 @@ spec:
     objects: [Case]                       # "*" matches every object
     operations: [create, update, upsert]  # default: all four
   mode: enforce                           # or shadow: report, never block
-  failurePolicy: closed                   # or open: a check that errors lets the write through
+  failurePolicy: closed                   # or open: a check or rule that errors lets it through
   schemaFile: schemas/Case.json           # or an inline `schema:`
   onDrift: flag                           # or block: a write that meets schema drift
   onUncertain: block                      # or warn: a rule failing on an unsure reading

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -43,9 +44,10 @@ from guardrail.sandbox.config import SandboxConfig
 from guardrail.sandbox.errors import ApiError, not_found
 from guardrail.sandbox.model_changes import ModelChangeError, parse_change, parse_new_field
 from guardrail.sandbox.oauth import OAUTH, OAuthServer, add_routes
-from guardrail.sandbox.rest import api_versions
+from guardrail.sandbox.rest import LATEST_VERSION, api_versions
 from guardrail.sandbox.routes import build_router
 from guardrail.sandbox.schema import describe_field
+from guardrail.sandbox.seed import CUSTOMERS
 from guardrail.sandbox.store import SandboxStore
 from guardrail.sandbox.triggers import TriggerError, dump_triggers, load_triggers, read_triggers
 
@@ -83,8 +85,44 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
 
 
 def run(host: str, port: int, config: SandboxConfig | None = None) -> None:
-    """Serve until interrupted (the ``guardrail sandbox`` command)."""
-    web.run_app(create_app(config), host=host, port=port, access_log=None, print=None)
+    """Serve until interrupted (the ``guardrail sandbox`` command), saying once listening
+    where, with which credentials, and which sample records it holds."""
+    config = config or SandboxConfig()
+    text = banner(f"http://{host}:{port}", config)
+    web.run_app(
+        create_app(config),
+        host=host,
+        port=port,
+        access_log=None,
+        print=lambda _: print(text, flush=True),
+    )
+
+
+def banner(url: str, config: SandboxConfig) -> str:
+    """What a person starting the sandbox needs to point a client (or the proxy) at it."""
+    lines = [
+        f"Salesforce-shaped sandbox CRM listening on {url}",
+        f"  REST API:      {url}/services/data/v{LATEST_VERSION}.0/",
+        f"  access tokens: {', '.join(sorted(config.access_tokens))} (Authorization: Bearer ...)",
+    ]
+    for client, secret in sorted(config.oauth_clients.items()):
+        lines.append(
+            f"  OAuth client:  {client} / {secret} (client credentials at "
+            f"{url}/services/oauth2/token)"
+        )
+    if config.seed:
+        lines.append("  sample records:")
+        lines += [f"    {r.sobject:<8} {r.id}  {_label(r.values)}" for r in CUSTOMERS]
+    lines.append("Ctrl+C stops it (its records live in memory only).")
+    return "\n".join(lines)
+
+
+def _label(values: Mapping[str, Any]) -> str:
+    name = values.get("Name") or values.get("Subject")
+    if name is None:
+        name = f"{values.get('FirstName', '')} {values.get('LastName', '')}".strip()
+    extra = {k: values[k] for k in ("Status__c", "Status", "Reason", "AccountId") if k in values}
+    return f"{name}" + "".join(f", {k} {v}" for k, v in extra.items())
 
 
 async def _versions(request: web.Request) -> web.Response:

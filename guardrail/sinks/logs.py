@@ -14,8 +14,9 @@ from typing import Any, BinaryIO
 import orjson
 import structlog
 
+from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Verdict
-from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
+from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
 
 _SECRET_KEY_CACHE: dict[str, bool] = {}
 
@@ -23,7 +24,7 @@ _SECRET_KEY_CACHE: dict[str, bool] = {}
 def _is_secret_key(key: str) -> bool:
     known = _SECRET_KEY_CACHE.get(key)
     if known is None:
-        known = _SECRET_KEY_CACHE[key] = bool(SECRET_KEYS.search(key))
+        known = _SECRET_KEY_CACHE[key] = names_secret(key)
     return known
 
 
@@ -98,6 +99,16 @@ class DecisionLog:
             event["error"] = decision.error
         if self._field_values:
             event["fields"] = [mask_value(dict(i.fields)) for i in decision.intents]
+        for v in decision.violations:
+            if v.code == ERROR_CODE:  # a rule that errored: its policy's admin must fix it
+                self._log.warning(
+                    "rule_error",
+                    decision_id=decision.id,
+                    policy=v.policy,
+                    rule=v.rule,
+                    action=str(v.action),
+                    message=mask_text(v.message),
+                )
         if decision.verdict is Verdict.ALLOW and not decision.error:
             self._log.info("decision", **event)
         else:

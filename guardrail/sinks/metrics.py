@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from guardrail import __version__
+from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Operation, Verdict
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
@@ -83,6 +84,13 @@ class Metrics:
             "guardrail_violations",
             "Violations found, by policy and rule; mode shadow did not block.",
             ["policy", "rule", "action", "mode"],
+            registry=r,
+        )
+        self.rule_errors = Counter(
+            "guardrail_rule_errors",
+            "CEL rules that errored at run time, by policy and rule (the policy's failurePolicy "
+            "decided: closed blocked the write, open let it through with a warning).",
+            ["policy", "rule"],
             registry=r,
         )
         self.check_seconds = Histogram(
@@ -281,7 +289,9 @@ class Metrics:
 
     async def emit(self, decision: Decision) -> None:
         verdict = str(decision.verdict)
-        if not decision.intents:
+        for sobject in decision.reads:
+            self._requests(self.dialect, self._object(sobject), "read", verdict).inc()
+        if not decision.intents and not decision.reads:
             self._requests(self.dialect, OTHER, "unknown", verdict).inc()
         for intent in decision.intents:
             self._requests(
@@ -289,6 +299,8 @@ class Metrics:
             ).inc()
         for v in decision.violations:
             self._violations(v.policy, v.rule, str(v.action), str(v.mode)).inc()
+            if v.code == ERROR_CODE:
+                self.rule_errors.labels(v.policy, v.rule).inc()
         self._check_seconds.observe(decision.guardrail_seconds)
         self._upstream(decision.upstream_seconds, decision.error)
         self._cohort(decision)

@@ -13,7 +13,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
+#: A key naming an identifier (an agent token's ``token_id``, an OAuth ``client_id``) is no
+#: secret, and logs must show it to be joined to the API and the audit log. Salesforce's
+#: ``session_id`` is the session itself, so it stays a secret.
+_IDENTIFIER_KEY = re.compile(r"(?<!session)[_-]ids?$", re.I)
 REDACTED = "[REDACTED]"
+
+
+def names_secret(key: str) -> bool:
+    """Whether a value under ``key`` is a secret (dropped), rather than data or an identifier."""
+    return SECRET_KEYS.search(key) is not None and _IDENTIFIER_KEY.search(key) is None
+
+
 #: What each kind of personal data is masked as; a replayed record's masks stand for the data
 #: they replaced (guardrail.context.facts.pii_in).
 MASKS = {"card": "[CARD]", "ssn": "[SSN]", "email": "[EMAIL]", "phone": "[PHONE]"}
@@ -71,9 +82,7 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, Mapping):
-        return {
-            k: REDACTED if SECRET_KEYS.search(str(k)) else mask_value(v) for k, v in value.items()
-        }
+        return {k: REDACTED if names_secret(str(k)) else mask_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [mask_value(v) for v in value]
     return value

@@ -6,15 +6,23 @@ Priors written by hand in ``lexicon/*.yaml`` do not: a phrase that reads well ma
 small talk as often as on asks. So each phrase's reliability and each scope's are measured on
 the corpus's ``train`` split and checked on ``dev``::
 
-    python -m guardrail.understanding.calibration corpora/train/utterances.jsonl          # table
+    python -m guardrail.understanding.calibration corpora/train/utterances.jsonl          # tables
     python -m guardrail.understanding.calibration corpora/train/utterances.jsonl --write  # and save
 
 - an ask phrase of kind K: of the utterances where it was read, the share whose labels hold an
   ask of kind K (any status: the phrase finds the topic, the scopes its status);
 - a reason phrase of reason R: of the utterances holding a refund ask where it was read, the
   share whose refund reason is R (``REASON_LABELS``);
-- a status (the scope that gave it: a negation, a condition, a third party, a question, or
-  none): of the asks read with it whose kind the labels hold, the share labelled that status.
+- an agent's outcome phrase of outcome O ("I've refunded that"): of the agent's utterances
+  where it was read, the share labelled O (a customer's "still not working" shows the outcome
+  only at the end of a call, which an utterance alone cannot tell: those keep their priors);
+- a status (how the ask stands at the end: asked, declined, retracted, a condition, a third
+  party's, a question, an offer answered): of the asks read with it whose kind the labels
+  hold, the share whose labelled status agrees on what rules act on, granted or not.
+
+It then scores the calibrated readings the pack's rules block on, train beside dev
+(``scores``): how often a granted ask, an amount, a reason is read, and how often a sure
+reading contradicts the labels (what would block a good write).
 
 A measured share is shrunk towards the prior by ``PRIOR_WEIGHT`` pseudo-observations, so a
 phrase seen three times keeps most of its prior. ``--write`` saves the train split's values in
@@ -28,6 +36,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +44,7 @@ import yaml
 
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import Lexicon, _Reading
-from guardrail.understanding.model import AskStatus, Reason
+from guardrail.understanding.model import SURE, AskStatus, Reason
 
 PRIOR_WEIGHT = 5.0
 OUTPUT = Path(__file__).parent / "lexicon" / "calibration.yaml"
@@ -76,10 +85,12 @@ class Utterance:
     context: str | None
     asks: tuple[dict[str, Any], ...]
     split: str
+    role: str = "customer"
+    outcome: str | None = None
 
     def turns(self) -> list[Turn]:
         said = [Turn(role="agent", text=self.context)] if self.context else []
-        return [*said, Turn(role="customer", text=self.text)]
+        return [*said, Turn(role="agent" if self.role == "agent" else "customer", text=self.text)]
 
     def kinds(self) -> set[str]:
         return {KINDS[a["kind"]] for a in self.asks}
@@ -97,12 +108,21 @@ class Utterance:
 
 
 def load(path: Path) -> list[Utterance]:
-    """The customer utterances of a corpus file (agent turns carry no asks)."""
+    """The utterances of a corpus file, the customer's and the agent's (which ask nothing but
+    may show an outcome)."""
     found = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if row["role"] == "customer":
-            found.append(Utterance(row["text"], row["context"], tuple(row["asks"]), row["split"]))
+        found.append(
+            Utterance(
+                row["text"],
+                row["context"],
+                tuple(row["asks"]),
+                row["split"],
+                row["role"],
+                row.get("outcome"),
+            )
+        )
     return found
 
 
@@ -120,9 +140,17 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
     """Per pattern (by its compiled source) and per status: how often the reading was right."""
     priors = {p.regex.pattern: p.reliability for ps in lexicon.asks.values() for p in ps}
     priors |= {p.regex.pattern: p.reliability for ps in lexicon.reasons.values() for p in ps}
+    priors |= {p.regex.pattern: p.reliability for ps in lexicon.outcomes.values() for _, p in ps}
     tallies: dict[str, dict[str, Tally]] = {"patterns": {}, "statuses": {}}
     for u in utterances:
         reading = _Reading(lexicon, u.turns())
+        if u.role == "agent":
+            # what the agent says it did shows the outcome wherever it is said; what the
+            # customer says shows it only at the end of a call, which an utterance alone
+            # cannot tell, so customer phrases keep their priors
+            alone = _Reading(lexicon, u.turns()[-1:])
+            alone.outcome()
+            reading.trace += [t for t in alone.trace if t[2] == "outcome"]
         kinds = u.kinds()
         for ask in reading.asks():
             if str(ask.kind) in kinds:
@@ -130,14 +158,19 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
                     str(ask.status), Tally(lexicon.status_reliability[ask.status])
                 )
                 t.seen += 1
-                t.right += ask.status in u.statuses(str(ask.kind))
+                # what rules act on: whether the ask stands granted or not ("declined" for a
+                # labelled "retracted" is as much a no)
+                gold = u.statuses(str(ask.kind))
+                t.right += any(g.granted == ask.status.granted for g in gold)
         has_refund = "refund" in kinds
         seen: set[tuple[str, str]] = set()
         for what, source, how in reading.trace:
             if (source, how) in seen:
                 continue
             seen.add((source, how))
-            if how == "issue":
+            if how == "outcome":
+                right = what == u.outcome
+            elif how == "issue":
                 if not has_refund or not any(what in r for r in REASON_LABELS.values()):
                     continue  # no label says whether it was right
                 right = what in u.reasons()
@@ -147,6 +180,73 @@ def measure(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, dict
             t.seen += 1
             t.right += right
     return tallies
+
+
+def scores(lexicon: Lexicon, utterances: Iterable[Utterance]) -> dict[str, tuple[int, int]]:
+    """How the readings rules block on fare: per measure, (right, out of). For refunds and
+    closures: a granted ask read as granted; a sure "not granted" read where the labels say
+    granted (what would wrongly block); a not-granted ask read surely as not granted (what
+    blocks rightly). For refund amounts: the amount asked among the plausible readings; a
+    sure amount below the one asked (would wrongly block). For reasons: the refund's reason
+    read; a sure other reason where it was not (would wrongly block)."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def count(measure: str, right: bool) -> None:
+        found[measure][0] += right
+        found[measure][1] += 1
+
+    for u in utterances:
+        reading = _Reading(lexicon, u.turns())
+        asks = {str(a.kind): a for a in reading.asks()}
+        issues = reading.issues()
+        for label, kind in (("refund", "refund"), ("account_closure", "account closure")):
+            gold = [a for a in u.asks if a["kind"] == label]
+            if not gold:
+                continue
+            granted = any(STATUSES[a["status"]].granted for a in gold)
+            read = asks.get(kind)
+            sure_no = read is not None and not read.status.granted and read.confidence >= SURE
+            if granted:
+                count(f"{kind}: granted read as granted", read is not None and read.status.granted)
+                count(f"{kind}: granted read surely as not (wrong block)", sure_no)
+            else:
+                count(f"{kind}: not granted read surely as not", sure_no)
+        refund = asks.get("refund")
+        for a in u.asks:
+            if a["kind"] != "refund" or a["status"] != "asked":
+                continue
+            if a.get("amount") is not None:
+                said = refund.amounts if refund else ()
+                count("refund amount: among the readings", Decimal(str(a["amount"])) in said)
+                count(
+                    "refund amount: sure and below the one asked (wrong block)",
+                    refund is not None
+                    and refund.amount_confidence >= SURE
+                    and max(said) < Decimal(str(a["amount"])),
+                )
+            if a.get("reason") in REASON_LABELS:
+                wanted = REASON_LABELS[a["reason"]]
+                read_reasons = {i.reason for i in issues if not i.negated}
+                sure_other = {
+                    i.reason for i in issues if not i.negated and i.confidence >= SURE
+                } - wanted
+                count("refund reason: read", bool(read_reasons & wanted))
+                count(
+                    "refund reason: only another read surely (wrong block)",
+                    bool(sure_other) and not read_reasons & wanted,
+                )
+    return {k: (v[0], v[1]) for k, v in found.items()}
+
+
+def score_table(train: dict[str, tuple[int, int]], dev: dict[str, tuple[int, int]]) -> str:
+    lines = [f"{'measure':<62} {'train':>13} {'dev':>13}"]
+    for key in sorted(train):
+        cells = []
+        for split in (train, dev):
+            right, total = split.get(key, (0, 0))
+            cells.append(f"{right / total:6.1%} ({total})" if total else "-")
+        lines.append(f"{key:<62} {cells[0]:>13} {cells[1]:>13}")
+    return "\n".join(lines)
 
 
 def table(train: dict[str, dict[str, Tally]], dev: dict[str, dict[str, Tally]]) -> str:
@@ -191,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     train = measure(uncalibrated, split["train"])
     dev = measure(uncalibrated, split["dev"])
     print(table(train, dev))
+    calibrated = Lexicon.default()
+    print()
+    print(score_table(scores(calibrated, split["train"]), scores(calibrated, split["dev"])))
     if args.write:
         write(train)
         print(f"written: {OUTPUT}")

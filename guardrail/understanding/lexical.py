@@ -51,7 +51,7 @@ _MACROS = {
     "{me}": r"(?:me|us)",
     "{my}": r"(?:my|our|the|me|your)",
     "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
-    r"|(?:a )?(?:fiver|tenner))",
+    r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))",
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
@@ -65,6 +65,7 @@ _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
+_FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -96,6 +97,7 @@ _STATUS_PRIORS = {
 class _Pattern:
     regex: re.Pattern[str]
     reliability: float
+    only_declined: bool = False  # names the thing only as what is not wanted ("the money")
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,10 @@ class Lexicon:
             asks={AskKind(k): _patterns(v, measured) for k, v in load("asks.yaml").items()},
             reasons={Reason(k): _patterns(v, measured) for k, v in load("reasons.yaml").items()},
             outcomes={
-                Outcome(k): tuple((who, _Pattern(_compile(rx), rel)) for who, rx, rel in v)
+                Outcome(k): tuple(
+                    (who, _Pattern(rx, measured.get(rx.pattern, rel)))
+                    for who, rx, rel in ((w, _compile(x), r) for w, x, r in v)
+                )
                 for k, v in outcomes.items()
             },
             outcome_priority=priority,
@@ -149,16 +154,28 @@ class Lexicon:
 
 
 def _compile(source: str) -> re.Pattern[str]:
-    for macro, body in _MACROS.items():
+    for macro, body in (_MACROS | _word_classes()).items():
         source = source.replace(macro, body)
     return re.compile(source)
+
+
+@functools.cache
+def _word_classes() -> dict[str, str]:
+    """``{name}`` for each meaning class of ``lexicon/words.yaml``: any of its words, the
+    longest first (so "stopped working" wins over "stopped")."""
+    folder = resources.files("guardrail.understanding") / "lexicon"
+    classes = yaml.safe_load((folder / "words.yaml").read_text(encoding="utf-8"))
+    return {
+        "{" + name + "}": "(?:" + "|".join(sorted(map(str, words), key=len, reverse=True)) + ")"
+        for name, words in classes.items()
+    }
 
 
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
     """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
     else its prior in the lexicon."""
-    compiled = ((_compile(str(rx)), float(rel)) for rx, rel in rows)
-    return tuple(_Pattern(rx, measured.get(rx.pattern, rel)) for rx, rel in compiled)
+    compiled = ((_compile(str(rx)), float(rel), "declined" in flags) for rx, rel, *flags in rows)
+    return tuple(_Pattern(rx, measured.get(rx.pattern, rel), no) for rx, rel, no in compiled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,22 +331,43 @@ class _Reading:
         polite_free = scopes["polite_if"].sub(" ", s.text)
         hypothetical = scopes["hypothetical"].search(polite_free) is not None
         request = scopes["request"].search(s.text) is not None
-        asking = s.raw.rstrip().endswith("?") or self.asr or _INTERROGATIVE.match(s.text)
+        asking = (
+            self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+            or self.asr
+            or any(_INTERROGATIVE.match(c.text) for c in s.clauses)
+        )
         question = bool(asking) and scopes["question"].search(s.text) is not None
-        third = scopes["third_party"].search(s.text) is not None
+        inquiry = scopes["inquiry"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
+        self._issues_in(ti, si, s)
+        # a money ask for a problem this turn brings up anew is another refund, on top of the
+        # earlier one, not a change of mind about it
+        new_problem = self._new_problem(ti)
+        adding = new_problem or _ADDING.search(s.text) is not None
         last: AskKind | None = None
+        third = False
         for ci, clause in enumerate(s.clauses):
+            # someone else's wish reaches on until the customer speaks for themself ("my boss
+            # wants a refund and I should get my money back too")
+            if scopes["third_party"].search(clause.text):
+                third = True
+            elif _FIRST_PERSON.search(clause.text):
+                third = False
             for kind, m, pattern in self._matches(clause.text):
-                before = clause.text[: m.start()]
-                if scopes["negation"].search(before) and not _WHY_NOT.search(before):
+                before, after = clause.text[: m.start()], clause.text[m.end() :]
+                later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
+                if (scopes["negation"].search(before) and not _WHY_NOT.search(before)) or scopes[
+                    "negated_after"
+                ].match(after):
                     status = AskStatus.DECLINED
+                elif pattern.only_declined:
+                    continue
                 elif third:
                     status = AskStatus.THIRD_PARTY
                 elif hypothetical:
                     status = AskStatus.HYPOTHETICAL
-                elif question and not request:
+                elif inquiry or (question and not request):
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED
@@ -341,20 +379,39 @@ class _Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.end(), conf),
+                        self._amount(kind, s, ci, m.end(), conf) or self._paid(kind, ti, si),
                         correction=retracting
-                        or scopes["correction"].search(clause.text) is not None,
-                        addition=_ADDING.search(s.text) is not None,
+                        or (
+                            not new_problem and scopes["correction"].search(clause.text) is not None
+                        ),
+                        addition=adding,
                     )
                 )
+                taken_back = scopes["retracted_after"].search(later)
+                if taken_back and not _amounts(later[taken_back.end() :], True):
+                    # "refund the $99, no wait, don't, I'll sort it myself"
+                    events[kind].append(
+                        _Event(
+                            (ti, si, ci * 1000 + m.end()),
+                            AskStatus.RETRACTED,
+                            round(conf, 3),
+                            _evidence(ti, clause),
+                        )
+                    )
                 last = kind
         if keeping:
             for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
-        self._issues_in(ti, si, s, hypothetical)
         return last
+
+    def _new_problem(self, ti: int) -> bool:
+        """Whether turn ``ti`` describes a problem of a kind earlier turns did not, after
+        earlier turns described one."""
+        before = {h[0] for h in self._issue_hits if h[2][0] < ti}
+        now = {h[0] for h in self._issue_hits if h[2][0] == ti}
+        return bool(before) and bool(now - before)
 
     def _follow_up(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]], kind: AskKind
@@ -378,7 +435,7 @@ class _Reading:
                 )
         elif scopes["retraction"].search(s.text) and not amounts:
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
-        self._issues_in(ti, si, s, False)
+        self._issues_in(ti, si, s)
 
     def _agent_sentence(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
@@ -438,18 +495,33 @@ class _Reading:
                 found = _said(elsewhere[-1], min(topic, 0.6))
         return found.halved() if halved(s.text) else found
 
+    def _paid(self, kind: AskKind, ti: int, si: int) -> _Said | None:
+        """For an ask naming no amount ("I want my money back"), the amount the turn says
+        elsewhere ("it was $49"): what they paid, the likeliest amount meant but never sure."""
+        if kind not in _MONEY_KINDS:
+            return None
+        sentences = self.parsed[ti]
+        before = [a for s in sentences[:si] for a in _amounts(s.text, False)]
+        after = [a for s in sentences[si + 1 :] for a in _amounts(s.text, False)]
+        found = before[-1:] or after[:1]
+        return _said(found[0], 0.6) if found else None
+
     # issues -----------------------------------------------------------------------------
 
-    def _issues_in(self, ti: int, si: int, s: Sentence, hypothetical: bool) -> None:
-        if hypothetical:
-            return
+    def _issues_in(self, ti: int, si: int, s: Sentence) -> None:
+        """The problems a sentence states: up to its first condition ("the microwave won't
+        turn on, and if nothing works I'd want 50 back" states one; "if it arrives damaged"
+        none)."""
+        scopes = self.lex.scopes
         for clause in s.clauses:
+            condition = scopes["hypothetical"].search(scopes["polite_if"].sub(" ", clause.text))
+            stated = clause.text if condition is None else clause.text[: condition.start()]
             for reason, patterns in self.lex.reasons.items():
                 for p in patterns:
-                    m = p.regex.search(clause.text)
+                    m = p.regex.search(stated)
                     if m is None:
                         continue
-                    if _ISSUE_NEGATION.search(clause.text[: m.start()]):
+                    if _ISSUE_NEGATION.search(stated[: m.start()]):
                         self._denied.append((reason, _evidence(ti, clause)))
                     else:
                         self._issue_hits.append(
@@ -457,6 +529,8 @@ class _Reading:
                         )
                         self.trace.append((str(reason), p.regex.pattern, "issue"))
                     break
+            if condition is not None:
+                return
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
@@ -539,6 +613,7 @@ class _Reading:
                         if outcome is Outcome.RESOLVED and _NEGATOR.search(m.group(0)):
                             continue
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
+                        self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         if not hits:
             return None

@@ -36,7 +36,7 @@ _NOT_MONEY_AFTER = re.compile(
     r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|%|percent|st|nd|rd|th|am|pm|"
     r"o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them)\b"
 )
-_BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w.,/-]|\.\d)")
+_BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
     r"(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"flat|house|room|step|version|page|line|item|at|since|"

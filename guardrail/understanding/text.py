@@ -86,12 +86,52 @@ class Sentence:
 
 def clean(text: str) -> str:
     """The form phrase patterns read: lower case, contractions restored, fillers and stutters
-    gone, numbers in words as digits ("twenty five quid" -> "25 quid")."""
+    gone, typos of the words asks turn on mended, numbers in words as digits ("twenty five
+    quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
+    text = _TOKEN.sub(_mend, text)
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())
     return _STUTTER.sub(r"\1", text + " ").strip()
+
+
+# The long words an ask turns on, which typing and speech recognisers get wrong by a letter
+# ("refnud", "refuund", "acount"): a word one edit (a letter added, dropped, changed or two
+# swapped) from one of them, and not itself a word, is read as it. Short words are left alone:
+# one letter from a short word is often another word.
+_KEY_WORDS = frozenset({
+    "refund", "refunds", "refunded", "refunding", "reimburse", "reimbursed", "reimbursement",
+    "replacement", "compensation", "cancellation", "supervisor", "subscription", "account",
+    "accounts",
+})  # fmt: skip
+_NOT_TYPOS = frozenset({"accounted", "recount", "recounts"})
+_TOKEN = re.compile(r"\b[a-z]{6,}\b")
+
+
+def _mend(m: re.Match[str]) -> str:
+    word = m.group(0)
+    if word in _KEY_WORDS or word in _NOT_TYPOS:
+        return word
+    for key in _KEY_WORDS:
+        if abs(len(key) - len(word)) <= 1 and _one_edit(word, key):
+            return key
+    return word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter added, dropped, changed, or two swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
 
 
 def digits_from_words(text: str) -> str:

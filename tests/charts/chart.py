@@ -13,8 +13,14 @@ CHART = ROOT / "charts" / "guardrail"
 FULL_VALUES = Path(__file__).resolve().parent / "full-values.yaml"
 RELEASE = "gr"
 NAMESPACE = "crm"
-#: The only value without a default: where the CRM is.
-REQUIRED = {"upstream": {"url": "https://acme.my.salesforce.com"}}
+#: The values without a default: where the CRM is, and (token mode, the default) the Secret
+#: holding the proxy's own credential for it.
+REQUIRED = {
+    "upstream": {
+        "url": "https://acme.my.salesforce.com",
+        "credential": {"existingSecret": "crm-credential"},
+    }
+}
 
 Manifest = dict[str, Any]
 

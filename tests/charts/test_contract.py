@@ -32,6 +32,7 @@ SECRET_VALUES = {
     "GUARDRAIL_ALERTS__WEBHOOK_URL": "https://hooks.example.com/guardrail",
     "GUARDRAIL_CREDENTIAL__CLIENT_SECRET": "oauth-secret",
     "GUARDRAIL_CREDENTIAL__ACCESS_TOKEN": "static-token",
+    "GUARDRAIL_UNDERSTANDING__LLM__API_KEY": "llm-key",
 }
 
 
@@ -68,6 +69,8 @@ def test_default_settings_load(
     assert settings.timeouts.shutdown == 20
     assert settings.redis_url is None
     assert settings.tracing is False
+    assert str(settings.auth_mode) == "token"
+    assert settings.credential.access_token is not None  # the Secret the render must name
     # Without PostgreSQL the audit log is SQLite on the pod's writable audit volume.
     assert settings.audit_dsn is not None
     storage = open_storage(settings.audit_dsn.get_secret_value(), timeout=1)
@@ -75,10 +78,9 @@ def test_default_settings_load(
     mounts = {m["name"]: m["mountPath"] for m in default.container()["volumeMounts"]}
     assert storage.path == Path(mounts["audit"]) / "guardrail-audit.db"
     # Every default of the chart is the proxy's own default, but where the pod needs another.
-    assert settings.model_dump(exclude={"upstream", "listen", "admin_listen", "audit_dsn"}) == (
-        Settings(upstream=settings.upstream).model_dump(
-            exclude={"upstream", "listen", "admin_listen", "audit_dsn"}
-        )
+    own = {"upstream", "listen", "admin_listen", "audit_dsn", "credential"}
+    assert settings.model_dump(exclude=own) == (
+        Settings(upstream=settings.upstream).model_dump(exclude=own)
     )
 
 
@@ -122,6 +124,31 @@ def test_full_settings_load(
     assert credential.client_secret is not None
     assert credential.client_secret.get_secret_value() == "oauth-secret"
     assert credential.access_token is None
+    assert str(settings.auth_mode) == "token"
+    assert settings.drift.model_dump() == {
+        "interval_seconds": 600,
+        "timeout_seconds": 10,
+        "api_version": "61.0",
+    }
+    understanding = settings.understanding
+    assert understanding.backends == ["lexical", "llm"]
+    assert understanding.llm.base_url == "http://vllm.ai.svc:8000/v1"
+    assert understanding.llm.model == "qwen2.5-7b-instruct"
+    assert understanding.llm.api_key.get_secret_value() == "llm-key"
+    assert (understanding.llm.timeout_seconds, understanding.llm.concurrency) == (10, 8)
+    assert str(understanding.llm.failure) == "unsure"
+
+
+def test_passthrough_needs_no_crm_credential(
+    render: Render, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = merged(
+        REQUIRED,
+        {"config": {"authMode": "passthrough"}, "upstream": {"credential": {"existingSecret": ""}}},
+    )
+    settings = settings_of(render(values), tmp_path, monkeypatch)
+    assert str(settings.auth_mode) == "passthrough"
+    assert not settings.credential.configured
 
 
 def test_a_static_crm_token_loads(

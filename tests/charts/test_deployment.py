@@ -96,7 +96,9 @@ def test_settings_come_from_the_config_map_and_listen_on_every_address(default: 
     container = default.container()
     assert container["args"] == ["--config", "/etc/guardrail/config/guardrail.yaml"]
     env = {e["name"]: e for e in container["env"]}
-    # No secret is configured by default, so none is referenced.
+    # By default the one secret referenced is the CRM credential token mode needs.
+    credential = env.pop("GUARDRAIL_CREDENTIAL__ACCESS_TOKEN")["valueFrom"]["secretKeyRef"]
+    assert credential == {"name": "crm-credential", "key": "access-token"}
     assert {name: e["value"] for name, e in env.items()} == {
         "GUARDRAIL_LISTEN": "0.0.0.0:8080",
         "GUARDRAIL_ADMIN_LISTEN": "0.0.0.0:9090",
@@ -121,6 +123,7 @@ def test_secrets_are_referenced_never_inlined(full: Rendered) -> None:
         "GUARDRAIL_API_TOKENS": ("guardrail-api", "tokens.json"),
         "GUARDRAIL_ALERTS__WEBHOOK_URL": ("guardrail-alert-webhook", "webhook-url"),
         "GUARDRAIL_CREDENTIAL__CLIENT_SECRET": ("guardrail-crm-credential", "oauth-client-secret"),
+        "GUARDRAIL_UNDERSTANDING__LLM__API_KEY": ("guardrail-llm", "key"),
     }
     assert "Secret" not in full.kinds()  # the chart never holds a secret itself
 

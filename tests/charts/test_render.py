@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import helm_python as helm
@@ -9,7 +11,16 @@ import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from tests.charts.chart import REQUIRED, ROOT, Manifest, Render, Rendered, full_values, merged
+from tests.charts.chart import (
+    CHART,
+    REQUIRED,
+    ROOT,
+    Manifest,
+    Render,
+    Rendered,
+    full_values,
+    merged,
+)
 
 #: The oldest Kubernetes the chart supports (Chart.yaml kubeVersion >=1.25) that is still
 #: common, and the newest kubernetes-validate knows.
@@ -123,7 +134,18 @@ def test_without_the_crm_url_the_render_says_what_is_missing(chart: helm.Chart) 
             {"autoscaling": {"enabled": True, "minReplicas": 5, "maxReplicas": 3}},
             "minReplicas must not exceed",
         ),
-        ({"prometheusRule": {"enabled": True}}, "prometheusRule.enabled needs"),
+        (
+            {"prometheusRule": {"enabled": True, "defaultRules": False}},
+            "defaultRules false needs prometheusRule.groups",
+        ),
+        (
+            {"upstream": {"credential": {"existingSecret": ""}}},
+            r"config.authMode token .* needs the proxy's own CRM credential",
+        ),
+        (
+            {"config": {"understanding": {"backends": ["lexical", "llm"]}}},
+            "backends has llm: set config.understanding.llm.baseUrl",
+        ),
         (
             {"upstream": {"credential": {"tokenUrl": "https://login.example.com/token"}}},
             "tokenUrl .* needs upstream.credential.clientId",
@@ -239,14 +261,41 @@ def test_service_monitor_scrapes_the_admin_port(full: Rendered) -> None:
     assert endpoint["metricRelabelings"][0]["action"] == "drop"
 
 
-def test_prometheus_rule_carries_the_repositorys_alert_rules(render: Render) -> None:
-    """The rule groups in monitoring/alerts.yaml go into the PrometheusRule unchanged."""
+def test_the_charts_alert_rules_are_the_repositorys(render: Render) -> None:
+    """monitoring/alerts.yaml is the one source (promtool tests it); the chart carries a copy
+    (Helm reads only files inside the chart), which must stay identical."""
+    chart_rules = (CHART / "rules" / "alerts.yaml").read_text()
+    assert chart_rules == (ROOT / "monitoring" / "alerts.yaml").read_text(), (
+        "cp monitoring/alerts.yaml charts/guardrail/rules/alerts.yaml"
+    )
+
+
+def test_prometheus_rule_ships_the_projects_alert_rules_by_default(
+    render: Render, tmp_path: Path
+) -> None:
     groups = yaml.safe_load((ROOT / "monitoring" / "alerts.yaml").read_text())["groups"]
-    rendered = render(merged(REQUIRED, {"prometheusRule": {"enabled": True, "groups": groups}}))
+    rendered = render(merged(REQUIRED, {"prometheusRule": {"enabled": True}}))
     rule = rendered.one("PrometheusRule")
     assert rule["apiVersion"] == "monitoring.coreos.com/v1"
     # Alert templates such as {{ $value }} pass through Helm untouched.
     assert rule["spec"]["groups"] == groups
+    # What the Prometheus Operator hands Prometheus is a valid rules file.
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": rule["spec"]["groups"]}))
+    checked = subprocess.run(
+        ["promtool", "check", "rules", str(tmp_path / "rules.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    extra = [{"name": "mine", "rules": [{"alert": "Mine", "expr": "up == 0"}]}]
+    both = render(merged(REQUIRED, {"prometheusRule": {"enabled": True, "groups": extra}}))
+    assert both.one("PrometheusRule")["spec"]["groups"] == [*groups, *extra]
+    only = render(
+        merged(
+            REQUIRED, {"prometheusRule": {"enabled": True, "defaultRules": False, "groups": extra}}
+        )
+    )
+    assert only.one("PrometheusRule")["spec"]["groups"] == extra
 
 
 def test_notes_say_how_to_reach_the_proxy_and_warn_about_unshared_state(

@@ -384,8 +384,8 @@ async def test_concurrent_changes_from_many_tasks_and_replicas_lose_nothing(
     assert len(await first.account_writes(ACCOUNT, now - timedelta(minutes=1))) == 100
 
 
-async def test_ping(backend: Backend) -> None:
-    assert await backend.store().ping() is True
+async def test_a_store_that_answers_is_not_unavailable(backend: Backend) -> None:
+    assert await backend.store().unavailable() is None
 
 
 # Memory only: what keeps one process's memory bounded.
@@ -466,7 +466,7 @@ async def test_redis_down_is_context_unavailable() -> None:
                 await call()
             assert caught.value.status == 503
             assert caught.value.code == "GUARDRAIL_CONTEXT_UNAVAILABLE"
-        assert await store.ping() is False
+        assert "Redis does not answer" in (await store.unavailable() or "")
     finally:
         await store.close()
 
@@ -480,7 +480,7 @@ def test_open_store_without_a_url_is_memory_and_a_bad_url_is_a_config_error() ->
 async def test_open_store_with_a_url_is_redis(redis_url: str) -> None:
     shared = open_store(redis_url, 60)
     assert isinstance(shared, RedisConversationStore)
-    assert await shared.ping()
+    assert await shared.unavailable() is None
     await shared.close()
 
 

@@ -8,6 +8,7 @@ from guardrail.crm.base import Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import (
     AmbiguousRequest,
+    LookupUnresolved,
     MalformedBody,
     UnsupportedEndpoint,
     UnsupportedMediaType,
@@ -177,7 +178,7 @@ def test_composite_subrequests_and_references() -> None:
                 "method": "POST",
                 "url": f"{BASE}/sobjects/Case",
                 "referenceId": "case",
-                "body": {"Subject": "x", "AccountId": "@{acct.id}", "ContactId": "@{read.Id}"},
+                "body": {"Subject": "x", "AccountId": "@{acct.id}"},
             },
         ],
     }
@@ -186,7 +187,11 @@ def test_composite_subrequests_and_references() -> None:
     assert [p.ref for p in parsed.parts] == ["acct", "read", "case"]
     assert [len(p.intents) for p in parsed.parts] == [1, 0, 1]
     case = parsed.intents[1]
-    assert dict(case.references) == {"AccountId": "Account", "ContactId": None}
+    assert dict(case.references) == {"AccountId": "Account"}
+    # A value a GET subrequest read is filled in by the CRM, unjudged: refused.
+    body["compositeRequest"][2]["body"]["ContactId"] = "@{read.Id}"  # type: ignore[index]
+    with pytest.raises(LookupUnresolved, match="Subrequest case"):
+        parse("POST", "/composite", body)
 
     with pytest.raises(UnsupportedEndpoint, match="Subrequest x"):
         parse(

@@ -28,7 +28,13 @@ def decision(verdict: Verdict = Verdict.BLOCK) -> Decision:
     )
     violation = Violation("case-fields", "ParameterValidation.enum", "bad 'x@y.com'", ("Status",))
     return Decision(
-        "d-1", verdict, "salesforce", (intent,), (violation,), "v1", Caller("c-1", "agent-7")
+        "d-1",
+        verdict,
+        "salesforce",
+        (intent,),
+        (violation,),
+        "v1",
+        Caller("c-1", "agent-7", token_id="tok-9"),
     )
 
 
@@ -41,6 +47,7 @@ async def test_one_json_line_per_decision_without_field_values_by_default() -> N
     assert line["decision_id"] == "d-1"
     assert line["decision"] == "block"
     assert (line["conversation"], line["agent"]) == ("c-1", "agent-7")
+    assert line["token_id"] == "tok-9"  # an identifier, never redacted
     assert line["rules"] == ["case-fields/ParameterValidation.enum"]
     assert "fields" not in line
     assert b"x@y.com" not in stream.getvalue()  # violation messages are masked too
@@ -56,7 +63,9 @@ async def test_field_values_when_configured_are_pii_masked() -> None:
 
 def test_secret_keys_are_redacted_and_stdlib_logging_is_json() -> None:
     stream = capture()
-    structlog.get_logger("t").info("login", authorization="Bearer abc", session_id="00D!x")
+    structlog.get_logger("t").info(
+        "login", authorization="Bearer abc", session_id="00D!x", token_id="tok-42"
+    )
     try:
         raise RuntimeError("inner")
     except RuntimeError:
@@ -64,6 +73,7 @@ def test_secret_keys_are_redacted_and_stdlib_logging_is_json() -> None:
     first, second = lines(stream)
     assert first["authorization"] == "[REDACTED]"
     assert first["session_id"] == "[REDACTED]"
+    assert first["token_id"] == "tok-42"  # an identifier, to join logs to the API and audit log
     assert (second["event"], second["logger"], second["level"]) == (
         "Error handling request",
         "aiohttp.server",

@@ -4,7 +4,10 @@ was right there, and the shipped lexicon carries the measured values."""
 import json
 from pathlib import Path
 
-from guardrail.understanding.calibration import Tally, load, measure, table
+import pytest
+import yaml
+
+from guardrail.understanding.calibration import OUTPUT, Tally, load, measure, scores, table
 from guardrail.understanding.lexical import Lexicon
 from guardrail.understanding.model import AskStatus
 
@@ -51,3 +54,38 @@ def test_the_shipped_lexicon_uses_the_measured_reliabilities():
     shipped, priors = Lexicon.default(), Lexicon.uncalibrated()
     assert shipped.status_reliability != priors.status_reliability
     assert shipped.status_reliability[AskStatus.ASKED] < priors.status_reliability[AskStatus.ASKED]
+
+
+def test_scores_count_a_sure_decline_of_a_granted_ask_as_a_wrong_block(tmp_path):
+    measured = scores(Lexicon.default(), load(_corpus(tmp_path)))
+    assert measured["refund: granted read as granted"] == (1, 1)
+    assert measured["refund: granted read surely as not (wrong block)"] == (0, 1)
+    assert measured["refund: not granted read surely as not"] == (1, 1)
+
+
+CORPUS = Path(__file__).parents[2] / "corpora" / "train" / "utterances.jsonl"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, list]:
+    split: dict[str, list] = {"train": [], "dev": []}
+    for u in load(CORPUS):
+        split[u.split].append(u)
+    return split
+
+
+def test_the_shipped_calibration_is_the_one_the_lexicon_measures_on_the_train_split(corpus):
+    shipped = yaml.safe_load(OUTPUT.read_text())
+    measured = measure(Lexicon.uncalibrated(), corpus["train"])
+    for section in ("patterns", "statuses"):
+        now = {k: round(t.rate(), 3) for k, t in measured[section].items()}
+        assert shipped[section] == now, f"re-run the calibration: {section} changed"
+
+
+def test_on_dev_the_readings_that_block_rarely_contradict_the_labels(corpus):
+    dev = scores(Lexicon.default(), corpus["dev"])
+    for measure_name, (wrong, total) in dev.items():
+        if "wrong block" in measure_name:
+            assert wrong / total <= 0.05, measure_name
+    right, total = dev["refund: not granted read surely as not"]
+    assert right / total >= 0.75

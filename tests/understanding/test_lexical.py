@@ -12,6 +12,7 @@ from guardrail.understanding.model import (
     Reason,
     SensitiveKind,
 )
+from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
 CLOSURE = AskKind.ACCOUNT_CLOSURE
@@ -135,6 +136,32 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
     assert ask.reason is reason
 
 
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("the kettle carked it after two days", Reason.DAMAGED),
+        ("the handle came off the first time I used it", Reason.DAMAGED),
+        ("there's a massive dent in the side", Reason.DAMAGED),
+        ("it took nine days to get here", Reason.LATE),
+        ("the delivery date came and went", Reason.LATE),
+        ("the direct debit came out twice this month", Reason.BILLING),
+        ("you charged me for a plan I cancelled", Reason.BILLING),
+        ("there's a charge I did not authorise", Reason.BILLING),
+        ("your engineer never showed and I took the day off work", Reason.GOODWILL),
+        ("I've been a loyal customer for years and been messed about", Reason.GOODWILL),
+    ],
+)
+def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
+    assert reason in {i.reason for i in read(f"c: {said}").issues if not i.negated}
+
+
+def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(read):
+    stated = read("c: the microwave won't turn on and worst case if nothing works I want $50 back")
+    conditional = read("c: if it arrives damaged I'll want my money back")
+    assert Reason.DAMAGED in {i.reason for i in stated.issues}
+    assert conditional.issues == ()
+
+
 def test_a_problem_the_customer_denies_is_read_as_denied(read):
     issues = read("c: It's not broken or anything, I just don't like the colour.").issues
     assert [(i.reason, i.negated) for i in issues] == [(Reason.DAMAGED, True)]
@@ -190,3 +217,121 @@ def test_evidence_points_at_the_words_in_the_turn(read):
     (evidence,) = ask.evidence
     assert said[evidence.start : evidence.end] == evidence.text
     assert "back on my card" in evidence.text
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: bin my account, I'm done", AskStatus.ASKED),
+        ("c: i want nothing more to do with you lot", AskStatus.ASKED),
+        ("c: I'm not going anywhere, don't close it", AskStatus.DECLINED),
+        ("c: Could you explain the process for closing an account.", AskStatus.QUESTION),
+        ("c: How can I close my account?", AskStatus.QUESTION),
+    ],
+)
+def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
+    ask = read.ask(CLOSURE, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_a_refund_asked_later_for_a_new_problem_adds_to_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: You took it out of my account twice. Could I get €40 back?",
+        "a: Done. Anything else?",
+        "c: Yes, the glass on the phone case was shattered. I'll take EUR 25 back for it.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(65)
+
+
+def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: it arrived smashed, can I have €40 back?",
+        "a: Let me check.",
+        "c: actually I'll take 25 euros back",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(25)
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "status"),
+    [
+        ("c: since my husband died I don't need the joint account, close my account", CLOSURE,
+         AskStatus.ASKED),
+        ("c: my husband wants his account closed", CLOSURE, AskStatus.THIRD_PARTY),
+        ("c: a friend of mine wants €22 back on her card", REFUND, AskStatus.THIRD_PARTY),
+        ("c: it broke. Actually no, forget the refund, I'll keep it.", REFUND,
+         AskStatus.DECLINED),
+    ],
+)  # fmt: skip
+def test_someone_else_is_a_third_party_only_when_they_want_it_and_a_dismissed_ask_is_declined(
+    read, said, kind, status
+):
+    ask = read.ask(kind, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_an_ask_naming_no_amount_takes_the_amount_paid_but_not_surely(read):
+    ask = read.ask(
+        REFUND, "c: The tablet just dies, that's €199 down the drain. I want my money back."
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(199)
+    assert ask.amount_confidence < SURE
+
+
+def test_a_spoken_correction_between_commas_keeps_the_amount_said_last(read):
+    ask = read.ask(REFUND, "c: put fifty on my card, um, no, 20, the delivery part was free")
+    assert ask is not None
+    assert ask.amount == Decimal(20)
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("the keyboard arrived smashed, cough up the 80", Decimal(80)),
+        ("is there any way to get that €120 returned to me?", Decimal(120)),
+        ("i want my seven dollars and fifty cents back mate", Decimal("7.50")),
+        ("the parcel is late, what's happening with my refund of $30?", Decimal(30)),
+    ],
+)
+def test_money_asked_back_in_any_verb_and_object_is_a_refund_ask(read, said, amount):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.amount == amount
+
+
+def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themself(read):
+    ask = read.ask(REFUND, "c: my boss wants a refund and I should get my money back too")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: it was late and a refund's not what I'm after", AskStatus.DECLINED),
+        ("c: it took a week, refunding me won't help", AskStatus.DECLINED),
+        ("c: the keyboard is busted. Keep your money, just sort it", AskStatus.DECLINED),
+        ("c: it's not about the money", AskStatus.DECLINED),
+        ("c: refund the $99, no wait, don't, I'll sort it myself", AskStatus.RETRACTED),
+        ("c: Please disregard my earlier request for a refund.", AskStatus.DECLINED),
+        ("c: Could you advise whether I am entitled to a refund.", AskStatus.QUESTION),
+        ("c: refnud the 60 euros pls", AskStatus.ASKED),
+    ],
+)
+def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
+    assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
+    assert clean("a recount of the refined plan") == "a recount of the refined plan"

@@ -88,8 +88,12 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
 {{- $credential := dict }}
 {{- with .Values.upstream.credential.tokenUrl }}{{ $_ := set $credential "token_url" . }}{{ end }}
 {{- with .Values.upstream.credential.clientId }}{{ $_ := set $credential "client_id" . }}{{ end }}
+{{- $llm := dict "timeout_seconds" $c.understanding.llm.timeoutSeconds "concurrency" (int64 $c.understanding.llm.concurrency) "failure" $c.understanding.llm.failure }}
+{{- with $c.understanding.llm.baseUrl }}{{ $_ := set $llm "base_url" . }}{{ end }}
+{{- with $c.understanding.llm.model }}{{ $_ := set $llm "model" . }}{{ end }}
 {{- $settings := dict
   "dialect" $c.dialect
+  "auth_mode" $c.authMode
   "unknown_writes" $c.unknownWrites
   "unmatched_writes" $c.unmatchedWrites
   "log_level" $c.logLevel
@@ -110,6 +114,11 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
   "audit_timeout_seconds" .Values.audit.timeoutSeconds
   "audit_checkpoint_seconds" .Values.audit.checkpointSeconds
   "tracing" .Values.tracing.enabled
+  "drift" (dict
+    "interval_seconds" $c.drift.intervalSeconds
+    "timeout_seconds" $c.drift.timeoutSeconds
+    "api_version" $c.drift.apiVersion)
+  "understanding" (dict "backends" $c.understanding.backends "llm" $llm)
 }}
 {{- if $credential }}{{ $_ := set $settings "credential" $credential }}{{ end }}
 {{- toYaml $settings }}
@@ -126,6 +135,13 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
 {{- $credential := .Values.upstream.credential }}
 {{- if and $credential.tokenUrl (not (and $credential.clientId $credential.existingSecret)) }}
 {{- fail "upstream.credential.tokenUrl (OAuth client credentials) needs upstream.credential.clientId and the client secret in upstream.credential.existingSecret" }}
+{{- end }}
+{{- if and (eq .Values.config.authMode "token") (not $credential.existingSecret) }}
+{{- fail "config.authMode token (agents bear tokens the proxy issues) needs the proxy's own CRM credential: upstream.credential.existingSecret (a static access token, or the OAuth client secret with tokenUrl and clientId); or set config.authMode: passthrough" }}
+{{- end }}
+{{- $llm := .Values.config.understanding.llm }}
+{{- if and (has "llm" .Values.config.understanding.backends) (not (and $llm.baseUrl $llm.model)) }}
+{{- fail "config.understanding.backends has llm: set config.understanding.llm.baseUrl and config.understanding.llm.model" }}
 {{- end }}
 {{- if and $credential.clientId (not $credential.tokenUrl) }}
 {{- fail "upstream.credential.clientId is only used with upstream.credential.tokenUrl" }}

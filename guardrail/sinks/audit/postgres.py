@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import asyncpg
+import structlog
 
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts
@@ -25,6 +26,7 @@ from guardrail.sinks.audit.scripts import Fetch, Script
 from guardrail.sinks.audit.store import Migration
 
 T = TypeVar("T")
+log = structlog.get_logger("guardrail.audit")
 
 _FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 _MARK = re.compile(r"\?")
@@ -126,6 +128,11 @@ class PostgresStorage(SQLStorage):
                 raise self._unavailable(exc) from exc
             try:
                 schema = await pool.fetchval("SELECT current_schema()")
+                if schema is None:
+                    schema = await self._create_schema(pool)
+            except AuditUnavailable:
+                await pool.close()
+                raise
             except _FAILURES as exc:
                 await pool.close()
                 raise self._unavailable(exc) from exc
@@ -163,6 +170,29 @@ class PostgresStorage(SQLStorage):
                 return await _steps(conn, script)
         except _FAILURES as exc:
             raise self._unavailable(exc) from exc
+
+    async def _create_schema(self, pool: asyncpg.Pool) -> str:
+        """The DSN's ``search_path`` names no schema that exists (a fresh database): create
+        its first, when the role may; else say what to run."""
+        path = str(await pool.fetchval("SHOW search_path"))
+        names = [n.strip().strip('"') for n in path.split(",") if n.strip() != '"$user"']
+        if not names or not names[0] or names[0] == "$user":
+            raise AuditUnavailable(
+                f"the audit log at {self.where}: no schema in search_path {path!r} exists; "
+                "name one in the DSN (?search_path=guardrail)"
+            )
+        schema, quoted = names[0], '"' + names[0].replace('"', '""') + '"'
+        try:
+            await pool.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+        except asyncpg.InsufficientPrivilegeError as exc:
+            role = await pool.fetchval("SELECT current_user")
+            raise AuditUnavailable(
+                f"the audit log at {self.where}: schema {schema!r} (search_path) does not exist "
+                f"and role {role!r} may not create it ({exc}); create it as an owner of the "
+                f'database: CREATE SCHEMA {quoted} AUTHORIZATION "{role}"'
+            ) from exc
+        log.info("audit_schema_created", schema=schema, store=self.where)
+        return schema
 
     def _ready(self) -> asyncpg.Pool:
         if self._pool is None:

@@ -27,7 +27,7 @@ import orjson
 from guardrail.context import snapshot
 from guardrail.context.snapshot import Part
 from guardrail.model import Decision, FieldDiff, WriteIntent
-from guardrail.sinks.redact import REDACTED, SECRET_KEYS, mask_text, mask_value
+from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
 
 
 class Kind(StrEnum):
@@ -174,7 +174,7 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
 def _diff(diff: FieldDiff) -> dict[str, Any]:
     """A read-back difference, its values masked as the intents' fields are (a secret-named
     field's values dropped)."""
-    secret = SECRET_KEYS.search(diff.field) is not None
+    secret = names_secret(diff.field)
     return {
         "field": diff.field,
         "intended": REDACTED if secret else _jsonable(mask_value(diff.intended)),
