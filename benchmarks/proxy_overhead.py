@@ -74,12 +74,17 @@ class Result:
 
 
 async def drive(
-    base: str, case_id: str, concurrency: int, total: int, token: str = TOKEN
+    base: str,
+    case_id: str,
+    concurrency: int,
+    total: int,
+    token: str = TOKEN,
+    conversation_id: str = CONVERSATION,
 ) -> Result:
     headers = {
         "Authorization": f"Bearer {token}",
         "Content-Type": "application/json",
-        "X-Guardrail-Conversation": CONVERSATION,  # the others ignore it
+        "X-Guardrail-Conversation": conversation_id,  # the others ignore it
     }
     statuses = ("New", "Working")
     latencies: list[float] = []
@@ -127,11 +132,20 @@ def conversation(turns: int) -> dict[str, object]:
     }
 
 
-async def ground(proxy: str, admin: str, case_id: str, turns: int, auth_mode: str) -> str:
-    """Register the conversation and read the case through the proxy, as an agent would; the
-    token the agent uses (with token binding, one issued for the conversation)."""
+async def ground(
+    proxy: str,
+    admin: str,
+    case_id: str,
+    turns: int,
+    auth_mode: str,
+    conversation_id: str = CONVERSATION,
+    reads: int = 1,
+) -> str:
+    """Register the conversation and read the case through the proxy ``reads`` times, as an
+    agent would; the token the agent uses (with token binding, one issued for the
+    conversation)."""
     async with aiohttp.ClientSession() as session:
-        url = f"http://{admin}/guardrail/v1/conversations/{CONVERSATION}"
+        url = f"http://{admin}/guardrail/v1/conversations/{conversation_id}"
         async with session.put(url, json=conversation(turns)) as response:
             response.raise_for_status()
         token = TOKEN
@@ -139,9 +153,10 @@ async def ground(proxy: str, admin: str, case_id: str, turns: int, auth_mode: st
             async with session.post(f"{url}/tokens", json={"agent": "benchmark"}) as response:
                 response.raise_for_status()
                 token = (await response.json())["token"]
-        headers = {"Authorization": f"Bearer {token}", "X-Guardrail-Conversation": CONVERSATION}
-        async with session.get(f"{proxy}{CASES}/{case_id}", headers=headers) as response:
-            response.raise_for_status()
+        headers = {"Authorization": f"Bearer {token}", "X-Guardrail-Conversation": conversation_id}
+        for _ in range(reads):
+            async with session.get(f"{proxy}{CASES}/{case_id}", headers=headers) as response:
+                response.raise_for_status()
         return token
 
 

@@ -46,10 +46,12 @@ from guardrail.model import (
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import Policy, PolicySet
 from guardrail.sinks.audit.chain import Row
+from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.store import MAX_LIMIT, Query, Storage
 
 NOT_KEPT = "recorded without its context (before replay was possible)"
 NOT_JUDGED = "refused before it was judged (nothing to judge again)"
+CONTEXT_MISSING = "its context is missing from the audit log (guardrail audit verify says where)"
 
 
 @dataclass(frozen=True)
@@ -157,11 +159,13 @@ class Replayer:
         self._dialects: dict[str, Dialect] = {}
 
     async def judge(self, body: Mapping[str, Any]) -> tuple[Outcome, Outcome] | str:
-        """(recorded, candidate) outcomes of one decision record, or why it cannot be judged
-        again."""
+        """(recorded, candidate) outcomes of one decision record (its context expanded:
+        guardrail.sinks.audit.contexts), or why it cannot be judged again."""
         recorded = [_violation(v) for v in body.get("violations", ())]
         if not body.get("intents"):
             return NOT_JUDGED
+        if body.get("context_missing"):
+            return CONTEXT_MISSING
         if body.get("context") is None:
             return NOT_KEPT
         intents = tuple(_intent(body["crm"], i) for i in body["intents"])
@@ -231,15 +235,15 @@ async def replay(
     earlier one exists (in the window or before it).
     """
     replayer = Replayer(candidate, unmatched)
+    contexts = Contexts(storage)
     found = Replay(candidate.version)
     before_seq: int | None = None
     while True:
         query = Query(since=since, until=until, before_seq=before_seq, limit=MAX_LIMIT)
         rows = (await storage.find(query))[:MAX_LIMIT]
-        for row in rows:
-            if not await _first_record(storage, row):
-                continue
-            await replayer.add(found, row.body)
+        firsts = [row.body for row in rows if await _first_record(storage, row)]
+        for body in await contexts.expand(firsts):
+            await replayer.add(found, body)
         if len(rows) < MAX_LIMIT:
             return found
         before_seq = rows[-1].seq

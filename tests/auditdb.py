@@ -21,6 +21,7 @@ from guardrail.model import Caller, Decision, Operation, Verdict, Violation, Wri
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 STORES = ("sqlite", "postgresql")
+TABLES = ("audit_log", "audit_terms", "audit_contexts")
 
 
 def require_postgres() -> None:
@@ -80,11 +81,11 @@ async def tamper(dsn: str, statement: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
-            await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
-            await conn.execute("ALTER TABLE audit_terms DISABLE TRIGGER USER")
+            for table in TABLES:
+                await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             await conn.execute(statement)
-            await conn.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
-            await conn.execute("ALTER TABLE audit_terms ENABLE TRIGGER USER")
+            for table in TABLES:
+                await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     finally:
         await conn.close()
 

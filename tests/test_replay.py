@@ -28,6 +28,7 @@ from guardrail.policy.loader import load_policy_set
 from guardrail.replay import NOT_JUDGED, NOT_KEPT, Replayer
 from guardrail.scenarios.format import load_scenarios
 from guardrail.sinks.audit import open_storage
+from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.record import Kind, decision_entry
 from guardrail.testing import Stack
 from tests.scenarios.suite import ScenarioRunner
@@ -76,7 +77,8 @@ async def _bodies(dsn: str) -> list[dict[str, Any]]:
     storage = open_storage(dsn, timeout=10)
     await storage.open(migrate=False)
     try:
-        return [row.body async for row in storage.scan(kind=Kind.DECISION)]
+        bodies = [row.body async for row in storage.scan(kind=Kind.DECISION)]
+        return await Contexts(storage).expand(bodies)
     finally:
         await storage.close()
 

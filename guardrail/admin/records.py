@@ -23,6 +23,7 @@ from guardrail.admin.jsonapi import Refusal
 from guardrail.holds import HoldNotFound, Holds, NotAllowed, NotPending
 from guardrail.model import Verdict
 from guardrail.sinks.audit.chain import Row, link_problem
+from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.log import AuditLog, DecisionNotFound
 from guardrail.sinks.audit.record import ReviewVerdict, format_time, parse_time
 from guardrail.sinks.audit.store import MAX_LIMIT, HoldRow, Query, Storage
@@ -95,14 +96,15 @@ def decision_id(text: str) -> str:
 
 
 async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
-    """The decision as stored, with its chain fields, whether its own hash and its link to
-    its predecessor hold, and its reviews oldest first. Raises Refusal (404)."""
+    """The decision as stored (its context whole), with its chain fields, whether its own hash
+    and its link to its predecessor hold, and its reviews oldest first. Raises Refusal (404)."""
     row = await storage.decision(decision_id)
     if row is None:
         raise _not_found(decision_id)
     before = await storage.get(row.seq - 1) if row.seq > 1 else None
     problem = link_problem(row, before.hash if before else row.prev_hash)
-    body = row.document()
+    # The context as judged, whole: the record names its parts (guardrail.context.snapshot).
+    body = await Contexts(storage).one(row.document())
     body["chain"] |= {
         "intact": problem is None,
         "problem": problem,

@@ -3,7 +3,7 @@
 
 Rules judge a write against its conversation (transcript, verified customer, entitlements,
 outcome, metadata, what the agent read and wrote) and against the account's recent writes, at
-a moment in time. The audit record keeps all of that, so a past decision can be judged again by
+a moment in time. The audit log keeps all of that, so a past decision can be judged again by
 another policy set without the CRM and without the conversation store (which forgets a
 conversation after its idle time). It is kept masked as the rest of the record is
 (guardrail.sinks.redact): free text and field values have personal data masked, secret-named
@@ -11,145 +11,280 @@ keys dropped; ids, times and versions are kept as they are, since rules compare 
 context says it is ``redacted``, so checks that look for personal data read the masks as what
 they replaced.
 
-Masking runs on the write path (the record is appended before the agent's answer leaves), so
-what was masked is remembered: the platform part (turns, customer, entitlements...) per
-revision, each recorded read and write once; a long call's next write masks only what is new.
-A record keeps the newest ``KEPT_RECORDS`` reads and writes of the conversation: every record
-carrying a whole long history made each write cost more than the one before it (and the log
-grow with the square of a call's length); rules look at recent history, and replay of an older
-read or write than that judges without it.
+A record holds references, not copies: what the platform said (turns, customer,
+entitlements...) is one ``Part`` per conversation revision, and each read and write the proxy
+recorded is one ``Part``, each stored once under the SHA-256 of its canonical JSON (the audit
+log's ``audit_contexts``, shared by every record and replica). The record's ``context`` names
+them by hash; the record is chained, so a part changed after the fact no longer matches the
+hash its records name. Masking and hashing run on the write path (the record is appended
+before the agent's answer leaves), so each part is made once: the platform part per revision,
+each read and write when first seen; a long call's next write costs what is new, not what it
+has said. A record names the newest ``KEPT_RECORDS`` reads and writes of the conversation:
+rules look at recent history, and replay of an older read or write than that judges without it.
 """
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+import orjson
 
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.model import Conversation, ReadRecord, WriteRecord
 from guardrail.sinks.redact import mask_text, mask_value
 
 Masker = Callable[[Any], Any]
-# Masking memos, bounded: the platform part of the calls in progress, and their newest reads
-# and writes (each record is masked once, not once per later write of its call).
+# Part memos, bounded: the platform part of the calls in progress, and their newest reads and
+# writes (each is masked, encoded and hashed once, not once per later write of its call).
 _PLATFORM_CACHE = 256
 _RECORD_CACHE = 8192
 KEPT_RECORDS = 50
+# How many reads or writes may arrive between two writes and still be looked up alone.
+_NEW_RECORDS = 16
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of a context, stored once: its canonical JSON and the SHA-256 (hex) of it."""
+
+    hash: str
+    body: bytes
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any]) -> Part:
+        # The audit record's own canonical form (sorted keys, no spaces, UTF-8).
+        body = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        return cls(hashlib.sha256(body).hexdigest(), body)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A context as a record keeps it: ``document`` names its parts by hash, ``parts`` holds
+    them (to be stored beside the record, once each)."""
+
+    document: dict[str, Any]
+    parts: tuple[Part, ...]
 
 
 def _masked(text: str | None) -> str | None:
     return None if text is None else mask_text(text)
 
 
-class _Lru:
-    """A bounded map, least recently used out first: what was masked once is not masked again
-    on the next write of the same call."""
+class _Lru(Generic[V]):
+    """A bounded map, least recently used out first: what was made once is not made again on
+    the next write of the same call.
+
+    A write looks up every record it names (up to 2 x KEPT_RECORDS), so a lookup takes no
+    lock: each OrderedDict operation is atomic under the GIL, and one process running several
+    proxies in threads (tests, an embedding app) can only race to make a part twice or to
+    move or drop an entry another thread just dropped, which the KeyErrors below absorb.
+    """
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
-        # One process may run several proxies in threads (tests, an embedding app).
-        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, V] = OrderedDict()
 
-    def get(self, key: Hashable, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        found = self.peek(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
+    def peek(self, key: Hashable) -> V | None:
+        found = self._entries.get(key)
+        if found is not None:
+            with contextlib.suppress(KeyError):
                 self._entries.move_to_end(key)
-                return found
-        made = make()
-        with self._lock:
-            self._entries[key] = made
-            if len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return made
+        return found
+
+    def put(self, key: Hashable, value: V) -> None:
+        entries = self._entries
+        entries[key] = value
+        while len(entries) > self._size:
+            with contextlib.suppress(KeyError):
+                entries.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The parts of a conversation's newest reads (or writes), as the last write named them."""
+
+    newest: object  # the newest record named (by identity: a record is never changed)
+    parts: tuple[Part, ...]
+
+
+def _kept(
+    kind: str, c: Conversation, records: Sequence[Any], part_of: Callable[[Any], Part]
+) -> tuple[Part, ...]:
+    """The parts of the newest KEPT_RECORDS of a conversation's reads or writes. A store
+    appends to them, so a window named before that ends at one of the newest records (the same
+    object: the memory store hands out the records it keeps) is extended by the records after
+    it, whichever write named it (concurrent writes of a call see different versions)."""
+    kept = records[-KEPT_RECORDS:]
+    if not kept:
+        return ()
+    parts = None
+    for new in range(min(len(kept), _NEW_RECORDS)):
+        newest = kept[-1 - new]
+        before = _windows.peek((kind, c.id, c.created_at, id(newest)))
+        if before is not None and before.newest is newest:
+            fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
+            parts = (before.parts + fresh)[-len(kept) :]
+            break
+    if parts is None:
+        parts = tuple(part_of(r) for r in kept)
+    _windows.put((kind, c.id, c.created_at, id(kept[-1])), _Window(kept[-1], parts))
+    return parts
 
 
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
 # id, and the creation time tells apart two stores (or inline conversations) that use the same
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
-_platforms = _Lru(_PLATFORM_CACHE)
-_records = _Lru(_RECORD_CACHE)
+_platforms: _Lru[Part] = _Lru(_PLATFORM_CACHE)
+_records: _Lru[Part] = _Lru(_RECORD_CACHE)
+# Per call in progress, reads and writes: the windows its latest writes named, by the newest
+# record in each (held, so its id is not reused while remembered).
+_windows: _Lru[_Window] = _Lru(16 * _PLATFORM_CACHE)
 
 
-def _platform(c: Conversation, value: Masker) -> dict[str, Any]:
-    return {
-        "channel": _masked(c.channel),
-        "customer": c.customer.model_dump(mode="json"),
-        "entitlements": value(dict(c.entitlements)),
-        "turns": [{"role": t.role, "text": mask_text(t.text)} for t in c.turns],
-        "outcome": _masked(c.outcome),
-        "metadata": value(dict(c.metadata)),
-    }
+def _platform(c: Conversation, value: Masker) -> Part:
+    return Part.of(
+        {
+            "id": c.id,
+            "channel": _masked(c.channel),
+            "customer": c.customer.model_dump(mode="json"),
+            "entitlements": value(dict(c.entitlements)),
+            "turns": [{"role": t.role, "text": mask_text(t.text)} for t in c.turns],
+            "outcome": _masked(c.outcome),
+            "metadata": value(dict(c.metadata)),
+            "created_at": c.created_at.isoformat(),
+            "rev": c.rev,
+        }
+    )
 
 
-def dump(facts: Facts, value: Masker = mask_value) -> dict[str, Any]:
-    """The context as a JSON-able, masked mapping (the ``context`` of a decision record).
+def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
+    """The context as a record keeps it: a JSON-able, masked mapping naming its parts.
 
     ``value`` masks a JSON value (field values, entitlements, metadata) the way the rest of the
     record's values are masked; text is masked with ``mask_text``. Give the same function every
     time (a module-level one): what it made is remembered by it.
     """
+    parts: dict[str, Part] = {}
+
+    def named(part: Part) -> str:
+        parts[part.hash] = part
+        return part.hash
+
     c = facts.conversation
     conversation = None
     if c is not None:
+        platform = _platforms.get((value, c.id, c.rev, c.created_at), lambda: _platform(c, value))
+        reads = _kept(f"reads {id(value)}", c, c.reads, lambda r: _read(r, value))
+        writes = _kept(f"writes {id(value)}", c, c.writes, lambda w: _write(w, value))
         conversation = {
             "id": c.id,
-            **_platforms.get((value, c.id, c.rev, c.created_at), lambda: _platform(c, value)),
-            "reads": [_read(r, value) for r in c.reads[-KEPT_RECORDS:]],
-            "writes": [_write(w, value) for w in c.writes[-KEPT_RECORDS:]],
-            "created_at": c.created_at.isoformat(),
+            "platform": named(platform),
+            "reads": [named(part) for part in reads],
+            "writes": [named(part) for part in writes],
             "updated_at": c.updated_at.isoformat(),
             "version": c.version,
             "rev": c.rev,
         }
-    return {
+    document = {
         "now": facts.now.isoformat(),
         "conversation": conversation,
         "account_writes": {
-            key: [_write(w, value) for w in writes[-KEPT_RECORDS:]]
+            key: [named(_write(w, value)) for w in writes[-KEPT_RECORDS:]]
             for key, writes in facts.account_writes.items()
         },
     }
+    return Snapshot(document, tuple(parts.values()))
 
 
-def _read(read: ReadRecord, value: Masker) -> dict[str, Any]:
+def _read(read: ReadRecord, value: Masker) -> Part:
     key = (value, "read", read.object, read.id, read.at)
     return _records.get(key, lambda: _masked_read(read, value))
 
 
-def _masked_read(read: ReadRecord, value: Masker) -> dict[str, Any]:
-    return {
-        "object": read.object,
-        "id": read.id,
-        "fields": value(dict(read.fields)),
-        "at": read.at.isoformat(),
-    }
+def _masked_read(read: ReadRecord, value: Masker) -> Part:
+    return Part.of(
+        {
+            "object": read.object,
+            "id": read.id,
+            "fields": value(dict(read.fields)),
+            "at": read.at.isoformat(),
+        }
+    )
 
 
-def _write(write: WriteRecord, value: Masker) -> dict[str, Any]:
+def _write(write: WriteRecord, value: Masker) -> Part:
     key = (value, "write", write.decision_id, write.object, write.id, write.at)
     return _records.get(key, lambda: _masked_write(write, value))
 
 
-def _masked_write(write: WriteRecord, value: Masker) -> dict[str, Any]:
+def _masked_write(write: WriteRecord, value: Masker) -> Part:
+    return Part.of(
+        {
+            "decision_id": write.decision_id,
+            "object": write.object,
+            "operation": write.operation,
+            "id": write.id,
+            "fields": value(dict(write.fields)),
+            "decision": write.decision,
+            "at": write.at.isoformat(),
+        }
+    )
+
+
+def references(document: Mapping[str, Any]) -> Iterator[str]:
+    """The hashes of the parts a recorded context names (none for one kept whole, as records
+    made before contexts were referenced keep it)."""
+    conversation = document.get("conversation")
+    if isinstance(conversation, Mapping) and "platform" in conversation:
+        yield str(conversation["platform"])
+        yield from (str(h) for h in conversation.get("reads", ()))
+        yield from (str(h) for h in conversation.get("writes", ()))
+    for writes in (document.get("account_writes") or {}).values():
+        yield from (str(h) for h in writes if isinstance(h, str))
+
+
+def expand(document: Mapping[str, Any], parts: Mapping[str, Any]) -> dict[str, Any]:
+    """The recorded context whole, each reference replaced by its part (``parts``: the parsed
+    parts by hash). A context kept whole comes back as it is. Raises KeyError naming the hash
+    of a part that is missing."""
+    conversation = document.get("conversation")
+    if isinstance(conversation, Mapping) and "platform" in conversation:
+        conversation = {
+            **parts[conversation["platform"]],
+            "reads": [parts[h] for h in conversation.get("reads", ())],
+            "writes": [parts[h] for h in conversation.get("writes", ())],
+            "updated_at": conversation.get("updated_at"),
+            "version": conversation.get("version"),
+            "rev": conversation.get("rev"),
+        }
     return {
-        "decision_id": write.decision_id,
-        "object": write.object,
-        "operation": write.operation,
-        "id": write.id,
-        "fields": value(dict(write.fields)),
-        "decision": write.decision,
-        "at": write.at.isoformat(),
+        **document,
+        "conversation": conversation,
+        "account_writes": {
+            key: [parts[w] if isinstance(w, str) else w for w in writes]
+            for key, writes in (document.get("account_writes") or {}).items()
+        },
     }
 
 
 def load(data: Mapping[str, Any]) -> Facts:
-    """The facts a recorded context stands for, marked ``redacted``. Raises ValueError (a
-    pydantic ValidationError) when ``data`` is not a recorded context."""
+    """The facts a recorded context (``expand``ed) stands for, marked ``redacted``. Raises
+    ValueError (a pydantic ValidationError) when ``data`` is not a recorded context."""
     now = datetime.fromisoformat(str(data["now"]))
     raw = data.get("conversation")
     writes: Mapping[str, Sequence[Any]] = data.get("account_writes") or {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -38,6 +39,22 @@ DISPOSITION_FIELD = "CallDisposition"
 COHORT_VERSIONS = 5
 
 
+class _Children:
+    """A labelled metric's children, each looked up once: ``labels()`` validates and locks on
+    every call, and the hot path asks for the same few children on every write. As bounded as
+    the metric's own label values."""
+
+    def __init__(self, metric: Counter | Histogram) -> None:
+        self._metric = metric
+        self._made: dict[tuple[str, ...], Any] = {}
+
+    def __call__(self, *labels: str) -> Any:
+        child = self._made.get(labels)
+        if child is None:
+            child = self._made[labels] = self._metric.labels(*labels)
+        return child
+
+
 class Metrics:
     def __init__(
         self,
@@ -53,8 +70,8 @@ class Metrics:
         self._intents = frozenset(conversation_intents)
         self._mismatch_rules = frozenset(mismatch_rules)
         self._disposition_field = disposition_field
-        # Per policy version, oldest first: the cohort series made under it.
-        self._cohorts: OrderedDict[str, set[tuple[Counter, tuple[str, ...]]]] = OrderedDict()
+        # Per policy version, oldest first: the cohort series made under it (and their children).
+        self._cohorts: OrderedDict[str, dict[tuple[Counter, tuple[str, ...]], Any]] = OrderedDict()
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
@@ -214,6 +231,10 @@ class Metrics:
             ["conversation_intent", "policy_version", "result"],
             registry=r,
         )
+        self._requests = _Children(self.requests)
+        self._violations = _Children(self.violations)
+        self._check_seconds = self.check_seconds.labels(dialect)
+        self._upstream_seconds = self.upstream_seconds.labels(dialect)
         Gauge("guardrail_build_info", "The running build.", ["version"], registry=r).labels(
             __version__
         ).set(1)
@@ -263,24 +284,24 @@ class Metrics:
         return self._object_name(name) or OTHER
 
     def read(self, sobject: str, upstream_seconds: float | None, error: str | None) -> None:
-        self.requests.labels(self.dialect, self._object(sobject), "read", "allow").inc()
+        self._requests(self.dialect, self._object(sobject), "read", "allow").inc()
         self._upstream(upstream_seconds, error)
 
     async def emit(self, decision: Decision) -> None:
         verdict = str(decision.verdict)
         for sobject in decision.reads:
-            self.requests.labels(self.dialect, self._object(sobject), "read", verdict).inc()
+            self._requests(self.dialect, self._object(sobject), "read", verdict).inc()
         if not decision.intents and not decision.reads:
-            self.requests.labels(self.dialect, OTHER, "unknown", verdict).inc()
+            self._requests(self.dialect, OTHER, "unknown", verdict).inc()
         for intent in decision.intents:
-            self.requests.labels(
+            self._requests(
                 self.dialect, self._object(intent.object), str(intent.operation), verdict
             ).inc()
         for v in decision.violations:
-            self.violations.labels(v.policy, v.rule, str(v.action), str(v.mode)).inc()
+            self._violations(v.policy, v.rule, str(v.action), str(v.mode)).inc()
             if v.code == ERROR_CODE:
                 self.rule_errors.labels(v.policy, v.rule).inc()
-        self.check_seconds.labels(self.dialect).observe(decision.guardrail_seconds)
+        self._check_seconds.observe(decision.guardrail_seconds)
         self._upstream(decision.upstream_seconds, decision.error)
         self._cohort(decision)
 
@@ -318,17 +339,19 @@ class Metrics:
             return
         made = self._cohorts.get(version)
         if made is None:
-            made = self._cohorts[version] = set()
+            made = self._cohorts[version] = {}
             while len(self._cohorts) > COHORT_VERSIONS:
                 _, old = self._cohorts.popitem(last=False)
                 for old_counter, old_labels in old:
                     old_counter.remove(*old_labels)
-        made.add((counter, labels))
-        counter.labels(*labels).inc(amount)
+        child = made.get((counter, labels))
+        if child is None:
+            child = made[counter, labels] = counter.labels(*labels)
+        child.inc(amount)
 
     def _upstream(self, seconds: float | None, error: str | None) -> None:
         if seconds is not None:
-            self.upstream_seconds.labels(self.dialect).observe(seconds)
+            self._upstream_seconds.observe(seconds)
         if error and error.startswith(_UPSTREAM_ERROR):
             kind = error.removeprefix(_UPSTREAM_ERROR).lower()
             self.upstream_errors.labels(self.dialect, kind).inc()

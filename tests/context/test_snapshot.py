@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from guardrail.context import snapshot
 from guardrail.context.facts import Facts, Transcript, pii_in
@@ -50,9 +52,16 @@ def facts() -> Facts:
     return Facts(conversation, Transcript.of(conversation), {}, NOW)
 
 
+def recorded(judged: Facts) -> dict[str, Any]:
+    """The context as a record keeps it, its parts put back in (as the audit log does)."""
+    dumped = snapshot.dump(judged)
+    parts = {part.hash: json.loads(part.body) for part in dumped.parts}
+    assert set(snapshot.references(dumped.document)) == set(parts)
+    return snapshot.expand(dumped.document, parts)
+
+
 def test_the_context_is_masked_and_rebuilds_what_rules_read() -> None:
-    dumped = snapshot.dump(facts())
-    text = json.dumps(dumped)
+    text = json.dumps(recorded(facts()))
     assert CARD not in text
     assert "sam@example.com" not in text
     assert "k-1" not in text  # a secret-named key's value is dropped
@@ -80,12 +89,46 @@ def test_masks_read_as_what_they_replaced_only_in_a_rebuilt_context() -> None:
     assert pii_in(note) == []  # live: a literal mask is no card number
     assert pii_in(note, masked=True) == ["card"]
     assert pii_in(mask_text(f"parcel {TRACKING}"), masked=True) == []
-    rebuilt = snapshot.load(snapshot.dump(facts()))
+    rebuilt = snapshot.load(recorded(facts()))
     assert RuleFunctions(rebuilt).pii(note) == ["card"]
     assert RuleFunctions(facts()).pii(note) == []
 
 
 def test_a_context_without_a_conversation() -> None:
-    rebuilt = snapshot.load(snapshot.dump(Facts(None, now=NOW)))
+    rebuilt = snapshot.load(recorded(Facts(None, now=NOW)))
     assert rebuilt.conversation is None
     assert rebuilt.redacted
+
+
+def test_a_record_names_its_revision_and_history_by_hash_not_by_copy() -> None:
+    first = snapshot.dump(facts())
+    assert "[CARD]" not in json.dumps(first.document)  # the turns are a part, named by hash
+    c = facts().conversation
+    assert c is not None
+    later = replace(facts(), conversation=c.model_copy(update={"version": 9}))
+    again = snapshot.dump(later)  # a later write at the same revision names the same parts
+    assert again.document["conversation"]["platform"] == first.document["conversation"]["platform"]
+    assert again.parts == first.parts
+    changed = replace(facts(), conversation=c.model_copy(update={"rev": 3, "outcome": "x"}))
+    moved = snapshot.dump(changed).document["conversation"]["platform"]
+    assert moved != first.document["conversation"]["platform"]
+
+
+def test_a_call_that_goes_on_names_its_newest_records_as_a_fresh_reading_would() -> None:
+    c = facts().conversation
+    assert c is not None
+    writes = [
+        WriteRecord(decision_id=f"d{n}", object="Case", operation="update", id=f"500{n}",
+                    fields={"Subject": f"call {n}"}, decision="allow", at=NOW)
+        for n in range(70)
+    ]  # fmt: skip
+    # The same records, as the memory store keeps them; 56 and 57 again: writes of a call seen
+    # at older versions, as concurrent writes are.
+    for upto in (3, 4, 55, 56, 58, 70, 56, 57):
+        going = c.model_copy(update={"writes": writes[:upto], "version": upto})
+        named = snapshot.dump(replace(facts(), conversation=going)).document
+        copies = [w.model_copy() for w in writes[:upto]]  # new objects: nothing remembered
+        fresh = c.model_copy(update={"id": "another", "writes": copies, "version": upto})
+        expected = snapshot.dump(replace(facts(), conversation=fresh)).document
+        assert named["conversation"]["writes"] == expected["conversation"]["writes"]
+        assert len(named["conversation"]["writes"]) == min(upto, snapshot.KEPT_RECORDS)

@@ -8,13 +8,14 @@ that holds the chain's write lock).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import defaultdict
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
 
+from guardrail.context.snapshot import Part
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row
@@ -23,12 +24,19 @@ from guardrail.sinks.audit.scripts import Script
 from guardrail.sinks.audit.store import HoldRow, HoldState, Migration, Query, Stats
 
 T = TypeVar("T")
+_CONTEXTS_PER_QUERY = 500
+#: Context parts remembered as stored (~100 bytes each): the live calls' platform parts and
+#: their newest reads and writes.
+_KNOWN_PARTS = 16_384
 
 
 class SQLStorage(ABC):
     name: str
     where: str
     migrations: Sequence[Migration]
+
+    def __init__(self) -> None:
+        self._stored = StoredParts()
 
     @abstractmethod
     async def open(self, *, migrate: bool = True) -> None: ...
@@ -51,7 +59,10 @@ class SQLStorage(ABC):
     # -- writes ----------------------------------------------------------------------------
 
     async def commit(self, entries: Sequence[Entry]) -> list[Row]:
-        return await self._run(scripts.append(entries))
+        parts = self._stored.unknown(entries)
+        rows = await self._run(scripts.append(entries, parts))
+        self._stored.add(parts)  # only once committed: a rolled-back part is sent again
+        return rows
 
     async def prune(self, before: datetime, at: str, limit: int) -> Row:
         return await self._run(scripts.prune(before, at, limit))
@@ -116,6 +127,25 @@ class SQLStorage(ABC):
                 yield row_of(values_, tuple(by_seq.get(int(values_[0]), ())))
             if len(found) < batch:
                 return
+
+    async def contexts(self, hashes: Iterable[str]) -> dict[str, bytes]:
+        wanted = sorted(set(hashes))
+        found: dict[str, bytes] = {}
+        for start in range(0, len(wanted), _CONTEXTS_PER_QUERY):
+            chunk = wanted[start : start + _CONTEXTS_PER_QUERY]
+            for digest, body in await self._fetch(sql.contexts(len(chunk)), chunk):
+                found[str(digest)] = _bytes(body)
+        return found
+
+    async def context_parts(self, batch: int = 1000) -> AsyncIterator[tuple[str, bytes]]:
+        after = ""
+        while True:
+            found = await self._fetch(sql.CONTEXT_PAGE, [after, batch])
+            for digest, body in found:
+                yield str(digest), _bytes(body)
+            if len(found) < batch:
+                return
+            after = str(found[-1][0])
 
     async def _terms(self, first: int, last: int) -> dict[int, list[str]]:
         by_seq: dict[int, list[str]] = defaultdict(list)
@@ -236,6 +266,32 @@ def hold_of(values: Sequence[Any]) -> HoldRow:
     )
 
 
+class StoredParts:
+    """The hashes of context parts this process knows are committed, newest ``size``: a part is
+    sent to the database with the first record that names it, not with every later one (the
+    database keeps it once all the same, so forgetting one costs only a redundant insert)."""
+
+    def __init__(self, size: int = _KNOWN_PARTS) -> None:
+        self._size = size
+        self._known: OrderedDict[str, None] = OrderedDict()
+
+    def unknown(self, entries: Sequence[Entry]) -> list[Part]:
+        """The parts ``entries`` name that are not known to be stored, each once, by hash."""
+        known = self._known
+        new = {p.hash: p for e in entries for p in e.parts if p.hash not in known}
+        return [new[h] for h in sorted(new)]
+
+    def add(self, parts: Sequence[Part]) -> None:
+        for part in parts:
+            self._known[part.hash] = None
+        while len(self._known) > self._size:
+            self._known.popitem(last=False)
+
+
+def _bytes(value: Any) -> bytes:
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
 class CorruptRow(ValueError):
     """A stored row no record could have produced (a column changed to nonsense)."""
 
@@ -254,7 +310,7 @@ def row_of(values: Sequence[Any], terms: tuple[str, ...] = ()) -> Row:
     entry = Entry(
         kind=entry_kind,
         at=_text_time(at) or "",
-        body=body.encode() if isinstance(body, str) else bytes(body),
+        body=_bytes(body),
         decision_id=decision_id,
         verdict=verdict,
         conversation=conversation,

@@ -112,6 +112,18 @@ MIGRATIONS = (
             "CREATE INDEX audit_holds_state ON audit_holds (state, expires_at)",
         ),
     ),
+    Migration(
+        3,
+        (
+            # Context parts (guardrail.context.snapshot), named by the SHA-256 of their body;
+            # never updated or deleted (audit_append_only allows no DELETE on this table).
+            "CREATE TABLE audit_contexts (hash text PRIMARY KEY, body text NOT NULL)",
+            "CREATE TRIGGER audit_contexts_append_only BEFORE UPDATE OR DELETE ON audit_contexts "
+            "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+            "CREATE TRIGGER audit_contexts_no_truncate BEFORE TRUNCATE ON audit_contexts "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+        ),
+    ),
 )
 
 
@@ -120,6 +132,7 @@ class PostgresStorage(SQLStorage):
     migrations = MIGRATIONS
 
     def __init__(self, dsn: str, where: str, *, timeout: float) -> None:
+        super().__init__()
         self._dsn = dsn
         self.where = where
         self._timeout = timeout

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from guardrail.context import snapshot
+from guardrail.context.snapshot import Part
 from guardrail.model import Decision, FieldDiff, HoldLink, WriteIntent
 from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
 
@@ -78,9 +79,12 @@ class Entry:
     agent: str | None = None
     prune_through: int | None = None
     terms: tuple[str, ...] = ()
+    #: The context parts the body names (guardrail.context.snapshot), stored beside it once
+    #: each; not part of what the chain hashes (the body names each by its own hash).
+    parts: tuple[Part, ...] = ()
 
     @classmethod
-    def of(cls, body: Mapping[str, Any]) -> Entry:
+    def of(cls, body: Mapping[str, Any], parts: tuple[Part, ...] = ()) -> Entry:
         """The entry for ``body``; what a store's columns for that body must say."""
         kind = Kind(body["kind"])
         verdict = body.get("decision") if kind is Kind.DECISION else body.get("verdict")
@@ -94,6 +98,7 @@ class Entry:
             agent=body.get("agent"),
             prune_through=body.get("through") if kind is Kind.PRUNE else None,
             terms=_terms(body) if kind is Kind.DECISION else (),
+            parts=parts,
         )
 
 
@@ -118,6 +123,7 @@ def rule_term(name: str) -> str:
 def decision_entry(decision: Decision, at: str | None = None) -> Entry:
     caller = decision.caller
     saved = decision.saved_ids
+    context = None if decision.facts is None else snapshot.dump(decision.facts, _value)
     body = {
         "kind": Kind.DECISION.value,
         "at": at or now(),
@@ -158,12 +164,12 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         "diffs": [_diff(d) for d in decision.diffs],
         "revert": decision.revert,
         **({"outcome_source": decision.outcome_source} if decision.outcome_source else {}),
-        # The conversation context as judged, masked like the rest: what guardrail replay
-        # judges the intents in again (guardrail.context.snapshot).
-        "context": None if decision.facts is None else snapshot.dump(decision.facts, _value),
+        # The conversation context as judged, masked like the rest, by reference to its parts:
+        # what guardrail replay judges the intents in again (guardrail.context.snapshot).
+        "context": None if context is None else context.document,
         **({"hold": _hold(decision.hold)} if decision.hold is not None else {}),
     }
-    return Entry.of(body)
+    return Entry.of(body, () if context is None else context.parts)
 
 
 def _hold(link: HoldLink) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from guardrail.context.snapshot import Part
 from guardrail.sinks.audit import sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row, link
 from guardrail.sinks.audit.record import Entry, format_time, parse_time, prune_entry
@@ -39,8 +40,11 @@ class Execute:
 Script = Generator[Fetch | Execute, list[tuple[Any, ...]], T]
 
 
-def append(entries: Sequence[Entry]) -> Script[list[Row]]:
-    """Chain ``entries`` after the head and insert them with their search terms."""
+def append(entries: Sequence[Entry], parts: Sequence[Part] = ()) -> Script[list[Row]]:
+    """Chain ``entries`` after the head and insert them with their search terms, and the
+    context ``parts`` they name (each kept once: one already stored is left as it is)."""
+    if parts:
+        yield Execute(sql.INSERT_CONTEXT, [(p.hash, p.body.decode()) for p in parts])
     found = yield Fetch(sql.HEAD)
     head = Head(int(found[0][0]), str(found[0][1])) if found else EMPTY
     rows = link(head, entries)

@@ -24,6 +24,11 @@ HEAD = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
 _MARKS = ", ".join("?" * len(COLUMNS))
 INSERT = f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({_MARKS})"  # noqa: S608
 INSERT_TERM = "INSERT INTO audit_terms (term, seq) VALUES (?, ?)"
+# A context part is stored once, whoever (any replica) stores it first: it is named by its hash.
+INSERT_CONTEXT = (
+    "INSERT INTO audit_contexts (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING"
+)
+CONTEXT_PAGE = "SELECT hash, body FROM audit_contexts WHERE hash > ? ORDER BY hash LIMIT ?"
 DELETE_TERMS = "DELETE FROM audit_terms WHERE seq <= ?"
 DELETE_RECORDS = "DELETE FROM audit_log WHERE seq <= ?"
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS audit_schema (version INTEGER PRIMARY KEY, at TEXT)"
@@ -128,3 +133,8 @@ def move_hold(
         params.append(claim)
     returning = ", ".join(HOLD_COLUMNS)
     return f"UPDATE audit_holds SET {sets} WHERE {where} RETURNING {returning}", params  # noqa: S608
+
+
+def contexts(count: int) -> str:
+    """The context parts of ``count`` hashes (those stored)."""
+    return f"SELECT hash, body FROM audit_contexts WHERE hash IN ({', '.join('?' * count)})"  # noqa: S608

@@ -1,8 +1,9 @@
 """The SQLite audit store: the default, embedded, no setup.
 
-The standard library's sqlite3 is blocking, so the store keeps two dedicated threads, each with
-its own connection: one writes (every commit, in order, so a batch never waits on a reader) and
-one reads (the API, exports), which WAL lets run beside the writer. Durability is the DSN's
+The standard library's sqlite3 is blocking, so the store keeps two dedicated threads
+(``thread.Worker``), each with its own connection: one writes (every commit, in order, so a batch
+never waits on a reader; the chain hashes are computed there too) and one reads (the API,
+exports), which WAL lets run beside the writer. Durability is the DSN's
 ``?synchronous=``: ``normal`` (the default) returns a commit once it is in the WAL, which
 survives the proxy being killed (the kill -9 test) but not the machine losing power, and costs
 no fsync per commit; ``full`` waits for the disk, for power-loss durability at ~1 ms a commit.
@@ -12,10 +13,8 @@ SQLite's write lock before the head is read, so the chain stays one chain.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +26,7 @@ from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.scripts import Fetch, Script
 from guardrail.sinks.audit.store import HOLD_STATES, Migration
+from guardrail.sinks.audit.thread import Worker
 
 T = TypeVar("T")
 
@@ -107,6 +107,19 @@ MIGRATIONS = (
             "CREATE INDEX audit_holds_state ON audit_holds (state, expires_at)",
         ),
     ),
+    Migration(
+        3,
+        (
+            # Context parts (guardrail.context.snapshot), named by the SHA-256 of their body.
+            "CREATE TABLE audit_contexts (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID",
+            *(
+                f"""CREATE TRIGGER audit_contexts_no_{what.lower()} BEFORE {what}
+                ON audit_contexts
+                BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY.format(what=what)}'); END"""
+                for what in ("UPDATE", "DELETE")
+            ),
+        ),
+    ),
 )
 
 
@@ -117,12 +130,13 @@ class SQLiteStorage(SQLStorage):
     def __init__(self, path: Path, *, timeout: float, synchronous: str = "NORMAL") -> None:
         if synchronous.upper() not in ("NORMAL", "FULL"):
             raise ValueError(f"synchronous must be normal or full, not {synchronous!r}")
+        super().__init__()
         self._synchronous = synchronous.upper()
         self.path = path
         self.where = str(path)
         self._timeout = timeout
-        self._writer: ThreadPoolExecutor | None = None
-        self._reader: ThreadPoolExecutor | None = None
+        self._writer: Worker | None = None
+        self._reader: Worker | None = None
         # Each connection is touched only by its own thread.
         self._write_conn: sqlite3.Connection | None = None
         self._read_conn: sqlite3.Connection | None = None
@@ -131,10 +145,10 @@ class SQLiteStorage(SQLStorage):
         if not migrate and not self.path.is_file():
             raise AuditUnavailable(f"there is no audit log at {self.path}")
         if self._writer is None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="guardrail-audit-write")
-            self._reader = ThreadPoolExecutor(1, thread_name_prefix="guardrail-audit-read")
+            self._writer = Worker("guardrail-audit-write")
+            self._reader = Worker("guardrail-audit-read")
         if self._write_conn is None:
-            await self._in(self._writer, self._connect_writer, migrate)
+            await self._in(self._writer, lambda: self._connect_writer(migrate))
         if self._read_conn is None:
             await self._in(self._reader, self._connect_reader)
         if not migrate:
@@ -170,14 +184,14 @@ class SQLiteStorage(SQLStorage):
         self._read_conn = conn
 
     async def close(self) -> None:
-        for executor, attr in ((self._writer, "_write_conn"), (self._reader, "_read_conn")):
-            if executor is None:
+        for worker, attr in ((self._writer, "_write_conn"), (self._reader, "_read_conn")):
+            if worker is None:
                 continue
             conn = getattr(self, attr)
             if conn is not None:
-                await asyncio.get_running_loop().run_in_executor(executor, conn.close)
+                await worker.call(conn.close)
                 setattr(self, attr, None)
-            executor.shutdown(wait=False)  # its one thread has nothing left: the close ran last
+            await worker.stop()
         self._writer = self._reader = None
 
     async def probe(self) -> None:
@@ -206,11 +220,11 @@ class SQLiteStorage(SQLStorage):
             raise sqlite3.OperationalError("the audit log is not open")
         return self._write_conn
 
-    async def _in(self, executor: ThreadPoolExecutor | None, fn: Callable[..., T], *args: Any) -> T:
-        if executor is None:
+    async def _in(self, worker: Worker | None, fn: Callable[[], T]) -> T:
+        if worker is None:
             raise AuditUnavailable(f"the audit log at {self.where} is not open")
         try:
-            return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+            return await worker.call(fn)
         except sqlite3.Error as exc:
             raise AuditUnavailable(f"the audit log at {self.where} failed: {exc}") from exc
 

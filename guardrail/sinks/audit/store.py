@@ -10,7 +10,7 @@ refuse UPDATE, and refuse DELETE of any record that a prune record does not alre
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -217,6 +217,13 @@ class Storage(Protocol):
         """Compare and set: move the hold to ``to`` only if it is in one of ``from_states``
         (and, given ``claim``, still claimed by it), setting ``values`` (HOLD_UPDATABLE) too.
         The hold after the move, or None when another transition came first."""
+
+    async def contexts(self, hashes: Iterable[str]) -> dict[str, bytes]:
+        """The stored context parts (canonical JSON) of ``hashes``, by hash; a hash with no
+        part stored is left out."""
+
+    def context_parts(self, batch: int = 1000) -> AsyncIterator[tuple[str, bytes]]:
+        """Every stored context part (hash, canonical JSON), in hash order."""
         ...
 
 

@@ -6,16 +6,26 @@ must follow its predecessor without a gap, link to its hash, hash to what it car
 search columns that say what its body says. A checkpoint published earlier (sequence and hash)
 can be given too: then a log rewritten or cut short before that point is caught as well, which
 the chain alone cannot show of its own tail.
+
+A decision record names its context's parts by hash (guardrail.context.snapshot); the walk
+checks that each part named is held and still hashes to its name, so a context changed or
+removed after the fact breaks the record that names it.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from guardrail.context import snapshot
 from guardrail.sinks.audit.base import CorruptRow
 from guardrail.sinks.audit.chain import GENESIS, Head, Row, link_problem
+from guardrail.sinks.audit.contexts import part_problem
 from guardrail.sinks.audit.record import Kind
 from guardrail.sinks.audit.store import Storage
+
+_PARTS_PER_CHECK = 1000
+_PARTS_REMEMBERED = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +53,57 @@ async def verify(storage: Storage, checkpoint: Head | None = None) -> Verificati
     except CorruptRow as exc:
         return Verification(0, None, Head(0, GENESIS), "genesis", Broken(exc.seq, str(exc)))
     walk = _Walk(start_seq, start_hash, starts_from, checkpoint)
+    parts = _Parts(storage)
     try:
         async for row in storage.scan(terms=True):
             if walk.step(row):
                 break
+            if parts.add(row) and await parts.check():
+                break
     except CorruptRow as exc:
         walk.broken = Broken(exc.seq, str(exc))
+    await parts.check()
+    if parts.broken is not None and (walk.broken is None or parts.broken.seq < walk.broken.seq):
+        walk.broken = parts.broken
     return walk.finish()
+
+
+class _Parts:
+    """The context parts the walked records name, checked a batch at a time (a part checked
+    once is not fetched again while remembered: a call's records name mostly the same)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._pending: dict[str, int] = {}  # hash -> the first record naming it
+        self._checked: OrderedDict[str, None] = OrderedDict()
+        self.broken: Broken | None = None
+
+    def add(self, row: Row) -> bool:
+        """Note the parts ``row`` names; True when a batch is due."""
+        if row.kind is not Kind.DECISION:
+            return False
+        context = row.body.get("context")
+        if isinstance(context, dict):
+            for digest in snapshot.references(context):
+                if digest not in self._checked:
+                    self._pending.setdefault(digest, row.seq)
+        return len(self._pending) >= _PARTS_PER_CHECK
+
+    async def check(self) -> bool:
+        """Check the pending parts; True once one is missing or changed."""
+        if self.broken is not None or not self._pending:
+            return self.broken is not None
+        pending, self._pending = self._pending, {}
+        found = await self._storage.contexts(pending)
+        for digest, seq in sorted(pending.items(), key=lambda item: item[1]):
+            problem = part_problem(digest, found.get(digest))
+            if problem is not None:
+                self.broken = Broken(seq, problem)
+                return True
+            self._checked[digest] = None
+        while len(self._checked) > _PARTS_REMEMBERED:
+            self._checked.popitem(last=False)
+        return False
 
 
 async def _start(storage: Storage) -> tuple[int, str, str]:

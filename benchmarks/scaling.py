@@ -1,0 +1,173 @@
+"""Whether the guardrail's cost per write stays flat as the work grows: a conversation of 10, 100
+and 1,000 turns, one with 1,000 earlier reads and writes, and an audit log of 0 and 1M records.
+
+One sandbox CRM; a guardrail proxy (token mode, the full default pack) on an empty audit log,
+then one on a log of ``--records`` records. In each, every conversation is registered (the one
+with history reads the case and writes it ``--history`` times through the proxy first), and
+then gets closed-loop Case writes at concurrency 1, the conversations interleaved in rounds.
+Printed per cell: the proxy process's CPU per write (read from /proc: what the guardrail
+costs, whatever else the machine runs), the p50 latency, and the CPU ratio to the smallest.
+
+The 1M-record log is built once (and kept in ``--log-dir``) by appending records through the
+store's own commit, 10,000 to a transaction: chained and indexed as the proxy's are.
+
+    python benchmarks/scaling.py [--requests 300] [--rounds 2] [--records 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from harness import cpu_seconds, free_port, process
+from proxy_overhead import TOKEN, Result, create_case, drive, ground
+
+from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
+from guardrail.sinks.audit.record import Entry, decision_entry, format_time
+from guardrail.sinks.audit.sqlite import SQLiteStorage
+
+#: name -> (turns, earlier reads and writes)
+CONVERSATIONS = {
+    "10 turns": (10, 0),
+    "100 turns": (100, 0),
+    "1,000 turns": (1000, 0),
+    "10 turns, history": (10, 1000),
+}
+CHUNK = 10_000
+
+
+async def build_log(path: Path, records: int) -> None:
+    """An audit log of ``records`` decision records (a Case write each, one in ten blocked),
+    appended through the store as the proxy appends, ``CHUNK`` to a commit."""
+    storage = SQLiteStorage(path, timeout=60)
+    await storage.open()
+    start = datetime.now(UTC) - timedelta(days=30)
+    allowed, blocked = _template(Verdict.ALLOW), _template(Verdict.BLOCK)
+    made = 0
+    try:
+        while made < records:
+            entries = []
+            for seq in range(made + 1, min(records, made + CHUNK) + 1):
+                body = dict(blocked if seq % 10 == 0 else allowed)
+                body["decision_id"] = f"bench-{seq:08d}"
+                body["at"] = format_time(start + timedelta(milliseconds=2 * seq))
+                body["conversation"] = f"conversation-{seq // 20}"
+                entries.append(Entry.of(body))
+            await storage.commit(entries)
+            made += len(entries)
+            print(f"\r{made:,} records", end="", file=sys.stderr, flush=True)
+    finally:
+        await storage.close()
+    print(file=sys.stderr)
+
+
+def _template(verdict: Verdict) -> dict[str, object]:
+    import orjson
+
+    intent = WriteIntent(
+        "salesforce",
+        "Case",
+        Operation.UPDATE,
+        {"Status": "Working", "Priority": "Medium"},
+        record_id="500SB00000000001AA",
+    )
+    decision = Decision(
+        id="template",
+        verdict=verdict,
+        crm="salesforce",
+        intents=(intent,),
+        violations=(),
+        policy_version="bench",
+        caller=Caller(conversation="conversation", agent="benchmark"),
+        status=400 if verdict is Verdict.BLOCK else 200,
+    )
+    body: dict[str, object] = orjson.loads(decision_entry(decision).body)
+    return body
+
+
+async def setup(proxy: str, admin: str, case_id: str) -> dict[str, str]:
+    """Register every conversation (history made through the proxy); their agent tokens."""
+    tokens = {}
+    for n, (name, (turns, history)) in enumerate(CONVERSATIONS.items()):
+        conversation = f"scaling-{n}"
+        token = await ground(proxy, admin, case_id, turns, "token", conversation, max(history, 1))
+        if history:
+            await drive(proxy, case_id, 4, history, token, conversation)
+        await drive(proxy, case_id, 1, 50, token, conversation)  # warm up
+        tokens[name] = token
+    return tokens
+
+
+def measure(
+    proxy: str, proc_pid: int, case_id: str, tokens: dict[str, str], requests: int, rounds: int
+) -> dict[str, Result]:
+    results = {name: Result([], 0.0) for name in CONVERSATIONS}
+    for _ in range(rounds):  # interleaved, so drift in the machine's load hits all alike
+        for n, name in enumerate(CONVERSATIONS):
+            cpu = cpu_seconds(proc_pid)
+            one = asyncio.run(drive(proxy, case_id, 1, requests, tokens[name], f"scaling-{n}"))
+            results[name].latencies += one.latencies
+            results[name].seconds += one.seconds
+            results[name].cpu += cpu_seconds(proc_pid) - cpu
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="writes per cell and round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--records", type=int, default=1_000_000, help="the large audit log")
+    parser.add_argument("--log-dir", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+
+    large = args.log_dir / f"guardrail-scaling-{args.records}.db"
+    if not large.exists():
+        started = time.perf_counter()
+        asyncio.run(build_log(large, args.records))
+        print(f"built {large} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    empty = Path(tempfile.mkdtemp(prefix="guardrail-scaling-")) / "audit.db"
+    logs = {"0 records": empty, f"{args.records:,} records": large}
+
+    py = sys.executable
+    sandbox = f"http://127.0.0.1:{free_port()}"
+    os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
+    table: dict[tuple[str, str], Result] = {}
+    sandbox_cmd = [py, "-m", "guardrail", "sandbox", "--listen", sandbox.removeprefix("http://")]
+    with process(sandbox_cmd, sandbox):
+        case_id = asyncio.run(create_case(sandbox))
+        for log_name, path in logs.items():
+            proxy, admin = f"http://127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
+            os.environ["GUARDRAIL_AUDIT_DSN"] = f"sqlite:///{path}"
+            serve = [
+                py, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", "token",
+                "--listen", proxy.removeprefix("http://"), "--admin-listen", admin,
+            ]  # fmt: skip
+            with process(serve, proxy) as proc:
+                tokens = asyncio.run(setup(proxy, admin, case_id))
+                found = measure(proxy, proc.pid, case_id, tokens, args.requests, args.rounds)
+            for name, result in found.items():
+                table[name, log_name] = result
+    report(table)
+
+
+def report(table: dict[tuple[str, str], Result]) -> None:
+    least = min(r.cpu_per_request for r in table.values())
+    print(f"{'conversation':<20} {'audit log':<18} {'CPU us/write':>12} {'p50 ms':>8} {'ratio':>6}")
+    for (name, log_name), r in table.items():
+        cpu = r.cpu_per_request
+        print(
+            f"{name:<20} {log_name:<18} {cpu * 1e6:>12.0f} {r.pct(0.5) * 1e3:>8.3f} "
+            f"{cpu / least:>6.2f}"
+        )
+    most = max(r.cpu_per_request for r in table.values())
+    print(f"\nlargest / smallest CPU per write: {most / least:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
