@@ -2,9 +2,10 @@
 and 1,000 turns, one with 1,000 earlier reads and writes, and an audit log of 0 and 1M records.
 
 One sandbox CRM; a guardrail proxy (token mode, the full default pack) on an empty audit log,
-then one on a log of ``--records`` records. In each, every conversation is registered (the one
-with history reads the case and writes it ``--history`` times through the proxy first), and
-then gets closed-loop Case writes at concurrency 1, the conversations interleaved in rounds.
+and one on a log of ``--records`` records, both up at once. In each, every conversation is
+registered (the one with history reads the case and writes it 1,000 times through the proxy
+first); then every cell (proxy, conversation) gets closed-loop Case writes at concurrency 1,
+all cells interleaved in rounds.
 Printed per cell: the proxy process's CPU per write (read from /proc: what the guardrail
 costs, whatever else the machine runs), the p50 latency, and the CPU ratio to the smallest.
 
@@ -22,9 +23,12 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from harness import cpu_seconds, free_port, process
 from proxy_overhead import TOKEN, Result, create_case, drive, ground
 
@@ -40,6 +44,7 @@ CONVERSATIONS = {
     "10 turns, history": (10, 1000),
 }
 CHUNK = 10_000
+Table = dict[tuple[str, str], Result]
 
 
 async def build_log(path: Path, records: int) -> None:
@@ -92,7 +97,9 @@ def _template(verdict: Verdict) -> dict[str, object]:
 
 
 async def setup(proxy: str, admin: str, case_id: str) -> dict[str, str]:
-    """Register every conversation (history made through the proxy); their agent tokens."""
+    """Once the proxy is ready (its admin listener may open after the proxy's), register every
+    conversation (history made through the proxy); their agent tokens."""
+    await ready(admin)
     tokens = {}
     for n, (name, (turns, history)) in enumerate(CONVERSATIONS.items()):
         conversation = f"scaling-{n}"
@@ -104,18 +111,46 @@ async def setup(proxy: str, admin: str, case_id: str) -> dict[str, str]:
     return tokens
 
 
-def measure(
-    proxy: str, proc_pid: int, case_id: str, tokens: dict[str, str], requests: int, rounds: int
-) -> dict[str, Result]:
-    results = {name: Result([], 0.0) for name in CONVERSATIONS}
-    for _ in range(rounds):  # interleaved, so drift in the machine's load hits all alike
-        for n, name in enumerate(CONVERSATIONS):
-            cpu = cpu_seconds(proc_pid)
-            one = asyncio.run(drive(proxy, case_id, 1, requests, tokens[name], f"scaling-{n}"))
-            results[name].latencies += one.latencies
-            results[name].seconds += one.seconds
-            results[name].cpu += cpu_seconds(proc_pid) - cpu
-    return results
+async def ready(admin: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"http://{admin}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the proxy's admin listener {admin} was not ready")
+            await asyncio.sleep(0.1)
+
+
+@dataclass
+class Proxy:
+    """One guardrail process on one audit log, its conversations registered."""
+
+    url: str
+    pid: int
+    tokens: dict[str, str]
+
+
+def measure(proxies: dict[str, Proxy], case_id: str, requests: int, rounds: int) -> Table:
+    table = {(name, log): Result([], 0.0) for log in proxies for name in CONVERSATIONS}
+    # Every cell in every round, both proxies up at once: drift in the machine's load hits all
+    # cells alike.
+    for _ in range(rounds):
+        for (name, log), result in table.items():
+            proxy = proxies[log]
+            conversation = f"scaling-{list(CONVERSATIONS).index(name)}"
+            cpu = cpu_seconds(proxy.pid)
+            one = asyncio.run(
+                drive(proxy.url, case_id, 1, requests, proxy.tokens[name], conversation)
+            )
+            result.latencies += one.latencies
+            result.seconds += one.seconds
+            result.cpu += cpu_seconds(proxy.pid) - cpu
+    return table
 
 
 def main() -> None:
@@ -137,26 +172,24 @@ def main() -> None:
     py = sys.executable
     sandbox = f"http://127.0.0.1:{free_port()}"
     os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
-    table: dict[tuple[str, str], Result] = {}
     sandbox_cmd = [py, "-m", "guardrail", "sandbox", "--listen", sandbox.removeprefix("http://")]
-    with process(sandbox_cmd, sandbox):
+    with process(sandbox_cmd, sandbox), ExitStack() as running:
         case_id = asyncio.run(create_case(sandbox))
+        proxies = {}
         for log_name, path in logs.items():
-            proxy, admin = f"http://127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
+            url, admin = f"http://127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
             os.environ["GUARDRAIL_AUDIT_DSN"] = f"sqlite:///{path}"
             serve = [
                 py, "-m", "guardrail", "serve", "--upstream", sandbox, "--auth-mode", "token",
-                "--listen", proxy.removeprefix("http://"), "--admin-listen", admin,
+                "--listen", url.removeprefix("http://"), "--admin-listen", admin,
             ]  # fmt: skip
-            with process(serve, proxy) as proc:
-                tokens = asyncio.run(setup(proxy, admin, case_id))
-                found = measure(proxy, proc.pid, case_id, tokens, args.requests, args.rounds)
-            for name, result in found.items():
-                table[name, log_name] = result
+            proc = running.enter_context(process(serve, url))
+            proxies[log_name] = Proxy(url, proc.pid, asyncio.run(setup(url, admin, case_id)))
+        table = measure(proxies, case_id, args.requests, args.rounds)
     report(table)
 
 
-def report(table: dict[tuple[str, str], Result]) -> None:
+def report(table: Table) -> None:
     least = min(r.cpu_per_request for r in table.values())
     print(f"{'conversation':<20} {'audit log':<18} {'CPU us/write':>12} {'p50 ms':>8} {'ratio':>6}")
     for (name, log_name), r in table.items():
