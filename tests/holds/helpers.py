@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from simple_salesforce.api import Salesforce
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
 from guardrail.testing import SANDBOX_TOKEN, TestCA
+from tests.helpers import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -139,9 +139,3 @@ class ProxyProcess:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         self.proc.communicate(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
