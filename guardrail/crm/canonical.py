@@ -67,6 +67,35 @@ def _refuse_path(target: str, why: str) -> AmbiguousRequest:
     )
 
 
+#: Method override headers some servers honour; no CRM the proxy speaks documents one.
+OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+_METHOD = re.compile(r"[A-Z]{1,16}")
+
+
+def is_method(method: str) -> bool:
+    """Whether ``method`` is spelled as an HTTP method (upper-case letters only)."""
+    return _METHOD.fullmatch(method) is not None
+
+
+def check_method(method: str, crm: str, documented: str) -> None:
+    """Refuse a method not spelled as one (``documented``: the ones ``crm`` takes, in words)."""
+    if not is_method(method):
+        raise AmbiguousRequest(
+            f"{method[:20]!r} is not an HTTP method {crm} documents; use {documented}."
+        )
+
+
+def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
+    """Refuse a method override header (``headers``: the names sent, in any case)."""
+    sent = {name.lower() for name in headers}
+    for name in OVERRIDE_HEADERS:
+        if name.lower() in sent:
+            raise AmbiguousRequest(
+                f"The {name} header asks for another method than the request's; {crm} does "
+                "not document it, so crm-guardrail refuses it. Send the method itself."
+            )
+
+
 def decode_path(raw: str) -> str:
     """The path as the CRM reads it: percent-decoded once. Raises AmbiguousRequest for a
     path that could be read two ways."""

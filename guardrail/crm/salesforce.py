@@ -63,11 +63,15 @@ from guardrail.crm.base import (
 )
 from guardrail.crm.canonical import (
     NO_BODY,
+    OVERRIDE_HEADERS,
     BodyLimits,
+    check_method,
     decode_content,
     decode_path,
     decode_query,
+    is_method,
     parse_json,
+    refuse_method_overrides,
     single_header,
     without_parameter,
 )
@@ -88,11 +92,8 @@ from guardrail.model import Decision, Operation, Violation, WriteIntent
 
 NAME = "salesforce"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_METHOD = re.compile(r"[A-Z]{1,16}")
 _OVERRIDE = "_HttpMethod"
-#: Method override headers some servers honour; Salesforce documents none of them.
-_OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
-_OVERRIDE_HEADERS_LOWER = frozenset(h.lower() for h in _OVERRIDE_HEADERS)
+_OVERRIDE_HEADERS_LOWER = frozenset(h.lower() for h in OVERRIDE_HEADERS)
 #: The OAuth endpoints a client may POST to through the proxy: they exchange or revoke a
 #: session and write no record.
 _OAUTH_WRITES = frozenset(
@@ -161,11 +162,7 @@ class SalesforceDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
-        if not _METHOD.fullmatch(raw.method):
-            raise AmbiguousRequest(
-                f"{raw.method[:20]!r} is not an HTTP method the CRM documents; use GET, POST, "
-                "PATCH or DELETE."
-            )
+        check_method(raw.method, "Salesforce", "GET, POST, PATCH or DELETE")
         _check_header_names(raw.headers)
         if "#" in raw.target:
             raise AmbiguousRequest(
@@ -372,7 +369,7 @@ class SalesforceDialect:
         """A composite subrequest read as the request it stands for: its url canonical as a
         request's target, the same override rule, the same endpoints."""
         method, url = sub.get("method"), sub.get("url")
-        if not isinstance(method, str) or not _METHOD.fullmatch(method.upper()):
+        if not isinstance(method, str) or not is_method(method.upper()):
             raise MalformedBody("'method' must be an HTTP method such as GET, PATCH or POST.")
         if not isinstance(url, str):
             raise MalformedBody("'url' must be a path.")
@@ -759,12 +756,7 @@ def _check_header_names(headers: MultiMapping[str]) -> None:
     """Refuse the headers the CRM could read otherwise than the proxy: a method override
     header, a session sent twice or in two headers, and a header whose name is a behaviour or
     override header's spelled with ``_`` for ``-`` (some servers read them as one)."""
-    for name in _OVERRIDE_HEADERS:
-        if name in headers:
-            raise AmbiguousRequest(
-                f"The {name} header asks for another method than the request's; Salesforce "
-                "does not document it, so crm-guardrail refuses it. Send the method itself."
-            )
+    refuse_method_overrides(headers, "Salesforce")
     sessions = len(headers.getall("Authorization", [])) + len(headers.getall("X-SFDC-Session", []))
     if sessions > 1:
         raise AmbiguousRequest(

@@ -65,10 +65,13 @@ from guardrail.crm.base import (
 from guardrail.crm.canonical import (
     NO_BODY,
     BodyLimits,
+    check_method,
     decode_content,
     decode_path,
     decode_query,
+    is_method,
     parse_json,
+    refuse_method_overrides,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
@@ -86,8 +89,6 @@ from guardrail.model import Decision, Operation, Violation, WriteIntent
 
 NAME = "servicenow"
 _READ_METHODS = frozenset({"GET", "HEAD"})
-_METHOD = re.compile(r"[A-Z]{1,16}")
-_OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
 _API = r"^/api/now(?:/v[12])?"
 _TABLE = re.compile(_API + r"/table/(?P<table>[^/]+)(?:/(?P<id>[^/]+))?/?$")
 _READ_ONLY = re.compile(_API + r"/(?:stats/[^/]+|attachment(?:/[^/]+)?)/?$")
@@ -127,12 +128,8 @@ class ServiceNowDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
-        if not _METHOD.fullmatch(raw.method):
-            raise AmbiguousRequest(
-                f"{raw.method[:20]!r} is not an HTTP method ServiceNow documents; use GET, "
-                "POST, PATCH, PUT or DELETE."
-            )
-        _refuse_overrides(raw.headers)
+        check_method(raw.method, "ServiceNow", "GET, POST, PATCH, PUT or DELETE")
+        refuse_method_overrides(raw.headers, "ServiceNow")
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)
         encodings = raw.headers.getall("Content-Encoding", [])
@@ -257,7 +254,7 @@ class ServiceNowDialect:
         if ref in seen:
             raise MalformedBody(f"The batch item id {ref!r} is used twice; make each unique.")
         try:
-            if not isinstance(method, str) or not _METHOD.fullmatch(method):
+            if not isinstance(method, str) or not is_method(method):
                 raise MalformedBody("'method' must be an HTTP method such as GET, PATCH or POST.")
             if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
                 raise MalformedBody("'url' must be a path on the instance, such as /api/now/...")
@@ -507,16 +504,6 @@ def _message(violation: Violation) -> str:
     return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
 
 
-def _refuse_overrides(headers: Mapping[str, str]) -> None:
-    lowered = {h.lower() for h in headers}
-    for name in _OVERRIDE_HEADERS:
-        if name.lower() in lowered:
-            raise AmbiguousRequest(
-                f"The {name} header asks for another method than the request's; crm-guardrail "
-                "refuses it. Send the method itself."
-            )
-
-
 def _item_headers(given: Any) -> dict[str, str]:
     """A batch item's headers (``[{"name", "value"}]``), by lower-cased name; a name given
     twice, or a method override, is refused."""
@@ -534,7 +521,7 @@ def _item_headers(given: Any) -> dict[str, str]:
         if name in found:
             raise AmbiguousRequest(f"the header {header['name']} is given twice; send it once.")
         found[name] = header["value"]
-    _refuse_overrides(found)
+    refuse_method_overrides(found, "ServiceNow")
     return found
 
 

@@ -61,10 +61,12 @@ from guardrail.crm.base import (
 from guardrail.crm.canonical import (
     NO_BODY,
     BodyLimits,
+    check_method,
     decode_content,
     decode_path,
     decode_query,
     parse_json,
+    refuse_method_overrides,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
@@ -86,8 +88,6 @@ from guardrail.model import Decision, Operation, WriteIntent
 NAME = "zendesk"
 API = "/api/v2"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_METHOD = re.compile(r"[A-Z]{1,16}")
-_OVERRIDE_HEADERS = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
 _JSON = "application/json; charset=utf-8"
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 #: resource (plural, as in the path) -> the object a write to it writes
@@ -119,17 +119,8 @@ class ZendeskDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
-        if not _METHOD.fullmatch(raw.method):
-            raise AmbiguousRequest(
-                f"{raw.method[:20]!r} is not an HTTP method Zendesk documents; use GET, POST, "
-                "PUT or DELETE."
-            )
-        for name in _OVERRIDE_HEADERS:
-            if name in raw.headers:
-                raise AmbiguousRequest(
-                    f"The {name} header asks for another method than the request's; Zendesk "
-                    "does not document it, so crm-guardrail refuses it. Send the method itself."
-                )
+        check_method(raw.method, "Zendesk", "GET, POST, PUT or DELETE")
+        refuse_method_overrides(raw.headers, "Zendesk")
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         query = decode_query(raw_query)
