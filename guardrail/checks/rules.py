@@ -16,7 +16,7 @@ import cel
 
 from guardrail.checks.base import CheckContext
 from guardrail.context.facts import Facts
-from guardrail.context.model import Conversation, Customer
+from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer
 from guardrail.model import Action, Violation, WriteIntent
 from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
 
@@ -292,8 +292,13 @@ class Scope:
         records = self._records.get(name)
         if records is None:
             c = self._conversation
-            kept = (c.reads if name == "reads" else c.writes) if c else []
-            records = self._records[name] = [r.model_dump(mode="json") for r in kept]
+            if c is None:
+                records = []
+            elif name == "reads":
+                records = [READ_JSON.dump_python(r, mode="json") for r in c.reads]
+            else:
+                records = [WRITE_JSON.dump_python(w, mode="json") for w in c.writes]
+            self._records[name] = records
         return records
 
 

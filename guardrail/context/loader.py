@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from guardrail.context.facts import Facts, TranscriptCache
 from guardrail.context.model import ReadRecord, WriteRecord
@@ -31,7 +31,7 @@ class ContextLoader:
 
         Raises ContextUnavailable when the store does not answer.
         """
-        now = datetime.now().astimezone()
+        now = datetime.now(UTC)
         accounts = sorted(
             {
                 account
@@ -52,7 +52,7 @@ class ContextLoader:
 
     async def record_reads(self, caller: Caller, records: Sequence[RecordRead]) -> None:
         if caller.conversation and records:
-            at = datetime.now().astimezone()
+            at = datetime.now(UTC)
             reads = [
                 ReadRecord(object=r.object, id=r.id, fields=dict(r.fields), at=at) for r in records
             ]
@@ -68,7 +68,7 @@ class ConversationRecorder:
         self._dialect = dialect
 
     async def emit(self, decision: Decision) -> None:
-        at = datetime.now().astimezone()
+        at = datetime.now(UTC)
         for n, intent in enumerate(decision.intents):
             saved = decision.saved_ids[n] if n < len(decision.saved_ids) else None
             write = WriteRecord(

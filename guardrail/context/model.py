@@ -7,12 +7,12 @@ Rules judge a write against all of it.
 
 from __future__ import annotations
 
-import functools
 import sys
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 MAX_TURNS = 2000
 MAX_TURN_CHARS = 20_000
@@ -64,48 +64,46 @@ class TurnsIn(_Strict):
     turns: list[Turn] = Field(min_length=1, max_length=MAX_TURNS)
 
 
-#: A word every record repeats (an object name, an operation, a verdict): one copy in memory.
-Label = Annotated[str, AfterValidator(sys.intern)]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadRecord:
+    """A record the agent read through the proxy (GET sObject, SOQL, collections GET).
 
-
-@functools.cache
-def _every_field(model: type[BaseModel]) -> set[str]:
-    return set(model.model_fields)
-
-
-class _Recorded(_Strict):
-    """A record kept by the hundred per conversation, so its size is what memory grows by.
-
-    Pydantic gives each instance its own set of the fields it was given (728 bytes of a
-    1.7 KB write record); a record given every field shares one. Safe because records are
-    frozen: pydantic only ever changes that set in place on assignment.
+    Records are kept by the hundred per conversation, so their size is what memory grows by:
+    a slotted dataclass is a third of a pydantic model's (no per-instance ``__dict__`` or
+    fields-set), and the words every record repeats (object names, operations, verdicts) are
+    interned, one copy each. Built from values already checked (the proxy's own), validated
+    by pydantic where they come from outside (``READ_JSON``, ``WRITE_JSON``).
     """
 
-    def model_post_init(self, context: Any, /) -> None:
-        every = _every_field(type(self))
-        if self.__pydantic_fields_set__ == every:
-            object.__setattr__(self, "__pydantic_fields_set__", every)
-
-
-class ReadRecord(_Recorded):
-    """A record the agent read through the proxy (GET sObject, SOQL, collections GET)."""
-
-    object: Label
+    object: str
     id: str
-    fields: dict[str, Scalar] = Field(default_factory=dict)
+    fields: dict[str, Scalar] = field(default_factory=dict)
     at: datetime
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "object", sys.intern(self.object))
 
-class WriteRecord(_Recorded):
-    """A write the proxy judged in this conversation, whatever the verdict."""
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteRecord:
+    """A write the proxy judged in this conversation, whatever the verdict (see ReadRecord)."""
 
     decision_id: str
-    object: Label
-    operation: Label
+    object: str
+    operation: str
     id: str | None = None
-    fields: dict[str, Any] = Field(default_factory=dict)
-    decision: Label
+    fields: dict[str, Any] = field(default_factory=dict)
+    decision: str
     at: datetime
+
+    def __post_init__(self) -> None:
+        for name in ("object", "operation", "decision"):
+            object.__setattr__(self, name, sys.intern(getattr(self, name)))
+
+
+#: Records as JSON (the Redis store keeps each as one string): validated on the way in.
+READ_JSON: TypeAdapter[ReadRecord] = TypeAdapter(ReadRecord)
+WRITE_JSON: TypeAdapter[WriteRecord] = TypeAdapter(WriteRecord)
 
 
 class Conversation(_Strict):

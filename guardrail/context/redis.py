@@ -46,6 +46,8 @@ from guardrail.context.changes import (
 from guardrail.context.jobs import BulkJob
 from guardrail.context.model import (
     MAX_RECORDED,
+    READ_JSON,
+    WRITE_JSON,
     Conversation,
     ConversationIn,
     ConversationPatch,
@@ -203,13 +205,13 @@ class RedisConversationStore:
             keys = self._keys(conversation_id)
             # Only the newest MAX_RECORDED can survive the trim; sending more would only
             # risk Lua's argument limit.
-            records = [r.model_dump_json() for r in reads[-MAX_RECORDED:]]
+            records = [READ_JSON.dump_json(r) for r in reads[-MAX_RECORDED:]]
             await self._append(keys.conv, keys.reads, keys.writes, records)
 
     async def record_write(
         self, conversation_id: str | None, write: WriteRecord, accounts: Collection[str]
     ) -> None:
-        record = write.model_dump_json()
+        record = WRITE_JSON.dump_json(write)
         if conversation_id:
             keys = self._keys(conversation_id)
             await self._append(keys.conv, keys.writes, keys.reads, [record])
@@ -233,7 +235,7 @@ class RedisConversationStore:
         with answering():
             # Without withscores, redis-py's declared union narrows to the members alone.
             members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))
-        return [WriteRecord.model_validate_json(m) for m in members]
+        return [WRITE_JSON.validate_json(m) for m in members]
 
     async def put_job(self, job: BulkJob) -> None:
         key = self._job(job.id)
@@ -329,8 +331,13 @@ class RedisConversationStore:
         with answering():
             return await self._save_script(keys=[*keys, self._counter], args=args)
 
-    async def _append(self, conv: str, target: str, other: str, records: list[str]) -> None:
-        args: list[str | int] = [self._idle_ms, utc_now().isoformat(), MAX_RECORDED, *records]
+    async def _append(self, conv: str, target: str, other: str, records: list[bytes]) -> None:
+        args: list[str | bytes | int] = [
+            self._idle_ms,
+            utc_now().isoformat(),
+            MAX_RECORDED,
+            *records,
+        ]
         with answering():
             await self._append_script(keys=[conv, target, other, self._counter], args=args)
 
@@ -346,7 +353,7 @@ class RedisConversationStore:
             updated_at=datetime.fromisoformat(updated_at),
             version=int(version),
             rev=int(rev),
-            reads=[ReadRecord.model_validate_json(r) for r in reads],
-            writes=[WriteRecord.model_validate_json(w) for w in writes],
+            reads=[READ_JSON.validate_json(r) for r in reads],
+            writes=[WRITE_JSON.validate_json(w) for w in writes],
             understanding=orjson.loads(understanding) if understanding else None,
         )

@@ -36,7 +36,7 @@ from typing import Any, Generic, TypeVar
 import orjson
 
 from guardrail.context.facts import Facts, Transcript
-from guardrail.context.model import Conversation, ReadRecord, WriteRecord
+from guardrail.context.model import WRITE_JSON, Conversation, ReadRecord, WriteRecord
 from guardrail.sinks.redact import mask_text, mask_value
 
 Masker = Callable[[Any], Any]
@@ -107,6 +107,9 @@ class _Lru(Generic[V]):
                 self._entries.move_to_end(key)
         return found
 
+    def drop(self, key: Hashable) -> None:
+        self._entries.pop(key, None)
+
     def put(self, key: Hashable, value: V) -> None:
         entries = self._entries
         entries[key] = value
@@ -136,10 +139,13 @@ def _kept(
     parts = None
     for new in range(min(len(kept), _NEW_RECORDS)):
         newest = kept[-1 - new]
-        before = _windows.peek((kind, c.id, c.created_at, id(newest)))
+        key = (kind, c.id, c.created_at, id(newest))
+        before = _windows.peek(key)
         if before is not None and before.newest is newest:
             fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
             parts = (before.parts + fresh)[-len(kept) :]
+            if new:  # superseded: the call's next write extends this one (held, it is memory)
+                _windows.drop(key)
             break
     if parts is None:
         parts = tuple(part_of(r) for r in kept)
@@ -152,8 +158,9 @@ def _kept(
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
 _platforms: _Lru[Part] = _Lru(_PLATFORM_CACHE)
 _records: _Lru[Part] = _Lru(_RECORD_CACHE)
-# Per call in progress, reads and writes: the windows its latest writes named, by the newest
-# record in each (held, so its id is not reused while remembered).
+# Per call in progress, reads and writes: the window its latest write named (one superseded by
+# a later write's is dropped), by the newest record in it (held, so its id is not reused while
+# remembered).
 _windows: _Lru[_Window] = _Lru(16 * _PLATFORM_CACHE)
 
 
@@ -290,7 +297,7 @@ def load(data: Mapping[str, Any]) -> Facts:
     raw = data.get("conversation")
     writes: Mapping[str, Sequence[Any]] = data.get("account_writes") or {}
     account_writes = {
-        key: [WriteRecord.model_validate(w) for w in records] for key, records in writes.items()
+        key: [WRITE_JSON.validate_python(w) for w in records] for key, records in writes.items()
     }
     if raw is None:
         return Facts(None, account_writes=account_writes, now=now, redacted=True)

@@ -771,7 +771,7 @@ def _with_reads(facts: Facts, current: Sequence[RecordRead]) -> Facts:
     c = facts.conversation
     if c is None or not current:
         return facts
-    at = datetime.now().astimezone()
+    at = datetime.now(UTC)
     reads = [ReadRecord(object=r.object, id=r.id, fields=dict(r.fields), at=at) for r in current]
     return replace(facts, conversation=c.model_copy(update={"reads": [*c.reads, *reads]}))
 

@@ -127,7 +127,7 @@ def test_a_call_that_goes_on_names_its_newest_records_as_a_fresh_reading_would()
     for upto in (3, 4, 55, 56, 58, 70, 56, 57):
         going = c.model_copy(update={"writes": writes[:upto], "version": upto})
         named = snapshot.dump(replace(facts(), conversation=going)).document
-        copies = [w.model_copy() for w in writes[:upto]]  # new objects: nothing remembered
+        copies = [replace(w) for w in writes[:upto]]  # new objects: nothing remembered
         fresh = c.model_copy(update={"id": "another", "writes": copies, "version": upto})
         expected = snapshot.dump(replace(facts(), conversation=fresh)).document
         assert named["conversation"]["writes"] == expected["conversation"]["writes"]

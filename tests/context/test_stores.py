@@ -158,7 +158,7 @@ def write(at: datetime, account: str | None = ACCOUNT, **overrides: Any) -> Writ
         "decision": "allow",
         "at": at,
     }
-    return WriteRecord.model_validate(data | overrides)
+    return WriteRecord(**(data | overrides))
 
 
 async def test_put_then_get_returns_what_was_put(backend: Backend) -> None:
