@@ -5,6 +5,7 @@
     ├── PolicyError                  a policy set that cannot load; names the file and the place
     ├── ScenarioError                a scenario step the simulated CRM cannot run (also ValueError)
     ├── UnderstandingUnavailable     a backend could not read a conversation (the others' stands)
+    ├── HistoryForgotten             a rule looked back past a conversation's kept writes
     ├── RequestRejected              a write the proxy refuses before judging it (agent's fault)
     │   ├── MalformedBody            400: not JSON, or not the shape the endpoint takes
     │   ├── UnsupportedMediaType     415: a write body that is not JSON
@@ -51,6 +52,11 @@ class PolicyError(GuardrailError):
     def __init__(self, source: str, where: str, problem: str) -> None:
         self.source, self.where, self.problem = source, where, problem
         super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
+
+
+class HistoryForgotten(GuardrailError, ValueError):
+    """A rule asked for a conversation's writes further back than its history keeps: a rule
+    error (the policy's failurePolicy decides), never a total that silently misses some."""
 
 
 class ScenarioError(GuardrailError, ValueError):

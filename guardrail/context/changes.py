@@ -84,6 +84,7 @@ def assemble(
     reads: Sequence[ReadRecord],
     writes: Sequence[WriteRecord],
     understanding: dict[str, Any] | None = None,
+    forgotten: datetime | None = None,
 ) -> Conversation:
     """The conversation as the API and the rules see it, from the parts a store keeps.
 
@@ -100,6 +101,7 @@ def assemble(
         version=version,
         rev=rev,
         understanding=understanding,
+        forgotten=forgotten,
     )
 
 

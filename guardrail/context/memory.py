@@ -53,6 +53,7 @@ class _Entry:
     seen: datetime  # last read or write: what idle expiry counts from
     rev: int = 0  # the version at which ``platform`` last changed
     understanding: dict[str, Any] | None = None  # a reading of ``platform`` at ``rev``
+    forgotten: datetime | None = None  # the newest write dropped from ``writes``, when
     reads: deque[ReadRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
     writes: deque[WriteRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
 
@@ -134,6 +135,8 @@ class MemoryConversationStore:
         now = self._clock()
         entry = self._touch(conversation_id, now) if conversation_id else None
         if entry is not None:
+            if len(entry.writes) == MAX_RECORDED:
+                entry.forgotten = entry.writes[0].at
             entry.writes.append(write)
             self._changed(entry, now)
         for account in accounts:
@@ -228,6 +231,7 @@ class MemoryConversationStore:
             reads=entry.reads,
             writes=entry.writes,
             understanding=entry.understanding,
+            forgotten=entry.forgotten,
         )
 
 

@@ -16,7 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 MAX_TURNS = 2000
 MAX_TURN_CHARS = 20_000
-MAX_RECORDED = 500  # reads and writes kept per conversation (oldest dropped first)
+#: Reads and writes kept per conversation, newest (oldest dropped first). Far more than a call
+#: makes; a runaway agent past it is judged against a history that says it is incomplete
+#: (``Conversation.forgotten``), so what is dropped can never let a write through.
+MAX_RECORDED = 100
 
 Scalar = str | int | float | bool | None
 
@@ -130,3 +133,6 @@ class Conversation(_Strict):
     #: What the conversation says, read when its turns arrived (guardrail.understanding):
     #: the JSON of an Understanding, valid only while its ``rev`` is the conversation's.
     understanding: dict[str, Any] | None = None
+    #: The time of the newest write dropped from ``writes`` (past MAX_RECORDED), None while
+    #: the history is whole: rules that look back past it cannot be judged (fail closed).
+    forgotten: datetime | None = None

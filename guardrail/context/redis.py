@@ -3,7 +3,8 @@
 Layout under the prefix (default ``guardrail:``), for conversation X and account A:
 
 - ``conv:X``: a hash: ``platform`` (what the platform said, one JSON value), ``created_at``,
-  ``updated_at``, ``version``, and ``rev`` (the version at which ``platform`` last changed);
+  ``updated_at``, ``version``, ``rev`` (the version at which ``platform`` last changed) and,
+  once a write was trimmed from its history, ``forgotten`` (that write's time);
 - ``reads:X``, ``writes:X``: lists of JSON records, RPUSHed and LTRIMmed to MAX_RECORDED;
 - ``account:A``: a sorted set of JSON write records scored by their time, trimmed to the
   retention and to MAX_ACCOUNT_WRITES;
@@ -57,7 +58,7 @@ from guardrail.context.model import (
 )
 from guardrail.errors import ConfigError, ContextUnavailable
 
-_FIELDS = ("platform", "created_at", "updated_at", "version", "rev", "understanding")
+_FIELDS = ("platform", "created_at", "updated_at", "version", "rev", "understanding", "forgotten")
 
 # KEYS: conversation hash, reads list, writes list, version counter.
 # ARGV: idle ms, now, platform JSON, the rev the change was based on ("" to create or replace).
@@ -74,15 +75,21 @@ redis.call('HSET', conv, 'platform', ARGV[3], 'updated_at', ARGV[2],
 redis.call('HDEL', conv, 'understanding')
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return {redis.call('HMGET', conv, 'platform', 'created_at', 'updated_at', 'version', 'rev',
-                   'understanding'),
+                   'understanding', 'forgotten'),
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1)}
 """
 
 # KEYS: conversation hash, the list appended to, the conversation's other list, version counter.
-# ARGV: idle ms, now, how many records the list keeps, the records.
+# ARGV: idle ms, now, how many records the list keeps, the hash field that remembers the time of
+# the newest record the trim drops ('' for none), the records.
 _APPEND = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
+redis.call('RPUSH', KEYS[2], unpack(ARGV, 5))
+local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[3])
+if over > 0 and ARGV[4] ~= '' then
+  local dropped = cjson.decode(redis.call('LINDEX', KEYS[2], over - 1))
+  redis.call('HSET', KEYS[1], ARGV[4], dropped['at'])
+end
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 redis.call('HSET', KEYS[1], 'updated_at', ARGV[2], 'version', redis.call('INCR', KEYS[4]))
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
@@ -206,7 +213,7 @@ class RedisConversationStore:
             # Only the newest MAX_RECORDED can survive the trim; sending more would only
             # risk Lua's argument limit.
             records = [READ_JSON.dump_json(r) for r in reads[-MAX_RECORDED:]]
-            await self._append(keys.conv, keys.reads, keys.writes, records)
+            await self._append(keys.conv, keys.reads, keys.writes, "", records)
 
     async def record_write(
         self, conversation_id: str | None, write: WriteRecord, accounts: Collection[str]
@@ -214,7 +221,7 @@ class RedisConversationStore:
         record = WRITE_JSON.dump_json(write)
         if conversation_id:
             keys = self._keys(conversation_id)
-            await self._append(keys.conv, keys.writes, keys.reads, [record])
+            await self._append(keys.conv, keys.writes, keys.reads, "forgotten", [record])
         if not accounts:
             return
         expired = (utc_now() - ACCOUNT_RETENTION).timestamp()
@@ -331,11 +338,14 @@ class RedisConversationStore:
         with answering():
             return await self._save_script(keys=[*keys, self._counter], args=args)
 
-    async def _append(self, conv: str, target: str, other: str, records: list[bytes]) -> None:
+    async def _append(
+        self, conv: str, target: str, other: str, forgotten: str, records: list[bytes]
+    ) -> None:
         args: list[str | bytes | int] = [
             self._idle_ms,
             utc_now().isoformat(),
             MAX_RECORDED,
+            forgotten,
             *records,
         ]
         with answering():
@@ -345,7 +355,11 @@ class RedisConversationStore:
     def _parse(conversation_id: str, parts: Sequence[Any]) -> Conversation:
         """A conversation from the parts ``_load`` and ``_SAVE`` return: the hash's fields
         (in ``_FIELDS`` order) and the two lists."""
-        (platform, created_at, updated_at, version, rev, understanding), reads, writes = parts
+        (
+            (platform, created_at, updated_at, version, rev, understanding, forgotten),
+            reads,
+            writes,
+        ) = parts
         return assemble(
             conversation_id,
             ConversationIn.model_validate_json(platform),
@@ -356,4 +370,5 @@ class RedisConversationStore:
             reads=[READ_JSON.validate_json(r) for r in reads],
             writes=[WRITE_JSON.validate_json(w) for w in writes],
             understanding=orjson.loads(understanding) if understanding else None,
+            forgotten=datetime.fromisoformat(forgotten) if forgotten else None,
         )

@@ -208,6 +208,8 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
             "version": c.version,
             "rev": c.rev,
         }
+        if c.forgotten is not None:
+            conversation["forgotten"] = c.forgotten.isoformat()
     document = {
         "now": facts.now.isoformat(),
         "conversation": conversation,
@@ -279,6 +281,7 @@ def expand(document: Mapping[str, Any], parts: Mapping[str, Any]) -> dict[str, A
             "updated_at": conversation.get("updated_at"),
             "version": conversation.get("version"),
             "rev": conversation.get("rev"),
+            "forgotten": conversation.get("forgotten"),
         }
     return {
         **document,

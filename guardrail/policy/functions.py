@@ -57,7 +57,8 @@ from decimal import Decimal
 from typing import Any
 
 from guardrail.context.facts import Facts, amounts_in, digits, pii_in, stated_facts
-from guardrail.context.model import WriteRecord
+from guardrail.context.model import MAX_RECORDED, WriteRecord
+from guardrail.errors import HistoryForgotten
 from guardrail.understanding.model import SURE, AskKind, FactKind
 from guardrail.understanding.numbers import plain, sensitive_digits
 from guardrail.understanding.text import clean
@@ -165,7 +166,15 @@ class RuleFunctions:
 
     def recent_writes(self, seconds: float) -> list[dict[str, Any]]:
         c = self._facts.conversation
-        return self._within(c.writes if c else [], seconds)
+        if c is None:
+            return []
+        if c.forgotten is not None and (self._facts.now - c.forgotten).total_seconds() <= seconds:
+            raise HistoryForgotten(
+                f"this conversation has made more than {MAX_RECORDED} writes and the proxy keeps "
+                f"the newest {MAX_RECORDED}, so its writes of the last {seconds:g} s are not all "
+                "known. Escalate this write to a person."
+            )
+        return self._within(c.writes, seconds)
 
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:

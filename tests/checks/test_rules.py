@@ -155,6 +155,41 @@ def test_recent_and_account_writes_are_windowed(tmp_path: Path) -> None:
     assert fns.account_writes(None, 10) == []
 
 
+def test_a_window_reaching_past_a_trimmed_history_is_a_rule_error_not_a_smaller_total(
+    tmp_path: Path,
+) -> None:
+    """A runaway call past MAX_RECORDED writes: the refunds it dropped must not vanish from
+    a total, so a rule looking back that far cannot be judged and its policy fails closed."""
+    (tmp_path / "p.yaml").write_text(
+        POLICY.replace(
+            "  rules:\n",
+            "  rules:\n"
+            "    - name: AtMostOneRefundAnHour\n"
+            "      expression: recent_writes(3600).filter(w, w.object == 'Refund__c').size() == 0\n"
+            "      message: One refund an hour.\n",
+        )
+    )
+    [policy] = load_policy_set(tmp_path).policies
+    [check] = policy.checks
+    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 10.0})
+    turns = ("I want a refund of $10", "Sure")
+
+    def violations(forgotten: datetime) -> list[Any]:
+        conv = conversation(*turns, entitlements={"refund_limit": 50}, forgotten=forgotten)
+        facts = Facts(conv, Transcript.of(conv), {}, NOW, record_key=SALESFORCE.record_key)
+        return check(intent, CheckContext(Caller(conversation="c1"), facts))
+
+    assert violations(NOW - timedelta(hours=2)) == []  # dropped before the window: judged
+    [error] = violations(NOW - timedelta(minutes=30))
+    assert (error.rule, error.action, error.code) == (
+        "AtMostOneRefundAnHour",
+        Action.BLOCK,
+        "GUARDRAIL_RULE_ERROR",
+    )
+    assert "HistoryForgotten" in error.message
+    assert "newest 100" in error.message
+
+
 def test_verified_customer_ids_are_grounded_only_when_verified() -> None:
     from guardrail.policy.functions import RuleFunctions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from guardrail.context import snapshot
@@ -92,6 +92,22 @@ def test_masks_read_as_what_they_replaced_only_in_a_rebuilt_context() -> None:
     rebuilt = snapshot.load(recorded(facts()))
     assert RuleFunctions(rebuilt).pii(note) == ["card"]
     assert RuleFunctions(facts()).pii(note) == []
+
+
+def test_a_trimmed_history_is_replayed_as_trimmed() -> None:
+    """Replay must fail closed where the live judgement did: the rebuilt conversation keeps
+    the time its history was trimmed at (and a whole history rebuilds as whole)."""
+    live = facts()
+    assert snapshot.load(recorded(live)).conversation.forgotten is None  # type: ignore[union-attr]
+    trimmed = replace(
+        live,
+        conversation=live.conversation.model_copy(  # type: ignore[union-attr]
+            update={"forgotten": NOW - timedelta(minutes=5)}
+        ),
+    )
+    rebuilt = snapshot.load(recorded(trimmed)).conversation
+    assert rebuilt is not None
+    assert rebuilt.forgotten == NOW - timedelta(minutes=5)
 
 
 def test_a_context_without_a_conversation() -> None:

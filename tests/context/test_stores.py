@@ -281,12 +281,19 @@ async def test_reads_and_writes_are_appended_and_keep_the_newest(backend: Backen
     await store.record_reads("c-1", [read(n, now) for n in range(300)])
     await store.record_reads("c-1", [read(n, now) for n in range(300, 650)])
     await store.record_reads("c-1", [])  # nothing to add: no change
-    for n in range(MAX_RECORDED + 3):
-        await save_write(store, "c-1", write(now, decision_id=f"d{n}"))
+    for n in range(MAX_RECORDED):
+        await save_write(store, "c-1", write(now + timedelta(seconds=n), decision_id=f"d{n}"))
+    whole = await store.get("c-1")
+    assert whole is not None
+    assert whole.forgotten is None
+    for n in range(MAX_RECORDED, MAX_RECORDED + 3):
+        await save_write(store, "c-1", write(now + timedelta(seconds=n), decision_id=f"d{n}"))
     got = await store.get("c-1")
     assert got is not None
-    assert [r.id for r in got.reads] == [read(n, now).id for n in range(150, 650)]
+    assert [r.id for r in got.reads] == [read(n, now).id for n in range(650 - MAX_RECORDED, 650)]
     assert [w.decision_id for w in got.writes] == [f"d{n}" for n in range(3, MAX_RECORDED + 3)]
+    # The history says from when it is incomplete: the newest write it dropped.
+    assert got.forgotten == now + timedelta(seconds=2)
 
 
 async def test_records_for_an_unknown_conversation_are_dropped(backend: Backend) -> None:
@@ -395,15 +402,15 @@ async def test_concurrent_changes_from_many_tasks_and_replicas_lose_nothing(
         assert await replica.patch("busy", ConversationPatch(entitlements={f"e{n}": n}))
 
     await asyncio.gather(
-        *(reads(n) for n in range(200)),
-        *(writes(n) for n in range(100)),
+        *(reads(n) for n in range(MAX_RECORDED)),
+        *(writes(n) for n in range(MAX_RECORDED)),
         *(turn(n) for n in range(25)),
         *(entitlement(n) for n in range(25)),
     )
     got = await second.get("busy")
     assert got is not None
-    assert sorted(r.id for r in got.reads) == sorted(read(n, now).id for n in range(200))
-    assert sorted(w.decision_id for w in got.writes) == sorted(f"w{n}" for n in range(100))
+    assert sorted(r.id for r in got.reads) == sorted(read(n, now).id for n in range(MAX_RECORDED))
+    assert sorted(w.decision_id for w in got.writes) == sorted(f"w{n}" for n in range(MAX_RECORDED))
     assert sorted(t.text for t in got.turns[1:]) == sorted(f"t{n}" for n in range(25))
     assert {f"e{n}" for n in range(25)} <= got.entitlements.keys()
     assert (
