@@ -1,0 +1,82 @@
+"""The labelled conversation corpora are well-formed scenario suites for the pack.
+
+corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
+development set; corpora/dev3 is held out too, written blind to the engine and to the others
+(each corpus's README says how it was written). They are run with ``guardrail test
+policies/salesforce-contact-center --scenarios corpora/<name>``; these checks only make sure
+each still loads, is large and balanced enough to measure with, names only the pack's rules
+(one per blocked write) and writes only fields its objects have, so a scoring run measures
+understanding and not a broken file. A label is never changed to match the engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from guardrail.app import default_policies
+from guardrail.policy.loader import load_policy_set
+from guardrail.scenarios.format import Scenario, WriteStep, load_scenarios
+from guardrail.scenarios.scoring import policy_rules
+
+PACK = default_policies()
+CORPORA = Path(__file__).resolve().parents[2] / "corpora"
+NAMES = ("independent", "dev2", "dev3")
+
+
+@cache
+def _scenarios(corpus: str) -> list[Scenario]:
+    return load_scenarios(CORPORA / corpus)
+
+
+def _writes(corpus: str) -> list[WriteStep]:
+    return [write for scenario in _scenarios(corpus) for write in scenario.writes]
+
+
+@cache
+def _writable(sobject: str) -> set[str]:
+    properties = json.loads((PACK / "schemas" / f"{sobject}.json").read_text())["properties"]
+    return {name for name, spec in properties.items() if not spec.get("readOnly")}
+
+
+@pytest.mark.parametrize("corpus", NAMES)
+def test_every_file_loads_into_at_least_150_conversations(corpus: str) -> None:
+    scenarios = _scenarios(corpus)
+    assert len(scenarios) >= 150
+    assert {s.theme for s in scenarios} == {p.stem for p in (CORPORA / corpus).glob("*.yaml")}
+
+
+@pytest.mark.parametrize("corpus", NAMES)
+def test_good_and_bad_writes_are_held_in_roughly_equal_measure(corpus: str) -> None:
+    labels = Counter(write.expect for write in _writes(corpus))
+    total = labels["allow"] + labels["block"]
+    assert labels["allow"] >= total / 3
+    assert labels["block"] >= total / 3
+
+
+@pytest.mark.parametrize("corpus", NAMES)
+def test_every_blocked_write_names_exactly_one_rule_of_the_pack(corpus: str) -> None:
+    rules = policy_rules(load_policy_set(PACK))
+    named = {r for write in _writes(corpus) for r in (*write.rules, *write.near_miss)}
+    assert named - rules == set()
+    several = [
+        write.name for write in _writes(corpus) if write.expect == "block" and len(write.rules) != 1
+    ]
+    assert several == []
+
+
+@pytest.mark.parametrize("corpus", NAMES)
+def test_every_write_sets_only_fields_its_object_has(corpus: str) -> None:
+    """A YAML slip (an unquoted comma in a flow mapping) turns text into a field named after it;
+    such a write would be blocked for its shape, not for the labelled reason."""
+    stray = [
+        f"{write.name}: {field}"
+        for write in _writes(corpus)
+        for field, value in (write.body or {}).items()
+        if field not in _writable(write.path.split("/")[1]) or value is None
+    ]
+    assert stray == []
