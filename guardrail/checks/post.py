@@ -100,7 +100,7 @@ class PostCheck:
             )
         if self.rules.rules:
             env = Environment.of(context, intent)
-            env.scope.policy = {"params": {}, "record": dict(saved), "before": dict(before or {})}
+            env.scope.judge({"params": {}, "record": dict(saved), "before": dict(before or {})})
             violations += [replace(v, intent=index) for v in self.rules.run(env)]
         return diffs, violations
 

@@ -9,6 +9,7 @@ policy params. The transcript is reached through functions over pre-digested fac
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -171,10 +172,14 @@ class IsCompliant:
         self.params = dict(params or {})
         self.context_required = context_required
         self.block_without_context = block_without_context
+        programs = [*self.conditions, *(p for _, p in self.variables)]
+        for rule in rules:
+            programs += [rule.program, rule.message_program, rule.uncertain_program]
+        self.reaches = {id(p): reaches(p.source) for p in programs if p is not None}
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        scope = env.scope.policy = {"params": self.params}
+        scope = env.scope.judge({"params": self.params}, self.reaches)
         try:
             if not all(_run(c, env) is True for c in self.conditions):
                 return ()
@@ -213,7 +218,28 @@ class IsCompliant:
 
 
 def _run(program: Any, env: Environment) -> Any:
+    env.scope.running = id(program)
     return program.execute(env.cel)
+
+
+#: A name used as a map: ``name.key`` (the key captured), or bare.
+_USE = re.compile(r"(?<![\w.])(params|variables)\b(?:\s*\.\s*([A-Za-z_]\w*))?")
+
+
+def reaches(source: str) -> dict[str, frozenset[str]]:
+    """The keys of ``params`` and of ``variables`` an expression can reach, for each it uses
+    only as ``name.key``; a name used otherwise (bare, indexed, in a string) is left out: it
+    may reach every key. CEL converts a resolved map whole on every access, so a rule given
+    only what it reaches converts that, not the whole section."""
+    keys: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for match in _USE.finditer(source):
+        name, key = match.groups()
+        if key is None:
+            whole.add(name)
+        else:
+            keys.setdefault(name, set()).add(key)
+    return {name: frozenset(k) for name, k in keys.items() if name not in whole}
 
 
 def intent_value(intent: WriteIntent) -> dict[str, Any]:
@@ -321,7 +347,7 @@ class Scope:
     (``policy``, set per policy), and the conversation's ``reads`` and ``writes``, converted on
     first use. Holds no reference to the Environment or its CEL context (see there)."""
 
-    __slots__ = ("_conversation", "_records", "policy")
+    __slots__ = ("_conversation", "_reaches", "_records", "policy", "running")
 
     def __init__(self, conversation: Conversation | None) -> None:
         self.lend(conversation)
@@ -330,11 +356,24 @@ class Scope:
         """Start over for a write judged with ``conversation`` (None: forget the last)."""
         self._conversation = conversation
         self._records: dict[str, list[dict[str, Any]]] = {}
-        self.policy: dict[str, Any] = {}
+        self.judge({})
+
+    def judge(
+        self, policy: dict[str, Any], reaches: Mapping[int, Mapping[str, frozenset[str]]] = {}
+    ) -> dict[str, Any]:
+        """Judge with a policy's names (``params``, ``variables``...): ``policy``, returned to
+        be added to. ``reaches``: by program (its id), the keys it reaches of each (reaches())."""
+        self.policy = policy
+        self._reaches = reaches
+        self.running = 0  # the id of the program running
+        return policy
 
     def __call__(self, name: str) -> Any:
         found = self.policy.get(name)
-        if found is not None or name not in ("reads", "writes"):
+        if found is not None:
+            keys = self._reaches.get(self.running, {}).get(name)
+            return found if keys is None else {k: found[k] for k in keys if k in found}
+        if name not in ("reads", "writes"):
             return found
         records = self._records.get(name)
         if records is None:
