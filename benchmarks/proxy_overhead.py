@@ -7,7 +7,7 @@ forwarded) at concurrency 1 and 16. Printed: p50/p99 latency, the p50/p99 added 
 throughput, and the guardrail/forwarder ratios. Absolute times on a shared machine are noise;
 the ratios are the result.
 
-    python benchmarks/proxy_overhead.py [--requests 3000] [--profile out.html]
+    python benchmarks/proxy_overhead.py [--requests 3000] [--profile out.html|.txt|.pyisession]
         [--auth-mode passthrough|token]
 
 ``--auth-mode token`` measures token binding: the load bears an agent token issued for the
@@ -202,9 +202,8 @@ def main() -> None:
         os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
     if args.read_back != "off":
         serve += ["--policies", str(pack_with_read_back(args.read_back))]
-    if args.profile:
-        renderer = "html" if args.profile.suffix == ".html" else "text"
-        serve = ["-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), *serve]
+    if args.profile:  # pyinstrument renders as the file's name says (.html, .txt, .pyisession)
+        serve = ["-m", "pyinstrument", "-o", str(args.profile), *serve]
 
     sandbox_cmd = [py, "-m", "guardrail", "sandbox", "--listen", sandbox.removeprefix("http://")]
     forwarder_cmd = [
