@@ -278,7 +278,7 @@ class TranscriptCache:
     on one replica, not every call it has seen."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._size = size  # bound: 1024 revisions (a transcript and a CEL context each)
+        self._size = size  # bound: 1024 revisions (a transcript and a ~17 KB CEL context each)
         self._entries: OrderedDict[tuple[str, int], tuple[Transcript, dict[str, Any]]] = (
             OrderedDict()
         )
