@@ -222,18 +222,17 @@ def _run(program: Any, env: Environment) -> Any:
     return program.execute(env.cel)
 
 
-#: A name used as a map: ``name.key`` (the key captured), or bare.
-_USE = re.compile(r"(?<![\w.])(params|variables)\b(?:\s*\.\s*([A-Za-z_]\w*))?")
-
-
-def reaches(source: str) -> dict[str, frozenset[str]]:
-    """The keys of ``params`` and of ``variables`` an expression can reach, for each it uses
-    only as ``name.key``; a name used otherwise (bare, indexed, in a string) is left out: it
-    may reach every key. CEL converts a resolved map whole on every access, so a rule given
-    only what it reaches converts that, not the whole section."""
+def reaches(
+    source: str, names: Sequence[str] = ("params", "variables")
+) -> dict[str, frozenset[str]]:
+    """The keys of each named map an expression can reach, for each it uses only as
+    ``name.key``; a name used otherwise (bare, indexed, in a string) is left out: it may
+    reach every key. CEL converts a map it is handed whole, on every access, so a rule given
+    only what it reaches converts that, not the whole map."""
+    use = re.compile(rf"(?<![\w.])({'|'.join(names)})\b(?:\s*\.\s*([A-Za-z_]\w*))?")
     keys: dict[str, set[str]] = {}
     whole: set[str] = set()
-    for match in _USE.finditer(source):
+    for match in use.finditer(source):
         name, key = match.groups()
         if key is None:
             whole.add(name)
