@@ -260,7 +260,8 @@ def report(results: dict[tuple[str, int], Result]) -> None:
         g, f, d = results["guardrail", conc], results["forwarder", conc], results["direct", conc]
         added_g, added_f = g.pct(0.5) - d.pct(0.5), f.pct(0.5) - d.pct(0.5)
         print(
-            f"concurrency {conc:>2}: throughput guardrail/forwarder "
+            f"concurrency {conc:>2}: own cost (guardrail p50 - forwarder p50) "
+            f"{(g.pct(0.5) - f.pct(0.5)) * ms:.3f} ms; throughput guardrail/forwarder "
             f"{g.throughput / f.throughput:.2f}x; added p50 over direct: guardrail "
             f"{added_g * ms:.3f} ms, forwarder {added_f * ms:.3f} ms; "
             f"p99 guardrail/forwarder {g.pct(0.99) / f.pct(0.99):.2f}x; "
