@@ -7,7 +7,7 @@ forwarded) at concurrency 1 and 16. Printed: p50/p99 latency, the p50/p99 added 
 throughput, and the guardrail/forwarder ratios. Absolute times on a shared machine are noise;
 the ratios are the result.
 
-    python benchmarks/proxy_overhead.py [--requests 3000] [--profile out.html]
+    python benchmarks/proxy_overhead.py [--requests 3000] [--profile out.html|.txt|.pyisession]
         [--auth-mode passthrough|token]
 
 ``--auth-mode token`` measures token binding: the load bears an agent token issued for the
@@ -202,9 +202,8 @@ def main() -> None:
         os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
     if args.read_back != "off":
         serve += ["--policies", str(pack_with_read_back(args.read_back))]
-    if args.profile:
-        renderer = "html" if args.profile.suffix == ".html" else "text"
-        serve = ["-m", "pyinstrument", "-r", renderer, "-o", str(args.profile), *serve]
+    if args.profile:  # pyinstrument renders as the file's name says (.html, .txt, .pyisession)
+        serve = ["-m", "pyinstrument", "-o", str(args.profile), *serve]
 
     sandbox_cmd = [py, "-m", "guardrail", "sandbox", "--listen", sandbox.removeprefix("http://")]
     forwarder_cmd = [
@@ -261,7 +260,8 @@ def report(results: dict[tuple[str, int], Result]) -> None:
         g, f, d = results["guardrail", conc], results["forwarder", conc], results["direct", conc]
         added_g, added_f = g.pct(0.5) - d.pct(0.5), f.pct(0.5) - d.pct(0.5)
         print(
-            f"concurrency {conc:>2}: throughput guardrail/forwarder "
+            f"concurrency {conc:>2}: own cost (guardrail p50 - forwarder p50) "
+            f"{(g.pct(0.5) - f.pct(0.5)) * ms:.3f} ms; throughput guardrail/forwarder "
             f"{g.throughput / f.throughput:.2f}x; added p50 over direct: guardrail "
             f"{added_g * ms:.3f} ms, forwarder {added_f * ms:.3f} ms; "
             f"p99 guardrail/forwarder {g.pct(0.99) / f.pct(0.99):.2f}x; "

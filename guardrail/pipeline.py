@@ -75,25 +75,28 @@ class Pipeline:
         context = CheckContext(caller=caller, facts=facts)
         violations: list[Violation] = []
         resolved = tuple(policy_set.canonical(crm, _with_object(policy_set, i)) for i in intents)
-        for index, intent in enumerate(resolved):
-            matched = policy_set.matching(crm, intent.object, intent.operation)
-            if not matched:
-                violations.extend(self._unmatched_violation(intent, index))
-            for policy in matched:
-                for check in policy.checks:
-                    try:
-                        found = check(intent, context)
-                    except Exception as exc:
-                        if not policy.fail_open:
-                            raise CheckFailed(
-                                f"crm-guardrail could not evaluate policy {policy.name} "
-                                f"({check.name}); the write was not sent. Retry later."
-                            ) from exc
-                        found = [_check_error(policy.name, check.name, exc)]
-                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
-                drift = self._drift(policy, intent)
-                if drift:
-                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
+        try:
+            for index, intent in enumerate(resolved):
+                matched = policy_set.matching(crm, intent.object, intent.operation)
+                if not matched:
+                    violations.extend(self._unmatched_violation(intent, index))
+                for policy in matched:
+                    for check in policy.checks:
+                        try:
+                            found = check(intent, context)
+                        except Exception as exc:
+                            if not policy.fail_open:
+                                raise CheckFailed(
+                                    f"crm-guardrail could not evaluate policy {policy.name} "
+                                    f"({check.name}); the write was not sent. Retry later."
+                                ) from exc
+                            found = [_check_error(policy.name, check.name, exc)]
+                        violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
+                    drift = self._drift(policy, intent)
+                    if drift:
+                        violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
+        finally:
+            context.close()  # what the checks borrowed goes back
         found_all = tuple(violations)
         return Decision(
             id=new_decision_id(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,13 +14,20 @@ from guardrail.model import Caller, Violation, WriteIntent
 class CheckContext:
     """What a check may know beyond the intent itself, for one request.
 
-    ``memo`` lets a check keep what it derives once per request (its bound CEL functions) for
-    every intent and policy of that request.
+    ``memo`` lets a check keep what it derives once per request (its CEL environments) for
+    every intent and policy of that request. Whoever judges with it closes it once done, so
+    what a check borrowed for the request (a conversation revision's CEL context) goes back.
     """
 
     caller: Caller
     facts: Facts | None = None
     memo: dict[str, Any] = field(default_factory=dict)
+    closing: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Give back what the checks borrowed for this request."""
+        while self.closing:
+            self.closing.pop()()
 
 
 class Check(Protocol):

@@ -14,7 +14,7 @@ import cel
 
 from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, compare
-from guardrail.checks.rules import CompiledRule, Environment, RuleSet, intent_value
+from guardrail.checks.rules import CompiledRule, Environment, RuleSet, intent_value, reaches
 from guardrail.model import FieldDiff, Violation, WriteIntent
 
 POST_CODE = "GUARDRAIL_POST_VERIFY_FAILED"
@@ -33,14 +33,20 @@ class PostCheck:
     asynchronous: bool
     revert_mark: Mapping[str, Any] | None = None
     when: Any | None = None  # compiled CEL over ``intent``; None: every matched write
+    #: The keys of ``intent`` that ``when`` reaches (rules.reaches); None: all of them.
+    when_reaches: frozenset[str] | None = None
 
     def applies(self, intent: WriteIntent) -> bool:
-        """Whether this write is one to verify. A ``when`` that errors verifies (fail safe)."""
+        """Whether this write is one to verify. A ``when`` that errors verifies (fail safe).
+        ``when`` is given only the parts of the intent it names: CEL converts all it is given,
+        and this runs on every write its policy matches."""
         if self.when is None:
             return True
+        value = intent_value(intent)
+        if self.when_reaches is not None:
+            value = {k: v for k, v in value.items() if k in self.when_reaches}
         try:
-            context = cel.Context(variables={"intent": intent_value(intent)})
-            return self.when.execute(context) is True
+            return self.when.execute(cel.Context(variables={"intent": value})) is True
         except Exception:  # CEL raises many unrelated types; verifying costs less than missing
             return True
 
@@ -58,8 +64,17 @@ class PostCheck:
         when: Any | None = None,
     ) -> PostCheck:
         rule_set = RuleSet(policy, rules, POST_CODE)
+        reached = reaches(when.source, ("intent",)).get("intent") if when is not None else None
         return cls(
-            policy, read_back, tuple(fields), rule_set, revert, asynchronous, revert_mark, when
+            policy,
+            read_back,
+            tuple(fields),
+            rule_set,
+            revert,
+            asynchronous,
+            revert_mark,
+            when,
+            reached,
         )
 
     def judge(
@@ -100,7 +115,7 @@ class PostCheck:
             )
         if self.rules.rules:
             env = Environment.of(context, intent)
-            env.scope.policy = {"params": {}, "record": dict(saved), "before": dict(before or {})}
+            env.scope.judge({"params": {}, "record": dict(saved), "before": dict(before or {})})
             violations += [replace(v, intent=index) for v in self.rules.run(env)]
         return diffs, violations
 

@@ -8,7 +8,9 @@ policy params. The transcript is reached through functions over pre-digested fac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,10 +172,14 @@ class IsCompliant:
         self.params = dict(params or {})
         self.context_required = context_required
         self.block_without_context = block_without_context
+        programs = [*self.conditions, *(p for _, p in self.variables)]
+        for rule in rules:
+            programs += [rule.program, rule.message_program, rule.uncertain_program]
+        self.reaches = {id(p): reaches(p.source) for p in programs if p is not None}
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        scope = env.scope.policy = {"params": self.params}
+        scope = env.scope.judge({"params": self.params}, self.reaches)
         try:
             if not all(_run(c, env) is True for c in self.conditions):
                 return ()
@@ -212,7 +218,27 @@ class IsCompliant:
 
 
 def _run(program: Any, env: Environment) -> Any:
+    env.scope.running = id(program)
     return program.execute(env.cel)
+
+
+def reaches(
+    source: str, names: Sequence[str] = ("params", "variables")
+) -> dict[str, frozenset[str]]:
+    """The keys of each named map an expression can reach, for each it uses only as
+    ``name.key``; a name used otherwise (bare, indexed, in a string) is left out: it may
+    reach every key. CEL converts a map it is handed whole, on every access, so a rule given
+    only what it reaches converts that, not the whole map."""
+    use = re.compile(rf"(?<![\w.])({'|'.join(names)})\b(?:\s*\.\s*([A-Za-z_]\w*))?")
+    keys: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for match in use.finditer(source):
+        name, key = match.groups()
+        if key is None:
+            whole.add(name)
+        else:
+            keys.setdefault(name, set()).add(key)
+    return {name: frozenset(k) for name, k in keys.items() if name not in whole}
 
 
 def intent_value(intent: WriteIntent) -> dict[str, Any]:
@@ -232,37 +258,30 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
 class Environment:
     """The CEL context of one intent in one request, shared by every policy judging it.
 
-    Building a context is what costs (~30 us: CEL converts every value); running a compiled rule
-    on a built one costs ~2 us. So there is one per intent, and what differs per policy
-    (``params``, ``variables``) reaches CEL through the resolver, from ``scope``. ``reads`` and
-    ``writes`` are converted only for rules that use them.
+    Converting values is what costs (CEL converts every value: ~4 us a string, ~250 us a
+    whole context); running a compiled rule on a built context costs ~2 us. So what a
+    conversation revision's writes share (the conversation's values, the bound function
+    library) is converted once per revision (Shared, kept in Facts.revision) and each write
+    adds only its own values; what differs per policy (``params``, ``variables``) reaches CEL
+    through the resolver, from ``scope``. ``reads`` and ``writes`` are converted only for rules
+    that use them.
     """
 
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
-        c = facts.conversation
-        self.scope = Scope(c)
-        self.cel = cel.Context(
-            variables={
+        shared = Shared.borrow(facts)
+        shared.lend(facts)
+        context.closing.append(functools.partial(shared.give_back, facts.revision))
+        shared.cel.update(
+            {
                 "intent": intent_value(intent),
-                "conversation": {
-                    "id": c.id if c else "",
-                    "channel": (c.channel if c else None) or "",
-                    "outcome": (c.outcome if c else None) or "",
-                    "metadata": c.metadata if c else {},
-                    "turn_count": len(c.turns) if c else 0,
-                },
-                "customer": (c.customer if c else Customer()).model_dump(),
-                "entitlements": dict(c.entitlements) if c else {},
                 "tool": context.caller.tool or "",
                 "agent": context.caller.agent or "",
                 "now": facts.now,
-            },
-            functions=_functions(context, facts),
+            }
         )
-        # The context is native: the garbage collector cannot see what it holds, so nothing it
-        # holds may lead back to it (a bound method of this object would keep both alive forever).
-        self.cel.set_variable_resolver(self.scope)
+        self.scope = shared.scope
+        self.cel = shared.cel
 
     @classmethod
     def of(cls, context: CheckContext, intent: WriteIntent) -> Environment:
@@ -273,21 +292,87 @@ class Environment:
         return env
 
 
+class Shared:
+    """A CEL context holding one conversation revision's values and the function library,
+    lent to one write at a time: the functions answer from the facts of the write it is lent
+    to (RuleFunctions), and a write's own values are added on top. Given back when the write
+    is judged, it forgets that write (nothing of a write outlives its judging)."""
+
+    __slots__ = ("cel", "functions", "scope")
+    KEY = "cel"
+
+    def __init__(self, conversation: Conversation | None) -> None:
+        c = conversation
+        self.functions = RuleFunctions(None)
+        self.scope = Scope(None)
+        self.cel = cel.Context(
+            variables={
+                "conversation": {
+                    "id": c.id if c else "",
+                    "channel": (c.channel if c else None) or "",
+                    "outcome": (c.outcome if c else None) or "",
+                    "metadata": c.metadata if c else {},
+                    "turn_count": len(c.turns) if c else 0,
+                },
+                "customer": (c.customer if c else Customer()).model_dump(),
+                "entitlements": dict(c.entitlements) if c else {},
+            },
+            functions=self.functions.bound(),
+        )
+        # The context is native: the garbage collector cannot see what it holds, so nothing it
+        # holds may lead back to it (a bound method of an object holding it would keep both
+        # alive forever): the functions and the resolver hold only the facts lent.
+        self.cel.set_variable_resolver(self.scope)
+
+    @classmethod
+    def borrow(cls, facts: Facts) -> Shared:
+        """The revision's context if no other write has it, else a new one."""
+        kept = facts.revision.pop(cls.KEY, None) if facts.revision is not None else None
+        return kept if kept is not None else cls(facts.conversation)
+
+    def lend(self, facts: Facts) -> None:
+        self.functions.facts = facts
+        self.scope.lend(facts.conversation)
+
+    def give_back(self, revision: dict[str, Any] | None) -> None:
+        self.functions.facts = None
+        self.scope.lend(None)
+        if revision is not None:
+            revision.setdefault(self.KEY, self)
+
+
 class Scope:
     """The names CEL asks the resolver for: the judging policy's ``params`` and ``variables``
     (``policy``, set per policy), and the conversation's ``reads`` and ``writes``, converted on
     first use. Holds no reference to the Environment or its CEL context (see there)."""
 
-    __slots__ = ("_conversation", "_records", "policy")
+    __slots__ = ("_conversation", "_reaches", "_records", "policy", "running")
 
     def __init__(self, conversation: Conversation | None) -> None:
+        self.lend(conversation)
+
+    def lend(self, conversation: Conversation | None) -> None:
+        """Start over for a write judged with ``conversation`` (None: forget the last)."""
         self._conversation = conversation
         self._records: dict[str, list[dict[str, Any]]] = {}
-        self.policy: dict[str, Any] = {}
+        self.judge({})
+
+    def judge(
+        self, policy: dict[str, Any], reaches: Mapping[int, Mapping[str, frozenset[str]]] = {}
+    ) -> dict[str, Any]:
+        """Judge with a policy's names (``params``, ``variables``...): ``policy``, returned to
+        be added to. ``reaches``: by program (its id), the keys it reaches of each (reaches())."""
+        self.policy = policy
+        self._reaches = reaches
+        self.running = 0  # the id of the program running
+        return policy
 
     def __call__(self, name: str) -> Any:
         found = self.policy.get(name)
-        if found is not None or name not in ("reads", "writes"):
+        if found is not None:
+            keys = self._reaches.get(self.running, {}).get(name)
+            return found if keys is None else {k: found[k] for k in keys if k in found}
+        if name not in ("reads", "writes"):
             return found
         records = self._records.get(name)
         if records is None:
@@ -300,11 +385,3 @@ class Scope:
                 records = [WRITE_JSON.dump_python(w, mode="json") for w in c.writes]
             self._records[name] = records
         return records
-
-
-def _functions(context: CheckContext, facts: Facts) -> dict[str, Callable[..., Any]]:
-    """The function library bound to this request's facts, once per request."""
-    bound: dict[str, Callable[..., Any]] | None = context.memo.get("functions")
-    if bound is None:
-        bound = context.memo["functions"] = RuleFunctions(facts).bound()
-    return bound

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
 from guardrail.sinks.redact import MASKS, luhn
@@ -223,6 +224,10 @@ class Facts:
     #: What every spelling of one record's id shares, as the CRM's dialect says
     #: (Dialect.record_key: Salesforce's 15- and 18-character ids compare equal).
     record_key: Callable[[str], str] = str
+    #: What judging derives once per stored conversation revision and reuses for every write
+    #: until the conversation changes (guardrail.checks.rules keeps its CEL context here);
+    #: one per (id, rev), from the ContextLoader. None: derive per write.
+    revision: dict[str, Any] | None = None
 
     @functools.cached_property
     def understanding(self) -> Understanding:
@@ -266,19 +271,23 @@ class Facts:
 
 
 class TranscriptCache:
-    """Transcripts by (conversation id, rev): digested once per change of what was said, not
-    per read or write the agent makes. Bounded (``size`` entries, least recently used out):
-    the calls in progress on one replica, not every call it has seen."""
+    """Transcripts by (conversation id, rev), each with its revision's memo (Facts.revision):
+    digested once per change of what was said, not per read or write the agent makes. A rev is
+    the store's version at the change, never reused, so an entry cannot outlive what it was
+    derived from. Bounded (``size`` entries, least recently used out): the calls in progress
+    on one replica, not every call it has seen."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[str, int], Transcript] = OrderedDict()
+        self._size = size  # bound: 1024 revisions (a transcript and a ~17 KB CEL context each)
+        self._entries: OrderedDict[tuple[str, int], tuple[Transcript, dict[str, Any]]] = (
+            OrderedDict()
+        )
 
-    def get(self, conversation: Conversation) -> Transcript:
+    def get(self, conversation: Conversation) -> tuple[Transcript, dict[str, Any]]:
         key = (conversation.id, conversation.rev)
         found = self._entries.get(key)
         if found is None:
-            found = self._entries[key] = Transcript.of(conversation)
+            found = self._entries[key] = (Transcript.of(conversation), {})
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         else:

@@ -47,8 +47,10 @@ class ContextLoader:
         key = self._dialect.record_key
         if conversation is None:
             return Facts(None, account_writes=account_writes, now=now, record_key=key)
-        transcript = self._transcripts.get(conversation)
-        return Facts(conversation, transcript, account_writes, now, record_key=key)
+        transcript, revision = self._transcripts.get(conversation)
+        return Facts(
+            conversation, transcript, account_writes, now, record_key=key, revision=revision
+        )
 
     async def record_reads(self, caller: Caller, records: Sequence[RecordRead]) -> None:
         if caller.conversation and records:

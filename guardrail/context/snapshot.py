@@ -189,9 +189,9 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
     """
     parts: dict[str, Part] = {}
 
-    def named(part: Part) -> str:
-        parts[part.hash] = part
-        return part.hash
+    def named(found: Sequence[Part]) -> list[str]:
+        parts.update({part.hash: part for part in found})
+        return [part.hash for part in found]
 
     c = facts.conversation
     conversation = None
@@ -201,9 +201,9 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
         writes = _kept(f"writes {id(value)}", c, c.writes, lambda w: _write(w, value))
         conversation = {
             "id": c.id,
-            "platform": named(platform),
-            "reads": [named(part) for part in reads],
-            "writes": [named(part) for part in writes],
+            "platform": named((platform,))[0],
+            "reads": named(reads),
+            "writes": named(writes),
             "updated_at": c.updated_at.isoformat(),
             "version": c.version,
             "rev": c.rev,
@@ -214,7 +214,7 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
         "now": facts.now.isoformat(),
         "conversation": conversation,
         "account_writes": {
-            key: [named(_write(w, value)) for w in writes[-KEPT_RECORDS:]]
+            key: named([_write(w, value) for w in writes[-KEPT_RECORDS:]])
             for key, writes in facts.account_writes.items()
         },
     }

@@ -82,10 +82,18 @@ def is_operator(name: str) -> bool:
 
 
 class RuleFunctions:
-    """The library, bound to one request's facts."""
+    """The library, answering from the facts of the request being judged: ``facts`` is set
+    per request, so one set of bound functions serves every write of a conversation revision
+    (guardrail.checks.rules.Shared)."""
 
-    def __init__(self, facts: Facts) -> None:
-        self._facts = facts
+    def __init__(self, facts: Facts | None) -> None:
+        self.facts = facts
+
+    @property
+    def _facts(self) -> Facts:
+        if self.facts is None:  # a rule erred: the write is judged by its failure policy
+            raise RuntimeError("rule functions called outside a request's judging")
+        return self.facts
 
     def bound(self) -> dict[str, Callable[..., Any]]:
         return {name: getattr(self, name) for name in NAMES}

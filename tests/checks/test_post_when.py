@@ -33,3 +33,13 @@ def test_only_writes_the_condition_holds_for_are_verified(tmp_path: Path) -> Non
 
 def test_a_condition_that_errors_verifies_rather_than_skips(tmp_path: Path) -> None:
     assert applies(tmp_path, 'intent.fields.Priority == "High"', Status="New")  # no such key
+
+
+def test_a_condition_sees_every_part_of_the_intent_it_names(tmp_path: Path) -> None:
+    # given only the parts it names (CEL converts all it is given), judged as on the whole
+    assert applies(
+        tmp_path, 'intent.operation == "update" && has(intent.fields.Status)', Status="X"
+    )
+    assert applies(tmp_path, 'intent.id.startsWith("500") && intent.object == "Case"')
+    assert applies(tmp_path, 'size(intent) == 8 && "fields" in intent')  # bare: the whole intent
+    assert applies(tmp_path, "intent.nope == 1")  # a part no intent has errors: verified

@@ -48,7 +48,8 @@ _INT64 = range(-(2**63), 2**64)
 
 def format_time(at: datetime) -> str:
     """UTC with microseconds and a ``Z``: fixed width, so it sorts as text too."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime (a third of the time): "+00:00" is the zone it always ends with
+    return at.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_time(text: str) -> datetime:
