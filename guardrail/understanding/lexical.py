@@ -95,6 +95,7 @@ _DATE = re.compile(
     r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
+_AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
 _STATUS_PRIORS = {
@@ -278,6 +279,9 @@ class Reading:
         )
         self._issue_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         self._denied: list[tuple[Reason, Evidence]] = []
+        # The agent's account of the problem ("sorry for the delay"): read only where the
+        # customer's own words gave none, and never sure (the agent is whom rules check).
+        self._agent_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         # What each reading came from, for calibration: (kind or reason, pattern, scope).
         self.trace: list[tuple[str, str, str]] = []
 
@@ -296,6 +300,7 @@ class Reading:
                         self._follow_up(ti, si, sentence, events, last_kind)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
+                    self._issues_in(ti, si, sentence, agent=True)
         asks = []
         for kind, kind_events in events.items():
             fold = _fold(sorted(kind_events, key=lambda e: e.order))
@@ -571,10 +576,10 @@ class Reading:
 
     # issues -----------------------------------------------------------------------------
 
-    def _issues_in(self, ti: int, si: int, s: Sentence) -> None:
+    def _issues_in(self, ti: int, si: int, s: Sentence, agent: bool = False) -> None:
         """The problems a sentence states: up to its first condition ("the microwave won't
         turn on, and if nothing works I'd want 50 back" states one; "if it arrives damaged"
-        none)."""
+        none). An agent's sentence only acknowledges one, never surely, and denies none."""
         scopes = self.lex.scopes
         for clause in s.clauses:
             plain = scopes["polite_if"].sub(" ", clause.text)
@@ -587,7 +592,11 @@ class Reading:
                         continue
                     if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
                         continue  # a refund that has not come is chased, not late delivery
-                    if _ISSUE_NEGATION.search(stated[: m.start()]):
+                    if agent:
+                        if not _ISSUE_NEGATION.search(stated[: m.start()]):
+                            conf = min(p.reliability, _AGENT_ISSUE)
+                            self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, clause)))
+                    elif _ISSUE_NEGATION.search(stated[: m.start()]):
                         self._denied.append((reason, _evidence(ti, clause)))
                     else:
                         self._issue_hits.append(
@@ -600,12 +609,14 @@ class Reading:
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
-        for reason, conf, _, evidence in self._issue_hits:
+        heard = self._issue_hits or ([] if self._denied else self._agent_hits)
+        cap = 1.0 if self._issue_hits else _AGENT_ISSUE
+        for reason, conf, _, evidence in heard:
             found = best.get(reason)
             if found is None:
                 best[reason] = Issue(reason, conf, (evidence,))
             else:
-                combined = 1 - (1 - found.confidence) * (1 - conf * 0.5)
+                combined = min(cap, 1 - (1 - found.confidence) * (1 - conf * 0.5))
                 best[reason] = Issue(reason, round(combined, 3), (*found.evidence, evidence)[:3])
         for reason, evidence in self._denied:
             if reason not in best:

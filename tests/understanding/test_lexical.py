@@ -159,6 +159,12 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("my subscription renewed even though I cancelled it", Reason.BILLING),
         ("you took £40 instead of £20", Reason.BILLING),
         ("I've been a member for ten years and this is how you treat me", Reason.GOODWILL),
+        ("the plumber was supposed to come Monday and came Wednesday", Reason.LATE),
+        ("we sat on the runway for three hours and missed the connection", Reason.LATE),
+        ("the dumplings were missing from the bag", Reason.WRONG_ITEM),
+        ("you still took the premium after I ended the policy", Reason.BILLING),
+        ("the fee was applied in error, it should never have been charged", Reason.BILLING),
+        ("the box keeps buffering and the channels went black", Reason.TECHNICAL),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -472,3 +478,18 @@ def test_an_amount_added_in_a_later_clause_widens_the_reading_to_the_total(read)
     ask = read.ask(REFUND, "c: I want £20 back for the delivery and £30 for the item")
     assert ask is not None
     assert max(ask.amounts) == Decimal(50)
+
+
+def test_a_late_payment_fee_is_not_a_late_delivery(read):
+    reasons = {i.reason for i in read("c: you charged me a late payment fee").issues}
+    assert Reason.LATE not in reasons
+
+
+def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_customer_gave_none(
+    read,
+):
+    (late,) = read("c: can I have the fee back", "a: sorry for the delay, refunding it").issues
+    assert late.reason is Reason.LATE
+    assert late.confidence < SURE
+    issues = read("c: it arrived cracked, refund it", "a: sorry for the delay").issues
+    assert {i.reason for i in issues} == {Reason.DAMAGED}
