@@ -95,6 +95,8 @@ _DATE = re.compile(
     r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
+_WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
+_SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
@@ -366,7 +368,12 @@ class Reading:
             (len(s.clauses), 0),
         )
         plain = [scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
-        conditions = {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
+        conditions = (
+            set()
+            if scopes["bargain"].search(s.text)
+            else {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
+        )
+        sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
             self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
@@ -404,6 +411,8 @@ class Reading:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
                     continue
+                elif sarcastic:
+                    status = AskStatus.DECLINED
                 elif third:
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
@@ -422,7 +431,8 @@ class Reading:
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED
-                conf = pattern.reliability
+                # mocked, not meant: surely no ask, but not surely a no either
+                conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
@@ -738,9 +748,14 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             )
         ):
             # a musing or an offer after the customer asked does not undo the ask; an
-            # accepted offer may still set the amount agreed
+            # accepted offer may still set the amount agreed; but the thing named as someone
+            # else's in a later turn ("just close his account") leaves unsure whose it was
             if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
                 fold.amounts = [(e.evidence.turn, e.said)]
+            if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:
+                fold.status = new
+                fold.confidence = _WHOSE
+                fold.evidence.append(e.evidence)
             continue
         fold.status = new
         fold.confidence = e.confidence

@@ -45,6 +45,10 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         ("If it's not here by Monday I'll want my money back.", AskStatus.HYPOTHETICAL),
         ("How long do refunds usually take?", AskStatus.QUESTION),
         ("My husband wants his account closed.", AskStatus.THIRD_PARTY),
+        ("My sister just wants her money back, I'm asking for her", AskStatus.THIRD_PARTY),
+        ("i'm kinda thinkin' about getting the account closed", AskStatus.HYPOTHETICAL),
+        ("Please how many days does a refund take?", AskStatus.QUESTION),
+        ("Oh great, refund me, that'll fix the boiler.", AskStatus.DECLINED),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
@@ -52,6 +56,30 @@ def test_scopes_say_how_an_ask_stands(read, said, status):
     ask = read.ask(kind, f"c: {said}")
     assert ask is not None
     assert ask.status is status
+    assert not ask.status.granted
+
+
+def test_a_bargain_on_the_company_asks_and_a_savings_account_is_the_customers_own(read):
+    bargain = read.ask(REFUND, "c: if you refund half of it I'll keep the chair")
+    own = read.ask(CLOSURE, "c: Please close my savings account and send the balance on.")
+    assert bargain is not None
+    assert bargain.status is AskStatus.ASKED
+    assert own is not None
+    assert own.status is AskStatus.ASKED
+
+
+def test_a_thing_named_as_someone_elses_in_a_later_turn_leaves_whose_ask_unsure(read):
+    ask = read.ask(
+        CLOSURE, "c: he never uses it, I want it closed", "a: Ok?", "c: close his account"
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.THIRD_PARTY
+    assert ask.confidence < SURE
+
+
+def test_only_asking_takes_the_ask_back(read):
+    ask = read.ask(REFUND, "c: can I get a refund?", "a: 3 to 5 days.", "c: ok, I was just asking")
+    assert ask is not None
     assert not ask.status.granted
 
 
