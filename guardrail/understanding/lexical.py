@@ -48,10 +48,12 @@ from guardrail.understanding.model import (
 from guardrail.understanding.numbers import (
     Money,
     bare_amounts,
-    halved,
     money_in,
     plain,
     sensitive_digits,
+    share,
+    share_of,
+    together,
 )
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
 
@@ -73,6 +75,11 @@ _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|w
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
+)
+# A later amount settled on ("fifty quid back, well 20 pounds would do").
+_SETTLES = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
+    r"would be ok|would be okay|is plenty|would be plenty)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
@@ -211,8 +218,11 @@ class _Said:
     high: Decimal
     confidence: float
 
-    def halved(self) -> _Said:
-        return _Said(self.value / 2, self.currency, self.high / 2, self.confidence)
+    def part(self, share: Decimal | None) -> _Said:
+        """This share of it ("half back"), or itself when no share was said."""
+        if share is None:
+            return self
+        return _Said(self.value * share, self.currency, self.high * share, self.confidence)
 
 
 @dataclass
@@ -440,7 +450,7 @@ class Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.end(), conf) or self._paid(kind, ti, si),
+                        self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si),
                         correction=retracting
                         or (
                             not new_problem and scopes["correction"].search(clause.text) is not None
@@ -513,7 +523,7 @@ class Reading:
                 conf = pattern.reliability
                 if not self.lex.scopes["offer_question"].search(s.text):
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
-                said = self._amount(kind, s, s.clauses.index(clause), m.end(), 0.85)
+                said = self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
@@ -534,24 +544,32 @@ class Reading:
             return AskStatus.OFFERED
         return AskStatus.OFFERED
 
-    def _amount(self, kind: AskKind, s: Sentence, ci: int, at: int, topic: float) -> _Said | None:
-        """The amount an ask names: in its sub-clause (nearest the phrase), else in its
-        sentence; halved when the sentence asks for half. It is sure only when said in the
-        asking clause with its currency, and no surer than the phrase that the ask is of this
-        kind (``topic``); an amount said in another clause may be what they paid."""
+    def _amount(
+        self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float
+    ) -> _Said | None:
+        """The amount an ask names: in its sub-clause (the one in or nearest the phrase), else
+        in its sentence; a share of it when one is said of it ("half of the $40"). It is sure
+        only when said in the asking clause with its currency, and no surer than the phrase
+        that the ask is of this kind (``topic``); an amount said in another clause may be what
+        they paid. Its largest reading takes in a list it starts ("$4.50 and $3.20")."""
         if kind not in _MONEY_KINDS:
             return None
         said = _amounts(s.text, True)
         found = None
         for first, then in itertools.pairwise(said):
-            if _SELF_CORRECTION.search(s.text, first.end, then.start):
+            if _SELF_CORRECTION.search(s.text, first.end, then.start) or _SETTLES.match(
+                s.text, then.end
+            ):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
         if found is None:
-            in_clause = _amounts(s.clauses[ci].text, True)
+            clause = s.clauses[ci].text
+            in_clause = _amounts(clause, True)
             if in_clause:
-                best = min(in_clause, key=lambda a: abs(a.start - at))
+                start, end = span
+                best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
+                found = replace(found, high=together(clause, best, in_clause))
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
@@ -566,23 +584,31 @@ class Reading:
                     on_top = sum((v for v, more in later if more), Decimal(0))
                     largest = max([found.high + on_top, *(v for v, _ in later)])
                     found = replace(found, high=largest)
-            else:
-                elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
-                if not elsewhere:
-                    return None
-                found = _said(elsewhere[-1], min(topic, 0.6))
-        return found.halved() if halved(s.text) else found
+                return found.part(share_of(clause, best))
+            elsewhere = _amounts(s.text, False)
+            if not elsewhere:
+                return None
+            found = _said(elsewhere[-1], min(topic, 0.6))
+            found = replace(found, high=together(s.text, elsewhere[-1], elsewhere))
+        asked = share(s.text)
+        return found.part(asked[0] if asked else None)
 
     def _paid(self, kind: AskKind, ti: int, si: int) -> _Said | None:
-        """For an ask naming no amount ("I want my money back"), the amount the turn says
-        elsewhere ("it was $49"): what they paid, the likeliest amount meant but never sure."""
+        """For an ask naming no amount ("I want my money back", "half back"), the amount the
+        turn says elsewhere ("it was $49"), or its share: what they paid, the likeliest amount
+        meant but never sure; a list there ("that's $4.50 and $3.20") may be meant whole."""
         if kind not in _MONEY_KINDS:
             return None
         sentences = self.parsed[ti]
-        before = [a for s in sentences[:si] for a in _amounts(s.text, False)]
-        after = [a for s in sentences[si + 1 :] for a in _amounts(s.text, False)]
+        before = [(s.text, a) for s in sentences[:si] for a in _amounts(s.text, False)]
+        after = [(s.text, a) for s in sentences[si + 1 :] for a in _amounts(s.text, False)]
         found = before[-1:] or after[:1]
-        return _said(found[0], 0.6) if found else None
+        if not found:
+            return None
+        text, money = found[0]
+        asked = share(sentences[si].text)
+        said = replace(_said(money, 0.6), high=together(text, money, money_in(text)))
+        return said.part(asked[0] if asked else None)
 
     # issues -----------------------------------------------------------------------------
 

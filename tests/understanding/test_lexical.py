@@ -116,6 +116,12 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("refund me fifty euros no sorry 10 euros", Decimal(10), "EUR"),
         ("I paid $129.99, can you refund the $30 difference?", Decimal(30), "USD"),
         ("Could I get a refund of $30 for the glasses. And $35 for the jug", Decimal(65), "USD"),
+        ("bung us a pony back", Decimal(25), "GBP"),
+        ("it was one five dollars, refund that", Decimal(15), "USD"),
+        ("i want fifty quid back well 20 pounds would do", Decimal(20), "GBP"),
+        ("The lamp was $80. If you refund 25% of the price I'll keep it.", Decimal(20), "USD"),
+        ("refund me 3 bucks, half the difference", Decimal(3), "USD"),
+        ("i want the 12 pounds back and the 15 quid back", Decimal(27), "GBP"),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
@@ -131,6 +137,11 @@ def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, a
         ("just refund the one twenty", (Decimal("1.20"), Decimal(120))),
         ("refund the twelve ninety nine", (Decimal("12.99"),)),
         ("can i have £2.50 back", (Decimal("2.50"),)),
+        (
+            "Can you refund the eggs and yogurt? That's $4.50 and $3.20.",
+            (Decimal("4.50"), Decimal("7.70")),
+        ),
+        ("She rented 4 films at $5.99 each, refund them", (Decimal("5.99"), Decimal("23.96"))),
     ],
 )
 def test_an_amount_spoken_ambiguously_keeps_every_plausible_reading(read, said, amounts):
