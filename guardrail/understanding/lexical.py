@@ -81,6 +81,7 @@ _SETTLES = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
     r"would be ok|would be okay|is plenty|would be plenty)\b"
 )
+_NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
     r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
@@ -519,30 +520,38 @@ class Reading:
             for kind, m, pattern in self._matches(clause.text):
                 if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
                     continue
-                status = self._answer(ti)
+                status, corrected = self._answer(ti, kind)
                 conf = pattern.reliability
                 if not self.lex.scopes["offer_question"].search(s.text):
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
-                said = self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
+                said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
 
-    def _answer(self, ti: int) -> AskStatus:
-        """How the customer answered an offer made in turn ``ti``."""
+    def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
+        """How the customer answered an offer made in turn ``ti``, and the amount they
+        corrected it to ("no no, eighteen, not eighty": the offer taken, at 18)."""
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role != "customer":
                 continue
             first = parsed[0].text if parsed else ""
             whole = " ".join(s.text for s in parsed[:3])
-            if self.lex.scopes["decline"].search(first) or self.lex.scopes[
-                "decline_anywhere"
-            ].search(whole):
-                return AskStatus.OFFERED_DECLINED
+            if self.lex.scopes["decline_anywhere"].search(whole):
+                return AskStatus.OFFERED_DECLINED, None
+            if self.lex.scopes["decline"].search(first):
+                other = [
+                    a
+                    for a in _amounts(first, kind in _MONEY_KINDS)
+                    if not _NOT_THIS.search(first[: a.start])
+                ]
+                if other and kind in _MONEY_KINDS:
+                    return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
+                return AskStatus.OFFERED_DECLINED, None
             if self.lex.scopes["accept"].search(first):
-                return AskStatus.OFFERED_ACCEPTED
-            return AskStatus.OFFERED
-        return AskStatus.OFFERED
+                return AskStatus.OFFERED_ACCEPTED, None
+            return AskStatus.OFFERED, None
+        return AskStatus.OFFERED, None
 
     def _amount(
         self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float

@@ -29,6 +29,8 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "Can I get $15 back for the delivery fee?",
         "you took it out of my account twice, reverse the charge please",
         "why not just refund me the $36?",
+        "so gimme one of 'em back",
+        "I'll want my £60 call-out fee back",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -46,6 +48,7 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         ("How long do refunds usually take?", AskStatus.QUESTION),
         ("My husband wants his account closed.", AskStatus.THIRD_PARTY),
         ("My sister just wants her money back, I'm asking for her", AskStatus.THIRD_PARTY),
+        ("I told him he should get a refund of the 40 bucks", AskStatus.THIRD_PARTY),
         ("i'm kinda thinkin' about getting the account closed", AskStatus.HYPOTHETICAL),
         ("Please how many days does a refund take?", AskStatus.QUESTION),
         ("Oh great, refund me, that'll fix the boiler.", AskStatus.DECLINED),
@@ -81,6 +84,14 @@ def test_only_asking_takes_the_ask_back(read):
     ask = read.ask(REFUND, "c: can I get a refund?", "a: 3 to 5 days.", "c: ok, I was just asking")
     assert ask is not None
     assert not ask.status.granted
+
+
+def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
+    offer = "a: Just to confirm, you'd like a refund of $80?"
+    ask = read.ask(REFUND, "c: I was charged twice", offer, "c: No no, eighteen. Not eighty.")
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.amount == Decimal(18)
 
 
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
