@@ -624,33 +624,46 @@ class Reading:
     def _issues_in(self, ti: int, si: int, s: Sentence, agent: bool = False) -> None:
         """The problems a sentence states: up to its first condition ("the microwave won't
         turn on, and if nothing works I'd want 50 back" states one; "if it arrives damaged"
-        none). An agent's sentence only acknowledges one, never surely, and denies none."""
+        none); where no clause states one, the sentence read whole, after the one before it
+        in the turn ("it says delivered. but it's not here"). An agent's sentence only
+        acknowledges one, never surely, and denies none."""
         scopes = self.lex.scopes
+        found = False
         for clause in s.clauses:
             plain = scopes["polite_if"].sub(" ", clause.text)
             condition = scopes["condition"].search(plain) or scopes["hypothetical"].search(plain)
             stated = clause.text if condition is None else clause.text[: condition.start()]
-            for reason, patterns in self.lex.reasons.items():
-                for p in patterns:
-                    m = p.regex.search(stated)
-                    if m is None:
-                        continue
-                    if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
-                        continue  # a refund that has not come is chased, not late delivery
-                    if agent:
-                        if not _ISSUE_NEGATION.search(stated[: m.start()]):
-                            conf = min(p.reliability, _AGENT_ISSUE)
-                            self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, clause)))
-                    elif _ISSUE_NEGATION.search(stated[: m.start()]):
-                        self._denied.append((reason, _evidence(ti, clause)))
-                    else:
-                        self._issue_hits.append(
-                            (reason, p.reliability, (ti, si), _evidence(ti, clause))
-                        )
-                        self.trace.append((str(reason), p.regex.pattern, "issue"))
-                    break
+            found = self._issue(ti, si, stated, clause, agent) or found
             if condition is not None:
                 return
+        if not found:
+            before = self.parsed[ti][si - 1].text + " " if si else ""
+            self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+
+    def _issue(
+        self, ti: int, si: int, stated: str, piece: Clause | Sentence, agent: bool, reach: int = 0
+    ) -> bool:
+        """Records the problems ``stated`` names (ending past ``reach``): whether any."""
+        found = False
+        for reason, patterns in self.lex.reasons.items():
+            for p in patterns:
+                m = p.regex.search(stated)
+                if m is None or m.end() <= reach:
+                    continue
+                if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
+                    continue  # a refund that has not come is chased, not late delivery
+                found = True
+                if agent:
+                    if not _ISSUE_NEGATION.search(stated[: m.start()]):
+                        conf = min(p.reliability, _AGENT_ISSUE)
+                        self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, piece)))
+                elif _ISSUE_NEGATION.search(stated[: m.start()]):
+                    self._denied.append((reason, _evidence(ti, piece)))
+                else:
+                    self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
+                    self.trace.append((str(reason), p.regex.pattern, "issue"))
+                break
+        return found
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}

@@ -30,6 +30,7 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "you took it out of my account twice, reverse the charge please",
         "why not just refund me the $36?",
         "so gimme one of 'em back",
+        "i need that money returning to my card",
         "I'll want my £60 call-out fee back",
     ],
 )
@@ -215,6 +216,12 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("you still took the premium after I ended the policy", Reason.BILLING),
         ("the fee was applied in error, it should never have been charged", Reason.BILLING),
         ("the box keeps buffering and the channels went black", Reason.TECHNICAL),
+        ("the milk had gone off", Reason.DAMAGED),
+        ("it's three days past the delivery date", Reason.LATE),
+        ("the courier says delivered but it's not here", Reason.LATE),
+        ("you billed me $80 but the quote was $50", Reason.BILLING),
+        ("the promo discount wasn't applied", Reason.BILLING),
+        ("I got a blue one and I ordered red", Reason.WRONG_ITEM),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
