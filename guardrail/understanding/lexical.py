@@ -594,7 +594,7 @@ class Reading:
                     largest = max([found.high + on_top, *(v for v, _ in later)])
                     found = replace(found, high=largest)
                 return found.part(share_of(clause, best))
-            elsewhere = _amounts(s.text, False)
+            elsewhere = _paid_amounts(s.text)
             if not elsewhere:
                 return None
             found = _said(elsewhere[-1], min(topic, 0.6))
@@ -609,8 +609,8 @@ class Reading:
         if kind not in _MONEY_KINDS:
             return None
         sentences = self.parsed[ti]
-        before = [(s.text, a) for s in sentences[:si] for a in _amounts(s.text, False)]
-        after = [(s.text, a) for s in sentences[si + 1 :] for a in _amounts(s.text, False)]
+        before = [(s.text, a) for s in sentences[:si] for a in _paid_amounts(s.text)]
+        after = [(s.text, a) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)]
         found = before[-1:] or after[:1]
         if not found:
             return None
@@ -828,6 +828,13 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _paid_amounts(text: str) -> list[Money]:
+    """Amounts said outside an asking clause: explicit ones, and bare numbers said as a price
+    ("it was 50", "paid 12.99")."""
+    priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
+    return sorted(money_in(text) + priced, key=lambda m: m.start)
 
 
 def _evidence(turn: int, piece: Clause | Sentence) -> Evidence:

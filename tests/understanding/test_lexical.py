@@ -87,6 +87,16 @@ def test_only_asking_takes_the_ask_back(read):
     assert not ask.status.granted
 
 
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [("I suppose so, yeah", AskStatus.OFFERED_ACCEPTED), ("god no", AskStatus.OFFERED_DECLINED)],
+)
+def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
+    ask = read.ask(REFUND, "c: it never came", "a: Would you like a refund?", f"c: {answer}")
+    assert ask is not None
+    assert ask.status is status
+
+
 def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
     offer = "a: Just to confirm, you'd like a refund of $80?"
     ask = read.ask(REFUND, "c: I was charged twice", offer, "c: No no, eighteen. Not eighty.")
@@ -133,6 +143,7 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("i want fifty quid back well 20 pounds would do", Decimal(20), "GBP"),
         ("The lamp was $80. If you refund 25% of the price I'll keep it.", Decimal(20), "USD"),
         ("refund me 3 bucks, half the difference", Decimal(3), "USD"),
+        ("it was fifty, I want half back", Decimal(25), None),
         ("i want the 12 pounds back and the 15 quid back", Decimal(27), "GBP"),
     ],
 )
