@@ -81,6 +81,7 @@ _SETTLES = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
     r"would be ok|would be okay|is plenty|would be plenty)\b"
 )
+_BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
@@ -451,7 +452,8 @@ class Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si),
+                        self._amount(kind, s, ci, m.span(), conf)
+                        or self._paid(kind, ti, si, m.group(0)),
                         correction=retracting
                         or (
                             not new_problem and scopes["correction"].search(clause.text) is not None
@@ -597,12 +599,14 @@ class Reading:
             elsewhere = _paid_amounts(s.text)
             if not elsewhere:
                 return None
-            found = _said(elsewhere[-1], min(topic, 0.6))
+            start, end = span
+            pointed = _pointing(s.clauses[ci].text[start:end], elsewhere)
+            found = _said(elsewhere[-1], min(topic, 0.8 if pointed else 0.6))
             found = replace(found, high=together(s.text, elsewhere[-1], elsewhere))
         asked = share(s.text)
         return found.part(asked[0] if asked else None)
 
-    def _paid(self, kind: AskKind, ti: int, si: int) -> _Said | None:
+    def _paid(self, kind: AskKind, ti: int, si: int, phrase: str) -> _Said | None:
         """For an ask naming no amount ("I want my money back", "half back"), the amount the
         turn says elsewhere ("it was $49"), or its share: what they paid, the likeliest amount
         meant but never sure; a list there ("that's $4.50 and $3.20") may be meant whole."""
@@ -616,7 +620,9 @@ class Reading:
             return None
         text, money = found[0]
         asked = share(sentences[si].text)
-        said = replace(_said(money, 0.6), high=together(text, money, money_in(text)))
+        pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
+        said = _said(money, 0.8 if pointed else 0.6)
+        said = replace(said, high=together(text, money, money_in(text)))
         return said.part(asked[0] if asked else None)
 
     # issues -----------------------------------------------------------------------------
@@ -828,6 +834,12 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
+    """Whether an ask points back at the one amount just said ("I paid $35 for delivery, I
+    want that back"): then that amount is the one asked, surely."""
+    return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
 
 
 def _paid_amounts(text: str) -> list[Money]:

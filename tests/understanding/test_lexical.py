@@ -97,6 +97,16 @@ def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
     assert ask.status is status
 
 
+def test_an_ask_pointing_back_at_the_one_amount_just_said_is_sure_of_it(read):
+    pointed = read.ask(REFUND, "c: I paid $35 for express delivery. I want that back.")
+    two = read.ask(REFUND, "c: It was $420 and $35 for delivery. I want that back.")
+    assert pointed is not None
+    assert pointed.amount == Decimal(35)
+    assert pointed.amount_confidence >= SURE
+    assert two is not None
+    assert two.amount_confidence < SURE
+
+
 def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
     offer = "a: Just to confirm, you'd like a refund of $80?"
     ask = read.ask(REFUND, "c: I was charged twice", offer, "c: No no, eighteen. Not eighty.")
