@@ -91,6 +91,7 @@ _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
 )
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
+_WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
@@ -433,6 +434,7 @@ class Reading:
                     ci in conditions
                     or ci - 1 in conditions
                     or (ci + 1 in conditions and _FUTURE.search(before) is not None)
+                    or (_WILL.search(before) is not None and scopes["threat"].search(later))
                     or scopes["hypothetical"].search(plain[ci])
                     or (ci, m.start()) > alternative
                 ):

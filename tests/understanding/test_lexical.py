@@ -53,6 +53,8 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         ("i'm kinda thinkin' about getting the account closed", AskStatus.HYPOTHETICAL),
         ("Please how many days does a refund take?", AskStatus.QUESTION),
         ("Oh great, refund me, that'll fix the boiler.", AskStatus.DECLINED),
+        ("I'll get the account closed unless you sort this out", AskStatus.HYPOTHETICAL),
+        ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
@@ -61,6 +63,21 @@ def test_scopes_say_how_an_ask_stands(read, said, status):
     assert ask is not None
     assert ask.status is status
     assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I want to cancel everything with you",
+        "I'd like to end my relationship with the bank",
+        "I don't want this account anymore",
+        "i want to quit my account",
+    ],
+)
+def test_leaving_the_company_in_any_words_is_a_closure_ask(read, said):
+    ask = read.ask(CLOSURE, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
 
 
 def test_a_bargain_on_the_company_asks_and_a_savings_account_is_the_customers_own(read):
