@@ -297,12 +297,17 @@ def test_a_number_that_fails_the_luhn_check_is_not_a_card(read):
     assert read("c: my order is 4111 1111 1111 1112").sensitive == ()
 
 
-def test_the_outcome_the_transcript_shows_is_read(read):
-    reading = read(
-        "c: my wifi keeps dropping", "a: I've reset your router.", "c: it's working now, thanks"
-    )
+@pytest.mark.parametrize(
+    ("last", "outcome"),
+    [
+        ("c: it's working now, thanks", Outcome.RESOLVED),
+        ("a: our engineer will give you a ring on Monday", Outcome.CALLBACK_SCHEDULED),
+    ],
+)
+def test_the_outcome_the_transcript_shows_is_read(read, last, outcome):
+    reading = read("c: my wifi keeps dropping", "a: I've reset your router.", last)
     assert reading.outcome is not None
-    assert reading.outcome.value is Outcome.RESOLVED
+    assert reading.outcome.value is outcome
 
 
 def test_no_outcome_is_read_from_a_call_still_going(read):
