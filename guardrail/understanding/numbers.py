@@ -61,10 +61,11 @@ _COUNT = re.compile(
     r"\b(?P<n>\d{1,2})\s+(?!(?:dollars?|bucks|quid|pounds?|euros?|p|pence|cents?)\b)[a-z]"
 )
 
-# Digits as a speaker says them: a run of digit groups separated by spaces, dashes or dots.
-_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.\-/]{1,3}\d+)*(?![\w])")
+# Digits as a speaker says them: a run of digit groups separated by spaces, commas, dashes or
+# dots.
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
-_SSN_GROUPS = re.compile(r"^\d{3}[\s.\-]+\d{2}[\s.\-]+\d{4}$")
+_SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-]+\d{2}[\s.,\-]+\d{4}$")
 
 
 # Money slang and what it is worth.
@@ -231,7 +232,7 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
 def _card_within(run: str) -> bool:
     """A Luhn-valid 15- or 16-digit number starting at a group boundary of a longer run (a
     card number said with its expiry date or security code after it)."""
-    groups = re.split(r"[\s.\-/]+", run)
+    groups = re.split(r"[\s.,\-/]+", run)
     for first in range(len(groups)):
         digits = "".join(groups[first:])
         for length in (16, 15):
