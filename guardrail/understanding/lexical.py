@@ -81,6 +81,10 @@ _SETTLES = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
     r"would be ok|would be okay|is plenty|would be plenty)\b"
 )
+# A quotation in a turn: opened after a space or colon, closed before a space, stop or the end.
+_QUOTE = re.compile(
+    r"(?:(?<=[\s:,])|^)[\"\u201c\u2018'][^\"\u201c\u201d]{3,}?[\"\u201d\u2019'](?=[\s.,!?;]|$)"
+)
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
@@ -408,10 +412,13 @@ class Reading:
         )
         last: AskKind | None = None
         third = False
+        quoted = self._quoted_others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
-            # wants a refund and I should get my money back too")
-            if scopes["third_party"].search(clause.text):
+            # wants a refund and I should get my money back too"); what the customer reads out
+            # from someone else's letter or message is theirs, not the customer's
+            in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
+            if in_quote or scopes["third_party"].search(clause.text):
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
@@ -481,6 +488,17 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _quoted_others(self, ti: int) -> list[tuple[int, int]]:
+        """Spans of turn ``ti`` quoting someone else's words ("my ex emailed me this: 'close
+        the joint account'"); a quote of the customer's own letter is theirs."""
+        raw = self.turns[ti].text
+        spans = []
+        for q in _QUOTE.finditer(raw):
+            said_by = clean(raw[max(0, q.start() - 80) : q.start()])
+            if self.lex.scopes["quoting_other"].search(said_by):
+                spans.append((q.start(), q.end()))
+        return spans
 
     def _new_problem(self, ti: int) -> bool:
         """Whether turn ``ti`` describes a problem of a kind earlier turns did not, after

@@ -80,6 +80,17 @@ def test_leaving_the_company_in_any_words_is_a_closure_ask(read, said):
     assert ask.status is AskStatus.ASKED
 
 
+def test_words_read_out_from_someone_elses_message_are_theirs_and_from_ones_own_letter_ours(
+    read,
+):
+    other = read.ask(CLOSURE, "c: My brother texted me: 'get them to close the account.' So yeah.")
+    own = read.ask(CLOSURE, "c: I wrote to you: 'I request that my account be closed.' Is it done?")
+    assert other is not None
+    assert other.status is AskStatus.THIRD_PARTY
+    assert own is not None
+    assert own.status is AskStatus.ASKED
+
+
 def test_a_bargain_on_the_company_asks_and_a_savings_account_is_the_customers_own(read):
     bargain = read.ask(REFUND, "c: if you refund half of it I'll keep the chair")
     own = read.ask(CLOSURE, "c: Please close my savings account and send the balance on.")
