@@ -85,6 +85,7 @@ _SETTLES = re.compile(
 _QUOTE = re.compile(
     r"(?:(?<=[\s:,])|^)[\"\u201c\u2018'][^\"\u201c\u201d]{3,}?[\"\u201d\u2019'](?=[\s.,!?;]|$)"
 )
+_PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
@@ -425,9 +426,12 @@ class Reading:
             for kind, m, pattern in self._matches(clause.text):
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
-                if (scopes["negation"].search(before) and not _WHY_NOT.search(before)) or scopes[
-                    "negated_after"
-                ].match(after):
+                negated = (
+                    scopes["negation"].search(before) and not _WHY_NOT.search(before)
+                ) or scopes["negated_after"].match(after)
+                if negated and _part_asked(scopes["partial"], clause.text, later):
+                    status = AskStatus.ASKED  # the whole refused, a part asked
+                elif negated:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
                     continue
@@ -854,6 +858,14 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
+    """Whether a clause refuses the whole of something ("I don't need the whole amount back")
+    while what follows names the part still wanted ("just the £10", "twenty would do")."""
+    return bool(partial.search(clause)) and bool(
+        (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
+    )
 
 
 def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:

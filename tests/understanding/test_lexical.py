@@ -53,6 +53,7 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         ("i'm kinda thinkin' about getting the account closed", AskStatus.HYPOTHETICAL),
         ("Please how many days does a refund take?", AskStatus.QUESTION),
         ("Oh great, refund me, that'll fix the boiler.", AskStatus.DECLINED),
+        ("I'd rather have a replacement than a refund", AskStatus.DECLINED),
         ("I'll get the account closed unless you sort this out", AskStatus.HYPOTHETICAL),
         ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
     ],
@@ -182,6 +183,8 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("The lamp was $80. If you refund 25% of the price I'll keep it.", Decimal(20), "USD"),
         ("refund me 3 bucks, half the difference", Decimal(3), "USD"),
         ("it was fifty, I want half back", Decimal(25), None),
+        ("I don't need the whole amount back, just the £10 delivery fee", Decimal(10), "GBP"),
+        ("I don't want all forty back, twenty would do", Decimal(20), None),
         ("i want the 12 pounds back and the 15 quid back", Decimal(27), "GBP"),
     ],
 )
