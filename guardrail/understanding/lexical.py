@@ -637,7 +637,8 @@ class Reading:
         if kind not in _MONEY_KINDS:
             return None
         sentences = self.parsed[ti]
-        before = [(s.text, a) for s in sentences[:si] for a in _paid_amounts(s.text)]
+        said_before = " ".join(s.text for s in sentences[:si])  # read as one: "4 films. $5.99 each"
+        before = [(said_before, a) for a in _paid_amounts(said_before)]
         after = [(s.text, a) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)]
         found = before[-1:] or after[:1]
         if not found:

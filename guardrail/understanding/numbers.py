@@ -182,7 +182,7 @@ def share_of(text: str, money: Money) -> Decimal | None:
 
 
 def together(text: str, money: Money, found: list[Money]) -> Decimal:
-    """The largest amount ``money`` may stand for in ``text``: the whole of a list it starts
+    """The largest amount ``money`` may stand for in ``text``: the whole of a list it is in
     ("$4.50 and $3.20"), or so many of it ("4 rentals ... $5.99 each"); else itself."""
     total = money.high
     last = money
@@ -191,6 +191,12 @@ def together(text: str, money: Money, found: list[Money]) -> Decimal:
             break
         total += other.high
         last = other
+    first = money
+    for other in sorted((a for a in found if a.end <= money.start), key=lambda a: -a.start):
+        if not _LIST_JOIN.match(text[other.end : first.start]):
+            break
+        total += other.high
+        first = other
     if _EACH.match(text[money.end :]):
         counts = [int(c["n"]) for c in _COUNT.finditer(text[: money.start])]
         if counts and 1 < counts[-1] <= 20:

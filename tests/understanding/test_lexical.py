@@ -206,6 +206,10 @@ def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, a
             (Decimal("4.50"), Decimal("7.70")),
         ),
         ("She rented 4 films at $5.99 each, refund them", (Decimal("5.99"), Decimal("23.96"))),
+        (
+            "She rented 4 films. They're $5.99 each. Refund them.",
+            (Decimal("5.99"), Decimal("23.96")),
+        ),
     ],
 )
 def test_an_amount_spoken_ambiguously_keeps_every_plausible_reading(read, said, amounts):
