@@ -48,10 +48,12 @@ from guardrail.understanding.model import (
 from guardrail.understanding.numbers import (
     Money,
     bare_amounts,
-    halved,
     money_in,
     plain,
     sensitive_digits,
+    share,
+    share_of,
+    together,
 )
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
 
@@ -74,6 +76,18 @@ _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
+# A later amount settled on ("fifty quid back, well 20 pounds would do").
+_SETTLES = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
+    r"would be ok|would be okay|is plenty|would be plenty)\b"
+)
+# A quotation in a turn: opened after a space or colon, closed before a space, stop or the end.
+_QUOTE = re.compile(
+    r"(?:(?<=[\s:,])|^)[\"\u201c\u2018'][^\"\u201c\u201d]{3,}?[\"\u201d\u2019'](?=[\s.,!?;]|$)"
+)
+_PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
+_BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
+_NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
     r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
@@ -82,6 +96,7 @@ _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
 )
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
+_WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
@@ -95,6 +110,9 @@ _DATE = re.compile(
     r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
+_WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
+_SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
+_AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
 _STATUS_PRIORS = {
@@ -208,8 +226,11 @@ class _Said:
     high: Decimal
     confidence: float
 
-    def halved(self) -> _Said:
-        return _Said(self.value / 2, self.currency, self.high / 2, self.confidence)
+    def part(self, share: Decimal | None) -> _Said:
+        """This share of it ("half back"), or itself when no share was said."""
+        if share is None:
+            return self
+        return _Said(self.value * share, self.currency, self.high * share, self.confidence)
 
 
 @dataclass
@@ -278,6 +299,9 @@ class Reading:
         )
         self._issue_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         self._denied: list[tuple[Reason, Evidence]] = []
+        # The agent's account of the problem ("sorry for the delay"): read only where the
+        # customer's own words gave none, and never sure (the agent is whom rules check).
+        self._agent_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         # What each reading came from, for calibration: (kind or reason, pattern, scope).
         self.trace: list[tuple[str, str, str]] = []
 
@@ -296,6 +320,7 @@ class Reading:
                         self._follow_up(ti, si, sentence, events, last_kind)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
+                    self._issues_in(ti, si, sentence, agent=True)
         asks = []
         for kind, kind_events in events.items():
             fold = _fold(sorted(kind_events, key=lambda e: e.order))
@@ -361,7 +386,12 @@ class Reading:
             (len(s.clauses), 0),
         )
         plain = [scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
-        conditions = {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
+        conditions = (
+            set()
+            if scopes["bargain"].search(s.text)
+            else {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
+        )
+        sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
             self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
@@ -383,22 +413,30 @@ class Reading:
         )
         last: AskKind | None = None
         third = False
+        quoted = self._quoted_others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
-            # wants a refund and I should get my money back too")
-            if scopes["third_party"].search(clause.text):
+            # wants a refund and I should get my money back too"); what the customer reads out
+            # from someone else's letter or message is theirs, not the customer's
+            in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
+            if in_quote or scopes["third_party"].search(clause.text):
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
             for kind, m, pattern in self._matches(clause.text):
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
-                if (scopes["negation"].search(before) and not _WHY_NOT.search(before)) or scopes[
-                    "negated_after"
-                ].match(after):
+                negated = (
+                    scopes["negation"].search(before) and not _WHY_NOT.search(before)
+                ) or scopes["negated_after"].match(after)
+                if negated and _part_asked(scopes["partial"], clause.text, later):
+                    status = AskStatus.ASKED  # the whole refused, a part asked
+                elif negated:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
                     continue
+                elif sarcastic:
+                    status = AskStatus.DECLINED
                 elif third:
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
@@ -407,6 +445,7 @@ class Reading:
                     ci in conditions
                     or ci - 1 in conditions
                     or (ci + 1 in conditions and _FUTURE.search(before) is not None)
+                    or (_WILL.search(before) is not None and scopes["threat"].search(later))
                     or scopes["hypothetical"].search(plain[ci])
                     or (ci, m.start()) > alternative
                 ):
@@ -417,7 +456,8 @@ class Reading:
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED
-                conf = pattern.reliability
+                # mocked, not meant: surely no ask, but not surely a no either
+                conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
@@ -425,7 +465,8 @@ class Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.end(), conf) or self._paid(kind, ti, si),
+                        self._amount(kind, s, ci, m.span(), conf)
+                        or self._paid(kind, ti, si, m.group(0)),
                         correction=retracting
                         or (
                             not new_problem and scopes["correction"].search(clause.text) is not None
@@ -451,6 +492,17 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _quoted_others(self, ti: int) -> list[tuple[int, int]]:
+        """Spans of turn ``ti`` quoting someone else's words ("my ex emailed me this: 'close
+        the joint account'"); a quote of the customer's own letter is theirs."""
+        raw = self.turns[ti].text
+        spans = []
+        for q in _QUOTE.finditer(raw):
+            said_by = clean(raw[max(0, q.start() - 80) : q.start()])
+            if self.lex.scopes["quoting_other"].search(said_by):
+                spans.append((q.start(), q.end()))
+        return spans
 
     def _new_problem(self, ti: int) -> bool:
         """Whether turn ``ti`` describes a problem of a kind earlier turns did not, after
@@ -494,49 +546,65 @@ class Reading:
             for kind, m, pattern in self._matches(clause.text):
                 if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
                     continue
-                status = self._answer(ti)
+                status, corrected = self._answer(ti, kind)
                 conf = pattern.reliability
                 if not self.lex.scopes["offer_question"].search(s.text):
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
-                said = self._amount(kind, s, s.clauses.index(clause), m.end(), 0.85)
+                said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
 
-    def _answer(self, ti: int) -> AskStatus:
-        """How the customer answered an offer made in turn ``ti``."""
+    def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
+        """How the customer answered an offer made in turn ``ti``, and the amount they
+        corrected it to ("no no, eighteen, not eighty": the offer taken, at 18)."""
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role != "customer":
                 continue
             first = parsed[0].text if parsed else ""
             whole = " ".join(s.text for s in parsed[:3])
-            if self.lex.scopes["decline"].search(first) or self.lex.scopes[
-                "decline_anywhere"
-            ].search(whole):
-                return AskStatus.OFFERED_DECLINED
+            if self.lex.scopes["decline_anywhere"].search(whole):
+                return AskStatus.OFFERED_DECLINED, None
+            if self.lex.scopes["decline"].search(first):
+                other = [
+                    a
+                    for a in _amounts(first, kind in _MONEY_KINDS)
+                    if not _NOT_THIS.search(first[: a.start])
+                ]
+                if other and kind in _MONEY_KINDS:
+                    return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
+                return AskStatus.OFFERED_DECLINED, None
             if self.lex.scopes["accept"].search(first):
-                return AskStatus.OFFERED_ACCEPTED
-            return AskStatus.OFFERED
-        return AskStatus.OFFERED
+                return AskStatus.OFFERED_ACCEPTED, None
+            return AskStatus.OFFERED, None
+        return AskStatus.OFFERED, None
 
-    def _amount(self, kind: AskKind, s: Sentence, ci: int, at: int, topic: float) -> _Said | None:
-        """The amount an ask names: in its sub-clause (nearest the phrase), else in its
-        sentence; halved when the sentence asks for half. It is sure only when said in the
-        asking clause with its currency, and no surer than the phrase that the ask is of this
-        kind (``topic``); an amount said in another clause may be what they paid."""
+    def _amount(
+        self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float
+    ) -> _Said | None:
+        """The amount an ask names: in its sub-clause (the one in or nearest the phrase), else
+        in its sentence; a share of it when one is said of it ("half of the $40"). It is sure
+        only when said in the asking clause with its currency, and no surer than the phrase
+        that the ask is of this kind (``topic``); an amount said in another clause may be what
+        they paid. Its largest reading takes in a list it starts ("$4.50 and $3.20")."""
         if kind not in _MONEY_KINDS:
             return None
         said = _amounts(s.text, True)
         found = None
         for first, then in itertools.pairwise(said):
-            if _SELF_CORRECTION.search(s.text, first.end, then.start):
+            if _SELF_CORRECTION.search(s.text, first.end, then.start) or _SETTLES.match(
+                s.text, then.end
+            ):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
         if found is None:
-            in_clause = _amounts(s.clauses[ci].text, True)
+            clause = s.clauses[ci].text
+            in_clause = _amounts(clause, True)
             if in_clause:
-                best = min(in_clause, key=lambda a: abs(a.start - at))
+                start, end = span
+                best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
+                found = replace(found, high=together(clause, best, in_clause))
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
@@ -551,61 +619,93 @@ class Reading:
                     on_top = sum((v for v, more in later if more), Decimal(0))
                     largest = max([found.high + on_top, *(v for v, _ in later)])
                     found = replace(found, high=largest)
-            else:
-                elsewhere = [a for c in s.clauses for a in _amounts(c.text, False)]
-                if not elsewhere:
-                    return None
-                found = _said(elsewhere[-1], min(topic, 0.6))
-        return found.halved() if halved(s.text) else found
+                return found.part(share_of(clause, best))
+            elsewhere = _paid_amounts(s.text)
+            if not elsewhere:
+                return None
+            start, end = span
+            pointed = _pointing(s.clauses[ci].text[start:end], elsewhere)
+            found = _said(elsewhere[-1], min(topic, 0.8 if pointed else 0.6))
+            found = replace(found, high=together(s.text, elsewhere[-1], elsewhere))
+        asked = share(s.text)
+        return found.part(asked[0] if asked else None)
 
-    def _paid(self, kind: AskKind, ti: int, si: int) -> _Said | None:
-        """For an ask naming no amount ("I want my money back"), the amount the turn says
-        elsewhere ("it was $49"): what they paid, the likeliest amount meant but never sure."""
+    def _paid(self, kind: AskKind, ti: int, si: int, phrase: str) -> _Said | None:
+        """For an ask naming no amount ("I want my money back", "half back"), the amount the
+        turn says elsewhere ("it was $49"), or its share: what they paid, the likeliest amount
+        meant but never sure; a list there ("that's $4.50 and $3.20") may be meant whole."""
         if kind not in _MONEY_KINDS:
             return None
         sentences = self.parsed[ti]
-        before = [a for s in sentences[:si] for a in _amounts(s.text, False)]
-        after = [a for s in sentences[si + 1 :] for a in _amounts(s.text, False)]
+        said_before = " ".join(s.text for s in sentences[:si])  # read as one: "4 films. $5.99 each"
+        before = [(said_before, a) for a in _paid_amounts(said_before)]
+        after = [(s.text, a) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)]
         found = before[-1:] or after[:1]
-        return _said(found[0], 0.6) if found else None
+        if not found:
+            return None
+        text, money = found[0]
+        asked = share(sentences[si].text)
+        pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
+        said = _said(money, 0.8 if pointed else 0.6)
+        said = replace(said, high=together(text, money, money_in(text)))
+        return said.part(asked[0] if asked else None)
 
     # issues -----------------------------------------------------------------------------
 
-    def _issues_in(self, ti: int, si: int, s: Sentence) -> None:
+    def _issues_in(self, ti: int, si: int, s: Sentence, agent: bool = False) -> None:
         """The problems a sentence states: up to its first condition ("the microwave won't
         turn on, and if nothing works I'd want 50 back" states one; "if it arrives damaged"
-        none)."""
+        none); where no clause states one, the sentence read whole, after the one before it
+        in the turn ("it says delivered. but it's not here"). An agent's sentence only
+        acknowledges one, never surely, and denies none."""
         scopes = self.lex.scopes
+        found = False
         for clause in s.clauses:
             plain = scopes["polite_if"].sub(" ", clause.text)
             condition = scopes["condition"].search(plain) or scopes["hypothetical"].search(plain)
             stated = clause.text if condition is None else clause.text[: condition.start()]
-            for reason, patterns in self.lex.reasons.items():
-                for p in patterns:
-                    m = p.regex.search(stated)
-                    if m is None:
-                        continue
-                    if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
-                        continue  # a refund that has not come is chased, not late delivery
-                    if _ISSUE_NEGATION.search(stated[: m.start()]):
-                        self._denied.append((reason, _evidence(ti, clause)))
-                    else:
-                        self._issue_hits.append(
-                            (reason, p.reliability, (ti, si), _evidence(ti, clause))
-                        )
-                        self.trace.append((str(reason), p.regex.pattern, "issue"))
-                    break
+            found = self._issue(ti, si, stated, clause, agent) or found
             if condition is not None:
                 return
+        if not found:
+            before = self.parsed[ti][si - 1].text + " " if si else ""
+            self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+
+    def _issue(
+        self, ti: int, si: int, stated: str, piece: Clause | Sentence, agent: bool, reach: int = 0
+    ) -> bool:
+        """Records the problems ``stated`` names (ending past ``reach``): whether any."""
+        found = False
+        for reason, patterns in self.lex.reasons.items():
+            for p in patterns:
+                m = p.regex.search(stated)
+                if m is None or m.end() <= reach:
+                    continue
+                if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
+                    continue  # a refund that has not come is chased, not late delivery
+                found = True
+                if agent:
+                    if not _ISSUE_NEGATION.search(stated[: m.start()]):
+                        conf = min(p.reliability, _AGENT_ISSUE)
+                        self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, piece)))
+                elif _ISSUE_NEGATION.search(stated[: m.start()]):
+                    self._denied.append((reason, _evidence(ti, piece)))
+                else:
+                    self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
+                    self.trace.append((str(reason), p.regex.pattern, "issue"))
+                break
+        return found
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
-        for reason, conf, _, evidence in self._issue_hits:
+        heard = self._issue_hits or ([] if self._denied else self._agent_hits)
+        cap = 1.0 if self._issue_hits else _AGENT_ISSUE
+        for reason, conf, _, evidence in heard:
             found = best.get(reason)
             if found is None:
                 best[reason] = Issue(reason, conf, (evidence,))
             else:
-                combined = 1 - (1 - found.confidence) * (1 - conf * 0.5)
+                combined = min(cap, 1 - (1 - found.confidence) * (1 - conf * 0.5))
                 best[reason] = Issue(reason, round(combined, 3), (*found.evidence, evidence)[:3])
         for reason, evidence in self._denied:
             if reason not in best:
@@ -727,9 +827,14 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             )
         ):
             # a musing or an offer after the customer asked does not undo the ask; an
-            # accepted offer may still set the amount agreed
+            # accepted offer may still set the amount agreed; but the thing named as someone
+            # else's in a later turn ("just close his account") leaves unsure whose it was
             if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
                 fold.amounts = [(e.evidence.turn, e.said)]
+            if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:
+                fold.status = new
+                fold.confidence = _WHOSE
+                fold.evidence.append(e.evidence)
             continue
         fold.status = new
         fold.confidence = e.confidence
@@ -754,6 +859,27 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
+    """Whether a clause refuses the whole of something ("I don't need the whole amount back")
+    while what follows names the part still wanted ("just the £10", "twenty would do")."""
+    return bool(partial.search(clause)) and bool(
+        (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
+    )
+
+
+def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
+    """Whether an ask points back at the one amount just said ("I paid $35 for delivery, I
+    want that back"): then that amount is the one asked, surely."""
+    return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
+
+
+def _paid_amounts(text: str) -> list[Money]:
+    """Amounts said outside an asking clause: explicit ones, and bare numbers said as a price
+    ("it was 50", "paid 12.99")."""
+    priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
+    return sorted(money_in(text) + priced, key=lambda m: m.start)
 
 
 def _evidence(turn: int, piece: Clause | Sentence) -> Evidence:

@@ -21,11 +21,14 @@ _CURRENCY_WORDS = {
 }  # fmt: skip
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
 _MONEY = re.compile(
-    rf"(?P<sym>[$£€])\s?(?P<a>{_NUMBER})(?P<k>k\b| grand\b)?"
+    # a price dictated digit by digit ("one five dollars": 15)
+    r"(?<![\d.,])(?P<spelled>\d(?: \d){1,3}) (?P<sword>dollars?|bucks|quid|pounds?|euros?)\b"
+    rf"|(?P<sym>[$£€])\s?(?P<a>{_NUMBER})(?P<k>k\b| grand\b)?"
     rf"|(?P<b>{_NUMBER})\s?(?P<k2>k|grand)?\s?(?P<word>dollars?|bucks?|usd|quid|squid|pounds?|gbp|euros?|eur|€|£)\b"
     r"(?:\s(?:and\s)?(?P<cents>\d{1,2})(?:\s(?:cents?|pence|p))?\b(?!\s?(?:dollars?|quid|pounds?|euros?)))?"
     r"|(?P<c>\d{1,3})\s?(?P<pence>p|pence|cents?)\b"
-    r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand)\b"
+    r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand|"
+    r"(?:a |one )?pony|(?:a |one )?monkey|a ton(?! of)|(?:a |one )?c note)\b"
     r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d)\b"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))",
     re.IGNORECASE,
@@ -33,8 +36,8 @@ _MONEY = re.compile(
 # A number that is not money: followed by a unit, or naming an order, a date, a count.
 _NOT_MONEY_AFTER = re.compile(
     r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
-    r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|%|percent|st|nd|rd|th|am|pm|"
-    r"o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them)\b"
+    r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|percent|per cent|st|nd|rd|th|am|"
+    r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them)\b|\s?%"
 )
 _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
@@ -43,12 +46,30 @@ _NOT_MONEY_BEFORE = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
 )
-_HALF = re.compile(r"\bhalf\b")
+# A share of an amount: "half", "a third", "a quarter", "20%", "ten percent".
+_SHARE = re.compile(
+    r"\b(?:(?P<half>half)|(?:a|one) (?P<third>third)|(?:a|one) (?P<quarter>quarter)|"
+    r"(?P<pct>\d{1,2}(?:\.\d)?)\s?(?:%|percent\b|per cent\b))"
+)
+# A share said of the amount right after it ("half of the $40", "20% of $150").
+_SHARE_OF = re.compile(r"\s*(?:of\s+)?(?:(?:the|my|that|it|what i paid|a|an)\s+)?$")
+# Amounts listed together ("$4.50 and $3.20"): together they may be what is asked.
+_LIST_JOIN = re.compile(r"^\s*(?:,|and|plus|&|\+|,\s*and)\s*(?:(?:the|another|a)\s+)?$")
+# So many of a price ("four rentals at $5.99 each").
+_EACH = re.compile(r"^\s*(?:each|apiece|a piece|per (?:item|one|month|night|ticket|person))\b")
+_COUNT = re.compile(
+    r"\b(?P<n>\d{1,2})\s+(?!(?:dollars?|bucks|quid|pounds?|euros?|p|pence|cents?)\b)[a-z]"
+)
 
-# Digits as a speaker says them: a run of digit groups separated by spaces, dashes or dots.
-_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.\-/]{1,3}\d+)*(?![\w])")
+# Digits as a speaker says them: a run of digit groups separated by spaces, commas, dashes or
+# dots.
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
-_SSN_GROUPS = re.compile(r"^\d{3}[\s.\-]+\d{2}[\s.\-]+\d{4}$")
+_SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-]+\d{2}[\s.,\-]+\d{4}$")
+
+
+# Money slang and what it is worth.
+_SLANG = (("pony", 25, "GBP"), ("monkey", 500, "GBP"), ("ton", 100, "GBP"), ("c note", 100, "USD"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +111,14 @@ def _money(m: re.Match[str]) -> Money:
         return Money(value, _CURRENCY_WORDS[g["word"].lower()], m.start(), m.end(), True)
     if g["c"]:
         return Money(Decimal(g["c"]) / 100, None, m.start(), m.end(), True)
+    if g["spelled"]:
+        value = _decimal(g["spelled"].replace(" ", ""))
+        return Money(value, _CURRENCY_WORDS[g["sword"].lower()], m.start(), m.end(), True)
     if g["slang"]:
         slang = g["slang"]
+        for word, worth, currency in _SLANG:
+            if word in slang:
+                return Money(Decimal(worth), currency, m.start(), m.end(), True)
         if "fiver" in slang:
             return Money(Decimal(5), "GBP", m.start(), m.end(), True)
         if "tenner" in slang:
@@ -128,8 +155,53 @@ def plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def halved(text: str) -> bool:
-    return _HALF.search(text) is not None
+def share(text: str) -> tuple[Decimal, int] | None:
+    """The share of an amount the text asks for ("half back": 0.5, "20% of the price": 0.2) and
+    where its phrase ends, or None."""
+    m = _SHARE.search(text)
+    if m is None:
+        return None
+    if m["half"]:
+        part = Decimal("0.5")
+    elif m["third"]:
+        part = Decimal(1) / 3
+    elif m["quarter"]:
+        part = Decimal("0.25")
+    else:
+        part = _decimal(m["pct"]) / 100
+    return part, m.end()
+
+
+def share_of(text: str, money: Money) -> Decimal | None:
+    """The share said right before ``money`` ("half of the $40"), or None: a share said
+    elsewhere ("3 bucks, half the difference") describes the amount, not a part of it."""
+    found = share(text[: money.start])
+    if found is None or not _SHARE_OF.match(text[found[1] : money.start]):
+        return None
+    return found[0]
+
+
+def together(text: str, money: Money, found: list[Money]) -> Decimal:
+    """The largest amount ``money`` may stand for in ``text``: the whole of a list it is in
+    ("$4.50 and $3.20"), or so many of it ("4 rentals ... $5.99 each"); else itself."""
+    total = money.high
+    last = money
+    for other in (a for a in found if a.start >= money.end):
+        if not _LIST_JOIN.match(text[last.end : other.start]):
+            break
+        total += other.high
+        last = other
+    first = money
+    for other in sorted((a for a in found if a.end <= money.start), key=lambda a: -a.start):
+        if not _LIST_JOIN.match(text[other.end : first.start]):
+            break
+        total += other.high
+        first = other
+    if _EACH.match(text[money.end :]):
+        counts = [int(c["n"]) for c in _COUNT.finditer(text[: money.start])]
+        if counts and 1 < counts[-1] <= 20:
+            total = max(total, money.high * counts[-1])
+    return total
 
 
 def _decimal(raw: str) -> Decimal:
@@ -166,7 +238,7 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
 def _card_within(run: str) -> bool:
     """A Luhn-valid 15- or 16-digit number starting at a group boundary of a longer run (a
     card number said with its expiry date or security code after it)."""
-    groups = re.split(r"[\s.\-/]+", run)
+    groups = re.split(r"[\s.,\-/]+", run)
     for first in range(len(groups)):
         digits = "".join(groups[first:])
         for length in (16, 15):

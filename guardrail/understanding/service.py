@@ -18,7 +18,7 @@ from typing import Any
 
 from guardrail.context.model import Conversation, Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import Backend, Understanding, combine
+from guardrail.understanding.model import AskKind, Backend, Understanding, combine
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,9 @@ class Understander:
                 log.exception("understanding backend %s failed", backend.name)
                 failed.append(backend.name)
         if not readings:
-            return Understanding(backend=self.name, rev=rev, unsure=("no backend could read",))
+            # nothing read is not "nothing asked": every kind is unsure
+            unsure = ("no backend could read", *(f"cues of {k} not read" for k in AskKind))
+            return Understanding(backend=self.name, rev=rev, unsure=unsure)
         found = combine(readings)
         if failed:
             found = Understanding(

@@ -32,7 +32,8 @@ _CONTRACTIONS = {
     "shes": "she's",
     "lets": "let's", "aint": "ain't", "gonna": "going to", "wanna": "want to", "gotta": "got to",
     "cos": "because", "cuz": "because", "pls": "please", "plz": "please", "u": "you", "ur": "your",
-    "thx": "thanks", "acct": "account", "a/c": "account",
+    "thx": "thanks", "acct": "account", "a/c": "account", "gimme": "give me", "lemme": "let me",
+    "an'": "and", "'em": "them",
 }  # fmt: skip
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
 _FILLERS = re.compile(

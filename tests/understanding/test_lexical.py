@@ -29,6 +29,9 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "Can I get $15 back for the delivery fee?",
         "you took it out of my account twice, reverse the charge please",
         "why not just refund me the $36?",
+        "so gimme one of 'em back",
+        "i need that money returning to my card",
+        "I'll want my £60 call-out fee back",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -45,6 +48,14 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         ("If it's not here by Monday I'll want my money back.", AskStatus.HYPOTHETICAL),
         ("How long do refunds usually take?", AskStatus.QUESTION),
         ("My husband wants his account closed.", AskStatus.THIRD_PARTY),
+        ("My sister just wants her money back, I'm asking for her", AskStatus.THIRD_PARTY),
+        ("I told him he should get a refund of the 40 bucks", AskStatus.THIRD_PARTY),
+        ("i'm kinda thinkin' about getting the account closed", AskStatus.HYPOTHETICAL),
+        ("Please how many days does a refund take?", AskStatus.QUESTION),
+        ("Oh great, refund me, that'll fix the boiler.", AskStatus.DECLINED),
+        ("I'd rather have a replacement than a refund", AskStatus.DECLINED),
+        ("I'll get the account closed unless you sort this out", AskStatus.HYPOTHETICAL),
+        ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
@@ -53,6 +64,84 @@ def test_scopes_say_how_an_ask_stands(read, said, status):
     assert ask is not None
     assert ask.status is status
     assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I want to cancel everything with you",
+        "I'd like to end my relationship with the bank",
+        "I don't want this account anymore",
+        "i want to quit my account",
+    ],
+)
+def test_leaving_the_company_in_any_words_is_a_closure_ask(read, said):
+    ask = read.ask(CLOSURE, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_words_read_out_from_someone_elses_message_are_theirs_and_from_ones_own_letter_ours(
+    read,
+):
+    other = read.ask(CLOSURE, "c: My brother texted me: 'get them to close the account.' So yeah.")
+    own = read.ask(CLOSURE, "c: I wrote to you: 'I request that my account be closed.' Is it done?")
+    assert other is not None
+    assert other.status is AskStatus.THIRD_PARTY
+    assert own is not None
+    assert own.status is AskStatus.ASKED
+
+
+def test_a_bargain_on_the_company_asks_and_a_savings_account_is_the_customers_own(read):
+    bargain = read.ask(REFUND, "c: if you refund half of it I'll keep the chair")
+    own = read.ask(CLOSURE, "c: Please close my savings account and send the balance on.")
+    assert bargain is not None
+    assert bargain.status is AskStatus.ASKED
+    assert own is not None
+    assert own.status is AskStatus.ASKED
+
+
+def test_a_thing_named_as_someone_elses_in_a_later_turn_leaves_whose_ask_unsure(read):
+    ask = read.ask(
+        CLOSURE, "c: he never uses it, I want it closed", "a: Ok?", "c: close his account"
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.THIRD_PARTY
+    assert ask.confidence < SURE
+
+
+def test_only_asking_takes_the_ask_back(read):
+    ask = read.ask(REFUND, "c: can I get a refund?", "a: 3 to 5 days.", "c: ok, I was just asking")
+    assert ask is not None
+    assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [("I suppose so, yeah", AskStatus.OFFERED_ACCEPTED), ("god no", AskStatus.OFFERED_DECLINED)],
+)
+def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
+    ask = read.ask(REFUND, "c: it never came", "a: Would you like a refund?", f"c: {answer}")
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_an_ask_pointing_back_at_the_one_amount_just_said_is_sure_of_it(read):
+    pointed = read.ask(REFUND, "c: I paid $35 for express delivery. I want that back.")
+    two = read.ask(REFUND, "c: It was $420 and $35 for delivery. I want that back.")
+    assert pointed is not None
+    assert pointed.amount == Decimal(35)
+    assert pointed.amount_confidence >= SURE
+    assert two is not None
+    assert two.amount_confidence < SURE
+
+
+def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
+    offer = "a: Just to confirm, you'd like a refund of $80?"
+    ask = read.ask(REFUND, "c: I was charged twice", offer, "c: No no, eighteen. Not eighty.")
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.amount == Decimal(18)
 
 
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
@@ -88,6 +177,15 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("refund me fifty euros no sorry 10 euros", Decimal(10), "EUR"),
         ("I paid $129.99, can you refund the $30 difference?", Decimal(30), "USD"),
         ("Could I get a refund of $30 for the glasses. And $35 for the jug", Decimal(65), "USD"),
+        ("bung us a pony back", Decimal(25), "GBP"),
+        ("it was one five dollars, refund that", Decimal(15), "USD"),
+        ("i want fifty quid back well 20 pounds would do", Decimal(20), "GBP"),
+        ("The lamp was $80. If you refund 25% of the price I'll keep it.", Decimal(20), "USD"),
+        ("refund me 3 bucks, half the difference", Decimal(3), "USD"),
+        ("it was fifty, I want half back", Decimal(25), None),
+        ("I don't need the whole amount back, just the £10 delivery fee", Decimal(10), "GBP"),
+        ("I don't want all forty back, twenty would do", Decimal(20), None),
+        ("i want the 12 pounds back and the 15 quid back", Decimal(27), "GBP"),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
@@ -103,6 +201,15 @@ def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, a
         ("just refund the one twenty", (Decimal("1.20"), Decimal(120))),
         ("refund the twelve ninety nine", (Decimal("12.99"),)),
         ("can i have £2.50 back", (Decimal("2.50"),)),
+        (
+            "Can you refund the eggs and yogurt? That's $4.50 and $3.20.",
+            (Decimal("4.50"), Decimal("7.70")),
+        ),
+        ("She rented 4 films at $5.99 each, refund them", (Decimal("5.99"), Decimal("23.96"))),
+        (
+            "She rented 4 films. They're $5.99 each. Refund them.",
+            (Decimal("5.99"), Decimal("23.96")),
+        ),
     ],
 )
 def test_an_amount_spoken_ambiguously_keeps_every_plausible_reading(read, said, amounts):
@@ -159,6 +266,18 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("my subscription renewed even though I cancelled it", Reason.BILLING),
         ("you took £40 instead of £20", Reason.BILLING),
         ("I've been a member for ten years and this is how you treat me", Reason.GOODWILL),
+        ("the plumber was supposed to come Monday and came Wednesday", Reason.LATE),
+        ("we sat on the runway for three hours and missed the connection", Reason.LATE),
+        ("the dumplings were missing from the bag", Reason.WRONG_ITEM),
+        ("you still took the premium after I ended the policy", Reason.BILLING),
+        ("the fee was applied in error, it should never have been charged", Reason.BILLING),
+        ("the box keeps buffering and the channels went black", Reason.TECHNICAL),
+        ("the milk had gone off", Reason.DAMAGED),
+        ("it's three days past the delivery date", Reason.LATE),
+        ("the courier says delivered but it's not here", Reason.LATE),
+        ("you billed me $80 but the quote was $50", Reason.BILLING),
+        ("the promo discount wasn't applied", Reason.BILLING),
+        ("I got a blue one and I ordered red", Reason.WRONG_ITEM),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -184,6 +303,8 @@ def test_a_problem_the_customer_denies_is_read_as_denied(read):
         ("card number 4111 1111 1111 1111 expiry twelve twenty six", "card"),
         ("my social is one two three four five six seven eight nine", "ssn"),
         ("ssn 219-09-9999", "ssn"),
+        ("it's four one one one, one one one one, one one one one, one one one one", "card"),
+        ("my social is one two three, four five, six seven eight nine", "ssn"),
     ],
 )
 def test_card_numbers_and_ssns_are_found_in_any_written_form_and_never_kept(read, said, kind):
@@ -196,12 +317,17 @@ def test_a_number_that_fails_the_luhn_check_is_not_a_card(read):
     assert read("c: my order is 4111 1111 1111 1112").sensitive == ()
 
 
-def test_the_outcome_the_transcript_shows_is_read(read):
-    reading = read(
-        "c: my wifi keeps dropping", "a: I've reset your router.", "c: it's working now, thanks"
-    )
+@pytest.mark.parametrize(
+    ("last", "outcome"),
+    [
+        ("c: it's working now, thanks", Outcome.RESOLVED),
+        ("a: our engineer will give you a ring on Monday", Outcome.CALLBACK_SCHEDULED),
+    ],
+)
+def test_the_outcome_the_transcript_shows_is_read(read, last, outcome):
+    reading = read("c: my wifi keeps dropping", "a: I've reset your router.", last)
     assert reading.outcome is not None
-    assert reading.outcome.value is Outcome.RESOLVED
+    assert reading.outcome.value is outcome
 
 
 def test_no_outcome_is_read_from_a_call_still_going(read):
@@ -472,3 +598,18 @@ def test_an_amount_added_in_a_later_clause_widens_the_reading_to_the_total(read)
     ask = read.ask(REFUND, "c: I want £20 back for the delivery and £30 for the item")
     assert ask is not None
     assert max(ask.amounts) == Decimal(50)
+
+
+def test_a_late_payment_fee_is_not_a_late_delivery(read):
+    reasons = {i.reason for i in read("c: you charged me a late payment fee").issues}
+    assert Reason.LATE not in reasons
+
+
+def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_customer_gave_none(
+    read,
+):
+    (late,) = read("c: can I have the fee back", "a: sorry for the delay, refunding it").issues
+    assert late.reason is Reason.LATE
+    assert late.confidence < SURE
+    issues = read("c: it arrived cracked, refund it", "a: sorry for the delay").issues
+    assert {i.reason for i in issues} == {Reason.DAMAGED}
