@@ -41,9 +41,11 @@ from guardrail.sinks.redact import mask_text, mask_value
 
 Masker = Callable[[Any], Any]
 # Part memos, bounded: the platform part of the calls in progress, and their newest reads and
-# writes (each is masked, encoded and hashed once, not once per later write of its call).
+# writes (each is masked, encoded and hashed once, not once per later write of its call). A
+# call's own records are named through its window (below), so the record memo mostly serves the
+# accounts' newest writes; a miss costs masking one record again, never a wrong part.
 _PLATFORM_CACHE = 256
-_RECORD_CACHE = 8192
+_RECORD_CACHE = 4096
 KEPT_RECORDS = 50
 # How many reads or writes may arrive between two writes and still be looked up alone.
 _NEW_RECORDS = 16
