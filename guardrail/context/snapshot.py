@@ -120,39 +120,38 @@ class _Lru(Generic[V]):
                 entries.popitem(last=False)
 
 
-@dataclass(frozen=True, slots=True)
-class _Window:
-    """The parts of a conversation's newest reads (or writes), as the last write named them."""
-
-    newest: object  # the newest record named (by identity: a record is never changed)
-    parts: tuple[Part, ...]
-
-
 def _kept(
     kind: str, c: Conversation, records: Sequence[Any], part_of: Callable[[Any], Part]
 ) -> tuple[Part, ...]:
     """The parts of the newest KEPT_RECORDS of a conversation's reads or writes. A store
-    appends to them, so a window named before that ends at one of the newest records (the same
-    object: the memory store hands out the records it keeps) is extended by the records after
-    it, whichever write named it (concurrent writes of a call see different versions)."""
+    appends to them, so a window named before that ends at one of the newest records (by value:
+    the Redis store hands out new objects on every load) is extended by the records after it,
+    whichever write named it (concurrent writes of a call see different versions)."""
     kept = records[-KEPT_RECORDS:]
     if not kept:
         return ()
     parts = None
     for new in range(min(len(kept), _NEW_RECORDS)):
-        newest = kept[-1 - new]
-        key = (kind, c.id, c.created_at, id(newest))
+        key = (kind, c.id, c.created_at, _named(kept[-1 - new]))
         before = _windows.peek(key)
-        if before is not None and before.newest is newest:
+        if before is not None:
             fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
-            parts = (before.parts + fresh)[-len(kept) :]
-            if new:  # superseded: the call's next write extends this one (held, it is memory)
+            parts = (before + fresh)[-len(kept) :]
+            if new:  # superseded: the call's next write extends this one
                 _windows.drop(key)
             break
     if parts is None:
         parts = tuple(part_of(r) for r in kept)
-    _windows.put((kind, c.id, c.created_at, id(kept[-1])), _Window(kept[-1], parts))
+    _windows.put((kind, c.id, c.created_at, _named(kept[-1])), parts)
     return parts
+
+
+def _named(record: ReadRecord | WriteRecord) -> tuple[Any, ...]:
+    """What names a read or write, once recorded: it never changes, and its id and time (and a
+    write's decision) tell it from any other of its conversation."""
+    if isinstance(record, WriteRecord):
+        return ("write", record.decision_id, record.object, record.id, record.at)
+    return ("read", record.object, record.id, record.at)
 
 
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
@@ -160,10 +159,9 @@ def _kept(
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
 _platforms: _Lru[Part] = _Lru(_PLATFORM_CACHE)
 _records: _Lru[Part] = _Lru(_RECORD_CACHE)
-# Per call in progress, reads and writes: the window its latest write named (one superseded by
-# a later write's is dropped), by the newest record in it (held, so its id is not reused while
-# remembered).
-_windows: _Lru[_Window] = _Lru(16 * _PLATFORM_CACHE)
+# Per call in progress, reads and writes: the parts of the window its latest write named (one
+# superseded by a later write's is dropped), by the newest record in it.
+_windows: _Lru[tuple[Part, ...]] = _Lru(16 * _PLATFORM_CACHE)
 
 
 def _platform(c: Conversation, value: Masker) -> Part:
@@ -224,8 +222,7 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
 
 
 def _read(read: ReadRecord, value: Masker) -> Part:
-    key = (value, "read", read.object, read.id, read.at)
-    return _records.get(key, lambda: _masked_read(read, value))
+    return _records.get((value, *_named(read)), lambda: _masked_read(read, value))
 
 
 def _masked_read(read: ReadRecord, value: Masker) -> Part:
@@ -240,8 +237,7 @@ def _masked_read(read: ReadRecord, value: Masker) -> Part:
 
 
 def _write(write: WriteRecord, value: Masker) -> Part:
-    key = (value, "write", write.decision_id, write.object, write.id, write.at)
-    return _records.get(key, lambda: _masked_write(write, value))
+    return _records.get((value, *_named(write)), lambda: _masked_write(write, value))
 
 
 def _masked_write(write: WriteRecord, value: Masker) -> Part:

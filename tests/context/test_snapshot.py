@@ -143,8 +143,31 @@ def test_a_call_that_goes_on_names_its_newest_records_as_a_fresh_reading_would()
     for upto in (3, 4, 55, 56, 58, 70, 56, 57):
         going = c.model_copy(update={"writes": writes[:upto], "version": upto})
         named = snapshot.dump(replace(facts(), conversation=going)).document
-        copies = [replace(w) for w in writes[:upto]]  # new objects: nothing remembered
+        copies = [replace(w) for w in writes[:upto]]
+        # another call: named without any window of this one's
         fresh = c.model_copy(update={"id": "another", "writes": copies, "version": upto})
         expected = snapshot.dump(replace(facts(), conversation=fresh)).document
         assert named["conversation"]["writes"] == expected["conversation"]["writes"]
         assert len(named["conversation"]["writes"]) == min(upto, snapshot.KEPT_RECORDS)
+
+
+def test_a_call_keeps_one_window_however_its_store_hands_out_its_records() -> None:
+    """The Redis store decodes new record objects on every load: the window its last write
+    named is still found (records are named by value) and replaced, not joined by another."""
+    c = facts().conversation
+    assert c is not None
+    windows = snapshot._windows._entries  # the memo whose growth is the point
+    call = c.model_copy(update={"id": "redis-call"})
+
+    def mine() -> int:
+        return sum(1 for key in windows if key[1] == "redis-call")
+
+    for upto in range(1, 40):
+        loaded = [
+            WriteRecord(decision_id=f"d{n}", object="Case", operation="update", id=f"500{n}",
+                        decision="allow", at=NOW)
+            for n in range(upto)
+        ]  # fmt: skip
+        going = call.model_copy(update={"writes": loaded, "version": upto})
+        snapshot.dump(replace(facts(), conversation=going))
+        assert mine() == 2  # its reads' window and its writes'
