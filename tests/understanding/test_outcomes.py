@@ -1,0 +1,107 @@
+"""The outcome is read as a supervisor reads it: from how the call ended, said by whom."""
+
+import pytest
+
+from guardrail.understanding.model import SURE, Outcome
+
+RESOLVED = Outcome.RESOLVED
+ESCALATED = Outcome.ESCALATED
+REFUND = Outcome.REFUND_ISSUED
+CALLBACK = Outcome.CALLBACK_SCHEDULED
+NONE = Outcome.NO_RESOLUTION
+START = "c: my internet keeps dropping out"
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (("a: try it now", "c: sweet as, cheers"), RESOLVED),
+        (("a: I've reset the line", "c: cheers that's done it"), RESOLVED),
+        (("a: can you restart the router", "c: yep sorted thanks"), RESOLVED),
+        (("a: try it now", "c: oh yeah it worked thank u so much"), RESOLVED),
+        (("a: try now", "c: omg you're a lifesaver"), RESOLVED),
+        (("a: try again", "c: yes its back up and running now ta"), RESOLVED),
+        (("a: I've re-sent the code", "c: got it now, brilliant"), RESOLVED),
+        (("a: is that working for you now?", "c: yes it is"), RESOLVED),
+        (("a: I've reset it", "c: that did the trick, thank you"), RESOLVED),
+        (("a: the refund's gone through now", "c: ok thanks"), REFUND),
+        (("a: you've been refunded the full 40 pounds", "c: lovely"), REFUND),
+        (("a: i've processed a refund of 20 dollars to your card", "c: great"), REFUND),
+        (("a: sorted for you", "c: yep the money's come through already"), REFUND),
+        (("a: I'm putting you through to our billing team now", "c: ok"), ESCALATED),
+        (("a: i'll pop you through to tech support", "c: cheers"), ESCALATED),
+        (("a: let me get my supervisor on the line", "c: fine"), ESCALATED),
+        (("a: I've raised this with our engineering team", "c: ok thanks"), ESCALATED),
+        (("a: shall I transfer you to billing?", "c: yes please"), ESCALATED),
+        (("c: can you put me through to billing", "a: sure, one moment"), ESCALATED),
+        (("a: I'll get someone to call you", "c: ok cheers"), CALLBACK),
+        (("c: can you ring me back thursday", "a: of course, thursday it is"), CALLBACK),
+        (("a: would you like us to call you back tomorrow?", "c: yes please"), CALLBACK),
+        (("a: you'll get a call from an engineer within 48 hours", "c: ok"), CALLBACK),
+        (("a: I've booked you a callback for 3pm", "c: great"), CALLBACK),
+        (("a: that should be fixed now", "c: still not working smh"), NONE),
+        (("a: try it now", "c: nope, no joy still"), NONE),
+        (("a: try again", "c: that didn't work either, forget it"), NONE),
+        (("a: I'm afraid there's nothing more we can do", "c: unbelievable"), NONE),
+        (("a: have you tried restarting", "c: yes nothing worked, i'm done with this"), NONE),
+    ],
+)
+def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is outcome
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: let me check",),
+        ("a: one moment please",),
+        ("c: it's still not working", "a: ok, let me have a look, bear with me"),
+        ("a: I've reset it", "c: still nothing", "a: can you try unplugging it for me?"),
+    ],
+)
+def test_no_outcome_is_read_while_the_agent_is_still_working_on_it(read, said):
+    assert read(START, *said).outcome is None
+
+
+def test_a_customer_saying_it_still_fails_at_the_end_overrides_the_agents_fix(read):
+    reading = read(START, "a: that should be fixed now", "c: still not working").outcome
+    assert reading is not None
+    assert reading.value is NONE
+
+
+def test_a_later_fix_overrides_an_earlier_complaint(read):
+    reading = read(START, "c: still not working", "a: try now", "c: oh it's working now").outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+
+
+def test_a_callback_offer_the_customer_turns_down_is_no_callback(read):
+    said = ("a: would you like us to call you back tomorrow?", "c: no thanks")
+    reading = read(START, *said).outcome
+    assert reading is None or reading.value is not CALLBACK
+
+
+def test_closing_thanks_after_a_transfer_leave_it_a_transfer(read):
+    said = ("a: I'm transferring you to billing now", "c: perfect thanks, bye")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is ESCALATED
+
+
+def test_a_plain_fix_is_read_surely_and_a_vague_goodbye_unsurely(read):
+    sure = read(START, "a: try now", "c: that's fixed it, thanks").outcome
+    vague = read(START, "a: ok", "c: thanks, bye").outcome
+    assert sure is not None
+    assert sure.confidence >= SURE
+    assert vague is not None
+    assert vague.confidence < SURE
+
+
+def test_an_agent_saying_it_is_refunded_and_the_customer_seeing_it_is_sure(read):
+    said = ("a: Done, I've refunded that to your card.", "c: i can see the refund pending")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is REFUND
+    assert reading.confidence >= SURE
