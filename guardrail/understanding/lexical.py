@@ -833,6 +833,8 @@ class Reading:
                 continue
             first = parsed[0].text if parsed else ""
             scopes = self.lex.scopes
+            if turn.role == "agent":
+                return scopes["agreeing"].search(first) is not None
             if scopes["decline"].search(first) or scopes["decline_anywhere"].search(first):
                 return False
             return scopes["accept"].search(first) is not None

@@ -44,6 +44,14 @@ START = "c: my internet keeps dropping out"
         (("a: try again", "c: that didn't work either, forget it"), NONE),
         (("a: I'm afraid there's nothing more we can do", "c: unbelievable"), NONE),
         (("a: have you tried restarting", "c: yes nothing worked, i'm done with this"), NONE),
+        (("a: try now", "c: nah still dropping"), NONE),
+        (("a: try now", "c: its still doing it"), NONE),
+        (("a: try logging in now", "c: im in! thanks"), RESOLVED),
+        (("a: ive sent a new password", "c: got it and im in now thanks"), RESOLVED),
+        (("a: I'll pass this on to our complaints department", "c: thanks"), ESCALATED),
+        (("a: someone from the tech team will be in touch tomorrow", "c: ok"), CALLBACK),
+        (("c: just ring me back tomorrow morning", "a: will do"), CALLBACK),
+        (("c: can someone call me back later", "a: no problem, I'll arrange that"), CALLBACK),
     ],
 )
 def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
@@ -59,6 +67,10 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("a: one moment please",),
         ("c: it's still not working", "a: ok, let me have a look, bear with me"),
         ("a: I've reset it", "c: still nothing", "a: can you try unplugging it for me?"),
+        ("c: you said you'd ring me back and nobody did", "a: sorry, let me check"),
+        ("c: someone said they'd ring me back last week and never did",),
+        ("c: is it sorted yet?",),
+        ("c: i need this sorted today",),
     ],
 )
 def test_no_outcome_is_read_while_the_agent_is_still_working_on_it(read, said):
@@ -81,6 +93,11 @@ def test_a_callback_offer_the_customer_turns_down_is_no_callback(read):
     said = ("a: would you like us to call you back tomorrow?", "c: no thanks")
     reading = read(START, *said).outcome
     assert reading is None or reading.value is not CALLBACK
+
+
+def test_an_offer_of_a_transfer_not_yet_answered_is_no_transfer(read):
+    reading = read(START, "a: I can transfer you to our complaints team, would you like that?")
+    assert reading.outcome is None
 
 
 def test_closing_thanks_after_a_transfer_leave_it_a_transfer(read):
