@@ -786,8 +786,16 @@ class Reading:
         else:
             chosen = max(hits, key=lambda h: (h[0], h[1], -rank[h[2]]))
         outcome = chosen[2]
-        surest = max((h for h in hits if h[2] is outcome), key=lambda h: h[3])
+        # what showed it since anything said otherwise; the agent's word and the customer's
+        # agreeing are surer together than either
+        weak = [h[:2] for h in hits if h[2] is not outcome and h[2] not in final]
+        since = max(weak) if outcome not in final and weak else (-1, -1)
+        showing = [h for h in hits if h[2] is outcome and h[:2] > since]
+        surest = max(showing, key=lambda h: h[3])
         conf = surest[3]
+        agent = max((h[3] for h in showing if self.turns[h[0]].role == "agent"), default=0.0)
+        customer = max((h[3] for h in showing if self.turns[h[0]].role == "customer"), default=0.0)
+        conf = max(conf, 1 - (1 - max(agent, customer)) * (1 - min(agent, customer) * 0.5))
         if {h[2] for h in strong} - {outcome}:
             conf *= 0.8
             self.unsure.append("several outcomes shown")

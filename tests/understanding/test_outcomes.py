@@ -52,6 +52,11 @@ START = "c: my internet keeps dropping out"
         (("a: someone from the tech team will be in touch tomorrow", "c: ok"), CALLBACK),
         (("c: just ring me back tomorrow morning", "a: will do"), CALLBACK),
         (("c: can someone call me back later", "a: no problem, I'll arrange that"), CALLBACK),
+        (("a: refund done, you should see it in a few days", "c: ok cheers"), REFUND),
+        (("a: I'm going to hand you over to my colleague in billing", "c: ok"), ESCALATED),
+        (("c: i cant talk now can you call me back at 5", "a: sure thing"), CALLBACK),
+        (("a: unfortunately that's not something we can refund", "c: right ok"), NONE),
+        (("a: I've refunded the delivery charge", "c: it still doesn't fix my problem"), REFUND),
     ],
 )
 def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
@@ -122,3 +127,20 @@ def test_an_agent_saying_it_is_refunded_and_the_customer_seeing_it_is_sure(read)
     assert reading is not None
     assert reading.value is REFUND
     assert reading.confidence >= SURE
+
+
+def test_the_agents_fix_and_the_customers_thanks_together_are_sure(read):
+    reading = read(
+        START, "a: Done, that's all reset for you.", "c: Grand, thanks a million."
+    ).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence >= SURE
+
+
+def test_a_fix_before_a_complaint_adds_nothing_to_a_later_fix(read):
+    said = ("a: that's fixed now", "c: still not working", "a: try now", "c: grand, thanks")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence < SURE
