@@ -57,6 +57,10 @@ START = "c: my internet keeps dropping out"
         (("c: i cant talk now can you call me back at 5", "a: sure thing"), CALLBACK),
         (("a: unfortunately that's not something we can refund", "c: right ok"), NONE),
         (("a: I've refunded the delivery charge", "c: it still doesn't fix my problem"), REFUND),
+        (("a: ok i've transferred the call", "c: thanks"), ESCALATED),
+        (("a: hold please while i connect you to billing",), ESCALATED),
+        (("a: ok that's gone through now", "c: yeah i can see it cheers"), RESOLVED),
+        (("a: sweet as, that's all sorted for you", "c: choice, cheers bro"), RESOLVED),
     ],
 )
 def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
@@ -76,6 +80,8 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("c: someone said they'd ring me back last week and never did",),
         ("c: is it sorted yet?",),
         ("c: i need this sorted today",),
+        ("c: i can see the charge twice on my statement",),
+        ("a: it should come back on within the hour", "c: ok thanks for letting me know"),
     ],
 )
 def test_no_outcome_is_read_while_the_agent_is_still_working_on_it(read, said):
@@ -144,3 +150,17 @@ def test_a_fix_before_a_complaint_adds_nothing_to_a_later_fix(read):
     assert reading is not None
     assert reading.value is RESOLVED
     assert reading.confidence < SURE
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (("a: that's fixed now", "c: great thanks", "a: anything else I can help with?"), RESOLVED),
+        (("a: I've issued the refund", "c: how long will it take?"), REFUND),
+        (("a: I'll call you back at 10", "c: ok", "a: what number is best?"), CALLBACK),
+    ],
+)
+def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, outcome):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is outcome
