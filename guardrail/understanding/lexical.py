@@ -814,7 +814,11 @@ class Reading:
                         if who.rstrip("?") not in ("any", turn.role):
                             continue
                         m = p.regex.search(s.text)
-                        if m is None or (who.endswith("?") and not self._taken_up(ti)):
+                        if m is None:
+                            continue
+                        if who.endswith("?") and (
+                            self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
+                        ):
                             continue
                         if who == "agent" and outcome in final and self._offering(ti, s):
                             continue  # only an offer: its ``agent?`` row counts it if taken

@@ -81,6 +81,7 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("c: is it sorted yet?",),
         ("c: i need this sorted today",),
         ("c: i can see the charge twice on my statement",),
+        ("c: you said you'd call me back tomorrow and you didn't", "a: yes, I do apologise"),
         ("a: it should come back on within the hour", "c: ok thanks for letting me know"),
     ],
 )
