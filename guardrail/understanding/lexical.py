@@ -820,8 +820,8 @@ class Reading:
                             self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
                         ):
                             continue
-                        if who == "agent" and outcome in final and self._offering(ti, s):
-                            continue  # only an offer: its ``agent?`` row counts it if taken
+                        if who == "agent" and self._offering(ti, s, outcome in final):
+                            continue  # only asked or offered: an ``agent?`` row counts it if taken
                         negated = _NEGATOR.search(m.group(0)) or _ISSUE_NEGATION.search(
                             s.text[: m.start()]
                         )
@@ -832,10 +832,10 @@ class Reading:
                         break
         return hits
 
-    def _offering(self, ti: int, s: Sentence) -> bool:
-        """Whether sentence ``s`` of turn ``ti`` offers something or asks about it."""
+    def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
+        """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""
         asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
-        return asked or self.lex.scopes["offering"].search(s.text) is not None
+        return asked or (offer and self.lex.scopes["offering"].search(s.text) is not None)
 
     def _taken_up(self, ti: int) -> bool:
         """Whether the other side's next turn accepts what turn ``ti`` offered or asked."""

@@ -81,6 +81,7 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("c: is it sorted yet?",),
         ("c: i need this sorted today",),
         ("c: i can see the charge twice on my statement",),
+        ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
         ("c: you said you'd call me back tomorrow and you didn't", "a: yes, I do apologise"),
         ("a: it should come back on within the hour", "c: ok thanks for letting me know"),
     ],
@@ -159,6 +160,10 @@ def test_a_fix_before_a_complaint_adds_nothing_to_a_later_fix(read):
         (("a: that's fixed now", "c: great thanks", "a: anything else I can help with?"), RESOLVED),
         (("a: I've issued the refund", "c: how long will it take?"), REFUND),
         (("a: I'll call you back at 10", "c: ok", "a: what number is best?"), CALLBACK),
+        (
+            ("c: it's working now thanks", "a: great! would you mind taking a short survey?"),
+            RESOLVED,
+        ),
     ],
 )
 def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, outcome):
