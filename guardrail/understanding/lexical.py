@@ -772,7 +772,8 @@ class Reading:
         """The outcome the call ended in, as a supervisor reads it: the latest said, except
         that a closing pleasantry or complaint does not undo a transfer, refund or callback
         made (``final``); none while the agent is still working on it (``in_progress``). Its
-        confidence is the surest of the phrases that showed it."""
+        confidence is the surest phrase that showed it since anything said otherwise, surer
+        when the agent's word and the customer's agree."""
         hits = self._outcome_hits()
         if not hits:
             return None
