@@ -141,6 +141,7 @@ class Lexicon:
     reasons: dict[Reason, tuple[_Pattern, ...]]
     outcomes: dict[Outcome, tuple[tuple[str, _Pattern], ...]]
     outcome_priority: tuple[Outcome, ...]
+    outcome_final: tuple[Outcome, ...]  # what was done stands against later small talk
     scopes: dict[str, re.Pattern[str]]
     cues: dict[AskKind, re.Pattern[str]]
     # How often a status read is right on what rules act on (granted or not), given the kind is
@@ -170,6 +171,7 @@ class Lexicon:
 
         outcomes = load("outcomes.yaml")
         priority = tuple(Outcome(o) for o in outcomes.pop("priority"))
+        final = tuple(Outcome(o) for o in outcomes.pop("final"))
         rates = (load("calibration.yaml") or {}) if calibrated else {}
         measured = {str(k): float(v) for k, v in (rates.get("patterns") or {}).items()}
         return cls(
@@ -183,6 +185,7 @@ class Lexicon:
                 for k, v in outcomes.items()
             },
             outcome_priority=priority,
+            outcome_final=final,
             scopes={k: _compile(v) for k, v in load("scopes.yaml").items()},
             cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
             status_reliability=_STATUS_PRIORS
@@ -766,30 +769,103 @@ class Reading:
         return tuple(found)
 
     def outcome(self) -> OutcomeReading | None:
+        """The outcome the call ended in, as a supervisor reads it: the latest said, except
+        that a closing pleasantry or complaint does not undo a transfer, refund or callback
+        made (``final``); none while the agent is still working on it (``in_progress``). Its
+        confidence is the surest phrase that showed it since anything said otherwise, surer
+        when the agent's word and the customer's agree."""
+        hits = self._outcome_hits()
+        if not hits:
+            return None
+        final = set(self.lex.outcome_final)
+        strong = [h for h in hits if h[2] in final]
+        rank = {o: n for n, o in enumerate(self.lex.outcome_priority)}
+        if strong:
+            chosen = min(strong, key=lambda h: (rank[h[2]], -h[0], -h[1]))
+        elif self._in_progress(max(h[0] for h in hits)):
+            return None
+        else:
+            chosen = max(hits, key=lambda h: (h[0], h[1], -rank[h[2]]))
+        outcome = chosen[2]
+        # what showed it since anything said otherwise; the agent's word and the customer's
+        # agreeing are surer together than either
+        weak = [h[:2] for h in hits if h[2] is not outcome and h[2] not in final]
+        since = max(weak) if outcome not in final and weak else (-1, -1)
+        showing = [h for h in hits if h[2] is outcome and h[:2] > since]
+        surest = max(showing, key=lambda h: h[3])
+        conf = surest[3]
+        agent = max((h[3] for h in showing if self.turns[h[0]].role == "agent"), default=0.0)
+        customer = max((h[3] for h in showing if self.turns[h[0]].role == "customer"), default=0.0)
+        conf = max(conf, 1 - (1 - max(agent, customer)) * (1 - min(agent, customer) * 0.5))
+        if {h[2] for h in strong} - {outcome}:
+            conf *= 0.8
+            self.unsure.append("several outcomes shown")
+        evidence = tuple(dict.fromkeys((chosen[4], surest[4])))
+        return OutcomeReading(outcome, round(conf, 3), evidence)
+
+    def _outcome_hits(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
+        """Every outcome phrase said by the speaker it counts for; an offer or request counts
+        once the other side takes it up in their next turn (``agent?``, ``customer?``)."""
         hits: list[tuple[int, int, Outcome, float, Evidence]] = []
+        final = set(self.lex.outcome_final)
         for ti, turn in enumerate(self.turns):
             for si, s in enumerate(self.parsed[ti]):
                 for outcome, rows in self.lex.outcomes.items():
                     for who, p in rows:
-                        if who not in ("any", turn.role):
+                        if who.rstrip("?") not in ("any", turn.role):
                             continue
                         m = p.regex.search(s.text)
                         if m is None:
                             continue
-                        if outcome is Outcome.RESOLVED and _NEGATOR.search(m.group(0)):
+                        if who.endswith("?") and (
+                            self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
+                        ):
+                            continue
+                        if who == "agent" and self._offering(ti, s, outcome in final):
+                            continue  # only asked or offered: an ``agent?`` row counts it if taken
+                        negated = _NEGATOR.search(m.group(0)) or _ISSUE_NEGATION.search(
+                            s.text[: m.start()]
+                        )
+                        if outcome is not Outcome.NO_RESOLUTION and negated:
                             continue
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
-        if not hits:
-            return None
-        rank = {o: n for n, o in enumerate(self.lex.outcome_priority)}
-        ti, si, outcome, conf, ev = min(hits, key=lambda h: (rank[h[2]], -h[0], -h[1]))
-        rivals = {h[2] for h in hits} - {outcome, Outcome.RESOLVED}
-        if rivals:
-            conf *= 0.8
-            self.unsure.append("several outcomes shown")
-        return OutcomeReading(outcome, round(conf, 3), (ev,))
+        return hits
+
+    def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
+        """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""
+        asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+        return asked or (offer and self.lex.scopes["offering"].search(s.text) is not None)
+
+    def _taken_up(self, ti: int) -> bool:
+        """Whether the other side's next turn accepts what turn ``ti`` offered or asked."""
+        role = self.turns[ti].role
+        for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
+            if turn.role == role or turn.role == "system":
+                continue
+            first = parsed[0].text if parsed else ""
+            scopes = self.lex.scopes
+            if turn.role == "agent":
+                return scopes["agreeing"].search(first) is not None
+            if scopes["decline"].search(first) or scopes["decline_anywhere"].search(first):
+                return False
+            return scopes["accept"].search(first) is not None
+        return False
+
+    def _in_progress(self, last_hit: int) -> bool:
+        """Whether the call is still under way after turn ``last_hit``: its last turn, from the
+        agent, holds the line ("let me check", "one moment") or asks something other than the
+        closing "anything else?"."""
+        ti = len(self.turns) - 1
+        turn = self.turns[ti]
+        if ti <= last_hit or turn.role != "agent":
+            return False
+        text = " ".join(s.text for s in self.parsed[ti])
+        scopes = self.lex.scopes
+        if scopes["wrap_up"].search(text):
+            return False
+        return scopes["holding"].search(text) is not None or turn.text.rstrip().endswith("?")
 
 
 def _fold(events: Sequence[_Event]) -> _Fold:

@@ -1,0 +1,181 @@
+"""The outcome is read as a supervisor reads it: from how the call ended, said by whom."""
+
+import pytest
+
+from guardrail.understanding.model import SURE, Outcome
+
+RESOLVED = Outcome.RESOLVED
+ESCALATED = Outcome.ESCALATED
+REFUND = Outcome.REFUND_ISSUED
+CALLBACK = Outcome.CALLBACK_SCHEDULED
+NONE = Outcome.NO_RESOLUTION
+START = "c: my internet keeps dropping out"
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (("a: try it now", "c: sweet as, cheers"), RESOLVED),
+        (("a: I've reset the line", "c: cheers that's done it"), RESOLVED),
+        (("a: can you restart the router", "c: yep sorted thanks"), RESOLVED),
+        (("a: try it now", "c: oh yeah it worked thank u so much"), RESOLVED),
+        (("a: try now", "c: omg you're a lifesaver"), RESOLVED),
+        (("a: try again", "c: yes its back up and running now ta"), RESOLVED),
+        (("a: I've re-sent the code", "c: got it now, brilliant"), RESOLVED),
+        (("a: is that working for you now?", "c: yes it is"), RESOLVED),
+        (("a: I've reset it", "c: that did the trick, thank you"), RESOLVED),
+        (("a: the refund's gone through now", "c: ok thanks"), REFUND),
+        (("a: you've been refunded the full 40 pounds", "c: lovely"), REFUND),
+        (("a: i've processed a refund of 20 dollars to your card", "c: great"), REFUND),
+        (("a: sorted for you", "c: yep the money's come through already"), REFUND),
+        (("a: I'm putting you through to our billing team now", "c: ok"), ESCALATED),
+        (("a: i'll pop you through to tech support", "c: cheers"), ESCALATED),
+        (("a: let me get my supervisor on the line", "c: fine"), ESCALATED),
+        (("a: I've raised this with our engineering team", "c: ok thanks"), ESCALATED),
+        (("a: shall I transfer you to billing?", "c: yes please"), ESCALATED),
+        (("c: can you put me through to billing", "a: sure, one moment"), ESCALATED),
+        (("a: I'll get someone to call you", "c: ok cheers"), CALLBACK),
+        (("c: can you ring me back thursday", "a: of course, thursday it is"), CALLBACK),
+        (("a: would you like us to call you back tomorrow?", "c: yes please"), CALLBACK),
+        (("a: you'll get a call from an engineer within 48 hours", "c: ok"), CALLBACK),
+        (("a: I've booked you a callback for 3pm", "c: great"), CALLBACK),
+        (("a: that should be fixed now", "c: still not working smh"), NONE),
+        (("a: try it now", "c: nope, no joy still"), NONE),
+        (("a: try again", "c: that didn't work either, forget it"), NONE),
+        (("a: I'm afraid there's nothing more we can do", "c: unbelievable"), NONE),
+        (("a: have you tried restarting", "c: yes nothing worked, i'm done with this"), NONE),
+        (("a: try now", "c: nah still dropping"), NONE),
+        (("a: try now", "c: its still doing it"), NONE),
+        (("a: try logging in now", "c: im in! thanks"), RESOLVED),
+        (("a: ive sent a new password", "c: got it and im in now thanks"), RESOLVED),
+        (("a: I'll pass this on to our complaints department", "c: thanks"), ESCALATED),
+        (("a: someone from the tech team will be in touch tomorrow", "c: ok"), CALLBACK),
+        (("c: just ring me back tomorrow morning", "a: will do"), CALLBACK),
+        (("c: can someone call me back later", "a: no problem, I'll arrange that"), CALLBACK),
+        (("a: refund done, you should see it in a few days", "c: ok cheers"), REFUND),
+        (("a: I'm going to hand you over to my colleague in billing", "c: ok"), ESCALATED),
+        (("c: i cant talk now can you call me back at 5", "a: sure thing"), CALLBACK),
+        (("a: unfortunately that's not something we can refund", "c: right ok"), NONE),
+        (("a: I've refunded the delivery charge", "c: it still doesn't fix my problem"), REFUND),
+        (("a: ok i've transferred the call", "c: thanks"), ESCALATED),
+        (("a: try now", "c: awesome it's up, appreciate it"), RESOLVED),
+        (("a: all done mate", "c: no worries, sweet, she'll be right"), RESOLVED),
+        (("a: try now", "c: ok ok its loading now thank you"), RESOLVED),
+        (("a: try now", "c: nope same error"), NONE),
+        (("a: try now", "c: its not working still"), NONE),
+        (("a: try now", "c: nah mate its still cactus"), NONE),
+        (("a: i'll get the billing team to give you a call back", "c: ok"), CALLBACK),
+        (("a: you'll get the full amount back in 3 to 5 working days", "c: ok"), REFUND),
+        (("a: money should be back in your account by friday", "c: great"), REFUND),
+        (("a: hold please while i connect you to billing",), ESCALATED),
+        (("a: ok that's gone through now", "c: yeah i can see it cheers"), RESOLVED),
+        (("a: sweet as, that's all sorted for you", "c: choice, cheers bro"), RESOLVED),
+    ],
+)
+def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is outcome
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: let me check",),
+        ("a: one moment please",),
+        ("c: it's still not working", "a: ok, let me have a look, bear with me"),
+        ("a: I've reset it", "c: still nothing", "a: can you try unplugging it for me?"),
+        ("c: you said you'd ring me back and nobody did", "a: sorry, let me check"),
+        ("c: someone said they'd ring me back last week and never did",),
+        ("c: is it sorted yet?",),
+        ("c: i need this sorted today",),
+        ("c: i can see the charge twice on my statement",),
+        ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
+        ("c: you said you'd call me back tomorrow and you didn't", "a: yes, I do apologise"),
+        ("a: it should come back on within the hour", "c: ok thanks for letting me know"),
+    ],
+)
+def test_no_outcome_is_read_while_the_agent_is_still_working_on_it(read, said):
+    assert read(START, *said).outcome is None
+
+
+def test_a_customer_saying_it_still_fails_at_the_end_overrides_the_agents_fix(read):
+    reading = read(START, "a: that should be fixed now", "c: still not working").outcome
+    assert reading is not None
+    assert reading.value is NONE
+
+
+def test_a_later_fix_overrides_an_earlier_complaint(read):
+    reading = read(START, "c: still not working", "a: try now", "c: oh it's working now").outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+
+
+def test_a_callback_offer_the_customer_turns_down_is_no_callback(read):
+    said = ("a: would you like us to call you back tomorrow?", "c: no thanks")
+    reading = read(START, *said).outcome
+    assert reading is None or reading.value is not CALLBACK
+
+
+def test_an_offer_of_a_transfer_not_yet_answered_is_no_transfer(read):
+    reading = read(START, "a: I can transfer you to our complaints team, would you like that?")
+    assert reading.outcome is None
+
+
+def test_closing_thanks_after_a_transfer_leave_it_a_transfer(read):
+    said = ("a: I'm transferring you to billing now", "c: perfect thanks, bye")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is ESCALATED
+
+
+def test_a_plain_fix_is_read_surely_and_a_vague_goodbye_unsurely(read):
+    sure = read(START, "a: try now", "c: that's fixed it, thanks").outcome
+    vague = read(START, "a: ok", "c: thanks, bye").outcome
+    assert sure is not None
+    assert sure.confidence >= SURE
+    assert vague is not None
+    assert vague.confidence < SURE
+
+
+def test_an_agent_saying_it_is_refunded_and_the_customer_seeing_it_is_sure(read):
+    said = ("a: Done, I've refunded that to your card.", "c: i can see the refund pending")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is REFUND
+    assert reading.confidence >= SURE
+
+
+def test_the_agents_fix_and_the_customers_thanks_together_are_sure(read):
+    reading = read(
+        START, "a: Done, that's all reset for you.", "c: Grand, thanks a million."
+    ).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence >= SURE
+
+
+def test_a_fix_before_a_complaint_adds_nothing_to_a_later_fix(read):
+    said = ("a: that's fixed now", "c: still not working", "a: try now", "c: grand, thanks")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence < SURE
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (("a: that's fixed now", "c: great thanks", "a: anything else I can help with?"), RESOLVED),
+        (("a: I've issued the refund", "c: how long will it take?"), REFUND),
+        (("a: I'll call you back at 10", "c: ok", "a: what number is best?"), CALLBACK),
+        (
+            ("c: it's working now thanks", "a: great! would you mind taking a short survey?"),
+            RESOLVED,
+        ),
+    ],
+)
+def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, outcome):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is outcome
