@@ -53,7 +53,7 @@ class _Entry:
     seen: datetime  # last read or write: what idle expiry counts from
     rev: int = 0  # the version at which ``platform`` last changed
     understanding: dict[str, Any] | None = None  # a reading of ``platform`` at ``rev``
-    forgotten: datetime | None = None  # the newest write dropped from ``writes``, when
+    forgotten: datetime | None = None  # the time of the newest write dropped from ``writes``
     reads: deque[ReadRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
     writes: deque[WriteRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDED))
 

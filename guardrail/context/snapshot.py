@@ -137,7 +137,7 @@ def _kept(
         if before is not None:
             fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
             parts = (before + fresh)[-len(kept) :]
-            if new:  # superseded: the call's next write extends this one
+            if new:  # superseded by the longer window put below
                 _windows.drop(key)
             break
     if parts is None:
