@@ -296,7 +296,9 @@ class Shared:
     """A CEL context holding one conversation revision's values and the function library,
     lent to one write at a time: the functions answer from the facts of the write it is lent
     to (RuleFunctions), and a write's own values are added on top. Given back when the write
-    is judged, it forgets that write (nothing of a write outlives its judging)."""
+    is judged, it lets go of that write's facts and conversation (nothing of a write's objects
+    outlives its judging); the CEL copies of its own values (intent, tool, agent, now) stay in
+    the native context until the next write replaces them, one write's worth per revision."""
 
     __slots__ = ("cel", "functions", "scope")
     KEY = "cel"
