@@ -1,12 +1,12 @@
 """The labelled conversation corpora are well-formed scenario suites for the pack.
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
-development set; corpora/dev3 is held out too, written blind to the engine and to the others
-(each corpus's README says how it was written). They are run with ``guardrail test
-policies/salesforce-contact-center --scenarios corpora/<name>``; these checks only make sure
-each still loads, is large and balanced enough to measure with, names only the pack's rules
-(one per blocked write) and writes only fields its objects have, so a scoring run measures
-understanding and not a broken file. A label is never changed to match the engine.
+development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
+and to the others (each corpus's README says how it was written). They are run with
+``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
+only make sure each still loads, is large and balanced enough to measure with, names only the
+pack's rules (one per blocked write) and writes only fields its objects have, so a scoring run
+measures understanding and not a broken file. A label is never changed to match the engine.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from guardrail.scenarios.scoring import policy_rules
 
 PACK = default_policies()
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
-NAMES = ("independent", "dev2", "dev3")
+NAMES = ("independent", "dev2", "dev3", "dev4")
 
 
 @cache
