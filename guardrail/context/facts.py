@@ -240,14 +240,16 @@ class Facts:
     @property
     def outcome_source(self) -> str | None:
         """Where the outcome rules saw came from: "platform" (set by the platform),
-        "transcript" (read from the turns, when a rule asked for it), else None."""
+        "transcript" (read from the turns, when a rule asked for it: an outcome, or the call
+        still under way), else None."""
         c = self.conversation
         if c is None:
             return None
         if c.outcome:
             return "platform"
         read = self.__dict__.get("understanding")  # only if a rule read it: never forced
-        return "transcript" if read is not None and read.outcome is not None else None
+        shown = read is not None and (read.outcome is not None or read.under_way is not None)
+        return "transcript" if shown else None
 
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one

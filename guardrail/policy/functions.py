@@ -37,9 +37,12 @@
     issues() list<map>                   {reason, negated, confidence, sure}: the customer's
                                          problems (damaged, late, billing, wrong item...);
                                          negated: one they say they do not have
-    outcome() map                        {value, source, confidence, sure}: the platform's
-                                         outcome (source "platform"), else the transcript's
-                                         ("transcript"), else value ""
+    outcome() map                        {value, source, confidence, sure, under_way}: the
+                                         platform's outcome (source "platform"), else the
+                                         transcript's ("transcript"); else value "", either
+                                         because the transcript shows the call still under
+                                         way (under_way, sure when plainly so) or because it
+                                         shows no outcome that can be read (never sure)
     sensitive_data(text) list<string>    card (Luhn) and ssn in text, in any written form
                                          (spoken digit by digit, in words, grouped oddly)
     unsure() list<string>                why the reading as a whole may be wrong
@@ -251,16 +254,13 @@ class RuleFunctions:
     def outcome(self) -> dict[str, Any]:
         c = self._facts.conversation
         if c is not None and c.outcome:
-            return {"value": c.outcome, "source": "platform", "confidence": 1.0, "sure": True}
-        read = self._facts.understanding.outcome
-        if read is None:
-            return {"value": "", "source": "", "confidence": 0.0, "sure": False}
-        return {
-            "value": str(read.value),
-            "source": "transcript",
-            "confidence": read.confidence,
-            "sure": read.confidence >= SURE,
-        }
+            return _outcome(c.outcome, "platform", 1.0)
+        reading = self._facts.understanding
+        if reading.outcome is not None:
+            return _outcome(str(reading.outcome.value), "transcript", reading.outcome.confidence)
+        if reading.under_way is not None:
+            return _outcome("", "transcript", reading.under_way.confidence, under_way=True)
+        return _outcome("", "", 0.0)
 
     def sensitive_data(self, text: str | None) -> list[str]:
         if not text:
@@ -295,6 +295,16 @@ class RuleFunctions:
                     }
                 )
         return out
+
+
+def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:
+    return {
+        "value": value,
+        "source": source,
+        "confidence": confidence,
+        "sure": confidence >= SURE,
+        "under_way": under_way,
+    }
 
 
 def _said(stated: str, said: set[str]) -> bool:

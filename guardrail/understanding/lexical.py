@@ -44,6 +44,7 @@ from guardrail.understanding.model import (
     Sensitive,
     SensitiveKind,
     Understanding,
+    UnderWay,
 )
 from guardrail.understanding.numbers import (
     Money,
@@ -110,6 +111,9 @@ _DATE = re.compile(
     r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
+# How sure the call is under way: the agent's last turn holds the line, or did and the
+# customer only waited since, or asks the customer something
+_HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
@@ -280,6 +284,7 @@ class LexicalBackend:
             sensitive=read.sensitive(),
             outcome=read.outcome(),
             unsure=tuple(read.unsure),
+            under_way=read.under_way(),
         )
 
 
@@ -771,10 +776,10 @@ class Reading:
     def outcome(self) -> OutcomeReading | None:
         """The outcome the call ended in, as a supervisor reads it: the latest said, except
         that a closing pleasantry or complaint does not undo a transfer, refund or callback
-        made (``final``); none while the agent is still working on it (``in_progress``). Its
+        made (``final``); none while the agent is still working on it (``under_way``). Its
         confidence is the surest phrase that showed it since anything said otherwise, surer
         when the agent's word and the customer's agree."""
-        hits = self._outcome_hits()
+        hits = self._hits
         if not hits:
             return None
         final = set(self.lex.outcome_final)
@@ -782,7 +787,7 @@ class Reading:
         rank = {o: n for n, o in enumerate(self.lex.outcome_priority)}
         if strong:
             chosen = min(strong, key=lambda h: (rank[h[2]], -h[0], -h[1]))
-        elif self._in_progress(max(h[0] for h in hits)):
+        elif self.under_way() is not None:
             return None
         else:
             chosen = max(hits, key=lambda h: (h[0], h[1], -rank[h[2]]))
@@ -803,7 +808,8 @@ class Reading:
         evidence = tuple(dict.fromkeys((chosen[4], surest[4])))
         return OutcomeReading(outcome, round(conf, 3), evidence)
 
-    def _outcome_hits(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
+    @functools.cached_property
+    def _hits(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
         """Every outcome phrase said by the speaker it counts for; an offer or request counts
         once the other side takes it up in their next turn (``agent?``, ``customer?``)."""
         hits: list[tuple[int, int, Outcome, float, Evidence]] = []
@@ -853,19 +859,36 @@ class Reading:
             return scopes["accept"].search(first) is not None
         return False
 
-    def _in_progress(self, last_hit: int) -> bool:
-        """Whether the call is still under way after turn ``last_hit``: its last turn, from the
-        agent, holds the line ("let me check", "one moment") or asks something other than the
-        closing "anything else?"."""
-        ti = len(self.turns) - 1
-        turn = self.turns[ti]
-        if ti <= last_hit or turn.role != "agent":
-            return False
-        text = " ".join(s.text for s in self.parsed[ti])
+    def under_way(self) -> UnderWay | None:
+        """Whether the call has plainly not ended: nothing was done that stands (``final``),
+        and the agent's last turn, after anything that showed an outcome, holds the line ("let
+        me check", "one moment") or asks the customer something, or for a step ("can you
+        restart it?"), other than the closing "anything else?"; after a hold the customer may
+        only have waited ("ok, I'll wait"). A
+        call that shows no outcome otherwise is not under way: it is one not read."""
+        hits = self._hits
+        if any(h[2] in self.lex.outcome_final for h in hits):
+            return None
+        agent = max((i for i, t in enumerate(self.turns) if t.role == "agent"), default=-1)
+        if agent <= max((h[0] for h in hits), default=-1):
+            return None
         scopes = self.lex.scopes
-        if scopes["wrap_up"].search(text):
-            return False
-        return scopes["holding"].search(text) is not None or turn.text.rstrip().endswith("?")
+        said = self.parsed[agent]
+        text = " ".join(s.text for s in said)
+        if not said or scopes["wrap_up"].search(text):
+            return None
+        holding = [s for s in said if scopes["holding"].search(s.text)]
+        waited = [
+            t for t in self.turns[agent + 1 :] if t.role != "customer" or _goodbye(scopes, t.text)
+        ]
+        if holding and not waited:
+            confidence = _WAITING if agent < len(self.turns) - 1 else _HOLDING
+            return UnderWay(confidence, (_evidence(agent, holding[-1]),))
+        if agent < len(self.turns) - 1:
+            return None  # the customer answered: where the call went is not read
+        if scopes["instructing"].search(text) or self.turns[agent].text.rstrip().endswith("?"):
+            return UnderWay(_ASKING, (_evidence(agent, said[-1]),))
+        return None
 
 
 def _fold(events: Sequence[_Event]) -> _Fold:
@@ -956,6 +979,11 @@ def _paid_amounts(text: str) -> list[Money]:
     ("it was 50", "paid 12.99")."""
     priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
     return sorted(money_in(text) + priced, key=lambda m: m.start)
+
+
+def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:
+    """Whether a customer's turn takes leave ("ok bye", "forget it"): the call ends there."""
+    return scopes["wrap_up"].search(clean(text)) is not None
 
 
 def _evidence(turn: int, piece: Clause | Sentence) -> Evidence:

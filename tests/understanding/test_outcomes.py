@@ -86,17 +86,44 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("c: it's still not working", "a: ok, let me have a look, bear with me"),
         ("a: I've reset it", "c: still nothing", "a: can you try unplugging it for me?"),
         ("c: you said you'd ring me back and nobody did", "a: sorry, let me check"),
+        ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
+        ("a: I'll look into where the parcel is, give me a minute", "c: ok i wait"),
+        ("a: hang on while I pull up your account", "c: sure", "c: still there?"),
+    ],
+)
+def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
+    reading = read(START, *said)
+    assert reading.outcome is None
+    assert reading.under_way is not None
+    assert reading.under_way.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
         ("c: someone said they'd ring me back last week and never did",),
         ("c: is it sorted yet?",),
         ("c: i need this sorted today",),
         ("c: i can see the charge twice on my statement",),
-        ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
         ("c: you said you'd call me back tomorrow and you didn't", "a: yes, I do apologise"),
         ("a: it should come back on within the hour", "c: ok thanks for letting me know"),
+        ("a: the parcel is due thursday", "c: right"),
+        ("a: can you restart the router?", "c: ok done"),
+        ("a: let me check", "c: actually I have to go, bye"),
+        ("a: let me check", "s: [call ended]"),
     ],
 )
-def test_no_outcome_is_read_while_the_agent_is_still_working_on_it(read, said):
-    assert read(START, *said).outcome is None
+def test_a_call_that_shows_no_outcome_but_may_have_ended_is_not_read_either_way(read, said):
+    reading = read(START, *said)
+    assert reading.outcome is None
+    assert reading.under_way is None
+
+
+def test_an_outcome_made_before_the_agent_holds_the_line_still_stands(read):
+    reading = read(START, "a: I've refunded the 20 pounds", "c: ok", "a: one moment")
+    assert reading.outcome is not None
+    assert reading.outcome.value is REFUND
+    assert reading.under_way is None
 
 
 def test_a_customer_saying_it_still_fails_at_the_end_overrides_the_agents_fix(read):

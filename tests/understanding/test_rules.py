@@ -37,11 +37,15 @@ def facts(*said: str, outcome: str | None = None) -> Facts:
     return Facts(conversation)
 
 
-def judge(tmp_path: Path, on_uncertain: str, *said: str):
-    (tmp_path / "p.yaml").write_text(POLICY.format(on_uncertain=on_uncertain))
+def decide(tmp_path: Path, policy: str, intent: WriteIntent, *said: str):
+    (tmp_path / "p.yaml").write_text(policy)
     policies = load_policy_set(tmp_path)
-    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 10})
     return Pipeline(lambda: policies).evaluate("salesforce", [intent], Caller(), facts(*said))
+
+
+def judge(tmp_path: Path, on_uncertain: str, *said: str):
+    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 10})
+    return decide(tmp_path, POLICY.format(on_uncertain=on_uncertain), intent, *said)
 
 
 def test_a_write_the_conversation_contradicts_is_blocked_and_not_marked_unsure(tmp_path):
@@ -143,3 +147,32 @@ def test_the_amount_asked_is_the_largest_plausible_reading_and_says_whether_it_i
     paid = RuleFunctions(facts("c: i paid $40 for it, i want my money back"))
     assert paid.asked_amount("refund") == 40.0
     assert not paid.ask("refund")["amount_sure"]
+
+
+PACK = Path(__file__).parents[2] / "policies" / "salesforce-contact-center"
+
+
+@pytest.mark.parametrize(
+    ("said", "verdict", "uncertain", "told"),
+    [
+        # the agent still holds the line: the call surely has no outcome yet
+        (("a: one moment, I'm checking",), Verdict.BLOCK, False, "still under way"),
+        # the call may have ended, how is not read: cannot tell
+        (
+            ("a: there's an outage, engineers are on it", "c: right"),
+            Verdict.ALLOW,
+            True,
+            "cannot read the conversation's outcome",
+        ),
+    ],
+)
+def test_a_disposition_with_no_outcome_is_blocked_only_while_the_call_is_surely_under_way(
+    tmp_path, said, verdict, uncertain, told
+):
+    intent = WriteIntent("salesforce", "Task", Operation.CREATE, {"CallDisposition": "Resolved"})
+    policy = (PACK / "dispositions.yaml").read_text()
+    decision = decide(tmp_path, policy, intent, "c: my tv has no signal", *said)
+    (violation,) = decision.violations
+    assert (decision.verdict, violation.uncertain) == (verdict, uncertain)
+    assert told in violation.message
+    assert decision.outcome_source == ("transcript" if not uncertain else None)
