@@ -146,6 +146,7 @@ class Lexicon:
     outcomes: dict[Outcome, tuple[tuple[str, _Pattern], ...]]
     outcome_priority: tuple[Outcome, ...]
     outcome_final: tuple[Outcome, ...]  # what was done stands against later small talk
+    outcome_refusable: tuple[Outcome, ...]  # what the customer's next turn can turn down
     scopes: dict[str, re.Pattern[str]]
     cues: dict[AskKind, re.Pattern[str]]
     # How often a status read is right on what rules act on (granted or not), given the kind is
@@ -176,6 +177,7 @@ class Lexicon:
         outcomes = load("outcomes.yaml")
         priority = tuple(Outcome(o) for o in outcomes.pop("priority"))
         final = tuple(Outcome(o) for o in outcomes.pop("final"))
+        refusable = tuple(Outcome(o) for o in outcomes.pop("refusable"))
         rates = (load("calibration.yaml") or {}) if calibrated else {}
         measured = {str(k): float(v) for k, v in (rates.get("patterns") or {}).items()}
         return cls(
@@ -190,6 +192,7 @@ class Lexicon:
             },
             outcome_priority=priority,
             outcome_final=final,
+            outcome_refusable=refusable,
             scopes={k: _compile(v) for k, v in load("scopes.yaml").items()},
             cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
             status_reliability=_STATUS_PRIORS
@@ -834,10 +837,54 @@ class Reading:
                         )
                         if outcome is not Outcome.NO_RESOLUTION and negated:
                             continue
+                        if self._unheeded(ti, outcome):
+                            continue
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         return hits
+
+    def _unheeded(self, ti: int, outcome: Outcome) -> bool:
+        """Whether what turn ``ti`` shows did not come to pass: a transfer or callback the
+        customer turns down in their next turn ("no, forget it"), or the customer ending a
+        call after they showed how it ended ("great, thanks, bye" - [caller hung up]): that
+        outcome stands, the hang-up is no resolution only of a call still going."""
+        turn = self.turns[ti]
+        if turn.role == "agent" and outcome in self.lex.outcome_refusable:
+            answer = self._next_customer(ti)
+            return answer is not None and self._refuses(answer)
+        if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
+            before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
+            return self.turns[before].role == "customer" and any(
+                p.regex.search(s.text)
+                for o, rows in self.lex.outcomes.items()
+                if o is not Outcome.NO_RESOLUTION
+                for who, p in rows
+                if who == "customer"
+                for s in self.parsed[before]
+            )
+        return False
+
+    def _next_customer(self, ti: int) -> int | None:
+        """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
+        for i in range(ti + 1, len(self.turns)):
+            if self.turns[i].role == "customer":
+                return i
+            if self.turns[i].role == "agent":
+                return None
+        return None
+
+    def _refuses(self, ti: int) -> bool:
+        """Whether the customer's turn ``ti`` turns down what the agent just said they would
+        do: a sentence that starts by refusing, a refusal anywhere, or giving up."""
+        scopes = self.lex.scopes
+        giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
+        return any(
+            scopes["refuse"].search(s.text)
+            or scopes["decline_anywhere"].search(s.text)
+            or any(p.regex.search(s.text) for p in giving_up)
+            for s in self.parsed[ti]
+        )
 
     def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
         """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""

@@ -206,3 +206,66 @@ def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, out
     reading = read(START, *said).outcome
     assert reading is not None
     assert reading.value is outcome
+
+
+@pytest.mark.parametrize(
+    "end",
+    ["[caller ended the call]", "Customer has left the chat.", "chat terminated by customer"],
+)
+def test_the_caller_ending_a_call_still_going_is_no_resolution(read, end):
+    reading = read(
+        START, "a: can you unplug the router for me?", "c: hang on im in the car", f"s: {end}"
+    )
+    assert reading.outcome is not None
+    assert reading.outcome.value is NONE
+
+
+def test_the_caller_ending_a_call_after_showing_how_it_ended_leaves_that_outcome(read):
+    said = ("a: try it now", "c: yes it's working, perfect thanks", "s: [caller ended the call]")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "c: twenty minutes? no, forget it, I'll sort it myself",
+        "c: nah don't bother",
+        "c: no thanks",
+    ],
+)
+def test_a_transfer_the_customer_turns_down_is_no_transfer(read, answer):
+    said = ("a: I'll transfer you to the billing team, there's a short wait.", answer)
+    reading = read(START, *said).outcome
+    assert reading is None or reading.value is not ESCALATED
+
+
+def test_a_transfer_the_customer_agrees_to_with_no_problem_is_a_transfer(read):
+    said = ("a: I'll transfer you to the billing team now.", "c: no problem, thanks")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is ESCALATED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: I've asked our engineer to ring you back on Friday", "c: ok"),
+        ("a: I've arranged for a specialist to call you tomorrow afternoon", "c: fine"),
+        ("a: I've booked her to phone you at ten", "c: ok I wait for the call"),
+    ],
+)
+def test_someone_arranged_to_call_the_customer_is_a_callback(read, said):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is CALLBACK
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: got em ty", "c: received it, cheers", "c: got the email thanks"]
+)
+def test_the_customer_thanking_for_what_they_received_is_resolved(read, answer):
+    reading = read("c: my tickets never came", "a: I've emailed them again.", answer).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
