@@ -480,6 +480,20 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
     assert ask.status is status
 
 
+@pytest.mark.parametrize(
+    ("said", "cleaned"),
+    [
+        ("order one oh four four two", "order 1 04 4 2"),
+        ("the code is six six two oh", "the code is 6 6 2 0"),
+        ("flight two oh oh nine", "flight 2 009"),
+        ("i paid 5 oh no", "i paid 5 oh no"),
+        ("five, oh, and another thing", "5, oh, and another thing"),
+    ],
+)
+def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
+    assert clean(said) == cleaned
+
+
 def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
     assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
     assert clean("a recount of the refined plan") == "a recount of the refined plan"
