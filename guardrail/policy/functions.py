@@ -9,7 +9,10 @@
                                          the total asked in the sentences that ask, if any
                                          names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
-    unsupported_facts(text) list<string> numbers, amounts, dates in text the transcript lacks
+    unsupported_facts(text) list<string> references and numbers (3+ digits), amounts, dates in
+                                         text the conversation lacks in any form (said in
+                                         words, another date format, read from the CRM);
+                                         never card data (sensitive_data names it)
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
@@ -54,15 +57,17 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from guardrail.context.facts import Facts, amounts_in, digits, pii_in, stated_facts
+from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
-from guardrail.understanding.model import SURE, AskKind, FactKind
+from guardrail.understanding.dates import dates_in, readings_of, same_date
+from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain, sensitive_digits
 from guardrail.understanding.text import clean
 
@@ -124,9 +129,25 @@ class RuleFunctions:
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:
             return []
-        # said in words ("thirty quid", "order one oh four four two"): the reading's facts
-        said = {f.value for f in self._facts.understanding.facts}
-        return [s for s in unsupported if not _said(s, said)]
+        # said in words ("thirty quid", "order one oh four four two", "the ninth of December"):
+        # the reading's facts
+        facts = self._facts.understanding.facts
+        unsupported = [s for s in unsupported if not _said(s, facts)]
+        # what the agent looked up in the CRM here (a case number, a balance) is no invention
+        looked_up = self._looked_up() if unsupported else set()
+        return [s for s in unsupported if dates_in(s) or not _found(s, looked_up)]
+
+    def _looked_up(self) -> set[str]:
+        """Every number-like value of the records read in this conversation: its digits, and
+        as an amount."""
+        c = self._facts.conversation
+        found: set[str] = set()
+        for value in (v for r in (c.reads if c else ()) for v in r.fields.values()):
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                found.add(digits(str(value)))
+                with contextlib.suppress(ArithmeticError, ValueError):
+                    found.add(plain(Decimal(str(value))))
+        return found
 
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []
@@ -307,12 +328,28 @@ def _outcome(value: str, source: str, confidence: float, under_way: bool = False
     }
 
 
-def _said(stated: str, said: set[str]) -> bool:
-    amounts = amounts_in(stated)
+def _found(stated: str, values: set[str]) -> bool:
+    """Whether a stated amount or number is among values (plain amounts, digit strings)."""
+    amounts = stated_amounts(stated)
     if amounts:
-        return all(plain(a) in said for a in amounts)
+        return all(plain(a) in values for a in amounts)
     token = digits(stated)
-    return bool(token) and token in said
+    return len(token) >= 3 and token in values
+
+
+def _said(stated: str, facts: Iterable[Fact]) -> bool:
+    """Whether the reading's facts hold what a note states: a date one of them can be (the 9
+    December is "the ninth"), the amounts, else the number."""
+    dates = [r for d in dates_in(stated) for r in d.readings]
+    if dates:
+        return any(
+            same_date(stated_as, said_as)
+            for f in facts
+            if f.kind is FactKind.DATE
+            for said_as in readings_of(f.value)
+            for stated_as in dates
+        )
+    return _found(stated, {f.value for f in facts})
 
 
 NAMES = frozenset(

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from guardrail.context.model import Turn
+from guardrail.understanding.dates import dates_in
 from guardrail.understanding.model import (
     Ask,
     AskKind,
@@ -51,6 +52,7 @@ from guardrail.understanding.numbers import (
     bare_amounts,
     money_in,
     plain,
+    said_numbers,
     sensitive_digits,
     share,
     share_of,
@@ -103,13 +105,6 @@ _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
     r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
-)
-_DATE = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-    r"last week|next week|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:january|february|march|april|may|"
-    r"june|july|august|september|october|november|december)|(?:january|february|march|april|"
-    r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
 # How sure the call is under way: the agent's last turn holds the line, or did and the
 # customer only waited since, or asks the customer something
@@ -755,11 +750,16 @@ class Reading:
                     found.setdefault(
                         (what, value, None), Fact(what, value, 0.85, None, turn.role, (ev,))
                     )
-                for m in _DATE.finditer(s.text):
-                    key = (FactKind.DATE, m.group(0), None)
-                    found.setdefault(
-                        key, Fact(FactKind.DATE, m.group(0), 0.8, None, turn.role, (ev,))
-                    )
+                for date in dates_in(s.text):
+                    sure = 0.8 if len(date.readings) == 1 else 0.5  # "3/4": which is the month?
+                    for value in date.readings:
+                        key = (FactKind.DATE, value, None)
+                        found.setdefault(
+                            key, Fact(FactKind.DATE, value, sure, None, turn.role, (ev,))
+                        )
+                for value in said_numbers(s.text):
+                    key = (FactKind.NUMBER, value, None)
+                    found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
 
     def sensitive(self) -> tuple[Sensitive, ...]:

@@ -172,7 +172,8 @@ class Issue:
 @dataclass(frozen=True, slots=True)
 class Fact:
     kind: FactKind
-    value: str  # normalised: "30" (money, currency apart), "2026-03-14", "10442"
+    value: str  # normalised: "30" (money, currency apart), "2026-03-14" ("--03-14", "---14"
+    # as far as the words pin it down), "10442"
     confidence: float
     currency: str | None = None
     speaker: str = "customer"  # the role of the turn that states it

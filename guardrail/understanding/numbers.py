@@ -235,6 +235,20 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
     return found
 
 
+def said_numbers(text: str) -> list[str]:
+    """The digits of every number of three digits or more in cleaned text, however it was
+    grouped ("7 7 1 9", "77-19": 7719), and of each piece a comma or stop divides ("40771, 2":
+    also 40771); never a card number or an SSN, which a reading must not hold."""
+    held = [(h.start, h.end) for h in sensitive_digits(text)]
+    found: list[str] = []
+    for m in _DIGIT_RUN.finditer(text):
+        if any(start <= m.start() < end for start, end in held):
+            continue
+        pieces = [m.group(0), *re.split(r"[.,]\s*", m.group(0))]
+        found += [d for d in dict.fromkeys(re.sub(r"\D", "", p) for p in pieces) if len(d) >= 3]
+    return list(dict.fromkeys(found))
+
+
 def _card_within(run: str) -> bool:
     """A Luhn-valid 15- or 16-digit number starting at a group boundary of a longer run (a
     card number said with its expiry date or security code after it)."""

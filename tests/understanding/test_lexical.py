@@ -11,6 +11,7 @@ from guardrail.understanding.model import (
     SURE,
     AskKind,
     AskStatus,
+    FactKind,
     Outcome,
     Reason,
     SensitiveKind,
@@ -627,3 +628,14 @@ def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_
     assert late.confidence < SURE
     issues = read("c: it arrived cracked, refund it", "a: sorry for the delay").issues
     assert {i.reason for i in issues} == {Reason.DAMAGED}
+
+
+def test_numbers_and_dates_said_in_words_are_facts_in_normal_form_and_cards_are_not(read):
+    facts = read(
+        "c: the claim number is six six two oh, the visit was on the twenty-first of March",
+        "c: and the card was four one one one one one one one one one one one one one one one",
+    ).facts
+    said = {(f.kind, f.value) for f in facts}
+    assert (FactKind.NUMBER, "6620") in said
+    assert (FactKind.DATE, "--03-21") in said
+    assert not any("4111" in f.value for f in facts)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from guardrail.context.facts import Facts
-from guardrail.context.model import Conversation
+from guardrail.context.model import Conversation, ReadRecord
 from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
@@ -132,6 +132,48 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
     note = "Customer gave card four one one one one one one one one one one one one one one one"
     assert f.sensitive_data(note) == ["card"]
     assert f.sensitive_data("Customer called about order 10442") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        # a date: the same day said any way; another day is invented
+        ("c: can you do the twenty-first of March?", "Visit rebooked for 21 March.", []),
+        ("c: can you do the twenty-first of March?", "Visit rebooked for 12 March.", ["12 March"]),
+        ("c: it never came on the 3rd", "Missed delivery on 3 May.", []),
+        # a reference said digit by digit, or grouped: any number, not only an order's
+        ("c: the claim is four four seven one", "Chasing claim 4471.", []),
+        ("c: the claim is four four seven one", "Chasing claim 4417.", ["4417"]),
+        ("c: it's order one oh four four two", "Order 10442 is late.", []),
+        ("c: the parcel code is XK 204 117 309 GB", "Parcel XK204117309GB stuck.", []),
+        # money with its pence and no currency sign
+        ("c: it went up to twelve pounds fifty", "Price rose to 12.50.", []),
+        ("c: it went up again", "Agreed a credit of 12.50.", ["12.50"]),
+    ],
+)
+def test_a_note_states_only_numbers_dates_and_amounts_the_conversation_holds(
+    said, note, unsupported
+):
+    assert RuleFunctions(facts(said)).unsupported_facts(note) == unsupported
+
+
+def test_a_card_and_its_expiry_in_a_note_are_sensitive_data_not_facts_to_ground():
+    f = RuleFunctions(facts("c: take it from my card four one one one, and so on, expiry oh four"))
+    note = "Pay by card 4111 1111 1111 1111, exp 04/29."
+    assert f.sensitive_data(note) == ["card"]
+    assert f.unsupported_facts(note) == []
+
+
+def test_a_note_may_state_a_number_the_agent_read_from_the_crm():
+    now = datetime.now(UTC)
+    read = ReadRecord(object="Account", id="001A", fields={"AccountNumber": "AC-55012"}, at=now)
+    conversation = Conversation(
+        id="c-read", turns=turns("c: what's my balance?"), reads=[read], created_at=now,
+        updated_at=now,
+    )  # fmt: skip
+    f = RuleFunctions(Facts(conversation))
+    assert f.unsupported_facts("Account AC-55012: balance explained.") == []
+    assert f.unsupported_facts("Account AC-55021: balance explained.") == ["AC-55021"]
 
 
 def test_a_note_stating_an_amount_said_in_words_is_grounded():
