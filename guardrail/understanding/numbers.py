@@ -66,6 +66,7 @@ _COUNT = re.compile(
 _DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
 _SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-]+\d{2}[\s.,\-]+\d{4}$")
+_PAUSE = re.compile(r"[\s.,;:!?\-]*(?:[a-z']+[\s.,;:!?\-]+){0,4}")  # a few words, no digits
 
 
 # Money slang and what it is worth.
@@ -232,6 +233,25 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.93))
         elif len(digits) == 9 and ssn_context:
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.9))
+    if ssn_context and not found:
+        found += _paused_ssn(text)
+    return found
+
+
+def _paused_ssn(text: str) -> list[DigitsFound]:
+    """Nine digits dictated in pieces with a few words of pause between them ("024, um, 90,
+    let me see, 2118"), where a social security number is spoken of."""
+    runs = list(_DIGIT_RUN.finditer(text))
+    found = []
+    for i, first in enumerate(runs):
+        said, last = re.sub(r"\D", "", first.group(0)), i
+        while len(said) < 9 and last + 1 < len(runs):
+            if not _PAUSE.fullmatch(text[runs[last].end() : runs[last + 1].start()]):
+                break
+            last += 1
+            said += re.sub(r"\D", "", runs[last].group(0))
+        if len(said) == 9 and last > i:
+            found.append(DigitsFound("ssn", first.start(), runs[last].end(), 0.8))
     return found
 
 

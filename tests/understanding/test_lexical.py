@@ -306,6 +306,7 @@ def test_a_problem_the_customer_denies_is_read_as_denied(read):
         ("ssn 219-09-9999", "ssn"),
         ("it's four one one one, one one one one, one one one one, one one one one", "card"),
         ("my social is one two three, four five, six seven eight nine", "ssn"),
+        ("my social's three one two, um, sorry, six four, hang on, eight eight two one", "ssn"),
     ],
 )
 def test_card_numbers_and_ssns_are_found_in_any_written_form_and_never_kept(read, said, kind):
