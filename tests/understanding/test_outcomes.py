@@ -70,6 +70,14 @@ START = "c: my internet keeps dropping out"
         (("a: hold please while i connect you to billing",), ESCALATED),
         (("a: ok that's gone through now", "c: yeah i can see it cheers"), RESOLVED),
         (("a: sweet as, that's all sorted for you", "c: choice, cheers bro"), RESOLVED),
+        (("a: I've corrected the postcode on it", "c: got it, looks right now"), RESOLVED),
+        (("a: it's under your old email, I've merged them", "c: ah there it is, thanks"), RESOLVED),
+        (("a: the price went up when the offer ended", "c: oh that makes sense, ta"), RESOLVED),
+        (("a: bear with me while I transfer you",), ESCALATED),
+        (("a: I've raised it with our network engineers", "c: ok"), ESCALATED),
+        (("a: I've sent it to our customer relations team", "c: right"), ESCALATED),
+        (("a: I'm unable to waive the fee", "c: that's not good enough"), NONE),
+        (("a: our policy doesn't allow that", "c: I'll be taking this further"), NONE),
     ],
 )
 def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
