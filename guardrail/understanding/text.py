@@ -62,13 +62,14 @@ _SUBCLAUSE = re.compile(
     rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
     re.IGNORECASE,
 )
-_WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)\b")
-# "oh" for zero among digits, or ending them ("one oh four", "six six two oh", "four oh oh."),
-# not "five, oh, and" or "twenty oh well".
+_WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)(?=\b|(?<=0)\d)")  # "double oh nine": 0 09
+# "oh" for zero among digits, ending them or starting a run of them ("one oh four", "six six
+# two oh", "double oh", "oh seven seven"), not "five, oh, and" or "twenty oh well".
 _DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d+|oh?)"
 _OH = re.compile(r"\boh?\b")
-_DIGIT_BEFORE = re.compile(rf"\b{_DIGIT_WORD} $")
+_DIGIT_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD}|double|triple) $")
 _DIGIT_AFTER = re.compile(rf" {_DIGIT_WORD}\b|\s*$|\s*[,.;!?]")
+_DIGITS_AFTER = re.compile(rf" {_DIGIT_WORD} {_DIGIT_WORD}\b")  # "oh seven seven...": leading
 _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
 
 
@@ -157,7 +158,7 @@ def digits_from_words(text: str) -> str:
 def _zero(m: re.Match[str]) -> str:
     text = m.string
     among = _DIGIT_BEFORE.search(text, 0, m.start()) and _DIGIT_AFTER.match(text, m.end())
-    return "zero" if among else m.group(0)
+    return "zero" if among or _DIGITS_AFTER.match(text, m.end()) else m.group(0)
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:

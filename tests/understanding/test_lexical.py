@@ -490,6 +490,8 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
         ("flight two oh oh nine", "flight 2 009"),
         ("i paid 5 oh no", "i paid 5 oh no"),
         ("five, oh, and another thing", "5, oh, and another thing"),
+        ("call me on oh seven seven double oh nine", "call me on 07 7 0 09"),
+        ("a double 10 minute wait", "a double 10 minute wait"),
     ],
 )
 def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
