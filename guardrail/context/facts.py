@@ -18,7 +18,7 @@ from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
 from guardrail.sinks.redact import MASKS, luhn
-from guardrail.understanding.dates import dates_in
+from guardrail.understanding.dates import dates_in, readings_of
 from guardrail.understanding.model import Understanding
 from guardrail.understanding.numbers import sensitive_digits
 from guardrail.understanding.service import current
@@ -251,8 +251,9 @@ class Transcript:
     def supports(self, stated: str) -> bool:
         """Whether a number, amount or date stated in a note appears in the transcript as
         written (said in words, or a date in another form: the reading's facts decide)."""
-        if dates_in(stated):
-            return normalize(stated) in self.all_text
+        if readings_of(stated):  # whole words: "3rd" is not in "23rd"
+            pattern = phrase_pattern(stated)
+            return pattern is not None and pattern.search(self.all_text) is not None
         amounts = stated_amounts(stated)
         if amounts:
             return all(str(a.normalize()) in self.number_tokens for a in amounts)

@@ -58,7 +58,8 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -66,7 +67,7 @@ from typing import Any
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
-from guardrail.understanding.dates import dates_in, readings_of, same_date
+from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain, sensitive_digits
 from guardrail.understanding.text import clean
@@ -83,6 +84,9 @@ CEL_BUILTINS = frozenset(
 
 
 _SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached the CRM
+# The amounts said whose sums and differences a note may state (a price difference, a total):
+# the first few, so that many amounts do not ground any number.
+_WORKED_OUT = 6
 
 
 def is_operator(name: str) -> bool:
@@ -135,7 +139,7 @@ class RuleFunctions:
         unsupported = [s for s in unsupported if not _said(s, facts)]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
-        return [s for s in unsupported if dates_in(s) or not _found(s, looked_up)]
+        return [s for s in unsupported if readings_of(s) or not _found(s, looked_up)]
 
     def _looked_up(self) -> set[str]:
         """Every number-like value of the records read in this conversation: its digits, and
@@ -337,10 +341,11 @@ def _found(stated: str, values: set[str]) -> bool:
     return len(token) >= 3 and token in values
 
 
-def _said(stated: str, facts: Iterable[Fact]) -> bool:
+def _said(stated: str, facts: Sequence[Fact]) -> bool:
     """Whether the reading's facts hold what a note states: a date one of them can be (the 9
-    December is "the ninth"), the amounts, else the number."""
-    dates = [r for d in dates_in(stated) for r in d.readings]
+    December is "the ninth"), the amounts (or the difference or sum of two amounts said: "the
+    £10 difference" between 49.99 and 39.99), else the number."""
+    dates = readings_of(stated)
     if dates:
         return any(
             same_date(stated_as, said_as)
@@ -349,7 +354,13 @@ def _said(stated: str, facts: Iterable[Fact]) -> bool:
             for said_as in readings_of(f.value)
             for stated_as in dates
         )
-    return _found(stated, {f.value for f in facts})
+    said = {f.value for f in facts}
+    amounts = stated_amounts(stated)
+    if not amounts:
+        return _found(stated, said)
+    money = [Decimal(f.value) for f in facts if f.kind is FactKind.MONEY][:_WORKED_OUT]
+    said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
+    return all(plain(a) in said for a in amounts)
 
 
 NAMES = frozenset(

@@ -32,12 +32,14 @@ _FORMS = tuple(
         rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}\b{_YEAR}",
         rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b{_YEAR}",
         r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{2}|\d{4}))?(?![\d/])",
-        # "on the 14th", "by the 3rd": a day of the month alone, not "the 2nd floor"
-        r"\b(?:on|by|for|from|to|until|till|since|before|after|of)\s+the\s+"
-        r"(?P<day>\d{1,2}(?:st|nd|rd|th))\b(?!\s+(?!(?:and|but|or|so|at|when|as|which|because"
-        r"|then|please|i|we|it|you|he|she|they)\b)[a-z])",
+        # "on the 14th", "by 3rd", "the 3rd and 10th": a day of the month alone, after a
+        # preposition or another day, not "the 2nd floor" or "came 3rd"
+        r"(?:\b(?:on|by|for|from|to|until|till|since|before|after|of|and|or|the)\s+|[,&-]\s*)"
+        r"(?:the\s+)?(?P<day>\d{1,2}(?:st|nd|rd|th))\b(?!\s+(?!(?:and|but|or|so|at|when|as"
+        r"|which|because|then|please|i|we|it|you|he|she|they)\b)[a-z])",
     )
 )
+_ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE)
 _ISO = re.compile(r"^(?:(?P<year>\d{4})-|--)(?:(?P<month>\d{2})-|-)(?P<day>\d{2})$")
 
 
@@ -56,15 +58,19 @@ def dates_in(text: str) -> list[DateSaid]:
             if any(m.start() < d.end and d.start < m.end() for d in found):
                 continue
             readings = _readings(m.groupdict())
-            if readings:
-                found.append(DateSaid(m.start(), m.end(), readings))
+            if readings:  # from its first word that says a date ("on the 3rd": "3rd")
+                start = min(m.start(g) for g, v in m.groupdict().items() if v is not None)
+                found.append(DateSaid(start, m.end(), readings))
     return sorted(found, key=lambda d: d.start)
 
 
 def readings_of(value: str) -> tuple[str, ...]:
-    """A date fact's value as readings: ISO (whole or partial) as it is, else as read."""
+    """A date as readings, from a fact's value or a date cut out of a text: ISO (whole or
+    partial) as it is, a day alone ("14th") as that day, else as read."""
     if _ISO.match(value):
         return (value,)
+    if day := _ORDINAL.fullmatch(value.strip()):
+        return (_iso(None, None, int(day.group(1))),) if 1 <= int(day.group(1)) <= 31 else ()
     return tuple(r for d in dates_in(value) for r in d.readings)
 
 

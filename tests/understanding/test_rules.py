@@ -141,6 +141,8 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
         ("c: can you do the twenty-first of March?", "Visit rebooked for 21 March.", []),
         ("c: can you do the twenty-first of March?", "Visit rebooked for 12 March.", ["12 March"]),
         ("c: it never came on the 3rd", "Missed delivery on 3 May.", []),
+        ("c: I rang on the 3rd and the 10th", "Rang on 3rd and 10th.", []),
+        ("c: I rang on the 3rd and the 10th", "Rang on 3rd and 13th.", ["13th"]),
         # a reference said digit by digit, or grouped: any number, not only an order's
         ("c: the claim is four four seven one", "Chasing claim 4471.", []),
         ("c: the claim is four four seven one", "Chasing claim 4417.", ["4417"]),
@@ -149,6 +151,9 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
         # money with its pence and no currency sign
         ("c: it went up to twelve pounds fifty", "Price rose to 12.50.", []),
         ("c: it went up again", "Agreed a credit of 12.50.", ["12.50"]),
+        # an amount worked out from two said: a difference, a total
+        ("c: I paid £49.99, it's £39.99 on your site", "Refunded the £10 difference.", []),
+        ("c: I paid £49.99, it's £39.99 on your site", "Refunded £12 difference.", ["£12"]),
     ],
 )
 def test_a_note_states_only_numbers_dates_and_amounts_the_conversation_holds(
