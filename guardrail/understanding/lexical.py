@@ -909,9 +909,9 @@ class Reading:
     def under_way(self) -> UnderWay | None:
         """Whether the call has plainly not ended: nothing was done that stands (``final``),
         and the agent's last turn, after anything that showed an outcome, holds the line ("let
-        me check", "one moment") or asks the customer something, or for a step ("can you
-        restart it?"), other than the closing "anything else?"; after a hold the customer may
-        only have waited ("ok, I'll wait"). A
+        me check", "one moment") or asks the customer for a step ("can you restart it?"), or
+        asks them anything (not the closing "anything else?") before anything was fixed;
+        after a hold the customer may only have waited ("ok, I'll wait"). A
         call that shows no outcome otherwise is not under way: it is one not read."""
         hits = self._hits
         if any(h[2] in self.lex.outcome_final for h in hits):
@@ -933,7 +933,11 @@ class Reading:
             return UnderWay(confidence, (_evidence(agent, holding[-1]),))
         if agent < len(self.turns) - 1:
             return None  # the customer answered: where the call went is not read
-        if scopes["instructing"].search(text) or self.turns[agent].text.rstrip().endswith("?"):
+        # a question after a fix or anything done is a follow-up; after "still not working"
+        # the troubleshooting goes on
+        settled = [h for h in hits if h[2] is not Outcome.NO_RESOLUTION]
+        asking = self.turns[agent].text.rstrip().endswith("?") and not settled
+        if scopes["instructing"].search(text) or asking:
             return UnderWay(_ASKING, (_evidence(agent, said[-1]),))
         return None
 

@@ -97,6 +97,7 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
         ("a: I'll look into where the parcel is, give me a minute", "c: ok i wait"),
         ("a: hang on while I pull up your account", "c: sure", "c: still there?"),
+        ("a: try now", "c: nope, still dead", "a: what colour is the light on the router?"),
     ],
 )
 def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
@@ -208,6 +209,10 @@ def test_a_fix_before_a_complaint_adds_nothing_to_a_later_fix(read):
             ("c: it's working now thanks", "a: great! would you mind taking a short survey?"),
             RESOLVED,
         ),
+        (("c: yes that's fixed it", "a: was there something more I can do?"), RESOLVED),
+        (("c: yes that's fixed it", "a: lovely, did that answer your question?"), RESOLVED),
+        (("c: yes that's fixed it", "a: shall I send a confirmation email?"), RESOLVED),
+        (("c: yes that's fixed it", "a: will that be all for today?"), RESOLVED),
     ],
 )
 def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, outcome):
