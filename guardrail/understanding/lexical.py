@@ -109,6 +109,7 @@ _ORDER = re.compile(
 # How sure the call is under way: the agent's last turn holds the line, or did and the
 # customer only waited since, or asks the customer something
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
+_STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
@@ -808,6 +809,9 @@ class Reading:
         if {h[2] for h in strong} - {outcome}:
             conf *= 0.8
             self.unsure.append("several outcomes shown")
+        last_agent = max((i for i, t in enumerate(self.turns) if t.role == "agent"), default=-1)
+        if outcome not in final and last_agent > chosen[0] and self._holding(last_agent):
+            conf *= _STILL_WORKING  # the agent went on after it: less sure it is the end
         evidence = tuple(dict.fromkeys((chosen[4], surest[4])))
         return OutcomeReading(outcome, round(conf, 3), evidence)
 
@@ -924,22 +928,29 @@ class Reading:
         text = " ".join(s.text for s in said)
         if not said or scopes["wrap_up"].search(text):
             return None
-        holding = [s for s in said if scopes["holding"].search(s.text)]
-        waited = [
-            t for t in self.turns[agent + 1 :] if t.role != "customer" or _goodbye(scopes, t.text)
-        ]
-        if holding and not waited:
+        # after a fix or anything done, the agent's last words are a follow-up (a note made,
+        # a question); after "still not working" the troubleshooting goes on
+        settled = any(h[2] is not Outcome.NO_RESOLUTION for h in hits)
+        holding = self._holding(agent)
+        if holding is not None:
             confidence = _WAITING if agent < len(self.turns) - 1 else _HOLDING
-            return UnderWay(confidence, (_evidence(agent, holding[-1]),))
+            return None if settled else UnderWay(confidence, (_evidence(agent, holding),))
         if agent < len(self.turns) - 1:
             return None  # the customer answered: where the call went is not read
-        # a question after a fix or anything done is a follow-up; after "still not working"
-        # the troubleshooting goes on
-        settled = [h for h in hits if h[2] is not Outcome.NO_RESOLUTION]
         asking = self.turns[agent].text.rstrip().endswith("?") and not settled
         if scopes["instructing"].search(text) or asking:
             return UnderWay(_ASKING, (_evidence(agent, said[-1]),))
         return None
+
+    def _holding(self, agent: int) -> Sentence | None:
+        """What in the agent's turn ``agent`` holds the line, if the customer has only waited
+        since (no goodbye, no system event)."""
+        scopes = self.lex.scopes
+        holding = [s for s in self.parsed[agent] if scopes["holding"].search(s.text)]
+        waited = all(
+            t.role == "customer" and not _goodbye(scopes, t.text) for t in self.turns[agent + 1 :]
+        )
+        return holding[-1] if holding and waited else None
 
 
 def _fold(events: Sequence[_Event]) -> _Fold:

@@ -282,3 +282,14 @@ def test_the_customer_thanking_for_what_they_received_is_resolved(read, answer):
     reading = read("c: my tickets never came", "a: I've emailed them again.", answer).outcome
     assert reading is not None
     assert reading.value is RESOLVED
+
+
+def test_the_agent_holding_the_line_after_a_fix_leaves_the_fix_standing_less_surely(read):
+    said = (START, "a: I've reset your line", "c: yes it's working, brilliant thanks")
+    fixed = read(*said)
+    noted = read(*said, "a: one moment while I add a note to your account")
+    assert noted.under_way is None
+    assert noted.outcome is not None
+    assert fixed.outcome is not None
+    assert noted.outcome.value is RESOLVED
+    assert noted.outcome.confidence < fixed.outcome.confidence
