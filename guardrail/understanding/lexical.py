@@ -841,12 +841,24 @@ class Reading:
                         )
                         if outcome is not Outcome.NO_RESOLUTION and negated:
                             continue
-                        if self._unheeded(ti, outcome):
+                        if self._unheeded(ti, outcome) or self._conditional(s.text, m):
                             continue
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         return hits
+
+    def _conditional(self, text: str, m: re.Match[str]) -> bool:
+        """Whether what a sentence shows happens only on a condition: one said before it ("if
+        it drops again, I'll transfer you"), or after what is promised for the future ("I'll
+        get an engineer to call you if it happens again"); "if that's ok" is politeness."""
+        scopes = self.lex.scopes
+        before = scopes["polite_if"].sub(" ", text[: m.start()])
+        after = scopes["polite_if"].sub(" ", text[m.end() :])
+        future = _FUTURE.search(text[: m.end()]) is not None
+        return bool(scopes["condition"].search(before)) or (
+            future and scopes["condition"].search(after) is not None
+        )
 
     def _unheeded(self, ti: int, outcome: Outcome) -> bool:
         """Whether what turn ``ti`` shows did not come to pass: a transfer or callback the

@@ -293,3 +293,23 @@ def test_the_agent_holding_the_line_after_a_fix_leaves_the_fix_standing_less_sur
     assert fixed.outcome is not None
     assert noted.outcome.value is RESOLVED
     assert noted.outcome.confidence < fixed.outcome.confidence
+
+
+@pytest.mark.parametrize(
+    "promise",
+    [
+        "a: If it drops out again, I'll put you through to our engineers.",
+        "a: I'll get a technician to ring you if it happens again.",
+        "a: Should it fail again, we'll arrange a callback.",
+    ],
+)
+def test_an_outcome_promised_only_on_a_condition_is_not_the_outcome(read, promise):
+    reading = read(START, "a: I've reset the line", promise, "c: it's working now, cheers")
+    assert reading.outcome is not None
+    assert reading.outcome.value is RESOLVED
+
+
+def test_politeness_is_no_condition(read):
+    reading = read(START, "a: I'll transfer you to billing now, if that's ok", "c: sure")
+    assert reading.outcome is not None
+    assert reading.outcome.value is ESCALATED
