@@ -223,7 +223,12 @@ def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, out
 
 @pytest.mark.parametrize(
     "end",
-    ["[caller ended the call]", "Customer has left the chat.", "chat terminated by customer"],
+    [
+        "[caller ended the call]",
+        "Customer has left the chat.",
+        "chat terminated by customer",
+        "Chat ended by visitor",
+    ],
 )
 def test_the_caller_ending_a_call_still_going_is_no_resolution(read, end):
     reading = read(
