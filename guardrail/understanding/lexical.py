@@ -871,7 +871,7 @@ class Reading:
             return answer is not None and self._refuses(answer)
         if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
-            return self.turns[before].role == "customer" and any(
+            return before >= 0 and self.turns[before].role == "customer" and any(
                 p.regex.search(s.text)
                 for o, rows in self.lex.outcomes.items()
                 if o is not Outcome.NO_RESOLUTION
@@ -927,8 +927,8 @@ class Reading:
         and the agent's last turn, after anything that showed an outcome, holds the line ("let
         me check", "one moment") or asks the customer for a step ("can you restart it?"), or
         asks them anything (not the closing "anything else?") before anything was fixed;
-        after a hold the customer may only have waited ("ok, I'll wait"). A
-        call that shows no outcome otherwise is not under way: it is one not read."""
+        after a hold the customer may only have waited ("ok, I'll wait"). A call that shows
+        no outcome otherwise is not under way: it is one not read."""
         hits = self._hits
         if any(h[2] in self.lex.outcome_final for h in hits):
             return None
