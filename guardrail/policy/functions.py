@@ -57,7 +57,6 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -149,8 +148,8 @@ class RuleFunctions:
         for value in (v for r in (c.reads if c else ()) for v in r.fields.values()):
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 found.add(digits(str(value)))
-                with contextlib.suppress(ArithmeticError, ValueError):
-                    found.add(plain(Decimal(str(value))))
+                if (amount := _decimal(value)) is not None:
+                    found.add(plain(amount))
         return found
 
     def pii(self, text: str | None) -> list[str]:
@@ -332,6 +331,15 @@ def _outcome(value: str, source: str, confidence: float, under_way: bool = False
     }
 
 
+def _decimal(value: object) -> Decimal | None:
+    """A value as a finite number, if it is one (a field read, a backend's fact)."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
 def _found(stated: str, values: set[str]) -> bool:
     """Whether a stated amount or number is among values (plain amounts, digit strings)."""
     amounts = stated_amounts(stated)
@@ -358,7 +366,8 @@ def _said(stated: str, facts: Sequence[Fact]) -> bool:
     amounts = stated_amounts(stated)
     if not amounts:
         return _found(stated, said)
-    money = [Decimal(f.value) for f in facts if f.kind is FactKind.MONEY][:_WORKED_OUT]
+    money = [d for f in facts if f.kind is FactKind.MONEY if (d := _decimal(f.value)) is not None]
+    money = money[:_WORKED_OUT]
     said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
     return all(plain(a) in said for a in amounts)
 
