@@ -871,13 +871,17 @@ class Reading:
             return answer is not None and self._refuses(answer)
         if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
-            return before >= 0 and self.turns[before].role == "customer" and any(
-                p.regex.search(s.text)
-                for o, rows in self.lex.outcomes.items()
-                if o is not Outcome.NO_RESOLUTION
-                for who, p in rows
-                if who == "customer"
-                for s in self.parsed[before]
+            return (
+                before >= 0
+                and self.turns[before].role == "customer"
+                and any(
+                    p.regex.search(s.text)
+                    for o, rows in self.lex.outcomes.items()
+                    if o is not Outcome.NO_RESOLUTION
+                    for who, p in rows
+                    if who == "customer"
+                    for s in self.parsed[before]
+                )
             )
         return False
 
@@ -892,13 +896,11 @@ class Reading:
 
     def _refuses(self, ti: int) -> bool:
         """Whether the customer's turn ``ti`` turns down what the agent just said they would
-        do: a sentence that starts by refusing, a refusal anywhere, or giving up."""
+        do: a refusal (``refuse``), or giving up."""
         scopes = self.lex.scopes
         giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
         return any(
-            scopes["refuse"].search(s.text)
-            or scopes["decline_anywhere"].search(s.text)
-            or any(p.regex.search(s.text) for p in giving_up)
+            scopes["refuse"].search(s.text) or any(p.regex.search(s.text) for p in giving_up)
             for s in self.parsed[ti]
         )
 
