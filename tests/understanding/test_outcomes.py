@@ -251,6 +251,7 @@ def test_the_caller_ending_a_call_after_showing_how_it_ended_leaves_that_outcome
         "c: twenty minutes? no, forget it, I'll sort it myself",
         "c: nah don't bother",
         "c: no thanks",
+        "c: there's no need, it's come back on",
     ],
 )
 def test_a_transfer_the_customer_turns_down_is_no_transfer(read, answer):
@@ -259,8 +260,11 @@ def test_a_transfer_the_customer_turns_down_is_no_transfer(read, answer):
     assert reading is None or reading.value is not ESCALATED
 
 
-def test_a_transfer_the_customer_agrees_to_with_no_problem_is_a_transfer(read):
-    said = ("a: I'll transfer you to the billing team now.", "c: no problem, thanks")
+@pytest.mark.parametrize(
+    "answer", ["c: no problem, thanks", "c: don't worry, that's fine", "c: I'm fine with that"]
+)
+def test_a_transfer_the_customer_agrees_to_is_a_transfer(read, answer):
+    said = ("a: I'll transfer you to the billing team now.", answer)
     reading = read(START, *said).outcome
     assert reading is not None
     assert reading.value is ESCALATED
