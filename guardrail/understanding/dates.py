@@ -23,15 +23,17 @@ _MONTH = (
 )
 # text2num leaves "first" and "second" as words: they are days only beside a month.
 _DAY = r"(?P<day>\d{1,2}(?:st|nd|rd|th)?|first|second)"
-_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b"
+_YEAR = r"(?:(?:,?\s+|-)(?P<year>(?:19|20)\d{2}))?\b"
 # The forms, the most telling first: where two overlap, the earlier is the one read.
 _FORMS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b",
-        rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}\b{_YEAR}",
-        rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b{_YEAR}",
+        r"\b(?P<year>\d{4})([-/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})\b",
+        rf"\b{_DAY}(?:\s+of)?(?:\s+|-){_MONTH}\b{_YEAR}",
+        rf"\b{_MONTH}(?:\s+|-)(?:the\s+)?{_DAY}\b{_YEAR}",
         r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{2}|\d{4}))?(?![\d/])",
+        # 09.12.2025, 9-12-25: with its year, else a decimal or a range
+        r"(?<![\d.-])(?P<first>\d{1,2})([.-])(?P<second>\d{1,2})\2(?P<year>\d{4}|\d{2})(?![\d.-])",
         # "on the 14th", "by 3rd", "the 3rd and 10th": a day of the month alone, after a
         # preposition or another day, not "the 2nd floor" or "came 3rd"
         r"(?:\b(?:on|by|for|from|to|until|till|since|before|after|of|and|or|the)\s+|[,&-]\s*)"

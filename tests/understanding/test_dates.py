@@ -16,6 +16,9 @@ from guardrail.understanding.dates import dates_in, readings_of, same_date
         ("seen 3/21", ("--03-21",)),
         ("seen 4/5/27", ("2027-04-05", "2027-05-04")),
         ("the first of june", ("--06-01",)),
+        ("booked 21-Mar-2027", ("2027-03-21",)),
+        ("due 2027/03/21", ("2027-03-21",)),
+        ("due 21.03.2027", ("2027-03-21",)),
     ],
 )
 def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
@@ -24,7 +27,15 @@ def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings)
 
 
 @pytest.mark.parametrize(
-    "written", ["on the 2nd floor", "the 3rd time I rang", "about 40 minutes", "it's tuesday"]
+    "written",
+    [
+        "on the 2nd floor",
+        "the 3rd time I rang",
+        "about 40 minutes",
+        "it's tuesday",
+        "paid 12.50",
+        "wait 10-15 minutes",
+    ],
 )
 def test_ordinals_and_numbers_that_are_no_dates_are_not_read_as_dates(written):
     assert dates_in(written) == []
