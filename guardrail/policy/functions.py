@@ -58,6 +58,7 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -341,12 +342,17 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def _found(stated: str, values: set[str]) -> bool:
-    """Whether a stated amount or number is among values (plain amounts, digit strings)."""
+    """Whether a stated amount or number is among values (plain amounts, digit strings): the
+    number whole, or each of its numbers (a range, "100-150"; "9-10am" states no number of
+    three digits)."""
     amounts = stated_amounts(stated)
     if amounts:
         return all(plain(a) in values for a in amounts)
     token = digits(stated)
-    return len(token) >= 3 and token in values
+    if len(token) >= 3 and token in values:
+        return True
+    numbers = re.findall(r"\d+", stated)
+    return len(numbers) > 1 and all(len(n) < 3 or n in values for n in numbers)
 
 
 def _said(stated: str, facts: Sequence[Fact]) -> bool:

@@ -148,6 +148,10 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
         ("c: the claim is four four seven one", "Chasing claim 4417.", ["4417"]),
         ("c: it's order one oh four four two", "Order 10442 is late.", []),
         ("c: the parcel code is XK 204 117 309 GB", "Parcel XK204117309GB stuck.", []),
+        ("c: ring me on 0722 481 093", "Call back on 0722 418 093.", ["0722 418 093"]),
+        # a range states its own numbers: small ones are no facts
+        ("c: can the engineer come between nine and ten", "Engineer booked 9-10am.", []),
+        ("c: we have between 100 and 150 staff", "Customer has 100-150 staff.", []),
         # money with its pence and no currency sign
         ("c: it went up to twelve pounds fifty", "Price rose to 12.50.", []),
         ("c: it went up again", "Agreed a credit of 12.50.", ["12.50"]),
