@@ -18,7 +18,9 @@ from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
 from guardrail.sinks.redact import MASKS, luhn
+from guardrail.understanding.dates import dates_in, readings_of
 from guardrail.understanding.model import Understanding
+from guardrail.understanding.numbers import sensitive_digits
 from guardrail.understanding.service import current
 
 _WORDS = re.compile(r"\s+")
@@ -45,9 +47,21 @@ _STATED = re.compile(
     r"(?:order|case|ticket|invoice|ref(?:erence)?)\s*(?:number|no\.?|#)?\s*[:#]?\s*"
     r"([A-Za-z]*-?\d(?:-?\d){2,})"
     r"|[$€£]\s?\d[\d,]*(?:\.\d{1,2})?"
-    r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|euros?|pounds)\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|euros?|pounds)\b",
     re.IGNORECASE,
+)
+# A sum with its pence or cents and no currency ("agreed a credit of 75.00"): money all the same.
+_CENTS = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!\w|\.\d)")
+# Any other number of three digits or more a note states, grouped or coded as people write
+# references, quantities and phone numbers ("INV-20877", "0722 481 093", "BR772104339BR").
+_NUMBER = re.compile(
+    r"(?<![\w$€£.,])(?:[A-Za-z]{1,4}[-#]?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[ -]\d+)*"
+    r"(?:[A-Za-z]{1,4})?(?![\w])"
+)
+# A card's expiry date: part of the card's data when a card number is beside it.
+_EXPIRY = re.compile(
+    r"(?i)\b(?:exp(?:iry|ires|iration)?(?: date)?|valid (?:thru|through|until|to)|good thru)"
+    r"\b[.:]?\s*\d{1,2}\s*/\s*\d{2,4}"
 )
 # A phrase the customer negates does not count ("I don't want a refund", "it's not broken").
 # Negated intent ("don't want", "not asking for") may stand a few words before the phrase; a bare
@@ -130,8 +144,44 @@ def pii_in(text: str, masked: bool = False) -> list[str]:
 
 
 def stated_facts(text: str) -> list[str]:
-    """Order/case numbers, amounts and dates a note states, as written."""
-    return [m.group(0).strip() for m in _STATED.finditer(text)]
+    """Order/case numbers and other numbers of three digits or more, amounts and dates a note
+    states, as written, in order. Card data is not among them (a card number, an SSN, a card's
+    expiry beside its number): the sensitive-data rule names it, whoever said it."""
+    taken = _card_data(text)
+    found: list[tuple[int, str]] = []
+    spans = [
+        *(m.span() for m in _STATED.finditer(text)),
+        *((d.start, d.end) for d in dates_in(text)),
+        *(m.span() for m in _CENTS.finditer(text)),
+        *(m.span() for m in _NUMBER.finditer(text) if len(digits(m.group(0))) >= 3),
+    ]
+    for start, end in spans:  # the most telling kind first: a span is read once
+        if not any(start < e and s < end for s, e in taken):
+            taken.append((start, end))
+            found.append((start, text[start:end].strip()))
+    return [stated for _, stated in sorted(found)]
+
+
+def stated_amounts(stated: str) -> list[Decimal]:
+    """The money a stated fact names: with its currency, or written with pence or cents."""
+    return amounts_in(stated) or [_decimal(m.group(0)) for m in _CENTS.finditer(stated)]
+
+
+def _card_data(text: str) -> list[tuple[int, int]]:
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lower case is longer: spans would shift
+        lower = text
+    found = sensitive_digits(lower)
+    cards = [(h.start, h.end) for h in found if h.kind == "card"]
+    cards += [m.span() for m in _CARD.finditer(text) if luhn(digits(m.group(0)))]
+    ssns = [(h.start, h.end) for h in found if h.kind == "ssn"]
+    ssns += [m.span() for m in _SSN.finditer(text)]
+    expiry = [m.span() for m in _EXPIRY.finditer(text)] if cards else []
+    return cards + ssns + expiry
+
+
+def _decimal(number: str) -> Decimal:
+    return Decimal(number.replace(",", ""))
 
 
 @dataclass(frozen=True)
@@ -199,8 +249,12 @@ class Transcript:
         return max(self.customer_amounts) if self.customer_amounts else None
 
     def supports(self, stated: str) -> bool:
-        """Whether a number, amount or date stated in a note appears in the transcript."""
-        amounts = amounts_in(stated)
+        """Whether a number, amount or date stated in a note appears in the transcript as
+        written (said in words, or a date in another form: the reading's facts decide)."""
+        if readings_of(stated):  # whole words: "3rd" is not in "23rd"
+            pattern = phrase_pattern(stated)
+            return pattern is not None and pattern.search(self.all_text) is not None
+        amounts = stated_amounts(stated)
         if amounts:
             return all(str(a.normalize()) in self.number_tokens for a in amounts)
         token = digits(stated)
@@ -240,14 +294,16 @@ class Facts:
     @property
     def outcome_source(self) -> str | None:
         """Where the outcome rules saw came from: "platform" (set by the platform),
-        "transcript" (read from the turns, when a rule asked for it), else None."""
+        "transcript" (read from the turns, when a rule asked for it: an outcome, or the call
+        still under way), else None."""
         c = self.conversation
         if c is None:
             return None
         if c.outcome:
             return "platform"
         read = self.__dict__.get("understanding")  # only if a rule read it: never forced
-        return "transcript" if read is not None and read.outcome is not None else None
+        shown = read is not None and (read.outcome is not None or read.under_way is not None)
+        return "transcript" if shown else None
 
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one

@@ -9,7 +9,10 @@
                                          the total asked in the sentences that ask, if any
                                          names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
-    unsupported_facts(text) list<string> numbers, amounts, dates in text the transcript lacks
+    unsupported_facts(text) list<string> references and numbers (3+ digits), amounts, dates in
+                                         text the conversation lacks in any form (said in
+                                         words, another date format, read from the CRM);
+                                         never card data (sensitive_data names it)
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
@@ -37,9 +40,12 @@
     issues() list<map>                   {reason, negated, confidence, sure}: the customer's
                                          problems (damaged, late, billing, wrong item...);
                                          negated: one they say they do not have
-    outcome() map                        {value, source, confidence, sure}: the platform's
-                                         outcome (source "platform"), else the transcript's
-                                         ("transcript"), else value ""
+    outcome() map                        {value, source, confidence, sure, under_way}: the
+                                         platform's outcome (source "platform"), else the
+                                         transcript's ("transcript"); else value "", either
+                                         because the transcript shows the call still under
+                                         way (under_way, sure when plainly so) or because it
+                                         shows no outcome that can be read (never sure)
     sensitive_data(text) list<string>    card (Luhn) and ssn in text, in any written form
                                          (spoken digit by digit, in words, grouped oddly)
     unsure() list<string>                why the reading as a whole may be wrong
@@ -51,15 +57,18 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from guardrail.context.facts import Facts, amounts_in, digits, pii_in, stated_facts
+from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
-from guardrail.understanding.model import SURE, AskKind, FactKind
+from guardrail.understanding.dates import readings_of, same_date
+from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain, sensitive_digits
 from guardrail.understanding.text import clean
 
@@ -75,6 +84,9 @@ CEL_BUILTINS = frozenset(
 
 
 _SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached the CRM
+# The amounts said whose sums and differences a note may state (a price difference, a total):
+# the first few, so that many amounts do not ground any number.
+_WORKED_OUT = 6
 
 
 def is_operator(name: str) -> bool:
@@ -121,9 +133,25 @@ class RuleFunctions:
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:
             return []
-        # said in words ("thirty quid", "order one oh four four two"): the reading's facts
-        said = {f.value for f in self._facts.understanding.facts}
-        return [s for s in unsupported if not _said(s, said)]
+        # said in words ("thirty quid", "order one oh four four two", "the ninth of December"):
+        # the reading's facts
+        facts = self._facts.understanding.facts
+        unsupported = [s for s in unsupported if not _said(s, facts)]
+        # what the agent looked up in the CRM here (a case number, a balance) is no invention
+        looked_up = self._looked_up() if unsupported else set()
+        return [s for s in unsupported if readings_of(s) or not _found(s, looked_up)]
+
+    def _looked_up(self) -> set[str]:
+        """Every number-like value of the records read in this conversation: its digits, and
+        as an amount."""
+        c = self._facts.conversation
+        found: set[str] = set()
+        for value in (v for r in (c.reads if c else ()) for v in r.fields.values()):
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                found.add(digits(str(value)))
+                if (amount := _decimal(value)) is not None:
+                    found.add(plain(amount))
+        return found
 
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []
@@ -251,16 +279,13 @@ class RuleFunctions:
     def outcome(self) -> dict[str, Any]:
         c = self._facts.conversation
         if c is not None and c.outcome:
-            return {"value": c.outcome, "source": "platform", "confidence": 1.0, "sure": True}
-        read = self._facts.understanding.outcome
-        if read is None:
-            return {"value": "", "source": "", "confidence": 0.0, "sure": False}
-        return {
-            "value": str(read.value),
-            "source": "transcript",
-            "confidence": read.confidence,
-            "sure": read.confidence >= SURE,
-        }
+            return _outcome(c.outcome, "platform", 1.0)
+        reading = self._facts.understanding
+        if reading.outcome is not None:
+            return _outcome(str(reading.outcome.value), "transcript", reading.outcome.confidence)
+        if reading.under_way is not None:
+            return _outcome("", "transcript", reading.under_way.confidence, under_way=True)
+        return _outcome("", "", 0.0)
 
     def sensitive_data(self, text: str | None) -> list[str]:
         if not text:
@@ -297,12 +322,60 @@ class RuleFunctions:
         return out
 
 
-def _said(stated: str, said: set[str]) -> bool:
-    amounts = amounts_in(stated)
+def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:
+    return {
+        "value": value,
+        "source": source,
+        "confidence": confidence,
+        "sure": confidence >= SURE,
+        "under_way": under_way,
+    }
+
+
+def _decimal(value: object) -> Decimal | None:
+    """A value as a finite number, if it is one (a field read, a backend's fact)."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _found(stated: str, values: set[str]) -> bool:
+    """Whether a stated amount or number is among values (plain amounts, digit strings): the
+    number whole, or each of its numbers (a range, "100-150"; "9-10am" states no number of
+    three digits)."""
+    amounts = stated_amounts(stated)
     if amounts:
-        return all(plain(a) in said for a in amounts)
+        return all(plain(a) in values for a in amounts)
     token = digits(stated)
-    return bool(token) and token in said
+    if len(token) >= 3 and token in values:
+        return True
+    numbers = re.findall(r"\d+", stated)
+    return len(numbers) > 1 and all(len(n) < 3 or n in values for n in numbers)
+
+
+def _said(stated: str, facts: Sequence[Fact]) -> bool:
+    """Whether the reading's facts hold what a note states: a date one of them can be (the 9
+    December is "the ninth"), the amounts (or the difference or sum of two amounts said: "the
+    £10 difference" between 49.99 and 39.99), else the number."""
+    dates = readings_of(stated)
+    if dates:
+        return any(
+            same_date(stated_as, said_as)
+            for f in facts
+            if f.kind is FactKind.DATE
+            for said_as in readings_of(f.value)
+            for stated_as in dates
+        )
+    said = {f.value for f in facts}
+    amounts = stated_amounts(stated)
+    if not amounts:
+        return _found(stated, said)
+    money = [d for f in facts if f.kind is FactKind.MONEY if (d := _decimal(f.value)) is not None]
+    money = money[:_WORKED_OUT]
+    said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
+    return all(plain(a) in said for a in amounts)
 
 
 NAMES = frozenset(

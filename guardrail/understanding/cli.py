@@ -99,6 +99,11 @@ def describe(name: str, reading: Understanding) -> str:
     if reading.outcome is not None:
         lines.append(f"  outcome {reading.outcome.value} {_conf(reading.outcome.confidence)}")
         lines += _where(reading.outcome.evidence)
+    elif reading.under_way is not None:
+        lines.append(
+            f"  outcome: none yet, the call is under way {_conf(reading.under_way.confidence)}"
+        )
+        lines += _where(reading.under_way.evidence)
     else:
         lines.append("  outcome: none shown")
     if reading.unsure:

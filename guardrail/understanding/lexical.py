@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from guardrail.context.model import Turn
+from guardrail.understanding.dates import dates_in
 from guardrail.understanding.model import (
     Ask,
     AskKind,
@@ -44,12 +45,14 @@ from guardrail.understanding.model import (
     Sensitive,
     SensitiveKind,
     Understanding,
+    UnderWay,
 )
 from guardrail.understanding.numbers import (
     Money,
     bare_amounts,
     money_in,
     plain,
+    said_numbers,
     sensitive_digits,
     share,
     share_of,
@@ -103,13 +106,10 @@ _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
     r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
 )
-_DATE = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-    r"last week|next week|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:january|february|march|april|may|"
-    r"june|july|august|september|october|november|december)|(?:january|february|march|april|"
-    r"june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
-)
+# How sure the call is under way: the agent's last turn holds the line, or did and the
+# customer only waited since, or asks the customer something
+_HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
+_STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
@@ -142,6 +142,7 @@ class Lexicon:
     outcomes: dict[Outcome, tuple[tuple[str, _Pattern], ...]]
     outcome_priority: tuple[Outcome, ...]
     outcome_final: tuple[Outcome, ...]  # what was done stands against later small talk
+    outcome_refusable: tuple[Outcome, ...]  # what the customer's next turn can turn down
     scopes: dict[str, re.Pattern[str]]
     cues: dict[AskKind, re.Pattern[str]]
     # How often a status read is right on what rules act on (granted or not), given the kind is
@@ -172,6 +173,7 @@ class Lexicon:
         outcomes = load("outcomes.yaml")
         priority = tuple(Outcome(o) for o in outcomes.pop("priority"))
         final = tuple(Outcome(o) for o in outcomes.pop("final"))
+        refusable = tuple(Outcome(o) for o in outcomes.pop("refusable"))
         rates = (load("calibration.yaml") or {}) if calibrated else {}
         measured = {str(k): float(v) for k, v in (rates.get("patterns") or {}).items()}
         return cls(
@@ -186,6 +188,7 @@ class Lexicon:
             },
             outcome_priority=priority,
             outcome_final=final,
+            outcome_refusable=refusable,
             scopes={k: _compile(v) for k, v in load("scopes.yaml").items()},
             cues={AskKind(k): _compile(v) for k, v in load("cues.yaml").items()},
             status_reliability=_STATUS_PRIORS
@@ -280,6 +283,7 @@ class LexicalBackend:
             sensitive=read.sensitive(),
             outcome=read.outcome(),
             unsure=tuple(read.unsure),
+            under_way=read.under_way(),
         )
 
 
@@ -747,11 +751,16 @@ class Reading:
                     found.setdefault(
                         (what, value, None), Fact(what, value, 0.85, None, turn.role, (ev,))
                     )
-                for m in _DATE.finditer(s.text):
-                    key = (FactKind.DATE, m.group(0), None)
-                    found.setdefault(
-                        key, Fact(FactKind.DATE, m.group(0), 0.8, None, turn.role, (ev,))
-                    )
+                for date in dates_in(s.text):
+                    sure = 0.8 if len(date.readings) == 1 else 0.5  # "3/4": which is the month?
+                    for value in date.readings:
+                        key = (FactKind.DATE, value, None)
+                        found.setdefault(
+                            key, Fact(FactKind.DATE, value, sure, None, turn.role, (ev,))
+                        )
+                for value in said_numbers(s.text):
+                    key = (FactKind.NUMBER, value, None)
+                    found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
 
     def sensitive(self) -> tuple[Sensitive, ...]:
@@ -771,10 +780,10 @@ class Reading:
     def outcome(self) -> OutcomeReading | None:
         """The outcome the call ended in, as a supervisor reads it: the latest said, except
         that a closing pleasantry or complaint does not undo a transfer, refund or callback
-        made (``final``); none while the agent is still working on it (``in_progress``). Its
+        made (``final``); none while the agent is still working on it (``under_way``). Its
         confidence is the surest phrase that showed it since anything said otherwise, surer
         when the agent's word and the customer's agree."""
-        hits = self._outcome_hits()
+        hits = self._hits
         if not hits:
             return None
         final = set(self.lex.outcome_final)
@@ -782,7 +791,7 @@ class Reading:
         rank = {o: n for n, o in enumerate(self.lex.outcome_priority)}
         if strong:
             chosen = min(strong, key=lambda h: (rank[h[2]], -h[0], -h[1]))
-        elif self._in_progress(max(h[0] for h in hits)):
+        elif self.under_way() is not None:
             return None
         else:
             chosen = max(hits, key=lambda h: (h[0], h[1], -rank[h[2]]))
@@ -800,10 +809,14 @@ class Reading:
         if {h[2] for h in strong} - {outcome}:
             conf *= 0.8
             self.unsure.append("several outcomes shown")
+        last_agent = max((i for i, t in enumerate(self.turns) if t.role == "agent"), default=-1)
+        if outcome not in final and last_agent > chosen[0] and self._holding(last_agent):
+            conf *= _STILL_WORKING  # the agent went on after it: less sure it is the end
         evidence = tuple(dict.fromkeys((chosen[4], surest[4])))
         return OutcomeReading(outcome, round(conf, 3), evidence)
 
-    def _outcome_hits(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
+    @functools.cached_property
+    def _hits(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
         """Every outcome phrase said by the speaker it counts for; an offer or request counts
         once the other side takes it up in their next turn (``agent?``, ``customer?``)."""
         hits: list[tuple[int, int, Outcome, float, Evidence]] = []
@@ -828,10 +841,68 @@ class Reading:
                         )
                         if outcome is not Outcome.NO_RESOLUTION and negated:
                             continue
+                        if self._unheeded(ti, outcome) or self._conditional(s.text, m):
+                            continue
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         return hits
+
+    def _conditional(self, text: str, m: re.Match[str]) -> bool:
+        """Whether what a sentence shows happens only on a condition: one said before it ("if
+        it drops again, I'll transfer you"), or after what is promised for the future ("I'll
+        get an engineer to call you if it happens again"); "if that's ok" is politeness."""
+        scopes = self.lex.scopes
+        before = scopes["polite_if"].sub(" ", text[: m.start()])
+        after = scopes["polite_if"].sub(" ", text[m.end() :])
+        future = _FUTURE.search(text[: m.end()]) is not None
+        return bool(scopes["condition"].search(before)) or (
+            future and scopes["condition"].search(after) is not None
+        )
+
+    def _unheeded(self, ti: int, outcome: Outcome) -> bool:
+        """Whether what turn ``ti`` shows did not come to pass: a transfer or callback the
+        customer turns down in their next turn ("no, forget it"), or the customer ending a
+        call after they showed how it ended ("great, thanks, bye" - [caller hung up]): that
+        outcome stands, the hang-up is no resolution only of a call still going."""
+        turn = self.turns[ti]
+        if turn.role == "agent" and outcome in self.lex.outcome_refusable:
+            answer = self._next_customer(ti)
+            return answer is not None and self._refuses(answer)
+        if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
+            before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
+            return (
+                before >= 0
+                and self.turns[before].role == "customer"
+                and any(
+                    p.regex.search(s.text)
+                    for o, rows in self.lex.outcomes.items()
+                    if o is not Outcome.NO_RESOLUTION
+                    for who, p in rows
+                    if who == "customer"
+                    for s in self.parsed[before]
+                )
+            )
+        return False
+
+    def _next_customer(self, ti: int) -> int | None:
+        """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
+        for i in range(ti + 1, len(self.turns)):
+            if self.turns[i].role == "customer":
+                return i
+            if self.turns[i].role == "agent":
+                return None
+        return None
+
+    def _refuses(self, ti: int) -> bool:
+        """Whether the customer's turn ``ti`` turns down what the agent just said they would
+        do: a refusal (``refuse``), or giving up."""
+        scopes = self.lex.scopes
+        giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
+        return any(
+            scopes["refuse"].search(s.text) or any(p.regex.search(s.text) for p in giving_up)
+            for s in self.parsed[ti]
+        )
 
     def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
         """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""
@@ -853,19 +924,47 @@ class Reading:
             return scopes["accept"].search(first) is not None
         return False
 
-    def _in_progress(self, last_hit: int) -> bool:
-        """Whether the call is still under way after turn ``last_hit``: its last turn, from the
-        agent, holds the line ("let me check", "one moment") or asks something other than the
-        closing "anything else?"."""
-        ti = len(self.turns) - 1
-        turn = self.turns[ti]
-        if ti <= last_hit or turn.role != "agent":
-            return False
-        text = " ".join(s.text for s in self.parsed[ti])
+    def under_way(self) -> UnderWay | None:
+        """Whether the call has plainly not ended: nothing was done that stands (``final``),
+        and the agent's last turn, after anything that showed an outcome, holds the line ("let
+        me check", "one moment") or asks the customer for a step ("can you restart it?"), or
+        asks them anything (not the closing "anything else?") before anything was fixed;
+        after a hold the customer may only have waited ("ok, I'll wait"). A call that shows
+        no outcome otherwise is not under way: it is one not read."""
+        hits = self._hits
+        if any(h[2] in self.lex.outcome_final for h in hits):
+            return None
+        agent = max((i for i, t in enumerate(self.turns) if t.role == "agent"), default=-1)
+        if agent <= max((h[0] for h in hits), default=-1):
+            return None
         scopes = self.lex.scopes
-        if scopes["wrap_up"].search(text):
-            return False
-        return scopes["holding"].search(text) is not None or turn.text.rstrip().endswith("?")
+        said = self.parsed[agent]
+        text = " ".join(s.text for s in said)
+        if not said or scopes["wrap_up"].search(text):
+            return None
+        # after a fix or anything done, the agent's last words are a follow-up (a note made,
+        # a question); after "still not working" the troubleshooting goes on
+        settled = any(h[2] is not Outcome.NO_RESOLUTION for h in hits)
+        holding = self._holding(agent)
+        if holding is not None:
+            confidence = _WAITING if agent < len(self.turns) - 1 else _HOLDING
+            return None if settled else UnderWay(confidence, (_evidence(agent, holding),))
+        if agent < len(self.turns) - 1:
+            return None  # the customer answered: where the call went is not read
+        asking = self.turns[agent].text.rstrip().endswith("?") and not settled
+        if scopes["instructing"].search(text) or asking:
+            return UnderWay(_ASKING, (_evidence(agent, said[-1]),))
+        return None
+
+    def _holding(self, agent: int) -> Sentence | None:
+        """What in the agent's turn ``agent`` holds the line, if the customer has only waited
+        since (no goodbye, no system event)."""
+        scopes = self.lex.scopes
+        holding = [s for s in self.parsed[agent] if scopes["holding"].search(s.text)]
+        waited = all(
+            t.role == "customer" and not _goodbye(scopes, t.text) for t in self.turns[agent + 1 :]
+        )
+        return holding[-1] if holding and waited else None
 
 
 def _fold(events: Sequence[_Event]) -> _Fold:
@@ -956,6 +1055,11 @@ def _paid_amounts(text: str) -> list[Money]:
     ("it was 50", "paid 12.99")."""
     priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
     return sorted(money_in(text) + priced, key=lambda m: m.start)
+
+
+def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:
+    """Whether a customer's turn takes leave ("ok bye", "forget it"): the call ends there."""
+    return scopes["wrap_up"].search(clean(text)) is not None
 
 
 def _evidence(turn: int, piece: Clause | Sentence) -> Evidence:

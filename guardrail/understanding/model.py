@@ -29,6 +29,9 @@ it: typed chat, or lower-case unpunctuated speech-to-text) and returns:
     oddly), with masked evidence only: an Understanding never holds the number itself;
 ``outcome``
     what the transcript shows happened (resolved, escalated, refund_issued...), when it does;
+``under_way``
+    when it shows no outcome because the call has plainly not ended (the agent's last word
+    holds the line: "let me check"): an outcome not yet there, which is not one unread;
 ``unsure``
     why the reading as a whole may be wrong (``"asr"``, ``"several issues"``, ``"backends
     disagree"``...).
@@ -57,7 +60,7 @@ from typing import Any, Protocol
 
 from guardrail.context.model import Turn
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SURE = 0.7
 """The confidence from which a reading is sure: a rule failing on it means the conversation
 contradicts the write; below it, that the guardrail cannot tell (``onUncertain``)."""
@@ -169,7 +172,8 @@ class Issue:
 @dataclass(frozen=True, slots=True)
 class Fact:
     kind: FactKind
-    value: str  # normalised: "30" (money, currency apart), "2026-03-14", "10442"
+    value: str  # normalised: "30" (money, currency apart), "2026-03-14" ("--03-14", "---14"
+    # as far as the words pin it down), "10442"
     confidence: float
     currency: str | None = None
     speaker: str = "customer"  # the role of the turn that states it
@@ -193,6 +197,16 @@ class OutcomeReading:
 
 
 @dataclass(frozen=True, slots=True)
+class UnderWay:
+    """The call has not ended: the agent is still working on it (``evidence``: what says so),
+    and nothing since shows an outcome. A disposition logged now is logged too early, which
+    a transcript that merely shows no outcome cannot say."""
+
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Understanding:
     backend: str  # "lexical", "model", "llm", or "lexical+llm" once combined
     rev: int = 0  # the conversation revision read
@@ -202,6 +216,7 @@ class Understanding:
     sensitive: tuple[Sensitive, ...] = ()
     outcome: OutcomeReading | None = None
     unsure: tuple[str, ...] = ()
+    under_way: UnderWay | None = None
     version: int = SCHEMA_VERSION
 
     def asks_of(self, kind: AskKind) -> tuple[Ask, ...]:
@@ -253,6 +268,9 @@ class Understanding:
                     _evidence(data["outcome"]),
                 ),
                 unsure=tuple(str(u) for u in data["unsure"]),
+                under_way=None
+                if data["under_way"] is None
+                else UnderWay(float(data["under_way"]["confidence"]), _evidence(data["under_way"])),
             )
         except (KeyError, TypeError, ArithmeticError) as exc:
             raise ValueError(f"not an understanding: {exc!r}") from exc
@@ -274,12 +292,18 @@ def combine(readings: Sequence[Understanding]) -> Understanding:
     most confident ask is kept (its confidence the highest seen); when they disagree the most
     confident wins, its confidence lowered to (its confidence minus the best dissenting one,
     at least 0) and ``"backends disagree on <kind>"`` recorded. Issues, facts and sensitive data
-    are unions (sensitive data: any backend's finding counts). The outcome is the most confident.
+    are unions (sensitive data: any backend's finding counts). The outcome is the most confident;
+    the call is under way only while no reading shows an outcome.
     """
     if not readings:
         raise ValueError("combine needs at least one reading")
     if len(readings) == 1:
         return readings[0]
+    outcome = max(
+        (r.outcome for r in readings if r.outcome is not None),
+        key=lambda o: o.confidence,
+        default=None,
+    )
     unsure: list[str] = [u for r in readings for u in r.unsure]
     asks: list[Ask] = []
     for kind in AskKind:
@@ -302,12 +326,15 @@ def combine(readings: Sequence[Understanding]) -> Understanding:
         issues=_union(i for r in readings for i in r.issues),
         facts=_union(f for r in readings for f in r.facts),
         sensitive=_union(s for r in readings for s in r.sensitive),
-        outcome=max(
-            (r.outcome for r in readings if r.outcome is not None),
-            key=lambda o: o.confidence,
+        outcome=outcome,
+        unsure=tuple(dict.fromkeys(unsure)),
+        under_way=None
+        if outcome is not None
+        else max(
+            (r.under_way for r in readings if r.under_way is not None),
+            key=lambda u: u.confidence,
             default=None,
         ),
-        unsure=tuple(dict.fromkeys(unsure)),
     )
 
 
@@ -369,6 +396,7 @@ __all__ = [
     "Reason",
     "Sensitive",
     "SensitiveKind",
+    "UnderWay",
     "Understanding",
     "combine",
 ]

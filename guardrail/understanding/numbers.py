@@ -66,6 +66,7 @@ _COUNT = re.compile(
 _DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
 _SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-]+\d{2}[\s.,\-]+\d{4}$")
+_PAUSE = re.compile(r"[\s.,;:!?\-]*(?:[a-z']+[\s.,;:!?\-]+){0,4}")  # a few words, no digits
 
 
 # Money slang and what it is worth.
@@ -232,7 +233,40 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.93))
         elif len(digits) == 9 and ssn_context:
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.9))
+    if ssn_context and not found:
+        found += _paused_ssn(text)
     return found
+
+
+def _paused_ssn(text: str) -> list[DigitsFound]:
+    """Nine digits dictated in pieces with a few words of pause between them ("024, um, 90,
+    let me see, 2118"), where a social security number is spoken of."""
+    runs = list(_DIGIT_RUN.finditer(text))
+    found = []
+    for i, first in enumerate(runs):
+        said, last = re.sub(r"\D", "", first.group(0)), i
+        while len(said) < 9 and last + 1 < len(runs):
+            if not _PAUSE.fullmatch(text[runs[last].end() : runs[last + 1].start()]):
+                break
+            last += 1
+            said += re.sub(r"\D", "", runs[last].group(0))
+        if len(said) == 9 and last > i:
+            found.append(DigitsFound("ssn", first.start(), runs[last].end(), 0.8))
+    return found
+
+
+def said_numbers(text: str) -> list[str]:
+    """The digits of every number of three digits or more in cleaned text, however it was
+    grouped ("7 7 1 9", "77-19": 7719), and of each piece a comma or stop divides ("40771, 2":
+    also 40771); never a card number or an SSN, which a reading must not hold."""
+    held = [(h.start, h.end) for h in sensitive_digits(text)]
+    found: list[str] = []
+    for m in _DIGIT_RUN.finditer(text):
+        if any(start <= m.start() < end for start, end in held):
+            continue
+        pieces = [m.group(0), *re.split(r"[.,]\s*", m.group(0))]
+        found += [d for d in dict.fromkeys(re.sub(r"\D", "", p) for p in pieces) if len(d) >= 3]
+    return list(dict.fromkeys(found))
 
 
 def _card_within(run: str) -> bool:

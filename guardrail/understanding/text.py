@@ -62,8 +62,15 @@ _SUBCLAUSE = re.compile(
     rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
     re.IGNORECASE,
 )
-_WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)\b")
-_OH_IN_DIGITS = re.compile(r"(?<=\d )oh(?= \d)|(?<=\d )o(?= \d)")
+_WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)(?=\b|(?<=0)\d)")  # "double oh nine": 0 09
+# "oh" for zero among digits, ending them or starting a run of them ("one oh four", "six six
+# two oh", "double oh", "oh seven seven"), not "five, oh, and" or "twenty oh well".
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d+|oh?)"
+_OH = re.compile(r"\boh?\b")
+_DIGIT_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD}|double|triple) $")
+_DIGIT_AFTER = re.compile(rf" {_DIGIT_WORD}\b|\s*$|\s*[,.;!?]")
+_DIGITS_AFTER = re.compile(rf" {_DIGIT_WORD} {_DIGIT_WORD}\b")  # "oh seven seven...": leading
+_ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +143,8 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def digits_from_words(text: str) -> str:
-    """Numbers in words as digits; "double four" as "4 4", "oh" between digits as 0."""
+    """Numbers in words as digits; "double four" as "4 4", "oh" among digits as 0."""
+    text = _OH.sub(_zero, text)
     try:
         text = alpha2digit(text, "en")
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
@@ -144,7 +152,13 @@ def digits_from_words(text: str) -> str:
     text = _WORD_DIGITS.sub(
         lambda m: " ".join(m.group(2) * (2 if m.group(1) == "double" else 3)), text
     )
-    return _OH_IN_DIGITS.sub("0", text)
+    return _ZERO_LEFT.sub("0", text)
+
+
+def _zero(m: re.Match[str]) -> str:
+    text = m.string
+    among = _DIGIT_BEFORE.search(text, 0, m.start()) and _DIGIT_AFTER.match(text, m.end())
+    return "zero" if among or _DIGITS_AFTER.match(text, m.end()) else m.group(0)
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
+import yaml
+
+from guardrail.cli import main
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
 from guardrail.understanding.model import Ask, AskKind, Understanding
 
 
 def turns(*said: str) -> list[Turn]:
-    """ "c: ..." is the customer, "a: ..." the agent."""
-    return [Turn(role="customer" if s[:2] == "c:" else "agent", text=s[2:].strip()) for s in said]
+    """ "c: ..." is the customer, "a: ..." the agent, "s: ..." the platform (system)."""
+    roles = {"c:": "customer", "s:": "system"}
+    return [Turn(role=roles.get(s[:2], "agent"), text=s[2:].strip()) for s in said]
 
 
 class Reader:
@@ -29,3 +35,16 @@ class Reader:
 @pytest.fixture(scope="session")
 def read() -> Reader:
     return Reader()
+
+
+@pytest.fixture
+def understood(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """What ``guardrail understand`` prints for a conversation of these turns."""
+
+    def run(*turns: dict[str, str]) -> str:
+        path = tmp_path / "conversation.yaml"
+        path.write_text(yaml.safe_dump({"turns": list(turns)}))
+        assert main(["understand", str(path)]) == 0
+        return capsys.readouterr().out
+
+    return run

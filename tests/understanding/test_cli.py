@@ -8,15 +8,11 @@ import pytest
 from guardrail.cli import main
 
 
-def test_understand_prints_asks_with_evidence_and_confidence(tmp_path: Path, capsys) -> None:
-    path = tmp_path / "conversation.yaml"
-    path.write_text(
-        "turns:\n"
-        "  - {role: customer, text: 'It turned up in bits. Could you put the thirty quid back?'}\n"
-        "  - {role: agent, text: I've refunded it.}\n"
+def test_understand_prints_asks_with_evidence_and_confidence(understood) -> None:
+    out = understood(
+        {"role": "customer", "text": "It turned up in bits. Could you put the thirty quid back?"},
+        {"role": "agent", "text": "I've refunded it."},
     )
-    assert main(["understand", str(path)]) == 0
-    out = capsys.readouterr().out
     assert "ask refund: asked 30 GBP reason=damaged" in out
     assert "turn 0 [" in out
     assert "thirty quid back" in out
@@ -65,3 +61,12 @@ def test_guardrail_test_scores_another_scenario_directory_with_warns_and_rule_ac
     assert f"scenarios: {scenarios}" in out
     assert "warns held load rule acc" in out
     assert "lexical              recall 100.0%" in out
+
+
+def test_understand_says_when_the_call_is_still_under_way(understood) -> None:
+    out = understood(
+        {"role": "customer", "text": "My parcel hasn't moved in a week."},
+        {"role": "agent", "text": "Bear with me while I ask the courier."},
+    )
+    assert "outcome: none yet, the call is under way" in out
+    assert "bear with me" in out.lower()

@@ -11,6 +11,7 @@ from guardrail.understanding.model import (
     SURE,
     AskKind,
     AskStatus,
+    FactKind,
     Outcome,
     Reason,
     SensitiveKind,
@@ -305,6 +306,7 @@ def test_a_problem_the_customer_denies_is_read_as_denied(read):
         ("ssn 219-09-9999", "ssn"),
         ("it's four one one one, one one one one, one one one one, one one one one", "card"),
         ("my social is one two three, four five, six seven eight nine", "ssn"),
+        ("my social's three one two, um, sorry, six four, hang on, eight eight two one", "ssn"),
     ],
 )
 def test_card_numbers_and_ssns_are_found_in_any_written_form_and_never_kept(read, said, kind):
@@ -480,6 +482,22 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
     assert ask.status is status
 
 
+@pytest.mark.parametrize(
+    ("said", "cleaned"),
+    [
+        ("order one oh four four two", "order 1 04 4 2"),
+        ("the code is six six two oh", "the code is 6 6 2 0"),
+        ("flight two oh oh nine", "flight 2 009"),
+        ("i paid 5 oh no", "i paid 5 oh no"),
+        ("five, oh, and another thing", "5, oh, and another thing"),
+        ("call me on oh seven seven double oh nine", "call me on 07 7 0 09"),
+        ("a double 10 minute wait", "a double 10 minute wait"),
+    ],
+)
+def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
+    assert clean(said) == cleaned
+
+
 def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
     assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
     assert clean("a recount of the refined plan") == "a recount of the refined plan"
@@ -613,3 +631,14 @@ def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_
     assert late.confidence < SURE
     issues = read("c: it arrived cracked, refund it", "a: sorry for the delay").issues
     assert {i.reason for i in issues} == {Reason.DAMAGED}
+
+
+def test_numbers_and_dates_said_in_words_are_facts_in_normal_form_and_cards_are_not(read):
+    facts = read(
+        "c: the claim number is six six two oh, the visit was on the twenty-first of March",
+        "c: and the card was four one one one one one one one one one one one one one one one",
+    ).facts
+    said = {(f.kind, f.value) for f in facts}
+    assert (FactKind.NUMBER, "6620") in said
+    assert (FactKind.DATE, "--03-21") in said
+    assert not any("4111" in f.value for f in facts)

@@ -19,6 +19,7 @@ from guardrail.understanding.model import (
     Sensitive,
     SensitiveKind,
     Understanding,
+    UnderWay,
     combine,
 )
 
@@ -52,6 +53,19 @@ def _reading(
 def test_an_understanding_survives_a_json_round_trip_exactly():
     reading = _reading()
     assert Understanding.from_json(reading.to_json()) == reading
+
+
+def test_a_call_under_way_survives_a_json_round_trip_too():
+    reading = Understanding(
+        "lexical", under_way=UnderWay(0.85, (Evidence(1, 0, 13, "let me check."),))
+    )
+    assert Understanding.from_json(reading.to_json()) == reading
+
+
+def test_combined_readings_are_under_way_only_while_none_shows_an_outcome():
+    waiting = Understanding("lexical", under_way=UnderWay(0.85))
+    assert combine([waiting, Understanding("llm")]).under_way == UnderWay(0.85)
+    assert combine([waiting, _reading("llm")]).under_way is None
 
 
 def test_a_stored_reading_of_another_schema_version_is_refused_so_it_is_recomputed():

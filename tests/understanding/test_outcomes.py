@@ -70,6 +70,14 @@ START = "c: my internet keeps dropping out"
         (("a: hold please while i connect you to billing",), ESCALATED),
         (("a: ok that's gone through now", "c: yeah i can see it cheers"), RESOLVED),
         (("a: sweet as, that's all sorted for you", "c: choice, cheers bro"), RESOLVED),
+        (("a: I've corrected the postcode on it", "c: got it, looks right now"), RESOLVED),
+        (("a: it's under your old email, I've merged them", "c: ah there it is, thanks"), RESOLVED),
+        (("a: the price went up when the offer ended", "c: oh that makes sense, ta"), RESOLVED),
+        (("a: bear with me while I transfer you",), ESCALATED),
+        (("a: I've raised it with our network engineers", "c: ok"), ESCALATED),
+        (("a: I've sent it to our customer relations team", "c: right"), ESCALATED),
+        (("a: I'm unable to waive the fee", "c: that's not good enough"), NONE),
+        (("a: our policy doesn't allow that", "c: I'll be taking this further"), NONE),
     ],
 )
 def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
@@ -86,17 +94,45 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("c: it's still not working", "a: ok, let me have a look, bear with me"),
         ("a: I've reset it", "c: still nothing", "a: can you try unplugging it for me?"),
         ("c: you said you'd ring me back and nobody did", "a: sorry, let me check"),
+        ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
+        ("a: I'll look into where the parcel is, give me a minute", "c: ok i wait"),
+        ("a: hang on while I pull up your account", "c: sure", "c: still there?"),
+        ("a: try now", "c: nope, still dead", "a: what colour is the light on the router?"),
+    ],
+)
+def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
+    reading = read(START, *said)
+    assert reading.outcome is None
+    assert reading.under_way is not None
+    assert reading.under_way.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
         ("c: someone said they'd ring me back last week and never did",),
         ("c: is it sorted yet?",),
         ("c: i need this sorted today",),
         ("c: i can see the charge twice on my statement",),
-        ("a: that's fixed now", "c: ok", "a: can you confirm it's working for you?"),
         ("c: you said you'd call me back tomorrow and you didn't", "a: yes, I do apologise"),
         ("a: it should come back on within the hour", "c: ok thanks for letting me know"),
+        ("a: the parcel is due thursday", "c: right"),
+        ("a: can you restart the router?", "c: ok done"),
+        ("a: let me check", "c: actually I have to go, bye"),
+        ("a: let me check", "s: [call ended]"),
     ],
 )
-def test_no_outcome_is_read_while_the_agent_is_still_working_on_it(read, said):
-    assert read(START, *said).outcome is None
+def test_a_call_that_shows_no_outcome_but_may_have_ended_is_not_read_either_way(read, said):
+    reading = read(START, *said)
+    assert reading.outcome is None
+    assert reading.under_way is None
+
+
+def test_an_outcome_made_before_the_agent_holds_the_line_still_stands(read):
+    reading = read(START, "a: I've refunded the 20 pounds", "c: ok", "a: one moment")
+    assert reading.outcome is not None
+    assert reading.outcome.value is REFUND
+    assert reading.under_way is None
 
 
 def test_a_customer_saying_it_still_fails_at_the_end_overrides_the_agents_fix(read):
@@ -173,9 +209,116 @@ def test_a_fix_before_a_complaint_adds_nothing_to_a_later_fix(read):
             ("c: it's working now thanks", "a: great! would you mind taking a short survey?"),
             RESOLVED,
         ),
+        (("c: yes that's fixed it", "a: was there something more I can do?"), RESOLVED),
+        (("c: yes that's fixed it", "a: lovely, did that answer your question?"), RESOLVED),
+        (("c: yes that's fixed it", "a: shall I send a confirmation email?"), RESOLVED),
+        (("c: yes that's fixed it", "a: will that be all for today?"), RESOLVED),
     ],
 )
 def test_a_closing_question_after_the_outcome_leaves_it_standing(read, said, outcome):
     reading = read(START, *said).outcome
     assert reading is not None
     assert reading.value is outcome
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "[caller ended the call]",
+        "Customer has left the chat.",
+        "chat terminated by customer",
+        "Chat ended by visitor",
+    ],
+)
+def test_the_caller_ending_a_call_still_going_is_no_resolution(read, end):
+    reading = read(
+        START, "a: can you unplug the router for me?", "c: hang on im in the car", f"s: {end}"
+    )
+    assert reading.outcome is not None
+    assert reading.outcome.value is NONE
+
+
+def test_the_caller_ending_a_call_after_showing_how_it_ended_leaves_that_outcome(read):
+    said = ("a: try it now", "c: yes it's working, perfect thanks", "s: [caller ended the call]")
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "c: twenty minutes? no, forget it, I'll sort it myself",
+        "c: nah don't bother",
+        "c: no thanks",
+        "c: there's no need, it's come back on",
+    ],
+)
+def test_a_transfer_the_customer_turns_down_is_no_transfer(read, answer):
+    said = ("a: I'll transfer you to the billing team, there's a short wait.", answer)
+    reading = read(START, *said).outcome
+    assert reading is None or reading.value is not ESCALATED
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: no problem, thanks", "c: don't worry, that's fine", "c: I'm fine with that"]
+)
+def test_a_transfer_the_customer_agrees_to_is_a_transfer(read, answer):
+    said = ("a: I'll transfer you to the billing team now.", answer)
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is ESCALATED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: I've asked our engineer to ring you back on Friday", "c: ok"),
+        ("a: I've arranged for a specialist to call you tomorrow afternoon", "c: fine"),
+        ("a: I've booked her to phone you at ten", "c: ok I wait for the call"),
+    ],
+)
+def test_someone_arranged_to_call_the_customer_is_a_callback(read, said):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is CALLBACK
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: got em ty", "c: received it, cheers", "c: got the email thanks"]
+)
+def test_the_customer_thanking_for_what_they_received_is_resolved(read, answer):
+    reading = read("c: my tickets never came", "a: I've emailed them again.", answer).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+
+
+def test_the_agent_holding_the_line_after_a_fix_leaves_the_fix_standing_less_surely(read):
+    said = (START, "a: I've reset your line", "c: yes it's working, brilliant thanks")
+    fixed = read(*said)
+    noted = read(*said, "a: one moment while I add a note to your account")
+    assert noted.under_way is None
+    assert noted.outcome is not None
+    assert fixed.outcome is not None
+    assert noted.outcome.value is RESOLVED
+    assert noted.outcome.confidence < fixed.outcome.confidence
+
+
+@pytest.mark.parametrize(
+    "promise",
+    [
+        "a: If it drops out again, I'll put you through to our engineers.",
+        "a: I'll get a technician to ring you if it happens again.",
+        "a: Should it fail again, we'll arrange a callback.",
+    ],
+)
+def test_an_outcome_promised_only_on_a_condition_is_not_the_outcome(read, promise):
+    reading = read(START, "a: I've reset the line", promise, "c: it's working now, cheers")
+    assert reading.outcome is not None
+    assert reading.outcome.value is RESOLVED
+
+
+def test_politeness_is_no_condition(read):
+    reading = read(START, "a: I'll transfer you to billing now, if that's ok", "c: sure")
+    assert reading.outcome is not None
+    assert reading.outcome.value is ESCALATED

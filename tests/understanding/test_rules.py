@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from guardrail.context.facts import Facts
-from guardrail.context.model import Conversation
+from guardrail.context.model import Conversation, ReadRecord
 from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
@@ -37,11 +37,15 @@ def facts(*said: str, outcome: str | None = None) -> Facts:
     return Facts(conversation)
 
 
-def judge(tmp_path: Path, on_uncertain: str, *said: str):
-    (tmp_path / "p.yaml").write_text(POLICY.format(on_uncertain=on_uncertain))
+def decide(tmp_path: Path, policy: str, intent: WriteIntent, *said: str):
+    (tmp_path / "p.yaml").write_text(policy)
     policies = load_policy_set(tmp_path)
-    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 10})
     return Pipeline(lambda: policies).evaluate("salesforce", [intent], Caller(), facts(*said))
+
+
+def judge(tmp_path: Path, on_uncertain: str, *said: str):
+    intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 10})
+    return decide(tmp_path, POLICY.format(on_uncertain=on_uncertain), intent, *said)
 
 
 def test_a_write_the_conversation_contradicts_is_blocked_and_not_marked_unsure(tmp_path):
@@ -130,6 +134,57 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
     assert f.sensitive_data("Customer called about order 10442") == []
 
 
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        # a date: the same day said any way; another day is invented
+        ("c: can you do the twenty-first of March?", "Visit rebooked for 21 March.", []),
+        ("c: can you do the twenty-first of March?", "Visit rebooked for 12 March.", ["12 March"]),
+        ("c: it never came on the 3rd", "Missed delivery on 3 May.", []),
+        ("c: I rang on the 3rd and the 10th", "Rang on 3rd and 10th.", []),
+        ("c: I rang on the 3rd and the 10th", "Rang on 3rd and 13th.", ["13th"]),
+        # a reference said digit by digit, or grouped: any number, not only an order's
+        ("c: the claim is four four seven one", "Chasing claim 4471.", []),
+        ("c: the claim is four four seven one", "Chasing claim 4417.", ["4417"]),
+        ("c: it's order one oh four four two", "Order 10442 is late.", []),
+        ("c: the parcel code is XK 204 117 309 GB", "Parcel XK204117309GB stuck.", []),
+        ("c: ring me on 0722 481 093", "Call back on 0722 418 093.", ["0722 418 093"]),
+        # a range states its own numbers: small ones are no facts
+        ("c: can the engineer come between nine and ten", "Engineer booked 9-10am.", []),
+        ("c: we have between 100 and 150 staff", "Customer has 100-150 staff.", []),
+        # money with its pence and no currency sign
+        ("c: it went up to twelve pounds fifty", "Price rose to 12.50.", []),
+        ("c: it went up again", "Agreed a credit of 12.50.", ["12.50"]),
+        # an amount worked out from two said: a difference, a total
+        ("c: I paid £49.99, it's £39.99 on your site", "Refunded the £10 difference.", []),
+        ("c: I paid £49.99, it's £39.99 on your site", "Refunded £12 difference.", ["£12"]),
+    ],
+)
+def test_a_note_states_only_numbers_dates_and_amounts_the_conversation_holds(
+    said, note, unsupported
+):
+    assert RuleFunctions(facts(said)).unsupported_facts(note) == unsupported
+
+
+def test_a_card_and_its_expiry_in_a_note_are_sensitive_data_not_facts_to_ground():
+    f = RuleFunctions(facts("c: take it from my card four one one one, and so on, expiry oh four"))
+    note = "Pay by card 4111 1111 1111 1111, exp 04/29."
+    assert f.sensitive_data(note) == ["card"]
+    assert f.unsupported_facts(note) == []
+
+
+def test_a_note_may_state_a_number_the_agent_read_from_the_crm():
+    now = datetime.now(UTC)
+    read = ReadRecord(object="Account", id="001A", fields={"AccountNumber": "AC-55012"}, at=now)
+    conversation = Conversation(
+        id="c-read", turns=turns("c: what's my balance?"), reads=[read], created_at=now,
+        updated_at=now,
+    )  # fmt: skip
+    f = RuleFunctions(Facts(conversation))
+    assert f.unsupported_facts("Account AC-55012: balance explained.") == []
+    assert f.unsupported_facts("Account AC-55021: balance explained.") == ["AC-55021"]
+
+
 def test_a_note_stating_an_amount_said_in_words_is_grounded():
     f = RuleFunctions(facts("c: can I get thirty quid back for the broken lamp"))
     assert f.unsupported_facts("Refunded £30 for the broken lamp.") == []
@@ -143,3 +198,32 @@ def test_the_amount_asked_is_the_largest_plausible_reading_and_says_whether_it_i
     paid = RuleFunctions(facts("c: i paid $40 for it, i want my money back"))
     assert paid.asked_amount("refund") == 40.0
     assert not paid.ask("refund")["amount_sure"]
+
+
+PACK = Path(__file__).parents[2] / "policies" / "salesforce-contact-center"
+
+
+@pytest.mark.parametrize(
+    ("said", "verdict", "uncertain", "told"),
+    [
+        # the agent still holds the line: the call surely has no outcome yet
+        (("a: one moment, I'm checking",), Verdict.BLOCK, False, "still under way"),
+        # the call may have ended, how is not read: cannot tell
+        (
+            ("a: there's an outage, engineers are on it", "c: right"),
+            Verdict.ALLOW,
+            True,
+            "cannot read the conversation's outcome",
+        ),
+    ],
+)
+def test_a_disposition_with_no_outcome_is_blocked_only_while_the_call_is_surely_under_way(
+    tmp_path, said, verdict, uncertain, told
+):
+    intent = WriteIntent("salesforce", "Task", Operation.CREATE, {"CallDisposition": "Resolved"})
+    policy = (PACK / "dispositions.yaml").read_text()
+    decision = decide(tmp_path, policy, intent, "c: my tv has no signal", *said)
+    (violation,) = decision.violations
+    assert (decision.verdict, violation.uncertain) == (verdict, uncertain)
+    assert told in violation.message
+    assert decision.outcome_source == ("transcript" if not uncertain else None)

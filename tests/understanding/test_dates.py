@@ -1,0 +1,53 @@
+"""Dates are compared by what they pin down, however they were said or written."""
+
+import pytest
+
+from guardrail.understanding.dates import dates_in, readings_of, same_date
+
+
+@pytest.mark.parametrize(
+    ("written", "readings"),
+    [
+        ("moved to the 21st of march", ("--03-21",)),
+        ("due March 21st, 2027", ("2027-03-21",)),
+        ("booked for 21 Mar", ("--03-21",)),
+        ("it came on the 21st, at last", ("---21",)),
+        ("due 2027-03-21", ("2027-03-21",)),
+        ("seen 3/21", ("--03-21",)),
+        ("seen 4/5/27", ("2027-04-05", "2027-05-04")),
+        ("the first of june", ("--06-01",)),
+        ("booked 21-Mar-2027", ("2027-03-21",)),
+        ("due 2027/03/21", ("2027-03-21",)),
+        ("due 21.03.2027", ("2027-03-21",)),
+    ],
+)
+def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
+    (found,) = dates_in(written)
+    assert found.readings == readings
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "on the 2nd floor",
+        "the 3rd time I rang",
+        "about 40 minutes",
+        "it's tuesday",
+        "paid 12.50",
+        "wait 10-15 minutes",
+    ],
+)
+def test_ordinals_and_numbers_that_are_no_dates_are_not_read_as_dates(written):
+    assert dates_in(written) == []
+
+
+def test_two_dates_are_the_same_unless_something_one_says_contradicts_the_other():
+    assert same_date("--03-21", "---21")
+    assert same_date("2027-03-21", "--03-21")
+    assert not same_date("--03-21", "--03-12")
+    assert not same_date("2026-03-21", "2027-03-21")
+
+
+def test_a_fact_value_in_iso_stays_as_it_is_and_one_in_words_is_read():
+    assert readings_of("---21") == ("---21",)
+    assert readings_of("21st of March") == ("--03-21",)
