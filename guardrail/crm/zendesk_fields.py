@@ -5,8 +5,9 @@ Zendesk nests what a write sets: a ticket's ``comment`` is an object, its custom
 ``user_fields`` and an organization's ``organization_fields`` are objects. The dialect reads
 them into one flat map, each name the CRM's own path to the value:
 
-- ``comment.body`` (``body`` or ``html_body``), ``comment.public`` (true when not given, as
-  Zendesk saves it), ``comment.author_id``; a ticket created with ``description`` and no
+- ``comment.body`` (``body``, or the text of ``html_body``: what the comment says, markup
+  and character references read as Zendesk renders them), ``comment.public`` (true when not
+  given, as Zendesk saves it), ``comment.author_id``; a ticket created with ``description`` and no
   comment: its description is the first comment's body;
 - ``custom_fields.<id>`` for each custom field;
 - ``user_fields.<key>``, ``organization_fields.<key>``.
@@ -20,6 +21,7 @@ judge (``requester: {...}`` creates a user inline: name it by ``requester_id``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html.parser import HTMLParser
 from typing import Any
 
 from guardrail.errors import MalformedBody
@@ -86,10 +88,41 @@ def _comment(value: Any, where: str) -> dict[str, Any]:
     if "body" in value and "html_body" in value:
         raise MalformedBody(f"{where}.comment gives both body and html_body; send one.")
     body = value.get("body", value.get("html_body"))
+    if "html_body" in value and isinstance(body, str):
+        body = html_text(body)
     found: dict[str, Any] = {"comment.body": body, "comment.public": value.get("public", True)}
     if "author_id" in value:
         found["comment.author_id"] = value["author_id"]
     return found
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.shown: list[str] = []
+        self.kept: list[str] = []  # attribute values and HTML comments: saved, not shown
+
+    def handle_data(self, data: str) -> None:
+        self.shown.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.kept.extend(value for _, value in attrs if value)
+
+    def handle_comment(self, data: str) -> None:
+        self.kept.append(data)
+
+
+def html_text(markup: str) -> str:
+    """What an ``html_body`` says, as rules must read it: its text as Zendesk shows the
+    comment (tags dropped, character references decoded, no-break spaces as spaces), then,
+    a line each, the attribute values and HTML comments the saved markup still holds. Tags
+    join their text without a gap, so a number split by markup (``41<b></b>11``,
+    ``4&#49;11``) reads whole, as the comment shows it."""
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.shown) + "".join(f"\n{kept}" for kept in parser.kept)
+    return text.replace("\xa0", " ")
 
 
 def _custom_fields(value: Any, where: str) -> dict[str, Any]:

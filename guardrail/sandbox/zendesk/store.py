@@ -12,7 +12,9 @@ Not thread-safe, and needs no locks: the aiohttp server runs it on one event loo
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -95,7 +97,7 @@ class ZendeskStore:
         data = _record(data, "ticket")
         comment = _comment(data)
         if comment is None and isinstance(data.get("description"), str):
-            comment = {"body": data["description"], "public": True}
+            comment = _comment({"comment": data["description"]})
         if comment is None or not comment["body"].strip():
             raise invalid("description", "Description: cannot be blank", "BlankValue")
         now = _now()
@@ -426,7 +428,7 @@ class ZendeskStore:
         row = {
             "id": self._next("comment"), "type": "Comment", "ticket_id": ticket_id,
             "author_id": comment.get("author_id") or author, "body": comment["body"],
-            "html_body": f"<p>{comment['body']}</p>", "plain_body": comment["body"],
+            "html_body": comment["html_body"], "plain_body": comment["body"],
             "public": comment["public"], "attachments": [], "created_at": at,
         }  # fmt: skip
         self._put("comment", row, "create")
@@ -459,13 +461,21 @@ def _comment(data: Mapping[str, Any]) -> Row | None:
         given = {"body": given}
     if not isinstance(given, dict):
         raise invalid("comment", "Comment: must be an object with a body")
-    body = given.get("body", given.get("html_body"))
+    markup = given.get("html_body") if "body" not in given else None
+    body = given.get("body") if markup is None else _plain(markup)
     if not isinstance(body, str):
         raise invalid("comment", "Comment: body must be text")
     public = given.get("public", True)
     if not isinstance(public, bool):
         raise invalid("comment", "Comment: public must be true or false")
-    return {"body": body, "public": public, "author_id": given.get("author_id")}
+    html_body = markup if isinstance(markup, str) else f"<p>{html.escape(body)}</p>"
+    return {"body": body, "html_body": html_body, "public": public,
+            "author_id": given.get("author_id")}  # fmt: skip
+
+
+def _plain(markup: Any) -> Any:
+    """An ``html_body``'s text, as Zendesk saves it in ``body`` and ``plain_body``."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup)) if isinstance(markup, str) else markup
 
 
 def _id(value: Any) -> Any:
