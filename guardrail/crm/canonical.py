@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -83,6 +83,40 @@ def check_method(method: str, crm: str, documented: str) -> None:
         raise AmbiguousRequest(
             f"{method[:20]!r} is not an HTTP method {crm} documents; use {documented}."
         )
+
+
+#: Query parameters some servers read as a method override (Rails' ``_method``, Salesforce's
+#: ``_HttpMethod``, the override headers' names), by their lower-case name.
+OVERRIDE_PARAMETERS = frozenset({"_method", "_httpmethod", *(h.lower() for h in OVERRIDE_HEADERS)})
+
+
+def refuse_override_parameters(query: Iterable[str], crm: str) -> None:
+    """Refuse a query parameter that asks for another method (``query``: the names sent), on
+    any method: a dialect that honours none must not forward one it could be read by."""
+    for name in query:
+        if name.lower() in OVERRIDE_PARAMETERS:
+            raise AmbiguousRequest(
+                f"The query parameter {name!r} asks for another method than the request's; "
+                f"{crm} does not document it, so crm-guardrail refuses it. Send the method "
+                "itself, without the parameter."
+            )
+
+
+def refuse_undocumented_parameters(
+    query: Iterable[str], documented: Collection[str], crm: str, endpoint: str
+) -> None:
+    """Refuse a query parameter a write's endpoint does not document (``documented``: spelled
+    as the CRM documents them; another spelling is refused too). A server may read any
+    parameter into the write (Rails merges ``ticket[...]`` from the query over the body's), so
+    a write carries only the ones the proxy reads."""
+    for name in query:
+        if name not in documented:
+            allowed = ", ".join(sorted(documented)) or "none"
+            raise AmbiguousRequest(
+                f"The query parameter {name[:80]!r} is not one {crm}'s {endpoint} takes, and "
+                "crm-guardrail does not forward a write with a parameter it has not judged. "
+                f"Send the write without it (parameters it takes: {allowed})."
+            )
 
 
 def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
@@ -167,6 +201,36 @@ def without_parameter(raw_query: str, name: str) -> str:
 
 
 # -- bodies -----------------------------------------------------------------------------------
+
+
+def media_type(content_type: str, example: str) -> str:
+    """The media type of a Content-Type, lower-cased. Raises UnsupportedMediaType for a
+    charset other than UTF-8 (``example`` says what to send): the body is read as UTF-8, and
+    a CRM told another charset would read other text."""
+    mime, _, params = content_type.partition(";")
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise UnsupportedMediaType(
+                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send it as "
+                f"{example}."
+            )
+    return mime.strip().lower()
+
+
+def json_payload(content_type: str, body: bytes, limits: BodyLimits, example: str) -> Any:
+    """A JSON body (``content_type`` a JSON media type in UTF-8), parsed strictly. Raises
+    UnsupportedMediaType or MalformedBody."""
+    mime = media_type(content_type, example)
+    if mime != "application/json" and not mime.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"crm-guardrail checks JSON writes only; send the body as application/json "
+            f"(got {mime or 'no Content-Type'})."
+        )
+    return parse_json(body, limits)
 
 
 def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) -> bytes:

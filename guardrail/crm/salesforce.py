@@ -70,7 +70,8 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     is_method,
-    parse_json,
+    json_payload,
+    media_type,
     refuse_method_overrides,
     single_header,
     without_parameter,
@@ -191,7 +192,7 @@ class SalesforceDialect:
         if body and salesforce_bulk.is_upload(method, _segments(path)):
             _require_csv(content_type)
         elif body and path.lower() not in _OAUTH_WRITES:
-            payload = _decode(content_type, body, self.limits)
+            payload = json_payload(content_type, body, self.limits, _JSON)
         return CanonicalRequest(
             method=method,
             path=path,
@@ -718,38 +719,11 @@ def _known_read(path: str, segments: Sequence[str] | None) -> bool:
 
 
 def _require_csv(content_type: str) -> None:
-    mime = _media_type(content_type, "text/csv;charset=UTF-8")
+    mime = media_type(content_type, "text/csv;charset=UTF-8")
     if mime != "text/csv":
         raise UnsupportedMediaType(
             f"A bulk job's data is CSV; send it as text/csv (got {mime or 'no Content-Type'})."
         )
-
-
-def _decode(content_type: str, body: bytes, limits: BodyLimits) -> Any:
-    mime = _media_type(content_type, "application/json;charset=UTF-8")
-    if mime != "application/json" and not mime.endswith("+json"):
-        raise UnsupportedMediaType(
-            f"crm-guardrail checks JSON writes only; send the body as application/json "
-            f"(got {mime or 'no Content-Type'})."
-        )
-    return parse_json(body, limits)
-
-
-def _media_type(content_type: str, example: str) -> str:
-    """The media type of a Content-Type, lower-cased. Raises UnsupportedMediaType for a
-    charset other than UTF-8 (``example`` says what to send)."""
-    mime, _, params = content_type.partition(";")
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-            "utf-8",
-            "utf8",
-        ):
-            raise UnsupportedMediaType(
-                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send it as "
-                f"{example}."
-            )
-    return mime.strip().lower()
 
 
 def _check_header_names(headers: MultiMapping[str]) -> None:

@@ -65,8 +65,10 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
-    parse_json,
+    json_payload,
     refuse_method_overrides,
+    refuse_override_parameters,
+    refuse_undocumented_parameters,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
@@ -81,7 +83,6 @@ from guardrail.errors import (
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
-    UnsupportedMediaType,
 )
 from guardrail.model import Decision, Operation, WriteIntent
 
@@ -95,6 +96,8 @@ _OBJECTS = {"tickets": "ticket", "users": "user", "organizations": "organization
 #: what create_or_update finds an existing record by, in order
 _MATCH_BY = {"user": ("email", "external_id"), "organization": ("external_id",)}
 _NOTHING: frozenset[str] = frozenset()
+#: The only query parameter a write takes: update_many's ``ids`` (every other is refused).
+_UPDATE_MANY_PARAMETERS = frozenset({"ids"})
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
                        "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
 MAX_READ_RECORDS = 200
@@ -124,6 +127,7 @@ class ZendeskDialect:
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         query = decode_query(raw_query)
+        refuse_override_parameters(query, "Zendesk")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         if body and raw.method in _READ_METHODS | {"DELETE"}:
@@ -132,15 +136,9 @@ class ZendeskDialect:
                 "forward bytes it has not judged. Send it without one."
             )
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
-        media_type = content_type.partition(";")[0].strip().lower()
         payload: Any = NO_BODY
         if body:
-            if media_type != "application/json" and not media_type.endswith("+json"):
-                raise UnsupportedMediaType(
-                    "crm-guardrail checks JSON writes only; send the body as application/json "
-                    f"(got {media_type or 'no Content-Type'})."
-                )
-            payload = parse_json(body, self.limits)
+            payload = json_payload(content_type, body, self.limits, "application/json")
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -150,7 +148,7 @@ class ZendeskDialect:
             payload=payload,
             headers={},
             drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
-            media_type=media_type,
+            media_type=content_type.partition(";")[0].strip().lower(),
         )
 
     # -- reading requests -------------------------------------------------------------------
@@ -160,9 +158,19 @@ class ZendeskDialect:
         if request.method in _READ_METHODS:
             if segments is None:
                 return self._unknown(request.method, request.path)
-            return ParsedRequest(Shape.READ, sobject=_read_object(segments), reads=_reads(segments))
+            reads = _reads(segments, request.query)
+            return ParsedRequest(Shape.READ, sobject=_read_object(segments), reads=reads)
         if segments is None or not segments or segments[0] not in _OBJECTS:
             return self._unknown(request.method, request.path)
+        parsed = self._write(request, segments)
+        if parsed.intents:
+            documented = _UPDATE_MANY_PARAMETERS if segments[1:] == ["update_many"] else ()
+            refuse_undocumented_parameters(
+                request.query, documented, "Zendesk", f"{request.method} {request.path}"
+            )
+        return parsed
+
+    def _write(self, request: CanonicalRequest, segments: list[str]) -> ParsedRequest:
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
@@ -497,8 +505,11 @@ def _read_object(segments: Sequence[str]) -> str:
     return _OBJECTS.get(segments[0], "") if segments else ""
 
 
-def _reads(segments: Sequence[str]) -> frozenset[str] | None:
-    """The objects a GET shows (agent token scopes): None when the proxy cannot tell."""
+def _reads(segments: Sequence[str], query: Mapping[str, str]) -> frozenset[str] | None:
+    """The objects a GET shows (agent token scopes): None when the proxy cannot tell (a
+    side-load, ``include=``, shows the users, organizations or groups a record names)."""
+    if "include" in query:
+        return None
     if not segments or segments[0] in _METADATA:
         return _NOTHING
     obj = _OBJECTS.get(segments[0])

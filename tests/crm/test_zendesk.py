@@ -12,7 +12,13 @@ from multidict import CIMultiDict
 
 from guardrail.crm.base import RawRequest, Revert, Shape, dialect_for
 from guardrail.crm.zendesk_schema import ticket_schema
-from guardrail.errors import InvalidSession, MalformedBody, UnsupportedEndpoint
+from guardrail.errors import (
+    InvalidSession,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+    UnsupportedMediaType,
+)
 from guardrail.model import Decision, Operation, Verdict, Violation
 
 ZD = dialect_for("zendesk")
@@ -87,6 +93,52 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
 def test_what_cannot_be_read_one_way_is_refused(body: Any) -> None:
     with pytest.raises(MalformedBody):
         parse("POST", "/api/v2/tickets.json", body)
+
+
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [
+        ("PUT", "/api/v2/tickets/7.json?ticket[priority]=urgent"),
+        ("POST", "/api/v2/tickets.json?async=true"),
+        ("PUT", "/api/v2/tickets/update_many.json?ids=7&external_ids=a"),
+        ("PUT", "/api/v2/tickets/update_many.json?IDS=7"),
+        ("PUT", "/api/v2/tickets/7.json?_method=DELETE"),
+        ("GET", "/api/v2/tickets/7.json?_method=DELETE"),
+    ],
+)
+def test_a_query_parameter_zendesk_could_read_into_the_write_is_refused(
+    method: str, target: str
+) -> None:
+    body = {"ticket": {"status": "open"}} if method != "GET" else None
+    with pytest.raises(RequestRejected):
+        parse(method, target, body)
+
+
+def test_a_body_in_another_charset_than_utf8_is_refused() -> None:
+    headers = CIMultiDict({"Content-Type": "application/json; charset=utf-16"})
+    raw = RawRequest("PUT", "/api/v2/tickets/7.json", headers, b'{"ticket": {"status": "open"}}')
+    with pytest.raises(UnsupportedMediaType):
+        ZD.canonical(raw)
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        ("Card 41<b></b>11 1111 1111 1111.", "Card 4111 1111 1111 1111."),
+        ("Card 4&#49;11&nbsp;1111.", "Card 4111 1111."),
+        ('<p title="4111 1111 1111 1111">Noted.</p><!-- 123-45-6789 -->',
+         "Noted.\n4111 1111 1111 1111\n 123-45-6789 "),
+    ],
+)  # fmt: skip
+def test_an_html_comment_is_judged_as_what_it_says_and_keeps(markup: str, said: str) -> None:
+    body = {"ticket": {"comment": {"html_body": markup, "public": False}}}
+    [intent] = parse("PUT", "/api/v2/tickets/7.json", body).intents
+    assert intent.fields["comment.body"] == said
+
+
+def test_a_side_load_shows_objects_the_proxy_cannot_name() -> None:
+    assert parse("GET", "/api/v2/tickets/7.json").reads == frozenset({"ticket"})
+    assert parse("GET", "/api/v2/tickets/7.json?include=users,organizations").reads is None
 
 
 def test_an_unknown_write_endpoint_is_refused() -> None:

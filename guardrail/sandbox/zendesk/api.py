@@ -121,23 +121,39 @@ def _job(status: Row, call: Call) -> Row:
 
 
 def _body(call: Call, key: str) -> Any:
-    try:
-        document = json.loads(call.body) if call.body else None
-    except ValueError:
-        raise bad_request("The request body is not valid JSON.") from None
-    if not isinstance(document, dict) or key not in document:
+    document = _document(call)
+    if key not in document:
         raise bad_request(f"The request body needs a {key!r} object.")
     return document[key]
 
 
 def _document(call: Call) -> dict[str, Any]:
+    """The request's parameters as Zendesk (a Rails app) reads them: the JSON body's, with the
+    query string's over them, key by key at the top (``request_parameters.merge(
+    query_parameters)``): ``?ticket[priority]=urgent`` is ``{"ticket": {"priority":
+    "urgent"}}`` and replaces the body's ``ticket`` whole."""
     try:
         document = json.loads(call.body) if call.body else {}
     except ValueError:
         raise bad_request("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise bad_request("The request body must be a JSON object.")
-    return document
+    return {**document, **_nested(call.query)}
+
+
+def _nested(query: Mapping[str, str]) -> dict[str, Any]:
+    """Query parameters as Rack nests them: ``a[b][c]=v`` is ``{"a": {"b": {"c": "v"}}}``."""
+    found: dict[str, Any] = {}
+    for name, value in query.items():
+        head, _, tail = name.partition("[")
+        keys = [head, *(k for k in tail.rstrip("]").split("][") if tail)]
+        node = found
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[keys[-1]] = value
+    return found
 
 
 def _ids(text: str) -> list[int]:
