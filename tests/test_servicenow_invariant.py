@@ -4,13 +4,16 @@ and audited.
 Hypothesis builds the request variants a prompt-injected or careless agent would try on the
 Table API and the Batch API: paths with dot segments, ``;`` parameters, double slashes and
 needless encodings, table names in other spellings, method override headers, parameters given
-twice, display-value input, duplicate JSON keys, a forbidden value (``category: complaint``,
-refused by the test's policy), each sent alone or inside a batch. Each is sent byte for byte
-through the real proxy to the sandbox instance, which logs what it changed. After each:
+twice, display-value input, parameters that change what a write does (audit fields kept off,
+domain separation crossed: refused by the pack's safeguards) or that the Table API does not
+document, a method override parameter, script in a query, duplicate JSON keys, a forbidden value
+(``category: complaint``, refused by the test's policy), each sent alone or inside a batch.
+Each is sent byte for byte through the real proxy to the sandbox instance, which logs what it
+changed. After each:
 
 - no answer is a 5xx;
 - every record the instance changed was written by an intent of an allowed, audited decision;
-- a request carrying the forbidden value changes nothing.
+- a request carrying a forbidden value or parameter changes nothing.
 """
 
 from __future__ import annotations
@@ -56,8 +59,13 @@ TABLES = st.sampled_from(["sn_customerservice_case", "SN_CUSTOMERSERVICE_CASE",
 QUERIES = st.sampled_from([
     "", "?sysparm_display_value=all", "?sysparm_input_display_value=true",
     "?sysparm_input_display_value=false", "?sysparm_fields=number&SYSPARM_FIELDS=state",
-    "?sysparm_suppress_auto_sys_field=true",
+    "?sysparm_suppress_auto_sys_field=true", *["?sysparm_query_no_domain=true"] * 4,
+    "?sysparm_query_no_domain=false&sysparm_display_value=all", "?_method=DELETE",
+    "?sysparm_foo=1", "?sysparm_query=sys_created_on>javascript:gs.daysAgo(1)",
 ])  # fmt: skip
+#: What the test's policies forbid a write to carry, in any reading: a complaint, a write the
+#: instance would save without its audit fields or across its domains.
+FORBIDDEN = ("complaint", "sysparm_suppress_auto_sys_field=true", "sysparm_query_no_domain=true")
 HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
                            (("X-HTTP-Method-Override", "GET"),)])  # fmt: skip
 CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
@@ -68,7 +76,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("servicenow-invariant")
     policies = directory / "policies"
     (policies / "schemas").mkdir(parents=True)
-    (policies / "parameters.yaml").write_text((PACK / "parameters.yaml").read_text())
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        (policies / name).write_text((PACK / name).read_text())
     for schema in (PACK / "schemas").glob("*.json"):
         (policies / "schemas" / schema.name).write_text(schema.read_text())
     (policies / "no-complaints.yaml").write_text(NO_COMPLAINTS)
@@ -87,18 +96,20 @@ def _body(data: st.DataObject, category: str) -> bytes:
 
 
 def _variant(data: st.DataObject) -> Sent:
-    """A write, plain half of the time (so allowed writes are judged too), else with tricks."""
+    """A write, plain half of the time (so allowed writes are judged too), else with tricks:
+    in its path and headers, or in its query parameters alone."""
     plain = data.draw(st.booleans(), label="plain")
-    prefix, table, query = (
-        ("/api/now/table", "sn_customerservice_case", "") if plain
-        else (data.draw(PREFIXES), data.draw(TABLES), data.draw(QUERIES))
+    prefix, table = (
+        ("/api/now/table", "sn_customerservice_case") if plain or data.draw(st.booleans())
+        else (data.draw(PREFIXES), data.draw(TABLES))
     )  # fmt: skip
+    query = "" if plain else data.draw(QUERIES)
     method = data.draw(st.sampled_from(["POST", "PATCH", "PUT", "DELETE"]))
     category = data.draw(CATEGORIES)
     target = f"{prefix}/{table}" + (f"/{ACME_CASE_ID}" if method != "POST" else "") + query
     body = b"" if method == "DELETE" else _body(data, category)
     headers = (("Content-Type", "application/json"), *(() if plain else data.draw(HEADERS)))
-    forbidden = method != "DELETE" and "complaint" in body.decode()
+    forbidden = any(f in target or f in body.decode() for f in FORBIDDEN)
     if data.draw(st.booleans(), label="in a batch"):
         inner: dict[str, Any] = {"id": "1", "method": method, "url": target,
                                  "headers": [{"name": k, "value": v} for k, v in headers]}  # fmt: skip

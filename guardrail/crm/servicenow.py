@@ -70,8 +70,10 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     is_method,
-    parse_json,
+    json_payload,
     refuse_method_overrides,
+    refuse_override_parameters,
+    refuse_undocumented_parameters,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
@@ -83,7 +85,6 @@ from guardrail.errors import (
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
-    UnsupportedMediaType,
 )
 from guardrail.model import Decision, Operation, Violation, WriteIntent
 
@@ -98,7 +99,30 @@ _OAUTH = "/oauth_token.do"
 _TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 SYS_ID = re.compile(r"^[0-9a-f]{32}$")
 #: Parameters that change what a write does (the others shape the response only).
-WRITE_PARAMETERS = ("sysparm_input_display_value", "sysparm_suppress_auto_sys_field")
+WRITE_PARAMETERS = (
+    "sysparm_input_display_value",
+    "sysparm_suppress_auto_sys_field",
+    "sysparm_query_no_domain",
+)
+#: The parameters the Table API documents for each write (and pysnc's
+#: sysparm_suppress_pagination_header); a write with any other is refused.
+_RESPONSE_PARAMETERS = frozenset({"sysparm_display_value", "sysparm_exclude_reference_link",
+                                  "sysparm_fields", "sysparm_view",
+                                  "sysparm_suppress_pagination_header"})  # fmt: skip
+_SAVE_PARAMETERS = _RESPONSE_PARAMETERS | {
+    "sysparm_input_display_value", "sysparm_suppress_auto_sys_field"
+}  # fmt: skip
+_DOCUMENTED = {
+    "POST": _SAVE_PARAMETERS,
+    "PATCH": _SAVE_PARAMETERS | {"sysparm_query_no_domain"},
+    "PUT": _SAVE_PARAMETERS | {"sysparm_query_no_domain"},
+    "DELETE": frozenset({"sysparm_query_no_domain"}),
+}
+#: The field an encoded query's term names (then its operator and value: ``caller_id.name=x``,
+#: ``ORDERBYcaller_id.name``, ``short_descriptionLIKEx``).
+_TERM_FIELD = re.compile(r"[A-Za-z0-9_.]*")
+#: An encoded query value that runs script on the instance (``javascript:...``).
+_SCRIPT = re.compile(r"javascript\s*:", re.IGNORECASE)
 _JSON = "application/json;charset=UTF-8"
 
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
@@ -132,6 +156,7 @@ class ServiceNowDialect:
         refuse_method_overrides(raw.headers, "ServiceNow")
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)
+        refuse_override_parameters(query, "ServiceNow")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         if body and raw.method in _READ_METHODS | {"DELETE", "OPTIONS"}:
@@ -143,7 +168,7 @@ class ServiceNowDialect:
         media_type = content_type.partition(";")[0].strip().lower()
         payload: Any = NO_BODY
         if body and path != _OAUTH:
-            payload = _json_body(content_type, body, self.limits)
+            payload = json_payload(content_type, body, self.limits, _JSON)
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -168,11 +193,12 @@ class ServiceNowDialect:
     def _route(
         self, method: str, path: str, query: Mapping[str, str], payload: Any
     ) -> ParsedRequest:
+        _refuse_script(query)
         table = _TABLE.match(path)
         if method in _READ_METHODS:
             if table:
                 name = _table_name(table["table"])
-                return ParsedRequest(Shape.READ, sobject=name, reads=frozenset({name}))
+                return ParsedRequest(Shape.READ, sobject=name, reads=_table_reads(name, query))
             if _READ_ONLY.match(path):
                 return ParsedRequest(Shape.READ, reads=None)
             return self._unknown(method, path)
@@ -184,7 +210,11 @@ class ServiceNowDialect:
             )
         if table is None:
             return self._unknown(method, path)
-        return _with_parameters(self._table_write(method, table, payload, path), query)
+        parsed = self._table_write(method, table, payload, path)
+        if parsed.intents:
+            documented = _DOCUMENTED.get(method, frozenset())
+            refuse_undocumented_parameters(query, documented, "ServiceNow", f"{method} {path}")
+        return _with_parameters(parsed, query)
 
     def _table_write(
         self, method: str, table: re.Match[str], payload: Any, path: str
@@ -261,6 +291,7 @@ class ServiceNowDialect:
             headers = _item_headers(item.get("headers", []))
             raw_path, _, raw_query = url.partition("?")
             path, query = decode_path(raw_path), decode_query(raw_query)
+            refuse_override_parameters(query, "ServiceNow")
             payload = self._item_body(item.get("body"), method, headers)
             if _BATCH.match(path):
                 raise UnsupportedEndpoint("a batch cannot hold a batch.")
@@ -285,7 +316,7 @@ class ServiceNowDialect:
             raise MalformedBody(
                 f"'body' is over crm-guardrail's limit of {self.limits.max_bytes} bytes."
             )
-        return _json_body(headers.get("content-type", ""), body, self.limits)
+        return json_payload(headers.get("content-type", ""), body, self.limits, _JSON)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
         if self._forward_unknown:
@@ -525,27 +556,6 @@ def _item_headers(given: Any) -> dict[str, str]:
     return found
 
 
-def _json_body(content_type: str, body: bytes, limits: BodyLimits) -> Any:
-    mime, _, params = content_type.partition(";")
-    mime = mime.strip().lower()
-    if mime != "application/json" and not mime.endswith("+json"):
-        raise UnsupportedMediaType(
-            f"crm-guardrail checks JSON writes only; send the body as application/json "
-            f"(got {mime or 'no Content-Type'})."
-        )
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-            "utf-8",
-            "utf8",
-        ):
-            raise UnsupportedMediaType(
-                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send "
-                "application/json;charset=UTF-8."
-            )
-    return parse_json(body, limits)
-
-
 def _write_parameters(query: Mapping[str, str]) -> dict[str, str]:
     """The ``sysparm_*`` parameters that change what a write does, by their name; a display
     value input is refused (the instance resolves names the proxy cannot judge)."""
@@ -558,6 +568,30 @@ def _write_parameters(query: Mapping[str, str]) -> dict[str, str]:
             "choice values without it."
         )
     return found
+
+
+def _refuse_script(query: Mapping[str, str]) -> None:
+    """Refuse a parameter whose value runs script on the instance: an encoded query's
+    ``javascript:`` value is evaluated server-side, so even a read would run code the proxy
+    cannot judge."""
+    for name, value in query.items():
+        if _SCRIPT.search(value):
+            raise AmbiguousRequest(
+                f"The query parameter {name[:80]!r} holds javascript:, which the instance runs "
+                "as script; crm-guardrail does not forward code it cannot judge. Give the "
+                "values themselves (a date, a sys_id)."
+            )
+
+
+def _table_reads(table: str, query: Mapping[str, str]) -> frozenset[str] | None:
+    """The tables a Table API read shows (agent token scopes): None when it dot-walks a
+    reference (``caller_id.email`` in sysparm_fields or sysparm_query shows, or tests, a
+    field of another table's record)."""
+    terms = query.get("sysparm_query", "").split("^")
+    named = query.get("sysparm_fields", "").split(",") + [
+        found[0] for term in terms if (found := _TERM_FIELD.match(term))
+    ]
+    return None if any("." in name for name in named) else frozenset({table})
 
 
 def _with_parameters(parsed: ParsedRequest, query: Mapping[str, str]) -> ParsedRequest:

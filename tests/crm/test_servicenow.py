@@ -69,6 +69,40 @@ def test_reads_record_their_table_and_write_nothing() -> None:
     assert (parsed.shape, parsed.reads) == (Shape.READ, frozenset({"incident"}))
 
 
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_a_write_across_domains_says_so_on_its_intent(method: str) -> None:
+    payload = body({"state": "2"}) if method == "PATCH" else b""
+    parsed = read(dialect, method, f"/api/now/table/incident/{SYS_ID}?sysparm_query_no_domain=true",
+                  payload, content_type="application/json" if payload else "")  # fmt: skip
+    assert parsed.intents[0].headers == {"sysparm_query_no_domain": "true"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/now/table/incident?sysparm_query=sys_created_on>javascript:gs.daysAgo(1)",
+     "/api/now/table/incident?sysparm_query=active=true^caller_id=JavaScript :gs.getUserID()"],
+)  # fmt: skip
+def test_a_query_that_runs_script_on_the_instance_is_refused_even_on_a_read(url: str) -> None:
+    with pytest.raises(AmbiguousRequest, match="javascript"):
+        read(dialect, "GET", url, content_type="")
+    batch = {"rest_requests": [item("a", "GET", url)]}
+    with pytest.raises(AmbiguousRequest, match="javascript"):
+        read(dialect, "POST", "/api/now/v1/batch", body(batch))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sysparm_fields=number,caller_id.email", "sysparm_query=caller_id.email=a@b.example",
+     "sysparm_query=active=true^ORDERBYcaller_id.name"],
+)  # fmt: skip
+def test_a_read_that_dot_walks_to_another_table_cannot_name_what_it_shows(query: str) -> None:
+    parsed = read(dialect, "GET", f"/api/now/table/incident?{query}", content_type="")
+    assert parsed.reads is None
+    plain = read(dialect, "GET", "/api/now/table/incident?sysparm_query=email=a@b.example",
+                 content_type="")  # fmt: skip
+    assert plain.reads == frozenset({"incident"})
+
+
 def test_each_batch_request_is_read_as_the_request_it_is() -> None:
     parsed = read(dialect, "POST", "/api/now/v1/batch", body({"batch_request_id": 1, "rest_requests": [
         item("a", "POST", "/api/now/table/incident", {"short_description": "x"}),
@@ -115,11 +149,24 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
         ("POST", "/api/now/v1/batch", {"rest_requests": [
             {**item("a", "POST", "/api/now/table/incident", {"x": 1}), "headers": []}]}, {},
          UnsupportedMediaType),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_foo=1", {"state": "2"}, {},
+         AmbiguousRequest),
+        ("POST", "/api/now/table/incident?sysparm_query_no_domain=true", {"x": 1}, {},
+         AmbiguousRequest),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}?_method=DELETE", {"state": "2"}, {},
+         AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}?_method=DELETE", {"state": "2"})]},
+         {}, AmbiguousRequest),
+        ("POST", "/api/now/table/incident", {"x": 1},
+         {"Content-Type": "application/json; charset=iso-8859-1"}, UnsupportedMediaType),
     ],
     ids=["import-set", "display-value-input", "display-value-input-spelled", "override-header", "dot-segment", "parameter-twice",
          "not-a-sys-id", "reference-object", "not-an-object", "unknown-endpoint", "nested-batch",
          "import-in-batch", "batch-id-twice", "override-in-batch", "batch-body-not-base64",
-         "batch-body-key-twice", "batch-body-not-json"],
+         "batch-body-key-twice", "batch-body-not-json", "undocumented-parameter",
+         "parameter-of-another-method", "override-parameter", "override-parameter-in-batch",
+         "charset-not-utf8"],
 )  # fmt: skip
 def test_requests_the_instance_could_read_otherwise_are_refused(
     method: str, target: str, payload: Any, headers: dict[str, str], error: type[RequestRejected]
