@@ -541,19 +541,34 @@ def _many(intents: list[WriteIntent]) -> ParsedRequest:
 
 
 def _create_or_update(obj: str, payload: Any) -> WriteIntent:
+    """The write a create_or_update makes, by what names its record. Zendesk documents that
+    it finds the record by any of them, not which first, so a body naming it two ways is
+    refused; a number is matched as its text, as Zendesk casts it."""
     fields = _record(obj, payload)
-    if obj == "organization" and "id" in fields:
-        record_id = fields.pop("id")
-        if not _id_like(record_id):
+    keys = (("id",) if obj == "organization" else ()) + _MATCH_BY[obj]
+    named = [key for key in keys if fields.get(key) is not None]
+    if len(named) > 1:
+        raise AmbiguousRequest(
+            f"This create_or_update names the {obj} by {' and by '.join(named)}; Zendesk does "
+            "not document which it matches first, so crm-guardrail cannot tell which record "
+            f"it changes. Name the {obj} one way: create it with POST /api/v2/{obj}s, or "
+            f"update it by id with PUT /api/v2/{obj}s/{{id}}."
+        )
+    if not named:
+        return WriteIntent(NAME, obj, Operation.CREATE, fields)
+    key = named[0]
+    value = fields[key]
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise MalformedBody(f"{obj}.{key} must be text without spaces around it.")
+    if key == "id":
+        if not _id_like(fields.pop("id")):
             raise MalformedBody("organization.id must be an organization id.")
-        return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=str(record_id))
-    for key in _MATCH_BY[obj]:
-        value = fields.get(key)
-        if isinstance(value, str) and value:
-            return WriteIntent(
-                NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
-            )
-    return WriteIntent(NAME, obj, Operation.CREATE, fields)
+        return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=value)
+    return WriteIntent(
+        NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
+    )
 
 
 def _create_many(payload: Any) -> list[WriteIntent]:

@@ -13,6 +13,7 @@ from multidict import CIMultiDict
 from guardrail.crm.base import RawRequest, Revert, Shape, dialect_for
 from guardrail.crm.zendesk_schema import ticket_schema
 from guardrail.errors import (
+    AmbiguousRequest,
     InvalidSession,
     MalformedBody,
     RequestRejected,
@@ -79,6 +80,29 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
     assert (intent.operation, intent.external_id_field) == (Operation.UPSERT, "email")
     lookup = ZD.lookup(intent, "/api/v2/users/create_or_update") or ""
     assert lookup.startswith("/api/v2/users/search.json?query=email")
+
+
+@pytest.mark.parametrize(
+    ("resource", "record"),
+    [
+        ("users", {"name": "Ada", "email": "ada@acme.example", "external_id": "A-1"}),
+        ("organizations", {"name": "Acme", "id": 5, "external_id": "ACME-1"}),
+    ],
+)
+def test_a_create_or_update_naming_its_record_two_ways_is_refused(
+    resource: str, record: dict[str, Any]
+) -> None:
+    with pytest.raises(AmbiguousRequest, match="one way"):
+        parse("POST", f"/api/v2/{resource}/create_or_update.json", {resource[:-1]: record})
+
+
+def test_a_create_or_update_by_a_number_is_looked_up_as_its_text() -> None:
+    body = {"user": {"name": "Ada", "external_id": 777}}
+    [intent] = parse("POST", "/api/v2/users/create_or_update.json", body).intents
+    assert (intent.operation, intent.external_id) == (Operation.UPSERT, "777")
+    with pytest.raises(MalformedBody):
+        parse("POST", "/api/v2/users/create_or_update.json",
+              {"user": {"name": "Ada", "email": " ada@acme.example"}})  # fmt: skip
 
 
 @pytest.mark.parametrize(

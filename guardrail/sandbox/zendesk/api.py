@@ -35,7 +35,7 @@ from guardrail.sandbox.zendesk.errors import (
     invalid_endpoint,
     not_found,
 )
-from guardrail.sandbox.zendesk.store import Row, ZendeskStore
+from guardrail.sandbox.zendesk.store import Row, ZendeskStore, same_text
 
 API = "/api/v2"
 MAX_BULK = 100  # records per create_many / update_many, as Zendesk limits them
@@ -318,10 +318,14 @@ def _record_routes(
         return Answer(200, _page(plural, [render(r, call) for r in rows if r is not None]))
 
     def find(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
-        """``search?external_id=`` (exact), or ``search?query=`` (Zendesk's search syntax)."""
+        """``search?external_id=`` (exact but for case), or ``search?query=`` (Zendesk's
+        search syntax)."""
         if "external_id" in call.query:
             wanted = call.query["external_id"]
-            rows = [r for r in store.records(name) if r.get("external_id") == wanted]
+            rows = [
+                r for r in store.records(name)
+                if r.get("external_id") is not None and same_text(r["external_id"], wanted)
+            ]  # fmt: skip
         else:
             query = f"type:{name} {call.query.get('query', '')}"
             rows = [row for _, row in search.run(store, query)]

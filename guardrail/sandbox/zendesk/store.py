@@ -405,14 +405,17 @@ class ZendeskStore:
         return found
 
     def _match(self, obj: str, data: Mapping[str, Any], keys: Sequence[str]) -> int | None:
+        """The record whose ``keys`` (in order) equal the data's: an id as a number, any other
+        as text in any case (Zendesk casts an external id to text and finds it ignoring
+        case)."""
         for key in keys:
             value = _id(data.get(key)) if key == "id" else data.get(key)
             if value is None:
                 continue
             for row in self._rows[obj].values():
                 same = row.get(key) == value
-                if key in ("email", "name") and isinstance(value, str) and row.get(key):
-                    same = str(row[key]).lower() == value.lower()
+                if key != "id" and row.get(key) is not None:
+                    same = same_text(row[key], value)
                 if same:
                     return int(row["id"])
         return None
@@ -481,6 +484,12 @@ def _plain(markup: Any) -> Any:
 def _id(value: Any) -> Any:
     """An id as Zendesk reads it: a number, or its digits in text."""
     return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def same_text(saved: Any, given: Any) -> bool:
+    """Whether ``given`` names ``saved`` as Zendesk matches an email, a name or an external
+    id: as text, in any case."""
+    return str(saved).lower() == str(given).lower()
 
 
 def _tags(value: Any) -> list[str]:
