@@ -2,7 +2,8 @@
 allowed and audited.
 
 Hypothesis builds the request variants a careless or prompt-injected agent would try against
-Zendesk's API: method override headers, bodies on reads and deletes, paths with dot segments,
+Zendesk's API: method override headers (with ``_`` for ``-`` too), a write made on behalf of
+another user (``X-On-Behalf-Of``, refused by the pack's safeguards), bodies on reads and deletes, paths with dot segments,
 ``;`` parameters, double slashes, encodings and case changes, with and without ``.json``;
 attributes in other spellings, a key given twice, ``fields`` beside ``custom_fields``, comments
 as text or objects, HTML comments hiding a card number in markup, character references or an
@@ -61,7 +62,8 @@ spec:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     pack = tmp_path_factory.mktemp("pack")
-    shutil.copy(PACK / "parameters.yaml", pack)
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        shutil.copy(PACK / name, pack)
     shutil.copytree(PACK / "schemas", pack / "schemas")
     (pack / "forbidding.yaml").write_text(FORBIDDING)
     with Stack(
@@ -167,8 +169,13 @@ def variants(draw: st.DrawFn, ticket_id: int) -> Sent:
     kind = draw(st.sampled_from(["update", "create", "update_many", "tags", "delete", "read"]))
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
     if draw(RARELY):
-        headers += ((draw(st.sampled_from(["X-HTTP-Method-Override", "X-Method-Override"])),
+        headers += ((draw(st.sampled_from(["X-HTTP-Method-Override", "X-Method-Override",
+                                           "X_HTTP_Method_Override"])),
                      draw(st.sampled_from(["GET", "DELETE", "PUT"]))),)  # fmt: skip
+    behalf = draw(RARELY)  # the write made as another user: the pack's safeguards forbid it
+    if behalf:
+        headers += ((draw(st.sampled_from(["X-On-Behalf-Of", "x_on_behalf_of"])), "40003"),)
+        forbidden = True
     query, query_forbidden = draw(QUERIES)
     if kind == "update":
         note = f"update/{twist}{query and '/query'}"
@@ -185,7 +192,8 @@ def variants(draw: st.DrawFn, ticket_id: int) -> Sent:
         return Sent("PUT", f"{API}/tickets/{ticket_id}/tags.json", tags, headers, True, "tags")
     if kind == "delete":
         sent_body = body if draw(st.booleans()) else b""
-        return Sent("DELETE", path, sent_body, headers, bool(sent_body), f"delete/{twist}")
+        return Sent("DELETE", path, sent_body, headers, bool(sent_body) or behalf,
+                    f"delete/{twist}")  # fmt: skip
     sent_body = body if draw(st.booleans()) else b""
     return Sent("GET", path, sent_body, headers, bool(sent_body), f"read/{twist}")
 

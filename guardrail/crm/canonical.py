@@ -120,8 +120,9 @@ def refuse_undocumented_parameters(
 
 
 def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
-    """Refuse a method override header (``headers``: the names sent, in any case)."""
-    sent = {name.lower() for name in headers}
+    """Refuse a method override header (``headers``: the names sent, in any case, ``_`` for
+    ``-`` too: a Rack or CGI server reads ``X_HTTP_Method_Override`` as the same header)."""
+    sent = {name.lower().replace("_", "-") for name in headers}
     for name in OVERRIDE_HEADERS:
         if name.lower() in sent:
             raise AmbiguousRequest(

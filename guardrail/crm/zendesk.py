@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from multidict import CIMultiDict
+from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import zendesk_schema
 from guardrail.crm.base import (
@@ -96,6 +96,8 @@ _OBJECTS = {"tickets": "ticket", "users": "user", "organizations": "organization
 #: what create_or_update finds an existing record by, in order
 _MATCH_BY = {"user": ("email", "external_id"), "organization": ("external_id",)}
 _NOTHING: frozenset[str] = frozenset()
+#: Headers that change what Zendesk does with a write, by lower-case name -> as documented.
+_BEHAVIOUR_HEADERS = {"x-on-behalf-of": "X-On-Behalf-Of"}
 #: The only query parameter a write takes: update_many's ``ids`` (every other is refused).
 _UPDATE_MANY_PARAMETERS = frozenset({"ids"})
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
@@ -146,7 +148,7 @@ class ZendeskDialect:
             target=raw.target,
             body=body,
             payload=payload,
-            headers={},
+            headers=_behaviour_headers(raw.headers),
             drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
             media_type=content_type.partition(";")[0].strip().lower(),
         )
@@ -163,12 +165,17 @@ class ZendeskDialect:
         if segments is None or not segments or segments[0] not in _OBJECTS:
             return self._unknown(request.method, request.path)
         parsed = self._write(request, segments)
-        if parsed.intents:
-            documented = _UPDATE_MANY_PARAMETERS if segments[1:] == ["update_many"] else ()
-            refuse_undocumented_parameters(
-                request.query, documented, "Zendesk", f"{request.method} {request.path}"
-            )
-        return parsed
+        if not parsed.intents:
+            return parsed
+        documented = _UPDATE_MANY_PARAMETERS if segments[1:] == ["update_many"] else ()
+        refuse_undocumented_parameters(
+            request.query, documented, "Zendesk", f"{request.method} {request.path}"
+        )
+        if not request.headers:
+            return parsed
+        return replace(parsed, intents=tuple(
+            replace(i, headers=request.headers) for i in parsed.intents
+        ))  # fmt: skip
 
     def _write(self, request: CanonicalRequest, segments: list[str]) -> ParsedRequest:
         obj = _OBJECTS[segments[0]]
@@ -488,6 +495,24 @@ class ZendeskDialect:
 
 
 # -- reading requests ---------------------------------------------------------------------------
+
+
+def _behaviour_headers(headers: MultiMapping[str]) -> dict[str, str]:
+    """The headers that change what Zendesk does with a write, in Zendesk's spelling:
+    ``X-On-Behalf-Of`` makes it as another user (an end user: the write is theirs, not the
+    agent's). Sent twice, or spelled with ``_`` (Rails reads it as the same header), refused."""
+    found: dict[str, str] = {}
+    for name, value in headers.items():
+        spelled = _BEHAVIOUR_HEADERS.get(name.lower().replace("_", "-"))
+        if spelled is None:
+            continue
+        if "_" in name or spelled in found:
+            raise AmbiguousRequest(
+                f"The header {spelled} is sent twice or spelled with _ for -; crm-guardrail "
+                "cannot tell which one Zendesk reads. Send it once, with dashes."
+            )
+        found[spelled] = value.strip()
+    return found
 
 
 def _segments(path: str) -> list[str] | None:

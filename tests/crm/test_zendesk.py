@@ -138,6 +138,17 @@ def test_a_query_parameter_zendesk_could_read_into_the_write_is_refused(
         parse(method, target, body)
 
 
+def test_a_write_on_behalf_of_another_user_says_so_on_its_intents() -> None:
+    headers = CIMultiDict({"Content-Type": "application/json", "X-On-Behalf-Of": " 40003"})
+    body = b'{"ticket": {"status": "open"}}'
+    parsed = ZD.parse(ZD.canonical(RawRequest("PUT", "/api/v2/tickets/7.json", headers, body)))
+    assert parsed.intents[0].headers == {"X-On-Behalf-Of": "40003"}
+    for name in ("X_On_Behalf_Of", "X_HTTP_Method_Override"):
+        sent = CIMultiDict({"Content-Type": "application/json", name: "40003"})
+        with pytest.raises(AmbiguousRequest):
+            ZD.canonical(RawRequest("PUT", "/api/v2/tickets/7.json", sent, body))
+
+
 def test_a_body_in_another_charset_than_utf8_is_refused() -> None:
     headers = CIMultiDict({"Content-Type": "application/json; charset=utf-16"})
     raw = RawRequest("PUT", "/api/v2/tickets/7.json", headers, b'{"ticket": {"status": "open"}}')
