@@ -4,7 +4,8 @@ and audited.
 Hypothesis builds the request variants a prompt-injected or careless agent would try on the
 Table API and the Batch API: paths with dot segments, ``;`` parameters, double slashes and
 needless encodings, table names in other spellings, method override headers, parameters given
-twice, display-value input, parameters that change what a write does (audit fields kept off,
+twice, display-value input, a write asking for an answer the proxy cannot read (no body, XML:
+a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
 domain separation crossed: refused by the pack's safeguards) or that the Table API does not
 document, a method override parameter, script in a query, duplicate JSON keys, a forbidden value
 (``category: complaint``, refused by the test's policy), each sent alone or inside a batch.
@@ -67,7 +68,8 @@ QUERIES = st.sampled_from([
 #: instance would save without its audit fields or across its domains.
 FORBIDDEN = ("complaint", "sysparm_suppress_auto_sys_field=true", "sysparm_query_no_domain=true")
 HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
-                           (("X-HTTP-Method-Override", "GET"),)])  # fmt: skip
+                           (("X-HTTP-Method-Override", "GET"),), (("X-no-response-body", "true"),),
+                           (("Accept", "application/xml"),)])  # fmt: skip
 CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
 
 

@@ -370,6 +370,41 @@ def _check_strings(value: Any, most: int) -> None:
             _check_strings(item, most)
 
 
+#: Request headers that keep the CRM from answering a write with its saved record (ServiceNow's
+#: ``X-no-response-body: true``), by lower-case name.
+_NO_ANSWER = frozenset({"x-no-response-body"})
+
+
+def refuse_unreadable_answers(headers: Iterable[tuple[str, str]], crm: str) -> None:
+    """Refuse a write whose answer the proxy could not read: one that asks for no response
+    body, or accepts no JSON (``Accept: application/xml``). The answer says which record a
+    create made (so it is audited and read back); without it, a record would change that no
+    audited intent names."""
+    for name, value in headers:
+        lower = name.lower().replace("_", "-")
+        if lower in _NO_ANSWER and value.strip().lower() != "false":
+            raise AmbiguousRequest(
+                f"{name}: {value[:20]} asks {crm} not to answer the write with the record it "
+                "saved, which crm-guardrail reads to account for it. Send the write without it."
+            )
+        if lower == "accept" and not _accepts_json(value):
+            raise AmbiguousRequest(
+                f"Accept: {value[:80]} asks {crm} to answer the write in a format crm-guardrail "
+                "does not read, and it reads the answer to account for the write. Send Accept: "
+                "application/json."
+            )
+
+
+def _accepts_json(accept: str) -> bool:
+    for given in accept.split(","):
+        media, *params = (part.strip().lower() for part in given.split(";"))
+        if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+            continue
+        if media in ("application/json", "application/*", "*/*") or media.endswith("+json"):
+            return True
+    return not accept.strip()
+
+
 def single_header(headers: MultiMapping[str], name: str) -> str | None:
     """The one value of header ``name``; raises AmbiguousRequest when it is sent twice."""
     values = headers.getall(name, [])

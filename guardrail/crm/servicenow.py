@@ -74,6 +74,7 @@ from guardrail.crm.canonical import (
     refuse_method_overrides,
     refuse_override_parameters,
     refuse_undocumented_parameters,
+    refuse_unreadable_answers,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
@@ -157,6 +158,8 @@ class ServiceNowDialect:
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)
         refuse_override_parameters(query, "ServiceNow")
+        if raw.method not in _READ_METHODS:
+            refuse_unreadable_answers(raw.headers.items(), "ServiceNow")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         if body and raw.method in _READ_METHODS | {"DELETE", "OPTIONS"}:
@@ -292,6 +295,8 @@ class ServiceNowDialect:
             raw_path, _, raw_query = url.partition("?")
             path, query = decode_path(raw_path), decode_query(raw_query)
             refuse_override_parameters(query, "ServiceNow")
+            if method not in _READ_METHODS:
+                refuse_unreadable_answers(headers.items(), "ServiceNow")
             payload = self._item_body(item.get("body"), method, headers)
             if _BATCH.match(path):
                 raise UnsupportedEndpoint("a batch cannot hold a batch.")

@@ -49,6 +49,13 @@ def test_table_api_writes_are_read_as_intents(api: str) -> None:
     assert deleted.intents[0].operation is Operation.DELETE
 
 
+def test_a_write_whose_answer_is_json_passes_whatever_else_it_accepts() -> None:
+    for accept in ("application/json", "*/*", "text/plain, application/json;q=0.5"):
+        parsed = read(dialect, "POST", "/api/now/table/incident", body({"x": 1}),
+                      headers={"Accept": accept, "X-no-response-body": "false"})  # fmt: skip
+        assert parsed.intents
+
+
 def test_values_are_read_as_the_instance_stores_them() -> None:
     parsed = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}",
                   body({"state": 2, "active": True, "close_notes": None, "impact": 1.0}))  # fmt: skip
@@ -160,13 +167,22 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
          {}, AmbiguousRequest),
         ("POST", "/api/now/table/incident", {"x": 1},
          {"Content-Type": "application/json; charset=iso-8859-1"}, UnsupportedMediaType),
+        ("POST", "/api/now/table/incident", {"x": 1}, {"X-no-response-body": "true"},
+         AmbiguousRequest),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}", {"x": 1},
+         {"Accept": "application/xml, application/json;q=0"}, AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            {**item("a", "POST", "/api/now/table/incident", {"x": 1}),
+             "headers": [{"name": "Content-Type", "value": "application/json"},
+                         {"name": "Accept", "value": "application/xml"}]}]}, {},
+         AmbiguousRequest),
     ],
     ids=["import-set", "display-value-input", "display-value-input-spelled", "override-header", "dot-segment", "parameter-twice",
          "not-a-sys-id", "reference-object", "not-an-object", "unknown-endpoint", "nested-batch",
          "import-in-batch", "batch-id-twice", "override-in-batch", "batch-body-not-base64",
          "batch-body-key-twice", "batch-body-not-json", "undocumented-parameter",
          "parameter-of-another-method", "override-parameter", "override-parameter-in-batch",
-         "charset-not-utf8"],
+         "charset-not-utf8", "no-response-body", "xml-answer", "xml-answer-in-batch"],
 )  # fmt: skip
 def test_requests_the_instance_could_read_otherwise_are_refused(
     method: str, target: str, payload: Any, headers: dict[str, str], error: type[RequestRejected]
