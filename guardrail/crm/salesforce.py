@@ -73,6 +73,7 @@ from guardrail.crm.canonical import (
     json_payload,
     media_type,
     refuse_method_overrides,
+    refuse_unreadable_answers,
     single_header,
     without_parameter,
 )
@@ -180,6 +181,8 @@ class SalesforceDialect:
         if method != raw.method:
             del query[_OVERRIDE]
             raw_query = without_parameter(raw_query, _OVERRIDE)
+        if method not in _READ_METHODS:
+            refuse_unreadable_answers(raw.headers.items(), "Salesforce")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         payload: Any = NO_BODY
