@@ -21,10 +21,13 @@ such requests unjudged.
 Each request is read canonically (``guardrail.crm.canonical``): no method override (the
 platform documents none for the Table API); values read as the platform stores them (text:
 ``1`` and ``"1"`` are the same choice, ``true`` is ``"true"``, ``null`` clears the field).
-The ``sysparm_*`` parameters that change what a write does ride on every intent as
-``intent.headers`` (``sysparm_suppress_auto_sys_field``); ``sysparm_input_display_value=true``
-(values given as display values, resolved by the instance by name) is refused, because the
-proxy judges values, not names. Blocks and errors are ServiceNow's ``{"error": {"message",
+A write takes only the parameters the Table API documents for its method; those that change
+what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto_sys_field``,
+``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
+values, resolved by the instance by name) is refused, because the proxy judges values, not
+names. A ``javascript:`` value (script the instance runs) is refused on any request, and a
+write must be answered in JSON (no ``X-no-response-body``), so the proxy can tell what it
+saved. Blocks and errors are ServiceNow's ``{"error": {"message",
 "detail"}, "status": "failure"}``, with 400, so pysnc raises its ``RequestException``.
 """
 
@@ -95,7 +98,7 @@ _API = r"^/api/now(?:/v[12])?"
 _TABLE = re.compile(_API + r"/table/(?P<table>[^/]+)(?:/(?P<id>[^/]+))?/?$")
 _READ_ONLY = re.compile(_API + r"/(?:stats/[^/]+|attachment(?:/[^/]+)?)/?$")
 _BATCH = re.compile(r"^/api/now(?:/v1)?/batch/?$")
-_IMPORT = re.compile(r"^/api/now(?:/v1)?/import(?:/|$)")
+_IMPORT = re.compile(r"^/api/now(?:/v[0-9]+)?/import(?:/|$)")
 _OAUTH = "/oauth_token.do"
 _TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 SYS_ID = re.compile(r"^[0-9a-f]{32}$")

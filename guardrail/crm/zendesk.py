@@ -14,10 +14,14 @@ Writes it reads (below ``/api/v2``, ``.json`` optional, as Zendesk takes both):
     PUT    /users/{id}, /organizations/{id} update
     POST   /users/create_or_update          by email or external_id: looked up, then judged
     POST   /organizations/create_or_update  as the update or the create it is (by id, or
-                                            external_id)
+                                            external_id; a body naming it two ways: refused)
 
 Every GET reads (Zendesk's GETs write nothing). Any other write is not understood and refused
-unless the operator forwards such requests unchecked. A write's fields are read flat
+unless the operator forwards such requests unchecked. Zendesk is a Rails app, so a write
+carries no query parameter but update_many's ``ids`` (Rails merges ``ticket[...]`` from the
+query over the body's), no method override (header, ``_`` spelling or parameter), and a
+UTF-8 JSON body; ``X-On-Behalf-Of`` (the write made as another user) rides on every intent as
+``intent.headers``. A write's fields are read flat
 (``guardrail.crm.zendesk_fields``): ``comment.body``, ``comment.public``,
 ``custom_fields.<id>``. A block is Zendesk's own 422 ``RecordInvalid`` with ``details`` per
 field, so zenpy raises its usual APIException; an unknown agent token is Zendesk's 401.

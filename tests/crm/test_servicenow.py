@@ -76,6 +76,16 @@ def test_reads_record_their_table_and_write_nothing() -> None:
     assert (parsed.shape, parsed.reads) == (Shape.READ, frozenset({"incident"}))
 
 
+@pytest.mark.parametrize("version", ["", "/v1", "/v2"])
+def test_the_import_set_api_is_refused_even_where_unknown_writes_are_forwarded(
+    version: str,
+) -> None:
+    forwarding = ServiceNowDialect(forward_unknown_writes=True)
+    with pytest.raises(UnsupportedEndpoint, match="Import Set"):
+        read(forwarding, "POST", f"/api/now{version}/import/u_incident_import",
+             body({"u_short_description": "x"}))  # fmt: skip
+
+
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
 def test_a_write_across_domains_says_so_on_its_intent(method: str) -> None:
     payload = body({"state": "2"}) if method == "PATCH" else b""
