@@ -217,10 +217,13 @@ class ServiceNowDialect:
         if table is None:
             return self._unknown(method, path)
         parsed = self._table_write(method, table, payload, path)
-        if parsed.intents:
-            documented = _DOCUMENTED.get(method, frozenset())
-            refuse_undocumented_parameters(query, documented, "ServiceNow", f"{method} {path}")
-        return _with_parameters(parsed, query)
+        if not parsed.intents:
+            return parsed
+        documented = _DOCUMENTED.get(method, frozenset())
+        refuse_undocumented_parameters(query, documented, "ServiceNow", f"{method} {path}")
+        # the answer shows the saved record, dot-walked fields (sysparm_fields) included
+        reads = _table_reads(parsed.sobject, {"sysparm_fields": query.get("sysparm_fields", "")})
+        return _with_parameters(replace(parsed, reads=reads), query)
 
     def _table_write(
         self, method: str, table: re.Match[str], payload: Any, path: str

@@ -118,6 +118,9 @@ def test_a_read_that_dot_walks_to_another_table_cannot_name_what_it_shows(query:
     plain = read(dialect, "GET", "/api/now/table/incident?sysparm_query=email=a@b.example",
                  content_type="")  # fmt: skip
     assert plain.reads == frozenset({"incident"})
+    if query.startswith("sysparm_fields"):  # a write's answer shows them too
+        written = read(dialect, "POST", f"/api/now/table/incident?{query}", body({"x": 1}))
+        assert written.reads is None
 
 
 def test_each_batch_request_is_read_as_the_request_it_is() -> None:
