@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import zlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -265,6 +265,10 @@ def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) ->
     return out
 
 
+#: A \\u escape of a control character or a surrogate (JSON takes neither raw), and such a
+#: character once decoded: tab, line feed and carriage return aside.
+_ODD_ESCAPE = re.compile(r"\\u(?:00[01]|007[fF]|[dD][89a-fA-F])")
+_ODD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _JSON_TEXT = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -291,8 +295,22 @@ def parse_json(body: bytes, limits: BodyLimits) -> Any:
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column "
             f"{exc.colno}."
         ) from None
-    if len(text) > limits.max_string_chars:  # else no string in it can be longer
-        _check_strings(value, limits.max_string_chars)
+    long = len(text) > limits.max_string_chars  # else no string in it can be longer
+    # else no string holds an odd character (JSON takes DEL raw, the others only escaped)
+    escaped = _ODD_ESCAPE.search(text) is not None or "\x7f" in text
+    if long or escaped:
+        for string in _strings(value):
+            if long and len(string) > limits.max_string_chars:
+                raise MalformedBody(
+                    f"The request body holds a text of {len(string)} characters; the CRM takes "
+                    f"at most {limits.max_string_chars}. Shorten it."
+                )
+            if escaped and _ODD_CHARACTER.search(string):
+                raise MalformedBody(
+                    "The request body holds a control character (such as \\u0000) or half a "
+                    "UTF-16 surrogate pair, which readers keep, strip or refuse each their own "
+                    "way. Send plain text (tabs and line breaks are fine)."
+                )
     return value
 
 
@@ -354,20 +372,17 @@ def _constant(text: str) -> Any:
     raise _Refused(f"The request body holds {text}, which is not JSON; send a number or null.")
 
 
-def _check_strings(value: Any, most: int) -> None:
+def _strings(value: Any) -> Iterator[str]:
+    """Every text in a parsed body: its object keys and its string values."""
     if isinstance(value, str):
-        if len(value) > most:
-            raise MalformedBody(
-                f"The request body holds a text of {len(value)} characters; the CRM takes at "
-                f"most {most}. Shorten it."
-            )
+        yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_strings(key, most)
-            _check_strings(item, most)
+            yield key
+            yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
-            _check_strings(item, most)
+            yield from _strings(item)
 
 
 #: Request headers that keep the CRM from answering a write with its saved record (ServiceNow's

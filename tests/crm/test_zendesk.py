@@ -96,6 +96,13 @@ def test_a_create_or_update_naming_its_record_two_ways_is_refused(
         parse("POST", f"/api/v2/{resource}/create_or_update.json", {resource[:-1]: record})
 
 
+def test_a_lookup_value_that_is_no_text_is_refused_before_it_is_looked_up() -> None:
+    """Half a surrogate pair reached the lookup's URL, which could not encode it: a 500."""
+    with pytest.raises(MalformedBody, match="surrogate"):
+        parse("POST", "/api/v2/users/create_or_update.json",
+              {"user": {"name": "Ada", "email": "\ud800@acme.example"}})  # fmt: skip
+
+
 def test_a_create_or_update_by_a_number_is_looked_up_as_its_text() -> None:
     body = {"user": {"name": "Ada", "external_id": 777}}
     [intent] = parse("POST", "/api/v2/users/create_or_update.json", body).intents
