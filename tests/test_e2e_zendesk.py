@@ -379,14 +379,17 @@ def test_create_or_update_is_judged_as_the_write_it_makes(stack: Stack, zenpy: Z
 
 
 def test_create_or_update_finds_its_record_as_zendesk_does_or_is_refused(stack: Stack) -> None:
-    """Zendesk finds a create_or_update's record by external id in any case and as text, and
-    by email or external id in an order it does not document: each is judged as the write it
-    makes (another customer's record, refused) or refused, and nothing of them lands."""
+    """Zendesk finds a create_or_update's record by external id in any case and as text, by
+    any of a user's emails (a secondary one too), and by email or external id in an order it
+    does not document: each is judged as the write it makes (another customer's record,
+    refused) or refused, and nothing of them lands."""
     other = stack.call(_made_user(stack, {"name": "Gus Two", "external_id": "777",
                                           "organization_id": GLOBEX_ORG}))  # fmt: skip
+    stack.call(_secondary_email(stack, GLOBEX_USER, "gus.home@globex.example"))
     before = stack.call(_records(stack))
     sent = [
         ("organizations", {"organization": {"name": "Renamed", "external_id": "globex-1"}}),
+        ("users", {"user": {"name": "Gus", "email": "gus.home@globex.example", "phone": "0"}}),
         ("users", {"user": {"name": "Gus", "external_id": 777, "phone": "0"}}),
         ("users", {"user": {"name": "Gus", "email": "new@acme.example", "external_id": "777"}}),
     ]
@@ -401,6 +404,16 @@ def test_create_or_update_finds_its_record_as_zendesk_does_or_is_refused(stack: 
         assert answer.headers["X-Guardrail-Decision"] == "block"
     assert stack.call(_records(stack)) == before
     assert stack.call(_user_of(stack, other))["phone"] is None
+    assert stack.call(_user_of(stack, GLOBEX_USER))["phone"] == "+15550199"
+
+
+def _secondary_email(stack: Stack, user_id: int, email: str) -> Any:
+    async def add() -> None:
+        store = stack.crm_app[ZENDESK_STORE]
+        store.update_user(user_id, {"email": email})
+        store.clear_changes()
+
+    return add
 
 
 def _made_user(stack: Stack, values: dict[str, Any]) -> Any:

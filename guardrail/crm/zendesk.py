@@ -316,12 +316,17 @@ class ZendeskDialect:
             )
         field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
         listed = answer.get(f"{intent.object}s")
-        found = [
-            r for r in (listed if isinstance(listed, list) else [])
-            if isinstance(r, dict) and str(r.get(field, "")).lower() == wanted
-        ]  # fmt: skip
+        rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
+        found = [r for r in rows if str(r.get(field, "")).lower() == wanted]
         if len(found) > 1:
             raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
+        if not found and rows:
+            # Found by it, yet not its value: a user's secondary email, which Zendesk matches.
+            raise LookupUnresolved(
+                f"{named} is no {intent.object}'s own {field}, yet Zendesk finds "
+                f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
+                f"which it would update. Name the {intent.object} by its id."
+            )
         if not found:
             return replace(intent, operation=Operation.CREATE, record_id=None)
         record = found[0]

@@ -64,6 +64,8 @@ class ZendeskStore:
         #: Each ticket's last audit: the write that last changed it, with its Comment event
         #: (``include=last_audits`` sideloads it, as read-back reads a write's comment).
         self.audits: dict[int, Row] = {}
+        #: Each user's secondary emails (identities beyond the primary ``email``).
+        self.secondary_emails: dict[int, list[str]] = {}
         self._seed = seed_data
         self._rows: dict[str, dict[int, Row]] = {}
         self._ids: dict[str, itertools.count[int]] = {}
@@ -197,12 +199,26 @@ class ZendeskStore:
         return dict(row)
 
     def update_user(self, user_id: int, data: Any) -> Row:
+        """Update a user; a new email is added as a secondary one (the primary stays), as
+        Zendesk documents (``email``: writeable on create only)."""
         data = _record(data, "user")
         current = self.fetch("user", user_id)
+        email, added = data.get("email"), None
+        known = any(same_text(e, email) for e in self.emails(user_id))
+        if current["email"] and email is not None and not known:
+            added = self._free_email(email, user_id)
+            data = {k: v for k, v in data.items() if k != "email"}
         row = {**current, **self._user_changes(data, user_id), "updated_at": _now()}
         self._fire("user", "update", row)
         self._put("user", row, "update")
+        if added is not None:
+            self.secondary_emails.setdefault(user_id, []).append(added)
         return dict(row)
+
+    def emails(self, user_id: int) -> list[str]:
+        """A user's emails: the primary, then the secondary ones."""
+        primary = self._rows["user"].get(user_id, {}).get("email")
+        return ([primary] if primary else []) + self.secondary_emails.get(user_id, [])
 
     def create_or_update_user(self, data: Any) -> tuple[Row, bool]:
         """Update the user with the body's email or external_id, else create one."""
@@ -267,6 +283,7 @@ class ZendeskStore:
         self._ids = {o: itertools.count(n) for o, n in _FIRST_ID.items()}
         self.jobs = {}
         self.audits = {}
+        self.secondary_emails = {}
         at = seed.SEED_TIMESTAMP
         for group_id, name in seed.GROUPS.items():
             self._rows["group"][group_id] = {
@@ -353,16 +370,7 @@ class ZendeskStore:
             if key in data:
                 found[key] = data[key]
         if "email" in data:
-            email = data["email"]
-            if email is not None and (not isinstance(email, str) or "@" not in email):
-                raise invalid("email", f"Email: {email} is not properly formatted")
-            taken = self._match("user", {"email": email}, ("email",)) if email else None
-            if taken is not None and taken != user_id:
-                raise invalid(
-                    "email", f"Email: {email} is already being used by another user",
-                    "DuplicateValue",
-                )  # fmt: skip
-            found["email"] = email
+            found["email"] = self._free_email(data["email"], user_id)
         if "role" in data:
             if data["role"] not in ROLES:
                 raise invalid("role", f"Role: {data['role']!r} is not valid")
@@ -377,6 +385,18 @@ class ZendeskStore:
         if "user_fields" in data and isinstance(data["user_fields"], dict):
             found["user_fields"] = dict(data["user_fields"])
         return found
+
+    def _free_email(self, email: Any, user_id: int | None) -> Any:
+        """``email`` if ``user_id`` may have it: well formed, and no other user's."""
+        if email is not None and (not isinstance(email, str) or "@" not in email):
+            raise invalid("email", f"Email: {email} is not properly formatted")
+        taken = self._match("user", {"email": email}, ("email",)) if email else None
+        if taken is not None and taken != user_id:
+            raise invalid(
+                "email", f"Email: {email} is already being used by another user",
+                "DuplicateValue",
+            )  # fmt: skip
+        return email
 
     def _organization_changes(self, data: Mapping[str, Any], org_id: int | None) -> Row:
         found: Row = {}
@@ -416,6 +436,8 @@ class ZendeskStore:
                 same = row.get(key) == value
                 if key != "id" and row.get(key) is not None:
                     same = same_text(row[key], value)
+                if obj == "user" and key == "email":
+                    same = any(same_text(e, value) for e in self.emails(int(row["id"])))
                 if same:
                     return int(row["id"])
         return None
