@@ -131,6 +131,17 @@ def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
             )
 
 
+def refuse_fragment(target: str) -> None:
+    """Refuse a target holding a ``#``: a fragment is never sent to a server, so the CRM (or
+    a server before it) could cut the target there and read it otherwise than the proxy."""
+    if "#" in target:
+        raise AmbiguousRequest(
+            f"The request target {target[:200]!r} holds a #: a fragment is never sent to a "
+            "server, so the CRM could read the target otherwise than crm-guardrail. Send it "
+            "without one."
+        )
+
+
 def decode_path(raw: str) -> str:
     """The path as the CRM reads it: percent-decoded once. Raises AmbiguousRequest for a
     path that could be read two ways."""

@@ -72,6 +72,7 @@ from guardrail.crm.canonical import (
     is_method,
     json_payload,
     media_type,
+    refuse_fragment,
     refuse_method_overrides,
     refuse_unreadable_answers,
     single_header,
@@ -166,12 +167,7 @@ class SalesforceDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "Salesforce", "GET, POST, PATCH or DELETE")
         _check_header_names(raw.headers)
-        if "#" in raw.target:
-            raise AmbiguousRequest(
-                f"The request target {raw.target[:200]!r} holds a #: a fragment is never sent to "
-                "a server, so the CRM could read the target otherwise than crm-guardrail. Send "
-                "it without one."
-            )
+        refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         if path.lower().startswith(salesforce_bulk.ASYNC_API):

@@ -74,6 +74,7 @@ from guardrail.crm.canonical import (
     decode_query,
     is_method,
     json_payload,
+    refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
     refuse_undocumented_parameters,
@@ -158,6 +159,7 @@ class ServiceNowDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "ServiceNow", "GET, POST, PATCH, PUT or DELETE")
         refuse_method_overrides(raw.headers, "ServiceNow")
+        refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)
         refuse_override_parameters(query, "ServiceNow")
@@ -298,6 +300,7 @@ class ServiceNowDialect:
             if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
                 raise MalformedBody("'url' must be a path on the instance, such as /api/now/...")
             headers = _item_headers(item.get("headers", []))
+            refuse_fragment(url)
             raw_path, _, raw_query = url.partition("?")
             path, query = decode_path(raw_path), decode_query(raw_query)
             refuse_override_parameters(query, "ServiceNow")

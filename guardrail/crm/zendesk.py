@@ -70,6 +70,7 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     json_payload,
+    refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
     refuse_undocumented_parameters,
@@ -130,6 +131,7 @@ class ZendeskDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "Zendesk", "GET, POST, PUT or DELETE")
         refuse_method_overrides(raw.headers, "Zendesk")
+        refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         query = decode_query(raw_query)

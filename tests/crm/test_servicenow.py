@@ -182,6 +182,11 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
          {"Content-Type": "application/json; charset=iso-8859-1"}, UnsupportedMediaType),
         ("POST", "/api/now/table/incident", {"x": 1}, {"X-no-response-body": "true"},
          AmbiguousRequest),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_fields=a#x", {"x": 1}, {},
+         AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}#x", {"state": "2"})]}, {},
+         AmbiguousRequest),
         ("PATCH", f"/api/now/table/incident/{SYS_ID}", {"x": 1},
          {"Accept": "application/xml, application/json;q=0"}, AmbiguousRequest),
         ("POST", "/api/now/v1/batch", {"rest_requests": [
@@ -195,7 +200,7 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
          "import-in-batch", "batch-id-twice", "override-in-batch", "batch-body-not-base64",
          "batch-body-key-twice", "batch-body-not-json", "undocumented-parameter",
          "parameter-of-another-method", "override-parameter", "override-parameter-in-batch",
-         "charset-not-utf8", "no-response-body", "xml-answer", "xml-answer-in-batch"],
+         "charset-not-utf8", "no-response-body", "fragment", "fragment-in-batch", "xml-answer", "xml-answer-in-batch"],
 )  # fmt: skip
 def test_requests_the_instance_could_read_otherwise_are_refused(
     method: str, target: str, payload: Any, headers: dict[str, str], error: type[RequestRejected]

@@ -133,6 +133,7 @@ def test_what_cannot_be_read_one_way_is_refused(body: Any) -> None:
         ("POST", "/api/v2/tickets.json?async=true"),
         ("PUT", "/api/v2/tickets/update_many.json?ids=7&external_ids=a"),
         ("PUT", "/api/v2/tickets/update_many.json?IDS=7"),
+        ("PUT", "/api/v2/tickets/update_many.json?ids=7#8"),
         ("PUT", "/api/v2/tickets/7.json?_method=DELETE"),
         ("GET", "/api/v2/tickets/7.json?_method=DELETE"),
     ],
