@@ -207,6 +207,17 @@ def test_a_path_that_changes_under_normalisation_is_refused(stack: Stack, prefix
     refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
 
 
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [("CONNECT", "127.0.0.1:443"), ("OPTIONS", "*"), ("GET", "http://evil.example/x")],
+)
+def test_a_target_that_is_no_path_is_refused_and_recorded(
+    stack: Stack, method: str, target: str
+) -> None:
+    """Not a bare 404 from the HTTP server: a refusal in the CRM's format, audited."""
+    refused(stack, send(stack, method, target), 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
 def test_the_oauth_prefix_is_no_longer_trusted(stack: Stack) -> None:
     answer = send(stack, "POST", "/services/oauth2/anything", '{"Subject": "x"}')
     refused(stack, answer, 400, "GUARDRAIL_UNSUPPORTED_ENDPOINT")
