@@ -119,6 +119,41 @@ def refuse_undocumented_parameters(
             )
 
 
+#: Headers some servers and load balancers route by instead of the request's own target and
+#: Host (the path, or the host, the request is then taken for), by lower-case name.
+ROUTING_HEADERS = frozenset({"x-original-url", "x-rewrite-url", "x-override-url",
+                             "x-http-destinationurl", "x-forwarded-host", "x-forwarded-server",
+                             "x-host", "x-forwarded-prefix", "x-forwarded-path",
+                             "x-forwarded-uri", "forwarded"})  # fmt: skip
+
+
+def routing_headers(names: Iterable[str]) -> frozenset[str]:
+    """The headers (lower-case, as sent) of ``names`` that could route the request to another
+    path or host than the one judged (``X-Original-URL``, ``X-Forwarded-Host``, ``Forwarded``;
+    ``_`` for ``-`` too). The proxy forwards to its one upstream at the target it read, so
+    they are not forwarded (a load balancer before the proxy may well add them)."""
+    return frozenset(
+        name.lower() for name in names if name.lower().replace("_", "-") in ROUTING_HEADERS
+    )
+
+
+def dropped_headers(names: Iterable[str], encodings: Collection[str]) -> frozenset[str]:
+    """The request headers not forwarded with the canonical request: Content-Encoding when
+    the body was decoded (``encodings`` given), and the routing headers."""
+    decoded = frozenset({"content-encoding"}) if encodings else frozenset()
+    return decoded | routing_headers(names)
+
+
+def refuse_routing_headers(names: Iterable[str], crm: str) -> None:
+    """Refuse a routing header where the proxy cannot drop it (a batch item's, a composite
+    subrequest's headers)."""
+    for name in sorted(routing_headers(names)):
+        raise AmbiguousRequest(
+            f"The {name} header could make {crm} route this request to another path or host "
+            "than the one crm-guardrail judged; send it without it."
+        )
+
+
 def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
     """Refuse a method override header (``headers``: the names sent, in any case, ``_`` for
     ``-`` too: a Rack or CGI server reads ``X_HTTP_Method_Override`` as the same header)."""

@@ -69,11 +69,13 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
+    dropped_headers,
     is_method,
     json_payload,
     media_type,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_routing_headers,
     refuse_unreadable_answers,
     single_header,
     without_parameter,
@@ -200,7 +202,7 @@ class SalesforceDialect:
             body=body,
             payload=payload,
             headers=behaviour_headers(raw.headers.items()),
-            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            drop_headers=dropped_headers(raw.headers, encodings),
             media_type=content_type.partition(";")[0].strip().lower(),
         )
 
@@ -772,6 +774,7 @@ def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
     _check_header_names(CIMultiDict(given))
+    refuse_routing_headers(given, "Salesforce")
     return behaviour_headers(given.items())
 
 

@@ -72,11 +72,13 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
+    dropped_headers,
     is_method,
     json_payload,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
+    refuse_routing_headers,
     refuse_undocumented_parameters,
     refuse_unreadable_answers,
     single_header,
@@ -185,7 +187,7 @@ class ServiceNowDialect:
             body=body,
             payload=payload,
             headers=_write_parameters(query),
-            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            drop_headers=dropped_headers(raw.headers, encodings),
             media_type=media_type,
         )
 
@@ -567,6 +569,7 @@ def _item_headers(given: Any) -> dict[str, str]:
             raise AmbiguousRequest(f"the header {header['name']} is given twice; send it once.")
         found[name] = header["value"]
     refuse_method_overrides(found, "ServiceNow")
+    refuse_routing_headers(found, "ServiceNow")
     return found
 
 

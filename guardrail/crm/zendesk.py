@@ -69,6 +69,7 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
+    dropped_headers,
     json_payload,
     refuse_fragment,
     refuse_method_overrides,
@@ -155,7 +156,7 @@ class ZendeskDialect:
             body=body,
             payload=payload,
             headers=_behaviour_headers(raw.headers),
-            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            drop_headers=dropped_headers(raw.headers, encodings),
             media_type=content_type.partition(";")[0].strip().lower(),
         )
 
