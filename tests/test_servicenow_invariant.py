@@ -8,7 +8,8 @@ twice, display-value input, a write asking for an answer the proxy cannot read (
 a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
 domain separation crossed: refused by the pack's safeguards) or that the Table API does not
 document, a method override parameter, script in a query, duplicate JSON keys, a forbidden value
-(``category: complaint``, refused by the test's policy), each sent alone or inside a batch.
+(``category: complaint``, refused by the test's policy), a work note hiding a card number in
+HTML between ``[code]`` tags (which the instance renders), each sent alone or inside a batch.
 Each is sent byte for byte through the real proxy to the sandbox instance, which logs what it
 changed. After each:
 
@@ -20,7 +21,9 @@ changed. After each:
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from guardrail.config import AuthMode
+from guardrail.context.facts import pii_in
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
 from guardrail.sandbox.servicenow.seed import ACME_CASE_ID
 from guardrail.testing import Stack
@@ -48,7 +52,14 @@ spec:
     - name: NotAComplaint
       expression: '!has(intent.fields.category) || intent.fields.category != "complaint"'
       message: No complaints here.
+    - name: NoCardInWorkNotes
+      expression: '!has(intent.fields.work_notes) || !pii(intent.fields.work_notes).exists(k, k == "card")'
+      message: No card numbers in work notes.
 """
+#: Work notes: plain, and a card number the instance shows from HTML between [code] tags.
+NOTES = st.sampled_from([None, "Called back.", "[code]<b>Called</b> back.[/code]",
+                         "Card [code]41<b></b>11 1111 1111 1111[/code]",
+                         "Card [CODE]4&#49;11 1111 1111 1111[/CODE]"])  # fmt: skip
 
 PREFIXES = st.sampled_from([
     "/api/now/table", "/api/now/v1/table", "/api/now/v2/table", "/api/now//table",
@@ -66,7 +77,12 @@ QUERIES = st.sampled_from([
 ])  # fmt: skip
 #: What the test's policies forbid a write to carry, in any reading: a complaint, a write the
 #: instance would save without its audit fields or across its domains.
-FORBIDDEN = ("complaint", "sysparm_suppress_auto_sys_field=true", "sysparm_query_no_domain=true")
+FORBIDDEN = (
+    "complaint",
+    "sysparm_suppress_auto_sys_field=true",
+    "sysparm_query_no_domain=true",
+    "Card [",
+)
 HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
                            (("X-HTTP-Method-Override", "GET"),), (("X-no-response-body", "true"),),
                            (("Accept", "application/xml"),)])  # fmt: skip
@@ -94,7 +110,9 @@ def _body(data: st.DataObject, category: str) -> bytes:
     duplicate = data.draw(st.sampled_from([False, False, True]), label="duplicate key")
     if duplicate:
         return f'{{"short_description": "x", "category": "billing", "category": "{category}"}}'.encode()
-    return json.dumps({"short_description": "x", "category": category}).encode()
+    note = data.draw(NOTES, label="work note")
+    record = {"short_description": "x", "category": category}
+    return json.dumps(record if note is None else {**record, "work_notes": note}).encode()
 
 
 def _variant(data: st.DataObject) -> Sent:
@@ -154,6 +172,14 @@ def test_every_change_the_instance_makes_was_allowed_and_audited(
     for change in changed:
         assert change.record_id in named, f"{where}: {change} belongs to no allowed intent"
     assert all(r["category"] != "complaint" for r in store.records("sn_customerservice_case"))
+    shown = [_shown(e["value"]) for e in store.journal]
+    assert not any("card" in pii_in(text) for text in shown), f"{where}: a card was saved"
+
+
+def _shown(entry: str) -> str:
+    """A journal entry as the instance shows it: HTML between [code] tags rendered."""
+    code = re.compile(r"\[code\](.*?)\[/code\]", re.IGNORECASE | re.DOTALL)
+    return code.sub(lambda m: html.unescape(re.sub(r"<[^>]*>", "", m[1])), entry)
 
 
 def _reset(store: InstanceStore) -> Any:

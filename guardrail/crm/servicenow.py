@@ -84,6 +84,7 @@ from guardrail.crm.canonical import (
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
+from guardrail.crm.markup import code_text
 from guardrail.crm.servicenow_schema import as_text
 from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
@@ -641,7 +642,9 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
                 f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
                 "; crm-guardrail takes field values only (for a reference, send the sys_id)."
             )
-        fields[name] = as_text(value)
+        text = as_text(value)
+        # HTML between [code] tags is rendered (journal entries): judged as it reads
+        fields[name] = code_text(text) if "[code]" in text.lower() else text
     return fields
 
 

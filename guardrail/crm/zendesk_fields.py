@@ -21,9 +21,9 @@ judge (``requester: {...}`` creates a user inline: name it by ``requester_id``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from typing import Any
 
+from guardrail.crm.markup import html_text
 from guardrail.errors import MalformedBody
 
 COMMENT = "comment"
@@ -94,35 +94,6 @@ def _comment(value: Any, where: str) -> dict[str, Any]:
     if "author_id" in value:
         found["comment.author_id"] = value["author_id"]
     return found
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.shown: list[str] = []
-        self.kept: list[str] = []  # attribute values and HTML comments: saved, not shown
-
-    def handle_data(self, data: str) -> None:
-        self.shown.append(data)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.kept.extend(value for _, value in attrs if value)
-
-    def handle_comment(self, data: str) -> None:
-        self.kept.append(data)
-
-
-def html_text(markup: str) -> str:
-    """What an ``html_body`` says, as rules must read it: its text as Zendesk shows the
-    comment (tags dropped, character references decoded, no-break spaces as spaces), then,
-    a line each, the attribute values and HTML comments the saved markup still holds. Tags
-    join their text without a gap, so a number split by markup (``41<b></b>11``,
-    ``4&#49;11``) reads whole, as the comment shows it."""
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.shown) + "".join(f"\n{kept}" for kept in parser.kept)
-    return text.replace("\xa0", " ")
 
 
 def _custom_fields(value: Any, where: str) -> dict[str, Any]:
