@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import structlog
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from guardrail import lookups
@@ -98,11 +99,20 @@ class Proxy:
         return self.tracing.sender(credentialed)
 
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=self.max_body_bytes)
+        app = web.Application(client_max_size=self.max_body_bytes, middlewares=[self._unrouted])
         # Every path, a decoded newline included ("." would not match it, and aiohttp would
         # answer a plain 404 no dialect rendered and no decision recorded).
         app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
         return app
+
+    @web.middleware
+    async def _unrouted(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A target no path route can match (CONNECT's ``host:port``, ``OPTIONS *``) is read
+        like any other, so it is refused in the CRM's format and recorded, not answered by a
+        bare 404."""
+        if request.match_info.http_exception is not None:
+            return await self.handle(request)
+        return await handler(request)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.tracing.enabled:

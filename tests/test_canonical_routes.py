@@ -207,6 +207,17 @@ def test_a_path_that_changes_under_normalisation_is_refused(stack: Stack, prefix
     refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
 
 
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [("CONNECT", "127.0.0.1:443"), ("OPTIONS", "*"), ("GET", "http://evil.example/x")],
+)
+def test_a_target_that_is_no_path_is_refused_and_recorded(
+    stack: Stack, method: str, target: str
+) -> None:
+    """Not a bare 404 from the HTTP server: a refusal in the CRM's format, audited."""
+    refused(stack, send(stack, method, target), 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
 def test_the_oauth_prefix_is_no_longer_trusted(stack: Stack) -> None:
     answer = send(stack, "POST", "/services/oauth2/anything", '{"Subject": "x"}')
     refused(stack, answer, 400, "GUARDRAIL_UNSUPPORTED_ENDPOINT")
@@ -305,6 +316,9 @@ def test_a_gzip_write_is_judged_and_forwarded_decoded(stack: Stack, case_id: str
         (b'{"Subject": "\xff\xfe"}', (), 400, "JSON_PARSER_ERROR"),
         (b'\xef\xbb\xbf{"Subject": "x"}', (), 400, "JSON_PARSER_ERROR"),
         ('{"Subject": "' + "x" * 200_000 + '"}', (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "x\\ud800y"}', (), 400, "JSON_PARSER_ERROR"),
+        ('{"\\udc00": "x"}', (), 400, "JSON_PARSER_ERROR"),
+        ('{"Subject": "41\\u000011 1111 1111 1111"}', (), 400, "JSON_PARSER_ERROR"),
         (b"\x1f\x8b\x08\x00garbage", (("Content-Encoding", "gzip"),), 400, "JSON_PARSER_ERROR"),
         ('{"Subject": "x"}', (("Content-Encoding", "gzip"),), 400, "JSON_PARSER_ERROR"),
         ('{"Subject": "x"}', (("Content-Encoding", "br"),), 415, "UNSUPPORTED_MEDIA_TYPE"),
@@ -326,6 +340,9 @@ def test_a_gzip_write_is_judged_and_forwarded_decoded(stack: Stack, case_id: str
         "invalid-utf8",
         "byte-order-mark",
         "over-long-string",
+        "lone-surrogate",
+        "lone-surrogate-in-a-key",
+        "control-character",
         "broken-gzip",
         "plain-body-labelled-gzip",
         "unknown-encoding",

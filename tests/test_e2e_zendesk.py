@@ -27,6 +27,7 @@ from guardrail.sandbox.zendesk.seed import (
     ACME_USER,
     AGENT_EMAIL,
     BILLING_GROUP,
+    GLOBEX_ORG,
     GLOBEX_TICKET,
     GLOBEX_USER,
     TECHNICAL_GROUP,
@@ -375,6 +376,59 @@ def test_create_or_update_is_judged_as_the_write_it_makes(stack: Stack, zenpy: Z
     made = zenpy.users.create_or_update(User(name="Ada's colleague", email="bo@acme.example",
                                              organization_id=ACME_ORG))  # fmt: skip
     assert stack.call(_user_of(stack, made.id))["organization_id"] == ACME_ORG
+
+
+def test_create_or_update_finds_its_record_as_zendesk_does_or_is_refused(stack: Stack) -> None:
+    """Zendesk finds a create_or_update's record by external id in any case and as text, by
+    any of a user's emails (a secondary one too), and by email or external id in an order it
+    does not document: each is judged as the write it makes (another customer's record,
+    refused) or refused, and nothing of them lands."""
+    other = stack.call(_made_user(stack, {"name": "Gus Two", "external_id": "777",
+                                          "organization_id": GLOBEX_ORG}))  # fmt: skip
+    stack.call(_secondary_email(stack, GLOBEX_USER, "gus.home@globex.example"))
+    before = stack.call(_records(stack))
+    sent = [
+        ("organizations", {"organization": {"name": "Renamed", "external_id": "globex-1"}}),
+        ("users", {"user": {"name": "Gus", "email": "gus.home@globex.example", "phone": "0"}}),
+        ("users", {"user": {"name": "Gus", "external_id": 777, "phone": "0"}}),
+        ("users", {"user": {"name": "Gus", "email": "new@acme.example", "external_id": "777"}}),
+    ]
+    for resource, body in sent:
+        answer = httpx.post(
+            f"{stack.proxy_url}/api/v2/{resource}/create_or_update.json", json=body,
+            headers={"Authorization": "Bearer sandbox-oauth-token",
+                     "X-Guardrail-Conversation": CONVERSATION},
+            verify=str(stack.tls.ca_pem), timeout=10,
+        )  # fmt: skip
+        assert answer.status_code in (400, 422), (body, answer.text)
+        assert answer.headers["X-Guardrail-Decision"] == "block"
+    assert stack.call(_records(stack)) == before
+    assert stack.call(_user_of(stack, other))["phone"] is None
+    assert stack.call(_user_of(stack, GLOBEX_USER))["phone"] == "+15550199"
+
+
+def _secondary_email(stack: Stack, user_id: int, email: str) -> Any:
+    async def add() -> None:
+        store = stack.crm_app[ZENDESK_STORE]
+        store.update_user(user_id, {"email": email})
+        store.clear_changes()
+
+    return add
+
+
+def _made_user(stack: Stack, values: dict[str, Any]) -> Any:
+    async def make() -> int:
+        return int(stack.crm_app[ZENDESK_STORE].create_user(values)["id"])
+
+    return make
+
+
+def _records(stack: Stack) -> Any:
+    async def read() -> list[dict[str, Any]]:
+        store = stack.crm_app[ZENDESK_STORE]
+        return store.records("user") + store.records("organization")
+
+    return read
 
 
 def _user_of(stack: Stack, user_id: int) -> Any:

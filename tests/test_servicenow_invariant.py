@@ -4,19 +4,26 @@ and audited.
 Hypothesis builds the request variants a prompt-injected or careless agent would try on the
 Table API and the Batch API: paths with dot segments, ``;`` parameters, double slashes and
 needless encodings, table names in other spellings, method override headers, parameters given
-twice, display-value input, duplicate JSON keys, a forbidden value (``category: complaint``,
-refused by the test's policy), each sent alone or inside a batch. Each is sent byte for byte
-through the real proxy to the sandbox instance, which logs what it changed. After each:
+twice, display-value input, a write asking for an answer the proxy cannot read (no body, XML:
+a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
+domain separation crossed: refused by the pack's safeguards) or that the Table API does not
+document, a method override parameter, script in a query, duplicate JSON keys, a forbidden value
+(``category: complaint``, refused by the test's policy), a work note hiding a card number in
+HTML between ``[code]`` tags (which the instance renders), each sent alone or inside a batch.
+Each is sent byte for byte through the real proxy to the sandbox instance, which logs what it
+changed. After each:
 
 - no answer is a 5xx;
 - every record the instance changed was written by an intent of an allowed, audited decision;
-- a request carrying the forbidden value changes nothing.
+- a request carrying a forbidden value or parameter changes nothing.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from guardrail.config import AuthMode
+from guardrail.context.facts import pii_in
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
 from guardrail.sandbox.servicenow.seed import ACME_CASE_ID
 from guardrail.testing import Stack
@@ -44,7 +52,14 @@ spec:
     - name: NotAComplaint
       expression: '!has(intent.fields.category) || intent.fields.category != "complaint"'
       message: No complaints here.
+    - name: NoCardInWorkNotes
+      expression: '!has(intent.fields.work_notes) || !pii(intent.fields.work_notes).exists(k, k == "card")'
+      message: No card numbers in work notes.
 """
+#: Work notes: plain, and a card number the instance shows from HTML between [code] tags.
+NOTES = st.sampled_from([None, "Called back.", "[code]<b>Called</b> back.[/code]",
+                         "Card [code]41<b></b>11 1111 1111 1111[/code]",
+                         "Card [CODE]4&#49;11 1111 1111 1111[/CODE]"])  # fmt: skip
 
 PREFIXES = st.sampled_from([
     "/api/now/table", "/api/now/v1/table", "/api/now/v2/table", "/api/now//table",
@@ -56,10 +71,21 @@ TABLES = st.sampled_from(["sn_customerservice_case", "SN_CUSTOMERSERVICE_CASE",
 QUERIES = st.sampled_from([
     "", "?sysparm_display_value=all", "?sysparm_input_display_value=true",
     "?sysparm_input_display_value=false", "?sysparm_fields=number&SYSPARM_FIELDS=state",
-    "?sysparm_suppress_auto_sys_field=true",
+    "?sysparm_suppress_auto_sys_field=true", *["?sysparm_query_no_domain=true"] * 4,
+    "?sysparm_query_no_domain=false&sysparm_display_value=all", "?_method=DELETE",
+    "?sysparm_foo=1", "?sysparm_query=sys_created_on>javascript:gs.daysAgo(1)",
 ])  # fmt: skip
+#: What the test's policies forbid a write to carry, in any reading: a complaint, a write the
+#: instance would save without its audit fields or across its domains.
+FORBIDDEN = (
+    "complaint",
+    "sysparm_suppress_auto_sys_field=true",
+    "sysparm_query_no_domain=true",
+    "Card [",
+)
 HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
-                           (("X-HTTP-Method-Override", "GET"),)])  # fmt: skip
+                           (("X-HTTP-Method-Override", "GET"),), (("X-no-response-body", "true"),),
+                           (("Accept", "application/xml"),)])  # fmt: skip
 CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
 
 
@@ -68,7 +94,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("servicenow-invariant")
     policies = directory / "policies"
     (policies / "schemas").mkdir(parents=True)
-    (policies / "parameters.yaml").write_text((PACK / "parameters.yaml").read_text())
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        (policies / name).write_text((PACK / name).read_text())
     for schema in (PACK / "schemas").glob("*.json"):
         (policies / "schemas" / schema.name).write_text(schema.read_text())
     (policies / "no-complaints.yaml").write_text(NO_COMPLAINTS)
@@ -83,22 +110,26 @@ def _body(data: st.DataObject, category: str) -> bytes:
     duplicate = data.draw(st.sampled_from([False, False, True]), label="duplicate key")
     if duplicate:
         return f'{{"short_description": "x", "category": "billing", "category": "{category}"}}'.encode()
-    return json.dumps({"short_description": "x", "category": category}).encode()
+    note = data.draw(NOTES, label="work note")
+    record = {"short_description": "x", "category": category}
+    return json.dumps(record if note is None else {**record, "work_notes": note}).encode()
 
 
 def _variant(data: st.DataObject) -> Sent:
-    """A write, plain half of the time (so allowed writes are judged too), else with tricks."""
+    """A write, plain half of the time (so allowed writes are judged too), else with tricks:
+    in its path and headers, or in its query parameters alone."""
     plain = data.draw(st.booleans(), label="plain")
-    prefix, table, query = (
-        ("/api/now/table", "sn_customerservice_case", "") if plain
-        else (data.draw(PREFIXES), data.draw(TABLES), data.draw(QUERIES))
+    prefix, table = (
+        ("/api/now/table", "sn_customerservice_case") if plain or data.draw(st.booleans())
+        else (data.draw(PREFIXES), data.draw(TABLES))
     )  # fmt: skip
+    query = "" if plain else data.draw(QUERIES)
     method = data.draw(st.sampled_from(["POST", "PATCH", "PUT", "DELETE"]))
     category = data.draw(CATEGORIES)
     target = f"{prefix}/{table}" + (f"/{ACME_CASE_ID}" if method != "POST" else "") + query
     body = b"" if method == "DELETE" else _body(data, category)
     headers = (("Content-Type", "application/json"), *(() if plain else data.draw(HEADERS)))
-    forbidden = method != "DELETE" and "complaint" in body.decode()
+    forbidden = any(f in target or f in body.decode() for f in FORBIDDEN)
     if data.draw(st.booleans(), label="in a batch"):
         inner: dict[str, Any] = {"id": "1", "method": method, "url": target,
                                  "headers": [{"name": k, "value": v} for k, v in headers]}  # fmt: skip
@@ -141,6 +172,14 @@ def test_every_change_the_instance_makes_was_allowed_and_audited(
     for change in changed:
         assert change.record_id in named, f"{where}: {change} belongs to no allowed intent"
     assert all(r["category"] != "complaint" for r in store.records("sn_customerservice_case"))
+    shown = [_shown(e["value"]) for e in store.journal]
+    assert not any("card" in pii_in(text) for text in shown), f"{where}: a card was saved"
+
+
+def _shown(entry: str) -> str:
+    """A journal entry as the instance shows it: HTML between [code] tags rendered."""
+    code = re.compile(r"\[code\](.*?)\[/code\]", re.IGNORECASE | re.DOTALL)
+    return code.sub(lambda m: html.unescape(re.sub(r"<[^>]*>", "", m[1])), entry)
 
 
 def _reset(store: InstanceStore) -> Any:

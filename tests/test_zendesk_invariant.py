@@ -2,16 +2,20 @@
 allowed and audited.
 
 Hypothesis builds the request variants a careless or prompt-injected agent would try against
-Zendesk's API: method override headers, bodies on reads and deletes, paths with dot segments,
+Zendesk's API: method override headers (with ``_`` for ``-`` too), a write made on behalf of
+another user (``X-On-Behalf-Of``, refused by the pack's safeguards), bodies on reads and deletes, paths with dot segments,
 ``;`` parameters, double slashes, encodings and case changes, with and without ``.json``;
 attributes in other spellings, a key given twice, ``fields`` beside ``custom_fields``, comments
-as text or objects, endpoints the proxy does not judge (tags, macros, imports). Each is sent
-byte for byte through the real proxy to the sandbox. After each:
+as text or objects, HTML comments hiding a card number in markup, character references or an
+attribute, query parameters on a write (``ticket[...]``, which Zendesk, a Rails app, reads over
+the body's ticket; ``_method``; side-loads), endpoints the proxy does not judge (tags, macros,
+imports). Each is sent byte for byte through the real proxy to the sandbox. After each:
 
 - no answer is a 500;
 - every record the sandbox changed (a ticket, or a comment on one) belongs to an intent of an
   allowed, audited decision;
-- a request carrying what the test's policy forbids (priority ``urgent``) changes nothing;
+- a request carrying what the test's policies forbid (priority ``urgent``, a card number in a
+  comment) changes nothing, and nothing forbidden is ever saved;
 - an answer without a decision is a forwarded read, which changed nothing.
 """
 
@@ -28,6 +32,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from guardrail.context.facts import pii_in
 from guardrail.sandbox.store import Change
 from guardrail.sandbox.zendesk import ZENDESK_STORE, create_app
 from guardrail.testing import Stack
@@ -35,10 +40,10 @@ from tests.helpers import Answer, Sent, Wire
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 API = "/api/v2"
-NO_URGENT = """\
+FORBIDDING = """\
 apiVersion: guardrail/v1
 kind: GuardrailPolicy
-metadata: {name: no-urgent}
+metadata: {name: forbidding}
 spec:
   crm: zendesk
   match: {objects: [ticket], operations: [create, update, upsert]}
@@ -46,15 +51,21 @@ spec:
     - name: NotUrgent
       expression: '!("priority" in intent.fields) || intent.fields.priority != "urgent"'
       message: Urgent is for supervisors.
+    - name: NoCardInComments
+      expression: >-
+        !("comment.body" in intent.fields)
+        || !pii(string(intent.fields["comment.body"])).exists(k, k == "card")
+      message: No card numbers in comments.
 """
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     pack = tmp_path_factory.mktemp("pack")
-    shutil.copy(PACK / "parameters.yaml", pack)
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        shutil.copy(PACK / name, pack)
     shutil.copytree(PACK / "schemas", pack / "schemas")
-    (pack / "no-urgent.yaml").write_text(NO_URGENT)
+    (pack / "forbidding.yaml").write_text(FORBIDDING)
     with Stack(
         tmp_path_factory.mktemp("zendesk-invariant"), auth_mode="passthrough", crm=create_app,
         dialect="zendesk", policies=pack,
@@ -84,19 +95,24 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
         forbidden = forbidden or pairs[-1][1] == "urgent"
     if draw(st.booleans()):
         pairs.append(("subject", draw(st.sampled_from(["Router", "ROUTER", ""]))))
-    comment = draw(
+    comment, card = draw(
         st.sampled_from(
             [
-                None,
-                "Checked.",
-                {"body": "Checked.", "public": False},
-                {"body": "x", "html_body": "y"},
-                {"body": "x", "id": 5},
+                (None, False),
+                ("Checked.", False),
+                ({"body": "Checked.", "public": False}, False),
+                ({"body": "x", "html_body": "y"}, False),
+                ({"body": "x", "id": 5}, False),
+                ({"html_body": "<p>Checked &amp; fixed.</p>"}, False),
+                ({"html_body": CARD_IN_MARKUP, "public": False}, True),
+                ({"html_body": CARD_IN_REFERENCES}, True),
+                ({"html_body": CARD_IN_ATTRIBUTE, "public": False}, True),
             ]
         )
     )
     if comment is not None:
         pairs.append(("comment", comment))
+        forbidden = forbidden or card
     custom = draw(st.sampled_from(["custom_fields", "fields", "both", None, None]))
     entry = [{"id": 360000101, "value": draw(st.sampled_from(["billing", "other", "nope"]))}]
     if custom == "both":
@@ -107,6 +123,18 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
     return text, forbidden
 
 
+#: A card number an HTML comment body hides from a reader of its markup: split by a tag, spelled
+#: with character references, in an attribute.
+CARD_IN_MARKUP = "Card 41<b></b>11 1111 1111 1111 noted."
+CARD_IN_REFERENCES = "Card 4&#49;11&#32;1111 1111 1111 noted."
+CARD_IN_ATTRIBUTE = '<p title="4111 1111 1111 1111">Noted.</p>'
+#: Query parameters on a write: the CRM (a Rails app) reads ``ticket[...]`` over the body's
+#: ticket, may read ``_method`` as the method; the rest it may read as anything.
+QUERIES = st.sampled_from(
+    [("", False)] * 6
+    + [("?ticket[priority]=urgent", True), ("?ticket%5Bpriority%5D=urgent", True),
+       ("?_method=DELETE", False), ("?async=true", False), ("?include=users", False)]
+)  # fmt: skip
 CLEAN = Sent("PUT", "", b'{"ticket": {"priority": "high", "comment": "Checked."}}')
 
 
@@ -141,12 +169,21 @@ def variants(draw: st.DrawFn, ticket_id: int) -> Sent:
     kind = draw(st.sampled_from(["update", "create", "update_many", "tags", "delete", "read"]))
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
     if draw(RARELY):
-        headers += ((draw(st.sampled_from(["X-HTTP-Method-Override", "X-Method-Override"])),
+        headers += ((draw(st.sampled_from(["X-HTTP-Method-Override", "X-Method-Override",
+                                           "X_HTTP_Method_Override"])),
                      draw(st.sampled_from(["GET", "DELETE", "PUT"]))),)  # fmt: skip
+    behalf = draw(RARELY)  # the write made as another user: the pack's safeguards forbid it
+    if behalf:
+        headers += ((draw(st.sampled_from(["X-On-Behalf-Of", "x_on_behalf_of"])), "40003"),)
+        forbidden = True
+    query, query_forbidden = draw(QUERIES)
     if kind == "update":
-        return Sent("PUT", path, body, headers, forbidden, f"update/{twist}")
+        note = f"update/{twist}{query and '/query'}"
+        return Sent("PUT", path + query, body, headers, forbidden or query_forbidden, note)
     if kind == "create":
-        return Sent("POST", f"{API}/tickets{suffix}", body, headers, forbidden, "create")
+        target = f"{API}/tickets{suffix}{query}"
+        note = f"create{query and '/query'}"
+        return Sent("POST", target, body, headers, forbidden or query_forbidden, note)
     if kind == "update_many":
         target = f"{API}/tickets/update_many{suffix}?ids={ticket_id}"
         return Sent("PUT", target, body, headers, forbidden, "update_many")
@@ -155,7 +192,8 @@ def variants(draw: st.DrawFn, ticket_id: int) -> Sent:
         return Sent("PUT", f"{API}/tickets/{ticket_id}/tags.json", tags, headers, True, "tags")
     if kind == "delete":
         sent_body = body if draw(st.booleans()) else b""
-        return Sent("DELETE", path, sent_body, headers, bool(sent_body), f"delete/{twist}")
+        return Sent("DELETE", path, sent_body, headers, bool(sent_body) or behalf,
+                    f"delete/{twist}")  # fmt: skip
     sent_body = body if draw(st.booleans()) else b""
     return Sent("GET", path, sent_body, headers, bool(sent_body), f"read/{twist}")
 
@@ -186,11 +224,14 @@ def taken(stack: Stack) -> tuple[list[Change], dict[str, int]]:
     return stack.call(take)
 
 
-def no_urgent(stack: Stack) -> bool:
+def nothing_forbidden_saved(stack: Stack) -> bool:
+    """No ticket is urgent, and no comment (as Zendesk shows it) holds a card number."""
+
     async def check() -> bool:
-        return all(
-            t["priority"] != "urgent" for t in stack.crm_app[ZENDESK_STORE].records("ticket")
-        )
+        store = stack.crm_app[ZENDESK_STORE]
+        urgent = any(t["priority"] == "urgent" for t in store.records("ticket"))
+        card = any("card" in pii_in(c["plain_body"]) for c in store.records("comment"))
+        return not urgent and not card
 
     return stack.call(check)
 
@@ -208,7 +249,7 @@ def check(stack: Stack, sent: Sent, answer: Answer) -> None:
     record = httpx.get(f"{stack.admin_url}/guardrail/v1/decisions/{decision_id}", timeout=10)
     assert record.status_code == 200, f"{where}: decision {decision_id} not audited"
     decision = record.json()
-    assert no_urgent(stack), f"{where}: a forbidden value was saved"
+    assert nothing_forbidden_saved(stack), f"{where}: a forbidden value was saved"
     if not changed:
         return
     assert not sent.forbidden, f"{where}: forbidden, yet the sandbox changed {changed}"

@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -85,15 +85,96 @@ def check_method(method: str, crm: str, documented: str) -> None:
         )
 
 
+#: Query parameters some servers read as a method override (Rails' ``_method``, Salesforce's
+#: ``_HttpMethod``, the override headers' names), by their lower-case name.
+OVERRIDE_PARAMETERS = frozenset({"_method", "_httpmethod", *(h.lower() for h in OVERRIDE_HEADERS)})
+
+
+def refuse_override_parameters(query: Iterable[str], crm: str) -> None:
+    """Refuse a query parameter that asks for another method (``query``: the names sent), on
+    any method: a dialect that honours none must not forward one it could be read by."""
+    for name in query:
+        if name.lower() in OVERRIDE_PARAMETERS:
+            raise AmbiguousRequest(
+                f"The query parameter {name!r} asks for another method than the request's; "
+                f"{crm} does not document it, so crm-guardrail refuses it. Send the method "
+                "itself, without the parameter."
+            )
+
+
+def refuse_undocumented_parameters(
+    query: Iterable[str], documented: Collection[str], crm: str, endpoint: str
+) -> None:
+    """Refuse a query parameter a write's endpoint does not document (``documented``: spelled
+    as the CRM documents them; another spelling is refused too). A server may read any
+    parameter into the write (Rails merges ``ticket[...]`` from the query over the body's), so
+    a write carries only the ones the proxy reads."""
+    for name in query:
+        if name not in documented:
+            allowed = ", ".join(sorted(documented)) or "none"
+            raise AmbiguousRequest(
+                f"The query parameter {name[:80]!r} is not one {crm}'s {endpoint} takes, and "
+                "crm-guardrail does not forward a write with a parameter it has not judged. "
+                f"Send the write without it (parameters it takes: {allowed})."
+            )
+
+
+#: Headers some servers and load balancers route by instead of the request's own target and
+#: Host (the path, or the host, the request is then taken for), by lower-case name.
+ROUTING_HEADERS = frozenset({"x-original-url", "x-rewrite-url", "x-override-url",
+                             "x-http-destinationurl", "x-forwarded-host", "x-forwarded-server",
+                             "x-host", "x-forwarded-prefix", "x-forwarded-path",
+                             "x-forwarded-uri", "forwarded"})  # fmt: skip
+
+
+def routing_headers(names: Iterable[str]) -> frozenset[str]:
+    """The headers (lower-case, as sent) of ``names`` that could route the request to another
+    path or host than the one judged (``X-Original-URL``, ``X-Forwarded-Host``, ``Forwarded``;
+    ``_`` for ``-`` too). The proxy forwards to its one upstream at the target it read, so
+    they are not forwarded (a load balancer before the proxy may well add them)."""
+    return frozenset(
+        name.lower() for name in names if name.lower().replace("_", "-") in ROUTING_HEADERS
+    )
+
+
+def dropped_headers(names: Iterable[str], encodings: Collection[str]) -> frozenset[str]:
+    """The request headers not forwarded with the canonical request: Content-Encoding when
+    the body was decoded (``encodings`` given), and the routing headers."""
+    decoded = frozenset({"content-encoding"}) if encodings else frozenset()
+    return decoded | routing_headers(names)
+
+
+def refuse_routing_headers(names: Iterable[str], crm: str) -> None:
+    """Refuse a routing header where the proxy cannot drop it (a batch item's, a composite
+    subrequest's headers)."""
+    for name in sorted(routing_headers(names)):
+        raise AmbiguousRequest(
+            f"The {name} header could make {crm} route this request to another path or host "
+            "than the one crm-guardrail judged; send it without it."
+        )
+
+
 def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
-    """Refuse a method override header (``headers``: the names sent, in any case)."""
-    sent = {name.lower() for name in headers}
+    """Refuse a method override header (``headers``: the names sent, in any case, ``_`` for
+    ``-`` too: a Rack or CGI server reads ``X_HTTP_Method_Override`` as the same header)."""
+    sent = {name.lower().replace("_", "-") for name in headers}
     for name in OVERRIDE_HEADERS:
         if name.lower() in sent:
             raise AmbiguousRequest(
                 f"The {name} header asks for another method than the request's; {crm} does "
                 "not document it, so crm-guardrail refuses it. Send the method itself."
             )
+
+
+def refuse_fragment(target: str) -> None:
+    """Refuse a target holding a ``#``: a fragment is never sent to a server, so the CRM (or
+    a server before it) could cut the target there and read it otherwise than the proxy."""
+    if "#" in target:
+        raise AmbiguousRequest(
+            f"The request target {target[:200]!r} holds a #: a fragment is never sent to a "
+            "server, so the CRM could read the target otherwise than crm-guardrail. Send it "
+            "without one."
+        )
 
 
 def decode_path(raw: str) -> str:
@@ -169,6 +250,36 @@ def without_parameter(raw_query: str, name: str) -> str:
 # -- bodies -----------------------------------------------------------------------------------
 
 
+def media_type(content_type: str, example: str) -> str:
+    """The media type of a Content-Type, lower-cased. Raises UnsupportedMediaType for a
+    charset other than UTF-8 (``example`` says what to send): the body is read as UTF-8, and
+    a CRM told another charset would read other text."""
+    mime, _, params = content_type.partition(";")
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise UnsupportedMediaType(
+                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send it as "
+                f"{example}."
+            )
+    return mime.strip().lower()
+
+
+def json_payload(content_type: str, body: bytes, limits: BodyLimits, example: str) -> Any:
+    """A JSON body (``content_type`` a JSON media type in UTF-8), parsed strictly. Raises
+    UnsupportedMediaType or MalformedBody."""
+    mime = media_type(content_type, example)
+    if mime != "application/json" and not mime.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"crm-guardrail checks JSON writes only; send the body as application/json "
+            f"(got {mime or 'no Content-Type'})."
+        )
+    return parse_json(body, limits)
+
+
 def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) -> bytes:
     """The body with its content encoding undone (at most one of gzip, deflate, identity), no
     larger than the limit. Raises UnsupportedMediaType, MalformedBody or BodyTooLarge."""
@@ -200,6 +311,10 @@ def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) ->
     return out
 
 
+#: A \\u escape of a control character or a surrogate (JSON takes neither raw), and such a
+#: character once decoded: tab, line feed and carriage return aside.
+_ODD_ESCAPE = re.compile(r"\\u(?:00[01]|007[fF]|[dD][89a-fA-F])")
+_ODD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _JSON_TEXT = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -226,8 +341,22 @@ def parse_json(body: bytes, limits: BodyLimits) -> Any:
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column "
             f"{exc.colno}."
         ) from None
-    if len(text) > limits.max_string_chars:  # else no string in it can be longer
-        _check_strings(value, limits.max_string_chars)
+    long = len(text) > limits.max_string_chars  # else no string in it can be longer
+    # else no string holds an odd character (JSON takes DEL raw, the others only escaped)
+    escaped = _ODD_ESCAPE.search(text) is not None or "\x7f" in text
+    if long or escaped:
+        for string in _strings(value):
+            if long and len(string) > limits.max_string_chars:
+                raise MalformedBody(
+                    f"The request body holds a text of {len(string)} characters; the CRM takes "
+                    f"at most {limits.max_string_chars}. Shorten it."
+                )
+            if escaped and _ODD_CHARACTER.search(string):
+                raise MalformedBody(
+                    "The request body holds a control character (such as \\u0000) or half a "
+                    "UTF-16 surrogate pair, which readers keep, strip or refuse each their own "
+                    "way. Send plain text (tabs and line breaks are fine)."
+                )
     return value
 
 
@@ -289,20 +418,52 @@ def _constant(text: str) -> Any:
     raise _Refused(f"The request body holds {text}, which is not JSON; send a number or null.")
 
 
-def _check_strings(value: Any, most: int) -> None:
+def _strings(value: Any) -> Iterator[str]:
+    """Every text in a parsed body: its object keys and its string values."""
     if isinstance(value, str):
-        if len(value) > most:
-            raise MalformedBody(
-                f"The request body holds a text of {len(value)} characters; the CRM takes at "
-                f"most {most}. Shorten it."
-            )
+        yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_strings(key, most)
-            _check_strings(item, most)
+            yield key
+            yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
-            _check_strings(item, most)
+            yield from _strings(item)
+
+
+#: Request headers that keep the CRM from answering a write with its saved record (ServiceNow's
+#: ``X-no-response-body: true``), by lower-case name.
+_NO_ANSWER = frozenset({"x-no-response-body"})
+
+
+def refuse_unreadable_answers(headers: Iterable[tuple[str, str]], crm: str) -> None:
+    """Refuse a write whose answer the proxy could not read: one that asks for no response
+    body, or accepts no JSON (``Accept: application/xml``). The answer says which record a
+    create made (so it is audited and read back); without it, a record would change that no
+    audited intent names."""
+    for name, value in headers:
+        lower = name.lower().replace("_", "-")
+        if lower in _NO_ANSWER and value.strip().lower() != "false":
+            raise AmbiguousRequest(
+                f"{name}: {value[:20]} asks {crm} not to answer the write with the record it "
+                "saved, which crm-guardrail reads to account for it. Send the write without it."
+            )
+        if lower == "accept" and not _accepts_json(value):
+            raise AmbiguousRequest(
+                f"Accept: {value[:80]} asks {crm} to answer the write in a format crm-guardrail "
+                "does not read, and it reads the answer to account for the write. Send Accept: "
+                "application/json."
+            )
+
+
+def _accepts_json(accept: str) -> bool:
+    for given in accept.split(","):
+        media, *params = (part.strip().lower() for part in given.split(";"))
+        if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+            continue
+        if media in ("application/json", "application/*", "*/*") or media.endswith("+json"):
+            return True
+    return not accept.strip()
 
 
 def single_header(headers: MultiMapping[str], name: str) -> str | None:

@@ -69,9 +69,14 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
+    dropped_headers,
     is_method,
-    parse_json,
+    json_payload,
+    media_type,
+    refuse_fragment,
     refuse_method_overrides,
+    refuse_routing_headers,
+    refuse_unreadable_answers,
     single_header,
     without_parameter,
 )
@@ -164,12 +169,7 @@ class SalesforceDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "Salesforce", "GET, POST, PATCH or DELETE")
         _check_header_names(raw.headers)
-        if "#" in raw.target:
-            raise AmbiguousRequest(
-                f"The request target {raw.target[:200]!r} holds a #: a fragment is never sent to "
-                "a server, so the CRM could read the target otherwise than crm-guardrail. Send "
-                "it without one."
-            )
+        refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         if path.lower().startswith(salesforce_bulk.ASYNC_API):
@@ -179,6 +179,8 @@ class SalesforceDialect:
         if method != raw.method:
             del query[_OVERRIDE]
             raw_query = without_parameter(raw_query, _OVERRIDE)
+        if method not in _READ_METHODS:
+            refuse_unreadable_answers(raw.headers.items(), "Salesforce")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         payload: Any = NO_BODY
@@ -191,7 +193,7 @@ class SalesforceDialect:
         if body and salesforce_bulk.is_upload(method, _segments(path)):
             _require_csv(content_type)
         elif body and path.lower() not in _OAUTH_WRITES:
-            payload = _decode(content_type, body, self.limits)
+            payload = json_payload(content_type, body, self.limits, _JSON)
         return CanonicalRequest(
             method=method,
             path=path,
@@ -200,7 +202,7 @@ class SalesforceDialect:
             body=body,
             payload=payload,
             headers=behaviour_headers(raw.headers.items()),
-            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            drop_headers=dropped_headers(raw.headers, encodings),
             media_type=content_type.partition(";")[0].strip().lower(),
         )
 
@@ -718,38 +720,11 @@ def _known_read(path: str, segments: Sequence[str] | None) -> bool:
 
 
 def _require_csv(content_type: str) -> None:
-    mime = _media_type(content_type, "text/csv;charset=UTF-8")
+    mime = media_type(content_type, "text/csv;charset=UTF-8")
     if mime != "text/csv":
         raise UnsupportedMediaType(
             f"A bulk job's data is CSV; send it as text/csv (got {mime or 'no Content-Type'})."
         )
-
-
-def _decode(content_type: str, body: bytes, limits: BodyLimits) -> Any:
-    mime = _media_type(content_type, "application/json;charset=UTF-8")
-    if mime != "application/json" and not mime.endswith("+json"):
-        raise UnsupportedMediaType(
-            f"crm-guardrail checks JSON writes only; send the body as application/json "
-            f"(got {mime or 'no Content-Type'})."
-        )
-    return parse_json(body, limits)
-
-
-def _media_type(content_type: str, example: str) -> str:
-    """The media type of a Content-Type, lower-cased. Raises UnsupportedMediaType for a
-    charset other than UTF-8 (``example`` says what to send)."""
-    mime, _, params = content_type.partition(";")
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-            "utf-8",
-            "utf8",
-        ):
-            raise UnsupportedMediaType(
-                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send it as "
-                f"{example}."
-            )
-    return mime.strip().lower()
 
 
 def _check_header_names(headers: MultiMapping[str]) -> None:
@@ -799,6 +774,7 @@ def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
     _check_header_names(CIMultiDict(given))
+    refuse_routing_headers(given, "Salesforce")
     return behaviour_headers(given.items())
 
 

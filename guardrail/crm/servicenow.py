@@ -21,10 +21,13 @@ such requests unjudged.
 Each request is read canonically (``guardrail.crm.canonical``): no method override (the
 platform documents none for the Table API); values read as the platform stores them (text:
 ``1`` and ``"1"`` are the same choice, ``true`` is ``"true"``, ``null`` clears the field).
-The ``sysparm_*`` parameters that change what a write does ride on every intent as
-``intent.headers`` (``sysparm_suppress_auto_sys_field``); ``sysparm_input_display_value=true``
-(values given as display values, resolved by the instance by name) is refused, because the
-proxy judges values, not names. Blocks and errors are ServiceNow's ``{"error": {"message",
+A write takes only the parameters the Table API documents for its method; those that change
+what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto_sys_field``,
+``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
+values, resolved by the instance by name) is refused, because the proxy judges values, not
+names. A ``javascript:`` value (script the instance runs) is refused on any request, and a
+write must be answered in JSON (no ``X-no-response-body``), so the proxy can tell what it
+saved. Blocks and errors are ServiceNow's ``{"error": {"message",
 "detail"}, "status": "failure"}``, with 400, so pysnc raises its ``RequestException``.
 """
 
@@ -69,12 +72,19 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
+    dropped_headers,
     is_method,
-    parse_json,
+    json_payload,
+    refuse_fragment,
     refuse_method_overrides,
+    refuse_override_parameters,
+    refuse_routing_headers,
+    refuse_undocumented_parameters,
+    refuse_unreadable_answers,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
+from guardrail.crm.markup import code_text
 from guardrail.crm.servicenow_schema import as_text
 from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
@@ -83,7 +93,6 @@ from guardrail.errors import (
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
-    UnsupportedMediaType,
 )
 from guardrail.model import Decision, Operation, Violation, WriteIntent
 
@@ -93,12 +102,35 @@ _API = r"^/api/now(?:/v[12])?"
 _TABLE = re.compile(_API + r"/table/(?P<table>[^/]+)(?:/(?P<id>[^/]+))?/?$")
 _READ_ONLY = re.compile(_API + r"/(?:stats/[^/]+|attachment(?:/[^/]+)?)/?$")
 _BATCH = re.compile(r"^/api/now(?:/v1)?/batch/?$")
-_IMPORT = re.compile(r"^/api/now(?:/v1)?/import(?:/|$)")
+_IMPORT = re.compile(r"^/api/now(?:/v[0-9]+)?/import(?:/|$)")
 _OAUTH = "/oauth_token.do"
 _TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 SYS_ID = re.compile(r"^[0-9a-f]{32}$")
 #: Parameters that change what a write does (the others shape the response only).
-WRITE_PARAMETERS = ("sysparm_input_display_value", "sysparm_suppress_auto_sys_field")
+WRITE_PARAMETERS = (
+    "sysparm_input_display_value",
+    "sysparm_suppress_auto_sys_field",
+    "sysparm_query_no_domain",
+)
+#: The parameters the Table API documents for each write (and pysnc's
+#: sysparm_suppress_pagination_header); a write with any other is refused.
+_RESPONSE_PARAMETERS = frozenset({"sysparm_display_value", "sysparm_exclude_reference_link",
+                                  "sysparm_fields", "sysparm_view",
+                                  "sysparm_suppress_pagination_header"})  # fmt: skip
+_SAVE_PARAMETERS = _RESPONSE_PARAMETERS | {
+    "sysparm_input_display_value", "sysparm_suppress_auto_sys_field"
+}  # fmt: skip
+_DOCUMENTED = {
+    "POST": _SAVE_PARAMETERS,
+    "PATCH": _SAVE_PARAMETERS | {"sysparm_query_no_domain"},
+    "PUT": _SAVE_PARAMETERS | {"sysparm_query_no_domain"},
+    "DELETE": frozenset({"sysparm_query_no_domain"}),
+}
+#: The field an encoded query's term names (then its operator and value: ``caller_id.name=x``,
+#: ``ORDERBYcaller_id.name``, ``short_descriptionLIKEx``).
+_TERM_FIELD = re.compile(r"[A-Za-z0-9_.]*")
+#: An encoded query value that runs script on the instance (``javascript:...``).
+_SCRIPT = re.compile(r"javascript\s*:", re.IGNORECASE)
 _JSON = "application/json;charset=UTF-8"
 
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
@@ -130,8 +162,12 @@ class ServiceNowDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "ServiceNow", "GET, POST, PATCH, PUT or DELETE")
         refuse_method_overrides(raw.headers, "ServiceNow")
+        refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)
+        refuse_override_parameters(query, "ServiceNow")
+        if raw.method not in _READ_METHODS:
+            refuse_unreadable_answers(raw.headers.items(), "ServiceNow")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         if body and raw.method in _READ_METHODS | {"DELETE", "OPTIONS"}:
@@ -143,7 +179,7 @@ class ServiceNowDialect:
         media_type = content_type.partition(";")[0].strip().lower()
         payload: Any = NO_BODY
         if body and path != _OAUTH:
-            payload = _json_body(content_type, body, self.limits)
+            payload = json_payload(content_type, body, self.limits, _JSON)
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -152,7 +188,7 @@ class ServiceNowDialect:
             body=body,
             payload=payload,
             headers=_write_parameters(query),
-            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
+            drop_headers=dropped_headers(raw.headers, encodings),
             media_type=media_type,
         )
 
@@ -168,11 +204,12 @@ class ServiceNowDialect:
     def _route(
         self, method: str, path: str, query: Mapping[str, str], payload: Any
     ) -> ParsedRequest:
+        _refuse_script(query)
         table = _TABLE.match(path)
         if method in _READ_METHODS:
             if table:
                 name = _table_name(table["table"])
-                return ParsedRequest(Shape.READ, sobject=name, reads=frozenset({name}))
+                return ParsedRequest(Shape.READ, sobject=name, reads=_table_reads(name, query))
             if _READ_ONLY.match(path):
                 return ParsedRequest(Shape.READ, reads=None)
             return self._unknown(method, path)
@@ -184,7 +221,14 @@ class ServiceNowDialect:
             )
         if table is None:
             return self._unknown(method, path)
-        return _with_parameters(self._table_write(method, table, payload, path), query)
+        parsed = self._table_write(method, table, payload, path)
+        if not parsed.intents:
+            return parsed
+        documented = _DOCUMENTED.get(method, frozenset())
+        refuse_undocumented_parameters(query, documented, "ServiceNow", f"{method} {path}")
+        # the answer shows the saved record, dot-walked fields (sysparm_fields) included
+        reads = _table_reads(parsed.sobject, {"sysparm_fields": query.get("sysparm_fields", "")})
+        return _with_parameters(replace(parsed, reads=reads), query)
 
     def _table_write(
         self, method: str, table: re.Match[str], payload: Any, path: str
@@ -259,8 +303,12 @@ class ServiceNowDialect:
             if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
                 raise MalformedBody("'url' must be a path on the instance, such as /api/now/...")
             headers = _item_headers(item.get("headers", []))
+            refuse_fragment(url)
             raw_path, _, raw_query = url.partition("?")
             path, query = decode_path(raw_path), decode_query(raw_query)
+            refuse_override_parameters(query, "ServiceNow")
+            if method not in _READ_METHODS:
+                refuse_unreadable_answers(headers.items(), "ServiceNow")
             payload = self._item_body(item.get("body"), method, headers)
             if _BATCH.match(path):
                 raise UnsupportedEndpoint("a batch cannot hold a batch.")
@@ -285,7 +333,7 @@ class ServiceNowDialect:
             raise MalformedBody(
                 f"'body' is over crm-guardrail's limit of {self.limits.max_bytes} bytes."
             )
-        return _json_body(headers.get("content-type", ""), body, self.limits)
+        return json_payload(headers.get("content-type", ""), body, self.limits, _JSON)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
         if self._forward_unknown:
@@ -522,28 +570,8 @@ def _item_headers(given: Any) -> dict[str, str]:
             raise AmbiguousRequest(f"the header {header['name']} is given twice; send it once.")
         found[name] = header["value"]
     refuse_method_overrides(found, "ServiceNow")
+    refuse_routing_headers(found, "ServiceNow")
     return found
-
-
-def _json_body(content_type: str, body: bytes, limits: BodyLimits) -> Any:
-    mime, _, params = content_type.partition(";")
-    mime = mime.strip().lower()
-    if mime != "application/json" and not mime.endswith("+json"):
-        raise UnsupportedMediaType(
-            f"crm-guardrail checks JSON writes only; send the body as application/json "
-            f"(got {mime or 'no Content-Type'})."
-        )
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-            "utf-8",
-            "utf8",
-        ):
-            raise UnsupportedMediaType(
-                f"crm-guardrail reads UTF-8 only (got charset {value.strip()!r}); send "
-                "application/json;charset=UTF-8."
-            )
-    return parse_json(body, limits)
 
 
 def _write_parameters(query: Mapping[str, str]) -> dict[str, str]:
@@ -558,6 +586,30 @@ def _write_parameters(query: Mapping[str, str]) -> dict[str, str]:
             "choice values without it."
         )
     return found
+
+
+def _refuse_script(query: Mapping[str, str]) -> None:
+    """Refuse a parameter whose value runs script on the instance: an encoded query's
+    ``javascript:`` value is evaluated server-side, so even a read would run code the proxy
+    cannot judge."""
+    for name, value in query.items():
+        if _SCRIPT.search(value):
+            raise AmbiguousRequest(
+                f"The query parameter {name[:80]!r} holds javascript:, which the instance runs "
+                "as script; crm-guardrail does not forward code it cannot judge. Give the "
+                "values themselves (a date, a sys_id)."
+            )
+
+
+def _table_reads(table: str, query: Mapping[str, str]) -> frozenset[str] | None:
+    """The tables a Table API read shows (agent token scopes): None when it dot-walks a
+    reference (``caller_id.email`` in sysparm_fields or sysparm_query shows, or tests, a
+    field of another table's record)."""
+    terms = query.get("sysparm_query", "").split("^")
+    named = query.get("sysparm_fields", "").split(",") + [
+        found[0] for term in terms if (found := _TERM_FIELD.match(term))
+    ]
+    return None if any("." in name for name in named) else frozenset({table})
 
 
 def _with_parameters(parsed: ParsedRequest, query: Mapping[str, str]) -> ParsedRequest:
@@ -590,7 +642,9 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
                 f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
                 "; crm-guardrail takes field values only (for a reference, send the sys_id)."
             )
-        fields[name] = as_text(value)
+        text = as_text(value)
+        # HTML between [code] tags is rendered (journal entries): judged as it reads
+        fields[name] = code_text(text) if "[code]" in text.lower() else text
     return fields
 
 

@@ -14,10 +14,14 @@ Writes it reads (below ``/api/v2``, ``.json`` optional, as Zendesk takes both):
     PUT    /users/{id}, /organizations/{id} update
     POST   /users/create_or_update          by email or external_id: looked up, then judged
     POST   /organizations/create_or_update  as the update or the create it is (by id, or
-                                            external_id)
+                                            external_id; a body naming it two ways: refused)
 
 Every GET reads (Zendesk's GETs write nothing). Any other write is not understood and refused
-unless the operator forwards such requests unchecked. A write's fields are read flat
+unless the operator forwards such requests unchecked. Zendesk is a Rails app, so a write
+carries no query parameter but update_many's ``ids`` (Rails merges ``ticket[...]`` from the
+query over the body's), no method override (header, ``_`` spelling or parameter), and a
+UTF-8 JSON body; ``X-On-Behalf-Of`` (the write made as another user) rides on every intent as
+``intent.headers``. A write's fields are read flat
 (``guardrail.crm.zendesk_fields``): ``comment.body``, ``comment.public``,
 ``custom_fields.<id>``. A block is Zendesk's own 422 ``RecordInvalid`` with ``details`` per
 field, so zenpy raises its usual APIException; an unknown agent token is Zendesk's 401.
@@ -35,7 +39,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from multidict import CIMultiDict
+from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import zendesk_schema
 from guardrail.crm.base import (
@@ -65,8 +69,12 @@ from guardrail.crm.canonical import (
     decode_content,
     decode_path,
     decode_query,
-    parse_json,
+    dropped_headers,
+    json_payload,
+    refuse_fragment,
     refuse_method_overrides,
+    refuse_override_parameters,
+    refuse_undocumented_parameters,
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
@@ -81,7 +89,6 @@ from guardrail.errors import (
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
-    UnsupportedMediaType,
 )
 from guardrail.model import Decision, Operation, WriteIntent
 
@@ -95,6 +102,10 @@ _OBJECTS = {"tickets": "ticket", "users": "user", "organizations": "organization
 #: what create_or_update finds an existing record by, in order
 _MATCH_BY = {"user": ("email", "external_id"), "organization": ("external_id",)}
 _NOTHING: frozenset[str] = frozenset()
+#: Headers that change what Zendesk does with a write, by lower-case name -> as documented.
+_BEHAVIOUR_HEADERS = {"x-on-behalf-of": "X-On-Behalf-Of"}
+#: The only query parameter a write takes: update_many's ``ids`` (every other is refused).
+_UPDATE_MANY_PARAMETERS = frozenset({"ids"})
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
                        "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
 MAX_READ_RECORDS = 200
@@ -121,9 +132,11 @@ class ZendeskDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "Zendesk", "GET, POST, PUT or DELETE")
         refuse_method_overrides(raw.headers, "Zendesk")
+        refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
         query = decode_query(raw_query)
+        refuse_override_parameters(query, "Zendesk")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         if body and raw.method in _READ_METHODS | {"DELETE"}:
@@ -132,15 +145,9 @@ class ZendeskDialect:
                 "forward bytes it has not judged. Send it without one."
             )
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
-        media_type = content_type.partition(";")[0].strip().lower()
         payload: Any = NO_BODY
         if body:
-            if media_type != "application/json" and not media_type.endswith("+json"):
-                raise UnsupportedMediaType(
-                    "crm-guardrail checks JSON writes only; send the body as application/json "
-                    f"(got {media_type or 'no Content-Type'})."
-                )
-            payload = parse_json(body, self.limits)
+            payload = json_payload(content_type, body, self.limits, "application/json")
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -148,9 +155,9 @@ class ZendeskDialect:
             target=raw.target,
             body=body,
             payload=payload,
-            headers={},
-            drop_headers=frozenset({"content-encoding"}) if encodings else frozenset(),
-            media_type=media_type,
+            headers=_behaviour_headers(raw.headers),
+            drop_headers=dropped_headers(raw.headers, encodings),
+            media_type=content_type.partition(";")[0].strip().lower(),
         )
 
     # -- reading requests -------------------------------------------------------------------
@@ -160,9 +167,24 @@ class ZendeskDialect:
         if request.method in _READ_METHODS:
             if segments is None:
                 return self._unknown(request.method, request.path)
-            return ParsedRequest(Shape.READ, sobject=_read_object(segments), reads=_reads(segments))
+            reads = _reads(segments, request.query)
+            return ParsedRequest(Shape.READ, sobject=_read_object(segments), reads=reads)
         if segments is None or not segments or segments[0] not in _OBJECTS:
             return self._unknown(request.method, request.path)
+        parsed = self._write(request, segments)
+        if not parsed.intents:
+            return parsed
+        documented = _UPDATE_MANY_PARAMETERS if segments[1:] == ["update_many"] else ()
+        refuse_undocumented_parameters(
+            request.query, documented, "Zendesk", f"{request.method} {request.path}"
+        )
+        if not request.headers:
+            return parsed
+        return replace(parsed, intents=tuple(
+            replace(i, headers=request.headers) for i in parsed.intents
+        ))  # fmt: skip
+
+    def _write(self, request: CanonicalRequest, segments: list[str]) -> ParsedRequest:
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
@@ -297,12 +319,17 @@ class ZendeskDialect:
             )
         field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
         listed = answer.get(f"{intent.object}s")
-        found = [
-            r for r in (listed if isinstance(listed, list) else [])
-            if isinstance(r, dict) and str(r.get(field, "")).lower() == wanted
-        ]  # fmt: skip
+        rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
+        found = [r for r in rows if str(r.get(field, "")).lower() == wanted]
         if len(found) > 1:
             raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
+        if not found and rows:
+            # Found by it, yet not its value: a user's secondary email, which Zendesk matches.
+            raise LookupUnresolved(
+                f"{named} is no {intent.object}'s own {field}, yet Zendesk finds "
+                f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
+                f"which it would update. Name the {intent.object} by its id."
+            )
         if not found:
             return replace(intent, operation=Operation.CREATE, record_id=None)
         record = found[0]
@@ -482,6 +509,24 @@ class ZendeskDialect:
 # -- reading requests ---------------------------------------------------------------------------
 
 
+def _behaviour_headers(headers: MultiMapping[str]) -> dict[str, str]:
+    """The headers that change what Zendesk does with a write, in Zendesk's spelling:
+    ``X-On-Behalf-Of`` makes it as another user (an end user: the write is theirs, not the
+    agent's). Sent twice, or spelled with ``_`` (Rails reads it as the same header), refused."""
+    found: dict[str, str] = {}
+    for name, value in headers.items():
+        spelled = _BEHAVIOUR_HEADERS.get(name.lower().replace("_", "-"))
+        if spelled is None:
+            continue
+        if "_" in name or spelled in found:
+            raise AmbiguousRequest(
+                f"The header {spelled} is sent twice or spelled with _ for -; crm-guardrail "
+                "cannot tell which one Zendesk reads. Send it once, with dashes."
+            )
+        found[spelled] = value.strip()
+    return found
+
+
 def _segments(path: str) -> list[str] | None:
     """The segments below /api/v2 of a decoded path, ``.json`` taken off the last."""
     if path != API and not path.startswith(API + "/"):
@@ -497,8 +542,11 @@ def _read_object(segments: Sequence[str]) -> str:
     return _OBJECTS.get(segments[0], "") if segments else ""
 
 
-def _reads(segments: Sequence[str]) -> frozenset[str] | None:
-    """The objects a GET shows (agent token scopes): None when the proxy cannot tell."""
+def _reads(segments: Sequence[str], query: Mapping[str, str]) -> frozenset[str] | None:
+    """The objects a GET shows (agent token scopes): None when the proxy cannot tell (a
+    side-load, ``include=``, shows the users, organizations or groups a record names)."""
+    if "include" in query:
+        return None
     if not segments or segments[0] in _METADATA:
         return _NOTHING
     obj = _OBJECTS.get(segments[0])
@@ -530,19 +578,34 @@ def _many(intents: list[WriteIntent]) -> ParsedRequest:
 
 
 def _create_or_update(obj: str, payload: Any) -> WriteIntent:
+    """The write a create_or_update makes, by what names its record. Zendesk documents that
+    it finds the record by any of them, not which first, so a body naming it two ways is
+    refused; a number is matched as its text, as Zendesk casts it."""
     fields = _record(obj, payload)
-    if obj == "organization" and "id" in fields:
-        record_id = fields.pop("id")
-        if not _id_like(record_id):
+    keys = (("id",) if obj == "organization" else ()) + _MATCH_BY[obj]
+    named = [key for key in keys if fields.get(key) is not None]
+    if len(named) > 1:
+        raise AmbiguousRequest(
+            f"This create_or_update names the {obj} by {' and by '.join(named)}; Zendesk does "
+            "not document which it matches first, so crm-guardrail cannot tell which record "
+            f"it changes. Name the {obj} one way: create it with POST /api/v2/{obj}s, or "
+            f"update it by id with PUT /api/v2/{obj}s/{{id}}."
+        )
+    if not named:
+        return WriteIntent(NAME, obj, Operation.CREATE, fields)
+    key = named[0]
+    value = fields[key]
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise MalformedBody(f"{obj}.{key} must be text without spaces around it.")
+    if key == "id":
+        if not _id_like(fields.pop("id")):
             raise MalformedBody("organization.id must be an organization id.")
-        return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=str(record_id))
-    for key in _MATCH_BY[obj]:
-        value = fields.get(key)
-        if isinstance(value, str) and value:
-            return WriteIntent(
-                NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
-            )
-    return WriteIntent(NAME, obj, Operation.CREATE, fields)
+        return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=value)
+    return WriteIntent(
+        NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
+    )
 
 
 def _create_many(payload: Any) -> list[WriteIntent]:

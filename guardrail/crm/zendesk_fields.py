@@ -5,8 +5,9 @@ Zendesk nests what a write sets: a ticket's ``comment`` is an object, its custom
 ``user_fields`` and an organization's ``organization_fields`` are objects. The dialect reads
 them into one flat map, each name the CRM's own path to the value:
 
-- ``comment.body`` (``body`` or ``html_body``), ``comment.public`` (true when not given, as
-  Zendesk saves it), ``comment.author_id``; a ticket created with ``description`` and no
+- ``comment.body`` (``body``, or the text of ``html_body``: what the comment says, markup
+  and character references read as Zendesk renders them), ``comment.public`` (true when not
+  given, as Zendesk saves it), ``comment.author_id``; a ticket created with ``description`` and no
   comment: its description is the first comment's body;
 - ``custom_fields.<id>`` for each custom field;
 - ``user_fields.<key>``, ``organization_fields.<key>``.
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from guardrail.crm.markup import html_text
 from guardrail.errors import MalformedBody
 
 COMMENT = "comment"
@@ -86,6 +88,8 @@ def _comment(value: Any, where: str) -> dict[str, Any]:
     if "body" in value and "html_body" in value:
         raise MalformedBody(f"{where}.comment gives both body and html_body; send one.")
     body = value.get("body", value.get("html_body"))
+    if "html_body" in value and isinstance(body, str):
+        body = html_text(body)
     found: dict[str, Any] = {"comment.body": body, "comment.public": value.get("public", True)}
     if "author_id" in value:
         found["comment.author_id"] = value["author_id"]

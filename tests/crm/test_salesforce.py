@@ -275,6 +275,17 @@ def test_dot_segments_in_a_write_path_are_refused(path: str) -> None:
         read(dialect, "PATCH", path, b"{}", "application/json")
 
 
+def test_a_write_answered_in_xml_is_refused_as_its_record_would_go_unaccounted() -> None:
+    """Salesforce answers in XML when Accept asks for it: the proxy could not read which
+    record a create made."""
+    with pytest.raises(AmbiguousRequest, match="Accept"):
+        read(dialect, "POST", f"{BASE}/sobjects/Case", b'{"Subject": "x"}', "application/json",
+             headers={"Accept": "application/xml"})  # fmt: skip
+    parsed = read(dialect, "GET", f"{BASE}/sobjects/Case/500000000000001AAA", content_type="",
+                  headers={"Accept": "application/xml"})  # fmt: skip
+    assert parsed.shape is Shape.READ
+
+
 def test_an_upsert_by_id_naming_no_record_is_read_as_the_create_it_makes() -> None:
     """Left an upsert, a create-only policy (duplicate detection, say) would never meet it."""
     records = [

@@ -49,6 +49,13 @@ def test_table_api_writes_are_read_as_intents(api: str) -> None:
     assert deleted.intents[0].operation is Operation.DELETE
 
 
+def test_a_write_whose_answer_is_json_passes_whatever_else_it_accepts() -> None:
+    for accept in ("application/json", "*/*", "text/plain, application/json;q=0.5"):
+        parsed = read(dialect, "POST", "/api/now/table/incident", body({"x": 1}),
+                      headers={"Accept": accept, "X-no-response-body": "false"})  # fmt: skip
+        assert parsed.intents
+
+
 def test_values_are_read_as_the_instance_stores_them() -> None:
     parsed = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}",
                   body({"state": 2, "active": True, "close_notes": None, "impact": 1.0}))  # fmt: skip
@@ -67,6 +74,53 @@ def test_reads_record_their_table_and_write_nothing() -> None:
         dialect, "GET", "/api/now/table/incident?sysparm_query=active=true", content_type=""
     )
     assert (parsed.shape, parsed.reads) == (Shape.READ, frozenset({"incident"}))
+
+
+@pytest.mark.parametrize("version", ["", "/v1", "/v2"])
+def test_the_import_set_api_is_refused_even_where_unknown_writes_are_forwarded(
+    version: str,
+) -> None:
+    forwarding = ServiceNowDialect(forward_unknown_writes=True)
+    with pytest.raises(UnsupportedEndpoint, match="Import Set"):
+        read(forwarding, "POST", f"/api/now{version}/import/u_incident_import",
+             body({"u_short_description": "x"}))  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_a_write_across_domains_says_so_on_its_intent(method: str) -> None:
+    payload = body({"state": "2"}) if method == "PATCH" else b""
+    parsed = read(dialect, method, f"/api/now/table/incident/{SYS_ID}?sysparm_query_no_domain=true",
+                  payload, content_type="application/json" if payload else "")  # fmt: skip
+    assert parsed.intents[0].headers == {"sysparm_query_no_domain": "true"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/now/table/incident?sysparm_query=sys_created_on>javascript:gs.daysAgo(1)",
+     "/api/now/table/incident?sysparm_query=active=true^caller_id=JavaScript :gs.getUserID()"],
+)  # fmt: skip
+def test_a_query_that_runs_script_on_the_instance_is_refused_even_on_a_read(url: str) -> None:
+    with pytest.raises(AmbiguousRequest, match="javascript"):
+        read(dialect, "GET", url, content_type="")
+    batch = {"rest_requests": [item("a", "GET", url)]}
+    with pytest.raises(AmbiguousRequest, match="javascript"):
+        read(dialect, "POST", "/api/now/v1/batch", body(batch))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sysparm_fields=number,caller_id.email", "sysparm_query=caller_id.email=a@b.example",
+     "sysparm_query=active=true^ORDERBYcaller_id.name"],
+)  # fmt: skip
+def test_a_read_that_dot_walks_to_another_table_cannot_name_what_it_shows(query: str) -> None:
+    parsed = read(dialect, "GET", f"/api/now/table/incident?{query}", content_type="")
+    assert parsed.reads is None
+    plain = read(dialect, "GET", "/api/now/table/incident?sysparm_query=email=a@b.example",
+                 content_type="")  # fmt: skip
+    assert plain.reads == frozenset({"incident"})
+    if query.startswith("sysparm_fields"):  # a write's answer shows them too
+        written = read(dialect, "POST", f"/api/now/table/incident?{query}", body({"x": 1}))
+        assert written.reads is None
 
 
 def test_each_batch_request_is_read_as_the_request_it_is() -> None:
@@ -115,11 +169,38 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
         ("POST", "/api/now/v1/batch", {"rest_requests": [
             {**item("a", "POST", "/api/now/table/incident", {"x": 1}), "headers": []}]}, {},
          UnsupportedMediaType),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_foo=1", {"state": "2"}, {},
+         AmbiguousRequest),
+        ("POST", "/api/now/table/incident?sysparm_query_no_domain=true", {"x": 1}, {},
+         AmbiguousRequest),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}?_method=DELETE", {"state": "2"}, {},
+         AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}?_method=DELETE", {"state": "2"})]},
+         {}, AmbiguousRequest),
+        ("POST", "/api/now/table/incident", {"x": 1},
+         {"Content-Type": "application/json; charset=iso-8859-1"}, UnsupportedMediaType),
+        ("POST", "/api/now/table/incident", {"x": 1}, {"X-no-response-body": "true"},
+         AmbiguousRequest),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_fields=a#x", {"x": 1}, {},
+         AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            item("a", "PATCH", f"/api/now/table/incident/{SYS_ID}#x", {"state": "2"})]}, {},
+         AmbiguousRequest),
+        ("PATCH", f"/api/now/table/incident/{SYS_ID}", {"x": 1},
+         {"Accept": "application/xml, application/json;q=0"}, AmbiguousRequest),
+        ("POST", "/api/now/v1/batch", {"rest_requests": [
+            {**item("a", "POST", "/api/now/table/incident", {"x": 1}),
+             "headers": [{"name": "Content-Type", "value": "application/json"},
+                         {"name": "Accept", "value": "application/xml"}]}]}, {},
+         AmbiguousRequest),
     ],
     ids=["import-set", "display-value-input", "display-value-input-spelled", "override-header", "dot-segment", "parameter-twice",
          "not-a-sys-id", "reference-object", "not-an-object", "unknown-endpoint", "nested-batch",
          "import-in-batch", "batch-id-twice", "override-in-batch", "batch-body-not-base64",
-         "batch-body-key-twice", "batch-body-not-json"],
+         "batch-body-key-twice", "batch-body-not-json", "undocumented-parameter",
+         "parameter-of-another-method", "override-parameter", "override-parameter-in-batch",
+         "charset-not-utf8", "no-response-body", "fragment", "fragment-in-batch", "xml-answer", "xml-answer-in-batch"],
 )  # fmt: skip
 def test_requests_the_instance_could_read_otherwise_are_refused(
     method: str, target: str, payload: Any, headers: dict[str, str], error: type[RequestRejected]

@@ -12,7 +12,14 @@ from multidict import CIMultiDict
 
 from guardrail.crm.base import RawRequest, Revert, Shape, dialect_for
 from guardrail.crm.zendesk_schema import ticket_schema
-from guardrail.errors import InvalidSession, MalformedBody, UnsupportedEndpoint
+from guardrail.errors import (
+    AmbiguousRequest,
+    InvalidSession,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+    UnsupportedMediaType,
+)
 from guardrail.model import Decision, Operation, Verdict, Violation
 
 ZD = dialect_for("zendesk")
@@ -76,6 +83,36 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
 
 
 @pytest.mark.parametrize(
+    ("resource", "record"),
+    [
+        ("users", {"name": "Ada", "email": "ada@acme.example", "external_id": "A-1"}),
+        ("organizations", {"name": "Acme", "id": 5, "external_id": "ACME-1"}),
+    ],
+)
+def test_a_create_or_update_naming_its_record_two_ways_is_refused(
+    resource: str, record: dict[str, Any]
+) -> None:
+    with pytest.raises(AmbiguousRequest, match="one way"):
+        parse("POST", f"/api/v2/{resource}/create_or_update.json", {resource[:-1]: record})
+
+
+def test_a_lookup_value_that_is_no_text_is_refused_before_it_is_looked_up() -> None:
+    """Half a surrogate pair reached the lookup's URL, which could not encode it: a 500."""
+    with pytest.raises(MalformedBody, match="surrogate"):
+        parse("POST", "/api/v2/users/create_or_update.json",
+              {"user": {"name": "Ada", "email": "\ud800@acme.example"}})  # fmt: skip
+
+
+def test_a_create_or_update_by_a_number_is_looked_up_as_its_text() -> None:
+    body = {"user": {"name": "Ada", "external_id": 777}}
+    [intent] = parse("POST", "/api/v2/users/create_or_update.json", body).intents
+    assert (intent.operation, intent.external_id) == (Operation.UPSERT, "777")
+    with pytest.raises(MalformedBody):
+        parse("POST", "/api/v2/users/create_or_update.json",
+              {"user": {"name": "Ada", "email": " ada@acme.example"}})  # fmt: skip
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"ticket": {"comment": {"body": "x"}, "requester": {"email": "a@b.c"}}},
@@ -87,6 +124,64 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
 def test_what_cannot_be_read_one_way_is_refused(body: Any) -> None:
     with pytest.raises(MalformedBody):
         parse("POST", "/api/v2/tickets.json", body)
+
+
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [
+        ("PUT", "/api/v2/tickets/7.json?ticket[priority]=urgent"),
+        ("POST", "/api/v2/tickets.json?async=true"),
+        ("PUT", "/api/v2/tickets/update_many.json?ids=7&external_ids=a"),
+        ("PUT", "/api/v2/tickets/update_many.json?IDS=7"),
+        ("PUT", "/api/v2/tickets/update_many.json?ids=7#8"),
+        ("PUT", "/api/v2/tickets/7.json?_method=DELETE"),
+        ("GET", "/api/v2/tickets/7.json?_method=DELETE"),
+    ],
+)
+def test_a_query_parameter_zendesk_could_read_into_the_write_is_refused(
+    method: str, target: str
+) -> None:
+    body = {"ticket": {"status": "open"}} if method != "GET" else None
+    with pytest.raises(RequestRejected):
+        parse(method, target, body)
+
+
+def test_a_write_on_behalf_of_another_user_says_so_on_its_intents() -> None:
+    headers = CIMultiDict({"Content-Type": "application/json", "X-On-Behalf-Of": " 40003"})
+    body = b'{"ticket": {"status": "open"}}'
+    parsed = ZD.parse(ZD.canonical(RawRequest("PUT", "/api/v2/tickets/7.json", headers, body)))
+    assert parsed.intents[0].headers == {"X-On-Behalf-Of": "40003"}
+    for name in ("X_On_Behalf_Of", "X_HTTP_Method_Override"):
+        sent = CIMultiDict({"Content-Type": "application/json", name: "40003"})
+        with pytest.raises(AmbiguousRequest):
+            ZD.canonical(RawRequest("PUT", "/api/v2/tickets/7.json", sent, body))
+
+
+def test_a_body_in_another_charset_than_utf8_is_refused() -> None:
+    headers = CIMultiDict({"Content-Type": "application/json; charset=utf-16"})
+    raw = RawRequest("PUT", "/api/v2/tickets/7.json", headers, b'{"ticket": {"status": "open"}}')
+    with pytest.raises(UnsupportedMediaType):
+        ZD.canonical(raw)
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        ("Card 41<b></b>11 1111 1111 1111.", "Card 4111 1111 1111 1111."),
+        ("Card 4&#49;11&nbsp;1111.", "Card 4111 1111."),
+        ('<p title="4111 1111 1111 1111">Noted.</p><!-- 123-45-6789 -->',
+         "Noted.\n4111 1111 1111 1111\n 123-45-6789 "),
+    ],
+)  # fmt: skip
+def test_an_html_comment_is_judged_as_what_it_says_and_keeps(markup: str, said: str) -> None:
+    body = {"ticket": {"comment": {"html_body": markup, "public": False}}}
+    [intent] = parse("PUT", "/api/v2/tickets/7.json", body).intents
+    assert intent.fields["comment.body"] == said
+
+
+def test_a_side_load_shows_objects_the_proxy_cannot_name() -> None:
+    assert parse("GET", "/api/v2/tickets/7.json").reads == frozenset({"ticket"})
+    assert parse("GET", "/api/v2/tickets/7.json?include=users,organizations").reads is None
 
 
 def test_an_unknown_write_endpoint_is_refused() -> None:

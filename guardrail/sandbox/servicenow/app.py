@@ -29,9 +29,11 @@ import binascii
 import json
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 from aiohttp import web
@@ -122,10 +124,36 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> web.
     )
 
 
-def _answer(answer: Answer) -> web.Response:
+def _answer(answer: Answer, asked: Mapping[str, str]) -> web.Response:
     if answer.status == 204:
         return web.Response(status=204, headers=answer.headers)
-    return _json(answer.status, answer.body, dict(answer.headers))
+    body, content_type = _as_asked(answer, asked)
+    return web.Response(
+        status=answer.status, body=body, headers={**answer.headers, "Content-Type": content_type}
+    )
+
+
+def _as_asked(answer: Answer, asked: Mapping[str, str]) -> tuple[bytes, str]:
+    """An answer's body and type as the request's headers ask (``asked``: lower-case names):
+    none for a write sent with ``X-no-response-body: true``, XML when ``Accept`` takes XML and
+    not JSON, else JSON; as the platform answers."""
+    if asked.get("x-no-response-body", "").lower() == "true" and answer.status < 300:
+        return b"", "application/json;charset=UTF-8"
+    accept = asked.get("accept", "").lower()
+    if "xml" in accept and "json" not in accept and "*/*" not in accept:
+        return _xml(answer.body), "application/xml;charset=UTF-8"
+    return answer.encoded(), "application/json;charset=UTF-8"
+
+
+def _xml(value: Any, tag: str = "response") -> bytes:
+    """A JSON answer as the platform's XML: each key an element, a list's items ``result``."""
+    if isinstance(value, dict):
+        inner = b"".join(_xml(v, k) for k, v in value.items())
+    elif isinstance(value, list):
+        inner = b"".join(_xml(v, "result") for v in value)
+    else:
+        inner = xml_escape("" if value is None else str(value)).encode()
+    return f"<{tag}>".encode() + inner + f"</{tag}>".encode()
 
 
 def _base_url(request: web.Request) -> str:
@@ -149,7 +177,8 @@ async def _api(request: web.Request) -> web.Response:
                 {"error": {"message": "Method not Supported", "detail": None}, "status": "failure"},
             )
         return _batch(instance.store, call)
-    return _answer(handle(instance.store, call))
+    asked = {k.lower(): v for k, v in request.headers.items()}
+    return _answer(handle(instance.store, call), asked)
 
 
 def _batch(store: InstanceStore, call: Call) -> web.Response:
@@ -177,6 +206,13 @@ def _batch(store: InstanceStore, call: Call) -> web.Response:
             call.base_url,
         )
         answer = handle(store, inner)
+        given = item.get("headers")
+        asked = {
+            str(h.get("name", "")).lower(): str(h.get("value", ""))
+            for h in (given if isinstance(given, list) else [])
+            if isinstance(h, dict)
+        }
+        body, content_type = _as_asked(answer, asked)
         headers = (
             []
             if item.get("exclude_response_headers")
@@ -184,14 +220,14 @@ def _batch(store: InstanceStore, call: Call) -> web.Response:
                 {"name": k, "value": v}
                 for k, v in {
                     **answer.headers,
-                    "Content-Type": "application/json;charset=UTF-8",
+                    "Content-Type": content_type,
                 }.items()
             ]
         )
         serviced.append(
             {
                 "id": str(item.get("id", "")),
-                "body": base64.b64encode(answer.encoded()).decode(),
+                "body": base64.b64encode(body).decode(),
                 "status_code": answer.status,
                 "status_text": STATUS_TEXT.get(answer.status, ""),
                 "headers": headers,

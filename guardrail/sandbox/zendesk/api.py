@@ -35,7 +35,7 @@ from guardrail.sandbox.zendesk.errors import (
     invalid_endpoint,
     not_found,
 )
-from guardrail.sandbox.zendesk.store import Row, ZendeskStore
+from guardrail.sandbox.zendesk.store import Row, ZendeskStore, same_text
 
 API = "/api/v2"
 MAX_BULK = 100  # records per create_many / update_many, as Zendesk limits them
@@ -121,23 +121,39 @@ def _job(status: Row, call: Call) -> Row:
 
 
 def _body(call: Call, key: str) -> Any:
-    try:
-        document = json.loads(call.body) if call.body else None
-    except ValueError:
-        raise bad_request("The request body is not valid JSON.") from None
-    if not isinstance(document, dict) or key not in document:
+    document = _document(call)
+    if key not in document:
         raise bad_request(f"The request body needs a {key!r} object.")
     return document[key]
 
 
 def _document(call: Call) -> dict[str, Any]:
+    """The request's parameters as Zendesk (a Rails app) reads them: the JSON body's, with the
+    query string's over them, key by key at the top (``request_parameters.merge(
+    query_parameters)``): ``?ticket[priority]=urgent`` is ``{"ticket": {"priority":
+    "urgent"}}`` and replaces the body's ``ticket`` whole."""
     try:
         document = json.loads(call.body) if call.body else {}
     except ValueError:
         raise bad_request("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise bad_request("The request body must be a JSON object.")
-    return document
+    return {**document, **_nested(call.query)}
+
+
+def _nested(query: Mapping[str, str]) -> dict[str, Any]:
+    """Query parameters as Rack nests them: ``a[b][c]=v`` is ``{"a": {"b": {"c": "v"}}}``."""
+    found: dict[str, Any] = {}
+    for name, value in query.items():
+        head, _, tail = name.partition("[")
+        keys = [head, *(k for k in tail.rstrip("]").split("][") if tail)]
+        node = found
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[keys[-1]] = value
+    return found
 
 
 def _ids(text: str) -> list[int]:
@@ -302,10 +318,14 @@ def _record_routes(
         return Answer(200, _page(plural, [render(r, call) for r in rows if r is not None]))
 
     def find(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
-        """``search?external_id=`` (exact), or ``search?query=`` (Zendesk's search syntax)."""
+        """``search?external_id=`` (exact but for case), or ``search?query=`` (Zendesk's
+        search syntax)."""
         if "external_id" in call.query:
             wanted = call.query["external_id"]
-            rows = [r for r in store.records(name) if r.get("external_id") == wanted]
+            rows = [
+                r for r in store.records(name)
+                if r.get("external_id") is not None and same_text(r["external_id"], wanted)
+            ]  # fmt: skip
         else:
             query = f"type:{name} {call.query.get('query', '')}"
             rows = [row for _, row in search.run(store, query)]

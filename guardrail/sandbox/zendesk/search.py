@@ -2,8 +2,8 @@
 
 ``type:`` picks ticket, user, organization or group (all when absent); every other
 ``key:value`` must equal the record's field (``status:open``, ``organization_id:30001``,
-``email:ada@acme.example``); other words must appear in the record's name, subject or
-description, any case.
+``email:ada@acme.example``, a user's secondary emails too); other words must appear in the
+record's name, subject or description, any case.
 """
 
 from __future__ import annotations
@@ -36,13 +36,16 @@ def run(store: ZendeskStore, query: str) -> Iterator[tuple[str, Row]]:
             words.append(term.lower())
     for kind in kinds:
         for row in store.records(kind):
-            if _matches(row, filters, words):
+            emails = store.emails(row["id"]) if kind == "user" else [row.get("email")]
+            if _matches(row, emails, filters, words):
                 yield kind, row
 
 
-def _matches(row: Row, filters: dict[str, str], words: list[str]) -> bool:
+def _matches(row: Row, emails: list[Any], filters: dict[str, str], words: list[str]) -> bool:
+    """Whether ``row`` meets every filter (``email:`` any of its ``emails``) and word."""
     for key, value in filters.items():
-        if key not in row or _text(row[key]).lower() != value.lower():
+        saved = emails if key == "email" else [row[key]] if key in row else []
+        if not any(_text(v).lower() == value.lower() for v in saved):
             return False
     haystack = " ".join(_text(row.get(k)) for k in _TEXT).lower()
     return all(w in haystack for w in words)

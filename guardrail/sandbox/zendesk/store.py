@@ -12,7 +12,9 @@ Not thread-safe, and needs no locks: the aiohttp server runs it on one event loo
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -62,6 +64,8 @@ class ZendeskStore:
         #: Each ticket's last audit: the write that last changed it, with its Comment event
         #: (``include=last_audits`` sideloads it, as read-back reads a write's comment).
         self.audits: dict[int, Row] = {}
+        #: Each user's secondary emails (identities beyond the primary ``email``).
+        self.secondary_emails: dict[int, list[str]] = {}
         self._seed = seed_data
         self._rows: dict[str, dict[int, Row]] = {}
         self._ids: dict[str, itertools.count[int]] = {}
@@ -95,7 +99,7 @@ class ZendeskStore:
         data = _record(data, "ticket")
         comment = _comment(data)
         if comment is None and isinstance(data.get("description"), str):
-            comment = {"body": data["description"], "public": True}
+            comment = _comment({"comment": data["description"]})
         if comment is None or not comment["body"].strip():
             raise invalid("description", "Description: cannot be blank", "BlankValue")
         now = _now()
@@ -195,12 +199,26 @@ class ZendeskStore:
         return dict(row)
 
     def update_user(self, user_id: int, data: Any) -> Row:
+        """Update a user; a new email is added as a secondary one (the primary stays), as
+        Zendesk documents (``email``: writeable on create only)."""
         data = _record(data, "user")
         current = self.fetch("user", user_id)
+        email, added = data.get("email"), None
+        known = any(same_text(e, email) for e in self.emails(user_id))
+        if current["email"] and email is not None and not known:
+            added = self._free_email(email, user_id)
+            data = {k: v for k, v in data.items() if k != "email"}
         row = {**current, **self._user_changes(data, user_id), "updated_at": _now()}
         self._fire("user", "update", row)
         self._put("user", row, "update")
+        if added is not None:
+            self.secondary_emails.setdefault(user_id, []).append(added)
         return dict(row)
+
+    def emails(self, user_id: int) -> list[str]:
+        """A user's emails: the primary, then the secondary ones."""
+        primary = self._rows["user"].get(user_id, {}).get("email")
+        return ([primary] if primary else []) + self.secondary_emails.get(user_id, [])
 
     def create_or_update_user(self, data: Any) -> tuple[Row, bool]:
         """Update the user with the body's email or external_id, else create one."""
@@ -265,6 +283,7 @@ class ZendeskStore:
         self._ids = {o: itertools.count(n) for o, n in _FIRST_ID.items()}
         self.jobs = {}
         self.audits = {}
+        self.secondary_emails = {}
         at = seed.SEED_TIMESTAMP
         for group_id, name in seed.GROUPS.items():
             self._rows["group"][group_id] = {
@@ -351,16 +370,7 @@ class ZendeskStore:
             if key in data:
                 found[key] = data[key]
         if "email" in data:
-            email = data["email"]
-            if email is not None and (not isinstance(email, str) or "@" not in email):
-                raise invalid("email", f"Email: {email} is not properly formatted")
-            taken = self._match("user", {"email": email}, ("email",)) if email else None
-            if taken is not None and taken != user_id:
-                raise invalid(
-                    "email", f"Email: {email} is already being used by another user",
-                    "DuplicateValue",
-                )  # fmt: skip
-            found["email"] = email
+            found["email"] = self._free_email(data["email"], user_id)
         if "role" in data:
             if data["role"] not in ROLES:
                 raise invalid("role", f"Role: {data['role']!r} is not valid")
@@ -375,6 +385,18 @@ class ZendeskStore:
         if "user_fields" in data and isinstance(data["user_fields"], dict):
             found["user_fields"] = dict(data["user_fields"])
         return found
+
+    def _free_email(self, email: Any, user_id: int | None) -> Any:
+        """``email`` if ``user_id`` may have it: well formed, and no other user's."""
+        if email is not None and (not isinstance(email, str) or "@" not in email):
+            raise invalid("email", f"Email: {email} is not properly formatted")
+        taken = self._match("user", {"email": email}, ("email",)) if email else None
+        if taken is not None and taken != user_id:
+            raise invalid(
+                "email", f"Email: {email} is already being used by another user",
+                "DuplicateValue",
+            )  # fmt: skip
+        return email
 
     def _organization_changes(self, data: Mapping[str, Any], org_id: int | None) -> Row:
         found: Row = {}
@@ -403,14 +425,19 @@ class ZendeskStore:
         return found
 
     def _match(self, obj: str, data: Mapping[str, Any], keys: Sequence[str]) -> int | None:
+        """The record whose ``keys`` (in order) equal the data's: an id as a number, any other
+        as text in any case (Zendesk casts an external id to text and finds it ignoring
+        case)."""
         for key in keys:
             value = _id(data.get(key)) if key == "id" else data.get(key)
             if value is None:
                 continue
             for row in self._rows[obj].values():
                 same = row.get(key) == value
-                if key in ("email", "name") and isinstance(value, str) and row.get(key):
-                    same = str(row[key]).lower() == value.lower()
+                if key != "id" and row.get(key) is not None:
+                    same = same_text(row[key], value)
+                if obj == "user" and key == "email":
+                    same = any(same_text(e, value) for e in self.emails(int(row["id"])))
                 if same:
                     return int(row["id"])
         return None
@@ -426,7 +453,7 @@ class ZendeskStore:
         row = {
             "id": self._next("comment"), "type": "Comment", "ticket_id": ticket_id,
             "author_id": comment.get("author_id") or author, "body": comment["body"],
-            "html_body": f"<p>{comment['body']}</p>", "plain_body": comment["body"],
+            "html_body": comment["html_body"], "plain_body": comment["body"],
             "public": comment["public"], "attachments": [], "created_at": at,
         }  # fmt: skip
         self._put("comment", row, "create")
@@ -459,18 +486,32 @@ def _comment(data: Mapping[str, Any]) -> Row | None:
         given = {"body": given}
     if not isinstance(given, dict):
         raise invalid("comment", "Comment: must be an object with a body")
-    body = given.get("body", given.get("html_body"))
+    markup = given.get("html_body") if "body" not in given else None
+    body = given.get("body") if markup is None else _plain(markup)
     if not isinstance(body, str):
         raise invalid("comment", "Comment: body must be text")
     public = given.get("public", True)
     if not isinstance(public, bool):
         raise invalid("comment", "Comment: public must be true or false")
-    return {"body": body, "public": public, "author_id": given.get("author_id")}
+    html_body = markup if isinstance(markup, str) else f"<p>{html.escape(body)}</p>"
+    return {"body": body, "html_body": html_body, "public": public,
+            "author_id": given.get("author_id")}  # fmt: skip
+
+
+def _plain(markup: Any) -> Any:
+    """An ``html_body``'s text, as Zendesk saves it in ``body`` and ``plain_body``."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup)) if isinstance(markup, str) else markup
 
 
 def _id(value: Any) -> Any:
     """An id as Zendesk reads it: a number, or its digits in text."""
     return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def same_text(saved: Any, given: Any) -> bool:
+    """Whether ``given`` names ``saved`` as Zendesk matches an email, a name or an external
+    id: as text, in any case."""
+    return str(saved).lower() == str(given).lower()
 
 
 def _tags(value: Any) -> list[str]:

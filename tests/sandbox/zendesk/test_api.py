@@ -11,7 +11,9 @@ from guardrail.sandbox.zendesk.seed import (
     ACME_TICKET,
     ACME_USER,
     BILLING_GROUP,
+    GLOBEX_ORG,
     GLOBEX_TICKET,
+    GLOBEX_USER,
 )
 from tests.sandbox.zendesk.helpers import Api
 
@@ -209,3 +211,25 @@ async def test_a_safe_update_of_a_ticket_changed_since_is_a_409(zd: Api) -> None
     status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", stale)
     assert (status, body["error"]) == (409, "UpdateConflict")
     assert zd.store.fetch("ticket", ACME_TICKET)["priority"] == "low"
+
+
+async def test_a_new_email_on_update_is_a_secondary_one_zendesk_finds_the_user_by(
+    zd: Api,
+) -> None:
+    status, body = await zd.call(
+        "PUT", f"/users/{GLOBEX_USER}.json", {"user": {"email": "gus.home@globex.example"}}
+    )
+    assert (status, body["user"]["email"]) == (200, "gus@globex.example")
+    status, body = await zd.call("GET", "/users/search.json?query=email:GUS.HOME@globex.example")
+    assert [u["id"] for u in body["users"]] == [GLOBEX_USER]
+    status, body = await zd.call(
+        "POST", "/users/create_or_update.json",
+        {"user": {"name": "Gus", "email": "gus.home@globex.example", "phone": "0"}},
+    )  # fmt: skip
+    assert (status, body["user"]["id"], body["user"]["phone"]) == (200, GLOBEX_USER, "0")
+
+
+async def test_an_external_id_is_found_as_text_in_any_case(zd: Api) -> None:
+    status, body = await zd.call("GET", "/organizations/search.json?external_id=globex-1")
+    assert status == 200
+    assert [o["id"] for o in body["organizations"]] == [GLOBEX_ORG]

@@ -1,0 +1,50 @@
+"""Text a CRM renders as markup, read as what it says: the reading rules must judge.
+
+A card number split by a tag (``41<b></b>11``), spelled with character references
+(``4&#49;11``) or kept in an attribute is no card number to a rule reading the markup, and one
+to the person reading the record. Zendesk renders a comment's ``html_body``; ServiceNow renders
+HTML between ``[code]`` and ``[/code]`` in a journal entry.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.shown: list[str] = []
+        self.kept: list[str] = []  # attribute values and HTML comments: saved, not shown
+
+    def handle_data(self, data: str) -> None:
+        self.shown.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.kept.extend(value for _, value in attrs if value)
+
+    def handle_comment(self, data: str) -> None:
+        self.kept.append(data)
+
+
+def html_text(markup: str) -> str:
+    """What an ``html_body`` says, as rules must read it: its text as Zendesk shows the
+    comment (tags dropped, character references decoded, no-break spaces as spaces), then,
+    a line each, the attribute values and HTML comments the saved markup still holds. Tags
+    join their text without a gap, so a number split by markup (``41<b></b>11``,
+    ``4&#49;11``) reads whole, as the comment shows it."""
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.shown) + "".join(f"\n{kept}" for kept in parser.kept)
+    return text.replace("\xa0", " ")
+
+
+_CODE = re.compile(r"\[code\](.*?)\[/code\]", re.IGNORECASE | re.DOTALL)
+
+
+def code_text(value: str) -> str:
+    """A ServiceNow text as the instance shows it: each ``[code]...[/code]`` block (HTML it
+    renders) read as its ``html_text``, the rest as written."""
+    return _CODE.sub(lambda block: html_text(block[1]), value)
