@@ -32,10 +32,28 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "so gimme one of 'em back",
         "i need that money returning to my card",
         "I'll want my £60 call-out fee back",
+        "kindly revert the excess of 25 dollars to my wallet",
+        "please return me the extra 40 you took",
+        "could you send back the deposit, the booking fell through",
+        "I'd like my 30 euro return please",
+        "a tenner off would do me, I'll keep the lamp",
+        "honestly half back would be fair",
+        "I only want the 12 for the mug, the rest arrived fine",
+        "I'd rather not leave the 200 with you, if you see what I mean",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
     ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_returning_a_thing_is_not_asking_for_money(read):
+    assert read.ask(REFUND, "c: can I return the jacket and swap it for a medium?") is None
+
+
+def test_a_discourse_if_does_not_make_the_ask_conditional(read):
+    ask = read.ask(REFUND, "c: I'd like my money back, if that makes sense")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
 
@@ -278,6 +296,23 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("you billed me $80 but the quote was $50", Reason.BILLING),
         ("the promo discount wasn't applied", Reason.BILLING),
         ("I got a blue one and I ordered red", Reason.WRONG_ITEM),
+        ("the invoice has the call-out on it two times", Reason.BILLING),
+        ("there are two bills here for the same delivery", Reason.BILLING),
+        ("it said 45 pounds and then 45 pounds again underneath", Reason.BILLING),
+        ("the scan was cancelled and I still paid for it", Reason.BILLING),
+        ("the engineer never came out but the visit is on my bill", Reason.BILLING),
+        ("it was listed at 80 but my card got charged 95", Reason.BILLING),
+        ("I paid about 20 more than I should have", Reason.BILLING),
+        ("you've put me on the wrong tariff", Reason.BILLING),
+        ("they must have read the meter wrong", Reason.BILLING),
+        ("we're billed for ten licences but we only use six", Reason.BILLING),
+        ("the price has dropped since I bought it", Reason.BILLING),
+        ("the parcel rocked up on Thursday, four days later", Reason.LATE),
+        ("you said Wednesday. it's friday, still nothing", Reason.LATE),
+        ("I ordered the large frame, you sent me the small one", Reason.WRONG_ITEM),
+        ("i order green kettle. you send white one", Reason.WRONG_ITEM),
+        ("the charger you sent is for a Dell and I have a Lenovo", Reason.WRONG_ITEM),
+        ("they moved me to a standard room when I'd paid for the suite", Reason.SERVICE),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
