@@ -85,12 +85,35 @@ _SETTLES = re.compile(
 _QUOTE = re.compile(
     r"(?:(?<=[\s:,])|^)[\"\u201c\u2018'][^\"\u201c\u201d]{3,}?[\"\u201d\u2019'](?=[\s.,!?;]|$)"
 )
+# "the rest of the 130 visit is fine": the rest is settled as it stands, not the amount asked.
+_REST = re.compile(
+    r"\b(?:the rest|rest|remainder|everything else|the others?)(?: of)?"
+    r"(?: (?:the|my|it|that|this))?\s*$"
+)
+# The words of an aside besides its amount ("29.49 I think", "the 29.49"): a few at most.
+_ASIDE_WORDS = re.compile(r"\b[a-z]+\b")
+# An amount asked as what is left once something is taken off ("what I paid minus the
+# delivery"), or as the gap between two amounts ("the difference", "the extra").
+_LESS = re.compile(
+    r"\b(?:minus|less|excluding|except(?: for)?|not counting|apart from|take away|taking off|"
+    r"after (?:taking off|deducting)|deducting|but not)\s+(?:the |my |your |that )?(?P<what>[a-z]+)"
+)
+_GAP = re.compile(r"\bthe (?:difference|excess|extra|overcharge|overpayment)\b")
+# "not a credit" said after asking for the money in the same sentence: the form it should take
+# ("my 140 back on my card, not a credit"), not a no.
+_CONTRAST = re.compile(r"^(?:not|rather than|instead of|but not)\b")
+# Letting an amount go ("never mind the 35", "forget the fiver", "keep the 35"): asking no more.
+_DISMISS = re.compile(
+    r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
+    r"\s+(?:the |that |my |your )?$"
+)
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
-    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
+    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill)\b"
+    r"(?:\s+\S+){0,2}\s*$"
 )
 _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
@@ -416,6 +439,7 @@ class Reading:
         )
         last: AskKind | None = None
         third = False
+        asked_here: set[AskKind] = set()
         quoted = self._quoted_others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
@@ -434,6 +458,8 @@ class Reading:
                 ) or scopes["negated_after"].match(after)
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
+                elif negated and kind in asked_here and _CONTRAST.match(clause.text):
+                    continue  # "my money back, not a credit": the form asked, not a no
                 elif negated:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
@@ -459,6 +485,8 @@ class Reading:
                     status = AskStatus.QUESTION
                 else:
                     status = AskStatus.ASKED
+                if status is AskStatus.ASKED:
+                    asked_here.add(kind)
                 # mocked, not meant: surely no ask, but not surely a no either
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
@@ -468,8 +496,7 @@ class Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.span(), conf)
-                        or self._paid(kind, ti, si, m.group(0)),
+                        self._asked_amount(kind, ti, si, s, ci, m, conf),
                         correction=retracting
                         or (
                             not new_problem and scopes["correction"].search(clause.text) is not None
@@ -521,7 +548,9 @@ class Reading:
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
         amounts = _amounts(s.text, kind in _MONEY_KINDS)
-        if amounts and kind in _MONEY_KINDS:
+        if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
+            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+        elif amounts and kind in _MONEY_KINDS:
             correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
             named = correcting or _CONTINUATION.match(s.text)
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
@@ -582,6 +611,45 @@ class Reading:
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
 
+    def _asked_amount(
+        self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float
+    ) -> _Said | None:
+        """The amount an ask names, else what the turn says was paid; an amount asked as what
+        is left once something is taken off, or as the gap between two amounts, is worked out
+        from the turn, and is unknown (never what was paid) when it cannot be."""
+        if kind not in _MONEY_KINDS:
+            return None
+        clause = s.clauses[ci].text
+        less = _LESS.search(clause, m.start())
+        if less is not None or (_GAP.search(clause) and not _amounts(clause, True)):
+            return self._worked_out(ti, clause, less)
+        return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
+
+    def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
+        """What is left of the largest amount of turn ``ti`` once the amount taken off is
+        ("minus the 5 delivery", "less the delivery": the amount said with it), or the gap
+        between the turn's two amounts ("paid 229, now 199: the difference"); never sure."""
+        text = " ".join(s.text for s in self.parsed[ti])
+        found = _amounts(text, True)
+        values = sorted({a.value for a in found})
+        if less is None:
+            if len(values) != 2:
+                return None
+            gap = values[1] - values[0]
+            return _Said(gap, found[0].currency, gap, 0.6)
+        off = _amounts(clause[less.end("what") - len(less["what"]) :], True)
+        if not off:
+            near = re.search(
+                rf"(?P<a>[$€£]?\d[\d.,]*)(?: \w+)? {re.escape(less['what'])}\b"
+                rf"|\b{re.escape(less['what'])} (?:\w+ ){{0,2}}?(?P<b>[$€£]?\d[\d.,]*)",
+                text,
+            )
+            off = _amounts(near.group(0), True) if near else []
+        if not off or not values or values[-1] <= off[0].value:
+            return None
+        left = values[-1] - off[0].value
+        return _Said(left, found[0].currency, left, 0.6)
+
     def _amount(
         self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float
     ) -> _Said | None:
@@ -595,14 +663,20 @@ class Reading:
         said = _amounts(s.text, True)
         found = None
         for first, then in itertools.pairwise(said):
-            if _SELF_CORRECTION.search(s.text, first.end, then.start) or _SETTLES.match(
-                s.text, then.end
+            if _SELF_CORRECTION.search(s.text, first.end, then.start) or (
+                _SETTLES.match(s.text, then.end) and not _REST.search(s.text, 0, then.start)
             ):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
         if found is None:
             clause = s.clauses[ci].text
             in_clause = _amounts(clause, True)
+            if not in_clause and ci + 1 < len(s.clauses):
+                # said as an aside right after the ask ("refund me the filter, 29.49")
+                aside = s.clauses[ci + 1].text
+                named = _amounts(aside, True)
+                if len(named) == 1 and len(_ASIDE_WORDS.findall(aside)) <= 2:
+                    return _said(named[0], min(topic, 0.9 if named[0].explicit else 0.75))
             if in_clause:
                 start, end = span
                 best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))

@@ -37,11 +37,13 @@ _MONEY = re.compile(
 _NOT_MONEY_AFTER = re.compile(
     r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
     r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|percent|per cent|st|nd|rd|th|am|"
-    r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them)\b|\s?%"
+    r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them|"
+    r"(?:of )?(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec))\b|\s?%"
 )
 _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
-    r"(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
+    r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"flat|house|room|step|version|page|line|item|at|since|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"

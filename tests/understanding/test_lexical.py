@@ -52,6 +52,23 @@ def test_returning_a_thing_is_not_asking_for_money(read):
     assert read.ask(REFUND, "c: can I return the jacket and swap it for a medium?") is None
 
 
+def test_the_form_the_money_should_take_is_not_a_no(read):
+    ask = read.ask(REFUND, "c: I want my 60 back on my card, not a voucher for next time")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_letting_the_amount_go_takes_the_ask_back(read):
+    ask = read.ask(
+        REFUND,
+        "c: the speaker is dead, I want the 45 back",
+        "a: try holding the power button for ten seconds?",
+        "c: oh it's on now. forget the 45 then, sorry",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
 def test_a_discourse_if_does_not_make_the_ask_conditional(read):
     ask = read.ask(REFUND, "c: I'd like my money back, if that makes sense")
     assert ask is not None
@@ -204,6 +221,16 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("I don't need the whole amount back, just the £10 delivery fee", Decimal(10), "GBP"),
         ("I don't want all forty back, twenty would do", Decimal(20), None),
         ("i want the 12 pounds back and the 15 quid back", Decimal(27), "GBP"),
+        ("just that forty back please, the rest of the one forty bill is fine", Decimal(40), None),
+        (
+            "I paid 80 for the boots, they're 65 now, can I get the difference back",
+            Decimal(15),
+            None,
+        ),
+        ("the set was 120, so what I paid less the 20 postage please", Decimal(100), None),
+        ("it came to 75 with the 10 delivery, refund me minus the delivery", Decimal(65), None),
+        ("refund me the charger, 19.99", Decimal("19.99"), None),
+        ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
