@@ -99,9 +99,6 @@ _LESS = re.compile(
     r"after (?:taking off|deducting)|deducting|but not)\s+(?:the |my |your |that )?(?P<what>[a-z]+)"
 )
 _GAP = re.compile(r"\bthe (?:difference|excess|extra|overcharge|overpayment)\b")
-# "not a credit" said after asking for the money in the same sentence: the form it should take
-# ("my 140 back on my card, not a credit"), not a no.
-_CONTRAST = re.compile(r"^(?:not|rather than|instead of|but not)\b")
 # Letting an amount go ("never mind the 35", "forget the fiver", "keep the 35"): asking no more.
 _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
@@ -109,6 +106,9 @@ _DISMISS = re.compile(
 )
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
+# "not a credit" said after asking for the money in the same sentence: the form it should take
+# ("my 140 back on my card, not a credit"), not a no.
+_CONTRAST = re.compile(r"^(?:not|rather than|instead of|but not)\b")
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
