@@ -104,6 +104,14 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# A thing named as an aside after the ask ("..., the account?").
+_ASIDE_THING = re.compile(
+    r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
+)
+# A message forwarded in an email: from its header on, someone else's words.
+_FORWARDED = re.compile(
+    r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
+)
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # "not a credit" said after asking for the money in the same sentence: the form it should take
@@ -426,6 +434,9 @@ class Reading:
         )
         question = bool(asking) and scopes["question"].search(s.text) is not None
         chasing = scopes["chasing"].search(s.text) is not None
+        # "once the refund lands I'm closing it": a plan for later; "refund me once you have
+        # it" still asks, only says when
+        timed = scopes["timing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
         self._issues_in(ti, si, s)
@@ -450,7 +461,7 @@ class Reading:
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
-            for kind, m, pattern in self._matches(clause.text):
+            for kind, m, pattern in self._matches(_with_aside(clause.text, s.clauses[ci + 1 :])):
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
                 negated = (
@@ -477,6 +488,7 @@ class Reading:
                     or (_WILL.search(before) is not None and scopes["threat"].search(later))
                     or scopes["hypothetical"].search(plain[ci])
                     or (ci, m.start()) > alternative
+                    or (timed and not request)
                 ):
                     status = AskStatus.HYPOTHETICAL
                 elif scopes["inquiry"].search(clause.text) or (question and not request):
@@ -525,9 +537,10 @@ class Reading:
 
     def _quoted_others(self, ti: int) -> list[tuple[int, int]]:
         """Spans of turn ``ti`` quoting someone else's words ("my ex emailed me this: 'close
-        the joint account'"); a quote of the customer's own letter is theirs."""
+        the joint account'", a message forwarded below); a quote of the customer's own letter
+        is theirs."""
         raw = self.turns[ti].text
-        spans = []
+        spans = [(m.start(), len(raw)) for m in _FORWARDED.finditer(raw)][:1]
         for q in _QUOTE.finditer(raw):
             said_by = clean(raw[max(0, q.start() - 80) : q.start()])
             if self.lex.scopes["quoting_other"].search(said_by):
@@ -1009,6 +1022,14 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _with_aside(text: str, rest: Sequence[Clause]) -> str:
+    """A clause with the thing it names as an aside right after it ("can you finish it off
+    for me, the account?"), so an ask naming its object late reads whole."""
+    if rest and _ASIDE_THING.match(rest[0].text):
+        return f"{text}, {rest[0].text}"
+    return text
 
 
 def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:

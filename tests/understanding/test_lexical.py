@@ -52,6 +52,21 @@ def test_returning_a_thing_is_not_asking_for_money(read):
     assert read.ask(REFUND, "c: can I return the jacket and swap it for a medium?") is None
 
 
+def test_asking_now_for_money_when_it_is_due_still_asks(read):
+    ask = read.ask(REFUND, "c: can I have my 30 back once the parcel reaches you?")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
+    email = (
+        "c: See below from our old bookkeeper, I'll let you know what we decide.\n\n"
+        "---------- Forwarded message ---------\nFrom: Dana\nPlease close my account."
+    )
+    ask = read.ask(CLOSURE, email)
+    assert ask is None or not ask.status.granted
+
+
 def test_the_form_the_money_should_take_is_not_a_no(read):
     ask = read.ask(REFUND, "c: I want my 60 back on my card, not a voucher for next time")
     assert ask is not None
@@ -436,6 +451,14 @@ def test_evidence_points_at_the_words_in_the_turn(read):
         ("c: I'm not going anywhere, don't close it", AskStatus.DECLINED),
         ("c: Could you explain the process for closing an account.", AskStatus.QUESTION),
         ("c: How can I close my account?", AskStatus.QUESTION),
+        ("c: could you wrap it up for me, the account?", AskStatus.ASKED),
+        ("c: the membership is no longer needed, please end it", AskStatus.ASKED),
+        ("c: as soon as my last payment clears I'm closing this account", AskStatus.HYPOTHETICAL),
+        ("c: maybe we should just close the account, would that wake you up?", AskStatus.DECLINED),
+        ("c: perhaps I should close my account and go elsewhere", AskStatus.HYPOTHETICAL),
+        ("c: Priya says I should close the account with you", AskStatus.THIRD_PARTY),
+        ("c: my mother, she want to close her savings account", AskStatus.THIRD_PARTY),
+        ("c: can you freeze my account while I'm travelling? I'm coming back", AskStatus.DECLINED),
     ],
 )
 def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
