@@ -635,7 +635,7 @@ class Reading:
         clause = s.clauses[ci].text
         less = _LESS.search(clause, m.start())
         if less is not None or (_GAP.search(clause) and not _amounts(clause, True)):
-            return self._worked_out(ti, clause, less)
+            return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
         return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
 
     def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
@@ -684,12 +684,9 @@ class Reading:
         if found is None:
             clause = s.clauses[ci].text
             in_clause = _amounts(clause, True)
-            if not in_clause and ci + 1 < len(s.clauses):
-                # said as an aside right after the ask ("refund me the filter, 29.49")
-                aside = s.clauses[ci + 1].text
-                named = _amounts(aside, True)
-                if len(named) == 1 and len(_ASIDE_WORDS.findall(aside)) <= 2:
-                    return _said(named[0], min(topic, 0.9 if named[0].explicit else 0.75))
+            aside = None if in_clause else _aside_amount(s, ci, topic)
+            if aside is not None:
+                return aside
             if in_clause:
                 start, end = span
                 best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
@@ -1022,6 +1019,18 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
+    """The amount said as an aside right after the asking clause ("refund me the filter,
+    29.49", "the difference, 120"), as sure as one said in it."""
+    if ci + 1 >= len(s.clauses):
+        return None
+    aside = s.clauses[ci + 1].text
+    named = _amounts(aside, True)
+    if len(named) != 1 or len(_ASIDE_WORDS.findall(aside)) > 2:
+        return None
+    return _said(named[0], min(topic, 0.9 if named[0].explicit else 0.75))
 
 
 def _with_aside(text: str, rest: Sequence[Clause]) -> str:
