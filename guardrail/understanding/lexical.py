@@ -108,6 +108,16 @@ _DISMISS = re.compile(
 _ASIDE_THING = re.compile(
     r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
 )
+# Lead-ins before a yes or a no, and a thank-you said before it.
+_LEAD_IN = re.compile(
+    r"^(?:(?:oh|well|honestly|to be honest|tbh|hmm|ah|aw|aww|look|listen|you know what|erm)"
+    r"\b[,\s]*)+"
+)
+_PLEASANTRY = re.compile(
+    r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
+    r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
+    r"very much|a lot|for offering|for the offer))?$"
+)
 # A message forwarded in an email: from its header on, someone else's words.
 _FORWARDED = re.compile(
     r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
@@ -606,7 +616,7 @@ class Reading:
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role != "customer":
                 continue
-            first = parsed[0].text if parsed else ""
+            first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
             if self.lex.scopes["decline_anywhere"].search(whole):
                 return AskStatus.OFFERED_DECLINED, None
@@ -662,6 +672,16 @@ class Reading:
             return None
         left = values[-1] - off[0].value
         return _Said(left, found[0].currency, left, 0.6)
+
+    def _answer_start(self, parsed: Sequence[Sentence]) -> str:
+        """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...")
+        and a thank-you said before the yes or no ("Oh that's kind. No, leave it")."""
+        texts = [_LEAD_IN.sub("", p.text) for p in parsed] or [""]
+        scopes = self.lex.scopes
+        second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
+        if scopes["decline"].search(second) or scopes["accept"].search(second):
+            return second
+        return texts[0]
 
     def _amount(
         self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float
@@ -969,6 +989,8 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             continue
         current = fold.status
         new = e.status
+        if new is AskStatus.OFFERED and current in (AskStatus.DECLINED, AskStatus.RETRACTED):
+            continue  # offered again after the customer's no: their no stands
         if new is AskStatus.DECLINED and current is not None and current.granted:
             new = AskStatus.RETRACTED
         if new is AskStatus.RETRACTED and (current is None or not current.granted):

@@ -53,10 +53,36 @@ def test_returning_a_thing_is_not_asking_for_money(read):
     assert read.ask(REFUND, "c: money's tight, I need to cut back on my spending") is None
 
 
-def test_asking_now_for_money_when_it_is_due_still_asks(read):
-    ask = read.ask(REFUND, "c: can I have my 30 back once the parcel reaches you?")
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        (("c: can I have my 30 back once the parcel reaches you?",), AskStatus.ASKED),
+        (("c: I want my 60 back on my card, not a voucher for next time",), AskStatus.ASKED),
+        (("c: I'd like my money back, if that makes sense",), AskStatus.ASKED),
+        (("c: I need a working phone not money",), AskStatus.DECLINED),
+        (
+            (
+                "c: please don't put the money back on my card, keep it as credit",
+                "a: okay, I can refund it as credit on your account.",
+            ),
+            AskStatus.DECLINED,
+        ),
+        (
+            (
+                "c: the speaker is dead, I want the 45 back",
+                "a: try holding the power button for ten seconds?",
+                "c: oh it's on now. forget the 45 then, sorry",
+            ),
+            AskStatus.RETRACTED,
+        ),
+    ],
+)
+def test_a_refund_ask_stands_as_the_customer_left_it(read, said, status):
+    """A time said with an ask, the form of the money, a discourse "if" keep it asked; money
+    refused for something else, an offer after a no, an amount let go do not."""
+    ask = read.ask(REFUND, *said)
     assert ask is not None
-    assert ask.status is AskStatus.ASKED
+    assert ask.status is status
 
 
 def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
@@ -66,29 +92,6 @@ def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
     )
     ask = read.ask(CLOSURE, email)
     assert ask is None or not ask.status.granted
-
-
-def test_the_form_the_money_should_take_is_not_a_no(read):
-    ask = read.ask(REFUND, "c: I want my 60 back on my card, not a voucher for next time")
-    assert ask is not None
-    assert ask.status is AskStatus.ASKED
-
-
-def test_letting_the_amount_go_takes_the_ask_back(read):
-    ask = read.ask(
-        REFUND,
-        "c: the speaker is dead, I want the 45 back",
-        "a: try holding the power button for ten seconds?",
-        "c: oh it's on now. forget the 45 then, sorry",
-    )
-    assert ask is not None
-    assert ask.status is AskStatus.RETRACTED
-
-
-def test_a_discourse_if_does_not_make_the_ask_conditional(read):
-    ask = read.ask(REFUND, "c: I'd like my money back, if that makes sense")
-    assert ask is not None
-    assert ask.status is AskStatus.ASKED
 
 
 @pytest.mark.parametrize(
@@ -169,7 +172,14 @@ def test_only_asking_takes_the_ask_back(read):
 
 @pytest.mark.parametrize(
     ("answer", "status"),
-    [("I suppose so, yeah", AskStatus.OFFERED_ACCEPTED), ("god no", AskStatus.OFFERED_DECLINED)],
+    [
+        ("I suppose so, yeah", AskStatus.OFFERED_ACCEPTED),
+        ("god no", AskStatus.OFFERED_DECLINED),
+        ("Aw, that's sweet of you. No, honestly, leave it", AskStatus.OFFERED_DECLINED),
+        ("Honestly I'd leave it on the account, it'll get used", AskStatus.OFFERED_DECLINED),
+        ("if you say so", AskStatus.OFFERED_ACCEPTED),
+        ("Thanks. Go ahead", AskStatus.OFFERED_ACCEPTED),
+    ],
 )
 def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
     ask = read.ask(REFUND, "c: it never came", "a: Would you like a refund?", f"c: {answer}")
@@ -467,6 +477,7 @@ def test_evidence_points_at_the_words_in_the_turn(read):
         ("c: Priya says I should close the account with you", AskStatus.THIRD_PARTY),
         ("c: my mother, she want to close her savings account", AskStatus.THIRD_PARTY),
         ("c: can you freeze my account while I'm travelling? I'm coming back", AskStatus.DECLINED),
+        ("c: can I pause my shop for a while? don't want to lose my ratings", AskStatus.DECLINED),
     ],
 )
 def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
