@@ -644,7 +644,11 @@ class Reading:
             return None
         clause = s.clauses[ci].text
         less = _LESS.search(clause, m.start())
-        if less is not None or (_GAP.search(clause) and not _amounts(clause, True)):
+        gap = _GAP.search(clause)
+        if gap is not None and len(between := _amounts(clause[gap.end() :], True)) == 2:
+            diff = abs(between[0].value - between[1].value)  # "the difference between 120 and 95"
+            return _Said(diff, between[0].currency, diff, min(conf, 0.75))
+        if less is not None or (gap is not None and not _amounts(clause, True)):
             return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
         return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
 
@@ -1045,14 +1049,15 @@ def _amounts(text: str, bare: bool) -> list[Money]:
 
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
-    29.49", "the difference, 120"), as sure as one said in it."""
-    if ci + 1 >= len(s.clauses):
-        return None
-    aside = s.clauses[ci + 1].text
-    named = _amounts(aside, True)
-    if len(named) != 1 or len(_ASIDE_WORDS.findall(aside)) > 2:
-        return None
-    return _said(named[0], min(topic, 0.9 if named[0].explicit else 0.75))
+    29.49", "the difference, 120"), or right before it when the ask points back at it ("the
+    150, can you put that back"), as sure as one said in it."""
+    asides = [ci + 1] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
+    for at in (a for a in asides if 0 <= a < len(s.clauses)):
+        aside = s.clauses[at].text
+        named = _amounts(aside, True)
+        if len(named) == 1 and len(_ASIDE_WORDS.findall(aside)) <= 2:
+            return _said(named[0], min(topic, 0.9 if named[0].explicit else 0.75))
+    return None
 
 
 def _with_aside(text: str, rest: Sequence[Clause]) -> str:

@@ -19,7 +19,8 @@ _CURRENCY_WORDS = {
     "£": "GBP", "quid": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "squid": "GBP",
     "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
 }  # fmt: skip
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+# A decimal comma ("€25,50", "12,99 euros") is read as a point: two digits after it, never three.
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4},\d{2}(?![\d,])|\d+(?:\.\d{1,2})?"
 _MONEY = re.compile(
     # a price dictated digit by digit ("one five dollars": 15)
     r"(?<![\d.,])(?P<spelled>\d(?: \d){1,3}) (?P<sword>dollars?|bucks|quid|pounds?|euros?)\b"
@@ -207,6 +208,8 @@ def together(text: str, money: Money, found: list[Money]) -> Decimal:
 
 
 def _decimal(raw: str) -> Decimal:
+    if re.fullmatch(r"\d{1,4},\d{2}", raw):
+        return Decimal(raw.replace(",", "."))
     return Decimal(raw.replace(",", ""))
 
 

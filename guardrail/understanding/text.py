@@ -58,7 +58,7 @@ _NUMBER_WORD = (
     r"eighty|ninety|a half)"
 )
 _SUBCLAUSE = re.compile(
-    r",(?!\d{3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
+    r"(?<!\d),|,(?!\d{2,3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
     rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
     re.IGNORECASE,
 )

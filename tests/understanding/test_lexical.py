@@ -258,6 +258,10 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("it came to 75 with the 10 delivery, refund me minus the delivery", Decimal(65), None),
         ("refund me the charger, 19.99", Decimal("19.99"), None),
         ("cobraron trescientos, I want back the difference, ciento cincuenta", Decimal(150), None),
+        ("the two hundred and ten, can you put that back on my card", Decimal(210), None),
+        ("refund the difference between 140 and 115 please", Decimal(25), None),
+        ("refund me €12,50 please", Decimal("12.5"), "EUR"),
+        ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
     ],
 )
