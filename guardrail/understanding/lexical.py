@@ -108,6 +108,11 @@ _DISMISS = re.compile(
 _ASIDE_THING = re.compile(
     r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
 )
+# A choice between things offered, by its place ("the second one", "the other option").
+_PLACE = re.compile(
+    r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
+    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$)"
+)
 # Lead-ins before a yes or a no, and a thank-you said before it.
 _LEAD_IN = re.compile(
     r"^(?:(?:oh|well|honestly|to be honest|tbh|hmm|ah|aw|aww|look|listen|you know what|erm)"
@@ -629,10 +634,32 @@ class Reading:
                 if other and kind in _MONEY_KINDS:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
                 return AskStatus.OFFERED_DECLINED, None
+            chosen = self._chosen(ti, first)
+            if chosen is not None:
+                return (
+                    AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
+                ), None
             if self.lex.scopes["accept"].search(first):
                 return AskStatus.OFFERED_ACCEPTED, None
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _chosen(self, ti: int, answer: str) -> AskKind | None:
+        """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
+        replacement") the answer picks, by naming it ("another one please") or by its place
+        ("the second one"); None when it picks none of them, or only one was offered."""
+        offered: list[AskKind] = []
+        for sentence in self.parsed[ti]:
+            for clause in sentence.clauses:
+                hits = sorted(self._matches(clause.text), key=lambda h: h[1].start())
+                offered += [k for k, _, _ in hits if k not in offered]
+        if len(offered) < 2:
+            return None
+        place = _PLACE.match(answer)
+        if place is not None:
+            return offered[0] if place["which"] in ("first", "former") else offered[-1]
+        named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
+        return named.pop() if len(named) == 1 else None
 
     def _asked_amount(
         self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float

@@ -188,6 +188,23 @@ def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
     assert ask.status is status
 
 
+def test_picking_one_of_two_things_offered_refuses_the_other(read):
+    offer = "a: I can refund the 40 or send you a new one, which do you prefer?"
+    by_place = read("c: the kettle arrived dented", offer, "c: the second one please")
+    by_name = read("c: the kettle arrived dented", offer, "c: a replacement would be best")
+    money = read("c: the kettle arrived dented", offer, "c: the first option")
+    for said in (by_place, by_name):
+        assert said.asks_of(REFUND)[0].status is AskStatus.OFFERED_DECLINED
+        assert said.asks_of(AskKind.REPLACEMENT)[0].status.granted
+    assert money.asks_of(REFUND)[0].status is AskStatus.OFFERED_ACCEPTED
+
+
+def test_an_offer_asked_as_whether_it_would_help_is_taken_by_it_would(read):
+    ask = read.ask(REFUND, "a: Would a partial refund help at all?", "c: it would, yeah")
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+
+
 def test_an_ask_pointing_back_at_the_one_amount_just_said_is_sure_of_it(read):
     pointed = read.ask(REFUND, "c: I paid $35 for express delivery. I want that back.")
     two = read.ask(REFUND, "c: It was $420 and $35 for delivery. I want that back.")
