@@ -48,9 +48,18 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
     assert ask.status is AskStatus.ASKED
 
 
-def test_returning_a_thing_is_not_asking_for_money(read):
-    assert read.ask(REFUND, "c: can I return the jacket and swap it for a medium?") is None
-    assert read.ask(REFUND, "c: money's tight, I need to cut back on my spending") is None
+@pytest.mark.parametrize(
+    "said",
+    [
+        "can I return the jacket and swap it for a medium?",
+        "money's tight, I need to cut back on my spending",
+        "I got the delivery fee back already, thanks",
+        "kindly revert with the status of my complaint",
+        "the app says 20 off is applied but it isn't",
+    ],
+)
+def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
+    assert read.ask(REFUND, f"c: {said}") is None
 
 
 @pytest.mark.parametrize(
@@ -59,6 +68,8 @@ def test_returning_a_thing_is_not_asking_for_money(read):
         (("c: can I have my 30 back once the parcel reaches you?",), AskStatus.ASKED),
         (("c: I want my 60 back on my card, not a voucher for next time",), AskStatus.ASKED),
         (("c: I'd like my money back, if that makes sense",), AskStatus.ASKED),
+        (("c: the engineer says it's faulty, can you refund it",), AskStatus.ASKED),
+        (("c: I've asked once already, refund me the 20",), AskStatus.ASKED),
         (("c: I need a working phone not money",), AskStatus.DECLINED),
         (
             (
