@@ -1082,8 +1082,13 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
         named = _amounts(aside, True)
-        if len(named) == 1 and len(_ASIDE_WORDS.findall(aside)) <= 2:
-            return _said(named[0], min(topic, 0.9 if named[0].explicit else 0.75))
+        if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
+            # a list said as the aside ("refund both, 30 and 15") is asked whole
+            whole = together(aside, named[0], named)
+            sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
+            return _Said(
+                whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure
+            )
     return None
 
 
