@@ -534,6 +534,9 @@ def test_evidence_points_at_the_words_in_the_turn(read):
         ("c: can I pause my shop for a while? don't want to lose my ratings", AskStatus.DECLINED),
         ("c: I was about to close my account but you've fixed it now", AskStatus.HYPOTHETICAL),
         ("c: I just want to stop being one of your customers", AskStatus.ASKED),
+        ("c: my business partner asked me to ring and close the account", AskStatus.THIRD_PARTY),
+        ("c: my wife and I want to close our joint account", AskStatus.ASKED),
+        ("c: what do I have to do to close my account?", AskStatus.QUESTION),
     ],
 )
 def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
