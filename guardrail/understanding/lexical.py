@@ -123,6 +123,12 @@ _PLEASANTRY = re.compile(
     r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
     r"very much|a lot|for offering|for the offer))?$"
 )
+# An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
+_GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
+# Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
+_INSTEAD = re.compile(
+    r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
+)
 # A message forwarded in an email: from its header on, someone else's words.
 _FORWARDED = re.compile(
     r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
@@ -157,6 +163,7 @@ _DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
 )
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
+_ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
@@ -510,6 +517,8 @@ class Reading:
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
+                elif scopes["past_ask"].search(before) or _GENERIC.match(after):
+                    continue  # "my sister got a refund", "refunds are a joke": no ask now
                 else:
                     status = AskStatus.ASKED
                 if status is AskStatus.ASKED:
@@ -613,6 +622,19 @@ class Reading:
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
+                )
+        if _INSTEAD.search(s.text) and offer.search(s.text):
+            self._alternative(ti, s, events)
+
+    def _alternative(self, ti: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
+        """Something else offered instead ("I can offer a repair instead?") and taken ("ok, a
+        repair is fine then"): what the customer asked before may be dropped; never surely."""
+        named = {k for c in s.clauses for k, _, _ in self._matches(c.text)}
+        for kind, kind_events in events.items():
+            asked = any(e.status is AskStatus.ASKED for e in kind_events)
+            if asked and kind not in named and self._answer(ti, kind)[0].granted:
+                kind_events.append(
+                    _Event((ti, 0, 0), AskStatus.RETRACTED, _ALTERNATIVE, _evidence(ti, s))
                 )
 
     def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
