@@ -125,6 +125,15 @@ _PLEASANTRY = re.compile(
 )
 # An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
+# Done by the customer already, or nearly ("I closed my old account years ago", "I nearly
+# cancelled my membership"): told of, not asked.
+_DONE = re.compile(
+    r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned)\b"
+)
+_DONE_BY = re.compile(
+    r"\b(?:i|we|i've|we've|i had|we had)\s+(?:(?:already|nearly|almost|once|previously|"
+    r"originally|just about|since)\s+)?$"
+)
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
@@ -517,8 +526,12 @@ class Reading:
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
-                elif scopes["past_ask"].search(before) or _GENERIC.match(after):
-                    continue  # "my sister got a refund", "refunds are a joke": no ask now
+                elif (
+                    scopes["past_ask"].search(before)
+                    or _GENERIC.match(after)
+                    or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
+                ):
+                    continue  # "my sister got a refund", "I closed it years ago": no ask now
                 else:
                     status = AskStatus.ASKED
                 if status is AskStatus.ASKED:

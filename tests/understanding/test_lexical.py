@@ -108,6 +108,18 @@ def test_a_refund_ask_stands_as_the_customer_left_it(read, said, status):
     assert ask.status is status
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I closed my old account years ago, this is about the new one",
+        "c: I nearly cancelled my membership over this",
+    ],
+)
+def test_a_closure_told_of_as_done_or_nearly_done_is_no_request(read, said):
+    ask = read.ask(CLOSURE, said)
+    assert ask is None or not ask.status.granted
+
+
 def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
     email = (
         "c: See below from our old bookkeeper, I'll let you know what we decide.\n\n"
