@@ -61,8 +61,9 @@ _MACROS = {
     "{it}": r"(?:it|that|this|them|those|the money|the charge|the payment|the cash|the amount)",
     "{me}": r"(?:me|us)",
     "{my}": r"(?:my|our|the|me|your)",
-    "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
-    r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))",
+    "{money}": r"(?:(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
+    r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))"
+    r"(?: ?ish| odd| or so| and change| and a bit)?)",
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
@@ -134,6 +135,13 @@ _DONE_BY = re.compile(
     r"\b(?:i|we|i've|we've|i had|we had)\s+(?:(?:already|nearly|almost|once|previously|"
     r"originally|just about|since)\s+)?$"
 )
+# Amounts said roughly or as a range: the largest reading takes in the rest.
+_OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
+_ROUGHLY_BEFORE = re.compile(
+    r"\b(?:about|around|roughly|approximately|approx|circa|like|say|something like|give or take|"
+    r"in the region of|somewhere around)\s+(?:[$€£]\s?)?$"
+)
+_ROUGHLY_AFTER = re.compile(r"^\s?(?:ish|odd|or so|and change|and a bit|something)\b")
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
@@ -777,7 +785,7 @@ class Reading:
                 start, end = span
                 best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
-                found = replace(found, high=together(clause, best, in_clause))
+                found = replace(found, high=_widest(clause, best, in_clause))
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
@@ -1107,6 +1115,20 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
+    """The largest amount ``money`` may stand for: a list it is in (``together``), the other
+    end of "20 or 25" and "20 to 25", and a tenth more when said roughly ("about 20", "20ish",
+    "a hundred and change")."""
+    high = together(text, money, list(found))
+    for other in (a for a in found if a.start >= money.end):
+        if not _OR_JOIN.match(text[money.end : other.start]):
+            break
+        high = max(high, other.high)
+    if _ROUGHLY_BEFORE.search(text[: money.start]) or _ROUGHLY_AFTER.match(text[money.end :]):
+        high = max(high, (money.high * Decimal("1.1")).quantize(Decimal("0.01")))
+    return high
 
 
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:

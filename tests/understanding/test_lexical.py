@@ -340,6 +340,10 @@ def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, a
             "She rented 4 films. They're $5.99 each. Refund them.",
             (Decimal("5.99"), Decimal("23.96")),
         ),
+        ("can I get about forty back", (Decimal(40), Decimal(44))),
+        ("a tenner-ish back would do", (Decimal(10), Decimal(11))),
+        ("I want 15 or 20 back", (Decimal(15), Decimal(20))),
+        ("refund the four 12 dollar tickets", (Decimal(12), Decimal(48))),
     ],
 )
 def test_an_amount_spoken_ambiguously_keeps_every_plausible_reading(read, said, amounts):
