@@ -565,6 +565,10 @@ def test_evidence_points_at_the_words_in_the_turn(read):
         ("c: my business partner asked me to ring and close the account", AskStatus.THIRD_PARTY),
         ("c: my wife and I want to close our joint account", AskStatus.ASKED),
         ("c: what do I have to do to close my account?", AskStatus.QUESTION),
+        ("c: please do the needful and close my account", AskStatus.ASKED),
+        ("c: could you wind up my account, I'm emigrating", AskStatus.ASKED),
+        ("c: please remove me as a customer", AskStatus.ASKED),
+        ("c: I no longer wish to be a member", AskStatus.ASKED),
     ],
 )
 def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
