@@ -40,6 +40,9 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "honestly half back would be fair",
         "I only want the 12 for the mug, the rest arrived fine",
         "I'd rather not leave the 200 with you, if you see what I mean",
+        "I need the deposit returned before Friday",
+        "just give me back what I paid",
+        "I'm entitled to my money back under the warranty",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -146,6 +149,8 @@ def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
         ("I'd rather have a replacement than a refund", AskStatus.DECLINED),
         ("I'll get the account closed unless you sort this out", AskStatus.HYPOTHETICAL),
         ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
+        ("is it too late to get a refund?", AskStatus.QUESTION),
+        ("would I be entitled to a refund?", AskStatus.QUESTION),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
