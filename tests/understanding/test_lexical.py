@@ -94,6 +94,19 @@ def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
             AskStatus.DECLINED,
         ),
         (
+            ("c: refund me the 30", "a: one moment", "c: you know what, scrap that"),
+            AskStatus.RETRACTED,
+        ),
+        (("c: refund me the 30", "a: one moment", "c: sorry, ignore me"), AskStatus.RETRACTED),
+        (
+            (
+                "c: refund the 30 please",
+                "a: it's out for delivery today",
+                "c: ok fine, I'll wait then",
+            ),
+            AskStatus.RETRACTED,
+        ),
+        (
             (
                 "c: the speaker is dead, I want the 45 back",
                 "a: try holding the power button for ten seconds?",
