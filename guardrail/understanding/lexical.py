@@ -142,6 +142,11 @@ _ROUGHLY_BEFORE = re.compile(
     r"in the region of|somewhere around)\s+(?:[$€£]\s?)?$"
 )
 _ROUGHLY_AFTER = re.compile(r"^\s?(?:ish|odd|or so|and change|and a bit|something)\b")
+# The thing an ask names after its verb ("refund the add-on", "refund me the lamp").
+_THING = re.compile(
+    r"^\s+(?:me |us )?(?:the|my|our|that|this) (?:\w+ )?(?!(?:money|refund|amount|lot|whole|"
+    r"full|rest|difference|charge|payment|bill|order|total|price|cost|balance)\b)(?P<name>[a-z]{3,})\b"
+)
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
@@ -720,7 +725,27 @@ class Reading:
             return _Said(diff, between[0].currency, diff, min(conf, 0.75))
         if less is not None or (gap is not None and not _amounts(clause, True)):
             return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
+        if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
+            return priced
         return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
+
+    def _priced(self, ti: int, rest: str) -> _Said | None:
+        """The price the turn gives for the thing an ask names ("only the add-on is broken,
+        the $22 one ... refund the add-on"): said next to that thing's name; never sure."""
+        thing = _THING.match(rest)
+        if thing is None:
+            return None
+        text = " ".join(p.text for p in self.parsed[ti])
+        name = re.escape(thing["name"])
+        for near in re.finditer(
+            rf"\b{name}\w*\b(?:\W+\w+){{0,4}}?\W+(?=[$€£]?\d)|(?<=\d)(?:\W+\w+){{0,2}}?\W+{name}\b",
+            text,
+        ):
+            around = text[max(0, near.start() - 12) : near.end() + 12]
+            found = [a for a in money_in(around) if a.explicit]
+            if len(found) == 1:
+                return _Said(found[0].value, found[0].currency, found[0].value, 0.65)
+        return None
 
     def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
         """What is left of the largest amount of turn ``ti`` once the amount taken off is

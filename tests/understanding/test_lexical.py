@@ -331,6 +331,11 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("the two hundred and ten, can you put that back on my card", Decimal(210), None),
         ("refund the difference between 140 and 115 please", Decimal(25), None),
         ("the bowl and the jug came cracked, refund both, 12 and 18", Decimal(30), None),
+        (
+            "the lamp was $40 and the shade $12. the shade is torn, refund the shade",
+            Decimal(12),
+            "USD",
+        ),
         ("refund me €12,50 please", Decimal("12.5"), "EUR"),
         ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
