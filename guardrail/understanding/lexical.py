@@ -114,15 +114,16 @@ _PLACE = re.compile(
     r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
     r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$)"
 )
-# Lead-ins before a yes or a no, and a thank-you said before it.
+# Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
 _LEAD_IN = re.compile(
-    r"^(?:(?:oh|well|honestly|to be honest|tbh|hmm|ah|aw|aww|look|listen|you know what|erm)"
-    r"\b[,\s]*)+"
+    r"^(?:(?:oh(?! no\b)|well|honestly|to be honest|tbh|hmm|ah|aw|aww|look|listen|you know what|"
+    r"erm)\b[,\s]*)+"
 )
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
     r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
-    r"very much|a lot|for offering|for the offer))?$"
+    r"very much|a lot|for offering|for the offer))?$|^(?:oh no|oh dear|oh god|ugh|typical)(?:,? "
+    r"(?:that's|that is|how) (?:awful|terrible|annoying|a shame|a pain|rubbish|typical))?$"
 )
 # An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
@@ -1088,8 +1089,6 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             continue
         current = fold.status
         new = e.status
-        if new is AskStatus.OFFERED and current in (AskStatus.DECLINED, AskStatus.RETRACTED):
-            continue  # offered again after the customer's no: their no stands
         if new is AskStatus.DECLINED and current is not None and current.granted:
             new = AskStatus.RETRACTED
         if new is AskStatus.RETRACTED and (current is None or not current.granted):

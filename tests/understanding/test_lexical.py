@@ -77,6 +77,8 @@ def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
         (("c: I'd like my money back, if that makes sense",), AskStatus.ASKED),
         (("c: the engineer says it's faulty, can you refund it",), AskStatus.ASKED),
         (("c: I've asked once already, refund me the 20",), AskStatus.ASKED),
+        (("c: I was going to say, can you refund me the 20",), AskStatus.ASKED),
+        (("c: maybe I could get my money back for it?",), AskStatus.ASKED),
         (
             (
                 "c: I want a refund for the mixer",
@@ -91,7 +93,7 @@ def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
                 "c: please don't put the money back on my card, keep it as credit",
                 "a: okay, I can refund it as credit on your account.",
             ),
-            AskStatus.DECLINED,
+            AskStatus.OFFERED,
         ),
         (
             ("c: refund me the 30", "a: one moment", "c: you know what, scrap that"),
@@ -233,6 +235,7 @@ def test_only_asking_takes_the_ask_back(read):
         ("Honestly I'd leave it on the account, it'll get used", AskStatus.OFFERED_DECLINED),
         ("if you say so", AskStatus.OFFERED_ACCEPTED),
         ("Thanks. Go ahead", AskStatus.OFFERED_ACCEPTED),
+        ("Oh no, that's awful. Yes please", AskStatus.OFFERED_ACCEPTED),
     ],
 )
 def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
