@@ -595,6 +595,7 @@ def test_evidence_points_at_the_words_in_the_turn(read):
         ("c: could you wind up my account, I'm emigrating", AskStatus.ASKED),
         ("c: please remove me as a customer", AskStatus.ASKED),
         ("c: I no longer wish to be a member", AskStatus.ASKED),
+        ("c: close the account, I don't want to lose my number so I'm porting it", AskStatus.ASKED),
     ],
 )
 def test_a_closure_is_read_by_verb_and_object_and_its_scope(read, said, status):
