@@ -64,8 +64,9 @@ _MACROS = {
     "{it}": r"(?:it|that|this|them|those|the money|the charge|the payment|the cash|the amount)",
     "{me}": r"(?:me|us)",
     "{my}": r"(?:my|our|the|me|your)",
-    "{money}": r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
-    r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))",
+    "{money}": r"(?:(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
+    r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))"
+    r"(?: ?ish| odd| or so| and change| and a bit)?)",
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
@@ -88,12 +89,86 @@ _SETTLES = re.compile(
 _QUOTE = re.compile(
     r"(?:(?<=[\s:,])|^)[\"\u201c\u2018'][^\"\u201c\u201d]{3,}?[\"\u201d\u2019'](?=[\s.,!?;]|$)"
 )
+# "the rest of the 130 visit is fine": the rest is settled as it stands, not the amount asked.
+_REST = re.compile(
+    r"\b(?:the rest|rest|remainder|everything else|the others?)(?: of)?"
+    r"(?: (?:the|my|it|that|this))?\s*$"
+)
+# The words of an aside besides its amount ("29.49 I think", "the 29.49"): a few at most.
+_ASIDE_WORDS = re.compile(r"\b[a-z]+\b")
+# An amount asked as what is left once something is taken off ("what I paid minus the
+# delivery"), or as the gap between two amounts ("the difference", "the extra").
+_LESS = re.compile(
+    r"\b(?:minus|less|excluding|except(?: for)?|not counting|apart from|take away|taking off|"
+    r"after (?:taking off|deducting)|deducting|but not)\s+(?:the |my |your |that )?(?P<what>[a-z]+)"
+)
+_GAP = re.compile(r"\bthe (?:difference|excess|extra|overcharge|overpayment)\b")
+# Letting an amount go ("never mind the 35", "forget the fiver", "keep the 35"): asking no more.
+_DISMISS = re.compile(
+    r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
+    r"\s+(?:the |that |my |your )?$"
+)
+# A thing named as an aside after the ask ("..., the account?").
+_ASIDE_THING = re.compile(
+    r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
+)
+# A choice between things offered, by its place ("the second one", "the other option").
+_PLACE = re.compile(
+    r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
+    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$)"
+)
+# Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
+_LEAD_IN = re.compile(
+    r"^(?:(?:oh(?! no\b)|well|honestly|to be honest|tbh|hmm|ah|aw|aww|look|listen|you know what|"
+    r"erm)\b[,\s]*)+"
+)
+_PLEASANTRY = re.compile(
+    r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
+    r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
+    r"very much|a lot|for offering|for the offer))?$|^(?:oh no|oh dear|oh god|ugh|typical)(?:,? "
+    r"(?:that's|that is|how) (?:awful|terrible|annoying|a shame|a pain|rubbish|typical))?$"
+)
+# An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
+_GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
+# Done by the customer already, or nearly ("I closed my old account years ago", "I nearly
+# cancelled my membership"): told of, not asked.
+_DONE = re.compile(
+    r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned)\b"
+)
+_DONE_BY = re.compile(
+    r"\b(?:i|we|i've|we've|i had|we had)\s+(?:(?:already|nearly|almost|once|previously|"
+    r"originally|just about|since)\s+)?$"
+)
+# Amounts said roughly or as a range: the largest reading takes in the rest.
+_OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
+_ROUGHLY_BEFORE = re.compile(
+    r"\b(?:about|around|roughly|approximately|approx|circa|like|say|something like|give or take|"
+    r"in the region of|somewhere around)\s+(?:[$€£]\s?)?$"
+)
+_ROUGHLY_AFTER = re.compile(r"^\s?(?:ish|odd|or so|and change|and a bit|something)\b")
+# The thing an ask names after its verb ("refund the add-on", "refund me the lamp").
+_THING = re.compile(
+    r"^\s+(?:me |us )?(?:the|my|our|that|this) (?:\w+ )?(?!(?:money|refund|amount|lot|whole|"
+    r"full|rest|difference|charge|payment|bill|order|total|price|cost|balance)\b)(?P<name>[a-z]{3,})\b"
+)
+# Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
+_INSTEAD = re.compile(
+    r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
+)
+# A message forwarded in an email: from its header on, someone else's words.
+_FORWARDED = re.compile(
+    r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
+)
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
+# "not a credit" said after asking for the money in the same sentence: the form it should take
+# ("my 140 back on my card, not a credit"), not a no.
+_CONTRAST = re.compile(r"^(?:not|rather than|instead of|but not)\b")
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
-    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|bill)\b(?:\s+\S+){0,2}\s*$"
+    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill)\b"
+    r"(?:\s+\S+){0,2}\s*$"
 )
 _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
@@ -111,6 +186,7 @@ _ORDER = re.compile(
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
+_ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
@@ -407,6 +483,9 @@ class Reading:
         )
         question = bool(asking) and scopes["question"].search(s.text) is not None
         chasing = scopes["chasing"].search(s.text) is not None
+        # "once the refund lands I'm closing it": a plan for later; "refund me once you have
+        # it" still asks, only says when
+        timed = scopes["timing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
         keeping = scopes["keep"].search(s.text)
         self._issues_in(ti, si, s)
@@ -420,6 +499,7 @@ class Reading:
         )
         last: AskKind | None = None
         third = False
+        asked_here: set[AskKind] = set()
         quoted = self._quoted_others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
@@ -430,7 +510,7 @@ class Reading:
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
-            for kind, m, pattern in self._matches(clause.text):
+            for kind, m, pattern in self._matches(_with_aside(clause.text, s.clauses[ci + 1 :])):
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
                 negated = (
@@ -438,6 +518,8 @@ class Reading:
                 ) or scopes["negated_after"].match(after)
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
+                elif negated and kind in asked_here and _CONTRAST.match(clause.text):
+                    continue  # "my money back, not a credit": the form asked, not a no
                 elif negated:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
@@ -455,14 +537,23 @@ class Reading:
                     or (_WILL.search(before) is not None and scopes["threat"].search(later))
                     or scopes["hypothetical"].search(plain[ci])
                     or (ci, m.start()) > alternative
+                    or (timed and not request)
                 ):
                     status = AskStatus.HYPOTHETICAL
                 elif scopes["inquiry"].search(clause.text) or (question and not request):
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
+                elif (
+                    scopes["past_ask"].search(before)
+                    or _GENERIC.match(after)
+                    or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
+                ):
+                    continue  # "my sister got a refund", "I closed it years ago": no ask now
                 else:
                     status = AskStatus.ASKED
+                if status is AskStatus.ASKED:
+                    asked_here.add(kind)
                 # mocked, not meant: surely no ask, but not surely a no either
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
@@ -472,8 +563,7 @@ class Reading:
                         status,
                         round(conf, 3),
                         _evidence(ti, clause),
-                        self._amount(kind, s, ci, m.span(), conf)
-                        or self._paid(kind, ti, si, m.group(0)),
+                        self._asked_amount(kind, ti, si, s, ci, m, conf),
                         correction=retracting
                         or (
                             not new_problem and scopes["correction"].search(clause.text) is not None
@@ -502,9 +592,10 @@ class Reading:
 
     def _quoted_others(self, ti: int) -> list[tuple[int, int]]:
         """Spans of turn ``ti`` quoting someone else's words ("my ex emailed me this: 'close
-        the joint account'"); a quote of the customer's own letter is theirs."""
+        the joint account'", a message forwarded below); a quote of the customer's own letter
+        is theirs."""
         raw = self.turns[ti].text
-        spans = []
+        spans = [(m.start(), len(raw)) for m in _FORWARDED.finditer(raw)][:1]
         for q in _QUOTE.finditer(raw):
             said_by = clean(raw[max(0, q.start() - 80) : q.start()])
             if self.lex.scopes["quoting_other"].search(said_by):
@@ -525,7 +616,9 @@ class Reading:
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
         amounts = _amounts(s.text, kind in _MONEY_KINDS)
-        if amounts and kind in _MONEY_KINDS:
+        if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
+            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+        elif amounts and kind in _MONEY_KINDS:
             correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
             named = correcting or _CONTINUATION.match(s.text)
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
@@ -561,6 +654,19 @@ class Reading:
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
+        if _INSTEAD.search(s.text) and offer.search(s.text):
+            self._alternative(ti, s, events)
+
+    def _alternative(self, ti: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
+        """Something else offered instead ("I can offer a repair instead?") and taken ("ok, a
+        repair is fine then"): what the customer asked before may be dropped; never surely."""
+        named = {k for c in s.clauses for k, _, _ in self._matches(c.text)}
+        for kind, kind_events in events.items():
+            asked = any(e.status is AskStatus.ASKED for e in kind_events)
+            if asked and kind not in named and self._answer(ti, kind)[0].granted:
+                kind_events.append(
+                    _Event((ti, 0, 0), AskStatus.RETRACTED, _ALTERNATIVE, _evidence(ti, s))
+                )
 
     def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
         """How the customer answered an offer made in turn ``ti``, and the amount they
@@ -568,7 +674,7 @@ class Reading:
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role != "customer":
                 continue
-            first = parsed[0].text if parsed else ""
+            first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
             if self.lex.scopes["decline_anywhere"].search(whole):
                 return AskStatus.OFFERED_DECLINED, None
@@ -581,10 +687,105 @@ class Reading:
                 if other and kind in _MONEY_KINDS:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
                 return AskStatus.OFFERED_DECLINED, None
+            chosen = self._chosen(ti, first)
+            if chosen is not None:
+                return (
+                    AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
+                ), None
             if self.lex.scopes["accept"].search(first):
                 return AskStatus.OFFERED_ACCEPTED, None
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _chosen(self, ti: int, answer: str) -> AskKind | None:
+        """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
+        replacement") the answer picks, by naming it ("another one please") or by its place
+        ("the second one"); None when it picks none of them, or only one was offered."""
+        offered: list[AskKind] = []
+        for sentence in self.parsed[ti]:
+            for clause in sentence.clauses:
+                hits = sorted(self._matches(clause.text), key=lambda h: h[1].start())
+                offered += [k for k, _, _ in hits if k not in offered]
+        if len(offered) < 2:
+            return None
+        place = _PLACE.match(answer)
+        if place is not None:
+            return offered[0] if place["which"] in ("first", "former") else offered[-1]
+        named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
+        return named.pop() if len(named) == 1 else None
+
+    def _asked_amount(
+        self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float
+    ) -> _Said | None:
+        """The amount an ask names, else what the turn says was paid; an amount asked as what
+        is left once something is taken off, or as the gap between two amounts, is worked out
+        from the turn, and is unknown (never what was paid) when it cannot be."""
+        if kind not in _MONEY_KINDS:
+            return None
+        clause = s.clauses[ci].text
+        less = _LESS.search(clause, m.start())
+        gap = _GAP.search(clause)
+        if gap is not None and len(between := _amounts(clause[gap.end() :], True)) == 2:
+            diff = abs(between[0].value - between[1].value)  # "the difference between 120 and 95"
+            return _Said(diff, between[0].currency, diff, min(conf, 0.75))
+        if less is not None or (gap is not None and not _amounts(clause, True)):
+            return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
+        if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
+            return priced
+        return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
+
+    def _priced(self, ti: int, rest: str) -> _Said | None:
+        """The price the turn gives for the thing an ask names ("only the add-on is broken,
+        the $22 one ... refund the add-on"): said next to that thing's name; never sure."""
+        thing = _THING.match(rest)
+        if thing is None:
+            return None
+        text = " ".join(p.text for p in self.parsed[ti])
+        name = re.escape(thing["name"])
+        for near in re.finditer(
+            rf"\b{name}\w*\b(?:\W+\w+){{0,4}}?\W+(?=[$€£]?\d)|(?<=\d)(?:\W+\w+){{0,2}}?\W+{name}\b",
+            text,
+        ):
+            around = text[max(0, near.start() - 12) : near.end() + 12]
+            found = [a for a in money_in(around) if a.explicit]
+            if len(found) == 1:
+                return _Said(found[0].value, found[0].currency, found[0].value, 0.65)
+        return None
+
+    def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
+        """What is left of the largest amount of turn ``ti`` once the amount taken off is
+        ("minus the 5 delivery", "less the delivery": the amount said with it), or the gap
+        between the turn's two amounts ("paid 229, now 199: the difference"); never sure."""
+        text = " ".join(s.text for s in self.parsed[ti])
+        found = _amounts(text, True)
+        values = sorted({a.value for a in found})
+        if less is None:
+            if len(values) != 2:
+                return None
+            gap = values[1] - values[0]
+            return _Said(gap, found[0].currency, gap, 0.6)
+        off = _amounts(clause[less.end("what") - len(less["what"]) :], True)
+        if not off:
+            near = re.search(
+                rf"(?P<a>[$€£]?\d[\d.,]*)(?: \w+)? {re.escape(less['what'])}\b"
+                rf"|\b{re.escape(less['what'])} (?:\w+ ){{0,2}}?(?P<b>[$€£]?\d[\d.,]*)",
+                text,
+            )
+            off = _amounts(near.group(0), True) if near else []
+        if not off or not values or values[-1] <= off[0].value:
+            return None
+        left = values[-1] - off[0].value
+        return _Said(left, found[0].currency, left, 0.6)
+
+    def _answer_start(self, parsed: Sequence[Sentence]) -> str:
+        """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...")
+        and a thank-you said before the yes or no ("Oh that's kind. No, leave it")."""
+        texts = [_LEAD_IN.sub("", p.text) for p in parsed] or [""]
+        scopes = self.lex.scopes
+        second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
+        if scopes["decline"].search(second) or scopes["accept"].search(second):
+            return second
+        return texts[0]
 
     def _amount(
         self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float
@@ -599,19 +800,22 @@ class Reading:
         said = _amounts(s.text, True)
         found = None
         for first, then in itertools.pairwise(said):
-            if _SELF_CORRECTION.search(s.text, first.end, then.start) or _SETTLES.match(
-                s.text, then.end
+            if _SELF_CORRECTION.search(s.text, first.end, then.start) or (
+                _SETTLES.match(s.text, then.end) and not _REST.search(s.text, 0, then.start)
             ):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
         if found is None:
             clause = s.clauses[ci].text
             in_clause = _amounts(clause, True)
+            aside = None if in_clause else _aside_amount(s, ci, topic)
+            if aside is not None:
+                return aside
             if in_clause:
                 start, end = span
                 best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
                 found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
-                found = replace(found, high=together(clause, best, in_clause))
+                found = replace(found, high=_widest(clause, best, in_clause))
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
@@ -1034,6 +1238,46 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
+    """The largest amount ``money`` may stand for: a list it is in (``together``), the other
+    end of "20 or 25" and "20 to 25", and a tenth more when said roughly ("about 20", "20ish",
+    "a hundred and change")."""
+    high = together(text, money, list(found))
+    for other in (a for a in found if a.start >= money.end):
+        if not _OR_JOIN.match(text[money.end : other.start]):
+            break
+        high = max(high, other.high)
+    if _ROUGHLY_BEFORE.search(text[: money.start]) or _ROUGHLY_AFTER.match(text[money.end :]):
+        high = max(high, (money.high * Decimal("1.1")).quantize(Decimal("0.01")))
+    return high
+
+
+def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
+    """The amount said as an aside right after the asking clause ("refund me the filter,
+    29.49", "the difference, 120"), or right before it when the ask points back at it ("the
+    150, can you put that back"), as sure as one said in it."""
+    asides = [ci + 1] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
+    for at in (a for a in asides if 0 <= a < len(s.clauses)):
+        aside = s.clauses[at].text
+        named = _amounts(aside, True)
+        if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
+            # a list said as the aside ("refund both, 30 and 15") is asked whole
+            whole = together(aside, named[0], named)
+            sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
+            return _Said(
+                whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure
+            )
+    return None
+
+
+def _with_aside(text: str, rest: Sequence[Clause]) -> str:
+    """A clause with the thing it names as an aside right after it ("can you finish it off
+    for me, the account?"), so an ask naming its object late reads whole."""
+    if rest and _ASIDE_THING.match(rest[0].text):
+        return f"{text}, {rest[0].text}"
+    return text
 
 
 def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:

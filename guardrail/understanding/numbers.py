@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from text_to_num import text2num  # type: ignore[import-untyped]
+
 from guardrail.sinks.redact import luhn
 
 _CURRENCY_WORDS = {
@@ -19,7 +21,8 @@ _CURRENCY_WORDS = {
     "£": "GBP", "quid": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "squid": "GBP",
     "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
 }  # fmt: skip
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+# A decimal comma ("€25,50", "12,99 euros") is read as a point: two digits after it, never three.
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4},\d{2}(?![\d,])|\d+(?:\.\d{1,2})?"
 _MONEY = re.compile(
     # a price dictated digit by digit ("one five dollars": 15)
     r"(?<![\d.,])(?P<spelled>\d(?: \d){1,3}) (?P<sword>dollars?|bucks|quid|pounds?|euros?)\b"
@@ -30,18 +33,23 @@ _MONEY = re.compile(
     r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand|"
     r"(?:a |one )?pony|(?:a |one )?monkey|a ton(?! of)|(?:a |one )?c note)\b"
     r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d)\b"
-    r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))",
+    r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
+    # "three 10 euro fees": a count, then the price of each
+    r"(?! ?(?:dollars?|bucks|quid|pounds?|euros?) (?:\w+ )?(?:fees|charges|tickets|items|payments|"
+    r"bills|seats|nights|months|lessons|sessions|bags|boxes|orders|each|apiece))",
     re.IGNORECASE,
 )
 # A number that is not money: followed by a unit, or naming an order, a date, a count.
 _NOT_MONEY_AFTER = re.compile(
     r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
     r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|percent|per cent|st|nd|rd|th|am|"
-    r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them)\b|\s?%"
+    r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them|"
+    r"(?:of )?(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec))\b|\s?%"
 )
 _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
-    r"(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
+    r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"flat|house|room|step|version|page|line|item|at|since|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
@@ -59,6 +67,15 @@ _LIST_JOIN = re.compile(r"^\s*(?:,|and|plus|&|\+|,\s*and)\s*(?:(?:the|another|a)
 _EACH = re.compile(r"^\s*(?:each|apiece|a piece|per (?:item|one|month|night|ticket|person))\b")
 _COUNT = re.compile(
     r"\b(?P<n>\d{1,2})\s+(?!(?:dollars?|bucks|quid|pounds?|euros?|p|pence|cents?)\b)[a-z]"
+)
+
+# A count said right before a price and the plural thing after it ("the three 10 euro fees").
+_COUNT_BEFORE = re.compile(
+    r"\b(?P<n>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+$"
+)
+_PLURAL_AFTER = re.compile(
+    r"^\s*(?:\w+ )?(?:fees|charges|tickets|items|payments|bills|seats|nights|months|lessons|"
+    r"sessions|bags|boxes|orders)\b"
 )
 
 # Digits as a speaker says them: a run of digit groups separated by spaces, commas, dashes or
@@ -198,6 +215,10 @@ def together(text: str, money: Money, found: list[Money]) -> Decimal:
             break
         total += other.high
         first = other
+    count = _COUNT_BEFORE.search(text[: money.start])
+    if count and _PLURAL_AFTER.match(text[money.end :]):
+        n = count["n"]
+        total = max(total, money.high * (int(n) if n.isdigit() else text2num(n, "en")))
     if _EACH.match(text[money.end :]):
         counts = [int(c["n"]) for c in _COUNT.finditer(text[: money.start])]
         if counts and 1 < counts[-1] <= 20:
@@ -206,6 +227,8 @@ def together(text: str, money: Money, found: list[Money]) -> Decimal:
 
 
 def _decimal(raw: str) -> Decimal:
+    if re.fullmatch(r"\d{1,4},\d{2}", raw):
+        return Decimal(raw.replace(",", "."))
     return Decimal(raw.replace(",", ""))
 
 

@@ -58,7 +58,7 @@ _NUMBER_WORD = (
     r"eighty|ninety|a half)"
 )
 _SUBCLAUSE = re.compile(
-    r",(?!\d{3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
+    r"(?<!\d),|,(?!\d{2,3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
     rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
     re.IGNORECASE,
 )
@@ -111,7 +111,7 @@ def clean(text: str) -> str:
 _KEY_WORDS = frozenset({
     "refund", "refunds", "refunded", "refunding", "reimburse", "reimbursed", "reimbursement",
     "replacement", "compensation", "cancellation", "supervisor", "subscription", "account",
-    "accounts",
+    "accounts", "everything",
 })  # fmt: skip
 _NOT_TYPOS = frozenset({"accounted", "recount", "recounts"})
 _TOKEN = re.compile(r"\b[a-z]{6,}\b")
@@ -142,9 +142,31 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+# Amounts said in Spanish by code-switching callers ("me cobraron doscientos", "ciento
+# veinte"): a run of number words led by a tens or hundreds word, which no English word is
+# ("once", "dos", "tres" alone are left as they are).
+_ES_BIG = (
+    r"(?:veinte|veinti\w+|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|"
+    r"ciento|doscientos|trescientos|cuatrocientos|quinientos|seiscientos|setecientos|"
+    r"ochocientos|novecientos|dieci\w+)"
+)
+_ES_NUMBER = re.compile(
+    rf"\b{_ES_BIG}(?:\s+(?:y\s+)?(?:{_ES_BIG}|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|"
+    r"nueve|mil))*\b"
+)
+
+
+def _spanish(m: re.Match[str]) -> str:
+    try:
+        return str(alpha2digit(m.group(0), "es"))
+    except (ValueError, IndexError, TypeError):
+        return m.group(0)
+
+
 def digits_from_words(text: str) -> str:
     """Numbers in words as digits; "double four" as "4 4", "oh" among digits as 0."""
     text = _OH.sub(_zero, text)
+    text = _ES_NUMBER.sub(_spanish, text)
     try:
         text = alpha2digit(text, "en")
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
