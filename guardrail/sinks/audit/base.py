@@ -19,7 +19,7 @@ from guardrail.context.snapshot import Part
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row
-from guardrail.sinks.audit.record import Entry, Kind, format_time, parse_time
+from guardrail.sinks.audit.record import Entry, Kind, Pending, format_time, parse_time
 from guardrail.sinks.audit.scripts import Script
 from guardrail.sinks.audit.store import HoldRow, HoldState, Migration, Query, Stats
 
@@ -54,13 +54,13 @@ class SQLStorage(ABC):
     @abstractmethod
     async def _run(self, script: Script[T]) -> T:
         """Drive ``script`` in one transaction holding the chain's write lock; commit (durably)
-        when it returns, roll back when anything raises."""
+        when it returns, roll back when anything raises. What the script does before its first
+        statement runs before the transaction begins."""
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def commit(self, entries: Sequence[Entry]) -> list[Row]:
-        parts = self._stored.unknown(entries)
-        rows = await self._run(scripts.append(entries, parts))
+    async def commit(self, pending: Sequence[Pending]) -> list[Row]:
+        rows, parts = await self._run(scripts.commit(pending, self._stored.unknown))
         self._stored.add(parts)  # only once committed: a rolled-back part is sent again
         return rows
 

@@ -21,12 +21,7 @@ from guardrail.sinks.audit.chain import Head, Row
 from guardrail.sinks.audit.group import GroupCommitter
 from guardrail.sinks.audit.health import Health
 from guardrail.sinks.audit.metrics import AuditMetrics
-from guardrail.sinks.audit.record import (
-    Entry,
-    ReviewVerdict,
-    decision_entry,
-    review_entry,
-)
+from guardrail.sinks.audit.record import Pending, ReviewVerdict, review_entry
 from guardrail.sinks.audit.store import Storage
 
 log = structlog.get_logger("guardrail.audit")
@@ -53,7 +48,7 @@ class AuditLog:
         self._checkpoint_seconds = checkpoint_seconds
         self._probe_seconds = probe_seconds
         self.health = Health(timeout_seconds, self._availability_changed)
-        self._group: GroupCommitter[Entry, Row] = GroupCommitter(self._commit, MAX_BATCH)
+        self._group: GroupCommitter[Pending, Row] = GroupCommitter(self._commit, MAX_BATCH)
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -135,10 +130,13 @@ class AuditLog:
     # -- writes ----------------------------------------------------------------------------
 
     async def record(self, decision: Decision) -> Row:
-        return await self.append(decision_entry(decision))
+        """Append the decision's record, made by the store off the event loop (the decision is
+        frozen: what is recorded is what was decided)."""
+        return await self.append(decision)
 
-    async def append(self, entry: Entry) -> Row:
-        """Append ``entry``; returns once it is durable. Raises AuditUnavailable."""
+    async def append(self, entry: Pending) -> Row:
+        """Append ``entry`` (a record, or a decision to make one of); returns once it is durable.
+        Raises AuditUnavailable."""
         if not self.available:
             self._error()
             raise AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
@@ -152,7 +150,7 @@ class AuditLog:
                 raise AuditUnavailable(_reason(exc, self._timeout)) from None
             raise
 
-    async def _commit(self, entries: list[Entry]) -> list[Row]:
+    async def _commit(self, entries: list[Pending]) -> list[Row]:
         started = time.perf_counter()
         try:
             rows = await self.storage.commit(entries)

@@ -24,7 +24,7 @@ from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.record import format_time
-from guardrail.sinks.audit.scripts import Fetch, Script
+from guardrail.sinks.audit.scripts import Execute, Fetch, Script
 from guardrail.sinks.audit.store import HOLD_STATES, Migration
 from guardrail.sinks.audit.thread import Worker
 
@@ -230,10 +230,16 @@ class SQLiteStorage(SQLStorage):
 
 
 def _drive(conn: sqlite3.Connection, script: Script[T]) -> T:
-    """Run ``script`` in one IMMEDIATE transaction: the write lock is taken before it reads."""
+    """Run ``script`` in one IMMEDIATE transaction: the write lock is taken before it reads
+    (and after what it does before its first statement, such as making the records)."""
+    try:
+        step = next(script)
+    except StopIteration as done:
+        value: T = done.value
+        return value
     conn.execute("BEGIN IMMEDIATE")
     try:
-        value = _steps(conn, script)
+        value = _steps(conn, script, step)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -242,9 +248,8 @@ def _drive(conn: sqlite3.Connection, script: Script[T]) -> T:
     return value
 
 
-def _steps(conn: sqlite3.Connection, script: Script[T]) -> T:
+def _steps(conn: sqlite3.Connection, script: Script[T], step: Fetch | Execute) -> T:
     try:
-        step = next(script)
         while True:
             if isinstance(step, Fetch):
                 result = conn.execute(step.sql, _params(step.values)).fetchall()

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit.chain import Head, Row
-from guardrail.sinks.audit.record import Entry, Kind
+from guardrail.sinks.audit.record import Kind, Pending
 
 #: The columns of ``audit_log``, in the order every backend selects them.
 COLUMNS = (
@@ -151,8 +151,9 @@ class Storage(Protocol):
     async def probe(self) -> None:
         """Cheaply prove a commit could happen now (the write lock can be taken)."""
 
-    async def commit(self, entries: Sequence[Entry]) -> list[Row]:
-        """Append ``entries`` in one transaction, chained after the head read under the lock."""
+    async def commit(self, pending: Sequence[Pending]) -> list[Row]:
+        """Append the records of ``pending`` (``record.made``) in one transaction, chained after
+        the head read under the lock. The records are made off the event loop."""
 
     async def prune(self, before: datetime, at: str, limit: int) -> Row:
         """Append a prune record and delete the (at most ``limit``) records older than
