@@ -90,31 +90,41 @@ class Worker:
         waiting = _NOTHING
         while True:
             call = self._calls.get() if waiting is _NOTHING else waiting
-            waiting = _NOTHING
             if call is None:
                 return
-            if isinstance(call, _Item):
-                items = [call]
-                while len(items) < call.batch.most:
-                    try:
-                        later = self._calls.get_nowait()
-                    except queue.Empty:
-                        break
-                    if not isinstance(later, _Item) or later.batch is not call.batch:
-                        waiting = later  # its turn comes next
-                        break
-                    items.append(later)
-                _run(call.batch, items)
-                continue
-            fn, loop, future = call
+            waiting = self._batch(call) if isinstance(call, _Item) else _call(call)
+            # Nothing a call was given outlives it here (a decision and the facts it was
+            # judged in): the next call may be a while coming.
+            del call
+
+    def _batch(self, first: _Item[Any, Any]) -> Any:
+        """Run ``first`` with the items of its batch queued behind it; the call taken out of
+        the queue after them, if any (it runs next)."""
+        items = [first]
+        while len(items) < first.batch.most:
             try:
-                result = fn()
-            except BaseException as exc:  # the caller's to handle, on its loop
-                settle: Callable[[], None] = _failed(future, exc)
-            else:
-                settle = _succeeded(future, result)
-            with contextlib.suppress(RuntimeError):  # the caller's loop is closed: nobody waits
-                loop.call_soon_threadsafe(settle)
+                later = self._calls.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(later, _Item) or later.batch is not first.batch:
+                _run(first.batch, items)
+                return later
+            items.append(later)
+        _run(first.batch, items)
+        return _NOTHING
+
+
+def _call(call: _Call) -> Any:
+    fn, loop, future = call
+    try:
+        result = fn()
+    except BaseException as exc:  # the caller's to handle, on its loop
+        settle: Callable[[], None] = _failed(future, exc)
+    else:
+        settle = _succeeded(future, result)
+    with contextlib.suppress(RuntimeError):  # the caller's loop is closed: nobody waits
+        loop.call_soon_threadsafe(settle)
+    return _NOTHING
 
 
 def _run(batch: Batch[I, R], items: list[_Item[I, R]]) -> None:
