@@ -63,9 +63,11 @@ class Judge:
         which record a write by lookup field names; without it such a write is judged as
         written. Raises RequestRejected, DependencyFailure."""
         crm = self.dialect.name
-        canonical = self.pipeline.canonical(crm, intents)
+        canonical: tuple[WriteIntent, ...] = self.pipeline.canonical(crm, intents)
         if lookup is not None:
-            canonical = await lookups.resolve(self.dialect, path, canonical, lookup)
+            resolved = await lookups.resolve(self.dialect, path, canonical, lookup)
+            if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
+                canonical = resolved  # a resolved record id is checked against its object
         facts = await self.context.facts(caller, canonical)
         decision = self.pipeline.evaluate(crm, canonical, caller, facts)
         return Judged(canonical, facts, decision)

@@ -6,7 +6,7 @@ Deliberately synchronous and allocation-light: it runs on every write, inside th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from guardrail.checks.base import CheckContext
@@ -26,6 +26,20 @@ from guardrail.model import (
 from guardrail.policy.loader import Policy, PolicySet
 
 NO_POLICY_RULE = "NoPolicy"
+
+
+class Canonical(tuple[WriteIntent, ...]):
+    """Intents ``Pipeline.canonical`` made canonical for one CRM under one policy set: judged
+    as they are while that set is in force (the proxy makes them so before loading their
+    facts; ``evaluate`` does not make them so a second time)."""
+
+    crm: str
+    made_by: PolicySet
+
+    def __new__(cls, intents: Iterable[WriteIntent], crm: str, made_by: PolicySet) -> Canonical:
+        made = super().__new__(cls, intents)
+        made.crm, made.made_by = crm, made_by
+        return made
 
 
 class Pipeline:
@@ -52,15 +66,18 @@ class Pipeline:
         """The policy set in force now."""
         return self._policies()
 
-    def canonical(self, crm: str, intents: Sequence[WriteIntent]) -> tuple[WriteIntent, ...]:
+    def canonical(self, crm: str, intents: Sequence[WriteIntent]) -> Canonical:
         """The intents as the CRM will execute them: the object a bare record id names, and
         every name in the describe's spelling (PolicySet.canonical). Raises MalformedBody for a
         field given twice in two spellings. The one place names are made canonical: the proxy,
         ``POST /check``, ``guardrail check``, ``guardrail test`` and replay all judge through
-        ``evaluate``, which applies it (it is idempotent), and load the conversation's facts for
-        the intents it returns."""
+        ``evaluate``, which applies it to what it is not given already made so, and load the
+        conversation's facts for the intents it returns."""
         policy_set = self._policies()
-        return tuple(policy_set.canonical(crm, _with_object(policy_set, i)) for i in intents)
+        if isinstance(intents, Canonical) and intents.made_by is policy_set and intents.crm == crm:
+            return intents
+        made = (policy_set.canonical(crm, _with_object(policy_set, i)) for i in intents)
+        return Canonical(made, crm, policy_set)
 
     def evaluate(
         self,
@@ -74,7 +91,7 @@ class Pipeline:
         policy_set = self._policies()
         context = CheckContext(caller=caller, facts=facts)
         violations: list[Violation] = []
-        resolved = tuple(policy_set.canonical(crm, _with_object(policy_set, i)) for i in intents)
+        resolved = self.canonical(crm, intents)
         try:
             for index, intent in enumerate(resolved):
                 matched = policy_set.matching(crm, intent.object, intent.operation)

@@ -56,8 +56,13 @@ from guardrail.context.model import (
     Turn,
     WriteRecord,
 )
+from guardrail.context.snapshot import Lru
 from guardrail.errors import ConfigError, ContextUnavailable
 
+#: Decoded values kept per store: the platforms of the calls in progress, and their records and
+#: their accounts' (MAX_ACCOUNT_WRITES each) newest.
+_DECODED_PLATFORMS = 256
+_DECODED_RECORDS = 4 * MAX_ACCOUNT_WRITES
 _FIELDS = ("platform", "created_at", "updated_at", "version", "rev", "understanding", "forgotten")
 
 # KEYS: conversation hash, reads list, writes list, version counter.
@@ -157,6 +162,12 @@ class RedisConversationStore:
         self._save_script = client.register_script(_SAVE)
         self._append_script = client.register_script(_APPEND)
         self._understood_script = client.register_script(_UNDERSTOOD)
+        # What a load decoded, by the JSON it was decoded from: a record never changes once
+        # stored, and a platform only with its rev, so every write of a call (and each account
+        # query) decodes only what is new since the last, not its whole history again.
+        self._platforms: Lru[ConversationIn] = Lru(_DECODED_PLATFORMS)
+        self._reads: Lru[ReadRecord] = Lru(_DECODED_RECORDS)
+        self._writes: Lru[WriteRecord] = Lru(_DECODED_RECORDS)
 
     @classmethod
     def open(
@@ -242,7 +253,7 @@ class RedisConversationStore:
         with answering():
             # Without withscores, redis-py's declared union narrows to the members alone.
             members = cast(list[str], await self._redis.zrangebyscore(key, start, "+inf"))
-        return [WRITE_JSON.validate_json(m) for m in members]
+        return [self._write(m) for m in members]
 
     async def put_job(self, job: BulkJob) -> None:
         key = self._job(job.id)
@@ -351,8 +362,13 @@ class RedisConversationStore:
         with answering():
             await self._append_script(keys=[conv, target, other, self._counter], args=args)
 
-    @staticmethod
-    def _parse(conversation_id: str, parts: Sequence[Any]) -> Conversation:
+    def _read(self, text: str) -> ReadRecord:
+        return self._reads.get(text, lambda: READ_JSON.validate_json(text))
+
+    def _write(self, text: str) -> WriteRecord:
+        return self._writes.get(text, lambda: WRITE_JSON.validate_json(text))
+
+    def _parse(self, conversation_id: str, parts: Sequence[Any]) -> Conversation:
         """A conversation from the parts ``_load`` and ``_SAVE`` return: the hash's fields
         (in ``_FIELDS`` order) and the two lists."""
         (
@@ -362,13 +378,13 @@ class RedisConversationStore:
         ) = parts
         return assemble(
             conversation_id,
-            ConversationIn.model_validate_json(platform),
+            self._platforms.get(platform, lambda: ConversationIn.model_validate_json(platform)),
             created_at=datetime.fromisoformat(created_at),
             updated_at=datetime.fromisoformat(updated_at),
             version=int(version),
             rev=int(rev),
-            reads=[READ_JSON.validate_json(r) for r in reads],
-            writes=[WRITE_JSON.validate_json(w) for w in writes],
+            reads=[self._read(r) for r in reads],
+            writes=[self._write(w) for w in writes],
             understanding=orjson.loads(understanding) if understanding else None,
             forgotten=datetime.fromisoformat(forgotten) if forgotten else None,
         )

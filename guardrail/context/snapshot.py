@@ -81,7 +81,7 @@ def _masked(text: str | None) -> str | None:
     return None if text is None else mask_text(text)
 
 
-class _Lru(Generic[V]):
+class Lru(Generic[V]):
     """A bounded map, least recently used out first: what was made once is not made again on
     the next write of the same call.
 
@@ -157,11 +157,11 @@ def _named(record: ReadRecord | WriteRecord) -> tuple[Any, ...]:
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
 # id, and the creation time tells apart two stores (or inline conversations) that use the same
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
-_platforms: _Lru[Part] = _Lru(_PLATFORM_CACHE)
-_records: _Lru[Part] = _Lru(_RECORD_CACHE)
+_platforms: Lru[Part] = Lru(_PLATFORM_CACHE)
+_records: Lru[Part] = Lru(_RECORD_CACHE)
 # Per call in progress, reads and writes: the parts of the window its latest write named (one
 # superseded by a later write's is dropped), by the newest record in it.
-_windows: _Lru[tuple[Part, ...]] = _Lru(16 * _PLATFORM_CACHE)
+_windows: Lru[tuple[Part, ...]] = Lru(16 * _PLATFORM_CACHE)
 
 
 def _platform(c: Conversation, value: Masker) -> Part:

@@ -668,7 +668,9 @@ class Holds:
         try:
             canonical = self._dialect.canonical(raw)
             parsed = self._dialect.parse(canonical)
-            intents = self._pipeline.canonical(self._dialect.name, parsed.intents)
+            intents: tuple[WriteIntent, ...] = self._pipeline.canonical(
+                self._dialect.name, parsed.intents
+            )
             if sender is not None:
                 intents = await lookups.resolve(
                     self._dialect, canonical.path, intents, _getter(sender)

@@ -1,7 +1,8 @@
 """The audit log: every decision, durable before the agent's answer leaves, tamper-evident.
 
 Records (``record``) are canonical JSON, chained by hash (``chain``) and appended by group
-commit (``group``) to a store behind one interface (``store``): SQLite (``sqlite``, the
+commit (``group`` on the event loop, ``thread`` on SQLite's writer thread) to a store behind
+one interface (``store``): SQLite (``sqlite``, the
 default) or PostgreSQL (``postgres``), which share their SQL (``sql``, ``scripts``, ``base``).
 ``log`` is the log as the proxy uses it (health, probes, checkpoints), ``sink`` its gate and
 sink, ``verify`` walks the chain, ``retention`` prunes, ``factory`` opens a store from a DSN.

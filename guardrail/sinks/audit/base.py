@@ -7,6 +7,7 @@ that holds the chain's write lock).
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
@@ -19,9 +20,18 @@ from guardrail.context.snapshot import Part
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row
-from guardrail.sinks.audit.record import Entry, Kind, format_time, parse_time
+from guardrail.sinks.audit.group import GroupCommitter
+from guardrail.sinks.audit.record import Entry, Kind, Pending, format_time, parse_time
 from guardrail.sinks.audit.scripts import Script
-from guardrail.sinks.audit.store import HoldRow, HoldState, Migration, Query, Stats
+from guardrail.sinks.audit.store import (
+    Committer,
+    HoldRow,
+    HoldState,
+    Migration,
+    Query,
+    Ran,
+    Stats,
+)
 
 T = TypeVar("T")
 _CONTEXTS_PER_QUERY = 500
@@ -54,15 +64,30 @@ class SQLStorage(ABC):
     @abstractmethod
     async def _run(self, script: Script[T]) -> T:
         """Drive ``script`` in one transaction holding the chain's write lock; commit (durably)
-        when it returns, roll back when anything raises."""
+        when it returns, roll back when anything raises. What the script does before its first
+        statement runs before the transaction begins."""
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def commit(self, entries: Sequence[Entry]) -> list[Row]:
-        parts = self._stored.unknown(entries)
-        rows = await self._run(scripts.append(entries, parts))
+    async def commit(self, pending: Sequence[Pending]) -> list[Row]:
+        rows, parts = await self._run(scripts.commit(pending, self._stored.unknown))
         self._stored.add(parts)  # only once committed: a rolled-back part is sent again
         return rows
+
+    def committer(self, ran: Ran, most: int) -> Committer:
+        """Group commit on the event loop, for a store that commits from it (asyncpg)."""
+
+        async def commit(pending: list[Pending]) -> list[Row]:
+            started = time.perf_counter()
+            try:
+                rows = await self.commit(pending)
+            except BaseException as exc:
+                ran(len(pending), time.perf_counter() - started, exc)
+                raise
+            ran(len(rows), time.perf_counter() - started, None)
+            return rows
+
+        return GroupCommitter(commit, most)
 
     async def prune(self, before: datetime, at: str, limit: int) -> Row:
         return await self._run(scripts.prune(before, at, limit))

@@ -1,4 +1,6 @@
-"""Group commit: appends that arrive while a commit is in flight share the next one.
+"""Group commit on the event loop, for a store that commits from it (PostgreSQL over asyncpg;
+SQLite batches on its writer thread instead, ``thread.Worker.batched``): appends that arrive
+while a commit is in flight share the next one.
 
 No timer and no waiting for company: an append to an idle log commits at once, alone; under
 load, each commit takes everything that queued up during the previous one (up to a cap), so

@@ -18,15 +18,9 @@ import structlog
 from guardrail.errors import AuditUnavailable
 from guardrail.model import Decision
 from guardrail.sinks.audit.chain import Head, Row
-from guardrail.sinks.audit.group import GroupCommitter
 from guardrail.sinks.audit.health import Health
 from guardrail.sinks.audit.metrics import AuditMetrics
-from guardrail.sinks.audit.record import (
-    Entry,
-    ReviewVerdict,
-    decision_entry,
-    review_entry,
-)
+from guardrail.sinks.audit.record import Pending, ReviewVerdict, review_entry
 from guardrail.sinks.audit.store import Storage
 
 log = structlog.get_logger("guardrail.audit")
@@ -53,7 +47,7 @@ class AuditLog:
         self._checkpoint_seconds = checkpoint_seconds
         self._probe_seconds = probe_seconds
         self.health = Health(timeout_seconds, self._availability_changed)
-        self._group: GroupCommitter[Entry, Row] = GroupCommitter(self._commit, MAX_BATCH)
+        self._group = storage.committer(self._ran, MAX_BATCH)
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -135,10 +129,13 @@ class AuditLog:
     # -- writes ----------------------------------------------------------------------------
 
     async def record(self, decision: Decision) -> Row:
-        return await self.append(decision_entry(decision))
+        """Append the decision's record, made by the store off the event loop (the decision is
+        frozen: what is recorded is what was decided)."""
+        return await self.append(decision)
 
-    async def append(self, entry: Entry) -> Row:
-        """Append ``entry``; returns once it is durable. Raises AuditUnavailable."""
+    async def append(self, entry: Pending) -> Row:
+        """Append ``entry`` (a record, or a decision to make one of); returns once it is durable.
+        Raises AuditUnavailable."""
         if not self.available:
             self._error()
             raise AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
@@ -152,18 +149,14 @@ class AuditLog:
                 raise AuditUnavailable(_reason(exc, self._timeout)) from None
             raise
 
-    async def _commit(self, entries: list[Entry]) -> list[Row]:
-        started = time.perf_counter()
-        try:
-            rows = await self.storage.commit(entries)
-        except AuditUnavailable as exc:
-            self.health.failed(exc.message)
-            raise
-        seconds = time.perf_counter() - started
-        self.health.succeeded(seconds)
-        if self._metrics is not None:
-            self._metrics.committed(len(rows), seconds)
-        return rows
+    def _ran(self, appends: int, seconds: float, error: BaseException | None) -> None:
+        """A commit's outcome: the health state follows it, metrics count it."""
+        if isinstance(error, AuditUnavailable):
+            self.health.failed(error.message)
+        elif error is None:
+            self.health.succeeded(seconds)
+            if self._metrics is not None:
+                self._metrics.committed(appends, seconds)
 
     def _error(self) -> None:
         if self._metrics is not None:

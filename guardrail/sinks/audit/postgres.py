@@ -22,7 +22,9 @@ import structlog
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
-from guardrail.sinks.audit.scripts import Fetch, Script
+from guardrail.sinks.audit.chain import Row
+from guardrail.sinks.audit.record import Pending, made
+from guardrail.sinks.audit.scripts import Execute, Fetch, Script
 from guardrail.sinks.audit.store import HOLD_STATES, Migration
 
 T = TypeVar("T")
@@ -190,11 +192,20 @@ class PostgresStorage(SQLStorage):
             raise self._unavailable(exc) from exc
         return [tuple(r) for r in rows]
 
+    async def commit(self, pending: Sequence[Pending]) -> list[Row]:
+        # asyncpg writes from the event loop: the records are made beside it, on a thread.
+        return await super().commit(await asyncio.to_thread(made, pending))
+
     async def _run(self, script: Script[T]) -> T:
+        try:
+            step = next(script)
+        except StopIteration as done:
+            value: T = done.value
+            return value
         try:
             async with self._ready().acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
-                return await _steps(conn, script)
+                return await _steps(conn, script, step)
         except _FAILURES as exc:
             raise self._unavailable(exc) from exc
 
@@ -230,9 +241,8 @@ class PostgresStorage(SQLStorage):
         return AuditUnavailable(f"the audit log at {self.where} failed: {exc or type(exc)}")
 
 
-async def _steps(conn: Any, script: Script[T]) -> T:
+async def _steps(conn: Any, script: Script[T], step: Fetch | Execute) -> T:
     try:
-        step = next(script)
         while True:
             if isinstance(step, Fetch):
                 found = await conn.fetch(_numbered(step.sql), *step.values)

@@ -16,7 +16,7 @@ key are dropped, and no header is ever recorded: the Authorization the agent sen
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -171,6 +171,17 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         **({"hold": _hold(decision.hold)} if decision.hold is not None else {}),
     }
     return Entry.of(body, () if context is None else context.parts)
+
+
+#: What the log is asked to append: a record made, or a decision, made into its record where
+#: the store writes (``made``), off the event loop.
+Pending = Entry | Decision
+
+
+def made(pending: Sequence[Pending]) -> list[Entry]:
+    """The records of ``pending``, decisions masked, encoded and stamped now: a batch's records
+    are made just before it is chained, so their times follow the chain's order."""
+    return [p if isinstance(p, Entry) else decision_entry(p) for p in pending]
 
 
 def _hold(link: HoldLink) -> dict[str, Any]:

@@ -9,7 +9,7 @@ head, the prune bounds) is still true when what it writes is committed.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -17,7 +17,14 @@ from typing import Any, TypeVar
 from guardrail.context.snapshot import Part
 from guardrail.sinks.audit import sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row, link
-from guardrail.sinks.audit.record import Entry, format_time, parse_time, prune_entry
+from guardrail.sinks.audit.record import (
+    Entry,
+    Pending,
+    format_time,
+    made,
+    parse_time,
+    prune_entry,
+)
 from guardrail.sinks.audit.store import Migration, pending
 
 T = TypeVar("T")
@@ -38,6 +45,19 @@ class Execute:
 
 
 Script = Generator[Fetch | Execute, list[tuple[Any, ...]], T]
+
+
+def commit(
+    pending: Sequence[Pending], unknown: Callable[[Sequence[Entry]], list[Part]]
+) -> Script[tuple[list[Row], list[Part]]]:
+    """Make the records of ``pending`` and append them with the context parts ``unknown``
+    says are not stored yet; returns the rows and those parts. The records are made before the
+    first statement, so where the backend drives scripts beside the event loop (SQLite's writer
+    thread) that is where masking, encoding and hashing run, before the write lock is taken."""
+    entries = made(pending)
+    parts = unknown(entries)
+    rows = yield from append(entries, parts)
+    return rows, parts
 
 
 def append(entries: Sequence[Entry], parts: Sequence[Part] = ()) -> Script[list[Row]]:

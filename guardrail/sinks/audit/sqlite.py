@@ -2,8 +2,9 @@
 
 The standard library's sqlite3 is blocking, so the store keeps two dedicated threads
 (``thread.Worker``), each with its own connection: one writes (every commit, in order, so a batch
-never waits on a reader; the chain hashes are computed there too) and one reads (the API,
-exports), which WAL lets run beside the writer. Durability is the DSN's
+never waits on a reader; it is also the group commit: appends that queue while it commits share
+the next commit, and their records are made, encoded and chained there, off the event loop) and
+one reads (the API, exports), which WAL lets run beside the writer. Durability is the DSN's
 ``?synchronous=``: ``normal`` (the default) returns a commit once it is in the WAL, which
 survives the proxy being killed (the kill -9 test) but not the machine losing power, and costs
 no fsync per commit; ``full`` waits for the disk, for power-loss durability at ~1 ms a commit.
@@ -23,10 +24,11 @@ from urllib.parse import quote
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
-from guardrail.sinks.audit.record import format_time
-from guardrail.sinks.audit.scripts import Fetch, Script
-from guardrail.sinks.audit.store import HOLD_STATES, Migration
-from guardrail.sinks.audit.thread import Worker
+from guardrail.sinks.audit.chain import Row
+from guardrail.sinks.audit.record import Pending, format_time
+from guardrail.sinks.audit.scripts import Execute, Fetch, Script
+from guardrail.sinks.audit.store import HOLD_STATES, Committer, Migration, Ran
+from guardrail.sinks.audit.thread import Batch, Worker
 
 T = TypeVar("T")
 
@@ -204,6 +206,23 @@ class SQLiteStorage(SQLStorage):
 
         await self._in(self._writer, probe)
 
+    def committer(self, ran: Ran, most: int) -> Committer:
+        """Group commit on the writer thread: appends that queue while it commits share the
+        next commit, and their records are made, chained and committed there."""
+        return _Appends(self, Batch(self._commit_now, ran, most))
+
+    async def commit(self, pending: Sequence[Pending]) -> list[Row]:
+        return await self._in(self._writer, lambda: self._commit_now(pending))
+
+    def _commit_now(self, pending: Sequence[Pending]) -> list[Row]:
+        """On the writer thread: make the records of ``pending`` and commit them."""
+        try:
+            rows, parts = _drive(self._writer_conn(), scripts.commit(pending, self._stored.unknown))
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
+        self._stored.add(parts)  # only once committed: a rolled-back part is sent again
+        return rows
+
     async def _fetch(self, statement: str, values: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         def fetch() -> list[tuple[Any, ...]]:
             if self._read_conn is None:
@@ -226,14 +245,50 @@ class SQLiteStorage(SQLStorage):
         try:
             return await worker.call(fn)
         except sqlite3.Error as exc:
-            raise AuditUnavailable(f"the audit log at {self.where} failed: {exc}") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: sqlite3.Error) -> AuditUnavailable:
+        return AuditUnavailable(f"the audit log at {self.where} failed: {exc}")
+
+
+class _Appends:
+    """The writer thread's group commit (``Worker.batched``), as the audit log submits to it."""
+
+    def __init__(self, storage: SQLiteStorage, batch: Batch[Pending, Row]) -> None:
+        self._storage = storage
+        self._batch = batch
+
+    @property
+    def commits(self) -> int:
+        return self._batch.runs
+
+    async def submit(self, pending: Pending) -> Row:
+        writer = self._storage._writer
+        if writer is None:
+            raise AuditUnavailable(f"the audit log at {self._storage.where} is not open")
+        return await writer.batched(self._batch, pending)
+
+    async def drain(self) -> None:
+        writer = self._storage._writer
+        if writer is not None:  # what was queued before this call is committed before it runs
+            await writer.call(_nothing)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _drive(conn: sqlite3.Connection, script: Script[T]) -> T:
-    """Run ``script`` in one IMMEDIATE transaction: the write lock is taken before it reads."""
+    """Run ``script`` in one IMMEDIATE transaction: the write lock is taken before it reads
+    (and after what it does before its first statement, such as making the records)."""
+    try:
+        step = next(script)
+    except StopIteration as done:
+        value: T = done.value
+        return value
     conn.execute("BEGIN IMMEDIATE")
     try:
-        value = _steps(conn, script)
+        value = _steps(conn, script, step)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -242,9 +297,8 @@ def _drive(conn: sqlite3.Connection, script: Script[T]) -> T:
     return value
 
 
-def _steps(conn: sqlite3.Connection, script: Script[T]) -> T:
+def _steps(conn: sqlite3.Connection, script: Script[T], step: Fetch | Execute) -> T:
     try:
-        step = next(script)
         while True:
             if isinstance(step, Fetch):
                 result = conn.execute(step.sql, _params(step.values)).fetchall()

@@ -10,7 +10,7 @@ refuse UPDATE, and refuse DELETE of any record that a prune record does not alre
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit.chain import Head, Row
-from guardrail.sinks.audit.record import Entry, Kind
+from guardrail.sinks.audit.record import Kind, Pending
 
 #: The columns of ``audit_log``, in the order every backend selects them.
 COLUMNS = (
@@ -134,6 +134,27 @@ class Stats:
     last_prune: dict[str, object] | None = field(default=None)
 
 
+#: What a store is told after each commit of appends: how many, how long it took, and what it
+#: raised (None: committed). Called on the event loop, before the appends are answered.
+Ran = Callable[[int, float, BaseException | None], None]
+
+
+class Committer(Protocol):
+    """Group commit of appends: those that arrive while a commit runs share the next one."""
+
+    @property
+    def commits(self) -> int:
+        """How many commits ran (tests and metrics compare with appends)."""
+        ...
+
+    async def submit(self, pending: Pending) -> Row:
+        """``pending``'s row, once committed. Raises AuditUnavailable."""
+        ...
+
+    async def drain(self) -> None:
+        """Wait for what is queued and in flight (on shutdown)."""
+
+
 class Storage(Protocol):
     """One audit log's database. Every method raises AuditUnavailable when the database fails."""
 
@@ -151,8 +172,13 @@ class Storage(Protocol):
     async def probe(self) -> None:
         """Cheaply prove a commit could happen now (the write lock can be taken)."""
 
-    async def commit(self, entries: Sequence[Entry]) -> list[Row]:
-        """Append ``entries`` in one transaction, chained after the head read under the lock."""
+    async def commit(self, pending: Sequence[Pending]) -> list[Row]:
+        """Append the records of ``pending`` (``record.made``) in one transaction, chained after
+        the head read under the lock. The records are made off the event loop."""
+
+    def committer(self, ran: Ran, most: int) -> Committer:
+        """How appends reach ``commit``, up to ``most`` at a time, ``ran`` told of each."""
+        ...
 
     async def prune(self, before: datetime, at: str, limit: int) -> Row:
         """Append a prune record and delete the (at most ``limit``) records older than
