@@ -111,6 +111,7 @@ _ORDER = re.compile(
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
+_UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
@@ -309,6 +310,8 @@ class Reading:
         # The agent's account of the problem ("sorry for the delay"): read only where the
         # customer's own words gave none, and never sure (the agent is whom rules check).
         self._agent_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
+        # What the agent said they do or did, unoffered: a sign of an ask in unread words.
+        self._agent_doing: set[AskKind] = set()
         # What each reading came from, for calibration: (kind or reason, pattern, scope).
         self.trace: list[tuple[str, str, str]] = []
 
@@ -332,8 +335,7 @@ class Reading:
         for kind, kind_events in events.items():
             fold = _fold(sorted(kind_events, key=lambda e: e.order))
             if fold.status is None:
-                cue = self.lex.cues.get(kind)
-                if cue is not None and cue.search(self.customer_clean):
+                if self._spoken_of(kind):
                     self.unsure.append(f"cues of {kind} not read")
                 continue
             said = [a for _, a in fold.amounts]
@@ -360,6 +362,14 @@ class Reading:
                 )
             )
         return tuple(asks)
+
+    def _spoken_of(self, kind: AskKind) -> bool:
+        """Whether the conversation shows an ask of ``kind`` no phrase read: the customer used
+        its words, or the agent went ahead with it ("Sure, closing your account") as if asked."""
+        cue = self.lex.cues.get(kind)
+        return kind in self._agent_doing or (
+            cue is not None and cue.search(self.customer_clean) is not None
+        )
 
     def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:
         """Ask phrases in ``text``; of overlapping ones the longest (the most specific)."""
@@ -541,26 +551,78 @@ class Reading:
                     fallback=not named,
                 )
             )
+        elif self._undoes_take_back(s, events[kind]):
+            events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
-            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+            event = self._taking_back(ti, si, s, kind)
+            if event is not None:
+                events[kind].append(event)
         self._issues_in(ti, si, s)
+
+    def _undoes_take_back(self, s: Sentence, earlier: Sequence[_Event]) -> bool:
+        """Whether a sentence turns back to an ask just taken back ("no wait, yes, put it
+        through"): the ask stands again, never surely (the customer said both)."""
+        return (
+            bool(earlier)
+            and earlier[-1].status is AskStatus.RETRACTED
+            and self.lex.scopes["reaffirm"].search(s.text) is not None
+        )
+
+    def _taking_back(self, ti: int, si: int, s: Sentence, kind: AskKind) -> _Event | None:
+        """What a customer's "actually, don't bother" does to the last ask: nothing when it
+        names something else ("don't bother with the email"); else takes it back, surely only
+        when it does not answer an agent's question about something else."""
+        cue = self.lex.cues.get(kind)
+        named = self.lex.scopes["retracted_thing"].search(s.text)
+        if named and (cue is None or not cue.search(named.group(0))):
+            return None
+        asked = self._agent_question_before(ti)
+        about_other = asked is not None and (cue is None or not cue.search(asked))
+        conf = _UNDONE if about_other else 0.8
+        return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _agent_question_before(self, ti: int) -> str | None:
+        """The question the agent's turn just before customer turn ``ti`` ends with, if any."""
+        before = ti - 1
+        while before >= 0 and self.turns[before].role == "system":
+            before -= 1
+        if before < 0 or self.turns[before].role != "agent":
+            return None
+        if not self.turns[before].text.rstrip().endswith("?") or not self.parsed[before]:
+            return None
+        return self.parsed[before][-1].text
 
     def _agent_sentence(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> None:
-        offer = self.lex.scopes["offer"]
+        scopes = self.lex.scopes
         for clause in s.clauses:
             for kind, m, pattern in self._matches(clause.text):
-                if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
+                said_before = s.text[: s.text.find(m.group(0)) + 1] or s.text
+                # "I understand you want to close your account?": the customer's wish, checked
+                restated = scopes["restating"].search(said_before) is not None
+                if not restated and not scopes["offer"].search(said_before):
+                    self._agent_doing.add(kind)
                     continue
                 status, corrected = self._answer(ti, kind)
+                if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
+                    status = self._confirmed(ti)
                 conf = pattern.reliability
-                if not self.lex.scopes["offer_question"].search(s.text):
+                if not restated and not scopes["offer_question"].search(s.text):
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
+
+    def _confirmed(self, ti: int) -> AskStatus:
+        """How the customer's yes to the agent's restatement of their wish in turn ``ti``
+        stands: their own ask, made before the agent spoke, unless the yes is grudging ("I
+        suppose so": the agent's idea, taken)."""
+        answer = self._next_customer(ti)
+        first = self.parsed[answer][0].text if answer is not None and self.parsed[answer] else ""
+        grudging = self.lex.scopes["grudging"].match(first)
+        return AskStatus.OFFERED_ACCEPTED if grudging else AskStatus.ASKED
 
     def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
         """How the customer answered an offer made in turn ``ti``, and the amount they
@@ -616,7 +678,7 @@ class Reading:
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
                 later = [
-                    (a.high, _CONTINUATION.match(c.text) is not None)
+                    (a.high, _on_top(c.text))
                     for c in s.clauses[ci + 1 :]
                     for a in _amounts(c.text, True)
                     if not _PAID.search(c.text[: a.start])
@@ -1042,6 +1104,12 @@ def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
     return bool(partial.search(clause)) and bool(
         (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
     )
+
+
+def _on_top(clause: str) -> bool:
+    """Whether an amount's clause adds it to the one asked before ("and £30 for the jug",
+    "so the 14 for that as well"), rather than floating another figure for the same thing."""
+    return _CONTINUATION.match(clause) is not None or _ALSO.search(clause) is not None
 
 
 def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:

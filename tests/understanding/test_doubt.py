@@ -1,0 +1,88 @@
+"""A reading is sure only when its evidence is strong and nothing in the conversation pulls the
+other way; where the words conflict or were not read, it says it cannot tell."""
+
+from decimal import Decimal
+
+import pytest
+
+from guardrail.understanding.model import SURE, AskKind, AskStatus
+
+REFUND = AskKind.REFUND
+CLOSURE = AskKind.ACCOUNT_CLOSURE
+
+
+def test_a_second_amount_asked_as_well_in_one_breath_adds_to_the_first(read):
+    ask = read.ask(
+        REFUND,
+        "c: The courier was a week late so I'd like the 4.50 postage back, and the mug was "
+        "chipped, so the 12 for it too as well please.",
+    )
+    assert ask is not None
+    assert max(ask.amounts) == Decimal("16.50")
+
+
+def test_a_take_back_that_names_something_else_leaves_the_ask_standing(read):
+    ask = read.ask(
+        REFUND,
+        "c: The rug arrived torn. Could I have the 40 back?",
+        "a: Yes, refunding 40 now. Shall I post you a receipt?",
+        "c: Oh, never mind the receipt, I'll keep the email. Thanks.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("agent", "answer", "sure"),
+    [
+        # answers the agent's question about a text message, maybe not the refund
+        ("Of course. Would you like a text when it's done?", "Nah, don't bother.", False),
+        ("Let me look at that.", "Actually, forget it.", True),
+    ],
+)
+def test_a_take_back_is_sure_only_when_it_answers_no_other_question(read, agent, answer, sure):
+    ask = read.ask(
+        REFUND, "c: The rug arrived torn. Could I have the 40 back?", f"a: {agent}", f"c: {answer}"
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+    assert (ask.confidence >= SURE) is sure
+
+
+def test_a_take_back_undone_restores_the_ask_but_not_surely(read):
+    ask = read.ask(
+        REFUND,
+        "c: I was billed 12 for a month I'd cancelled. Can I get that back?",
+        "a: Let me look.",
+        "c: Actually never mind, leave it.",
+        "c: Hang on, no, yes, put it through, it's my money.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.confidence < SURE
+
+
+@pytest.mark.parametrize(
+    ("before", "restated", "answer", "status"),
+    [
+        ("s: [menu] press 3 to leave us", "I gather you're wanting to close your account?",
+         "That's right, we're emigrating.", AskStatus.ASKED),
+        ("c: The app keeps logging me out.", "So you're looking to close the account then?",
+         "I suppose so, yeah.", AskStatus.OFFERED_ACCEPTED),
+    ],
+)  # fmt: skip
+def test_a_plain_yes_to_the_agents_restatement_of_the_customers_wish_is_their_ask(
+    read, before, restated, answer, status
+):
+    ask = read.ask(CLOSURE, before, f"a: Hello, {restated}", f"c: {answer}")
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_the_agent_going_ahead_with_what_no_phrase_read_makes_its_absence_unsure(read):
+    understanding = read(
+        "c: Bas, khata khatam karo please, I'm shifting abroad.",
+        "a: No problem, closing your account now.",
+    )
+    assert not understanding.asks_of(CLOSURE)
+    assert f"cues of {CLOSURE} not read" in understanding.unsure
