@@ -73,6 +73,11 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+# The agent declining to do it ("I'm afraid we can't refund the delivery").
+_REFUSING = re.compile(
+    r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|don't|do not|not)"
+    r"\s+(?:\w+\s+){0,2}$"
+)
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -112,6 +117,7 @@ _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
+_REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
@@ -310,8 +316,6 @@ class Reading:
         # The agent's account of the problem ("sorry for the delay"): read only where the
         # customer's own words gave none, and never sure (the agent is whom rules check).
         self._agent_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
-        # What the agent said they do or did, unoffered: a sign of an ask in unread words.
-        self._agent_doing: set[AskKind] = set()
         # What each reading came from, for calibration: (kind or reason, pattern, scope).
         self.trace: list[tuple[str, str, str]] = []
 
@@ -367,7 +371,7 @@ class Reading:
         """Whether the conversation shows an ask of ``kind`` no phrase read: the customer used
         its words, or the agent went ahead with it ("Sure, closing your account") as if asked."""
         cue = self.lex.cues.get(kind)
-        return kind in self._agent_doing or (
+        return any(a[0] is kind for a in self._agent_acts) or (
             cue is not None and cue.search(self.customer_clean) is not None
         )
 
@@ -598,11 +602,8 @@ class Reading:
         scopes = self.lex.scopes
         for clause in s.clauses:
             for kind, m, pattern in self._matches(clause.text):
-                said_before = s.text[: s.text.find(m.group(0)) + 1] or s.text
-                # "I understand you want to close your account?": the customer's wish, checked
-                restated = scopes["restating"].search(said_before) is not None
-                if not restated and not scopes["offer"].search(said_before):
-                    self._agent_doing.add(kind)
+                offered, restated = self._offered(s, m)
+                if not offered:
                     continue
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
@@ -614,6 +615,31 @@ class Reading:
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
+
+    def _offered(self, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
+        """Whether an agent's sentence offers what ``m`` names, and whether it does so by
+        restating the customer's wish ("I understand you want to close your account?")."""
+        said_before = s.text[: s.text.find(m.group(0)) + 1] or s.text
+        restated = self.lex.scopes["restating"].search(said_before) is not None
+        return restated or self.lex.scopes["offer"].search(said_before) is not None, restated
+
+    @functools.cached_property
+    def _agent_acts(self) -> list[tuple[AskKind, int, int, Sentence, re.Match[str]]]:
+        """What the agent said they do or did, unoffered and not refused or asked about
+        ("Sure, closing your account", "refunding the 20 now"): as if the customer asked."""
+        acts = []
+        for ti, turn in enumerate(self.turns):
+            if turn.role != "agent":
+                continue
+            for si, s in enumerate(self.parsed[ti]):
+                asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+                for clause in s.clauses:
+                    for kind, m, _ in self._matches(clause.text):
+                        before = clause.text[: m.start()]
+                        if asked or self._offered(s, m)[0] or _REFUSING.search(before):
+                            continue
+                        acts.append((kind, ti, si, s, m))
+        return acts
 
     def _confirmed(self, ti: int) -> AskStatus:
         """How the customer's yes to the agent's restatement of their wish in turn ``ti``
@@ -908,7 +934,20 @@ class Reading:
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
-        return hits
+        return hits + self._refunds_made()
+
+    def _refunds_made(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
+        """The agent doing a refund in words no outcome phrase knows ("that's gone through,
+        7.50 back to your card", "refunding the 20"), unless only on a condition or the
+        customer turns it down: the call issued a refund."""
+        made = []
+        for kind, ti, si, s, m in self._agent_acts:
+            if kind is not AskKind.REFUND or self._conditional(s.text, m):
+                continue
+            answer = self._next_customer(ti)
+            if answer is None or not self._refuses(answer):
+                made.append((ti, si, Outcome.REFUND_ISSUED, _REFUND_MADE, _evidence(ti, s)))
+        return made
 
     def _conditional(self, text: str, m: re.Match[str]) -> bool:
         """Whether what a sentence shows happens only on a condition: one said before it ("if

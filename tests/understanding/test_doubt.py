@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from guardrail.understanding.model import SURE, AskKind, AskStatus
+from guardrail.understanding.model import SURE, AskKind, AskStatus, Outcome
 
 REFUND = AskKind.REFUND
 CLOSURE = AskKind.ACCOUNT_CLOSURE
@@ -86,3 +86,20 @@ def test_the_agent_going_ahead_with_what_no_phrase_read_makes_its_absence_unsure
     )
     assert not understanding.asks_of(CLOSURE)
     assert f"cues of {CLOSURE} not read" in understanding.unsure
+
+
+@pytest.mark.parametrize(
+    ("agent", "made"),
+    [
+        ("Done, 3.20 going back to your card now.", True),
+        ("Sorry, we can't refund opened food, but I've logged it.", False),
+    ],
+)
+def test_the_agent_refunding_in_words_no_outcome_phrase_knows_shows_a_refund_issued(
+    read, agent, made
+):
+    understanding = read(
+        "c: The bread was mouldy, can I have the 3.20 back?", f"a: {agent}", "c: Cheers."
+    )
+    assert understanding.outcome is not None
+    assert (understanding.outcome.value is Outcome.REFUND_ISSUED) is made
