@@ -78,6 +78,7 @@ _REFUSING = re.compile(
     r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|don't|do not|not)"
     r"\s+(?:\w+\s+){0,2}$"
 )
+_PAUSE = re.compile(r"(?<=\d)\s*(?:\.{2,}|\u2026|-{2,}|\u2014)\s*(?=\d)")  # "4... 1"
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -849,6 +850,10 @@ class Reading:
                 for value in said_numbers(s.text):
                     key = (FactKind.NUMBER, value, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
+            for value in _paused_numbers(turn.text):
+                key = (FactKind.NUMBER, value, None)
+                ev = Evidence(ti, 0, len(turn.text), turn.text)
+                found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
 
     def sensitive(self) -> tuple[Sensitive, ...]:
@@ -1162,6 +1167,13 @@ def _paid_amounts(text: str) -> list[Money]:
     ("it was 50", "paid 12.99")."""
     priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
     return sorted(money_in(text) + priced, key=lambda m: m.start)
+
+
+def _paused_numbers(text: str) -> list[str]:
+    """Numbers said with a pause inside them, which sentences cut apart ("seven seven four...
+    one nine two": 774192)."""
+    joined = _PAUSE.sub(" ", clean(text))
+    return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
 
 
 def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from guardrail.understanding.model import SURE, AskKind, AskStatus, Outcome
+from guardrail.understanding.model import SURE, AskKind, AskStatus, FactKind, Outcome
 
 REFUND = AskKind.REFUND
 CLOSURE = AskKind.ACCOUNT_CLOSURE
@@ -103,3 +103,9 @@ def test_the_agent_refunding_in_words_no_outcome_phrase_knows_shows_a_refund_iss
     )
     assert understanding.outcome is not None
     assert (understanding.outcome.value is Outcome.REFUND_ISSUED) is made
+
+
+def test_a_number_read_out_with_a_pause_inside_it_is_one_number(read):
+    understanding = read("c: My ticket is two four... eight eight one. It's about the boiler.")
+    numbers = {f.value for f in understanding.facts if f.kind is FactKind.NUMBER}
+    assert "24881" in numbers
