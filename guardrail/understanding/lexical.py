@@ -370,10 +370,13 @@ class Reading:
 
     def _spoken_of(self, kind: AskKind) -> bool:
         """Whether the conversation shows an ask of ``kind`` no phrase read: the customer used
-        its words, or the agent went ahead with it ("Sure, closing your account") as if asked."""
+        its words, named a sum of money (for a money ask: "120 USD deducted 2 times"), or the
+        agent went ahead with it ("Sure, closing your account") as if asked."""
         cue = self.lex.cues.get(kind)
-        return any(a[0] is kind for a in self._agent_acts) or (
-            cue is not None and cue.search(self.customer_clean) is not None
+        return (
+            any(a[0] is kind for a in self._agent_acts)
+            or (cue is not None and cue.search(self.customer_clean) is not None)
+            or (kind in _MONEY_KINDS and bool(money_in(self.customer_clean)))
         )
 
     def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:

@@ -109,3 +109,9 @@ def test_a_number_read_out_with_a_pause_inside_it_is_one_number(read):
     understanding = read("c: My ticket is two four... eight eight one. It's about the boiler.")
     numbers = {f.value for f in understanding.facts if f.kind is FactKind.NUMBER}
     assert "24881" in numbers
+
+
+def test_a_sum_of_money_the_customer_names_makes_a_missing_refund_ask_unsure(read):
+    understanding = read("c: Subscription 40 GBP taken 2 times this month, kindly sort", "a: Ok.")
+    assert not understanding.asks_of(REFUND)
+    assert f"cues of {REFUND} not read" in understanding.unsure
