@@ -79,6 +79,11 @@ _REFUSING = re.compile(
     r"\s+(?:\w+\s+){0,2}$"
 )
 _PAUSE = re.compile(r"(?<=\d)\s*(?:\.{2,}|\u2026|-{2,}|\u2014)\s*(?=\d)")  # "4... 1"
+_AND = re.compile(r"\b(?:and|plus|also|as well as|on top of)\b")
+# A price per thing ("each", "per ticket"): the amount said is not surely the total asked.
+_PER_UNIT = re.compile(
+    r"\b(?:each|apiece|a piece|per (?:item|one|ticket|person|night|month|day))\b"
+)
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -118,6 +123,7 @@ _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
+_UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
@@ -702,8 +708,12 @@ class Reading:
             if in_clause:
                 start, end = span
                 best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
-                found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
-                found = replace(found, high=together(clause, best, in_clause))
+                conf = min(topic, 0.9 if best.explicit else 0.75)
+                if _PER_UNIT.search(s.text):  # "the 12 back for each of the tickets"
+                    conf = min(conf, _UNIT_PRICE)
+                found = _said(best, conf)
+                high = max(together(clause, best, in_clause), _added_on(clause, best, in_clause))
+                found = replace(found, high=high)
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
@@ -1151,6 +1161,17 @@ def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
     return bool(partial.search(clause)) and bool(
         (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
     )
+
+
+def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
+    """An amount asked with others added after it in its clause ("5 back for the missing one
+    and 2 for the delivery"): all of them, as the largest reading."""
+    total, last = best.high, best
+    for other in (a for a in found if a.start >= best.end):
+        if not _AND.search(clause, last.end, other.start):
+            break
+        total, last = total + other.high, other
+    return total
 
 
 def _on_top(clause: str) -> bool:

@@ -115,3 +115,15 @@ def test_a_sum_of_money_the_customer_names_makes_a_missing_refund_ask_unsure(rea
     understanding = read("c: Subscription 40 GBP taken 2 times this month, kindly sort", "a: Ok.")
     assert not understanding.asks_of(REFUND)
     assert f"cues of {REFUND} not read" in understanding.unsure
+
+
+def test_amounts_added_on_in_the_asking_clause_count_together_at_most(read):
+    ask = read.ask(REFUND, "c: Could you give me 8 back for the torn bag and 3 for the postage?")
+    assert ask is not None
+    assert max(ask.amounts) == Decimal(11)
+
+
+def test_a_price_per_thing_is_not_surely_the_amount_asked(read):
+    ask = read.ask(REFUND, "c: Please refund the 15 for each of the three concert seats.")
+    assert ask is not None
+    assert ask.amount_confidence < SURE
