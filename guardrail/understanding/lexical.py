@@ -84,6 +84,12 @@ _AND = re.compile(r"\b(?:and|plus|also|as well as|on top of)\b")
 _PER_UNIT = re.compile(
     r"\b(?:each|apiece|a piece|per (?:item|one|ticket|person|night|month|day))\b"
 )
+# Keeping it said to be pointless or not wanted ("no point keeping it open", "I don't want to
+# keep it"): no keeping.
+_NOT_KEEPING = re.compile(
+    r"(?:\b(?:don't|do not|not|never|no longer|won't|will not)\s+(?:\w+\s+){0,3}"
+    r"|\b(?:no (?:point|reason|use|sense|need)|pointless|not worth)\b(?:\s+\w+)?\s*)$"
+)
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -432,7 +438,7 @@ class Reading:
         question = bool(asking) and scopes["question"].search(s.text) is not None
         chasing = scopes["chasing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
-        keeping = scopes["keep"].search(s.text)
+        keeping = _kept(scopes["keep"], s.text)
         self._issues_in(ti, si, s)
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
@@ -1153,6 +1159,12 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _kept(keep: re.Pattern[str], text: str) -> bool:
+    """Whether a sentence says to keep the account or service ("I'll keep it open"), not
+    that keeping it is pointless ("there's no point keeping it open")."""
+    return any(not _NOT_KEEPING.search(text[: m.start()]) for m in keep.finditer(text))
 
 
 def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:

@@ -127,3 +127,12 @@ def test_a_price_per_thing_is_not_surely_the_amount_asked(read):
     ask = read.ask(REFUND, "c: Please refund the 15 for each of the three concert seats.")
     assert ask is not None
     assert ask.amount_confidence < SURE
+
+
+def test_keeping_the_account_said_to_be_pointless_does_not_take_back_its_closure(read):
+    ask = read.ask(CLOSURE, "c: Shut my account down, there's no reason to keep it open now.")
+    kept = read.ask(CLOSURE, "c: Shut my account down. Actually, I'll keep it open for now.")
+    assert ask is not None
+    assert kept is not None
+    assert ask.status is AskStatus.ASKED
+    assert kept.status is not AskStatus.ASKED
