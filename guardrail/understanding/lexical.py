@@ -90,6 +90,7 @@ _NOT_KEEPING = re.compile(
     r"(?:\b(?:don't|do not|not|never|no longer|won't|will not)\s+(?:\w+\s+){0,3}"
     r"|\b(?:no (?:point|reason|use|sense|need)|pointless|not worth)\b(?:\s+\w+)?\s*)$"
 )
+_THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -592,14 +593,20 @@ class Reading:
         """What a customer's "actually, don't bother" does to the last ask: nothing when it
         names something else ("don't bother with the email"); else takes it back, surely only
         when it does not answer an agent's question about something else."""
-        cue = self.lex.cues.get(kind)
-        named = self.lex.scopes["retracted_thing"].search(s.text)
-        if named and (cue is None or not cue.search(named.group(0))):
+        if self._names_other(s.text, kind):
             return None
+        cue = self.lex.cues.get(kind)
         asked = self._agent_question_before(ti)
         about_other = asked is not None and (cue is None or not cue.search(asked))
         conf = _UNDONE if about_other else 0.8
         return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _names_other(self, text: str, kind: AskKind) -> bool:
+        """Whether a "no need", "don't bother" or "not interested" names a thing other than an
+        ask of ``kind`` ("don't bother with the email", "no need for a receipt")."""
+        cue = self.lex.cues.get(kind)
+        named = self.lex.scopes["retracted_thing"].search(text)
+        return named is not None and (cue is None or not cue.search(named.group(0)))
 
     def _agent_question_before(self, ti: int) -> str | None:
         """The question the agent's turn just before customer turn ``ti`` ends with, if any."""
@@ -674,9 +681,20 @@ class Reading:
                 continue
             first = parsed[0].text if parsed else ""
             whole = " ".join(s.text for s in parsed[:3])
-            if self.lex.scopes["decline_anywhere"].search(whole):
-                return AskStatus.OFFERED_DECLINED, None
-            if self.lex.scopes["decline"].search(first):
+            scopes = self.lex.scopes
+            accepting = (
+                scopes["accept"].search(first)
+                and not scopes["decline"].search(first)
+                and not _THANKS.match(first)  # "thanks, but no need": a polite no
+            )
+            if scopes["decline_anywhere"].search(whole):
+                if not accepting:
+                    return AskStatus.OFFERED_DECLINED, None
+                # "yes please, no need for a receipt": the no is about another thing; a yes
+                # and a bare no together cannot tell
+                elsewhere = self._names_other(whole, kind)
+                return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            if scopes["decline"].search(first):
                 other = [
                     a
                     for a in _amounts(first, kind in _MONEY_KINDS)

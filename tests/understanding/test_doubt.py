@@ -136,3 +136,21 @@ def test_keeping_the_account_said_to_be_pointless_does_not_take_back_its_closure
     assert kept is not None
     assert ask.status is AskStatus.ASKED
     assert kept.status is not AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("Yes please. No need to post me a returns label though.", AskStatus.OFFERED_ACCEPTED),
+        ("Sure, and don't bother with the text message.", AskStatus.OFFERED_ACCEPTED),
+        ("Yes. Actually, no need.", AskStatus.OFFERED),  # yes and no: cannot tell
+        ("No need, I'll live with it.", AskStatus.OFFERED_DECLINED),
+    ],
+)
+def test_a_no_in_the_answer_to_an_offer_declines_it_only_when_it_is_about_the_offer(
+    read, answer, status
+):
+    offer = "a: I'm sorry. Would you like a refund?"
+    ask = read.ask(REFUND, "c: The toaster sparks.", offer, f"c: {answer}")
+    assert ask is not None
+    assert ask.status is status
