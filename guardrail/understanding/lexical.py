@@ -91,7 +91,8 @@ _NOT_KEEPING = re.compile(
     r"|\b(?:no (?:point|reason|use|sense|need)|pointless|not worth)\b(?:\s+\w+)?\s*)$"
 )
 _THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
-_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
+# A request, not a no ("why don't you just refund me", "can you not just close it?")
+_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _SELF_CORRECTION = re.compile(
@@ -130,6 +131,7 @@ _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
+_POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
@@ -496,6 +498,8 @@ class Reading:
                     status = AskStatus.ASKED
                 # mocked, not meant: surely no ask, but not surely a no either
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
+                if self._maybe_polite(status, s.text):
+                    conf = min(conf, _POLITE)
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
@@ -530,6 +534,13 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _maybe_polite(self, status: AskStatus, text: str) -> bool:
+        """Whether a question or musing may be a request put politely ("I was wondering if I
+        could get a refund", "would it be possible to get my money back?"): then it is not
+        surely no ask."""
+        unasked = status in (AskStatus.QUESTION, AskStatus.HYPOTHETICAL)
+        return unasked and self.lex.scopes["polite_ask"].search(text) is not None
 
     def _quoted_others(self, ti: int) -> list[tuple[int, int]]:
         """Spans of turn ``ti`` quoting someone else's words ("my ex emailed me this: 'close
@@ -572,6 +583,9 @@ class Reading:
                     fallback=not named,
                 )
             )
+        elif self._wants_it_after_asking_about_it(ti, s, events[kind]):
+            # "do I have to send it back to get a refund? because I want one"
+            events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _POLITE, _evidence(ti, s)))
         elif self._undoes_take_back(s, events[kind]):
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
@@ -579,6 +593,18 @@ class Reading:
             if event is not None:
                 events[kind].append(event)
         self._issues_in(ti, si, s)
+
+    def _wants_it_after_asking_about_it(
+        self, ti: int, s: Sentence, earlier: Sequence[_Event]
+    ) -> bool:
+        """Whether the customer, just after asking about a thing or musing on it in this turn,
+        says they want it ("surely I'm entitled to a refund? I want one"): an ask, not sure."""
+        return (
+            bool(earlier)
+            and earlier[-1].order[0] == ti
+            and earlier[-1].status in (AskStatus.QUESTION, AskStatus.HYPOTHETICAL)
+            and self.lex.scopes["wants_it"].search(s.text) is not None
+        )
 
     def _undoes_take_back(self, s: Sentence, earlier: Sequence[_Event]) -> bool:
         """Whether a sentence turns back to an ask just taken back ("no wait, yes, put it

@@ -154,3 +154,23 @@ def test_a_no_in_the_answer_to_an_offer_declines_it_only_when_it_is_about_the_of
     ask = read.ask(REFUND, "c: The toaster sparks.", offer, f"c: {answer}")
     assert ask is not None
     assert ask.status is status
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I was just wondering if I could get my money back for the lamp.",
+        "c: Would it be possible to have a refund on the boots?",
+        "c: Do I need the receipt to get a refund? Because I want one.",
+    ],
+)
+def test_a_request_put_as_a_question_or_musing_is_not_surely_no_ask(read, said):
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status.granted or ask.confidence < SURE
+
+
+def test_can_you_not_just_is_a_request_not_a_refusal(read):
+    ask = read.ask(REFUND, "c: It's been three weeks. Can you not just refund me?")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
