@@ -174,3 +174,15 @@ def test_can_you_not_just_is_a_request_not_a_refusal(read):
     ask = read.ask(REFUND, "c: It's been three weeks. Can you not just refund me?")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        (CLOSURE, "c: Please accept this as my request for the closure of my membership."),
+        (REFUND, "c: The fee was deducted twice, kindly reverse it."),
+    ],
+)
+def test_words_of_an_ask_no_phrase_read_make_its_absence_unsure(read, kind, said):
+    understanding = read(said)
+    assert understanding.asks_of(kind) or f"cues of {kind} not read" in understanding.unsure
