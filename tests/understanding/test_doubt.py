@@ -186,3 +186,14 @@ def test_can_you_not_just_is_a_request_not_a_refusal(read):
 def test_words_of_an_ask_no_phrase_read_make_its_absence_unsure(read, kind, said):
     understanding = read(said)
     assert understanding.asks_of(kind) or f"cues of {kind} not read" in understanding.unsure
+
+
+def test_a_second_charge_is_not_the_agent_holding_the_line(read):
+    understanding = read(
+        "c: You took the fee twice.",
+        "a: I can only see a second payment pending, your bank will drop it.",
+        "c: Right, ok.",
+    )
+    held = read("c: You took the fee twice.", "a: Give me a second.", "c: Ok.")
+    assert understanding.under_way is None
+    assert held.under_way is not None
