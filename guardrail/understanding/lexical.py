@@ -90,6 +90,14 @@ _NOT_KEEPING = re.compile(
     r"(?:\b(?:don't|do not|not|never|no longer|won't|will not)\s+(?:\w+\s+){0,3}"
     r"|\b(?:no (?:point|reason|use|sense|need)|pointless|not worth)\b(?:\s+\w+)?\s*)$"
 )
+_INTERJECTION = re.compile(
+    r"^(?:(?:oh|ah|aw|wow|ooh|well|um+|uh+|erm|er|hmm+|mm+|gosh)\b[\s,!.]*)+"
+)
+# Thanks that answer nothing yet: what follows says yes or no.
+_THANKS_ONLY = re.compile(
+    r"(?:thanks|thank you|cheers|ta|that's (?:very |really |so )?(?:kind|generous|nice)"
+    r"(?: of you)?)(?:,? (?:thanks|thank you|but))?"
+)
 _THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
 # A request, not a no ("why don't you just refund me", "can you not just close it?")
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
@@ -131,6 +139,7 @@ _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
+_PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
@@ -664,11 +673,30 @@ class Reading:
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
+        if events[AskKind.REFUND] and not any(self._matches(c.text) for c in s.clauses):
+            self._amount_offered(ti, s, events[AskKind.REFUND])
+
+    def _amount_offered(self, ti: int, s: Sentence, refund: list[_Event]) -> None:
+        """An amount the agent proposes for the refund spoken of, naming no refund ("how
+        about 30?", "I could do 35 to cover the postage?"): taken by the customer's yes, it is
+        the amount agreed, though not surely (it may be a time or a count)."""
+        said = _amounts(s.text, True)
+        offered = self.lex.scopes["offer"].search(s.text) or self.lex.scopes[
+            "offer_question"
+        ].search(s.text)
+        if not said or not offered:
+            return
+        status, corrected = self._answer(ti, AskKind.REFUND)
+        if status is AskStatus.OFFERED_ACCEPTED:
+            amount = corrected or _said(said[-1], _PROPOSED)
+            refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
 
     def _offered(self, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
         """Whether an agent's sentence offers what ``m`` names, and whether it does so by
         restating the customer's wish ("I understand you want to close your account?")."""
-        said_before = s.text[: s.text.find(m.group(0)) + 1] or s.text
+        # up to the end of the phrase: the offer's words may be the phrase's ("would you
+        # like 35 back")
+        said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
         return restated or self.lex.scopes["offer"].search(said_before) is not None, restated
 
@@ -705,7 +733,9 @@ class Reading:
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role != "customer":
                 continue
-            first = parsed[0].text if parsed else ""
+            first = _opening(parsed[0].text) if parsed else ""
+            if _THANKS_ONLY.fullmatch(first) and len(parsed) > 1:
+                first = _opening(parsed[1].text)  # "oh that's kind. no, leave it"
             whole = " ".join(s.text for s in parsed[:3])
             scopes = self.lex.scopes
             accepting = (
@@ -1084,7 +1114,7 @@ class Reading:
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role == role or turn.role == "system":
                 continue
-            first = parsed[0].text if parsed else ""
+            first = _opening(parsed[0].text) if parsed else ""
             scopes = self.lex.scopes
             if turn.role == "agent":
                 return scopes["agreeing"].search(first) is not None
@@ -1254,6 +1284,12 @@ def _paused_numbers(text: str) -> list[str]:
     one nine two": 774192)."""
     joined = _PAUSE.sub(" ", clean(text))
     return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
+
+
+def _opening(text: str) -> str:
+    """An answer without the sounds it opens with ("oh, that's kind", "um, no"): what the
+    accept and decline scopes read from its start."""
+    return _INTERJECTION.sub("", text)
 
 
 def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:

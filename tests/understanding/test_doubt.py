@@ -197,3 +197,23 @@ def test_a_second_charge_is_not_the_agent_holding_the_line(read):
     held = read("c: You took the fee twice.", "a: Give me a second.", "c: Ok.")
     assert understanding.under_way is None
     assert held.under_way is not None
+
+
+@pytest.mark.parametrize(
+    ("offer", "answer", "top"),
+    [
+        ("Would you like 18 back to cover the postage too?", "Oh, yes please.", 18),
+        ("I could do 20 as a gesture of goodwill, shall I?", "Ooh, yes, thank you.", 20),
+        ("How about 20?", "Well, go on then.", 20),
+        ("How about 20?", "Oh that's kind. No, the 12 is fine.", 12),
+    ],
+)
+def test_an_amount_the_agent_proposes_is_the_ask_once_the_customer_takes_it(
+    read, offer, answer, top
+):
+    ask = read.ask(
+        REFUND, "c: The lid was cracked, I'd like the 12 back.", f"a: {offer}", f"c: {answer}"
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert max(ask.amounts) == Decimal(top)
