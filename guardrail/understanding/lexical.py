@@ -100,6 +100,10 @@ _THANKS_ONLY = re.compile(
 )
 _THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
 # A request, not a no ("why don't you just refund me", "can you not just close it?")
+# Words the customer addresses to the agent: a request of their own, whoever spoke before,
+# unless it is for someone else's thing ("can you close his account").
+_ADDRESSED = re.compile(r"\b(?:please|can i|could i|may i|can you|could you|would you)\b")
+_THEIRS = re.compile(r"\b(?:his|her|hers|their|theirs|him|them)\b")
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -480,6 +484,9 @@ class Reading:
                 ) or scopes["negated_after"].match(after)
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
+                elif negated and ci in conditions:
+                    # "..., as long as I don't have to post it back": a condition, not a no
+                    status = AskStatus.HYPOTHETICAL
                 elif negated:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
@@ -509,6 +516,8 @@ class Reading:
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 if self._maybe_polite(status, s.text):
                     conf = min(conf, _POLITE)
+                if status is AskStatus.THIRD_PARTY and _addressed(clause.text, s.text):
+                    conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
@@ -1233,6 +1242,11 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _addressed(clause: str, sentence: str) -> bool:
+    """Whether a clause asks the agent for something, its sentence naming no one else's."""
+    return _ADDRESSED.search(clause) is not None and _THEIRS.search(sentence) is None
 
 
 def _kept(keep: re.Pattern[str], text: str) -> bool:

@@ -217,3 +217,15 @@ def test_an_amount_the_agent_proposes_is_the_ask_once_the_customer_takes_it(
     assert ask is not None
     assert ask.status.granted
     assert max(ask.amounts) == Decimal(top)
+
+
+def test_a_no_inside_a_condition_of_the_ask_does_not_take_it_back(read):
+    ask = read.ask(REFUND, "c: Refund me, as long as I don't have to send it back myself.")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_someone_elses_word_then_a_request_made_to_the_agent_is_not_surely_theirs(read):
+    ask = read.ask(REFUND, "c: My brother reckons you'd refund it, so could you refund it?")
+    assert ask is not None
+    assert ask.status.granted or ask.confidence < SURE
