@@ -229,3 +229,12 @@ def test_someone_elses_word_then_a_request_made_to_the_agent_is_not_surely_their
     ask = read.ask(REFUND, "c: My brother reckons you'd refund it, so could you refund it?")
     assert ask is not None
     assert ask.status.granted or ask.confidence < SURE
+
+
+def test_asking_about_a_refund_policy_or_being_undecided_is_no_ask(read):
+    policy = read.ask(REFUND, "c: Kindly explain your policy around refunds for opened software.")
+    whether = read.ask(REFUND, "c: I'd like to know whether a full refund is ever given for it.")
+    undecided = read.ask(REFUND, "c: I have not yet decided whether to ask for a refund.")
+    asks = [policy, whether, undecided]
+    assert None not in asks
+    assert [a.status.granted for a in asks if a is not None] == [False, False, False]
