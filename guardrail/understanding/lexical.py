@@ -518,6 +518,9 @@ class Reading:
                     conf = min(conf, _POLITE)
                 if status is AskStatus.THIRD_PARTY and _addressed(clause.text, s.text):
                     conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
+                contrast = not retracting and _contrasted(events[kind], ti, si, m.group(0))
+                if status is AskStatus.DECLINED and contrast:
+                    continue  # "my 140 back on my card, not a credit": the form refused
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
@@ -1242,6 +1245,17 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _contrasted(earlier: Sequence[_Event], ti: int, si: int, phrase: str) -> bool:
+    """Whether a refused form of a thing follows an ask for it in the same sentence in other
+    words ("I'd like my 140 back on my card, not a credit"): a contrast, not a take-back."""
+    return any(
+        e.order[:2] == (ti, si)
+        and e.status is AskStatus.ASKED
+        and phrase.lower() not in e.evidence.text.lower()
+        for e in earlier
+    )
 
 
 def _addressed(clause: str, sentence: str) -> bool:

@@ -129,13 +129,24 @@ def test_a_price_per_thing_is_not_surely_the_amount_asked(read):
     assert ask.amount_confidence < SURE
 
 
-def test_keeping_the_account_said_to_be_pointless_does_not_take_back_its_closure(read):
-    ask = read.ask(CLOSURE, "c: Shut my account down, there's no reason to keep it open now.")
-    kept = read.ask(CLOSURE, "c: Shut my account down. Actually, I'll keep it open for now.")
+@pytest.mark.parametrize(
+    ("kind", "meant", "changed"),
+    [
+        # keeping it said to be pointless does not take back the closure
+        (CLOSURE, "Shut my account down, there's no reason to keep it open now.",
+         "Shut my account down. Actually, I'll keep it open for now."),
+        # a form refused after the ask in its sentence is a contrast, not a take-back
+        (REFUND, "I want my 30 back on the card please, not a store credit.",
+         "I want a refund, actually no, I don't want my money back."),
+    ],
+)  # fmt: skip
+def test_a_no_about_something_else_does_not_take_the_ask_back(read, kind, meant, changed):
+    ask = read.ask(kind, f"c: {meant}")
+    taken_back = read.ask(kind, f"c: {changed}")
     assert ask is not None
-    assert kept is not None
+    assert taken_back is not None
     assert ask.status is AskStatus.ASKED
-    assert kept.status is not AskStatus.ASKED
+    assert not taken_back.status.granted
 
 
 @pytest.mark.parametrize(
