@@ -104,6 +104,11 @@ _THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
 # unless it is for someone else's thing ("can you close his account").
 _ADDRESSED = re.compile(r"\b(?:please|can i|could i|may i|can you|could you|would you)\b")
 _THEIRS = re.compile(r"\b(?:his|her|hers|their|theirs|him|them)\b")
+# The customer fixed it themself ("oh wait, I've fixed it"): no transfer or callback needed.
+_SELF_FIXED = re.compile(
+    r"\bi(?:'ve| have)? (?:just )?(?:found|fixed|sorted|solved) (?:it|the problem|the issue)\b"
+    r"(?! (?:hard|difficult|odd|strange))"
+)
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -1107,11 +1112,13 @@ class Reading:
 
     def _refuses(self, ti: int) -> bool:
         """Whether the customer's turn ``ti`` turns down what the agent just said they would
-        do: a refusal (``refuse``), or giving up."""
+        do: a refusal (``refuse``), the problem gone by their own hand, or giving up."""
         scopes = self.lex.scopes
         giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
         return any(
-            scopes["refuse"].search(s.text) or any(p.regex.search(s.text) for p in giving_up)
+            scopes["refuse"].search(s.text)
+            or _SELF_FIXED.search(s.text)
+            or any(p.regex.search(s.text) for p in giving_up)
             for s in self.parsed[ti]
         )
 

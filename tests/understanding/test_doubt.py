@@ -249,3 +249,13 @@ def test_asking_about_a_refund_policy_or_being_undecided_is_no_ask(read):
     asks = [policy, whether, undecided]
     assert None not in asks
     assert [a.status.granted for a in asks if a is not None] == [False, False, False]
+
+
+def test_a_customer_who_fixed_it_themself_shows_the_call_resolved_though_not_surely(read):
+    understanding = read(
+        "c: The printer won't connect.",
+        "a: I'll pass this to our hardware team.",
+        "c: Oh wait, I've fixed it, the cable was loose. All good.",
+    )
+    assert understanding.outcome is not None
+    assert understanding.outcome.value is Outcome.RESOLVED
