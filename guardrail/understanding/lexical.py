@@ -481,11 +481,15 @@ class Reading:
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
-            for kind, m, pattern in self._matches(clause.text):
+            matches = self._matches(clause.text)
+            for kind, m, pattern in matches:
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
+                # "don't bother sending the money back to my card": a negation reaches over
+                # the same thing named just before
+                plain_before = _without(before, [o.span() for k, o, _ in matches if k is kind])
                 negated = (
-                    scopes["negation"].search(before) and not _WHY_NOT.search(before)
+                    scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
                 ) or scopes["negated_after"].match(after)
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
@@ -1252,6 +1256,13 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the spans inside it cut out."""
+    for start, end in sorted((sp for sp in spans if sp[1] <= len(text)), reverse=True):
+        text = text[:start] + text[end:].lstrip()
+    return text
 
 
 def _contrasted(earlier: Sequence[_Event], ti: int, si: int, phrase: str) -> bool:

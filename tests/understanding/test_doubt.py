@@ -259,3 +259,9 @@ def test_a_customer_who_fixed_it_themself_shows_the_call_resolved_though_not_sur
     )
     assert understanding.outcome is not None
     assert understanding.outcome.value is Outcome.RESOLVED
+
+
+def test_dont_bother_putting_it_back_declines_the_refund(read):
+    ask = read.ask(REFUND, "c: Don't bother sending the money back to my card, a voucher's fine.")
+    assert ask is not None
+    assert ask.status is AskStatus.DECLINED
