@@ -265,3 +265,13 @@ def test_dont_bother_putting_it_back_declines_the_refund(read):
     ask = read.ask(REFUND, "c: Don't bother sending the money back to my card, a voucher's fine.")
     assert ask is not None
     assert ask.status is AskStatus.DECLINED
+
+
+def test_an_intention_given_up_or_a_jab_is_no_closure_asked(read):
+    given_up = read.ask(CLOSURE, "c: I was about to close my account, but it's all fixed now.")
+    jab = read.ask(
+        CLOSURE, "c: Blocked again. Should I just close my account then? Would that suit you?"
+    )
+    asks = [given_up, jab]
+    assert None not in asks
+    assert [a.status is AskStatus.ASKED for a in asks if a is not None] == [False, False]
