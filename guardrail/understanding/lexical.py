@@ -109,6 +109,13 @@ _SELF_FIXED = re.compile(
     r"\bi(?:'ve| have)? (?:just )?(?:found|fixed|sorted|solved) (?:it|the problem|the issue)\b"
     r"(?! (?:hard|difficult|odd|strange))"
 )
+_DESIRE = re.compile(
+    r"\b(?:i|we) (?:really |just )?(?:want|need|would like|'d like|wanna)(?: to)?(?: \w+){0,2} ?$"
+)
+_HOW_NEXT = re.compile(
+    r"\b(?:how (?:long|soon|much|do|does|will|can)|what (?:happens|do i|now|next|is the)"
+    r"|when (?:will|can|do|does)|is (?:there|that|it) (?:a|any|possible|ok)|do i (?:need|have))\b"
+)
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
@@ -515,7 +522,9 @@ class Reading:
                     or (ci, m.start()) > alternative
                 ):
                     status = AskStatus.HYPOTHETICAL
-                elif scopes["inquiry"].search(clause.text) or (question and not request):
+                elif (
+                    scopes["inquiry"].search(clause.text) or (question and not request)
+                ) and not _wanted_then_asked_how(before, after):
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
@@ -1256,6 +1265,12 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _wanted_then_asked_how(before: str, after: str) -> bool:
+    """Whether an ask said as a want is followed, unpunctuated, by a question about what
+    comes next ("i want to close my account how long does it take"): the want stands."""
+    return _DESIRE.search(before) is not None and _HOW_NEXT.search(after) is not None
 
 
 def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:

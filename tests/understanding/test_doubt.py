@@ -275,3 +275,9 @@ def test_an_intention_given_up_or_a_jab_is_no_closure_asked(read):
     asks = [given_up, jab]
     assert None not in asks
     assert [a.status is AskStatus.ASKED for a in asks if a is not None] == [False, False]
+
+
+def test_a_want_run_on_into_a_question_about_what_next_still_asks(read):
+    ask = read.ask(CLOSURE, "c: yeah i want to close my account how long will that take")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
