@@ -74,7 +74,42 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
-_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b")  # a request, not a no
+# The agent declining to do it ("I'm afraid we can't refund the delivery").
+_REFUSING = re.compile(
+    r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|don't|do not|not)"
+    r"\s+(?:\w+\s+){0,2}$"
+)
+_PAUSE = re.compile(r"(?<=\d)\s*(?:\.{2,}|\u2026|-{2,}|\u2014)\s*(?=\d)")  # "4... 1"
+_AND = re.compile(r"\b(?:and|plus|also|as well as|on top of)\b")
+# A price per thing ("each", "per ticket"): the amount said is not surely the total asked.
+_PER_UNIT = re.compile(
+    r"\b(?:each|apiece|a piece|per (?:item|one|ticket|person|night|month|day))\b"
+)
+# Keeping it said to be pointless or not wanted ("no point keeping it open", "I don't want to
+# keep it"): no keeping.
+_NOT_KEEPING = re.compile(
+    r"(?:\b(?:don't|do not|not|never|no longer|won't|will not)\s+(?:\w+\s+){0,3}"
+    r"|\b(?:no (?:point|reason|use|sense|need)|pointless|not worth)\b(?:\s+\w+)?\s*)$"
+)
+_THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
+# A request, not a no ("why don't you just refund me", "can you not just close it?")
+# Words the customer addresses to the agent: a request of their own, whoever spoke before,
+# unless it is for someone else's thing ("can you close his account").
+_ADDRESSED = re.compile(r"\b(?:please|can i|could i|may i|can you|could you|would you)\b")
+_THEIRS = re.compile(r"\b(?:his|her|hers|their|theirs|him|them)\b")
+# The customer fixed it themself ("oh wait, I've fixed it"): no transfer or callback needed.
+_SELF_FIXED = re.compile(
+    r"\bi(?:'ve| have)? (?:just )?(?:found|fixed|sorted|solved) (?:it|the problem|the issue)\b"
+    r"(?! (?:hard|difficult|odd|strange))"
+)
+_DESIRE = re.compile(
+    r"\b(?:i|we) (?:really |just )?(?:want|need|would like|'d like|wanna)(?: to)?(?: \w+){0,2} ?$"
+)
+_HOW_NEXT = re.compile(
+    r"\b(?:how (?:long|soon|much|do|does|will|can)|what (?:happens|do i|now|next|is the)"
+    r"|when (?:will|can|do|does)|is (?:there|that|it) (?:a|any|possible|ok)|do i (?:need|have))\b"
+)
+_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 _SELF_CORRECTION = re.compile(
@@ -119,8 +154,8 @@ _PLACE = re.compile(
 )
 # Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
 _LEAD_IN = re.compile(
-    r"^(?:(?:oh(?! no\b)|well|honestly|to be honest|tbh|hmm|ah|aw|aww|look|listen|you know what|"
-    r"erm)\b[,\s]*)+"
+    r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
+    r"tbh|look|listen|you know what)\b[\s,!.]*)+"
 )
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
@@ -141,9 +176,11 @@ _DONE_BY = re.compile(
 )
 # Amounts said roughly or as a range: the largest reading takes in the rest.
 _OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
+# Said roughly ("about 20", "like 20 quid"), but not wanted ("would you like 18 back").
 _ROUGHLY_BEFORE = re.compile(
-    r"\b(?:about|around|roughly|approximately|approx|circa|like|say|something like|give or take|"
-    r"in the region of|somewhere around)\s+(?:[$€£]\s?)?$"
+    r"\b(?:about|around|roughly|approximately|approx|circa|say|something like|give or take|"
+    r"(?<!would )(?<!'d )(?<!\bi )(?<!you )(?<!\bwe )like|in the region of|somewhere around)"
+    r"\s+(?:[$€£]\s?)?$"
 )
 _ROUGHLY_AFTER = re.compile(r"^\s?(?:ish|odd|or so|and change|and a bit|something)\b")
 # The thing an ask names after its verb ("refund the add-on", "refund me the lamp").
@@ -187,6 +224,11 @@ _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
+_UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
+_PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
+_POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
+_UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
+_REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
@@ -408,8 +450,7 @@ class Reading:
         for kind, kind_events in events.items():
             fold = _fold(sorted(kind_events, key=lambda e: e.order))
             if fold.status is None:
-                cue = self.lex.cues.get(kind)
-                if cue is not None and cue.search(self.customer_clean):
+                if self._spoken_of(kind):
                     self.unsure.append(f"cues of {kind} not read")
                 continue
             said = [a for _, a in fold.amounts]
@@ -436,6 +477,17 @@ class Reading:
                 )
             )
         return tuple(asks)
+
+    def _spoken_of(self, kind: AskKind) -> bool:
+        """Whether the conversation shows an ask of ``kind`` no phrase read: the customer used
+        its words, named a sum of money (for a money ask: "120 USD deducted 2 times"), or the
+        agent went ahead with it ("Sure, closing your account") as if asked."""
+        cue = self.lex.cues.get(kind)
+        return (
+            any(a[0] is kind for a in self._agent_acts)
+            or (cue is not None and cue.search(self.customer_clean) is not None)
+            or (kind in _MONEY_KINDS and bool(money_in(self.customer_clean)))
+        )
 
     def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:
         """Ask phrases in ``text``; of overlapping ones the longest (the most specific)."""
@@ -487,7 +539,7 @@ class Reading:
         # it" still asks, only says when
         timed = scopes["timing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
-        keeping = scopes["keep"].search(s.text)
+        keeping = _kept(scopes["keep"], s.text)
         self._issues_in(ti, si, s)
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
@@ -510,16 +562,23 @@ class Reading:
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
-            for kind, m, pattern in self._matches(_with_aside(clause.text, s.clauses[ci + 1 :])):
+            matches = self._matches(_with_aside(clause.text, s.clauses[ci + 1 :]))
+            for kind, m, pattern in matches:
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
+                # "don't bother sending the money back to my card": a negation reaches over
+                # the same thing named just before
+                plain_before = _without(before, [o.span() for k, o, _ in matches if k is kind])
                 negated = (
-                    scopes["negation"].search(before) and not _WHY_NOT.search(before)
+                    scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
                 ) or scopes["negated_after"].match(after)
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
                 elif negated and kind in asked_here and _CONTRAST.match(clause.text):
                     continue  # "my money back, not a credit": the form asked, not a no
+                elif negated and ci in conditions:
+                    # "..., as long as I don't have to post it back": a condition, not a no
+                    status = AskStatus.HYPOTHETICAL
                 elif negated:
                     status = AskStatus.DECLINED
                 elif pattern.only_declined:
@@ -540,7 +599,9 @@ class Reading:
                     or (timed and not request)
                 ):
                     status = AskStatus.HYPOTHETICAL
-                elif scopes["inquiry"].search(clause.text) or (question and not request):
+                elif (
+                    scopes["inquiry"].search(clause.text) or (question and not request)
+                ) and not _wanted_then_asked_how(before, after):
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
                     status = AskStatus.QUESTION
@@ -556,6 +617,13 @@ class Reading:
                     asked_here.add(kind)
                 # mocked, not meant: surely no ask, but not surely a no either
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
+                if self._maybe_polite(status, s.text):
+                    conf = min(conf, _POLITE)
+                if status is AskStatus.THIRD_PARTY and _addressed(clause.text, s.text):
+                    conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
+                contrast = not retracting and _contrasted(events[kind], ti, si, m.group(0))
+                if status is AskStatus.DECLINED and contrast:
+                    continue  # "my 140 back on my card, not a credit": the form refused
                 self.trace.append((str(kind), pattern.regex.pattern, str(status)))
                 events[kind].append(
                     _Event(
@@ -589,6 +657,13 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _maybe_polite(self, status: AskStatus, text: str) -> bool:
+        """Whether a question or musing may be a request put politely ("I was wondering if I
+        could get a refund", "would it be possible to get my money back?"): then it is not
+        surely no ask."""
+        unasked = status in (AskStatus.QUESTION, AskStatus.HYPOTHETICAL)
+        return unasked and self.lex.scopes["polite_ask"].search(text) is not None
 
     def _quoted_others(self, ti: int) -> list[tuple[int, int]]:
         """Spans of turn ``ti`` quoting someone else's words ("my ex emailed me this: 'close
@@ -634,27 +709,91 @@ class Reading:
                     fallback=not named,
                 )
             )
+        elif self._wants_it_after_asking_about_it(ti, s, events[kind]):
+            # "do I have to send it back to get a refund? because I want one"
+            events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _POLITE, _evidence(ti, s)))
+        elif self._undoes_take_back(s, events[kind]):
+            events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
-            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+            event = self._taking_back(ti, si, s, kind)
+            if event is not None:
+                events[kind].append(event)
         self._issues_in(ti, si, s)
+
+    def _wants_it_after_asking_about_it(
+        self, ti: int, s: Sentence, earlier: Sequence[_Event]
+    ) -> bool:
+        """Whether the customer, just after asking about a thing or musing on it in this turn,
+        says they want it ("surely I'm entitled to a refund? I want one"): an ask, not sure."""
+        return (
+            bool(earlier)
+            and earlier[-1].order[0] == ti
+            and earlier[-1].status in (AskStatus.QUESTION, AskStatus.HYPOTHETICAL)
+            and self.lex.scopes["wants_it"].search(s.text) is not None
+        )
+
+    def _undoes_take_back(self, s: Sentence, earlier: Sequence[_Event]) -> bool:
+        """Whether a sentence turns back to an ask just taken back ("no wait, yes, put it
+        through"): the ask stands again, never surely (the customer said both)."""
+        return (
+            bool(earlier)
+            and earlier[-1].status is AskStatus.RETRACTED
+            and self.lex.scopes["reaffirm"].search(s.text) is not None
+        )
+
+    def _taking_back(self, ti: int, si: int, s: Sentence, kind: AskKind) -> _Event | None:
+        """What a customer's "actually, don't bother" does to the last ask: nothing when it
+        names something else ("don't bother with the email"); else takes it back, surely only
+        when it does not answer an agent's question about something else."""
+        if self._names_other(s.text, kind):
+            return None
+        cue = self.lex.cues.get(kind)
+        asked = self._agent_question_before(ti)
+        about_other = asked is not None and (cue is None or not cue.search(asked))
+        conf = _UNDONE if about_other else 0.8
+        return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _names_other(self, text: str, kind: AskKind) -> bool:
+        """Whether a "no need", "don't bother" or "not interested" names a thing other than an
+        ask of ``kind`` ("don't bother with the email", "no need for a receipt")."""
+        cue = self.lex.cues.get(kind)
+        named = self.lex.scopes["retracted_thing"].search(text)
+        return named is not None and (cue is None or not cue.search(named.group(0)))
+
+    def _agent_question_before(self, ti: int) -> str | None:
+        """The question the agent's turn just before customer turn ``ti`` ends with, if any."""
+        before = ti - 1
+        while before >= 0 and self.turns[before].role == "system":
+            before -= 1
+        if before < 0 or self.turns[before].role != "agent":
+            return None
+        if not self.turns[before].text.rstrip().endswith("?") or not self.parsed[before]:
+            return None
+        return self.parsed[before][-1].text
 
     def _agent_sentence(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> None:
-        offer = self.lex.scopes["offer"]
+        scopes = self.lex.scopes
         for clause in s.clauses:
             for kind, m, pattern in self._matches(clause.text):
-                if not offer.search(s.text[: s.text.find(m.group(0)) + 1] or s.text):
+                offered, restated = self._offered(s, m)
+                if not offered:
                     continue
                 status, corrected = self._answer(ti, kind)
+                if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
+                    status = self._confirmed(ti)
                 conf = pattern.reliability
-                if not self.lex.scopes["offer_question"].search(s.text):
+                if not restated and not scopes["offer_question"].search(s.text):
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
-        if _INSTEAD.search(s.text) and offer.search(s.text):
+        proposed = events[AskKind.REFUND] and not any(self._matches(c.text) for c in s.clauses)
+        if proposed and self._amount_offered(ti, s, events[AskKind.REFUND]):
+            return  # "how about 20?": another amount of the same refund, not another thing
+        if _INSTEAD.search(s.text) and scopes["offer"].search(s.text):
             self._alternative(ti, s, events)
 
     def _alternative(self, ti: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
@@ -668,6 +807,58 @@ class Reading:
                     _Event((ti, 0, 0), AskStatus.RETRACTED, _ALTERNATIVE, _evidence(ti, s))
                 )
 
+    def _amount_offered(self, ti: int, s: Sentence, refund: list[_Event]) -> bool:
+        """An amount the agent proposes for the refund spoken of, naming no refund ("how
+        about 30?", "I could do 35 to cover the postage?"): taken by the customer's yes, it is
+        the amount agreed, though not surely (it may be a time or a count)."""
+        said = _amounts(s.text, True)
+        offered = self.lex.scopes["offer"].search(s.text) or self.lex.scopes[
+            "offer_question"
+        ].search(s.text)
+        if not said or not offered:
+            return False
+        status, corrected = self._answer(ti, AskKind.REFUND)
+        if status is AskStatus.OFFERED_ACCEPTED:
+            amount = corrected or _said(said[-1], _PROPOSED)
+            refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
+        return True
+
+    def _offered(self, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
+        """Whether an agent's sentence offers what ``m`` names, and whether it does so by
+        restating the customer's wish ("I understand you want to close your account?")."""
+        # up to the end of the phrase: the offer's words may be the phrase's ("would you
+        # like 35 back")
+        said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
+        restated = self.lex.scopes["restating"].search(said_before) is not None
+        return restated or self.lex.scopes["offer"].search(said_before) is not None, restated
+
+    @functools.cached_property
+    def _agent_acts(self) -> list[tuple[AskKind, int, int, Sentence, re.Match[str]]]:
+        """What the agent said they do or did, unoffered and not refused or asked about
+        ("Sure, closing your account", "refunding the 20 now"): as if the customer asked."""
+        acts = []
+        for ti, turn in enumerate(self.turns):
+            if turn.role != "agent":
+                continue
+            for si, s in enumerate(self.parsed[ti]):
+                asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+                for clause in s.clauses:
+                    for kind, m, _ in self._matches(clause.text):
+                        before = clause.text[: m.start()]
+                        if asked or self._offered(s, m)[0] or _REFUSING.search(before):
+                            continue
+                        acts.append((kind, ti, si, s, m))
+        return acts
+
+    def _confirmed(self, ti: int) -> AskStatus:
+        """How the customer's yes to the agent's restatement of their wish in turn ``ti``
+        stands: their own ask, made before the agent spoke, unless the yes is grudging ("I
+        suppose so": the agent's idea, taken)."""
+        answer = self._next_customer(ti)
+        first = self.parsed[answer][0].text if answer is not None and self.parsed[answer] else ""
+        grudging = self.lex.scopes["grudging"].match(first)
+        return AskStatus.OFFERED_ACCEPTED if grudging else AskStatus.ASKED
+
     def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
         """How the customer answered an offer made in turn ``ti``, and the amount they
         corrected it to ("no no, eighteen, not eighty": the offer taken, at 18)."""
@@ -676,9 +867,20 @@ class Reading:
                 continue
             first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
-            if self.lex.scopes["decline_anywhere"].search(whole):
-                return AskStatus.OFFERED_DECLINED, None
-            if self.lex.scopes["decline"].search(first):
+            scopes = self.lex.scopes
+            accepting = (
+                scopes["accept"].search(first)
+                and not scopes["decline"].search(first)
+                and not _THANKS.match(first)  # "thanks, but no need": a polite no
+            )
+            if scopes["decline_anywhere"].search(whole):
+                if not accepting:
+                    return AskStatus.OFFERED_DECLINED, None
+                # "yes please, no need for a receipt": the no is about another thing; a yes
+                # and a bare no together cannot tell
+                elsewhere = self._names_other(whole, kind)
+                return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            if scopes["decline"].search(first):
                 other = [
                     a
                     for a in _amounts(first, kind in _MONEY_KINDS)
@@ -780,7 +982,7 @@ class Reading:
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...")
         and a thank-you said before the yes or no ("Oh that's kind. No, leave it")."""
-        texts = [_LEAD_IN.sub("", p.text) for p in parsed] or [""]
+        texts = [_opening(p.text) for p in parsed] or [""]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
@@ -814,13 +1016,17 @@ class Reading:
             if in_clause:
                 start, end = span
                 best = min(in_clause, key=lambda a: max(a.start - end, start - a.end, 0))
-                found = _said(best, min(topic, 0.9 if best.explicit else 0.75))
-                found = replace(found, high=_widest(clause, best, in_clause))
+                conf = min(topic, 0.9 if best.explicit else 0.75)
+                if _PER_UNIT.search(s.text):  # "the 12 back for each of the tickets"
+                    conf = min(conf, _UNIT_PRICE)
+                found = _said(best, conf)
+                high = max(_widest(clause, best, in_clause), _added_on(clause, best, in_clause))
+                found = replace(found, high=high)
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
                 # ("and £30 for the jug": on top of it)
                 later = [
-                    (a.high, _CONTINUATION.match(c.text) is not None)
+                    (a.high, _on_top(c.text))
                     for c in s.clauses[ci + 1 :]
                     for a in _amounts(c.text, True)
                     if not _PAID.search(c.text[: a.start])
@@ -965,6 +1171,10 @@ class Reading:
                 for value in said_numbers(s.text):
                     key = (FactKind.NUMBER, value, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
+            for value in _paused_numbers(turn.text):
+                key = (FactKind.NUMBER, value, None)
+                ev = Evidence(ti, 0, len(turn.text), turn.text)
+                found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
 
     def sensitive(self) -> tuple[Sensitive, ...]:
@@ -1050,7 +1260,20 @@ class Reading:
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
-        return hits
+        return hits + self._refunds_made()
+
+    def _refunds_made(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
+        """The agent doing a refund in words no outcome phrase knows ("that's gone through,
+        7.50 back to your card", "refunding the 20"), unless only on a condition or the
+        customer turns it down: the call issued a refund."""
+        made = []
+        for kind, ti, si, s, m in self._agent_acts:
+            if kind is not AskKind.REFUND or self._conditional(s.text, m):
+                continue
+            answer = self._next_customer(ti)
+            if answer is None or not self._refuses(answer):
+                made.append((ti, si, Outcome.REFUND_ISSUED, _REFUND_MADE, _evidence(ti, s)))
+        return made
 
     def _conditional(self, text: str, m: re.Match[str]) -> bool:
         """Whether what a sentence shows happens only on a condition: one said before it ("if
@@ -1100,11 +1323,13 @@ class Reading:
 
     def _refuses(self, ti: int) -> bool:
         """Whether the customer's turn ``ti`` turns down what the agent just said they would
-        do: a refusal (``refuse``), or giving up."""
+        do: a refusal (``refuse``), the problem gone by their own hand, or giving up."""
         scopes = self.lex.scopes
         giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
         return any(
-            scopes["refuse"].search(s.text) or any(p.regex.search(s.text) for p in giving_up)
+            scopes["refuse"].search(s.text)
+            or _SELF_FIXED.search(s.text)
+            or any(p.regex.search(s.text) for p in giving_up)
             for s in self.parsed[ti]
         )
 
@@ -1119,7 +1344,7 @@ class Reading:
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role == role or turn.role == "system":
                 continue
-            first = parsed[0].text if parsed else ""
+            first = _opening(parsed[0].text) if parsed else ""
             scopes = self.lex.scopes
             if turn.role == "agent":
                 return scopes["agreeing"].search(first) is not None
@@ -1280,12 +1505,64 @@ def _with_aside(text: str, rest: Sequence[Clause]) -> str:
     return text
 
 
+def _wanted_then_asked_how(before: str, after: str) -> bool:
+    """Whether an ask said as a want is followed, unpunctuated, by a question about what
+    comes next ("i want to close my account how long does it take"): the want stands."""
+    return _DESIRE.search(before) is not None and _HOW_NEXT.search(after) is not None
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the spans inside it cut out."""
+    for start, end in sorted((sp for sp in spans if sp[1] <= len(text)), reverse=True):
+        text = text[:start] + text[end:].lstrip()
+    return text
+
+
+def _contrasted(earlier: Sequence[_Event], ti: int, si: int, phrase: str) -> bool:
+    """Whether a refused form of a thing follows an ask for it in the same sentence in other
+    words ("I'd like my 140 back on my card, not a credit"): a contrast, not a take-back."""
+    return any(
+        e.order[:2] == (ti, si)
+        and e.status is AskStatus.ASKED
+        and phrase.lower() not in e.evidence.text.lower()
+        for e in earlier
+    )
+
+
+def _addressed(clause: str, sentence: str) -> bool:
+    """Whether a clause asks the agent for something, its sentence naming no one else's."""
+    return _ADDRESSED.search(clause) is not None and _THEIRS.search(sentence) is None
+
+
+def _kept(keep: re.Pattern[str], text: str) -> bool:
+    """Whether a sentence says to keep the account or service ("I'll keep it open"), not
+    that keeping it is pointless ("there's no point keeping it open")."""
+    return any(not _NOT_KEEPING.search(text[: m.start()]) for m in keep.finditer(text))
+
+
 def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
     """Whether a clause refuses the whole of something ("I don't need the whole amount back")
     while what follows names the part still wanted ("just the £10", "twenty would do")."""
     return bool(partial.search(clause)) and bool(
         (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
     )
+
+
+def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
+    """An amount asked with others added after it in its clause ("5 back for the missing one
+    and 2 for the delivery"): all of them, as the largest reading."""
+    total, last = best.high, best
+    for other in (a for a in found if a.start >= best.end):
+        if not _AND.search(clause, last.end, other.start):
+            break
+        total, last = total + other.high, other
+    return total
+
+
+def _on_top(clause: str) -> bool:
+    """Whether an amount's clause adds it to the one asked before ("and £30 for the jug",
+    "so the 14 for that as well"), rather than floating another figure for the same thing."""
+    return _CONTINUATION.match(clause) is not None or _ALSO.search(clause) is not None
 
 
 def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
@@ -1299,6 +1576,19 @@ def _paid_amounts(text: str) -> list[Money]:
     ("it was 50", "paid 12.99")."""
     priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
     return sorted(money_in(text) + priced, key=lambda m: m.start)
+
+
+def _paused_numbers(text: str) -> list[str]:
+    """Numbers said with a pause inside them, which sentences cut apart ("seven seven four...
+    one nine two": 774192)."""
+    joined = _PAUSE.sub(" ", clean(text))
+    return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
+
+
+def _opening(text: str) -> str:
+    """An answer without the sounds it opens with ("oh, that's kind", "um, no"): what the
+    accept and decline scopes read from its start."""
+    return _LEAD_IN.sub("", text)
 
 
 def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:
