@@ -47,12 +47,18 @@ class Batch(Generic[I, R]):
         self.runs = 0  # how many runs (commits) there were: tests and metrics compare
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Item(Generic[I, R]):
     batch: Batch[I, R]
     item: I
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[R]
+
+    def take(self) -> I:
+        """The item, let go of here: the thread's frames still hold this _Item when its caller
+        is answered, and must not keep the decision (and the facts it was judged in) alive."""
+        item, self.item = self.item, _NOTHING
+        return item
 
 
 class Worker:
@@ -132,10 +138,12 @@ def _run(batch: Batch[I, R], items: list[_Item[I, R]]) -> None:
     started = time.perf_counter()
     error: BaseException | None = None
     results: Sequence[R] = ()
+    values = [i.take() for i in items]
     try:
-        results = batch.run([i.item for i in items])
+        results = batch.run(values)
     except BaseException as exc:  # each caller's to handle, on its loop
         error = exc
+    del values
     seconds = time.perf_counter() - started
     loops = {i.loop for i in items}  # one, unless several loops share the store (tests)
     for n, loop in enumerate(loops):
