@@ -1,15 +1,17 @@
 """Card numbers and SSNs disguised in a note, sent through the real proxy to the Zendesk sandbox
 with the shipped pack: however a number is written (zero-width characters, other scripts'
-digits, O for 0 and l for 1, combining marks, any separator, in words) or split (between two
-fields of one write, between two comments of one conversation), the comment is refused by the
-sensitive-data rule and the sandbox keeps no new comment; while ordinary notes full of order
+digits, O for 0 and l for 1, combining marks, any separator, in words, percent-encoded, in
+base64) or split (between two fields of one write, between two comments of one conversation),
+the comment is refused by the sensitive-data rule and the sandbox keeps no new comment; while ordinary notes full of order
 numbers, phone numbers, dates, times and amounts still land."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -112,6 +114,16 @@ def disguised_cards(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def encoded_cards(draw: st.DrawFn) -> str:
+    """A card number percent-encoded (as in a URL) or in base64."""
+    card = draw(card_numbers())
+    shown = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+    if draw(st.booleans()):
+        return quote(shown, safe=draw(st.sampled_from(["", "/"])))
+    return base64.b64encode(shown.encode()).decode()
+
+
+@st.composite
 def disguised_ssns(draw: st.DrawFn) -> str:
     shown = draw(disguised(draw(ssns()), [3, 2, 4]))
     spelled = shown.startswith(tuple(WORDS))  # nine words are an SSN where one is spoken of
@@ -126,7 +138,7 @@ SLOW = settings(
 
 
 @SLOW
-@given(number=st.one_of(disguised_cards(), disguised_ssns()))
+@given(number=st.one_of(disguised_cards(), disguised_ssns(), encoded_cards()))
 def test_a_disguised_card_number_or_ssn_in_a_comment_is_refused_and_nothing_lands(
     stack: Stack, number: str
 ) -> None:

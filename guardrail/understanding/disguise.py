@@ -9,7 +9,9 @@ ways a number is written to slip past a digit pattern while it still reads as th
   \\ ~ +``...) as ``-``; a colon is kept, so times never join into a number;
 - letters that stand in for digits (``O``/``o`` for 0, ``I``/``l`` for 1) read as digits in a
   group that holds digits, or in a group of two or more of them beside such a group;
-- digits glued to letters (``card4111...``, ``...1111exp``) parted from them.
+- digits glued to letters (``card4111...``, ``...1111exp``) parted from them;
+- percent-encoding decoded (``4111%201111...``), and a base64 word that decodes to printable
+  text (``NDExMSAxMTEx...``) read as that text too, on a line of its own.
 
 The digit-run rules (guardrail.understanding.numbers.sensitive_digits: Luhn for cards, the
 3-2-4 groups or a spoken-of social security number for SSNs) then judge this form, so an
@@ -18,9 +20,14 @@ ordinary number (an order, a phone, a date, an amount) reads as it did before.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import unicodedata
+from urllib.parse import unquote
 
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_BASE64 = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
 _MARK_BETWEEN = re.compile(r"(?<=\d)[^\w\s.,/:$£€%()\[\]-]{1,3}(?=\d)")
@@ -33,6 +40,11 @@ _WORD_DIGIT = re.compile(r"(?<=[^\W\d_OoIl])(?=\d)|(?<=\d)(?=[^\W\d_OoIl])")  # 
 
 def detection_form(text: str) -> str:
     """``text`` in the canonical form card-number and SSN detection reads (module doc)."""
+    if _PERCENT.search(text):
+        text = unquote(text)
+    decoded = [d for d in map(_decoded, _BASE64.findall(text)) if d]
+    if decoded:
+        text = "\n".join([text, *decoded])
     chars = []
     for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text)):
         if char.isascii() and (char.isprintable() or char in _KEPT):
@@ -77,3 +89,13 @@ def _stand_ins_read(text: str) -> str:
         out.append(group.group(0).translate(_STAND_INS) if read else group.group(0))
         last = group.end()
     return "".join(out) + text[last:]
+
+
+def _decoded(word: str) -> str:
+    """What a base64 word says, if it decodes to printable ASCII text; else nothing."""
+    try:
+        raw = base64.b64decode(word, validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    text = raw.decode("ascii", errors="replace")
+    return text if text.isprintable() and "\ufffd" not in text else ""
