@@ -308,3 +308,16 @@ class ZendeskAgent:
             return [dict(r) for r in self.stack.crm_app[ZENDESK_STORE].records(obj)]
 
         return self.stack.call(read)
+
+
+@pytest.fixture(scope="module")
+def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox."""
+    from guardrail.sandbox.zendesk import ZendeskConfig, create_app
+
+    pack = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
+    with Stack(
+        tmp_path_factory.mktemp("zendesk-pack"), auth_mode="passthrough",
+        crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=pack,
+    ) as running:  # fmt: skip
+        yield running

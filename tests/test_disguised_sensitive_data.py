@@ -8,17 +8,14 @@ numbers, phone numbers, dates, times and amounts still land."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardrail.sandbox.zendesk import ZendeskConfig, create_app
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from guardrail.sinks.redact import luhn
 from guardrail.testing import Stack
@@ -34,18 +31,9 @@ ZEROS = [0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE]  # ASCII, ful
 WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with Stack(
-        tmp_path_factory.mktemp("disguised"), auth_mode="passthrough",
-        crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=PACK,
-    ) as running:  # fmt: skip
-        yield running
-
-
-def agent(stack: Stack) -> ZendeskAgent:
+def agent(zendesk_stack: Stack) -> ZendeskAgent:
     customer = {"account_ids": [str(ACME_ORG)], "contact_ids": [str(ACME_USER)]}
-    return ZendeskAgent(stack, customer, reads=(f"/api/v2/tickets/{ACME_TICKET}.json",))
+    return ZendeskAgent(zendesk_stack, customer, reads=(f"/api/v2/tickets/{ACME_TICKET}.json",))
 
 
 def comment(agent: ZendeskAgent, body: str, **ticket: Any) -> httpx.Response:
@@ -140,9 +128,9 @@ SLOW = settings(
 @SLOW
 @given(number=st.one_of(disguised_cards(), disguised_ssns(), encoded_cards()))
 def test_a_disguised_card_number_or_ssn_in_a_comment_is_refused_and_nothing_lands(
-    stack: Stack, number: str
+    zendesk_stack: Stack, number: str
 ) -> None:
-    writer = agent(stack)
+    writer = agent(zendesk_stack)
     before = comments(writer)
     answer = comment(writer, f"Customer confirmed: {number}. Will follow up.")
     assert answer.status_code >= 400, number
@@ -153,9 +141,9 @@ def test_a_disguised_card_number_or_ssn_in_a_comment_is_refused_and_nothing_land
 @SLOW
 @given(card=card_numbers(), cut=st.integers(4, 11))
 def test_a_card_number_split_between_two_fields_or_two_comments_is_refused(
-    stack: Stack, card: str, cut: int
+    zendesk_stack: Stack, card: str, cut: int
 ) -> None:
-    writer = agent(stack)
+    writer = agent(zendesk_stack)
     head, tail = card[:cut], card[cut:]
     for subject, body in ((f"Card {head}", f"{tail} is the rest"), (tail, f"Card {head}")):
         answer = comment(writer, body, subject=subject)
@@ -198,8 +186,8 @@ def ordinary_notes(draw: st.DrawFn) -> str:
 
 @SLOW
 @given(note=ordinary_notes())
-def test_an_ordinary_comment_full_of_numbers_lands(stack: Stack, note: str) -> None:
-    writer = agent(stack)
+def test_an_ordinary_comment_full_of_numbers_lands(zendesk_stack: Stack, note: str) -> None:
+    writer = agent(zendesk_stack)
     answer = comment(writer, note)
     assert answer.status_code == 200, (note, answer.text)
     assert comments(writer)[-1] == note
