@@ -1,6 +1,6 @@
 """Who a Zendesk write pulls into a ticket or an organization, through the real proxy to the
-sandbox with the shipped pack. A CC, an email CC, a follower, a ticket's submitter or a
-comment's author must be the verified customer, a user of the customer's organization or an
+sandbox with the shipped pack. A CC, an email CC, a follower, a ticket's requester or submitter
+or a comment's author must be the verified customer, a user of the customer's organization or an
 agent, read in the conversation: another customer, even read first, is refused and the sandbox
 keeps the ticket as it was. An organization's domain names and ticket sharing (which add
 people to it, or show them its tickets) are not changed by an agent."""
@@ -31,7 +31,10 @@ TICKET = f"/api/v2/tickets/{ACME_TICKET}.json"
 READS = (TICKET, f"/api/v2/users/{GLOBEX_USER}.json", f"/api/v2/users/{AGENT_USER}.json")
 # who may be named: the customer, an agent; never another customer (read or not) or a stranger
 PEOPLE = {ACME_USER: True, AGENT_USER: True, GLOBEX_USER: False, 40_999: False}
-FIELDS = ["collaborator_ids", "email_cc_ids", "follower_ids", "submitter_id", "comment.author_id"]
+FIELDS = ["collaborator_ids", "email_cc_ids", "follower_ids", "requester_id", "submitter_id",
+          "comment.author_id"]  # fmt: skip
+REFUSED = ("not the verified customer, a user of the customer's organization",  # read
+           "is not the customer you are talking to and was not read")  # never read  # fmt: skip
 
 
 def ticket_write(field: str, person: int) -> tuple[str, str, dict[str, Any]]:
@@ -41,6 +44,8 @@ def ticket_write(field: str, person: int) -> tuple[str, str, dict[str, Any]]:
     if field == "submitter_id":
         new = {"requester_id": ACME_USER, "submitter_id": person, "comment": comment}
         return "POST", "/api/v2/tickets.json", {"ticket": new}
+    if field == "requester_id":
+        return "PUT", TICKET, {"ticket": {field: person, "comment": comment}}
     if field == "comment.author_id":
         return "PUT", TICKET, {"ticket": {"comment": {**comment, "author_id": person}}}
     return "PUT", TICKET, {"ticket": {field: [person], "comment": comment}}
@@ -71,7 +76,7 @@ def test_only_the_customers_own_users_or_agents_are_named_on_a_ticket(
     if PEOPLE[person]:  # Zendesk's own refusal: followers are agents
         assert "Followers: is invalid" in answer.text
     else:
-        assert "not the verified customer, a user of the customer's organization" in answer.text
+        assert any(reason in answer.text for reason in REFUSED), answer.text
 
 
 def test_cc_and_followers_the_pack_allows_land_in_the_sandbox(zendesk_stack: Stack) -> None:
