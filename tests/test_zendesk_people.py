@@ -33,7 +33,7 @@ READS = (TICKET, f"/api/v2/users/{GLOBEX_USER}.json", f"/api/v2/users/{AGENT_USE
 PEOPLE = {ACME_USER: True, AGENT_USER: True, GLOBEX_USER: False, 40_999: False}
 FIELDS = ["collaborator_ids", "email_cc_ids", "follower_ids", "requester_id", "submitter_id",
           "comment.author_id"]  # fmt: skip
-REFUSED = ("not the verified customer, a user of the customer's organization",  # read
+REFUSED = ("not the customer's own (the verified customer, a user of their organization",  # read
            "is not the customer you are talking to and was not read")  # never read  # fmt: skip
 
 
@@ -127,3 +127,20 @@ def test_the_sandbox_maps_a_new_user_into_the_organization_of_their_email_domain
                          {"user": {"name": "Gia", "email": "gia@globex.example"}})  # fmt: skip
     assert answer.status_code == 201, answer.text
     assert answer.json()["user"]["organization_id"] == GLOBEX_ORG
+
+
+@pytest.mark.parametrize(
+    ("path", "record"),
+    [(TICKET, "ticket"), (f"/api/v2/users/{ACME_USER}.json", "user")],
+)
+def test_a_ticket_or_user_is_not_moved_into_another_customers_organization_read_first(
+    zendesk_stack: Stack, path: str, record: str
+) -> None:
+    agent = ZendeskAgent(
+        zendesk_stack, CUSTOMER, reads=(path, f"/api/v2/organizations/{GLOBEX_ORG}.json")
+    )
+    before = agent.records(record)
+    answer = agent.write("PUT", path, {record: {"organization_id": GLOBEX_ORG}})
+    assert answer.status_code == 422, answer.text
+    assert "organization_id" in answer.text
+    assert agent.records(record) == before
