@@ -191,3 +191,14 @@ def test_an_ordinary_comment_full_of_numbers_lands(zendesk_stack: Stack, note: s
     answer = comment(writer, note)
     assert answer.status_code == 200, (note, answer.text)
     assert comments(writer)[-1] == note
+
+
+@SLOW
+@given(notes=st.lists(ordinary_notes(), min_size=2, max_size=4))
+def test_ordinary_comments_one_after_another_all_land(
+    zendesk_stack: Stack, notes: list[str]
+) -> None:
+    writer = agent(zendesk_stack)
+    for note in notes:  # the edges of one and the next are read together: none makes a card
+        answer = comment(writer, note)
+        assert answer.status_code == 200, (notes, answer.text)

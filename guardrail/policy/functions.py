@@ -95,6 +95,13 @@ _WORKED_OUT = 6
 # A number split across writes: the last few saved writes' text, each joined at its edge (a
 # card number spelled out in words is some 100 characters) to the one being judged.
 _EARLIER, _EDGE = 3, 160
+_DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# A record id (Salesforce's 15 or 18 characters, a ServiceNow sys_id): letters and digits, no
+# text; never read for digits, which could join a neighbour's into a number.
+# (A letter standing in for a digit, O o I l, does not make an id: "4lll..." may be a card.)
+_ID_SHAPED = re.compile(
+    r"(?=[A-Za-z0-9]*[A-HJ-KM-NP-Za-hj-km-np-z])(?:[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?|[0-9a-f]{32})"
+)
 
 
 def is_operator(name: str) -> bool:
@@ -296,18 +303,19 @@ class RuleFunctions:
         return _outcome("", "", 0.0)
 
     def sensitive_data(self, text: str | Sequence[str] | None) -> list[str]:
-        pieces = [text] if isinstance(text, str) else [t for t in text or () if t]
+        texts = [text] if isinstance(text, str) else list(text or ())
+        pieces = [t for t in texts if t and not _ID_SHAPED.fullmatch(t)]
         if not pieces:
             return []
         found = set().union(*(_sensitive(p, self.pii) for p in pieces))
         # a number split between two of the write's texts, or between one of them and one of
-        # the conversation's last few saved writes: what two edges say together and neither
-        # says alone
+        # the conversation's last few saved writes: where one ends in a digit and the other
+        # starts with one, what the two edges say together and neither says alone
         given = [_Edges.of(p) for p in pieces]
-        if any(e.numeric for e in given):
+        if any(e.ends or e.starts for e in given):
             earlier = [_Edges.of(t) for t in self._earlier_texts()]
             for a, b in itertools.permutations([*given, *earlier], 2):
-                if (a in given or b in given) and a.numeric and b.numeric:
+                if (a in given or b in given) and a.ends and b.starts:
                     found |= _kinds(f"{a.tail}\n{b.head}") - _kinds(a.tail) - _kinds(b.head)
         return sorted(found)
 
@@ -315,7 +323,12 @@ class RuleFunctions:
         """The text of this conversation's last few writes that reached the CRM."""
         c = self._facts.conversation
         saved = (w for w in reversed(c.writes if c else ()) if w.decision in _SAVED)
-        texts = ("\n".join(v for v in w.fields.values() if isinstance(v, str)) for w in saved)
+        texts = (
+            "\n".join(
+                v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
+            )
+            for w in saved
+        )
         return list(itertools.islice((t for t in texts if t.strip()), _EARLIER))
 
     def unsure(self) -> list[str]:
@@ -364,12 +377,21 @@ class _Edges:
     tail: str
 
     @property
-    def numeric(self) -> bool:
-        return any(c.isdigit() for c in self.head + self.tail)
+    def ends(self) -> bool:
+        """Ends in a digit: a number that may go on in the next text."""
+        return self.tail.rstrip()[-1:].isdigit()
+
+    @property
+    def starts(self) -> bool:
+        """Starts with a digit: a number that may have begun in the text before."""
+        return self.head.lstrip()[:1].isdigit()
 
     @classmethod
     def of(cls, text: str) -> _Edges:
-        return cls(clean(detection_form(text[:_EDGE])), clean(detection_form(text[-_EDGE:])))
+        """Its edges, dates and times masked: a note that starts with a date does not go on
+        the number the note before ended with."""
+        head, tail = (clean(detection_form(t)) for t in (text[:_EDGE], text[-_EDGE:]))
+        return cls(_DATE_OR_TIME.sub("#", head), _DATE_OR_TIME.sub("#", tail))
 
 
 def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:

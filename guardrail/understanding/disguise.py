@@ -9,7 +9,9 @@ ways a number is written to slip past a digit pattern while it still reads as th
   \\ ~ +``...) as ``-``; a colon is kept, so times never join into a number;
 - letters that stand in for digits (``O``/``o`` for 0, ``I``/``l`` for 1) read as digits in a
   group that holds digits, or in a group of two or more of them beside such a group;
-- digits glued to letters (``card4111...``, ``...1111exp``) parted from them;
+- a whole card-length number glued to letters (``card4111...``, ``...1111exp``), or an SSN
+  glued to a word (``SSN123-45-6789``), parted from them (a shorter number, as in ``v2.1`` or
+  ``SN-4249``, stays glued: it is a code);
 - percent-encoding decoded (``4111%201111...``), and a base64 word that decodes to printable
   text (``NDExMSAxMTEx...``) read as that text too, on a line of its own.
 
@@ -34,8 +36,10 @@ _MARK_BETWEEN = re.compile(r"(?<=\d)[^\w\s.,/:$£€%()\[\]-]{1,3}(?=\d)")
 _GROUP = re.compile(r"(?<![^\W\d])[0-9OoIl]+(?![^\W\d])")
 _SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
 _STAND_INS = str.maketrans("OoIl", "0011")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-_WORD_DIGIT = re.compile(r"(?<=[^\W\d_OoIl])(?=\d)|(?<=\d)(?=[^\W\d_OoIl])")  # not stand-ins
+# 13 to 19 digits (or letters standing in for some) in one unbroken run: a card's length
+_GLUED = re.compile(r"(?<![0-9OoIl])[0-9OoIl]{13,19}(?![0-9OoIl])")
+# an SSN's nine digits glued to a word ("SSN123-45-6789")
+_GLUED_SSN = re.compile(r"(?<=[^\W\d_])(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
 
 
 def detection_form(text: str) -> str:
@@ -62,9 +66,15 @@ def detection_form(text: str) -> str:
             chars.append(" ")
         else:
             chars.append(char)
-    # parted from words first, so a stand-in glued to a word's digits is still read
-    form = _stand_ins_read(_WORD_DIGIT.sub(" ", unicodedata.normalize("NFC", "".join(chars))))
-    return _LETTER_DIGIT.sub(" ", _MARK_BETWEEN.sub("-", form))
+    form = _GLUED.sub(_parted, unicodedata.normalize("NFC", "".join(chars)))
+    form = _GLUED_SSN.sub(" ", form)
+    return _MARK_BETWEEN.sub("-", _stand_ins_read(form))
+
+
+def _parted(m: re.Match[str]) -> str:
+    """A card-length run of mostly digits, set apart from the letters it is glued to."""
+    run = m.group(0)
+    return f" {run} " if sum(c.isdigit() for c in run) * 2 > len(run) else run
 
 
 def _stand_ins_read(text: str) -> str:
