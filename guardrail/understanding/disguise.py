@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _BASE64 = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
 _MARK_BETWEEN = re.compile(r"(?<=\d)[^\w\s.,/:$£€%()\[\]-]{1,3}(?=\d)")
@@ -49,6 +50,8 @@ def detection_form(text: str) -> str:
     decoded = [d for d in map(_decoded, _BASE64.findall(text)) if d]
     if decoded:
         text = "\n".join([text, *decoded])
+    if text.isascii():  # the common case: only controls to drop and underscores to read
+        return _finished(_CONTROL.sub("", text).replace("_", "-"))
     chars = []
     for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text)):
         if char.isascii() and (char.isprintable() or char in _KEPT):
@@ -66,8 +69,12 @@ def detection_form(text: str) -> str:
             chars.append(" ")
         else:
             chars.append(char)
-    form = _GLUED.sub(_parted, unicodedata.normalize("NFC", "".join(chars)))
-    form = _GLUED_SSN.sub(" ", form)
+    return _finished(unicodedata.normalize("NFC", "".join(chars)))
+
+
+def _finished(form: str) -> str:
+    """Numbers glued to words parted from them, stand-ins read, marks between digits as -."""
+    form = _GLUED_SSN.sub(" ", _GLUED.sub(_parted, form))
     return _MARK_BETWEEN.sub("-", _stand_ins_read(form))
 
 
