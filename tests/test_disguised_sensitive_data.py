@@ -19,6 +19,10 @@ from hypothesis import strategies as st
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from guardrail.sinks.redact import luhn
 from guardrail.testing import Stack
+from guardrail.understanding.disguise import detection_form
+from guardrail.understanding.model import SURE
+from guardrail.understanding.numbers import sensitive_digits
+from guardrail.understanding.text import clean
 from tests.helpers import ZendeskAgent
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
@@ -202,3 +206,22 @@ def test_ordinary_comments_one_after_another_all_land(
     for note in notes:  # the edges of one and the next are read together: none makes a card
         answer = comment(writer, note)
         assert answer.status_code == 200, (notes, answer.text)
+
+
+# -- the canonical form alone, many more examples (no stack) -----------------------------------
+
+
+def card_data(text: str) -> set[str]:
+    return {h.kind for h in sensitive_digits(clean(text)) if h.confidence >= SURE}
+
+
+@settings(max_examples=300, deadline=None)
+@given(number=st.one_of(disguised_cards(), disguised_ssns(), encoded_cards()))
+def test_every_disguise_reads_back_as_card_data(number: str) -> None:
+    assert card_data(detection_form(f"Customer confirmed: {number}. Will follow up.")), number
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=ordinary_notes())
+def test_the_canonical_form_finds_no_card_data_the_note_as_written_lacks(note: str) -> None:
+    assert card_data(detection_form(note)) <= card_data(note), note
