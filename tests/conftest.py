@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.helpers import _audit_log_outside_the_tree, case_pack, tier
+from tests.helpers import _audit_log_outside_the_tree, case_pack, tier, zendesk_stack
 
-__all__ = ["_audit_log_outside_the_tree", "case_pack"]
+__all__ = ["_audit_log_outside_the_tree", "case_pack", "zendesk_stack"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -4,6 +4,7 @@ registers; imported by test modules, which never import from one another."""
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -261,3 +262,62 @@ def tier(item: pytest.Item) -> pytest.MarkDecorator:
     fixtures = set(getattr(item, "fixturenames", ()))
     started = _E2E_MODULES[path] or bool(fixtures & {"aiohttp_server", "aiohttp_client"})
     return pytest.mark.e2e if started else pytest.mark.unit
+
+
+class ZendeskAgent:
+    """An agent in a conversation of its own with one verified customer (``customer``: its
+    account and contact ids), writing through the proxy to the Zendesk sandbox with Zendesk's
+    JSON API; ``reads`` are the paths it reads first, which grounds them."""
+
+    _numbers = itertools.count()
+
+    def __init__(
+        self, stack: Stack, customer: dict[str, list[str]], reads: tuple[str, ...] = ()
+    ) -> None:
+        self.stack = stack
+        conversation = f"zendesk-agent-{next(self._numbers)}"
+        httpx.put(
+            f"{stack.admin_url}/guardrail/v1/conversations/{conversation}",
+            json={
+                "channel": "chat",
+                "customer": {**customer, "verified": True},
+                "turns": [{"role": "customer", "text": "My router keeps rebooting."}],
+            },
+            timeout=10,
+        ).raise_for_status()
+        self.client = httpx.Client(
+            base_url=stack.proxy_url,
+            verify=ssl.create_default_context(cafile=stack.tls.ca_pem),
+            timeout=30,
+            headers={
+                "Authorization": "Bearer sandbox-oauth-token",
+                "X-Guardrail-Conversation": conversation,
+            },
+        )
+        for path in reads:
+            self.client.get(path).raise_for_status()
+
+    def write(self, method: str, path: str, body: dict[str, Any]) -> httpx.Response:
+        return self.client.request(method, path, json=body)
+
+    def records(self, obj: str) -> list[dict[str, Any]]:
+        """The sandbox's ``obj`` records (``ticket``, ``comment``, ``organization``...)."""
+        from guardrail.sandbox.zendesk import ZENDESK_STORE
+
+        async def read() -> list[dict[str, Any]]:
+            return [dict(r) for r in self.stack.crm_app[ZENDESK_STORE].records(obj)]
+
+        return self.stack.call(read)
+
+
+@pytest.fixture(scope="module")
+def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox."""
+    from guardrail.sandbox.zendesk import ZendeskConfig, create_app
+
+    pack = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
+    with Stack(
+        tmp_path_factory.mktemp("zendesk-pack"), auth_mode="passthrough",
+        crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=pack,
+    ) as running:  # fmt: skip
+        yield running

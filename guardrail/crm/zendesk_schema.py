@@ -24,7 +24,10 @@ _ID: dict[str, Any] = {
 }
 _TEXT: dict[str, Any] = {"type": ["string", "null"]}
 _TAGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-_IDS: dict[str, Any] = {"type": "array", "items": {"type": "integer"}}
+_IDS: dict[str, Any] = {
+    "type": "array",
+    "items": {**_ID, "type": ["integer", "string"]},
+}
 _BOOL: dict[str, Any] = {"type": "boolean"}
 _DECIMAL: dict[str, Any] = {"type": ["number", "string", "null"], "pattern": r"^-?\d+(\.\d+)?$"}
 _DATE: dict[str, Any] = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}

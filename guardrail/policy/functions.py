@@ -46,8 +46,11 @@
                                          because the transcript shows the call still under
                                          way (under_way, sure when plainly so) or because it
                                          shows no outcome that can be read (never sure)
-    sensitive_data(text) list<string>    card (Luhn) and ssn in text, in any written form
-                                         (spoken digit by digit, in words, grouped oddly)
+    sensitive_data(text) list<string>    card (Luhn) and ssn in text (or a list of a write's
+                                         texts), in any written form (spoken digit by digit,
+                                         in words, grouped oddly, disguised: see
+                                         guardrail.understanding.disguise), or split between
+                                         the texts or across the conversation's last writes
     unsure() list<string>                why the reading as a whole may be wrong
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
@@ -60,6 +63,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -68,6 +72,7 @@ from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, state
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.understanding.dates import readings_of, same_date
+from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain, sensitive_digits
 from guardrail.understanding.text import clean
@@ -87,6 +92,16 @@ _SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached t
 # The amounts said whose sums and differences a note may state (a price difference, a total):
 # the first few, so that many amounts do not ground any number.
 _WORKED_OUT = 6
+# A number split across writes: the last few saved writes' text, each joined at its edge (a
+# card number spelled out in words is some 100 characters) to the one being judged.
+_EARLIER, _EDGE = 3, 160
+_DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# A record id (Salesforce's 15 or 18 characters, a ServiceNow sys_id): letters and digits, no
+# text; never read for digits, which could join a neighbour's into a number.
+# (A letter standing in for a digit, O o I l, does not make an id: "4lll..." may be a card.)
+_ID_SHAPED = re.compile(
+    r"(?=[A-Za-z0-9]*[A-HJ-KM-NP-Za-hj-km-np-z])(?:[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?|[0-9a-f]{32})"
+)
 
 
 def is_operator(name: str) -> bool:
@@ -287,12 +302,34 @@ class RuleFunctions:
             return _outcome("", "transcript", reading.under_way.confidence, under_way=True)
         return _outcome("", "", 0.0)
 
-    def sensitive_data(self, text: str | None) -> list[str]:
-        if not text:
+    def sensitive_data(self, text: str | Sequence[str] | None) -> list[str]:
+        texts = [text] if isinstance(text, str) else list(text or ())
+        pieces = [t for t in texts if t and not _ID_SHAPED.fullmatch(t)]
+        if not pieces:
             return []
-        found = {k for k in self.pii(text) if k in ("card", "ssn")}
-        found |= {hit.kind for hit in sensitive_digits(clean(text)) if hit.confidence >= SURE}
+        found = set().union(*(_sensitive(p, self.pii) for p in pieces))
+        # a number split between two of the write's texts, or between one of them and one of
+        # the conversation's last few saved writes: where one ends in a digit and the other
+        # starts with one, what the two edges say together and neither says alone
+        given = [_Edges.of(p) for p in pieces]
+        if any(e.ends or e.starts for e in given):
+            earlier = [_Edges.of(t) for t in self._earlier_texts()]
+            for a, b in itertools.permutations([*given, *earlier], 2):
+                if (a in given or b in given) and a.ends and b.starts:
+                    found |= _kinds(f"{a.tail}\n{b.head}") - _kinds(a.tail) - _kinds(b.head)
         return sorted(found)
+
+    def _earlier_texts(self) -> list[str]:
+        """The text of this conversation's last few writes that reached the CRM."""
+        c = self._facts.conversation
+        saved = (w for w in reversed(c.writes if c else ()) if w.decision in _SAVED)
+        texts = (
+            "\n".join(
+                v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
+            )
+            for w in saved
+        )
+        return list(itertools.islice((t for t in texts if t.strip()), _EARLIER))
 
     def unsure(self) -> list[str]:
         return list(self._facts.understanding.unsure)
@@ -320,6 +357,41 @@ class RuleFunctions:
                     }
                 )
         return out
+
+
+def _sensitive(text: str, pii: Callable[[str], list[str]]) -> set[str]:
+    """Card numbers and SSNs in ``text``, however disguised (guardrail.understanding.disguise)."""
+    seen = detection_form(text)
+    return {k for k in pii(seen) if k in ("card", "ssn")} | _kinds(clean(seen))
+
+
+def _kinds(cleaned: str) -> set[str]:
+    return {h.kind for h in sensitive_digits(cleaned) if h.confidence >= SURE}
+
+
+@dataclass(frozen=True, slots=True)
+class _Edges:
+    """A text's start and end as sensitive-data detection reads them, to join to another's."""
+
+    head: str
+    tail: str
+
+    @property
+    def ends(self) -> bool:
+        """Ends in a digit: a number that may go on in the next text."""
+        return self.tail.rstrip()[-1:].isdigit()
+
+    @property
+    def starts(self) -> bool:
+        """Starts with a digit: a number that may have begun in the text before."""
+        return self.head.lstrip()[:1].isdigit()
+
+    @classmethod
+    def of(cls, text: str) -> _Edges:
+        """Its edges, dates and times masked: a note that starts with a date does not go on
+        the number the note before ended with."""
+        head, tail = (clean(detection_form(t)) for t in (text[:_EDGE], text[-_EDGE:]))
+        return cls(_DATE_OR_TIME.sub("#", head), _DATE_OR_TIME.sub("#", tail))
 
 
 def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:

@@ -115,14 +115,16 @@ class ZendeskStore:
             "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
             "brand_id": 10_001, "created_at": now, "updated_at": now,
         }  # fmt: skip
-        row.update(self._ticket_changes(data, row))
+        row.update(self._ticket_changes(data, row, creating=True))
         if row["organization_id"] is None and "organization_id" not in data:
             requester = self._rows["user"].get(row["requester_id"]) or {}
             row["organization_id"] = requester.get("organization_id")
         row["fields"] = row["custom_fields"]
         self._fire("ticket", "create", row)
         self._put("ticket", row, "create")
-        self._audit(row, author, self._add_comment(row["id"], comment, author, now))
+        # the submitter is the first comment's author, unless the comment names one
+        first = self._add_comment(row["id"], comment, row["submitter_id"], now)
+        self._audit(row, author, first)
         return dict(row)
 
     def update_ticket(self, ticket_id: int, data: Any, author: int = seed.AGENT_USER) -> Row:
@@ -194,6 +196,14 @@ class ZendeskStore:
             "time_zone": "UTC", "locale": "en-US", "created_at": now, "updated_at": now,
         }  # fmt: skip
         row.update(self._user_changes(data, None))
+        if row["organization_id"] is None and isinstance(row["email"], str):
+            # user mapping: a new user whose email is in an organization's domain joins it
+            domain = row["email"].rpartition("@")[2].lower()
+            row["organization_id"] = next(
+                (o["id"] for o in self._rows["organization"].values()
+                 if domain in (d.lower() for d in o.get("domain_names") or [])),
+                None,
+            )  # fmt: skip
         self._fire("user", "create", row)
         self._put("user", row, "create")
         return dict(row)
@@ -313,7 +323,7 @@ class ZendeskStore:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _ticket_changes(self, data: Mapping[str, Any], current: Row) -> Row:
+    def _ticket_changes(self, data: Mapping[str, Any], current: Row, creating: bool = False) -> Row:
         found: Row = {}
         errors: dict[str, list[dict[str, str]]] = {}
 
@@ -345,6 +355,26 @@ class ZendeskStore:
                     bad(what, f"{what.title()}: is invalid")
                 else:
                     found[key] = value
+        # CCs, email CCs and followers: lists of user ids that replace the ticket's (followers
+        # are agents); the submitter is set on create only (the first comment's author)
+        for key, what in (("collaborator_ids", "collaborators"), ("email_cc_ids", "email_ccs"),
+                          ("follower_ids", "followers")):  # fmt: skip
+            if key in data:
+                users = [self._rows["user"].get(_id(u)) for u in data[key] or []]
+                if any(u is None or (key == "follower_ids" and u["role"] == "end-user")
+                       for u in users):  # fmt: skip
+                    bad(what, f"{what.title()}: is invalid")
+                else:
+                    found[key] = [u["id"] for u in users if u is not None]
+        given = data.get("comment")
+        author = given.get("author_id") if isinstance(given, dict) else None
+        if author is not None and self._rows["user"].get(_id(author)) is None:
+            bad("author", "Author: is invalid")
+        if "submitter_id" in data and creating:
+            if self._rows["user"].get(_id(data["submitter_id"])) is None:
+                bad("submitter", "Submitter: is invalid")
+            else:
+                found["submitter_id"] = _id(data["submitter_id"])
         if "tags" in data:
             found["tags"] = _tags(data["tags"])
         if "additional_tags" in data:
@@ -452,7 +482,7 @@ class ZendeskStore:
     def _add_comment(self, ticket_id: int, comment: Row, author: int, at: str) -> Row:
         row = {
             "id": self._next("comment"), "type": "Comment", "ticket_id": ticket_id,
-            "author_id": comment.get("author_id") or author, "body": comment["body"],
+            "author_id": _id(comment.get("author_id")) or author, "body": comment["body"],
             "html_body": comment["html_body"], "plain_body": comment["body"],
             "public": comment["public"], "attachments": [], "created_at": at,
         }  # fmt: skip

@@ -1,0 +1,118 @@
+"""Text as card-number and SSN detection reads it: one canonical form that sees through the
+ways a number is written to slip past a digit pattern while it still reads as the number.
+
+- compatibility forms folded (NFKC: fullwidth digits, superscripts, ligatures);
+- invisible characters dropped: format characters (zero-width space and joiners, word joiner,
+  byte-order mark, soft hyphen, direction marks), combining marks, control characters;
+- every decimal digit Unicode knows (Arabic-Indic, Devanagari, Thai...) as its ASCII digit;
+- any space as a space, any dash as ``-``, and any other mark between two digits (``_ * · • |
+  \\ ~ +``...) as ``-``; a colon is kept, so times never join into a number;
+- letters that stand in for digits (``O``/``o`` for 0, ``I``/``l`` for 1) read as digits in a
+  group that holds digits, or in a group of two or more of them beside such a group;
+- a whole card-length number glued to letters (``card4111...``, ``...1111exp``), or an SSN
+  glued to a word (``SSN123-45-6789``), parted from them (a shorter number, as in ``v2.1`` or
+  ``SN-4249``, stays glued: it is a code);
+- percent-encoding decoded (``4111%201111...``), and a base64 word that decodes to printable
+  text (``NDExMSAxMTEx...``) read as that text too, on a line of its own.
+
+The digit-run rules (guardrail.understanding.numbers.sensitive_digits: Luhn for cards, the
+3-2-4 groups or a spoken-of social security number for SSNs) then judge this form, so an
+ordinary number (an order, a phone, a date, an amount) reads as it did before.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from urllib.parse import unquote
+
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_BASE64 = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
+_KEPT = frozenset("\t\n\r")
+_MARK_BETWEEN = re.compile(r"(?<=\d)[^\w\s.,/:$£€%()\[\]-]{1,3}(?=\d)")
+_GROUP = re.compile(r"(?<![^\W\d])[0-9OoIl]+(?![^\W\d])")
+_SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
+_STAND_INS = str.maketrans("OoIl", "0011")
+# 13 to 19 digits (or letters standing in for some) in one unbroken run: a card's length
+_GLUED = re.compile(r"(?<![0-9OoIl])[0-9OoIl]{13,19}(?![0-9OoIl])")
+# an SSN's nine digits glued to a word ("SSN123-45-6789")
+_GLUED_SSN = re.compile(r"(?<=[^\W\d_])(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
+
+
+def detection_form(text: str) -> str:
+    """``text`` in the canonical form card-number and SSN detection reads (module doc)."""
+    if _PERCENT.search(text):
+        text = unquote(text)
+    decoded = [d for d in map(_decoded, _BASE64.findall(text)) if d]
+    if decoded:
+        text = "\n".join([text, *decoded])
+    if text.isascii():  # the common case: only controls to drop and underscores to read
+        return _finished(_CONTROL.sub("", text).replace("_", "-"))
+    chars = []
+    for char in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text)):
+        if char.isascii() and (char.isprintable() or char in _KEPT):
+            chars.append("-" if char == "_" else char)
+            continue
+        category = unicodedata.category(char)
+        if category in _DROPPED and char not in _KEPT:
+            continue
+        digit = unicodedata.digit(char, None)
+        if digit is not None:
+            chars.append(str(digit))
+        elif category == "Pd" or char == "\u2212":
+            chars.append("-")
+        elif char.isspace() or category[0] == "Z":
+            chars.append(" ")
+        else:
+            chars.append(char)
+    return _finished(unicodedata.normalize("NFC", "".join(chars)))
+
+
+def _finished(form: str) -> str:
+    """Numbers glued to words parted from them, stand-ins read, marks between digits as -."""
+    form = _GLUED_SSN.sub(" ", _GLUED.sub(_parted, form))
+    return _MARK_BETWEEN.sub("-", _stand_ins_read(form))
+
+
+def _parted(m: re.Match[str]) -> str:
+    """A card-length run of mostly digits, set apart from the letters it is glued to."""
+    run = m.group(0)
+    return f" {run} " if sum(c.isdigit() for c in run) * 2 > len(run) else run
+
+
+def _stand_ins_read(text: str) -> str:
+    """``O``/``o``/``I``/``l`` as digits where they stand among digits (module doc)."""
+    groups = list(_GROUP.finditer(text))
+    if not groups:
+        return text
+    digits = [any(c.isdigit() for c in g.group(0)) for g in groups]
+    beside = [
+        i > 0 and _SEPARATION.fullmatch(text[groups[i - 1].end() : g.start()]) is not None
+        for i, g in enumerate(groups)
+    ]  # beside[i]: group i follows group i-1 across a separator only
+    for order in (range(1, len(groups)), range(len(groups) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step == 1 else i + 1
+            linked = beside[i] if order.step == 1 else beside[j]
+            if not digits[i] and linked and digits[j] and len(groups[i].group(0)) >= 2:
+                digits[i] = True
+    out, last = [], 0
+    for group, read in zip(groups, digits, strict=True):
+        out.append(text[last : group.start()])
+        out.append(group.group(0).translate(_STAND_INS) if read else group.group(0))
+        last = group.end()
+    return "".join(out) + text[last:]
+
+
+def _decoded(word: str) -> str:
+    """What a base64 word says, if it decodes to printable ASCII text; else nothing."""
+    try:
+        raw = base64.b64decode(word, validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    text = raw.decode("ascii", errors="replace")
+    return text if text.isprintable() and "\ufffd" not in text else ""
