@@ -2,8 +2,9 @@
 
 ``append`` (``appending``: handed over now, awaited later) is what the proxy awaits before
 answering an agent: it returns once the record is durable, or raises AuditUnavailable at once
-while the log is known to be down (a refused write must not wait out a timeout too). The health state is the gate the proxy checks before it
-forwards a write; while it is down a probe runs until the store answers again. A checkpoint
+while the log is known to be down (a refused write must not wait out a timeout too). The
+health state is the gate the proxy checks before it forwards a write; while it is down a probe
+runs until the store answers again. A checkpoint
 (sequence and head hash) is published periodically, as a metric and a log line.
 """
 
