@@ -16,28 +16,37 @@ log = structlog.get_logger("guardrail.sinks")
 
 class Fanout:
     """Sends a decision to each sink; a failing sink is counted and logged, never the agent's
-    problem: the write's fate is sealed by then. The audit log is handed the decision first
-    and the other sinks run while it commits; ``emit`` returns once the record is durable."""
+    problem: the write's fate is sealed by then.
 
-    def __init__(self, sinks: Sequence[Sink], metrics: Metrics) -> None:
+    The audit log is handed the decision first. The sinks ``beside`` it keep the proxy's own
+    books (the decision log, metrics, the conversation's history) and run while it commits;
+    every other sink (alerts: what reaches people) runs once the record is durable, in order.
+    ``emit`` returns once every sink has run and the record is durable."""
+
+    def __init__(
+        self, sinks: Sequence[Sink], metrics: Metrics, *, beside: Sequence[Sink] = ()
+    ) -> None:
         self.sinks = tuple(sinks)
+        self.beside = tuple(beside)
         self._metrics = metrics
 
     async def emit(self, decision: Decision, *, audited: bool = False) -> None:
         """``audited``: the audit log has the decision already (a hold's outcome, which the
         hold store records in the transaction that settles it), so it is not appended again."""
-        durable: list[tuple[Sink, Awaitable[None]]] = [
+        durable = [
             (sink, sink.recording(decision))
             for sink in self.sinks
             if isinstance(sink, AuditSink) and not audited
         ]
         try:
-            for sink in self.sinks:
-                if not isinstance(sink, AuditSink):
-                    await self._sent(sink, sink.emit(decision), decision)
+            for sink in self.beside:
+                await self._sent(sink, sink.emit(decision), decision)
         finally:  # what was handed to the log is always waited for
             for sink, recorded in durable:
                 await self._sent(sink, recorded, decision)
+        for sink in self.sinks:
+            if not isinstance(sink, AuditSink):
+                await self._sent(sink, sink.emit(decision), decision)
 
     async def _sent(self, sink: Sink, sending: Awaitable[None], decision: Decision) -> None:
         try:
