@@ -384,14 +384,16 @@ def build(
     pipeline = Pipeline(lambda: policies.current, settings.unmatched_writes, drift.violations)
     context = ContextLoader(store, dialect, ACCOUNT_RETENTION)
     sinks = Fanout(
-        [
-            AuditSink(audit),  # first: the record is durable before anything else acts on it
-            metrics,
-            DecisionLog(settings.log_field_values),
-            ConversationRecorder(store, dialect),
-            *([alerter] if alerter else []),
-        ],
+        # The record is durable before an alert acts on it; the proxy's own books are kept
+        # while it commits (the decision log first: its write hands the audit writer the GIL
+        # early, so the commit's SQLite work overlaps the rest).
+        [AuditSink(audit), *([alerter] if alerter else [])],
         metrics,
+        beside=[
+            DecisionLog(settings.log_field_values),
+            metrics,
+            ConversationRecorder(store, dialect),
+        ],
     )
     hold_metrics = HoldMetrics(metrics.registry)
     webhook_url = settings.holds.webhook_url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 import structlog
 
@@ -15,21 +15,42 @@ log = structlog.get_logger("guardrail.sinks")
 
 
 class Fanout:
-    """Sends a decision to each sink in order (the audit log first); a failing sink is counted
-    and logged, never the agent's problem: the write's fate is sealed by then."""
+    """Sends a decision to each sink; a failing sink is counted and logged, never the agent's
+    problem: the write's fate is sealed by then.
 
-    def __init__(self, sinks: Sequence[Sink], metrics: Metrics) -> None:
+    The audit log is handed the decision first. The sinks ``beside`` it keep the proxy's own
+    books (the decision log, metrics, the conversation's history) and run while it commits;
+    every other sink (alerts: what reaches people) runs once the record is durable, in order.
+    ``emit`` returns once every sink has run and the record is durable."""
+
+    def __init__(
+        self, sinks: Sequence[Sink], metrics: Metrics, *, beside: Sequence[Sink] = ()
+    ) -> None:
         self.sinks = tuple(sinks)
+        self.beside = tuple(beside)
         self._metrics = metrics
 
     async def emit(self, decision: Decision, *, audited: bool = False) -> None:
         """``audited``: the audit log has the decision already (a hold's outcome, which the
         hold store records in the transaction that settles it), so it is not appended again."""
+        durable = [
+            (sink, sink.recording(decision))
+            for sink in self.sinks
+            if isinstance(sink, AuditSink) and not audited
+        ]
+        try:
+            for sink in self.beside:
+                await self._sent(sink, sink.emit(decision), decision)
+        finally:  # what was handed to the log is always waited for
+            for sink, recorded in durable:
+                await self._sent(sink, recorded, decision)
         for sink in self.sinks:
-            if audited and isinstance(sink, AuditSink):
-                continue
-            try:
-                await sink.emit(decision)
-            except Exception:
-                self._metrics.sink_errors.labels(type(sink).__name__).inc()
-                log.exception("sink_failed", sink=type(sink).__name__, decision_id=decision.id)
+            if not isinstance(sink, AuditSink):
+                await self._sent(sink, sink.emit(decision), decision)
+
+    async def _sent(self, sink: Sink, sending: Awaitable[None], decision: Decision) -> None:
+        try:
+            await sending
+        except Exception:
+            self._metrics.sink_errors.labels(type(sink).__name__).inc()
+            log.exception("sink_failed", sink=type(sink).__name__, decision_id=decision.id)

@@ -20,7 +20,8 @@ R = TypeVar("R")
 
 
 class GroupCommitter(Generic[I, R]):
-    """Batches ``submit``s into calls of ``commit`` (one transaction each), one at a time."""
+    """Batches the items handed to it into calls of ``commit`` (one transaction each), one at
+    a time."""
 
     def __init__(self, commit: Callable[[list[I]], Awaitable[Sequence[R]]], max_batch: int) -> None:
         self._commit = commit
@@ -29,14 +30,15 @@ class GroupCommitter(Generic[I, R]):
         self._flusher: asyncio.Task[None] | None = None
         self.commits = 0  # how many commits ran (tests and metrics compare with appends)
 
-    async def submit(self, item: I) -> R:
+    def hand(self, item: I) -> asyncio.Future[R]:
+        """Queue ``item`` now; the future is its result, once committed."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._queue.append((item, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         # A caller that stops waiting (a timeout) does not take its item out of the batch:
         # it may be committed all the same, as any write racing a timeout may.
-        return await future
+        return future
 
     async def _flush(self) -> None:
         while self._queue:

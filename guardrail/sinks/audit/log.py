@@ -1,9 +1,10 @@
 """The audit log as the proxy uses it: a store behind group commit, a health state and a clock.
 
-``append`` is what the proxy awaits before answering an agent: it returns once the record is
-durable, or raises AuditUnavailable at once while the log is known to be down (a refused write
-must not wait out a timeout too). The health state is the gate the proxy checks before it
-forwards a write; while it is down a probe runs until the store answers again. A checkpoint
+``append`` (``appending``: handed over now, awaited later) is what the proxy awaits before
+answering an agent: it returns once the record is durable, or raises AuditUnavailable at once
+while the log is known to be down (a refused write must not wait out a timeout too). The
+health state is the gate the proxy checks before it forwards a write; while it is down a probe
+runs until the store answers again. A checkpoint
 (sequence and head hash) is published periodically, as a metric and a log line.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Coroutine
+from typing import Any
 
 import structlog
 
@@ -136,12 +139,27 @@ class AuditLog:
     async def append(self, entry: Pending) -> Row:
         """Append ``entry`` (a record, or a decision to make one of); returns once it is durable.
         Raises AuditUnavailable."""
+        return await self.appending(entry)
+
+    def appending(self, entry: Pending) -> Coroutine[Any, Any, Row]:
+        """Hand ``entry`` to the store now; awaited, its row once durable (raises
+        AuditUnavailable then). What the caller does before awaiting runs beside the commit."""
+        handed: asyncio.Future[Row] | AuditUnavailable
         if not self.available:
-            self._error()
-            raise AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
+            handed = AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
+        else:
+            try:
+                handed = self._group.hand(entry)
+            except AuditUnavailable as exc:
+                handed = exc
+        return self._durable(handed)
+
+    async def _durable(self, handed: asyncio.Future[Row] | AuditUnavailable) -> Row:
         try:
+            if isinstance(handed, AuditUnavailable):
+                raise handed
             async with asyncio.timeout(self._timeout):
-                return await self._group.submit(entry)
+                return await handed
         except (AuditUnavailable, TimeoutError) as exc:
             self._error()
             if isinstance(exc, TimeoutError):

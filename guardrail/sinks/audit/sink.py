@@ -4,12 +4,14 @@ sink that records each decision before its response leaves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import structlog
 
 from guardrail.errors import AuditUnavailable
 from guardrail.model import Decision
+from guardrail.sinks.audit.chain import Row
 from guardrail.sinks.audit.log import AuditLog
 
 log = structlog.get_logger("guardrail.audit")
@@ -28,8 +30,16 @@ class AuditSink:
         self._audit = audit
 
     async def emit(self, decision: Decision) -> None:
+        await self.recording(decision)
+
+    def recording(self, decision: Decision) -> Coroutine[Any, Any, None]:
+        """The decision handed to the log now; awaited, once it is durable (or logged as not
+        audited). The proxy's other sinks run while the log commits."""
+        return self._recorded(decision, self._audit.appending(decision))
+
+    async def _recorded(self, decision: Decision, durable: Coroutine[Any, Any, Row]) -> None:
         try:
-            await self._audit.record(decision)
+            await durable
         except AuditUnavailable as exc:
             log.error(
                 "decision_not_audited",

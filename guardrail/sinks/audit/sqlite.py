@@ -14,6 +14,7 @@ SQLite's write lock before the head is read, so the chain stays one chain.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -262,11 +263,11 @@ class _Appends:
     def commits(self) -> int:
         return self._batch.runs
 
-    async def submit(self, pending: Pending) -> Row:
+    def hand(self, pending: Pending) -> asyncio.Future[Row]:
         writer = self._storage._writer
         if writer is None:
             raise AuditUnavailable(f"the audit log at {self._storage.where} is not open")
-        return await writer.batched(self._batch, pending)
+        return writer.batched(self._batch, pending)
 
     async def drain(self) -> None:
         writer = self._storage._writer

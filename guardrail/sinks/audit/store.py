@@ -10,6 +10,7 @@ refuse UPDATE, and refuse DELETE of any record that a prune record does not alre
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,8 +148,9 @@ class Committer(Protocol):
         """How many commits ran (tests and metrics compare with appends)."""
         ...
 
-    async def submit(self, pending: Pending) -> Row:
-        """``pending``'s row, once committed. Raises AuditUnavailable."""
+    def hand(self, pending: Pending) -> asyncio.Future[Row]:
+        """Take ``pending`` now; the future is its row, once committed. Raises (or the future
+        does) AuditUnavailable."""
         ...
 
     async def drain(self) -> None:

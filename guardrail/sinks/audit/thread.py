@@ -79,13 +79,14 @@ class Worker:
         self._calls.put((fn, loop, future))
         return await future
 
-    async def batched(self, batch: Batch[I, R], item: I) -> R:
+    def batched(self, batch: Batch[I, R], item: I) -> asyncio.Future[R]:
         """``item``'s result of ``batch.run``, run over it and the items of the same batch
-        queued behind it. A caller that stops waiting does not take its item out."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[R] = loop.create_future()
-        self._calls.put(_Item(batch, item, loop, future))
-        return await future
+        queued behind it. Handed to the thread at once, so the caller does other work while
+        it runs and awaits the future after; a caller that stops waiting does not take its
+        item out."""
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._calls.put(_Item(batch, item, future.get_loop(), future))
+        return future
 
     async def stop(self) -> None:
         """Finish the calls given so far, then end the thread."""

@@ -20,11 +20,11 @@ async def test_appends_arriving_during_a_commit_share_the_next() -> None:
         return [i * 10 for i in items]
 
     group: GroupCommitter[int, int] = GroupCommitter(commit, max_batch=4)
-    results = await asyncio.gather(*(group.submit(i) for i in range(10)))
+    results = await asyncio.gather(*(group.hand(i) for i in range(10)))
     assert results == [i * 10 for i in range(10)]
     assert batches == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
     assert group.commits == 3
-    assert await group.submit(42) == 420  # an idle log commits at once, alone
+    assert await group.hand(42) == 420  # an idle log commits at once, alone
     assert batches[-1] == [42]
 
 
@@ -40,7 +40,7 @@ async def test_a_failed_commit_fails_every_append_in_it_and_only_those() -> None
         return items
 
     group: GroupCommitter[int, int] = GroupCommitter(commit, max_batch=2)
-    outcomes = await asyncio.gather(*(group.submit(i) for i in range(4)), return_exceptions=True)
+    outcomes = await asyncio.gather(*(group.hand(i) for i in range(4)), return_exceptions=True)
     assert [type(o).__name__ for o in outcomes[:2]] == ["AuditUnavailable"] * 2
     assert outcomes[2:] == [2, 3]
 
@@ -55,8 +55,8 @@ async def test_a_caller_that_stops_waiting_does_not_break_the_batch() -> None:
     group: GroupCommitter[int, int] = GroupCommitter(commit, max_batch=8)
     with pytest.raises(TimeoutError):
         async with asyncio.timeout(0.01):
-            await group.submit(1)
-    other = asyncio.create_task(group.submit(2))
+            await group.hand(1)
+    other = group.hand(2)
     release.set()
     assert await other == 2
     await group.drain()
