@@ -82,7 +82,7 @@ _PLURAL_AFTER = re.compile(
 # dots.
 _DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
-_SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-]+\d{2}[\s.,\-]+\d{4}$")
+_SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-/]+\d{2}[\s.,\-/]+\d{4}$")  # 3-2-4 is never a date
 _PAUSE = re.compile(r"[\s.,;:!?\-]*(?:[a-z']+[\s.,;:!?\-]+){0,4}")  # a few words, no digits
 
 
