@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,14 @@ def process(args: list[str], ready_url: str) -> Iterator[subprocess.Popen[bytes]
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def fresh_audit_log() -> None:
+    """The proxy started next audits to a log of its own (``GUARDRAIL_AUDIT_DSN``, unless set):
+    a log grown by earlier runs (the default is one file in the working directory) makes each
+    later run slower, so runs would not compare."""
+    folder = tempfile.mkdtemp(prefix="guardrail-bench-audit-")
+    os.environ.setdefault("GUARDRAIL_AUDIT_DSN", f"sqlite:///{folder}/audit.db")
 
 
 def _host_port(url: str) -> tuple[str, int]:

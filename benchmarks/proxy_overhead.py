@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from harness import ROOT, cpu_seconds, free_port, process
+from harness import ROOT, cpu_seconds, free_port, fresh_audit_log, process
 
 TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
 CASES = "/services/data/v59.0/sobjects/Case"
@@ -198,6 +198,7 @@ def main() -> None:
         "--listen", proxy.removeprefix("http://"), "--admin-listen", admin,
         "--auth-mode", args.auth_mode,
     ]  # fmt: skip
+    fresh_audit_log()
     if args.auth_mode == "token":  # the proxy's own credential, inherited by its process
         os.environ["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN
     if args.read_back != "off":

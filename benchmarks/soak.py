@@ -21,7 +21,7 @@ import time
 import uuid
 
 import aiohttp
-from harness import cpu_seconds, free_port, process, rss_bytes
+from harness import cpu_seconds, free_port, fresh_audit_log, process, rss_bytes
 
 TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
 API = "/services/data/v59.0/sobjects"
@@ -143,6 +143,7 @@ def main() -> None:
     sandbox = f"http://127.0.0.1:{free_port()}"
     proxy = f"http://127.0.0.1:{free_port()}"
     admin = f"127.0.0.1:{free_port()}"
+    fresh_audit_log()
     env = os.environ
     env["GUARDRAIL_CREDENTIAL__ACCESS_TOKEN"] = TOKEN  # the proxy's own CRM credential
     if args.store == "redis":
