@@ -17,11 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
-from guardrail.sinks.redact import luhn
 from guardrail.testing import Stack
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.model import SURE
-from guardrail.understanding.numbers import sensitive_digits
+from guardrail.understanding.numbers import luhn, sensitive_digits
 from guardrail.understanding.text import clean
 from tests.helpers import ZendeskAgent
 

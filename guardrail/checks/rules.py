@@ -21,6 +21,7 @@ from guardrail.context.facts import Facts
 from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer
 from guardrail.model import Action, Violation, WriteIntent
 from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
+from guardrail.sinks.redact import mask_card_data
 
 RULE_CODE = "GUARDRAIL_POLICY_VIOLATION"
 CONTEXT_CODE = "GUARDRAIL_CONTEXT_REQUIRED"
@@ -120,13 +121,15 @@ class RuleSet:
             return False
 
     def _message(self, rule: CompiledRule, env: Environment) -> str:
+        """The rule's message; one its expression builds from the write never quotes card
+        data back (a note's stated facts may be pieces of a disguised card number)."""
         if rule.message_program is None:
             return rule.message
         try:
             text = _run(rule.message_program, env)
         except Exception:  # a broken message must not hide the violation
             return rule.message
-        return text if isinstance(text, str) and text else rule.message
+        return mask_card_data(text) if isinstance(text, str) and text else rule.message
 
     def error(self, rule: str, exc: Exception) -> Violation:
         what = f"Rule {rule} could not be evaluated on this write ({type(exc).__name__}: {exc})"

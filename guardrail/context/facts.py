@@ -17,10 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
-from guardrail.sinks.redact import MASKS, luhn
+from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in, readings_of
 from guardrail.understanding.model import Understanding
-from guardrail.understanding.numbers import sensitive_digits
+from guardrail.understanding.numbers import luhn, sensitive_digits
+from guardrail.understanding.sensitive import TYPED_CARD, TYPED_SSN, sensitive_runs, typed_kinds
 from guardrail.understanding.service import current
 
 _WORDS = re.compile(r"\s+")
@@ -73,9 +74,6 @@ _NEGATED_INTENT = re.compile(
     r"(?:\s+\S+){0,3}\s*$"
 )
 _NEGATED_WORD = re.compile(r"(?<!why )\b(?:not|no|never|(?:is|was|are|were)n'?t)(?:\s+\S+)?\s*$")
-_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
-# 219-09-9999, or 219 09 9999 as speech-to-text writes it (one separator throughout).
-_SSN = re.compile(r"\b\d{3}([- ])\d{2}\1\d{4}\b")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]?\d{4}\b")
 
@@ -134,9 +132,10 @@ def pii_in(text: str, masked: bool = False) -> list[str]:
     before it was stored; a mask (``[CARD]``) then counts as the kind it replaced, so a write
     blocked for a card number is judged the same when it is replayed.
     """
+    typed = typed_kinds(text)
     found = {
-        "card": any(luhn(digits(m.group(0))) for m in _CARD.finditer(text)),
-        "ssn": _SSN.search(text) is not None,
+        "card": "card" in typed,
+        "ssn": "ssn" in typed,
         "email": _EMAIL.search(text) is not None,
         "phone": _PHONE.search(text) is not None,
     }
@@ -173,9 +172,12 @@ def _card_data(text: str) -> list[tuple[int, int]]:
         lower = text
     found = sensitive_digits(lower)
     cards = [(h.start, h.end) for h in found if h.kind == "card"]
-    cards += [m.span() for m in _CARD.finditer(text) if luhn(digits(m.group(0)))]
+    cards += [m.span() for m in TYPED_CARD.finditer(text) if luhn(digits(m.group(0)))]
     ssns = [(h.start, h.end) for h in found if h.kind == "ssn"]
-    ssns += [m.span() for m in _SSN.finditer(text)]
+    ssns += [m.span() for m in TYPED_SSN.finditer(text)]
+    disguised = sensitive_runs(text)  # the words a disguised one is written in
+    cards += [(start, end) for start, end, kind in disguised if kind == "card"]
+    ssns += [(start, end) for start, end, kind in disguised if kind == "ssn"]
     expiry = [m.span() for m in _EXPIRY.finditer(text)] if cards else []
     return cards + ssns + expiry
 

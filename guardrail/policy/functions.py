@@ -71,10 +71,12 @@ from typing import Any
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
+from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
-from guardrail.understanding.numbers import plain, sensitive_digits
+from guardrail.understanding.numbers import plain
+from guardrail.understanding.sensitive import digit_kinds, sensitive_kinds
 from guardrail.understanding.text import clean
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -307,7 +309,9 @@ class RuleFunctions:
         pieces = [t for t in texts if t and not _ID_SHAPED.fullmatch(t)]
         if not pieces:
             return []
-        found = set().union(*(_sensitive(p, self.pii) for p in pieces))
+        found = set().union(*map(sensitive_kinds, pieces))
+        if self._facts.redacted:  # a replayed record: its masks stand for what they replaced
+            found |= {k for k in ("card", "ssn") if any(MASKS[k] in p for p in pieces)}
         # a number split between two of the write's texts, or between one of them and one of
         # the conversation's last few saved writes: where one ends in a digit and the other
         # starts with one, what the two edges say together and neither says alone
@@ -316,7 +320,11 @@ class RuleFunctions:
             earlier = [_Edges.of(t) for t in self._earlier_texts()]
             for a, b in itertools.permutations([*given, *earlier], 2):
                 if (a in given or b in given) and a.ends and b.starts:
-                    found |= _kinds(f"{a.tail}\n{b.head}") - _kinds(a.tail) - _kinds(b.head)
+                    found |= (
+                        digit_kinds(f"{a.tail}\n{b.head}")
+                        - digit_kinds(a.tail)
+                        - digit_kinds(b.head)
+                    )
         return sorted(found)
 
     def _earlier_texts(self) -> list[str]:
@@ -357,16 +365,6 @@ class RuleFunctions:
                     }
                 )
         return out
-
-
-def _sensitive(text: str, pii: Callable[[str], list[str]]) -> set[str]:
-    """Card numbers and SSNs in ``text``, however disguised (guardrail.understanding.disguise)."""
-    seen = detection_form(text)
-    return {k for k in pii(seen) if k in ("card", "ssn")} | _kinds(clean(seen))
-
-
-def _kinds(cleaned: str) -> set[str]:
-    return {h.kind for h in sensitive_digits(cleaned) if h.confidence >= SURE}
 
 
 @dataclass(frozen=True, slots=True)

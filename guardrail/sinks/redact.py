@@ -1,9 +1,12 @@
 """Redaction for anything that leaves the process as text: logs now, audit records later.
 
 Secrets are dropped by key; personal data in values is masked by shape, so a card number in a
-case description never reaches a log line whole. A long digit run is masked either way, but as
-``[CARD]`` only when it passes the Luhn check cards do: a tracking number is ``[NUMBER]``, so a
-masked record still tells what it held (guardrail replay judges card-number rules on it).
+case description never reaches a log line whole. Card numbers and SSNs are masked wherever the
+sensitive-data rule finds them, however disguised (guardrail.understanding.sensitive: other
+scripts' digits, invisible characters, letters for digits, words, percent or base64): the words
+a disguised number was written in are masked whole. Any other long digit run is masked too, as
+``[NUMBER]``: a masked record still tells what it held (guardrail replay judges card-number
+rules on it).
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from guardrail.understanding.numbers import luhn
+from guardrail.understanding.sensitive import sensitive_runs
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
 #: A key naming an identifier (an agent token's ``token_id``, an OAuth ``client_id``) is no
@@ -31,17 +37,6 @@ MASKS = {"card": "[CARD]", "ssn": "[SSN]", "email": "[EMAIL]", "phone": "[PHONE]
 NUMBER = "[NUMBER]"
 
 
-def luhn(number: str) -> bool:
-    """Whether a string of digits passes the Luhn check (every payment card number does)."""
-    total = 0
-    for i, char in enumerate(reversed(number)):
-        d = int(char)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
 def _card(match: re.Match[str]) -> str:
     digits = "".join(c for c in match.group(0) if c.isdigit())
     return MASKS["card"] if luhn(digits) else NUMBER
@@ -52,7 +47,6 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (re.compile(r"\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]+"), "[SECRET]"),
     (re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]+"), "[SECRET]"),
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), MASKS["email"]),
-    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), MASKS["ssn"]),
     (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), _card),
     (
         re.compile(
@@ -68,8 +62,26 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
 _MAYBE = re.compile(r"[0-9@]|eyJ")
 
 
+def mask_card_data(text: str) -> str:
+    """``text`` with every card number and SSN the sensitive-data rule finds in it masked."""
+    runs = sensitive_runs(text)
+    if not runs:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end, kind in runs:
+        if start < at:  # a run around one masked before: the mask already stands for both
+            pieces[-1] = MASKS["card"] if kind == "card" else pieces[-1]
+        else:
+            pieces += [text[at:start], MASKS[kind]]
+        at = max(at, end)
+    return "".join([*pieces, text[at:]])
+
+
 def mask_text(text: str) -> str:
-    """``text`` with credentials, emails, SSN-, card- and phone-shaped numbers masked."""
+    """``text`` with credentials, emails, card numbers and SSNs (in any form), phone-shaped
+    and other long numbers masked."""
+    text = mask_card_data(text)
     if _MAYBE.search(text) is None:
         return text
     for pattern, label in _PATTERNS:

@@ -1,0 +1,90 @@
+"""Card numbers and SSNs in text however it is written: the one finder the sensitive-data rule
+blocks on (guardrail.policy.functions.sensitive_data) and redaction masks by
+(guardrail.sinks.redact), so what a write is refused for is never kept in what is recorded of
+it, nor quoted back in a message."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from guardrail.understanding.disguise import detection_form
+from guardrail.understanding.model import SURE
+from guardrail.understanding.numbers import luhn, sensitive_digits
+from guardrail.understanding.text import clean
+
+#: A card number typed as one: 13 to 19 digits, spaced or dashed (Luhn-valid to be one).
+TYPED_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+#: 219-09-9999, or 219 09 9999 as speech-to-text writes it (one separator throughout).
+TYPED_SSN = re.compile(r"\b\d{3}([- ])\d{2}\1\d{4}\b")
+_WORD = re.compile(r"\S+")
+# Punctuation a number's words may begin or end with ("(4111 ... 1111);"): never part of it.
+_PUNCTUATION = "()[]{}.,;:!?'\""
+# An SSN, the shortest, is nine digits, each written with a character at least.
+_SHORTEST = 9
+
+
+def typed_kinds(text: str) -> set[str]:
+    """``card`` and ``ssn`` as typed plainly in ``text``."""
+    card = any(luhn(re.sub(r"\D", "", m.group(0))) for m in TYPED_CARD.finditer(text))
+    ssn = TYPED_SSN.search(text) is not None
+    return {kind for kind, found in (("card", card), ("ssn", ssn)) if found}
+
+
+def sensitive_kinds(text: str) -> set[str]:
+    """``card`` and ``ssn`` in ``text``, however disguised (guardrail.understanding.disguise)."""
+    if len(text) < _SHORTEST:
+        return set()
+    seen = detection_form(text)
+    return typed_kinds(seen) | digit_kinds(clean(seen))
+
+
+def digit_kinds(cleaned: str) -> set[str]:
+    """``card`` and ``ssn`` as sure readings of the digit runs in cleaned text."""
+    return {h.kind for h in sensitive_digits(cleaned) if h.confidence >= SURE}
+
+
+def sensitive_runs(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` as written holds each card number or SSN ``sensitive_kinds`` finds in it,
+    with its kind: the run of whole words it was read from, less punctuation at its ends. The
+    disguised forms do not map back character by character, so the run is the fewest whole
+    words that still read as the number; that errs toward masking more, never less."""
+    runs: list[tuple[int, int, str]] = []
+    words = list(_WORD.finditer(text))
+    while words and sensitive_kinds(_joined(text, words)):
+        first, last = _narrowed(text, words)
+        kind = "card" if "card" in sensitive_kinds(_joined(text, words[first:last])) else "ssn"
+        start, end = words[first].start(), words[last - 1].end()
+        start += len(text[start:end]) - len(text[start:end].lstrip(_PUNCTUATION))
+        end -= len(text[start:end]) - len(text[start:end].rstrip(_PUNCTUATION))
+        runs.append((start, end, kind))
+        del words[first:last]
+    return sorted(runs)
+
+
+def _joined(text: str, words: list[re.Match[str]]) -> str:
+    """The words as they stand in ``text``, with what lies between them (a run taken out
+    stands as a mask, so words either side of it never join into a number)."""
+    out = [words[0].group(0)]
+    for before, word in itertools.pairwise(words):
+        gap = text[before.end() : word.start()]
+        out += [gap if gap.isspace() else " [MASKED] ", word.group(0)]
+    return "".join(out)
+
+
+def _narrowed(text: str, words: list[re.Match[str]]) -> tuple[int, int]:
+    """Where in ``words`` (first, past the last) a shortest run of them reads as card data:
+    the first prefix of them that does, then the last start within it that still does (by
+    halving; a run that reads with one word more and not without it is one, whatever lies
+    past it)."""
+    low, high = 0, len(words)  # words[:high] reads as card data; words[:low] does not
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if sensitive_kinds(_joined(text, words[:mid])) else (mid, high)
+    first, last = 0, high  # words[first:high] reads; words[last:high] does not
+    while last - first > 1:
+        mid = (first + last) // 2
+        first, last = (
+            (mid, last) if sensitive_kinds(_joined(text, words[mid:high])) else (first, mid)
+        )
+    return first, high
