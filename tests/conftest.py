@@ -4,14 +4,21 @@ the fast tier alone)."""
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, sync_playwright
 
+from guardrail.understanding.disguise import detection_form
+from guardrail.understanding.numbers import luhn
+from guardrail.understanding.text import clean
 from tests.helpers import _audit_log_outside_the_tree, case_pack, tier, zendesk_stack
 
 __all__ = ["_audit_log_outside_the_tree", "case_pack", "zendesk_stack"]
@@ -46,3 +53,122 @@ def browser(browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
         launched = playwright.chromium.launch(**browser_type_launch_args)
         yield launched
         launched.close()
+
+
+# -- card numbers, SSNs and their disguises (hypothesis strategies) ---------------------------
+
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+SEPARATORS = [" ", "-", ".", "/", "_", "\u00a0", "\u2009", "\u202f", "\u3000", "\u2013",
+              "\u2014", "\u2212", "\u2010", "\u00b7", "\u2022", "*", "|", "  ", " - ", "\n"]  # fmt: skip
+ZEROS = [0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE]  # ASCII, fullwidth, scripts
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@st.composite
+def card_numbers(draw: st.DrawFn) -> str:
+    """A Luhn-valid card number of 15 or 16 digits."""
+    length = draw(st.sampled_from([15, 16]))
+    body = draw(st.sampled_from("3456")) + "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=length - 2, max_size=length - 2))
+    )
+    return body + next(d for d in "0123456789" if luhn(body + d))
+
+
+@st.composite
+def ssns(draw: st.DrawFn) -> str:
+    area = draw(st.integers(1, 899).filter(lambda n: n != 666))
+    return f"{area:03d}{draw(st.integers(1, 99)):02d}{draw(st.integers(1, 9999)):04d}"
+
+
+@st.composite
+def disguised(draw: st.DrawFn, digits: str, groups: list[int]) -> str:
+    """``digits`` in ``groups``, each digit in some script or a letter standing in for it,
+    with invisible characters and combining marks strewn in, the groups apart by any
+    separator."""
+    if draw(st.integers(0, 5)) == 0:  # spelled out in words
+        return draw(st.sampled_from([" ", ", ", " \u00a0"])).join(WORDS[int(d)] for d in digits)
+    zero = draw(st.sampled_from(ZEROS))
+    out, at = [], 0
+    separator = draw(st.sampled_from(SEPARATORS))
+    for n, size in enumerate(groups):
+        if n:
+            out.append(separator if draw(st.booleans()) else draw(st.sampled_from(SEPARATORS)))
+        for d in digits[at : at + size]:
+            stand_in = {"0": "Oo", "1": "lI"}.get(d)
+            if stand_in and draw(st.integers(0, 3)) == 0:
+                out.append(draw(st.sampled_from(stand_in)))
+            else:
+                out.append(chr(zero + int(d)))
+            if draw(st.integers(0, 4)) == 0:
+                out.append(draw(st.sampled_from([*ZERO_WIDTH, "\u0301", "\u0332", "\u20e3"])))
+        at += size
+    return "".join(out)
+
+
+CARD_GROUPS = {15: [[4, 6, 5], [15], [3, 4, 4, 4]], 16: [[4, 4, 4, 4], [16], [2, 6, 4, 4]]}
+
+
+@st.composite
+def disguised_cards(draw: st.DrawFn) -> str:
+    card = draw(card_numbers())
+    return draw(disguised(card, draw(st.sampled_from(CARD_GROUPS[len(card)]))))
+
+
+def encoded_cards() -> st.SearchStrategy[str]:
+    """A card number percent-encoded (as in a URL) or in base64."""
+    return card_numbers().flatmap(encoded)
+
+
+def card_disguises(card: str) -> st.SearchStrategy[str]:
+    """``card`` in any of the disguises above: written oddly, percent-encoded or base64."""
+    return st.one_of(*(disguised(card, g) for g in CARD_GROUPS[len(card)]), encoded(card))
+
+
+@st.composite
+def encoded(draw: st.DrawFn, card: str) -> str:
+    """``card`` percent-encoded (as in a URL) or in base64."""
+    shown = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+    if draw(st.booleans()):
+        return quote(shown, safe=draw(st.sampled_from(["", "/"])))
+    return base64.b64encode(shown.encode()).decode()
+
+
+@st.composite
+def disguised_ssns(draw: st.DrawFn) -> str:
+    shown = draw(disguised(draw(ssns()), [3, 2, 4]))
+    spelled = shown.startswith(tuple(WORDS))  # nine words are an SSN where one is spoken of
+    templates = ["SSN {}", "social security number {}"] + ([] if spelled else ["{}"])
+    return draw(st.sampled_from(templates)).format(shown)
+
+
+ORDINARY = [
+    "Order {order} shipped on {date}; refund of ${amount} issued, call back on {phone}.",
+    "Customer called at {time} on {date} about order #{order}, paid {amount} EUR.",
+    "Tracking 1Z999AA1{order}, invoice INV_{year}_{order}, model X-200, ext. 4410.",
+    "Ref {order} / {order2}. Phone {phone}. Due {date} {time}.",
+    "Called {phone} twice, order {order} and order {order2}, total ${amount}.",
+]
+
+DATES = ["{year}-{month:02d}-{day:02d}", "{day:02d}/{month:02d}/{year}", "{day}.{month}.{year}"]
+PHONES = ["(555) 123-4567", "+44 7700 900123", "555.867.5309", "+1-202-555-0143", "0800 123 456"]
+
+
+@st.composite
+def ordinary_notes(draw: st.DrawFn) -> str:
+    year = draw(st.integers(2020, 2030))
+    month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    return draw(st.sampled_from(ORDINARY)).format(
+        order=draw(st.integers(10_000, 99_999_999)),
+        order2=draw(st.integers(100, 999_999)),
+        year=year,
+        date=draw(st.sampled_from(DATES)).format(year=year, month=month, day=day),
+        time=f"{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}",
+        amount=f"{draw(st.integers(1, 9999))}.{draw(st.integers(0, 99)):02d}",
+        phone=draw(st.sampled_from(PHONES)),
+    )
+
+
+def card_digits_read(text: str) -> str:
+    """Every digit ``text`` says, however written (as card-number detection reads it), in one
+    string: a card number is recoverable from ``text`` when its digits are in it."""
+    return re.sub(r"\D", "", clean(detection_form(text)))

@@ -7,31 +7,36 @@ numbers, phone numbers, dates, times and amounts still land."""
 
 from __future__ import annotations
 
-import base64
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guardrail.cli import main
+from guardrail.proxy import DECISION_ID_HEADER
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from guardrail.testing import Stack
 from guardrail.understanding.disguise import detection_form
-from guardrail.understanding.model import SURE
-from guardrail.understanding.numbers import luhn, sensitive_digits
+from guardrail.understanding.sensitive import digit_kinds
 from guardrail.understanding.text import clean
+from tests.conftest import (
+    card_digits_read,
+    card_disguises,
+    card_numbers,
+    disguised_cards,
+    disguised_ssns,
+    encoded_cards,
+    ordinary_notes,
+)
 from tests.helpers import ZendeskAgent
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 RULE = "card number or a social security number"
-
-ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
-SEPARATORS = [" ", "-", ".", "/", "_", "\u00a0", "\u2009", "\u202f", "\u3000", "\u2013",
-              "\u2014", "\u2212", "\u2010", "\u00b7", "\u2022", "*", "|", "  ", " - ", "\n"]  # fmt: skip
-ZEROS = [0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE]  # ASCII, fullwidth, scripts
-WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
 def agent(zendesk_stack: Stack) -> ZendeskAgent:
@@ -49,77 +54,6 @@ def comment(agent: ZendeskAgent, body: str, **ticket: Any) -> httpx.Response:
 
 def comments(agent: ZendeskAgent) -> list[str]:
     return [c["body"] for c in agent.records("comment")]
-
-
-# -- numbers and their disguises --------------------------------------------------------------
-
-
-@st.composite
-def card_numbers(draw: st.DrawFn) -> str:
-    """A Luhn-valid card number of 15 or 16 digits."""
-    length = draw(st.sampled_from([15, 16]))
-    body = draw(st.sampled_from("3456")) + "".join(
-        draw(st.lists(st.sampled_from("0123456789"), min_size=length - 2, max_size=length - 2))
-    )
-    return body + next(d for d in "0123456789" if luhn(body + d))
-
-
-@st.composite
-def ssns(draw: st.DrawFn) -> str:
-    area = draw(st.integers(1, 899).filter(lambda n: n != 666))
-    return f"{area:03d}{draw(st.integers(1, 99)):02d}{draw(st.integers(1, 9999)):04d}"
-
-
-@st.composite
-def disguised(draw: st.DrawFn, digits: str, groups: list[int]) -> str:
-    """``digits`` in ``groups``, each digit in some script or a letter standing in for it,
-    with invisible characters and combining marks strewn in, the groups apart by any
-    separator."""
-    if draw(st.integers(0, 5)) == 0:  # spelled out in words
-        return draw(st.sampled_from([" ", ", ", " \u00a0"])).join(WORDS[int(d)] for d in digits)
-    zero = draw(st.sampled_from(ZEROS))
-    out, at = [], 0
-    separator = draw(st.sampled_from(SEPARATORS))
-    for n, size in enumerate(groups):
-        if n:
-            out.append(separator if draw(st.booleans()) else draw(st.sampled_from(SEPARATORS)))
-        for d in digits[at : at + size]:
-            stand_in = {"0": "Oo", "1": "lI"}.get(d)
-            if stand_in and draw(st.integers(0, 3)) == 0:
-                out.append(draw(st.sampled_from(stand_in)))
-            else:
-                out.append(chr(zero + int(d)))
-            if draw(st.integers(0, 4)) == 0:
-                out.append(draw(st.sampled_from([*ZERO_WIDTH, "\u0301", "\u0332", "\u20e3"])))
-        at += size
-    return "".join(out)
-
-
-CARD_GROUPS = {15: [[4, 6, 5], [15], [3, 4, 4, 4]], 16: [[4, 4, 4, 4], [16], [2, 6, 4, 4]]}
-
-
-@st.composite
-def disguised_cards(draw: st.DrawFn) -> str:
-    card = draw(card_numbers())
-    return draw(disguised(card, draw(st.sampled_from(CARD_GROUPS[len(card)]))))
-
-
-@st.composite
-def encoded_cards(draw: st.DrawFn) -> str:
-    """A card number percent-encoded (as in a URL) or in base64."""
-    card = draw(card_numbers())
-    shown = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
-    if draw(st.booleans()):
-        return quote(shown, safe=draw(st.sampled_from(["", "/"])))
-    return base64.b64encode(shown.encode()).decode()
-
-
-@st.composite
-def disguised_ssns(draw: st.DrawFn) -> str:
-    shown = draw(disguised(draw(ssns()), [3, 2, 4]))
-    spelled = shown.startswith(tuple(WORDS))  # nine words are an SSN where one is spoken of
-    templates = ["SSN {}", "social security number {}"] + ([] if spelled else ["{}"])
-    return draw(st.sampled_from(templates)).format(shown)
 
 
 SLOW = settings(
@@ -160,31 +94,30 @@ def test_a_card_number_split_between_two_fields_or_two_comments_is_refused(
     assert len(comments(writer)) == len(before) + 1
 
 
-ORDINARY = [
-    "Order {order} shipped on {date}; refund of ${amount} issued, call back on {phone}.",
-    "Customer called at {time} on {date} about order #{order}, paid {amount} EUR.",
-    "Tracking 1Z999AA1{order}, invoice INV_{year}_{order}, model X-200, ext. 4410.",
-    "Ref {order} / {order2}. Phone {phone}. Due {date} {time}.",
-    "Called {phone} twice, order {order} and order {order2}, total ${amount}.",
-]
+@settings(SLOW, max_examples=15)
+@given(data=st.data())
+def test_a_refused_disguised_card_number_is_kept_nowhere_and_the_record_replays_refused(
+    zendesk_stack: Stack, capfd: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    card = data.draw(card_numbers())
+    shown = data.draw(card_disguises(card))
+    since = datetime.now(UTC).isoformat()
+    capfd.readouterr()
+    answer = comment(agent(zendesk_stack), f"Customer confirmed: {shown}. Will follow up.")
+    assert answer.status_code >= 400, shown
+    assert card not in card_digits_read(answer.text)  # the messages quote none of it
+    decision = answer.headers[DECISION_ID_HEADER]
+    admin = f"{zendesk_stack.admin_url}/guardrail/v1/decisions/{decision}"
+    record = httpx.get(admin, timeout=10).json()
+    assert record["decision"] == "block"
+    assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), shown
+    assert card not in card_digits_read(capfd.readouterr().out), shown  # the decision log
 
-DATES = ["{year}-{month:02d}-{day:02d}", "{day:02d}/{month:02d}/{year}", "{day}.{month}.{year}"]
-PHONES = ["(555) 123-4567", "+44 7700 900123", "555.867.5309", "+1-202-555-0143", "0800 123 456"]
-
-
-@st.composite
-def ordinary_notes(draw: st.DrawFn) -> str:
-    year = draw(st.integers(2020, 2030))
-    month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
-    return draw(st.sampled_from(ORDINARY)).format(
-        order=draw(st.integers(10_000, 99_999_999)),
-        order2=draw(st.integers(100, 999_999)),
-        year=year,
-        date=draw(st.sampled_from(DATES)).format(year=year, month=month, day=day),
-        time=f"{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}",
-        amount=f"{draw(st.integers(1, 9999))}.{draw(st.integers(0, 99)):02d}",
-        phone=draw(st.sampled_from(PHONES)),
-    )
+    dsn = f"sqlite:///{(zendesk_stack.directory / 'audit.db').resolve()}"
+    code = main(["replay", "--since", since, "--policies", str(PACK), "--dsn", dsn, "--json"])
+    lines = [json.loads(x) for x in capfd.readouterr().out.splitlines() if x.startswith("{")]
+    assert code == 0, lines  # judged again from what was kept: refused for the same rules
+    assert lines[-1]["replayed"] >= 1
 
 
 @SLOW
@@ -211,7 +144,7 @@ def test_ordinary_comments_one_after_another_all_land(
 
 
 def card_data(text: str) -> set[str]:
-    return {h.kind for h in sensitive_digits(clean(text)) if h.confidence >= SURE}
+    return digit_kinds(clean(text))
 
 
 @settings(max_examples=300, deadline=None)
