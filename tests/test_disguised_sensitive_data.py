@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from guardrail.cli import main
@@ -149,6 +149,7 @@ def card_data(text: str) -> set[str]:
 
 @settings(max_examples=300, deadline=None)
 @given(number=st.one_of(disguised_cards(), disguised_ssns(), encoded_cards()))
+@example(number="33 l\u200b2\u200b2\u200b2\u200b22 2222 2223")  # l for 1 before 3-2-4-like digits
 def test_every_disguise_reads_back_as_card_data(number: str) -> None:
     assert card_data(detection_form(f"Customer confirmed: {number}. Will follow up.")), number
 

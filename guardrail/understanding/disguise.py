@@ -39,8 +39,10 @@ _SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
 _STAND_INS = str.maketrans("OoIl", "0011")
 # 13 to 19 digits (or letters standing in for some) in one unbroken run: a card's length
 _GLUED = re.compile(r"(?<![0-9OoIl])[0-9OoIl]{13,19}(?![0-9OoIl])")
-# an SSN's nine digits glued to a word ("SSN123-45-6789")
-_GLUED_SSN = re.compile(r"(?<=[^\W\d_])(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
+# an SSN's nine digits glued to a word ("SSN123-45-6789"); a "word" of letters that stand in
+# for digits ("l22222 2222": 122222 2222) is part of the number, not a word
+_GLUED_SSN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
+_STAND_IN_LETTERS = frozenset("OoIl")
 
 
 def detection_form(text: str) -> str:
@@ -74,7 +76,7 @@ def detection_form(text: str) -> str:
 
 def _finished(form: str) -> str:
     """Numbers glued to words parted from them, stand-ins read, marks between digits as -."""
-    form = _GLUED_SSN.sub(" ", _GLUED.sub(_parted, form))
+    form = _GLUED_SSN.sub(_word_parted, _GLUED.sub(_parted, form))
     return _MARK_BETWEEN.sub("-", _stand_ins_read(form))
 
 
@@ -82,6 +84,12 @@ def _parted(m: re.Match[str]) -> str:
     """A card-length run of mostly digits, set apart from the letters it is glued to."""
     run = m.group(0)
     return f" {run} " if sum(c.isdigit() for c in run) * 2 > len(run) else run
+
+
+def _word_parted(m: re.Match[str]) -> str:
+    """A word glued to an SSN's digits, set apart from them (letters standing in stay)."""
+    word = m.group(1)
+    return word if set(word) <= _STAND_IN_LETTERS else f"{word} "
 
 
 def _stand_ins_read(text: str) -> str:
