@@ -5,6 +5,7 @@ it, nor quoted back in a message."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -22,6 +23,7 @@ _WORD = re.compile(r"\S+")
 _PUNCTUATION = "()[]{}.,;:!?'\""
 # An SSN, the shortest, is nine digits, each written with a character at least.
 _SHORTEST = 9
+_REMEMBERED = 2000
 
 
 def typed_kinds(text: str) -> set[str]:
@@ -31,12 +33,23 @@ def typed_kinds(text: str) -> set[str]:
     return {kind for kind, found in (("card", card), ("ssn", ssn)) if found}
 
 
-def sensitive_kinds(text: str) -> set[str]:
+def sensitive_kinds(text: str) -> frozenset[str]:
     """``card`` and ``ssn`` in ``text``, however disguised (guardrail.understanding.disguise)."""
     if len(text) < _SHORTEST:
-        return set()
+        return frozenset()
+    return _remembered(text) if len(text) <= _REMEMBERED else _read(text)
+
+
+# Bounded, and only texts of a turn's size: every record of a conversation masks the same
+# turns again, and reading one costs tens of microseconds.
+@functools.lru_cache(maxsize=4096)
+def _remembered(text: str) -> frozenset[str]:
+    return _read(text)
+
+
+def _read(text: str) -> frozenset[str]:
     seen = detection_form(text)
-    return typed_kinds(seen) | digit_kinds(clean(seen))
+    return frozenset(typed_kinds(seen) | digit_kinds(clean(seen)))
 
 
 def digit_kinds(cleaned: str) -> set[str]:
