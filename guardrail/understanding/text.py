@@ -35,6 +35,15 @@ _CONTRACTIONS = {
     "thx": "thanks", "acct": "account", "a/c": "account", "gimme": "give me", "lemme": "let me",
     "an'": "and", "'em": "them",
 }  # fmt: skip
+# "four" as a speech recogniser writes "for": before a word a number never counts ("ask four a
+# refund", "four the delivery", "four my order"), though "four a month" and digits read out
+# ("ending two four that was") are still numbers.
+_FOUR_FOR = re.compile(
+    r"(?<!\d )(?<!one )(?<!two )(?<!three )(?<!five )(?<!six )(?<!seven )(?<!eight )"
+    r"(?<!nine )(?<!four )(?<!zero )(?<!oh )(?<!double )(?<!triple )(?<!last )"
+    r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
+    r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
+)
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
 _FILLERS = re.compile(
     r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know|i guess|sort of|kind of|"
@@ -97,7 +106,7 @@ def clean(text: str) -> str:
     gone, typos of the words asks turn on mended, numbers in words as digits ("twenty five
     quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
-    text = _TOKEN.sub(_mend, text)
+    text = _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text))
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())

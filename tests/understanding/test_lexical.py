@@ -720,6 +720,19 @@ def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
     assert clean(said) == cleaned
 
 
+@pytest.mark.parametrize(
+    ("said", "cleaned"),
+    [
+        ("can i ask four my money back", "can i ask for my money back"),
+        ("i waited four the parcel all week", "i waited for the parcel all week"),
+        ("it costs four a month", "it costs 4 a month"),
+        ("the pin is one four that one", "the pin is 1 4 that one"),
+    ],
+)
+def test_four_where_only_for_makes_sense_is_read_as_for(said, cleaned):
+    assert clean(said) == cleaned
+
+
 def test_a_typo_one_letter_from_a_key_word_is_mended_and_a_real_word_is_not():
     assert clean("my acount, the refuund, refudns") == "my account, the refund, refunds"
     assert clean("a recount of the refined plan") == "a recount of the refined plan"
