@@ -203,7 +203,13 @@ def sentences(text: str) -> tuple[Sentence, ...]:
         clauses = tuple(c for c in clauses if c.text)
         if clauses:
             found.append(Sentence(start, end, text[start:end], clean(text[start:end]), clauses))
-    return tuple(found)
+    # an earlier message quoted in a reply ("> I wrote: please refund...") was said before it
+    return tuple(sorted(found, key=lambda s: not _quoted(text, s.start)))
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` is on a line quoted from an earlier message."""
+    return text[text.rfind("\n", 0, at) + 1 :].lstrip().startswith(">")
 
 
 def _spans(text: str, splitter: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:

@@ -696,6 +696,14 @@ def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themsel
         ("c: Please disregard my earlier request for a refund.", AskStatus.DECLINED),
         ("c: Could you advise whether I am entitled to a refund.", AskStatus.QUESTION),
         ("c: refnud the 60 euros pls", AskStatus.ASKED),
+        ("c: would it be at all possible to have the extra 20 back?", AskStatus.ASKED),
+        ("c: is it even possible to get the fee refunded?", AskStatus.ASKED),
+        ("c: I was curious whether the mug would qualify for a refund", AskStatus.QUESTION),
+        (
+            "c: Scrap my last email, the box arrived today. No refund needed.\n"
+            "> Yesterday I wrote:\n> It never came, please refund the 30.",
+            AskStatus.RETRACTED,
+        ),
     ],
 )
 def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
