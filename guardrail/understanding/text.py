@@ -44,6 +44,8 @@ _FOUR_FOR = re.compile(
     r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
     r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
 )
+# An account a speech recogniser split in two ("close my a count").
+_A_COUNT = re.compile(r"\b(my|the|your|our|this|that|his|her|their|joint|an?) a count\b")
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
 _FILLERS = re.compile(
     r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know|i guess|sort of|kind of|"
@@ -106,7 +108,7 @@ def clean(text: str) -> str:
     gone, typos of the words asks turn on mended, numbers in words as digits ("twenty five
     quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
-    text = _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text))
+    text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())

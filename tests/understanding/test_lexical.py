@@ -698,6 +698,8 @@ def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themsel
         ("c: refnud the 60 euros pls", AskStatus.ASKED),
         ("c: would it be at all possible to have the extra 20 back?", AskStatus.ASKED),
         ("c: is it even possible to get the fee refunded?", AskStatus.ASKED),
+        ("c: I want the 20 quid for that weekend back", AskStatus.ASKED),
+        ("c: it's a small thing but if it's okay, could I get the 8 back?", AskStatus.ASKED),
         ("c: I was curious whether the mug would qualify for a refund", AskStatus.QUESTION),
         (
             "c: Scrap my last email, the box arrived today. No refund needed.\n"
@@ -734,10 +736,11 @@ def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
         ("can i ask four my money back", "can i ask for my money back"),
         ("i waited four the parcel all week", "i waited for the parcel all week"),
         ("it costs four a month", "it costs 4 a month"),
+        ("please shut my a count", "please shut my account"),
         ("the pin is one four that one", "the pin is 1 4 that one"),
     ],
 )
-def test_four_where_only_for_makes_sense_is_read_as_for(said, cleaned):
+def test_words_a_speech_recogniser_mishears_are_read_as_meant(said, cleaned):
     assert clean(said) == cleaned
 
 
