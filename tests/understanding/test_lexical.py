@@ -480,6 +480,12 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("i order green kettle. you send white one", Reason.WRONG_ITEM),
         ("the charger you sent is for a Dell and I have a Lenovo", Reason.WRONG_ITEM),
         ("they moved me to a standard room when I'd paid for the suite", Reason.SERVICE),
+        ("the strap has come right off my new handbag", Reason.DAMAGED),
+        ("the cake turned up the morning after the party", Reason.LATE),
+        ("the airline kept my suitcase for four days", Reason.LATE),
+        ("you've billed me for three months in one go", Reason.BILLING),
+        ("you took 30 after we cancelled", Reason.BILLING),
+        ("they estimated our gas at twice what we burn", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -635,6 +641,7 @@ def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
          AskStatus.ASKED),
         ("c: my husband wants his account closed", CLOSURE, AskStatus.THIRD_PARTY),
         ("c: a friend of mine wants €22 back on her card", REFUND, AskStatus.THIRD_PARTY),
+        ("c: my sister talk say make I close the account", CLOSURE, AskStatus.THIRD_PARTY),
         ("c: it broke. Actually no, forget the refund, I'll keep it.", REFUND,
          AskStatus.DECLINED),
     ],
