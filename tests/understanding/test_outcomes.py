@@ -346,6 +346,24 @@ def test_politeness_is_no_condition(read):
             CALLBACK,
         ),
         (("a: Done, the 12 is on its way back to your card.", "c: ok, bye"), REFUND),
+        (
+            (
+                "a: I can confirm the late fee has been removed from your account.",
+                "c: Very good, the matter is closed as far as I'm concerned.",
+            ),
+            RESOLVED,
+        ),
+        (
+            (
+                "a: I'd need the policy number",
+                "c: I'll call you back once I find it. I'll ring back.",
+            ),
+            NONE,
+        ),
+        (
+            ("a: I can put you through to sales", "c: No, don't put me through. I'll email them."),
+            NONE,
+        ),
     ],
 )
 def test_two_sentences_showing_one_outcome_or_a_hedged_yes_are_read_surely(read, said, outcome):
