@@ -486,6 +486,9 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("you've billed me for three months in one go", Reason.BILLING),
         ("you took 30 after we cancelled", Reason.BILLING),
         ("they estimated our gas at twice what we burn", Reason.BILLING),
+        ("ten days for a chair that was supposed to take 2 days", Reason.LATE),
+        ("the bill says 300 but the quote you sent me said 250", Reason.BILLING),
+        ("dabba khola to mug toota tha", Reason.DAMAGED),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -642,6 +645,8 @@ def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
         ("c: my husband wants his account closed", CLOSURE, AskStatus.THIRD_PARTY),
         ("c: a friend of mine wants €22 back on her card", REFUND, AskStatus.THIRD_PARTY),
         ("c: my sister talk say make I close the account", CLOSURE, AskStatus.THIRD_PARTY),
+        ("c: mera account band kar dijiye, I'm moving", CLOSURE, AskStatus.ASKED),
+        ("c: it never came, I just want my money", REFUND, AskStatus.ASKED),
         ("c: it broke. Actually no, forget the refund, I'll keep it.", REFUND,
          AskStatus.DECLINED),
     ],
