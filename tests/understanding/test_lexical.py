@@ -647,6 +647,7 @@ def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
         ("c: my sister talk say make I close the account", CLOSURE, AskStatus.THIRD_PARTY),
         ("c: mera account band kar dijiye, I'm moving", CLOSURE, AskStatus.ASKED),
         ("c: it never came, I just want my money", REFUND, AskStatus.ASKED),
+        ("c: the wifi was down all week, I'd like 15 taken off my next bill", REFUND, AskStatus.ASKED),
         ("c: it broke. Actually no, forget the refund, I'll keep it.", REFUND,
          AskStatus.DECLINED),
     ],
