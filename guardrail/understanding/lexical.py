@@ -1210,16 +1210,17 @@ class Reading:
         else:
             chosen = max(hits, key=lambda h: (h[0], h[1], -rank[h[2]]))
         outcome = chosen[2]
-        # what showed it since anything said otherwise; the agent's word and the customer's
-        # agreeing are surer together than either
+        # what showed it since anything said otherwise; two sentences showing it (the agent's
+        # word and the customer's, or the customer's twice) are surer together than either
         weak = [h[:2] for h in hits if h[2] is not outcome and h[2] not in final]
         since = max(weak) if outcome not in final and weak else (-1, -1)
         showing = [h for h in hits if h[2] is outcome and h[:2] > since]
         surest = max(showing, key=lambda h: h[3])
-        conf = surest[3]
-        agent = max((h[3] for h in showing if self.turns[h[0]].role == "agent"), default=0.0)
-        customer = max((h[3] for h in showing if self.turns[h[0]].role == "customer"), default=0.0)
-        conf = max(conf, 1 - (1 - max(agent, customer)) * (1 - min(agent, customer) * 0.5))
+        per_sentence: dict[tuple[int, int], float] = {}
+        for h in showing:
+            per_sentence[h[:2]] = max(per_sentence.get(h[:2], 0.0), h[3])
+        first, second = [*sorted(per_sentence.values(), reverse=True), 0.0][:2]
+        conf = 1 - (1 - first) * (1 - second * 0.5)
         if {h[2] for h in strong} - {outcome}:
             conf *= 0.8
             self.unsure.append("several outcomes shown")
@@ -1339,18 +1340,23 @@ class Reading:
         return asked or (offer and self.lex.scopes["offering"].search(s.text) is not None)
 
     def _taken_up(self, ti: int) -> bool:
-        """Whether the other side's next turn accepts what turn ``ti`` offered or asked."""
+        """Whether the other side's next turn accepts what turn ``ti`` offered or asked: in its
+        first sentence, or (a customer's hedge first: "if it's no trouble... yes") its second."""
         role = self.turns[ti].role
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role == role or turn.role == "system":
                 continue
-            first = _opening(parsed[0].text) if parsed else ""
             scopes = self.lex.scopes
             if turn.role == "agent":
+                first = _opening(parsed[0].text) if parsed else ""
                 return scopes["agreeing"].search(first) is not None
-            if scopes["decline"].search(first) or scopes["decline_anywhere"].search(first):
-                return False
-            return scopes["accept"].search(first) is not None
+            for sentence in parsed[:2]:
+                said = _opening(sentence.text)
+                if scopes["decline"].search(said) or scopes["decline_anywhere"].search(said):
+                    return False
+                if scopes["accept"].search(said):
+                    return True
+            return False
         return False
 
     def under_way(self) -> UnderWay | None:

@@ -35,6 +35,17 @@ _CONTRACTIONS = {
     "thx": "thanks", "acct": "account", "a/c": "account", "gimme": "give me", "lemme": "let me",
     "an'": "and", "'em": "them",
 }  # fmt: skip
+# "four" as a speech recogniser writes "for": before a word a number never counts ("ask four a
+# refund", "four the delivery", "four my order"), though "four a month" and digits read out
+# ("ending two four that was") are still numbers.
+_FOUR_FOR = re.compile(
+    r"(?<!\d )(?<!one )(?<!two )(?<!three )(?<!five )(?<!six )(?<!seven )(?<!eight )"
+    r"(?<!nine )(?<!four )(?<!zero )(?<!oh )(?<!double )(?<!triple )(?<!last )"
+    r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
+    r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
+)
+# An account a speech recogniser split in two ("close my a count").
+_A_COUNT = re.compile(r"\b(my|the|your|our|this|that|his|her|their|joint|an?) a count\b")
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
 _FILLERS = re.compile(
     r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know|i guess|sort of|kind of|"
@@ -97,7 +108,7 @@ def clean(text: str) -> str:
     gone, typos of the words asks turn on mended, numbers in words as digits ("twenty five
     quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
-    text = _TOKEN.sub(_mend, text)
+    text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())
@@ -194,7 +205,13 @@ def sentences(text: str) -> tuple[Sentence, ...]:
         clauses = tuple(c for c in clauses if c.text)
         if clauses:
             found.append(Sentence(start, end, text[start:end], clean(text[start:end]), clauses))
-    return tuple(found)
+    # an earlier message quoted in a reply ("> I wrote: please refund...") was said before it
+    return tuple(sorted(found, key=lambda s: not _quoted(text, s.start)))
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` is on a line quoted from an earlier message."""
+    return text[text.rfind("\n", 0, at) + 1 :].lstrip().startswith(">")
 
 
 def _spans(text: str, splitter: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:

@@ -480,6 +480,15 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("i order green kettle. you send white one", Reason.WRONG_ITEM),
         ("the charger you sent is for a Dell and I have a Lenovo", Reason.WRONG_ITEM),
         ("they moved me to a standard room when I'd paid for the suite", Reason.SERVICE),
+        ("the strap has come right off my new handbag", Reason.DAMAGED),
+        ("the cake turned up the morning after the party", Reason.LATE),
+        ("the airline kept my suitcase for four days", Reason.LATE),
+        ("you've billed me for three months in one go", Reason.BILLING),
+        ("you took 30 after we cancelled", Reason.BILLING),
+        ("they estimated our gas at twice what we burn", Reason.BILLING),
+        ("ten days for a chair that was supposed to take 2 days", Reason.LATE),
+        ("the bill says 300 but the quote you sent me said 250", Reason.BILLING),
+        ("dabba khola to mug toota tha", Reason.DAMAGED),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -635,6 +644,10 @@ def test_a_lower_amount_for_the_same_problem_replaces_the_first(read):
          AskStatus.ASKED),
         ("c: my husband wants his account closed", CLOSURE, AskStatus.THIRD_PARTY),
         ("c: a friend of mine wants €22 back on her card", REFUND, AskStatus.THIRD_PARTY),
+        ("c: my sister talk say make I close the account", CLOSURE, AskStatus.THIRD_PARTY),
+        ("c: mera account band kar dijiye, I'm moving", CLOSURE, AskStatus.ASKED),
+        ("c: it never came, I just want my money", REFUND, AskStatus.ASKED),
+        ("c: the wifi was down all week, I'd like 15 taken off my next bill", REFUND, AskStatus.ASKED),
         ("c: it broke. Actually no, forget the refund, I'll keep it.", REFUND,
          AskStatus.DECLINED),
     ],
@@ -696,6 +709,16 @@ def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themsel
         ("c: Please disregard my earlier request for a refund.", AskStatus.DECLINED),
         ("c: Could you advise whether I am entitled to a refund.", AskStatus.QUESTION),
         ("c: refnud the 60 euros pls", AskStatus.ASKED),
+        ("c: would it be at all possible to have the extra 20 back?", AskStatus.ASKED),
+        ("c: is it even possible to get the fee refunded?", AskStatus.ASKED),
+        ("c: I want the 20 quid for that weekend back", AskStatus.ASKED),
+        ("c: it's a small thing but if it's okay, could I get the 8 back?", AskStatus.ASKED),
+        ("c: I was curious whether the mug would qualify for a refund", AskStatus.QUESTION),
+        (
+            "c: Scrap my last email, the box arrived today. No refund needed.\n"
+            "> Yesterday I wrote:\n> It never came, please refund the 30.",
+            AskStatus.RETRACTED,
+        ),
     ],
 )
 def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
@@ -717,6 +740,20 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
     ],
 )
 def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
+    assert clean(said) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("said", "cleaned"),
+    [
+        ("can i ask four my money back", "can i ask for my money back"),
+        ("i waited four the parcel all week", "i waited for the parcel all week"),
+        ("it costs four a month", "it costs 4 a month"),
+        ("please shut my a count", "please shut my account"),
+        ("the pin is one four that one", "the pin is 1 4 that one"),
+    ],
+)
+def test_words_a_speech_recogniser_mishears_are_read_as_meant(said, cleaned):
     assert clean(said) == cleaned
 
 

@@ -322,3 +322,52 @@ def test_politeness_is_no_condition(read):
     reading = read(START, "a: I'll transfer you to billing now, if that's ok", "c: sure")
     assert reading.outcome is not None
     assert reading.outcome.value is ESCALATED
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (
+            ("a: hold the reset button for ten seconds", "c: Oh look, there it is. Sorted, ta."),
+            RESOLVED,
+        ),
+        (
+            (
+                "a: The engineers know about it but there's no fix yet, I can't tell you when.",
+                "c: So you can't do anything? Right.",
+            ),
+            NONE,
+        ),
+        (
+            (
+                "a: My colleague has left for the day; shall I ask her to ring you on Monday?",
+                "c: If it's no bother... yes please, Monday is fine.",
+            ),
+            CALLBACK,
+        ),
+        (("a: Done, the 12 is on its way back to your card.", "c: ok, bye"), REFUND),
+        (
+            (
+                "a: I can confirm the late fee has been removed from your account.",
+                "c: Very good, the matter is closed as far as I'm concerned.",
+            ),
+            RESOLVED,
+        ),
+        (
+            (
+                "a: I'd need the policy number",
+                "c: I'll call you back once I find it. I'll ring back.",
+            ),
+            NONE,
+        ),
+        (
+            ("a: I can put you through to sales", "c: No, don't put me through. I'll email them."),
+            NONE,
+        ),
+    ],
+)
+def test_two_sentences_showing_one_outcome_or_a_hedged_yes_are_read_surely(read, said, outcome):
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is outcome
+    assert reading.confidence >= SURE
