@@ -200,7 +200,6 @@ _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, af
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # "not a credit" said after asking for the money in the same sentence: the form it should take
 # ("my 140 back on my card, not a credit"), not a no.
-_CONTRAST = re.compile(r"^(?:not|rather than|instead of|but not)\b")
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
@@ -551,7 +550,6 @@ class Reading:
         )
         last: AskKind | None = None
         third = False
-        asked_here: set[AskKind] = set()
         quoted = self._quoted_others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
@@ -574,8 +572,6 @@ class Reading:
                 ) or scopes["negated_after"].match(after)
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
-                elif negated and kind in asked_here and _CONTRAST.match(clause.text):
-                    continue  # "my money back, not a credit": the form asked, not a no
                 elif negated and ci in conditions:
                     # "..., as long as I don't have to post it back": a condition, not a no
                     status = AskStatus.HYPOTHETICAL
@@ -613,8 +609,6 @@ class Reading:
                     continue  # "my sister got a refund", "I closed it years ago": no ask now
                 else:
                     status = AskStatus.ASKED
-                if status is AskStatus.ASKED:
-                    asked_here.add(kind)
                 # mocked, not meant: surely no ask, but not surely a no either
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 if self._maybe_polite(status, s.text):
