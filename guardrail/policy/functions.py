@@ -63,7 +63,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -73,11 +72,9 @@ from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import readings_of, same_date
-from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain
-from guardrail.understanding.sensitive import digit_kinds, sensitive_kinds
-from guardrail.understanding.text import clean
+from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -94,10 +91,9 @@ _SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached t
 # The amounts said whose sums and differences a note may state (a price difference, a total):
 # the first few, so that many amounts do not ground any number.
 _WORKED_OUT = 6
-# A number split across writes: the last few saved writes' text, each joined at its edge (a
-# card number spelled out in words is some 100 characters) to the one being judged.
-_EARLIER, _EDGE = 3, 160
-_DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# A number split across writes: the last few saved writes' text, each joined at its edge to
+# the one being judged (guardrail.understanding.sensitive.joined_kinds).
+_EARLIER = 3
 # A record id (Salesforce's 15 or 18 characters, a ServiceNow sys_id): letters and digits, no
 # text; never read for digits, which could join a neighbour's into a number.
 # (A letter standing in for a digit, O o I l, does not make an id: "4lll..." may be a card.)
@@ -315,16 +311,12 @@ class RuleFunctions:
         # a number split between two of the write's texts, or between one of them and one of
         # the conversation's last few saved writes: where one ends in a digit and the other
         # starts with one, what the two edges say together and neither says alone
-        given = [_Edges.of(p) for p in pieces]
+        given = [Edges.of(p) for p in pieces]
         if any(e.ends or e.starts for e in given):
-            earlier = [_Edges.of(t) for t in self._earlier_texts()]
+            earlier = [Edges.of(t) for t in self._earlier_texts()]
             for a, b in itertools.permutations([*given, *earlier], 2):
-                if (a in given or b in given) and a.ends and b.starts:
-                    found |= (
-                        digit_kinds(f"{a.tail}\n{b.head}")
-                        - digit_kinds(a.tail)
-                        - digit_kinds(b.head)
-                    )
+                if a in given or b in given:
+                    found |= joined_kinds(a, b)
         return sorted(found)
 
     def _earlier_texts(self) -> list[str]:
@@ -365,31 +357,6 @@ class RuleFunctions:
                     }
                 )
         return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Edges:
-    """A text's start and end as sensitive-data detection reads them, to join to another's."""
-
-    head: str
-    tail: str
-
-    @property
-    def ends(self) -> bool:
-        """Ends in a digit: a number that may go on in the next text."""
-        return self.tail.rstrip()[-1:].isdigit()
-
-    @property
-    def starts(self) -> bool:
-        """Starts with a digit: a number that may have begun in the text before."""
-        return self.head.lstrip()[:1].isdigit()
-
-    @classmethod
-    def of(cls, text: str) -> _Edges:
-        """Its edges, dates and times masked: a note that starts with a date does not go on
-        the number the note before ended with."""
-        head, tail = (clean(detection_form(t)) for t in (text[:_EDGE], text[-_EDGE:]))
-        return cls(_DATE_OR_TIME.sub("#", head), _DATE_OR_TIME.sub("#", tail))
 
 
 def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:
