@@ -37,6 +37,10 @@ class Verdict(StrEnum):
     HOLD = "hold"
 
 
+#: The verdicts whose write reached the CRM: what a conversation's history counts as written.
+SAVED: frozenset[str] = frozenset({Verdict.ALLOW, Verdict.SHADOW_BLOCK})
+
+
 class Action(StrEnum):
     """What a violation does when its policy is enforced."""
 

@@ -275,7 +275,7 @@ class ZendeskAgent:
         self, stack: Stack, customer: dict[str, list[str]], reads: tuple[str, ...] = ()
     ) -> None:
         self.stack = stack
-        conversation = f"zendesk-agent-{next(self._numbers)}"
+        self.conversation = conversation = f"zendesk-agent-{next(self._numbers)}"
         httpx.put(
             f"{stack.admin_url}/guardrail/v1/conversations/{conversation}",
             json={

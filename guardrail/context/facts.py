@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
+from guardrail.model import SAVED
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in, readings_of
 from guardrail.understanding.model import Understanding
@@ -264,7 +265,6 @@ class Transcript:
 
 
 _EMPTY = Transcript("", "", (), frozenset())
-_SAVED = ("allow", "shadow-block")
 
 
 @dataclass(frozen=True)
@@ -323,7 +323,7 @@ class Facts:
         if any(same(r.id) == key for r in reversed(c.reads)):
             return True
         return any(
-            w.id is not None and same(w.id) == key and w.decision in _SAVED
+            w.id is not None and same(w.id) == key and w.decision in SAVED
             for w in reversed(c.writes)
         )
 

@@ -70,6 +70,7 @@ from typing import Any
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
+from guardrail.model import SAVED
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
@@ -87,7 +88,6 @@ CEL_BUILTINS = frozenset(
 )  # fmt: skip
 
 
-_SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached the CRM
 # The amounts said whose sums and differences a note may state (a price difference, a total):
 # the first few, so that many amounts do not ground any number.
 _WORKED_OUT = 6
@@ -198,7 +198,7 @@ class RuleFunctions:
                 break
         wanted = field.lower()  # the agent may spell field names in any case
         for write in reversed(c.writes):
-            if write.id and write.decision in _SAVED and self._same(write.id, record_id):
+            if write.id and write.decision in SAVED and self._same(write.id, record_id):
                 sent = [v for k, v in write.fields.items() if k.lower() == wanted]
                 if sent:
                     if latest is None or write.at >= latest[0]:
@@ -322,7 +322,7 @@ class RuleFunctions:
     def _earlier_texts(self) -> list[str]:
         """The text of this conversation's last few writes that reached the CRM."""
         c = self._facts.conversation
-        saved = (w for w in reversed(c.writes if c else ()) if w.decision in _SAVED)
+        saved = (w for w in reversed(c.writes if c else ()) if w.decision in SAVED)
         texts = (
             "\n".join(
                 v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
