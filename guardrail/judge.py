@@ -60,14 +60,21 @@ class Judge:
         lookup: lookups.Get | None = None,
     ) -> Judged:
         """The decision on ``intents`` (of a request to ``path``). ``lookup`` asks the CRM
-        which record a write by lookup field names; without it such a write is judged as
-        written. Raises RequestRejected, DependencyFailure."""
+        which record a write by lookup field names, and whose the records a write names
+        (grounded, not the customer's own ids) are; without it such a write is judged as
+        written, and whose a record is as the agent read it. Raises RequestRejected,
+        DependencyFailure."""
         crm = self.dialect.name
-        canonical: tuple[WriteIntent, ...] = self.pipeline.canonical(crm, intents)
+        canonical: Sequence[WriteIntent] = self.pipeline.canonical(crm, intents)
         if lookup is not None:
             resolved = await lookups.resolve(self.dialect, path, canonical, lookup)
             if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
                 canonical = resolved  # a resolved record id is checked against its object
         facts = await self.context.facts(caller, canonical)
+        if lookup is not None:
+            canonical = await lookups.belongings(
+                self.dialect, path, canonical, lookup, self.pipeline.policies.object_for_id,
+                lambda record_id: facts.grounded(record_id) and not facts.customers(record_id),
+            )  # fmt: skip
         decision = self.pipeline.evaluate(crm, canonical, caller, facts)
-        return Judged(canonical, facts, decision)
+        return Judged(decision.intents, facts, decision)

@@ -253,6 +253,7 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "external_id_field": intent.external_id_field or "",
         "external_id": intent.external_id or "",
         "account": intent.account or "",
+        "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
         "fields": dict(intent.fields),
         "headers": dict(intent.headers),
     }

@@ -307,6 +307,17 @@ class Facts:
         shown = read is not None and (read.outcome is not None or read.under_way is not None)
         return "transcript" if shown else None
 
+    def customers(self, record_id: str) -> bool:
+        """Whether the id is one of the conversation's customer's own accounts or contacts, as
+        the platform names them (verified or not)."""
+        c = self.conversation
+        if c is None:
+            return False
+        key = self.record_key(record_id)
+        return any(
+            self.record_key(i) == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
+        )
+
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one
         it read, or one it created in this conversation. Cheapest sources first, stopping at the

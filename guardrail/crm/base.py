@@ -362,6 +362,20 @@ class Dialect(Protocol):
         GET. Raises LookupUnresolved, InvalidSession or LookupFailed."""
         ...
 
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        """The target of the GET (below ``path``'s API) that reads the record ``record_id``
+        (of ``sobject``, "" when unknown) to learn whose it is (guardrail.lookups.belongings);
+        None when the CRM need not or cannot be asked: a record that is a customer (an
+        account) or no customer's (a user, a queue), or of an object this dialect cannot
+        read."""
+        ...
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        """The ids of the customer accounts and contacts the record ``owner_lookup``'s GET read
+        belongs to, from the CRM's answer (``named``: the record, in words). Raises
+        LookupUnresolved (no such record), InvalidSession or LookupFailed."""
+        ...
+
     # -- the CRM's answers -----------------------------------------------------------------------
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:

@@ -532,6 +532,12 @@ class SalesforceDialect:
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
         return salesforce_lookups.resolved(intent, status, body)
 
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        return salesforce_lookups.owner_lookup(sobject, record_id, path)
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        return salesforce_lookups.owners(named, status, body)
+
     # -- reading responses ------------------------------------------------------------------
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:

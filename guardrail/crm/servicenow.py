@@ -410,6 +410,12 @@ class ServiceNowDialect:
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
         return intent
 
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        return None  # whose a record is: as read (the pack's people-grounded)
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        return ()
+
     # -- reading responses ------------------------------------------------------------------
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:

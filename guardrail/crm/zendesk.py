@@ -340,6 +340,12 @@ class ZendeskDialect:
             intent, operation=Operation.UPDATE, record_id=str(record["id"]), account=account
         )
 
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        return None  # whose a user or organization is: as read (the pack's people grounding)
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        return ()
+
     # -- the CRM's answers -------------------------------------------------------------------
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
