@@ -52,6 +52,9 @@ SPELLINGS: dict[str, Callable[[str], str]] = {
     "upper": str.upper,
     "padded": lambda i: f" {i} ",
     "newline": lambda i: f"{i}\n",
+    # a suffix giving other case than its letters have: another record, to a reader restoring
+    # the case from it
+    "miscased": lambda i: i[:15] + ("ZZZ" if i[15:] != "ZZZ" else "AAA"),
 }
 # Each refusal says how to write it instead.
 FIXES = (
@@ -61,6 +64,7 @@ FIXES = (
     "read the",
     "Read it first",
     "leave the field out",
+    "exactly as the CRM returned it",
 )
 _conversations = itertools.count()
 

@@ -278,11 +278,15 @@ class SalesforceDialect:
         if method == "POST" and len(rest) == 1:
             intent = WriteIntent(NAME, sobject, Operation.CREATE, _row(payload, sobject, None))
         elif method == "PATCH" and len(rest) == 2:
+            record_id = _record_id(rest[1], "The URL")
             intent = WriteIntent(
-                NAME, sobject, Operation.UPDATE, _row(payload, sobject, rest[1]), record_id=rest[1]
-            )
+                NAME, sobject, Operation.UPDATE, _row(payload, sobject, record_id),
+                record_id=record_id,
+            )  # fmt: skip
         elif method == "DELETE" and len(rest) == 2:
-            intent = WriteIntent(NAME, sobject, Operation.DELETE, {}, record_id=rest[1])
+            intent = WriteIntent(
+                NAME, sobject, Operation.DELETE, {}, record_id=_record_id(rest[1], "The URL")
+            )
         elif method in ("PATCH", "DELETE") and len(rest) == 3 and not sfid.is_id(rest[1]):
             operation = Operation.UPSERT if method == "PATCH" else Operation.DELETE
             by_id = rest[2] if rest[1].lower() == "id" else None
@@ -320,6 +324,8 @@ class SalesforceDialect:
                     "A collection delete's ids must be distinct Salesforce ids (15 or 18 letters "
                     "and digits), comma-separated."
                 )
+            for n, i in enumerate(ids):
+                _record_id(i, f"ids[{n}]")
             intents = [
                 WriteIntent(NAME, "", Operation.DELETE, {}, record_id=i, ref=f"ids[{n}]")
                 for n, i in enumerate(ids)
@@ -869,6 +875,20 @@ def _pop_id(fields: dict[str, Any], where: str) -> str | None:
     value = fields.pop(names[0]) if names else None
     if value is not None and not isinstance(value, str):
         raise MalformedBody(f"{where}.{names[0]} must be a record id.")
+    return None if value is None else _record_id(value, where)
+
+
+def _record_id(value: str, where: str) -> str:
+    """A record id as the write names its record. Refused (AmbiguousRequest) when its suffix
+    says other case than its letters have: one record read as written, another with the case
+    the suffix gives, and the proxy cannot tell which the CRM reads (``sfid.case_fits``)."""
+    if sfid.is_id(value) and not sfid.case_fits(value):
+        raise AmbiguousRequest(
+            f"{where} names the record {value!r}, whose last three characters say its letters "
+            "are cased otherwise: read as written it is one record, read by its checksum "
+            "another, so crm-guardrail cannot tell which one the CRM changes. Send the id "
+            "exactly as the CRM returned it."
+        )
     return value
 
 
