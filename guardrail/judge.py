@@ -11,6 +11,7 @@ which judge such a write as read).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -74,7 +75,18 @@ class Judge:
         if lookup is not None:
             canonical = await lookups.belongings(
                 self.dialect, path, canonical, lookup, self.pipeline.policies.object_for_id,
-                lambda record_id: facts.grounded(record_id) and not facts.customers(record_id),
+                functools.partial(_whose_unknown, facts, self.dialect.owner_fields),
             )  # fmt: skip
         decision = self.pipeline.evaluate(crm, canonical, caller, facts)
         return Judged(decision.intents, facts, decision)
+
+
+def _whose_unknown(facts: Facts, owner_fields: Sequence[str], record_id: str) -> bool:
+    """Whether to ask the CRM whose a record the write names is: one the conversation grounds
+    (else the grounding rules refuse it), not the customer's own id, not made in this
+    conversation, and not read with a field that says whose it is."""
+    return facts.grounded(record_id) and not (
+        facts.customers(record_id)
+        or facts.created(record_id)
+        or facts.shows(record_id, owner_fields)
+    )

@@ -9,10 +9,10 @@ an update or delete of that record, or a create when an upsert matches nothing. 
 names several records, or none for a delete, is refused, saying why; a lookup the CRM does not
 answer fails closed.
 
-Likewise whose a record a write names in a field is (``belongings``): reading another
-customer's record grounds its id, and a query may show a record without its account, so the
-proxy asks the CRM which customer accounts and contacts the record belongs to, and rules judge
-that (``WriteIntent.belongs_to``).
+Likewise whose a record a write names or changes is (``belongings``): reading another
+customer's record grounds its id, and a query may show a record without its account, so where
+the conversation does not show whose it is the proxy asks the CRM which customer accounts and
+contacts the record belongs to, and rules judge that (``WriteIntent.belongs_to``).
 
 Each distinct lookup is made once per request (a collection naming one record twice asks once),
 a few at a time, through the proxy's forwarding client: in token mode with the proxy's own
@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 
 from guardrail.crm.base import Dialect
-from guardrail.model import WriteIntent
+from guardrail.model import Operation, WriteIntent
 from guardrail.upstream import UpstreamResponse
 
 #: Lookups in flight at once for one request.
@@ -64,16 +64,18 @@ async def belongings(
     wanted: Callable[[str], bool],
 ) -> Sequence[WriteIntent]:
     """``intents`` with ``belongs_to`` set: for each field naming a record ``wanted`` (by its
-    id), whose that record is (the customer accounts and contacts it belongs to), as the CRM
-    holds it now. A write naming a record read in the conversation may still name another
-    customer's: what the agent happened to read of it (or not read) is not what the record
-    is. ``object_for_id`` names the object of an id. Each record is asked about once.
+    id), and for the record an update or delete changes (under ``RECORD``), whose that record
+    is (the customer accounts and contacts it belongs to), as the CRM holds it now. A write
+    naming a record read in the conversation may still name another customer's, and a query
+    may have shown it without its account. ``wanted`` says which records to ask about (the
+    caller knows whose the others are); ``object_for_id`` names the object of an id. Each
+    record is asked about once.
 
     Raises LookupUnresolved (no such record), LookupFailed, InvalidSession.
     """
     targets: dict[str, str] = {}  # record id as written -> the GET that reads it
     for intent in intents:
-        for value in intent.fields.values():
+        for value in (*intent.fields.values(), _changed(intent)):
             if isinstance(value, str) and value not in targets and dialect.is_id(value):
                 target = wanted(value) and dialect.owner_lookup(object_for_id(value), value, path)
                 if target:
@@ -92,10 +94,26 @@ async def belongings(
     )
 
 
+#: The key ``belongs_to`` gives the record a write changes or deletes.
+RECORD = "Id"
+
+
+def _changed(intent: WriteIntent) -> str | None:
+    """The record an update or delete changes, when whose it is was not learnt already (a
+    write by lookup field knows its record's account)."""
+    if intent.operation in (Operation.UPDATE, Operation.DELETE) and intent.account is None:
+        return intent.record_id
+    return None
+
+
 def _named(
     intent: WriteIntent, owners: Mapping[str, tuple[str, ...]]
 ) -> dict[str, tuple[str, ...]]:
-    return {f: owners[v] for f, v in intent.fields.items() if isinstance(v, str) and v in owners}
+    named = {f: owners[v] for f, v in intent.fields.items() if isinstance(v, str) and v in owners}
+    changed = _changed(intent)
+    if changed is not None and changed in owners:
+        named[RECORD] = owners[changed]
+    return named
 
 
 async def _ask(targets: Sequence[str | None], get: Get) -> dict[str, UpstreamResponse]:

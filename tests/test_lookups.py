@@ -300,8 +300,9 @@ def test_a_value_a_url_would_read_otherwise_is_refused_not_looked_up(
 def test_whose_a_named_record_is_is_asked_of_the_crm_and_audited(
     stack: Stack, agent: requests.Session, watch: Lookups
 ) -> None:
-    """The agent read a contact by a query that showed no AccountId: the proxy asks the CRM
-    which account it is in (once per request), and the decision record says so."""
+    """The agent read contacts by a query, and by fields, that showed no AccountId: the proxy
+    asks the CRM which account each is in (once per request), and the decision record says
+    so; a record read whole is judged as read, without asking."""
     theirs = make(stack, "Contact", LastName="Namesake", AccountId=GLOBEX_ACCOUNT_ID)
     mine = make(stack, "Contact", LastName="Colleague", AccountId=ACME_ACCOUNT_ID)
     found = call(stack, agent, "GET", "/query",
@@ -329,7 +330,7 @@ def test_a_named_record_the_crm_no_longer_has_is_refused_saying_so(
     stack: Stack, agent: requests.Session
 ) -> None:
     gone = make(stack, "Contact", LastName="Moved away", AccountId=ACME_ACCOUNT_ID)
-    call(stack, agent, "GET", f"/sobjects/Contact/{gone}")
+    call(stack, agent, "GET", f"/sobjects/Contact/{gone}", params={"fields": "LastName"})
 
     async def delete() -> None:
         stack.store.delete("Contact", gone)
@@ -345,7 +346,7 @@ def test_whose_a_named_record_is_fails_closed_when_the_crm_does_not_answer(
     stack: Stack, agent: requests.Session, watch: Lookups
 ) -> None:
     theirs = make(stack, "Contact", LastName="Unreachable", AccountId=GLOBEX_ACCOUNT_ID)
-    call(stack, agent, "GET", f"/sobjects/Contact/{theirs}")
+    call(stack, agent, "GET", f"/sobjects/Contact/{theirs}", params={"fields": "LastName"})
     tasks = len(stack.store.records("Task"))
     watch.down = True
     try:
@@ -356,3 +357,16 @@ def test_whose_a_named_record_is_fails_closed_when_the_crm_does_not_answer(
         watch.down = False
     assert answer.status_code == 503
     assert len(stack.store.records("Task")) == tasks
+
+
+def test_a_record_read_whole_is_judged_as_read_without_asking_the_crm(
+    stack: Stack, agent: requests.Session, watch: Lookups
+) -> None:
+    theirs = make(stack, "Case", Subject="Globex kettle", AccountId=GLOBEX_ACCOUNT_ID)
+    call(stack, agent, "GET", f"/sobjects/Case/{theirs}")
+    asked = len(watch.seen)
+    answer = call(stack, agent, "PATCH", f"/sobjects/Case/{theirs}", json={"Priority": "Low"})
+    assert answer.status_code == 400
+    assert "RecordOwned" in answer.json()[0]["message"]
+    assert len(watch.seen) == asked
+    assert case(stack, theirs)["Priority"] != "Low"

@@ -118,6 +118,10 @@ def agent(stack: Stack, reads: list[tuple[str, str]], customer: dict[str, Any] =
     return sf
 
 
+async def _case(stack: Stack, account: str) -> str:
+    return stack.store.create("Case", {"Subject": "Router case", "AccountId": account})
+
+
 def everything(stack: Stack) -> dict[str, list[dict[str, Any]]]:
     return {o: sorted(stack.store.records(o), key=lambda r: r["Id"]) for o in OBJECTS}
 
@@ -252,4 +256,46 @@ def test_a_record_named_by_a_relationship_to_another_field_is_refused(
     [error] = refused.value.content
     assert error["errorCode"] == "JSON_PARSER_ERROR"
     assert "send the related record's id in the id field" in error["message"]
+    assert everything(stack) == before
+
+
+@through_a_stack(30)
+@given(
+    kind=st.sampled_from(["account", "contact", "case"]),
+    whose=st.sampled_from(["acme", "globex"]),
+    read=st.sampled_from(["whole", "without-account"]),
+    delete=st.booleans(),
+)
+def test_a_record_read_in_the_call_is_changed_only_when_it_is_the_customers(
+    stack: Stack, records: dict[tuple[str, str], str], kind: str, whose: str, read: str,
+    delete: bool,
+) -> None:  # fmt: skip
+    """Reading another customer's record (whole, or by a query that shows no account) grounds
+    it, but never makes it this customer's to change or delete."""
+    sobject = {"account": "Account", "contact": "Contact"}.get(kind, "Case")
+    target = records[(whose, kind)]
+    if kind == "case":  # its own, to delete
+        account = records[(whose, "account")]
+        target = stack.call(lambda: _case(stack, account))
+    sf = agent(stack, [])
+    if read == "whole":
+        getattr(sf, sobject).get(target)
+    else:
+        sf.query(f"SELECT Id FROM {sobject} WHERE Id = '{target}'")
+    before = everything(stack)
+    change = {"account": {"Phone": "555-0199"}, "contact": {"Phone": "555-0199"}}.get(
+        kind, {"Priority": "Low"}
+    )
+    rows = getattr(sf, sobject)
+
+    def write() -> Any:
+        return rows.delete(target) if delete and kind == "case" else rows.update(target, change)
+
+    if whose == "acme":
+        write()
+        return
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        write()
+    assert "RecordOwned" in refused.value.content[0]["message"]
+    assert "Change only the customer's own records" in refused.value.content[0]["message"]
     assert everything(stack) == before

@@ -362,6 +362,11 @@ class Dialect(Protocol):
         GET. Raises LookupUnresolved, InvalidSession or LookupFailed."""
         ...
 
+    #: The fields of a record that say whose it is (the customer accounts and contacts it
+    #: belongs to): when what the agent read of a record holds one, rules know whose it is
+    #: as read and the CRM is not asked (``owner_lookup``); empty when the dialect never asks.
+    owner_fields: tuple[str, ...]
+
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         """The target of the GET (below ``path``'s API) that reads the record ``record_id``
         (of ``sobject``, "" when unknown) to learn whose it is (guardrail.lookups.belongings);

@@ -28,8 +28,8 @@ STANDARD_KEY_PREFIXES: dict[str, str] = {
 #: Fields whose value is the account a record belongs to (grounding, duplicate detection).
 ACCOUNT_FIELDS = ("AccountId", "Account__c")
 #: Fields whose value is a customer a record belongs to: its account, or its contact (a
-#: case's); what makes a record someone's (guardrail.lookups.belongings).
-CUSTOMER_FIELDS = (*ACCOUNT_FIELDS, "ContactId")
+#: case's; a task's who and what); what makes a record someone's (guardrail.lookups.belongings).
+CUSTOMER_FIELDS = (*ACCOUNT_FIELDS, "ContactId", "WhoId", "WhatId")
 
 
 def is_id(value: object) -> bool:

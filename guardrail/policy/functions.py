@@ -16,6 +16,7 @@
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
+    created(id) bool                     the agent created this record in this conversation
     read_field(id, field) dyn            the field's value as the agent read it, else null
     known_field(id, field) dyn           the field's value as last read, or set by a write that
                                          reached the CRM, in this conversation, else null
@@ -175,6 +176,9 @@ class RuleFunctions:
 
     def grounded(self, record_id: str | None) -> bool:
         return not record_id or self._facts.grounded(record_id)
+
+    def created(self, record_id: str | None) -> bool:
+        return bool(record_id) and self._facts.created(str(record_id))
 
     def was_read(self, record_id: str | None) -> bool:
         c = self._facts.conversation
