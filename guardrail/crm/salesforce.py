@@ -82,7 +82,7 @@ from guardrail.crm.canonical import (
 )
 from guardrail.crm.drift import Drift, diff
 from guardrail.crm.salesforce_bulk import Kinds
-from guardrail.crm.salesforce_reads import NOTHING, objects_read
+from guardrail.crm.salesforce_reads import NOTHING, objects_read, refuse_writing_clause
 from guardrail.crm.salesforce_sim import SimulatedSalesforce
 from guardrail.errors import (
     AmbiguousRequest,
@@ -108,6 +108,8 @@ _OAUTH_WRITES = frozenset(
 _READ_RESOURCES = frozenset(
     {"sobjects", "query", "queryall", "search", "parameterizedsearch", "limits", "recent"}
 )
+#: Resources whose ``q`` is SOQL or SOSL, which may hold a clause that writes.
+_QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -258,6 +260,8 @@ class SalesforceDialect:
             return salesforce_bulk.read(segments)
         if not _known_read(path, segments):
             return self._unknown(method, path)
+        if segments and segments[0].lower() in _QUERY_RESOURCES:
+            refuse_writing_clause(query.get("q", ""))
         reads = objects_read(path, segments, query)
         if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
             return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
