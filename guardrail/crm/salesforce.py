@@ -144,6 +144,7 @@ HALTED = (
 #: What a POST to an OAuth endpoint is: no record written, nothing to judge.
 AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
 MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
+_AGGREGATE = "AggregateResult"
 #: Where Salesforce takes a session: after either word in Authorization, or (Bulk API 1.0)
 #: in X-SFDC-Session.
 _SCHEMES = frozenset({"bearer", "oauth"})
@@ -595,7 +596,10 @@ class SalesforceDialect:
         for row in rows[:MAX_READ_RECORDS]:
             attributes = row.get("attributes") if isinstance(row, dict) else None
             record_id = row.get("Id") if isinstance(row, dict) else None
-            if isinstance(attributes, dict) and isinstance(record_id, str):
+            # an aggregate query's row is no record: its columns are aliases the query chose
+            # (MAX(AccountId) AccountId), so they say nothing of any record's own fields
+            aggregate = isinstance(attributes, dict) and attributes.get("type") == _AGGREGATE
+            if isinstance(attributes, dict) and isinstance(record_id, str) and not aggregate:
                 scalars = {
                     k: v
                     for k, v in row.items()
