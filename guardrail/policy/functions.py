@@ -16,13 +16,16 @@
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
+    created(id) bool                     the agent created this record in this conversation
     read_field(id, field) dyn            the field's value as the agent read it, else null
     known_field(id, field) dyn           the field's value as last read, or set by a write that
                                          reached the CRM, in this conversation, else null
     same_id(a, b) bool                   two spellings of one record's id (Salesforce: 15 and 18
                                          characters) compare equal
-    recent_writes(seconds) list<map>     this conversation's writes within the window
-    account_writes(id, seconds) list<map>  writes touching the account, any conversation
+    recent_writes(seconds) list<map>     this conversation's writes within the window, and the
+                                         ones before this in its request (decision "pending")
+    account_writes(id, seconds) list<map>  writes touching the account, any conversation (and
+                                         pending ones naming it)
     total(list) double                   the numbers added up exactly (as decimals: money)
 
   What the conversation says (guardrail.understanding; kinds: refund, replacement,
@@ -113,6 +116,10 @@ class RuleFunctions:
 
     def __init__(self, facts: Facts | None) -> None:
         self.facts = facts
+        #: The writes before this one in its request (guardrail.checks.base.CheckContext):
+        #: what adds writes up (recent_writes, account_writes, a number split across writes)
+        #: sees them as earlier writes, decision "pending".
+        self.pending: tuple[WriteRecord, ...] = ()
 
     @property
     def _facts(self) -> Facts:
@@ -172,6 +179,9 @@ class RuleFunctions:
     def grounded(self, record_id: str | None) -> bool:
         return not record_id or self._facts.grounded(record_id)
 
+    def created(self, record_id: str | None) -> bool:
+        return bool(record_id) and self._facts.created(str(record_id))
+
     def was_read(self, record_id: str | None) -> bool:
         c = self._facts.conversation
         if not record_id or c is None:
@@ -223,14 +233,20 @@ class RuleFunctions:
                 f"the newest {MAX_RECORDED}, so its writes of the last {seconds:g} s are not all "
                 "known. Escalate this write to a person."
             )
-        return self._within(c.writes, seconds)
+        return self._within((*c.writes, *self.pending), seconds)
 
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:
             return []
-        return self._within(
-            self._facts.account_writes.get(self._facts.record_key(account_id), []), seconds
-        )
+        key = self._facts.record_key(account_id)
+        # a pending write is the account's when any id it names is (a superset of the
+        # dialect's accounts of a write: more to compare, never fewer)
+        pending = (
+            w for w in self.pending
+            if any(self._facts.record_key(str(v)) == key for v in (w.id, *w.fields.values())
+                   if isinstance(v, str | int) and not isinstance(v, bool))
+        )  # fmt: skip
+        return self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
 
     def total(self, numbers: Iterable[Any]) -> float:
         return float(sum((Decimal(str(n)) for n in numbers), Decimal(0)))
@@ -320,9 +336,13 @@ class RuleFunctions:
         return sorted(found)
 
     def _earlier_texts(self) -> list[str]:
-        """The text of this conversation's last few writes that reached the CRM."""
+        """The text of this conversation's last few writes that reached the CRM, the writes
+        before this one in its request first."""
         c = self._facts.conversation
-        saved = (w for w in reversed(c.writes if c else ()) if w.decision in SAVED)
+        saved = (
+            *reversed(self.pending),
+            *(w for w in reversed(c.writes if c else ()) if w.decision in SAVED),
+        )
         texts = (
             "\n".join(
                 v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
