@@ -9,10 +9,12 @@
                                          the total asked in the sentences that ask, if any
                                          names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
-    unsupported_facts(text) list<string> references and numbers (3+ digits), amounts, dates in
-                                         text the conversation lacks in any form (said in
-                                         words, another date format, read from the CRM);
-                                         never card data (sensitive_data names it)
+    unsupported_facts(text[, others]) list<string>  references and numbers (3+ digits),
+                                         amounts, dates in text the conversation lacks in any
+                                         form (said in words, another date format, read from
+                                         the CRM); never card data (sensitive_data names it),
+                                         nor a number split between text and one of the
+                                         write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
@@ -74,7 +76,7 @@ from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, state
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED
-from guardrail.sinks.redact import MASKS
+from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain
@@ -146,9 +148,12 @@ class RuleFunctions:
     def amounts_mentioned(self) -> list[float]:
         return [float(a) for a in self._facts.transcript.customer_amounts]
 
-    def unsupported_facts(self, text: str | None) -> list[str]:
+    def unsupported_facts(self, text: str | None, others: Sequence[str] = ()) -> list[str]:
         if not text:
             return []
+        if others:  # card data split with another of the write's texts is no stated fact
+            others = [o for o in others if o != text]
+            text = split_masked({-1: text, **dict(enumerate(others))})[-1]
         transcript = self._facts.transcript
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:

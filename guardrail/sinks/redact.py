@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
@@ -105,24 +105,30 @@ def mask_value(value: Any) -> Any:
 
 
 _WORD = re.compile(r"\S+")
+Key = TypeVar("Key")
 
 
 def mask_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A write's fields masked as ``mask_value`` masks them, and a card number or SSN split
-    between two of its text fields masked in both (the digits at the edges where they meet)."""
+    between two of its text fields masked in both (``split_masked``)."""
     texts = {k: v for k, v in fields.items() if isinstance(v, str) and not names_secret(str(k))}
+    masked: dict[str, Any] = mask_value({**fields, **split_masked(texts)})
+    return masked
+
+
+def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:
+    """``texts`` with a card number or SSN split between two of them masked in both: each
+    half alone reads as no number, so each is masked at the edge where they meet."""
     edges = {k: Edges.of(v) for k, v in texts.items()}
-    ends: dict[str, str] = {}
-    starts: dict[str, str] = {}
+    ends: dict[Key, str] = {}
+    starts: dict[Key, str] = {}
     for before, after in itertools.permutations(edges, 2):
         kinds = joined_kinds(edges[before], edges[after])
         if kinds:
             mask = MASKS["card"] if "card" in kinds else MASKS["ssn"]
             ends.setdefault(before, mask)
             starts.setdefault(after, mask)
-    split = {k: _edges_masked(v, starts.get(k), ends.get(k)) for k, v in texts.items()}
-    masked: dict[str, Any] = mask_value({**fields, **split})
-    return masked
+    return {k: _edges_masked(v, starts.get(k), ends.get(k)) for k, v in texts.items()}
 
 
 def _edges_masked(text: str, start: str | None, end: str | None) -> str:
