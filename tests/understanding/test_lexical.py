@@ -292,6 +292,19 @@ def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read):
     assert not ask.status.granted
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "a: I'm afraid I can't refund it, it was on clearance.",
+        "a: We can't give money back on opened software, sorry.",
+        "a: I can not put that back on your card, the window has passed.",
+    ],
+)
+def test_an_agent_saying_they_cannot_do_it_offers_nothing_to_accept(read, refusal):
+    ask = read.ask(REFUND, "c: the lamp came broken", refusal, "c: ok")
+    assert ask is None or not ask.status.granted
+
+
 def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(read):
     offer = "a: I could refund your shipping if you like?"
     accepted = read.ask(REFUND, "c: my parcel is late", offer, "c: yes please")

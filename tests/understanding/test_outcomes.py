@@ -33,6 +33,8 @@ START = "c: my internet keeps dropping out"
         (("a: let me get my supervisor on the line", "c: fine"), ESCALATED),
         (("a: I've raised this with our engineering team", "c: ok thanks"), ESCALATED),
         (("a: shall I transfer you to billing?", "c: yes please"), ESCALATED),
+        (("a: I can't fix that from here, so I'm transferring you to billing", "c: ta"), ESCALATED),
+        (("a: we can't overturn it ourselves, I'm escalating it to a manager", "c: ok"), ESCALATED),
         (("c: can you put me through to billing", "a: sure, one moment"), ESCALATED),
         (("a: I'll get someone to call you", "c: ok cheers"), CALLBACK),
         (("c: can you ring me back thursday", "a: of course, thursday it is"), CALLBACK),
