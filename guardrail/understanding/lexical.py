@@ -58,6 +58,7 @@ from guardrail.understanding.numbers import (
     share_of,
     together,
 )
+from guardrail.understanding.speakers import speakers, unlabelled
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
 
 _MACROS = {
@@ -411,7 +412,11 @@ class Reading:
     def __init__(self, lexicon: Lexicon, turns: Sequence[Turn]) -> None:
         self.lex = lexicon
         self.turns = turns
-        self.parsed = [sentences(t.text) for t in turns]
+        scopes = lexicon.scopes
+        self.speakers = speakers(turns, scopes["speaker_other"], scopes["speaker_holder"])
+        self.parsed = [
+            sentences(unlabelled(t.text, p)) for t, p in zip(turns, self.speakers, strict=True)
+        ]
         self.unsure: list[str] = []
         customer = [t.text for t in turns if t.role == "customer"]
         speech = " ".join(customer)
@@ -440,7 +445,7 @@ class Reading:
                     found = self._customer_sentence(ti, si, sentence, events)
                     if found:
                         last_kind = found
-                    elif last_kind is not None:
+                    elif last_kind is not None and not self._others(ti):
                         self._follow_up(ti, si, sentence, events, last_kind)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
@@ -551,12 +556,14 @@ class Reading:
         last: AskKind | None = None
         third = False
         quoted = self._quoted_others(ti)
+        other = self._others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
             # wants a refund and I should get my money back too"); what the customer reads out
-            # from someone else's letter or message is theirs, not the customer's
+            # from someone else's letter or message is theirs, not the customer's, and all a
+            # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
-            if in_quote or scopes["third_party"].search(clause.text):
+            if other or in_quote or scopes["third_party"].search(clause.text):
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
@@ -570,6 +577,8 @@ class Reading:
                 negated = (
                     scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
                 ) or scopes["negated_after"].match(after)
+                if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
+                    continue  # another speaker's no, or their word after the holder's own ask
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
                 elif negated and ci in conditions:
@@ -613,7 +622,11 @@ class Reading:
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 if self._maybe_polite(status, s.text):
                     conf = min(conf, _POLITE)
-                if status is AskStatus.THIRD_PARTY and _addressed(clause.text, s.text):
+                if (
+                    status is AskStatus.THIRD_PARTY
+                    and not other
+                    and _addressed(clause.text, s.text)
+                ):
                     conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
                 contrast = not retracting and _contrasted(events[kind], ti, si, m.group(0))
                 if status is AskStatus.DECLINED and contrast:
@@ -645,12 +658,18 @@ class Reading:
                         )
                     )
                 last = kind
-        if keeping:
+        if keeping and not other:
             for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _others(self, ti: int) -> bool:
+        """Whether turn ``ti`` is said by someone on the customer's side other than the
+        account holder (guardrail.understanding.speakers)."""
+        speaker = self.speakers[ti]
+        return speaker is not None and speaker.other
 
     def _maybe_polite(self, status: AskStatus, text: str) -> bool:
         """Whether a question or musing may be a request put politely ("I was wondering if I
@@ -856,9 +875,10 @@ class Reading:
     def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
         """How the customer answered an offer made in turn ``ti``, and the amount they
         corrected it to ("no no, eighteen, not eighty": the offer taken, at 18)."""
-        for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
-            if turn.role != "customer":
-                continue
+        for at in range(ti + 1, len(self.turns)):
+            if self.turns[at].role != "customer" or self._others(at):
+                continue  # only the holder's answer takes or turns down an offer
+            parsed = self.parsed[at]
             first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
             scopes = self.lex.scopes
@@ -1310,7 +1330,7 @@ class Reading:
     def _next_customer(self, ti: int) -> int | None:
         """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
         for i in range(ti + 1, len(self.turns)):
-            if self.turns[i].role == "customer":
+            if self.turns[i].role == "customer" and not self._others(i):
                 return i
             if self.turns[i].role == "agent":
                 return None

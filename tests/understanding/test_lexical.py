@@ -705,6 +705,61 @@ def test_money_asked_back_in_any_verb_and_object_is_a_refund_ask(read, said, amo
     assert ask.amount == amount
 
 
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        (
+            (
+                "s: Three-way call: account holder Mr Abara and his son Kelechi on the line.",
+                "c: Kelechi: Dad never uses it any more. Please shut the account down.",
+                "c: Mr Abara: I do use it, son.",
+            ),
+            AskStatus.THIRD_PARTY,
+        ),
+        (
+            (
+                "c: Lena (daughter): I want Mum's account closed today, she can't manage it.",
+                "a: I hear you. Is that what you want too, Mrs Hale?",
+            ),
+            AskStatus.THIRD_PARTY,
+        ),
+        (
+            (
+                "s: Joint call: account holder Rosa, her partner Ines also speaking.",
+                "c: Rosa: I'd like to close my account, I'm moving abroad.",
+                "c: Ines: Yes, close it, she's told me for weeks.",
+            ),
+            AskStatus.ASKED,
+        ),
+    ],
+)
+def test_on_a_conference_call_only_the_holders_words_ask(read, said, status):
+    """A speaker labelled as the holder's relation or carer asks for a third party, however
+    they put it; the holder's own ask stands whatever the other speaker adds."""
+    ask = read.ask(CLOSURE, *said)
+    assert ask is not None
+    assert ask.status is status
+    assert ask.confidence >= SURE
+
+
+def test_an_offer_answered_only_by_another_speaker_is_not_taken(read):
+    ask = read.ask(
+        REFUND,
+        "s: Call with account holder Nadia and her husband Omar.",
+        "c: Nadia: The blender arrived cracked.",
+        "a: I'm sorry. Would you like me to refund it?",
+        "c: Omar: Yes, go on.",
+    )
+    assert ask is not None
+    assert not ask.status.granted
+
+
+def test_a_heading_before_a_colon_is_no_speaker(read):
+    headed = ("c: Re: my order. Can you refund the cracked blender?", "c: Quick one: refund it")
+    asks = [read.ask(REFUND, "c: the blender arrived cracked", said) for said in headed]
+    assert [a.status if a else None for a in asks] == [AskStatus.ASKED, AskStatus.ASKED]
+
+
 def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themself(read):
     ask = read.ask(REFUND, "c: my boss wants a refund and I should get my money back too")
     assert ask is not None
