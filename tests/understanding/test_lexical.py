@@ -530,6 +530,11 @@ def test_a_problem_the_customer_denies_is_read_as_denied(read):
         ("it's four one one one, one one one one, one one one one, one one one one", "card"),
         ("my social is one two three, four five, six seven eight nine", "ssn"),
         ("my social's three one two, um, sorry, six four, hang on, eight eight two one", "ssn"),
+        (
+            "card's five five double oh, double oh double oh, double oh double oh, double oh oh four",
+            "card",
+        ),
+        ("four triple one, triple one one, one triple one, one one double one", "card"),
     ],
 )
 def test_card_numbers_and_ssns_are_found_in_any_written_form_and_never_kept(read, said, kind):
@@ -803,8 +808,11 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
         ("flight two oh oh nine", "flight 2 009"),
         ("i paid 5 oh no", "i paid 5 oh no"),
         ("five, oh, and another thing", "5, oh, and another thing"),
-        ("call me on oh seven seven double oh nine", "call me on 07 7 0 09"),
+        ("call me on oh seven seven double oh nine", "call me on 07 7 009"),
         ("a double 10 minute wait", "a double 10 minute wait"),
+        ("ref double oh double oh triple seven", "ref 00007 7 7"),
+        ("it's nine, oh, three, oh, one", "it's 9, 0, 3, 0, 1"),
+        ("it was double the price", "it was double the price"),
     ],
 )
 def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
