@@ -286,10 +286,20 @@ def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     assert ask.status is AskStatus.RETRACTED
 
 
-def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read):
-    ask = read.ask(CLOSURE, "c: close my account... no, leave it open")
+@pytest.mark.parametrize(
+    "then",
+    [
+        "c: close my account... no, leave it open",
+        "c: Wait. Direct debit? No, not close. Keep open please.",
+        "c: sorry, sorry. don't close. leaving active, I think again.",
+        "c: hmm, in that case leave open for now",
+    ],
+)
+def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, then):
+    ask = read.ask(CLOSURE, "c: Close account, I use other bank now.", "a: I can do that.", then)
     assert ask is not None
     assert not ask.status.granted
+    assert ask.confidence >= SURE
 
 
 @pytest.mark.parametrize(
