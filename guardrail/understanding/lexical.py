@@ -214,6 +214,7 @@ _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+_JOINED = re.compile(r"^(?:and|or)\b")  # a clause carrying on the one before it
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
     r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
@@ -528,7 +529,7 @@ class Reading:
         conditions = (
             set()
             if scopes["bargain"].search(s.text)
-            else {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
+            else _conditions(s, plain, scopes["condition"], self.turns[ti].text)
         )
         sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
@@ -1515,6 +1516,24 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
                 whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure
             )
     return None
+
+
+def _conditions(
+    s: Sentence, plain: Sequence[str], condition: re.Pattern[str], raw: str
+) -> set[int]:
+    """The sub-clauses of a sentence a condition is said in: one naming it, and those its
+    "and" or "or" carries on without a pause ("if he goes abroad and the package does not
+    work, can he get his money back": the condition is both)."""
+    found: set[int] = set()
+    for ci, clause in enumerate(s.clauses):
+        carried = (
+            ci - 1 in found
+            and _JOINED.match(clause.text) is not None
+            and "," not in raw[s.clauses[ci - 1].end : clause.start]
+        )
+        if carried or condition.search(plain[ci]):
+            found.add(ci)
+    return found
 
 
 def _with_aside(text: str, rest: Sequence[Clause]) -> str:

@@ -221,8 +221,18 @@ def test_a_thing_named_as_someone_elses_in_a_later_turn_leaves_whose_ask_unsure(
     assert ask.confidence < SURE
 
 
-def test_only_asking_takes_the_ask_back(read):
-    ask = read.ask(REFUND, "c: can I get a refund?", "a: 3 to 5 days.", "c: ok, I was just asking")
+@pytest.mark.parametrize(
+    "said",
+    [
+        "ok, I was just asking",
+        "I ask for to know only, not for now.",
+        "Good. It's just for my information.",
+        "question only, thanks",
+        "ok, out of curiosity really",
+    ],
+)
+def test_only_asking_takes_the_ask_back(read, said):
+    ask = read.ask(REFUND, "c: can I get a refund?", "a: 3 to 5 days.", f"c: {said}")
     assert ask is not None
     assert not ask.status.granted
 
@@ -938,6 +948,15 @@ def test_a_question_about_how_refunds_work_is_told_from_a_polite_ask(read, said,
         ("if it doesn't come by monday i'll want my money back", AskStatus.HYPOTHETICAL),
         ("Worst case, if nothing works, I'd want thirty back", AskStatus.HYPOTHETICAL),
         ("I'll want a refund if it's not here by Friday", AskStatus.HYPOTHETICAL),
+        (
+            "if the parcel gets lost and you can't trace it, can I get my money back?",
+            AskStatus.HYPOTHETICAL,
+        ),
+        ("If it breaks again or the warranty runs out, I'd want a refund", AskStatus.HYPOTHETICAL),
+        (
+            "supposing my son travels and the roaming fails, is a refund possible",
+            AskStatus.HYPOTHETICAL,
+        ),
     ],
 )
 def test_a_condition_reaches_only_the_ask_it_governs(read, said, status):
