@@ -139,6 +139,18 @@ def test_a_closure_told_of_as_done_or_nearly_done_is_no_request(read, said):
     assert ask is None or not ask.status.granted
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: FYI I've already filed a chargeback for the double payment with Barclays.",
+        "c: we had opened a chargeback on it last week, so this is just to let you know",
+        "c: I've just raised a charge back through my card provider.",
+    ],
+)
+def test_a_chargeback_the_customer_already_raised_with_their_bank_is_no_ask(read, said):
+    assert read.ask(REFUND, said) is None
+
+
 def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
     email = (
         "c: See below from our old bookkeeper, I'll let you know what we decide.\n\n"
@@ -807,6 +819,11 @@ def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themsel
         ("c: I want the 20 quid for that weekend back", AskStatus.ASKED),
         ("c: it's a small thing but if it's okay, could I get the 8 back?", AskStatus.ASKED),
         ("c: I was curious whether the mug would qualify for a refund", AskStatus.QUESTION),
+        (
+            "c: my bank said not to accept a refund from you while they look into it",
+            AskStatus.DECLINED,
+        ),
+        ("c: I'm not after receiving any refund, I want the thing to work", AskStatus.DECLINED),
         (
             "c: Scrap my last email, the box arrived today. No refund needed.\n"
             "> Yesterday I wrote:\n> It never came, please refund the 30.",
