@@ -74,6 +74,16 @@ _MONEY_KINDS = frozenset({AskKind.REFUND})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
+# A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
+# there", "a fault that was never there"): a past one only where nothing says since when ("a
+# scratch that wasn't there before" is new damage).
+_DENIED_AFTER = re.compile(
+    r"(?:\s+\S+){0,4}?\s+(?:that|which|who)\s+(?:(?:doesn't|does not|don't|do not|isn't|is not|"
+    r"aren't|are not|never)\s+(?:even\s+|actually\s+|really\s+)?(?:exist|exists|there|real)\b|"
+    r"(?:never existed|never happened|wasn't there|was not there|was never there|weren't there|"
+    r"were never there|didn't happen|did not happen|i didn't do|i did not do|i never did|i didn't"
+    r" cause|i did not cause|i never caused)(?=\s*$|\s*[,.;!?]|\s+(?:and|but|so|yet)\b))"
+)
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
 # The agent declining to do it ("I'm afraid we can't refund the delivery").
 _REFUSING = re.compile(
@@ -1119,11 +1129,14 @@ class Reading:
                 if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
                     continue  # a refund that has not come is chased, not late delivery
                 found = True
+                denied = _ISSUE_NEGATION.search(stated[: m.start()]) or _DENIED_AFTER.match(
+                    stated, m.end()
+                )
                 if agent:
-                    if not _ISSUE_NEGATION.search(stated[: m.start()]):
+                    if not denied:
                         conf = min(p.reliability, _AGENT_ISSUE)
                         self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, piece)))
-                elif _ISSUE_NEGATION.search(stated[: m.start()]):
+                elif denied:
                     self._denied.append((reason, _evidence(ti, piece)))
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))

@@ -444,9 +444,13 @@ def test_an_amount_in_words_joined_by_and_is_one_amount(read):
         ("it turned up in bits", Reason.DAMAGED),
         ("it should have been here Tuesday", Reason.LATE),
         ("you took it out of my account twice", Reason.BILLING),
+        ("you billed me 80 for a scratch on the wing that isn't there", Reason.BILLING),
+        ("they charged me for a broken mirror that I never did", Reason.BILLING),
+        ("the van came with a scratch that wasn't there before", Reason.DAMAGED),
     ],
 )
 def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
+    """A charge for damage the customer says is not there is a billing problem."""
     ask = read.ask(REFUND, f"c: {said}, I want my money back")
     assert ask is not None
     assert ask.reason is reason
@@ -547,8 +551,17 @@ def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(r
     assert conditional.issues == ()
 
 
-def test_a_problem_the_customer_denies_is_read_as_denied(read):
-    issues = read("c: It's not broken or anything, I just don't like the colour.").issues
+@pytest.mark.parametrize(
+    "said",
+    [
+        "It's not broken or anything, I just don't like the colour.",
+        "They say there's a scratch on the bumper which isn't even there.",
+        "The report lists a crack that doesn't exist, I have the photos.",
+        "The man at the desk pointed to a dent which I didn't do.",
+    ],
+)
+def test_a_problem_the_customer_denies_is_read_as_denied(read, said):
+    issues = read(f"c: {said}").issues
     assert [(i.reason, i.negated) for i in issues] == [(Reason.DAMAGED, True)]
 
 
