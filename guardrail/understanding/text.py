@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from text_to_num import alpha2digit  # type: ignore[import-untyped]
+from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
 
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032`", "'"))
 _SPACES = re.compile(r"\s+")
@@ -174,6 +174,32 @@ _ES_NUMBER = re.compile(
 )
 
 
+# An amount with its cents after "con" ("doce con cincuenta", "32 con 90"): written as an
+# amount said in English words is ("twelve fifty": "12 50"), which reads as money.
+_ES_WORD = (
+    rf"(?:{_ES_BIG}|cero|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
+    r"trece|catorce|quince|mil)"
+)
+_ES_AMOUNT = rf"(?:\d+|{_ES_WORD}(?:\s+(?:y\s+)?{_ES_WORD})*)"
+_ES_DECIMAL = re.compile(rf"\b(?P<whole>{_ES_AMOUNT})\s+con\s+(?P<cents>{_ES_AMOUNT})\b")
+
+
+def _spanish_decimal(m: re.Match[str]) -> str:
+    whole, cents = _spanish_value(m["whole"]), _spanish_value(m["cents"])
+    if whole is None or cents is None or cents >= 100:
+        return m.group(0)
+    return f"{whole} {cents}" if cents >= 10 else f"{whole}.0{cents}"
+
+
+def _spanish_value(said: str) -> int | None:
+    if said.isdigit():
+        return int(said)
+    try:
+        return int(text2num(said, "es"))
+    except (ValueError, IndexError, TypeError):
+        return None
+
+
 def _spanish(m: re.Match[str]) -> str:
     try:
         return str(alpha2digit(m.group(0), "es"))
@@ -185,7 +211,7 @@ def digits_from_words(text: str) -> str:
     """Numbers in words as digits; "double four" as "4 4", "oh" among digits as 0."""
     text = _OH.sub(_zero, text)
     text = _REPEATED.sub(lambda m: " ".join([m[2]] * (2 if m[1] == "double" else 3)), text)
-    text = _ES_NUMBER.sub(_spanish, text)
+    text = _ES_NUMBER.sub(_spanish, _ES_DECIMAL.sub(_spanish_decimal, text))
     try:
         text = alpha2digit(text, "en")
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words

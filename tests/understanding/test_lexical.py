@@ -377,6 +377,7 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("it came to 75 with the 10 delivery, refund me minus the delivery", Decimal(65), None),
         ("refund me the charger, 19.99", Decimal("19.99"), None),
         ("cobraron trescientos, I want back the difference, ciento cincuenta", Decimal(150), None),
+        ("quiero mi dinero back, fueron veintidós con noventa", Decimal("22.90"), None),
         ("the two hundred and ten, can you put that back on my card", Decimal(210), None),
         ("refund the difference between 140 and 115 please", Decimal(25), None),
         ("the bowl and the jug came cracked, refund both, 12 and 18", Decimal(30), None),
@@ -1036,3 +1037,16 @@ def test_numbers_and_dates_said_in_words_are_facts_in_normal_form_and_cards_are_
     assert (FactKind.NUMBER, "6620") in said
     assert (FactKind.DATE, "--03-21") in said
     assert not any("4111" in f.value for f in facts)
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("me cobraron siete con cincuenta por el envío", "7.5"),
+        ("the tamales, los de quince con veinticinco", "15.25"),
+        ("el flete fue 40 con 99", "40.99"),
+    ],
+)
+def test_an_amount_said_with_its_cents_after_con_is_money(read, said, value):
+    facts = read(f"c: {said}").facts
+    assert value in {f.value for f in facts if f.kind is FactKind.MONEY}
