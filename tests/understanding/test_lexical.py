@@ -963,6 +963,9 @@ def test_a_refund_that_has_not_come_is_not_a_late_delivery(read):
         ("can something be done about my refund", AskStatus.ASKED),
         ("can refunds be done to a different card", AskStatus.QUESTION),
         ("I want a refund, please tell me how long it takes", AskStatus.ASKED),
+        ("Sweet as if I could just get the twenty bucks back.", AskStatus.ASKED),
+        ("it would be grand if we could have our money back", AskStatus.ASKED),
+        ("honestly it'd be ace if I could be refunded", AskStatus.ASKED),
     ],
 )
 def test_a_question_about_how_refunds_work_is_told_from_a_polite_ask(read, said, status):
