@@ -389,6 +389,8 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("refund me €12,50 please", Decimal("12.5"), "EUR"),
         ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
+        ("please reverse the 2 duplicate payments of 19.99", Decimal("19.99"), None),
+        ("refund the three tickets, they were 12.50 each", Decimal("12.50"), None),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
@@ -423,6 +425,16 @@ def test_an_amount_spoken_ambiguously_keeps_every_plausible_reading(read, said, 
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.amounts == amounts
+
+
+def test_a_count_of_things_is_no_amount(read):
+    counted = (
+        "c: I'd like those four charges refunded please, all of them",
+        "c: can you reverse the 3 transactions from Saturday",
+        "c: refund the 2 kids meals that never came",
+    )
+    asks = [read.ask(REFUND, said) for said in counted]
+    assert [(a.status, a.amount) if a else None for a in asks] == [(AskStatus.ASKED, None)] * 3
 
 
 def test_an_amount_in_the_asking_clause_is_sure_and_one_said_elsewhere_is_not(read):
