@@ -44,6 +44,12 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "I need the deposit returned before Friday",
         "just give me back what I paid",
         "I'm entitled to my money back under the warranty",
+        "either that 30 quid comes back to me by Friday or I'm ringing my bank",
+        "I'd like the deposit coming back to my card please",
+        "could you get those two charges undone",
+        "please get the in-app purchases voided",
+        "return this money, I never agreed to it",
+        "the parking fee 6 pounds please you give back to me",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -63,6 +69,8 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         "my neighbour got a refund for the same thing",
         "last time I asked for a refund it took a month",
         "refunds are always a nightmare with you, just fix it",
+        "the engineer comes back on Tuesday to finish",
+        "the kettle came back from repair broken again",
     ],
 )
 def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
