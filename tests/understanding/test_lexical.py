@@ -267,9 +267,14 @@ def test_only_asking_takes_the_ask_back(read, said):
         ("if you say so", AskStatus.OFFERED_ACCEPTED),
         ("Thanks. Go ahead", AskStatus.OFFERED_ACCEPTED),
         ("Oh no, that's awful. Yes please", AskStatus.OFFERED_ACCEPTED),
+        ("\U0001f44d", AskStatus.OFFERED_ACCEPTED),
+        ("\U0001f44c\U0001f3fd ta", AskStatus.OFFERED_ACCEPTED),
+        ("\u2705", AskStatus.OFFERED_ACCEPTED),
+        ("\U0001f44e rather a new one", AskStatus.OFFERED_DECLINED),
     ],
 )
 def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
+    """A thumbs-up, an OK hand or a tick answers as a yes does; a thumbs-down as a no."""
     ask = read.ask(REFUND, "c: it never came", "a: Would you like a refund?", f"c: {answer}")
     assert ask is not None
     assert ask.status is status
