@@ -204,6 +204,11 @@ def test_scopes_say_how_an_ask_stands(read, said, status):
         "I'd like to end my relationship with the bank",
         "I don't want this account anymore",
         "i want to quit my account",
+        "ciérrenme la cuenta por favor, me mudo",
+        "quiero darme de baja de la cuenta, ya no la uso",
+        "mejor cancélame la membresía, gracias",
+        "can you wrap the account up for me, I'm off overseas",
+        "time to pack my membership in, I reckon",
     ],
 )
 def test_leaving_the_company_in_any_words_is_a_closure_ask(read, said):
