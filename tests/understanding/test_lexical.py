@@ -569,6 +569,10 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("ten days for a chair that was supposed to take 2 days", Reason.LATE),
         ("the bill says 300 but the quote you sent me said 250", Reason.BILLING),
         ("dabba khola to mug toota tha", Reason.DAMAGED),
+        ("we ordered the cake for 3pm and it came at half 5", Reason.LATE),
+        ("the pizza turned up gone midnight", Reason.LATE),
+        ("paid the deposit in March and nobody's come since", Reason.LATE),
+        ("the courier got completely lost on the way", Reason.LATE),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
