@@ -573,6 +573,10 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("the pizza turned up gone midnight", Reason.LATE),
         ("paid the deposit in March and nobody's come since", Reason.LATE),
         ("the courier got completely lost on the way", Reason.LATE),
+        ("on my statement appear two times the same payment of 40", Reason.BILLING),
+        ("there are 2 identical parking charges for one stay", Reason.BILLING),
+        ("the gym still take 30 pound from my card after I cancel", Reason.BILLING),
+        ("and in April you take again 12.99", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
