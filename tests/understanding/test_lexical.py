@@ -577,6 +577,7 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("there are 2 identical parking charges for one stay", Reason.BILLING),
         ("the gym still take 30 pound from my card after I cancel", Reason.BILLING),
         ("and in April you take again 12.99", Reason.BILLING),
+        ("me cobraron dos veces el mismo pedido", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -847,6 +848,39 @@ def test_a_heading_before_a_colon_is_no_speaker(read):
     headed = ("c: Re: my order. Can you refund the cracked blender?", "c: Quick one: refund it")
     asks = [read.ask(REFUND, "c: the blender arrived cracked", said) for said in headed]
     assert [a.status if a else None for a in asks] == [AskStatus.ASKED, AskStatus.ASKED]
+
+
+@pytest.mark.parametrize(
+    ("said", "status", "amount"),
+    [
+        (("c: Quiero que me regresen los 35, the lamp came rota.",), AskStatus.ASKED, Decimal(35)),
+        (
+            ("c: Quiero mi dinero back, 35.", "c: Espera, mejor no. Mándame otra lámpara."),
+            AskStatus.RETRACTED,
+            Decimal(35),
+        ),
+        (
+            ("c: the lamp is broken but no quiero el dinero, just a new one",),
+            AskStatus.DECLINED,
+            None,
+        ),
+        (
+            ("c: Regrésame los 50, porfa.", "c: Perdón, 50 fue otra cosa. Nomás los 30."),
+            AskStatus.ASKED,
+            Decimal(30),
+        ),
+        (
+            ("c: the lamp came broken", "a: Would you like a refund of the 35?", "c: Sí, claro."),
+            AskStatus.OFFERED_ACCEPTED,
+            Decimal(35),
+        ),
+    ],
+)
+def test_a_refund_asked_taken_back_or_corrected_in_spanish_is_read(read, said, status, amount):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert (ask.status, ask.amount) == (status, amount)
+    assert ask.confidence >= SURE
 
 
 def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themself(read):
