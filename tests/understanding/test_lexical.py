@@ -578,10 +578,21 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("the gym still take 30 pound from my card after I cancel", Reason.BILLING),
         ("and in April you take again 12.99", Reason.BILLING),
         ("me cobraron dos veces el mismo pedido", Reason.BILLING),
+        ("la mitad de las fresas estaban podridas", Reason.DAMAGED),
+        ("the prawns smelt off the moment I opened them", Reason.DAMAGED),
+        ("the milk had gone sour before the date", Reason.DAMAGED),
+        ("the right earbud is completely silent", Reason.DAMAGED),
+        ("there's no sound from the soundbar at all", Reason.DAMAGED),
+        ("el cargador no funciona", Reason.DAMAGED),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
     assert reason in {i.reason for i in read(f"c: {said}").issues if not i.negated}
+
+
+def test_people_going_quiet_or_a_silent_setting_is_no_fault(read):
+    for said in ("c: the kids went silent when he walked in", "c: my phone was on silent mode"):
+        assert not read(said).issues
 
 
 def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(read):
