@@ -921,6 +921,10 @@ def test_the_customer_speaking_for_themself_after_a_third_party_asks_for_themsel
             AskStatus.DECLINED,
         ),
         ("c: I'm not after receiving any refund, I want the thing to work", AskStatus.DECLINED),
+        ("c: I ain't fussed about a refund, just get it fixed", AskStatus.DECLINED),
+        ("c: dinnae bother wi' the money, hen, just send the part", AskStatus.DECLINED),
+        ("c: not bothered about the bees and honey, mate, I want it sorted", AskStatus.DECLINED),
+        ("c: don't bother with the refund, I'll keep it", AskStatus.DECLINED),
         (
             "c: Scrap my last email, the box arrived today. No refund needed.\n"
             "> Yesterday I wrote:\n> It never came, please refund the 30.",
