@@ -50,6 +50,9 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "please get the in-app purchases voided",
         "return this money, I never agreed to it",
         "the parking fee 6 pounds please you give back to me",
+        "I request the return of the money of my purchase, the toaster burns",
+        "I solicit the devolution of the 20 euros of the delivery",
+        "please proceed with the reimbursement of the deposit",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
