@@ -557,7 +557,15 @@ class Reading:
         # it" still asks, only says when
         timed = scopes["timing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
-        keeping = _kept(scopes["keep"], s.text)
+        # what the customer keeps: the account or service ("leave it open"), or the account
+        # alone, something else going ("just the sports package, not the whole account")
+        kept = (
+            (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION)
+            if _kept(scopes["keep"], s.text)
+            else (AskKind.ACCOUNT_CLOSURE,)
+            if scopes["account_kept"].search(s.text)
+            else ()
+        )
         self._issues_in(ti, si, s)
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
@@ -672,8 +680,8 @@ class Reading:
                         )
                     )
                 last = kind
-        if keeping and not other:
-            for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):
+        if not other:
+            for kind in kept:
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )

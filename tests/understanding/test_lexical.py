@@ -998,6 +998,24 @@ def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
     assert ask.status is status
 
 
+@pytest.mark.parametrize(
+    ("said", "closure", "cancellation"),
+    [
+        ("c: cancel the music add-on please, only that, not the whole account", False, True),
+        ("c: Close card, I lose it. Account no, just card.", False, False),
+        ("c: Stop the gym plan. Account I still need, my son uses it.", False, True),
+        ("c: close the account I use for bills, it's not needed", True, False),
+        ("c: that doesn't account for the fee, close my account please", True, False),
+    ],
+)
+def test_the_account_kept_while_something_else_goes_is_no_closure(
+    read, said, closure, cancellation
+):
+    reading = read(said)
+    granted = {a.kind for a in reading.asks if a.status.granted}
+    assert (CLOSURE in granted, AskKind.CANCELLATION in granted) == (closure, cancellation)
+
+
 def test_an_account_said_to_be_closing_is_no_ask(read):
     assert read.ask(CLOSURE, "c: I got a letter saying my account will be closed. Why?") is None
 
