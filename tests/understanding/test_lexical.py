@@ -358,14 +358,22 @@ def test_an_agent_saying_they_cannot_do_it_offers_nothing_to_accept(read, refusa
     assert ask is None or not ask.status.granted
 
 
-def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(read):
-    offer = "a: I could refund your shipping if you like?"
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: I could refund your shipping if you like?",
+        "a: It's no trouble to refund the shipping instead, if that's easier.",
+        "a: Honestly, it'd be no bother at all to put the shipping back on your card.",
+    ],
+)
+def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(read, offer):
     accepted = read.ask(REFUND, "c: my parcel is late", offer, "c: yes please")
-    declined = read.ask(REFUND, "c: my parcel is late", offer, "c: thanks, but no need")
+    declined = read.ask(REFUND, "c: my parcel is late", offer, "c: nah. thanks, but no need")
     assert accepted is not None
     assert accepted.status is AskStatus.OFFERED_ACCEPTED
     assert declined is not None
     assert declined.status is AskStatus.OFFERED_DECLINED
+    assert declined.confidence >= SURE
 
 
 @pytest.mark.parametrize(
