@@ -53,6 +53,7 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "I request the return of the money of my purchase, the toaster burns",
         "I solicit the devolution of the 20 euros of the delivery",
         "please proceed with the reimbursement of the deposit",
+        "it dropped to 80 the next day, can I get the difference",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -74,6 +75,7 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         "refunds are always a nightmare with you, just fix it",
         "the engineer comes back on Tuesday to finish",
         "the kettle came back from repair broken again",
+        "I'm happy to pay the difference for the bigger size",
     ],
 )
 def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
@@ -419,6 +421,7 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
         ("please reverse the 2 duplicate payments of 19.99", Decimal("19.99"), None),
+        ("keeping the drone, just the fifty bucks difference please", Decimal(50), "USD"),
         ("refund the three tickets, they were 12.50 each", Decimal("12.50"), None),
     ],
 )
