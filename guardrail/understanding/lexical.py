@@ -736,7 +736,7 @@ class Reading:
             events[kind].append(
                 _Event(
                     (ti, si, 0),
-                    None,
+                    AskStatus.ASKED if _part_after_refusing(ti, s, amounts, events[kind]) else None,
                     0.75,
                     _evidence(ti, s),
                     _said(amounts[-1], 0.8 if named else 0.6),
@@ -1608,6 +1608,23 @@ def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
     while what follows names the part still wanted ("just the £10", "twenty would do")."""
     return bool(partial.search(clause)) and bool(
         (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
+    )
+
+
+def _part_after_refusing(
+    ti: int, s: Sentence, amounts: Sequence[Money], earlier: Sequence[_Event]
+) -> bool:
+    """Whether a sentence names the part still wanted ("just the twenty") right after the
+    customer refused a larger amount in this turn ("I'm not asking for eighty"): asked, as
+    "not all forty, twenty would do" is in one sentence."""
+    last = earlier[-1] if earlier else None
+    return (
+        last is not None
+        and last.order[0] == ti
+        and last.status is AskStatus.DECLINED
+        and last.said is not None
+        and amounts[-1].value < last.said.value
+        and _PART.search(s.text, 0, amounts[-1].start) is not None
     )
 
 

@@ -1162,6 +1162,26 @@ def test_numbers_and_dates_said_in_words_are_facts_in_normal_form_and_cards_are_
 
 
 @pytest.mark.parametrize(
+    ("said", "status", "amount"),
+    [
+        ("I'm not asking for the full 60. Just the 15 for the postage.", AskStatus.ASKED, 15),
+        (
+            "I'm not asking for 80, love. It's only the 20 parking they charged.",
+            AskStatus.ASKED,
+            20,
+        ),
+        ("I'm not asking for 80. The room itself was fine.", AskStatus.DECLINED, None),
+        ("To be clear I'm only asking for 25 back", AskStatus.ASKED, 25),
+    ],
+)
+def test_a_sum_refused_then_a_part_named_asks_for_the_part(read, said, status, amount):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert (ask.status, ask.amount) == (status, amount and Decimal(amount))
+    assert ask.amount_confidence >= SURE or amount is None
+
+
+@pytest.mark.parametrize(
     ("said", "value"),
     [
         ("me cobraron siete con cincuenta por el envío", "7.5"),
