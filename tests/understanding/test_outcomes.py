@@ -278,6 +278,8 @@ def test_a_transfer_the_customer_agrees_to_is_a_transfer(read, answer):
         ("a: I've asked our engineer to ring you back on Friday", "c: ok"),
         ("a: I've arranged for a specialist to call you tomorrow afternoon", "c: fine"),
         ("a: I've booked her to phone you at ten", "c: ok I wait for the call"),
+        ("a: So what I'll do is book the fitter to ring you on Monday morning.", "c: uh-huh."),
+        ("a: I'm arranging for a colleague to call you back after six.", "c: ta"),
     ],
 )
 def test_someone_arranged_to_call_the_customer_is_a_callback(read, said):
