@@ -16,6 +16,8 @@ START = "c: my internet keeps dropping out"
     ("said", "outcome"),
     [
         (("a: try it now", "c: sweet as, cheers"), RESOLVED),
+        (("a: hold the dial in for ten seconds", "c: oh aye, it's come on, champion"), RESOLVED),
+        (("a: flip the trip switch back up", "c: the boiler's just come back on, ta"), RESOLVED),
         (("a: I've reset the line", "c: cheers that's done it"), RESOLVED),
         (("a: can you restart the router", "c: yep sorted thanks"), RESOLVED),
         (("a: try it now", "c: oh yeah it worked thank u so much"), RESOLVED),
