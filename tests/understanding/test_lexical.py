@@ -76,6 +76,8 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         "the engineer comes back on Tuesday to finish",
         "the kettle came back from repair broken again",
         "I'm happy to pay the difference for the bigger size",
+        "the repair shop is asking for 80 to fix it",
+        "I can't tell the difference between the two plans",
     ],
 )
 def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
