@@ -176,15 +176,17 @@ _PLEASANTRY = re.compile(
 )
 # An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
-# Done by the customer already, or nearly ("I closed my old account years ago", "I nearly
-# cancelled my membership", "I've already raised a chargeback with my bank"): told of, not
-# asked of the company.
+# Done already, or nearly, by the customer or the company ("I closed my old account years
+# ago", "I nearly cancelled my membership", "I've already raised a chargeback with my bank",
+# "you closed my account without telling me"): told of, not asked of the company.
 _DONE = re.compile(
     r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
     r"charge ?back)\b"
 )
 _DONE_BY = re.compile(
-    r"\b(?:i|we|i've|we've|i had|we had)\s+(?:(?:already|nearly|almost|once|previously|"
+    r"(?:\b(?:i|we|i've|we've|i had|we had)|(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
+    r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody)(?:'ve| have| had)?)"
+    r"\s+(?:(?:already|nearly|almost|once|previously|"
     r"originally|just about|since|just)\s+)?(?:(?:raised|filed|opened|lodged|started|"
     r"submitted|initiated|put in|begun|made)\s+(?:a|the|my|our)\s+)?$"
 )

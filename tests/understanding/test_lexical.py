@@ -147,6 +147,9 @@ def test_a_refund_ask_stands_as_the_customer_left_it(read, said, status):
     [
         "c: I closed my old account years ago, this is about the new one",
         "c: I nearly cancelled my membership over this",
+        "c: you closed my account without telling me, why?",
+        "c: they've already shut my account and I never asked",
+        "c: cerraron mi cuenta sin avisar",
     ],
 )
 def test_a_closure_told_of_as_done_or_nearly_done_is_no_request(read, said):
