@@ -58,6 +58,7 @@ from guardrail.understanding.numbers import (
     share_of,
     together,
 )
+from guardrail.understanding.speakers import speakers, unlabelled
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
 
 _MACROS = {
@@ -72,6 +73,16 @@ _MACROS = {
 _MONEY_KINDS = frozenset({AskKind.REFUND})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
+)
+# A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
+# there", "a fault that was never there"): a past one only where nothing says since when ("a
+# scratch that wasn't there before" is new damage).
+_DENIED_AFTER = re.compile(
+    r"(?:\s+\S+){0,4}?\s+(?:that|which|who)\s+(?:(?:doesn't|does not|don't|do not|isn't|is not|"
+    r"aren't|are not|never)\s+(?:even\s+|actually\s+|really\s+)?(?:exist|exists|there|real)\b|"
+    r"(?:never existed|never happened|wasn't there|was not there|was never there|weren't there|"
+    r"were never there|didn't happen|did not happen|i didn't do|i did not do|i never did|i didn't"
+    r" cause|i did not cause|i never caused)(?=\s*$|\s*[,.;!?]|\s+(?:and|but|so|yet)\b))"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
 # The agent declining to do it ("I'm afraid we can't refund the delivery").
@@ -165,14 +176,19 @@ _PLEASANTRY = re.compile(
 )
 # An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
-# Done by the customer already, or nearly ("I closed my old account years ago", "I nearly
-# cancelled my membership"): told of, not asked.
+# Done already, or nearly, by the customer or the company ("I closed my old account years
+# ago", "I nearly cancelled my membership", "I've already raised a chargeback with my bank",
+# "you closed my account without telling me"): told of, not asked of the company.
 _DONE = re.compile(
-    r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned)\b"
+    r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
+    r"charge ?back)\b"
 )
 _DONE_BY = re.compile(
-    r"\b(?:i|we|i've|we've|i had|we had)\s+(?:(?:already|nearly|almost|once|previously|"
-    r"originally|just about|since)\s+)?$"
+    r"(?:\b(?:i|we|i've|we've|i had|we had)|(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
+    r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody)(?:'ve| have| had)?)"
+    r"\s+(?:(?:already|nearly|almost|once|previously|"
+    r"originally|just about|since|just)\s+)?(?:(?:raised|filed|opened|lodged|started|"
+    r"submitted|initiated|put in|begun|made)\s+(?:a|the|my|our)\s+)?$"
 )
 # Amounts said roughly or as a range: the largest reading takes in the rest.
 _OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
@@ -213,6 +229,7 @@ _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+_JOINED = re.compile(r"^(?:and|or)\b")  # a clause carrying on the one before it
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
     r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
@@ -411,7 +428,11 @@ class Reading:
     def __init__(self, lexicon: Lexicon, turns: Sequence[Turn]) -> None:
         self.lex = lexicon
         self.turns = turns
-        self.parsed = [sentences(t.text) for t in turns]
+        scopes = lexicon.scopes
+        self.speakers = speakers(turns, scopes["speaker_other"], scopes["speaker_holder"])
+        self.parsed = [
+            sentences(unlabelled(t.text, p)) for t, p in zip(turns, self.speakers, strict=True)
+        ]
         self.unsure: list[str] = []
         customer = [t.text for t in turns if t.role == "customer"]
         speech = " ".join(customer)
@@ -440,7 +461,7 @@ class Reading:
                     found = self._customer_sentence(ti, si, sentence, events)
                     if found:
                         last_kind = found
-                    elif last_kind is not None:
+                    elif last_kind is not None and not self._others(ti):
                         self._follow_up(ti, si, sentence, events, last_kind)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
@@ -523,7 +544,7 @@ class Reading:
         conditions = (
             set()
             if scopes["bargain"].search(s.text)
-            else {ci for ci, c in enumerate(plain) if scopes["condition"].search(c)}
+            else _conditions(s, plain, scopes["condition"], self.turns[ti].text)
         )
         sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
@@ -538,7 +559,15 @@ class Reading:
         # it" still asks, only says when
         timed = scopes["timing"].search(s.text) is not None
         retracting = scopes["retraction"].search(s.text) is not None
-        keeping = _kept(scopes["keep"], s.text)
+        # what the customer keeps: the account or service ("leave it open"), or the account
+        # alone, something else going ("just the sports package, not the whole account")
+        kept = (
+            (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION)
+            if _kept(scopes["keep"], s.text)
+            else (AskKind.ACCOUNT_CLOSURE,)
+            if scopes["account_kept"].search(s.text)
+            else ()
+        )
         self._issues_in(ti, si, s)
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
@@ -551,12 +580,14 @@ class Reading:
         last: AskKind | None = None
         third = False
         quoted = self._quoted_others(ti)
+        other = self._others(ti)
         for ci, clause in enumerate(s.clauses):
             # someone else's wish reaches on until the customer speaks for themself ("my boss
             # wants a refund and I should get my money back too"); what the customer reads out
-            # from someone else's letter or message is theirs, not the customer's
+            # from someone else's letter or message is theirs, not the customer's, and all a
+            # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
-            if in_quote or scopes["third_party"].search(clause.text):
+            if other or in_quote or scopes["third_party"].search(clause.text):
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
@@ -570,6 +601,8 @@ class Reading:
                 negated = (
                     scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
                 ) or scopes["negated_after"].match(after)
+                if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
+                    continue  # another speaker's no, or their word after the holder's own ask
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
                 elif negated and ci in conditions:
@@ -613,7 +646,11 @@ class Reading:
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 if self._maybe_polite(status, s.text):
                     conf = min(conf, _POLITE)
-                if status is AskStatus.THIRD_PARTY and _addressed(clause.text, s.text):
+                if (
+                    status is AskStatus.THIRD_PARTY
+                    and not other
+                    and _addressed(clause.text, s.text)
+                ):
                     conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
                 contrast = not retracting and _contrasted(events[kind], ti, si, m.group(0))
                 if status is AskStatus.DECLINED and contrast:
@@ -645,12 +682,18 @@ class Reading:
                         )
                     )
                 last = kind
-        if keeping:
-            for kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION):
+        if not other:
+            for kind in kept:
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _others(self, ti: int) -> bool:
+        """Whether turn ``ti`` is said by someone on the customer's side other than the
+        account holder (guardrail.understanding.speakers)."""
+        speaker = self.speakers[ti]
+        return speaker is not None and speaker.other
 
     def _maybe_polite(self, status: AskStatus, text: str) -> bool:
         """Whether a question or musing may be a request put politely ("I was wondering if I
@@ -695,7 +738,7 @@ class Reading:
             events[kind].append(
                 _Event(
                     (ti, si, 0),
-                    None,
+                    AskStatus.ASKED if _part_after_refusing(ti, s, amounts, events[kind]) else None,
                     0.75,
                     _evidence(ti, s),
                     _said(amounts[-1], 0.8 if named else 0.6),
@@ -856,9 +899,10 @@ class Reading:
     def _answer(self, ti: int, kind: AskKind) -> tuple[AskStatus, _Said | None]:
         """How the customer answered an offer made in turn ``ti``, and the amount they
         corrected it to ("no no, eighteen, not eighty": the offer taken, at 18)."""
-        for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
-            if turn.role != "customer":
-                continue
+        for at in range(ti + 1, len(self.turns)):
+            if self.turns[at].role != "customer" or self._others(at):
+                continue  # only the holder's answer takes or turns down an offer
+            parsed = self.parsed[at]
             first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
             scopes = self.lex.scopes
@@ -1095,11 +1139,14 @@ class Reading:
                 if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
                     continue  # a refund that has not come is chased, not late delivery
                 found = True
+                denied = _ISSUE_NEGATION.search(stated[: m.start()]) or _DENIED_AFTER.match(
+                    stated, m.end()
+                )
                 if agent:
-                    if not _ISSUE_NEGATION.search(stated[: m.start()]):
+                    if not denied:
                         conf = min(p.reliability, _AGENT_ISSUE)
                         self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, piece)))
-                elif _ISSUE_NEGATION.search(stated[: m.start()]):
+                elif denied:
                     self._denied.append((reason, _evidence(ti, piece)))
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
@@ -1310,7 +1357,7 @@ class Reading:
     def _next_customer(self, ti: int) -> int | None:
         """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
         for i in range(ti + 1, len(self.turns)):
-            if self.turns[i].role == "customer":
+            if self.turns[i].role == "customer" and not self._others(i):
                 return i
             if self.turns[i].role == "agent":
                 return None
@@ -1497,6 +1544,24 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     return None
 
 
+def _conditions(
+    s: Sentence, plain: Sequence[str], condition: re.Pattern[str], raw: str
+) -> set[int]:
+    """The sub-clauses of a sentence a condition is said in: one naming it, and those its
+    "and" or "or" carries on without a pause ("if he goes abroad and the package does not
+    work, can he get his money back": the condition is both)."""
+    found: set[int] = set()
+    for ci, clause in enumerate(s.clauses):
+        carried = (
+            ci - 1 in found
+            and _JOINED.match(clause.text) is not None
+            and "," not in raw[s.clauses[ci - 1].end : clause.start]
+        )
+        if carried or condition.search(plain[ci]):
+            found.add(ci)
+    return found
+
+
 def _with_aside(text: str, rest: Sequence[Clause]) -> str:
     """A clause with the thing it names as an aside right after it ("can you finish it off
     for me, the account?"), so an ask naming its object late reads whole."""
@@ -1545,6 +1610,23 @@ def _part_asked(partial: re.Pattern[str], clause: str, later: str) -> bool:
     while what follows names the part still wanted ("just the £10", "twenty would do")."""
     return bool(partial.search(clause)) and bool(
         (_PART.search(later) and _amounts(later, True)) or _SETTLES.search(later)
+    )
+
+
+def _part_after_refusing(
+    ti: int, s: Sentence, amounts: Sequence[Money], earlier: Sequence[_Event]
+) -> bool:
+    """Whether a sentence names the part still wanted ("just the twenty") right after the
+    customer refused a larger amount in this turn ("I'm not asking for eighty"): asked, as
+    "not all forty, twenty would do" is in one sentence."""
+    last = earlier[-1] if earlier else None
+    return (
+        last is not None
+        and last.order[0] == ti
+        and last.status is AskStatus.DECLINED
+        and last.said is not None
+        and amounts[-1].value < last.said.value
+        and _PART.search(s.text, 0, amounts[-1].start) is not None
     )
 
 

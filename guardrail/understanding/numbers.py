@@ -21,6 +21,12 @@ _CURRENCY_WORDS = {
 }  # fmt: skip
 # A decimal comma ("€25,50", "12,99 euros") is read as a point: two digits after it, never three.
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4},\d{2}(?![\d,])|\d+(?:\.\d{1,2})?"
+# Things counted, not priced: "four charges", "the three 10 euro fees".
+_COUNTED = (
+    r"(?:fees|charges|tickets|items|payments|bills|seats|nights|months|lessons|sessions|bags|"
+    r"boxes|orders|packs|purchases|transactions|debits|meals|drinks|games|pairs|bottles|rooms|"
+    r"subscriptions|memberships|licences|licenses)"
+)
 _MONEY = re.compile(
     # a price dictated digit by digit ("one five dollars": 15)
     r"(?<![\d.,])(?P<spelled>\d(?: \d){1,3}) (?P<sword>dollars?|bucks|quid|pounds?|euros?)\b"
@@ -33,8 +39,7 @@ _MONEY = re.compile(
     r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d)\b"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
     # "three 10 euro fees": a count, then the price of each
-    r"(?! ?(?:dollars?|bucks|quid|pounds?|euros?) (?:\w+ )?(?:fees|charges|tickets|items|payments|"
-    r"bills|seats|nights|months|lessons|sessions|bags|boxes|orders|each|apiece))",
+    rf"(?! ?(?:dollars?|bucks|quid|pounds?|euros?) (?:\w+ )?(?:{_COUNTED}|each|apiece))",
     re.IGNORECASE,
 )
 # A number that is not money: followed by a unit, or naming an order, a date, a count.
@@ -44,6 +49,12 @@ _NOT_MONEY_AFTER = re.compile(
     r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them|"
     r"(?:of )?(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec))\b|\s?%"
+)
+# A few said of things counted, perhaps with what they are ("four charges", "4 gem packs");
+# "the 9.99 gem packs" is a price, and so may "the 25 fees" be.
+_FEW = 12
+_COUNTING = re.compile(
+    rf"\s(?:(?!(?:for|of|on|in|to|and|or|the|per|a|an|from|back|off)\b)[a-z]+\s)?{_COUNTED}\b"
 )
 _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
@@ -71,10 +82,7 @@ _COUNT = re.compile(
 _COUNT_BEFORE = re.compile(
     r"\b(?P<n>[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+$"
 )
-_PLURAL_AFTER = re.compile(
-    r"^\s*(?:\w+ )?(?:fees|charges|tickets|items|payments|bills|seats|nights|months|lessons|"
-    r"sessions|bags|boxes|orders)\b"
-)
+_PLURAL_AFTER = re.compile(rf"^\s*(?:\w+ )?{_COUNTED}\b")
 
 # Digits as a speaker says them: a run of digit groups separated by spaces, commas, dashes or
 # dots.
@@ -159,6 +167,8 @@ def bare_amounts(text: str) -> list[Money]:
             continue
         raw = m.group(1)
         if len(raw) == 4 and raw[:2] in ("19", "20"):  # a year
+            continue
+        if raw.isdigit() and int(raw) <= _FEW and _COUNTING.match(text, m.end()):
             continue
         if re.search(r"\d\s+$", text[: m.start()]) or re.match(r"\s+\d", text[m.end() :]):
             continue  # one digit of a spoken run

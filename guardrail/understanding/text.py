@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from text_to_num import alpha2digit  # type: ignore[import-untyped]
+from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
 
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032`", "'"))
 _SPACES = re.compile(r"\s+")
@@ -73,14 +73,21 @@ _SUBCLAUSE = re.compile(
     rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
     re.IGNORECASE,
 )
-_WORD_DIGITS = re.compile(r"\b(double|triple)\s+(\d)(?=\b|(?<=0)\d)")  # "double oh nine": 0 09
+# "double oh", "triple seven", "double 4": the digit said two or three times
+_REPEATED = re.compile(
+    r"\b(double|triple)\s+(zero|one|two|three|four|five|six|seven|eight|nine|\d)\b(?! ?\d)"
+)
 # "oh" for zero among digits, ending them or starting a run of them ("one oh four", "six six
-# two oh", "double oh", "oh seven seven"), not "five, oh, and" or "twenty oh well".
+# two oh", "double oh double oh", "oh seven seven"), or one of them read out a digit at a time
+# ("seven, oh, four"), not "five, oh, and" or "twenty oh well".
 _DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d+|oh?)"
 _OH = re.compile(r"\boh?\b")
-_DIGIT_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD}|double|triple) $")
-_DIGIT_AFTER = re.compile(rf" {_DIGIT_WORD}\b|\s*$|\s*[,.;!?]")
+_DOUBLED = re.compile(r"\b(?:double|triple) $")
+_DIGIT_BEFORE = re.compile(rf"\b{_DIGIT_WORD} $")
+_DIGIT_AFTER = re.compile(rf" (?:{_DIGIT_WORD}|double|triple)\b|\s*$|\s*[,.;!?]")
 _DIGITS_AFTER = re.compile(rf" {_DIGIT_WORD} {_DIGIT_WORD}\b")  # "oh seven seven...": leading
+_LISTED_BEFORE = re.compile(rf"\b{_DIGIT_WORD}, $")  # "seven, oh, four": digit by digit
+_LISTED_AFTER = re.compile(rf",? {_DIGIT_WORD}\b")
 _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
 
 
@@ -167,6 +174,32 @@ _ES_NUMBER = re.compile(
 )
 
 
+# An amount with its cents after "con" ("doce con cincuenta", "32 con 90"): written as an
+# amount said in English words is ("twelve fifty": "12 50"), which reads as money.
+_ES_WORD = (
+    rf"(?:{_ES_BIG}|cero|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
+    r"trece|catorce|quince|mil)"
+)
+_ES_AMOUNT = rf"(?:\d+|{_ES_WORD}(?:\s+(?:y\s+)?{_ES_WORD})*)"
+_ES_DECIMAL = re.compile(rf"\b(?P<whole>{_ES_AMOUNT})\s+con\s+(?P<cents>{_ES_AMOUNT})\b")
+
+
+def _spanish_decimal(m: re.Match[str]) -> str:
+    whole, cents = _spanish_value(m["whole"]), _spanish_value(m["cents"])
+    if whole is None or cents is None or cents >= 100:
+        return m.group(0)
+    return f"{whole} {cents}" if cents >= 10 else f"{whole}.0{cents}"
+
+
+def _spanish_value(said: str) -> int | None:
+    if said.isdigit():
+        return int(said)
+    try:
+        return int(text2num(said, "es"))
+    except (ValueError, IndexError, TypeError):
+        return None
+
+
 def _spanish(m: re.Match[str]) -> str:
     try:
         return str(alpha2digit(m.group(0), "es"))
@@ -177,21 +210,21 @@ def _spanish(m: re.Match[str]) -> str:
 def digits_from_words(text: str) -> str:
     """Numbers in words as digits; "double four" as "4 4", "oh" among digits as 0."""
     text = _OH.sub(_zero, text)
-    text = _ES_NUMBER.sub(_spanish, text)
+    text = _REPEATED.sub(lambda m: " ".join([m[2]] * (2 if m[1] == "double" else 3)), text)
+    text = _ES_NUMBER.sub(_spanish, _ES_DECIMAL.sub(_spanish_decimal, text))
     try:
         text = alpha2digit(text, "en")
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
         return text
-    text = _WORD_DIGITS.sub(
-        lambda m: " ".join(m.group(2) * (2 if m.group(1) == "double" else 3)), text
-    )
     return _ZERO_LEFT.sub("0", text)
 
 
 def _zero(m: re.Match[str]) -> str:
-    text = m.string
-    among = _DIGIT_BEFORE.search(text, 0, m.start()) and _DIGIT_AFTER.match(text, m.end())
-    return "zero" if among or _DIGITS_AFTER.match(text, m.end()) else m.group(0)
+    text, start, end = m.string, m.start(), m.end()
+    among = _DIGIT_BEFORE.search(text, 0, start) and _DIGIT_AFTER.match(text, end)
+    listed = _LISTED_BEFORE.search(text, 0, start) and _LISTED_AFTER.match(text, end)
+    doubled = _DOUBLED.search(text, 0, start)
+    return "zero" if among or listed or doubled or _DIGITS_AFTER.match(text, end) else m.group(0)
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:

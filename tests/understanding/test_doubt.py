@@ -173,6 +173,7 @@ def test_a_no_in_the_answer_to_an_offer_declines_it_only_when_it_is_about_the_of
         "c: I was just wondering if I could get my money back for the lamp.",
         "c: Would it be possible to have a refund on the boots?",
         "c: Do I need the receipt to get a refund? Because I want one.",
+        "c: If I could just get my money back for the lamp, that'd be great.",
     ],
 )
 def test_a_request_put_as_a_question_or_musing_is_not_surely_no_ask(read, said):

@@ -16,6 +16,8 @@ START = "c: my internet keeps dropping out"
     ("said", "outcome"),
     [
         (("a: try it now", "c: sweet as, cheers"), RESOLVED),
+        (("a: hold the dial in for ten seconds", "c: oh aye, it's come on, champion"), RESOLVED),
+        (("a: flip the trip switch back up", "c: the boiler's just come back on, ta"), RESOLVED),
         (("a: I've reset the line", "c: cheers that's done it"), RESOLVED),
         (("a: can you restart the router", "c: yep sorted thanks"), RESOLVED),
         (("a: try it now", "c: oh yeah it worked thank u so much"), RESOLVED),
@@ -33,6 +35,8 @@ START = "c: my internet keeps dropping out"
         (("a: let me get my supervisor on the line", "c: fine"), ESCALATED),
         (("a: I've raised this with our engineering team", "c: ok thanks"), ESCALATED),
         (("a: shall I transfer you to billing?", "c: yes please"), ESCALATED),
+        (("a: I can't fix that from here, so I'm transferring you to billing", "c: ta"), ESCALATED),
+        (("a: we can't overturn it ourselves, I'm escalating it to a manager", "c: ok"), ESCALATED),
         (("c: can you put me through to billing", "a: sure, one moment"), ESCALATED),
         (("a: I'll get someone to call you", "c: ok cheers"), CALLBACK),
         (("c: can you ring me back thursday", "a: of course, thursday it is"), CALLBACK),
@@ -276,6 +280,8 @@ def test_a_transfer_the_customer_agrees_to_is_a_transfer(read, answer):
         ("a: I've asked our engineer to ring you back on Friday", "c: ok"),
         ("a: I've arranged for a specialist to call you tomorrow afternoon", "c: fine"),
         ("a: I've booked her to phone you at ten", "c: ok I wait for the call"),
+        ("a: So what I'll do is book the fitter to ring you on Monday morning.", "c: uh-huh."),
+        ("a: I'm arranging for a colleague to call you back after six.", "c: ta"),
     ],
 )
 def test_someone_arranged_to_call_the_customer_is_a_callback(read, said):

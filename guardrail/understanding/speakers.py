@@ -1,0 +1,61 @@
+"""Who speaks in a customer turn when more than one person is on the customer's side of a call.
+
+A conference call's transcript may label each customer turn with its speaker ("Fatima (carer):
+...", "Derek: ..."), and the platform or the agent says who is who ("account holder Maureen and
+her husband Derek"). Only the holder asks for something on their account or answers an offer
+for it: what anyone else on the line says of an ask is a third party's wish, however it is put
+("Can you close the account?" from the carer). A label is a speaker's only when it says who
+they are, in brackets or where the name is introduced; "Re:" or "Quick question:" is none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guardrail.context.model import Turn
+
+# A name of one to three capitalised words, a role in brackets perhaps, then a colon.
+_LABEL = re.compile(
+    r"^\s*(?P<name>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})(?: \((?P<role>[^()]{1,40})\))?:\s"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    label: int  # how many characters of the turn its label takes ("Derek: ")
+    other: bool  # someone on the customer's side who is not the account holder
+
+
+def speakers(
+    turns: Sequence[Turn], relation: re.Pattern[str], holder: re.Pattern[str]
+) -> list[Speaker | None]:
+    """Each turn's labelled speaker, None where the turn has none: the holder, or someone
+    their role (``relation``: "carer", "her husband") makes another person, unless it also
+    names them the holder (``holder``)."""
+    said = " ".join(t.text for t in turns if t.role != "customer")
+    found: list[Speaker | None] = []
+    for turn in turns:
+        label = _LABEL.match(turn.text) if turn.role == "customer" else None
+        role = None if label is None else label["role"] or _introduced(label["name"], said)
+        if label is None or role is None:
+            found.append(None)
+            continue
+        role = role.lower()
+        other = relation.search(role) is not None and holder.search(role) is None
+        found.append(Speaker(label.end(), other))
+    return found
+
+
+def _introduced(name: str, said: str) -> str | None:
+    """The words introducing ``name`` where the platform or the agent names them ("account
+    holder Maureen", "her carer Dee"), if anywhere."""
+    intro = re.search(rf"((?:[\w']+ ){{1,3}}){re.escape(name)}\b", said)
+    return None if intro is None else intro.group(1)
+
+
+def unlabelled(text: str, speaker: Speaker | None) -> str:
+    """A turn's text with its speaker label blanked out, every other character in its place
+    (evidence spans still point into the turn as it was sent)."""
+    return text if speaker is None else " " * speaker.label + text[speaker.label :]
