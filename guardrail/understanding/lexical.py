@@ -74,6 +74,18 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+# Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
+# fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
+# relative as the subject of a state ("is", "are") or, for the customer, of a verb.
+_PERSONAL = re.compile(
+    r"(?:\b(?:i|we)(?:'m|'re| am| are| was| were| feel| felt| looked| look)?"
+    r"|\bmy (?:brain|head|back|knees?|feet|legs?|nerves|mind|heart|eyes)"
+    r"(?: is| are|'s| was| were| feels| felt)"
+    r"|\b(?:the|my|our) (?:dogs?|cats?|kids?|children|boys|girls|husband|wife|son|daughter|"
+    r"family|students?)(?: is| are|'s| was| were| got| get))"
+    r"(?: (?:so|just|totally|completely|really|absolutely|a bit|pretty|about|nearly|almost|"
+    r"practically|a|an|flat|stony|utterly|feeling|all))*\s+$"
+)
 # The agent declining to do it ("I'm afraid we can't refund the delivery").
 _REFUSING = re.compile(
     r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|don't|do not|not)"
@@ -1094,6 +1106,8 @@ class Reading:
                     continue
                 if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
                     continue  # a refund that has not come is chased, not late delivery
+                if reason is Reason.DAMAGED and _PERSONAL.search(stated[: m.start()]):
+                    continue
                 found = True
                 if agent:
                     if not _ISSUE_NEGATION.search(stated[: m.start()]):

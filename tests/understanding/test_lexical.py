@@ -882,6 +882,38 @@ def test_a_late_payment_fee_is_not_a_late_delivery(read):
     assert Reason.LATE not in reasons
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "honestly I'm flat broke until payday",
+        "we're a bit broke this month with the wedding",
+        "my head is fried after the night shift",
+        "I nearly fell off the sofa when I saw the bill",
+        "the kids are wrecked after the party",
+        "it's freezing cold out there this morning",
+        "it was cold today so I stayed in",
+        "could I book a late checkout next time",
+        "the parcel is for my late father's house",
+        "the engineer can come late next week",
+    ],
+)
+def test_a_problem_word_said_of_a_person_the_weather_or_a_time_of_day_is_no_problem(read, said):
+    assert not read(f"c: {said}").issues
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("my son broke it the first day", Reason.DAMAGED),
+        ("the lasagne was cold when it arrived", Reason.DAMAGED),
+        ("it turned up late again", Reason.LATE),
+        ("I'd like the overcharge back", Reason.BILLING),
+    ],
+)
+def test_the_same_words_said_of_the_thing_bought_are_its_problem(read, said, reason):
+    assert reason in {i.reason for i in read(f"c: {said}").issues}
+
+
 def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_customer_gave_none(
     read,
 ):
