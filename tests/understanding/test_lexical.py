@@ -489,6 +489,13 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("ten days for a chair that was supposed to take 2 days", Reason.LATE),
         ("the bill says 300 but the quote you sent me said 250", Reason.BILLING),
         ("dabba khola to mug toota tha", Reason.DAMAGED),
+        ("on my statement there's a gym fee but I never joined a gym", Reason.BILLING),
+        ("on the invoice, six chairs. in the van, nothing", Reason.BILLING),
+        ("the direct debit went through anyway", Reason.BILLING),
+        ("they cut my phone off for non-payment. i paid, i have the receipt", Reason.BILLING),
+        ("a penalty of twenty pounds, but I paid before the deadline", Reason.BILLING),
+        ("I'm not paying for texts I don't send", Reason.BILLING),
+        ("I stopped the subscription, but I got billed again", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
