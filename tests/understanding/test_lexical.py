@@ -286,6 +286,33 @@ def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     assert ask.status is AskStatus.RETRACTED
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "oh, it's been done already? then there's nothing to do",
+        "ah right, no need for anything then",
+        "great, so nothing else is needed from you",
+    ],
+)
+def test_an_ask_found_already_done_is_taken_back(read, said):
+    ask = read.ask(
+        REFUND,
+        "c: there's a $12 admin fee on my bill, I want the 12 back",
+        "a: I can see that fee was already credited last week.",
+        f"c: {said}",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
+def test_a_charge_having_nothing_to_do_with_the_customer_takes_nothing_back(read):
+    ask = read.ask(
+        REFUND, "c: I want the 12 back", "a: Let me look.", "c: that fee has nothing to do with me"
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read):
     ask = read.ask(CLOSURE, "c: close my account... no, leave it open")
     assert ask is not None
