@@ -63,6 +63,8 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         "my neighbour got a refund for the same thing",
         "last time I asked for a refund it took a month",
         "refunds are always a nightmare with you, just fix it",
+        "should I get the photos backed up first? I need to back up my files",
+        "do I need to send the charger back as well?",
     ],
 )
 def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
