@@ -124,6 +124,14 @@ _HOW_NEXT = re.compile(
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+# Things that stand in for each other: the customer settles on one of them.
+_INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
+_BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
+# A turn said as a change of mind ("no, you know what, the exchange").
+_CHANGE_OF_MIND = re.compile(
+    r"\b(?:no|nah|actually|instead|rather|you know what|changed? my mind|on second thoughts?|"
+    r"better|prefer|final|decided)\b"
+)
 _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
@@ -235,6 +243,7 @@ _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
+_CHANGED = 0.8  # how sure the customer turning to the other thing, as a change of mind, drops it
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
@@ -457,9 +466,13 @@ class Reading:
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
                     self._issues_in(ti, si, sentence, agent=True)
+        for kind_events in events.values():
+            kind_events.sort(key=lambda e: e.order)
+        folds = {kind: _fold(kind_events) for kind, kind_events in events.items()}
+        for pair in _INSTEAD_OF:
+            self._choose_between(pair, events, folds)
         asks = []
-        for kind, kind_events in events.items():
-            fold = _fold(sorted(kind_events, key=lambda e: e.order))
+        for kind, fold in folds.items():
             if fold.status is None:
                 if self._spoken_of(kind):
                     self.unsure.append(f"cues of {kind} not read")
@@ -488,6 +501,36 @@ class Reading:
                 )
             )
         return tuple(asks)
+
+    def _choose_between(
+        self,
+        pair: tuple[AskKind, AskKind],
+        events: dict[AskKind, list[_Event]],
+        folds: dict[AskKind, _Fold],
+    ) -> None:
+        """Of two things that stand in for each other (the money back or a new one), both left
+        asked, the one the customer turned to in a later turn stands and the other is dropped
+        ("a refund... no, mejor el cambio, the exchange"): surely when said as a change of
+        mind, else not; unless the later asks for it as well ("and a new one too")."""
+        if not all((status := folds[k].status) is not None and status.granted for k in pair):
+            return
+        last = {k: max(e.order for e in events[k] if e.status and e.status.granted) for k in pair}
+        earlier, later = sorted(pair, key=lambda k: last[k])
+        turned = [
+            e for e in events[later] if e.status and e.status.granted and e.order > last[earlier]
+        ]
+        said = {e.order[0]: " ".join(s.text for s in self.parsed[e.order[0]]) for e in turned}
+        first = turned[0].order[0]
+        if first == last[earlier][0] or _BOTH.search(said[first]):
+            return
+        sure = any(
+            self.turns[ti].role == "customer" and _CHANGE_OF_MIND.search(text)
+            for ti, text in said.items()
+        )
+        fold = folds[earlier]
+        fold.status = AskStatus.RETRACTED
+        fold.confidence = _CHANGED if sure else _ALTERNATIVE
+        fold.evidence.append(turned[-1].evidence)
 
     def _spoken_of(self, kind: AskKind) -> bool:
         """Whether the conversation shows an ask of ``kind`` no phrase read: the customer used

@@ -315,6 +315,25 @@ def test_a_charge_having_nothing_to_do_with_the_customer_takes_nothing_back(read
     assert ask.status is AskStatus.ASKED
 
 
+def test_the_thing_settled_on_last_drops_the_other_it_stands_in_for(read):
+    said = (
+        "c: the blender arrived with a cracked jug, I want my money back",
+        "a: I can do that, or send a new one tomorrow.",
+        "c: hmm, let me think. The money, I guess.",
+        "a: Okay.",
+    )
+    changed = read(*said, "c: No, you know what, I'd rather have the replacement.")
+    drifted = read(*said, "c: Send me the replacement then.")
+    both = read(*said, "c: And send me a replacement jug too please.")
+    refund, replacement = changed.asks_of(REFUND)[0], changed.asks_of(AskKind.REPLACEMENT)[0]
+    assert refund.status is AskStatus.RETRACTED
+    assert refund.confidence >= SURE
+    assert replacement.status is AskStatus.ASKED
+    assert drifted.asks_of(REFUND)[0].status is AskStatus.RETRACTED
+    assert drifted.asks_of(REFUND)[0].confidence < SURE
+    assert both.asks_of(REFUND)[0].status is AskStatus.ASKED
+
+
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read):
     ask = read.ask(CLOSURE, "c: close my account... no, leave it open")
     assert ask is not None
