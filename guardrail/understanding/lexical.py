@@ -826,14 +826,15 @@ class Reading:
         scopes = self.lex.scopes
         for clause in s.clauses:
             for kind, m, pattern in self._matches(clause.text):
-                offered, restated = self._offered(s, m)
+                offered, restated = self._offered(ti, s, m)
                 if not offered:
                     continue
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
                     status = self._confirmed(ti)
                 conf = pattern.reliability
-                if not restated and not scopes["offer_question"].search(s.text):
+                choice = scopes["offer_question"].search(s.text) or self._sets_out_options(ti)
+                if not restated and not choice:
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
@@ -872,14 +873,20 @@ class Reading:
             refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
         return True
 
-    def _offered(self, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
+    def _offered(self, ti: int, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
         """Whether an agent's sentence offers what ``m`` names, and whether it does so by
-        restating the customer's wish ("I understand you want to close your account?")."""
+        restating the customer's wish ("I understand you want to close your account?"); in
+        a turn setting out options ("I have two options: the first is..."), each is offered."""
         # up to the end of the phrase: the offer's words may be the phrase's ("would you
         # like 35 back")
         said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
-        return restated or self.lex.scopes["offer"].search(said_before) is not None, restated
+        offer = self.lex.scopes["offer"].search(said_before) is not None
+        return restated or offer or self._sets_out_options(ti), restated
+
+    def _sets_out_options(self, ti: int) -> bool:
+        """Whether turn ``ti`` sets out options to choose from ("two options for you")."""
+        return any(self.lex.scopes["options"].search(p.text) for p in self.parsed[ti])
 
     @functools.cached_property
     def _agent_acts(self) -> list[tuple[AskKind, int, int, Sentence, re.Match[str]]]:
@@ -894,7 +901,7 @@ class Reading:
                 for clause in s.clauses:
                     for kind, m, _ in self._matches(clause.text):
                         before = clause.text[: m.start()]
-                        if asked or self._offered(s, m)[0] or _REFUSING.search(before):
+                        if asked or self._offered(ti, s, m)[0] or _REFUSING.search(before):
                             continue
                         acts.append((kind, ti, si, s, m))
         return acts
@@ -929,6 +936,12 @@ class Reading:
                 # and a bare no together cannot tell
                 elsewhere = self._names_other(whole, kind)
                 return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            placed = self._placed(ti, parsed)
+            if placed is not None:
+                # "three weeks? nah. the second one": the no is to the other option
+                return (
+                    AskStatus.OFFERED_ACCEPTED if placed is kind else AskStatus.OFFERED_DECLINED
+                ), None
             if scopes["decline"].search(first):
                 other = [
                     a
@@ -948,22 +961,36 @@ class Reading:
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
 
-    def _chosen(self, ti: int, answer: str) -> AskKind | None:
-        """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
-        replacement") the answer picks, by naming it ("another one please") or by its place
-        ("the second one"); None when it picks none of them, or only one was offered."""
+    def _offered_kinds(self, ti: int) -> list[AskKind]:
+        """The things agent turn ``ti`` names, in the order it names them."""
         offered: list[AskKind] = []
         for sentence in self.parsed[ti]:
             for clause in sentence.clauses:
                 hits = sorted(self._matches(clause.text), key=lambda h: h[1].start())
                 offered += [k for k, _, _ in hits if k not in offered]
+        return offered
+
+    def _chosen(self, ti: int, answer: str) -> AskKind | None:
+        """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
+        replacement") the answer names ("another one please"); None when it names none of
+        them, or only one was offered."""
+        offered = self._offered_kinds(ti)
         if len(offered) < 2:
             return None
-        place = _PLACE.match(answer)
-        if place is not None:
-            return offered[0] if place["which"] in ("first", "former") else offered[-1]
         named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
         return named.pop() if len(named) == 1 else None
+
+    def _placed(self, ti: int, answer: Sequence[Sentence]) -> AskKind | None:
+        """Which of the things offered together in turn ``ti`` the answer picks by its place
+        ("the second one", "the other option"), in any of its first sentences."""
+        offered = self._offered_kinds(ti)
+        if len(offered) < 2:
+            return None
+        for sentence in answer[:3]:
+            place = _PLACE.match(_opening(sentence.text))
+            if place is not None:
+                return offered[0] if place["which"] in ("first", "former") else offered[-1]
+        return None
 
     def _asked_amount(
         self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float

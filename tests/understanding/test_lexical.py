@@ -258,6 +258,19 @@ def test_picking_one_of_two_things_offered_refuses_the_other(read):
     assert money.asks_of(REFUND)[0].status is AskStatus.OFFERED_ACCEPTED
 
 
+def test_options_the_agent_sets_out_are_offered_and_one_picked_by_place_is_taken(read):
+    options = (
+        "a: So there are two options. The first is a repair, the second is a replacement, "
+        "and option three is your money back to the card ending 4471."
+    )
+    said = read("c: the speaker crackles", options, "c: A repair? Nah. The last one.")
+    refund, replacement = said.asks_of(REFUND)[0], said.asks_of(AskKind.REPLACEMENT)[0]
+    assert refund.status is AskStatus.OFFERED_ACCEPTED
+    assert refund.confidence >= SURE
+    assert refund.amount is None
+    assert replacement.status is AskStatus.OFFERED_DECLINED
+
+
 def test_an_offer_asked_as_whether_it_would_help_is_taken_by_it_would(read):
     ask = read.ask(REFUND, "a: Would a partial refund help at all?", "c: it would, yeah")
     assert ask is not None
@@ -391,6 +404,7 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("refund me €12,50 please", Decimal("12.5"), "EUR"),
         ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
+        ("refund me the two forty-nine ninety-five", Decimal("249.95"), None),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
