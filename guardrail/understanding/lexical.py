@@ -216,6 +216,8 @@ _INSTEAD = re.compile(
 _FORWARDED = re.compile(
     r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
 )
+# What a decision put off is about, when it names it ("... about the upgrade").
+_DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # "not a credit" said after asking for the money in the same sentence: the form it should take
@@ -463,6 +465,7 @@ class Reading:
                         last_kind = found
                     elif last_kind is not None:
                         self._follow_up(ti, si, sentence, events, last_kind)
+                        self._put_off(ti, si, sentence, events)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
                     self._issues_in(ti, si, sentence, agent=True)
@@ -769,6 +772,24 @@ class Reading:
                 events[kind].append(event)
         self._issues_in(ti, si, s)
 
+    def _put_off(self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
+        """A decision put off ("I'll have a think and talk to my husband", "maybe another
+        time"): what the customer asked in this turn or their last one is not asked now,
+        unless the sentence puts off something else ("I'll think about the upgrade")."""
+        deferral = self.lex.scopes["deferral"].search(s.text)
+        if deferral is None:
+            return
+        before = [i for i in range(ti) if self.turns[i].role == "customer"]
+        since = before[-1] if before else ti
+        other = _DEFERRED_THING.match(s.text, deferral.end())
+        for kind, kind_events in events.items():
+            last = max(kind_events, key=lambda e: e.order, default=None)
+            if last is None or last.status is None or not last.status.granted:
+                continue
+            cue = self.lex.cues.get(kind)
+            if last.order[0] >= since and (other is None or (cue and cue.search(other[0]))):
+                kind_events.append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+
     def _wants_it_after_asking_about_it(
         self, ti: int, s: Sentence, earlier: Sequence[_Event]
     ) -> bool:
@@ -929,7 +950,7 @@ class Reading:
                 and not scopes["decline"].search(first)
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
             )
-            if scopes["decline_anywhere"].search(whole):
+            if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
                 # "yes please, no need for a receipt": the no is about another thing; a yes

@@ -347,6 +347,35 @@ def test_the_thing_settled_on_last_drops_the_other_it_stands_in_for(read):
     assert both.asks_of(REFUND)[0].status is AskStatus.ASKED
 
 
+ON_THE_TABLE = (
+    "c: the mixer rattles, I suppose I could have the 80 back",
+    "a: Sure, or we can fix it under warranty. No rush.",
+)
+OFFERED = (
+    "c: the outage lasted all weekend",
+    "a: I can put ten pounds back on your card for that if you like?",
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ((*ON_THE_TABLE, "c: Right. I'd better sleep on it."), AskStatus.RETRACTED),
+        (
+            (*ON_THE_TABLE, "c: Let me just talk it over with my partner first."),
+            AskStatus.RETRACTED,
+        ),
+        ((*ON_THE_TABLE, "c: Hmm, I haven't decided. Maybe another time."), AskStatus.RETRACTED),
+        ((*ON_THE_TABLE, "c: I'll have a think about the new plans."), AskStatus.ASKED),
+        ((*OFFERED, "c: that's good of you, but I'll have a think."), AskStatus.OFFERED_DECLINED),
+    ],
+)
+def test_a_decision_put_off_takes_back_only_what_was_on_the_table(read, said, status):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status is status
+
+
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read):
     ask = read.ask(CLOSURE, "c: close my account... no, leave it open")
     assert ask is not None
