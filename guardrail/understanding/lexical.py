@@ -979,8 +979,24 @@ class Reading:
                 ), None
             if self.lex.scopes["accept"].search(first):
                 return AskStatus.OFFERED_ACCEPTED, None
+            counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
+            if counter is not None:
+                return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _counter(self, ti: int, answer: Sequence[Sentence]) -> Money | None:
+        """The amount an answer to an offer of money haggles for ("Twenty-five? Come on.
+        Forty, and I keep it"): the last it names that agent turn ``ti`` did not, and not as
+        what was paid."""
+        offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
+        named = [
+            a
+            for s in answer
+            for a in _amounts(s.text, True)
+            if a.value not in offered and not _PAID.search(s.text[: a.start])
+        ]
+        return named[-1] if named else None
 
     def _offered_kinds(self, ti: int) -> list[AskKind]:
         """The things agent turn ``ti`` names, in the order it names them."""

@@ -295,6 +295,25 @@ def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
     assert ask.amount == Decimal(18)
 
 
+@pytest.mark.parametrize(
+    ("answer", "amount"),
+    [
+        ("Fifteen? Come on. Thirty, and I keep it.", Decimal(30)),
+        ("Hmm. Fifteen quid. I paid sixty for it.", Decimal(60)),
+    ],
+)
+def test_an_amount_the_customer_haggles_for_is_the_amount_asked(read, answer, amount):
+    ask = read.ask(
+        REFUND,
+        "c: the lamp came scratched, I want the 60 back",
+        "a: If you keep it, I can do fifteen pounds.",
+        f"c: {answer}",
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
