@@ -272,7 +272,9 @@ _STATUS_PRIORS = {
 class _Pattern:
     regex: re.Pattern[str]
     reliability: float
-    only_declined: bool = False  # names the thing only as what is not wanted ("the money")
+    # names the thing only as what is not wanted ("the money"), or the problem only as one
+    # not had ("right on time")
+    only_declined: bool = False
 
 
 @dataclass(frozen=True)
@@ -358,7 +360,10 @@ def _word_classes() -> dict[str, str]:
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
     """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
     else its prior in the lexicon."""
-    compiled = ((_compile(str(rx)), float(rel), "declined" in flags) for rx, rel, *flags in rows)
+    compiled = (
+        (_compile(str(rx)), float(rel), bool({"declined", "denied"} & set(flags)))
+        for rx, rel, *flags in rows
+    )
     return tuple(_Pattern(rx, measured.get(rx.pattern, rel), no) for rx, rel, no in compiled)
 
 
@@ -1215,18 +1220,31 @@ class Reading:
                     continue  # a refund that has not come is chased, not late delivery
                 if reason is Reason.DAMAGED and _PERSONAL.search(stated[: m.start()]):
                     continue
+                # a phrase that denies the problem ("right on time") states it when negated
+                negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
+                if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
+                    continue  # read across into a sentence that denies it
                 found = True
                 if agent:
-                    if not _ISSUE_NEGATION.search(stated[: m.start()]):
+                    if not negated:
                         conf = min(p.reliability, _AGENT_ISSUE)
                         self._agent_hits.append((reason, conf, (ti, si), _evidence(ti, piece)))
-                elif _ISSUE_NEGATION.search(stated[: m.start()]):
+                elif negated:
                     self._denied.append((reason, _evidence(ti, piece)))
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
                     self.trace.append((str(reason), p.regex.pattern, "issue"))
                 break
         return found
+
+    def _denies(self, reason: Reason, text: str) -> bool:
+        """Whether ``text`` denies having the problem in so many words ("it came right on
+        time"), not negated ("it was never on time")."""
+        return any(
+            (m := p.regex.search(text)) and not _ISSUE_NEGATION.search(text[: m.start()])
+            for p in self.lex.reasons[reason]
+            if p.only_declined
+        )
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}

@@ -1002,6 +1002,27 @@ def test_a_late_payment_fee_is_not_a_late_delivery(read):
 @pytest.mark.parametrize(
     "said",
     [
+        "it turned up bang on time, as you promised. The delivery chap was lovely. It's scratched",
+        "the sofa came a day early, no complaints there, but the leg is snapped",
+    ],
+)
+def test_a_problem_denied_in_so_many_words_is_denied_even_beside_words_that_could_state_it(
+    read, said
+):
+    (late,) = [i for i in read(f"c: {said}").issues if i.reason is Reason.LATE]
+    assert late.negated
+    assert late.confidence >= SURE
+
+
+def test_a_denial_negated_states_the_problem(read):
+    (late,) = read("c: the courier was never on time").issues
+    assert late.reason is Reason.LATE
+    assert not late.negated
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
         "honestly I'm flat broke until payday",
         "we're a bit broke this month with the wedding",
         "my head is fried after the night shift",
