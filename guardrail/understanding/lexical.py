@@ -242,6 +242,13 @@ _ORDER = re.compile(
 # How sure the call is under way: the agent's last turn holds the line, or did and the
 # customer only waited since, or asks the customer something
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
+# The platform noting the line is on hold ("[hold music, 1 min]"): the customer waits.
+_HOLD_NOTE = re.compile(r"^\W*(?:on )?hold\b|\b(?:hold music|music on hold|on hold)\b")
+# An outcome only guessed or hoped for ("maybe it's back", "I bet that's it").
+_HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|hopefully|i bet|i guess|fingers crossed|i hope|might|may be|could be)"
+    r"\W+(?:\w+\W+){0,2}$"
+)
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
@@ -1391,6 +1398,8 @@ class Reading:
                             continue
                         if self._unheeded(ti, outcome) or self._conditional(s.text, m):
                             continue
+                        if _HEDGE.search(s.text[: m.start()]):
+                            continue  # "maybe it's back", "I bet that's it": a guess
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
@@ -1530,7 +1539,9 @@ class Reading:
         scopes = self.lex.scopes
         holding = [s for s in self.parsed[agent] if scopes["holding"].search(s.text)]
         waited = all(
-            t.role == "customer" and not _goodbye(scopes, t.text) for t in self.turns[agent + 1 :]
+            (t.role == "customer" and not _goodbye(scopes, t.text))
+            or (t.role == "system" and _HOLD_NOTE.search(clean(t.text)) is not None)
+            for t in self.turns[agent + 1 :]
         )
         return holding[-1] if holding and waited else None
 

@@ -98,6 +98,8 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("a: I'll look into where the parcel is, give me a minute", "c: ok i wait"),
         ("a: hang on while I pull up your account", "c: sure", "c: still there?"),
         ("a: try now", "c: nope, still dead", "a: what colour is the light on the router?"),
+        ("a: let me put you on hold while I ask billing", "c: ok, I'll hold", "s: [hold music]"),
+        ("c: ah, I bet that's it", "a: let me check with the team", "s: [on hold, 1 min]"),
     ],
 )
 def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
@@ -316,6 +318,19 @@ def test_an_outcome_promised_only_on_a_condition_is_not_the_outcome(read, promis
     reading = read(START, "a: I've reset the line", promise, "c: it's working now, cheers")
     assert reading.outcome is not None
     assert reading.outcome.value is RESOLVED
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [
+        "c: ok, I'll try it later, maybe it's back by then",
+        "c: hopefully that's fixed it, I'll see tonight",
+        "c: perhaps it's working now, I'll check later",
+    ],
+)
+def test_an_outcome_only_guessed_or_hoped_for_is_no_outcome(read, guess):
+    reading = read(START, "a: the engineers are on it, no time yet", guess)
+    assert reading.outcome is None or reading.outcome.value is not RESOLVED
 
 
 def test_politeness_is_no_condition(read):
