@@ -282,6 +282,8 @@ class _Pattern:
     # names the thing only as what is not wanted ("the money"), or the problem only as one
     # not had ("right on time")
     only_declined: bool = False
+    # an outcome said as a courtesy ("all good", "thanks, bye"): no resolution after a refusal
+    courtesy: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,8 +332,8 @@ class Lexicon:
             reasons={Reason(k): _patterns(v, measured) for k, v in load("reasons.yaml").items()},
             outcomes={
                 Outcome(k): tuple(
-                    (who, _Pattern(rx, measured.get(rx.pattern, rel)))
-                    for who, rx, rel in ((w, _compile(x), r) for w, x, r in v)
+                    (who, _Pattern(rx, measured.get(rx.pattern, rel), courtesy="courtesy" in flags))
+                    for who, rx, rel, flags in ((w, _compile(x), r, f) for w, x, r, *f in v)
                 )
                 for k, v in outcomes.items()
             },
@@ -1400,10 +1402,21 @@ class Reading:
                             continue
                         if _HEDGE.search(s.text[: m.start()]):
                             continue  # "maybe it's back", "I bet that's it": a guess
+                        if p.courtesy and self._after_refusal(ti, hits):
+                            continue  # "I'm afraid not" - "all good, not your fault"
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         return hits + self._refunds_made()
+
+    def _after_refusal(
+        self, ti: int, hits: Sequence[tuple[int, int, Outcome, float, Evidence]]
+    ) -> bool:
+        """Whether the agent's turn just before turn ``ti`` showed only that nothing could be
+        done ("not today, I'm afraid"): a pleasantry answering it is no resolution."""
+        agent = max((i for i in range(ti) if self.turns[i].role == "agent"), default=-1)
+        shown = {h[2] for h in hits if h[0] == agent}
+        return shown == {Outcome.NO_RESOLUTION}
 
     def _refunds_made(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
         """The agent doing a refund in words no outcome phrase knows ("that's gone through,

@@ -333,6 +333,24 @@ def test_an_outcome_only_guessed_or_hoped_for_is_no_outcome(read, guess):
     assert reading.outcome is None or reading.outcome.value is not RESOLVED
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: the part is out of stock and there's no date yet", "c: ok. thanks anyway"),
+        ("a: I really wish I had better news for you", "c: right. bye then"),
+        ("a: Not this week, I'm afraid.", "c: all good, cheers"),
+        ("a: I'm afraid not, sorry.", "c: sweet, thanks. bye"),
+    ],
+)
+def test_thanks_for_trying_or_a_pleasantry_after_nothing_can_be_done_is_no_resolution(read, said):
+    assert read.outcome(START, *said) == (NONE, True)
+
+
+def test_a_fix_said_after_the_agent_could_not_do_something_else_is_resolved(read):
+    fixed = read.outcome(START, "a: I can't refund that, I'm afraid", "c: it's working now anyway")
+    assert fixed[0] is RESOLVED
+
+
 def test_politeness_is_no_condition(read):
     reading = read(START, "a: I'll transfer you to billing now, if that's ok", "c: sure")
     assert reading.outcome is not None
