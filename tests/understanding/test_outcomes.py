@@ -39,6 +39,8 @@ START = "c: my internet keeps dropping out"
         (("a: would you like us to call you back tomorrow?", "c: yes please"), CALLBACK),
         (("a: you'll get a call from an engineer within 48 hours", "c: ok"), CALLBACK),
         (("a: I've booked you a callback for 3pm", "c: great"), CALLBACK),
+        (("a: I'll schedule a call from our billing team, Friday at 10", "c: fine"), CALLBACK),
+        (("a: let me book you in for a callback tomorrow morning", "c: ok ta"), CALLBACK),
         (("a: that should be fixed now", "c: still not working smh"), NONE),
         (("a: try it now", "c: nope, no joy still"), NONE),
         (("a: try again", "c: that didn't work either, forget it"), NONE),
