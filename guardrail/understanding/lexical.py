@@ -225,7 +225,8 @@ _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back a
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
-    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill)\b"
+    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill|"
+    r"fee|fees)\b"
     r"(?:\s+\S+){0,2}\s*$"
 )
 _MONEY_SUBJECT = re.compile(
@@ -756,7 +757,7 @@ class Reading:
         """A customer sentence naming no ask: it may correct the amount ("actually twenty is
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
-        amounts = _amounts(s.text, kind in _MONEY_KINDS)
+        amounts = [self._settled(a) for a in _amounts(s.text, kind in _MONEY_KINDS)]
         if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
         elif amounts and kind in _MONEY_KINDS:
@@ -1136,7 +1137,7 @@ class Reading:
                 break
         if found is None:
             clause = s.clauses[ci].text
-            in_clause = _amounts(clause, True)
+            in_clause = [self._settled(a) for a in _amounts(clause, True)]
             aside = None if in_clause else _aside_amount(s, ci, topic)
             if aside is not None:
                 return aside
@@ -1182,8 +1183,10 @@ class Reading:
             return None
         sentences = self.parsed[ti]
         said_before = " ".join(s.text for s in sentences[:si])  # read as one: "4 films. $5.99 each"
-        before = [(said_before, a) for a in _paid_amounts(said_before)]
-        after = [(s.text, a) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)]
+        before = [(said_before, self._settled(a)) for a in _paid_amounts(said_before)]
+        after = [
+            (s.text, self._settled(a)) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)
+        ]
         found = before[-1:] or after[:1]
         if not found:
             return None
@@ -1289,12 +1292,20 @@ class Reading:
         for ti, turn in enumerate(self.turns):
             for s in self.parsed[ti]:
                 ev = _evidence(ti, s)
-                for money in money_in(s.text):
-                    value = plain(money.value)
-                    key = (FactKind.MONEY, value, money.currency)
-                    found.setdefault(
-                        key, Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,))
-                    )
+                # each reading the conversation leaves possible ("two ninety-nine" for an add-on
+                # named "$2.99" is not 299), and bare amounts said as a price ("a fee of 79")
+                refuted = set()
+                for money in _paid_amounts(s.text):
+                    readings = self._readings(money)
+                    refuted |= {plain(r) for r in (money.value, money.high) if r not in readings}
+                    # nor are its digits a number ("$2.99" is no 299)
+                    refuted |= {plain(r * 100) for r in readings if r != r.to_integral_value()}
+                    for value in map(plain, readings):
+                        key = (FactKind.MONEY, value, money.currency)
+                        found.setdefault(
+                            key,
+                            Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,)),
+                        )
                 for m in _ORDER.finditer(s.text):
                     what = (
                         FactKind.CASE if m.group("what") in ("case", "ticket") else FactKind.ORDER
@@ -1311,6 +1322,8 @@ class Reading:
                             key, Fact(FactKind.DATE, value, sure, None, turn.role, (ev,))
                         )
                 for value in said_numbers(s.text):
+                    if value in refuted:
+                        continue
                     key = (FactKind.NUMBER, value, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
             for value in _paused_numbers(turn.text):
@@ -1318,6 +1331,33 @@ class Reading:
                 ev = Evidence(ti, 0, len(turn.text), turn.text)
                 found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
+
+    @functools.cached_property
+    def _named_amounts(self) -> frozenset[Decimal]:
+        """Amounts named unambiguously, with a currency ("$2.99", "two hundred and
+        ninety-nine dollars"), and not as what they are not ("not two dollars ninety-nine"):
+        what settles an amount said ambiguously elsewhere ("two ninety-nine")."""
+        return frozenset(
+            m.value
+            for parsed in self.parsed
+            for s in parsed
+            for m in money_in(s.text)
+            if m.explicit and not _NOT_THIS.search(s.text[: m.start])
+        )
+
+    def _readings(self, money: Money) -> tuple[Decimal, ...]:
+        """The readings of an amount the conversation leaves possible: of one said
+        ambiguously ("two ninety-nine"), the one named unambiguously elsewhere, else both."""
+        said = (money.value,) if money.high == money.value else (money.value, money.high)
+        return tuple(r for r in said if r in self._named_amounts) or said
+
+    def _settled(self, money: Money) -> Money:
+        """An amount said ambiguously, settled by the reading named unambiguously elsewhere
+        ("can I have the two ninety-nine back" after "$2.99 a month"): as sure as that one."""
+        readings = self._readings(money)
+        if money.high == money.value or len(readings) != 1:
+            return money
+        return replace(money, value=readings[0], other=None, explicit=True)
 
     def sensitive(self) -> tuple[Sensitive, ...]:
         found = []
@@ -1597,7 +1637,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             # accepted offer may still set the amount agreed; but the thing named as someone
             # else's in a later turn ("just close his account") leaves unsure whose it was
             if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
-                fold.amounts = [(e.evidence.turn, e.said)]
+                # the amount asked, agreed as it was: as sure as the surer saying of it
+                same = [a for _, a in fold.amounts if a.value == e.said.value]
+                agreed = max([e.said, *same], key=lambda a: a.confidence)
+                fold.amounts = [(e.evidence.turn, agreed)]
             if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:
                 fold.status = new
                 fold.confidence = _WHOSE

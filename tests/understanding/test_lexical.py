@@ -461,6 +461,19 @@ def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, a
     assert (ask.amount, ask.currency) == (amount, currency)
 
 
+def test_an_amount_said_ambiguously_is_settled_by_its_reading_named_with_a_currency(read):
+    ask = read.ask(
+        REFUND,
+        "a: I see the Pro add-on at $4.50 a month.",
+        "c: yeah, can I get the four fifty back?",
+        "a: Sure, I'll return the $4.50 to your card.",
+        "c: thanks",
+    )
+    assert ask is not None
+    assert ask.amounts == (Decimal("4.50"),)
+    assert ask.amount_confidence >= SURE
+
+
 @pytest.mark.parametrize(
     ("said", "amounts"),
     [
