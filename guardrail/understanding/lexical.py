@@ -175,7 +175,7 @@ _PLACE = re.compile(
 # Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
 _LEAD_IN = re.compile(
     r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
-    r"tbh|look|listen|you know what)\b[\s,!.]*)+"
+    r"tbh|look|listen|you know what|i mean)\b[\s,!.]*)+"
 )
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
@@ -869,7 +869,9 @@ class Reading:
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
                     status = self._confirmed(ti)
                 conf = pattern.reliability
-                choice = scopes["offer_question"].search(s.text) or self._sets_out_options(ti)
+                # asked about there or after it ("I can return the 18. Would you like that?")
+                asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
+                choice = asked or self._sets_out_options(ti)
                 if not restated and not choice:
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
@@ -1108,9 +1110,10 @@ class Reading:
         return _Said(left, found[0].currency, left, 0.6)
 
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
-        """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...")
-        and a thank-you said before the yes or no ("Oh that's kind. No, leave it")."""
-        texts = [_opening(p.text) for p in parsed] or [""]
+        """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
+        sentence of nothing else: "I mean... yeah") and a thank-you said before the yes or no
+        ("Oh that's kind. No, leave it")."""
+        texts = [t for p in parsed if (t := _opening(p.text))] or [""]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):

@@ -247,6 +247,18 @@ def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
     assert ask.status is status
 
 
+def test_an_offer_asked_about_after_it_is_made_and_taken_with_a_hedge_is_surely_taken(read):
+    ask = read.ask(
+        REFUND,
+        "c: the match got moved to another ground",
+        "a: I can put the twelve pound booking fee back on your card. Would you like that?",
+        "c: I mean... yeah, fine I suppose.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.confidence >= SURE
+
+
 def test_picking_one_of_two_things_offered_refuses_the_other(read):
     offer = "a: I can refund the 40 or send you a new one, which do you prefer?"
     by_place = read("c: the kettle arrived dented", offer, "c: the second one please")
