@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from text_to_num import text2num  # type: ignore[import-untyped]
 
 from guardrail.context.model import Turn
 from guardrail.understanding.dates import dates_in
@@ -163,6 +164,11 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# So many of the things spoken of ("those two", "both").
+_COUNTED = re.compile(
+    r"\b(?:those|these|the|all|my)\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"|\b(?P<both>both)\b"
+)
 # A thing named as an aside after the ask ("..., the account?").
 _ASIDE_THING = re.compile(
     r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
@@ -258,6 +264,7 @@ _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other qu
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
+_COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
@@ -758,11 +765,13 @@ class Reading:
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
         amounts = [self._settled(a) for a in _amounts(s.text, kind in _MONEY_KINDS)]
+        correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
+        named = correcting or _CONTINUATION.match(s.text)
+        # a bare number said by itself is money only as a price ("it was 45", not "all 3")
+        priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
         if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
-        elif amounts and kind in _MONEY_KINDS:
-            correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
-            named = correcting or _CONTINUATION.match(s.text)
+        elif priced and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
             # none, and never surely: it may be what they paid
             events[kind].append(
@@ -771,7 +780,7 @@ class Reading:
                     None,
                     0.75,
                     _evidence(ti, s),
-                    _said(amounts[-1], 0.8 if named else 0.6),
+                    _said(priced[-1], 0.8 if named else 0.6),
                     correction=bool(correcting),
                     fallback=not named,
                 )
@@ -1064,7 +1073,23 @@ class Reading:
             return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
         if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
             return priced
-        return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
+        return (
+            self._counted(ti, clause)
+            or self._amount(kind, s, ci, m.span(), conf)
+            or self._paid(kind, ti, si, m.group(0))
+        )
+
+    def _counted(self, ti: int, clause: str) -> _Said | None:
+        """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
+        get those two refunded"): that many times the price."""
+        count = _COUNTED.search(clause)
+        text = " ".join(p.text for p in self.parsed[ti])
+        each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
+        if count is None or len(each) != 1:
+            return None
+        n = count["n"]
+        total = each[0].value * (2 if n is None else int(n) if n.isdigit() else text2num(n, "en"))
+        return _Said(total, each[0].currency, total, _COUNTED_PRICE)
 
     def _priced(self, ti: int, rest: str) -> _Said | None:
         """The price the turn gives for the thing an ask names ("only the add-on is broken,

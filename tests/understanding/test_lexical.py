@@ -465,12 +465,25 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
         ("refund me the two forty-nine ninety-five", Decimal("249.95"), None),
+        ("the tumblers are 6.50 each, four came cracked. can I get those four refunded", 26, None),
+        ("two of the plates broke, they were 12 dollars each, refund both please", 24, "USD"),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert (ask.amount, ask.currency) == (amount, currency)
+
+
+def test_a_count_said_later_is_no_amount(read):
+    ask = read.ask(
+        REFUND,
+        "c: the upgrade shows twice on my card, I'd like the second one put back",
+        "a: Done. Anything else?",
+        "c: no, you've done all three things I rang about, thanks",
+    )
+    assert ask is not None
+    assert ask.amount is None
 
 
 def test_an_amount_said_ambiguously_is_settled_by_its_reading_named_with_a_currency(read):
