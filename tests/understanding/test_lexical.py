@@ -637,6 +637,8 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("ten days for a chair that was supposed to take 2 days", Reason.LATE),
         ("the bill says 300 but the quote you sent me said 250", Reason.BILLING),
         ("dabba khola to mug toota tha", Reason.DAMAGED),
+        ("the fridge makes a horrible buzz all night", Reason.DAMAGED),
+        ("my new headphones keep crackling in the left ear", Reason.DAMAGED),
         ("on my statement there's a gym fee but I never joined a gym", Reason.BILLING),
         ("on the invoice, six chairs. in the van, nothing", Reason.BILLING),
         ("the direct debit went through anyway", Reason.BILLING),
