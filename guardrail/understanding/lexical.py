@@ -164,6 +164,10 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# What an agent's question may name for the answer to point back at.
+_ASKED_THING = re.compile(
+    r"\b(?:the|your|this) (?:\w+ )?(?:account|membership|subscription|contract)\b"
+)
 # So many of the things spoken of ("those two", "both").
 _COUNTED = re.compile(
     r"\b(?:those|these|the|all|my)\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b"
@@ -640,7 +644,10 @@ class Reading:
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
-            matches = self._matches(_with_aside(clause.text, s.clauses[ci + 1 :]))
+            said = _with_aside(clause.text, s.clauses[ci + 1 :])
+            if si == 0 and (asked := self._asked_about(ti)) and _BACK.search(said):
+                said = f"{said}, {asked}"  # "what about the account?" - "close it up"
+            matches = self._matches(said)
             for kind, m, pattern in matches:
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
@@ -853,6 +860,16 @@ class Reading:
         cue = self.lex.cues.get(kind)
         named = self.lex.scopes["retracted_thing"].search(text)
         return named is not None and (cue is None or not cue.search(named.group(0)))
+
+    def _asked_about(self, ti: int) -> str | None:
+        """The account (or membership...) an open question of the agent just before turn
+        ``ti`` names ("what would you like to do with the account now?"), which "it" in the
+        answer points back to; None when the question itself offers something."""
+        question = self._agent_question_before(ti)
+        if question is None or self._matches(question):
+            return None
+        named = _ASKED_THING.search(question)
+        return named.group(0) if named else None
 
     def _agent_question_before(self, ti: int) -> str | None:
         """The question the agent's turn just before customer turn ``ti`` ends with, if any."""

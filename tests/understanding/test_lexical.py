@@ -407,6 +407,15 @@ def test_a_decision_put_off_takes_back_only_what_was_on_the_table(read, said, st
     assert ask.status is status
 
 
+def test_it_in_an_answer_points_back_at_the_account_the_agents_open_question_named(read):
+    question = "a: Congratulations! What would you like to do with the membership now?"
+    closing = read.ask(CLOSURE, question, "c: Oh, close it up, I don't go any more.")
+    keeping = read.ask(CLOSURE, question, "c: Keep it open for now, I might go back.")
+    assert closing is not None
+    assert closing.status is AskStatus.ASKED
+    assert keeping is None or not keeping.status.granted
+
+
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read):
     ask = read.ask(CLOSURE, "c: close my account... no, leave it open")
     assert ask is not None
