@@ -164,6 +164,8 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# A clause of politeness alone.
+_COURTESY = re.compile(r"(?:please|thanks|thank you|cheers|ta|if you can|if possible|if you could)")
 # What an agent's question may name for the answer to point back at.
 _ASKED_THING = re.compile(
     r"\b(?:the|your|this) (?:\w+ )?(?:account|membership|subscription|contract)\b"
@@ -1734,7 +1736,10 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
     150, can you put that back"), as sure as one said in it."""
-    asides = [ci + 1] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
+    after = ci + 1  # past a "please" said between ("the difference, please, the forty")
+    while after < len(s.clauses) and _COURTESY.fullmatch(s.clauses[after].text):
+        after += 1
+    asides = [after] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
         named = _amounts(aside, True)

@@ -44,6 +44,8 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "I need the deposit returned before Friday",
         "just give me back what I paid",
         "I'm entitled to my money back under the warranty",
+        "the boots are cheaper now, so I'd like the difference",
+        "it went on my card twice, so just the duplicate one back please",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -474,6 +476,7 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("just the booking fee back please, it was 3.75", Decimal("3.75"), None),
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
         ("refund me the two forty-nine ninety-five", Decimal("249.95"), None),
+        ("I'd like the difference, please, the thirty-five dollars", Decimal(35), "USD"),
         ("the tumblers are 6.50 each, four came cracked. can I get those four refunded", 26, None),
         ("two of the plates broke, they were 12 dollars each, refund both please", 24, "USD"),
     ],
