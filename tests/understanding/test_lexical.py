@@ -650,6 +650,9 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("the bill says 300 but the quote you sent me said 250", Reason.BILLING),
         ("dabba khola to mug toota tha", Reason.DAMAGED),
         ("the fridge makes a horrible buzz all night", Reason.DAMAGED),
+        ("I sold the caravan but my premium never went down", Reason.BILLING),
+        ("I'm paying 60 a month and it should be 45", Reason.BILLING),
+        ("every bill is twelve pounds extra", Reason.BILLING),
         ("my new headphones keep crackling in the left ear", Reason.DAMAGED),
         ("on my statement there's a gym fee but I never joined a gym", Reason.BILLING),
         ("on the invoice, six chairs. in the van, nothing", Reason.BILLING),
@@ -1085,6 +1088,7 @@ def test_a_denial_negated_states_the_problem(read):
         "could I book a late checkout next time",
         "the parcel is for my late father's house",
         "the engineer can come late next week",
+        "they packed 2 extra towels in the box",
     ],
 )
 def test_a_problem_word_said_of_a_person_the_weather_or_a_time_of_day_is_no_problem(read, said):
