@@ -1583,7 +1583,8 @@ class Reading:
 
     def _taken_up(self, ti: int) -> bool:
         """Whether the other side's next turn accepts what turn ``ti`` offered or asked: in its
-        first sentence, or (a customer's hedge first: "if it's no trouble... yes") its second."""
+        first sentence, or after a customer's hedge or musing ("if it's no trouble... yes",
+        "four to six... I'd be in about then. Yeah, fine") in its next two."""
         role = self.turns[ti].role
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role == role or turn.role == "system":
@@ -1592,7 +1593,7 @@ class Reading:
             if turn.role == "agent":
                 first = _opening(parsed[0].text) if parsed else ""
                 return scopes["agreeing"].search(first) is not None
-            for sentence in parsed[:2]:
+            for sentence in parsed[:3]:
                 said = _opening(sentence.text)
                 if scopes["decline"].search(said) or scopes["decline_anywhere"].search(said):
                     return False

@@ -25,6 +25,10 @@ START = "c: my internet keeps dropping out"
         (("a: is that working for you now?", "c: yes it is"), RESOLVED),
         (("a: I've reset it", "c: that did the trick, thank you"), RESOLVED),
         (("a: the new one ships today", "c: great, that solves it"), RESOLVED),
+        (
+            ("a: I can book a callback from billing, Monday at ten?", "c: Ten... hmm. Ok, fine."),
+            CALLBACK,
+        ),
         (("a: the refund's gone through now", "c: ok thanks"), REFUND),
         (("a: you've been refunded the full 40 pounds", "c: lovely"), REFUND),
         (("a: i've processed a refund of 20 dollars to your card", "c: great"), REFUND),
