@@ -170,6 +170,11 @@ _COURTESY = re.compile(r"(?:please|thanks|thank you|cheers|ta|if you can|if poss
 _ASKED_THING = re.compile(
     r"\b(?:the|your|this) (?:\w+ )?(?:account|membership|subscription|contract)\b"
 )
+# Where an option the agent sets out starts ("the first option is", "second, we refund").
+_OPTION_MARK = re.compile(
+    r"\b(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
+    r"|(?:first|second|third)ly|option (?:one|two|three|1|2|3|a|b|c))\b"
+)
 # So many of the things spoken of ("those two", "both").
 _COUNTED = re.compile(
     r"\b(?:those|these|the|all|my)\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b"
@@ -182,7 +187,7 @@ _ASIDE_THING = re.compile(
 # A choice between things offered, by its place ("the second one", "the other option").
 _PLACE = re.compile(
     r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
-    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$)"
+    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$|,)"
 )
 # Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
 _LEAD_IN = re.compile(
@@ -1006,7 +1011,7 @@ class Reading:
             if placed is not None:
                 # "three weeks? nah. the second one": the no is to the other option
                 return (
-                    AskStatus.OFFERED_ACCEPTED if placed is kind else AskStatus.OFFERED_DECLINED
+                    AskStatus.OFFERED_ACCEPTED if placed[0] is kind else AskStatus.OFFERED_DECLINED
                 ), None
             if scopes["decline"].search(first):
                 other = [
@@ -1062,17 +1067,32 @@ class Reading:
         named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
         return named.pop() if len(named) == 1 else None
 
-    def _placed(self, ti: int, answer: Sequence[Sentence]) -> AskKind | None:
-        """Which of the things offered together in turn ``ti`` the answer picks by its place
-        ("the second one", "the other option"), in any of its first sentences."""
-        offered = self._offered_kinds(ti)
-        if len(offered) < 2:
-            return None
+    def _placed(self, ti: int, answer: Sequence[Sentence]) -> tuple[AskKind | None] | None:
+        """What the answer picks by its place ("the second one", "the first, the first one")
+        in any of its first sentences, of the options turn ``ti`` set out: the thing asked for
+        in that option, or (None,) for an option that is none ("a pause"); None when it picks
+        none by place."""
+        options = self._options(ti)
         for sentence in answer[:3]:
             place = _PLACE.match(_opening(sentence.text))
-            if place is not None:
-                return offered[0] if place["which"] in ("first", "former") else offered[-1]
+            if place is None or len(options) < 2:
+                continue
+            which = place["which"]
+            at = 0 if which in ("first", "former") else 1 if which == "second" else -1
+            return (options[at],) if -len(options) <= at < len(options) else None
         return None
+
+    def _options(self, ti: int) -> list[AskKind | None]:
+        """The options agent turn ``ti`` offers in order, each the thing it names (None for
+        one naming no ask kind): as its "first... second..." mark them, else the things it
+        names in order."""
+        text = " ".join(p.text for p in self.parsed[ti])
+        marks = [m.start() for m in _OPTION_MARK.finditer(text)]
+        if len(marks) < 2:
+            return list(self._offered_kinds(ti))
+        spans = zip(marks, [*marks[1:], len(text)], strict=True)
+        found = [sorted(self._matches(text[a:b]), key=lambda h: h[1].start()) for a, b in spans]
+        return [hits[0][0] if hits else None for hits in found]
 
     def _asked_amount(
         self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float

@@ -285,6 +285,24 @@ def test_options_the_agent_sets_out_are_offered_and_one_picked_by_place_is_taken
     assert replacement.status is AskStatus.OFFERED_DECLINED
 
 
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("Oh, the first, the first one. I'll be back in May.", AskStatus.OFFERED_DECLINED),
+        ("Hmm. The second option, then.", AskStatus.OFFERED_ACCEPTED),
+    ],
+)
+def test_an_option_picked_by_its_place_is_the_one_the_agent_set_out_there(read, answer, status):
+    options = (
+        "a: I have two options for you. The first option is a freeze for three months, "
+        "no charge. The second option is closing the account today."
+    )
+    ask = read.ask(CLOSURE, "c: I'm moving abroad for a while", options, f"c: {answer}")
+    assert ask is not None
+    assert ask.status is status
+    assert ask.confidence >= SURE
+
+
 def test_an_offer_asked_as_whether_it_would_help_is_taken_by_it_would(read):
     ask = read.ask(REFUND, "a: Would a partial refund help at all?", "c: it would, yeah")
     assert ask is not None
