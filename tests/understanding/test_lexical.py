@@ -1107,6 +1107,7 @@ def test_a_denial_negated_states_the_problem(read):
         "the parcel is for my late father's house",
         "the engineer can come late next week",
         "they packed 2 extra towels in the box",
+        "I can't come in to the branch this week",
     ],
 )
 def test_a_problem_word_said_of_a_person_the_weather_or_a_time_of_day_is_no_problem(read, said):
