@@ -195,6 +195,8 @@ class Transcript:
     all_text: str  # normalized, every turn
     customer_amounts: tuple[Decimal, ...]
     number_tokens: frozenset[str]  # digit strings of every number anywhere in the transcript
+    # every amount and plain number in it, as a decimal: "$2.99" is 2.99, never 299
+    amount_tokens: frozenset[str] = frozenset()
     customer_turns: tuple[str, ...] = ()  # normalized, one by one (a phrase stays in its turn)
     # the customer's sentences that name amounts (normalized), with those amounts
     customer_amount_sentences: tuple[tuple[str, tuple[Decimal, ...]], ...] = ()
@@ -205,9 +207,9 @@ class Transcript:
         everything = " \n ".join(t.text for t in conversation.turns)
         numbers = [m.group(0) for m in _NUMBERISH.finditer(everything)]
         tokens = {digits(n) for n in numbers}
-        tokens |= {str(a.normalize()) for a in amounts_in(everything)}
+        as_money = {str(a.normalize()) for a in amounts_in(everything)}
         # "my bill is 82.40": a bare number said in the conversation supports "$82.40" in a note.
-        tokens |= {
+        as_money |= {
             str(Decimal(n.replace(",", "")).normalize())
             for n in numbers
             if _PLAIN_NUMBER.fullmatch(n)
@@ -216,7 +218,8 @@ class Transcript:
             customer_text=normalize(customer),
             all_text=normalize(everything),
             customer_amounts=tuple(amounts_in(customer)),
-            number_tokens=frozenset(t for t in tokens if t),
+            number_tokens=frozenset(t for t in tokens | as_money if t),
+            amount_tokens=frozenset(as_money),
             customer_turns=tuple(
                 normalize(t.text) for t in conversation.turns if t.role == "customer"
             ),
@@ -259,7 +262,7 @@ class Transcript:
             return pattern is not None and pattern.search(self.all_text) is not None
         amounts = stated_amounts(stated)
         if amounts:
-            return all(str(a.normalize()) in self.number_tokens for a in amounts)
+            return all(str(a.normalize()) in self.amount_tokens for a in amounts)
         token = digits(stated)
         return not token or token in self.number_tokens or normalize(stated) in self.all_text
 

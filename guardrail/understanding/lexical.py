@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from text_to_num import text2num  # type: ignore[import-untyped]
 
 from guardrail.context.model import Turn
 from guardrail.understanding.dates import dates_in
@@ -85,6 +86,18 @@ _DENIED_AFTER = re.compile(
     r" cause|i did not cause|i never caused)(?=\s*$|\s*[,.;!?]|\s+(?:and|but|so|yet)\b))"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+# Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
+# fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
+# relative as the subject of a state ("is", "are") or, for the customer, of a verb.
+_PERSONAL = re.compile(
+    r"(?:\b(?:i|we)(?:'m|'re| am| are| was| were| feel| felt| looked| look)?"
+    r"|\bmy (?:brain|head|back|knees?|feet|legs?|nerves|mind|heart|eyes)"
+    r"(?: is| are|'s| was| were| feels| felt)"
+    r"|\b(?:the|my|our) (?:dogs?|cats?|kids?|children|boys|girls|husband|wife|son|daughter|"
+    r"family|students?)(?: is| are|'s| was| were| got| get))"
+    r"(?: (?:so|just|totally|completely|really|absolutely|a bit|pretty|about|nearly|almost|"
+    r"practically|a|an|flat|stony|utterly|feeling|all))*\s+$"
+)
 # The agent declining to do it ("I'm afraid we can't refund the delivery").
 _REFUSING = re.compile(
     r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|don't|do not|not)"
@@ -123,6 +136,14 @@ _HOW_NEXT = re.compile(
 _WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+# Things that stand in for each other: the customer settles on one of them.
+_INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
+_BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
+# A turn said as a change of mind ("no, you know what, the exchange").
+_CHANGE_OF_MIND = re.compile(
+    r"\b(?:no|nah|actually|instead|rather|you know what|changed? my mind|on second thoughts?|"
+    r"better|prefer|final|decided)\b"
+)
 _SELF_CORRECTION = re.compile(
     r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
 )
@@ -154,6 +175,22 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# A clause of politeness alone.
+_COURTESY = re.compile(r"(?:please|thanks|thank you|cheers|ta|if you can|if possible|if you could)")
+# What an agent's question may name for the answer to point back at.
+_ASKED_THING = re.compile(
+    r"\b(?:the|your|this) (?:\w+ )?(?:account|membership|subscription|contract)\b"
+)
+# Where an option the agent sets out starts ("the first option is", "second, we refund").
+_OPTION_MARK = re.compile(
+    r"\b(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
+    r"|(?:first|second|third)ly|option (?:one|two|three|1|2|3|a|b|c))\b"
+)
+# So many of the things spoken of ("those two", "both").
+_COUNTED = re.compile(
+    r"\b(?:those|these|the|all|my)\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"|\b(?P<both>both)\b"
+)
 # A thing named as an aside after the ask ("..., the account?").
 _ASIDE_THING = re.compile(
     r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
@@ -161,12 +198,12 @@ _ASIDE_THING = re.compile(
 # A choice between things offered, by its place ("the second one", "the other option").
 _PLACE = re.compile(
     r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
-    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$)"
+    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$|,)"
 )
 # Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
 _LEAD_IN = re.compile(
     r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
-    r"tbh|look|listen|you know what)\b[\s,!.]*)+"
+    r"tbh|look|listen|you know what|i mean)\b[\s,!.]*)+"
 )
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
@@ -212,6 +249,8 @@ _INSTEAD = re.compile(
 _FORWARDED = re.compile(
     r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
 )
+# What a decision put off is about, when it names it ("... about the upgrade").
+_DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # "not a credit" said after asking for the money in the same sentence: the form it should take
@@ -219,7 +258,8 @@ _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back a
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _PAID = re.compile(
-    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill)\b"
+    r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill|"
+    r"fee|fees)\b"
     r"(?:\s+\S+){0,2}\s*$"
 )
 _MONEY_SUBJECT = re.compile(
@@ -237,13 +277,22 @@ _ORDER = re.compile(
 # How sure the call is under way: the agent's last turn holds the line, or did and the
 # customer only waited since, or asks the customer something
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
+# The platform noting the line is on hold ("[hold music, 1 min]"): the customer waits.
+_HOLD_NOTE = re.compile(r"^\W*(?:on )?hold\b|\b(?:hold music|music on hold|on hold)\b")
+# An outcome only guessed or hoped for ("maybe it's back", "I bet that's it").
+_HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|hopefully|i bet|i guess|fingers crossed|i hope|might|may be|could be)"
+    r"\W+(?:\w+\W+){0,2}$"
+)
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
+_CHANGED = 0.8  # how sure the customer turning to the other thing, as a change of mind, drops it
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
+_COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
@@ -266,7 +315,11 @@ _STATUS_PRIORS = {
 class _Pattern:
     regex: re.Pattern[str]
     reliability: float
-    only_declined: bool = False  # names the thing only as what is not wanted ("the money")
+    # names the thing only as what is not wanted ("the money"), or the problem only as one
+    # not had ("right on time")
+    only_declined: bool = False
+    # an outcome said as a courtesy ("all good", "thanks, bye"): no resolution after a refusal
+    courtesy: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,8 +368,8 @@ class Lexicon:
             reasons={Reason(k): _patterns(v, measured) for k, v in load("reasons.yaml").items()},
             outcomes={
                 Outcome(k): tuple(
-                    (who, _Pattern(rx, measured.get(rx.pattern, rel)))
-                    for who, rx, rel in ((w, _compile(x), r) for w, x, r in v)
+                    (who, _Pattern(rx, measured.get(rx.pattern, rel), courtesy="courtesy" in flags))
+                    for who, rx, rel, flags in ((w, _compile(x), r, f) for w, x, r, *f in v)
                 )
                 for k, v in outcomes.items()
             },
@@ -352,7 +405,10 @@ def _word_classes() -> dict[str, str]:
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
     """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
     else its prior in the lexicon."""
-    compiled = ((_compile(str(rx)), float(rel), "declined" in flags) for rx, rel, *flags in rows)
+    compiled = (
+        (_compile(str(rx)), float(rel), bool({"declined", "denied"} & set(flags)))
+        for rx, rel, *flags in rows
+    )
     return tuple(_Pattern(rx, measured.get(rx.pattern, rel), no) for rx, rel, no in compiled)
 
 
@@ -463,12 +519,17 @@ class Reading:
                         last_kind = found
                     elif last_kind is not None and not self._others(ti):
                         self._follow_up(ti, si, sentence, events, last_kind)
+                        self._put_off(ti, si, sentence, events)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
                     self._issues_in(ti, si, sentence, agent=True)
+        for kind_events in events.values():
+            kind_events.sort(key=lambda e: e.order)
+        folds = {kind: _fold(kind_events) for kind, kind_events in events.items()}
+        for pair in _INSTEAD_OF:
+            self._choose_between(pair, events, folds)
         asks = []
-        for kind, kind_events in events.items():
-            fold = _fold(sorted(kind_events, key=lambda e: e.order))
+        for kind, fold in folds.items():
             if fold.status is None:
                 if self._spoken_of(kind):
                     self.unsure.append(f"cues of {kind} not read")
@@ -497,6 +558,36 @@ class Reading:
                 )
             )
         return tuple(asks)
+
+    def _choose_between(
+        self,
+        pair: tuple[AskKind, AskKind],
+        events: dict[AskKind, list[_Event]],
+        folds: dict[AskKind, _Fold],
+    ) -> None:
+        """Of two things that stand in for each other (the money back or a new one), both left
+        asked, the one the customer turned to in a later turn stands and the other is dropped
+        ("a refund... no, mejor el cambio, the exchange"): surely when said as a change of
+        mind, else not; unless the later asks for it as well ("and a new one too")."""
+        if not all((status := folds[k].status) is not None and status.granted for k in pair):
+            return
+        last = {k: max(e.order for e in events[k] if e.status and e.status.granted) for k in pair}
+        earlier, later = sorted(pair, key=lambda k: last[k])
+        turned = [
+            e for e in events[later] if e.status and e.status.granted and e.order > last[earlier]
+        ]
+        said = {e.order[0]: " ".join(s.text for s in self.parsed[e.order[0]]) for e in turned}
+        first = turned[0].order[0]
+        if first == last[earlier][0] or _BOTH.search(said[first]):
+            return
+        sure = any(
+            self.turns[ti].role == "customer" and _CHANGE_OF_MIND.search(text)
+            for ti, text in said.items()
+        )
+        fold = folds[earlier]
+        fold.status = AskStatus.RETRACTED
+        fold.confidence = _CHANGED if sure else _ALTERNATIVE
+        fold.evidence.append(turned[-1].evidence)
 
     def _spoken_of(self, kind: AskKind) -> bool:
         """Whether the conversation shows an ask of ``kind`` no phrase read: the customer used
@@ -591,7 +682,10 @@ class Reading:
                 third = True
             elif _FIRST_PERSON.search(clause.text):
                 third = False
-            matches = self._matches(_with_aside(clause.text, s.clauses[ci + 1 :]))
+            said = _with_aside(clause.text, s.clauses[ci + 1 :])
+            if si == 0 and (asked := self._asked_about(ti)) and _BACK.search(said):
+                said = f"{said}, {asked}"  # "what about the account?" - "close it up"
+            matches = self._matches(said)
             for kind, m, pattern in matches:
                 before, after = clause.text[: m.start()], clause.text[m.end() :]
                 later = " ".join([after, *(c.text for c in s.clauses[ci + 1 :])])
@@ -727,12 +821,14 @@ class Reading:
         """A customer sentence naming no ask: it may correct the amount ("actually twenty is
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
-        amounts = _amounts(s.text, kind in _MONEY_KINDS)
+        amounts = [self._settled(a) for a in _amounts(s.text, kind in _MONEY_KINDS)]
+        correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
+        named = correcting or _CONTINUATION.match(s.text)
+        # a bare number said by itself is money only as a price ("it was 45", not "all 3")
+        priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
         if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
-        elif amounts and kind in _MONEY_KINDS:
-            correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
-            named = correcting or _CONTINUATION.match(s.text)
+        elif priced and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
             # none, and never surely: it may be what they paid
             events[kind].append(
@@ -741,7 +837,7 @@ class Reading:
                     AskStatus.ASKED if _part_after_refusing(ti, s, amounts, events[kind]) else None,
                     0.75,
                     _evidence(ti, s),
-                    _said(amounts[-1], 0.8 if named else 0.6),
+                    _said(priced[-1], 0.8 if named else 0.6),
                     correction=bool(correcting),
                     fallback=not named,
                 )
@@ -756,6 +852,24 @@ class Reading:
             if event is not None:
                 events[kind].append(event)
         self._issues_in(ti, si, s)
+
+    def _put_off(self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
+        """A decision put off ("I'll have a think and talk to my husband", "maybe another
+        time"): what the customer asked in this turn or their last one is not asked now,
+        unless the sentence puts off something else ("I'll think about the upgrade")."""
+        deferral = self.lex.scopes["deferral"].search(s.text)
+        if deferral is None:
+            return
+        before = [i for i in range(ti) if self.turns[i].role == "customer"]
+        since = before[-1] if before else ti
+        other = _DEFERRED_THING.match(s.text, deferral.end())
+        for kind, kind_events in events.items():
+            last = max(kind_events, key=lambda e: e.order, default=None)
+            if last is None or last.status is None or not last.status.granted:
+                continue
+            cue = self.lex.cues.get(kind)
+            if last.order[0] >= since and (other is None or (cue and cue.search(other[0]))):
+                kind_events.append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
 
     def _wants_it_after_asking_about_it(
         self, ti: int, s: Sentence, earlier: Sequence[_Event]
@@ -797,6 +911,16 @@ class Reading:
         named = self.lex.scopes["retracted_thing"].search(text)
         return named is not None and (cue is None or not cue.search(named.group(0)))
 
+    def _asked_about(self, ti: int) -> str | None:
+        """The account (or membership...) an open question of the agent just before turn
+        ``ti`` names ("what would you like to do with the account now?"), which "it" in the
+        answer points back to; None when the question itself offers something."""
+        question = self._agent_question_before(ti)
+        if question is None or self._matches(question):
+            return None
+        named = _ASKED_THING.search(question)
+        return named.group(0) if named else None
+
     def _agent_question_before(self, ti: int) -> str | None:
         """The question the agent's turn just before customer turn ``ti`` ends with, if any."""
         before = ti - 1
@@ -814,14 +938,17 @@ class Reading:
         scopes = self.lex.scopes
         for clause in s.clauses:
             for kind, m, pattern in self._matches(clause.text):
-                offered, restated = self._offered(s, m)
+                offered, restated = self._offered(ti, s, m)
                 if not offered:
                     continue
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
                     status = self._confirmed(ti)
                 conf = pattern.reliability
-                if not restated and not scopes["offer_question"].search(s.text):
+                # asked about there or after it ("I can return the 18. Would you like that?")
+                asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
+                choice = asked or self._sets_out_options(ti)
+                if not restated and not choice:
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 events[kind].append(
@@ -860,14 +987,20 @@ class Reading:
             refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
         return True
 
-    def _offered(self, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
+    def _offered(self, ti: int, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
         """Whether an agent's sentence offers what ``m`` names, and whether it does so by
-        restating the customer's wish ("I understand you want to close your account?")."""
+        restating the customer's wish ("I understand you want to close your account?"); in
+        a turn setting out options ("I have two options: the first is..."), each is offered."""
         # up to the end of the phrase: the offer's words may be the phrase's ("would you
         # like 35 back")
         said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
-        return restated or self.lex.scopes["offer"].search(said_before) is not None, restated
+        offer = self.lex.scopes["offer"].search(said_before) is not None
+        return restated or offer or self._sets_out_options(ti), restated
+
+    def _sets_out_options(self, ti: int) -> bool:
+        """Whether turn ``ti`` sets out options to choose from ("two options for you")."""
+        return any(self.lex.scopes["options"].search(p.text) for p in self.parsed[ti])
 
     @functools.cached_property
     def _agent_acts(self) -> list[tuple[AskKind, int, int, Sentence, re.Match[str]]]:
@@ -882,7 +1015,7 @@ class Reading:
                 for clause in s.clauses:
                     for kind, m, _ in self._matches(clause.text):
                         before = clause.text[: m.start()]
-                        if asked or self._offered(s, m)[0] or _REFUSING.search(before):
+                        if asked or self._offered(ti, s, m)[0] or _REFUSING.search(before):
                             continue
                         acts.append((kind, ti, si, s, m))
         return acts
@@ -911,13 +1044,19 @@ class Reading:
                 and not scopes["decline"].search(first)
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
             )
-            if scopes["decline_anywhere"].search(whole):
+            if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
                 # "yes please, no need for a receipt": the no is about another thing; a yes
                 # and a bare no together cannot tell
                 elsewhere = self._names_other(whole, kind)
                 return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            placed = self._placed(ti, parsed)
+            if placed is not None:
+                # "three weeks? nah. the second one": the no is to the other option
+                return (
+                    AskStatus.OFFERED_ACCEPTED if placed[0] is kind else AskStatus.OFFERED_DECLINED
+                ), None
             if scopes["decline"].search(first):
                 other = [
                     a
@@ -934,25 +1073,70 @@ class Reading:
                 ), None
             if self.lex.scopes["accept"].search(first):
                 return AskStatus.OFFERED_ACCEPTED, None
+            counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
+            if counter is not None:
+                return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
 
-    def _chosen(self, ti: int, answer: str) -> AskKind | None:
-        """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
-        replacement") the answer picks, by naming it ("another one please") or by its place
-        ("the second one"); None when it picks none of them, or only one was offered."""
+    def _counter(self, ti: int, answer: Sequence[Sentence]) -> Money | None:
+        """The amount an answer to an offer of money haggles for ("Twenty-five? Come on.
+        Forty, and I keep it"): the last it names that agent turn ``ti`` did not, and not as
+        what was paid."""
+        offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
+        named = [
+            a
+            for s in answer
+            for a in _amounts(s.text, True)
+            if a.value not in offered and not _PAID.search(s.text[: a.start])
+        ]
+        return named[-1] if named else None
+
+    def _offered_kinds(self, ti: int) -> list[AskKind]:
+        """The things agent turn ``ti`` names, in the order it names them."""
         offered: list[AskKind] = []
         for sentence in self.parsed[ti]:
             for clause in sentence.clauses:
                 hits = sorted(self._matches(clause.text), key=lambda h: h[1].start())
                 offered += [k for k, _, _ in hits if k not in offered]
+        return offered
+
+    def _chosen(self, ti: int, answer: str) -> AskKind | None:
+        """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
+        replacement") the answer names ("another one please"); None when it names none of
+        them, or only one was offered."""
+        offered = self._offered_kinds(ti)
         if len(offered) < 2:
             return None
-        place = _PLACE.match(answer)
-        if place is not None:
-            return offered[0] if place["which"] in ("first", "former") else offered[-1]
         named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
         return named.pop() if len(named) == 1 else None
+
+    def _placed(self, ti: int, answer: Sequence[Sentence]) -> tuple[AskKind | None] | None:
+        """What the answer picks by its place ("the second one", "the first, the first one")
+        in any of its first sentences, of the options turn ``ti`` set out: the thing asked for
+        in that option, or (None,) for an option that is none ("a pause"); None when it picks
+        none by place."""
+        options = self._options(ti)
+        for sentence in answer[:3]:
+            place = _PLACE.match(_opening(sentence.text))
+            if place is None or len(options) < 2:
+                continue
+            which = place["which"]
+            at = 0 if which in ("first", "former") else 1 if which == "second" else -1
+            return (options[at],) if -len(options) <= at < len(options) else None
+        return None
+
+    def _options(self, ti: int) -> list[AskKind | None]:
+        """The options agent turn ``ti`` offers in order, each the thing it names (None for
+        one naming no ask kind): as its "first... second..." mark them, else the things it
+        names in order."""
+        text = " ".join(p.text for p in self.parsed[ti])
+        marks = [m.start() for m in _OPTION_MARK.finditer(text)]
+        if len(marks) < 2:
+            return list(self._offered_kinds(ti))
+        spans = zip(marks, [*marks[1:], len(text)], strict=True)
+        found = [sorted(self._matches(text[a:b]), key=lambda h: h[1].start()) for a, b in spans]
+        return [hits[0][0] if hits else None for hits in found]
 
     def _asked_amount(
         self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float
@@ -972,7 +1156,23 @@ class Reading:
             return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
         if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
             return priced
-        return self._amount(kind, s, ci, m.span(), conf) or self._paid(kind, ti, si, m.group(0))
+        return (
+            self._counted(ti, clause)
+            or self._amount(kind, s, ci, m.span(), conf)
+            or self._paid(kind, ti, si, m.group(0))
+        )
+
+    def _counted(self, ti: int, clause: str) -> _Said | None:
+        """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
+        get those two refunded"): that many times the price."""
+        count = _COUNTED.search(clause)
+        text = " ".join(p.text for p in self.parsed[ti])
+        each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
+        if count is None or len(each) != 1:
+            return None
+        n = count["n"]
+        total = each[0].value * (2 if n is None else int(n) if n.isdigit() else text2num(n, "en"))
+        return _Said(total, each[0].currency, total, _COUNTED_PRICE)
 
     def _priced(self, ti: int, rest: str) -> _Said | None:
         """The price the turn gives for the thing an ask names ("only the add-on is broken,
@@ -1018,9 +1218,10 @@ class Reading:
         return _Said(left, found[0].currency, left, 0.6)
 
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
-        """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...")
-        and a thank-you said before the yes or no ("Oh that's kind. No, leave it")."""
-        texts = [_opening(p.text) for p in parsed] or [""]
+        """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
+        sentence of nothing else: "I mean... yeah") and a thank-you said before the yes or no
+        ("Oh that's kind. No, leave it")."""
+        texts = [t for p in parsed if (t := _opening(p.text))] or [""]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
@@ -1047,7 +1248,7 @@ class Reading:
                 break
         if found is None:
             clause = s.clauses[ci].text
-            in_clause = _amounts(clause, True)
+            in_clause = [self._settled(a) for a in _amounts(clause, True)]
             aside = None if in_clause else _aside_amount(s, ci, topic)
             if aside is not None:
                 return aside
@@ -1093,8 +1294,10 @@ class Reading:
             return None
         sentences = self.parsed[ti]
         said_before = " ".join(s.text for s in sentences[:si])  # read as one: "4 films. $5.99 each"
-        before = [(said_before, a) for a in _paid_amounts(said_before)]
-        after = [(s.text, a) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)]
+        before = [(said_before, self._settled(a)) for a in _paid_amounts(said_before)]
+        after = [
+            (s.text, self._settled(a)) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)
+        ]
         found = before[-1:] or after[:1]
         if not found:
             return None
@@ -1138,10 +1341,14 @@ class Reading:
                     continue
                 if reason is Reason.LATE and _MONEY_SUBJECT.search(stated[: m.start()]):
                     continue  # a refund that has not come is chased, not late delivery
+                if reason is Reason.DAMAGED and _PERSONAL.search(stated[: m.start()]):
+                    continue
+                # a phrase that denies the problem ("right on time") states it when negated
+                negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
+                if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
+                    continue  # read across into a sentence that denies it
                 found = True
-                denied = _ISSUE_NEGATION.search(stated[: m.start()]) or _DENIED_AFTER.match(
-                    stated, m.end()
-                )
+                denied = negated or _DENIED_AFTER.match(stated, m.end())
                 if agent:
                     if not denied:
                         conf = min(p.reliability, _AGENT_ISSUE)
@@ -1153,6 +1360,15 @@ class Reading:
                     self.trace.append((str(reason), p.regex.pattern, "issue"))
                 break
         return found
+
+    def _denies(self, reason: Reason, text: str) -> bool:
+        """Whether ``text`` denies having the problem in so many words ("it came right on
+        time"), not negated ("it was never on time")."""
+        return any(
+            (m := p.regex.search(text)) and not _ISSUE_NEGATION.search(text[: m.start()])
+            for p in self.lex.reasons[reason]
+            if p.only_declined
+        )
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
@@ -1188,12 +1404,20 @@ class Reading:
         for ti, turn in enumerate(self.turns):
             for s in self.parsed[ti]:
                 ev = _evidence(ti, s)
-                for money in money_in(s.text):
-                    value = plain(money.value)
-                    key = (FactKind.MONEY, value, money.currency)
-                    found.setdefault(
-                        key, Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,))
-                    )
+                # each reading the conversation leaves possible ("two ninety-nine" for an add-on
+                # named "$2.99" is not 299), and bare amounts said as a price ("a fee of 79")
+                refuted = set()
+                for money in _paid_amounts(s.text):
+                    readings = self._readings(money)
+                    refuted |= {plain(r) for r in (money.value, money.high) if r not in readings}
+                    # nor are its digits a number ("$2.99" is no 299)
+                    refuted |= {plain(r * 100) for r in readings if r != r.to_integral_value()}
+                    for value in map(plain, readings):
+                        key = (FactKind.MONEY, value, money.currency)
+                        found.setdefault(
+                            key,
+                            Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,)),
+                        )
                 for m in _ORDER.finditer(s.text):
                     what = (
                         FactKind.CASE if m.group("what") in ("case", "ticket") else FactKind.ORDER
@@ -1210,6 +1434,8 @@ class Reading:
                             key, Fact(FactKind.DATE, value, sure, None, turn.role, (ev,))
                         )
                 for value in said_numbers(s.text):
+                    if value in refuted:
+                        continue
                     key = (FactKind.NUMBER, value, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
             for value in _paused_numbers(turn.text):
@@ -1217,6 +1443,33 @@ class Reading:
                 ev = Evidence(ti, 0, len(turn.text), turn.text)
                 found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
+
+    @functools.cached_property
+    def _named_amounts(self) -> frozenset[Decimal]:
+        """Amounts named unambiguously, with a currency ("$2.99", "two hundred and
+        ninety-nine dollars"), and not as what they are not ("not two dollars ninety-nine"):
+        what settles an amount said ambiguously elsewhere ("two ninety-nine")."""
+        return frozenset(
+            m.value
+            for parsed in self.parsed
+            for s in parsed
+            for m in money_in(s.text)
+            if m.explicit and not _NOT_THIS.search(s.text[: m.start])
+        )
+
+    def _readings(self, money: Money) -> tuple[Decimal, ...]:
+        """The readings of an amount the conversation leaves possible: of one said
+        ambiguously ("two ninety-nine"), the one named unambiguously elsewhere, else both."""
+        said = (money.value,) if money.high == money.value else (money.value, money.high)
+        return tuple(r for r in said if r in self._named_amounts) or said
+
+    def _settled(self, money: Money) -> Money:
+        """An amount said ambiguously, settled by the reading named unambiguously elsewhere
+        ("can I have the two ninety-nine back" after "$2.99 a month"): as sure as that one."""
+        readings = self._readings(money)
+        if money.high == money.value or len(readings) != 1:
+            return money
+        return replace(money, value=readings[0], other=None, explicit=True)
 
     def sensitive(self) -> tuple[Sensitive, ...]:
         found = []
@@ -1299,10 +1552,23 @@ class Reading:
                             continue
                         if self._unheeded(ti, outcome) or self._conditional(s.text, m):
                             continue
+                        if _HEDGE.search(s.text[: m.start()]):
+                            continue  # "maybe it's back", "I bet that's it": a guess
+                        if p.courtesy and self._after_refusal(ti, hits):
+                            continue  # "I'm afraid not" - "all good, not your fault"
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         return hits + self._refunds_made()
+
+    def _after_refusal(
+        self, ti: int, hits: Sequence[tuple[int, int, Outcome, float, Evidence]]
+    ) -> bool:
+        """Whether the agent's turn just before turn ``ti`` showed only that nothing could be
+        done ("not today, I'm afraid"): a pleasantry answering it is no resolution."""
+        agent = max((i for i in range(ti) if self.turns[i].role == "agent"), default=-1)
+        shown = {h[2] for h in hits if h[0] == agent}
+        return shown == {Outcome.NO_RESOLUTION}
 
     def _refunds_made(self) -> list[tuple[int, int, Outcome, float, Evidence]]:
         """The agent doing a refund in words no outcome phrase knows ("that's gone through,
@@ -1382,7 +1648,8 @@ class Reading:
 
     def _taken_up(self, ti: int) -> bool:
         """Whether the other side's next turn accepts what turn ``ti`` offered or asked: in its
-        first sentence, or (a customer's hedge first: "if it's no trouble... yes") its second."""
+        first sentence, or after a customer's hedge or musing ("if it's no trouble... yes",
+        "four to six... I'd be in about then. Yeah, fine") in its next two."""
         role = self.turns[ti].role
         for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
             if turn.role == role or turn.role == "system":
@@ -1391,7 +1658,7 @@ class Reading:
             if turn.role == "agent":
                 first = _opening(parsed[0].text) if parsed else ""
                 return scopes["agreeing"].search(first) is not None
-            for sentence in parsed[:2]:
+            for sentence in parsed[:3]:
                 said = _opening(sentence.text)
                 if scopes["decline"].search(said) or scopes["decline_anywhere"].search(said):
                     return False
@@ -1438,7 +1705,9 @@ class Reading:
         scopes = self.lex.scopes
         holding = [s for s in self.parsed[agent] if scopes["holding"].search(s.text)]
         waited = all(
-            t.role == "customer" and not _goodbye(scopes, t.text) for t in self.turns[agent + 1 :]
+            (t.role == "customer" and not _goodbye(scopes, t.text))
+            or (t.role == "system" and _HOLD_NOTE.search(clean(t.text)) is not None)
+            for t in self.turns[agent + 1 :]
         )
         return holding[-1] if holding and waited else None
 
@@ -1481,7 +1750,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             # accepted offer may still set the amount agreed; but the thing named as someone
             # else's in a later turn ("just close his account") leaves unsure whose it was
             if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
-                fold.amounts = [(e.evidence.turn, e.said)]
+                # the amount asked, agreed as it was: as sure as the surer saying of it
+                same = [a for _, a in fold.amounts if a.value == e.said.value]
+                agreed = max([e.said, *same], key=lambda a: a.confidence)
+                fold.amounts = [(e.evidence.turn, agreed)]
             if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:
                 fold.status = new
                 fold.confidence = _WHOSE
@@ -1530,7 +1802,10 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
     150, can you put that back"), as sure as one said in it."""
-    asides = [ci + 1] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
+    after = ci + 1  # past a "please" said between ("the difference, please, the forty")
+    while after < len(s.clauses) and _COURTESY.fullmatch(s.clauses[after].text):
+        after += 1
+    asides = [after] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
         named = _amounts(aside, True)

@@ -36,6 +36,9 @@ _MONEY = re.compile(
     r"|(?P<c>\d{1,3})\s?(?P<pence>p|pence|cents?)\b"
     r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand|"
     r"(?:a |one )?pony|(?:a |one )?monkey|a ton(?! of)|(?:a |one )?c note)\b"
+    # "one twenty-nine ninety-nine" (cleaned to "1 29 99"): hundreds, the rest, the cents
+    r"|(?<!\d )\b(?P<hundreds>[1-9]) (?P<tens>[1-9]\d) (?P<hcents>[1-9]\d)\b(?! \d)"
+    r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
     r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d)\b"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
     # "three 10 euro fees": a count, then the price of each
@@ -59,6 +62,7 @@ _COUNTING = re.compile(
 _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
     r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
+    r"(?:ending|ends|ends in|ending in|last (?:four|4|digits)|option|choice)|"
     r"flat|house|room|step|version|page|line|item|at|since|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
@@ -148,6 +152,9 @@ def _money(m: re.Match[str]) -> Money:
         if "tenner" in slang:
             return Money(Decimal(10), "GBP", m.start(), m.end(), True)
         return Money(Decimal(g["g"] or 1) * 1000, None, m.start(), m.end(), True)
+    if g["hundreds"]:
+        value = Decimal(g["hundreds"]) * 100 + Decimal(g["tens"]) + Decimal(g["hcents"]) / 100
+        return Money(value, None, m.start(), m.end(), False)
     # "12 99": two numbers said as a price ("twelve ninety nine"); with one digit first ("two
     # fifty") it may as well be hundreds
     units, cents = Decimal(g["words"]), Decimal(g["wcents"])

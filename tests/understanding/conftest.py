@@ -11,7 +11,7 @@ import yaml
 from guardrail.cli import main
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import Ask, AskKind, Understanding
+from guardrail.understanding.model import SURE, Ask, AskKind, Outcome, Understanding
 
 
 def turns(*said: str) -> list[Turn]:
@@ -30,6 +30,11 @@ class Reader:
     def ask(self, kind: AskKind, *said: str) -> Ask | None:
         found = self(*said).asks_of(kind)
         return found[0] if found else None
+
+    def outcome(self, *said: str) -> tuple[Outcome | None, bool]:
+        """The outcome read, and whether surely."""
+        reading = self(*said).outcome
+        return (None, False) if reading is None else (reading.value, reading.confidence >= SURE)
 
 
 @pytest.fixture(scope="session")

@@ -54,6 +54,8 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "I solicit the devolution of the 20 euros of the delivery",
         "please proceed with the reimbursement of the deposit",
         "it dropped to 80 the next day, can I get the difference",
+        "the boots are cheaper now, so I'd like the difference",
+        "it went on my card twice, so just the duplicate one back please",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -78,6 +80,8 @@ def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
         "I'm happy to pay the difference for the bigger size",
         "the repair shop is asking for 80 to fix it",
         "I can't tell the difference between the two plans",
+        "should I get the photos backed up first? I need to back up my files",
+        "do I need to send the charger back as well?",
     ],
 )
 def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
@@ -295,6 +299,18 @@ def test_an_offer_is_taken_or_refused_in_everyday_words(read, answer, status):
     assert ask.status is status
 
 
+def test_an_offer_asked_about_after_it_is_made_and_taken_with_a_hedge_is_surely_taken(read):
+    ask = read.ask(
+        REFUND,
+        "c: the match got moved to another ground",
+        "a: I can put the twelve pound booking fee back on your card. Would you like that?",
+        "c: I mean... yeah, fine I suppose.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.confidence >= SURE
+
+
 def test_picking_one_of_two_things_offered_refuses_the_other(read):
     offer = "a: I can refund the 40 or send you a new one, which do you prefer?"
     by_place = read("c: the kettle arrived dented", offer, "c: the second one please")
@@ -304,6 +320,37 @@ def test_picking_one_of_two_things_offered_refuses_the_other(read):
         assert said.asks_of(REFUND)[0].status is AskStatus.OFFERED_DECLINED
         assert said.asks_of(AskKind.REPLACEMENT)[0].status.granted
     assert money.asks_of(REFUND)[0].status is AskStatus.OFFERED_ACCEPTED
+
+
+def test_options_the_agent_sets_out_are_offered_and_one_picked_by_place_is_taken(read):
+    options = (
+        "a: So there are two options. The first is a repair, the second is a replacement, "
+        "and option three is your money back to the card ending 4471."
+    )
+    said = read("c: the speaker crackles", options, "c: A repair? Nah. The last one.")
+    refund, replacement = said.asks_of(REFUND)[0], said.asks_of(AskKind.REPLACEMENT)[0]
+    assert refund.status is AskStatus.OFFERED_ACCEPTED
+    assert refund.confidence >= SURE
+    assert refund.amount is None
+    assert replacement.status is AskStatus.OFFERED_DECLINED
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("Oh, the first, the first one. I'll be back in May.", AskStatus.OFFERED_DECLINED),
+        ("Hmm. The second option, then.", AskStatus.OFFERED_ACCEPTED),
+    ],
+)
+def test_an_option_picked_by_its_place_is_the_one_the_agent_set_out_there(read, answer, status):
+    options = (
+        "a: I have two options for you. The first option is a freeze for three months, "
+        "no charge. The second option is closing the account today."
+    )
+    ask = read.ask(CLOSURE, "c: I'm moving abroad for a while", options, f"c: {answer}")
+    assert ask is not None
+    assert ask.status is status
+    assert ask.confidence >= SURE
 
 
 def test_an_offer_asked_as_whether_it_would_help_is_taken_by_it_would(read):
@@ -330,10 +377,113 @@ def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
     assert ask.amount == Decimal(18)
 
 
+@pytest.mark.parametrize(
+    ("answer", "amount"),
+    [
+        ("Fifteen? Come on. Thirty, and I keep it.", Decimal(30)),
+        ("Hmm. Fifteen quid. I paid sixty for it.", Decimal(60)),
+    ],
+)
+def test_an_amount_the_customer_haggles_for_is_the_amount_asked(read, answer, amount):
+    ask = read.ask(
+        REFUND,
+        "c: the lamp came scratched, I want the 60 back",
+        "a: If you keep it, I can do fifteen pounds.",
+        f"c: {answer}",
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
     assert ask.status is AskStatus.RETRACTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "oh, it's been done already? then there's nothing to do",
+        "ah right, no need for anything then",
+        "great, so nothing else is needed from you",
+    ],
+)
+def test_an_ask_found_already_done_is_taken_back(read, said):
+    ask = read.ask(
+        REFUND,
+        "c: there's a $12 admin fee on my bill, I want the 12 back",
+        "a: I can see that fee was already credited last week.",
+        f"c: {said}",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
+def test_a_charge_having_nothing_to_do_with_the_customer_takes_nothing_back(read):
+    ask = read.ask(
+        REFUND, "c: I want the 12 back", "a: Let me look.", "c: that fee has nothing to do with me"
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+def test_the_thing_settled_on_last_drops_the_other_it_stands_in_for(read):
+    said = (
+        "c: the blender arrived with a cracked jug, I want my money back",
+        "a: I can do that, or send a new one tomorrow.",
+        "c: hmm, let me think. The money, I guess.",
+        "a: Okay.",
+    )
+    changed = read(*said, "c: No, you know what, I'd rather have the replacement.")
+    drifted = read(*said, "c: Send me the replacement then.")
+    both = read(*said, "c: And send me a replacement jug too please.")
+    refund, replacement = changed.asks_of(REFUND)[0], changed.asks_of(AskKind.REPLACEMENT)[0]
+    assert refund.status is AskStatus.RETRACTED
+    assert refund.confidence >= SURE
+    assert replacement.status is AskStatus.ASKED
+    assert drifted.asks_of(REFUND)[0].status is AskStatus.RETRACTED
+    assert drifted.asks_of(REFUND)[0].confidence < SURE
+    assert both.asks_of(REFUND)[0].status is AskStatus.ASKED
+
+
+ON_THE_TABLE = (
+    "c: the mixer rattles, I suppose I could have the 80 back",
+    "a: Sure, or we can fix it under warranty. No rush.",
+)
+OFFERED = (
+    "c: the outage lasted all weekend",
+    "a: I can put ten pounds back on your card for that if you like?",
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ((*ON_THE_TABLE, "c: Right. I'd better sleep on it."), AskStatus.RETRACTED),
+        (
+            (*ON_THE_TABLE, "c: Let me just talk it over with my partner first."),
+            AskStatus.RETRACTED,
+        ),
+        ((*ON_THE_TABLE, "c: Hmm, I haven't decided. Maybe another time."), AskStatus.RETRACTED),
+        ((*ON_THE_TABLE, "c: I'll have a think about the new plans."), AskStatus.ASKED),
+        ((*OFFERED, "c: that's good of you, but I'll have a think."), AskStatus.OFFERED_DECLINED),
+    ],
+)
+def test_a_decision_put_off_takes_back_only_what_was_on_the_table(read, said, status):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status is status
+
+
+def test_it_in_an_answer_points_back_at_the_account_the_agents_open_question_named(read):
+    question = "a: Congratulations! What would you like to do with the membership now?"
+    closing = read.ask(CLOSURE, question, "c: Oh, close it up, I don't go any more.")
+    keeping = read.ask(CLOSURE, question, "c: Keep it open for now, I might go back.")
+    assert closing is not None
+    assert closing.status is AskStatus.ASKED
+    assert keeping is None or not keeping.status.granted
 
 
 @pytest.mark.parametrize(
@@ -427,13 +577,41 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("they billed 300 on 2 March, reverse that charge please", Decimal(300), None),
         ("please reverse the 2 duplicate payments of 19.99", Decimal("19.99"), None),
         ("keeping the drone, just the fifty bucks difference please", Decimal(50), "USD"),
-        ("refund the three tickets, they were 12.50 each", Decimal("12.50"), None),
+        ("refund the three tickets, they were 12.50 each", Decimal("37.50"), None),
+        ("refund me the two forty-nine ninety-five", Decimal("249.95"), None),
+        ("I'd like the difference, please, the thirty-five dollars", Decimal(35), "USD"),
+        ("the tumblers are 6.50 each, four came cracked. can I get those four refunded", 26, None),
+        ("two of the plates broke, they were 12 dollars each, refund both please", 24, "USD"),
     ],
 )
 def test_the_amount_asked_is_read_from_words_slang_and_corrections(read, said, amount, currency):
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert (ask.amount, ask.currency) == (amount, currency)
+
+
+def test_a_count_said_later_is_no_amount(read):
+    ask = read.ask(
+        REFUND,
+        "c: the upgrade shows twice on my card, I'd like the second one put back",
+        "a: Done. Anything else?",
+        "c: no, you've done all three things I rang about, thanks",
+    )
+    assert ask is not None
+    assert ask.amount is None
+
+
+def test_an_amount_said_ambiguously_is_settled_by_its_reading_named_with_a_currency(read):
+    ask = read.ask(
+        REFUND,
+        "a: I see the Pro add-on at $4.50 a month.",
+        "c: yeah, can I get the four fifty back?",
+        "a: Sure, I'll return the $4.50 to your card.",
+        "c: thanks",
+    )
+    assert ask is not None
+    assert ask.amounts == (Decimal("4.50"),)
+    assert ask.amount_confidence >= SURE
 
 
 @pytest.mark.parametrize(
@@ -603,6 +781,18 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("the right earbud is completely silent", Reason.DAMAGED),
         ("there's no sound from the soundbar at all", Reason.DAMAGED),
         ("el cargador no funciona", Reason.DAMAGED),
+        ("the fridge makes a horrible buzz all night", Reason.DAMAGED),
+        ("I sold the caravan but my premium never went down", Reason.BILLING),
+        ("I'm paying 60 a month and it should be 45", Reason.BILLING),
+        ("every bill is twelve pounds extra", Reason.BILLING),
+        ("my new headphones keep crackling in the left ear", Reason.DAMAGED),
+        ("on my statement there's a gym fee but I never joined a gym", Reason.BILLING),
+        ("on the invoice, six chairs. in the van, nothing", Reason.BILLING),
+        ("the direct debit went through anyway", Reason.BILLING),
+        ("they cut my phone off for non-payment. i paid, i have the receipt", Reason.BILLING),
+        ("a penalty of twenty pounds, but I paid before the deadline", Reason.BILLING),
+        ("I'm not paying for texts I don't send", Reason.BILLING),
+        ("I stopped the subscription, but I got billed again", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -1143,6 +1333,61 @@ def test_an_amount_added_in_a_later_clause_widens_the_reading_to_the_total(read)
 def test_a_late_payment_fee_is_not_a_late_delivery(read):
     reasons = {i.reason for i in read("c: you charged me a late payment fee").issues}
     assert Reason.LATE not in reasons
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "it turned up bang on time, as you promised. The delivery chap was lovely. It's scratched",
+        "the sofa came a day early, no complaints there, but the leg is snapped",
+    ],
+)
+def test_a_problem_denied_in_so_many_words_is_denied_even_beside_words_that_could_state_it(
+    read, said
+):
+    (late,) = [i for i in read(f"c: {said}").issues if i.reason is Reason.LATE]
+    assert late.negated
+    assert late.confidence >= SURE
+
+
+def test_a_denial_negated_states_the_problem(read):
+    (late,) = read("c: the courier was never on time").issues
+    assert late.reason is Reason.LATE
+    assert not late.negated
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "honestly I'm flat broke until payday",
+        "we're a bit broke this month with the wedding",
+        "my head is fried after the night shift",
+        "I nearly fell off the sofa when I saw the bill",
+        "the kids are wrecked after the party",
+        "it's freezing cold out there this morning",
+        "it was cold today so I stayed in",
+        "could I book a late checkout next time",
+        "the parcel is for my late father's house",
+        "the engineer can come late next week",
+        "they packed 2 extra towels in the box",
+        "I can't come in to the branch this week",
+    ],
+)
+def test_a_problem_word_said_of_a_person_the_weather_or_a_time_of_day_is_no_problem(read, said):
+    assert not read(f"c: {said}").issues
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("my son broke it the first day", Reason.DAMAGED),
+        ("the lasagne was cold when it arrived", Reason.DAMAGED),
+        ("it turned up late again", Reason.LATE),
+        ("I'd like the overcharge back", Reason.BILLING),
+    ],
+)
+def test_the_same_words_said_of_the_thing_bought_are_its_problem(read, said, reason):
+    assert reason in {i.reason for i in read(f"c: {said}").issues}
 
 
 def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_customer_gave_none(

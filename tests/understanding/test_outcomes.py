@@ -26,6 +26,11 @@ START = "c: my internet keeps dropping out"
         (("a: I've re-sent the code", "c: got it now, brilliant"), RESOLVED),
         (("a: is that working for you now?", "c: yes it is"), RESOLVED),
         (("a: I've reset it", "c: that did the trick, thank you"), RESOLVED),
+        (("a: the new one ships today", "c: great, that solves it"), RESOLVED),
+        (
+            ("a: I can book a callback from billing, Monday at ten?", "c: Ten... hmm. Ok, fine."),
+            CALLBACK,
+        ),
         (("a: the refund's gone through now", "c: ok thanks"), REFUND),
         (("a: you've been refunded the full 40 pounds", "c: lovely"), REFUND),
         (("a: i've processed a refund of 20 dollars to your card", "c: great"), REFUND),
@@ -43,6 +48,8 @@ START = "c: my internet keeps dropping out"
         (("a: would you like us to call you back tomorrow?", "c: yes please"), CALLBACK),
         (("a: you'll get a call from an engineer within 48 hours", "c: ok"), CALLBACK),
         (("a: I've booked you a callback for 3pm", "c: great"), CALLBACK),
+        (("a: I'll schedule a call from our billing team, Friday at 10", "c: fine"), CALLBACK),
+        (("a: let me book you in for a callback tomorrow morning", "c: ok ta"), CALLBACK),
         (("a: that should be fixed now", "c: still not working smh"), NONE),
         (("a: try it now", "c: nope, no joy still"), NONE),
         (("a: try again", "c: that didn't work either, forget it"), NONE),
@@ -102,6 +109,8 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("a: I'll look into where the parcel is, give me a minute", "c: ok i wait"),
         ("a: hang on while I pull up your account", "c: sure", "c: still there?"),
         ("a: try now", "c: nope, still dead", "a: what colour is the light on the router?"),
+        ("a: let me put you on hold while I ask billing", "c: ok, I'll hold", "s: [hold music]"),
+        ("c: ah, I bet that's it", "a: let me check with the team", "s: [on hold, 1 min]"),
     ],
 )
 def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
@@ -322,6 +331,37 @@ def test_an_outcome_promised_only_on_a_condition_is_not_the_outcome(read, promis
     reading = read(START, "a: I've reset the line", promise, "c: it's working now, cheers")
     assert reading.outcome is not None
     assert reading.outcome.value is RESOLVED
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [
+        "c: ok, I'll try it later, maybe it's back by then",
+        "c: hopefully that's fixed it, I'll see tonight",
+        "c: perhaps it's working now, I'll check later",
+    ],
+)
+def test_an_outcome_only_guessed_or_hoped_for_is_no_outcome(read, guess):
+    reading = read(START, "a: the engineers are on it, no time yet", guess)
+    assert reading.outcome is None or reading.outcome.value is not RESOLVED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: the part is out of stock and there's no date yet", "c: ok. thanks anyway"),
+        ("a: I really wish I had better news for you", "c: right. bye then"),
+        ("a: Not this week, I'm afraid.", "c: all good, cheers"),
+        ("a: I'm afraid not, sorry.", "c: sweet, thanks. bye"),
+    ],
+)
+def test_thanks_for_trying_or_a_pleasantry_after_nothing_can_be_done_is_no_resolution(read, said):
+    assert read.outcome(START, *said) == (NONE, True)
+
+
+def test_a_fix_said_after_the_agent_could_not_do_something_else_is_resolved(read):
+    fixed = read.outcome(START, "a: I can't refund that, I'm afraid", "c: it's working now anyway")
+    assert fixed[0] is RESOLVED
 
 
 def test_politeness_is_no_condition(read):

@@ -158,6 +158,15 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
         # an amount worked out from two said: a difference, a total
         ("c: I paid £49.99, it's £39.99 on your site", "Refunded the £10 difference.", []),
         ("c: I paid £49.99, it's £39.99 on your site", "Refunded £12 difference.", ["£12"]),
+        # a price said in words: every reading it may have, unless one is named with a currency
+        ("c: the chair was eight ninety-nine", "Chair bought for $899.", []),
+        ("c: the chair was eight ninety-nine", "Chair bought for $8.99.", []),
+        ("c: it's two ninety nine, it says $2.99 a month", "Add-on at $2.99 a month.", []),
+        ("c: it's two ninety nine, it says $2.99 a month", "Add-on at $299 a month.", ["$299"]),
+        ("c: I was charged $4.50", "Charged $450.", ["$450"]),
+        # a bare amount said as a price
+        ("c: there's a return fee of seventy-nine", "Return fee of $79 deducted.", []),
+        ("c: there's a return fee of seventy-nine", "Return fee of $97 deducted.", ["$97"]),
     ],
 )
 def test_a_note_states_only_numbers_dates_and_amounts_the_conversation_holds(
