@@ -16,6 +16,9 @@
                                          nor a number split between text and one of the
                                          write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
+    phone_number(text[, regions]) bool   text is one valid phone number, written internationally
+                                         or in a region's national form (a phone field's value
+                                         that is none is read as text: a card put there is found)
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
     created(id) bool                     the agent created this record in this conversation
@@ -86,6 +89,7 @@ from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain
+from guardrail.understanding.phones import is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -183,6 +187,9 @@ class RuleFunctions:
                 if (amount := _decimal(value)) is not None:
                     found.add(plain(amount))
         return found
+
+    def phone_number(self, text: str | None, regions: Sequence[str] = ()) -> bool:
+        return bool(text) and is_phone_number(str(text), [str(r) for r in regions])
 
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []
