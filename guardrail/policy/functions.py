@@ -17,8 +17,8 @@
                                          write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
-                                         or in a region's national form (a phone field's value
-                                         that is none is read as text: a card put there is found)
+                                         or in a region's national form (a text, a phone field's
+                                         too, that is none is read: a card put there is found)
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
     created(id) bool                     the agent created this record in this conversation
@@ -392,7 +392,9 @@ class RuleFunctions:
         )
         texts = (
             "\n".join(
-                v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
+                v
+                for v in w.fields.values()
+                if isinstance(v, str) and not _ID_SHAPED.fullmatch(v) and not is_phone_number(v)
             )
             for w in saved
         )
