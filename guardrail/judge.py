@@ -12,7 +12,7 @@ which judge such a write as read).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -73,20 +73,42 @@ class Judge:
                 canonical = resolved  # a resolved record id is checked against its object
         facts = await self.context.facts(caller, canonical)
         if lookup is not None:
+            object_for_id = self.pipeline.policies.object_for_id
+
+            def owned(record_id: str) -> bool:
+                """Whether a record is someone's the CRM could be asked about (a contact, a
+                case), not a customer in itself (an account)."""
+                found = self.dialect.owner_lookup(object_for_id(record_id), record_id, path)
+                return found is not None
+
             canonical = await lookups.belongings(
                 self.dialect, path, canonical, lookup, self.pipeline.policies.object_for_id,
-                functools.partial(_whose_unknown, facts, self.dialect.owner_fields),
+                functools.partial(_whose_unknown, facts, self.dialect.owner_fields, owned),
+                functools.partial(_whose_known, facts, self.dialect.owner_fields, owned),
             )  # fmt: skip
         decision = self.pipeline.evaluate(crm, canonical, caller, facts)
         return Judged(decision.intents, facts, decision)
 
 
-def _whose_unknown(facts: Facts, owner_fields: Sequence[str], record_id: str) -> bool:
+def _whose_unknown(
+    facts: Facts, owner_fields: Sequence[str], owned: Callable[[str], bool], record_id: str
+) -> bool:
     """Whether to ask the CRM whose a record the write names is: one the conversation grounds
-    (else the grounding rules refuse it), not the customer's own id, not made in this
-    conversation, and not read with a field that says whose it is."""
-    return facts.grounded(record_id) and not (
-        facts.customers(record_id)
-        or facts.created(record_id)
-        or facts.shows(record_id, owner_fields)
-    )
+    (else the grounding rules refuse it), and not known already (_whose_known)."""
+    return facts.grounded(record_id) and not _whose_known(facts, owner_fields, owned, record_id)
+
+
+def _whose_known(
+    facts: Facts, owner_fields: Sequence[str], owned: Callable[[str], bool], record_id: str
+) -> bool:
+    """Whether the conversation knows whose a record is: the customer's own id, made in this
+    conversation, or read with the fields that say whose it is, naming one of the customer's
+    ids or only customers in themselves (accounts). Read naming a contact not theirs, only the
+    CRM can say whether that contact is theirs another way (a colleague at their company)."""
+    if facts.customers(record_id) or facts.created(record_id):
+        return True
+    shown = facts.shown(record_id, owner_fields)
+    if shown is None:
+        return False  # never read with them
+    named = [v for v in shown if isinstance(v, str) and v]
+    return any(facts.customers(v) for v in named) or not any(owned(v) for v in named)

@@ -23,7 +23,7 @@ with, so the lookup sees exactly the records the write could reach).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from guardrail.crm.base import Dialect
@@ -62,6 +62,7 @@ async def belongings(
     get: Get,
     object_for_id: Callable[[str], str],
     wanted: Callable[[str], bool],
+    known: Callable[[str], bool],
 ) -> Sequence[WriteIntent]:
     """``intents`` with ``belongs_to`` set: for each field naming a record ``wanted`` (by its
     id), and for the record an update or delete changes (under ``RECORD``), whose that record
@@ -69,29 +70,60 @@ async def belongings(
     naming a record read in the conversation may still name another customer's, and a query
     may have shown it without its account. ``wanted`` says which records to ask about (the
     caller knows whose the others are); ``object_for_id`` names the object of an id. Each
-    record is asked about once.
+    record is asked about once. A record's owner that is itself someone's (a case's contact,
+    whose account is the customer's) is asked about too, once, unless ``known`` (the
+    customer's own, or read with whose it is): a case with no account, opened for a contact
+    of the customer's account, is the customer's.
 
     Raises LookupUnresolved (no such record), LookupFailed, InvalidSession.
     """
-    targets: dict[str, str] = {}  # record id as written -> the GET that reads it
-    for intent in intents:
-        for value in (*intent.fields.values(), _changed(intent)):
-            if isinstance(value, str) and value not in targets and dialect.is_id(value):
-                target = wanted(value) and dialect.owner_lookup(object_for_id(value), value, path)
-                if target:
-                    targets[value] = target
+    targets = _targets(
+        dialect, path, object_for_id, wanted,
+        (v for i in intents for v in (*i.fields.values(), _changed(i))),
+    )  # fmt: skip
     if not targets:
         return intents
-    answers = await _ask(list(targets.values()), get)
-    owners = {
-        value: dialect.owners(f"{object_for_id(value)} {value}", answers[target].status,
-                              answers[target].body)
-        for value, target in targets.items()
-    }  # fmt: skip
+    owners = await _owners(dialect, targets, get, object_for_id)
+    theirs = _targets(
+        dialect, path, object_for_id, lambda v: v not in owners and not known(v),
+        (o for found in owners.values() for o in found),
+    )  # fmt: skip
+    if theirs:
+        further = await _owners(dialect, theirs, get, object_for_id)
+        owners = {v: tuple(dict.fromkeys((*found, *(a for o in found for a in further.get(o, ())))))
+                  for v, found in owners.items()}  # fmt: skip
     return tuple(
         replace(intent, belongs_to=named) if (named := _named(intent, owners)) else intent
         for intent in intents
     )
+
+
+def _targets(
+    dialect: Dialect,
+    path: str,
+    object_for_id: Callable[[str], str],
+    wanted: Callable[[str], bool],
+    values: Iterable[object],
+) -> dict[str, str]:
+    """Record id as written -> the GET that reads whose it is, for each id ``wanted``."""
+    targets: dict[str, str] = {}
+    for value in values:
+        if isinstance(value, str) and value not in targets and dialect.is_id(value):
+            target = wanted(value) and dialect.owner_lookup(object_for_id(value), value, path)
+            if target:
+                targets[value] = target
+    return targets
+
+
+async def _owners(
+    dialect: Dialect, targets: Mapping[str, str], get: Get, object_for_id: Callable[[str], str]
+) -> dict[str, tuple[str, ...]]:
+    answers = await _ask(list(targets.values()), get)
+    return {
+        value: dialect.owners(f"{object_for_id(value)} {value}", answers[target].status,
+                              answers[target].body)
+        for value, target in targets.items()
+    }  # fmt: skip
 
 
 #: The key ``belongs_to`` gives the record a write changes or deletes.

@@ -37,8 +37,9 @@ class Verdict(StrEnum):
     HOLD = "hold"
 
 
-#: The verdicts whose write reached the CRM: what a conversation's history counts as written.
-SAVED: frozenset[str] = frozenset({Verdict.ALLOW, Verdict.SHADOW_BLOCK})
+#: The verdicts whose write reached the CRM: what a conversation's history counts as written
+#: (a post-fail write was saved before its read-back found it wrong, and may stand).
+SAVED: frozenset[str] = frozenset({Verdict.ALLOW, Verdict.SHADOW_BLOCK, Verdict.POST_FAIL})
 
 
 class Action(StrEnum):

@@ -8,12 +8,15 @@ import base64
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
+import phonenumbers
 import pytest
+from hypothesis import assume
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from playwright.sync_api import Browser, sync_playwright
 
 from guardrail.understanding.disguise import detection_form
@@ -166,6 +169,47 @@ def ordinary_notes(draw: st.DrawFn) -> str:
         amount=f"{draw(st.integers(1, 9999))}.{draw(st.integers(0, 99)):02d}",
         phone=draw(st.sampled_from(PHONES)),
     )
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn, national: Sequence[str] = ("US",)) -> str:
+    """A valid phone number of any country, as a CRM holds one: international (E.164 or
+    spaced), or national for a country of ``national``. Drawn from the country's own example
+    number with its digits after the first two changed, kept when still valid."""
+    region = draw(st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)))
+    kind = draw(st.sampled_from([PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE]))
+    example = phonenumbers.example_number_for_type(region, kind)
+    assume(example is not None)
+    digits = phonenumbers.national_significant_number(example)
+    tail = draw(st.text("0123456789", min_size=len(digits) - 2, max_size=len(digits) - 2))
+    number = phonenumbers.parse(f"+{example.country_code}{digits[:2]}{tail}")
+    assume(phonenumbers.is_valid_number(number))
+    forms = [PhoneNumberFormat.E164, PhoneNumberFormat.INTERNATIONAL]
+    if region in national:
+        forms.append(PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, draw(st.sampled_from(forms)))
+
+
+@st.composite
+def cards_of_every_length(draw: st.DrawFn) -> str:
+    """A Luhn-valid card number of 14 to 19 digits with a card scheme's prefix."""
+    prefix, length = draw(st.sampled_from([("4", 16), ("4", 19), ("51", 16), ("2221", 16),
+                                           ("34", 15), ("37", 15), ("36", 14), ("6011", 16),
+                                           ("62", 19), ("3528", 17)]))  # fmt: skip
+    body = prefix + draw(st.text("0123456789", min_size=length - len(prefix) - 1,
+                                 max_size=length - len(prefix) - 1))  # fmt: skip
+    return body + next(d for d in "0123456789" if luhn(body + d))
+
+
+def as_a_phone(digits: str) -> st.SearchStrategy[str]:
+    """``digits`` written as a phone number might be: plain, in groups of four or three, with
+    dashes, dots, a leading + or a country code."""
+    fours = [digits[i : i + 4] for i in range(0, len(digits), 4)]
+    threes = [digits[i : i + 3] for i in range(0, len(digits), 3)]
+    return st.sampled_from([
+        digits, " ".join(fours), "-".join(fours), ".".join(threes), f"+{digits}",
+        f"+{' '.join(fours)}", f"+1 {digits}", f"+1 {'-'.join(threes)}",
+    ])  # fmt: skip
 
 
 def card_digits_read(text: str) -> str:

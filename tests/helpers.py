@@ -62,6 +62,15 @@ def _audit_log_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Ite
 SHIPPED_PACK = Path(__file__).resolve().parent.parent / "policies" / "salesforce-contact-center"
 
 
+def salesforce_in(stack: Stack, conversation: str, body: dict[str, Any], agent: str) -> Any:
+    """A simple-salesforce client through ``stack``'s proxy, in the conversation ``body``
+    registers (through the admin API) under the name ``conversation`` (cut to 60 characters)."""
+    name = conversation[:60]
+    url = f"{stack.admin_url}/guardrail/v1/conversations/{name}"
+    httpx.put(url, json=body, timeout=10).raise_for_status()
+    return stack.salesforce(conversation=name, agent=agent)
+
+
 def parameters_pack(directory: Path) -> Path:
     """The shipped pack's ParameterValidation alone (no conversation rules)."""
     shutil.copytree(SHIPPED_PACK / "schemas", directory / "schemas")

@@ -25,6 +25,7 @@ from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.sensitive import digit_kinds
 from guardrail.understanding.text import clean
 from tests.conftest import (
+    as_a_phone,
     card_digits_read,
     card_disguises,
     card_numbers,
@@ -32,6 +33,8 @@ from tests.conftest import (
     disguised_ssns,
     encoded_cards,
     ordinary_notes,
+    phone_numbers,
+    ssns,
 )
 from tests.helpers import ZendeskAgent
 
@@ -178,3 +181,27 @@ def test_every_disguise_reads_back_as_card_data(number: str) -> None:
 @given(note=ordinary_notes())
 def test_the_canonical_form_finds_no_card_data_the_note_as_written_lacks(note: str) -> None:
     assert card_data(detection_form(note)) <= card_data(note), note
+
+
+@settings(SLOW, max_examples=30)
+@given(
+    number=st.one_of(
+        card_numbers().flatmap(as_a_phone),
+        ssns().map(lambda s: f"{s[:3]}-{s[3:5]}-{s[5:]}"),
+        disguised_cards(),
+    ),
+    phone=phone_numbers(),
+)
+def test_a_card_or_ssn_in_a_phone_field_is_refused_and_a_valid_phone_number_lands(
+    zendesk_stack: Stack, number: str, phone: str
+) -> None:
+    """A phone field is read for cards and SSNs unless its value is a valid phone number: what
+    a card finder would misread among real numbers lands, a card or SSN put there does not."""
+    writer = agent(zendesk_stack)
+    refused = writer.write("PUT", f"/api/v2/users/{ACME_USER}.json", {"user": {"phone": number}})
+    assert refused.status_code == 422, number
+    assert RULE in refused.text
+    landed = writer.write("PUT", f"/api/v2/users/{ACME_USER}.json", {"user": {"phone": phone}})
+    assert landed.status_code == 200, (phone, landed.text)
+    [user] = [u for u in writer.records("user") if u["id"] == ACME_USER]
+    assert user["phone"] == phone

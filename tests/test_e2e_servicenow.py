@@ -271,3 +271,31 @@ def test_the_import_set_api_is_refused_with_servicenows_error(
     assert "Import Set API" in answer.json()["error"]["message"]
     assert answer.headers["X-Guardrail-Decision"] == "block"
     assert len(store.records("incident")) == incidents
+
+
+@pytest.mark.parametrize(
+    ("table", "sys_id", "rule"),
+    [
+        ("customer_contact", ACME_CONTACT_ID, "customer-deletion/ContactNotDeleted"),
+        ("customer_account", ACME_ACCOUNT_ID, "customer-deletion/AccountNotDeleted"),
+    ],
+    ids=["contact", "account"],
+)
+def test_the_customers_own_account_or_contact_is_never_deleted_alone_or_in_a_batch(
+    store: InstanceStore, client: Any, table: str, sys_id: str, rule: str
+) -> None:
+    record = client.GlideRecord(table)
+    assert record.get(sys_id)
+    seen = decisions(client)
+    with pytest.raises(RequestException) as caught:
+        record.delete()
+    message = caught.value.args[0]["error"]["message"]
+    assert f"({rule})" in message
+    assert "update" in message  # what to do instead
+    batch = client.GlideRecord(table)
+    batch.add_query("sys_id", sys_id)
+    with pytest.raises(RequestException) as refused:
+        batch.delete_multiple()
+    assert f"({rule})" in refused.value.args[0]["error"]["message"]
+    assert seen == ["block", "-", "block"]  # the delete; the batch's query (a read), itself
+    assert store.get(table, sys_id) is not None

@@ -201,6 +201,43 @@ def test_a_bulk_create_with_one_bad_ticket_is_refused_whole(stack: Stack, zenpy:
     assert tickets(stack) == before
 
 
+def test_the_customers_user_and_organization_are_never_deleted_one_or_many_at_once(
+    stack: Stack, zenpy: Zenpy
+) -> None:
+    user, organization = zenpy.users(id=ACME_USER), zenpy.organizations(id=ACME_ORG)
+    deletes = {
+        "UserNotDeleted": [lambda: zenpy.users.delete(user), lambda: zenpy.users.delete([user])],
+        "OrganizationNotDeleted": [
+            lambda: zenpy.organizations.delete(organization),
+            lambda: zenpy.organizations.delete([organization]),
+        ],
+    }
+    for rule, calls in deletes.items():
+        for delete in calls:
+            with pytest.raises(APIException) as raised:
+                delete()
+            assert raised.value.response.headers["X-Guardrail-Decision"] == "block"
+            body = json.loads(str(raised.value))
+            [detail] = body["details"]["base"]
+            assert f"customer-deletion/{rule}" in detail["description"]
+            assert "correct the" in detail["description"]  # what to do instead
+
+    async def still_there() -> tuple[Any, Any]:
+        store = stack.crm_app[ZENDESK_STORE]
+        return store.get("user", ACME_USER), store.get("organization", ACME_ORG)
+
+    assert all(stack.call(still_there))
+
+
+def test_tickets_the_agent_made_are_destroyed_many_at_once(stack: Stack, zenpy: Zenpy) -> None:
+    job = zenpy.tickets.create([billing_ticket(subject="Dup A"), billing_ticket(subject="Dup B")])
+    made = [r.id for r in zenpy.job_status(id=job.id).results]
+    assert [zenpy.tickets(id=i).subject for i in made] == ["Dup A", "Dup B"]  # read: theirs
+    done = zenpy.job_status(id=zenpy.tickets.delete([Ticket(id=i) for i in made]).id)
+    assert [r.success for r in done.results] == [True, True]
+    assert not {t["id"] for t in tickets(stack)} & set(made)
+
+
 def test_merging_another_customers_ticket_is_refused(stack: Stack, zenpy: Zenpy) -> None:
     zenpy.tickets(id=ACME_TICKET)  # read: the customer's own ticket is grounded
     before = tickets(stack)

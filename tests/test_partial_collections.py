@@ -11,7 +11,7 @@ import pytest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, GLOBEX_ACCOUNT_ID
 from guardrail.testing import Stack
-from tests.helpers import grounded_pack
+from tests.helpers import grounded_pack, salesforce_in
 
 CONVERSATION = {
     "channel": "chat",
@@ -31,10 +31,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture
 def sf(stack: Stack, request: pytest.FixtureRequest) -> Any:
-    conversation = f"partial-{request.node.name}"[:60]
-    url = f"{stack.admin_url}/guardrail/v1/conversations/{conversation}"
-    httpx.put(url, json=CONVERSATION, timeout=10).raise_for_status()
-    return stack.salesforce(conversation=conversation, agent="agent-partial")
+    return salesforce_in(stack, f"partial-{request.node.name}", CONVERSATION, "agent-partial")
 
 
 def globex_case(stack: Stack, subject: str) -> str:

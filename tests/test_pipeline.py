@@ -5,7 +5,7 @@ import pytest
 
 from guardrail.config import UnmatchedWrites
 from guardrail.context.facts import Facts
-from guardrail.context.model import Conversation
+from guardrail.context.model import Conversation, WriteRecord
 from guardrail.errors import CheckFailed, MalformedBody
 from guardrail.model import Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
@@ -155,3 +155,61 @@ def test_the_records_of_one_request_are_judged_in_order_each_after_those_before_
         "salesforce", refunds, Caller(), Facts(conversation)
     )
     assert [v.intent for v in decision.violations] == [2]  # 4, 8, then 12: over ten
+
+
+WRITTEN_AMOUNTS = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: refund-total}
+spec:
+  match: {objects: [Refund__c]}
+  rules:
+    - name: UnderFifty
+      expression: total(written_amounts("Refund__c", "Amount__c", 3600.0, intent.id) + [intent.fields.Amount__c]) <= 50.0
+      message: over fifty
+"""
+
+
+@pytest.mark.parametrize(
+    ("verdict", "record_id", "status", "counted"),
+    [
+        ("allow", None, 201, True),  # a bulk row: accepted, its id never returned
+        ("allow", None, None, True),  # the CRM did not answer: it may have saved it
+        ("allow", None, 400, False),  # the CRM refused it: nothing saved
+        ("post-fail", "a01000000000009AAA", 201, True),  # saved, read back wrong: it stands
+        ("shadow-block", None, 200, True),
+        ("block", None, None, False),
+    ],
+)
+def test_a_refund_counts_in_later_totals_when_it_reached_the_crm_or_may_have(
+    tmp_path: Path, verdict: str, record_id: str | None, status: int | None, counted: bool
+) -> None:
+    now = datetime.now(UTC)
+    earlier = WriteRecord(decision_id="d", object="Refund__c", operation="create", id=record_id,
+                          fields={"Amount__c": 40}, decision=verdict, at=now, status=status)  # fmt: skip
+    conversation = Conversation(id="c", created_at=now, updated_at=now, writes=[earlier])
+    refund = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 20})
+    decision = pipeline(tmp_path, WRITTEN_AMOUNTS).evaluate(
+        "salesforce", [refund], Caller(), Facts(conversation)
+    )
+    assert bool(decision.violations) is counted
+
+
+def test_a_refund_written_twice_counts_once_at_its_amount_now(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    refund_id = "a01000000000009AAA"
+    made, changed = (
+        WriteRecord(decision_id=d, object="Refund__c", operation=op, id=refund_id,
+                    fields={"Amount__c": amount}, decision="allow", at=now, status=200)
+        for d, op, amount in (("d1", "create", 10), ("d2", "update", 25))
+    )  # fmt: skip
+    conversation = Conversation(id="c", created_at=now, updated_at=now, writes=[made, changed])
+    judged = pipeline(tmp_path, WRITTEN_AMOUNTS)
+    for amount, blocked in ((25, False), (26, True)):
+        refund = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": amount})
+        decision = judged.evaluate("salesforce", [refund], Caller(), Facts(conversation))
+        assert bool(decision.violations) is blocked
+    # the refund itself, raised to 50: its own earlier amounts are not counted again
+    raised = WriteIntent("salesforce", "Refund__c", Operation.UPDATE, {"Amount__c": 50},
+                         record_id=refund_id)  # fmt: skip
+    assert not judged.evaluate("salesforce", [raised], Caller(), Facts(conversation)).violations

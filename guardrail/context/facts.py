@@ -341,12 +341,12 @@ class Facts:
             for w in reversed(c.writes)
         )
 
-    def shows(self, record_id: str, names: Iterable[str]) -> bool:
-        """Whether what the agent read of this record in this conversation, or a saved write
-        of it, holds any of the fields ``names`` (null too): rules then know them as read."""
+    def shown(self, record_id: str, names: Iterable[str]) -> list[Any] | None:
+        """The values of the fields ``names`` that what the agent read of this record in this
+        conversation, or a saved write of it, holds (null too); None when none holds any."""
         c = self.conversation
         if c is None:
-            return False
+            return None
         key, wanted = self.record_key(record_id), {n.lower() for n in names}
         seen = (
             r.fields for r in c.reads if self.record_key(r.id) == key
@@ -354,7 +354,9 @@ class Facts:
             w.fields for w in c.writes
             if w.id is not None and w.decision in SAVED and self.record_key(w.id) == key
         )  # fmt: skip
-        return any(wanted & {f.lower() for f in fields} for found in seen for fields in found)
+        values = [v for found in seen for fields in found
+                  for f, v in fields.items() if f.lower() in wanted]  # fmt: skip
+        return values if values else None
 
     def created(self, record_id: str) -> bool:
         """Whether the agent created this record in this conversation (a saved write made it:

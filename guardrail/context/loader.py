@@ -87,5 +87,6 @@ class ConversationRecorder:
                 fields=fields if decision.verdict in SAVED else mask_fields(fields),
                 decision=str(decision.verdict),
                 at=at,
+                status=decision.upstream_status,
             )
             await self.store.record_write(decision.caller.conversation, write, accounts)

@@ -98,6 +98,14 @@ class WriteRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     decision: str
     at: datetime
+    #: The status the CRM answered the request with (None: not sent, or no answer came): a
+    #: 4xx says the CRM saved none of it.
+    status: int | None = None
+
+    @property
+    def refused_by_crm(self) -> bool:
+        """Whether the CRM answered that it saved nothing of the request."""
+        return self.status is not None and 400 <= self.status < 500
 
     def __post_init__(self) -> None:
         for name in ("object", "operation", "decision"):

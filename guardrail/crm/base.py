@@ -273,8 +273,9 @@ class SimulatedCrm(Protocol):
         """The CRM's answer to the GET the proxy makes to resolve a write by lookup field."""
         ...
 
-    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
-        """Save each intent of an allowed write; the id each record has afterwards."""
+    def save(self, intents: Sequence[WriteIntent], shape: Shape) -> tuple[str | None, ...]:
+        """Save each intent of an allowed write of that shape; the id of each record as the
+        CRM's answer gives it (None where it gives none: a job's records, saved later)."""
         ...
 
 

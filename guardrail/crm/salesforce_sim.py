@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote
 from multidict import CIMultiDict
 
 from guardrail.crm import sfid
-from guardrail.crm.base import StartingRecord
+from guardrail.crm.base import Shape, StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
 from guardrail.sandbox.seed import QUEUE_IDS
@@ -159,9 +159,11 @@ class SimulatedSalesforce:
             return UpstreamResponse(200, CIMultiDict(), _json(_row(*found[0], None)))
         return UpstreamResponse(300 if found else 404, CIMultiDict(), b"[]")
 
-    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
-        """Save each intent of an allowed write; the id each record has afterwards."""
-        return tuple(self._save(intent) for intent in intents)
+    def save(self, intents: Sequence[WriteIntent], shape: Shape) -> tuple[str | None, ...]:
+        """Save each intent of an allowed write; the id of each record as the CRM's answer
+        gives it (none for a bulk upload's rows: the job saves them later)."""
+        saved = tuple(self._save(intent) for intent in intents)
+        return tuple(i.record_id for i in intents) if shape is Shape.BULK else saved
 
     def _save(self, intent: WriteIntent) -> str | None:
         fields = dict(intent.fields)

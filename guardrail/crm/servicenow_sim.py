@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict
 
-from guardrail.crm.base import StartingRecord
+from guardrail.crm.base import Shape, StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
 from guardrail.sandbox.servicenow.seed import GROUP_IDS
@@ -108,8 +108,8 @@ class SimulatedServiceNow:
     async def get(self, target: str) -> UpstreamResponse:
         return UpstreamResponse(404, CIMultiDict(), b"{}")  # ServiceNow writes have no lookups
 
-    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
-        return tuple(self._save(intent) for intent in intents)
+    def save(self, intents: Sequence[WriteIntent], shape: Shape) -> tuple[str | None, ...]:
+        return tuple(self._save(intent) for intent in intents)  # a batch answers each one
 
     def _save(self, intent: WriteIntent) -> str | None:
         if intent.operation is Operation.CREATE:

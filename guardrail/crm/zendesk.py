@@ -15,6 +15,9 @@ Writes it reads (below ``/api/v2``, ``.json`` optional, as Zendesk takes both):
     POST   /users/create_or_update          by email or external_id: looked up, then judged
     POST   /organizations/create_or_update  as the update or the create it is (by id, or
                                             external_id; a body naming it two ways: refused)
+    DELETE /users/{id}, /organizations/{id} delete
+    DELETE /tickets/destroy_many?ids=1,2    one delete per id; users' and organizations' also
+                                            by ?external_ids= (each looked up first)
 
 Every GET reads (Zendesk's GETs write nothing). Any other write is not understood and refused
 unless the operator forwards such requests unchecked. Zendesk is a Rails app, so a write
@@ -104,8 +107,14 @@ _MATCH_BY = {"user": ("email", "external_id"), "organization": ("external_id",)}
 _NOTHING: frozenset[str] = frozenset()
 #: Headers that change what Zendesk does with a write, by lower-case name -> as documented.
 _BEHAVIOUR_HEADERS = {"x-on-behalf-of": "X-On-Behalf-Of"}
-#: The only query parameter a write takes: update_many's ``ids`` (every other is refused).
-_UPDATE_MANY_PARAMETERS = frozenset({"ids"})
+#: The only query parameters a write takes: update_many's and destroy_many's ``ids`` (a
+#: user's or organization's destroy_many: or ``external_ids``); every other is refused.
+_PARAMETERS = {
+    "tickets/update_many": frozenset({"ids"}),
+    "tickets/destroy_many": frozenset({"ids"}),
+    "users/destroy_many": frozenset({"ids", "external_ids"}),
+    "organizations/destroy_many": frozenset({"ids", "external_ids"}),
+}
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
                        "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
 MAX_READ_RECORDS = 200
@@ -140,7 +149,7 @@ class ZendeskDialect:
         refuse_override_parameters(query, "Zendesk")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
-        if body and raw.method in _READ_METHODS | {"DELETE"}:
+        if body and raw.method in _READ_METHODS:
             raise AmbiguousRequest(
                 f"A {raw.method} carries no body in Zendesk's API, and crm-guardrail does not "
                 "forward bytes it has not judged. Send it without one."
@@ -175,7 +184,7 @@ class ZendeskDialect:
         parsed = self._write(request, segments)
         if not parsed.intents:
             return parsed
-        documented = _UPDATE_MANY_PARAMETERS if segments[1:] == ["update_many"] else ()
+        documented = _PARAMETERS.get("/".join(segments), ())
         refuse_undocumented_parameters(
             request.query, documented, "Zendesk", f"{request.method} {request.path}"
         )
@@ -196,10 +205,13 @@ class ZendeskDialect:
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
                     raise MalformedBody(f"The body's id is not the {obj} the URL names.")
                 return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
-            if method == "DELETE" and obj == "ticket":
-                return _single(WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0]))
+            if method == "DELETE":
+                deleted = WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0])
+                return _single(*_restated(obj, payload, [deleted]))
         if method == "POST" and rest == ["create_or_update"] and obj in _MATCH_BY:
             return _single(_create_or_update(obj, payload))
+        if method == "DELETE" and rest == ["destroy_many"]:
+            return _many(_restated(obj, payload, _destroy_many(obj, request.query), many=True))
         if obj == "ticket" and method == "POST" and rest == ["create_many"]:
             return _many(_create_many(payload))
         if obj == "ticket" and method == "PUT" and rest == ["update_many"]:
@@ -300,7 +312,8 @@ class ZendeskDialect:
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        if intent.operation is not Operation.UPSERT or intent.external_id_field is None:
+        by_lookup = (Operation.UPSERT, Operation.DELETE)
+        if intent.operation not in by_lookup or intent.external_id_field is None:
             return None
         value = str(intent.external_id)
         if intent.external_id_field == "external_id":  # an exact lookup, not the search index
@@ -331,15 +344,17 @@ class ZendeskDialect:
                 f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
                 f"which it would update. Name the {intent.object} by its id."
             )
+        deleting = intent.operation is Operation.DELETE
+        if not found and deleting:
+            raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
         if not found:
             return replace(intent, operation=Operation.CREATE, record_id=None)
         record = found[0]
         account = _str_or_none(
             record.get("id") if intent.object == "organization" else record.get("organization_id")
         )
-        return replace(
-            intent, operation=Operation.UPDATE, record_id=str(record["id"]), account=account
-        )
+        operation = Operation.DELETE if deleting else Operation.UPDATE
+        return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a user or organization is: as read (the pack's people grounding)
@@ -579,7 +594,7 @@ def _many(intents: list[WriteIntent]) -> ParsedRequest:
     parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
     operations = {str(i.operation) for i in intents}
     return ParsedRequest(
-        Shape.COLLECTION, tuple(intents), parts, True, "ticket",
+        Shape.COLLECTION, tuple(intents), parts, True, intents[0].object,
         operations.pop() if len(operations) == 1 else "mixed", reads=_NOTHING,
     )  # fmt: skip
 
@@ -660,6 +675,63 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
     if len({i.record_id for i in intents}) != len(intents):
         raise MalformedBody("update_many names a ticket twice; update each ticket once.")
     return intents
+
+
+def _destroy_many(obj: str, query: Mapping[str, str]) -> list[WriteIntent]:
+    """One delete per record ``ids`` names, or (users, organizations) ``external_ids``: each
+    looked up, as Zendesk finds it, before it is judged."""
+    given = [key for key in ("ids", "external_ids") if key in query]
+    if len(given) != 1:
+        raise MalformedBody(
+            f"destroy_many names the {obj}s to delete once: by ?ids="
+            + (" or by ?external_ids=." if obj != "ticket" else ".")
+        )
+    key = given[0]
+    values = [v.strip() for v in query[key].split(",")]
+    if not all(values) or len(set(values)) != len(values):
+        raise MalformedBody(f"destroy_many's {key} must be distinct, comma-separated.")
+    if key == "ids":
+        if not all(_ID.match(v) for v in values):
+            raise MalformedBody(f"destroy_many's ids must be {obj} ids.")
+        return [WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=v, ref=f"ids[{n}]")
+                for n, v in enumerate(values)]  # fmt: skip
+    return [
+        WriteIntent(NAME, obj, Operation.DELETE, {}, external_id_field="external_id",
+                    external_id=v, ref=f"external_ids[{n}]")
+        for n, v in enumerate(values)
+    ]  # fmt: skip
+
+
+def _restated(
+    obj: str, payload: Any, deletes: list[WriteIntent], many: bool = False
+) -> list[WriteIntent]:
+    """``deletes``, once their body is judged. A DELETE carries no body in Zendesk's API, but
+    zenpy sends the records it deletes as one (``{"user": {...}}``, ``{"users": [...]}`` for
+    destroy_many), which Zendesk does not read; such a body naming exactly the records the URL
+    does, in order, by id (or external_id), is taken. Any other is refused."""
+    if payload is NO_BODY:
+        return deletes
+    key = f"{obj}s" if many else obj
+    given = payload.get(key) if isinstance(payload, dict) and set(payload) == {key} else None
+    records: list[Any] = (given if isinstance(given, list) else []) if many else [given]
+    same = len(records) == len(deletes)
+    if not same or not all(_names(r, d) for r, d in zip(records, deletes, strict=True)):
+        raise AmbiguousRequest(
+            "A DELETE carries no body in Zendesk's API (a client may send the records it "
+            f"deletes, as {{{key!r}: ...}}, naming exactly the ones the URL does), and "
+            "crm-guardrail does not forward bytes it has not judged. Send it without one."
+        )
+    return deletes
+
+
+def _names(record: Any, delete: WriteIntent) -> bool:
+    """Whether a record of a DELETE's body names the record ``delete`` deletes."""
+    key, wanted = (
+        ("external_id", delete.external_id)
+        if delete.external_id_field
+        else ("id", delete.record_id)
+    )
+    return isinstance(record, dict) and str(record.get(key)) == wanted
 
 
 _MERGE_KEYS = frozenset({"ids", "target_comment", "source_comment", "target_comment_is_public",

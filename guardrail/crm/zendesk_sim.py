@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from multidict import CIMultiDict
 
-from guardrail.crm.base import StartingRecord
+from guardrail.crm.base import Shape, StartingRecord
 from guardrail.crm.salesforce_sim import STARTING_RECORDS
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
@@ -74,8 +74,10 @@ class SimulatedZendesk:
         ]
         return UpstreamResponse(200, CIMultiDict(), _json({plural: found}))
 
-    def save(self, intents: Sequence[WriteIntent]) -> tuple[str | None, ...]:
-        return tuple(self._save(intent) for intent in intents)
+    def save(self, intents: Sequence[WriteIntent], shape: Shape) -> tuple[str | None, ...]:
+        """A bulk call (create_many...) answers a job status: no ids of what it creates."""
+        saved = tuple(self._save(intent) for intent in intents)
+        return saved if shape is Shape.SINGLE else tuple(i.record_id for i in intents)
 
     def _save(self, intent: WriteIntent) -> str | None:
         if intent.operation is Operation.CREATE or intent.record_id is None:

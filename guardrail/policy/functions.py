@@ -16,6 +16,9 @@
                                          nor a number split between text and one of the
                                          write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
+    phone_number(text[, regions]) bool   text is one valid phone number, written internationally
+                                         or in a region's national form (a text, a phone field's
+                                         too, that is none is read: a card put there is found)
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
     created(id) bool                     the agent created this record in this conversation
@@ -26,6 +29,12 @@
                                          characters) compare equal
     recent_writes(seconds) list<map>     this conversation's writes within the window, and the
                                          ones before this in its request (decision "pending")
+    written_amounts(object, field, seconds[, id]) list  the field's value on each record of
+                                         object the conversation set it on and that reached
+                                         the CRM or may have (however sent: a bulk row or a
+                                         job's record, whose id never came back, at the value
+                                         sent), the request's earlier writes too; one per
+                                         record as it stands now, the record id left out
     account_writes(id, seconds) list<map>  writes touching the account, any conversation (and
                                          pending ones naming it)
     total(list) double                   the numbers added up exactly (as decimals: money)
@@ -73,13 +82,14 @@ from decimal import Decimal
 from typing import Any
 
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
-from guardrail.context.model import MAX_RECORDED, WriteRecord
+from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED
 from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain
+from guardrail.understanding.phones import is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -178,6 +188,9 @@ class RuleFunctions:
                     found.add(plain(amount))
         return found
 
+    def phone_number(self, text: str | None, regions: Sequence[str] = ()) -> bool:
+        return bool(text) and is_phone_number(str(text), [str(r) for r in regions])
+
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []
 
@@ -213,7 +226,7 @@ class RuleFunctions:
                 break
         wanted = field.lower()  # the agent may spell field names in any case
         for write in reversed(c.writes):
-            if write.id and write.decision in SAVED and self._same(write.id, record_id):
+            if write.id and _may_have_landed(write) and self._same(write.id, record_id):
                 sent = [v for k, v in write.fields.items() if k.lower() == wanted]
                 if sent:
                     if latest is None or write.at >= latest[0]:
@@ -229,6 +242,11 @@ class RuleFunctions:
         return bool(a) and bool(b) and self._same(str(a), str(b))
 
     def recent_writes(self, seconds: float) -> list[dict[str, Any]]:
+        return [_as_map(w, age) for w, age in self._recent(seconds)]
+
+    def _recent(self, seconds: float) -> list[tuple[WriteRecord, float]]:
+        """This conversation's writes within the window and the ones before this in its
+        request, each with its age. Raises HistoryForgotten when some may be missing."""
         c = self._facts.conversation
         if c is None:
             return []
@@ -239,6 +257,29 @@ class RuleFunctions:
                 "known. Escalate this write to a person."
             )
         return self._within((*c.writes, *self.pending), seconds)
+
+    def written_amounts(
+        self, sobject: str, field: str, seconds: float, record_id: str | None = None
+    ) -> list[Any]:
+        """What this conversation set ``field`` to on ``sobject`` records within the window,
+        one value per record (but ``record_id``, the one being judged), for totals such as
+        its refunds: every write that reached the CRM or may have (unanswered, or read back
+        wrong), however it was sent, at the value the record holds now as far as the
+        conversation knows; a record whose id the CRM never gave back (a bulk upload's row, a
+        job's ticket) at the value sent, since no later write can be told apart from it; and
+        the writes before this one in its request."""
+        wanted, key = field.lower(), self._facts.record_key
+        skip = key(str(record_id)) if record_id else None
+        values: dict[object, Any] = {}
+        for n, (w, _) in enumerate(self._recent(seconds)):
+            sent = [v for k, v in w.fields.items() if k.lower() == wanted]
+            if w.object != sobject or not sent or not _may_have_landed(w):
+                continue
+            at: object = key(w.id) if w.id else n
+            if at != skip:
+                saved = w.id and w.decision != PENDING
+                values[at] = self.known_field(w.id, field) if saved else sent[-1]
+        return [v for v in values.values() if v is not None]
 
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:
@@ -251,7 +292,8 @@ class RuleFunctions:
             if any(self._facts.record_key(str(v)) == key for v in (w.id, *w.fields.values())
                    if isinstance(v, str | int) and not isinstance(v, bool))
         )  # fmt: skip
-        return self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
+        within = self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
+        return [_as_map(w, age) for w, age in within]
 
     def total(self, numbers: Iterable[Any]) -> float:
         return float(sum((Decimal(str(n)) for n in numbers), Decimal(0)))
@@ -350,7 +392,9 @@ class RuleFunctions:
         )
         texts = (
             "\n".join(
-                v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
+                v
+                for v in w.fields.values()
+                if isinstance(v, str) and not _ID_SHAPED.fullmatch(v) and not is_phone_number(v)
             )
             for w in saved
         )
@@ -365,23 +409,23 @@ class RuleFunctions:
     def join(self, items: Iterable[Any], separator: str) -> str:
         return separator.join(str(i) for i in items)
 
-    def _within(self, writes: Iterable[WriteRecord], seconds: float) -> list[dict[str, Any]]:
+    def _within(
+        self, writes: Iterable[WriteRecord], seconds: float
+    ) -> list[tuple[WriteRecord, float]]:
         now = self._facts.now
-        out = []
-        for w in writes:
-            age = (now - w.at).total_seconds()
-            if age <= seconds:
-                out.append(
-                    {
-                        "object": w.object,
-                        "operation": w.operation,
-                        "id": w.id,
-                        "fields": w.fields,
-                        "decision": w.decision,
-                        "age_seconds": age,
-                    }
-                )
-        return out
+        aged = ((w, (now - w.at).total_seconds()) for w in writes)
+        return [(w, age) for w, age in aged if age <= seconds]
+
+
+def _as_map(w: WriteRecord, age: float) -> dict[str, Any]:
+    return {"object": w.object, "operation": w.operation, "id": w.id, "fields": w.fields,
+            "decision": w.decision, "age_seconds": age}  # fmt: skip
+
+
+def _may_have_landed(w: WriteRecord) -> bool:
+    """Whether a write reached the CRM or may have: saved (or before this one in its
+    request), and not refused by the CRM's answer."""
+    return w.decision == PENDING or (w.decision in SAVED and not w.refused_by_crm)
 
 
 def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:

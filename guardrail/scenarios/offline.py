@@ -152,7 +152,7 @@ class OfflineRunner:
                 seconds=time.perf_counter() - started,
             )
         if decision.forwarded:
-            decision = replace(decision, saved_ids=self._crm.save(decision.intents))
+            decision = replace(decision, saved_ids=self._crm.save(decision.intents, parsed.shape))
             if step.method == "POST" and parsed.shape is Shape.SINGLE and decision.saved_ids[0]:
                 values.created[step.name] = decision.saved_ids[0]
         await self._recorder.emit(decision)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
+from guardrail.understanding.phones import is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_runs
 from guardrail.understanding.text import clean
 
@@ -84,7 +85,10 @@ def mask_card_data(text: str) -> str:
 
 def mask_text(text: str) -> str:
     """``text`` with credentials, emails, card numbers and SSNs (in any form), phone-shaped
-    and other long numbers masked."""
+    and other long numbers masked; a text that is one valid phone number, as a phone (the
+    sensitive-data rule reads none in it: guardrail.understanding.phones)."""
+    if is_phone_number(text):
+        return MASKS["phone"]
     text = mask_card_data(text)
     if _MAYBE.search(text) is None:
         return text

@@ -276,7 +276,9 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
         digits = re.sub(r"\D", "", run)
         if 13 <= len(digits) <= 19 and luhn(digits):
             found.append(DigitsFound("card", m.start(), m.end(), 0.97))
-        elif len(digits) > 19 and _card_within(run):
+        elif len(digits) > min(_CARD_LENGTHS) and _card_within(
+            run, text[: m.start()].rstrip().endswith("+")
+        ):
             found.append(DigitsFound("card", m.start(), m.end(), 0.85))
         elif len(digits) == 9 and _SSN_GROUPS.match(run):
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.93))
@@ -318,13 +320,27 @@ def said_numbers(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _card_within(run: str) -> bool:
-    """A Luhn-valid 15- or 16-digit number starting at a group boundary of a longer run (a
-    card number said with its expiry date or security code after it)."""
+def _card_within(run: str, international: bool = False) -> bool:
+    """A Luhn-valid number of a card's length starting at a group boundary of a longer run
+    (a card number said with its expiry date or security code after it, or a stray number
+    before it); after a ``+``, also the rest of the run once a country code of one to three
+    digits is taken off ("+14111111111111111", a card made to look like a phone number: a
+    phone number has at most 15 digits, so what is left of one is never that long)."""
     groups = re.split(r"[\s.,\-/]+", run)
     for first in range(len(groups)):
         digits = "".join(groups[first:])
-        for length in (16, 15):
-            if len(digits) >= length and luhn(digits[:length]) and digits[0] in "3456":
+        for length in _CARD_LENGTHS:
+            if len(digits) >= length and luhn(digits[:length]) and digits[0] in _CARD_FIRST:
                 return True
-    return False
+    digits = "".join(groups)
+    rests = (digits[code:] for code in (1, 2, 3)) if international else ()
+    return any(len(r) in _CARD_LENGTHS and r[0] in _CARD_FIRST and luhn(r) for r in rests)
+
+
+#: The lengths of the card numbers issued today, read within a longer run (Diners 14, Amex 15,
+#: most 16, JCB, Discover, UnionPay and Maestro up to 19; 13, Visa's first, no more), longest
+#: first.
+_CARD_LENGTHS = (19, 18, 17, 16, 15, 14)
+#: The first digit of a card number issued today: Mastercard 2 and 5, Amex, Diners and JCB 3,
+#: Visa 4, Discover and UnionPay 6.
+_CARD_FIRST = "23456"

@@ -15,6 +15,7 @@ from guardrail.crm.zendesk_schema import ticket_schema
 from guardrail.errors import (
     AmbiguousRequest,
     InvalidSession,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -182,6 +183,46 @@ def test_an_html_comment_is_judged_as_what_it_says_and_keeps(markup: str, said: 
 def test_a_side_load_shows_objects_the_proxy_cannot_name() -> None:
     assert parse("GET", "/api/v2/tickets/7.json").reads == frozenset({"ticket"})
     assert parse("GET", "/api/v2/tickets/7.json?include=users,organizations").reads is None
+
+
+def test_deletes_of_users_organizations_and_many_tickets_are_judged_one_per_record() -> None:
+    [user] = parse("DELETE", "/api/v2/users/7.json").intents
+    assert (user.object, user.operation, user.record_id) == ("user", Operation.DELETE, "7")
+    many = parse("DELETE", "/api/v2/tickets/destroy_many.json?ids=3,4")
+    assert [(i.object, i.record_id, i.ref) for i in many.intents] == [
+        ("ticket", "3", "ids[0]"), ("ticket", "4", "ids[1]")
+    ]  # fmt: skip
+    [org] = parse("DELETE", "/api/v2/organizations/destroy_many?external_ids=ACME-1").intents
+    assert (org.operation, org.external_id_field, org.external_id) == (
+        Operation.DELETE, "external_id", "ACME-1"
+    )  # fmt: skip
+    # looked up as Zendesk finds it, then judged as the delete of that record
+    found = json.dumps({"organizations": [{"id": 9, "external_id": "acme-1"}]}).encode()
+    assert ZD.resolved(org, 200, found).record_id == "9"
+    with pytest.raises(LookupUnresolved, match="nothing to delete"):
+        ZD.resolved(org, 200, b'{"organizations": []}')
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "taken"),
+    [
+        ("/api/v2/users/7.json", {"user": {"id": 7, "name": "Ada"}}, True),  # as zenpy sends it
+        ("/api/v2/users/destroy_many.json?ids=7,8", {"users": [{"id": 7}, {"id": 8}]}, True),
+        ("/api/v2/users/7.json", {"user": {"id": 8}}, False),  # another record
+        ("/api/v2/users/destroy_many.json?ids=7,8", {"users": [{"id": 8}, {"id": 7}]}, False),
+        ("/api/v2/users/destroy_many.json?ids=7", {"users": [{"id": 7}], "ids": "8"}, False),
+        ("/api/v2/tickets/3.json", {"tickets": [{"id": 3}]}, False),
+        ("/api/v2/users/destroy_many.json", {"ids": "7,8"}, False),
+    ],
+)
+def test_a_delete_body_is_taken_only_when_it_restates_the_records_the_url_names(
+    target: str, body: Any, taken: bool
+) -> None:
+    if taken:
+        assert parse("DELETE", target, body).intents
+    else:
+        with pytest.raises((AmbiguousRequest, MalformedBody)):
+            parse("DELETE", target, body)
 
 
 def test_an_unknown_write_endpoint_is_refused() -> None:

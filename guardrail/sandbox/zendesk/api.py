@@ -5,15 +5,17 @@
     POST   /tickets                        201 {"ticket", "audit"}
     PUT    /tickets/{id}                   200 {"ticket", "audit"} (``comment`` adds one)
     DELETE /tickets/{id}                   204
+    DELETE /tickets/destroy_many?ids=1,2   200 {"job_status"} (each ticket deleted)
     POST   /tickets/create_many            200 {"job_status"} (queued)
     PUT    /tickets/update_many?ids=1,2    one ``ticket`` for all, or ``tickets`` [{id, ...}]
     POST   /tickets/{id}/merge             {"ids", "target_comment", "source_comment", ...}
     GET    /job_statuses/{id}              the job: completed, with ``results``
     GET    /users, /users/{id}, /users/show_many?ids=, /users/search?query=|external_id=;
-           POST /users; PUT /users/{id};
-           POST /users/create_or_update
+           POST /users; PUT /users/{id}; DELETE /users/{id} (200, the user, active false);
+           POST /users/create_or_update; DELETE /users/destroy_many?ids=|external_ids=
     GET    /organizations[/{id}], show_many; POST; PUT /organizations/{id};
-           POST .../create_or_update
+           DELETE /organizations/{id} (204); POST .../create_or_update;
+           DELETE .../destroy_many?ids=|external_ids=
     GET    /groups[/{id}], /ticket_fields[/{id}], /search?query=
 
 Unknown path or method: 404 ``InvalidEndpoint``. Write bodies wrap the record in its name
@@ -189,8 +191,31 @@ def update_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answ
 
 
 def delete_ticket(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
-    store.delete_ticket(_id(match))
+    store.delete("ticket", _id(match))
     return Answer(204)
+
+
+def _destroy_many(name: str) -> Handler:
+    """``DELETE /{plural}/destroy_many?ids=`` (users and organizations: or ``external_ids=``):
+    a job deleting each record."""
+
+    def destroy(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
+        if "external_ids" in call.query and name != "ticket":
+            wanted = [e.strip() for e in call.query["external_ids"].split(",") if e.strip()]
+            ids = [r["id"] for r in store.records(name)
+                   if any(same_text(r.get("external_id") or "", e) for e in wanted)]  # fmt: skip
+        else:
+            ids = _ids(call.query.get("ids", ""))
+        if not 0 < len(ids) <= MAX_BULK:
+            raise bad_request(f"destroy_many takes 1 to {MAX_BULK} records.")
+
+        pairs = [(i, None) for i in ids]
+        deleted = _each(
+            pairs, "delete", "Deleted", "DeleteFailed", lambda i, _: store.delete(name, i)
+        )
+        return Answer(200, {"job_status": _job(store.run_job(len(ids), deleted), call)})
+
+    return destroy
 
 
 def show_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -241,20 +266,30 @@ def update_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer
     if not 0 < len(pairs) <= MAX_BULK:
         raise bad_request(f"update_many takes 1 to {MAX_BULK} tickets.")
 
+    updated = _each(pairs, "update", "Updated", "TicketUpdateFailed", store.update_ticket)
+    return Answer(200, {"job_status": _job(store.run_job(len(pairs), updated), call)})
+
+
+def _each(
+    pairs: list[tuple[int, Any]], action: str, status: str, error: str,
+    apply: Callable[[int, Any], object],
+) -> Callable[[], list[Row]]:  # fmt: skip
+    """A job's work: ``apply`` to each (record id, data), each record's result as Zendesk
+    reports it."""
+
     def work() -> list[Row]:
         results: list[Row] = []
-        for index, (ticket_id, data) in enumerate(pairs):
+        for index, (record_id, data) in enumerate(pairs):
+            result: Row = {"id": record_id, "index": index, "action": action}
             try:
-                store.update_ticket(ticket_id, data)
-                results.append({"id": ticket_id, "index": index, "action": "update",
-                                "success": True, "status": "Updated"})  # fmt: skip
+                apply(record_id, data)
+                results.append({**result, "success": True, "status": status})
             except ZendeskError as exc:
-                results.append({"id": ticket_id, "index": index, "action": "update",
-                                "success": False, "error": "TicketUpdateFailed",
+                results.append({**result, "success": False, "error": error,
                                 "details": _details_text(exc)})  # fmt: skip
         return results
 
-    return Answer(200, {"job_status": _job(store.run_job(len(pairs), work), call)})
+    return work
 
 
 def merge(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -309,6 +344,10 @@ def _record_routes(
         row = getattr(store, update)(_id(match), _body(call, name))
         return Answer(200, {name: render(row, call)})
 
+    def remove(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
+        row = store.delete(name, _id(match))
+        return Answer(200, {name: render(row, call)}) if name == "user" else Answer(204)
+
     def upsert(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
         row, created = getattr(store, create_or_update)(_body(call, name))
         return Answer(201 if created else 200, {name: render(row, call)})
@@ -335,7 +374,8 @@ def _record_routes(
     route(f"/{plural}/show_many", GET=many)
     route(f"/{plural}/search", GET=find)
     route(f"/{plural}/create_or_update", POST=upsert)
-    route(rf"/{plural}/(?P<id>\d+)", GET=show, PUT=change)
+    route(f"/{plural}/destroy_many", DELETE=_destroy_many(name))
+    route(rf"/{plural}/(?P<id>\d+)", GET=show, PUT=change, DELETE=remove)
 
 
 def groups(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -372,6 +412,7 @@ def search_records(store: ZendeskStore, call: Call, match: re.Match[str]) -> Ans
 route("/tickets", GET=list_tickets, POST=create_ticket)
 route("/tickets/create_many", POST=create_many)
 route("/tickets/update_many", PUT=update_many)
+route("/tickets/destroy_many", DELETE=_destroy_many("ticket"))
 route("/tickets/show_many", GET=show_many)
 route(r"/tickets/(?P<id>\d+)", GET=show_ticket, PUT=update_ticket, DELETE=delete_ticket)
 route(r"/tickets/(?P<id>\d+)/comments", GET=comments)

@@ -150,10 +150,13 @@ class ZendeskStore:
         self._audit(row, author, added)
         return dict(row)
 
-    def delete_ticket(self, ticket_id: int) -> None:
-        self.fetch("ticket", ticket_id)
-        del self._rows["ticket"][ticket_id]
-        self.changes.append(Change("ticket", str(ticket_id), "delete"))
+    def delete(self, obj: str, record_id: int) -> Row:
+        """Delete a ticket, user or organization (a user soft-deleted: Zendesk answers it
+        with ``active`` false); what it was."""
+        row = self.fetch(obj, record_id)
+        del self._rows[obj][record_id]
+        self.changes.append(Change(obj, str(record_id), "delete"))
+        return {**row, "active": False} if obj == "user" else row
 
     def merge(self, target: int, sources: Sequence[int], body: Mapping[str, Any]) -> None:
         """Merge ``sources`` into ``target``: each source gets a comment and is closed."""
