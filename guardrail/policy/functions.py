@@ -60,6 +60,7 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -387,9 +388,16 @@ class _Edges:
     @classmethod
     def of(cls, text: str) -> _Edges:
         """Its edges, dates and times masked: a note that starts with a date does not go on
-        the number the note before ended with."""
-        head, tail = (clean(detection_form(t)) for t in (text[:_EDGE], text[-_EDGE:]))
-        return cls(_DATE_OR_TIME.sub("#", head), _DATE_OR_TIME.sub("#", tail))
+        the number the note before ended with. A text no longer than an edge is one."""
+        head = _edge(text[:_EDGE])
+        return cls(head, head if len(text) <= _EDGE else _edge(text[-_EDGE:]))
+
+
+# Bounded, and only an edge's worth of text each: every write of a conversation joins its
+# texts to the same earlier notes again, and reading an edge costs tens of microseconds.
+@functools.lru_cache(maxsize=4096)
+def _edge(text: str) -> str:
+    return _DATE_OR_TIME.sub("#", clean(detection_form(text)))
 
 
 def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:
