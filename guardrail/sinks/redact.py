@@ -11,6 +11,7 @@ rules on it).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -26,6 +27,8 @@ _IDENTIFIER_KEY = re.compile(r"(?<!session)[_-]ids?$", re.I)
 REDACTED = "[REDACTED]"
 
 
+# Remembered: keys are few (field names, log keys), and every record and line asks again.
+@functools.lru_cache(maxsize=4096)
 def names_secret(key: str) -> bool:
     """Whether a value under ``key`` is a secret (dropped), rather than data or an identifier."""
     return SECRET_KEYS.search(key) is not None and _IDENTIFIER_KEY.search(key) is None
@@ -81,6 +84,21 @@ def mask_card_data(text: str) -> str:
 def mask_text(text: str) -> str:
     """``text`` with credentials, emails, card numbers and SSNs (in any form), phone-shaped
     and other long numbers masked."""
+    return _remembered(text) if len(text) <= _REMEMBERED else _masked(text)
+
+
+# Bounded, and only texts of a field's or a turn's size: a write's values are masked again for
+# its conversation's context and by every later record naming them, picklist values and
+# subjects repeat across records, and masking a short value costs ~5 us, a turn tens.
+_REMEMBERED = 2000
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered(text: str) -> str:
+    return _masked(text)
+
+
+def _masked(text: str) -> str:
     text = mask_card_data(text)
     if _MAYBE.search(text) is None:
         return text
