@@ -25,17 +25,16 @@ rules look at recent history, and replay of an older read or write than that jud
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import orjson
 
 from guardrail.context.facts import Facts, Transcript
+from guardrail.context.lru import Lru
 from guardrail.context.model import WRITE_JSON, Conversation, ReadRecord, WriteRecord
 from guardrail.sinks.redact import mask_text, mask_value
 
@@ -49,8 +48,6 @@ _RECORD_CACHE = 4096
 KEPT_RECORDS = 50
 # How many reads or writes may arrive between two writes and still be looked up alone.
 _NEW_RECORDS = 16
-
-V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,45 +76,6 @@ class Snapshot:
 
 def _masked(text: str | None) -> str | None:
     return None if text is None else mask_text(text)
-
-
-class Lru(Generic[V]):
-    """A bounded map, least recently used out first: what was made once is not made again on
-    the next write of the same call.
-
-    A write looks up every record it names (up to 2 x KEPT_RECORDS), so a lookup takes no
-    lock: each OrderedDict operation is atomic under the GIL, and one process running several
-    proxies in threads (tests, an embedding app) can only race to make a part twice or to
-    move or drop an entry another thread just dropped, which the KeyErrors below absorb.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, V] = OrderedDict()
-
-    def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        found = self.peek(key)
-        if found is None:
-            found = make()
-            self.put(key, found)
-        return found
-
-    def peek(self, key: Hashable) -> V | None:
-        found = self._entries.get(key)
-        if found is not None:
-            with contextlib.suppress(KeyError):
-                self._entries.move_to_end(key)
-        return found
-
-    def drop(self, key: Hashable) -> None:
-        self._entries.pop(key, None)
-
-    def put(self, key: Hashable, value: V) -> None:
-        entries = self._entries
-        entries[key] = value
-        while len(entries) > self._size:
-            with contextlib.suppress(KeyError):
-                entries.popitem(last=False)
 
 
 def _kept(
