@@ -11,6 +11,7 @@ which judge such a write as read).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -60,14 +61,32 @@ class Judge:
         lookup: lookups.Get | None = None,
     ) -> Judged:
         """The decision on ``intents`` (of a request to ``path``). ``lookup`` asks the CRM
-        which record a write by lookup field names; without it such a write is judged as
-        written. Raises RequestRejected, DependencyFailure."""
+        which record a write by lookup field names, and whose the records a write names
+        (grounded, not the customer's own ids) are; without it such a write is judged as
+        written, and whose a record is as the agent read it. Raises RequestRejected,
+        DependencyFailure."""
         crm = self.dialect.name
-        canonical: tuple[WriteIntent, ...] = self.pipeline.canonical(crm, intents)
+        canonical: Sequence[WriteIntent] = self.pipeline.canonical(crm, intents)
         if lookup is not None:
             resolved = await lookups.resolve(self.dialect, path, canonical, lookup)
             if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
                 canonical = resolved  # a resolved record id is checked against its object
         facts = await self.context.facts(caller, canonical)
+        if lookup is not None:
+            canonical = await lookups.belongings(
+                self.dialect, path, canonical, lookup, self.pipeline.policies.object_for_id,
+                functools.partial(_whose_unknown, facts, self.dialect.owner_fields),
+            )  # fmt: skip
         decision = self.pipeline.evaluate(crm, canonical, caller, facts)
-        return Judged(canonical, facts, decision)
+        return Judged(decision.intents, facts, decision)
+
+
+def _whose_unknown(facts: Facts, owner_fields: Sequence[str], record_id: str) -> bool:
+    """Whether to ask the CRM whose a record the write names is: one the conversation grounds
+    (else the grounding rules refuse it), not the customer's own id, not made in this
+    conversation, and not read with a field that says whose it is."""
+    return facts.grounded(record_id) and not (
+        facts.customers(record_id)
+        or facts.created(record_id)
+        or facts.shows(record_id, owner_fields)
+    )

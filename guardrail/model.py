@@ -37,6 +37,10 @@ class Verdict(StrEnum):
     HOLD = "hold"
 
 
+#: The verdicts whose write reached the CRM: what a conversation's history counts as written.
+SAVED: frozenset[str] = frozenset({Verdict.ALLOW, Verdict.SHADOW_BLOCK})
+
+
 class Action(StrEnum):
     """What a violation does when its policy is enforced."""
 
@@ -77,6 +81,12 @@ class WriteIntent:
     #: The account the record being changed belongs to, when the proxy looked the record up
     #: in the CRM (a write by lookup field, resolved to its record id); None otherwise.
     account: str | None = None
+    #: Whose the records this write names are, where the proxy asked the CRM: field (``Id``
+    #: for the record an update or delete changes) -> the ids of the customer accounts and
+    #: contacts the record belongs to (its account, its contact), as the CRM holds it now
+    #: (guardrail.lookups.belongings). Only records the conversation grounds that are not the
+    #: customer's own ids nor created in the conversation.
+    belongs_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The request headers that change what the CRM does with this write (Salesforce's
     #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
     #: spelling; rules read them as ``intent.headers``.

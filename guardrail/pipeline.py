@@ -8,10 +8,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from guardrail.checks.base import CheckContext
 from guardrail.config import UnmatchedWrites
 from guardrail.context.facts import Facts
+from guardrail.context.model import PENDING, WriteRecord
 from guardrail.errors import CheckFailed, MalformedBody
 from guardrail.model import (
     Action,
@@ -92,8 +94,10 @@ class Pipeline:
         context = CheckContext(caller=caller, facts=facts)
         violations: list[Violation] = []
         resolved = self.canonical(crm, intents)
+        written = _pending(resolved, facts)
         try:
             for index, intent in enumerate(resolved):
+                context.pending = written[:index]
                 matched = policy_set.matching(crm, intent.object, intent.operation)
                 if not matched:
                     violations.extend(self._unmatched_violation(intent, index))
@@ -145,6 +149,20 @@ class Pipeline:
                 intent=index,
             )
         ]
+
+
+def _pending(intents: Sequence[WriteIntent], facts: Facts | None) -> tuple[WriteRecord, ...]:
+    """A request's writes as the conversation's writes they would be; each is judged with
+    those before it (CheckContext.pending). The CRM makes a collection's records, a composite's
+    subrequests, a bulk upload's rows one after another, so a limit, a split number or a
+    duplicate spread over them is judged as it would be over requests (conservatively: a
+    record the request does not save in the end still counts)."""
+    at = facts.now if facts is not None else datetime.now(UTC)
+    return tuple(
+        WriteRecord(decision_id="", object=i.object, operation=str(i.operation),
+                    id=i.record_id, fields=dict(i.fields), decision=PENDING, at=at)
+        for i in intents
+    )  # fmt: skip
 
 
 def _no_drift(policy: Policy, intent: WriteIntent) -> Sequence[Violation]:

@@ -279,6 +279,7 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         ref=str(recorded.get("ref") or ""),
         references=dict(recorded.get("references") or {}),
         account=recorded.get("account"),
+        belongs_to={f: tuple(o) for f, o in (recorded.get("belongs_to") or {}).items()},
         headers=dict(recorded.get("headers") or {}),
     )
 

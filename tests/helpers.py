@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from guardrail.testing import SANDBOX_TOKEN, Stack
 
@@ -275,7 +276,7 @@ class ZendeskAgent:
         self, stack: Stack, customer: dict[str, list[str]], reads: tuple[str, ...] = ()
     ) -> None:
         self.stack = stack
-        conversation = f"zendesk-agent-{next(self._numbers)}"
+        self.conversation = conversation = f"zendesk-agent-{next(self._numbers)}"
         httpx.put(
             f"{stack.admin_url}/guardrail/v1/conversations/{conversation}",
             json={
@@ -321,3 +322,13 @@ def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=pack,
     ) as running:  # fmt: skip
         yield running
+
+
+def through_a_stack(examples: int) -> settings:
+    """Hypothesis settings for a property each example of which goes through a running stack
+    (a module fixture): no deadline, and no complaint about slowness or the shared fixture."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )

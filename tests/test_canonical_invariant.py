@@ -25,7 +25,8 @@ what it changed. After each request:
 Writes by lookup field (``External_Id__c``, ``Id``, ``CaseNumber`` in any spelling; values of
 this customer's record, another customer's, none, or several) singly, deleted, in collection
 upserts (``allOrNone`` true or false, mixing records) and in composite subrequests; composite
-references into what a GET subrequest read; and Bulk API 2.0 ingest jobs (create, upload CSV
+references into what a GET subrequest read; SOQL reads that Salesforce documents as updating
+what they return (FOR VIEW, FOR REFERENCE); and Bulk API 2.0 ingest jobs (create, upload CSV
 with good and bad rows and CSV quirks, UploadComplete) are drawn too. For a bulk job, the
 records the CRM changes on UploadComplete must belong to the intents of the upload the proxy
 allowed (a created row by its marker Subject).
@@ -367,6 +368,24 @@ def reference(draw: st.DrawFn, t: Targets) -> Sent:
     return _sent(twist, "POST", f"{API}/composite", body, False, f"reference-{how}")
 
 
+@st.composite
+def query_read(draw: st.DrawFn, t: Targets) -> Sent:
+    """A SOQL read of this customer's case, maybe with a clause that makes Salesforce update
+    what it returns (FOR VIEW, FOR REFERENCE, in any case and spacing), maybe only naming the
+    words inside a text it compares; singly or as a composite GET subrequest."""
+    clause = draw(st.sampled_from(["", "FOR VIEW", "for  reference", "For View", "literal"]))
+    where = f"Id = '{t.ours}'" if clause != "literal" else "Subject = 'ready for view'"
+    soql = f"SELECT Id, Subject FROM Case WHERE {where}" + (
+        f" {clause}" if clause != "literal" else ""
+    )
+    url = f"{API}/query?q={quote(soql, safe='')}"
+    if draw(st.booleans()):
+        return Sent("GET", url, note=f"query-{clause or 'plain'}")
+    body = json.dumps({"compositeRequest": [{"method": "GET", "url": url, "referenceId": "q"}]})
+    return Sent("POST", f"{API}/composite", body.encode(), (("Content-Type", "application/json"),),
+                note=f"query-composite-{clause or 'plain'}")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Bulk:
     """A Bulk API 2.0 ingest job: its creation, its CSV upload, then UploadComplete."""
@@ -440,11 +459,11 @@ def bulk_job(draw: st.DrawFn, t: Targets) -> Bulk:
 @st.composite
 def variants(draw: st.DrawFn, t: Targets) -> Sent | Bulk:
     kinds = ["single", "single", "collection", "composite", "lookup", "lookup", "reference"]
-    kind = draw(st.sampled_from([*kinds, "bulk", "bulk"]))
+    kind = draw(st.sampled_from([*kinds, "bulk", "bulk", "query"]))
     if kind == "bulk":
         job: Bulk = draw(bulk_job(t))
         return job
-    made: Any = {"lookup": lookup_write, "reference": reference}.get(kind)
+    made: Any = {"lookup": lookup_write, "reference": reference, "query": query_read}.get(kind)
     if made is not None:
         return cast(Sent, draw(made(t)))
     made = {"single": single_row, "collection": collection, "composite": composite}[kind]

@@ -188,6 +188,45 @@ def test_a_get_with_a_body_is_refused(stack: Stack, case_id: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "target",
+    [
+        "/query?q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+FOR+VIEW",
+        "/queryAll?q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+for+reference",
+        "/query?q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+++FoR++VIEW",
+        "/search?q=FIND+%7BRoute%7D+RETURNING+Case+UPDATE+TRACKING",
+        "/search?q=FIND+%7BRoute%7D+RETURNING+Case+Update+ViewStat",
+    ],
+)
+def test_a_query_that_stamps_the_records_it_returns_is_refused(
+    stack: Stack, case_id: str, target: str
+) -> None:
+    """Salesforce documents FOR VIEW and FOR REFERENCE (and UPDATE TRACKING / VIEWSTAT on
+    search) as updating the records a query returns: a write in a GET."""
+    answer = send(stack, "GET", API + target.format(id=case_id))
+    assert "Send the query without it" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, case_id)["LastViewedDate"] is None
+
+
+def test_such_a_query_in_a_composite_or_a_bulk_job_is_refused_too(
+    stack: Stack, case_id: str
+) -> None:
+    soql = f"SELECT Id FROM Case WHERE Id = '{case_id}' FOR VIEW"
+    read = {"method": "GET", "url": f"{API}/query?q={soql.replace(' ', '+')}", "referenceId": "r"}
+    answer = send(stack, "POST", f"{API}/composite", json.dumps({"compositeRequest": [read]}))
+    assert "FOR VIEW" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    job = json.dumps({"operation": "query", "query": soql})
+    answer = send(stack, "POST", f"{API}/jobs/query", job)
+    assert "FOR VIEW" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+def test_the_words_inside_a_text_a_query_compares_are_a_read(stack: Stack, case_id: str) -> None:
+    soql = "SELECT+Id+FROM+Case+WHERE+Subject+%3D+%27Ready+for+view%27"
+    answer = send(stack, "GET", f"{API}/query?q={soql}")
+    assert answer.status == 200, answer.body
+    assert changed(stack) == []
+
+
+@pytest.mark.parametrize(
     "prefix",
     [
         "/services/oauth2/../data/v59.0",

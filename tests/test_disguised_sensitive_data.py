@@ -95,6 +95,26 @@ def test_a_card_number_split_between_two_fields_or_two_comments_is_refused(
 
 
 @settings(SLOW, max_examples=15)
+@given(card=card_numbers(), cut=st.integers(4, 12))
+def test_a_refused_card_number_split_between_two_fields_is_kept_in_neither_field(
+    zendesk_stack: Stack, card: str, cut: int
+) -> None:
+    head, tail = card[:cut], card[cut:]
+    writer = agent(zendesk_stack)
+    answer = comment(writer, f"{tail} is the rest", subject=f"Card {head}")
+    assert answer.status_code >= 400, (head, tail)
+    admin = f"{zendesk_stack.admin_url}/guardrail/v1"
+    record = httpx.get(f"{admin}/decisions/{answer.headers[DECISION_ID_HEADER]}", timeout=10)
+    history = httpx.get(f"{admin}/conversations/{writer.conversation}", timeout=10)
+    for kept in (
+        json.dumps([i["fields"] for i in record.json()["intents"]]),  # the audit log
+        json.dumps([w["fields"] for w in history.json()["writes"]]),  # the conversation
+    ):
+        assert head not in card_digits_read(kept), kept
+        assert tail not in card_digits_read(kept), kept
+
+
+@settings(SLOW, max_examples=15)
 @given(data=st.data())
 def test_a_refused_disguised_card_number_is_kept_nowhere_and_the_record_replays_refused(
     zendesk_stack: Stack, capfd: pytest.CaptureFixture[str], data: st.DataObject

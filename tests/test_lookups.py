@@ -295,3 +295,78 @@ def test_a_value_a_url_would_read_otherwise_is_refused_not_looked_up(
     assert answer.json()[0]["errorCode"] == "GUARDRAIL_LOOKUP_UNRESOLVED"
     assert len(watch.seen) == seen
     assert case(stack, theirs)["Subject"] == "Globex slash"
+
+
+def test_whose_a_named_record_is_is_asked_of_the_crm_and_audited(
+    stack: Stack, agent: requests.Session, watch: Lookups
+) -> None:
+    """The agent read contacts by a query, and by fields, that showed no AccountId: the proxy
+    asks the CRM which account each is in (once per request), and the decision record says
+    so; a record read whole is judged as read, without asking."""
+    theirs = make(stack, "Contact", LastName="Namesake", AccountId=GLOBEX_ACCOUNT_ID)
+    mine = make(stack, "Contact", LastName="Colleague", AccountId=ACME_ACCOUNT_ID)
+    found = call(stack, agent, "GET", "/query",
+                 params={"q": "SELECT Id, LastName FROM Contact WHERE LastName = 'Namesake'"})  # fmt: skip
+    assert [r["Id"] for r in found.json()["records"]] == [theirs]
+    call(stack, agent, "GET", f"/sobjects/Contact/{mine}", params={"fields": "LastName"})
+    asked = len(watch.seen)
+    tasks = [{"attributes": {"type": "Task"}, "Subject": "Call back", "WhoId": who}
+             for who in (theirs, mine, mine)]  # fmt: skip
+    answer = call(stack, agent, "POST", "/composite/sobjects",
+                  json={"allOrNone": False, "records": tasks})  # fmt: skip
+    assert [r["success"] for r in answer.json()] == [False, True, True]
+    assert "PeopleGrounded" in answer.json()[0]["errors"][0]["message"]
+    assert sorted(p for p, _ in watch.seen[asked:] if "/sobjects/Contact/" in p) == sorted(
+        f"{BASE}/sobjects/Contact/{c}" for c in (theirs, mine)
+    )
+    record = httpx.get(
+        f"{stack.admin_url}/guardrail/v1/decisions/{answer.headers['X-Guardrail-Decision-Id']}",
+        timeout=10,
+    ).json()
+    assert [i["belongs_to"] for i in record["intents"]] == [{"WhoId": [ACME_ACCOUNT_ID]}] * 2
+
+
+def test_a_named_record_the_crm_no_longer_has_is_refused_saying_so(
+    stack: Stack, agent: requests.Session
+) -> None:
+    gone = make(stack, "Contact", LastName="Moved away", AccountId=ACME_ACCOUNT_ID)
+    call(stack, agent, "GET", f"/sobjects/Contact/{gone}", params={"fields": "LastName"})
+
+    async def delete() -> None:
+        stack.store.delete("Contact", gone)
+
+    stack.call(delete)
+    answer = call(stack, agent, "POST", "/sobjects/Task", json={"Subject": "x", "WhoId": gone})
+    assert answer.status_code == 400
+    assert answer.json()[0]["errorCode"] == "GUARDRAIL_LOOKUP_UNRESOLVED"
+    assert "does not have" in answer.json()[0]["message"]
+
+
+def test_whose_a_named_record_is_fails_closed_when_the_crm_does_not_answer(
+    stack: Stack, agent: requests.Session, watch: Lookups
+) -> None:
+    theirs = make(stack, "Contact", LastName="Unreachable", AccountId=GLOBEX_ACCOUNT_ID)
+    call(stack, agent, "GET", f"/sobjects/Contact/{theirs}", params={"fields": "LastName"})
+    tasks = len(stack.store.records("Task"))
+    watch.down = True
+    try:
+        answer = call(
+            stack, agent, "POST", "/sobjects/Task", json={"Subject": "x", "WhoId": theirs}
+        )
+    finally:
+        watch.down = False
+    assert answer.status_code == 503
+    assert len(stack.store.records("Task")) == tasks
+
+
+def test_a_record_read_whole_is_judged_as_read_without_asking_the_crm(
+    stack: Stack, agent: requests.Session, watch: Lookups
+) -> None:
+    theirs = make(stack, "Case", Subject="Globex kettle", AccountId=GLOBEX_ACCOUNT_ID)
+    call(stack, agent, "GET", f"/sobjects/Case/{theirs}")
+    asked = len(watch.seen)
+    answer = call(stack, agent, "PATCH", f"/sobjects/Case/{theirs}", json={"Priority": "Low"})
+    assert answer.status_code == 400
+    assert "RecordOwned" in answer.json()[0]["message"]
+    assert len(watch.seen) == asked
+    assert case(stack, theirs)["Priority"] != "Low"

@@ -1,8 +1,11 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from guardrail.config import UnmatchedWrites
+from guardrail.context.facts import Facts
+from guardrail.context.model import Conversation
 from guardrail.errors import CheckFailed, MalformedBody
 from guardrail.model import Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
@@ -119,3 +122,36 @@ def test_a_failing_check_fails_closed_or_open_per_policy(tmp_path: Path) -> None
             decision = p.evaluate("salesforce", [intent()], Caller())
             assert decision.verdict is outcome
             assert decision.violations[0].rule == "Exploding.error"
+
+
+RUNNING_TOTAL = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: running-total}
+spec:
+  match: {objects: [Refund__c]}
+  rules:
+    - name: UnderTen
+      expression: >-
+        recent_writes(60.0).filter(w, w.decision == "pending").map(w, w.fields.Amount__c)
+        .exists(a, true) == (intent.fields.Order > 1)
+        && total(recent_writes(60.0).map(w, w.fields.Amount__c) + [intent.fields.Amount__c]) <= 10.0
+      message: over ten
+"""
+
+
+def test_the_records_of_one_request_are_judged_in_order_each_after_those_before_it(
+    tmp_path: Path,
+) -> None:
+    """A collection's records (a composite's subrequests, a bulk upload's rows) are made one
+    after another: each is judged with the ones before it as pending writes of the
+    conversation, so a running total spread over them is what it would be over requests."""
+    conversation = Conversation(id="c", created_at=datetime.now(UTC), updated_at=datetime.now(UTC))
+    refunds = [
+        WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": 4, "Order": n})
+        for n in (1, 2, 3)
+    ]
+    decision = pipeline(tmp_path, RUNNING_TOTAL).evaluate(
+        "salesforce", refunds, Caller(), Facts(conversation)
+    )
+    assert [v.intent for v in decision.violations] == [2]  # 4, 8, then 12: over ten

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from guardrail.context.facts import Facts
+from guardrail.context.model import WriteRecord
 from guardrail.model import Caller, Violation, WriteIntent
 
 
@@ -21,6 +22,10 @@ class CheckContext:
 
     caller: Caller
     facts: Facts | None = None
+    #: The writes before the one being judged in the same request (a collection's earlier
+    #: records, earlier subrequests, bulk rows), decision ``pending``: the CRM makes them one
+    #: after another, so rules that add writes up see them as they would see earlier requests.
+    pending: tuple[WriteRecord, ...] = ()
     memo: dict[str, Any] = field(default_factory=dict)
     closing: list[Callable[[], None]] = field(default_factory=list)
 

@@ -19,7 +19,7 @@ import cel
 from guardrail.checks.base import CheckContext
 from guardrail.checks.guard import Guard, guard
 from guardrail.context.facts import Facts
-from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer
+from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer, WriteRecord
 from guardrail.model import Action, Violation, WriteIntent
 from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
 from guardrail.sinks.redact import mask_card_data
@@ -261,6 +261,7 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "external_id_field": intent.external_id_field or "",
         "external_id": intent.external_id or "",
         "account": intent.account or "",
+        "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
         "fields": dict(intent.fields),
         "headers": dict(intent.headers),
     }
@@ -281,7 +282,7 @@ class Environment:
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
         shared = Shared.borrow(facts)
-        shared.lend(facts)
+        shared.lend(facts, context.pending)
         context.closing.append(functools.partial(shared.give_back, facts.revision))
         shared.cel.update(
             {
@@ -344,12 +345,12 @@ class Shared:
         kept = facts.revision.pop(cls.KEY, None) if facts.revision is not None else None
         return kept if kept is not None else cls(facts.conversation)
 
-    def lend(self, facts: Facts) -> None:
-        self.functions.facts = facts
-        self.scope.lend(facts.conversation)
+    def lend(self, facts: Facts, pending: tuple[WriteRecord, ...] = ()) -> None:
+        self.functions.facts, self.functions.pending = facts, pending
+        self.scope.lend(facts.conversation, pending)
 
     def give_back(self, revision: dict[str, Any] | None) -> None:
-        self.functions.facts = None
+        self.functions.facts, self.functions.pending = None, ()
         self.scope.lend(None)
         if revision is not None:
             revision.setdefault(self.KEY, self)
@@ -360,14 +361,25 @@ class Scope:
     (``policy``, set per policy), and the conversation's ``reads`` and ``writes``, converted on
     first use. Holds no reference to the Environment or its CEL context (see there)."""
 
-    __slots__ = ("_conversation", "_guards", "_reaches", "_records", "policy", "running")
+    __slots__ = (
+        "_conversation",
+        "_guards",
+        "_pending",
+        "_reaches",
+        "_records",
+        "policy",
+        "running",
+    )
 
     def __init__(self, conversation: Conversation | None) -> None:
         self.lend(conversation)
 
-    def lend(self, conversation: Conversation | None) -> None:
-        """Start over for a write judged with ``conversation`` (None: forget the last)."""
-        self._conversation = conversation
+    def lend(
+        self, conversation: Conversation | None, pending: tuple[WriteRecord, ...] = ()
+    ) -> None:
+        """Start over for a write judged with ``conversation`` and the ``pending`` writes
+        before it in its request (None: forget the last)."""
+        self._conversation, self._pending = conversation, pending
         self._records: dict[str, list[dict[str, Any]]] = {}
         self.judge({})
 
@@ -406,6 +418,7 @@ class Scope:
             elif name == "reads":
                 records = [READ_JSON.dump_python(r, mode="json") for r in c.reads]
             else:
-                records = [WRITE_JSON.dump_python(w, mode="json") for w in c.writes]
+                written = (*c.writes, *self._pending)
+                records = [WRITE_JSON.dump_python(w, mode="json") for w in written]
             self._records[name] = records
         return records

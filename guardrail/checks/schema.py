@@ -39,6 +39,8 @@ def reference_problem(prefixes: Mapping[str, str], value: Any) -> str | None:
         return "malformed-id"
     if sfid.key_prefix(value) not in prefixes.values():
         return "wrong-object"
+    if not sfid.case_fits(value):
+        return "miscased-id"
     return None
 
 
@@ -282,6 +284,12 @@ def _reference_message(
         return (
             f"{label}: {value!r} is not a Salesforce id (15 or 18 letters and digits). "
             f"Use the {wanted} as returned by the CRM."
+        )
+    if error.message == "miscased-id":
+        return (
+            f"{label}: the last three characters of {value!r} say its letters are cased "
+            "otherwise, so it names one record as written and another by its checksum. Send "
+            "the id exactly as the CRM returned it."
         )
     other = {p: o for o, p in sfid.STANDARD_KEY_PREFIXES.items()}.get(sfid.key_prefix(value))
     what = f"a {other} id" if other else f"an id with prefix {sfid.key_prefix(value)}"

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
+from guardrail.model import SAVED
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in, readings_of
 from guardrail.understanding.model import Understanding
@@ -264,7 +265,6 @@ class Transcript:
 
 
 _EMPTY = Transcript("", "", (), frozenset())
-_SAVED = ("allow", "shadow-block")
 
 
 @dataclass(frozen=True)
@@ -307,6 +307,17 @@ class Facts:
         shown = read is not None and (read.outcome is not None or read.under_way is not None)
         return "transcript" if shown else None
 
+    def customers(self, record_id: str) -> bool:
+        """Whether the id is one of the conversation's customer's own accounts or contacts, as
+        the platform names them (verified or not)."""
+        c = self.conversation
+        if c is None:
+            return False
+        key = self.record_key(record_id)
+        return any(
+            self.record_key(i) == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
+        )
+
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one
         it read, or one it created in this conversation. Cheapest sources first, stopping at the
@@ -323,9 +334,37 @@ class Facts:
         if any(same(r.id) == key for r in reversed(c.reads)):
             return True
         return any(
-            w.id is not None and same(w.id) == key and w.decision in _SAVED
+            w.id is not None and same(w.id) == key and w.decision in SAVED
             for w in reversed(c.writes)
         )
+
+    def shows(self, record_id: str, names: Iterable[str]) -> bool:
+        """Whether what the agent read of this record in this conversation, or a saved write
+        of it, holds any of the fields ``names`` (null too): rules then know them as read."""
+        c = self.conversation
+        if c is None:
+            return False
+        key, wanted = self.record_key(record_id), {n.lower() for n in names}
+        seen = (
+            r.fields for r in c.reads if self.record_key(r.id) == key
+        ), (
+            w.fields for w in c.writes
+            if w.id is not None and w.decision in SAVED and self.record_key(w.id) == key
+        )  # fmt: skip
+        return any(wanted & {f.lower() for f in fields} for found in seen for fields in found)
+
+    def created(self, record_id: str) -> bool:
+        """Whether the agent created this record in this conversation (a saved write made it:
+        its references were judged the customer's when it was)."""
+        c = self.conversation
+        if c is None:
+            return False
+        key = self.record_key(record_id)
+        return any(
+            w.id is not None and w.operation == "create" and self.record_key(w.id) == key
+            and w.decision in SAVED
+            for w in reversed(c.writes)
+        )  # fmt: skip
 
 
 class TranscriptCache:

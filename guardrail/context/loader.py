@@ -11,7 +11,8 @@ from guardrail.context.facts import Facts, TranscriptCache
 from guardrail.context.model import ReadRecord, WriteRecord
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import Dialect, RecordRead
-from guardrail.model import Caller, Decision, Operation, WriteIntent
+from guardrail.model import SAVED, Caller, Decision, Operation, WriteIntent
+from guardrail.sinks.redact import mask_fields
 
 
 class ContextLoader:
@@ -63,7 +64,8 @@ class ContextLoader:
 
 class ConversationRecorder:
     """A sink: each judged write joins its conversation's history and the index of the
-    accounts its record belongs to (as ``dialect`` finds them)."""
+    accounts its record belongs to (as ``dialect`` finds them); a write that did not reach
+    the CRM is kept masked, as the audit log keeps it."""
 
     def __init__(self, store: ConversationStore, dialect: Dialect) -> None:
         self.store = store
@@ -73,14 +75,17 @@ class ConversationRecorder:
         at = datetime.now(UTC)
         for n, intent in enumerate(decision.intents):
             saved = decision.saved_ids[n] if n < len(decision.saved_ids) else None
+            record_id = saved or intent.record_id
+            fields = dict(intent.fields)
+            accounts = self._dialect.accounts(intent.object, record_id, fields)
             write = WriteRecord(
                 decision_id=decision.id,
                 object=intent.object,
                 operation=str(intent.operation),
-                id=saved or intent.record_id,
-                fields=dict(intent.fields),
+                id=record_id,
+                # A write the CRM never got keeps no personal data it was refused for.
+                fields=fields if decision.verdict in SAVED else mask_fields(fields),
                 decision=str(decision.verdict),
                 at=at,
             )
-            accounts = self._dialect.accounts(write.object, write.id, write.fields)
             await self.store.record_write(decision.caller.conversation, write, accounts)

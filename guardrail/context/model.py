@@ -104,6 +104,10 @@ class WriteRecord:
             object.__setattr__(self, name, sys.intern(getattr(self, name)))
 
 
+#: The decision of a write judged before another in the same request, not yet made
+#: (guardrail.checks.base.CheckContext.pending): never stored.
+PENDING = "pending"
+
 #: Records as JSON (the Redis store keeps each as one string): validated on the way in.
 READ_JSON: TypeAdapter[ReadRecord] = TypeAdapter(ReadRecord)
 WRITE_JSON: TypeAdapter[WriteRecord] = TypeAdapter(WriteRecord)

@@ -362,6 +362,25 @@ class Dialect(Protocol):
         GET. Raises LookupUnresolved, InvalidSession or LookupFailed."""
         ...
 
+    #: The fields of a record that say whose it is (the customer accounts and contacts it
+    #: belongs to): when what the agent read of a record holds one, rules know whose it is
+    #: as read and the CRM is not asked (``owner_lookup``); empty when the dialect never asks.
+    owner_fields: tuple[str, ...]
+
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        """The target of the GET (below ``path``'s API) that reads the record ``record_id``
+        (of ``sobject``, "" when unknown) to learn whose it is (guardrail.lookups.belongings);
+        None when the CRM need not or cannot be asked: a record that is a customer (an
+        account) or no customer's (a user, a queue), or of an object this dialect cannot
+        read."""
+        ...
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        """The ids of the customer accounts and contacts the record ``owner_lookup``'s GET read
+        belongs to, from the CRM's answer (``named``: the record, in words). Raises
+        LookupUnresolved (no such record), InvalidSession or LookupFailed."""
+        ...
+
     # -- the CRM's answers -----------------------------------------------------------------------
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:

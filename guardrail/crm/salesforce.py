@@ -82,7 +82,7 @@ from guardrail.crm.canonical import (
 )
 from guardrail.crm.drift import Drift, diff
 from guardrail.crm.salesforce_bulk import Kinds
-from guardrail.crm.salesforce_reads import NOTHING, objects_read
+from guardrail.crm.salesforce_reads import NOTHING, objects_read, refuse_writing_clause
 from guardrail.crm.salesforce_sim import SimulatedSalesforce
 from guardrail.errors import (
     AmbiguousRequest,
@@ -108,6 +108,8 @@ _OAUTH_WRITES = frozenset(
 _READ_RESOURCES = frozenset(
     {"sobjects", "query", "queryall", "search", "parameterizedsearch", "limits", "recent"}
 )
+#: Resources whose ``q`` is SOQL or SOSL, which may hold a clause that writes.
+_QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -142,6 +144,7 @@ HALTED = (
 #: What a POST to an OAuth endpoint is: no record written, nothing to judge.
 AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
 MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
+_AGGREGATE = "AggregateResult"
 #: Where Salesforce takes a session: after either word in Authorization, or (Bulk API 1.0)
 #: in X-SFDC-Session.
 _SCHEMES = frozenset({"bearer", "oauth"})
@@ -157,6 +160,7 @@ class SalesforceDialect:
     name = NAME
     key_prefixes: Mapping[str, str] = sfid.STANDARD_KEY_PREFIXES
     token_path = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
+    owner_fields: tuple[str, ...] = sfid.CUSTOMER_FIELDS
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
@@ -257,6 +261,8 @@ class SalesforceDialect:
             return salesforce_bulk.read(segments)
         if not _known_read(path, segments):
             return self._unknown(method, path)
+        if segments and segments[0].lower() in _QUERY_RESOURCES:
+            refuse_writing_clause(query.get("q", ""))
         reads = objects_read(path, segments, query)
         if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
             return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
@@ -278,11 +284,15 @@ class SalesforceDialect:
         if method == "POST" and len(rest) == 1:
             intent = WriteIntent(NAME, sobject, Operation.CREATE, _row(payload, sobject, None))
         elif method == "PATCH" and len(rest) == 2:
+            record_id = _record_id(rest[1], "The URL")
             intent = WriteIntent(
-                NAME, sobject, Operation.UPDATE, _row(payload, sobject, rest[1]), record_id=rest[1]
-            )
+                NAME, sobject, Operation.UPDATE, _row(payload, sobject, record_id),
+                record_id=record_id,
+            )  # fmt: skip
         elif method == "DELETE" and len(rest) == 2:
-            intent = WriteIntent(NAME, sobject, Operation.DELETE, {}, record_id=rest[1])
+            intent = WriteIntent(
+                NAME, sobject, Operation.DELETE, {}, record_id=_record_id(rest[1], "The URL")
+            )
         elif method in ("PATCH", "DELETE") and len(rest) == 3 and not sfid.is_id(rest[1]):
             operation = Operation.UPSERT if method == "PATCH" else Operation.DELETE
             by_id = rest[2] if rest[1].lower() == "id" else None
@@ -320,6 +330,8 @@ class SalesforceDialect:
                     "A collection delete's ids must be distinct Salesforce ids (15 or 18 letters "
                     "and digits), comma-separated."
                 )
+            for n, i in enumerate(ids):
+                _record_id(i, f"ids[{n}]")
             intents = [
                 WriteIntent(NAME, "", Operation.DELETE, {}, record_id=i, ref=f"ids[{n}]")
                 for n, i in enumerate(ids)
@@ -532,6 +544,12 @@ class SalesforceDialect:
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
         return salesforce_lookups.resolved(intent, status, body)
 
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        return salesforce_lookups.owner_lookup(sobject, record_id, path)
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        return salesforce_lookups.owners(named, status, body)
+
     # -- reading responses ------------------------------------------------------------------
 
     def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
@@ -578,7 +596,10 @@ class SalesforceDialect:
         for row in rows[:MAX_READ_RECORDS]:
             attributes = row.get("attributes") if isinstance(row, dict) else None
             record_id = row.get("Id") if isinstance(row, dict) else None
-            if isinstance(attributes, dict) and isinstance(record_id, str):
+            # an aggregate query's row is no record: its columns are aliases the query chose
+            # (MAX(AccountId) AccountId), so they say nothing of any record's own fields
+            aggregate = isinstance(attributes, dict) and attributes.get("type") == _AGGREGATE
+            if isinstance(attributes, dict) and isinstance(record_id, str) and not aggregate:
                 scalars = {
                     k: v
                     for k, v in row.items()
@@ -863,6 +884,20 @@ def _pop_id(fields: dict[str, Any], where: str) -> str | None:
     value = fields.pop(names[0]) if names else None
     if value is not None and not isinstance(value, str):
         raise MalformedBody(f"{where}.{names[0]} must be a record id.")
+    return None if value is None else _record_id(value, where)
+
+
+def _record_id(value: str, where: str) -> str:
+    """A record id as the write names its record. Refused (AmbiguousRequest) when its suffix
+    says other case than its letters have: one record read as written, another with the case
+    the suffix gives, and the proxy cannot tell which the CRM reads (``sfid.case_fits``)."""
+    if sfid.is_id(value) and not sfid.case_fits(value):
+        raise AmbiguousRequest(
+            f"{where} names the record {value!r}, whose last three characters say its letters "
+            "are cased otherwise: read as written it is one record, read by its checksum "
+            "another, so crm-guardrail cannot tell which one the CRM changes. Send the id "
+            "exactly as the CRM returned it."
+        )
     return value
 
 

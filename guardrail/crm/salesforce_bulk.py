@@ -31,6 +31,7 @@ from typing import Any
 from guardrail.checks.compare import Kind
 from guardrail.crm import salesforce_lookups
 from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Part, Reply, Shape
+from guardrail.crm.salesforce_reads import refuse_writing_clause
 from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
 from guardrail.model import Decision, Operation, Violation, WriteIntent
 
@@ -225,6 +226,7 @@ def _query(method: str, segments: Sequence[str], payload: Any) -> ParsedRequest 
                 'A query job is {"operation": "query" or "queryAll", "query": ...}'
                 + (f"; crm-guardrail does not know {unknown}." if unknown else ".")
             )
+        refuse_writing_clause(str(body.get("query", "")))
         return ParsedRequest(Shape.READ, reads=None)
     if len(segments) == 3 and (
         method == "DELETE" or (method == "PATCH" and _state(payload) == "Aborted")

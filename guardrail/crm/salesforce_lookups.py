@@ -97,6 +97,41 @@ def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     )
 
 
+#: Objects whose records are a customer (an account) or no customer's (the org's users, its
+#: queues): nothing to ask the CRM about whose they are.
+_NO_OWNER = frozenset({"account", "user", "group"})
+
+
+def owner_lookup(sobject: str, record_id: str, path: str) -> str | None:
+    """The target of the GET that reads the record ``record_id`` (of ``sobject``) to learn
+    whose it is, or None for one that needs no asking or cannot be asked: an account, a user,
+    a queue, an id of no object the policies know."""
+    if not sobject or sobject.lower() in _NO_OWNER or not sfid.is_id(record_id):
+        return None
+    return f"{api_base(path)}/sobjects/{quote(sobject, safe='')}/{record_id}"
+
+
+def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
+    """The accounts and contacts the record read by ``owner_lookup``'s GET belongs to (its
+    ``sfid.CUSTOMER_FIELDS``). Raises LookupUnresolved (no such record), InvalidSession or
+    LookupFailed."""
+    answer = _json(body)
+    if status == 200 and isinstance(answer, dict):
+        found = (answer.get(name) for name in sfid.CUSTOMER_FIELDS)
+        return tuple(v for v in found if isinstance(v, str) and v)
+    if status == 404:
+        raise LookupUnresolved(
+            f"The write names the {named}, which the CRM does not have (deleted, or never "
+            "made). Name a record of the customer you are talking to that exists."
+        )
+    if status == 401:
+        raise InvalidSession("expired")
+    raise LookupFailed(
+        f"crm-guardrail could not read the {named} the write names (the CRM answered "
+        f"{status}), so it cannot tell whose it is; nothing was sent. Retry later."
+    )
+
+
 def unnamed_create(intent: WriteIntent) -> WriteIntent:
     """``intent`` as the create the CRM makes when it is an upsert by ``Id`` that gives no id
     (a collection record or a bulk row without one), so create-only policies meet it."""

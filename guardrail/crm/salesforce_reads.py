@@ -14,12 +14,17 @@ import re
 from collections.abc import Mapping, Sequence
 
 from guardrail.crm import sfid
+from guardrail.errors import AmbiguousRequest
 
 _ROOT = re.compile(r"^/services/data(/v\d+\.\d+)?/?$", re.IGNORECASE)
 _LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'")
 _FROM = re.compile(r"\bFROM\s+([A-Za-z][A-Za-z0-9_]*)", re.IGNORECASE)
 _TRAVERSAL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\.\s*[A-Za-z_]")
 _NESTED = re.compile(r"\(\s*SELECT\b|\bTYPEOF\b", re.IGNORECASE)
+_WRITING = re.compile(
+    r"\bFOR\s+(?:VIEW|REFERENCE|UPDATE)\b|\bUPDATE\s+(?:TRACKING|VIEWSTAT)\b", re.IGNORECASE
+)
+_TERMS = re.compile(r"\{(?:[^}\\]|\\.)*\}")  # SOSL: FIND {what to search}
 _METADATA = frozenset({"sobjects", "limits"})
 _QUERIES = frozenset({"query", "queryall"})
 NOTHING: frozenset[str] = frozenset()
@@ -47,6 +52,21 @@ def objects_read(
     if resource in _QUERIES and len(segments) == 1:
         return soql_objects(query.get("q", ""))
     return None
+
+
+def refuse_writing_clause(query: str) -> None:
+    """Refuse a SOQL or SOSL query with a clause that makes Salesforce update the records it
+    returns (``FOR VIEW``, ``FOR REFERENCE``: their last viewed or referenced date, the
+    recently viewed list; ``UPDATE TRACKING``, ``UPDATE VIEWSTAT``: article statistics;
+    ``FOR UPDATE``: locks), in any case and spacing, outside the texts it compares and the
+    terms it searches: a write in a GET, which the proxy would forward unjudged."""
+    found = _WRITING.search(_TERMS.sub("{}", _LITERAL.sub("''", query)))
+    if found:
+        clause = " ".join(found[0].split()).upper()
+        raise AmbiguousRequest(
+            f"The query's {clause} clause makes Salesforce update the records it returns, a "
+            "write crm-guardrail does not judge inside a read. Send the query without it."
+        )
 
 
 def soql_objects(soql: str) -> frozenset[str] | None:

@@ -136,10 +136,16 @@ class SimulatedSalesforce:
         return _json(_row(*found, names))
 
     async def get(self, target: str) -> UpstreamResponse:
-        """The CRM's answer to the GET by lookup field the proxy makes before judging a write
-        by lookup field (guardrail.lookups): the record, 300 for several, 404 for none."""
+        """The CRM's answer to the GETs the proxy makes before judging a write
+        (guardrail.lookups): by lookup field, the record, 300 for several, 404 for none; by
+        id (whose a record the write names is), the record or 404."""
         path = unquote(target.partition("?")[0])
         parts = path.removeprefix(API_PATH).strip("/").split("/")
+        if len(parts) == 3 and parts[0] == "sobjects":
+            record = self._get(parts[1], parts[2])
+            if record is None:
+                return UpstreamResponse(404, CIMultiDict(), b"[]")
+            return UpstreamResponse(200, CIMultiDict(), _json(_row(*record, None)))
         if len(parts) != 4 or parts[0] != "sobjects":
             return UpstreamResponse(400, CIMultiDict(), b"[]")
         sobject, name, value = parts[1:]

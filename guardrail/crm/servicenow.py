@@ -150,6 +150,7 @@ class ServiceNowDialect:
     name = NAME
     key_prefixes: Mapping[str, str] = {}  # a sys_id does not say which table it belongs to
     token_path = "/oauth_token.do"  # noqa: S105 - a path, not a secret
+    owner_fields: tuple[str, ...] = ()
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
@@ -409,6 +410,12 @@ class ServiceNowDialect:
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
         return intent
+
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        return None  # whose a record is: as read (the pack's people-grounded)
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        return ()
 
     # -- reading responses ------------------------------------------------------------------
 

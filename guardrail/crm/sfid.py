@@ -27,6 +27,9 @@ STANDARD_KEY_PREFIXES: dict[str, str] = {
 
 #: Fields whose value is the account a record belongs to (grounding, duplicate detection).
 ACCOUNT_FIELDS = ("AccountId", "Account__c")
+#: Fields whose value is a customer a record belongs to: its account, or its contact (a
+#: case's; a task's who and what); what makes a record someone's (guardrail.lookups.belongings).
+CUSTOMER_FIELDS = (*ACCOUNT_FIELDS, "ContactId", "WhoId", "WhatId")
 
 
 def is_id(value: object) -> bool:
@@ -40,14 +43,7 @@ def is_id(value: object) -> bool:
 
 def checksum(id15: str) -> str:
     """The three-character suffix that makes a 15-character id case-insensitively unique."""
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = 0
-        for offset, char in enumerate(id15[start : start + 5]):
-            if "A" <= char <= "Z":
-                bits |= 1 << offset
-        suffix += _SUFFIX_ALPHABET[bits]
-    return suffix
+    return "".join(_SUFFIX_ALPHABET[_capitals(id15[start : start + 5])] for start in (0, 5, 10))
 
 
 def to18(record_id: str) -> str:
@@ -55,10 +51,38 @@ def to18(record_id: str) -> str:
     return record_id if len(record_id) == 18 else record_id + checksum(record_id)
 
 
+#: Which bits of each suffix character are checked: the first character's low three stand for
+#: the key prefix, whose case names the object (00T Task, 00t OpportunityShare) and is checked
+#: against the object on its own (the sandbox's fixed queue ids carry no checksum of theirs).
+_CHECKED = (0b11000, 0b11111, 0b11111)
+
+
+def case_fits(record_id: str) -> bool:
+    """Whether an id names one record however it is read: a 15-character id, or an
+    18-character one whose suffix (in any case) gives the case its letters have. Salesforce
+    documents the 18-character form as safe to compare case-insensitively, so a reader may
+    restore the first fifteen's case from the suffix: an id whose suffix says other case than
+    its letters have is one record to a reader taking them as written, another to that one."""
+    if len(record_id) != 18:
+        return True
+    for n, checked in enumerate(_CHECKED):
+        given = _SUFFIX_ALPHABET.find(record_id[15 + n].upper())
+        if given < 0 or (given ^ _capitals(record_id[n * 5 : n * 5 + 5])) & checked:
+            return False
+    return True
+
+
+def _capitals(chunk: str) -> int:
+    return sum(1 << n for n, char in enumerate(chunk) if "A" <= char <= "Z")
+
+
 def key(record_id: str) -> str:
     """What every spelling of one id shares: a 15- or 18-character id's first 15 characters
-    (case-sensitive); anything that is not an id, as it is."""
-    return record_id[:15] if is_id(record_id) else record_id
+    (case-sensitive); anything that is not an id, as it is; and an id whose suffix says
+    other case than its letters have (``case_fits``), as it is: it matches no other spelling."""
+    if not is_id(record_id):
+        return record_id
+    return record_id[:15] if case_fits(record_id) else record_id
 
 
 def same_id(a: str, b: str) -> bool:

@@ -120,6 +120,7 @@ class ZendeskDialect:
     name = NAME
     key_prefixes: Mapping[str, str] = {}
     token_path = "/oauth/tokens"  # noqa: S105 - a path, not a secret
+    owner_fields: tuple[str, ...] = ()
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
@@ -339,6 +340,12 @@ class ZendeskDialect:
         return replace(
             intent, operation=Operation.UPDATE, record_id=str(record["id"]), account=account
         )
+
+    def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
+        return None  # whose a user or organization is: as read (the pack's people grounding)
+
+    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+        return ()
 
     # -- the CRM's answers -------------------------------------------------------------------
 

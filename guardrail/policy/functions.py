@@ -9,20 +9,25 @@
                                          the total asked in the sentences that ask, if any
                                          names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
-    unsupported_facts(text) list<string> references and numbers (3+ digits), amounts, dates in
-                                         text the conversation lacks in any form (said in
-                                         words, another date format, read from the CRM);
-                                         never card data (sensitive_data names it)
+    unsupported_facts(text[, others]) list<string>  references and numbers (3+ digits),
+                                         amounts, dates in text the conversation lacks in any
+                                         form (said in words, another date format, read from
+                                         the CRM); never card data (sensitive_data names it),
+                                         nor a number split between text and one of the
+                                         write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     grounded(id) bool                    the verified customer's id, or read or created here
     was_read(id) bool                    the agent read this record in this conversation
+    created(id) bool                     the agent created this record in this conversation
     read_field(id, field) dyn            the field's value as the agent read it, else null
     known_field(id, field) dyn           the field's value as last read, or set by a write that
                                          reached the CRM, in this conversation, else null
     same_id(a, b) bool                   two spellings of one record's id (Salesforce: 15 and 18
                                          characters) compare equal
-    recent_writes(seconds) list<map>     this conversation's writes within the window
-    account_writes(id, seconds) list<map>  writes touching the account, any conversation
+    recent_writes(seconds) list<map>     this conversation's writes within the window, and the
+                                         ones before this in its request (decision "pending")
+    account_writes(id, seconds) list<map>  writes touching the account, any conversation (and
+                                         pending ones naming it)
     total(list) double                   the numbers added up exactly (as decimals: money)
 
   What the conversation says (guardrail.understanding; kinds: refund, replacement,
@@ -60,11 +65,9 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -72,13 +75,12 @@ from typing import Any
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, WriteRecord
 from guardrail.errors import HistoryForgotten
-from guardrail.sinks.redact import MASKS
+from guardrail.model import SAVED
+from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
-from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain
-from guardrail.understanding.sensitive import digit_kinds, sensitive_kinds
-from guardrail.understanding.text import clean
+from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -91,14 +93,12 @@ CEL_BUILTINS = frozenset(
 )  # fmt: skip
 
 
-_SAVED = frozenset({"allow", "shadow-block"})  # decisions whose write reached the CRM
 # The amounts said whose sums and differences a note may state (a price difference, a total):
 # the first few, so that many amounts do not ground any number.
 _WORKED_OUT = 6
-# A number split across writes: the last few saved writes' text, each joined at its edge (a
-# card number spelled out in words is some 100 characters) to the one being judged.
-_EARLIER, _EDGE = 3, 160
-_DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# A number split across writes: the last few saved writes' text, each joined at its edge to
+# the one being judged (guardrail.understanding.sensitive.joined_kinds).
+_EARLIER = 3
 # A record id (Salesforce's 15 or 18 characters, a ServiceNow sys_id): letters and digits, no
 # text; never read for digits, which could join a neighbour's into a number.
 # (A letter standing in for a digit, O o I l, does not make an id: "4lll..." may be a card.)
@@ -118,6 +118,10 @@ class RuleFunctions:
 
     def __init__(self, facts: Facts | None) -> None:
         self.facts = facts
+        #: The writes before this one in its request (guardrail.checks.base.CheckContext):
+        #: what adds writes up (recent_writes, account_writes, a number split across writes)
+        #: sees them as earlier writes, decision "pending".
+        self.pending: tuple[WriteRecord, ...] = ()
 
     @property
     def _facts(self) -> Facts:
@@ -144,9 +148,12 @@ class RuleFunctions:
     def amounts_mentioned(self) -> list[float]:
         return [float(a) for a in self._facts.transcript.customer_amounts]
 
-    def unsupported_facts(self, text: str | None) -> list[str]:
+    def unsupported_facts(self, text: str | None, others: Sequence[str] = ()) -> list[str]:
         if not text:
             return []
+        if others:  # card data split with another of the write's texts is no stated fact
+            others = [o for o in others if o != text]
+            text = split_masked({-1: text, **dict(enumerate(others))})[-1]
         transcript = self._facts.transcript
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:
@@ -177,6 +184,9 @@ class RuleFunctions:
     def grounded(self, record_id: str | None) -> bool:
         return not record_id or self._facts.grounded(record_id)
 
+    def created(self, record_id: str | None) -> bool:
+        return bool(record_id) and self._facts.created(str(record_id))
+
     def was_read(self, record_id: str | None) -> bool:
         c = self._facts.conversation
         if not record_id or c is None:
@@ -203,7 +213,7 @@ class RuleFunctions:
                 break
         wanted = field.lower()  # the agent may spell field names in any case
         for write in reversed(c.writes):
-            if write.id and write.decision in _SAVED and self._same(write.id, record_id):
+            if write.id and write.decision in SAVED and self._same(write.id, record_id):
                 sent = [v for k, v in write.fields.items() if k.lower() == wanted]
                 if sent:
                     if latest is None or write.at >= latest[0]:
@@ -228,14 +238,20 @@ class RuleFunctions:
                 f"the newest {MAX_RECORDED}, so its writes of the last {seconds:g} s are not all "
                 "known. Escalate this write to a person."
             )
-        return self._within(c.writes, seconds)
+        return self._within((*c.writes, *self.pending), seconds)
 
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:
             return []
-        return self._within(
-            self._facts.account_writes.get(self._facts.record_key(account_id), []), seconds
-        )
+        key = self._facts.record_key(account_id)
+        # a pending write is the account's when any id it names is (a superset of the
+        # dialect's accounts of a write: more to compare, never fewer)
+        pending = (
+            w for w in self.pending
+            if any(self._facts.record_key(str(v)) == key for v in (w.id, *w.fields.values())
+                   if isinstance(v, str | int) and not isinstance(v, bool))
+        )  # fmt: skip
+        return self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
 
     def total(self, numbers: Iterable[Any]) -> float:
         return float(sum((Decimal(str(n)) for n in numbers), Decimal(0)))
@@ -316,22 +332,22 @@ class RuleFunctions:
         # a number split between two of the write's texts, or between one of them and one of
         # the conversation's last few saved writes: where one ends in a digit and the other
         # starts with one, what the two edges say together and neither says alone
-        given = [_Edges.of(p) for p in pieces]
+        given = [Edges.of(p) for p in pieces]
         if any(e.ends or e.starts for e in given):
-            earlier = [_Edges.of(t) for t in self._earlier_texts()]
+            earlier = [Edges.of(t) for t in self._earlier_texts()]
             for a, b in itertools.permutations([*given, *earlier], 2):
-                if (a in given or b in given) and a.ends and b.starts:
-                    found |= (
-                        digit_kinds(f"{a.tail}\n{b.head}")
-                        - digit_kinds(a.tail)
-                        - digit_kinds(b.head)
-                    )
+                if a in given or b in given:
+                    found |= joined_kinds(a, b)
         return sorted(found)
 
     def _earlier_texts(self) -> list[str]:
-        """The text of this conversation's last few writes that reached the CRM."""
+        """The text of this conversation's last few writes that reached the CRM, the writes
+        before this one in its request first."""
         c = self._facts.conversation
-        saved = (w for w in reversed(c.writes if c else ()) if w.decision in _SAVED)
+        saved = (
+            *reversed(self.pending),
+            *(w for w in reversed(c.writes if c else ()) if w.decision in SAVED),
+        )
         texts = (
             "\n".join(
                 v for v in w.fields.values() if isinstance(v, str) and not _ID_SHAPED.fullmatch(v)
@@ -366,38 +382,6 @@ class RuleFunctions:
                     }
                 )
         return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Edges:
-    """A text's start and end as sensitive-data detection reads them, to join to another's."""
-
-    head: str
-    tail: str
-
-    @property
-    def ends(self) -> bool:
-        """Ends in a digit: a number that may go on in the next text."""
-        return self.tail.rstrip()[-1:].isdigit()
-
-    @property
-    def starts(self) -> bool:
-        """Starts with a digit: a number that may have begun in the text before."""
-        return self.head.lstrip()[:1].isdigit()
-
-    @classmethod
-    def of(cls, text: str) -> _Edges:
-        """Its edges, dates and times masked: a note that starts with a date does not go on
-        the number the note before ended with. A text no longer than an edge is one."""
-        head = _edge(text[:_EDGE])
-        return cls(head, head if len(text) <= _EDGE else _edge(text[-_EDGE:]))
-
-
-# Bounded, and only an edge's worth of text each: every write of a conversation joins its
-# texts to the same earlier notes again, and reading an edge costs tens of microseconds.
-@functools.lru_cache(maxsize=4096)
-def _edge(text: str) -> str:
-    return _DATE_OR_TIME.sub("#", clean(detection_form(text)))
 
 
 def _outcome(value: str, source: str, confidence: float, under_way: bool = False) -> dict[str, Any]:

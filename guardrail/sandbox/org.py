@@ -86,6 +86,15 @@ _AUDIT = tuple(
 )
 
 
+#: When the running user last viewed or referenced the record: set by a query FOR VIEW or FOR
+#: REFERENCE (guardrail.sandbox.soql), on the objects with a recently viewed list.
+_VIEWED = tuple(
+    _readonly(Field(name, label, T.DATETIME, system=True))
+    for name, label in (("LastViewedDate", "Last Viewed Date"),
+                        ("LastReferencedDate", "Last Referenced Date"))
+)  # fmt: skip
+
+
 def _sobject(
     name: str, label: str, plural: str, prefix: str, *fields: Field, **kw: Any
 ) -> SObjectType:
@@ -103,6 +112,7 @@ ACCOUNT = _sobject(
     _picklist("Status__c", "Status", ("Active", "Suspended", "Closed"), default="Active"),
     _text("Closure_Reason__c", "Closure Reason"),
     _external_id(),
+    *_VIEWED,
     _owner(("User",)),
 )
 
@@ -120,6 +130,7 @@ CONTACT = _sobject(
         "AccountId", "Account ID", ("Account",), "Account", children="Contacts", on_delete="cascade"
     ),
     _external_id(),
+    *_VIEWED,
     _owner(("User",)),
 )
 
@@ -169,6 +180,7 @@ CASE = _sobject(
         "ParentId", "Parent Case ID", ("Case",), "Parent", children="Cases", on_delete="clear"
     ),
     _external_id(),
+    *_VIEWED,
     _owner(),
     auto_number_format="{0:08d}",
 )

@@ -113,6 +113,8 @@ def query(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
         raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
     parsed = soql.parse(text, ctx.store.schema)
     rows = parsed.run(ctx.store.records(parsed.sobject.name))
+    if parsed.stamps is not None:
+        ctx.store.stamp(parsed.sobject.name, [row["Id"] for row in rows], parsed.stamps.name)
     return ApiResponse(
         200,
         {

@@ -1,7 +1,9 @@
 """The subset of SOQL agents and the proxy's read-backs use.
 
-``SELECT f1, f2 FROM Object [WHERE f op literal [AND ...]] [LIMIT n]`` with ``op`` one of
-``=`` and ``!=`` and literals 'text', numbers, true, false and null. Keywords and names are
+``SELECT f1, f2 FROM Object [WHERE f op literal [AND ...]] [LIMIT n] [FOR VIEW | FOR
+REFERENCE]`` with ``op`` one of ``=`` and ``!=`` and literals 'text', numbers, true, false and
+null; FOR VIEW (REFERENCE) sets each returned record's LastViewedDate (LastReferencedDate), as
+Salesforce documents: the same statement reads the records and updates them. Keywords and names are
 case-insensitive and text compares case-insensitively, as in Salesforce. Anything else is
 Salesforce's ``MALFORMED_QUERY``, so a query that works here is valid SOQL.
 """
@@ -42,6 +44,8 @@ class Query:
     fields: tuple[Field, ...]
     where: tuple[Condition, ...]
     limit: int | None
+    #: FOR VIEW or FOR REFERENCE: the date field the query sets on each record it returns.
+    stamps: Field | None = None
 
     def run(self, rows: Iterable[Row]) -> list[Row]:
         """The rows that match, in the order given, up to the limit."""
@@ -97,9 +101,20 @@ class _Parser:
             if token.kind != "number" or not token.text.isdigit():
                 raise self._unexpected(token)
             limit = int(token.text)
+        stamps = self._stamps(sobject) if self._peek().is_word("for") else None
         if self._peek().kind != _EOF:
             raise self._unexpected(self._peek())
-        return Query(sobject, fields, tuple(where), limit)
+        return Query(sobject, fields, tuple(where), limit, stamps)
+
+    def _stamps(self, sobject: SObjectType) -> Field:
+        """FOR VIEW or FOR REFERENCE: the date the query sets on what it returns."""
+        self._next()
+        token = self._next()
+        name = _STAMPS.get(token.text.lower()) if token.kind == "word" else None
+        field = sobject.field(name) if name else None
+        if field is None:
+            raise self._unexpected(token)
+        return field
 
     def _condition(self, sobject: SObjectType) -> Condition:
         field = self._field(sobject, self._name())
@@ -162,7 +177,8 @@ class _Parser:
         )
 
 
-_RESERVED = frozenset({"select", "from", "where", "and", "limit"})
+_RESERVED = frozenset({"select", "from", "where", "and", "limit", "for"})
+_STAMPS = {"view": "LastViewedDate", "reference": "LastReferencedDate"}
 
 
 def _tokenize(text: str) -> Iterator[_Token]:

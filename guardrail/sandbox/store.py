@@ -222,6 +222,15 @@ class SandboxStore:
             precondition(dict(current))
         self._delete_row(stype, current, format_datetime(_now()))
 
+    def stamp(self, sobject: str, record_ids: Sequence[str], field_name: str) -> None:
+        """Set a date Salesforce keeps of the running user's use of records (LastViewedDate,
+        LastReferencedDate) to now, as a query FOR VIEW or FOR REFERENCE does: a change to
+        each record, to that field alone."""
+        stype = self.sobject(sobject)
+        now = format_datetime(_now())
+        for record_id in record_ids:
+            self._put(stype.name, {**self._live(stype, record_id), field_name: now})
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """A savepoint; an exception inside rolls back to it. Savepoints nest."""

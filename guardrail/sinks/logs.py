@@ -16,7 +16,7 @@ import structlog
 
 from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Verdict
-from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
+from guardrail.sinks.redact import REDACTED, mask_fields, mask_text, names_secret
 
 
 def _drop_secrets(
@@ -89,7 +89,7 @@ class DecisionLog:
         if decision.error:
             event["error"] = decision.error
         if self._field_values:
-            event["fields"] = [mask_value(dict(i.fields)) for i in decision.intents]
+            event["fields"] = [mask_fields(i.fields) for i in decision.intents]
         for v in decision.violations:
             if v.code == ERROR_CODE:  # a rule that errored: its policy's admin must fix it
                 self._log.warning(

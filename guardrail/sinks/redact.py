@@ -6,18 +6,22 @@ sensitive-data rule finds them, however disguised (guardrail.understanding.sensi
 scripts' digits, invisible characters, letters for digits, words, percent or base64): the words
 a disguised number was written in are masked whole. Any other long digit run is masked too, as
 ``[NUMBER]``: a masked record still tells what it held (guardrail replay judges card-number
-rules on it).
+rules on it). A number split between two fields of one write is masked in both: each half
+alone reads as no number, so each field is masked at the edge the halves meet.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
-from guardrail.understanding.sensitive import sensitive_runs
+from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_runs
+from guardrail.understanding.text import clean
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
 #: A key naming an identifier (an agent token's ``token_id``, an OAuth ``client_id``) is no
@@ -116,3 +120,46 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [mask_value(v) for v in value]
     return value
+
+
+_WORD = re.compile(r"\S+")
+Key = TypeVar("Key")
+
+
+def mask_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A write's fields masked as ``mask_value`` masks them, and a card number or SSN split
+    between two of its text fields masked in both (``split_masked``)."""
+    texts = {k: v for k, v in fields.items() if isinstance(v, str) and not names_secret(str(k))}
+    masked: dict[str, Any] = mask_value({**fields, **split_masked(texts)})
+    return masked
+
+
+def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:
+    """``texts`` with a card number or SSN split between two of them masked in both: each
+    half alone reads as no number, so each is masked at the edge where they meet."""
+    edges = {k: Edges.of(v) for k, v in texts.items()}
+    ends: dict[Key, str] = {}
+    starts: dict[Key, str] = {}
+    for before, after in itertools.permutations(edges, 2):
+        kinds = joined_kinds(edges[before], edges[after])
+        if kinds:
+            mask = MASKS["card"] if "card" in kinds else MASKS["ssn"]
+            ends.setdefault(before, mask)
+            starts.setdefault(after, mask)
+    return {k: _edges_masked(v, starts.get(k), ends.get(k)) for k, v in texts.items()}
+
+
+def _edges_masked(text: str, start: str | None, end: str | None) -> str:
+    """``text`` with the number words it starts with masked as ``start``, and those it ends
+    with as ``end`` (either may be None: that edge is kept)."""
+    words = list(_WORD.finditer(text))
+    numeric = [any(c.isdigit() for c in clean(detection_form(w.group(0)))) for w in words]
+    first = next((i for i, n in enumerate(numeric) if not n), len(words))
+    last = next((i for i in range(len(words) - 1, -1, -1) if not numeric[i]), -1)
+    cut_start = words[first - 1].end() if start and first else 0
+    cut_end = words[last + 1].start() if end and last + 1 < len(words) else len(text)
+    if cut_start >= cut_end:  # all of it is the number
+        return start or end or text
+    head = start if cut_start else ""
+    tail = end if cut_end < len(text) else ""
+    return f"{head}{text[cut_start:cut_end]}{tail}"

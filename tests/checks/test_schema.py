@@ -134,3 +134,11 @@ def test_check_schema_refuses_a_non_object_schema() -> None:
         check_schema(
             {"type": "object", "properties": {"A": {"x-salesforce-reference": {"Account": "1"}}}}
         )
+
+
+def test_an_id_whose_suffix_says_another_case_than_its_letters_is_refused() -> None:
+    """001SB000000000a, its suffix saying 001SB000000000A: two records, by who reads it."""
+    crafted = "001SB000000000a" + "YAQ"  # the checksum of 001SB000000000A
+    [(_, fields, message)] = judge(Operation.UPDATE, AccountId=crafted)
+    assert fields == ("AccountId",)
+    assert "exactly as the CRM" in message

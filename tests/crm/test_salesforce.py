@@ -325,3 +325,17 @@ def test_a_collection_create_naming_a_record_is_refused() -> None:
     record = {"attributes": {"type": "Case"}, "id": "500000000000001AAA", "Subject": "x"}
     with pytest.raises(MalformedBody, match="a create names none"):
         parse("POST", "/composite/sobjects", {"records": [record]})
+
+
+def test_an_aggregate_querys_rows_are_no_records_read() -> None:
+    """Its columns are aliases the query chose (``MAX(AccountId) AccountId`` grouped by a
+    contact's id as ``Id``): they say nothing of a record's own fields, so whose a record is
+    must not be read from them."""
+    rows = [
+        {"attributes": {"type": "AggregateResult"}, "Id": "003000000000002AAA",
+         "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": "/x"}, "Id": "003000000000001AAA",
+         "AccountId": "001000000000001AAA"},
+    ]  # fmt: skip
+    body = json.dumps({"totalSize": 2, "done": True, "records": rows}).encode()
+    assert [r.id for r in dialect.read_records(200, body)] == ["003000000000001AAA"]

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID, GLOBEX_CONTACT_ID
+from guardrail.sandbox.store import SandboxStore
 from tests.sandbox.helpers import BASE, Api
 
 
@@ -95,3 +96,23 @@ async def test_a_missing_query_string_is_malformed(sf: Api) -> None:
         400,
         [{"errorCode": "MALFORMED_QUERY", "message": "A query string has to be specified"}],
     )
+
+
+@pytest.mark.parametrize(
+    ("clause", "field"), [("FOR VIEW", "LastViewedDate"), ("for reference", "LastReferencedDate")]
+)
+async def test_a_query_for_view_or_reference_stamps_the_records_it_returns(
+    sf: Api, store: SandboxStore, clause: str, field: str
+) -> None:
+    """As Salesforce documents: the same statement both retrieves the records and updates
+    their last viewed (referenced) date."""
+    store.clear_changes()
+    status, body = await query(sf, f"SELECT Id FROM Contact WHERE LastName = 'Doe' {clause}")
+
+    assert status == 200
+    assert [r["Id"] for r in body["records"]] == [ACME_CONTACT_ID]
+    assert store.get("Contact", ACME_CONTACT_ID)[field] is not None
+    assert store.get("Contact", GLOBEX_CONTACT_ID)[field] is None
+    assert [(c.sobject, c.record_id, c.kind) for c in store.changes] == [
+        ("Contact", ACME_CONTACT_ID, "update")
+    ]

@@ -209,6 +209,12 @@ class ScenarioRunner:
             messages = [m for record in answer for m in _messages(record.get("errors") or [])]
             failed = not all(record.get("success") for record in answer)
             return _judged(result, self._last.decision, messages, failed)
+        if isinstance(answer, Mapping) and "compositeResponse" in answer:  # each subrequest's
+            subs = answer["compositeResponse"]
+            failed = any(sub["httpStatusCode"] >= 300 for sub in subs)
+            messages = [m for sub in subs if sub["httpStatusCode"] >= 300
+                        for m in _messages(sub["body"])]  # fmt: skip
+            return _judged(result, self._last.decision, messages, failed)
         failed = not 200 <= self._last.status < 300
         return _judged(result, self._last.decision, [f"status {self._last.status}"], failed)
 

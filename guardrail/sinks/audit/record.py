@@ -27,7 +27,7 @@ import orjson
 from guardrail.context import snapshot
 from guardrail.context.snapshot import Part
 from guardrail.model import Decision, FieldDiff, HoldLink, WriteIntent
-from guardrail.sinks.redact import REDACTED, mask_text, mask_value, names_secret
+from guardrail.sinks.redact import REDACTED, mask_fields, mask_text, mask_value, names_secret
 
 
 class Kind(StrEnum):
@@ -228,9 +228,10 @@ def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
         "external_id_field": intent.external_id_field,
         "external_id": None if intent.external_id is None else mask_text(intent.external_id),
         "ref": intent.ref,
-        "fields": _jsonable(mask_value(dict(intent.fields))),
+        "fields": _jsonable(mask_fields(intent.fields)),
         "references": dict(intent.references),
         "account": intent.account,
+        "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
         "headers": {k: mask_text(v) for k, v in intent.headers.items()},
         "saved_id": saved_id,
     }
