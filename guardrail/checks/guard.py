@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from guardrail.checks.source import code
+
 _HAS = re.compile(r"\s*(!\s*)?has\(\s*intent\s*\.\s*fields\s*\.\s*([A-Za-z_]\w*)\s*\)\s*")
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -68,32 +70,25 @@ def _split(source: str) -> tuple[list[str] | None, str | None]:
     """``source`` split at its top level by ``||`` (else by ``&&``: it binds tighter), and
     the operator; None when a conditional (``?:``) is at its top level or it does not scan."""
     cuts: dict[str, list[int]] = {"||": [], "&&": []}
-    depth, quote, raw, i = 0, "", False, 0
-    while i < len(source):
-        c = source[i]
-        if quote:
-            if c == "\\" and not raw:
-                i += 1
-            elif source.startswith(quote, i):
-                i += len(quote) - 1
-                quote = ""
-        elif c in "\"'":
-            quote = source[i : i + 3] if source[i : i + 3] in ('"""', "'''") else c
-            raw = source[i - 1 : i] in ("r", "R")  # no escapes in it
-            i += len(quote) - 1
-        elif c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth -= 1
-            if depth < 0:
+    depth, skip = 0, -1
+    try:
+        for i, c in code(source):
+            if i == skip:
+                continue
+            if c in _OPEN:
+                depth += 1
+            elif c in _CLOSE:
+                depth -= 1
+                if depth < 0:
+                    return None, None
+            elif depth == 0 and c == "?":
                 return None, None
-        elif depth == 0 and c == "?":
-            return None, None
-        elif depth == 0 and source[i : i + 2] in cuts:
-            cuts[source[i : i + 2]].append(i)
-            i += 1
-        i += 1
-    if quote or depth:
+            elif depth == 0 and source[i : i + 2] in cuts:
+                cuts[source[i : i + 2]].append(i)
+                skip = i + 1
+    except ValueError:  # a string that does not end
+        return None, None
+    if depth:
         return None, None
     operator = "||" if cuts["||"] else "&&" if cuts["&&"] else None
     if operator is None:
