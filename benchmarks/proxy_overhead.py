@@ -31,6 +31,8 @@ from pathlib import Path
 import aiohttp
 from harness import ROOT, cpu_seconds, free_port, fresh_audit_log, process
 
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID
+
 TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's default
 CASES = "/services/data/v59.0/sobjects/Case"
 CONVERSATION = "benchmark-conversation"
@@ -126,7 +128,8 @@ def conversation(turns: int) -> dict[str, object]:
     ]
     return {
         "channel": "chat",
-        "customer": {"account_ids": [], "contact_ids": [], "verified": True},
+        # the case the load writes is this verified customer's (RecordOwned)
+        "customer": {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [], "verified": True},
         "entitlements": {"refund_limit": 50},
         "turns": [{"role": r, "text": t} for r, t in (lines * turns)[:turns]],
     }
@@ -163,7 +166,12 @@ async def ground(
 async def create_case(base: str) -> str:
     headers = {"Authorization": f"Bearer {TOKEN}"}
     async with aiohttp.ClientSession(headers=headers) as session:
-        body = {"Subject": "Benchmark target", "Status": "New", "Origin": "Web"}
+        body = {
+            "Subject": "Benchmark target",
+            "Status": "New",
+            "Origin": "Web",
+            "AccountId": ACME_ACCOUNT_ID,
+        }
         async with session.post(f"{base}{CASES}", json=body) as response:
             return str((await response.json())["id"])
 

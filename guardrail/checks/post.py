@@ -14,6 +14,7 @@ import cel
 
 from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, compare
+from guardrail.checks.guard import Guard, guard
 from guardrail.checks.rules import CompiledRule, Environment, RuleSet, intent_value, reaches
 from guardrail.model import FieldDiff, Violation, WriteIntent
 
@@ -35,6 +36,8 @@ class PostCheck:
     when: Any | None = None  # compiled CEL over ``intent``; None: every matched write
     #: The keys of ``intent`` that ``when`` reaches (rules.reaches); None: all of them.
     when_reaches: frozenset[str] | None = None
+    #: What the write's field names decide of ``when`` (guard.guard), if it is of that shape.
+    when_guard: Guard | None = None
 
     def applies(self, intent: WriteIntent) -> bool:
         """Whether this write is one to verify. A ``when`` that errors verifies (fail safe).
@@ -42,6 +45,10 @@ class PostCheck:
         and this runs on every write its policy matches."""
         if self.when is None:
             return True
+        if self.when_guard is not None:
+            decided = self.when_guard.decide(intent.fields)
+            if decided is not None:
+                return decided
         value = intent_value(intent)
         if self.when_reaches is not None:
             value = {k: v for k, v in value.items() if k in self.when_reaches}
@@ -75,6 +82,7 @@ class PostCheck:
             revert_mark,
             when,
             reached,
+            guard(when.source) if when is not None else None,
         )
 
     def judge(

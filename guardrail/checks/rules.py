@@ -17,6 +17,7 @@ from typing import Any
 import cel
 
 from guardrail.checks.base import CheckContext
+from guardrail.checks.guard import Guard, guard
 from guardrail.context.facts import Facts
 from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer, WriteRecord
 from guardrail.model import Action, Violation, WriteIntent
@@ -179,10 +180,13 @@ class IsCompliant:
         for rule in rules:
             programs += [rule.program, rule.message_program, rule.uncertain_program]
         self.reaches = {id(p): reaches(p.source) for p in programs if p is not None}
+        # The conditions and rules the write's field names can decide without running them.
+        tests = [*self.conditions, *(rule.program for rule in rules)]
+        self.guards = {id(p): g for p in tests if (g := guard(p.source)) is not None}
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        scope = env.scope.judge({"params": self.params}, self.reaches)
+        scope = env.scope.judge({"params": self.params}, self.reaches, self.guards)
         try:
             if not all(_run(c, env) is True for c in self.conditions):
                 return ()
@@ -221,7 +225,11 @@ class IsCompliant:
 
 
 def _run(program: Any, env: Environment) -> Any:
-    env.scope.running = id(program)
+    scope = env.scope
+    decided = scope.decided(program, env.fields)
+    if decided is not None:
+        return decided
+    scope.running = id(program)
     return program.execute(env.cel)
 
 
@@ -286,6 +294,7 @@ class Environment:
         )
         self.scope = shared.scope
         self.cel = shared.cel
+        self.fields = intent.fields
 
     @classmethod
     def of(cls, context: CheckContext, intent: WriteIntent) -> Environment:
@@ -352,7 +361,15 @@ class Scope:
     (``policy``, set per policy), and the conversation's ``reads`` and ``writes``, converted on
     first use. Holds no reference to the Environment or its CEL context (see there)."""
 
-    __slots__ = ("_conversation", "_pending", "_reaches", "_records", "policy", "running")
+    __slots__ = (
+        "_conversation",
+        "_guards",
+        "_pending",
+        "_reaches",
+        "_records",
+        "policy",
+        "running",
+    )
 
     def __init__(self, conversation: Conversation | None) -> None:
         self.lend(conversation)
@@ -367,14 +384,24 @@ class Scope:
         self.judge({})
 
     def judge(
-        self, policy: dict[str, Any], reaches: Mapping[int, Mapping[str, frozenset[str]]] = {}
+        self,
+        policy: dict[str, Any],
+        reaches: Mapping[int, Mapping[str, frozenset[str]]] = {},
+        guards: Mapping[int, Guard] = {},
     ) -> dict[str, Any]:
         """Judge with a policy's names (``params``, ``variables``...): ``policy``, returned to
-        be added to. ``reaches``: by program (its id), the keys it reaches of each (reaches())."""
+        be added to. ``reaches``: by program (its id), the keys it reaches of each (reaches());
+        ``guards``: by program, what the write's field names decide of it (guard())."""
         self.policy = policy
         self._reaches = reaches
+        self._guards = guards
         self.running = 0  # the id of the program running
         return policy
+
+    def decided(self, program: Any, fields: Mapping[str, Any]) -> bool | None:
+        """The outcome of ``program`` as the write's field names decide it, or None: run it."""
+        found = self._guards.get(id(program))
+        return None if found is None else found.decide(fields)
 
     def __call__(self, name: str) -> Any:
         found = self.policy.get(name)

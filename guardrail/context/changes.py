@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from guardrail.context.lru import Lru
 from guardrail.context.model import (
     Conversation,
     ConversationIn,
@@ -89,20 +90,33 @@ def assemble(
     """The conversation as the API and the rules see it, from the parts a store keeps.
 
     Every part was validated when it was stored, so it is assembled without validating again:
-    with hundreds of recorded reads and writes that was a measurable share of each write.
+    with hundreds of recorded reads and writes that was a measurable share of each write. What
+    the platform said changes only with ``rev``, so it is made into a model once per rev and
+    copied, with what changes more often, on every load (every write loads its conversation).
     """
-    return Conversation.model_construct(
-        **dict(platform),
-        id=conversation_id,
-        reads=list(reads),
-        writes=list(writes),
-        created_at=created_at,
-        updated_at=updated_at,
-        version=version,
-        rev=rev,
-        understanding=understanding,
-        forgotten=forgotten,
+    key = (conversation_id, rev, created_at)
+    found = _platforms.peek(key)
+    if found is None or found[0] is not platform:
+        made = Conversation.model_construct(
+            **dict(platform), id=conversation_id, created_at=created_at, rev=rev
+        )
+        _platforms.put(key, found := (platform, made))
+    return found[1].model_copy(
+        update={
+            "reads": list(reads),
+            "writes": list(writes),
+            "updated_at": updated_at,
+            "version": version,
+            "understanding": understanding,
+            "forgotten": forgotten,
+        }
     )
+
+
+# The platform parts of the calls in progress, as models, with the part each was made of (a
+# store keeps its platform part as one object per rev; another object, even an equal one, is
+# made into a model again).
+_platforms: Lru[tuple[ConversationIn, Conversation]] = Lru(1024)
 
 
 def account_window_start(since: datetime, now: datetime) -> datetime:

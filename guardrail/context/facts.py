@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from guardrail.context.model import Conversation, WriteRecord
-from guardrail.model import SAVED
+from guardrail.context.records import Records
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in, readings_of
 from guardrail.understanding.model import Understanding
@@ -321,55 +321,31 @@ class Facts:
             self.record_key(i) == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
         )
 
+    @functools.cached_property
+    def records(self) -> Records:
+        """The conversation's reads and saved writes by record, indexed on first use."""
+        return Records(self.conversation, self.record_key)
+
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one
         it read, or one it created in this conversation. Cheapest sources first, stopping at the
-        first match: a long conversation's history is scanned only when it must be."""
+        first match: the writes are indexed only when they must be."""
         c = self.conversation
         if c is None:
             return False
-        same = self.record_key
-        key = same(record_id)
-        if c.customer.verified and any(
-            same(i) == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
-        ):
+        if c.customer.verified and self.customers(record_id):
             return True
-        if any(same(r.id) == key for r in reversed(c.reads)):
-            return True
-        return any(
-            w.id is not None and same(w.id) == key and w.decision in SAVED
-            for w in reversed(c.writes)
-        )
+        return self.records.read(record_id) or self.records.saved(record_id)
 
     def shown(self, record_id: str, names: Iterable[str]) -> list[Any] | None:
         """The values of the fields ``names`` that what the agent read of this record in this
         conversation, or a saved write of it, holds (null too); None when none holds any."""
-        c = self.conversation
-        if c is None:
-            return None
-        key, wanted = self.record_key(record_id), {n.lower() for n in names}
-        seen = (
-            r.fields for r in c.reads if self.record_key(r.id) == key
-        ), (
-            w.fields for w in c.writes
-            if w.id is not None and w.decision in SAVED and self.record_key(w.id) == key
-        )  # fmt: skip
-        values = [v for found in seen for fields in found
-                  for f, v in fields.items() if f.lower() in wanted]  # fmt: skip
-        return values if values else None
+        return self.records.shown(record_id, names)
 
     def created(self, record_id: str) -> bool:
         """Whether the agent created this record in this conversation (a saved write made it:
         its references were judged the customer's when it was)."""
-        c = self.conversation
-        if c is None:
-            return False
-        key = self.record_key(record_id)
-        return any(
-            w.id is not None and w.operation == "create" and self.record_key(w.id) == key
-            and w.decision in SAVED
-            for w in reversed(c.writes)
-        )  # fmt: skip
+        return self.records.created(record_id)
 
 
 class TranscriptCache:

@@ -45,6 +45,7 @@ from guardrail.context.changes import (
     with_turns,
 )
 from guardrail.context.jobs import BulkJob
+from guardrail.context.lru import Lru
 from guardrail.context.model import (
     MAX_RECORDED,
     READ_JSON,
@@ -56,7 +57,6 @@ from guardrail.context.model import (
     Turn,
     WriteRecord,
 )
-from guardrail.context.snapshot import Lru
 from guardrail.errors import ConfigError, ContextUnavailable
 
 #: Decoded values kept per store: the platforms of the calls in progress, and their records and

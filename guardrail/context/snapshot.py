@@ -25,17 +25,16 @@ rules look at recent history, and replay of an older read or write than that jud
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import orjson
 
 from guardrail.context.facts import Facts, Transcript
+from guardrail.context.lru import Lru
 from guardrail.context.model import WRITE_JSON, Conversation, ReadRecord, WriteRecord
 from guardrail.sinks.redact import mask_text, mask_value
 
@@ -49,8 +48,6 @@ _RECORD_CACHE = 4096
 KEPT_RECORDS = 50
 # How many reads or writes may arrive between two writes and still be looked up alone.
 _NEW_RECORDS = 16
-
-V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,79 +68,64 @@ class Part:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """A context as a record keeps it: ``document`` names its parts by hash, ``parts`` holds
-    them (to be stored beside the record, once each)."""
+    them (to be stored beside the record; a part named twice is stored once)."""
 
     document: dict[str, Any]
     parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The parts of a conversation's newest reads or writes, and their hashes as a record names
+    them: kept together, so a write names a window it shares with the call's last one without
+    reading its parts again."""
+
+    parts: tuple[Part, ...]
+    hashes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, parts: tuple[Part, ...]) -> _Window:
+        return cls(parts, tuple(p.hash for p in parts))
+
+    def then(self, fresh: tuple[Part, ...], size: int) -> _Window:
+        """This window followed by ``fresh``, its newest ``size`` parts."""
+        if not fresh:
+            return self if len(self.parts) <= size else _Window.of(self.parts[-size:])
+        later = _Window.of(fresh)
+        return _Window((self.parts + later.parts)[-size:], (self.hashes + later.hashes)[-size:])
+
+
+_NO_WINDOW = _Window((), ())
 
 
 def _masked(text: str | None) -> str | None:
     return None if text is None else mask_text(text)
 
 
-class Lru(Generic[V]):
-    """A bounded map, least recently used out first: what was made once is not made again on
-    the next write of the same call.
-
-    A write looks up every record it names (up to 2 x KEPT_RECORDS), so a lookup takes no
-    lock: each OrderedDict operation is atomic under the GIL, and one process running several
-    proxies in threads (tests, an embedding app) can only race to make a part twice or to
-    move or drop an entry another thread just dropped, which the KeyErrors below absorb.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, V] = OrderedDict()
-
-    def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        found = self.peek(key)
-        if found is None:
-            found = make()
-            self.put(key, found)
-        return found
-
-    def peek(self, key: Hashable) -> V | None:
-        found = self._entries.get(key)
-        if found is not None:
-            with contextlib.suppress(KeyError):
-                self._entries.move_to_end(key)
-        return found
-
-    def drop(self, key: Hashable) -> None:
-        self._entries.pop(key, None)
-
-    def put(self, key: Hashable, value: V) -> None:
-        entries = self._entries
-        entries[key] = value
-        while len(entries) > self._size:
-            with contextlib.suppress(KeyError):
-                entries.popitem(last=False)
-
-
 def _kept(
     kind: str, c: Conversation, records: Sequence[Any], part_of: Callable[[Any], Part]
-) -> tuple[Part, ...]:
+) -> _Window:
     """The parts of the newest KEPT_RECORDS of a conversation's reads or writes. A store
     appends to them, so a window named before that ends at one of the newest records (by value:
     the Redis store hands out new objects on every load) is extended by the records after it,
     whichever write named it (concurrent writes of a call see different versions)."""
     kept = records[-KEPT_RECORDS:]
     if not kept:
-        return ()
-    parts = None
+        return _NO_WINDOW
+    window = None
     for new in range(min(len(kept), _NEW_RECORDS)):
         key = (kind, c.id, c.created_at, _named(kept[-1 - new]))
         before = _windows.peek(key)
         if before is not None:
             fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
-            parts = (before + fresh)[-len(kept) :]
+            window = before.then(fresh, len(kept))
             if new:  # superseded by the longer window put below
                 _windows.drop(key)
             break
-    if parts is None:
-        parts = tuple(part_of(r) for r in kept)
-    _windows.put((kind, c.id, c.created_at, _named(kept[-1])), parts)
-    return parts
+    if window is None:
+        window = _Window.of(tuple(part_of(r) for r in kept))
+    _windows.put((kind, c.id, c.created_at, _named(kept[-1])), window)
+    return window
 
 
 def _named(record: ReadRecord | WriteRecord) -> tuple[Any, ...]:
@@ -161,7 +143,7 @@ _platforms: Lru[Part] = Lru(_PLATFORM_CACHE)
 _records: Lru[Part] = Lru(_RECORD_CACHE)
 # Per call in progress, reads and writes: the parts of the window its latest write named (one
 # superseded by a later write's is dropped), by the newest record in it.
-_windows: Lru[tuple[Part, ...]] = Lru(16 * _PLATFORM_CACHE)
+_windows: Lru[_Window] = Lru(16 * _PLATFORM_CACHE)
 
 
 def _platform(c: Conversation, value: Masker) -> Part:
@@ -187,12 +169,7 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
     record's values are masked; text is masked with ``mask_text``. Give the same function every
     time (a module-level one): what it made is remembered by it.
     """
-    parts: dict[str, Part] = {}
-
-    def named(found: Sequence[Part]) -> list[str]:
-        parts.update({part.hash: part for part in found})
-        return [part.hash for part in found]
-
+    parts: tuple[Part, ...] = ()
     c = facts.conversation
     conversation = None
     if c is not None:
@@ -201,24 +178,28 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
         writes = _kept(f"writes {id(value)}", c, c.writes, lambda w: _write(w, value))
         conversation = {
             "id": c.id,
-            "platform": named((platform,))[0],
-            "reads": named(reads),
-            "writes": named(writes),
+            "platform": platform.hash,
+            "reads": list(reads.hashes),
+            "writes": list(writes.hashes),
             "updated_at": c.updated_at.isoformat(),
             "version": c.version,
             "rev": c.rev,
         }
         if c.forgotten is not None:
             conversation["forgotten"] = c.forgotten.isoformat()
+        parts = (platform, *reads.parts, *writes.parts)
+    accounts = {
+        key: [_write(w, value) for w in writes[-KEPT_RECORDS:]]
+        for key, writes in facts.account_writes.items()
+    }
     document = {
         "now": facts.now.isoformat(),
         "conversation": conversation,
-        "account_writes": {
-            key: named([_write(w, value) for w in writes[-KEPT_RECORDS:]])
-            for key, writes in facts.account_writes.items()
-        },
+        "account_writes": {key: [p.hash for p in found] for key, found in accounts.items()},
     }
-    return Snapshot(document, tuple(parts.values()))
+    for found in accounts.values():
+        parts += tuple(found)
+    return Snapshot(document, parts)
 
 
 def _read(read: ReadRecord, value: Masker) -> Part:

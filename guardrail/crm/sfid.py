@@ -7,6 +7,7 @@ prefix check is what catches a Contact id written into an AccountId.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\Z")
@@ -76,6 +77,10 @@ def _capitals(chunk: str) -> int:
     return sum(1 << n for n, char in enumerate(chunk) if "A" <= char <= "Z")
 
 
+# Remembered (bounded): rules and the judge compare ids with the conversation's reads and
+# writes several times a write, the same few ids each time, and reading one's checksum costs
+# microseconds.
+@functools.lru_cache(maxsize=8192)
 def key(record_id: str) -> str:
     """What every spelling of one id shares: a 15- or 18-character id's first 15 characters
     (case-sensitive); anything that is not an id, as it is; and an id whose suffix says

@@ -77,7 +77,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -201,38 +200,13 @@ class RuleFunctions:
         return bool(record_id) and self._facts.created(str(record_id))
 
     def was_read(self, record_id: str | None) -> bool:
-        c = self._facts.conversation
-        if not record_id or c is None:
-            return False
-        return any(self._same(r.id, record_id) for r in c.reads)
+        return bool(record_id) and self._facts.records.read(str(record_id))
 
     def read_field(self, record_id: str | None, field: str) -> Any:
-        c = self._facts.conversation
-        if not record_id or c is None:
-            return None
-        for read in reversed(c.reads):
-            if self._same(read.id, record_id) and field in read.fields:
-                return read.fields[field]
-        return None
+        return self._facts.records.read_field(str(record_id), field) if record_id else None
 
     def known_field(self, record_id: str | None, field: str) -> Any:
-        c = self._facts.conversation
-        if not record_id or c is None:
-            return None
-        latest: tuple[datetime, Any] | None = None
-        for read in reversed(c.reads):
-            if self._same(read.id, record_id) and field in read.fields:
-                latest = (read.at, read.fields[field])
-                break
-        wanted = field.lower()  # the agent may spell field names in any case
-        for write in reversed(c.writes):
-            if write.id and _may_have_landed(write) and self._same(write.id, record_id):
-                sent = [v for k, v in write.fields.items() if k.lower() == wanted]
-                if sent:
-                    if latest is None or write.at >= latest[0]:
-                        latest = (write.at, sent[-1])
-                    break
-        return None if latest is None else latest[1]
+        return self._facts.records.known_field(str(record_id), field) if record_id else None
 
     def _same(self, a: str, b: str) -> bool:
         key = self._facts.record_key

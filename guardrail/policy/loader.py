@@ -24,6 +24,7 @@ from guardrail.checks.compare import Kind
 from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
+from guardrail.checks.source import inline_params
 from guardrail.crm.base import dialect_for
 from guardrail.errors import ConfigError, MalformedBody, PolicyError
 from guardrail.model import Action, Mode, Operation, WriteIntent
@@ -326,15 +327,21 @@ def _load_file(root: Path, path: Path, text: str) -> Iterable[tuple[Policy, _Sch
         )
 
 
-def _compiler(path: Path, node: yaml.Node, prefix: str) -> Callable[[str, tuple[Any, ...]], Any]:
-    """Compiles CEL once, at load; a bad expression names its place in the file."""
+def _compiler(
+    path: Path, node: yaml.Node, prefix: str, params: Mapping[str, Any] | None = None
+) -> Callable[[str, tuple[Any, ...]], Any]:
+    """Compiles CEL once, at load; a bad expression names its place in the file. Given the
+    policy's ``params``, the program run is the expression with them written in as literals
+    (checks.source.inline_params), the expression as written having compiled."""
 
     def compiled(source: str, loc: tuple[Any, ...]) -> Any:
         try:
-            return compile_expression(source)
+            program = compile_expression(source)
         except RuleCompileError as exc:
             where = f"{prefix}{_dotted(loc)} (line {_line(node, loc)})"
             raise PolicyError(str(path), where, f"invalid CEL: {exc}") from None
+        inlined = inline_params(source, params) if params else source
+        return program if inlined == source else compile_expression(inlined)
 
     return compiled
 
@@ -366,7 +373,7 @@ def _rules(
 
 def _is_compliant(doc: PolicyDocument, path: Path, node: yaml.Node, prefix: str) -> IsCompliant:
     spec = doc.spec
-    compiled = _compiler(path, node, prefix)
+    compiled = _compiler(path, node, prefix, spec.params)
     conditions = [
         compiled(c.expression, ("spec", "matchConditions", i, "expression"))
         for i, c in enumerate(spec.match_conditions)

@@ -18,21 +18,12 @@ from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Verdict
 from guardrail.sinks.redact import REDACTED, mask_fields, mask_text, names_secret
 
-_SECRET_KEY_CACHE: dict[str, bool] = {}
-
-
-def _is_secret_key(key: str) -> bool:
-    known = _SECRET_KEY_CACHE.get(key)
-    if known is None:
-        known = _SECRET_KEY_CACHE[key] = names_secret(key)
-    return known
-
 
 def _drop_secrets(
     logger: Any, method: str, event: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     for key in event:
-        if _is_secret_key(key):
+        if names_secret(key):
             event[key] = REDACTED
     return event
 

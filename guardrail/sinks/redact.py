@@ -12,6 +12,7 @@ alone reads as no number, so each field is masked at the edge the halves meet.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Mapping
@@ -31,6 +32,8 @@ _IDENTIFIER_KEY = re.compile(r"(?<!session)[_-]ids?$", re.I)
 REDACTED = "[REDACTED]"
 
 
+# Remembered: keys are few (field names, log keys), and every record and line asks again.
+@functools.lru_cache(maxsize=4096)
 def names_secret(key: str) -> bool:
     """Whether a value under ``key`` is a secret (dropped), rather than data or an identifier."""
     return SECRET_KEYS.search(key) is not None and _IDENTIFIER_KEY.search(key) is None
@@ -87,6 +90,21 @@ def mask_text(text: str) -> str:
     """``text`` with credentials, emails, card numbers and SSNs (in any form), phone-shaped
     and other long numbers masked; a text that is one valid phone number, as a phone (the
     sensitive-data rule reads none in it: guardrail.understanding.phones)."""
+    return _remembered(text) if len(text) <= _REMEMBERED else _masked(text)
+
+
+# Bounded, and only texts of a field's or a turn's size: a write's values are masked again for
+# its conversation's context and by every later record naming them, picklist values and
+# subjects repeat across records, and masking a short value costs ~5 us, a turn tens.
+_REMEMBERED = 2000
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered(text: str) -> str:
+    return _masked(text)
+
+
+def _masked(text: str) -> str:
     if is_phone_number(text):
         return MASKS["phone"]
     text = mask_card_data(text)

@@ -130,8 +130,16 @@ class Edges:
 
     @classmethod
     def of(cls, text: str) -> Edges:
-        head, tail = (clean(detection_form(t)) for t in (text[:_EDGE], text[-_EDGE:]))
-        return cls(_DATE_OR_TIME.sub("#", head), _DATE_OR_TIME.sub("#", tail))
+        """A text no longer than an edge is one edge, read once."""
+        head = _edge(text[:_EDGE])
+        return cls(head, head if len(text) <= _EDGE else _edge(text[-_EDGE:]))
+
+
+# Bounded, and only an edge's worth of text each: every write of a conversation joins its
+# texts to the same earlier notes again, and reading an edge costs tens of microseconds.
+@functools.lru_cache(maxsize=4096)
+def _edge(text: str) -> str:
+    return _DATE_OR_TIME.sub("#", clean(detection_form(text)))
 
 
 def joined_kinds(before: Edges, after: Edges) -> set[str]:
