@@ -10,6 +10,7 @@ request, on the first question about it, and the questions after read only those
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from guardrail.context.model import Conversation, ReadRecord, WriteRecord
@@ -24,6 +25,8 @@ class Records:
         self.key = key
         self._reads: dict[str, list[ReadRecord]] = {}  # by record, newest first
         self._writes: dict[str, list[WriteRecord]] = {}  # saved, by record, newest first
+        # by record: each field (any spelling) as the newest saved write the CRM kept set it
+        self._written: dict[str, dict[str, tuple[datetime, Any]]] = {}
 
     def reads(self, record_id: str) -> list[ReadRecord]:
         """The record's reads, newest first."""
@@ -68,16 +71,23 @@ class Records:
         latest = next(
             ((r.at, r.fields[field]) for r in self.reads(record_id) if field in r.fields), None
         )
-        wanted = field.lower()  # the agent may spell field names in any case
-        for write in self.writes(record_id):
-            if write.refused_by_crm:  # the CRM's answer says it kept none of it
-                continue
-            sent = [v for k, v in write.fields.items() if k.lower() == wanted]
-            if sent:
-                if latest is None or write.at >= latest[0]:
-                    latest = (write.at, sent[-1])
-                break
+        written = self._written_fields(record_id).get(field.lower())  # any spelling
+        if written is not None and (latest is None or written[0] >= latest[0]):
+            latest = written
         return None if latest is None else latest[1]
+
+    def _written_fields(self, record_id: str) -> dict[str, tuple[datetime, Any]]:
+        """Each field (lower case) the record's saved writes set, as the newest one set it
+        (the last of its spellings): read once a request, whatever the rules ask of it."""
+        key = self.key(record_id)
+        found = self._written.get(key)
+        if found is None:
+            found = self._written[key] = {}
+            for write in reversed(self.writes(record_id)):  # oldest first: the newest stays
+                if not write.refused_by_crm:  # the CRM's answer says it kept none of it
+                    for name, value in write.fields.items():
+                        found[name.lower()] = (write.at, value)
+        return found
 
     def shown(self, record_id: str, names: Iterable[str]) -> list[Any] | None:
         """The values of the fields ``names`` (in any spelling) that reads of the record and
