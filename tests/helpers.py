@@ -322,13 +322,15 @@ class ZendeskAgent:
 
 @pytest.fixture(scope="module")
 def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox."""
+    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox; its
+    certificate names ``acme.zendesk.test`` too, so zenpy reaches it (``Stack.zendesk``)."""
     from guardrail.sandbox.zendesk import ZendeskConfig, create_app
 
     pack = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
     with Stack(
         tmp_path_factory.mktemp("zendesk-pack"), auth_mode="passthrough",
         crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=pack,
+        hostnames=["acme.zendesk.test"],
     ) as running:  # fmt: skip
         yield running
 

@@ -33,6 +33,8 @@ from guardrail.sandbox.zendesk.fields import (
     check_custom_fields,
     custom_fields,
     merged_custom_fields,
+    selected_by_tags,
+    tags_of_options,
 )
 from guardrail.sandbox.zendesk.triggers import Trigger
 
@@ -378,10 +380,17 @@ class ZendeskStore:
                 bad("submitter", "Submitter: is invalid")
             else:
                 found["submitter_id"] = _id(data["submitter_id"])
+        # a drop-down's options are tags: the fields follow the tags a write sets, then the
+        # tags follow the fields it sets (Zendesk's "Understanding tags and ticket fields")
+        tags, values = list(current.get("tags", [])), current["custom_fields"]
         if "tags" in data:
-            found["tags"] = _tags(data["tags"])
+            tags = _tags(data["tags"])
         if "additional_tags" in data:
-            found["tags"] = sorted({*current.get("tags", []), *_tags(data["additional_tags"])})
+            tags = sorted({*tags, *_tags(data["additional_tags"])})
+        if "remove_tags" in data:
+            tags = sorted(set(tags) - set(_tags(data["remove_tags"])))
+        if {"tags", "additional_tags", "remove_tags"} & data.keys():
+            values = selected_by_tags(values, current.get("tags", []), tags, self._custom)
         for key in ("custom_fields", "fields"):
             if key in data:
                 try:
@@ -390,9 +399,10 @@ class ZendeskStore:
                     for field, items in exc.body["details"].items():
                         errors.setdefault(field, []).extend(items)
                     continue
-                found["custom_fields"] = merged_custom_fields(
-                    current["custom_fields"], changes, self._custom
-                )
+                values = merged_custom_fields(values, changes, self._custom)
+        if values is not current["custom_fields"] or tags != current.get("tags", []):
+            found["custom_fields"] = values
+            found["tags"] = tags_of_options(tags, values, self._custom)
         if errors:
             raise record_invalid(errors)
         return found
