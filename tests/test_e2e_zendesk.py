@@ -247,6 +247,31 @@ def test_merging_another_customers_ticket_is_refused(stack: Stack, zenpy: Zenpy)
     assert tickets(stack) == before
 
 
+def test_linking_a_ticket_to_a_problem_ticket_never_read_is_refused(
+    stack: Stack, zenpy: Zenpy
+) -> None:
+    """problem_id names another ticket (an incident is solved with its problem, and listed on
+    it): like every reference, it must be grounded."""
+
+    async def problem() -> int:
+        made = stack.crm_app[ZENDESK_STORE].create_ticket({
+            "subject": "Outage", "type": "problem", "requester_id": GLOBEX_USER,
+            "comment": {"body": "Routers down across the region."},
+        })  # fmt: skip
+        return int(made["id"])
+
+    outage = stack.call(problem)
+    zenpy.tickets(id=ACME_TICKET)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=outage))
+    assert "grounded-references/ProblemGrounded" in str(raised.value)
+    assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] is None
+
+    zenpy.tickets(id=outage)  # read: the agent knows which problem it links to
+    zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=outage))
+    assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] == outage
+
+
 @pytest.fixture(scope="module")
 def bound(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Token mode: the proxy holds its own Zendesk OAuth token (client credentials)."""

@@ -340,6 +340,14 @@ class ZendeskStore:
                 if data[key] is not None and data[key] not in choices:
                     bad(key, f"{key.title()}: {data[key]!r} is not valid")
                 found[key] = data[key]
+        if data.get("problem_id") is not None:  # an incident links to a problem ticket
+            problem = self._rows["ticket"].get(_id(data["problem_id"]))
+            if problem is None or problem["type"] != "problem":
+                bad("problem_id", "Problem: is invalid")
+            else:
+                found["problem_id"] = problem["id"]
+        elif "problem_id" in data:
+            found["problem_id"] = None
         for key in ("subject", "external_id", "due_at"):
             if key in data:
                 found[key] = data[key]
