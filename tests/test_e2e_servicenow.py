@@ -20,6 +20,7 @@ from guardrail.sandbox.servicenow.seed import (
     ACME_ACCOUNT_ID,
     ACME_CASE_ID,
     ACME_CONTACT_ID,
+    AGENT_USER_ID,
     GLOBEX_ACCOUNT_ID,
     GLOBEX_CONTACT_ID,
     GROUP_IDS,
@@ -171,6 +172,33 @@ def test_refused_writes_raise_pysncs_exception_with_servicenows_error_and_change
     assert seen == ["block"]
     assert store.changes == []
     assert store.rows == before
+
+
+@pytest.mark.parametrize("assignee", ["never-read", "another-customers-contact", "own-contact"])
+def test_a_case_is_assigned_only_to_an_agent_the_conversation_read(
+    store: InstanceStore, client: Any, assignee: str
+) -> None:
+    """assigned_to names a sys_user, and a customer contact is one (customer_contact extends
+    sys_user; the Table API applies no reference qualifier): the instance mails the assignee
+    the case. So it must be an agent the agent read, never a customer, another's or this one."""
+    person = {"never-read": AGENT_USER_ID, "another-customers-contact": GLOBEX_CONTACT_ID,
+              "own-contact": ACME_CONTACT_ID}[assignee]  # fmt: skip
+    client.GlideRecord("customer_contact").get(GLOBEX_CONTACT_ID)  # read: grounded, not theirs
+    case = client.GlideRecord(CASE)
+    assert case.get(ACME_CASE_ID)
+    before = copy.deepcopy(store.rows)
+    case.assigned_to = person
+    with pytest.raises(RequestException) as caught:
+        case.update()
+    [error] = caught.value.args
+    assert "(people-grounded/AssigneeIsAgent)" in error["error"]["message"]
+    assert store.rows == before
+
+    agent = client.GlideRecord("sys_user")
+    assert agent.get(AGENT_USER_ID)  # an agent, read: the case may be theirs to work
+    case.assigned_to = AGENT_USER_ID
+    assert case.update()
+    assert store.get(CASE, ACME_CASE_ID)["assigned_to"] == AGENT_USER_ID  # type: ignore[index]
 
 
 def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path) -> None:
