@@ -335,6 +335,20 @@ def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def servicenow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The proxy with the shipped ServiceNow pack, in front of the sandbox instance."""
+    from guardrail.config import AuthMode
+    from guardrail.sandbox.servicenow import create_app
+
+    pack = Path(__file__).parent.parent / "policies" / "servicenow-contact-center"
+    with Stack(
+        tmp_path_factory.mktemp("servicenow-pack"), auth_mode=AuthMode.PASSTHROUGH,
+        crm=create_app, dialect="servicenow", policies=pack,
+    ) as running:  # fmt: skip
+        yield running
+
+
 def through_a_stack(examples: int) -> settings:
     """Hypothesis settings for a property each example of which goes through a running stack
     (a module fixture): no deadline, and no complaint about slowness or the shared fixture."""
