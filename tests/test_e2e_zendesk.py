@@ -26,6 +26,7 @@ from guardrail.sandbox.zendesk.seed import (
     ACME_TICKET,
     ACME_USER,
     AGENT_EMAIL,
+    AGENT_USER,
     BILLING_GROUP,
     GLOBEX_ORG,
     GLOBEX_TICKET,
@@ -247,29 +248,36 @@ def test_merging_another_customers_ticket_is_refused(stack: Stack, zenpy: Zenpy)
     assert tickets(stack) == before
 
 
-def test_linking_a_ticket_to_a_problem_ticket_never_read_is_refused(
+def test_a_ticket_is_linked_only_to_a_problem_read_and_no_other_customers(
     stack: Stack, zenpy: Zenpy
 ) -> None:
     """problem_id names another ticket (an incident is solved with its problem, and listed on
-    it): like every reference, it must be grounded."""
+    it): like every reference, it must be grounded, and, like a parent case, not another
+    customer's; an internal problem ticket (the outage many customers report) is fine."""
 
-    async def problem() -> int:
-        made = stack.crm_app[ZENDESK_STORE].create_ticket({
-            "subject": "Outage", "type": "problem", "requester_id": GLOBEX_USER,
-            "comment": {"body": "Routers down across the region."},
-        })  # fmt: skip
-        return int(made["id"])
+    def problem(requester: int) -> int:
+        async def make() -> int:
+            made = stack.crm_app[ZENDESK_STORE].create_ticket({
+                "subject": "Outage", "type": "problem", "requester_id": requester,
+                "comment": {"body": "Routers down across the region."},
+            })  # fmt: skip
+            return int(made["id"])
 
-    outage = stack.call(problem)
+        return stack.call(make)
+
+    theirs, internal = problem(GLOBEX_USER), problem(AGENT_USER)
     zenpy.tickets(id=ACME_TICKET)
-    with pytest.raises(APIException) as raised:
-        zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=outage))
-    assert "grounded-references/ProblemGrounded" in str(raised.value)
-    assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] is None
+    for rule in ("ProblemGrounded", "PeopleGrounded"):  # never read, then read
+        with pytest.raises(APIException) as raised:
+            zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=theirs))
+        assert f"/{rule})" in str(raised.value)
+        assert "could not be evaluated" not in str(raised.value)
+        assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] is None
+        zenpy.tickets(id=theirs)
 
-    zenpy.tickets(id=outage)  # read: the agent knows which problem it links to
-    zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=outage))
-    assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] == outage
+    zenpy.tickets(id=internal)
+    zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=internal))
+    assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] == internal
 
 
 @pytest.fixture(scope="module")
