@@ -301,6 +301,24 @@ def test_the_import_set_api_is_refused_with_servicenows_error(
     assert len(store.records("incident")) == incidents
 
 
+def test_an_attachment_upload_is_refused_as_an_endpoint_the_proxy_does_not_judge(
+    store: InstanceStore, client: Any
+) -> None:
+    """pysnc's add_attachment posts the file's bytes to the Attachment API: refused naming the
+    endpoint and where to write instead (not as a body to resend as JSON), nothing stored."""
+    case = client.GlideRecord(CASE)
+    assert case.get(ACME_CASE_ID)
+    store.changes.clear()
+    with pytest.raises(RequestException) as caught:
+        case.add_attachment("invoice.png", b"\x89PNG not really", "image/png")
+    [error] = caught.value.args
+    assert (
+        "does not know how to check POST /api/now/v1/attachment/file" in error["error"]["message"]
+    )
+    assert "Write through the Table API" in error["error"]["message"]
+    assert store.changes == []
+
+
 @pytest.mark.parametrize(
     ("table", "sys_id", "rule"),
     [

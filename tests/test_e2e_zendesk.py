@@ -280,6 +280,17 @@ def test_a_ticket_is_linked_only_to_a_problem_read_and_no_other_customers(
     assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] == internal
 
 
+def test_an_upload_is_refused_as_an_endpoint_the_proxy_does_not_judge(zenpy: Zenpy) -> None:
+    """zenpy's attachments.upload posts the file's bytes to /uploads (its token then rides on a
+    comment): refused naming the endpoint and what to write instead, not as a body to resend
+    as JSON."""
+    with pytest.raises(APIException) as raised:
+        zenpy.attachments.upload(b"\x89PNG not really", target_name="a.png",
+                                 content_type="image/png")  # fmt: skip
+    assert raised.value.response.status_code == 400
+    assert "does not know how to check POST /api/v2/uploads" in str(raised.value)
+
+
 @pytest.fixture(scope="module")
 def bound(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Token mode: the proxy holds its own Zendesk OAuth token (client credentials)."""

@@ -73,8 +73,11 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     dropped_headers,
+    is_json,
     is_method,
     json_payload,
+    not_json,
+    parse_json,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -178,9 +181,9 @@ class ServiceNowDialect:
             )
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         media_type = content_type.partition(";")[0].strip().lower()
-        payload: Any = NO_BODY
-        if body and path != _OAUTH:
-            payload = json_payload(content_type, body, self.limits, _JSON)
+        payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
+        if body and path != _OAUTH and is_json(content_type, _JSON):
+            payload = parse_json(body, self.limits)
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -198,12 +201,21 @@ class ServiceNowDialect:
     def parse(self, request: CanonicalRequest) -> ParsedRequest:
         if request.path == _OAUTH and request.method == "POST":
             return AUTH
+        # a body of another media type than JSON: refused as such once the route is known
+        unread = request.media_type if request.body and request.payload is NO_BODY else None
         if _BATCH.match(request.path) and request.method == "POST":
+            if unread is not None:
+                raise not_json(unread)
             return self._batch(_require_object(request.payload, "batch request"))
-        return self._route(request.method, request.path, request.query, request.payload)
+        return self._route(request.method, request.path, request.query, request.payload, unread)
 
     def _route(
-        self, method: str, path: str, query: Mapping[str, str], payload: Any
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        payload: Any,
+        unread: str | None = None,
     ) -> ParsedRequest:
         _refuse_script(query)
         table = _TABLE.match(path)
@@ -222,6 +234,8 @@ class ServiceNowDialect:
             )
         if table is None:
             return self._unknown(method, path)
+        if unread is not None:
+            raise not_json(unread)
         parsed = self._table_write(method, table, payload, path)
         if not parsed.intents:
             return parsed

@@ -75,7 +75,9 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     dropped_headers,
-    json_payload,
+    is_json,
+    not_json,
+    parse_json,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -157,9 +159,9 @@ class ZendeskDialect:
                 "forward bytes it has not judged. Send it without one."
             )
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
-        payload: Any = NO_BODY
-        if body:
-            payload = json_payload(content_type, body, self.limits, "application/json")
+        payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
+        if body and is_json(content_type, "application/json"):
+            payload = parse_json(body, self.limits)
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -197,6 +199,8 @@ class ZendeskDialect:
         ))  # fmt: skip
 
     def _write(self, request: CanonicalRequest, segments: list[str]) -> ParsedRequest:
+        if request.body and request.payload is NO_BODY:
+            raise not_json(request.media_type)
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:

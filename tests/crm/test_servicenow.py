@@ -232,3 +232,26 @@ def test_saved_ids_and_reads_come_from_the_instances_answers() -> None:
                                                            "sys_class_name": "incident",
                                                            "caller_id": {"value": "f" * 32}}]}))  # fmt: skip
     assert (record.object, record.id, record.fields["caller_id"]) == ("incident", SYS_ID, "f" * 32)
+
+
+@pytest.mark.parametrize(
+    ("target", "content_type"),
+    [
+        (f"/api/now/attachment/file?table_name=incident&table_sys_id={SYS_ID}", "image/png"),
+        ("/api/now/attachment/upload", "multipart/form-data; boundary=x"),
+        ("/api/now/v1/email", "text/plain"),
+    ],
+)
+def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body(
+    target: str, content_type: str
+) -> None:
+    """Named as the endpoint it is, saying where to write instead, not as a body to resend as
+    JSON (which would not make it judged)."""
+    with pytest.raises(UnsupportedEndpoint, match="Write through the Table API"):
+        read(dialect, "POST", target, b"\x89PNG...", content_type=content_type)
+
+
+@pytest.mark.parametrize("path", ["/api/now/table/incident", "/api/now/v1/batch"])
+def test_a_table_or_batch_write_whose_body_is_not_json_is_refused_as_such(path: str) -> None:
+    with pytest.raises(UnsupportedMediaType, match="send the body as application/json"):
+        read(dialect, "POST", path, b"short_description=x", "application/x-www-form-urlencoded")

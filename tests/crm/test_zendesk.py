@@ -364,3 +364,17 @@ def test_tags_whose_fields_zendesk_does_not_list_fail_closed(status: int, body: 
         ZD.resolved(intent, status, body)
     with pytest.raises(InvalidSession):
         ZD.resolved(intent, 401, b"{}")
+
+
+def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body() -> None:
+    """An upload (zenpy's attachments.upload) is named as the endpoint it is, not as a body to
+    resend as JSON; a ticket write in another media type is refused as such."""
+    upload = RawRequest("POST", "/api/v2/uploads.json?filename=a.png",
+                        CIMultiDict({"Content-Type": "image/png"}), b"\x89PNG...")  # fmt: skip
+    with pytest.raises(UnsupportedEndpoint, match="does not know how to check POST"):
+        ZD.parse(ZD.canonical(upload))
+    form = RawRequest("PUT", "/api/v2/tickets/7.json",
+                      CIMultiDict({"Content-Type": "application/x-www-form-urlencoded"}),
+                      b"ticket[status]=solved")  # fmt: skip
+    with pytest.raises(UnsupportedMediaType, match="send the body as application/json"):
+        ZD.parse(ZD.canonical(form))
