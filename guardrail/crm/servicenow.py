@@ -25,7 +25,9 @@ A write takes only the parameters the Table API documents for its method; those 
 what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto_sys_field``,
 ``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
 values, resolved by the instance by name) is refused, because the proxy judges values, not
-names. A ``javascript:`` value (script the instance runs) is refused on any request, and a
+names; a write setting ``sys_class_name`` to another table (the platform reclassifies the
+record, moving it there) is refused too. A ``javascript:`` value (script the instance runs) is
+refused on any request, and a
 write must be answered in JSON (no ``X-no-response-body``), so the proxy can tell what it
 saved. Blocks and errors are ServiceNow's ``{"error": {"message",
 "detail"}, "status": "failure"}``, with 400, so pysnc raises its ``RequestException``.
@@ -254,6 +256,8 @@ class ServiceNowDialect:
                 f"{sys_id[:64]!r} is not a sys_id (32 lower-case hexadecimal characters); name "
                 "the record by its sys_id."
             )
+        if method in ("POST", "PATCH", "PUT"):
+            _refuse_reclassifying(name, payload)
         if method == "POST" and sys_id is None:
             intent = WriteIntent(NAME, name, Operation.CREATE, _fields(payload, "body"))
         elif method in ("PATCH", "PUT") and sys_id is not None:
@@ -638,6 +642,20 @@ def _with_parameters(parsed: ParsedRequest, query: Mapping[str, str]) -> ParsedR
     if not parameters or not parsed.intents:
         return parsed
     return replace(parsed, intents=tuple(replace(i, headers=parameters) for i in parsed.intents))
+
+
+def _refuse_reclassifying(table: str, payload: Any) -> None:
+    """Refuse a write that sets a record's class (``sys_class_name``) to another table than the
+    one it names: the platform reclassifies the record, moving it to that table, so a write
+    judged as one table's would make a record of another."""
+    given = payload.get("sys_class_name") if isinstance(payload, dict) else None
+    if given is not None and as_text(given).lower() != table.lower():
+        raise AmbiguousRequest(
+            f"The write sets sys_class_name to {as_text(given)[:80]!r}, which moves the record "
+            f"out of {table} into another table (the platform reclassifies it), and "
+            "crm-guardrail judges a write as the table it names. Write the record in its own "
+            "table without sys_class_name; a person reclassifies records."
+        )
 
 
 def _table_name(name: str) -> str:

@@ -255,3 +255,15 @@ def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body(
 def test_a_table_or_batch_write_whose_body_is_not_json_is_refused_as_such(path: str) -> None:
     with pytest.raises(UnsupportedMediaType, match="send the body as application/json"):
         read(dialect, "POST", path, b"short_description=x", "application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT"])
+def test_a_write_that_moves_its_record_into_another_table_is_refused(method: str) -> None:
+    target = "/api/now/table/sys_user" + ("" if method == "POST" else f"/{SYS_ID}")
+    with pytest.raises(AmbiguousRequest, match="reclassifies"):
+        read(dialect, method, target, body({"sys_class_name": "customer_contact"}))
+    batch = {"rest_requests": [item("r1", method, target, {"sys_class_name": "incident"})]}
+    with pytest.raises(AmbiguousRequest, match=r"Batch request r1: .*reclassifies"):
+        read(dialect, "POST", "/api/now/v1/batch", body(batch))
+    same = read(dialect, method, target, body({"sys_class_name": "sys_user", "name": "x"}))
+    assert same.intents[0].object == "sys_user"

@@ -136,6 +136,13 @@ class InstanceStore:
         current = self.rows[table].get(sys_id)
         if current is None:
             raise no_record()
+        target = as_text(values.get("sys_class_name", table))
+        if target != table and target in self.rows:  # reclassified: it moves to that table
+            moved = {n: current.get(n, c.default) for n, c in self.table(target).columns.items()}
+            del self.rows[table][sys_id]
+            self.rows[target][sys_id] = {**moved, "sys_class_name": target}
+            self.changes.append(Change(table, sys_id, "delete"))
+            return self.update(target, sys_id, values, user=user)
         row = dict(current)
         entries = self._assign(spec, row, values)
         stamp = now_text()
