@@ -18,7 +18,12 @@ from pysnc.exceptions import RequestException
 
 from guardrail.config import AuthMode
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
-from guardrail.sandbox.servicenow.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, GLOBEX_ACCOUNT_ID
+from guardrail.sandbox.servicenow.seed import (
+    ACME_ACCOUNT_ID,
+    ACME_CONTACT_ID,
+    GLOBEX_ACCOUNT_ID,
+    GLOBEX_CONTACT_ID,
+)
 from guardrail.testing import Stack
 
 PACK = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
@@ -79,3 +84,25 @@ def test_a_record_is_not_moved_into_another_table_by_its_class(stack: Stack, cli
     assert "in its own table" in message
     assert store.rows == before
     assert store.get("customer_contact", sys_id) is None
+
+
+def test_a_contact_written_through_sys_user_which_it_extends_is_judged_as_a_contact(
+    stack: Stack, client: Any
+) -> None:
+    """A contact is a sys_user record too (customer_contact extends sys_user): deleting it
+    through sys_user is deleting the customer's contact, which the pack never lets an agent do,
+    and changing another customer's contact through it is changing another customer's record."""
+    store: InstanceStore = stack.crm_app[INSTANCE]
+    before = copy.deepcopy(store.rows)
+    user = client.GlideRecord("sys_user")
+    assert user.get(ACME_CONTACT_ID)
+    with pytest.raises(RequestException) as caught:
+        user.delete()
+    assert "(customer-deletion/ContactNotDeleted)" in caught.value.args[0]["error"]["message"]
+    other = client.GlideRecord("sys_user")
+    assert other.get(GLOBEX_CONTACT_ID)
+    other.email = "hank@attacker.example"
+    with pytest.raises(RequestException) as caught:
+        other.update()
+    assert "(grounded-references/RecordOwned)" in caught.value.args[0]["error"]["message"]
+    assert store.rows == before

@@ -26,7 +26,9 @@ what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto
 ``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
 values, resolved by the instance by name) is refused, because the proxy judges values, not
 names; a write setting ``sys_class_name`` to another table (the platform reclassifies the
-record, moving it there) is refused too. A ``javascript:`` value (script the instance runs) is
+record, moving it there) is refused too, and an update or delete through a base table
+(``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
+write to its record's own class, asked of the instance first. A ``javascript:`` value (script the instance runs) is
 refused on any request, and a
 write must be answered in JSON (no ``X-no-response-body``), so the proxy can tell what it
 saved. Blocks and errors are ServiceNow's ``{"error": {"message",
@@ -95,6 +97,9 @@ from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
+    InvalidSession,
+    LookupFailed,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -141,6 +146,10 @@ _JSON = "application/json;charset=UTF-8"
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
 MAX_READ_RECORDS = 200
 
+
+#: The platform's base tables, which every instance extends (task: incidents, cases; sys_user:
+#: contacts; core_company: accounts): a record written through one is judged as its own class.
+EXTENDED = frozenset({"task", "sys_user", "core_company", "cmdb", "cmdb_ci"})
 
 #: Fields whose value is the customer account a record belongs to (grounding, duplicates).
 ACCOUNT_FIELDS = ("account",)
@@ -424,10 +433,31 @@ class ServiceNowDialect:
         return None
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        return None  # every Table API write names its record by sys_id
+        """Every Table API write names its record by sys_id; one through a base table names a
+        record of whichever class extends it (a contact through sys_user): its class is asked."""
+        extended = intent.object.lower() in EXTENDED
+        if not extended or intent.operation is Operation.CREATE or not intent.record_id:
+            return None
+        return f"/api/now/table/{intent.object}/{intent.record_id}?sysparm_fields=sys_class_name"
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        return intent
+        """The write through a base table, judged as a write to its record's own class."""
+        if status == 401:
+            raise InvalidSession("expired")
+        if status == 404:
+            raise LookupUnresolved(
+                f"{intent.object} has no record {intent.record_id}; there is nothing to change."
+            )
+        result = _json_or_none(body) if status == 200 else None
+        found = _plain(result.get("result", {}).get("sys_class_name")) if isinstance(
+            result, dict) and isinstance(result.get("result"), dict) else None  # fmt: skip
+        if not isinstance(found, str) or not _TABLE_NAME.match(found):
+            raise LookupFailed(
+                f"crm-guardrail could not tell which class the {intent.object} record "
+                f"{intent.record_id} is (the instance answered {status}), so it cannot judge "
+                "the write; nothing was sent. Write it in its own table, or retry later."
+            )
+        return intent if found == intent.object else replace(intent, object=found)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a record is: as read (the pack's people-grounded)

@@ -12,6 +12,8 @@ from guardrail.crm.base import Shape
 from guardrail.crm.servicenow import ServiceNowDialect
 from guardrail.errors import (
     AmbiguousRequest,
+    LookupFailed,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -267,3 +269,19 @@ def test_a_write_that_moves_its_record_into_another_table_is_refused(method: str
         read(dialect, "POST", "/api/now/v1/batch", body(batch))
     same = read(dialect, method, target, body({"sys_class_name": "sys_user", "name": "x"}))
     assert same.intents[0].object == "sys_user"
+
+
+def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> None:
+    [delete] = read(dialect, "DELETE", f"/api/now/table/sys_user/{SYS_ID}", content_type="").intents
+    lookup = dialect.lookup(delete, "")
+    assert lookup == f"/api/now/table/sys_user/{SYS_ID}?sysparm_fields=sys_class_name"
+    contact = body({"result": {"sys_class_name": "customer_contact"}})
+    assert dialect.resolved(delete, 200, contact).object == "customer_contact"
+    with pytest.raises(LookupUnresolved):
+        dialect.resolved(delete, 404, b"{}")
+    with pytest.raises(LookupFailed):
+        dialect.resolved(delete, 500, b"{}")
+    [own] = read(dialect, "DELETE", f"/api/now/table/incident/{SYS_ID}", content_type="").intents
+    [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
+    assert dialect.lookup(own, "") is None  # a write in its record's own table
+    assert dialect.lookup(made, "") is None  # a create makes a record of the table it names

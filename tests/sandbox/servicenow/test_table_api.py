@@ -222,3 +222,20 @@ async def test_a_user_whose_class_is_changed_becomes_a_record_of_that_table(now:
     )  # fmt: skip
     status, body = await now.call("GET", f"/api/now/table/customer_contact/{sys_id}")
     assert (status, body["result"]["last_name"]) == (200, "Sample")
+
+
+async def test_a_contact_is_read_changed_and_deleted_through_sys_user_which_it_extends(
+    now: Now,
+) -> None:
+    """customer_contact extends sys_user: its records are sys_user records too, read and
+    written through either table (through sys_user, as a user: its own fields only)."""
+    user = f"/api/now/table/sys_user/{ACME_CONTACT_ID}"
+    status, body = await now.call("GET", user)
+    assert (status, body["result"]["sys_class_name"]) == (200, "customer_contact")
+    status, body = await now.call("PATCH", user, {"email": "jane@new.example", "account": ""})
+    assert status == 200
+    status, body = await now.call("GET", f"/api/now/table/customer_contact/{ACME_CONTACT_ID}")
+    assert body["result"]["email"] == "jane@new.example"
+    assert body["result"]["account"]["value"] == ACME_ACCOUNT_ID  # not a user's field: kept
+    assert (await now.call("DELETE", user))[0] == 204
+    assert (await now.call("GET", f"/api/now/table/customer_contact/{ACME_CONTACT_ID}"))[0] == 404
