@@ -128,6 +128,26 @@ def test_tags_land_with_the_fields_they_set_judged_and_audited(
     assert intent["fields"][f"custom_fields.{CONTACT_REASON_FIELD}"] is None
 
 
+@pytest.mark.parametrize(("kind", "record_id"), [("users", ACME_USER), ("organizations", ACME_ORG)])
+def test_a_users_or_organizations_tag_that_would_select_an_option_on_their_tickets_is_refused(
+    zendesk_stack: Stack, zenpy: Zenpy, agent: ZendeskAgent, kind: str, record_id: int
+) -> None:
+    """Zendesk adds a user's tags, and their organization's, to their tickets (user and
+    organization tagging), so a resolution's tag on the customer would resolve their next
+    ticket unjudged. An option's tag is refused there; any other tag lands."""
+    agent.client.get(f"/api/v2/{kind}/{record_id}.json").raise_for_status()
+    before = agent.records(kind[:-1])
+    answer = agent.write("PUT", f"/api/v2/{kind}/{record_id}.json",
+                         {kind[:-1]: {"tags": ["vip", "refund_issued"]}})  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    assert "refund_issued" in answer.text
+    assert "tags to their tickets" in answer.text
+    assert agent.records(kind[:-1]) == before
+    for tags in (["vip"], []):  # lands; then as it was, for the module's other tests
+        answer = agent.write("PUT", f"/api/v2/{kind}/{record_id}.json", {kind[:-1]: {"tags": tags}})
+        assert answer.status_code == 200, answer.text
+
+
 # -- the property -------------------------------------------------------------------------------
 
 FIELDS = {CONTACT_REASON_FIELD: ["billing", "technical"],

@@ -28,11 +28,11 @@ values, resolved by the instance by name) is refused, because the proxy judges v
 names; a write setting ``sys_class_name`` to another table (the platform reclassifies the
 record, moving it there) is refused too, and an update or delete through a base table
 (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
-write to its record's own class, asked of the instance first. A ``javascript:`` value (script the instance runs) is
-refused on any request, and a
-write must be answered in JSON (no ``X-no-response-body``), so the proxy can tell what it
-saved. Blocks and errors are ServiceNow's ``{"error": {"message",
-"detail"}, "status": "failure"}``, with 400, so pysnc raises its ``RequestException``.
+write to its record's own class, asked of the instance first. A ``javascript:`` value (script
+the instance runs) is refused on any request, and a write must be answered in JSON (no
+``X-no-response-body``), so the proxy can tell what it saved. Blocks and errors are
+ServiceNow's ``{"error": {"message", "detail"}, "status": "failure"}``, with 400, so pysnc
+raises its ``RequestException``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ A drop-down's (or multi-select's) options are tags, and a checkbox may have one:
 option's tag to a ticket selects that option, and a ticket's fields are read from its tags, so
 a write that leaves an option's tag off clears its field (Zendesk's "Understanding tags and
 ticket fields"). ``{"tags": ["refund_issued"]}`` sets the Resolution field as plainly as
-``custom_fields: [{"id": ..., "value": "refund_issued"}]`` does, so it is judged as that.
+``custom_fields: [{"id": ..., "value": "refund_issued"}]`` does, so it is judged as that. And
+Zendesk adds a user's tags, and their organization's, to their tickets: an option's tag there
+would set the field on tickets no write of the agent's names, so it is refused.
 
 Which tags are options only the account's ticket fields say, so a ticket write that sets
 ``tags``, ``additional_tags`` or ``remove_tags`` is looked up first (``GET
@@ -26,6 +28,8 @@ from guardrail.model import Operation, WriteIntent
 
 #: What a ticket write may set its tags by.
 TAG_FIELDS = ("tags", "additional_tags", "remove_tags")
+#: Whose tags Zendesk adds to which tickets: a user's to theirs, an organization's to its.
+_TICKETS_OF = {"user": "a user's", "organization": "an organization's"}
 FIELDS_PATH = "/api/v2/ticket_fields.json"
 
 
@@ -39,7 +43,10 @@ class _Option:
 
 
 def sets_tags(intent: WriteIntent) -> bool:
-    """Whether ``intent`` is a ticket write whose tags may set custom fields."""
+    """Whether ``intent`` is a ticket write whose tags may set custom fields, or a user's or
+    organization's whose tags Zendesk adds to their tickets (user and organization tagging)."""
+    if intent.object in _TICKETS_OF:
+        return intent.fields.get("tags") is not None
     return intent.object == "ticket" and any(name in intent.fields for name in TAG_FIELDS)
 
 
@@ -48,6 +55,16 @@ def selected(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     Raises AmbiguousRequest, LookupFailed, InvalidSession."""
     options = _options(status, body)
     fields = intent.fields
+    if intent.object in _TICKETS_OF:
+        for tag in _listed(fields.get("tags")):
+            if tag in options:
+                raise AmbiguousRequest(
+                    f"The tag {tag!r} is an option of the ticket field {options[tag].field}, and "
+                    f"Zendesk adds {_TICKETS_OF[intent.object]} tags to their tickets, where it "
+                    "would set that field unjudged. Leave it off; set the field on a ticket by "
+                    "custom_fields."
+                )
+        return intent
     tags = _listed(fields.get("tags"))
     added = tags + _listed(fields.get("additional_tags"))
     derived: dict[str, Any] = {}

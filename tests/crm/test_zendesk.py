@@ -378,3 +378,17 @@ def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body() ->
                       b"ticket[status]=solved")  # fmt: skip
     with pytest.raises(UnsupportedMediaType, match="send the body as application/json"):
         ZD.parse(ZD.canonical(form))
+
+
+@pytest.mark.parametrize("kind", ["users", "organizations"])
+def test_a_user_or_organization_tagged_with_a_ticket_fields_option_is_refused(kind: str) -> None:
+    """Zendesk adds their tags to their tickets, where an option's tag sets the field."""
+    target = f"/api/v2/{kind}/7.json"
+    [intent] = parse("PUT", target, {kind[:-1]: {"tags": ["vip", "technical"]}}).intents
+    assert ZD.lookup(intent, target) == "/api/v2/ticket_fields.json"
+    with pytest.raises(AmbiguousRequest, match="'technical' is an option"):
+        ZD.resolved(intent, 200, TICKET_FIELDS)
+    [plain] = parse("PUT", target, {kind[:-1]: {"tags": ["vip"]}}).intents
+    assert ZD.resolved(plain, 200, TICKET_FIELDS) is plain
+    [named] = parse("PUT", target, {kind[:-1]: {"name": "Ada"}}).intents
+    assert ZD.lookup(named, target) is None

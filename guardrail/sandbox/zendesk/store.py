@@ -118,9 +118,16 @@ class ZendeskStore:
             "brand_id": 10_001, "created_at": now, "updated_at": now,
         }  # fmt: skip
         row.update(self._ticket_changes(data, row, creating=True))
+        requester = self._rows["user"].get(row["requester_id"]) or {}
         if row["organization_id"] is None and "organization_id" not in data:
-            requester = self._rows["user"].get(row["requester_id"]) or {}
             row["organization_id"] = requester.get("organization_id")
+        # the requester's tags and their organization's are added to the ticket (user and
+        # organization tagging), where an option's tag selects it
+        organization = self._rows["organization"].get(row["organization_id"]) or {}
+        tags = sorted({*row["tags"], *requester.get("tags", []), *organization.get("tags", [])})
+        if tags != row["tags"]:
+            values = selected_by_tags(row["custom_fields"], row["tags"], tags, self._custom)
+            row.update(custom_fields=values, tags=tags_of_options(tags, values, self._custom))
         row["fields"] = row["custom_fields"]
         self._fire("ticket", "create", row)
         self._put("ticket", row, "create")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD, RESOLUTION_FIELD
-from guardrail.sandbox.zendesk.seed import ACME_TICKET
+from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from tests.sandbox.zendesk.helpers import Api
 
 
@@ -55,3 +55,16 @@ async def test_an_added_options_tag_replaces_the_option_the_field_held(zd: Api) 
     ticket = await _update(zd, {"additional_tags": ["return"]})
     assert _custom(ticket, CONTACT_REASON_FIELD) == "return"
     assert "technical" not in ticket["tags"]
+
+
+async def test_a_new_ticket_takes_its_requesters_and_their_organizations_tags(zd: Api) -> None:
+    """Zendesk adds a user's tags, and their organization's, to their tickets; an option's tag
+    among them selects it."""
+    await zd.call("PUT", f"/users/{ACME_USER}.json", {"user": {"tags": ["vip", "refund_issued"]}})
+    await zd.call("PUT", f"/organizations/{ACME_ORG}.json", {"organization": {"tags": ["gold"]}})
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "subject": "Again", "comment": {"body": "Hello."}, "requester_id": ACME_USER,
+    }})  # fmt: skip
+    assert status == 201
+    assert set(body["ticket"]["tags"]) == {"vip", "refund_issued", "gold"}
+    assert _custom(body["ticket"], RESOLUTION_FIELD) == "refund_issued"
