@@ -55,6 +55,11 @@ def selected(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     Raises AmbiguousRequest, LookupFailed, InvalidSession."""
     options = _options(status, body)
     fields = intent.fields
+    for name in TAG_FIELDS:
+        given = fields.get(name)
+        if given is not None and not (isinstance(given, list) and all(
+                isinstance(t, str) for t in given)):  # fmt: skip
+            raise _refused(f"{name} is not a list of tags, which Zendesk may read otherwise")
     if intent.object in _TICKETS_OF:
         for tag in _listed(fields.get("tags")):
             if tag in options:

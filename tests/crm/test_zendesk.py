@@ -347,6 +347,7 @@ def test_a_tickets_tags_are_judged_as_the_custom_fields_they_set() -> None:
         {"additional_tags": ["router"]},
         {"tags": ["billing"], "custom_fields": [{"id": 11, "value": "technical"}]},
         {"tags": [], "custom_fields": [{"id": 12, "value": True}]},
+        {"tags": "billing technical"},
     ],
 )
 def test_tags_that_set_fields_two_ways_or_partly_are_refused(ticket: dict[str, Any]) -> None:
