@@ -320,6 +320,21 @@ class ZendeskAgent:
         return self.stack.call(read)
 
 
+def zendesk_problem(stack: Stack, requester: int) -> int:
+    """A problem ticket (an outage's: incidents link to it) ``requester`` raised, made in the
+    stack's Zendesk sandbox; its id."""
+    from guardrail.sandbox.zendesk import ZENDESK_STORE
+
+    async def make() -> int:
+        made = stack.crm_app[ZENDESK_STORE].create_ticket({
+            "subject": "Outage", "type": "problem", "requester_id": requester,
+            "comment": {"body": "Routers down across the region."},
+        })  # fmt: skip
+        return int(made["id"])
+
+    return stack.call(make)
+
+
 @pytest.fixture(scope="module")
 def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox; its

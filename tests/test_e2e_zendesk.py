@@ -34,6 +34,7 @@ from guardrail.sandbox.zendesk.seed import (
     TECHNICAL_GROUP,
 )
 from guardrail.testing import Stack
+from tests.helpers import zendesk_problem
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 HOST = "acme.zendesk.test"
@@ -255,17 +256,8 @@ def test_a_ticket_is_linked_only_to_a_problem_read_and_no_other_customers(
     it): like every reference, it must be grounded, and, like a parent case, not another
     customer's; an internal problem ticket (the outage many customers report) is fine."""
 
-    def problem(requester: int) -> int:
-        async def make() -> int:
-            made = stack.crm_app[ZENDESK_STORE].create_ticket({
-                "subject": "Outage", "type": "problem", "requester_id": requester,
-                "comment": {"body": "Routers down across the region."},
-            })  # fmt: skip
-            return int(made["id"])
-
-        return stack.call(make)
-
-    theirs, internal = problem(GLOBEX_USER), problem(AGENT_USER)
+    theirs = zendesk_problem(stack, GLOBEX_USER)
+    internal = zendesk_problem(stack, AGENT_USER)
     zenpy.tickets(id=ACME_TICKET)
     for rule in ("ProblemGrounded", "PeopleGrounded"):  # never read, then read
         with pytest.raises(APIException) as raised:
