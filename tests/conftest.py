@@ -22,9 +22,15 @@ from playwright.sync_api import Browser, sync_playwright
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
 from guardrail.understanding.text import clean
-from tests.helpers import _audit_log_outside_the_tree, case_pack, tier, zendesk_stack
+from tests.helpers import (
+    _audit_log_outside_the_tree,
+    case_pack,
+    servicenow_stack,
+    tier,
+    zendesk_stack,
+)
 
-__all__ = ["_audit_log_outside_the_tree", "case_pack", "zendesk_stack"]
+__all__ = ["_audit_log_outside_the_tree", "case_pack", "servicenow_stack", "zendesk_stack"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -320,15 +320,46 @@ class ZendeskAgent:
         return self.stack.call(read)
 
 
+def zendesk_problem(stack: Stack, requester: int) -> int:
+    """A problem ticket (an outage's: incidents link to it) ``requester`` raised, made in the
+    stack's Zendesk sandbox; its id."""
+    from guardrail.sandbox.zendesk import ZENDESK_STORE
+
+    async def make() -> int:
+        made = stack.crm_app[ZENDESK_STORE].create_ticket({
+            "subject": "Outage", "type": "problem", "requester_id": requester,
+            "comment": {"body": "Routers down across the region."},
+        })  # fmt: skip
+        return int(made["id"])
+
+    return stack.call(make)
+
+
 @pytest.fixture(scope="module")
 def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox."""
+    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox; its
+    certificate names ``acme.zendesk.test`` too, so zenpy reaches it (``Stack.zendesk``)."""
     from guardrail.sandbox.zendesk import ZendeskConfig, create_app
 
     pack = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
     with Stack(
         tmp_path_factory.mktemp("zendesk-pack"), auth_mode="passthrough",
         crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=pack,
+        hostnames=["acme.zendesk.test"],
+    ) as running:  # fmt: skip
+        yield running
+
+
+@pytest.fixture(scope="module")
+def servicenow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The proxy with the shipped ServiceNow pack, in front of the sandbox instance."""
+    from guardrail.config import AuthMode
+    from guardrail.sandbox.servicenow import create_app
+
+    pack = Path(__file__).parent.parent / "policies" / "servicenow-contact-center"
+    with Stack(
+        tmp_path_factory.mktemp("servicenow-pack"), auth_mode=AuthMode.PASSTHROUGH,
+        crm=create_app, dialect="servicenow", policies=pack,
     ) as running:  # fmt: skip
         yield running
 

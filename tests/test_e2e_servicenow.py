@@ -20,6 +20,7 @@ from guardrail.sandbox.servicenow.seed import (
     ACME_ACCOUNT_ID,
     ACME_CASE_ID,
     ACME_CONTACT_ID,
+    AGENT_USER_ID,
     GLOBEX_ACCOUNT_ID,
     GLOBEX_CONTACT_ID,
     GROUP_IDS,
@@ -173,6 +174,33 @@ def test_refused_writes_raise_pysncs_exception_with_servicenows_error_and_change
     assert store.rows == before
 
 
+@pytest.mark.parametrize("assignee", ["never-read", "another-customers-contact", "own-contact"])
+def test_a_case_is_assigned_only_to_an_agent_the_conversation_read(
+    store: InstanceStore, client: Any, assignee: str
+) -> None:
+    """assigned_to names a sys_user, and a customer contact is one (customer_contact extends
+    sys_user; the Table API applies no reference qualifier): the instance mails the assignee
+    the case. So it must be an agent the agent read, never a customer, another's or this one."""
+    person = {"never-read": AGENT_USER_ID, "another-customers-contact": GLOBEX_CONTACT_ID,
+              "own-contact": ACME_CONTACT_ID}[assignee]  # fmt: skip
+    client.GlideRecord("customer_contact").get(GLOBEX_CONTACT_ID)  # read: grounded, not theirs
+    case = client.GlideRecord(CASE)
+    assert case.get(ACME_CASE_ID)
+    before = copy.deepcopy(store.rows)
+    case.assigned_to = person
+    with pytest.raises(RequestException) as caught:
+        case.update()
+    [error] = caught.value.args
+    assert "(people-grounded/AssigneeIsAgent)" in error["error"]["message"]
+    assert store.rows == before
+
+    agent = client.GlideRecord("sys_user")
+    assert agent.get(AGENT_USER_ID)  # an agent, read: the case may be theirs to work
+    case.assigned_to = AGENT_USER_ID
+    assert case.update()
+    assert store.get(CASE, ACME_CASE_ID)["assigned_to"] == AGENT_USER_ID  # type: ignore[index]
+
+
 def test_an_agent_token_is_swapped_for_the_proxys_own_credential(tmp_path: Path) -> None:
     """Token binding: pysnc bears an agent token bound to the conversation; the proxy presents
     its own OAuth token (client credentials at /oauth_token.do) to the instance."""
@@ -271,6 +299,24 @@ def test_the_import_set_api_is_refused_with_servicenows_error(
     assert "Import Set API" in answer.json()["error"]["message"]
     assert answer.headers["X-Guardrail-Decision"] == "block"
     assert len(store.records("incident")) == incidents
+
+
+def test_an_attachment_upload_is_refused_as_an_endpoint_the_proxy_does_not_judge(
+    store: InstanceStore, client: Any
+) -> None:
+    """pysnc's add_attachment posts the file's bytes to the Attachment API: refused naming the
+    endpoint and where to write instead (not as a body to resend as JSON), nothing stored."""
+    case = client.GlideRecord(CASE)
+    assert case.get(ACME_CASE_ID)
+    store.changes.clear()
+    with pytest.raises(RequestException) as caught:
+        case.add_attachment("invoice.png", b"\x89PNG not really", "image/png")
+    [error] = caught.value.args
+    assert (
+        "does not know how to check POST /api/now/v1/attachment/file" in error["error"]["message"]
+    )
+    assert "Write through the Table API" in error["error"]["message"]
+    assert store.changes == []
 
 
 @pytest.mark.parametrize(

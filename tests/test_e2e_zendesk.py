@@ -26,6 +26,7 @@ from guardrail.sandbox.zendesk.seed import (
     ACME_TICKET,
     ACME_USER,
     AGENT_EMAIL,
+    AGENT_USER,
     BILLING_GROUP,
     GLOBEX_ORG,
     GLOBEX_TICKET,
@@ -33,6 +34,7 @@ from guardrail.sandbox.zendesk.seed import (
     TECHNICAL_GROUP,
 )
 from guardrail.testing import Stack
+from tests.helpers import zendesk_problem
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 HOST = "acme.zendesk.test"
@@ -245,6 +247,40 @@ def test_merging_another_customers_ticket_is_refused(stack: Stack, zenpy: Zenpy)
         zenpy.tickets.merge(ACME_TICKET, [GLOBEX_TICKET])
     assert "RecordGrounded" in str(raised.value)
     assert tickets(stack) == before
+
+
+def test_a_ticket_is_linked_only_to_a_problem_read_and_no_other_customers(
+    stack: Stack, zenpy: Zenpy
+) -> None:
+    """problem_id names another ticket (an incident is solved with its problem, and listed on
+    it): like every reference, it must be grounded, and, like a parent case, not another
+    customer's; an internal problem ticket (the outage many customers report) is fine."""
+
+    theirs = zendesk_problem(stack, GLOBEX_USER)
+    internal = zendesk_problem(stack, AGENT_USER)
+    zenpy.tickets(id=ACME_TICKET)
+    for rule in ("ProblemGrounded", "PeopleGrounded"):  # never read, then read
+        with pytest.raises(APIException) as raised:
+            zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=theirs))
+        assert f"/{rule})" in str(raised.value)
+        assert "could not be evaluated" not in str(raised.value)
+        assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] is None
+        zenpy.tickets(id=theirs)
+
+    zenpy.tickets(id=internal)
+    zenpy.tickets.update(Ticket(id=ACME_TICKET, type="incident", problem_id=internal))
+    assert stack.call(_ticket_of(stack, ACME_TICKET))["problem_id"] == internal
+
+
+def test_an_upload_is_refused_as_an_endpoint_the_proxy_does_not_judge(zenpy: Zenpy) -> None:
+    """zenpy's attachments.upload posts the file's bytes to /uploads (its token then rides on a
+    comment): refused naming the endpoint and what to write instead, not as a body to resend
+    as JSON."""
+    with pytest.raises(APIException) as raised:
+        zenpy.attachments.upload(b"\x89PNG not really", target_name="a.png",
+                                 content_type="image/png")  # fmt: skip
+    assert raised.value.response.status_code == 400
+    assert "does not know how to check POST /api/v2/uploads" in str(raised.value)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import itertools
 import ssl
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardrail.config import AuthMode
-from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app, seed
+from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, seed
 from guardrail.testing import Stack
 
 PACK = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
@@ -39,12 +37,8 @@ _conversations = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with Stack(
-        tmp_path_factory.mktemp("servicenow-people"), auth_mode=AuthMode.PASSTHROUGH,
-        crm=create_app, dialect="servicenow", policies=PACK,
-    ) as running:  # fmt: skip
-        yield running
+def stack(servicenow_stack: Stack) -> Stack:
+    return servicenow_stack
 
 
 def agent(stack: Stack) -> httpx.Client:

@@ -271,13 +271,23 @@ def media_type(content_type: str, example: str) -> str:
 def json_payload(content_type: str, body: bytes, limits: BodyLimits, example: str) -> Any:
     """A JSON body (``content_type`` a JSON media type in UTF-8), parsed strictly. Raises
     UnsupportedMediaType or MalformedBody."""
-    mime = media_type(content_type, example)
-    if mime != "application/json" and not mime.endswith("+json"):
-        raise UnsupportedMediaType(
-            f"crm-guardrail checks JSON writes only; send the body as application/json "
-            f"(got {mime or 'no Content-Type'})."
-        )
+    if not is_json(content_type, example):
+        raise not_json(media_type(content_type, example))
     return parse_json(body, limits)
+
+
+def is_json(content_type: str, example: str) -> bool:
+    """Whether ``content_type`` is a JSON media type (in UTF-8: else UnsupportedMediaType)."""
+    mime = media_type(content_type, example)
+    return mime == "application/json" or mime.endswith("+json")
+
+
+def not_json(mime: str) -> UnsupportedMediaType:
+    """The refusal of a write whose body is not JSON (``mime``: its media type, as sent)."""
+    return UnsupportedMediaType(
+        f"crm-guardrail checks JSON writes only; send the body as application/json "
+        f"(got {mime or 'no Content-Type'})."
+    )
 
 
 def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) -> bytes:

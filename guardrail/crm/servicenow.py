@@ -25,10 +25,14 @@ A write takes only the parameters the Table API documents for its method; those 
 what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto_sys_field``,
 ``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
 values, resolved by the instance by name) is refused, because the proxy judges values, not
-names. A ``javascript:`` value (script the instance runs) is refused on any request, and a
-write must be answered in JSON (no ``X-no-response-body``), so the proxy can tell what it
-saved. Blocks and errors are ServiceNow's ``{"error": {"message",
-"detail"}, "status": "failure"}``, with 400, so pysnc raises its ``RequestException``.
+names; a write setting ``sys_class_name`` to another table (the platform reclassifies the
+record, moving it there) is refused too, and an update or delete through a base table
+(``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
+write to its record's own class, asked of the instance first. A ``javascript:`` value (script
+the instance runs) is refused on any request, and a write must be answered in JSON (no
+``X-no-response-body``), so the proxy can tell what it saved. Blocks and errors are
+ServiceNow's ``{"error": {"message", "detail"}, "status": "failure"}``, with 400, so pysnc
+raises its ``RequestException``.
 """
 
 from __future__ import annotations
@@ -73,8 +77,11 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     dropped_headers,
+    is_json,
     is_method,
     json_payload,
+    not_json,
+    parse_json,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -90,6 +97,9 @@ from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
+    InvalidSession,
+    LookupFailed,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -137,6 +147,10 @@ AUTH = ParsedRequest(Shape.READ, reads=frozenset())
 MAX_READ_RECORDS = 200
 
 
+#: The platform's base tables, which every instance extends (task: incidents, cases; sys_user:
+#: contacts; core_company: accounts): a record written through one is judged as its own class.
+EXTENDED = frozenset({"task", "sys_user", "core_company", "cmdb", "cmdb_ci"})
+
 #: Fields whose value is the customer account a record belongs to (grounding, duplicates).
 ACCOUNT_FIELDS = ("account",)
 
@@ -178,9 +192,9 @@ class ServiceNowDialect:
             )
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         media_type = content_type.partition(";")[0].strip().lower()
-        payload: Any = NO_BODY
-        if body and path != _OAUTH:
-            payload = json_payload(content_type, body, self.limits, _JSON)
+        payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
+        if body and path != _OAUTH and is_json(content_type, _JSON):
+            payload = parse_json(body, self.limits)
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -198,12 +212,21 @@ class ServiceNowDialect:
     def parse(self, request: CanonicalRequest) -> ParsedRequest:
         if request.path == _OAUTH and request.method == "POST":
             return AUTH
+        # a body of another media type than JSON: refused as such once the route is known
+        unread = request.media_type if request.body and request.payload is NO_BODY else None
         if _BATCH.match(request.path) and request.method == "POST":
+            if unread is not None:
+                raise not_json(unread)
             return self._batch(_require_object(request.payload, "batch request"))
-        return self._route(request.method, request.path, request.query, request.payload)
+        return self._route(request.method, request.path, request.query, request.payload, unread)
 
     def _route(
-        self, method: str, path: str, query: Mapping[str, str], payload: Any
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        payload: Any,
+        unread: str | None = None,
     ) -> ParsedRequest:
         _refuse_script(query)
         table = _TABLE.match(path)
@@ -222,6 +245,8 @@ class ServiceNowDialect:
             )
         if table is None:
             return self._unknown(method, path)
+        if unread is not None:
+            raise not_json(unread)
         parsed = self._table_write(method, table, payload, path)
         if not parsed.intents:
             return parsed
@@ -240,6 +265,8 @@ class ServiceNowDialect:
                 f"{sys_id[:64]!r} is not a sys_id (32 lower-case hexadecimal characters); name "
                 "the record by its sys_id."
             )
+        if method in ("POST", "PATCH", "PUT"):
+            _refuse_reclassifying(name, payload)
         if method == "POST" and sys_id is None:
             intent = WriteIntent(NAME, name, Operation.CREATE, _fields(payload, "body"))
         elif method in ("PATCH", "PUT") and sys_id is not None:
@@ -406,10 +433,31 @@ class ServiceNowDialect:
         return None
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        return None  # every Table API write names its record by sys_id
+        """Every Table API write names its record by sys_id; one through a base table names a
+        record of whichever class extends it (a contact through sys_user): its class is asked."""
+        extended = intent.object.lower() in EXTENDED
+        if not extended or intent.operation is Operation.CREATE or not intent.record_id:
+            return None
+        return f"/api/now/table/{intent.object}/{intent.record_id}?sysparm_fields=sys_class_name"
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        return intent
+        """The write through a base table, judged as a write to its record's own class."""
+        if status == 401:
+            raise InvalidSession("expired")
+        if status == 404:
+            raise LookupUnresolved(
+                f"{intent.object} has no record {intent.record_id}; there is nothing to change."
+            )
+        result = _json_or_none(body) if status == 200 else None
+        found = _plain(result.get("result", {}).get("sys_class_name")) if isinstance(
+            result, dict) and isinstance(result.get("result"), dict) else None  # fmt: skip
+        if not isinstance(found, str) or not _TABLE_NAME.match(found):
+            raise LookupFailed(
+                f"crm-guardrail could not tell which class the {intent.object} record "
+                f"{intent.record_id} is (the instance answered {status}), so it cannot judge "
+                "the write; nothing was sent. Write it in its own table, or retry later."
+            )
+        return intent if found == intent.object else replace(intent, object=found)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a record is: as read (the pack's people-grounded)
@@ -624,6 +672,20 @@ def _with_parameters(parsed: ParsedRequest, query: Mapping[str, str]) -> ParsedR
     if not parameters or not parsed.intents:
         return parsed
     return replace(parsed, intents=tuple(replace(i, headers=parameters) for i in parsed.intents))
+
+
+def _refuse_reclassifying(table: str, payload: Any) -> None:
+    """Refuse a write that sets a record's class (``sys_class_name``) to another table than the
+    one it names: the platform reclassifies the record, moving it to that table, so a write
+    judged as one table's would make a record of another."""
+    given = payload.get("sys_class_name") if isinstance(payload, dict) else None
+    if given is not None and as_text(given).lower() != table.lower():
+        raise AmbiguousRequest(
+            f"The write sets sys_class_name to {as_text(given)[:80]!r}, which moves the record "
+            f"out of {table} into another table (the platform reclassifies it), and "
+            "crm-guardrail judges a write as the table it names. Write the record in its own "
+            "table without sys_class_name; a person reclassifies records."
+        )
 
 
 def _table_name(name: str) -> str:

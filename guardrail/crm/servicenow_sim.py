@@ -106,7 +106,13 @@ class SimulatedServiceNow:
         return json.dumps({"result": rows}).encode()
 
     async def get(self, target: str) -> UpstreamResponse:
-        return UpstreamResponse(404, CIMultiDict(), b"{}")  # ServiceNow writes have no lookups
+        """A record's class, as the dialect asks of one written through a base table."""
+        sys_id = target.partition("?")[0].rstrip("/").rpartition("/")[2]
+        found = self._records.get(sys_id)
+        if found is None:
+            return UpstreamResponse(404, CIMultiDict(), b"{}")
+        answer = {"result": {"sys_class_name": found[0]}}
+        return UpstreamResponse(200, CIMultiDict(), json.dumps(answer).encode())
 
     def save(self, intents: Sequence[WriteIntent], shape: Shape) -> tuple[str | None, ...]:
         return tuple(self._save(intent) for intent in intents)  # a batch answers each one

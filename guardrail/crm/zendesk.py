@@ -26,7 +26,9 @@ query over the body's), no method override (header, ``_`` spelling or parameter)
 UTF-8 JSON body; ``X-On-Behalf-Of`` (the write made as another user) rides on every intent as
 ``intent.headers``. A write's fields are read flat
 (``guardrail.crm.zendesk_fields``): ``comment.body``, ``comment.public``,
-``custom_fields.<id>``. A block is Zendesk's own 422 ``RecordInvalid`` with ``details`` per
+``custom_fields.<id>``; a ticket's tags also as the custom fields they set (a drop-down's
+options are tags: ``guardrail.crm.zendesk_tags``, looked up in the account's ticket fields).
+A block is Zendesk's own 422 ``RecordInvalid`` with ``details`` per
 field, so zenpy raises its usual APIException; an unknown agent token is Zendesk's 401.
 """
 
@@ -44,7 +46,7 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import zendesk_schema
+from guardrail.crm import zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -73,7 +75,9 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     dropped_headers,
-    json_payload,
+    is_json,
+    not_json,
+    parse_json,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -155,9 +159,9 @@ class ZendeskDialect:
                 "forward bytes it has not judged. Send it without one."
             )
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
-        payload: Any = NO_BODY
-        if body:
-            payload = json_payload(content_type, body, self.limits, "application/json")
+        payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
+        if body and is_json(content_type, "application/json"):
+            payload = parse_json(body, self.limits)
         return CanonicalRequest(
             method=raw.method,
             path=path,
@@ -195,6 +199,8 @@ class ZendeskDialect:
         ))  # fmt: skip
 
     def _write(self, request: CanonicalRequest, segments: list[str]) -> ParsedRequest:
+        if request.body and request.payload is NO_BODY:
+            raise not_json(request.media_type)
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
@@ -312,6 +318,8 @@ class ZendeskDialect:
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
+        if zendesk_tags.sets_tags(intent):  # which custom fields its tags set
+            return zendesk_tags.FIELDS_PATH
         by_lookup = (Operation.UPSERT, Operation.DELETE)
         if intent.operation not in by_lookup or intent.external_id_field is None:
             return None
@@ -322,6 +330,8 @@ class ZendeskDialect:
         return f"{API}/users/search.json?query={quote(query, safe='')}"
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+        if zendesk_tags.sets_tags(intent):
+            return zendesk_tags.selected(intent, status, body)
         named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
         if status == 401:
             raise InvalidSession("expired")

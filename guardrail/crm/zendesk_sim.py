@@ -23,6 +23,7 @@ from guardrail.crm.base import Shape, StartingRecord
 from guardrail.crm.salesforce_sim import STARTING_RECORDS
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
+from guardrail.sandbox.zendesk.fields import TICKET_FIELDS
 from guardrail.upstream import UpstreamResponse
 
 API_PATH = "/api/v2"
@@ -59,8 +60,12 @@ class SimulatedZendesk:
 
     async def get(self, target: str) -> UpstreamResponse:
         """``{users|organizations}/search?external_id=`` or ``?query=email:...``, as
-        create_or_update's lookup asks."""
+        create_or_update's lookup asks; ``ticket_fields``, the sandbox's (which custom fields
+        a write's tags set)."""
         url = urlsplit(target)
+        if url.path.removesuffix(".json") == f"{API_PATH}/ticket_fields":
+            listed = [f.describe("") for f in TICKET_FIELDS]
+            return UpstreamResponse(200, CIMultiDict(), _json({"ticket_fields": listed}))
         plural = url.path.removeprefix(API_PATH + "/").split("/")[0]
         given = dict(parse_qsl(url.query))
         terms = dict(t.split(":", 1) for t in given.get("query", "").split() if ":" in t)

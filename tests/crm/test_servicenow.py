@@ -12,6 +12,8 @@ from guardrail.crm.base import Shape
 from guardrail.crm.servicenow import ServiceNowDialect
 from guardrail.errors import (
     AmbiguousRequest,
+    LookupFailed,
+    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -232,3 +234,54 @@ def test_saved_ids_and_reads_come_from_the_instances_answers() -> None:
                                                            "sys_class_name": "incident",
                                                            "caller_id": {"value": "f" * 32}}]}))  # fmt: skip
     assert (record.object, record.id, record.fields["caller_id"]) == ("incident", SYS_ID, "f" * 32)
+
+
+@pytest.mark.parametrize(
+    ("target", "content_type"),
+    [
+        (f"/api/now/attachment/file?table_name=incident&table_sys_id={SYS_ID}", "image/png"),
+        ("/api/now/attachment/upload", "multipart/form-data; boundary=x"),
+        ("/api/now/v1/email", "text/plain"),
+    ],
+)
+def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body(
+    target: str, content_type: str
+) -> None:
+    """Named as the endpoint it is, saying where to write instead, not as a body to resend as
+    JSON (which would not make it judged)."""
+    with pytest.raises(UnsupportedEndpoint, match="Write through the Table API"):
+        read(dialect, "POST", target, b"\x89PNG...", content_type=content_type)
+
+
+@pytest.mark.parametrize("path", ["/api/now/table/incident", "/api/now/v1/batch"])
+def test_a_table_or_batch_write_whose_body_is_not_json_is_refused_as_such(path: str) -> None:
+    with pytest.raises(UnsupportedMediaType, match="send the body as application/json"):
+        read(dialect, "POST", path, b"short_description=x", "application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT"])
+def test_a_write_that_moves_its_record_into_another_table_is_refused(method: str) -> None:
+    target = "/api/now/table/sys_user" + ("" if method == "POST" else f"/{SYS_ID}")
+    with pytest.raises(AmbiguousRequest, match="reclassifies"):
+        read(dialect, method, target, body({"sys_class_name": "customer_contact"}))
+    batch = {"rest_requests": [item("r1", method, target, {"sys_class_name": "incident"})]}
+    with pytest.raises(AmbiguousRequest, match=r"Batch request r1: .*reclassifies"):
+        read(dialect, "POST", "/api/now/v1/batch", body(batch))
+    same = read(dialect, method, target, body({"sys_class_name": "sys_user", "name": "x"}))
+    assert same.intents[0].object == "sys_user"
+
+
+def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> None:
+    [delete] = read(dialect, "DELETE", f"/api/now/table/sys_user/{SYS_ID}", content_type="").intents
+    lookup = dialect.lookup(delete, "")
+    assert lookup == f"/api/now/table/sys_user/{SYS_ID}?sysparm_fields=sys_class_name"
+    contact = body({"result": {"sys_class_name": "customer_contact"}})
+    assert dialect.resolved(delete, 200, contact).object == "customer_contact"
+    with pytest.raises(LookupUnresolved):
+        dialect.resolved(delete, 404, b"{}")
+    with pytest.raises(LookupFailed):
+        dialect.resolved(delete, 500, b"{}")
+    [own] = read(dialect, "DELETE", f"/api/now/table/incident/{SYS_ID}", content_type="").intents
+    [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
+    assert dialect.lookup(own, "") is None  # a write in its record's own table
+    assert dialect.lookup(made, "") is None  # a create makes a record of the table it names

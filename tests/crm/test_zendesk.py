@@ -15,6 +15,7 @@ from guardrail.crm.zendesk_schema import ticket_schema
 from guardrail.errors import (
     AmbiguousRequest,
     InvalidSession,
+    LookupFailed,
     LookupUnresolved,
     MalformedBody,
     RequestRejected,
@@ -297,3 +298,98 @@ def test_a_revert_sets_back_what_the_save_changed_only_if_nobody_changed_it_sinc
     assert (ZD.reverted(200), ZD.reverted(409), ZD.reverted(422)) == (
         "success", "lost_race", "failed",
     )  # fmt: skip
+
+
+#: Ticket fields as Zendesk lists them: a drop-down, a checkbox with a tag, a multi-select, and a
+#: system field whose options are no tags.
+TICKET_FIELDS = json.dumps({"ticket_fields": [
+    {"id": 11, "type": "tagger", "removable": True, "active": True,
+     "custom_field_options": [{"value": "billing"}, {"value": "technical"}]},
+    {"id": 12, "type": "checkbox", "removable": True, "active": True, "tag": "vip_customer"},
+    {"id": 13, "type": "multiselect", "removable": True, "active": True,
+     "custom_field_options": [{"value": "router"}, {"value": "modem"}]},
+    {"id": 14, "type": "tagger", "removable": True, "active": False,
+     "custom_field_options": [{"value": "retired"}]},
+    {"id": 1, "type": "status", "removable": False,
+     "custom_field_options": [{"value": "solved"}]},
+], "next_page": None}).encode()  # fmt: skip
+
+
+def tagged(method: str, target: str, ticket: dict[str, Any]) -> Any:
+    [intent] = parse(method, target, {"ticket": ticket}).intents
+    assert ZD.lookup(intent, target) == "/api/v2/ticket_fields.json"
+    return ZD.resolved(intent, 200, TICKET_FIELDS)
+
+
+def test_a_tickets_tags_are_judged_as_the_custom_fields_they_set() -> None:
+    added = tagged("PUT", "/api/v2/tickets/7.json", {"additional_tags": ["technical", "x"]})
+    assert added.fields["custom_fields.11"] == "technical"
+    assert "custom_fields.12" not in added.fields  # additional tags clear nothing
+    replaced = tagged(
+        "PUT", "/api/v2/tickets/7.json", {"tags": ["vip_customer", "modem", "solved"]}
+    )
+    assert {k: v for k, v in replaced.fields.items() if k.startswith("custom")} == {
+        "custom_fields.11": None,  # its option's tag is no longer on the ticket: cleared
+        "custom_fields.12": True,
+        "custom_fields.13": ["modem"],
+    }
+    created = tagged("POST", "/api/v2/tickets.json", {"comment": "x", "tags": ["billing"]})
+    assert {k for k in created.fields if k.startswith("custom")} == {"custom_fields.11"}
+    plain = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"status": "open"}})
+    assert ZD.lookup(plain.intents[0], "/api/v2/tickets/7.json") is None
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        {"tags": ["billing", "technical"]},
+        {"remove_tags": ["vip_customer"]},
+        {"additional_tags": ["router"]},
+        {"tags": ["billing"], "custom_fields": [{"id": 11, "value": "technical"}]},
+        {"tags": [], "custom_fields": [{"id": 12, "value": True}]},
+        {"tags": "billing technical"},
+    ],
+)
+def test_tags_that_set_fields_two_ways_or_partly_are_refused(ticket: dict[str, Any]) -> None:
+    with pytest.raises(AmbiguousRequest, match="Set the field by custom_fields"):
+        tagged("PUT", "/api/v2/tickets/7.json", ticket)
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(500, b"{}"), (200, b"not json"), (200, b'{"ticket_fields": [], "next_page": "p2"}')],
+)
+def test_tags_whose_fields_zendesk_does_not_list_fail_closed(status: int, body: bytes) -> None:
+    [intent] = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"tags": ["x"]}}).intents
+    with pytest.raises(LookupFailed):
+        ZD.resolved(intent, status, body)
+    with pytest.raises(InvalidSession):
+        ZD.resolved(intent, 401, b"{}")
+
+
+def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body() -> None:
+    """An upload (zenpy's attachments.upload) is named as the endpoint it is, not as a body to
+    resend as JSON; a ticket write in another media type is refused as such."""
+    upload = RawRequest("POST", "/api/v2/uploads.json?filename=a.png",
+                        CIMultiDict({"Content-Type": "image/png"}), b"\x89PNG...")  # fmt: skip
+    with pytest.raises(UnsupportedEndpoint, match="does not know how to check POST"):
+        ZD.parse(ZD.canonical(upload))
+    form = RawRequest("PUT", "/api/v2/tickets/7.json",
+                      CIMultiDict({"Content-Type": "application/x-www-form-urlencoded"}),
+                      b"ticket[status]=solved")  # fmt: skip
+    with pytest.raises(UnsupportedMediaType, match="send the body as application/json"):
+        ZD.parse(ZD.canonical(form))
+
+
+@pytest.mark.parametrize("kind", ["users", "organizations"])
+def test_a_user_or_organization_tagged_with_a_ticket_fields_option_is_refused(kind: str) -> None:
+    """Zendesk adds their tags to their tickets, where an option's tag sets the field."""
+    target = f"/api/v2/{kind}/7.json"
+    [intent] = parse("PUT", target, {kind[:-1]: {"tags": ["vip", "technical"]}}).intents
+    assert ZD.lookup(intent, target) == "/api/v2/ticket_fields.json"
+    with pytest.raises(AmbiguousRequest, match="'technical' is an option"):
+        ZD.resolved(intent, 200, TICKET_FIELDS)
+    [plain] = parse("PUT", target, {kind[:-1]: {"tags": ["vip"]}}).intents
+    assert ZD.resolved(plain, 200, TICKET_FIELDS) is plain
+    [named] = parse("PUT", target, {kind[:-1]: {"name": "Ada"}}).intents
+    assert ZD.lookup(named, target) is None

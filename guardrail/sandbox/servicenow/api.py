@@ -106,7 +106,7 @@ def _table(store: InstanceStore, call: Call, table: str, sys_id: str | None) -> 
         return Answer(201, {"result": _shown(store, call, table, row)}, {"Location": location})
     if method in ("PATCH", "PUT") and sys_id is not None:
         row = store.update(table, sys_id, _object(call.body), user=call.user)
-        return Answer(200, {"result": _shown(store, call, table, row)})
+        return Answer(200, {"result": _shown(store, call, row["sys_class_name"], row)})
     if method == "DELETE" and sys_id is not None:
         store.delete(table, sys_id)
         return Answer(204)

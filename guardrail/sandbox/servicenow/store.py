@@ -22,7 +22,7 @@ from guardrail.sandbox.servicenow import seed
 from guardrail.sandbox.servicenow.errors import InstanceError, acl, invalid_table, no_record
 from guardrail.sandbox.servicenow.query import Query
 from guardrail.sandbox.servicenow.rules import BusinessRule, run_before
-from guardrail.sandbox.servicenow.tables import TABLES, Column, Kind, Table
+from guardrail.sandbox.servicenow.tables import EXTENDS, TABLES, Column, Kind, Table
 from guardrail.sandbox.store import Change
 
 Row = dict[str, str]
@@ -70,7 +70,16 @@ class InstanceStore:
         return found
 
     def get(self, table: str, sys_id: str) -> Row | None:
-        return self._rows(table).get(sys_id)
+        holder = self.holder(table, sys_id)
+        return self._rows(table).get(sys_id) if holder is None else self.rows[holder][sys_id]
+
+    def holder(self, table: str, sys_id: str) -> str | None:
+        """The table (``table``, or one extending it) whose record ``sys_id`` is: a child
+        table's records are its parent's too (a contact is a user), or None."""
+        for name in (table, *(c for c, parent in EXTENDS.items() if parent == table)):
+            if sys_id in self.rows.get(name, {}):
+                return name
+        return None
 
     def records(self, table: str) -> list[Row]:
         return list(self._rows(table).values())
@@ -132,10 +141,18 @@ class InstanceStore:
         return row
 
     def update(self, table: str, sys_id: str, values: Mapping[str, Any], *, user: str) -> Row:
-        spec = self._writable(table, "Update")
-        current = self.rows[table].get(sys_id)
-        if current is None:
+        spec = self._writable(table, "Update")  # through a parent: its fields only
+        holder = self.holder(table, sys_id)
+        if holder is None:
             raise no_record()
+        current, table = self.rows[holder][sys_id], holder
+        target = as_text(values.get("sys_class_name", table))
+        if target != table and target in self.rows:  # reclassified: it moves to that table
+            moved = {n: current.get(n, c.default) for n, c in self.table(target).columns.items()}
+            del self.rows[table][sys_id]
+            self.rows[target][sys_id] = {**moved, "sys_class_name": target}
+            self.changes.append(Change(table, sys_id, "delete"))
+            return self.update(target, sys_id, values, user=user)
         row = dict(current)
         entries = self._assign(spec, row, values)
         stamp = now_text()
@@ -152,9 +169,11 @@ class InstanceStore:
 
     def delete(self, table: str, sys_id: str) -> None:
         self._writable(table, "Delete")
-        if self.rows[table].pop(sys_id, None) is None:
+        holder = self.holder(table, sys_id)
+        if holder is None:
             raise no_record()
-        self.changes.append(Change(table, sys_id, "delete"))
+        del self.rows[holder][sys_id]
+        self.changes.append(Change(holder, sys_id, "delete"))
 
     def _writable(self, table: str, operation: str) -> Table:
         if table in META_TABLES:

@@ -296,3 +296,6 @@ TABLES: dict[str, Table] = {
 #: Tables whose records are people: a reference to ``sys_user`` may name a customer contact
 #: (``customer_contact`` extends ``sys_user`` on the platform).
 PERSON_TABLES = ("sys_user", "customer_contact")
+#: Child table -> the table it extends: a child's records are its parent's too, read and
+#: written through either (the parent's fields only, through the parent).
+EXTENDS = {"customer_contact": "sys_user"}

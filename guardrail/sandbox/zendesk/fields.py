@@ -209,3 +209,31 @@ def merged_custom_fields(
     values = {f["id"]: f["value"] for f in current}
     values.update({f["id"]: f["value"] for f in changes})
     return [{"id": i, "value": values.get(i)} for i in custom]
+
+
+def selected_by_tags(
+    current: Sequence[dict[str, Any]],
+    before: Sequence[str],
+    tags: Sequence[str],
+    custom: Mapping[int, TicketField],
+) -> list[dict[str, Any]]:
+    """The custom fields once the ticket's tags go from ``before`` to ``tags``: a drop-down
+    (``tagger``) holds the option whose tag (its value) is among them, one just added before
+    one it had, else nothing; the others keep theirs."""
+    given, added = set(tags), set(tags) - set(before)
+    values = {f["id"]: f["value"] for f in current}
+    for field in custom.values():
+        if field.type == "tagger":
+            held = [v for _, v in field.options if v in given]
+            values[field.id] = next((v for v in held if v in added), held[0] if held else None)
+    return [{"id": i, "value": values.get(i)} for i in custom]
+
+
+def tags_of_options(
+    tags: Sequence[str], values: Sequence[dict[str, Any]], custom: Mapping[int, TicketField]
+) -> list[str]:
+    """``tags`` with each drop-down's option tags replaced by the tag of the option it holds."""
+    options = {v for f in custom.values() if f.type == "tagger" for _, v in f.options}
+    held = [f["value"] for f in values
+            if f["id"] in custom and custom[f["id"]].type == "tagger" and f["value"]]  # fmt: skip
+    return sorted({*(t for t in tags if t not in options), *held})

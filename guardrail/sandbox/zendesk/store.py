@@ -33,6 +33,8 @@ from guardrail.sandbox.zendesk.fields import (
     check_custom_fields,
     custom_fields,
     merged_custom_fields,
+    selected_by_tags,
+    tags_of_options,
 )
 from guardrail.sandbox.zendesk.triggers import Trigger
 
@@ -116,9 +118,16 @@ class ZendeskStore:
             "brand_id": 10_001, "created_at": now, "updated_at": now,
         }  # fmt: skip
         row.update(self._ticket_changes(data, row, creating=True))
+        requester = self._rows["user"].get(row["requester_id"]) or {}
         if row["organization_id"] is None and "organization_id" not in data:
-            requester = self._rows["user"].get(row["requester_id"]) or {}
             row["organization_id"] = requester.get("organization_id")
+        # the requester's tags and their organization's are added to the ticket (user and
+        # organization tagging), where an option's tag selects it
+        organization = self._rows["organization"].get(row["organization_id"]) or {}
+        tags = sorted({*row["tags"], *requester.get("tags", []), *organization.get("tags", [])})
+        if tags != row["tags"]:
+            values = selected_by_tags(row["custom_fields"], row["tags"], tags, self._custom)
+            row.update(custom_fields=values, tags=tags_of_options(tags, values, self._custom))
         row["fields"] = row["custom_fields"]
         self._fire("ticket", "create", row)
         self._put("ticket", row, "create")
@@ -338,6 +347,14 @@ class ZendeskStore:
                 if data[key] is not None and data[key] not in choices:
                     bad(key, f"{key.title()}: {data[key]!r} is not valid")
                 found[key] = data[key]
+        if data.get("problem_id") is not None:  # an incident links to a problem ticket
+            problem = self._rows["ticket"].get(_id(data["problem_id"]))
+            if problem is None or problem["type"] != "problem":
+                bad("problem_id", "Problem: is invalid")
+            else:
+                found["problem_id"] = problem["id"]
+        elif "problem_id" in data:
+            found["problem_id"] = None
         for key in ("subject", "external_id", "due_at"):
             if key in data:
                 found[key] = data[key]
@@ -378,10 +395,17 @@ class ZendeskStore:
                 bad("submitter", "Submitter: is invalid")
             else:
                 found["submitter_id"] = _id(data["submitter_id"])
+        # a drop-down's options are tags: the fields follow the tags a write sets, then the
+        # tags follow the fields it sets (Zendesk's "Understanding tags and ticket fields")
+        tags, values = list(current.get("tags", [])), current["custom_fields"]
         if "tags" in data:
-            found["tags"] = _tags(data["tags"])
+            tags = _tags(data["tags"])
         if "additional_tags" in data:
-            found["tags"] = sorted({*current.get("tags", []), *_tags(data["additional_tags"])})
+            tags = sorted({*tags, *_tags(data["additional_tags"])})
+        if "remove_tags" in data:
+            tags = sorted(set(tags) - set(_tags(data["remove_tags"])))
+        if {"tags", "additional_tags", "remove_tags"} & data.keys():
+            values = selected_by_tags(values, current.get("tags", []), tags, self._custom)
         for key in ("custom_fields", "fields"):
             if key in data:
                 try:
@@ -390,9 +414,10 @@ class ZendeskStore:
                     for field, items in exc.body["details"].items():
                         errors.setdefault(field, []).extend(items)
                     continue
-                found["custom_fields"] = merged_custom_fields(
-                    current["custom_fields"], changes, self._custom
-                )
+                values = merged_custom_fields(values, changes, self._custom)
+        if values is not current["custom_fields"] or tags != current.get("tags", []):
+            found["custom_fields"] = values
+            found["tags"] = tags_of_options(tags, values, self._custom)
         if errors:
             raise record_invalid(errors)
         return found

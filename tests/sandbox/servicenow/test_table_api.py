@@ -204,3 +204,38 @@ async def test_an_aborting_business_rule_refuses_the_write(now: Now, store: Inst
 
 def test_seeded_groups_have_fixed_ids(store: InstanceStore) -> None:
     assert store.get("sys_user_group", GROUP_IDS["Billing"])["name"] == "Billing"  # type: ignore[index]
+
+
+async def test_a_user_whose_class_is_changed_becomes_a_record_of_that_table(now: Now) -> None:
+    """Setting a record's Class (sys_class_name) reclassifies it, as the platform documents for
+    CIs: the sys_id stays, the record moves to the new class's table with its fields."""
+    status, body = await now.call("POST", "/api/now/table/sys_user",
+                                  {"user_name": "sam", "last_name": "Sample"})  # fmt: skip
+    sys_id = body["result"]["sys_id"]
+    status, body = await now.call(
+        "PATCH", f"/api/now/table/sys_user/{sys_id}",
+        {"sys_class_name": "customer_contact", "account": ACME_ACCOUNT_ID},
+    )  # fmt: skip
+    assert status == 200
+    assert (body["result"]["sys_class_name"], body["result"]["account"]["value"]) == (
+        "customer_contact", ACME_ACCOUNT_ID,
+    )  # fmt: skip
+    status, body = await now.call("GET", f"/api/now/table/customer_contact/{sys_id}")
+    assert (status, body["result"]["last_name"]) == (200, "Sample")
+
+
+async def test_a_contact_is_read_changed_and_deleted_through_sys_user_which_it_extends(
+    now: Now,
+) -> None:
+    """customer_contact extends sys_user: its records are sys_user records too, read and
+    written through either table (through sys_user, as a user: its own fields only)."""
+    user = f"/api/now/table/sys_user/{ACME_CONTACT_ID}"
+    status, body = await now.call("GET", user)
+    assert (status, body["result"]["sys_class_name"]) == (200, "customer_contact")
+    status, body = await now.call("PATCH", user, {"email": "jane@new.example", "account": ""})
+    assert status == 200
+    status, body = await now.call("GET", f"/api/now/table/customer_contact/{ACME_CONTACT_ID}")
+    assert body["result"]["email"] == "jane@new.example"
+    assert body["result"]["account"]["value"] == ACME_ACCOUNT_ID  # not a user's field: kept
+    assert (await now.call("DELETE", user))[0] == 204
+    assert (await now.call("GET", f"/api/now/table/customer_contact/{ACME_CONTACT_ID}"))[0] == 404

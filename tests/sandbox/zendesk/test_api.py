@@ -233,3 +233,19 @@ async def test_an_external_id_is_found_as_text_in_any_case(zd: Api) -> None:
     status, body = await zd.call("GET", "/organizations/search.json?external_id=globex-1")
     assert status == 200
     assert [o["id"] for o in body["organizations"]] == [GLOBEX_ORG]
+
+
+async def test_an_incident_is_linked_to_a_problem_ticket_and_to_nothing_else(zd: Api) -> None:
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "subject": "Outage", "type": "problem", "comment": {"body": "Routers down."},
+    }})  # fmt: skip
+    problem = body["ticket"]["id"]
+    status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", {"ticket": {
+        "type": "incident", "problem_id": problem,
+    }})  # fmt: skip
+    assert (status, body["ticket"]["problem_id"]) == (200, problem)
+    status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", {"ticket": {
+        "problem_id": GLOBEX_TICKET,
+    }})  # fmt: skip
+    assert status == 422
+    assert "problem_id" in body["details"]
