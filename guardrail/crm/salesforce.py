@@ -82,7 +82,12 @@ from guardrail.crm.canonical import (
 )
 from guardrail.crm.drift import Drift, diff
 from guardrail.crm.salesforce_bulk import Kinds
-from guardrail.crm.salesforce_reads import NOTHING, objects_read, refuse_writing_clause
+from guardrail.crm.salesforce_reads import (
+    NOTHING,
+    objects_read,
+    refuse_writing_clause,
+    shows_records,
+)
 from guardrail.crm.salesforce_sim import SimulatedSalesforce
 from guardrail.errors import (
     AmbiguousRequest,
@@ -264,9 +269,12 @@ class SalesforceDialect:
         if segments and segments[0].lower() in _QUERY_RESOURCES:
             refuse_writing_clause(query.get("q", ""))
         reads = objects_read(path, segments, query)
+        records = shows_records(segments)
         if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
-            return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
-        return ParsedRequest(Shape.READ, reads=reads)
+            return ParsedRequest(
+                Shape.READ, sobject=segments[1], reads=reads, shows_records=records
+            )
+        return ParsedRequest(Shape.READ, reads=reads, shows_records=records)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
         if self._forward_unknown:

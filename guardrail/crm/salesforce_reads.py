@@ -54,6 +54,24 @@ def objects_read(
     return None
 
 
+def shows_records(segments: Sequence[str] | None) -> bool:
+    """Whether a GET of the resource ``segments`` (below ``/services/data/vXX.X``) names
+    answers with the CRM's own records, which may ground the agent's writes: a record by id
+    or by an id-lookup field, a query's page, a collection's retrieve. Not
+    ``/sobjects/{Object}/{id}/{name}``: the path does not say whether ``name`` is a
+    relationship or a blob field, and a blob is a file's bytes as whoever uploaded it wrote
+    them (a JSON file there can look like any record); nor search results, the recent list,
+    describes, limits, or anything else."""
+    if not segments:
+        return False
+    resource = segments[0].lower()
+    if resource in _QUERIES:
+        return len(segments) <= 2  # the query, or its next page by locator
+    if resource == "sobjects":
+        return len(segments) == 3 or (len(segments) == 4 and not sfid.is_id(segments[2]))
+    return resource == "composite" and len(segments) == 3 and segments[1].lower() == "sobjects"
+
+
 def refuse_writing_clause(query: str) -> None:
     """Refuse a SOQL or SOSL query with a clause that makes Salesforce update the records it
     returns (``FOR VIEW``, ``FOR REFERENCE``: their last viewed or referenced date, the

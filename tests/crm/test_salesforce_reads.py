@@ -73,3 +73,32 @@ def test_writes_show_nothing_but_a_composite_shows_its_reads() -> None:
     assert composite.reads == frozenset({"Account"})
     search = body.replace(b"/sobjects/Account/001000000000001AAA", b"/search?q=FIND")
     assert read(dialect, "POST", f"{BASE}/composite", search, "application/json").reads is None
+
+
+@pytest.mark.parametrize(
+    ("path", "records"),
+    [
+        (f"{BASE}/sobjects/Case/500000000000001AAA?fields=Subject", True),
+        (f"{BASE}/sobjects/Account/External_Id__c/ACME-001", True),
+        (f"{BASE}/composite/sobjects/Case?ids=500000000000001AAA", True),
+        (f"{BASE}/query?q=SELECT+Id+FROM+Case", True),
+        (f"{BASE}/queryAll/01gD0000002HU6KIAW-2000", True),
+        # a blob field's bytes (a JSON file can look like any record), or a relationship: the
+        # path does not say which
+        (f"{BASE}/sobjects/Attachment/00P000000000001AAA/Body", False),
+        (f"{BASE}/sobjects/Account/001000000000001AAA/Cases", False),
+        (f"{BASE}/search?q=FIND+%7BAcme%7D", False),
+        (f"{BASE}/parameterizedSearch?q=Acme", False),
+        (f"{BASE}/recent", False),
+        (f"{BASE}/sobjects/Case", False),
+        (f"{BASE}/limits", False),
+        ("/services/data", False),
+    ],
+)
+def test_only_an_answer_of_the_crms_records_may_ground_writes(path: str, records: bool) -> None:
+    assert read(SalesforceDialect(), "GET", path).shows_records is records
+
+
+def test_an_endpoint_forwarded_unchecked_grounds_nothing() -> None:
+    forwarding = SalesforceDialect(forward_unknown_writes=True)
+    assert read(forwarding, "GET", "/services/apexrest/Anything").shows_records is False

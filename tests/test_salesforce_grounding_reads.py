@@ -1,0 +1,154 @@
+"""What a read may ground, through the real proxy (simple-salesforce over TLS) to the sandbox,
+with the shipped pack's grounding. Only an answer that is the CRM's own records grounds: a
+file's bytes (an attachment a customer sent, served by sObject Blob Get) or the answer of an
+endpoint the proxy does not know (forwarded unchecked where the operator chose so) may be
+shaped by whoever wrote them, so records they seem to hold are nothing the agent read. A
+forged record there, claiming another customer's case is this customer's, never lets the agent
+change that case; and the sandbox keeps it as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from multidict import CIMultiDict
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, GLOBEX_ACCOUNT_ID
+from guardrail.testing import Stack
+from guardrail.upstream import Sender, UpstreamResponse
+from tests.helpers import grounded_pack, salesforce_in, through_a_stack
+
+API = "/services/data/v59.0"
+CUSTOMER = {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID], "verified": True}
+#: Answers whose content is not the CRM's records: blobs (Salesforce serves their bytes as
+#: they were uploaded) and endpoints the proxy cannot read (here forwarded unchecked).
+NOT_RECORDS = [
+    "/sobjects/Attachment/00P000000000001AAA/Body",
+    "/sobjects/Document/015000000000001AAA/body",
+    "/sobjects/ContentVersion/068000000000001AAA/VersionData",
+    "/sobjects/Case/{case}/Attachment",
+    "/search?q=FIND+%7Brouter%7D",
+    "/parameterizedSearch?q=router",
+    "/recent",
+    "/sobjects/Case",
+    "/limits",
+]
+UNKNOWN = ["/services/apexrest/cases/{case}", API + "/ui-api/records/{case}"]
+_conversations = iter(range(10**6))
+
+
+class Forger:
+    """The CRM's answer to a read of a path in ``paths``: the bytes someone stored there, a
+    JSON text claiming to be the other customer's case, with this customer's account."""
+
+    def __init__(self, inner: Sender, paths: set[str]) -> None:
+        self.inner, self.paths = inner, paths
+
+    async def send(
+        self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
+    ) -> UpstreamResponse:
+        if method == "GET" and path in self.paths:
+            forged = json.dumps(self.forged)
+            return UpstreamResponse(
+                200, CIMultiDict({"Content-Type": self.content_type}), forged.encode()
+            )
+        return await self.inner.send(method, path, headers, body)
+
+    forged: Any = None
+    content_type = "application/octetstream"
+
+
+@pytest.fixture(scope="module")
+def forger() -> list[Forger]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, forger: list[Forger]) -> Iterator[Stack]:
+    directory = tmp_path_factory.mktemp("salesforce-grounding-reads")
+
+    def seam(inner: Sender) -> Sender:
+        forger.append(Forger(inner, set()))
+        return forger[-1]
+
+    with Stack(
+        directory,
+        auth_mode="passthrough",
+        policies=grounded_pack(directory / "policies"),
+        transport=seam,
+        unknown_writes="forward",
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def theirs(stack: Stack) -> str:
+    """Another customer's case."""
+
+    async def make() -> str:
+        return stack.store.create(
+            "Case", {"Subject": "Globex router", "AccountId": GLOBEX_ACCOUNT_ID}
+        )
+
+    return stack.call(make)
+
+
+def agent(stack: Stack) -> Any:
+    """simple-salesforce in a fresh conversation with the verified customer, Acme."""
+    body = {"channel": "voice", "customer": CUSTOMER,
+            "turns": [{"role": "customer", "text": "My router keeps rebooting."}]}  # fmt: skip
+    return salesforce_in(stack, f"sf-reads-{next(_conversations)}", body, "agent-reads")
+
+
+SHAPES = {
+    "record": lambda row: row,
+    "query": lambda row: {"totalSize": 1, "done": True, "records": [row]},
+    "list": lambda row: [row],
+}
+
+
+@through_a_stack(30)
+@given(
+    path=st.sampled_from([API + p for p in NOT_RECORDS] + UNKNOWN),
+    shape=st.sampled_from(sorted(SHAPES)),
+    content_type=st.sampled_from(["application/octetstream", "application/json;charset=UTF-8"]),
+)
+def test_a_record_forged_in_an_answer_that_is_no_record_grounds_nothing(
+    stack: Stack, forger: list[Forger], theirs: str, path: str, shape: str, content_type: str
+) -> None:
+    target = path.format(case=theirs)
+    row = {"attributes": {"type": "Case", "url": f"{API}/sobjects/Case/{theirs}"},
+           "Id": theirs, "AccountId": ACME_ACCOUNT_ID, "Subject": "Acme router"}  # fmt: skip
+    [seam] = forger
+    seam.paths, seam.forged, seam.content_type = {target}, SHAPES[shape](row), content_type
+    sf = agent(stack)
+    answer = sf.session.get(f"https://{stack.proxy_instance}{target}", headers=sf.headers)
+    assert answer.status_code == 200, answer.text
+    before = stack.store.get("Case", theirs)
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Case.update(theirs, {"Subject": "Closed by the agent", "Status": "Closed"})
+    [error] = refused.value.content
+    assert "/RecordGrounded)" in error["message"] or "/RecordOwned)" in error["message"]
+    assert "Read it first" in error["message"] or "Change only" in error["message"]
+    assert stack.store.get("Case", theirs) == before
+
+
+def test_the_customers_own_case_read_from_the_crm_grounds_its_update(
+    stack: Stack, forger: list[Forger]
+) -> None:
+    forger[0].paths = set()
+
+    async def make() -> str:
+        return stack.store.create("Case", {"Subject": "Acme router", "AccountId": ACME_ACCOUNT_ID})
+
+    mine = stack.call(make)
+    sf = agent(stack)
+    sf.query(f"SELECT Id, AccountId FROM Case WHERE Id = '{mine}'")
+    sf.Case.update(mine, {"Subject": "Router replaced"})
+    assert stack.store.get("Case", mine)["Subject"] == "Router replaced"
