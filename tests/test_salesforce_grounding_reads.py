@@ -5,20 +5,28 @@ endpoint the proxy does not know (forwarded unchecked where the operator chose s
 shaped by whoever wrote them, so records they seem to hold are nothing the agent read. A
 forged record there, claiming another customer's case is this customer's, never lets the agent
 change that case; and the sandbox keeps it as it was.
+
+Nor may a query relabel what its rows show: FORMAT(), toLabel() and convertCurrency() change a
+value and an alias the name it is shown under (``toLabel(Type) Id`` shows a case's free-text
+Type as its Id), so a row would claim a record holds what it does not. Whatever columns a query
+asks for, every record the proxy remembers from its answer is as the CRM holds it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from multidict import CIMultiDict
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
+from guardrail.crm import sfid
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, GLOBEX_ACCOUNT_ID
 from guardrail.testing import Stack
 from guardrail.upstream import Sender, UpstreamResponse
@@ -139,9 +147,8 @@ def test_a_record_forged_in_an_answer_that_is_no_record_grounds_nothing(
     assert stack.store.get("Case", theirs) == before
 
 
-def test_the_customers_own_case_read_from_the_crm_grounds_its_update(
-    stack: Stack, forger: list[Forger]
-) -> None:
+def mine_read(stack: Stack, forger: list[Forger]) -> tuple[Any, str]:
+    """An agent in a fresh conversation, and a case of the customer's it read from the CRM."""
     forger[0].paths = set()
 
     async def make() -> str:
@@ -150,5 +157,80 @@ def test_the_customers_own_case_read_from_the_crm_grounds_its_update(
     mine = stack.call(make)
     sf = agent(stack)
     sf.query(f"SELECT Id, AccountId FROM Case WHERE Id = '{mine}'")
+    return sf, mine
+
+
+def test_the_customers_own_case_read_from_the_crm_grounds_its_update(
+    stack: Stack, forger: list[Forger]
+) -> None:
+    sf, mine = mine_read(stack, forger)
     sf.Case.update(mine, {"Subject": "Router replaced"})
     assert stack.store.get("Case", mine)["Subject"] == "Router replaced"
+
+
+def test_a_query_relabelling_a_column_as_the_records_id_grounds_nothing(
+    stack: Stack, forger: list[Forger], theirs: str
+) -> None:
+    """The customer's case's free-text Type holds the other customer's case id; shown under
+    Id, beside the customer's AccountId, it would ground that case as the customer's."""
+    sf, mine = mine_read(stack, forger)
+    sf.Case.update(mine, {"Type": theirs})  # an unrestricted picklist keeps any text
+    with contextlib.suppress(SalesforceMalformedRequest):  # the proxy refuses it
+        sf.query(f"SELECT toLabel(Type) Id, AccountId FROM Case WHERE Id = '{mine}'")
+    before = stack.store.get("Case", theirs)
+    with pytest.raises(SalesforceMalformedRequest):
+        sf.Case.update(theirs, {"Subject": "Closed by the agent", "Status": "Closed"})
+    assert stack.store.get("Case", theirs) == before
+
+
+def test_a_query_showing_a_value_not_as_held_is_refused_saying_what_to_send(stack: Stack) -> None:
+    sf = agent(stack)
+    for soql in (
+        "SELECT Id, toLabel(Status) Subject FROM Case",
+        "SELECT Id, FORMAT(CreatedDate) FROM Case",
+    ):
+        with pytest.raises(SalesforceMalformedRequest) as refused:
+            sf.query(soql)
+        [error] = refused.value.content
+        assert error["errorCode"] == "GUARDRAIL_AMBIGUOUS_REQUEST", error
+        assert "Select the fields themselves" in error["message"]
+    sf.query("SELECT Id, Status, Subject, CreatedDate FROM Case")  # the fields themselves
+
+
+CASE_FIELDS = ["Id", "Subject", "Status", "Type", "Reason", "Priority", "AccountId", "CreatedDate"]
+FUNCTIONS = {"FORMAT": ["CreatedDate"], "toLabel": ["Status", "Type", "Reason", "Priority"]}
+
+
+@st.composite
+def columns(draw: st.DrawFn) -> str:
+    """A column: a field in any case, or a function of one (any case and spacing), with or
+    without an alias (another field's name, or none)."""
+    spell = draw(st.sampled_from([str, str.lower, str.upper]))
+    if draw(st.booleans()):
+        return spell(draw(st.sampled_from(CASE_FIELDS)))
+    function = draw(st.sampled_from(sorted(FUNCTIONS)))
+    field = draw(st.sampled_from(FUNCTIONS[function]))
+    space = draw(st.sampled_from(["", " ", "\n"]))
+    alias = draw(st.sampled_from(["", *CASE_FIELDS]))
+    return f"{spell(function)}{space}({field}){' ' + alias if alias else ''}"
+
+
+@through_a_stack(40)
+@given(with_id=st.booleans(), chosen=st.lists(columns(), min_size=1, max_size=4))
+def test_whatever_a_query_shows_the_records_remembered_are_as_the_crm_holds_them(
+    stack: Stack, forger: list[Forger], theirs: str, with_id: bool, chosen: list[str]
+) -> None:
+    forger[0].paths = set()
+    sf = agent(stack)
+    soql = f"SELECT {', '.join(['Id'] * with_id + chosen)} FROM Case WHERE Id = '{theirs}'"
+    with contextlib.suppress(SalesforceMalformedRequest):  # refused by the proxy or the CRM
+        sf.query(soql)
+    name = sf.session.headers["X-Guardrail-Conversation"]
+    conversation = httpx.get(f"{stack.admin_url}/guardrail/v1/conversations/{name}", timeout=10)
+    for read in conversation.json()["reads"]:
+        held = stack.store.get(read["object"], read["id"])
+        assert held is not None, (soql, read)
+        assert sfid.same_id(held["Id"], read["id"])
+        for name, value in read["fields"].items():
+            assert name in held, (soql, name)
+            assert held[name] == value, (soql, name, value, held[name])

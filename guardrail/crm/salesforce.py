@@ -85,6 +85,7 @@ from guardrail.crm.salesforce_bulk import Kinds
 from guardrail.crm.salesforce_reads import (
     NOTHING,
     objects_read,
+    refuse_relabelled_columns,
     refuse_writing_clause,
     shows_records,
 )
@@ -115,6 +116,7 @@ _READ_RESOURCES = frozenset(
 )
 #: Resources whose ``q`` is SOQL or SOSL, which may hold a clause that writes.
 _QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
+_SOQL_RESOURCES = frozenset({"query", "queryall"})
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -268,6 +270,8 @@ class SalesforceDialect:
             return self._unknown(method, path)
         if segments and segments[0].lower() in _QUERY_RESOURCES:
             refuse_writing_clause(query.get("q", ""))
+        if segments and len(segments) == 1 and segments[0].lower() in _SOQL_RESOURCES:
+            refuse_relabelled_columns(query.get("q", ""))
         reads = objects_read(path, segments, query)
         records = shows_records(segments)
         if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
@@ -607,7 +611,12 @@ class SalesforceDialect:
             # an aggregate query's row is no record: its columns are aliases the query chose
             # (MAX(AccountId) AccountId), so they say nothing of any record's own fields
             aggregate = isinstance(attributes, dict) and attributes.get("type") == _AGGREGATE
-            if isinstance(attributes, dict) and isinstance(record_id, str) and not aggregate:
+            if (
+                isinstance(attributes, dict)
+                and isinstance(record_id, str)
+                and not aggregate
+                and _names_itself(attributes, record_id)
+            ):
                 scalars = {
                     k: v
                     for k, v in row.items()
@@ -722,6 +731,16 @@ def _effective_method(method: str, query: Mapping[str, str]) -> str:
         f"{name}={value} on a {method}: Salesforce documents only _HttpMethod=PATCH on a POST, "
         "so crm-guardrail refuses any other method override. Send the method itself."
     )
+
+
+def _names_itself(attributes: Mapping[str, Any], record_id: str) -> bool:
+    """Whether a row's Id is the record its ``attributes.url`` names (where it names one): a
+    column shown under Id that is no record's id (an alias) would ground another record."""
+    url = attributes.get("url")
+    if not isinstance(url, str):
+        return True
+    named = url.rstrip("/").rpartition("/")[2]
+    return sfid.is_id(named) and sfid.is_id(record_id) and sfid.same_id(named, record_id)
 
 
 def _segments(path: str) -> list[str] | None:

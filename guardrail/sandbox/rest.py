@@ -120,7 +120,13 @@ def query(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
         {
             "totalSize": len(rows),
             "done": True,
-            "records": [ctx.render(parsed.sobject, row, parsed.fields) for row in rows],
+            "records": [
+                {
+                    **ctx.render(parsed.sobject, row, ()),
+                    **{c.key: c.value(row) for c in parsed.columns},
+                }
+                for row in rows
+            ],
         },
     )
 

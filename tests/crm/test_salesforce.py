@@ -334,8 +334,26 @@ def test_an_aggregate_querys_rows_are_no_records_read() -> None:
     rows = [
         {"attributes": {"type": "AggregateResult"}, "Id": "003000000000002AAA",
          "AccountId": "001000000000001AAA"},
-        {"attributes": {"type": "Contact", "url": "/x"}, "Id": "003000000000001AAA",
-         "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000001AAA"},
+         "Id": "003000000000001AAA", "AccountId": "001000000000001AAA"},
     ]  # fmt: skip
     body = json.dumps({"totalSize": 2, "done": True, "records": rows}).encode()
     assert [r.id for r in dialect.read_records(200, body)] == ["003000000000001AAA"]
+
+
+URL = "/services/data/v59.0/sobjects/Contact"
+
+
+def test_a_row_whose_id_is_not_the_record_it_names_is_no_record_read() -> None:
+    """A column shown under Id (an alias) is not the record's id: the row's url says which
+    record it is, and a row naming another record than its Id grounds neither."""
+    rows = [
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000001AAA"},
+         "Id": "003000000000002AAA", "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000003AAA"},
+         "Id": "not an id", "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000004AAA"},
+         "Id": "003000000000004", "AccountId": "001000000000001AAA"},
+    ]  # fmt: skip
+    body = json.dumps({"totalSize": 3, "done": True, "records": rows}).encode()
+    assert [r.id for r in dialect.read_records(200, body)] == ["003000000000004"]
