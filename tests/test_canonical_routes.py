@@ -643,3 +643,14 @@ def test_a_write_naming_another_object_than_its_records_is_refused(
     method = "POST" if how == "composite" else "PATCH"
     assert "is a Case" in refused(stack, send(stack, method, target, body), 400,
                                   "JSON_PARSER_ERROR")  # fmt: skip
+
+
+def test_update_only_on_an_upsert_is_forwarded_and_keeps_it_from_creating(
+    stack: Stack, case_id: str
+) -> None:
+    """Salesforce reads updateOnly (API 61.0): the upsert updates a record it finds and
+    creates none; judged as the create it would otherwise make, it is judged no less strictly."""
+    target = f"{API}/sobjects/Case/Id/{case_id}?updateOnly=true"
+    answer = send(stack, "PATCH", target, json.dumps({"Subject": "Updated only"}))
+    assert answer.status == 200, answer.body
+    assert case(stack, case_id)["Subject"] == "Updated only"
