@@ -234,3 +234,32 @@ def test_whatever_a_query_shows_the_records_remembered_are_as_the_crm_holds_them
         for name, value in read["fields"].items():
             assert name in held, (soql, name)
             assert held[name] == value, (soql, name, value, held[name])
+
+
+@through_a_stack(20)
+@given(
+    name=st.sampled_from(["Sforce-Call-Options", "sforce-call-options", "SFORCE-CALL-OPTIONS"]),
+    value=st.sampled_from(["defaultNamespace=gx", "client=agent, defaultNamespace=gx",
+                           "client=agent; DefaultNamespace = gx", "defaultnamespace=gx"]),
+    how=st.sampled_from(["query", "row", "by field"]),
+)  # fmt: skip
+def test_a_read_of_records_with_a_default_namespace_is_refused(
+    stack: Stack, forger: list[Forger], theirs: str, name: str, value: str, how: str
+) -> None:
+    """Salesforce shows a package's field gx__Account__c as Account__c under it: one field's
+    value under another's name. A read of records with it is refused, and grounds nothing."""
+    forger[0].paths = set()
+    sf = agent(stack)
+    sf.session.headers[name] = value
+    read = {
+        "query": lambda: sf.query(f"SELECT Id, AccountId FROM Case WHERE Id = '{theirs}'"),
+        "row": lambda: sf.Case.get(theirs),
+        "by field": lambda: sf.Case.get_by_custom_id("Id", theirs),
+    }[how]
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        read()
+    [error] = refused.value.content
+    assert error["errorCode"] == "GUARDRAIL_AMBIGUOUS_REQUEST"
+    assert "without defaultNamespace" in error["message"]
+    sf.session.headers[name] = "client=agent"  # a client name only changes nothing
+    read()
