@@ -654,3 +654,24 @@ def test_update_only_on_an_upsert_is_forwarded_and_keeps_it_from_creating(
     answer = send(stack, "PATCH", target, json.dumps({"Subject": "Updated only"}))
     assert answer.status == 200, answer.body
     assert case(stack, case_id)["Subject"] == "Updated only"
+
+
+@pytest.mark.parametrize(
+    ("target", "instead"),
+    [
+        (f"{API}/ui-api/records", "POST /sobjects/{Object}"),
+        (f"{API}/actions/standard/convertLead", "leave the action to a person"),
+        (f"{API}/process/approvals", "leave them to a person"),
+        ("/services/apexrest/refunds", "Apex REST runs the org's own code"),
+        (f"{API}/chatter/feed-elements", "as a CaseComment"),
+        (f"{API}/composite/tree/Case", "one /composite request"),
+    ],
+)
+def test_a_write_to_an_api_the_guardrail_does_not_judge_says_what_to_send_instead(
+    stack: Stack, target: str, instead: str
+) -> None:
+    body = json.dumps({"apiName": "Case", "fields": {"Subject": "x", "AccountId": ACCOUNT}})
+    message = refused(
+        stack, send(stack, "POST", target, body), 400, "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+    )
+    assert instead in message

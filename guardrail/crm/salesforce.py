@@ -19,8 +19,10 @@ one; any other override (another value, another method, another spelling, an ove
 is refused. Reads are GET, HEAD or OPTIONS without a body of the endpoints known to only read
 (sObject resources, query, search, limits, collections' retrieve); any other request (Apex
 REST, tooling, composite graph/tree/batch, Bulk, sub-resources) is not understood, so it is
-refused unless the operator chose to forward such requests unchecked. The ``Sforce-*`` headers
-ride on every intent.
+refused, saying what to send instead (``salesforce_unknown``), unless the operator chose to
+forward such requests unchecked. The ``Sforce-*`` headers ride on every intent. Only a read whose
+answer is the CRM's records (``shows_records``) grounds writes, and one that would show a field
+otherwise than the record holds it (a SOQL function or alias, a default namespace) is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from guardrail.crm import (
     salesforce_partial,
     salesforce_post,
     salesforce_schema,
+    salesforce_unknown,
     sfid,
 )
 from guardrail.crm.base import (
@@ -288,8 +291,7 @@ class SalesforceDialect:
             return READ
         raise UnsupportedEndpoint(
             f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            "request it cannot read may write). Use the sObject, sObject Collections or Composite "
-            "endpoints to write, and the sObject, query or search endpoints to read."
+            f"request it cannot read may write). {salesforce_unknown.instead(path)}"
         )
 
     def _sobject_row(
