@@ -195,6 +195,7 @@ def test_a_get_with_a_body_is_refused(stack: Stack, case_id: str) -> None:
         "/query?q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+++FoR++VIEW",
         "/search?q=FIND+%7BRoute%7D+RETURNING+Case+UPDATE+TRACKING",
         "/search?q=FIND+%7BRoute%7D+RETURNING+Case+Update+ViewStat",
+        "/query?Q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+FOR+VIEW",
     ],
 )
 def test_a_query_that_stamps_the_records_it_returns_is_refused(

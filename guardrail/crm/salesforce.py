@@ -88,6 +88,7 @@ from guardrail.crm.salesforce_bulk import Kinds
 from guardrail.crm.salesforce_reads import (
     NOTHING,
     objects_read,
+    query_text,
     refuse_relabelled_columns,
     refuse_writing_clause,
     shows_records,
@@ -275,9 +276,9 @@ class SalesforceDialect:
         if not _known_read(path, segments):
             return self._unknown(method, path)
         if segments and segments[0].lower() in _QUERY_RESOURCES:
-            refuse_writing_clause(query.get("q", ""))
+            refuse_writing_clause(query_text(query))
         if segments and len(segments) == 1 and segments[0].lower() in _SOQL_RESOURCES:
-            refuse_relabelled_columns(query.get("q", ""))
+            refuse_relabelled_columns(query_text(query))
         reads = objects_read(path, segments, query)
         records = shows_records(segments)
         if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":

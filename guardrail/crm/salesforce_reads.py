@@ -67,8 +67,15 @@ def objects_read(
     if resource == "composite" and len(segments) == 3 and segments[1].lower() == "sobjects":
         return frozenset({segments[2]})
     if resource in _QUERIES and len(segments) == 1:
-        return soql_objects(query.get("q", ""))
+        return soql_objects(query_text(query))
     return None
+
+
+def query_text(query: Mapping[str, str]) -> str:
+    """The SOQL or SOSL a query or search runs: its ``q`` parameter in any case spelling
+    (the request holds it once: ``decode_query``), since a CRM reading names loosely would
+    run a ``Q`` the proxy did not read."""
+    return next((v for k, v in query.items() if k.lower() == "q"), "")
 
 
 def shows_records(segments: Sequence[str] | None) -> bool:

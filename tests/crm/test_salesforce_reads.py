@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 
 from guardrail.crm.salesforce import SalesforceDialect
-from guardrail.errors import UnsupportedEndpoint
+from guardrail.errors import AmbiguousRequest, UnsupportedEndpoint
 from tests.crm.helpers import read
 
 BASE = "/services/data/v59.0"
@@ -102,3 +102,21 @@ def test_only_an_answer_of_the_crms_records_may_ground_writes(path: str, records
 def test_an_endpoint_forwarded_unchecked_grounds_nothing() -> None:
     forwarding = SalesforceDialect(forward_unknown_writes=True)
     assert read(forwarding, "GET", "/services/apexrest/Anything").shows_records is False
+
+
+@pytest.mark.parametrize("name", ["q", "Q"])
+@pytest.mark.parametrize(
+    ("resource", "soql"),
+    [
+        ("query", "SELECT Id FROM Case FOR VIEW"),
+        ("queryAll", "SELECT Id, toLabel(Type) Id FROM Case"),
+        ("query", "SELECT Id, FORMAT(CreatedDate) FROM Case"),
+        ("search", "FIND {x} RETURNING Case(Id) UPDATE TRACKING"),
+    ],
+)
+def test_a_query_is_judged_under_any_spelling_of_its_parameter(
+    name: str, resource: str, soql: str
+) -> None:
+    """A CRM reading parameter names loosely would run a Q the proxy had not read."""
+    with pytest.raises(AmbiguousRequest):
+        read(SalesforceDialect(), "GET", f"{BASE}/{resource}?{urlencode({name: soql})}")
