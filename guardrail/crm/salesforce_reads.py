@@ -30,7 +30,7 @@ _FROM_WORD = re.compile(r"(?<![\w.])FROM\b", re.IGNORECASE)
 #: A column Salesforce shows as the record holds it: a field (through relationships), every
 #: field (FIELDS()), a subquery's or TYPEOF's records (nested, so they ground nothing).
 _AS_HELD = re.compile(
-    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\Z|\(.*\)\Z|TYPEOF\b.*\bEND\Z"
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\Z|\(\s*SELECT\b.*\)\Z|TYPEOF\b.*\bEND\Z"
     r"|FIELDS\s*\(\s*(?:ALL|STANDARD|CUSTOM)\s*\)\Z",
     re.IGNORECASE | re.DOTALL,
 )

@@ -111,6 +111,7 @@ def test_an_endpoint_forwarded_unchecked_grounds_nothing() -> None:
         ("query", "SELECT Id FROM Case FOR VIEW"),
         ("queryAll", "SELECT Id, toLabel(Type) Id FROM Case"),
         ("query", "SELECT Id, FORMAT(CreatedDate) FROM Case"),
+        ("query", "SELECT Id, (toLabel(Type)) FROM Case"),
         ("search", "FIND {x} RETURNING Case(Id) UPDATE TRACKING"),
     ],
 )
@@ -120,3 +121,22 @@ def test_a_query_is_judged_under_any_spelling_of_its_parameter(
     """A CRM reading parameter names loosely would run a Q the proxy had not read."""
     with pytest.raises(AmbiguousRequest):
         read(SalesforceDialect(), "GET", f"{BASE}/{resource}?{urlencode({name: soql})}")
+
+
+@pytest.mark.parametrize(
+    "soql",
+    [
+        "SELECT Id, Subject, Account.Name FROM Case WHERE Subject = 'FORMAT(x) y'",
+        "select id, (select id from Contacts) from account",
+        "SELECT Id, TYPEOF What WHEN Case THEN Subject ELSE Name END FROM Task",
+        "SELECT FIELDS(ALL) FROM Case LIMIT 200",
+        "SELECT Reason r, COUNT(Id) n FROM Case GROUP BY Reason",
+        "SELECT FORMAT(MAX(Amount__c)) m FROM Refund__c",
+        "SELECT Id FROM Case WHERE AccountId IN (SELECT Id FROM Account GROUP BY Id)",
+    ],
+)
+def test_a_query_showing_fields_as_the_records_hold_them_is_a_read(soql: str) -> None:
+    """Fields, relationships, subqueries, TYPEOF and FIELDS() show what records hold; an
+    aggregate query's rows are no records, so its functions and aliases relabel nothing."""
+    parsed = read(SalesforceDialect(), "GET", f"{BASE}/query?{urlencode({'q': soql})}")
+    assert parsed.shows_records
