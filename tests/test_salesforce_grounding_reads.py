@@ -9,12 +9,14 @@ change that case; and the sandbox keeps it as it was.
 Nor may a query relabel what its rows show: FORMAT(), toLabel() and convertCurrency() change a
 value and an alias the name it is shown under (``toLabel(Type) Id`` shows a case's free-text
 Type as its Id), so a row would claim a record holds what it does not. Whatever columns a query
-asks for, every record the proxy remembers from its answer is as the CRM holds it.
+asks for, every record the proxy remembers from its answer is as the CRM holds it. Likewise a
+read of records with a default namespace (Salesforce shows ns__Field__c as Field__c) is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -48,15 +50,18 @@ NOT_RECORDS = [
     "/limits",
 ]
 UNKNOWN = ["/services/apexrest/cases/{case}", API + "/ui-api/records/{case}"]
-_conversations = iter(range(10**6))
+_conversations = itertools.count()
 
 
 class Forger:
     """The CRM's answer to a read of a path in ``paths``: the bytes someone stored there, a
     JSON text claiming to be the other customer's case, with this customer's account."""
 
-    def __init__(self, inner: Sender, paths: set[str]) -> None:
-        self.inner, self.paths = inner, paths
+    def __init__(self, inner: Sender) -> None:
+        self.inner = inner
+        self.paths: set[str] = set()
+        self.forged: Any = None
+        self.content_type = "application/octetstream"
 
     async def send(
         self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
@@ -67,9 +72,6 @@ class Forger:
                 200, CIMultiDict({"Content-Type": self.content_type}), forged.encode()
             )
         return await self.inner.send(method, path, headers, body)
-
-    forged: Any = None
-    content_type = "application/octetstream"
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +84,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, forger: list[Forger]) -> Ite
     directory = tmp_path_factory.mktemp("salesforce-grounding-reads")
 
     def seam(inner: Sender) -> Sender:
-        forger.append(Forger(inner, set()))
+        forger.append(Forger(inner))
         return forger[-1]
 
     with Stack(
