@@ -227,7 +227,7 @@ class Proxy:
             self.metrics.read(parsed.sobject, seconds, answer.code)
             return _own(self.dialect.render_error(answer))
         self.metrics.read(parsed.sobject, seconds, None)
-        if caller.conversation:
+        if caller.conversation and parsed.shows_records:
             # Before the response leaves: the agent's next write may rely on this read.
             records = self.dialect.read_records(answer.status, answer.body)
             try:

@@ -197,6 +197,31 @@ def phone_numbers(draw: st.DrawFn, national: Sequence[str] = ("US",)) -> str:
 
 
 @st.composite
+def cards_split_at_a_phone(draw: st.DrawFn) -> tuple[str, str, bool]:
+    """(card, phone, phone_first): a Luhn-valid card number one of whose ends is ten digits
+    that make a valid US phone number (most cards have one), written as a CRM holds a phone;
+    the rest of the card is the other end. ``phone_first``: the phone is the card's start."""
+    phone_first = draw(st.booleans())
+    area = draw(st.sampled_from(["312", "415", "512", "617", "646", "978", "303", "503", "404"]))
+    rest = draw(st.text("0123456789", min_size=7, max_size=7))
+    number = phonenumbers.parse(f"+1{area}{rest}")
+    assume(phonenumbers.is_valid_number(number))
+    ten = area + rest
+    length = draw(st.sampled_from([15, 16]))
+    if phone_first:
+        body = ten + draw(st.text("0123456789", min_size=length - 11, max_size=length - 11))
+        card = body + next(d for d in "0123456789" if luhn(body + d))
+    else:
+        head = draw(st.sampled_from("3456")) + draw(
+            st.text("0123456789", min_size=length - 12, max_size=length - 12)
+        )
+        card = next(c for d in "0123456789" if luhn(c := head + d + ten))
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    phone = draw(st.sampled_from([national, f"{ten[:3]}-{ten[3:6]}-{ten[6:]}", ten]))
+    return card, phone, phone_first
+
+
+@st.composite
 def cards_of_every_length(draw: st.DrawFn) -> str:
     """A Luhn-valid card number of 14 to 19 digits with a card scheme's prefix."""
     prefix, length = draw(st.sampled_from([("4", 16), ("4", 19), ("51", 16), ("2221", 16),

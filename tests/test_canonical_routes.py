@@ -195,6 +195,7 @@ def test_a_get_with_a_body_is_refused(stack: Stack, case_id: str) -> None:
         "/query?q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+++FoR++VIEW",
         "/search?q=FIND+%7BRoute%7D+RETURNING+Case+UPDATE+TRACKING",
         "/search?q=FIND+%7BRoute%7D+RETURNING+Case+Update+ViewStat",
+        "/query?Q=SELECT+Id+FROM+Case+WHERE+Id+%3D+%27{id}%27+FOR+VIEW",
     ],
 )
 def test_a_query_that_stamps_the_records_it_returns_is_refused(
@@ -643,3 +644,35 @@ def test_a_write_naming_another_object_than_its_records_is_refused(
     method = "POST" if how == "composite" else "PATCH"
     assert "is a Case" in refused(stack, send(stack, method, target, body), 400,
                                   "JSON_PARSER_ERROR")  # fmt: skip
+
+
+def test_update_only_on_an_upsert_is_forwarded_and_keeps_it_from_creating(
+    stack: Stack, case_id: str
+) -> None:
+    """Salesforce reads updateOnly (API 61.0): the upsert updates a record it finds and
+    creates none; judged as the create it would otherwise make, it is judged no less strictly."""
+    target = f"{API}/sobjects/Case/Id/{case_id}?updateOnly=true"
+    answer = send(stack, "PATCH", target, json.dumps({"Subject": "Updated only"}))
+    assert answer.status == 200, answer.body
+    assert case(stack, case_id)["Subject"] == "Updated only"
+
+
+@pytest.mark.parametrize(
+    ("target", "instead"),
+    [
+        (f"{API}/ui-api/records", "POST /sobjects/{Object}"),
+        (f"{API}/actions/standard/convertLead", "leave the action to a person"),
+        (f"{API}/process/approvals", "leave them to a person"),
+        ("/services/apexrest/refunds", "Apex REST runs the org's own code"),
+        (f"{API}/chatter/feed-elements", "as a CaseComment"),
+        (f"{API}/composite/tree/Case", "one /composite request"),
+    ],
+)
+def test_a_write_to_an_api_the_guardrail_does_not_judge_says_what_to_send_instead(
+    stack: Stack, target: str, instead: str
+) -> None:
+    body = json.dumps({"apiName": "Case", "fields": {"Subject": "x", "AccountId": ACCOUNT}})
+    message = refused(
+        stack, send(stack, "POST", target, body), 400, "GUARDRAIL_UNSUPPORTED_ENDPOINT"
+    )
+    assert instead in message

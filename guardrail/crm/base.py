@@ -160,9 +160,15 @@ class ParsedRequest:
     reads: frozenset[str] | None = None
     #: The bulk job step a BULK request makes.
     job: JobStep | None = None
+    #: Whether a read's answer is the CRM's records, which the dialect's ``read_records``
+    #: may take as what the agent saw. False where its content is whatever someone stored (a
+    #: file's bytes) or the dialect cannot tell (an endpoint it does not know): records
+    #: forged there would ground writes, so such an answer grounds nothing.
+    shows_records: bool = True
 
 
-READ = ParsedRequest(shape=Shape.READ)
+#: A request the dialect does not know, forwarded unchecked where the operator chose so.
+READ = ParsedRequest(shape=Shape.READ, shows_records=False)
 
 
 @dataclass(frozen=True, slots=True)

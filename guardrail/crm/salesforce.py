@@ -19,8 +19,10 @@ one; any other override (another value, another method, another spelling, an ove
 is refused. Reads are GET, HEAD or OPTIONS without a body of the endpoints known to only read
 (sObject resources, query, search, limits, collections' retrieve); any other request (Apex
 REST, tooling, composite graph/tree/batch, Bulk, sub-resources) is not understood, so it is
-refused unless the operator chose to forward such requests unchecked. The ``Sforce-*`` headers
-ride on every intent.
+refused, saying what to send instead (``salesforce_unknown``), unless the operator chose to
+forward such requests unchecked. The ``Sforce-*`` headers ride on every intent. Only a read whose
+answer is the CRM's records (``shows_records``) grounds writes, and one that would show a field
+otherwise than the record holds it (a SOQL function or alias, a default namespace) is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from guardrail.crm import (
     salesforce_partial,
     salesforce_post,
     salesforce_schema,
+    salesforce_unknown,
     sfid,
 )
 from guardrail.crm.base import (
@@ -82,7 +85,14 @@ from guardrail.crm.canonical import (
 )
 from guardrail.crm.drift import Drift, diff
 from guardrail.crm.salesforce_bulk import Kinds
-from guardrail.crm.salesforce_reads import NOTHING, objects_read, refuse_writing_clause
+from guardrail.crm.salesforce_reads import (
+    NOTHING,
+    objects_read,
+    query_text,
+    refuse_relabelled_columns,
+    refuse_writing_clause,
+    shows_records,
+)
 from guardrail.crm.salesforce_sim import SimulatedSalesforce
 from guardrail.errors import (
     AmbiguousRequest,
@@ -110,6 +120,7 @@ _READ_RESOURCES = frozenset(
 )
 #: Resources whose ``q`` is SOQL or SOSL, which may hold a clause that writes.
 _QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
+_SOQL_RESOURCES = frozenset({"query", "queryall"})
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -214,7 +225,10 @@ class SalesforceDialect:
 
     def parse(self, request: CanonicalRequest) -> ParsedRequest:
         if request.method in _READ_METHODS:
-            return self._read(request.method, request.path, request.query)
+            parsed = self._read(request.method, request.path, request.query)
+            if parsed.shows_records:
+                _refuse_renaming_options(request.headers)
+            return parsed
         if request.path.lower() in _OAUTH_WRITES and request.method == "POST":
             return AUTH  # a session exchanged or revoked: no record is written
         parsed = self._route(request.method, request.path, request.query, request.payload)
@@ -262,19 +276,23 @@ class SalesforceDialect:
         if not _known_read(path, segments):
             return self._unknown(method, path)
         if segments and segments[0].lower() in _QUERY_RESOURCES:
-            refuse_writing_clause(query.get("q", ""))
+            refuse_writing_clause(query_text(query))
+        if segments and len(segments) == 1 and segments[0].lower() in _SOQL_RESOURCES:
+            refuse_relabelled_columns(query_text(query))
         reads = objects_read(path, segments, query)
+        records = shows_records(segments)
         if segments and len(segments) >= 2 and segments[0].lower() == "sobjects":
-            return ParsedRequest(Shape.READ, sobject=segments[1], reads=reads)
-        return ParsedRequest(Shape.READ, reads=reads)
+            return ParsedRequest(
+                Shape.READ, sobject=segments[1], reads=reads, shows_records=records
+            )
+        return ParsedRequest(Shape.READ, reads=reads, shows_records=records)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
         if self._forward_unknown:
             return READ
         raise UnsupportedEndpoint(
             f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            "request it cannot read may write). Use the sObject, sObject Collections or Composite "
-            "endpoints to write, and the sObject, query or search endpoints to read."
+            f"request it cannot read may write). {salesforce_unknown.instead(path)}"
         )
 
     def _sobject_row(
@@ -599,7 +617,12 @@ class SalesforceDialect:
             # an aggregate query's row is no record: its columns are aliases the query chose
             # (MAX(AccountId) AccountId), so they say nothing of any record's own fields
             aggregate = isinstance(attributes, dict) and attributes.get("type") == _AGGREGATE
-            if isinstance(attributes, dict) and isinstance(record_id, str) and not aggregate:
+            if (
+                isinstance(attributes, dict)
+                and isinstance(record_id, str)
+                and not aggregate
+                and _names_itself(attributes, record_id)
+            ):
                 scalars = {
                     k: v
                     for k, v in row.items()
@@ -716,6 +739,16 @@ def _effective_method(method: str, query: Mapping[str, str]) -> str:
     )
 
 
+def _names_itself(attributes: Mapping[str, Any], record_id: str) -> bool:
+    """Whether a row's Id is the record its ``attributes.url`` names (where it names one): a
+    column shown under Id that is no record's id (an alias) would ground another record."""
+    url = attributes.get("url")
+    if not isinstance(url, str):
+        return True
+    named = url.rstrip("/").rpartition("/")[2]
+    return sfid.is_id(named) and sfid.is_id(record_id) and sfid.same_id(named, record_id)
+
+
 def _segments(path: str) -> list[str] | None:
     """The segments below ``/services/data/vXX.X`` of a decoded, checked path."""
     match = _DATA_PATH.match(path)
@@ -787,6 +820,21 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
             )
         found[spelled] = value.strip() if isinstance(value, str) else value
     return found
+
+
+def _refuse_renaming_options(headers: Mapping[str, str]) -> None:
+    """Refuse a read of records with a default namespace (``Sforce-Call-Options:
+    defaultNamespace=x``): Salesforce then shows a package's field ``x__Name__c`` as
+    ``Name__c``, so a row would show one field's value under another's name, and the proxy
+    takes what a read shows as what the agent saw of each record."""
+    options = headers.get("Sforce-Call-Options", "")
+    if "defaultnamespace" in options.lower():
+        raise AmbiguousRequest(
+            "Sforce-Call-Options: defaultNamespace makes Salesforce show a package's fields "
+            "without their namespace prefix, under names other fields have, and crm-guardrail "
+            "takes what a read shows as what the agent saw of each record. Send the read "
+            "without defaultNamespace, naming each field with its namespace (ns__Field__c)."
+        )
 
 
 def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:

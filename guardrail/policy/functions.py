@@ -60,11 +60,14 @@
                                          because the transcript shows the call still under
                                          way (under_way, sure when plainly so) or because it
                                          shows no outcome that can be read (never sure)
-    sensitive_data(text) list<string>    card (Luhn) and ssn in text (or a list of a write's
-                                         texts), in any written form (spoken digit by digit,
+    sensitive_data(text[, phones])       card (Luhn) and ssn in text (or a list of a write's
+      list<string>                       texts), in any written form (spoken digit by digit,
                                          in words, grouped oddly, disguised: see
                                          guardrail.understanding.disguise), or split between
-                                         the texts or across the conversation's last writes
+                                         the texts or across the conversation's last writes;
+                                         phones (the write's phone numbers) are not read alone
+                                         but joined to the texts, so a number split between
+                                         a note and a phone field is found
     unsure() list<string>                why the reading as a whole may be wrong
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
@@ -79,6 +82,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+import phonenumbers
 
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
@@ -337,42 +342,57 @@ class RuleFunctions:
             return _outcome("", "transcript", reading.under_way.confidence, under_way=True)
         return _outcome("", "", 0.0)
 
-    def sensitive_data(self, text: str | Sequence[str] | None) -> list[str]:
+    def sensitive_data(
+        self, text: str | Sequence[str] | None, phones: Sequence[str] | None = None
+    ) -> list[str]:
         texts = [text] if isinstance(text, str) else list(text or ())
         pieces = [t for t in texts if t and not _ID_SHAPED.fullmatch(t)]
-        if not pieces:
+        # a write's phone numbers are not read alone (a card finder misreads some), but a card
+        # split between one and a note is found: each is joined by its digits (how it is
+        # grouped, "(415) 555-...", would keep the joiner from seeing where it starts)
+        dialled = [d for p in phones or () if isinstance(p, str) for d in _dialled(p)]
+        if not pieces and not dialled:
             return []
         found = set().union(*map(sensitive_kinds, pieces))
         if self._facts.redacted:  # a replayed record: its masks stand for what they replaced
             found |= {k for k in ("card", "ssn") if any(MASKS[k] in p for p in pieces)}
         # a number split between two of the write's texts, or between one of them and one of
         # the conversation's last few saved writes: where one ends in a digit and the other
-        # starts with one, what the two edges say together and neither says alone
-        given = [Edges.of(p) for p in pieces]
-        if any(e.ends or e.starts for e in given):
-            earlier = [Edges.of(t) for t in self._earlier_texts()]
-            for a, b in itertools.permutations([*given, *earlier], 2):
-                if a in given or b in given:
+        # starts with one, what the two edges say together and neither says alone; never two
+        # phone numbers (two numbers side by side make a long one by chance)
+        given = [(Edges.of(p), False) for p in pieces] + [(Edges.of(d), True) for d in dialled]
+        if any(e.ends or e.starts for e, _ in given):
+            notes, numbers = self._earlier_texts()
+            earlier = [(Edges.of(t), False) for t in notes]
+            earlier += [(Edges.of(d), True) for n in numbers for d in _dialled(n)]
+            for (a, a_phone), (b, b_phone) in itertools.permutations([*given, *earlier], 2):
+                if not (a_phone and b_phone) and (
+                    any(a is e for e, _ in given) or any(b is e for e, _ in given)
+                ):
                     found |= joined_kinds(a, b)
         return sorted(found)
 
-    def _earlier_texts(self) -> list[str]:
+    def _earlier_texts(self) -> tuple[list[str], list[str]]:
         """The text of this conversation's last few writes that reached the CRM, the writes
-        before this one in its request first."""
+        before this one in its request first; and the phone numbers they set."""
         c = self._facts.conversation
         saved = (
             *reversed(self.pending),
             *(w for w in reversed(c.writes if c else ()) if w.decision in SAVED),
         )
-        texts = (
-            "\n".join(
-                v
-                for v in w.fields.values()
-                if isinstance(v, str) and not _ID_SHAPED.fullmatch(v) and not is_phone_number(v)
-            )
-            for w in saved
-        )
-        return list(itertools.islice((t for t in texts if t.strip()), _EARLIER))
+        texts: list[str] = []
+        numbers: list[str] = []
+        for write in saved:
+            values = [v for v in write.fields.values() if isinstance(v, str)]
+            values = [v for v in values if not _ID_SHAPED.fullmatch(v)]
+            phones = [v for v in values if is_phone_number(v)]
+            text = "\n".join(v for v in values if v not in phones)
+            if text.strip() or phones:
+                texts.append(text)
+                numbers.extend(phones)
+            if len(texts) == _EARLIER:
+                break
+        return [t for t in texts if t.strip()], numbers
 
     def unsure(self) -> list[str]:
         return list(self._facts.understanding.unsure)
@@ -389,6 +409,19 @@ class RuleFunctions:
         now = self._facts.now
         aged = ((w, (now - w.at).total_seconds()) for w in writes)
         return [(w, age) for w, age in aged if age <= seconds]
+
+
+def _dialled(phone: str) -> list[str]:
+    """A phone number's digits as it is dialled: all of them, and without a leading country
+    code ("+1 415 ..." is 415... too), each a text to join to a note."""
+    digits = re.sub(r"\D", "", phone)
+    if not digits:
+        return []
+    try:
+        national = str(phonenumbers.parse(phone, None).national_number)
+    except phonenumbers.NumberParseException:
+        return [digits]
+    return list(dict.fromkeys((digits, national)))
 
 
 def _as_map(w: WriteRecord, age: float) -> dict[str, Any]:

@@ -98,11 +98,14 @@ def delete_by_field(ctx: Context, request: ApiRequest, params: Params) -> ApiRes
 
 
 def upsert(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
-    """Upsert by an id-lookup field: 201 created, 200 updated, 300 when several match."""
+    """Upsert by an id-lookup field: 201 created, 200 updated, 300 when several match; with
+    ``?updateOnly=true`` (API 61.0) a value no record has is 404 and creates nothing."""
     stype = ctx.store.sobject(params["sobject"])
     field = ctx.store.id_lookup_field(stype, params["field"])
     value = decode_value(field, params["value"])
     values = decode_record(stype, parse_body(request.body))
+    if request.query.get("updateOnly", "").lower() == "true":
+        _find(ctx, params)  # none: NOT_FOUND
     record_id, created = ctx.store.upsert(stype.name, field.name, value, values)
     return saved(ctx, stype.name, record_id, created)
 
@@ -120,7 +123,13 @@ def query(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
         {
             "totalSize": len(rows),
             "done": True,
-            "records": [ctx.render(parsed.sobject, row, parsed.fields) for row in rows],
+            "records": [
+                {
+                    **ctx.render(parsed.sobject, row, ()),
+                    **{c.key: c.value(row) for c in parsed.columns},
+                }
+                for row in rows
+            ],
         },
     )
 

@@ -1,11 +1,16 @@
 """The subset of SOQL agents and the proxy's read-backs use.
 
-``SELECT f1, f2 FROM Object [WHERE f op literal [AND ...]] [LIMIT n] [FOR VIEW | FOR
+``SELECT c1, c2 FROM Object [WHERE f op literal [AND ...]] [LIMIT n] [FOR VIEW | FOR
 REFERENCE]`` with ``op`` one of ``=`` and ``!=`` and literals 'text', numbers, true, false and
 null; FOR VIEW (REFERENCE) sets each returned record's LastViewedDate (LastReferencedDate), as
-Salesforce documents: the same statement reads the records and updates them. Keywords and names are
-case-insensitive and text compares case-insensitively, as in Salesforce. Anything else is
-Salesforce's ``MALFORMED_QUERY``, so a query that works here is valid SOQL.
+Salesforce documents: the same statement reads the records and updates them. A column is a
+field, or ``FORMAT(f)``, ``toLabel(f)`` or ``convertCurrency(f)`` with an optional alias the
+row shows it under (as Salesforce documents; an alias on a bare field is its "Only aggregate
+expressions use field aliasing"): FORMAT gives a number, currency or date in the en_US
+locale's text, toLabel a picklist value's label (here the value itself, as in an org without
+translations), convertCurrency an amount in the user's currency (this org has one). Keywords
+and names are case-insensitive and text compares case-insensitively, as in Salesforce. Anything
+else is Salesforce's ``MALFORMED_QUERY``, so a query that works here is valid SOQL.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from guardrail.sandbox.errors import ApiError, no_such_column, unsupported_type
@@ -22,7 +28,7 @@ from guardrail.sandbox.values import same_value
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<text>'(?:[^'\\]|\\.)*')|(?P<number>-?\d+(?:\.\d+)?)"
-    r"|(?P<symbol>!=|<>|=|,)|(?P<word>[A-Za-z_][\w.]*))"
+    r"|(?P<symbol>!=|<>|=|,|\(|\))|(?P<word>[A-Za-z_][\w.]*))"
 )
 _EOF = "<EOF>"
 _LITERAL_WORDS = {"true": True, "false": False, "null": None}
@@ -39,9 +45,24 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    """What a row shows under ``key``: ``field``, or what ``function`` makes of it."""
+
+    key: str
+    field: Field
+    function: str = ""
+
+    def value(self, row: Row) -> Any:
+        value = row[self.field.name]
+        if self.function != "format" or value is None:
+            return value  # toLabel: labels are the values; convertCurrency: one currency
+        return _formatted(self.field, value)
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
     sobject: SObjectType
-    fields: tuple[Field, ...]
+    columns: tuple[Column, ...]
     where: tuple[Condition, ...]
     limit: int | None
     #: FOR VIEW or FOR REFERENCE: the date field the query sets on each record it returns.
@@ -77,16 +98,20 @@ class _Parser:
 
     def query(self) -> Query:
         self._expect_word("select")
-        names = [self._name()]
+        wanted = [self._column()]
         while self._peek().text == ",":
             self._next()
-            names.append(self._name())
+            wanted.append(self._column())
         self._expect_word("from")
         object_name = self._name()
         sobject = self._schema.get(object_name)
         if sobject is None:
             raise unsupported_type(object_name)
-        fields = tuple(self._field(sobject, n) for n in names)
+        columns = tuple(self._resolve(sobject, *c) for c in wanted)
+        keys = [c.key.lower() for c in columns]
+        twice = next((c.key for n, c in enumerate(columns) if c.key.lower() in keys[:n]), None)
+        if twice is not None:
+            raise ApiError(400, "MALFORMED_QUERY", f"duplicate field selected: {twice}")
         where: list[Condition] = []
         if self._peek().is_word("where"):
             self._next()
@@ -104,7 +129,39 @@ class _Parser:
         stamps = self._stamps(sobject) if self._peek().is_word("for") else None
         if self._peek().kind != _EOF:
             raise self._unexpected(self._peek())
-        return Query(sobject, fields, tuple(where), limit, stamps)
+        return Query(sobject, columns, tuple(where), limit, stamps)
+
+    def _column(self) -> tuple[str, str, str | None, _Token]:
+        """(function or "", field name, alias or None, where it starts) of a column."""
+        start = self._peek()
+        name = self._name()
+        function = ""
+        if self._peek().text == "(" and name.lower() in _FUNCTIONS:
+            self._next()
+            function, name = name.lower(), self._name()
+            if self._next().text != ")":
+                raise self._unexpected(self._tokens[self._at - 1])
+        alias = None
+        if self._peek().kind == "word" and not self._peek().is_word("from"):
+            if not function:
+                raise ApiError(
+                    400, "MALFORMED_QUERY", "Only aggregate expressions use field aliasing"
+                )
+            alias = self._name()
+        return function, name, alias, start
+
+    def _resolve(
+        self, sobject: SObjectType, function: str, name: str, alias: str | None, start: _Token
+    ) -> Column:
+        field = self._field(sobject, name)
+        if function and field.type not in _FUNCTIONS[function]:
+            raise ApiError(
+                400,
+                "INVALID_FIELD",
+                f"\n{self._text}\n{' ' * (start.column - 1)}^\nERROR at Row:1:Column:"
+                f"{start.column}\n{start.text}() cannot be applied to the field {field.name}",
+            )
+        return Column(alias or field.name, field, function)
 
     def _stamps(self, sobject: SObjectType) -> Field:
         """FOR VIEW or FOR REFERENCE: the date the query sets on what it returns."""
@@ -119,7 +176,7 @@ class _Parser:
     def _condition(self, sobject: SObjectType) -> Condition:
         field = self._field(sobject, self._name())
         operator = self._next()
-        if operator.kind != "symbol" or operator.text == ",":
+        if operator.kind != "symbol" or operator.text in (",", "(", ")"):
             raise self._unexpected(operator)
         return Condition(field, operator.text == "=", self._literal(field))
 
@@ -178,6 +235,31 @@ class _Parser:
 
 
 _RESERVED = frozenset({"select", "from", "where", "and", "limit", "for"})
+_FUNCTIONS = {
+    "format": frozenset(
+        {FieldType.CURRENCY, FieldType.DOUBLE, FieldType.INT, FieldType.DATE, FieldType.DATETIME}
+    ),
+    "tolabel": frozenset({FieldType.PICKLIST}),
+    "convertcurrency": frozenset({FieldType.CURRENCY}),
+}
+
+
+def _formatted(field: Field, value: Any) -> str:
+    """A value as FORMAT() shows it in the en_US locale, in US dollars."""
+    if field.type is FieldType.CURRENCY:
+        return f"${value:,.2f}"
+    if field.type is FieldType.INT:
+        return f"{int(value):,}"
+    if field.type is FieldType.DOUBLE:
+        return f"{value:,}"
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00").replace("+0000", "+00:00"))
+    if field.type is FieldType.DATE:
+        return f"{moment.month}/{moment.day}/{moment.year}"
+    hour = moment.hour % 12 or 12
+    noon = "AM" if moment.hour < 12 else "PM"
+    return f"{moment.month}/{moment.day}/{moment.year}, {hour}:{moment.minute:02d} {noon}"
+
+
 _STAMPS = {"view": "LastViewedDate", "reference": "LastReferencedDate"}
 
 

@@ -108,6 +108,35 @@ def test_unknown_writes_are_refused_by_default_and_forwarded_when_configured(
         read(lenient, "POST", f"{BASE}/composite", composite, "application/json")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "instead"),
+    [
+        ("POST", f"{BASE}/ui-api/records", "POST /sobjects/{Object}"),
+        ("PATCH", f"{BASE}/UI-API/records/500000000000001AAA", "PATCH or DELETE /sobjects"),
+        ("POST", f"{BASE}/actions/standard/convertLead", "leave the action to a person"),
+        ("POST", f"{BASE}/actions/custom/flow/Refund_Flow", "leave the action to a person"),
+        ("POST", f"{BASE}/process/approvals", "leave them to a person"),
+        ("POST", "/services/apexrest/refunds", "Apex REST runs the org's own code"),
+        ("POST", f"{BASE}/tooling/sobjects/ApexClass", "no call to make there"),
+        ("POST", f"{BASE}/chatter/feed-elements", "as a CaseComment"),
+        ("POST", f"{BASE}/connect/communities/x/chatter/feed-elements", "as a CaseComment"),
+        ("POST", f"{BASE}/graphql", "GET /query?q=SELECT"),
+        ("POST", "/services/Soap/u/59.0", "use the REST sObject endpoints"),
+        ("POST", f"{BASE}/composite/graph", "one /composite request"),
+        ("POST", f"{BASE}/composite/tree/Account", "one /composite request"),
+        ("POST", f"{BASE}/sobjects/Case/500000000000001AAA/quickActions", "PATCH or DELETE"),
+        ("POST", f"{BASE}/something/new", "Use the sObject, sObject Collections or Composite"),
+    ],
+)
+def test_an_endpoint_crm_guardrail_does_not_judge_is_refused_saying_what_to_send_instead(
+    method: str, path: str, instead: str
+) -> None:
+    with pytest.raises(UnsupportedEndpoint) as refused:
+        read(dialect, method, path, b"{}", "application/json")
+    assert refused.value.status == 400
+    assert instead in refused.value.message
+
+
 def test_bad_bodies() -> None:
     with pytest.raises(MalformedBody, match="not valid JSON"):
         read(dialect, "POST", f"{BASE}/sobjects/Case", b"{oops", "application/json")
@@ -334,8 +363,26 @@ def test_an_aggregate_querys_rows_are_no_records_read() -> None:
     rows = [
         {"attributes": {"type": "AggregateResult"}, "Id": "003000000000002AAA",
          "AccountId": "001000000000001AAA"},
-        {"attributes": {"type": "Contact", "url": "/x"}, "Id": "003000000000001AAA",
-         "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000001AAA"},
+         "Id": "003000000000001AAA", "AccountId": "001000000000001AAA"},
     ]  # fmt: skip
     body = json.dumps({"totalSize": 2, "done": True, "records": rows}).encode()
     assert [r.id for r in dialect.read_records(200, body)] == ["003000000000001AAA"]
+
+
+URL = "/services/data/v59.0/sobjects/Contact"
+
+
+def test_a_row_whose_id_is_not_the_record_it_names_is_no_record_read() -> None:
+    """A column shown under Id (an alias) is not the record's id: the row's url says which
+    record it is, and a row naming another record than its Id grounds neither."""
+    rows = [
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000001AAA"},
+         "Id": "003000000000002AAA", "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000003AAA"},
+         "Id": "not an id", "AccountId": "001000000000001AAA"},
+        {"attributes": {"type": "Contact", "url": f"{URL}/003000000000004AAA"},
+         "Id": "003000000000004", "AccountId": "001000000000001AAA"},
+    ]  # fmt: skip
+    body = json.dumps({"totalSize": 3, "done": True, "records": rows}).encode()
+    assert [r.id for r in dialect.read_records(200, body)] == ["003000000000004"]

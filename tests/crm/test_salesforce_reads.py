@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 
 from guardrail.crm.salesforce import SalesforceDialect
-from guardrail.errors import UnsupportedEndpoint
+from guardrail.errors import AmbiguousRequest, UnsupportedEndpoint
 from tests.crm.helpers import read
 
 BASE = "/services/data/v59.0"
@@ -73,3 +73,70 @@ def test_writes_show_nothing_but_a_composite_shows_its_reads() -> None:
     assert composite.reads == frozenset({"Account"})
     search = body.replace(b"/sobjects/Account/001000000000001AAA", b"/search?q=FIND")
     assert read(dialect, "POST", f"{BASE}/composite", search, "application/json").reads is None
+
+
+@pytest.mark.parametrize(
+    ("path", "records"),
+    [
+        (f"{BASE}/sobjects/Case/500000000000001AAA?fields=Subject", True),
+        (f"{BASE}/sobjects/Account/External_Id__c/ACME-001", True),
+        (f"{BASE}/composite/sobjects/Case?ids=500000000000001AAA", True),
+        (f"{BASE}/query?q=SELECT+Id+FROM+Case", True),
+        (f"{BASE}/queryAll/01gD0000002HU6KIAW-2000", True),
+        # a blob field's bytes (a JSON file can look like any record), or a relationship: the
+        # path does not say which
+        (f"{BASE}/sobjects/Attachment/00P000000000001AAA/Body", False),
+        (f"{BASE}/sobjects/Account/001000000000001AAA/Cases", False),
+        (f"{BASE}/search?q=FIND+%7BAcme%7D", False),
+        (f"{BASE}/parameterizedSearch?q=Acme", False),
+        (f"{BASE}/recent", False),
+        (f"{BASE}/sobjects/Case", False),
+        (f"{BASE}/limits", False),
+        ("/services/data", False),
+    ],
+)
+def test_only_an_answer_of_the_crms_records_may_ground_writes(path: str, records: bool) -> None:
+    assert read(SalesforceDialect(), "GET", path).shows_records is records
+
+
+def test_an_endpoint_forwarded_unchecked_grounds_nothing() -> None:
+    forwarding = SalesforceDialect(forward_unknown_writes=True)
+    assert read(forwarding, "GET", "/services/apexrest/Anything").shows_records is False
+
+
+@pytest.mark.parametrize("name", ["q", "Q"])
+@pytest.mark.parametrize(
+    ("resource", "soql"),
+    [
+        ("query", "SELECT Id FROM Case FOR VIEW"),
+        ("queryAll", "SELECT Id, toLabel(Type) Id FROM Case"),
+        ("query", "SELECT Id, FORMAT(CreatedDate) FROM Case"),
+        ("query", "SELECT Id, (toLabel(Type)) FROM Case"),
+        ("search", "FIND {x} RETURNING Case(Id) UPDATE TRACKING"),
+    ],
+)
+def test_a_query_is_judged_under_any_spelling_of_its_parameter(
+    name: str, resource: str, soql: str
+) -> None:
+    """A CRM reading parameter names loosely would run a Q the proxy had not read."""
+    with pytest.raises(AmbiguousRequest):
+        read(SalesforceDialect(), "GET", f"{BASE}/{resource}?{urlencode({name: soql})}")
+
+
+@pytest.mark.parametrize(
+    "soql",
+    [
+        "SELECT Id, Subject, Account.Name FROM Case WHERE Subject = 'FORMAT(x) y'",
+        "select id, (select id from Contacts) from account",
+        "SELECT Id, TYPEOF What WHEN Case THEN Subject ELSE Name END FROM Task",
+        "SELECT FIELDS(ALL) FROM Case LIMIT 200",
+        "SELECT Reason r, COUNT(Id) n FROM Case GROUP BY Reason",
+        "SELECT FORMAT(MAX(Amount__c)) m FROM Refund__c",
+        "SELECT Id FROM Case WHERE AccountId IN (SELECT Id FROM Account GROUP BY Id)",
+    ],
+)
+def test_a_query_showing_fields_as_the_records_hold_them_is_a_read(soql: str) -> None:
+    """Fields, relationships, subqueries, TYPEOF and FIELDS() show what records hold; an
+    aggregate query's rows are no records, so its functions and aliases relabel nothing."""
+    parsed = read(SalesforceDialect(), "GET", f"{BASE}/query?{urlencode({'q': soql})}")
+    assert parsed.shows_records

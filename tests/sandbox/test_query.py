@@ -116,3 +116,42 @@ async def test_a_query_for_view_or_reference_stamps_the_records_it_returns(
     assert [(c.sobject, c.record_id, c.kind) for c in store.changes] == [
         ("Contact", ACME_CONTACT_ID, "update")
     ]
+
+
+async def test_a_function_shows_what_it_makes_of_a_field_under_the_alias_given(sf: Api) -> None:
+    """FORMAT() in the en_US locale and dollars, toLabel() a picklist's label (the value: no
+    translations here), convertCurrency() the amount (one currency); each under its alias, or
+    the field's name."""
+    _, made = await sf.post("/sobjects/Refund__c", {"Amount__c": 1234.5, "Status__c": "Paid"})
+    soql = (
+        "SELECT Id, FORMAT(Amount__c) Shown, toLabel(Status__c), convertCurrency(Amount__c) Mine "
+        f"FROM Refund__c WHERE Id = '{made['id']}'"
+    )
+    status, body = await query(sf, soql)
+
+    assert status == 200
+    [row] = body["records"]
+    assert {k: v for k, v in row.items() if k != "attributes"} == {
+        "Id": made["id"], "Shown": "$1,234.50", "Status__c": "Paid", "Mine": 1234.5,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("soql", "code", "says"),
+    [
+        ("SELECT Id, Subject s FROM Case", "MALFORMED_QUERY", "Only aggregate expressions"),
+        ("SELECT Id, FORMAT(Subject) FROM Case", "INVALID_FIELD", "cannot be applied"),
+        ("SELECT Id, toLabel(Subject) FROM Case", "INVALID_FIELD", "cannot be applied"),
+        ("SELECT Id, toLabel(Status) Id FROM Case", "MALFORMED_QUERY", "duplicate field"),
+        ("SELECT Status, toLabel(Status) FROM Case", "MALFORMED_QUERY", "duplicate field"),
+        ("SELECT Id, FORMAT(CreatedDate FROM Case", "MALFORMED_QUERY", "unexpected token"),
+    ],
+)
+async def test_what_salesforce_refuses_of_functions_and_aliases(
+    sf: Api, soql: str, code: str, says: str
+) -> None:
+    status, body = await query(sf, soql)
+
+    assert status == 400
+    assert body[0]["errorCode"] == code
+    assert says in body[0]["message"]

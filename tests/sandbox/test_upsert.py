@@ -106,3 +106,20 @@ async def test_up_to_api_57_a_final_json_is_the_response_format_not_the_value(
         "GET", "/services/data/v58.0/sobjects/Case/External_Id__c/SFX-1.json", headers=AUTH
     )
     assert later.status == 404
+
+
+async def test_update_only_updates_a_match_and_creates_nothing(
+    sf: Api, store: SandboxStore
+) -> None:
+    accounts = len(store.records("Account"))
+    status, body = await sf.patch(
+        "/sobjects/Account/External_Id__c/NOBODY-1?updateOnly=true", {"Name": "Nobody"}
+    )
+    assert status == 404
+    assert body[0]["errorCode"] == "NOT_FOUND"
+    assert len(store.records("Account")) == accounts
+    await sf.patch("/sobjects/Account/External_Id__c/INITECH-2", {"Name": "Initech"})
+    status, updated = await sf.patch(
+        "/sobjects/Account/External_Id__c/INITECH-2?updateOnly=true", {"BillingCity": "Austin"}
+    )
+    assert (status, updated["created"]) == (200, False)
