@@ -156,6 +156,8 @@ def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:
 def _edges_masked(text: str, start: str | None, end: str | None) -> str:
     """``text`` with the number words it starts with masked as ``start``, and those it ends
     with as ``end`` (either may be None: that edge is kept)."""
+    if start is None and end is None:  # nothing split here: the text as it is, unread
+        return text
     words = list(_WORD.finditer(text))
     numeric = [any(c.isdigit() for c in clean(detection_form(w.group(0)))) for w in words]
     first = next((i for i, n in enumerate(numeric) if not n), len(words))

@@ -26,7 +26,8 @@ T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - an item, as R is a result
 R = TypeVar("R")
 
-_Call = tuple[Callable[[], Any], asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+#: A call and the caller's loop and future (both None: posted, nobody waits).
+_Call = tuple[Callable[[], Any], asyncio.AbstractEventLoop | None, "asyncio.Future[Any] | None"]
 _NOTHING: Any = object()  # no call taken out of the queue ahead of its turn
 
 
@@ -79,6 +80,11 @@ class Worker:
         self._calls.put((fn, loop, future))
         return await future
 
+    def post(self, fn: Callable[[], None]) -> None:
+        """``fn()`` run on the thread in its turn, from any thread, nobody waiting: what it
+        raises is its own to handle (it is dropped here, and the thread goes on)."""
+        self._calls.put((fn, None, None))
+
     def batched(self, batch: Batch[I, R], item: I) -> asyncio.Future[R]:
         """``item``'s result of ``batch.run``, run over it and the items of the same batch
         queued behind it. Handed to the thread at once, so the caller does other work while
@@ -123,6 +129,10 @@ class Worker:
 
 def _call(call: _Call) -> Any:
     fn, loop, future = call
+    if loop is None or future is None:  # posted
+        with contextlib.suppress(Exception):
+            fn()
+        return _NOTHING
     try:
         result = fn()
     except BaseException as exc:  # the caller's to handle, on its loop
