@@ -1,0 +1,47 @@
+"""Written channels read like speech: chat shorthand, typos and bursts mean what they stand for."""
+
+import pytest
+
+from guardrail.understanding.text import clean
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("nvm i'll sort it", "never mind i'll sort it"),
+        ("tbh idk what happened", "to be honest i don't know what happened"),
+        ("ngl thats annoying", "not going to lie that's annoying"),
+        ("i need it sorted asap", "i need it sorted as soon as possible"),
+        ("cant log in rn", "can't log in right now"),
+        ("ty so much, btw the app is slow", "thank you so much, by the way the app is slow"),
+        ("pls close my acc", "please close my account"),
+        ("wud u be able to help tmrw", "would you be able to help tomorrow"),
+    ],
+)
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(typed, meant):
+    assert clean(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("i paid $4o for it", "i paid $40 for it"),
+        ("it was 1oo quid", "it was 100 quid"),
+        ("charged €12.5o twice", "charged €12.50 twice"),
+        ("the 2o minute wait", "the 20 minute wait"),
+    ],
+)
+def test_a_letter_o_typed_for_a_zero_in_an_amount_is_a_zero(typed, meant):
+    assert clean(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["a 4oz jar", "ten o'clock", "room 4b on floor 2", "mode o2 on the router", "go to 2 or 3"],
+)
+def test_an_o_in_a_word_or_beside_letters_is_left_alone(typed):
+    assert clean(typed) == typed.replace("ten", "10")
+
+
+def test_a_typo_dropping_a_letter_from_refund_is_mended():
+    assert clean("can i get a refnd, or a rfund") == "can i get a refund, or a refund"
