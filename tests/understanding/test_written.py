@@ -2,7 +2,10 @@
 
 import pytest
 
+from guardrail.understanding.model import AskKind, AskStatus
 from guardrail.understanding.text import clean
+
+REFUND = AskKind.REFUND
 
 
 @pytest.mark.parametrize(
@@ -45,3 +48,28 @@ def test_an_o_in_a_word_or_beside_letters_is_left_alone(typed):
 
 def test_a_typo_dropping_a_letter_from_refund_is_mended():
     assert clean("can i get a refnd, or a rfund") == "can i get a refund, or a refund"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: I want a refund for the lamp. it arrived broken actually",),
+        ("c: i'd like my money back for the toaster", "c: it came on tuesday actually"),
+        ("c: refund the 30 please", "a: Sure, done.", "c: thanks, that was quick actually"),
+        ("c: can you reverse the 15 fee", "c: it's the second time this happened actually!"),
+    ],
+)
+def test_an_actually_that_only_stresses_what_was_said_takes_nothing_back(read, said):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["hmm no actually", "actually don't bother", "i'm ok actually", "actually, forget it"],
+)
+def test_an_actually_with_a_no_still_takes_the_ask_back(read, then):
+    ask = read.ask(REFUND, "c: refund the 30 please", f"c: {then}")
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
