@@ -73,3 +73,28 @@ def test_an_actually_with_a_no_still_takes_the_ask_back(read, then):
     ask = read.ask(REFUND, "c: refund the 30 please", f"c: {then}")
     assert ask is not None
     assert ask.status is AskStatus.RETRACTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "want refund not a new one",
+        "i'd like my money back not a voucher",
+        "give me a refund not an exchange please",
+        "it's a refund i need not a repair",
+    ],
+)
+def test_an_ask_set_against_another_thing_with_a_bare_not_stands(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["a refund's not what i'm after", "a refund is not an option", "refund isn't a priority"],
+)
+def test_an_ask_said_with_a_verb_and_not_after_it_is_still_declined(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.DECLINED
