@@ -200,11 +200,18 @@ _PLACE = re.compile(
     r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
     r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$|,)"
 )
-# Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
+# Lead-ins before a yes or a no ("then yes", "in that case no"), and a thank-you or an "oh no"
+# said before it.
 _LEAD_IN = re.compile(
     r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
-    r"tbh|look|listen|you know what|i mean)\b[\s,!.]*)+"
+    r"tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b[\s,!.]*)+"
 )
+# What a yes's condition sets as its terms: how much ("the full 45", "all of it", "at least 30").
+_TERMS = re.compile(
+    r"\b(?:full|whole|all|entire|total|everything|the lot|at least|no less than|no more than|"
+    r"more than|less than)\b"
+)
+_ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
     r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
@@ -937,7 +944,13 @@ class Reading:
     ) -> None:
         scopes = self.lex.scopes
         for clause in s.clauses:
+            # one offer of a kind in a clause, read from its surest phrase ("I can refund 15 as
+            # a gesture": the refund, not the gesture)
+            best: dict[AskKind, tuple[AskKind, re.Match[str], _Pattern]] = {}
             for kind, m, pattern in self._matches(clause.text):
+                if kind not in best or pattern.reliability > best[kind][2].reliability:
+                    best[kind] = (kind, m, pattern)
+            for kind, m, pattern in best.values():
                 offered, restated = self._offered(ti, s, m)
                 if not offered:
                     continue
@@ -948,9 +961,14 @@ class Reading:
                 # asked about there or after it ("I can return the 18. Would you like that?")
                 asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
                 choice = asked or self._sets_out_options(ti)
-                if not restated and not choice:
-                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
+                # a yes to an offer meeting the terms the customer set is their choice, not the
+                # agent's word alone; terms set and not met leave it open, never surely
+                met = status is AskStatus.OFFERED_ACCEPTED and _meets_terms(events[kind], said)
+                if not restated and not choice and not met:
+                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
+                if status is AskStatus.HYPOTHETICAL:
+                    conf = min(conf, _UNDONE)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
@@ -1044,6 +1062,11 @@ class Reading:
                 and not scopes["decline"].search(first)
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
             )
+            terms = self._terms(first) if accepting else None
+            if terms is not None:
+                # "ok if it's the full 45": not the offer as made, the customer's own terms
+                wanted = _amounts(terms, True) if kind in _MONEY_KINDS else []
+                return AskStatus.HYPOTHETICAL, _said(wanted[-1], 0.8) if wanted else None
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
@@ -1078,6 +1101,19 @@ class Reading:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _terms(self, answer: str) -> str | None:
+        """The terms a yes to an offer is given on, when it sets some ("ok if it's the full 45",
+        "yes but only if it's all of it", "fine as long as it's at least 30"): what the
+        customer would take, which is not the offer as made; None for a plain or polite yes
+        ("yes if you could", "ok if that's easier for you")."""
+        plain = self.lex.scopes["polite_if"].sub(" ", answer)
+        condition = self.lex.scopes["condition"].search(plain)
+        if condition is None:
+            return None
+        terms = plain[condition.start() :]
+        named = _TERMS.search(terms) or _amounts(terms, True)
+        return terms if named or _ONLY.search(plain, 0, condition.start()) else None
 
     def _counter(self, ti: int, answer: Sequence[Sentence]) -> Money | None:
         """The amount an answer to an offer of money haggles for ("Twenty-five? Come on.
@@ -1772,6 +1808,19 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                 fold.amounts.append((e.evidence.turn, e.said))
             fold.currency = e.said.currency or fold.currency
     return fold
+
+
+def _meets_terms(earlier: Sequence[_Event], offered: _Said | None) -> bool:
+    """Whether an amount offered meets the terms the customer's last answer set ("ok if it's
+    the full 45" - "I can refund the full $45")."""
+    last = earlier[-1] if earlier else None
+    return (
+        last is not None
+        and last.status is AskStatus.HYPOTHETICAL
+        and last.said is not None
+        and offered is not None
+        and offered.value >= last.said.value
+    )
 
 
 def _said(money: Money, confidence: float) -> _Said:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from guardrail.understanding.model import AskKind, AskStatus
+from guardrail.understanding.model import SURE, AskKind, AskStatus
 from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
@@ -98,3 +98,47 @@ def test_an_ask_said_with_a_verb_and_not_after_it_is_still_declined(read, said):
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.status is AskStatus.DECLINED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "ok if it's the full 60",
+        "fine, but only if it's all of it",
+        "yes as long as it's at least 40",
+        "sure, provided it's the whole amount",
+    ],
+)
+def test_a_yes_on_the_customers_own_terms_does_not_take_the_offer_as_made(read, answer):
+    ask = read.ask(
+        REFUND,
+        "c: You charged me 60 for a month I had paused.",
+        "a: Would you like a refund of $25 for that?",
+        f"c: {answer}",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.HYPOTHETICAL
+    assert ask.confidence < SURE
+
+
+@pytest.mark.parametrize("yes", ["then yes please", "in that case yes", "if so, yep", "ok then"])
+def test_an_offer_meeting_the_terms_the_customer_set_is_surely_taken_at_that_amount(read, yes):
+    ask = read.ask(
+        REFUND,
+        "c: You charged me 60 for a month I had paused.",
+        "a: I can offer a $25 refund for that.",
+        "c: only if it's the full 60",
+        "a: Fair enough, I can refund the full $60.",
+        f"c: {yes}",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.confidence >= SURE
+    assert ask.amount == 60
+
+
+@pytest.mark.parametrize("answer", ["yes if you could", "ok if that's easier", "yes please"])
+def test_a_plain_or_polite_yes_takes_the_offer(read, answer):
+    ask = read.ask(REFUND, "a: Would you like a refund of the $25 fee?", f"c: {answer}")
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
