@@ -142,3 +142,24 @@ def test_a_plain_or_polite_yes_takes_the_offer(read, answer):
     ask = read.ask(REFUND, "a: Would you like a refund of the $25 fee?", f"c: {answer}")
     assert ask is not None
     assert ask.status is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "nvm then, dont worry about the refund",
+        "oh it turned up. don't worry about refunding me",
+        "never mind, no need to worry about the money back",
+    ],
+)
+def test_telling_the_agent_not_to_worry_about_an_ask_takes_it_back(read, then):
+    ask = read.ask(REFUND, "c: The parcel is a week late, I want a refund.", f"c: {then}")
+    assert ask is not None
+    assert not ask.status.granted
+    assert ask.confidence >= SURE
+
+
+def test_not_worrying_about_another_thing_leaves_the_ask(read):
+    ask = read.ask(REFUND, "c: refund the 20 please", "c: oh and don't worry about the receipt")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
