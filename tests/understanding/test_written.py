@@ -163,3 +163,34 @@ def test_not_worrying_about_another_thing_leaves_the_ask(read):
     ask = read.ask(REFUND, "c: refund the 20 please", "c: oh and don't worry about the receipt")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "readback",
+    [
+        "I see the note: you were billed the 30 fee twice, and you asked for that back.",
+        "Per your earlier request, a refund of the 30 fee is approved.",
+        "My colleague noted that you requested a refund of the 30 fee.",
+    ],
+)
+def test_an_earlier_ask_the_agent_reads_back_and_the_customer_confirms_is_asked(read, readback):
+    ask = read.ask(
+        REFUND,
+        "c: Hi, calling back about the same thing as on Monday.",
+        f"a: {readback}",
+        "c: yes, that's it, go ahead",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.confidence >= SURE
+
+
+def test_an_earlier_ask_the_agent_reads_back_and_the_customer_drops_is_not_granted(read):
+    ask = read.ask(
+        AskKind.ACCOUNT_CLOSURE,
+        "c: hi again",
+        "a: The notes say you asked us to close the account.",
+        "c: no, I've changed my mind about that",
+    )
+    assert ask is not None
+    assert not ask.status.granted
