@@ -512,6 +512,9 @@ class Reading:
         self._agent_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         # What each reading came from, for calibration: (kind or reason, pattern, scope).
         self.trace: list[tuple[str, str, str]] = []
+        # The customer asked for something no ask kind names since their last ask ("also can
+        # you email me the statement"): a bare "never mind" after it is about that.
+        self._other_request = False
 
     # asks -------------------------------------------------------------------------------
 
@@ -524,9 +527,11 @@ class Reading:
                     found = self._customer_sentence(ti, si, sentence, events)
                     if found:
                         last_kind = found
+                        self._other_request = False
                     elif last_kind is not None and not self._others(ti):
                         self._follow_up(ti, si, sentence, events, last_kind)
                         self._put_off(ti, si, sentence, events)
+                        self._other_request |= self._requests(sentence)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
                     self._issues_in(ti, si, sentence, agent=True)
@@ -903,13 +908,24 @@ class Reading:
         """What a customer's "actually, don't bother" does to the last ask: nothing when it
         names something else ("don't bother with the email"); else takes it back, surely only
         when it does not answer an agent's question about something else."""
+        cue = self.lex.cues.get(kind)
         if self._names_other(s.text, kind):
             return None
-        cue = self.lex.cues.get(kind)
+        if self._other_request and (cue is None or not cue.search(s.text)):
+            return None  # "close it. also email me the statement. never mind, I'll download it"
         asked = self._agent_question_before(ti)
         about_other = asked is not None and (cue is None or not cue.search(asked))
         conf = _UNDONE if about_other else 0.8
         return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _requests(self, s: Sentence) -> bool:
+        """Whether a customer sentence naming no ask asks the agent for something ("can you
+        email me the statement", "please send the receipt"), not only thanks, a take-back or a
+        question echoing the agent ("fifteen percent?", "it's already done?")."""
+        text = s.text
+        if self.lex.scopes["retraction"].search(text) or _COURTESY.fullmatch(text):
+            return False
+        return bool(_ADDRESSED.search(text) or self.lex.scopes["request"].search(text))
 
     def _names_other(self, text: str, kind: AskKind) -> bool:
         """Whether a "no need", "don't bother" or "not interested" names a thing other than an
