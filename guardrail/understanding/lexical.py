@@ -222,14 +222,18 @@ _PLEASANTRY = re.compile(
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
 # Done already, or nearly, by the customer or the company ("I closed my old account years
 # ago", "I nearly cancelled my membership", "I've already raised a chargeback with my bank",
-# "you closed my account without telling me"): told of, not asked of the company.
+# "you closed my account without telling me", "the courier refunded me directly"): told of,
+# not asked of the company.
 _DONE = re.compile(
     r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
-    r"charge ?back)\b"
+    r"charge ?back|refunded|reimbursed|reversed|credited)\b"
 )
 _DONE_BY = re.compile(
     r"(?:\b(?:i|we|i've|we've|i had|we had)|(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
-    r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody)(?:'ve| have| had)?)"
+    r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody|paypal|(?:the|my|our) "
+    r"(?:courier|seller|shop|store|airline|hotel|bank|merchant|vendor|retailer|restaurant|"
+    r"driver|supplier|insurer|landlord|card (?:issuer|company)|marketplace|other company))"
+    r"(?:'ve| have| had)?)"
     r"\s+(?:(?:already|nearly|almost|once|previously|"
     r"originally|just about|since|just)\s+)?(?:(?:raised|filed|opened|lodged|started|"
     r"submitted|initiated|put in|begun|made)\s+(?:a|the|my|our)\s+)?$"

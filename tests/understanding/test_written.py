@@ -230,3 +230,24 @@ def test_a_take_back_naming_the_ask_after_another_request_still_takes_it_back(re
     )
     assert ask is not None
     assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the courier refunded the delivery charge to me directly",
+        "my bank reversed the payment already",
+        "paypal refunded it this morning",
+        "the airline refunded me yesterday",
+    ],
+)
+def test_money_told_of_as_already_given_back_by_someone_is_no_ask(read, said):
+    assert read.status(REFUND, f"c: {said}, so I'm all sorted.") is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I want the shipping refunded", "can I get the fee reversed", "i need the delivery refunded"],
+)
+def test_a_thing_wanted_refunded_is_asked_though_it_comes_before_the_verb(read, said):
+    assert read.status(REFUND, f"c: {said}") is AskStatus.ASKED
