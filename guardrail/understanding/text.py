@@ -254,12 +254,22 @@ def sentences(text: str) -> tuple[Sentence, ...]:
         if clauses:
             found.append(Sentence(start, end, text[start:end], clean(text[start:end]), clauses))
     # an earlier message quoted in a reply ("> I wrote: please refund...") was said before it
-    return tuple(sorted(found, key=lambda s: not _quoted(text, s.start)))
+    return tuple(sorted(found, key=lambda s: not _quoted(text, s.start, s.end)))
 
 
-def _quoted(text: str, at: int) -> bool:
-    """Whether position ``at`` of ``text`` is on a line quoted from an earlier message."""
-    return text[text.rfind("\n", 0, at) + 1 :].lstrip().startswith(">")
+# Where an earlier message quoted in a reply begins when its lines are not marked ("... Thanks,
+# R. > On 3 May I wrote: please refund...", "-----Original Message-----").
+_QUOTE_HEADER = re.compile(
+    r"(?i)(?:^|\s)>?\s*on\s[^\n]{1,100}?\bwrote:|-{2,}\s*original message\s*-{2,}"
+)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether the piece ``text[start:end]`` is on a line quoted from an earlier message, or
+    at or after the header of one pasted in."""
+    header = _QUOTE_HEADER.search(text)
+    marked = text[text.rfind("\n", 0, start) + 1 :].lstrip().startswith(">")
+    return marked or (header is not None and header.start() < end)
 
 
 def _spans(text: str, splitter: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:

@@ -251,3 +251,24 @@ def test_money_told_of_as_already_given_back_by_someone_is_no_ask(read, said):
 )
 def test_a_thing_wanted_refunded_is_asked_though_it_comes_before_the_verb(read, said):
     assert read.status(REFUND, f"c: {said}") is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Thanks, J. > On 2 June I wrote:",
+        "Regards, Sam -----Original Message----- From: Sam",
+        "Cheers\nOn Tue, 4 Jun 2024 at 09:12, Sam <sam@example.com> wrote:",
+    ],
+)
+def test_a_newest_email_withdrawing_the_ask_quoted_below_it_takes_it_back(read, header):
+    email = (
+        "Hi, please disregard my earlier email, it's all sorted now. "
+        f"{header} Please refund the $30 fee on my last invoice, it was charged twice."
+    )
+    assert read.status(REFUND, f"c: {email}") is AskStatus.RETRACTED
+
+
+def test_a_date_said_after_on_is_no_header_of_a_quoted_email(read):
+    said = "c: Please refund the $30 fee, it was charged twice. The price on 2 May was right."
+    assert read.status(REFUND, said) is AskStatus.ASKED
