@@ -206,6 +206,13 @@ _LEAD_IN = re.compile(
     r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
     r"tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b[\s,!.]*)+"
 )
+# A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
+# may be about another thing ("yes. actually, no need": cannot tell).
+_TURNABOUT = re.compile(
+    r"^(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|alright|fine)\b[\s,.!-]*"
+    r"(?:actually|wait|hang on|hold on|on second thoughts?|hmm+|um+|erm)\b[\s,.!-]*"
+    r"(?=(?:no|nah|nope)\b(?! need| problem| worries| rush| hurry))"
+)
 # What a yes's condition sets as its terms: how much ("the full 45", "all of it", "at least 30").
 _TERMS = re.compile(
     r"\b(?:full|whole|all|entire|total|everything|the lot|at least|no less than|no more than|"
@@ -1276,13 +1283,16 @@ class Reading:
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
         sentence of nothing else: "I mean... yeah") and a thank-you said before the yes or no
-        ("Oh that's kind. No, leave it")."""
+        ("Oh that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
+        actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
             return second
-        return texts[0]
+        said = " ".join(texts[:2])
+        turned = _TURNABOUT.match(said)
+        return said[turned.end() :] if turned else texts[0]
 
     def _amount(
         self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float

@@ -272,3 +272,17 @@ def test_a_newest_email_withdrawing_the_ask_quoted_below_it_takes_it_back(read, 
 def test_a_date_said_after_on_is_no_header_of_a_quoted_email(read):
     said = "c: Please refund the $30 fee, it was charged twice. The price on 2 May was right."
     assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["yeah- actually no, leave it", "sure. wait, no thanks", "ok, on second thoughts, no"],
+)
+def test_a_yes_turned_about_at_once_into_a_no_declines_the_offer(read, answer):
+    said = ("a: Would you like a refund of the $15 fee?", f"c: {answer}")
+    assert read.status(REFUND, *said) is AskStatus.OFFERED_DECLINED
+
+
+def test_a_yes_with_actually_in_it_still_takes_the_offer(read):
+    said = ("a: Would you like a refund of the $15 fee?", "c: yes actually that would be great")
+    assert read.status(REFUND, *said) is AskStatus.OFFERED_ACCEPTED
