@@ -286,3 +286,23 @@ def test_a_yes_turned_about_at_once_into_a_no_declines_the_offer(read, answer):
 def test_a_yes_with_actually_in_it_still_takes_the_offer(read):
     said = ("a: Would you like a refund of the $15 fee?", "c: yes actually that would be great")
     assert read.status(REFUND, *said) is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no refund, put it as a credit toward next month instead",
+        "can you give me a credit against my next bill",
+        "just leave some credit for future orders",
+    ],
+)
+def test_a_credit_kept_for_what_the_customer_pays_next_is_no_refund(read, said):
+    status = read.status(REFUND, f"c: {said}")
+    assert status is None or not status.granted
+
+
+@pytest.mark.parametrize(
+    "said", ["can you credit my account with the 20", "I'd like a credit of $20 to my card"]
+)
+def test_a_credit_of_money_back_now_is_still_a_refund(read, said):
+    assert read.status(REFUND, f"c: {said}") is AskStatus.ASKED
