@@ -247,6 +247,9 @@ _DONE_BY = re.compile(
 )
 # Amounts said roughly or as a range: the largest reading takes in the rest.
 _OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
+# A range said with its two ends ("between 20 and 30", "from 20 to 30").
+_BETWEEN = re.compile(r"\b(?:between|from)\s+(?:[$€£]\s?)?$")
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|-)\s*(?:[$€£]\s?)?")
 # Said roughly ("about 20", "like 20 quid"), but not wanted ("would you like 18 back").
 _ROUGHLY_BEFORE = re.compile(
     r"\b(?:about|around|roughly|approximately|approx|circa|say|something like|give or take|"
@@ -1867,8 +1870,9 @@ def _amounts(text: str, bare: bool) -> list[Money]:
 def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
     """The largest amount ``money`` may stand for: a list it is in (``together``), the other
     end of "20 or 25" and "20 to 25", and a tenth more when said roughly ("about 20", "20ish",
-    "a hundred and change")."""
-    high = together(text, money, list(found))
+    "a hundred and change"); a range ("between 20 and 30") is its top, not a sum."""
+    ranged = _range_top(text, money, found)
+    high = ranged if ranged is not None else together(text, money, list(found))
     for other in (a for a in found if a.start >= money.end):
         if not _OR_JOIN.match(text[money.end : other.start]):
             break
@@ -1876,6 +1880,15 @@ def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
     if _ROUGHLY_BEFORE.search(text[: money.start]) or _ROUGHLY_AFTER.match(text[money.end :]):
         high = max(high, (money.high * Decimal("1.1")).quantize(Decimal("0.01")))
     return high
+
+
+def _range_top(text: str, money: Money, found: Sequence[Money]) -> Decimal | None:
+    """The top of a range ``money`` opens ("between 20 and 30", "anywhere from 20 to 30")."""
+    after = [a for a in found if a.start >= money.end][:1]
+    opened = _BETWEEN.search(text, 0, money.start)
+    if not after or opened is None or not _RANGE_JOIN.fullmatch(text[money.end : after[0].start]):
+        return None
+    return max(money.high, after[0].high)
 
 
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
@@ -1989,6 +2002,8 @@ def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
     """An amount asked with others added after it in its clause ("5 back for the missing one
     and 2 for the delivery"): all of them, as the largest reading."""
     total, last = best.high, best
+    if _range_top(clause, best, found) is not None:
+        return total  # "between 20 and 30": a range, not two amounts
     for other in (a for a in found if a.start >= best.end):
         if not _AND.search(clause, last.end, other.start):
             break

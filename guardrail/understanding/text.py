@@ -84,7 +84,7 @@ _NUMBER_WORD = (
 )
 _SUBCLAUSE = re.compile(
     r"(?<!\d),|,(?!\d{2,3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
-    rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
+    rf"\s(?=and\s(?!{_NUMBER_WORD}\b|[$€£¥₹]\s?\d))",
     re.IGNORECASE,
 )
 # "double oh", "triple seven", "double 4": the digit said two or three times

@@ -306,3 +306,23 @@ def test_a_credit_kept_for_what_the_customer_pays_next_is_no_refund(read, said):
 )
 def test_a_credit_of_money_back_now_is_still_a_refund(read, said):
     assert read.status(REFUND, f"c: {said}") is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "top"),
+    [
+        ("I'd like somewhere between 20 and 30 back", 30),
+        ("a refund of between $15 and $25 would be fair", 25),
+        ("refund me anywhere from 10 to 12", 12),
+    ],
+)
+def test_a_range_asked_is_read_to_its_top_not_summed(read, said, top):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert max(ask.amounts) == top
+
+
+def test_two_amounts_joined_by_and_are_still_added(read):
+    ask = read.ask(REFUND, "c: refund 20 and 30 for the two lamps")
+    assert ask is not None
+    assert max(ask.amounts) == 50
