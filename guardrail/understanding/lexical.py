@@ -749,7 +749,8 @@ class Reading:
                 ):
                     status = AskStatus.HYPOTHETICAL
                 elif (
-                    scopes["inquiry"].search(clause.text) or (question and not request)
+                    scopes["inquiry"].search(clause.text)
+                    or (question and not request and not self._sum_wanted(kind, clause.text))
                 ) and not _wanted_then_asked_how(before, after):
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
@@ -808,6 +809,11 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
+        """Whether an ask's own clause names the sum wanted ("idk what's fair, like 20 or 30
+        back?"): a question around it hedges the amount, it does not seek information."""
+        return kind in _MONEY_KINDS and bool(_amounts(clause, True))
 
     def _others(self, ti: int) -> bool:
         """Whether turn ``ti`` is said by someone on the customer's side other than the

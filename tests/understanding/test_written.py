@@ -326,3 +326,22 @@ def test_two_amounts_joined_by_and_are_still_added(read):
     ask = read.ask(REFUND, "c: refund 20 and 30 for the two lamps")
     assert ask is not None
     assert max(ask.amounts) == 50
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "tbh idk whats fair, maybe 20 back?",
+        "not sure what's reasonable, could I get 15 back?",
+        "i dunno, what do you think, 30 back?",
+    ],
+)
+def test_a_question_hedging_a_sum_wanted_back_asks_for_it(read, said):
+    assert read.status(REFUND, f"c: {said}") is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said", ["what's your refund policy?", "how long do refunds take?", "is a refund possible?"]
+)
+def test_a_question_about_refunds_naming_no_sum_is_still_a_question(read, said):
+    assert read.status(REFUND, f"c: {said}") is AskStatus.QUESTION
