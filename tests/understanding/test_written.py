@@ -2,7 +2,7 @@
 
 import pytest
 
-from guardrail.understanding.model import SURE, AskKind, AskStatus
+from guardrail.understanding.model import SURE, AskKind, AskStatus, Outcome
 from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
@@ -345,3 +345,29 @@ def test_a_question_hedging_a_sum_wanted_back_asks_for_it(read, said):
 )
 def test_a_question_about_refunds_naming_no_sum_is_still_a_question(read, said):
     assert read.status(REFUND, f"c: {said}") is AskStatus.QUESTION
+
+
+@pytest.mark.parametrize(
+    "passed_on",
+    [
+        "I'll pass your feedback on to the design team.",
+        "I'm sending your comments to the product team.",
+        "I've forwarded your suggestion to our web team.",
+    ],
+)
+def test_passing_on_feedback_after_a_fix_is_no_escalation(read, passed_on):
+    outcome, _ = read.outcome(
+        "c: the app won't show my bookings",
+        "a: Fixed it on our side, can you refresh?",
+        "c: yep works now, thanks, that's all",
+        f"a: Great! {passed_on}",
+    )
+    assert outcome is Outcome.RESOLVED
+
+
+def test_passing_the_case_to_a_team_is_still_an_escalation(read):
+    outcome, _ = read.outcome(
+        "c: the app won't show my bookings",
+        "a: I can't fix that here, I'm passing your case to the technical team.",
+    )
+    assert outcome is Outcome.ESCALATED
