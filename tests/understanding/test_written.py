@@ -2,7 +2,7 @@
 
 import pytest
 
-from guardrail.understanding.model import SURE, AskKind, AskStatus, Outcome
+from guardrail.understanding.model import SURE, AskKind, AskStatus, Outcome, Reason
 from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
@@ -371,3 +371,17 @@ def test_passing_the_case_to_a_team_is_still_an_escalation(read):
         "a: I can't fix that here, I'm passing your case to the technical team.",
     )
     assert outcome is Outcome.ESCALATED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I was billed the monthly fee while my account was suspended",
+        "you charged me 30 while the service was paused",
+        "honestly I shouldn't have paid anything for June",
+    ],
+)
+def test_a_charge_for_a_time_nothing_was_owed_is_a_billing_problem(read, said):
+    ask = read.ask(REFUND, f"c: {said}, I want it refunded.")
+    assert ask is not None
+    assert ask.reason is Reason.BILLING
