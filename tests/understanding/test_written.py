@@ -385,3 +385,20 @@ def test_a_charge_for_a_time_nothing_was_owed_is_a_billing_problem(read, said):
     ask = read.ask(REFUND, f"c: {said}, I want it refunded.")
     assert ask is not None
     assert ask.reason is Reason.BILLING
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("the shopping came 3 hrs after my slot", Reason.LATE),
+        ("the van turned up an hour past the booked time", Reason.LATE),
+        ("you charged me for the yearly plan when i clicked monthly", Reason.BILLING),
+        ("billed for two seats when I selected one", Reason.BILLING),
+    ],
+)
+def test_a_delivery_after_its_slot_is_late_and_a_charge_for_what_was_not_chosen_is_billing(
+    read, said, reason
+):
+    ask = read.ask(REFUND, f"c: {said}, can you refund it please")
+    assert ask is not None
+    assert ask.reason is reason
