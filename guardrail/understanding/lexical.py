@@ -200,11 +200,25 @@ _PLACE = re.compile(
     r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
     r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$|,)"
 )
-# Lead-ins before a yes or a no, and a thank-you or an "oh no" said before it.
+# Lead-ins before a yes or a no ("then yes", "in that case no"), and a thank-you or an "oh no"
+# said before it.
 _LEAD_IN = re.compile(
     r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
-    r"tbh|look|listen|you know what|i mean)\b[\s,!.]*)+"
+    r"tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b[\s,!.]*)+"
 )
+# A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
+# may be about another thing ("yes. actually, no need": cannot tell).
+_TURNABOUT = re.compile(
+    r"^(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|alright|fine)\b[\s,.!-]*"
+    r"(?:actually|wait|hang on|hold on|on second thoughts?|hmm+|um+|erm)\b[\s,.!-]*"
+    r"(?=(?:no|nah|nope)\b(?! need| problem| worries| rush| hurry))"
+)
+# What a yes's condition sets as its terms: how much ("the full 45", "all of it", "at least 30").
+_TERMS = re.compile(
+    r"\b(?:full|whole|all|entire|total|everything|the lot|at least|no less than|no more than|"
+    r"more than|less than)\b"
+)
+_ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
     r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
@@ -215,20 +229,27 @@ _PLEASANTRY = re.compile(
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
 # Done already, or nearly, by the customer or the company ("I closed my old account years
 # ago", "I nearly cancelled my membership", "I've already raised a chargeback with my bank",
-# "you closed my account without telling me"): told of, not asked of the company.
+# "you closed my account without telling me", "the courier refunded me directly"): told of,
+# not asked of the company.
 _DONE = re.compile(
     r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
-    r"charge ?back)\b"
+    r"charge ?back|refunded|reimbursed|reversed|credited)\b"
 )
 _DONE_BY = re.compile(
     r"(?:\b(?:i|we|i've|we've|i had|we had)|(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
-    r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody)(?:'ve| have| had)?)"
+    r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody|paypal|(?:the|my|our) "
+    r"(?:courier|seller|shop|store|airline|hotel|bank|merchant|vendor|retailer|restaurant|"
+    r"driver|supplier|insurer|landlord|card (?:issuer|company)|marketplace|other company))"
+    r"(?:'ve| have| had)?)"
     r"\s+(?:(?:already|nearly|almost|once|previously|"
     r"originally|just about|since|just)\s+)?(?:(?:raised|filed|opened|lodged|started|"
     r"submitted|initiated|put in|begun|made)\s+(?:a|the|my|our)\s+)?$"
 )
 # Amounts said roughly or as a range: the largest reading takes in the rest.
 _OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
+# A range said with its two ends ("between 20 and 30", "from 20 to 30").
+_BETWEEN = re.compile(r"\b(?:between|from)\s+(?:[$€£]\s?)?$")
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|-)\s*(?:[$€£]\s?)?")
 # Said roughly ("about 20", "like 20 quid"), but not wanted ("would you like 18 back").
 _ROUGHLY_BEFORE = re.compile(
     r"\b(?:about|around|roughly|approximately|approx|circa|say|something like|give or take|"
@@ -505,6 +526,9 @@ class Reading:
         self._agent_hits: list[tuple[Reason, float, tuple[int, int], Evidence]] = []
         # What each reading came from, for calibration: (kind or reason, pattern, scope).
         self.trace: list[tuple[str, str, str]] = []
+        # The customer asked for something no ask kind names since their last ask ("also can
+        # you email me the statement"): a bare "never mind" after it is about that.
+        self._other_request = False
 
     # asks -------------------------------------------------------------------------------
 
@@ -517,9 +541,11 @@ class Reading:
                     found = self._customer_sentence(ti, si, sentence, events)
                     if found:
                         last_kind = found
+                        self._other_request = False
                     elif last_kind is not None and not self._others(ti):
                         self._follow_up(ti, si, sentence, events, last_kind)
                         self._put_off(ti, si, sentence, events)
+                        self._other_request |= self._requests(sentence)
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
                     self._issues_in(ti, si, sentence, agent=True)
@@ -723,7 +749,8 @@ class Reading:
                 ):
                     status = AskStatus.HYPOTHETICAL
                 elif (
-                    scopes["inquiry"].search(clause.text) or (question and not request)
+                    scopes["inquiry"].search(clause.text)
+                    or (question and not request and not self._sum_wanted(kind, clause.text))
                 ) and not _wanted_then_asked_how(before, after):
                     # how something works, asked in the ask's own clause ("I want a refund,
                     # tell me how long it takes" still asks)
@@ -782,6 +809,11 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
+        """Whether an ask's own clause names the sum wanted ("idk what's fair, like 20 or 30
+        back?"): a question around it hedges the amount, it does not seek information."""
+        return kind in _MONEY_KINDS and bool(_amounts(clause, True))
 
     def _others(self, ti: int) -> bool:
         """Whether turn ``ti`` is said by someone on the customer's side other than the
@@ -896,13 +928,24 @@ class Reading:
         """What a customer's "actually, don't bother" does to the last ask: nothing when it
         names something else ("don't bother with the email"); else takes it back, surely only
         when it does not answer an agent's question about something else."""
+        cue = self.lex.cues.get(kind)
         if self._names_other(s.text, kind):
             return None
-        cue = self.lex.cues.get(kind)
+        if self._other_request and (cue is None or not cue.search(s.text)):
+            return None  # "close it. also email me the statement. never mind, I'll download it"
         asked = self._agent_question_before(ti)
         about_other = asked is not None and (cue is None or not cue.search(asked))
         conf = _UNDONE if about_other else 0.8
         return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _requests(self, s: Sentence) -> bool:
+        """Whether a customer sentence naming no ask asks the agent for something ("can you
+        email me the statement", "please send the receipt"), not only thanks, a take-back or a
+        question echoing the agent ("fifteen percent?", "it's already done?")."""
+        text = s.text
+        if self.lex.scopes["retraction"].search(text) or _COURTESY.fullmatch(text):
+            return False
+        return bool(_ADDRESSED.search(text) or self.lex.scopes["request"].search(text))
 
     def _names_other(self, text: str, kind: AskKind) -> bool:
         """Whether a "no need", "don't bother" or "not interested" names a thing other than an
@@ -937,7 +980,13 @@ class Reading:
     ) -> None:
         scopes = self.lex.scopes
         for clause in s.clauses:
+            # one offer of a kind in a clause, read from its surest phrase ("I can refund 15 as
+            # a gesture": the refund, not the gesture)
+            best: dict[AskKind, tuple[AskKind, re.Match[str], _Pattern]] = {}
             for kind, m, pattern in self._matches(clause.text):
+                if kind not in best or pattern.reliability > best[kind][2].reliability:
+                    best[kind] = (kind, m, pattern)
+            for kind, m, pattern in best.values():
                 offered, restated = self._offered(ti, s, m)
                 if not offered:
                     continue
@@ -948,9 +997,14 @@ class Reading:
                 # asked about there or after it ("I can return the 18. Would you like that?")
                 asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
                 choice = asked or self._sets_out_options(ti)
-                if not restated and not choice:
-                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
+                # a yes to an offer meeting the terms the customer set is their choice, not the
+                # agent's word alone; terms set and not met leave it open, never surely
+                met = status is AskStatus.OFFERED_ACCEPTED and _meets_terms(events[kind], said)
+                if not restated and not choice and not met:
+                    conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
+                if status is AskStatus.HYPOTHETICAL:
+                    conf = min(conf, _UNDONE)
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
@@ -1044,6 +1098,11 @@ class Reading:
                 and not scopes["decline"].search(first)
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
             )
+            terms = self._terms(first) if accepting else None
+            if terms is not None:
+                # "ok if it's the full 45": not the offer as made, the customer's own terms
+                wanted = _amounts(terms, True) if kind in _MONEY_KINDS else []
+                return AskStatus.HYPOTHETICAL, _said(wanted[-1], 0.8) if wanted else None
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
@@ -1078,6 +1137,19 @@ class Reading:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _terms(self, answer: str) -> str | None:
+        """The terms a yes to an offer is given on, when it sets some ("ok if it's the full 45",
+        "yes but only if it's all of it", "fine as long as it's at least 30"): what the
+        customer would take, which is not the offer as made; None for a plain or polite yes
+        ("yes if you could", "ok if that's easier for you")."""
+        plain = self.lex.scopes["polite_if"].sub(" ", answer)
+        condition = self.lex.scopes["condition"].search(plain)
+        if condition is None:
+            return None
+        terms = plain[condition.start() :]
+        named = _TERMS.search(terms) or _amounts(terms, True)
+        return terms if named or _ONLY.search(plain, 0, condition.start()) else None
 
     def _counter(self, ti: int, answer: Sequence[Sentence]) -> Money | None:
         """The amount an answer to an offer of money haggles for ("Twenty-five? Come on.
@@ -1220,13 +1292,16 @@ class Reading:
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
         sentence of nothing else: "I mean... yeah") and a thank-you said before the yes or no
-        ("Oh that's kind. No, leave it")."""
+        ("Oh that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
+        actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
             return second
-        return texts[0]
+        said = " ".join(texts[:2])
+        turned = _TURNABOUT.match(said)
+        return said[turned.end() :] if turned else texts[0]
 
     def _amount(
         self, kind: AskKind, s: Sentence, ci: int, span: tuple[int, int], topic: float
@@ -1774,6 +1849,19 @@ def _fold(events: Sequence[_Event]) -> _Fold:
     return fold
 
 
+def _meets_terms(earlier: Sequence[_Event], offered: _Said | None) -> bool:
+    """Whether an amount offered meets the terms the customer's last answer set ("ok if it's
+    the full 45" - "I can refund the full $45")."""
+    last = earlier[-1] if earlier else None
+    return (
+        last is not None
+        and last.status is AskStatus.HYPOTHETICAL
+        and last.said is not None
+        and offered is not None
+        and offered.value >= last.said.value
+    )
+
+
 def _said(money: Money, confidence: float) -> _Said:
     return _Said(money.value, money.currency, money.high, confidence)
 
@@ -1788,8 +1876,9 @@ def _amounts(text: str, bare: bool) -> list[Money]:
 def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
     """The largest amount ``money`` may stand for: a list it is in (``together``), the other
     end of "20 or 25" and "20 to 25", and a tenth more when said roughly ("about 20", "20ish",
-    "a hundred and change")."""
-    high = together(text, money, list(found))
+    "a hundred and change"); a range ("between 20 and 30") is its top, not a sum."""
+    ranged = _range_top(text, money, found)
+    high = ranged if ranged is not None else together(text, money, list(found))
     for other in (a for a in found if a.start >= money.end):
         if not _OR_JOIN.match(text[money.end : other.start]):
             break
@@ -1797,6 +1886,15 @@ def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
     if _ROUGHLY_BEFORE.search(text[: money.start]) or _ROUGHLY_AFTER.match(text[money.end :]):
         high = max(high, (money.high * Decimal("1.1")).quantize(Decimal("0.01")))
     return high
+
+
+def _range_top(text: str, money: Money, found: Sequence[Money]) -> Decimal | None:
+    """The top of a range ``money`` opens ("between 20 and 30", "anywhere from 20 to 30")."""
+    after = [a for a in found if a.start >= money.end][:1]
+    opened = _BETWEEN.search(text, 0, money.start)
+    if not after or opened is None or not _RANGE_JOIN.fullmatch(text[money.end : after[0].start]):
+        return None
+    return max(money.high, after[0].high)
 
 
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
@@ -1910,6 +2008,8 @@ def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
     """An amount asked with others added after it in its clause ("5 back for the missing one
     and 2 for the delivery"): all of them, as the largest reading."""
     total, last = best.high, best
+    if _range_top(clause, best, found) is not None:
+        return total  # "between 20 and 30": a range, not two amounts
     for other in (a for a in found if a.start >= best.end):
         if not _AND.search(clause, last.end, other.start):
             break

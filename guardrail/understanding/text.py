@@ -34,6 +34,16 @@ _CONTRACTIONS = {
     "cos": "because", "cuz": "because", "pls": "please", "plz": "please", "u": "you", "ur": "your",
     "thx": "thanks", "acct": "account", "a/c": "account", "gimme": "give me", "lemme": "let me",
     "an'": "and", "'em": "them",
+    # written chat's shorthand, read as the words it stands for
+    "nvm": "never mind", "nevermind": "never mind", "tbh": "to be honest", "tbf": "to be fair",
+    "ngl": "not going to lie", "idk": "i don't know", "rn": "right now", "obv": "obviously",
+    "obvs": "obviously", "fr": "for real", "btw": "by the way", "imo": "in my opinion",
+    "asap": "as soon as possible", "ty": "thank you", "tysm": "thank you so much",
+    "thnx": "thanks", "thanx": "thanks", "thks": "thanks", "tks": "thanks", "np": "no problem",
+    "yh": "yeah", "kk": "ok", "okk": "ok", "wud": "would", "cud": "could", "shud": "should",
+    "dnt": "don't", "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "2day": "today",
+    "b4": "before", "msg": "message", "acc": "account", "accnt": "account", "coz": "because",
+    "w/": "with", "w/o": "without", "pmt": "payment",
 }  # fmt: skip
 # "four" as a speech recogniser writes "for": before a word a number never counts ("ask four a
 # refund", "four the delivery", "four my order"), though "four a month" and digits read out
@@ -44,6 +54,9 @@ _FOUR_FOR = re.compile(
     r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
     r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
 )
+# A letter o typed for a zero in an amount ("$4o", "1oo", "12.5o"): a number and its currency
+# sign, then digits and o's only, up to the end of the word.
+_O_FOR_ZERO = re.compile(r"(?<![\w.,])[$€£¥₹]?\d[\d.,]*o[\do.,]*(?![\w'])")
 # An account a speech recogniser split in two ("close my a count").
 _A_COUNT = re.compile(r"\b(my|the|your|our|this|that|his|her|their|joint|an?) a count\b")
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
@@ -56,8 +69,8 @@ _STUTTER = re.compile(r"(?<![\w'])((?:[a-z][a-z']* ){1,3}?)\1+")
 # Where a sentence ends: punctuation, or (unpunctuated speech) a discourse marker.
 _SENTENCE = re.compile(
     r"[.!?;]+(?=\s|$)|\.{3,}|…|\s[-–—]+\s|"  # noqa: RUF001 (dashes, as written)
-    r"(?<=\w)(?<!\beven)(?=\s+(?:but|actually|although|though|however|anyway(?!\s*(?:[.!?,]|$))|"
-    r"otherwise|oh and|"
+    r"(?<=\w)(?<!\beven)(?=\s+(?:but|actually(?!\s*(?:[.!?]|$))|although|though|however|"
+    r"anyway(?!\s*(?:[.!?,]|$))|otherwise|oh and|"
     r"no wait|wait no|on second thoughts?|scratch that|never ?mind|"
     r"because|cause|so can|so could|so i|also|plus|then again)\b)",
     re.IGNORECASE,
@@ -71,7 +84,7 @@ _NUMBER_WORD = (
 )
 _SUBCLAUSE = re.compile(
     r"(?<!\d),|,(?!\d{2,3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
-    rf"\s(?=and\s(?!{_NUMBER_WORD}\b))",
+    rf"\s(?=and\s(?!{_NUMBER_WORD}\b|[$€£¥₹]\s?\d))",
     re.IGNORECASE,
 )
 # "double oh", "triple seven", "double 4": the digit said two or three times
@@ -112,10 +125,11 @@ class Sentence:
 
 
 def clean(text: str) -> str:
-    """The form phrase patterns read: lower case, contractions restored, fillers and stutters
-    gone, typos of the words asks turn on mended, numbers in words as digits ("twenty five
-    quid" -> "25 quid")."""
+    """The form phrase patterns read: lower case, contractions and chat shorthand restored,
+    fillers and stutters gone, typos of the words asks turn on mended ("refnud", "$4o"),
+    numbers in words as digits ("twenty five quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
+    text = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), text)
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)
@@ -133,7 +147,7 @@ _KEY_WORDS = frozenset({
     "accounts", "everything",
 })  # fmt: skip
 _NOT_TYPOS = frozenset({"accounted", "recount", "recounts"})
-_TOKEN = re.compile(r"\b[a-z]{6,}\b")
+_TOKEN = re.compile(r"\b[a-z]{5,}\b")
 
 
 def _mend(m: re.Match[str]) -> str:
@@ -240,12 +254,22 @@ def sentences(text: str) -> tuple[Sentence, ...]:
         if clauses:
             found.append(Sentence(start, end, text[start:end], clean(text[start:end]), clauses))
     # an earlier message quoted in a reply ("> I wrote: please refund...") was said before it
-    return tuple(sorted(found, key=lambda s: not _quoted(text, s.start)))
+    return tuple(sorted(found, key=lambda s: not _quoted(text, s.start, s.end)))
 
 
-def _quoted(text: str, at: int) -> bool:
-    """Whether position ``at`` of ``text`` is on a line quoted from an earlier message."""
-    return text[text.rfind("\n", 0, at) + 1 :].lstrip().startswith(">")
+# Where an earlier message quoted in a reply begins when its lines are not marked ("... Thanks,
+# R. > On 3 May I wrote: please refund...", "-----Original Message-----").
+_QUOTE_HEADER = re.compile(
+    r"(?i)(?:^|\s)>?\s*on\s[^\n]{1,100}?\bwrote:|-{2,}\s*original message\s*-{2,}"
+)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether the piece ``text[start:end]`` is on a line quoted from an earlier message, or
+    at or after the header of one pasted in."""
+    header = _QUOTE_HEADER.search(text)
+    marked = text[text.rfind("\n", 0, start) + 1 :].lstrip().startswith(">")
+    return marked or (header is not None and header.start() < end)
 
 
 def _spans(text: str, splitter: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:

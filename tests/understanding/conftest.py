@@ -11,7 +11,7 @@ import yaml
 from guardrail.cli import main
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import SURE, Ask, AskKind, Outcome, Understanding
+from guardrail.understanding.model import SURE, Ask, AskKind, AskStatus, Outcome, Understanding
 
 
 def turns(*said: str) -> list[Turn]:
@@ -30,6 +30,11 @@ class Reader:
     def ask(self, kind: AskKind, *said: str) -> Ask | None:
         found = self(*said).asks_of(kind)
         return found[0] if found else None
+
+    def status(self, kind: AskKind, *said: str) -> AskStatus | None:
+        """How the ask of ``kind`` stands, None when none was read."""
+        ask = self.ask(kind, *said)
+        return None if ask is None else ask.status
 
     def outcome(self, *said: str) -> tuple[Outcome | None, bool]:
         """The outcome read, and whether surely."""
