@@ -602,6 +602,8 @@ class Reading:
         turned = [
             e for e in events[later] if e.status and e.status.granted and e.order > last[earlier]
         ]
+        if not turned:  # both granted at one point: neither was turned to after the other
+            return
         said = {e.order[0]: " ".join(s.text for s in self.parsed[e.order[0]]) for e in turned}
         first = turned[0].order[0]
         if first == last[earlier][0] or _BOTH.search(said[first]):

@@ -322,6 +322,20 @@ def test_picking_one_of_two_things_offered_refuses_the_other(read):
     assert money.asks_of(REFUND)[0].status is AskStatus.OFFERED_ACCEPTED
 
 
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: we can send a replacement or refund the 20",
+        "a: a new one or your money back, whichever you like",
+    ],
+)
+def test_a_bare_yes_to_either_of_two_offers_takes_neither_surely(read, offer):
+    said = read("c: it arrived broken", offer, "c: yes please")
+    for kind in (REFUND, AskKind.REPLACEMENT):
+        ask = said.asks_of(kind)
+        assert not ask or not (ask[0].status.granted and ask[0].confidence >= SURE), kind
+
+
 def test_options_the_agent_sets_out_are_offered_and_one_picked_by_place_is_taken(read):
     options = (
         "a: So there are two options. The first is a repair, the second is a replacement, "
