@@ -59,7 +59,7 @@ from guardrail.understanding.numbers import (
     share_of,
     together,
 )
-from guardrail.understanding.speakers import speakers, unlabelled
+from guardrail.understanding.speakers import interpreted, relayed, speakers, unlabelled
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
 
 _MACROS = {
@@ -486,6 +486,7 @@ class Reading:
         self.turns = turns
         scopes = lexicon.scopes
         self.speakers = speakers(turns, scopes["speaker_other"], scopes["speaker_holder"])
+        self.interpreted = interpreted(turns, scopes["interpreter"])
         self.parsed = [
             sentences(unlabelled(t.text, p)) for t, p in zip(turns, self.speakers, strict=True)
         ]
@@ -678,9 +679,10 @@ class Reading:
             # from someone else's letter or message is theirs, not the customer's, and all a
             # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
-            if other or in_quote or scopes["third_party"].search(clause.text):
+            voice = relayed(clause.text) if self.interpreted else clause.text
+            if other or in_quote or scopes["third_party"].search(voice):
                 third = True
-            elif _FIRST_PERSON.search(clause.text):
+            elif _FIRST_PERSON.search(voice):
                 third = False
             said = _with_aside(clause.text, s.clauses[ci + 1 :])
             if si == 0 and (asked := self._asked_about(ti)) and _BACK.search(said):
