@@ -53,6 +53,7 @@ from guardrail.understanding.numbers import (
     bare_amounts,
     money_in,
     plain,
+    products,
     said_numbers,
     sensitive_digits,
     share,
@@ -1158,6 +1159,8 @@ class Reading:
             return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
         if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
             return priced
+        if worked := products(clause):  # "refund me 3 nights at 90": the sum, not the rate
+            return _Said(worked[-1].value, worked[-1].currency, worked[-1].high, _COUNTED_PRICE)
         return (
             self._counted(ti, clause)
             or self._amount(kind, s, ci, m.span(), conf)
@@ -1932,10 +1935,14 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
 
 
 def _paid_amounts(text: str) -> list[Money]:
-    """Amounts said outside an asking clause: explicit ones, and bare numbers said as a price
-    ("it was 50", "paid 12.99")."""
+    """Amounts said outside an asking clause: explicit ones, bare numbers said as a price
+    ("it was 50", "paid 12.99"), and sums worked out aloud ("3 days at 45, 135"), whole."""
     priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
-    return sorted(money_in(text) + priced, key=lambda m: m.start)
+    worked = products(text)
+    said = [
+        a for a in money_in(text) + priced if not any(w.start <= a.start < w.end for w in worked)
+    ]
+    return sorted(said + worked, key=lambda m: m.start)
 
 
 def _paused_numbers(text: str) -> list[str]:
