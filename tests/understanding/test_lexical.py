@@ -468,6 +468,12 @@ OFFERED = (
         ),
         ((*ON_THE_TABLE, "c: Hmm, I haven't decided. Maybe another time."), AskStatus.RETRACTED),
         ((*ON_THE_TABLE, "c: I'll have a think about the new plans."), AskStatus.ASKED),
+        (
+            (*ON_THE_TABLE, "c: OK. I need ask my wife first, then I ring back."),
+            AskStatus.RETRACTED,
+        ),
+        ((*ON_THE_TABLE, "c: Eighty, good. I must check with the owner."), AskStatus.RETRACTED),
+        ((*ON_THE_TABLE, "c: Hmm. I need talk to my father about it."), AskStatus.RETRACTED),
         ((*OFFERED, "c: that's good of you, but I'll have a think."), AskStatus.OFFERED_DECLINED),
     ],
 )
