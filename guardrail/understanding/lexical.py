@@ -639,6 +639,7 @@ class Reading:
             if scopes["bargain"].search(s.text)
             else _conditions(s, plain, scopes["condition"], self.turns[ti].text)
         )
+        consequence = _consequence(s, conditions, self.turns[ti].text)
         sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
@@ -717,7 +718,7 @@ class Reading:
                     status = AskStatus.ASKED
                 elif (
                     ci in conditions
-                    or ci - 1 in conditions
+                    or ci in consequence
                     or (ci + 1 in conditions and _FUTURE.search(before) is not None)
                     or (_WILL.search(before) is not None and scopes["threat"].search(later))
                     or scopes["hypothetical"].search(plain[ci])
@@ -1839,6 +1840,23 @@ def _conditions(
             and "," not in raw[s.clauses[ci - 1].end : clause.start]
         )
         if carried or condition.search(plain[ci]):
+            found.add(ci)
+    return found
+
+
+def _consequence(s: Sentence, conditions: set[int], raw: str) -> set[int]:
+    """The sub-clauses a condition's outcome is said in: the one after it, and those its "and"
+    carries on without a pause ("if it's not back by Monday, then I ring again and I want the
+    refund": both hang on Monday)."""
+    found: set[int] = set()
+    for ci, clause in enumerate(s.clauses):
+        carried = (
+            ci - 1 in found
+            and ci not in conditions
+            and _JOINED.match(clause.text) is not None
+            and "," not in raw[s.clauses[ci - 1].end : clause.start]
+        )
+        if ci - 1 in conditions or carried:
             found.add(ci)
     return found
 

@@ -201,6 +201,19 @@ def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
         ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
         ("is it too late to get a refund?", AskStatus.QUESTION),
         ("would I be entitled to a refund?", AskStatus.QUESTION),
+        # an ask joined to a condition's outcome hangs on the condition too
+        (
+            "If the parcel is not arrive Tuesday, then I phone again and I want my money back.",
+            AskStatus.HYPOTHETICAL,
+        ),
+        (
+            "if nobody fixes it this week, I will write to you and I would like the 40 returned",
+            AskStatus.HYPOTHETICAL,
+        ),
+        (
+            "If the seller does not answer, I open a dispute and I want the refund.",
+            AskStatus.HYPOTHETICAL,
+        ),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
@@ -1448,3 +1461,10 @@ def test_a_sum_refused_then_a_part_named_asks_for_the_part(read, said, status, a
 def test_an_amount_said_with_its_cents_after_con_is_money(read, said, value):
     facts = read(f"c: {said}").facts
     assert value in {f.value for f in facts if f.kind is FactKind.MONEY}
+
+
+def test_an_ask_after_a_pause_past_a_conditions_outcome_stands(read):
+    said = "c: If it breaks again I'll ring you. Anyway, I want the 30 back for this one."
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
