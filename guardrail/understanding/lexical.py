@@ -254,6 +254,10 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
+# ... or at one named just before, its object left out as learners do ("the 30, give back to me")
+_OBJECT_LEFT_OUT = re.compile(
+    r"\b(?:give|send|pay|put|want|need|return)\s+back\b(?!\s+(?:the|my|our)\b)"
+)
 # "not a credit" said after asking for the money in the same sentence: the form it should take
 # ("my 140 back on my card, not a credit"), not a no.
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
@@ -1808,11 +1812,13 @@ def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
-    150, can you put that back"), as sure as one said in it."""
+    150, can you put that back", "the 150, give back to me"), as sure as one said in it."""
     after = ci + 1  # past a "please" said between ("the difference, please, the forty")
     while after < len(s.clauses) and _COURTESY.fullmatch(s.clauses[after].text):
         after += 1
-    asides = [after] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
+    asking = s.clauses[ci].text
+    back = _BACK.search(asking) or _OBJECT_LEFT_OUT.search(asking)
+    asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
         named = _amounts(aside, True)

@@ -584,6 +584,10 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("cobraron trescientos, I want back the difference, ciento cincuenta", Decimal(150), None),
         ("quiero mi dinero back, fueron veintidós con noventa", Decimal("22.90"), None),
         ("the two hundred and ten, can you put that back on my card", Decimal(210), None),
+        # a learner leaves the object out: the amount just named is what they want back
+        ("only the delivery, the 12, please give back to me", Decimal(12), None),
+        ("this fee, 8 dollars, I want back, the rest is fine", Decimal(8), "USD"),
+        ("no, the forty-five, you send back on my card", Decimal(45), None),
         ("refund the difference between 140 and 115 please", Decimal(25), None),
         ("the bowl and the jug came cracked, refund both, 12 and 18", Decimal(30), None),
         (
