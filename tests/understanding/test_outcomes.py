@@ -111,6 +111,9 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("a: try now", "c: nope, still dead", "a: what colour is the light on the router?"),
         ("a: let me put you on hold while I ask billing", "c: ok, I'll hold", "s: [hold music]"),
         ("c: ah, I bet that's it", "a: let me check with the team", "s: [on hold, 1 min]"),
+        # a price's rating is no rating of the call
+        ("a: let me review the credit rating, please hold", "c: ok", "s: [on hold]"),
+        ("a: one moment, I'm checking the tariff rating on your plan", "c: sure, I wait"),
     ],
 )
 def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
@@ -133,6 +136,7 @@ def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcom
         ("a: can you restart the router?", "c: ok done"),
         ("a: let me check", "c: actually I have to go, bye"),
         ("a: let me check", "s: [call ended]"),
+        ("a: let me check the order. Could you leave us a quick rating after the call?",),
     ],
 )
 def test_a_call_that_shows_no_outcome_but_may_have_ended_is_not_read_either_way(read, said):
