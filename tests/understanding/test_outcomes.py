@@ -434,3 +434,14 @@ def test_two_outcomes_said_in_one_sentence_still_give_a_reading(read, said):
     reading = read(START, "c: can i get the 20 back", *said)
     assert reading.backend == "lexical"
     assert reading.outcome is not None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["c: yes it open now!", "c: ah, everything ok now", "c: oh it work again"],
+)
+def test_a_learners_fix_confirmed_without_its_verb_is_surely_resolved(read, answer):
+    reading = read(START, "a: please try logging in again", answer).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence >= SURE
