@@ -445,3 +445,19 @@ def test_a_learners_fix_confirmed_without_its_verb_is_surely_resolved(read, answ
     assert reading is not None
     assert reading.value is RESOLVED
     assert reading.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    ("done", "thanks"),
+    [
+        ("a: I've moved your delivery to Thursday morning.", "c: very nice, thank you. bye"),
+        ("a: I've added the second driver to the booking.", "c: very good, thanks, that's all"),
+        ("a: We've extended your trial by two weeks.", "c: so nice, thank you!"),
+        ("a: I've waived the late fee this once.", "c: lovely, thanks"),
+    ],
+)
+def test_a_change_the_agent_made_and_the_customers_thanks_are_surely_resolved(read, done, thanks):
+    reading = read("c: I need to change something on my account", done, thanks).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence >= SURE
