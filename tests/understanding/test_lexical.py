@@ -512,6 +512,9 @@ def test_it_in_an_answer_points_back_at_the_account_the_agents_open_question_nam
         "c: Wait. Direct debit? No, not close. Keep open please.",
         "c: sorry, sorry. don't close. leaving active, I think again.",
         "c: hmm, in that case leave open for now",
+        "c: Ah, only twenty a month? Okay, then I stay.",
+        "c: hmm. fine, we keep it, the cheaper plan is ok",
+        "c: So, I stay, change me to the basic one.",
     ],
 )
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, then):
