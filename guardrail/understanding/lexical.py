@@ -703,6 +703,7 @@ class Reading:
                 negated = (
                     scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
                 ) or scopes["negated_after"].match(after)
+                theirs = not third and self._still_theirs(events[kind], clause.text, voice)
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
                 if negated and _part_asked(scopes["partial"], clause.text, later):
@@ -716,7 +717,7 @@ class Reading:
                     continue
                 elif sarcastic:
                     status = AskStatus.DECLINED
-                elif third:
+                elif third or theirs:
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
                     status = AskStatus.ASKED
@@ -751,6 +752,7 @@ class Reading:
                 if (
                     status is AskStatus.THIRD_PARTY
                     and not other
+                    and not theirs
                     and _addressed(clause.text, s.text)
                 ):
                     conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
@@ -790,6 +792,18 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    @staticmethod
+    def _still_theirs(earlier: Sequence[_Event], clause: str, voice: str) -> bool:
+        """Whether an ask pointing back at a thing ("please close it today") is about the
+        someone else's thing the last ask of its kind was ("I want to close his account"):
+        unless the customer now speaks of their own wish ("I want it closed too")."""
+        return (
+            bool(earlier)
+            and earlier[-1].status is AskStatus.THIRD_PARTY
+            and _BACK.search(clause) is not None
+            and _FIRST_PERSON.search(voice) is None
+        )
 
     def _others(self, ti: int) -> bool:
         """Whether turn ``ti`` is said by someone on the customer's side other than the

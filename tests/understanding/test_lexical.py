@@ -1478,3 +1478,30 @@ def test_an_ask_after_a_pause_past_a_conditions_outcome_stands(read):
     ask = read.ask(REFUND, said)
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "status"),
+    [
+        (
+            "c: I'd like to close her account, she moved to a care home.",
+            "c: please shut it this week",
+            AskStatus.THIRD_PARTY,
+        ),
+        (
+            "c: I'm calling to cancel my uncle's membership.",
+            "c: can you close it now?",
+            AskStatus.THIRD_PARTY,
+        ),
+        (
+            "c: I want to close his account, he passed away.",
+            "c: and mine too, I want it closed as well",
+            AskStatus.ASKED,
+        ),
+    ],
+)
+def test_an_ask_pointing_back_at_someone_elses_thing_stays_theirs(read, first, later, status):
+    ask = read.ask(CLOSURE, first, "a: I see, let me pull that up.", later)
+    assert ask is not None
+    assert ask.status is status
+    assert ask.confidence >= SURE
