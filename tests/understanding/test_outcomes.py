@@ -87,6 +87,12 @@ START = "c: my internet keeps dropping out"
         (("a: bear with me while I transfer you",), ESCALATED),
         (("a: I've raised it with our network engineers", "c: ok"), ESCALATED),
         (("a: I've sent it to our customer relations team", "c: right"), ESCALATED),
+        (
+            ("a: I've passed the claim to our loss adjusters team, they'll write", "c: ok"),
+            ESCALATED,
+        ),
+        (("a: I'm forwarding the paperwork to the underwriting department", "c: fine"), ESCALATED),
+        (("a: I've handed the complaint over to my supervisor", "c: thanks"), ESCALATED),
         (("a: I'm unable to waive the fee", "c: that's not good enough"), NONE),
         (("a: our policy doesn't allow that", "c: I'll be taking this further"), NONE),
     ],
