@@ -1505,3 +1505,18 @@ def test_an_ask_pointing_back_at_someone_elses_thing_stays_theirs(read, first, l
     assert ask is not None
     assert ask.status is status
     assert ask.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("I want the 40 for the lesson I missed returned to me", 40),
+        ("I need the 12 dollars for the bag that never came sent back to my card", 12),
+        ("we'd like the 300 of the deposit you kept refunded", 300),
+    ],
+)
+def test_an_amount_wanted_then_what_it_is_for_then_its_return_is_a_refund_ask(read, said, amount):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.amount == amount
