@@ -734,6 +734,10 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("we sat on the runway for three hours and missed the connection", Reason.LATE),
         ("the dumplings were missing from the bag", Reason.WRONG_ITEM),
         ("you still took the premium after I ended the policy", Reason.BILLING),
+        # a learner's present for the past
+        ("I stop the gym in May but you still take the money in June", Reason.BILLING),
+        ("the contract is finish, and they again charge my card", Reason.BILLING),
+        ("I close the line already, why you also bill me for it", Reason.BILLING),
         ("the fee was applied in error, it should never have been charged", Reason.BILLING),
         ("the box keeps buffering and the channels went black", Reason.TECHNICAL),
         ("the milk had gone off", Reason.DAMAGED),
