@@ -734,6 +734,9 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("we sat on the runway for three hours and missed the connection", Reason.LATE),
         ("the dumplings were missing from the bag", Reason.WRONG_ITEM),
         ("you still took the premium after I ended the policy", Reason.BILLING),
+        # a fee for an overdraft that never was
+        ("they took the overdraft fee but my account was never overdrawn", Reason.BILLING),
+        ("35 fee for going over, but the balance at no point went negative", Reason.BILLING),
         # a learner's present for the past
         ("I stop the gym in May but you still take the money in June", Reason.BILLING),
         ("the contract is finish, and they again charge my card", Reason.BILLING),
