@@ -34,6 +34,12 @@ _FORMS = tuple(
         r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{2}|\d{4}))?(?![\d/])",
         # 09.12.2025, 9-12-25: with its year, else a decimal or a range
         r"(?<![\d.-])(?P<first>\d{1,2})([.-])(?P<second>\d{1,2})\2(?P<year>\d{4}|\d{2})(?![\d.-])",
+        # "the 3rd to the 6th", "12th through 15th": either end of a range of days, whatever
+        # comes before or after it
+        r"\b\d{1,2}(?:st|nd|rd|th)\s*(?:to|through|thru|till|until|-)\s*(?:the\s+)?"
+        r"(?P<day>\d{1,2}(?:st|nd|rd|th))\b",
+        r"\b(?P<day>\d{1,2}(?:st|nd|rd|th))(?=\s*(?:to|through|thru|till|until|-)\s*"
+        r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b)",
         # "on the 14th", "by 3rd", "the 3rd and 10th": a day of the month alone, after a
         # preposition or another day, not "the 2nd floor" or "came 3rd"
         r"(?:\b(?:on|by|for|from|to|until|till|since|before|after|of|and|or|the)\s+|[,&-]\s*)"

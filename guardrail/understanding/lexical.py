@@ -53,13 +53,14 @@ from guardrail.understanding.numbers import (
     bare_amounts,
     money_in,
     plain,
+    products,
     said_numbers,
     sensitive_digits,
     share,
     share_of,
     together,
 )
-from guardrail.understanding.speakers import speakers, unlabelled
+from guardrail.understanding.speakers import interpreted, relayed, speakers, unlabelled
 from guardrail.understanding.text import Clause, Sentence, clean, sentences
 
 _MACROS = {
@@ -274,6 +275,10 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
+# ... or at one named just before, its object left out as learners do ("the 30, give back to me")
+_OBJECT_LEFT_OUT = re.compile(
+    r"\b(?:give|send|pay|put|want|need|return)\s+back\b(?!\s+(?:the|my|our)\b)"
+)
 # "not a credit" said after asking for the money in the same sentence: the form it should take
 # ("my 140 back on my card, not a credit"), not a no.
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
@@ -507,6 +512,7 @@ class Reading:
         self.turns = turns
         scopes = lexicon.scopes
         self.speakers = speakers(turns, scopes["speaker_other"], scopes["speaker_holder"])
+        self.interpreted = interpreted(turns, scopes["interpreter"])
         self.parsed = [
             sentences(unlabelled(t.text, p)) for t, p in zip(turns, self.speakers, strict=True)
         ]
@@ -665,6 +671,7 @@ class Reading:
             if scopes["bargain"].search(s.text)
             else _conditions(s, plain, scopes["condition"], self.turns[ti].text)
         )
+        consequence = _consequence(s, conditions, self.turns[ti].text)
         sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
@@ -706,9 +713,10 @@ class Reading:
             # from someone else's letter or message is theirs, not the customer's, and all a
             # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
-            if other or in_quote or scopes["third_party"].search(clause.text):
+            voice = relayed(clause.text) if self.interpreted else clause.text
+            if other or in_quote or scopes["third_party"].search(voice):
                 third = True
-            elif _FIRST_PERSON.search(clause.text):
+            elif _FIRST_PERSON.search(voice):
                 third = False
             said = _with_aside(clause.text, s.clauses[ci + 1 :])
             if si == 0 and (asked := self._asked_about(ti)) and _BACK.search(said):
@@ -723,6 +731,7 @@ class Reading:
                 negated = (
                     scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
                 ) or scopes["negated_after"].match(after)
+                theirs = not third and self._still_theirs(events[kind], clause.text, voice)
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
                 if negated and _part_asked(scopes["partial"], clause.text, later):
@@ -736,13 +745,13 @@ class Reading:
                     continue
                 elif sarcastic:
                     status = AskStatus.DECLINED
-                elif third:
+                elif third or theirs:
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
                     status = AskStatus.ASKED
                 elif (
                     ci in conditions
-                    or ci - 1 in conditions
+                    or ci in consequence
                     or (ci + 1 in conditions and _FUTURE.search(before) is not None)
                     or (_WILL.search(before) is not None and scopes["threat"].search(later))
                     or scopes["hypothetical"].search(plain[ci])
@@ -772,6 +781,7 @@ class Reading:
                 if (
                     status is AskStatus.THIRD_PARTY
                     and not other
+                    and not theirs
                     and _addressed(clause.text, s.text)
                 ):
                     conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
@@ -816,6 +826,18 @@ class Reading:
         """Whether an ask's own clause names the sum wanted ("idk what's fair, like 20 or 30
         back?"): a question around it hedges the amount, it does not seek information."""
         return kind in _MONEY_KINDS and bool(_amounts(clause, True))
+
+    @staticmethod
+    def _still_theirs(earlier: Sequence[_Event], clause: str, voice: str) -> bool:
+        """Whether an ask pointing back at a thing ("please close it today") is about the
+        someone else's thing the last ask of its kind was ("I want to close his account"):
+        unless the customer now speaks of their own wish ("I want it closed too")."""
+        return (
+            bool(earlier)
+            and earlier[-1].status is AskStatus.THIRD_PARTY
+            and _BACK.search(clause) is not None
+            and _FIRST_PERSON.search(voice) is None
+        )
 
     def _others(self, ti: int) -> bool:
         """Whether turn ``ti`` is said by someone on the customer's side other than the
@@ -1230,6 +1252,8 @@ class Reading:
             return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
         if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
             return priced
+        if worked := products(clause):  # "refund me 3 nights at 90": the sum, not the rate
+            return _Said(worked[-1].value, worked[-1].currency, worked[-1].high, _COUNTED_PRICE)
         return (
             self._counted(ti, clause)
             or self._amount(kind, s, ci, m.span(), conf)
@@ -1902,11 +1926,13 @@ def _range_top(text: str, money: Money, found: Sequence[Money]) -> Decimal | Non
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
-    150, can you put that back"), as sure as one said in it."""
+    150, can you put that back", "the 150, give back to me"), as sure as one said in it."""
     after = ci + 1  # past a "please" said between ("the difference, please, the forty")
     while after < len(s.clauses) and _COURTESY.fullmatch(s.clauses[after].text):
         after += 1
-    asides = [after] + ([ci - 1] if ci and _BACK.search(s.clauses[ci].text) else [])
+    asking = s.clauses[ci].text
+    back = _BACK.search(asking) or _OBJECT_LEFT_OUT.search(asking)
+    asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
         named = _amounts(aside, True)
@@ -1934,6 +1960,23 @@ def _conditions(
             and "," not in raw[s.clauses[ci - 1].end : clause.start]
         )
         if carried or condition.search(plain[ci]):
+            found.add(ci)
+    return found
+
+
+def _consequence(s: Sentence, conditions: set[int], raw: str) -> set[int]:
+    """The sub-clauses a condition's outcome is said in: the one after it, and those its "and"
+    carries on without a pause ("if it's not back by Monday, then I ring again and I want the
+    refund": both hang on Monday)."""
+    found: set[int] = set()
+    for ci, clause in enumerate(s.clauses):
+        carried = (
+            ci - 1 in found
+            and ci not in conditions
+            and _JOINED.match(clause.text) is not None
+            and "," not in raw[s.clauses[ci - 1].end : clause.start]
+        )
+        if ci - 1 in conditions or carried:
             found.add(ci)
     return found
 
@@ -2032,10 +2075,14 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
 
 
 def _paid_amounts(text: str) -> list[Money]:
-    """Amounts said outside an asking clause: explicit ones, and bare numbers said as a price
-    ("it was 50", "paid 12.99")."""
+    """Amounts said outside an asking clause: explicit ones, bare numbers said as a price
+    ("it was 50", "paid 12.99"), and sums worked out aloud ("3 days at 45, 135"), whole."""
     priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
-    return sorted(money_in(text) + priced, key=lambda m: m.start)
+    worked = products(text)
+    said = [
+        a for a in money_in(text) + priced if not any(w.start <= a.start < w.end for w in worked)
+    ]
+    return sorted(said + worked, key=lambda m: m.start)
 
 
 def _paused_numbers(text: str) -> list[str]:

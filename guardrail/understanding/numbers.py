@@ -214,6 +214,41 @@ def share_of(text: str, money: Money) -> Decimal | None:
     return found[0]
 
 
+# A count times a rate, said as sums are worked out aloud: "3 times 45", "3 x 45", "3 days at
+# 45", "2 nights at $80 a night", "4 by 12.50"; perhaps its result after it ("..., 135").
+_PRODUCT = re.compile(
+    r"(?<![\d.,])(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s*(?:(?:times|x|\*|by|multiplied by)"
+    r"|(?:(?!at\b)[a-z]+\s+){1,2}at)\s+(?:the\s+)?"
+    r"(?P<rate>[$€£]?\d{1,5}(?:\.\d{1,2}|\s\d{2}(?!\d))?(?:\s?(?:dollars?|euros?|pounds?|bucks|quid))?)"
+    r"(?![\d.,]\d)"
+)
+_RESULT = re.compile(
+    r"(?:\s*(?:,|=|is|equals|makes|so|that's|that is|gives)\s*)+(?P<r>[$€£]?\d[\d.,]*)"
+)
+
+
+def products(text: str) -> list[Money]:
+    """Amounts worked out as a count times a rate, spanning the sum and any result said after
+    it: the product where the sum is done aloud ("three times forty-five", "3 days at 45, so
+    135"); else ("4 films at 5.99") the rate, the product its largest reading."""
+    found = []
+    for m in _PRODUCT.finditer(text):
+        rate = money_in(m["rate"]) or bare_amounts(m["rate"])
+        if len(rate) != 1 or _NOT_MONEY_AFTER.match(text, m.end()):
+            continue  # "3 times at 9am"
+        n = m["n"]
+        value = rate[0].value * (int(n) if n.isdigit() else text2num(n, "en"))
+        end = m.end()
+        result = _RESULT.match(text, end)
+        done = m["n"] and not re.search(r"\bat\b", m.group(0))  # "times", "x": worked out
+        if result is not None and _decimal(result["r"].lstrip("$€£").rstrip(".,")) == value:
+            end, done = result.end(), True
+        said = value if done else rate[0].value
+        found.append(Money(said, rate[0].currency, m.start(), end, rate[0].explicit, value))
+    return found
+
+
 def together(text: str, money: Money, found: list[Money]) -> Decimal:
     """The largest amount ``money`` may stand for in ``text``: the whole of a list it is in
     ("$4.50 and $3.20"), or so many of it ("4 rentals ... $5.99 each"); else itself."""

@@ -6,6 +6,10 @@ her husband Derek"). Only the holder asks for something on their account or answ
 for it: what anyone else on the line says of an ask is a third party's wish, however it is put
 ("Can you close the account?" from the carer). A label is a speaker's only when it says who
 they are, in brackets or where the name is introduced; "Re:" or "Quick question:" is none.
+
+A phone interpreter is the one exception to "someone else": rendering the customer in the third
+person ("she says she wants her money back") is the customer speaking, so in an interpreted call
+the customer's turns are read as the customer's own first person (``relayed``).
 """
 
 from __future__ import annotations
@@ -59,3 +63,23 @@ def unlabelled(text: str, speaker: Speaker | None) -> str:
     """A turn's text with its speaker label blanked out, every other character in its place
     (evidence spans still point into the turn as it was sent)."""
     return text if speaker is None else " " * speaker.label + text[speaker.label :]
+
+
+# The interpreter's frame and the customer named in the third person, as the customer's "I".
+_RELAY_FRAME = re.compile(
+    r"\b(?:he|she) (?:says|said|is saying|tells me|told me|explains)(?: that)?\b"
+)
+_RELAYED = {"he": "i", "she": "i", "his": "my", "her": "my", "hers": "mine", "him": "me"}
+_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|hers|him)\b", re.IGNORECASE)
+
+
+def interpreted(turns: Sequence[Turn], interpreter: re.Pattern[str]) -> bool:
+    """Whether an interpreter speaks for the customer: one introduces themself or is named."""
+    return any(interpreter.search(t.text.lower()) for t in turns)
+
+
+def relayed(text: str) -> str:
+    """An interpreter's rendering of the customer in the customer's own first person: "she
+    says her husband wants it closed" is "my husband wants it closed"."""
+    text = _RELAY_FRAME.sub(" ", text)
+    return _THIRD_PERSON.sub(lambda m: _RELAYED[m.group(0).lower()], text)

@@ -51,3 +51,21 @@ def test_two_dates_are_the_same_unless_something_one_says_contradicts_the_other(
 def test_a_fact_value_in_iso_stays_as_it_is_and_one_in_words_is_read():
     assert readings_of("---21") == ("---21",)
     assert readings_of("21st of March") == ("--03-21",)
+
+
+@pytest.mark.parametrize(
+    ("written", "days"),
+    [
+        ("we wanted 8th to 11th instead", ("---08", "---11")),
+        ("the 14th through the 17th works for us", ("---14", "---17")),
+        ("can you do 2nd-5th", ("---02", "---05")),
+        ("she is away 19th until 21st at least", ("---19", "---21")),
+        ("maybe 30th till 1st is better", ("---30", "---01")),
+    ],
+)
+def test_both_ends_of_a_range_of_days_are_dates_whatever_words_surround_it(written, days):
+    assert tuple(r for d in dates_in(written) for r in d.readings) == days
+
+
+def test_a_range_of_floors_or_places_without_ordinals_on_both_ends_is_no_date():
+    assert dates_in("moved from 2nd place to third") == []

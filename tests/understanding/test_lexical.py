@@ -201,6 +201,19 @@ def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
         ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
         ("is it too late to get a refund?", AskStatus.QUESTION),
         ("would I be entitled to a refund?", AskStatus.QUESTION),
+        # an ask joined to a condition's outcome hangs on the condition too
+        (
+            "If the parcel is not arrive Tuesday, then I phone again and I want my money back.",
+            AskStatus.HYPOTHETICAL,
+        ),
+        (
+            "if nobody fixes it this week, I will write to you and I would like the 40 returned",
+            AskStatus.HYPOTHETICAL,
+        ),
+        (
+            "If the seller does not answer, I open a dispute and I want the refund.",
+            AskStatus.HYPOTHETICAL,
+        ),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
@@ -482,6 +495,12 @@ OFFERED = (
         ),
         ((*ON_THE_TABLE, "c: Hmm, I haven't decided. Maybe another time."), AskStatus.RETRACTED),
         ((*ON_THE_TABLE, "c: I'll have a think about the new plans."), AskStatus.ASKED),
+        (
+            (*ON_THE_TABLE, "c: OK. I need ask my wife first, then I ring back."),
+            AskStatus.RETRACTED,
+        ),
+        ((*ON_THE_TABLE, "c: Eighty, good. I must check with the owner."), AskStatus.RETRACTED),
+        ((*ON_THE_TABLE, "c: Hmm. I need talk to my father about it."), AskStatus.RETRACTED),
         ((*OFFERED, "c: that's good of you, but I'll have a think."), AskStatus.OFFERED_DECLINED),
     ],
 )
@@ -507,6 +526,9 @@ def test_it_in_an_answer_points_back_at_the_account_the_agents_open_question_nam
         "c: Wait. Direct debit? No, not close. Keep open please.",
         "c: sorry, sorry. don't close. leaving active, I think again.",
         "c: hmm, in that case leave open for now",
+        "c: Ah, only twenty a month? Okay, then I stay.",
+        "c: hmm. fine, we keep it, the cheaper plan is ok",
+        "c: So, I stay, change me to the basic one.",
     ],
 )
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, then):
@@ -579,6 +601,10 @@ def test_an_agent_offer_the_customer_accepts_is_granted_and_one_declined_is_not(
         ("cobraron trescientos, I want back the difference, ciento cincuenta", Decimal(150), None),
         ("quiero mi dinero back, fueron veintidós con noventa", Decimal("22.90"), None),
         ("the two hundred and ten, can you put that back on my card", Decimal(210), None),
+        # a learner leaves the object out: the amount just named is what they want back
+        ("only the delivery, the 12, please give back to me", Decimal(12), None),
+        ("this fee, 8 dollars, I want back, the rest is fine", Decimal(8), "USD"),
+        ("no, the forty-five, you send back on my card", Decimal(45), None),
         ("refund the difference between 140 and 115 please", Decimal(25), None),
         ("the bowl and the jug came cracked, refund both, 12 and 18", Decimal(30), None),
         (
@@ -722,6 +748,13 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("we sat on the runway for three hours and missed the connection", Reason.LATE),
         ("the dumplings were missing from the bag", Reason.WRONG_ITEM),
         ("you still took the premium after I ended the policy", Reason.BILLING),
+        # a fee for an overdraft that never was
+        ("they took the overdraft fee but my account was never overdrawn", Reason.BILLING),
+        ("35 fee for going over, but the balance at no point went negative", Reason.BILLING),
+        # a learner's present for the past
+        ("I stop the gym in May but you still take the money in June", Reason.BILLING),
+        ("the contract is finish, and they again charge my card", Reason.BILLING),
+        ("I close the line already, why you also bill me for it", Reason.BILLING),
         ("the fee was applied in error, it should never have been charged", Reason.BILLING),
         ("the box keeps buffering and the channels went black", Reason.TECHNICAL),
         ("the milk had gone off", Reason.DAMAGED),
@@ -750,6 +783,9 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("the headset only works on one side", Reason.DAMAGED),
         ("the box came half empty", Reason.WRONG_ITEM),
         ("they sent the large one, not the small", Reason.WRONG_ITEM),
+        ("the parcel this morning is not my shopping", Reason.WRONG_ITEM),
+        ("the box was not mine, a different family name on it", Reason.WRONG_ITEM),
+        ("open the bag and it has other customer order inside", Reason.WRONG_ITEM),
         ("I only got two of the four plates", Reason.WRONG_ITEM),
         ("the driver keeps saying tomorrow", Reason.LATE),
         ("the app crashed at checkout", Reason.TECHNICAL),
@@ -1224,6 +1260,9 @@ def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
         ("c: cancel the music add-on please, only that, not the whole account", False, True),
         ("c: Close card, I lose it. Account no, just card.", False, False),
         ("c: Stop the gym plan. Account I still need, my son uses it.", False, True),
+        ("c: Cancel the phone, I lost it. The account, the rest, stays the same.", False, True),
+        ("c: close that old card please, but my account remains open", False, False),
+        ("c: shut down the debit card, the main account, all of it, stay as it is", False, False),
         ("c: close the account I use for bills, it's not needed", True, False),
         ("c: that doesn't account for the fee, close my account please", True, False),
     ],
@@ -1456,3 +1495,52 @@ def test_a_sum_refused_then_a_part_named_asks_for_the_part(read, said, status, a
 def test_an_amount_said_with_its_cents_after_con_is_money(read, said, value):
     facts = read(f"c: {said}").facts
     assert value in {f.value for f in facts if f.kind is FactKind.MONEY}
+
+
+def test_an_ask_after_a_pause_past_a_conditions_outcome_stands(read):
+    said = "c: If it breaks again I'll ring you. Anyway, I want the 30 back for this one."
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "status"),
+    [
+        (
+            "c: I'd like to close her account, she moved to a care home.",
+            "c: please shut it this week",
+            AskStatus.THIRD_PARTY,
+        ),
+        (
+            "c: I'm calling to cancel my uncle's membership.",
+            "c: can you close it now?",
+            AskStatus.THIRD_PARTY,
+        ),
+        (
+            "c: I want to close his account, he passed away.",
+            "c: and mine too, I want it closed as well",
+            AskStatus.ASKED,
+        ),
+    ],
+)
+def test_an_ask_pointing_back_at_someone_elses_thing_stays_theirs(read, first, later, status):
+    ask = read.ask(CLOSURE, first, "a: I see, let me pull that up.", later)
+    assert ask is not None
+    assert ask.status is status
+    assert ask.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("I want the 40 for the lesson I missed returned to me", 40),
+        ("I need the 12 dollars for the bag that never came sent back to my card", 12),
+        ("we'd like the 300 of the deposit you kept refunded", 300),
+    ],
+)
+def test_an_amount_wanted_then_what_it_is_for_then_its_return_is_a_refund_ask(read, said, amount):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.amount == amount

@@ -87,6 +87,12 @@ START = "c: my internet keeps dropping out"
         (("a: bear with me while I transfer you",), ESCALATED),
         (("a: I've raised it with our network engineers", "c: ok"), ESCALATED),
         (("a: I've sent it to our customer relations team", "c: right"), ESCALATED),
+        (
+            ("a: I've passed the claim to our loss adjusters team, they'll write", "c: ok"),
+            ESCALATED,
+        ),
+        (("a: I'm forwarding the paperwork to the underwriting department", "c: fine"), ESCALATED),
+        (("a: I've handed the complaint over to my supervisor", "c: thanks"), ESCALATED),
         (("a: I'm unable to waive the fee", "c: that's not good enough"), NONE),
         (("a: our policy doesn't allow that", "c: I'll be taking this further"), NONE),
     ],
@@ -111,6 +117,9 @@ def test_the_outcome_is_read_from_how_the_call_ended(read, said, outcome):
         ("a: try now", "c: nope, still dead", "a: what colour is the light on the router?"),
         ("a: let me put you on hold while I ask billing", "c: ok, I'll hold", "s: [hold music]"),
         ("c: ah, I bet that's it", "a: let me check with the team", "s: [on hold, 1 min]"),
+        # a price's rating is no rating of the call
+        ("a: let me review the credit rating, please hold", "c: ok", "s: [on hold]"),
+        ("a: one moment, I'm checking the tariff rating on your plan", "c: sure, I wait"),
     ],
 )
 def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcome(read, said):
@@ -133,6 +142,7 @@ def test_a_call_the_agent_is_still_working_on_is_surely_under_way_with_no_outcom
         ("a: can you restart the router?", "c: ok done"),
         ("a: let me check", "c: actually I have to go, bye"),
         ("a: let me check", "s: [call ended]"),
+        ("a: let me check the order. Could you leave us a quick rating after the call?",),
     ],
 )
 def test_a_call_that_shows_no_outcome_but_may_have_ended_is_not_read_either_way(read, said):
@@ -430,3 +440,30 @@ def test_two_outcomes_said_in_one_sentence_still_give_a_reading(read, said):
     reading = read(START, "c: can i get the 20 back", *said)
     assert reading.backend == "lexical"
     assert reading.outcome is not None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["c: yes it open now!", "c: ah, everything ok now", "c: oh it work again"],
+)
+def test_a_learners_fix_confirmed_without_its_verb_is_surely_resolved(read, answer):
+    reading = read(START, "a: please try logging in again", answer).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    ("done", "thanks"),
+    [
+        ("a: I've moved your delivery to Thursday morning.", "c: very nice, thank you. bye"),
+        ("a: I've added the second driver to the booking.", "c: very good, thanks, that's all"),
+        ("a: We've extended your trial by two weeks.", "c: so nice, thank you!"),
+        ("a: I've waived the late fee this once.", "c: lovely, thanks"),
+    ],
+)
+def test_a_change_the_agent_made_and_the_customers_thanks_are_surely_resolved(read, done, thanks):
+    reading = read("c: I need to change something on my account", done, thanks).outcome
+    assert reading is not None
+    assert reading.value is RESOLVED
+    assert reading.confidence >= SURE
