@@ -1507,8 +1507,9 @@ class Reading:
         # what showed it since anything said otherwise; two sentences showing it (the agent's
         # word and the customer's, or the customer's twice) are surer together than either
         weak = [h[:2] for h in hits if h[2] is not outcome and h[2] not in final]
+        # (the chosen phrase itself counts though something else was said in its sentence)
         since = max(weak) if outcome not in final and weak else (-1, -1)
-        showing = [h for h in hits if h[2] is outcome and h[:2] > since]
+        showing = [h for h in hits if h[2] is outcome and (h[:2] > since or h is chosen)]
         surest = max(showing, key=lambda h: h[3])
         per_sentence: dict[tuple[int, int], float] = {}
         for h in showing:

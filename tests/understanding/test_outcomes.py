@@ -417,3 +417,16 @@ def test_two_sentences_showing_one_outcome_or_a_hedged_yes_are_read_surely(read,
     assert reading is not None
     assert reading.value is outcome
     assert reading.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: sorry, let me look at the order", "c: forget it its working now lol", "a: great!"),
+        ("a: let me check that for you", "c: never mind, it came back on just now", "a: ok"),
+    ],
+)
+def test_two_outcomes_said_in_one_sentence_still_give_a_reading(read, said):
+    reading = read(START, "c: can i get the 20 back", *said)
+    assert reading.backend == "lexical"
+    assert reading.outcome is not None
