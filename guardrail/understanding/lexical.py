@@ -126,6 +126,8 @@ _SELF_FIXED = re.compile(
     r"\bi(?:'ve| have)? (?:just )?(?:found|fixed|sorted|solved) (?:it|the problem|the issue)\b"
     r"(?! (?:hard|difficult|odd|strange))"
 )
+# A bare "no" opening an answer ("no, that's all"), which answers only the question just asked.
+_BARE_NO = re.compile(r"^(?:no|nah|nope|nothing)\b[\s,.!]*(?:thanks?(?: you)?\b[\s,.!]*)?")
 _DESIRE = re.compile(
     r"\b(?:i|we) (?:really |just )?(?:want|need|would like|'d like|wanna)(?: to)?(?: \w+){0,2} ?$"
 )
@@ -1604,7 +1606,7 @@ class Reading:
         turn = self.turns[ti]
         if turn.role == "agent" and outcome in self.lex.outcome_refusable:
             answer = self._next_customer(ti)
-            return answer is not None and self._refuses(answer)
+            return answer is not None and self._refuses(answer, self._closing(ti))
         if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
             return (
@@ -1630,17 +1632,28 @@ class Reading:
                 return None
         return None
 
-    def _refuses(self, ti: int) -> bool:
+    def _refuses(self, ti: int, closing: bool = False) -> bool:
         """Whether the customer's turn ``ti`` turns down what the agent just said they would
-        do: a refusal (``refuse``), the problem gone by their own hand, or giving up."""
+        do: a refusal (``refuse``), the problem gone by their own hand, or giving up. After the
+        agent's closing question (``closing``: "anything else?") a bare "no" answers that."""
         scopes = self.lex.scopes
         giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
+        said = [s.text for s in self.parsed[ti]]
+        if closing and said:
+            said[0] = _BARE_NO.sub("", said[0])
         return any(
-            scopes["refuse"].search(s.text)
-            or _SELF_FIXED.search(s.text)
-            or any(p.regex.search(s.text) for p in giving_up)
-            for s in self.parsed[ti]
+            scopes["refuse"].search(text)
+            or _SELF_FIXED.search(text)
+            or any(p.regex.search(text) for p in giving_up)
+            for text in said
         )
+
+    def _closing(self, ti: int) -> bool:
+        """Whether the agent's turn ``ti`` ends asking whether the call can close ("is there
+        anything else I can help with?"): the customer's next words answer that first."""
+        said = self.parsed[ti]
+        asked = self.turns[ti].text.rstrip().endswith("?")
+        return bool(said) and asked and self.lex.scopes["wrap_up"].search(said[-1].text) is not None
 
     def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
         """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""

@@ -430,3 +430,32 @@ def test_two_outcomes_said_in_one_sentence_still_give_a_reading(read, said):
     reading = read(START, "c: can i get the 20 back", *said)
     assert reading.backend == "lexical"
     assert reading.outcome is not None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "a: An engineer will ring you on Friday morning. Is there anything else I can do?",
+            "c: No, that's all, thanks.",
+        ),
+        (
+            "a: You'll get a call back from billing tomorrow. Anything more today?",
+            "c: nope. cheers",
+        ),
+        (
+            "a: I've booked a callback for Monday at 9. Is there something else I can help with?",
+            "c: no thanks, bye",
+        ),
+    ],
+)
+def test_a_no_to_anything_else_leaves_the_callback_booked_before_it(read, said):
+    assert read.outcome(START, *said)[0] is CALLBACK
+
+
+def test_a_refusal_after_anything_else_still_turns_the_callback_down(read):
+    said = (
+        "a: I'll have a specialist call you tomorrow. Anything else I can help with?",
+        "c: no, don't bother with the call, it's working now",
+    )
+    assert read.outcome(START, *said)[0] is not CALLBACK
