@@ -1602,12 +1602,15 @@ class Reading:
         """Whether what turn ``ti`` shows did not come to pass: a transfer or callback the
         customer turns down in their next turn ("no, forget it"), or the customer ending a
         call after they showed how it ended ("great, thanks, bye" - [caller hung up]): that
-        outcome stands, the hang-up is no resolution only of a call still going."""
+        outcome stands, the hang-up is no resolution only of a call still going; a drop the
+        customer speaks again after ([line lost] - [reconnected] - "ok I'm back") ended nothing."""
         turn = self.turns[ti]
         if turn.role == "agent" and outcome in self.lex.outcome_refusable:
             answer = self._next_customer(ti)
             return answer is not None and self._refuses(answer, self._closing(ti))
         if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
+            if any(t.role == "customer" for t in self.turns[ti + 1 :]):
+                return True  # the line dropped and the customer came back: the call went on
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
             return (
                 before >= 0

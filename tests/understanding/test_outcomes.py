@@ -459,3 +459,26 @@ def test_a_refusal_after_anything_else_still_turns_the_callback_down(read):
         "c: no, don't bother with the call, it's working now",
     )
     assert read.outcome(START, *said)[0] is not CALLBACK
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: try restarting it", "s: [line disconnected]", "s: [caller reconnected]", "c: hi, ok"),
+        ("a: let's reset the password", "s: [chat session lost]", "c: back. did it"),
+        ("s: [call dropped]", "c: me again, got cut off", "a: where were we", "c: the modem"),
+    ],
+)
+def test_a_dropped_line_the_customer_comes_back_on_is_not_how_the_call_ended(read, said):
+    assert read.outcome(START, *said)[0] is not NONE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: try restarting it", "s: [call dropped]", "s: [customer did not rejoin]"),
+        ("a: can you read me the code", "c: it's 4...", "s: [line disconnected]"),
+    ],
+)
+def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said):
+    assert read.outcome(START, *said)[0] is NONE
