@@ -1414,6 +1414,8 @@ class Reading:
                     refuted |= {plain(r) for r in (money.value, money.high) if r not in readings}
                     # nor are its digits a number ("$2.99" is no 299)
                     refuted |= {plain(r * 100) for r in readings if r != r.to_integral_value()}
+                    if money.hundreds is not None:  # the figure in hundreds too, unless settled
+                        readings = self._readings(replace(money, other=money.hundreds))
                     for value in map(plain, readings):
                         key = (FactKind.MONEY, value, money.currency)
                         found.setdefault(
