@@ -745,6 +745,15 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("it said 45 pounds and then 45 pounds again underneath", Reason.BILLING),
         ("the scan was cancelled and I still paid for it", Reason.BILLING),
         ("the engineer never came out but the visit is on my bill", Reason.BILLING),
+        (
+            "the plumber stood us up. and now there's an 85 dollar call-out fee on my bill",
+            Reason.BILLING,
+        ),
+        ("nobody rang me. now I see a missed appointment charge on my statement", Reason.BILLING),
+        (
+            "they lost my booking, but now you've put a cancellation fee on my account",
+            Reason.BILLING,
+        ),
         ("it was listed at 80 but my card got charged 95", Reason.BILLING),
         ("I paid about 20 more than I should have", Reason.BILLING),
         ("you've put me on the wrong tariff", Reason.BILLING),
