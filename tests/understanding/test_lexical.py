@@ -1061,6 +1061,26 @@ def test_on_a_conference_call_only_the_holders_words_ask(read, said, status):
     assert ask.confidence >= SURE
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: I'm ringing about my gym membership.", "c: [husband] Just cancel the whole account."),
+        ("c: the phone bill's gone up again", "c: [daughter]: Mum, close the account, honestly."),
+        ("c: hi, about my account", "c: [Flatmate, in background] tell them to shut it down!"),
+    ],
+)
+def test_a_transcribers_bracketed_tag_marks_another_speakers_words(read, said):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.THIRD_PARTY
+
+
+def test_a_bracketed_tag_naming_the_holder_leaves_the_ask_theirs(read):
+    ask = read.ask(CLOSURE, "c: [account holder] please close my account, I'm moving away")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
 def test_an_offer_answered_only_by_another_speaker_is_not_taken(read):
     ask = read.ask(
         REFUND,
