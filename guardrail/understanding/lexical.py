@@ -128,6 +128,13 @@ _SELF_FIXED = re.compile(
 )
 # A bare "no" opening an answer ("no, that's all"), which answers only the question just asked.
 _BARE_NO = re.compile(r"^(?:no|nah|nope|nothing)\b[\s,.!]*(?:thanks?(?: you)?\b[\s,.!]*)?")
+# Backing out once told what it brings ("oh no, then don't", "in that case skip it").
+_BACK_OUT = re.compile(
+    r"\b(?:then|in that case|if so|if that's the case)[, ]+(?:don't|do not|leave it|forget it|"
+    r"skip it|no|nah|not|never ?mind|scrap it|i'll pass|no thanks)\b"
+    r"|\b(?:don't|leave it|skip it|forget it) then\b"
+    r"|^(?:oh|ah|ugh|hmm|um|uh|wait|whoa|woah)[, ]+(?:no|nah|nope|hell no)\b"
+)
 _DESIRE = re.compile(
     r"\b(?:i|we) (?:really |just )?(?:want|need|would like|'d like|wanna)(?: to)?(?: \w+){0,2} ?$"
 )
@@ -516,6 +523,8 @@ class Reading:
         for ti, turn in enumerate(self.turns):
             for si, sentence in enumerate(self.parsed[ti]):
                 if turn.role == "customer":
+                    if si == 0:
+                        self._backing_out(ti, events)
                     found = self._customer_sentence(ti, si, sentence, events)
                     if found:
                         last_kind = found
@@ -855,6 +864,58 @@ class Reading:
                 events[kind].append(event)
         self._issues_in(ti, si, s)
 
+    def _backing_out(self, ti: int, events: dict[AskKind, list[_Event]]) -> None:
+        """The customer backing out of what they asked or took once the agent tells what it
+        costs or brings ("a refund ends your promotion" - "oh, then don't", "no. leave it"):
+        the last thing wanted before that agent turn is taken back."""
+        agent = self._agent_before(ti)
+        if agent is None or self._others(ti):
+            return
+        scopes = self.lex.scopes
+        if not any(scopes["consequence"].search(s.text) for s in self.parsed[agent]):
+            return
+        said = [(s, s.text) for s in self.parsed[ti]]
+        if said and self._closing(agent):  # "no, that's all" answers "anything else?"
+            said[0] = (said[0][0], _BARE_NO.sub("", said[0][1]))
+        backing = [
+            s
+            for s, text in said
+            if scopes["refuse"].search(text)
+            or scopes["retraction"].search(text)
+            or _BACK_OUT.search(text)
+        ]
+        taking = [
+            s
+            for s, text in said
+            if s not in backing
+            and scopes["accept"].search(_opening(text))
+            and not scopes["decline"].search(_opening(text))
+        ]
+        if not backing or (taking and taking[-1].start > backing[-1].start):
+            return  # "no... oh fine, go ahead": taken all the same
+        wanted = [
+            (e.order, kind)
+            for kind, kind_events in events.items()
+            for e in kind_events
+            if e.order[0] < agent and e.status is not None and e.status.granted
+        ]
+        if not wanted:
+            return
+        kind = max(wanted)[1]
+        asks = self.turns[agent].text.rstrip().endswith("?")
+        if asks and set(self._offered_kinds(agent)) - {kind}:
+            return  # the no may turn down the other thing that turn puts forward
+        events[kind].append(
+            _Event((ti, 0, -1), AskStatus.RETRACTED, 0.8, _evidence(ti, backing[-1]))
+        )
+
+    def _agent_before(self, ti: int) -> int | None:
+        """The agent's turn just before turn ``ti``, past any platform events."""
+        before = ti - 1
+        while before >= 0 and self.turns[before].role == "system":
+            before -= 1
+        return before if before >= 0 and self.turns[before].role == "agent" else None
+
     def _put_off(self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
         """A decision put off ("I'll have a think and talk to my husband", "maybe another
         time"): what the customer asked in this turn or their last one is not asked now,
@@ -925,10 +986,8 @@ class Reading:
 
     def _agent_question_before(self, ti: int) -> str | None:
         """The question the agent's turn just before customer turn ``ti`` ends with, if any."""
-        before = ti - 1
-        while before >= 0 and self.turns[before].role == "system":
-            before -= 1
-        if before < 0 or self.turns[before].role != "agent":
+        before = self._agent_before(ti)
+        if before is None:
             return None
         if not self.turns[before].text.rstrip().endswith("?") or not self.parsed[before]:
             return None

@@ -1471,3 +1471,58 @@ def test_a_sum_refused_then_a_part_named_asks_for_the_part(read, said, status, a
 def test_an_amount_said_with_its_cents_after_con_is_money(read, said, value):
     facts = read(f"c: {said}").facts
     assert value in {f.value for f in facts if f.kind is FactKind.MONEY}
+
+
+TOLD_LATE = "c: can I get the £12 delivery charge back, it came late"
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (
+            (
+                "c: the heater I bought stopped working",
+                "a: I can refund the $80 for it. Would you like that?",
+                "c: yes please",
+                "a: Okay. Just so you know, that means your extended warranty is cancelled too.",
+                "c: oh, then don't. I'll keep the warranty.",
+            ),
+            False,
+        ),
+        (
+            (TOLD_LATE, "a: Sure. Bear in mind a refund resets your points.", "c: Hmm. Forget it."),
+            False,
+        ),
+        (
+            (
+                "c: the course was cancelled, refund my 200 please",
+                "a: I can do that. That would mean a $25 admin fee comes off it, by the way.",
+                "c: ugh, no. leave it then.",
+            ),
+            False,
+        ),
+        # a condition taken, or a no to the closing question, leaves it
+        ((TOLD_LATE, "a: Sure. Note it takes 5 working days. Anything else?", "c: no, ta"), True),
+        ((TOLD_LATE, "a: Sure. Bear in mind it takes a few days.", "c: no worries, fine"), True),
+        (
+            (TOLD_LATE, "a: Note it ends your promo. Still want it?", "c: no... oh ok, yes"),
+            True,
+        ),
+    ],
+)
+def test_backing_out_once_told_what_it_brings_takes_the_ask_back(read, said, kept):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status.granted is kept
+    assert kept or ask.status is AskStatus.RETRACTED
+
+
+def test_a_no_to_another_thing_put_forward_with_a_condition_leaves_the_ask(read):
+    ask = read.ask(
+        REFUND,
+        "c: the blender's cracked, I want my money back",
+        "a: I can send a replacement instead, but note it takes 10 days. Would you like that?",
+        "c: no",
+    )
+    assert ask is not None
+    assert ask.status.granted
