@@ -194,6 +194,16 @@ _ASKED_THING = re.compile(
 _OPTION_MARK = re.compile(
     r"\b(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
     r"|(?:first|second|third)ly|option (?:one|two|three|1|2|3|a|b|c))\b"
+    r"|\b(?:one|two|three|1|2|3)(?=[:)] )"
+)
+# An option picked by what it costs ("the cheaper one", "whichever's less", "the full one").
+_CHEAPER = re.compile(
+    r"\b(?:cheaper|cheapest|smaller|smallest|lower|lowest|less expensive|least expensive|"
+    r"little|littler|less|least)(?: one| option| amount| refund| of the two)?\b"
+)
+_DEARER = re.compile(
+    r"\b(?:bigger|biggest|larger|largest|higher|highest|more expensive|most expensive|dearer|"
+    r"full|fuller|whole|more|most)(?: one| option| amount| refund| of the two| thing)\b"
 )
 # So many of the things spoken of ("those two", "both").
 _COUNTED = re.compile(
@@ -1112,6 +1122,15 @@ class Reading:
                 # and a bare no together cannot tell
                 elsewhere = self._names_other(whole, kind)
                 return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            priced = self._priced_option(ti, parsed)
+            if priced is not None:
+                # "the cheaper one": the option of that price, at its amount
+                chosen, money = priced
+                if chosen is not kind:
+                    return AskStatus.OFFERED_DECLINED, None
+                return AskStatus.OFFERED_ACCEPTED, (
+                    _said(money, 0.8) if kind in _MONEY_KINDS else None
+                )
             placed = self._placed(ti, parsed)
             if placed is not None:
                 # "three weeks? nah. the second one": the no is to the other option
@@ -1187,17 +1206,46 @@ class Reading:
             return (options[at],) if -len(options) <= at < len(options) else None
         return None
 
+    def _priced_option(
+        self, ti: int, answer: Sequence[Sentence]
+    ) -> tuple[AskKind | None, Money] | None:
+        """The option of turn ``ti`` an answer picks by what it costs ("the cheaper one", "the
+        full one"), with its amount: of options set out with an amount each."""
+        said = " ".join(_opening(s.text) for s in answer[:3])
+        cheaper, dearer = _CHEAPER.search(said), _DEARER.search(said)
+        if (cheaper is None) == (dearer is None):
+            return None
+        # each option at the largest amount it names
+        priced = [
+            (max(found, key=lambda m: m.value), kind)
+            for kind, text in self._option_texts(ti)
+            if (found := _amounts(text, False))
+        ]
+        if len(priced) < 2:
+            return None
+        cost, chosen = (min if cheaper else max)(priced, key=lambda p: p[0].value)
+        return chosen, cost
+
+    def _option_texts(self, ti: int) -> list[tuple[AskKind | None, str]]:
+        """The options agent turn ``ti`` sets out, as its marks ("first... second...", "one:
+        ... two: ...") split it: each with the first thing it names and its words."""
+        text = " ".join(p.text for p in self.parsed[ti])
+        marks = [m.start() for m in _OPTION_MARK.finditer(text)]
+        if len(marks) < 2:
+            return []
+        spans = zip(marks, [*marks[1:], len(text)], strict=True)
+        found = [
+            (text[a:b], sorted(self._matches(text[a:b]), key=lambda h: h[1].start()))
+            for a, b in spans
+        ]
+        return [(hits[0][0] if hits else None, said) for said, hits in found]
+
     def _options(self, ti: int) -> list[AskKind | None]:
         """The options agent turn ``ti`` offers in order, each the thing it names (None for
         one naming no ask kind): as its "first... second..." mark them, else the things it
         names in order."""
-        text = " ".join(p.text for p in self.parsed[ti])
-        marks = [m.start() for m in _OPTION_MARK.finditer(text)]
-        if len(marks) < 2:
-            return list(self._offered_kinds(ti))
-        spans = zip(marks, [*marks[1:], len(text)], strict=True)
-        found = [sorted(self._matches(text[a:b]), key=lambda h: h[1].start()) for a, b in spans]
-        return [hits[0][0] if hits else None for hits in found]
+        options = self._option_texts(ti)
+        return [kind for kind, _ in options] if options else list(self._offered_kinds(ti))
 
     def _asked_amount(
         self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float

@@ -1526,3 +1526,42 @@ def test_a_no_to_another_thing_put_forward_with_a_condition_leaves_the_ask(read)
     )
     assert ask is not None
     assert ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        (
+            (
+                "c: the hotel moved me to a room with no sea view, which I paid extra for",
+                "a: Two options. Option one: I refund the $40 view supplement. Option two: I "
+                "cancel the stay and refund all $680. Which do you prefer?",
+                "c: eh, the cheaper one, we're staying",
+            ),
+            Decimal(40),
+        ),
+        (
+            (
+                "c: the course started a week late",
+                "a: There are two options. 1) refund the $90 for the missed week. 2) refund "
+                "the full $450 fee and withdraw you. Which suits?",
+                "c: the smaller amount please",
+            ),
+            Decimal(90),
+        ),
+        (
+            (
+                "c: my order came two weeks late and the lid is cracked",
+                "a: The first option is a refund of the $8 shipping, the second is a refund "
+                "of the whole $64 order. Which would you like?",
+                "c: Honestly? The bigger one.",
+            ),
+            Decimal(64),
+        ),
+    ],
+)
+def test_an_option_picked_by_what_it_costs_is_taken_at_its_amount(read, said, amount):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.amount == amount
