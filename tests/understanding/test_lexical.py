@@ -734,6 +734,9 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("my account was debited for a booking I cancelled", Reason.BILLING),
         ("the table is wonky", Reason.DAMAGED),
         ("the headset only works on one side", Reason.DAMAGED),
+        ("the left speaker quit", Reason.DAMAGED),
+        ("my kettle's quit on me", Reason.DAMAGED),
+        ("the trimmer quit working after a week", Reason.DAMAGED),
         ("the box came half empty", Reason.WRONG_ITEM),
         ("they sent the large one, not the small", Reason.WRONG_ITEM),
         ("I only got two of the four plates", Reason.WRONG_ITEM),
@@ -1565,3 +1568,8 @@ def test_an_option_picked_by_what_it_costs_is_taken_at_its_amount(read, said, am
     assert ask is not None
     assert ask.status is AskStatus.OFFERED_ACCEPTED
     assert ask.amount == amount
+
+
+@pytest.mark.parametrize("said", ["I quit, this is the last time", "we quit the gym in May"])
+def test_a_person_quitting_is_no_damage(read, said):
+    assert Reason.DAMAGED not in {i.reason for i in read(f"c: {said}").issues}
