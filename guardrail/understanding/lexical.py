@@ -1426,6 +1426,8 @@ class Reading:
         in the turn ("it says delivered. but it's not here"). An agent's sentence only
         acknowledges one, never surely, and denies none."""
         scopes = self.lex.scopes
+        if not agent and self._echoes(ti, s):
+            return
         found = False
         for clause in s.clauses:
             plain = scopes["polite_if"].sub(" ", clause.text)
@@ -1437,6 +1439,17 @@ class Reading:
         if not found:
             before = self.parsed[ti][si - 1].text + " " if si else ""
             self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+
+    def _echoes(self, ti: int, s: Sentence) -> bool:
+        """Whether a customer's question only repeats the agent's words just said ("ten days
+        after?" to "refunded ten days after we receive it"): it echoes them, not a complaint."""
+        asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+        agent = self._agent_before(ti)
+        words = s.text.split()
+        if not asked or agent is None or len(words) < 2:
+            return False
+        said = {w for p in self.parsed[agent] for w in p.text.split()}
+        return all(w in said for w in words)
 
     def _issue(
         self, ti: int, si: int, stated: str, piece: Clause | Sentence, agent: bool, reach: int = 0

@@ -1573,3 +1573,20 @@ def test_an_option_picked_by_what_it_costs_is_taken_at_its_amount(read, said, am
 @pytest.mark.parametrize("said", ["I quit, this is the last time", "we quit the gym in May"])
 def test_a_person_quitting_is_no_damage(read, said):
     assert Reason.DAMAGED not in {i.reason for i in read(f"c: {said}").issues}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: The refund reaches you ten days after the parcel arrives.", "c: ten days after?"),
+        ("a: Delivery now takes three weeks from today.", "c: three weeks?"),
+        ("a: The engineer can come in a fortnight.", "c: in a fortnight?!"),
+    ],
+)
+def test_a_question_echoing_the_agents_words_is_no_complaint_of_lateness(read, said):
+    assert Reason.LATE not in {i.reason for i in read(*said).issues}
+
+
+def test_a_question_of_the_customers_own_words_still_states_lateness(read):
+    said = ("a: How can I help?", "c: why is my parcel three weeks late?")
+    assert Reason.LATE in {i.reason for i in read(*said).issues}
