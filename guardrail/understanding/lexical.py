@@ -1109,6 +1109,8 @@ class Reading:
             parsed = self.parsed[at]
             first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
+            if self._closing(ti):  # "no" to "anything else?" answers only that
+                first, whole = _BARE_NO.sub("", first), _BARE_NO.sub("", whole)
             scopes = self.lex.scopes
             accepting = (
                 scopes["accept"].search(first)

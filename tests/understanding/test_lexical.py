@@ -1590,3 +1590,17 @@ def test_a_question_echoing_the_agents_words_is_no_complaint_of_lateness(read, s
 def test_a_question_of_the_customers_own_words_still_states_lateness(read):
     said = ("a: How can I help?", "c: why is my parcel three weeks late?")
     assert Reason.LATE in {i.reason for i in read(*said).issues}
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: no, that's everything", "c: nope. cheers", "c: No thanks, that's all."]
+)
+def test_a_no_to_anything_else_does_not_turn_down_the_refund_said_before_it(read, answer):
+    ask = read.ask(
+        REFUND,
+        "c: the toaster came with a cracked tray",
+        "a: Sorry! I'll refund the £8 to your card now. Anything else today?",
+        answer,
+    )
+    assert ask is not None
+    assert ask.status is not AskStatus.OFFERED_DECLINED
