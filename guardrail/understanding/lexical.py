@@ -128,6 +128,16 @@ _SELF_FIXED = re.compile(
 )
 # A bare "no" opening an answer ("no, that's all"), which answers only the question just asked.
 _BARE_NO = re.compile(r"^(?:no|nah|nope|nothing)\b[\s,.!]*(?:thanks?(?: you)?\b[\s,.!]*)?")
+# "If I could get ...", said as a wish when the sentence welcomes it ("..., that'd be good").
+_IF_I_COULD = re.compile(
+    r"\bif (?=(?:i|we) could (?:just |possibly |please |maybe )?(?:get|have|be given|receive|"
+    r"be refunded)\b)"
+)
+_WELCOME = re.compile(
+    r"\b(?:that'd|that would|it'd|it would|that'll|that will) (?:really |sure |certainly )?be "
+    r"(?:good|great|lovely|nice|grand|ideal|brilliant|perfect|helpful|appreciated|fab|fantastic|"
+    r"super|awesome|wonderful|champion|ace|swell|fine|dandy)\b"
+)
 # Backing out once told what it brings ("oh no, then don't", "in that case skip it").
 _BACK_OUT = re.compile(
     r"\b(?:then|in that case|if so|if that's the case)[, ]+(?:don't|do not|leave it|forget it|"
@@ -653,6 +663,8 @@ class Reading:
             (len(s.clauses), 0),
         )
         plain = [scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
+        if _WELCOME.search(s.text):  # "if I could get it back, that'd be great": a request
+            plain = [_IF_I_COULD.sub(" ", p) for p in plain]
         conditions = (
             set()
             if scopes["bargain"].search(s.text)

@@ -120,6 +120,13 @@ def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
             AskStatus.RETRACTED,
         ),
         (("c: refund me the 30", "a: one moment", "c: sorry, ignore me"), AskStatus.RETRACTED),
+        # "if I could get it", said as welcome, asks
+        (("c: the lamp came cracked. if I could get a refund, that'd be great",), AskStatus.ASKED),
+        (
+            ("c: Late again. Well, if we could have the fee back, that would be lovely.",),
+            AskStatus.ASKED,
+        ),
+        (("c: it never came, so if I could get my money back that'll be fine",), AskStatus.ASKED),
         (
             (
                 "c: refund the 30 please",
@@ -1604,3 +1611,8 @@ def test_a_no_to_anything_else_does_not_turn_down_the_refund_said_before_it(read
     )
     assert ask is not None
     assert ask.status is not AskStatus.OFFERED_DECLINED
+
+
+def test_if_i_could_get_it_said_as_a_condition_stays_hypothetical(read):
+    ask = read.ask(REFUND, "c: if I could get a refund I'd go to a shop instead")
+    assert ask is None or ask.status is not AskStatus.ASKED
