@@ -128,6 +128,8 @@ _SELF_FIXED = re.compile(
 )
 # A bare "no" opening an answer ("no, that's all"), which answers only the question just asked.
 _BARE_NO = re.compile(r"^(?:no|nah|nope|nothing)\b[\s,.!]*(?:thanks?(?: you)?\b[\s,.!]*)?")
+# A bare pick of one thing ("the money", "the new one please", "a replacement then").
+_BARE_PICK = re.compile(r"(?:the|a|an) (?:\w+ ){0,2}?\w+(?:,? (?:please|then|thanks|ta))?")
 # "If I could get ...", said as a wish when the sentence welcomes it ("..., that'd be good").
 _IF_I_COULD = re.compile(
     r"\bif (?=(?:i|we) could (?:just |possibly |please |maybe )?(?:get|have|be given|receive|"
@@ -1160,7 +1162,7 @@ class Reading:
                 if other and kind in _MONEY_KINDS:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
                 return AskStatus.OFFERED_DECLINED, None
-            chosen = self._chosen(ti, first)
+            chosen = self._chosen(ti, first) or self._named_choice(ti, parsed)
             if chosen is not None:
                 return (
                     AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
@@ -1204,6 +1206,23 @@ class Reading:
             return None
         named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
         return named.pop() if len(named) == 1 else None
+
+    def _named_choice(self, ti: int, answer: Sequence[Sentence]) -> AskKind | None:
+        """The option of turn ``ti`` a short answer names by a word for it ("three weeks? nah.
+        the money."): a bare "the ..." in its first sentences that only one offered thing's
+        cue fits."""
+        offered = self._offered_kinds(ti)
+        if len(offered) < 2:
+            return None
+        for sentence in answer[:3]:
+            if _BARE_PICK.fullmatch(_opening(sentence.text)) is None:
+                continue
+            fits = [
+                k for k in offered if (cue := self.lex.cues.get(k)) and cue.search(sentence.text)
+            ]
+            if len(fits) == 1:
+                return fits[0]
+        return None
 
     def _placed(self, ti: int, answer: Sequence[Sentence]) -> tuple[AskKind | None] | None:
         """What the answer picks by its place ("the second one", "the first, the first one")

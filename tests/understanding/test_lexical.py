@@ -1619,3 +1619,25 @@ def test_a_no_to_anything_else_does_not_turn_down_the_refund_said_before_it(read
 def test_if_i_could_get_it_said_as_a_condition_stays_hypothetical(read):
     ask = read.ask(REFUND, "c: if I could get a refund I'd go to a shop instead")
     assert ask is None or ask.status is not AskStatus.ASKED
+
+
+TWO_WAYS = (
+    "c: the kettle I got leaks from the base",
+    "a: I have two options. One, a replacement kettle, in about two weeks. Two, a refund of "
+    "$35. Which would you like?",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "refund_taken"),
+    [
+        ("c: Two weeks? No way. The cash.", True),
+        ("c: hmm. the money, thanks", True),
+        ("c: Oh. The new one please.", False),
+    ],
+)
+def test_an_option_named_by_a_word_for_it_is_the_one_taken(read, answer, refund_taken):
+    ask = read.ask(REFUND, *TWO_WAYS, answer)
+    assert ask is not None
+    expected = AskStatus.OFFERED_ACCEPTED if refund_taken else AskStatus.OFFERED_DECLINED
+    assert ask.status is expected
