@@ -111,11 +111,16 @@ class Sentence:
     clauses: tuple[Clause, ...]
 
 
+# A word said with its g dropped ("keepin'", "waitin'", "nothin'").
+_G_DROPPED = re.compile(r"\b([a-z]{2,})in'(?![a-z])")
+
+
 def clean(text: str) -> str:
     """The form phrase patterns read: lower case, contractions restored, fillers and stutters
     gone, typos of the words asks turn on mended, numbers in words as digits ("twenty five
     quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
+    text = _G_DROPPED.sub(r"\1ing", text)  # "keepin'" is "keeping"
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)

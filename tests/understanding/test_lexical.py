@@ -1216,6 +1216,10 @@ def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
         ("it costs four a month", "it costs 4 a month"),
         ("please shut my a count", "please shut my account"),
         ("the pin is one four that one", "the pin is 1 4 that one"),
+        # a g dropped ("closin'") is the word; "in'" alone is left
+        ("we ain't payin' for nothin'", "we ain't paying for nothing"),
+        ("quit messin' me about", "quit messing me about"),
+        ("come in' out", "come in' out"),
     ],
 )
 def test_words_a_speech_recogniser_mishears_are_read_as_meant(said, cleaned):
@@ -1641,3 +1645,9 @@ def test_an_option_named_by_a_word_for_it_is_the_one_taken(read, answer, refund_
     assert ask is not None
     expected = AskStatus.OFFERED_ACCEPTED if refund_taken else AskStatus.OFFERED_DECLINED
     assert ask.status is expected
+
+
+def test_a_closure_asked_with_the_g_dropped_is_asked(read):
+    ask = read.ask(CLOSURE, "c: I'm closin' my account, y'all been chargin' me twice")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
