@@ -1651,3 +1651,21 @@ def test_a_closure_asked_with_the_g_dropped_is_asked(read):
     ask = read.ask(CLOSURE, "c: I'm closin' my account, y'all been chargin' me twice")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "I'm keeping the account, we shop here weekly.",
+        "We're still holding on to the account.",
+        "I'll be keeping my account, thanks.",
+    ],
+)
+def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
+    ask = read.ask(
+        CLOSURE,
+        "c: there's an expired Visa on file. I want to cancel that off the account.",
+        "a: You'd like me to cancel your account. Is that correct?",
+        f"c: Oh, no no. The Visa. {kept}",
+    )
+    assert ask is None or not ask.status.granted
