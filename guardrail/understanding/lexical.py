@@ -127,6 +127,27 @@ _SELF_FIXED = re.compile(
     r"\bi(?:'ve| have)? (?:just )?(?:found|fixed|sorted|solved) (?:it|the problem|the issue)\b"
     r"(?! (?:hard|difficult|odd|strange))"
 )
+# A bare "no" opening an answer ("no, that's all"), which answers only the question just asked.
+_BARE_NO = re.compile(r"^(?:no|nah|nope|nothing)\b[\s,.!]*(?:thanks?(?: you)?\b[\s,.!]*)?")
+# A bare pick of one thing ("the money", "the new one please", "a replacement then").
+_BARE_PICK = re.compile(r"(?:the|a|an) (?:\w+ ){0,2}?\w+(?:,? (?:please|then|thanks|ta))?")
+# "If I could get ...", said as a wish when the sentence welcomes it ("..., that'd be good").
+_IF_I_COULD = re.compile(
+    r"\bif (?=(?:i|we) could (?:just |possibly |please |maybe )?(?:get|have|be given|receive|"
+    r"be refunded)\b)"
+)
+_WELCOME = re.compile(
+    r"\b(?:that'd|that would|it'd|it would|that'll|that will) (?:really |sure |certainly )?be "
+    r"(?:good|great|lovely|nice|grand|ideal|brilliant|perfect|helpful|appreciated|fab|fantastic|"
+    r"super|awesome|wonderful|champion|ace|swell|fine|dandy)\b"
+)
+# Backing out once told what it brings ("oh no, then don't", "in that case skip it").
+_BACK_OUT = re.compile(
+    r"\b(?:then|in that case|if so|if that's the case)[, ]+(?:don't|do not|leave it|forget it|"
+    r"skip it|no|nah|not|never ?mind|scrap it|i'll pass|no thanks)\b"
+    r"|\b(?:don't|leave it|skip it|forget it) then\b"
+    r"|^(?:oh|ah|ugh|hmm|um|uh|wait|whoa|woah)[, ]+(?:no|nah|nope|hell no)\b"
+)
 _DESIRE = re.compile(
     r"\b(?:i|we) (?:really |just )?(?:want|need|would like|'d like|wanna)(?: to)?(?: \w+){0,2} ?$"
 )
@@ -186,6 +207,16 @@ _ASKED_THING = re.compile(
 _OPTION_MARK = re.compile(
     r"\b(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
     r"|(?:first|second|third)ly|option (?:one|two|three|1|2|3|a|b|c))\b"
+    r"|\b(?:one|two|three|1|2|3)(?=[:)] )"
+)
+# An option picked by what it costs ("the cheaper one", "whichever's less", "the full one").
+_CHEAPER = re.compile(
+    r"\b(?:cheaper|cheapest|smaller|smallest|lower|lowest|less expensive|least expensive|"
+    r"little|littler|less|least)(?: one| option| amount| refund| of the two)?\b"
+)
+_DEARER = re.compile(
+    r"\b(?:bigger|biggest|larger|largest|higher|highest|more expensive|most expensive|dearer|"
+    r"full|fuller|whole|more|most)(?: one| option| amount| refund| of the two| thing)\b"
 )
 # So many of the things spoken of ("those two", "both").
 _COUNTED = re.compile(
@@ -544,6 +575,8 @@ class Reading:
         for ti, turn in enumerate(self.turns):
             for si, sentence in enumerate(self.parsed[ti]):
                 if turn.role == "customer":
+                    if si == 0:
+                        self._backing_out(ti, events)
                     found = self._customer_sentence(ti, si, sentence, events)
                     if found:
                         last_kind = found
@@ -666,6 +699,8 @@ class Reading:
             (len(s.clauses), 0),
         )
         plain = [scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
+        if _WELCOME.search(s.text):  # "if I could get it back, that'd be great": a request
+            plain = [_IF_I_COULD.sub(" ", p) for p in plain]
         conditions = (
             set()
             if scopes["bargain"].search(s.text)
@@ -909,6 +944,58 @@ class Reading:
                 events[kind].append(event)
         self._issues_in(ti, si, s)
 
+    def _backing_out(self, ti: int, events: dict[AskKind, list[_Event]]) -> None:
+        """The customer backing out of what they asked or took once the agent tells what it
+        costs or brings ("a refund ends your promotion" - "oh, then don't", "no. leave it"):
+        the last thing wanted before that agent turn is taken back."""
+        agent = self._agent_before(ti)
+        if agent is None or self._others(ti):
+            return
+        scopes = self.lex.scopes
+        if not any(scopes["consequence"].search(s.text) for s in self.parsed[agent]):
+            return
+        said = [(s, s.text) for s in self.parsed[ti]]
+        if said and self._closing(agent):  # "no, that's all" answers "anything else?"
+            said[0] = (said[0][0], _BARE_NO.sub("", said[0][1]))
+        backing = [
+            s
+            for s, text in said
+            if scopes["refuse"].search(text)
+            or scopes["retraction"].search(text)
+            or _BACK_OUT.search(text)
+        ]
+        taking = [
+            s
+            for s, text in said
+            if s not in backing
+            and scopes["accept"].search(_opening(text))
+            and not scopes["decline"].search(_opening(text))
+        ]
+        if not backing or (taking and taking[-1].start > backing[-1].start):
+            return  # "no... oh fine, go ahead": taken all the same
+        wanted = [
+            (e.order, kind)
+            for kind, kind_events in events.items()
+            for e in kind_events
+            if e.order[0] < agent and e.status is not None and e.status.granted
+        ]
+        if not wanted:
+            return
+        kind = max(wanted)[1]
+        asks = self.turns[agent].text.rstrip().endswith("?")
+        if asks and set(self._offered_kinds(agent)) - {kind}:
+            return  # the no may turn down the other thing that turn puts forward
+        events[kind].append(
+            _Event((ti, 0, -1), AskStatus.RETRACTED, 0.8, _evidence(ti, backing[-1]))
+        )
+
+    def _agent_before(self, ti: int) -> int | None:
+        """The agent's turn just before turn ``ti``, past any platform events."""
+        before = ti - 1
+        while before >= 0 and self.turns[before].role == "system":
+            before -= 1
+        return before if before >= 0 and self.turns[before].role == "agent" else None
+
     def _put_off(self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
         """A decision put off ("I'll have a think and talk to my husband", "maybe another
         time"): what the customer asked in this turn or their last one is not asked now,
@@ -990,10 +1077,8 @@ class Reading:
 
     def _agent_question_before(self, ti: int) -> str | None:
         """The question the agent's turn just before customer turn ``ti`` ends with, if any."""
-        before = ti - 1
-        while before >= 0 and self.turns[before].role == "system":
-            before -= 1
-        if before < 0 or self.turns[before].role != "agent":
+        before = self._agent_before(ti)
+        if before is None:
             return None
         if not self.turns[before].text.rstrip().endswith("?") or not self.parsed[before]:
             return None
@@ -1116,6 +1201,8 @@ class Reading:
             parsed = self.parsed[at]
             first = self._answer_start(parsed)
             whole = " ".join(s.text for s in parsed[:3])
+            if self._closing(ti):  # "no" to "anything else?" answers only that
+                first, whole = _BARE_NO.sub("", first), _BARE_NO.sub("", whole)
             scopes = self.lex.scopes
             accepting = (
                 scopes["accept"].search(first)
@@ -1134,6 +1221,15 @@ class Reading:
                 # and a bare no together cannot tell
                 elsewhere = self._names_other(whole, kind)
                 return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            priced = self._priced_option(ti, parsed)
+            if priced is not None:
+                # "the cheaper one": the option of that price, at its amount
+                chosen, money = priced
+                if chosen is not kind:
+                    return AskStatus.OFFERED_DECLINED, None
+                return AskStatus.OFFERED_ACCEPTED, (
+                    _said(money, 0.8) if kind in _MONEY_KINDS else None
+                )
             placed = self._placed(ti, parsed)
             if placed is not None:
                 # "three weeks? nah. the second one": the no is to the other option
@@ -1149,7 +1245,7 @@ class Reading:
                 if other and kind in _MONEY_KINDS:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
                 return AskStatus.OFFERED_DECLINED, None
-            chosen = self._chosen(ti, first)
+            chosen = self._chosen(ti, first) or self._named_choice(ti, parsed)
             if chosen is not None:
                 return (
                     AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
@@ -1207,6 +1303,23 @@ class Reading:
         named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
         return named.pop() if len(named) == 1 else None
 
+    def _named_choice(self, ti: int, answer: Sequence[Sentence]) -> AskKind | None:
+        """The option of turn ``ti`` a short answer names by a word for it ("three weeks? nah.
+        the money."): a bare "the ..." in its first sentences that only one offered thing's
+        cue fits."""
+        offered = self._offered_kinds(ti)
+        if len(offered) < 2:
+            return None
+        for sentence in answer[:3]:
+            if _BARE_PICK.fullmatch(_opening(sentence.text)) is None:
+                continue
+            fits = [
+                k for k in offered if (cue := self.lex.cues.get(k)) and cue.search(sentence.text)
+            ]
+            if len(fits) == 1:
+                return fits[0]
+        return None
+
     def _placed(self, ti: int, answer: Sequence[Sentence]) -> tuple[AskKind | None] | None:
         """What the answer picks by its place ("the second one", "the first, the first one")
         in any of its first sentences, of the options turn ``ti`` set out: the thing asked for
@@ -1222,17 +1335,46 @@ class Reading:
             return (options[at],) if -len(options) <= at < len(options) else None
         return None
 
+    def _priced_option(
+        self, ti: int, answer: Sequence[Sentence]
+    ) -> tuple[AskKind | None, Money] | None:
+        """The option of turn ``ti`` an answer picks by what it costs ("the cheaper one", "the
+        full one"), with its amount: of options set out with an amount each."""
+        said = " ".join(_opening(s.text) for s in answer[:3])
+        cheaper, dearer = _CHEAPER.search(said), _DEARER.search(said)
+        if (cheaper is None) == (dearer is None):
+            return None
+        # each option at the largest amount it names
+        priced = [
+            (max(found, key=lambda m: m.value), kind)
+            for kind, text in self._option_texts(ti)
+            if (found := _amounts(text, False))
+        ]
+        if len(priced) < 2:
+            return None
+        cost, chosen = (min if cheaper else max)(priced, key=lambda p: p[0].value)
+        return chosen, cost
+
+    def _option_texts(self, ti: int) -> list[tuple[AskKind | None, str]]:
+        """The options agent turn ``ti`` sets out, as its marks ("first... second...", "one:
+        ... two: ...") split it: each with the first thing it names and its words."""
+        text = " ".join(p.text for p in self.parsed[ti])
+        marks = [m.start() for m in _OPTION_MARK.finditer(text)]
+        if len(marks) < 2:
+            return []
+        spans = zip(marks, [*marks[1:], len(text)], strict=True)
+        found = [
+            (text[a:b], sorted(self._matches(text[a:b]), key=lambda h: h[1].start()))
+            for a, b in spans
+        ]
+        return [(hits[0][0] if hits else None, said) for said, hits in found]
+
     def _options(self, ti: int) -> list[AskKind | None]:
         """The options agent turn ``ti`` offers in order, each the thing it names (None for
         one naming no ask kind): as its "first... second..." mark them, else the things it
         names in order."""
-        text = " ".join(p.text for p in self.parsed[ti])
-        marks = [m.start() for m in _OPTION_MARK.finditer(text)]
-        if len(marks) < 2:
-            return list(self._offered_kinds(ti))
-        spans = zip(marks, [*marks[1:], len(text)], strict=True)
-        found = [sorted(self._matches(text[a:b]), key=lambda h: h[1].start()) for a, b in spans]
-        return [hits[0][0] if hits else None for hits in found]
+        options = self._option_texts(ti)
+        return [kind for kind, _ in options] if options else list(self._offered_kinds(ti))
 
     def _asked_amount(
         self, kind: AskKind, ti: int, si: int, s: Sentence, ci: int, m: re.Match[str], conf: float
@@ -1418,6 +1560,8 @@ class Reading:
         in the turn ("it says delivered. but it's not here"). An agent's sentence only
         acknowledges one, never surely, and denies none."""
         scopes = self.lex.scopes
+        if not agent and self._echoes(ti, s):
+            return
         found = False
         for clause in s.clauses:
             plain = scopes["polite_if"].sub(" ", clause.text)
@@ -1429,6 +1573,17 @@ class Reading:
         if not found:
             before = self.parsed[ti][si - 1].text + " " if si else ""
             self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+
+    def _echoes(self, ti: int, s: Sentence) -> bool:
+        """Whether a customer's question only repeats the agent's words just said ("ten days
+        after?" to "refunded ten days after we receive it"): it echoes them, not a complaint."""
+        asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+        agent = self._agent_before(ti)
+        words = s.text.split()
+        if not asked or agent is None or len(words) < 2:
+            return False
+        said = {w for p in self.parsed[agent] for w in p.text.split()}
+        return all(w in said for w in words)
 
     def _issue(
         self, ti: int, si: int, stated: str, piece: Clause | Sentence, agent: bool, reach: int = 0
@@ -1513,6 +1668,8 @@ class Reading:
                     refuted |= {plain(r) for r in (money.value, money.high) if r not in readings}
                     # nor are its digits a number ("$2.99" is no 299)
                     refuted |= {plain(r * 100) for r in readings if r != r.to_integral_value()}
+                    if money.hundreds is not None:  # the figure in hundreds too, unless settled
+                        readings = self._readings(replace(money, other=money.hundreds))
                     for value in map(plain, readings):
                         key = (FactKind.MONEY, value, money.currency)
                         found.setdefault(
@@ -1701,12 +1858,15 @@ class Reading:
         """Whether what turn ``ti`` shows did not come to pass: a transfer or callback the
         customer turns down in their next turn ("no, forget it"), or the customer ending a
         call after they showed how it ended ("great, thanks, bye" - [caller hung up]): that
-        outcome stands, the hang-up is no resolution only of a call still going."""
+        outcome stands, the hang-up is no resolution only of a call still going; a drop the
+        customer speaks again after ([line lost] - [reconnected] - "ok I'm back") ended nothing."""
         turn = self.turns[ti]
         if turn.role == "agent" and outcome in self.lex.outcome_refusable:
             answer = self._next_customer(ti)
-            return answer is not None and self._refuses(answer)
+            return answer is not None and self._refuses(answer, self._closing(ti))
         if turn.role == "system" and outcome is Outcome.NO_RESOLUTION:
+            if any(t.role == "customer" for t in self.turns[ti + 1 :]):
+                return True  # the line dropped and the customer came back: the call went on
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
             return (
                 before >= 0
@@ -1731,17 +1891,28 @@ class Reading:
                 return None
         return None
 
-    def _refuses(self, ti: int) -> bool:
+    def _refuses(self, ti: int, closing: bool = False) -> bool:
         """Whether the customer's turn ``ti`` turns down what the agent just said they would
-        do: a refusal (``refuse``), the problem gone by their own hand, or giving up."""
+        do: a refusal (``refuse``), the problem gone by their own hand, or giving up. After the
+        agent's closing question (``closing``: "anything else?") a bare "no" answers that."""
         scopes = self.lex.scopes
         giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
+        said = [s.text for s in self.parsed[ti]]
+        if closing and said:
+            said[0] = _BARE_NO.sub("", said[0])
         return any(
-            scopes["refuse"].search(s.text)
-            or _SELF_FIXED.search(s.text)
-            or any(p.regex.search(s.text) for p in giving_up)
-            for s in self.parsed[ti]
+            scopes["refuse"].search(text)
+            or _SELF_FIXED.search(text)
+            or any(p.regex.search(text) for p in giving_up)
+            for text in said
         )
+
+    def _closing(self, ti: int) -> bool:
+        """Whether the agent's turn ``ti`` ends asking whether the call can close ("is there
+        anything else I can help with?"): the customer's next words answer that first."""
+        said = self.parsed[ti]
+        asked = self.turns[ti].text.rstrip().endswith("?")
+        return bool(said) and asked and self.lex.scopes["wrap_up"].search(said[-1].text) is not None
 
     def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
         """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""

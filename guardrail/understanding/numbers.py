@@ -110,6 +110,9 @@ class Money:
     # The largest plausible reading: "two fifty" is 2.50 but may be 250, "one twenty" 1.20 or
     # 120; the value itself when the form is unambiguous.
     other: Decimal | None = None
+    # Two numbers said as a figure may be hundreds however large the first ("eighteen fifty" is
+    # 18.50 for a fee, 1,850 for an estimate): that reading, which only context can settle.
+    hundreds: Decimal | None = None
 
     @property
     def high(self) -> Decimal:
@@ -159,7 +162,8 @@ def _money(m: re.Match[str]) -> Money:
     # fifty") it may as well be hundreds
     units, cents = Decimal(g["words"]), Decimal(g["wcents"])
     other = units * 100 + cents if units < 10 else None
-    return Money(units + cents / 100, None, m.start(), m.end(), False, other)
+    hundreds = units * 100 + cents if 10 <= units < 100 else None
+    return Money(units + cents / 100, None, m.start(), m.end(), False, other, hundreds)
 
 
 def bare_amounts(text: str) -> list[Money]:

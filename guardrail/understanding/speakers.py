@@ -5,7 +5,8 @@ A conference call's transcript may label each customer turn with its speaker ("F
 her husband Derek"). Only the holder asks for something on their account or answers an offer
 for it: what anyone else on the line says of an ask is a third party's wish, however it is put
 ("Can you close the account?" from the carer). A label is a speaker's only when it says who
-they are, in brackets or where the name is introduced; "Re:" or "Quick question:" is none.
+they are, in brackets or where the name is introduced; "Re:" or "Quick question:" is none. A
+transcriber's tag in square brackets ("[daughter] ...") says who speaks by itself.
 
 A phone interpreter is the one exception to "someone else": rendering the customer in the third
 person ("she says she wants her money back") is the customer speaking, so in an interpreted call
@@ -20,9 +21,11 @@ from dataclasses import dataclass
 
 from guardrail.context.model import Turn
 
-# A name of one to three capitalised words, a role in brackets perhaps, then a colon.
+# A name of one to three capitalised words, a role in brackets perhaps, then a colon; or a
+# transcriber's bracketed tag alone ("[son] ...", "[Wife, in background]: ...").
 _LABEL = re.compile(
-    r"^\s*(?P<name>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})(?: \((?P<role>[^()]{1,40})\))?:\s"
+    r"^\s*(?:(?P<name>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})(?: \((?P<role>[^()]{1,40})\))?:\s"
+    r"|\[(?P<tag>[^\[\]]{1,40})\]:?\s)"
 )
 
 
@@ -42,7 +45,11 @@ def speakers(
     found: list[Speaker | None] = []
     for turn in turns:
         label = _LABEL.match(turn.text) if turn.role == "customer" else None
-        role = None if label is None else label["role"] or _introduced(label["name"], said)
+        role = (
+            None
+            if label is None
+            else label["tag"] or label["role"] or _introduced(label["name"], said)
+        )
         if label is None or role is None:
             found.append(None)
             continue

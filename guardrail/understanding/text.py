@@ -124,12 +124,17 @@ class Sentence:
     clauses: tuple[Clause, ...]
 
 
+# A word said with its g dropped ("keepin'", "waitin'", "nothin'").
+_G_DROPPED = re.compile(r"\b([a-z]{2,})in'(?![a-z])")
+
+
 def clean(text: str) -> str:
     """The form phrase patterns read: lower case, contractions and chat shorthand restored,
     fillers and stutters gone, typos of the words asks turn on mended ("refnud", "$4o"),
     numbers in words as digits ("twenty five quid" -> "25 quid")."""
     text = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES).lower())
     text = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), text)
+    text = _G_DROPPED.sub(r"\1ing", text)  # "keepin'" is "keeping"
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _FILLERS.sub(" ", text)

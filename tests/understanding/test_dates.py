@@ -19,6 +19,10 @@ from guardrail.understanding.dates import dates_in, readings_of, same_date
         ("booked 21-Mar-2027", ("2027-03-21",)),
         ("due 2027/03/21", ("2027-03-21",)),
         ("due 21.03.2027", ("2027-03-21",)),
+        ("no hot water since the 14th from the boiler fault", ("---14",)),
+        ("roadworks from the 3rd until further notice", ("---03",)),
+        ("delayed on the 22nd due to snow", ("---22",)),
+        ("closed the 6th for the holiday", ("---06",)),
     ],
 )
 def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
@@ -31,6 +35,8 @@ def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings)
     [
         "on the 2nd floor",
         "the 3rd time I rang",
+        "the 4th house from the corner",
+        "came 2nd with a good time",
         "about 40 minutes",
         "it's tuesday",
         "paid 12.50",

@@ -120,6 +120,13 @@ def test_words_near_money_that_ask_for_none_are_no_refund_ask(read, said):
             AskStatus.RETRACTED,
         ),
         (("c: refund me the 30", "a: one moment", "c: sorry, ignore me"), AskStatus.RETRACTED),
+        # "if I could get it", said as welcome, asks
+        (("c: the lamp came cracked. if I could get a refund, that'd be great",), AskStatus.ASKED),
+        (
+            ("c: Late again. Well, if we could have the fee back, that would be lovely.",),
+            AskStatus.ASKED,
+        ),
+        (("c: it never came, so if I could get my money back that'll be fine",), AskStatus.ASKED),
         (
             (
                 "c: refund the 30 please",
@@ -781,6 +788,15 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("my account was debited for a booking I cancelled", Reason.BILLING),
         ("the table is wonky", Reason.DAMAGED),
         ("the headset only works on one side", Reason.DAMAGED),
+        ("the left speaker quit", Reason.DAMAGED),
+        ("I paid for 2 day delivery. It took 6.", Reason.LATE),
+        ("they said 2 weeks for the sofa, it's been 7", Reason.LATE),
+        ("the fast track visa was meant to be 5 working days and it took over 20", Reason.LATE),
+        ("the dressing wasn't in the bag", Reason.WRONG_ITEM),
+        ("opened it up and the cable's not in there", Reason.WRONG_ITEM),
+        ("we got three of the veggie trays instead", Reason.WRONG_ITEM),
+        ("my kettle's quit on me", Reason.DAMAGED),
+        ("the trimmer quit working after a week", Reason.DAMAGED),
         ("the box came half empty", Reason.WRONG_ITEM),
         ("they sent the large one, not the small", Reason.WRONG_ITEM),
         ("the parcel this morning is not my shopping", Reason.WRONG_ITEM),
@@ -795,6 +811,15 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("it said 45 pounds and then 45 pounds again underneath", Reason.BILLING),
         ("the scan was cancelled and I still paid for it", Reason.BILLING),
         ("the engineer never came out but the visit is on my bill", Reason.BILLING),
+        (
+            "the plumber stood us up. and now there's an 85 dollar call-out fee on my bill",
+            Reason.BILLING,
+        ),
+        ("nobody rang me. now I see a missed appointment charge on my statement", Reason.BILLING),
+        (
+            "they lost my booking, but now you've put a cancellation fee on my account",
+            Reason.BILLING,
+        ),
         ("it was listed at 80 but my card got charged 95", Reason.BILLING),
         ("I paid about 20 more than I should have", Reason.BILLING),
         ("you've put me on the wrong tariff", Reason.BILLING),
@@ -1102,6 +1127,26 @@ def test_on_a_conference_call_only_the_holders_words_ask(read, said, status):
     assert ask.confidence >= SURE
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: I'm ringing about my gym membership.", "c: [husband] Just cancel the whole account."),
+        ("c: the phone bill's gone up again", "c: [daughter]: Mum, close the account, honestly."),
+        ("c: hi, about my account", "c: [Flatmate, in background] tell them to shut it down!"),
+    ],
+)
+def test_a_transcribers_bracketed_tag_marks_another_speakers_words(read, said):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.THIRD_PARTY
+
+
+def test_a_bracketed_tag_naming_the_holder_leaves_the_ask_theirs(read):
+    ask = read.ask(CLOSURE, "c: [account holder] please close my account, I'm moving away")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
 def test_an_offer_answered_only_by_another_speaker_is_not_taken(read):
     ask = read.ask(
         REFUND,
@@ -1224,6 +1269,10 @@ def test_oh_among_digits_is_a_zero_and_elsewhere_a_word(said, cleaned):
         ("it costs four a month", "it costs 4 a month"),
         ("please shut my a count", "please shut my account"),
         ("the pin is one four that one", "the pin is 1 4 that one"),
+        # a g dropped ("closin'") is the word; "in'" alone is left
+        ("we ain't payin' for nothin'", "we ain't paying for nothing"),
+        ("quit messin' me about", "quit messing me about"),
+        ("come in' out", "come in' out"),
     ],
 )
 def test_words_a_speech_recogniser_mishears_are_read_as_meant(said, cleaned):
@@ -1531,6 +1580,61 @@ def test_an_ask_pointing_back_at_someone_elses_thing_stays_theirs(read, first, l
     assert ask.confidence >= SURE
 
 
+TOLD_LATE = "c: can I get the £12 delivery charge back, it came late"
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (
+            (
+                "c: the heater I bought stopped working",
+                "a: I can refund the $80 for it. Would you like that?",
+                "c: yes please",
+                "a: Okay. Just so you know, that means your extended warranty is cancelled too.",
+                "c: oh, then don't. I'll keep the warranty.",
+            ),
+            False,
+        ),
+        (
+            (TOLD_LATE, "a: Sure. Bear in mind a refund resets your points.", "c: Hmm. Forget it."),
+            False,
+        ),
+        (
+            (
+                "c: the course was cancelled, refund my 200 please",
+                "a: I can do that. That would mean a $25 admin fee comes off it, by the way.",
+                "c: ugh, no. leave it then.",
+            ),
+            False,
+        ),
+        # a condition taken, or a no to the closing question, leaves it
+        ((TOLD_LATE, "a: Sure. Note it takes 5 working days. Anything else?", "c: no, ta"), True),
+        ((TOLD_LATE, "a: Sure. Bear in mind it takes a few days.", "c: no worries, fine"), True),
+        (
+            (TOLD_LATE, "a: Note it ends your promo. Still want it?", "c: no... oh ok, yes"),
+            True,
+        ),
+    ],
+)
+def test_backing_out_once_told_what_it_brings_takes_the_ask_back(read, said, kept):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status.granted is kept
+    assert kept or ask.status is AskStatus.RETRACTED
+
+
+def test_a_no_to_another_thing_put_forward_with_a_condition_leaves_the_ask(read):
+    ask = read.ask(
+        REFUND,
+        "c: the blender's cracked, I want my money back",
+        "a: I can send a replacement instead, but note it takes 10 days. Would you like that?",
+        "c: no",
+    )
+    assert ask is not None
+    assert ask.status.granted
+
+
 @pytest.mark.parametrize(
     ("said", "amount"),
     [
@@ -1544,3 +1648,129 @@ def test_an_amount_wanted_then_what_it_is_for_then_its_return_is_a_refund_ask(re
     assert ask is not None
     assert ask.status is AskStatus.ASKED
     assert ask.amount == amount
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        (
+            (
+                "c: the hotel moved me to a room with no sea view, which I paid extra for",
+                "a: Two options. Option one: I refund the $40 view supplement. Option two: I "
+                "cancel the stay and refund all $680. Which do you prefer?",
+                "c: eh, the cheaper one, we're staying",
+            ),
+            Decimal(40),
+        ),
+        (
+            (
+                "c: the course started a week late",
+                "a: There are two options. 1) refund the $90 for the missed week. 2) refund "
+                "the full $450 fee and withdraw you. Which suits?",
+                "c: the smaller amount please",
+            ),
+            Decimal(90),
+        ),
+        (
+            (
+                "c: my order came two weeks late and the lid is cracked",
+                "a: The first option is a refund of the $8 shipping, the second is a refund "
+                "of the whole $64 order. Which would you like?",
+                "c: Honestly? The bigger one.",
+            ),
+            Decimal(64),
+        ),
+    ],
+)
+def test_an_option_picked_by_what_it_costs_is_taken_at_its_amount(read, said, amount):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.amount == amount
+
+
+@pytest.mark.parametrize("said", ["I quit, this is the last time", "we quit the gym in May"])
+def test_a_person_quitting_is_no_damage(read, said):
+    assert Reason.DAMAGED not in {i.reason for i in read(f"c: {said}").issues}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: The refund reaches you ten days after the parcel arrives.", "c: ten days after?"),
+        ("a: Delivery now takes three weeks from today.", "c: three weeks?"),
+        ("a: The engineer can come in a fortnight.", "c: in a fortnight?!"),
+    ],
+)
+def test_a_question_echoing_the_agents_words_is_no_complaint_of_lateness(read, said):
+    assert Reason.LATE not in {i.reason for i in read(*said).issues}
+
+
+def test_a_question_of_the_customers_own_words_still_states_lateness(read):
+    said = ("a: How can I help?", "c: why is my parcel three weeks late?")
+    assert Reason.LATE in {i.reason for i in read(*said).issues}
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: no, that's everything", "c: nope. cheers", "c: No thanks, that's all."]
+)
+def test_a_no_to_anything_else_does_not_turn_down_the_refund_said_before_it(read, answer):
+    ask = read.ask(
+        REFUND,
+        "c: the toaster came with a cracked tray",
+        "a: Sorry! I'll refund the £8 to your card now. Anything else today?",
+        answer,
+    )
+    assert ask is not None
+    assert ask.status is not AskStatus.OFFERED_DECLINED
+
+
+def test_if_i_could_get_it_said_as_a_condition_stays_hypothetical(read):
+    ask = read.ask(REFUND, "c: if I could get a refund I'd go to a shop instead")
+    assert ask is None or ask.status is not AskStatus.ASKED
+
+
+TWO_WAYS = (
+    "c: the kettle I got leaks from the base",
+    "a: I have two options. One, a replacement kettle, in about two weeks. Two, a refund of "
+    "$35. Which would you like?",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "refund_taken"),
+    [
+        ("c: Two weeks? No way. The cash.", True),
+        ("c: hmm. the money, thanks", True),
+        ("c: Oh. The new one please.", False),
+    ],
+)
+def test_an_option_named_by_a_word_for_it_is_the_one_taken(read, answer, refund_taken):
+    ask = read.ask(REFUND, *TWO_WAYS, answer)
+    assert ask is not None
+    expected = AskStatus.OFFERED_ACCEPTED if refund_taken else AskStatus.OFFERED_DECLINED
+    assert ask.status is expected
+
+
+def test_a_closure_asked_with_the_g_dropped_is_asked(read):
+    ask = read.ask(CLOSURE, "c: I'm closin' my account, y'all been chargin' me twice")
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "I'm keeping the account, we shop here weekly.",
+        "We're still holding on to the account.",
+        "I'll be keeping my account, thanks.",
+    ],
+)
+def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
+    ask = read.ask(
+        CLOSURE,
+        "c: there's an expired Visa on file. I want to cancel that off the account.",
+        "a: You'd like me to cancel your account. Is that correct?",
+        f"c: Oh, no no. The Visa. {kept}",
+    )
+    assert ask is None or not ask.status.granted

@@ -467,3 +467,55 @@ def test_a_change_the_agent_made_and_the_customers_thanks_are_surely_resolved(re
     assert reading is not None
     assert reading.value is RESOLVED
     assert reading.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "a: An engineer will ring you on Friday morning. Is there anything else I can do?",
+            "c: No, that's all, thanks.",
+        ),
+        (
+            "a: You'll get a call back from billing tomorrow. Anything more today?",
+            "c: nope. cheers",
+        ),
+        (
+            "a: I've booked a callback for Monday at 9. Is there something else I can help with?",
+            "c: no thanks, bye",
+        ),
+    ],
+)
+def test_a_no_to_anything_else_leaves_the_callback_booked_before_it(read, said):
+    assert read.outcome(START, *said)[0] is CALLBACK
+
+
+def test_a_refusal_after_anything_else_still_turns_the_callback_down(read):
+    said = (
+        "a: I'll have a specialist call you tomorrow. Anything else I can help with?",
+        "c: no, don't bother with the call, it's working now",
+    )
+    assert read.outcome(START, *said)[0] is not CALLBACK
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: try restarting it", "s: [line disconnected]", "s: [caller reconnected]", "c: hi, ok"),
+        ("a: let's reset the password", "s: [chat session lost]", "c: back. did it"),
+        ("s: [call dropped]", "c: me again, got cut off", "a: where were we", "c: the modem"),
+    ],
+)
+def test_a_dropped_line_the_customer_comes_back_on_is_not_how_the_call_ended(read, said):
+    assert read.outcome(START, *said)[0] is not NONE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: try restarting it", "s: [call dropped]", "s: [customer did not rejoin]"),
+        ("a: can you read me the code", "c: it's 4...", "s: [line disconnected]"),
+    ],
+)
+def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said):
+    assert read.outcome(START, *said)[0] is NONE

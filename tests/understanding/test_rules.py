@@ -200,6 +200,24 @@ def test_a_note_stating_an_amount_said_in_words_is_grounded():
     assert f.unsupported_facts("Refunded £45 for the broken lamp.") == ["£45"]
 
 
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        ("c: the garage wants twenty-four ninety for the gearbox", "Quote $2,490.", []),
+        ("c: the garage wants twenty-four ninety for the gearbox", "Quote $24.90.", []),
+        ("c: contractor said sixty-five hundred, no, sixty-five twenty", "Bid $6,520.", []),
+        ("c: the vet bill came to eleven forty", "Vet bill $1,140.", []),
+        ("c: the vet bill came to eleven forty", "Vet bill $1,410.", ["$1,410"]),
+        # settled where the amount is named plainly elsewhere
+        ("c: it's $11.40 a month, so the eleven forty", "Charge $1,140.", ["$1,140"]),
+    ],
+)
+def test_a_figure_said_as_two_numbers_grounds_a_note_in_hundreds_unless_named_otherwise(
+    said, note, unsupported
+):
+    assert RuleFunctions(facts(said)).unsupported_facts(note) == unsupported
+
+
 def test_the_amount_asked_is_the_largest_plausible_reading_and_says_whether_it_is_sure():
     spoken = RuleFunctions(facts("c: it broke, can i have two fifty back"))
     assert spoken.ask("refund")["amounts"] == [2.5, 250.0]
