@@ -252,6 +252,10 @@ _FORWARDED = re.compile(
 # What a decision put off is about, when it names it ("... about the upgrade").
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
+_NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# What may follow a bare number said as a sum ("just the 24 for the jumper", "that's 18."), not as
+# a count of things ("just the two broken ones").
+_SUM_ENDS = re.compile(r"\s*(?:$|[,.;!?]|(?:for|please|back|then|and|is|would|will|if)\b)")
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # "not a credit" said after asking for the money in the same sentence: the form it should take
 # ("my 140 back on my card, not a credit"), not a no.
@@ -1065,6 +1069,9 @@ class Reading:
                 ]
                 if other and kind in _MONEY_KINDS:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
+                part = _part_named(parsed[:3]) if kind in _MONEY_KINDS else None
+                if part is not None:
+                    return AskStatus.OFFERED_ACCEPTED, part
                 return AskStatus.OFFERED_DECLINED, None
             chosen = self._chosen(ti, first)
             if chosen is not None:
@@ -1903,6 +1910,32 @@ def _part_after_refusing(
         and amounts[-1].value < last.said.value
         and _PART.search(s.text, 0, amounts[-1].start) is not None
     )
+
+
+def _part_named(answer: Sequence[Sentence]) -> _Said | None:
+    """The part a "no" to an offer of money narrows it to ("no, not the whole order, just the
+    covers, that's 18"; "god no. only the pillowcases. 27"): the amount said after the part
+    word in its sentence, or as the next sentence by itself; the offer corrected, not refused.
+    Sure only when said with its currency."""
+    for at, sentence in enumerate(answer):
+        part = _NARROWED.search(sentence.text)
+        if part is None:
+            continue
+        rest = sentence.text[part.start() :]
+        aside = answer[at + 1].text if at + 1 < len(answer) else ""
+        if not _amounts(rest, True) and len(_ASIDE_WORDS.findall(aside)) <= 2:
+            rest = f"{rest}, {aside}"
+        named = [
+            a
+            for a in _amounts(rest, True)
+            if not _NOT_THIS.search(rest[: a.start])
+            and not _PAID.search(rest[: a.start])
+            and (a.explicit or _SUM_ENDS.match(rest, a.end))  # "just the two broken ones"
+        ]
+        if named:
+            return _said(named[0], 0.85 if named[0].explicit else 0.65)
+        return None
+    return None
 
 
 def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:

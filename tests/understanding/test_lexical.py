@@ -378,6 +378,46 @@ def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
 
 
 @pytest.mark.parametrize(
+    ("summary", "answer", "amount"),
+    [
+        (
+            "So you want the whole bundle refunded, $75?",
+            "no no, not all of it, the charger works. just the cable, that's 12",
+            Decimal(12),
+        ),
+        (
+            "To confirm, you'd like the full booking refunded, 240 euros?",
+            "God no. Only the second night. 80.",
+            Decimal(80),
+        ),
+        (
+            "You're after a refund on the entire hamper, the 55?",
+            "nah mate, the cheese was grand, it's only the wine I want back, $19.50",
+            Decimal("19.50"),
+        ),
+    ],
+)
+def test_an_agent_summary_the_customer_narrows_to_a_part_is_their_ask_for_that_part(
+    read, summary, answer, amount
+):
+    ask = read.ask(REFUND, "c: part of my order came broken", f"a: {summary}", f"c: {answer}")
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
+def test_a_no_to_an_agent_summary_naming_a_count_not_a_sum_keeps_the_amount_asked(read):
+    ask = read.ask(
+        REFUND,
+        "c: two of the six plates cracked, they're $9 each, refund those two please",
+        "a: So you'd like the whole set of six refunded, $54?",
+        "c: No, just the two cracked ones. I'm keeping the other four.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(18)
+
+
+@pytest.mark.parametrize(
     ("answer", "amount"),
     [
         ("Fifteen? Come on. Thirty, and I keep it.", Decimal(30)),
