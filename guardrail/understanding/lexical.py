@@ -269,6 +269,11 @@ _PAID = re.compile(
 _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
 )
+# A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
+_PRICED = re.compile(
+    r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now)\b"
+    r"(?:\s+\S+){0,2}|,)\s*$"
+)
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
@@ -295,6 +300,7 @@ _CHANGED = 0.8  # how sure the customer turning to the other thing, as a change 
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
+_EARLIER = 0.6  # how sure a share or difference of a price said in an earlier turn is the ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
@@ -1206,6 +1212,10 @@ class Reading:
         text = " ".join(s.text for s in self.parsed[ti])
         found = _amounts(text, True)
         values = sorted({a.value for a in found})
+        if less is None and len(values) != 2:
+            # "I want the difference back" after "paid 149, now it's 119" in an earlier turn
+            found = self._earlier_amounts(ti, 2)
+            values = sorted({a.value for a in found})
         if less is None:
             if len(values) != 2:
                 return None
@@ -1223,6 +1233,21 @@ class Reading:
             return None
         left = values[-1] - off[0].value
         return _Said(left, found[0].currency, left, 0.6)
+
+    def _earlier_amounts(self, ti: int, least: int) -> list[Money]:
+        """The prices the nearest turn before ``ti`` naming at least ``least`` of them said
+        (with a currency, or a bare number said as a price: "paid 149", "for 119"): what a share
+        or a difference asked later ("half back", "the difference") is worked out from."""
+        for at in range(ti - 1, -1, -1):
+            said = [
+                a
+                for sentence in self.parsed[at]
+                for a in _amounts(sentence.text, True)
+                if a.explicit or _PRICED.search(sentence.text[: a.start])
+            ]
+            if len({a.value for a in said}) >= least:
+                return said
+        return []
 
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
@@ -1306,10 +1331,15 @@ class Reading:
             (s.text, self._settled(a)) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)
         ]
         found = before[-1:] or after[:1]
-        if not found:
-            return None
-        text, money = found[0]
         asked = share(sentences[si].text)
+        if not found:
+            # "I used half, so half back": a share of the price named in an earlier turn
+            earlier = self._earlier_amounts(ti, 1)
+            if asked is None or not earlier:
+                return None
+            price = max(earlier, key=lambda a: a.value)
+            return _said(price, _EARLIER).part(asked[0])
+        text, money = found[0]
         pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
         said = _said(money, 0.8 if pointed else 0.6)
         said = replace(said, high=together(text, money, money_in(text)))

@@ -436,6 +436,24 @@ def test_an_amount_the_customer_haggles_for_is_the_amount_asked(read, answer, am
     assert ask.amount == amount
 
 
+PRICED_THEN_WORKED_OUT = {
+    "I paid 80 for the six-week course and only made three|so half back, fair?": 40,
+    "the season ticket cost $200 and the club folded mid-season|I want half back": 100,
+    "it was 60 for the two-day hire and it rained the second day|half of it back": 30,
+    "bought the jacket for 90, it's now 75 on your site|I'd like the difference": 15,
+    "it was £40 at checkout, next morning £32|can I have the difference back": 8,
+}
+
+
+@pytest.mark.parametrize("call", PRICED_THEN_WORKED_OUT)
+def test_a_share_or_difference_asked_later_is_worked_out_from_prices_said_before(read, call):
+    first, later = call.split("|")
+    asks = read(f"c: {first}", "a: Thanks, you're verified.", f"c: {later}").asks_of(REFUND)
+    # worked out, never surely what is meant
+    expected = Decimal(PRICED_THEN_WORKED_OUT[call])
+    assert [(a.amount, a.amount_confidence < SURE) for a in asks] == [(expected, True)]
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
