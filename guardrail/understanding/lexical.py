@@ -1355,11 +1355,16 @@ class Reading:
         acknowledges one, never surely, and denies none."""
         scopes = self.lex.scopes
         found = False
-        for clause in s.clauses:
+        for ci, clause in enumerate(s.clauses):
             plain = scopes["polite_if"].sub(" ", clause.text)
             condition = scopes["condition"].search(plain) or scopes["hypothetical"].search(plain)
             stated = clause.text if condition is None else clause.text[: condition.start()]
-            found = self._issue(ti, si, stated, clause, agent) or found
+            # "a wee dent in the box, but that's nothing": named, then waved away
+            later = [c.text for c in s.clauses[ci + 1 :]]
+            if si + 1 < len(self.parsed[ti]):
+                later.append(self.parsed[ti][si + 1].text)  # "it's fine. otherwise..."
+            waved = condition is None and _waved(scopes["dismissed"], " ".join(later))
+            found = self._issue(ti, si, stated, clause, agent, waved=waved) or found
             if condition is not None:
                 return
         if not found:
@@ -1367,9 +1372,17 @@ class Reading:
             self._issue(ti, si, before + s.text, s, agent, reach=len(before))
 
     def _issue(
-        self, ti: int, si: int, stated: str, piece: Clause | Sentence, agent: bool, reach: int = 0
+        self,
+        ti: int,
+        si: int,
+        stated: str,
+        piece: Clause | Sentence,
+        agent: bool,
+        reach: int = 0,
+        waved: bool = False,
     ) -> bool:
-        """Records the problems ``stated`` names (ending past ``reach``): whether any."""
+        """Records the problems ``stated`` names (ending past ``reach``): whether any; all of
+        them denied when the customer waves them away right after (``waved``)."""
         found = False
         for reason, patterns in self.lex.reasons.items():
             for p in patterns:
@@ -1385,7 +1398,12 @@ class Reading:
                 if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
                     continue  # read across into a sentence that denies it
                 found = True
-                denied = negated or _DENIED_AFTER.match(stated, m.end())
+                denied = (
+                    negated
+                    or waved
+                    or _DENIED_AFTER.match(stated, m.end())
+                    or _waved(self.lex.scopes["dismissed"], stated[m.end() :], reach=5)
+                )
                 if agent:
                     if not denied:
                         conf = min(p.reliability, _AGENT_ISSUE)
@@ -1966,6 +1984,14 @@ def _part_named(answer: Sequence[Sentence]) -> _Said | None:
             return _said(named[0], 0.85 if named[0].explicit else 0.65)
         return None
     return None
+
+
+def _waved(dismissed: re.Pattern[str], after: str, reach: int = 0) -> bool:
+    """Whether ``after`` waves away the problem named just before it ("but that's nothing"),
+    at its start or, unpunctuated, within its first ``reach`` words ("a scratch on the side no
+    big deal")."""
+    starts = [0, *[m.end() for m in re.finditer(r"\s+", after)][:reach]]
+    return any(dismissed.match(after[at:]) for at in starts)
 
 
 def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:

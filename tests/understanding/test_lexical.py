@@ -884,6 +884,26 @@ def test_a_problem_the_customer_denies_is_read_as_denied(read, said):
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        "There's a tiny scuff on the lid, but that's nothing. It got here a week late though.",
+        "The packaging was a bit crushed, doesn't matter. What annoys me is it came a week late.",
+        "bit of a scratch on the side no big deal, it's the late delivery that's the problem",
+        "the carton was torn, honestly that's not an issue, it just turned up days late",
+    ],
+)
+def test_a_problem_waved_away_right_after_it_is_named_is_not_the_one_called_about(read, said):
+    issues = {i.reason: i.negated for i in read(f"c: {said}").issues}
+    assert issues.get(Reason.DAMAGED) is not False  # not stated, or stated as denied
+    assert issues.get(Reason.LATE) is False
+
+
+def test_a_problem_said_fine_otherwise_is_still_the_problem(read):
+    issues = read("c: the screen came cracked, it's fine otherwise").issues
+    assert [(i.reason, i.negated) for i in issues] == [(Reason.DAMAGED, False)]
+
+
+@pytest.mark.parametrize(
     ("said", "kind"),
     [
         ("my card is four one one one one one one one one one one one one one one one", "card"),
