@@ -1598,7 +1598,7 @@ class Reading:
                             self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
                         ):
                             continue
-                        if who == "agent" and self._offering(ti, s, outcome in final):
+                        if who == "agent" and self._offering(ti, s, outcome in final, m[0]):
                             continue  # only asked or offered: an ``agent?`` row counts it if taken
                         negated = _NEGATOR.search(m.group(0)) or _ISSUE_NEGATION.search(
                             s.text[: m.start()]
@@ -1696,10 +1696,14 @@ class Reading:
             for s in self.parsed[ti]
         )
 
-    def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
-        """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""
+    def _offering(self, ti: int, s: Sentence, offer: bool, shown: str) -> bool:
+        """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers
+        what ``shown`` says, in its own clause: "that's more than I can refund, so I've
+        escalated it" does what it says; the offer words are about something else."""
         asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
-        return asked or (offer and self.lex.scopes["offering"].search(s.text) is not None)
+        own = next((c.text for c in s.clauses if shown in c.text), s.text)
+        said = own[: own.find(shown) + len(shown)] if shown in own else s.text
+        return asked or (offer and self.lex.scopes["offering"].search(said) is not None)
 
     def _taken_up(self, ti: int) -> bool:
         """Whether the other side's next turn accepts what turn ``ti`` offered or asked: in its

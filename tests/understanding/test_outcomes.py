@@ -417,3 +417,21 @@ def test_two_sentences_showing_one_outcome_or_a_hedged_yes_are_read_surely(read,
     assert reading is not None
     assert reading.value is outcome
     assert reading.confidence >= SURE
+
+
+SAID_OTHERWISE = [
+    # what the agent did, though an earlier clause says what they can do
+    ("a: That's more than I can approve here, so I've escalated it to the team lead.", ESCALATED),
+    (
+        "a: It's beyond what we can do on the phone, so I've referred it to our specialists.",
+        ESCALATED,
+    ),
+    ("a: I can only go up to 50, so I've passed your claim to my manager to sign off.", ESCALATED),
+]
+
+
+@pytest.mark.parametrize(("said", "outcome"), SAID_OTHERWISE)
+def test_an_outcome_said_in_other_words_is_read_surely(read, said, outcome):
+    reading = read(START, *said.split("|"), "c: ok").outcome
+    assert reading is not None
+    assert (reading.value, reading.confidence >= SURE) == (outcome, True)
