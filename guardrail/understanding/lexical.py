@@ -293,6 +293,8 @@ _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|hopefully|i bet|i guess|fingers crossed|i hope|might|may be|could be)"
     r"\W+(?:\w+\W+){0,2}$"
 )
+# A time clause the outcome phrase is said in ("once I've found it", "when I'm in"): to come.
+_NOT_YET = re.compile(r"\b(?:once|when|whenever|as soon as|until|till|after)\s+$")
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
@@ -1561,7 +1563,9 @@ class Reading:
         outcome = chosen[2]
         # what showed it since anything said otherwise; two sentences showing it (the agent's
         # word and the customer's, or the customer's twice) are surer together than either
-        weak = [h[:2] for h in hits if h[2] is not outcome and h[2] not in final]
+        weak = [
+            h[:2] for h in hits if h[2] is not outcome and h[2] not in final and h[:2] < chosen[:2]
+        ]
         since = max(weak) if outcome not in final and weak else (-1, -1)
         showing = [h for h in hits if h[2] is outcome and h[:2] > since]
         surest = max(showing, key=lambda h: h[3])
@@ -1609,6 +1613,8 @@ class Reading:
                             continue
                         if _HEDGE.search(s.text[: m.start()]):
                             continue  # "maybe it's back", "I bet that's it": a guess
+                        if _NOT_YET.search(s.text[: m.start()]):
+                            continue  # "I'll call back once I've found it": not happened yet
                         if p.courtesy and self._after_refusal(ti, hits):
                             continue  # "I'm afraid not" - "all good, not your fault"
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))

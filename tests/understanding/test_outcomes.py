@@ -427,6 +427,10 @@ SAID_OTHERWISE = [
         ESCALATED,
     ),
     ("a: I can only go up to 50, so I've passed your claim to my manager to sign off.", ESCALATED),
+    # a callback the customer will make once they have what is needed: nothing done
+    ("a: you'll need the serial number|c: I'll call back once I've found it", NONE),
+    ("a: I need the invoice|c: right, I'll ring you back when I get home and check", NONE),
+    ("a: it needs the account pin|c: I'll phone again after I speak to my son", NONE),
 ]
 
 
