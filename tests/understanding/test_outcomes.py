@@ -431,6 +431,10 @@ SAID_OTHERWISE = [
     ("a: you'll need the serial number|c: I'll call back once I've found it", NONE),
     ("a: I need the invoice|c: right, I'll ring you back when I get home and check", NONE),
     ("a: it needs the account pin|c: I'll phone again after I speak to my son", NONE),
+    # the thing taken instead sent on its way
+    ("c: send a new one please|a: Done, a replacement's been dispatched.", RESOLVED),
+    ("c: I'll take the swap|a: Exchange booked, the courier comes Monday.", RESOLVED),
+    ("a: the new one is on its way, tracking to follow|c: ta", RESOLVED),
 ]
 
 
@@ -439,3 +443,15 @@ def test_an_outcome_said_in_other_words_is_read_surely(read, said, outcome):
     reading = read(START, *said.split("|"), "c: ok").outcome
     assert reading is not None
     assert (reading.value, reading.confidence >= SURE) == (outcome, True)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: would a replacement help?", "c: maybe"),
+        ("a: I can arrange a replacement", "c: let me think"),
+    ],
+)
+def test_a_fix_denied_or_a_replacement_only_offered_shows_no_resolution_fixed(read, said):
+    reading = read(START, *said).outcome
+    assert reading is None or reading.value is not RESOLVED
