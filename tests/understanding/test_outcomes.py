@@ -435,6 +435,10 @@ SAID_OTHERWISE = [
     ("c: send a new one please|a: Done, a replacement's been dispatched.", RESOLVED),
     ("c: I'll take the swap|a: Exchange booked, the courier comes Monday.", RESOLVED),
     ("a: the new one is on its way, tracking to follow|c: ta", RESOLVED),
+    # a fix confirmed without a verb "to be"
+    ("a: re-add the account now|c: ok... all the messages coming through now", RESOLVED),
+    ("a: restart the app please|c: done. yes, it working now", RESOLVED),
+    ("a: give it a minute|c: oh yes, everything working", RESOLVED),
 ]
 
 
@@ -448,6 +452,7 @@ def test_an_outcome_said_in_other_words_is_read_surely(read, said, outcome):
 @pytest.mark.parametrize(
     "said",
     [
+        ("a: restart the app please", "c: done. it not working"),
         ("a: would a replacement help?", "c: maybe"),
         ("a: I can arrange a replacement", "c: let me think"),
     ],
