@@ -1130,6 +1130,34 @@ def test_on_a_conference_call_only_the_holders_words_ask(read, said, status):
     assert ask.confidence >= SURE
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: Son: Hiya, I'm on with my dad, it's his account. Close it please, he never uses it.",
+            "a: I'll need the holder. Can you confirm your postcode, sir?",
+            "c: Mr Lowe: AB1 2CD. I'm not sure I want that, mind.",
+        ),
+        (
+            "c: Hello, it's Ana Ruiz, the holder, my husband Tomas is listening in.",
+            "a: Hello to you both. How can I help?",
+            "c: Tomas: Just close the account, we're done with it.",
+            "c: Ana Ruiz: Hang on, I haven't decided anything.",
+        ),
+        (
+            "c: Hi, Priya here, account's mine, my flatmate Jo is on speaker.",
+            "c: Jo: Shut it down, honestly, it's a waste of money.",
+        ),
+    ],
+)
+def test_a_speaker_labelled_by_their_relation_or_introduced_so_by_the_holder_is_another_person(
+    read, said
+):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is not None
+    assert not ask.status.granted
+
+
 def test_an_offer_answered_only_by_another_speaker_is_not_taken(read):
     ask = read.ask(
         REFUND,
