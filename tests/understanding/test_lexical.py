@@ -551,6 +551,9 @@ def test_it_in_an_answer_points_back_at_the_account_the_agents_open_question_nam
         "c: Wait. Direct debit? No, not close. Keep open please.",
         "c: sorry, sorry. don't close. leaving active, I think again.",
         "c: hmm, in that case leave open for now",
+        "c: Half price for a year? Fine, at that rate I'll carry on.",
+        "c: oh go on then, I will continue with you",
+        "c: ok you've talked me round, we'll stick with you",
     ],
 )
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, then):
@@ -558,6 +561,17 @@ def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, 
     assert ask is not None
     assert not ask.status.granted
     assert ask.confidence >= SURE
+
+
+def test_going_on_with_the_closure_is_no_staying(read):
+    ask = read.ask(
+        CLOSURE,
+        "c: close my account please",
+        "a: Are you sure?",
+        "c: yes, I'll carry on with the closure",
+    )
+    assert ask is not None
+    assert ask.status.granted
 
 
 @pytest.mark.parametrize(
