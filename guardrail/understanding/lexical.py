@@ -85,6 +85,10 @@ _DENIED_AFTER = re.compile(
     r"were never there|didn't happen|did not happen|i didn't do|i did not do|i never did|i didn't"
     r" cause|i did not cause|i never caused)(?=\s*$|\s*[,.;!?]|\s+(?:and|but|so|yet)\b))"
 )
+# Wanting none of it, said inside the ask's own words ("I want no money back").
+_WANT_NONE = re.compile(
+    r"\b(?:want|wants|wanting|need|needs|needing|expect|expecting|after)\s+(?:no|none of|nothing)\b"
+)
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
 # Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
 # fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
@@ -705,8 +709,10 @@ class Reading:
                 # the same thing named just before
                 plain_before = _without(before, [o.span() for k, o, _ in matches if k is kind])
                 negated = (
-                    scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
-                ) or scopes["negated_after"].match(after)
+                    (scopes["negation"].search(plain_before) and not _WHY_NOT.search(before))
+                    or scopes["negated_after"].match(after)
+                    or _WANT_NONE.search(m.group(0))
+                )
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
                 if negated and _part_asked(scopes["partial"], clause.text, later):

@@ -201,6 +201,12 @@ def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
         ("is it possible to get an account closed over the phone?", AskStatus.QUESTION),
         ("is it too late to get a refund?", AskStatus.QUESTION),
         ("would I be entitled to a refund?", AskStatus.QUESTION),
+        # wanting none of it, inside the ask's words or in dialect
+        ("honestly I want no money back, just a working kettle", AskStatus.DECLINED),
+        ("we need no refund, only the right size", AskStatus.DECLINED),
+        ("mi nuh want di money back, send di right one", AskStatus.DECLINED),
+        ("I doh want a refund, I want the shoes", AskStatus.DECLINED),
+        ("I ent asking for my money back, just fix it", AskStatus.DECLINED),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
