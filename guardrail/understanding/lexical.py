@@ -866,9 +866,10 @@ class Reading:
         elif self._undoes_take_back(s, events[kind]):
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
-            event = self._taking_back(ti, si, s, kind)
+            target = self._named_kind(s.text, kind, events) or kind
+            event = self._taking_back(ti, si, s, target)
             if event is not None:
-                events[kind].append(event)
+                events[target].append(event)
         self._issues_in(ti, si, s)
 
     def _put_off(self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
@@ -921,6 +922,22 @@ class Reading:
         about_other = asked is not None and (cue is None or not cue.search(asked))
         conf = _UNDONE if about_other else 0.8
         return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _named_kind(
+        self, text: str, kind: AskKind, events: dict[AskKind, list[_Event]]
+    ) -> AskKind | None:
+        """The ask a "no need of money" or "don't bother with the money" names when it is not
+        the last one (``kind``) but another still asked ("send the replacement. No need of
+        money"): that one is taken back."""
+        named = self.lex.scopes["retracted_thing"].search(text)
+        if named is None or not self._names_other(text, kind):
+            return None
+        for other, said in events.items():
+            cue = self.lex.cues.get(other)
+            granted = any(e.status is not None and e.status.granted for e in said)
+            if other is not kind and granted and cue is not None and cue.search(named[0]):
+                return other
+        return None
 
     def _names_other(self, text: str, kind: AskKind) -> bool:
         """Whether a "no need", "don't bother" or "not interested" names a thing other than an

@@ -460,6 +460,34 @@ def test_a_share_or_difference_asked_later_is_worked_out_from_prices_said_before
     assert [(a.amount, a.amount_confidence < SURE) for a in asks] == [(expected, True)]
 
 
+@pytest.mark.parametrize(
+    "then",
+    [
+        "c: ok, ship the new one then. No need of money.",
+        "c: right, send me another one. Don't bother with the money.",
+        "c: go on, swap it for the blue one. Forget about the refund.",
+    ],
+)
+def test_a_take_back_naming_an_earlier_ask_takes_that_one_back_not_the_last(read, then):
+    said = read(
+        "c: the kettle came dented, I'd like my money back",
+        "a: I can refund it or send a replacement.",
+        then,
+    )
+    refund, replacement = said.asks_of(REFUND), said.asks_of(AskKind.REPLACEMENT)
+    assert [a.status.granted for a in refund] == [False]
+    assert [a.status.granted for a in replacement] == [True]
+
+
+def test_a_take_back_naming_something_else_leaves_both_asks(read):
+    said = read(
+        "c: the kettle came dented, I'd like my money back",
+        "a: Sure. Do you want a receipt emailed?",
+        "c: no need for a receipt.",
+    )
+    assert [a.status.granted for a in said.asks_of(REFUND)] == [True]
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
