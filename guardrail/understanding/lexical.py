@@ -260,6 +260,15 @@ _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of i
 # What may follow a bare number said as a sum ("just the 24 for the jumper", "that's 18."), not as
 # a count of things ("just the two broken ones").
 _SUM_ENDS = re.compile(r"\s*(?:$|[,.;!?]|(?:for|please|back|then|and|is|would|will|if)\b)")
+# A closure asked of "it", not of the account by name ("I want it closed", "shut it down").
+_PRONOUN_OBJECT = re.compile(r"\b(?:it|that|this|them)\b(?!.*\b(?:account|acct|membership)\b)")
+# A sentence naming the thing meant, not the account ("the card, I mean", "close the card").
+_OTHER_OBJECT = re.compile(
+    r"^(?:(?:no|sorry|i mean|i meant|well|just|only)\W+)*(?:(?:close|cancel|stop|block|freeze|"
+    r"shut|end) )?(?:the|my|that|this|just the|only the) (?:\w+ )?(?:card|order|complaint|case|"
+    r"ticket|booking|claim|query|dispute|request|parcel|payment|reservation)"
+    r"(?:\W+(?:i mean|i meant|not the account|please|only|then))*$"
+)
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # "not a credit" said after asking for the money in the same sentence: the form it should take
 # ("my 140 back on my card, not a credit"), not a no.
@@ -863,6 +872,9 @@ class Reading:
         elif self._wants_it_after_asking_about_it(ti, s, events[kind]):
             # "do I have to send it back to get a refund? because I want one"
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _POLITE, _evidence(ti, s)))
+        elif self._points_elsewhere(s, kind, events[kind]):
+            # "I want it closed. The card, I mean.": "it" was the card, not the account
+            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.6, _evidence(ti, s)))
         elif self._undoes_take_back(s, events[kind]):
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
@@ -900,6 +912,20 @@ class Reading:
             and earlier[-1].order[0] == ti
             and earlier[-1].status in (AskStatus.QUESTION, AskStatus.HYPOTHETICAL)
             and self.lex.scopes["wants_it"].search(s.text) is not None
+        )
+
+    def _points_elsewhere(self, s: Sentence, kind: AskKind, earlier: Sequence[_Event]) -> bool:
+        """Whether a sentence names what a closure asked of "it" was ("the card, I mean",
+        "close the card"): a thing other than the account, so the account may stay; never
+        surely (the customer may want both)."""
+        last = earlier[-1] if earlier else None
+        return (
+            kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION)
+            and last is not None
+            and last.status is not None
+            and last.status.granted
+            and _PRONOUN_OBJECT.search(last.evidence.text.lower()) is not None
+            and _OTHER_OBJECT.match(s.text) is not None
         )
 
     def _undoes_take_back(self, s: Sentence, earlier: Sequence[_Event]) -> bool:

@@ -609,6 +609,28 @@ def test_going_on_with_the_closure_is_no_staying(read):
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        ("c: Someone's used my debit card online. I want it shut down. The card, I mean.",),
+        ("c: My order's wrong again, just cancel it.", "c: Cancel the order, I mean."),
+        (
+            "c: I'm fed up, close it please.",
+            "c: No, the complaint. Close the complaint, it's sorted.",
+        ),
+    ],
+)
+def test_a_closure_of_it_then_said_to_be_of_another_thing_is_not_surely_the_accounts(read, said):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is None or not (ask.status.granted and ask.confidence >= SURE)
+
+
+def test_a_closure_of_the_account_by_name_stays_when_the_card_is_named_after(read):
+    ask = read.ask(CLOSURE, "c: close my account please.", "c: the card, I mean, cut it up too.")
+    assert ask is not None
+    assert ask.status.granted
+
+
+@pytest.mark.parametrize(
     "refusal",
     [
         "a: I'm afraid I can't refund it, it was on clearance.",
