@@ -34,11 +34,13 @@ _FORMS = tuple(
         r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{2}|\d{4}))?(?![\d/])",
         # 09.12.2025, 9-12-25: with its year, else a decimal or a range
         r"(?<![\d.-])(?P<first>\d{1,2})([.-])(?P<second>\d{1,2})\2(?P<year>\d{4}|\d{2})(?![\d.-])",
-        # "on the 14th", "by 3rd", "the 3rd and 10th": a day of the month alone, after a
-        # preposition or another day, not "the 2nd floor" or "came 3rd"
+        # "on the 14th", "by 3rd", "the 3rd and 10th", "taken on the 31st was wrong": a day
+        # of the month alone, after a preposition or another day, before a pause, a joining
+        # word, a verb or a part of the day; not "the 2nd floor" or "came 3rd"
         r"(?:\b(?:on|by|for|from|to|until|till|since|before|after|of|and|or|the)\s+|[,&-]\s*)"
         r"(?:the\s+)?(?P<day>\d{1,2}(?:st|nd|rd|th))\b(?!\s+(?!(?:and|but|or|so|at|when|as"
-        r"|which|because|then|please|i|we|it|you|he|she|they)\b)[a-z])",
+        r"|which|because|then|please|i|we|it|you|he|she|they|was|were|is|are|has|had|have|will"
+        r"|would|could|should|did|never|got|went|came|morning|afternoon|evening|night)\b)[a-z])",
     )
 )
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE)

@@ -19,6 +19,10 @@ from guardrail.understanding.dates import dates_in, readings_of, same_date
         ("booked 21-Mar-2027", ("2027-03-21",)),
         ("due 2027/03/21", ("2027-03-21",)),
         ("due 21.03.2027", ("2027-03-21",)),
+        ("the reading taken on the 21st was wrong", ("---21",)),
+        ("the parcel due by the 9th never came", ("---09",)),
+        ("booked for the 4th morning slot", ("---04",)),
+        ("he came on the 12th and left a card", ("---12",)),
     ],
 )
 def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
@@ -31,6 +35,8 @@ def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings)
     [
         "on the 2nd floor",
         "the 3rd time I rang",
+        "on the 3rd attempt it worked",
+        "she came 2nd was the news",
         "about 40 minutes",
         "it's tuesday",
         "paid 12.50",
