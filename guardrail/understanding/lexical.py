@@ -427,6 +427,16 @@ def _word_classes() -> dict[str, str]:
     }
 
 
+@functools.cache
+def _visitor() -> re.Pattern[str]:
+    """A person arriving, not the thing bought ("my granddaughter's just come in", "he only
+    just got here"): the words before an arrival phrase that make it no late delivery."""
+    return _compile(
+        r"\b(?:(?:my|our|his|her|their|the) (?:{relation})|i|we|he|she)"
+        r"(?:'s| has| is| had| was|'ve| have)?(?:\s+(?:only|just|finally|now|already|also))*\s+$"
+    )
+
+
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
     """A pattern's reliability is the one measured on the labelled corpus (calibration.yaml),
     else its prior in the lexicon."""
@@ -1444,6 +1454,8 @@ class Reading:
                     continue  # a refund that has not come is chased, not late delivery
                 if reason is Reason.DAMAGED and _PERSONAL.search(stated[: m.start()]):
                     continue
+                if reason is Reason.LATE and _visitor().search(stated[: m.start()]):
+                    continue  # "my granddaughter's just come in": a person arriving
                 # a phrase that denies the problem ("right on time") states it when negated
                 negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
                 if m.start() < reach and not negated and self._denies(reason, stated[:reach]):

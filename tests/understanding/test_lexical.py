@@ -932,6 +932,25 @@ def test_people_going_quiet_or_a_silent_setting_is_no_fault(read):
         assert not read(said).issues
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: hold on, my son's just come in, he'll know. The mower won't start.",
+        "c: sorry, my husband has only just arrived home. Anyway, the screen is cracked.",
+        "c: I've just got here from work, the kettle leaks everywhere.",
+    ],
+)
+def test_a_person_arriving_is_no_late_delivery(read, said):
+    reasons = {i.reason for i in read(said).issues}
+    assert Reason.LATE not in reasons
+    assert Reason.DAMAGED in reasons
+
+
+def test_a_parcel_only_just_arriving_is_still_late(read):
+    issues = read("c: the parcel has only just arrived, two weeks after you said").issues
+    assert Reason.LATE in {i.reason for i in issues}
+
+
 def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(read):
     stated = read("c: the microwave won't turn on and worst case if nothing works I want $50 back")
     conditional = read("c: if it arrives damaged I'll want my money back")
