@@ -488,6 +488,25 @@ def test_a_take_back_naming_something_else_leaves_both_asks(read):
     assert [a.status.granted for a in said.asks_of(REFUND)] == [True]
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Oh, a voucher refund, wonderful. That'll get my wedding photos back, will it?",
+        "Wow, the money back, marvellous. That will fix the holiday, will it?",
+        "Fabulous. That will bring the honeymoon back, will it?",
+        "Well, a refund, terrific. I'm sure that'll make the kids' day.",
+    ],
+)
+def test_an_offer_mocked_with_praise_is_not_surely_taken(read, answer):
+    ask = read.ask(
+        REFUND,
+        "c: the photographer never turned up to the wedding",
+        "a: I'm so sorry. I can refund the 300 deposit.",
+        f"c: {answer}",
+    )
+    assert ask is None or not (ask.status.granted and ask.confidence >= SURE)
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
