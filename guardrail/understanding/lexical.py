@@ -863,7 +863,11 @@ class Reading:
         named = correcting or _CONTINUATION.match(s.text)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3")
         priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
-        if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
+        # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
+        sum_said = bool(amounts) and (
+            amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
+        )
+        if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
         elif priced and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named

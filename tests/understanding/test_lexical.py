@@ -507,6 +507,15 @@ def test_an_offer_mocked_with_praise_is_not_surely_taken(read, answer):
     assert ask is None or not (ask.status.granted and ask.confidence >= SURE)
 
 
+def test_keeping_the_good_ones_counts_things_and_lets_no_amount_go(read):
+    ask = read.ask(
+        REFUND, "c: I want 25 back for the cracked plates. I'll keep the three good ones."
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == Decimal(25)
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
