@@ -507,6 +507,22 @@ def test_an_offer_mocked_with_praise_is_not_surely_taken(read, answer):
     assert ask is None or not (ask.status.granted and ask.confidence >= SURE)
 
 
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: two mugs broke, so that's nineteen ninety I'm after", Decimal("19.90")),
+        ("c: the late fee was wrong. ten euros we want, no more", Decimal(10)),
+        ("c: the strap snapped. $30 is what I'm after, I'll keep the rest.", Decimal(30)),
+        ("c: the lid cracked. just the 8.50 for the lid please", Decimal("8.50")),
+    ],
+)
+def test_an_amount_put_first_as_what_is_wanted_asks_for_it(read, said, amount):
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
 def test_keeping_the_good_ones_counts_things_and_lets_no_amount_go(read):
     ask = read.ask(
         REFUND, "c: I want 25 back for the cracked plates. I'll keep the three good ones."
