@@ -137,7 +137,10 @@ _HOW_NEXT = re.compile(
     r"\b(?:how (?:long|soon|much|do|does|will|can)|what (?:happens|do i|now|next|is the)"
     r"|when (?:will|can|do|does)|is (?:there|that|it) (?:a|any|possible|ok)|do i (?:need|have))\b"
 )
-_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
+_WHY_NOT = re.compile(
+    r"\bwhy (?:not|don't you|can't you|won't you)\b"
+    r"|\b(?:can|could|would) (?:you|ye|ya) (?:not|no)\b"  # "could ye no just put it back"
+)
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 # Things that stand in for each other: the customer settles on one of them.

@@ -56,6 +56,9 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "it dropped to 80 the next day, can I get the difference",
         "the boots are cheaper now, so I'd like the difference",
         "it went on my card twice, so just the duplicate one back please",
+        "could ye no just put the twelve quid back on my card?",
+        "can ya not just refund me the fiver",
+        "would you not just give me my money back",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
