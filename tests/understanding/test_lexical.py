@@ -59,6 +59,9 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "could ye no just put the twelve quid back on my card?",
         "can ya not just refund me the fiver",
         "would you not just give me my money back",
+        "I paid on time, so take it back off, yeah?",
+        "please knock the late fee back off my bill",
+        "can you wipe the surcharge off, it was your error",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
