@@ -86,6 +86,10 @@ _DENIED_AFTER = re.compile(
     r"were never there|didn't happen|did not happen|i didn't do|i did not do|i never did|i didn't"
     r" cause|i did not cause|i never caused)(?=\s*$|\s*[,.;!?]|\s+(?:and|but|so|yet)\b))"
 )
+# Wanting none of it, said inside the ask's own words ("I want no money back").
+_WANT_NONE = re.compile(
+    r"\b(?:want|wants|wanting|need|needs|needing|expect|expecting|after)\s+(?:no|none of|nothing)\b"
+)
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
 # Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
 # fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
@@ -155,7 +159,10 @@ _HOW_NEXT = re.compile(
     r"\b(?:how (?:long|soon|much|do|does|will|can)|what (?:happens|do i|now|next|is the)"
     r"|when (?:will|can|do|does)|is (?:there|that|it) (?:a|any|possible|ok)|do i (?:need|have))\b"
 )
-_WHY_NOT = re.compile(r"\bwhy (?:not|don't you|can't you|won't you)\b|\b(?:can|could) you not\b")
+_WHY_NOT = re.compile(
+    r"\bwhy (?:not|don't you|can't you|won't you)\b"
+    r"|\b(?:can|could|would) (?:you|ye|ya) (?:not|no)\b"  # "could ye no just put it back"
+)
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 # Things that stand in for each other: the customer settles on one of them.
@@ -305,6 +312,19 @@ _FORWARDED = re.compile(
 # What a decision put off is about, when it names it ("... about the upgrade").
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
+_NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# What may follow a bare number said as a sum ("just the 24 for the jumper", "that's 18."), not as
+# a count of things ("just the two broken ones").
+_SUM_ENDS = re.compile(r"\s*(?:$|[,.;!?]|(?:for|please|back|then|and|is|would|will|if)\b)")
+# A closure asked of "it", not of the account by name ("I want it closed", "shut it down").
+_PRONOUN_OBJECT = re.compile(r"\b(?:it|that|this|them)\b(?!.*\b(?:account|acct|membership)\b)")
+# A sentence naming the thing meant, not the account ("the card, I mean", "close the card").
+_OTHER_OBJECT = re.compile(
+    r"^(?:(?:no|sorry|i mean|i meant|well|just|only)\W+)*(?:(?:close|cancel|stop|block|freeze|"
+    r"shut|end) )?(?:the|my|that|this|just the|only the) (?:\w+ )?(?:card|order|complaint|case|"
+    r"ticket|booking|claim|query|dispute|request|parcel|payment|reservation)"
+    r"(?:\W+(?:i mean|i meant|not the account|please|only|then))*$"
+)
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # ... or at one named just before, its object left out as learners do ("the 30, give back to me")
 _OBJECT_LEFT_OUT = re.compile(
@@ -321,6 +341,11 @@ _PAID = re.compile(
 )
 _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
+)
+# A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
+_PRICED = re.compile(
+    r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now)\b"
+    r"(?:\s+\S+){0,2}|,)\s*$"
 )
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
@@ -341,6 +366,8 @@ _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|hopefully|i bet|i guess|fingers crossed|i hope|might|may be|could be)"
     r"\W+(?:\w+\W+){0,2}$"
 )
+# A time clause the outcome phrase is said in ("once I've found it", "when I'm in"): to come.
+_NOT_YET = re.compile(r"\b(?:once|when|whenever|as soon as|until|till|after)\s+$")
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
@@ -348,6 +375,7 @@ _CHANGED = 0.8  # how sure the customer turning to the other thing, as a change 
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
+_EARLIER = 0.6  # how sure a share or difference of a price said in an earlier turn is the ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
@@ -457,6 +485,16 @@ def _word_classes() -> dict[str, str]:
         "{" + name + "}": "(?:" + "|".join(sorted(map(str, words), key=len, reverse=True)) + ")"
         for name, words in classes.items()
     }
+
+
+@functools.cache
+def _visitor() -> re.Pattern[str]:
+    """A person arriving, not the thing bought ("my granddaughter's just come in", "he only
+    just got here"): the words before an arrival phrase that make it no late delivery."""
+    return _compile(
+        r"\b(?:(?:my|our|his|her|their|the) (?:{relation})|i|we|he|she)"
+        r"(?:'s| has| is| had| was|'ve| have)?(?:\s+(?:only|just|finally|now|already|also))*\s+$"
+    )
 
 
 def _patterns(rows: Iterable[Sequence[Any]], measured: dict[str, float]) -> tuple[_Pattern, ...]:
@@ -764,8 +802,10 @@ class Reading:
                 # the same thing named just before
                 plain_before = _without(before, [o.span() for k, o, _ in matches if k is kind])
                 negated = (
-                    scopes["negation"].search(plain_before) and not _WHY_NOT.search(before)
-                ) or scopes["negated_after"].match(after)
+                    (scopes["negation"].search(plain_before) and not _WHY_NOT.search(before))
+                    or scopes["negated_after"].match(after)
+                    or _WANT_NONE.search(m.group(0))
+                )
                 theirs = not third and self._still_theirs(events[kind], clause.text, voice)
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
@@ -917,7 +957,11 @@ class Reading:
         named = correcting or _CONTINUATION.match(s.text)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3")
         priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
-        if amounts and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
+        # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
+        sum_said = bool(amounts) and (
+            amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
+        )
+        if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
             events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
         elif priced and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
@@ -936,12 +980,16 @@ class Reading:
         elif self._wants_it_after_asking_about_it(ti, s, events[kind]):
             # "do I have to send it back to get a refund? because I want one"
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _POLITE, _evidence(ti, s)))
+        elif self._points_elsewhere(s, kind, events[kind]):
+            # "I want it closed. The card, I mean.": "it" was the card, not the account
+            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.6, _evidence(ti, s)))
         elif self._undoes_take_back(s, events[kind]):
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
-            event = self._taking_back(ti, si, s, kind)
+            target = self._named_kind(s.text, kind, events) or kind
+            event = self._taking_back(ti, si, s, target)
             if event is not None:
-                events[kind].append(event)
+                events[target].append(event)
         self._issues_in(ti, si, s)
 
     def _backing_out(self, ti: int, events: dict[AskKind, list[_Event]]) -> None:
@@ -1026,6 +1074,20 @@ class Reading:
             and self.lex.scopes["wants_it"].search(s.text) is not None
         )
 
+    def _points_elsewhere(self, s: Sentence, kind: AskKind, earlier: Sequence[_Event]) -> bool:
+        """Whether a sentence names what a closure asked of "it" was ("the card, I mean",
+        "close the card"): a thing other than the account, so the account may stay; never
+        surely (the customer may want both)."""
+        last = earlier[-1] if earlier else None
+        return (
+            kind in (AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION)
+            and last is not None
+            and last.status is not None
+            and last.status.granted
+            and _PRONOUN_OBJECT.search(last.evidence.text.lower()) is not None
+            and _OTHER_OBJECT.match(s.text) is not None
+        )
+
     def _undoes_take_back(self, s: Sentence, earlier: Sequence[_Event]) -> bool:
         """Whether a sentence turns back to an ask just taken back ("no wait, yes, put it
         through"): the ask stands again, never surely (the customer said both)."""
@@ -1057,6 +1119,22 @@ class Reading:
         if self.lex.scopes["retraction"].search(text) or _COURTESY.fullmatch(text):
             return False
         return bool(_ADDRESSED.search(text) or self.lex.scopes["request"].search(text))
+
+    def _named_kind(
+        self, text: str, kind: AskKind, events: dict[AskKind, list[_Event]]
+    ) -> AskKind | None:
+        """The ask a "no need of money" or "don't bother with the money" names when it is not
+        the last one (``kind``) but another still asked ("send the replacement. No need of
+        money"): that one is taken back."""
+        named = self.lex.scopes["retracted_thing"].search(text)
+        if named is None or not self._names_other(text, kind):
+            return None
+        for other, said in events.items():
+            cue = self.lex.cues.get(other)
+            granted = any(e.status is not None and e.status.granted for e in said)
+            if other is not kind and granted and cue is not None and cue.search(named[0]):
+                return other
+        return None
 
     def _names_other(self, text: str, kind: AskKind) -> bool:
         """Whether a "no need", "don't bother" or "not interested" names a thing other than an
@@ -1244,6 +1322,9 @@ class Reading:
                 ]
                 if other and kind in _MONEY_KINDS:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
+                part = _part_named(parsed[:3]) if kind in _MONEY_KINDS else None
+                if part is not None:
+                    return AskStatus.OFFERED_ACCEPTED, part
                 return AskStatus.OFFERED_DECLINED, None
             chosen = self._chosen(ti, first) or self._named_choice(ti, parsed)
             if chosen is not None:
@@ -1439,6 +1520,10 @@ class Reading:
         text = " ".join(s.text for s in self.parsed[ti])
         found = _amounts(text, True)
         values = sorted({a.value for a in found})
+        if less is None and len(values) != 2:
+            # "I want the difference back" after "paid 149, now it's 119" in an earlier turn
+            found = self._earlier_amounts(ti, 2)
+            values = sorted({a.value for a in found})
         if less is None:
             if len(values) != 2:
                 return None
@@ -1456,6 +1541,21 @@ class Reading:
             return None
         left = values[-1] - off[0].value
         return _Said(left, found[0].currency, left, 0.6)
+
+    def _earlier_amounts(self, ti: int, least: int) -> list[Money]:
+        """The prices the nearest turn before ``ti`` naming at least ``least`` of them said
+        (with a currency, or a bare number said as a price: "paid 149", "for 119"): what a share
+        or a difference asked later ("half back", "the difference") is worked out from."""
+        for at in range(ti - 1, -1, -1):
+            said = [
+                a
+                for sentence in self.parsed[at]
+                for a in _amounts(sentence.text, True)
+                if a.explicit or _PRICED.search(sentence.text[: a.start])
+            ]
+            if len({a.value for a in said}) >= least:
+                return said
+        return []
 
     def _answer_start(self, parsed: Sequence[Sentence]) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
@@ -1542,10 +1642,15 @@ class Reading:
             (s.text, self._settled(a)) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)
         ]
         found = before[-1:] or after[:1]
-        if not found:
-            return None
-        text, money = found[0]
         asked = share(sentences[si].text)
+        if not found:
+            # "I used half, so half back": a share of the price named in an earlier turn
+            earlier = self._earlier_amounts(ti, 1)
+            if asked is None or not earlier:
+                return None
+            price = max(earlier, key=lambda a: a.value)
+            return _said(price, _EARLIER).part(asked[0])
+        text, money = found[0]
         pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
         said = _said(money, 0.8 if pointed else 0.6)
         said = replace(said, high=together(text, money, money_in(text)))
@@ -1563,11 +1668,16 @@ class Reading:
         if not agent and self._echoes(ti, s):
             return
         found = False
-        for clause in s.clauses:
+        for ci, clause in enumerate(s.clauses):
             plain = scopes["polite_if"].sub(" ", clause.text)
             condition = scopes["condition"].search(plain) or scopes["hypothetical"].search(plain)
             stated = clause.text if condition is None else clause.text[: condition.start()]
-            found = self._issue(ti, si, stated, clause, agent) or found
+            # "a wee dent in the box, but that's nothing": named, then waved away
+            later = [c.text for c in s.clauses[ci + 1 :]]
+            if si + 1 < len(self.parsed[ti]):
+                later.append(self.parsed[ti][si + 1].text)  # "it's fine. otherwise..."
+            waved = condition is None and _waved(scopes["dismissed"], " ".join(later))
+            found = self._issue(ti, si, stated, clause, agent, waved=waved) or found
             if condition is not None:
                 return
         if not found:
@@ -1586,9 +1696,17 @@ class Reading:
         return all(w in said for w in words)
 
     def _issue(
-        self, ti: int, si: int, stated: str, piece: Clause | Sentence, agent: bool, reach: int = 0
+        self,
+        ti: int,
+        si: int,
+        stated: str,
+        piece: Clause | Sentence,
+        agent: bool,
+        reach: int = 0,
+        waved: bool = False,
     ) -> bool:
-        """Records the problems ``stated`` names (ending past ``reach``): whether any."""
+        """Records the problems ``stated`` names (ending past ``reach``): whether any; all of
+        them denied when the customer waves them away right after (``waved``)."""
         found = False
         for reason, patterns in self.lex.reasons.items():
             for p in patterns:
@@ -1599,12 +1717,19 @@ class Reading:
                     continue  # a refund that has not come is chased, not late delivery
                 if reason is Reason.DAMAGED and _PERSONAL.search(stated[: m.start()]):
                     continue
+                if reason is Reason.LATE and _visitor().search(stated[: m.start()]):
+                    continue  # "my granddaughter's just come in": a person arriving
                 # a phrase that denies the problem ("right on time") states it when negated
                 negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
                 if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
                     continue  # read across into a sentence that denies it
                 found = True
-                denied = negated or _DENIED_AFTER.match(stated, m.end())
+                denied = (
+                    negated
+                    or waved
+                    or _DENIED_AFTER.match(stated, m.end())
+                    or _waved(self.lex.scopes["dismissed"], stated[m.end() :], reach=5)
+                )
                 if agent:
                     if not denied:
                         conf = min(p.reliability, _AGENT_ISSUE)
@@ -1764,10 +1889,11 @@ class Reading:
         outcome = chosen[2]
         # what showed it since anything said otherwise; two sentences showing it (the agent's
         # word and the customer's, or the customer's twice) are surer together than either
-        weak = [h[:2] for h in hits if h[2] is not outcome and h[2] not in final]
-        # (the chosen phrase itself counts though something else was said in its sentence)
+        weak = [
+            h[:2] for h in hits if h[2] is not outcome and h[2] not in final and h[:2] < chosen[:2]
+        ]
         since = max(weak) if outcome not in final and weak else (-1, -1)
-        showing = [h for h in hits if h[2] is outcome and (h[:2] > since or h is chosen)]
+        showing = [h for h in hits if h[2] is outcome and h[:2] > since]
         surest = max(showing, key=lambda h: h[3])
         per_sentence: dict[tuple[int, int], float] = {}
         for h in showing:
@@ -1802,7 +1928,7 @@ class Reading:
                             self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
                         ):
                             continue
-                        if who == "agent" and self._offering(ti, s, outcome in final):
+                        if who == "agent" and self._offering(ti, s, outcome in final, m[0]):
                             continue  # only asked or offered: an ``agent?`` row counts it if taken
                         negated = _NEGATOR.search(m.group(0)) or _ISSUE_NEGATION.search(
                             s.text[: m.start()]
@@ -1813,6 +1939,8 @@ class Reading:
                             continue
                         if _HEDGE.search(s.text[: m.start()]):
                             continue  # "maybe it's back", "I bet that's it": a guess
+                        if _NOT_YET.search(s.text[: m.start()]):
+                            continue  # "I'll call back once I've found it": not happened yet
                         if p.courtesy and self._after_refusal(ti, hits):
                             continue  # "I'm afraid not" - "all good, not your fault"
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
@@ -1914,10 +2042,14 @@ class Reading:
         asked = self.turns[ti].text.rstrip().endswith("?")
         return bool(said) and asked and self.lex.scopes["wrap_up"].search(said[-1].text) is not None
 
-    def _offering(self, ti: int, s: Sentence, offer: bool) -> bool:
-        """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers it."""
+    def _offering(self, ti: int, s: Sentence, offer: bool, shown: str) -> bool:
+        """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers
+        what ``shown`` says, in its own clause: "that's more than I can refund, so I've
+        escalated it" does what it says; the offer words are about something else."""
         asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
-        return asked or (offer and self.lex.scopes["offering"].search(s.text) is not None)
+        own = next((c.text for c in s.clauses if shown in c.text), s.text)
+        said = own[: own.find(shown) + len(shown)] if shown in own else s.text
+        return asked or (offer and self.lex.scopes["offering"].search(said) is not None)
 
     def _taken_up(self, ti: int) -> bool:
         """Whether the other side's next turn accepts what turn ``ti`` offered or asked: in its
@@ -2218,6 +2350,40 @@ def _part_after_refusing(
         and amounts[-1].value < last.said.value
         and _PART.search(s.text, 0, amounts[-1].start) is not None
     )
+
+
+def _part_named(answer: Sequence[Sentence]) -> _Said | None:
+    """The part a "no" to an offer of money narrows it to ("no, not the whole order, just the
+    covers, that's 18"; "god no. only the pillowcases. 27"): the amount said after the part
+    word in its sentence, or as the next sentence by itself; the offer corrected, not refused.
+    Sure only when said with its currency."""
+    for at, sentence in enumerate(answer):
+        part = _NARROWED.search(sentence.text)
+        if part is None:
+            continue
+        rest = sentence.text[part.start() :]
+        aside = answer[at + 1].text if at + 1 < len(answer) else ""
+        if not _amounts(rest, True) and len(_ASIDE_WORDS.findall(aside)) <= 2:
+            rest = f"{rest}, {aside}"
+        named = [
+            a
+            for a in _amounts(rest, True)
+            if not _NOT_THIS.search(rest[: a.start])
+            and not _PAID.search(rest[: a.start])
+            and (a.explicit or _SUM_ENDS.match(rest, a.end))  # "just the two broken ones"
+        ]
+        if named:
+            return _said(named[0], 0.85 if named[0].explicit else 0.65)
+        return None
+    return None
+
+
+def _waved(dismissed: re.Pattern[str], after: str, reach: int = 0) -> bool:
+    """Whether ``after`` waves away the problem named just before it ("but that's nothing"),
+    at its start or, unpunctuated, within its first ``reach`` words ("a scratch on the side no
+    big deal")."""
+    starts = [0, *[m.end() for m in re.finditer(r"\s+", after)][:reach]]
+    return any(dismissed.match(after[at:]) for at in starts)
 
 
 def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:

@@ -1,11 +1,12 @@
 """Who speaks in a customer turn when more than one person is on the customer's side of a call.
 
 A conference call's transcript may label each customer turn with its speaker ("Fatima (carer):
-...", "Derek: ..."), and the platform or the agent says who is who ("account holder Maureen and
-her husband Derek"). Only the holder asks for something on their account or answers an offer
-for it: what anyone else on the line says of an ask is a third party's wish, however it is put
-("Can you close the account?" from the carer). A label is a speaker's only when it says who
-they are, in brackets or where the name is introduced; "Re:" or "Quick question:" is none. A
+...", "Derek: ...", "Daughter: ..."), and the platform, the agent or the holder says who is who
+("account holder Maureen and her husband Derek", "my wife Carol's on speaker too"). Only the
+holder asks for something on their account or answers an offer for it: what anyone else on the
+line says of an ask is a third party's wish, however it is put ("Can you close the account?"
+from the carer). A label is a speaker's only when it says who they are, in brackets, as a role
+itself or where the name is introduced; "Re:" or "Quick question:" is none. A
 transcriber's tag in square brackets ("[daughter] ...") says who speaks by itself.
 
 A phone interpreter is the one exception to "someone else": rendering the customer in the third
@@ -41,14 +42,18 @@ def speakers(
     """Each turn's labelled speaker, None where the turn has none: the holder, or someone
     their role (``relation``: "carer", "her husband") makes another person, unless it also
     names them the holder (``holder``)."""
-    said = " ".join(t.text for t in turns if t.role != "customer")
+    # who is who, as anyone says it: the platform, the agent or the holder ("my wife Carol's
+    # on speaker too"), speaker labels left out
+    said = " ".join(
+        t.text[label.end() :] if (label := _LABEL.match(t.text)) else t.text for t in turns
+    )
     found: list[Speaker | None] = []
     for turn in turns:
         label = _LABEL.match(turn.text) if turn.role == "customer" else None
         role = (
             None
             if label is None
-            else label["tag"] or label["role"] or _introduced(label["name"], said)
+            else label["tag"] or label["role"] or _named(label["name"], said, relation)
         )
         if label is None or role is None:
             found.append(None)
@@ -57,6 +62,14 @@ def speakers(
         other = relation.search(role) is not None and holder.search(role) is None
         found.append(Speaker(label.end(), other))
     return found
+
+
+def _named(name: str, said: str, relation: re.Pattern[str]) -> str | None:
+    """The role a label gives: the label itself when it is one ("Daughter: ..."), else the
+    words introducing the name (``_introduced``)."""
+    if relation.fullmatch(name.lower()):
+        return name
+    return _introduced(name, said)
 
 
 def _introduced(name: str, said: str) -> str | None:

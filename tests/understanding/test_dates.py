@@ -23,6 +23,10 @@ from guardrail.understanding.dates import dates_in, readings_of, same_date
         ("roadworks from the 3rd until further notice", ("---03",)),
         ("delayed on the 22nd due to snow", ("---22",)),
         ("closed the 6th for the holiday", ("---06",)),
+        ("the reading taken on the 21st was wrong", ("---21",)),
+        ("the parcel due by the 9th never came", ("---09",)),
+        ("booked for the 4th morning slot", ("---04",)),
+        ("he came on the 12th and left a card", ("---12",)),
     ],
 )
 def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
@@ -37,6 +41,8 @@ def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings)
         "the 3rd time I rang",
         "the 4th house from the corner",
         "came 2nd with a good time",
+        "on the 3rd attempt it worked",
+        "she came 2nd was the news",
         "about 40 minutes",
         "it's tuesday",
         "paid 12.50",

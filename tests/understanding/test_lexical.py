@@ -56,6 +56,12 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
         "it dropped to 80 the next day, can I get the difference",
         "the boots are cheaper now, so I'd like the difference",
         "it went on my card twice, so just the duplicate one back please",
+        "could ye no just send the tenner back tae me?",
+        "can ya not just refund me the fiver",
+        "would you not just give me my money back",
+        "that charge was never mine, can you take it back off?",
+        "please knock the late fee back off my bill",
+        "can you wipe the surcharge off, it was your error",
     ],
 )
 def test_an_indirect_ask_for_money_back_is_a_refund_ask(read, said):
@@ -221,6 +227,12 @@ def test_a_request_in_a_forwarded_message_is_not_the_customers(read):
             "If the seller does not answer, I open a dispute and I want the refund.",
             AskStatus.HYPOTHETICAL,
         ),
+        # wanting none of it, inside the ask's words or in dialect
+        ("honestly I want no money back, just a working kettle", AskStatus.DECLINED),
+        ("we need no refund, only the right size", AskStatus.DECLINED),
+        ("mi nuh want di money back, send di right one", AskStatus.DECLINED),
+        ("I doh want a refund, I want the shoes", AskStatus.DECLINED),
+        ("I ent asking for my money back, just fix it", AskStatus.DECLINED),
     ],
 )
 def test_scopes_say_how_an_ask_stands(read, said, status):
@@ -412,6 +424,46 @@ def test_an_offer_answered_with_another_amount_is_taken_at_that_amount(read):
 
 
 @pytest.mark.parametrize(
+    ("summary", "answer", "amount"),
+    [
+        (
+            "So you want the whole bundle refunded, $75?",
+            "no no, not all of it, the charger works. just the cable, that's 12",
+            Decimal(12),
+        ),
+        (
+            "To confirm, you'd like the full booking refunded, 240 euros?",
+            "God no. Only the second night. 80.",
+            Decimal(80),
+        ),
+        (
+            "You're after a refund on the entire hamper, the 55?",
+            "nah mate, the cheese was grand, it's only the wine I want back, $19.50",
+            Decimal("19.50"),
+        ),
+    ],
+)
+def test_an_agent_summary_the_customer_narrows_to_a_part_is_their_ask_for_that_part(
+    read, summary, answer, amount
+):
+    ask = read.ask(REFUND, "c: part of my order came broken", f"a: {summary}", f"c: {answer}")
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
+def test_a_no_to_an_agent_summary_naming_a_count_not_a_sum_keeps_the_amount_asked(read):
+    ask = read.ask(
+        REFUND,
+        "c: two of the six plates cracked, they're $9 each, refund those two please",
+        "a: So you'd like the whole set of six refunded, $54?",
+        "c: No, just the two cracked ones. I'm keeping the other four.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(18)
+
+
+@pytest.mark.parametrize(
     ("answer", "amount"),
     [
         ("Fifteen? Come on. Thirty, and I keep it.", Decimal(30)),
@@ -428,6 +480,96 @@ def test_an_amount_the_customer_haggles_for_is_the_amount_asked(read, answer, am
     assert ask is not None
     assert ask.status.granted
     assert ask.amount == amount
+
+
+PRICED_THEN_WORKED_OUT = {
+    "I paid 80 for the six-week course and only made three|so half back, fair?": 40,
+    "the season ticket cost $200 and the club folded mid-season|I want half back": 100,
+    "it was 60 for the two-day hire and it rained the second day|half of it back": 30,
+    "bought the jacket for 90, it's now 75 on your site|I'd like the difference": 15,
+    "it was £40 at checkout, next morning £32|can I have the difference back": 8,
+}
+
+
+@pytest.mark.parametrize("call", PRICED_THEN_WORKED_OUT)
+def test_a_share_or_difference_asked_later_is_worked_out_from_prices_said_before(read, call):
+    first, later = call.split("|")
+    asks = read(f"c: {first}", "a: Thanks, you're verified.", f"c: {later}").asks_of(REFUND)
+    # worked out, never surely what is meant
+    expected = Decimal(PRICED_THEN_WORKED_OUT[call])
+    assert [(a.amount, a.amount_confidence < SURE) for a in asks] == [(expected, True)]
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "c: ok, ship the new one then. No need of money.",
+        "c: right, send me another one. Don't bother with the money.",
+        "c: go on, swap it for the blue one. Forget about the refund.",
+    ],
+)
+def test_a_take_back_naming_an_earlier_ask_takes_that_one_back_not_the_last(read, then):
+    said = read(
+        "c: the kettle came dented, I'd like my money back",
+        "a: I can refund it or send a replacement.",
+        then,
+    )
+    refund, replacement = said.asks_of(REFUND), said.asks_of(AskKind.REPLACEMENT)
+    assert [a.status.granted for a in refund] == [False]
+    assert [a.status.granted for a in replacement] == [True]
+
+
+def test_a_take_back_naming_something_else_leaves_both_asks(read):
+    said = read(
+        "c: the kettle came dented, I'd like my money back",
+        "a: Sure. Do you want a receipt emailed?",
+        "c: no need for a receipt.",
+    )
+    assert [a.status.granted for a in said.asks_of(REFUND)] == [True]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Oh, a voucher refund, wonderful. That'll get my wedding photos back, will it?",
+        "Wow, the money back, marvellous. That will fix the holiday, will it?",
+        "Fabulous. That will bring the honeymoon back, will it?",
+        "Well, a refund, terrific. I'm sure that'll make the kids' day.",
+    ],
+)
+def test_an_offer_mocked_with_praise_is_not_surely_taken(read, answer):
+    ask = read.ask(
+        REFUND,
+        "c: the photographer never turned up to the wedding",
+        "a: I'm so sorry. I can refund the 300 deposit.",
+        f"c: {answer}",
+    )
+    assert ask is None or not (ask.status.granted and ask.confidence >= SURE)
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: two mugs broke, so that's nineteen ninety I'm after", Decimal("19.90")),
+        ("c: the late fee was wrong. ten euros we want, no more", Decimal(10)),
+        ("c: the strap snapped. $30 is what I'm after, I'll keep the rest.", Decimal(30)),
+        ("c: the lid cracked. just the 8.50 for the lid please", Decimal("8.50")),
+    ],
+)
+def test_an_amount_put_first_as_what_is_wanted_asks_for_it(read, said, amount):
+    ask = read.ask(REFUND, said)
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
+def test_keeping_the_good_ones_counts_things_and_lets_no_amount_go(read):
+    ask = read.ask(
+        REFUND, "c: I want 25 back for the cracked plates. I'll keep the three good ones."
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == Decimal(25)
 
 
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
@@ -536,6 +678,9 @@ def test_it_in_an_answer_points_back_at_the_account_the_agents_open_question_nam
         "c: Ah, only twenty a month? Okay, then I stay.",
         "c: hmm. fine, we keep it, the cheaper plan is ok",
         "c: So, I stay, change me to the basic one.",
+        "c: Half price for a year? Fine, at that rate I'll carry on.",
+        "c: oh go on then, I will continue with you",
+        "c: ok you've talked me round, we'll stick with you",
     ],
 )
 def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, then):
@@ -543,6 +688,39 @@ def test_keeping_the_account_open_after_asking_to_cancel_is_not_a_closure(read, 
     assert ask is not None
     assert not ask.status.granted
     assert ask.confidence >= SURE
+
+
+def test_going_on_with_the_closure_is_no_staying(read):
+    ask = read.ask(
+        CLOSURE,
+        "c: close my account please",
+        "a: Are you sure?",
+        "c: yes, I'll carry on with the closure",
+    )
+    assert ask is not None
+    assert ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: Someone's used my debit card online. I want it shut down. The card, I mean.",),
+        ("c: My order's wrong again, just cancel it.", "c: Cancel the order, I mean."),
+        (
+            "c: I'm fed up, close it please.",
+            "c: No, the complaint. Close the complaint, it's sorted.",
+        ),
+    ],
+)
+def test_a_closure_of_it_then_said_to_be_of_another_thing_is_not_surely_the_accounts(read, said):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is None or not (ask.status.granted and ask.confidence >= SURE)
+
+
+def test_a_closure_of_the_account_by_name_stays_when_the_card_is_named_after(read):
+    ask = read.ask(CLOSURE, "c: close my account please.", "c: the card, I mean, cut it up too.")
+    assert ask is not None
+    assert ask.status.granted
 
 
 @pytest.mark.parametrize(
@@ -879,6 +1057,25 @@ def test_people_going_quiet_or_a_silent_setting_is_no_fault(read):
         assert not read(said).issues
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: hold on, my son's just come in, he'll know. The mower won't start.",
+        "c: sorry, my husband has only just arrived home. Anyway, the screen is cracked.",
+        "c: I've just got here from work, the kettle leaks everywhere.",
+    ],
+)
+def test_a_person_arriving_is_no_late_delivery(read, said):
+    reasons = {i.reason for i in read(said).issues}
+    assert Reason.LATE not in reasons
+    assert Reason.DAMAGED in reasons
+
+
+def test_a_parcel_only_just_arriving_is_still_late(read):
+    issues = read("c: the parcel has only just arrived, two weeks after you said").issues
+    assert Reason.LATE in {i.reason for i in issues}
+
+
 def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(read):
     stated = read("c: the microwave won't turn on and worst case if nothing works I want $50 back")
     conditional = read("c: if it arrives damaged I'll want my money back")
@@ -898,6 +1095,26 @@ def test_a_problem_stated_before_a_condition_counts_and_one_inside_it_does_not(r
 def test_a_problem_the_customer_denies_is_read_as_denied(read, said):
     issues = read(f"c: {said}").issues
     assert [(i.reason, i.negated) for i in issues] == [(Reason.DAMAGED, True)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "There's a tiny scuff on the lid, but that's nothing. It got here a week late though.",
+        "The packaging was a bit crushed, doesn't matter. What annoys me is it came a week late.",
+        "bit of a scratch on the side no big deal, it's the late delivery that's the problem",
+        "the carton was torn, honestly that's not an issue, it just turned up days late",
+    ],
+)
+def test_a_problem_waved_away_right_after_it_is_named_is_not_the_one_called_about(read, said):
+    issues = {i.reason: i.negated for i in read(f"c: {said}").issues}
+    assert issues.get(Reason.DAMAGED) is not False  # not stated, or stated as denied
+    assert issues.get(Reason.LATE) is False
+
+
+def test_a_problem_said_fine_otherwise_is_still_the_problem(read):
+    issues = read("c: the screen came cracked, it's fine otherwise").issues
+    assert [(i.reason, i.negated) for i in issues] == [(Reason.DAMAGED, False)]
 
 
 @pytest.mark.parametrize(
@@ -1145,6 +1362,34 @@ def test_a_bracketed_tag_naming_the_holder_leaves_the_ask_theirs(read):
     ask = read.ask(CLOSURE, "c: [account holder] please close my account, I'm moving away")
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: Son: Hiya, I'm on with my dad, it's his account. Close it please, he never uses it.",
+            "a: I'll need the holder. Can you confirm your postcode, sir?",
+            "c: Mr Lowe: AB1 2CD. I'm not sure I want that, mind.",
+        ),
+        (
+            "c: Hello, it's Ana Ruiz, the holder, my husband Tomas is listening in.",
+            "a: Hello to you both. How can I help?",
+            "c: Tomas: Just close the account, we're done with it.",
+            "c: Ana Ruiz: Hang on, I haven't decided anything.",
+        ),
+        (
+            "c: Hi, Priya here, account's mine, my flatmate Jo is on speaker.",
+            "c: Jo: Shut it down, honestly, it's a waste of money.",
+        ),
+    ],
+)
+def test_a_speaker_labelled_by_their_relation_or_introduced_so_by_the_holder_is_another_person(
+    read, said
+):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is not None
+    assert not ask.status.granted
 
 
 def test_an_offer_answered_only_by_another_speaker_is_not_taken(read):

@@ -469,6 +469,36 @@ def test_a_change_the_agent_made_and_the_customers_thanks_are_surely_resolved(re
     assert reading.confidence >= SURE
 
 
+SAID_OTHERWISE = [
+    # what the agent did, though an earlier clause says what they can do
+    ("a: That's more than I can approve here, so I've escalated it to the team lead.", ESCALATED),
+    (
+        "a: It's beyond what we can do on the phone, so I've referred it to our specialists.",
+        ESCALATED,
+    ),
+    ("a: I can only go up to 50, so I've passed your claim to my manager to sign off.", ESCALATED),
+    # a callback the customer will make once they have what is needed: nothing done
+    ("a: you'll need the serial number|c: I'll call back once I've found it", NONE),
+    ("a: I need the invoice|c: right, I'll ring you back when I get home and check", NONE),
+    ("a: it needs the account pin|c: I'll phone again after I speak to my son", NONE),
+    # the thing taken instead sent on its way
+    ("c: send a new one please|a: Done, a replacement's been dispatched.", RESOLVED),
+    ("c: I'll take the swap|a: Exchange booked, the courier comes Monday.", RESOLVED),
+    ("a: the new one is on its way, tracking to follow|c: ta", RESOLVED),
+    # a fix confirmed without a verb "to be"
+    ("a: re-add the account now|c: ok... all the messages coming through now", RESOLVED),
+    ("a: restart the app please|c: done. yes, it working now", RESOLVED),
+    ("a: give it a minute|c: oh yes, everything working", RESOLVED),
+]
+
+
+@pytest.mark.parametrize(("said", "outcome"), SAID_OTHERWISE)
+def test_an_outcome_said_in_other_words_is_read_surely(read, said, outcome):
+    reading = read(START, *said.split("|"), "c: ok").outcome
+    assert reading is not None
+    assert (reading.value, reading.confidence >= SURE) == (outcome, True)
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -519,3 +549,16 @@ def test_a_dropped_line_the_customer_comes_back_on_is_not_how_the_call_ended(rea
 )
 def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said):
     assert read.outcome(START, *said)[0] is NONE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: restart the app please", "c: done. it not working"),
+        ("a: would a replacement help?", "c: maybe"),
+        ("a: I can arrange a replacement", "c: let me think"),
+    ],
+)
+def test_a_fix_denied_or_a_replacement_only_offered_shows_no_resolution_fixed(read, said):
+    reading = read(START, *said).outcome
+    assert reading is None or reading.value is not RESOLVED
