@@ -679,6 +679,14 @@ class Reading:
         turned = [
             e for e in events[later] if e.status and e.status.granted and e.order > last[earlier]
         ]
+        same_turn = not turned or turned[0].order[0] == last[earlier][0]
+        if same_turn and all(folds[k].status is AskStatus.OFFERED_ACCEPTED for k in pair):
+            # one yes to an either-or offer ("a new one or your money back?" "yes please"):
+            # taken, but which of the two cannot be told
+            for k in pair:
+                folds[k].confidence = min(folds[k].confidence, _ALTERNATIVE)
+            self.unsure.append(f"{pair[0]} or {pair[1]}: one yes to both")
+            return
         if not turned:  # both granted at one point: neither was turned to after the other
             return
         said = {e.order[0]: " ".join(s.text for s in self.parsed[e.order[0]]) for e in turned}

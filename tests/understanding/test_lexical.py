@@ -358,6 +358,8 @@ def test_picking_one_of_two_things_offered_refuses_the_other(read):
     "offer",
     [
         "a: we can send a replacement or refund the 20",
+        "a: I could refund you or send another, up to you",
+        "a: shall I post you another or put the money back on your card?",
         "a: a new one or your money back, whichever you like",
     ],
 )
