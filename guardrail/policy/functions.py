@@ -83,8 +83,6 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-import phonenumbers
-
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
@@ -93,7 +91,7 @@ from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
 from guardrail.understanding.numbers import plain
-from guardrail.understanding.phones import is_phone_number
+from guardrail.understanding.phones import dialled, is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -350,8 +348,8 @@ class RuleFunctions:
         # a write's phone numbers are not read alone (a card finder misreads some), but a card
         # split between one and a note is found: each is joined by its digits (how it is
         # grouped, "(415) 555-...", would keep the joiner from seeing where it starts)
-        dialled = [d for p in phones or () if isinstance(p, str) for d in _dialled(p)]
-        if not pieces and not dialled:
+        numbers = [d for p in phones or () if isinstance(p, str) for d in dialled(p)]
+        if not pieces and not numbers:
             return []
         found = set().union(*map(sensitive_kinds, pieces))
         if self._facts.redacted:  # a replayed record: its masks stand for what they replaced
@@ -360,11 +358,11 @@ class RuleFunctions:
         # the conversation's last few saved writes: where one ends in a digit and the other
         # starts with one, what the two edges say together and neither says alone; never two
         # phone numbers (two numbers side by side make a long one by chance)
-        given = [(Edges.of(p), False) for p in pieces] + [(Edges.of(d), True) for d in dialled]
+        given = [(Edges.of(p), False) for p in pieces] + [(Edges.of(d), True) for d in numbers]
         if any(e.ends or e.starts for e, _ in given):
-            notes, numbers = self._earlier_texts()
+            notes, earlier_phones = self._earlier_texts()
             earlier = [(Edges.of(t), False) for t in notes]
-            earlier += [(Edges.of(d), True) for n in numbers for d in _dialled(n)]
+            earlier += [(Edges.of(d), True) for n in earlier_phones for d in dialled(n)]
             for (a, a_phone), (b, b_phone) in itertools.permutations([*given, *earlier], 2):
                 if not (a_phone and b_phone) and (
                     any(a is e for e, _ in given) or any(b is e for e, _ in given)
@@ -409,19 +407,6 @@ class RuleFunctions:
         now = self._facts.now
         aged = ((w, (now - w.at).total_seconds()) for w in writes)
         return [(w, age) for w, age in aged if age <= seconds]
-
-
-def _dialled(phone: str) -> list[str]:
-    """A phone number's digits as it is dialled: all of them, and without a leading country
-    code ("+1 415 ..." is 415... too), each a text to join to a note."""
-    digits = re.sub(r"\D", "", phone)
-    if not digits:
-        return []
-    try:
-        national = str(phonenumbers.parse(phone, None).national_number)
-    except phonenumbers.NumberParseException:
-        return [digits]
-    return list(dict.fromkeys((digits, national)))
 
 
 def _as_map(w: WriteRecord, age: float) -> dict[str, Any]:

@@ -52,3 +52,16 @@ def _is_phone(text: str, regions: tuple[str, ...]) -> bool:
         if written <= _E164_DIGITS and phonenumbers.is_valid_number(number):
             return True
     return False
+
+
+def dialled(phone: str) -> list[str]:
+    """A phone number's digits as it is dialled: all of them, and without a leading country
+    code ("+1 415 ..." is 415... too), each a text to join to a note."""
+    digits = re.sub(r"\D", "", phone)
+    if not digits:
+        return []
+    try:
+        national = str(phonenumbers.parse(phone, None).national_number)
+    except phonenumbers.NumberParseException:
+        return [digits]
+    return list(dict.fromkeys((digits, national)))
