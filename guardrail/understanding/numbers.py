@@ -297,6 +297,15 @@ def luhn(number: str) -> bool:
     return total % 10 == 0
 
 
+def card_number(digits: str) -> bool:
+    """Whether a string of digits is a payment card number as cards are issued: of a length its
+    scheme issues (Visa, first digit 4, 13 to 19; Mastercard 2 and 5, Amex, Diners and JCB 3,
+    Discover, UnionPay and Maestro 6: 14 to 19; UATP, 1, 15) and Luhn-valid. One number in ten
+    passes Luhn by chance; a reference or order number seldom also starts as a card does."""
+    lengths = _CARD_SCHEME_LENGTHS.get(digits[:1], range(0))
+    return len(digits) in lengths and luhn(digits)
+
+
 @dataclass(frozen=True, slots=True)
 class DigitsFound:
     kind: str  # "card" or "ssn"
@@ -306,14 +315,14 @@ class DigitsFound:
 
 
 def sensitive_digits(text: str) -> list[DigitsFound]:
-    """Card numbers (13-19 digits, Luhn-valid, any grouping) and SSNs (3-2-4 groups, or nine
+    """Card numbers (``card_number``, any grouping) and SSNs (3-2-4 groups, or nine
     digits where a social security number is spoken of) in cleaned text."""
     found = []
     ssn_context = _SSN_CONTEXT.search(text) is not None
     for m in _DIGIT_RUN.finditer(text):
         run = m.group(0)
         digits = re.sub(r"\D", "", run)
-        if 13 <= len(digits) <= 19 and luhn(digits):
+        if 13 <= len(digits) <= 19 and card_number(digits):
             found.append(DigitsFound("card", m.start(), m.end(), 0.97))
         elif len(digits) > min(_CARD_LENGTHS) and _card_within(
             run, text[: m.start()].rstrip().endswith("+")
@@ -369,17 +378,17 @@ def _card_within(run: str, international: bool = False) -> bool:
     for first in range(len(groups)):
         digits = "".join(groups[first:])
         for length in _CARD_LENGTHS:
-            if len(digits) >= length and luhn(digits[:length]) and digits[0] in _CARD_FIRST:
+            if len(digits) >= length and card_number(digits[:length]):
                 return True
     digits = "".join(groups)
     rests = (digits[code:] for code in (1, 2, 3)) if international else ()
-    return any(len(r) in _CARD_LENGTHS and r[0] in _CARD_FIRST and luhn(r) for r in rests)
+    return any(len(r) in _CARD_LENGTHS and card_number(r) for r in rests)
 
 
 #: The lengths of the card numbers issued today, read within a longer run (Diners 14, Amex 15,
 #: most 16, JCB, Discover, UnionPay and Maestro up to 19; 13, Visa's first, no more), longest
 #: first.
 _CARD_LENGTHS = (19, 18, 17, 16, 15, 14)
-#: The first digit of a card number issued today: Mastercard 2 and 5, Amex, Diners and JCB 3,
-#: Visa 4, Discover and UnionPay 6.
-_CARD_FIRST = "23456"
+_CARD_SCHEME_LENGTHS = {"1": range(15, 16), "4": range(13, 20)} | {
+    first: range(14, 20) for first in "2356"
+}

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.model import SURE
-from guardrail.understanding.numbers import luhn, sensitive_digits
+from guardrail.understanding.numbers import card_number, sensitive_digits
 from guardrail.understanding.text import clean
 
-#: A card number typed as one: 13 to 19 digits, spaced or dashed (Luhn-valid to be one).
+#: A card number typed as one: 13 to 19 digits, spaced or dashed (a ``card_number`` to be one).
 TYPED_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
 #: 219-09-9999, or 219 09 9999 as speech-to-text writes it (one separator throughout).
 TYPED_SSN = re.compile(r"\b\d{3}([- ])\d{2}\1\d{4}\b")
@@ -29,7 +29,7 @@ _REMEMBERED = 2000
 
 def typed_kinds(text: str) -> set[str]:
     """``card`` and ``ssn`` as typed plainly in ``text``."""
-    card = any(luhn(re.sub(r"\D", "", m.group(0))) for m in TYPED_CARD.finditer(text))
+    card = any(card_number(re.sub(r"\D", "", m.group(0))) for m in TYPED_CARD.finditer(text))
     ssn = TYPED_SSN.search(text) is not None
     return {kind for kind, found in (("card", card), ("ssn", ssn)) if found}
 

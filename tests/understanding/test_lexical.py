@@ -1147,6 +1147,28 @@ def test_a_number_that_fails_the_luhn_check_is_not_a_card(read):
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        "c: the reference is 12719169 / 22038",  # 13 digits, Luhn-valid: only Visa's are 13
+        "c: order 9817 4402 1183 6624 please",  # no scheme issues cards from 9
+        "c: tracking 0004 5821 9930 0172",
+        "c: booking 7301-2245-8891-3340",
+        "c: the policy number is 1234 5678 9012 3452",  # 16 from 1: UATP's are 15
+    ],
+)
+def test_a_luhn_valid_number_no_card_scheme_issues_is_not_a_card(read, said):
+    assert read(said).sensitive == ()
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["c: it's 4222 2222 22222", "c: card 3056 930902 5904", "c: my uatp is 1354 100140 04955"],
+)
+def test_a_card_of_a_schemes_own_length_is_a_card(read, said):
+    assert [s.kind for s in read(said).sensitive] == ["card"]
+
+
+@pytest.mark.parametrize(
     ("last", "outcome"),
     [
         ("c: it's working now, thanks", Outcome.RESOLVED),
