@@ -235,16 +235,16 @@ PACK = Path(__file__).parents[2] / "policies" / "salesforce-contact-center"
     [
         # the agent still holds the line: the call surely has no outcome yet
         (("a: one moment, I'm checking",), Verdict.BLOCK, False, "still under way"),
-        # the call may have ended, how is not read: cannot tell
+        # the call may have ended, how is not read: cannot tell, so a person decides
         (
             ("a: there's an outage, engineers are on it", "c: right"),
-            Verdict.ALLOW,
+            Verdict.HOLD,
             True,
             "cannot read the conversation's outcome",
         ),
     ],
 )
-def test_a_disposition_with_no_outcome_is_blocked_only_while_the_call_is_surely_under_way(
+def test_a_disposition_with_no_outcome_is_blocked_while_the_call_is_surely_under_way_else_held(
     tmp_path, said, verdict, uncertain, told
 ):
     intent = WriteIntent("salesforce", "Task", Operation.CREATE, {"CallDisposition": "Resolved"})
