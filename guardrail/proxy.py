@@ -150,9 +150,10 @@ class Proxy:
                 unjudged = self._unjudged(canonical, caller, started)
                 done, answer = await self._write(request, canonical, parsed, unjudged, None)
                 return await self._finish(done, _response(answer))
-            verdict = await self.judge.judge(
-                canonical.path, parsed.intents, caller, _lookup(request)
-            )
+            # Looked up with the request's own session (the forwarding client puts the proxy's
+            # credential in its place in token mode).
+            asked = lookups.asking(request.app[UPSTREAM], request.headers.get("Authorization"))
+            verdict = await self.judge.judge(canonical.path, parsed.intents, caller, asked)
             judged = replace(parsed, intents=verdict.intents)
             facts, decision = verdict.facts, verdict.decision
         except (RequestRejected, DependencyFailure) as exc:
@@ -423,20 +424,6 @@ def _too_large(limit: int) -> BodyTooLarge:
         f"The request body is larger than crm-guardrail's limit of {limit} bytes; nothing was "
         "sent. Split the write into smaller requests."
     )
-
-
-def _lookup(request: web.Request) -> lookups.Get:
-    """How the proxy looks up a write's record: a GET with the request's own session (the
-    forwarding client puts the proxy's credential in its place in token mode), nothing else."""
-    headers: CIMultiDict[str] = CIMultiDict({"Accept": "application/json"})
-    authorization = request.headers.get("Authorization")
-    if authorization is not None:
-        headers["Authorization"] = authorization
-
-    async def get(target: str) -> UpstreamResponse:
-        return await request.app[UPSTREAM].send("GET", target, headers, None)
-
-    return get
 
 
 def _response(answer: Reply | UpstreamResponse) -> web.Response:

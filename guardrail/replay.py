@@ -13,7 +13,8 @@ not part of it, since replay does not read anything back. Schema drift is the CR
 the time, not the policy's: a recorded drift finding stays, with the action the candidate's
 ``onDrift`` gives it. Likewise a value the record keeps masked (an email as ``[EMAIL]``) has
 lost its shape: what the schema found of the original stays as found, and the mask is not
-judged against the schema.
+judged against the schema. The writes are judged as they were recorded: their lookups
+resolved when the proxy judged them (guardrail.lookups.RECORDED), with no CRM to ask again.
 
 What replay cannot judge is reported, not guessed: records from before contexts were kept,
 and writes the proxy refused before judging them (nothing to judge).
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from guardrail import lookups
 from guardrail.checks.post import POST_CODE
 from guardrail.checks.schema import RULE as SCHEMA_RULE
 from guardrail.checks.schema import of_a_mask
@@ -186,9 +188,9 @@ class Replayer:
         judge = Judge(dialect, pipeline, _Recorded(facts))
         before = Outcome.of(v for v in recorded if v.code != POST_CODE)
         try:
-            # As recorded: names canonical and lookups resolved when it was judged (no CRM to
-            # ask again), judged in the facts it was judged in.
-            judged = await judge.judge("", intents, caller)
+            # As recorded: names canonical and lookups resolved when it was judged, in the
+            # facts it was judged in.
+            judged = await judge.judge("", intents, caller, lookups.RECORDED)
             found = judged.decision.violations
         except RequestRejected as exc:  # a write recorded before names were canonical
             found = (Violation.refusal(exc),)

@@ -673,18 +673,11 @@ class Holds:
             )
             if sender is not None:
                 intents = await lookups.resolve(
-                    self._dialect, canonical.path, intents, _getter(sender)
+                    self._dialect, canonical.path, intents, lookups.asking(sender)
                 )
         except RequestRejected:
             return None
         return replace(parsed, intents=intents)
-
-
-def _getter(sender: Sender) -> lookups.Get:
-    async def get(target: str) -> UpstreamResponse:
-        return await sender.send("GET", target, CIMultiDict({"Accept": "application/json"}), None)
-
-    return get
 
 
 def held_message(decision: Decision) -> str:

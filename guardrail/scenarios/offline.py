@@ -86,7 +86,7 @@ class OfflineRunner:
         results: list[StepResult] = []
         try:
             crm = self._crm
-            values = start(scenario, tag, crm.create, crm.starting_records, crm.queues)
+            values = start(scenario.records, tag, crm.create, crm.starting_records, crm.queues)
             conversation = f"scenario-{tag}-{scenario.name}"
             await self._put(conversation, values.fill(scenario.conversation))
             for read in scenario.reads:
