@@ -423,8 +423,9 @@ def build(
         sender=lambda: slot[0].hold_sender if slot else None,
         notifier=(Notifier(webhook_url.get_secret_value(), hold_metrics) if webhook_url else None),
     )
+    jobs = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
     proxy = Proxy(
-        Judge(dialect, pipeline, context),
+        Judge(dialect, pipeline, context, jobs),
         context,
         metrics,
         sinks,
@@ -432,7 +433,6 @@ def build(
         body_timeout=settings.timeouts.client_body,
         post=PostVerifier(dialect, lambda: policies.current, metrics, sinks.emit),
         tokens=tokens,
-        bulk=BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj)),
         admit_write=audit_gate(audit, settings.audit_fail_open),
         tracing=tracing or (Tracing(enabled=True) if settings.tracing else DISABLED),
         holds=holds,

@@ -18,6 +18,7 @@ from multidict import CIMultiDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail import lookups
+from guardrail.bulk import BulkJobs
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.loader import ContextLoader
@@ -51,7 +52,7 @@ class CheckRequest(BaseModel):
 
     method: str = Field(pattern=r"^[A-Za-z]+$")
     path: str = Field(pattern=r"^/")
-    body: Any = None
+    body: Any = None  # JSON, or a string: the body's text as sent (a bulk upload's CSV)
     headers: dict[str, str] = Field(default_factory=dict)
     conversation_id: str | None = Field(default=None, min_length=1, max_length=256)
     conversation: ConversationIn | None = None
@@ -60,10 +61,12 @@ class CheckRequest(BaseModel):
 
 def offline(policies: PolicySet) -> Judge:
     """The judge of ``guardrail check``: the CRM ``policies`` are written for, and no
-    conversation store but what a check request brings."""
+    conversation store (nor bulk job) but what a check request brings."""
     dialect = dialect_for(policies.crm)
-    loader = ContextLoader(MemoryConversationStore(3600), dialect, ACCOUNT_RETENTION)
-    return Judge(dialect, Pipeline(lambda: policies), loader)
+    store = MemoryConversationStore(3600)
+    loader = ContextLoader(store, dialect, ACCOUNT_RETENTION)
+    jobs = BulkJobs(store, dialect, lambda obj: policies.kinds(dialect.name, obj))
+    return Judge(dialect, Pipeline(lambda: policies), loader, jobs)
 
 
 #: What ``guardrail check`` asks of the CRM: nothing, there is none to ask.
@@ -85,9 +88,9 @@ async def judge(request: CheckRequest, judge: Judge, crm: lookups.Get) -> dict[s
         agent=headers.get("x-guardrail-agent"),
         tool=headers.get("x-guardrail-tool"),
     )
-    body = b"" if request.body is None else json.dumps(request.body).encode()
+    body = _body(request.body)
     sent = CIMultiDict(request.headers)
-    if body and "Content-Type" not in sent:
+    if body and not isinstance(request.body, str) and "Content-Type" not in sent:
         sent["Content-Type"] = "application/json"
     if request.reads and request.conversation is None and conversation_id is None:
         return {
@@ -109,13 +112,21 @@ async def judge(request: CheckRequest, judge: Judge, crm: lookups.Get) -> dict[s
             judge, context=_Given(judge.context, request.conversation, tuple(request.reads))
         )
     try:
-        canonical, parsed = judge.read(RawRequest(request.method.upper(), request.path, sent, body))
+        raw = RawRequest(request.method.upper(), request.path, sent, body)
+        canonical, parsed = await judge.read(raw, caller)
         if parsed.shape is Shape.READ:
             return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
         judged = await judge.judge(canonical.path, parsed.intents, caller, crm)
     except (RequestRejected, LookupUnavailable) as exc:
         return refused(exc)
     return describe(judged.decision)
+
+
+def _body(given: Any) -> bytes:
+    """The body of the request: JSON, or a string's text as it is (a bulk upload's CSV)."""
+    if given is None:
+        return b""
+    return given.encode() if isinstance(given, str) else json.dumps(given).encode()
 
 
 def refused(error: RequestRejected | DependencyFailure) -> dict[str, Any]:

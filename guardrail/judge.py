@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from guardrail import lookups
+from guardrail.bulk import BulkJobs
 from guardrail.context.facts import Facts
 from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest
+from guardrail.errors import BulkJobRefused
 from guardrail.model import Caller, Decision, WriteIntent
 from guardrail.pipeline import Pipeline
 
@@ -47,12 +49,23 @@ class Judge:
     dialect: Dialect
     pipeline: Pipeline
     context: FactsSource
+    #: The bulk jobs made through the proxy, by which a job's upload is read as its rows'
+    #: writes (guardrail.bulk); None where a door knows of none (replay): a job step is refused.
+    jobs: BulkJobs | None = None
 
-    def read(self, raw: RawRequest) -> tuple[CanonicalRequest, ParsedRequest]:
-        """The request as the CRM will execute it, and the writes in it. Raises
-        RequestRejected."""
+    async def read(self, raw: RawRequest, caller: Caller) -> tuple[CanonicalRequest, ParsedRequest]:
+        """The request as the CRM will execute it, and the writes in it (a bulk upload's rows,
+        by the job ``caller``'s conversation made). Raises RequestRejected (BulkJobRefused)."""
         canonical = self.dialect.canonical(raw)
-        return canonical, self.dialect.parse(canonical)
+        parsed = self.dialect.parse(canonical)
+        if parsed.job is None:
+            return canonical, parsed
+        if self.jobs is None:
+            raise BulkJobRefused(
+                "crm-guardrail judges a bulk job's steps by the job the proxy saw created, and "
+                "knows of no jobs here; send the job through the proxy."
+            )
+        return canonical, await self.jobs.prepare(canonical, parsed, caller)
 
     async def judge(
         self,
