@@ -327,7 +327,7 @@ class Guardrail:
                 {"error": "invalid_check", "message": _first_error(exc)}, status=422
             )
         try:
-            result = await judge(check, self.proxy.judge, self._crm(check))
+            result = await judge(check, self.proxy.judge, self._crm(check), self.proxy.tokens)
         except DependencyFailure as exc:
             return web.json_response(refused(exc), status=503)
         return web.json_response(result)

@@ -30,6 +30,7 @@ from guardrail.judge import FactsSource, Judge
 from guardrail.model import Caller, Decision, Verdict, Violation, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet
+from guardrail.tokens.gate import TokenGate
 
 INLINE_ID = "inline"
 
@@ -76,11 +77,15 @@ NO_CRM = lookups.Unreachable(
 )
 
 
-async def judge(request: CheckRequest, judge: Judge, crm: lookups.Get) -> dict[str, Any]:
+async def judge(
+    request: CheckRequest, judge: Judge, crm: lookups.Get, tokens: TokenGate | None = None
+) -> dict[str, Any]:
     """The decision the proxy would make, as JSON: the write read, resolved through ``crm``
     (``lookups.asking`` the CRM with the check's own Authorization, as the proxy asks it, or
-    ``NO_CRM``) and judged as the proxy judges it. Raises DependencyFailure (but a lookup this
-    door cannot make, which refuses the write)."""
+    ``NO_CRM``) and judged as the proxy judges it. A check bearing an agent token (``tokens``:
+    the proxy's gate, in token mode) is judged as that token's request: in its conversation,
+    as its agent, within its scopes. Raises DependencyFailure (but a lookup this door cannot
+    make, which refuses the write)."""
     headers = {k.lower(): v for k, v in request.headers.items()}
     conversation_id = request.conversation_id or headers.get("x-guardrail-conversation")
     caller = Caller(
@@ -112,8 +117,15 @@ async def judge(request: CheckRequest, judge: Judge, crm: lookups.Get) -> dict[s
             judge, context=_Given(judge.context, request.conversation, tuple(request.reads))
         )
     try:
+        grant = None
+        if tokens is not None and tokens.dialect.agent_token(sent) is not None:
+            grant = await tokens.bind(sent, caller)
+            grant.admit()
+            caller = grant.caller
         raw = RawRequest(request.method.upper(), request.path, sent, body)
         canonical, parsed = await judge.read(raw, caller)
+        if grant is not None:
+            grant.admit_scope(canonical.method, parsed)
         if parsed.shape is Shape.READ:
             return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
         judged = await judge.judge(canonical.path, parsed.intents, caller, crm)
