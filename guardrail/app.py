@@ -412,20 +412,19 @@ def build(
     hold_metrics = HoldMetrics(metrics.registry)
     webhook_url = settings.holds.webhook_url
     slot: list[Guardrail] = []  # the sender exists once the proxy listener starts
+    jobs = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
+    judge = Judge(dialect, pipeline, context, jobs)
     holds = Holds(
         audit=audit,
-        dialect=dialect,
-        pipeline=pipeline,
-        context=context,
+        judge=judge,
         report=functools.partial(sinks.emit, audited=True),
         metrics=hold_metrics,
         settings=settings.holds,
         sender=lambda: slot[0].hold_sender if slot else None,
         notifier=(Notifier(webhook_url.get_secret_value(), hold_metrics) if webhook_url else None),
     )
-    jobs = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
     proxy = Proxy(
-        Judge(dialect, pipeline, context, jobs),
+        judge,
         context,
         metrics,
         sinks,

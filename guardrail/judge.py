@@ -81,13 +81,34 @@ class Judge:
         not the customer's own ids); ``lookups.Unreachable`` refuses a write that needs asking,
         ``lookups.RECORDED`` judges writes as a record kept them. Raises RequestRejected,
         DependencyFailure."""
+        return await self.decide(path, await self.resolved(path, intents, crm), caller, crm)
+
+    async def resolved(
+        self, path: str, intents: Sequence[WriteIntent], crm: lookups.Get | lookups.Recorded
+    ) -> Sequence[WriteIntent]:
+        """``intents`` as the CRM will execute them: names canonical, and what ``crm`` says
+        each really writes. Raises RequestRejected, DependencyFailure."""
+        canonical: Sequence[WriteIntent] = self.pipeline.canonical(self.dialect.name, intents)
+        if isinstance(crm, lookups.Recorded):
+            return canonical
+        resolved = await lookups.resolve(self.dialect, path, canonical, crm)
+        if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
+            return resolved  # a resolved record id is checked against its object
+        return canonical
+
+    async def decide(
+        self,
+        path: str,
+        resolved: Sequence[WriteIntent],
+        caller: Caller,
+        crm: lookups.Get | lookups.Recorded,
+    ) -> Judged:
+        """The decision on writes already ``resolved``, in their conversation's facts, once
+        ``crm`` said whose the records they name are. Raises RequestRejected,
+        DependencyFailure."""
         dialect = self.dialect
-        canonical: Sequence[WriteIntent] = self.pipeline.canonical(dialect.name, intents)
-        if not isinstance(crm, lookups.Recorded):
-            resolved = await lookups.resolve(dialect, path, canonical, crm)
-            if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
-                canonical = resolved  # a resolved record id is checked against its object
-        facts = await self.context.facts(caller, canonical)
+        facts = await self.context.facts(caller, resolved)
+        intents = resolved
         if not isinstance(crm, lookups.Recorded):
             object_for_id = self.pipeline.policies.object_for_id
 
@@ -97,12 +118,12 @@ class Judge:
                 found = dialect.owner_lookup(object_for_id(record_id), record_id, path)
                 return found is not None
 
-            canonical = await lookups.belongings(
-                dialect, path, canonical, crm, self.pipeline.policies.object_for_id,
+            intents = await lookups.belongings(
+                dialect, path, resolved, crm, object_for_id,
                 functools.partial(_whose_unknown, facts, dialect.owner_fields, owned),
                 functools.partial(_whose_known, facts, dialect.owner_fields, owned),
             )  # fmt: skip
-        decision = self.pipeline.evaluate(dialect.name, canonical, caller, facts)
+        decision = self.pipeline.evaluate(dialect.name, intents, caller, facts)
         return Judged(decision.intents, facts, decision)
 
 
