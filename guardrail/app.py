@@ -19,7 +19,7 @@ import structlog
 from aiohttp import web
 from pydantic import ValidationError
 
-from guardrail import __version__
+from guardrail import __version__, lookups
 from guardrail.admin import conversations, decisions, tokens
 from guardrail.admin import drift as drift_api
 from guardrail.admin.auth import bearer_name, bearer_valid
@@ -38,7 +38,7 @@ from guardrail.crm.base import Dialect, DialectOptions, dialect_for
 from guardrail.crm.canonical import BodyLimits
 from guardrail.drift import DriftWatcher, describe, problem
 from guardrail.drift import from_settings as drift_watcher
-from guardrail.dryrun import CheckRequest, judge
+from guardrail.dryrun import CheckRequest, judge, refused
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
 from guardrail.holds import Holds
 from guardrail.holds.metrics import HoldMetrics
@@ -93,6 +93,9 @@ class Guardrail:
     #: What approved holds are executed through: the forwarding client with the proxy's own
     #: CRM credential (None without one). Set when the proxy listener starts.
     hold_sender: Sender | None = None
+    #: The proxy's forwarding client (as proxied writes are sent and looked up through), which
+    #: ``POST /check`` asks the CRM through. Set when the proxy listener starts.
+    sender: Sender | None = None
 
     def reload_policies(self) -> PolicySet:
         """Reload atomically; on failure the last good set stays and PolicyError is raised."""
@@ -164,7 +167,7 @@ class Guardrail:
             ca_file=str(s.upstream_ca) if s.upstream_ca else None,
         )
         sender = self.transport(upstream) if self.transport is not None else upstream
-        app[UPSTREAM] = self.proxy.sender(sender)
+        app[UPSTREAM] = self.sender = self.proxy.sender(sender)
         own = None  # passthrough: held writes go out with the proxy's credential, if it has one
         if self.proxy.tokens is not None:
             self.hold_sender = app[UPSTREAM]
@@ -177,7 +180,7 @@ class Guardrail:
                 CredentialedSender(sender, own, dialect.authorize)
             )
         yield
-        self.hold_sender = None
+        self.hold_sender = self.sender = None
         await upstream.close()
         if own is not None:
             await own.close()
@@ -324,10 +327,21 @@ class Guardrail:
                 {"error": "invalid_check", "message": _first_error(exc)}, status=422
             )
         try:
-            result = await judge(check, self.proxy.judge)
+            result = await judge(check, self.proxy.judge, self._crm(check), self.proxy.tokens)
         except DependencyFailure as exc:
-            return web.json_response({"error": exc.code, "message": exc.message}, status=503)
+            return web.json_response(refused(exc), status=503)
         return web.json_response(result)
+
+    def _crm(self, check: CheckRequest) -> lookups.Get:
+        """How a check asks the CRM what a write really writes: as the proxy would ask it for
+        the same request (its Authorization in pass-through mode, the proxy's own credential
+        in token mode), through the proxy's client."""
+        if self.sender is None:
+            return lookups.Unreachable("the proxy's connection to the CRM is not open yet")
+        authorization = next(
+            (v for k, v in check.headers.items() if k.lower() == "authorization"), None
+        )
+        return lookups.asking(self.sender, authorization)
 
     async def _reload(self, request: web.Request) -> web.Response:
         try:
@@ -398,11 +412,11 @@ def build(
     hold_metrics = HoldMetrics(metrics.registry)
     webhook_url = settings.holds.webhook_url
     slot: list[Guardrail] = []  # the sender exists once the proxy listener starts
+    jobs = BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj))
+    judge = Judge(dialect, pipeline, context, jobs)
     holds = Holds(
         audit=audit,
-        dialect=dialect,
-        pipeline=pipeline,
-        context=context,
+        judge=judge,
         report=functools.partial(sinks.emit, audited=True),
         metrics=hold_metrics,
         settings=settings.holds,
@@ -410,7 +424,7 @@ def build(
         notifier=(Notifier(webhook_url.get_secret_value(), hold_metrics) if webhook_url else None),
     )
     proxy = Proxy(
-        Judge(dialect, pipeline, context),
+        judge,
         context,
         metrics,
         sinks,
@@ -418,7 +432,6 @@ def build(
         body_timeout=settings.timeouts.client_body,
         post=PostVerifier(dialect, lambda: policies.current, metrics, sinks.emit),
         tokens=tokens,
-        bulk=BulkJobs(store, dialect, lambda obj: policies.current.kinds(dialect.name, obj)),
         admit_write=audit_gate(audit, settings.audit_fail_open),
         tracing=tracing or (Tracing(enabled=True) if settings.tracing else DISABLED),
         holds=holds,

@@ -262,13 +262,7 @@ def _check(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from guardrail.app import default_policies
-    from guardrail.context.changes import ACCOUNT_RETENTION
-    from guardrail.context.loader import ContextLoader
-    from guardrail.context.memory import MemoryConversationStore
-    from guardrail.crm.base import dialect_for
-    from guardrail.dryrun import CheckRequest, judge
-    from guardrail.judge import Judge
-    from guardrail.pipeline import Pipeline
+    from guardrail.dryrun import NO_CRM, CheckRequest, judge, offline
     from guardrail.policy.loader import load_policy_set
 
     policies = load_policy_set(args.policies or default_policies())
@@ -277,10 +271,7 @@ def _check(args: argparse.Namespace) -> int:
         request = CheckRequest.model_validate(yaml.safe_load(text))
     except (yaml.YAMLError, ValidationError) as exc:
         raise ConfigError(f"{args.file}: not a check request: {exc}") from None
-    dialect = dialect_for(policies.crm)
-    loader = ContextLoader(MemoryConversationStore(3600), dialect, ACCOUNT_RETENTION)
-    judging = Judge(dialect, Pipeline(lambda: policies), loader)
-    result = asyncio.run(judge(request, judging))
+    result = asyncio.run(judge(request, offline(policies), NO_CRM))
     print(json.dumps(result, indent=2))
     return 1 if result["decision"] == "block" else 0
 

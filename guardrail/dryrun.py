@@ -17,12 +17,20 @@ from typing import Any
 from multidict import CIMultiDict
 from pydantic import BaseModel, ConfigDict, Field
 
+from guardrail import lookups
+from guardrail.bulk import BulkJobs
+from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.facts import Facts, Transcript
+from guardrail.context.loader import ContextLoader
+from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import Conversation, ConversationIn, ReadRecord, Scalar
-from guardrail.crm.base import RawRequest, Shape
-from guardrail.errors import RequestRejected
+from guardrail.crm.base import RawRequest, Shape, dialect_for
+from guardrail.errors import DependencyFailure, LookupUnavailable, RequestRejected
 from guardrail.judge import FactsSource, Judge
-from guardrail.model import Caller, Decision, Verdict, WriteIntent
+from guardrail.model import Caller, Decision, Verdict, Violation, WriteIntent
+from guardrail.pipeline import Pipeline
+from guardrail.policy.loader import PolicySet
+from guardrail.tokens.gate import TokenGate
 
 INLINE_ID = "inline"
 
@@ -33,7 +41,7 @@ class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     object: str = Field(min_length=1)
-    id: str = Field(min_length=15, max_length=18)
+    id: str = Field(min_length=1, max_length=64)  # shaped as the CRM's ids: ``judge`` checks
     fields: dict[str, Scalar] = Field(default_factory=dict)
 
 
@@ -45,16 +53,39 @@ class CheckRequest(BaseModel):
 
     method: str = Field(pattern=r"^[A-Za-z]+$")
     path: str = Field(pattern=r"^/")
-    body: Any = None
+    body: Any = None  # JSON, or a string: the body's text as sent (a bulk upload's CSV)
     headers: dict[str, str] = Field(default_factory=dict)
     conversation_id: str | None = Field(default=None, min_length=1, max_length=256)
     conversation: ConversationIn | None = None
     reads: list[ReadIn] = Field(default_factory=list)
 
 
-async def judge(request: CheckRequest, judge: Judge) -> dict[str, Any]:
-    """The decision the proxy would make, as JSON. A write by lookup field is judged as
-    written: there is no CRM to ask which record it names."""
+def offline(policies: PolicySet) -> Judge:
+    """The judge of ``guardrail check``: the CRM ``policies`` are written for, and no
+    conversation store (nor bulk job) but what a check request brings."""
+    dialect = dialect_for(policies.crm)
+    store = MemoryConversationStore(3600)
+    loader = ContextLoader(store, dialect, ACCOUNT_RETENTION)
+    jobs = BulkJobs(store, dialect, lambda obj: policies.kinds(dialect.name, obj))
+    return Judge(dialect, Pipeline(lambda: policies), loader, jobs)
+
+
+#: What ``guardrail check`` asks of the CRM: nothing, there is none to ask.
+NO_CRM = lookups.Unreachable(
+    "a dry run (guardrail check) has no CRM to ask; check the write with POST "
+    "/guardrail/v1/check on the running proxy, which asks the CRM as the proxy does"
+)
+
+
+async def judge(
+    request: CheckRequest, judge: Judge, crm: lookups.Get, tokens: TokenGate | None = None
+) -> dict[str, Any]:
+    """The decision the proxy would make, as JSON: the write read, resolved through ``crm``
+    (``lookups.asking`` the CRM with the check's own Authorization, as the proxy asks it, or
+    ``NO_CRM``) and judged as the proxy judges it. A check bearing an agent token (``tokens``:
+    the proxy's gate, in token mode) is judged as that token's request: in its conversation,
+    as its agent, within its scopes. Raises DependencyFailure (but a lookup this door cannot
+    make, which refuses the write)."""
     headers = {k.lower(): v for k, v in request.headers.items()}
     conversation_id = request.conversation_id or headers.get("x-guardrail-conversation")
     caller = Caller(
@@ -62,9 +93,9 @@ async def judge(request: CheckRequest, judge: Judge) -> dict[str, Any]:
         agent=headers.get("x-guardrail-agent"),
         tool=headers.get("x-guardrail-tool"),
     )
-    body = b"" if request.body is None else json.dumps(request.body).encode()
+    body = _body(request.body)
     sent = CIMultiDict(request.headers)
-    if body and "Content-Type" not in sent:
+    if body and not isinstance(request.body, str) and "Content-Type" not in sent:
         sent["Content-Type"] = "application/json"
     if request.reads and request.conversation is None and conversation_id is None:
         return {
@@ -73,18 +104,52 @@ async def judge(request: CheckRequest, judge: Judge) -> dict[str, Any]:
             "message": "reads belong to a conversation: give conversation (inline) or the "
             "conversation_id of one the proxy knows",
         }
+    misshapen = [r.id for r in request.reads if not judge.dialect.is_id(r.id)]
+    if misshapen:
+        return {
+            "decision": str(Verdict.BLOCK),
+            "error": "GUARDRAIL_READ_INVALID",
+            "message": f"reads: {misshapen[0]!r} is no {judge.dialect.name} record id; give "
+            "each record read by the id the CRM answered with",
+        }
     if request.conversation is not None or request.reads:
         judge = replace(
             judge, context=_Given(judge.context, request.conversation, tuple(request.reads))
         )
     try:
-        canonical, parsed = judge.read(RawRequest(request.method.upper(), request.path, sent, body))
+        grant = None
+        if tokens is not None and tokens.dialect.agent_token(sent) is not None:
+            grant = await tokens.bind(sent, caller)
+            grant.admit()
+            caller = grant.caller
+        raw = RawRequest(request.method.upper(), request.path, sent, body)
+        canonical, parsed = await judge.read(raw, caller)
+        if grant is not None:
+            grant.admit_scope(canonical.method, parsed)
         if parsed.shape is Shape.READ:
             return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
-        judged = await judge.judge(canonical.path, parsed.intents, caller)
-    except RequestRejected as exc:
-        return {"decision": str(Verdict.BLOCK), "error": exc.code, "message": exc.message}
+        judged = await judge.judge(canonical.path, parsed.intents, caller, crm)
+    except (RequestRejected, LookupUnavailable) as exc:
+        return refused(exc)
     return describe(judged.decision)
+
+
+def _body(given: Any) -> bytes:
+    """The body of the request: JSON, or a string's text as it is (a bulk upload's CSV)."""
+    if given is None:
+        return b""
+    return given.encode() if isinstance(given, str) else json.dumps(given).encode()
+
+
+def refused(error: RequestRejected | DependencyFailure) -> dict[str, Any]:
+    """A write refused before it was judged, as the proxy records it: blocked by the
+    guardrail's own rule for the error (Violation.refusal)."""
+    return {
+        "decision": str(Verdict.BLOCK),
+        "error": error.code,
+        "message": error.message,
+        "violations": [_violation(Violation.refusal(error))],
+    }
 
 
 @dataclass(frozen=True)
@@ -130,15 +195,16 @@ def describe(decision: Decision) -> dict[str, Any]:
             }
             for i in decision.intents
         ],
-        "violations": [
-            {
-                "policy": v.policy,
-                "rule": v.rule,
-                "action": str(v.action),
-                "mode": str(v.mode),
-                "fields": list(v.fields),
-                "message": v.message,
-            }
-            for v in decision.violations
-        ],
+        "violations": [_violation(v) for v in decision.violations],
+    }
+
+
+def _violation(v: Violation) -> dict[str, Any]:
+    return {
+        "policy": v.policy,
+        "rule": v.rule,
+        "action": str(v.action),
+        "mode": str(v.mode),
+        "fields": list(v.fields),
+        "message": v.message,
     }

@@ -24,6 +24,7 @@
         ├── ContextUnavailable       503: the conversation store did not answer
         ├── CredentialFailed         503: the proxy could not get, or the CRM refused, its own token
         ├── LookupFailed             503: the CRM did not answer the lookup of a write's record
+        │   └── LookupUnavailable    503: a write needs a lookup and this door has no CRM to ask
         └── AuditUnavailable         503: the audit log cannot record (down, or slow past its bound)
 
 A ``RequestRejected`` or ``DependencyFailure`` carries the HTTP status and the errorCode the
@@ -194,6 +195,15 @@ class LookupFailed(DependencyFailure):
     write cannot be judged against that record."""
 
     code = "GUARDRAIL_LOOKUP_FAILED"
+
+
+class LookupUnavailable(LookupFailed):
+    """A write is judged only once the CRM has answered a lookup (which record, class or
+    custom fields it names: guardrail.lookups), and the door it came through has no CRM to ask
+    (``guardrail check``, a dry run): it is refused, never judged as written, as the proxy
+    refuses it when the CRM does not answer."""
+
+    code = "GUARDRAIL_LOOKUP_UNAVAILABLE"
 
 
 class AuditUnavailable(DependencyFailure):

@@ -1,12 +1,13 @@
 """The one judging path: read a request, resolve its writes, load the conversation's facts,
 evaluate the policies.
 
-The proxy, ``POST /check``, ``guardrail check``, ``guardrail test`` and ``guardrail replay`` all
-judge through a Judge, so a write gets the same decision wherever it is judged. They differ only
-in what they hand it: where the facts come from (the conversation store, an inline
-conversation, a decision record's snapshot) and whether there is a CRM to resolve a write by
-lookup field against (the proxy's sender, the simulated CRM; none for a dry run or a replay,
-which judge such a write as read).
+The proxy, ``POST /check``, ``guardrail check``, ``guardrail test``, an approved hold and
+``guardrail replay`` all judge through a Judge, so a write gets the same decision wherever it is
+judged. They differ only in what they hand it: where the facts come from (the conversation
+store, an inline conversation, a decision record's snapshot) and how the CRM is asked what a
+write really writes (guardrail.lookups: the proxy's client, the simulated CRM, none to ask, or
+as a record kept the answers). Every door names one; none judges a write the proxy would
+resolve first as written.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from guardrail import lookups
+from guardrail.bulk import BulkJobs
 from guardrail.context.facts import Facts
 from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest
+from guardrail.errors import BulkJobRefused
 from guardrail.model import Caller, Decision, WriteIntent
 from guardrail.pipeline import Pipeline
 
@@ -46,47 +49,81 @@ class Judge:
     dialect: Dialect
     pipeline: Pipeline
     context: FactsSource
+    #: The bulk jobs made through the proxy, by which a job's upload is read as its rows'
+    #: writes (guardrail.bulk); None where a door knows of none (replay): a job step is refused.
+    jobs: BulkJobs | None = None
 
-    def read(self, raw: RawRequest) -> tuple[CanonicalRequest, ParsedRequest]:
-        """The request as the CRM will execute it, and the writes in it. Raises
-        RequestRejected."""
+    async def read(self, raw: RawRequest, caller: Caller) -> tuple[CanonicalRequest, ParsedRequest]:
+        """The request as the CRM will execute it, and the writes in it (a bulk upload's rows,
+        by the job ``caller``'s conversation made). Raises RequestRejected (BulkJobRefused)."""
         canonical = self.dialect.canonical(raw)
-        return canonical, self.dialect.parse(canonical)
+        parsed = self.dialect.parse(canonical)
+        if parsed.job is None:
+            return canonical, parsed
+        if self.jobs is None:
+            raise BulkJobRefused(
+                "crm-guardrail judges a bulk job's steps by the job the proxy saw created, and "
+                "knows of no jobs here; send the job through the proxy."
+            )
+        return canonical, await self.jobs.prepare(canonical, parsed, caller)
 
     async def judge(
         self,
         path: str,
         intents: Sequence[WriteIntent],
         caller: Caller,
-        lookup: lookups.Get | None = None,
+        crm: lookups.Get | lookups.Recorded,
     ) -> Judged:
-        """The decision on ``intents`` (of a request to ``path``). ``lookup`` asks the CRM
-        which record a write by lookup field names, and whose the records a write names
-        (grounded, not the customer's own ids) are; without it such a write is judged as
-        written, and whose a record is as the agent read it. Raises RequestRejected,
+        """The decision on ``intents`` (of a request to ``path``). ``crm`` is asked what the
+        writes really write (the record a write by lookup field names, the custom fields a
+        Zendesk ticket's tags set, the class of a ServiceNow record written through its base
+        table: the dialect's ``lookup``) and whose the records a write names are (grounded,
+        not the customer's own ids); ``lookups.Unreachable`` refuses a write that needs asking,
+        ``lookups.RECORDED`` judges writes as a record kept them. Raises RequestRejected,
         DependencyFailure."""
-        crm = self.dialect.name
-        canonical: Sequence[WriteIntent] = self.pipeline.canonical(crm, intents)
-        if lookup is not None:
-            resolved = await lookups.resolve(self.dialect, path, canonical, lookup)
-            if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
-                canonical = resolved  # a resolved record id is checked against its object
-        facts = await self.context.facts(caller, canonical)
-        if lookup is not None:
+        return await self.decide(path, await self.resolved(path, intents, crm), caller, crm)
+
+    async def resolved(
+        self, path: str, intents: Sequence[WriteIntent], crm: lookups.Get | lookups.Recorded
+    ) -> Sequence[WriteIntent]:
+        """``intents`` as the CRM will execute them: names canonical, and what ``crm`` says
+        each really writes. Raises RequestRejected, DependencyFailure."""
+        canonical: Sequence[WriteIntent] = self.pipeline.canonical(self.dialect.name, intents)
+        if isinstance(crm, lookups.Recorded):
+            return canonical
+        resolved = await lookups.resolve(self.dialect, path, canonical, crm)
+        if any(r is not c for r, c in zip(resolved, canonical, strict=True)):
+            return resolved  # a resolved record id is checked against its object
+        return canonical
+
+    async def decide(
+        self,
+        path: str,
+        resolved: Sequence[WriteIntent],
+        caller: Caller,
+        crm: lookups.Get | lookups.Recorded,
+    ) -> Judged:
+        """The decision on writes already ``resolved``, in their conversation's facts, once
+        ``crm`` said whose the records they name are. Raises RequestRejected,
+        DependencyFailure."""
+        dialect = self.dialect
+        facts = await self.context.facts(caller, resolved)
+        intents = resolved
+        if not isinstance(crm, lookups.Recorded):
             object_for_id = self.pipeline.policies.object_for_id
 
             def owned(record_id: str) -> bool:
                 """Whether a record is someone's the CRM could be asked about (a contact, a
                 case), not a customer in itself (an account)."""
-                found = self.dialect.owner_lookup(object_for_id(record_id), record_id, path)
+                found = dialect.owner_lookup(object_for_id(record_id), record_id, path)
                 return found is not None
 
-            canonical = await lookups.belongings(
-                self.dialect, path, canonical, lookup, self.pipeline.policies.object_for_id,
-                functools.partial(_whose_unknown, facts, self.dialect.owner_fields, owned),
-                functools.partial(_whose_known, facts, self.dialect.owner_fields, owned),
+            intents = await lookups.belongings(
+                dialect, path, resolved, crm, object_for_id,
+                functools.partial(_whose_unknown, facts, dialect.owner_fields, owned),
+                functools.partial(_whose_known, facts, dialect.owner_fields, owned),
             )  # fmt: skip
-        decision = self.pipeline.evaluate(crm, canonical, caller, facts)
+        decision = self.pipeline.evaluate(dialect.name, intents, caller, facts)
         return Judged(decision.intents, facts, decision)
 
 

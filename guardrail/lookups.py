@@ -15,26 +15,74 @@ the conversation does not show whose it is the proxy asks the CRM which customer
 contacts the record belongs to, and rules judge that (``WriteIntent.belongs_to``).
 
 Each distinct lookup is made once per request (a collection naming one record twice asks once),
-a few at a time, through the proxy's forwarding client: in token mode with the proxy's own
-credential, in pass-through mode with the agent's own session (the one the write will be made
-with, so the lookup sees exactly the records the write could reach).
+a few at a time, through the proxy's forwarding client (``asking``): in token mode with the
+proxy's own credential, in pass-through mode with the agent's own session (the one the write
+will be made with, so the lookup sees exactly the records the write could reach).
+
+Every door judges a write after the same lookups (guardrail.judge), so it gets the decision the
+proxy gives it: ``POST /check`` asks the CRM through the proxy's client as the proxy would,
+``guardrail test`` its simulated CRM, an approved hold with the proxy's own credential. A door
+with no CRM to ask (``guardrail check``) is ``Unreachable``: a write it would have to ask about
+is refused, saying so, never judged as written. Only a replay judges without asking, because
+its writes were recorded as the lookups resolved them (``RECORDED``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+from multidict import CIMultiDict
 
 from guardrail.crm.base import Dialect
+from guardrail.errors import LookupUnavailable
 from guardrail.model import Operation, WriteIntent
-from guardrail.upstream import UpstreamResponse
+from guardrail.upstream import Sender, UpstreamResponse
 
 #: Lookups in flight at once for one request.
 CONCURRENCY = 8
 
 Get = Callable[[str], Awaitable[UpstreamResponse]]
 """Sends ``GET target`` to the CRM and returns its answer."""
+
+
+def asking(sender: Sender, authorization: str | None = None) -> Get:
+    """How a door asks the CRM through ``sender``: a GET with the write's own session
+    (``authorization``, in pass-through mode; a credentialed sender puts the proxy's own in its
+    place), nothing else of the write's headers."""
+    headers: CIMultiDict[str] = CIMultiDict({"Accept": "application/json"})
+    if authorization is not None:
+        headers["Authorization"] = authorization
+
+    async def get(target: str) -> UpstreamResponse:
+        return await sender.send("GET", target, headers.copy(), None)
+
+    return get
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """The CRM as a door with none to ask sees it (``door``: which, and where to judge such a
+    write instead): every lookup refused, so a write that needs one is refused too."""
+
+    door: str
+
+    async def __call__(self, target: str) -> UpstreamResponse:
+        raise LookupUnavailable(
+            f"crm-guardrail judges this write only after asking the CRM (GET {target}: which "
+            f"record, class or fields it really writes, or whose the record is), and {self.door}"
+            ", so it refuses the write rather than judge it as written."
+        )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """Writes as a decision record keeps them: resolved by the lookups when first judged
+    (their record, class, fields and ``belongs_to`` as the CRM answered then)."""
+
+
+RECORDED = Recorded()
 
 
 async def resolve(

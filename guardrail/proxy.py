@@ -19,7 +19,6 @@ from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from guardrail import lookups
-from guardrail.bulk import BulkJobs
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import CanonicalRequest, ParsedRequest, RawRequest, Reply, Shape
@@ -66,15 +65,15 @@ class Proxy:
         body_timeout: float,
         post: PostVerifier | None = None,
         tokens: TokenGate | None = None,
-        bulk: BulkJobs | None = None,
         admit_write: Callable[[], None] | None = None,
         tracing: Tracing = DISABLED,
         holds: Holds | None = None,
     ) -> None:
         """``post`` reads writes back when their policies say so; ``tokens`` (auth_mode:
-        token) binds each request to its agent token; ``bulk`` judges bulk jobs row by row
-        (refused without it); ``admit_write`` raises a DependencyFailure while a write could
-        not be accounted for (the audit log down), so it is refused before it is judged."""
+        token) binds each request to its agent token; the judge's ``jobs`` read bulk jobs row
+        by row (refused without them); ``admit_write`` raises a DependencyFailure while a
+        write could not be accounted for (the audit log down), so it is refused before it is
+        judged."""
         self.judge = judge
         self.dialect = judge.dialect
         self.pipeline = judge.pipeline
@@ -85,7 +84,7 @@ class Proxy:
         self.body_timeout = body_timeout
         self.post = post
         self.tokens = tokens
-        self.bulk = bulk
+        self.bulk = judge.jobs
         self.admit_write = admit_write or _admit_all
         self.tracing = tracing
         self.holds = holds  # keeps held writes until approved; without it a hold is refused
@@ -132,11 +131,9 @@ class Proxy:
             body = await self._read_body(request)
             # Read once, as the CRM will execute it; only this reading is judged and forwarded.
             # raw_path is byte for byte: re-quoting could change what the CRM sees.
-            canonical, parsed = self.judge.read(
-                RawRequest(request.method, request.raw_path, request.headers, body)
+            canonical, parsed = await self.judge.read(
+                RawRequest(request.method, request.raw_path, request.headers, body), caller
             )
-            if self.bulk is not None:
-                parsed = await self.bulk.prepare(canonical, parsed, caller)
             if grant is not None:
                 try:
                     grant.admit_scope(canonical.method, parsed)
@@ -150,9 +147,10 @@ class Proxy:
                 unjudged = self._unjudged(canonical, caller, started)
                 done, answer = await self._write(request, canonical, parsed, unjudged, None)
                 return await self._finish(done, _response(answer))
-            verdict = await self.judge.judge(
-                canonical.path, parsed.intents, caller, _lookup(request)
-            )
+            # Looked up with the request's own session (the forwarding client puts the proxy's
+            # credential in its place in token mode).
+            asked = lookups.asking(request.app[UPSTREAM], request.headers.get("Authorization"))
+            verdict = await self.judge.judge(canonical.path, parsed.intents, caller, asked)
             judged = replace(parsed, intents=verdict.intents)
             facts, decision = verdict.facts, verdict.decision
         except (RequestRejected, DependencyFailure) as exc:
@@ -423,20 +421,6 @@ def _too_large(limit: int) -> BodyTooLarge:
         f"The request body is larger than crm-guardrail's limit of {limit} bytes; nothing was "
         "sent. Split the write into smaller requests."
     )
-
-
-def _lookup(request: web.Request) -> lookups.Get:
-    """How the proxy looks up a write's record: a GET with the request's own session (the
-    forwarding client puts the proxy's credential in its place in token mode), nothing else."""
-    headers: CIMultiDict[str] = CIMultiDict({"Accept": "application/json"})
-    authorization = request.headers.get("Authorization")
-    if authorization is not None:
-        headers["Authorization"] = authorization
-
-    async def get(target: str) -> UpstreamResponse:
-        return await request.app[UPSTREAM].send("GET", target, headers, None)
-
-    return get
 
 
 def _response(answer: Reply | UpstreamResponse) -> web.Response:

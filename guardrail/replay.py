@@ -11,7 +11,10 @@ shadow-block) or when the rules that make its verdict change (blocked by another
 recorded side is the pre-write judgement: violations a read-back added later (post-fail) are
 not part of it, since replay does not read anything back. Schema drift is the CRM's state at
 the time, not the policy's: a recorded drift finding stays, with the action the candidate's
-``onDrift`` gives it.
+``onDrift`` gives it. Likewise a value the record keeps masked (an email as ``[EMAIL]``) has
+lost its shape: what the schema found of the original stays as found, and the mask is not
+judged against the schema. The writes are judged as they were recorded: their lookups
+resolved when the proxy judged them (guardrail.lookups.RECORDED), with no CRM to ask again.
 
 What replay cannot judge is reported, not guessed: records from before contexts were kept,
 and writes the proxy refused before judging them (nothing to judge).
@@ -25,7 +28,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from guardrail import lookups
 from guardrail.checks.post import POST_CODE
+from guardrail.checks.schema import RULE as SCHEMA_RULE
+from guardrail.checks.schema import of_a_mask
 from guardrail.config import UnmatchedWrites
 from guardrail.context import snapshot
 from guardrail.context.facts import Facts
@@ -178,15 +184,13 @@ class Replayer:
             traceparent=body.get("traceparent"),
             token_id=body.get("token_id"),
         )
-        pipeline = Pipeline(
-            lambda: self.candidate, self._unmatched, _recorded_drift(intents, recorded)
-        )
+        pipeline = Pipeline(lambda: self.candidate, self._unmatched, _recorded(intents, recorded))
         judge = Judge(dialect, pipeline, _Recorded(facts))
         before = Outcome.of(v for v in recorded if v.code != POST_CODE)
         try:
-            # As recorded: names canonical and lookups resolved when it was judged (no CRM to
-            # ask again), judged in the facts it was judged in.
-            judged = await judge.judge("", intents, caller)
+            # As recorded: names canonical and lookups resolved when it was judged, in the
+            # facts it was judged in.
+            judged = await judge.judge("", intents, caller, lookups.RECORDED)
             found = judged.decision.violations
         except RequestRejected as exc:  # a write recorded before names were canonical
             found = (Violation.refusal(exc),)
@@ -297,21 +301,30 @@ def _violation(recorded: Mapping[str, Any]) -> Violation:
     )
 
 
-def _recorded_drift(
+def _recorded(
     intents: Sequence[WriteIntent], recorded: Sequence[Violation]
 ) -> Callable[[Policy, WriteIntent], Sequence[Violation]]:
-    """The pipeline's drift hook for a replay: the drift the write met when it was judged, with
-    the action the candidate policy's ``onDrift`` gives it."""
-    drift = [v for v in recorded if v.rule == DRIFT_RULE and v.intent is not None]
+    """The pipeline's drift hook for a replay: what the write met when it was judged that the
+    record alone cannot judge again. Schema drift (the CRM's state then), with the action the
+    candidate policy's ``onDrift`` gives it; and a schema finding about a value the record kept
+    masked (an email's pattern, as ``[EMAIL]``), as found, where the candidate policy still
+    validates the schema."""
+    kept = [
+        v for v in recorded
+        if v.intent is not None and v.intent < len(intents)
+        and (v.rule == DRIFT_RULE or of_a_mask(v, intents[v.intent].fields))
+    ]  # fmt: skip
 
     def met(policy: Policy, intent: WriteIntent) -> Sequence[Violation]:
         index = next((n for n, i in enumerate(intents) if _same(i, intent)), None)
         action = Action.BLOCK if policy.block_on_drift else Action.WARN
+        validates = any(check.name == SCHEMA_RULE for check in policy.checks)
         return [
-            replace(v, action=action)
-            for v in drift
+            replace(v, action=action) if v.rule == DRIFT_RULE else v
+            for v in kept
             if v.intent == index and v.policy == policy.name
-        ]
+            and (v.rule == DRIFT_RULE or validates)
+        ]  # fmt: skip
 
     return met
 

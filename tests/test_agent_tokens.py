@@ -409,3 +409,30 @@ def test_an_agent_token_in_x_sfdc_session_gets_the_bulk_api_10_refusal_in_its_fo
     unknown = session.post(url, json=job, headers={"X-SFDC-Session": token[:-4] + "AAAA"})
     assert unknown.status_code == 401
     assert len(recorder.authorizations) == sent  # nothing reached the CRM
+
+
+def test_a_check_bearing_an_agent_token_is_judged_as_that_tokens_request(
+    stack: Stack, admin: httpx.Client
+) -> None:
+    """``POST /check`` with the agent's token judges the write as the proxy would: in the
+    token's conversation, within its scopes, refused for a conversation it is not bound to."""
+    cid = conversation(admin, "conv-checked")
+    token = stack.agent_token(
+        cid, "agent-checked", scopes={"objects": ["Case"], "operations": ["read", "update"]}
+    )
+    write = {"method": "POST", "path": "/services/data/v59.0/sobjects/Case",
+             "body": {"Subject": "x", "Status": "New"},
+             "headers": {"Authorization": f"Bearer {token}"}}  # fmt: skip
+
+    def checked(**extra: Any) -> dict[str, Any]:
+        answer = admin.post("/check", json={**write, **extra})
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    proxied = raw(stack, token, "POST", "/sobjects/Case", json=write["body"])
+    assert proxied.status_code == 403
+    assert checked()["error"] == "GUARDRAIL_TOKEN_SCOPE"  # no create in its scopes
+    elsewhere = checked(conversation_id="conv-elsewhere")
+    assert "this agent token is bound to 'conv-checked'" in elsewhere["message"]
+    unknown = {**write, "headers": {"Authorization": "Bearer gat_unknown"}}
+    assert admin.post("/check", json=unknown).json()["error"] == "INVALID_SESSION_ID"

@@ -261,3 +261,28 @@ def test_a_bulk_job_step_inside_a_composite_is_refused(stack: Stack) -> None:
     assert answer.status_code == 400
     assert answer.json()[0]["errorCode"] == "GUARDRAIL_UNSUPPORTED_ENDPOINT"
     assert stack.store.bulk_jobs[job].state == "Open"
+
+
+def test_the_check_api_judges_an_upload_by_its_job_as_the_proxy_does(stack: Stack) -> None:
+    """``POST /check`` reads an upload's rows by the job the proxy saw created, so it blocks the
+    row the proxy blocks; an upload to a job it never saw is refused, as the proxy refuses it
+    (it used to allow any upload: no rows, nothing to judge)."""
+    name = conversation(stack, "bulk-checked")
+    s = http(stack, name)
+    job_id = new_job(stack, s)
+    data = f"Subject,AccountId\nMine,{ACME_ACCOUNT_ID}\nTheirs,{GLOBEX_ACCOUNT_ID}\n"
+
+    def check(job: str) -> dict[str, Any]:
+        answer = httpx.post(f"{stack.admin_url}/guardrail/v1/check", json={
+            "method": "PUT", "path": f"{BASE}/jobs/ingest/{job}/batches", "body": data,
+            "headers": {"Content-Type": "text/csv"}, "conversation_id": name,
+        }, timeout=10)  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    checked = check(job_id)
+    proxied = upload(stack, s, job_id, data)
+    assert (checked["decision"], proxied.headers["X-Guardrail-Decision"]) == ("block", "block")
+    assert {v["rule"] for v in checked["violations"]} == {"AccountIdGrounded"}
+    unknown = check("750000000000000AAA")
+    assert (unknown["decision"], unknown["error"]) == ("block", "GUARDRAIL_BULK_JOB_REFUSED")

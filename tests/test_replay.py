@@ -24,8 +24,9 @@ from guardrail.app import default_policies
 from guardrail.cli import main
 from guardrail.context.facts import Facts
 from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
+from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import load_policy_set
-from guardrail.replay import NOT_JUDGED, NOT_KEPT, Replayer
+from guardrail.replay import NOT_JUDGED, NOT_KEPT, Outcome, Replayer
 from guardrail.scenarios.format import load_scenarios
 from guardrail.sinks.audit import open_storage
 from guardrail.sinks.audit.contexts import Contexts
@@ -232,3 +233,36 @@ def test_the_proxy_counts_disposition_mismatches_in_their_cohort(recorded: Recor
                 )
     assert mismatched > 0
     assert recorded.dispositions == {"match": set_one - mismatched, "mismatch": mismatched}
+
+
+@pytest.mark.parametrize(
+    ("pack", "intent"),
+    [
+        pytest.param(  # judged valid; the mask [EMAIL] does not match the email pattern
+            default_policies("zendesk"),
+            WriteIntent("zendesk", "user", Operation.CREATE,
+                        {"name": "Ada", "email": "ada@acme.example"}),
+            id="valid-email-masked",
+        ),
+        pytest.param(  # judged too long; the mask is short
+            PACK,
+            WriteIntent("salesforce", "Contact", Operation.CREATE,
+                        {"LastName": "Lovelace", "Email": "a" * 80 + "@acme.example"}),
+            id="too-long-email-masked",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_value_the_record_masked_is_judged_as_the_original_was(
+    pack: Path, intent: WriteIntent
+) -> None:
+    """The record keeps an email as ``[EMAIL]``, which has lost its shape: what the schema
+    found of the original stays as found, and the mask is not judged against the schema."""
+    policies = load_policy_set(pack)
+    judged = Pipeline(lambda: policies).evaluate(intent.crm, (intent,), Caller(), Facts(None))
+    body = json.loads(decision_entry(judged).body)
+    assert "[EMAIL]" in json.dumps(body["intents"])
+    replayed = await Replayer(policies).judge(body)
+    assert not isinstance(replayed, str)
+    before, after = replayed
+    assert before == after
+    assert before == Outcome.of(judged.violations)

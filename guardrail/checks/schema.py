@@ -26,6 +26,7 @@ from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
 from guardrail.model import Operation, Violation, WriteIntent
+from guardrail.sinks.redact import holds_mask
 
 RULE = "ParameterValidation"
 CODE = "GUARDRAIL_PARAMETER_INVALID"
@@ -174,8 +175,10 @@ class ParameterValidation:
         found.extend(self._check_references(intent.object, references))
         found.extend(self._check_writability(intent, fields))
         validator = self._on_create if intent.operation is Operation.CREATE else self._on_change
+        redacted = context.facts is not None and context.facts.redacted
         for error in validator.errors(fields):
-            found.append(self._explain(intent.object or self.object, error, fields))
+            if not (redacted and _of_a_mask(error, fields)):
+                found.append(self._explain(intent.object or self.object, error, fields))
         return found
 
     def _canonical(self, intent: WriteIntent) -> tuple[dict[str, Any], list[Violation]]:
@@ -274,6 +277,29 @@ class ParameterValidation:
             fields=(field,) if field else (),
             code=CODE,
         )
+
+
+#: What a value's keywords say whatever its text: judged on a masked value as on the original.
+_SHAPELESS = frozenset({"required", "additionalProperties", "type"})
+
+
+def _of_a_mask(error: ValidationError, fields: Mapping[str, Any]) -> bool:
+    """Whether ``error`` is about the shape of a value a record kept masked (a replayed write's
+    email, as ``[EMAIL]``): not the value that was judged, so not judged again (replay keeps
+    what was found of the original: ``of_a_mask``)."""
+    name = str(error.absolute_path[0]) if error.absolute_path else ""
+    return str(error.validator) not in _SHAPELESS and holds_mask(fields.get(name))
+
+
+def of_a_mask(violation: Violation, fields: Mapping[str, Any]) -> bool:
+    """Whether a recorded finding is one of this check's about the shape of a value the record
+    (``fields``) kept masked: what a replay cannot find again, so keeps as found."""
+    rule, _, keyword = violation.rule.partition(".")
+    return (
+        rule == RULE
+        and keyword not in _SHAPELESS
+        and any(holds_mask(fields.get(name)) for name in violation.fields)
+    )
 
 
 def _reference_message(

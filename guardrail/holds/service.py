@@ -28,9 +28,8 @@ from multidict import CIMultiDict
 from guardrail import lookups
 from guardrail.config import HoldSettings
 from guardrail.context.facts import Facts
-from guardrail.context.loader import ContextLoader
 from guardrail.context.model import ReadRecord
-from guardrail.crm.base import Dialect, ParsedRequest, RawRequest, RecordRead
+from guardrail.crm.base import ParsedRequest, RawRequest, RecordRead
 from guardrail.errors import (
     AuditUnavailable,
     CredentialFailed,
@@ -39,6 +38,7 @@ from guardrail.errors import (
 )
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
+from guardrail.judge import FactsSource, Judge
 from guardrail.model import (
     Caller,
     Decision,
@@ -49,7 +49,6 @@ from guardrail.model import (
     WriteIntent,
     new_decision_id,
 )
-from guardrail.pipeline import Pipeline
 from guardrail.sinks.audit.log import AuditLog
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
@@ -106,9 +105,7 @@ class Holds:
         self,
         *,
         audit: AuditLog,
-        dialect: Dialect,
-        pipeline: Pipeline,
-        context: ContextLoader,
+        judge: Judge,
         report: Callable[[Decision], Awaitable[None]],
         metrics: HoldMetrics,
         settings: HoldSettings,
@@ -116,9 +113,9 @@ class Holds:
         notifier: Notifier | None = None,
     ) -> None:
         self._audit = audit
-        self._dialect = dialect
-        self._pipeline = pipeline
-        self._context = context
+        self._judge = judge  # the proxy's: a held write is judged again as it was judged
+        self._dialect = judge.dialect
+        self._pipeline = judge.pipeline
         self._report = report  # the sinks but the audit log, which is written here first
         self.metrics = metrics
         self.settings = settings
@@ -250,7 +247,8 @@ class Holds:
 
     async def _record_unsent(self, row: HoldRow, settled: HoldRow, rule: str, message: str) -> None:
         """The settling decision of a hold that was not sent (rejected, expired)."""
-        parsed = await self._parse(row)
+        read = await self._parse(row)
+        parsed = read[1] if read is not None else None
         decision = Decision(
             id=row.execution_id,
             verdict=Verdict.BLOCK,
@@ -282,11 +280,12 @@ class Holds:
         """Judge the claimed hold again and, if it still holds, send it; record and settle."""
         sender = self._sender()
         try:
-            parsed = await self._parse(claimed, sender)
+            read = await self._parse(claimed, sender)
         except DependencyFailure as exc:  # a lookup the CRM did not answer: recovery retries
             log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
             return claimed
-        if parsed is None or sender is None or claimed.request is None:
+        parsed = read[1] if read is not None else None
+        if read is None or parsed is None or sender is None or claimed.request is None:
             why = (
                 "the proxy has no CRM credential of its own to execute it with"
                 if sender is None
@@ -296,18 +295,21 @@ class Holds:
         request = HeldRequest.from_document(claimed.request)
         caller = Caller(conversation=claimed.conversation, agent=claimed.agent)
         try:
-            facts = await self._context.facts(caller, parsed.intents)
             current, gone = await self._current(sender, request.target, parsed.intents)
+            if gone:
+                return await self._refuse(
+                    claimed, parsed, f"Not executed: record {gone} no longer exists in the CRM."
+                )
+            # Judged as the proxy judged it (whose the records it names are asked again),
+            # with the records it changes as the CRM holds them now.
+            now = replace(self._judge, context=_Now(self._judge.context, tuple(current)))
+            asked = lookups.asking(sender)
+            judged = (await now.decide(read[0], parsed.intents, caller, asked)).decision
         except DependencyFailure as exc:  # the claim lapses; recovery tries again
             log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
             return claimed
-        if gone:
-            return await self._refuse(
-                claimed, parsed, f"Not executed: record {gone} no longer exists in the CRM."
-            )
-        judged = self._pipeline.evaluate(
-            self._dialect.name, parsed.intents, caller, _with_reads(facts, current)
-        )
+        except RequestRejected as exc:  # a record it names is gone, say
+            return await self._refuse(claimed, parsed, f"Not executed: {exc.message}")
         if judged.verdict is Verdict.BLOCK:
             reasons = " ".join(
                 f"{v.policy}/{v.rule}: {v.message}" for v in judged.violations if v.blocks
@@ -504,7 +506,8 @@ class Holds:
                     self.notifier.push({**event(settled, None), "status": body.get("status")})
             return
         sender = self._sender()
-        parsed = await self._parse(taken, sender)
+        read = await self._parse(taken, sender)
+        parsed = read[1] if read is not None else None
         if parsed is None or sender is None or taken.request is None:
             await self._execute(taken)  # refuses, saying why
             return
@@ -656,35 +659,31 @@ class Holds:
         out = self._dialect.read_saved(request, sobject, [record_id], fields)
         return await sender.send(out.method, out.target, CIMultiDict(out.headers), out.body)
 
-    async def _parse(self, row: HoldRow, sender: Sender | None = None) -> ParsedRequest | None:
-        """The held request read again as the proxy read it: canonically, its names in the
-        describe's spelling and, given a sender, its writes by lookup field resolved (as the
-        CRM holds them now). None when it can no longer be read."""
+    async def _parse(
+        self, row: HoldRow, sender: Sender | None = None
+    ) -> tuple[str, ParsedRequest] | None:
+        """The held request read again as the proxy read it (its path, and its writes):
+        canonically, its names in the describe's spelling and, given a sender, what they
+        really write resolved as the CRM holds them now (Judge.resolved). None when it can no
+        longer be read."""
         if row.request is None:
             return None
         request = HeldRequest.from_document(row.request)
         headers: CIMultiDict[str] = CIMultiDict(request.headers)
         raw = RawRequest(request.method, request.target, headers, row.body or b"")
+        caller = Caller(conversation=row.conversation, agent=row.agent)
         try:
-            canonical = self._dialect.canonical(raw)
-            parsed = self._dialect.parse(canonical)
-            intents: tuple[WriteIntent, ...] = self._pipeline.canonical(
-                self._dialect.name, parsed.intents
-            )
-            if sender is not None:
-                intents = await lookups.resolve(
-                    self._dialect, canonical.path, intents, _getter(sender)
+            canonical, parsed = await self._judge.read(raw, caller)
+            intents: Sequence[WriteIntent]
+            if sender is None:
+                intents = self._pipeline.canonical(self._dialect.name, parsed.intents)
+            else:
+                intents = await self._judge.resolved(
+                    canonical.path, parsed.intents, lookups.asking(sender)
                 )
         except RequestRejected:
             return None
-        return replace(parsed, intents=intents)
-
-
-def _getter(sender: Sender) -> lookups.Get:
-    async def get(target: str) -> UpstreamResponse:
-        return await sender.send("GET", target, CIMultiDict({"Accept": "application/json"}), None)
-
-    return get
+        return canonical.path, replace(parsed, intents=tuple(intents))
 
 
 def held_message(decision: Decision) -> str:
@@ -765,6 +764,18 @@ def event(hold: HoldRow, decision: Decision | None) -> dict[str, Any]:
         "reason": link.reason if link is not None else "",
         "at": format_time(hold.updated_at),
     }
+
+
+@dataclass(frozen=True)
+class _Now:
+    """The facts an approved hold is judged in: its conversation's (``store``), with the
+    records it changes as the CRM holds them now (``current``: _with_reads)."""
+
+    store: FactsSource
+    current: tuple[RecordRead, ...]
+
+    async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
+        return _with_reads(await self.store.facts(caller, intents), self.current)
 
 
 def _with_reads(facts: Facts, current: Sequence[RecordRead]) -> Facts:

@@ -208,20 +208,21 @@ class Placeholders:
 
 
 def start(
-    scenario: Scenario,
+    records: Mapping[RecordKey, Mapping[str, Any]],
     tag: str,
     create: Callable[[str, dict[str, Any]], str],
     starting: Sequence[StartingRecord],
     queues: Mapping[str, str],
 ) -> Placeholders:
-    """Create the scenario's ``starting`` records (the CRM's: SimulatedCrm.starting_records)
-    with ``create(object, fields) -> id``, in order, and return its placeholders (``queues``
+    """Create the ``starting`` records (the CRM's: SimulatedCrm.starting_records), each with
+    the fields a scenario gives it in ``records`` (Scenario.records) over its defaults, with
+    ``create(object, fields) -> id``, in order, and return their placeholders (``queues``
     fill ``{queue:Name}``). ``tag`` is unique to this run of the scenario: it makes the
     external ids unique in a CRM that outlives one scenario (the sandbox of a whole suite)."""
     values = Placeholders(
         {"tag": tag, "account_ext": f"ACC-{tag}", "contact_ext": f"CON-{tag}"}, queues
     )
-    own = {str(key): fields for key, fields in scenario.records.items()}
+    own = {str(key): fields for key, fields in records.items()}
     for record in starting:
         fields = values.fill({**record.fields, **own.get(record.key, {})})
         values.records[record.key] = create(record.sobject, fields)

@@ -25,6 +25,7 @@ from typing import Any
 
 from multidict import CIMultiDict
 
+from guardrail.bulk import BulkJobs
 from guardrail.config import UnmatchedWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
 from guardrail.context.loader import ContextLoader, ConversationRecorder
@@ -72,7 +73,8 @@ class OfflineRunner:
         self._dialect = dialect
         self._store = MemoryConversationStore(IDLE_SECONDS)
         self._context = ContextLoader(self._store, dialect, ACCOUNT_RETENTION)
-        self._judge = Judge(dialect, Pipeline(lambda: policies, unmatched), self._context)
+        jobs = BulkJobs(self._store, dialect, lambda obj: policies.kinds(dialect.name, obj))
+        self._judge = Judge(dialect, Pipeline(lambda: policies, unmatched), self._context, jobs)
         self._recorder = ConversationRecorder(self._store, dialect)
         self._crm = dialect.simulator({o: p for p, o in policies.prefixes.items()})
         self._run = uuid.uuid4().hex[:8]
@@ -86,7 +88,7 @@ class OfflineRunner:
         results: list[StepResult] = []
         try:
             crm = self._crm
-            values = start(scenario, tag, crm.create, crm.starting_records, crm.queues)
+            values = start(scenario.records, tag, crm.create, crm.starting_records, crm.queues)
             conversation = f"scenario-{tag}-{scenario.name}"
             await self._put(conversation, values.fill(scenario.conversation))
             for read in scenario.reads:
@@ -137,7 +139,8 @@ class OfflineRunner:
         if body:
             headers["Content-Type"] = "application/json"
         try:
-            canonical, parsed = self._judge.read(RawRequest(step.method, target, headers, body))
+            raw = RawRequest(step.method, target, headers, body)
+            canonical, parsed = await self._judge.read(raw, caller)
             if parsed.shape is Shape.READ:
                 raise ScenarioError(f"{step.method} {target} is a read, not a write")
             judged = await self._judge.judge(canonical.path, parsed.intents, caller, self._crm.get)

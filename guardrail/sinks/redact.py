@@ -86,6 +86,22 @@ def mask_card_data(text: str) -> str:
     return "".join([*pieces, text[at:]])
 
 
+#: Every mask a recorded value may hold in place of what it replaced.
+_MASK_TOKENS = (*MASKS.values(), NUMBER, "[SECRET]", REDACTED)
+
+
+def holds_mask(value: Any) -> bool:
+    """Whether a recorded value (a replayed write's field) holds a mask: its shape (length,
+    pattern, format) is no longer the shape of the value that was judged."""
+    if isinstance(value, str):
+        return any(token in value for token in _MASK_TOKENS)
+    if isinstance(value, Mapping):
+        return any(holds_mask(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(holds_mask(v) for v in value)
+    return False
+
+
 def mask_text(text: str) -> str:
     """``text`` with credentials, emails, card numbers and SSNs (in any form), phone-shaped
     and other long numbers masked; a text that is one valid phone number, as a phone (the

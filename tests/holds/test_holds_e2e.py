@@ -18,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 import guardrail
+from guardrail.sandbox.seed import ACME_CASE_ID
 from guardrail.sinks.audit.record import parse_time
 from guardrail.testing import Stack
 from tests.holds.helpers import (
@@ -89,16 +90,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory, webhook: Webhook) -> Iterato
         yield running
 
 
-def _hold_refund(stack: Stack, name: str) -> str:
-    """An unsure refund, made by simple-salesforce with an agent token: held, its id."""
+def _hold_refund(stack: Stack, name: str, query: str = "", **fields: Any) -> str:
+    """An unsure refund (with ``fields``), made by simple-salesforce with an agent token after
+    ``query``: held, its id."""
     admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
     issued = admin(
         stack.admin_url, "POST", f"conversations/{name}/tokens", json={"agent": "support-bot"}
     )
     token = issued.json()["token"]
     sf = stack.salesforce(token=token)
+    if query:
+        sf.query(query)
     with pytest.raises(SalesforceMalformedRequest) as raised:
-        sf.Refund__c.create(REFUND)
+        sf.Refund__c.create({**REFUND, **fields})
     error = raised.value.content[0]
     assert error["errorCode"] == "GUARDRAIL_HELD_FOR_APPROVAL"
     assert "waits for a person's approval until" in error["message"]
@@ -270,3 +274,19 @@ def test_a_proxy_without_a_crm_credential_of_its_own_refuses_rather_than_holds(
             "hold_state"
             not in admin(bare.admin_url, "GET", f"decisions/{made['decision_id']}").json()
         )
+
+
+def test_an_approved_hold_is_judged_again_as_the_proxy_judged_it(stack: Stack) -> None:
+    """The refund names the customer's case, read by a query that showed only its Id: whose
+    it is the proxy asked the CRM when it held the write, and asks again when it is approved
+    (judged without asking, the case looked like another customer's and the approved refund
+    was refused)."""
+    held = _hold_refund(
+        stack,
+        "conv-approve-named",
+        f"SELECT Id FROM Case WHERE Id = '{ACME_CASE_ID}'",
+        Case__c=ACME_CASE_ID,
+    )
+    answer = settle(stack.admin_url, held, "approve")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == "done", answer.json()["outcome"]["reason"]

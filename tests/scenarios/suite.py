@@ -155,7 +155,7 @@ class ScenarioRunner:
     def run(self, scenario: Scenario) -> list[StepResult]:
         self._count += 1
         tag = f"{self._run}-{self._count}"
-        values = start(scenario, tag, self._sandbox.create, STARTING_RECORDS, QUEUE_IDS)
+        values = start(scenario.records, tag, self._sandbox.create, STARTING_RECORDS, QUEUE_IDS)
         conversation = f"scenario-{tag}-{scenario.name}"
         self._conversations.put(conversation, values.fill(scenario.conversation))
         for read in scenario.reads:

@@ -79,7 +79,7 @@ class LiveRunner:
     def run(self, scenario: Scenario) -> list[StepResult]:
         tag = uuid.uuid4().hex[:8]
         crm = SimulatedZendesk
-        values = start(scenario, tag, self.create, crm.starting_records, crm.queues)
+        values = start(scenario.records, tag, self.create, crm.starting_records, crm.queues)
         conversation = f"live-{tag}-{scenario.name}"
         self.conversation(conversation, values.fill(scenario.conversation))
         for path in scenario.reads:
