@@ -339,10 +339,23 @@ def test_a_tickets_tags_are_judged_as_the_custom_fields_they_set() -> None:
     assert ZD.lookup(plain.intents[0], "/api/v2/tickets/7.json") is None
 
 
+def test_tags_are_read_as_zendesk_saves_them_lower_cased_one_per_word() -> None:
+    words = tagged("PUT", "/api/v2/tickets/7.json", {"additional_tags": ["vip Technical"]})
+    assert words.fields["custom_fields.11"] == "technical"
+    replaced = tagged("PUT", "/api/v2/tickets/7.json", {"tags": ["VIP_CUSTOMER\tmodem"]})
+    assert (replaced.fields["custom_fields.12"], replaced.fields["custom_fields.13"]) == (
+        True, ["modem"]
+    )  # fmt: skip
+    with pytest.raises(AmbiguousRequest, match="'technical' is an option"):
+        ZD.resolved(parse("PUT", "/api/v2/users/7.json",
+                          {"user": {"tags": ["vip TECHNICAL"]}}).intents[0], 200, TICKET_FIELDS)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "ticket",
     [
         {"tags": ["billing", "technical"]},
+        {"tags": ["billing technical"]},
         {"remove_tags": ["vip_customer"]},
         {"additional_tags": ["router"]},
         {"tags": ["billing"], "custom_fields": [{"id": 11, "value": "technical"}]},

@@ -470,7 +470,7 @@ class ZendeskStore:
                 raise invalid("name", "Name: has already been taken", "DuplicateValue")
             found["name"] = name
         if "domain_names" in data:
-            found["domain_names"] = _tags(data["domain_names"])
+            found["domain_names"] = _texts(data["domain_names"])
         if "group_id" in data:
             group = data["group_id"]
             if group is not None and self._rows["group"].get(group) is None:
@@ -572,10 +572,16 @@ def same_text(saved: Any, given: Any) -> bool:
     return str(saved).lower() == str(given).lower()
 
 
-def _tags(value: Any) -> list[str]:
+def _texts(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         raise invalid("tags", "Tags: must be a list of text")
     return sorted(set(value))
+
+
+def _tags(value: Any) -> list[str]:
+    """Tags as Zendesk saves them: lower-cased, and a tag with spaces split into one tag per
+    word (``"vip refund_issued"`` is the two tags ``vip`` and ``refund_issued``)."""
+    return sorted({word for tag in _texts(value) for word in tag.lower().split()})
 
 
 def _now() -> str:
