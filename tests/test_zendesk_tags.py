@@ -24,7 +24,7 @@ from guardrail.sandbox.zendesk.fields import (
     REFUND_REASON_FIELD,
     RESOLUTION_FIELD,
 )
-from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER, AGENT_EMAIL
+from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from guardrail.testing import Stack
 from tests.helpers import ZendeskAgent, through_a_stack
 
@@ -39,11 +39,8 @@ def agent(zendesk_stack: Stack) -> ZendeskAgent:
 
 
 @pytest.fixture
-def zenpy(zendesk_stack: Stack, agent: ZendeskAgent) -> Zenpy:
-    return zendesk_stack.zendesk(
-        conversation=agent.conversation, agent="agent-zendesk-tags", email=AGENT_EMAIL,
-        token="sandbox-api-token",
-    )  # fmt: skip
+def zenpy(agent: ZendeskAgent) -> Zenpy:
+    return agent.zenpy("agent-zendesk-tags")
 
 
 def saved(stack: Stack, ticket_id: int = ACME_TICKET) -> dict[str, Any]:

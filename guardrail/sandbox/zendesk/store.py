@@ -121,9 +121,12 @@ class ZendeskStore:
         requester = self._rows["user"].get(row["requester_id"]) or {}
         if row["organization_id"] is None and "organization_id" not in data:
             row["organization_id"] = requester.get("organization_id")
+        organization = self._rows["organization"].get(row["organization_id"]) or {}
+        if row["group_id"] is None and "group_id" not in data:
+            # "new tickets from users in this organization are automatically put in this group"
+            row["group_id"] = organization.get("group_id")
         # the requester's tags and their organization's are added to the ticket (user and
         # organization tagging), where an option's tag selects it
-        organization = self._rows["organization"].get(row["organization_id"]) or {}
         tags = sorted({*row["tags"], *requester.get("tags", []), *organization.get("tags", [])})
         if tags != row["tags"]:
             values = selected_by_tags(row["custom_fields"], row["tags"], tags, self._custom)
@@ -472,7 +475,7 @@ class ZendeskStore:
         if "domain_names" in data:
             found["domain_names"] = _texts(data["domain_names"])
         if "group_id" in data:
-            group = data["group_id"]
+            group = _id(data["group_id"])
             if group is not None and self._rows["group"].get(group) is None:
                 raise invalid("group", "Group: is invalid")
             found["group_id"] = group

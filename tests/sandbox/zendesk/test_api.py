@@ -159,6 +159,22 @@ async def test_users_and_organizations_create_update_and_create_or_update(zd: Ap
     assert zd.store.fetch("organization", org)["notes"] == "VIP"
 
 
+async def test_a_new_ticket_of_an_organizations_user_is_put_in_its_group(zd: Api) -> None:
+    """Zendesk: "New tickets from users in this organization are automatically put in this
+    group" (the organization's group_id); a ticket naming its own group keeps it."""
+    status, _ = await zd.call("PUT", f"/organizations/{ACME_ORG}.json",
+                              {"organization": {"group_id": str(BILLING_GROUP)}})  # fmt: skip
+    assert status == 200
+    new = {"subject": "Hi", "comment": {"body": "Hello."}, "requester_id": ACME_USER}
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": new})
+    assert (status, body["ticket"]["group_id"]) == (201, BILLING_GROUP)
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {**new, "group_id": None}})
+    assert (status, body["ticket"]["group_id"]) == (201, None)
+    status, body = await zd.call("POST", "/tickets.json",
+                                 {"ticket": {"comment": {"body": "Hi"}, "requester_id": GLOBEX_USER}})  # fmt: skip
+    assert (status, body["ticket"]["group_id"]) == (201, None)
+
+
 async def test_ticket_fields_list_dropdown_options(zd: Api) -> None:
     status, body = await zd.call("GET", "/ticket_fields.json")
     assert status == 200
