@@ -318,11 +318,10 @@ class ZendeskDialect:
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        if zendesk_tags.sets_tags(intent):  # which custom fields its tags set
-            return zendesk_tags.FIELDS_PATH
-        by_lookup = (Operation.UPSERT, Operation.DELETE)
-        if intent.operation not in by_lookup or intent.external_id_field is None:
-            return None
+        """The record a write names by email or external id first; then, once it is the write
+        it makes, which custom fields its tags set."""
+        if not _by_lookup(intent):
+            return zendesk_tags.FIELDS_PATH if zendesk_tags.sets_tags(intent) else None
         value = str(intent.external_id)
         if intent.external_id_field == "external_id":  # an exact lookup, not the search index
             return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
@@ -330,7 +329,7 @@ class ZendeskDialect:
         return f"{API}/users/search.json?query={quote(query, safe='')}"
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        if zendesk_tags.sets_tags(intent):
+        if not _by_lookup(intent):
             return zendesk_tags.selected(intent, status, body)
         named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
         if status == 401:
@@ -783,6 +782,14 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
         for n, i in enumerate(ids)
     ]
     return intents
+
+
+def _by_lookup(intent: WriteIntent) -> bool:
+    """Whether ``intent`` names its record by a lookup field (create_or_update, destroy_many by
+    external ids) and is not yet resolved to the write it makes."""
+    return intent.operation in (Operation.UPSERT, Operation.DELETE) and bool(
+        intent.external_id_field
+    )
 
 
 def _id_like(value: object) -> bool:

@@ -84,6 +84,19 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
     assert lookup.startswith("/api/v2/users/search.json?query=email")
 
 
+def test_a_create_or_update_setting_tags_is_looked_up_as_its_record_then_its_tags() -> None:
+    """Its record first (the write it makes), then the fields its tags set: one look-up each."""
+    target = "/api/v2/users/create_or_update.json"
+    [intent] = parse("POST", target, {"user": {"email": "gus@globex.example",
+                                               "tags": ["vip"]}}).intents  # fmt: skip
+    assert (ZD.lookup(intent, target) or "").startswith("/api/v2/users/search.json?query=email")
+    found = json.dumps({"users": [{"id": 9, "email": "gus@globex.example"}]}).encode()
+    update = ZD.resolved(intent, 200, found)
+    assert (update.operation, update.record_id) == (Operation.UPDATE, "9")
+    assert ZD.lookup(update, target) == "/api/v2/ticket_fields.json"
+    assert ZD.resolved(update, 200, TICKET_FIELDS) == update
+
+
 @pytest.mark.parametrize(
     ("resource", "record"),
     [
