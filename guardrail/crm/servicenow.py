@@ -49,7 +49,12 @@ import httpx
 from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
-from guardrail.crm import servicenow_batch, servicenow_post, servicenow_schema
+from guardrail.crm import (
+    servicenow_batch,
+    servicenow_children,
+    servicenow_post,
+    servicenow_schema,
+)
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -434,14 +439,19 @@ class ServiceNowDialect:
 
     def lookup(self, intent: WriteIntent, path: str) -> str | None:
         """Every Table API write names its record by sys_id; one through a base table names a
-        record of whichever class extends it (a contact through sys_user): its class is asked."""
+        record of whichever class extends it (a contact through sys_user): its class is asked.
+        Then an incident's new state is carried to its children: which ones is asked
+        (``servicenow_children``)."""
         extended = intent.object.lower() in EXTENDED
         if not extended or intent.operation is Operation.CREATE or not intent.record_id:
-            return None
+            return servicenow_children.lookup(intent)
         return f"/api/now/table/{intent.object}/{intent.record_id}?sysparm_fields=sys_class_name"
 
     def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        """The write through a base table, judged as a write to its record's own class."""
+        """The write through a base table, judged as a write to its record's own class; an
+        incident's, when it moves no child incident."""
+        if intent.object.lower() not in EXTENDED:
+            return servicenow_children.resolved(intent, status, body)
         if status == 401:
             raise InvalidSession("expired")
         if status == 404:

@@ -285,3 +285,34 @@ def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> No
     [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
     assert dialect.lookup(own, "") is None  # a write in its record's own table
     assert dialect.lookup(made, "") is None  # a create makes a record of the table it names
+
+
+CHILD = "fedcba9876543210fedcba9876543210"
+
+
+@pytest.mark.parametrize("table", ["incident", "task"])
+def test_an_incident_update_moving_a_child_incident_with_it_is_refused(table: str) -> None:
+    """The instance carries a parent incident's new state to its children: they are asked
+    for (through a base table, once the record is known to be an incident) and any is refused."""
+    [write] = read(dialect, "PATCH", f"/api/now/table/{table}/{SYS_ID}",
+                   body({"state": "6", "close_notes": "Fixed."})).intents  # fmt: skip
+    if table == "task":
+        incident = body({"result": {"sys_class_name": "incident"}})
+        write = dialect.resolved(write, 200, incident)
+    lookup = dialect.lookup(write, "") or ""
+    assert lookup.startswith("/api/now/table/incident?sysparm_query=parent_incident=" + SYS_ID)
+    assert "%5EstateNOT%20IN7%2C8%5Estate%21=6" in lookup
+    children = body({"result": [{"sys_id": CHILD, "number": "INC0010002"}]})
+    with pytest.raises(AmbiguousRequest, match=f"parent incident of INC0010002 \\({CHILD}\\)"):
+        dialect.resolved(write, 200, children)
+    assert dialect.resolved(write, 200, body({"result": []})) == write
+    with pytest.raises(LookupFailed):
+        dialect.resolved(write, 500, b"{}")
+
+
+@pytest.mark.parametrize("fields", [{"state": "7"}, {"state": "1"}, {"close_notes": "x"}])
+def test_an_incident_update_carrying_nothing_to_children_asks_nothing(
+    fields: dict[str, str],
+) -> None:
+    [write] = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body(fields)).intents
+    assert dialect.lookup(write, "") is None
