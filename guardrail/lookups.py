@@ -47,8 +47,9 @@ async def resolve(
 
     A write may need a look-up once another is answered (a Zendesk create_or_update's record,
     then the fields its tags set; a ServiceNow record written through a base table, its class,
-    then what the write does there), so the dialect is asked again after each answer, until it
-    asks nothing it was not answered already; one still asking after ``ROUNDS`` is refused.
+    then what the write does there), so the dialect is asked again after each answer, told
+    what was answered, until it asks nothing more; one still asking after ``ROUNDS`` is
+    refused.
 
     Raises LookupUnresolved, LookupFailed or another DependencyFailure, InvalidSession.
     """
@@ -56,8 +57,7 @@ async def resolve(
     asked: list[set[str]] = [set() for _ in current]
     for done in range(ROUNDS + 1):
         targets = [
-            None if (target := dialect.lookup(intent, path)) in seen else target
-            for intent, seen in zip(current, asked, strict=True)
+            dialect.lookup(intent, path, seen) for intent, seen in zip(current, asked, strict=True)
         ]
         if not any(targets):
             break
@@ -71,8 +71,8 @@ async def resolve(
         for n, target in enumerate(targets):
             if target is not None:
                 asked[n].add(target)
-                current[n] = dialect.resolved(current[n], answers[target].status,
-                                              answers[target].body)  # fmt: skip
+                answer = answers[target]
+                current[n] = dialect.resolved(current[n], target, answer.status, answer.body)
     return tuple(current)
 
 

@@ -3,7 +3,7 @@ and judged as a write by id (grounding included), in every form Salesforce takes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -385,11 +385,11 @@ class Chained:
     def __init__(self, needs: int) -> None:
         self.needs = needs
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         done = len(intent.fields.get("learnt", ()))
         return f"/ask/{done}" if done < self.needs else None
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         learnt = (*intent.fields.get("learnt", ()), body.decode())
         return replace(intent, fields={**intent.fields, "learnt": learnt})
 

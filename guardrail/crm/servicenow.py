@@ -41,7 +41,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -149,6 +149,8 @@ _SCRIPT = re.compile(r"javascript\s*:", re.IGNORECASE)
 _JSON = "application/json;charset=UTF-8"
 
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
+#: The query of the look-up of a record's class (one written through a base table).
+_CLASS_ONLY = "sysparm_fields=sys_class_name"
 MAX_READ_RECORDS = 200
 
 
@@ -437,20 +439,22 @@ class ServiceNowDialect:
     def created_job(self, status: int, body: bytes) -> str | None:
         return None
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """Every Table API write names its record by sys_id; one through a base table names a
         record of whichever class extends it (a contact through sys_user): its class is asked.
         Then an incident's new state is carried to its children: which ones is asked
         (``servicenow_children``)."""
         extended = intent.object.lower() in EXTENDED
         if not extended or intent.operation is Operation.CREATE or not intent.record_id:
-            return servicenow_children.lookup(intent)
-        return f"/api/now/table/{intent.object}/{intent.record_id}?sysparm_fields=sys_class_name"
+            target = servicenow_children.lookup(intent)
+        else:
+            target = f"/api/now/table/{intent.object}/{intent.record_id}?{_CLASS_ONLY}"
+        return None if target in answered else target
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         """The write through a base table, judged as a write to its record's own class; an
         incident's, when it moves no child incident."""
-        if intent.object.lower() not in EXTENDED:
+        if not target.endswith(_CLASS_ONLY):
             return servicenow_children.resolved(intent, status, body)
         if status == 401:
             raise InvalidSession("expired")

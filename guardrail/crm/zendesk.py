@@ -38,7 +38,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -317,53 +317,19 @@ class ZendeskDialect:
 
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """The record a write names by email or external id first; then, once it is the write
         it makes, which custom fields its tags set."""
         if not _by_lookup(intent):
-            return zendesk_tags.FIELDS_PATH if zendesk_tags.sets_tags(intent) else None
-        value = str(intent.external_id)
-        if intent.external_id_field == "external_id":  # an exact lookup, not the search index
-            return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
-        query = f'email:"{value.replace(chr(34), "")}"'
-        return f"{API}/users/search.json?query={quote(query, safe='')}"
+            tags = zendesk_tags.FIELDS_PATH if zendesk_tags.sets_tags(intent) else None
+            return None if tags in answered else tags
+        target = _found_by(intent)
+        return None if target in answered else target
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        if not _by_lookup(intent):
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
+        if target == zendesk_tags.FIELDS_PATH:
             return zendesk_tags.selected(intent, status, body)
-        named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
-        if status == 401:
-            raise InvalidSession("expired")
-        answer = _json_or_none(body)
-        if status != 200 or not isinstance(answer, dict):
-            raise LookupFailed(
-                f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
-                "cannot judge the write against that record; nothing was sent. Retry later."
-            )
-        field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
-        listed = answer.get(f"{intent.object}s")
-        rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
-        found = [r for r in rows if str(r.get(field, "")).lower() == wanted]
-        if len(found) > 1:
-            raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
-        if not found and rows:
-            # Found by it, yet not its value: a user's secondary email, which Zendesk matches.
-            raise LookupUnresolved(
-                f"{named} is no {intent.object}'s own {field}, yet Zendesk finds "
-                f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
-                f"which it would update. Name the {intent.object} by its id."
-            )
-        deleting = intent.operation is Operation.DELETE
-        if not found and deleting:
-            raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
-        if not found:
-            return replace(intent, operation=Operation.CREATE, record_id=None)
-        record = found[0]
-        account = _str_or_none(
-            record.get("id") if intent.object == "organization" else record.get("organization_id")
-        )
-        operation = Operation.DELETE if deleting else Operation.UPDATE
-        return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+        return _found(intent, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a user or organization is: as read (the pack's people grounding)
@@ -637,6 +603,55 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
     return WriteIntent(
         NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
     )
+
+
+def _found_by(intent: WriteIntent) -> str:
+    """The search that finds the record a write names by external id or email, as Zendesk
+    finds it."""
+    value = str(intent.external_id)
+    if intent.external_id_field == "external_id":  # an exact lookup, not the search index
+        return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
+    query = f'email:"{value.replace(chr(34), "")}"'
+    return f"{API}/users/search.json?query={quote(query, safe='')}"
+
+
+def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """The write by lookup field as the write it makes, from Zendesk's search answer: an update
+    or delete of the one record found, or a create. Raises LookupUnresolved, LookupFailed,
+    InvalidSession."""
+    named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
+    if status == 401:
+        raise InvalidSession("expired")
+    answer = _json_or_none(body)
+    if status != 200 or not isinstance(answer, dict):
+        raise LookupFailed(
+            f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
+            "cannot judge the write against that record; nothing was sent. Retry later."
+        )
+    field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
+    listed = answer.get(f"{intent.object}s")
+    rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
+    found = [r for r in rows if str(r.get(field, "")).lower() == wanted]
+    if len(found) > 1:
+        raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
+    if not found and rows:
+        # Found by it, yet not its value: a user's secondary email, which Zendesk matches.
+        raise LookupUnresolved(
+            f"{named} is no {intent.object}'s own {field}, yet Zendesk finds "
+            f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
+            f"which it would update. Name the {intent.object} by its id."
+        )
+    deleting = intent.operation is Operation.DELETE
+    if not found and deleting:
+        raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
+    if not found:
+        return replace(intent, operation=Operation.CREATE, record_id=None)
+    record = found[0]
+    account = _str_or_none(
+        record.get("id") if intent.object == "organization" else record.get("organization_id")
+    )
+    operation = Operation.DELETE if deleting else Operation.UPDATE
+    return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
 
 
 def _create_many(payload: Any) -> list[WriteIntent]:
