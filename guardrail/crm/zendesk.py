@@ -46,7 +46,7 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import zendesk_schema, zendesk_tags
+from guardrail.crm import zendesk_incidents, zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -319,16 +319,19 @@ class ZendeskDialect:
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """The record a write names by email or external id first; then, once it is the write
-        it makes, which custom fields its tags set."""
-        if not _by_lookup(intent):
+        it makes, which custom fields its tags set, and the incidents it would solve."""
+        if _by_lookup(intent):
+            wanted: tuple[str | None, ...] = (_found_by(intent),)
+        else:
             tags = zendesk_tags.FIELDS_PATH if zendesk_tags.sets_tags(intent) else None
-            return None if tags in answered else tags
-        target = _found_by(intent)
-        return None if target in answered else target
+            wanted = (tags, zendesk_incidents.lookup(intent))
+        return next((t for t in wanted if t is not None and t not in answered), None)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         if target == zendesk_tags.FIELDS_PATH:
             return zendesk_tags.selected(intent, status, body)
+        if target == zendesk_incidents.lookup(intent):
+            return zendesk_incidents.resolved(intent, status, body)
         return _found(intent, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:

@@ -13,6 +13,7 @@ as Zendesk names it (``subject``, ``custom_fields.<id>``) is kept as given.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,6 +28,7 @@ from guardrail.sandbox.zendesk.fields import TICKET_FIELDS
 from guardrail.upstream import UpstreamResponse
 
 API_PATH = "/api/v2"
+_INCIDENTS = re.compile(rf"^{API_PATH}/tickets/(?P<id>[0-9]+)/incidents(?:\.json)?$")
 _PLURAL = {"tickets": "ticket", "users": "user", "organizations": "organization"}
 
 
@@ -61,11 +63,19 @@ class SimulatedZendesk:
     async def get(self, target: str) -> UpstreamResponse:
         """``{users|organizations}/search?external_id=`` or ``?query=email:...``, as
         create_or_update's lookup asks; ``ticket_fields``, the sandbox's (which custom fields
-        a write's tags set)."""
+        a write's tags set); ``tickets/{id}/incidents`` (which a solving write would solve)."""
         url = urlsplit(target)
         if url.path.removesuffix(".json") == f"{API_PATH}/ticket_fields":
             listed = [f.describe("") for f in TICKET_FIELDS]
             return UpstreamResponse(200, CIMultiDict(), _json({"ticket_fields": listed}))
+        problem = _INCIDENTS.match(url.path)
+        if problem:  # a problem ticket's incidents (which solving it would solve)
+            linked = [
+                _row(key, fields)
+                for key, (obj, fields) in self._records.items()
+                if obj == "ticket" and str(fields.get("problem_id")) == problem["id"]
+            ]
+            return UpstreamResponse(200, CIMultiDict(), _json({"tickets": linked}))
         plural = url.path.removeprefix(API_PATH + "/").split("/")[0]
         given = dict(parse_qsl(url.query))
         terms = dict(t.split(":", 1) for t in given.get("query", "").split() if ":" in t)

@@ -424,3 +424,39 @@ def test_a_user_or_organization_tagged_with_a_ticket_fields_option_is_refused(ki
     assert ZD.resolved(plain, FIELDS, 200, TICKET_FIELDS) is plain
     [named] = parse("PUT", target, {kind[:-1]: {"name": "Ada"}}).intents
     assert ZD.lookup(named, target, ()) is None
+
+
+@pytest.mark.parametrize(
+    ("target", "body"),
+    [("/api/v2/tickets/7.json", {"ticket": {"status": "solved"}}),
+     ("/api/v2/tickets/update_many.json?ids=7", {"ticket": {"status": "closed"}}),
+     ("/api/v2/tickets/9/merge.json", {"ids": [7]})],
+)  # fmt: skip
+def test_a_write_solving_a_ticket_asks_which_incidents_it_would_solve(
+    target: str, body: dict[str, Any]
+) -> None:
+    """Solving a problem ticket solves its incidents: one not solved yet refuses the write."""
+    method = "POST" if "merge" in target else "PUT"
+    [write] = [i for i in parse(method, target, body).intents if i.record_id == "7"]
+    incidents = ZD.lookup(write, target, ())
+    assert incidents == "/api/v2/tickets/7/incidents.json"
+    listed = {"tickets": [{"id": 8, "status": "open"}, {"id": 5, "status": "solved"}],
+              "next_page": None}  # fmt: skip
+    with pytest.raises(AmbiguousRequest, match="problem ticket of 8: solving it"):
+        ZD.resolved(write, incidents, 200, json.dumps(listed).encode())
+    solved = {"tickets": [{"id": 5, "status": "solved"}], "next_page": None}
+    assert ZD.resolved(write, incidents, 200, json.dumps(solved).encode()) == write
+    with pytest.raises(AmbiguousRequest, match="and more"):
+        ZD.resolved(write, incidents, 200, json.dumps({**solved, "next_page": "p2"}).encode())
+    with pytest.raises(LookupFailed):
+        ZD.resolved(write, incidents, 500, b"{}")
+    assert ZD.lookup(write, target, {incidents}) is None
+
+
+def test_a_write_solving_a_ticket_and_setting_tags_asks_both_in_turn() -> None:
+    target = "/api/v2/tickets/7.json"
+    [write] = parse("PUT", target, {"ticket": {"status": "solved", "tags": ["vip"]}}).intents
+    assert ZD.lookup(write, target, ()) == FIELDS
+    assert ZD.lookup(write, target, {FIELDS}) == "/api/v2/tickets/7/incidents.json"
+    [other] = parse("PUT", target, {"ticket": {"status": "pending"}}).intents
+    assert ZD.lookup(other, target, ()) is None

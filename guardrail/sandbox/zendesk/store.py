@@ -2,9 +2,10 @@
 
 Tickets, their comments, users, organizations and groups, with integer ids. Every write goes
 through here: validation as Zendesk answers it (422 RecordInvalid naming the field), defaults,
-triggers. A deleted ticket is gone to the API (404 RecordNotFound). Every record an API call
-changes is appended to ``changes`` (the Salesforce sandbox's change log, shared), so the
-differential tests can hold it against the writes the proxy allowed. Bulk calls (create_many,
+triggers; solving a problem ticket solves its incidents (its solving comment added to each). A
+deleted ticket is gone to the API (404 RecordNotFound). Every record an API call changes is
+appended to ``changes`` (the Salesforce sandbox's change log, shared), so the differential
+tests can hold it against the writes the proxy allowed. Bulk calls (create_many,
 update_many, merge) run at once and leave a job status the API reports as Zendesk does.
 
 Not thread-safe, and needs no locks: the aiohttp server runs it on one event loop.
@@ -88,6 +89,11 @@ class ZendeskStore:
     def records(self, obj: str) -> list[Row]:
         return [dict(r) for r in self._rows[obj].values()]
 
+    def incidents(self, ticket_id: int) -> list[Row]:
+        """The incidents linked to a problem ticket."""
+        self.fetch("ticket", ticket_id)
+        return [dict(t) for t in self._rows["ticket"].values() if t["problem_id"] == ticket_id]
+
     def comments(self, ticket_id: int) -> list[Row]:
         self.fetch("ticket", ticket_id)
         return [dict(c) for c in self._rows["comment"].values() if c["ticket_id"] == ticket_id]
@@ -160,6 +166,14 @@ class ZendeskStore:
         if comment is not None and comment["body"].strip():
             added = self._add_comment(ticket_id, comment, author, row["updated_at"])
         self._audit(row, author, added)
+        if row["type"] == "problem" and _solved(row) and not _solved(current):
+            # solving a problem solves its incidents, its solving comment added to each
+            for incident in self.incidents(ticket_id):
+                if not _solved(incident):
+                    solving: Row = {"status": "solved"}
+                    if added is not None:
+                        solving["comment"] = {"body": added["body"], "public": added["public"]}
+                    self.update_ticket(incident["id"], solving, author)
         return dict(row)
 
     def delete(self, obj: str, record_id: int) -> Row:
@@ -531,6 +545,10 @@ class ZendeskStore:
 
     def _next(self, obj: str) -> int:
         return next(self._ids[obj])
+
+
+def _solved(ticket: Row) -> bool:
+    return ticket["status"] in ("solved", "closed")
 
 
 def _record(data: Any, what: str) -> Row:

@@ -265,3 +265,21 @@ async def test_an_incident_is_linked_to_a_problem_ticket_and_to_nothing_else(zd:
     }})  # fmt: skip
     assert status == 422
     assert "problem_id" in body["details"]
+
+
+async def test_solving_a_problem_ticket_solves_its_incidents_with_its_comment(zd: Api) -> None:
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "subject": "Outage", "type": "problem", "comment": {"body": "Routers down."},
+    }})  # fmt: skip
+    problem = body["ticket"]["id"]
+    for ticket in (ACME_TICKET, GLOBEX_TICKET):
+        await zd.call("PUT", f"/tickets/{ticket}.json",
+                      {"ticket": {"type": "incident", "problem_id": problem}})  # fmt: skip
+    status, body = await zd.call("GET", f"/tickets/{problem}/incidents.json")
+    assert (status, sorted(t["id"] for t in body["tickets"])) == (200, [ACME_TICKET, GLOBEX_TICKET])
+    await zd.call("PUT", f"/tickets/{problem}.json", {"ticket": {
+        "status": "solved", "comment": {"body": "Firmware rolled back.", "public": True},
+    }})  # fmt: skip
+    for ticket in (ACME_TICKET, GLOBEX_TICKET):
+        assert zd.store.fetch("ticket", ticket)["status"] == "solved"
+        assert zd.store.comments(ticket)[-1]["body"] == "Firmware rolled back."
