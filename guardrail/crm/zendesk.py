@@ -46,7 +46,7 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import zendesk_incidents, zendesk_schema, zendesk_tags
+from guardrail.crm import zendesk_effects, zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -204,10 +204,10 @@ class ZendeskDialect:
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
-            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload)))
+            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True)))
         if len(rest) == 1 and _ID.match(rest[0]):
             if method == "PUT":
-                fields = _record(obj, payload)
+                fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
                     raise MalformedBody(f"The body's id is not the {obj} the URL names.")
                 return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
@@ -319,19 +319,26 @@ class ZendeskDialect:
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """The record a write names by email or external id first; then, once it is the write
-        it makes, which custom fields its tags set, and the incidents it would solve."""
+        it makes, which custom fields its tags set, the incidents it would solve, and whether
+        a comment not saying is public."""
         if _by_lookup(intent):
             wanted: tuple[str | None, ...] = (_found_by(intent),)
         else:
             tags = zendesk_tags.FIELDS_PATH if zendesk_tags.sets_tags(intent) else None
-            wanted = (tags, zendesk_incidents.lookup(intent))
+            wanted = (
+                tags,
+                zendesk_effects.incidents(intent),
+                zendesk_effects.first_comment(intent),
+            )
         return next((t for t in wanted if t is not None and t not in answered), None)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         if target == zendesk_tags.FIELDS_PATH:
             return zendesk_tags.selected(intent, status, body)
-        if target == zendesk_incidents.lookup(intent):
-            return zendesk_incidents.resolved(intent, status, body)
+        if target == zendesk_effects.incidents(intent):
+            return zendesk_effects.none_unsolved(intent, status, body)
+        if target == zendesk_effects.first_comment(intent):
+            return zendesk_effects.as_public_as_first(intent, status, body)
         return _found(intent, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
@@ -555,10 +562,10 @@ def _reads(segments: Sequence[str], query: Mapping[str, str]) -> frozenset[str] 
     return None
 
 
-def _record(obj: str, payload: Any) -> dict[str, Any]:
+def _record(obj: str, payload: Any, creating: bool) -> dict[str, Any]:
     if not isinstance(payload, dict) or set(payload) != {obj}:
         raise MalformedBody(f'A {obj} write is {{"{obj}": {{...}}}} and nothing else.')
-    return flatten(obj, payload[obj], obj)
+    return flatten(obj, payload[obj], obj, creating)
 
 
 def _single(intent: WriteIntent) -> ParsedRequest:
@@ -581,7 +588,7 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
     """The write a create_or_update makes, by what names its record. Zendesk documents that
     it finds the record by any of them, not which first, so a body naming it two ways is
     refused; a number is matched as its text, as Zendesk casts it."""
-    fields = _record(obj, payload)
+    fields = _record(obj, payload, True)  # a user or organization: no comment to see to
     keys = (("id",) if obj == "organization" else ()) + _MATCH_BY[obj]
     named = [key for key in keys if fields.get(key) is not None]
     if len(named) > 1:
@@ -666,7 +673,7 @@ def _create_many(payload: Any) -> list[WriteIntent]:
             NAME,
             "ticket",
             Operation.CREATE,
-            flatten("ticket", t, f"tickets[{n}]"),
+            flatten("ticket", t, f"tickets[{n}]", True),
             ref=f"tickets[{n}]",
         )
         for n, t in enumerate(tickets)
@@ -682,7 +689,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
             raise MalformedBody("update_many's ids must be distinct ticket ids, comma-separated.")
         if set(payload) != {"ticket"}:
             raise MalformedBody('An update of tickets by ids takes {"ticket": {...}} only.')
-        fields = flatten("ticket", payload["ticket"], "ticket")
+        fields = flatten("ticket", payload["ticket"], "ticket", False)
         return [
             WriteIntent(NAME, "ticket", Operation.UPDATE, fields, record_id=i, ref=f"ids[{n}]")
             for n, i in enumerate(ids)
@@ -693,7 +700,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
     intents = []
     for n, ticket in enumerate(tickets):
         where = f"tickets[{n}]"
-        fields = flatten("ticket", ticket, where)
+        fields = flatten("ticket", ticket, where, False)
         record_id = fields.pop("id", None)
         if not _id_like(record_id):
             raise MalformedBody(f"{where} has no id; update_many names each ticket.")

@@ -21,11 +21,11 @@ added (it adds to values the write does not show).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
+from guardrail.crm import zendesk_effects
+from guardrail.errors import AmbiguousRequest, LookupFailed
 from guardrail.model import Operation, WriteIntent
 
 #: What a ticket write may set its tags by.
@@ -114,12 +114,7 @@ def selected(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
 
 def _options(status: int, body: bytes) -> dict[str, _Option]:
     """Each tag an active custom ticket field reads as a value."""
-    if status == 401:
-        raise InvalidSession("expired")
-    try:
-        answer = json.loads(body) if status == 200 else None
-    except ValueError:
-        answer = None
+    answer = zendesk_effects.answer(status, body)
     listed = answer.get("ticket_fields") if isinstance(answer, dict) else None
     if not isinstance(listed, list) or not isinstance(answer, dict) or answer.get("next_page"):
         raise LookupFailed(

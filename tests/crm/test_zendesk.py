@@ -460,3 +460,23 @@ def test_a_write_solving_a_ticket_and_setting_tags_asks_both_in_turn() -> None:
     assert ZD.lookup(write, target, {FIELDS}) == "/api/v2/tickets/7/incidents.json"
     [other] = parse("PUT", target, {"ticket": {"status": "pending"}}).intents
     assert ZD.lookup(other, target, ()) is None
+
+
+def test_a_comment_not_saying_whether_it_is_public_is_as_public_as_the_tickets_first() -> None:
+    """On a create it is public, as Zendesk saves the first comment; on an update it is the
+    first comment's visibility, looked up."""
+    [made] = parse("POST", "/api/v2/tickets.json", {"ticket": {"comment": "Hi"}}).intents
+    assert made.fields["comment.public"] is True
+    target = "/api/v2/tickets/7.json"
+    [said] = parse("PUT", target, {"ticket": {"comment": {"body": "x", "public": True}}}).intents
+    assert ZD.lookup(said, target, ()) is None
+    for comment in ("Refunded $5.", {"body": "Refunded $5."}, {"html_body": "<b>Refunded</b>"}):
+        [write] = parse("PUT", target, {"ticket": {"comment": comment}}).intents
+        assert "comment.public" not in write.fields
+        first = ZD.lookup(write, target, ()) or ""
+        assert first == "/api/v2/tickets/7/comments.json?sort_order=asc&per_page=1"
+        private = json.dumps({"comments": [{"id": 1, "public": False}]}).encode()
+        assert ZD.resolved(write, first, 200, private).fields["comment.public"] is False
+        assert ZD.lookup(write, target, {first}) is None
+        with pytest.raises(LookupFailed, match="Say it"):
+            ZD.resolved(write, first, 200, b'{"comments": []}')

@@ -2,11 +2,12 @@
 
 Tickets, their comments, users, organizations and groups, with integer ids. Every write goes
 through here: validation as Zendesk answers it (422 RecordInvalid naming the field), defaults,
-triggers; solving a problem ticket solves its incidents (its solving comment added to each). A
-deleted ticket is gone to the API (404 RecordNotFound). Every record an API call changes is
-appended to ``changes`` (the Salesforce sandbox's change log, shared), so the differential
-tests can hold it against the writes the proxy allowed. Bulk calls (create_many,
-update_many, merge) run at once and leave a job status the API reports as Zendesk does.
+triggers; a comment is as public as the ticket's first unless it says; solving a problem
+ticket solves its incidents (its solving comment added to each). A deleted ticket is gone to
+the API (404 RecordNotFound). Every record an API call changes is appended to ``changes``
+(the Salesforce sandbox's change log, shared), so the differential tests can hold it against
+the writes the proxy allowed. Bulk calls (create_many, update_many, merge) run at once and
+leave a job status the API reports as Zendesk does.
 
 Not thread-safe, and needs no locks: the aiohttp server runs it on one event loop.
 """
@@ -157,6 +158,11 @@ class ZendeskStore:
                 "Please fetch the latest ticket data and try again.",
             })  # fmt: skip
         comment = _comment(data)
+        given = data.get("comment")
+        if comment is not None and not (isinstance(given, dict) and "public" in given):
+            # "The initial value set on ticket creation persists for any additional comment
+            # unless you change it": the first comment's visibility
+            comment["public"] = self.comments(ticket_id)[0]["public"]
         row = {**current, **self._ticket_changes(data, current)}
         row["fields"] = row["custom_fields"]
         row["updated_at"] = _now()

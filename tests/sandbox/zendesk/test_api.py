@@ -283,3 +283,17 @@ async def test_solving_a_problem_ticket_solves_its_incidents_with_its_comment(zd
     for ticket in (ACME_TICKET, GLOBEX_TICKET):
         assert zd.store.fetch("ticket", ticket)["status"] == "solved"
         assert zd.store.comments(ticket)[-1]["body"] == "Firmware rolled back."
+
+
+async def test_a_comment_not_saying_is_as_public_as_the_tickets_first(zd: Api) -> None:
+    """ "The initial value set on ticket creation persists for any additional comment unless
+    you change it" (a comment's public)."""
+    for first in (False, True):
+        _, body = await zd.call("POST", "/tickets.json", {"ticket": {
+            "subject": "Router", "comment": {"body": "Opened.", "public": first},
+        }})  # fmt: skip
+        made = body["ticket"]["id"]
+        for comment in ("As text.", {"body": "Unsaid."}, {"body": "Said.", "public": True}):
+            await zd.call("PUT", f"/tickets/{made}.json", {"ticket": {"comment": comment}})
+        _, body = await zd.call("GET", f"/tickets/{made}/comments.json")
+        assert [c["public"] for c in body["comments"]] == [first, first, first, True]
