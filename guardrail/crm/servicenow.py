@@ -25,8 +25,11 @@ A write takes only the parameters the Table API documents for its method; those 
 what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto_sys_field``,
 ``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
 values, resolved by the instance by name) is refused, because the proxy judges values, not
-names; a write setting ``sys_class_name`` to another table (the platform reclassifies the
-record, moving it there) is refused too, and an update or delete through a base table
+names; a read of display values alone (``sysparm_display_value=true``: a reference shown by
+its record's name, a choice by its label) is refused too, because what a read shows is
+recorded as what the record holds; a write setting ``sys_class_name`` to another table (the
+platform reclassifies the record, moving it there) is refused too, and an update or delete
+through a base table
 (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
 write to its record's own class, asked of the instance first. A ``javascript:`` value (script
 the instance runs) is refused on any request, and a write must be answered in JSON (no
@@ -238,6 +241,7 @@ class ServiceNowDialect:
         _refuse_script(query)
         table = _TABLE.match(path)
         if method in _READ_METHODS:
+            _refuse_display_values(query)
             if table:
                 name = _table_name(table["table"])
                 return ParsedRequest(Shape.READ, sobject=name, reads=_table_reads(name, query))
@@ -668,6 +672,22 @@ def _refuse_script(query: Mapping[str, str]) -> None:
                 "as script; crm-guardrail does not forward code it cannot judge. Give the "
                 "values themselves (a date, a sys_id)."
             )
+
+
+def _refuse_display_values(query: Mapping[str, str]) -> None:
+    """Refuse a read of display values alone (``sysparm_display_value=true``): the instance
+    shows a reference as the referenced record's name and a choice as its label, and the proxy
+    records what a read shows as what the record holds (whose it is), so a name that spells
+    another record's sys_id would read as that record."""
+    given = {name.lower(): value for name, value in query.items()}
+    shown = given.get("sysparm_display_value", "false").lower()
+    if shown not in ("false", "all"):
+        raise AmbiguousRequest(
+            f"sysparm_display_value={shown[:20]} shows display values (names, labels) in place "
+            "of the values a record holds, which crm-guardrail reads to know whose the record "
+            "is. Read with sysparm_display_value=all (each field's value and display value) or "
+            "false."
+        )
 
 
 def _table_reads(table: str, query: Mapping[str, str]) -> frozenset[str] | None:

@@ -320,3 +320,16 @@ def test_an_incident_update_carrying_nothing_to_children_asks_nothing(
 ) -> None:
     [write] = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body(fields)).intents
     assert dialect.lookup(write, "", ()) is None
+
+
+@pytest.mark.parametrize("shown", ["true", "True", "yes"])
+def test_a_read_of_display_values_alone_is_refused_alone_or_in_a_batch(shown: str) -> None:
+    target = f"/api/now/table/customer_contact/{SYS_ID}?sysparm_display_value={shown}"
+    with pytest.raises(AmbiguousRequest, match="sysparm_display_value=all"):
+        read(dialect, "GET", target, content_type="")
+    batch = {"rest_requests": [item("r1", "GET", target)]}
+    with pytest.raises(AmbiguousRequest, match="Batch request r1: sysparm_display_value"):
+        read(dialect, "POST", "/api/now/v1/batch", body(batch))
+    for values in ("all", "false", "ALL"):
+        plain = f"/api/now/table/customer_contact/{SYS_ID}?sysparm_display_value={values}"
+        assert read(dialect, "GET", plain, content_type="").shape is Shape.READ
