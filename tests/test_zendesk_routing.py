@@ -15,7 +15,15 @@ from zenpy.lib.api_objects import Organization
 from zenpy.lib.exception import APIException
 
 from guardrail.sandbox.zendesk import ZENDESK_STORE
-from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_USER, RETENTION_GROUP
+from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD
+from guardrail.sandbox.zendesk.seed import (
+    ACME_ORG,
+    ACME_TICKET,
+    ACME_USER,
+    AGENT_USER,
+    ESCALATIONS_GROUP,
+    RETENTION_GROUP,
+)
 from guardrail.testing import Stack
 from tests.helpers import ZendeskAgent
 
@@ -62,3 +70,21 @@ def test_a_new_organization_is_made_without_a_group(zenpy: Zenpy) -> None:
 def test_an_organization_sent_back_with_the_group_it_has_is_saved(agent: ZendeskAgent) -> None:
     sent = {"organization": {"group_id": None, "notes": "Prefers email."}}
     assert agent.write("PUT", ORGANIZATION, sent).status_code == 200, sent
+
+
+def test_an_assignee_set_without_the_group_that_zendesk_would_then_set_is_refused(
+    zendesk_stack: Stack,
+) -> None:
+    """Zendesk puts a ticket assigned to an agent in the agent's group when the write names
+    none, so the group is judged only where the write names it: assignee_id goes with
+    group_id."""
+    path = f"/api/v2/tickets/{ACME_TICKET}.json"
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(path, f"/api/v2/users/{AGENT_USER}.json"))
+    before = agent.records("ticket")
+    answer = agent.write("PUT", path, {"ticket": {"assignee_id": AGENT_USER}})
+    assert answer.status_code == 422, answer.text
+    assert "ticket-assignee-group/GroupWithAssignee" in answer.text
+    assert agent.records("ticket") == before
+    routed = {"assignee_id": AGENT_USER, "group_id": ESCALATIONS_GROUP,
+              "custom_fields": [{"id": CONTACT_REASON_FIELD, "value": "complaint"}]}  # fmt: skip
+    assert agent.write("PUT", path, {"ticket": routed}).status_code == 200

@@ -228,7 +228,8 @@ class ZendeskStore:
             "id": self._next("user"), "name": None, "email": None, "role": "end-user",
             "organization_id": None, "phone": None, "external_id": None, "active": True,
             "verified": False, "details": "", "notes": "", "tags": [], "user_fields": {},
-            "time_zone": "UTC", "locale": "en-US", "created_at": now, "updated_at": now,
+            "time_zone": "UTC", "locale": "en-US", "default_group_id": None,
+            "created_at": now, "updated_at": now,
         }  # fmt: skip
         row.update(self._user_changes(data, None))
         if row["organization_id"] is None and isinstance(row["email"], str):
@@ -398,6 +399,14 @@ class ZendeskStore:
                     bad(what, f"{what.title()}: is invalid")
                 else:
                     found[key] = value
+        assigned = found.get("assignee_id")
+        assignee = self._rows["user"].get(assigned) if isinstance(assigned, int) else None
+        if (
+            assignee
+            and "group_id" not in data
+            and current.get("group_id") != (assignee.get("default_group_id"))
+        ):  # a ticket is never assigned to an agent outside a group: the agent's own
+            found["group_id"] = assignee.get("default_group_id")
         # CCs, email CCs and followers: lists of user ids that replace the ticket's (followers
         # are agents); the submitter is set on create only (the first comment's author)
         for key, what in (("collaborator_ids", "collaborators"), ("email_cc_ids", "email_ccs"),
@@ -447,7 +456,8 @@ class ZendeskStore:
 
     def _user_changes(self, data: Mapping[str, Any], user_id: int | None) -> Row:
         found: Row = {}
-        for key in ("name", "phone", "external_id", "details", "notes", "verified", "time_zone"):
+        for key in ("name", "phone", "external_id", "details", "notes", "verified", "time_zone",
+                    "default_group_id"):  # fmt: skip
             if key in data:
                 found[key] = data[key]
         if "email" in data:

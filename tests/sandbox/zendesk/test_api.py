@@ -10,6 +10,7 @@ from guardrail.sandbox.zendesk.seed import (
     ACME_ORG,
     ACME_TICKET,
     ACME_USER,
+    AGENT_USER,
     BILLING_GROUP,
     GLOBEX_ORG,
     GLOBEX_TICKET,
@@ -297,3 +298,16 @@ async def test_a_comment_not_saying_is_as_public_as_the_tickets_first(zd: Api) -
             await zd.call("PUT", f"/tickets/{made}.json", {"ticket": {"comment": comment}})
         _, body = await zd.call("GET", f"/tickets/{made}/comments.json")
         assert [c["public"] for c in body["comments"]] == [first, first, first, True]
+
+
+async def test_a_ticket_assigned_to_an_agent_alone_goes_to_the_agents_group(zd: Api) -> None:
+    """Zendesk's own rule: a ticket assigned to an agent but not a group is put in the agent's
+    group; a group the write names is kept."""
+    agent = zd.store.fetch("user", AGENT_USER)
+    status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json",
+                                 {"ticket": {"assignee_id": AGENT_USER}})  # fmt: skip
+    assert (status, body["ticket"]["group_id"]) == (200, agent["default_group_id"])
+    status, body = await zd.call("PUT", f"/tickets/{GLOBEX_TICKET}.json",
+                                 {"ticket": {"assignee_id": AGENT_USER,
+                                             "group_id": BILLING_GROUP}})  # fmt: skip
+    assert (status, body["ticket"]["group_id"]) == (200, BILLING_GROUP)
