@@ -36,12 +36,14 @@ from dataclasses import dataclass, replace
 from multidict import CIMultiDict
 
 from guardrail.crm.base import Dialect
-from guardrail.errors import LookupUnavailable
+from guardrail.errors import LookupUnavailable, LookupUnresolved
 from guardrail.model import Operation, WriteIntent
 from guardrail.upstream import Sender, UpstreamResponse
 
 #: Lookups in flight at once for one request.
 CONCURRENCY = 8
+#: Rounds of look-ups one request's writes may need, each once the one before is answered.
+ROUNDS = 3
 
 Get = Callable[[str], Awaitable[UpstreamResponse]]
 """Sends ``GET target`` to the CRM and returns its answer."""
@@ -90,17 +92,35 @@ async def resolve(
 ) -> tuple[WriteIntent, ...]:
     """``intents`` with every write by lookup field resolved to the record it names.
 
+    A write may need a look-up once another is answered (a Zendesk create_or_update's record,
+    then the fields its tags set; a ServiceNow record written through a base table, its class,
+    then what the write does there), so the dialect is asked again after each answer, told
+    what was answered, until it asks nothing more; one still asking after ``ROUNDS`` is
+    refused.
+
     Raises LookupUnresolved, LookupFailed or another DependencyFailure, InvalidSession.
     """
-    targets = [dialect.lookup(intent, path) for intent in intents]
-    if not any(targets):
-        return tuple(intents)
-    answers = await _ask(targets, get)
-    return tuple(
-        intent if target is None else dialect.resolved(intent, answers[target].status,
-                                                       answers[target].body)
-        for intent, target in zip(intents, targets, strict=True)
-    )  # fmt: skip
+    current = list(intents)
+    asked: list[set[str]] = [set() for _ in current]
+    for done in range(ROUNDS + 1):
+        targets = [
+            dialect.lookup(intent, path, seen) for intent, seen in zip(current, asked, strict=True)
+        ]
+        if not any(targets):
+            break
+        if done == ROUNDS:
+            raise LookupUnresolved(
+                "crm-guardrail needs more look-ups than it makes for one write to tell what "
+                "this one changes, so it refuses it. Send the write in simpler parts (by "
+                "record id)."
+            )
+        answers = await _ask(targets, get)
+        for n, target in enumerate(targets):
+            if target is not None:
+                asked[n].add(target)
+                answer = answers[target]
+                current[n] = dialect.resolved(current[n], target, answer.status, answer.body)
+    return tuple(current)
 
 
 async def belongings(

@@ -310,6 +310,13 @@ class ZendeskAgent:
     def write(self, method: str, path: str, body: dict[str, Any]) -> httpx.Response:
         return self.client.request(method, path, json=body)
 
+    def zenpy(self, name: str) -> Any:
+        """zenpy in this conversation, as the agent ``name`` with the sandbox's API token."""
+        from guardrail.sandbox.zendesk.seed import AGENT_EMAIL
+
+        return self.stack.zendesk(conversation=self.conversation, agent=name, email=AGENT_EMAIL,
+                                  token="sandbox-api-token")  # fmt: skip
+
     def records(self, obj: str) -> list[dict[str, Any]]:
         """The sandbox's ``obj`` records (``ticket``, ``comment``, ``organization``...)."""
         from guardrail.sandbox.zendesk import ZENDESK_STORE

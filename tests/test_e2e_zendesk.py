@@ -451,6 +451,24 @@ def test_create_or_update_is_judged_as_the_write_it_makes(stack: Stack, zenpy: Z
     assert stack.call(_user_of(stack, made.id))["organization_id"] == ACME_ORG
 
 
+@pytest.mark.parametrize(
+    ("resource", "record"),
+    [("users", {"name": "Gus", "email": "gus@globex.example"}),
+     ("organizations", {"name": "Globex", "external_id": "GLOBEX-1"})],
+)  # fmt: skip
+def test_a_create_or_update_that_also_sets_tags_is_judged_as_the_write_it_makes(
+    stack: Stack, resource: str, record: dict[str, Any]
+) -> None:
+    """Its tags are looked up among the ticket fields' options and its record by email or
+    external id, both: another customer's record, never read, is refused as without tags."""
+    before = stack.call(_records(stack))
+    body = {resource[:-1]: {**record, "tags": ["vip"], "notes": "Mine now."}}
+    answer = _create_or_update(stack, resource, body)
+    assert answer.status_code == 422, answer.text
+    assert "grounded-references/RecordGrounded" in answer.text
+    assert stack.call(_records(stack)) == before
+
+
 def test_create_or_update_finds_its_record_as_zendesk_does_or_is_refused(stack: Stack) -> None:
     """Zendesk finds a create_or_update's record by external id in any case and as text, by
     any of a user's emails (a secondary one too), and by email or external id in an order it
@@ -467,17 +485,21 @@ def test_create_or_update_finds_its_record_as_zendesk_does_or_is_refused(stack: 
         ("users", {"user": {"name": "Gus", "email": "new@acme.example", "external_id": "777"}}),
     ]
     for resource, body in sent:
-        answer = httpx.post(
-            f"{stack.proxy_url}/api/v2/{resource}/create_or_update.json", json=body,
-            headers={"Authorization": "Bearer sandbox-oauth-token",
-                     "X-Guardrail-Conversation": CONVERSATION},
-            verify=str(stack.tls.ca_pem), timeout=10,
-        )  # fmt: skip
+        answer = _create_or_update(stack, resource, body)
         assert answer.status_code in (400, 422), (body, answer.text)
         assert answer.headers["X-Guardrail-Decision"] == "block"
     assert stack.call(_records(stack)) == before
     assert stack.call(_user_of(stack, other))["phone"] is None
     assert stack.call(_user_of(stack, GLOBEX_USER))["phone"] == "+15550199"
+
+
+def _create_or_update(stack: Stack, resource: str, body: dict[str, Any]) -> httpx.Response:
+    return httpx.post(
+        f"{stack.proxy_url}/api/v2/{resource}/create_or_update.json", json=body,
+        headers={"Authorization": "Bearer sandbox-oauth-token",
+                 "X-Guardrail-Conversation": CONVERSATION},
+        verify=str(stack.tls.ca_pem), timeout=10,
+    )  # fmt: skip
 
 
 def _secondary_email(stack: Stack, user_id: int, email: str) -> Any:

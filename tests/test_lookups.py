@@ -3,7 +3,8 @@ and judged as a write by id (grounding included), in every form Salesforce takes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ import pytest
 import requests
 from multidict import CIMultiDict
 
-from guardrail.errors import UpstreamUnavailable
+from guardrail import lookups
+from guardrail.errors import LookupUnresolved, UpstreamUnavailable
+from guardrail.model import Operation, WriteIntent
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, GLOBEX_ACCOUNT_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from guardrail.upstream import Sender, UpstreamResponse
@@ -370,3 +373,38 @@ def test_a_record_read_whole_is_judged_as_read_without_asking_the_crm(
     assert "RecordOwned" in answer.json()[0]["message"]
     assert len(watch.seen) == asked
     assert case(stack, theirs)["Priority"] != "Low"
+
+
+# -- rounds: a look-up needed once another is answered -----------------------------------------
+
+
+class Chained:
+    """A dialect whose writes need ``needs`` look-ups in turn, each once the one before is
+    answered (the one it asks next follows from what it learnt)."""
+
+    def __init__(self, needs: int) -> None:
+        self.needs = needs
+
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+        done = len(intent.fields.get("learnt", ()))
+        return f"/ask/{done}" if done < self.needs else None
+
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
+        learnt = (*intent.fields.get("learnt", ()), body.decode())
+        return replace(intent, fields={**intent.fields, "learnt": learnt})
+
+
+async def answer(target: str) -> UpstreamResponse:
+    return UpstreamResponse(200, CIMultiDict(), target.encode())
+
+
+async def test_a_look_up_needed_once_another_is_answered_is_made_too() -> None:
+    write = WriteIntent("crm", "Thing", Operation.UPDATE, {}, record_id="1")
+    [found] = await lookups.resolve(Chained(2), "/", [write], answer)  # type: ignore[arg-type]
+    assert found.fields["learnt"] == ("/ask/0", "/ask/1")
+
+
+async def test_a_write_needing_more_look_ups_than_it_is_given_is_refused() -> None:
+    write = WriteIntent("crm", "Thing", Operation.UPDATE, {}, record_id="1")
+    with pytest.raises(LookupUnresolved, match="more look-ups"):
+        await lookups.resolve(Chained(lookups.ROUNDS + 1), "/", [write], answer)  # type: ignore[arg-type]

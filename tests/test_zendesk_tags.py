@@ -24,7 +24,7 @@ from guardrail.sandbox.zendesk.fields import (
     REFUND_REASON_FIELD,
     RESOLUTION_FIELD,
 )
-from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER, AGENT_EMAIL
+from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from guardrail.testing import Stack
 from tests.helpers import ZendeskAgent, through_a_stack
 
@@ -39,11 +39,8 @@ def agent(zendesk_stack: Stack) -> ZendeskAgent:
 
 
 @pytest.fixture
-def zenpy(zendesk_stack: Stack, agent: ZendeskAgent) -> Zenpy:
-    return zendesk_stack.zendesk(
-        conversation=agent.conversation, agent="agent-zendesk-tags", email=AGENT_EMAIL,
-        token="sandbox-api-token",
-    )  # fmt: skip
+def zenpy(agent: ZendeskAgent) -> Zenpy:
+    return agent.zenpy("agent-zendesk-tags")
 
 
 def saved(stack: Stack, ticket_id: int = ACME_TICKET) -> dict[str, Any]:
@@ -87,6 +84,23 @@ def test_a_ticket_created_with_an_options_tag_is_judged_with_that_option(zenpy: 
     with pytest.raises(APIException) as raised:
         zenpy.tickets.create(ticket)
     assert "ticket-resolution/ResolutionMatchesOutcome" in refusal(raised)
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [pytest.param(["vip refund_issued"], id="two-words"), pytest.param(["REFUND_ISSUED"], id="case"),
+     pytest.param(["vip\trefund_issued"], id="tab")],
+)  # fmt: skip
+def test_a_resolution_tag_spelled_as_zendesk_reads_it_is_refused_as_plainly_set_it_is(
+    zendesk_stack: Stack, zenpy: Zenpy, tags: list[str]
+) -> None:
+    """Zendesk saves a tag lower-cased and splits it at spaces, so a text holding an option's
+    tag among other words, or in capitals, selects that option all the same."""
+    before = saved(zendesk_stack)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.update(Ticket(id=ACME_TICKET, additional_tags=tags))
+    assert "ticket-resolution/ResolutionMatchesOutcome" in refusal(raised)
+    assert saved(zendesk_stack) == before
 
 
 @pytest.mark.parametrize(
@@ -152,8 +166,11 @@ def test_a_users_or_organizations_tag_that_would_select_an_option_on_their_ticke
 
 FIELDS = {CONTACT_REASON_FIELD: ["billing", "technical"],
           REFUND_REASON_FIELD: ["goodwill"], RESOLUTION_FIELD: ["resolved", "escalated"]}  # fmt: skip
-TAGS = st.lists(st.sampled_from([v for vs in FIELDS.values() for v in vs] + ["vip", "x"]),
-                max_size=3, unique=True)  # fmt: skip
+TAG = st.sampled_from([v for vs in FIELDS.values() for v in vs] + ["vip", "x"])
+#: A tag as a client may spell it: as Zendesk saves it, upper-cased, or two words in one text
+#: (Zendesk lower-cases a tag and splits it at spaces).
+SPELLED = st.one_of(TAG, TAG.map(str.upper), st.tuples(TAG, TAG).map(" ".join))
+TAGS = st.lists(SPELLED, max_size=3, unique=True)
 
 
 @st.composite
@@ -187,7 +204,7 @@ def test_every_custom_field_zendesk_changes_through_tags_was_judged_and_allowed(
     zendesk_stack: Stack, write: tuple[str, dict[str, Any]], start: list[str]
 ) -> None:
     async def fresh() -> int:  # the customer's, tagged (no resolution: none was judged)
-        tags = [t for t in start if t not in FIELDS[RESOLUTION_FIELD]]
+        tags = [t for t in start if not set(t.lower().split()) & {*FIELDS[RESOLUTION_FIELD]}]
         made = zendesk_stack.crm_app[ZENDESK_STORE].create_ticket(
             {"subject": "Tags", "comment": {"body": "Hi"}, "requester_id": ACME_USER, "tags": tags}
         )

@@ -358,15 +358,18 @@ class Dialect(Protocol):
         """The id of the bulk job the CRM answered a job creation with, if it made one."""
         ...
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        """The target of the GET (below the request's ``path``'s API) that finds the record
-        ``intent`` names by a lookup field, or None when it names none that way. Raises
-        RequestRejected when the record cannot be looked up (guardrail.lookups)."""
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+        """The target of the next GET (below the request's ``path``'s API) the CRM must answer
+        before ``intent`` is judged as the write the CRM will make (the record it names by a
+        lookup field; then what that write does there), other than those ``answered`` for it
+        already; None when it needs no other. Raises RequestRejected when the record cannot be
+        looked up (guardrail.lookups)."""
         ...
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         """``intent`` as the write the CRM will make, given the CRM's answer to ``lookup``'s
-        GET. Raises LookupUnresolved, InvalidSession or LookupFailed."""
+        GET of ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed (or another
+        RequestRejected, for a write the answer shows the proxy cannot judge)."""
         ...
 
     #: The fields of a record that say whose it is (the customer accounts and contacts it

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -556,10 +556,11 @@ class SalesforceDialect:
 
     # -- writes by lookup field -------------------------------------------------------------
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        return salesforce_lookups.lookup(intent, path)
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+        target = salesforce_lookups.lookup(intent, path)
+        return None if target in answered else target
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         return salesforce_lookups.resolved(intent, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:

@@ -25,8 +25,11 @@ A write takes only the parameters the Table API documents for its method; those 
 what it does ride on every intent as ``intent.headers`` (``sysparm_suppress_auto_sys_field``,
 ``sysparm_query_no_domain``); ``sysparm_input_display_value=true`` (values given as display
 values, resolved by the instance by name) is refused, because the proxy judges values, not
-names; a write setting ``sys_class_name`` to another table (the platform reclassifies the
-record, moving it there) is refused too, and an update or delete through a base table
+names; a read of display values alone (``sysparm_display_value=true``: a reference shown by
+its record's name, a choice by its label) is refused too, because what a read shows is
+recorded as what the record holds; a write setting ``sys_class_name`` to another table (the
+platform reclassifies the record, moving it there) is refused too, and an update or delete
+through a base table
 (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
 write to its record's own class, asked of the instance first. A ``javascript:`` value (script
 the instance runs) is refused on any request, and a write must be answered in JSON (no
@@ -41,7 +44,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -49,7 +52,12 @@ import httpx
 from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
-from guardrail.crm import servicenow_batch, servicenow_post, servicenow_schema
+from guardrail.crm import (
+    servicenow_batch,
+    servicenow_children,
+    servicenow_post,
+    servicenow_schema,
+)
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -144,6 +152,8 @@ _SCRIPT = re.compile(r"javascript\s*:", re.IGNORECASE)
 _JSON = "application/json;charset=UTF-8"
 
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
+#: The query of the look-up of a record's class (one written through a base table).
+_CLASS_ONLY = "sysparm_fields=sys_class_name"
 MAX_READ_RECORDS = 200
 
 
@@ -231,6 +241,7 @@ class ServiceNowDialect:
         _refuse_script(query)
         table = _TABLE.match(path)
         if method in _READ_METHODS:
+            _refuse_display_values(query)
             if table:
                 name = _table_name(table["table"])
                 return ParsedRequest(Shape.READ, sobject=name, reads=_table_reads(name, query))
@@ -432,16 +443,23 @@ class ServiceNowDialect:
     def created_job(self, status: int, body: bytes) -> str | None:
         return None
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """Every Table API write names its record by sys_id; one through a base table names a
-        record of whichever class extends it (a contact through sys_user): its class is asked."""
+        record of whichever class extends it (a contact through sys_user): its class is asked.
+        Then an incident's new state is carried to its children: which ones is asked
+        (``servicenow_children``)."""
         extended = intent.object.lower() in EXTENDED
         if not extended or intent.operation is Operation.CREATE or not intent.record_id:
-            return None
-        return f"/api/now/table/{intent.object}/{intent.record_id}?sysparm_fields=sys_class_name"
+            target = servicenow_children.lookup(intent)
+        else:
+            target = f"/api/now/table/{intent.object}/{intent.record_id}?{_CLASS_ONLY}"
+        return None if target in answered else target
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        """The write through a base table, judged as a write to its record's own class."""
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
+        """The write through a base table, judged as a write to its record's own class; an
+        incident's, when it moves no child incident."""
+        if not target.endswith(_CLASS_ONLY):
+            return servicenow_children.resolved(intent, status, body)
         if status == 401:
             raise InvalidSession("expired")
         if status == 404:
@@ -654,6 +672,22 @@ def _refuse_script(query: Mapping[str, str]) -> None:
                 "as script; crm-guardrail does not forward code it cannot judge. Give the "
                 "values themselves (a date, a sys_id)."
             )
+
+
+def _refuse_display_values(query: Mapping[str, str]) -> None:
+    """Refuse a read of display values alone (``sysparm_display_value=true``): the instance
+    shows a reference as the referenced record's name and a choice as its label, and the proxy
+    records what a read shows as what the record holds (whose it is), so a name that spells
+    another record's sys_id would read as that record."""
+    given = {name.lower(): value for name, value in query.items()}
+    shown = given.get("sysparm_display_value", "false").lower()
+    if shown not in ("false", "all"):
+        raise AmbiguousRequest(
+            f"sysparm_display_value={shown[:20]} shows display values (names, labels) in place "
+            "of the values a record holds, which crm-guardrail reads to know whose the record "
+            "is. Read with sysparm_display_value=all (each field's value and display value) or "
+            "false."
+        )
 
 
 def _table_reads(table: str, query: Mapping[str, str]) -> frozenset[str] | None:

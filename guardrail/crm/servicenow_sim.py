@@ -1,8 +1,8 @@
 """``guardrail test``'s simulated ServiceNow instance: the records a scenario declares and its
 allowed writes save, read as the Table API answers (``{"result": ...}``, values as text).
 
-A scenario reads ``{table}/{sys_id}`` or ``{table}?sysparm_query=...`` (``=``, ``!=`` and
-``^`` for and) below ``/api/now/table``.
+A scenario reads ``{table}/{sys_id}`` or ``{table}?sysparm_query=...`` (``=``, ``!=``,
+``NOT IN`` and ``^`` for and) below ``/api/now/table``.
 """
 
 from __future__ import annotations
@@ -61,6 +61,16 @@ STARTING_RECORDS = (
 )
 
 
+#: The encoded query operators the simulated instance reads, longest first.
+_OPERATORS = ("NOT IN", "!=", "=")
+
+
+def _holds(actual: str, op: str, value: str) -> bool:
+    if op == "NOT IN":
+        return actual not in value.split(",")
+    return (actual == value) == (op == "=")
+
+
 class SimulatedServiceNow:
     """Records by sys_id; sys_ids are 32 hexadecimal characters, as an instance's are."""
 
@@ -93,20 +103,24 @@ class SimulatedServiceNow:
         for term in dict(parse_qsl(query)).get("sysparm_query", "").split("^"):
             if not term:
                 continue
-            name, op, value = term.partition("!=") if "!=" in term else term.partition("=")
-            if not op:
+            split = next((term.partition(op) for op in _OPERATORS if op in term), None)
+            if split is None:
                 raise ScenarioError(f"the simulated instance does not read the query {term!r}")
-            conditions.append((name, op, value))
+            conditions.append(split)
         rows = [
             fields
             for table, fields in self._records.values()
             if table == parts[0]
-            and all((str(fields.get(n, "")) == v) == (op == "=") for n, op, v in conditions)
+            and all(_holds(str(fields.get(n, "")), op, v) for n, op, v in conditions)
         ]
         return json.dumps({"result": rows}).encode()
 
     async def get(self, target: str) -> UpstreamResponse:
-        """A record's class, as the dialect asks of one written through a base table."""
+        """A record's class, as the dialect asks of one written through a base table; the
+        records a query finds (an incident's children, as the dialect asks)."""
+        if "sysparm_query=" in target:
+            rows = self.read(target.removeprefix(API_PATH))
+            return UpstreamResponse(200, CIMultiDict(), rows)
         sys_id = target.partition("?")[0].rstrip("/").rpartition("/")[2]
         found = self._records.get(sys_id)
         if found is None:

@@ -38,7 +38,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -46,7 +46,7 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import zendesk_schema, zendesk_tags
+from guardrail.crm import zendesk_effects, zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -204,10 +204,10 @@ class ZendeskDialect:
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
-            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload)))
+            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True)))
         if len(rest) == 1 and _ID.match(rest[0]):
             if method == "PUT":
-                fields = _record(obj, payload)
+                fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
                     raise MalformedBody(f"The body's id is not the {obj} the URL names.")
                 return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
@@ -317,54 +317,29 @@ class ZendeskDialect:
 
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
-    def lookup(self, intent: WriteIntent, path: str) -> str | None:
-        if zendesk_tags.sets_tags(intent):  # which custom fields its tags set
-            return zendesk_tags.FIELDS_PATH
-        by_lookup = (Operation.UPSERT, Operation.DELETE)
-        if intent.operation not in by_lookup or intent.external_id_field is None:
-            return None
-        value = str(intent.external_id)
-        if intent.external_id_field == "external_id":  # an exact lookup, not the search index
-            return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
-        query = f'email:"{value.replace(chr(34), "")}"'
-        return f"{API}/users/search.json?query={quote(query, safe='')}"
+    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+        """The record a write names by email or external id first; then, once it is the write
+        it makes, which custom fields its tags set, the incidents it would solve, and whether
+        a comment not saying is public."""
+        if _by_lookup(intent):
+            wanted: tuple[str | None, ...] = (_found_by(intent),)
+        else:
+            tags = zendesk_tags.FIELDS_PATH if zendesk_tags.sets_tags(intent) else None
+            wanted = (
+                tags,
+                zendesk_effects.incidents(intent),
+                zendesk_effects.first_comment(intent),
+            )
+        return next((t for t in wanted if t is not None and t not in answered), None)
 
-    def resolved(self, intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-        if zendesk_tags.sets_tags(intent):
+    def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
+        if target == zendesk_tags.FIELDS_PATH:
             return zendesk_tags.selected(intent, status, body)
-        named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
-        if status == 401:
-            raise InvalidSession("expired")
-        answer = _json_or_none(body)
-        if status != 200 or not isinstance(answer, dict):
-            raise LookupFailed(
-                f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
-                "cannot judge the write against that record; nothing was sent. Retry later."
-            )
-        field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
-        listed = answer.get(f"{intent.object}s")
-        rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
-        found = [r for r in rows if str(r.get(field, "")).lower() == wanted]
-        if len(found) > 1:
-            raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
-        if not found and rows:
-            # Found by it, yet not its value: a user's secondary email, which Zendesk matches.
-            raise LookupUnresolved(
-                f"{named} is no {intent.object}'s own {field}, yet Zendesk finds "
-                f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
-                f"which it would update. Name the {intent.object} by its id."
-            )
-        deleting = intent.operation is Operation.DELETE
-        if not found and deleting:
-            raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
-        if not found:
-            return replace(intent, operation=Operation.CREATE, record_id=None)
-        record = found[0]
-        account = _str_or_none(
-            record.get("id") if intent.object == "organization" else record.get("organization_id")
-        )
-        operation = Operation.DELETE if deleting else Operation.UPDATE
-        return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+        if target == zendesk_effects.incidents(intent):
+            return zendesk_effects.none_unsolved(intent, status, body)
+        if target == zendesk_effects.first_comment(intent):
+            return zendesk_effects.as_public_as_first(intent, status, body)
+        return _found(intent, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a user or organization is: as read (the pack's people grounding)
@@ -587,10 +562,10 @@ def _reads(segments: Sequence[str], query: Mapping[str, str]) -> frozenset[str] 
     return None
 
 
-def _record(obj: str, payload: Any) -> dict[str, Any]:
+def _record(obj: str, payload: Any, creating: bool) -> dict[str, Any]:
     if not isinstance(payload, dict) or set(payload) != {obj}:
         raise MalformedBody(f'A {obj} write is {{"{obj}": {{...}}}} and nothing else.')
-    return flatten(obj, payload[obj], obj)
+    return flatten(obj, payload[obj], obj, creating)
 
 
 def _single(intent: WriteIntent) -> ParsedRequest:
@@ -613,7 +588,7 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
     """The write a create_or_update makes, by what names its record. Zendesk documents that
     it finds the record by any of them, not which first, so a body naming it two ways is
     refused; a number is matched as its text, as Zendesk casts it."""
-    fields = _record(obj, payload)
+    fields = _record(obj, payload, True)  # a user or organization: no comment to see to
     keys = (("id",) if obj == "organization" else ()) + _MATCH_BY[obj]
     named = [key for key in keys if fields.get(key) is not None]
     if len(named) > 1:
@@ -640,6 +615,55 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
     )
 
 
+def _found_by(intent: WriteIntent) -> str:
+    """The search that finds the record a write names by external id or email, as Zendesk
+    finds it."""
+    value = str(intent.external_id)
+    if intent.external_id_field == "external_id":  # an exact lookup, not the search index
+        return f"{API}/{intent.object}s/search.json?external_id={quote(value, safe='')}"
+    query = f'email:"{value.replace(chr(34), "")}"'
+    return f"{API}/users/search.json?query={quote(query, safe='')}"
+
+
+def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """The write by lookup field as the write it makes, from Zendesk's search answer: an update
+    or delete of the one record found, or a create. Raises LookupUnresolved, LookupFailed,
+    InvalidSession."""
+    named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
+    if status == 401:
+        raise InvalidSession("expired")
+    answer = _json_or_none(body)
+    if status != 200 or not isinstance(answer, dict):
+        raise LookupFailed(
+            f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
+            "cannot judge the write against that record; nothing was sent. Retry later."
+        )
+    field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
+    listed = answer.get(f"{intent.object}s")
+    rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
+    found = [r for r in rows if str(r.get(field, "")).lower() == wanted]
+    if len(found) > 1:
+        raise LookupUnresolved(f"{named} matches more than one record; name it by its id.")
+    if not found and rows:
+        # Found by it, yet not its value: a user's secondary email, which Zendesk matches.
+        raise LookupUnresolved(
+            f"{named} is no {intent.object}'s own {field}, yet Zendesk finds "
+            f"{len(rows)} by it (a secondary email, say), so crm-guardrail cannot tell "
+            f"which it would update. Name the {intent.object} by its id."
+        )
+    deleting = intent.operation is Operation.DELETE
+    if not found and deleting:
+        raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
+    if not found:
+        return replace(intent, operation=Operation.CREATE, record_id=None)
+    record = found[0]
+    account = _str_or_none(
+        record.get("id") if intent.object == "organization" else record.get("organization_id")
+    )
+    operation = Operation.DELETE if deleting else Operation.UPDATE
+    return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+
+
 def _create_many(payload: Any) -> list[WriteIntent]:
     tickets = payload.get("tickets") if isinstance(payload, dict) else None
     if not isinstance(tickets, list) or not tickets or set(payload) != {"tickets"}:
@@ -649,7 +673,7 @@ def _create_many(payload: Any) -> list[WriteIntent]:
             NAME,
             "ticket",
             Operation.CREATE,
-            flatten("ticket", t, f"tickets[{n}]"),
+            flatten("ticket", t, f"tickets[{n}]", True),
             ref=f"tickets[{n}]",
         )
         for n, t in enumerate(tickets)
@@ -665,7 +689,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
             raise MalformedBody("update_many's ids must be distinct ticket ids, comma-separated.")
         if set(payload) != {"ticket"}:
             raise MalformedBody('An update of tickets by ids takes {"ticket": {...}} only.')
-        fields = flatten("ticket", payload["ticket"], "ticket")
+        fields = flatten("ticket", payload["ticket"], "ticket", False)
         return [
             WriteIntent(NAME, "ticket", Operation.UPDATE, fields, record_id=i, ref=f"ids[{n}]")
             for n, i in enumerate(ids)
@@ -676,7 +700,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
     intents = []
     for n, ticket in enumerate(tickets):
         where = f"tickets[{n}]"
-        fields = flatten("ticket", ticket, where)
+        fields = flatten("ticket", ticket, where, False)
         record_id = fields.pop("id", None)
         if not _id_like(record_id):
             raise MalformedBody(f"{where} has no id; update_many names each ticket.")
@@ -783,6 +807,14 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
         for n, i in enumerate(ids)
     ]
     return intents
+
+
+def _by_lookup(intent: WriteIntent) -> bool:
+    """Whether ``intent`` names its record by a lookup field (create_or_update, destroy_many by
+    external ids) and is not yet resolved to the write it makes."""
+    return intent.operation in (Operation.UPSERT, Operation.DELETE) and bool(
+        intent.external_id_field
+    )
 
 
 def _id_like(value: object) -> bool:

@@ -6,9 +6,11 @@ Zendesk nests what a write sets: a ticket's ``comment`` is an object, its custom
 them into one flat map, each name the CRM's own path to the value:
 
 - ``comment.body`` (``body``, or the text of ``html_body``: what the comment says, markup
-  and character references read as Zendesk renders them), ``comment.public`` (true when not
-  given, as Zendesk saves it), ``comment.author_id``; a ticket created with ``description`` and no
-  comment: its description is the first comment's body;
+  and character references read as Zendesk renders them), ``comment.public`` (on a create,
+  true when not given, as Zendesk saves it; on an update not given, it is the ticket's first
+  comment's, which the dialect looks up: ``zendesk_effects``), ``comment.author_id``; a
+  ticket created with ``description`` and no comment: its description is the first comment's
+  body;
 - ``custom_fields.<id>`` for each custom field;
 - ``user_fields.<key>``, ``organization_fields.<key>``.
 
@@ -34,8 +36,9 @@ _COMMENT_KEYS = frozenset({"body", "html_body", "public", "author_id"})
 _SCALAR = (str, int, float, bool, type(None))
 
 
-def flatten(obj: str, record: Any, where: str) -> dict[str, Any]:
-    """The flat fields a Zendesk ``obj`` record in a write sets. Raises MalformedBody."""
+def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]:
+    """The flat fields a Zendesk ``obj`` record in a write (a create, when ``creating``) sets.
+    Raises MalformedBody."""
     if not isinstance(record, dict):
         raise MalformedBody(f"{where} must be a JSON object (a {obj}).")
     fields: dict[str, Any] = {}
@@ -49,7 +52,7 @@ def flatten(obj: str, record: Any, where: str) -> dict[str, Any]:
         if name == "id" and value is None:
             continue  # zenpy sends "id": null on a create; Zendesk ignores it
         if obj == "ticket" and name == COMMENT:
-            fields.update(_comment(value, where))
+            fields.update(_comment(value, where, creating))
         elif name in given_custom:
             fields.update(_custom_fields(value, where))
         elif name == _OWN_FIELDS.get(obj):
@@ -72,7 +75,7 @@ def flatten(obj: str, record: Any, where: str) -> dict[str, Any]:
     return fields
 
 
-def _comment(value: Any, where: str) -> dict[str, Any]:
+def _comment(value: Any, where: str, creating: bool) -> dict[str, Any]:
     if isinstance(value, str):
         value = {"body": value}
     if not isinstance(value, dict):
@@ -90,7 +93,9 @@ def _comment(value: Any, where: str) -> dict[str, Any]:
     body = value.get("body", value.get("html_body"))
     if "html_body" in value and isinstance(body, str):
         body = html_text(body)
-    found: dict[str, Any] = {"comment.body": body, "comment.public": value.get("public", True)}
+    found: dict[str, Any] = {"comment.body": body}
+    if "public" in value or creating:
+        found["comment.public"] = value.get("public", True)
     if "author_id" in value:
         found["comment.author_id"] = value["author_id"]
     return found

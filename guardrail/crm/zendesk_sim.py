@@ -13,6 +13,7 @@ as Zendesk names it (``subject``, ``custom_fields.<id>``) is kept as given.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,6 +28,8 @@ from guardrail.sandbox.zendesk.fields import TICKET_FIELDS
 from guardrail.upstream import UpstreamResponse
 
 API_PATH = "/api/v2"
+_INCIDENTS = re.compile(rf"^{API_PATH}/tickets/(?P<id>[0-9]+)/incidents(?:\.json)?$")
+_COMMENTS = re.compile(rf"^{API_PATH}/tickets/(?P<id>[0-9]+)/comments(?:\.json)?$")
 _PLURAL = {"tickets": "ticket", "users": "user", "organizations": "organization"}
 
 
@@ -42,12 +45,15 @@ class SimulatedZendesk:
 
     def __init__(self) -> None:
         self._records: dict[int, tuple[str, dict[str, Any]]] = {}
+        #: Whether each ticket's first comment is public (what a comment not saying takes).
+        self._first_public: dict[int, bool] = {}
         self._serial = 1000
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
         obj, saved = starting_record(sobject, fields)
         self._serial += 1
         self._records[self._serial] = (obj, saved)
+        self._first_public[self._serial] = saved.get("comment.public") is not False
         return str(self._serial)
 
     def read(self, what: str) -> bytes:
@@ -61,11 +67,24 @@ class SimulatedZendesk:
     async def get(self, target: str) -> UpstreamResponse:
         """``{users|organizations}/search?external_id=`` or ``?query=email:...``, as
         create_or_update's lookup asks; ``ticket_fields``, the sandbox's (which custom fields
-        a write's tags set)."""
+        a write's tags set); ``tickets/{id}/incidents`` (which a solving write would solve);
+        ``tickets/{id}/comments``, the first one (how public a comment not saying is)."""
         url = urlsplit(target)
         if url.path.removesuffix(".json") == f"{API_PATH}/ticket_fields":
             listed = [f.describe("") for f in TICKET_FIELDS]
             return UpstreamResponse(200, CIMultiDict(), _json({"ticket_fields": listed}))
+        first = _COMMENTS.match(url.path)
+        if first and int(first["id"]) in self._first_public:  # a ticket's first comment
+            public = self._first_public[int(first["id"])]
+            return UpstreamResponse(200, CIMultiDict(), _json({"comments": [{"public": public}]}))
+        problem = _INCIDENTS.match(url.path)
+        if problem:  # a problem ticket's incidents (which solving it would solve)
+            linked = [
+                _row(key, fields)
+                for key, (obj, fields) in self._records.items()
+                if obj == "ticket" and str(fields.get("problem_id")) == problem["id"]
+            ]
+            return UpstreamResponse(200, CIMultiDict(), _json({"tickets": linked}))
         plural = url.path.removeprefix(API_PATH + "/").split("/")[0]
         given = dict(parse_qsl(url.query))
         terms = dict(t.split(":", 1) for t in given.get("query", "").split() if ":" in t)

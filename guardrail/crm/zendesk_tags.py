@@ -8,7 +8,9 @@ ticket fields"). ``{"tags": ["refund_issued"]}`` sets the Resolution field as pl
 Zendesk adds a user's tags, and their organization's, to their tickets: an option's tag there
 would set the field on tickets no write of the agent's names, so it is refused.
 
-Which tags are options only the account's ticket fields say, so a ticket write that sets
+Zendesk saves a tag lower-cased and splits a text with spaces into one tag per word, so the
+tags are read that way (``"vip Refund_Issued"`` adds ``refund_issued``). Which tags are
+options only the account's ticket fields say, so a ticket write that sets
 ``tags``, ``additional_tags`` or ``remove_tags`` is looked up first (``GET
 /api/v2/ticket_fields.json``, once a request) and judged with ``custom_fields.<id>`` as the
 tags leave each field. What cannot be read one way is refused, saying what to send: two
@@ -19,11 +21,11 @@ added (it adds to values the write does not show).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
+from guardrail.crm import zendesk_effects
+from guardrail.errors import AmbiguousRequest, LookupFailed
 from guardrail.model import Operation, WriteIntent
 
 #: What a ticket write may set its tags by.
@@ -112,12 +114,7 @@ def selected(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
 
 def _options(status: int, body: bytes) -> dict[str, _Option]:
     """Each tag an active custom ticket field reads as a value."""
-    if status == 401:
-        raise InvalidSession("expired")
-    try:
-        answer = json.loads(body) if status == 200 else None
-    except ValueError:
-        answer = None
+    answer = zendesk_effects.answer(status, body)
     listed = answer.get("ticket_fields") if isinstance(answer, dict) else None
     if not isinstance(listed, list) or not isinstance(answer, dict) or answer.get("next_page"):
         raise LookupFailed(
@@ -134,15 +131,18 @@ def _options(status: int, body: bytes) -> dict[str, _Option]:
             continue  # a system field (status, priority) is no tag
         name, kind = f"custom_fields.{field['id']}", str(field.get("type"))
         if kind == "checkbox" and isinstance(field.get("tag"), str) and field["tag"]:
-            found.setdefault(field["tag"], _Option(name, kind, True))
+            found.setdefault(field["tag"].lower(), _Option(name, kind, True))
         for option in field.get("custom_field_options") or ():
             if isinstance(option, dict) and isinstance(option.get("value"), str):
-                found.setdefault(option["value"], _Option(name, kind, option["value"]))
+                found.setdefault(option["value"].lower(), _Option(name, kind, option["value"]))
     return found
 
 
 def _listed(value: Any) -> list[str]:
-    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+    """The tags a list sets, as Zendesk saves them: lower-cased, a text with spaces one tag per
+    word (``"vip Refund_Issued"`` is ``vip`` and ``refund_issued``, which selects that option)."""
+    given = value if isinstance(value, list) else []
+    return [word for tag in given if isinstance(tag, str) for word in tag.lower().split()]
 
 
 def _same(given: Any, derived: Any) -> bool:

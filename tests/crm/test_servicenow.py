@@ -273,15 +273,63 @@ def test_a_write_that_moves_its_record_into_another_table_is_refused(method: str
 
 def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> None:
     [delete] = read(dialect, "DELETE", f"/api/now/table/sys_user/{SYS_ID}", content_type="").intents
-    lookup = dialect.lookup(delete, "")
+    lookup = dialect.lookup(delete, "", ()) or ""
     assert lookup == f"/api/now/table/sys_user/{SYS_ID}?sysparm_fields=sys_class_name"
     contact = body({"result": {"sys_class_name": "customer_contact"}})
-    assert dialect.resolved(delete, 200, contact).object == "customer_contact"
+    assert dialect.resolved(delete, lookup, 200, contact).object == "customer_contact"
     with pytest.raises(LookupUnresolved):
-        dialect.resolved(delete, 404, b"{}")
+        dialect.resolved(delete, lookup, 404, b"{}")
     with pytest.raises(LookupFailed):
-        dialect.resolved(delete, 500, b"{}")
+        dialect.resolved(delete, lookup, 500, b"{}")
     [own] = read(dialect, "DELETE", f"/api/now/table/incident/{SYS_ID}", content_type="").intents
     [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
-    assert dialect.lookup(own, "") is None  # a write in its record's own table
-    assert dialect.lookup(made, "") is None  # a create makes a record of the table it names
+    assert dialect.lookup(own, "", ()) is None  # a write in its record's own table
+    assert dialect.lookup(made, "", ()) is None  # a create makes a record of the table it names
+
+
+CHILD = "fedcba9876543210fedcba9876543210"
+
+
+@pytest.mark.parametrize("table", ["incident", "task"])
+def test_an_incident_update_moving_a_child_incident_with_it_is_refused(table: str) -> None:
+    """The instance carries a parent incident's new state to its children: they are asked
+    for (through a base table, once the record is known to be an incident) and any is refused."""
+    [write] = read(dialect, "PATCH", f"/api/now/table/{table}/{SYS_ID}",
+                   body({"state": "6", "close_notes": "Fixed."})).intents  # fmt: skip
+    answered: set[str] = set()
+    if table == "task":  # its class first: an incident
+        asked = dialect.lookup(write, "", ()) or ""
+        incident = body({"result": {"sys_class_name": "incident"}})
+        write = dialect.resolved(write, asked, 200, incident)
+        answered.add(asked)
+    lookup = dialect.lookup(write, "", answered) or ""
+    assert lookup.startswith("/api/now/table/incident?sysparm_query=parent_incident=" + SYS_ID)
+    assert "%5EstateNOT%20IN7%2C8%5Estate%21=6" in lookup
+    children = body({"result": [{"sys_id": CHILD, "number": "INC0010002"}]})
+    with pytest.raises(AmbiguousRequest, match=f"parent incident of INC0010002 \\({CHILD}\\)"):
+        dialect.resolved(write, lookup, 200, children)
+    assert dialect.resolved(write, lookup, 200, body({"result": []})) == write
+    assert dialect.lookup(write, "", {lookup}) is None
+    with pytest.raises(LookupFailed):
+        dialect.resolved(write, lookup, 500, b"{}")
+
+
+@pytest.mark.parametrize("fields", [{"state": "7"}, {"state": "1"}, {"close_notes": "x"}])
+def test_an_incident_update_carrying_nothing_to_children_asks_nothing(
+    fields: dict[str, str],
+) -> None:
+    [write] = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body(fields)).intents
+    assert dialect.lookup(write, "", ()) is None
+
+
+@pytest.mark.parametrize("shown", ["true", "True", "yes"])
+def test_a_read_of_display_values_alone_is_refused_alone_or_in_a_batch(shown: str) -> None:
+    target = f"/api/now/table/customer_contact/{SYS_ID}?sysparm_display_value={shown}"
+    with pytest.raises(AmbiguousRequest, match="sysparm_display_value=all"):
+        read(dialect, "GET", target, content_type="")
+    batch = {"rest_requests": [item("r1", "GET", target)]}
+    with pytest.raises(AmbiguousRequest, match="Batch request r1: sysparm_display_value"):
+        read(dialect, "POST", "/api/now/v1/batch", body(batch))
+    for values in ("all", "false", "ALL"):
+        plain = f"/api/now/table/customer_contact/{SYS_ID}?sysparm_display_value={values}"
+        assert read(dialect, "GET", plain, content_type="").shape is Shape.READ

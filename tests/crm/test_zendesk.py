@@ -25,6 +25,7 @@ from guardrail.errors import (
 from guardrail.model import Decision, Operation, Verdict, Violation
 
 ZD = dialect_for("zendesk")
+FIELDS = "/api/v2/ticket_fields.json"
 
 
 def parse(method: str, target: str, body: Any = None) -> Any:
@@ -80,8 +81,23 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
         {"user": {"name": "Ada", "email": "ada@acme.example"}},
     ).intents
     assert (intent.operation, intent.external_id_field) == (Operation.UPSERT, "email")
-    lookup = ZD.lookup(intent, "/api/v2/users/create_or_update") or ""
+    lookup = ZD.lookup(intent, "/api/v2/users/create_or_update", ()) or ""
     assert lookup.startswith("/api/v2/users/search.json?query=email")
+
+
+def test_a_create_or_update_setting_tags_is_looked_up_as_its_record_then_its_tags() -> None:
+    """Its record first (the write it makes), then the fields its tags set: one look-up each."""
+    target = "/api/v2/users/create_or_update.json"
+    [intent] = parse("POST", target, {"user": {"email": "gus@globex.example",
+                                               "tags": ["vip"]}}).intents  # fmt: skip
+    searched = ZD.lookup(intent, target, ()) or ""
+    assert searched.startswith("/api/v2/users/search.json?query=email")
+    found = json.dumps({"users": [{"id": 9, "email": "gus@globex.example"}]}).encode()
+    update = ZD.resolved(intent, searched, 200, found)
+    assert (update.operation, update.record_id) == (Operation.UPDATE, "9")
+    assert ZD.lookup(update, target, {searched}) == FIELDS
+    assert ZD.resolved(update, FIELDS, 200, TICKET_FIELDS) == update
+    assert ZD.lookup(update, target, {searched, FIELDS}) is None
 
 
 @pytest.mark.parametrize(
@@ -199,9 +215,10 @@ def test_deletes_of_users_organizations_and_many_tickets_are_judged_one_per_reco
     )  # fmt: skip
     # looked up as Zendesk finds it, then judged as the delete of that record
     found = json.dumps({"organizations": [{"id": 9, "external_id": "acme-1"}]}).encode()
-    assert ZD.resolved(org, 200, found).record_id == "9"
+    searched = ZD.lookup(org, "/api/v2/organizations/destroy_many", ()) or ""
+    assert ZD.resolved(org, searched, 200, found).record_id == "9"
     with pytest.raises(LookupUnresolved, match="nothing to delete"):
-        ZD.resolved(org, 200, b'{"organizations": []}')
+        ZD.resolved(org, searched, 200, b'{"organizations": []}')
 
 
 @pytest.mark.parametrize(
@@ -317,8 +334,8 @@ TICKET_FIELDS = json.dumps({"ticket_fields": [
 
 def tagged(method: str, target: str, ticket: dict[str, Any]) -> Any:
     [intent] = parse(method, target, {"ticket": ticket}).intents
-    assert ZD.lookup(intent, target) == "/api/v2/ticket_fields.json"
-    return ZD.resolved(intent, 200, TICKET_FIELDS)
+    assert ZD.lookup(intent, target, ()) == FIELDS
+    return ZD.resolved(intent, FIELDS, 200, TICKET_FIELDS)
 
 
 def test_a_tickets_tags_are_judged_as_the_custom_fields_they_set() -> None:
@@ -336,13 +353,27 @@ def test_a_tickets_tags_are_judged_as_the_custom_fields_they_set() -> None:
     created = tagged("POST", "/api/v2/tickets.json", {"comment": "x", "tags": ["billing"]})
     assert {k for k in created.fields if k.startswith("custom")} == {"custom_fields.11"}
     plain = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"status": "open"}})
-    assert ZD.lookup(plain.intents[0], "/api/v2/tickets/7.json") is None
+    assert ZD.lookup(plain.intents[0], "/api/v2/tickets/7.json", ()) is None
+
+
+def test_tags_are_read_as_zendesk_saves_them_lower_cased_one_per_word() -> None:
+    words = tagged("PUT", "/api/v2/tickets/7.json", {"additional_tags": ["vip Technical"]})
+    assert words.fields["custom_fields.11"] == "technical"
+    replaced = tagged("PUT", "/api/v2/tickets/7.json", {"tags": ["VIP_CUSTOMER\tmodem"]})
+    assert (replaced.fields["custom_fields.12"], replaced.fields["custom_fields.13"]) == (
+        True, ["modem"]
+    )  # fmt: skip
+    with pytest.raises(AmbiguousRequest, match="'technical' is an option"):
+        ZD.resolved(parse("PUT", "/api/v2/users/7.json",
+                          {"user": {"tags": ["vip TECHNICAL"]}}).intents[0],
+                    FIELDS, 200, TICKET_FIELDS)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "ticket",
     [
         {"tags": ["billing", "technical"]},
+        {"tags": ["billing technical"]},
         {"remove_tags": ["vip_customer"]},
         {"additional_tags": ["router"]},
         {"tags": ["billing"], "custom_fields": [{"id": 11, "value": "technical"}]},
@@ -362,9 +393,9 @@ def test_tags_that_set_fields_two_ways_or_partly_are_refused(ticket: dict[str, A
 def test_tags_whose_fields_zendesk_does_not_list_fail_closed(status: int, body: bytes) -> None:
     [intent] = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"tags": ["x"]}}).intents
     with pytest.raises(LookupFailed):
-        ZD.resolved(intent, status, body)
+        ZD.resolved(intent, FIELDS, status, body)
     with pytest.raises(InvalidSession):
-        ZD.resolved(intent, 401, b"{}")
+        ZD.resolved(intent, FIELDS, 401, b"{}")
 
 
 def test_an_endpoint_it_does_not_judge_is_refused_as_such_whatever_its_body() -> None:
@@ -386,10 +417,66 @@ def test_a_user_or_organization_tagged_with_a_ticket_fields_option_is_refused(ki
     """Zendesk adds their tags to their tickets, where an option's tag sets the field."""
     target = f"/api/v2/{kind}/7.json"
     [intent] = parse("PUT", target, {kind[:-1]: {"tags": ["vip", "technical"]}}).intents
-    assert ZD.lookup(intent, target) == "/api/v2/ticket_fields.json"
+    assert ZD.lookup(intent, target, ()) == FIELDS
     with pytest.raises(AmbiguousRequest, match="'technical' is an option"):
-        ZD.resolved(intent, 200, TICKET_FIELDS)
+        ZD.resolved(intent, FIELDS, 200, TICKET_FIELDS)
     [plain] = parse("PUT", target, {kind[:-1]: {"tags": ["vip"]}}).intents
-    assert ZD.resolved(plain, 200, TICKET_FIELDS) is plain
+    assert ZD.resolved(plain, FIELDS, 200, TICKET_FIELDS) is plain
     [named] = parse("PUT", target, {kind[:-1]: {"name": "Ada"}}).intents
-    assert ZD.lookup(named, target) is None
+    assert ZD.lookup(named, target, ()) is None
+
+
+@pytest.mark.parametrize(
+    ("target", "body"),
+    [("/api/v2/tickets/7.json", {"ticket": {"status": "solved"}}),
+     ("/api/v2/tickets/update_many.json?ids=7", {"ticket": {"status": "closed"}}),
+     ("/api/v2/tickets/9/merge.json", {"ids": [7]})],
+)  # fmt: skip
+def test_a_write_solving_a_ticket_asks_which_incidents_it_would_solve(
+    target: str, body: dict[str, Any]
+) -> None:
+    """Solving a problem ticket solves its incidents: one not solved yet refuses the write."""
+    method = "POST" if "merge" in target else "PUT"
+    [write] = [i for i in parse(method, target, body).intents if i.record_id == "7"]
+    incidents = ZD.lookup(write, target, ())
+    assert incidents == "/api/v2/tickets/7/incidents.json"
+    listed = {"tickets": [{"id": 8, "status": "open"}, {"id": 5, "status": "solved"}],
+              "next_page": None}  # fmt: skip
+    with pytest.raises(AmbiguousRequest, match="problem ticket of 8: solving it"):
+        ZD.resolved(write, incidents, 200, json.dumps(listed).encode())
+    solved = {"tickets": [{"id": 5, "status": "solved"}], "next_page": None}
+    assert ZD.resolved(write, incidents, 200, json.dumps(solved).encode()) == write
+    with pytest.raises(AmbiguousRequest, match="and more"):
+        ZD.resolved(write, incidents, 200, json.dumps({**solved, "next_page": "p2"}).encode())
+    with pytest.raises(LookupFailed):
+        ZD.resolved(write, incidents, 500, b"{}")
+    assert ZD.lookup(write, target, {incidents}) is None
+
+
+def test_a_write_solving_a_ticket_and_setting_tags_asks_both_in_turn() -> None:
+    target = "/api/v2/tickets/7.json"
+    [write] = parse("PUT", target, {"ticket": {"status": "solved", "tags": ["vip"]}}).intents
+    assert ZD.lookup(write, target, ()) == FIELDS
+    assert ZD.lookup(write, target, {FIELDS}) == "/api/v2/tickets/7/incidents.json"
+    [other] = parse("PUT", target, {"ticket": {"status": "pending"}}).intents
+    assert ZD.lookup(other, target, ()) is None
+
+
+def test_a_comment_not_saying_whether_it_is_public_is_as_public_as_the_tickets_first() -> None:
+    """On a create it is public, as Zendesk saves the first comment; on an update it is the
+    first comment's visibility, looked up."""
+    [made] = parse("POST", "/api/v2/tickets.json", {"ticket": {"comment": "Hi"}}).intents
+    assert made.fields["comment.public"] is True
+    target = "/api/v2/tickets/7.json"
+    [said] = parse("PUT", target, {"ticket": {"comment": {"body": "x", "public": True}}}).intents
+    assert ZD.lookup(said, target, ()) is None
+    for comment in ("Refunded $5.", {"body": "Refunded $5."}, {"html_body": "<b>Refunded</b>"}):
+        [write] = parse("PUT", target, {"ticket": {"comment": comment}}).intents
+        assert "comment.public" not in write.fields
+        first = ZD.lookup(write, target, ()) or ""
+        assert first == "/api/v2/tickets/7/comments.json?sort_order=asc&per_page=1"
+        private = json.dumps({"comments": [{"id": 1, "public": False}]}).encode()
+        assert ZD.resolved(write, first, 200, private).fields["comment.public"] is False
+        assert ZD.lookup(write, target, {first}) is None
+        with pytest.raises(LookupFailed, match="Say it"):
+            ZD.resolved(write, first, 200, b'{"comments": []}')

@@ -32,6 +32,7 @@ from guardrail.scenarios.format import (
 )
 from guardrail.scenarios.scoring import StepResult
 from guardrail.testing import Stack
+from tests.scenarios.suite import REFUSALS
 
 PACK = Path(__file__).parent.parent.parent / "policies" / "zendesk-contact-center"
 BLOCKED = re.compile(r"Blocked by crm-guardrail \((?P<rule>[^()]+)\): ")
@@ -116,6 +117,9 @@ class LiveRunner:
         result = StepResult.pending(scenario, step)
         decision = answer.headers.get("X-Guardrail-Decision", "error")
         rules = frozenset(BLOCKED.findall(answer.text)) if decision == "block" else frozenset()
+        if decision == "block" and not rules:  # refused unjudged: named as offline, by its code
+            refused = REFUSALS.get(answer.json().get("error"))
+            rules = frozenset({f"guardrail/{refused}"} if refused else ())
         made = None
         if step.method == "POST" and decision == "allow" and answer.status_code == 201:
             [record] = [v for v in answer.json().values() if isinstance(v, dict) and "id" in v][:1]

@@ -4,9 +4,10 @@ Values are text. A field the table does not have is ignored, a text longer than 
 cut to fit, a choice or reference value is stored as given (the platform checks neither: the
 guardrail's describe-built schemas do), a journal field (``work_notes``, ``comments``) adds an
 entry to ``sys_journal_field`` and reads back empty. Business rules run before each insert and
-update. ``sys_dictionary``, ``sys_choice`` and ``sys_db_object`` are tables built from the
-data model, read-only. Every record the API changes is logged in ``changes`` (the same
-``Change`` the Salesforce sandbox logs), for the differential tests.
+update; a parent incident's new state is carried to its child incidents. ``sys_dictionary``,
+``sys_choice`` and ``sys_db_object`` are tables built from the data model, read-only. Every
+record the API changes is logged in ``changes`` (the same ``Change`` the Salesforce sandbox
+logs), for the differential tests.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from guardrail.sandbox.store import Change
 Row = dict[str, str]
 #: The tables that describe the others (read-only through the API).
 META_TABLES = ("sys_dictionary", "sys_choice", "sys_db_object")
+#: A parent incident's states its children follow, and what else they take from it ("The state
+#: of a child incident follows the state of its parent incident": In Progress, and Resolved
+#: with its resolution notes; On Hold only for some hold reasons, which the sandbox does not
+#: model; Closed and Canceled are not carried).
+CARRIED_STATES: dict[str, tuple[str, ...]] = {"2": (), "6": ("close_code", "close_notes")}
 
 
 def now_text() -> str:
@@ -165,7 +171,24 @@ class InstanceStore:
         self.rows[table][sys_id] = row
         self._journal(table, sys_id, entries, user, stamp)
         self.changes.append(Change(table, sys_id, "update"))
+        if table == "incident" and row["state"] != current["state"]:
+            self._carry_to_children(sys_id, row, user)
         return row
+
+    def _carry_to_children(self, parent_id: str, parent: Row, user: str) -> None:
+        """A parent incident's new state, carried to its child incidents (the platform's
+        parent and child state sync): in progress, or resolved with the parent's resolution
+        code and notes. A closed or canceled child is left alone, as is every child when the
+        parent is closed or canceled."""
+        copied = CARRIED_STATES.get(parent["state"])
+        if copied is None:
+            return
+        for child_id, child in list(self.rows["incident"].items()):
+            if child.get("parent_incident") != parent_id or child["state"] in ("7", "8"):
+                continue
+            if child["state"] != parent["state"]:
+                values = {"state": parent["state"], **{f: parent[f] for f in copied}}
+                self.update("incident", child_id, values, user=user)
 
     def delete(self, table: str, sys_id: str) -> None:
         self._writable(table, "Delete")

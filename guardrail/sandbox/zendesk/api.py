@@ -1,6 +1,6 @@
 """The Zendesk Support API the sandbox serves, below ``/api/v2`` (``.json`` optional):
 
-    GET    /tickets[.json], /tickets/{id}, /tickets/{id}/comments,
+    GET    /tickets[.json], /tickets/{id}, /tickets/{id}/comments, /tickets/{id}/incidents,
            /tickets/show_many?ids=[&include=last_audits] (each ticket's last write and comment)
     POST   /tickets                        201 {"ticket", "audit"}
     PUT    /tickets/{id}                   200 {"ticket", "audit"} (``comment`` adds one)
@@ -225,6 +225,12 @@ def show_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     return Answer(200, _with_audits(found, store, ids, call))
 
 
+def incidents(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
+    """A problem ticket's incidents (the tickets linked to it by ``problem_id``)."""
+    rows = [_ticket(r, call) for r in store.incidents(_id(match))]
+    return Answer(200, _page("tickets", rows))
+
+
 def comments(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     rows = [{k: v for k, v in c.items() if k != "ticket_id"} for c in store.comments(_id(match))]
     return Answer(200, _page("comments", rows))
@@ -416,6 +422,7 @@ route("/tickets/destroy_many", DELETE=_destroy_many("ticket"))
 route("/tickets/show_many", GET=show_many)
 route(r"/tickets/(?P<id>\d+)", GET=show_ticket, PUT=update_ticket, DELETE=delete_ticket)
 route(r"/tickets/(?P<id>\d+)/comments", GET=comments)
+route(r"/tickets/(?P<id>\d+)/incidents", GET=incidents)
 route(r"/tickets/(?P<id>\d+)/merge", POST=merge)
 route(r"/job_statuses/(?P<job>[0-9a-f]{32})", GET=job_status)
 _record_routes("user", "users", _user, "create_user", "update_user", "create_or_update_user")

@@ -41,7 +41,8 @@ ORGANIZATIONS: tuple[dict[str, Any], ...] = (
 )  # fmt: skip
 
 USERS: tuple[dict[str, Any], ...] = (
-    {"id": AGENT_USER, "name": "Sandbox Agent", "email": AGENT_EMAIL, "role": "agent"},
+    {"id": AGENT_USER, "name": "Sandbox Agent", "email": AGENT_EMAIL, "role": "agent",
+     "default_group_id": ESCALATIONS_GROUP},
     {"id": ACME_USER, "name": "Ada Lovelace", "email": "ada@acme.example", "role": "end-user",
      "organization_id": ACME_ORG, "phone": "+15550100"},
     {"id": GLOBEX_USER, "name": "Gus Grissom", "email": "gus@globex.example",

@@ -2,10 +2,12 @@
 
 Tickets, their comments, users, organizations and groups, with integer ids. Every write goes
 through here: validation as Zendesk answers it (422 RecordInvalid naming the field), defaults,
-triggers. A deleted ticket is gone to the API (404 RecordNotFound). Every record an API call
-changes is appended to ``changes`` (the Salesforce sandbox's change log, shared), so the
-differential tests can hold it against the writes the proxy allowed. Bulk calls (create_many,
-update_many, merge) run at once and leave a job status the API reports as Zendesk does.
+triggers; a comment is as public as the ticket's first unless it says; solving a problem
+ticket solves its incidents (its solving comment added to each). A deleted ticket is gone to
+the API (404 RecordNotFound). Every record an API call changes is appended to ``changes``
+(the Salesforce sandbox's change log, shared), so the differential tests can hold it against
+the writes the proxy allowed. Bulk calls (create_many, update_many, merge) run at once and
+leave a job status the API reports as Zendesk does.
 
 Not thread-safe, and needs no locks: the aiohttp server runs it on one event loop.
 """
@@ -88,6 +90,11 @@ class ZendeskStore:
     def records(self, obj: str) -> list[Row]:
         return [dict(r) for r in self._rows[obj].values()]
 
+    def incidents(self, ticket_id: int) -> list[Row]:
+        """The incidents linked to a problem ticket."""
+        self.fetch("ticket", ticket_id)
+        return [dict(t) for t in self._rows["ticket"].values() if t["problem_id"] == ticket_id]
+
     def comments(self, ticket_id: int) -> list[Row]:
         self.fetch("ticket", ticket_id)
         return [dict(c) for c in self._rows["comment"].values() if c["ticket_id"] == ticket_id]
@@ -121,9 +128,12 @@ class ZendeskStore:
         requester = self._rows["user"].get(row["requester_id"]) or {}
         if row["organization_id"] is None and "organization_id" not in data:
             row["organization_id"] = requester.get("organization_id")
+        organization = self._rows["organization"].get(row["organization_id"]) or {}
+        if row["group_id"] is None and "group_id" not in data:
+            # "new tickets from users in this organization are automatically put in this group"
+            row["group_id"] = organization.get("group_id")
         # the requester's tags and their organization's are added to the ticket (user and
         # organization tagging), where an option's tag selects it
-        organization = self._rows["organization"].get(row["organization_id"]) or {}
         tags = sorted({*row["tags"], *requester.get("tags", []), *organization.get("tags", [])})
         if tags != row["tags"]:
             values = selected_by_tags(row["custom_fields"], row["tags"], tags, self._custom)
@@ -148,6 +158,11 @@ class ZendeskStore:
                 "Please fetch the latest ticket data and try again.",
             })  # fmt: skip
         comment = _comment(data)
+        given = data.get("comment")
+        if comment is not None and not (isinstance(given, dict) and "public" in given):
+            # "The initial value set on ticket creation persists for any additional comment
+            # unless you change it": the first comment's visibility
+            comment["public"] = self.comments(ticket_id)[0]["public"]
         row = {**current, **self._ticket_changes(data, current)}
         row["fields"] = row["custom_fields"]
         row["updated_at"] = _now()
@@ -157,6 +172,14 @@ class ZendeskStore:
         if comment is not None and comment["body"].strip():
             added = self._add_comment(ticket_id, comment, author, row["updated_at"])
         self._audit(row, author, added)
+        if row["type"] == "problem" and _solved(row) and not _solved(current):
+            # solving a problem solves its incidents, its solving comment added to each
+            for incident in self.incidents(ticket_id):
+                if not _solved(incident):
+                    solving: Row = {"status": "solved"}
+                    if added is not None:
+                        solving["comment"] = {"body": added["body"], "public": added["public"]}
+                    self.update_ticket(incident["id"], solving, author)
         return dict(row)
 
     def delete(self, obj: str, record_id: int) -> Row:
@@ -205,7 +228,8 @@ class ZendeskStore:
             "id": self._next("user"), "name": None, "email": None, "role": "end-user",
             "organization_id": None, "phone": None, "external_id": None, "active": True,
             "verified": False, "details": "", "notes": "", "tags": [], "user_fields": {},
-            "time_zone": "UTC", "locale": "en-US", "created_at": now, "updated_at": now,
+            "time_zone": "UTC", "locale": "en-US", "default_group_id": None,
+            "created_at": now, "updated_at": now,
         }  # fmt: skip
         row.update(self._user_changes(data, None))
         if row["organization_id"] is None and isinstance(row["email"], str):
@@ -375,6 +399,14 @@ class ZendeskStore:
                     bad(what, f"{what.title()}: is invalid")
                 else:
                     found[key] = value
+        assigned = found.get("assignee_id")
+        assignee = self._rows["user"].get(assigned) if isinstance(assigned, int) else None
+        if (
+            assignee
+            and "group_id" not in data
+            and current.get("group_id") != (assignee.get("default_group_id"))
+        ):  # a ticket is never assigned to an agent outside a group: the agent's own
+            found["group_id"] = assignee.get("default_group_id")
         # CCs, email CCs and followers: lists of user ids that replace the ticket's (followers
         # are agents); the submitter is set on create only (the first comment's author)
         for key, what in (("collaborator_ids", "collaborators"), ("email_cc_ids", "email_ccs"),
@@ -424,7 +456,8 @@ class ZendeskStore:
 
     def _user_changes(self, data: Mapping[str, Any], user_id: int | None) -> Row:
         found: Row = {}
-        for key in ("name", "phone", "external_id", "details", "notes", "verified", "time_zone"):
+        for key in ("name", "phone", "external_id", "details", "notes", "verified", "time_zone",
+                    "default_group_id"):  # fmt: skip
             if key in data:
                 found[key] = data[key]
         if "email" in data:
@@ -470,9 +503,9 @@ class ZendeskStore:
                 raise invalid("name", "Name: has already been taken", "DuplicateValue")
             found["name"] = name
         if "domain_names" in data:
-            found["domain_names"] = _tags(data["domain_names"])
+            found["domain_names"] = _texts(data["domain_names"])
         if "group_id" in data:
-            group = data["group_id"]
+            group = _id(data["group_id"])
             if group is not None and self._rows["group"].get(group) is None:
                 raise invalid("group", "Group: is invalid")
             found["group_id"] = group
@@ -530,6 +563,10 @@ class ZendeskStore:
         return next(self._ids[obj])
 
 
+def _solved(ticket: Row) -> bool:
+    return ticket["status"] in ("solved", "closed")
+
+
 def _record(data: Any, what: str) -> Row:
     if not isinstance(data, dict):
         raise invalid(what, f"{what.title()}: must be an object")
@@ -572,10 +609,16 @@ def same_text(saved: Any, given: Any) -> bool:
     return str(saved).lower() == str(given).lower()
 
 
-def _tags(value: Any) -> list[str]:
+def _texts(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         raise invalid("tags", "Tags: must be a list of text")
     return sorted(set(value))
+
+
+def _tags(value: Any) -> list[str]:
+    """Tags as Zendesk saves them: lower-cased, and a tag with spaces split into one tag per
+    word (``"vip refund_issued"`` is the two tags ``vip`` and ``refund_issued``)."""
+    return sorted({word for tag in _texts(value) for word in tag.lower().split()})
 
 
 def _now() -> str:

@@ -93,6 +93,34 @@ async def test_an_update_returns_the_record_with_business_rules_applied(now: Now
     assert body["result"]["priority"] == "2"  # impact 1, urgency 2: the lookup, not the write
 
 
+async def test_a_parent_incidents_new_state_is_carried_to_its_child_incidents(
+    now: Now, store: InstanceStore
+) -> None:
+    """In Progress and Resolved are carried (resolved: with the parent's resolution code and
+    notes); a closed child is left alone, and a parent closed carries nothing."""
+    parent = f"/api/now/table/incident/{ACME_INCIDENT_ID}"
+    made = []
+    for state in ("1", "7"):
+        _, body = await now.call("POST", "/api/now/table/incident", {
+            "short_description": "Wifi down too", "parent_incident": ACME_INCIDENT_ID,
+            "state": state,
+        })  # fmt: skip
+        made.append(body["result"]["sys_id"])
+    child, closed = (store.get("incident", i) or {} for i in made)
+    await now.call("PATCH", parent, {"state": "2"})
+    assert (store.get("incident", made[0]) or {})["state"] == "2"
+    await now.call("PATCH", parent, {"state": "6", "close_code": "Solved (Permanently)",
+                                     "close_notes": "Router replaced."})  # fmt: skip
+    resolved = store.get("incident", made[0]) or {}
+    assert (resolved["state"], resolved["close_code"], resolved["close_notes"]) == (
+        "6", "Solved (Permanently)", "Router replaced."
+    )  # fmt: skip
+    assert store.get("incident", made[1]) == closed
+    await now.call("PATCH", parent, {"state": "7"})
+    assert (store.get("incident", made[0]) or {})["state"] == "6"
+    assert child["state"] == "1"
+
+
 async def test_a_journal_note_is_added_and_reads_back_empty_as_a_value(
     now: Now, store: InstanceStore
 ) -> None:

@@ -10,6 +10,7 @@ from guardrail.sandbox.zendesk.seed import (
     ACME_ORG,
     ACME_TICKET,
     ACME_USER,
+    AGENT_USER,
     BILLING_GROUP,
     GLOBEX_ORG,
     GLOBEX_TICKET,
@@ -159,6 +160,22 @@ async def test_users_and_organizations_create_update_and_create_or_update(zd: Ap
     assert zd.store.fetch("organization", org)["notes"] == "VIP"
 
 
+async def test_a_new_ticket_of_an_organizations_user_is_put_in_its_group(zd: Api) -> None:
+    """Zendesk: "New tickets from users in this organization are automatically put in this
+    group" (the organization's group_id); a ticket naming its own group keeps it."""
+    status, _ = await zd.call("PUT", f"/organizations/{ACME_ORG}.json",
+                              {"organization": {"group_id": str(BILLING_GROUP)}})  # fmt: skip
+    assert status == 200
+    new = {"subject": "Hi", "comment": {"body": "Hello."}, "requester_id": ACME_USER}
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": new})
+    assert (status, body["ticket"]["group_id"]) == (201, BILLING_GROUP)
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {**new, "group_id": None}})
+    assert (status, body["ticket"]["group_id"]) == (201, None)
+    status, body = await zd.call("POST", "/tickets.json",
+                                 {"ticket": {"comment": {"body": "Hi"}, "requester_id": GLOBEX_USER}})  # fmt: skip
+    assert (status, body["ticket"]["group_id"]) == (201, None)
+
+
 async def test_ticket_fields_list_dropdown_options(zd: Api) -> None:
     status, body = await zd.call("GET", "/ticket_fields.json")
     assert status == 200
@@ -249,3 +266,48 @@ async def test_an_incident_is_linked_to_a_problem_ticket_and_to_nothing_else(zd:
     }})  # fmt: skip
     assert status == 422
     assert "problem_id" in body["details"]
+
+
+async def test_solving_a_problem_ticket_solves_its_incidents_with_its_comment(zd: Api) -> None:
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "subject": "Outage", "type": "problem", "comment": {"body": "Routers down."},
+    }})  # fmt: skip
+    problem = body["ticket"]["id"]
+    for ticket in (ACME_TICKET, GLOBEX_TICKET):
+        await zd.call("PUT", f"/tickets/{ticket}.json",
+                      {"ticket": {"type": "incident", "problem_id": problem}})  # fmt: skip
+    status, body = await zd.call("GET", f"/tickets/{problem}/incidents.json")
+    assert (status, sorted(t["id"] for t in body["tickets"])) == (200, [ACME_TICKET, GLOBEX_TICKET])
+    await zd.call("PUT", f"/tickets/{problem}.json", {"ticket": {
+        "status": "solved", "comment": {"body": "Firmware rolled back.", "public": True},
+    }})  # fmt: skip
+    for ticket in (ACME_TICKET, GLOBEX_TICKET):
+        assert zd.store.fetch("ticket", ticket)["status"] == "solved"
+        assert zd.store.comments(ticket)[-1]["body"] == "Firmware rolled back."
+
+
+async def test_a_comment_not_saying_is_as_public_as_the_tickets_first(zd: Api) -> None:
+    """ "The initial value set on ticket creation persists for any additional comment unless
+    you change it" (a comment's public)."""
+    for first in (False, True):
+        _, body = await zd.call("POST", "/tickets.json", {"ticket": {
+            "subject": "Router", "comment": {"body": "Opened.", "public": first},
+        }})  # fmt: skip
+        made = body["ticket"]["id"]
+        for comment in ("As text.", {"body": "Unsaid."}, {"body": "Said.", "public": True}):
+            await zd.call("PUT", f"/tickets/{made}.json", {"ticket": {"comment": comment}})
+        _, body = await zd.call("GET", f"/tickets/{made}/comments.json")
+        assert [c["public"] for c in body["comments"]] == [first, first, first, True]
+
+
+async def test_a_ticket_assigned_to_an_agent_alone_goes_to_the_agents_group(zd: Api) -> None:
+    """Zendesk's own rule: a ticket assigned to an agent but not a group is put in the agent's
+    group; a group the write names is kept."""
+    agent = zd.store.fetch("user", AGENT_USER)
+    status, body = await zd.call("PUT", f"/tickets/{ACME_TICKET}.json",
+                                 {"ticket": {"assignee_id": AGENT_USER}})  # fmt: skip
+    assert (status, body["ticket"]["group_id"]) == (200, agent["default_group_id"])
+    status, body = await zd.call("PUT", f"/tickets/{GLOBEX_TICKET}.json",
+                                 {"ticket": {"assignee_id": AGENT_USER,
+                                             "group_id": BILLING_GROUP}})  # fmt: skip
+    assert (status, body["ticket"]["group_id"]) == (200, BILLING_GROUP)

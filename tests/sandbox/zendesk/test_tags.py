@@ -35,6 +35,16 @@ async def test_an_options_tag_selects_it_and_selecting_an_option_adds_its_tag(zd
     assert _custom(ticket, RESOLUTION_FIELD) == "refund_issued"
 
 
+async def test_a_tag_is_saved_lower_cased_and_split_at_spaces(zd: Api) -> None:
+    """Zendesk saves a text with spaces as one tag per word (a multi-word tag is split), and
+    tags lower-cased: an option's tag so spelled selects it."""
+    ticket = await _update(zd, {"tags": ["VIP Technical", "vip"]})
+    assert ticket["tags"] == ["technical", "vip"]
+    assert _custom(ticket, CONTACT_REASON_FIELD) == "technical"
+    ticket = await _update(zd, {"remove_tags": ["Technical\tvip"]})
+    assert (ticket["tags"], _custom(ticket, CONTACT_REASON_FIELD)) == ([], None)
+
+
 async def test_removing_an_options_tag_clears_its_field(zd: Api) -> None:
     await _update(zd, {"additional_tags": ["technical"]})
     ticket = await _update(zd, {"remove_tags": ["technical", "absent"]})

@@ -1,0 +1,105 @@
+"""What a Zendesk ticket update does that its body does not say, asked before it is judged.
+
+- Solving a problem ticket solves every incident linked to it (``problem_id``), its solving
+  comment added to each, so a write solving (or closing) the customer's problem ticket also
+  solves, and speaks on, every incident linked to it, another customer's too, which no intent
+  of the request names. Zendesk is asked for the ticket's incidents (``GET
+  /api/v2/tickets/{id}/incidents``, empty for a ticket that is no problem); if any is not
+  solved yet, the write is refused, saying to solve each incident on its own first (each then
+  judged as the write it is) or to leave the problem ticket to a person.
+- A comment's ``public``: "true if a public comment; false if an internal note. The initial
+  value set on ticket creation persists for any additional comment unless you change it", so
+  a comment an update adds without saying takes the visibility of the ticket's first comment:
+  on a ticket opened with a private note it is a private note (whose facts the notes rules
+  check). Zendesk is asked for the ticket's first comment (``GET
+  /api/v2/tickets/{id}/comments``, oldest first), and the write is judged with
+  ``comment.public`` as that comment's.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
+from guardrail.model import Operation, WriteIntent
+
+SOLVED = frozenset({"solved", "closed"})
+#: Incidents named in a refusal.
+NAMED = 5
+
+
+def answer(status: int, body: bytes) -> Any:
+    """Zendesk's answer to a look-up: its JSON when it answered 200, else None. Raises
+    InvalidSession when the credential was refused."""
+    if status == 401:
+        raise InvalidSession("expired")
+    try:
+        return json.loads(body) if status == 200 else None
+    except ValueError:
+        return None
+
+
+# -- a problem's incidents ------------------------------------------------------------------
+
+
+def incidents(intent: WriteIntent) -> str | None:
+    """The GET of the incidents a ticket update would solve, or None."""
+    solving = intent.operation is Operation.UPDATE and intent.fields.get("status") in SOLVED
+    if intent.object != "ticket" or not solving or not intent.record_id:
+        return None
+    return f"/api/v2/tickets/{intent.record_id}/incidents.json"
+
+
+def none_unsolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent``, when it solves no incident with it. Raises AmbiguousRequest (it would),
+    InvalidSession or LookupFailed."""
+    found = answer(status, body)
+    listed = found.get("tickets") if isinstance(found, dict) else None
+    if not isinstance(found, dict) or not isinstance(listed, list):
+        raise LookupFailed(
+            f"crm-guardrail could not tell which incidents solving ticket {intent.record_id} "
+            f"would solve with it (Zendesk answered {status}), so it cannot judge the write; "
+            "nothing was sent. Retry later."
+        )
+    open_ = [t for t in listed if not (isinstance(t, dict) and t.get("status") in SOLVED)]
+    if not open_ and not found.get("next_page"):
+        return intent
+    named = ", ".join(str(t.get("id") if isinstance(t, dict) else "?") for t in open_[:NAMED])
+    more = " and more" if len(open_) > NAMED or found.get("next_page") else ""
+    raise AmbiguousRequest(
+        f"Ticket {intent.record_id} is the problem ticket of {named or 'more incidents'}{more}: "
+        "solving it solves each of them too, its comment added to each, writes crm-guardrail "
+        "cannot judge here. Solve each incident on its own first (PUT /api/v2/tickets/{id}), "
+        "or leave the problem ticket to a person."
+    )
+
+
+# -- how public a comment not saying is --------------------------------------------------------
+
+
+def first_comment(intent: WriteIntent) -> str | None:
+    """The GET of the ticket's first comment, when an update adds a comment not saying whether
+    it is public; else None."""
+    unsaid = "comment.body" in intent.fields and "comment.public" not in intent.fields
+    if intent.object != "ticket" or intent.operation is not Operation.UPDATE or not unsaid:
+        return None
+    return f"/api/v2/tickets/{intent.record_id}/comments.json?sort_order=asc&per_page=1"
+
+
+def as_public_as_first(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent`` with ``comment.public`` as the ticket's first comment's. Raises
+    InvalidSession or LookupFailed."""
+    found = answer(status, body)
+    listed = found.get("comments") if isinstance(found, dict) else None
+    first = listed[0] if isinstance(listed, list) and listed else None
+    public = first.get("public") if isinstance(first, dict) else None
+    if not isinstance(public, bool):
+        raise LookupFailed(
+            f"crm-guardrail could not read ticket {intent.record_id}'s first comment (Zendesk "
+            f"answered {status}), and a comment that does not say whether it is public is as "
+            "public as that one, so it cannot judge the write; nothing was sent. Say it: "
+            'comment {"public": true} for a reply, false for a private note.'
+        )
+    return replace(intent, fields={**intent.fields, "comment.public": public})

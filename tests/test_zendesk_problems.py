@@ -1,0 +1,75 @@
+"""Solving the customer's problem ticket is judged with what Zendesk does with it: it solves
+every incident linked to the problem too, its solving comment added to each, so another
+customer's incident linked to the customer's problem would be solved, and told the customer's
+comment, unjudged. zenpy through the proxy with the shipped pack, to the Zendesk sandbox (which
+solves a problem's incidents with it, as Zendesk does)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from zenpy.lib.api_objects import Comment, Ticket
+from zenpy.lib.exception import APIException
+
+from guardrail.sandbox.zendesk import ZENDESK_STORE
+from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_USER, GLOBEX_USER
+from guardrail.testing import Stack
+from tests.helpers import ZendeskAgent, zendesk_problem
+
+CUSTOMER = {"account_ids": [str(ACME_ORG)], "contact_ids": [str(ACME_USER)]}
+
+
+def incident(stack: Stack, problem: int, requester: int) -> int:
+    """A ticket ``requester`` raised, linked to ``problem`` as one of its incidents."""
+
+    async def make() -> int:
+        store = stack.crm_app[ZENDESK_STORE]
+        made = store.create_ticket({"subject": "No internet", "requester_id": requester,
+                                    "type": "incident", "problem_id": problem,
+                                    "comment": {"body": "Router is down."}})  # fmt: skip
+        return int(made["id"])
+
+    return stack.call(make)
+
+
+def tickets(stack: Stack) -> list[dict[str, Any]]:
+    async def read() -> list[dict[str, Any]]:
+        store = stack.crm_app[ZENDESK_STORE]
+        return [{**t, "comments": store.comments(t["id"])} for t in store.records("ticket")]
+
+    return stack.call(read)
+
+
+@pytest.mark.parametrize("status", ["solved", "closed"])
+def test_solving_a_problem_that_would_solve_another_customers_incident_is_refused(
+    zendesk_stack: Stack, status: str
+) -> None:
+    problem = zendesk_problem(zendesk_stack, ACME_USER)
+    theirs = incident(zendesk_stack, problem, GLOBEX_USER)
+    zenpy = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(f"/api/v2/tickets/{problem}.json",)
+                         ).zenpy("agent-zendesk-problems")  # fmt: skip
+    before = tickets(zendesk_stack)
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.update(Ticket(id=problem, status=status,
+                                    comment=Comment(body="Fixed: your router was replaced.")))  # fmt: skip
+    refusal = str(json.loads(str(raised.value)))
+    assert f"problem ticket of {theirs}" in refusal
+    assert tickets(zendesk_stack) == before
+
+
+def test_a_problem_is_solved_once_each_incident_it_would_solve_was_solved_on_its_own(
+    zendesk_stack: Stack,
+) -> None:
+    problem = zendesk_problem(zendesk_stack, ACME_USER)
+    ours = incident(zendesk_stack, problem, ACME_USER)
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(f"/api/v2/tickets/{problem}.json",
+                                                          f"/api/v2/tickets/{ours}.json"))  # fmt: skip
+    zenpy = agent.zenpy("agent-zendesk-problems")
+    solved = Ticket(id=problem, status="solved", comment=Comment(body="Firmware rolled back."))
+    with pytest.raises(APIException):
+        zenpy.tickets.update(solved)
+    zenpy.tickets.update(Ticket(id=ours, status="solved", comment=Comment(body="Back online.")))
+    zenpy.tickets.update(solved)
+    assert {t["id"]: t["status"] for t in tickets(zendesk_stack)}[problem] == "solved"
