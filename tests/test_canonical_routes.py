@@ -9,14 +9,17 @@ import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guardrail.config import AuthMode
 from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.helpers import Answer, Sent, Wire, guarded_pack
+from tests.helpers import Answer, Sent, Wire, guarded_pack, through_a_stack
 
 API = "/services/data/v59.0"
 ACCOUNT = "001000000000001AAA"
@@ -218,6 +221,39 @@ def test_such_a_query_in_a_composite_or_a_bulk_job_is_refused_too(
     job = json.dumps({"operation": "query", "query": soql})
     answer = send(stack, "POST", f"{API}/jobs/query", job)
     assert "FOR VIEW" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+#: What may stand right before the clause in a valid query, written against it (no space):
+#: a LIMIT's or OFFSET's number, a compared text, the parenthesis of a subquery's IN.
+GLUED_BEFORE = st.sampled_from(["LIMIT 1", "LIMIT 10", "OFFSET 0", "WHERE Subject = 'Route target'",
+                                "WHERE Id IN (SELECT Id FROM Case)"])  # fmt: skip
+CLAUSES = st.sampled_from(["FOR VIEW", "FOR REFERENCE", "FOR UPDATE"])
+
+
+@through_a_stack(25)
+@given(
+    before=GLUED_BEFORE,
+    clause=CLAUSES,
+    spaces=st.sampled_from([" ", "  ", "   "]),
+    case_of=st.sampled_from([str.upper, str.lower, str.title]),
+)
+def test_a_stamping_clause_written_against_what_comes_before_is_refused(
+    stack: Stack, before: str, clause: str, spaces: str, case_of: Any
+) -> None:
+    """LIMIT 1FOR VIEW is LIMIT 1 and FOR VIEW to SOQL (a number ends where its digits do),
+    so the records it returns are stamped: a write in a GET however the clause is glued on."""
+
+    async def create() -> str:
+        made = stack.store.create("Case", {"Subject": "Route target", "AccountId": ACCOUNT})
+        stack.store.clear_changes()
+        return made
+
+    made = stack.call(create)
+    soql = f"SELECT Id FROM Case {before}{case_of(clause).replace(' ', spaces)}"
+    answer = send(stack, "GET", f"{API}/query?{urlencode({'q': soql})}")
+    assert "Send the query without it" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, made)["LastViewedDate"] is None
+    assert case(stack, made)["LastReferencedDate"] is None
 
 
 def test_the_words_inside_a_text_a_query_compares_are_a_read(stack: Stack, case_id: str) -> None:
