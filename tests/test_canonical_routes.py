@@ -23,6 +23,7 @@ from tests.helpers import Answer, Sent, Wire, guarded_pack, through_a_stack
 
 API = "/services/data/v59.0"
 ACCOUNT = "001000000000001AAA"
+ACME_CONTACT_ID = "003000000000001AAA"
 JSON = (("Content-Type", "application/json"),)
 
 
@@ -532,6 +533,50 @@ def test_a_composite_write_filled_in_from_what_a_get_subrequest_read_is_refused(
     answer = send(stack, "POST", f"{API}/composite", _composite(read, write))
     assert "fills in" in refused(stack, answer, 400, "GUARDRAIL_LOOKUP_UNRESOLVED")
     assert case(stack, case_id)["Subject"] == "Route target"
+
+
+#: (url, subrequest headers) of a read filled in from what subrequest "g" read: a Case whose
+#: Subject holds "FOR+VIEW" (text the agent may well have written there before).
+READ_FILLED_IN = [
+    (f"{API}/query?q=SELECT+Id+FROM+Contact+@{{g.Subject}}", {}),
+    (f"{API}/queryAll?q=SELECT+Id+FROM+Contact+WHERE+LastName+!%3D+null+@{{g.Subject}}", {}),
+    (f"{API}/search?q=FIND+%7BDoe%7D+RETURNING+Contact+@{{g.Subject}}", {}),
+    (f"{API}/sobjects/Contact/@{{g.Subject}}", {}),
+    (f"{API}/sobjects/Contact/{ACME_CONTACT_ID}?fields=@{{g.Subject}}", {}),
+    (f"{API}/sobjects/Contact/{ACME_CONTACT_ID}", {"Sforce-Call-Options": "@{g.Subject}"}),
+]
+
+
+@pytest.mark.parametrize(("url", "headers"), READ_FILLED_IN)
+def test_a_composite_read_filled_in_from_what_another_subrequest_read_is_refused(
+    stack: Stack, url: str, headers: dict[str, str]
+) -> None:
+    """A read the CRM completes while it executes is not the read judged: judged as the text
+    ``@{g.Subject}``, the query ran as ... FOR VIEW and stamped every contact it returned,
+    the customer's and another customer's (a write in a request of reads only)."""
+
+    async def create() -> str:
+        made = stack.store.create("Case", {"Subject": "FOR+VIEW", "AccountId": ACCOUNT})
+        stack.store.clear_changes()
+        return made
+
+    stamped = stack.call(create)
+    read = {"method": "GET", "url": f"{API}/sobjects/Case/{stamped}", "referenceId": "g"}
+    filled = {"method": "GET", "url": url, "referenceId": "q", "httpHeaders": headers}
+    answer = send(stack, "POST", f"{API}/composite", _composite(read, filled))
+    assert "fills in" in refused(stack, answer, 400, "GUARDRAIL_LOOKUP_UNRESOLVED")
+
+
+def test_a_read_of_the_record_a_write_before_it_made_is_forwarded(stack: Stack) -> None:
+    """Reading back the record an earlier subrequest created, by its id, reads only that."""
+    made = {"method": "POST", "url": f"{API}/sobjects/Case", "referenceId": "made",
+            "body": {"Subject": "Read back", "AccountId": ACCOUNT}}  # fmt: skip
+    again = {"method": "GET", "url": f"{API}/sobjects/Case/@{{made.id}}", "referenceId": "again"}
+    answer = send(stack, "POST", f"{API}/composite", _composite(made, again))
+    assert answer.status == 200, answer.body
+    results = json.loads(answer.body)["compositeResponse"]
+    assert [r["httpStatusCode"] for r in results] == [201, 200]
+    assert results[1]["body"]["Subject"] == "Read back"
 
 
 def test_a_reference_to_the_id_of_a_record_written_before_is_judged_and_lands(
