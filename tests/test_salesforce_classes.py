@@ -4,16 +4,21 @@ judged as what the CRM will hold, as the plain write is, and the sandbox keeps i
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, QUEUE_IDS
 from guardrail.testing import Stack
-from tests.helpers import SHIPPED_PACK, salesforce_in
+from guardrail.understanding.sensitive import sensitive_kinds
+from tests.conftest import cards_of_every_length
+from tests.helpers import SHIPPED_PACK, salesforce_in, through_a_stack
 
 CUSTOMER = {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID], "verified": True}
 _conversations = itertools.count()
@@ -77,3 +82,57 @@ def test_a_reason_changed_on_a_case_no_queue_holds_is_not_routed(stack: Stack) -
     sf.Case.get(case_id)  # owned by a person (the integration user), not a queue
     sf.Case.update(case_id, {"Reason": "Billing"})
     assert saved(stack, case_id)["Reason"] == "Billing"
+
+
+#: A call logged on the customer's account; a card's digits go in its Subject and duration.
+CALL = {"WhatId": ACME_ACCOUNT_ID, "Status": "Completed", "Priority": "Normal"}
+CARD = "card number or a social security number"
+
+
+def tasks(stack: Stack) -> list[dict[str, Any]]:
+    async def rows() -> list[dict[str, Any]]:
+        return [dict(r) for r in stack.store.records("Task")]
+
+    return stack.call(rows)
+
+
+@st.composite
+def cards_split_at_a_number(draw: st.DrawFn) -> tuple[str, str, int]:
+    """(card, the digits a text holds, the number a number field holds): the card cut where
+    its tail, up to nine digits (a call's duration takes nine), does not start with a 0 (a
+    number field keeps no leading zero)."""
+    card = draw(cards_of_every_length())
+    cut = draw(st.integers(min_value=len(card) - 9, max_value=len(card) - 4))
+    assume(card[cut] != "0" and not sensitive_kinds(card[:cut]))  # the head alone says nothing
+    return card, card[:cut], int(card[cut:])
+
+
+@through_a_stack(25)
+@given(split=cards_split_at_a_number(), later=st.sampled_from(["", "number", "text"]))
+def test_a_card_split_between_a_note_and_a_number_field_is_refused(
+    stack: Stack, split: tuple[str, str, int], later: str
+) -> None:
+    """CallDurationInSeconds takes nine digits: the card's tail there, its head in the Subject
+    (the same write, or one write and then the other), the CRM holds the card in one record."""
+    card, head, tail = split
+    sf = agent(stack, "I'd like to pay the outstanding balance by card.")
+    text, number = {"Subject": f"Payment call {head}"}, {"CallDurationInSeconds": tail}
+    if later:
+        made = sf.Task.create({**CALL, **(text if later == "number" else number)})["id"]
+        write = functools.partial(sf.Task.update, made, number if later == "number" else text)
+    else:
+        write = functools.partial(sf.Task.create, {**CALL, **text, **number})
+    before = tasks(stack)
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        write()
+    assert CARD in caught.value.content[0]["message"], card
+    assert "phone or number field" in caught.value.content[0]["message"]
+    assert tasks(stack) == before
+
+
+def test_a_call_of_ordinary_length_about_an_order_number_lands(stack: Stack) -> None:
+    sf = agent(stack, "I'm calling about order 4111.")
+    made = sf.Task.create(
+        {**CALL, "Subject": "Call about order 4111", "CallDurationInSeconds": 311}
+    )
+    assert made["success"] is True
