@@ -172,6 +172,7 @@ class SalesforceDialect:
     key_prefixes: Mapping[str, str] = sfid.STANDARD_KEY_PREFIXES
     token_path = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = sfid.CUSTOMER_FIELDS
+    assignee_fields: tuple[str, ...] = ("OwnerId",)
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
