@@ -33,9 +33,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
-def agent(stack: Stack, *said: str) -> Any:
-    """simple-salesforce in a fresh conversation with Acme's verified contact, who said ``said``."""
-    body = {"channel": "chat", "customer": CUSTOMER,
+def agent(stack: Stack, *said: str, customer: dict[str, Any] = CUSTOMER) -> Any:
+    """simple-salesforce in a fresh conversation with ``customer`` (Acme's verified contact),
+    who said ``said``."""
+    body = {"channel": "chat", "customer": customer,
             "turns": [{"role": "customer", "text": text} for text in said]}  # fmt: skip
     return salesforce_in(stack, f"sf-classes-{next(_conversations)}", body, "agent-classes")
 
@@ -136,3 +137,32 @@ def test_a_call_of_ordinary_length_about_an_order_number_lands(stack: Stack) -> 
         {**CALL, "Subject": "Call about order 4111", "CallDurationInSeconds": 311}
     )
     assert made["success"] is True
+
+
+@pytest.mark.parametrize("first_call", [True, False], ids=["earlier-call", "same-call"])
+def test_a_case_made_a_duplicate_by_an_update_is_refused(stack: Stack, first_call: bool) -> None:
+    """A second open Billing case on the account is refused when created; opened as Other and
+    given Reason Billing after, it is the same duplicate. The first case may come from an
+    earlier call (another conversation) or this one."""
+
+    async def new_account() -> str:
+        return stack.store.create("Account", {"Name": f"Duplicates {next(_conversations)}"})
+
+    account = stack.call(new_account)
+    customer = {"account_ids": [account], "contact_ids": [], "verified": True}
+    sf = agent(stack, "I was billed twice for March.", customer=customer)
+    first = sf.Case.create({"Subject": "Billed twice for March", "Status": "New",
+                            "Origin": "Chat", "Reason": "Billing", "AccountId": account})["id"]  # fmt: skip
+    if first_call:
+        sf = agent(stack, "About my March bill again.", customer=customer)
+    other = sf.Case.create({"Subject": "Question about March", "Status": "New", "Origin": "Chat",
+                            "Reason": "Other", "AccountId": account})["id"]  # fmt: skip
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Case.update(other, {"Reason": "Billing"})
+    assert "(duplicate-cases/NoDuplicateCase)" in caught.value.content[0]["message"]
+    assert saved(stack, other)["Reason"] == "Other"
+
+    if first_call:
+        sf.Case.get(first)  # the parent is read before it is linked
+    sf.Case.update(other, {"Reason": "Billing", "ParentId": first})  # a follow-up, linked
+    assert saved(stack, other)["Reason"] == "Billing"
