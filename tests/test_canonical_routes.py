@@ -606,6 +606,24 @@ def test_a_behaviour_header_the_request_and_a_subrequest_disagree_on_is_refused(
 
 
 @pytest.mark.parametrize(
+    "name",
+    [" Sforce-Auto-Assign", "Sforce-Auto-Assign ", "\tSforce-Duplicate-Rule-Header",
+     "Sforce-Auto-Assign:", "Sforce Auto Assign"],
+)  # fmt: skip
+def test_a_subrequest_header_name_no_http_parser_would_take_is_refused(
+    stack: Stack, case_id: str, name: str
+) -> None:
+    """A subrequest's headers are JSON, read by no HTTP parser before the CRM's: a name with a
+    space in or around it is no behaviour header to the proxy, and one the CRM would trim to
+    Sforce-Auto-Assign would switch assignment rules off unjudged."""
+    sub = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}", "referenceId": "w",
+           "body": {"Subject": "x"}, "httpHeaders": {name: "FALSE"}}  # fmt: skip
+    answer = send(stack, "POST", f"{API}/composite", _composite(sub))
+    assert "Spell the header as HTTP does" in refused(stack, answer, 400,
+                                                      "GUARDRAIL_AMBIGUOUS_REQUEST")  # fmt: skip
+
+
+@pytest.mark.parametrize(
     "header",
     [
         ("Sforce_Auto_Assign", "FALSE"),

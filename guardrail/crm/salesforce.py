@@ -78,6 +78,7 @@ from guardrail.crm.canonical import (
     media_type,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_odd_header_names,
     refuse_routing_headers,
     refuse_unreadable_answers,
     single_header,
@@ -842,6 +843,7 @@ def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
     given = sub.get("httpHeaders", {})
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
+    refuse_odd_header_names(given, "Salesforce")
     _check_header_names(CIMultiDict(given))
     refuse_routing_headers(given, "Salesforce")
     return behaviour_headers(given.items())
