@@ -343,6 +343,48 @@ def test_headers_that_switch_off_the_crms_safeguards_are_refused(
     assert changed(stack) == []
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Sforce-Duplicate-Rule-Header", 'allowSave="true"'),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=1"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=yes"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave:true"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=false; allowSave=true"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=false, includeRecordDetails=true"),
+        ("Sforce-Duplicate-Rule-Header", "bypass=true"),
+        ("Sforce-Auto-Assign", "no"),
+        ("Sforce-Auto-Assign", '"FALSE"'),
+        ("Sforce-Mru", "updateMru=0"),
+    ],
+)
+def test_a_behaviour_header_value_salesforce_does_not_document_is_refused(
+    stack: Stack, header: tuple[str, str]
+) -> None:
+    """A rule judges allowSave=true; allowSave="true" or =1 it would not see as one, and how
+    Salesforce reads them is not documented: refused, not guessed at."""
+    answer = send(stack, "POST", f"{API}/sobjects/Case", '{"Subject": "x"}', header)
+    assert "is not a value Salesforce documents" in refused(
+        stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST"
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Sforce-Duplicate-Rule-Header", "allowSave=false; includeRecordDetails=TRUE"),
+        ("Sforce-Duplicate-Rule-Header", " runAsCurrentUser = true "),
+        ("Sforce-Auto-Assign", "true"),
+        ("Sforce-Mru", "updateMru=false"),
+    ],
+)
+def test_a_behaviour_header_as_salesforce_documents_it_is_judged_and_lands(
+    stack: Stack, header: tuple[str, str]
+) -> None:
+    answer = send(stack, "POST", f"{API}/sobjects/Case", '{"Subject": "Documented"}', header)
+    assert answer.status == 201, answer.body
+
+
 def test_a_behaviour_header_sent_twice_is_refused(stack: Stack) -> None:
     answer = send(
         stack,
@@ -515,7 +557,7 @@ FILLED_IN = [
     ("", {"Description": "@{g.Description}"}, {}),
     ("", {"AccountId": "@{g.AccountId}"}, {}),
     ("?x=@{g.Id}", {"Subject": "x"}, {}),
-    ("", {"Subject": "x"}, {"Sforce-Auto-Assign": "@{g.Subject}"}),
+    ("", {"Subject": "x"}, {"Sforce-Call-Options": "@{g.Subject}"}),
 ]
 
 

@@ -38,6 +38,7 @@ from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import (
     salesforce_bulk,
+    salesforce_headers,
     salesforce_lookups,
     salesforce_partial,
     salesforce_post,
@@ -806,8 +807,9 @@ def _check_header_names(headers: MultiMapping[str]) -> None:
 
 def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The headers that change what Salesforce does with a write (``Sforce-*``, the package
-    version headers), in Salesforce's spelling. A name sent twice is refused: which one the
-    CRM reads is not ours to guess. The session headers are credentials, never kept."""
+    version headers), in Salesforce's spelling. A name sent twice, or a value Salesforce does
+    not document (``salesforce_headers``), is refused: which one the CRM reads, or how, is not
+    ours to guess. The session headers are credentials, never kept."""
     found: dict[str, str] = {}
     for name, value in headers:
         lower = name.lower()
@@ -819,6 +821,7 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
                 f"The header {spelled} is sent more than once; crm-guardrail cannot tell which "
                 "one the CRM reads. Send it once."
             )
+        salesforce_headers.check_value(spelled, value)
         found[spelled] = value.strip() if isinstance(value, str) else value
     return found
 
