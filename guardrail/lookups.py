@@ -137,17 +137,21 @@ async def belongings(
     is (the customer accounts and contacts it belongs to), as the CRM holds it now. A write
     naming a record read in the conversation may still name another customer's, and a query
     may have shown it without its account. ``wanted`` says which records to ask about (the
-    caller knows whose the others are); ``object_for_id`` names the object of an id. Each
-    record is asked about once. A record's owner that is itself someone's (a case's contact,
-    whose account is the customer's) is asked about too, once, unless ``known`` (the
-    customer's own, or read with whose it is): a case with no account, opened for a contact
-    of the customer's account, is the customer's.
+    caller knows whose the others are), and the person a record is handed to (the dialect's
+    ``assignee_fields``) is asked about whoever it is: a customer may be one. ``object_for_id``
+    names the object of an id. Each record is asked about once. A record's owner that is
+    itself someone's (a case's contact, whose account is the customer's) is asked about too,
+    once, unless ``known`` (the customer's own, or read with whose it is): a case with no
+    account, opened for a contact of the customer's account, is the customer's.
 
     Raises LookupUnresolved (no such record), LookupFailed, InvalidSession.
     """
     targets = _targets(
         dialect, path, object_for_id, wanted,
         (v for i in intents for v in (*i.fields.values(), _changed(i))),
+    ) | _targets(
+        dialect, path, object_for_id, lambda v: True,
+        (i.fields.get(f) for i in intents for f in dialect.assignee_fields),
     )  # fmt: skip
     if not targets:
         return intents

@@ -9,17 +9,21 @@ import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guardrail.config import AuthMode
 from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.helpers import Answer, Sent, Wire, guarded_pack
+from tests.helpers import Answer, Sent, Wire, guarded_pack, through_a_stack
 
 API = "/services/data/v59.0"
 ACCOUNT = "001000000000001AAA"
+ACME_CONTACT_ID = "003000000000001AAA"
 JSON = (("Content-Type", "application/json"),)
 
 
@@ -220,6 +224,39 @@ def test_such_a_query_in_a_composite_or_a_bulk_job_is_refused_too(
     assert "FOR VIEW" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
 
 
+#: What may stand right before the clause in a valid query, written against it (no space):
+#: a LIMIT's or OFFSET's number, a compared text, the parenthesis of a subquery's IN.
+GLUED_BEFORE = st.sampled_from(["LIMIT 1", "LIMIT 10", "OFFSET 0", "WHERE Subject = 'Route target'",
+                                "WHERE Id IN (SELECT Id FROM Case)"])  # fmt: skip
+CLAUSES = st.sampled_from(["FOR VIEW", "FOR REFERENCE", "FOR UPDATE"])
+
+
+@through_a_stack(25)
+@given(
+    before=GLUED_BEFORE,
+    clause=CLAUSES,
+    spaces=st.sampled_from([" ", "  ", "   "]),
+    case_of=st.sampled_from([str.upper, str.lower, str.title]),
+)
+def test_a_stamping_clause_written_against_what_comes_before_is_refused(
+    stack: Stack, before: str, clause: str, spaces: str, case_of: Any
+) -> None:
+    """LIMIT 1FOR VIEW is LIMIT 1 and FOR VIEW to SOQL (a number ends where its digits do),
+    so the records it returns are stamped: a write in a GET however the clause is glued on."""
+
+    async def create() -> str:
+        made = stack.store.create("Case", {"Subject": "Route target", "AccountId": ACCOUNT})
+        stack.store.clear_changes()
+        return made
+
+    made = stack.call(create)
+    soql = f"SELECT Id FROM Case {before}{case_of(clause).replace(' ', spaces)}"
+    answer = send(stack, "GET", f"{API}/query?{urlencode({'q': soql})}")
+    assert "Send the query without it" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert case(stack, made)["LastViewedDate"] is None
+    assert case(stack, made)["LastReferencedDate"] is None
+
+
 def test_the_words_inside_a_text_a_query_compares_are_a_read(stack: Stack, case_id: str) -> None:
     soql = "SELECT+Id+FROM+Case+WHERE+Subject+%3D+%27Ready+for+view%27"
     answer = send(stack, "GET", f"{API}/query?q={soql}")
@@ -304,6 +341,48 @@ def test_headers_that_switch_off_the_crms_safeguards_are_refused(
     assert answer.status == 400
     assert f"crm-safeguards/{rule}" in answer.body.decode()
     assert changed(stack) == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Sforce-Duplicate-Rule-Header", 'allowSave="true"'),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=1"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=yes"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave:true"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=false; allowSave=true"),
+        ("Sforce-Duplicate-Rule-Header", "allowSave=false, includeRecordDetails=true"),
+        ("Sforce-Duplicate-Rule-Header", "bypass=true"),
+        ("Sforce-Auto-Assign", "no"),
+        ("Sforce-Auto-Assign", '"FALSE"'),
+        ("Sforce-Mru", "updateMru=0"),
+    ],
+)
+def test_a_behaviour_header_value_salesforce_does_not_document_is_refused(
+    stack: Stack, header: tuple[str, str]
+) -> None:
+    """A rule judges allowSave=true; allowSave="true" or =1 it would not see as one, and how
+    Salesforce reads them is not documented: refused, not guessed at."""
+    answer = send(stack, "POST", f"{API}/sobjects/Case", '{"Subject": "x"}', header)
+    assert "is not a value Salesforce documents" in refused(
+        stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST"
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Sforce-Duplicate-Rule-Header", "allowSave=false; includeRecordDetails=TRUE"),
+        ("Sforce-Duplicate-Rule-Header", " runAsCurrentUser = true "),
+        ("Sforce-Auto-Assign", "true"),
+        ("Sforce-Mru", "updateMru=false"),
+    ],
+)
+def test_a_behaviour_header_as_salesforce_documents_it_is_judged_and_lands(
+    stack: Stack, header: tuple[str, str]
+) -> None:
+    answer = send(stack, "POST", f"{API}/sobjects/Case", '{"Subject": "Documented"}', header)
+    assert answer.status == 201, answer.body
 
 
 def test_a_behaviour_header_sent_twice_is_refused(stack: Stack) -> None:
@@ -478,7 +557,7 @@ FILLED_IN = [
     ("", {"Description": "@{g.Description}"}, {}),
     ("", {"AccountId": "@{g.AccountId}"}, {}),
     ("?x=@{g.Id}", {"Subject": "x"}, {}),
-    ("", {"Subject": "x"}, {"Sforce-Auto-Assign": "@{g.Subject}"}),
+    ("", {"Subject": "x"}, {"Sforce-Call-Options": "@{g.Subject}"}),
 ]
 
 
@@ -496,6 +575,50 @@ def test_a_composite_write_filled_in_from_what_a_get_subrequest_read_is_refused(
     answer = send(stack, "POST", f"{API}/composite", _composite(read, write))
     assert "fills in" in refused(stack, answer, 400, "GUARDRAIL_LOOKUP_UNRESOLVED")
     assert case(stack, case_id)["Subject"] == "Route target"
+
+
+#: (url, subrequest headers) of a read filled in from what subrequest "g" read: a Case whose
+#: Subject holds "FOR+VIEW" (text the agent may well have written there before).
+READ_FILLED_IN = [
+    (f"{API}/query?q=SELECT+Id+FROM+Contact+@{{g.Subject}}", {}),
+    (f"{API}/queryAll?q=SELECT+Id+FROM+Contact+WHERE+LastName+!%3D+null+@{{g.Subject}}", {}),
+    (f"{API}/search?q=FIND+%7BDoe%7D+RETURNING+Contact+@{{g.Subject}}", {}),
+    (f"{API}/sobjects/Contact/@{{g.Subject}}", {}),
+    (f"{API}/sobjects/Contact/{ACME_CONTACT_ID}?fields=@{{g.Subject}}", {}),
+    (f"{API}/sobjects/Contact/{ACME_CONTACT_ID}", {"Sforce-Call-Options": "@{g.Subject}"}),
+]
+
+
+@pytest.mark.parametrize(("url", "headers"), READ_FILLED_IN)
+def test_a_composite_read_filled_in_from_what_another_subrequest_read_is_refused(
+    stack: Stack, url: str, headers: dict[str, str]
+) -> None:
+    """A read the CRM completes while it executes is not the read judged: judged as the text
+    ``@{g.Subject}``, the query ran as ... FOR VIEW and stamped every contact it returned,
+    the customer's and another customer's (a write in a request of reads only)."""
+
+    async def create() -> str:
+        made = stack.store.create("Case", {"Subject": "FOR+VIEW", "AccountId": ACCOUNT})
+        stack.store.clear_changes()
+        return made
+
+    stamped = stack.call(create)
+    read = {"method": "GET", "url": f"{API}/sobjects/Case/{stamped}", "referenceId": "g"}
+    filled = {"method": "GET", "url": url, "referenceId": "q", "httpHeaders": headers}
+    answer = send(stack, "POST", f"{API}/composite", _composite(read, filled))
+    assert "fills in" in refused(stack, answer, 400, "GUARDRAIL_LOOKUP_UNRESOLVED")
+
+
+def test_a_read_of_the_record_a_write_before_it_made_is_forwarded(stack: Stack) -> None:
+    """Reading back the record an earlier subrequest created, by its id, reads only that."""
+    made = {"method": "POST", "url": f"{API}/sobjects/Case", "referenceId": "made",
+            "body": {"Subject": "Read back", "AccountId": ACCOUNT}}  # fmt: skip
+    again = {"method": "GET", "url": f"{API}/sobjects/Case/@{{made.id}}", "referenceId": "again"}
+    answer = send(stack, "POST", f"{API}/composite", _composite(made, again))
+    assert answer.status == 200, answer.body
+    results = json.loads(answer.body)["compositeResponse"]
+    assert [r["httpStatusCode"] for r in results] == [201, 200]
+    assert results[1]["body"]["Subject"] == "Read back"
 
 
 def test_a_reference_to_the_id_of_a_record_written_before_is_judged_and_lands(
@@ -522,6 +645,24 @@ def test_a_behaviour_header_the_request_and_a_subrequest_disagree_on_is_refused(
         stack, "POST", f"{API}/composite", _composite(sub), ("Sforce-Auto-Assign", "FALSE")
     )
     assert "Sforce-Auto-Assign" in refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [" Sforce-Auto-Assign", "Sforce-Auto-Assign ", "\tSforce-Duplicate-Rule-Header",
+     "Sforce-Auto-Assign:", "Sforce Auto Assign"],
+)  # fmt: skip
+def test_a_subrequest_header_name_no_http_parser_would_take_is_refused(
+    stack: Stack, case_id: str, name: str
+) -> None:
+    """A subrequest's headers are JSON, read by no HTTP parser before the CRM's: a name with a
+    space in or around it is no behaviour header to the proxy, and one the CRM would trim to
+    Sforce-Auto-Assign would switch assignment rules off unjudged."""
+    sub = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}", "referenceId": "w",
+           "body": {"Subject": "x"}, "httpHeaders": {name: "FALSE"}}  # fmt: skip
+    answer = send(stack, "POST", f"{API}/composite", _composite(sub))
+    assert "Spell the header as HTTP does" in refused(stack, answer, 400,
+                                                      "GUARDRAIL_AMBIGUOUS_REQUEST")  # fmt: skip
 
 
 @pytest.mark.parametrize(

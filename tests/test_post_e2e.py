@@ -153,6 +153,23 @@ def test_a_write_saved_as_intended_passes_unchanged(stack: Stack) -> None:
     assert seen == ["allow", "allow", "allow"]
 
 
+@pytest.mark.parametrize("text", ["Call back re @{guardrailBefore.Id}", "Ask @{team.lead}"])
+def test_a_text_holding_a_reference_is_saved_as_written_and_read_back(
+    stack: Stack, text: str
+) -> None:
+    """A write read back goes to the CRM inside a composite, where @{...} is a reference the
+    CRM fills in: the pre-image's Id would be saved in place of the text judged (or the write
+    fail). Such a write is sent as it is and read back after."""
+    sf = stack.salesforce()
+    seen = decisions(sf)
+    task = sf.Task.create({"Subject": text, "Status": "Not Started", "Priority": "Normal"})
+    assert sf.Task.update(task["id"], {"Subject": text, "Description": text}) == 204
+    saved = stack.store.get("Task", task["id"])
+    assert saved is not None
+    assert (saved["Subject"], saved["Description"]) == (text, text)
+    assert seen == ["allow", "allow"]
+
+
 def test_post_failures_are_counted(stack: Stack) -> None:
     metrics = httpx.get(f"{stack.admin_url}/metrics").text
     assert 'guardrail_post_checks_total{object="Case",result="fail"}' in metrics

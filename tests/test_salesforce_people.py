@@ -22,8 +22,10 @@ from guardrail.crm import sfid
 from guardrail.sandbox.seed import (
     ACME_ACCOUNT_ID,
     ACME_CONTACT_ID,
+    AGENT_USER_ID,
     GLOBEX_ACCOUNT_ID,
     GLOBEX_CONTACT_ID,
+    GLOBEX_PORTAL_USER_ID,
 )
 from guardrail.testing import Stack
 from tests.helpers import grounded_pack, through_a_stack
@@ -299,3 +301,33 @@ def test_a_record_read_in_the_call_is_changed_only_when_it_is_the_customers(
     assert "RecordOwned" in refused.value.content[0]["message"]
     assert "Change only the customer's own records" in refused.value.content[0]["message"]
     assert everything(stack) == before
+
+
+@through_a_stack(30)
+@given(
+    sobject=st.sampled_from(["Case", "Task", "Refund__c", "Contact"]),
+    spelling=st.sampled_from(["18", "15"]),
+    shape=st.sampled_from(["single", "collection", "composite"]),
+)
+def test_a_record_handed_to_a_customers_portal_user_is_refused(
+    stack: Stack, records: dict[tuple[str, str], str], sobject: str, spelling: str, shape: str
+) -> None:
+    """A portal (Experience Cloud) user is a User, as an agent is, and may own records: made
+    the owner of the customer's case, task, refund or contact, another customer would see it
+    and be sent it. The proxy asks the CRM whose the user is, read or not."""
+    sf = agent(stack, [("Case", records[("acme", "case")])])
+    before = everything(stack)
+    errors = send(sf, sobject, "OwnerId", SPELLINGS[spelling](GLOBEX_PORTAL_USER_ID), shape)
+    said = " ".join(str(e.get("message", "")) for e in errors)
+    assert "(grounded-references/OwnerIsStaff)" in said, said
+    assert "never a customer" in said
+    assert everything(stack) == before
+
+
+@pytest.mark.parametrize("sobject", ["Case", "Task", "Refund__c", "Contact"])
+def test_a_record_handed_to_an_agent_lands(
+    stack: Stack, records: dict[tuple[str, str], str], sobject: str
+) -> None:
+    sf = agent(stack, [("Case", records[("acme", "case")])])
+    assert send(sf, sobject, "OwnerId", AGENT_USER_ID, "single") == []
+    assert saved(stack, sobject, "OwnerId") == AGENT_USER_ID

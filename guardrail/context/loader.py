@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from guardrail.context.facts import Facts, TranscriptCache
-from guardrail.context.model import ReadRecord, WriteRecord
+from guardrail.context.model import Conversation, ReadRecord, WriteRecord
+from guardrail.context.records import Records
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import Dialect, RecordRead
 from guardrail.model import SAVED, Caller, Decision, Operation, WriteIntent
@@ -33,6 +34,7 @@ class ContextLoader:
         Raises ContextUnavailable when the store does not answer.
         """
         now = datetime.now(UTC)
+        conversation = await self.store.get(caller.conversation) if caller.conversation else None
         accounts = sorted(
             {
                 account
@@ -40,9 +42,9 @@ class ContextLoader:
                 if i.operation is not Operation.DELETE
                 for account in self._dialect.accounts(i.object, i.record_id, i.fields)
             }
+            | self._changed_accounts(conversation, intents)
         )
         since = now - self._account_window
-        conversation = await self.store.get(caller.conversation) if caller.conversation else None
         histories = await asyncio.gather(*(self.store.account_writes(a, since) for a in accounts))
         account_writes = dict(zip(accounts, histories, strict=True))
         key = self._dialect.record_key
@@ -52,6 +54,25 @@ class ContextLoader:
         return Facts(
             conversation, transcript, account_writes, now, record_key=key, revision=revision
         )
+
+    def _changed_accounts(
+        self, conversation: Conversation | None, intents: Sequence[WriteIntent]
+    ) -> set[str]:
+        """The accounts of the records updates change, where the write does not name them: as
+        the lookup found the record, or as the conversation knows it (read, or set by a saved
+        write). An update that leaves the account out is still a write of that account's (a
+        case given the Reason of another case of it)."""
+        records = Records(conversation, self._dialect.record_key)
+        found: set[str] = set()
+        for i in intents:
+            if i.operation not in (Operation.UPDATE, Operation.UPSERT) or not i.record_id:
+                continue
+            if i.account:
+                found.add(self._dialect.record_key(i.account))
+            known = {f: records.known_field(i.record_id, f) for f in self._dialect.owner_fields}
+            present = {f: v for f, v in known.items() if v is not None}
+            found |= self._dialect.accounts(i.object, i.record_id, present)
+        return found
 
     async def record_reads(self, caller: Caller, records: Sequence[RecordRead]) -> None:
         if caller.conversation and records:

@@ -377,12 +377,16 @@ class Dialect(Protocol):
     #: as read and the CRM is not asked (``owner_lookup``); empty when the dialect never asks.
     owner_fields: tuple[str, ...]
 
+    #: The fields naming whom a record is handed to (Salesforce: OwnerId): whose that person
+    #: is, the CRM is asked whether or not the conversation grounds them, since a customer
+    #: may be one (a portal user); empty when none.
+    assignee_fields: tuple[str, ...]
+
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         """The target of the GET (below ``path``'s API) that reads the record ``record_id``
         (of ``sobject``, "" when unknown) to learn whose it is (guardrail.lookups.belongings);
         None when the CRM need not or cannot be asked: a record that is a customer (an
-        account) or no customer's (a user, a queue), or of an object this dialect cannot
-        read."""
+        account) or no customer's (a queue), or of an object this dialect cannot read."""
         ...
 
     def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:

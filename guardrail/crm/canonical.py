@@ -154,6 +154,23 @@ def refuse_routing_headers(names: Iterable[str], crm: str) -> None:
         )
 
 
+#: An HTTP header name (RFC 9110's token): nothing a server could trim or fold into another.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def refuse_odd_header_names(names: Iterable[str], crm: str) -> None:
+    """Refuse a header name that is no HTTP token, given where no HTTP parser reads it first (a
+    batch item's or composite subrequest's headers, in JSON): `` Sforce-Auto-Assign`` is no
+    behaviour header to the proxy, and a CRM trimming it would apply it unjudged."""
+    for name in names:
+        if not _HEADER_NAME.fullmatch(name):
+            raise AmbiguousRequest(
+                f"The header name {name[:80]!r} is not one HTTP allows (letters, digits and "
+                f"!#$%&'*+.^_`|~- only, no spaces); {crm} could read it as another header than "
+                "crm-guardrail judged. Spell the header as HTTP does."
+            )
+
+
 def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
     """Refuse a method override header (``headers``: the names sent, in any case, ``_`` for
     ``-`` too: a Rack or CGI server reads ``X_HTTP_Method_Override`` as the same header)."""

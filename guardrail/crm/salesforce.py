@@ -38,6 +38,7 @@ from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import (
     salesforce_bulk,
+    salesforce_headers,
     salesforce_lookups,
     salesforce_partial,
     salesforce_post,
@@ -78,6 +79,7 @@ from guardrail.crm.canonical import (
     media_type,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_odd_header_names,
     refuse_routing_headers,
     refuse_unreadable_answers,
     single_header,
@@ -172,6 +174,7 @@ class SalesforceDialect:
     key_prefixes: Mapping[str, str] = sfid.STANDARD_KEY_PREFIXES
     token_path = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = sfid.CUSTOMER_FIELDS
+    assignee_fields: tuple[str, ...] = ("OwnerId",)
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None
@@ -449,8 +452,7 @@ class SalesforceDialect:
                     f"Subrequest {ref}: crm-guardrail judges a bulk job's steps only when they "
                     "are sent on their own; send this one outside the composite request."
                 )
-            if inner.intents:
-                _check_references(sub, ref, created)
+            _check_references(sub, ref, created, read=not inner.intents)
             if reads is not None:
                 reads = None if inner.reads is None else reads | inner.reads
             start = len(intents)
@@ -806,8 +808,9 @@ def _check_header_names(headers: MultiMapping[str]) -> None:
 
 def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The headers that change what Salesforce does with a write (``Sforce-*``, the package
-    version headers), in Salesforce's spelling. A name sent twice is refused: which one the
-    CRM reads is not ours to guess. The session headers are credentials, never kept."""
+    version headers), in Salesforce's spelling. A name sent twice, or a value Salesforce does
+    not document (``salesforce_headers``), is refused: which one the CRM reads, or how, is not
+    ours to guess. The session headers are credentials, never kept."""
     found: dict[str, str] = {}
     for name, value in headers:
         lower = name.lower()
@@ -819,6 +822,7 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
                 f"The header {spelled} is sent more than once; crm-guardrail cannot tell which "
                 "one the CRM reads. Send it once."
             )
+        salesforce_headers.check_value(spelled, value)
         found[spelled] = value.strip() if isinstance(value, str) else value
     return found
 
@@ -843,6 +847,7 @@ def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
     given = sub.get("httpHeaders", {})
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
+    refuse_odd_header_names(given, "Salesforce")
     _check_header_names(CIMultiDict(given))
     refuse_routing_headers(given, "Salesforce")
     return behaviour_headers(given.items())
@@ -1009,33 +1014,47 @@ def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> Parsed
     )
 
 
-def _check_references(sub: Mapping[str, Any], ref: str, created: Mapping[str, str]) -> None:
-    """Refuse a write subrequest that holds a composite reference (``@{...}``) anywhere but as
-    a whole field value naming the id of a record an earlier subrequest wrote. The CRM fills a
-    reference in while it executes, so anything else (a value read by a GET subrequest or a
-    query, a reference in the url, a header, a key, or inside a longer text) would be written
-    unjudged: the proxy judges the text ``@{...}``, the CRM writes what it stands for."""
+def _check_references(
+    sub: Mapping[str, Any], ref: str, created: Mapping[str, str], read: bool
+) -> None:
+    """Refuse a subrequest that holds a composite reference (``@{...}``) anywhere but as a
+    whole field value of a write, or a whole path segment of a read, naming the id of a record
+    an earlier subrequest wrote. The CRM fills a reference in while it executes, so anything
+    else (a value read by a GET subrequest or a query, a reference in a write's url, in a
+    read's query or its path's other segments, a header, a key, or inside a longer text)
+    would be written or read unjudged: the proxy judges the text ``@{...}``, the CRM what it
+    stands for (a query's ``FOR VIEW``, which stamps what it returns)."""
     url, headers = sub.get("url"), sub.get("httpHeaders") or {}
-    texts = [url, *headers.values()] if isinstance(headers, dict) else [url]
+    texts = [*headers, *headers.values()] if isinstance(headers, dict) else []
     if isinstance(url, str):
-        texts.append(decode_path(url.partition("?")[0]))
-        texts.extend(decode_query(url.partition("?")[2]).values())
+        raw_path, _, raw_query = url.partition("?")
+        for path in (raw_path, decode_path(raw_path)):
+            texts.extend(s for s in path.split("/") if not (read and _names_written(s, created)))
+        texts.append(raw_query)
+        texts.extend(t for pair in decode_query(raw_query).items() for t in pair)
     found = [t for t in texts if isinstance(t, str) and "@{" in t]
     for key, value in _pairs(sub.get("body")):
         if "@{" in key:
             found.append(key)
-        if isinstance(value, str) and "@{" in value:
-            match = _REFERENCE.match(value)
-            if not (match and match["attr"].lower() == "id" and match["ref"] in created):
-                found.append(value)
+        if isinstance(value, str) and "@{" in value and not _names_written(value, created):
+            found.append(value)
     if found:
+        verb, whole = (
+            ("reads", "a whole path segment") if read else ("writes", "a whole field value")
+        )
         raise LookupUnresolved(
             f"Subrequest {ref} holds {found[0][:100]!r}, a value the CRM fills in while it "
-            "executes the request, so crm-guardrail cannot judge what it writes. A reference "
-            "may only stand for a whole field value naming the id of a record an earlier "
-            "subrequest wrote (@{ref.id}); send anything else (a record's id, a value it read) "
-            "itself."
+            f"executes the request, so crm-guardrail cannot judge what it {verb}. A reference "
+            f"may only stand for {whole} naming the id of a record an earlier subrequest wrote "
+            "(@{ref.id}); send anything else (a record's id, a value it read) itself."
         )
+
+
+def _names_written(text: str, created: Mapping[str, str]) -> bool:
+    """Whether ``text`` is one whole reference to the id of a record an earlier subrequest
+    wrote (``@{made.id}``): the CRM puts that record's id in its place."""
+    match = _REFERENCE.match(text)
+    return bool(match and match["attr"].lower() == "id" and match["ref"] in created)
 
 
 def _pairs(value: Any) -> Iterator[tuple[str, Any]]:

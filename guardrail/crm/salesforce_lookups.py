@@ -97,15 +97,16 @@ def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     )
 
 
-#: Objects whose records are a customer (an account) or no customer's (the org's users, its
-#: queues): nothing to ask the CRM about whose they are.
-_NO_OWNER = frozenset({"account", "user", "group"})
+#: Objects whose records are a customer (an account) or no customer's (the org's queues):
+#: nothing to ask the CRM about whose they are. A user may be a customer's: a portal user's
+#: ContactId and AccountId say whose.
+_NO_OWNER = frozenset({"account", "group"})
 
 
 def owner_lookup(sobject: str, record_id: str, path: str) -> str | None:
     """The target of the GET that reads the record ``record_id`` (of ``sobject``) to learn
-    whose it is, or None for one that needs no asking or cannot be asked: an account, a user,
-    a queue, an id of no object the policies know."""
+    whose it is, or None for one that needs no asking or cannot be asked: an account, a
+    queue, an id of no object the policies know."""
     if not sobject or sobject.lower() in _NO_OWNER or not sfid.is_id(record_id):
         return None
     return f"{api_base(path)}/sobjects/{quote(sobject, safe='')}/{record_id}"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from email.utils import format_datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from guardrail.checks.compare import instant
 from guardrail.crm import sfid
@@ -42,9 +42,15 @@ def _select(fields: Iterable[str] | None) -> str:
 
 def write_and_read(
     intent: WriteIntent, request: CanonicalRequest, fields: Iterable[str] | None, before: bool
-) -> Outbound:
-    """The composite that reads the pre-image, makes the write and reads the saved record."""
+) -> Outbound | None:
+    """The composite that reads the pre-image, makes the write and reads the saved record;
+    None for a write holding ``@{`` (in its body or target), which the composite would fill in
+    as a reference (``@{guardrailBefore.Id}``: the pre-image's value, not the text judged): it
+    is sent as it is and read back after."""
     method, target, body = request.method, request.target, request.body
+    sent = json.loads(body) if body else None
+    if "@{" in json.dumps(sent) or "@{" in unquote(target):
+        return None
     base = api_base(target)
     select = _select(fields)
     query = f"?{select}" if select else ""
@@ -55,7 +61,7 @@ def write_and_read(
         subrequests.append({"method": "GET", "url": f"{rows}/{key}{query}", "referenceId": BEFORE})
     write: dict[str, Any] = {"method": method, "url": target, "referenceId": WRITE}
     if body:
-        write["body"] = json.loads(body)
+        write["body"] = sent
     subrequests.append(write)
     saved = intent.record_id if intent.operation is Operation.UPDATE else f"@{{{WRITE}.id}}"
     subrequests.append({"method": "GET", "url": f"{rows}/{saved}{query}", "referenceId": AFTER})
@@ -94,20 +100,25 @@ def written(status: int, headers: Mapping[str, str], body: bytes) -> Written | N
 def read_saved(
     request: CanonicalRequest, sobject: str, ids: Sequence[str], fields: Iterable[str] | None
 ) -> Outbound:
-    """One request reading many saved records of one object (sObject Collections GET)."""
+    """One request reading many saved records of one object (sObject Collections GET, which
+    takes the fields by name); one record wanted whole is read by its sObject row."""
+    base = api_base(request.target)
+    if fields is None and len(ids) == 1:
+        return Outbound("GET", f"{base}/sobjects/{sobject}/{ids[0]}")
     select = _select(fields)
     query = f"ids={','.join(ids)}" + (f"&{select}" if select else "")
-    return Outbound("GET", f"{api_base(request.target)}/composite/sobjects/{sobject}?{query}")
+    return Outbound("GET", f"{base}/composite/sobjects/{sobject}?{query}")
 
 
 def saved_records(status: int, body: bytes) -> dict[str, Record]:
-    """Saved records from a collections GET, keyed by 15-character id."""
+    """Saved records from a collections GET (or one record's), keyed by 15-character id."""
     if status != 200:
         return {}
     try:
         rows = json.loads(body)
     except ValueError:
         return {}
+    rows = [rows] if isinstance(rows, dict) else rows
     return (
         {
             sfid.key(str(r["Id"])): r

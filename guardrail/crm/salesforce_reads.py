@@ -21,8 +21,10 @@ _LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'")
 _FROM = re.compile(r"\bFROM\s+([A-Za-z][A-Za-z0-9_]*)", re.IGNORECASE)
 _TRAVERSAL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\.\s*[A-Za-z_]")
 _NESTED = re.compile(r"\(\s*SELECT\b|\bTYPEOF\b", re.IGNORECASE)
+#: Not only at a word's start: SOQL's lexer ends a number where its digits end, so ``LIMIT
+#: 1FOR VIEW`` is ``LIMIT 1`` and ``FOR VIEW``; no valid query has the words otherwise.
 _WRITING = re.compile(
-    r"\bFOR\s+(?:VIEW|REFERENCE|UPDATE)\b|\bUPDATE\s+(?:TRACKING|VIEWSTAT)\b", re.IGNORECASE
+    r"FOR\s+(?:VIEW|REFERENCE|UPDATE)\b|UPDATE\s+(?:TRACKING|VIEWSTAT)\b", re.IGNORECASE
 )
 _TERMS = re.compile(r"\{(?:[^}\\]|\\.)*\}")  # SOSL: FIND {what to search}
 _SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
@@ -100,8 +102,9 @@ def refuse_writing_clause(query: str) -> None:
     """Refuse a SOQL or SOSL query with a clause that makes Salesforce update the records it
     returns (``FOR VIEW``, ``FOR REFERENCE``: their last viewed or referenced date, the
     recently viewed list; ``UPDATE TRACKING``, ``UPDATE VIEWSTAT``: article statistics;
-    ``FOR UPDATE``: locks), in any case and spacing, outside the texts it compares and the
-    terms it searches: a write in a GET, which the proxy would forward unjudged."""
+    ``FOR UPDATE``: locks), in any case and spacing, written against what comes before it or
+    not, outside the texts it compares and the terms it searches: a write in a GET, which the
+    proxy would forward unjudged."""
     found = _WRITING.search(_TERMS.sub("{}", _LITERAL.sub("''", query)))
     if found:
         clause = " ".join(found[0].split()).upper()

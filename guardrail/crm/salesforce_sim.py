@@ -18,7 +18,7 @@ from guardrail.crm import sfid
 from guardrail.crm.base import Shape, StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
-from guardrail.sandbox.seed import QUEUE_IDS
+from guardrail.sandbox.seed import CUSTOMERS, DIRECTORY, QUEUE_IDS
 from guardrail.upstream import UpstreamResponse
 
 #: Where scenario paths are: the API version scenarios are written against.
@@ -98,7 +98,9 @@ class SimulatedSalesforce:
     """Records by id, answering reads in Salesforce's JSON and saving allowed writes.
 
     Ids are Salesforce-shaped (the object's key prefix, ``SIM``, a serial, the checksum), so
-    rules that check key prefixes see what they would see in an org.
+    rules that check key prefixes see what they would see in an org. The sandbox org's users
+    are there from the start (its agents, and a customer's portal user with the contact and
+    account it is), as the proxy asks whose the user a record is handed to is.
     """
 
     api_path = API_PATH
@@ -107,7 +109,7 @@ class SimulatedSalesforce:
 
     def __init__(self, key_prefixes: Mapping[str, str]) -> None:
         self._prefixes = {o.lower(): p for o, p in key_prefixes.items()}
-        self._records: dict[str, _Record] = {}
+        self._records: dict[str, _Record] = _users()
         self._serial = 0
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
@@ -222,6 +224,18 @@ class SimulatedSalesforce:
         if match["limit"]:
             rows = rows[: int(match["limit"])]
         return {"totalSize": len(rows), "done": True, "records": rows}
+
+
+def _users() -> dict[str, _Record]:
+    """The sandbox org's users, and the contact and account a portal user among them is."""
+    seeded = (*DIRECTORY, *CUSTOMERS)
+    users = [r for r in seeded if r.sobject == "User"]
+    theirs = {u.values.get(name) for u in users for name in ("ContactId", "AccountId")}
+    return {
+        r.id[:15]: _Record(r.sobject, dict(r.values))
+        for r in seeded
+        if r.sobject == "User" or r.id in theirs
+    }
 
 
 def _holds(condition: re.Match[str], record: _Record, key: str) -> bool:

@@ -175,6 +175,7 @@ class ServiceNowDialect:
     key_prefixes: Mapping[str, str] = {}  # a sys_id does not say which table it belongs to
     token_path = "/oauth_token.do"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = ()
+    assignee_fields: tuple[str, ...] = ()
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None

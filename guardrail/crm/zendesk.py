@@ -134,6 +134,7 @@ class ZendeskDialect:
     key_prefixes: Mapping[str, str] = {}
     token_path = "/oauth/tokens"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = ()
+    assignee_fields: tuple[str, ...] = ()
 
     def __init__(
         self, forward_unknown_writes: bool = False, limits: BodyLimits | None = None

@@ -65,9 +65,11 @@
                                          in words, grouped oddly, disguised: see
                                          guardrail.understanding.disguise), or split between
                                          the texts or across the conversation's last writes;
-                                         phones (the write's phone numbers) are not read alone
-                                         but joined to the texts, so a number split between
-                                         a note and a phone field is found
+                                         phones (the write's phone numbers, and its number
+                                         fields' values) are not read alone but joined to the
+                                         texts, so a number split between a note and a phone
+                                         or number field is found (a number field's earlier
+                                         writes too)
     unsure() list<string>                why the reading as a whole may be wrong
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
@@ -348,7 +350,7 @@ class RuleFunctions:
         # a write's phone numbers are not read alone (a card finder misreads some), but a card
         # split between one and a note is found: each is joined by its digits (how it is
         # grouped, "(415) 555-...", would keep the joiner from seeing where it starts)
-        numbers = [d for p in phones or () if isinstance(p, str) for d in dialled(p)]
+        numbers = [d for p in phones or () for d in _joined_digits(p)]
         if not pieces and not numbers:
             return []
         found = set().union(*map(sensitive_kinds, pieces))
@@ -372,7 +374,7 @@ class RuleFunctions:
 
     def _earlier_texts(self) -> tuple[list[str], list[str]]:
         """The text of this conversation's last few writes that reached the CRM, the writes
-        before this one in its request first; and the phone numbers they set."""
+        before this one in its request first; and the phone numbers and numbers they set."""
         c = self._facts.conversation
         saved = (
             *reversed(self.pending),
@@ -385,9 +387,10 @@ class RuleFunctions:
             values = [v for v in values if not _ID_SHAPED.fullmatch(v)]
             phones = [v for v in values if is_phone_number(v)]
             text = "\n".join(v for v in values if v not in phones)
-            if text.strip() or phones:
+            stored = [d for v in write.fields.values() for d in _number_digits(v)]
+            if text.strip() or phones or stored:
                 texts.append(text)
-                numbers.extend(phones)
+                numbers.extend((*phones, *stored))
             if len(texts) == _EARLIER:
                 break
         return [t for t in texts if t.strip()], numbers
@@ -428,6 +431,22 @@ def _outcome(value: str, source: str, confidence: float, under_way: bool = False
         "sure": confidence >= SURE,
         "under_way": under_way,
     }
+
+
+def _joined_digits(value: object) -> list[str]:
+    """What a value read only joined to a write's texts stands for: a phone number as it is
+    dialled, a number field's value as the digits the CRM stores."""
+    return dialled(value) if isinstance(value, str) else _number_digits(value)
+
+
+def _number_digits(value: object) -> list[str]:
+    """A whole number's digits (a JSON 11111111.0 is saved in a number field as 11111111): a
+    card number split between a note and a number field is one number in the record."""
+    number = None if isinstance(value, bool) or not isinstance(value, int | float) else (
+        _decimal(value))  # fmt: skip
+    if number is None or number != number.to_integral_value():
+        return []
+    return [str(abs(int(number)))]
 
 
 def _decimal(value: object) -> Decimal | None:

@@ -287,6 +287,18 @@ USER = _sobject(
     Field("Email", "Email", T.EMAIL, length=128, nillable=False),
     _text("Alias", "Alias", 8, nillable=False),
     Field("IsActive", "Active", T.BOOLEAN, nillable=False, default=True),
+    # An Experience Cloud (portal) user is a customer's: the contact it logs in as, and that
+    # contact's account; both are empty for the org's own users. Such a user may own records
+    # (Customer Community Plus), and sees what it owns.
+    _picklist(
+        "UserType",
+        "User Type",
+        ("Standard", "PowerCustomerSuccess", "CspLitePortal"),
+        default="Standard",
+        nillable=False,
+    ),
+    _reference("ContactId", "Contact ID", ("Contact",), "Contact"),
+    _reference("AccountId", "Account ID", ("Account",), "Account"),
     createable=False,
     updateable=False,
     deletable=False,

@@ -27,6 +27,8 @@ ACME_CONTACT_ID = "003000000000001AAA"
 GLOBEX_CONTACT_ID = "003000000000002AAA"
 ACME_CASE_ID = "500000000000001AAA"
 """An open case on Acme Corp, raised by its contact; CaseNumber 00001001."""
+GLOBEX_PORTAL_USER_ID = "005000000000003AAA"
+"""Globex's contact Hank Scorpio as an Experience Cloud (portal) user: a User, and a customer."""
 
 SEED_TIMESTAMP = "2026-01-05T09:00:00.000+0000"
 
@@ -117,6 +119,20 @@ CUSTOMERS: tuple[SeedRecord, ...] = (
             "Phone": "+1 217 555 0198",
             "AccountId": GLOBEX_ACCOUNT_ID,
             "External_Id__c": "GLOBEX-C-001",
+        },
+    ),
+    SeedRecord(
+        "User",
+        GLOBEX_PORTAL_USER_ID,
+        {
+            "Username": "hank.scorpio@globex.example.portal",
+            "FirstName": "Hank",
+            "LastName": "Scorpio",
+            "Email": "hank.scorpio@globex.example",
+            "Alias": "hscorpio",
+            "UserType": "PowerCustomerSuccess",
+            "ContactId": GLOBEX_CONTACT_ID,
+            "AccountId": GLOBEX_ACCOUNT_ID,
         },
     ),
     SeedRecord(

@@ -113,6 +113,8 @@ def test_an_endpoint_forwarded_unchecked_grounds_nothing() -> None:
         ("query", "SELECT Id, FORMAT(CreatedDate) FROM Case"),
         ("query", "SELECT Id, (toLabel(Type)) FROM Case"),
         ("search", "FIND {x} RETURNING Case(Id) UPDATE TRACKING"),
+        ("query", "SELECT Id FROM Case LIMIT 1FOR VIEW"),
+        ("search", "FIND {x} RETURNING Case(Id) LIMIT 5UPDATE TRACKING"),
     ],
 )
 def test_a_query_is_judged_under_any_spelling_of_its_parameter(

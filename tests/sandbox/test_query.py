@@ -118,6 +118,18 @@ async def test_a_query_for_view_or_reference_stamps_the_records_it_returns(
     ]
 
 
+async def test_a_clause_written_against_the_number_before_it_still_stamps(
+    sf: Api, store: SandboxStore
+) -> None:
+    """SOQL's lexer ends a number where its digits end, as any lexer does: LIMIT 1FOR VIEW is
+    LIMIT 1 and FOR VIEW, so the records it returns are stamped."""
+    store.clear_changes()
+    status, _ = await query(sf, "SELECT Id FROM Contact WHERE LastName = 'Doe' LIMIT 1FOR VIEW")
+
+    assert status == 200
+    assert store.get("Contact", ACME_CONTACT_ID)["LastViewedDate"] is not None
+
+
 async def test_a_function_shows_what_it_makes_of_a_field_under_the_alias_given(sf: Api) -> None:
     """FORMAT() in the en_US locale and dollars, toLabel() a picklist's label (the value: no
     translations here), convertCurrency() the amount (one currency); each under its alias, or

@@ -134,6 +134,15 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
     assert f.sensitive_data("Customer called about order 10442") == []
 
 
+@pytest.mark.parametrize("number", [11111111, 11111111.0, -11111111])
+def test_a_card_split_between_a_note_and_a_number_field_is_found(number: float) -> None:
+    """A number field's value is joined to the note, as a phone's is, never read alone."""
+    f = RuleFunctions(facts("c: hi"))
+    assert f.sensitive_data(["Card 4111 1111"], [number]) == ["card"]
+    assert f.sensitive_data([], [4111111111111111]) == []
+    assert f.sensitive_data(["Card 4111 1111"], [1111.5, True]) == []
+
+
 @pytest.mark.parametrize(
     ("said", "note", "unsupported"),
     [

@@ -1,0 +1,168 @@
+"""Writes an agent splits or spells so the shipped Salesforce pack would not see what the CRM
+ends up holding, end to end with simple-salesforce through the proxy to the sandbox: each is
+judged as what the CRM will hold, as the plain write is, and the sandbox keeps its records."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, QUEUE_IDS
+from guardrail.testing import Stack
+from guardrail.understanding.sensitive import sensitive_kinds
+from tests.conftest import cards_of_every_length
+from tests.helpers import SHIPPED_PACK, salesforce_in, through_a_stack
+
+CUSTOMER = {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID], "verified": True}
+_conversations = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with Stack(
+        tmp_path_factory.mktemp("salesforce-classes"), auth_mode="passthrough",
+        policies=SHIPPED_PACK,
+    ) as running:  # fmt: skip
+        yield running
+
+
+def agent(stack: Stack, *said: str, customer: dict[str, Any] = CUSTOMER) -> Any:
+    """simple-salesforce in a fresh conversation with ``customer`` (Acme's verified contact),
+    who said ``said``."""
+    body = {"channel": "chat", "customer": customer,
+            "turns": [{"role": "customer", "text": text} for text in said]}  # fmt: skip
+    return salesforce_in(stack, f"sf-classes-{next(_conversations)}", body, "agent-classes")
+
+
+def case_in(stack: Stack, **fields: Any) -> str:
+    async def create() -> str:
+        return stack.store.create("Case", {"Subject": "Routed", "AccountId": ACME_ACCOUNT_ID,
+                                           **fields})  # fmt: skip
+
+    return stack.call(create)
+
+
+def saved(stack: Stack, case_id: str) -> dict[str, Any]:
+    async def row() -> dict[str, Any]:
+        found = stack.store.get("Case", case_id)
+        assert found is not None
+        return dict(found)
+
+    return stack.call(row)
+
+
+def test_a_queued_case_given_a_reason_its_queue_does_not_handle_is_refused(stack: Stack) -> None:
+    """Reason Account Closure with OwnerId Billing is refused written at once; queued as a
+    Billing case first and its Reason changed after, the case would sit in Billing all the
+    same. The Reason change is judged against the queue the case is in."""
+    case_id = case_in(stack, Reason="Billing")
+    sf = agent(stack, "I was charged twice on the March invoice.")
+    sf.Case.get(case_id)
+    sf.Case.update(case_id, {"OwnerId": QUEUE_IDS["Billing"]})
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Case.update(case_id, {"Reason": "Account Closure"})
+    message = caught.value.content[0]["message"]
+    assert "(case-queue-routing/QueueMatchesReason)" in message
+    assert "Change Reason and OwnerId in one write" in message
+    assert saved(stack, case_id)["Reason"] == "Billing"
+
+    sf.Case.update(case_id, {"Reason": "Account Closure", "OwnerId": QUEUE_IDS["Retention"]})
+    assert saved(stack, case_id)["OwnerId"] == QUEUE_IDS["Retention"]
+
+
+def test_a_reason_changed_on_a_case_no_queue_holds_is_not_routed(stack: Stack) -> None:
+    case_id = case_in(stack, Reason="Return")
+    sf = agent(stack, "It's about a double charge, not a return.")
+    sf.Case.get(case_id)  # owned by a person (the integration user), not a queue
+    sf.Case.update(case_id, {"Reason": "Billing"})
+    assert saved(stack, case_id)["Reason"] == "Billing"
+
+
+#: A call logged on the customer's account; a card's digits go in its Subject and duration.
+CALL = {"WhatId": ACME_ACCOUNT_ID, "Status": "Completed", "Priority": "Normal"}
+CARD = "card number or a social security number"
+
+
+def tasks(stack: Stack) -> list[dict[str, Any]]:
+    async def rows() -> list[dict[str, Any]]:
+        return [dict(r) for r in stack.store.records("Task")]
+
+    return stack.call(rows)
+
+
+@st.composite
+def cards_split_at_a_number(draw: st.DrawFn) -> tuple[str, str, int]:
+    """(card, the digits a text holds, the number a number field holds): the card cut where
+    its tail, up to nine digits (a call's duration takes nine), does not start with a 0 (a
+    number field keeps no leading zero)."""
+    card = draw(cards_of_every_length())
+    cut = draw(st.integers(min_value=len(card) - 9, max_value=len(card) - 4))
+    assume(card[cut] != "0" and not sensitive_kinds(card[:cut]))  # the head alone says nothing
+    return card, card[:cut], int(card[cut:])
+
+
+@through_a_stack(25)
+@given(split=cards_split_at_a_number(), later=st.sampled_from(["", "number", "text"]))
+def test_a_card_split_between_a_note_and_a_number_field_is_refused(
+    stack: Stack, split: tuple[str, str, int], later: str
+) -> None:
+    """CallDurationInSeconds takes nine digits: the card's tail there, its head in the Subject
+    (the same write, or one write and then the other), the CRM holds the card in one record."""
+    card, head, tail = split
+    sf = agent(stack, "I'd like to pay the outstanding balance by card.")
+    text, number = {"Subject": f"Payment call {head}"}, {"CallDurationInSeconds": tail}
+    if later:
+        made = sf.Task.create({**CALL, **(text if later == "number" else number)})["id"]
+        write = functools.partial(sf.Task.update, made, number if later == "number" else text)
+    else:
+        write = functools.partial(sf.Task.create, {**CALL, **text, **number})
+    before = tasks(stack)
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        write()
+    assert CARD in caught.value.content[0]["message"], card
+    assert "phone or number field" in caught.value.content[0]["message"]
+    assert tasks(stack) == before
+
+
+def test_a_call_of_ordinary_length_about_an_order_number_lands(stack: Stack) -> None:
+    sf = agent(stack, "I'm calling about order 4111.")
+    made = sf.Task.create(
+        {**CALL, "Subject": "Call about order 4111", "CallDurationInSeconds": 311}
+    )
+    assert made["success"] is True
+
+
+@pytest.mark.parametrize("first_call", [True, False], ids=["earlier-call", "same-call"])
+def test_a_case_made_a_duplicate_by_an_update_is_refused(stack: Stack, first_call: bool) -> None:
+    """A second open Billing case on the account is refused when created; opened as Other and
+    given Reason Billing after, it is the same duplicate. The first case may come from an
+    earlier call (another conversation) or this one."""
+
+    async def new_account() -> str:
+        return stack.store.create("Account", {"Name": f"Duplicates {next(_conversations)}"})
+
+    account = stack.call(new_account)
+    customer = {"account_ids": [account], "contact_ids": [], "verified": True}
+    sf = agent(stack, "I was billed twice for March.", customer=customer)
+    first = sf.Case.create({"Subject": "Billed twice for March", "Status": "New",
+                            "Origin": "Chat", "Reason": "Billing", "AccountId": account})["id"]  # fmt: skip
+    if first_call:
+        sf = agent(stack, "About my March bill again.", customer=customer)
+    other = sf.Case.create({"Subject": "Question about March", "Status": "New", "Origin": "Chat",
+                            "Reason": "Other", "AccountId": account})["id"]  # fmt: skip
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Case.update(other, {"Reason": "Billing"})
+    assert "(duplicate-cases/NoDuplicateCase)" in caught.value.content[0]["message"]
+    assert saved(stack, other)["Reason"] == "Other"
+
+    if first_call:
+        sf.Case.get(first)  # the parent is read before it is linked
+    sf.Case.update(other, {"Reason": "Billing", "ParentId": first})  # a follow-up, linked
+    assert saved(stack, other)["Reason"] == "Billing"
