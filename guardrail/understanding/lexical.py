@@ -970,7 +970,14 @@ class Reading:
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
         )
         if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
-            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+            # one amount of several let go ("keep the two dollars, only the session") leaves
+            # the rest asked; the only one, the ask
+            rest = _rest_after_letting_go(_fold(events[kind]), amounts[0].value)
+            events[kind].append(
+                _Event((ti, si, 0), None, 0.8, _evidence(ti, s), rest, correction=True)
+                if rest is not None
+                else _Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s))
+            )
         elif priced and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
             # none, and never surely: it may be what they paid
@@ -2184,6 +2191,20 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                 fold.amounts.append((e.evidence.turn, e.said))
             fold.currency = e.said.currency or fold.currency
     return fold
+
+
+def _rest_after_letting_go(fold: _Fold, value: Decimal) -> _Said | None:
+    """What a granted ask still asks once the amount ``value``, one of several it named, is
+    let go; None when it named no other."""
+    rest = [a for _, a in fold.amounts if a.value != value]
+    if fold.status is None or not fold.status.granted or len(rest) in (0, len(fold.amounts)):
+        return None
+    return _Said(
+        sum((a.value for a in rest), Decimal(0)),
+        rest[0].currency,
+        sum((a.high for a in rest), Decimal(0)),
+        min(a.confidence for a in rest),
+    )
 
 
 def _meets_terms(earlier: Sequence[_Event], offered: _Said | None) -> bool:

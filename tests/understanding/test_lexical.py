@@ -574,6 +574,33 @@ def test_keeping_the_good_ones_counts_things_and_lets_no_amount_go(read):
     assert ask.amount == Decimal(25)
 
 
+@pytest.mark.parametrize(
+    ("added", "let_go"),
+    [
+        (
+            "c: Also there's a three dollar service charge on it?",
+            "c: Ah ok, keep the three dollars.",
+        ),
+        ("c: And the delivery was £4.99 too.", "c: fine, forget the 4.99, just the lamp."),
+        ("c: plus the two euros for the bag", "c: no, skip the two euros, it's nothing."),
+    ],
+)
+def test_letting_one_of_two_amounts_go_leaves_the_other_asked(read, added, let_go):
+    said = ("c: I'd like the 45 for the lamp refunded please", "a: Of course.", added)
+    kept = read.ask(REFUND, *said, "a: Noted.", let_go)
+    assert kept is not None
+    assert kept.status is AskStatus.ASKED
+    assert kept.amount == Decimal(45)
+
+
+@pytest.mark.parametrize("let_go", ["c: ah, keep the 45 then", "c: oh, forget the 45, it's fine"])
+def test_letting_the_only_amount_asked_go_takes_the_ask_back(read, let_go):
+    said = ("c: I'd like the 45 for the lamp refunded please", "a: I can see the charge.")
+    ask = read.ask(REFUND, *said, let_go)
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
