@@ -165,6 +165,13 @@ _WHY_NOT = re.compile(
 )
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+# "the other ..." said of what the customer used, kept or found fine ("I did use the other
+# five", "the other two were fine"): what is not asked, so nothing added to the ask.
+_OTHER_KEPT = re.compile(
+    r"\b(?:used?|using|kept|keep(?:ing)?|had|have|enjoyed|received|got|wore|ate|watched|"
+    r"attended|took|made)\s+(?:\w+\s+)?(?:the|my)\s+other\b"
+    r"|\bthe other\s+(?:\w+\s+){0,2}(?:was|were|is|are)\s+(?:\w+\s+)?(?:fine|ok|okay|good|great)\b"
+)
 # Things that stand in for each other: the customer settles on one of them.
 _INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
@@ -781,7 +788,7 @@ class Reading:
         new_problem = self._new_problem(ti)
         adding = (
             new_problem
-            or _ADDING.search(s.text) is not None
+            or _ADDING.search(_OTHER_KEPT.sub(" ", s.text)) is not None
             or any(_ALSO.search(e.text) for e in self.parsed[ti][:si])  # "also, ... I'd like 25"
         )
         last: AskKind | None = None

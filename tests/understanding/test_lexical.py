@@ -601,6 +601,36 @@ def test_letting_the_only_amount_asked_go_takes_the_ask_back(read, let_go):
     assert ask.status is AskStatus.RETRACTED
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: So £30 back would be right, I did use the other three.",
+        "c: Just refund $12 for the one, we ate the other two.",
+        "c: I'd take 20 back, the other nights were fine.",
+    ],
+)
+def test_the_other_things_the_customer_used_add_nothing_to_the_amount_asked(read, said):
+    ask = read.ask(
+        REFUND,
+        "c: I paid 60 for six, can I get something back for the ones that were bad?",
+        "a: What would you like?",
+        said,
+    )
+    assert ask is not None
+    assert ask.amount in (Decimal(30), Decimal(12), Decimal(20))
+
+
+def test_the_other_charge_named_besides_adds_to_the_amount_asked(read):
+    ask = read.ask(
+        REFUND,
+        "c: can I get the $15 late fee back?",
+        "a: I can see it.",
+        "c: and the other $5 one as well please",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(20)
+
+
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
     ask = read.ask(REFUND, "c: I want a refund please", "a: Sure.", "c: actually never mind")
     assert ask is not None
