@@ -358,6 +358,9 @@ _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+# A word said apart between commas that only colours the clause before it ("though",
+# "mind you"): the condition it follows reaches past it.
+_ASIDE_WORD = re.compile(r"(?:though|then|however|anyway|mind you|again|honestly|of course)")
 _JOINED = re.compile(r"^(?:and|or)\b")  # a clause carrying on the one before it
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -2293,10 +2296,12 @@ def _conditions(
     work, can he get his money back": the condition is both)."""
     found: set[int] = set()
     for ci, clause in enumerate(s.clauses):
-        carried = (
-            ci - 1 in found
-            and _JOINED.match(clause.text) is not None
-            and "," not in raw[s.clauses[ci - 1].end : clause.start]
+        carried = ci - 1 in found and (
+            (
+                _JOINED.match(clause.text) is not None
+                and "," not in raw[s.clauses[ci - 1].end : clause.start]
+            )
+            or _ASIDE_WORD.fullmatch(clause.text) is not None  # "if it breaks, though, ..."
         )
         if carried or condition.search(plain[ci]):
             found.add(ci)

@@ -244,6 +244,29 @@ def test_scopes_say_how_an_ask_stands(read, said, status):
 
 
 @pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("If it cuts out again though, I'll want my money back.", AskStatus.HYPOTHETICAL),
+        (
+            "If it goes over £300 next time though, I'd be wanting the difference refunded.",
+            AskStatus.HYPOTHETICAL,
+        ),
+        ("If they charge me twice again, though, I want a refund.", AskStatus.HYPOTHETICAL),
+        # a "though" opening a clause still parts it from what came before
+        (
+            "If it was a gift I'd understand. It arrived broken though I still want my money back.",
+            AskStatus.ASKED,
+        ),
+        ("I know it's an old order, though I'd like a refund.", AskStatus.ASKED),
+    ],
+)
+def test_a_though_closing_a_condition_leaves_the_ask_after_it_conditional(read, said, status):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is status
+
+
+@pytest.mark.parametrize(
     "said",
     [
         "I want to cancel everything with you",
