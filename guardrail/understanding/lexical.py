@@ -150,6 +150,12 @@ _BACK_OUT = re.compile(
     r"\b(?:then|in that case|if so|if that's the case)[, ]+(?:don't|do not|leave it|forget it|"
     r"skip it|no|nah|not|never ?mind|scrap it|i'll pass|no thanks)\b"
     r"|\b(?:don't|leave it|skip it|forget it) then\b"
+    # leaving things as they are, or waiting the cost out ("I'll leave it and do it in July",
+    # "I'll ride out the four months", "not paying that")
+    r"|\b(?:i'll|i will|i think i'll|i'd rather|we'll) (?:just )?(?:leave it|wait|hold off|"
+    r"stay put|stick with it|ride (?:it |(?:\w+ ){1,3})?out)\b"
+    r"|^(?:(?:ok|okay|right|fine|well)[, ]+)?leave it\b"
+    r"|\b(?:i'm |i am )?not (?:paying|going to pay) (?:that|it|this|for|[$€£]?\d)"
     r"|^(?:oh|ah|ugh|hmm|um|uh|wait|whoa|woah)[, ]+(?:no|nah|nope|hell no)\b"
 )
 _DESIRE = re.compile(
@@ -366,6 +372,9 @@ _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
     r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
 )
+# How many of the customer's questions about what the agent said an ask costs may come before
+# they back out of it.
+_QUESTIONS_ABOUT_IT = 2
 # How sure the call is under way: the agent's last turn holds the line, or did and the
 # customer only waited since, or asks the customer something
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
@@ -1021,12 +1030,10 @@ class Reading:
         """The customer backing out of what they asked or took once the agent tells what it
         costs or brings ("a refund ends your promotion" - "oh, then don't", "no. leave it"):
         the last thing wanted before that agent turn is taken back."""
-        agent = self._agent_before(ti)
+        agent = self._told_what_it_costs(ti)
         if agent is None or self._others(ti):
             return
         scopes = self.lex.scopes
-        if not any(scopes["consequence"].search(s.text) for s in self.parsed[agent]):
-            return
         said = [(s, s.text) for s in self.parsed[ti]]
         if said and self._closing(agent):  # "no, that's all" answers "anything else?"
             said[0] = (said[0][0], _BARE_NO.sub("", said[0][1]))
@@ -1061,6 +1068,22 @@ class Reading:
         events[kind].append(
             _Event((ti, 0, -1), AskStatus.RETRACTED, 0.8, _evidence(ti, backing[-1]))
         )
+
+    def _told_what_it_costs(self, ti: int) -> int | None:
+        """The agent's turn that told what the customer's ask costs or brings, just before
+        turn ``ti`` or before the customer's questions about it and their answers ("a $15
+        fee" - "fifteen bucks? when's the 90 days up?" - "July 1" - "I'll leave it then")."""
+        agent = self._agent_before(ti)
+        for _ in range(_QUESTIONS_ABOUT_IT + 1):
+            if agent is None:
+                return None
+            if any(self.lex.scopes["consequence"].search(s.text) for s in self.parsed[agent]):
+                return agent
+            asked = [t for t in range(agent) if self.turns[t].role == "customer"][-1:]
+            if not asked or not self.turns[asked[0]].text.rstrip().endswith("?"):
+                return None
+            agent = self._agent_before(asked[0])
+        return None
 
     def _agent_before(self, ti: int) -> int | None:
         """The agent's turn just before turn ``ti``, past any platform events."""

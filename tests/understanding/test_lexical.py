@@ -1951,6 +1951,66 @@ def test_backing_out_once_told_what_it_brings_takes_the_ask_back(read, said, kep
     assert kept or ask.status is AskStatus.RETRACTED
 
 
+CLOSE = "c: I'd like to close my account please, the fees are a joke."
+
+
+@pytest.mark.parametrize(
+    ("fee", "questions", "then"),
+    [
+        (
+            "a: I can. Accounts closed in the first year have a $25 early exit fee.",
+            ("c: Twenty-five dollars? Seriously? When's the year up?", "a: On the 3rd of May."),
+            "c: Ugh. Right, I'll wait till May then.",
+        ),
+        (
+            "a: Sure. You're in contract, so there's an early termination charge of £120.",
+            ("c: A hundred and twenty? For what?", "a: It's £20 for each month left."),
+            "c: Nah. I'm not paying that. Leave it.",
+        ),
+        (
+            "a: Okay. Just so you know, closing now will mean a $60 fee.",
+            (
+                "c: Sixty? Why?",
+                "a: It's in the terms.",
+                "c: Which terms?",
+                "a: Section four, early closure.",
+            ),
+            "c: Fine. I'll just ride out the contract and go after.",
+        ),
+    ],
+)
+def test_backing_out_after_asking_about_the_fee_the_ask_costs_takes_it_back(
+    read, fee, questions, then
+):
+    ask = read.ask(CLOSURE, CLOSE, fee, *questions, then)
+    assert ask is not None
+    assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["c: Fine, I'll pay it, close it today please.", "c: ok whatever, just close it"],
+)
+def test_paying_the_fee_after_asking_about_it_keeps_the_ask(read, then):
+    fee = "a: I can. There's a $25 early closure fee though."
+    ask = read.ask(CLOSURE, CLOSE, fee, "c: Twenty-five? Why?", "a: It's in the terms.", then)
+    assert ask is not None
+    assert ask.status.granted
+
+
+def test_leaving_it_after_an_answer_that_named_no_cost_is_not_backing_out(read):
+    ask = read.ask(
+        CLOSURE,
+        CLOSE,
+        "a: I can help. Is the account in your name?",
+        "c: Yes. Is it the savings one you need?",
+        "a: The current account, yes.",
+        "c: I'll leave it with you then, thanks.",
+    )
+    assert ask is not None
+    assert ask.status.granted
+
+
 def test_a_no_to_another_thing_put_forward_with_a_condition_leaves_the_ask(read):
     ask = read.ask(
         REFUND,
