@@ -150,6 +150,12 @@ _BACK_OUT = re.compile(
     r"\b(?:then|in that case|if so|if that's the case)[, ]+(?:don't|do not|leave it|forget it|"
     r"skip it|no|nah|not|never ?mind|scrap it|i'll pass|no thanks)\b"
     r"|\b(?:don't|leave it|skip it|forget it) then\b"
+    # leaving things as they are, or waiting the cost out ("I'll leave it and do it in July",
+    # "I'll ride out the four months", "not paying that")
+    r"|\b(?:i'll|i will|i think i'll|i'd rather|we'll) (?:just )?(?:leave it|wait|hold off|"
+    r"stay put|stick with it|ride (?:it |(?:\w+ ){1,3})?out)\b"
+    r"|^(?:(?:ok|okay|right|fine|well)[, ]+)?leave it\b"
+    r"|\b(?:i'm |i am )?not (?:paying|going to pay) (?:that|it|this|for|[$€£]?\d)"
     r"|^(?:oh|ah|ugh|hmm|um|uh|wait|whoa|woah)[, ]+(?:no|nah|nope|hell no)\b"
 )
 _DESIRE = re.compile(
@@ -165,6 +171,13 @@ _WHY_NOT = re.compile(
 )
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
+# "the other ..." said of what the customer used, kept or found fine ("I did use the other
+# five", "the other two were fine"): what is not asked, so nothing added to the ask.
+_OTHER_KEPT = re.compile(
+    r"\b(?:used?|using|kept|keep(?:ing)?|had|have|enjoyed|received|got|wore|ate|watched|"
+    r"attended|took|made)\s+(?:\w+\s+)?(?:the|my)\s+other\b"
+    r"|\bthe other\s+(?:\w+\s+){0,2}(?:was|were|is|are)\s+(?:\w+\s+)?(?:fine|ok|okay|good|great)\b"
+)
 # Things that stand in for each other: the customer settles on one of them.
 _INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
@@ -351,11 +364,17 @@ _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+# A word said apart between commas that only colours the clause before it ("though",
+# "mind you"): the condition it follows reaches past it.
+_ASIDE_WORD = re.compile(r"(?:though|then|however|anyway|mind you|again|honestly|of course)")
 _JOINED = re.compile(r"^(?:and|or)\b")  # a clause carrying on the one before it
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
     r"\s*(?:is\s*)?[:#]?\s*(?P<id>[a-z]{0,4}-?\d(?:[\s-]?\d){2,14})\b"
 )
+# How many of the customer's questions about what the agent said an ask costs may come before
+# they back out of it.
+_QUESTIONS_ABOUT_IT = 2
 # How sure the call is under way: the agent's last turn holds the line, or did and the
 # customer only waited since, or asks the customer something
 _HOLDING, _WAITING, _ASKING = 0.85, 0.8, 0.75
@@ -781,7 +800,7 @@ class Reading:
         new_problem = self._new_problem(ti)
         adding = (
             new_problem
-            or _ADDING.search(s.text) is not None
+            or _ADDING.search(_OTHER_KEPT.sub(" ", s.text)) is not None
             or any(_ALSO.search(e.text) for e in self.parsed[ti][:si])  # "also, ... I'd like 25"
         )
         last: AskKind | None = None
@@ -970,7 +989,14 @@ class Reading:
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
         )
         if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
-            events[kind].append(_Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s)))
+            # one amount of several let go ("keep the two dollars, only the session") leaves
+            # the rest asked; the only one, the ask
+            rest = _rest_after_letting_go(_fold(events[kind]), amounts[0].value)
+            events[kind].append(
+                _Event((ti, si, 0), None, 0.8, _evidence(ti, s), rest, correction=True)
+                if rest is not None
+                else _Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s))
+            )
         elif priced and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
             # none, and never surely: it may be what they paid
@@ -1004,12 +1030,10 @@ class Reading:
         """The customer backing out of what they asked or took once the agent tells what it
         costs or brings ("a refund ends your promotion" - "oh, then don't", "no. leave it"):
         the last thing wanted before that agent turn is taken back."""
-        agent = self._agent_before(ti)
+        agent = self._told_what_it_costs(ti)
         if agent is None or self._others(ti):
             return
         scopes = self.lex.scopes
-        if not any(scopes["consequence"].search(s.text) for s in self.parsed[agent]):
-            return
         said = [(s, s.text) for s in self.parsed[ti]]
         if said and self._closing(agent):  # "no, that's all" answers "anything else?"
             said[0] = (said[0][0], _BARE_NO.sub("", said[0][1]))
@@ -1044,6 +1068,22 @@ class Reading:
         events[kind].append(
             _Event((ti, 0, -1), AskStatus.RETRACTED, 0.8, _evidence(ti, backing[-1]))
         )
+
+    def _told_what_it_costs(self, ti: int) -> int | None:
+        """The agent's turn that told what the customer's ask costs or brings, just before
+        turn ``ti`` or before the customer's questions about it and their answers ("a $15
+        fee" - "fifteen bucks? when's the 90 days up?" - "July 1" - "I'll leave it then")."""
+        agent = self._agent_before(ti)
+        for _ in range(_QUESTIONS_ABOUT_IT + 1):
+            if agent is None:
+                return None
+            if any(self.lex.scopes["consequence"].search(s.text) for s in self.parsed[agent]):
+                return agent
+            asked = [t for t in range(agent) if self.turns[t].role == "customer"][-1:]
+            if not asked or not self.turns[asked[0]].text.rstrip().endswith("?"):
+                return None
+            agent = self._agent_before(asked[0])
+        return None
 
     def _agent_before(self, ti: int) -> int | None:
         """The agent's turn just before turn ``ti``, past any platform events."""
@@ -2186,6 +2226,20 @@ def _fold(events: Sequence[_Event]) -> _Fold:
     return fold
 
 
+def _rest_after_letting_go(fold: _Fold, value: Decimal) -> _Said | None:
+    """What a granted ask still asks once the amount ``value``, one of several it named, is
+    let go; None when it named no other."""
+    rest = [a for _, a in fold.amounts if a.value != value]
+    if fold.status is None or not fold.status.granted or len(rest) in (0, len(fold.amounts)):
+        return None
+    return _Said(
+        sum((a.value for a in rest), Decimal(0)),
+        rest[0].currency,
+        sum((a.high for a in rest), Decimal(0)),
+        min(a.confidence for a in rest),
+    )
+
+
 def _meets_terms(earlier: Sequence[_Event], offered: _Said | None) -> bool:
     """Whether an amount offered meets the terms the customer's last answer set ("ok if it's
     the full 45" - "I can refund the full $45")."""
@@ -2265,10 +2319,12 @@ def _conditions(
     work, can he get his money back": the condition is both)."""
     found: set[int] = set()
     for ci, clause in enumerate(s.clauses):
-        carried = (
-            ci - 1 in found
-            and _JOINED.match(clause.text) is not None
-            and "," not in raw[s.clauses[ci - 1].end : clause.start]
+        carried = ci - 1 in found and (
+            (
+                _JOINED.match(clause.text) is not None
+                and "," not in raw[s.clauses[ci - 1].end : clause.start]
+            )
+            or _ASIDE_WORD.fullmatch(clause.text) is not None  # "if it breaks, though, ..."
         )
         if carried or condition.search(plain[ci]):
             found.add(ci)

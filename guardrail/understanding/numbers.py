@@ -18,7 +18,17 @@ _CURRENCY_WORDS = {
     "$": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "buck": "USD", "usd": "USD",
     "£": "GBP", "quid": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "squid": "GBP",
     "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+    "₹": "INR", "rs": "INR", "rs.": "INR", "rupee": "INR", "rupees": "INR", "inr": "INR",
+    "r": "ZAR", "rand": "ZAR", "zar": "ZAR",
+    "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD",
 }  # fmt: skip
+# A currency's sign before the figure: "$", "£", "€", "₹", "Rs 59", "C$26", "A$74", and the
+# rand's "R180" (the letter only right before digits that end the word: "R2D2" is no money).
+_SIGN = r"(?:(?<![\w$])(?:ca|au|c|a)\$|\$|[£€₹]|\brs\.?\s?|\br(?=\d[\d,.]*(?![\w])))"
+# The money words a figure is said with ("40 quid", "a dollar 30", "299 rupees").
+_MONEY_WORD = (
+    r"(?:dollars?|bucks?|usd|quid|squid|pounds?|gbp|euros?|eur|rupees?|inr|rand|zar|cad|aud)"
+)
 # A decimal comma ("€25,50", "12,99 euros") is read as a point: two digits after it, never three.
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4},\d{2}(?![\d,])|\d+(?:\.\d{1,2})?"
 # Things counted, not priced: "four charges", "the three 10 euro fees".
@@ -30,8 +40,11 @@ _COUNTED = (
 _MONEY = re.compile(
     # a price dictated digit by digit ("one five dollars": 15)
     r"(?<![\d.,])(?P<spelled>\d(?: \d){1,3}) (?P<sword>dollars?|bucks|quid|pounds?|euros?)\b"
-    rf"|(?P<sym>[$£€])\s?(?P<a>{_NUMBER})(?P<k>k\b| grand\b)?"
-    rf"|(?P<b>{_NUMBER})\s?(?P<k2>k|grand)?\s?(?P<word>dollars?|bucks?|usd|quid|squid|pounds?|gbp|euros?|eur|€|£)\b"
+    rf"|(?P<sym>{_SIGN})\s?(?P<a>{_NUMBER})(?P<k>k\b| grand\b)?"
+    # a figure and its money word; one or two said as a word, which stays one ("a dollar 30",
+    # "one pound 20", "two euros 50"), though "a pound of" is a weight
+    rf"|(?:(?P<b>{_NUMBER})\s?(?P<k2>k|grand)?\s?(?P<word>{_MONEY_WORD}|€|£)"
+    rf"|\b(?P<few>a|an|one|two) (?P<fword>{_MONEY_WORD})(?! of\b))\b"
     r"(?:\s(?:and\s)?(?P<cents>\d{1,2})(?:\s(?:cents?|pence|p))?\b(?!\s?(?:dollars?|quid|pounds?|euros?)))?"
     r"|(?P<c>\d{1,3})\s?(?P<pence>p|pence|cents?)\b"
     r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand|"
@@ -59,7 +72,8 @@ _FEW = 12
 _COUNTING = re.compile(
     rf"\s(?:(?!(?:for|of|on|in|to|and|or|the|per|a|an|from|back|off)\b)[a-z]+\s)?{_COUNTED}\b"
 )
-_BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w./-]|\.\d|,\d)")
+# A bare number, perhaps in thousands as written in short ("billed 1.2k", "a 3k deposit").
+_BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(k\b)?(?![\w./-]|\.\d|,\d)")
 _NOT_MONEY_BEFORE = re.compile(
     r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"(?:ending|ends|ends in|ending in|last (?:four|4|digits)|option|choice)|"
@@ -134,12 +148,15 @@ def _money(m: re.Match[str]) -> Money:
     g = m.groupdict()
     if g["sym"]:
         value = _decimal(g["a"]) * (1000 if g["k"] else 1)
-        return Money(value, _CURRENCY_WORDS[g["sym"]], m.start(), m.end(), True)
-    if g["b"]:
-        value = _decimal(g["b"]) * (1000 if g["k2"] else 1)
-        if g["cents"] and "." not in g["b"]:
+        sign = g["sym"].lower().rstrip()
+        return Money(value, _CURRENCY_WORDS[sign], m.start(), m.end(), True)
+    if g["b"] or g["few"]:
+        figure = g["b"] or ("2" if g["few"].lower() == "two" else "1")
+        value = _decimal(figure) * (1000 if g["k2"] else 1)
+        if g["cents"] and "." not in figure:
             value += Decimal(g["cents"]) / 100
-        return Money(value, _CURRENCY_WORDS[g["word"].lower()], m.start(), m.end(), True)
+        word = (g["word"] or g["fword"]).lower()
+        return Money(value, _CURRENCY_WORDS[word], m.start(), m.end(), True)
     if g["c"]:
         return Money(Decimal(g["c"]) / 100, None, m.start(), m.end(), True)
     if g["spelled"]:
@@ -177,13 +194,15 @@ def bare_amounts(text: str) -> list[Money]:
         if _NOT_MONEY_AFTER.match(text, m.end()) or _NOT_MONEY_BEFORE.search(text[: m.start()]):
             continue
         raw = m.group(1)
-        if len(raw) == 4 and raw[:2] in ("19", "20"):  # a year
+        if len(raw) == 4 and raw[:2] in ("19", "20") and not m.group(2):  # a year
             continue
         if raw.isdigit() and int(raw) <= _FEW and _COUNTING.match(text, m.end()):
             continue
         if re.search(r"\d\s+$", text[: m.start()]) or re.match(r"\s+\d", text[m.end() :]):
             continue  # one digit of a spoken run
-        found.append(Money(_decimal(raw), None, m.start(), m.end(), False))
+        found.append(
+            Money(_decimal(raw) * (1000 if m.group(2) else 1), None, m.start(), m.end(), False)
+        )
     return found
 
 

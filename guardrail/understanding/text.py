@@ -69,7 +69,7 @@ _STUTTER = re.compile(r"(?<![\w'])((?:[a-z][a-z']* ){1,3}?)\1+")
 # Where a sentence ends: punctuation, or (unpunctuated speech) a discourse marker.
 _SENTENCE = re.compile(
     r"[.!?;]+(?=\s|$)|\.{3,}|…|\s[-–—]+\s|"  # noqa: RUF001 (dashes, as written)
-    r"(?<=\w)(?<!\beven)(?=\s+(?:but|actually(?!\s*(?:[.!?]|$))|although|though|however|"
+    r"(?<=\w)(?<!\beven)(?=\s+(?:but|actually(?!\s*(?:[.!?]|$))|although|though(?!\s*(?:[,.!?]|$))|however|"
     r"anyway(?!\s*(?:[.!?,]|$))|otherwise|oh and|"
     r"no wait|wait no|on second thoughts?|scratch that|never ?mind|"
     r"because|cause|so can|so could|so i|also|plus|then again)\b)",

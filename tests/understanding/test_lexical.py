@@ -244,6 +244,29 @@ def test_scopes_say_how_an_ask_stands(read, said, status):
 
 
 @pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("If it cuts out again though, I'll want my money back.", AskStatus.HYPOTHETICAL),
+        (
+            "If it goes over £300 next time though, I'd be wanting the difference refunded.",
+            AskStatus.HYPOTHETICAL,
+        ),
+        ("If they charge me twice again, though, I want a refund.", AskStatus.HYPOTHETICAL),
+        # a "though" opening a clause still parts it from what came before
+        (
+            "If it was a gift I'd understand. It arrived broken though I still want my money back.",
+            AskStatus.ASKED,
+        ),
+        ("I know it's an old order, though I'd like a refund.", AskStatus.ASKED),
+    ],
+)
+def test_a_though_closing_a_condition_leaves_the_ask_after_it_conditional(read, said, status):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.status is status
+
+
+@pytest.mark.parametrize(
     "said",
     [
         "I want to cancel everything with you",
@@ -572,6 +595,63 @@ def test_keeping_the_good_ones_counts_things_and_lets_no_amount_go(read):
     assert ask is not None
     assert ask.status.granted
     assert ask.amount == Decimal(25)
+
+
+@pytest.mark.parametrize(
+    ("added", "let_go"),
+    [
+        (
+            "c: Also there's a three dollar service charge on it?",
+            "c: Ah ok, keep the three dollars.",
+        ),
+        ("c: And the delivery was £4.99 too.", "c: fine, forget the 4.99, just the lamp."),
+        ("c: plus the two euros for the bag", "c: no, skip the two euros, it's nothing."),
+    ],
+)
+def test_letting_one_of_two_amounts_go_leaves_the_other_asked(read, added, let_go):
+    said = ("c: I'd like the 45 for the lamp refunded please", "a: Of course.", added)
+    kept = read.ask(REFUND, *said, "a: Noted.", let_go)
+    assert kept is not None
+    assert kept.status is AskStatus.ASKED
+    assert kept.amount == Decimal(45)
+
+
+@pytest.mark.parametrize("let_go", ["c: ah, keep the 45 then", "c: oh, forget the 45, it's fine"])
+def test_letting_the_only_amount_asked_go_takes_the_ask_back(read, let_go):
+    said = ("c: I'd like the 45 for the lamp refunded please", "a: I can see the charge.")
+    ask = read.ask(REFUND, *said, let_go)
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: So £30 back would be right, I did use the other three.",
+        "c: Just refund $12 for the one, we ate the other two.",
+        "c: I'd take 20 back, the other nights were fine.",
+    ],
+)
+def test_the_other_things_the_customer_used_add_nothing_to_the_amount_asked(read, said):
+    ask = read.ask(
+        REFUND,
+        "c: I paid 60 for six, can I get something back for the ones that were bad?",
+        "a: What would you like?",
+        said,
+    )
+    assert ask is not None
+    assert ask.amount in (Decimal(30), Decimal(12), Decimal(20))
+
+
+def test_the_other_charge_named_besides_adds_to_the_amount_asked(read):
+    ask = read.ask(
+        REFUND,
+        "c: can I get the $15 late fee back?",
+        "a: I can see it.",
+        "c: and the other $5 one as well please",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(20)
 
 
 def test_a_refund_taken_back_in_a_later_turn_is_retracted(read):
@@ -1891,6 +1971,66 @@ def test_backing_out_once_told_what_it_brings_takes_the_ask_back(read, said, kep
     assert ask is not None
     assert ask.status.granted is kept
     assert kept or ask.status is AskStatus.RETRACTED
+
+
+CLOSE = "c: I'd like to close my account please, the fees are a joke."
+
+
+@pytest.mark.parametrize(
+    ("fee", "questions", "then"),
+    [
+        (
+            "a: I can. Accounts closed in the first year have a $25 early exit fee.",
+            ("c: Twenty-five dollars? Seriously? When's the year up?", "a: On the 3rd of May."),
+            "c: Ugh. Right, I'll wait till May then.",
+        ),
+        (
+            "a: Sure. You're in contract, so there's an early termination charge of £120.",
+            ("c: A hundred and twenty? For what?", "a: It's £20 for each month left."),
+            "c: Nah. I'm not paying that. Leave it.",
+        ),
+        (
+            "a: Okay. Just so you know, closing now will mean a $60 fee.",
+            (
+                "c: Sixty? Why?",
+                "a: It's in the terms.",
+                "c: Which terms?",
+                "a: Section four, early closure.",
+            ),
+            "c: Fine. I'll just ride out the contract and go after.",
+        ),
+    ],
+)
+def test_backing_out_after_asking_about_the_fee_the_ask_costs_takes_it_back(
+    read, fee, questions, then
+):
+    ask = read.ask(CLOSURE, CLOSE, fee, *questions, then)
+    assert ask is not None
+    assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["c: Fine, I'll pay it, close it today please.", "c: ok whatever, just close it"],
+)
+def test_paying_the_fee_after_asking_about_it_keeps_the_ask(read, then):
+    fee = "a: I can. There's a $25 early closure fee though."
+    ask = read.ask(CLOSURE, CLOSE, fee, "c: Twenty-five? Why?", "a: It's in the terms.", then)
+    assert ask is not None
+    assert ask.status.granted
+
+
+def test_leaving_it_after_an_answer_that_named_no_cost_is_not_backing_out(read):
+    ask = read.ask(
+        CLOSURE,
+        CLOSE,
+        "a: I can help. Is the account in your name?",
+        "c: Yes. Is it the savings one you need?",
+        "a: The current account, yes.",
+        "c: I'll leave it with you then, thanks.",
+    )
+    assert ask is not None
+    assert ask.status.granted
 
 
 def test_a_no_to_another_thing_put_forward_with_a_condition_leaves_the_ask(read):
