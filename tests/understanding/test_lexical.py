@@ -2021,3 +2021,17 @@ def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
         f"c: Oh, no no. The Visa. {kept}",
     )
     assert ask is None or not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("said", "granted"),
+    [
+        ("I don't uh, want a refund, I just want it working", False),
+        ("I'm not, erm, after a refund", False),
+        ("if the new one is hmm, faulty as well, I'd want a refund", False),
+        ("I'd like my, you know, money back", True),
+    ],
+)
+def test_a_comma_that_closes_a_hesitation_does_not_end_the_clause(read, said, granted):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert (ask is not None and ask.status.granted) is granted
