@@ -2035,3 +2035,19 @@ def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
 def test_a_comma_that_closes_a_hesitation_does_not_end_the_clause(read, said, granted):
     ask = read.ask(REFUND, f"c: {said}")
     assert (ask is not None and ask.status.granted) is granted
+
+
+@pytest.mark.parametrize(
+    "taken_back",
+    ["Hmm, actually, leave it.", "No, on reflection, don't bother.", "Never mind, forget it then."],
+)
+def test_an_offer_taken_up_and_then_taken_back_is_retracted(read, taken_back):
+    said = (
+        "c: the lid of the teapot came chipped",
+        "a: I can refund the teapot if that suits?",
+        "c: ok great",
+        "a: Right, bear with me.",
+        f"c: {taken_back}",
+    )
+    assert read.status(REFUND, *said) is AskStatus.RETRACTED
+    assert read.status(REFUND, *said[:4]) is AskStatus.OFFERED_ACCEPTED
