@@ -2051,3 +2051,15 @@ def test_an_offer_taken_up_and_then_taken_back_is_retracted(read, taken_back):
     )
     assert read.status(REFUND, *said) is AskStatus.RETRACTED
     assert read.status(REFUND, *said[:4]) is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("stop the paper delivery, and shut the account too while you're at it", AskStatus.ASKED),
+        ("while you're at it, please close the account as well", AskStatus.ASKED),
+        ("why don't you just shut my account while you're at it", AskStatus.DECLINED),
+    ],
+)
+def test_while_youre_at_it_is_sarcasm_only_after_a_why_dont_you(read, said, status):
+    assert read.status(CLOSURE, f"c: {said}") is status
