@@ -2063,3 +2063,15 @@ def test_an_offer_taken_up_and_then_taken_back_is_retracted(read, taken_back):
 )
 def test_while_youre_at_it_is_sarcasm_only_after_a_why_dont_you(read, said, status):
     assert read.status(CLOSURE, f"c: {said}") is status
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("could you post the deposit back to us, the flat fell through", True),
+        ("just wire my money back to me", True),
+        ("mend the strap and send it back to me", False),
+    ],
+)
+def test_the_money_sent_back_to_the_customer_is_a_refund_ask(read, said, asked):
+    assert (read.status(REFUND, f"c: {said}") is AskStatus.ASKED) is asked
