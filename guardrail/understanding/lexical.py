@@ -629,7 +629,13 @@ class Reading:
     def asks(self) -> tuple[Ask, ...]:
         events: dict[AskKind, list[_Event]] = {k: [] for k in AskKind}
         last_kind: AskKind | None = None
+        # what a customer turn took up of an agent's offer ("shall I refund it?" - "yes
+        # please"): the last thing wanted once that turn is read, which a later "actually,
+        # never mind" takes back as it would one the customer asked for in their own words
+        accepted: dict[int, AskKind] = {}
         for ti, turn in enumerate(self.turns):
+            if turn.role == "agent":
+                before = {kind: len(kind_events) for kind, kind_events in events.items()}
             for si, sentence in enumerate(self.parsed[ti]):
                 if turn.role == "customer":
                     if si == 0:
@@ -645,6 +651,15 @@ class Reading:
                 elif turn.role == "agent":
                     self._agent_sentence(ti, si, sentence, events)
                     self._issues_in(ti, si, sentence, agent=True)
+            answer = self._next_customer(ti) if turn.role == "agent" else None
+            if answer is not None:
+                for kind, kind_events in events.items():
+                    if any(
+                        e.status is AskStatus.OFFERED_ACCEPTED for e in kind_events[before[kind] :]
+                    ):
+                        accepted[answer] = kind
+            elif ti in accepted:
+                last_kind = accepted[ti]
         for kind_events in events.values():
             kind_events.sort(key=lambda e: e.order)
         folds = {kind: _fold(kind_events) for kind, kind_events in events.items()}

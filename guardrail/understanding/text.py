@@ -14,6 +14,7 @@ whole sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
@@ -60,10 +61,15 @@ _O_FOR_ZERO = re.compile(r"(?<![\w.,])[$€£¥₹]?\d[\d.,]*o[\do.,]*(?![\w'])"
 # An account a speech recogniser split in two ("close my a count").
 _A_COUNT = re.compile(r"\b(my|the|your|our|this|that|his|her|their|joint|an?) a count\b")
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
+_HESITATION = r"(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know)"
 _FILLERS = re.compile(
-    r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know|i guess|sort of|kind of|"
-    r"basically|literally|like,)(?![\w'])[,]?"
+    rf"(?:,\s*)?(?<![\w'])(?:{_HESITATION}|i guess|sort of|kind of|basically|literally|like,)"
+    r"(?![\w'])[,]?"
 )
+# A comma that only opens or closes a hesitation ("I don't uh, want a refund", "I'm not, erm,
+# after one") does not end a clause: negation and what a clause is about reach across it.
+_HESITATED = re.compile(rf"(?i)(?<![\w']){_HESITATION}$|(?<![\w'])like$")
+_HESITATING = re.compile(rf"(?i)\s*{_HESITATION}(?![\w'])")
 # "i i want", "i want i want": a word or up to three said again (never digits: "4 1 1 1").
 _STUTTER = re.compile(r"(?<![\w'])((?:[a-z][a-z']* ){1,3}?)\1+")
 # Where a sentence ends: punctuation, or (unpunctuated speech) a discourse marker.
@@ -253,7 +259,7 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     for start, end in _spans(text, _SENTENCE, 0, len(text)):
         clauses = tuple(
             Clause(s, e, text[s:e], clean(text[s:e]))
-            for s, e in _spans(text, _SUBCLAUSE, start, end)
+            for s, e in _spans(text, _SUBCLAUSE, start, end, _hesitation)
         )
         clauses = tuple(c for c in clauses if c.text)
         if clauses:
@@ -277,11 +283,25 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return marked or (header is not None and header.start() < end)
 
 
-def _spans(text: str, splitter: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
-    """The stripped pieces of ``text[start:end]`` between matches of ``splitter``."""
+def _hesitation(match: re.Match[str]) -> bool:
+    text = match.string
+    return bool(_HESITATED.search(text, 0, match.start()) or _HESITATING.match(text, match.end()))
+
+
+def _spans(
+    text: str,
+    splitter: re.Pattern[str],
+    start: int,
+    end: int,
+    unless: Callable[[re.Match[str]], bool] = lambda m: False,
+) -> list[tuple[int, int]]:
+    """The stripped pieces of ``text[start:end]`` between matches of ``splitter`` (those
+    ``unless`` holds for left alone)."""
     pieces = []
     at = start
     for match in splitter.finditer(text, start, end):
+        if unless(match):
+            continue
         pieces.append((at, match.start()))
         at = match.end()
     pieces.append((at, end))

@@ -2183,3 +2183,57 @@ def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
         f"c: Oh, no no. The Visa. {kept}",
     )
     assert ask is None or not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("said", "granted"),
+    [
+        ("I don't uh, want a refund, I just want it working", False),
+        ("I'm not, erm, after a refund", False),
+        ("if the new one is hmm, faulty as well, I'd want a refund", False),
+        ("I'd like my, you know, money back", True),
+    ],
+)
+def test_a_comma_that_closes_a_hesitation_does_not_end_the_clause(read, said, granted):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert (ask is not None and ask.status.granted) is granted
+
+
+@pytest.mark.parametrize(
+    "taken_back",
+    ["Hmm, actually, leave it.", "No, on reflection, don't bother.", "Never mind, forget it then."],
+)
+def test_an_offer_taken_up_and_then_taken_back_is_retracted(read, taken_back):
+    said = (
+        "c: the lid of the teapot came chipped",
+        "a: I can refund the teapot if that suits?",
+        "c: ok great",
+        "a: Right, bear with me.",
+        f"c: {taken_back}",
+    )
+    assert read.status(REFUND, *said) is AskStatus.RETRACTED
+    assert read.status(REFUND, *said[:4]) is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("stop the paper delivery, and shut the account too while you're at it", AskStatus.ASKED),
+        ("while you're at it, please close the account as well", AskStatus.ASKED),
+        ("why don't you just shut my account while you're at it", AskStatus.DECLINED),
+    ],
+)
+def test_while_youre_at_it_is_sarcasm_only_after_a_why_dont_you(read, said, status):
+    assert read.status(CLOSURE, f"c: {said}") is status
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("could you post the deposit back to us, the flat fell through", True),
+        ("just wire my money back to me", True),
+        ("mend the strap and send it back to me", False),
+    ],
+)
+def test_the_money_sent_back_to_the_customer_is_a_refund_ask(read, said, asked):
+    assert (read.status(REFUND, f"c: {said}") is AskStatus.ASKED) is asked
