@@ -40,6 +40,7 @@ NAMES = (
     "dev11",
     "dev12",
     "dev13",
+    "dev16",
 )
 #: Conversations a corpus must hold: 150, but dev5 to dev13 were written as smaller
 #: development sets.
@@ -53,6 +54,7 @@ SMALLEST = {
     "dev11": 115,
     "dev12": 100,
     "dev13": 100,
+    "dev16": 100,
 }
 
 
