@@ -1048,10 +1048,39 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("a penalty of twenty pounds, but I paid before the deadline", Reason.BILLING),
         ("I'm not paying for texts I don't send", Reason.BILLING),
         ("I stopped the subscription, but I got billed again", Reason.BILLING),
+        # billed on guesses, of the bill or of the company
+        ("the gas bill was estimated yet again", Reason.BILLING),
+        ("they keep estimating my usage instead of reading the meter", Reason.BILLING),
+        ("you've been estimating us since the spring", Reason.BILLING),
+        ("the estimates were way too high all winter", Reason.BILLING),
+        # a charge higher than it should be
+        ("this quarter's bill is far too high for a one-bed flat", Reason.BILLING),
+        ("my statement came and it's way too much", Reason.BILLING),
+        # charged for what was said to be free or waived
+        ("there's a 25 activation fee, the salesman told me activation was free", Reason.BILLING),
+        ("a delivery charge on the invoice, but delivery was meant to be included", Reason.BILLING),
+        ("you added an admin fee. the lady said it would be waived", Reason.BILLING),
+        # charged for a time after leaving
+        ("I left the flat in May and you still billed the line rent through June", Reason.BILLING),
+        ("we switched in March but they charged the standing charge for April", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
     assert reason in {i.reason for i in read(f"c: {said}").issues if not i.negated}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the estimated delivery date is Friday",
+        "you estimated the repair at two weeks",
+        "the volume is far too high on the new handset",
+        "the engineer said the repair would be free under warranty",
+        "I left the keys with the neighbour and you collected the parcel fine",
+    ],
+)
+def test_words_of_estimates_prices_and_leaving_about_no_wrong_bill_are_no_billing_issue(read, said):
+    assert Reason.BILLING not in {i.reason for i in read(f"c: {said}").issues}
 
 
 def test_people_going_quiet_or_a_silent_setting_is_no_fault(read):
