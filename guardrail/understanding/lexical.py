@@ -2306,7 +2306,9 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
-        named = _amounts(aside, True)
+        # read on into the next clause: "the 3, 3 days" says a count, not an amount
+        following = ", ".join(c.text for c in s.clauses[at : at + 2])
+        named = [a for a in _amounts(following, True) if a.end <= len(aside)]
         if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
             # a list said as the aside ("refund both, 30 and 15") is asked whole
             whole = together(aside, named[0], named)

@@ -181,10 +181,21 @@ def bare_amounts(text: str) -> list[Money]:
             continue
         if raw.isdigit() and int(raw) <= _FEW and _COUNTING.match(text, m.end()):
             continue
+        if _restated_with_unit(text, m.end(), raw):
+            continue
         if re.search(r"\d\s+$", text[: m.start()]) or re.match(r"\s+\d", text[m.end() :]):
             continue  # one digit of a spoken run
         found.append(Money(_decimal(raw), None, m.start(), m.end(), False))
     return found
+
+
+def _restated_with_unit(text: str, end: int, raw: str) -> bool:
+    """Whether the number ending at ``end`` is said again straight after with a unit that is
+    no money ("the three, three days", "two... sorry, two nights"): a count, as the second
+    saying makes plain."""
+    again = re.compile(rf"[\s,.\u2026-]*(?:(?:i mean|sorry|um|uh|er)[\s,]+)?{re.escape(raw)}\b")
+    m = again.match(text, end)
+    return m is not None and _NOT_MONEY_AFTER.match(text, m.end()) is not None
 
 
 def plain(value: Decimal) -> str:

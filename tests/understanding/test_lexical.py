@@ -879,6 +879,21 @@ def test_a_count_of_things_is_no_amount(read):
     assert [(a.status, a.amount) if a else None for a in asks] == [(AskStatus.ASKED, None)] * 3
 
 
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("I want money back for the outage, the four, four days it was down", None),
+        ("refund me the stay, the two... two nights we couldn't use the room", None),
+        ("can I get the lessons back, um, the 6, sorry 6 weeks the pool was shut", None),
+        # an amount, then another number with its unit
+        ("I want money back for the outage, the 40, it was down four days", Decimal(40)),
+        ("refund me the stay, the 90, 2 nights we couldn't use", Decimal(90)),
+    ],
+)
+def test_a_number_said_again_with_its_unit_is_a_count_not_the_amount(read, said, amount):
+    assert read.ask(REFUND, f"c: {said}").amount == amount
+
+
 def test_an_amount_in_the_asking_clause_is_sure_and_one_said_elsewhere_is_not(read):
     named = read.ask(REFUND, "c: it broke, can i get $30 back please")
     paid = read.ask(REFUND, "c: i paid $30 for it, i want my money back")
