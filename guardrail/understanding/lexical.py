@@ -1308,6 +1308,8 @@ class Reading:
                 # and a bare no together cannot tell
                 elsewhere = self._names_other(whole, kind)
                 return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            if kind in _MONEY_KINDS and _waves_off(whole):
+                return AskStatus.OFFERED_DECLINED, None  # "forget the twenty bucks"
             priced = self._priced_option(ti, parsed)
             if priced is not None:
                 # "the cheaper one": the option of that price, at its amount
@@ -2257,6 +2259,13 @@ def _meets_terms(earlier: Sequence[_Event], offered: _Said | None) -> bool:
         and offered is not None
         and offered.value >= last.said.value
     )
+
+
+def _waves_off(answer: str) -> bool:
+    """Whether an answer lets go of every sum it names ("forget the twenty bucks, I don't care
+    about that", "keep the fiver"): the money offered turned down, no other amount asked."""
+    named = _amounts(answer, True)
+    return bool(named) and all(_DISMISS.search(answer[: a.start]) for a in named)
 
 
 def _said(money: Money, confidence: float) -> _Said:

@@ -66,6 +66,10 @@ _NOT_MONEY_BEFORE = re.compile(
     r"flat|house|room|step|version|page|line|item|at|since|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
+    # a time of day ("tomorrow by ten", "Monday before 9", "this morning around eleven")
+    r"|\b(?:today|tomorrow|tonight|morning|afternoon|evening|noon|midday|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|weekend)\s+(?:by|before|after|from|until|till|"
+    r"around|about|between)\s*$"
 )
 # A share of an amount: "half", "a third", "a quarter", "20%", "ten percent".
 _SHARE = re.compile(

@@ -16,6 +16,7 @@ from guardrail.understanding.model import (
     Reason,
     SensitiveKind,
 )
+from guardrail.understanding.numbers import bare_amounts
 from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
@@ -2065,3 +2066,34 @@ def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
         f"c: Oh, no no. The Visa. {kept}",
     )
     assert ask is None or not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("answer", "granted"),
+    [
+        ("honestly, forget the fifteen quid, just send the part", False),
+        ("keep the fiver, I just want it working", False),
+        ("nah never mind the 12 dollars, I'm not bothered", False),
+        ("forget the 35, just put the 20 back", True),
+        ("yes please, the 15 back would be great", True),
+    ],
+)
+def test_an_answer_letting_go_of_the_money_offered_turns_the_refund_down(read, answer, granted):
+    offer = "a: I can refund the delivery charge for the trouble, and send a new one."
+    status = read.status(REFUND, "c: the kettle I got is dead", offer, f"c: {answer}")
+    assert status is not None
+    assert status.granted is granted
+
+
+@pytest.mark.parametrize(
+    ("said", "money"),
+    [
+        ("the fastest is tomorrow by 10", False),
+        ("he'll be there monday before 9", False),
+        ("they come in the morning around 11", False),
+        ("can you take it down by 10", True),
+        ("refund me 10 by tomorrow", True),
+    ],
+)
+def test_a_time_of_day_after_a_day_is_no_amount(said, money):
+    assert bool(bare_amounts(said)) is money
