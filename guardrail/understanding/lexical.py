@@ -398,6 +398,7 @@ _EARLIER = 0.6  # how sure a share or difference of a price said in an earlier t
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
+_TURNED_DOWN = 0.65  # how sure turning down the transfer or callback offered leaves nothing done
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
@@ -1362,6 +1363,8 @@ class Reading:
                 # and a bare no together cannot tell
                 elsewhere = self._names_other(whole, kind)
                 return AskStatus.OFFERED_ACCEPTED if elsewhere else AskStatus.OFFERED, None
+            if kind in _MONEY_KINDS and _waves_off(whole):
+                return AskStatus.OFFERED_DECLINED, None  # "forget the twenty bucks"
             priced = self._priced_option(ti, parsed)
             if priced is not None:
                 # "the cheaper one": the option of that price, at its amount
@@ -2006,10 +2009,41 @@ class Reading:
                             continue  # "I'll call back once I've found it": not happened yet
                         if p.courtesy and self._after_refusal(ti, hits):
                             continue  # "I'm afraid not" - "all good, not your fault"
+                        if outcome is Outcome.REFUND_ISSUED and self._pending(s):
+                            continue  # sent for approval: asked for, not issued
                         hits.append((ti, si, outcome, p.reliability, _evidence(ti, s)))
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
-        return hits + self._refunds_made()
+        hits += self._refunds_made()
+        return hits + self._turned_down(hits)
+
+    def _turned_down(
+        self, hits: Sequence[tuple[int, int, Outcome, float, Evidence]]
+    ) -> list[tuple[int, int, Outcome, float, Evidence]]:
+        """The customer turning down the transfer or callback that was the agent's way forward
+        ("I can transfer you to claims" - "No, I'm not doing that again"), before anything
+        else was done: the call ends with nothing done, though not surely on that alone (the
+        customer may have got what they needed another way)."""
+        found = []
+        for ti, turn in enumerate(self.turns):
+            if turn.role != "agent" or not any(
+                p.regex.search(s.text)
+                for o in self.lex.outcome_refusable
+                for who, p in self.lex.outcomes[o]
+                if who.rstrip("?") == "agent"
+                for s in self.parsed[ti]
+            ):
+                continue
+            answer = self._next_customer(ti)
+            said = [] if answer is None else self._answered(answer, self._closing(ti))
+            refused = any(self.lex.scopes["refuse"].search(t) for t in said)
+            if answer is None or not refused or any(_SELF_FIXED.search(t) for t in said):
+                continue
+            if any(h[2] is not Outcome.NO_RESOLUTION and h[0] <= answer for h in hits):
+                continue  # after a fix, or answered with one: no more wanted
+            evidence = _evidence(answer, self.parsed[answer][0])
+            found.append((answer, 0, Outcome.NO_RESOLUTION, _TURNED_DOWN, evidence))
+        return found
 
     def _after_refusal(
         self, ti: int, hits: Sequence[tuple[int, int, Outcome, float, Evidence]]
@@ -2026,12 +2060,17 @@ class Reading:
         customer turns it down: the call issued a refund."""
         made = []
         for kind, ti, si, s, m in self._agent_acts:
-            if kind is not AskKind.REFUND or self._conditional(s.text, m):
+            if kind is not AskKind.REFUND or self._conditional(s.text, m) or self._pending(s):
                 continue
             answer = self._next_customer(ti)
             if answer is None or not self._refuses(answer):
                 made.append((ti, si, Outcome.REFUND_ISSUED, _REFUND_MADE, _evidence(ti, s)))
         return made
+
+    def _pending(self, s: Sentence) -> bool:
+        """Whether the agent's sentence ``s`` says the refund waits on someone's approval
+        ("it needs a supervisor's sign-off, so I've sent your request up")."""
+        return self.lex.scopes["pending_approval"].search(s.text) is not None
 
     def _conditional(self, text: str, m: re.Match[str]) -> bool:
         """Whether what a sentence shows happens only on a condition: one said before it ("if
@@ -2052,6 +2091,8 @@ class Reading:
         outcome stands, the hang-up is no resolution only of a call still going; a drop the
         customer speaks again after ([line lost] - [reconnected] - "ok I'm back") ended nothing."""
         turn = self.turns[ti]
+        if outcome is Outcome.ESCALATED and self._handover_failed(ti):
+            return True
         if turn.role == "agent" and outcome in self.lex.outcome_refusable:
             answer = self._next_customer(ti)
             return answer is not None and self._refuses(answer, self._closing(ti))
@@ -2073,6 +2114,22 @@ class Reading:
             )
         return False
 
+    def _handover_failed(self, ti: int) -> bool:
+        """Whether the platform or the agent says, before the customer has spoken twice since
+        turn ``ti``, that its transfer did not happen ("[transfer failed: no agents
+        available]", "sorry, nobody's free right now")."""
+        spoke = 0
+        for turn, parsed in zip(self.turns[ti + 1 :], self.parsed[ti + 1 :], strict=True):
+            if turn.role == "customer":
+                spoke += 1
+                if spoke == 2:
+                    return False
+                continue
+            text = " ".join(s.text for s in parsed) if parsed else clean(turn.text)
+            if self.lex.scopes["handover_failed"].search(text):
+                return True
+        return False
+
     def _next_customer(self, ti: int) -> int | None:
         """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
         for i in range(ti + 1, len(self.turns)):
@@ -2088,15 +2145,20 @@ class Reading:
         agent's closing question (``closing``: "anything else?") a bare "no" answers that."""
         scopes = self.lex.scopes
         giving_up = [p for who, p in self.lex.outcomes[Outcome.NO_RESOLUTION] if who == "customer"]
-        said = [s.text for s in self.parsed[ti]]
-        if closing and said:
-            said[0] = _BARE_NO.sub("", said[0])
         return any(
             scopes["refuse"].search(text)
             or _SELF_FIXED.search(text)
             or any(p.regex.search(text) for p in giving_up)
-            for text in said
+            for text in self._answered(ti, closing)
         )
+
+    def _answered(self, ti: int, closing: bool) -> list[str]:
+        """The sentences of the customer's turn ``ti``, less a bare "no" that answers only the
+        agent's closing question (``closing``)."""
+        said = [s.text for s in self.parsed[ti]]
+        if closing and said:
+            said[0] = _BARE_NO.sub("", said[0])
+        return said
 
     def _closing(self, ti: int) -> bool:
         """Whether the agent's turn ``ti`` ends asking whether the call can close ("is there
@@ -2268,6 +2330,13 @@ def _meets_terms(earlier: Sequence[_Event], offered: _Said | None) -> bool:
     )
 
 
+def _waves_off(answer: str) -> bool:
+    """Whether an answer lets go of every sum it names ("forget the twenty bucks, I don't care
+    about that", "keep the fiver"): the money offered turned down, no other amount asked."""
+    named = _amounts(answer, True)
+    return bool(named) and all(_DISMISS.search(answer[: a.start]) for a in named)
+
+
 def _said(money: Money, confidence: float) -> _Said:
     return _Said(money.value, money.currency, money.high, confidence)
 
@@ -2315,7 +2384,9 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
-        named = _amounts(aside, True)
+        # read on into the next clause: "the 3, 3 days" says a count, not an amount
+        following = ", ".join(c.text for c in s.clauses[at : at + 2])
+        named = [a for a in _amounts(following, True) if a.end <= len(aside)]
         if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
             # a list said as the aside ("refund both, 30 and 15") is asked whole
             whole = together(aside, named[0], named)

@@ -80,6 +80,10 @@ _NOT_MONEY_BEFORE = re.compile(
     r"flat|house|room|step|version|page|line|item|at|since|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
+    # a time of day ("tomorrow by ten", "Monday before 9", "this morning around eleven")
+    r"|\b(?:today|tomorrow|tonight|morning|afternoon|evening|noon|midday|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|weekend)\s+(?:by|before|after|from|until|till|"
+    r"around|about|between)\s*$"
 )
 # A share of an amount: "half", "a third", "a quarter", "20%", "ten percent".
 _SHARE = re.compile(
@@ -198,12 +202,23 @@ def bare_amounts(text: str) -> list[Money]:
             continue
         if raw.isdigit() and int(raw) <= _FEW and _COUNTING.match(text, m.end()):
             continue
+        if _restated_with_unit(text, m.end(), raw):
+            continue
         if re.search(r"\d\s+$", text[: m.start()]) or re.match(r"\s+\d", text[m.end() :]):
             continue  # one digit of a spoken run
         found.append(
             Money(_decimal(raw) * (1000 if m.group(2) else 1), None, m.start(), m.end(), False)
         )
     return found
+
+
+def _restated_with_unit(text: str, end: int, raw: str) -> bool:
+    """Whether the number ending at ``end`` is said again straight after with a unit that is
+    no money ("the three, three days", "two... sorry, two nights"): a count, as the second
+    saying makes plain."""
+    again = re.compile(rf"[\s,.\u2026-]*(?:(?:i mean|sorry|um|uh|er)[\s,]+)?{re.escape(raw)}\b")
+    m = again.match(text, end)
+    return m is not None and _NOT_MONEY_AFTER.match(text, m.end()) is not None
 
 
 def plain(value: Decimal) -> str:

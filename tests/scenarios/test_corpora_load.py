@@ -41,8 +41,9 @@ NAMES = (
     "dev12",
     "dev13",
     "dev15",
+    "dev16",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev13 and dev15 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev16 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -55,6 +56,7 @@ SMALLEST = {
     "dev12": 100,
     "dev13": 100,
     "dev15": 100,
+    "dev16": 100,
 }
 
 

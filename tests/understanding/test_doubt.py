@@ -69,6 +69,15 @@ def test_a_take_back_undone_restores_the_ask_but_not_surely(read):
          "That's right, we're emigrating.", AskStatus.ASKED),
         ("c: The app keeps logging me out.", "So you're looking to close the account then?",
          "I suppose so, yeah.", AskStatus.OFFERED_ACCEPTED),
+        # the restatement set off by a colon, as assistants write it
+        ("c: cancel the lot. the tv, the broadband, the landline", "To confirm: you'd like to "
+         "close your whole account?", "yes all of it", AskStatus.ASKED),
+        ("c: we're moving abroad in May", "Just to confirm: you want the account closed?",
+         "Yep.", AskStatus.ASKED),
+        ("c: stop everything please, I'm emigrating", "So: you're wanting to close your account "
+         "today?", "correct", AskStatus.ASKED),
+        ("c: The app keeps logging me out.", "To confirm: you'd like to close the account?",
+         "suppose so, go on then", AskStatus.OFFERED_ACCEPTED),
     ],
 )  # fmt: skip
 def test_a_plain_yes_to_the_agents_restatement_of_the_customers_wish_is_their_ask(

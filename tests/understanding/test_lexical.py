@@ -16,6 +16,7 @@ from guardrail.understanding.model import (
     Reason,
     SensitiveKind,
 )
+from guardrail.understanding.numbers import bare_amounts
 from guardrail.understanding.text import clean
 
 REFUND = AskKind.REFUND
@@ -959,6 +960,21 @@ def test_a_count_of_things_is_no_amount(read):
     assert [(a.status, a.amount) if a else None for a in asks] == [(AskStatus.ASKED, None)] * 3
 
 
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("I want money back for the outage, the four, four days it was down", None),
+        ("refund me the stay, the two... two nights we couldn't use the room", None),
+        ("can I get the lessons back, um, the 6, sorry 6 weeks the pool was shut", None),
+        # an amount, then another number with its unit
+        ("I want money back for the outage, the 40, it was down four days", Decimal(40)),
+        ("refund me the stay, the 90, 2 nights we couldn't use", Decimal(90)),
+    ],
+)
+def test_a_number_said_again_with_its_unit_is_a_count_not_the_amount(read, said, amount):
+    assert read.ask(REFUND, f"c: {said}").amount == amount
+
+
 def test_an_amount_in_the_asking_clause_is_sure_and_one_said_elsewhere_is_not(read):
     named = read.ask(REFUND, "c: it broke, can i get $30 back please")
     paid = read.ask(REFUND, "c: i paid $30 for it, i want my money back")
@@ -1128,10 +1144,39 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         ("a penalty of twenty pounds, but I paid before the deadline", Reason.BILLING),
         ("I'm not paying for texts I don't send", Reason.BILLING),
         ("I stopped the subscription, but I got billed again", Reason.BILLING),
+        # billed on guesses, of the bill or of the company
+        ("the gas bill was estimated yet again", Reason.BILLING),
+        ("they keep estimating my usage instead of reading the meter", Reason.BILLING),
+        ("you've been estimating us since the spring", Reason.BILLING),
+        ("the estimates were way too high all winter", Reason.BILLING),
+        # a charge higher than it should be
+        ("this quarter's bill is far too high for a one-bed flat", Reason.BILLING),
+        ("my statement came and it's way too much", Reason.BILLING),
+        # charged for what was said to be free or waived
+        ("there's a 25 activation fee, the salesman told me activation was free", Reason.BILLING),
+        ("a delivery charge on the invoice, but delivery was meant to be included", Reason.BILLING),
+        ("you added an admin fee. the lady said it would be waived", Reason.BILLING),
+        # charged for a time after leaving
+        ("I left the flat in May and you still billed the line rent through June", Reason.BILLING),
+        ("we switched in March but they charged the standing charge for April", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
     assert reason in {i.reason for i in read(f"c: {said}").issues if not i.negated}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the estimated delivery date is Friday",
+        "you estimated the repair at two weeks",
+        "the volume is far too high on the new handset",
+        "the engineer said the repair would be free under warranty",
+        "I left the keys with the neighbour and you collected the parcel fine",
+    ],
+)
+def test_words_of_estimates_prices_and_leaving_about_no_wrong_bill_are_no_billing_issue(read, said):
+    assert Reason.BILLING not in {i.reason for i in read(f"c: {said}").issues}
 
 
 def test_people_going_quiet_or_a_silent_setting_is_no_fault(read):
@@ -2237,3 +2282,34 @@ def test_while_youre_at_it_is_sarcasm_only_after_a_why_dont_you(read, said, stat
 )
 def test_the_money_sent_back_to_the_customer_is_a_refund_ask(read, said, asked):
     assert (read.status(REFUND, f"c: {said}") is AskStatus.ASKED) is asked
+
+
+@pytest.mark.parametrize(
+    ("answer", "granted"),
+    [
+        ("honestly, forget the fifteen quid, just send the part", False),
+        ("keep the fiver, I just want it working", False),
+        ("nah never mind the 12 dollars, I'm not bothered", False),
+        ("forget the 35, just put the 20 back", True),
+        ("yes please, the 15 back would be great", True),
+    ],
+)
+def test_an_answer_letting_go_of_the_money_offered_turns_the_refund_down(read, answer, granted):
+    offer = "a: I can refund the delivery charge for the trouble, and send a new one."
+    status = read.status(REFUND, "c: the kettle I got is dead", offer, f"c: {answer}")
+    assert status is not None
+    assert status.granted is granted
+
+
+@pytest.mark.parametrize(
+    ("said", "money"),
+    [
+        ("the fastest is tomorrow by 10", False),
+        ("he'll be there monday before 9", False),
+        ("they come in the morning around 11", False),
+        ("can you take it down by 10", True),
+        ("refund me 10 by tomorrow", True),
+    ],
+)
+def test_a_time_of_day_after_a_day_is_no_amount(said, money):
+    assert bool(bare_amounts(said)) is money

@@ -562,3 +562,154 @@ def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said
 def test_a_fix_denied_or_a_replacement_only_offered_shows_no_resolution_fixed(read, said):
     reading = read(START, *said).outcome
     assert reading is None or reading.value is not RESOLVED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "a: I can transfer you to our claims team now.",
+            "c: No, I've been passed around enough today.",
+            "a: I understand.",
+            "c: I'll write to them instead. Bye.",
+        ),
+        (
+            "a: I can have the billing team ring you tomorrow morning.",
+            "c: no, don't bother, I'm driving all day. I'll phone them myself next week.",
+        ),
+        (
+            "a: I'll put you through to the repairs desk, it's about a ten minute wait.",
+            "c: Not a chance, I don't have ten minutes.",
+            "a: Sorry about that.",
+            "c: forget it then, I'll sort it out myself",
+        ),
+    ],
+)
+def test_the_way_forward_turned_down_with_nothing_else_done_is_surely_no_resolution(read, said):
+    assert read.outcome(START, *said) == (NONE, True)
+
+
+def test_a_transfer_turned_down_alone_is_not_surely_no_resolution(read):
+    said = ("a: I'll transfer you to billing now", "c: no, don't bother")
+    assert read.outcome(START, *said) != (NONE, True)
+
+
+def test_an_extra_offer_turned_down_after_a_fix_leaves_the_fix(read):
+    said = (
+        "a: I've reset the line",
+        "c: that's fixed it, thanks",
+        "a: would you like me to transfer you to sales about an upgrade?",
+        "c: no thanks",
+    )
+    assert read.outcome(START, *said)[0] is RESOLVED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "a: shall I connect you to an advisor?",
+            "c: yes please",
+            "s: [transfer failed: no agents available]",
+        ),
+        (
+            "a: I'll put you through to billing now",
+            "c: ok",
+            "a: I'm sorry, nobody is free in billing right now.",
+        ),
+        (
+            "a: let me connect you with the fraud team",
+            "c: ok",
+            "s: [the transfer was unsuccessful]",
+        ),
+        (
+            "a: I'm transferring you to a specialist",
+            "c: thanks",
+            "a: Sorry, I couldn't connect you, the line is busy.",
+        ),
+    ],
+)
+def test_a_transfer_that_failed_is_no_transfer(read, said):
+    assert read.outcome(START, *said)[0] is not ESCALATED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: no one is free in sales, so I'm transferring you to the general team now", "c: ok"),
+        ("a: I'll transfer you to billing", "c: ok", "s: [transferred to billing]"),
+    ],
+)
+def test_a_transfer_made_after_a_word_of_nobody_free_is_a_transfer(read, said):
+    assert read.outcome(START, *said)[0] is ESCALATED
+
+
+@pytest.mark.parametrize(
+    ("said", "issued"),
+    [
+        (
+            "a: Compensation for the outage needs a manager's approval, so I've passed your "
+            "request to my team leader.",
+            False,
+        ),
+        (
+            "a: A credit for the lost day needs sign-off from billing, so I've put your request "
+            "through to them.",
+            False,
+        ),
+        ("a: I've processed the refund, pending approval from my supervisor.", False),
+        ("a: my supervisor approved it, so I've refunded the 40 to your card", True),
+        ("a: I've refunded the 40 to your card, it's been approved.", True),
+    ],
+)
+def test_a_refund_is_issued_only_once_nobody_else_must_approve_it(read, said, issued):
+    assert (read.outcome(START, said, "c: ok")[0] is REFUND) is issued
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "c: oh, that's a weight off my mind, thank you",
+        "c: what a relief, thanks so much",
+        "c: okay. you've put my mind at rest, thanks",
+        "c: brilliant, I can sleep easy now",
+    ],
+)
+def test_relief_at_the_answer_is_surely_resolved(read, answer):
+    said = (
+        "c: does part-time study count for the grant?",
+        "a: yes, from six credits a term",
+        answer,
+    )
+    assert read.outcome(*said) == (RESOLVED, True)
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: it would be a relief if it did", "c: that's no relief at all, I need it now"]
+)
+def test_relief_only_wished_or_denied_is_no_resolution(read, answer):
+    said = ("c: will the engineer come today?", "a: the earliest is Friday", answer)
+    assert read.outcome(*said) != (RESOLVED, True)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: Fixed on your profile now.", "c: ok great thanks"),
+        ("a: I've reissued the invoice. It's in your inbox now.", "c: ok"),
+        ("a: Updated for you. They're in your portal already.", "c: right"),
+    ],
+)
+def test_the_agent_saying_the_fix_is_done_in_few_words_is_surely_resolved(read, said):
+    assert read.outcome(START, *said) == (RESOLVED, True)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: fixed fees apply to this plan", "c: ok"),
+        ("a: updated terms are on our website", "c: ok"),
+    ],
+)
+def test_fix_words_said_of_something_else_are_no_fix(read, said):
+    assert read.outcome(START, *said)[0] is not RESOLVED
