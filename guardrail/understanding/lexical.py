@@ -1657,7 +1657,7 @@ class Reading:
                 break
         if found is None:
             clause = s.clauses[ci].text
-            in_clause = [self._settled(a) for a in _amounts(clause, True)]
+            in_clause = [self._settled(a) for a in _clause_amounts(s, ci)]
             aside = None if in_clause else _aside_amount(s, ci, topic)
             if aside is not None:
                 return aside
@@ -2372,6 +2372,14 @@ def _range_top(text: str, money: Money, found: Sequence[Money]) -> Decimal | Non
     return max(money.high, after[0].high)
 
 
+def _clause_amounts(s: Sentence, at: int) -> list[Money]:
+    """The amounts said in clause ``at`` of ``s``, read on into the next clause: "the 3, 3
+    days" (the number said again with its unit) says a count, not an amount."""
+    clause = s.clauses[at].text
+    following = ", ".join(c.text for c in s.clauses[at : at + 2])
+    return [a for a in _amounts(following, True) if a.end <= len(clause)]
+
+
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
@@ -2384,9 +2392,7 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         aside = s.clauses[at].text
-        # read on into the next clause: "the 3, 3 days" says a count, not an amount
-        following = ", ".join(c.text for c in s.clauses[at : at + 2])
-        named = [a for a in _amounts(following, True) if a.end <= len(aside)]
+        named = _clause_amounts(s, at)
         if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
             # a list said as the aside ("refund both, 30 and 15") is asked whole
             whole = together(aside, named[0], named)

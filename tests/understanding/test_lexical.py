@@ -966,6 +966,9 @@ def test_a_count_of_things_is_no_amount(read):
         ("I want money back for the outage, the four, four days it was down", None),
         ("refund me the stay, the two... two nights we couldn't use the room", None),
         ("can I get the lessons back, um, the 6, sorry 6 weeks the pool was shut", None),
+        # in the asking clause itself, a hesitation not ending it
+        ("I want money back for the dead days, um, the three, three days", None),
+        ("refund the nights, er, the two, two nights", None),
         # an amount, then another number with its unit
         ("I want money back for the outage, the 40, it was down four days", Decimal(40)),
         ("refund me the stay, the 90, 2 nights we couldn't use", Decimal(90)),
