@@ -21,9 +21,10 @@ from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
 from hypothesis import HealthCheck, settings
 
-from guardrail.testing import SANDBOX_TOKEN, Stack
+from guardrail.testing import SANDBOX_TOKEN, LoopThread, Stack, start_app
 
 CASE_POLICY = """\
 apiVersion: guardrail/v1
@@ -372,3 +373,36 @@ def through_a_stack(examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
+
+
+@pytest.fixture(scope="module")
+def alerts() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A webhook that keeps the alerts it is sent: its URL (a stack's ``alerts.webhook_url``)
+    and what it received."""
+    received: list[dict[str, Any]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    thread = LoopThread()
+    runner, url = thread.call(start_app(app))
+    yield f"{url}/hook", received
+    thread.call(runner.cleanup())
+    thread.close()
+
+
+def wait_for_alert(alerts: list[dict[str, Any]], policy: str, **matching: str) -> dict[str, Any]:
+    """The first alert ``alerts`` received of a violation of ``policy`` (and whose other
+    fields are as ``matching`` says), waiting up to 10 s."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for alert in alerts:
+            if alert.get("policy") == policy and all(
+                alert.get(k) == v for k, v in matching.items()
+            ):
+                return alert
+        time.sleep(0.05)
+    raise AssertionError(f"no alert for {policy}: {alerts}")

@@ -22,7 +22,7 @@ from guardrail.errors import (
     UnsupportedEndpoint,
     UnsupportedMediaType,
 )
-from guardrail.model import Decision, Operation, Verdict, Violation
+from guardrail.model import Decision, Operation, Saved, Verdict, Violation
 
 ZD = dialect_for("zendesk")
 
@@ -393,3 +393,14 @@ def test_a_user_or_organization_tagged_with_a_ticket_fields_option_is_refused(ki
     assert ZD.resolved(plain, 200, TICKET_FIELDS) is plain
     [named] = parse("PUT", target, {kind[:-1]: {"name": "Ada"}}).intents
     assert ZD.lookup(named, target) is None
+
+
+@pytest.mark.parametrize(("status", "created"), [(201, True), (200, False)])
+def test_a_create_or_updates_answer_says_whether_the_user_was_created(
+    status: int, created: bool
+) -> None:
+    """Zendesk answers 201 Created when it made the user, 200 when it updated one it found."""
+    parsed = parse("POST", "/api/v2/users/create_or_update.json",
+                   {"user": {"name": "Ada", "email": "ada@acme.example"}})  # fmt: skip
+    answer = json.dumps({"user": {"id": 41, "name": "Ada", "email": "ada@acme.example"}})
+    assert ZD.saved(parsed, status, answer.encode()) == (Saved("41", created),)
