@@ -177,7 +177,12 @@ class PostVerifier:
             self._metrics.readback_seconds.observe(time.perf_counter() - started)
             records = dialect.saved_records(answer.status, answer.body)
             for n, record_id in by_intent.items():
-                created = decision.intents[n].operation is Operation.CREATE
+                # As the CRM answered, where it said: a create it made as an update of an
+                # existing record is reverted as an update, never by deleting that record.
+                said = decision.saved[n].created
+                created = (
+                    decision.intents[n].operation is Operation.CREATE if said is None else said
+                )
                 found[n] = (records.get(dialect.record_key(record_id)), None, created)
         return await self._judge(upstream, job, found)
 

@@ -119,6 +119,26 @@ def race() -> Race:
     return Race()
 
 
+# A case's Description is read back, and a failed read-back reverted; a sandbox trigger
+# rewrites a Description of REWRITTEN on update, so the read-back of such a write fails.
+READ_BACK = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: case-description-readback}
+spec:
+  match: {objects: [Case], operations: [create, update, upsert]}
+  post:
+    when: has(intent.fields.Description)
+    readBack: true
+    mode: sync
+    onFailure: revert
+"""
+REWRITTEN = "Rewritten by a trigger"
+TRIGGERS = {"triggers": [{"object": "Case", "operations": ["update"],
+                          "when": {"Description": REWRITTEN}, "action": "set",
+                          "field": "Description", "value": "Changed on save"}]}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def stack(
     tmp_path_factory: pytest.TempPathFactory,
@@ -127,11 +147,13 @@ def stack(
 ) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("races")
     policies = grounded_pack(directory / "policies")
+    (policies / "readback.yaml").write_text(READ_BACK)
     hook, _ = alerts
     with Stack(
         directory, auth_mode="token", policies=policies, transport=race.wrap,
         alerts={"webhook_url": hook},
     ) as running:  # fmt: skip
+        httpx.put(f"{running.sandbox_url}/_sandbox/triggers", json=TRIGGERS).raise_for_status()
         yield running
 
 
@@ -274,6 +296,28 @@ def test_a_composite_whose_earlier_subrequest_made_the_record_reports_the_later_
         raced(made),
     ]
     assert agent.sf.Case.update(made, {"Priority": "Low"}) == 204
+
+
+def test_a_failed_read_back_of_a_record_updated_in_a_race_never_deletes_that_record(
+    stack: Stack, race: Race
+) -> None:
+    """A revert undoes a create by deleting what it made; a record the CRM answered it
+    updated was there before the write (another customer's), so it is not deleted: with no
+    pre-image (a collection's records have none) it is left as saved and reported."""
+    agent = Agent(stack)
+    lookup = another_customers_case(stack, race, "GX-RACE-6")
+    records = [{"attributes": {"type": "Case"}, "External_Id__c": "GX-RACE-6",
+                "Subject": "Router", "Description": REWRITTEN}]  # fmt: skip
+    agent.sf.restful("composite/sobjects/Case/External_Id__c", method="PATCH",
+                     json={"allOrNone": False, "records": records})  # fmt: skip
+    theirs = race.made[lookup]
+    record = decision(stack, agent.ids[0])
+    assert record["decision"] == "post-fail"
+    assert {v["rule"] for v in record["violations"]} >= {UPDATED, "ReadBackMatches"}
+    assert record["revert"] == "no_pre_image"
+    saved = stack.store.get("Case", theirs)
+    assert saved is not None
+    assert saved["Description"] == "Changed on save"
 
 
 @through_a_stack(examples=12)
