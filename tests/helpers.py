@@ -14,7 +14,7 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,10 @@ import httpx
 import pytest
 from aiohttp import web
 from hypothesis import HealthCheck, settings
+from multidict import CIMultiDict
 
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, Stack, start_app
+from guardrail.upstream import Sender, UpstreamResponse
 
 CASE_POLICY = """\
 apiVersion: guardrail/v1
@@ -406,3 +408,31 @@ def wait_for_alert(alerts: list[dict[str, Any]], policy: str, **matching: str) -
                 return alert
         time.sleep(0.05)
     raise AssertionError(f"no alert for {policy}: {alerts}")
+
+
+class Race:
+    """Stands between the proxy and the CRM: once the CRM has answered a lookup the test
+    arranged a race for, makes the record that lookup was for (on the stack's loop), before
+    the proxy sends the write it judged on that answer."""
+
+    def __init__(self) -> None:
+        self._arranged: dict[str, Callable[[], Any]] = {}
+        self.made: dict[str, Any] = {}  # what each race made (its id), by the lookup's target
+
+    def arrange(self, lookup: str, make: Callable[[], Any]) -> None:
+        """Run ``make`` once, right after the proxy's GET whose target holds ``lookup``."""
+        self._arranged[lookup] = make
+
+    def wrap(self, sender: Sender) -> Sender:
+        race = self
+
+        class Racing:
+            async def send(
+                self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
+            ) -> UpstreamResponse:
+                answer = await sender.send(method, path, headers, body)
+                for lookup in [k for k in race._arranged if method == "GET" and k in path]:
+                    race.made[lookup] = race._arranged.pop(lookup)()
+                return answer
+
+        return Racing()

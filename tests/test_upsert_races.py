@@ -20,7 +20,6 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from multidict import CIMultiDict
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 from zenpy.lib.api_objects import User
 from zenpy.lib.exception import APIException
@@ -28,40 +27,11 @@ from zenpy.lib.exception import APIException
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, GLOBEX_ACCOUNT_ID
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_USER, AGENT_EMAIL, GLOBEX_ORG
 from guardrail.testing import Stack
-from guardrail.upstream import Sender, UpstreamResponse
-from tests.helpers import grounded_pack, through_a_stack, wait_for_alert
+from tests.helpers import Race, grounded_pack, through_a_stack, wait_for_alert
 
 UPDATED = "CreateUpdatedExisting"
 ZENDESK_PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 _numbers = itertools.count()
-
-
-class Race:
-    """Stands between the proxy and the CRM: once the CRM has answered a lookup the test
-    arranged a race for, makes the record that lookup was for (on the stack's loop), before
-    the proxy sends the write it judged on that answer."""
-
-    def __init__(self) -> None:
-        self._arranged: dict[str, Callable[[], Any]] = {}
-        self.made: dict[str, Any] = {}  # what each race made (its id), by the lookup's target
-
-    def arrange(self, lookup: str, make: Callable[[], Any]) -> None:
-        """Run ``make`` once, right after the proxy's GET whose target holds ``lookup``."""
-        self._arranged[lookup] = make
-
-    def wrap(self, sender: Sender) -> Sender:
-        race = self
-
-        class Racing:
-            async def send(
-                self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
-            ) -> UpstreamResponse:
-                answer = await sender.send(method, path, headers, body)
-                for lookup in [k for k in race._arranged if method == "GET" and k in path]:
-                    race.made[lookup] = race._arranged.pop(lookup)()
-                return answer
-
-        return Racing()
 
 
 def conversation(stack: Stack, customer: dict[str, Any]) -> str:
