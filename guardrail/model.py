@@ -95,6 +95,22 @@ class WriteIntent:
 
 
 @dataclass(frozen=True, slots=True)
+class Saved:
+    """What the CRM answered it did with one intent's record: the record's id (None where it
+    saved none, or its answer names none), and whether it made the record (True) or changed
+    one that existed (False); None when its answer does not say (a plain create or update,
+    whose answer is only ever what was asked)."""
+
+    id: str | None = None
+    created: bool | None = None
+
+    def updated(self, intent: WriteIntent) -> bool:
+        """Whether the CRM changed an existing record with a write judged a create: an upsert
+        whose lookup found no record, the record appearing before the CRM made the write."""
+        return intent.operation is Operation.CREATE and self.created is False
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """A check's finding about one intent (``intent`` indexes the decision's intents)."""
 
@@ -207,7 +223,7 @@ class Decision:
     guardrail_seconds: float = 0.0
     upstream_seconds: float | None = None
     error: str | None = None  # a dependency failure (upstream down, check error), if any
-    saved_ids: tuple[str | None, ...] = ()  # per intent: the record's id once the CRM saved it
+    saved: tuple[Saved, ...] = ()  # per intent: what the CRM answered it did with its record
     diffs: tuple[FieldDiff, ...] = ()  # read-back: what was saved differently from the write
     revert: str | None = None  # read-back failed and a revert was tried: its result
     #: A refused read's objects (it has no intents): metrics count the refusal under them.
@@ -221,6 +237,11 @@ class Decision:
     facts: Facts | None = field(default=None, compare=False, repr=False)
     #: A held write, or the settling of one (guardrail.holds).
     hold: HoldLink | None = None
+
+    @property
+    def saved_ids(self) -> tuple[str | None, ...]:
+        """Per intent: the record's id once the CRM saved it."""
+        return tuple(s.id for s in self.saved)
 
     @property
     def forwarded(self) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import structlog
 from multidict import CIMultiDict
 
+from guardrail.answered import answered
 from guardrail.checks.base import CheckContext
 from guardrail.checks.post import PostCheck
 from guardrail.context.facts import Facts
@@ -31,7 +32,7 @@ from guardrail.crm.base import (
     Shape,
 )
 from guardrail.errors import DependencyFailure
-from guardrail.model import Decision, FieldDiff, Operation, Verdict, Violation
+from guardrail.model import Decision, FieldDiff, Operation, Saved, Verdict, Violation
 from guardrail.policy.loader import Policy, PolicySet
 from guardrail.sinks.metrics import Metrics
 from guardrail.upstream import Sender, UpstreamResponse
@@ -97,9 +98,10 @@ class PostVerifier:
         answer = await upstream.send(
             request.method, request.target, job.headers, request.body or None
         )
-        saved = self._dialect.saved_ids(job.parsed, answer.status, answer.body)
-        decision = replace(job.decision, saved_ids=saved, status=answer.status,
-                           upstream_status=answer.status)  # fmt: skip
+        decision = answered(
+            replace(job.decision, status=answer.status, upstream_status=answer.status),
+            self._dialect.saved(job.parsed, answer.status, answer.body),
+        )
         job = replace(job, decision=decision)
         if answer.status >= 300 and job.parsed.shape is Shape.SINGLE:
             return decision, answer
@@ -137,8 +139,8 @@ class PostVerifier:
         decision = replace(job.decision, status=reply.status, upstream_status=reply.status)
         if reply.status >= 300:
             return decision, reply
-        saved_id = outcome.record_id or intent.record_id
-        decision = replace(decision, saved_ids=(saved_id,))
+        saved = Saved(outcome.record_id or intent.record_id, outcome.created)
+        decision = answered(decision, (saved,))
         verified = await self._judge(
             upstream,
             replace(job, decision=decision),
@@ -146,17 +148,9 @@ class PostVerifier:
         )
         if verified.verdict is not Verdict.POST_FAIL:
             return verified, reply
-        failed = [v for v in verified.violations[len(job.decision.violations) :] if v.blocks]
-        what = "it was reverted" if verified.revert == "success" else (
-            "it was left as saved and reported" if verified.revert is None
-            else f"reverting it failed ({verified.revert}) and was reported"
-        )  # fmt: skip
-        messages = [
-            (f"Blocked by crm-guardrail ({v.policy}/{v.rule}) after the write: {v.message} "
-             f"Record {saved_id}: {what}.", list(v.fields))
-            for v in failed
-        ]  # fmt: skip
-        return verified, self._dialect.render_post_failure(job.parsed, messages)
+        return verified, failure_reply(
+            self._dialect, job.parsed, verified, len(job.decision.violations)
+        )
 
     # -- many records: one read per object -------------------------------------------------------
 
@@ -183,7 +177,12 @@ class PostVerifier:
             self._metrics.readback_seconds.observe(time.perf_counter() - started)
             records = dialect.saved_records(answer.status, answer.body)
             for n, record_id in by_intent.items():
-                created = decision.intents[n].operation is Operation.CREATE
+                # As the CRM answered, where it said: a create it made as an update of an
+                # existing record is reverted as an update, never by deleting that record.
+                said = decision.saved[n].created
+                created = (
+                    decision.intents[n].operation is Operation.CREATE if said is None else said
+                )
                 found[n] = (records.get(dialect.record_key(record_id)), None, created)
         return await self._judge(upstream, job, found)
 
@@ -288,13 +287,35 @@ class PostVerifier:
             job, upstream = await self._queue.get()
             try:
                 verified = await self._verify_saved(upstream, job)
-                if verified.verdict is Verdict.POST_FAIL:
+                # Only what verifying found: a post-fail the CRM's answer made was told already.
+                found = verified.violations[len(job.decision.violations) :]
+                if any(v.blocks for v in found):
                     await self._report(verified)
             except Exception:
                 log.exception("post_verification_failed", decision_id=job.decision.id)
             finally:
                 self._queue.task_done()
                 self._metrics.post_queue.set(self._queue.qsize())
+
+
+def failure_reply(
+    dialect: Dialect, parsed: ParsedRequest, decision: Decision, judged: int
+) -> Reply:
+    """The agent's answer to a single-record write that failed after it was made: each
+    blocking violation found since it was judged (past the first ``judged``), with what became
+    of the record, in the CRM's error format."""
+    saved_id = decision.saved_ids[0] if decision.saved_ids else None
+    what = "it was reverted" if decision.revert == "success" else (
+        "it was left as saved and reported" if decision.revert is None
+        else f"reverting it failed ({decision.revert}) and was reported"
+    )  # fmt: skip
+    messages = [
+        (f"Blocked by crm-guardrail ({v.policy}/{v.rule}) after the write: {v.message} "
+         f"Record {saved_id}: {what}.", list(v.fields))
+        for v in decision.violations[judged:]
+        if v.blocks
+    ]  # fmt: skip
+    return dialect.render_post_failure(parsed, messages)
 
 
 def _fields(written: Iterable[str], checks: Checks) -> set[str] | None:

@@ -19,6 +19,7 @@ from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from guardrail import lookups
+from guardrail.answered import UPDATED, answered
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import CanonicalRequest, ParsedRequest, RawRequest, Reply, Shape
@@ -36,7 +37,7 @@ from guardrail.holds import HeldRequest, Holds, held_message
 from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, split
-from guardrail.post import Job, PostVerifier
+from guardrail.post import Job, PostVerifier, failure_reply
 from guardrail.sinks.fanout import Fanout
 from guardrail.sinks.metrics import Metrics
 from guardrail.tokens.gate import TokenGate
@@ -253,14 +254,16 @@ class Proxy:
             answer, seconds = await self._send(request, canonical)
             if isinstance(answer, DependencyFailure):
                 return self._unanswered(decision, answer, seconds)
-            done = replace(
-                decision,
-                status=answer.status,
-                upstream_status=answer.status,
-                upstream_seconds=seconds,
-                saved_ids=self.dialect.saved_ids(parsed, answer.status, answer.body),
+            done = answered(
+                replace(
+                    decision,
+                    status=answer.status,
+                    upstream_status=answer.status,
+                    upstream_seconds=seconds,
+                ),
+                self.dialect.saved(parsed, answer.status, answer.body),
             )
-            return done, answer
+            return self._told(parsed, decision, done, answer)
         headers = _forwarded_headers(request, canonical)
         job = Job(decision, parsed, plan, canonical, headers, facts)
         sent = time.perf_counter()
@@ -268,7 +271,27 @@ class Proxy:
             verified, reply = await post.forward(request.app[UPSTREAM], job)
         except DependencyFailure as exc:
             return self._unanswered(decision, exc, time.perf_counter() - sent)
-        return replace(verified, upstream_seconds=time.perf_counter() - sent), reply
+        verified = replace(verified, upstream_seconds=time.perf_counter() - sent)
+        return self._told(parsed, decision, verified, reply)
+
+    def _told(
+        self,
+        parsed: ParsedRequest,
+        judged: Decision,
+        done: Decision,
+        answer: Reply | UpstreamResponse,
+    ) -> tuple[Decision, Reply | UpstreamResponse]:
+        """What the agent is told of a made write: a single record the CRM saved otherwise
+        than it was judged (a create it made as an update: guardrail.answered) is told so in
+        the CRM's error format, as a failed read-back is; anything else as answered."""
+        if (
+            parsed.shape is not Shape.SINGLE
+            or not isinstance(answer, UpstreamResponse)
+            or not any(v.rule == UPDATED for v in done.violations)
+        ):
+            return done, answer
+        reply = failure_reply(self.dialect, parsed, done, len(judged.violations))
+        return replace(done, status=reply.status), reply
 
     def _unanswered(
         self, decision: Decision, error: DependencyFailure, seconds: float

@@ -24,13 +24,20 @@ from guardrail.understanding.numbers import luhn
 from guardrail.understanding.text import clean
 from tests.helpers import (
     _audit_log_outside_the_tree,
+    alerts,
     case_pack,
     servicenow_stack,
     tier,
     zendesk_stack,
 )
 
-__all__ = ["_audit_log_outside_the_tree", "case_pack", "servicenow_stack", "zendesk_stack"]
+__all__ = [
+    "_audit_log_outside_the_tree",
+    "alerts",
+    "case_pack",
+    "servicenow_stack",
+    "zendesk_stack",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

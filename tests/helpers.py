@@ -14,16 +14,19 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
 from hypothesis import HealthCheck, settings
+from multidict import CIMultiDict
 
-from guardrail.testing import SANDBOX_TOKEN, Stack
+from guardrail.testing import SANDBOX_TOKEN, LoopThread, Stack, start_app
+from guardrail.upstream import Sender, UpstreamResponse
 
 CASE_POLICY = """\
 apiVersion: guardrail/v1
@@ -379,3 +382,64 @@ def through_a_stack(examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
+
+
+@pytest.fixture(scope="module")
+def alerts() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A webhook that keeps the alerts it is sent: its URL (a stack's ``alerts.webhook_url``)
+    and what it received."""
+    received: list[dict[str, Any]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    thread = LoopThread()
+    runner, url = thread.call(start_app(app))
+    yield f"{url}/hook", received
+    thread.call(runner.cleanup())
+    thread.close()
+
+
+def wait_for_alert(alerts: list[dict[str, Any]], policy: str, **matching: str) -> dict[str, Any]:
+    """The first alert ``alerts`` received of a violation of ``policy`` (and whose other
+    fields are as ``matching`` says), waiting up to 10 s."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for alert in alerts:
+            if alert.get("policy") == policy and all(
+                alert.get(k) == v for k, v in matching.items()
+            ):
+                return alert
+        time.sleep(0.05)
+    raise AssertionError(f"no alert for {policy}: {alerts}")
+
+
+class Race:
+    """Stands between the proxy and the CRM: once the CRM has answered a lookup the test
+    arranged a race for, makes the record that lookup was for (on the stack's loop), before
+    the proxy sends the write it judged on that answer."""
+
+    def __init__(self) -> None:
+        self._arranged: dict[str, Callable[[], Any]] = {}
+        self.made: dict[str, Any] = {}  # what each race made (its id), by the lookup's target
+
+    def arrange(self, lookup: str, make: Callable[[], Any]) -> None:
+        """Run ``make`` once, right after the proxy's GET whose target holds ``lookup``."""
+        self._arranged[lookup] = make
+
+    def wrap(self, sender: Sender) -> Sender:
+        race = self
+
+        class Racing:
+            async def send(
+                self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
+            ) -> UpstreamResponse:
+                answer = await sender.send(method, path, headers, body)
+                for lookup in [k for k in race._arranged if method == "GET" and k in path]:
+                    race.made[lookup] = race._arranged.pop(lookup)()
+                return answer
+
+        return Racing()

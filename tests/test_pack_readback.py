@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, QUEUE_IDS
-from guardrail.testing import LoopThread, Stack, start_app
+from guardrail.testing import Stack
+from tests.helpers import wait_for_alert
 
 TRIGGERS = {
     "triggers": [
@@ -35,24 +35,6 @@ CONVERSATION = {
         {"role": "agent", "text": "Sorry about that, I will refund the $30 now."},
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def alerts() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A webhook that keeps what it is sent."""
-    received: list[dict[str, Any]] = []
-
-    async def hook(request: web.Request) -> web.Response:
-        received.append(await request.json())
-        return web.Response(status=204)
-
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    thread = LoopThread()
-    runner, url = thread.call(start_app(app))
-    yield f"{url}/hook", received
-    thread.call(runner.cleanup())
-    thread.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,18 +66,6 @@ def post_failure(call: Any) -> dict[str, Any]:
     [error] = caught.value.content
     assert error["errorCode"] == "GUARDRAIL_POST_VERIFY_FAILED"
     return dict(error)
-
-
-def wait_for_alert(alerts: list[dict[str, Any]], policy: str) -> dict[str, Any]:
-    import time
-
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        for alert in alerts:
-            if alert.get("policy") == policy:
-                return alert
-        time.sleep(0.05)
-    raise AssertionError(f"no alert for {policy}: {alerts}")
 
 
 def test_a_refund_amount_rewritten_by_a_trigger_is_caught_and_alerted(

@@ -12,7 +12,7 @@ from guardrail.context.model import Conversation, ReadRecord, WriteRecord
 from guardrail.context.records import Records
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import Dialect, RecordRead
-from guardrail.model import SAVED, Caller, Decision, Operation, WriteIntent
+from guardrail.model import SAVED, Caller, Decision, Operation, Saved, WriteIntent
 from guardrail.sinks.redact import mask_fields
 
 
@@ -95,14 +95,18 @@ class ConversationRecorder:
     async def emit(self, decision: Decision) -> None:
         at = datetime.now(UTC)
         for n, intent in enumerate(decision.intents):
-            saved = decision.saved_ids[n] if n < len(decision.saved_ids) else None
-            record_id = saved or intent.record_id
+            saved = decision.saved[n] if n < len(decision.saved) else Saved()
+            record_id = saved.id or intent.record_id
             fields = dict(intent.fields)
             accounts = self._dialect.accounts(intent.object, record_id, fields)
+            # What the CRM did: a create it made as an update of an existing record is that
+            # update, of a record not created here (guardrail.answered).
+            updated = saved.updated(intent)
             write = WriteRecord(
                 decision_id=decision.id,
                 object=intent.object,
-                operation=str(intent.operation),
+                operation=str(Operation.UPDATE if updated else intent.operation),
+                judged_as=str(intent.operation) if updated else None,
                 id=record_id,
                 # A write the CRM never got keeps no personal data it was refused for.
                 fields=fields if decision.verdict in SAVED else mask_fields(fields),

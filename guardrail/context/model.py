@@ -101,6 +101,11 @@ class WriteRecord:
     #: The status the CRM answered the request with (None: not sent, or no answer came): a
     #: 4xx says the CRM saved none of it.
     status: int | None = None
+    #: The operation the write was judged as, where the CRM's answer says it made another
+    #: (``operation``): a create it made as an update of a record that already existed
+    #: (guardrail.answered). None when it made what was judged. Such a write changed a record
+    #: no rule judged it against, so it grounds nothing (Records.saved).
+    judged_as: str | None = None
 
     @property
     def refused_by_crm(self) -> bool:

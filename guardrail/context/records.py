@@ -54,8 +54,9 @@ class Records:
         return bool(self.reads(record_id))
 
     def saved(self, record_id: str) -> bool:
-        """Whether a write that reached the CRM named the record."""
-        return bool(self.writes(record_id))
+        """Whether a write that reached the CRM named the record, judged against it: not a
+        create the CRM made as an update of a record that existed already (``judged_as``)."""
+        return any(w.judged_as is None for w in self.writes(record_id))
 
     def created(self, record_id: str) -> bool:
         """Whether a write that reached the CRM created the record."""

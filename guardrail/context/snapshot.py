@@ -231,6 +231,7 @@ def _masked_write(write: WriteRecord, value: Masker) -> Part:
             "fields": value(dict(write.fields)),
             "decision": write.decision,
             "at": write.at.isoformat(),
+            **({"judged_as": write.judged_as} if write.judged_as else {}),
         }
     )
 

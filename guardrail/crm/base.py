@@ -43,7 +43,7 @@ from guardrail.checks.compare import Kind
 from guardrail.crm.canonical import BodyLimits
 from guardrail.crm.drift import Drift
 from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
-from guardrail.model import Decision, WriteIntent
+from guardrail.model import Decision, Saved, WriteIntent
 from guardrail.upstream import UpstreamResponse
 
 #: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
@@ -397,8 +397,10 @@ class Dialect(Protocol):
 
     # -- the CRM's answers -----------------------------------------------------------------------
 
-    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
-        """The id each intent's record has after the CRM answered (None where it failed)."""
+    def saved(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[Saved, ...]:
+        """What the CRM answered it did with each intent's record: its id (None where it
+        failed) and, where the answer says, whether it made the record or changed one that
+        existed (an upsert's answer: guardrail.answered)."""
         ...
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:

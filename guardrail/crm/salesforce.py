@@ -105,7 +105,7 @@ from guardrail.errors import (
     UnsupportedEndpoint,
     UnsupportedMediaType,
 )
-from guardrail.model import Decision, Operation, Violation, WriteIntent
+from guardrail.model import Decision, Operation, Saved, Violation, WriteIntent
 
 NAME = "salesforce"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -573,35 +573,36 @@ class SalesforceDialect:
 
     # -- reading responses ------------------------------------------------------------------
 
-    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+    def saved(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[Saved, ...]:
         intents = parsed.intents
         if status >= 300:
-            return (None,) * len(intents)
+            return (Saved(),) * len(intents)
         answer = _json_or_none(body)
         if parsed.shape is Shape.SINGLE:
             saved = answer.get("id") if isinstance(answer, dict) else None
-            return (_str_or_none(saved) or intents[0].record_id,)
+            made = salesforce_post.made(status, answer)
+            return (Saved(_str_or_none(saved) or intents[0].record_id, made),)
         if parsed.shape is Shape.COLLECTION and isinstance(answer, list):
-            return tuple(
-                _str_or_none(r.get("id")) if isinstance(r, dict) and r.get("success") else None
-                for r in answer[: len(intents)]
-            ) + (None,) * max(0, len(intents) - len(answer))
+            rows = [_row_saved(r) for r in answer[: len(intents)]]
+            return (*rows, *(Saved(),) * (len(intents) - len(rows)))
         if parsed.shape is Shape.COMPOSITE and isinstance(answer, dict):
             results = {
                 r.get("referenceId"): r
                 for r in answer.get("compositeResponse", [])
                 if isinstance(r, dict)
             }
-            ids: list[str | None] = [None] * len(intents)
+            found = [Saved()] * len(intents)
             for part in parsed.parts:
                 result = results.get(part.ref) or {}
-                if result.get("httpStatusCode", 500) < 300 and len(part.intents) == 1:
+                code = result.get("httpStatusCode", 500)
+                if isinstance(code, int) and code < 300 and len(part.intents) == 1:
                     saved = result.get("body")
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
-                    ids[n] = _str_or_none(saved_id) or intents[n].record_id
-            return tuple(ids)
-        return tuple(i.record_id for i in intents)
+                    made = salesforce_post.made(code, saved)
+                    found[n] = Saved(_str_or_none(saved_id) or intents[n].record_id, made)
+            return tuple(found)
+        return tuple(Saved(i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:
@@ -980,6 +981,15 @@ def _json_or_none(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
+
+
+def _row_saved(row: Any) -> Saved:
+    """A collection's result for one record: an upsert's says whether it was created (a
+    create's or an update's says nothing: it is what was asked)."""
+    if not isinstance(row, dict) or not row.get("success"):
+        return Saved()
+    created = row.get("created")
+    return Saved(_str_or_none(row.get("id")), created if isinstance(created, bool) else None)
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -93,8 +93,15 @@ def written(status: int, headers: Mapping[str, str], body: bytes) -> Written | N
         saved if code < 300 and isinstance(saved, str) else None,
         _record(results.get(BEFORE)) if code < 300 else None,
         _record(results.get(AFTER)) if code < 300 else None,
-        created=code == 201,
+        created=made(code, answer),
     )
+
+
+def made(status: int, answer: Any) -> bool:
+    """Whether Salesforce's answer to a single-record write says it made a new record: 201.
+    An upsert that updated an existing record answers 200 with ``"created": false`` (API 46.0
+    on), 204 and no body before; a body saying it did not create is believed over its status."""
+    return status == 201 and not (isinstance(answer, dict) and answer.get("created") is False)
 
 
 def read_saved(

@@ -112,7 +112,7 @@ from guardrail.errors import (
     RequestRejected,
     UnsupportedEndpoint,
 )
-from guardrail.model import Decision, Operation, Violation, WriteIntent
+from guardrail.model import Decision, Operation, Saved, Violation, WriteIntent
 
 NAME = "servicenow"
 _READ_METHODS = frozenset({"GET", "HEAD"})
@@ -486,20 +486,22 @@ class ServiceNowDialect:
 
     # -- reading responses ------------------------------------------------------------------
 
-    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+    def saved(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[Saved, ...]:
+        """The ids saved; the Table API has no write that may either create or update (no
+        upsert), so whether a record was made is what was asked."""
         intents = parsed.intents
         if status >= 300:
-            return (None,) * len(intents)
+            return (Saved(),) * len(intents)
         if parsed.shape is Shape.COLLECTION:
             answers = dict(_serviced(_json_or_none(body)))
-            ids: list[str | None] = [None] * len(intents)
+            found = [Saved()] * len(intents)
             for part in parsed.parts:
                 answered = answers.get(part.ref)
                 if answered is not None and answered[0] < 300 and len(part.intents) == 1:
                     n = part.intents.start
-                    ids[n] = _result_id(answered[1]) or intents[n].record_id
-            return tuple(ids)
-        return tuple(_result_id(_json_or_none(body)) or i.record_id for i in intents)
+                    found[n] = Saved(_result_id(answered[1]) or intents[n].record_id)
+            return tuple(found)
+        return tuple(Saved(_result_id(_json_or_none(body)) or i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:

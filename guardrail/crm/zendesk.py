@@ -97,7 +97,7 @@ from guardrail.errors import (
     RequestRejected,
     UnsupportedEndpoint,
 )
-from guardrail.model import Decision, Operation, WriteIntent
+from guardrail.model import Decision, Operation, Saved, WriteIntent
 
 NAME = "zendesk"
 API = "/api/v2"
@@ -350,17 +350,18 @@ class ZendeskDialect:
 
     # -- the CRM's answers -------------------------------------------------------------------
 
-    def saved_ids(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[str | None, ...]:
+    def saved(self, parsed: ParsedRequest, status: int, body: bytes) -> tuple[Saved, ...]:
         intents = parsed.intents
         if status >= 300:
-            return (None,) * len(intents)
+            return (Saved(),) * len(intents)
         if parsed.shape is Shape.SINGLE:
             answer = _json_or_none(body)
             record = answer.get(intents[0].object) if isinstance(answer, dict) else None
             saved = record.get("id") if isinstance(record, dict) else None
-            return (_str_or_none(saved) or intents[0].record_id,)
+            # 201 Created; a create_or_update that updated an existing record answers 200.
+            return (Saved(_str_or_none(saved) or intents[0].record_id, status == 201),)
         # A bulk call answers a job status: the ids of records it creates come later.
-        return tuple(i.record_id for i in intents)
+        return tuple(Saved(i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:

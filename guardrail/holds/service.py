@@ -26,6 +26,7 @@ import structlog
 from multidict import CIMultiDict
 
 from guardrail import lookups
+from guardrail.answered import answered
 from guardrail.config import HoldSettings
 from guardrail.context.facts import Facts
 from guardrail.context.model import ReadRecord
@@ -44,6 +45,7 @@ from guardrail.model import (
     Decision,
     HoldLink,
     Operation,
+    Saved,
     Verdict,
     Violation,
     WriteIntent,
@@ -341,16 +343,17 @@ class Holds:
         except DependencyFailure as exc:  # may or may not be saved: recovery reads it back
             log.warning("hold_send_unanswered", decision_id=claimed.decision_id, error=exc.message)
             return claimed
-        saved = self._dialect.saved_ids(parsed, answer.status, answer.body)
-        readback = await self._read_back(sender, request.target, parsed.intents, saved)
+        saved = self._dialect.saved(parsed, answer.status, answer.body)
+        readback = await self._read_back(
+            sender, request.target, parsed.intents, tuple(s.id for s in saved)
+        )
         failed = answer.status >= 300
-        decision = replace(
+        approved = replace(
             judged,
             id=claimed.execution_id,
             verdict=Verdict.ALLOW,  # what still only held it, the reviewer approved
             status=answer.status,
             upstream_status=answer.status,
-            saved_ids=saved,
             hold=HoldLink(
                 state="approved",
                 of=claimed.decision_id,
@@ -360,6 +363,7 @@ class Holds:
                 readback=readback,
             ),
         )
+        decision = answered(approved, saved)
         return await self._finish(claimed, decision, HoldState.FAILED if failed else HoldState.DONE)
 
     async def _refuse(
@@ -533,7 +537,7 @@ class Holds:
             violations=(),
             policy_version=self._pipeline.policy_version,
             caller=Caller(conversation=row.conversation, agent=row.agent),
-            saved_ids=found,
+            saved=tuple(Saved(i) for i in found),
             hold=HoldLink(
                 state="approved",
                 of=row.decision_id,

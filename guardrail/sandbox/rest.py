@@ -14,6 +14,8 @@ from guardrail.sandbox.store import Precondition, Row
 from guardrail.sandbox.values import decode_record, decode_value, parse_body
 
 LATEST_VERSION = 62
+#: The API version whose upsert answers say whether they created the record.
+UPSERT_SAYS_CREATED = 46.0
 _SEASONS = ("Winter", "Spring", "Summer")
 
 Params = Mapping[str, str]
@@ -135,12 +137,15 @@ def query(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
 
 
 def saved(ctx: Context, sobject: str, record_id: str, created: bool | None = None) -> ApiResponse:
-    """A successful create (201 with a Location) or upsert (``created``; 200 if updated)."""
+    """A successful create (201 with a Location) or upsert (``created``). As Salesforce
+    documents: from API 46.0 an upsert's result says ``created``, and one that updated an
+    existing record answers 200 with it; before, such an upsert answered 204 and no body."""
     body: dict[str, Any] = {"id": record_id, "success": True, "errors": []}
-    if created is not None:
+    says = float(ctx.version) >= UPSERT_SAYS_CREATED
+    if created is not None and says:
         body["created"] = created
     if created is False:
-        return ApiResponse(200, body)
+        return ApiResponse(200, body) if says else ApiResponse(204)
     return ApiResponse(201, body, {"Location": ctx.record_url(sobject, record_id)})
 
 

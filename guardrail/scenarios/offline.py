@@ -34,7 +34,7 @@ from guardrail.context.model import ConversationIn, ConversationPatch, TurnsIn
 from guardrail.crm.base import Dialect, RawRequest, Shape, dialect_for
 from guardrail.errors import DependencyFailure, RequestRejected, ScenarioError
 from guardrail.judge import Judge
-from guardrail.model import Caller, Decision, Verdict, Violation
+from guardrail.model import Caller, Decision, Saved, Verdict, Violation
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet
 from guardrail.scenarios.format import (
@@ -155,7 +155,8 @@ class OfflineRunner:
                 seconds=time.perf_counter() - started,
             )
         if decision.forwarded:
-            decision = replace(decision, saved_ids=self._crm.save(decision.intents, parsed.shape))
+            saved = self._crm.save(decision.intents, parsed.shape)
+            decision = replace(decision, saved=tuple(Saved(i) for i in saved))
             if step.method == "POST" and parsed.shape is Shape.SINGLE and decision.saved_ids[0]:
                 values.created[step.name] = decision.saved_ids[0]
         await self._recorder.emit(decision)

@@ -14,7 +14,7 @@ from guardrail.errors import (
     UnsupportedEndpoint,
     UnsupportedMediaType,
 )
-from guardrail.model import Decision, Operation, Verdict, Violation
+from guardrail.model import Decision, Operation, Saved, Verdict, Violation
 from tests.crm.helpers import read
 
 BASE = "/services/data/v59.0"
@@ -386,3 +386,57 @@ def test_a_row_whose_id_is_not_the_record_it_names_is_no_record_read() -> None:
     ]  # fmt: skip
     body = json.dumps({"totalSize": 3, "done": True, "records": rows}).encode()
     assert [r.id for r in dialect.read_records(200, body)] == ["003000000000004"]
+
+
+CASE_ID = "500000000000009AAA"
+UPSERT = "/sobjects/Case/External_Id__c/C-9"
+
+
+@pytest.mark.parametrize(
+    ("status", "answer", "saved"),
+    [
+        (201, {"id": CASE_ID, "success": True, "errors": [], "created": True},
+         Saved(CASE_ID, True)),
+        (200, {"id": CASE_ID, "success": True, "errors": [], "created": False},
+         Saved(CASE_ID, False)),
+        (201, {"id": CASE_ID, "success": True, "errors": []}, Saved(CASE_ID, True)),  # < 46.0
+        (204, None, Saved(None, False)),  # an update before API 46.0: no body
+        (400, [{"errorCode": "REQUIRED_FIELD_MISSING", "message": "x"}], Saved()),
+    ],
+)  # fmt: skip
+def test_an_upserts_answer_says_whether_the_record_was_created_or_updated(
+    status: int, answer: Any, saved: Saved
+) -> None:
+    parsed = parse("PATCH", UPSERT, {"Subject": "x"})
+    body = b"" if answer is None else json.dumps(answer).encode()
+    assert dialect.saved(parsed, status, body) == (saved,)
+
+
+def test_collection_and_composite_answers_say_per_record_whether_it_was_created() -> None:
+    records = [{"attributes": {"type": "Case"}, "External_Id__c": f"C-{n}"} for n in (1, 2, 3)]
+    collection = parse("PATCH", "/composite/sobjects/Case/External_Id__c",
+                       {"allOrNone": False, "records": records})  # fmt: skip
+    rows = [
+        {"id": CASE_ID, "success": True, "errors": [], "created": False},
+        {"id": "500000000000008AAA", "success": True, "errors": [], "created": True},
+        {"success": False, "errors": [{"statusCode": "X", "message": "x"}], "created": False},
+    ]
+    assert dialect.saved(collection, 200, json.dumps(rows).encode()) == (
+        Saved(CASE_ID, False), Saved("500000000000008AAA", True), Saved(),
+    )  # fmt: skip
+    composite = parse("POST", "/composite", {"compositeRequest": [
+        {"method": "PATCH", "url": BASE + UPSERT, "referenceId": "first", "body": {"Subject": "x"}},
+        {"method": "PATCH", "url": BASE + UPSERT, "referenceId": "again", "body": {"Priority": "Low"}},
+        {"method": "PATCH", "url": f"{BASE}/sobjects/Case/{CASE_ID}", "referenceId": "byId",
+         "body": {"Priority": "Low"}},
+    ]})  # fmt: skip
+    answer = {"compositeResponse": [
+        {"referenceId": "first", "httpStatusCode": 201, "httpHeaders": {},
+         "body": {"id": CASE_ID, "success": True, "errors": [], "created": True}},
+        {"referenceId": "again", "httpStatusCode": 200, "httpHeaders": {},
+         "body": {"id": CASE_ID, "success": True, "errors": [], "created": False}},
+        {"referenceId": "byId", "httpStatusCode": 204, "httpHeaders": {}, "body": None},
+    ]}  # fmt: skip
+    assert dialect.saved(composite, 200, json.dumps(answer).encode()) == (
+        Saved(CASE_ID, True), Saved(CASE_ID, False), Saved(CASE_ID, False),
+    )  # fmt: skip

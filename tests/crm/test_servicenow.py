@@ -19,7 +19,7 @@ from guardrail.errors import (
     UnsupportedEndpoint,
     UnsupportedMediaType,
 )
-from guardrail.model import Decision, Operation, Verdict, Violation
+from guardrail.model import Decision, Operation, Saved, Verdict, Violation
 from tests.crm.helpers import read
 
 SYS_ID = "0123456789abcdef0123456789abcdef"
@@ -229,7 +229,7 @@ def test_a_block_is_servicenows_error_naming_the_rule_and_the_field() -> None:
 def test_saved_ids_and_reads_come_from_the_instances_answers() -> None:
     created = read(dialect, "POST", "/api/now/table/incident", body({"short_description": "x"}))
     answer = body({"result": {"sys_id": SYS_ID, "caller_id": {"value": "f" * 32, "link": "x"}}})
-    assert dialect.saved_ids(created, 201, answer) == (SYS_ID,)
+    assert dialect.saved(created, 201, answer) == (Saved(SYS_ID),)
     [record] = dialect.read_records(200, body({"result": [{"sys_id": {"value": SYS_ID, "display_value": SYS_ID},
                                                            "sys_class_name": "incident",
                                                            "caller_id": {"value": "f" * 32}}]}))  # fmt: skip

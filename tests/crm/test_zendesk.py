@@ -22,7 +22,7 @@ from guardrail.errors import (
     UnsupportedEndpoint,
     UnsupportedMediaType,
 )
-from guardrail.model import Decision, Operation, Verdict, Violation
+from guardrail.model import Decision, Operation, Saved, Verdict, Violation
 
 ZD = dialect_for("zendesk")
 FIELDS = "/api/v2/ticket_fields.json"
@@ -480,3 +480,14 @@ def test_a_comment_not_saying_whether_it_is_public_is_as_public_as_the_tickets_f
         assert ZD.lookup(write, target, {first}) is None
         with pytest.raises(LookupFailed, match="Say it"):
             ZD.resolved(write, first, 200, b'{"comments": []}')
+
+
+@pytest.mark.parametrize(("status", "created"), [(201, True), (200, False)])
+def test_a_create_or_updates_answer_says_whether_the_user_was_created(
+    status: int, created: bool
+) -> None:
+    """Zendesk answers 201 Created when it made the user, 200 when it updated one it found."""
+    parsed = parse("POST", "/api/v2/users/create_or_update.json",
+                   {"user": {"name": "Ada", "email": "ada@acme.example"}})  # fmt: skip
+    answer = json.dumps({"user": {"id": 41, "name": "Ada", "email": "ada@acme.example"}})
+    assert ZD.saved(parsed, status, answer.encode()) == (Saved("41", created),)

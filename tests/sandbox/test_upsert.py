@@ -27,6 +27,24 @@ async def test_upsert_creates_then_updates(sf: Api, store: SandboxStore) -> None
     assert (account["Name"], account["BillingCity"]) == ("Initech", "Austin")
 
 
+async def test_before_api_46_an_upsert_says_nothing_of_created_and_an_update_is_204(
+    sf: Api, store: SandboxStore
+) -> None:
+    """As Salesforce documents: ``created`` is in an upsert's answer from API 46.0; before,
+    a created record is 201 with its id, and an updated one 204 with no body."""
+    old = "/services/data/v45.0/sobjects/Account/External_Id__c/HOOLI-1"
+    created = await sf.client.patch(old, json={"Name": "Hooli"}, headers=AUTH)
+    assert created.status == 201
+    body = await created.json()
+    assert body == {"id": body["id"], "success": True, "errors": []}
+
+    updated = await sf.client.patch(old, json={"BillingCity": "Palo Alto"}, headers=AUTH)
+    assert (updated.status, await updated.read()) == (204, b"")
+    account = store.get("Account", body["id"])
+    assert account is not None
+    assert account["BillingCity"] == "Palo Alto"
+
+
 async def test_several_matches_answer_300_with_their_urls(sf: Api) -> None:
     _, twin = await sf.post(
         "/sobjects/Contact", {"LastName": "Twin", "Email": "jane.doe@acme.example"}
