@@ -810,7 +810,11 @@ class Reading:
                 # the same thing named just before
                 plain_before = _without(before, [o.span() for k, o, _ in matches if k is kind])
                 negated = (
-                    (scopes["negation"].search(plain_before) and not _WHY_NOT.search(before))
+                    (
+                        scopes["negation"].search(plain_before)
+                        and not _WHY_NOT.search(before)
+                        and not scopes["unsaid_negation"].search(plain_before)
+                    )
                     or scopes["negated_after"].match(after)
                     or _WANT_NONE.search(m.group(0))
                 )

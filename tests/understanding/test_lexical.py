@@ -2021,3 +2021,32 @@ def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
         f"c: Oh, no no. The Visa. {kept}",
     )
     assert ask is None or not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "status"),
+    [
+        (
+            "c: I'm not saying I want to shut the account. I want the charge gone.",
+            CLOSURE,
+            AskStatus.DECLINED,
+        ),
+        (
+            "c: I never said I wanted a refund, I said the lid was cracked.",
+            REFUND,
+            AskStatus.DECLINED,
+        ),
+        (
+            "c: I didn't say I want my money back. I asked where the parcel is.",
+            REFUND,
+            AskStatus.DECLINED,
+        ),
+        # the no itself denied: the wish stands
+        ("c: I'm not saying I don't want my money back, I do.", REFUND, AskStatus.ASKED),
+        ("c: I never said I didn't want the account closed.", CLOSURE, AskStatus.ASKED),
+        # saying it is asking it
+        ("c: I'm saying I want the account closed.", CLOSURE, AskStatus.ASKED),
+    ],
+)
+def test_denying_having_said_a_wish_denies_the_wish(read, said, kind, status):
+    assert read.status(kind, said) is status
