@@ -2050,3 +2050,29 @@ def test_saying_the_account_is_kept_turns_the_closure_down(read, kept):
 )
 def test_denying_having_said_a_wish_denies_the_wish(read, said, kind, status):
     assert read.status(kind, said) is status
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Oh aye, close it, and then where would I get my internet, the library?",
+        "c: Sure, refund me, and then how would I pay for a new one?",
+        "c: Yeah, shut the account, and then what would I do for a phone, smoke signals?",
+    ],
+)
+def test_a_yes_mocked_by_asking_what_it_would_leave_is_no_ask(read, said):
+    ask = read(said).asks[0]
+    assert not ask.status.granted
+    assert ask.confidence < SURE  # mocked, not surely meant either way
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Close the account, and then I'll move everything to the credit union.",
+        "c: Please refund it and then I can order the right size.",
+        "c: Shut the account down, and then we are done with each other.",
+    ],
+)
+def test_an_ask_followed_by_what_comes_next_still_asks(read, said):
+    assert read(said).asks[0].status is AskStatus.ASKED
