@@ -366,8 +366,12 @@ _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|hopefully|i bet|i guess|fingers crossed|i hope|might|may be|could be)"
     r"\W+(?:\w+\W+){0,2}$"
 )
-# A time clause the outcome phrase is said in ("once I've found it", "when I'm in"): to come.
-_NOT_YET = re.compile(r"\b(?:once|when|whenever|as soon as|until|till|after)\s+$")
+# A time clause the outcome phrase is said in ("once I've found it", "when I'm in", "before I
+# get a manager, let me look"): to come, if at all.
+_NOT_YET = re.compile(
+    r"\b(?:once|when|whenever|as soon as|until|till|after|before)\s+"
+    r"(?:(?:i|we|you|they|he|she)(?:'ve|'m|'ll| have| am| are)?\s+)?$"
+)
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure

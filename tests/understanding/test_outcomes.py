@@ -562,3 +562,24 @@ def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said
 def test_a_fix_denied_or_a_replacement_only_offered_shows_no_resolution_fixed(read, said):
     reading = read(START, *said).outcome
     assert reading is None or reading.value is not RESOLVED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: Before I get a manager, let me look at the order.", "c: ok", "a: it's fixed now"),
+        (
+            "a: before I pass you over to billing, let me try one thing",
+            "c: sure",
+            "a: that's reset",
+        ),
+        ("a: Before I bring my supervisor in, can you restart it?", "c: done, it works now"),
+    ],
+)
+def test_what_the_agent_would_do_before_trying_something_else_was_not_done(read, said):
+    assert read.outcome(START, *said)[0] is not ESCALATED
+
+
+def test_what_the_agent_does_before_something_else_is_still_done(read):
+    said = ("a: I'm transferring you to billing now, before the line closes.", "c: ok")
+    assert read.outcome(START, *said) == (ESCALATED, True)
