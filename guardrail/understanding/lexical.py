@@ -2093,14 +2093,18 @@ class Reading:
         and the agent's last turn, after anything that showed an outcome, holds the line ("let
         me check", "one moment") or asks the customer for a step ("can you restart it?"), or
         asks them anything (not the closing "anything else?") before anything was fixed;
-        after a hold the customer may only have waited ("ok, I'll wait"). A call that shows
-        no outcome otherwise is not under way: it is one not read."""
+        after a hold the customer may only have waited ("ok, I'll wait"). A call the platform
+        shows ended (the caller gone, the customer not back since) is not under way, whatever
+        the agent says after. A call that shows no outcome otherwise is not under way: it is one
+        not read."""
         hits = self._hits
         if any(h[2] in self.lex.outcome_final for h in hits):
             return None
         agent = max((i for i, t in enumerate(self.turns) if t.role == "agent"), default=-1)
         if agent <= max((h[0] for h in hits), default=-1):
             return None
+        if any(self.turns[h[0]].role == "system" for h in hits):
+            return None  # the line went dead: what the agent says into it ("hello?") ends nothing
         scopes = self.lex.scopes
         said = self.parsed[agent]
         text = " ".join(s.text for s in said)

@@ -545,10 +545,14 @@ def test_a_dropped_line_the_customer_comes_back_on_is_not_how_the_call_ended(rea
     [
         ("a: try restarting it", "s: [call dropped]", "s: [customer did not rejoin]"),
         ("a: can you read me the code", "c: it's 4...", "s: [line disconnected]"),
+        # the agent speaking into the dead line keeps no call going
+        ("a: your postcode?", "c: it's... hang on", "s: [caller disconnected]", "a: Hello?"),
+        ("a: date of birth?", "s: [call dropped]", "a: Hello? Are you still there?"),
+        ("a: can you restart it?", "s: [customer left the chat]", "a: are you there? I'll wait"),
     ],
 )
 def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said):
-    assert read.outcome(START, *said)[0] is NONE
+    assert read.outcome(START, *said) == (NONE, True)
 
 
 @pytest.mark.parametrize(
