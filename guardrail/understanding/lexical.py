@@ -1302,6 +1302,7 @@ class Reading:
                 scopes["accept"].search(first)
                 and not scopes["decline"].search(first)
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
+                and not _thanked_but(first)  # "that's very kind, but I'll manage"
             )
             terms = self._terms(first) if accepting else None
             if terms is not None:
@@ -1347,7 +1348,7 @@ class Reading:
                 return (
                     AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
                 ), None
-            if self.lex.scopes["accept"].search(first):
+            if self.lex.scopes["accept"].search(first) and not _thanked_but(first):
                 return AskStatus.OFFERED_ACCEPTED, None
             counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
             if counter is not None:
@@ -2453,6 +2454,14 @@ def _opening(text: str) -> str:
     """An answer without the sounds it opens with ("oh, that's kind", "um, no"): what the
     accept and decline scopes read from its start."""
     return _LEAD_IN.sub("", text)
+
+
+def _thanked_but(answer: str) -> bool:
+    """Whether an answer opens with thanks or praise for the offer and goes on with "but"
+    ("that's very kind, but I think I'll manage", "lovely of you, but..."): a polite no coming,
+    never a yes."""
+    head, but, _ = answer.partition(" but ")
+    return bool(but) and _PLEASANTRY.match(head.rstrip(" ,")) is not None
 
 
 def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:

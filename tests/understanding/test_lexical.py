@@ -2076,3 +2076,40 @@ def test_a_yes_mocked_by_asking_what_it_would_leave_is_no_ask(read, said):
 )
 def test_an_ask_followed_by_what_comes_next_still_asks(read, said):
     assert read(said).asks[0].status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Oh, that's very kind, but I think I'll manage. It was my own fault.",
+        "That's good of you, but we'll manage fine.",
+        "I'll leave it for now. Let me see how the rest of it goes.",
+        "I'm not sure that's necessary, honestly.",
+        "I'd rather you didn't, I'll sort it myself.",
+    ],
+)
+def test_an_offer_turned_down_politely_is_declined(read, answer):
+    said = ("c: there's a charge I didn't expect", "a: I could refund it as a one-off?")
+    assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_DECLINED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Oh, that's very kind, thank you.", "That's kind. Yes please.", "Lovely, go on then."],
+)
+def test_thanks_for_an_offer_without_a_but_takes_it(read, answer):
+    said = ("c: there's a charge I didn't expect", "a: I could refund it as a one-off?")
+    assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "And what good's twelve pound to me when I can't work?",
+        "What use is a fiver to us? Just fix the line.",
+        "what good would 10 quid be to me, honestly",
+    ],
+)
+def test_an_offer_of_money_asked_what_good_it_is_is_declined(read, answer):
+    said = ("c: the line's been dead since Monday", "a: Shall I refund you 12 pounds for it?")
+    assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_DECLINED

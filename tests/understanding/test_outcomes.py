@@ -587,3 +587,15 @@ def test_what_the_agent_would_do_before_trying_something_else_was_not_done(read,
 def test_what_the_agent_does_before_something_else_is_still_done(read):
     said = ("a: I'm transferring you to billing now, before the line closes.", "c: ok")
     assert read.outcome(START, *said) == (ESCALATED, True)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: I can have someone call you back this week.", "c: I'd rather you didn't. Email me."),
+        ("a: I can transfer you to billing.", "c: I'm not sure that's necessary, thanks."),
+        ("a: I'll book a callback with the engineers.", "c: I'd rather you did not, I'm out."),
+    ],
+)
+def test_a_transfer_or_callback_turned_down_politely_did_not_happen(read, said):
+    assert read.outcome(START, *said)[0] not in (CALLBACK, ESCALATED)
