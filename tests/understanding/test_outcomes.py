@@ -599,3 +599,35 @@ def test_what_the_agent_does_before_something_else_is_still_done(read):
 )
 def test_a_transfer_or_callback_turned_down_politely_did_not_happen(read, said):
     assert read.outcome(START, *said)[0] not in (CALLBACK, ESCALATED)
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (("a: your limit is 3000 a day", "c: ah, you've answered it, thanks"), RESOLVED),
+        (("a: the fee is charged quarterly", "c: right, you have answered my question"), RESOLVED),
+        (("a: flip the switch", "c: oh there, the furnace just came on"), RESOLVED),
+        (("a: reseat the thermostat", "c: hang on... the boiler has come on now"), RESOLVED),
+        (("a: I'll have the quote emailed to you today.", "c: Good. That's all."), RESOLVED),
+        (("a: I'll send you the breakdown by email.", "c: lovely, thanks"), RESOLVED),
+        (("a: there's no van free today", "c: I'll try the firm across the road."), NONE),
+        (("a: sorry about that", "c: right, I'll try somewhere else then."), NONE),
+        (("a: I don't have a room I can offer you tonight.", "c: I'll try another hotel."), NONE),
+        (("a: I can refund that bag now", "c: let me open the other bag first and see."), NONE),
+    ],
+)
+def test_how_a_call_ends_said_in_passing_is_read_surely(read, said, outcome):
+    assert read.outcome(START, *said) == (outcome, True)
+
+
+@pytest.mark.parametrize(
+    ("said", "not_surely"),
+    [
+        (("a: flip the switch", "c: the warning light just came on again"), RESOLVED),
+        (("a: I'll have the quote emailed to you.", "c: no, I need it by post"), RESOLVED),
+        (("a: try the reset now", "c: let me check, yes it works first time"), NONE),
+        (("a: no van today, sorry", "c: I'll try the van again tomorrow, it's fine"), NONE),
+    ],
+)
+def test_near_misses_of_how_a_call_ends_are_not_read_so(read, said, not_surely):
+    assert read.outcome(START, *said) != (not_surely, True)
