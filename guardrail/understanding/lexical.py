@@ -718,12 +718,15 @@ class Reading:
         )
 
     def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:
-        """Ask phrases in ``text``; of overlapping ones the longest (the most specific)."""
+        """Ask phrases in ``text``; of overlapping ones the longest (the most specific). A
+        credit given in kind ("a free class credit to your account") is no money."""
+        in_kind = self.lex.scopes["in_kind"]
         hits = [
             (kind, m, p)
             for kind, patterns in self.lex.asks.items()
             for p in patterns
             for m in p.regex.finditer(text)
+            if kind not in _MONEY_KINDS or not in_kind.search(text, 0, m.start())
         ]
         hits.sort(key=lambda h: (-(h[1].end() - h[1].start()), -h[2].reliability))
         kept: list[tuple[AskKind, re.Match[str], _Pattern]] = []

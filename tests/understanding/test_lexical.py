@@ -2113,3 +2113,27 @@ def test_thanks_for_an_offer_without_a_but_takes_it(read, answer):
 def test_an_offer_of_money_asked_what_good_it_is_is_declined(read, answer):
     said = ("c: the line's been dead since Monday", "a: Shall I refund you 12 pounds for it?")
     assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_DECLINED
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: I can add a free class credit to your account.",
+        "a: I'll put a free session credit on your account for the trouble.",
+        "a: We can add a free night's credit to your account.",
+    ],
+)
+def test_a_credit_given_in_kind_taken_is_no_refund(read, offer):
+    assert read.ask(REFUND, "c: the instructor never showed up", offer, "c: do, yeah") is None
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: I can add a credit of 20 pounds to your account.",
+        "a: I can credit the 20 back to your card, free of charge.",
+    ],
+)
+def test_a_credit_of_money_taken_is_a_refund(read, offer):
+    said = ("c: the instructor never showed up", offer, "c: do, yeah")
+    assert read.status(REFUND, *said) is AskStatus.OFFERED_ACCEPTED
