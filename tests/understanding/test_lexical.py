@@ -2137,3 +2137,27 @@ def test_a_credit_given_in_kind_taken_is_no_refund(read, offer):
 def test_a_credit_of_money_taken_is_a_refund(read, offer):
     said = ("c: the instructor never showed up", offer, "c: do, yeah")
     assert read.status(REFUND, *said) is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Just get it back on. That's all I'm asking.",
+        "c: I need the broadband back on today, I work from home.",
+        "c: Can you get the heating back on before the weekend?",
+    ],
+)
+def test_a_service_wanted_back_on_is_no_money_back(read, said):
+    assert read.ask(REFUND, said) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Can you get the money back on my card?",
+        "c: I'd like the deposit back on the card I paid with.",
+        "c: Yes, put that back on for me, please.",
+    ],
+)
+def test_money_wanted_back_on_a_card_is_a_refund(read, said):
+    assert read.status(REFUND, said) is AskStatus.ASKED
