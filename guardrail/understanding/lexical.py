@@ -2379,27 +2379,33 @@ def _part_after_refusing(
 def _part_named(answer: Sequence[Sentence]) -> _Said | None:
     """The part a "no" to an offer of money narrows it to ("no, not the whole order, just the
     covers, that's 18"; "god no. only the pillowcases. 27"): the amount said after the part
-    word in its sentence, or as the next sentence by itself; the offer corrected, not refused.
-    Sure only when said with its currency."""
+    word in its sentence, or as the next sentence by itself ("just the one night. A hundred and
+    twenty."); the offer corrected, not refused. Sure only when said with its currency."""
     for at, sentence in enumerate(answer):
         part = _NARROWED.search(sentence.text)
         if part is None:
             continue
         rest = sentence.text[part.start() :]
         aside = answer[at + 1].text if at + 1 < len(answer) else ""
-        if not _amounts(rest, True) and len(_ASIDE_WORDS.findall(aside)) <= 2:
-            rest = f"{rest}, {aside}"
-        named = [
-            a
-            for a in _amounts(rest, True)
-            if not _NOT_THIS.search(rest[: a.start])
-            and not _PAID.search(rest[: a.start])
-            and (a.explicit or _SUM_ENDS.match(rest, a.end))  # "just the two broken ones"
-        ]
+        named = _sums(rest)
+        if not named and len(_ASIDE_WORDS.findall(aside)) <= 2:
+            named = _sums(aside)
         if named:
             return _said(named[0], 0.85 if named[0].explicit else 0.65)
         return None
     return None
+
+
+def _sums(text: str) -> list[Money]:
+    """The amounts ``text`` names as sums of money wanted: not refused ("not eighty"), not
+    what was paid, and not counts of things ("just the two broken ones", "the one night")."""
+    return [
+        a
+        for a in _amounts(text, True)
+        if not _NOT_THIS.search(text[: a.start])
+        and not _PAID.search(text[: a.start])
+        and (a.explicit or _SUM_ENDS.match(text, a.end))
+    ]
 
 
 def _waved(dismissed: re.Pattern[str], after: str, reach: int = 0) -> bool:

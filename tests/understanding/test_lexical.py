@@ -2161,3 +2161,47 @@ def test_a_service_wanted_back_on_is_no_money_back(read, said):
 )
 def test_money_wanted_back_on_a_card_is_a_refund(read, said):
     assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: everything's moved to the credit union now",
+            "a: Just so I'm sure: you'd like me to close the chequing account?",
+            "c: I do.",
+        ),
+        (
+            "c: we've no use for it since the move",
+            "a: To check, you would like the account closed?",
+            "c: We do, yes.",
+        ),
+    ],
+)
+def test_a_yes_to_the_agent_checking_the_wish_in_their_words_is_the_customers_ask(read, said):
+    assert read.status(CLOSURE, *said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        (
+            (
+                "c: The heating went on the Wednesday night. I'd like that night back.",
+                "a: So that's a refund of the full stay, two hundred and forty?",
+                "c: No, no, not the whole stay. Just the one night. A hundred and twenty.",
+            ),
+            Decimal(120),
+        ),
+        (
+            (
+                "c: The rug came stained, I'd like my money back for it.",
+                "a: So that's the whole order refunded, 90 pounds?",
+                "c: God no. Only the rug. 35.",
+            ),
+            Decimal(35),
+        ),
+    ],
+)
+def test_the_agents_paraphrase_corrected_down_sets_the_amount(read, said, amount):
+    assert read.ask(REFUND, *said).amount == amount
