@@ -1500,8 +1500,21 @@ class Reading:
         return (
             self._counted(ti, clause)
             or self._amount(kind, s, ci, m.span(), conf)
+            or self._said_next(ti, si, s, ci, conf)
             or self._paid(kind, ti, si, m.group(0))
         )
+
+    def _said_next(self, ti: int, si: int, s: Sentence, ci: int, conf: float) -> _Said | None:
+        """The amount said as a sentence by itself right after an ask ending its sentence ("I
+        just want back the money for her one. Sixty-five."): the amount asked, unless said as
+        what was paid ("It was 40.")."""
+        following = self.parsed[ti][si + 1 : si + 2]
+        if ci != len(s.clauses) - 1 or not following or len(following[0].clauses) != 1:
+            return None
+        text = following[0].text
+        if any(_PAID.search(text[: a.start]) for a in _amounts(text, True)):
+            return None
+        return _aside(text, conf)
 
     def _counted(self, ti: int, clause: str) -> _Said | None:
         """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
@@ -2261,16 +2274,21 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     back = _BACK.search(asking) or _OBJECT_LEFT_OUT.search(asking)
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
-        aside = s.clauses[at].text
-        named = _amounts(aside, True)
-        if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
-            # a list said as the aside ("refund both, 30 and 15") is asked whole
-            whole = together(aside, named[0], named)
-            sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
-            return _Said(
-                whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure
-            )
+        if (found := _aside(s.clauses[at].text, topic)) is not None:
+            return found
     return None
+
+
+def _aside(aside: str, topic: float) -> _Said | None:
+    """The amount ``aside`` is, when it says little else ("29.49 I think", "the 150"): as sure
+    as one said in the asking clause."""
+    named = _amounts(aside, True)
+    if not named or len(_ASIDE_WORDS.findall(aside)) > 2 + len(named):
+        return None
+    # a list said as the aside ("refund both, 30 and 15") is asked whole
+    whole = together(aside, named[0], named)
+    sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
+    return _Said(whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure)
 
 
 def _conditions(

@@ -2205,3 +2205,24 @@ def test_a_yes_to_the_agent_checking_the_wish_in_their_words_is_the_customers_as
 )
 def test_the_agents_paraphrase_corrected_down_sets_the_amount(read, said, amount):
     assert read.ask(REFUND, *said).amount == amount
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: I just want back the money for her ticket. Sixty-five.", Decimal(65)),
+        ("c: Can you refund the jumper please? 24.99.", Decimal("24.99")),
+        ("c: I'd like the booking fee back. Twelve fifty.", Decimal("12.50")),
+    ],
+)
+def test_an_amount_said_as_a_sentence_of_its_own_after_the_ask_is_the_amount_asked(
+    read, said, amount
+):
+    ask = read.ask(REFUND, said)
+    assert ask.amount == amount
+    assert ask.amount_confidence >= SURE
+
+
+def test_what_was_paid_said_after_the_ask_is_not_surely_the_amount_asked(read):
+    ask = read.ask(REFUND, "c: I'd like my money back. It was 40.")
+    assert ask.amount_confidence < SURE
