@@ -78,9 +78,11 @@ _ISSUE_NEGATION = re.compile(
 )
 # A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
 # there", "a fault that was never there"): a past one only where nothing says since when ("a
-# scratch that wasn't there before" is new damage).
+# scratch that wasn't there before" is new damage); or said to have been there all along ("the
+# scratch was already there"): none the customer caused or was sold.
 _DENIED_AFTER = re.compile(
-    r"(?:\s+\S+){0,4}?\s+(?:that|which|who)\s+(?:(?:doesn't|does not|don't|do not|isn't|is not|"
+    r"\s+(?:was|were|had been|has been)\s+(?:already|always)\s+there\b"
+    r"|(?:\s+\S+){0,4}?\s+(?:that|which|who)\s+(?:(?:doesn't|does not|don't|do not|isn't|is not|"
     r"aren't|are not|never)\s+(?:even\s+|actually\s+|really\s+)?(?:exist|exists|there|real)\b|"
     r"(?:never existed|never happened|wasn't there|was not there|was never there|weren't there|"
     r"were never there|didn't happen|did not happen|i didn't do|i did not do|i never did|i didn't"

@@ -2226,3 +2226,55 @@ def test_an_amount_said_as_a_sentence_of_its_own_after_the_ask_is_the_amount_ask
 def test_what_was_paid_said_after_the_ask_is_not_surely_the_amount_asked(read):
     ask = read.ask(REFUND, "c: I'd like my money back. It was 40.")
     assert ask.amount_confidence < SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I'm calling about a damage charge on my hire car, the scratch was already there.",
+        "c: I was charged a 20 euro unpaid item fee because your system was down.",
+        "c: I've been hit with a cleaning fee for a room we left spotless.",
+        "c: Hi, I'm ringing about the late payment fee on my statement.",
+    ],
+)
+def test_a_charge_called_about_or_hit_with_is_a_billing_problem(read, said):
+    issues = {i.reason for i in read(said).issues if not i.negated}
+    assert Reason.BILLING in issues
+    assert Reason.DAMAGED not in issues
+
+
+def test_a_damaged_thing_next_to_a_charge_is_still_damage(read):
+    issues = {
+        i.reason for i in read("c: there's a big dent in the door, and the charge too").issues
+    }
+    assert Reason.DAMAGED in issues
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: there are long distance calls on the bill that weren't mine",
+        "c: three purchases on my card that weren't me",
+        "c: the transactions from Tuesday are not ours",
+    ],
+)
+def test_being_billed_for_what_was_not_theirs_is_a_billing_problem(read, said):
+    assert Reason.BILLING in {i.reason for i in read(said).issues if not i.negated}
+
+
+def test_a_thing_not_theirs_that_is_no_charge_is_no_billing_problem(read):
+    said = "c: the parcels that weren't mine got left on my step"
+    assert Reason.BILLING not in {i.reason for i in read(said).issues}
+
+
+@pytest.mark.parametrize(
+    ("said", "damaged"),
+    [
+        ("c: the scratch was already there when I picked the car up", False),
+        ("c: that big dent was always there, it's in my photos", False),
+        ("c: there's a scratch on the bumper that wasn't there before", True),
+    ],
+)
+def test_damage_that_was_there_all_along_is_no_damage_of_theirs(read, said, damaged):
+    found = {i.reason for i in read(said).issues if not i.negated}
+    assert (Reason.DAMAGED in found) is damaged
