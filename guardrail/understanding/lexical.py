@@ -341,8 +341,10 @@ _PAID = re.compile(
     r"fee|fees)\b"
     r"(?:\s+\S+){0,2}\s*$"
 )
+# Money as what is late ("the refund hasn't come", "the wages went in late"): no late delivery.
 _MONEY_SUBJECT = re.compile(
-    r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
+    r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher|wages|salary|pay|"
+    r"pension|benefits?|deposit|transfer|direct debit|standing order)\b(?:\s+\S+){0,3}\s*$"
 )
 # A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
 _PRICED = re.compile(

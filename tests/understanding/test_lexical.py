@@ -2278,3 +2278,15 @@ def test_a_thing_not_theirs_that_is_no_charge_is_no_billing_problem(read):
 def test_damage_that_was_there_all_along_is_no_damage_of_theirs(read, said, damaged):
     found = {i.reason for i in read(said).issues if not i.negated}
     assert (Reason.DAMAGED in found) is damaged
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: the wages went in late, so the direct debit bounced",
+        "c: my pension was paid in late this month",
+        "c: the salary came through late",
+    ],
+)
+def test_money_going_in_late_is_no_late_delivery(read, said):
+    assert Reason.LATE not in {i.reason for i in read(said).issues}
