@@ -806,7 +806,15 @@ class Reading:
             # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
             voice = relayed(clause.text) if self.interpreted else clause.text
-            if other or in_quote or scopes["third_party"].search(voice):
+            if (
+                other
+                or in_quote
+                or (
+                    # the company's promise to the customer, told ("he said ye'd be refunding me"):
+                    # their own ask, chased, whoever said it
+                    scopes["third_party"].search(voice) and not scopes["promised_me"].search(voice)
+                )
+            ):
                 third = True
             elif _FIRST_PERSON.search(voice):
                 third = False

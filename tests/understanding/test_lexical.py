@@ -2290,3 +2290,27 @@ def test_damage_that_was_there_all_along_is_no_damage_of_theirs(read, said, dama
 )
 def test_money_going_in_late_is_no_late_delivery(read, said):
     assert Reason.LATE not in {i.reason for i in read(said).issues}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I rang last week and he said ye'd be refunding me the 30. It's not on my card.",
+        "c: She told me I'd get my money back within a week. Nothing yet.",
+        "c: I spoke to a lad Tuesday, he said you would credit my account.",
+    ],
+)
+def test_the_companys_promise_to_the_customer_told_is_their_own_ask(read, said):
+    assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: My wife said I should get a refund.",
+        "c: He said you'd refund his card, it's his order.",
+        "c: My husband says he wants his money back.",
+    ],
+)
+def test_someone_elses_wish_told_is_still_theirs(read, said):
+    assert read.status(REFUND, said) is AskStatus.THIRD_PARTY
