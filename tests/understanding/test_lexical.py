@@ -2314,3 +2314,19 @@ def test_the_companys_promise_to_the_customer_told_is_their_own_ask(read, said):
 )
 def test_someone_elses_wish_told_is_still_theirs(read, said):
     assert read.status(REFUND, said) is AskStatus.THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I think it's time we parted ways, you and me.",
+        "c: Honestly, I'd like to part company with your bank.",
+        "c: Shut her down for me, would ya? The whole account.",
+    ],
+)
+def test_closing_said_as_an_idiom_is_asked(read, said):
+    assert read.status(CLOSURE, said) is AskStatus.ASKED
+
+
+def test_a_person_parting_ways_is_no_closure(read):
+    assert read.ask(CLOSURE, "c: my husband and I parted ways last year, it's just me now") is None
