@@ -388,6 +388,7 @@ _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
+_CHASE_ANSWERED = 0.8  # how sure a chase answered by the refund made before asks no other
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
@@ -544,6 +545,8 @@ class _Event:
     correction: bool = False  # the amount replaces the last, whatever came before
     addition: bool = False  # the amount is for something else, added to the last ("also")
     fallback: bool = False  # the amount stands only if the ask named none
+    chase: bool = False  # asked by chasing one promised ("where's my refund?")
+    settles: bool = False  # the status stands whatever came before (a chase answered)
 
 
 @dataclass
@@ -907,6 +910,7 @@ class Reading:
                             not new_problem and scopes["correction"].search(clause.text) is not None
                         ),
                         addition=adding,
+                        chase=chasing and status is AskStatus.ASKED,
                     )
                 )
                 taken_back = scopes["retracted_after"].search(later)
@@ -1197,6 +1201,7 @@ class Reading:
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> None:
         scopes = self.lex.scopes
+        made = self._made_before(ti, si, s, events[AskKind.REFUND])
         for clause in s.clauses:
             # one offer of a kind in a clause, read from its surest phrase ("I can refund 15 as
             # a gesture": the refund, not the gesture)
@@ -1206,7 +1211,7 @@ class Reading:
                     best[kind] = (kind, m, pattern)
             for kind, m, pattern in best.values():
                 offered, restated = self._offered(ti, s, m)
-                if not offered:
+                if not offered or (made and kind is AskKind.REFUND):
                     continue
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
@@ -1231,6 +1236,18 @@ class Reading:
             return  # "how about 20?": another amount of the same refund, not another thing
         if _INSTEAD.search(s.text) and scopes["offer"].search(s.text):
             self._alternative(ti, s, events)
+
+    def _made_before(self, ti: int, si: int, s: Sentence, refund: list[_Event]) -> bool:
+        """Whether the agent finds the refund the customer chases was made before this call
+        ("I can see the refund was issued on the ninth"): then the chase was a question about
+        it, and asks no other refund, unless the customer asks again after."""
+        last = refund[-1] if refund else None
+        if last is None or not last.chase or not self.lex.scopes["made_before"].search(s.text):
+            return False
+        refund.append(
+            _Event((ti, si, 0), AskStatus.QUESTION, _CHASE_ANSWERED, _evidence(ti, s), settles=True)
+        )
+        return True
 
     def _alternative(self, ti: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
         """Something else offered instead ("I can offer a repair instead?") and taken ("ok, a
@@ -2183,6 +2200,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             continue
         current = fold.status
         new = e.status
+        if e.settles:
+            fold.status, fold.confidence = new, e.confidence
+            fold.evidence.append(e.evidence)
+            continue
         if new is AskStatus.DECLINED and current is not None and current.granted:
             new = AskStatus.RETRACTED
         if new is AskStatus.RETRACTED and (current is None or not current.granted):

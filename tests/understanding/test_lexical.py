@@ -2319,6 +2319,50 @@ def test_someone_elses_wish_told_is_still_theirs(read, said):
 @pytest.mark.parametrize(
     "said",
     [
+        (
+            "c: I'm ringing to see when my refund will show up, for the cracked mug.",
+            "a: I can see the refund was issued on the ninth, it takes 3 to 5 days.",
+            "c: Lovely, I'll keep an eye out.",
+        ),
+        (
+            "c: Where's my refund? It's been two weeks.",
+            "a: It went out last Tuesday, it should land any day.",
+            "c: Ah right, thanks.",
+        ),
+        (
+            "c: just wanted to know when my money back is coming",
+            "a: that refund has already been processed, you'll see it Friday",
+        ),
+    ],
+)
+def test_chasing_a_refund_made_before_the_call_asks_no_other(read, said):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: I'm ringing to see when the refund will show up, for the kettle.",
+            "a: I can't see any refund raised, I'm afraid.",
+            "c: So if it's not raised, raise it, would you?",
+        ),
+        (
+            "c: Where's my refund? It's been two weeks.",
+            "a: It went out last Tuesday.",
+            "c: Well it never arrived, I want my money back.",
+        ),
+    ],
+)
+def test_chasing_a_refund_not_made_still_asks(read, said):
+    assert read.status(REFUND, *said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
         "c: I think it's time we parted ways, you and me.",
         "c: Honestly, I'd like to part company with your bank.",
         "c: Shut her down for me, would ya? The whole account.",
