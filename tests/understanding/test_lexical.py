@@ -2374,3 +2374,19 @@ def test_closing_said_as_an_idiom_is_asked(read, said):
 
 def test_a_person_parting_ways_is_no_closure(read):
     assert read.ask(CLOSURE, "c: my husband and I parted ways last year, it's just me now") is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: So knock off the twenty-five and we good.",
+        "c: Can you take off the parking fee? It was meant to be included.",
+        "c: right, so is there any way that could come off? we were never disconnected",
+    ],
+)
+def test_a_charge_asked_off_with_the_particle_first_is_a_refund_ask(read, said):
+    assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+def test_a_charge_that_came_off_by_itself_is_no_ask(read):
+    assert read.ask(REFUND, "c: the sticker could come off the box, it's peeling") is None
