@@ -2390,3 +2390,16 @@ def test_a_charge_asked_off_with_the_particle_first_is_a_refund_ask(read, said):
 
 def test_a_charge_that_came_off_by_itself_is_no_ask(read):
     assert read.ask(REFUND, "c: the sticker could come off the box, it's peeling") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: Well. I'd not say no to having that back, if it's going.", AskStatus.ASKED),
+        ("c: I wouldn't say no to a bit of money back, to be honest.", AskStatus.ASKED),
+        ("c: I'd say no to a refund, thanks, just fix it.", AskStatus.DECLINED),
+        ("c: if it's going missing again I'll want my money back", AskStatus.HYPOTHETICAL),
+    ],
+)
+def test_not_saying_no_to_it_is_a_yes(read, said, status):
+    assert read.status(REFUND, said) is status
