@@ -78,9 +78,11 @@ _ISSUE_NEGATION = re.compile(
 )
 # A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
 # there", "a fault that was never there"): a past one only where nothing says since when ("a
-# scratch that wasn't there before" is new damage).
+# scratch that wasn't there before" is new damage); or said to have been there all along ("the
+# scratch was already there"): none the customer caused or was sold.
 _DENIED_AFTER = re.compile(
-    r"(?:\s+\S+){0,4}?\s+(?:that|which|who)\s+(?:(?:doesn't|does not|don't|do not|isn't|is not|"
+    r"\s+(?:was|were|had been|has been)\s+(?:already|always)\s+there\b"
+    r"|(?:\s+\S+){0,4}?\s+(?:that|which|who)\s+(?:(?:doesn't|does not|don't|do not|isn't|is not|"
     r"aren't|are not|never)\s+(?:even\s+|actually\s+|really\s+)?(?:exist|exists|there|real)\b|"
     r"(?:never existed|never happened|wasn't there|was not there|was never there|weren't there|"
     r"were never there|didn't happen|did not happen|i didn't do|i did not do|i never did|i didn't"
@@ -352,8 +354,10 @@ _PAID = re.compile(
     r"fee|fees)\b"
     r"(?:\s+\S+){0,2}\s*$"
 )
+# Money as what is late ("the refund hasn't come", "the wages went in late"): no late delivery.
 _MONEY_SUBJECT = re.compile(
-    r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher)\b(?:\s+\S+){0,3}\s*$"
+    r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher|wages|salary|pay|"
+    r"pension|benefits?|deposit|transfer|direct debit|standing order)\b(?:\s+\S+){0,3}\s*$"
 )
 # A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
 _PRICED = re.compile(
@@ -385,8 +389,12 @@ _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|hopefully|i bet|i guess|fingers crossed|i hope|might|may be|could be)"
     r"\W+(?:\w+\W+){0,2}$"
 )
-# A time clause the outcome phrase is said in ("once I've found it", "when I'm in"): to come.
-_NOT_YET = re.compile(r"\b(?:once|when|whenever|as soon as|until|till|after)\s+$")
+# A time clause the outcome phrase is said in ("once I've found it", "when I'm in", "before I
+# get a manager, let me look"): to come, if at all.
+_NOT_YET = re.compile(
+    r"\b(?:once|when|whenever|as soon as|until|till|after|before)\s+"
+    r"(?:(?:i|we|you|they|he|she)(?:'ve|'m|'ll| have| am| are)?\s+)?$"
+)
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
@@ -400,6 +408,7 @@ _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount a
 _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund issued
 _TURNED_DOWN = 0.65  # how sure turning down the transfer or callback offered leaves nothing done
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
+_CHASE_ANSWERED = 0.8  # how sure a chase answered by the refund made before asks no other
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
@@ -556,6 +565,8 @@ class _Event:
     correction: bool = False  # the amount replaces the last, whatever came before
     addition: bool = False  # the amount is for something else, added to the last ("also")
     fallback: bool = False  # the amount stands only if the ask named none
+    chase: bool = False  # asked by chasing one promised ("where's my refund?")
+    settles: bool = False  # the status stands whatever came before (a chase answered)
 
 
 @dataclass
@@ -749,12 +760,15 @@ class Reading:
         )
 
     def _matches(self, text: str) -> list[tuple[AskKind, re.Match[str], _Pattern]]:
-        """Ask phrases in ``text``; of overlapping ones the longest (the most specific)."""
+        """Ask phrases in ``text``; of overlapping ones the longest (the most specific). A
+        credit given in kind ("a free class credit to your account") is no money."""
+        in_kind = self.lex.scopes["in_kind"]
         hits = [
             (kind, m, p)
             for kind, patterns in self.lex.asks.items()
             for p in patterns
             for m in p.regex.finditer(text)
+            if kind not in _MONEY_KINDS or not in_kind.search(text, 0, m.start())
         ]
         hits.sort(key=lambda h: (-(h[1].end() - h[1].start()), -h[2].reliability))
         kept: list[tuple[AskKind, re.Match[str], _Pattern]] = []
@@ -830,7 +844,15 @@ class Reading:
             # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
             voice = relayed(clause.text) if self.interpreted else clause.text
-            if other or in_quote or scopes["third_party"].search(voice):
+            if (
+                other
+                or in_quote
+                or (
+                    # the company's promise to the customer, told ("he said ye'd be refunding me"):
+                    # their own ask, chased, whoever said it
+                    scopes["third_party"].search(voice) and not scopes["promised_me"].search(voice)
+                )
+            ):
                 third = True
             elif _FIRST_PERSON.search(voice):
                 third = False
@@ -845,7 +867,11 @@ class Reading:
                 # the same thing named just before
                 plain_before = _without(before, [o.span() for k, o, _ in matches if k is kind])
                 negated = (
-                    (scopes["negation"].search(plain_before) and not _WHY_NOT.search(before))
+                    (
+                        scopes["negation"].search(plain_before)
+                        and not _WHY_NOT.search(before)
+                        and not scopes["unsaid_negation"].search(plain_before)
+                    )
                     or scopes["negated_after"].match(after)
                     or _WANT_NONE.search(m.group(0))
                 )
@@ -919,6 +945,7 @@ class Reading:
                             not new_problem and scopes["correction"].search(clause.text) is not None
                         ),
                         addition=adding,
+                        chase=chasing and status is AskStatus.ASKED,
                     )
                 )
                 taken_back = scopes["retracted_after"].search(later)
@@ -1230,6 +1257,7 @@ class Reading:
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
     ) -> None:
         scopes = self.lex.scopes
+        made = self._made_before(ti, si, s, events[AskKind.REFUND])
         for clause in s.clauses:
             # one offer of a kind in a clause, read from its surest phrase ("I can refund 15 as
             # a gesture": the refund, not the gesture)
@@ -1239,7 +1267,7 @@ class Reading:
                     best[kind] = (kind, m, pattern)
             for kind, m, pattern in best.values():
                 offered, restated = self._offered(ti, s, m)
-                if not offered:
+                if not offered or (made and kind is AskKind.REFUND):
                     continue
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
@@ -1264,6 +1292,18 @@ class Reading:
             return  # "how about 20?": another amount of the same refund, not another thing
         if _INSTEAD.search(s.text) and scopes["offer"].search(s.text):
             self._alternative(ti, s, events)
+
+    def _made_before(self, ti: int, si: int, s: Sentence, refund: list[_Event]) -> bool:
+        """Whether the agent finds the refund the customer chases was made before this call
+        ("I can see the refund was issued on the ninth"): then the chase was a question about
+        it, and asks no other refund, unless the customer asks again after."""
+        last = refund[-1] if refund else None
+        if last is None or not last.chase or not self.lex.scopes["made_before"].search(s.text):
+            return False
+        refund.append(
+            _Event((ti, si, 0), AskStatus.QUESTION, _CHASE_ANSWERED, _evidence(ti, s), settles=True)
+        )
+        return True
 
     def _alternative(self, ti: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
         """Something else offered instead ("I can offer a repair instead?") and taken ("ok, a
@@ -1350,6 +1390,7 @@ class Reading:
                 scopes["accept"].search(first)
                 and not scopes["decline"].search(first)
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
+                and not _thanked_but(first)  # "that's very kind, but I'll manage"
             )
             terms = self._terms(first) if accepting else None
             if terms is not None:
@@ -1397,7 +1438,7 @@ class Reading:
                 return (
                     AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
                 ), None
-            if self.lex.scopes["accept"].search(first):
+            if self.lex.scopes["accept"].search(first) and not _thanked_but(first):
                 return AskStatus.OFFERED_ACCEPTED, None
             counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
             if counter is not None:
@@ -1546,8 +1587,21 @@ class Reading:
         return (
             self._counted(ti, clause)
             or self._amount(kind, s, ci, m.span(), conf)
+            or self._said_next(ti, si, s, ci, conf)
             or self._paid(kind, ti, si, m.group(0))
         )
+
+    def _said_next(self, ti: int, si: int, s: Sentence, ci: int, conf: float) -> _Said | None:
+        """The amount said as a sentence by itself right after an ask ending its sentence ("I
+        just want back the money for her one. Sixty-five."): the amount asked, unless said as
+        what was paid ("It was 40.")."""
+        following = self.parsed[ti][si + 1 : si + 2]
+        if ci != len(s.clauses) - 1 or not following or len(following[0].clauses) != 1:
+            return None
+        text = following[0].text
+        if any(_PAID.search(text[: a.start]) for a in _amounts(text, True)):
+            return None
+        return _aside(text, _amounts(text, True), conf)
 
     def _counted(self, ti: int, clause: str) -> _Said | None:
         """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
@@ -2202,14 +2256,18 @@ class Reading:
         and the agent's last turn, after anything that showed an outcome, holds the line ("let
         me check", "one moment") or asks the customer for a step ("can you restart it?"), or
         asks them anything (not the closing "anything else?") before anything was fixed;
-        after a hold the customer may only have waited ("ok, I'll wait"). A call that shows
-        no outcome otherwise is not under way: it is one not read."""
+        after a hold the customer may only have waited ("ok, I'll wait"). A call the platform
+        shows ended (the caller gone, the customer not back since) is not under way, whatever
+        the agent says after. A call that shows no outcome otherwise is not under way: it is one
+        not read."""
         hits = self._hits
         if any(h[2] in self.lex.outcome_final for h in hits):
             return None
         agent = max((i for i, t in enumerate(self.turns) if t.role == "agent"), default=-1)
         if agent <= max((h[0] for h in hits), default=-1):
             return None
+        if any(self.turns[h[0]].role == "system" for h in hits):
+            return None  # the line went dead: what the agent says into it ("hello?") ends nothing
         scopes = self.lex.scopes
         said = self.parsed[agent]
         text = " ".join(s.text for s in said)
@@ -2259,6 +2317,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             continue
         current = fold.status
         new = e.status
+        if e.settles:
+            fold.status, fold.confidence = new, e.confidence
+            fold.evidence.append(e.evidence)
+            continue
         if new is AskStatus.DECLINED and current is not None and current.granted:
             new = AskStatus.RETRACTED
         if new is AskStatus.RETRACTED and (current is None or not current.granted):
@@ -2391,16 +2453,20 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     back = _BACK.search(asking) or _OBJECT_LEFT_OUT.search(asking)
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
-        aside = s.clauses[at].text
-        named = _clause_amounts(s, at)
-        if named and len(_ASIDE_WORDS.findall(aside)) <= 2 + len(named):
-            # a list said as the aside ("refund both, 30 and 15") is asked whole
-            whole = together(aside, named[0], named)
-            sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
-            return _Said(
-                whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure
-            )
+        if (found := _aside(s.clauses[at].text, _clause_amounts(s, at), topic)) is not None:
+            return found
     return None
+
+
+def _aside(aside: str, named: list[Money], topic: float) -> _Said | None:
+    """The amount ``aside`` is, when it says little else ("29.49 I think", "the 150"): as sure
+    as one said in the asking clause. ``named``: the amounts said in it."""
+    if not named or len(_ASIDE_WORDS.findall(aside)) > 2 + len(named):
+        return None
+    # a list said as the aside ("refund both, 30 and 15") is asked whole
+    whole = together(aside, named[0], named)
+    sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
+    return _Said(whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure)
 
 
 def _conditions(
@@ -2511,27 +2577,33 @@ def _part_after_refusing(
 def _part_named(answer: Sequence[Sentence]) -> _Said | None:
     """The part a "no" to an offer of money narrows it to ("no, not the whole order, just the
     covers, that's 18"; "god no. only the pillowcases. 27"): the amount said after the part
-    word in its sentence, or as the next sentence by itself; the offer corrected, not refused.
-    Sure only when said with its currency."""
+    word in its sentence, or as the next sentence by itself ("just the one night. A hundred and
+    twenty."); the offer corrected, not refused. Sure only when said with its currency."""
     for at, sentence in enumerate(answer):
         part = _NARROWED.search(sentence.text)
         if part is None:
             continue
         rest = sentence.text[part.start() :]
         aside = answer[at + 1].text if at + 1 < len(answer) else ""
-        if not _amounts(rest, True) and len(_ASIDE_WORDS.findall(aside)) <= 2:
-            rest = f"{rest}, {aside}"
-        named = [
-            a
-            for a in _amounts(rest, True)
-            if not _NOT_THIS.search(rest[: a.start])
-            and not _PAID.search(rest[: a.start])
-            and (a.explicit or _SUM_ENDS.match(rest, a.end))  # "just the two broken ones"
-        ]
+        named = _sums(rest)
+        if not named and len(_ASIDE_WORDS.findall(aside)) <= 2:
+            named = _sums(aside)
         if named:
             return _said(named[0], 0.85 if named[0].explicit else 0.65)
         return None
     return None
+
+
+def _sums(text: str) -> list[Money]:
+    """The amounts ``text`` names as sums of money wanted: not refused ("not eighty"), not
+    what was paid, and not counts of things ("just the two broken ones", "the one night")."""
+    return [
+        a
+        for a in _amounts(text, True)
+        if not _NOT_THIS.search(text[: a.start])
+        and not _PAID.search(text[: a.start])
+        and (a.explicit or _SUM_ENDS.match(text, a.end))
+    ]
 
 
 def _waved(dismissed: re.Pattern[str], after: str, reach: int = 0) -> bool:
@@ -2589,6 +2661,14 @@ def _opening(text: str) -> str:
     """An answer without the sounds it opens with ("oh, that's kind", "um, no"): what the
     accept and decline scopes read from its start."""
     return _LEAD_IN.sub("", text)
+
+
+def _thanked_but(answer: str) -> bool:
+    """Whether an answer opens with thanks or praise for the offer and goes on with "but"
+    ("that's very kind, but I think I'll manage", "lovely of you, but..."): a polite no coming,
+    never a yes."""
+    head, but, _ = answer.partition(" but ")
+    return bool(but) and _PLEASANTRY.match(head.rstrip(" ,")) is not None
 
 
 def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:

@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev13 and dev15, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev16, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -40,6 +40,7 @@ NAMES = (
     "dev11",
     "dev12",
     "dev13",
+    "dev14",
     "dev15",
     "dev16",
 )
@@ -55,6 +56,7 @@ SMALLEST = {
     "dev11": 115,
     "dev12": 100,
     "dev13": 100,
+    "dev14": 100,
     "dev15": 100,
     "dev16": 100,
 }

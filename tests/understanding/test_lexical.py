@@ -2316,3 +2316,385 @@ def test_an_answer_letting_go_of_the_money_offered_turns_the_refund_down(read, a
 )
 def test_a_time_of_day_after_a_day_is_no_amount(said, money):
     assert bool(bare_amounts(said)) is money
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "status"),
+    [
+        (
+            "c: I'm not saying I want to shut the account. I want the charge gone.",
+            CLOSURE,
+            AskStatus.DECLINED,
+        ),
+        (
+            "c: I never said I wanted a refund, I said the lid was cracked.",
+            REFUND,
+            AskStatus.DECLINED,
+        ),
+        (
+            "c: I didn't say I want my money back. I asked where the parcel is.",
+            REFUND,
+            AskStatus.DECLINED,
+        ),
+        # the no itself denied: the wish stands
+        ("c: I'm not saying I don't want my money back, I do.", REFUND, AskStatus.ASKED),
+        ("c: I never said I didn't want the account closed.", CLOSURE, AskStatus.ASKED),
+        # saying it is asking it
+        ("c: I'm saying I want the account closed.", CLOSURE, AskStatus.ASKED),
+    ],
+)
+def test_denying_having_said_a_wish_denies_the_wish(read, said, kind, status):
+    assert read.status(kind, said) is status
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Oh aye, close it, and then where would I get my internet, the library?",
+        "c: Sure, refund me, and then how would I pay for a new one?",
+        "c: Yeah, shut the account, and then what would I do for a phone, smoke signals?",
+    ],
+)
+def test_a_yes_mocked_by_asking_what_it_would_leave_is_no_ask(read, said):
+    ask = read(said).asks[0]
+    assert not ask.status.granted
+    assert ask.confidence < SURE  # mocked, not surely meant either way
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Close the account, and then I'll move everything to the credit union.",
+        "c: Please refund it and then I can order the right size.",
+        "c: Shut the account down, and then we are done with each other.",
+    ],
+)
+def test_an_ask_followed_by_what_comes_next_still_asks(read, said):
+    assert read(said).asks[0].status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Oh, that's very kind, but I think I'll manage. It was my own fault.",
+        "That's good of you, but we'll manage fine.",
+        "I'll leave it for now. Let me see how the rest of it goes.",
+        "I'm not sure that's necessary, honestly.",
+        "I'd rather you didn't, I'll sort it myself.",
+    ],
+)
+def test_an_offer_turned_down_politely_is_declined(read, answer):
+    said = ("c: there's a charge I didn't expect", "a: I could refund it as a one-off?")
+    assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_DECLINED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Oh, that's very kind, thank you.", "That's kind. Yes please.", "Lovely, go on then."],
+)
+def test_thanks_for_an_offer_without_a_but_takes_it(read, answer):
+    said = ("c: there's a charge I didn't expect", "a: I could refund it as a one-off?")
+    assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "And what good's twelve pound to me when I can't work?",
+        "What use is a fiver to us? Just fix the line.",
+        "what good would 10 quid be to me, honestly",
+    ],
+)
+def test_an_offer_of_money_asked_what_good_it_is_is_declined(read, answer):
+    said = ("c: the line's been dead since Monday", "a: Shall I refund you 12 pounds for it?")
+    assert read.status(REFUND, *said, f"c: {answer}") is AskStatus.OFFERED_DECLINED
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: I can add a free class credit to your account.",
+        "a: I'll put a free session credit on your account for the trouble.",
+        "a: We can add a free night's credit to your account.",
+    ],
+)
+def test_a_credit_given_in_kind_taken_is_no_refund(read, offer):
+    assert read.ask(REFUND, "c: the instructor never showed up", offer, "c: do, yeah") is None
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: I can add a credit of 20 pounds to your account.",
+        "a: I can credit the 20 back to your card, free of charge.",
+    ],
+)
+def test_a_credit_of_money_taken_is_a_refund(read, offer):
+    said = ("c: the instructor never showed up", offer, "c: do, yeah")
+    assert read.status(REFUND, *said) is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Just get it back on. That's all I'm asking.",
+        "c: I need the broadband back on today, I work from home.",
+        "c: Can you get the heating back on before the weekend?",
+    ],
+)
+def test_a_service_wanted_back_on_is_no_money_back(read, said):
+    assert read.ask(REFUND, said) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Can you get the money back on my card?",
+        "c: I'd like the deposit back on the card I paid with.",
+        "c: Yes, put that back on for me, please.",
+    ],
+)
+def test_money_wanted_back_on_a_card_is_a_refund(read, said):
+    assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: everything's moved to the credit union now",
+            "a: Just so I'm sure: you'd like me to close the chequing account?",
+            "c: I do.",
+        ),
+        (
+            "c: we've no use for it since the move",
+            "a: To check, you would like the account closed?",
+            "c: We do, yes.",
+        ),
+    ],
+)
+def test_a_yes_to_the_agent_checking_the_wish_in_their_words_is_the_customers_ask(read, said):
+    assert read.status(CLOSURE, *said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        (
+            (
+                "c: The heating went on the Wednesday night. I'd like that night back.",
+                "a: So that's a refund of the full stay, two hundred and forty?",
+                "c: No, no, not the whole stay. Just the one night. A hundred and twenty.",
+            ),
+            Decimal(120),
+        ),
+        (
+            (
+                "c: The rug came stained, I'd like my money back for it.",
+                "a: So that's the whole order refunded, 90 pounds?",
+                "c: God no. Only the rug. 35.",
+            ),
+            Decimal(35),
+        ),
+    ],
+)
+def test_the_agents_paraphrase_corrected_down_sets_the_amount(read, said, amount):
+    assert read.ask(REFUND, *said).amount == amount
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: I just want back the money for her ticket. Sixty-five.", Decimal(65)),
+        ("c: Can you refund the jumper please? 24.99.", Decimal("24.99")),
+        ("c: I'd like the booking fee back. Twelve fifty.", Decimal("12.50")),
+    ],
+)
+def test_an_amount_said_as_a_sentence_of_its_own_after_the_ask_is_the_amount_asked(
+    read, said, amount
+):
+    ask = read.ask(REFUND, said)
+    assert ask.amount == amount
+    assert ask.amount_confidence >= SURE
+
+
+def test_what_was_paid_said_after_the_ask_is_not_surely_the_amount_asked(read):
+    ask = read.ask(REFUND, "c: I'd like my money back. It was 40.")
+    assert ask.amount_confidence < SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I'm calling about a damage charge on my hire car, the scratch was already there.",
+        "c: I was charged a 20 euro unpaid item fee because your system was down.",
+        "c: I've been hit with a cleaning fee for a room we left spotless.",
+        "c: Hi, I'm ringing about the late payment fee on my statement.",
+    ],
+)
+def test_a_charge_called_about_or_hit_with_is_a_billing_problem(read, said):
+    issues = {i.reason for i in read(said).issues if not i.negated}
+    assert Reason.BILLING in issues
+    assert Reason.DAMAGED not in issues
+
+
+def test_a_damaged_thing_next_to_a_charge_is_still_damage(read):
+    issues = {
+        i.reason for i in read("c: there's a big dent in the door, and the charge too").issues
+    }
+    assert Reason.DAMAGED in issues
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: there are long distance calls on the bill that weren't mine",
+        "c: three purchases on my card that weren't me",
+        "c: the transactions from Tuesday are not ours",
+    ],
+)
+def test_being_billed_for_what_was_not_theirs_is_a_billing_problem(read, said):
+    assert Reason.BILLING in {i.reason for i in read(said).issues if not i.negated}
+
+
+def test_a_thing_not_theirs_that_is_no_charge_is_no_billing_problem(read):
+    said = "c: the parcels that weren't mine got left on my step"
+    assert Reason.BILLING not in {i.reason for i in read(said).issues}
+
+
+@pytest.mark.parametrize(
+    ("said", "damaged"),
+    [
+        ("c: the scratch was already there when I picked the car up", False),
+        ("c: that big dent was always there, it's in my photos", False),
+        ("c: there's a scratch on the bumper that wasn't there before", True),
+    ],
+)
+def test_damage_that_was_there_all_along_is_no_damage_of_theirs(read, said, damaged):
+    found = {i.reason for i in read(said).issues if not i.negated}
+    assert (Reason.DAMAGED in found) is damaged
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: the wages went in late, so the direct debit bounced",
+        "c: my pension was paid in late this month",
+        "c: the salary came through late",
+    ],
+)
+def test_money_going_in_late_is_no_late_delivery(read, said):
+    assert Reason.LATE not in {i.reason for i in read(said).issues}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I rang last week and he said ye'd be refunding me the 30. It's not on my card.",
+        "c: She told me I'd get my money back within a week. Nothing yet.",
+        "c: I spoke to a lad Tuesday, he said you would credit my account.",
+    ],
+)
+def test_the_companys_promise_to_the_customer_told_is_their_own_ask(read, said):
+    assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: My wife said I should get a refund.",
+        "c: He said you'd refund his card, it's his order.",
+        "c: My husband says he wants his money back.",
+    ],
+)
+def test_someone_elses_wish_told_is_still_theirs(read, said):
+    assert read.status(REFUND, said) is AskStatus.THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: I'm ringing to see when my refund will show up, for the cracked mug.",
+            "a: I can see the refund was issued on the ninth, it takes 3 to 5 days.",
+            "c: Lovely, I'll keep an eye out.",
+        ),
+        (
+            "c: Where's my refund? It's been two weeks.",
+            "a: It went out last Tuesday, it should land any day.",
+            "c: Ah right, thanks.",
+        ),
+        (
+            "c: just wanted to know when my money back is coming",
+            "a: that refund has already been processed, you'll see it Friday",
+        ),
+    ],
+)
+def test_chasing_a_refund_made_before_the_call_asks_no_other(read, said):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "c: I'm ringing to see when the refund will show up, for the kettle.",
+            "a: I can't see any refund raised, I'm afraid.",
+            "c: So if it's not raised, raise it, would you?",
+        ),
+        (
+            "c: Where's my refund? It's been two weeks.",
+            "a: It went out last Tuesday.",
+            "c: Well it never arrived, I want my money back.",
+        ),
+    ],
+)
+def test_chasing_a_refund_not_made_still_asks(read, said):
+    assert read.status(REFUND, *said) is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I think it's time we parted ways, you and me.",
+        "c: Honestly, I'd like to part company with your bank.",
+        "c: Shut her down for me, would ya? The whole account.",
+    ],
+)
+def test_closing_said_as_an_idiom_is_asked(read, said):
+    assert read.status(CLOSURE, said) is AskStatus.ASKED
+
+
+def test_a_person_parting_ways_is_no_closure(read):
+    assert read.ask(CLOSURE, "c: my husband and I parted ways last year, it's just me now") is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: So knock off the twenty-five and we good.",
+        "c: Can you take off the parking fee? It was meant to be included.",
+        "c: right, so is there any way that could come off? we were never disconnected",
+    ],
+)
+def test_a_charge_asked_off_with_the_particle_first_is_a_refund_ask(read, said):
+    assert read.status(REFUND, said) is AskStatus.ASKED
+
+
+def test_a_charge_that_came_off_by_itself_is_no_ask(read):
+    assert read.ask(REFUND, "c: the sticker could come off the box, it's peeling") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: Well. I'd not say no to having that back, if it's going.", AskStatus.ASKED),
+        ("c: I wouldn't say no to a bit of money back, to be honest.", AskStatus.ASKED),
+        ("c: I'd say no to a refund, thanks, just fix it.", AskStatus.DECLINED),
+        ("c: if it's going missing again I'll want my money back", AskStatus.HYPOTHETICAL),
+    ],
+)
+def test_not_saying_no_to_it_is_a_yes(read, said, status):
+    assert read.status(REFUND, said) is status

@@ -545,10 +545,14 @@ def test_a_dropped_line_the_customer_comes_back_on_is_not_how_the_call_ended(rea
     [
         ("a: try restarting it", "s: [call dropped]", "s: [customer did not rejoin]"),
         ("a: can you read me the code", "c: it's 4...", "s: [line disconnected]"),
+        # the agent speaking into the dead line keeps no call going
+        ("a: your postcode?", "c: it's... hang on", "s: [caller disconnected]", "a: Hello?"),
+        ("a: date of birth?", "s: [call dropped]", "a: Hello? Are you still there?"),
+        ("a: can you restart it?", "s: [customer left the chat]", "a: are you there? I'll wait"),
     ],
 )
 def test_a_dropped_line_nobody_comes_back_on_ends_the_call_unresolved(read, said):
-    assert read.outcome(START, *said)[0] is NONE
+    assert read.outcome(START, *said) == (NONE, True)
 
 
 @pytest.mark.parametrize(
@@ -713,3 +717,68 @@ def test_the_agent_saying_the_fix_is_done_in_few_words_is_surely_resolved(read, 
 )
 def test_fix_words_said_of_something_else_are_no_fix(read, said):
     assert read.outcome(START, *said)[0] is not RESOLVED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: Before I get a manager, let me look at the order.", "c: ok", "a: it's fixed now"),
+        (
+            "a: before I pass you over to billing, let me try one thing",
+            "c: sure",
+            "a: that's reset",
+        ),
+        ("a: Before I bring my supervisor in, can you restart it?", "c: done, it works now"),
+    ],
+)
+def test_what_the_agent_would_do_before_trying_something_else_was_not_done(read, said):
+    assert read.outcome(START, *said)[0] is not ESCALATED
+
+
+def test_what_the_agent_does_before_something_else_is_still_done(read):
+    said = ("a: I'm transferring you to billing now, before the line closes.", "c: ok")
+    assert read.outcome(START, *said) == (ESCALATED, True)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("a: I can have someone call you back this week.", "c: I'd rather you didn't. Email me."),
+        ("a: I can transfer you to billing.", "c: I'm not sure that's necessary, thanks."),
+        ("a: I'll book a callback with the engineers.", "c: I'd rather you did not, I'm out."),
+    ],
+)
+def test_a_transfer_or_callback_turned_down_politely_did_not_happen(read, said):
+    assert read.outcome(START, *said)[0] not in (CALLBACK, ESCALATED)
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        (("a: your limit is 3000 a day", "c: ah, you've answered it, thanks"), RESOLVED),
+        (("a: the fee is charged quarterly", "c: right, you have answered my question"), RESOLVED),
+        (("a: flip the switch", "c: oh there, the furnace just came on"), RESOLVED),
+        (("a: reseat the thermostat", "c: hang on... the boiler has come on now"), RESOLVED),
+        (("a: I'll have the quote emailed to you today.", "c: Good. That's all."), RESOLVED),
+        (("a: I'll send you the breakdown by email.", "c: lovely, thanks"), RESOLVED),
+        (("a: there's no van free today", "c: I'll try the firm across the road."), NONE),
+        (("a: sorry about that", "c: right, I'll try somewhere else then."), NONE),
+        (("a: I don't have a room I can offer you tonight.", "c: I'll try another hotel."), NONE),
+        (("a: I can refund that bag now", "c: let me open the other bag first and see."), NONE),
+    ],
+)
+def test_how_a_call_ends_said_in_passing_is_read_surely(read, said, outcome):
+    assert read.outcome(START, *said) == (outcome, True)
+
+
+@pytest.mark.parametrize(
+    ("said", "not_surely"),
+    [
+        (("a: flip the switch", "c: the warning light just came on again"), RESOLVED),
+        (("a: I'll have the quote emailed to you.", "c: no, I need it by post"), RESOLVED),
+        (("a: try the reset now", "c: let me check, yes it works first time"), NONE),
+        (("a: no van today, sorry", "c: I'll try the van again tomorrow, it's fine"), NONE),
+    ],
+)
+def test_near_misses_of_how_a_call_ends_are_not_read_so(read, said, not_surely):
+    assert read.outcome(START, *said) != (not_surely, True)
