@@ -233,6 +233,32 @@ def test_a_window_reaching_past_a_trimmed_history_is_a_rule_error_not_a_smaller_
     assert "newest 100" in error.message
 
 
+PARENT = "500000000000001AAA"  # a follow-up linked to its first case
+
+
+@pytest.mark.parametrize(
+    ("operation", "fields", "judged"),
+    [
+        (Operation.CREATE, {"Subject": "Router down", "Origin": "Web"}, False),  # no account
+        (Operation.CREATE, {"AccountId": "001000000000001AAA", "ParentId": PARENT}, False),
+        (Operation.CREATE, {"Subject": "Router down", "AccountId": "001000000000001AAA"}, True),
+    ],
+)
+def test_a_busy_call_fails_closed_on_duplicate_cases_only_for_a_case_that_could_be_one(
+    tmp_path: Path, operation: Operation, fields: dict[str, Any], judged: bool
+) -> None:
+    """Past its kept writes, a conversation cannot tell a second case for an account, so such
+    a case fails closed; a case with no account or a parent is none, and lands."""
+    pack = Path(__file__).parents[2] / "policies" / "salesforce-contact-center"
+    (tmp_path / "duplicates.yaml").write_text((pack / "duplicates.yaml").read_text())
+    [policy] = load_policy_set(tmp_path).policies
+    intent = WriteIntent("salesforce", "Case", operation, fields)
+    conv = conversation("my router is down", forgotten=NOW - timedelta(minutes=5))
+    facts = Facts(conv, Transcript.of(conv), {}, NOW, record_key=SALESFORCE.record_key)
+    found = [v for c in policy.checks for v in c(intent, CheckContext(Caller("c1"), facts))]
+    assert [v.code for v in found] == (["GUARDRAIL_RULE_ERROR"] if judged else [])
+
+
 def test_verified_customer_ids_are_grounded_only_when_verified() -> None:
     from guardrail.policy.functions import RuleFunctions
 
