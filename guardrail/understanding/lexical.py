@@ -249,11 +249,25 @@ _COUNTED = re.compile(
 _ASIDE_THING = re.compile(
     r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
 )
-# A choice between things offered, by its place ("the second one", "the other option").
+# A choice between things offered, by its place ("the second one", "the other option"), bare
+# or as the object of a verb of choosing, whoever says it how ("I'll go with the first", "we'd
+# rather have the latter", "can I pick the second"); never under a negation ("not the first").
 _PLACE = re.compile(
-    r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
-    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$|,)"
+    r"^(?:(?:(?!(?:not|no|never|don't|won't|wouldn't|can't|cannot|neither|nor)\b)[\w']+ ){0,4}?"
+    r"(?:take|have|go for|go with|pick|choose|opt for|select|prefer|like|want|do|get|"
+    r"settle on|settle for|stick with|stick to|vote for|fancy|rather) )?(?:the )?"
+    r"(?:(?P<which>first|second|third|1st|2nd|3rd|last|latter|former|other)"
+    r"|(?:number|option|choice) (?P<nth>one|two|three|1|2|3|a|b|c))\b"
+    r"(?: one| option| choice| thing| of (?:those|them|the two|the three)| please| then| thanks"
+    r"| sounds| works| is| would| will| for me| you (?:said|mentioned)|'s|\W*$|\s*[,.!?])"
 )
+# Where in the options a place names: from the first, or back from the last.
+_AT = {
+    **dict.fromkeys(("first", "1st", "former", "one", "1", "a"), 0),
+    **dict.fromkeys(("second", "2nd", "two", "2", "b"), 1),
+    **dict.fromkeys(("third", "3rd", "three", "3", "c"), 2),
+    **dict.fromkeys(("last", "latter", "other"), -1),
+}
 # Lead-ins before a yes or a no ("then yes", "in that case no"), and a thank-you or an "oh no"
 # said before it.
 _LEAD_IN = re.compile(
@@ -1518,8 +1532,7 @@ class Reading:
             place = _PLACE.match(_opening(sentence.text))
             if place is None or len(options) < 2:
                 continue
-            which = place["which"]
-            at = 0 if which in ("first", "former") else 1 if which == "second" else -1
+            at = _AT[place["which"] or place["nth"]]
             return (options[at],) if -len(options) <= at < len(options) else None
         return None
 

@@ -379,6 +379,42 @@ def test_picking_one_of_two_things_offered_refuses_the_other(read):
 
 
 @pytest.mark.parametrize(
+    "pick",
+    [
+        "c: I'll go with the first.",
+        "c: We'd rather have the first one.",
+        "c: Could I pick the first option?",
+        "c: I think I'll opt for the first.",
+        "c: The first sounds good.",
+        "c: The first of those, thanks.",
+    ],
+)
+def test_an_option_picked_by_its_place_with_any_verb_of_choosing_is_taken(read, pick):
+    offer = "a: I can offer a refund or a replacement, which do you want?"
+    assert read.status(REFUND, "c: my lamp broke", offer, pick) is AskStatus.OFFERED_ACCEPTED
+    assert read.status(REFUND, "c: my lamp broke", offer, pick.replace("first", "second")) is (
+        AskStatus.OFFERED_DECLINED
+    )
+
+
+def test_an_option_picked_by_its_number_is_taken(read):
+    offer = "a: I can offer a refund or a replacement, which do you want?"
+    for pick in ("c: Number one, please.", "c: Option 1."):
+        assert read.status(REFUND, "c: my lamp broke", offer, pick) is AskStatus.OFFERED_ACCEPTED
+    assert read.status(REFUND, "c: my lamp broke", offer, "c: Number two, please.") is (
+        AskStatus.OFFERED_DECLINED
+    )
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: I don't want the first one.", "c: The first time I rang you said no."]
+)
+def test_a_place_not_picking_an_option_takes_none(read, answer):
+    offer = "a: I can offer a refund or a replacement, which do you want?"
+    assert read.status(REFUND, "c: my lamp broke", offer, answer) is not AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
     "offer",
     [
         "a: we can send a replacement or refund the 20",
