@@ -2734,3 +2734,36 @@ def test_a_charge_that_came_off_by_itself_is_no_ask(read):
 )
 def test_not_saying_no_to_it_is_a_yes(read, said, status):
     assert read.status(REFUND, said) is status
+
+
+@pytest.mark.parametrize(
+    "repair",
+    [
+        ("c: I'd like $40 back. Hang on, it was $30.",),
+        ("c: I'd like $40 back - sorry - $30.",),
+        ("c: I'd like $40 back. No, $30.",),
+        ("c: I'd like $40 back, not $40, $30.",),
+        ("c: I'd like $40 back. Oops, should be $30.",),
+        ("c: I'd like $40 back.", "a: ok", "c: oops, I meant $30."),
+    ],
+)
+def test_an_amount_said_again_after_a_self_repair_settles_on_the_later_one(read, repair):
+    ask = read.ask(REFUND, "c: the kettle broke", *repair)
+    assert ask is not None
+    assert max(ask.amounts) == 30
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        ("c: I'd like $40 back. The delivery was $30.",),
+        ("c: I'd like $40 back. My other order was $30.",),
+        ("c: I'd like $40 back.", "a: ok", "c: no, the charger was $30 too."),
+        ("c: I'd like $40 back, not $30.",),
+        ("c: I'd like $40 back.", "a: Anything else?", "c: no, you've done all 3 things, thanks."),
+    ],
+)
+def test_another_things_amount_after_the_ask_corrects_nothing(read, other):
+    ask = read.ask(REFUND, "c: the kettle broke", *other)
+    assert ask is not None
+    assert max(ask.amounts) >= 40
