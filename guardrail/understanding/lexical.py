@@ -188,9 +188,22 @@ _CHANGE_OF_MIND = re.compile(
     r"\b(?:no|nah|actually|instead|rather|you know what|changed? my mind|on second thoughts?|"
     r"better|prefer|final|decided)\b"
 )
+# A self-repair before an amount said again: how speakers mark that what they just said was
+# wrong: a no ("no, 30", "not 40, 30"), an apology ("sorry", "oops", "my bad"), a halt ("wait",
+# "hang on", "scratch that"), a restating ("I mean", "or rather", "make that", "correction",
+# "should be", "I misspoke").
 _SELF_CORRECTION = re.compile(
-    r"\b(?:no|sorry|i mean|i meant|actually|wait|make (?:it|that)|rather|correction|scratch that)\b"
+    r"\b(?:no|nope|nah|not|sorry|apologies|pardon|oops|whoops|my bad|my mistake|i mean|i meant|"
+    r"meant to say|what i meant|i misspoke|mis ?spoke|actually|wait|hang on|hold on|hold up|"
+    r"one sec(?:ond)?|make (?:it|that)|rather|correction|scratch that|strike that|"
+    r"should(?: have)? (?:be|been|say|said|read)|let me (?:correct|rephrase)|"
+    r"did i say|i said (?:that )?wrong|got (?:that|it) wrong|wrong (?:amount|number|figure))\b"
 )
+# A "not" right before an amount ("40 back, not 20"): that amount is the one taken back.
+_NOT_AFTER = re.compile(r"\bnot\W*$")
+# A sentence that is nothing but a self-repair ("I'd like $40 back - sorry - $30"): it marks the
+# amount said next.
+_REPAIR_ALONE = re.compile(rf"^(?:(?:{_SELF_CORRECTION.pattern})[\s,.!-]*)+$")
 # A later amount settled on ("fifty quid back, well 20 pounds would do").
 _SETTLES = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
@@ -249,11 +262,25 @@ _COUNTED = re.compile(
 _ASIDE_THING = re.compile(
     r"^(?:the|my|our|this) (?:\w+ )?(?:account|acct|membership|subscription|contract)(?: please)?$"
 )
-# A choice between things offered, by its place ("the second one", "the other option").
+# A choice between things offered, by its place ("the second one", "the other option"), bare
+# or as the object of a verb of choosing, whoever says it how ("I'll go with the first", "we'd
+# rather have the latter", "can I pick the second"); never under a negation ("not the first").
 _PLACE = re.compile(
-    r"^(?:(?:i'll take|i'll go for|i'd like|i'd prefer|let's do|go with) )?(?:the )?"
-    r"(?P<which>first|second|last|latter|former|other)\b(?: one| option| please|$|,)"
+    r"^(?:(?:(?!(?:not|no|never|don't|won't|wouldn't|can't|cannot|neither|nor)\b)[\w']+ ){0,4}?"
+    r"(?:take|have|go for|go with|pick|choose|opt for|select|prefer|like|want|do|get|"
+    r"settle on|settle for|stick with|stick to|vote for|fancy|rather) )?(?:the )?"
+    r"(?:(?P<which>first|second|third|1st|2nd|3rd|last|latter|former|other)"
+    r"|(?:number|option|choice) (?P<nth>one|two|three|1|2|3|a|b|c))\b"
+    r"(?: one| option| choice| thing| of (?:those|them|the two|the three)| please| then| thanks"
+    r"| sounds| works| is| would| will| for me| you (?:said|mentioned)|'s|\W*$|\s*[,.!?])"
 )
+# Where in the options a place names: from the first, or back from the last.
+_AT = {
+    **dict.fromkeys(("first", "1st", "former", "one", "1", "a"), 0),
+    **dict.fromkeys(("second", "2nd", "two", "2", "b"), 1),
+    **dict.fromkeys(("third", "3rd", "three", "3", "c"), 2),
+    **dict.fromkeys(("last", "latter", "other"), -1),
+}
 # Lead-ins before a yes or a no ("then yes", "in that case no"), and a thank-you or an "oh no"
 # said before it.
 _LEAD_IN = re.compile(
@@ -1023,14 +1050,31 @@ class Reading:
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
         amounts = [self._settled(a) for a in _amounts(s.text, kind in _MONEY_KINDS)]
-        correcting = scopes["correction"].search(s.text) or scopes["retraction"].search(s.text)
-        named = correcting or _CONTINUATION.match(s.text)
-        # a bare number said by itself is money only as a price ("it was 45", not "all 3")
-        priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
         # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
         )
+        correcting = (
+            scopes["correction"].search(s.text)
+            or scopes["retraction"].search(s.text)
+            # a self-repair before a sum said again ("hang on, it was $30", "no, $30"), unless
+            # the sum is one more ("no, the charger was $30 too")
+            or (
+                sum_said
+                and not _BOTH.search(s.text)
+                and not _COUNTED.search(s.text)  # "no, you've done all 3": things counted
+                and not _NOT_AFTER.search(s.text, 0, amounts[0].start)  # "not fifty": denied
+                # the turn works it out after ("no, forty. twenty-five plus fifteen"): read there
+                and not any(_amounts(n.text, True) for n in self.parsed[ti][si + 1 :])
+                and (
+                    _SELF_CORRECTION.search(s.text, 0, amounts[0].start)
+                    or (si > 0 and _REPAIR_ALONE.match(self.parsed[ti][si - 1].text))
+                )
+            )
+        )
+        named = correcting or _CONTINUATION.match(s.text)
+        # a bare number said by itself is money only as a price ("it was 45", not "all 3")
+        priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
         if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
             # one amount of several let go ("keep the two dollars, only the session") leaves
             # the rest asked; the only one, the ask
@@ -1518,8 +1562,7 @@ class Reading:
             place = _PLACE.match(_opening(sentence.text))
             if place is None or len(options) < 2:
                 continue
-            which = place["which"]
-            at = 0 if which in ("first", "former") else 1 if which == "second" else -1
+            at = _AT[place["which"] or place["nth"]]
             return (options[at],) if -len(options) <= at < len(options) else None
         return None
 
@@ -1704,9 +1747,11 @@ class Reading:
         said = _amounts(s.text, True)
         found = None
         for first, then in itertools.pairwise(said):
-            if _SELF_CORRECTION.search(s.text, first.end, then.start) or (
-                _SETTLES.match(s.text, then.end) and not _REST.search(s.text, 0, then.start)
-            ):
+            between = s.text[first.end : then.start]
+            if (
+                (_SELF_CORRECTION.search(between) and not _NOT_AFTER.search(between))
+                or _NOT_AFTER.search(s.text, 0, first.start)  # "not $40, $30"
+            ) or (_SETTLES.match(s.text, then.end) and not _REST.search(s.text, 0, then.start)):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
         if found is None:

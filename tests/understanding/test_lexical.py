@@ -379,6 +379,42 @@ def test_picking_one_of_two_things_offered_refuses_the_other(read):
 
 
 @pytest.mark.parametrize(
+    "pick",
+    [
+        "c: I'll go with the first.",
+        "c: We'd rather have the first one.",
+        "c: Could I pick the first option?",
+        "c: I think I'll opt for the first.",
+        "c: The first sounds good.",
+        "c: The first of those, thanks.",
+    ],
+)
+def test_an_option_picked_by_its_place_with_any_verb_of_choosing_is_taken(read, pick):
+    offer = "a: I can offer a refund or a replacement, which do you want?"
+    assert read.status(REFUND, "c: my lamp broke", offer, pick) is AskStatus.OFFERED_ACCEPTED
+    assert read.status(REFUND, "c: my lamp broke", offer, pick.replace("first", "second")) is (
+        AskStatus.OFFERED_DECLINED
+    )
+
+
+def test_an_option_picked_by_its_number_is_taken(read):
+    offer = "a: I can offer a refund or a replacement, which do you want?"
+    for pick in ("c: Number one, please.", "c: Option 1."):
+        assert read.status(REFUND, "c: my lamp broke", offer, pick) is AskStatus.OFFERED_ACCEPTED
+    assert read.status(REFUND, "c: my lamp broke", offer, "c: Number two, please.") is (
+        AskStatus.OFFERED_DECLINED
+    )
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: I don't want the first one.", "c: The first time I rang you said no."]
+)
+def test_a_place_not_picking_an_option_takes_none(read, answer):
+    offer = "a: I can offer a refund or a replacement, which do you want?"
+    assert read.status(REFUND, "c: my lamp broke", offer, answer) is not AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
     "offer",
     [
         "a: we can send a replacement or refund the 20",
@@ -2698,3 +2734,36 @@ def test_a_charge_that_came_off_by_itself_is_no_ask(read):
 )
 def test_not_saying_no_to_it_is_a_yes(read, said, status):
     assert read.status(REFUND, said) is status
+
+
+@pytest.mark.parametrize(
+    "repair",
+    [
+        ("c: I'd like $40 back. Hang on, it was $30.",),
+        ("c: I'd like $40 back - sorry - $30.",),
+        ("c: I'd like $40 back. No, $30.",),
+        ("c: I'd like $40 back, not $40, $30.",),
+        ("c: I'd like $40 back. Oops, should be $30.",),
+        ("c: I'd like $40 back.", "a: ok", "c: oops, I meant $30."),
+    ],
+)
+def test_an_amount_said_again_after_a_self_repair_settles_on_the_later_one(read, repair):
+    ask = read.ask(REFUND, "c: the kettle broke", *repair)
+    assert ask is not None
+    assert max(ask.amounts) == 30
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        ("c: I'd like $40 back. The delivery was $30.",),
+        ("c: I'd like $40 back. My other order was $30.",),
+        ("c: I'd like $40 back.", "a: ok", "c: no, the charger was $30 too."),
+        ("c: I'd like $40 back, not $30.",),
+        ("c: I'd like $40 back.", "a: Anything else?", "c: no, you've done all 3 things, thanks."),
+    ],
+)
+def test_another_things_amount_after_the_ask_corrects_nothing(read, other):
+    ask = read.ask(REFUND, "c: the kettle broke", *other)
+    assert ask is not None
+    assert max(ask.amounts) >= 40
