@@ -442,8 +442,9 @@ def _joined_digits(value: object) -> list[str]:
 def _number_digits(value: object) -> list[str]:
     """A whole number's digits (a JSON 11111111.0 is saved in a number field as 11111111): a
     card number split between a note and a number field is one number in the record."""
-    number = None if isinstance(value, bool) or not isinstance(value, int | float) else (
-        _decimal(value))  # fmt: skip
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return []
+    number = _decimal(value)
     if number is None or number != number.to_integral_value():
         return []
     return [str(abs(int(number)))]
