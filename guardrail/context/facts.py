@@ -287,6 +287,9 @@ class Facts:
     #: until the conversation changes (guardrail.checks.rules keeps its CEL context here);
     #: one per (id, rev), from the ContextLoader. None: derive per write.
     revision: dict[str, Any] | None = None
+    #: The conversation's reads and saved writes by record, as the ContextLoader indexed this
+    #: version of it (shared with what it asked before); None: indexed here on first use.
+    indexed: Records | None = None
 
     @functools.cached_property
     def understanding(self) -> Understanding:
@@ -323,8 +326,10 @@ class Facts:
 
     @functools.cached_property
     def records(self) -> Records:
-        """The conversation's reads and saved writes by record, indexed on first use."""
-        return Records(self.conversation, self.record_key)
+        """The conversation's reads and saved writes by record."""
+        if self.indexed is not None:
+            return self.indexed
+        return Records.of(self.conversation, self.record_key)
 
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one
