@@ -268,6 +268,8 @@ class Transcript:
 
 
 _EMPTY = Transcript("", "", (), frozenset())
+# Facts.revision's key for the reading of the revision, with the service that read it.
+_UNDERSTANDING = "understanding"
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,15 @@ class Facts:
         for its rev, else read now; computed at most once per Facts, only if a rule asks."""
         if self.conversation is None:
             return Understanding(backend="none")
-        return current().read(self.conversation)
+        service = current()
+        if self.revision is None:
+            return service.read(self.conversation)
+        # Per revision: the service's own cache is keyed by the turns' hash, made per call.
+        found = self.revision.get(_UNDERSTANDING)
+        if found is None or found[0] is not service:
+            found = self.revision[_UNDERSTANDING] = (service, service.read(self.conversation))
+        reading: Understanding = found[1]
+        return reading
 
     @property
     def outcome_source(self) -> str | None:
