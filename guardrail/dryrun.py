@@ -172,7 +172,15 @@ class _Given:
             conversation = conversation.model_copy(update={"reads": [*conversation.reads, *seen]})
         if conversation is None or conversation is facts.conversation:
             return facts
-        return replace(facts, conversation=conversation, transcript=Transcript.of(conversation))
+        # What the loader derived of the stored conversation (its index of reads and writes,
+        # its revision's memo) is not this one's.
+        return replace(
+            facts,
+            conversation=conversation,
+            transcript=Transcript.of(conversation),
+            indexed=None,
+            revision=None,
+        )
 
 
 def inline(data: ConversationIn, now: Any, conversation_id: str = INLINE_ID) -> Conversation:

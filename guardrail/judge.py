@@ -23,7 +23,7 @@ from guardrail.context.facts import Facts
 from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest, RawRequest
 from guardrail.errors import BulkJobRefused
 from guardrail.model import Caller, Decision, WriteIntent
-from guardrail.pipeline import Pipeline
+from guardrail.pipeline import Canonical, Pipeline
 
 
 class FactsSource(Protocol):
@@ -123,6 +123,9 @@ class Judge:
                 functools.partial(_whose_unknown, facts, dialect.owner_fields, owned),
                 functools.partial(_whose_known, facts, dialect.owner_fields, owned),
             )  # fmt: skip
+            if isinstance(resolved, Canonical) and intents is not resolved:
+                # Whose their records are (belongs_to) renames nothing: made canonical once.
+                intents = Canonical(intents, resolved.crm, resolved.made_by)
         decision = self.pipeline.evaluate(dialect.name, intents, caller, facts)
         return Judged(decision.intents, facts, decision)
 

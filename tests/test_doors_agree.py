@@ -39,6 +39,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from guardrail.checks.post import POST_CODE
+from guardrail.context.model import ConversationIn
 from guardrail.crm import salesforce_sim, servicenow_sim, zendesk_sim
 from guardrail.crm.base import StartingRecord
 from guardrail.crm.zendesk_fields import unflatten
@@ -493,3 +494,20 @@ async def test_reads_are_given_by_the_crms_own_ids() -> None:
     wrong = CheckRequest.model_validate({**write, "reads": [{"object": "user", "id": "ada"}]})
     refused = await judge(wrong, zendesk, NO_CRM)
     assert (refused["decision"], refused["error"]) == ("block", "GUARDRAIL_READ_INVALID")
+
+
+async def test_reads_given_with_a_stored_conversation_ground_the_write_as_the_proxys_would() -> (
+    None
+):
+    door = offline(load_policy_set(PACKS / "salesforce-contact-center"))
+    account, case = "001000000000001AAA", "500000000000001AAA"
+    stored = {"channel": "chat", "turns": [{"role": "customer", "text": "Please update my case."}],
+              "customer": {"account_ids": [account], "verified": True}}  # fmt: skip
+    await door.context.store.put("stored", ConversationIn.model_validate(stored))  # type: ignore[attr-defined]
+    write = {"method": "PATCH", "path": f"/services/data/v59.0/sobjects/Case/{case}",
+             "body": {"Status": "Working"}, "conversation_id": "stored"}  # fmt: skip
+    unread = await judge(CheckRequest.model_validate(write), door, NO_CRM)
+    read = {"object": "Case", "id": case, "fields": {"AccountId": account}}
+    given = await judge(CheckRequest.model_validate({**write, "reads": [read]}), door, NO_CRM)
+    assert unread["decision"] == "block"
+    assert given["decision"] == "allow", given

@@ -268,6 +268,8 @@ class Transcript:
 
 
 _EMPTY = Transcript("", "", (), frozenset())
+# Facts.revision's key for the reading of the revision, with the service that read it.
+_UNDERSTANDING = "understanding"
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,9 @@ class Facts:
     #: until the conversation changes (guardrail.checks.rules keeps its CEL context here);
     #: one per (id, rev), from the ContextLoader. None: derive per write.
     revision: dict[str, Any] | None = None
+    #: The conversation's reads and saved writes by record, as the ContextLoader indexed this
+    #: version of it (shared with what it asked before); None: indexed here on first use.
+    indexed: Records | None = None
 
     @functools.cached_property
     def understanding(self) -> Understanding:
@@ -294,7 +299,15 @@ class Facts:
         for its rev, else read now; computed at most once per Facts, only if a rule asks."""
         if self.conversation is None:
             return Understanding(backend="none")
-        return current().read(self.conversation)
+        service = current()
+        if self.revision is None:
+            return service.read(self.conversation)
+        # Per revision: the service's own cache is keyed by the turns' hash, made per call.
+        found = self.revision.get(_UNDERSTANDING)
+        if found is None or found[0] is not service:
+            found = self.revision[_UNDERSTANDING] = (service, service.read(self.conversation))
+        reading: Understanding = found[1]
+        return reading
 
     @property
     def outcome_source(self) -> str | None:
@@ -323,8 +336,10 @@ class Facts:
 
     @functools.cached_property
     def records(self) -> Records:
-        """The conversation's reads and saved writes by record, indexed on first use."""
-        return Records(self.conversation, self.record_key)
+        """The conversation's reads and saved writes by record."""
+        if self.indexed is not None:
+            return self.indexed
+        return Records.of(self.conversation, self.record_key)
 
     def grounded(self, record_id: str) -> bool:
         """Whether the agent may write a reference to this record: the verified customer's, one

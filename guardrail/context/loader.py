@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from guardrail.context.facts import Facts, TranscriptCache
-from guardrail.context.model import Conversation, ReadRecord, WriteRecord
-from guardrail.context.records import Records
+from guardrail.context.model import ReadRecord, WriteRecord
+from guardrail.context.records import RecordIndexes, Records
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import Dialect, RecordRead
 from guardrail.model import SAVED, Caller, Decision, Operation, Saved, WriteIntent
@@ -26,6 +26,7 @@ class ContextLoader:
         self.store = store
         self._dialect = dialect
         self._transcripts = TranscriptCache()
+        self._records = RecordIndexes(dialect.record_key)
         self._account_window = account_window
 
     async def facts(self, caller: Caller, intents: Sequence[WriteIntent]) -> Facts:
@@ -35,6 +36,10 @@ class ContextLoader:
         """
         now = datetime.now(UTC)
         conversation = await self.store.get(caller.conversation) if caller.conversation else None
+        key = self._dialect.record_key
+        # One index of what the agent read and wrote, for this version: made once, from the
+        # last version's, and asked by the loader, the lookups and the rules alike.
+        records = self._records.of(conversation) if conversation is not None else Records(key)
         accounts = sorted(
             {
                 account
@@ -42,27 +47,29 @@ class ContextLoader:
                 if i.operation is not Operation.DELETE
                 for account in self._dialect.accounts(i.object, i.record_id, i.fields)
             }
-            | self._changed_accounts(conversation, intents)
+            | self._changed_accounts(records, intents)
         )
         since = now - self._account_window
         histories = await asyncio.gather(*(self.store.account_writes(a, since) for a in accounts))
         account_writes = dict(zip(accounts, histories, strict=True))
-        key = self._dialect.record_key
         if conversation is None:
             return Facts(None, account_writes=account_writes, now=now, record_key=key)
         transcript, revision = self._transcripts.get(conversation)
         return Facts(
-            conversation, transcript, account_writes, now, record_key=key, revision=revision
+            conversation,
+            transcript,
+            account_writes,
+            now,
+            record_key=key,
+            revision=revision,
+            indexed=records,
         )
 
-    def _changed_accounts(
-        self, conversation: Conversation | None, intents: Sequence[WriteIntent]
-    ) -> set[str]:
+    def _changed_accounts(self, records: Records, intents: Sequence[WriteIntent]) -> set[str]:
         """The accounts of the records updates change, where the write does not name them: as
         the lookup found the record, or as the conversation knows it (read, or set by a saved
         write). An update that leaves the account out is still a write of that account's (a
         case given the Reason of another case of it)."""
-        records = Records(conversation, self._dialect.record_key)
         found: set[str] = set()
         for i in intents:
             if i.operation not in (Operation.UPDATE, Operation.UPSERT) or not i.record_id:

@@ -36,6 +36,7 @@ import orjson
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.lru import Lru
 from guardrail.context.model import WRITE_JSON, Conversation, ReadRecord, WriteRecord
+from guardrail.context.records import named
 from guardrail.sinks.redact import mask_text, mask_value
 
 Masker = Callable[[Any], Any]
@@ -114,7 +115,7 @@ def _kept(
         return _NO_WINDOW
     window = None
     for new in range(min(len(kept), _NEW_RECORDS)):
-        key = (kind, c.id, c.created_at, _named(kept[-1 - new]))
+        key = (kind, c.id, c.created_at, named(kept[-1 - new]))
         before = _windows.peek(key)
         if before is not None:
             fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
@@ -124,16 +125,8 @@ def _kept(
             break
     if window is None:
         window = _Window.of(tuple(part_of(r) for r in kept))
-    _windows.put((kind, c.id, c.created_at, _named(kept[-1])), window)
+    _windows.put((kind, c.id, c.created_at, named(kept[-1])), window)
     return window
-
-
-def _named(record: ReadRecord | WriteRecord) -> tuple[Any, ...]:
-    """What names a read or write, once recorded: it never changes, and its id and time (and a
-    write's decision) tell it from any other of its conversation."""
-    if isinstance(record, WriteRecord):
-        return ("write", record.decision_id, record.object, record.id, record.at)
-    return ("read", record.object, record.id, record.at)
 
 
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
@@ -203,7 +196,7 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
 
 
 def _read(read: ReadRecord, value: Masker) -> Part:
-    return _records.get((value, *_named(read)), lambda: _masked_read(read, value))
+    return _records.get((value, *named(read)), lambda: _masked_read(read, value))
 
 
 def _masked_read(read: ReadRecord, value: Masker) -> Part:
@@ -218,7 +211,7 @@ def _masked_read(read: ReadRecord, value: Masker) -> Part:
 
 
 def _write(write: WriteRecord, value: Masker) -> Part:
-    return _records.get((value, *_named(write)), lambda: _masked_write(write, value))
+    return _records.get((value, *named(write)), lambda: _masked_write(write, value))
 
 
 def _masked_write(write: WriteRecord, value: Masker) -> Part:
