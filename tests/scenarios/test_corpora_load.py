@@ -2,8 +2,8 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev16, smaller, are development sets written the same
-blind way (each corpus's README says how it was written). They are run with
+and to the others; corpora/dev5 to dev16 and dev19, smaller, are development sets written the
+same blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
 pack's rules (one per blocked write) and writes only fields its objects have, so a scoring run
@@ -43,8 +43,9 @@ NAMES = (
     "dev14",
     "dev15",
     "dev16",
+    "dev19",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev16 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev16 and dev19 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -59,6 +60,7 @@ SMALLEST = {
     "dev14": 100,
     "dev15": 100,
     "dev16": 100,
+    "dev19": 100,
 }
 
 
