@@ -559,11 +559,10 @@ class SalesforceDialect:
     # -- writes by lookup field -------------------------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
-        target = salesforce_lookups.lookup(intent, path)
-        return None if target in answered else target
+        return salesforce_lookups.lookup(intent, path, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
-        return salesforce_lookups.resolved(intent, status, body)
+        return salesforce_lookups.resolved(intent, target, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return salesforce_lookups.owner_lookup(sobject, record_id, path)
