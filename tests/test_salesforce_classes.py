@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, QUEUE_IDS
 from guardrail.testing import Stack
@@ -265,3 +265,35 @@ def test_a_case_for_a_contact_of_no_account_is_saved_without_one(stack: Stack) -
                customer={"account_ids": [], "contact_ids": [contact], "verified": True})  # fmt: skip
     made = sf.Case.create({"Subject": "Parcel missing", "ContactId": contact, "Origin": "Chat"})
     assert saved(stack, made["id"])["AccountId"] is None
+
+
+# -- conditional writes read back -----------------------------------------------------------
+
+CONDITIONAL_SPELLINGS = st.sampled_from(
+    ["If-Unmodified-Since", "if-unmodified-since", "IF-UNMODIFIED-SINCE"]
+)
+
+
+@through_a_stack(8)
+@given(name=CONDITIONAL_SPELLINGS, stale=st.booleans(), queued=st.booleans())
+def test_a_conditional_write_is_refused_as_the_crm_refuses_it_whether_read_back_or_not(
+    stack: Stack, name: str, stale: bool, queued: bool
+) -> None:
+    """A case's OwnerId is read back (the pack's case-owner-readback), in one composite with
+    the write; a write made on condition the case is unchanged since a time (If-Unmodified-
+    Since) keeps its condition there, so a case changed since is left alone (412), as the
+    CRM leaves it when the write is sent as it is (a Reason change, not read back)."""
+    case_id = case_in(stack, Reason="Billing")
+    sf = agent(stack, "I was charged twice on the March invoice.")
+    sf.Case.get(case_id)
+    since = "Mon, 01 Jan 2024 00:00:00 GMT" if stale else "Fri, 01 Jan 2100 00:00:00 GMT"
+    change = {"OwnerId": QUEUE_IDS["Billing"]} if queued else {"Subject": "Charged twice"}
+    before = saved(stack, case_id)
+    if stale:
+        with pytest.raises(SalesforceError) as caught:
+            sf.Case.update(case_id, change, headers={name: since})
+        assert caught.value.status == 412
+        assert saved(stack, case_id) == before
+    else:
+        sf.Case.update(case_id, change, headers={name: since})
+        assert {k: saved(stack, case_id)[k] for k in change} == change

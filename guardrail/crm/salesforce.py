@@ -222,6 +222,11 @@ class SalesforceDialect:
             headers=behaviour_headers(raw.headers.items()),
             drop_headers=dropped_headers(raw.headers, encodings),
             media_type=content_type.partition(";")[0].strip().lower(),
+            conditions={
+                name: value
+                for name in salesforce_post.CONDITIONS
+                if (value := single_header(raw.headers, name)) is not None
+            },
         )
 
     # -- reading requests -------------------------------------------------------------------
