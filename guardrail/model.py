@@ -109,6 +109,12 @@ class Saved:
         whose lookup found no record, the record appearing before the CRM made the write."""
         return intent.operation is Operation.CREATE and self.created is False
 
+    def made(self, intent: WriteIntent) -> bool:
+        """Whether the CRM made a new record with a write judged an update of the record its
+        lookup found: that record was gone (deleted, or its value changed) before the CRM
+        made the write."""
+        return intent.operation is Operation.UPDATE and self.created is True
+
 
 @dataclass(frozen=True, slots=True)
 class Violation:

@@ -59,8 +59,9 @@ class Records:
         return any(w.judged_as is None for w in self.writes(record_id))
 
     def created(self, record_id: str) -> bool:
-        """Whether a write that reached the CRM created the record."""
-        return any(w.operation == "create" for w in self.writes(record_id))
+        """Whether a write that reached the CRM created the record, judged as the create it
+        was (not an update the CRM made as a create: ``judged_as``)."""
+        return any(w.operation == "create" and w.judged_as is None for w in self.writes(record_id))
 
     def read_field(self, record_id: str, field: str) -> Any:
         """The field (as spelled) of the record's newest read that holds it, else None."""

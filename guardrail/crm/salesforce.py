@@ -599,8 +599,13 @@ class SalesforceDialect:
             for part in parsed.parts:
                 result = results.get(part.ref) or {}
                 code = result.get("httpStatusCode", 500)
-                if isinstance(code, int) and code < 300 and len(part.intents) == 1:
-                    saved = result.get("body")
+                saved = result.get("body")
+                if not isinstance(code, int) or code >= 300:
+                    continue
+                if isinstance(saved, list):  # a collection: its result per record, in order
+                    for n, row in zip(part.intents, saved, strict=False):
+                        found[n] = _row_saved(row)
+                elif len(part.intents) == 1:
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
                     made = salesforce_post.made(code, saved)
