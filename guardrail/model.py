@@ -88,6 +88,12 @@ class WriteIntent:
     #: (guardrail.lookups.belongings). Only records the conversation grounds that are not the
     #: customer's own ids nor created in the conversation.
     belongs_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Fields the CRM fills from another the write sets, which the dialect put in ``fields``
+    #: as the CRM will save them (Salesforce's ``Case.AccountId`` from ``ContactId``): field
+    #: -> the field its value derives from, as the write spells it. The agent did not send
+    #: them: such a value is grounded when the field it derives from is (the proxy read it
+    #: from that record), and a message names the field the agent sent.
+    filled: Mapping[str, str] = field(default_factory=dict)
     #: The request headers that change what the CRM does with this write (Salesforce's
     #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
     #: spelling; rules read them as ``intent.headers``.

@@ -204,13 +204,13 @@ def contact_only_case(sf: Any, form: str, fields: dict[str, Any]) -> str:
         body = {"allOrNone": True, "records": [{"attributes": {"type": "Case"}, **fields}]}
         row = sf.restful("composite/sobjects", method="POST", json=body)[0]
         if not row["success"]:
-            raise Refused(row["errors"][0]["message"])
+            raise Refused(" ".join(e["message"] for e in row["errors"]))
         return str(row["id"])
     body = {"compositeRequest": [{"method": "POST", "url": f"{base}/sobjects/Case",
                                   "referenceId": "made", "body": fields}]}  # fmt: skip
     answer = sf.restful("composite", method="POST", json=body)["compositeResponse"][0]
     if answer["httpStatusCode"] != 201:
-        raise Refused(answer["body"][0]["message"])
+        raise Refused(" ".join(e["message"] for e in answer["body"]))
     return str(answer["body"]["id"])
 
 
@@ -297,3 +297,40 @@ def test_a_conditional_write_is_refused_as_the_crm_refuses_it_whether_read_back_
     else:
         sf.Case.update(case_id, change, headers={name: since})
         assert {k: saved(stack, case_id)[k] for k in change} == change
+
+
+@through_a_stack(10)
+@given(form=st.sampled_from(CONTACT_ONLY_FORMS), verified=st.booleans())
+def test_a_case_opened_for_a_contact_read_without_its_account_is_judged_by_that_contact(
+    stack: Stack, form: str, verified: bool
+) -> None:
+    """A customer the platform names by their contact, read without its AccountId: a case
+    written with only that contact is the customer's, though Salesforce gives it an account the
+    conversation never showed (the proxy read it: the contact's own). The same case for
+    another customer's contact is refused as one, naming the contact the agent sent, never
+    an AccountId it did not."""
+    account, contact = new_customer(stack)
+    customer = {"account_ids": [], "contact_ids": [contact], "verified": verified}
+    sf = agent(stack, "My parcel never came.", customer=customer)
+    sf.query(f"SELECT Id, LastName FROM Contact WHERE Id = '{contact}'")
+    fields = {"Subject": f"Parcel missing {next(_conversations)}", "ContactId": contact}
+    made = contact_only_case(sf, form, fields)
+    assert saved(stack, made)["AccountId"] == account
+
+    stranger, theirs = new_customer(stack)
+    sf.query(f"SELECT Id, LastName FROM Contact WHERE Id = '{theirs}'")
+    before = cases_of(stack, stranger)
+    with pytest.raises((SalesforceMalformedRequest, Refused)) as caught:
+        contact_only_case(sf, form, {**fields, "ContactId": theirs})
+    message = str(caught.value)
+    assert "grounded-references/PeopleGrounded" in message, message
+    assert "AccountIdGrounded" not in message, message
+    assert "sets ContactId to" in message, message
+    unread, other = new_customer(stack)
+    with pytest.raises((SalesforceMalformedRequest, Refused)) as caught:
+        contact_only_case(sf, form, {**fields, "ContactId": other})
+    message = str(caught.value)
+    assert "grounded-references/ContactIdGrounded" in message, message
+    assert f"AccountId {unread}" not in message, message  # the agent never sent it
+    assert cases_of(stack, stranger) == before
+    assert cases_of(stack, unread) == []

@@ -79,12 +79,13 @@ def account_fill(intent: WriteIntent, path: str) -> str | None:
 
 def _filled(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent`` with the account its contact gives the case (none: as it was)."""
-    contact = next(v for k, v in intent.fields.items() if k.lower() == "contactid")
+    field, contact = next((k, v) for k, v in intent.fields.items() if k.lower() == "contactid")
     account = _account(_owner_record(f"Contact {contact}", status, body))
     if account is None:
         return intent
     fields = {k: v for k, v in intent.fields.items() if k.lower() != "accountid"}
-    return replace(intent, fields={**fields, "AccountId": account})
+    filled = {**intent.filled, "AccountId": field}
+    return replace(intent, fields={**fields, "AccountId": account}, filled=filled)
 
 
 def _record_lookup(intent: WriteIntent, path: str) -> str | None:
