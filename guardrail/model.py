@@ -88,6 +88,12 @@ class WriteIntent:
     #: (guardrail.lookups.belongings). Only records the conversation grounds that are not the
     #: customer's own ids nor created in the conversation.
     belongs_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Fields the CRM fills from another the write sets, which the dialect put in ``fields``
+    #: as the CRM will save them (Salesforce's ``Case.AccountId`` from ``ContactId``): field
+    #: -> the field its value derives from, as the write spells it. The agent did not send
+    #: them: such a value is grounded when the field it derives from is (the proxy read it
+    #: from that record), and a message names the field the agent sent.
+    filled: Mapping[str, str] = field(default_factory=dict)
     #: The request headers that change what the CRM does with this write (Salesforce's
     #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
     #: spelling; rules read them as ``intent.headers``.
@@ -108,6 +114,12 @@ class Saved:
         """Whether the CRM changed an existing record with a write judged a create: an upsert
         whose lookup found no record, the record appearing before the CRM made the write."""
         return intent.operation is Operation.CREATE and self.created is False
+
+    def made(self, intent: WriteIntent) -> bool:
+        """Whether the CRM made a new record with a write judged an update of the record its
+        lookup found: that record was gone (deleted, or its value changed) before the CRM
+        made the write."""
+        return intent.operation is Operation.UPDATE and self.created is True
 
 
 @dataclass(frozen=True, slots=True)

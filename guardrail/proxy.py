@@ -19,7 +19,7 @@ from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from guardrail import lookups
-from guardrail.answered import UPDATED, answered
+from guardrail.answered import OTHERWISE, answered
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
 from guardrail.crm.base import CanonicalRequest, ParsedRequest, RawRequest, Reply, Shape
@@ -287,7 +287,7 @@ class Proxy:
         if (
             parsed.shape is not Shape.SINGLE
             or not isinstance(answer, UpstreamResponse)
-            or not any(v.rule == UPDATED for v in done.violations)
+            or not any(v.rule in OTHERWISE for v in done.violations)
         ):
             return done, answer
         reply = failure_reply(self.dialect, parsed, done, len(judged.violations))

@@ -284,6 +284,7 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         references=dict(recorded.get("references") or {}),
         account=recorded.get("account"),
         belongs_to={f: tuple(o) for f, o in (recorded.get("belongs_to") or {}).items()},
+        filled=dict(recorded.get("filled") or {}),
         headers=dict(recorded.get("headers") or {}),
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID, QUEUE_IDS
 from guardrail.testing import Stack
@@ -166,3 +166,171 @@ def test_a_case_made_a_duplicate_by_an_update_is_refused(stack: Stack, first_cal
         sf.Case.get(first)  # the parent is read before it is linked
     sf.Case.update(other, {"Reason": "Billing", "ParentId": first})  # a follow-up, linked
     assert saved(stack, other)["Reason"] == "Billing"
+
+
+# -- a case's account, filled from its contact -------------------------------------------------
+
+#: Each way a case is written with a contact and no account.
+CONTACT_ONLY_FORMS = ("create", "update", "upsert", "collection", "composite")
+
+
+def new_customer(stack: Stack) -> tuple[str, str]:
+    """A fresh account with one contact: (account id, contact id)."""
+
+    async def made() -> tuple[str, str]:
+        account = stack.store.create("Account", {"Name": f"Filled {next(_conversations)}"})
+        contact = stack.store.create("Contact", {"LastName": "Filled", "AccountId": account})
+        return account, contact
+
+    return stack.call(made)
+
+
+def contact_only_case(sf: Any, form: str, fields: dict[str, Any]) -> str:
+    """Write a case holding ``fields`` (a contact, no account) in ``form``; its id."""
+    base = "/services/data/v59.0"
+    if form == "create":
+        return str(sf.Case.create(fields)["id"])
+    if form == "update":
+        made = sf.Case.create({"Subject": fields["Subject"], "Status": "New", "Origin": "Chat"})
+        sf.Case.update(made["id"], {k: v for k, v in fields.items() if k != "Subject"})
+        return str(made["id"])
+    if form == "upsert":
+        key = f"filled-{next(_conversations)}"
+        sf.Case.upsert(f"External_Id__c/{key}", fields)
+        return str(
+            sf.query(f"SELECT Id FROM Case WHERE External_Id__c = '{key}'")["records"][0]["Id"]
+        )
+    if form == "collection":
+        body = {"allOrNone": True, "records": [{"attributes": {"type": "Case"}, **fields}]}
+        row = sf.restful("composite/sobjects", method="POST", json=body)[0]
+        if not row["success"]:
+            raise Refused(" ".join(e["message"] for e in row["errors"]))
+        return str(row["id"])
+    body = {"compositeRequest": [{"method": "POST", "url": f"{base}/sobjects/Case",
+                                  "referenceId": "made", "body": fields}]}  # fmt: skip
+    answer = sf.restful("composite", method="POST", json=body)["compositeResponse"][0]
+    if answer["httpStatusCode"] != 201:
+        raise Refused(" ".join(e["message"] for e in answer["body"]))
+    return str(answer["body"]["id"])
+
+
+class Refused(Exception):
+    """A collection's record or a composite's subrequest the CRM's answer says was refused."""
+
+
+@through_a_stack(10)
+@given(form=st.sampled_from(CONTACT_ONLY_FORMS), null=st.booleans(), reason=st.booleans())
+def test_a_case_written_with_only_a_contact_is_judged_with_the_account_the_crm_gives_it(
+    stack: Stack, form: str, null: bool, reason: bool
+) -> None:
+    """Salesforce gives a case written with a contact and a blank account the contact's
+    account: whatever form the write takes, the account the proxy judged it with is the one
+    the sandbox saved, and a second open case for the same problem on that account is
+    refused, as the plain duplicate naming the account is."""
+    account, contact = new_customer(stack)
+    customer = {"account_ids": [account], "contact_ids": [contact], "verified": True}
+    sf = agent(stack, "I was billed twice for March.", customer=customer)
+    problem = {"Reason": "Billing"} if reason else {}
+    sf.Case.create({"Subject": "Billed twice for March", "Status": "New", "Origin": "Chat",
+                    "AccountId": account, **problem})  # fmt: skip
+    fields = {"Subject": "Billed twice for March", "ContactId": contact,
+              **({"AccountId": None} if null else {}), **problem}  # fmt: skip
+    if not reason:  # a case for another problem: the account it is judged with is the one saved
+        fields["Subject"] = f"Question {next(_conversations)}"
+        made = contact_only_case(sf, form, fields)
+        assert saved(stack, made)["AccountId"] == account
+        return
+    before = cases_of(stack, account)
+    with pytest.raises((SalesforceMalformedRequest, Refused)) as caught:
+        contact_only_case(sf, form, fields)
+    assert "NoDuplicateCase" in str(caught.value), caught.value
+    after = cases_of(stack, account)
+    assert after == before or form == "update"  # the update's first write opens a case
+    assert all(c["Reason"] != "Billing" for c in after if c not in before)
+
+
+def cases_of(stack: Stack, account: str) -> list[dict[str, Any]]:
+    async def rows() -> list[dict[str, Any]]:
+        return [dict(r) for r in stack.store.records("Case") if r["AccountId"] == account]
+
+    return stack.call(rows)
+
+
+def test_a_case_for_a_contact_of_no_account_is_saved_without_one(stack: Stack) -> None:
+    async def private() -> str:
+        return stack.store.create("Contact", {"LastName": "Private"})
+
+    contact = stack.call(private)
+    sf = agent(stack, "My parcel never came.",
+               customer={"account_ids": [], "contact_ids": [contact], "verified": True})  # fmt: skip
+    made = sf.Case.create({"Subject": "Parcel missing", "ContactId": contact, "Origin": "Chat"})
+    assert saved(stack, made["id"])["AccountId"] is None
+
+
+# -- conditional writes read back -----------------------------------------------------------
+
+CONDITIONAL_SPELLINGS = st.sampled_from(
+    ["If-Unmodified-Since", "if-unmodified-since", "IF-UNMODIFIED-SINCE"]
+)
+
+
+@through_a_stack(8)
+@given(name=CONDITIONAL_SPELLINGS, stale=st.booleans(), queued=st.booleans())
+def test_a_conditional_write_is_refused_as_the_crm_refuses_it_whether_read_back_or_not(
+    stack: Stack, name: str, stale: bool, queued: bool
+) -> None:
+    """A case's OwnerId is read back (the pack's case-owner-readback), in one composite with
+    the write; a write made on condition the case is unchanged since a time (If-Unmodified-
+    Since) keeps its condition there, so a case changed since is left alone (412), as the
+    CRM leaves it when the write is sent as it is (a Reason change, not read back)."""
+    case_id = case_in(stack, Reason="Billing")
+    sf = agent(stack, "I was charged twice on the March invoice.")
+    sf.Case.get(case_id)
+    since = "Mon, 01 Jan 2024 00:00:00 GMT" if stale else "Fri, 01 Jan 2100 00:00:00 GMT"
+    change = {"OwnerId": QUEUE_IDS["Billing"]} if queued else {"Subject": "Charged twice"}
+    before = saved(stack, case_id)
+    if stale:
+        with pytest.raises(SalesforceError) as caught:
+            sf.Case.update(case_id, change, headers={name: since})
+        assert caught.value.status == 412
+        assert saved(stack, case_id) == before
+    else:
+        sf.Case.update(case_id, change, headers={name: since})
+        assert {k: saved(stack, case_id)[k] for k in change} == change
+
+
+@through_a_stack(10)
+@given(form=st.sampled_from(CONTACT_ONLY_FORMS), verified=st.booleans())
+def test_a_case_opened_for_a_contact_read_without_its_account_is_judged_by_that_contact(
+    stack: Stack, form: str, verified: bool
+) -> None:
+    """A customer the platform names by their contact, read without its AccountId: a case
+    written with only that contact is the customer's, though Salesforce gives it an account the
+    conversation never showed (the proxy read it: the contact's own). The same case for
+    another customer's contact is refused as one, naming the contact the agent sent, never
+    an AccountId it did not."""
+    account, contact = new_customer(stack)
+    customer = {"account_ids": [], "contact_ids": [contact], "verified": verified}
+    sf = agent(stack, "My parcel never came.", customer=customer)
+    sf.query(f"SELECT Id, LastName FROM Contact WHERE Id = '{contact}'")
+    fields = {"Subject": f"Parcel missing {next(_conversations)}", "ContactId": contact}
+    made = contact_only_case(sf, form, fields)
+    assert saved(stack, made)["AccountId"] == account
+
+    stranger, theirs = new_customer(stack)
+    sf.query(f"SELECT Id, LastName FROM Contact WHERE Id = '{theirs}'")
+    before = cases_of(stack, stranger)
+    with pytest.raises((SalesforceMalformedRequest, Refused)) as caught:
+        contact_only_case(sf, form, {**fields, "ContactId": theirs})
+    message = str(caught.value)
+    assert "grounded-references/PeopleGrounded" in message, message
+    assert "AccountIdGrounded" not in message, message
+    assert "sets ContactId to" in message, message
+    unread, other = new_customer(stack)
+    with pytest.raises((SalesforceMalformedRequest, Refused)) as caught:
+        contact_only_case(sf, form, {**fields, "ContactId": other})
+    message = str(caught.value)
+    assert "grounded-references/ContactIdGrounded" in message, message
+    assert f"AccountId {unread}" not in message, message  # the agent never sent it
+    assert cases_of(stack, stranger) == before
+    assert cases_of(stack, unread) == []

@@ -30,6 +30,7 @@ from guardrail.testing import Stack
 from tests.helpers import Race, grounded_pack, through_a_stack, wait_for_alert
 
 UPDATED = "CreateUpdatedExisting"
+CREATED = "UpdateCreatedNew"
 ZENDESK_PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 _numbers = itertools.count()
 
@@ -318,6 +319,84 @@ def test_only_the_records_the_crm_made_for_the_agent_are_its_own(
             assert "RecordGrounded" in error["message"]
         else:
             assert agent.sf.Case.update(row["id"], {"Priority": "Low"}) == 204
+
+
+def a_case_gone_after_its_lookup(stack: Stack, race: Race, agent: Agent, value: str) -> str:
+    """The customer's case with External_Id__c ``value``, read by ``agent``, deleted right
+    after the proxy looks that value up (so the CRM makes a new one); its id."""
+    case = stack.store.create("Case", {"Subject": "Acme router", "AccountId": ACME_ACCOUNT_ID,
+                                       "External_Id__c": value})  # fmt: skip
+    agent.sf.Case.get(case)
+    race.arrange(f"/sobjects/Case/External_Id__c/{value}",
+                 lambda: stack.store.delete("Case", case))  # fmt: skip
+    return case
+
+
+def upsert_in(agent: Agent, form: str, records: list[dict[str, Any]]) -> list[Any]:
+    """Upsert ``records`` (Cases by External_Id__c) as ``form``: a collection upsert, or one
+    sent as a composite's subrequest; each record's result."""
+    base = "/services/data/v59.0/composite/sobjects/Case/External_Id__c"
+    body = {"allOrNone": False, "records": [{"attributes": {"type": "Case"}, **r} for r in records]}
+    if form == "collection":
+        return list(agent.sf.restful(base.removeprefix("/services/data/v59.0/"), method="PATCH",
+                                     json=body))  # fmt: skip
+    answer = agent.sf.restful("composite", method="POST", json={"compositeRequest": [
+        {"method": "PATCH", "url": base, "referenceId": "upserts", "body": body},
+    ]})  # fmt: skip
+    return list(answer["compositeResponse"][0]["body"])
+
+
+@through_a_stack(examples=8)
+@given(form=st.sampled_from(["collection", "composite"]), races=st.lists(
+    st.sampled_from(["appears", "gone", "none"]), min_size=1, max_size=3))  # fmt: skip
+def test_a_collection_upsert_saved_otherwise_than_judged_is_reported_sent_alone_or_in_a_composite(
+    stack: Stack, race: Race, form: str, races: list[str]
+) -> None:
+    """Each record of a collection upsert, sent alone or as a composite's subrequest, that
+    the CRM saved otherwise than it was judged (one judged a create the CRM made an update
+    of a record that appeared; one judged an update of the customer's case the CRM made a
+    new record, the case gone) is reported at its place, and the write is a post-fail
+    exactly when one was."""
+    agent = Agent(stack)
+    values = [f"MIX-{next(_numbers)}" for _ in races]
+    for value, how in zip(values, races, strict=True):
+        if how == "appears":
+            another_customers_case(stack, race, value)
+        elif how == "gone":
+            a_case_gone_after_its_lookup(stack, race, agent, value)
+    rows = upsert_in(agent, form, [{"External_Id__c": v, "Subject": "Router"} for v in values])
+    assert [r["created"] for r in rows] == [how != "appears" for how in races]
+    otherwise = {"appears": UPDATED, "gone": CREATED}
+    expected = [(otherwise[how], n) for n, how in enumerate(races) if how in otherwise]
+    record = decision(stack, agent.ids[-1])
+    assert record["decision"] == ("post-fail" if expected else "allow")
+    found = [
+        (v["rule"], v["intent"]) for v in record["violations"] if v["rule"] in otherwise.values()
+    ]
+    assert found == expected
+    history = writes(stack, agent.conversation)
+    done = {"appears": ("update", "create"), "gone": ("create", "update"), "none": ("create", None)}
+    assert [(w["operation"], w["judged_as"]) for w in history] == [done[how] for how in races]
+
+
+def test_an_upsert_whose_record_is_gone_after_its_lookup_is_told_the_crm_made_a_new_one(
+    stack: Stack, race: Race
+) -> None:
+    """Judged as an update of the customer's case its lookup found; the case was deleted
+    before the write, so the CRM made a new case no create rule judged (a second case for
+    the account, say). The agent is told; the new case is not taken as made here."""
+    agent = Agent(stack)
+    a_case_gone_after_its_lookup(stack, race, agent, "AC-GONE-1")
+    error = refused(lambda: agent.sf.Case.upsert("External_Id__c/AC-GONE-1",
+                                                 {"Subject": "Router arrived broken"}))  # fmt: skip
+    assert error["errorCode"] == "GUARDRAIL_POST_VERIFY_FAILED"
+    assert f"(guardrail/{CREATED})" in error["message"]
+    [made] = [r["Id"] for r in stack.store.records("Case")
+              if r["External_Id__c"] == "AC-GONE-1" and not r["IsDeleted"]]  # fmt: skip
+    assert f"created a new Case {made}" in error["message"]
+    assert writes(stack, agent.conversation) == [recorded("create", made, judged_as="update")]
+    error = refused(lambda: agent.sf.Case.update(made, {"Status": "Closed"}))
+    assert "RecordGrounded" in error["message"]
 
 
 # -- Zendesk ----------------------------------------------------------------------------------

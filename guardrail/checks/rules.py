@@ -262,6 +262,7 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "external_id": intent.external_id or "",
         "account": intent.account or "",
         "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
+        "filled": dict(intent.filled),
         "fields": dict(intent.fields),
         "headers": dict(intent.headers),
     }
@@ -282,7 +283,7 @@ class Environment:
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
         shared = Shared.borrow(facts)
-        shared.lend(facts, context.pending)
+        shared.lend(facts, intent, context.pending)
         context.closing.append(functools.partial(shared.give_back, facts.revision))
         shared.cel.update(
             {
@@ -345,12 +346,15 @@ class Shared:
         kept = facts.revision.pop(cls.KEY, None) if facts.revision is not None else None
         return kept if kept is not None else cls(facts.conversation)
 
-    def lend(self, facts: Facts, pending: tuple[WriteRecord, ...] = ()) -> None:
-        self.functions.facts, self.functions.pending = facts, pending
+    def lend(
+        self, facts: Facts, intent: WriteIntent, pending: tuple[WriteRecord, ...] = ()
+    ) -> None:
+        functions = self.functions
+        functions.facts, functions.intent, functions.pending = facts, intent, pending
         self.scope.lend(facts.conversation, pending)
 
     def give_back(self, revision: dict[str, Any] | None) -> None:
-        self.functions.facts, self.functions.pending = None, ()
+        self.functions.facts, self.functions.intent, self.functions.pending = None, None, ()
         self.scope.lend(None)
         if revision is not None:
             revision.setdefault(self.KEY, self)

@@ -107,13 +107,18 @@ class ConversationRecorder:
             fields = dict(intent.fields)
             accounts = self._dialect.accounts(intent.object, record_id, fields)
             # What the CRM did: a create it made as an update of an existing record is that
-            # update, of a record not created here (guardrail.answered).
-            updated = saved.updated(intent)
+            # update, of a record not created here; an update it made as a create, that
+            # create, which no create rule judged (guardrail.answered).
+            done = (
+                Operation.UPDATE if saved.updated(intent)
+                else Operation.CREATE if saved.made(intent)
+                else intent.operation
+            )  # fmt: skip
             write = WriteRecord(
                 decision_id=decision.id,
                 object=intent.object,
-                operation=str(Operation.UPDATE if updated else intent.operation),
-                judged_as=str(intent.operation) if updated else None,
+                operation=str(done),
+                judged_as=str(intent.operation) if done is not intent.operation else None,
                 id=record_id,
                 # A write the CRM never got keeps no personal data it was refused for.
                 fields=fields if decision.verdict in SAVED else mask_fields(fields),

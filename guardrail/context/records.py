@@ -59,7 +59,7 @@ class _Record:
     # field (lower case) -> each value reads and kept writes show, with how many show it
     shown: Mapping[str, Mapping[Hashable, tuple[Any, int]]] = field(default_factory=dict)
     judged: int = 0  # saved writes judged against the record (not made as another operation)
-    creates: int = 0  # saved writes that created it
+    creates: int = 0  # saved writes that created it, judged as creates
 
     def with_read(self, read: ReadRecord) -> _Record:
         known = dict(self.read)
@@ -88,7 +88,7 @@ class _Record:
             self,
             writes=(*self.writes, write),
             judged=self.judged + (write.judged_as is None),
-            creates=self.creates + (write.operation == "create"),
+            creates=self.creates + (write.operation == "create" and write.judged_as is None),
         )
         if write.refused_by_crm:  # the CRM's answer says it kept none of it
             return made
@@ -103,7 +103,7 @@ class _Record:
             self,
             writes=self.writes[1:],
             judged=self.judged - (write.judged_as is None),
-            creates=self.creates - (write.operation == "create"),
+            creates=self.creates - (write.operation == "create" and write.judged_as is None),
         )
         if write.refused_by_crm:
             return made
@@ -228,7 +228,8 @@ class Records:
         return self._record(record_id).judged > 0
 
     def created(self, record_id: str) -> bool:
-        """Whether a write that reached the CRM created the record."""
+        """Whether a write that reached the CRM created the record, judged as the create it
+        was (not an update the CRM made as a create: ``judged_as``)."""
         return self._record(record_id).creates > 0
 
     def read_field(self, record_id: str, field: str) -> Any:

@@ -85,6 +85,11 @@ class CanonicalRequest:
     headers: Mapping[str, str]
     drop_headers: frozenset[str] = frozenset()
     media_type: str = ""
+    #: The conditional headers (``If-Match``, ``If-Unmodified-Since``...) the CRM evaluates
+    #: on the record the request writes, in their documented spelling: a request the proxy
+    #: makes in its place (a write wrapped with its read-back) carries them where the CRM
+    #: reads them, so a write the CRM would refuse (412) is refused there too.
+    conditions: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_read(self) -> bool:

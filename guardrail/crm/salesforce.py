@@ -222,6 +222,11 @@ class SalesforceDialect:
             headers=behaviour_headers(raw.headers.items()),
             drop_headers=dropped_headers(raw.headers, encodings),
             media_type=content_type.partition(";")[0].strip().lower(),
+            conditions={
+                name: value
+                for name in salesforce_post.CONDITIONS
+                if (value := single_header(raw.headers, name)) is not None
+            },
         )
 
     # -- reading requests -------------------------------------------------------------------
@@ -559,11 +564,10 @@ class SalesforceDialect:
     # -- writes by lookup field -------------------------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
-        target = salesforce_lookups.lookup(intent, path)
-        return None if target in answered else target
+        return salesforce_lookups.lookup(intent, path, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
-        return salesforce_lookups.resolved(intent, status, body)
+        return salesforce_lookups.resolved(intent, target, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return salesforce_lookups.owner_lookup(sobject, record_id, path)
@@ -595,8 +599,13 @@ class SalesforceDialect:
             for part in parsed.parts:
                 result = results.get(part.ref) or {}
                 code = result.get("httpStatusCode", 500)
-                if isinstance(code, int) and code < 300 and len(part.intents) == 1:
-                    saved = result.get("body")
+                saved = result.get("body")
+                if not isinstance(code, int) or code >= 300:
+                    continue
+                if isinstance(saved, list):  # a collection: its result per record, in order
+                    for n, row in zip(part.intents, saved, strict=False):
+                        found[n] = _row_saved(row)
+                elif len(part.intents) == 1:
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
                     made = salesforce_post.made(code, saved)

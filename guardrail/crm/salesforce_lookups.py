@@ -8,11 +8,19 @@ each record. The proxy asks the CRM the same question the write will: ``GET
 (field names in any case, one record, several: 300, none: 404). The answer makes the intent the
 write the CRM will make: an update or delete of that record (with the account it belongs to),
 or, for an upsert that matches nothing, a create holding the field's value.
+
+A case written with a contact and no account gets the contact's account: Salesforce fills
+``Case.AccountId`` from ``ContactId`` when the write leaves it blank (a create, or an update
+that sets the contact). So the proxy reads the contact's account (``GET
+/sobjects/Contact/{id}?fields=AccountId``), once the record is known, and judges the case as
+the CRM saves it, with that ``AccountId``: a duplicate case opened with only a contact is one
+for the contact's account, and every rule reading the case's account sees it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -23,7 +31,64 @@ from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
 from guardrail.model import Operation, WriteIntent
 
 
-def lookup(intent: WriteIntent, path: str) -> str | None:
+def lookup(intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+    """The next GET ``intent`` needs answered before it is judged (other than those
+    ``answered``): the record it names by a lookup field, then the account a case's contact
+    gives it (``account_fill``); None when it needs no other."""
+    target = _record_lookup(intent, path)
+    if target is not None and target not in answered:
+        return target
+    fill = account_fill(intent, path)
+    return None if fill is None or fill in answered else fill
+
+
+def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
+    """``intent`` as the write the CRM will make, from its answer to ``lookup``'s GET of
+    ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed."""
+    if target.endswith(_FILL_QUERY):
+        return _filled(intent, status, body)
+    return _resolved_record(intent, status, body)
+
+
+#: The query of the read of the account a case's contact gives it.
+_FILL_QUERY = "?fields=AccountId"
+
+
+def account_fill(intent: WriteIntent, path: str) -> str | None:
+    """The target of the GET that reads the account Salesforce gives a case written with a
+    contact and a blank account (``ContactId`` set, ``AccountId`` absent or null), or None
+    for any other write. Raises LookupUnresolved for a contact the CRM names only while
+    executing the request (a composite reference): its account cannot be read first."""
+    if intent.object.lower() != "case" or intent.operation not in (
+        Operation.CREATE, Operation.UPDATE,
+    ):  # fmt: skip
+        return None
+    fields = {name.lower(): value for name, value in intent.fields.items()}
+    contact = fields.get("contactid")
+    if not isinstance(contact, str) or not contact or fields.get("accountid") is not None:
+        return None
+    if not sfid.is_id(contact):
+        raise LookupUnresolved(
+            f"This Case write sets ContactId {contact[:40]!r} and no AccountId, so Salesforce "
+            "gives the case that contact's account; crm-guardrail reads that account before "
+            "judging the case, and cannot for a contact the CRM makes in the same request. "
+            "Give the case its AccountId too."
+        )
+    return f"{api_base(path)}/sobjects/Contact/{contact}{_FILL_QUERY}"
+
+
+def _filled(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent`` with the account its contact gives the case (none: as it was)."""
+    field, contact = next((k, v) for k, v in intent.fields.items() if k.lower() == "contactid")
+    account = _account(_owner_record(f"Contact {contact}", status, body))
+    if account is None:
+        return intent
+    fields = {k: v for k, v in intent.fields.items() if k.lower() != "accountid"}
+    filled = {**intent.filled, "AccountId": field}
+    return replace(intent, fields={**fields, "AccountId": account}, filled=filled)
+
+
+def _record_lookup(intent: WriteIntent, path: str) -> str | None:
     """The target of the GET that finds the record ``intent`` names by a lookup field, or None
     when it names none that way (a write by id, a create). Raises LookupUnresolved for a record
     that names no value to find it by, or a value the CRM would only know while executing (a
@@ -55,8 +120,9 @@ def lookup(intent: WriteIntent, path: str) -> str | None:
     return f"{api_base(path)}/sobjects/{intent.object}/{field}/{quote(value, safe='')}"
 
 
-def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-    """``intent`` as the write the CRM will make, from its answer to ``lookup``'s GET.
+def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent`` as the write the CRM will make, from its answer to the GET of the record it
+    names by a lookup field.
 
     Raises LookupUnresolved (several records match; none does and the write is not a create;
     the field cannot be looked up by), InvalidSession (the agent's own session was refused, in
@@ -116,10 +182,16 @@ def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
     """The accounts and contacts the record read by ``owner_lookup``'s GET belongs to (its
     ``sfid.CUSTOMER_FIELDS``). Raises LookupUnresolved (no such record), InvalidSession or
     LookupFailed."""
+    found = (_owner_record(named, status, body).get(name) for name in sfid.CUSTOMER_FIELDS)
+    return tuple(v for v in found if isinstance(v, str) and v)
+
+
+def _owner_record(named: str, status: int, body: bytes) -> dict[str, Any]:
+    """The record a GET by id read, from the CRM's answer. Raises LookupUnresolved (no such
+    record), InvalidSession or LookupFailed."""
     answer = _json(body)
     if status == 200 and isinstance(answer, dict):
-        found = (answer.get(name) for name in sfid.CUSTOMER_FIELDS)
-        return tuple(v for v in found if isinstance(v, str) and v)
+        return answer
     if status == 404:
         raise LookupUnresolved(
             f"The write names the {named}, which the CRM does not have (deleted, or never "

@@ -40,13 +40,18 @@ def _select(fields: Iterable[str] | None) -> str:
     return "fields=" + ",".join(sorted({*fields, "Id", "LastModifiedDate"}))
 
 
+#: The conditional headers Salesforce evaluates on an sObject row (guardrail.sandbox.conditional).
+CONDITIONS = ("If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")
+
+
 def write_and_read(
     intent: WriteIntent, request: CanonicalRequest, fields: Iterable[str] | None, before: bool
 ) -> Outbound | None:
-    """The composite that reads the pre-image, makes the write and reads the saved record;
-    None for a write holding ``@{`` (in its body or target), which the composite would fill in
-    as a reference (``@{guardrailBefore.Id}``: the pre-image's value, not the text judged): it
-    is sent as it is and read back after."""
+    """The composite that reads the pre-image, makes the write (on the conditions it was
+    sent with: a subrequest inherits none of the composite's headers) and reads the saved
+    record; None for a write holding ``@{`` (in its body or target), which the composite
+    would fill in as a reference (``@{guardrailBefore.Id}``: the pre-image's value, not the
+    text judged): it is sent as it is and read back after."""
     method, target, body = request.method, request.target, request.body
     sent = json.loads(body) if body else None
     if "@{" in json.dumps(sent) or "@{" in unquote(target):
@@ -60,6 +65,8 @@ def write_and_read(
     if before and key is not None:
         subrequests.append({"method": "GET", "url": f"{rows}/{key}{query}", "referenceId": BEFORE})
     write: dict[str, Any] = {"method": method, "url": target, "referenceId": WRITE}
+    if request.conditions:
+        write["httpHeaders"] = dict(request.conditions)
     if body:
         write["body"] = sent
     subrequests.append(write)

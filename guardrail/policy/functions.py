@@ -19,7 +19,9 @@
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
                                          or in a region's national form (a text, a phone field's
                                          too, that is none is read: a card put there is found)
-    grounded(id) bool                    the verified customer's id, or read or created here
+    grounded(id) bool                    the verified customer's id, or read or created here,
+                                         or one the CRM fills into the write from a grounded
+                                         record it names (intent.filled)
     was_read(id) bool                    the agent read this record in this conversation
     created(id) bool                     the agent created this record in this conversation
     read_field(id, field) dyn            the field's value as the agent read it, else null
@@ -88,7 +90,7 @@ from typing import Any
 from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
-from guardrail.model import SAVED
+from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
@@ -136,6 +138,9 @@ class RuleFunctions:
         #: what adds writes up (recent_writes, account_writes, a number split across writes)
         #: sees them as earlier writes, decision "pending".
         self.pending: tuple[WriteRecord, ...] = ()
+        #: The write being judged: a value the CRM fills from one of its fields is grounded
+        #: as that field is (grounded()).
+        self.intent: WriteIntent | None = None
 
     @property
     def _facts(self) -> Facts:
@@ -199,7 +204,20 @@ class RuleFunctions:
         return pii_in(text, masked=self._facts.redacted) if text else []
 
     def grounded(self, record_id: str | None) -> bool:
-        return not record_id or self._facts.grounded(record_id)
+        return not record_id or self._facts.grounded(record_id) or self._filled(record_id)
+
+    def _filled(self, record_id: str) -> bool:
+        """Whether the CRM fills ``record_id`` into the write from a grounded record it names
+        (a case's account, from its contact): the proxy read it there, from the CRM."""
+        intent = self.intent
+        if intent is None:
+            return False
+        fields = intent.fields
+        return any(
+            fields.get(name) == record_id and bool(source := fields.get(origin))
+            and self._facts.grounded(str(source))
+            for name, origin in intent.filled.items()
+        )  # fmt: skip
 
     def created(self, record_id: str | None) -> bool:
         return bool(record_id) and self._facts.created(str(record_id))

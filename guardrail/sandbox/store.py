@@ -171,7 +171,7 @@ class SandboxStore:
         current = self._live(stype, record_id)
         if precondition is not None:
             precondition(dict(current))
-        clean = check_write(stype, values, self, current["Id"])
+        clean = self._contact_account(stype, check_write(stype, values, self, current["Id"]))
         now = format_datetime(_now())
         row = {**current, **clean, **self._modified(now)}
         self._save(stype, row, "update")
@@ -319,7 +319,7 @@ class SandboxStore:
         *,
         run_triggers: bool,
     ) -> str:
-        clean = check_write(stype, values, self)
+        clean = self._contact_account(stype, check_write(stype, values, self))
         now = format_datetime(at)
         row: Row = {f.name: f.default for f in stype.fields}
         row.update(
@@ -337,6 +337,16 @@ class SandboxStore:
         row.update(clean)
         self._save(stype, row, "create" if run_triggers else None)
         return record_id
+
+    def _contact_account(self, stype: SObjectType, clean: Row) -> Row:
+        """``clean`` with the account Salesforce gives a case written with a contact and a
+        blank account (a create, or an update setting the contact): the contact's own."""
+        contact = clean.get("ContactId")
+        if stype.name != "Case" or not contact or clean.get("AccountId") is not None:
+            return clean
+        row = self._rows["Contact"].get(str(contact)[:15])
+        account = None if row is None or row["IsDeleted"] else row.get("AccountId")
+        return {**clean, "AccountId": account} if account else clean
 
     def _save(self, stype: SObjectType, row: Row, operation: Operation | None) -> None:
         """Run triggers (if this write is the API's) and formulas, then store the row."""

@@ -93,3 +93,27 @@ def test_new_ids_are_valid_18_character_ids(store: SandboxStore) -> None:
     for record_id in ids:
         assert record_id.startswith("00T")
         assert sfid.to18(record_id[:15]) == record_id
+
+
+@pytest.mark.parametrize("given", [{}, {"AccountId": None}], ids=["absent", "null"])
+def test_a_case_written_with_a_contact_and_no_account_takes_the_contacts_account(
+    store: SandboxStore, given: dict[str, None]
+) -> None:
+    """As Salesforce does, on create and on an update setting the contact; an account the
+    write names stays, and a contact of no account gives none."""
+    account = store.create("Account", {"Name": "Filled"})
+    contact = store.create("Contact", {"LastName": "Filled", "AccountId": account})
+    private = store.create("Contact", {"LastName": "Private"})
+
+    made = store.create("Case", {"Subject": "x", "ContactId": contact, **given})
+    assert store.fetch("Case", made)["AccountId"] == account
+    store.update("Case", made, {"ContactId": private, **given})
+    kept = None if given else account  # a contact of no account gives none
+    assert store.fetch("Case", made)["AccountId"] == kept
+    moved = store.create("Case", {"Subject": "y"})
+    store.update("Case", moved, {"ContactId": contact, **given})
+    assert store.fetch("Case", moved)["AccountId"] == account
+    named = store.create(
+        "Case", {"Subject": "z", "ContactId": contact, "AccountId": ACME_ACCOUNT_ID}
+    )
+    assert store.fetch("Case", named)["AccountId"] == ACME_ACCOUNT_ID

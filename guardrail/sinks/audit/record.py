@@ -232,6 +232,7 @@ def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
         "references": dict(intent.references),
         "account": intent.account,
         "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
+        "filled": dict(intent.filled),
         "headers": {k: mask_text(v) for k, v in intent.headers.items()},
         "saved_id": saved_id,
     }
