@@ -185,6 +185,8 @@ class Proxy:
         if (request.content_length or 0) > self.max_body_bytes:
             raise _too_large(self.max_body_bytes)
         try:
+            if request.content.is_eof():  # all of it arrived with the headers: no timer to set
+                return await request.read()
             async with asyncio.timeout(self.body_timeout):
                 return await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -434,9 +436,7 @@ def _caller(request: web.Request) -> Caller:
 
 def _forwarded_headers(request: web.Request, canonical: CanonicalRequest) -> CIMultiDict[str]:
     """The agent's end-to-end headers, less those that no longer describe the canonical body."""
-    return request_headers(
-        (k, v) for k, v in request.headers.items() if k.lower() not in canonical.drop_headers
-    )
+    return request_headers(request.headers.items(), canonical.drop_headers)
 
 
 def _too_large(limit: int) -> BodyTooLarge:

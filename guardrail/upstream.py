@@ -7,7 +7,7 @@ Tests and embedders may swap in any object with the same ``send`` (as httpx swap
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,27 +36,29 @@ _NOT_RETURNED = HOP_BY_HOP | {"content-length"}
 GUARDRAIL_HEADER_PREFIX = "x-guardrail-"
 
 
-def end_to_end(headers: Iterable[tuple[str, str]], drop: frozenset[str]) -> CIMultiDict[str]:
-    """The headers to pass on: hop-by-hop ones, those named in Connection, ``drop`` and every
-    ``X-Guardrail-*`` header removed."""
-    items = list(headers)
-    named = {
-        token.strip().lower()
-        for name, value in items
-        if name.lower() == "connection"
-        for token in value.split(",")
-    }
+def end_to_end(
+    headers: Iterable[tuple[str, str]], drop: frozenset[str], also: Container[str] = ()
+) -> CIMultiDict[str]:
+    """The headers to pass on: hop-by-hop ones, those named in Connection, ``drop``, ``also``
+    and every ``X-Guardrail-*`` header removed. One pass over the headers: Connection names
+    its hop-by-hop headers rarely, so the kept ones are taken out again only when it does."""
     out: CIMultiDict[str] = CIMultiDict()
-    for name, value in items:
+    named: set[str] = set()
+    for name, value in headers:
         lower = name.lower()
-        if lower in drop or lower in named or lower.startswith(GUARDRAIL_HEADER_PREFIX):
-            continue
-        out.add(name, value)
+        if lower == "connection":
+            named.update(token.strip().lower() for token in value.split(","))
+        elif not (lower in drop or lower in also or lower.startswith(GUARDRAIL_HEADER_PREFIX)):
+            out.add(name, value)
+    for gone in named.intersection(k.lower() for k in out):
+        out.popall(gone)
     return out
 
 
-def request_headers(headers: Iterable[tuple[str, str]]) -> CIMultiDict[str]:
-    return end_to_end(headers, _NOT_FORWARDED)
+def request_headers(
+    headers: Iterable[tuple[str, str]], also: Container[str] = ()
+) -> CIMultiDict[str]:
+    return end_to_end(headers, _NOT_FORWARDED, also)
 
 
 def response_headers(headers: Iterable[tuple[str, str]]) -> CIMultiDict[str]:
