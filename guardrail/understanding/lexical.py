@@ -73,6 +73,8 @@ _MACROS = {
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
+# Asks whose reason the rules read: why the money is due, why the customer is leaving.
+_REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
@@ -727,7 +729,7 @@ class Reading:
                     ),
                     amount=amount,
                     currency=fold.currency,
-                    reason=self._reason_near(fold.evidence) if kind is AskKind.REFUND else None,
+                    reason=self._reason_near(kind, fold.evidence) if kind in _REASONED else None,
                     evidence=tuple(fold.evidence[-3:]),
                     amounts=() if amount is None else tuple(dict.fromkeys((amount, high))),
                     amount_confidence=min((a.confidence for a in said), default=0.0),
@@ -1932,16 +1934,22 @@ class Reading:
                 best[reason] = Issue(reason, 0.8, (evidence,), negated=True)
         return tuple(best.values())
 
-    def _reason_near(self, evidence: Sequence[Evidence]) -> Reason | None:
-        """The issue nearest the ask: in the same turn first, then the closest turn."""
-        if not self._issue_hits or not evidence:
+    def _reason_near(self, kind: AskKind, evidence: Sequence[Evidence]) -> Reason | None:
+        """The issue nearest the ask: in the same turn first, then the closest turn. Leaving
+        is no reason of its own; and to leave, the hassle a gesture makes up for ("the
+        service has been a nightmare") is a complaint of how the customer was treated."""
+        if not evidence:
             return None
         turn = evidence[0].turn
-        refundable = [h for h in self._issue_hits if h[0] is not Reason.ACCOUNT]
-        if not refundable:
+        leaving = kind is AskKind.ACCOUNT_CLOSURE
+        candidates = [
+            (Reason.SERVICE if leaving and reason is Reason.GOODWILL else reason, conf, at)
+            for reason, conf, at, _ in self._issue_hits
+            if reason is not Reason.ACCOUNT
+        ]
+        if not candidates:
             return None
-        nearest = min(refundable, key=lambda h: (abs(h[2][0] - turn), -h[1]))
-        return nearest[0]
+        return min(candidates, key=lambda h: (abs(h[2][0] - turn), -h[1]))[0]
 
     # facts, sensitive data, outcome -----------------------------------------------------
 

@@ -95,7 +95,18 @@ _SHARE_OF = re.compile(r"\s*(?:of\s+)?(?:(?:the|my|that|it|what i paid|a|an)\s+)
 # Amounts listed together ("$4.50 and $3.20"): together they may be what is asked.
 _LIST_JOIN = re.compile(r"^\s*(?:,|and|plus|&|\+|,\s*and)\s*(?:(?:the|another|a)\s+)?$")
 # So many of a price ("four rentals at $5.99 each").
-_EACH = re.compile(r"^\s*(?:each|apiece|a piece|per (?:item|one|month|night|ticket|person))\b")
+_EACH = re.compile(
+    r"^\s*(?:(?:for )?each|apiece|a piece|per (?:item|one|month|night|ticket|person))\b"
+)
+# The count of it said after a price each: "of the N" things, or N had ("$15 for each of the 3
+# I ordered", "$12 each. I ordered 4", "each one was $20... there were 3 in the order").
+_COUNT_AFTER = re.compile(
+    r"(?i)[^$€£\d]{0,40}?\b(?:each of (?:the |my |those |these |them,? )?|(?:i|we) (?:have |had |"
+    r"just |only )?(?:ordered|bought|got|purchased|paid for) |there (?:were|are) )"
+    r"(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?!\s*(?:dollars?|bucks|quid|pounds?|euros?|p|pence|cents?|%|days?|weeks?|months?|years?|"
+    r"hours?|minutes?|times|at)\b)"
+)
 _COUNT = re.compile(
     r"\b(?P<n>\d{1,2})\s+(?!(?:dollars?|bucks|quid|pounds?|euros?|p|pence|cents?)\b)[a-z]"
 )
@@ -309,6 +320,9 @@ def together(text: str, money: Money, found: list[Money]) -> Decimal:
         total = max(total, money.high * (int(n) if n.isdigit() else text2num(n, "en")))
     if _EACH.match(text[money.end :]):
         counts = [int(c["n"]) for c in _COUNT.finditer(text[: money.start])]
+        if (after := _COUNT_AFTER.match(text, money.end)) is not None:
+            n = after["n"]
+            counts.append(int(n) if n.isdigit() else text2num(n, "en"))
         if counts and 1 < counts[-1] <= 20:
             total = max(total, money.high * counts[-1])
     return total

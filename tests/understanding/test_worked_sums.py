@@ -63,3 +63,27 @@ def test_a_sum_done_aloud_is_the_amount_asked(read: Reader, turn: str, total: in
     ask = read.ask(AskKind.REFUND, "a: How can I help?", turn)
     assert ask is not None
     assert ask.amount == total
+
+
+@pytest.mark.parametrize(
+    ("said", "whole"),
+    [
+        ("The mugs arrived chipped. Refund me the £9 for each of the 4 I ordered.", 36),
+        ("The socks were €6 each. We bought 5. Please refund them all.", 30),
+    ],
+)  # fmt: skip
+def test_a_price_each_with_the_count_said_after_it_may_be_the_whole(read, said, whole):
+    ask = read.ask(AskKind.REFUND, f"c: {said}")
+    assert ask is not None
+    assert max(ask.amounts) == whole
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["The mug was £9 each and I got 2 days ago with it broken. Refund the £9.",
+     "They're $12 each, I bought one. Refund it please."],
+)  # fmt: skip
+def test_a_count_of_days_or_one_thing_after_a_price_each_multiplies_nothing(read, said):
+    ask = read.ask(AskKind.REFUND, f"c: {said}")
+    assert ask is not None
+    assert max(ask.amounts) in (9, 12)

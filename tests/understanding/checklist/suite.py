@@ -1,7 +1,9 @@
 """Behavioural tests of the conversation reader, CheckList style (Ribeiro et al. 2020).
 
-Capabilities the rules depend on (a refund asked, declined, retracted...; its amount; the
-reason; an account closure against other cancellations; the call's outcome) times test types:
+Capabilities the rules depend on (a refund asked, declined, retracted...; its amount, among
+the others a call names: the bill, the charge, the agent's offer, a total, a fee, a difference;
+the reason; an account closure against other cancellations, and the reason given for it or
+none; the call's outcome) times test types:
 minimum functionality (MFT: templates whose slots take many fillers), invariance (INV: a
 perturbation that must not change the reading: fillers, speech-to-text, contractions, typos,
 other names and products, politeness, small talk, the agent's words paraphrased) and
@@ -64,6 +66,12 @@ def asked_amount(u: Understanding) -> Decimal | None:
     """As the rules' ``asked_amount('refund')``: the largest plausible reading asked."""
     asks = u.asks_of(AskKind.REFUND)
     return max(asks[0].amounts) if asks and asks[0].amounts else None
+
+
+def closure_reason(u: Understanding) -> Reason | None:
+    """As the rules' ``ask('account closure').reason``: why the customer is leaving."""
+    asks = u.asks_of(AskKind.ACCOUNT_CLOSURE)
+    return asks[0].reason if asks else None
 
 
 def reasons(u: Understanding) -> frozenset[Reason]:
@@ -230,6 +238,62 @@ VOCAB: dict[str, dict[str, list[Any]]] = {
                    "sorry to be a pain, but {x}", "I hate to ask, but {x}",
                    "{x} I'd be really grateful."],
         "fill": ["um", "like", "you know", "uh", "erm"],
+        # amounts among others: {m} the amount asked, {o} another (larger) one, {f} a fee;
+        # each filler says which of them, or what sum of them, is asked
+        "money": [12, 18, 25, 30, 35, 40, 45, 60, 75, 80],
+        "fee": [3, 4, 5, 6, 8],
+        "bill": [("My bill came to {o} this month and {m} of that is a charge I never agreed to. "
+                  "I'd like the {m} back.", "m"),
+                 ("The bill was {o}, but {m} of it was for a service I cancelled, so refund me "
+                  "{m} please.", "m")],
+        "charge": [("You charged me {o} for it. I only want {m} back for the missing part.", "m"),
+                   ("It was {o} on my card. Can you refund {m} of that for the broken lid?",
+                    "m")],
+        "a_offer_amt": ["I can refund {o} for you.", "I'm able to offer you {o} back.",
+                        "I could put {o} back on your card."],
+        "counter": [("Actually I'd like {m} back please.", "m"),
+                    ("No, I only want {m} refunded.", "m"),
+                    ("Could you make it {m} instead?", "m")],
+        "total": [("The whole order came to {o}, but only this was faulty, so please refund the "
+                   "{m} it cost.", "m"),
+                  ("My basket was {o} in total. The {item} was {m} of that and I want that {m} "
+                   "back.", "m")],
+        "partial": [("It cost {o}. I'd be happy with a partial refund of {m}.", "m"),
+                    ("I paid {o} for it but I'll settle for {m} back.", "m")],
+        "tax": [("I want {m} back plus the {f} delivery fee.", "m+f"),
+                ("Refund me the {m} and the {f} tax on top, please.", "m+f"),
+                ("I'd like {m} back, the {f} postage can stay with you.", "m")],
+        "diff": [("You charged me {o} instead of {m}. I want the difference back.", "o-m"),
+                 ("I was billed {o} when the price was {m}, so refund me the difference.",
+                  "o-m")],
+        "fix_next": [("Sorry, I misread the receipt, it's {m}.", "m"),
+                     ("Hang on, no, it was {m}, not that.", "m")],
+        "amt_cents": [("five dollars and fifty cents", Decimal("5.50")),
+                      ("ninety nine cents", Decimal("0.99")),
+                      ("twelve dollars forty", Decimal("12.40")),
+                      ("sixty five cents", Decimal("0.65")),
+                      ("$3.75", Decimal("3.75")), ("eight dollars and five cents",
+                      Decimal("8.05"))],
+        "unit_apart": ["I bought {n} of them. They were {p} each. I want my money back for all "
+                       "of them.", "They cost {p} each. I ordered {n}. Please refund the lot."],
+        # a closure's reason: said before or after the ask, as a complaint, or not at all
+        "closure_why": [("the internet keeps dropping out every evening", Reason.TECHNICAL),
+                        ("you've charged me twice for the same month", Reason.BILLING),
+                        ("the app hasn't let me log in for a week", Reason.TECHNICAL),
+                        ("I keep getting billed for things I never ordered", Reason.BILLING),
+                        ("every delivery I get turns up days late", Reason.LATE)],
+        "complaint": [("Your staff were really rude to me on the phone last week.",
+                       Reason.SERVICE),
+                      ("I've complained three times and nobody got back to me.", Reason.SERVICE),
+                      ("Honestly the service has been appalling.", Reason.SERVICE)],
+        "a_why": ["Can I ask why you'd like to close it?", "May I ask what's made you decide?",
+                  "Sorry to hear that, what's the reason?"],
+        "refused": ["I'd rather not say.", "I'd prefer not to go into it.",
+                    "That's my business, just close it please."],
+        "none_given": ["No reason really, just close it.", "No particular reason.",
+                       "There's no reason, I just want it closed."],
+        "vague": ["It's just not for me any more.", "I just don't use it much.",
+                  "Personal reasons."],
     },
     "held": {
         "item": ["toaster", "office chair", "pair of boots", "tablet cover", "food processor",
@@ -360,6 +424,59 @@ VOCAB: dict[str, dict[str, list[Any]]] = {
         "polite": ["if you don't mind, {x}", "{x} Thank you ever so much.", "apologies, but {x}",
                    "no rush, but {x}", "{x} That would be a big help."],
         "fill": ["uhm", "like", "sort of", "hmm", "uh"],
+        "money": [14, 20, 28, 32, 38, 48, 55, 65, 70, 90],
+        "fee": [2, 5, 7, 9, 10],
+        "bill": [("This month's bill is {o} and there's {m} on it for a package I never took. I "
+                  "want that {m} refunded.", "m"),
+                 ("I got a bill for {o}; {m} of it is an add-on I never asked for. Refund the "
+                  "{m}, please.", "m")],
+        "charge": [("I paid {o} for the set. Just refund {m} for the piece that's damaged.", "m"),
+                   ("The charge was {o}, and I'd like {m} of it back.", "m")],
+        "a_offer_amt": ["We can give you {o} back.", "I'm happy to refund {o}.",
+                        "How about a refund of {o}?"],
+        "counter": [("I'd rather have {m} back, please.", "m"),
+                    ("Just {m} is what I'm asking for.", "m"),
+                    ("Hmm, I was after {m} back.", "m")],
+        "total": [("The order total was {o}; the {item} alone was {m}, and that's all I want "
+                   "back.", "m"),
+                  ("Everything together cost {o}. Refund me {m}, that's the one that broke.",
+                   "m")],
+        "partial": [("I spent {o} on it, so a part refund of {m} would be fair.", "m"),
+                    ("It was {o}, I'm only asking for {m} of that back.", "m")],
+        "tax": [("Please refund {m} plus the {f} shipping.", "m+f"),
+                ("I want the {m} back and the {f} in fees as well.", "m+f"),
+                ("Refund the {m}; forget the {f} service fee.", "m")],
+        "diff": [("I was charged {o} rather than {m}, so please refund the difference.", "o-m"),
+                 ("It rang up at {o} when it should have been {m}. I'd like the difference "
+                  "back.", "o-m")],
+        "fix_next": [("Oh sorry, my mistake, it's {m}.", "m"),
+                     ("No wait, I read that wrong, {m}.", "m")],
+        "amt_cents": [("seven dollars and twenty cents", Decimal("7.20")),
+                      ("forty nine cents", Decimal("0.49")),
+                      ("fifteen dollars sixty", Decimal("15.60")),
+                      ("eighty cents", Decimal("0.80")),
+                      ("$6.45", Decimal("6.45")), ("two dollars and ten cents",
+                      Decimal("2.10"))],
+        "unit_apart": ["I got {n} of them. Each one was {p}. Please refund all of them.",
+                       "The price was {p} per item. There were {n} in the order. I want it "
+                       "all back."],
+        "closure_why": [("my broadband has been down most of the month", Reason.TECHNICAL),
+                        ("I was overcharged on my last three bills", Reason.BILLING),
+                        ("I can't sign in to the website at all", Reason.TECHNICAL),
+                        ("there's a charge on my statement I don't recognise", Reason.BILLING),
+                        ("my orders keep arriving a week late", Reason.LATE)],
+        "complaint": [("The person I spoke to yesterday was so unhelpful.", Reason.SERVICE),
+                      ("I want to make a complaint about how I've been treated.",
+                       Reason.SERVICE),
+                      ("Frankly your customer service is shocking.", Reason.SERVICE)],
+        "a_why": ["Could you tell me why you're leaving?", "Is there a reason for closing?",
+                  "What's prompted that, if you don't mind me asking?"],
+        "refused": ["I don't want to say.", "I'd rather keep that to myself.",
+                    "Does it matter? Just close it."],
+        "none_given": ["No reason, I just want to.", "No specific reason, honestly.",
+                       "Nothing in particular, just close it."],
+        "vague": ["It's time for a change.", "I just feel like moving on.",
+                  "Various reasons, really."],
     },
 }  # fmt: skip
 
@@ -403,6 +520,12 @@ def _no(read: Callable[[Understanding], bool]) -> Binder:
 
 def _amount(b: Mapping[str, Any]) -> Check:
     return is_(asked_amount, Decimal(str(b["value"])))
+
+
+def _closure_for(b: Mapping[str, Any]) -> Check:
+    """Closed at the customer's ask, for the reason they gave (None when they gave none)."""
+    reason = b.get("reason")
+    return lambda u, _: closure_ok(u) and closure_reason(u) == reason
 
 
 def _outcome_is(value: Outcome) -> Binder:
@@ -487,6 +610,44 @@ TEMPLATES: tuple[Template, ...] = (
     _t("outcome: hung up", "hung up", "a: {a_greet}", "c: It's about my {item}: {problem}.",
        "a: {a_sorry} Can you give me the order number?", "s: {hangup}",
        check=_outcome_is(Outcome.NO_RESOLUTION)),
+    # (added last: the cases drawn before them stay as they were)
+    _t("amount: per unit across sentences", "per unit", "a: {a_greet}",
+       "c: It's about the {item}: {problem}. {unit_apart}", check=_amount),
+    _t("amount: cents", "cents", "a: {a_greet}", "c: It's about my {item}: {problem}. {amt_ask}",
+       check=_amount, invs=("swap",)),
+    # the amount asked among the others a call names
+    _t("amount: among others", "the bill", "a: {a_greet}", "c: {opener} {bill}", check=_amount,
+       key="bill", dirs=("correct",)),
+    _t("amount: among others", "the charge", "a: {a_greet}", "c: It's about my {item}: {problem}.",
+       "a: {a_sorry}", "c: {charge}", check=_amount, key="charge", dirs=("correct",)),
+    _t("amount: among others", "the agent's offer", "a: {a_greet}",
+       "c: It's about my {item}: {problem}. I want a refund.", "a: {a_offer_amt}", "c: {counter}",
+       check=_amount, key="counter"),
+    _t("amount: among others", "a total and one item", "a: {a_greet}",
+       "c: It's about my {item}: {problem}. {total}", check=_amount, key="total"),
+    _t("amount: among others", "a partial refund", "a: {a_greet}",
+       "c: It's about my {item}: {problem}. {partial}", check=_amount, key="partial"),
+    _t("amount: among others", "taxes and fees", "a: {a_greet}",
+       "c: It's about my {item}: {problem}. {tax}", check=_amount, key="tax"),
+    _t("amount: among others", "corrected in the next turn", "a: {a_greet}",
+       "c: It's about my {item}: {problem}. I'd like {o} back.", "a: {a_ack}", "c: {fix_next}",
+       check=_amount, key="fix_next"),
+    _t("amount: a difference", "charged instead of", "a: {a_greet}", "c: {opener} {diff}",
+       check=_amount, key="diff"),
+    # a closure's reason
+    _t("closure: reason given", "before the ask", "a: {a_greet}",
+       "c: {opener} {closure_why}. {closure}", check=_closure_for, key="closure",
+       dirs=("never_mind",)),
+    _t("closure: reason given", "after the ask", "a: {a_greet}", "c: {opener} {closure}",
+       "a: {a_why}", "c: Well, {closure_why}.", check=_closure_for, dirs=("never_mind",)),
+    _t("closure: reason given", "as a complaint", "a: {a_greet}",
+       "c: {opener} {complaint} {closure}", check=_closure_for, key="closure"),
+    _t("closure: no reason given", "refused", "a: {a_greet}", "c: {opener} {closure}",
+       "a: {a_why}", "c: {refused}", check=_closure_for),
+    _t("closure: no reason given", "none", "a: {a_greet}", "c: {opener} {closure}", "a: {a_why}",
+       "c: {none_given}", check=_closure_for),
+    _t("closure: no reason given", "vague", "a: {a_greet}", "c: {opener} {closure}",
+       "a: {a_why}", "c: {vague}", check=_closure_for),
 )  # fmt: skip
 
 # Templates whose slot takes a value drawn from a list named otherwise.
@@ -494,7 +655,10 @@ _SLOT_SOURCE = {
     "amount: words": ("amt", "{cur_word}"),
     "amount: digits": ("amt_digits", "{cur}"),
     "amount: colloquial": ("amt_slang", ""),
+    "amount: cents": ("amt_cents", ""),
 }
+# Fillers naming several amounts ({m}, {o}, {f}), each with which of them is asked.
+_AMONG = ("bill", "charge", "counter", "total", "partial", "tax", "diff", "fix_next")
 _CUR_WORD = {"$": "dollars", "£": "pounds", "€": "euros"}
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -536,13 +700,20 @@ def _bind(t: Template, vocab: Mapping[str, list[Any]], rng: random.Random,
             hi = lo + rng.choice([5, 10, 20])
             b["lo"], b["hi"] = f"{b['cur']}{lo}", f"{b['cur']}{hi}"
             b["value"] = hi
-        elif slot == "unit":
+        elif slot in _AMONG:
+            b[slot], which = rng.choice(vocab[slot])
+            numbers = _amounts(b, rng, vocab)
+            b["value"] = sum(-numbers[w[1]] if w[0] == "-" else numbers[w[-1]]
+                             for w in re.findall(r"[+-]?\w", which))  # fmt: skip
+        elif slot in ("m", "o", "f"):
+            _amounts(b, rng, vocab)
+        elif slot in ("unit", "unit_apart"):
             b[slot] = rng.choice(vocab[slot])
             b.setdefault("cur", rng.choice(vocab["cur"]))
             n, p = rng.choice([2, 3, 4, 5]), rng.choice([6, 8, 12, 15, 20, 25])
             b["n"], b["p"] = str(n), f"{b['cur']}{p}"
             b["value"] = n * p
-        elif slot in ("problem", "problem_neg"):
+        elif slot in ("problem", "problem_neg", "closure_why", "complaint"):
             b[slot], b["reason"] = rng.choice(vocab[slot])
         elif slot == "a_options":
             order = b.get("order")  # the agent paraphrased: the options in the same order
@@ -559,6 +730,17 @@ def _bind(t: Template, vocab: Mapping[str, list[Any]], rng: random.Random,
             b[slot] = rng.choice(vocab[slot])
         pending[:0] = _SLOT.findall(str(b[slot]))
     return b
+
+
+def _amounts(b: dict[str, Any], rng: random.Random, vocab: Mapping[str, list[Any]]) -> dict[str, int]:  # fmt: skip
+    """The amounts {m} (asked), {o} (another, larger) and {f} (a fee), drawn once per case and
+    said in its currency."""
+    if "m" not in b:
+        cur = b.setdefault("cur", rng.choice(vocab["cur"]))
+        m = rng.choice(vocab["money"])
+        drawn = {"m": m, "o": m + rng.choice([10, 15, 20, 25]), "f": rng.choice(vocab["fee"])}
+        b.update({k: f"{cur}{v}" for k, v in drawn.items()})
+    return {k: int(str(b[k]).lstrip("$£€")) for k in ("m", "o", "f")}
 
 
 def _money(said: str, form: str, cur: str) -> str:
@@ -604,7 +786,7 @@ def _customer(said: tuple[str, ...], change: Callable[[str], str]) -> tuple[str,
 _NUMERIC = re.compile(
     r"(?i)^[$£€]?\d|^(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|"
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|and|thousand|pounds|"
-    r"dollars|euros|quid|bucks)\W*$"
+    r"dollars|euros|quid|bucks|cents|pence)\W*$"
 )
 
 
