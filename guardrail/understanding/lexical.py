@@ -1904,8 +1904,19 @@ class Reading:
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
                     self.trace.append((str(reason), p.regex.pattern, "issue"))
+                    if reason is Reason.LATE and self._billed_before(ti, si):
+                        hit = (Reason.BILLING, p.reliability, (ti, si), _evidence(ti, piece))
+                        self._issue_hits.append(hit)
                 break
         return found
+
+    def _billed_before(self, ti: int, si: int) -> bool:
+        """Whether the customer's turn said they were charged for a thing before saying it
+        never came: a charge for nothing, so a billing error as much as a failed visit."""
+        before = " ".join(s.text for s in self.parsed[ti][:si])
+        return self.turns[ti].role == "customer" and bool(
+            self.lex.scopes["billed_for"].search(before)
+        )
 
     def _denies(self, reason: Reason, text: str) -> bool:
         """Whether ``text`` denies having the problem in so many words ("it came right on
