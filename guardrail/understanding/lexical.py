@@ -1367,9 +1367,10 @@ class Reading:
         about 30?", "I could do 35 to cover the postage?"): taken by the customer's yes, it is
         the amount agreed, though not surely (it may be a time or a count)."""
         said = _amounts(s.text, True)
-        offered = self.lex.scopes["offer"].search(s.text) or self.lex.scopes[
-            "offer_question"
-        ].search(s.text)
+        offered = any(
+            self.lex.scopes[scope].search(s.text)
+            for scope in ("offer", "offer_question", "reckoning")
+        )
         if not said or not offered:
             return False
         status, corrected = self._answer(ti, AskKind.REFUND)
@@ -1468,12 +1469,8 @@ class Reading:
                     AskStatus.OFFERED_ACCEPTED if placed[0] is kind else AskStatus.OFFERED_DECLINED
                 ), None
             if scopes["decline"].search(first):
-                other = [
-                    a
-                    for a in _amounts(first, kind in _MONEY_KINDS)
-                    if not _NOT_THIS.search(first[: a.start])
-                ]
-                if other and kind in _MONEY_KINDS:
+                other = _sums(first) if kind in _MONEY_KINDS else []  # not "the three odd ones"
+                if other:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
                 part = _part_named(parsed[:3]) if kind in _MONEY_KINDS else None
                 if part is not None:
@@ -1624,7 +1621,11 @@ class Reading:
             diff = abs(between[0].value - between[1].value)  # "the difference between 120 and 95"
             return _Said(diff, between[0].currency, diff, min(conf, 0.75))
         if less is not None or (gap is not None and not _amounts(clause, True)):
-            return _aside_amount(s, ci, conf) or self._worked_out(ti, clause, less)
+            return (
+                _aside_amount(s, ci, conf)
+                or self._reckoned_after(ti, si)
+                or self._worked_out(ti, clause, less)
+            )
         if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
             return priced
         if worked := products(clause):  # "refund me 3 nights at 90": the sum, not the rate
@@ -1706,6 +1707,19 @@ class Reading:
             return None
         left = values[-1] - off[0].value
         return _Said(left, found[0].currency, left, 0.6)
+
+    def _reckoned_after(self, ti: int, si: int) -> _Said | None:
+        """The sum the customer works out in the sentences after asking for a gap or a rest
+        ("only the difference. 8 pounds a tyre, 4 tyres, 32 pounds"; "minus the fuel. 258"):
+        the last said with its currency or worked out, or a bare number said by itself."""
+        for later in reversed(self.parsed[ti][si + 1 :]):
+            worked = [w for w in products(later.text) if w.value == w.high]
+            named = worked or [a for a in _sums(later.text) if a.explicit]
+            if not named and len(_ASIDE_WORDS.findall(later.text)) == 1:
+                named = _sums(later.text)
+            if named:
+                return _said(named[-1], 0.75)
+        return None
 
     def _earlier_amounts(self, ti: int, least: int) -> list[Money]:
         """The prices the nearest turn before ``ti`` naming at least ``least`` of them said
@@ -1906,8 +1920,19 @@ class Reading:
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
                     self.trace.append((str(reason), p.regex.pattern, "issue"))
+                    if reason is Reason.LATE and self._billed_before(ti, si):
+                        hit = (Reason.BILLING, p.reliability, (ti, si), _evidence(ti, piece))
+                        self._issue_hits.append(hit)
                 break
         return found
+
+    def _billed_before(self, ti: int, si: int) -> bool:
+        """Whether the customer's turn said they were charged for a thing before saying it
+        never came: a charge for nothing, so a billing error as much as a failed visit."""
+        before = " ".join(s.text for s in self.parsed[ti][:si])
+        return self.turns[ti].role == "customer" and bool(
+            self.lex.scopes["billed_for"].search(before)
+        )
 
     def _denies(self, reason: Reason, text: str) -> bool:
         """Whether ``text`` denies having the problem in so many words ("it came right on
@@ -2643,7 +2668,9 @@ def _part_named(answer: Sequence[Sentence]) -> _Said | None:
             named = _sums(aside)
         if named:
             return _said(named[0], 0.85 if named[0].explicit else 0.65)
-        return None
+        # "just the three odd ones. ... so 3 x 5.40, that's 16.20": the part's sum worked out
+        worked = [w for later in answer[at:] for w in products(later.text) if w.value == w.high]
+        return _said(worked[-1], 0.65) if worked else None
     return None
 
 

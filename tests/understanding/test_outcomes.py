@@ -664,6 +664,9 @@ def test_a_transfer_made_after_a_word_of_nobody_free_is_a_transfer(read, said):
         ("a: I've processed the refund, pending approval from my supervisor.", False),
         ("a: my supervisor approved it, so I've refunded the 40 to your card", True),
         ("a: I've refunded the 40 to your card, it's been approved.", True),
+        ("a: Refunds this late have to be approved by the manager, I'll send your note up.", False),
+        ("a: Refunds over 100 must be signed off by finance, so it's with them now.", False),
+        ("a: It has been approved by my manager, so I've refunded the 60 to your card.", True),
     ],
 )
 def test_a_refund_is_issued_only_once_nobody_else_must_approve_it(read, said, issued):
