@@ -10,9 +10,10 @@
                                          names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
     unsupported_facts(text[, others]) list<string>  references and numbers (3+ digits),
-                                         amounts, dates in text the conversation lacks in any
-                                         form (said in words, another date format, read from
-                                         the CRM); never card data (sensitive_data names it),
+                                         amounts, dates, counts, durations in text the
+                                         conversation lacks in any form, by class (said in
+                                         words, another date format or unit of time, of the
+                                         same things, read from the CRM); never card data (sensitive_data names it),
                                          nor a number split between text and one of the
                                          write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
