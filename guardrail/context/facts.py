@@ -16,14 +16,16 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from guardrail.context.figures import priced, quantities, worked_out
 from guardrail.context.model import Conversation, WriteRecord
 from guardrail.context.records import Records
 from guardrail.sinks.redact import MASKS
-from guardrail.understanding.dates import dates_in, readings_of
+from guardrail.understanding.dates import dates_in
 from guardrail.understanding.model import Understanding
 from guardrail.understanding.numbers import luhn, sensitive_digits
 from guardrail.understanding.sensitive import TYPED_CARD, TYPED_SSN, sensitive_runs, typed_kinds
 from guardrail.understanding.service import current
+from guardrail.understanding.text import clean
 
 _WORDS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -143,28 +145,66 @@ def pii_in(text: str, masked: bool = False) -> list[str]:
     return [k for k, hit in found.items() if hit or (masked and MASKS[k] in text)]
 
 
-def stated_facts(text: str) -> list[str]:
-    """Order/case numbers and other numbers of three digits or more, amounts and dates a note
-    states, as written, in order. Card data is not among them (a card number, an SSN, a card's
-    expiry beside its number): the sensitive-data rule names it, whoever said it."""
+@dataclass(frozen=True)
+class Figure:
+    """A figure a note states, of its class: "reference" (an order or case number), "amount",
+    "date", "count" or "duration" (``values``: the one figure, a duration in its base unit,
+    ``unit``: what is counted or the base unit of time), "number" (any other of three digits
+    or more). ``worked_out``: the note names it a difference or a total of others."""
+
+    kind: str
+    text: str  # as written
+    values: tuple[Decimal, ...] = ()
+    unit: str = ""
+    worked_out: bool = False
+
+
+def stated_facts(text: str) -> list[Figure]:
+    """Order/case numbers and other numbers of three digits or more, amounts, dates, counts
+    and durations a note states, as written, in order. Card data is not among them (a card
+    number, an SSN, a card's expiry beside its number): the sensitive-data rule names it,
+    whoever said it."""
     taken = _card_data(text)
-    found: list[tuple[int, str]] = []
-    spans = [
-        *(m.span() for m in _STATED.finditer(text)),
-        *((d.start, d.end) for d in dates_in(text)),
-        *(m.span() for m in _CENTS.finditer(text)),
-        *(m.span() for m in _NUMBER.finditer(text) if len(digits(m.group(0))) >= 3),
+    lowered = _lowered(text)
+    found: list[tuple[int, Figure]] = []
+    spans: list[tuple[int, int, str, tuple[Decimal, ...], str]] = [
+        *(
+            (*m.span(), "reference" if m.group(1) else "amount", (), "")
+            for m in _STATED.finditer(text)
+        ),
+        *((d.start, d.end, "date", (), "") for d in dates_in(text)),
+        *((*m.span(), "amount", (), "") for m in _CENTS.finditer(text)),
+        *((q.start, q.end, q.kind, (q.value,), q.unit) for q in quantities(lowered)),
+        *((start, end, "amount", (value,), "") for start, end, value in priced(lowered)),
+        *(
+            (*m.span(), "number", (), "")
+            for m in _NUMBER.finditer(text)
+            if len(digits(m.group(0))) >= 3
+        ),
     ]
-    for start, end in spans:  # the most telling kind first: a span is read once
+    for start, end, kind, values, unit in spans:  # the most telling kind first: read once
         if not any(start < e and s < end for s, e in taken):
             taken.append((start, end))
-            found.append((start, text[start:end].strip()))
-    return [stated for _, stated in sorted(found)]
+            stated = text[start:end].strip()
+            if kind == "amount":
+                values = values or tuple(stated_amounts(stated))
+            figure = Figure(kind, stated, values, unit, worked_out(lowered, start, end))
+            found.append((start, figure))
+    return [figure for _, figure in sorted(found, key=lambda f: f[0])]
 
 
 def stated_amounts(stated: str) -> list[Decimal]:
     """The money a stated fact names: with its currency, or written with pence or cents."""
     return amounts_in(stated) or [_decimal(m.group(0)) for m in _CENTS.finditer(stated)]
+
+
+def _lowered(text: str) -> str:
+    """``text`` as normalize() has it, letter for letter (what is found in it is where it is
+    in ``text``): lower case, ASCII apostrophes, a hyphen between letters and every space as
+    one space."""
+    lowered = _WORD_HYPHEN.sub(" ", text.translate(_APOSTROPHES))
+    lowered = re.sub(r"\s", " ", lowered).lower()
+    return lowered if len(lowered) == len(text) else re.sub(r"\s", " ", text)
 
 
 def _card_data(text: str) -> list[tuple[int, int]]:
@@ -200,6 +240,9 @@ class Transcript:
     customer_turns: tuple[str, ...] = ()  # normalized, one by one (a phrase stays in its turn)
     # the customer's sentences that name amounts (normalized), with those amounts
     customer_amount_sentences: tuple[tuple[str, tuple[Decimal, ...]], ...] = ()
+    # every count and duration said: (kind, value, unit), a duration in its base unit, a
+    # number said alone a count of "" (guardrail.context.figures.quantities)
+    said_quantities: frozenset[tuple[str, Decimal, str]] = frozenset()
 
     @classmethod
     def of(cls, conversation: Conversation) -> Transcript:
@@ -230,6 +273,11 @@ class Transcript:
                 for sentence in _SENTENCE_END.split(t.text)
                 if (amounts := amounts_in(sentence))
             ),
+            said_quantities=frozenset(
+                (q.kind, q.value, q.unit)
+                for t in conversation.turns
+                for q in quantities(normalize(clean(t.text)), said=True)
+            ),
         )
 
     def customer_said(self, phrase: str) -> bool:
@@ -254,17 +302,32 @@ class Transcript:
             return sum(asked, Decimal(0))
         return max(self.customer_amounts) if self.customer_amounts else None
 
-    def supports(self, stated: str) -> bool:
-        """Whether a number, amount or date stated in a note appears in the transcript as
-        written (said in words, or a date in another form: the reading's facts decide)."""
-        if readings_of(stated):  # whole words: "3rd" is not in "23rd"
-            pattern = phrase_pattern(stated)
+    def counted(self, stated: Figure) -> bool:
+        """Whether a count a note states was said: of the same things; or, where the
+        conversation never counts those (by that name: "kids" for "children"), said of other
+        things or alone."""
+        value, unit = stated.values[0], stated.unit
+        counts = [(v, u) for kind, v, u in self.said_quantities if kind == "count"]
+        if (value, unit) in counts:
+            return True
+        return all(u != unit for _, u in counts) and any(v == value for v, _ in counts)
+
+    def supports(self, stated: Figure) -> bool:
+        """Whether a figure a note states appears in the transcript as written, of its class:
+        a date as written (in words, or another form: the reading's facts decide), an amount
+        among the amounts and numbers said, a count of the same things, a length of time in
+        any unit, a reference or number by its digits."""
+        if stated.kind == "date":  # whole words: "3rd" is not in "23rd"
+            pattern = phrase_pattern(stated.text)
             return pattern is not None and pattern.search(self.all_text) is not None
-        amounts = stated_amounts(stated)
-        if amounts:
-            return all(str(a.normalize()) in self.amount_tokens for a in amounts)
-        token = digits(stated)
-        return not token or token in self.number_tokens or normalize(stated) in self.all_text
+        if stated.kind == "count":
+            return self.counted(stated)
+        if stated.kind == "duration":
+            return ("duration", stated.values[0], stated.unit) in self.said_quantities
+        if stated.values:
+            return all(str(a.normalize()) in self.amount_tokens for a in stated.values)
+        token = digits(stated.text)
+        return not token or token in self.number_tokens or normalize(stated.text) in self.all_text
 
 
 _EMPTY = Transcript("", "", (), frozenset())

@@ -10,9 +10,10 @@
                                          names one (Transcript.asked_amount)
     amounts_mentioned() list<double>     every money amount the customer named
     unsupported_facts(text[, others]) list<string>  references and numbers (3+ digits),
-                                         amounts, dates in text the conversation lacks in any
-                                         form (said in words, another date format, read from
-                                         the CRM); never card data (sensitive_data names it),
+                                         amounts, dates, counts, durations in text the
+                                         conversation lacks in any form, by class (said in
+                                         words, another date format or unit of time, of the
+                                         same things, read from the CRM); never card data (sensitive_data names it),
                                          nor a number split between text and one of the
                                          write's ``others`` texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
@@ -87,7 +88,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from guardrail.context.facts import Facts, digits, pii_in, stated_amounts, stated_facts
+from guardrail.context.facts import Facts, Figure, digits, pii_in, stated_facts
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
@@ -109,8 +110,8 @@ CEL_BUILTINS = frozenset(
 )  # fmt: skip
 
 
-# The amounts said whose sums and differences a note may state (a price difference, a total):
-# the first few, so that many amounts do not ground any number.
+# The amounts said whose sums and differences a note may state where it names one (a price
+# difference, a total): the first few, so that many amounts do not ground any number.
 _WORKED_OUT = 6
 # A number split across writes: the last few saved writes' text, each joined at its edge to
 # the one being judged (guardrail.understanding.sensitive.joined_kinds).
@@ -183,7 +184,7 @@ class RuleFunctions:
         unsupported = [s for s in unsupported if not _said(s, facts)]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
-        return [s for s in unsupported if readings_of(s) or not _found(s, looked_up)]
+        return [s.text for s in unsupported if not _found(s, looked_up)]
 
     def _looked_up(self) -> set[str]:
         """Every number-like value of the records read in this conversation: its digits, and
@@ -477,41 +478,45 @@ def _decimal(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _found(stated: str, values: set[str]) -> bool:
-    """Whether a stated amount or number is among values (plain amounts, digit strings): the
-    number whole, or each of its numbers (a range, "100-150"; "9-10am" states no number of
-    three digits)."""
-    amounts = stated_amounts(stated)
-    if amounts:
-        return all(plain(a) in values for a in amounts)
-    token = digits(stated)
+def _found(stated: Figure, values: set[str]) -> bool:
+    """Whether a stated amount, reference or number is among values (plain amounts, digit
+    strings): the number whole, or each of its numbers (a range, "100-150"; "9-10am" states no
+    number of three digits). A date, a count or a length of time is none of them."""
+    if stated.kind in ("date", "count", "duration"):
+        return False
+    if stated.values:
+        return all(plain(a) in values for a in stated.values)
+    token = digits(stated.text)
     if len(token) >= 3 and token in values:
         return True
-    numbers = re.findall(r"\d+", stated)
+    numbers = re.findall(r"\d+", stated.text)
     return len(numbers) > 1 and all(len(n) < 3 or n in values for n in numbers)
 
 
-def _said(stated: str, facts: Sequence[Fact]) -> bool:
+def _said(stated: Figure, facts: Sequence[Fact]) -> bool:
     """Whether the reading's facts hold what a note states: a date one of them can be (the 9
-    December is "the ninth"), the amounts (or the difference or sum of two amounts said: "the
-    £10 difference" between 49.99 and 39.99), else the number."""
-    dates = readings_of(stated)
-    if dates:
+    December is "the ninth"), the amounts (or, where the note names it a difference or a
+    total, the difference or sum of two amounts said: "the £10 difference" between 49.99 and
+    39.99), else the number. A count or a length of time is the transcript's to ground."""
+    if stated.kind == "date":
         return any(
             same_date(stated_as, said_as)
             for f in facts
             if f.kind is FactKind.DATE
             for said_as in readings_of(f.value)
-            for stated_as in dates
+            for stated_as in readings_of(stated.text)
         )
+    if stated.kind in ("count", "duration"):
+        return False
     said = {f.value for f in facts}
-    amounts = stated_amounts(stated)
-    if not amounts:
+    if not stated.values:
         return _found(stated, said)
-    money = [d for f in facts if f.kind is FactKind.MONEY if (d := _decimal(f.value)) is not None]
-    money = money[:_WORKED_OUT]
-    said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
-    return all(plain(a) in said for a in amounts)
+    if stated.worked_out:
+        money = [
+            d for f in facts if f.kind is FactKind.MONEY if (d := _decimal(f.value)) is not None
+        ][:_WORKED_OUT]
+        said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
+    return all(plain(a) in said for a in stated.values)
 
 
 NAMES = frozenset(

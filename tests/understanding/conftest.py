@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
 from guardrail.cli import main
-from guardrail.context.model import Turn
+from guardrail.context.facts import Facts, Transcript
+from guardrail.context.model import Conversation, Turn
+from guardrail.policy.functions import RuleFunctions
 from guardrail.understanding.lexical import LexicalBackend
 from guardrail.understanding.model import SURE, Ask, AskKind, AskStatus, Outcome, Understanding
 
@@ -58,3 +61,11 @@ def understood(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[.
         return capsys.readouterr().out
 
     return run
+
+
+def judged(*said: str) -> RuleFunctions:
+    """The rule functions of a conversation of these turns, its transcript digested as the
+    proxy digests it (guardrail.context.facts.TranscriptCache)."""
+    now = datetime.now(UTC)
+    conversation = Conversation(id="c-judged", turns=turns(*said), created_at=now, updated_at=now)
+    return RuleFunctions(Facts(conversation, transcript=Transcript.of(conversation)))
