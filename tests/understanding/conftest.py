@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
 from guardrail.cli import main
-from guardrail.context.model import Turn
+from guardrail.context.facts import Facts
+from guardrail.context.model import Conversation, Turn
 from guardrail.understanding.lexical import LexicalBackend
 from guardrail.understanding.model import SURE, Ask, AskKind, AskStatus, Outcome, Understanding
 
@@ -18,6 +20,15 @@ def turns(*said: str) -> list[Turn]:
     """ "c: ..." is the customer, "a: ..." the agent, "s: ..." the platform (system)."""
     roles = {"c:": "customer", "s:": "system"}
     return [Turn(role=roles.get(s[:2], "agent"), text=s[2:].strip()) for s in said]
+
+
+def facts(*said: str, outcome: str | None = None) -> Facts:
+    """The facts rules read for a conversation of these turns (``turns``)."""
+    now = datetime.now(UTC)
+    conversation = Conversation(
+        id=f"c-{hash(said)}", turns=turns(*said), outcome=outcome, created_at=now, updated_at=now
+    )
+    return Facts(conversation)
 
 
 class Reader:
