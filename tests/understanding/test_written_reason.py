@@ -2,9 +2,14 @@
 against the reason they gave; blocked only on a sure contradiction, words the reader cannot
 classify never."""
 
+from pathlib import Path
+
 import pytest
 
+from guardrail.model import Caller, Operation, Verdict, WriteIntent
+from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
+from guardrail.policy.loader import load_policy_set
 from guardrail.understanding.written import read_written
 
 from .conftest import facts
@@ -98,3 +103,23 @@ def test_a_record_of_no_reason_given_reads_as_none_given(written):
 )  # fmt: skip
 def test_a_reason_is_not_read_as_none_given(written):
     assert not read_written(written).none_given
+
+
+@pytest.mark.parametrize(
+    ("written", "verdict", "fix"),
+    [("Overcharged on every bill", Verdict.BLOCK, "Record that the customer declined to give"),
+     ("Relocating abroad", Verdict.HOLD, "Record that the customer declined to give")],
+)  # fmt: skip
+def test_the_pack_blocks_an_invented_closure_reason_holds_unreadable_words_and_says_the_fix(
+    tmp_path, written, verdict, fix
+):
+    pack = Path(__file__).parents[2] / "policies/salesforce-contact-center/account-closure.yaml"
+    (tmp_path / "account-closure.yaml").write_text(pack.read_text())
+    policies = load_policy_set(tmp_path)
+    fields = {"Status__c": "Closed", "Closure_Reason__c": written}
+    intent = WriteIntent("salesforce", "Account", Operation.UPDATE, fields, record_id="001A")
+    conversation = facts(*WITHHELD[0])
+    decision = Pipeline(lambda: policies).evaluate("salesforce", [intent], Caller(), conversation)
+    (violation,) = [v for v in decision.violations if v.rule == "ClosureReasonTheCustomers"]
+    assert violation.uncertain is (verdict is Verdict.HOLD)
+    assert fix in violation.message
