@@ -57,6 +57,20 @@
     issues() list<map>                   {reason, negated, confidence, sure}: the customer's
                                          problems (damaged, late, billing, wrong item...);
                                          negated: one they say they do not have
+    written_reason(kind, text) map       {fits, contradicts, given, reasons, none_given, sure}:
+                                         a reason written for the customer's ask of that kind
+                                         (a closure's) held against the one they gave. The
+                                         text is read with the customer's issue classes
+                                         (guardrail.understanding.written), ``none_given``
+                                         when it records none ("declined to say"); ``given``
+                                         is the ask's reason, "declined" when the customer
+                                         withheld one, else "". ``contradicts`` only when
+                                         surely: the text surely names a reason the customer
+                                         did not describe while they surely gave another or
+                                         withheld theirs; ``fits`` when nothing is in doubt
+                                         (one of their problems, none given by a customer
+                                         who gave none, words the reader cannot classify);
+                                         neither: cannot tell
     outcome() map                        {value, source, confidence, sure, under_way}: the
                                          platform's outcome (source "platform"), else the
                                          transcript's ("transcript"); else value "", either
@@ -94,10 +108,12 @@ from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import MASKS, split_masked
 from guardrail.understanding.dates import readings_of, same_date
-from guardrail.understanding.model import SURE, AskKind, Fact, FactKind
+from guardrail.understanding.lexical import to_leave
+from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
+from guardrail.understanding.written import read_written, withheld
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -350,6 +366,43 @@ class RuleFunctions:
             for i in self._facts.understanding.issues
         ]
 
+    def written_reason(self, kind: str, text: str | None) -> dict[str, Any]:
+        wanted = AskKind(kind)  # an unknown kind is a rule error naming it
+        reading = self._facts.understanding
+        found = reading.asks_of(wanted)
+        given = found[0].reason if found else None
+        as_asked = to_leave if wanted is AskKind.ACCOUNT_CLOSURE else _same_reason
+        heard: dict[Reason, float] = {}
+        for i in (i for i in reading.issues if not i.negated):
+            heard[as_asked(i.reason)] = max(heard.get(as_asked(i.reason), 0.0), i.confidence)
+        c = self._facts.conversation
+        refused = withheld(c.turns if c else ())
+        written = read_written(str(text or ""))
+        reasons = {as_asked(r) for r in written.reasons}
+        sure = written.confidence >= SURE
+        # one of their problems (any will do); a complaint of service sums up any problem
+        service = bool(reasons) and reasons <= {Reason.SERVICE}
+        if reasons & heard.keys() or (service and (heard or not refused)):
+            fits, contradicts = True, False
+        elif reasons and refused:  # a reason written where the customer withheld theirs
+            fits, contradicts = False, sure
+        elif reasons and given is not None:  # another reason than the one they gave
+            fits, contradicts = False, sure and heard.get(given, 0.0) >= SURE
+        elif reasons:  # no reason of theirs read: none to contradict
+            fits, contradicts = True, False
+        elif written.none_given:  # fits a customer who gave none; one read may be theirs
+            fits, contradicts = given is None or refused, False
+        else:  # words the reader cannot classify: a reason only where the customer gave none
+            fits, contradicts = not refused, False
+        return {
+            "fits": fits,
+            "contradicts": contradicts,
+            "given": "declined" if refused else str(given or ""),
+            "reasons": sorted(str(r) for r in reasons),
+            "none_given": written.none_given,
+            "sure": sure,
+        }
+
     def outcome(self) -> dict[str, Any]:
         c = self._facts.conversation
         if c is not None and c.outcome:
@@ -429,6 +482,10 @@ class RuleFunctions:
         now = self._facts.now
         aged = ((w, (now - w.at).total_seconds()) for w in writes)
         return [(w, age) for w, age in aged if age <= seconds]
+
+
+def _same_reason(reason: Reason) -> Reason:
+    return reason
 
 
 def _as_map(w: WriteRecord, age: float) -> dict[str, Any]:

@@ -609,6 +609,12 @@ class _Fold:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+def to_leave(reason: Reason) -> Reason:
+    """A problem as a reason to leave: the hassle a gesture makes up for is a complaint of
+    how the customer was treated."""
+    return Reason.SERVICE if reason is Reason.GOODWILL else reason
+
+
 class LexicalBackend:
     """``Backend`` over a phrase lexicon (the shipped one by default)."""
 
@@ -1968,7 +1974,7 @@ class Reading:
         turn = evidence[0].turn
         leaving = kind is AskKind.ACCOUNT_CLOSURE
         candidates = [
-            (Reason.SERVICE if leaving and reason is Reason.GOODWILL else reason, conf, at)
+            (to_leave(reason) if leaving else reason, conf, at)
             for reason, conf, at, _ in self._issue_hits
             if reason is not Reason.ACCOUNT
         ]

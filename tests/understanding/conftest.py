@@ -23,6 +23,19 @@ def turns(*said: str) -> list[Turn]:
     return [Turn(role=roles.get(s[:2], "agent"), text=s[2:].strip()) for s in said]
 
 
+def conversation(*said: str, outcome: str | None = None) -> Conversation:
+    """A conversation of these turns (``turns``)."""
+    now = datetime.now(UTC)
+    return Conversation(
+        id=f"c-{hash(said)}", turns=turns(*said), outcome=outcome, created_at=now, updated_at=now
+    )
+
+
+def facts(*said: str, outcome: str | None = None) -> Facts:
+    """The facts rules read for a conversation of these turns (``turns``)."""
+    return Facts(conversation(*said, outcome=outcome))
+
+
 class Reader:
     def __init__(self) -> None:
         self.backend = LexicalBackend()
@@ -66,6 +79,5 @@ def understood(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[.
 def judged(*said: str) -> RuleFunctions:
     """The rule functions of a conversation of these turns, its transcript digested as the
     proxy digests it (guardrail.context.facts.TranscriptCache)."""
-    now = datetime.now(UTC)
-    conversation = Conversation(id="c-judged", turns=turns(*said), created_at=now, updated_at=now)
-    return RuleFunctions(Facts(conversation, transcript=Transcript.of(conversation)))
+    talk = conversation(*said)
+    return RuleFunctions(Facts(talk, transcript=Transcript.of(talk)))

@@ -12,7 +12,7 @@ from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
 
-from .conftest import turns
+from .conftest import facts, turns
 
 POLICY = """\
 apiVersion: guardrail/v1
@@ -27,14 +27,6 @@ spec:
       uncertain: '!ask("refund").sure'
       message: The customer never asked for a refund.
 """
-
-
-def facts(*said: str, outcome: str | None = None) -> Facts:
-    now = datetime.now(UTC)
-    conversation = Conversation(
-        id=f"c-{hash(said)}", turns=turns(*said), outcome=outcome, created_at=now, updated_at=now
-    )
-    return Facts(conversation)
 
 
 def decide(tmp_path: Path, policy: str, intent: WriteIntent, *said: str):

@@ -1,0 +1,94 @@
+"""A reason written into a record, read as the customer is read: the issue classes
+(``Reason``) the lexical reader finds in it, or that it records none given ("customer
+declined to say", "no reason given"); and whether the customer withheld theirs ("I'd rather
+not say", "no particular reason"). A rule holds the two against each other (the closure
+reason against the customer's: guardrail.policy.functions.written_reason).
+
+The written text is read by the lexical reader whatever backends read the conversation: a
+record's few words are read on the write path, the same in every door, never by a model."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guardrail.context.model import Turn
+from guardrail.understanding.lexical import LexicalBackend
+from guardrail.understanding.model import Reason
+from guardrail.understanding.text import clean
+
+# No reason, withheld or none: in the customer's words ("I'd rather not say", "no particular
+# reason", "that's personal") and in a record's ("declined to give a reason", "none given",
+# "not stated"). "For no reason" tells how a fault behaves, and "no reason to" an argument.
+NONE_GIVEN = re.compile(
+    r"\b(?:rather|sooner|prefer(?:s|red)?|preferring) not (?:to )?(?:say|tell|share|give|disclose|"
+    r"discuss|answer|get into|go into|talk about|explain|specify|state)\b"
+    r"|\b(?:declined|declines|refused|refuses|unwilling|did not want|didn't want|does not want|"
+    r"doesn't want|don't want|do not want|not willing) (?:to )?(?:say|tell|share|give|disclose|"
+    r"discuss|answer|get into|go into|talk about|explain|specify|state|provide)\b"
+    r"|(?<!\bfor )\bno (?:particular |real |specific |special |given |stated )?reasons?"
+    r"(?! (?:to|for|why|i|you|we|he|she|they|it|that)\b)"
+    r"|\b(?:none|reason|reasons) (?:was |were )?(?:given|stated|provided|specified|disclosed|"
+    r"withheld|undisclosed|not (?:given|stated|provided|specified|disclosed))\b"
+    r"|\b(?:did not|didn't|would not|wouldn't|will not|won't) (?:say|give|state|specify|"
+    r"provide|disclose|share)(?: (?:a|any|the|their|his|her) reasons?| why)?(?=\s*(?:$|[,.;!?]))"
+    r"|\b(?:undisclosed|unspecified|not disclosed|not specified|not stated|not given)\s*$"
+    r"|\bnone of (?:your|their|the company's) (?:business|concern)\b"
+    r"|\b(?:it's|that's|it is|that is) (?:a )?(?:personal|private)(?: (?:matter|reasons?|thing))?"
+    r"(?=\s*(?:$|[,.;!?]))|^personal(?: reasons?)?\s*$|\bfor personal reasons\b"
+    r"|\bjust because\s*(?:$|[,.;!?])"
+)
+# The agent asks why ("may I ask why?", "what's made you decide?", "any reason?").
+_WHY_ASKED = re.compile(
+    r"\bwhy\b|\breasons?\b|\bwhat(?:'s| has| have)? (?:\w+ )?(?:made|prompted|led|brought)\b"
+    r"|\bwhat happened\b|\bwhat's (?:behind|changed|wrong)\b"
+)
+# The customer's own turn asks to leave ("no reason, just close it").
+_LEAVING = re.compile(r"\b(?:close|closed|closing|cancel|cancelled|shut|leave|leaving|end)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a written reason says: the issue classes read in it (the most confident reading's
+    ``confidence``), and whether it records that none was given."""
+
+    reasons: frozenset[Reason]
+    confidence: float
+    none_given: bool
+
+
+@functools.cache
+def _reader() -> LexicalBackend:
+    return LexicalBackend()
+
+
+# Bounded: a record's reason is a few words, and a conversation's writes repeat them.
+@functools.lru_cache(maxsize=1024)
+def read_written(text: str) -> Written:
+    """The issue classes the reader reads in ``text`` as if the customer said it (negated
+    ones left out: "not a billing problem" names none), and whether it records none given."""
+    issues = [
+        i for i in _reader().understand([Turn(role="customer", text=text)]).issues if not i.negated
+    ]
+    return Written(
+        reasons=frozenset(i.reason for i in issues),
+        confidence=max((i.confidence for i in issues), default=0.0),
+        none_given=bool(NONE_GIVEN.search(clean(text))),
+    )
+
+
+def withheld(turns: Sequence[Turn]) -> bool:
+    """Whether the customer said they give no reason: in answer to the agent asking why, or
+    in the turn that asks to leave."""
+    asked_why = False
+    for turn in turns:
+        text = clean(turn.text)
+        if turn.role == "agent":
+            asked_why = bool(_WHY_ASKED.search(text))
+        elif turn.role == "customer":
+            if NONE_GIVEN.search(text) and (asked_why or _LEAVING.search(text)):
+                return True
+            asked_why = False
+    return False

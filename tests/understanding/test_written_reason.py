@@ -1,0 +1,125 @@
+"""A closure's written reason is the customer's: read with their issue classes and held
+against the reason they gave; blocked only on a sure contradiction, words the reader cannot
+classify never."""
+
+from pathlib import Path
+
+import pytest
+
+from guardrail.model import Caller, Operation, Verdict, WriteIntent
+from guardrail.pipeline import Pipeline
+from guardrail.policy.functions import RuleFunctions
+from guardrail.policy.loader import load_policy_set
+from guardrail.understanding.written import read_written
+
+from .conftest import facts
+
+WITHHELD = (
+    ("c: I want to close my account.", "a: Can I ask why you're leaving?",
+     "c: I'd prefer not to say, thanks."),
+    ("c: Close my account, no particular reason.",),
+    ("c: Please shut my account down.", "a: What's prompted that?",
+     "c: That's personal."),
+)  # fmt: skip
+OUTAGES = ("c: The broadband has gone down every night this month. Close my account.",)
+DOUBLE_BILLED = ("c: You've billed me twice for May again. I'd like my account closed.",)
+
+
+def verdict(said: tuple[str, ...], written: str) -> str:
+    reason = RuleFunctions(facts(*said)).written_reason("account closure", written)
+    assert not (reason["fits"] and reason["contradicts"])
+    return "fits" if reason["fits"] else "contradicts" if reason["contradicts"] else "unsure"
+
+
+@pytest.mark.parametrize("said", WITHHELD)
+@pytest.mark.parametrize("written", ["Declined to give a reason", "No reason given", "None stated"])
+def test_a_reason_recorded_as_not_given_fits_a_customer_who_withheld_theirs(said, written):
+    assert verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize("said", WITHHELD)
+@pytest.mark.parametrize("written", ["Overcharged on every bill", "Internet keeps dropping"])
+def test_a_reason_written_for_a_customer_who_withheld_theirs_is_a_contradiction(said, written):
+    assert verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize("said", WITHHELD)
+def test_words_the_reader_cannot_classify_for_a_withholding_customer_are_only_held(said):
+    assert verdict(said, "Relocating to Lisbon") == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(OUTAGES, "Broadband down most nights"), (DOUBLE_BILLED, "Double charged for May"),
+     (OUTAGES, "Unhappy with the service"), (DOUBLE_BILLED, "Moving in with my sister")],
+)  # fmt: skip
+def test_the_customers_own_reason_a_summary_of_it_or_unclassified_words_fit(said, written):
+    assert verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(OUTAGES, "Overcharged on the last bill"), (DOUBLE_BILLED, "Internet keeps dropping")],
+)  # fmt: skip
+def test_a_reason_of_another_kind_than_the_one_given_is_a_contradiction(said, written):
+    assert verdict(said, written) == "contradicts"
+
+
+def test_a_customer_who_gave_a_reason_recorded_as_declining_one_is_only_held():
+    assert verdict(OUTAGES, "Customer declined to say") == "unsure"
+
+
+@pytest.mark.parametrize("written", ["Overcharged", "Poor service", "Fancied a change"])
+def test_a_reason_where_the_reader_read_none_and_none_was_withheld_is_never_doubted(written):
+    # "fancy a change" is a reason the reader has no class for: it may be any of them
+    said = ("c: Close my account please.", "a: What's made you decide?",
+            "c: Just fancy a change, really.")  # fmt: skip
+    assert verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [("c: I'd rather not wait on hold again. Close my account.",),
+     ("c: There's no reason I should pay for this, it never worked. Close my account.",),
+     ("c: The app crashes for no reason. Please close my account.",)],
+)  # fmt: skip
+def test_refusing_something_else_or_no_reason_in_an_argument_is_not_withholding(said):
+    reason = RuleFunctions(facts(*said)).written_reason("account closure", "Overcharged")
+    assert reason["given"] != "declined"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Customer declined to say", "no reason given", "Reason not stated", "Did not say why",
+     "Would not give a reason", "Personal reasons", "Prefers not to say"],
+)  # fmt: skip
+def test_a_record_of_no_reason_given_reads_as_none_given(written):
+    assert read_written(written).none_given
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["No longer needed", "Reason: too expensive", "Router gave no signal", "Moving abroad"],
+)  # fmt: skip
+def test_a_reason_is_not_read_as_none_given(written):
+    assert not read_written(written).none_given
+
+
+@pytest.mark.parametrize(
+    ("written", "verdict", "fix"),
+    [("Overcharged on every bill", Verdict.BLOCK, "Record that the customer declined to give"),
+     ("Relocating abroad", Verdict.HOLD, "Record that the customer declined to give")],
+)  # fmt: skip
+def test_the_pack_blocks_an_invented_closure_reason_holds_unreadable_words_and_says_the_fix(
+    tmp_path, written, verdict, fix
+):
+    pack = Path(__file__).parents[2] / "policies/salesforce-contact-center/account-closure.yaml"
+    (tmp_path / "account-closure.yaml").write_text(pack.read_text())
+    policies = load_policy_set(tmp_path)
+    fields = {"Status__c": "Closed", "Closure_Reason__c": written}
+    intent = WriteIntent("salesforce", "Account", Operation.UPDATE, fields, record_id="001A")
+    conversation = facts(*WITHHELD[0])
+    decision = Pipeline(lambda: policies).evaluate("salesforce", [intent], Caller(), conversation)
+    (violation,) = [v for v in decision.violations if v.rule == "ClosureReasonGiven"]
+    assert violation.uncertain is (verdict is Verdict.HOLD)
+    assert fix in violation.message
