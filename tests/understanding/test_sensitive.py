@@ -1,0 +1,93 @@
+"""Card numbers and SSNs in a note, class by class: each written the ways an agent may write
+one by accident or on purpose must be found (the sensitive-data rule refuses the note) and
+masked (what is recorded of it keeps none of its digits); what is no card or SSN (a masked
+"ending 4242", a last four, an order, a phone, a date, an amount) must not be."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from guardrail.sinks.redact import mask_text
+from guardrail.understanding.sensitive import sensitive_kinds
+from tests.conftest import card_digits_read, cards_of_every_length, ssns
+
+MANY = settings(max_examples=200, deadline=None)
+digits = st.text("0123456789", min_size=1, max_size=1)
+
+
+def fours(number: str) -> list[str]:
+    return [number[i : i + 4] for i in range(0, len(number), 4)]
+
+
+def hidden(number: str, note: str) -> bool:
+    """Whether ``note`` as masked for the logs and the audit keeps none of ``number``."""
+    masked = mask_text(note)
+    return number not in card_digits_read(masked) and not sensitive_kinds(masked)
+
+
+# -- a number dictated in pieces, words between them --------------------------------------------
+
+PAUSES = [". Then ", ", um, ", ". The rest is ", " and then ", "... sorry, ", ". Next: "]
+
+
+@MANY
+@example(card="4111111111111111", cut=2, pause=". Then ")
+@given(card=cards_of_every_length(), cut=st.integers(1, 3), pause=st.sampled_from(PAUSES))
+def test_a_card_dictated_in_two_sentences_is_found_and_masked(
+    card: str, cut: int, pause: str
+) -> None:
+    groups = fours(card)
+    head, tail = " ".join(groups[:cut]), " ".join(groups[cut:])
+    note = f"Customer read the card out: {head}{pause}{tail}. Will call back."
+    assert "card" in sensitive_kinds(note), note
+    assert hidden(card, note), (note, mask_text(note))
+
+
+@MANY
+@given(ssn=ssns(), pause=st.sampled_from(PAUSES))
+def test_an_ssn_given_as_its_first_five_and_last_four_is_found(ssn: str, pause: str) -> None:
+    note = f"SSN: first five {ssn[:3]} {ssn[3:5]}{pause}last four {ssn[5:]}."
+    assert "ssn" in sensitive_kinds(note), note
+    assert hidden(ssn, note), (note, mask_text(note))
+
+
+# -- what is no card and no SSN -------------------------------------------------------------------
+
+
+def _phone() -> st.SearchStrategy[str]:
+    three, four = st.integers(200, 999), st.integers(0, 9999)
+    return st.builds(lambda a, b, c: f"({a}) {b}-{c:04d}", three, three, four)
+
+
+@MANY
+@example(last="0700", ending="4485", phone="(833) 989-4455")
+@given(last=st.text("0123456789", min_size=4, max_size=4), ending=st.text("0123456789",
+       min_size=4, max_size=4), phone=_phone())  # fmt: skip
+def test_an_ssn_last_four_and_a_card_ending_beside_other_numbers_are_no_sensitive_data(
+    last: str, ending: str, phone: str
+) -> None:
+    for note in (
+        f"Verified with SSN last four {last}, card ending {ending}, phone {phone}.",
+        f"SSN last four {last}. Card ending in {ending}. Callback {phone}.",
+        f"Card last 4 {ending}, SSN last four digits {last}, order {last}{ending}.",
+    ):
+        assert sensitive_kinds(note) == frozenset(), note
+        assert mask_text(note).count(last) >= 1, mask_text(note)
+
+
+IDS = st.integers(100_000, 99_999_999).map(str)
+
+
+@MANY
+@given(first=IDS, second=IDS, template=st.sampled_from([
+    "Paid by card. Orders {} and {}.",
+    "Credit card charged twice, {} and {} are the transaction ids.",
+    "Debit card: refund {} then {} then 7677.",
+    "Customer's card was charged for {} and {}.",
+]))  # fmt: skip
+def test_a_card_payment_note_listing_order_or_transaction_ids_is_no_card(
+    first: str, second: str, template: str
+) -> None:
+    note = template.format(first, second)
+    assert sensitive_kinds(note) == frozenset(), note
