@@ -66,7 +66,7 @@ def sensitive_runs(text: str) -> list[tuple[int, int, str]]:
     runs: list[tuple[int, int, str]] = []
     words = list(_WORD.finditer(text))
     while words and sensitive_kinds(_joined(text, words)):
-        first, last = _narrowed(text, words)
+        first, last = _widened(text, words, *_narrowed(text, words))
         kind = "card" if "card" in sensitive_kinds(_joined(text, words[first:last])) else "ssn"
         start, end = words[first].start(), words[last - 1].end()
         start += len(text[start:end]) - len(text[start:end].lstrip(_PUNCTUATION))
@@ -74,6 +74,23 @@ def sensitive_runs(text: str) -> list[tuple[int, int, str]]:
         runs.append((start, end, kind))
         del words[first:last]
     return sorted(runs)
+
+
+def _widened(text: str, words: list[re.Match[str]], first: int, last: int) -> tuple[int, int]:
+    """The run ``words[first:last]`` grown by each word either side that says more digits
+    with it ("... five one oh oh": a card's first fourteen digits may read as a card, its
+    last two are its digits all the same; its expiry after it is card data too)."""
+    said = _said(text, words[first:last])
+    while last < len(words) and (more := _said(text, words[first : last + 1])) > said:
+        said, last = more, last + 1
+    while first > 0 and (more := _said(text, words[first - 1 : last])) > said:
+        said, first = more, first - 1
+    return first, last
+
+
+def _said(text: str, words: list[re.Match[str]]) -> int:
+    """How many digits the words say, as card-number detection reads them."""
+    return sum(c.isdigit() for c in clean(detection_form(_joined(text, words))))
 
 
 def _joined(text: str, words: list[re.Match[str]]) -> str:

@@ -91,3 +91,31 @@ def test_a_card_payment_note_listing_order_or_transaction_ids_is_no_card(
 ) -> None:
     note = template.format(first, second)
     assert sensitive_kinds(note) == frozenset(), note
+
+
+# -- every digit of a number masked, whatever its prefix reads as --------------------------------
+
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+ZERO_WORDS = ["zero", "oh", "nought"]
+
+
+@MANY
+@example(card="5105105105105100", zero="oh")
+@given(card=cards_of_every_length(), zero=st.sampled_from(ZERO_WORDS))
+def test_a_card_in_words_is_masked_to_its_last_digit_though_a_shorter_part_reads_as_a_card(
+    card: str, zero: str
+) -> None:
+    said = " ".join(zero if d == "0" else WORDS[int(d)] for d in card)
+    note = f"Customer read out {said} and hung up."
+    assert "card" in sensitive_kinds(note), note
+    masked = mask_text(note)
+    assert masked == "Customer read out [CARD] and hung up.", masked
+
+
+@MANY
+@given(card=cards_of_every_length(), month=st.integers(1, 12), year=st.integers(25, 35))
+def test_a_card_and_the_expiry_written_right_after_it_are_masked_together(
+    card: str, month: int, year: int
+) -> None:
+    note = f"Paid with {' '.join(fours(card))} {month:02d}/{year} today."
+    assert mask_text(note) == "Paid with [CARD] today.", mask_text(note)
