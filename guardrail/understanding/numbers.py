@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from text_to_num import text2num  # type: ignore[import-untyped]
 
+from guardrail.understanding.phones import is_phone_number
+
 _CURRENCY_WORDS = {
     "$": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "buck": "USD", "usd": "USD",
     "£": "GBP", "quid": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "squid": "GBP",
@@ -109,6 +111,8 @@ _PLURAL_AFTER = re.compile(rf"^\s*(?:\w+ )?{_COUNTED}\b")
 # Digits as a speaker says them: a run of digit groups separated by spaces, commas, dashes or
 # dots.
 _DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
+# Where the numbers of a list of phones are read as national ones too (an agent's notes).
+_PHONE_REGIONS = ("US",)
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
 # Where a card is spoken of: its pieces may be dictated with words between them.
 _CARD_CONTEXT = re.compile(
@@ -376,6 +380,8 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
     for m in _DIGIT_RUN.finditer(text):
         run = m.group(0)
         digits = re.sub(r"\D", "", run)
+        if _phone_list(run):
+            continue
         if 13 <= len(digits) <= 19 and card_number(digits):
             found.append(DigitsFound("card", m.start(), m.end(), 0.97))
         elif len(digits) > min(_CARD_LENGTHS) and _card_within(
@@ -391,6 +397,14 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
     if _CARD_CONTEXT.search(text) and not any(h.kind == "card" for h in found):
         found += _paused(text, "card")
     return found
+
+
+def _phone_list(run: str) -> bool:
+    """Whether a run is phone numbers listed with commas ("415.555.0143, 212-555-0199"),
+    each valid (guardrail.understanding.phones; national ones of the United States): two of
+    them side by side are twenty digits, in which a card's length passes Luhn by chance."""
+    pieces = re.split(r"\s*,\s*", run)
+    return len(pieces) > 1 and all(is_phone_number(p, _PHONE_REGIONS) for p in pieces)
 
 
 def _paused(text: str, kind: str) -> list[DigitsFound]:

@@ -5,7 +5,8 @@ masked (what is recorded of it keeps none of its digits); what is no card or SSN
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
+import phonenumbers
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from guardrail.sinks.redact import mask_text
@@ -119,3 +120,25 @@ def test_a_card_and_the_expiry_written_right_after_it_are_masked_together(
 ) -> None:
     note = f"Paid with {' '.join(fours(card))} {month:02d}/{year} today."
     assert mask_text(note) == "Paid with [CARD] today.", mask_text(note)
+
+
+# -- phone numbers listed ------------------------------------------------------------------------
+
+
+@st.composite
+def us_phones(draw: st.DrawFn) -> str:
+    """A valid US number as an agent types one: with dots, dashes or spaces."""
+    area = draw(st.sampled_from(["212", "312", "415", "512", "617", "646", "303", "404"]))
+    digits = area + draw(st.integers(200, 999).map(str)) + draw(st.text("0123456789",
+                                                                       min_size=4, max_size=4))  # fmt: skip
+    assume(phonenumbers.is_valid_number(phonenumbers.parse(digits, "US")))
+    separator = draw(st.sampled_from([".", "-", " "]))
+    return separator.join([digits[:3], digits[3:6], digits[6:]])
+
+
+@MANY
+@example(phones=["415.555.0143", "212-555-0199"])
+@given(phones=st.lists(us_phones(), min_size=2, max_size=3))
+def test_phone_numbers_listed_with_commas_are_no_card(phones: list[str]) -> None:
+    note = f"Customer's numbers: {', '.join(phones)}. Call either."
+    assert sensitive_kinds(note) == frozenset(), note
