@@ -125,6 +125,8 @@ def _narrowed(text: str, words: list[re.Match[str]]) -> tuple[int, int]:
 # words is some 100 characters); dates and times there are masked, so a note that starts with
 # a date does not go on the number the note before ended with.
 _EDGE = 160
+# What a text's edge may hold past a number's last (or before its first) digit.
+_SENTENCE_END = " \t\r\n.,;:!?()[]\"'-"
 _DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -137,13 +139,15 @@ class Edges:
 
     @property
     def ends(self) -> bool:
-        """Ends in a digit: a number that may go on in the next text."""
-        return self.tail.rstrip()[-1:].isdigit()
+        """Ends in a digit, perhaps with a sentence's stop after it ("Card 4111 1111."): a
+        number that may go on in the next text."""
+        return self.tail.rstrip(_SENTENCE_END)[-1:].isdigit()
 
     @property
     def starts(self) -> bool:
-        """Starts with a digit: a number that may have begun in the text before."""
-        return self.head.lstrip()[:1].isdigit()
+        """Starts with a digit, perhaps after an opening mark ("(1111 ..."): a number that
+        may have begun in the text before."""
+        return self.head.lstrip(_SENTENCE_END)[:1].isdigit()
 
     @classmethod
     def of(cls, text: str) -> Edges:
