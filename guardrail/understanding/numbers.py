@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from text_to_num import text2num  # type: ignore[import-untyped]
 
+from guardrail.understanding.phones import is_phone_number
+
 _CURRENCY_WORDS = {
     "$": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "buck": "USD", "usd": "USD",
     "£": "GBP", "quid": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "squid": "GBP",
@@ -120,9 +122,30 @@ _PLURAL_AFTER = re.compile(rf"^\s*(?:\w+ )?{_COUNTED}\b")
 # Digits as a speaker says them: a run of digit groups separated by spaces, commas, dashes or
 # dots.
 _DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
+# Where the numbers of a list of phones are read as national ones too (an agent's notes).
+_PHONE_REGIONS = ("US",)
 _SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
+# Where a card is spoken of: its pieces may be dictated with words between them.
+_CARD_CONTEXT = re.compile(
+    r"\b(?:cards?|visa|mastercard|master card|amex|american express|discover|debit|credit|"
+    r"cc|pan|long number)\b"
+)
 _SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-/]+\d{2}[\s.,\-/]+\d{4}$")  # 3-2-4 is never a date
-_PAUSE = re.compile(r"[\s.,;:!?\-]*(?:[a-z']+[\s.,;:!?\-]+){0,4}")  # a few words, no digits
+# A few words (five), no digits, naming nothing else that has a number (an order, a phone...).
+_PAUSE = re.compile(
+    r"[\s.,;:!?\-]*(?:(?!"
+    + r"(?:order|case|ticket|phone|account|invoice|tracking|ref|reference|ending|ext|extension|"
+    r"zip|postcode|pin|cvv|cvc|exp|expiry|expires|amount|total|dob|born|birth)s?\b)[a-z']+[\s.,;:!?\-]+){0,5}"
+)
+# How many digits a reference shows ("last 4", "first 6"): a count, no digit of a number.
+_COUNT_OF_DIGITS = re.compile(r"\b((?:last|first|final) )(\d)(?= |$)")
+# A masked number's visible digits ("ending 4242"): never a piece of another; its last
+# digits ("last 4 9999") only end one ("first 5 21909, last 4 9999"), never start one.
+_SHOWN_DIGITS = re.compile(r"\b(?:ending(?: in| with)?|ends (?:in|with))[\s:]*$")
+_LAST_DIGITS = re.compile(r"\b(?:last|final) n(?: digits)?(?: (?:of|are|is))?[\s:]*$")
+# A piece that is money or a date or time, never a piece of a dictated number.
+_NOT_A_PIECE = re.compile(r"[$£€]\s?$")
+_DATE_OR_AMOUNT = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{2,4}$|^\d+\.\d{2}$|^\d{1,2}:\d{2}$")
 
 
 # Money slang and what it is worth.
@@ -366,10 +389,13 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
     """Card numbers (``card_number``, any grouping) and SSNs (3-2-4 groups, or nine
     digits where a social security number is spoken of) in cleaned text."""
     found = []
+    text = _COUNT_OF_DIGITS.sub(r"\1n", text)
     ssn_context = _SSN_CONTEXT.search(text) is not None
     for m in _DIGIT_RUN.finditer(text):
         run = m.group(0)
         digits = re.sub(r"\D", "", run)
+        if _phone_list(run):
+            continue
         if 13 <= len(digits) <= 19 and card_number(digits):
             found.append(DigitsFound("card", m.start(), m.end(), 0.97))
         elif len(digits) > min(_CARD_LENGTHS) and _card_within(
@@ -381,25 +407,59 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
         elif len(digits) == 9 and ssn_context:
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.9))
     if ssn_context and not found:
-        found += _paused_ssn(text)
+        found += _paused(text, "ssn")
+    if _CARD_CONTEXT.search(text) and not any(h.kind == "card" for h in found):
+        found += _paused(text, "card")
     return found
 
 
-def _paused_ssn(text: str) -> list[DigitsFound]:
-    """Nine digits dictated in pieces with a few words of pause between them ("024, um, 90,
-    let me see, 2118"), where a social security number is spoken of."""
-    runs = list(_DIGIT_RUN.finditer(text))
+def _phone_list(run: str) -> bool:
+    """Whether a run is phone numbers listed with commas ("415.555.0143, 212-555-0199"),
+    each valid (guardrail.understanding.phones; national ones of the United States): two of
+    them side by side are twenty digits, in which a card's length passes Luhn by chance."""
+    pieces = re.split(r"\s*,\s*", run)
+    return len(pieces) > 1 and all(is_phone_number(p, _PHONE_REGIONS) for p in pieces)
+
+
+def _paused(text: str, kind: str) -> list[DigitsFound]:
+    """Nine digits (an SSN) or a card number dictated in pieces with a few words of pause
+    between them ("024, um, 90, let me see, 2118"; "4111 1111. Then 1111 1111"), where one is
+    spoken of. A piece that is money, a date, or what a masked number shows ("ending 4242")
+    is none of it, nor does a pause go past a word naming another number ("order")."""
+    runs = [
+        m
+        for m in _DIGIT_RUN.finditer(text)
+        if not _SHOWN_DIGITS.search(text[: m.start()])
+        and not _NOT_A_PIECE.search(text[: m.start()])
+        and not _DATE_OR_AMOUNT.match(m.group(0))
+    ]
     found = []
     for i, first in enumerate(runs):
+        if _LAST_DIGITS.search(text[: first.start()]):
+            continue
         said, last = re.sub(r"\D", "", first.group(0)), i
-        while len(said) < 9 and last + 1 < len(runs):
+        while not _complete(said, kind) and len(said) < 19 and last + 1 < len(runs):
             if not _PAUSE.fullmatch(text[runs[last].end() : runs[last + 1].start()]):
                 break
             last += 1
             said += re.sub(r"\D", "", runs[last].group(0))
-        if len(said) == 9 and last > i:
-            found.append(DigitsFound("ssn", first.start(), runs[last].end(), 0.8))
+        if last > i and _complete(said, kind) and _grouped_as(kind, runs[i : last + 1]):
+            found.append(DigitsFound(kind, first.start(), runs[last].end(), 0.8))
     return found
+
+
+def _grouped_as(kind: str, pieces: list[re.Match[str]]) -> bool:
+    """Whether pieces of a card are grouped as a card's digits are read out: in fours (the
+    last perhaps shorter), an Amex's or Diners' 4-6-5 or 4-6-4, or one digit at a time; a
+    list of transaction or order numbers of other lengths is none. An SSN's pieces may be
+    any."""
+    sizes = [len(g) for p in pieces for g in re.split(r"[\s.,\-/]+", p.group(0))]
+    return kind == "ssn" or sizes in ([4, 6, 5], [4, 6, 4]) or set(sizes[:-1]) <= {1, 4}
+
+
+def _complete(said: str, kind: str) -> bool:
+    """Whether the digits said so far are a whole SSN or card number."""
+    return len(said) == 9 if kind == "ssn" else card_number(said)
 
 
 def said_numbers(text: str) -> list[str]:

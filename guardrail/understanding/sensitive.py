@@ -66,7 +66,7 @@ def sensitive_runs(text: str) -> list[tuple[int, int, str]]:
     runs: list[tuple[int, int, str]] = []
     words = list(_WORD.finditer(text))
     while words and sensitive_kinds(_joined(text, words)):
-        first, last = _narrowed(text, words)
+        first, last = _widened(text, words, *_narrowed(text, words))
         kind = "card" if "card" in sensitive_kinds(_joined(text, words[first:last])) else "ssn"
         start, end = words[first].start(), words[last - 1].end()
         start += len(text[start:end]) - len(text[start:end].lstrip(_PUNCTUATION))
@@ -74,6 +74,23 @@ def sensitive_runs(text: str) -> list[tuple[int, int, str]]:
         runs.append((start, end, kind))
         del words[first:last]
     return sorted(runs)
+
+
+def _widened(text: str, words: list[re.Match[str]], first: int, last: int) -> tuple[int, int]:
+    """The run ``words[first:last]`` grown by each word either side that says more digits
+    with it ("... five one oh oh": a card's first fourteen digits may read as a card, its
+    last two are its digits all the same; its expiry after it is card data too)."""
+    said = _said(text, words[first:last])
+    while last < len(words) and (more := _said(text, words[first : last + 1])) > said:
+        said, last = more, last + 1
+    while first > 0 and (more := _said(text, words[first - 1 : last])) > said:
+        said, first = more, first - 1
+    return first, last
+
+
+def _said(text: str, words: list[re.Match[str]]) -> int:
+    """How many digits the words say, as card-number detection reads them."""
+    return sum(c.isdigit() for c in clean(detection_form(_joined(text, words))))
 
 
 def _joined(text: str, words: list[re.Match[str]]) -> str:
@@ -108,6 +125,8 @@ def _narrowed(text: str, words: list[re.Match[str]]) -> tuple[int, int]:
 # words is some 100 characters); dates and times there are masked, so a note that starts with
 # a date does not go on the number the note before ended with.
 _EDGE = 160
+# What a text's edge may hold past a number's last (or before its first) digit.
+_SENTENCE_END = " \t\r\n.,;:!?()[]\"'-"
 _DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -120,13 +139,15 @@ class Edges:
 
     @property
     def ends(self) -> bool:
-        """Ends in a digit: a number that may go on in the next text."""
-        return self.tail.rstrip()[-1:].isdigit()
+        """Ends in a digit, perhaps with a sentence's stop after it ("Card 4111 1111."): a
+        number that may go on in the next text."""
+        return self.tail.rstrip(_SENTENCE_END)[-1:].isdigit()
 
     @property
     def starts(self) -> bool:
-        """Starts with a digit: a number that may have begun in the text before."""
-        return self.head.lstrip()[:1].isdigit()
+        """Starts with a digit, perhaps after an opening mark ("(1111 ..."): a number that
+        may have begun in the text before."""
+        return self.head.lstrip(_SENTENCE_END)[:1].isdigit()
 
     @classmethod
     def of(cls, text: str) -> Edges:

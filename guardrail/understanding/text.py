@@ -99,7 +99,8 @@ _REPEATED = re.compile(
 )
 # "oh" for zero among digits, ending them or starting a run of them ("one oh four", "six six
 # two oh", "double oh double oh", "oh seven seven"), or one of them read out a digit at a time
-# ("seven, oh, four"), not "five, oh, and" or "twenty oh well".
+# ("seven, oh, four"), or ending three or more read so ("eight eight nine oh and"), not "five,
+# oh, and" or "twenty oh well".
 _DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d+|oh?)"
 _OH = re.compile(r"\boh?\b")
 _DOUBLED = re.compile(r"\b(?:double|triple) $")
@@ -107,6 +108,8 @@ _DIGIT_BEFORE = re.compile(rf"\b{_DIGIT_WORD} $")
 _DIGIT_AFTER = re.compile(rf" (?:{_DIGIT_WORD}|double|triple)\b|\s*$|\s*[,.;!?]")
 _DIGITS_AFTER = re.compile(rf" {_DIGIT_WORD} {_DIGIT_WORD}\b")  # "oh seven seven...": leading
 _LISTED_BEFORE = re.compile(rf"\b{_DIGIT_WORD}, $")  # "seven, oh, four": digit by digit
+# the end of a number read out digit by digit, whatever follows ("eight eight nine oh and")
+_DICTATED_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD} ){{3}}$")
 _LISTED_AFTER = re.compile(rf",? {_DIGIT_WORD}\b")
 _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
 
@@ -249,7 +252,7 @@ def _zero(m: re.Match[str]) -> str:
     text, start, end = m.string, m.start(), m.end()
     among = _DIGIT_BEFORE.search(text, 0, start) and _DIGIT_AFTER.match(text, end)
     listed = _LISTED_BEFORE.search(text, 0, start) and _LISTED_AFTER.match(text, end)
-    doubled = _DOUBLED.search(text, 0, start)
+    doubled = _DOUBLED.search(text, 0, start) or _DICTATED_BEFORE.search(text, 0, start)
     return "zero" if among or listed or doubled or _DIGITS_AFTER.match(text, end) else m.group(0)
 
 

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guardrail.context.facts import Facts
 from guardrail.context.model import Conversation, ReadRecord
@@ -11,6 +13,8 @@ from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
+from guardrail.sinks.redact import split_masked
+from tests.conftest import card_digits_read, cards_of_every_length
 
 from .conftest import facts, turns
 
@@ -255,3 +259,18 @@ def test_a_disposition_with_no_outcome_is_blocked_while_the_call_is_surely_under
     assert (decision.verdict, violation.uncertain) == (verdict, uncertain)
     assert told in violation.message
     assert decision.outcome_source == ("transcript" if not uncertain else None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    card=cards_of_every_length(), cut=st.integers(1, 3), stop=st.sampled_from([".", ",", ";", " -"])
+)
+def test_a_card_split_between_two_fields_with_a_stop_after_its_first_half_is_found_and_masked(
+    card: str, cut: int, stop: str
+) -> None:
+    groups = [card[i : i + 4] for i in range(0, len(card), 4)]
+    subject = f"Card {' '.join(groups[:cut])}{stop}"
+    note = f"{' '.join(groups[cut:])} is the rest."
+    assert RuleFunctions(facts("c: hi")).sensitive_data([subject, note]) == ["card"]
+    masked = split_masked({"Subject": subject, "Description": note})
+    assert card not in card_digits_read(" ".join(masked.values())), masked

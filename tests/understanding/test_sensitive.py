@@ -1,0 +1,144 @@
+"""Card numbers and SSNs in a note, class by class: each written the ways an agent may write
+one by accident or on purpose must be found (the sensitive-data rule refuses the note) and
+masked (what is recorded of it keeps none of its digits); what is no card or SSN (a masked
+"ending 4242", a last four, an order, a phone, a date, an amount) must not be."""
+
+from __future__ import annotations
+
+import phonenumbers
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from guardrail.sinks.redact import mask_text
+from guardrail.understanding.sensitive import sensitive_kinds
+from tests.conftest import card_digits_read, cards_of_every_length, ssns
+
+MANY = settings(max_examples=200, deadline=None)
+digits = st.text("0123456789", min_size=1, max_size=1)
+
+
+def fours(number: str) -> list[str]:
+    return [number[i : i + 4] for i in range(0, len(number), 4)]
+
+
+def hidden(number: str, note: str) -> bool:
+    """Whether ``note`` as masked for the logs and the audit keeps none of ``number``."""
+    masked = mask_text(note)
+    return number not in card_digits_read(masked) and not sensitive_kinds(masked)
+
+
+# -- a number dictated in pieces, words between them --------------------------------------------
+
+PAUSES = [". Then ", ", um, ", ". The rest is ", " and then ", "... sorry, ", ". Next: "]
+
+
+@MANY
+@example(card="4111111111111111", cut=2, pause=". Then ")
+@given(card=cards_of_every_length(), cut=st.integers(1, 3), pause=st.sampled_from(PAUSES))
+def test_a_card_dictated_in_two_sentences_is_found_and_masked(
+    card: str, cut: int, pause: str
+) -> None:
+    groups = fours(card)
+    head, tail = " ".join(groups[:cut]), " ".join(groups[cut:])
+    note = f"Customer read the card out: {head}{pause}{tail}. Will call back."
+    assert "card" in sensitive_kinds(note), note
+    assert hidden(card, note), (note, mask_text(note))
+
+
+@MANY
+@given(ssn=ssns(), pause=st.sampled_from(PAUSES))
+def test_an_ssn_given_as_its_first_five_and_last_four_is_found(ssn: str, pause: str) -> None:
+    note = f"SSN: first five {ssn[:3]} {ssn[3:5]}{pause}last four {ssn[5:]}."
+    assert "ssn" in sensitive_kinds(note), note
+    assert hidden(ssn, note), (note, mask_text(note))
+
+
+# -- what is no card and no SSN -------------------------------------------------------------------
+
+
+def _phone() -> st.SearchStrategy[str]:
+    three, four = st.integers(200, 999), st.integers(0, 9999)
+    return st.builds(lambda a, b, c: f"({a}) {b}-{c:04d}", three, three, four)
+
+
+@MANY
+@example(last="0700", ending="4485", phone="(833) 989-4455")
+@given(last=st.text("0123456789", min_size=4, max_size=4), ending=st.text("0123456789",
+       min_size=4, max_size=4), phone=_phone())  # fmt: skip
+def test_an_ssn_last_four_and_a_card_ending_beside_other_numbers_are_no_sensitive_data(
+    last: str, ending: str, phone: str
+) -> None:
+    for note in (
+        f"Verified with SSN last four {last}, card ending {ending}, phone {phone}.",
+        f"SSN last four {last}. Card ending in {ending}. Callback {phone}.",
+        f"Card last 4 {ending}, SSN last four digits {last}, order {last}{ending}.",
+    ):
+        assert sensitive_kinds(note) == frozenset(), note
+        assert mask_text(note).count(last) >= 1, mask_text(note)
+
+
+IDS = st.integers(100_000, 99_999_999).map(str)
+
+
+@MANY
+@given(first=IDS, second=IDS, template=st.sampled_from([
+    "Paid by card. Orders {} and {}.",
+    "Credit card charged twice, {} and {} are the transaction ids.",
+    "Debit card: refund {} then {} then 7677.",
+    "Customer's card was charged for {} and {}.",
+]))  # fmt: skip
+def test_a_card_payment_note_listing_order_or_transaction_ids_is_no_card(
+    first: str, second: str, template: str
+) -> None:
+    note = template.format(first, second)
+    assert sensitive_kinds(note) == frozenset(), note
+
+
+# -- every digit of a number masked, whatever its prefix reads as --------------------------------
+
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+ZERO_WORDS = ["zero", "oh", "nought"]
+
+
+@MANY
+@example(card="5105105105105100", zero="oh")
+@given(card=cards_of_every_length(), zero=st.sampled_from(ZERO_WORDS))
+def test_a_card_in_words_is_masked_to_its_last_digit_though_a_shorter_part_reads_as_a_card(
+    card: str, zero: str
+) -> None:
+    said = " ".join(zero if d == "0" else WORDS[int(d)] for d in card)
+    note = f"Customer read out {said} and hung up."
+    assert "card" in sensitive_kinds(note), note
+    masked = mask_text(note)
+    assert masked == "Customer read out [CARD] and hung up.", masked
+
+
+@MANY
+@given(card=cards_of_every_length(), month=st.integers(1, 12), year=st.integers(25, 35))
+def test_a_card_and_the_expiry_written_right_after_it_are_masked_together(
+    card: str, month: int, year: int
+) -> None:
+    note = f"Paid with {' '.join(fours(card))} {month:02d}/{year} today."
+    assert mask_text(note) == "Paid with [CARD] today.", mask_text(note)
+
+
+# -- phone numbers listed ------------------------------------------------------------------------
+
+
+@st.composite
+def us_phones(draw: st.DrawFn) -> str:
+    """A valid US number as an agent types one: with dots, dashes or spaces."""
+    area = draw(st.sampled_from(["212", "312", "415", "512", "617", "646", "303", "404"]))
+    digits = area + draw(st.integers(200, 999).map(str)) + draw(st.text("0123456789",
+                                                                       min_size=4, max_size=4))  # fmt: skip
+    assume(phonenumbers.is_valid_number(phonenumbers.parse(digits, "US")))
+    separator = draw(st.sampled_from([".", "-", " "]))
+    return separator.join([digits[:3], digits[3:6], digits[6:]])
+
+
+@MANY
+@example(phones=["415.555.0143", "212-555-0199"])
+@given(phones=st.lists(us_phones(), min_size=2, max_size=3))
+def test_phone_numbers_listed_with_commas_are_no_card(phones: list[str]) -> None:
+    note = f"Customer's numbers: {', '.join(phones)}. Call either."
+    assert sensitive_kinds(note) == frozenset(), note
