@@ -11,22 +11,28 @@ keys dropped; ids, times and versions are kept as they are, since rules compare 
 context says it is ``redacted``, so checks that look for personal data read the masks as what
 they replaced.
 
-A record holds references, not copies: what the platform said (turns, customer,
-entitlements...) is one ``Part`` per conversation revision, and each read and write the proxy
-recorded is one ``Part``, each stored once under the SHA-256 of its canonical JSON (the audit
-log's ``audit_contexts``, shared by every record and replica). The record's ``context`` names
-them by hash; the record is chained, so a part changed after the fact no longer matches the
-hash its records name. Masking and hashing run on the write path (the record is appended
-before the agent's answer leaves), so each part is made once: the platform part per revision,
-each read and write when first seen; a long call's next write costs what is new, not what it
-has said. A record names the newest ``KEPT_RECORDS`` reads and writes of the conversation:
-rules look at recent history, and replay of an older read or write than that judges without it.
+A record holds references, not copies, and each is a few bytes however long the call: what the
+platform said (turns, customer, entitlements...) is one ``Part`` per conversation revision, and
+the reads and writes the proxy recorded are chains of parts, each link holding the records that
+arrived since its predecessor and naming that predecessor by hash; a record names the newest
+link and how many records back its window goes. Each part is stored once under the SHA-256 of
+its canonical JSON (the audit log's ``audit_contexts``, shared by every record and replica);
+the record is chained, so a part changed after the fact no longer matches the hash its records
+name (or the hash its successor link names). Masking and hashing run on the write path (the
+record is appended before the agent's answer leaves), so each part is made once: the platform
+part per revision, a link per write that saw new reads or writes; a long call's next write costs
+what is new, not what it has said. A record's window holds the newest ``KEPT_RECORDS`` reads and
+writes of the conversation: rules look at recent history, and replay of an older read or write
+than that judges without it. Records of earlier forms (the whole context, or every read and
+write named by hash) are still read: ``FORMAT`` tells them apart.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,15 +46,19 @@ from guardrail.context.records import named
 from guardrail.sinks.redact import mask_text, mask_value
 
 Masker = Callable[[Any], Any]
-# Part memos, bounded: the platform part of the calls in progress, and their newest reads and
-# writes (each is masked, encoded and hashed once, not once per later write of its call). A
-# call's own records are named through its window (below), so the record memo mostly serves the
-# accounts' newest writes; a miss costs masking one record again, never a wrong part.
+#: The form of a recorded context ``dump`` makes (the ``format`` it names). A context without
+#: one is of an earlier form, still read: kept whole (1) or naming every read and write by hash.
+FORMAT = 3
+# Memos, bounded: the platform part of the calls in progress, the masked JSON of their newest
+# reads and writes (each masked and encoded once, not once per later write of its call), and
+# the chains their windows are (below). A miss costs masking again and a new chain, never a
+# wrong context.
 _PLATFORM_CACHE = 256
 _RECORD_CACHE = 4096
 KEPT_RECORDS = 50
-# How many reads or writes may arrive between two writes and still be looked up alone.
-_NEW_RECORDS = 16
+# How many reads or writes may arrive between two writes and still extend the chain the
+# earlier named, and how many chains a call keeps for that.
+_NEW_RECORDS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +70,7 @@ class Part:
 
     @classmethod
     def of(cls, value: Mapping[str, Any]) -> Part:
-        # The audit record's own canonical form (sorted keys, no spaces, UTF-8), copied: the
-        # bytes orjson returns keep its whole 4 KB buffer, and parts are kept by the thousand.
-        body = memoryview(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).tobytes()
+        body = _canonical(value)
         return cls(hashlib.sha256(body).hexdigest(), body)
 
 
@@ -76,67 +84,94 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class _Window:
-    """The parts of a conversation's newest reads or writes, and their hashes as a record names
-    them: kept together, so a write names a window it shares with the call's last one without
-    reading its parts again."""
+class _Chain:
+    """A window of reads or writes as the links that hold it, oldest first: each link is a
+    part holding the records that came after its predecessor's and naming that predecessor
+    by hash, so a write that adds a record makes one small link and names only the newest.
+    Every link still in the window is kept with it: a record hands them all to its store,
+    which sends only those it does not know are committed (one lost with a rolled-back
+    record is sent again)."""
 
-    parts: tuple[Part, ...]
-    hashes: tuple[str, ...]
+    links: tuple[Part, ...]
+    counts: tuple[int, ...]  # the records each link holds
+    total: int
+    #: Names of the records in the window, for a list a record may arrive in the middle of
+    #: (an account's writes, by time, from every replica); None for an append-only one.
+    names: tuple[Any, ...] | None
 
-    @classmethod
-    def of(cls, parts: tuple[Part, ...]) -> _Window:
-        return cls(parts, tuple(p.hash for p in parts))
+    def then(self, fresh: list[bytes], size: int, names: tuple[Any, ...] | None) -> _Chain:
+        """This chain followed by a link holding ``fresh``, as few links as hold the newest
+        ``size`` records."""
+        before = self.links[-1].hash if self.links else None
+        records = [orjson.Fragment(body) for body in fresh]
+        link = Part.of({"before": before, "records": records})
+        links, counts, total = (*self.links, link), (*self.counts, len(fresh)), self.total
+        total += len(fresh)
+        while total - counts[0] >= size:
+            links, counts, total = links[1:], counts[1:], total - counts[0]
+        return _Chain(links, counts, total, names)
 
-    def then(self, fresh: tuple[Part, ...], size: int) -> _Window:
-        """This window followed by ``fresh``, its newest ``size`` parts."""
-        if not fresh:
-            return self if len(self.parts) <= size else _Window.of(self.parts[-size:])
-        later = _Window.of(fresh)
-        return _Window((self.parts + later.parts)[-size:], (self.hashes + later.hashes)[-size:])
+    def covers(self, older: int, names: tuple[Any, ...] | None) -> bool:
+        """Whether its newest records are the ``older`` ones a list now starts its window with
+        (``names`` theirs, for a list that is not only appended to)."""
+        if self.total < older:
+            return False
+        return names is None or self.names is None or self.names[-older:] == names[:older]
 
 
-_NO_WINDOW = _Window((), ())
+_NO_CHAIN = _Chain((), (), 0, None)
 
 
 def _masked(text: str | None) -> str | None:
     return None if text is None else mask_text(text)
 
 
-def _kept(
-    kind: str, c: Conversation, records: Sequence[Any], part_of: Callable[[Any], Part]
-) -> _Window:
-    """The parts of the newest KEPT_RECORDS of a conversation's reads or writes. A store
-    appends to them, so a window named before that ends at one of the newest records (by value:
-    the Redis store hands out new objects on every load) is extended by the records after it,
-    whichever write named it (concurrent writes of a call see different versions)."""
+def _window(
+    kind: str,
+    scope: tuple[Any, ...],
+    records: Sequence[Any],
+    body_of: Callable[[Any], bytes],
+    ordered: bool = True,
+) -> tuple[dict[str, Any] | None, tuple[Part, ...]]:
+    """The newest KEPT_RECORDS of ``records`` as a record names them (None: none) and the
+    links that hold them. A store appends to a list, so the chain a write named before, ending
+    at one of the newest records (by value: the Redis store hands out new objects on every
+    load), is extended by the records after it, whichever write named it (concurrent writes
+    of a call see different versions). A list not ``ordered`` by arrival is checked to still
+    begin with what the chain holds."""
     kept = records[-KEPT_RECORDS:]
     if not kept:
-        return _NO_WINDOW
-    window = None
+        return None, ()
+    names = None if ordered else tuple(named(r) for r in kept)
+    heads = _windows.get((kind, *scope), OrderedDict)
+    chain = None
     for new in range(min(len(kept), _NEW_RECORDS)):
-        key = (kind, c.id, c.created_at, named(kept[-1 - new]))
-        before = _windows.peek(key)
-        if before is not None:
-            fresh = tuple(part_of(r) for r in kept[len(kept) - new :])
-            window = before.then(fresh, len(kept))
-            if new:  # superseded by the longer window put below
-                _windows.drop(key)
+        before = heads.get(named(kept[-1 - new]))
+        if before is not None and before.covers(len(kept) - new, names):
+            fresh = [body_of(r) for r in kept[len(kept) - new :]]
+            chain = before.then(fresh, len(kept), names) if fresh else before
             break
-    if window is None:
-        window = _Window.of(tuple(part_of(r) for r in kept))
-    _windows.put((kind, c.id, c.created_at, named(kept[-1])), window)
-    return window
+    if chain is None:
+        chain = _NO_CHAIN.then([body_of(r) for r in kept], len(kept), names)
+    newest = named(kept[-1])
+    heads[newest] = chain
+    with contextlib.suppress(KeyError):  # another thread's dump of the call moved or dropped it
+        heads.move_to_end(newest)
+        while len(heads) > _NEW_RECORDS:
+            heads.popitem(last=False)
+    return {"last": chain.links[-1].hash, "count": len(kept)}, chain.links
 
 
 # The platform part changes only with a conversation's rev; a store never repeats a rev for an
 # id, and the creation time tells apart two stores (or inline conversations) that use the same
 # id in one process. A read or write, once recorded, never changes: its id and time name it.
 _platforms: Lru[Part] = Lru(_PLATFORM_CACHE)
-_records: Lru[Part] = Lru(_RECORD_CACHE)
-# Per call in progress, reads and writes: the parts of the window its latest write named (one
-# superseded by a later write's is dropped), by the newest record in it.
-_windows: Lru[_Window] = Lru(16 * _PLATFORM_CACHE)
+_records: Lru[bytes] = Lru(_RECORD_CACHE)
+# Per call in progress, reads and writes, and per account, its writes: the chains its latest
+# writes named, by the newest record in each. Several, not one: the records of concurrent
+# writes are made in the order they reach the log, not the order they were judged in, so a
+# write judged before the newest chain's still finds the one that ends where its list does.
+_windows: Lru[OrderedDict[Any, _Chain]] = Lru(4 * _PLATFORM_CACHE)
 
 
 def _platform(c: Conversation, value: Masker) -> Part:
@@ -167,40 +202,43 @@ def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
     conversation = None
     if c is not None:
         platform = _platforms.get((value, c.id, c.rev, c.created_at), lambda: _platform(c, value))
-        reads = _kept(f"reads {id(value)}", c, c.reads, lambda r: _read(r, value))
-        writes = _kept(f"writes {id(value)}", c, c.writes, lambda w: _write(w, value))
+        scope = (c.id, c.created_at)
+        reads, read_links = _window(f"reads {id(value)}", scope, c.reads, lambda r: _read(r, value))
+        writes, write_links = _window(
+            f"writes {id(value)}", scope, c.writes, lambda w: _write(w, value)
+        )
         conversation = {
             "id": c.id,
             "platform": platform.hash,
-            "reads": list(reads.hashes),
-            "writes": list(writes.hashes),
+            "reads": reads,
+            "writes": writes,
             "updated_at": c.updated_at.isoformat(),
             "version": c.version,
             "rev": c.rev,
         }
         if c.forgotten is not None:
             conversation["forgotten"] = c.forgotten.isoformat()
-        parts = (platform, *reads.parts, *writes.parts)
-    accounts = {
-        key: [_write(w, value) for w in writes[-KEPT_RECORDS:]]
-        for key, writes in facts.account_writes.items()
-    }
+        parts = (platform, *read_links, *write_links)
+    accounts = {}
+    for key, found in facts.account_writes.items():
+        kind = f"account {id(value)}"
+        accounts[key], links = _window(kind, (key,), found, lambda w: _write(w, value), False)
+        parts += links
     document = {
+        "format": FORMAT,
         "now": facts.now.isoformat(),
         "conversation": conversation,
-        "account_writes": {key: [p.hash for p in found] for key, found in accounts.items()},
+        "account_writes": accounts,
     }
-    for found in accounts.values():
-        parts += tuple(found)
     return Snapshot(document, parts)
 
 
-def _read(read: ReadRecord, value: Masker) -> Part:
+def _read(read: ReadRecord, value: Masker) -> bytes:
     return _records.get((value, *named(read)), lambda: _masked_read(read, value))
 
 
-def _masked_read(read: ReadRecord, value: Masker) -> Part:
-    return Part.of(
+def _masked_read(read: ReadRecord, value: Masker) -> bytes:
+    return _canonical(
         {
             "object": read.object,
             "id": read.id,
@@ -210,12 +248,12 @@ def _masked_read(read: ReadRecord, value: Masker) -> Part:
     )
 
 
-def _write(write: WriteRecord, value: Masker) -> Part:
+def _write(write: WriteRecord, value: Masker) -> bytes:
     return _records.get((value, *named(write)), lambda: _masked_write(write, value))
 
 
-def _masked_write(write: WriteRecord, value: Masker) -> Part:
-    return Part.of(
+def _masked_write(write: WriteRecord, value: Masker) -> bytes:
+    return _canonical(
         {
             "decision_id": write.decision_id,
             "object": write.object,
@@ -229,39 +267,84 @@ def _masked_write(write: WriteRecord, value: Masker) -> Part:
     )
 
 
-def references(document: Mapping[str, Any]) -> Iterator[str]:
-    """The hashes of the parts a recorded context names (none for one kept whole, as records
-    made before contexts were referenced keep it)."""
+def _canonical(value: Mapping[str, Any]) -> bytes:
+    """The audit record's own canonical form (sorted keys, no spaces, UTF-8), copied: the bytes
+    orjson returns keep its whole 4 KB buffer, and these are kept by the thousand."""
+    return memoryview(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).tobytes()
+
+
+def wanted(document: Mapping[str, Any], parts: Mapping[str, Any]) -> set[str]:
+    """The hashes of the parts a recorded context needs that ``parts`` (parsed, by hash) lacks,
+    as far as those it holds lead: a window's links are found one from the next, so fetch
+    these and ask again until none is wanted, or one cannot be had. None for a context kept
+    whole, as records made before contexts were referenced keep it."""
+    found: set[str] = set()
+    chained = document.get("format") == FORMAT
+
+    def window(named: Any) -> None:
+        if not chained:
+            found.update(str(h) for h in named or () if isinstance(h, str) and h not in parts)
+        elif named is not None:
+            _walk(named, parts, found)
+
     conversation = document.get("conversation")
     if isinstance(conversation, Mapping) and "platform" in conversation:
-        yield str(conversation["platform"])
-        yield from (str(h) for h in conversation.get("reads", ()))
-        yield from (str(h) for h in conversation.get("writes", ()))
+        if conversation["platform"] not in parts:
+            found.add(str(conversation["platform"]))
+        window(conversation.get("reads"))
+        window(conversation.get("writes"))
     for writes in (document.get("account_writes") or {}).values():
-        yield from (str(h) for h in writes if isinstance(h, str))
+        window(writes)
+    return found
+
+
+def _walk(named: Mapping[str, Any], parts: Mapping[str, Any], missing: set[str]) -> list[Any]:
+    """The records of a window (``{"last": hash, "count": n}``), oldest first: its newest link's
+    and then its predecessors', until ``count`` are found. The first link not in ``parts`` is
+    added to ``missing`` (the records before it are left out)."""
+    count, link = int(named["count"]), named["last"]
+    newest_first: list[Any] = []
+    while link is not None and len(newest_first) < count:
+        if link not in parts:
+            missing.add(str(link))
+            break
+        newest_first.extend(reversed(parts[link]["records"]))
+        link = parts[link]["before"]
+    return newest_first[count - 1 :: -1] if len(newest_first) >= count else newest_first[::-1]
 
 
 def expand(document: Mapping[str, Any], parts: Mapping[str, Any]) -> dict[str, Any]:
     """The recorded context whole, each reference replaced by its part (``parts``: the parsed
-    parts by hash). A context kept whole comes back as it is. Raises KeyError naming the hash
-    of a part that is missing."""
+    parts by hash), in the form a context kept whole has. A context kept whole comes back as
+    it is. Raises KeyError naming the hash of a part that is missing."""
+    chained = document.get("format") == FORMAT
+
+    def window(named: Any) -> list[Any]:
+        if not chained:
+            return [parts[h] if isinstance(h, str) else h for h in named or ()]
+        missing: set[str] = set()
+        records = [] if named is None else _walk(named, parts, missing)
+        if missing:
+            raise KeyError(missing.pop())
+        return records
+
     conversation = document.get("conversation")
     if isinstance(conversation, Mapping) and "platform" in conversation:
         conversation = {
             **parts[conversation["platform"]],
-            "reads": [parts[h] for h in conversation.get("reads", ())],
-            "writes": [parts[h] for h in conversation.get("writes", ())],
+            "reads": window(conversation.get("reads")),
+            "writes": window(conversation.get("writes")),
             "updated_at": conversation.get("updated_at"),
             "version": conversation.get("version"),
             "rev": conversation.get("rev"),
             "forgotten": conversation.get("forgotten"),
         }
+    whole = {key: value for key, value in document.items() if key != "format"}
     return {
-        **document,
+        **whole,
         "conversation": conversation,
         "account_writes": {
-            key: [parts[w] if isinstance(w, str) else w for w in writes]
-            for key, writes in (document.get("account_writes") or {}).items()
+            key: window(writes) for key, writes in (document.get("account_writes") or {}).items()
         },
     }
 

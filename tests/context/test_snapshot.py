@@ -56,7 +56,7 @@ def recorded(judged: Facts) -> dict[str, Any]:
     """The context as a record keeps it, its parts put back in (as the audit log does)."""
     dumped = snapshot.dump(judged)
     parts = {part.hash: json.loads(part.body) for part in dumped.parts}
-    assert set(snapshot.references(dumped.document)) == set(parts)
+    assert not snapshot.wanted(dumped.document, parts)  # the dump holds every part it names
     return snapshot.expand(dumped.document, parts)
 
 
@@ -142,12 +142,13 @@ def test_a_call_that_goes_on_names_its_newest_records_as_a_fresh_reading_would()
     # at older versions, as concurrent writes are.
     for upto in (3, 4, 55, 56, 58, 70, 56, 57):
         going = c.model_copy(update={"writes": writes[:upto], "version": upto})
-        named = snapshot.dump(replace(facts(), conversation=going)).document
+        named = recorded(replace(facts(), conversation=going))
         copies = [replace(w) for w in writes[:upto]]
         # another call: named without any window of this one's
         fresh = c.model_copy(update={"id": "another", "writes": copies, "version": upto})
-        expected = snapshot.dump(replace(facts(), conversation=fresh)).document
+        expected = recorded(replace(facts(), conversation=fresh))
         assert named["conversation"]["writes"] == expected["conversation"]["writes"]
+        assert named["conversation"]["writes"][-1]["decision_id"] == f"d{upto - 1}"
         assert len(named["conversation"]["writes"]) == min(upto, snapshot.KEPT_RECORDS)
 
 
@@ -171,3 +172,62 @@ def test_a_call_keeps_one_window_however_its_store_hands_out_its_records() -> No
         going = call.model_copy(update={"writes": loaded, "version": upto})
         snapshot.dump(replace(facts(), conversation=going))
         assert mine() == 2  # its reads' window and its writes'
+    assert all(len(windows[key]) <= 32 for key in windows if key[1] == "redis-call")
+
+
+def test_a_long_calls_next_write_names_and_adds_as_little_as_its_first() -> None:
+    c = facts().conversation
+    assert c is not None
+    call = c.model_copy(update={"id": "long-call"})
+    writes = [
+        WriteRecord(decision_id=f"d{n}", object="Case", operation="update", id=f"500{n}",
+                    fields={"Subject": f"call {n}"}, decision="allow", at=NOW)
+        for n in range(1001)
+    ]  # fmt: skip
+    sizes, added = [], []
+    stored: set[str] = set()
+    for upto in range(1, 1001):
+        going = call.model_copy(update={"writes": writes[:upto], "version": upto})
+        dumped = snapshot.dump(replace(facts(), conversation=going))
+        sizes.append(len(json.dumps(dumped.document)))
+        added.append(sum(len(p.body) for p in dumped.parts if p.hash not in stored))
+        stored |= {p.hash for p in dumped.parts}
+    assert max(sizes[60:]) <= sizes[0] + 10  # the window's size is a number, not a list
+    assert max(added[60:]) < 400  # one link: the new write and its predecessor's hash
+    rebuilt = recorded(replace(facts(), conversation=going))["conversation"]["writes"]
+    assert [w["decision_id"] for w in rebuilt] == [f"d{n}" for n in range(950, 1000)]
+
+
+def test_an_accounts_write_recorded_late_is_in_the_window_where_it_arrived() -> None:
+    """An account's writes come by time from every replica: one may arrive before the newest."""
+
+    def write(n: int) -> WriteRecord:
+        return WriteRecord(decision_id=f"a{n}", object="Case", operation="update", id=f"500{n}",
+                           decision="allow", at=NOW + timedelta(seconds=n))  # fmt: skip
+
+    account = "001SB0000000009AAA"
+    for history in ([write(1), write(3)], [write(2), write(3)], [write(1), write(2), write(3)]):
+        judged = replace(facts(), account_writes={account: history})
+        rebuilt = recorded(judged)["account_writes"][account]
+        assert [w["decision_id"] for w in rebuilt] == [w.decision_id for w in history]
+
+
+def test_a_context_recorded_in_an_earlier_form_is_still_read() -> None:
+    """Records made before windows were chained name each read and write by hash."""
+    c = facts().conversation
+    assert c is not None
+    current = recorded(facts())
+    parts = {part.hash: json.loads(part.body) for part in snapshot.dump(facts()).parts}
+    record = snapshot.Part.of(current["conversation"]["writes"][0])
+    platform = next(h for h, p in parts.items() if "turns" in p)
+    earlier = {
+        "now": current["now"],
+        "conversation": {"id": "c1", "platform": platform, "reads": [], "writes": [record.hash],
+                         "updated_at": NOW.isoformat(), "version": 3, "rev": 2},
+        "account_writes": {},
+    }  # fmt: skip
+    assert snapshot.wanted(earlier, parts) == {record.hash}
+    parts[record.hash] = json.loads(record.body)
+    again = snapshot.expand(earlier, parts)
+    assert again["conversation"]["writes"] == current["conversation"]["writes"]
+    assert again["conversation"]["turns"] == current["conversation"]["turns"]

@@ -1,16 +1,18 @@
-"""Reading back the contexts decision records name (guardrail.context.snapshot): a record keeps
-the hashes of its context's parts, the log keeps each part once in ``audit_contexts``.
+"""Reading back the contexts decision records name (guardrail.context.snapshot): a record names
+its context's parts by hash, the log keeps each part once in ``audit_contexts``.
 
-Whatever shows or judges a record again (replay, the decisions API, the review page) reads it
-through ``Contexts``, which fetches the parts a page of records names in one query and keeps
-the latest it parsed, since consecutive records of a call name mostly the same parts.
+Whatever shows, judges or verifies a record again (replay, the decisions API, the review page,
+``guardrail audit verify``) reads it through ``Contexts``, which fetches the parts a page of
+records names a level at a time (a window's links are found one from the next), checks each
+against its hash, and keeps the latest it parsed, since consecutive records of a call name
+mostly the same parts.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -18,12 +20,13 @@ import orjson
 from guardrail.context import snapshot
 from guardrail.sinks.audit.store import Storage
 
-#: Parsed parts kept between pages: a page's calls' platform parts and recent reads and writes.
+#: Parsed parts kept between pages: a page's calls' platform parts and the links of their
+#: reads and writes.
 _CACHE = 4096
 
 
 class Contexts:
-    """Expands the context references of records read from ``storage``."""
+    """Resolves the context references of records read from ``storage``."""
 
     def __init__(self, storage: Storage, size: int = _CACHE) -> None:
         self._storage = storage
@@ -32,17 +35,34 @@ class Contexts:
 
     async def expand(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """``bodies`` with each ``context`` whole (the form records kept before references).
-        A record whose parts the log does not hold keeps ``context`` None and names the
-        missing hashes in ``context_missing`` (``guardrail audit verify`` reports it too)."""
-        named = {h for body in bodies for h in _references(body)}
-        parts = {h: self._parts[h] for h in named if h in self._parts}
-        fetched = await self._storage.contexts(named - parts.keys())
-        for digest, text in fetched.items():
-            parts[digest] = self._remember(digest, orjson.loads(text))
+        A record whose parts the log does not hold, or holds changed, keeps ``context`` None and
+        names their hashes in ``context_missing`` (``guardrail audit verify`` reports it too)."""
+        parts, _ = await self.resolve([c for body in bodies if (c := _context(body))])
         return [_expanded(body, parts) for body in bodies]
 
     async def one(self, body: dict[str, Any]) -> dict[str, Any]:
         return (await self.expand([body]))[0]
+
+    async def resolve(
+        self, documents: Sequence[Mapping[str, Any]]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The parts ``documents`` (recorded contexts) need, parsed, by hash; and what is wrong
+        with each needed part that could not be had, by hash (``part_problem``)."""
+        parts: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        while wanted := {h for d in documents for h in snapshot.wanted(d, parts)} - problems.keys():
+            for digest in wanted & self._parts.keys():
+                parts[digest] = self._parts[digest]
+                self._parts.move_to_end(digest)
+            fetch = wanted - parts.keys()
+            found = await self._storage.contexts(fetch) if fetch else {}
+            for digest in fetch:
+                problem = part_problem(digest, found.get(digest))
+                if problem is not None:
+                    problems[digest] = problem
+                else:
+                    parts[digest] = self._remember(digest, orjson.loads(found[digest]))
+        return parts, problems
 
     def _remember(self, digest: str, value: Any) -> Any:
         self._parts[digest] = value
@@ -51,18 +71,18 @@ class Contexts:
         return value
 
 
-def _references(body: Mapping[str, Any]) -> Iterable[str]:
+def _context(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
     context = body.get("context")
-    return snapshot.references(context) if isinstance(context, Mapping) else ()
+    return context if isinstance(context, Mapping) else None
 
 
 def _expanded(body: dict[str, Any], parts: Mapping[str, Any]) -> dict[str, Any]:
-    context = body.get("context")
-    if not isinstance(context, Mapping):
+    context = _context(body)
+    if context is None:
         return body
-    missing = sorted({h for h in snapshot.references(context) if h not in parts})
+    missing = snapshot.wanted(context, parts)
     if missing:
-        return {**body, "context": None, "context_missing": missing}
+        return {**body, "context": None, "context_missing": sorted(missing)}
     return {**body, "context": snapshot.expand(context, parts)}
 
 

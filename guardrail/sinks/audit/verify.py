@@ -8,24 +8,25 @@ can be given too: then a log rewritten or cut short before that point is caught 
 the chain alone cannot show of its own tail.
 
 A decision record names its context's parts by hash (guardrail.context.snapshot); the walk
-checks that each part named is held and still hashes to its name, so a context changed or
-removed after the fact breaks the record that names it.
+checks that each part its context needs (its window's links too, as far back as the window
+goes) is held and still hashes to its name, so a context changed or removed after the fact
+breaks the first record that needs it.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from guardrail.context import snapshot
 from guardrail.sinks.audit.base import CorruptRow
 from guardrail.sinks.audit.chain import GENESIS, Head, Row, link_problem
-from guardrail.sinks.audit.contexts import part_problem
+from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.record import Kind
 from guardrail.sinks.audit.store import Storage
 
-_PARTS_PER_CHECK = 1000
-_PARTS_REMEMBERED = 100_000
+_RECORDS_PER_CHECK = 1000
+_PARTS_REMEMBERED = 16_384
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,40 +70,32 @@ async def verify(storage: Storage, checkpoint: Head | None = None) -> Verificati
 
 
 class _Parts:
-    """The context parts the walked records name, checked a batch at a time (a part checked
-    once is not fetched again while remembered: a call's records name mostly the same)."""
+    """The contexts of the walked decision records, resolved a batch of records at a time (a
+    part resolved once is not fetched again while remembered: a call's records name mostly
+    the same)."""
 
     def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-        self._pending: dict[str, int] = {}  # hash -> the first record naming it
-        self._checked: OrderedDict[str, None] = OrderedDict()
+        self._contexts = Contexts(storage, _PARTS_REMEMBERED)
+        self._pending: list[tuple[int, dict[str, Any]]] = []  # (seq, context), in seq order
         self.broken: Broken | None = None
 
     def add(self, row: Row) -> bool:
-        """Note the parts ``row`` names; True when a batch is due."""
-        if row.kind is not Kind.DECISION:
-            return False
+        """Note the context ``row`` names; True when a batch is due."""
         context = row.body.get("context")
-        if isinstance(context, dict):
-            for digest in snapshot.references(context):
-                if digest not in self._checked:
-                    self._pending.setdefault(digest, row.seq)
-        return len(self._pending) >= _PARTS_PER_CHECK
+        if row.kind is Kind.DECISION and isinstance(context, dict):
+            self._pending.append((row.seq, context))
+        return len(self._pending) >= _RECORDS_PER_CHECK
 
     async def check(self) -> bool:
-        """Check the pending parts; True once one is missing or changed."""
+        """Check the pending contexts; True once a part one needs is missing or changed."""
         if self.broken is not None or not self._pending:
             return self.broken is not None
-        pending, self._pending = self._pending, {}
-        found = await self._storage.contexts(pending)
-        for digest, seq in sorted(pending.items(), key=lambda item: item[1]):
-            problem = part_problem(digest, found.get(digest))
-            if problem is not None:
-                self.broken = Broken(seq, problem)
+        pending, self._pending = self._pending, []
+        parts, problems = await self._contexts.resolve([context for _, context in pending])
+        for seq, context in pending:
+            for digest in sorted(snapshot.wanted(context, parts)):
+                self.broken = Broken(seq, problems[digest])
                 return True
-            self._checked[digest] = None
-        while len(self._checked) > _PARTS_REMEMBERED:
-            self._checked.popitem(last=False)
         return False
 
 

@@ -11,8 +11,10 @@ import pytest
 
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.model import Conversation, Turn, WriteRecord
+from guardrail.context.snapshot import Part
 from guardrail.sinks.audit import AuditLog
 from guardrail.sinks.audit.contexts import Contexts
+from guardrail.sinks.audit.record import Entry
 from guardrail.sinks.audit.store import Storage
 from guardrail.sinks.audit.verify import verify
 from tests.auditdb import decision, execute, tamper
@@ -96,3 +98,60 @@ async def test_contexts_cannot_be_updated_or_deleted(audit: AuditLog, dsn: str) 
     if dsn.startswith("postgresql"):
         with pytest.raises(REFUSED, match="append-only"):
             await execute(dsn, "TRUNCATE audit_contexts")
+
+
+async def test_a_long_call_adds_a_link_per_write_and_its_window_is_read_back_whole(
+    audit: AuditLog, storage: Storage
+) -> None:
+    for n in range(1, 61):
+        await audit.record(replace(decision(n), facts=judged_in(n, writes=n - 1)))
+    assert await count(storage) == 1 + 59  # the platform part, and a link per later write
+    row = await storage.decision("decision-0060")
+    assert row is not None
+    assert len(row.entry.body) < 1500  # the window is its newest link and a count
+    [body] = await Contexts(storage).expand([row.body])
+    writes = body["context"]["conversation"]["writes"]
+    assert [w["decision_id"] for w in writes] == [f"d{w}" for w in range(9, 59)]
+    assert (await verify(storage)).ok
+
+
+async def test_a_changed_link_breaks_the_first_record_whose_window_reaches_it(
+    audit: AuditLog, dsn: str
+) -> None:
+    for n in range(1, 5):
+        await audit.record(replace(decision(n), facts=judged_in(n, writes=n - 1)))
+    await tamper(dsn, """UPDATE audit_contexts SET body = replace(body, '"d1"', '"dX"')""")
+    broken = (await verify(audit.storage)).broken
+    assert broken is not None
+    assert broken.seq == 3  # the record that named the link holding d1, first
+    assert "does not match its hash" in broken.problem
+    row = await audit.storage.decision("decision-0004")
+    assert row is not None
+    [body] = await Contexts(audit.storage).expand([row.body])
+    assert body["context"] is None  # never a window put together from a changed part
+    assert len(body["context_missing"]) == 1
+
+
+async def test_a_record_that_names_each_read_and_write_by_hash_still_reads_and_verifies(
+    audit: AuditLog, storage: Storage
+) -> None:
+    """The form records had before windows were chained: existing logs keep replaying."""
+    await audit.record(replace(decision(1), facts=judged_in(1, writes=2)))
+    row = await storage.decision("decision-0001")
+    assert row is not None
+    [now] = await Contexts(storage).expand([row.body])
+    written = [Part.of(w) for w in now["context"]["conversation"]["writes"]]
+    earlier = {k: v for k, v in row.body.items() if k not in ("context", "chain")}
+    earlier["decision_id"] = "decision-0002"
+    earlier["context"] = {
+        "now": row.body["context"]["now"],
+        "conversation": {**row.body["context"]["conversation"], "reads": [],
+                         "writes": [p.hash for p in written]},
+        "account_writes": {},
+    }  # fmt: skip
+    await audit.append(Entry.of(earlier, tuple(written)))
+    again = await storage.decision("decision-0002")
+    assert again is not None
+    [then] = await Contexts(storage).expand([again.body])
+    assert then["context"] == now["context"]
+    assert (await verify(storage)).ok
