@@ -4,7 +4,11 @@ A job is created (recorded in the conversation store once the CRM made it, with 
 writes), its data uploaded (every row an intent of the job's conversation, judged like any
 write; one blocked row refuses the whole upload and nothing of it is sent), and its state
 changed (``UploadComplete`` only once an upload was let through, so the CRM never processes
-data the proxy did not judge). The store is shared, so any replica judges any step. A job the
+data the proxy did not judge). Once the job ran, the agent's read of its successful results
+says what the CRM did with each row: an upsert row judged as the create (or update) its lookup
+found that the CRM saved the other way (the record appeared, or was gone, in between) is
+reported as a post-fail of its own (guardrail.answered). The store is shared, so any replica
+judges any step. A job the
 proxy did not see created, or one created in another conversation, is refused: its object and
 operation are unknown, or its writes would be judged against the wrong transcript.
 """
@@ -13,12 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from guardrail.answered import answered
 from guardrail.checks.compare import Kind
-from guardrail.context.jobs import BulkJob
+from guardrail.context.jobs import BulkJob, JudgedRow
 from guardrail.context.store import ConversationStore
 from guardrail.crm.base import CanonicalRequest, Dialect, ParsedRequest
 from guardrail.errors import BulkJobRefused
-from guardrail.model import Caller, Decision
+from guardrail.model import (
+    Caller,
+    Decision,
+    Operation,
+    Saved,
+    Verdict,
+    WriteIntent,
+    new_decision_id,
+)
 
 
 class BulkJobs:
@@ -74,7 +87,7 @@ class BulkJobs:
         if (
             step is not None
             and step.kind == "upload"
-            and not await self._store.claim_upload(step.job_id, decision.id)
+            and not await self._store.claim_upload(step.job_id, decision.id, _judged(parsed))
         ):
             raise BulkJobRefused(
                 f"Bulk job {step.job_id} has had its upload; upload more rows in a new job."
@@ -88,3 +101,59 @@ class BulkJobs:
         job_id = self._dialect.created_job(status, body)
         if job_id is not None:
             await self._store.put_job(BulkJob(job_id, caller.conversation, step.spec))
+
+    async def results(
+        self, parsed: ParsedRequest, caller: Caller, status: int, body: bytes, policy_version: str
+    ) -> Decision | None:
+        """The post-fail of the rows of a job the CRM saved otherwise than they were judged, from
+        its answer (``status``, ``body``) to the job's results step; None when every row was
+        saved as judged (or the job is none of this conversation's)."""
+        step = parsed.job
+        if step is None or step.kind != "results" or not caller.conversation:
+            return None
+        job = await self._store.get_job(step.job_id)
+        if job is None or job.conversation != caller.conversation or not job.rows:
+            return None
+        said = self._dialect.job_saved(job.spec, status, body, self._kinds)
+        intents, saved = self._otherwise(job, said)
+        if not intents:
+            return None
+        judged = Decision(
+            new_decision_id(), Verdict.ALLOW, self._dialect.name, intents, (), policy_version,
+            caller, status=status, upstream_status=status,
+        )  # fmt: skip
+        return answered(judged, saved)
+
+    def _otherwise(
+        self, job: BulkJob, said: tuple[tuple[str | None, Saved], ...]
+    ) -> tuple[tuple[WriteIntent, ...], tuple[Saved, ...]]:
+        """Each row the CRM saved otherwise than judged, as judged, with what it did. Results
+        come in no set order: a result is the next row judged by its external id."""
+        waiting: dict[str | None, list[JudgedRow]] = {}
+        for row in job.rows:
+            waiting.setdefault(row.external_id, []).append(row)
+        intents: list[WriteIntent] = []
+        saved: list[Saved] = []
+        for external_id, s in said:
+            rows = waiting.get(external_id)
+            if not rows:
+                continue
+            row = rows.pop(0)
+            intent = WriteIntent(
+                self._dialect.name, job.spec.object, Operation(row.operation), {},
+                record_id=row.record_id, external_id_field=job.spec.external_id_field,
+                external_id=row.external_id, ref=row.ref,
+            )  # fmt: skip
+            if s.updated(intent) or s.made(intent):
+                intents.append(intent)
+                saved.append(s)
+        return tuple(intents), tuple(saved)
+
+
+def _judged(parsed: ParsedRequest) -> tuple[JudgedRow, ...]:
+    """How each upsert row of an upload was judged: the create or update its lookup found."""
+    return tuple(
+        JudgedRow(i.ref, str(i.operation), i.external_id, i.record_id)
+        for i in parsed.intents
+        if i.external_id is not None and i.operation in (Operation.CREATE, Operation.UPDATE)
+    )

@@ -98,6 +98,11 @@ class WriteIntent:
     #: ``Sforce-Auto-Assign``, ``Sforce-Duplicate-Rule-Header``...), in the CRM's documented
     #: spelling; rules read them as ``intent.headers``.
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: The record's values as the CRM holds them when the write is judged, where the dialect
+    #: read them first (a Case's OwnerId, Reason and Status when an update changes its Reason
+    #: and not its queue): field -> value. Beside the write, not in ``fields``: rules see them
+    #: through ``known_field`` (before what the conversation remembers) and ``intent.current``.
+    current: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

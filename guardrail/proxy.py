@@ -235,7 +235,31 @@ class Proxy:
                 await self.context.record_reads(caller, records)
             except DependencyFailure:
                 log.warning("reads_not_recorded", conversation=caller.conversation)
-        return _relay(answer)
+        relayed = _relay(answer)
+        if self.bulk is not None and parsed.job is not None:
+            return await self._job_results(parsed, caller, answer, relayed)
+        return relayed
+
+    async def _job_results(
+        self,
+        parsed: ParsedRequest,
+        caller: Caller,
+        answer: UpstreamResponse,
+        relayed: web.Response,
+    ) -> web.Response:
+        """A bulk job's results, relayed as the CRM gave them; rows it saved otherwise than
+        they were judged are reported as a post-fail (guardrail.bulk), named on the answer."""
+        assert self.bulk is not None
+        try:
+            reported = await self.bulk.results(
+                parsed, caller, answer.status, answer.body, self.pipeline.policy_version
+            )
+        except DependencyFailure:
+            log.warning("bulk_results_not_read", conversation=caller.conversation)
+            return relayed
+        if reported is None:
+            return relayed
+        return await self._finish(reported, relayed)
 
     async def _write(
         self,

@@ -285,6 +285,7 @@ def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
         account=recorded.get("account"),
         belongs_to={f: tuple(o) for f, o in (recorded.get("belongs_to") or {}).items()},
         filled=dict(recorded.get("filled") or {}),
+        current=dict(recorded.get("current") or {}),
         headers=dict(recorded.get("headers") or {}),
     )
 

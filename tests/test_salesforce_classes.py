@@ -85,6 +85,64 @@ def test_a_reason_changed_on_a_case_no_queue_holds_is_not_routed(stack: Stack) -
     assert saved(stack, case_id)["Reason"] == "Billing"
 
 
+#: case-queue-routing's routing, as the shipped pack holds it (Complaint: Escalations or Billing).
+ROUTING = {"Billing": {"Billing"}, "Technical": {"Technical Support"}, "Return": {"Returns"},
+           "Account Closure": {"Retention"}, "Complaint": {"Escalations", "Billing"}}  # fmt: skip
+
+
+def routed(owner: str, status: str, reason: str) -> bool:
+    """Whether case-queue-routing lets a case sitting with ``owner`` in ``status`` take
+    ``reason`` alone: a person's case is not routed; an escalated case stays in Escalations;
+    else the queue must handle the Reason (Other: any)."""
+    if owner not in QUEUE_IDS:
+        return True
+    return (status == "Escalated" and owner == "Escalations") or reason == "Other" or (
+        owner in ROUTING.get(reason, set())
+    )  # fmt: skip
+
+
+@through_a_stack(examples=20)
+@given(
+    owner=st.sampled_from([*QUEUE_IDS, "a person"]),
+    status=st.sampled_from(["New", "Escalated"]),
+    reason=st.sampled_from([*ROUTING, "Other"]),
+    seen=st.sampled_from(["no queue", "another queue"]),
+)
+def test_a_reason_changed_alone_is_routed_against_the_queue_the_case_sits_in_now(
+    stack: Stack, owner: str, status: str, reason: str, seen: str
+) -> None:
+    """The conversation read the case without its queue, or while it sat in another queue
+    (someone moved it since): the Reason changed alone is judged against the queue and the
+    Status the CRM holds, so it is refused exactly when the plain write of both would be,
+    and an escalated case in Escalations keeps taking any Reason."""
+    queue = {"OwnerId": QUEUE_IDS[owner]} if owner in QUEUE_IDS else {}
+    case_id = case_in(stack, Reason="Other", Status=status, **queue)
+    sf = agent(stack, "Please sort out where my case goes.")
+    if seen == "no queue":
+        sf.query(f"SELECT Id, Subject, Reason, Status FROM Case WHERE Id = '{case_id}'")
+    else:
+        elsewhere = "Technical Support" if owner != "Technical Support" else "Billing"
+
+        async def move(to: dict[str, Any]) -> None:
+            stack.store.update("Case", case_id, to)
+
+        stack.call(functools.partial(move, {"OwnerId": QUEUE_IDS[elsewhere]}))
+        sf.Case.get(case_id)
+        stack.call(functools.partial(move, {"OwnerId": QUEUE_IDS.get(owner, "005000000000001AAA")}))
+    try:
+        sf.Case.update(case_id, {"Reason": reason})
+        refused = None
+    except SalesforceMalformedRequest as error:
+        refused = error.content[0]["message"]
+    if routed(owner, status, reason):
+        assert refused is None
+        assert saved(stack, case_id)["Reason"] == reason
+    else:
+        assert refused is not None
+        assert "(case-queue-routing/QueueMatchesReason)" in refused
+        assert saved(stack, case_id)["Reason"] == "Other"
+
+
 #: A call logged on the customer's account; a card's digits go in its Subject and duration.
 CALL = {"WhatId": ACME_ACCOUNT_ID, "Status": "Completed", "Priority": "Normal"}
 CARD = "card number or a social security number"

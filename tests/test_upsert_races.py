@@ -332,6 +332,18 @@ def a_case_gone_after_its_lookup(stack: Stack, race: Race, agent: Agent, value: 
     return case
 
 
+def arranged(stack: Stack, race: Race, agent: Agent, prefix: str, races: list[str]) -> list[str]:
+    """An External_Id__c value per race: its record "appears" (another customer's) after the
+    proxy's lookup, is "gone" (the customer's, deleted) after it, or is left ("none")."""
+    values = [f"{prefix}-{next(_numbers)}" for _ in races]
+    for value, how in zip(values, races, strict=True):
+        if how == "appears":
+            another_customers_case(stack, race, value)
+        elif how == "gone":
+            a_case_gone_after_its_lookup(stack, race, agent, value)
+    return values
+
+
 def upsert_in(agent: Agent, form: str, records: list[dict[str, Any]]) -> list[Any]:
     """Upsert ``records`` (Cases by External_Id__c) as ``form``: a collection upsert, or one
     sent as a composite's subrequest; each record's result."""
@@ -358,12 +370,7 @@ def test_a_collection_upsert_saved_otherwise_than_judged_is_reported_sent_alone_
     new record, the case gone) is reported at its place, and the write is a post-fail
     exactly when one was."""
     agent = Agent(stack)
-    values = [f"MIX-{next(_numbers)}" for _ in races]
-    for value, how in zip(values, races, strict=True):
-        if how == "appears":
-            another_customers_case(stack, race, value)
-        elif how == "gone":
-            a_case_gone_after_its_lookup(stack, race, agent, value)
+    values = arranged(stack, race, agent, "MIX", races)
     rows = upsert_in(agent, form, [{"External_Id__c": v, "Subject": "Router"} for v in values])
     assert [r["created"] for r in rows] == [how != "appears" for how in races]
     otherwise = {"appears": UPDATED, "gone": CREATED}
@@ -377,6 +384,53 @@ def test_a_collection_upsert_saved_otherwise_than_judged_is_reported_sent_alone_
     history = writes(stack, agent.conversation)
     done = {"appears": ("update", "create"), "gone": ("create", "update"), "none": ("create", None)}
     assert [(w["operation"], w["judged_as"]) for w in history] == [done[how] for how in races]
+
+
+def bulk_upsert(agent: Agent, values: list[str]) -> Any:
+    """Upsert a Case per External_Id__c of ``values`` through a Bulk API 2.0 job, run it, and
+    read its successful results (the answer to that read)."""
+    jobs = f"{agent.sf.base_url}jobs/ingest"
+    s, headers = agent.sf.session, agent.sf.headers
+    made = s.post(jobs, headers=headers, json={"object": "Case", "operation": "upsert",
+                  "externalIdFieldName": "External_Id__c", "lineEnding": "LF"})  # fmt: skip
+    job = made.json()["id"]
+    data = "External_Id__c,Subject\n" + "".join(f"{v},Router\n" for v in values)
+    sent = s.put(f"{jobs}/{job}/batches", data=data.encode(),
+                 headers={**headers, "Content-Type": "text/csv"})  # fmt: skip
+    assert sent.status_code == 201, sent.text
+    done = s.patch(f"{jobs}/{job}", headers=headers, json={"state": "UploadComplete"})
+    assert done.json()["state"] == "JobComplete"
+    return s.get(f"{jobs}/{job}/successfulResults", headers=headers)
+
+
+@through_a_stack(examples=8)
+@given(races=st.lists(st.sampled_from(["appears", "gone", "none"]), min_size=1, max_size=3))
+def test_a_bulk_upsert_row_saved_otherwise_than_judged_is_reported_when_its_results_are_read(
+    stack: Stack, race: Race, races: list[str]
+) -> None:
+    """Each row of a bulk upsert job is judged as the create or update its lookup found; the
+    job runs later, and its successful results say what the CRM did (sf__Created). A row it
+    saved the other way (the record appeared, or was gone, in between) is reported when the
+    agent reads those results: a post-fail naming that row, and the conversation records
+    what the CRM did."""
+    agent = Agent(stack)
+    values = arranged(stack, race, agent, "BULK", races)
+    results = bulk_upsert(agent, values)
+    assert results.status_code == 200
+    otherwise = {"appears": UPDATED, "gone": CREATED}
+    expected = sorted((otherwise[how], f"row {n}") for n, how in enumerate(races, start=1)
+                      if how in otherwise)  # fmt: skip
+    assert results.headers.get("X-Guardrail-Decision") == ("post-fail" if expected else None)
+    if not expected:
+        return
+    record = decision(stack, results.headers["X-Guardrail-Decision-Id"])
+    found = sorted((v["rule"], record["intents"][v["intent"]]["ref"])
+                   for v in record["violations"])  # fmt: skip
+    assert found == expected
+    done = {"appears": ("update", "create"), "gone": ("create", "update")}
+    reported = [(w["operation"], w["judged_as"]) for w in writes(stack, agent.conversation)
+                if w["judged_as"]]  # fmt: skip
+    assert sorted(reported) == sorted(done[how] for how in races if how in done)
 
 
 def test_an_upsert_whose_record_is_gone_after_its_lookup_is_told_the_crm_made_a_new_one(

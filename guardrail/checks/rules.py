@@ -263,6 +263,7 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
         "account": intent.account or "",
         "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
         "filled": dict(intent.filled),
+        "current": dict(intent.current),
         "fields": dict(intent.fields),
         "headers": dict(intent.headers),
     }

@@ -25,7 +25,7 @@ from guardrail.context.changes import (
     utc_now,
     with_turns,
 )
-from guardrail.context.jobs import BulkJob
+from guardrail.context.jobs import BulkJob, JudgedRow
 from guardrail.context.model import (
     MAX_RECORDED,
     Conversation,
@@ -212,11 +212,13 @@ class MemoryConversationStore:
         self._jobs[job_id] = (job, now)
         return job
 
-    async def claim_upload(self, job_id: str, decision_id: str) -> bool:
+    async def claim_upload(
+        self, job_id: str, decision_id: str, rows: tuple[JudgedRow, ...] = ()
+    ) -> bool:
         job = await self.get_job(job_id)
         if job is None or job.uploaded is not None:
             return False
-        self._jobs[job_id] = (replace(job, uploaded=decision_id), self._clock())
+        self._jobs[job_id] = (replace(job, uploaded=decision_id, rows=rows), self._clock())
         return True
 
     @staticmethod

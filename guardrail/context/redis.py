@@ -10,7 +10,8 @@ Layout under the prefix (default ``guardrail:``), for conversation X and account
   retention and to MAX_ACCOUNT_WRITES;
 - ``version``: the one counter every change INCRs (see guardrail.context.changes);
 - ``job:J``: a hash for bulk job J: ``spec`` (guardrail.context.jobs, JSON) and, once its one
-  upload was let through, ``uploaded`` (set with HSETNX, so only one upload ever claims it).
+  upload was let through, ``uploaded`` (set with HSETNX, so only one upload ever claims it)
+  and ``rows`` (how its upsert rows were judged, JSON, written by that upload alone).
 
 A conversation's keys share one TTL that every access refreshes, so idle expiry is Redis's own.
 
@@ -44,7 +45,7 @@ from guardrail.context.changes import (
     utc_now,
     with_turns,
 )
-from guardrail.context.jobs import BulkJob
+from guardrail.context.jobs import BulkJob, JudgedRow, rows_json
 from guardrail.context.lru import Lru
 from guardrail.context.model import (
     MAX_RECORDED,
@@ -267,17 +268,23 @@ class RedisConversationStore:
         key = self._job(job_id)
         with answering():
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.hmget(key, ["spec", "uploaded"])
+                pipe.hmget(key, ["spec", "uploaded", "rows"])
                 pipe.pexpire(key, self._idle_ms)
-                (spec, uploaded), _ = await pipe.execute()
-        return None if spec is None else BulkJob.from_json(spec, uploaded)
+                (spec, uploaded, rows), _ = await pipe.execute()
+        return None if spec is None else BulkJob.from_json(spec, uploaded, rows)
 
-    async def claim_upload(self, job_id: str, decision_id: str) -> bool:
+    async def claim_upload(
+        self, job_id: str, decision_id: str, rows: tuple[JudgedRow, ...] = ()
+    ) -> bool:
         key = self._job(job_id)
         with answering():
             if not await self._redis.exists(key):
                 return False
-            return bool(await self._redis.hsetnx(key, "uploaded", decision_id))
+            if not await self._redis.hsetnx(key, "uploaded", decision_id):
+                return False
+            if rows:  # only the upload that claimed the job writes them
+                await self._redis.hset(key, "rows", rows_json(rows))
+            return True
 
     async def unavailable(self) -> str | None:
         try:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from guardrail.context.jobs import BulkJob
+from guardrail.context.jobs import BulkJob, JudgedRow
 from guardrail.context.model import (
     Conversation,
     ConversationIn,
@@ -76,9 +76,12 @@ class ConversationStore(Protocol):
         """The bulk job, or None (never created through the proxy, or expired)."""
         ...
 
-    async def claim_upload(self, job_id: str, decision_id: str) -> bool:
-        """Mark the job's one upload as the one ``decision_id`` allowed; False when the job has
-        had an upload already (or is gone). Atomic across replicas."""
+    async def claim_upload(
+        self, job_id: str, decision_id: str, rows: tuple[JudgedRow, ...] = ()
+    ) -> bool:
+        """Mark the job's one upload as the one ``decision_id`` allowed, its upsert rows
+        judged as ``rows``; False when the job has had an upload already (or is gone). Atomic
+        across replicas."""
         ...
 
     async def unavailable(self) -> str | None:

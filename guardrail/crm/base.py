@@ -132,7 +132,8 @@ class Part:
 @dataclass(frozen=True, slots=True)
 class JobStep:
     """A step of a bulk ingest job (guardrail.bulk): ``create`` (``spec`` says what the job
-    is), ``upload`` of its data, ``state`` (to ``state``) or ``delete`` of job ``job_id``."""
+    is), ``upload`` of its data, ``state`` (to ``state``) or ``delete`` of job ``job_id``, or
+    the read of its ``results`` (what the CRM did with each row)."""
 
     kind: str
     job_id: str = ""
@@ -361,6 +362,18 @@ class Dialect(Protocol):
 
     def created_job(self, status: int, body: bytes) -> str | None:
         """The id of the bulk job the CRM answered a job creation with, if it made one."""
+        ...
+
+    def job_saved(
+        self,
+        spec: JobSpec,
+        status: int,
+        body: bytes,
+        kinds: Callable[[str], Mapping[str, Kind]],
+    ) -> tuple[tuple[str | None, Saved], ...]:
+        """What the CRM answered it did with each row of a bulk job's upload, from its answer
+        to the job's ``results`` step: each row's external id (as ``job_rows`` read it) and
+        what was saved; empty where it does not say (a job that upserts nothing)."""
         ...
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:

@@ -561,6 +561,11 @@ class SalesforceDialect:
     def created_job(self, status: int, body: bytes) -> str | None:
         return salesforce_bulk.created_job(status, _json_or_none(body))
 
+    def job_saved(
+        self, spec: JobSpec, status: int, body: bytes, kinds: Kinds
+    ) -> tuple[tuple[str | None, Saved], ...]:
+        return salesforce_bulk.saved(spec, status, body, kinds)
+
     # -- writes by lookup field -------------------------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:

@@ -12,6 +12,12 @@ the upload, since a second reader could split it differently. Values are text, a
 receives them, typed by the object's schema where it says number or boolean; an empty value
 sets nothing and ``#N/A`` sets null, as Salesforce reads them.
 
+A job's successful results (``GET .../successfulResults``: CSV, each row ``sf__Id``,
+``sf__Created`` and the row as uploaded, in no set order) say what the CRM did with each row:
+an upsert row judged as the create or update its lookup found may have been saved the other way
+(the record appeared, or was gone, by the time the job ran), and is reported then
+(guardrail.bulk, guardrail.answered).
+
 Query jobs (``/jobs/query``) make the CRM run a SOQL query: they read, whatever their method,
 and show records of objects the proxy does not parse out of the query.
 
@@ -33,7 +39,7 @@ from guardrail.crm import salesforce_lookups
 from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Part, Reply, Shape
 from guardrail.crm.salesforce_reads import refuse_writing_clause
 from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
-from guardrail.model import Decision, Operation, Violation, WriteIntent
+from guardrail.model import Decision, Operation, Saved, Violation, WriteIntent
 
 #: The Bulk API 1.0's root, below which nothing is forwarded.
 ASYNC_API = "/services/async/"
@@ -103,9 +109,51 @@ def route(method: str, segments: Sequence[str], payload: Any) -> ParsedRequest |
 
 def read(segments: Sequence[str]) -> ParsedRequest:
     """A GET below ``/jobs``: a job's or the jobs' information shows no record; results and
-    query results show records of the job's object."""
+    query results show records of the job's object. A job's successful results are the
+    ``results`` step, which the proxy reads for what the CRM did with each row."""
     info = len(segments) <= 3 and segments[1].lower() == "ingest"
-    return ParsedRequest(Shape.READ, reads=frozenset() if info else None)
+    results = (
+        len(segments) == 4
+        and segments[1].lower() == "ingest"
+        and segments[3].lower() == "successfulresults"
+        and _JOB_ID.match(segments[2]) is not None
+    )
+    step = JobStep("results", segments[2]) if results else None
+    return ParsedRequest(Shape.READ, reads=frozenset() if info else None, job=step)
+
+
+def saved(
+    spec: JobSpec, status: int, body: bytes, kinds: Kinds
+) -> tuple[tuple[str | None, Saved], ...]:
+    """What the CRM answered it did with each row an upsert job saved, from its successful
+    results: the row's external id, as its upload was judged by it, and the record it saved
+    or made. Nothing for another job, or an answer that is not those results."""
+    if status != 200 or spec.operation != "upsert" or not spec.external_id_field:
+        return ()
+    try:
+        table = list(_csv(body.decode("utf-8"), _DELIMITERS[spec.column_delimiter],
+                          _ENDINGS[spec.line_ending]))  # fmt: skip
+    except (UnicodeDecodeError, MalformedBody):
+        return ()
+    if not table:
+        return ()
+    columns = {name.lower(): n for n, name in enumerate(table[0])}
+    ext = spec.external_id_field.lower()
+    if not {"sf__id", "sf__created", ext} <= set(columns):
+        return ()
+    kind = {k.lower(): v for k, v in kinds(spec.object).items()}.get(ext)
+    found = []
+    for row in table[1:]:
+        if len(row) != len(table[0]):
+            continue
+        value = _typed(row[columns[ext]], kind)
+        created = row[columns["sf__created"]].lower()
+        found.append((
+            None if value is None else str(value),
+            Saved(row[columns["sf__id"]] or None, created == "true" if created in
+                  ("true", "false") else None),
+        ))  # fmt: skip
+    return tuple(found)
 
 
 def rows(

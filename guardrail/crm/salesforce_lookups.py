@@ -15,6 +15,13 @@ that sets the contact). So the proxy reads the contact's account (``GET
 /sobjects/Contact/{id}?fields=AccountId``), once the record is known, and judges the case as
 the CRM saves it, with that ``AccountId``: a duplicate case opened with only a contact is one
 for the contact's account, and every rule reading the case's account sees it.
+
+A case's Reason changed without its queue (``OwnerId``) stays in the queue it is in, which the
+conversation may never have read, or may remember as it was before someone moved the case. So
+the proxy reads the case's current ``OwnerId``, ``Reason`` and ``Status`` (``GET
+/sobjects/Case/{id}?fields=OwnerId,Reason,Status``) and gives them to the write beside its
+fields (``WriteIntent.current``): rules judge the new Reason against the queue the case sits
+in, and an escalated case keeps its escalation. Only such a write is read first.
 """
 
 from __future__ import annotations
@@ -39,7 +46,10 @@ def lookup(intent: WriteIntent, path: str, answered: Collection[str]) -> str | N
     if target is not None and target not in answered:
         return target
     fill = account_fill(intent, path)
-    return None if fill is None or fill in answered else fill
+    if fill is not None and fill not in answered:
+        return fill
+    now = current_lookup(intent, path)
+    return None if now is None or now in answered else now
 
 
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
@@ -47,7 +57,36 @@ def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> Writ
     ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed."""
     if target.endswith(_FILL_QUERY):
         return _filled(intent, status, body)
+    if target.endswith(_CURRENT_QUERY):
+        return _current(intent, status, body)
     return _resolved_record(intent, status, body)
+
+
+#: The fields of a case whose Reason changes that the write leaves as the CRM holds them.
+_CURRENT = ("OwnerId", "Reason", "Status")
+_CURRENT_QUERY = "?fields=" + ",".join(_CURRENT)
+
+
+def current_lookup(intent: WriteIntent, path: str) -> str | None:
+    """The target of the GET that reads a case's current queue, Reason and Status before an
+    update changes its Reason and not its queue; None for any other write (and for a record
+    the CRM names only while executing the request: nothing to read first)."""
+    if intent.object.lower() != "case" or intent.operation is not Operation.UPDATE:
+        return None
+    names = {name.lower() for name in intent.fields}
+    record = intent.record_id
+    if "reason" not in names or "ownerid" in names or not record or not sfid.is_id(record):
+        return None
+    return f"{api_base(path)}/sobjects/Case/{record}{_CURRENT_QUERY}"
+
+
+def _current(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent`` with the case's values as the CRM holds them (a case it does not find:
+    as it was; the write itself fails there)."""
+    if status == 404:
+        return intent
+    answer = _owner_record(f"Case {intent.record_id}", status, body)
+    return replace(intent, current={name: answer.get(name) for name in _CURRENT})
 
 
 #: The query of the read of the account a case's contact gives it.

@@ -47,8 +47,10 @@ CONDITIONS = ("If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-S
 def write_and_read(
     intent: WriteIntent, request: CanonicalRequest, fields: Iterable[str] | None, before: bool
 ) -> Outbound | None:
-    """The composite that reads the pre-image, makes the write (on the conditions it was
-    sent with: a subrequest inherits none of the composite's headers) and reads the saved
+    """The composite that reads the pre-image, makes the write (with the behaviour headers
+    and conditions it was sent with: a subrequest inherits none of the composite's headers
+    but Accept, Authorization and Content-Type, and takes any other in its ``httpHeaders``,
+    so assignment and duplicate rules run as the write asked) and reads the saved
     record; None for a write holding ``@{`` (in its body or target), which the composite
     would fill in as a reference (``@{guardrailBefore.Id}``: the pre-image's value, not the
     text judged): it is sent as it is and read back after."""
@@ -65,8 +67,8 @@ def write_and_read(
     if before and key is not None:
         subrequests.append({"method": "GET", "url": f"{rows}/{key}{query}", "referenceId": BEFORE})
     write: dict[str, Any] = {"method": method, "url": target, "referenceId": WRITE}
-    if request.conditions:
-        write["httpHeaders"] = dict(request.conditions)
+    if request.headers or request.conditions:
+        write["httpHeaders"] = {**request.headers, **request.conditions}
     if body:
         write["body"] = sent
     subrequests.append(write)

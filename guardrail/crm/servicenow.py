@@ -444,6 +444,11 @@ class ServiceNowDialect:
     def created_job(self, status: int, body: bytes) -> str | None:
         return None
 
+    def job_saved(
+        self, spec: JobSpec, status: int, body: bytes, kinds: Any
+    ) -> tuple[tuple[str | None, Saved], ...]:
+        return ()
+
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """Every Table API write names its record by sys_id; one through a base table names a
         record of whichever class extends it (a contact through sys_user): its class is asked.

@@ -316,6 +316,11 @@ class ZendeskDialect:
     def created_job(self, status: int, body: bytes) -> str | None:
         return None
 
+    def job_saved(
+        self, spec: JobSpec, status: int, body: bytes, kinds: Any
+    ) -> tuple[tuple[str | None, Saved], ...]:
+        return ()
+
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:

@@ -27,8 +27,10 @@
     was_read(id) bool                    the agent read this record in this conversation
     created(id) bool                     the agent created this record in this conversation
     read_field(id, field) dyn            the field's value as the agent read it, else null
-    known_field(id, field) dyn           the field's value as last read, or set by a write that
-                                         reached the CRM, in this conversation, else null
+    known_field(id, field) dyn           the field's value as the CRM holds it, where the proxy
+                                         read the written record first (intent.current); else
+                                         as last read, or set by a write that reached the CRM,
+                                         in this conversation; else null
     same_id(a, b) bool                   two spellings of one record's id (Salesforce: 15 and 18
                                          characters) compare equal
     recent_writes(seconds) list<map>     this conversation's writes within the window, and the
@@ -247,7 +249,21 @@ class RuleFunctions:
         return self._facts.records.read_field(str(record_id), field) if record_id else None
 
     def known_field(self, record_id: str | None, field: str) -> Any:
-        return self._facts.records.known_field(str(record_id), field) if record_id else None
+        if not record_id:
+            return None
+        current = self._current(str(record_id), field)
+        if current is not None:
+            return current[0]
+        return self._facts.records.known_field(str(record_id), field)
+
+    def _current(self, record_id: str, field: str) -> tuple[Any] | None:
+        """The field's value as the CRM held it when the write was judged, where the dialect
+        read it (``intent.current``, of the record the write changes): fresher than anything
+        the conversation read or wrote."""
+        intent = self.intent
+        if intent is None or not intent.record_id or not self._same(intent.record_id, record_id):
+            return None
+        return next(((v,) for k, v in intent.current.items() if k.lower() == field.lower()), None)
 
     def _same(self, a: str, b: str) -> bool:
         key = self._facts.record_key

@@ -4,8 +4,10 @@ Create a job (object, operation, ``externalIdFieldName``, ``lineEnding``, ``colu
 upload its CSV once (``PUT .../batches``, 201), then ``PATCH`` its state to ``UploadComplete``:
 the sandbox then processes every row at once (Salesforce does it in the background; a client
 polls until ``JobComplete``), each row saved or failed on its own, and
-``successfulResults``/``failedResults``/``unprocessedrecords`` give the rows back as CSV with
-``sf__Id``, ``sf__Created`` or ``sf__Error``. ``Aborted`` ends a job without processing it.
+``successfulResults``/``failedResults``/``unprocessedrecords`` give the rows back as CSV (in
+the job's delimiter and line ending) with ``sf__Id``, ``sf__Created`` (whether the row made its
+record: an upsert row that found none) or ``sf__Error``. ``Aborted`` ends a job without
+processing it.
 CSV values are text: empty means no value, ``#N/A`` sets null.
 """
 
@@ -141,7 +143,9 @@ def results(ctx: Context, request: ApiRequest, params: Params) -> ApiResponse:
     rows = _rows(job) if job.data else ([], [])
     columns = rows[0]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # in the job's own delimiter and line ending, as its data was uploaded
+    writer = csv.writer(out, delimiter=_DELIMITERS[job.column_delimiter],
+                        lineterminator=_ENDINGS[job.line_ending])  # fmt: skip
     if kind == "successfulResults":
         writer.writerow(["sf__Id", "sf__Created", *columns])
         for record_id, created, row in job.successes:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from guardrail.context.changes import MAX_ACCOUNT_WRITES
 from guardrail.context.factory import open_store
-from guardrail.context.jobs import BulkJob
+from guardrail.context.jobs import BulkJob, JudgedRow
 from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import (
     MAX_RECORDED,
@@ -540,12 +540,15 @@ async def test_a_bulk_job_is_seen_by_every_replica_and_takes_one_upload(backend:
     job = BulkJob("750SB0000000001YAA", "c-1", JobSpec("Case", "upsert", "External_Id__c"))
     await first.put_job(job)
     assert await second.get_job(job.id) == job
-    claims = await asyncio.gather(first.claim_upload(job.id, "d-1"),
-                                  second.claim_upload(job.id, "d-2"))  # fmt: skip
+    rows = {"d-1": (JudgedRow("row 1", "create", "AC-1"),),
+            "d-2": (JudgedRow("row 1", "update", "AC-2", "500SB0000000001AAA"),)}  # fmt: skip
+    claims = await asyncio.gather(first.claim_upload(job.id, "d-1", rows["d-1"]),
+                                  second.claim_upload(job.id, "d-2", rows["d-2"]))  # fmt: skip
     assert sorted(claims) == [False, True]
     uploaded = await first.get_job(job.id)
     assert uploaded is not None
     assert uploaded.uploaded == ("d-1" if claims[0] else "d-2")
+    assert uploaded.rows == rows[uploaded.uploaded]  # how the claiming upload judged its rows
     assert await second.claim_upload("750SB0000000009YAA", "d-3") is False
     await backend.wait(1.1)
     assert await first.get_job(job.id) is None

@@ -3,10 +3,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from multidict import CIMultiDict
 
 from guardrail.crm import sfid
-from guardrail.crm.base import Shape
+from guardrail.crm.base import RawRequest, Shape
 from guardrail.crm.salesforce import SalesforceDialect
+from guardrail.crm.salesforce_post import WRITE
 from guardrail.errors import (
     AmbiguousRequest,
     LookupUnresolved,
@@ -440,3 +444,36 @@ def test_collection_and_composite_answers_say_per_record_whether_it_was_created(
     assert dialect.saved(composite, 200, json.dumps(answer).encode()) == (
         Saved(CASE_ID, True), Saved(CASE_ID, False), Saved(CASE_ID, False),
     )  # fmt: skip
+
+
+#: Headers that change what Salesforce does with a write, each with a value it documents.
+BEHAVIOUR = {"Sforce-Auto-Assign": "FALSE", "Sforce-Duplicate-Rule-Header": "allowSave=true",
+             "Sforce-Mru": "updateMru=false"}  # fmt: skip
+
+
+@given(
+    names=st.sets(st.sampled_from(sorted(BEHAVIOUR))),
+    spelling=st.sampled_from([str, str.lower, str.upper]),
+    conditional=st.booleans(),
+    update=st.booleans(),
+)
+def test_a_write_read_back_in_a_composite_carries_the_headers_that_change_what_the_crm_does(
+    names: set[str], spelling: Any, conditional: bool, update: bool
+) -> None:
+    """Salesforce gives a composite's subrequest none of the composite's headers but Accept,
+    Authorization and Content-Type, and takes any other the resource takes in its
+    httpHeaders: a write wrapped with its read-back keeps its assignment-rule, duplicate-rule
+    and MRU headers (and its conditions), so the CRM makes the write that was judged."""
+    headers = {spelling(name): BEHAVIOUR[name] for name in names}
+    sent = {**headers, **({"If-Match": '"v1"'} if conditional else {})}
+    target = f"{BASE}/sobjects/Case" + ("/500000000000001AAA" if update else "")
+    request = dialect.canonical(RawRequest("PATCH" if update else "POST", target,
+                                           CIMultiDict({"Content-Type": "application/json",
+                                                        **sent}), b'{"Subject": "Router"}'))  # fmt: skip
+    [intent] = dialect.parse(request).intents
+    outbound = dialect.write_and_read(intent, request, ["Subject"], before=update)
+    assert outbound is not None
+    [write] = [s for s in json.loads(outbound.body)["compositeRequest"]
+               if s["referenceId"] == WRITE]  # fmt: skip
+    carried = {k.lower(): v for k, v in write.get("httpHeaders", {}).items()}
+    assert carried == {k.lower(): v for k, v in sent.items()}

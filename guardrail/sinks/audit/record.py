@@ -233,6 +233,7 @@ def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
         "account": intent.account,
         "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
         "filled": dict(intent.filled),
+        "current": _jsonable(mask_fields(intent.current)),
         "headers": {k: mask_text(v) for k, v in intent.headers.items()},
         "saved_id": saved_id,
     }
