@@ -13,9 +13,10 @@
                                          amounts, dates, counts, durations in text the
                                          conversation lacks in any form, by class (said in
                                          words, another date format or unit of time, of the
-                                         same things, read from the CRM); never card data (sensitive_data names it),
-                                         nor a number split between text and one of the
-                                         write's ``others`` texts into card data
+                                         same things, read from the CRM); never card data
+                                         (sensitive_data names it), nor a number split
+                                         between text and one of the write's ``others``
+                                         texts into card data
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
                                          or in a region's national form (a text, a phone field's
