@@ -1365,7 +1365,9 @@ class Reading:
     def _amount_offered(self, ti: int, s: Sentence, refund: list[_Event]) -> bool:
         """An amount the agent proposes for the refund spoken of, naming no refund ("how
         about 30?", "I could do 35 to cover the postage?"): taken by the customer's yes, it is
-        the amount agreed, though not surely (it may be a time or a count)."""
+        the amount agreed, though not surely (it may be a time or a count). Worked out ("so
+        that would be 38.80 back, and the 8.00 fee stays"), it is the sum the reckoning names,
+        not one said after it."""
         said = _amounts(s.text, True)
         offered = any(
             self.lex.scopes[scope].search(s.text)
@@ -1375,7 +1377,9 @@ class Reading:
             return False
         status, corrected = self._answer(ti, AskKind.REFUND)
         if status is AskStatus.OFFERED_ACCEPTED:
-            amount = corrected or _said(said[-1], _PROPOSED)
+            reckoned = self.lex.scopes["reckoning"].search(s.text)
+            named = [a for a in said if reckoned and a.start >= reckoned.end()][:1] or said[-1:]
+            amount = corrected or _said(named[0], _PROPOSED)
             refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
         return True
 
