@@ -393,6 +393,11 @@ _PRICED = re.compile(
     r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now)\b"
     r"(?:\s+\S+){0,2}|,)\s*$"
 )
+# "the 40 for the small dog": a sum named by what it paid for (a few, "the 3 for the kids", may
+# count them)
+_THE_SUM_FOR = re.compile(r"\b(?:the|that|this|my|our)\s+$")
+_FOR = re.compile(r"\s+for\b")
+_FEW_THINGS = 12
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
@@ -2725,8 +2730,18 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
 
 def _paid_amounts(text: str) -> list[Money]:
     """Amounts said outside an asking clause: explicit ones, bare numbers said as a price
-    ("it was 50", "paid 12.99"), and sums worked out aloud ("3 days at 45, 135"), whole."""
-    priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
+    ("it was 50", "paid 12.99") or as the sum paid for a thing ("the 40 for the small dog"),
+    and sums worked out aloud ("3 days at 45, 135"), whole."""
+    priced = [
+        a
+        for a in bare_amounts(text)
+        if _PAID.search(text[: a.start])
+        or (
+            a.value > _FEW_THINGS
+            and _THE_SUM_FOR.search(text[: a.start])
+            and _FOR.match(text, a.end)
+        )
+    ]
     worked = products(text)
     said = [
         a for a in money_in(text) + priced if not any(w.start <= a.start < w.end for w in worked)
