@@ -1809,7 +1809,7 @@ class Reading:
                     largest = max([found.high + on_top, *(v for v, _ in later)])
                     found = replace(found, high=largest)
                 return found.part(share_of(clause, best))
-            elsewhere = _paid_amounts(s.text)
+            elsewhere = _paid_amounts(s.text, asking=True)
             if not elsewhere:
                 return None
             start, end = span
@@ -2728,16 +2728,18 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
     return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
 
 
-def _paid_amounts(text: str) -> list[Money]:
+def _paid_amounts(text: str, asking: bool = False) -> list[Money]:
     """Amounts said outside an asking clause: explicit ones, bare numbers said as a price
-    ("it was 50", "paid 12.99") or as the sum paid for a thing ("the 40 for the small dog"),
-    and sums worked out aloud ("3 days at 45, 135"), whole."""
+    ("it was 50", "paid 12.99") or, in the asking sentence, as the sum paid for a thing ("the
+    40 for the small dog, please give back"), and sums worked out aloud ("3 days at 45, 135"),
+    whole."""
     priced = [
         a
         for a in bare_amounts(text)
         if _PAID.search(text[: a.start])
         or (
-            a.value > _FEW_THINGS
+            asking
+            and a.value > _FEW_THINGS
             and _THE_SUM_FOR.search(text[: a.start])
             and _FOR.match(text, a.end)
         )
