@@ -94,3 +94,19 @@ def test_the_sum_named_by_what_it_paid_for_is_the_amount_asked_back(read, said, 
     )
     assert ask is not None
     assert ask.amount == amount
+
+
+@pytest.mark.parametrize(
+    ("said", "billing"),
+    [
+        ("c: You've charged me 60 for the May clean. Nobody came.", True),
+        ("c: Right, but the 40 deposit is still on my card. It should have come back.", True),
+        # near misses: a visit missed with no charge said, a deposit told of, not held
+        ("c: The May clean is booked for 60. Nobody came yet, it's only nine.", False),
+        ("c: The 40 deposit is on my card, I know, I'll bring the van back Friday.", False),
+    ],
+)
+def test_a_sum_charged_for_nothing_or_a_deposit_still_on_the_card_is_a_billing_problem(
+    read, said, billing
+):
+    assert (Reason.BILLING in reasons(read, said)) is billing
