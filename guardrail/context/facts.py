@@ -22,7 +22,7 @@ from guardrail.context.records import Records
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in
 from guardrail.understanding.model import Understanding
-from guardrail.understanding.numbers import luhn, sensitive_digits
+from guardrail.understanding.numbers import bare_amounts, luhn, money_in, sensitive_digits
 from guardrail.understanding.sensitive import TYPED_CARD, TYPED_SSN, sensitive_runs, typed_kinds
 from guardrail.understanding.service import current
 from guardrail.understanding.text import clean
@@ -257,6 +257,14 @@ class Transcript:
             for n in numbers
             if _PLAIN_NUMBER.fullmatch(n)
         }
+        # so does one said in words ("from fifty-five to forty-four a month"), read as the
+        # reader reads it: "thirty-two fifty" is 32.50, not 32 and 50
+        spoken = [clean(t.text) for t in conversation.turns]
+        as_money |= {
+            str(m.value.normalize())
+            for said in spoken
+            for m in (*money_in(said), *bare_amounts(said))
+        }
         return cls(
             customer_text=normalize(customer),
             all_text=normalize(everything),
@@ -275,8 +283,8 @@ class Transcript:
             ),
             said_quantities=frozenset(
                 (q.kind, q.value, q.unit)
-                for t in conversation.turns
-                for q in quantities(normalize(clean(t.text)), said=True)
+                for said in spoken
+                for q in quantities(normalize(said), said=True)
             ),
         )
 

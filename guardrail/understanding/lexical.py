@@ -393,6 +393,11 @@ _PRICED = re.compile(
     r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now)\b"
     r"(?:\s+\S+){0,2}|,)\s*$"
 )
+# "the 40 for the small dog": a sum named by what it paid for (a few, "the 3 for the kids", may
+# count them)
+_THE_SUM_FOR = re.compile(r"\b(?:the|that|this|my|our)\s+$")
+_FOR = re.compile(r"\s+for\b")
+_FEW_THINGS = 12
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
@@ -1371,7 +1376,9 @@ class Reading:
     def _amount_offered(self, ti: int, s: Sentence, refund: list[_Event]) -> bool:
         """An amount the agent proposes for the refund spoken of, naming no refund ("how
         about 30?", "I could do 35 to cover the postage?"): taken by the customer's yes, it is
-        the amount agreed, though not surely (it may be a time or a count)."""
+        the amount agreed, though not surely (it may be a time or a count). Worked out ("so
+        that would be 38.80 back, and the 8.00 fee stays"), it is the sum the reckoning names,
+        not one said after it."""
         said = _amounts(s.text, True)
         offered = any(
             self.lex.scopes[scope].search(s.text)
@@ -1381,7 +1388,9 @@ class Reading:
             return False
         status, corrected = self._answer(ti, AskKind.REFUND)
         if status is AskStatus.OFFERED_ACCEPTED:
-            amount = corrected or _said(said[-1], _PROPOSED)
+            reckoned = self.lex.scopes["reckoning"].search(s.text)
+            named = [a for a in said if reckoned and a.start >= reckoned.end()][:1] or said[-1:]
+            amount = corrected or _said(named[0], _PROPOSED)
             refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
         return True
 
@@ -1806,7 +1815,7 @@ class Reading:
                     largest = max([found.high + on_top, *(v for v, _ in later)])
                     found = replace(found, high=largest)
                 return found.part(share_of(clause, best))
-            elsewhere = _paid_amounts(s.text)
+            elsewhere = _paid_amounts(s.text, asking=True)
             if not elsewhere:
                 return None
             start, end = span
@@ -2725,10 +2734,22 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
     return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
 
 
-def _paid_amounts(text: str) -> list[Money]:
+def _paid_amounts(text: str, asking: bool = False) -> list[Money]:
     """Amounts said outside an asking clause: explicit ones, bare numbers said as a price
-    ("it was 50", "paid 12.99"), and sums worked out aloud ("3 days at 45, 135"), whole."""
-    priced = [a for a in bare_amounts(text) if _PAID.search(text[: a.start])]
+    ("it was 50", "paid 12.99") or, in the asking sentence, as the sum paid for a thing ("the
+    40 for the small dog, please give back"), and sums worked out aloud ("3 days at 45, 135"),
+    whole."""
+    priced = [
+        a
+        for a in bare_amounts(text)
+        if _PAID.search(text[: a.start])
+        or (
+            asking
+            and a.value > _FEW_THINGS
+            and _THE_SUM_FOR.search(text[: a.start])
+            and _FOR.match(text, a.end)
+        )
+    ]
     worked = products(text)
     said = [
         a for a in money_in(text) + priced if not any(w.start <= a.start < w.end for w in worked)

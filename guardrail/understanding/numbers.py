@@ -80,6 +80,10 @@ _NOT_MONEY_BEFORE = re.compile(
     r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"(?:ending|ends|ends in|ending in|last (?:four|4|digits)|option|choice)|"
     r"flat|house|room|step|version|page|line|item|at|since|"
+    # a number that labels a thing ("charger four", "bay 3", "lane 2", "gate 12")
+    r"charger|bay|lane|gate|pump|platform|terminal|court|pitch|table|seat|row|aisle|dock|"
+    r"stall|locker|booth|cubicle|kennel|pen|berth|cabin|pod|ward|bed|hole|door|zone|level|"
+    r"floor|unit|plot|pier|space|exit|junction|route|bus|track|screen|studio|suite|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
     # a time of day ("tomorrow by ten", "Monday before 9", "this morning around eleven")

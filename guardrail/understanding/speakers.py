@@ -7,7 +7,8 @@ holder asks for something on their account or answers an offer for it: what anyo
 line says of an ask is a third party's wish, however it is put ("Can you close the account?"
 from the carer). A label is a speaker's only when it says who they are, in brackets, as a role
 itself or where the name is introduced; "Re:" or "Quick question:" is none. A
-transcriber's tag in square brackets ("[daughter] ...") says who speaks by itself.
+transcriber's tag in brackets ("[daughter] ...", "(husband, Peter) ...") says who speaks by
+itself.
 
 A phone interpreter is the one exception to "someone else": rendering the customer in the third
 person ("she says she wants her money back") is the customer speaking, so in an interpreted call
@@ -23,10 +24,11 @@ from dataclasses import dataclass
 from guardrail.context.model import Turn
 
 # A name of one to three capitalised words, a role in brackets perhaps, then a colon; or a
-# transcriber's bracketed tag alone ("[son] ...", "[Wife, in background]: ...").
+# transcriber's tag alone, in square or round brackets ("[son] ...", "[Wife, in background]:
+# ...", "(husband, Peter) ...").
 _LABEL = re.compile(
     r"^\s*(?:(?P<name>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2})(?: \((?P<role>[^()]{1,40})\))?:\s"
-    r"|\[(?P<tag>[^\[\]]{1,40})\]:?\s)"
+    r"|\[(?P<tag>[^\[\]]{1,40})\]:?\s|\((?P<round>[^()]{1,40})\):?\s)"
 )
 
 
@@ -53,7 +55,10 @@ def speakers(
         role = (
             None
             if label is None
-            else label["tag"] or label["role"] or _named(label["name"], said, relation)
+            else label["tag"]
+            or label["round"]
+            or label["role"]
+            or _named(label["name"], said, relation)
         )
         if label is None or role is None:
             found.append(None)

@@ -22,6 +22,12 @@ from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032`", "'"))
 _SPACES = re.compile(r"\s+")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+# A number in words with "is" run on ("ninety's fair", "twenty's enough"): the number, then
+# "is", so the number reads as digits.
+_NUMBER_IS = re.compile(
+    r"\b((?:twen|thir|for|fif|six|seven|eigh|nine)ty|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"ten|eleven|twelve|hundred|thousand)'s\b"
+)
 # Speech-to-text drops apostrophes; put back those the scopes read.
 _CONTRACTIONS = {
     "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't",
@@ -145,7 +151,7 @@ def clean(text: str) -> str:
     text = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), text)
     text = _G_DROPPED.sub(r"\1ing", text)  # "keepin'" is "keeping"
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
-    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
+    text = _NUMBER_IS.sub(r"\1 is", _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text))
     text = _FILLERS.sub(" ", text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())
     return _STUTTER.sub(r"\1", text + " ").strip()

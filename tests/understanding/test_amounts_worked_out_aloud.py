@@ -93,3 +93,25 @@ def test_a_difference_is_what_the_agent_works_out_and_is_confirmed_else_the_gap_
     read, said, amount
 ):
     assert read.ask(REFUND, *said).amount == amount
+
+
+@pytest.mark.parametrize(
+    ("reckoning", "amount"),
+    [
+        ("a: So that would be 26.50 back to you, and the 5.00 booking fee stays.", "26.50"),
+        ("a: So the rest is 26.50, and the 5.00 booking fee is kept.", "26.50"),
+        # no reckoning: the last amount the agent puts forward
+        ("a: I could do 20 now, or 26.50 if you post the tickets back?", "26.50"),
+    ],
+)
+def test_the_amount_the_agents_reckoning_names_is_the_one_agreed_not_one_said_after_it(
+    read, reckoning, amount
+):
+    ask = read.ask(
+        REFUND,
+        "c: The show was cancelled. I want the 31.50 back, minus the booking fee, that's fair.",
+        reckoning,
+        "c: Yes, that's right.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(amount)

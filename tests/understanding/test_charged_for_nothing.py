@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardrail.understanding.model import Reason
+from guardrail.understanding.model import AskKind, Reason
 
 
 def reasons(read, *said):
@@ -58,3 +58,55 @@ def test_a_deposit_or_hold_kept_past_its_time_is_a_billing_problem(read, said):
 )
 def test_a_deposit_or_hold_spoken_of_without_being_kept_is_no_billing_problem(read, said):
     assert Reason.BILLING not in reasons(read, said)
+
+
+@pytest.mark.parametrize(
+    ("said", "billing"),
+    [
+        ("c: Only three of us turned up for the class. But we were charged for five.", True),
+        ("c: The groomer could only do the one cat. But my card was charged for both.", True),
+        ("c: Just the small van came. But you billed us for two.", True),
+        ("c: Only the big one got washed. But my account is charged 90.", True),
+        # near misses: a charge told plainly, or a count of time
+        ("c: We were charged for five and all five of us came. It was great.", False),
+        ("c: The room was great, but you charged for parking as well.", False),
+        ("c: I booked for two but we came with four, so I owe you more.", False),
+    ],
+)
+def test_a_charge_for_more_than_came_said_against_it_is_a_billing_problem(read, said, billing):
+    assert (Reason.BILLING in reasons(read, said)) is billing
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: So the 35 for the small dog, please give back.", 35),
+        ("c: Then the 60 for the second room, please send back.", 60),
+        # a few for someone is a count of things, not a sum
+        ("c: So the 3 for the kids, please give back.", None),
+    ],
+)
+def test_the_sum_named_by_what_it_paid_for_is_the_amount_asked_back(read, said, amount):
+    ask = read.ask(
+        AskKind.REFUND,
+        "c: One of the bookings was cancelled on your side but I paid for both.",
+        said,
+    )
+    assert ask is not None
+    assert ask.amount == amount
+
+
+@pytest.mark.parametrize(
+    ("said", "billing"),
+    [
+        ("c: You've charged me 60 for the May clean. Nobody came.", True),
+        ("c: Right, but the 40 deposit is still on my card. It should have come back.", True),
+        # near misses: a visit missed with no charge said, a deposit told of, not held
+        ("c: The May clean is booked for 60. Nobody came yet, it's only nine.", False),
+        ("c: The 40 deposit is on my card, I know, I'll bring the van back Friday.", False),
+    ],
+)
+def test_a_sum_charged_for_nothing_or_a_deposit_still_on_the_card_is_a_billing_problem(
+    read, said, billing
+):
+    assert (Reason.BILLING in reasons(read, said)) is billing

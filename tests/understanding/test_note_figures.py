@@ -107,3 +107,24 @@ def test_a_length_of_time_in_a_note_must_be_the_length_said_in_any_unit(said, no
 )
 def test_a_sum_in_a_note_is_grounded_only_where_the_note_names_it_one(said, note, unsupported):
     assert judged(said).unsupported_facts(note) == unsupported
+
+
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        # amounts said in words with no currency, noted in digits
+        ("a: the rent goes from sixty-two to fifty-eight a week", "Rent 62.00 down to 58.00.", []),
+        (
+            "a: the rent goes from sixty-two to fifty-eight a week",
+            "Rent 62.00 down to 56.00.",
+            ["56.00"],
+        ),
+        ("c: it was ninety-nine I paid for it", "Customer paid $99.", []),
+        ("c: it was ninety-nine I paid for it", "Customer paid $89.", ["$89"]),
+        # two numbers said as one amount stay one amount
+        ("c: the fee was forty-one twenty", "Fee of 41.20 refunded.", []),
+        ("c: the fee was forty-one twenty", "Fee of 41 refunded.", ["41"]),
+    ],
+)
+def test_an_amount_said_in_words_grounds_the_same_amount_in_a_note(said, note, unsupported):
+    assert judged(said).unsupported_facts(note) == unsupported

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from guardrail.understanding.model import FactKind
+from guardrail.understanding.model import AskKind, FactKind
 from guardrail.understanding.numbers import bare_amounts, money_in
 from guardrail.understanding.text import clean
 
@@ -88,3 +88,30 @@ def test_a_rate_and_a_sum_in_thousands_said_in_a_call_are_facts_a_note_may_state
     )
     money = {f.value for f in reading.facts if f.kind is FactKind.MONEY}
     assert {"1600", "1.1", "44"} <= money
+
+
+@pytest.mark.parametrize(
+    ("said", "amounts"),
+    [
+        ("the charger number four stopped after ten minutes", []),
+        ("I'll report charger four to the site team", []),
+        ("I parked in bay 3 and the machine took 12", ["12"]),
+        ("lane two's lights were out so I want 15 back", ["15"]),
+        ("we were at table six, could you take 20 off", ["20"]),
+        # a number after a thing that does not label it stays a sum
+        ("the charger was 40 and it never worked", ["40"]),
+        ("the parking cost 9", ["9"]),
+    ],
+)
+def test_a_number_that_labels_a_thing_is_no_amount(said, amounts):
+    assert [str(m.value) for m in bare_amounts(clean(said))] == amounts
+
+
+def test_a_refund_for_a_failed_charger_session_is_not_read_as_the_chargers_number(read):
+    ask = read.ask(
+        AskKind.REFUND,
+        "c: The session at charger four just stopped. I want the 23.40 back.",
+        "a: Sorry. I'll put that through now and report charger four to the team.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal("23.40")

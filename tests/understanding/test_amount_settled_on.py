@@ -1,0 +1,58 @@
+"""An amount the customer settles on after an earlier one ("a hundred and twenty back... call it
+half. Sixty's fair", "that's 90... right, so sixty") is the amount asked; a later sum that only
+tells what was paid, or people wanted back at a place, changes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from guardrail.understanding.model import AskKind
+
+REFUND = AskKind.REFUND
+ASKED = (
+    "c: Your cleaners were booked for three rooms and only did one.",
+    "a: I'm sorry to hear that.",
+    "c: I want a hundred and twenty back.",
+    "a: Can I ask how you got to that?",
+)
+RECKONED = (
+    "c: The tutor missed three sessions, so I want the three sessions back. That's, what, ninety.",
+    "a: Let me check the calendar.",
+    "c: Oh wait, he came on the Monday. So it's two he missed.",
+    "a: Yes, two missed sessions.",
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ((*ASKED, "c: Well, the bathroom's small. Call it half. Sixty. Sixty's fair."), "60"),
+        ((*ASKED, "c: Hm. Eighty is fair, I think."), "80"),
+        ((*ASKED, "c: Let's call it seventy, that seems reasonable."), "70"),
+        ((*RECKONED, "c: Right, so sixty. Two sessions."), "60"),
+        ((*RECKONED, "c: Okay so 60."), "60"),
+        # near misses: a sum that tells what was paid, or what is fair of something else
+        ((*ASKED, "c: The whole clean was 180."), "120"),
+        ((*ASKED, "c: It cost a hundred and eighty, so a hundred and twenty is fair."), "120"),
+        ((*ASKED, "c: Right, so I paid 180 and got a third of the job."), "120"),
+    ],
+)
+def test_the_amount_settled_on_last_is_the_one_asked(read, said, amount):
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("last", "asked"),
+    [
+        ("c: And I don't want them back out here, I'll finish it myself.", True),
+        ("c: I don't want your crew back over there again.", True),
+        ("c: Actually I don't want the money back, just send them again.", False),
+    ],
+)
+def test_people_not_wanted_back_at_a_place_leave_the_refund_asked(read, last, asked):
+    ask = read.ask(REFUND, *ASKED, "c: Sixty's fair.", "a: I'll get that refunded.", last)
+    assert (ask is not None and ask.status.granted) is asked
