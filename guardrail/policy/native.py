@@ -242,18 +242,15 @@ class _Parser:
     def unary(self) -> tuple[Any, ...]:
         if self.accept("!"):
             return ("not", self.unary())
-        if self.accept("-"):
-            if self.peek()[0] == "int" and not self._continues(1):
-                value = -self.take()[1]
-                if value < INT_MIN:
-                    raise Unsupported("int literal")
-                return ("lit", value)
+        if self.peek() == ("op", "-") and not self._signed_number():
+            self.take()
             return ("neg", self.unary())
         return self.member()
 
-    def _continues(self, ahead: int) -> bool:
-        """Whether the token ``ahead`` continues a member expression (``-1.x`` negates ``1.x``)."""
-        return self.tokens[self.at + ahead] in (("op", "."), ("op", "["))
+    def _signed_number(self) -> bool:
+        """Whether a ``-`` starts a number literal: ``-1.x`` selects from -1, as in CEL."""
+        kind, value = self.tokens[self.at + 1]
+        return kind == "int" or (kind == "lit" and type(value) is float)
 
     def member(self) -> tuple[Any, ...]:
         node = self.primary()
@@ -283,6 +280,12 @@ class _Parser:
 
     def primary(self) -> tuple[Any, ...]:
         kind, value = self.take()
+        if (kind, value) == ("op", "-"):  # a negative number (unary() saw to it)
+            kind, value = self.take()
+            value = -value
+            if kind == "int" and value < INT_MIN:
+                raise Unsupported("int literal")
+            return ("lit", value)
         if kind == "lit":
             return ("lit", value)
         if kind == "int":
@@ -393,8 +396,10 @@ class _Generator:
                 return self.constant(value)
             if kind == "list":
                 return f"[{', '.join(self.code(n, scope) for n in node[1])}]"
-            entries = [f"{key!r}: {self.code(value, scope)}" for key, value in node[1]]
-            return "{" + ", ".join(entries) + "}"
+            # pairs, not a dict display: Python drops an entry a later one of its key replaces
+            # without running it, where CEL runs it (and its error stands)
+            entries = "".join(f"({key!r}, {self.code(value, scope)}), " for key, value in node[1])
+            return f"dict(({entries}))"
         if kind == "builtin":
             self.typed = self.typed or node[1] == "type"
             args = ", ".join(self.code(n, scope) for n in node[2])
@@ -420,8 +425,8 @@ def _fixed(node: tuple[Any, ...]) -> tuple[bool, Any]:
         items = [_fixed(n) for n in node[1]]
         return all(f for f, _ in items), [v for _, v in items]
     if node[0] == "map":
-        entries = {key: _fixed(n) for key, n in node[1]}
-        return all(f for f, _ in entries.values()), {k: v for k, (_, v) in entries.items()}
+        entries = [(key, *_fixed(n)) for key, n in node[1]]
+        return all(f for _, f, _ in entries), {k: v for k, _, v in entries}
     return False, None
 
 
@@ -578,6 +583,8 @@ def _neg(value: Any) -> Any:
         return value if value == INT_MIN else -value  # cel-rust wraps the one int it cannot negate
     if kind is float:
         return -value
+    if kind is bool:
+        return not value  # cel-rust negates a bool as ``!`` does
     if isinstance(value, _EXOTIC):
         return _by_cel("-a", a=value)
     raise _no_overload()
