@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -352,15 +353,28 @@ class _Parser:
 
 
 class _Generator:
+    """Python source for a tree, in one of two forms. Exact: ``&&``, ``||``, ``?:`` and the
+    comprehensions through helpers that keep CEL's rules to the letter (an error on one side
+    of ``&&`` absorbed by false on the other). Fast: the same as Python's ``and``, ``or``,
+    ``if``, ``all()``, comprehensions, each operand made a bool or an error. Where the fast
+    form returns, it returns what the exact one does (an operand that errs or is no bool
+    raises instead), so a program runs the fast form and, only if it raises, the exact."""
+
     def __init__(self) -> None:
         self.constants: dict[str, Any] = {}
         self.locals = 0
         self.typed = False  # whether a type is a value in it: cel gives back its name
+        self.fast = False
 
     def constant(self, value: Any) -> str:
         name = f"_k{len(self.constants)}"
         self.constants[name] = value
         return name
+
+    def boolean(self, node: tuple[Any, ...], scope: Mapping[str, str]) -> str:
+        """``node``'s code, its value a bool or an error."""
+        code = self.code(node, scope)
+        return code if _boolean(node) else f"_test({code})"
 
     def code(self, node: tuple[Any, ...], scope: Mapping[str, str]) -> str:
         kind = node[0]
@@ -377,19 +391,21 @@ class _Generator:
                 self.typed = True
                 return self.constant(CelType(name))
             return f"N[{name!r}]"
-        if kind in ("select", "has"):  # (kind, operand, field name)
-            return f"_{kind}({self.code(node[1], scope)}, {node[2]!r})"
+        if kind == "select":  # Python's [] errs wherever CEL's select does
+            return f"{self.code(node[1], scope)}[{node[2]!r}]"
+        if kind == "has":
+            return f"_has({self.code(node[1], scope)}, {node[2]!r})"
+        if self.fast and kind == "not" and _boolean(node[1]):
+            return f"(not {self.code(node[1], scope)})"
         if kind in ("index", "not", "neg"):  # (kind, operand...)
             return f"_{kind}({', '.join(self.code(n, scope) for n in node[1:])})"
         if kind == "cond":
-            test, then, otherwise = (self.code(n, scope) for n in node[1:])
-            return f"({then} if _test({test}) else {otherwise})"
+            test = (
+                self.boolean(node[1], scope) if self.fast else f"_test({self.code(node[1], scope)})"
+            )
+            return f"({self.code(node[2], scope)} if {test} else {self.code(node[3], scope)})"
         if kind == "op":
-            op, left, right = node[1], self.code(node[2], scope), self.code(node[3], scope)
-            if op in ("&&", "||"):
-                helper = "_and" if op == "&&" else "_or"
-                return f"{helper}(lambda: {left}, lambda: {right})"
-            return f"{_OPERATORS[op]}({left}, {right})"
+            return self.operation(node[1], node[2], node[3], scope)
         if kind in ("list", "map"):
             fixed, value = _fixed(node)
             if fixed:
@@ -408,13 +424,78 @@ class _Generator:
             args = "".join(f", {self.code(n, scope)}" for n in node[2])
             return f"_call(F, {node[1]!r}{args})"
         if kind == "macro":
-            name, target, var, bodies = node[1], node[2], node[3], node[4]
-            local = f"_v{self.locals}"
-            self.locals += 1
-            inner = {**scope, var: local}
-            lambdas = ", ".join(f"lambda {local}: {self.code(b, inner)}" for b in bodies)
-            return f"_{name}({self.code(target, scope)}, {lambdas})"
+            return self.macro(node[1], node[2], node[3], node[4], scope)
         raise Unsupported(kind)
+
+    def operation(
+        self, op: str, left: tuple[Any, ...], right: tuple[Any, ...], scope: Mapping[str, str]
+    ) -> str:
+        if op in ("&&", "||"):
+            if self.fast:
+                word = "and" if op == "&&" else "or"
+                return f"({self.boolean(left, scope)} {word} {self.boolean(right, scope)})"
+            helper = "_and" if op == "&&" else "_or"
+            return f"{helper}(lambda: {self.code(left, scope)}, lambda: {self.code(right, scope)})"
+        a, b = self.code(left, scope), self.code(right, scope)
+        if op in ("==", "!=") and (_plain(left) or _plain(right)):
+            # a string equals only a string; null, true and false only themselves
+            literal = left if _plain(left) else right
+            if isinstance(literal[1], str):
+                return f"({a} {op} {b})"
+            return f"({a} {'is' if op == '==' else 'is not'} {b})"
+        if op == "in" and right[0] == "list" and all(_text(n) for n in right[1]):
+            return f"({a} in {b})"  # a string list: its items equal only strings, as in Python
+        return f"{_OPERATORS[op]}({a}, {b})"
+
+    def macro(
+        self,
+        name: str,
+        target: tuple[Any, ...],
+        var: str,
+        bodies: list[tuple[Any, ...]],
+        scope: Mapping[str, str],
+    ) -> str:
+        local = f"_v{self.locals}"
+        self.locals += 1
+        inner = {**scope, var: local}
+        items = self.code(target, scope)
+        if not self.fast:
+            lambdas = ", ".join(f"lambda {local}: {self.code(b, inner)}" for b in bodies)
+            return f"_{name}({items}, {lambdas})"
+        each = f"for {local} in _items({items})"
+        if name in ("all", "exists"):
+            return f"{'all' if name == 'all' else 'any'}({self.boolean(bodies[0], inner)} {each})"
+        if name == "exists_one":
+            return f"(sum(1 {each} if {self.boolean(bodies[0], inner)}) == 1)"
+        if name == "filter":
+            return f"[{local} {each} if {self.boolean(bodies[0], inner)}]"
+        if len(bodies) == 1:
+            return f"[{self.code(bodies[0], inner)} {each}]"
+        return f"[{self.code(bodies[1], inner)} {each} if {self.boolean(bodies[0], inner)}]"
+
+
+_BOOLEAN_OPERATORS = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "&&", "||"})
+
+
+def _boolean(node: tuple[Any, ...]) -> bool:
+    """Whether ``node``'s value, if it has one, is a bool."""
+    kind = node[0]
+    return (
+        (kind == "op" and node[1] in _BOOLEAN_OPERATORS)
+        or kind in ("not", "has")
+        or (kind == "macro" and node[1] in ("all", "exists", "exists_one"))
+        or (kind == "builtin" and node[1] in ("contains", "startsWith", "endsWith", "matches"))
+        or (kind == "lit" and isinstance(node[1], bool))
+    )
+
+
+def _text(node: tuple[Any, ...]) -> bool:
+    return node[0] == "lit" and isinstance(node[1], str)
+
+
+def _plain(node: tuple[Any, ...]) -> bool:
+    """Whether ``node`` is a string, null or bool literal: what Python's == compares as CEL."""
+    return node[0] == "lit" and (node[1] is None or isinstance(node[1], str | bool))
 
 
 def _fixed(node: tuple[Any, ...]) -> tuple[bool, Any]:
@@ -432,11 +513,21 @@ def _fixed(node: tuple[Any, ...]) -> tuple[bool, Any]:
 
 def _generate(tree: tuple[Any, ...]) -> Callable[[Names, Any], Any]:
     generator = _Generator()
-    body = generator.code(tree, {})
+    exact = generator.code(tree, {})
+    generator.fast = True
+    fast = generator.code(tree, {})
     if generator.typed:
-        body = f"_result({body})"
+        exact, fast = f"_result({exact})", f"_result({fast})"
+    source = f"def run(N, F):\n    return {exact}\n"
+    if fast != exact:
+        source = (
+            f"def run(N, F):\n    try:\n        return {fast}\n"
+            f"    except Exception:\n        return {exact}\n"
+        )
     namespace: dict[str, Any] = {**_RUNTIME, **generator.constants}
-    exec(f"def run(N, F):\n    return {body}\n", namespace)  # noqa: S102
+    with warnings.catch_warnings():  # ``1 is None``, ``1["a"]``: what CEL finds false, or errs
+        warnings.simplefilter("ignore", SyntaxWarning)
+        exec(compile(source, "<cel>", "exec"), namespace)  # noqa: S102
     run: Callable[[Names, Any], Any] = namespace["run"]
     return run
 
@@ -587,15 +678,6 @@ def _neg(value: Any) -> Any:
         return not value  # cel-rust negates a bool as ``!`` does
     if isinstance(value, _EXOTIC):
         return _by_cel("-a", a=value)
-    raise _no_overload()
-
-
-def _select(value: Any, field: str) -> Any:
-    if type(value) is dict or isinstance(value, Mapping):
-        try:
-            return value[field]
-        except KeyError:
-            raise KeyError(field) from None
     raise _no_overload()
 
 
