@@ -15,9 +15,9 @@ from guardrail.model import Caller, Violation, WriteIntent
 class CheckContext:
     """What a check may know beyond the intent itself, for one request.
 
-    ``memo`` lets a check keep what it derives once per request (its CEL environments) for
+    ``memo`` lets a check keep what it derives once per request (its rule environments) for
     every intent and policy of that request. Whoever judges with it closes it once done, so
-    what a check borrowed for the request (a conversation revision's CEL context) goes back.
+    what a check borrowed for the request goes back.
     """
 
     caller: Caller

@@ -10,13 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import cel
-
 from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, compare
-from guardrail.checks.guard import Guard, guard
-from guardrail.checks.rules import CompiledRule, Environment, RuleSet, intent_value, reaches
+from guardrail.checks.rules import CompiledRule, Environment, RuleSet, intent_value
 from guardrail.model import FieldDiff, Violation, WriteIntent
+from guardrail.policy.native import Names, Program
 
 POST_CODE = "GUARDRAIL_POST_VERIFY_FAILED"
 READ_BACK_RULE = "ReadBackMatches"
@@ -33,27 +31,14 @@ class PostCheck:
     revert: bool
     asynchronous: bool
     revert_mark: Mapping[str, Any] | None = None
-    when: Any | None = None  # compiled CEL over ``intent``; None: every matched write
-    #: The keys of ``intent`` that ``when`` reaches (rules.reaches); None: all of them.
-    when_reaches: frozenset[str] | None = None
-    #: What the write's field names decide of ``when`` (guard.guard), if it is of that shape.
-    when_guard: Guard | None = None
+    when: Program | None = None  # compiled CEL over ``intent``; None: every matched write
 
     def applies(self, intent: WriteIntent) -> bool:
-        """Whether this write is one to verify. A ``when`` that errors verifies (fail safe).
-        ``when`` is given only the parts of the intent it names: CEL converts all it is given,
-        and this runs on every write its policy matches."""
+        """Whether this write is one to verify. A ``when`` that errors verifies (fail safe)."""
         if self.when is None:
             return True
-        if self.when_guard is not None:
-            decided = self.when_guard.decide(intent.fields)
-            if decided is not None:
-                return decided
-        value = intent_value(intent)
-        if self.when_reaches is not None:
-            value = {k: v for k, v in value.items() if k in self.when_reaches}
         try:
-            return self.when.execute(cel.Context(variables={"intent": value})) is True
+            return self.when.run(Names({"intent": intent_value(intent)})) is True
         except Exception:  # CEL raises many unrelated types; verifying costs less than missing
             return True
 
@@ -68,21 +53,11 @@ class PostCheck:
         revert: bool,
         asynchronous: bool,
         revert_mark: Mapping[str, Any] | None = None,
-        when: Any | None = None,
+        when: Program | None = None,
     ) -> PostCheck:
         rule_set = RuleSet(policy, rules, POST_CODE)
-        reached = reaches(when.source, ("intent",)).get("intent") if when is not None else None
         return cls(
-            policy,
-            read_back,
-            tuple(fields),
-            rule_set,
-            revert,
-            asynchronous,
-            revert_mark,
-            when,
-            reached,
-            guard(when.source) if when is not None else None,
+            policy, read_back, tuple(fields), rule_set, revert, asynchronous, revert_mark, when
         )
 
     def judge(
@@ -123,8 +98,11 @@ class PostCheck:
             )
         if self.rules.rules:
             env = Environment.of(context, intent)
-            env.scope.judge({"params": {}, "record": dict(saved), "before": dict(before or {})})
-            violations += [replace(v, intent=index) for v in self.rules.run(env)]
+            names = Names(
+                {"params": {}, "record": dict(saved), "before": dict(before or {})}, env.names
+            )
+            ruled = self.rules.run(names, env.functions)
+            violations += [replace(v, intent=index) for v in ruled]
         return diffs, violations
 
 

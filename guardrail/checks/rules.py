@@ -1,15 +1,14 @@
 """IsCompliant: a policy's CEL rules over the write and the conversation it belongs to.
 
-Rules are compiled once, when the policy set loads; a rule passes when its expression is true.
-Each request gets one set of bound functions (guardrail.policy.functions) and, per intent and
-policy, one CEL context holding small values only: the intent, the customer, entitlements,
-policy params. The transcript is reached through functions over pre-digested facts.
+Rules are compiled once, when the policy set loads, to Python functions (guardrail.policy.native)
+over plain values: judging converts nothing. Each intent of a request gets one Environment,
+shared by every policy judging it: its values (the intent, the conversation's, the caller's) and
+the rule functions bound to the request's facts; a policy adds only its own names (``params``,
+``variables``) on top. The transcript is reached through functions over pre-digested facts.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +16,11 @@ from typing import Any
 import cel
 
 from guardrail.checks.base import CheckContext
-from guardrail.checks.guard import Guard, guard
 from guardrail.context.facts import Facts
 from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer, WriteRecord
 from guardrail.model import Action, Violation, WriteIntent
 from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
+from guardrail.policy.native import Names, Program
 from guardrail.sinks.redact import mask_card_data
 
 RULE_CODE = "GUARDRAIL_POLICY_VIOLATION"
@@ -35,7 +34,7 @@ class RuleCompileError(ValueError):
     """A rule's expression does not compile or calls an unknown function."""
 
 
-def compile_expression(source: str) -> Any:
+def compile_expression(source: str) -> Program:
     """A compiled CEL program. Raises RuleCompileError naming what is wrong."""
     try:
         program = cel.compile(source)
@@ -50,23 +49,23 @@ def compile_expression(source: str) -> Any:
         raise RuleCompileError(
             f"unknown function(s) {', '.join(unknown)}; available: {', '.join(sorted(NAMES))}"
         )
-    return program
+    return Program(source, program, NAMES)
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     name: str
-    program: Any
+    program: Program
     message: str
-    message_program: Any | None
+    message_program: Program | None
     action: Action
     #: Holds when the rule's failure comes from an unsure reading (policy ``uncertain``).
-    uncertain_program: Any | None = None
+    uncertain_program: Program | None = None
     on_uncertain: Action = Action.BLOCK
 
 
 class RuleSet:
-    """A policy's compiled rules, run on a CEL environment; each false rule is a violation.
+    """A policy's compiled rules, run on a policy's names; each false rule is a violation.
 
     A rule that errors at run time (a field the write lacks, a wrong type) is judged by the
     policy's failurePolicy, as Kubernetes ValidatingAdmissionPolicy does: closed blocks the
@@ -86,17 +85,17 @@ class RuleSet:
         self.code = code
         self.fail_open = fail_open
 
-    def run(self, env: Environment) -> list[Violation]:
+    def run(self, names: Names, functions: RuleFunctions) -> list[Violation]:
         found = []
         for rule in self.rules:
             try:
-                passed = _run(rule.program, env) is True
+                passed = rule.program.run(names, functions) is True
             except Exception as exc:  # CEL raises many unrelated types
                 found.append(self.error(rule.name, exc))
                 continue
             if not passed:
-                unsure = self._unsure(rule, env)
-                message = self._message(rule, env)
+                unsure = self._unsure(rule, names, functions)
+                message = self._message(rule, names, functions)
                 if unsure:
                     message = f"{message} {UNSURE_NOTE}"
                 found.append(
@@ -111,23 +110,23 @@ class RuleSet:
                 )
         return found
 
-    def _unsure(self, rule: CompiledRule, env: Environment) -> bool:
+    def _unsure(self, rule: CompiledRule, names: Names, functions: RuleFunctions) -> bool:
         """Whether the rule failed only because the conversation's reading is not sure. An
         ``uncertain`` expression that errors counts as sure: the failure stands."""
         if rule.uncertain_program is None or rule.action is not Action.BLOCK:
             return False
         try:
-            return _run(rule.uncertain_program, env) is True
+            return rule.uncertain_program.run(names, functions) is True
         except Exception:  # CEL raises many unrelated types
             return False
 
-    def _message(self, rule: CompiledRule, env: Environment) -> str:
+    def _message(self, rule: CompiledRule, names: Names, functions: RuleFunctions) -> str:
         """The rule's message; one its expression builds from the write never quotes card
         data back (a note's stated facts may be pieces of a disguised card number)."""
         if rule.message_program is None:
             return rule.message
         try:
-            text = _run(rule.message_program, env)
+            text = rule.message_program.run(names, functions)
         except Exception:  # a broken message must not hide the violation
             return rule.message
         return mask_card_data(text) if isinstance(text, str) and text else rule.message
@@ -162,8 +161,8 @@ class IsCompliant:
         self,
         policy: str,
         rules: Sequence[CompiledRule],
-        conditions: Sequence[Any] = (),
-        variables: Sequence[tuple[str, Any]] = (),
+        conditions: Sequence[Program] = (),
+        variables: Sequence[tuple[str, Program]] = (),
         params: Mapping[str, Any] | None = None,
         context_required: bool = False,
         block_without_context: bool = True,
@@ -176,19 +175,13 @@ class IsCompliant:
         self.params = dict(params or {})
         self.context_required = context_required
         self.block_without_context = block_without_context
-        programs = [*self.conditions, *(p for _, p in self.variables)]
-        for rule in rules:
-            programs += [rule.program, rule.message_program, rule.uncertain_program]
-        self.reaches = {id(p): reaches(p.source) for p in programs if p is not None}
-        # The conditions and rules the write's field names can decide without running them.
-        tests = [*self.conditions, *(rule.program for rule in rules)]
-        self.guards = {id(p): g for p in tests if (g := guard(p.source)) is not None}
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        scope = env.scope.judge({"params": self.params}, self.reaches, self.guards)
+        names = Names({"params": self.params}, env.names)
+        functions = env.functions
         try:
-            if not all(_run(c, env) is True for c in self.conditions):
+            if not all(c.run(names, functions) is True for c in self.conditions):
                 return ()
         except Exception as exc:  # as a rule error: the write cannot be judged
             return [self.rules.error("matchConditions", exc)]
@@ -197,13 +190,13 @@ class IsCompliant:
             return self._missing_context(context) if self.block_without_context else ()
         if self.variables:
             values: dict[str, Any] = {}
-            scope["variables"] = values  # later variables may use earlier ones
+            names["variables"] = values  # later variables may use earlier ones
             for name, program in self.variables:
                 try:
-                    values[name] = _run(program, env)
+                    values[name] = program.run(names, functions)
                 except Exception as exc:  # as a rule error: the write cannot be judged
                     return [self.rules.error(f"variables.{name}", exc)]
-        return self.rules.run(env)
+        return self.rules.run(names, functions)
 
     def _missing_context(self, context: CheckContext) -> Sequence[Violation]:
         conversation = context.caller.conversation
@@ -224,34 +217,6 @@ class IsCompliant:
         ]
 
 
-def _run(program: Any, env: Environment) -> Any:
-    scope = env.scope
-    decided = scope.decided(program, env.fields)
-    if decided is not None:
-        return decided
-    scope.running = id(program)
-    return program.execute(env.cel)
-
-
-def reaches(
-    source: str, names: Sequence[str] = ("params", "variables")
-) -> dict[str, frozenset[str]]:
-    """The keys of each named map an expression can reach, for each it uses only as
-    ``name.key``; a name used otherwise (bare, indexed, in a string) is left out: it may
-    reach every key. CEL converts a map it is handed whole, on every access, so a rule given
-    only what it reaches converts that, not the whole map."""
-    use = re.compile(rf"(?<![\w.])({'|'.join(names)})\b(?:\s*\.\s*([A-Za-z_]\w*))?")
-    keys: dict[str, set[str]] = {}
-    whole: set[str] = set()
-    for match in use.finditer(source):
-        name, key = match.groups()
-        if key is None:
-            whole.add(name)
-        else:
-            keys.setdefault(name, set()).add(key)
-    return {name: frozenset(k) for name, k in keys.items() if name not in whole}
-
-
 def intent_value(intent: WriteIntent) -> dict[str, Any]:
     """The ``intent`` variable: what rules see of a write."""
     return {
@@ -270,160 +235,92 @@ def intent_value(intent: WriteIntent) -> dict[str, Any]:
 
 
 class Environment:
-    """The CEL context of one intent in one request, shared by every policy judging it.
+    """What rules see of one intent in one request, shared by every policy judging it: the
+    write's values (``names``) and the rule functions bound to the request's facts.
 
-    Converting values is what costs (CEL converts every value: ~4 us a string, ~250 us a
-    whole context); running a compiled rule on a built context costs ~2 us. So what a
-    conversation revision's writes share (the conversation's values, the bound function
-    library) is converted once per revision (Shared, kept in Facts.revision) and each write
-    adds only its own values; what differs per policy (``params``, ``variables``) reaches CEL
-    through the resolver, from ``scope``. ``reads`` and ``writes`` are converted only for rules
-    that use them.
-    """
+    Nothing is converted: rules run as Python over these values. What a conversation
+    revision's writes share (its ``conversation``, ``customer``, ``entitlements``) is made once
+    per revision (kept in Facts.revision); ``reads`` and ``writes`` only for a rule that uses
+    them."""
+
+    __slots__ = ("__weakref__", "functions", "names")
 
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
-        shared = Shared.borrow(facts)
-        shared.lend(facts, intent, context.pending)
-        context.closing.append(functools.partial(shared.give_back, facts.revision))
-        shared.cel.update(
+        self.functions = RuleFunctions(facts)
+        self.functions.pending = context.pending
+        self.functions.intent = intent
+        self.names = WriteNames(
             {
+                **conversation_values(facts),
                 "intent": intent_value(intent),
                 "tool": context.caller.tool or "",
                 "agent": context.caller.agent or "",
                 "now": facts.now,
-            }
+            },
+            facts.conversation,
+            context.pending,
         )
-        self.scope = shared.scope
-        self.cel = shared.cel
-        self.fields = intent.fields
 
     @classmethod
     def of(cls, context: CheckContext, intent: WriteIntent) -> Environment:
-        key = f"cel:{id(intent)}"
+        key = f"rules:{id(intent)}"
         env: Environment | None = context.memo.get(key)
         if env is None:
             env = context.memo[key] = cls(context, intent)
         return env
 
 
-class Shared:
-    """A CEL context holding one conversation revision's values and the function library,
-    lent to one write at a time: the functions answer from the facts of the write it is lent
-    to (RuleFunctions), and a write's own values are added on top. Given back when the write
-    is judged, it lets go of that write's facts and conversation (nothing of a write's objects
-    outlives its judging); the CEL copies of its own values (intent, tool, agent, now) stay in
-    the native context until the next write replaces them, one write's worth per revision."""
-
-    __slots__ = ("cel", "functions", "scope")
-    KEY = "cel"
-
-    def __init__(self, conversation: Conversation | None) -> None:
-        c = conversation
-        self.functions = RuleFunctions(None)
-        self.scope = Scope(None)
-        self.cel = cel.Context(
-            variables={
-                "conversation": {
-                    "id": c.id if c else "",
-                    "channel": (c.channel if c else None) or "",
-                    "outcome": (c.outcome if c else None) or "",
-                    "metadata": c.metadata if c else {},
-                    "turn_count": len(c.turns) if c else 0,
-                },
-                "customer": (c.customer if c else Customer()).model_dump(),
-                "entitlements": dict(c.entitlements) if c else {},
-            },
-            functions=self.functions.bound(),
-        )
-        # The context is native: the garbage collector cannot see what it holds, so nothing it
-        # holds may lead back to it (a bound method of an object holding it would keep both
-        # alive forever): the functions and the resolver hold only the facts lent.
-        self.cel.set_variable_resolver(self.scope)
-
-    @classmethod
-    def borrow(cls, facts: Facts) -> Shared:
-        """The revision's context if no other write has it, else a new one."""
-        kept = facts.revision.pop(cls.KEY, None) if facts.revision is not None else None
-        return kept if kept is not None else cls(facts.conversation)
-
-    def lend(
-        self, facts: Facts, intent: WriteIntent, pending: tuple[WriteRecord, ...] = ()
-    ) -> None:
-        functions = self.functions
-        functions.facts, functions.intent, functions.pending = facts, intent, pending
-        self.scope.lend(facts.conversation, pending)
-
-    def give_back(self, revision: dict[str, Any] | None) -> None:
-        self.functions.facts, self.functions.intent, self.functions.pending = None, None, ()
-        self.scope.lend(None)
-        if revision is not None:
-            revision.setdefault(self.KEY, self)
+_REVISION_KEY = "rule-values"
 
 
-class Scope:
-    """The names CEL asks the resolver for: the judging policy's ``params`` and ``variables``
-    (``policy``, set per policy), and the conversation's ``reads`` and ``writes``, converted on
-    first use. Holds no reference to the Environment or its CEL context (see there)."""
+def conversation_values(facts: Facts) -> Mapping[str, Any]:
+    """The conversation's variables, made once per stored revision."""
+    kept = facts.revision.get(_REVISION_KEY) if facts.revision is not None else None
+    if kept is None:
+        kept = _conversation_values(facts.conversation)
+        if facts.revision is not None:
+            facts.revision[_REVISION_KEY] = kept
+    return kept
 
-    __slots__ = (
-        "_conversation",
-        "_guards",
-        "_pending",
-        "_reaches",
-        "_records",
-        "policy",
-        "running",
-    )
 
-    def __init__(self, conversation: Conversation | None) -> None:
-        self.lend(conversation)
+def _conversation_values(c: Conversation | None) -> dict[str, Any]:
+    return {
+        "conversation": {
+            "id": c.id if c else "",
+            "channel": (c.channel if c else None) or "",
+            "outcome": (c.outcome if c else None) or "",
+            "metadata": c.metadata if c else {},
+            "turn_count": len(c.turns) if c else 0,
+        },
+        "customer": (c.customer if c else Customer()).model_dump(),
+        "entitlements": dict(c.entitlements) if c else {},
+    }
 
-    def lend(
-        self, conversation: Conversation | None, pending: tuple[WriteRecord, ...] = ()
-    ) -> None:
-        """Start over for a write judged with ``conversation`` and the ``pending`` writes
-        before it in its request (None: forget the last)."""
-        self._conversation, self._pending = conversation, pending
-        self._records: dict[str, list[dict[str, Any]]] = {}
-        self.judge({})
 
-    def judge(
+class WriteNames(Names):
+    """A write's names; ``reads`` and ``writes`` (the conversation's records, and the writes
+    before this one in its request) are made on first use."""
+
+    __slots__ = ("_conversation", "_pending")
+
+    def __init__(
         self,
-        policy: dict[str, Any],
-        reaches: Mapping[int, Mapping[str, frozenset[str]]] = {},
-        guards: Mapping[int, Guard] = {},
-    ) -> dict[str, Any]:
-        """Judge with a policy's names (``params``, ``variables``...): ``policy``, returned to
-        be added to. ``reaches``: by program (its id), the keys it reaches of each (reaches());
-        ``guards``: by program, what the write's field names decide of it (guard())."""
-        self.policy = policy
-        self._reaches = reaches
-        self._guards = guards
-        self.running = 0  # the id of the program running
-        return policy
+        values: Mapping[str, Any],
+        conversation: Conversation | None,
+        pending: tuple[WriteRecord, ...],
+    ) -> None:
+        super().__init__(values)
+        self._conversation, self._pending = conversation, pending
 
-    def decided(self, program: Any, fields: Mapping[str, Any]) -> bool | None:
-        """The outcome of ``program`` as the write's field names decide it, or None: run it."""
-        found = self._guards.get(id(program))
-        return None if found is None else found.decide(fields)
-
-    def __call__(self, name: str) -> Any:
-        found = self.policy.get(name)
-        if found is not None:
-            keys = self._reaches.get(self.running, {}).get(name)
-            return found if keys is None else {k: found[k] for k in keys if k in found}
-        if name not in ("reads", "writes"):
-            return found
-        records = self._records.get(name)
-        if records is None:
-            c = self._conversation
-            if c is None:
-                records = []
-            elif name == "reads":
-                records = [READ_JSON.dump_python(r, mode="json") for r in c.reads]
-            else:
-                written = (*c.writes, *self._pending)
-                records = [WRITE_JSON.dump_python(w, mode="json") for w in written]
-            self._records[name] = records
+    def __missing__(self, name: str) -> Any:
+        c = self._conversation
+        if name == "reads":
+            records = [READ_JSON.dump_python(r, mode="json") for r in c.reads] if c else []
+        elif name == "writes":
+            written = (*c.writes, *self._pending) if c else ()
+            records = [WRITE_JSON.dump_python(w, mode="json") for w in written]
+        else:
+            return super().__missing__(name)
+        self[name] = records
         return records

@@ -148,9 +148,8 @@ def is_operator(name: str) -> bool:
 
 
 class RuleFunctions:
-    """The library, answering from the facts of the request being judged: ``facts`` is set
-    per request, so one set of bound functions serves every write of a conversation revision
-    (guardrail.checks.rules.Shared)."""
+    """The library, answering from the facts of the write being judged (one per write and
+    intent: guardrail.checks.rules.Environment)."""
 
     def __init__(self, facts: Facts | None) -> None:
         self.facts = facts

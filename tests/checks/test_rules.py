@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from guardrail.checks.base import CheckContext
-from guardrail.checks.rules import RuleCompileError, compile_expression, reaches
+from guardrail.checks.rules import RuleCompileError, compile_expression
 from guardrail.context.facts import Facts, Transcript
 from guardrail.context.model import Conversation, Customer, ReadRecord, Turn, WriteRecord
 from guardrail.crm.base import dialect_for
@@ -122,18 +122,6 @@ def test_bad_cel_is_refused_at_load_naming_the_place(tmp_path: Path) -> None:
         load_policy_set(tmp_path)
 
 
-def test_a_rule_is_given_only_the_params_and_variables_it_names() -> None:
-    assert reaches("params.cap > variables.total && params.cap > 1") == {
-        "params": frozenset({"cap"}),
-        "variables": frozenset({"total"}),
-    }
-    # used otherwise (bare, indexed, optional, a field of something else): every key
-    assert reaches('"cap" in params || params["x"] || params.?y || variables.v') == {
-        "variables": frozenset({"v"})
-    }
-    assert reaches("intent.fields.params.x") == {}
-
-
 def test_a_rule_naming_a_param_the_policy_lacks_errors_as_before(tmp_path: Path) -> None:
     conv = conversation("I want a refund of $40 please", entitlements={"refund_limit": 50})
     (tmp_path / "p.yaml").write_text(POLICY.replace("params.cap)", "params.capp)"))
@@ -162,7 +150,7 @@ def test_writes_of_one_revision_share_its_context_each_judged_on_its_own(tmp_pat
         intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": amount})
         assert [v.rule for v in check(intent, context)] == expected
         context.close()
-        assert "cel" in revision  # given back for the next write
+        assert revision  # what the revision's writes share is kept for the next
 
 
 def test_compile_checks_functions_against_the_library() -> None:
