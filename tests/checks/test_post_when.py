@@ -41,5 +41,5 @@ def test_a_condition_sees_every_part_of_the_intent_it_names(tmp_path: Path) -> N
         tmp_path, 'intent.operation == "update" && has(intent.fields.Status)', Status="X"
     )
     assert applies(tmp_path, 'intent.id.startsWith("500") && intent.object == "Case"')
-    assert applies(tmp_path, 'size(intent) == 10 && "fields" in intent')  # bare: the whole intent
+    assert applies(tmp_path, 'size(intent) == 11 && "fields" in intent')  # bare: the whole intent
     assert applies(tmp_path, "intent.nope == 1")  # a part no intent has errors: verified
