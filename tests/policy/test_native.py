@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from guardrail.checks.rules import compile_expression
+from guardrail.policy.cel_values import INT_MAX, INT_MIN
 from guardrail.policy.loader import load_policy_set
-from guardrail.policy.native import INT_MAX, INT_MIN, Names, Program
+from guardrail.policy.native import Names, Program
 from guardrail.scenarios.format import load_scenarios
 from guardrail.scenarios.offline import run_all
 
