@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from guardrail.crm.base import ParsedRequest, Part, Shape
-from guardrail.model import Decision, decide, new_decision_id
+from guardrail.model import Decision, Verdict, decide, new_decision_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +28,11 @@ class Partial:
 
 def split(parsed: ParsedRequest, decision: Decision) -> Partial | None:
     """The split of a blocked request the CRM would save record by record, or None when it is
-    refused whole: it is not such a request, nothing in it may be saved, or a violation blocks
-    the request rather than one record."""
+    refused whole: it is not such a request, nothing in it may be saved, a violation blocks
+    the request rather than one record, or a record left to forward waits for a person's
+    approval (a hold keeps a whole request, and the others would be saved before it is
+    approved). Every door reports this split: the proxy makes it, the check API and the dry run
+    answer it (guardrail.dryrun)."""
     if parsed.shape is not Shape.COLLECTION or parsed.all_or_none or not decision.violations:
         return None
     blocking = [v for v in decision.violations if v.blocks]
@@ -41,10 +44,13 @@ def split(parsed: ParsedRequest, decision: Decision) -> Partial | None:
         return None
     kept = [n for p in forwarded for n in p.intents]
     dropped = [n for n in range(len(decision.intents)) if n not in set(kept)]
+    allowed = _subset(decision, kept, decision.id, whole=True)
+    if allowed.verdict is Verdict.HOLD:
+        return None
     return Partial(
         forwarded,
         blocked=_subset(decision, dropped, new_decision_id(), whole=False),
-        allowed=_subset(decision, kept, decision.id, whole=True),
+        allowed=allowed,
     )
 
 
