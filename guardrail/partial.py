@@ -5,7 +5,9 @@ that fails gets its own error and the others are saved. The guardrail does the s
 records it blocks: they get their per-record errors, and the others are forwarded on their own
 (a request the dialect rewrites to hold only them, read again to prove it holds exactly what was
 judged) and saved. The agent gets one result in the original order, and the audit log records
-what happened: one decision for the blocked records, one for the forwarded ones.
+what happened: one decision for the blocked records, one for the forwarded ones. The check API
+and ``guardrail check`` answer the same split (``planned``), so an agent that checks first
+learns which records the proxy would save.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from guardrail.crm.base import ParsedRequest, Part, Shape
+from guardrail.crm.base import CanonicalRequest, Dialect, Narrowed, ParsedRequest, Part, Shape
 from guardrail.model import Decision, Verdict, decide, new_decision_id
 
 
@@ -52,6 +54,18 @@ def split(parsed: ParsedRequest, decision: Decision) -> Partial | None:
         blocked=_subset(decision, dropped, new_decision_id(), whole=False),
         allowed=allowed,
     )
+
+
+def planned(
+    dialect: Dialect, request: CanonicalRequest, read: ParsedRequest, decision: Decision
+) -> tuple[Partial, Narrowed] | None:
+    """The split of a blocked request (``split``) and the request of only its forwarded records
+    (``read`` as the dialect read ``request``), or None when it is refused whole. Raises
+    RequestRejected when those records cannot be sent on their own: refused whole, saying so."""
+    partial = split(read, decision)
+    if partial is None:
+        return None
+    return partial, dialect.narrow(request, read, partial.forwarded)
 
 
 def _subset(decision: Decision, indices: Sequence[int], decision_id: str, whole: bool) -> Decision:
