@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from guardrail.crm.base import CanonicalRequest, Dialect, Narrowed, ParsedRequest, Part, Shape
-from guardrail.model import Decision, Verdict, decide, new_decision_id
+from guardrail.model import Decision, Verdict, Within, decide, new_decision_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,8 @@ def planned(
 
 def _subset(decision: Decision, indices: Sequence[int], decision_id: str, whole: bool) -> Decision:
     """The decision on some of its intents, renumbered, with the verdict their violations call
-    for; ``whole``: with the (non-blocking) violations about the request as a whole."""
+    for; ``whole``: with the (non-blocking) violations about the request as a whole. It keeps
+    the request it is part of, for replay."""
     position = {old: new for new, old in enumerate(indices)}
     violations = tuple(
         replace(v, intent=None if v.intent is None else position[v.intent])
@@ -83,4 +84,5 @@ def _subset(decision: Decision, indices: Sequence[int], decision_id: str, whole:
         verdict=decide(violations),
         intents=tuple(decision.intents[n] for n in indices),
         violations=violations,
+        within=Within(decision.intents, tuple(indices)),
     )
