@@ -115,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         help="judge one write (and its conversation) against the policies, offline",
         description="FILE is YAML or JSON: {method, path, body, headers, conversation_id, "
         "conversation, reads: [{object, id, fields}]} (README: 'Checking a write offline'); "
-        "exits 1 when the write would be blocked.",
+        "exits 1 when the write would be blocked, whole or in part.",
     )
     check.add_argument("file", type=Path, help="the check request ('-' for stdin)")
     check.add_argument("--policies", type=Path, help="policy directory (default: shipped pack)")
@@ -262,7 +262,7 @@ def _check(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from guardrail.app import default_policies
-    from guardrail.dryrun import NO_CRM, CheckRequest, judge, offline
+    from guardrail.dryrun import NO_CRM, PARTIAL, CheckRequest, judge, offline
     from guardrail.policy.loader import load_policy_set
 
     policies = load_policy_set(args.policies or default_policies())
@@ -273,7 +273,7 @@ def _check(args: argparse.Namespace) -> int:
         raise ConfigError(f"{args.file}: not a check request: {exc}") from None
     result = asyncio.run(judge(request, offline(policies), NO_CRM))
     print(json.dumps(result, indent=2))
-    return 1 if result["decision"] == "block" else 0
+    return 1 if result["decision"] in ("block", PARTIAL) else 0
 
 
 def _describe(args: argparse.Namespace, crm: str) -> Describe:

@@ -24,15 +24,19 @@ from guardrail.context.facts import Facts, Transcript
 from guardrail.context.loader import ContextLoader
 from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import Conversation, ConversationIn, ReadRecord, Scalar
-from guardrail.crm.base import RawRequest, Shape, dialect_for
+from guardrail.crm.base import ParsedRequest, Part, RawRequest, Shape, dialect_for
 from guardrail.errors import DependencyFailure, LookupUnavailable, RequestRejected
 from guardrail.judge import FactsSource, Judge
-from guardrail.model import Caller, Decision, Verdict, Violation, WriteIntent
+from guardrail.model import Caller, Decision, Verdict, Violation, WriteIntent, decide
+from guardrail.partial import Partial, planned
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet
 from guardrail.tokens.gate import TokenGate
 
 INLINE_ID = "inline"
+#: The answer for a request the proxy would save in part: some records saved, the others
+#: refused (``in_part``).
+PARTIAL = "partial"
 
 
 class ReadIn(BaseModel):
@@ -129,8 +133,11 @@ async def judge(
         if parsed.shape is Shape.READ:
             return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
         judged = await judge.judge(canonical.path, parsed.intents, caller, crm)
+        split = planned(judge.dialect, canonical, parsed, judged.decision)
     except (RequestRejected, LookupUnavailable) as exc:
         return refused(exc)
+    if split is not None:
+        return in_part(judged.decision, parsed, split[0])
     return describe(judged.decision)
 
 
@@ -207,6 +214,27 @@ def describe(decision: Decision) -> dict[str, Any]:
     }
 
 
+def in_part(decision: Decision, parsed: ParsedRequest, partial: Partial) -> dict[str, Any]:
+    """A request the proxy would save in part (guardrail.partial): the decision on the whole,
+    each record's verdict, and the two decisions the proxy would record: on the records it
+    saves (``saved``) and on those it refuses with their errors (``refused``)."""
+    return {
+        **describe(decision),
+        "decision": PARTIAL,
+        "records": [
+            {"ref": p.ref, "intents": list(p.intents), "decision": str(_verdict(decision, p))}
+            for p in parsed.parts
+        ],
+        "saved": describe(partial.allowed),
+        "refused": describe(partial.blocked),
+    }
+
+
+def _verdict(decision: Decision, part: Part) -> Verdict:
+    """A record's own verdict: what its violations call for."""
+    return decide(tuple(v for v in decision.violations if v.intent in part.intents))
+
+
 def _violation(v: Violation) -> dict[str, Any]:
     return {
         "policy": v.policy,
@@ -215,4 +243,5 @@ def _violation(v: Violation) -> dict[str, Any]:
         "mode": str(v.mode),
         "fields": list(v.fields),
         "message": v.message,
+        "intent": v.intent,
     }

@@ -225,6 +225,17 @@ class HoldLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Within:
+    """Where a decision on some records of a request saved in part (guardrail.partial) stands
+    in it: the request's writes as judged, and the positions of the decision's own among them.
+    Each record was judged with those before it in the request (a duplicate of an earlier
+    record), whichever side they ended on: replay judges them so again."""
+
+    intents: tuple[WriteIntent, ...]
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The verdict on one request and the reasons for it."""
 
@@ -254,6 +265,8 @@ class Decision:
     facts: Facts | None = field(default=None, compare=False, repr=False)
     #: A held write, or the settling of one (guardrail.holds).
     hold: HoldLink | None = None
+    #: On a decision on part of a request (guardrail.partial): the request it is part of.
+    within: Within | None = None
 
     @property
     def saved_ids(self) -> tuple[str | None, ...]:

@@ -22,7 +22,14 @@ from guardrail import lookups
 from guardrail.answered import OTHERWISE, answered
 from guardrail.context.facts import Facts
 from guardrail.context.loader import ContextLoader
-from guardrail.crm.base import CanonicalRequest, ParsedRequest, RawRequest, Reply, Shape
+from guardrail.crm.base import (
+    CanonicalRequest,
+    Narrowed,
+    ParsedRequest,
+    RawRequest,
+    Reply,
+    Shape,
+)
 from guardrail.errors import (
     AuditUnavailable,
     BodyTooLarge,
@@ -36,7 +43,7 @@ from guardrail.errors import (
 from guardrail.holds import HeldRequest, Holds, held_message
 from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
-from guardrail.partial import Partial, split
+from guardrail.partial import Partial, planned
 from guardrail.post import Job, PostVerifier, failure_reply
 from guardrail.sinks.fanout import Fanout
 from guardrail.sinks.metrics import Metrics
@@ -157,11 +164,12 @@ class Proxy:
         except (RequestRejected, DependencyFailure) as exc:
             return await self._refuse(exc, caller, started)
         if decision.verdict is Verdict.BLOCK:
-            partial = split(judged, decision)
-            if partial is not None:
-                return await self._forward_partial(
-                    request, canonical, parsed, judged, decision, partial, facts
-                )
+            try:
+                split = planned(self.dialect, canonical, parsed, decision)
+            except RequestRejected as exc:
+                return await self._refuse(exc, decision.caller, time.perf_counter())
+            if split is not None:
+                return await self._forward_partial(request, judged, decision, *split, facts)
             reply = self.dialect.render_block(judged, decision)
             return await self._finish(replace(decision, status=reply.status), _own(reply))
         if decision.verdict is Verdict.HOLD:
@@ -328,20 +336,15 @@ class Proxy:
     async def _forward_partial(
         self,
         request: web.Request,
-        canonical: CanonicalRequest,
-        read: ParsedRequest,
         judged: ParsedRequest,
         decision: Decision,
         partial: Partial,
+        narrowed: Narrowed,
         facts: Facts,
     ) -> web.StreamResponse:
         """A request the CRM saves part by part, some parts blocked: the others are forwarded
-        on their own, and the agent gets one answer in the original order (guardrail.partial).
-        ``read`` is the request as the dialect read it, ``judged`` with its lookups resolved."""
-        try:
-            narrowed = self.dialect.narrow(canonical, read, partial.forwarded)
-        except RequestRejected as exc:
-            return await self._refuse(exc, decision.caller, time.perf_counter())
+        on their own (``narrowed``), and the agent gets one answer in the original order
+        (guardrail.partial). ``judged`` is the request with its lookups resolved."""
         sent = replace(narrowed.parsed, intents=partial.allowed.intents)
         done, answer = await self._write(request, narrowed.request, sent, partial.allowed, facts)
         merged = None

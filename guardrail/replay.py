@@ -16,6 +16,10 @@ lost its shape: what the schema found of the original stays as found, and the ma
 judged against the schema. The writes are judged as they were recorded: their lookups
 resolved when the proxy judged them (guardrail.lookups.RECORDED), with no CRM to ask again.
 
+A decision on part of a request (a collection saved in part: guardrail.partial) is judged with
+the request it was part of, its records judged with those before them as the proxy judged
+them, and only its own records' findings counted.
+
 What replay cannot judge is reported, not guessed: records from before contexts were kept,
 and writes the proxy refused before judging them (nothing to judge).
 """
@@ -187,11 +191,20 @@ class Replayer:
         pipeline = Pipeline(lambda: self.candidate, self._unmatched, _recorded(intents, recorded))
         judge = Judge(dialect, pipeline, _Recorded(facts))
         before = Outcome.of(v for v in recorded if v.code != POST_CODE)
+        within = body.get("within")
         try:
             # As recorded: names canonical and lookups resolved when it was judged, in the
-            # facts it was judged in.
-            judged = await judge.judge("", intents, caller, lookups.RECORDED)
-            found = judged.decision.violations
+            # facts it was judged in; part of a request saved in part, with the request's
+            # other records, as the proxy judged it (guardrail.partial).
+            if within is None:
+                judged = await judge.judge("", intents, caller, lookups.RECORDED)
+                found = judged.decision.violations
+            else:
+                whole = tuple(_intent(body["crm"], i) for i in within["intents"])
+                judged = await judge.judge("", whole, caller, lookups.RECORDED)
+                ours = set(within["positions"])
+                found = tuple(v for v in judged.decision.violations
+                              if v.intent is None or v.intent in ours)  # fmt: skip
         except RequestRejected as exc:  # a write recorded before names were canonical
             found = (Violation.refusal(exc),)
         return before, Outcome.of(found)

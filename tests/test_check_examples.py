@@ -1,4 +1,5 @@
-"""The README's ``guardrail check`` examples, run as written: one allows, one blocks."""
+"""The README's ``guardrail check`` examples, run as written: one allows, one blocks, one saves
+a collection in part."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-EXAMPLE = re.compile(r"<!-- guardrail-check: (allow|block) -->\n```yaml\n(.*?)```", re.S)
+EXAMPLE = re.compile(r"<!-- guardrail-check: (allow|block|partial) -->\n```yaml\n(.*?)```", re.S)
 
 
-def test_the_readme_check_examples_allow_and_block_as_they_say(tmp_path: Path) -> None:
+def test_the_readme_check_examples_allow_block_and_save_in_part_as_they_say(tmp_path: Path) -> None:
     examples = EXAMPLE.findall(README.read_text())
-    assert [label for label, _ in examples] == ["allow", "block"]
+    assert [label for label, _ in examples] == ["allow", "block", "partial"]
     for label, text in examples:
         file = tmp_path / f"{label}.yaml"
         file.write_text(text)
@@ -29,6 +30,11 @@ def test_the_readme_check_examples_allow_and_block_as_they_say(tmp_path: Path) -
         assert result["decision"] == label
         if label == "block":
             assert [v["rule"] for v in result["violations"]] == ["QueueMatchesReason"]
+        if label == "partial":
+            assert [r["decision"] for r in result["records"]] == ["allow", "block"]
+            assert [i["ref"] for i in result["saved"]["intents"]] == ["records[0]"]
+            assert [i["ref"] for i in result["refused"]["intents"]] == ["records[1]"]
+            assert [v["rule"] for v in result["refused"]["violations"]] == ["AccountIdGrounded"]
 
 
 def test_what_the_agent_read_grounds_the_write(tmp_path: Path) -> None:

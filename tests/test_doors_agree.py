@@ -12,8 +12,11 @@ write in the same conversation:
   what the agent read;
 - ``guardrail replay`` of the proxy's decision record with the same policies.
 
-The check API and replay must decide as the proxy did: the same verdict, by the same rules. The
-dry run must too, except that a write the proxy judged only once the CRM had answered a lookup
+The check API and replay must decide as the proxy did: the same verdict, by the same rules. A
+Salesforce collection sent with ``allOrNone: false`` and some records blocked is saved in part
+(guardrail.partial): the proxy records two decisions, on the records it saved and on those it
+refused; the check API and the dry run must answer that split (which records each side holds,
+decided by which rules), and replay must reproduce both decisions. The dry run must too, except that a write the proxy judged only once the CRM had answered a lookup
 is refused by it, saying so (it cannot ask), never judged as written.
 
 Each example has a customer of its own (an account, its contact and case, and another
@@ -43,10 +46,11 @@ from guardrail.context.model import ConversationIn
 from guardrail.crm import salesforce_sim, servicenow_sim, zendesk_sim
 from guardrail.crm.base import StartingRecord
 from guardrail.crm.zendesk_fields import unflatten
-from guardrail.dryrun import NO_CRM, CheckRequest, judge, offline
+from guardrail.dryrun import NO_CRM, PARTIAL, CheckRequest, judge, offline
 from guardrail.errors import DependencyFailure, LookupUnavailable, RequestRejected
 from guardrail.model import Action, Mode, Violation
 from guardrail.policy.loader import PolicySet, load_policy_set
+from guardrail.proxy import BLOCKED_DECISION_ID_HEADER
 from guardrail.replay import Outcome, Replayer
 from guardrail.sandbox.servicenow import INSTANCE
 from guardrail.sandbox.servicenow import create_app as servicenow_app
@@ -216,6 +220,40 @@ SALESFORCE_WRITES = st.one_of(
                             "ContactId": st.sampled_from(["{contact}", "{other_contact}"])}),
               st.just("")),
 )  # fmt: skip
+SF_NEW_CASE = st.fixed_dictionaries(
+    {
+        "attributes": st.just({"type": "Case"}),
+        "Subject": st.just("Help {tag}"),
+        "Origin": st.just("Phone"),
+        "AccountId": st.sampled_from(["{account}", "{other_account}"]),
+    },
+    optional={"ContactId": st.sampled_from(["{contact}", "{other_contact}"])},
+)
+SF_CASE_UPDATE = st.builds(
+    lambda record, body: {"attributes": {"type": "Case"}, "id": record, **body},
+    SF_CASE_RECORD,
+    SF_CASE,
+)
+
+
+def _in_part(method: str, path: str, records: Any) -> Write:
+    """A collection saved record by record; the CRM is asked the account of a record's contact
+    when it sets ContactId and no AccountId."""
+    body = None if records is None else {"allOrNone": False, "records": records}
+    asked = any("ContactId" in r and "AccountId" not in r for r in records or ())
+    return Write(method, path, body, "ContactId's account" if asked else "")
+
+
+#: sObject Collections saved record by record, mixing the customer's records and another's.
+SALESFORCE_COLLECTIONS = st.one_of(
+    st.builds(lambda records: _in_part("POST", "composite/sobjects", records),
+              st.lists(SF_NEW_CASE, min_size=2, max_size=3)),
+    st.builds(lambda records: _in_part("PATCH", "composite/sobjects", records),
+              st.lists(SF_CASE_UPDATE, min_size=2, max_size=2, unique_by=lambda r: r["id"])),
+    st.builds(lambda ids: _in_part("DELETE", f"composite/sobjects?ids={','.join(ids)}"
+                                             "&allOrNone=false", None),
+              st.lists(SF_CASE_RECORD, min_size=2, max_size=2, unique=True)),
+)  # fmt: skip
 SALESFORCE_READS = [
     "sobjects/Case/{case}",
     "sobjects/Case/{other_case}",
@@ -335,8 +373,42 @@ def _outcome(verdict: str, violations: list[dict[str, Any]]) -> Outcome:
     return outcome if outcome.verdict == verdict or verdict == "post-fail" else Outcome(verdict)
 
 
-def _checked(answer: dict[str, Any]) -> Outcome:
-    """What the check API or a dry run answered, as an Outcome."""
+@dataclass(frozen=True)
+class Split:
+    """A collection saved in part: the records saved and those refused (by ref), and the
+    decision on each side."""
+
+    saved: tuple[str, ...]
+    refused: tuple[str, ...]
+    outcomes: tuple[Outcome, Outcome]
+
+    @classmethod
+    def of(cls, saved: dict[str, Any], refused: dict[str, Any]) -> Split:
+        """From the two decisions (as the check API answers them, or the audit log's)."""
+        return cls(
+            _refs(saved), _refs(refused),
+            (_outcome(saved["decision"], saved["violations"]),
+             _outcome(refused["decision"], refused["violations"])),
+        )  # fmt: skip
+
+    def __str__(self) -> str:
+        saved, refused = self.outcomes
+        return f"partial: saved {list(self.saved)} {saved}, refused {list(self.refused)} {refused}"
+
+
+def _refs(decision: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(i["ref"] for i in decision["intents"])
+
+
+def _checked(answer: dict[str, Any]) -> Outcome | Split:
+    """What the check API or a dry run answered, as an Outcome (a Split for a collection it
+    says would be saved in part, each record's verdict as the side it is on)."""
+    if answer["decision"] == PARTIAL:
+        split = Split.of(answer["saved"], answer["refused"])
+        verdicts = {r["ref"]: r["decision"] for r in answer["records"]}
+        assert [r for r, v in verdicts.items() if v == "block"] == list(split.refused), answer
+        assert sorted(verdicts) == sorted(split.saved + split.refused), answer
+        return split
     if "violations" in answer:
         return _outcome(answer["decision"], answer["violations"])
     return Outcome(answer["decision"], (REFUSED_BY.get(answer.get("error", ""), "?"),))
@@ -378,7 +450,7 @@ class Doors:
         self.admin.close()
         self.agent.close()
 
-    def check_api(self) -> Outcome:
+    def check_api(self) -> Outcome | Split:
         answer = self.admin.post("/check", json={
             "method": self.method, "path": self.path, "body": self.body,
             "headers": {"Authorization": self.crm.authorization},
@@ -387,7 +459,7 @@ class Doors:
         assert answer.status_code in (200, 503), answer.text
         return _checked(answer.json())
 
-    def dry_run(self) -> Outcome:
+    def dry_run(self) -> Outcome | Split:
         """``guardrail check``: the conversation and what the agent read (as the proxy
         recorded it), given inline."""
         seen = self.admin.get(f"/conversations/{self.conversation}").json()["reads"]
@@ -399,11 +471,24 @@ class Doors:
         })  # fmt: skip
         return _checked(asyncio.run(judge(request, offline(self.crm.policies), NO_CRM)))
 
-    def proxy(self) -> tuple[Outcome, dict[str, Any]]:
+    def proxy(self) -> tuple[Outcome | Split, list[dict[str, Any]]]:
+        """The proxy's decision and its record; for a collection it saved in part, the two
+        decisions and their records (saved, refused)."""
         sent = self.agent.request(self.method, self.path, json=self.body)
-        decision_id = sent.headers["X-Guardrail-Decision-Id"]
-        record = self.admin.get(f"/decisions/{decision_id}").json()
-        return _outcome(record["decision"], record["violations"]), record
+        record = self._decision(sent.headers["X-Guardrail-Decision-Id"])
+        blocked_id = sent.headers.get(BLOCKED_DECISION_ID_HEADER)
+        if blocked_id is None:
+            return _outcome(record["decision"], record["violations"]), [record]
+        blocked = self._decision(blocked_id)
+        split = Split.of(record, blocked)
+        refused = [r for r in sent.json() if not r["success"]
+                   and r["errors"][0]["statusCode"].startswith("GUARDRAIL_")]  # fmt: skip
+        assert len(refused) == len(split.refused), sent.text  # each refused record told so
+        return split, [record, blocked]
+
+    def _decision(self, decision_id: str) -> dict[str, Any]:
+        record: dict[str, Any] = self.admin.get(f"/decisions/{decision_id}").json()
+        return record
 
     def replay(self, record: dict[str, Any]) -> tuple[Outcome, Outcome] | str:
         return asyncio.run(Replayer(self.crm.policies).judge(record))
@@ -414,8 +499,8 @@ def _through_every_door(crm: Crm, example: Example) -> None:
     try:
         checked = doors.check_api()
         dry = doors.dry_run()
-        proxied, record = doors.proxy()
-        replayed = doors.replay(record)
+        proxied, records = doors.proxy()
+        replayed = [doors.replay(record) for record in records]
     finally:
         doors.close()
     event(f"{example.write.lookup or 'plain'}: {proxied}")
@@ -425,8 +510,10 @@ def _through_every_door(crm: Crm, example: Example) -> None:
     assert dry in (proxied, lookup_refused), f"dry run {dry} != proxy {proxied}: {what}"
     if dry == lookup_refused and dry != proxied:
         assert example.write.lookup or example.reads, what  # only a write the CRM is asked about
-    if not isinstance(replayed, str):  # a refusal before judging has nothing to judge again
-        assert replayed == (proxied, proxied), f"replay {replayed} != proxy {proxied}: {what}"
+    decided = proxied.outcomes if isinstance(proxied, Split) else (proxied,)
+    for again, outcome in zip(replayed, decided, strict=True):
+        if not isinstance(again, str):  # a refusal before judging has nothing to judge again
+            assert again == (outcome, outcome), f"replay {again} != proxy {outcome}: {what}"
 
 
 def examples(writes: st.SearchStrategy[Write], reads: list[str]) -> st.SearchStrategy[Example]:
@@ -439,6 +526,14 @@ def examples(writes: st.SearchStrategy[Write], reads: list[str]) -> st.SearchStr
 @through_a_stack(40)
 @given(example=examples(SALESFORCE_WRITES, SALESFORCE_READS))
 def test_a_salesforce_write_gets_one_decision_at_every_door(
+    salesforce: Crm, example: Example
+) -> None:
+    _through_every_door(salesforce, example)
+
+
+@through_a_stack(40)
+@given(example=examples(SALESFORCE_COLLECTIONS, SALESFORCE_READS))
+def test_a_salesforce_collection_saved_in_part_gets_one_decision_per_record_at_every_door(
     salesforce: Crm, example: Example
 ) -> None:
     _through_every_door(salesforce, example)

@@ -51,3 +51,9 @@ def test_a_violation_about_the_whole_request_refuses_it_whole() -> None:
 def test_every_record_blocked_is_refused_whole() -> None:
     every = [Violation("p", "Stop", "no", intent=n) for n in range(3)]
     assert split(collection(), blocked(*every)) is None
+
+
+def test_a_record_held_for_approval_is_never_forwarded_with_the_others() -> None:
+    stop = Violation("p", "Stop", "no", intent=1)
+    wait = Violation("p", "AskAPerson", "unsure", action=Action.HOLD, intent=2)
+    assert split(collection(), blocked(stop, wait)) is None

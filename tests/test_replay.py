@@ -22,8 +22,13 @@ import yaml
 
 from guardrail.app import default_policies
 from guardrail.cli import main
-from guardrail.context.facts import Facts
+from guardrail.context import snapshot
+from guardrail.context.facts import Facts, Transcript
+from guardrail.context.model import ConversationIn
+from guardrail.crm.base import ParsedRequest, Part, Shape
+from guardrail.dryrun import inline
 from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
+from guardrail.partial import split
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import load_policy_set
 from guardrail.replay import NOT_JUDGED, NOT_KEPT, Outcome, Replayer
@@ -266,3 +271,41 @@ async def test_a_value_the_record_masked_is_judged_as_the_original_was(
     before, after = replayed
     assert before == after
     assert before == Outcome.of(judged.violations)
+
+
+async def test_both_decisions_of_a_collection_saved_in_part_replay_as_the_proxy_made_them() -> None:
+    """The second of two like cases is a duplicate of the first, which was saved: judged
+    alone it duplicates nothing, so each side is judged again within its request."""
+    policies = load_policy_set(PACK)
+    now = datetime.now(UTC)
+    customer = {"account_ids": ["001000000000001AAA"], "verified": True}
+    turns = [{"role": "customer", "text": "My router is broken."}]
+    conversation = inline(
+        ConversationIn.model_validate({"channel": "chat", "customer": customer, "turns": turns}),
+        now,
+    )
+    fields = {"Subject": "Broken router", "Reason": "Technical", "AccountId": "001000000000001AAA"}
+    intents = tuple(
+        WriteIntent("salesforce", "Case", Operation.CREATE, fields, ref=f"records[{n}]")
+        for n in range(2)
+    )
+    decision = Pipeline(lambda: policies).evaluate(
+        "salesforce", intents, Caller(conversation="inline"),
+        Facts(conversation, Transcript.of(conversation), {}, now),
+    )  # fmt: skip
+    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    partial = split(ParsedRequest(Shape.COLLECTION, intents, parts, False, "Case", "create"),
+                    decision)  # fmt: skip
+    assert partial is not None
+    replayer = Replayer(policies)
+    for side, verdict in ((partial.allowed, "allow"), (partial.blocked, "block")):
+        entry = decision_entry(side)
+        body = json.loads(entry.body)
+        kept = {part.hash: json.loads(part.body) for part in entry.parts}
+        body["context"] = snapshot.expand(body["context"], kept)
+        replayed = await replayer.judge(body)
+        assert not isinstance(replayed, str)
+        before, after = replayed
+        assert before == after == Outcome.of(side.violations)
+        assert before.verdict == verdict
+    assert Outcome.of(partial.blocked.violations).rules == ("duplicate-cases/NoDuplicateCase",)

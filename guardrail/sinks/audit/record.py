@@ -26,7 +26,7 @@ import orjson
 
 from guardrail.context import snapshot
 from guardrail.context.snapshot import Part
-from guardrail.model import Decision, FieldDiff, HoldLink, WriteIntent
+from guardrail.model import Decision, FieldDiff, HoldLink, Within, WriteIntent
 from guardrail.sinks.redact import REDACTED, mask_fields, mask_text, mask_value, names_secret
 
 
@@ -169,6 +169,7 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         # what guardrail replay judges the intents in again (guardrail.context.snapshot).
         "context": None if context is None else context.document,
         **({"hold": _hold(decision.hold)} if decision.hold is not None else {}),
+        **({"within": _within(decision.within)} if decision.within is not None else {}),
     }
     return Entry.of(body, () if context is None else context.parts)
 
@@ -217,6 +218,15 @@ def _diff(diff: FieldDiff) -> dict[str, Any]:
         "saved": REDACTED if secret else _jsonable(mask_value(diff.saved)),
         "note": mask_text(diff.note),
         "intent": diff.intent,
+    }
+
+
+def _within(within: Within) -> dict[str, Any]:
+    """The request a decision on part of it belongs to (guardrail.partial): what replay judges
+    its records with."""
+    return {
+        "intents": [_intent(intent, None) for intent in within.intents],
+        "positions": list(within.positions),
     }
 
 
