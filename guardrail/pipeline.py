@@ -95,29 +95,26 @@ class Pipeline:
         violations: list[Violation] = []
         resolved = self.canonical(crm, intents)
         written = _pending(resolved, facts)
-        try:
-            for index, intent in enumerate(resolved):
-                context.pending = written[:index]
-                matched = policy_set.matching(crm, intent.object, intent.operation)
-                if not matched:
-                    violations.extend(self._unmatched_violation(intent, index))
-                for policy in matched:
-                    for check in policy.checks:
-                        try:
-                            found = check(intent, context)
-                        except Exception as exc:
-                            if not policy.fail_open:
-                                raise CheckFailed(
-                                    f"crm-guardrail could not evaluate policy {policy.name} "
-                                    f"({check.name}); the write was not sent. Retry later."
-                                ) from exc
-                            found = [_check_error(policy.name, check.name, exc)]
-                        violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
-                    drift = self._drift(policy, intent)
-                    if drift:
-                        violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
-        finally:
-            context.close()  # what the checks borrowed goes back
+        for index, intent in enumerate(resolved):
+            context.pending = written[:index]
+            matched = policy_set.matching(crm, intent.object, intent.operation)
+            if not matched:
+                violations.extend(self._unmatched_violation(intent, index))
+            for policy in matched:
+                for check in policy.checks:
+                    try:
+                        found = check(intent, context)
+                    except Exception as exc:
+                        if not policy.fail_open:
+                            raise CheckFailed(
+                                f"crm-guardrail could not evaluate policy {policy.name} "
+                                f"({check.name}); the write was not sent. Retry later."
+                            ) from exc
+                        found = [_check_error(policy.name, check.name, exc)]
+                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
+                drift = self._drift(policy, intent)
+                if drift:
+                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
         found_all = tuple(violations)
         return Decision(
             id=new_decision_id(),

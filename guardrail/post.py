@@ -200,25 +200,22 @@ class PostVerifier:
         diffs: list[FieldDiff] = []
         violations: list[Violation] = []
         revert_result: str | None = None
-        try:
-            for n, (after, before, created) in saved.items():
-                intent = decision.intents[n]
-                kinds = policies.kinds(decision.crm, intent.object)
-                found: list[Violation] = []
-                for policy, check in job.checks[n]:
-                    if after is None:
-                        found.append(_unread(policy.name, intent.object, n))
-                        continue
-                    d, v = check.judge(intent, n, after, before, context, kinds)
-                    diffs += d
-                    found += [replace(x, mode=policy.mode) for x in v]
-                failed = any(v.blocks for v in found)
-                self._metrics.post_checks.labels(intent.object, "fail" if failed else "pass").inc()
-                violations += found
-                if failed and any(p.revert for _, p in job.checks[n]):
-                    revert_result = await self._revert(upstream, job, n, created, before, after)
-        finally:
-            context.close()
+        for n, (after, before, created) in saved.items():
+            intent = decision.intents[n]
+            kinds = policies.kinds(decision.crm, intent.object)
+            found: list[Violation] = []
+            for policy, check in job.checks[n]:
+                if after is None:
+                    found.append(_unread(policy.name, intent.object, n))
+                    continue
+                d, v = check.judge(intent, n, after, before, context, kinds)
+                diffs += d
+                found += [replace(x, mode=policy.mode) for x in v]
+            failed = any(v.blocks for v in found)
+            self._metrics.post_checks.labels(intent.object, "fail" if failed else "pass").inc()
+            violations += found
+            if failed and any(p.revert for _, p in job.checks[n]):
+                revert_result = await self._revert(upstream, job, n, created, before, after)
         verdict = Verdict.POST_FAIL if any(v.blocks for v in violations) else decision.verdict
         return replace(
             decision,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,8 +16,7 @@ class CheckContext:
     """What a check may know beyond the intent itself, for one request.
 
     ``memo`` lets a check keep what it derives once per request (its rule environments) for
-    every intent and policy of that request. Whoever judges with it closes it once done, so
-    what a check borrowed for the request goes back.
+    every intent and policy of that request.
     """
 
     caller: Caller
@@ -27,12 +26,6 @@ class CheckContext:
     #: after another, so rules that add writes up see them as they would see earlier requests.
     pending: tuple[WriteRecord, ...] = ()
     memo: dict[str, Any] = field(default_factory=dict)
-    closing: list[Callable[[], None]] = field(default_factory=list)
-
-    def close(self) -> None:
-        """Give back what the checks borrowed for this request."""
-        while self.closing:
-            self.closing.pop()()
 
 
 class Check(Protocol):

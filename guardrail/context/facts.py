@@ -357,7 +357,7 @@ class Facts:
     #: (Dialect.record_key: Salesforce's 15- and 18-character ids compare equal).
     record_key: Callable[[str], str] = str
     #: What judging derives once per stored conversation revision and reuses for every write
-    #: until the conversation changes (guardrail.checks.rules keeps its CEL context here);
+    #: until the conversation changes (guardrail.checks.rules keeps its rule values here);
     #: one per (id, rev), from the ContextLoader. None: derive per write.
     revision: dict[str, Any] | None = None
     #: The conversation's reads and saved writes by record, as the ContextLoader indexed this
@@ -442,7 +442,7 @@ class TranscriptCache:
     on one replica, not every call it has seen."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._size = size  # bound: 1024 revisions (a transcript and a ~17 KB CEL context each)
+        self._size = size  # bound: 1024 revisions (a transcript and its rule values each)
         self._entries: OrderedDict[tuple[str, int], tuple[Transcript, dict[str, Any]]] = (
             OrderedDict()
         )

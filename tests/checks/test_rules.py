@@ -149,7 +149,6 @@ def test_writes_of_one_revision_share_its_context_each_judged_on_its_own(tmp_pat
         context = CheckContext(caller, facts)
         intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": amount})
         assert [v.rule for v in check(intent, context)] == expected
-        context.close()
         assert revision  # what the revision's writes share is kept for the next
 
 
