@@ -73,6 +73,8 @@ _MACROS = {
 }
 # Kinds whose asks carry an amount worth reading.
 _MONEY_KINDS = frozenset({AskKind.REFUND})
+# Ways of leaving: a closure answers a wish to cancel everything.
+_LEAVING = frozenset({AskKind.CANCELLATION, AskKind.ACCOUNT_CLOSURE})
 # Asks whose reason the rules read: why the money is due, why the customer is leaving.
 _REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
@@ -245,6 +247,20 @@ _OPTION_MARK = re.compile(
     r"\b(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
     r"|(?:first|second|third)ly|option (?:one|two|three|1|2|3|a|b|c))\b"
     r"|\b(?:one|two|three|1|2|3)(?=[:)] )"
+)
+# Where the next of options said as alternatives starts ("refund the 4.50, or cancel and refund
+# the 22", "either a refund or a new one"); not "or so", "or not", "or two", "or anything".
+_OR_OPTION = re.compile(
+    r",? \bor\b (?!so\b|not\b|two\b|three\b|more\b|less\b|anything\b|something\b|whatever\b)"
+)
+# An option that opens on a thing, not a deed ("or the 22 ticket", "or a twelve pound one"): the
+# same deed as the option before it, on another thing.
+_SAME_DEED = re.compile(r"^(?:the|a|an|my|your|that|this|those|these|just|only|[$£€]|\d)")
+# The other of two things, said as a correction of the one the agent named ("no, the other",
+# "no, the other one", "not that one, the other").
+_THE_OTHER = re.compile(
+    r"^(?:no|nah|nope|not that(?: one)?)\b[\s,.!-]*(?:it's |its |i mean |i meant )?the other"
+    r"(?: one| thing| account| card| order)?\b"
 )
 # An option picked by what it costs ("the cheaper one", "whichever's less", "the full one").
 _CHEAPER = re.compile(
@@ -1329,6 +1345,8 @@ class Reading:
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
                     status = self._confirmed(ti)
+                if status is AskStatus.OFFERED_ACCEPTED and self._picked_for(ti, kind, events):
+                    status = AskStatus.ASKED
                 conf = pattern.reliability
                 # asked about there or after it ("I can return the 18. Would you like that?")
                 asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
@@ -1405,6 +1423,28 @@ class Reading:
         offer = self.lex.scopes["offer"].search(said_before) is not None
         return restated or offer or self._sets_out_options(ti), restated
 
+    def _picked_for(self, ti: int, kind: AskKind, events: dict[AskKind, list[_Event]]) -> bool:
+        """Whether the customer picked ``kind`` by its place, price or name from options turn
+        ``ti`` set out in answer to their own ask of it, or of a cancellation it is one way of
+        ("I want to cancel everything" - "downgrade, or close the account?" - "the second
+        one"): their own choice, not the agent's suggestion taken."""
+        family = _LEAVING if kind in _LEAVING else frozenset({kind})
+        own = any(e.status is AskStatus.ASKED for k in family for e in events[k])
+        answer = self._next_customer(ti)
+        if not own or answer is None or len(self._options(ti)) < 2:
+            return False
+        parsed = self.parsed[answer]
+        first = self._answer_start(parsed)
+        priced = self._priced_option(ti, parsed)
+        placed = self._placed(ti, parsed)
+        picked = (
+            (priced[0] if priced else None)
+            or (placed[0] if placed else None)
+            or self._chosen(ti, first)
+            or self._named_choice(ti, parsed)
+        )
+        return picked is kind
+
     def _sets_out_options(self, ti: int) -> bool:
         """Whether turn ``ti`` sets out options to choose from ("two options for you")."""
         return any(self.lex.scopes["options"].search(p.text) for p in self.parsed[ti])
@@ -1459,6 +1499,9 @@ class Reading:
                 # "ok if it's the full 45": not the offer as made, the customer's own terms
                 wanted = _amounts(terms, True) if kind in _MONEY_KINDS else []
                 return AskStatus.HYPOTHETICAL, _said(wanted[-1], 0.8) if wanted else None
+            corrected_thing = self._the_other(ti, kind, parsed)
+            if corrected_thing is not None:
+                return corrected_thing
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
@@ -1503,6 +1546,22 @@ class Reading:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _the_other(
+        self, ti: int, kind: AskKind, answer: Sequence[Sentence]
+    ) -> tuple[AskStatus, _Said | None] | None:
+        """A "no, the other one" to agent turn ``ti`` naming one thing ("so close the joint
+        account?" - "no, the other, my own one"): the deed stands, on another thing; of money,
+        only at the amount the answer names (the other thing's price is not the one offered);
+        None when the answer is no such correction or the turn set out options."""
+        if not answer or not _THE_OTHER.match(_opening(answer[0].text)):
+            return None
+        if len(self._options(ti)) >= 2:
+            return None  # "no, the other": the other option, read by its place
+        if kind not in _MONEY_KINDS:
+            return AskStatus.OFFERED_ACCEPTED, None
+        named = [a for s in answer[:3] for a in _amounts(s.text, True)]
+        return (AskStatus.OFFERED_ACCEPTED, _said(named[-1], 0.8)) if named else None
 
     def _terms(self, answer: str) -> str | None:
         """The terms a yes to an offer is given on, when it sets some ("ok if it's the full 45",
@@ -1593,7 +1652,7 @@ class Reading:
         priced = [
             (max(found, key=lambda m: m.value), kind)
             for kind, text in self._option_texts(ti)
-            if (found := _amounts(text, False))
+            if (found := _amounts(text, True))
         ]
         if len(priced) < 2:
             return None
@@ -1602,17 +1661,28 @@ class Reading:
 
     def _option_texts(self, ti: int) -> list[tuple[AskKind | None, str]]:
         """The options agent turn ``ti`` sets out, as its marks ("first... second...", "one:
-        ... two: ...") split it: each with the first thing it names and its words."""
+        ... two: ...") split it, else as the alternatives of its last sentence saying "or"
+        ("I can refund the 4.50 fee, or cancel and refund the 22 ticket"): each with the first
+        thing it names (an option naming a thing but no deed takes the deed before it) and
+        its words."""
         text = " ".join(p.text for p in self.parsed[ti])
         marks = [m.start() for m in _OPTION_MARK.finditer(text)]
         if len(marks) < 2:
-            return []
+            alternatives = [p.text for p in self.parsed[ti] if _OR_OPTION.search(p.text)]
+            if not alternatives:
+                return []
+            text = alternatives[-1]
+            marks = [0, *(m.end() for m in _OR_OPTION.finditer(text))]
         spans = zip(marks, [*marks[1:], len(text)], strict=True)
-        found = [
-            (text[a:b], sorted(self._matches(text[a:b]), key=lambda h: h[1].start()))
-            for a, b in spans
-        ]
-        return [(hits[0][0] if hits else None, said) for said, hits in found]
+        options: list[tuple[AskKind | None, str]] = []
+        for a, b in spans:
+            said = text[a:b]
+            hits = sorted(self._matches(said), key=lambda h: h[1].start())
+            kind = hits[0][0] if hits else None
+            if kind is None and options and _SAME_DEED.match(said.lower()):
+                kind = options[-1][0]
+            options.append((kind, said))
+        return options
 
     def _options(self, ti: int) -> list[AskKind | None]:
         """The options agent turn ``ti`` offers in order, each the thing it names (None for
