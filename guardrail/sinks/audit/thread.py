@@ -8,7 +8,10 @@ with one ``call_soon_threadsafe``: about half that. Calls run one at a time, in 
 It also batches (``batched``): items given with one ``Batch`` that queue up while the thread is
 busy are run together, in one call of the batch's ``run``, and answered with one hand-off to
 the loop. That is group commit with nothing of it on the event loop: no task, no timer, no
-future per commit, only each caller's own.
+future per commit, only each caller's own. The items a loop gives in one of its turns reach the
+thread together too, by one ``call_soon`` at the turn's end: one queue put and one wake of the
+thread per turn, not per item (each wake is a futex call, and a thread woken while the loop is
+busy contends with it for the GIL).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ R = TypeVar("R")
 
 #: A call and the caller's loop and future (both None: posted, nobody waits).
 _Call = tuple[Callable[[], Any], asyncio.AbstractEventLoop | None, "asyncio.Future[Any] | None"]
+#: The items one loop gave in one turn, in order.
+_Items = list["_Item[Any, Any]"]
 _NOTHING: Any = object()  # no call taken out of the queue ahead of its turn
 
 
@@ -66,7 +71,9 @@ class Worker:
     """One named thread running the calls given to ``call``, in order, until ``stop``."""
 
     def __init__(self, name: str) -> None:
-        self._calls: queue.SimpleQueue[_Call | _Item[Any, Any] | None] = queue.SimpleQueue()
+        self._calls: queue.SimpleQueue[_Call | _Items | None] = queue.SimpleQueue()
+        # Per loop, the items it gave this turn and has not handed over yet (``batched``).
+        self._given: dict[asyncio.AbstractEventLoop, _Items] = {}
         # A daemon: a process that exits without closing the store must not hang on it; what
         # it was writing is then rolled back, as a kill would leave it.
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
@@ -76,6 +83,7 @@ class Worker:
         """``fn()`` run on the thread; what it returns or raises. A caller that stops waiting
         does not stop the call: it runs all the same, as a commit racing a timeout may."""
         loop = asyncio.get_running_loop()
+        self._hand_over(loop)  # the items given before it run before it
         future: asyncio.Future[T] = loop.create_future()
         self._calls.put((fn, loop, future))
         return await future
@@ -89,13 +97,25 @@ class Worker:
         """``item``'s result of ``batch.run``, run over it and the items of the same batch
         queued behind it. Handed to the thread at once, so the caller does other work while
         it runs and awaits the future after; a caller that stops waiting does not take its
-        item out."""
-        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
-        self._calls.put(_Item(batch, item, future.get_loop(), future))
+        item out. The thread gets it at the end of the loop's turn, with the turn's others."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        given = self._given.get(loop)
+        if given is None:
+            given = self._given[loop] = []
+            loop.call_soon(self._hand_over, loop)
+        given.append(_Item(batch, item, loop, future))
         return future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The items ``loop`` gave this turn, to the thread in one put."""
+        given = self._given.pop(loop, None)
+        if given:
+            self._calls.put(given)
 
     async def stop(self) -> None:
         """Finish the calls given so far, then end the thread."""
+        self._hand_over(asyncio.get_running_loop())
         self._calls.put(None)
         await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
 
@@ -105,26 +125,34 @@ class Worker:
             call = self._calls.get() if waiting is _NOTHING else waiting
             if call is None:
                 return
-            waiting = self._batch(call) if isinstance(call, _Item) else _call(call)
+            waiting = self._batch(call) if isinstance(call, list) else _call(call)
             # Nothing a call was given outlives it here (a decision and the facts it was
             # judged in): the next call may be a while coming.
             del call
 
-    def _batch(self, first: _Item[Any, Any]) -> Any:
-        """Run ``first`` with the items of its batch queued behind it; the call taken out of
-        the queue after them, if any (it runs next)."""
-        items = [first]
-        while len(items) < first.batch.most:
+    def _batch(self, items: _Items) -> Any:
+        """Run ``items`` with those handed over behind them, each batch's up to its ``most``
+        at a time; the call taken out of the queue after them, if any (it runs next)."""
+        items = list(items)
+        later: Any = _NOTHING
+        while len(items) < items[0].batch.most:
             try:
                 later = self._calls.get_nowait()
             except queue.Empty:
+                later = _NOTHING
                 break
-            if not isinstance(later, _Item) or later.batch is not first.batch:
-                _run(first.batch, items)
-                return later
-            items.append(later)
-        _run(first.batch, items)
-        return _NOTHING
+            if not isinstance(later, list):
+                break
+            items += later
+            later = _NOTHING
+        while items:
+            batch = items[0].batch
+            run = 1
+            while run < min(len(items), batch.most) and items[run].batch is batch:
+                run += 1
+            _run(batch, items[:run])
+            del items[:run]
+        return later
 
 
 def _call(call: _Call) -> Any:
