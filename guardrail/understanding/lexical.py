@@ -398,8 +398,12 @@ _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 # A word said apart between commas that only colours the clause before it ("though",
-# "mind you"): the condition it follows reaches past it.
-_ASIDE_WORD = re.compile(r"(?:though|then|however|anyway|mind you|again|honestly|of course)")
+# "mind you", "mind", "like", "you know", a "mate" or "love"): the condition it follows reaches
+# past it ("if it doesn't come Friday, mind, I'll want my money back").
+_ASIDE_WORD = re.compile(
+    r"(?:though|then|however|anyway|mind(?: you)?|again|honestly|of course|like|you know|you see"
+    r"|look|mate|love|pal|hun|i mean|remember)"
+)
 _JOINED = re.compile(r"^(?:and|or)\b")  # a clause carrying on the one before it
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
