@@ -2242,7 +2242,7 @@ class Reading:
             if any(t.role == "customer" for t in self.turns[ti + 1 :]):
                 return True  # the line dropped and the customer came back: the call went on
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
-            return (
+            return self._took_leave(ti) or (
                 before >= 0
                 and self.turns[before].role == "customer"
                 and any(
@@ -2255,6 +2255,20 @@ class Reading:
                 )
             )
         return False
+
+    def _took_leave(self, ti: int) -> bool:
+        """Whether the customer's last words before the platform's turn ``ti`` took leave ("thank
+        you so much, bye bye") and the agent only said goodbye back: the customer ending the
+        call then ends it normally, it is no hang-up (what the call came to stands)."""
+        scopes = self.lex.scopes
+        last = max((i for i in range(ti) if self.turns[i].role == "customer"), default=-1)
+        return (
+            last >= 0
+            and _goodbye(scopes, self.turns[last].text)
+            and all(
+                t.role == "system" or _goodbye(scopes, t.text) for t in self.turns[last + 1 : ti]
+            )
+        )
 
     def _handover_failed(self, ti: int) -> bool:
         """Whether the platform or the agent says, before the customer has spoken twice since

@@ -3,7 +3,7 @@ transfer, a callback or a break, read as a supervisor would read it."""
 
 import pytest
 
-from guardrail.understanding.model import AskKind, AskStatus
+from guardrail.understanding.model import AskKind, AskStatus, Outcome
 
 REFUND = AskKind.REFUND
 
@@ -56,3 +56,41 @@ def test_a_callback_taking_back_an_earlier_calls_closure_leaves_no_closure_asked
 )
 def test_a_callback_restating_the_closure_still_asks_it(read, said):
     assert read.status(CLOSURE, CALLBACK, f"c: {said}") is AskStatus.ASKED
+
+
+FIXED = ("c: my online banking says locked", "a: I've unlocked it", "c: yes, I'm in now")
+
+
+@pytest.mark.parametrize(
+    "goodbye",
+    [
+        ("c: no that's everything, thanks so much, have a good evening, bye", "a: you too, bye"),
+        ("c: lovely, take care, bye now", "a: bye, take care", "a: thanks for calling"),
+        ("c: that's all, cheers, bye",),
+    ],
+)
+def test_the_customer_ending_the_call_after_a_warm_goodbye_is_no_hang_up(read, goodbye):
+    reading = read(*FIXED, "a: anything else?", *goodbye, "s: [call ended by customer]").outcome
+    assert reading is not None
+    assert reading.value is Outcome.RESOLVED
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        # the agent was still talking when the customer went
+        (
+            "c: thanks, bye",
+            "a: oh wait, before you go I need your new email",
+            "s: [caller hung up]",
+        ),
+        # the goodbye was an angry one
+        ("c: still not working, forget it, bye", "a: I'm sorry", "s: [call ended by customer]"),
+    ],
+)
+def test_the_customer_ending_the_call_mid_business_or_in_anger_stays_no_resolution(read, end):
+    reading = read(
+        "c: my online banking says locked", "a: can you try the reset link?", *end
+    ).outcome
+    assert reading is not None
+    assert reading.value is Outcome.NO_RESOLUTION
