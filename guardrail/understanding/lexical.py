@@ -2233,7 +2233,9 @@ class Reading:
         outcome stands, the hang-up is no resolution only of a call still going; a drop the
         customer speaks again after ([line lost] - [reconnected] - "ok I'm back") ended nothing."""
         turn = self.turns[ti]
-        if outcome is Outcome.ESCALATED and self._handover_failed(ti):
+        if outcome is Outcome.ESCALATED and (
+            self._handover_failed(ti) or self._fixed_after_handover(ti)
+        ):
             return True
         if turn.role == "agent" and outcome in self.lex.outcome_refusable:
             answer = self._next_customer(ti)
@@ -2285,6 +2287,36 @@ class Reading:
             if self.lex.scopes["handover_failed"].search(text):
                 return True
         return False
+
+    def _fixed_after_handover(self, ti: int) -> bool:
+        """Whether the transfer turn ``ti`` shows reached someone who fixed the problem: after
+        the hand-over (the platform's note of it, or a second agent speaking straight after the
+        first) the customer says in their own words that it works ("it worked, all the lines are
+        there"). The call ended resolved, not transferred."""
+        turns = self.turns
+        handover = next(
+            (
+                i
+                for i in range(ti, len(turns))
+                if turns[i].role == "system"
+                or (i > ti and turns[i].role == "agent" and turns[i - 1].role == "agent")
+            ),
+            None,
+        )
+        if handover is None:
+            return False
+        fixed = [
+            p
+            for who, p in self.lex.outcomes[Outcome.RESOLVED]
+            if who == "customer" and not p.courtesy
+        ]
+        return any(
+            p.regex.search(s.text)
+            for i in range(handover + 1, len(turns))
+            if turns[i].role == "customer" and not self._others(i)
+            for s in self.parsed[i]
+            for p in fixed
+        )
 
     def _next_customer(self, ti: int) -> int | None:
         """The customer's turn answering turn ``ti``, if the agent did not speak again first."""

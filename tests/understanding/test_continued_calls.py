@@ -94,3 +94,38 @@ def test_the_customer_ending_the_call_mid_business_or_in_anger_stays_no_resoluti
     ).outcome
     assert reading is not None
     assert reading.value is Outcome.NO_RESOLUTION
+
+
+TRANSFER = (
+    "c: my invoices won't sync to the ledger",
+    "a: that's one for our integrations team, let me transfer you",
+)
+
+
+@pytest.mark.parametrize(
+    "handover",
+    [
+        ("s: [transferred to integrations, agent Priya]", "a: hi, Priya here, try a resync now"),
+        ("a: Priya in integrations here, I've cleared the token, try again",),
+    ],
+)
+def test_a_transfer_that_reached_someone_who_fixed_it_ends_resolved(read, handover):
+    said = (*TRANSFER, *handover, "c: trying... it worked, they're all there", "a: great")
+    reading = read(*said).outcome
+    assert reading is not None
+    assert reading.value is Outcome.RESOLVED
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # only thanks after the hand-over: the transfer stands
+        ("s: [transferred to integrations]", "a: hi, Priya here", "c: thanks, I'll explain"),
+        # the customer's "it works" came before the transfer was made
+        ("c: ok, the other bit works now anyway", "s: [transferred to integrations]"),
+    ],
+)
+def test_a_transfer_nobody_is_shown_fixing_after_stays_escalated(read, after):
+    reading = read(*TRANSFER, *after).outcome
+    assert reading is not None
+    assert reading.value is Outcome.ESCALATED
