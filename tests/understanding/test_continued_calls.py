@@ -3,7 +3,7 @@ transfer, a callback or a break, read as a supervisor would read it."""
 
 import pytest
 
-from guardrail.understanding.model import AskKind, AskStatus, Outcome
+from guardrail.understanding.model import AskKind, AskStatus, Outcome, Reason
 
 REFUND = AskKind.REFUND
 
@@ -129,3 +129,30 @@ def test_a_transfer_nobody_is_shown_fixing_after_stays_escalated(read, after):
     reading = read(*TRANSFER, *after).outcome
     assert reading is not None
     assert reading.value is Outcome.ESCALATED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The boots came Monday. Guaranteed by Saturday, the site said. I want the express fee back.",
+        "It was guaranteed to arrive for the party and it turned up after. Refund please.",
+        "Guaranteed for the 3rd, it said, and it came on the 9th. I'd like my money back.",
+    ],
+)
+def test_a_guaranteed_date_the_delivery_missed_is_a_late_delivery(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.reason is Reason.LATE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The kettle has a two year guarantee and it broke, refund please.",
+        "It's guaranteed for life and the handle snapped off, I want my money back.",
+    ],
+)
+def test_a_guarantee_on_the_goods_is_no_late_delivery(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
+    assert ask is not None
+    assert ask.reason is Reason.DAMAGED
