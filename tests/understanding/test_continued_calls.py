@@ -155,3 +155,17 @@ def test_a_delivery_date_guaranteed_and_missed_is_a_late_delivery(read, said, re
     ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.reason is reason
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("My wife's saying I should get the delivery fee back.", AskStatus.THIRD_PARTY),
+        ("My son keeps telling me I should get a refund for it.", AskStatus.THIRD_PARTY),
+        ("My dad is on about getting the money back for the fee.", AskStatus.THIRD_PARTY),
+        # the relative only tells of the problem: the ask after it is the holder's own
+        ("My husband's saying it's broken. I want a refund.", AskStatus.ASKED),
+    ],
+)
+def test_a_refund_a_relative_is_saying_the_holder_should_get_is_theirs(read, said, status):
+    assert read.status(REFUND, f"c: {said}") is status
