@@ -419,8 +419,12 @@ _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 # A word said apart between commas that only colours the clause before it ("though",
-# "mind you"): the condition it follows reaches past it.
-_ASIDE_WORD = re.compile(r"(?:though|then|however|anyway|mind you|again|honestly|of course)")
+# "mind you", "mind", "like", "you know", a "mate" or "love"): the condition it follows reaches
+# past it ("if it doesn't come Friday, mind, I'll want my money back").
+_ASIDE_WORD = re.compile(
+    r"(?:though|then|however|anyway|mind(?: you)?|again|honestly|of course|like|you know|you see"
+    r"|look|mate|love|pal|hun|i mean|remember)"
+)
 _JOINED = re.compile(r"^(?:and|or)\b")  # a clause carrying on the one before it
 _ORDER = re.compile(
     r"\b(?P<what>order|case|ticket|invoice|ref|reference|booking|tracking)\s*(?:number|no|#|id)?"
@@ -2308,7 +2312,9 @@ class Reading:
         outcome stands, the hang-up is no resolution only of a call still going; a drop the
         customer speaks again after ([line lost] - [reconnected] - "ok I'm back") ended nothing."""
         turn = self.turns[ti]
-        if outcome is Outcome.ESCALATED and self._handover_failed(ti):
+        if outcome is Outcome.ESCALATED and (
+            self._handover_failed(ti) or self._fixed_after_handover(ti)
+        ):
             return True
         if turn.role == "agent" and outcome in self.lex.outcome_refusable:
             answer = self._next_customer(ti)
@@ -2317,7 +2323,7 @@ class Reading:
             if any(t.role == "customer" for t in self.turns[ti + 1 :]):
                 return True  # the line dropped and the customer came back: the call went on
             before = max((i for i in range(ti) if self.turns[i].role != "system"), default=-1)
-            return (
+            return self._took_leave(ti) or (
                 before >= 0
                 and self.turns[before].role == "customer"
                 and any(
@@ -2330,6 +2336,20 @@ class Reading:
                 )
             )
         return False
+
+    def _took_leave(self, ti: int) -> bool:
+        """Whether the customer's last words before the platform's turn ``ti`` took leave ("thank
+        you so much, bye bye") and the agent only said goodbye back: the customer ending the
+        call then ends it normally, it is no hang-up (what the call came to stands)."""
+        scopes = self.lex.scopes
+        last = max((i for i in range(ti) if self.turns[i].role == "customer"), default=-1)
+        return (
+            last >= 0
+            and _goodbye(scopes, self.turns[last].text)
+            and all(
+                t.role == "system" or _goodbye(scopes, t.text) for t in self.turns[last + 1 : ti]
+            )
+        )
 
     def _handover_failed(self, ti: int) -> bool:
         """Whether the platform or the agent says, before the customer has spoken twice since
@@ -2346,6 +2366,36 @@ class Reading:
             if self.lex.scopes["handover_failed"].search(text):
                 return True
         return False
+
+    def _fixed_after_handover(self, ti: int) -> bool:
+        """Whether the transfer turn ``ti`` shows reached someone who fixed the problem: after
+        the hand-over (the platform's note of it, or a second agent speaking straight after the
+        first) the customer says in their own words that it works ("it worked, all the lines are
+        there"). The call ended resolved, not transferred."""
+        turns = self.turns
+        handover = next(
+            (
+                i
+                for i in range(ti, len(turns))
+                if turns[i].role == "system"
+                or (i > ti and turns[i].role == "agent" and turns[i - 1].role == "agent")
+            ),
+            None,
+        )
+        if handover is None:
+            return False
+        fixed = [
+            p
+            for who, p in self.lex.outcomes[Outcome.RESOLVED]
+            if who == "customer" and not p.courtesy
+        ]
+        return any(
+            p.regex.search(s.text)
+            for i in range(handover + 1, len(turns))
+            if turns[i].role == "customer" and not self._others(i)
+            for s in self.parsed[i]
+            for p in fixed
+        )
 
     def _next_customer(self, ti: int) -> int | None:
         """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
