@@ -1350,6 +1350,7 @@ class Reading:
                 conf = pattern.reliability
                 # asked about there or after it ("I can return the 18. Would you like that?")
                 asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
+                asked = asked or self._proposes(ti, s, m)
                 choice = asked or self._sets_out_options(ti)
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 # a yes to an offer meeting the terms the customer set is their choice, not the
@@ -1421,7 +1422,21 @@ class Reading:
         said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
         offer = self.lex.scopes["offer"].search(said_before) is not None
-        return restated or offer or self._sets_out_options(ti), restated
+        return restated or offer or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
+
+    def _proposes(self, ti: int, s: Sentence, deed: re.Match[str]) -> bool:
+        """Whether agent sentence ``s`` proposes the deed ``deed`` names as a question ("Want
+        the 20 back?", "I'd like to refund the delivery, if that's alright?"): an offer the
+        answer settles; not a question after a proposal of something else ("I'd like to know,
+        did the refund go through?")."""
+        if not _asked(self.turns[ti].text, s):
+            return False
+        start = s.text.find(deed.group(0))
+        return any(
+            len(s.text[p.end() : start].split()) <= 2
+            for p in self.lex.scopes["proposing"].finditer(s.text)
+            if p.start() <= start
+        )
 
     def _picked_for(self, ti: int, kind: AskKind, events: dict[AskKind, list[_Event]]) -> bool:
         """Whether the customer picked ``kind`` by its place, price or name from options turn
@@ -1458,7 +1473,7 @@ class Reading:
             if turn.role != "agent":
                 continue
             for si, s in enumerate(self.parsed[ti]):
-                asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+                asked = _asked(turn.text, s)
                 for clause in s.clauses:
                     for kind, m, _ in self._matches(clause.text):
                         before = clause.text[: m.start()]
@@ -2832,6 +2847,11 @@ def _paused_numbers(text: str) -> list[str]:
     one nine two": 774192)."""
     joined = _PAUSE.sub(" ", clean(text))
     return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
+
+
+def _asked(turn: str, s: Sentence) -> bool:
+    """Whether sentence ``s`` of a turn's text is put as a question (ends in "?")."""
+    return turn[s.end : s.end + 3].lstrip().startswith("?")
 
 
 def _opening(text: str) -> str:
