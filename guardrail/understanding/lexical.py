@@ -365,6 +365,12 @@ _THING = re.compile(
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
 )
+# The customer taking the other thing the agent offered in place of their ask ("do that
+# instead", "let's go with that one instead", "I'll have the other one instead").
+_TAKEN_INSTEAD = re.compile(
+    r"\b(?:do|go with|go for|have|take|book|prefer|rather) (?:that|this|the other)(?: one)?"
+    r"(?: (?:one|day|time|slot))?\W*instead\b"
+)
 # A message forwarded in an email: from its header on, someone else's words.
 _FORWARDED = re.compile(
     r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
@@ -1175,6 +1181,12 @@ class Reading:
             events[kind].append(
                 _Event((ti, si, 0), None, 0.75, _evidence(ti, s), part, correction=True)
             )
+        elif self._takes_instead(ti, s, kind, events[kind]):
+            # "shopping never came. refund it" - "I can refund the 35 or redeliver tomorrow" -
+            # "tomorrow works. do that instead": the ask given up for the other thing
+            events[kind].append(
+                _Event((ti, si, 0), AskStatus.RETRACTED, _CHANGED, _evidence(ti, s))
+            )
         elif self._wants_it_after_asking_about_it(ti, s, events[kind]):
             # "do I have to send it back to get a refund? because I want one"
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _POLITE, _evidence(ti, s)))
@@ -1189,6 +1201,22 @@ class Reading:
             if event is not None:
                 events[target].append(event)
         self._issues_in(ti, si, s)
+
+    def _takes_instead(
+        self, ti: int, s: Sentence, kind: AskKind, earlier: Sequence[_Event]
+    ) -> bool:
+        """Whether customer sentence ``s`` takes, in place of their own ask of ``kind``, the
+        other thing the agent's turn just before offered ("I can refund it or redeliver
+        tomorrow" - "do that instead"): the agent's last option is not the thing asked."""
+        agent = self._agent_before(ti)
+        if agent is None or not _TAKEN_INSTEAD.search(s.text):
+            return False
+        if not any(e.status is AskStatus.ASKED for e in earlier):
+            return False
+        said = " ".join(p.text for p in self.parsed[agent])
+        offered = self.lex.scopes["offer"].search(said) or self._sets_out_options(agent)
+        options = self._option_texts(agent)
+        return bool(offered) and (not options or options[-1][0] is not kind)
 
     def _backing_out(self, ti: int, events: dict[AskKind, list[_Event]]) -> None:
         """The customer backing out of what they asked or took once the agent tells what it
