@@ -365,6 +365,12 @@ _THING = re.compile(
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
 )
+# The customer taking the other thing the agent offered in place of their ask ("do that
+# instead", "let's go with that one instead", "I'll have the other one instead").
+_TAKEN_INSTEAD = re.compile(
+    r"\b(?:do|go with|go for|have|take|book|prefer|rather) (?:that|this|the other)(?: one)?"
+    r"(?: (?:one|day|time|slot))?\W*instead\b"
+)
 # A message forwarded in an email: from its header on, someone else's words.
 _FORWARDED = re.compile(
     r"(?im)^[\s>-]*(?:-+\s*)?(?:forwarded message|begin forwarded message|fwd?:)"
@@ -373,6 +379,45 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+_ITEM_BREAK = re.compile(r"[,:;]|\b(?:and|or|plus)\b")  # between the things a turn lists
+_ITEM_WORD = re.compile(r"[a-z0-9]+")
+_NOT_ITEM = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "one",
+        "ones",
+        "my",
+        "our",
+        "that",
+        "those",
+        "these",
+        "this",
+        "it",
+        "them",
+        "please",
+        "then",
+        "thanks",
+        "ta",
+        "for",
+        "of",
+        "bit",
+        "part",
+        "thing",
+        "things",
+        "back",
+        "refund",
+        "want",
+        "need",
+        "i",
+        "is",
+        "fine",
+        "ok",
+        "okay",
+        "do",
+    ]
+)
 # What may follow a bare number said as a sum ("just the 24 for the jumper", "that's 18."), not as
 # a count of things ("just the two broken ones").
 _SUM_ENDS = re.compile(r"\s*(?:$|[,.;!?]|(?:for|please|back|then|and|is|would|will|if)\b)")
@@ -1131,6 +1176,21 @@ class Reading:
                     fallback=not named,
                 )
             )
+        elif (
+            not amounts
+            and (agent := self._agent_before(ti)) is not None
+            and (part := self._part_picked(agent, kind, ti, [s])) is not None
+        ):
+            # "two tickets at 28 and a 12 parking pass. All three?" - "just the tickets"
+            events[kind].append(
+                _Event((ti, si, 0), None, 0.75, _evidence(ti, s), part, correction=True)
+            )
+        elif self._takes_instead(ti, s, kind, events[kind]):
+            # "shopping never came. refund it" - "I can refund the 35 or redeliver tomorrow" -
+            # "tomorrow works. do that instead": the ask given up for the other thing
+            events[kind].append(
+                _Event((ti, si, 0), AskStatus.RETRACTED, _CHANGED, _evidence(ti, s))
+            )
         elif self._wants_it_after_asking_about_it(ti, s, events[kind]):
             # "do I have to send it back to get a refund? because I want one"
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _POLITE, _evidence(ti, s)))
@@ -1145,6 +1205,22 @@ class Reading:
             if event is not None:
                 events[target].append(event)
         self._issues_in(ti, si, s)
+
+    def _takes_instead(
+        self, ti: int, s: Sentence, kind: AskKind, earlier: Sequence[_Event]
+    ) -> bool:
+        """Whether customer sentence ``s`` takes, in place of their own ask of ``kind``, the
+        other thing the agent's turn just before offered ("I can refund it or redeliver
+        tomorrow" - "do that instead"): the agent's last option is not the thing asked."""
+        agent = self._agent_before(ti)
+        if agent is None or not _TAKEN_INSTEAD.search(s.text):
+            return False
+        if not any(e.status is AskStatus.ASKED for e in earlier):
+            return False
+        said = " ".join(p.text for p in self.parsed[agent])
+        offered = self.lex.scopes["offer"].search(said) or self._sets_out_options(agent)
+        options = self._option_texts(agent)
+        return bool(offered) and (not options or options[-1][0] is not kind)
 
     def _backing_out(self, ti: int, events: dict[AskKind, list[_Event]]) -> None:
         """The customer backing out of what they asked or took once the agent tells what it
@@ -1354,6 +1430,7 @@ class Reading:
                 conf = pattern.reliability
                 # asked about there or after it ("I can return the 18. Would you like that?")
                 asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
+                asked = asked or self._proposes(ti, s, m)
                 choice = asked or self._sets_out_options(ti)
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
                 # a yes to an offer meeting the terms the customer set is their choice, not the
@@ -1425,7 +1502,21 @@ class Reading:
         said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
         offer = self.lex.scopes["offer"].search(said_before) is not None
-        return restated or offer or self._sets_out_options(ti), restated
+        return restated or offer or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
+
+    def _proposes(self, ti: int, s: Sentence, deed: re.Match[str]) -> bool:
+        """Whether agent sentence ``s`` proposes the deed ``deed`` names as a question ("Want
+        the 20 back?", "I'd like to refund the delivery, if that's alright?"): an offer the
+        answer settles; not a question after a proposal of something else ("I'd like to know,
+        did the refund go through?")."""
+        if not _asked(self.turns[ti].text, s):
+            return False
+        start = s.text.find(deed.group(0))
+        return any(
+            len(s.text[p.end() : start].split()) <= 2
+            for p in self.lex.scopes["proposing"].finditer(s.text)
+            if p.start() <= start
+        )
 
     def _picked_for(self, ti: int, kind: AskKind, events: dict[AskKind, list[_Event]]) -> bool:
         """Whether the customer picked ``kind`` by its place, price or name from options turn
@@ -1462,7 +1553,7 @@ class Reading:
             if turn.role != "agent":
                 continue
             for si, s in enumerate(self.parsed[ti]):
-                asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+                asked = _asked(turn.text, s)
                 for clause in s.clauses:
                     for kind, m, _ in self._matches(clause.text):
                         before = clause.text[: m.start()]
@@ -1534,7 +1625,7 @@ class Reading:
                 other = _sums(first) if kind in _MONEY_KINDS else []  # not "the three odd ones"
                 if other:
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
-                part = _part_named(parsed[:3]) if kind in _MONEY_KINDS else None
+                part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
                 if part is not None:
                     return AskStatus.OFFERED_ACCEPTED, part
                 return AskStatus.OFFERED_DECLINED, None
@@ -1544,7 +1635,8 @@ class Reading:
                     AskStatus.OFFERED_ACCEPTED if chosen is kind else AskStatus.OFFERED_DECLINED
                 ), None
             if self.lex.scopes["accept"].search(first) and not _thanked_but(first):
-                return AskStatus.OFFERED_ACCEPTED, None
+                # "yes but only the 10th one": the offer taken in part, at that part's amount
+                return AskStatus.OFFERED_ACCEPTED, self._part_picked(ti, kind, at)
             counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
             if counter is not None:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
@@ -1566,6 +1658,45 @@ class Reading:
             return AskStatus.OFFERED_ACCEPTED, None
         named = [a for s in answer[:3] for a in _amounts(s.text, True)]
         return (AskStatus.OFFERED_ACCEPTED, _said(named[-1], 0.8)) if named else None
+
+    def _part_picked(
+        self, ti: int, kind: AskKind, at: int, answer: Sequence[Sentence] | None = None
+    ) -> _Said | None:
+        """The amount of the one thing, of those agent turn ``ti`` listed with their amounts,
+        that customer turn ``at`` (and the customer's turns straight after it) narrows money
+        offered or asked to ("the 3rd and the 10th, both 59.99. Refund both?" - "yes but only
+        the 10th one"; "two tickets at 28 and a 12 parking pass" - "just the tickets": 56):
+        the part kept is the amount asked. None when the answer narrows to nothing the turn
+        listed, or to a thing whose amount the turn does not tell."""
+        if kind not in _MONEY_KINDS:
+            return None
+        if answer is None:
+            answer = [s for t in self._customer_run(at) for s in self.parsed[t]][:4]
+        wanted = [
+            _item_words(s.text[part.end() :])
+            for s in answer
+            if (part := _NARROWED.search(s.text)) is not None
+        ]
+        said = " ".join(p.text for p in self.parsed[ti])
+        items = [item for item in _ITEM_BREAK.split(said) if item.strip()]
+        for words in wanted:
+            named = [item for item in items if words and words <= _item_words(item)]
+            if not named or len(named) == len(items):
+                continue
+            priced = {m for item in named for m in _item_amounts(item)}
+            if not priced and len(every := {m for item in items for m in _item_amounts(item)}) == 1:
+                priced = every  # "the 3rd and the 10th, both 59.99": each at the one amount
+            if len(priced) == 1:
+                value, currency = priced.pop()
+                return _Said(value, currency, value, 0.8)
+        return None
+
+    def _customer_run(self, at: int) -> list[int]:
+        """Customer turn ``at`` and the customer's turns straight after it."""
+        run = [at]
+        while run[-1] + 1 < len(self.turns) and self.turns[run[-1] + 1].role == "customer":
+            run.append(run[-1] + 1)
+        return run
 
     def _terms(self, answer: str) -> str | None:
         """The terms a yes to an offer is given on, when it sets some ("ok if it's the full 45",
@@ -2809,6 +2940,32 @@ def _part_named(answer: Sequence[Sentence]) -> _Said | None:
     return None
 
 
+def _item_words(text: str) -> frozenset[str]:
+    """The words naming a thing ("the 10th one": {"10"}, "the tickets": {"ticket"}), without
+    ordinal endings, plurals and words that name nothing."""
+    words = set()
+    for word in _ITEM_WORD.findall(text):
+        if word in _NOT_ITEM:
+            continue
+        word = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", word)
+        words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+    return frozenset(words)
+
+
+def _item_amounts(item: str) -> set[tuple[Decimal, str | None]]:
+    """The money a listed thing is said at: so many at a price as their product ("two tickets
+    at 28": 56), else amounts with a currency or pence ("fees of 29.00"), not a bare count or
+    day ("from 1 to 31 march")."""
+    worked = products(item)
+    if worked:
+        return {(w.high, w.currency) for w in worked}
+    return {
+        (a.value, a.currency)
+        for a in _amounts(item, True)
+        if a.explicit or "." in item[a.start : a.end]
+    }
+
+
 def _sums(text: str) -> list[Money]:
     """The amounts ``text`` names as sums of money wanted: not refused ("not eighty"), not
     what was paid, and not counts of things ("just the two broken ones", "the one night")."""
@@ -2882,6 +3039,11 @@ def _paused_numbers(text: str) -> list[str]:
     one nine two": 774192)."""
     joined = _PAUSE.sub(" ", clean(text))
     return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
+
+
+def _asked(turn: str, s: Sentence) -> bool:
+    """Whether sentence ``s`` of a turn's text is put as a question (ends in "?")."""
+    return turn[s.end : s.end + 3].lstrip().startswith("?")
 
 
 def _opening(text: str) -> str:

@@ -22,11 +22,14 @@ from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032`", "'"))
 _SPACES = re.compile(r"\s+")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
-# A number in words with "is" run on ("ninety's fair", "twenty's enough"): the number, then
-# "is", so the number reads as digits.
+# A number in words with "is" run on ("ninety's fair", "twenty's enough", a day: "the
+# third's the concert"): the number, then "is", so the number reads as digits.
 _NUMBER_IS = re.compile(
     r"\b((?:twen|thir|for|fif|six|seven|eigh|nine)ty|(?:thir|four|fif|six|seven|eigh|nine)teen|"
-    r"ten|eleven|twelve|hundred|thousand)'s\b"
+    r"ten|eleven|twelve|hundred|thousand|"
+    r"(?<=\bthe )(?:(?:twenty|thirty)[ -]?)?(?:third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    r"(?<=\bthe )(?:tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|"
+    r"twentieth|thirtieth))'s\b"
 )
 # Speech-to-text drops apostrophes; put back those the scopes read.
 _CONTRACTIONS = {
