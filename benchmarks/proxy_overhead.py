@@ -274,8 +274,13 @@ def report(results: dict[tuple[str, int], Result]) -> None:
             f"{g.throughput / f.throughput:.2f}x; added p50 over direct: guardrail "
             f"{added_g * ms:.3f} ms, forwarder {added_f * ms:.3f} ms; "
             f"p99 guardrail/forwarder {g.pct(0.99) / f.pct(0.99):.2f}x; "
-            f"CPU per request guardrail/forwarder {g.cpu_per_request / f.cpu_per_request:.2f}x"
+            f"CPU per request guardrail/forwarder {_ratio(g.cpu_per_request, f.cpu_per_request)}"
         )
+
+
+def _ratio(a: float, b: float) -> str:
+    """``a / b``; n/a when ``b`` is 0 (a short run's CPU can fall below one clock tick)."""
+    return f"{a / b:.2f}x" if b else "n/a (too few requests to measure CPU)"
 
 
 if __name__ == "__main__":
