@@ -115,7 +115,7 @@ from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
-from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
+from guardrail.understanding.sensitive import Edges, id_shaped, joined_kinds, sensitive_kinds
 from guardrail.understanding.written import read_written, withheld
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -135,12 +135,6 @@ _WORKED_OUT = 6
 # A number split across writes: the last few saved writes' text, each joined at its edge to
 # the one being judged (guardrail.understanding.sensitive.joined_kinds).
 _EARLIER = 3
-# A record id (Salesforce's 15 or 18 characters, a ServiceNow sys_id): letters and digits, no
-# text; never read for digits, which could join a neighbour's into a number.
-# (A letter standing in for a digit, O o I l, does not make an id: "4lll..." may be a card.)
-_ID_SHAPED = re.compile(
-    r"(?=[A-Za-z0-9]*[A-HJ-KM-NP-Za-hj-km-np-z])(?:[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?|[0-9a-f]{32})"
-)
 
 
 def is_operator(name: str) -> bool:
@@ -434,7 +428,7 @@ class RuleFunctions:
         self, text: str | Sequence[str] | None, phones: Sequence[str] | None = None
     ) -> list[str]:
         texts = [text] if isinstance(text, str) else list(text or ())
-        pieces = [t for t in texts if t and not _ID_SHAPED.fullmatch(t)]
+        pieces = [t for t in texts if t and not id_shaped(t)]
         # a write's phone numbers are not read alone (a card finder misreads some), but a card
         # split between one and a note is found: each is joined by its digits (how it is
         # grouped, "(415) 555-...", would keep the joiner from seeing where it starts)
@@ -472,7 +466,7 @@ class RuleFunctions:
         numbers: list[str] = []
         for write in saved:
             values = [v for v in write.fields.values() if isinstance(v, str)]
-            values = [v for v in values if not _ID_SHAPED.fullmatch(v)]
+            values = [v for v in values if not id_shaped(v)]
             phones = [v for v in values if is_phone_number(v)]
             text = "\n".join(v for v in values if v not in phones)
             stored = [d for v in write.fields.values() for d in _number_digits(v)]

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
 from guardrail.understanding.phones import is_phone_number
-from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_runs
+from guardrail.understanding.sensitive import Edges, id_shaped, joined_kinds, sensitive_runs
 from guardrail.understanding.text import clean
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
@@ -148,10 +148,14 @@ Key = TypeVar("Key")
 
 def mask_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A write's fields masked as ``mask_value`` masks them, and a card number or SSN split
-    between two of its text fields masked in both (``split_masked``)."""
+    between two of its text fields masked in both (``split_masked``). A record id is kept as it
+    is (``id_shaped``): the sensitive-data rule reads no number in it or across it, and a masked
+    id would read as a card when the record is judged again (replay)."""
     texts = {k: v for k, v in fields.items() if isinstance(v, str) and not names_secret(str(k))}
-    masked: dict[str, Any] = mask_value({**fields, **split_masked(texts)})
-    return masked
+    ids = {k: v for k, v in texts.items() if id_shaped(v)}
+    kept = {k: v for k, v in texts.items() if k not in ids}
+    masked: dict[str, Any] = mask_value({**fields, **split_masked(kept)})
+    return {**masked, **ids}
 
 
 def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:

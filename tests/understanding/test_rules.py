@@ -1,5 +1,6 @@
 """Rules read the understanding through CEL, and tell "contradicts" from "cannot tell"."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
-from guardrail.sinks.redact import split_masked
+from guardrail.sinks.redact import mask_fields, split_masked
 from tests.conftest import card_digits_read, cards_of_every_length
 
 from .conftest import facts, turns
@@ -274,3 +275,23 @@ def test_a_card_split_between_two_fields_with_a_stop_after_its_first_half_is_fou
     assert RuleFunctions(facts("c: hi")).sensitive_data([subject, note]) == ["card"]
     masked = split_masked({"Subject": subject, "Description": note})
     assert card not in card_digits_read(" ".join(masked.values())), masked
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.from_regex(r"[A-Za-z]{2,8} [0-9]{1,8}", fullmatch=True),
+    sys_id=st.from_regex(r"[0-9]{4,14}[a-f][0-9a-f]{0,17}", fullmatch=True).map(
+        lambda s: (s + "0" * 32)[:32]
+    ),
+)
+def test_a_record_id_is_never_masked_so_a_replayed_write_reads_as_the_judged_one(
+    text: str, sys_id: str
+) -> None:
+    # A sys_id beside a text ending in digits: the rule reads no number across the two (an id
+    # is not text), and masking must not either, or the stored record would read as a card.
+    fields = {"short_description": text, "contact": sys_id}
+    masked = mask_fields(fields)
+    assert masked["contact"] == sys_id
+    read = RuleFunctions(facts("c: hi")).sensitive_data(list(fields.values()))
+    redacted = RuleFunctions(replace(facts("c: hi"), redacted=True))
+    assert redacted.sensitive_data([str(v) for v in masked.values()]) == read
