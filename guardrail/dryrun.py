@@ -26,6 +26,7 @@ from guardrail.context.memory import MemoryConversationStore
 from guardrail.context.model import Conversation, ConversationIn, ReadRecord, Scalar
 from guardrail.crm.base import ParsedRequest, Part, RawRequest, Shape, dialect_for
 from guardrail.errors import DependencyFailure, LookupUnavailable, RequestRejected
+from guardrail.holds import holdable
 from guardrail.judge import FactsSource, Judge
 from guardrail.model import Caller, Decision, Verdict, Violation, WriteIntent, decide
 from guardrail.partial import Partial, planned
@@ -133,6 +134,8 @@ async def judge(
         if parsed.shape is Shape.READ:
             return {"decision": str(Verdict.ALLOW), "note": "a read: forwarded without checks"}
         judged = await judge.judge(canonical.path, parsed.intents, caller, crm)
+        if judged.decision.verdict is Verdict.HOLD:
+            holdable(parsed)
         split = planned(judge.dialect, canonical, parsed, judged.decision)
     except (RequestRejected, LookupUnavailable) as exc:
         return refused(exc)

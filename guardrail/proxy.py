@@ -38,9 +38,8 @@ from guardrail.errors import (
     RequestRejected,
     ShuttingDown,
     TokenRefused,
-    UnsupportedEndpoint,
 )
-from guardrail.holds import HeldRequest, Holds, held_message
+from guardrail.holds import HeldRequest, Holds, held_message, holdable
 from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, planned
@@ -368,12 +367,7 @@ class Proxy:
         not forwarded."""
         headers = _forwarded_headers(request, canonical)
         try:
-            if parsed.shape is Shape.BULK:
-                raise UnsupportedEndpoint(
-                    "crm-guardrail holds a record of this bulk job for a person's approval, and "
-                    "a bulk job cannot wait for one; nothing was sent. Send that record as a "
-                    "single write, which can wait for approval."
-                )
+            holdable(parsed)
             if self.holds is None:
                 raise AuditUnavailable("crm-guardrail cannot keep writes for approval here")
             held = await self.holds.hold(

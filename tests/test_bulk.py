@@ -24,12 +24,27 @@ CONVERSATION = {
 }
 
 
+#: A row a person must approve: a Case at Priority High.
+HIGH_HELD = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: high-held}
+spec:
+  match: {objects: [Case], operations: [create]}
+  rules:
+    - name: HighApproved
+      expression: '!has(intent.fields.Priority) || intent.fields.Priority != "High"'
+      message: A High-priority case needs a supervisor.
+      action: hold
+"""
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("bulk")
-    with Stack(
-        directory, auth_mode="passthrough", policies=grounded_pack(directory / "policies")
-    ) as running:
+    policies = grounded_pack(directory / "policies")
+    (policies / "high-held.yaml").write_text(HIGH_HELD)
+    with Stack(directory, auth_mode="passthrough", policies=policies) as running:
         yield running
 
 
@@ -263,26 +278,61 @@ def test_a_bulk_job_step_inside_a_composite_is_refused(stack: Stack) -> None:
     assert stack.store.bulk_jobs[job].state == "Open"
 
 
+def check(stack: Stack, name: str, job: str, data: str) -> dict[str, Any]:
+    """What ``POST /check`` answers for uploading ``data`` to ``job`` in conversation ``name``."""
+    answer = httpx.post(f"{stack.admin_url}/guardrail/v1/check", json={
+        "method": "PUT", "path": f"{BASE}/jobs/ingest/{job}/batches", "body": data,
+        "headers": {"Content-Type": "text/csv"}, "conversation_id": name,
+    }, timeout=10)  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def both_doors(stack: Stack, name: str, data: str) -> tuple[dict[str, Any], requests.Response]:
+    """A new job in conversation ``name``, its upload of ``data`` checked, then sent."""
+    s = http(stack, name)
+    job_id = new_job(stack, s)
+    return check(stack, name, job_id, data), upload(stack, s, job_id, data)
+
+
 def test_the_check_api_judges_an_upload_by_its_job_as_the_proxy_does(stack: Stack) -> None:
     """``POST /check`` reads an upload's rows by the job the proxy saw created, so it blocks the
     row the proxy blocks; an upload to a job it never saw is refused, as the proxy refuses it
     (it used to allow any upload: no rows, nothing to judge)."""
     name = conversation(stack, "bulk-checked")
-    s = http(stack, name)
-    job_id = new_job(stack, s)
     data = f"Subject,AccountId\nMine,{ACME_ACCOUNT_ID}\nTheirs,{GLOBEX_ACCOUNT_ID}\n"
-
-    def check(job: str) -> dict[str, Any]:
-        answer = httpx.post(f"{stack.admin_url}/guardrail/v1/check", json={
-            "method": "PUT", "path": f"{BASE}/jobs/ingest/{job}/batches", "body": data,
-            "headers": {"Content-Type": "text/csv"}, "conversation_id": name,
-        }, timeout=10)  # fmt: skip
-        assert answer.status_code == 200, answer.text
-        return dict(answer.json())
-
-    checked = check(job_id)
-    proxied = upload(stack, s, job_id, data)
+    checked, proxied = both_doors(stack, name, data)
     assert (checked["decision"], proxied.headers["X-Guardrail-Decision"]) == ("block", "block")
     assert {v["rule"] for v in checked["violations"]} == {"AccountIdGrounded"}
-    unknown = check("750000000000000AAA")
+    unknown = check(stack, name, "750000000000000AAA", data)
     assert (unknown["decision"], unknown["error"]) == ("block", "GUARDRAIL_BULK_JOB_REFUSED")
+
+
+def test_an_upload_with_a_row_held_for_approval_is_refused_whole_at_both_doors(
+    stack: Stack,
+) -> None:
+    """A bulk job cannot wait for a person: an upload one of whose rows a policy holds is
+    refused whole, nothing of it sent, and the check API says so before (it used to answer
+    ``hold``, a promise the proxy does not keep)."""
+    data = f"Subject,AccountId,Priority\nHeld row,{ACME_ACCOUNT_ID},High\n"
+    checked, proxied = both_doors(stack, conversation(stack, "bulk-held"), data)
+    assert (checked["decision"], checked["error"]) == ("block", "GUARDRAIL_UNSUPPORTED_ENDPOINT")
+    assert proxied.status_code == 400
+    assert proxied.json()[0]["errorCode"] == checked["error"]
+    assert "single write" in proxied.json()[0]["message"]
+    assert "Held row" not in subjects(stack)
+
+
+def test_a_second_upload_to_a_job_is_refused_at_both_doors(stack: Stack) -> None:
+    name = conversation(stack, "bulk-second")
+    s = http(stack, name)
+    job_id = new_job(stack, s)
+    first = f"Subject,AccountId\nFirst upload,{ACME_ACCOUNT_ID}\n"
+    assert check(stack, name, job_id, first)["decision"] == "allow"
+    assert upload(stack, s, job_id, first).status_code == 201
+    second = f"Subject,AccountId\nSecond upload,{ACME_ACCOUNT_ID}\n"
+    checked = check(stack, name, job_id, second)
+    proxied = upload(stack, s, job_id, second)
+    assert (checked["decision"], checked["error"]) == ("block", "GUARDRAIL_BULK_JOB_REFUSED")
+    assert proxied.status_code == 400
+    assert proxied.json()[0]["errorCode"] == checked["error"]

@@ -17,6 +17,15 @@ from guardrail.holds.service import (
     NotAllowed,
     NotPending,
     held_message,
+    holdable,
 )
 
-__all__ = ["HeldRequest", "HoldNotFound", "Holds", "NotAllowed", "NotPending", "held_message"]
+__all__ = [
+    "HeldRequest",
+    "HoldNotFound",
+    "Holds",
+    "NotAllowed",
+    "NotPending",
+    "held_message",
+    "holdable",
+]

@@ -30,12 +30,13 @@ from guardrail.answered import answered
 from guardrail.config import HoldSettings
 from guardrail.context.facts import Facts
 from guardrail.context.model import ReadRecord
-from guardrail.crm.base import ParsedRequest, RawRequest, RecordRead
+from guardrail.crm.base import ParsedRequest, RawRequest, RecordRead, Shape
 from guardrail.errors import (
     AuditUnavailable,
     CredentialFailed,
     DependencyFailure,
     RequestRejected,
+    UnsupportedEndpoint,
 )
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
@@ -688,6 +689,18 @@ class Holds:
         except RequestRejected:
             return None
         return canonical.path, replace(parsed, intents=tuple(intents))
+
+
+def holdable(parsed: ParsedRequest) -> None:
+    """Raises UnsupportedEndpoint for a write that cannot wait for approval: a bulk job's
+    upload (the job would be left open with none of its rows sent). Every door answers it: the
+    proxy refuses such a hold, the check API and the dry run say it would."""
+    if parsed.shape is Shape.BULK:
+        raise UnsupportedEndpoint(
+            "crm-guardrail holds a record of this bulk job for a person's approval, and "
+            "a bulk job cannot wait for one; nothing was sent. Send that record as a "
+            "single write, which can wait for approval."
+        )
 
 
 def held_message(decision: Decision) -> str:
