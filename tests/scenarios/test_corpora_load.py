@@ -49,6 +49,7 @@ NAMES = (
     "dev20",
     "dev21",
     "dev22",
+    "dev26",
 )
 #: Conversations a corpus must hold: 150, but dev5 to dev22 were written as smaller
 #: development sets.
@@ -71,6 +72,7 @@ SMALLEST = {
     "dev20": 100,
     "dev21": 100,
     "dev22": 100,
+    "dev26": 100,
 }
 
 
