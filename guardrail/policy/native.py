@@ -159,11 +159,21 @@ class _Generator:
             args = ", ".join(self.code(n, scope) for n in node[2])
             return f"_{node[1]}({args})"
         if kind == "call":
-            args = "".join(f", {self.code(n, scope)}" for n in node[2])
+            args = "".join(f", {self.argument(n, scope)}" for n in node[2])
             return f"_call(F, {node[1]!r}{args})"
         if kind == "macro":
             return self.macro(node[1], node[2], node[3], node[4], scope)
         raise Unsupported(kind)
+
+    def argument(self, node: tuple[Any, ...], scope: Mapping[str, str]) -> str:
+        """``node``'s code as a library function's argument: a type in it by its name, as cel
+        hands it over."""
+        typed, self.typed = self.typed, False
+        code = self.code(node, scope)
+        if self.typed:
+            code = f"_result({code})"
+        self.typed = self.typed or typed
+        return code
 
     def operation(
         self, op: str, left: tuple[Any, ...], right: tuple[Any, ...], scope: Mapping[str, str]

@@ -225,6 +225,14 @@ def test_cel_semantics_hold_where_python_differs(source: str, value: Any) -> Non
     assert same(program.run(Names({})), value)
 
 
+@pytest.mark.parametrize("source", ["type(null).named()", "named([type(1), 2])"])
+def test_a_type_reaches_a_library_function_by_its_name_as_cel_hands_it(source: str) -> None:
+    program = Program(source, cel.compile(source), LIBRARY)
+    assert program.native
+    ok, native, interpreted = agree(program, Names({}), Library())
+    assert ok, f"native: {native}, cel: {interpreted}"
+
+
 @pytest.mark.parametrize(
     "source",
     [
