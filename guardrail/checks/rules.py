@@ -178,7 +178,10 @@ class IsCompliant:
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        names = Names({"params": self.params}, env.names)
+        # The write's names copied in (a dozen): a rule finds each at the first look-up, not
+        # through a fallback call; what the write's names make on first use (reads, writes)
+        # is still made there, once.
+        names = Names({**env.names, "params": self.params}, env.names)
         functions = env.functions
         try:
             if not all(c.run(names, functions) is True for c in self.conditions):
