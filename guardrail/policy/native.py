@@ -184,6 +184,11 @@ class _Generator:
                 return f"({self.boolean(left, scope)} {word} {self.boolean(right, scope)})"
             helper = "_and" if op == "&&" else "_or"
             return f"{helper}(lambda: {self.code(left, scope)}, lambda: {self.code(right, scope)})"
+        if op in ("==", "!=") and (typed := _type_test(left, right, scope)):
+            # ``type(x) == string``: CelTypes are one instance a name
+            value, name = typed
+            test = "is" if op == "==" else "is not"
+            return f"(_type({self.code(value, scope)}) {test} {self.constant(CelType(name))})"
         a, b = self.code(left, scope), self.code(right, scope)
         if op in ("==", "!=") and (_plain(left) or _plain(right)):
             # a string equals only a string; null, true and false only themselves
@@ -235,6 +240,20 @@ def _boolean(node: tuple[Any, ...]) -> bool:
         or (kind == "builtin" and node[1] in ("contains", "startsWith", "endsWith", "matches"))
         or (kind == "lit" and isinstance(node[1], bool))
     )
+
+
+def _type_test(
+    left: tuple[Any, ...], right: tuple[Any, ...], scope: Mapping[str, str]
+) -> tuple[tuple[Any, ...], str] | None:
+    """Of the operands of ``==`` or ``!=``: the value whose type is compared with a type named
+    (``type(x) == string``, either way round) and the type's name; else None."""
+    for of, named in ((left, right), (right, left)):
+        if (
+            of[0] == "builtin" and of[1] == "type" and len(of[2]) == 1
+            and named[0] == "ident" and named[1] in TYPES and named[1] not in scope
+        ):  # fmt: skip
+            return of[2][0], named[1]
+    return None
 
 
 def _text(node: tuple[Any, ...]) -> bool:

@@ -108,6 +108,7 @@ leaves = st.one_of(
     st.sampled_from(["x", "y", "n", "d", "s", "l", "m", "one", "m.a", "m.b", 'm["c"]', "l[0]"]),
     st.sampled_from(["x.a", "x[0]", "x[1]", "y.fields", "undefined_name", "int", "string"]),
 )
+TYPE_NAMES = {"int", "double", "bool", "string", "list", "map", "null_type", "type"}
 BINARY = ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "in", "&&", "||"]
 
 
@@ -140,6 +141,13 @@ def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(sorted(LIBRARY)), inner).map(lambda t: f"{t[0]}({t[1]})"),
         st.tuples(wrapped, st.sampled_from(sorted(LIBRARY))).map(lambda t: f"{t[0]}.{t[1]}()"),
         inner.map(lambda e: f"type({e}) == int || type({e}) == string"),
+        st.tuples(inner, st.sampled_from(["==", "!="]), st.sampled_from(sorted(TYPE_NAMES))).map(
+            lambda t: f"type({t[0]}) {t[1]} {t[2]}"
+        ),
+        st.tuples(st.sampled_from(sorted(TYPE_NAMES)), st.sampled_from(["==", "!="]), inner).map(
+            lambda t: f"{t[0]} {t[1]} type({t[2]})"
+        ),
+        st.sampled_from(["[1, 's'].exists(int, type(int) == int)", "type(type(x)) == type"]),
     )
 
 
