@@ -94,7 +94,8 @@ class _Generator:
     """Python source for a tree, in one of two forms. Exact: ``&&``, ``||``, ``?:`` and the
     comprehensions through helpers that keep CEL's rules to the letter (an error on one side
     of ``&&`` absorbed by false on the other). Fast: the same as Python's ``and``, ``or``,
-    ``if``, ``all()``, comprehensions, each operand made a bool or an error. Where the fast
+    ``if``, ``all()``, comprehensions, each operand made a bool or an error, rule functions
+    called as methods (one that errs raises as it will). Where the fast
     form returns, it returns what the exact one does (an operand that errs or is no bool
     raises instead), so a program runs the fast form and, only if it raises, the exact."""
 
@@ -159,6 +160,9 @@ class _Generator:
             args = ", ".join(self.code(n, scope) for n in node[2])
             return f"_{node[1]}({args})"
         if kind == "call":
+            if self.fast:  # a function that errs raises, and the exact form says how
+                args = ", ".join(self.argument(n, scope) for n in node[2])
+                return f"_returned(F.{node[1]}({args}))"
             args = "".join(f", {self.argument(n, scope)}" for n in node[2])
             return f"_call(F, {node[1]!r}{args})"
         if kind == "macro":
