@@ -223,6 +223,8 @@ def _index(container: Any, key: Any) -> Any:
 
 
 def _in(item: Any, container: Any) -> bool:
+    if type(container) is dict and type(item) is str:  # a key of a map: most ``in``
+        return item in container
     if type(container) is list:
         if type(item) is str:
             return item in container  # a string equals only a string
