@@ -267,7 +267,7 @@ class Environment:
 
     @classmethod
     def of(cls, context: CheckContext, intent: WriteIntent) -> Environment:
-        key = f"rules:{id(intent)}"
+        key = ("rules", id(intent), len(context.pending))  # one intent may be written twice
         env: Environment | None = context.memo.get(key)
         if env is None:
             env = context.memo[key] = cls(context, intent)
