@@ -184,8 +184,9 @@ class IsCompliant:
         names = Names({**env.names, "params": self.params}, env.names)
         functions = env.functions
         try:
-            if not all(c.run(names, functions) is True for c in self.conditions):
-                return ()
+            for condition in self.conditions:
+                if condition.run(names, functions) is not True:
+                    return ()
         except Exception as exc:  # as a rule error: the write cannot be judged
             return [self.rules.error("matchConditions", exc)]
         facts = context.facts

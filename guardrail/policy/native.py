@@ -24,8 +24,8 @@ contains, startsWith, endsWith, matches, and the rule function library (its meth
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import cel
 
@@ -56,31 +56,36 @@ class Names(dict[str, Any]):
             return False, None
 
 
+class Run(Protocol):
+    """A program's value on ``names`` and the rule function library ``functions``."""
+
+    def __call__(self, names: Names, functions: Any = None) -> Any: ...
+
+
 class Program:
     """A compiled expression: ``run(names, functions)`` is its value, or raises as cel would.
     ``functions``: the object whose methods are the rule function library (None: none)."""
 
-    __slots__ = ("_cel", "_run", "native", "source")
+    __slots__ = ("_cel", "native", "run", "source")
 
     def __init__(self, source: str, program: Any, library: frozenset[str] = frozenset()) -> None:
         self.source = source
         self._cel = program
+        # ``run`` is the generated function itself: a write runs some thirty programs
+        self.run: Run
         try:
             tree = Parser(source, library).parse()
-            self._run: Callable[[Names, Any], Any] = _generate(tree)
+            self.run = _generate(tree)
             self.native = True
         except Unsupported:
-            self._run = self._interpret
+            self.run = self._interpret
             self.native = False
-
-    def run(self, names: Names, functions: Any = None) -> Any:
-        return self._run(names, functions)
 
     def interpret(self, names: Names, functions: Any = None) -> Any:
         """The value as the ``cel`` interpreter finds it (what an unsupported expression runs)."""
         return self._interpret(names, functions)
 
-    def _interpret(self, names: Names, functions: Any) -> Any:
+    def _interpret(self, names: Names, functions: Any = None) -> Any:
         variables = {}
         for name in self._cel.variables():
             found, value = names.get_value(name)
@@ -282,22 +287,22 @@ def _fixed(node: tuple[Any, ...]) -> tuple[bool, Any]:
     return False, None
 
 
-def _generate(tree: tuple[Any, ...]) -> Callable[[Names, Any], Any]:
+def _generate(tree: tuple[Any, ...]) -> Run:
     generator = _Generator()
     exact = generator.code(tree, {})
     generator.fast = True
     fast = generator.code(tree, {})
     if generator.typed:
         exact, fast = f"_result({exact})", f"_result({fast})"
-    source = f"def run(N, F):\n    return {exact}\n"
+    source = f"def run(N, F=None):\n    return {exact}\n"
     if fast != exact:
         source = (
-            f"def run(N, F):\n    try:\n        return {fast}\n"
+            f"def run(N, F=None):\n    try:\n        return {fast}\n"
             f"    except Exception:\n        return {exact}\n"
         )
     namespace: dict[str, Any] = {**RUNTIME, **generator.constants}
     with warnings.catch_warnings():  # ``1 is None``, ``1["a"]``: what CEL finds false, or errs
         warnings.simplefilter("ignore", SyntaxWarning)
         exec(compile(source, "<cel>", "exec"), namespace)  # noqa: S102
-    run: Callable[[Names, Any], Any] = namespace["run"]
+    run: Run = namespace["run"]
     return run
