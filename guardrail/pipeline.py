@@ -111,7 +111,8 @@ class Pipeline:
                                 f"({check.name}); the write was not sent. Retry later."
                             ) from exc
                         found = [_check_error(policy.name, check.name, exc)]
-                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
+                    if found:
+                        violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
                 drift = self._drift(policy, intent)
                 if drift:
                     violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ class CheckContext:
     #: records, earlier subrequests, bulk rows), decision ``pending``: the CRM makes them one
     #: after another, so rules that add writes up see them as they would see earlier requests.
     pending: tuple[WriteRecord, ...] = ()
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[Hashable, Any] = field(default_factory=dict)
 
 
 class Check(Protocol):

@@ -178,11 +178,15 @@ class IsCompliant:
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        names = Names({"params": self.params}, env.names)
+        # The write's names copied in (a dozen): a rule finds each at the first look-up, not
+        # through a fallback call; what the write's names make on first use (reads, writes)
+        # is still made there, once.
+        names = Names({**env.names, "params": self.params}, env.names)
         functions = env.functions
         try:
-            if not all(c.run(names, functions) is True for c in self.conditions):
-                return ()
+            for condition in self.conditions:
+                if condition.run(names, functions) is not True:
+                    return ()
         except Exception as exc:  # as a rule error: the write cannot be judged
             return [self.rules.error("matchConditions", exc)]
         facts = context.facts
@@ -264,7 +268,7 @@ class Environment:
 
     @classmethod
     def of(cls, context: CheckContext, intent: WriteIntent) -> Environment:
-        key = f"rules:{id(intent)}"
+        key = ("rules", id(intent), len(context.pending))  # one intent may be written twice
         env: Environment | None = context.memo.get(key)
         if env is None:
             env = context.memo[key] = cls(context, intent)

@@ -50,7 +50,12 @@ class ContextLoader:
             | self._changed_accounts(records, intents)
         )
         since = now - self._account_window
-        histories = await asyncio.gather(*(self.store.account_writes(a, since) for a in accounts))
+        if len(accounts) == 1:  # no task to make: a store that answers at once does not yield
+            histories = [await self.store.account_writes(accounts[0], since)]
+        else:
+            histories = await asyncio.gather(
+                *(self.store.account_writes(a, since) for a in accounts)
+            )
         account_writes = dict(zip(accounts, histories, strict=True))
         if conversation is None:
             return Facts(None, account_writes=account_writes, now=now, record_key=key)

@@ -15,7 +15,6 @@ the history. ``RecordIndexes`` holds the latest index of each call in progress.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from guardrail.context.lru import Lru
@@ -46,75 +45,79 @@ def _token(value: Any) -> Hashable:
     return (type(value), value)
 
 
-@dataclass(frozen=True, slots=True)
 class _Record:
-    """What one record's reads and saved writes in the window say: never changed, replaced."""
+    """What one record's reads and saved writes in the window say: never changed, replaced.
 
-    reads: tuple[ReadRecord, ...] = ()  # oldest first
-    writes: tuple[WriteRecord, ...] = ()  # saved, oldest first
-    # each field (as spelled) as the newest read that holds it has it
-    read: Mapping[str, tuple[ReadRecord, Any]] = field(default_factory=dict)
-    # each field (lower case) as the newest saved write the CRM kept set it (its last spelling)
-    written: Mapping[str, tuple[WriteRecord, Any]] = field(default_factory=dict)
-    # field (lower case) -> each value reads and kept writes show, with how many show it
-    shown: Mapping[str, Mapping[Hashable, tuple[Any, int]]] = field(default_factory=dict)
-    judged: int = 0  # saved writes judged against the record (not made as another operation)
-    creates: int = 0  # saved writes that created it, judged as creates
+    A step adds or takes out one read or write in the record's fields alone: nothing of the
+    record's other reads and writes is copied or looked through. Each read and write is known
+    by its place in the conversation's arrival order (``seq``), so the one taken out (always
+    the window's oldest) is known to be a field's newest sighting exactly when that sighting
+    is at its place: then no later one in the window has the field, and the field is gone."""
 
-    def with_read(self, read: ReadRecord) -> _Record:
+    __slots__ = ("creates", "judged", "read", "reads", "shown", "writes", "written")
+
+    def __init__(
+        self,
+        reads: int = 0,
+        writes: int = 0,
+        read: Mapping[str, tuple[int, ReadRecord, Any]] | None = None,
+        written: Mapping[str, tuple[int, WriteRecord, Any]] | None = None,
+        shown: Mapping[str, Mapping[Hashable, tuple[Any, int]]] | None = None,
+        judged: int = 0,
+        creates: int = 0,
+    ) -> None:
+        self.reads = reads  # reads of it in the window
+        self.writes = writes  # saved writes of it in the window
+        # each field (as spelled) as the newest read that holds it has it: (seq, read, value)
+        self.read: Mapping[str, tuple[int, ReadRecord, Any]] = read or {}
+        # each field (lower case) as the newest saved write the CRM kept set it (its last
+        # spelling): (seq, write, value)
+        self.written: Mapping[str, tuple[int, WriteRecord, Any]] = written or {}
+        # field (lower case) -> each value reads and kept writes show, with how many show it
+        self.shown: Mapping[str, Mapping[Hashable, tuple[Any, int]]] = shown or {}
+        self.judged = judged  # saved writes judged against the record (not made as another)
+        self.creates = creates  # saved writes that created it, judged as creates
+
+    def with_read(self, seq: int, read: ReadRecord) -> _Record:
         known = dict(self.read)
         for name, value in read.fields.items():
-            known[name] = (read, value)
-        return replace(
-            self, reads=(*self.reads, read), read=known, shown=_counted(self.shown, read, 1)
+            known[name] = (seq, read, value)
+        shown = _counted(self.shown, read, 1)
+        return _Record(
+            self.reads + 1, self.writes, known, self.written, shown, self.judged, self.creates
         )
 
-    def without_read(self, read: ReadRecord) -> _Record:
-        """Without its oldest read, ``read``."""
-        reads = self.reads[1:]
-        known = dict(self.read)
-        for name in read.fields:
-            if known.get(name, (None,))[0] is read:  # no later read holds it: the next newest
-                holding = (r for r in reversed(reads) if name in r.fields)
-                newest = next(((r, r.fields[name]) for r in holding), None)
-                if newest is None:
-                    del known[name]
-                else:
-                    known[name] = newest
-        return replace(self, reads=reads, read=known, shown=_counted(self.shown, read, -1))
-
-    def with_write(self, write: WriteRecord) -> _Record:
-        made = replace(
-            self,
-            writes=(*self.writes, write),
-            judged=self.judged + (write.judged_as is None),
-            creates=self.creates + (write.operation == "create" and write.judged_as is None),
+    def without_read(self, seq: int, read: ReadRecord) -> _Record:
+        """Without its oldest read, ``read`` (at ``seq``)."""
+        known = self.read
+        if any(known.get(name, (None,))[0] == seq for name in read.fields):
+            known = {name: held for name, held in known.items() if held[0] != seq}
+        shown = _counted(self.shown, read, -1)
+        return _Record(
+            self.reads - 1, self.writes, known, self.written, shown, self.judged, self.creates
         )
-        if write.refused_by_crm:  # the CRM's answer says it kept none of it
-            return made
-        written = dict(self.written)
-        for name, value in write.fields.items():
-            written[name.lower()] = (write, value)
-        return replace(made, written=written, shown=_counted(self.shown, write, 1))
 
-    def without_write(self, write: WriteRecord) -> _Record:
-        """Without its oldest saved write, ``write``."""
-        made = replace(
-            self,
-            writes=self.writes[1:],
-            judged=self.judged - (write.judged_as is None),
-            creates=self.creates - (write.operation == "create" and write.judged_as is None),
-        )
-        if write.refused_by_crm:
-            return made
-        written = dict(self.written)
-        if any(written.get(n.lower(), (None,))[0] is write for n in write.fields):
-            written = {}  # it was the newest to set one: the rest say what they set
-            for later in made.writes:
-                if not later.refused_by_crm:
-                    for name, value in later.fields.items():
-                        written[name.lower()] = (later, value)
-        return replace(made, written=written, shown=_counted(self.shown, write, -1))
+    def with_write(self, seq: int, write: WriteRecord) -> _Record:
+        judged = self.judged + (write.judged_as is None)
+        creates = self.creates + (write.operation == "create" and write.judged_as is None)
+        written, shown = self.written, self.shown
+        if not write.refused_by_crm:  # else the CRM's answer says it kept none of it
+            written = dict(written)
+            for name, value in write.fields.items():
+                written[name.lower()] = (seq, write, value)
+            shown = _counted(shown, write, 1)
+        return _Record(self.reads, self.writes + 1, self.read, written, shown, judged, creates)
+
+    def without_write(self, seq: int, write: WriteRecord) -> _Record:
+        """Without its oldest saved write, ``write`` (at ``seq``)."""
+        judged = self.judged - (write.judged_as is None)
+        creates = self.creates - (write.operation == "create" and write.judged_as is None)
+        written, shown = self.written, self.shown
+        if not write.refused_by_crm:
+            if any(written.get(name.lower(), (None,))[0] == seq for name in write.fields):
+                written = {name: held for name, held in written.items() if held[0] != seq}
+            shown = _counted(shown, write, -1)
+        return _Record(self.reads, self.writes - 1, self.read, written, shown, judged, creates)
 
 
 _EMPTY = _Record()
@@ -156,6 +159,7 @@ class Records:
         by_key: Mapping[str, _Record] | None = None,
         reads: tuple[tuple[str, ReadRecord], ...] = (),
         writes: tuple[tuple[str | None, WriteRecord], ...] = (),
+        gone: tuple[int, int] = (0, 0),
     ) -> None:
         self.key = key
         self.version = version
@@ -164,6 +168,9 @@ class Records:
         # write that names no record or did not reach the CRM, so indexed under none)
         self._reads = reads
         self._writes = writes
+        # how many reads and writes were taken out of the window before its oldest: a read's
+        # or write's place in arrival order (its seq) is this and its place in the window
+        self._gone = gone
 
     @classmethod
     def of(cls, conversation: Conversation | None, key: Key) -> Records:
@@ -193,27 +200,33 @@ class Records:
         new_writes: Sequence[WriteRecord],
     ) -> Records:
         by_key = dict(self._by_key)
-        for key, read in gone_reads:
-            _keep(by_key, key, by_key[key].without_read(read))
-        for gone, write in gone_writes:
+        gone_read, gone_write = self._gone
+        for seq, (key, read) in enumerate(gone_reads, gone_read):
+            _keep(by_key, key, by_key[key].without_read(seq, read))
+        for seq, (gone, write) in enumerate(gone_writes, gone_write):
             if gone is not None:
-                _keep(by_key, gone, by_key[gone].without_write(write))
+                _keep(by_key, gone, by_key[gone].without_write(seq, write))
+        gone_read += len(gone_reads)
+        gone_write += len(gone_writes)
+        kept_reads = self._reads[len(gone_reads) :]
+        kept_writes = self._writes[len(gone_writes) :]
         reads = tuple((self.key(r.id), r) for r in new_reads)
-        for key, read in reads:
-            by_key[key] = by_key.get(key, _EMPTY).with_read(read)
+        for seq, (key, read) in enumerate(reads, gone_read + len(kept_reads)):
+            by_key[key] = by_key.get(key, _EMPTY).with_read(seq, read)
         writes = tuple(
             (self.key(w.id) if w.id is not None and w.decision in SAVED else None, w)
             for w in new_writes
         )
-        for found, write in writes:
+        for seq, (found, write) in enumerate(writes, gone_write + len(kept_writes)):
             if found is not None:
-                by_key[found] = by_key.get(found, _EMPTY).with_write(write)
+                by_key[found] = by_key.get(found, _EMPTY).with_write(seq, write)
         return Records(
             self.key,
             version,
             by_key,
-            self._reads[len(gone_reads) :] + reads,
-            self._writes[len(gone_writes) :] + writes,
+            kept_reads + reads,
+            kept_writes + writes,
+            (gone_read, gone_write),
         )
 
     def _record(self, record_id: str) -> _Record:
@@ -235,7 +248,7 @@ class Records:
     def read_field(self, record_id: str, field: str) -> Any:
         """The field (as spelled) of the record's newest read that holds it, else None."""
         found = self._record(record_id).read.get(field)
-        return None if found is None else found[1]
+        return None if found is None else found[2]
 
     def known_field(self, record_id: str, field: str) -> Any:
         """The field's value as last read, or as set by the newest saved write that set it
@@ -243,9 +256,9 @@ class Records:
         record = self._record(record_id)
         read = record.read.get(field)
         written = record.written.get(field.lower())  # any spelling
-        if written is not None and (read is None or written[0].at >= read[0].at):
-            return written[1]
-        return None if read is None else read[1]
+        if written is not None and (read is None or written[1].at >= read[1].at):
+            return written[2]
+        return None if read is None else read[2]
 
     def shown(self, record_id: str, names: Iterable[str]) -> list[Any] | None:
         """The values of the fields ``names`` (in any spelling) that reads of the record and

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import cel
 
@@ -27,12 +27,19 @@ _NO_OVERLOAD = (
 
 
 class CelType:
-    """A CEL type as a value (``type(x) == string``); cel gives back its name."""
+    """A CEL type as a value (``type(x) == string``); cel gives back its name. One instance a
+    name, so compiled code compares types by identity."""
 
     __slots__ = ("name",)
+    name: str
+    _made: ClassVar[dict[str, CelType]] = {}
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __new__(cls, name: str) -> CelType:
+        found = cls._made.get(name)
+        if found is None:
+            found = cls._made[name] = super().__new__(cls)
+            found.name = name
+        return found
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CelType) and other.name == self.name
@@ -197,6 +204,10 @@ def _find(mapping: Mapping[Any, Any], key: Any) -> tuple[bool, Any]:
 
 
 def _index(container: Any, key: Any) -> Any:
+    if type(container) is dict and type(key) is str:  # a field of a map: most indexing
+        if key in container:
+            return container[key]
+        raise KeyError(key)
     if isinstance(container, _LIST):
         if type(key) is not int:
             raise TypeError(f"Unexpected type: got '{_type(key).name}', want 'int|uint'.")
@@ -212,6 +223,8 @@ def _index(container: Any, key: Any) -> Any:
 
 
 def _in(item: Any, container: Any) -> bool:
+    if type(container) is dict and type(item) is str:  # a key of a map: most ``in``
+        return item in container
     if type(container) is list:
         if type(item) is str:
             return item in container  # a string equals only a string
@@ -230,8 +243,11 @@ def _number(value: Any) -> bool:
 
 def _eq(a: Any, b: Any) -> bool:
     kind = type(a)
-    if kind is type(b) and (kind is str or kind is int or kind is bool or a is None):
-        return bool(a == b)
+    if kind is type(b):
+        if kind is str or kind is int or kind is bool or a is None:
+            return bool(a == b)
+        if kind is CelType:
+            return a is b
     if a is None or b is None:
         return a is None and b is None
     if _number(a) and _number(b):

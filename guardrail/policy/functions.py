@@ -254,7 +254,9 @@ class RuleFunctions:
         read it (``intent.current``, of the record the write changes): fresher than anything
         the conversation read or wrote."""
         intent = self.intent
-        if intent is None or not intent.record_id or not self._same(intent.record_id, record_id):
+        if intent is None or not intent.current or not intent.record_id:
+            return None
+        if not self._same(intent.record_id, record_id):
             return None
         return next(((v,) for k, v in intent.current.items() if k.lower() == field.lower()), None)
 

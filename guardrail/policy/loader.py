@@ -190,12 +190,15 @@ class PolicySet:
             seen[canonical.lower()] = name
             fields[canonical] = value
         ext = intent.external_id_field
+        ext = spelled(ext) if ext else ext
+        references = {spelled(k): v for k, v in intent.references.items()}
+        if (
+            sobject == intent.object and ext == intent.external_id_field
+            and list(fields) == list(intent.fields) and list(references) == list(intent.references)
+        ):  # fmt: skip
+            return intent  # spelled so already: most writes
         return replace(
-            intent,
-            object=sobject,
-            fields=fields,
-            external_id_field=spelled(ext) if ext else ext,
-            references={spelled(k): v for k, v in intent.references.items()},
+            intent, object=sobject, fields=fields, external_id_field=ext, references=references
         )
 
     def object_names(self, crm: str) -> list[str]:

@@ -24,8 +24,8 @@ contains, startsWith, endsWith, matches, and the rule function library (its meth
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import cel
 
@@ -56,31 +56,36 @@ class Names(dict[str, Any]):
             return False, None
 
 
+class Run(Protocol):
+    """A program's value on ``names`` and the rule function library ``functions``."""
+
+    def __call__(self, names: Names, functions: Any = None) -> Any: ...
+
+
 class Program:
     """A compiled expression: ``run(names, functions)`` is its value, or raises as cel would.
     ``functions``: the object whose methods are the rule function library (None: none)."""
 
-    __slots__ = ("_cel", "_run", "native", "source")
+    __slots__ = ("_cel", "native", "run", "source")
 
     def __init__(self, source: str, program: Any, library: frozenset[str] = frozenset()) -> None:
         self.source = source
         self._cel = program
+        # ``run`` is the generated function itself: a write runs some thirty programs
+        self.run: Run
         try:
             tree = Parser(source, library).parse()
-            self._run: Callable[[Names, Any], Any] = _generate(tree)
+            self.run = _generate(tree)
             self.native = True
         except Unsupported:
-            self._run = self._interpret
+            self.run = self._interpret
             self.native = False
-
-    def run(self, names: Names, functions: Any = None) -> Any:
-        return self._run(names, functions)
 
     def interpret(self, names: Names, functions: Any = None) -> Any:
         """The value as the ``cel`` interpreter finds it (what an unsupported expression runs)."""
         return self._interpret(names, functions)
 
-    def _interpret(self, names: Names, functions: Any) -> Any:
+    def _interpret(self, names: Names, functions: Any = None) -> Any:
         variables = {}
         for name in self._cel.variables():
             found, value = names.get_value(name)
@@ -94,7 +99,8 @@ class _Generator:
     """Python source for a tree, in one of two forms. Exact: ``&&``, ``||``, ``?:`` and the
     comprehensions through helpers that keep CEL's rules to the letter (an error on one side
     of ``&&`` absorbed by false on the other). Fast: the same as Python's ``and``, ``or``,
-    ``if``, ``all()``, comprehensions, each operand made a bool or an error. Where the fast
+    ``if``, ``all()``, comprehensions, each operand made a bool or an error, rule functions
+    called as methods (one that errs raises as it will). Where the fast
     form returns, it returns what the exact one does (an operand that errs or is no bool
     raises instead), so a program runs the fast form and, only if it raises, the exact."""
 
@@ -159,11 +165,24 @@ class _Generator:
             args = ", ".join(self.code(n, scope) for n in node[2])
             return f"_{node[1]}({args})"
         if kind == "call":
-            args = "".join(f", {self.code(n, scope)}" for n in node[2])
+            if self.fast:  # a function that errs raises, and the exact form says how
+                args = ", ".join(self.argument(n, scope) for n in node[2])
+                return f"_returned(F.{node[1]}({args}))"
+            args = "".join(f", {self.argument(n, scope)}" for n in node[2])
             return f"_call(F, {node[1]!r}{args})"
         if kind == "macro":
             return self.macro(node[1], node[2], node[3], node[4], scope)
         raise Unsupported(kind)
+
+    def argument(self, node: tuple[Any, ...], scope: Mapping[str, str]) -> str:
+        """``node``'s code as a library function's argument: a type in it by its name, as cel
+        hands it over."""
+        typed, self.typed = self.typed, False
+        code = self.code(node, scope)
+        if self.typed:
+            code = f"_result({code})"
+        self.typed = self.typed or typed
+        return code
 
     def operation(
         self, op: str, left: tuple[Any, ...], right: tuple[Any, ...], scope: Mapping[str, str]
@@ -174,6 +193,11 @@ class _Generator:
                 return f"({self.boolean(left, scope)} {word} {self.boolean(right, scope)})"
             helper = "_and" if op == "&&" else "_or"
             return f"{helper}(lambda: {self.code(left, scope)}, lambda: {self.code(right, scope)})"
+        if op in ("==", "!=") and (typed := _type_test(left, right, scope)):
+            # ``type(x) == string``: CelTypes are one instance a name
+            value, name = typed
+            test = "is" if op == "==" else "is not"
+            return f"(_type({self.code(value, scope)}) {test} {self.constant(CelType(name))})"
         a, b = self.code(left, scope), self.code(right, scope)
         if op in ("==", "!=") and (_plain(left) or _plain(right)):
             # a string equals only a string; null, true and false only themselves
@@ -227,6 +251,20 @@ def _boolean(node: tuple[Any, ...]) -> bool:
     )
 
 
+def _type_test(
+    left: tuple[Any, ...], right: tuple[Any, ...], scope: Mapping[str, str]
+) -> tuple[tuple[Any, ...], str] | None:
+    """Of the operands of ``==`` or ``!=``: the value whose type is compared with a type named
+    (``type(x) == string``, either way round) and the type's name; else None."""
+    for of, named in ((left, right), (right, left)):
+        if (
+            of[0] == "builtin" and of[1] == "type" and len(of[2]) == 1
+            and named[0] == "ident" and named[1] in TYPES and named[1] not in scope
+        ):  # fmt: skip
+            return of[2][0], named[1]
+    return None
+
+
 def _text(node: tuple[Any, ...]) -> bool:
     return node[0] == "lit" and isinstance(node[1], str)
 
@@ -249,22 +287,22 @@ def _fixed(node: tuple[Any, ...]) -> tuple[bool, Any]:
     return False, None
 
 
-def _generate(tree: tuple[Any, ...]) -> Callable[[Names, Any], Any]:
+def _generate(tree: tuple[Any, ...]) -> Run:
     generator = _Generator()
     exact = generator.code(tree, {})
     generator.fast = True
     fast = generator.code(tree, {})
     if generator.typed:
         exact, fast = f"_result({exact})", f"_result({fast})"
-    source = f"def run(N, F):\n    return {exact}\n"
+    source = f"def run(N, F=None):\n    return {exact}\n"
     if fast != exact:
         source = (
-            f"def run(N, F):\n    try:\n        return {fast}\n"
+            f"def run(N, F=None):\n    try:\n        return {fast}\n"
             f"    except Exception:\n        return {exact}\n"
         )
     namespace: dict[str, Any] = {**RUNTIME, **generator.constants}
     with warnings.catch_warnings():  # ``1 is None``, ``1["a"]``: what CEL finds false, or errs
         warnings.simplefilter("ignore", SyntaxWarning)
         exec(compile(source, "<cel>", "exec"), namespace)  # noqa: S102
-    run: Callable[[Names, Any], Any] = namespace["run"]
+    run: Run = namespace["run"]
     return run

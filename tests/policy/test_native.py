@@ -6,6 +6,7 @@ of the shipped packs run both ways on each write of the pack's labeled scenarios
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,8 +19,8 @@ from hypothesis import strategies as st
 
 from guardrail.checks.rules import compile_expression
 from guardrail.policy.cel_values import INT_MAX, INT_MIN
-from guardrail.policy.loader import load_policy_set
-from guardrail.policy.native import Names, Program
+from guardrail.policy.loader import PolicySet, load_policy_set
+from guardrail.policy.native import Names, Program, Run
 from guardrail.scenarios.format import load_scenarios
 from guardrail.scenarios.offline import run_all
 
@@ -108,6 +109,7 @@ leaves = st.one_of(
     st.sampled_from(["x", "y", "n", "d", "s", "l", "m", "one", "m.a", "m.b", 'm["c"]', "l[0]"]),
     st.sampled_from(["x.a", "x[0]", "x[1]", "y.fields", "undefined_name", "int", "string"]),
 )
+TYPE_NAMES = {"int", "double", "bool", "string", "list", "map", "null_type", "type"}
 BINARY = ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "in", "&&", "||"]
 
 
@@ -140,6 +142,13 @@ def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(sorted(LIBRARY)), inner).map(lambda t: f"{t[0]}({t[1]})"),
         st.tuples(wrapped, st.sampled_from(sorted(LIBRARY))).map(lambda t: f"{t[0]}.{t[1]}()"),
         inner.map(lambda e: f"type({e}) == int || type({e}) == string"),
+        st.tuples(inner, st.sampled_from(["==", "!="]), st.sampled_from(sorted(TYPE_NAMES))).map(
+            lambda t: f"type({t[0]}) {t[1]} {t[2]}"
+        ),
+        st.tuples(st.sampled_from(sorted(TYPE_NAMES)), st.sampled_from(["==", "!="]), inner).map(
+            lambda t: f"{t[0]} {t[1]} type({t[2]})"
+        ),
+        st.sampled_from(["[1, 's'].exists(int, type(int) == int)", "type(type(x)) == type"]),
     )
 
 
@@ -178,9 +187,11 @@ def same(a: Any, b: Any) -> bool:
 
 
 def agree(
-    program: Program, names: Names, functions: Any, run: Callable[..., Any] = Program.run
+    program: Program, names: Names, functions: Any, run: Run | None = None
 ) -> tuple[bool, Any, Any]:
-    native = outcome(lambda: run(program, names, functions))
+    """Whether ``program`` run (by ``run``, else its own) and interpreted agree, and what each
+    found."""
+    native = outcome(lambda: (run or program.run)(names, functions))
     interpreted = outcome(lambda: program.interpret(names, functions))
     if native[0] and interpreted[0]:
         return same(native[1], interpreted[1]), native, interpreted
@@ -225,6 +236,14 @@ def test_cel_semantics_hold_where_python_differs(source: str, value: Any) -> Non
     assert same(program.run(Names({})), value)
 
 
+@pytest.mark.parametrize("source", ["type(null).named()", "named([type(1), 2])"])
+def test_a_type_reaches_a_library_function_by_its_name_as_cel_hands_it(source: str) -> None:
+    program = Program(source, cel.compile(source), LIBRARY)
+    assert program.native
+    ok, native, interpreted = agree(program, Names({}), Library())
+    assert ok, f"native: {native}, cel: {interpreted}"
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -259,8 +278,9 @@ def test_an_expression_outside_the_subset_is_run_by_cel() -> None:
     )
 
 
-def programs(pack: Path) -> Iterator[Program]:
-    for policy in load_policy_set(pack).policies:
+def programs(pack: Path | PolicySet) -> Iterator[Program]:
+    loaded = pack if isinstance(pack, PolicySet) else load_policy_set(pack)
+    for policy in loaded.policies:
         for check in policy.checks:
             rules = getattr(check, "rules", None)
             if rules is not None:
@@ -284,19 +304,20 @@ async def test_the_packs_scenarios_judge_alike_both_ways(
     pack: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every expression run on each labeled write, compiled and interpreted: the same value."""
-    run = Program.run
     runs: list[str] = []
     differ: list[str] = []
 
-    def both(program: Program, names: Names, functions: Any = None) -> Any:
-        ok, native, interpreted = agree(program, names, functions)
+    def both(program: Program, run: Run, names: Names, functions: Any = None) -> Any:
+        ok, native, interpreted = agree(program, names, functions, run)
         if not ok and not _alike_but_for_order(program, native, interpreted):
             differ.append(f"{program.source}\n  native: {native}\n  cel: {interpreted}")
         runs.append(program.source)
-        return run(program, names, functions)
+        return run(names, functions)
 
-    monkeypatch.setattr(Program, "run", both)
-    results = await run_all(load_policy_set(pack), load_scenarios(pack / "scenarios"))
+    policies = load_policy_set(pack)
+    for program in programs(policies):
+        monkeypatch.setattr(program, "run", functools.partial(both, program, program.run))
+    results = await run_all(policies, load_scenarios(pack / "scenarios"))
     assert not [r.problem for r in results if r.problem]
     assert len(runs) > 100
     assert not differ, "\n".join(differ[:5])
