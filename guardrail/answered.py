@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import structlog
 
@@ -35,11 +36,21 @@ CREATED = "UpdateCreatedNew"
 OTHERWISE = frozenset({UPDATED, CREATED})
 
 
-def answered(decision: Decision, saved: Sequence[Saved]) -> Decision:
+def answered(
+    decision: Decision,
+    saved: Sequence[Saved],
+    status: int | None = None,
+    seconds: float | None = None,
+) -> Decision:
     """``decision`` once the CRM answered with ``saved`` (one per intent): each create the CRM
     says it made as an update of an existing record, and each update it made as a create,
-    is a violation, and the write a post-fail."""
-    done = replace(decision, saved=tuple(saved))
+    is a violation, and the write a post-fail. ``status`` (the CRM's answer's, which the agent
+    gets) and ``seconds`` (the CRM's time), when given, are recorded too: in the one copy of
+    the decision this makes (a decision is twenty fields to copy)."""
+    answer: dict[str, Any] = {} if status is None else {"status": status, "upstream_status": status}
+    if seconds is not None:
+        answer["upstream_seconds"] = seconds
+    done = replace(decision, saved=tuple(saved), **answer)
     found: list[Violation] = []
     for n, (intent, s) in enumerate(zip(decision.intents, saved, strict=False)):
         if s.updated(intent) or s.made(intent):

@@ -98,10 +98,8 @@ class PostVerifier:
         answer = await upstream.send(
             request.method, request.target, job.headers, request.body or None
         )
-        decision = answered(
-            replace(job.decision, status=answer.status, upstream_status=answer.status),
-            self._dialect.saved(job.parsed, answer.status, answer.body),
-        )
+        saved = self._dialect.saved(job.parsed, answer.status, answer.body)
+        decision = answered(job.decision, saved, answer.status)
         job = replace(job, decision=decision)
         if answer.status >= 300 and job.parsed.shape is Shape.SINGLE:
             return decision, answer

@@ -287,15 +287,8 @@ class Proxy:
             answer, seconds = await self._send(request, canonical)
             if isinstance(answer, DependencyFailure):
                 return self._unanswered(decision, answer, seconds)
-            done = answered(
-                replace(
-                    decision,
-                    status=answer.status,
-                    upstream_status=answer.status,
-                    upstream_seconds=seconds,
-                ),
-                self.dialect.saved(parsed, answer.status, answer.body),
-            )
+            saved = self.dialect.saved(parsed, answer.status, answer.body)
+            done = answered(decision, saved, answer.status, seconds)
             return self._told(parsed, decision, done, answer)
         headers = _forwarded_headers(request, canonical)
         job = Job(decision, parsed, plan, canonical, headers, facts)

@@ -6,6 +6,7 @@ Tests and embedders may swap in any object with the same ``send`` (as httpx swap
 
 from __future__ import annotations
 
+import functools
 import ssl
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
@@ -45,14 +46,23 @@ def end_to_end(
     out: CIMultiDict[str] = CIMultiDict()
     named: set[str] = set()
     for name, value in headers:
-        lower = name.lower()
+        lower, passed = _passed(name, drop)
         if lower == "connection":
             named.update(token.strip().lower() for token in value.split(","))
-        elif not (lower in drop or lower in also or lower.startswith(GUARDRAIL_HEADER_PREFIX)):
+        elif passed and lower not in also:
             out.add(name, value)
-    for gone in named.intersection(k.lower() for k in out):
-        out.popall(gone)
+    if named:
+        for gone in named.intersection(k.lower() for k in out):
+            out.popall(gone)
     return out
+
+
+# Bounded: header names are the sender's to choose (and ``drop`` is one of two sets).
+@functools.lru_cache(maxsize=4096)
+def _passed(name: str, drop: frozenset[str]) -> tuple[str, bool]:
+    """``name`` lower-cased, and whether it passes ``drop`` and the X-Guardrail-* prefix."""
+    lower = name.lower()
+    return lower, not (lower in drop or lower.startswith(GUARDRAIL_HEADER_PREFIX))
 
 
 def request_headers(

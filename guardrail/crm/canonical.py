@@ -58,6 +58,7 @@ _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _PERCENT = re.compile(r"%(?P<hex>[0-9A-Fa-f]{2})")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ODD_PATH = re.compile(r"[\\;?#]")
 
 
 def _refuse_path(target: str, why: str) -> AmbiguousRequest:
@@ -132,16 +133,19 @@ def routing_headers(names: Iterable[str]) -> frozenset[str]:
     path or host than the one judged (``X-Original-URL``, ``X-Forwarded-Host``, ``Forwarded``;
     ``_`` for ``-`` too). The proxy forwards to its one upstream at the target it read, so
     they are not forwarded (a load balancer before the proxy may well add them)."""
-    return frozenset(
-        name.lower() for name in names if name.lower().replace("_", "-") in ROUTING_HEADERS
-    )
+    found = [read.lower for read in map(header_name, names) if read.routing]
+    return frozenset(found) if found else _NONE
+
+
+_NONE: frozenset[str] = frozenset()
+_DECODED = frozenset({"content-encoding"})
 
 
 def dropped_headers(names: Iterable[str], encodings: Collection[str]) -> frozenset[str]:
     """The request headers not forwarded with the canonical request: Content-Encoding when
     the body was decoded (``encodings`` given), and the routing headers."""
-    decoded = frozenset({"content-encoding"}) if encodings else frozenset()
-    return decoded | routing_headers(names)
+    routing = routing_headers(names)
+    return (_DECODED | routing) if encodings else routing
 
 
 def refuse_routing_headers(names: Iterable[str], crm: str) -> None:
@@ -152,6 +156,39 @@ def refuse_routing_headers(names: Iterable[str], crm: str) -> None:
             f"The {name} header could make {crm} route this request to another path or host "
             "than the one crm-guardrail judged; send it without it."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderName:
+    """What the checks here read in a header's name. Worked out once per name: clients send
+    the same few names on every request, and each check reads every one of them."""
+
+    lower: str
+    #: Lower-case with ``_`` read as ``-``, as a Rack or CGI server reads it.
+    dashed: str
+    override: bool  # a method override header (OVERRIDE_HEADERS)
+    routing: bool  # a routing header (ROUTING_HEADERS)
+    no_answer: bool  # asks for no response body (_NO_ANSWER)
+    accept: bool
+
+
+# Bounded: names are the sender's to choose, so a flood of made-up ones cannot grow it.
+@functools.lru_cache(maxsize=4096)
+def header_name(name: str) -> HeaderName:
+    """``name`` as the checks here read it."""
+    lower = name.lower()
+    dashed = lower.replace("_", "-")
+    return HeaderName(
+        lower,
+        dashed,
+        override=dashed in _OVERRIDES,
+        routing=dashed in ROUTING_HEADERS,
+        no_answer=dashed in _NO_ANSWER,
+        accept=dashed == "accept",
+    )
+
+
+_OVERRIDES = frozenset(h.lower() for h in OVERRIDE_HEADERS)
 
 
 #: An HTTP header name (RFC 9110's token): nothing a server could trim or fold into another.
@@ -174,7 +211,7 @@ def refuse_odd_header_names(names: Iterable[str], crm: str) -> None:
 def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
     """Refuse a method override header (``headers``: the names sent, in any case, ``_`` for
     ``-`` too: a Rack or CGI server reads ``X_HTTP_Method_Override`` as the same header)."""
-    sent = {name.lower().replace("_", "-") for name in headers}
+    sent = {read.dashed for read in map(header_name, headers) if read.override}
     for name in OVERRIDE_HEADERS:
         if name.lower() in sent:
             raise AmbiguousRequest(
@@ -199,6 +236,23 @@ def decode_path(raw: str) -> str:
     path that could be read two ways."""
     if not raw.startswith("/") or raw.startswith("//"):
         raise _refuse_path(raw, "it must start with a single /")
+    # Without a % (and all ASCII), percent-decoding leaves the path as it is.
+    path = _percent_decoded(raw) if "%" in raw or not raw.isascii() else raw
+    if _CONTROL.search(path):
+        raise _refuse_path(raw, "it holds control characters")
+    if "%" in path:
+        raise _refuse_path(raw, "it is encoded twice")
+    if _ODD_PATH.search(path):
+        raise _refuse_path(raw, "it holds a backslash, a ; parameter, or an encoded ? or #")
+    segments = path.split("/")[1:]
+    if segments and segments[-1] == "":
+        segments.pop()  # one trailing slash: clients send it (simple-salesforce's create)
+    if "" in segments or "." in segments or ".." in segments:
+        raise _refuse_path(raw, "it holds an empty or dot segment")
+    return path
+
+
+def _percent_decoded(raw: str) -> str:
     if _BAD_PERCENT.search(raw):
         raise _refuse_path(raw, "it holds a % that starts no escape")
     for match in _PERCENT.finditer(raw):
@@ -208,21 +262,9 @@ def decode_path(raw: str) -> str:
         if byte in _UNRESERVED:
             raise _refuse_path(raw, "it percent-encodes a character that needs no encoding")
     try:
-        path = unquote_to_bytes(raw).decode("utf-8")
+        return unquote_to_bytes(raw).decode("utf-8")
     except UnicodeDecodeError:
         raise _refuse_path(raw, "it is not UTF-8 once decoded") from None
-    if _CONTROL.search(path):
-        raise _refuse_path(raw, "it holds control characters")
-    if "%" in path:
-        raise _refuse_path(raw, "it is encoded twice")
-    if any(c in path for c in "\\;?#"):
-        raise _refuse_path(raw, "it holds a backslash, a ; parameter, or an encoded ? or #")
-    segments = path.split("/")[1:]
-    if segments and segments[-1] == "":
-        segments.pop()  # one trailing slash: clients send it (simple-salesforce's create)
-    if any(s in ("", ".", "..") for s in segments):
-        raise _refuse_path(raw, "it holds an empty or dot segment")
-    return path
 
 
 def decode_query(raw: str) -> dict[str, str]:
@@ -469,13 +511,13 @@ def refuse_unreadable_answers(headers: Iterable[tuple[str, str]], crm: str) -> N
     create made (so it is audited and read back); without it, a record would change that no
     audited intent names."""
     for name, value in headers:
-        lower = name.lower().replace("_", "-")
-        if lower in _NO_ANSWER and value.strip().lower() != "false":
+        read = header_name(name)
+        if read.no_answer and value.strip().lower() != "false":
             raise AmbiguousRequest(
                 f"{name}: {value[:20]} asks {crm} not to answer the write with the record it "
                 "saved, which crm-guardrail reads to account for it. Send the write without it."
             )
-        if lower == "accept" and not _accepts_json(value):
+        if read.accept and not _accepts_json(value):
             raise AmbiguousRequest(
                 f"Accept: {value[:80]} asks {crm} to answer the write in a format crm-guardrail "
                 "does not read, and it reads the answer to account for the write. Send Accept: "
@@ -483,6 +525,8 @@ def refuse_unreadable_answers(headers: Iterable[tuple[str, str]], crm: str) -> N
             )
 
 
+# Bounded, as header_name: clients send the same few Accept values.
+@functools.lru_cache(maxsize=1024)
 def _accepts_json(accept: str) -> bool:
     for given in accept.split(","):
         media, *params = (part.strip().lower() for part in given.split(";"))

@@ -27,10 +27,11 @@ otherwise than the record holds it (a SOQL function or alias, a default namespac
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -74,6 +75,7 @@ from guardrail.crm.canonical import (
     decode_path,
     decode_query,
     dropped_headers,
+    header_name,
     is_method,
     json_payload,
     media_type,
@@ -186,7 +188,9 @@ class SalesforceDialect:
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "Salesforce", "GET, POST, PATCH or DELETE")
-        _check_header_names(raw.headers)
+        names = _names_of(raw.headers)
+        if not names.checked:
+            _check_header_names(raw.headers)
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
@@ -197,7 +201,7 @@ class SalesforceDialect:
         if method != raw.method:
             del query[_OVERRIDE]
             raw_query = without_parameter(raw_query, _OVERRIDE)
-        if method not in _READ_METHODS:
+        if method not in _READ_METHODS and names.answers:
             refuse_unreadable_answers(raw.headers.items(), "Salesforce")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
@@ -219,14 +223,10 @@ class SalesforceDialect:
             target=raw_path + (f"?{raw_query}" if raw_query else ""),
             body=body,
             payload=payload,
-            headers=behaviour_headers(raw.headers.items()),
-            drop_headers=dropped_headers(raw.headers, encodings),
+            headers=behaviour_headers(raw.headers.items()) if names.behaviour else {},
+            drop_headers=names.decoded if encodings else names.dropped,
             media_type=content_type.partition(";")[0].strip().lower(),
-            conditions={
-                name: value
-                for name in salesforce_post.CONDITIONS
-                if (value := single_header(raw.headers, name)) is not None
-            },
+            conditions=_conditions(raw.headers) if names.conditions else {},
         )
 
     # -- reading requests -------------------------------------------------------------------
@@ -811,14 +811,72 @@ def _check_header_names(headers: MultiMapping[str]) -> None:
             "X-SFDC-Session); crm-guardrail cannot tell which one the CRM uses. Send one."
         )
     for name in headers:
-        dashed = name.lower().replace("_", "-")
-        if "_" in name and (
-            dashed.startswith(_BEHAVIOUR_PREFIXES) or dashed in _OVERRIDE_HEADERS_LOWER
-        ):
+        if "_" not in name:
+            continue
+        dashed = header_name(name).dashed
+        if dashed.startswith(_BEHAVIOUR_PREFIXES) or dashed in _OVERRIDE_HEADERS_LOWER:
             raise AmbiguousRequest(
                 f"The header {name} is spelled with _ for -; some servers read it as "
                 f"{dashed}, so crm-guardrail refuses it. Spell it with dashes."
             )
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """What a request's header names decide, whatever their values: the checks that need
+    not read the headers at all. Worked out once per list of names, which a client sends
+    alike on every request."""
+
+    checked: bool  # _check_header_names lets them through
+    answers: bool  # refuse_unreadable_answers has a header to read
+    behaviour: bool  # behaviour_headers has one
+    conditions: bool  # _conditions has one
+    dropped: frozenset[str]  # dropped_headers', the body sent as it is
+    decoded: frozenset[str]  # and decoded from its content encoding
+
+
+def _names_of(headers: MultiMapping[str]) -> _Names:
+    """A request's _Names: kept per list of names when no name is sent twice (iterating
+    headers gives each name once), else worked out for this request."""
+    names = tuple(headers)
+    if len(names) == len(headers):
+        return _kept_names(names)
+    return _names(tuple(name for name, _ in headers.items()))
+
+
+def _names(names: tuple[str, ...]) -> _Names:
+    headers = CIMultiDict((name, "") for name in names)
+    try:
+        _check_header_names(headers)
+    except AmbiguousRequest:
+        checked = False
+    else:
+        checked = True
+    read = [header_name(name) for name in names]
+    return _Names(
+        checked=checked,
+        answers=any(r.no_answer or r.accept for r in read),
+        behaviour=any(
+            r.lower.startswith(_BEHAVIOUR_PREFIXES) and r.lower not in _CREDENTIAL_HEADERS
+            for r in read
+        ),
+        conditions=any(name in headers for name in salesforce_post.CONDITIONS),
+        dropped=dropped_headers(names, ()),
+        decoded=dropped_headers(names, ("content-encoding",)),
+    )
+
+
+# Bounded: the names are the sender's to choose.
+_kept_names = functools.lru_cache(maxsize=1024)(_names)
+
+
+def _conditions(headers: MultiMapping[str]) -> dict[str, str]:
+    """The conditional headers sent (CanonicalRequest.conditions); one sent twice is refused."""
+    return {
+        name: value
+        for name in salesforce_post.CONDITIONS
+        if (value := single_header(headers, name)) is not None
+    }
 
 
 def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -828,7 +886,7 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     ours to guess. The session headers are credentials, never kept."""
     found: dict[str, str] = {}
     for name, value in headers:
-        lower = name.lower()
+        lower = header_name(name).lower
         if lower in _CREDENTIAL_HEADERS or not lower.startswith(_BEHAVIOUR_PREFIXES):
             continue
         spelled = _HEADER_SPELLING.get(lower) or "-".join(p.capitalize() for p in lower.split("-"))

@@ -58,6 +58,8 @@ def to18(record_id: str) -> str:
 _CHECKED = (0b11000, 0b11111, 0b11111)
 
 
+# Remembered (bounded), as key: every write that names a record reads its id's checksum.
+@functools.lru_cache(maxsize=8192)
 def case_fits(record_id: str) -> bool:
     """Whether an id names one record however it is read: a 15-character id, or an
     18-character one whose suffix (in any case) gives the case its letters have. Salesforce

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import orjson
 import structlog
+from structlog.typing import Processor
 
 from guardrail.checks.rules import ERROR_CODE
 from guardrail.model import Decision, Verdict
@@ -38,21 +40,60 @@ class _ToStructlog(logging.Handler):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """What ``configure`` set up: its processors, the logger they end in and the least level
+    written. A decision line runs the processors itself (``write``): the same line, without a
+    bound logger's per-call work (copying its context, the keywords, proxying to the logger)
+    on every write."""
+
+    processors: list[Processor]
+    renderer: Processor
+    logger: structlog.BytesLogger
+    level: int
+
+    def write(self, method: str, event: dict[str, Any]) -> bool:
+        """Write ``event`` as ``structlog.get_logger().<method>(**event)`` would; False when
+        another configuration is in force (``structlog.testing.capture_logs``: the caller
+        logs through structlog)."""
+        processors = self.processors
+        if structlog.get_config()["processors"] is not processors or (
+            processors[-1] is not self.renderer
+        ):
+            return False
+        if _LEVELS[method] < self.level:
+            return True
+        line: Any = event
+        for processor in processors:
+            line = processor(self.logger, method, line)
+        self.logger.msg(line)
+        return True
+
+
+_LEVELS = {"info": logging.INFO, "warning": logging.WARNING}
+_lines: _Lines | None = None
+
+
 def configure(level: str = "info", stream: BinaryIO | None = None) -> None:
     """JSON lines (orjson) on ``stream`` (default stdout) for structlog and standard logging."""
+    global _lines
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+    renderer = structlog.processors.JSONRenderer(serializer=orjson.dumps)
+    processors: list[Processor] = [
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_secrets,
+        structlog.processors.format_exc_info,
+        renderer,
+    ]
+    out = stream or sys.stdout.buffer
     structlog.configure(
-        processors=[
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _drop_secrets,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(serializer=orjson.dumps),
-        ],
+        processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.BytesLoggerFactory(stream or sys.stdout.buffer),
+        logger_factory=structlog.BytesLoggerFactory(out),
         cache_logger_on_first_use=True,
     )
+    _lines = _Lines(processors, renderer, structlog.BytesLogger(out), numeric)
     root = logging.getLogger()
     root.handlers[:] = [_ToStructlog()]
     root.setLevel(numeric)
@@ -100,9 +141,9 @@ class DecisionLog:
                     action=str(v.action),
                     message=mask_text(v.message),
                 )
-        if decision.verdict is Verdict.ALLOW and not decision.error:
-            self._log.info("decision", **event)
-        else:
+        method = "info"
+        if decision.verdict is not Verdict.ALLOW or decision.error:
+            method = "warning"
             event["violations"] = [
                 {
                     "rule": f"{v.policy}/{v.rule}",
@@ -111,7 +152,9 @@ class DecisionLog:
                 }
                 for v in decision.violations
             ]
-            self._log.warning("decision", **event)
+        lines = _lines
+        if lines is None or not lines.write(method, {**event, "event": "decision"}):
+            getattr(self._log, method)("decision", **event)
 
 
 def _ms(seconds: float | None) -> float | None:

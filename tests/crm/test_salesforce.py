@@ -477,3 +477,51 @@ def test_a_write_read_back_in_a_composite_carries_the_headers_that_change_what_t
                if s["referenceId"] == WRITE]  # fmt: skip
     carried = {k.lower(): v for k, v in write.get("httpHeaders", {}).items()}
     assert carried == {k.lower(): v for k, v in sent.items()}
+
+
+#: Header names the canonical reading looks at, in several spellings, and some it does not.
+HEADER_NAMES = ["Authorization", "authorization", "X-SFDC-Session", "x_sfdc_session",
+                "Sforce-Auto-Assign", "sforce_auto_assign", "Sforce-Mru", "X-Sfdc-Anything",
+                "X-HTTP-Method-Override", "x_http_method", "Accept", "accept",
+                "X-No-Response-Body", "x_no_response_body", "If-Match", "if-unmodified-since",
+                "X-Forwarded-Host", "Forwarded", "x_original_url", "User-Agent", "X-Other"]  # fmt: skip
+HEADER_VALUES = ["Bearer t", "FALSE", "TRUE", "updateMru=false", "*/*", "application/xml",
+                 "false", "true", '"v1"', "", "x"]  # fmt: skip
+
+
+def _refusal_or(read: Any) -> Any:
+    try:
+        return read()
+    except (AmbiguousRequest, MalformedBody) as exc:
+        return type(exc), str(exc)
+
+
+@given(
+    sent=st.lists(
+        st.tuples(st.sampled_from(HEADER_NAMES), st.sampled_from(HEADER_VALUES)), max_size=6
+    )
+)
+def test_what_a_requests_header_names_decide_is_what_reading_every_header_decides(
+    sent: list[tuple[str, str]],
+) -> None:
+    """The canonical reading decides what the names alone decide once per list of names; it
+    answers (and refuses) exactly as reading every header of every request does."""
+    from guardrail.crm import salesforce
+
+    headers = CIMultiDict([*sent, ("Content-Type", "application/json")])
+    raw = RawRequest("PATCH", f"{BASE}/sobjects/Case/500000000000001AAA", headers, b"{}")
+
+    def every_header() -> Any:
+        salesforce._check_header_names(headers)
+        salesforce.refuse_unreadable_answers(headers.items(), "Salesforce")
+        behaviour = salesforce.behaviour_headers(headers.items())
+        dropped = salesforce.dropped_headers(headers, [])
+        return behaviour, dropped, salesforce._conditions(headers)
+
+    def canonical() -> Any:
+        request = dialect.canonical(raw)
+        return dict(request.headers), request.drop_headers, dict(request.conditions)
+
+    expected = _refusal_or(every_header)
+    assert _refusal_or(canonical) == expected
+    assert _refusal_or(canonical) == expected  # and again, its names' reading kept

@@ -3,6 +3,7 @@ import json
 import logging
 
 import structlog
+import structlog.testing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,34 @@ async def test_field_values_when_configured_are_pii_masked() -> None:
     [line] = lines(stream)
     assert line["level"] == "info"
     assert line["fields"] == [{"Subject": "Call me at [PHONE]", "Description": "card [CARD]"}]
+
+
+@given(verdict=st.sampled_from(Verdict), level=st.sampled_from(["info", "warning", "error"]))
+async def test_a_decision_line_is_the_line_structlog_writes_for_its_event(
+    verdict: Verdict, level: str
+) -> None:
+    """The decision log runs configure()'s processors itself, without a bound logger: the
+    same line (timestamp aside), at the same levels."""
+    stream = capture(level)
+    await logs.DecisionLog().emit(decision(verdict))
+    written = lines(stream)
+    stream.seek(0)
+    stream.truncate()
+    for line in written:
+        fields = {k: v for k, v in line.items() if k not in ("event", "level", "timestamp")}
+        getattr(structlog.get_logger("t"), str(line["level"]))("decision", **fields)
+    assert [{**line, "timestamp": ""} for line in lines(stream)] == [
+        {**line, "timestamp": ""} for line in written
+    ]
+    wanted = logging.INFO if verdict is Verdict.ALLOW else logging.WARNING
+    assert len(written) == (wanted >= logging.getLevelNamesMapping()[level.upper()])
+
+
+async def test_a_decision_reaches_the_structlog_configuration_in_force() -> None:
+    capture()
+    with structlog.testing.capture_logs() as captured:
+        await logs.DecisionLog().emit(decision())
+    assert [(e["event"], e["decision_id"]) for e in captured] == [("decision", "d-1")]
 
 
 def test_secret_keys_are_redacted_and_stdlib_logging_is_json() -> None:
