@@ -65,6 +65,8 @@ class PolicySet:
     #: key prefix -> object name, for writes that name a record only by its id: the
     #: dialects' standard objects' and those the pack's schemas declare
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: crm -> the field a record's own id is in, as its dialect names it (Dialect.id_field)
+    own_ids: dict[str, str] = field(default_factory=dict)
     _exact: dict[tuple[str, str, Operation], tuple[Policy, ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -75,6 +77,8 @@ class PolicySet:
     _kinds: dict[tuple[str, str], dict[str, Kind]] = field(init=False, repr=False, compare=False)
     _writable: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _fields: dict[tuple[str, str], dict[str, str]] = field(init=False, repr=False, compare=False)
+    _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _own: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
@@ -105,6 +109,14 @@ class PolicySet:
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
         object.__setattr__(self, "_fields", names)
+        own = {crm: frozenset({name}) for crm, name in self.own_ids.items()}
+        ids = {
+            (crm, obj): frozenset(n for n, k in typed.items() if k is Kind.ID)
+            | own.get(crm, frozenset())
+            for (crm, obj), typed in kinds.items()
+        }
+        object.__setattr__(self, "_own", own)
+        object.__setattr__(self, "_ids", ids)
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
@@ -115,6 +127,12 @@ class PolicySet:
     def kinds(self, crm: str, sobject: str) -> dict[str, Kind]:
         """How to compare each field of an object, from its schema (strings when unknown)."""
         return self._kinds.get((crm, sobject.lower()), {})
+
+    def id_fields(self, crm: str, sobject: str) -> frozenset[str]:
+        """The fields of an object that hold record ids by their type: the references its
+        schema types (Kind.ID) and the record's own id field. Decided by the field, never by
+        the value's shape: text shaped like an id (a card number and two letters) is text."""
+        return self._ids.get((crm, sobject.lower())) or self._own.get(crm, frozenset())
 
     def writable(self, crm: str, sobject: str) -> frozenset[str]:
         """Fields a write may set on an existing record, from the object's schema."""
@@ -170,7 +188,8 @@ class PolicySet:
         them. The CRM ignores the case of these names, so a rule must never see two spellings
         of one; a field given twice in two spellings is refused (MalformedBody). A name no
         schema knows keeps its spelling (the schema check, where the schema is closed, refuses
-        it). Idempotent: every judging entry point may call it."""
+        it). Its ``id_fields`` are the object's (``id_fields``). Idempotent: every judging entry
+        point may call it."""
         sobject = self.object_name(crm, intent.object) or intent.object
         spelling = self._fields.get((crm, sobject.lower()), {})
 
@@ -196,6 +215,7 @@ class PolicySet:
             fields=fields,
             external_id_field=spelled(ext) if ext else ext,
             references={spelled(k): v for k, v in intent.references.items()},
+            id_fields=self.id_fields(crm, sobject),
         )
 
     def object_names(self, crm: str) -> list[str]:
@@ -211,6 +231,7 @@ def load_policy_set(root: Path) -> PolicySet:
     digest = hashlib.sha256()
     policies: list[Policy] = []
     prefixes: dict[str, str] = {}
+    own_ids: dict[str, str] = {}
     for path in files:
         text = _read(path)
         digest.update(f"{path.relative_to(root)}\0{text}\0".encode())
@@ -225,15 +246,17 @@ def load_policy_set(root: Path) -> PolicySet:
     _unique_names(policies)
     for crm in sorted({p.crm for p in policies}):
         try:
-            standard = dialect_for(crm).key_prefixes
+            dialect = dialect_for(crm)
         except ConfigError as exc:
             raise PolicyError(str(root), f"spec.crm {crm!r}", str(exc)) from None
-        prefixes = {**{p: o for o, p in standard.items()}, **prefixes}
+        prefixes = {**{p: o for o, p in dialect.key_prefixes.items()}, **prefixes}
+        own_ids[crm] = dialect.id_field
     return PolicySet(
         version=digest.hexdigest()[:12],
         policies=tuple(policies),
         source=str(root),
         prefixes=prefixes,
+        own_ids=own_ids,
     )
 
 
