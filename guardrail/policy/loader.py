@@ -25,7 +25,7 @@ from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
 from guardrail.checks.source import inline_params
-from guardrail.crm.base import dialect_for
+from guardrail.crm.base import Dialect, dialect_for
 from guardrail.errors import ConfigError, MalformedBody, PolicyError
 from guardrail.model import Action, Mode, Operation, WriteIntent
 from guardrail.policy.model import PolicyDocument, Rule
@@ -65,8 +65,9 @@ class PolicySet:
     #: key prefix -> object name, for writes that name a record only by its id: the
     #: dialects' standard objects' and those the pack's schemas declare
     prefixes: dict[str, str] = field(default_factory=dict)
-    #: crm -> the field a record's own id is in, as its dialect names it (Dialect.id_field)
-    own_ids: dict[str, str] = field(default_factory=dict)
+    #: crm -> its dialect, which says what a record id of its CRM is and where a record's own
+    #: is (Dialect.is_id, Dialect.id_field)
+    dialects: dict[str, Dialect] = field(default_factory=dict, repr=False, compare=False)
     _exact: dict[tuple[str, str, Operation], tuple[Policy, ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -109,7 +110,7 @@ class PolicySet:
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
         object.__setattr__(self, "_fields", names)
-        own = {crm: frozenset({name}) for crm, name in self.own_ids.items()}
+        own = {crm: frozenset({d.id_field}) for crm, d in self.dialects.items()}
         ids = {
             (crm, obj): frozenset(n for n, k in typed.items() if k is Kind.ID)
             | own.get(crm, frozenset())
@@ -188,8 +189,10 @@ class PolicySet:
         them. The CRM ignores the case of these names, so a rule must never see two spellings
         of one; a field given twice in two spellings is refused (MalformedBody). A name no
         schema knows keeps its spelling (the schema check, where the schema is closed, refuses
-        it). Its ``id_fields`` are the object's (``id_fields``). Idempotent: every judging entry
-        point may call it."""
+        it). Its ``id_fields`` are the object's (``id_fields``) but those it sets to a value
+        that is no id of its CRM (Dialect.is_id: "4111 1111 1111 1111" in a reference field is
+        text, refused as an id and masked as text). Idempotent: every judging entry point may
+        call it."""
         sobject = self.object_name(crm, intent.object) or intent.object
         spelling = self._fields.get((crm, sobject.lower()), {})
 
@@ -215,8 +218,16 @@ class PolicySet:
             fields=fields,
             external_id_field=spelled(ext) if ext else ext,
             references={spelled(k): v for k, v in intent.references.items()},
-            id_fields=self.id_fields(crm, sobject),
+            id_fields=self._holding_ids(crm, sobject, fields),
         )
+
+    def _holding_ids(self, crm: str, sobject: str, fields: Mapping[str, Any]) -> frozenset[str]:
+        typed = self.id_fields(crm, sobject)
+        dialect = self.dialects.get(crm)
+        if dialect is None:  # no CRM says what its ids are: none is taken for one
+            return frozenset()
+        written = [n for n in typed if n in fields and not dialect.is_id(fields[n])]
+        return typed.difference(written) if written else typed
 
     def object_names(self, crm: str) -> list[str]:
         return sorted(name for (c, _), name in self._spelling.items() if c == crm)
@@ -231,7 +242,7 @@ def load_policy_set(root: Path) -> PolicySet:
     digest = hashlib.sha256()
     policies: list[Policy] = []
     prefixes: dict[str, str] = {}
-    own_ids: dict[str, str] = {}
+    dialects: dict[str, Dialect] = {}
     for path in files:
         text = _read(path)
         digest.update(f"{path.relative_to(root)}\0{text}\0".encode())
@@ -246,17 +257,16 @@ def load_policy_set(root: Path) -> PolicySet:
     _unique_names(policies)
     for crm in sorted({p.crm for p in policies}):
         try:
-            dialect = dialect_for(crm)
+            dialects[crm] = dialect_for(crm)
         except ConfigError as exc:
             raise PolicyError(str(root), f"spec.crm {crm!r}", str(exc)) from None
-        prefixes = {**{p: o for o, p in dialect.key_prefixes.items()}, **prefixes}
-        own_ids[crm] = dialect.id_field
+        prefixes = {**{p: o for o, p in dialects[crm].key_prefixes.items()}, **prefixes}
     return PolicySet(
         version=digest.hexdigest()[:12],
         policies=tuple(policies),
         source=str(root),
         prefixes=prefixes,
-        own_ids=own_ids,
+        dialects=dialects,
     )
 
 
