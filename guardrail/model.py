@@ -103,6 +103,12 @@ class WriteIntent:
     #: and not its queue): field -> value. Beside the write, not in ``fields``: rules see them
     #: through ``known_field`` (before what the conversation remembers) and ``intent.current``.
     current: Mapping[str, Any] = field(default_factory=dict)
+    #: The fields that hold record ids by their type (a reference, the record's own id), as
+    #: the policy set in force types them, each set to an id of the CRM if this write sets it
+    #: (PolicySet.canonical): only their values are never read for card data nor masked;
+    #: every other text is, whatever its shape (guardrail.sinks.redact.text_fields). Empty
+    #: until then: all read as text.
+    id_fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,7 +158,8 @@ def _pending(intents: Sequence[WriteIntent], facts: Facts | None) -> tuple[Write
     at = facts.now if facts is not None else datetime.now(UTC)
     return tuple(
         WriteRecord(decision_id="", object=i.object, operation=str(i.operation),
-                    id=i.record_id, fields=dict(i.fields), decision=PENDING, at=at)
+                    id=i.record_id, fields=dict(i.fields), decision=PENDING, at=at,
+                    id_fields=i.id_fields)
         for i in intents
     )  # fmt: skip
 

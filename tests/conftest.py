@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from playwright.sync_api import Browser, sync_playwright
 
+from guardrail.crm import sfid
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
 from guardrail.understanding.text import clean
@@ -26,6 +27,7 @@ from tests.helpers import (
     _audit_log_outside_the_tree,
     alerts,
     case_pack,
+    notes_stack,
     servicenow_stack,
     tier,
     zendesk_stack,
@@ -35,6 +37,7 @@ __all__ = [
     "_audit_log_outside_the_tree",
     "alerts",
     "case_pack",
+    "notes_stack",
     "servicenow_stack",
     "zendesk_stack",
 ]
@@ -255,3 +258,44 @@ def card_digits_read(text: str) -> str:
     """Every digit ``text`` says, however written (as card-number detection reads it), in one
     string: a card number is recoverable from ``text`` when its digits are in it."""
     return re.sub(r"\D", "", clean(detection_form(text)))
+
+
+#: Letters a record id holds that no finder reads as a digit (O, o, I and l stand in for 0, 1).
+ID_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
+
+
+@st.composite
+def cards_in_id_shapes(draw: st.DrawFn, length: int | None = None) -> tuple[str, str]:
+    """(card, value): a card number (``cards_of_every_length``) with letters added before it,
+    after it or both, to the shape of a record id: 15 or 18 letters and digits (a Salesforce
+    id's), or 32 lower-case hexadecimal characters (a ServiceNow sys_id's); ``length`` one of
+    those, else any that holds the card."""
+    card = draw(cards_of_every_length())
+    size = length or draw(st.sampled_from([n for n in (15, 18, 32) if n > len(card)]))
+    assume(size > len(card))
+    letters = "abcdef" if size == 32 else ID_LETTERS
+    pad = draw(st.text(letters, min_size=size - len(card), max_size=size - len(card)))
+    cut = draw(st.integers(0, len(pad)))
+    return card, f"{pad[:cut]}{card}{pad[cut:]}"
+
+
+@st.composite
+def salesforce_ids(draw: st.DrawFn, prefix: str) -> str:
+    """An 18-character Salesforce id with key prefix ``prefix`` and its checksum; where the
+    prefix is digits, often one whose first fifteen characters are digits that read as a card
+    number (a Case's, 500...: a finder reading it as text would find one)."""
+    if prefix.isdigit() and draw(st.booleans()):
+        body = prefix + draw(st.text("0123456789", min_size=11, max_size=11))
+        id15 = body + next(d for d in "0123456789" if luhn(body + d))
+    else:
+        alphabet = "0123456789" + ID_LETTERS + "OoIl"
+        id15 = prefix + draw(st.text(alphabet, min_size=12, max_size=12))
+    return sfid.to18(id15)
+
+
+def sys_ids() -> st.SearchStrategy[str]:
+    """A ServiceNow sys_id: 32 hexadecimal characters, often with a card number in them."""
+    return st.one_of(
+        st.text("0123456789abcdef", min_size=32, max_size=32),
+        cards_in_id_shapes(32).map(lambda found: found[1]),
+    )

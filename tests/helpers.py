@@ -81,6 +81,22 @@ def parameters_pack(directory: Path) -> Path:
     return directory
 
 
+def notes_pack(directory: Path) -> Path:
+    """The shipped pack's ParameterValidation and its note rules (the sensitive-data rule)."""
+    parameters_pack(directory)
+    shutil.copy(SHIPPED_PACK / "notes.yaml", directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def notes_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A Salesforce stack judging by ``notes_pack``, one per test module."""
+    directory = tmp_path_factory.mktemp("notes")
+    pack = notes_pack(directory / "policies")
+    with Stack(directory, auth_mode="passthrough", policies=pack) as running:
+        yield running
+
+
 def grounded_pack(directory: Path) -> Path:
     """The shipped pack's ParameterValidation and grounding: a write must name records the
     conversation has grounds for."""

@@ -9,8 +9,6 @@ beside an ordinary name still lands."""
 from __future__ import annotations
 
 import itertools
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,19 +19,15 @@ from simple_salesforce.exceptions import SalesforceMalformedRequest
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
 from guardrail.testing import Stack
 from tests.conftest import cards_split_at_a_phone, phone_numbers
-from tests.helpers import SHIPPED_PACK, parameters_pack, salesforce_in, through_a_stack
+from tests.helpers import salesforce_in, through_a_stack
 
 RULE = "card number or a social security number"
 _conversations = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    directory = tmp_path_factory.mktemp("salesforce-card-split")
-    pack = parameters_pack(directory / "policies")
-    shutil.copy(SHIPPED_PACK / "notes.yaml", pack)
-    with Stack(directory, auth_mode="passthrough", policies=pack) as running:
-        yield running
+def stack(notes_stack: Stack) -> Stack:
+    return notes_stack
 
 
 def agent(stack: Stack) -> Any:

@@ -30,11 +30,16 @@ class Kind(StrEnum):
 _DATE_PATTERN_START = r"^\d{4}-\d{2}-\d{2}$"
 
 
+#: The schema keywords that type a field as holding record ids (a reference to another record):
+#: read back as ids, and never read for card data nor masked (guardrail.sinks.redact.text_fields).
+_REFERENCES = ("x-salesforce-reference", "x-servicenow-reference")
+
+
 def kind_of(prop: Mapping[str, Any]) -> Kind:
     """The comparison kind of a ParameterValidation schema property."""
     types = prop.get("type")
     names = {types} if isinstance(types, str) else set(types or ())
-    if "x-salesforce-reference" in prop:
+    if any(keyword in prop for keyword in _REFERENCES):
         return Kind.ID
     if names & {"number", "integer"}:
         return Kind.NUMBER
@@ -72,8 +77,8 @@ def same(kind: Kind, a: Any, b: Any) -> bool:
             return _date(a) == _date(b)
         if kind is Kind.DATETIME:
             return instant(a) == instant(b)
-        if kind is Kind.ID:
-            return sfid.same_id(str(a), str(b))
+        if kind is Kind.ID:  # a Salesforce id in either length; any other (a sys_id) exactly
+            return sfid.same_id(a, b) if sfid.is_id(a) and sfid.is_id(b) else bool(a == b)
     except (InvalidOperation, ValueError, TypeError):
         return False
     return bool(a == b) and type(a) is type(b)

@@ -109,7 +109,7 @@ class ConversationRecorder:
         for n, intent in enumerate(decision.intents):
             saved = decision.saved[n] if n < len(decision.saved) else Saved()
             record_id = saved.id or intent.record_id
-            fields = dict(intent.fields)
+            fields, ids = dict(intent.fields), intent.id_fields
             accounts = self._dialect.accounts(intent.object, record_id, fields)
             # What the CRM did: a create it made as an update of an existing record is that
             # update, of a record not created here; an update it made as a create, that
@@ -126,9 +126,10 @@ class ConversationRecorder:
                 judged_as=str(intent.operation) if done is not intent.operation else None,
                 id=record_id,
                 # A write the CRM never got keeps no personal data it was refused for.
-                fields=fields if decision.verdict in SAVED else mask_fields(fields),
+                fields=fields if decision.verdict in SAVED else mask_fields(fields, ids),
                 decision=str(decision.verdict),
                 at=at,
                 status=decision.upstream_status,
+                id_fields=ids,
             )
             await self.store.record_write(decision.caller.conversation, write, accounts)

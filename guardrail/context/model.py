@@ -106,6 +106,9 @@ class WriteRecord:
     #: (guardrail.answered). None when it made what was judged. Such a write changed a record
     #: no rule judged it against, so it grounds nothing (Records.saved).
     judged_as: str | None = None
+    #: The fields that hold record ids by their type (WriteIntent.id_fields): a number split
+    #: across writes is read in the others only (guardrail.sinks.redact.text_fields).
+    id_fields: frozenset[str] = frozenset()
 
     @property
     def refused_by_crm(self) -> bool:

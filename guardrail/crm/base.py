@@ -499,6 +499,9 @@ class Dialect(Protocol):
     #: object -> key prefix of the objects whose ids name them (Salesforce's standard key
     #: prefixes); empty when ids do not say which object they belong to.
     key_prefixes: Mapping[str, str]
+    #: The field a record's own id is in (Salesforce's ``Id``): with the fields the pack's
+    #: schemas type as references, what holds ids and not text (PolicySet.id_fields).
+    id_field: str
 
     def is_id(self, value: object) -> bool:
         """Whether ``value`` has the shape of a record id of this CRM."""

@@ -174,6 +174,7 @@ def dialect(options: DialectOptions) -> Dialect:
 class SalesforceDialect:
     name = NAME
     key_prefixes: Mapping[str, str] = sfid.STANDARD_KEY_PREFIXES
+    id_field = "Id"
     token_path = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = sfid.CUSTOMER_FIELDS
     assignee_fields: tuple[str, ...] = ("OwnerId",)

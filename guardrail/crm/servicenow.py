@@ -173,6 +173,7 @@ def dialect(options: DialectOptions) -> Dialect:
 class ServiceNowDialect:
     name = NAME
     key_prefixes: Mapping[str, str] = {}  # a sys_id does not say which table it belongs to
+    id_field = "sys_id"
     token_path = "/oauth_token.do"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = ()
     assignee_fields: tuple[str, ...] = ()

@@ -132,6 +132,7 @@ def dialect(options: DialectOptions) -> Dialect:
 class ZendeskDialect:
     name = NAME
     key_prefixes: Mapping[str, str] = {}
+    id_field = "id"
     token_path = "/oauth/tokens"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = ()
     assignee_fields: tuple[str, ...] = ()

@@ -90,6 +90,12 @@
                                          texts, so a number split between a note and a phone
                                          or number field is found (a number field's earlier
                                          writes too)
+    text_fields() list<string>           the names of the write's texts, what sensitive_data
+                                         is given and masking masks: every string field,
+                                         whatever its value's shape, but one that holds record
+                                         ids by its type (a reference in the pack's schema,
+                                         the record's own id: intent.id_fields), which is read
+                                         as no text (guardrail.sinks.redact.text_fields)
     unsure() list<string>                why the reading as a whole may be wrong
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
@@ -109,13 +115,13 @@ from guardrail.context.facts import Facts, Figure, digits, pii_in, stated_facts
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
-from guardrail.sinks.redact import MASKS, split_masked
+from guardrail.sinks.redact import MASKS, split_masked, text_fields
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
-from guardrail.understanding.sensitive import Edges, id_shaped, joined_kinds, sensitive_kinds
+from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
 from guardrail.understanding.written import read_written, withheld
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -430,7 +436,7 @@ class RuleFunctions:
         self, text: str | Sequence[str] | None, phones: Sequence[str] | None = None
     ) -> list[str]:
         texts = [text] if isinstance(text, str) else list(text or ())
-        pieces = [t for t in texts if t and not id_shaped(t)]
+        pieces = [t for t in texts if t]
         # a write's phone numbers are not read alone (a card finder misreads some), but a card
         # split between one and a note is found: each is joined by its digits (how it is
         # grouped, "(415) 555-...", would keep the joiner from seeing where it starts)
@@ -467,8 +473,7 @@ class RuleFunctions:
         texts: list[str] = []
         numbers: list[str] = []
         for write in saved:
-            values = [v for v in write.fields.values() if isinstance(v, str)]
-            values = [v for v in values if not id_shaped(v)]
+            values = list(text_fields(write.fields, write.id_fields).values())
             phones = [v for v in values if is_phone_number(v)]
             text = "\n".join(v for v in values if v not in phones)
             stored = [d for v in write.fields.values() for d in _number_digits(v)]
@@ -478,6 +483,11 @@ class RuleFunctions:
             if len(texts) == _EARLIER:
                 break
         return [t for t in texts if t.strip()], numbers
+
+    def text_fields(self) -> list[str]:
+        if self.intent is None:
+            raise RuntimeError("rule functions called outside a write's judging")
+        return list(text_fields(self.intent.fields, self.intent.id_fields))
 
     def unsure(self) -> list[str]:
         return list(self._facts.understanding.unsure)

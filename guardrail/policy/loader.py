@@ -25,7 +25,7 @@ from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
 from guardrail.checks.schema import ParameterValidation
 from guardrail.checks.source import inline_params
-from guardrail.crm.base import dialect_for
+from guardrail.crm.base import Dialect, dialect_for
 from guardrail.errors import ConfigError, MalformedBody, PolicyError
 from guardrail.model import Action, Mode, Operation, WriteIntent
 from guardrail.policy.model import PolicyDocument, Rule
@@ -65,6 +65,9 @@ class PolicySet:
     #: key prefix -> object name, for writes that name a record only by its id: the
     #: dialects' standard objects' and those the pack's schemas declare
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: crm -> its dialect, which says what a record id of its CRM is and where a record's own
+    #: is (Dialect.is_id, Dialect.id_field)
+    dialects: dict[str, Dialect] = field(default_factory=dict, repr=False, compare=False)
     _exact: dict[tuple[str, str, Operation], tuple[Policy, ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -75,6 +78,8 @@ class PolicySet:
     _kinds: dict[tuple[str, str], dict[str, Kind]] = field(init=False, repr=False, compare=False)
     _writable: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _fields: dict[tuple[str, str], dict[str, str]] = field(init=False, repr=False, compare=False)
+    _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _own: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
@@ -105,6 +110,14 @@ class PolicySet:
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
         object.__setattr__(self, "_fields", names)
+        own = {crm: frozenset({d.id_field}) for crm, d in self.dialects.items()}
+        ids = {
+            (crm, obj): frozenset(n for n, k in typed.items() if k is Kind.ID)
+            | own.get(crm, frozenset())
+            for (crm, obj), typed in kinds.items()
+        }
+        object.__setattr__(self, "_own", own)
+        object.__setattr__(self, "_ids", ids)
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
@@ -115,6 +128,12 @@ class PolicySet:
     def kinds(self, crm: str, sobject: str) -> dict[str, Kind]:
         """How to compare each field of an object, from its schema (strings when unknown)."""
         return self._kinds.get((crm, sobject.lower()), {})
+
+    def id_fields(self, crm: str, sobject: str) -> frozenset[str]:
+        """The fields of an object that hold record ids by their type: the references its
+        schema types (Kind.ID) and the record's own id field. Decided by the field, never by
+        the value's shape: text shaped like an id (a card number and two letters) is text."""
+        return self._ids.get((crm, sobject.lower())) or self._own.get(crm, frozenset())
 
     def writable(self, crm: str, sobject: str) -> frozenset[str]:
         """Fields a write may set on an existing record, from the object's schema."""
@@ -170,7 +189,10 @@ class PolicySet:
         them. The CRM ignores the case of these names, so a rule must never see two spellings
         of one; a field given twice in two spellings is refused (MalformedBody). A name no
         schema knows keeps its spelling (the schema check, where the schema is closed, refuses
-        it). Idempotent: every judging entry point may call it."""
+        it). Its ``id_fields`` are the object's (``id_fields``) but those it sets to a value
+        that is no id of its CRM (Dialect.is_id: "4111 1111 1111 1111" in a reference field is
+        text, refused as an id and masked as text). Idempotent: every judging entry point may
+        call it."""
         sobject = self.object_name(crm, intent.object) or intent.object
         spelling = self._fields.get((crm, sobject.lower()), {})
 
@@ -192,14 +214,29 @@ class PolicySet:
         ext = intent.external_id_field
         ext = spelled(ext) if ext else ext
         references = {spelled(k): v for k, v in intent.references.items()}
+        id_fields = self._holding_ids(crm, sobject, fields)
         if (
             sobject == intent.object and ext == intent.external_id_field
             and list(fields) == list(intent.fields) and list(references) == list(intent.references)
+            and id_fields == intent.id_fields
         ):  # fmt: skip
             return intent  # spelled so already: most writes
         return replace(
-            intent, object=sobject, fields=fields, external_id_field=ext, references=references
+            intent,
+            object=sobject,
+            fields=fields,
+            external_id_field=ext,
+            references=references,
+            id_fields=id_fields,
         )
+
+    def _holding_ids(self, crm: str, sobject: str, fields: Mapping[str, Any]) -> frozenset[str]:
+        typed = self.id_fields(crm, sobject)
+        dialect = self.dialects.get(crm)
+        if dialect is None:  # no CRM says what its ids are: none is taken for one
+            return frozenset()
+        written = [n for n in typed if n in fields and not dialect.is_id(fields[n])]
+        return typed.difference(written) if written else typed
 
     def object_names(self, crm: str) -> list[str]:
         return sorted(name for (c, _), name in self._spelling.items() if c == crm)
@@ -214,6 +251,7 @@ def load_policy_set(root: Path) -> PolicySet:
     digest = hashlib.sha256()
     policies: list[Policy] = []
     prefixes: dict[str, str] = {}
+    dialects: dict[str, Dialect] = {}
     for path in files:
         text = _read(path)
         digest.update(f"{path.relative_to(root)}\0{text}\0".encode())
@@ -228,15 +266,16 @@ def load_policy_set(root: Path) -> PolicySet:
     _unique_names(policies)
     for crm in sorted({p.crm for p in policies}):
         try:
-            standard = dialect_for(crm).key_prefixes
+            dialects[crm] = dialect_for(crm)
         except ConfigError as exc:
             raise PolicyError(str(root), f"spec.crm {crm!r}", str(exc)) from None
-        prefixes = {**{p: o for o, p in standard.items()}, **prefixes}
+        prefixes = {**{p: o for o, p in dialects[crm].key_prefixes.items()}, **prefixes}
     return PolicySet(
         version=digest.hexdigest()[:12],
         policies=tuple(policies),
         source=str(root),
         prefixes=prefixes,
+        dialects=dialects,
     )
 
 

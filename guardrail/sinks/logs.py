@@ -130,7 +130,7 @@ class DecisionLog:
         if decision.error:
             event["error"] = decision.error
         if self._field_values:
-            event["fields"] = [mask_fields(i.fields) for i in decision.intents]
+            event["fields"] = [mask_fields(i.fields, i.id_fields) for i in decision.intents]
         for v in decision.violations:
             if v.code == ERROR_CODE:  # a rule that errored: its policy's admin must fix it
                 self._log.warning(

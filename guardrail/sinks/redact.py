@@ -15,13 +15,13 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
 from guardrail.understanding.phones import is_phone_number
-from guardrail.understanding.sensitive import Edges, id_shaped, joined_kinds, sensitive_runs
+from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_runs
 from guardrail.understanding.text import clean
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
@@ -148,16 +148,33 @@ _WORD = re.compile(r"\S+")
 Key = TypeVar("Key")
 
 
-def mask_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+def text_fields(fields: Mapping[Key, Any], id_fields: Collection[Key]) -> dict[Key, str]:
+    """A write's texts, as the sensitive-data rule reads them (CEL ``text_fields()``) and
+    masking masks them: every string field, whatever its shape, but one that holds record ids
+    by its type (``id_fields``: WriteIntent.id_fields). An id is never read for digits, which
+    could read as a card or join a neighbour's into one; text shaped like an id (a card number
+    and two letters) is text. One predicate for both, so a masked record reads as the raw one
+    was read when it is judged again (replay)."""
+    return {k: v for k, v in fields.items() if isinstance(v, str) and k not in id_fields}
+
+
+def mask_fields(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[str, Any]:
     """A write's fields masked as ``mask_value`` masks them, and a card number or SSN split
-    between two of its text fields masked in both (``split_masked``). A record id is kept as it
-    is (``id_shaped``): the sensitive-data rule reads no number in it or across it, and a masked
-    id would read as a card when the record is judged again (replay)."""
-    texts = {k: v for k, v in fields.items() if isinstance(v, str) and not names_secret(str(k))}
-    ids = {k: v for k, v in texts.items() if id_shaped(v)}
-    kept = {k: v for k, v in texts.items() if k not in ids}
-    masked: dict[str, Any] = mask_value({**fields, **split_masked(kept)})
-    return {**masked, **ids}
+    between two of its texts masked in both (``split_masked``); the values of its ``id_fields``
+    are kept as they are (``text_fields``), secrets by key dropped all the same."""
+    texts = {k: v for k, v in text_fields(fields, id_fields).items() if not names_secret(k)}
+    masked: dict[str, Any] = mask_value({**fields, **split_masked(texts)})
+    return {**masked, **id_values(fields, id_fields)}
+
+
+def id_values(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[str, str]:
+    """The ids a write's ``id_fields`` hold, which masking keeps as they are (``text_fields``);
+    a secret-named field's value is dropped all the same."""
+    return {
+        k: v
+        for k, v in fields.items()
+        if isinstance(v, str) and k in id_fields and not names_secret(k)
+    }
 
 
 def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:

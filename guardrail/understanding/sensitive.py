@@ -25,18 +25,6 @@ _PUNCTUATION = "()[]{}.,;:!?'\""
 # An SSN, the shortest, is nine digits, each written with a character at least.
 _SHORTEST = 9
 _REMEMBERED = 2000
-# A record id (Salesforce's 15 or 18 characters, a ServiceNow sys_id): letters and digits, no
-# text. (A letter standing in for a digit, O o I l, does not make an id: "4lll..." may be a card.)
-_ID_SHAPED = re.compile(
-    r"(?=[A-Za-z0-9]*[A-HJ-KM-NP-Za-hj-km-np-z])(?:[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?|[0-9a-f]{32})"
-)
-
-
-def id_shaped(value: str) -> bool:
-    """Whether ``value`` is a record id, not text: never read for digits, by the rule or by
-    masking alike, which could join a neighbour's into a number (and a masked id would then
-    read as one on replay)."""
-    return _ID_SHAPED.fullmatch(value) is not None
 
 
 def typed_kinds(text: str) -> set[str]:

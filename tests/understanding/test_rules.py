@@ -14,7 +14,7 @@ from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
-from guardrail.sinks.redact import mask_fields, split_masked
+from guardrail.sinks.redact import mask_fields, split_masked, text_fields
 from tests.conftest import card_digits_read, cards_of_every_length
 
 from .conftest import facts, turns
@@ -287,11 +287,12 @@ def test_a_card_split_between_two_fields_with_a_stop_after_its_first_half_is_fou
 def test_a_record_id_is_never_masked_so_a_replayed_write_reads_as_the_judged_one(
     text: str, sys_id: str
 ) -> None:
-    # A sys_id beside a text ending in digits: the rule reads no number across the two (an id
-    # is not text), and masking must not either, or the stored record would read as a card.
-    fields = {"short_description": text, "contact": sys_id}
-    masked = mask_fields(fields)
+    # A sys_id in a reference field beside a text ending in digits: the rule reads no number
+    # across the two (an id is not text), and masking must not either, or the stored record
+    # would read as a card.
+    fields, ids = {"short_description": text, "contact": sys_id}, frozenset({"contact"})
+    masked = mask_fields(fields, ids)
     assert masked["contact"] == sys_id
-    read = RuleFunctions(facts("c: hi")).sensitive_data(list(fields.values()))
+    read = RuleFunctions(facts("c: hi")).sensitive_data(list(text_fields(fields, ids).values()))
     redacted = RuleFunctions(replace(facts("c: hi"), redacted=True))
-    assert redacted.sensitive_data([str(v) for v in masked.values()]) == read
+    assert redacted.sensitive_data(list(text_fields(masked, ids).values())) == read

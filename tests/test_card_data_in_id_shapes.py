@@ -1,0 +1,293 @@
+"""A card number dressed as a record id is text; a record id is not, whatever its digits say.
+
+What holds an id is decided by the field's type, never by the value's shape: the references the
+pack's schemas type (``x-salesforce-reference``, ``x-servicenow-reference``) and the record's
+own id field (its dialect's). A card number with letters added to look like an id (a 14-digit
+card and a letter, 16 digits and two, card digits padded into 32 hex) in any other string field
+of any object the shipped packs' sensitive-data rule covers is refused by it and masked in the
+audit record, and so is a card number in a field that holds ids, written as no id of its CRM;
+a real id in a reference field, one whose digits read as a card too, is neither refused nor
+masked, beside a text ending in digits or not. Either way the audit record, judged
+again by replay, is judged as the write was. Zendesk's ids are integers, read as before.
+
+The pack is judged in-process here (many examples); the end-to-end test at the bottom sends the
+write through the real proxy with simple-salesforce.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from guardrail.checks.compare import Kind
+from guardrail.cli import main
+from guardrail.context import snapshot
+from guardrail.context.facts import Facts
+from guardrail.context.model import Conversation, Turn, WriteRecord
+from guardrail.model import SAVED, Caller, Decision, Operation, WriteIntent
+from guardrail.pipeline import Pipeline
+from guardrail.policy.loader import PolicySet, load_policy_set
+from guardrail.proxy import DECISION_ID_HEADER
+from guardrail.replay import Replayer
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
+from guardrail.sinks.audit.record import decision_entry
+from guardrail.testing import Stack
+from tests.conftest import (
+    card_digits_read,
+    cards_in_id_shapes,
+    cards_of_every_length,
+    salesforce_ids,
+    sys_ids,
+)
+from tests.helpers import salesforce_in, through_a_stack
+
+PACKS = Path(__file__).resolve().parent.parent / "policies"
+CRMS = ("salesforce", "servicenow", "zendesk")
+POLICIES = {crm: load_policy_set(PACKS / f"{crm}-contact-center") for crm in CRMS}
+NOTES = "notes-no-sensitive-data"
+RULE = "NoCardOrSsnInNotes"
+
+
+def _fields(crm: str) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(object, field, schema property) of each object the sensitive-data rule covers."""
+    policies = POLICIES[crm]
+    (notes,) = (p for p in policies.policies if p.name == NOTES)
+    seen = set()
+    for _, obj, schema in policies.schemas(crm):
+        for name, prop in schema["properties"].items():
+            if obj in notes.objects and (obj, name) not in seen:
+                seen.add((obj, name))
+                yield obj, name, prop
+
+
+def _holds_text(prop: Mapping[str, Any]) -> bool:
+    types = prop.get("type")
+    types = {types} if isinstance(types, str) else set(types or ())
+    return "string" in types or (not types and "enum" in prop)
+
+
+#: (crm, object, field) of every string field that holds no ids: text, whatever its shape.
+TEXT_FIELDS = [
+    (crm, obj, name)
+    for crm in CRMS
+    for obj, name, prop in _fields(crm)
+    if _holds_text(prop) and name not in POLICIES[crm].id_fields(crm, obj)
+]
+#: (crm, object, field, what an id there names) of every field that holds ids: references,
+#: typed by the schema, and the record's own id field.
+ID_FIELDS = [
+    (crm, obj, name, prop.get("x-salesforce-reference") or {obj: ""})
+    for crm in CRMS
+    for obj, name, prop in _fields(crm)
+    if name in POLICIES[crm].id_fields(crm, obj)
+]
+#: (object, field) of Zendesk's integer id fields (a user's, an organization's...).
+ZENDESK_IDS = [
+    (obj, name)
+    for obj, name, prop in _fields("zendesk")
+    if POLICIES["zendesk"].kinds("zendesk", obj).get(name) is Kind.NUMBER and name.endswith("id")
+]
+
+
+def _facts(*earlier: WriteRecord) -> Facts:
+    now = datetime.now(UTC)
+    turns = [Turn(role="customer", text="Hi, I need help with my order.")]
+    conversation = Conversation(
+        id="c-ids", turns=turns, writes=list(earlier), created_at=now, updated_at=now
+    )
+    return Facts(conversation)
+
+
+def judged(
+    crm: str, obj: str, fields: Mapping[str, Any], facts: Facts | None = None
+) -> tuple[Decision, dict[str, Any]]:
+    """The pack's decision on a create of ``fields``, and its audit record (context expanded,
+    as replay reads it)."""
+    policies = POLICIES[crm]
+    intent = WriteIntent(crm, obj, Operation.CREATE, dict(fields))
+    decision = Pipeline(lambda: policies).evaluate(
+        crm, [intent], Caller(conversation="c-ids"), facts or _facts()
+    )
+    entry = decision_entry(decision)
+    body = orjson.loads(entry.body)
+    kept = {part.hash: orjson.loads(part.body) for part in entry.parts}
+    body["context"] = snapshot.expand(body["context"], kept)
+    return decision, body
+
+
+def replays_as_judged(policies: PolicySet, body: dict[str, Any]) -> bool:
+    """Whether replay judges the audit record as the write was judged."""
+    replayed = asyncio.run(Replayer(policies).judge(body))
+    assert not isinstance(replayed, str), replayed
+    before, after = replayed
+    return before == after
+
+
+def rules(decision: Decision) -> set[str]:
+    return {v.rule for v in decision.violations}
+
+
+@settings(max_examples=300, deadline=None)
+@given(where=st.sampled_from(TEXT_FIELDS), hidden=cards_in_id_shapes())
+def test_a_card_number_dressed_as_a_record_id_in_any_text_field_is_refused_and_masked(
+    where: tuple[str, str, str], hidden: tuple[str, str]
+) -> None:
+    crm, obj, field = where
+    card, value = hidden
+    decision, record = judged(crm, obj, {field: value})
+    assert RULE in rules(decision), (where, value)
+    assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+    assert replays_as_judged(POLICIES[crm], record)
+
+
+@settings(max_examples=300, deadline=None)
+@given(where=st.sampled_from(ID_FIELDS), data=st.data())
+def test_a_record_id_in_a_field_that_holds_ids_is_neither_refused_nor_masked(
+    where: tuple[str, str, str, Mapping[str, str]], data: st.DataObject
+) -> None:
+    # Zendesk's are integers (its own id field's: the ones a user, a group... are named by
+    # are numbers to the schema, read as numbers: below)
+    crm, obj, field, names = where
+    prefix = data.draw(st.sampled_from(sorted(names.values())))
+    own = {o: p for p, o in POLICIES[crm].prefixes.items()}
+    prefix = prefix or own.get(obj, "")
+    record_id = data.draw(
+        salesforce_ids(prefix) if crm == "salesforce"
+        else sys_ids() if crm == "servicenow"
+        else st.one_of(st.integers(1, 2**53), cards_of_every_length().map(int))
+    )  # fmt: skip
+    texts = [n for c, o, n in TEXT_FIELDS if (c, o) == (crm, obj)]
+    beside = data.draw(st.sampled_from(texts))
+    # a text ending in digits, which an id starting with digits could seem to go on from
+    text = data.draw(st.from_regex(r"[A-Za-z]{2,8} [0-9]{1,8}", fullmatch=True))
+    decision, record = judged(crm, obj, {beside: text, field: record_id})
+    assert RULE not in rules(decision), (where, record_id, text)
+    assert record["intents"][0]["fields"][field] == record_id
+    assert replays_as_judged(POLICIES[crm], record)
+
+
+@settings(max_examples=100, deadline=None)
+@given(where=st.sampled_from(ID_FIELDS), card=cards_of_every_length())
+def test_a_card_number_in_a_field_that_holds_ids_but_written_as_no_id_is_text(
+    where: tuple[str, str, str, Mapping[str, str]], card: str
+) -> None:
+    # The field holds ids; a value its CRM takes for none is text: refused, and masked even
+    # though the schema check refuses it too (the audit log keeps every refused write).
+    crm, obj, field, _ = where
+    value = " ".join(card[n : n + 4] for n in range(0, len(card), 4))
+    decision, record = judged(crm, obj, {field: value})
+    assert RULE in rules(decision), (where, value)
+    assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+    assert replays_as_judged(POLICIES[crm], record)
+
+
+@settings(max_examples=100, deadline=None)
+@given(where=st.sampled_from(ZENDESK_IDS), hidden=cards_in_id_shapes(), data=st.data())
+def test_a_zendesk_integer_id_is_read_as_before_whatever_its_digits(
+    where: tuple[str, str], hidden: tuple[str, str], data: st.DataObject
+) -> None:
+    obj, field = where
+    card, _ = hidden
+    text = data.draw(st.from_regex(r"[A-Za-z]{2,8} [0-9]{1,8}", fullmatch=True))
+    decision, record = judged("zendesk", obj, {"name" if obj != "ticket" else "subject": text,
+                                               field: int(card)})  # fmt: skip
+    assert RULE not in rules(decision), (where, card)
+    assert record["intents"][0]["fields"][field] == int(card)
+    assert replays_as_judged(POLICIES["zendesk"], record)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    record_id=salesforce_ids("500"),
+    hidden=cards_in_id_shapes(18),
+    text=st.from_regex(r"[A-Za-z]{2,8} [0-9]{1,8}", fullmatch=True),
+)
+def test_an_earlier_writes_id_is_no_text_and_its_text_dressed_as_an_id_is(
+    record_id: str, hidden: tuple[str, str], text: str
+) -> None:
+    # The conversation's last saved writes are read joined at their edges to this one's: an
+    # id one of them holds is not (as the proxy judged it, and as replay rebuilds it).
+    policies = POLICIES["salesforce"]
+    fields = {"ParentId": record_id, "Subject": "Follow-up"}
+    earlier = WriteRecord(
+        decision_id="d-earlier", object="Case", operation="create", fields=fields,
+        decision=str(next(iter(SAVED))), at=datetime.now(UTC),
+        id_fields=policies.id_fields("salesforce", "Case"),
+    )  # fmt: skip
+    decision, record = judged("salesforce", "Case", {"Description": text}, _facts(earlier))
+    assert RULE not in rules(decision), (record_id, text)
+    assert replays_as_judged(policies, record)
+    card, value = hidden
+    decision, record = judged("salesforce", "Case", {"Description": value}, _facts(earlier))
+    assert RULE in rules(decision)
+    assert card not in card_digits_read(json.dumps(record, ensure_ascii=False))
+    assert replays_as_judged(policies, record)
+
+
+# -- end to end: simple-salesforce through the proxy, the shipped sensitive-data rule -----------
+
+_conversations = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def stack(notes_stack: Stack) -> Stack:
+    return notes_stack
+
+
+def agent(stack: Stack) -> tuple[Any, list[str]]:
+    """A client in a conversation of its own, and the decision id of each answer it gets."""
+    body = {"channel": "voice", "customer": {"account_ids": [ACME_ACCOUNT_ID],
+            "contact_ids": [ACME_CONTACT_ID], "verified": True},
+            "turns": [{"role": "customer", "text": "My router from order 1044 is broken."}]}  # fmt: skip
+    sf = salesforce_in(stack, f"sf-id-shape-{next(_conversations)}", body, "agent-id-shape")
+    seen: list[str] = []
+    sf.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get(DECISION_ID_HEADER, ""))
+    )
+    return sf, seen
+
+
+@through_a_stack(15)
+@given(hidden=cards_in_id_shapes(), field=st.sampled_from(["Subject", "Description"]))
+def test_through_the_proxy_a_case_with_a_card_dressed_as_an_id_is_refused_and_kept_masked(
+    stack: Stack, capfd: pytest.CaptureFixture[str], hidden: tuple[str, str], field: str
+) -> None:
+    card, value = hidden
+    sf, seen = agent(stack)
+    before = len(stack.store.records("Case"))
+    since = datetime.now(UTC).isoformat()
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Case.create({"Subject": "Router broken", "Status": "New", field: value,
+                        "AccountId": ACME_ACCOUNT_ID, "ContactId": ACME_CONTACT_ID})  # fmt: skip
+    assert "card number" in refused.value.content[0]["message"], value
+    assert len(stack.store.records("Case")) == before
+    url = f"{stack.admin_url}/guardrail/v1/decisions/{seen[-1]}"
+    record = httpx.get(url, timeout=10).json()
+    assert record["decision"] == "block"
+    assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+    dsn = f"sqlite:///{(stack.directory / 'audit.db').resolve()}"
+    capfd.readouterr()
+    pack = str(stack.directory / "policies")
+    code = main(["replay", "--since", since, "--policies", pack, "--dsn", dsn, "--json"])
+    assert code == 0, capfd.readouterr().out  # judged again from what was kept: as the proxy did
+
+
+def test_through_the_proxy_a_case_naming_records_by_their_ids_lands(stack: Stack) -> None:
+    sf, _ = agent(stack)
+    created = sf.Case.create({"Subject": "Router broken", "Status": "New",
+                              "Description": "Router from order 1044",
+                              "AccountId": ACME_ACCOUNT_ID, "ContactId": ACME_CONTACT_ID,
+                              "ParentId": ACME_CASE_ID})  # fmt: skip
+    assert created["success"] is True
