@@ -202,10 +202,18 @@ class Records:
         by_key = dict(self._by_key)
         gone_read, gone_write = self._gone
         for seq, (key, read) in enumerate(gone_reads, gone_read):
-            _keep(by_key, key, by_key[key].without_read(seq, read))
+            record = by_key[key]
+            if record.reads + record.writes == 1:  # its only one: no read or write names it now
+                del by_key[key]
+            else:
+                by_key[key] = record.without_read(seq, read)
         for seq, (gone, write) in enumerate(gone_writes, gone_write):
             if gone is not None:
-                _keep(by_key, gone, by_key[gone].without_write(seq, write))
+                record = by_key[gone]
+                if record.reads + record.writes == 1:
+                    del by_key[gone]
+                else:
+                    by_key[gone] = record.without_write(seq, write)
         gone_read += len(gone_reads)
         gone_write += len(gone_writes)
         kept_reads = self._reads[len(gone_reads) :]
@@ -270,14 +278,6 @@ class Records:
             for token, (value, _) in shown.get(name, {}).items()
         }
         return list(values.values()) or None
-
-
-def _keep(by_key: dict[str, _Record], key: str, record: _Record) -> None:
-    """``record`` under ``key``, unless no read or saved write in the window names it now."""
-    if record.reads or record.writes:
-        by_key[key] = record
-    else:
-        del by_key[key]
 
 
 def _after(
