@@ -178,6 +178,7 @@ class Proxy:
                 await self.bulk.admit(judged, decision)
             except (RequestRejected, DependencyFailure) as exc:
                 return await self._refuse(exc, caller, started)
+        self.sinks.ahead(decision)  # its record is begun while the CRM answers
         done, answer = await self._write(request, canonical, judged, decision, facts)
         if self.bulk is not None and isinstance(answer, UpstreamResponse):
             try:

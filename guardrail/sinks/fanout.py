@@ -30,6 +30,13 @@ class Fanout:
         self.beside = tuple(beside)
         self._metrics = metrics
 
+    def ahead(self, decision: Decision) -> None:
+        """``decision``'s write goes out to the CRM now and is emitted once answered: the audit
+        log may begin its record meanwhile."""
+        for sink in self.sinks:
+            if isinstance(sink, AuditSink):
+                sink.ahead(decision)
+
     async def emit(self, decision: Decision, *, audited: bool = False) -> None:
         """``audited``: the audit log has the decision already (a hold's outcome, which the
         hold store records in the transaction that settles it), so it is not appended again."""

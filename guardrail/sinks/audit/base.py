@@ -18,6 +18,7 @@ import orjson
 
 from guardrail.context.snapshot import Part
 from guardrail.errors import AuditUnavailable
+from guardrail.model import Decision
 from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row
 from guardrail.sinks.audit.group import GroupCommitter
@@ -68,6 +69,9 @@ class SQLStorage(ABC):
         statement runs before the transaction begins."""
 
     # -- writes ----------------------------------------------------------------------------
+
+    def ahead(self, decision: Decision) -> None:  # noqa: B027 - a store may begin nothing
+        """Records are made where they are committed, on the event loop: nothing to begin."""
 
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
         rows, parts = await self._run(scripts.commit(pending, self._stored.unknown))

@@ -131,6 +131,12 @@ class AuditLog:
 
     # -- writes ----------------------------------------------------------------------------
 
+    def ahead(self, decision: Decision) -> None:
+        """``decision`` goes out to the CRM now, and is recorded when it is answered: the store
+        may begin its record meanwhile (``Storage.ahead``)."""
+        if self.available:
+            self.storage.ahead(decision)
+
     async def record(self, decision: Decision) -> Row:
         """Append the decision's record, made by the store off the event loop (the decision is
         frozen: what is recorded is what was decided)."""

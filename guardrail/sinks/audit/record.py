@@ -16,6 +16,7 @@ key are dropped, and no header is ever recorded: the Authorization the agent sen
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +26,8 @@ from typing import Any
 import orjson
 
 from guardrail.context import snapshot
-from guardrail.context.snapshot import Part
+from guardrail.context.facts import Facts
+from guardrail.context.snapshot import Part, Snapshot
 from guardrail.model import Decision, FieldDiff, HoldLink, Within, WriteIntent
 from guardrail.sinks.redact import REDACTED, mask_fields, mask_text, mask_value, names_secret
 
@@ -121,10 +123,43 @@ def rule_term(name: str) -> str:
     return f"rule:{name}"
 
 
-def decision_entry(decision: Decision, at: str | None = None) -> Entry:
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What a decision's record says that is fixed once it is judged, before the CRM answers:
+    the context it was judged in (``snapshot.dump``: masked, encoded and hashed) and its intents
+    masked. Most of the work of making a record."""
+
+    facts: Facts | None
+    intents: tuple[WriteIntent, ...]
+    context: Snapshot | None
+    masked: tuple[dict[str, Any], ...]
+
+    @classmethod
+    def of(cls, decision: Decision) -> _Judged:
+        facts = decision.facts
+        return cls(
+            facts,
+            decision.intents,
+            None if facts is None else snapshot.dump(facts, _value),
+            tuple(_intent(intent) for intent in decision.intents),
+        )
+
+    def fits(self, decision: Decision) -> bool:
+        """Whether ``decision`` is this one as it ended (``replace`` keeps what it does not
+        change: the same facts, the same intents)."""
+        return self.facts is decision.facts and self.intents is decision.intents
+
+
+def decision_entry(
+    decision: Decision, at: str | None = None, judged: _Judged | None = None
+) -> Entry:
+    """The record of ``decision``; ``judged``, what of it was made ahead (``Ahead``), if it
+    still fits."""
+    if judged is None or not judged.fits(decision):
+        judged = _Judged.of(decision)
     caller = decision.caller
     saved = decision.saved_ids
-    context = None if decision.facts is None else snapshot.dump(decision.facts, _value)
+    context = judged.context
     body = {
         "kind": Kind.DECISION.value,
         "at": at or now(),
@@ -137,8 +172,8 @@ def decision_entry(decision: Decision, at: str | None = None) -> Entry:
         "tool": caller.tool,
         "traceparent": caller.traceparent,
         "intents": [
-            _intent(intent, saved[n] if n < len(saved) else None)
-            for n, intent in enumerate(decision.intents)
+            {**masked, "saved_id": saved[n] if n < len(saved) else None}
+            for n, masked in enumerate(judged.masked)
         ],
         "violations": [
             {
@@ -185,6 +220,56 @@ def made(pending: Sequence[Pending]) -> list[Entry]:
     return [p if isinstance(p, Entry) else decision_entry(p) for p in pending]
 
 
+class Ahead:
+    """Records begun before their decisions are final. A write's context and intents are known
+    once it is judged, and masking, encoding and hashing them is most of the work of its record
+    (``_Judged``); a store that makes records on a thread of its own is told of the write
+    (``expect``) as it goes out to the CRM, makes that part while the request is out (``work``,
+    when the thread has nothing else to do), and its record, made from the final decision
+    (``made``), takes it. Each part is made once: a decision whose record is made before the
+    part is taken off the list, a part made is used once, and both are bounded (a decision
+    expected and never recorded is forgotten)."""
+
+    def __init__(self, most: int = 256) -> None:
+        self._most = most
+        self._lock = threading.Lock()  # ``expect`` runs on the event loop, the rest on the thread
+        self._waiting: dict[str, Decision] = {}
+        self._ready: dict[str, _Judged] = {}
+
+    def expect(self, decision: Decision) -> None:
+        with self._lock:
+            self._waiting[decision.id] = decision
+            _bound(self._waiting, self._most)
+
+    def work(self) -> bool:
+        """Make the judged part of the oldest decision expected; whether there was one."""
+        with self._lock:
+            if not self._waiting:
+                return False
+            key = next(iter(self._waiting))
+            decision = self._waiting.pop(key)
+        self._ready[key] = _Judged.of(decision)
+        _bound(self._ready, self._most)
+        return True
+
+    def made(self, pending: Sequence[Pending]) -> list[Entry]:
+        """``made``, with what was made ahead."""
+        entries = []
+        for p in pending:
+            if isinstance(p, Entry):
+                entries.append(p)
+                continue
+            with self._lock:
+                self._waiting.pop(p.id, None)
+            entries.append(decision_entry(p, judged=self._ready.pop(p.id, None)))
+        return entries
+
+
+def _bound(found: dict[str, Any], most: int) -> None:
+    while len(found) > most:
+        del found[next(iter(found))]
+
+
 def _hold(link: HoldLink) -> dict[str, Any]:
     """A held write's state, or how a held write was settled (guardrail.holds)."""
     body: dict[str, Any] = {"state": link.state}
@@ -225,12 +310,13 @@ def _within(within: Within) -> dict[str, Any]:
     """The request a decision on part of it belongs to (guardrail.partial): what replay judges
     its records with."""
     return {
-        "intents": [_intent(intent, None) for intent in within.intents],
+        "intents": [{**_intent(intent), "saved_id": None} for intent in within.intents],
         "positions": list(within.positions),
     }
 
 
-def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
+def _intent(intent: WriteIntent) -> dict[str, Any]:
+    """An intent as its record holds it, masked, but for the id the CRM saved it under."""
     return {
         "object": intent.object,
         "operation": str(intent.operation),
@@ -245,7 +331,6 @@ def _intent(intent: WriteIntent, saved_id: str | None) -> dict[str, Any]:
         "filled": dict(intent.filled),
         "current": _jsonable(mask_fields(intent.current, intent.id_fields)),
         "headers": {k: mask_text(v) for k, v in intent.headers.items()},
-        "saved_id": saved_id,
     }
 
 

@@ -29,6 +29,10 @@ class AuditSink:
     def __init__(self, audit: AuditLog) -> None:
         self._audit = audit
 
+    def ahead(self, decision: Decision) -> None:
+        """``decision`` is being forwarded; it is emitted once answered (``AuditLog.ahead``)."""
+        self._audit.ahead(decision)
+
     async def emit(self, decision: Decision) -> None:
         await self.recording(decision)
 

@@ -33,10 +33,11 @@ from urllib.parse import quote
 import structlog
 
 from guardrail.errors import AuditUnavailable
+from guardrail.model import Decision
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
-from guardrail.sinks.audit.record import Pending, format_time
+from guardrail.sinks.audit.record import Ahead, Pending, format_time
 from guardrail.sinks.audit.scripts import Execute, Fetch, Script
 from guardrail.sinks.audit.store import HOLD_STATES, Committer, Migration, Ran
 from guardrail.sinks.audit.thread import Batch, Worker
@@ -159,6 +160,7 @@ class SQLiteStorage(SQLStorage):
         self._write_conn: sqlite3.Connection | None = None
         self._read_conn: sqlite3.Connection | None = None
         self._checkpoint_conn: sqlite3.Connection | None = None
+        self._ahead = Ahead()  # what of the records to come the writer makes while it waits
         self._appended = 0  # records committed since the last checkpoint was asked for
         self._checkpointing = False  # one asked for and not done yet
 
@@ -166,7 +168,7 @@ class SQLiteStorage(SQLStorage):
         if not migrate and not self.path.is_file():
             raise AuditUnavailable(f"there is no audit log at {self.path}")
         if self._writer is None:
-            self._writer = Worker("guardrail-audit-write")
+            self._writer = Worker("guardrail-audit-write", idle=self._ahead.work)
             self._reader = Worker("guardrail-audit-read")
             self._checkpointer = Worker("guardrail-audit-checkpoint")
         if self._write_conn is None:
@@ -261,13 +263,21 @@ class SQLiteStorage(SQLStorage):
         next commit, and their records are made, chained and committed there."""
         return _Appends(self, Batch(self._commit_now, ran, most))
 
+    def ahead(self, decision: Decision) -> None:
+        """On the event loop: the writer makes what it can of ``decision``'s record while the
+        write is out to the CRM, when it has nothing to commit (``record.Ahead``)."""
+        if self._writer is not None:
+            self._ahead.expect(decision)
+            self._writer.nudge()
+
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
         return await self._in(self._writer, lambda: self._commit_now(pending))
 
     def _commit_now(self, pending: Sequence[Pending]) -> list[Row]:
         """On the writer thread: make the records of ``pending`` and commit them."""
+        entries = self._ahead.made(pending)
         try:
-            rows, parts = _drive(self._writer_conn(), scripts.commit(pending, self._stored.unknown))
+            rows, parts = _drive(self._writer_conn(), scripts.commit(entries, self._stored.unknown))
         except sqlite3.Error as exc:
             raise self._failed(exc) from exc
         self._stored.add(parts)  # only once committed: a rolled-back part is sent again

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from guardrail.errors import AuditUnavailable
+from guardrail.model import Decision
 from guardrail.sinks.audit.chain import Head, Row
 from guardrail.sinks.audit.record import Kind, Pending
 
@@ -173,6 +174,10 @@ class Storage(Protocol):
 
     async def probe(self) -> None:
         """Cheaply prove a commit could happen now (the write lock can be taken)."""
+
+    def ahead(self, decision: Decision) -> None:
+        """``decision`` is to be appended once its write is answered: a store that makes records
+        beside the event loop may begin its record now."""
 
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
         """Append the records of ``pending`` (``record.made``) in one transaction, chained after

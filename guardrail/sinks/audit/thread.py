@@ -12,6 +12,10 @@ future per commit, only each caller's own. The items a loop gives in one of its 
 thread together too, by one ``call_soon`` at the turn's end: one queue put and one wake of the
 thread per turn, not per item (each wake is a futex call, and a thread woken while the loop is
 busy contends with it for the GIL).
+
+What it has to do when nothing is queued (``idle``) it does then, a piece at a time: the SQLite
+writer makes the parts of records it can make before their decisions are final while their
+requests are out to the CRM (``record.Ahead``). ``nudge`` wakes it for that.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ _Call = tuple[Callable[[], Any], asyncio.AbstractEventLoop | None, "asyncio.Futu
 #: The items one loop gave in one turn, in order.
 _Items = list["_Item[Any, Any]"]
 _NOTHING: Any = object()  # no call taken out of the queue ahead of its turn
+_NUDGE: Any = object()  # queued by ``nudge``: nothing to run, only a wake
 
 
 class Batch(Generic[I, R]):
@@ -68,9 +73,11 @@ class _Item(Generic[I, R]):
 
 
 class Worker:
-    """One named thread running the calls given to ``call``, in order, until ``stop``."""
+    """One named thread running the calls given to ``call``, in order, until ``stop``; while
+    none is queued, ``idle`` (one piece of work each time: whether there was one)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, idle: Callable[[], bool] | None = None) -> None:
+        self._idle = idle
         self._calls: queue.SimpleQueue[_Call | _Items | None] = queue.SimpleQueue()
         # Per loop, the items it gave this turn and has not handed over yet (``batched``).
         self._given: dict[asyncio.AbstractEventLoop, _Items] = {}
@@ -93,6 +100,11 @@ class Worker:
         raises is its own to handle (it is dropped here, and the thread goes on)."""
         self._calls.put((fn, None, None))
 
+    def nudge(self) -> None:
+        """Wake the thread for its ``idle`` work (queued calls come first), from the event
+        loop: at the end of the loop's turn, with the items given in it (one wake for all)."""
+        self._turn(asyncio.get_running_loop())
+
     def batched(self, batch: Batch[I, R], item: I) -> asyncio.Future[R]:
         """``item``'s result of ``batch.run``, run over it and the items of the same batch
         queued behind it. Handed to the thread at once, so the caller does other work while
@@ -100,18 +112,24 @@ class Worker:
         item out. The thread gets it at the end of the loop's turn, with the turn's others."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
+        self._turn(loop).append(_Item(batch, item, loop, future))
+        return future
+
+    def _turn(self, loop: asyncio.AbstractEventLoop) -> _Items:
+        """The items ``loop`` gives the thread this turn, handed over at the turn's end."""
         given = self._given.get(loop)
         if given is None:
             given = self._given[loop] = []
             loop.call_soon(self._hand_over, loop)
-        given.append(_Item(batch, item, loop, future))
-        return future
+        return given
 
     def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
-        """The items ``loop`` gave this turn, to the thread in one put."""
+        """The items ``loop`` gave this turn, to the thread in one put (none: a wake alone)."""
         given = self._given.pop(loop, None)
         if given:
             self._calls.put(given)
+        elif given is not None:
+            self._calls.put(_NUDGE)
 
     async def stop(self) -> None:
         """Finish the calls given so far, then end the thread."""
@@ -122,13 +140,30 @@ class Worker:
     def _serve(self) -> None:
         waiting = _NOTHING
         while True:
-            call = self._calls.get() if waiting is _NOTHING else waiting
+            call = self._next() if waiting is _NOTHING else waiting
             if call is None:
                 return
+            if call is _NUDGE:
+                waiting = _NOTHING
+                continue
             waiting = self._batch(call) if isinstance(call, list) else _call(call)
             # Nothing a call was given outlives it here (a decision and the facts it was
             # judged in): the next call may be a while coming.
             del call
+
+    def _next(self) -> Any:
+        """The next call queued; while there is none, the idle work, a piece at a time."""
+        while self._idle is not None:
+            try:
+                return self._calls.get_nowait()
+            except queue.Empty:
+                pass
+            try:
+                if not self._idle():
+                    break
+            except Exception:  # idle work is only done ahead of time: what failed here is
+                break  # done again where it is needed, and fails there for its caller
+        return self._calls.get()
 
     def _batch(self, items: _Items) -> Any:
         """Run ``items`` with those handed over behind them, each batch's up to its ``most``
@@ -141,6 +176,9 @@ class Worker:
             except queue.Empty:
                 later = _NOTHING
                 break
+            if later is _NUDGE:
+                later = _NOTHING
+                continue
             if not isinstance(later, list):
                 break
             items += later

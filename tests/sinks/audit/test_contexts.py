@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from guardrail.context.model import Conversation, Turn, WriteRecord
 from guardrail.context.snapshot import Part
 from guardrail.sinks.audit import AuditLog
 from guardrail.sinks.audit.contexts import Contexts
-from guardrail.sinks.audit.record import Entry
+from guardrail.sinks.audit.record import Entry, decision_entry
 from guardrail.sinks.audit.store import Storage
 from guardrail.sinks.audit.verify import verify
 from tests.auditdb import decision, execute, tamper
@@ -63,6 +64,22 @@ async def test_a_revision_is_stored_once_and_every_record_names_it(
     assert [w["decision_id"] for w in conversation["writes"]] == ["d0", "d1"]
     await audit.record(replace(decision(4), facts=judged_in(4, rev=2, writes=3)))
     assert await count(storage) == 5  # a new revision is a new part (and d2 is new)
+    assert (await verify(storage)).ok
+
+
+async def test_a_record_begun_while_its_write_is_out_reads_as_one_made_after(
+    audit: AuditLog, storage: Storage
+) -> None:
+    judged = replace(decision(1), facts=judged_in(1, writes=2))
+    audit.ahead(judged)  # as the proxy does, before the write goes out to the CRM
+    await asyncio.sleep(0.05)  # the CRM answers
+    done = replace(judged, status=201, upstream_status=201, upstream_seconds=0.002)
+    row = await audit.record(done)
+    made = decision_entry(done, at=row.entry.at)
+    assert row.entry.body == made.body
+    assert {p.hash for p in made.parts} <= {h async for h, _ in storage.context_parts()}
+    [body] = await Contexts(storage).expand([row.body])
+    assert [w["decision_id"] for w in body["context"]["conversation"]["writes"]] == ["d0", "d1"]
     assert (await verify(storage)).ok
 
 

@@ -1,4 +1,5 @@
-"""Group commit and the health state on their own: batching, failures, the bound."""
+"""Group commit, the writer thread and the health state on their own: batching, idle work,
+failures, the bound."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit.group import GroupCommitter
 from guardrail.sinks.audit.health import Health
+from guardrail.sinks.audit.thread import Worker
 
 
 async def test_appends_arriving_during_a_commit_share_the_next() -> None:
@@ -76,3 +78,53 @@ def test_health_follows_commits_and_their_bound() -> None:
     assert health.reason == "connection refused"
     health.closed()
     assert changes == [True, False, True, False, False]
+
+
+async def test_a_writer_thread_does_its_idle_work_while_nothing_is_queued() -> None:
+    pieces = [1, 2, 3]
+    done: list[int] = []
+    ran: list[str] = []
+
+    def idle() -> bool:
+        if not pieces:
+            return False
+        done.append(pieces.pop(0))
+        return True
+
+    worker = Worker("test-idle", idle=idle)
+    try:
+        await worker.call(lambda: ran.append("call"))
+        assert ran == ["call"]
+        worker.nudge()
+        for _ in range(200):
+            if done == [1, 2, 3]:
+                break
+            await asyncio.sleep(0.01)
+        assert done == [1, 2, 3]
+        pieces.append(4)  # more, and a call: both done, the thread goes on
+        worker.nudge()
+        await worker.call(lambda: ran.append("later"))
+        for _ in range(200):
+            if done == [1, 2, 3, 4]:
+                break
+            await asyncio.sleep(0.01)
+        assert (done, ran) == ([1, 2, 3, 4], ["call", "later"])
+    finally:
+        await worker.stop()
+
+
+async def test_idle_work_that_fails_stops_until_the_next_nudge() -> None:
+    tries: list[int] = []
+
+    def idle() -> bool:
+        tries.append(1)
+        raise RuntimeError("ahead of time only")
+
+    worker = Worker("test-idle-fails", idle=idle)
+    try:
+        worker.nudge()
+        assert await worker.call(lambda: 42) == 42  # the thread lives on
+        await asyncio.sleep(0.05)
+        assert len(tries) <= 3  # once each time it runs out of calls, not in a spin
+    finally:
+        await worker.stop()

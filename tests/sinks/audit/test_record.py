@@ -4,12 +4,14 @@ dropped, no header at all, in one canonical serialisation."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from typing import Any
 
 import orjson
 
 from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
 from guardrail.sinks.audit.chain import EMPTY, chain_hash, link
-from guardrail.sinks.audit.record import Entry, decision_entry
+from guardrail.sinks.audit.record import Ahead, Entry, decision_entry
 from tests.auditdb import decision
 
 
@@ -71,3 +73,48 @@ def test_each_hash_covers_sequence_predecessor_and_body() -> None:
     assert rows[1].prev_hash == rows[0].hash
     assert rows[2].hash == chain_hash(3, rows[1].hash, entries[2].body)
     assert rows[2].hash != chain_hash(2, rows[1].hash, entries[2].body)
+
+
+def unstamped(entry: Entry) -> dict[str, Any]:
+    body: dict[str, Any] = orjson.loads(entry.body)
+    del body["at"]
+    return body
+
+
+def test_a_record_begun_ahead_is_made_once_and_reads_as_one_made_at_once() -> None:
+    ahead = Ahead()
+    judged = decision(1, Verdict.BLOCK, rule="Status")
+    ahead.expect(judged)
+    assert ahead.work()
+    assert not ahead.work()  # one piece, made once
+    done = replace(judged, status=400, guardrail_seconds=0.001)
+    [entry] = ahead.made([done])
+    assert unstamped(entry) == unstamped(decision_entry(done))
+    assert entry.terms == decision_entry(done).terms
+
+
+def test_a_record_made_before_its_turn_ahead_is_not_begun_after() -> None:
+    ahead = Ahead()
+    judged = decision(2)
+    ahead.expect(judged)
+    [entry] = ahead.made([judged])
+    assert unstamped(entry) == unstamped(decision_entry(judged))
+    assert not ahead.work()
+
+
+def test_a_decision_that_ended_with_other_intents_is_recorded_with_them() -> None:
+    ahead = Ahead()
+    judged = decision(3)
+    ahead.expect(judged)
+    assert ahead.work()
+    changed = replace(judged, intents=decision(4, obj="Contact").intents)
+    [entry] = ahead.made([changed])
+    assert unstamped(entry)["intents"][0]["object"] == "Contact"
+    assert unstamped(entry) == unstamped(decision_entry(changed))
+
+
+def test_decisions_expected_and_never_recorded_are_forgotten() -> None:
+    ahead = Ahead(most=2)
+    for n in range(5):
+        ahead.expect(decision(n))
+    assert [ahead.work() for _ in range(3)] == [True, True, False]
