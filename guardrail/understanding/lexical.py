@@ -302,8 +302,9 @@ _AT = {
 # Lead-ins before a yes or a no ("then yes", "in that case no"), and a thank-you or an "oh no"
 # said before it.
 _LEAD_IN = re.compile(
-    r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
-    r"tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b[\s,!.]*)+"
+    r"^(?:(?:oh(?! no\b)|ooh|ah+|ay+|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|"
+    r"to be honest|tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b"
+    r"[\s,!.]*)+"
 )
 # A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
 # may be about another thing ("yes. actually, no need": cannot tell).
@@ -318,6 +319,14 @@ _TERMS = re.compile(
     r"more than|less than)\b"
 )
 _ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
+# What a result worked out aloud is said after ("..., so 58", "that's 40 in all").
+_SO = re.compile(
+    r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
+)
+# An agent's phrase said as what an offer after it is ("as a goodwill gesture, I can...", "by
+# way of compensation we could..."): the words before it, and those that end it.
+_FRAME = re.compile(r"\b(?:as|by way of)\s+(?:(?:a|an|some|small|little|one\s+off)\s+)*$")
+_FRAMED = re.compile(r"^(?:\s+(?:gesture|payment|thank you|apology|sorry))?[\s,]+")
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
     r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
@@ -1502,7 +1511,12 @@ class Reading:
         said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
         offer = self.lex.scopes["offer"].search(said_before) is not None
-        return restated or offer or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
+        # "as a goodwill gesture, I can do 58": the phrase names what the offer after it is
+        framed = _FRAME.search(s.text, 0, s.text.find(m.group(0))) is not None and bool(
+            self.lex.scopes["offer"].match(_FRAMED.sub("", s.text[len(said_before) :]))
+        )
+        offered = restated or offer or framed
+        return offered or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
 
     def _proposes(self, ti: int, s: Sentence, deed: re.Match[str]) -> bool:
         """Whether agent sentence ``s`` proposes the deed ``deed`` names as a question ("Want
@@ -1578,7 +1592,7 @@ class Reading:
             if self.turns[at].role != "customer" or self._others(at):
                 continue  # only the holder's answer takes or turns down an offer
             parsed = self.parsed[at]
-            first = self._answer_start(parsed)
+            first = self._answer_start(parsed, ti)
             whole = " ".join(s.text for s in parsed[:3])
             if self._closing(ti):  # "no" to "anything else?" answers only that
                 first, whole = _BARE_NO.sub("", first), _BARE_NO.sub("", whole)
@@ -1637,6 +1651,11 @@ class Reading:
             if self.lex.scopes["accept"].search(first) and not _thanked_but(first):
                 # "yes but only the 10th one": the offer taken in part, at that part's amount
                 return AskStatus.OFFERED_ACCEPTED, self._part_picked(ti, kind, at)
+            if kind in _MONEY_KINDS and _NARROWED.match(first):
+                # "only the mug please. 11.99": taken in part, at the part's amount; of a part
+                # whose amount nobody said, cannot tell
+                part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
+                return (AskStatus.OFFERED_ACCEPTED, part) if part else (AskStatus.OFFERED, None)
             counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
             if counter is not None:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
@@ -1956,12 +1975,17 @@ class Reading:
                 return said
         return []
 
-    def _answer_start(self, parsed: Sequence[Sentence]) -> str:
+    def _answer_start(self, parsed: Sequence[Sentence], offer: int | None = None) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
-        sentence of nothing else: "I mean... yeah") and a thank-you said before the yes or no
-        ("Oh that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
+        sentence of nothing else: "I mean... yeah"), the figure agent turn ``offer`` named
+        said back ("A hundred? Well... yes") and a thank-you said before the yes or no ("Oh
+        that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
         actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
+        if offer is not None:
+            named = {a.value for p in self.parsed[offer] for a in _amounts(p.text, True)}
+            while len(texts) > 1 and _echoed(texts[0], named):
+                texts = texts[1:]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
@@ -1990,6 +2014,8 @@ class Reading:
             ) or (_SETTLES.match(s.text, then.end) and not _REST.search(s.text, 0, then.start)):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
+        if found is None and (result := _result_of(s.text, said)) is not None:
+            return _said(result, min(topic, 0.9 if result.explicit else 0.75))
         if found is None:
             clause = s.clauses[ci].text
             in_clause = [self._settled(a) for a in _clause_amounts(s, ci)]
@@ -2741,6 +2767,24 @@ def _waves_off(answer: str) -> bool:
     about that", "keep the fiver"): the money offered turned down, no other amount asked."""
     named = _amounts(answer, True)
     return bool(named) and all(_DISMISS.search(answer[: a.start]) for a in named)
+
+
+def _echoed(text: str, named: set[Decimal]) -> bool:
+    """Whether an answer's sentence only says back an amount the offer named ("A hundred?",
+    "Fifty-eight."), a word or so besides."""
+    said = _amounts(text, True)
+    others = len(_ASIDE_WORDS.findall(text)) - len(said)
+    return bool(said) and all(a.value in named for a in said) and others <= 1
+
+
+def _result_of(text: str, found: Sequence[Money]) -> Money | None:
+    """The result of a sum worked out aloud ("68 less the 10 admin fee, so 58"; "60, and 40 on
+    top, so 100 in total"): an amount said after "so" that two said just before it add up or
+    come down to."""
+    for a, b, c in zip(found, found[1:], found[2:], strict=False):
+        if _SO.search(text, b.end, c.start) and c.value in (a.value - b.value, a.value + b.value):
+            return c
+    return None
 
 
 def _said(money: Money, confidence: float) -> _Said:
