@@ -319,6 +319,14 @@ _TERMS = re.compile(
     r"more than|less than)\b"
 )
 _ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
+# A sum asked for with a please, or with where it goes ("seventy pounds, please", "76, to the
+# card"); a deed of giving back pointing at a sum just said ("please return that").
+_SUM_REQUEST = re.compile(r"\bplease\b|\b(?:to|on|onto) (?:the|my|same|the same) (?:\w+ )?card\b")
+_GIVEN_BACK = re.compile(
+    r"^(?:(?:so|then|ok|okay|yes|yeah|please|and)\W+)*(?:please )?(?:return|refund|repay|reimburse|"
+    r"give|send|pay|put|credit) (?:me |us )?(?:that|it|this|them)(?: back)?(?: (?:to|on|onto) "
+    r"(?:me|us|my card|the card|my account))?(?: please)?$"
+)
 # What a result worked out aloud is said after ("..., so 58", "that's 40 in all").
 _SO = re.compile(
     r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
@@ -1074,12 +1082,57 @@ class Reading:
                         )
                     )
                 last = kind
+        if last is None and not other and not third and self._sum_asked(ti, si, s, events):
+            last = AskKind.REFUND
         if not other:
             for kind in kept:
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _sum_asked(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
+    ) -> bool:
+        """A sum the customer asks for in a sentence naming no deed, before any refund was
+        granted, just after the agent spoke of refunding ("we do refund full unused weeks" -
+        "so the two weeks, seventy pounds, please"), or a deed of giving back pointing at the
+        sum the customer and the agent both just named ("20% of 158 is 31.60" - "I make it
+        31.60 too. Please return that."): the refund asked, at that sum. Records it."""
+        refund = events[AskKind.REFUND]
+        agent = self._agent_before(ti)
+        if agent is None or any(e.status is not None and e.status.granted for e in refund):
+            return False
+        if _asked(self.turns[ti].text, s):
+            return False
+        named = _sums(s.text)
+        if named and _SUM_REQUEST.search(s.text) and self._spoke_of_refunding(agent):
+            sum_ = _said(named[-1], 0.8 if named[-1].explicit else 0.7)
+        elif not named and si and _GIVEN_BACK.search(s.text):
+            said = self.parsed[ti][si - 1].text
+            before = {
+                a.value: a for a in _amounts(said, True) if not _NOT_THIS.search(said[: a.start])
+            }
+            offered = {a.value for p in self.parsed[agent] for a in _amounts(p.text, True)}
+            if len(before) != 1 or not set(before) <= offered:
+                return False
+            sum_ = _said(next(iter(before.values())), 0.7)
+        else:
+            return False
+        refund.append(_Event((ti, si, 0), AskStatus.ASKED, sum_.confidence, _evidence(ti, s), sum_))
+        return True
+
+    def _spoke_of_refunding(self, ti: int) -> bool:
+        """Whether agent turn ``ti`` speaks of refunding, not refusing it nor only on a
+        condition ("we do refund unused weeks", "port taxes are refunded")."""
+        return any(
+            kind is AskKind.REFUND
+            and not _REFUSING.search(clause.text[: m.start()])
+            and not self._conditional(sentence.text, m)
+            for sentence in self.parsed[ti]
+            for clause in sentence.clauses
+            for kind, m, _ in self._matches(clause.text)
+        )
 
     def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
         """Whether an ask's own clause names the sum wanted ("idk what's fair, like 20 or 30
