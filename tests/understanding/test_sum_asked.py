@@ -88,3 +88,11 @@ def test_a_sum_sent_or_given_to_the_customer_is_a_refund_asked(read, said, amoun
 def test_a_document_for_a_sum_sent_asks_no_refund(read):
     ask = read.ask(REFUND, "a: Anything else?", "c: Yes, send me the 215 invoice by email please.")
     assert ask is None or not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    "said", ["c: give me 2 minutes to find it", "c: send me the 3 photos again"]
+)
+def test_a_time_or_things_counted_given_ask_no_refund(read, said):
+    ask = read.ask(REFUND, "a: Can you find the order?", said)
+    assert ask is None or not ask.status.granted
