@@ -29,3 +29,8 @@ def test_the_time_promised_then_the_time_it_came_is_late(read, said):
 )
 def test_a_time_promised_with_no_time_it_came_is_not_late(read, said):
     assert Reason.LATE not in read.reasons(said)
+
+
+def test_a_window_promised_and_met_is_not_late(read):
+    said = "c: you said saturday between eight and twelve the man came at nine very punctual"
+    assert Reason.LATE not in read.reasons(said)
