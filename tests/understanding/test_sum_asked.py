@@ -96,3 +96,22 @@ def test_a_document_for_a_sum_sent_asks_no_refund(read):
 def test_a_time_or_things_counted_given_ask_no_refund(read, said):
     ask = read.ask(REFUND, "a: Can you find the order?", said)
     assert ask is None or not ask.status.granted
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: Okay, the forty is fair. So I get two hundred sixty?", 260),
+        ("c: then we should get 45 back, yes?", 45),
+    ],
+)
+def test_the_sum_the_customer_reckons_comes_back_to_them_is_asked(read, said, amount):
+    ask = read.ask(REFUND, "a: There's a forty pound charge for the broken chair.", said)
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == amount
+
+
+def test_a_sum_the_customer_is_paid_over_time_asks_no_refund(read):
+    ask = read.ask(REFUND, "a: The new plan has a loyalty bonus.", "c: so I get 20 a month on it?")
+    assert ask is None or not ask.status.granted
