@@ -1950,6 +1950,10 @@ class Reading:
         if count is None or len(each) != 1:
             return None
         n = count["n"]
+        if n is not None and any(
+            a.start <= count.start("n") < count.end("n") < a.end for a in _amounts(clause, True)
+        ):
+            return None  # "the one eighty back": a sum said as two numbers, not a count
         total = each[0].value * (2 if n is None else int(n) if n.isdigit() else text2num(n, "en"))
         return _Said(total, each[0].currency, total, _COUNTED_PRICE)
 
