@@ -327,6 +327,15 @@ _GIVEN_BACK = re.compile(
     r"give|send|pay|put|credit) (?:me |us )?(?:that|it|this|them)(?: back)?(?: (?:to|on|onto) "
     r"(?:me|us|my card|the card|my account))?(?: please)?$"
 )
+# Credit kept with the company to spend ("store credit", "as credit", "a voucher"), and money
+# said to go only to the account, not out of the company ("put it on the account").
+_KEPT_CREDIT = re.compile(
+    r"\b(?:store|shop|account|site|gift|in-store) credit\b|\bas (?:a |store )?credit\b"
+    r"|\bin credit\b|\bvouchers?\b|\bgift cards?\b"
+)
+_CREDIT_NAMED = re.compile(r"\b(?:credit|vouchers?|gift cards?)\b")
+_ON_ACCOUNT = re.compile(r"\b(?:on|onto|to|into) (?:the|your|my|our) account\b")
+_MONEY_OUT = re.compile(r"\b(?:back|bank|card|cash|money|refund\w*|transfer|paypal)\b")
 # What a result worked out aloud is said after ("..., so 58", "that's 40 in all").
 _SO = re.compile(
     r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
@@ -1000,6 +1009,8 @@ class Reading:
                 theirs = not third and self._still_theirs(events[kind], clause.text, voice)
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
+                if kind in _MONEY_KINDS and self._credit_kept(ti, clause.text):
+                    continue  # "put it on the account", the store credit offered: no money back
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
                 elif negated and ci in conditions:
@@ -1132,6 +1143,34 @@ class Reading:
             for sentence in self.parsed[ti]
             for clause in sentence.clauses
             for kind, m, _ in self._matches(clause.text)
+        )
+
+    def _credit_picked(self, ti: int, answer: str) -> bool:
+        """Whether an answer picks the credit kept with the company that agent turn ``ti`` set
+        out as an option beside the money ("the card, or store credit" - "yeah, the credit",
+        "ok, put it on my account"), not refusing it nor asking the money back."""
+        kept = any(
+            kind is None and _KEPT_CREDIT.search(said.lower())
+            for kind, said in self._option_texts(ti)
+        )
+        named = _CREDIT_NAMED.search(answer) or _ON_ACCOUNT.search(answer)
+        return (
+            kept
+            and named is not None
+            and not _NEGATOR.search(answer, 0, named.start())
+            and not _MONEY_OUT.search(answer)
+        )
+
+    def _credit_kept(self, ti: int, clause: str) -> bool:
+        """Whether a customer's clause only says where money goes, the account ("put it on the
+        account"), just after the agent offered credit kept on it ("or put it on your account
+        as store credit"): the credit taken, not money back."""
+        agent = self._agent_before(ti)
+        offered = agent is not None and _KEPT_CREDIT.search(self.turns[agent].text.lower())
+        return (
+            bool(offered)
+            and _ON_ACCOUNT.search(clause) is not None
+            and not _MONEY_OUT.search(clause)
         )
 
     def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
@@ -1664,6 +1703,8 @@ class Reading:
             corrected_thing = self._the_other(ti, kind, parsed)
             if corrected_thing is not None:
                 return corrected_thing
+            if kind in _MONEY_KINDS and self._credit_picked(ti, whole):
+                return AskStatus.OFFERED_DECLINED, None  # "yeah, the credit": not the money
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
@@ -1888,6 +1929,8 @@ class Reading:
             kind = hits[0][0] if hits else None
             if kind is None and options and _SAME_DEED.match(said.lower()):
                 kind = options[-1][0]
+            if _KEPT_CREDIT.search(said.lower()):
+                kind = None  # "or put it on your account as store credit": no money back
             options.append((kind, said))
         return options
 
