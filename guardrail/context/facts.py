@@ -25,7 +25,7 @@ from guardrail.understanding.model import Understanding
 from guardrail.understanding.numbers import bare_amounts, luhn, money_in, sensitive_digits
 from guardrail.understanding.sensitive import TYPED_CARD, TYPED_SSN, sensitive_runs, typed_kinds
 from guardrail.understanding.service import current
-from guardrail.understanding.text import clean
+from guardrail.understanding.text import clean, sentences
 
 _WORDS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -260,9 +260,12 @@ class Transcript:
         # so does one said in words ("from fifty-five to forty-four a month"), read as the
         # reader reads it: "thirty-two fifty" is 32.50, not 32 and 50
         spoken = [clean(t.text) for t in conversation.turns]
+        # and one ending a sentence ("the email says I get back... ninety-five."), read in the
+        # sentences the reader cuts a turn into
+        cut = [s.text for t in conversation.turns for s in sentences(t.text)]
         as_money |= {
             str(m.value.normalize())
-            for said in spoken
+            for said in (*spoken, *cut)
             for m in (*money_in(said), *bare_amounts(said))
         }
         return cls(

@@ -54,6 +54,8 @@ _YEARLY = re.compile(r"\b(?:annual|annually|yearly|a year's)\b")
 # ninety", "he's seventeen"): a count of whatever the note says it counts.
 _ALONE = re.compile(r" ?(?:[.,;:!?)]|$)")
 _AGE = re.compile(r"[ -]old\b")
+# A whole a part is said of, its unit left to the part ("18 days out of 30").
+_OUT_OF = re.compile(r" out of (?:the |a total of |a )?")
 # A plural noun within the next words: what is counted ("3 wasp nests", "two of the boxes").
 _IRREGULAR = {"children": "child", "people": "person", "men": "man", "women": "woman",
               "mice": "mouse", "feet": "foot", "teeth": "tooth", "geese": "goose"}  # fmt: skip
@@ -176,19 +178,36 @@ def quantities(text: str, said: bool = False) -> Iterator[Quantity]:
         # "3 full-day outages" count outages; "a 12-month plan" is a length of time
         adjective = duration is not None and not duration.group(0).endswith("s")
         counted = _noun_after(text, after) if duration is None or adjective else None
+        found = None
         if counted is not None and counted[0] in _DURATIONS:  # "9 unused days"
             base, size = _DURATIONS[counted[0]]
-            yield Quantity("duration", value * size, base, m.start(), counted[1])
+            found = Quantity("duration", value * size, base, m.start(), counted[1]), size
         elif counted is not None and (value >= 2 or said):
-            yield Quantity("count", value, counted[0], m.start(), counted[1])
+            found = Quantity("count", value, counted[0], m.start(), counted[1]), Decimal(1)
         elif duration is not None:
             base, size = _DURATIONS[duration["unit"]]
-            yield Quantity("duration", value * size, base, m.start(), after)
+            found = Quantity("duration", value * size, base, m.start(), after), size
         elif said and _ALONE.match(text, m.end()):  # "you sent thirty, I need ninety"
             yield Quantity("count", value, "", m.start(), m.end())
+        if found is not None:
+            yield found[0]
+            if said and (whole := _whole_of(text, found[0], found[1], number)) is not None:
+                yield whole
     if said:
         for m in _YEARLY.finditer(text):
             yield Quantity("duration", Decimal(12), "month", m.start(), m.end())
+
+
+def _whole_of(text: str, part: Quantity, size: Decimal, number: re.Pattern[str]) -> Quantity | None:
+    """The whole a part is said "out of", its unit left to the part ("eighteen days out of
+    thirty": 30 days; "two weeks out of the four": 28 days): of the same things or time."""
+    out_of = _OUT_OF.match(text, part.end)
+    said = number.match(text, out_of.end()) if out_of is not None else None
+    if said is None or (value := _value(said["n"])) is None:
+        return None
+    if _noun_after(text, said.end()) is not None or re.match(_DURATION, text[said.end() :]):
+        return None  # "out of thirty people": the whole names its own things
+    return Quantity(part.kind, value * size, part.unit, said.start(), said.end())
 
 
 def priced(text: str) -> Iterator[tuple[int, int, Decimal]]:

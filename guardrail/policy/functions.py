@@ -400,7 +400,13 @@ class RuleFunctions:
         sure = written.confidence >= SURE
         # one of their problems (any will do); a complaint of service sums up any problem
         service = bool(reasons) and reasons <= {Reason.SERVICE}
-        if reasons & heard.keys() or (service and (heard or not refused)):
+        # ... but not one they denied in so many words ("the best service I've ever had")
+        denied = {
+            as_asked(i.reason) for i in reading.issues if i.negated and i.confidence >= SURE
+        } - heard.keys()
+        if reasons and reasons <= denied:
+            fits, contradicts = False, sure
+        elif reasons & heard.keys() or (service and (heard or not refused)):
             fits, contradicts = True, False
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure

@@ -302,8 +302,9 @@ _AT = {
 # Lead-ins before a yes or a no ("then yes", "in that case no"), and a thank-you or an "oh no"
 # said before it.
 _LEAD_IN = re.compile(
-    r"^(?:(?:oh(?! no\b)|ooh|ah|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|to be honest|"
-    r"tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b[\s,!.]*)+"
+    r"^(?:(?:oh(?! no\b)|ooh|ah+|ay+|aw+|wow|gosh|well|um+|uh+|erm|er|hmm+|mm+|honestly|"
+    r"to be honest|tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b"
+    r"[\s,!.]*)+"
 )
 # A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
 # may be about another thing ("yes. actually, no need": cannot tell).
@@ -318,6 +319,31 @@ _TERMS = re.compile(
     r"more than|less than)\b"
 )
 _ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
+# A sum asked for with a please, or with where it goes ("seventy pounds, please", "76, to the
+# card"); a deed of giving back pointing at a sum just said ("please return that").
+_SUM_REQUEST = re.compile(r"\bplease\b|\b(?:to|on|onto) (?:the|my|same|the same) (?:\w+ )?card\b")
+_GIVEN_BACK = re.compile(
+    r"^(?:(?:so|then|ok|okay|yes|yeah|please|and)\W+)*(?:please )?(?:return|refund|repay|reimburse|"
+    r"give|send|pay|put|credit) (?:me |us )?(?:that|it|this|them)(?: back)?(?: (?:to|on|onto) "
+    r"(?:me|us|my card|the card|my account))?(?: please)?$"
+)
+# Credit kept with the company to spend ("store credit", "as credit", "a voucher"), and money
+# said to go only to the account, not out of the company ("put it on the account").
+_KEPT_CREDIT = re.compile(
+    r"\b(?:store|shop|account|site|gift|in-store) credit\b|\bas (?:a |store )?credit\b"
+    r"|\bin credit\b|\bvouchers?\b|\bgift cards?\b"
+)
+_CREDIT_NAMED = re.compile(r"\b(?:credit|vouchers?|gift cards?)\b")
+_ON_ACCOUNT = re.compile(r"\b(?:on|onto|to|into) (?:the|your|my|our) account\b")
+_MONEY_OUT = re.compile(r"\b(?:back|bank|card|cash|money|refund\w*|transfer|paypal)\b")
+# What a result worked out aloud is said after ("..., so 58", "that's 40 in all").
+_SO = re.compile(
+    r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
+)
+# An agent's phrase said as what an offer after it is ("as a goodwill gesture, I can...", "by
+# way of compensation we could..."): the words before it, and those that end it.
+_FRAME = re.compile(r"\b(?:as|by way of)\s+(?:(?:a|an|some|small|little|one\s+off)\s+)*$")
+_FRAMED = re.compile(r"^(?:\s+(?:gesture|payment|thank you|apology|sorry))?[\s,]+")
 _PLEASANTRY = re.compile(
     r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
     r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
@@ -983,6 +1009,8 @@ class Reading:
                 theirs = not third and self._still_theirs(events[kind], clause.text, voice)
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
+                if kind in _MONEY_KINDS and self._credit_kept(ti, clause.text):
+                    continue  # "put it on the account", the store credit offered: no money back
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
                 elif negated and ci in conditions:
@@ -1065,12 +1093,85 @@ class Reading:
                         )
                     )
                 last = kind
+        if last is None and not other and not third and self._sum_asked(ti, si, s, events):
+            last = AskKind.REFUND
         if not other:
             for kind in kept:
                 events[kind].append(
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _sum_asked(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
+    ) -> bool:
+        """A sum the customer asks for in a sentence naming no deed, before any refund was
+        granted, just after the agent spoke of refunding ("we do refund full unused weeks" -
+        "so the two weeks, seventy pounds, please"), or a deed of giving back pointing at the
+        sum the customer and the agent both just named ("20% of 158 is 31.60" - "I make it
+        31.60 too. Please return that."): the refund asked, at that sum. Records it."""
+        refund = events[AskKind.REFUND]
+        agent = self._agent_before(ti)
+        if agent is None or any(e.status is not None and e.status.granted for e in refund):
+            return False
+        if _asked(self.turns[ti].text, s):
+            return False
+        named = _sums(s.text)
+        if named and _SUM_REQUEST.search(s.text) and self._spoke_of_refunding(agent):
+            sum_ = _said(named[-1], 0.8 if named[-1].explicit else 0.7)
+        elif not named and si and _GIVEN_BACK.search(s.text):
+            said = self.parsed[ti][si - 1].text
+            before = {
+                a.value: a for a in _amounts(said, True) if not _NOT_THIS.search(said[: a.start])
+            }
+            offered = {a.value for p in self.parsed[agent] for a in _amounts(p.text, True)}
+            if len(before) != 1 or not set(before) <= offered:
+                return False
+            sum_ = _said(next(iter(before.values())), 0.7)
+        else:
+            return False
+        refund.append(_Event((ti, si, 0), AskStatus.ASKED, sum_.confidence, _evidence(ti, s), sum_))
+        return True
+
+    def _spoke_of_refunding(self, ti: int) -> bool:
+        """Whether agent turn ``ti`` speaks of refunding, not refusing it nor only on a
+        condition ("we do refund unused weeks", "port taxes are refunded")."""
+        return any(
+            kind is AskKind.REFUND
+            and not _REFUSING.search(clause.text[: m.start()])
+            and not self._conditional(sentence.text, m)
+            for sentence in self.parsed[ti]
+            for clause in sentence.clauses
+            for kind, m, _ in self._matches(clause.text)
+        )
+
+    def _credit_picked(self, ti: int, answer: str) -> bool:
+        """Whether an answer picks the credit kept with the company that agent turn ``ti`` set
+        out as an option beside the money ("the card, or store credit" - "yeah, the credit",
+        "ok, put it on my account"), not refusing it nor asking the money back."""
+        kept = any(
+            kind is None and _KEPT_CREDIT.search(said.lower())
+            for kind, said in self._option_texts(ti)
+        )
+        named = _CREDIT_NAMED.search(answer) or _ON_ACCOUNT.search(answer)
+        return (
+            kept
+            and named is not None
+            and not _NEGATOR.search(answer, 0, named.start())
+            and not _MONEY_OUT.search(answer)
+        )
+
+    def _credit_kept(self, ti: int, clause: str) -> bool:
+        """Whether a customer's clause only says where money goes, the account ("put it on the
+        account"), just after the agent offered credit kept on it ("or put it on your account
+        as store credit"): the credit taken, not money back."""
+        agent = self._agent_before(ti)
+        offered = agent is not None and _KEPT_CREDIT.search(self.turns[agent].text.lower())
+        return (
+            bool(offered)
+            and _ON_ACCOUNT.search(clause) is not None
+            and not _MONEY_OUT.search(clause)
+        )
 
     def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
         """Whether an ask's own clause names the sum wanted ("idk what's fair, like 20 or 30
@@ -1502,7 +1603,12 @@ class Reading:
         said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
         restated = self.lex.scopes["restating"].search(said_before) is not None
         offer = self.lex.scopes["offer"].search(said_before) is not None
-        return restated or offer or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
+        # "as a goodwill gesture, I can do 58": the phrase names what the offer after it is
+        framed = _FRAME.search(s.text, 0, s.text.find(m.group(0))) is not None and bool(
+            self.lex.scopes["offer"].match(_FRAMED.sub("", s.text[len(said_before) :]))
+        )
+        offered = restated or offer or framed
+        return offered or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
 
     def _proposes(self, ti: int, s: Sentence, deed: re.Match[str]) -> bool:
         """Whether agent sentence ``s`` proposes the deed ``deed`` names as a question ("Want
@@ -1578,7 +1684,7 @@ class Reading:
             if self.turns[at].role != "customer" or self._others(at):
                 continue  # only the holder's answer takes or turns down an offer
             parsed = self.parsed[at]
-            first = self._answer_start(parsed)
+            first = self._answer_start(parsed, ti)
             whole = " ".join(s.text for s in parsed[:3])
             if self._closing(ti):  # "no" to "anything else?" answers only that
                 first, whole = _BARE_NO.sub("", first), _BARE_NO.sub("", whole)
@@ -1597,6 +1703,8 @@ class Reading:
             corrected_thing = self._the_other(ti, kind, parsed)
             if corrected_thing is not None:
                 return corrected_thing
+            if kind in _MONEY_KINDS and self._credit_picked(ti, whole):
+                return AskStatus.OFFERED_DECLINED, None  # "yeah, the credit": not the money
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
@@ -1637,6 +1745,11 @@ class Reading:
             if self.lex.scopes["accept"].search(first) and not _thanked_but(first):
                 # "yes but only the 10th one": the offer taken in part, at that part's amount
                 return AskStatus.OFFERED_ACCEPTED, self._part_picked(ti, kind, at)
+            if kind in _MONEY_KINDS and _NARROWED.match(first):
+                # "only the mug please. 11.99": taken in part, at the part's amount; of a part
+                # whose amount nobody said, cannot tell
+                part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
+                return (AskStatus.OFFERED_ACCEPTED, part) if part else (AskStatus.OFFERED, None)
             counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
             if counter is not None:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
@@ -1816,6 +1929,8 @@ class Reading:
             kind = hits[0][0] if hits else None
             if kind is None and options and _SAME_DEED.match(said.lower()):
                 kind = options[-1][0]
+            if _KEPT_CREDIT.search(said.lower()):
+                kind = None  # "or put it on your account as store credit": no money back
             options.append((kind, said))
         return options
 
@@ -1878,6 +1993,10 @@ class Reading:
         if count is None or len(each) != 1:
             return None
         n = count["n"]
+        if n is not None and any(
+            a.start <= count.start("n") < count.end("n") < a.end for a in _amounts(clause, True)
+        ):
+            return None  # "the one eighty back": a sum said as two numbers, not a count
         total = each[0].value * (2 if n is None else int(n) if n.isdigit() else text2num(n, "en"))
         return _Said(total, each[0].currency, total, _COUNTED_PRICE)
 
@@ -1956,12 +2075,17 @@ class Reading:
                 return said
         return []
 
-    def _answer_start(self, parsed: Sequence[Sentence]) -> str:
+    def _answer_start(self, parsed: Sequence[Sentence], offer: int | None = None) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
-        sentence of nothing else: "I mean... yeah") and a thank-you said before the yes or no
-        ("Oh that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
+        sentence of nothing else: "I mean... yeah"), the figure agent turn ``offer`` named
+        said back ("A hundred? Well... yes") and a thank-you said before the yes or no ("Oh
+        that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
         actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
+        if offer is not None:
+            named = {a.value for p in self.parsed[offer] for a in _amounts(p.text, True)}
+            while len(texts) > 1 and _echoed(texts[0], named):
+                texts = texts[1:]
         scopes = self.lex.scopes
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
@@ -1990,6 +2114,8 @@ class Reading:
             ) or (_SETTLES.match(s.text, then.end) and not _REST.search(s.text, 0, then.start)):
                 found = _said(said[-1], min(topic, 0.85))  # "fifty euros no sorry 10 euros"
                 break
+        if found is None and (result := _result_of(s.text, said)) is not None:
+            return _said(result, min(topic, 0.9 if result.explicit else 0.75))
         if found is None:
             clause = s.clauses[ci].text
             in_clause = [self._settled(a) for a in _clause_amounts(s, ci)]
@@ -2741,6 +2867,24 @@ def _waves_off(answer: str) -> bool:
     about that", "keep the fiver"): the money offered turned down, no other amount asked."""
     named = _amounts(answer, True)
     return bool(named) and all(_DISMISS.search(answer[: a.start]) for a in named)
+
+
+def _echoed(text: str, named: set[Decimal]) -> bool:
+    """Whether an answer's sentence only says back an amount the offer named ("A hundred?",
+    "Fifty-eight."), a word or so besides."""
+    said = _amounts(text, True)
+    others = len(_ASIDE_WORDS.findall(text)) - len(said)
+    return bool(said) and all(a.value in named for a in said) and others <= 1
+
+
+def _result_of(text: str, found: Sequence[Money]) -> Money | None:
+    """The result of a sum worked out aloud ("68 less the 10 admin fee, so 58"; "60, and 40 on
+    top, so 100 in total"): an amount said after "so" that two said just before it add up or
+    come down to."""
+    for a, b, c in zip(found, found[1:], found[2:], strict=False):
+        if _SO.search(text, b.end, c.start) and c.value in (a.value - b.value, a.value + b.value):
+            return c
+    return None
 
 
 def _said(money: Money, confidence: float) -> _Said:

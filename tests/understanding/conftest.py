@@ -14,7 +14,15 @@ from guardrail.context.facts import Facts, Transcript
 from guardrail.context.model import Conversation, Turn
 from guardrail.policy.functions import RuleFunctions
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import SURE, Ask, AskKind, AskStatus, Outcome, Understanding
+from guardrail.understanding.model import (
+    SURE,
+    Ask,
+    AskKind,
+    AskStatus,
+    Outcome,
+    Reason,
+    Understanding,
+)
 
 
 def turns(*said: str) -> list[Turn]:
@@ -46,6 +54,10 @@ class Reader:
     def ask(self, kind: AskKind, *said: str) -> Ask | None:
         found = self(*said).asks_of(kind)
         return found[0] if found else None
+
+    def reasons(self, *said: str) -> set[Reason]:
+        """The problems read, less those the customer said they do not have."""
+        return {i.reason for i in self(*said).issues if not i.negated}
 
     def status(self, kind: AskKind, *said: str) -> AskStatus | None:
         """How the ask of ``kind`` stands, None when none was read."""

@@ -128,3 +128,46 @@ def test_a_sum_in_a_note_is_grounded_only_where_the_note_names_it_one(said, note
 )
 def test_an_amount_said_in_words_grounds_the_same_amount_in_a_note(said, note, unsupported):
     assert judged(said).unsupported_facts(note) == unsupported
+
+
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        # the whole a part is said "out of" takes the part's unit
+        ("a: twelve nights out of twenty, so we refund the rest", "Stayed 12 of 20 nights.", []),
+        ("a: two weeks out of the four were used", "Used 14 of 28 days.", []),
+        ("c: nine lessons out of ten I missed", "Missed 9 of 10 lessons.", []),
+        # ... and no other whole
+        (
+            "a: twelve nights out of twenty, so we refund the rest",
+            "Stayed 12 of 21 nights.",
+            ["21 nights"],
+        ),
+        # a whole that names its own things lends it no unit
+        (
+            "c: I waited twelve days out of twenty people in the queue",
+            "Waited 20 days.",
+            ["20 days"],
+        ),
+    ],
+)
+def test_a_whole_said_out_of_shares_the_unit_of_its_part(said, note, unsupported):
+    assert judged(said).unsupported_facts(note) == unsupported
+
+
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        # an amount said in words at the end of a sentence, after a pause
+        ("c: The letter says I owe... sixty-five. That's the old price.", "Letter: 65.00.", []),
+        ("c: It came to forty-two. Then the fee.", "Came to 42.00.", []),
+        # ... and not another
+        (
+            "c: The letter says I owe... sixty-five. That's the old price.",
+            "Letter: 56.00.",
+            ["56.00"],
+        ),
+    ],
+)
+def test_an_amount_said_in_words_at_a_sentences_end_grounds_it(said, note, unsupported):
+    assert judged(said).unsupported_facts(note) == unsupported

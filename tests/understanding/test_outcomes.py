@@ -667,6 +667,12 @@ def test_a_transfer_made_after_a_word_of_nobody_free_is_a_transfer(read, said):
         ("a: Refunds this late have to be approved by the manager, I'll send your note up.", False),
         ("a: Refunds over 100 must be signed off by finance, so it's with them now.", False),
         ("a: It has been approved by my manager, so I've refunded the 60 to your card.", True),
+        # whose approval it waits on, said as theirs
+        (
+            "a: A refund that size needs my manager's approval, so I've submitted it to her.",
+            False,
+        ),
+        ("a: My manager's signed it off, so I've refunded the 60 to your card.", True),
     ],
 )
 def test_a_refund_is_issued_only_once_nobody_else_must_approve_it(read, said, issued):

@@ -87,3 +87,17 @@ def test_a_count_of_days_or_one_thing_after_a_price_each_multiplies_nothing(read
     ask = read.ask(AskKind.REFUND, f"c: {said}")
     assert ask is not None
     assert max(ask.amounts) in (9, 12)
+
+
+@pytest.mark.parametrize(
+    ("said", "most"),
+    [
+        # a sum said as two numbers is not a count of the things priced each
+        ("c: The passes were ninety each. So I'd like the one eighty back.", 180),
+        # a count of them still is
+        ("c: The passes were ninety each. I'd like those two refunded.", 180),
+    ],
+)
+def test_a_sum_said_as_two_numbers_is_no_count_of_things_priced_each(read, said, most):
+    ask = read.ask(AskKind.REFUND, "a: How can I help?", said)
+    assert max(ask.amounts) == most

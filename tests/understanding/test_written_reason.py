@@ -65,6 +65,31 @@ def test_a_reason_of_another_kind_than_the_one_given_is_a_contradiction(said, wr
     assert verdict(said, written) == "contradicts"
 
 
+PRAISED = (
+    "c: Please close my account, I'm moving to Porto for work.",
+    "a: Of course. Anything we could have done better?",
+    "c: Honestly, the best service I've ever had. She's been wonderful.",
+)
+PRAISED_AND_COMPLAINED = (
+    "c: The engineers were rude to me twice. Close my account.",
+    "a: I'm sorry to hear that.",
+    "c: The billing team were wonderful though.",
+)
+
+
+@pytest.mark.parametrize("written", ["Unhappy with service", "Poor service"])
+def test_a_complaint_of_service_the_customer_praised_is_a_contradiction(written):
+    assert verdict(PRAISED, written) == "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(PRAISED, "Moving abroad for work"), (PRAISED_AND_COMPLAINED, "Unhappy with service")],
+)  # fmt: skip
+def test_praise_contradicts_no_other_reason_nor_a_complaint_the_customer_also_made(said, written):
+    assert verdict(said, written) == "fits"
+
+
 def test_a_customer_who_gave_a_reason_recorded_as_declining_one_is_only_held():
     assert verdict(OUTAGES, "Customer declined to say") == "unsure"
 
