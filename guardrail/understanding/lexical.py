@@ -716,7 +716,9 @@ class Reading:
         self.lex = lexicon
         self.turns = turns
         scopes = lexicon.scopes
-        self.speakers = speakers(turns, scopes["speaker_other"], scopes["speaker_holder"])
+        self.speakers = speakers(
+            turns, scopes["speaker_other"], scopes["speaker_holder"], scopes["speaker_owns"]
+        )
         self.interpreted = interpreted(turns, scopes["interpreter"])
         self.parsed = [
             sentences(unlabelled(t.text, p)) for t, p in zip(turns, self.speakers, strict=True)
