@@ -2820,13 +2820,16 @@ def _conditions(
 ) -> set[int]:
     """The sub-clauses of a sentence a condition is said in: one naming it, and those its
     "and" or "or" carries on without a pause ("if he goes abroad and the package does not
-    work, can he get his money back": the condition is both)."""
+    work, can he get his money back": the condition is both), or with one where more of the
+    sentence follows ("if the flight is late, and the driver leaves, do I get a refund?")."""
     found: set[int] = set()
     for ci, clause in enumerate(s.clauses):
         carried = ci - 1 in found and (
             (
                 _JOINED.match(clause.text) is not None
-                and "," not in raw[s.clauses[ci - 1].end : clause.start]
+                and (
+                    "," not in raw[s.clauses[ci - 1].end : clause.start] or ci + 1 < len(s.clauses)
+                )
             )
             or _ASIDE_WORD.fullmatch(clause.text) is not None  # "if it breaks, though, ..."
         )
