@@ -1022,7 +1022,10 @@ class Reading:
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
                 ):
-                    continue  # "my sister got a refund", "I closed it years ago": no ask now
+                    if not self._not_come(ti, si, kind):
+                        continue  # "my sister got a refund", "I closed it years ago": no ask now
+                    # "she did a refund last week, it's not in my bank yet": that one chased
+                    status, chasing = AskStatus.ASKED, True
                 else:
                     status = AskStatus.ASKED
                 # mocked, not meant: surely no ask, but not surely a no either
@@ -1073,6 +1076,14 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _not_come(self, ti: int, si: int, kind: AskKind) -> bool:
+        """Whether customer turn ``ti``, from sentence ``si`` on, says the money told of as
+        given has not reached them ("it's not in my bank yet", "hasn't shown up"): a chase."""
+        not_come = self.lex.scopes["not_come"]
+        return kind in _MONEY_KINDS and any(
+            not_come.search(later.text) for later in self.parsed[ti][si:]
+        )
 
     def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
         """Whether an ask's own clause names the sum wanted ("idk what's fair, like 20 or 30
@@ -1445,7 +1456,12 @@ class Reading:
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
-        proposed = events[AskKind.REFUND] and not any(self._matches(c.text) for c in s.clauses)
+        # a sum said of the refund made before ("processed on the third, 35 pounds") is no offer
+        proposed = (
+            not made
+            and events[AskKind.REFUND]
+            and not any(self._matches(c.text) for c in s.clauses)
+        )
         if proposed and self._amount_offered(ti, s, events[AskKind.REFUND]):
             return  # "how about 20?": another amount of the same refund, not another thing
         if _INSTEAD.search(s.text) and scopes["offer"].search(s.text):
@@ -1454,8 +1470,9 @@ class Reading:
     def _made_before(self, ti: int, si: int, s: Sentence, refund: list[_Event]) -> bool:
         """Whether the agent finds the refund the customer chases was made before this call
         ("I can see the refund was issued on the ninth"): then the chase was a question about
-        it, and asks no other refund, unless the customer asks again after."""
-        last = refund[-1] if refund else None
+        it, and asks no other refund, unless the customer asks again after. An amount said
+        after the chase ("thirty-five pound") is of it."""
+        last = next((e for e in reversed(refund) if e.status is not None), None)
         if last is None or not last.chase or not self.lex.scopes["made_before"].search(s.text):
             return False
         refund.append(
