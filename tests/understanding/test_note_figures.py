@@ -128,3 +128,15 @@ def test_a_sum_in_a_note_is_grounded_only_where_the_note_names_it_one(said, note
 )
 def test_an_amount_said_in_words_grounds_the_same_amount_in_a_note(said, note, unsupported):
     assert judged(said).unsupported_facts(note) == unsupported
+
+
+@pytest.mark.parametrize(
+    ("note", "unsupported"),
+    [
+        ("Collection booked Thursday 19th, first thing.", []),
+        ("Collection booked Thursday 21st, first thing.", ["21st"]),
+    ],
+)
+def test_a_day_of_the_month_after_a_weekday_must_be_the_day_said(note, unsupported):
+    said = "c: can you collect the mixer on Thursday the nineteenth"
+    assert judged(said).unsupported_facts(note) == unsupported
