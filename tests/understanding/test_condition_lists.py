@@ -1,7 +1,7 @@
 """An ask hanging on a list of conditions ("if the flight is late, and the driver leaves, do I
-get a refund?") or put hypothetically ("hypothetically speaking, would I get my money back?") is
-not made; what the customer says is so ("it never came, and it was a gift, so...") is no
-condition."""
+get a refund?") or put hypothetically ("hypothetically speaking, would I get my money back?",
+"say it rains, do I get a refund?") is not made; what the customer says is so ("it never came,
+and it was a gift, so...") is no condition."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ REFUND = AskKind.REFUND
             AskStatus.HYPOTHETICAL,
         ),
         ("So hypothetically, I get a refund?", AskStatus.HYPOTHETICAL),
+        ("Say I can't make it, do I get the money back?", AskStatus.HYPOTHETICAL),
+        ("Let's say the weather is bad, do I get a refund?", AskStatus.HYPOTHETICAL),
         # what is said as so is no condition
+        ("I have to say the kit failed twice, so I want a refund.", AskStatus.ASKED),
+        ("Say you'll refund it, or I'm going to the ombudsman.", AskStatus.ASKED),
         ("The parcel never came, and it was a gift, so I want a refund.", AskStatus.ASKED),
         ("I know it's hypothetically possible to fix it, but I want a refund.", AskStatus.ASKED),
     ],
