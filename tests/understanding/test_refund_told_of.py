@@ -1,6 +1,7 @@
 """A refund told of as already made ("your colleague did a refund last week") is no ask now;
-told of with the money not come ("it's not in my bank yet"), it is chased, and the agent finding
-it made before the call ("I can see it, processed on the third") leaves no other refund asked."""
+told of with the money not come ("it's not in my bank yet") or checked on ("just to check the
+refund went through"), it is chased, and the agent finding it made before the call ("I can see
+it, processed on the third") leaves no other refund asked."""
 
 from __future__ import annotations
 
@@ -31,7 +32,25 @@ REFUND = AskKind.REFUND
             False,
         ),
         (("c: Your colleague did a refund for the lamp, thanks for that.",), False),
+        # checking a refund went through is chasing it; checking the rules asks nothing
+        (
+            (
+                "c: I just wanted to check the refund you did on Monday went through?",
+                "a: Yes, it was processed on Monday, it takes 3-5 days.",
+                "c: Great, thanks.",
+            ),
+            False,
+        ),
+        (("c: I'd like to check the refund policy for opened items?",), False),
         # nothing found made: the chase still asks for it
+        (
+            (
+                "c: I just wanted to check the refund you did on Monday went through?",
+                "a: I can't see one, sorry. I'll put it through now.",
+                "c: Great, thanks.",
+            ),
+            True,
+        ),
         (
             (
                 "c: Your colleague did a refund on Monday for the broken lamp. It hasn't shown up.",
