@@ -41,10 +41,12 @@ _FORMS = tuple(
         r"\b(?P<day>\d{1,2}(?:st|nd|rd|th))(?=\s*(?:to|through|thru|till|until|-)\s*"
         r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b)",
         # "on the 14th", "by 3rd", "the 3rd and 10th", "since the 9th from the storm", "taken on
-        # the 31st was wrong": a day of the month alone, after a preposition or another day,
-        # before a pause, a joining word, a preposition, a verb or a part of the day; not "the
-        # 2nd floor" or "came 3rd"
-        r"(?:\b(?:on|by|for|from|to|until|till|since|before|after|of|and|or|the)\s+|[,&-]\s*)"
+        # the 31st was wrong", "Tuesday 16th": a day of the month alone, after a preposition,
+        # another day or a day of the week, before a pause, a joining word, a preposition, a
+        # verb or a part of the day; not "the 2nd floor" or "came 3rd"
+        r"(?:\b(?:on|by|for|from|to|until|till|since|before|after|of|and|or|the|"
+        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri)"
+        r"\.?\s+|[,&-]\s*)"
         r"(?:the\s+)?(?P<day>\d{1,2}(?:st|nd|rd|th))\b(?!\s+(?!(?:and|but|or|so|at|when|as"
         r"|which|because|then|please|i|we|it|you|he|she|they|from|to|until|till|through|thru"
         r"|onwards?|for|with|due|after|before|since|while|without|was|were|is|are|has|had|have"

@@ -742,7 +742,9 @@ class Reading:
         self.lex = lexicon
         self.turns = turns
         scopes = lexicon.scopes
-        self.speakers = speakers(turns, scopes["speaker_other"], scopes["speaker_holder"])
+        self.speakers = speakers(
+            turns, scopes["speaker_other"], scopes["speaker_holder"], scopes["speaker_owns"]
+        )
         self.interpreted = interpreted(turns, scopes["interpreter"])
         self.parsed = [
             sentences(unlabelled(t.text, p)) for t, p in zip(turns, self.speakers, strict=True)
@@ -1048,7 +1050,10 @@ class Reading:
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
                 ):
-                    continue  # "my sister got a refund", "I closed it years ago": no ask now
+                    if not self._not_come(ti, si, kind):
+                        continue  # "my sister got a refund", "I closed it years ago": no ask now
+                    # "she did a refund last week, it's not in my bank yet": that one chased
+                    status, chasing = AskStatus.ASKED, True
                 else:
                     status = AskStatus.ASKED
                 # mocked, not meant: surely no ask, but not surely a no either
@@ -1171,6 +1176,14 @@ class Reading:
             bool(offered)
             and _ON_ACCOUNT.search(clause) is not None
             and not _MONEY_OUT.search(clause)
+        )
+
+    def _not_come(self, ti: int, si: int, kind: AskKind) -> bool:
+        """Whether customer turn ``ti``, from sentence ``si`` on, says the money told of as
+        given has not reached them ("it's not in my bank yet", "hasn't shown up"): a chase."""
+        not_come = self.lex.scopes["not_come"]
+        return kind in _MONEY_KINDS and any(
+            not_come.search(later.text) for later in self.parsed[ti][si:]
         )
 
     def _sum_wanted(self, kind: AskKind, clause: str) -> bool:
@@ -1544,7 +1557,12 @@ class Reading:
                 events[kind].append(
                     _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
                 )
-        proposed = events[AskKind.REFUND] and not any(self._matches(c.text) for c in s.clauses)
+        # a sum said of the refund made before ("processed on the third, 35 pounds") is no offer
+        proposed = (
+            not made
+            and events[AskKind.REFUND]
+            and not any(self._matches(c.text) for c in s.clauses)
+        )
         if proposed and self._amount_offered(ti, s, events[AskKind.REFUND]):
             return  # "how about 20?": another amount of the same refund, not another thing
         if _INSTEAD.search(s.text) and scopes["offer"].search(s.text):
@@ -1553,8 +1571,9 @@ class Reading:
     def _made_before(self, ti: int, si: int, s: Sentence, refund: list[_Event]) -> bool:
         """Whether the agent finds the refund the customer chases was made before this call
         ("I can see the refund was issued on the ninth"): then the chase was a question about
-        it, and asks no other refund, unless the customer asks again after."""
-        last = refund[-1] if refund else None
+        it, and asks no other refund, unless the customer asks again after. An amount said
+        after the chase ("thirty-five pound") is of it."""
+        last = next((e for e in reversed(refund) if e.status is not None), None)
         if last is None or not last.chase or not self.lex.scopes["made_before"].search(s.text):
             return False
         refund.append(
@@ -2962,13 +2981,16 @@ def _conditions(
 ) -> set[int]:
     """The sub-clauses of a sentence a condition is said in: one naming it, and those its
     "and" or "or" carries on without a pause ("if he goes abroad and the package does not
-    work, can he get his money back": the condition is both)."""
+    work, can he get his money back": the condition is both), or with one where more of the
+    sentence follows ("if the flight is late, and the driver leaves, do I get a refund?")."""
     found: set[int] = set()
     for ci, clause in enumerate(s.clauses):
         carried = ci - 1 in found and (
             (
                 _JOINED.match(clause.text) is not None
-                and "," not in raw[s.clauses[ci - 1].end : clause.start]
+                and (
+                    "," not in raw[s.clauses[ci - 1].end : clause.start] or ci + 1 < len(s.clauses)
+                )
             )
             or _ASIDE_WORD.fullmatch(clause.text) is not None  # "if it breaks, though, ..."
         )

@@ -39,17 +39,19 @@ class Speaker:
 
 
 def speakers(
-    turns: Sequence[Turn], relation: re.Pattern[str], holder: re.Pattern[str]
+    turns: Sequence[Turn], relation: re.Pattern[str], holder: re.Pattern[str], owns: re.Pattern[str]
 ) -> list[Speaker | None]:
     """Each turn's labelled speaker, None where the turn has none: the holder, or someone
-    their role (``relation``: "carer", "her husband") makes another person, unless it also
-    names them the holder (``holder``)."""
+    their role (``relation``: "carer", "her husband", a voice in the background) makes another
+    person, unless it also names them the holder (``holder``). Where one labelled speaker says
+    the account is theirs (``owns``: "it's my account"), every other label is someone else
+    ("(Danny) We want to close the account" beside "(Mrs. Russo) It's my account")."""
     # who is who, as anyone says it: the platform, the agent or the holder ("my wife Carol's
     # on speaker too"), speaker labels left out
     said = " ".join(
         t.text[label.end() :] if (label := _LABEL.match(t.text)) else t.text for t in turns
     )
-    found: list[Speaker | None] = []
+    labelled: list[tuple[re.Match[str], str | None] | None] = []
     for turn in turns:
         label = _LABEL.match(turn.text) if turn.role == "customer" else None
         role = (
@@ -60,13 +62,31 @@ def speakers(
             or label["role"]
             or _named(label["name"], said, relation)
         )
-        if label is None or role is None:
-            found.append(None)
+        labelled.append(None if label is None else (label, role))
+    owners = {
+        _who(found[0])
+        for turn, found in zip(turns, labelled, strict=True)
+        if found is not None
+        and owns.search(turn.text[found[0].end() :].lower().replace("\u2019", "'"))
+    }
+    # one named speaker's own "it's my account" makes every other named speaker someone else
+    owner = next(iter(owners)) if len(owners) == 1 else None
+    result: list[Speaker | None] = []
+    for found in labelled:
+        named = found is not None and owner is not None and _who(found[0]).istitle()
+        if found is None or (found[1] is None and not named):
+            result.append(None)
             continue
-        role = role.lower()
-        other = relation.search(role) is not None and holder.search(role) is None
-        found.append(Speaker(label.end(), other))
-    return found
+        label, role = found[0], (found[1] or "").lower()
+        other = relation.search(role) is not None or (named and _who(label) != owner)
+        result.append(Speaker(label.end(), other and holder.search(role) is None))
+    return result
+
+
+def _who(label: re.Match[str]) -> str:
+    """Who a label names, as the same speaker's other labels give it ("(Mrs. Russo)",
+    "Mrs. Russo:")."""
+    return (label["name"] or label["tag"] or label["round"] or "").strip()
 
 
 def _named(name: str, said: str, relation: re.Pattern[str]) -> str | None:

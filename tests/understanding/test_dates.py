@@ -27,6 +27,8 @@ from guardrail.understanding.dates import dates_in, readings_of, same_date
         ("the parcel due by the 9th never came", ("---09",)),
         ("booked for the 4th morning slot", ("---04",)),
         ("he came on the 12th and left a card", ("---12",)),
+        ("collection booked Thursday 16th, first thing", ("---16",)),
+        ("back to you Wed. 9th at the latest", ("---09",)),
     ],
 )
 def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
@@ -42,6 +44,7 @@ def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings)
         "the 4th house from the corner",
         "came 2nd with a good time",
         "on the 3rd attempt it worked",
+        "the Friday 2nd shift was short",
         "she came 2nd was the news",
         "about 40 minutes",
         "it's tuesday",

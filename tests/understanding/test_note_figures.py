@@ -171,3 +171,15 @@ def test_a_whole_said_out_of_shares_the_unit_of_its_part(said, note, unsupported
 )
 def test_an_amount_said_in_words_at_a_sentences_end_grounds_it(said, note, unsupported):
     assert judged(said).unsupported_facts(note) == unsupported
+
+
+@pytest.mark.parametrize(
+    ("note", "unsupported"),
+    [
+        ("Collection booked Thursday 19th, first thing.", []),
+        ("Collection booked Thursday 21st, first thing.", ["21st"]),
+    ],
+)
+def test_a_day_of_the_month_after_a_weekday_must_be_the_day_said(note, unsupported):
+    said = "c: can you collect the mixer on Thursday the nineteenth"
+    assert judged(said).unsupported_facts(note) == unsupported
