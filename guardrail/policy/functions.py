@@ -70,7 +70,8 @@
                                          withheld one, else "". ``contradicts`` only when
                                          surely: the text surely names a reason the customer
                                          did not describe while they surely gave another or
-                                         withheld theirs; ``fits`` when nothing is in doubt
+                                         withheld theirs, or one they surely denied ("it's
+                                         not the money"); ``fits`` when nothing is in doubt
                                          (one of their problems, none given by a customer
                                          who gave none, words the reader cannot classify);
                                          neither: cannot tell
@@ -385,6 +386,8 @@ class RuleFunctions:
         heard: dict[Reason, float] = {}
         for i in (i for i in reading.issues if not i.negated):
             heard[as_asked(i.reason)] = max(heard.get(as_asked(i.reason), 0.0), i.confidence)
+        # what the customer surely said was not the problem ("it's not the money")
+        denied = {as_asked(i.reason) for i in reading.issues if i.negated and i.confidence >= SURE}
         c = self._facts.conversation
         refused = withheld(c.turns if c else ())
         written = read_written(str(text or ""))
@@ -392,7 +395,9 @@ class RuleFunctions:
         sure = written.confidence >= SURE
         # one of their problems (any will do); a complaint of service sums up any problem
         service = bool(reasons) and reasons <= {Reason.SERVICE}
-        if reasons & heard.keys() or (service and (heard or not refused)):
+        if reasons and reasons <= denied - heard.keys():  # a reason the customer denied
+            fits, contradicts = False, sure
+        elif reasons & heard.keys() or (service and (heard or not refused)):
             fits, contradicts = True, False
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure

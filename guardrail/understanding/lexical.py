@@ -2165,7 +2165,8 @@ class Reading:
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
-        heard = self._issue_hits or ([] if self._denied else self._agent_hits)
+        denied = {reason for reason, _ in self._denied}
+        heard = self._issue_hits or [h for h in self._agent_hits if h[0] not in denied]
         cap = 1.0 if self._issue_hits else _AGENT_ISSUE
         for reason, conf, _, evidence in heard:
             found = best.get(reason)

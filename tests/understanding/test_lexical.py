@@ -1935,6 +1935,16 @@ def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_
     assert {i.reason for i in issues} == {Reason.DAMAGED}
 
 
+@pytest.mark.parametrize(
+    ("said", "late"),
+    [("c: the price is fine, I'd just like the fee back", True),
+     ("c: it came right on time, I'd just like the fee back", False)],
+)  # fmt: skip
+def test_a_problem_the_customer_denies_silences_the_agents_account_of_it_alone(read, said, late):
+    issues = read(said, "a: sorry for the delay, refunding it").issues
+    assert ((Reason.LATE, False) in {(i.reason, i.negated) for i in issues}) is late
+
+
 def test_numbers_and_dates_said_in_words_are_facts_in_normal_form_and_cards_are_not(read):
     facts = read(
         "c: the claim number is six six two oh, the visit was on the twenty-first of March",
