@@ -71,7 +71,9 @@
                                          surely: the text surely names a reason the customer
                                          did not describe while they surely gave another or
                                          withheld theirs, or one they surely denied ("it's
-                                         not the money"); ``fits`` when nothing is in doubt
+                                         not the money"), or says nothing ("N/A", "see
+                                         notes") where they did not withhold theirs (then
+                                         neither); ``fits`` when nothing is in doubt
                                          (one of their problems, none given by a customer
                                          who gave none, words the reader cannot classify);
                                          neither: cannot tell
@@ -395,7 +397,9 @@ class RuleFunctions:
         sure = written.confidence >= SURE
         # one of their problems (any will do); a complaint of service sums up any problem
         service = bool(reasons) and reasons <= {Reason.SERVICE}
-        if reasons and reasons <= denied - heard.keys():  # a reason the customer denied
+        if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
+            fits, contradicts = False, not refused
+        elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
         elif reasons & heard.keys() or (service and (heard or not refused)):
             fits, contradicts = True, False

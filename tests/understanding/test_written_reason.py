@@ -147,3 +147,23 @@ def test_a_reason_the_customer_denied_is_a_contradiction(written):
 )  # fmt: skip
 def test_a_reason_the_customer_gave_or_only_seemed_to_deny_fits(said, written):
     assert verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize("written", ["N/A", "See notes", "TBC", "As discussed", "-", "Other"])
+def test_a_placeholder_for_a_reason_the_customer_gave_is_a_contradiction(written):
+    said = ("c: Close my account please, I'm moving to Canada in May.",)
+    assert verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize("written", ["N/A", "See case notes"])
+def test_a_placeholder_where_the_customer_withheld_their_reason_is_only_held(written):
+    assert verdict(WITHHELD[0], written) == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("written", "placeholder"),
+    [("n/a", True), ("Refer to the case notes.", True), ("?", True), ("Other provider cheaper",
+     False), ("See you later, moving away", False), ("Notes app too slow", False)],
+)  # fmt: skip
+def test_a_record_that_only_stands_in_for_a_reason_is_a_placeholder(written, placeholder):
+    assert read_written(written).placeholder is placeholder
