@@ -1747,8 +1747,13 @@ def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
         ("c: shut down the debit card, the main account, all of it, stay as it is", False, False),
         ("c: close the account I use for bills, it's not needed", True, False),
         ("c: that doesn't account for the fee, close my account please", True, False),
+        ("c: delete my web account, the password thing. the membership is fine, I use the card",
+         False, False),
+        ("c: remove my online profile please. My account's fine as it is.", False, False),
+        ("c: the account's fine, I just want it closed, I'm moving away", True, False),
+        ("c: My account is fine. Close it anyway, I'm moving abroad.", True, False),
     ],
-)
+)  # fmt: skip
 def test_the_account_kept_while_something_else_goes_is_no_closure(
     read, said, closure, cancellation
 ):
