@@ -70,7 +70,10 @@
                                          withheld one, else "". ``contradicts`` only when
                                          surely: the text surely names a reason the customer
                                          did not describe while they surely gave another or
-                                         withheld theirs; ``fits`` when nothing is in doubt
+                                         withheld theirs, or one they surely denied ("it's
+                                         not the money"), or says nothing ("N/A", "see
+                                         notes") where they did not withhold theirs (then
+                                         neither); ``fits`` when nothing is in doubt
                                          (one of their problems, none given by a customer
                                          who gave none, words the reader cannot classify);
                                          neither: cannot tell
@@ -393,6 +396,8 @@ class RuleFunctions:
         heard: dict[Reason, float] = {}
         for i in (i for i in reading.issues if not i.negated):
             heard[as_asked(i.reason)] = max(heard.get(as_asked(i.reason), 0.0), i.confidence)
+        # what the customer surely said was not the problem ("it's not the money")
+        denied = {as_asked(i.reason) for i in reading.issues if i.negated and i.confidence >= SURE}
         c = self._facts.conversation
         refused = withheld(c.turns if c else ())
         written = read_written(str(text or ""))
@@ -400,11 +405,9 @@ class RuleFunctions:
         sure = written.confidence >= SURE
         # one of their problems (any will do); a complaint of service sums up any problem
         service = bool(reasons) and reasons <= {Reason.SERVICE}
-        # ... but not one they denied in so many words ("the best service I've ever had")
-        denied = {
-            as_asked(i.reason) for i in reading.issues if i.negated and i.confidence >= SURE
-        } - heard.keys()
-        if reasons and reasons <= denied:
+        if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
+            fits, contradicts = False, not refused
+        elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
         elif reasons & heard.keys() or (service and (heard or not refused)):
             fits, contradicts = True, False

@@ -1749,11 +1749,15 @@ class Reading:
                     AskStatus.OFFERED_ACCEPTED if placed[0] is kind else AskStatus.OFFERED_DECLINED
                 ), None
             if scopes["decline"].search(first):
-                other = _sums(first) if kind in _MONEY_KINDS else []  # not "the three odd ones"
-                if other:
+                # another sum, or a part, named with the no ("no, eighteen, not eighty"; "just
+                # the covers, 18"), not the one amount offered said again as what it is ("nah,
+                # you're alright, it's only eighteen quid")
+                again = self._offered_alone(ti)
+                other = [a for a in _sums(first) if a.value not in again]
+                if kind in _MONEY_KINDS and other:  # not "the three odd ones"
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
                 part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
-                if part is not None:
+                if part is not None and part.value not in again:
                     return AskStatus.OFFERED_ACCEPTED, part
                 return AskStatus.OFFERED_DECLINED, None
             chosen = self._chosen(ti, first) or self._named_choice(ti, parsed)
@@ -1774,6 +1778,11 @@ class Reading:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _offered_alone(self, ti: int) -> set[Decimal]:
+        """The amount agent turn ``ti`` names, where it names only one."""
+        offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
+        return offered if len(offered) == 1 else set()
 
     def _the_other(
         self, ti: int, kind: AskKind, answer: Sequence[Sentence]
@@ -2310,7 +2319,8 @@ class Reading:
 
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
-        heard = self._issue_hits or ([] if self._denied else self._agent_hits)
+        denied = {reason for reason, _ in self._denied}
+        heard = self._issue_hits or [h for h in self._agent_hits if h[0] not in denied]
         cap = 1.0 if self._issue_hits else _AGENT_ISSUE
         for reason, conf, _, evidence in heard:
             found = best.get(reason)

@@ -32,6 +32,20 @@ _LABEL = re.compile(
 )
 
 
+# A tag that is a name ("(Kemal)", "(Mrs Hale, on speaker)"), and words introducing one as
+# someone's own relation ("my partner ", "our son "). Whoever introduces them is the holder
+# unless the call says the account is another's ("it's his account", "in her name") or
+# joint: then the one introduced may be the holder ("my dad Walter, it's his account").
+_NAME = re.compile(r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}(?=$|,)")
+_OWN = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+_ANOTHERS = re.compile(
+    r"\b(?:his|her|their) (?:own )?(?:account|acct|membership|plan|policy)\b"
+    r"|\bin (?:his|her|their) names?\b|\b(?:he|she)(?:'s| is) the (?:account ?)?holder\b"
+    r"|\bjoint(?:ly)?\b|\bboth (?:our|of our) names\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
     label: int  # how many characters of the turn its label takes ("Derek: ")
@@ -54,13 +68,13 @@ def speakers(
     labelled: list[tuple[re.Match[str], str | None] | None] = []
     for turn in turns:
         label = _LABEL.match(turn.text) if turn.role == "customer" else None
+        bracket = None if label is None else label["tag"] or label["round"]
         role = (
             None
             if label is None
-            else label["tag"]
-            or label["round"]
-            or label["role"]
-            or _named(label["name"], said, relation)
+            else _tagged(bracket, said, relation)
+            if bracket
+            else label["role"] or _named(label["name"], said, relation)
         )
         labelled.append(None if label is None else (label, role))
     owners = {
@@ -95,6 +109,21 @@ def _named(name: str, said: str, relation: re.Pattern[str]) -> str | None:
     if relation.fullmatch(name.lower()):
         return name
     return _introduced(name, said)
+
+
+def _tagged(tag: str, said: str, relation: re.Pattern[str]) -> str:
+    """The role a bracketed tag gives: the tag itself where it names one ("[son]", "(wife,
+    Ana)", "(Mum)"); where it starts with a person's name ("(Kemal)", "(Mrs Wong)", "(Serkan,
+    in the background)"), what follows the name, and the relation the call introduced them by
+    as someone's own ("my partner Kemal will talk to you"; ``_ANOTHERS``). "Uncle Arthur" or
+    "Mrs Hale" only address them: the holder may be anyone's uncle."""
+    name = _NAME.match(tag)
+    if name is None or relation.fullmatch(name.group(0).lower()):
+        return tag
+    rest = tag[name.end() :]
+    intro = _introduced(name.group(0), said)
+    own = intro is not None and _OWN.search(intro) and not _ANOTHERS.search(said)
+    return f"{rest} {intro}" if own else rest
 
 
 def _introduced(name: str, said: str) -> str | None:

@@ -40,6 +40,17 @@ NONE_GIVEN = re.compile(
     r"(?=\s*(?:$|[,.;!?]))|^personal(?: reasons?)?\s*$|\bfor personal reasons\b"
     r"|\bjust because\s*(?:$|[,.;!?])"
 )
+# A record's words that stand in for a reason and say none: a filler ("N/A", "TBC", "-",
+# "other") or a pointer elsewhere ("see notes", "as discussed", "refer to the case"). Not a
+# record that none was given (NONE_GIVEN): neither the customer's reason nor their declining.
+PLACEHOLDER = re.compile(
+    r"^\W*(?:n\W?a|not applicable|tbc|tbd|tba|to be (?:confirmed|decided|added)|unknown|other|"
+    r"others|misc|miscellaneous|various|general|x+|test"
+    r"|(?:please )?(?:see|refer to|check|in) (?:the )?(?:case |call |account |agent )?(?:notes?|"
+    r"comments?|case|below|above|file|description|history|attached|log|transcript)"
+    r"|as (?:discussed|agreed|per (?:the )?(?:call|notes?|conversation|case|customer))"
+    r"|per (?:the )?(?:call|notes?|conversation|case))?\W*$"
+)
 # The agent asks why ("may I ask why?", "what's made you decide?", "any reason?").
 _WHY_ASKED = re.compile(
     r"\bwhy\b|\breasons?\b|\bwhat(?:'s| has| have)? (?:\w+ )?(?:made|prompted|led|brought)\b"
@@ -52,11 +63,13 @@ _LEAVING = re.compile(r"\b(?:close|closed|closing|cancel|cancelled|shut|leave|le
 @dataclass(frozen=True, slots=True)
 class Written:
     """What a written reason says: the issue classes read in it (the most confident reading's
-    ``confidence``), and whether it records that none was given."""
+    ``confidence``), whether it records that none was given, and whether it only stands in
+    for one (``PLACEHOLDER``)."""
 
     reasons: frozenset[Reason]
     confidence: float
     none_given: bool
+    placeholder: bool = False
 
 
 @functools.cache
@@ -68,14 +81,17 @@ def _reader() -> LexicalBackend:
 @functools.lru_cache(maxsize=1024)
 def read_written(text: str) -> Written:
     """The issue classes the reader reads in ``text`` as if the customer said it (negated
-    ones left out: "not a billing problem" names none), and whether it records none given."""
+    ones left out: "not a billing problem" names none), whether it records none given, and
+    whether it says nothing ("N/A", "see notes")."""
     issues = [
         i for i in _reader().understand([Turn(role="customer", text=text)]).issues if not i.negated
     ]
+    said = clean(text)
     return Written(
         reasons=frozenset(i.reason for i in issues),
         confidence=max((i.confidence for i in issues), default=0.0),
-        none_given=bool(NONE_GIVEN.search(clean(text))),
+        none_given=bool(NONE_GIVEN.search(said)),
+        placeholder=bool(said.strip()) and PLACEHOLDER.match(said) is not None,
     )
 
 

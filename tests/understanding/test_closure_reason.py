@@ -65,3 +65,22 @@ def test_being_kept_out_by_the_service_is_a_technical_problem(read, said):
 )  # fmt: skip
 def test_someone_not_allowing_something_else_is_no_technical_problem(read, said):
     assert Reason.TECHNICAL not in {i.reason for i in read(f"c: {said}").issues}
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [("It's not the money, honestly, the fees are fine.", Reason.BILLING),
+     ("Nothing to do with the price. I'm moving away.", Reason.BILLING),
+     ("You've all been brilliant, I can't fault the staff.", Reason.SERVICE)],
+)  # fmt: skip
+def test_the_cost_or_the_service_said_not_to_be_the_problem_is_denied(read, said, reason):
+    assert (reason, True) in {(i.reason, i.negated) for i in read(f"c: {said}").issues}
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["The fees are not fine at all, they went up twice.", "Your staff were never helpful.",
+     "I want the money back."],
+)  # fmt: skip
+def test_a_cost_or_service_complained_of_or_money_wanted_is_not_denied(read, said):
+    assert not any(i.negated for i in read(f"c: {said}").issues)

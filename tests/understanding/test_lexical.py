@@ -1747,8 +1747,13 @@ def test_a_closure_not_wanted_now_by_the_holder_is_read_so(read, said, status):
         ("c: shut down the debit card, the main account, all of it, stay as it is", False, False),
         ("c: close the account I use for bills, it's not needed", True, False),
         ("c: that doesn't account for the fee, close my account please", True, False),
+        ("c: delete my web account, the password thing. the membership is fine, I use the card",
+         False, False),
+        ("c: remove my online profile please. My account's fine as it is.", False, False),
+        ("c: the account's fine, I just want it closed, I'm moving away", True, False),
+        ("c: My account is fine. Close it anyway, I'm moving abroad.", True, False),
     ],
-)
+)  # fmt: skip
 def test_the_account_kept_while_something_else_goes_is_no_closure(
     read, said, closure, cancellation
 ):
@@ -1933,6 +1938,16 @@ def test_the_agents_account_of_the_problem_counts_only_unsure_and_only_when_the_
     assert late.confidence < SURE
     issues = read("c: it arrived cracked, refund it", "a: sorry for the delay").issues
     assert {i.reason for i in issues} == {Reason.DAMAGED}
+
+
+@pytest.mark.parametrize(
+    ("said", "late"),
+    [("c: the price is fine, I'd just like the fee back", True),
+     ("c: it came right on time, I'd just like the fee back", False)],
+)  # fmt: skip
+def test_a_problem_the_customer_denies_silences_the_agents_account_of_it_alone(read, said, late):
+    issues = read(said, "a: sorry for the delay, refunding it").issues
+    assert ((Reason.LATE, False) in {(i.reason, i.negated) for i in issues}) is late
 
 
 def test_numbers_and_dates_said_in_words_are_facts_in_normal_form_and_cards_are_not(read):

@@ -148,3 +148,47 @@ def test_the_pack_blocks_an_invented_closure_reason_holds_unreadable_words_and_s
     (violation,) = [v for v in decision.violations if v.rule == "ClosureReasonGiven"]
     assert violation.uncertain is (verdict is Verdict.HOLD)
     assert fix in violation.message
+
+
+LEAVING_FOR_SPAIN = (
+    "c: I'd like to close my account.",
+    "a: Sorry to hear that. Has something gone wrong?",
+    "c: Not at all, your staff have been wonderful. It's not the price either, the price is "
+    "fair. We're retiring to Spain.",
+)
+
+
+@pytest.mark.parametrize("written", ["Price too high", "Monthly fee too high", "Terrible service"])
+def test_a_reason_the_customer_denied_is_a_contradiction(written):
+    assert verdict(LEAVING_FOR_SPAIN, written) == "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(("c: It's not the money, it's that you billed me twice. Close my account.",),
+      "Billed twice"),
+     (("c: Close my account, your staff were never helpful.",), "Poor service"),
+     (LEAVING_FOR_SPAIN, "Retiring abroad")],
+)  # fmt: skip
+def test_a_reason_the_customer_gave_or_only_seemed_to_deny_fits(said, written):
+    assert verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize("written", ["N/A", "See notes", "TBC", "As discussed", "-", "Other"])
+def test_a_placeholder_for_a_reason_the_customer_gave_is_a_contradiction(written):
+    said = ("c: Close my account please, I'm moving to Canada in May.",)
+    assert verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize("written", ["N/A", "See case notes"])
+def test_a_placeholder_where_the_customer_withheld_their_reason_is_only_held(written):
+    assert verdict(WITHHELD[0], written) == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("written", "placeholder"),
+    [("n/a", True), ("Refer to the case notes.", True), ("?", True), ("Other provider cheaper",
+     False), ("See you later, moving away", False), ("Notes app too slow", False)],
+)  # fmt: skip
+def test_a_record_that_only_stands_in_for_a_reason_is_a_placeholder(written, placeholder):
+    assert read_written(written).placeholder is placeholder
