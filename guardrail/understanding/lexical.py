@@ -1749,15 +1749,18 @@ class Reading:
                     AskStatus.OFFERED_ACCEPTED if placed[0] is kind else AskStatus.OFFERED_DECLINED
                 ), None
             if scopes["decline"].search(first):
-                # another sum, or a part, named with the no ("no, eighteen, not eighty"; "just
+                # another sum, or a part's, named with the no ("no, eighteen, not eighty"; "just
                 # the covers, 18"), not the one amount offered said again as what it is ("nah,
-                # you're alright, it's only eighteen quid")
+                # you're alright, it's only eighteen quid"); or a part of several picked
                 again = self._offered_alone(ti)
                 other = [a for a in _sums(first) if a.value not in again]
                 if kind in _MONEY_KINDS and other:  # not "the three odd ones"
                     return AskStatus.OFFERED_ACCEPTED, _said(other[0], 0.8)
-                part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
-                if part is not None and part.value not in again:
+                named = _part_named(parsed[:3])
+                if named is not None and named.value in again:
+                    named = None
+                part = named or self._part_picked(ti, kind, at)
+                if part is not None:
                     return AskStatus.OFFERED_ACCEPTED, part
                 return AskStatus.OFFERED_DECLINED, None
             chosen = self._chosen(ti, first) or self._named_choice(ti, parsed)
