@@ -34,8 +34,6 @@ REDACTED = "[REDACTED]"
 
 # Remembered: keys are few (field names, log keys), and every record and line asks again.
 @functools.lru_cache(maxsize=4096)
-# Bounded: every log line asks again for the same few keys.
-@functools.lru_cache(maxsize=1024)
 def names_secret(key: str) -> bool:
     """Whether a value under ``key`` is a secret (dropped), rather than data or an identifier."""
     return SECRET_KEYS.search(key) is not None and _IDENTIFIER_KEY.search(key) is None
