@@ -29,31 +29,27 @@ class Fanout:
         self.sinks = tuple(sinks)
         self.beside = tuple(beside)
         self._metrics = metrics
+        self._audits = tuple(s for s in self.sinks if isinstance(s, AuditSink))
+        self._after = tuple(s for s in self.sinks if not isinstance(s, AuditSink))
 
     def ahead(self, decision: Decision) -> None:
         """``decision``'s write goes out to the CRM now and is emitted once answered: the audit
         log may begin its record meanwhile."""
-        for sink in self.sinks:
-            if isinstance(sink, AuditSink):
-                sink.ahead(decision)
+        for sink in self._audits:
+            sink.ahead(decision)
 
     async def emit(self, decision: Decision, *, audited: bool = False) -> None:
         """``audited``: the audit log has the decision already (a hold's outcome, which the
         hold store records in the transaction that settles it), so it is not appended again."""
-        durable = [
-            (sink, sink.recording(decision))
-            for sink in self.sinks
-            if isinstance(sink, AuditSink) and not audited
-        ]
+        durable = [] if audited else [(sink, sink.recording(decision)) for sink in self._audits]
         try:
             for sink in self.beside:
                 await self._sent(sink, sink.emit(decision), decision)
         finally:  # what was handed to the log is always waited for
             for sink, recorded in durable:
                 await self._sent(sink, recorded, decision)
-        for sink in self.sinks:
-            if not isinstance(sink, AuditSink):
-                await self._sent(sink, sink.emit(decision), decision)
+        for sink in self._after:
+            await self._sent(sink, sink.emit(decision), decision)
 
     async def _sent(self, sink: Sink, sending: Awaitable[None], decision: Decision) -> None:
         try:

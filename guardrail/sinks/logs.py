@@ -6,6 +6,7 @@ drops any key that names a secret, in case one is passed by mistake.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import MutableMapping
@@ -51,6 +52,9 @@ class _Lines:
     renderer: Processor
     logger: structlog.BytesLogger
     level: int
+    #: ``processors`` less those that leave a line without secret-named keys or ``exc_info``
+    #: as it is (``_plain``): a decision line's keys are the same few on every write.
+    plain: list[Processor]
 
     def write(self, method: str, event: dict[str, Any]) -> bool:
         """Write ``event`` as ``structlog.get_logger().<method>(**event)`` would; False when
@@ -64,10 +68,18 @@ class _Lines:
         if _LEVELS[method] < self.level:
             return True
         line: Any = event
-        for processor in processors:
+        for processor in self.plain if _plain(tuple(event)) else processors:
             line = processor(self.logger, method, line)
         self.logger.msg(line)
         return True
+
+
+# Bounded: the key sets lines are written with are the code's own, a handful.
+@functools.lru_cache(maxsize=256)
+def _plain(keys: tuple[str, ...]) -> bool:
+    """Whether a line of these keys passes ``_drop_secrets`` and ``format_exc_info`` as it is:
+    no key names a secret and none is ``exc_info``."""
+    return "exc_info" not in keys and not any(names_secret(key) for key in keys)
 
 
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING}
@@ -79,9 +91,12 @@ def configure(level: str = "info", stream: BinaryIO | None = None) -> None:
     global _lines
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     renderer = structlog.processors.JSONRenderer(serializer=orjson.dumps)
-    processors: list[Processor] = [
+    stamp: list[Processor] = [
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    processors: list[Processor] = [
+        *stamp,
         _drop_secrets,
         structlog.processors.format_exc_info,
         renderer,
@@ -93,7 +108,7 @@ def configure(level: str = "info", stream: BinaryIO | None = None) -> None:
         logger_factory=structlog.BytesLoggerFactory(out),
         cache_logger_on_first_use=True,
     )
-    _lines = _Lines(processors, renderer, structlog.BytesLogger(out), numeric)
+    _lines = _Lines(processors, renderer, structlog.BytesLogger(out), numeric, [*stamp, renderer])
     root = logging.getLogger()
     root.handlers[:] = [_ToStructlog()]
     root.setLevel(numeric)
@@ -152,8 +167,10 @@ class DecisionLog:
                 }
                 for v in decision.violations
             ]
+        event["event"] = "decision"  # last, as structlog puts it
         lines = _lines
-        if lines is None or not lines.write(method, {**event, "event": "decision"}):
+        if lines is None or not lines.write(method, event):
+            del event["event"]
             getattr(self._log, method)("decision", **event)
 
 

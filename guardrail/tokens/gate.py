@@ -29,6 +29,7 @@ from guardrail.tokens.model import (
     Scopes,
     TokenIn,
     TokenStatus,
+    digest,
     issue,
     token_id_of,
 )
@@ -36,6 +37,8 @@ from guardrail.tokens.store import TokenStore
 from guardrail.upstream import Sender
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Tokens whose digest is remembered (``TokenGate.bind``): about as many as are in use at once.
+CHECKED_TOKENS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,11 @@ class TokenGate:
         self.metrics = metrics
         self.lifetimes = lifetimes
         self.clock = clock
+        # Token -> (its id, its digest), for tokens that matched their record: an agent bears
+        # the same token on every request, so it is read and digested once. Only tokens a
+        # record matched are kept (made-up ones cannot fill it), and every request still reads
+        # the record, so a token revoked or expired since is refused as before.
+        self._checked: dict[str, tuple[str, str]] = {}
 
     async def issue(self, conversation_id: str, data: TokenIn) -> tuple[str, AgentToken]:
         """A new token for the conversation; the caller shows it once. Raises ValueError for a
@@ -162,10 +170,15 @@ class TokenGate:
         given = self.dialect.agent_token(headers)
         if not given:
             return Grant(claimed, claimed, None, InvalidSession("missing"), self.metrics)
-        token_id = token_id_of(given)
+        checked = self._checked.get(given)
+        token_id, given_digest = checked or (token_id_of(given), digest(given))
         token = await self.store.find(token_id) if token_id else None
-        if token is None or not token.matches(given):
+        if token is None or not token.digested(given_digest):
             return Grant(claimed, claimed, None, InvalidSession("unknown"), self.metrics)
+        if checked is None:
+            if len(self._checked) >= CHECKED_TOKENS:
+                del self._checked[next(iter(self._checked))]
+            self._checked[given] = (token.token_id, given_digest)
         caller = Caller(
             conversation=token.conversation,
             agent=token.agent,

@@ -106,7 +106,11 @@ class AgentToken(BaseModel):
 
     def matches(self, token: str) -> bool:
         """Whether ``token`` is this record's, compared in constant time."""
-        return hmac.compare_digest(digest(token), self.digest)
+        return self.digested(digest(token))
+
+    def digested(self, token_digest: str) -> bool:
+        """Whether a token of ``token_digest`` (``digest``) is this record's, in constant time."""
+        return hmac.compare_digest(token_digest, self.digest)
 
     @property
     def forget_at(self) -> datetime:

@@ -13,6 +13,7 @@ conversation's token, and two replicas revoking at once count it once.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import cast
 
@@ -109,6 +110,9 @@ class RedisTokenStore:
         return f"{self._prefix}agent-tokens:{conversation_id}"
 
 
+# Remembered: every request an agent makes reads its token's record, the same text each time
+# until it is revoked (records are frozen, so one parsed record serves them all). Bounded.
+@functools.lru_cache(maxsize=4096)
 def _parse(record: str | None, revoked_at: str | None) -> AgentToken | None:
     if record is None:
         return None

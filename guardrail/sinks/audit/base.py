@@ -22,7 +22,7 @@ from guardrail.model import Decision
 from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.chain import EMPTY, Head, Row
 from guardrail.sinks.audit.group import GroupCommitter
-from guardrail.sinks.audit.record import Entry, Kind, Pending, format_time, parse_time
+from guardrail.sinks.audit.record import Ahead, Entry, Kind, Pending, format_time, parse_time
 from guardrail.sinks.audit.scripts import Script
 from guardrail.sinks.audit.store import (
     Committer,
@@ -33,6 +33,7 @@ from guardrail.sinks.audit.store import (
     Ran,
     Stats,
 )
+from guardrail.sinks.audit.thread import Worker
 
 T = TypeVar("T")
 _CONTEXTS_PER_QUERY = 500
@@ -48,6 +49,10 @@ class SQLStorage(ABC):
 
     def __init__(self) -> None:
         self._stored = StoredParts()
+        #: The thread records are made on, off the event loop, once open; while it has nothing
+        #: else to do it makes what it can of the records to come (``_ahead``).
+        self._maker: Worker | None = None
+        self._ahead = Ahead()
 
     @abstractmethod
     async def open(self, *, migrate: bool = True) -> None: ...
@@ -70,8 +75,12 @@ class SQLStorage(ABC):
 
     # -- writes ----------------------------------------------------------------------------
 
-    def ahead(self, decision: Decision) -> None:  # noqa: B027 - a store may begin nothing
-        """Records are made where they are committed, on the event loop: nothing to begin."""
+    def ahead(self, decision: Decision) -> None:
+        """On the event loop: the record maker makes what it can of ``decision``'s record while
+        the write is out to the CRM, when it has nothing to make now (``record.Ahead``)."""
+        if self._maker is not None:
+            self._ahead.expect(decision)
+            self._maker.nudge()
 
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
         rows, parts = await self._run(scripts.commit(pending, self._stored.unknown))

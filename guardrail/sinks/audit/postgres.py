@@ -23,9 +23,10 @@ from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
-from guardrail.sinks.audit.record import Pending, made
+from guardrail.sinks.audit.record import Pending
 from guardrail.sinks.audit.scripts import Execute, Fetch, Script
 from guardrail.sinks.audit.store import HOLD_STATES, Migration
+from guardrail.sinks.audit.thread import Worker
 
 T = TypeVar("T")
 log = structlog.get_logger("guardrail.audit")
@@ -142,6 +143,8 @@ class PostgresStorage(SQLStorage):
         self._lock_key = 0
 
     async def open(self, *, migrate: bool = True) -> None:
+        if self._maker is None:
+            self._maker = Worker("guardrail-audit-records", idle=self._ahead.work)
         if self._pool is None:
             try:
                 pool = await asyncpg.create_pool(
@@ -179,6 +182,9 @@ class PostgresStorage(SQLStorage):
                 await asyncio.wait_for(pool.close(), self._timeout)
             except TimeoutError:
                 pool.terminate()
+        if self._maker is not None:
+            maker, self._maker = self._maker, None
+            await maker.stop()
 
     async def probe(self) -> None:
         """A connection that answers, on a server that takes writes (not a standby)."""
@@ -193,8 +199,12 @@ class PostgresStorage(SQLStorage):
         return [tuple(r) for r in rows]
 
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
-        # asyncpg writes from the event loop: the records are made beside it, on a thread.
-        return await super().commit(await asyncio.to_thread(made, pending))
+        # asyncpg writes from the event loop: the records are made beside it, on the maker's
+        # thread (one hand-off each way, not an executor's), from what it made ahead.
+        maker = self._maker
+        if maker is not None:
+            pending = await maker.call(lambda: self._ahead.made(pending))
+        return await super().commit(pending)
 
     async def _run(self, script: Script[T]) -> T:
         try:

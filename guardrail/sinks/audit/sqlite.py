@@ -33,11 +33,10 @@ from urllib.parse import quote
 import structlog
 
 from guardrail.errors import AuditUnavailable
-from guardrail.model import Decision
 from guardrail.sinks.audit import scripts
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
-from guardrail.sinks.audit.record import Ahead, Pending, format_time
+from guardrail.sinks.audit.record import Pending, format_time
 from guardrail.sinks.audit.scripts import Execute, Fetch, Script
 from guardrail.sinks.audit.store import HOLD_STATES, Committer, Migration, Ran
 from guardrail.sinks.audit.thread import Batch, Worker
@@ -160,7 +159,6 @@ class SQLiteStorage(SQLStorage):
         self._write_conn: sqlite3.Connection | None = None
         self._read_conn: sqlite3.Connection | None = None
         self._checkpoint_conn: sqlite3.Connection | None = None
-        self._ahead = Ahead()  # what of the records to come the writer makes while it waits
         self._appended = 0  # records committed since the last checkpoint was asked for
         self._checkpointing = False  # one asked for and not done yet
 
@@ -168,7 +166,8 @@ class SQLiteStorage(SQLStorage):
         if not migrate and not self.path.is_file():
             raise AuditUnavailable(f"there is no audit log at {self.path}")
         if self._writer is None:
-            self._writer = Worker("guardrail-audit-write", idle=self._ahead.work)
+            # The writer makes the records it commits, and those to come while it waits.
+            self._writer = self._maker = Worker("guardrail-audit-write", idle=self._ahead.work)
             self._reader = Worker("guardrail-audit-read")
             self._checkpointer = Worker("guardrail-audit-checkpoint")
         if self._write_conn is None:
@@ -246,7 +245,7 @@ class SQLiteStorage(SQLStorage):
                 await worker.call(conn.close)
                 setattr(self, attr, None)
             await worker.stop()
-        self._writer = self._reader = self._checkpointer = None
+        self._writer = self._reader = self._checkpointer = self._maker = None
 
     async def probe(self) -> None:
         """BEGIN IMMEDIATE and roll back: proves the file is writable and the lock obtainable."""
@@ -262,13 +261,6 @@ class SQLiteStorage(SQLStorage):
         """Group commit on the writer thread: appends that queue while it commits share the
         next commit, and their records are made, chained and committed there."""
         return _Appends(self, Batch(self._commit_now, ran, most))
-
-    def ahead(self, decision: Decision) -> None:
-        """On the event loop: the writer makes what it can of ``decision``'s record while the
-        write is out to the CRM, when it has nothing to commit (``record.Ahead``)."""
-        if self._writer is not None:
-            self._ahead.expect(decision)
-            self._writer.nudge()
 
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
         return await self._in(self._writer, lambda: self._commit_now(pending))
