@@ -232,4 +232,10 @@ def _joined_kinds(chain: Sequence[Edges]) -> set[str]:
     """What the first's end, the numbers between and the last's start say together only."""
     first, *between, last = chain
     pieces = [first.tail, *(e.head for e in between), last.head]
-    return digit_kinds("\n".join(pieces)) - set().union(*map(digit_kinds, pieces))
+    return digit_kinds("\n".join(pieces)) - set().union(*map(_edge_kinds, pieces))
+
+
+# Bounded, as _edge: each edge is joined to every other of its write and the last few.
+@functools.lru_cache(maxsize=4096)
+def _edge_kinds(edge: str) -> frozenset[str]:
+    return frozenset(digit_kinds(edge))
