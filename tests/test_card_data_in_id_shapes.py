@@ -388,6 +388,31 @@ def test_through_the_proxy_a_case_with_a_card_dressed_as_an_id_is_refused_and_ke
     assert code == 0, capfd.readouterr().out  # judged again from what was kept: as the proxy did
 
 
+@pytest.mark.parametrize(
+    ("digits", "fields"),
+    [
+        ("219099999", {"Subject": "Ref X219-09-9999Y"}),
+        ("4111111111111111", {"Description": "Ref AB4111-1111-1111-1111cd"}),
+        ("4111111111111111", {"Subject": "Card 4111 1111", "Description": "1111 1111xyz ok"}),
+        ("4111111111111111",
+         {"Subject": "Card 4111", "Type": "1111 1111", "Description": "1111 confirmed"}),
+    ],
+)  # fmt: skip
+def test_through_the_proxy_a_case_with_a_number_glued_or_split_over_three_fields_is_refused(
+    stack: Stack, digits: str, fields: dict[str, str]
+) -> None:
+    sf, seen = agent(stack)
+    before = len(stack.store.records("Case"))
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Case.create({"Subject": "Router broken", "Status": "New", **fields,
+                        "AccountId": ACME_ACCOUNT_ID, "ContactId": ACME_CONTACT_ID})  # fmt: skip
+    assert "social security number" in refused.value.content[0]["message"], fields
+    assert len(stack.store.records("Case")) == before
+    url = f"{stack.admin_url}/guardrail/v1/decisions/{seen[-1]}"
+    record = httpx.get(url, timeout=10).json()
+    assert digits not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+
+
 def test_through_the_proxy_a_case_naming_records_by_their_ids_lands(stack: Stack) -> None:
     sf, _ = agent(stack)
     created = sf.Case.create({"Subject": "Router broken", "Status": "New",
