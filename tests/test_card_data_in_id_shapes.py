@@ -259,6 +259,26 @@ def test_a_card_number_or_ssn_with_letters_glued_to_it_in_any_text_field_is_refu
     assert replays_as_judged(POLICIES[crm], record)
 
 
+@settings(max_examples=200, deadline=None)
+@example(number="219099999", between="x")
+@example(number="4111111111111111", between=" | ")
+@given(
+    number=st.one_of(cards_of_every_length(), ssns()),
+    between=st.one_of(
+        st.sampled_from([" | ", " * ", ")(", "] [", " ~ ", " • "]), st.sampled_from(ID_LETTERS)
+    ),
+)
+def test_a_card_number_or_ssn_in_groups_apart_by_a_letter_or_a_spaced_mark_is_refused(
+    number: str, between: str
+) -> None:
+    cuts = [3, 5] if len(number) == 9 else list(range(4, len(number), 4))
+    bounds = [0, *cuts, len(number)]
+    written = between.join(number[a:b] for a, b in itertools.pairwise(bounds))
+    decision, record = judged("salesforce", "Case", {"Description": f"Noted {written} today"})
+    assert RULE in rules(decision), written
+    assert number not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+
+
 @settings(max_examples=300, deadline=None)
 @example(card="4111111111111111", cut=8, letters="xyz", where=1)
 @given(

@@ -6,7 +6,9 @@ ways a number is written to slip past a digit pattern while it still reads as th
   byte-order mark, soft hyphen, direction marks), combining marks, control characters;
 - every decimal digit Unicode knows (Arabic-Indic, Devanagari, Thai...) as its ASCII digit;
 - any space as a space, any dash as ``-``, and any other mark between two digits (``_ * · • |
-  \\ ~ +``...) as ``-``; a colon is kept, so times never join into a number;
+  \\ ~ +``..., spaced or not, or ``)(``) as ``-``; a colon is kept, so times never join into a
+  number; a letter between each of three or more groups of a card's length or 3-2-4
+  (``4111x1111x1111x1111``) too;
 - letters that stand in for digits (``O``/``o`` for 0, ``I``/``l`` for 1) read as digits in a
   group that holds digits, or in a group of two or more of them beside such a group;
 - a whole card-length number glued to letters, unbroken or grouped (``card4111...``,
@@ -34,7 +36,11 @@ _BASE64 = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
-_MARK_BETWEEN = re.compile(r"(?<=\d)[^\w\s.,/:$£€%()\[\]-]{1,3}(?=\d)")
+_MARK_BETWEEN = re.compile(r"(?<=\d)(?:\s?[^\w\s.,/:$£€%()\[\]-]{1,3}\s?|\)\s?\(|\]\s?\[)(?=\d)")
+# three or more groups of digits with a letter between each ("4111x1111x1111x1111",
+# "219a09b9999"; the last may be one digit); a letter standing in for a digit is one
+_LETTERED = re.compile(r"(?<!\w)\d{2,6}(?:[^\W\d_OoIl]\d{2,6})+[^\W\d_OoIl]\d{1,6}(?!\w)")
+_LETTER = re.compile(r"[^\W\d_]")
 _GROUP = re.compile(r"(?<![^\W\d])[0-9OoIl]+(?![^\W\d])")
 _SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
 _STAND_INS = str.maketrans("OoIl", "0011")
@@ -83,7 +89,16 @@ def _finished(form: str) -> str:
     """Numbers glued to words parted from them, stand-ins read, marks between digits as -."""
     form = _GLUED_GROUPS.sub(_groups_parted, _GLUED.sub(_parted, form))
     form = _SSN_GLUED.sub(_parted_from_word, _GLUED_SSN.sub(_word_parted, form))
-    return _MARK_BETWEEN.sub("-", _stand_ins_read(form))
+    return _MARK_BETWEEN.sub("-", _stand_ins_read(_LETTERED.sub(_letters_apart, form)))
+
+
+def _letters_apart(m: re.Match[str]) -> str:
+    """Groups with a letter between each, as grouped digits if they are a card's length or
+    an SSN's 3-2-4; else as written (``1920x1080x60``)."""
+    groups = _LETTER.split(m.group(0))
+    digits = sum(map(len, groups))
+    shaped = 13 <= digits <= 19 or [len(g) for g in groups] == [3, 2, 4]
+    return "-".join(groups) if shaped else m.group(0)
 
 
 def _parted(m: re.Match[str]) -> str:
