@@ -5,6 +5,7 @@ the fast tier alone)."""
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import re
 import shutil
@@ -277,6 +278,29 @@ def cards_in_id_shapes(draw: st.DrawFn, length: int | None = None) -> tuple[str,
     pad = draw(st.text(letters, min_size=size - len(card), max_size=size - len(card)))
     cut = draw(st.integers(0, len(pad)))
     return card, f"{pad[:cut]}{card}{pad[cut:]}"
+
+
+@st.composite
+def glued_to_letters(draw: st.DrawFn) -> tuple[str, str, str]:
+    """(digits, written, value): a card number (``cards_of_every_length``) or an SSN
+    (``ssns``) written in groups (a card in fours or in runs, an SSN 3-2-4) with one separator
+    or none, and letters no finder reads as digits glued to it before (or a dot after them),
+    after or both, as an id, a code or a user name is spelled (``AB4111-1111-1111-1111``,
+    ``X219-09-9999Y``, ``user.219-09-9999``); an SSN's groups apart
+    (nine digits alone are an SSN only where one is spoken of)."""
+    ssn = draw(st.booleans())
+    digits = draw(ssns() if ssn else cards_of_every_length())
+    cuts = [3, 5] if ssn else draw(st.sampled_from([list(range(4, len(digits), 4)),
+                                                    sorted(draw(st.sets(st.integers(1, len(digits) - 1),
+                                                                        max_size=4)))]))  # fmt: skip
+    separator = draw(st.sampled_from(["-", " "] if ssn else ["", "-", " "]))
+    bounds = [0, *cuts, len(digits)]
+    written = separator.join(digits[a:b] for a, b in itertools.pairwise(bounds))
+    letters = st.text(ID_LETTERS, min_size=1, max_size=6)
+    before, after = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
+    joined = draw(st.sampled_from(["", "."]))  # a dot after a word is no boundary either
+    value = (draw(letters) + joined if before else "") + written + (draw(letters) if after else "")
+    return digits, written, value
 
 
 @st.composite

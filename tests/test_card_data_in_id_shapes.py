@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
@@ -45,10 +45,13 @@ from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_I
 from guardrail.sinks.audit.record import decision_entry
 from guardrail.testing import Stack
 from tests.conftest import (
+    ID_LETTERS,
     card_digits_read,
     cards_in_id_shapes,
     cards_of_every_length,
+    glued_to_letters,
     salesforce_ids,
+    ssns,
     sys_ids,
 )
 from tests.helpers import salesforce_in, through_a_stack
@@ -236,6 +239,127 @@ def test_an_earlier_writes_id_is_no_text_and_its_text_dressed_as_an_id_is(
     assert replays_as_judged(policies, record)
 
 
+@settings(max_examples=300, deadline=None)
+@example(
+    where=("salesforce", "Case", "Description"), glued=("219099999", "219-09-9999", "X219-09-9999Y")
+)
+@example(
+    where=("zendesk", "ticket", "subject"),
+    glued=("4111111111111111", "4111-1111-1111-1111", "4111-1111-1111-1111x"),
+)
+@given(where=st.sampled_from(TEXT_FIELDS), glued=glued_to_letters())
+def test_a_card_number_or_ssn_with_letters_glued_to_it_in_any_text_field_is_refused_and_masked(
+    where: tuple[str, str, str], glued: tuple[str, str, str]
+) -> None:
+    crm, obj, field = where
+    digits, _, value = glued
+    decision, record = judged(crm, obj, {field: f"Ref {value} noted"})
+    assert RULE in rules(decision), (where, value)
+    assert digits not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+    assert replays_as_judged(POLICIES[crm], record)
+
+
+@settings(max_examples=200, deadline=None)
+@example(number="219099999", between="x")
+@example(number="4111111111111111", between=" | ")
+@given(
+    number=st.one_of(cards_of_every_length(), ssns()),
+    between=st.one_of(
+        st.sampled_from([" | ", " * ", ")(", "] [", " ~ ", " • "]), st.sampled_from(ID_LETTERS)
+    ),
+)
+def test_a_card_number_or_ssn_in_groups_apart_by_a_letter_or_a_spaced_mark_is_refused(
+    number: str, between: str
+) -> None:
+    cuts = [3, 5] if len(number) == 9 else list(range(4, len(number), 4))
+    bounds = [0, *cuts, len(number)]
+    written = between.join(number[a:b] for a, b in itertools.pairwise(bounds))
+    decision, record = judged("salesforce", "Case", {"Description": f"Noted {written} today"})
+    assert RULE in rules(decision), written
+    assert number not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+
+
+@settings(max_examples=300, deadline=None)
+@example(card="4111111111111111", cut=8, letters="xyz", where=1)
+@given(
+    card=cards_of_every_length(),
+    cut=st.integers(4, 12),
+    letters=st.text(ID_LETTERS, min_size=1, max_size=4),
+    where=st.integers(0, 3),
+)
+def test_a_card_number_split_between_two_fields_with_letters_glued_to_a_half_is_refused_and_masked(
+    card: str, cut: int, letters: str, where: int
+) -> None:
+    # the letters glued to either half, on the side where the halves meet or the other
+    first, second = card[:cut], card[cut:]
+    if where == 0:
+        first = letters + first
+    elif where == 1:
+        second = second + letters
+    elif where == 2:
+        first = first + letters
+    else:
+        second = letters + second
+    fields = {"Subject": f"Card {first}", "Description": f"{second} confirmed by the customer"}
+    decision, record = judged("salesforce", "Case", fields)
+    assert RULE in rules(decision), fields
+    assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+    assert replays_as_judged(POLICIES["salesforce"], record)
+
+
+@settings(max_examples=200, deadline=None)
+@example(number="219099999", cuts=[3, 5], spoken="SSN")
+@example(number="4111111111111111", cuts=[4, 8, 12], spoken="Card")
+@given(
+    number=st.one_of(cards_of_every_length(), ssns()),
+    cuts=st.lists(st.integers(1, 12), min_size=2, max_size=3, unique=True).map(sorted),
+    spoken=st.sampled_from(["Card", "SSN", "Ref"]),
+)
+def test_a_card_number_or_ssn_split_over_three_or_four_fields_is_refused_and_masked(
+    number: str, cuts: list[int], spoken: str
+) -> None:
+    # each piece alone, and each two side by side, may read as no number: only all together
+    # (nine digits not grouped 3-2-4 are an SSN where one is spoken of)
+    assume(cuts[-1] < len(number))
+    spoken = "SSN" if len(number) == 9 else spoken
+    bounds = [0, *cuts, len(number)]
+    pieces = [number[a:b] for a, b in itertools.pairwise(bounds)]
+    names = ["Subject", "Type", "External_Id__c", "Description"][-len(pieces) :]
+    fields = dict(zip(names, pieces, strict=True))
+    fields[names[0]] = f"{spoken} {pieces[0]}"
+    fields[names[-1]] = f"{pieces[-1]} confirmed by the customer"
+    decision, record = judged("salesforce", "Case", fields)
+    assert RULE in rules(decision), fields
+    assert number not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
+    assert replays_as_judged(POLICIES["salesforce"], record)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    card=cards_of_every_length(),
+    cuts=st.lists(st.integers(2, 12), min_size=2, max_size=2, unique=True).map(sorted),
+)
+def test_a_card_number_split_over_three_writes_of_a_conversation_is_refused(
+    card: str, cuts: list[int]
+) -> None:
+    policies = POLICIES["salesforce"]
+    first, middle, last = card[: cuts[0]], card[cuts[0] : cuts[1]], card[cuts[1] :]
+    earlier = [
+        WriteRecord(
+            decision_id=f"d-{n}",
+            object="Task",
+            operation="create",
+            fields={"Subject": text},
+            decision=str(next(iter(SAVED))),
+            at=datetime.now(UTC),
+            id_fields=policies.id_fields("salesforce", "Task"),
+        )
+        for n, text in enumerate([f"Card {first}", middle])
+    ]
+    decision, _ = judged("salesforce", "Case", {"Description": f"{last} noted"}, _facts(*earlier))
+    assert RULE in rules(decision), (first, middle, last)
+
+
 # -- end to end: simple-salesforce through the proxy, the shipped sensitive-data rule -----------
 
 _conversations = itertools.count()
@@ -282,6 +406,31 @@ def test_through_the_proxy_a_case_with_a_card_dressed_as_an_id_is_refused_and_ke
     pack = str(stack.directory / "policies")
     code = main(["replay", "--since", since, "--policies", pack, "--dsn", dsn, "--json"])
     assert code == 0, capfd.readouterr().out  # judged again from what was kept: as the proxy did
+
+
+@pytest.mark.parametrize(
+    ("digits", "fields"),
+    [
+        ("219099999", {"Subject": "Ref X219-09-9999Y"}),
+        ("4111111111111111", {"Description": "Ref AB4111-1111-1111-1111cd"}),
+        ("4111111111111111", {"Subject": "Card 4111 1111", "Description": "1111 1111xyz ok"}),
+        ("4111111111111111",
+         {"Subject": "Card 4111", "Type": "1111 1111", "Description": "1111 confirmed"}),
+    ],
+)  # fmt: skip
+def test_through_the_proxy_a_case_with_a_number_glued_or_split_over_three_fields_is_refused(
+    stack: Stack, digits: str, fields: dict[str, str]
+) -> None:
+    sf, seen = agent(stack)
+    before = len(stack.store.records("Case"))
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Case.create({"Subject": "Router broken", "Status": "New", **fields,
+                        "AccountId": ACME_ACCOUNT_ID, "ContactId": ACME_CONTACT_ID})  # fmt: skip
+    assert "social security number" in refused.value.content[0]["message"], fields
+    assert len(stack.store.records("Case")) == before
+    url = f"{stack.admin_url}/guardrail/v1/decisions/{seen[-1]}"
+    record = httpx.get(url, timeout=10).json()
+    assert digits not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
 
 
 def test_through_the_proxy_a_case_naming_records_by_their_ids_lands(stack: Stack) -> None:

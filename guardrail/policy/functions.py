@@ -124,7 +124,7 @@ from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
-from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_kinds
+from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
 from guardrail.understanding.written import read_written, withheld
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -142,7 +142,7 @@ CEL_BUILTINS = frozenset(
 # difference, a total): the first few, so that many amounts do not ground any number.
 _WORKED_OUT = 6
 # A number split across writes: the last few saved writes' text, each joined at its edge to
-# the one being judged (guardrail.understanding.sensitive.joined_kinds).
+# the one being judged (guardrail.understanding.sensitive.joined_chains).
 _EARLIER = 3
 
 
@@ -464,11 +464,16 @@ class RuleFunctions:
             notes, earlier_phones = self._earlier_texts()
             earlier = [(Edges.of(t), False) for t in notes]
             earlier += [(Edges.of(d), True) for n in earlier_phones for d in dialled(n)]
-            for (a, a_phone), (b, b_phone) in itertools.permutations([*given, *earlier], 2):
-                if not (a_phone and b_phone) and (
-                    any(a is e for e, _ in given) or any(b is e for e, _ in given)
-                ):
-                    found |= joined_kinds(a, b)
+            edges = [*given, *earlier]
+
+            def may_join(chain: tuple[int, ...]) -> bool:
+                """This write's in it, and no two phone numbers side by side."""
+                return min(chain) < len(given) and not any(
+                    edges[a][1] and edges[b][1] for a, b in itertools.pairwise(chain)
+                )
+
+            for _, kinds in joined_chains([e for e, _ in edges], may_join):
+                found |= kinds
         return sorted(found)
 
     def _earlier_texts(self) -> tuple[list[str], list[str]]:

@@ -13,7 +13,6 @@ alone reads as no number, so each field is masked at the edge the halves meet.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
@@ -21,7 +20,7 @@ from typing import Any, TypeVar
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
 from guardrail.understanding.phones import is_phone_number
-from guardrail.understanding.sensitive import Edges, joined_kinds, sensitive_runs
+from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_runs
 from guardrail.understanding.text import clean
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
@@ -176,17 +175,18 @@ def id_values(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[str
 
 
 def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:
-    """``texts`` with a card number or SSN split between two of them masked in both: each
-    half alone reads as no number, so each is masked at the edge where they meet."""
-    edges = {k: Edges.of(v) for k, v in texts.items()}
+    """``texts`` with a card number or SSN split between two or more of them masked in each:
+    no piece alone reads as the number, so each is masked at the edge where they meet (a
+    text between two is the number alone, masked whole)."""
+    keys = list(texts)
     ends: dict[Key, str] = {}
     starts: dict[Key, str] = {}
-    for before, after in itertools.permutations(edges, 2):
-        kinds = joined_kinds(edges[before], edges[after])
-        if kinds:
-            mask = MASKS["card"] if "card" in kinds else MASKS["ssn"]
-            ends.setdefault(before, mask)
-            starts.setdefault(after, mask)
+    for chain, kinds in joined_chains([Edges.of(texts[k]) for k in keys]):
+        mask = MASKS["card"] if "card" in kinds else MASKS["ssn"]
+        for at in chain[:-1]:  # the texts between the first and last are the number alone
+            ends.setdefault(keys[at], mask)
+        for at in chain[1:]:
+            starts.setdefault(keys[at], mask)
     return {k: _edges_masked(v, starts.get(k), ends.get(k)) for k, v in texts.items()}
 
 

@@ -6,12 +6,15 @@ ways a number is written to slip past a digit pattern while it still reads as th
   byte-order mark, soft hyphen, direction marks), combining marks, control characters;
 - every decimal digit Unicode knows (Arabic-Indic, Devanagari, Thai...) as its ASCII digit;
 - any space as a space, any dash as ``-``, and any other mark between two digits (``_ * · • |
-  \\ ~ +``...) as ``-``; a colon is kept, so times never join into a number;
+  \\ ~ +``..., spaced or not, or ``)(``) as ``-``; a colon is kept, so times never join into a
+  number; a letter between each of three or more groups of a card's length or 3-2-4
+  (``4111x1111x1111x1111``) too;
 - letters that stand in for digits (``O``/``o`` for 0, ``I``/``l`` for 1) read as digits in a
   group that holds digits, or in a group of two or more of them beside such a group;
-- a whole card-length number glued to letters (``card4111...``, ``...1111exp``), or an SSN
-  glued to a word (``SSN123-45-6789``), parted from them (a shorter number, as in ``v2.1`` or
-  ``SN-4249``, stays glued: it is a code);
+- a whole card-length number glued to letters, unbroken or grouped (``card4111...``,
+  ``...1111exp``, ``AB4111-1111-1111-1111``), or an SSN glued to a word either side
+  (``SSN123-45-6789``, ``X123-45-6789Y``), parted from them (a shorter number, as in ``v2.1``
+  or ``SN-4249``, stays glued: it is a code);
 - percent-encoding decoded (``4111%201111...``), and a base64 word that decodes to printable
   text (``NDExMSAxMTEx...``) read as that text too, on a line of its own.
 
@@ -33,16 +36,24 @@ _BASE64 = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
-_MARK_BETWEEN = re.compile(r"(?<=\d)[^\w\s.,/:$£€%()\[\]-]{1,3}(?=\d)")
+_MARK_BETWEEN = re.compile(r"(?<=\d)(?:\s?[^\w\s.,/:$£€%()\[\]-]{1,3}\s?|\)\s?\(|\]\s?\[)(?=\d)")
+# three or more groups of digits with a letter between each ("4111x1111x1111x1111",
+# "219a09b9999"; the last may be one digit); a letter standing in for a digit is one
+_LETTERED = re.compile(r"(?<!\w)\d{2,6}(?:[^\W\d_OoIl]\d{2,6})+[^\W\d_OoIl]\d{1,6}(?!\w)")
+_LETTER = re.compile(r"[^\W\d_]")
 _GROUP = re.compile(r"(?<![^\W\d])[0-9OoIl]+(?![^\W\d])")
 _SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
 _STAND_INS = str.maketrans("OoIl", "0011")
-# 13 to 19 digits (or letters standing in for some) in one unbroken run: a card's length
+# 13 to 19 digits (or letters standing in for some) in one unbroken run, or digits grouped
+# by one space, dot or dash between them: a card's length
 _GLUED = re.compile(r"(?<![0-9OoIl])[0-9OoIl]{13,19}(?![0-9OoIl])")
-# an SSN's nine digits glued to a word ("SSN123-45-6789"); a "word" of letters that stand in
-# for digits ("l22222 2222": 122222 2222) is part of the number, not a word
-_GLUED_SSN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
-_STAND_IN_LETTERS = frozenset("OoIl")
+_GLUED_GROUPS = re.compile(r"(?<!\d)\d(?:[ .-]?\d){12,18}(?!\d)")
+# an SSN's nine digits glued to a word ("SSN123-45-6789", "user.123.45.6789"), or a word
+# glued to them ("123-45-6789X"); a "word" of letters that stand in for digits ("l22222
+# 2222": 122222 2222) is part of the number, not a word
+_GLUED_SSN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)(\.?)(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
+_SSN_GLUED = re.compile(r"(?<!\d)(\d{3}[-. ]?\d{2}[-. ]?\d{4})([^\W\d_]+)(?![^\W\d_])")
+STAND_IN_LETTERS = frozenset("OoIl")
 
 
 def detection_form(text: str) -> str:
@@ -76,20 +87,47 @@ def detection_form(text: str) -> str:
 
 def _finished(form: str) -> str:
     """Numbers glued to words parted from them, stand-ins read, marks between digits as -."""
-    form = _GLUED_SSN.sub(_word_parted, _GLUED.sub(_parted, form))
-    return _MARK_BETWEEN.sub("-", _stand_ins_read(form))
+    form = _GLUED_GROUPS.sub(_groups_parted, _GLUED.sub(_parted, form))
+    form = _SSN_GLUED.sub(_parted_from_word, _GLUED_SSN.sub(_word_parted, form))
+    return _MARK_BETWEEN.sub("-", _stand_ins_read(_LETTERED.sub(_letters_apart, form)))
+
+
+def _letters_apart(m: re.Match[str]) -> str:
+    """Groups with a letter between each, as grouped digits if they are a card's length or
+    an SSN's 3-2-4; else as written (``1920x1080x60``)."""
+    groups = _LETTER.split(m.group(0))
+    digits = sum(map(len, groups))
+    shaped = 13 <= digits <= 19 or [len(g) for g in groups] == [3, 2, 4]
+    return "-".join(groups) if shaped else m.group(0)
 
 
 def _parted(m: re.Match[str]) -> str:
     """A card-length run of mostly digits, set apart from the letters it is glued to."""
     run = m.group(0)
-    return f" {run} " if sum(c.isdigit() for c in run) * 2 > len(run) else run
+    return _groups_parted(m) if sum(c.isdigit() for c in run) * 2 > len(run) else run
+
+
+def _groups_parted(m: re.Match[str]) -> str:
+    """A card-length run set apart from a letter glued to either end (one standing in for a
+    digit may be the number's)."""
+    before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
+    return f"{' ' * _glue(before)}{m.group(0)}{' ' * _glue(after)}"
+
+
+def _glue(char: str) -> bool:
+    return char.isalpha() and char not in STAND_IN_LETTERS
 
 
 def _word_parted(m: re.Match[str]) -> str:
     """A word glued to an SSN's digits, set apart from them (letters standing in stay)."""
-    word = m.group(1)
-    return word if set(word) <= _STAND_IN_LETTERS else f"{word} "
+    word, dot = m.groups()
+    return word + dot if set(word) <= STAND_IN_LETTERS else f"{word} "
+
+
+def _parted_from_word(m: re.Match[str]) -> str:
+    """An SSN's digits set apart from the word glued after them (letters standing in stay)."""
+    number, word = m.groups()
+    return f"{number}{word}" if set(word) <= STAND_IN_LETTERS else f"{number} {word}"
 
 
 def _stand_ins_read(text: str) -> str:

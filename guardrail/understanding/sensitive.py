@@ -8,9 +8,10 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from guardrail.understanding.disguise import detection_form
+from guardrail.understanding.disguise import STAND_IN_LETTERS, detection_form
 from guardrail.understanding.model import SURE
 from guardrail.understanding.numbers import card_number, sensitive_digits
 from guardrail.understanding.text import clean
@@ -127,7 +128,26 @@ def _narrowed(text: str, words: list[re.Match[str]]) -> tuple[int, int]:
 _EDGE = 160
 # What a text's edge may hold past a number's last (or before its first) digit.
 _SENTENCE_END = " \t\r\n.,;:!?()[]\"'-"
+_STOPS = re.escape(_SENTENCE_END)
 _DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# Letters glued to a half's digits ("1111 1111xyz", "ab4111 1111"; an ordinal's suffix is the
+# number's own, letters standing in for digits are digits): dropped where they stand at the
+# text's very start or end, so the half still meets the other where they join, and parted
+# from them within it.
+_LETTERS_AT_START = re.compile(rf"^([{_STOPS}]*)([^\W\d_]+)(?=\d)")
+_LETTERS_AT_END = re.compile(
+    rf"(?<=\d)(?!(?:st|nd|rd|th)\b)([^\W\d_]+)(?=[{_STOPS}]*$)", re.IGNORECASE
+)
+# A text that is a number and nothing else ("1111 1111.", "(09)").
+_NUMBER_ALONE = re.compile(rf"[{_STOPS}]*\d[\d\s.,\-/]*[{_STOPS}]*")
+_LETTERS_BY_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[^\W\d_])")
+
+
+def _unglued(text: str) -> str:
+    """``text`` less the letters glued to a number at its very start and end."""
+    kept = STAND_IN_LETTERS
+    text = _LETTERS_AT_START.sub(lambda m: m[0] if set(m[2]) <= kept else m[1], text)
+    return _LETTERS_AT_END.sub(lambda m: m[0] if set(m[1]) <= kept else "", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +169,17 @@ class Edges:
         may have begun in the text before."""
         return self.head.lstrip(_SENTENCE_END)[:1].isdigit()
 
+    @property
+    def alone(self) -> bool:
+        """A number and nothing else, one edge long: what may stand between two texts a
+        number is split over."""
+        return self.head == self.tail and _NUMBER_ALONE.fullmatch(self.head) is not None
+
+    @property
+    def digits(self) -> int:
+        """How many digits it says (of a text that is ``alone``, the number's)."""
+        return sum(c.isdigit() for c in self.head)
+
     @classmethod
     def of(cls, text: str) -> Edges:
         """A text no longer than an edge is one edge, read once."""
@@ -160,16 +191,51 @@ class Edges:
 # texts to the same earlier notes again, and reading an edge costs tens of microseconds.
 @functools.lru_cache(maxsize=4096)
 def _edge(text: str) -> str:
-    return _DATE_OR_TIME.sub("#", clean(detection_form(text)))
+    edge = _unglued(_DATE_OR_TIME.sub("#", clean(detection_form(_unglued(text)))))
+    return _LETTERS_BY_DIGITS.sub(" ", edge)
 
 
-def joined_kinds(before: Edges, after: Edges) -> set[str]:
-    """``card`` and ``ssn`` that ``before``'s end and ``after``'s start say together and
-    neither says alone: a number split between two texts."""
-    if not (before.ends and after.starts):
-        return set()
-    return (
-        digit_kinds(f"{before.tail}\n{after.head}")
-        - digit_kinds(before.tail)
-        - digit_kinds(after.head)
-    )
+def joined_chains(
+    edges: Sequence[Edges], may_join: Callable[[tuple[int, ...]], bool] = lambda _: True
+) -> Iterator[tuple[tuple[int, ...], set[str]]]:
+    """Each chain of ``edges`` (their indexes, in the order joined) that ``may_join``, with
+    the ``card`` and ``ssn`` its texts say together and none says alone: a number split
+    between two texts, the first's end and the last's start, or over more, in any order, with
+    texts that are nothing but a number between them ("Card 4111" "1111 1111" "1111 ok")."""
+    alone = [i for i, e in enumerate(edges) if e.alone]
+    lasts = [i for i, e in enumerate(edges) if e.starts]
+
+    def grown(chain: tuple[int, ...], said: int) -> Iterator[tuple[tuple[int, ...], set[str]]]:
+        for last in lasts:
+            joined = (*chain, last)
+            if last in chain or not may_join(joined):
+                continue
+            if kinds := _joined_kinds([edges[i] for i in joined]):
+                yield joined, kinds
+        if len(chain) <= _MOST_BETWEEN:
+            for i in alone:
+                if i not in chain and said + edges[i].digits <= _LONGEST:
+                    yield from grown((*chain, i), said + edges[i].digits)
+
+    for first, edge in enumerate(edges):
+        if edge.ends:
+            yield from grown((first,), 0)
+
+
+# A number split over more than two texts: at most this many between its first and last,
+# together no more digits than a card's longest number less one at either end.
+_MOST_BETWEEN = 2
+_LONGEST = 17
+
+
+def _joined_kinds(chain: Sequence[Edges]) -> set[str]:
+    """What the first's end, the numbers between and the last's start say together only."""
+    first, *between, last = chain
+    pieces = [first.tail, *(e.head for e in between), last.head]
+    return digit_kinds("\n".join(pieces)) - set().union(*map(_edge_kinds, pieces))
+
+
+# Bounded, as _edge: each edge is joined to every other of its write and the last few.
+@functools.lru_cache(maxsize=4096)
+def _edge_kinds(edge: str) -> frozenset[str]:
+    return frozenset(digit_kinds(edge))

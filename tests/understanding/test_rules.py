@@ -14,7 +14,7 @@ from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
-from guardrail.sinks.redact import mask_fields, split_masked, text_fields
+from guardrail.sinks.redact import mask_fields, text_fields
 from tests.conftest import card_digits_read, cards_of_every_length
 
 from .conftest import facts, turns
@@ -273,7 +273,8 @@ def test_a_card_split_between_two_fields_with_a_stop_after_its_first_half_is_fou
     subject = f"Card {' '.join(groups[:cut])}{stop}"
     note = f"{' '.join(groups[cut:])} is the rest."
     assert RuleFunctions(facts("c: hi")).sensitive_data([subject, note]) == ["card"]
-    masked = split_masked({"Subject": subject, "Description": note})
+    # as the audit record keeps them (a half may read as a card of its own, masked as one)
+    masked = mask_fields({"Subject": subject, "Description": note}, ())
     assert card not in card_digits_read(" ".join(masked.values())), masked
 
 
