@@ -201,15 +201,25 @@ def joined_chains(
     """Each chain of ``edges`` (their indexes, in the order joined) that ``may_join``, with
     the ``card`` and ``ssn`` its texts say together and none says alone: a number split
     between two texts, the first's end and the last's start, or over more, in any order, with
-    texts that are nothing but a number between them ("Card 4111" "1111 1111" "1111 ok")."""
+    texts that are nothing but a number between them ("Card 4111" "1111 1111" "1111 ok").
+
+    The chains grow as the fourth power of the texts, and an agent chooses how many texts a
+    write has: past ``_MOST_TRIED`` chains tried, what is left is not read but taken as a
+    card (fail closed), one ring through every text a number may touch (each of them masked
+    at both edges)."""
     alone = [i for i, e in enumerate(edges) if e.alone]
     lasts = [i for i, e in enumerate(edges) if e.starts]
+    tried = 0
 
     def grown(chain: tuple[int, ...], said: int) -> Iterator[tuple[tuple[int, ...], set[str]]]:
+        nonlocal tried
         for last in lasts:
             joined = (*chain, last)
             if last in chain or not may_join(joined):
                 continue
+            tried += 1
+            if tried > _MOST_TRIED:
+                raise _Untried
             if kinds := _joined_kinds([edges[i] for i in joined]):
                 yield joined, kinds
         if len(chain) <= _MOST_BETWEEN:
@@ -217,9 +227,21 @@ def joined_chains(
                 if i not in chain and said + edges[i].digits <= _LONGEST:
                     yield from grown((*chain, i), said + edges[i].digits)
 
-    for first, edge in enumerate(edges):
-        if edge.ends:
-            yield from grown((first,), 0)
+    try:
+        for first, edge in enumerate(edges):
+            if edge.ends:
+                yield from grown((first,), 0)
+    except _Untried:
+        touching = [i for i, e in enumerate(edges) if e.ends or e.starts]
+        yield (*touching, touching[0]), {"card"}
+
+
+class _Untried(Exception):
+    """More chains than a write may ask to be tried (``joined_chains``)."""
+
+
+#: Chains tried for one write (each some ten microseconds) before the rest is taken as a card.
+_MOST_TRIED = 256
 
 
 # A number split over more than two texts: at most this many between its first and last,

@@ -9,8 +9,8 @@ import phonenumbers
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from guardrail.sinks.redact import mask_text
-from guardrail.understanding.sensitive import sensitive_kinds
+from guardrail.sinks.redact import mask_text, split_masked
+from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
 from tests.conftest import card_digits_read, cards_of_every_length, ssns
 
 MANY = settings(max_examples=200, deadline=None)
@@ -142,3 +142,23 @@ def us_phones(draw: st.DrawFn) -> str:
 def test_phone_numbers_listed_with_commas_are_no_card(phones: list[str]) -> None:
     note = f"Customer's numbers: {', '.join(phones)}. Call either."
     assert sensitive_kinds(note) == frozenset(), note
+
+
+# -- more pieces than can be tried --------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text("0123456789", min_size=3, max_size=6), min_size=16, max_size=24))
+def test_texts_a_number_could_run_through_in_more_orders_than_are_tried_read_as_a_card_and_are_masked(
+    numbers: list[str],
+) -> None:
+    # an agent picks how many fields a write has, and the orders a split number could take
+    # through them grow as their fourth power: past a bound, the write is taken as holding
+    # a card (refused) and every piece masked, rather than read for seconds or let through
+    texts = {f"Field{i}__c": n for i, n in enumerate(numbers)}
+    found = set().union(
+        *(kinds for _, kinds in joined_chains([Edges.of(t) for t in texts.values()]))
+    )
+    assert "card" in found
+    masked = split_masked(texts)
+    assert not any(c.isdigit() for v in masked.values() for c in v), masked
