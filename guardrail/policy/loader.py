@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from guardrail.checks.schema import ParameterValidation
 from guardrail.checks.source import inline_params
 from guardrail.crm.base import Dialect, dialect_for
 from guardrail.errors import ConfigError, MalformedBody, PolicyError
-from guardrail.model import Action, Mode, Operation, WriteIntent
+from guardrail.model import Action, Mode, Operation, WriteIntent, replaced
 from guardrail.policy.model import PolicyDocument, Rule
 
 WILDCARD = "*"
@@ -233,7 +233,7 @@ class PolicySet:
             and id_fields == intent.id_fields
         ):  # fmt: skip
             return intent  # spelled so already: most writes
-        return replace(
+        return replaced(
             intent,
             object=sobject,
             fields=fields,
