@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from multidict import CIMultiDict
 
 from guardrail.crm.base import Dialect
 from guardrail.errors import LookupUnavailable, LookupUnresolved
-from guardrail.model import Operation, WriteIntent
+from guardrail.model import Operation, WriteIntent, replaced
 from guardrail.upstream import Sender, UpstreamResponse
 
 #: Lookups in flight at once for one request.
@@ -165,7 +165,7 @@ async def belongings(
         owners = {v: tuple(dict.fromkeys((*found, *(a for o in found for a in further.get(o, ())))))
                   for v, found in owners.items()}  # fmt: skip
     return tuple(
-        replace(intent, belongs_to=named) if (named := _named(intent, owners)) else intent
+        replaced(intent, belongs_to=named) if (named := _named(intent, owners)) else intent
         for intent in intents
     )
 

@@ -12,11 +12,29 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from guardrail.context.facts import Facts
     from guardrail.errors import DependencyFailure, RequestRejected
+
+
+_V = TypeVar("_V")
+_set = object.__setattr__
+
+
+def replaced(value: _V, **changes: Any) -> _V:
+    """``dataclasses.replace`` of one of this module's values (frozen, slotted, every field
+    set by ``__init__``, no ``__post_init__``): made slot by slot, in half the time replace
+    takes to walk the fields and call ``__init__``; intents and decisions are replaced several
+    times a write. Raises TypeError for a name that is no field, as replace does."""
+    kind = type(value)
+    made = object.__new__(kind)
+    for name in kind.__slots__:  # type: ignore[attr-defined]
+        _set(made, name, changes.pop(name) if name in changes else getattr(value, name))
+    if changes:
+        raise TypeError(f"{kind.__name__} has no field {', '.join(sorted(changes))}")
+    return made
 
 
 class Operation(StrEnum):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from guardrail.checks.base import CheckContext
@@ -24,6 +23,7 @@ from guardrail.model import (
     WriteIntent,
     decide,
     new_decision_id,
+    replaced,
 )
 from guardrail.policy.loader import Policy, PolicySet
 
@@ -112,10 +112,10 @@ class Pipeline:
                             ) from exc
                         found = [_check_error(policy.name, check.name, exc)]
                     if found:
-                        violations.extend(replace(v, mode=policy.mode, intent=index) for v in found)
+                        violations.extend(_of(policy, index, found))
                 drift = self._drift(policy, intent)
                 if drift:
-                    violations.extend(replace(v, mode=policy.mode, intent=index) for v in drift)
+                    violations.extend(_of(policy, index, drift))
         found_all = tuple(violations)
         return Decision(
             id=new_decision_id(),
@@ -164,6 +164,11 @@ def _pending(intents: Sequence[WriteIntent], facts: Facts | None) -> tuple[Write
     )  # fmt: skip
 
 
+def _of(policy: Policy, index: int, found: Iterable[Violation]) -> Iterable[Violation]:
+    """What a policy found of the request's ``index``-th intent, in the policy's mode."""
+    return (replaced(v, mode=policy.mode, intent=index) for v in found)
+
+
 def _no_drift(policy: Policy, intent: WriteIntent) -> Sequence[Violation]:
     return ()
 
@@ -176,7 +181,7 @@ def _with_object(policy_set: PolicySet, intent: WriteIntent) -> WriteIntent:
         return intent
     named = policy_set.object_for_id(intent.record_id)
     if not intent.object:
-        return replace(intent, object=named)
+        return replaced(intent, object=named)
     if named and named.lower() != intent.object.lower():
         raise MalformedBody(
             f"{intent.ref or 'The write'} names a {intent.object}, but {intent.record_id} is a "

@@ -41,3 +41,10 @@ def test_the_scaling_benchmark_runs_every_cell_and_prints_the_largest_ratio(
     )  # fmt: skip
     assert "largest / smallest CPU per write" in out
     assert sum("turns" in line for line in out.splitlines()) == 8  # 4 conversations x 2 logs
+
+
+def test_the_judging_benchmark_judges_every_write_as_allowed_and_prints_its_cost() -> None:
+    out = bench("judging.py", "--turns", "10", "40", "--writes", "20", "--repeat", "1")
+    lines = [x for x in out.splitlines() if x.startswith("turns")]
+    assert len(lines) == 2
+    assert all("same" in x and "recorded" in x and "us/write" in x for x in lines)

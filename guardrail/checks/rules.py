@@ -181,7 +181,8 @@ class IsCompliant:
         # The write's names copied in (a dozen): a rule finds each at the first look-up, not
         # through a fallback call; what the write's names make on first use (reads, writes)
         # is still made there, once.
-        names = Names({**env.names, "params": self.params}, env.names)
+        names = Names(env.names, env.names)
+        names["params"] = self.params
         functions = env.functions
         try:
             for condition in self.conditions:

@@ -344,6 +344,8 @@ class Transcript:
 _EMPTY = Transcript("", "", (), frozenset())
 # Facts.revision's key for the reading of the revision, with the service that read it.
 _UNDERSTANDING = "understanding"
+# Facts.revision's key for the keys of the customer's own ids (Facts.customers).
+_CUSTOMERS = "customers"
 
 
 @dataclass(frozen=True)
@@ -400,13 +402,21 @@ class Facts:
     def customers(self, record_id: str) -> bool:
         """Whether the id is one of the conversation's customer's own accounts or contacts, as
         the platform names them (verified or not)."""
-        c = self.conversation
-        if c is None:
-            return False
-        key = self.record_key(record_id)
-        return any(
-            self.record_key(i) == key for i in (*c.customer.account_ids, *c.customer.contact_ids)
+        return self.conversation is not None and self.record_key(record_id) in self._customers
+
+    @functools.cached_property
+    def _customers(self) -> frozenset[str]:
+        """The keys of the customer's own ids: made once per revision (they change with it)."""
+        kept: frozenset[str] | None = (
+            self.revision.get(_CUSTOMERS) if self.revision is not None else None
         )
+        if kept is None:
+            c = self.conversation
+            ids = (*c.customer.account_ids, *c.customer.contact_ids) if c is not None else ()
+            kept = frozenset(self.record_key(i) for i in ids)
+            if self.revision is not None:
+                self.revision[_CUSTOMERS] = kept
+        return kept
 
     @functools.cached_property
     def records(self) -> Records:

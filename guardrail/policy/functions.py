@@ -220,7 +220,7 @@ class RuleFunctions:
         return found
 
     def phone_number(self, text: str | None, regions: Sequence[str] = ()) -> bool:
-        return bool(text) and is_phone_number(str(text), [str(r) for r in regions])
+        return bool(text) and is_phone_number(str(text), tuple(map(str, regions)))
 
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []

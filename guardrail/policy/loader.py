@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from guardrail.checks.schema import ParameterValidation
 from guardrail.checks.source import inline_params
 from guardrail.crm.base import Dialect, dialect_for
 from guardrail.errors import ConfigError, MalformedBody, PolicyError
-from guardrail.model import Action, Mode, Operation, WriteIntent
+from guardrail.model import Action, Mode, Operation, WriteIntent, replaced
 from guardrail.policy.model import PolicyDocument, Rule
 
 WILDCARD = "*"
@@ -80,6 +80,9 @@ class PolicySet:
     _fields: dict[tuple[str, str], dict[str, str]] = field(init=False, repr=False, compare=False)
     _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _own: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    #: The lengths of the key prefixes, and each prefix's place among them (object_for_id)
+    _prefix_lengths: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _prefix_places: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, str, Operation], list[Policy]] = {}
@@ -118,6 +121,9 @@ class PolicySet:
         }
         object.__setattr__(self, "_own", own)
         object.__setattr__(self, "_ids", ids)
+        lengths = tuple(sorted({len(p) for p in self.prefixes}))
+        object.__setattr__(self, "_prefix_lengths", lengths)
+        object.__setattr__(self, "_prefix_places", {p: n for n, p in enumerate(self.prefixes)})
 
     def matching(self, crm: str, sobject: str, operation: Operation) -> tuple[Policy, ...]:
         """The policies that apply to a write, in load order (exact matches, then wildcards)."""
@@ -168,7 +174,13 @@ class PolicySet:
     def object_for_id(self, record_id: str) -> str:
         """The object a record id belongs to, by its key prefix ("" when unknown, or when the
         CRM's ids do not name their object)."""
-        return next((o for p, o in self.prefixes.items() if record_id.startswith(p)), "")
+        # Asked several times a write: the prefixes it may start with looked up by length, the
+        # first of them in the prefixes' order, as a scan of every prefix would find it.
+        places = self._prefix_places
+        found = [p for n in self._prefix_lengths if (p := record_id[:n]) in places]
+        if not found:
+            return ""
+        return self.prefixes[found[0] if len(found) == 1 else min(found, key=places.__getitem__)]
 
     @property
     def crm(self) -> str:
@@ -221,7 +233,7 @@ class PolicySet:
             and id_fields == intent.id_fields
         ):  # fmt: skip
             return intent  # spelled so already: most writes
-        return replace(
+        return replaced(
             intent,
             object=sobject,
             fields=fields,

@@ -36,14 +36,17 @@ _E164_DIGITS = 15
 def is_phone_number(text: str, regions: Sequence[str] = ()) -> bool:
     """Whether ``text`` is one valid phone number, written internationally or in the national
     form of one of ``regions`` (ISO 3166 codes, ``US``)."""
-    return _is_phone(text, tuple(r.upper() for r in regions))
+    return _is_phone(text, tuple(regions))
 
 
+# Keyed by the regions as given: the sensitive-data rule asks of each of a write's texts twice
+# (is it a phone, is it not), and a key made anew (the regions upper-cased) cost more than
+# the answer remembered saved.
 @functools.lru_cache(maxsize=4096)
 def _is_phone(text: str, regions: tuple[str, ...]) -> bool:
     if not _SHAPE.match(text):
         return False
-    for region in (None, *regions):
+    for region in (None, *(r.upper() for r in regions)):
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
