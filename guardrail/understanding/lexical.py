@@ -236,6 +236,13 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# The sum itself refused ("I don't want your 5.99", "not after the twenty quid"): it lets the
+# money go as surely, though only when every sum the sentence names is refused ("I don't want
+# 20, I want 40" asks the 40).
+_UNWANTED = re.compile(
+    r"\b(?:(?:don't|do not|doesn't|does not|won't|will not|never) (?:want|need)|not (?:after|"
+    r"interested in|bothered about))\s+(?:the |that |my |your |this |any )?$"
+)
 # A clause of politeness alone.
 _COURTESY = re.compile(r"(?:please|thanks|thank you|cheers|ta|if you can|if possible|if you could)")
 # What an agent's question may name for the answer to point back at.
@@ -1267,7 +1274,7 @@ class Reading:
         named = correcting or _CONTINUATION.match(s.text)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3")
         priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
-        if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
+        if sum_said and kind in _MONEY_KINDS and _lets_go(s.text, amounts):
             # one amount of several let go ("keep the two dollars, only the session") leaves
             # the rest asked; the only one, the ask
             rest = _rest_after_letting_go(_fold(events[kind]), amounts[0].value)
@@ -2898,7 +2905,21 @@ def _waves_off(answer: str) -> bool:
     """Whether an answer lets go of every sum it names ("forget the twenty bucks, I don't care
     about that", "keep the fiver"): the money offered turned down, no other amount asked."""
     named = _amounts(answer, True)
-    return bool(named) and all(_DISMISS.search(answer[: a.start]) for a in named)
+    return bool(named) and all(_let_go(answer[: a.start]) for a in named)
+
+
+def _let_go(before: str) -> bool:
+    """Whether the words before a sum let it go ("keep the", "I don't want your")."""
+    return bool(_DISMISS.search(before) or _UNWANTED.search(before))
+
+
+def _lets_go(text: str, amounts: Sequence[Money]) -> bool:
+    """Whether a sentence lets go of the first sum it names: dismissed ("keep the 35"), or
+    refused outright with every other sum it names ("I don't want your 5.99")."""
+    before = text[: amounts[0].start]
+    return bool(_DISMISS.search(before)) or (
+        _UNWANTED.search(before) is not None and all(_let_go(text[: a.start]) for a in amounts)
+    )
 
 
 def _echoed(text: str, named: set[Decimal]) -> bool:
