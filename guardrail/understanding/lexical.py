@@ -414,6 +414,14 @@ _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, af
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
 _ITEM_BREAK = re.compile(r"[,:;]|\b(?:and|or|plus)\b")  # between the things a turn lists
 _ITEM_WORD = re.compile(r"[a-z0-9]+")
+# A thing named, then the answer about it ("the fee, no, leave it", "as for the hotel - yes
+# please"): one of several questions or things answered in turn.
+_TOPIC_ANSWER = re.compile(
+    r"^(?:(?:and|but|as for|as to|about|oh)\W+)?(?:the|that|this|your|my|those|these)\s+"
+    r"(?P<topic>(?:[a-z0-9'-]+\s+){0,2}?[a-z0-9'-]+)\s*[,:;-]+\s*"
+    r"(?P<answer>yes|yeah|yep|aye|go ahead|no|nah|nope|not needed)\b"
+)
+_TOPIC_NO = frozenset({"no", "nah", "nope", "not needed"})
 _NOT_ITEM = frozenset(
     [
         "the",
@@ -1714,6 +1722,9 @@ class Reading:
             whole = " ".join(s.text for s in parsed[:3])
             if self._closing(ti):  # "no" to "anything else?" answers only that
                 first, whole = _BARE_NO.sub("", first), _BARE_NO.sub("", whole)
+            topics = self._topic_answers(ti, kind, parsed[:4])
+            if topics is not None:
+                return topics
             scopes = self.lex.scopes
             accepting = (
                 scopes["accept"].search(first)
@@ -1789,6 +1800,40 @@ class Reading:
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
 
+    def _topic_answers(
+        self, ti: int, kind: AskKind, answer: Sequence[Sentence]
+    ) -> tuple[AskStatus, _Said | None] | None:
+        """An answer giving each thing a yes or a no by name ("Yes, that's the card. The fee,
+        no, leave it"; "The hotel, yes please. The parking, no"), to the things agent turn
+        ``ti`` offered ``kind`` for: a no to them all turns it down, whatever yes answers the
+        agent's other question; a yes takes it, a part at the amount the answer or the turn
+        tells for it (none told: taken, at what amount cannot be told). None when the answer
+        names none of the offer's things so, or the turn set out options to pick from (a
+        thing named there is picked: ``_named_choice``)."""
+        if len(self._options(ti)) >= 2:
+            return None
+        offered = [
+            _item_words(p.text)
+            for p in self.parsed[ti]
+            if any(k is kind for c in p.clauses for k, _, _ in self._matches(c.text))
+        ]
+        yes: list[frozenset[str]] = []
+        no: list[frozenset[str]] = []
+        for sentence in answer:
+            said = _TOPIC_ANSWER.match(sentence.text)
+            if said is None:
+                continue
+            words = _item_words(said["topic"])
+            named = any(k is kind for k, _, _ in self._matches(said["topic"]))
+            if words and (named or any(words <= o for o in offered)):
+                (no if said["answer"] in _TOPIC_NO else yes).append(words)
+        if not yes:
+            return (AskStatus.OFFERED_DECLINED, None) if no else None
+        if not no:
+            return AskStatus.OFFERED_ACCEPTED, None
+        part = _part_named(answer) or self._priced_part(ti, yes)
+        return (AskStatus.OFFERED_ACCEPTED, part) if part else (AskStatus.OFFERED, None)
+
     def _offered_alone(self, ti: int) -> set[Decimal]:
         """The amount agent turn ``ti`` names, where it names only one."""
         offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
@@ -1828,6 +1873,11 @@ class Reading:
             for s in answer
             if (part := _NARROWED.search(s.text)) is not None
         ]
+        return self._priced_part(ti, wanted)
+
+    def _priced_part(self, ti: int, wanted: Sequence[frozenset[str]]) -> _Said | None:
+        """The amount agent turn ``ti`` lists for the one thing some of ``wanted`` (the words
+        of a part the customer kept) name, where it tells one amount for it."""
         said = " ".join(p.text for p in self.parsed[ti])
         items = [item for item in _ITEM_BREAK.split(said) if item.strip()]
         for words in wanted:
