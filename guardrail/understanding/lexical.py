@@ -313,6 +313,13 @@ _LEAD_IN = re.compile(
     r"to be honest|tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b"
     r"[\s,!.]*)+"
 )
+# A pause to check before answering ("hold on, let me see", "one sec. let me look"), a sentence
+# of nothing else.
+_HOLD_ON = re.compile(
+    r"^(?:(?:hold on|hang on|wait|one (?:sec|second|moment|mo|minute)|just a (?:sec|second|"
+    r"moment|mo|minute)|give me a (?:sec|second|moment|mo|minute)|let me(?: just)?(?: (?:see|"
+    r"check|look|think|have a look|work it out))?)\b[\s,.!-]*)+$"
+)
 # A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
 # may be about another thing ("yes. actually, no need": cannot tell).
 _TURNABOUT = re.compile(
@@ -2166,7 +2173,8 @@ class Reading:
     def _answer_start(self, parsed: Sequence[Sentence], offer: int | None = None) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
         sentence of nothing else: "I mean... yeah"), the figure agent turn ``offer`` named
-        said back ("A hundred? Well... yes") and a thank-you said before the yes or no ("Oh
+        said back ("A hundred? Well... yes"), a pause to check and the checking aloud ("hold
+        on, let me see... May, June... yes"), and a thank-you said before the yes or no ("Oh
         that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
         actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
@@ -2175,6 +2183,11 @@ class Reading:
             while len(texts) > 1 and _echoed(texts[0], named):
                 texts = texts[1:]
         scopes = self.lex.scopes
+        if len(texts) > 1 and _HOLD_ON.match(texts[0]):
+            # "hang on, let me look... May, June... yes": the answer after the checking
+            for said in texts[1:4]:
+                if scopes["decline"].search(said) or scopes["accept"].search(said):
+                    return said
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
             return second
