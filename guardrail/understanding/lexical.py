@@ -556,6 +556,7 @@ _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund iss
 _TURNED_DOWN = 0.65  # how sure turning down the transfer or callback offered leaves nothing done
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _CHASE_ANSWERED = 0.8  # how sure a chase answered by the refund made before asks no other
+_LEFT_BEFORE = 0.75  # how sure a charge told of, then the customer's leaving before it, is billing
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
@@ -2310,7 +2311,11 @@ class Reading:
                 return
         if not found:
             before = self.parsed[ti][si - 1].text + " " if si else ""
-            self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+            found = self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+        left = scopes["left_before"].match(s.text)
+        if not found and left and self._said_before(ti, si, "renewed"):
+            # "vpn renewed. 79.99. i cancelled in jan": charged after leaving
+            self._issue_hits.append((Reason.BILLING, _LEFT_BEFORE, (ti, si), _evidence(ti, s)))
 
     def _echoes(self, ti: int, s: Sentence) -> bool:
         """Whether a customer's question only repeats the agent's words just said ("ten days
@@ -2367,19 +2372,17 @@ class Reading:
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
                     self.trace.append((str(reason), p.regex.pattern, "issue"))
-                    if reason is Reason.LATE and self._billed_before(ti, si):
+                    if reason is Reason.LATE and self._said_before(ti, si, "billed_for"):
+                        # charged for a thing, then it never came: a charge for nothing too
                         hit = (Reason.BILLING, p.reliability, (ti, si), _evidence(ti, piece))
                         self._issue_hits.append(hit)
                 break
         return found
 
-    def _billed_before(self, ti: int, si: int) -> bool:
-        """Whether the customer's turn said they were charged for a thing before saying it
-        never came: a charge for nothing, so a billing error as much as a failed visit."""
+    def _said_before(self, ti: int, si: int, scope: str) -> bool:
+        """Whether the customer's turn ``ti`` said what ``scope`` reads before sentence ``si``."""
         before = " ".join(s.text for s in self.parsed[ti][:si])
-        return self.turns[ti].role == "customer" and bool(
-            self.lex.scopes["billed_for"].search(before)
-        )
+        return self.turns[ti].role == "customer" and bool(self.lex.scopes[scope].search(before))
 
     def _denies(self, reason: Reason, text: str) -> bool:
         """Whether ``text`` denies having the problem in so many words ("it came right on
