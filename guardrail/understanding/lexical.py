@@ -97,6 +97,8 @@ _WANT_NONE = re.compile(
     r"\b(?:want|wants|wanting|need|needs|needing|expect|expecting|after)\s+(?:no|none of|nothing)\b"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+# Asking for a thing not to be done, just before it ("don't transfer me", "no need to call me").
+_DONT = re.compile(r"\b(?:don't|do not|please don't|won't|no need to|never)\s+(?:\w+\s+)?$")
 # Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
 # fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
 # relative as the subject of a state ("is", "are") or, for the customer, of a verb.
@@ -2574,7 +2576,9 @@ class Reading:
                         if m is None:
                             continue
                         if who.endswith("?") and (
-                            self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
+                            self.lex.scopes["reported"].search(s.text)
+                            or _DONT.search(s.text, 0, m.start())  # "no, don't transfer me"
+                            or not self._taken_up(ti)
                         ):
                             continue
                         if who == "agent" and self._offering(ti, s, outcome in final, m[0]):

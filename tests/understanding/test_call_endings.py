@@ -74,3 +74,25 @@ def test_a_problem_that_started_is_no_fix(read, said):
         read.outcome("c: My van won't start, it just clicks.", "a: When did it begin?", said)[0]
         is not RESOLVED
     )
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    ["c: No, don't transfer me. I'll just pay it.", "c: Please don't put me through, it's fine."],
+)
+def test_asking_not_to_be_transferred_is_no_transfer(read, refusal):
+    said = (
+        "c: Why is there a delivery fee on my bill?",
+        "a: It applies under 150 gallons. I can transfer you to billing if you want to dispute it.",
+        refusal,
+        "a: Okay, I've taken the payment.",
+    )
+    assert read.outcome(*said)[0] is not Outcome.ESCALATED
+
+
+def test_asking_to_be_transferred_is_still_a_transfer(read):
+    said = (
+        "c: Why is there a delivery fee on my bill? Transfer me to billing.",
+        "a: Okay, putting you through to billing now.",
+    )
+    assert read.outcome(*said)[0] is Outcome.ESCALATED
