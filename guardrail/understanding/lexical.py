@@ -376,15 +376,24 @@ _DONE = re.compile(
     r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
     r"charge ?back|refunded|reimbursed|reversed|credited)\b"
 )
-_DONE_BY = re.compile(
-    r"(?:\b(?:i|we|i've|we've|i had|we had)|(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
+_BY_OTHER = (
+    r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
     r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody|paypal|(?:the|my|our) "
     r"(?:courier|seller|shop|store|airline|hotel|bank|merchant|vendor|retailer|restaurant|"
     r"driver|supplier|insurer|landlord|card (?:issuer|company)|marketplace|other company))"
-    r"(?:'ve| have| had)?)"
+    r"(?:'ve| have| has| had)?"
+)
+_DONE_TAIL = (
     r"\s+(?:(?:already|nearly|almost|once|previously|"
     r"originally|just about|since|just)\s+)?(?:(?:raised|filed|opened|lodged|started|"
     r"submitted|initiated|put in|begun|made)\s+(?:a|the|my|our)\s+)?$"
+)
+_DONE_BY = re.compile(rf"(?:\b(?:i|we|i've|we've|i had|we had)|{_BY_OTHER}){_DONE_TAIL}")
+# Money another already sent back ("the seller sent my 54 back yesterday"): told of, not asked;
+# the customer's own "I sent it back" is the goods returned.
+_SENT_BY = re.compile(
+    rf"{_BY_OTHER}\s+(?:(?:already|just|then|finally)\s+)?(?:sent|paid|gave|returned|transferred|"
+    r"wired|put)(?:\s+(?:me|us))?\s+"
 )
 # Amounts said roughly or as a range: the largest reading takes in the rest.
 _OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
@@ -1074,6 +1083,7 @@ class Reading:
                     scopes["past_ask"].search(before)
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
+                    or _sent_by_other(before, m.group(0))
                 ):
                     if not self._not_come(ti, si, kind):
                         continue  # "my sister got a refund", "I closed it years ago": no ask now
@@ -2976,6 +2986,13 @@ def _waves_off(answer: str) -> bool:
     about that", "keep the fiver"): the money offered turned down, no other amount asked."""
     named = _amounts(answer, True)
     return bool(named) and all(_let_go(answer[: a.start]) for a in named)
+
+
+def _sent_by_other(before: str, phrase: str) -> bool:
+    """Whether an ask phrase tells of money another already sent back ("the seller sent my 54
+    back", "paypal returned the 20"), the sending verb just before it or its first word."""
+    sent = _SENT_BY.search(before + phrase)
+    return sent is not None and sent.start() < len(before) <= sent.end()
 
 
 def _let_go(before: str) -> bool:
