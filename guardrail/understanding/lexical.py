@@ -97,6 +97,8 @@ _WANT_NONE = re.compile(
     r"\b(?:want|wants|wanting|need|needs|needing|expect|expecting|after)\s+(?:no|none of|nothing)\b"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+# Asking for a thing not to be done, just before it ("don't transfer me", "no need to call me").
+_DONT = re.compile(r"\b(?:don't|do not|please don't|won't|no need to|never)\s+(?:\w+\s+)?$")
 # Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
 # fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
 # relative as the subject of a state ("is", "are") or, for the customer, of a verb.
@@ -236,6 +238,13 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# The sum itself refused ("I don't want your 5.99", "not after the twenty quid"): it lets the
+# money go as surely, though only when every sum the sentence names is refused ("I don't want
+# 20, I want 40" asks the 40).
+_UNWANTED = re.compile(
+    r"\b(?:(?:don't|do not|doesn't|does not|won't|will not|never) (?:want|need)|not (?:after|"
+    r"interested in|bothered about))\s+(?:the |that |my |your |this |any )?$"
+)
 # A clause of politeness alone.
 _COURTESY = re.compile(r"(?:please|thanks|thank you|cheers|ta|if you can|if possible|if you could)")
 # What an agent's question may name for the answer to point back at.
@@ -306,6 +315,13 @@ _LEAD_IN = re.compile(
     r"to be honest|tbh|look|listen|you know what|i mean|then|in that case|if so|so|right)\b"
     r"[\s,!.]*)+"
 )
+# A pause to check before answering ("hold on, let me see", "one sec. let me look"), a sentence
+# of nothing else.
+_HOLD_ON = re.compile(
+    r"^(?:(?:hold on|hang on|wait|one (?:sec|second|moment|mo|minute)|just a (?:sec|second|"
+    r"moment|mo|minute)|give me a (?:sec|second|moment|mo|minute)|let me(?: just)?(?: (?:see|"
+    r"check|look|think|have a look|work it out))?)\b[\s,.!-]*)+$"
+)
 # A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
 # may be about another thing ("yes. actually, no need": cannot tell).
 _TURNABOUT = re.compile(
@@ -360,15 +376,24 @@ _DONE = re.compile(
     r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
     r"charge ?back|refunded|reimbursed|reversed|credited)\b"
 )
-_DONE_BY = re.compile(
-    r"(?:\b(?:i|we|i've|we've|i had|we had)|(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
+_BY_OTHER = (
+    r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
     r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody|paypal|(?:the|my|our) "
     r"(?:courier|seller|shop|store|airline|hotel|bank|merchant|vendor|retailer|restaurant|"
     r"driver|supplier|insurer|landlord|card (?:issuer|company)|marketplace|other company))"
-    r"(?:'ve| have| had)?)"
+    r"(?:'ve| have| has| had)?"
+)
+_DONE_TAIL = (
     r"\s+(?:(?:already|nearly|almost|once|previously|"
     r"originally|just about|since|just)\s+)?(?:(?:raised|filed|opened|lodged|started|"
     r"submitted|initiated|put in|begun|made)\s+(?:a|the|my|our)\s+)?$"
+)
+_DONE_BY = re.compile(rf"(?:\b(?:i|we|i've|we've|i had|we had)|{_BY_OTHER}){_DONE_TAIL}")
+# Money another already sent back ("the seller sent my 54 back yesterday"): told of, not asked;
+# the customer's own "I sent it back" is the goods returned.
+_SENT_BY = re.compile(
+    rf"{_BY_OTHER}\s+(?:(?:already|just|then|finally)\s+)?(?:sent|paid|gave|returned|transferred|"
+    r"wired|put)(?:\s+(?:me|us))?\s+"
 )
 # Amounts said roughly or as a range: the largest reading takes in the rest.
 _OR_JOIN = re.compile(r"^\s*(?:or|to|-|or maybe|maybe|or even|or perhaps)\s*$")
@@ -407,6 +432,14 @@ _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, af
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
 _ITEM_BREAK = re.compile(r"[,:;]|\b(?:and|or|plus)\b")  # between the things a turn lists
 _ITEM_WORD = re.compile(r"[a-z0-9]+")
+# A thing named, then the answer about it ("the fee, no, leave it", "as for the hotel - yes
+# please"): one of several questions or things answered in turn.
+_TOPIC_ANSWER = re.compile(
+    r"^(?:(?:and|but|as for|as to|about|oh)\W+)?(?:the|that|this|your|my|those|these)\s+"
+    r"(?P<topic>(?:[a-z0-9'-]+\s+){0,2}?[a-z0-9'-]+)\s*[,:;-]+\s*"
+    r"(?P<answer>yes|yeah|yep|aye|go ahead|no|nah|nope|not needed)\b"
+)
+_TOPIC_NO = frozenset({"no", "nah", "nope", "not needed"})
 _NOT_ITEM = frozenset(
     [
         "the",
@@ -534,6 +567,7 @@ _REFUND_MADE = 0.75  # how sure an agent's "refunding the 20" shows a refund iss
 _TURNED_DOWN = 0.65  # how sure turning down the transfer or callback offered leaves nothing done
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _CHASE_ANSWERED = 0.8  # how sure a chase answered by the refund made before asks no other
+_LEFT_BEFORE = 0.75  # how sure a charge told of, then the customer's leaving before it, is billing
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
@@ -1049,6 +1083,7 @@ class Reading:
                     scopes["past_ask"].search(before)
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
+                    or _sent_by_other(before, m.group(0))
                 ):
                     if not self._not_come(ti, si, kind):
                         continue  # "my sister got a refund", "I closed it years ago": no ask now
@@ -1267,7 +1302,7 @@ class Reading:
         named = correcting or _CONTINUATION.match(s.text)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3")
         priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
-        if sum_said and kind in _MONEY_KINDS and _DISMISS.search(s.text[: amounts[0].start]):
+        if sum_said and kind in _MONEY_KINDS and _lets_go(s.text, amounts):
             # one amount of several let go ("keep the two dollars, only the session") leaves
             # the rest asked; the only one, the ask
             rest = _rest_after_letting_go(_fold(events[kind]), amounts[0].value)
@@ -1707,6 +1742,9 @@ class Reading:
             whole = " ".join(s.text for s in parsed[:3])
             if self._closing(ti):  # "no" to "anything else?" answers only that
                 first, whole = _BARE_NO.sub("", first), _BARE_NO.sub("", whole)
+            topics = self._topic_answers(ti, kind, parsed[:4])
+            if topics is not None:
+                return topics
             scopes = self.lex.scopes
             accepting = (
                 scopes["accept"].search(first)
@@ -1782,6 +1820,40 @@ class Reading:
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
 
+    def _topic_answers(
+        self, ti: int, kind: AskKind, answer: Sequence[Sentence]
+    ) -> tuple[AskStatus, _Said | None] | None:
+        """An answer giving each thing a yes or a no by name ("Yes, that's the card. The fee,
+        no, leave it"; "The hotel, yes please. The parking, no"), to the things agent turn
+        ``ti`` offered ``kind`` for: a no to them all turns it down, whatever yes answers the
+        agent's other question; a yes takes it, a part at the amount the answer or the turn
+        tells for it (none told: taken, at what amount cannot be told). None when the answer
+        names none of the offer's things so, or the turn set out options to pick from (a
+        thing named there is picked: ``_named_choice``)."""
+        if len(self._options(ti)) >= 2:
+            return None
+        offered = [
+            _item_words(p.text)
+            for p in self.parsed[ti]
+            if any(k is kind for c in p.clauses for k, _, _ in self._matches(c.text))
+        ]
+        yes: list[frozenset[str]] = []
+        no: list[frozenset[str]] = []
+        for sentence in answer:
+            said = _TOPIC_ANSWER.match(sentence.text)
+            if said is None:
+                continue
+            words = _item_words(said["topic"])
+            named = any(k is kind for k, _, _ in self._matches(said["topic"]))
+            if words and (named or any(words <= o for o in offered)):
+                (no if said["answer"] in _TOPIC_NO else yes).append(words)
+        if not yes:
+            return (AskStatus.OFFERED_DECLINED, None) if no else None
+        if not no:
+            return AskStatus.OFFERED_ACCEPTED, None
+        part = _part_named(answer) or self._priced_part(ti, yes)
+        return (AskStatus.OFFERED_ACCEPTED, part) if part else (AskStatus.OFFERED, None)
+
     def _offered_alone(self, ti: int) -> set[Decimal]:
         """The amount agent turn ``ti`` names, where it names only one."""
         offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
@@ -1821,6 +1893,11 @@ class Reading:
             for s in answer
             if (part := _NARROWED.search(s.text)) is not None
         ]
+        return self._priced_part(ti, wanted)
+
+    def _priced_part(self, ti: int, wanted: Sequence[frozenset[str]]) -> _Said | None:
+        """The amount agent turn ``ti`` lists for the one thing some of ``wanted`` (the words
+        of a part the customer kept) name, where it tells one amount for it."""
         said = " ".join(p.text for p in self.parsed[ti])
         items = [item for item in _ITEM_BREAK.split(said) if item.strip()]
         for words in wanted:
@@ -2109,7 +2186,8 @@ class Reading:
     def _answer_start(self, parsed: Sequence[Sentence], offer: int | None = None) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
         sentence of nothing else: "I mean... yeah"), the figure agent turn ``offer`` named
-        said back ("A hundred? Well... yes") and a thank-you said before the yes or no ("Oh
+        said back ("A hundred? Well... yes"), a pause to check and the checking aloud ("hold
+        on, let me see... May, June... yes"), and a thank-you said before the yes or no ("Oh
         that's kind. No, leave it"), or a yes turned about at once into a no ("yeah -
         actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
@@ -2118,6 +2196,11 @@ class Reading:
             while len(texts) > 1 and _echoed(texts[0], named):
                 texts = texts[1:]
         scopes = self.lex.scopes
+        if len(texts) > 1 and _HOLD_ON.match(texts[0]):
+            # "hang on, let me look... May, June... yes": the answer after the checking
+            for said in texts[1:4]:
+                if scopes["decline"].search(said) or scopes["accept"].search(said):
+                    return said
         second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
             return second
@@ -2240,7 +2323,11 @@ class Reading:
                 return
         if not found:
             before = self.parsed[ti][si - 1].text + " " if si else ""
-            self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+            found = self._issue(ti, si, before + s.text, s, agent, reach=len(before))
+        left = scopes["left_before"].match(s.text)
+        if not found and left and self._said_before(ti, si, "renewed"):
+            # "vpn renewed. 79.99. i cancelled in jan": charged after leaving
+            self._issue_hits.append((Reason.BILLING, _LEFT_BEFORE, (ti, si), _evidence(ti, s)))
 
     def _echoes(self, ti: int, s: Sentence) -> bool:
         """Whether a customer's question only repeats the agent's words just said ("ten days
@@ -2297,19 +2384,17 @@ class Reading:
                 else:
                     self._issue_hits.append((reason, p.reliability, (ti, si), _evidence(ti, piece)))
                     self.trace.append((str(reason), p.regex.pattern, "issue"))
-                    if reason is Reason.LATE and self._billed_before(ti, si):
+                    if reason is Reason.LATE and self._said_before(ti, si, "billed_for"):
+                        # charged for a thing, then it never came: a charge for nothing too
                         hit = (Reason.BILLING, p.reliability, (ti, si), _evidence(ti, piece))
                         self._issue_hits.append(hit)
                 break
         return found
 
-    def _billed_before(self, ti: int, si: int) -> bool:
-        """Whether the customer's turn said they were charged for a thing before saying it
-        never came: a charge for nothing, so a billing error as much as a failed visit."""
+    def _said_before(self, ti: int, si: int, scope: str) -> bool:
+        """Whether the customer's turn ``ti`` said what ``scope`` reads before sentence ``si``."""
         before = " ".join(s.text for s in self.parsed[ti][:si])
-        return self.turns[ti].role == "customer" and bool(
-            self.lex.scopes["billed_for"].search(before)
-        )
+        return self.turns[ti].role == "customer" and bool(self.lex.scopes[scope].search(before))
 
     def _denies(self, reason: Reason, text: str) -> bool:
         """Whether ``text`` denies having the problem in so many words ("it came right on
@@ -2501,7 +2586,9 @@ class Reading:
                         if m is None:
                             continue
                         if who.endswith("?") and (
-                            self.lex.scopes["reported"].search(s.text) or not self._taken_up(ti)
+                            self.lex.scopes["reported"].search(s.text)
+                            or _DONT.search(s.text, 0, m.start())  # "no, don't transfer me"
+                            or not self._taken_up(ti)
                         ):
                             continue
                         if who == "agent" and self._offering(ti, s, outcome in final, m[0]):
@@ -2898,7 +2985,28 @@ def _waves_off(answer: str) -> bool:
     """Whether an answer lets go of every sum it names ("forget the twenty bucks, I don't care
     about that", "keep the fiver"): the money offered turned down, no other amount asked."""
     named = _amounts(answer, True)
-    return bool(named) and all(_DISMISS.search(answer[: a.start]) for a in named)
+    return bool(named) and all(_let_go(answer[: a.start]) for a in named)
+
+
+def _sent_by_other(before: str, phrase: str) -> bool:
+    """Whether an ask phrase tells of money another already sent back ("the seller sent my 54
+    back", "paypal returned the 20"), the sending verb just before it or its first word."""
+    sent = _SENT_BY.search(before + phrase)
+    return sent is not None and sent.start() < len(before) <= sent.end()
+
+
+def _let_go(before: str) -> bool:
+    """Whether the words before a sum let it go ("keep the", "I don't want your")."""
+    return bool(_DISMISS.search(before) or _UNWANTED.search(before))
+
+
+def _lets_go(text: str, amounts: Sequence[Money]) -> bool:
+    """Whether a sentence lets go of the first sum it names: dismissed ("keep the 35"), or
+    refused outright with every other sum it names ("I don't want your 5.99")."""
+    before = text[: amounts[0].start]
+    return bool(_DISMISS.search(before)) or (
+        _UNWANTED.search(before) is not None and all(_let_go(text[: a.start]) for a in amounts)
+    )
 
 
 def _echoed(text: str, named: set[Decimal]) -> bool:

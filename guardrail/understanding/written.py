@@ -20,8 +20,9 @@ from guardrail.understanding.model import Reason
 from guardrail.understanding.text import clean
 
 # No reason, withheld or none: in the customer's words ("I'd rather not say", "no particular
-# reason", "that's personal") and in a record's ("declined to give a reason", "none given",
-# "not stated"). "For no reason" tells how a fault behaves, and "no reason to" an argument.
+# reason", "that's personal", "that's my business") and in a record's ("declined to give a
+# reason", "none given", "not stated"). "For no reason" tells how a fault behaves, and "no
+# reason to" an argument.
 NONE_GIVEN = re.compile(
     r"\b(?:rather|sooner|prefer(?:s|red)?|preferring) not (?:to )?(?:say|tell|share|give|disclose|"
     r"discuss|answer|get into|go into|talk about|explain|specify|state)\b"
@@ -36,6 +37,9 @@ NONE_GIVEN = re.compile(
     r"provide|disclose|share)(?: (?:a|any|the|their|his|her) reasons?| why)?(?=\s*(?:$|[,.;!?]))"
     r"|\b(?:undisclosed|unspecified|not disclosed|not specified|not stated|not given)\s*$"
     r"|\bnone of (?:your|their|the company's) (?:business|concern)\b"
+    r"|\b(?:that's|that is|it's|it is) (?:my|our) (?:own )?(?:business|affair|concern|lookout)"
+    r"(?=\s*(?:$|[,.;!?]))|\bmind your own(?: business)?\b|\b(?:that's|that is|it's|it is) "
+    r"between (?:me|us|myself) and\b"
     r"|\b(?:it's|that's|it is|that is) (?:a )?(?:personal|private)(?: (?:matter|reasons?|thing))?"
     r"(?=\s*(?:$|[,.;!?]))|^personal(?: reasons?)?\s*$|\bfor personal reasons\b"
     r"|\bjust because\s*(?:$|[,.;!?])"

@@ -45,3 +45,41 @@ def test_a_charge_disputed_in_any_words_is_a_billing_problem(read, said):
 )
 def test_the_same_words_about_other_things_are_no_billing_problem(read, said):
     assert Reason.BILLING not in read.reasons(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: The parking permit, the 25, it went off my card twice on Monday.",
+        "c: The gym fee came out of my account again this month after I'd paid it.",
+    ],
+)
+def test_money_gone_off_the_card_twice_is_a_billing_problem_not_spoiled_goods(read, said):
+    assert read.reasons(said) == {Reason.BILLING}
+
+
+def test_food_gone_off_is_still_spoiled(read):
+    assert Reason.BILLING not in read.reasons("c: The milk in the box had gone off, it stank.")
+    assert Reason.DAMAGED in read.reasons("c: The milk in the box had gone off, it stank.")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: hi. gym renewed. 45. i cancelled in march",
+        "c: You billed me 12 on the 3rd. But I'd already cancelled the plan in May.",
+    ],
+)
+def test_a_charge_told_of_then_leaving_before_it_is_a_billing_problem(read, said):
+    assert Reason.BILLING in read.reasons(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: I cancelled in March. Can you confirm it went through?",
+        "c: The flight was moved. I cancelled my order for the bags.",
+    ],
+)
+def test_leaving_told_of_without_a_charge_before_it_is_no_billing_problem(read, said):
+    assert Reason.BILLING not in read.reasons(said)

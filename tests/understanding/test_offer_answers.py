@@ -142,3 +142,34 @@ def test_three_amounts_that_do_not_add_up_are_no_sum_worked_out(read):
         REFUND, "a: How can I help?", "c: I want 75 back, the 90 one and 15 for postage."
     )
     assert ask.amount != 15
+
+
+@pytest.mark.parametrize("answer", ["c: ye", "c: Ye, go on.", "c: ye pls"])
+def test_a_terse_ye_takes_the_offer(read, answer):
+    ask = read.ask(
+        REFUND, "c: the gym charged me after I froze it", "a: Want me to refund the 20?", answer
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "answer", ["c: Na, na, leave it.", "c: Naw, you're fine.", "c: Nae, leave it."]
+)
+def test_a_no_in_dialect_turns_the_offer_down(read, answer):
+    ask = read.ask(
+        REFUND, "c: the gym charged me after I froze it", "a: Want me to refund the 20?", answer
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_DECLINED
+
+
+def test_ye_as_you_is_no_yes(read):
+    ask = read.ask(
+        REFUND,
+        "c: the gym charged me after I froze it",
+        "a: Want me to refund the 20?",
+        "c: Ye can keep your twenty, I want the freeze fixed.",
+    )
+    assert ask is not None
+    assert ask.status is not AskStatus.OFFERED_ACCEPTED

@@ -192,3 +192,33 @@ def test_a_placeholder_where_the_customer_withheld_their_reason_is_only_held(wri
 )  # fmt: skip
 def test_a_record_that_only_stands_in_for_a_reason_is_a_placeholder(written, placeholder):
     assert read_written(written).placeholder is placeholder
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["That's my business, love. Just close it.", "That's my own affair, thank you.",
+     "Mind your own business, young man, and close it."],
+)  # fmt: skip
+def test_a_reason_kept_as_the_customers_own_business_is_withheld(answer):
+    said = ("c: Close my gym membership account please.", "a: Can I ask why you're leaving?",
+            f"c: {answer}")  # fmt: skip
+    assert verdict(said, "Overcharged on every bill") == "contradicts"
+    assert verdict(said, "Declined to give a reason") == "fits"
+
+
+def test_a_business_account_named_is_no_reason_withheld():
+    said = ("c: Close my gym membership account please.", "a: Can I ask why you're leaving?",
+            "c: That's my business account, the gym's closing down.")  # fmt: skip
+    reason = RuleFunctions(facts(*said)).written_reason("account closure", "Overcharged")
+    assert reason["given"] != "declined"
+
+
+@pytest.mark.parametrize(
+    "praise",
+    ["Y'all have been wonderful, truly.", "You folks have been great, honestly.",
+     "Youse have been brilliant."],
+)  # fmt: skip
+def test_praise_of_the_company_in_any_you_contradicts_a_complaint_of_service(praise):
+    said = ("c: Please close my account, the rent went up and I can't afford extras.",
+            "a: Sorry to hear that. Anything we could have done better?", f"c: {praise}")  # fmt: skip
+    assert verdict(said, "Poor service") == "contradicts"
