@@ -1,0 +1,40 @@
+"""Reasons the customer gives in other words: a service never joined and charged for, the same
+sum taken twice, nothing delivered all the time paid for, flowers spoiled, goods spoiled by
+water; and near-misses that say none of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrail.understanding.model import Reason
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("c: I never signed up for that insurance add-on and you take it every month.", Reason.BILLING),
+        ("c: We didn't opt in to any of those extras.", Reason.BILLING),
+        ("c: Your site charged the booking fee twice on Friday.", Reason.BILLING),
+        ("c: We never got a single drop all of March, not one crate of milk.", Reason.LATE),
+        ("c: I haven't had one delivery since the 2nd.", Reason.LATE),
+        ("c: The roses came wilted and the stems were droopy.", Reason.DAMAGED),
+        ("c: Half the basil plants had gone brown by the time they got here.", Reason.DAMAGED),
+        ("c: The box arrived soaked and the books inside are ruined.", Reason.DAMAGED),
+        ("c: The colours have run on the new shirt.", Reason.DAMAGED),
+    ],
+)  # fmt: skip
+def test_a_reason_in_other_words_is_read(read, said, reason):
+    assert reason in read.reasons(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("c: I didn't get a delivery confirmation email.", Reason.LATE),
+        ("c: I'd like the brown one instead of the grey.", Reason.DAMAGED),
+        ("c: I got soaked waiting at the bus stop for your driver.", Reason.DAMAGED),
+        ("c: I have rung you twice about the parcel already.", Reason.BILLING),
+    ],
+)
+def test_words_beside_those_reasons_do_not_say_them(read, said, reason):
+    assert reason not in read.reasons(said)
