@@ -324,13 +324,14 @@ _ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
 # A sum asked for with a please, or with where it goes ("seventy pounds, please", "76, to the
 # card"); a deed of giving back pointing at a sum just said ("please return that").
 _SUM_REQUEST = re.compile(r"\bplease\b|\b(?:to|on|onto) (?:the|my|same|the same) (?:\w+ )?card\b")
-# Money told of as already come back ("the deposit came back to my card"): no ask now.
+# Money told of as already come back ("the deposit came back to my card"), not asked to come
+# ("can that come back to my card?"): no ask now.
 _CAME_BACK = re.compile(
-    r"\b(?:came|come|went|gone|arrived|landed|was put|were put|was paid|were paid|got paid|"
+    r"\b(?:came|went|arrived|landed|was put|were put|was paid|were paid|got paid|"
     r"was sent|were sent|(?:has|have|had) (?:already )?(?:come|gone))\s+(?:straight\s+)?$"
 )
 _PART_BACK = re.compile(
-    r"\b(?:came|come|went|gone|arrived|landed|was paid|were paid|got paid|was sent|were sent) "
+    r"\b(?:came|went|arrived|landed|was paid|were paid|got paid|was sent|were sent) "
     r"(?:\w+ )?back\b|\b(?:was|were|been|already|you) (?:\w+ )?(?:refunded|returned|repaid)\b"
 )
 # What is left of a sum asked for ("could I get the rest", "the remainder please").

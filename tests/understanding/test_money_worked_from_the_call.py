@@ -153,3 +153,13 @@ def test_the_rest_of_a_stay_is_no_money_asked(read):
         "the week now.",
     )
     assert ask is None or ask.status is not AskStatus.ASKED
+
+
+def test_money_asked_to_come_back_to_the_card_is_asked(read):
+    ask = read.ask(
+        REFUND,
+        "c: You billed me for two lessons that never happened, thirty pounds. Can that come back "
+        "to my card?",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
