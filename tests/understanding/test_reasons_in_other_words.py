@@ -1,6 +1,7 @@
 """Reasons the customer gives in other words: a service never joined and charged for, the same
-sum taken twice, nothing delivered all the time paid for, flowers spoiled, goods spoiled by
-water; and near-misses that say none of them."""
+sum taken twice or the same thing bought twice, a sum on the bill called a mistake, a price
+raised without a word, nothing delivered all the time paid for, flowers spoiled, goods spoiled
+by water; and near-misses that say none of them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ from guardrail.understanding.model import Reason
         ("c: Half the basil plants had gone brown by the time they got here.", Reason.DAMAGED),
         ("c: The box arrived soaked and the books inside are ruined.", Reason.DAMAGED),
         ("c: The colours have run on the new shirt.", Reason.DAMAGED),
+        ("c: Look, this forty-one twenty on my statement is a mistake.", Reason.BILLING),
+        ("c: No one warned us about the rate increase.", Reason.BILLING),
+        ("c: The bill came with no explanation for the extra $35.", Reason.BILLING),
+        ("c: The website glitched and ordered the same hoodie twice.", Reason.BILLING),
     ],
 )  # fmt: skip
 def test_a_reason_in_other_words_is_read(read, said, reason):
@@ -34,6 +39,8 @@ def test_a_reason_in_other_words_is_read(read, said, reason):
         ("c: I'd like the brown one instead of the grey.", Reason.DAMAGED),
         ("c: I got soaked waiting at the bus stop for your driver.", Reason.DAMAGED),
         ("c: I have rung you twice about the parcel already.", Reason.BILLING),
+        ("c: I have ordered from you twice before and it was fine.", Reason.BILLING),
+        ("c: Sorry, this 3 is a mistake, I meant 4 chairs.", Reason.BILLING),
     ],
 )
 def test_words_beside_those_reasons_do_not_say_them(read, said, reason):
