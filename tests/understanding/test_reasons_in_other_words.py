@@ -1,6 +1,6 @@
 """Reasons the customer gives in other words: a service never joined and charged for, the same
 sum taken twice or the same thing bought twice, a sum on the bill called a mistake, a price
-raised without a word, nothing delivered all the time paid for, flowers spoiled, goods spoiled
+raised without a word, the price itself as the problem, nothing delivered all the time paid for, flowers spoiled, goods spoiled
 by water; and near-misses that say none of them."""
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from guardrail.understanding.model import Reason
         ("c: No one warned us about the rate increase.", Reason.BILLING),
         ("c: The bill came with no explanation for the extra $35.", Reason.BILLING),
         ("c: The website glitched and ordered the same hoodie twice.", Reason.BILLING),
+        ("c: Honestly the membership has got too pricey for us.", Reason.BILLING),
+        ("c: After the third fee increase we can no longer afford it.", Reason.BILLING),
     ],
 )  # fmt: skip
 def test_a_reason_in_other_words_is_read(read, said, reason):
@@ -41,7 +43,13 @@ def test_a_reason_in_other_words_is_read(read, said, reason):
         ("c: I have rung you twice about the parcel already.", Reason.BILLING),
         ("c: I have ordered from you twice before and it was fine.", Reason.BILLING),
         ("c: Sorry, this 3 is a mistake, I meant 4 chairs.", Reason.BILLING),
+        ("c: You could not afford to lose a customer like me.", Reason.BILLING),
     ],
 )
 def test_words_beside_those_reasons_do_not_say_them(read, said, reason):
     assert reason not in read.reasons(said)
+
+
+def test_the_price_denied_is_read_as_denied(read):
+    issues = read("c: It isn't too expensive, the app just keeps crashing.").issues
+    assert [i.negated for i in issues if i.reason is Reason.BILLING] == [True]
