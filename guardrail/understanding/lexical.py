@@ -324,6 +324,11 @@ _ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
 # A sum asked for with a please, or with where it goes ("seventy pounds, please", "76, to the
 # card"); a deed of giving back pointing at a sum just said ("please return that").
 _SUM_REQUEST = re.compile(r"\bplease\b|\b(?:to|on|onto) (?:the|my|same|the same) (?:\w+ )?card\b")
+# A rule named by the deed it governs ("our refund window is 30 days", "the returns policy").
+_RULE_NAMED = re.compile(
+    r"(?:refunds?|returns?|cancellations?|closures?)\s+(?:window|policy|period|rules?|terms|"
+    r"deadline|limit|time ?limit|timeframe)\b"
+)
 # Money told of as already come back ("the deposit came back to my card"), not asked to come
 # ("can that come back to my card?"): no ask now.
 _CAME_BACK = re.compile(
@@ -1728,6 +1733,8 @@ class Reading:
                         before = clause.text[: m.start()]
                         if asked or self._offered(ti, s, m)[0] or _REFUSING.search(before):
                             continue
+                        if _RULE_NAMED.match(clause.text, m.start()):
+                            continue  # "our refund window is 30 days": the rule, no refund
                         acts.append((kind, ti, si, s, m))
         return acts
 
