@@ -163,3 +163,17 @@ def test_money_asked_to_come_back_to_the_card_is_asked(read):
     )
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize("answer", ["c: Just the soup back, love.", "c: Yes. That back please."])
+def test_a_thing_asked_back_with_no_verb_is_asked(read, answer):
+    ask = read.ask(
+        REFUND, "c: The soup was sour.", "a: I see the soup at 6.50 on the order.", answer
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize("told", ["c: The parcel came back to you.", "c: The box got sent back."])
+def test_a_thing_told_of_as_come_back_is_no_ask(read, told):
+    assert read.ask(REFUND, "a: How can I help?", told) is None

@@ -1,6 +1,7 @@
 """Reasons the customer gives in other words: a service never joined and charged for, the same
 sum taken twice or the same thing bought twice, a sum on the bill called a mistake, a price
-raised without a word, the price itself as the problem, nothing delivered all the time paid for, flowers spoiled, goods spoiled
+raised without a word, the price itself as the problem, a charge for what was already sent
+back, food thrown out, nothing delivered all the time paid for, flowers spoiled, goods spoiled
 by water; and near-misses that say none of them."""
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from guardrail.understanding.model import Reason
         ("c: The bill came with no explanation for the extra $35.", Reason.BILLING),
         ("c: The website glitched and ordered the same hoodie twice.", Reason.BILLING),
         ("c: Honestly the membership has got too pricey for us.", Reason.BILLING),
+        ("c: You billed me May for the router but I'd posted it back in April.", Reason.BILLING),
+        ("c: One sniff of the prawns and they went straight in the bin.", Reason.DAMAGED),
         ("c: After the third fee increase we can no longer afford it.", Reason.BILLING),
     ],
 )  # fmt: skip
@@ -44,6 +47,7 @@ def test_a_reason_in_other_words_is_read(read, said, reason):
         ("c: I have ordered from you twice before and it was fine.", Reason.BILLING),
         ("c: Sorry, this 3 is a mistake, I meant 4 chairs.", Reason.BILLING),
         ("c: You could not afford to lose a customer like me.", Reason.BILLING),
+        ("c: I put the old receipt in the drawer, not the bin.", Reason.DAMAGED),
     ],
 )
 def test_words_beside_those_reasons_do_not_say_them(read, said, reason):
