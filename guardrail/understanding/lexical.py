@@ -232,6 +232,8 @@ _LESS = re.compile(
     r"\b(?:minus|less|excluding|except(?: for)?|not counting|apart from|take away|taking off|"
     r"after (?:taking off|deducting)|deducting|but not)\s+(?:the |my |your |that )?(?P<what>[a-z]+)"
 )
+# A figure written with its cents ("2.50"): never hundreds, as "two fifty" may be.
+_WRITTEN_CENTS = re.compile(r"\d+\.\d{2}")
 _GAP = re.compile(r"\bthe (?:difference|excess|extra|overcharge|overpayment)\b")
 # Letting an amount go ("never mind the 35", "forget the fiver", "keep the 35"): asking no more.
 _DISMISS = re.compile(
@@ -338,6 +340,27 @@ _ONLY = re.compile(r"\b(?:only|but only|just)\s+$")
 # A sum asked for with a please, or with where it goes ("seventy pounds, please", "76, to the
 # card"); a deed of giving back pointing at a sum just said ("please return that").
 _SUM_REQUEST = re.compile(r"\bplease\b|\b(?:to|on|onto) (?:the|my|same|the same) (?:\w+ )?card\b")
+# A rule named by the deed it governs ("our refund window is 30 days", "the returns policy").
+_RULE_NAMED = re.compile(
+    r"(?:refunds?|returns?|cancellations?|closures?)\s+(?:window|policy|period|rules?|terms|"
+    r"deadline|limit|time ?limit|timeframe)\b"
+)
+# Money told of as already come back ("the deposit came back to my card"), not asked to come
+# ("can that come back to my card?"): no ask now.
+_CAME_BACK = re.compile(
+    r"\b(?:came|went|arrived|landed|was put|were put|was paid|were paid|got paid|"
+    r"was sent|were sent|(?:has|have|had) (?:already )?(?:come|gone))\s+(?:straight\s+)?$"
+)
+_PART_BACK = re.compile(
+    r"\b(?:came|went|arrived|landed|was paid|were paid|got paid|was sent|were sent) "
+    r"(?:\w+ )?back\b|\b(?:was|were|been|already|you) (?:\w+ )?(?:refunded|returned|repaid)\b"
+)
+# What is left of a sum asked for ("could I get the rest", "the remainder please").
+_REST_ASKED = re.compile(r"\b(?:the rest|the remainder|what's left|what is left)\b")
+_WANTED = re.compile(
+    r"\b(?:could|can|may) (?:i|we|you)\b|\bplease\b|\b(?:i'd|i would|we'd|we would) like\b"
+    r"|\b(?:i|we) (?:want|need)\b"
+)
 _GIVEN_BACK = re.compile(
     r"^(?:(?:so|then|ok|okay|yes|yeah|please|and)\W+)*(?:please )?(?:return|refund|repay|reimburse|"
     r"give|send|pay|put|credit) (?:me |us )?(?:that|it|this|them)(?: back)?(?: (?:to|on|onto) "
@@ -410,7 +433,8 @@ _ROUGHLY_AFTER = re.compile(r"^\s?(?:ish|odd|or so|and change|and a bit|somethin
 # The thing an ask names after its verb ("refund the add-on", "refund me the lamp").
 _THING = re.compile(
     r"^\s+(?:me |us )?(?:the|my|our|that|this) (?:\w+ )?(?!(?:money|refund|amount|lot|whole|"
-    r"full|rest|difference|charge|payment|bill|order|total|price|cost|balance)\b)(?P<name>[a-z]{3,})\b"
+    r"full|rest|difference|charge|payment|bill|order|total|price|cost|balance|please|thanks|"
+    r"now|back|too|then|for|as)\b)(?P<name>[a-z]{3,})\b"
 )
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
@@ -510,7 +534,8 @@ _MONEY_SUBJECT = re.compile(
 )
 # A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
 _PRICED = re.compile(
-    r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now)\b"
+    r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now|"
+    r"quoted|quote)\b"
     r"(?:\s+\S+){0,2}|,)\s*$"
 )
 # "the 40 for the small dog": a sum named by what it paid for (a few, "the 3 for the kids", may
@@ -1084,6 +1109,7 @@ class Reading:
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
                     or _sent_by_other(before, m.group(0))
+                    or (m.group(0).startswith("back") and _CAME_BACK.search(before))
                 ):
                     if not self._not_come(ti, si, kind):
                         continue  # "my sister got a refund", "I closed it years ago": no ask now
@@ -1133,7 +1159,12 @@ class Reading:
                         )
                     )
                 last = kind
-        if last is None and not other and not third and self._sum_asked(ti, si, s, events):
+        if (
+            last is None
+            and not other
+            and not third
+            and (self._sum_asked(ti, si, s, events) or self._rest_asked(ti, si, s, events))
+        ):
             last = AskKind.REFUND
         if not other:
             for kind in kept:
@@ -1171,6 +1202,24 @@ class Reading:
         else:
             return False
         refund.append(_Event((ti, si, 0), AskStatus.ASKED, sum_.confidence, _evidence(ti, s), sum_))
+        return True
+
+    def _rest_asked(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
+    ) -> bool:
+        """The rest of the money asked for after the customer told of part of it come back
+        ("the 50 deposit came back last week... could I have the rest now?"): the refund asked,
+        at what is left of the two amounts the turn names (never sure). Records it."""
+        refund = events[AskKind.REFUND]
+        if any(e.status is not None and e.status.granted for e in refund):
+            return False
+        told = " ".join(p.text for p in self.parsed[ti][:si])
+        if not (_REST_ASKED.search(s.text) and _WANTED.search(s.text) and _PART_BACK.search(told)):
+            return False
+        rest = self._worked_out(ti, s.text, None)
+        if rest is None:
+            return False
+        refund.append(_Event((ti, si, 0), AskStatus.ASKED, rest.confidence, _evidence(ti, s), rest))
         return True
 
     def _spoke_of_refunding(self, ti: int) -> bool:
@@ -1719,6 +1768,8 @@ class Reading:
                         before = clause.text[: m.start()]
                         if asked or self._offered(ti, s, m)[0] or _REFUSING.search(before):
                             continue
+                        if _RULE_NAMED.match(clause.text, m.start()):
+                            continue  # "our refund window is 30 days": the rule, no refund
                         acts.append((kind, ti, si, s, m))
         return acts
 
@@ -1935,12 +1986,12 @@ class Reading:
     def _counter(self, ti: int, answer: Sequence[Sentence]) -> Money | None:
         """The amount an answer to an offer of money haggles for ("Twenty-five? Come on.
         Forty, and I keep it"): the last it names that agent turn ``ti`` did not, and not as
-        what was paid."""
+        what was paid; a count times a price it works out ("the 2 x 4.50") at its product."""
         offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
         named = [
             a
             for s in answer
-            for a in _amounts(s.text, True)
+            for a in _worked_amounts(s.text)
             if a.value not in offered and not _PAID.search(s.text[: a.start])
         ]
         return named[-1] if named else None
@@ -2063,7 +2114,8 @@ class Reading:
         if gap is not None and len(between := _amounts(clause[gap.end() :], True)) == 2:
             diff = abs(between[0].value - between[1].value)  # "the difference between 120 and 95"
             return _Said(diff, between[0].currency, diff, min(conf, 0.75))
-        if less is not None or (gap is not None and not _amounts(clause, True)):
+        rest = _REST_ASKED.search(s.text) is not None and not _amounts(s.text, True)
+        if less is not None or (gap is not None and not _amounts(clause, True)) or rest:
             return (
                 _aside_amount(s, ci, conf)
                 or self._reckoned_after(ti, si)
@@ -2110,20 +2162,25 @@ class Reading:
 
     def _priced(self, ti: int, rest: str) -> _Said | None:
         """The price the turn gives for the thing an ask names ("only the add-on is broken,
-        the $22 one ... refund the add-on"): said next to that thing's name; never sure."""
+        the $22 one ... refund the add-on"), else the agent's turn just before it ("I see the
+        lamp at $40 on the order" - "refund the lamp please"): said next to that thing's name;
+        never sure."""
         thing = _THING.match(rest)
         if thing is None:
             return None
-        text = " ".join(p.text for p in self.parsed[ti])
         name = re.escape(thing["name"])
-        for near in re.finditer(
-            rf"\b{name}\w*\b(?:\W+\w+){{0,4}}?\W+(?=[$€£]?\d)|(?<=\d)(?:\W+\w+){{0,2}}?\W+{name}\b",
-            text,
-        ):
-            around = text[max(0, near.start() - 12) : near.end() + 12]
-            found = [a for a in money_in(around) if a.explicit]
-            if len(found) == 1:
-                return _Said(found[0].value, found[0].currency, found[0].value, 0.65)
+        agent = self._agent_before(ti)
+        for at in (ti,) if agent is None else (ti, agent):
+            text = " ".join(p.text for p in self.parsed[at])
+            for near in re.finditer(
+                rf"\b{name}\w*\b(?:\W+\w+){{0,4}}?\W+(?=[$€£]?\d)"
+                rf"|(?<=\d)(?:\W+\w+){{0,2}}?\W+{name}\b",
+                text,
+            ):
+                around = text[max(0, near.start() - 12) : near.end() + 12]
+                found = [a for a in money_in(around) if a.explicit]
+                if len(found) == 1:
+                    return _Said(found[0].value, found[0].currency, found[0].value, 0.65)
         return None
 
     def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
@@ -2491,14 +2548,16 @@ class Reading:
     @functools.cached_property
     def _named_amounts(self) -> frozenset[Decimal]:
         """Amounts named unambiguously, with a currency ("$2.99", "two hundred and
-        ninety-nine dollars"), and not as what they are not ("not two dollars ninety-nine"):
-        what settles an amount said ambiguously elsewhere ("two ninety-nine")."""
+        ninety-nine dollars") or written with their cents ("2.99 on the receipt"), and not as
+        what they are not ("not two dollars ninety-nine"): what settles an amount said
+        ambiguously elsewhere ("two ninety-nine")."""
         return frozenset(
             m.value
             for parsed in self.parsed
             for s in parsed
-            for m in money_in(s.text)
-            if m.explicit and not _NOT_THIS.search(s.text[: m.start])
+            for m in _amounts(s.text, True)
+            if (m.explicit or _WRITTEN_CENTS.fullmatch(s.text, m.start, m.end))
+            and not _NOT_THIS.search(s.text[: m.start])
         )
 
     def _readings(self, money: Money) -> tuple[Decimal, ...]:
@@ -3036,6 +3095,14 @@ def _amounts(text: str, bare: bool) -> list[Money]:
     if bare:
         found += bare_amounts(text)
     return sorted(found, key=lambda m: m.start)
+
+
+def _worked_amounts(text: str) -> list[Money]:
+    """The amounts ``text`` names, a count times a price worked out aloud ("2 x 4.50") read
+    as its product in place of the numbers it is made of."""
+    worked = [w for w in products(text) if w.value == w.high]
+    rest = [a for a in _amounts(text, True) if not any(w.start <= a.start < w.end for w in worked)]
+    return sorted([*worked, *rest], key=lambda m: m.start)
 
 
 def _widest(text: str, money: Money, found: Sequence[Money]) -> Decimal:

@@ -291,10 +291,13 @@ def share_of(text: str, money: Money) -> Decimal | None:
 
 
 # A count times a rate, said as sums are worked out aloud: "3 times 45", "3 x 45", "3 days at
-# 45", "2 nights at $80 a night", "4 by 12.50"; perhaps its result after it ("..., 135").
+# 45", "2 nights at $80 a night", "4 by 12.50", or so many of the things at a price ("3 of the
+# 9.99 ones", "two of those $5 bags": a price with cents or a currency, never a count as in "3 of
+# the 12 mugs"); perhaps its result after it ("..., 135").
 _PRODUCT = re.compile(
     r"(?<![\d.,])(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s*(?:(?:times|x|\*|by|multiplied by)"
+    r"|of(?:\s+(?:those|these))?(?=\s+(?:the\s+)?(?:[$€£]|\d{1,4}(?:\.\d{2}|\s\d{2})(?![\d.,])))"
     r"|(?:(?!at\b)[a-z]+\s+){1,2}at)\s+(?:the\s+)?"
     r"(?P<rate>[$€£]?\d{1,5}(?:\.\d{1,2}|\s\d{2}(?!\d))?(?:\s?(?:dollars?|euros?|pounds?|bucks|quid))?)"
     r"(?![\d.,]\d)"
@@ -317,7 +320,7 @@ def products(text: str) -> list[Money]:
         value = rate[0].value * (int(n) if n.isdigit() else text2num(n, "en"))
         end = m.end()
         result = _RESULT.match(text, end)
-        done = m["n"] and not re.search(r"\bat\b", m.group(0))  # "times", "x": worked out
+        done = m["n"] and not re.search(r"\b(?:at|of)\b", m.group(0))  # "times", "x": worked out
         if result is not None and _decimal(result["r"].lstrip("$€£").rstrip(".,")) == value:
             end, done = result.end(), True
         said = value if done else rate[0].value
