@@ -29,8 +29,17 @@ class Fanout:
         self.sinks = tuple(sinks)
         self.beside = tuple(beside)
         self._metrics = metrics
-        self._audits = tuple(s for s in self.sinks if isinstance(s, AuditSink))
-        self._after = tuple(s for s in self.sinks if not isinstance(s, AuditSink))
+
+    @property
+    def sinks(self) -> tuple[Sink, ...]:
+        return self._sinks
+
+    @sinks.setter
+    def sinks(self, sinks: tuple[Sink, ...]) -> None:
+        """Sorted once, into the audit logs and the sinks after them, not on every write."""
+        self._sinks = sinks
+        self._audits = tuple(s for s in sinks if isinstance(s, AuditSink))
+        self._after = tuple(s for s in sinks if not isinstance(s, AuditSink))
 
     def ahead(self, decision: Decision) -> None:
         """``decision``'s write goes out to the CRM now and is emitted once answered: the audit
