@@ -104,10 +104,6 @@ class AgentToken(BaseModel):
             return TokenStatus.REVOKED
         return TokenStatus.ACTIVE if now < self.expires_at else TokenStatus.EXPIRED
 
-    def matches(self, token: str) -> bool:
-        """Whether ``token`` is this record's, compared in constant time."""
-        return self.digested(digest(token))
-
     def digested(self, token_digest: str) -> bool:
         """Whether a token of ``token_digest`` (``digest``) is this record's, in constant time."""
         return hmac.compare_digest(token_digest, self.digest)
