@@ -1473,8 +1473,9 @@ class Reading:
                 return None
             if any(self.lex.scopes["consequence"].search(s.text) for s in self.parsed[agent]):
                 return agent
+            # a question about it anywhere in the turn ("wait, I lose the miles? I need them")
             asked = [t for t in range(agent) if self.turns[t].role == "customer"][-1:]
-            if not asked or not self.turns[asked[0]].text.rstrip().endswith("?"):
+            if not asked or "?" not in self.turns[asked[0]].text:
                 return None
             agent = self._agent_before(asked[0])
         return None

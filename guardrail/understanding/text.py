@@ -70,7 +70,11 @@ _O_FOR_ZERO = re.compile(r"(?<![\w.,])[$€£¥₹]?\d[\d.,]*o[\do.,]*(?![\w'])"
 # An account a speech recogniser split in two ("close my a count").
 _A_COUNT = re.compile(r"\b(my|the|your|our|this|that|his|her|their|joint|an?) a count\b")
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
-_HESITATION = r"(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|you know)"
+# "you know" as a filler, not in "just so you know", "let you know", "do you know"
+_HESITATION = (
+    r"(?:u+m+|u+h+m*|e+r+m*|e+h+|h+m+|m+h*m+|ah+|"
+    r"(?<!so )(?<!let )(?<!do )(?<!did )(?<!if )(?<!as )you know)"
+)
 _FILLERS = re.compile(
     rf"(?:,\s*)?(?<![\w'])(?:{_HESITATION}|i guess|sort of|kind of|basically|literally|like,)"
     r"(?![\w'])[,]?"

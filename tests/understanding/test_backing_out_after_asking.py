@@ -1,0 +1,51 @@
+"""A customer who asks what a refund would cost them and then backs out has taken it back, however
+the agent put the cost ("just so you know, ...") and wherever in their turn they asked."""
+
+import pytest
+
+from guardrail.understanding.model import AskKind, AskStatus
+from guardrail.understanding.text import sentences
+
+REFUND = AskKind.REFUND
+# a refund asked, its cost told "just so you know", asked about mid-turn and told again
+TOLD_THE_COST = (
+    "c: The pool heater never got fixed. I want my sixty back.",
+    "a: I can refund the $60. Just so you know, the loyalty stamps on that visit would go too.",
+    "c: Hang on, the stamps go? I'm two off a free month.",
+    "a: Yes, they come off with the refund.",
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Oh. Then no, leave it. I'd sooner keep the points.", "Nah, leave it then, cheers."],
+)
+def test_backing_out_after_a_question_in_the_middle_of_a_turn_takes_the_refund_back(read, answer):
+    ask = read.ask(
+        REFUND,
+        *TOLD_THE_COST,
+        f"c: {answer}",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
+def test_a_question_in_the_middle_of_a_turn_then_a_yes_keeps_the_refund(read):
+    ask = read.ask(
+        REFUND,
+        *TOLD_THE_COST,
+        "c: Fine, do it anyway, I want the money.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("i mean, you know, it just stopped", "i mean it just stopped"),
+        ("just so you know, it will reset", "just so you know, it will reset"),
+    ],
+)
+def test_you_know_is_a_filler_except_where_it_tells_the_listener_something(said, kept):
+    assert " ".join(s.text for s in sentences(said)) == kept
