@@ -506,13 +506,19 @@ _NOT_ITEM = frozenset(
 _SUM_ENDS = re.compile(r"\s*(?:$|[,.;!?]|(?:for|please|back|then|and|is|would|will|if)\b)")
 # A closure asked of "it", not of the account by name ("I want it closed", "shut it down").
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|that|this|them)\b(?!.*\b(?:account|acct|membership)\b)")
+# Things a customer may close or cancel other than the account.
+_THINGS = (
+    r"(?:card|order|complaint|case|ticket|booking|claim|query|dispute|request|parcel|payment|"
+    r"reservation)"
+)
 # A sentence naming the thing meant, not the account ("the card, I mean", "close the card").
 _OTHER_OBJECT = re.compile(
     r"^(?:(?:no|sorry|i mean|i meant|well|just|only)\W+)*(?:(?:close|cancel|stop|block|freeze|"
-    r"shut|end) )?(?:the|my|that|this|just the|only the) (?:\w+ )?(?:card|order|complaint|case|"
-    r"ticket|booking|claim|query|dispute|request|parcel|payment|reservation)"
+    rf"shut|end) )?(?:the|my|that|this|just the|only the) (?:\w+ )?{_THINGS}"
     r"(?:\W+(?:i mean|i meant|not the account|please|only|then))*$"
 )
+# The account or one such thing, named: what "it" in "close it" points back to is the last one.
+_NAMED_THING = re.compile(rf"\b(?:(?P<account>account|acct|membership|profile)|{_THINGS})s?\b")
 _BACK = re.compile(r"\b(?:that|it|this|those|them)\b")  # an ask pointing back at a thing said
 # ... or at one named just before, its object left out as learners do ("the 30, give back to me")
 _OBJECT_LEFT_OUT = re.compile(
@@ -585,6 +591,7 @@ _CHANGED = 0.8  # how sure the customer turning to the other thing, as a change 
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
+_THING_MEANT = 0.5  # how sure "close it" is the account when a card or order was named last
 _EARLIER = 0.6  # how sure a share or difference of a price said in an earlier turn is the ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
@@ -1121,6 +1128,11 @@ class Reading:
                 conf = min(pattern.reliability, _SARCASM) if sarcastic else pattern.reliability
                 if self._maybe_polite(status, s.text):
                     conf = min(conf, _POLITE)
+                thing_meant = (
+                    kind is AskKind.ACCOUNT_CLOSURE
+                    and status is AskStatus.ASKED
+                    and self._it_was_a_thing(ti, si, before, m, events[kind])
+                )
                 if (
                     status is AskStatus.THIRD_PARTY
                     and not other
@@ -1147,6 +1159,16 @@ class Reading:
                         chase=chasing and status is AskStatus.ASKED,
                     )
                 )
+                if thing_meant:
+                    # "my card's lost" - "close it": the card, likely; the account not surely
+                    events[kind].append(
+                        _Event(
+                            (ti, si, ci * 1000 + m.end()),
+                            AskStatus.RETRACTED,
+                            _THING_MEANT,
+                            _evidence(ti, clause),
+                        )
+                    )
                 taken_back = scopes["retracted_after"].search(later)
                 if taken_back and not _amounts(later[taken_back.end() :], True):
                     # "refund the $99, no wait, don't, I'll sort it myself"
@@ -1516,6 +1538,25 @@ class Reading:
             and earlier[-1].status in (AskStatus.QUESTION, AskStatus.HYPOTHETICAL)
             and self.lex.scopes["wants_it"].search(s.text) is not None
         )
+
+    def _it_was_a_thing(
+        self, ti: int, si: int, before: str, m: re.Match[str], earlier: Sequence[_Event]
+    ) -> bool:
+        """Whether a closure asked of "it" ("yes, close it") points back to a card, an order
+        or the like named last, by the customer or the agent, rather than to the account; "it"
+        after a closure already asked ("I want out, close it") is that closure."""
+        if _PRONOUN_OBJECT.search(m.group(0).lower()) is None:
+            return False
+        if any(e.status is AskStatus.ASKED for e in earlier):
+            return False
+        said = [before, *(p.text for p in reversed(self.parsed[ti][:si]))]
+        for back in range(ti - 1, max(-1, ti - 3), -1):
+            said.extend(p.text for p in reversed(self.parsed[back]))
+        for text in said:
+            named = list(_NAMED_THING.finditer(text.lower()))
+            if named:
+                return named[-1].group("account") is None
+        return False
 
     def _points_elsewhere(self, s: Sentence, kind: AskKind, earlier: Sequence[_Event]) -> bool:
         """Whether a sentence names what a closure asked of "it" was ("the card, I mean",

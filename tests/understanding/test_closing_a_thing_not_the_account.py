@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardrail.understanding.model import AskKind, AskStatus
+from guardrail.understanding.model import SURE, AskKind, AskStatus
 
 CLOSURE = AskKind.ACCOUNT_CLOSURE
 
@@ -46,3 +46,39 @@ def test_the_account_said_to_stay_is_kept(read, said):
 def test_someone_else_said_to_stay_keeps_no_account(read):
     status = read.status(CLOSURE, "c: Close my account. My husband stays with you, mind.")
     assert status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: Someone took my purse on the bus, my credit card was in it.", "c: Close it please."),
+        (
+            "c: I ordered two lamps by mistake.",
+            "a: So you'd like that second order cancelled?",
+            "c: Yes, shut it down.",
+        ),
+    ],
+)
+def test_closing_it_after_a_card_or_order_was_named_is_not_surely_the_account(read, said):
+    ask = read.ask(CLOSURE, *said)
+    assert ask is None or not ask.status.granted or ask.confidence < SURE
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: My card works fine, but I'm done with the account.", "c: Close it please."),
+        ("c: The card is lost, whatever. I want out of here. Close it."),
+        (
+            "c: Hi.",
+            "a: Do you want the card or the account itself closed?",
+            "c: The account. Close it.",
+        ),
+    ],
+)
+def test_closing_it_after_the_account_or_a_closure_was_named_is_surely_the_account(read, said):
+    said = (said,) if isinstance(said, str) else said
+    ask = read.ask(CLOSURE, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.confidence >= SURE
