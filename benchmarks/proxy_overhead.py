@@ -135,6 +135,22 @@ def conversation(turns: int) -> dict[str, object]:
     }
 
 
+async def ready(admin: str, seconds: float = 60) -> None:
+    """Once the proxy's admin listener answers /readyz: it may open after the proxy's own."""
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"http://{admin}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the proxy's admin listener {admin} was not ready")
+            await asyncio.sleep(0.1)
+
+
 async def ground(
     proxy: str,
     admin: str,
@@ -147,6 +163,7 @@ async def ground(
     """Register the conversation and read the case through the proxy ``reads`` times, as an
     agent would; the token the agent uses (with token binding, one issued for the
     conversation)."""
+    await ready(admin)
     async with aiohttp.ClientSession() as session:
         url = f"http://{admin}/guardrail/v1/conversations/{conversation_id}"
         async with session.put(url, json=conversation(turns)) as response:

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 from harness import cpu_seconds, free_port, process
 from proxy_overhead import TOKEN, Result, create_case, drive, ground
 
@@ -97,9 +96,7 @@ def _template(verdict: Verdict) -> dict[str, object]:
 
 
 async def setup(proxy: str, admin: str, case_id: str) -> dict[str, str]:
-    """Once the proxy is ready (its admin listener may open after the proxy's), register every
-    conversation (history made through the proxy); their agent tokens."""
-    await ready(admin)
+    """Register every conversation (history made through the proxy); their agent tokens."""
     tokens = {}
     for n, (name, (turns, history)) in enumerate(CONVERSATIONS.items()):
         conversation = f"scaling-{n}"
@@ -109,21 +106,6 @@ async def setup(proxy: str, admin: str, case_id: str) -> dict[str, str]:
         await drive(proxy, case_id, 1, 50, token, conversation)  # warm up
         tokens[name] = token
     return tokens
-
-
-async def ready(admin: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.get(f"http://{admin}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the proxy's admin listener {admin} was not ready")
-            await asyncio.sleep(0.1)
 
 
 @dataclass
