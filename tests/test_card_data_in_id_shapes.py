@@ -262,13 +262,20 @@ def test_a_card_number_or_ssn_with_letters_glued_to_it_in_any_text_field_is_refu
 @settings(max_examples=200, deadline=None)
 @example(number="219099999", between="x")
 @example(number="4111111111111111", between=" | ")
+@example(number="4111111111111111", between=" x ")
 @given(
     number=st.one_of(cards_of_every_length(), ssns()),
     between=st.one_of(
-        st.sampled_from([" | ", " * ", ")(", "] [", " ~ ", " • "]), st.sampled_from(ID_LETTERS)
+        st.sampled_from([" | ", " * ", ")(", "] [", " ~ ", " • "]),
+        st.builds(
+            "{}{}{}".format,
+            st.sampled_from(["", " "]),
+            st.sampled_from(ID_LETTERS),
+            st.sampled_from(["", " "]),
+        ),
     ),
 )
-def test_a_card_number_or_ssn_in_groups_apart_by_a_letter_or_a_spaced_mark_is_refused(
+def test_a_card_number_or_ssn_in_groups_apart_by_a_letter_spaced_or_not_or_a_spaced_mark_is_refused(
     number: str, between: str
 ) -> None:
     cuts = [3, 5] if len(number) == 9 else list(range(4, len(number), 4))

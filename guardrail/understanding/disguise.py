@@ -37,10 +37,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
 _MARK_BETWEEN = re.compile(r"(?<=\d)(?:\s?[^\w\s.,/:$£€%()\[\]-]{1,3}\s?|\)\s?\(|\]\s?\[)(?=\d)")
-# three or more groups of digits with a letter between each ("4111x1111x1111x1111",
-# "219a09b9999"; the last may be one digit); a letter standing in for a digit is one
-_LETTERED = re.compile(r"(?<!\w)\d{2,6}(?:[^\W\d_OoIl]\d{2,6})+[^\W\d_OoIl]\d{1,6}(?!\w)")
-_LETTER = re.compile(r"[^\W\d_]")
+# three or more groups of digits with a letter between each, spaced or not
+# ("4111x1111x1111x1111", "4111 x 1111 x 1111 x 1111", "219a09b9999"; the last may be one
+# digit); a letter standing in for a digit is one
+_LETTERED = re.compile(r"(?<!\w)\d{2,6}(?: ?[^\W\d_OoIl] ?\d{2,6})+ ?[^\W\d_OoIl] ?\d{1,6}(?!\w)")
+_DIGITS = re.compile(r"\d+")
 _GROUP = re.compile(r"(?<![^\W\d])[0-9OoIl]+(?![^\W\d])")
 _SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
 _STAND_INS = str.maketrans("OoIl", "0011")
@@ -95,7 +96,7 @@ def _finished(form: str) -> str:
 def _letters_apart(m: re.Match[str]) -> str:
     """Groups with a letter between each, as grouped digits if they are a card's length or
     an SSN's 3-2-4; else as written (``1920x1080x60``)."""
-    groups = _LETTER.split(m.group(0))
+    groups = _DIGITS.findall(m.group(0))
     digits = sum(map(len, groups))
     shaped = 13 <= digits <= 19 or [len(g) for g in groups] == [3, 2, 4]
     return "-".join(groups) if shaped else m.group(0)
