@@ -129,7 +129,8 @@ def _as_int(raw: Any) -> int | None:
 
 
 def _as_float(raw: Any) -> float | None:
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+    # Java's number parsing has no digit separators; Python's float() reads "2_000" as 2000.
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float) or "_" in str(raw):
         return None
     try:
         number = float(raw)

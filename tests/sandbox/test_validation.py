@@ -141,6 +141,16 @@ CREATE_ERRORS = [
         id="string-into-number",
     ),
     pytest.param(
+        "Refund__c",
+        {"Amount__c": "2_000"},
+        {
+            "errorCode": "JSON_PARSER_ERROR",
+            "message": "Cannot deserialize instance of double from VALUE_STRING value 2_000 or "
+            "request may be missing a required field",
+        },
+        id="digit-separators-into-number",
+    ),
+    pytest.param(
         "Task",
         {"ActivityDate": "2026-02-30"},
         {
