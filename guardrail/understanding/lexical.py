@@ -80,6 +80,13 @@ _REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
+# What was meant or paid for, said before a phrase that denies the problem ("we paid to have them
+# there on time", "it was supposed to arrive early", "so it would be here on time"): an aim or a
+# promise, not what happened, so no denial.
+_AIMED = re.compile(
+    r"\b(?:to|would|could|should|must|will|'d|'ll)\s+(?:have|get|be|arrive|come|reach|land|"
+    r"turn up|show up|deliver)\b(?:\s+\S+){0,3}?\s*$"
+)
 # A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
 # there", "a fault that was never there"): a past one only where nothing says since when ("a
 # scratch that wasn't there before" is new damage); or said to have been there all along ("the
@@ -2480,6 +2487,8 @@ class Reading:
                     continue
                 if reason is Reason.LATE and _visitor().search(stated[: m.start()]):
                     continue  # "my granddaughter's just come in": a person arriving
+                if p.only_declined and _AIMED.search(stated[: m.start()]):
+                    continue  # "paid to have them there on time": what was paid for
                 # a phrase that denies the problem ("right on time") states it when negated
                 negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
                 if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
@@ -2516,7 +2525,9 @@ class Reading:
         """Whether ``text`` denies having the problem in so many words ("it came right on
         time"), not negated ("it was never on time")."""
         return any(
-            (m := p.regex.search(text)) and not _ISSUE_NEGATION.search(text[: m.start()])
+            (m := p.regex.search(text))
+            and not _ISSUE_NEGATION.search(text[: m.start()])
+            and not _AIMED.search(text[: m.start()])
             for p in self.lex.reasons[reason]
             if p.only_declined
         )
