@@ -165,6 +165,7 @@ def quantities(text: str, said: bool = False) -> Iterator[Quantity]:
     is a count of what the words before it name (unit "")."""
     word = _WORD + (_LOOSE if said else "")
     number = re.compile(_NUMBER.replace("{word}", word))
+    last: tuple[Quantity, Decimal] | None = None  # the last length of time said, its unit's size
     for m in number.finditer(text):
         value = _value(m["n"])
         if value is None:
@@ -189,13 +190,26 @@ def quantities(text: str, said: bool = False) -> Iterator[Quantity]:
             found = Quantity("duration", value * size, base, m.start(), after), size
         elif said and _ALONE.match(text, m.end()):  # "you sent thirty, I need ninety"
             yield Quantity("count", value, "", m.start(), m.end())
+            if (elided := _unit_left_before(text, last, value, m)) is not None:
+                yield elided
         if found is not None:
+            last = found if found[0].kind == "duration" else last
             yield found[0]
             if said and (whole := _whole_of(text, found[0], found[1], number)) is not None:
                 yield whole
     if said:
         for m in _YEARLY.finditer(text):
             yield Quantity("duration", Decimal(12), "month", m.start(), m.end())
+
+
+def _unit_left_before(
+    text: str, last: tuple[Quantity, Decimal] | None, value: Decimal, m: re.Match[str]
+) -> Quantity | None:
+    """A figure said alone after a length of time in the same sentence, its unit left to it
+    ("charged me for 40 minutes but I parked after 12": 12 minutes)."""
+    if last is None or re.search(r"[.!?]", text[last[0].end : m.start()]):
+        return None
+    return Quantity("duration", value * last[1], last[0].unit, m.start(), m.end())
 
 
 def _whole_of(text: str, part: Quantity, size: Decimal, number: re.Pattern[str]) -> Quantity | None:

@@ -80,6 +80,13 @@ _REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
+# What was meant or paid for, said before a phrase that denies the problem ("we paid to have them
+# there on time", "it was supposed to arrive early", "so it would be here on time"): an aim or a
+# promise, not what happened, so no denial.
+_AIMED = re.compile(
+    r"\b(?:to|would|could|should|must|will|'d|'ll)\s+(?:have|get|be|arrive|come|reach|land|"
+    r"turn up|show up|deliver)\b(?:\s+\S+){0,3}?\s*$"
+)
 # A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
 # there", "a fault that was never there"): a past one only where nothing says since when ("a
 # scratch that wasn't there before" is new damage); or said to have been there all along ("the
@@ -528,6 +535,12 @@ _OBJECT_LEFT_OUT = re.compile(
 # ("my 140 back on my card, not a credit"), not a no.
 _NOT_THIS = re.compile(r"\b(?:not|never)\s+$")  # "not eighty": the amount refused
 _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
+# A clause asking about another thing ("is that open for eight?", "do you have 2 in blue?"):
+# a bare number in it counts or times that thing.
+_OTHER_QUESTION = re.compile(
+    r"(?:^|[,;]\s*|\b(?:and|so|oh|also)\s+)(?:is|are|was|were|do|does|did|have|has|what|when|"
+    r"where|which|how) (?:that|this|it|there|the|you|your|they|he|she)\b[^,;]*$"
+)
 _PAID = re.compile(
     r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill|"
     r"fee|fees)\b"
@@ -1347,7 +1360,11 @@ class Reading:
         """A customer sentence naming no ask: it may correct the amount ("actually twenty is
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
-        amounts = [self._settled(a) for a in _amounts(s.text, kind in _MONEY_KINDS)]
+        amounts = [
+            self._settled(a)
+            for a in _amounts(s.text, kind in _MONEY_KINDS)
+            if not _asks_of_other(s.text, a)
+        ]
         # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
@@ -1725,7 +1742,8 @@ class Reading:
         that would be 38.80 back, and the 8.00 fee stays"), it is the sum the reckoning names,
         not one said after it."""
         said = _amounts(s.text, True)
-        offered = any(
+        total = _total_of(s.text, said, {a.value for _, a in _fold(refund).amounts})
+        offered = total is not None or any(
             self.lex.scopes[scope].search(s.text)
             for scope in ("offer", "offer_question", "reckoning")
         )
@@ -1734,7 +1752,11 @@ class Reading:
         status, corrected = self._answer(ti, AskKind.REFUND)
         if status is AskStatus.OFFERED_ACCEPTED:
             reckoned = self.lex.scopes["reckoning"].search(s.text)
-            named = [a for a in said if reckoned and a.start >= reckoned.end()][:1] or said[-1:]
+            named = (
+                [total]
+                if total is not None
+                else [a for a in said if reckoned and a.start >= reckoned.end()][:1] or said[-1:]
+            )
             amount = corrected or _said(named[0], _PROPOSED)
             refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
         return True
@@ -2034,7 +2056,9 @@ class Reading:
             a
             for s in answer
             for a in _worked_amounts(s.text)
-            if a.value not in offered and not _PAID.search(s.text[: a.start])
+            if a.value not in offered
+            and not _PAID.search(s.text[: a.start])
+            and not _asks_of_other(s.text, a)
         ]
         return named[-1] if named else None
 
@@ -2463,6 +2487,8 @@ class Reading:
                     continue
                 if reason is Reason.LATE and _visitor().search(stated[: m.start()]):
                     continue  # "my granddaughter's just come in": a person arriving
+                if p.only_declined and _AIMED.search(stated[: m.start()]):
+                    continue  # "paid to have them there on time": what was paid for
                 # a phrase that denies the problem ("right on time") states it when negated
                 negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
                 if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
@@ -2499,7 +2525,9 @@ class Reading:
         """Whether ``text`` denies having the problem in so many words ("it came right on
         time"), not negated ("it was never on time")."""
         return any(
-            (m := p.regex.search(text)) and not _ISSUE_NEGATION.search(text[: m.start()])
+            (m := p.regex.search(text))
+            and not _ISSUE_NEGATION.search(text[: m.start()])
+            and not _AIMED.search(text[: m.start()])
             for p in self.lex.reasons[reason]
             if p.only_declined
         )
@@ -3125,6 +3153,29 @@ def _result_of(text: str, found: Sequence[Money]) -> Money | None:
     for a, b, c in zip(found, found[1:], found[2:], strict=False):
         if _SO.search(text, b.end, c.start) and c.value in (a.value - b.value, a.value + b.value):
             return c
+    return None
+
+
+def _asks_of_other(text: str, money: Money) -> bool:
+    """Whether a bare number is said in a question about something else ("and is that open
+    for eight?"): a count or a time of that thing, no sum; a question of one's own sum ("is
+    it ok if I get 30?") may name one."""
+    if money.explicit:
+        return False
+    asked = _OTHER_QUESTION.search(text, 0, money.start)
+    return asked is not None and not _FIRST_PERSON.search(asked.group(0))
+
+
+def _total_of(text: str, found: Sequence[Money], asked: set[Decimal]) -> Money | None:
+    """The total an agent works out of what was asked and a part the customer named without
+    its amount ("the twenty-nine plus whatever the tax was" - "the tax was 2.39, so 31.39";
+    "the tenner and the postage" - "so 10 and 3.50, that's 13.50"): an amount said after "so"
+    that two said before it, or one and an amount asked, add up to."""
+    if (result := _result_of(text, found)) is not None and result.value > found[0].value:
+        return result
+    for part, total in itertools.pairwise(found):
+        if _SO.search(text, part.end, total.start) and total.value - part.value in asked:
+            return total
     return None
 
 

@@ -50,7 +50,7 @@ _MONEY = re.compile(
     r"(?:\s(?:and\s)?(?P<cents>\d{1,2})(?:\s(?:cents?|pence|p))?\b(?!\s?(?:dollars?|quid|pounds?|euros?)))?"
     r"|(?P<c>\d{1,3})\s?(?P<pence>p|pence|cents?)\b"
     r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand|"
-    r"(?:a |one )?pony|(?:a |one )?monkey|a ton(?! of)|(?:a |one )?c note)\b"
+    r"(?:a |one )pony|(?:a |one )monkey|a ton(?! of)|(?:a |one )?c note)\b"
     # "one twenty-nine ninety-nine" (cleaned to "1 29 99"): hundreds, the rest, the cents
     r"|(?<!\d )\b(?P<hundreds>[1-9]) (?P<tens>[1-9]\d) (?P<hcents>[1-9]\d)\b(?! \d)"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
@@ -64,7 +64,8 @@ _MONEY = re.compile(
 _NOT_MONEY_AFTER = re.compile(
     r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
     r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|percent|per cent|st|nd|rd|th|am|"
-    r"pm|o'clock|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|miles?|km|stars?|of them|"
+    r"pm|o'clock|past (?:1[0-2]|[1-9]|midnight|noon)|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|"
+    r"miles?|km|stars?|of them|"
     r"(?:of )?(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec))\b|\s?%"
 )
@@ -90,6 +91,9 @@ _NOT_MONEY_BEFORE = re.compile(
     r"|\b(?:today|tomorrow|tonight|morning|afternoon|evening|noon|midday|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|weekend)\s+(?:by|before|after|from|until|till|"
     r"around|about|between)\s*$"
+    # a time of day told by the clock's hand ("half past ten", "twenty past three", "quarter to
+    # nine"): the hour after it ("twenty to thirty" is a range)
+    r"|\b(?:(?:half|quarter) (?:past|to)|\d{1,2}(?: minutes)? past)\s*$"
 )
 # A share of an amount: "half", "a third", "a quarter", "20%", "ten percent".
 _SHARE = re.compile(
