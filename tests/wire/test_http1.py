@@ -20,6 +20,8 @@ from guardrail.errors import UpstreamTimeout, UpstreamUnavailable
 from guardrail.testing import TestCA
 from guardrail.upstream import Upstream
 
+pytestmark = pytest.mark.e2e  # each test starts an origin server on 127.0.0.1
+
 Script = Callable[[bytes, int, int], Awaitable[bytes | None]]
 
 
