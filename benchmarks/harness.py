@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,6 +45,24 @@ def process(args: list[str], ready_url: str) -> Iterator[subprocess.Popen[bytes]
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+async def closed_loop(
+    concurrency: int, total: int, request: Callable[[int], Awaitable[None]]
+) -> None:
+    """``total`` calls of ``request(i)``, ``concurrency`` workers each making its next call as
+    soon as its last is answered (a closed loop: the load waits on the target, as agents do)."""
+    remaining = total
+
+    async def worker(n: int) -> None:
+        nonlocal remaining
+        i = n
+        while remaining > 0:
+            remaining -= 1
+            i += 1
+            await request(i)
+
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
 
 
 def fresh_audit_log() -> None:

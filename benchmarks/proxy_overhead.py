@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from harness import ROOT, cpu_seconds, free_port, fresh_audit_log, process
+from harness import ROOT, closed_loop, cpu_seconds, free_port, fresh_audit_log, process
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID
 
@@ -75,6 +75,14 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def nth_write(i: int, case_id: str) -> tuple[str, str, str]:
+    """The load's ``i``-th write: method, path and body (a PATCH of the case, or a new case)."""
+    if i % 2:
+        status = ("New", "Working")[i % 4 // 2]
+        return "PATCH", f"{CASES}/{case_id}", f'{{"Status": "{status}", "Priority": "Medium"}}'
+    return "POST", CASES, '{"Subject": "Bench case", "Status": "New", "Origin": "Web"}'
+
+
 async def drive(
     base: str,
     case_id: str,
@@ -88,33 +96,22 @@ async def drive(
         "Content-Type": "application/json",
         "X-Guardrail-Conversation": conversation_id,  # the others ignore it
     }
-    statuses = ("New", "Working")
     latencies: list[float] = []
-    remaining = total
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
 
-        async def worker(n: int) -> None:
-            nonlocal remaining
-            i = n
-            while remaining > 0:
-                remaining -= 1
-                i += 1
-                if i % 2:
-                    method, url = "PATCH", f"{base}{CASES}/{case_id}"
-                    body = f'{{"Status": "{statuses[i % 4 // 2]}", "Priority": "Medium"}}'
-                else:
-                    method, url = "POST", f"{base}{CASES}"
-                    body = '{"Subject": "Bench case", "Status": "New", "Origin": "Web"}'
-                started = time.perf_counter()
-                async with session.request(method, url, data=body) as response:
-                    await response.read()
-                    if response.status >= 300:
-                        raise RuntimeError(f"{method} {url}: {response.status}")
-                latencies.append(time.perf_counter() - started)
+        async def write(i: int) -> None:
+            method, path, body = nth_write(i, case_id)
+            url = base + path
+            started = time.perf_counter()
+            async with session.request(method, url, data=body) as response:
+                await response.read()
+                if response.status >= 300:
+                    raise RuntimeError(f"{method} {url}: {response.status}")
+            latencies.append(time.perf_counter() - started)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        await closed_loop(concurrency, total, write)
         return Result(latencies, time.perf_counter() - started)
 
 

@@ -12,11 +12,10 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from guardrail.errors import UpstreamTimeout, UpstreamUnavailable
+from guardrail.http1 import Origin
 
 #: RFC 9110 7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection.
 HOP_BY_HOP = frozenset(
@@ -89,15 +88,16 @@ class Sender(Protocol):
 
 
 class Upstream:
-    """Forwards requests to one CRM origin over a pooled aiohttp session.
+    """Forwards requests to one CRM origin over persistent connections (``guardrail.http1``).
 
-    Redirects are returned, never followed, and no cookies are kept: the proxy is shared by many
-    agents and must not carry one agent's state into another's request.
+    Redirects are returned, never followed, no cookies are kept and bodies are passed as they
+    come (no decompression): the proxy is shared by many agents and must not carry one agent's
+    state into another's request, and the agent reads the CRM's answer as the CRM wrote it.
     """
 
-    def __init__(self, base: URL, session: aiohttp.ClientSession) -> None:
-        self.base = str(base).rstrip("/")
-        self._session = session
+    def __init__(self, base: URL, origin: Origin) -> None:
+        self._prefix = base.raw_path.rstrip("/")
+        self._origin = origin
 
     @classmethod
     def open(
@@ -110,18 +110,21 @@ class Upstream:
         ca_file: str | None = None,
     ) -> Upstream:
         context = ssl.create_default_context(cafile=ca_file) if base.scheme == "https" else None
-        connector = aiohttp.TCPConnector(limit=max_connections, ssl=context or False)
-        session = aiohttp.ClientSession(
-            connector=connector,
-            timeout=aiohttp.ClientTimeout(total=timeout, connect=connect_timeout),
-            auto_decompress=False,
-            cookie_jar=aiohttp.DummyCookieJar(),
-            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+        if base.raw_host is None or base.port is None:
+            raise ValueError(f"not an origin to forward to: {base}")
+        origin = Origin(
+            base.raw_host,
+            base.port,
+            base.host_port_subcomponent or base.raw_host,
+            ssl_context=context,
+            connect_timeout=connect_timeout,
+            timeout=timeout,
+            max_connections=max_connections,
         )
-        return cls(base, session)
+        return cls(base, origin)
 
     async def close(self) -> None:
-        await self._session.close()
+        await self._origin.close()
 
     async def send(
         self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
@@ -133,26 +136,7 @@ class Upstream:
         """
         if not path.startswith("/") or path.startswith("//"):
             raise ValueError(f"not an origin-relative path: {path!r}")
-        url = URL(self.base + path, encoded=True)
-        try:
-            async with self._session.request(
-                method, url, headers=headers, data=body or None, allow_redirects=False
-            ) as response:
-                payload = await response.read()
-                return UpstreamResponse(
-                    response.status, response_headers(response.headers.items()), payload
-                )
-        except aiohttp.ClientConnectorError:
-            raise UpstreamUnavailable(
-                "crm-guardrail could not connect to the CRM; the request was not sent. Retry later."
-            ) from None
-        except TimeoutError:
-            raise UpstreamTimeout(
-                "The CRM did not answer in time. A write may or may not have been saved: read the "
-                "record before retrying."
-            ) from None
-        except aiohttp.ClientError:
-            raise UpstreamUnavailable(
-                "The connection to the CRM failed mid-request. A write may or may not have been "
-                "saved: read the record before retrying."
-            ) from None
+        status, fields, payload = await self._origin.request(
+            method, self._prefix + path, headers.items(), body
+        )
+        return UpstreamResponse(status, response_headers(fields), payload)
