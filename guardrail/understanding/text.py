@@ -125,6 +125,20 @@ _LISTED_BEFORE = re.compile(rf"\b{_DIGIT_WORD}, $")  # "seven, oh, four": digit 
 _DICTATED_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD} ){{3}}$")
 _LISTED_AFTER = re.compile(rf",? {_DIGIT_WORD}\b")
 _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
+# A figure said in the plural after a count ("the two twenty-eights", "two fifties", "three
+# sixes"): so many things at that price each, which "2 28" would read as 2.28 or 228. Never
+# "ones": "the nine ninety-nine ones" are things priced so.
+_COUNTED_FIGURE = re.compile(
+    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|[2-9]) (?P<figure>"
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) )?"
+    r"(?:twos|threes|fours|fives|sixes|sevens|eights|nines)"
+    r"|tens|elevens|twelves|(?:thir|four|fif|six|seven|eigh|nine)teens"
+    r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)\b"
+)
+# "and" between tens and units ("two at eleven-fifty and one at six") joins two numbers, not one:
+# English says "fifty-one", never "fifty and one", though text2num reads it as 51. (Only the tens
+# end in "ty" before a digit word; splitting elsewhere changes nothing.)
+_TENS_AND = re.compile(r"(?<=ty) and (?=(?:one|two|three|four|five|six|seven|eight|nine)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +174,7 @@ def clean(text: str) -> str:
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
     text = _NUMBER_IS.sub(r"\1 is", _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text))
     text = _FILLERS.sub(" ", text)
+    text = _COUNTED_FIGURE.sub(_times, text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())
     return _STUTTER.sub(r"\1", text + " ").strip()
 
@@ -249,13 +264,25 @@ def _spanish(m: re.Match[str]) -> str:
         return m.group(0)
 
 
+def _times(m: re.Match[str]) -> str:
+    figure = m["figure"]
+    one = (
+        figure[:-3] + "y"
+        if figure.endswith("ies")
+        else figure[:-2]
+        if figure.endswith("xes")
+        else figure[:-1]
+    )
+    return f"{m['count']} times {one}"
+
+
 def digits_from_words(text: str) -> str:
     """Numbers in words as digits; "double four" as "4 4", "oh" among digits as 0."""
     text = _OH.sub(_zero, text)
     text = _REPEATED.sub(lambda m: " ".join([m[2]] * (2 if m[1] == "double" else 3)), text)
     text = _ES_NUMBER.sub(_spanish, _ES_DECIMAL.sub(_spanish_decimal, text))
     try:
-        text = alpha2digit(text, "en")
+        text = " and ".join(alpha2digit(piece, "en") for piece in _TENS_AND.split(text))
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
         return text
     return _ZERO_LEFT.sub("0", text)
