@@ -125,12 +125,13 @@ _LISTED_BEFORE = re.compile(rf"\b{_DIGIT_WORD}, $")  # "seven, oh, four": digit 
 _DICTATED_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD} ){{3}}$")
 _LISTED_AFTER = re.compile(rf",? {_DIGIT_WORD}\b")
 _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
-# A figure said in the plural after a count ("the two twenty-eights", "two fifties", "three
-# sixes"): so many things at that price each, which "2 28" would read as 2.28 or 228. Never
-# "ones": "the nine ninety-nine ones" are things priced so.
+# A figure of two digits said in the plural after a count ("the two twenty-eights", "two
+# fifties", "three fifteens"): so many things at that price each, which "2 28" would read as
+# 2.28 or 228. Never a digit ("three sevens" may be 777 dictated) nor "ones" ("the nine
+# ninety-nine ones" are things priced so).
 _COUNTED_FIGURE = re.compile(
     r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|[2-9]) (?P<figure>"
-    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) )?"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) "
     r"(?:twos|threes|fours|fives|sixes|sevens|eights|nines)"
     r"|tens|elevens|twelves|(?:thir|four|fif|six|seven|eigh|nine)teens"
     r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)\b"

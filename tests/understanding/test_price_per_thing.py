@@ -96,6 +96,7 @@ def test_a_figure_in_the_plural_after_a_count_is_that_many_at_it(read, answer, t
         ("the two twenty-eights", "the two times 28"),
         ("two fifties please", "two times 50 please"),
         ("the sixties were fun", "the sixties were fun"),
+        ("it ends three sevens", "it ends 3 7"),
         ("two twenty eight", "2 28"),
     ],
 )
