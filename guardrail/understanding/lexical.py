@@ -289,9 +289,11 @@ _DEARER = re.compile(
     r"\b(?:bigger|biggest|larger|largest|higher|highest|more expensive|most expensive|dearer|"
     r"full|fuller|whole|more|most)(?: one| option| amount| refund| of the two| thing)\b"
 )
-# So many of the things spoken of ("those two", "both", "the pair of them").
+# So many of the things spoken of ("the one that's ripped", "those two", "the other three",
+# "both", "the pair of them").
 _COUNTED = re.compile(
-    r"\b(?:those|these|the|all|my)\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"\b(?:those|these|the|all|my)(?: other)?\s+"
+    r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
     r"|\b(?P<both>both|(?:the|a) pair of (?:them|those|these))\b"
 )
 # A thing named as an aside after the ask ("..., the account?").
@@ -2206,8 +2208,11 @@ class Reading:
             return priced
         if worked := products(clause):  # "refund me 3 nights at 90": the sum, not the rate
             return _Said(worked[-1].value, worked[-1].currency, worked[-1].high, _COUNTED_PRICE)
+        # "the rest of it, the other three, I'd like back": the things counted in the sentence
+        rest_counted = _REST_ASKED.search(s.text) is not None
         return (
             self._counted(ti, clause)
+            or (self._counted(ti, s.text) if rest_counted else None)
             or self._amount(kind, s, ci, m.span(), conf)
             or self._said_next(ti, si, s, ci, conf)
             or self._paid(kind, ti, si, m.group(0))
@@ -2240,11 +2245,18 @@ class Reading:
 
     def _counted(self, ti: int, clause: str) -> _Said | None:
         """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
-        get those two refunded"): that many times the price."""
+        get those two refunded"), else in the agent's turn just before ("the pass is thirty a
+        class" - "the other three I'd like back"): that many times the price."""
         count = _COUNTED.search(clause)
-        text = " ".join(p.text for p in self.parsed[ti])
-        each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
-        if count is None or len(each) != 1:
+        if count is None:
+            return None
+        agent = self._agent_before(ti)
+        for at in (ti,) if agent is None else (ti, agent):
+            text = " ".join(p.text for p in self.parsed[at])
+            each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
+            if each:
+                break
+        if len(each) != 1:
             return None
         n = count["n"]
         if n is not None and any(

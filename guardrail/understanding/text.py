@@ -64,6 +64,9 @@ _FOUR_FOR = re.compile(
     r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
     r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
 )
+# "one" as a speech recogniser writes "won" ("refund the won that's ripped"): before a relative
+# pronoun, after a determiner, where the currency never stands.
+_WON_ONE = re.compile(r"\b(the|that|this|which) won(?= (?:that|which|who)\b)")
 # A letter o typed for a zero in an amount ("$4o", "1oo", "12.5o"): a number and its currency
 # sign, then digits and o's only, up to the end of the word.
 _O_FOR_ZERO = re.compile(r"(?<![\w.,])[$€£¥₹]?\d[\d.,]*o[\do.,]*(?![\w'])")
@@ -173,6 +176,7 @@ def clean(text: str) -> str:
     text = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), text)
     text = _G_DROPPED.sub(r"\1ing", text)  # "keepin'" is "keeping"
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
+    text = _WON_ONE.sub(r"\1 one", text)
     text = _NUMBER_IS.sub(r"\1 is", _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text))
     text = _FILLERS.sub(" ", text)
     text = _COUNTED_FIGURE.sub(_times, text)

@@ -102,3 +102,47 @@ def test_a_figure_in_the_plural_after_a_count_is_that_many_at_it(read, answer, t
 )
 def test_only_a_figure_in_the_plural_after_a_count_is_read_as_so_many(said, read_as):
     assert clean(said) == read_as
+
+
+def test_the_rest_counted_at_the_price_the_agent_gave_is_that_many_at_it(read):
+    ask = read.ask(
+        REFUND,
+        "c: I bought the five-session pass, a hundred and fifty. I used two, then hurt my knee.",
+        "a: Sorry to hear that. The pass is thirty a session, and I see two used.",
+        "c: The two I used I'm not asking for. The rest of it, the other three, I'd like back.",
+    )
+    assert ask.amount == 90
+
+
+def test_the_rest_counted_with_no_price_each_is_never_the_count(read):
+    ask = read.ask(
+        REFUND,
+        "c: I bought the five-session pass and used two, then hurt my knee.",
+        "a: Sorry to hear that. I see two used.",
+        "c: The rest of it, the other three, I'd like back.",
+    )
+    assert ask.amount is None or ask.amount != 3
+
+
+@pytest.mark.parametrize(
+    "ask", ["c: just refund the one that's ripped please", "c: just refund the won that's ripped"]
+)
+def test_the_one_of_things_priced_each_is_one_at_the_price(read, ask):
+    found = read.ask(
+        REFUND,
+        "c: i ordered two books and one came with the cover ripped",
+        "a: Sorry! They were 12 each.",
+        ask,
+    )
+    assert found.amount == 12
+
+
+@pytest.mark.parametrize(
+    ("said", "read_as"),
+    [
+        ("refund the won that's ripped", "refund the one that's ripped"),
+        ("the won is weak against the dollar", "the won is weak against the dollar"),
+    ],
+)
+def test_won_is_one_only_before_a_relative_pronoun(said, read_as):
+    assert clean(said) == read_as
