@@ -33,6 +33,7 @@ from text_to_num import text2num  # type: ignore[import-untyped]
 from guardrail.context.model import Turn
 from guardrail.understanding.dates import dates_in
 from guardrail.understanding.model import (
+    SURE,
     Ask,
     AskKind,
     AskStatus,
@@ -49,6 +50,7 @@ from guardrail.understanding.model import (
     UnderWay,
 )
 from guardrail.understanding.numbers import (
+    PER_UNIT,
     Money,
     bare_amounts,
     money_in,
@@ -125,10 +127,15 @@ _REFUSING = re.compile(
 )
 _PAUSE = re.compile(r"(?<=\d)\s*(?:\.{2,}|\u2026|-{2,}|\u2014)\s*(?=\d)")  # "4... 1"
 _AND = re.compile(r"\b(?:and|plus|also|as well as|on top of)\b")
-# A price per thing ("each", "per ticket"): the amount said is not surely the total asked.
-_PER_UNIT = re.compile(
-    r"\b(?:each|apiece|a piece|per (?:item|one|ticket|person|night|month|day))\b"
+# The agent asking the customer's leave for what it proposes ("if that's okay with you").
+_CONSENT = re.compile(
+    r"\bif (?:that's|that is|it's|it is|that'd be|that would be) (?:ok|okay|alright|all right|fine)"
+    r"|\bif that (?:works|suits)\b"
 )
+# A price asked after ("the quote, is that still three-fifty?"): information sought, not a sum.
+_PRICE_ASKED = re.compile(r"\b(?:is|was|isn't|wasn't) (?:that|it|this)(?: still| now| right)? $")
+# A price per thing: the amount said is not surely the total asked.
+_PER_UNIT = re.compile(rf"\b{PER_UNIT}\b")
 # Keeping it said to be pointless or not wanted ("no point keeping it open", "I don't want to
 # keep it"): no keeping.
 _NOT_KEEPING = re.compile(
@@ -289,10 +296,12 @@ _DEARER = re.compile(
     r"\b(?:bigger|biggest|larger|largest|higher|highest|more expensive|most expensive|dearer|"
     r"full|fuller|whole|more|most)(?: one| option| amount| refund| of the two| thing)\b"
 )
-# So many of the things spoken of ("those two", "both").
+# So many of the things spoken of ("the one that's ripped", "those two", "the other three",
+# "both", "the pair of them").
 _COUNTED = re.compile(
-    r"\b(?:those|these|the|all|my)\s+(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b"
-    r"|\b(?P<both>both)\b"
+    r"\b(?:those|these|the|all|my)(?: other)?\s+"
+    r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"|\b(?P<both>both|(?:the|a) pair of (?:them|those|these))\b"
 )
 # A thing named as an aside after the ask ("..., the account?").
 _ASIDE_THING = re.compile(
@@ -613,6 +622,7 @@ _TURNED_DOWN = 0.65  # how sure turning down the transfer or callback offered le
 _SARCASM = 0.5  # how sure an ask said mockingly is declined: not sure either way
 _CHASE_ANSWERED = 0.8  # how sure a chase answered by the refund made before asks no other
 _LEFT_BEFORE = 0.75  # how sure a charge told of, then the customer's leaving before it, is billing
+_STATED = 0.6  # how sure the sum asked stands against a larger one the agent stated, thanked for
 _AGENT_ISSUE = 0.55  # the most an agent's acknowledgement of a problem is worth: never sure
 _ASR_MIN = 60  # characters of customer speech before its lack of punctuation says "ASR"
 # Before calibration: how often the status read is the one meant, given the kind is right.
@@ -771,6 +781,7 @@ class _Event:
     fallback: bool = False  # the amount stands only if the ask named none
     chase: bool = False  # asked by chasing one promised ("where's my refund?")
     settles: bool = False  # the status stands whatever came before (a chase answered)
+    put_to_them: bool = False  # the amount was asked about, or the customer said it back
 
 
 @dataclass
@@ -1360,11 +1371,9 @@ class Reading:
         """A customer sentence naming no ask: it may correct the amount ("actually twenty is
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
-        amounts = [
-            self._settled(a)
-            for a in _amounts(s.text, kind in _MONEY_KINDS)
-            if not _asks_of_other(s.text, a)
-        ]
+        # "just the three fifteens": so many at a price, worked out
+        found = _worked_amounts(s.text) if kind in _MONEY_KINDS else _amounts(s.text, False)
+        amounts = [self._settled(a) for a in found if not _asks_of_other(s.text, a)]
         # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
@@ -1389,7 +1398,12 @@ class Reading:
         )
         named = correcting or _CONTINUATION.match(s.text)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3")
-        priced = [a for a in amounts if named or a.explicit or _PAID.search(s.text[: a.start])]
+        priced = [
+            a
+            for a in amounts
+            if (named or a.explicit or _PAID.search(s.text[: a.start]))
+            and not _price_asked(self.turns[ti].text, s, a)
+        ]
         if sum_said and kind in _MONEY_KINDS and _lets_go(s.text, amounts):
             # one amount of several let go ("keep the two dollars, only the session") leaves
             # the rest asked; the only one, the ask
@@ -1399,7 +1413,9 @@ class Reading:
                 if rest is not None
                 else _Event((ti, si, 0), AskStatus.RETRACTED, 0.8, _evidence(ti, s))
             )
-        elif priced and kind in _MONEY_KINDS:
+        elif (
+            said := self._sum_said(ti, s, priced, 0.8 if named else 0.6)
+        ) and kind in _MONEY_KINDS:
             # else an amount said later ("it was 45 dollars") stands only for an ask that named
             # none, and never surely: it may be what they paid
             events[kind].append(
@@ -1408,7 +1424,7 @@ class Reading:
                     AskStatus.ASKED if _part_after_refusing(ti, s, amounts, events[kind]) else None,
                     0.75,
                     _evidence(ti, s),
-                    _said(priced[-1], 0.8 if named else 0.6),
+                    said,
                     correction=bool(correcting),
                     fallback=not named,
                 )
@@ -1698,7 +1714,15 @@ class Reading:
                 if status is AskStatus.HYPOTHETICAL:
                     conf = min(conf, _UNDONE)
                 events[kind].append(
-                    _Event((ti, 0, 0), status, conf, _evidence(ti, clause), said, correction=True)
+                    _Event(
+                        (ti, 0, 0),
+                        status,
+                        conf,
+                        _evidence(ti, clause),
+                        said,
+                        correction=True,
+                        put_to_them=said is not None and self._put_to_them(ti, s, said.value),
+                    )
                 )
         # a sum said of the refund made before ("processed on the third, 35 pounds") is no offer
         proposed = (
@@ -1752,13 +1776,25 @@ class Reading:
         status, corrected = self._answer(ti, AskKind.REFUND)
         if status is AskStatus.OFFERED_ACCEPTED:
             reckoned = self.lex.scopes["reckoning"].search(s.text)
+            # the first sum after the reckoning's words, not a rate on the way ("the difference
+            # is 8.20 a month, two months, so 16.40")
             named = (
                 [total]
                 if total is not None
-                else [a for a in said if reckoned and a.start >= reckoned.end()][:1] or said[-1:]
+                else [
+                    a
+                    for a in said
+                    if reckoned
+                    and a.start >= reckoned.end()
+                    and not _PER_UNIT.match(s.text[a.end :].lstrip())
+                ][:1]
+                or said[-1:]
             )
             amount = corrected or _said(named[0], _PROPOSED)
-            refund.append(_Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount))
+            put = self._put_to_them(ti, s, amount.value)
+            refund.append(
+                _Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount, put_to_them=put)
+            )
         return True
 
     def _offered(self, ti: int, s: Sentence, m: re.Match[str]) -> tuple[bool, bool]:
@@ -1929,7 +1965,7 @@ class Reading:
                 # whose amount nobody said, cannot tell
                 part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
                 return (AskStatus.OFFERED_ACCEPTED, part) if part else (AskStatus.OFFERED, None)
-            counter = self._counter(ti, parsed) if kind in _MONEY_KINDS else None
+            counter = self._counter(ti, at) if kind in _MONEY_KINDS else None
             if counter is not None:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
@@ -2047,18 +2083,19 @@ class Reading:
         named = _TERMS.search(terms) or _amounts(terms, True)
         return terms if named or _ONLY.search(plain, 0, condition.start()) else None
 
-    def _counter(self, ti: int, answer: Sequence[Sentence]) -> Money | None:
-        """The amount an answer to an offer of money haggles for ("Twenty-five? Come on.
+    def _counter(self, ti: int, at: int) -> Money | None:
+        """The amount answer turn ``at`` to an offer of money haggles for ("Twenty-five? Come on.
         Forty, and I keep it"): the last it names that agent turn ``ti`` did not, and not as
         what was paid; a count times a price it works out ("the 2 x 4.50") at its product."""
         offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
         named = [
             a
-            for s in answer
+            for s in self.parsed[at]
             for a in _worked_amounts(s.text)
             if a.value not in offered
             and not _PAID.search(s.text[: a.start])
             and not _asks_of_other(s.text, a)
+            and not _price_asked(self.turns[at].text, s, a)
         ]
         return named[-1] if named else None
 
@@ -2191,8 +2228,11 @@ class Reading:
             return priced
         if worked := products(clause):  # "refund me 3 nights at 90": the sum, not the rate
             return _Said(worked[-1].value, worked[-1].currency, worked[-1].high, _COUNTED_PRICE)
+        # "the rest of it, the other three, I'd like back": the things counted in the sentence
+        rest_counted = _REST_ASKED.search(s.text) is not None
         return (
             self._counted(ti, clause)
+            or (self._counted(ti, s.text) if rest_counted else None)
             or self._amount(kind, s, ci, m.span(), conf)
             or self._said_next(ti, si, s, ci, conf)
             or self._paid(kind, ti, si, m.group(0))
@@ -2210,13 +2250,33 @@ class Reading:
             return None
         return _aside(text, _amounts(text, True), conf)
 
+    def _sum_said(self, ti: int, s: Sentence, priced: Sequence[Money], conf: float) -> _Said | None:
+        """The sum the last of ``priced`` says: of a price per thing ("its $19.50 a lesson"),
+        the things counted in the sentence ("the 3 missed lessons") at that price, where it
+        counts them."""
+        if not priced:
+            return None
+        counted = None
+        if _PER_UNIT.match(s.text[priced[-1].end :].lstrip()):
+            counted = self._counted(ti, s.text)
+        if counted is None:
+            return _said(priced[-1], conf)
+        return replace(counted, confidence=min(conf, counted.confidence))
+
     def _counted(self, ti: int, clause: str) -> _Said | None:
         """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
-        get those two refunded"): that many times the price."""
+        get those two refunded"), else in the agent's turn just before ("the pass is thirty a
+        class" - "the other three I'd like back"): that many times the price."""
         count = _COUNTED.search(clause)
-        text = " ".join(p.text for p in self.parsed[ti])
-        each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
-        if count is None or len(each) != 1:
+        if count is None:
+            return None
+        agent = self._agent_before(ti)
+        for at in (ti,) if agent is None else (ti, agent):
+            text = " ".join(p.text for p in self.parsed[at])
+            each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
+            if each:
+                break
+        if len(each) != 1:
             return None
         n = count["n"]
         if n is not None and any(
@@ -2632,9 +2692,11 @@ class Reading:
 
     def _readings(self, money: Money) -> tuple[Decimal, ...]:
         """The readings of an amount the conversation leaves possible: of one said
-        ambiguously ("two ninety-nine"), the one named unambiguously elsewhere, else both."""
+        ambiguously ("two ninety-nine", "the one fifteen"), the one named unambiguously
+        elsewhere, else both figures' readings."""
         said = (money.value,) if money.high == money.value else (money.value, money.high)
-        return tuple(r for r in said if r in self._named_amounts) or said
+        alone = () if money.single is None else (money.single,)
+        return tuple(r for r in (*said, *alone) if r in self._named_amounts) or said
 
     def _settled(self, money: Money) -> Money:
         """An amount said ambiguously, settled by the reading named unambiguously elsewhere
@@ -2902,6 +2964,19 @@ class Reading:
             for p in fixed
         )
 
+    def _put_to_them(self, ti: int, s: Sentence, value: Decimal) -> bool:
+        """Whether the amount ``value`` agent sentence ``s`` names was the customer's to take:
+        asked about ("..., if that's okay with you?", "would you like...") or said back in the
+        answer ("A hundred? Yes, the hundred, please"), not only stated and thanked for."""
+        if _asked(self.turns[ti].text, s) or _CONSENT.search(s.text):
+            return True
+        if self.lex.scopes["offer_question"].search(s.text):
+            return True
+        at = self._next_customer(ti)
+        return at is not None and any(
+            value in self._readings(a) for p in self.parsed[at] for a in _amounts(p.text, True)
+        )
+
     def _next_customer(self, ti: int) -> int | None:
         """The customer's turn answering turn ``ti``, if the agent did not speak again first."""
         for i in range(ti + 1, len(self.turns)):
@@ -3063,7 +3138,15 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                 # the amount asked, agreed as it was: as sure as the surer saying of it
                 same = [a for _, a in fold.amounts if a.value == e.said.value]
                 agreed = max([e.said, *same], key=lambda a: a.confidence)
-                fold.amounts = [(e.evidence.turn, agreed)]
+                if _more_than_asked(fold, e):
+                    # a larger sum the agent only stated ("I can see the 40 chairs, $180,
+                    # I'll refund that"), thanked for: the customer's own sum stands, unsure
+                    fold.amounts = [
+                        (t, replace(a, confidence=min(a.confidence, _STATED)))
+                        for t, a in fold.amounts
+                    ]
+                else:
+                    fold.amounts = [(e.evidence.turn, agreed)]
             if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:
                 fold.status = new
                 fold.confidence = _WHOSE
@@ -3081,6 +3164,22 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                 fold.amounts.append((e.evidence.turn, e.said))
             fold.currency = e.said.currency or fold.currency
     return fold
+
+
+def _more_than_asked(fold: _Fold, offer: _Event) -> bool:
+    """Whether an offer taken is of more than every amount the customer asked, and was never
+    put to them (a statement of what the agent will do, only thanked for)."""
+    said = offer.said
+    return (
+        said is not None
+        and not offer.put_to_them
+        and offer.confidence < SURE
+        and bool(fold.amounts)
+        and all(said.value > a.high for _, a in fold.amounts)
+        # so many at the price the customer gave ("6.50 a ticket" - "two tickets, 13.00"):
+        # the agent counting what the customer priced, not more than they asked
+        and not any(a.value and said.value % a.value == 0 for _, a in fold.amounts)
+    )
 
 
 def _rest_after_letting_go(fold: _Fold, value: Decimal) -> _Said | None:
@@ -3423,6 +3522,12 @@ def _sums(text: str) -> list[Money]:
         and not _PAID.search(text[: a.start])
         and (a.explicit or _SUM_ENDS.match(text, a.end))
     ]
+
+
+def _price_asked(turn: str, s: Sentence, money: Money) -> bool:
+    """Whether ``money``, in sentence ``s`` of ``turn``, is a price asked after ("the quote,
+    is that still three-fifty?"): a question of what something costs names no sum wanted."""
+    return _asked(turn, s) and _PRICE_ASKED.search(s.text, 0, money.start) is not None
 
 
 def _waved(dismissed: re.Pattern[str], after: str, reach: int = 0) -> bool:

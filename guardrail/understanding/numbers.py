@@ -37,7 +37,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4},\d{2}(?![\d,])|\d+(?:\.\d{1
 _COUNTED = (
     r"(?:fees|charges|tickets|items|payments|bills|seats|nights|months|lessons|sessions|bags|"
     r"boxes|orders|packs|purchases|transactions|debits|meals|drinks|games|pairs|bottles|rooms|"
-    r"subscriptions|memberships|licences|licenses)"
+    r"subscriptions|memberships|licences|licenses|classes|visits|rides|passes|appointments|"
+    r"deliveries|lunches)"
 )
 _MONEY = re.compile(
     # a price dictated digit by digit ("one five dollars": 15)
@@ -60,6 +61,9 @@ _MONEY = re.compile(
     rf"(?! ?(?:dollars?|bucks|quid|pounds?|euros?) (?:\w+ )?(?:{_COUNTED}|each|apiece))",
     re.IGNORECASE,
 )
+# "one" as the thing singled out ("just the one fifteen back", "so one forty-five you give me
+# back"), not as a figure's first digit: after a determiner or a joining word, or first.
+_ONE_OF = re.compile(r"(?:^|\b(?:the|that|this|so|and|but|just|only|then))\s*$")
 # A number that is not money: followed by a unit, or naming an order, a date, a count.
 _NOT_MONEY_AFTER = re.compile(
     r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
@@ -104,10 +108,14 @@ _SHARE = re.compile(
 _SHARE_OF = re.compile(r"\s*(?:of\s+)?(?:(?:the|my|that|it|what i paid|a|an)\s+)?$")
 # Amounts listed together ("$4.50 and $3.20"): together they may be what is asked.
 _LIST_JOIN = re.compile(r"^\s*(?:,|and|plus|&|\+|,\s*and)\s*(?:(?:the|another|a)\s+)?$")
-# So many of a price ("four rentals at $5.99 each").
-_EACH = re.compile(
-    r"^\s*(?:(?:for )?each|apiece|a piece|per (?:item|one|month|night|ticket|person))\b"
+# A price per thing ("each", "per ticket", "$19.50 a lesson", "12.50 a month"): "a" or "per"
+# before a thing sold by the piece or a span of time, not "20 a good deal".
+PER_UNIT = (
+    r"(?:each|apiece|a piece|(?:per|a|an) (?:item|one|month|week|day|night|ticket|person|head|"
+    r"lesson|class|session|visit|seat|ride|pair|meal|box|payment))"
 )
+# So many of a price ("four rentals at $5.99 each").
+_EACH = re.compile(rf"^\s*(?:for )?{PER_UNIT}\b")
 # The count of it said after a price each: "of the N" things, or N had ("$15 for each of the 3
 # I ordered", "$12 each. I ordered 4", "each one was $20... there were 3 in the order").
 _COUNT_AFTER = re.compile(
@@ -173,6 +181,9 @@ class Money:
     # Two numbers said as a figure may be hundreds however large the first ("eighteen fifty" is
     # 18.50 for a fee, 1,850 for an estimate): that reading, which only context can settle.
     hundreds: Decimal | None = None
+    # "the one fifteen back" may be 1.15, 115, or the one (fee) of 15: the last reading, which
+    # only the amount named plainly elsewhere can settle.
+    single: Decimal | None = None
 
     @property
     def high(self) -> Decimal:
@@ -226,7 +237,8 @@ def _money(m: re.Match[str]) -> Money:
     units, cents = Decimal(g["words"]), Decimal(g["wcents"])
     other = units * 100 + cents if units < 10 else None
     hundreds = units * 100 + cents if 10 <= units < 100 else None
-    return Money(units + cents / 100, None, m.start(), m.end(), False, other, hundreds)
+    single = cents if units == 1 and _ONE_OF.search(m.string, 0, m.start()) else None
+    return Money(units + cents / 100, None, m.start(), m.end(), False, other, hundreds, single)
 
 
 def bare_amounts(text: str) -> list[Money]:

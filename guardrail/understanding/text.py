@@ -64,6 +64,9 @@ _FOUR_FOR = re.compile(
     r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
     r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
 )
+# "one" as a speech recogniser writes "won" ("refund the won that's ripped"): before a relative
+# pronoun, after a determiner, where the currency never stands.
+_WON_ONE = re.compile(r"\b(the|that|this|which) won(?= (?:that|which|who)\b)")
 # A letter o typed for a zero in an amount ("$4o", "1oo", "12.5o"): a number and its currency
 # sign, then digits and o's only, up to the end of the word.
 _O_FOR_ZERO = re.compile(r"(?<![\w.,])[$€£¥₹]?\d[\d.,]*o[\do.,]*(?![\w'])")
@@ -125,6 +128,21 @@ _LISTED_BEFORE = re.compile(rf"\b{_DIGIT_WORD}, $")  # "seven, oh, four": digit 
 _DICTATED_BEFORE = re.compile(rf"\b(?:{_DIGIT_WORD} ){{3}}$")
 _LISTED_AFTER = re.compile(rf",? {_DIGIT_WORD}\b")
 _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves beside digits
+# A figure of two digits said in the plural after a count ("the two twenty-eights", "two
+# fifties", "three fifteens"): so many things at that price each, which "2 28" would read as
+# 2.28 or 228. Never a digit ("three sevens" may be 777 dictated) nor "ones" ("the nine
+# ninety-nine ones" are things priced so).
+_COUNTED_FIGURE = re.compile(
+    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|[2-9]) (?P<figure>"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) "
+    r"(?:twos|threes|fours|fives|sixes|sevens|eights|nines)"
+    r"|tens|elevens|twelves|(?:thir|four|fif|six|seven|eigh|nine)teens"
+    r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)\b"
+)
+# "and" between tens and units ("two at eleven-fifty and one at six") joins two numbers, not one:
+# English says "fifty-one", never "fifty and one", though text2num reads it as 51. (Only the tens
+# end in "ty" before a digit word; splitting elsewhere changes nothing.)
+_TENS_AND = re.compile(r"(?<=ty) and (?=(?:one|two|three|four|five|six|seven|eight|nine)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +176,10 @@ def clean(text: str) -> str:
     text = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), text)
     text = _G_DROPPED.sub(r"\1ing", text)  # "keepin'" is "keeping"
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
+    text = _WON_ONE.sub(r"\1 one", text)
     text = _NUMBER_IS.sub(r"\1 is", _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text))
     text = _FILLERS.sub(" ", text)
+    text = _COUNTED_FIGURE.sub(_times, text)
     text = digits_from_words(_SPACES.sub(" ", text).strip())
     return _STUTTER.sub(r"\1", text + " ").strip()
 
@@ -249,13 +269,25 @@ def _spanish(m: re.Match[str]) -> str:
         return m.group(0)
 
 
+def _times(m: re.Match[str]) -> str:
+    figure = m["figure"]
+    one = (
+        figure[:-3] + "y"
+        if figure.endswith("ies")
+        else figure[:-2]
+        if figure.endswith("xes")
+        else figure[:-1]
+    )
+    return f"{m['count']} times {one}"
+
+
 def digits_from_words(text: str) -> str:
     """Numbers in words as digits; "double four" as "4 4", "oh" among digits as 0."""
     text = _OH.sub(_zero, text)
     text = _REPEATED.sub(lambda m: " ".join([m[2]] * (2 if m[1] == "double" else 3)), text)
     text = _ES_NUMBER.sub(_spanish, _ES_DECIMAL.sub(_spanish_decimal, text))
     try:
-        text = alpha2digit(text, "en")
+        text = " and ".join(alpha2digit(piece, "en") for piece in _TENS_AND.split(text))
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
         return text
     return _ZERO_LEFT.sub("0", text)
