@@ -71,7 +71,8 @@
                                          surely: the text surely names a reason the customer
                                          did not describe while they surely gave another or
                                          withheld theirs, or one they surely denied ("it's
-                                         not the money"), or says nothing ("N/A", "see
+                                         not the money", "is it the move?" - "no, I'm not
+                                         moving"), or says nothing ("N/A", "see
                                          notes") where they did not withhold theirs (then
                                          neither); ``fits`` when nothing is in doubt
                                          (one of their problems, none given by a customer
@@ -125,7 +126,7 @@ from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
-from guardrail.understanding.written import read_written, withheld
+from guardrail.understanding.written import denied_topics, read_written, withheld, written_topics
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -407,6 +408,10 @@ class RuleFunctions:
         service = bool(reasons) and reasons <= {Reason.SERVICE}
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
+        elif not reasons and written_topics(str(text or "")) & denied_topics(c.turns if c else ()):
+            # a reason the customer said was not theirs ("is it the move?" - "no, I'm not
+            # moving"), of those the issue classes have no class for
+            fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
         elif reasons & heard.keys() or (service and (heard or not refused)):
