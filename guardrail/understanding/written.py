@@ -62,15 +62,14 @@ _WHY_ASKED = re.compile(
 )
 # Reasons to leave the issue classes have no class for, named alike in a record and by the
 # customer: a move ("Relocating", "we're moving to Leeds") and the price ("Too expensive",
-# "they're twenty a month cheaper").
+# "they're twenty a month cheaper"); not "afford", whose negation names the price ("can't
+# afford it").
 _TOPICS = {
     "moving": re.compile(
         r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|house move|moving house)\b"
         r"(?! (?:on|forward|ahead|along|over)\b)"
     ),
-    "price": re.compile(
-        r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper|afford\w*)\b"
-    ),
+    "price": re.compile(r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper)\b"),
 }
 # A topic denied just before it is named ("I'm not moving anywhere", "it's not the price", "it's
 # nothing to do with the move"); a no that answers the agent's guess at it is found apart.

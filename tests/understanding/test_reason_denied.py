@@ -46,3 +46,9 @@ def test_a_reason_the_customer_denied_contradicts_them(said, written):
 )  # fmt: skip
 def test_a_reason_given_or_another_one_denied_is_not_contradicted(said, written):
     assert verdict(said, written) != "contradicts"
+
+
+def test_a_price_the_customer_cannot_afford_is_their_reason_not_one_denied():
+    said = ("c: Please close my gym account, I can't afford it since the layoff.",)
+    assert verdict(said, "Can no longer afford the membership") != "contradicts"
+    assert verdict(said, "Too expensive") != "contradicts"
