@@ -78,6 +78,9 @@
                                          (one of their problems, none given by a customer
                                          who gave none, words the reader cannot classify);
                                          neither: cannot tell
+    kept_account(name) bool              the customer said to keep the account a record's
+                                         Name names ("keep the checking": "Everyday
+                                         Checking"), one of theirs not to close
     outcome() map                        {value, source, confidence, sure, under_way}: the
                                          platform's outcome (source "platform"), else the
                                          transcript's ("transcript"); else value "", either
@@ -121,6 +124,7 @@ from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import MASKS, split_masked, text_fields
 from guardrail.understanding.dates import readings_of, same_date
+from guardrail.understanding.kept import kept_named
 from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
@@ -434,6 +438,10 @@ class RuleFunctions:
             "none_given": written.none_given,
             "sure": sure,
         }
+
+    def kept_account(self, name: Any) -> bool:
+        c = self._facts.conversation
+        return isinstance(name, str) and c is not None and kept_named(c.turns, name)
 
     def outcome(self) -> dict[str, Any]:
         c = self._facts.conversation
