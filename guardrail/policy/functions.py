@@ -16,7 +16,9 @@
                                          same things, read from the CRM); never card data
                                          (sensitive_data names it), nor a number split
                                          between text and one of the write's ``others``
-                                         texts into card data
+                                         texts into card data; and claims the conversation
+                                         lacks (a request of a kind the customer never made,
+                                         a legal threat: guardrail.understanding.claims)
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
                                          or in a region's national form (a text, a phone field's
@@ -123,6 +125,7 @@ from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import MASKS, split_masked, text_fields
+from guardrail.understanding.claims import unsupported_claims
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.kept import kept_named
 from guardrail.understanding.lexical import to_leave
@@ -201,16 +204,18 @@ class RuleFunctions:
             others = [o for o in others if o != text]
             text = split_masked({-1: text, **dict(enumerate(others))})[-1]
         transcript = self._facts.transcript
+        c = self._facts.conversation
+        claims = unsupported_claims(text, c.turns if c else (), self._facts.understanding)
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:
-            return []
+            return claims
         # said in words ("thirty quid", "order one oh four four two", "the ninth of December"):
         # the reading's facts
         facts = self._facts.understanding.facts
         unsupported = [s for s in unsupported if not _said(s, facts)]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
-        return [s.text for s in unsupported if not _found(s, looked_up)]
+        return [s.text for s in unsupported if not _found(s, looked_up)] + claims
 
     def _looked_up(self) -> set[str]:
         """Every number-like value of the records read in this conversation: its digits, and

@@ -1,0 +1,57 @@
+"""What a note claims the customer did, held against what the conversation shows: a request
+("Customer requested account closure") where the reader found no ask of that kind at all, or a
+threat of legal action where the customer named nothing legal. The figures a note states are
+checked apart (guardrail.context.facts.stated_facts); these are its claims."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from guardrail.context.model import Turn
+from guardrail.understanding.lexical import LexicalBackend
+from guardrail.understanding.model import AskStatus, Understanding
+from guardrail.understanding.text import clean
+
+# The customer as a note's subject, then asking ("Customer requested a refund", "cx asked to
+# close the account", "caller wants a manager").
+_CUSTOMER_ASKED = re.compile(
+    r"\b(?:customer|cust|cx|caller|client|member|account ?holder|she|he|they)\b"
+    r"(?:\s+\w+){0,2}?\s+(?:requested|requests|request|asked for|asked to|asks for|asks to|"
+    r"wants|wanted|would like|demanded|demands|insisted on)\b"
+)
+# A threat of legal action, as a note puts it.
+_LEGAL_CLAIM = re.compile(
+    r"\b(?:legal action|legal proceedings|lawsuit|to sue|suing|take (?:us|the company) to court|"
+    r"small claims|solicitor|lawyer|attorney)\b"
+)
+# Anything legal the customer said: a claim of a threat has something to stand on.
+_LEGAL_SAID = re.compile(
+    r"\b(?:legal\w*|law|laws|lawyers?|solicitors?|attorneys?|sue|sues|suing|sued|lawsuit|courts?|"
+    r"ombudsman|regulator|small claims|trading standards|tribunal)\b"
+)
+_SENTENCE = re.compile(r"[^.;!?\n]+")
+_CLAIMED = frozenset({AskStatus.ASKED, AskStatus.THIRD_PARTY})
+
+
+@functools.cache
+def _reader() -> LexicalBackend:
+    return LexicalBackend()
+
+
+def unsupported_claims(note: str, turns: Sequence[Turn], reading: Understanding) -> list[str]:
+    """The claims in ``note`` the conversation (its ``turns``, read as ``reading``) lacks."""
+    found: list[str] = []
+    said = " ".join(clean(t.text) for t in turns if t.role == "customer")
+    for m in _SENTENCE.finditer(clean(note)):
+        sentence = m.group(0).strip()
+        if _CUSTOMER_ASKED.search(sentence):
+            asked = _reader().understand([Turn(role="customer", text=sentence)]).asks
+            for ask in asked:
+                # the note speaks of the customer in the third person: read so, or as asking
+                if ask.status in _CLAIMED and not reading.asks_of(ask.kind):
+                    found.append(f"a request for {ask.kind.value}")
+        if _LEGAL_CLAIM.search(sentence) and not _LEGAL_SAID.search(said):
+            found.append("a threat of legal action")
+    return list(dict.fromkeys(found))

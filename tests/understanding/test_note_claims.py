@@ -1,0 +1,53 @@
+"""A note's claims are held against the conversation as its figures are: a request it puts in
+the customer's mouth where they made no ask of that kind, or a legal threat where they named
+nothing legal, is unsupported; a request they made, in any standing, or a threat they did make,
+is not."""
+
+import pytest
+
+from guardrail.policy.functions import RuleFunctions
+
+from .conftest import facts
+
+AUTO_RENEW = (
+    "c: could you turn off the auto renewal on my plan please",
+    "a: All done, it won't renew now.",
+    "c: cheers",
+)
+LOST_BAG = (
+    "c: My suitcase has been missing for five days now.",
+    "a: I'm sorry, it's been traced to Madrid and arrives tomorrow.",
+)
+
+
+def unsupported(said: tuple[str, ...], note: str) -> list[str]:
+    return RuleFunctions(facts(*said)).unsupported_facts(note)
+
+
+@pytest.mark.parametrize(
+    ("said", "note", "claim"),
+    [
+        (AUTO_RENEW, "Customer requested account closure. Auto-renewal off.",
+         "a request for account closure"),
+        (LOST_BAG, "Bag traced to Madrid. Customer threatened legal action.",
+         "a threat of legal action"),
+        (LOST_BAG, "Caller wants a refund for the bag.", "a request for refund"),
+    ],
+)  # fmt: skip
+def test_a_claim_the_conversation_lacks_is_unsupported(said, note, claim):
+    assert claim in unsupported(said, note)
+
+
+@pytest.mark.parametrize(
+    ("said", "note"),
+    [
+        (AUTO_RENEW, "Customer asked to switch off auto renewal; done."),
+        ((*LOST_BAG, "c: If it isn't here tomorrow my solicitor hears about it."),
+         "Customer threatened legal action if the bag is late again."),
+        (("c: Close my account please.", "a: Are you sure?", "c: Actually no, keep it."),
+         "Customer requested account closure, then changed their mind."),
+        (LOST_BAG, "Refund offered for the delay; agent to follow up."),
+    ],
+)  # fmt: skip
+def test_a_claim_the_conversation_bears_out_or_no_claim_is_supported(said, note):
+    assert unsupported(said, note) == []
