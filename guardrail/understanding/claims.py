@@ -1,7 +1,8 @@
 """What a note claims the customer did, held against what the conversation shows: a request
-("Customer requested account closure") where the reader found no ask of that kind at all, or a
-threat of legal action where the customer named nothing legal. The figures a note states are
-checked apart (guardrail.context.facts.stated_facts); these are its claims."""
+("Customer requested account closure") where the reader found no ask of that kind at all, nor
+words that may have asked it unread, or a threat of legal action where the customer named
+nothing legal. The figures a note states are checked apart (guardrail.context.facts.
+stated_facts); these are its claims."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import AskStatus, Understanding
+from guardrail.understanding.model import AskKind, AskStatus, Understanding
 from guardrail.understanding.text import clean
 
 # The customer as a note's subject, then asking ("Customer requested a refund", "cx asked to
@@ -33,6 +34,11 @@ _LEGAL_SAID = re.compile(
 )
 _SENTENCE = re.compile(r"[^.;!?\n]+")
 _CLAIMED = frozenset({AskStatus.ASKED, AskStatus.THIRD_PARTY})
+# The asks a note may not invent: leaving, money, a manager. A note's "moved to Mastercard" may
+# read as an address change the reader never looks for so closely in a conversation.
+_CHECKED = frozenset(
+    {AskKind.ACCOUNT_CLOSURE, AskKind.CANCELLATION, AskKind.REFUND, AskKind.ESCALATION}
+)
 
 
 @functools.cache
@@ -50,7 +56,12 @@ def unsupported_claims(note: str, turns: Sequence[Turn], reading: Understanding)
             asked = _reader().understand([Turn(role="customer", text=sentence)]).asks
             for ask in asked:
                 # the note speaks of the customer in the third person: read so, or as asking
-                if ask.status in _CLAIMED and not reading.asks_of(ask.kind):
+                if (
+                    ask.status in _CLAIMED
+                    and ask.kind in _CHECKED
+                    and not reading.asks_of(ask.kind)
+                    and f"cues of {ask.kind} not read" not in reading.unsure
+                ):
                     found.append(f"a request for {ask.kind.value}")
         if _LEGAL_CLAIM.search(sentence) and not _LEGAL_SAID.search(said):
             found.append("a threat of legal action")

@@ -51,3 +51,9 @@ def test_a_claim_the_conversation_lacks_is_unsupported(said, note, claim):
 )  # fmt: skip
 def test_a_claim_the_conversation_bears_out_or_no_claim_is_supported(said, note):
     assert unsupported(said, note) == []
+
+
+def test_a_request_of_a_kind_the_reader_reads_loosely_or_left_unread_is_no_claim_checked():
+    said = ("c: can my subscription come off the visa ending 1234 instead?",
+            "a: Sure, I'll send you a secure link.")  # fmt: skip
+    assert unsupported(said, "Customer wants the subscription moved to the visa ending 1234.") == []
