@@ -464,6 +464,12 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# One of several things pointed at ("that one", "the other one", "those two"): what a take-back
+# names when it lets a part go.
+_PICKED = re.compile(r"^(?:just|only) (?:the |that |this |[$£€]?\d)")  # the part kept, next
+_ONE_OF = re.compile(
+    r"\b(?:that|this|the other|the second|the first|those|these) (?:one|two|bit)\b"
+)
 _ITEM_BREAK = re.compile(r"[,:;]|\b(?:and|or|plus)\b")  # between the things a turn lists
 _ITEM_WORD = re.compile(r"[a-z0-9]+")
 # A thing named, then the answer about it ("the fee, no, leave it", "as for the hotel - yes
@@ -1609,6 +1615,8 @@ class Reading:
         cue = self.lex.cues.get(kind)
         if self._names_other(s.text, kind):
             return None
+        if _ONE_OF.search(s.text) and any(_PICKED.match(n.text) for n in self.parsed[ti][si + 1 :]):
+            return None  # "nah, don't bother with that one... just the 29": a part let go
         if self._other_request and (cue is None or not cue.search(s.text)):
             return None  # "close it. also email me the statement. never mind, I'll download it"
         asked = self._agent_question_before(ti)
