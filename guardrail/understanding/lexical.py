@@ -134,15 +134,10 @@ _THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
 # unless it is for someone else's thing ("can you close his account").
 _ADDRESSED = re.compile(r"\b(?:please|can i|could i|may i|can you|could you|would you)\b")
 _THEIRS = re.compile(r"\b(?:his|her|hers|their|theirs|him|them)\b")
-# The account named as another's ("my dad's account", "the account is my mother's"), or the
-# customer speaking for another ("I'm calling for my dad").
-_OWNED_BY = re.compile(
-    r"\b\w+'s (?:\w+ )?(?:account|acct|membership)\b|\b(?:account|acct) is \w+ \w+'s\b"
-    r"|\b(?:on behalf of|(?:calling|ringing|phoning|asking|here|speaking) for)\b"
-)
 # The customer joining another's wish as their own ("my wife wants it closed and so do I").
 _JOINS = re.compile(
-    r"\b(?:so do i|so do we|as do i|me too|and me|i do too|i do as well|we both|both of us)\b"
+    r"\b(?:so do i|so do we|as do i|me too|i do too|i do as well|we both|both of us)\b"
+    r"|\band me\s*(?:[,.!;]|$)"
 )
 # The customer fixed it themself ("oh wait, I've fixed it"): no transfer or callback needed.
 _SELF_FIXED = re.compile(
@@ -1162,17 +1157,6 @@ class Reading:
                     and _addressed(clause.text, s.text)
                 ):
                     conf = min(conf, _WHOSE)  # "my mum said you'd refund it, so please do"
-                if (
-                    status is AskStatus.THIRD_PARTY
-                    and kind is AskKind.ACCOUNT_CLOSURE
-                    and not other
-                    and not in_quote
-                    and not _OWNED_BY.search(whole := self.turns[ti].text.lower())
-                    and not _THEIRS.search(whole)
-                ):
-                    # "my wife wants the account closed": whose account, the caller's or
-                    # hers, and whose wish, is not said
-                    conf = min(conf, _WHOSE)
                 contrast = not retracting and _contrasted(events[kind], ti, si, m.group(0))
                 if status is AskStatus.DECLINED and contrast:
                     continue  # "my 140 back on my card, not a credit": the form refused
