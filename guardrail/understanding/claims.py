@@ -1,8 +1,8 @@
 """What a note claims the customer did, held against what the conversation shows: a request
 ("Customer requested account closure") where the reader found no ask of that kind at all, nor
-words that may have asked it unread, or a threat of legal action where the customer named
-nothing legal. The figures a note states are checked apart (guardrail.context.facts.
-stated_facts); these are its claims."""
+words that may have asked it unread; a refund told as issued that the agent left waiting for
+approval; a threat of legal action where the customer named nothing legal. The figures a note
+states are checked apart (guardrail.context.facts.stated_facts); these are its claims."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import AskKind, AskStatus, Understanding
+from guardrail.understanding.model import AskKind, AskStatus, Outcome, Understanding
 from guardrail.understanding.text import clean
 
 # The customer as a note's subject, then asking ("Customer requested a refund", "cx asked to
@@ -31,6 +31,11 @@ _LEGAL_CLAIM = re.compile(
 _LEGAL_SAID = re.compile(
     r"\b(?:legal\w*|law|laws|lawyers?|solicitors?|attorneys?|sue|sues|suing|sued|lawsuit|courts?|"
     r"ombudsman|regulator|small claims|trading standards|tribunal)\b"
+)
+# A refund told as done ("Refund of 30 approved and issued", "refunded $30 to the card").
+_REFUND_DONE = re.compile(
+    r"\brefund\w*\b(?:\W+\w+){0,6}?\W+(?:issued|processed|approved|completed|paid|sent)\b"
+    r"|\brefunded\b"
 )
 _SENTENCE = re.compile(r"[^.;!?\n]+")
 _CLAIMED = frozenset({AskStatus.ASKED, AskStatus.THIRD_PARTY})
@@ -63,6 +68,17 @@ def unsupported_claims(note: str, turns: Sequence[Turn], reading: Understanding)
                     and f"cues of {ask.kind} not read" not in reading.unsure
                 ):
                     found.append(f"a request for {ask.kind.value}")
+        if _REFUND_DONE.search(sentence) and _only_pending(turns, reading):
+            found.append("a refund issued")
         if _LEGAL_CLAIM.search(sentence) and not _LEGAL_SAID.search(said):
             found.append("a threat of legal action")
     return list(dict.fromkeys(found))
+
+
+def _only_pending(turns: Sequence[Turn], reading: Understanding) -> bool:
+    """Whether the agent left the refund waiting for someone's approval ("a supervisor
+    approves these") and the conversation shows none issued."""
+    if reading.outcome is not None and reading.outcome.value is Outcome.REFUND_ISSUED:
+        return False
+    pending = _reader().lexicon.scopes["pending_approval"]
+    return any(t.role == "agent" and pending.search(clean(t.text)) for t in turns)

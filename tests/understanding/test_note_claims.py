@@ -57,3 +57,27 @@ def test_a_request_of_a_kind_the_reader_reads_loosely_or_left_unread_is_no_claim
     said = ("c: can my subscription come off the visa ending 1234 instead?",
             "a: Sure, I'll send you a secure link.")  # fmt: skip
     assert unsupported(said, "Customer wants the subscription moved to the visa ending 1234.") == []
+
+
+AWAITING_APPROVAL = (
+    "c: you billed the premium twice, $45 each, can I have one back?",
+    "a: I've raised a 45 refund; refunds need manager approval, you'll hear within two days.",
+)
+
+
+def test_a_refund_noted_as_issued_while_it_waits_for_approval_is_unsupported(read):
+    note = "Refund of 45 approved and issued to the customer."
+    assert "a refund issued" in unsupported(AWAITING_APPROVAL, note)
+
+
+@pytest.mark.parametrize(
+    ("said", "note"),
+    [
+        (AWAITING_APPROVAL, "Refund of 45 raised, awaiting manager approval."),
+        (("c: you billed the premium twice, $45 each, can I have one back?",
+          "a: Done, I've refunded the 45 to your card."),
+         "Refund of 45 issued to the customer."),
+    ],
+)  # fmt: skip
+def test_a_refund_noted_as_it_stands_is_supported(said, note):
+    assert unsupported(said, note) == []
