@@ -16,7 +16,9 @@
                                          same things, read from the CRM); never card data
                                          (sensitive_data names it), nor a number split
                                          between text and one of the write's ``others``
-                                         texts into card data
+                                         texts into card data; and claims the conversation
+                                         lacks (a request of a kind the customer never made,
+                                         a legal threat: guardrail.understanding.claims)
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
                                          or in a region's national form (a text, a phone field's
@@ -71,12 +73,16 @@
                                          surely: the text surely names a reason the customer
                                          did not describe while they surely gave another or
                                          withheld theirs, or one they surely denied ("it's
-                                         not the money"), or says nothing ("N/A", "see
+                                         not the money", "is it the move?" - "no, I'm not
+                                         moving"), or says nothing ("N/A", "see
                                          notes") where they did not withhold theirs (then
                                          neither); ``fits`` when nothing is in doubt
                                          (one of their problems, none given by a customer
                                          who gave none, words the reader cannot classify);
                                          neither: cannot tell
+    kept_account(name) bool              the customer said to keep the account a record's
+                                         Name names ("keep the checking": "Everyday
+                                         Checking"), one of theirs not to close
     outcome() map                        {value, source, confidence, sure, under_way}: the
                                          platform's outcome (source "platform"), else the
                                          transcript's ("transcript"); else value "", either
@@ -119,13 +125,15 @@ from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import MASKS, split_masked, text_fields
+from guardrail.understanding.claims import unsupported_claims
 from guardrail.understanding.dates import readings_of, same_date
+from guardrail.understanding.kept import kept_named
 from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
 from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
-from guardrail.understanding.written import read_written, withheld
+from guardrail.understanding.written import denied_topics, read_written, withheld, written_topics
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -196,16 +204,18 @@ class RuleFunctions:
             others = [o for o in others if o != text]
             text = split_masked({-1: text, **dict(enumerate(others))})[-1]
         transcript = self._facts.transcript
+        c = self._facts.conversation
+        claims = unsupported_claims(text, c.turns if c else (), self._facts.understanding)
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:
-            return []
+            return claims
         # said in words ("thirty quid", "order one oh four four two", "the ninth of December"):
         # the reading's facts
         facts = self._facts.understanding.facts
         unsupported = [s for s in unsupported if not _said(s, facts)]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
-        return [s.text for s in unsupported if not _found(s, looked_up)]
+        return [s.text for s in unsupported if not _found(s, looked_up)] + claims
 
     def _looked_up(self) -> set[str]:
         """Every number-like value of the records read in this conversation: its digits, and
@@ -407,6 +417,10 @@ class RuleFunctions:
         service = bool(reasons) and reasons <= {Reason.SERVICE}
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
+        elif not reasons and written_topics(str(text or "")) & denied_topics(c.turns if c else ()):
+            # a reason the customer said was not theirs ("is it the move?" - "no, I'm not
+            # moving"), of those the issue classes have no class for
+            fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
         elif reasons & heard.keys() or (service and (heard or not refused)):
@@ -429,6 +443,10 @@ class RuleFunctions:
             "none_given": written.none_given,
             "sure": sure,
         }
+
+    def kept_account(self, name: Any) -> bool:
+        c = self._facts.conversation
+        return isinstance(name, str) and c is not None and kept_named(c.turns, name)
 
     def outcome(self) -> dict[str, Any]:
         c = self._facts.conversation

@@ -148,6 +148,11 @@ _THANKS = re.compile(r"(?:thanks|thank you|cheers|ta)\b")
 # unless it is for someone else's thing ("can you close his account").
 _ADDRESSED = re.compile(r"\b(?:please|can i|could i|may i|can you|could you|would you)\b")
 _THEIRS = re.compile(r"\b(?:his|her|hers|their|theirs|him|them)\b")
+# The customer joining another's wish as their own ("my wife wants it closed and so do I").
+_JOINS = re.compile(
+    r"\b(?:so do i|so do we|as do i|me too|i do too|i do as well|we both|both of us)\b"
+    r"|\band me\s*(?:[,.!;]|$)"
+)
 # The customer fixed it themself ("oh wait, I've fixed it"): no transfer or callback needed.
 _SELF_FIXED = re.compile(
     r"\bi(?:'ve| have)? (?:just )?(?:found|fixed|sorted|solved) (?:it|the problem|the issue)\b"
@@ -470,6 +475,18 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# One of several things pointed at ("that one", "the other one", "those two"): what a take-back
+# names when it lets a part go.
+_CONTENT = re.compile(r"\b[a-z]{3,}\b")
+# A take-back's words that name no thing ("don't worry about the whole thing").
+_NOT_A_THING = frozenset(
+    ("don", "bother", "worry", "about", "with", "the", "that", "this", "need", "forget",
+     "never", "mind", "skip", "scratch", "leave", "not", "interested", "your", "thing", "for")
+)  # fmt: skip
+_PICKED = re.compile(r"^(?:just|only) (?:the |that |this |[$£€]?\d)")  # the part kept, next
+_ONE_OF = re.compile(
+    r"\b(?:that|this|the other|the second|the first|those|these) (?:one|two|bit)\b"
+)
 _ITEM_BREAK = re.compile(r"[,:;]|\b(?:and|or|plus)\b")  # between the things a turn lists
 _ITEM_WORD = re.compile(r"[a-z0-9]+")
 # A thing named, then the answer about it ("the fee, no, leave it", "as for the hotel - yes
@@ -1114,7 +1131,7 @@ class Reading:
                     continue
                 elif sarcastic:
                     status = AskStatus.DECLINED
-                elif third or theirs:
+                elif (third or theirs) and not (not other and _JOINS.search(s.text)):
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
                     status = AskStatus.ASKED
@@ -1454,7 +1471,7 @@ class Reading:
             events[kind].append(_Event((ti, si, 0), AskStatus.ASKED, _UNDONE, _evidence(ti, s)))
         elif scopes["retraction"].search(s.text) and not amounts:
             target = self._named_kind(s.text, kind, events) or kind
-            event = self._taking_back(ti, si, s, target)
+            event = self._taking_back(ti, si, s, target, events[target])
             if event is not None:
                 events[target].append(event)
         self._issues_in(ti, si, s)
@@ -1614,14 +1631,19 @@ class Reading:
             and self.lex.scopes["reaffirm"].search(s.text) is not None
         )
 
-    def _taking_back(self, ti: int, si: int, s: Sentence, kind: AskKind) -> _Event | None:
+    def _taking_back(
+        self, ti: int, si: int, s: Sentence, kind: AskKind, earlier: Sequence[_Event]
+    ) -> _Event | None:
         """What a customer's "actually, don't bother" does to the last ask: nothing when it
         names something else ("don't bother with the email"); else takes it back, surely only
         when it does not answer an agent's question about something else."""
         cue = self.lex.cues.get(kind)
-        if self._names_other(s.text, kind):
+        named_asked = self._names_asked(s.text, earlier)
+        if self._names_other(s.text, kind) and not named_asked:
             return None
-        if self._other_request and (cue is None or not cue.search(s.text)):
+        if _ONE_OF.search(s.text) and any(_PICKED.match(n.text) for n in self.parsed[ti][si + 1 :]):
+            return None  # "nah, don't bother with that one... just the 29": a part let go
+        if self._other_request and not named_asked and (cue is None or not cue.search(s.text)):
             return None  # "close it. also email me the statement. never mind, I'll download it"
         asked = self._agent_question_before(ti)
         about_other = asked is not None and (cue is None or not cue.search(asked))
@@ -1652,6 +1674,17 @@ class Reading:
             if other is not kind and granted and cue is not None and cue.search(named[0]):
                 return other
         return None
+
+    def _names_asked(self, text: str, earlier: Sequence[_Event]) -> bool:
+        """Whether a "don't worry about the delivery fee thing" names the thing the customer
+        asked for in words of its own ("can I get the 12.99 delivery fee back?"), whatever
+        the ask kind's cues say."""
+        named = self.lex.scopes["retracted_thing"].search(text)
+        if named is None:
+            return False
+        words = set(_CONTENT.findall(named.group(0))) - _NOT_A_THING
+        asked = (e.evidence.text.lower() for e in earlier if e.status is AskStatus.ASKED)
+        return any(words & set(_CONTENT.findall(a)) for a in asked)
 
     def _names_other(self, text: str, kind: AskKind) -> bool:
         """Whether a "no need", "don't bother" or "not interested" names a thing other than an

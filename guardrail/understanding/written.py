@@ -60,6 +60,27 @@ _WHY_ASKED = re.compile(
     r"\bwhy\b|\breasons?\b|\bwhat(?:'s| has| have)? (?:\w+ )?(?:made|prompted|led|brought)\b"
     r"|\bwhat happened\b|\bwhat's (?:behind|changed|wrong)\b"
 )
+# Reasons to leave the issue classes have no class for, named alike in a record and by the
+# customer: a move ("Relocating", "we're moving to Leeds") and the price ("Too expensive",
+# "they're twenty a month cheaper"); not "afford", whose negation names the price ("can't
+# afford it").
+_TOPICS = {
+    "moving": re.compile(
+        r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|house move|moving house)\b"
+        r"(?! (?:on|forward|ahead|along|over)\b)"
+    ),
+    "price": re.compile(r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper)\b"),
+}
+# A topic denied just before it is named ("I'm not moving anywhere", "it's not the price", "it's
+# nothing to do with the move"); a no that answers the agent's guess at it is found apart.
+_DENIED_BEFORE = re.compile(
+    r"(?:\b(?:not|never|no)|n't)\s+(?:(?:really|actually|even|about|the|a|that|because of|"
+    r"due to|anything to do with|to do with)\s+){0,3}$|\bnothing to do with (?:the |a |my |our )?$"
+)
+# The agent's guess at why, asked yes or no ("Is it because of the house move?", "Is that down
+# to the price?"); the customer's bare no answers it.
+_GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
+_NO = re.compile(r"^(?:no|nah|nope|not really|not at all)\b")
 # The customer's own turn asks to leave ("no reason, just close it").
 _LEAVING = re.compile(r"\b(?:close|closed|closing|cancel|cancelled|shut|leave|leaving|end)\b")
 
@@ -112,3 +133,37 @@ def withheld(turns: Sequence[Turn]) -> bool:
                 return True
             asked_why = False
     return False
+
+
+def _topics(text: str) -> frozenset[str]:
+    return frozenset(t for t, pattern in _TOPICS.items() if pattern.search(text))
+
+
+def written_topics(text: str) -> frozenset[str]:
+    """The reasons beyond the issue classes (``_TOPICS``) a written reason names."""
+    return _topics(clean(text))
+
+
+def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
+    """The reasons beyond the issue classes the customer surely said were not theirs: denied in
+    their words ("I'm not moving anywhere") or by a no to the agent's guess at it ("Is it the
+    move?" - "no, ..."), less any they also gave as theirs."""
+    denied: set[str] = set()
+    named: set[str] = set()
+    guessed: frozenset[str] = frozenset()
+    for turn in turns:
+        text = clean(turn.text)
+        if turn.role == "agent":
+            guessed = frozenset(
+                t for s in re.split(r"(?<=[.!?])\s+", text) if _GUESSED.match(s) for t in _topics(s)
+            )
+            continue
+        if turn.role != "customer":
+            continue
+        if _NO.match(text):
+            denied |= guessed
+        guessed = frozenset()
+        for topic, pattern in _TOPICS.items():
+            for m in pattern.finditer(text):
+                (denied if _DENIED_BEFORE.search(text, 0, m.start()) else named).add(topic)
+    return frozenset(denied - named)

@@ -1,0 +1,54 @@
+"""A closure reason the customer said was not theirs, one the issue classes have no class for (a
+move, the price), contradicts them: denied in their words or by a no to the agent's guess at it.
+One they deny and then give, or only guessed at and not answered, does not."""
+
+import pytest
+
+from guardrail.policy.functions import RuleFunctions
+
+from .conftest import facts
+
+GUESSED_MOVE = (
+    "c: I'd like to close my gas account.",
+    "a: Of course. Is that because of the move you told us about?",
+)
+
+
+def verdict(said: tuple[str, ...], written: str) -> str:
+    reason = RuleFunctions(facts(*said)).written_reason("account closure", written)
+    return "fits" if reason["fits"] else "contradicts" if reason["contradicts"] else "unsure"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ((*GUESSED_MOVE, "c: No, the flat sale collapsed. Another supplier suits me."),
+         "Relocating"),
+        (("c: Shut the account please. I'm not moving anywhere, I just want a change.",),
+         "Moving house"),
+        (("c: Close it. It's got nothing to do with the cost, I just don't use it.",),
+         "Cost"),
+    ],
+)  # fmt: skip
+def test_a_reason_the_customer_denied_contradicts_them(said, written):
+    assert verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ((*GUESSED_MOVE, "c: Yes, we move to Derby on the fifth."), "Relocating"),
+        ((*GUESSED_MOVE, "c: No, not just that, we're moving and it costs too much."),
+         "Relocating"),
+        (("c: Close my account, I'm emigrating in May.",), "Emigrating"),
+        ((*GUESSED_MOVE, "c: Nope, the service is awful."), "Customer request"),
+    ],
+)  # fmt: skip
+def test_a_reason_given_or_another_one_denied_is_not_contradicted(said, written):
+    assert verdict(said, written) != "contradicts"
+
+
+def test_a_price_the_customer_cannot_afford_is_their_reason_not_one_denied():
+    said = ("c: Please close my gym account, I can't afford it since the layoff.",)
+    assert verdict(said, "Can no longer afford the membership") != "contradicts"
+    assert verdict(said, "Too expensive") != "contradicts"
