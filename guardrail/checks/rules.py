@@ -5,6 +5,9 @@ over plain values: judging converts nothing. Each intent of a request gets one E
 shared by every policy judging it: its values (the intent, the conversation's, the caller's) and
 the rule functions bound to the request's facts; a policy adds only its own names (``params``,
 ``variables``) on top. The transcript is reached through functions over pre-digested facts.
+A program that reads only what one conversation revision decides (its values, the reading of
+it, earlier such variables) is run once per revision, and its value (or error) reused by every
+write until the conversation changes.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ from guardrail.checks.base import CheckContext
 from guardrail.context.facts import Facts
 from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer, WriteRecord
 from guardrail.model import Action, Violation, WriteIntent
-from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
+from guardrail.policy.functions import (
+    CEL_BUILTINS,
+    NAMES,
+    REVISION_FUNCTIONS,
+    RuleFunctions,
+    is_operator,
+)
 from guardrail.policy.native import Names, Program
 from guardrail.sinks.redact import mask_card_data
 
@@ -28,6 +37,14 @@ CONTEXT_CODE = "GUARDRAIL_CONTEXT_REQUIRED"
 ERROR_CODE = "GUARDRAIL_RULE_ERROR"
 CONTEXT_HEADER = "X-Guardrail-Conversation"
 UNSURE_NOTE = "(crm-guardrail's reading of the conversation is not sure of this.)"
+#: What a rule may read and stay one revision's (conversation_values; functions of the revision).
+_OF_REVISION = frozenset(
+    {"conversation", "customer", "entitlements", *(f"F.{f}" for f in REVISION_FUNCTIONS)}
+)
+#: Values kept by program (RuleSet.value).
+Memo = dict[Program, tuple[bool, Any, bool]]
+# Facts.revision_memo's key for the values of the programs run once per revision.
+_ONCE = "rule-outcomes"
 
 
 class RuleCompileError(ValueError):
@@ -79,23 +96,51 @@ class RuleSet:
         rules: Sequence[CompiledRule],
         code: str = RULE_CODE,
         fail_open: bool = False,
+        once: frozenset[Program] = frozenset(),
     ) -> None:
         self.policy = policy
         self.rules = tuple(rules)
         self.code = code
         self.fail_open = fail_open
+        #: The programs one conversation revision decides (of_revision): run once a revision.
+        self.once = once
 
-    def run(self, names: Names, functions: RuleFunctions) -> list[Violation]:
+    def value(
+        self, program: Program, names: Names, functions: RuleFunctions, memo: Memo | None
+    ) -> Any:
+        """``program``'s value on ``names``; one of ``once`` is looked up in ``memo`` (the
+        revision's, Facts.revision_memo), run there on its first write, its error kept too."""
+        if memo is None or program not in self.once:
+            return program.run(names, functions)
+        kept = memo.get(program)
+        if kept is None:
+            ok, found = True, None
+            try:
+                found = program.run(names, functions)
+            except Exception as exc:  # CEL raises many unrelated types
+                ok, found = False, exc.with_traceback(None)
+            # read the reading only if the first run did: the decision says whether it did
+            read = functions.facts is not None and "understanding" in vars(functions.facts)
+            kept = memo[program] = (ok, found, read)
+        elif kept[2] and functions.facts is not None:
+            functions.facts.understanding  # noqa: B018
+        if kept[0]:
+            return kept[1]
+        raise kept[1]
+
+    def run(
+        self, names: Names, functions: RuleFunctions, memo: Memo | None = None
+    ) -> list[Violation]:
         found = []
         for rule in self.rules:
             try:
-                passed = rule.program.run(names, functions) is True
+                passed = self.value(rule.program, names, functions, memo) is True
             except Exception as exc:  # CEL raises many unrelated types
                 found.append(self.error(rule.name, exc))
                 continue
             if not passed:
-                unsure = self._unsure(rule, names, functions)
-                message = self._message(rule, names, functions)
+                unsure = self._unsure(rule, names, functions, memo)
+                message = self._message(rule, names, functions, memo)
                 if unsure:
                     message = f"{message} {UNSURE_NOTE}"
                 found.append(
@@ -110,23 +155,27 @@ class RuleSet:
                 )
         return found
 
-    def _unsure(self, rule: CompiledRule, names: Names, functions: RuleFunctions) -> bool:
+    def _unsure(
+        self, rule: CompiledRule, names: Names, functions: RuleFunctions, memo: Memo | None
+    ) -> bool:
         """Whether the rule failed only because the conversation's reading is not sure. An
         ``uncertain`` expression that errors counts as sure: the failure stands."""
         if rule.uncertain_program is None or rule.action is not Action.BLOCK:
             return False
         try:
-            return rule.uncertain_program.run(names, functions) is True
+            return self.value(rule.uncertain_program, names, functions, memo) is True
         except Exception:  # CEL raises many unrelated types
             return False
 
-    def _message(self, rule: CompiledRule, names: Names, functions: RuleFunctions) -> str:
+    def _message(
+        self, rule: CompiledRule, names: Names, functions: RuleFunctions, memo: Memo | None
+    ) -> str:
         """The rule's message; one its expression builds from the write never quotes card
         data back (a note's stated facts may be pieces of a disguised card number)."""
         if rule.message_program is None:
             return rule.message
         try:
-            text = rule.message_program.run(names, functions)
+            text = self.value(rule.message_program, names, functions, memo)
         except Exception:  # a broken message must not hide the violation
             return rule.message
         return mask_card_data(text) if isinstance(text, str) and text else rule.message
@@ -169,7 +218,8 @@ class IsCompliant:
         fail_open: bool = False,
     ) -> None:
         self.policy = policy
-        self.rules = RuleSet(policy, rules, fail_open=fail_open)
+        once = of_revision(rules, conditions, variables)
+        self.rules = RuleSet(policy, rules, fail_open=fail_open, once=once)
         self.conditions = tuple(conditions)
         self.variables = tuple(variables)
         self.params = dict(params or {})
@@ -184,9 +234,11 @@ class IsCompliant:
         names = Names(env.names, env.names)
         names["params"] = self.params
         functions = env.functions
+        memo = env.once if self.rules.once else None
+        value = self.rules.value
         try:
             for condition in self.conditions:
-                if condition.run(names, functions) is not True:
+                if value(condition, names, functions, memo) is not True:
                     return ()
         except Exception as exc:  # as a rule error: the write cannot be judged
             return [self.rules.error("matchConditions", exc)]
@@ -198,10 +250,10 @@ class IsCompliant:
             names["variables"] = values  # later variables may use earlier ones
             for name, program in self.variables:
                 try:
-                    values[name] = program.run(names, functions)
+                    values[name] = value(program, names, functions, memo)
                 except Exception as exc:  # as a rule error: the write cannot be judged
                     return [self.rules.error(f"variables.{name}", exc)]
-        return self.rules.run(names, functions)
+        return self.rules.run(names, functions, memo)
 
     def _missing_context(self, context: CheckContext) -> Sequence[Violation]:
         conversation = context.caller.conversation
@@ -220,6 +272,28 @@ class IsCompliant:
                 code=CONTEXT_CODE,
             )
         ]
+
+
+def of_revision(
+    rules: Sequence[CompiledRule],
+    conditions: Sequence[Program] = (),
+    variables: Sequence[tuple[str, Program]] = (),
+) -> frozenset[Program]:
+    """A policy's programs one conversation revision decides: they read only its values, the
+    functions it alone answers and the variables so made (in order: a variable reads those
+    before it). Only those that call a function are kept for running once per revision: a
+    look-up costs what reading a kept value does."""
+    known = set(_OF_REVISION)
+    for name, program in variables:
+        (known.add if program.reads <= known else known.discard)(f"variables.{name}")
+    programs = [
+        *conditions,
+        *(program for _, program in variables),
+        *(p for r in rules for p in (r.program, r.message_program, r.uncertain_program) if p),
+    ]
+    return frozenset(
+        p for p in programs if p.reads <= known and any(r.startswith("F.") for r in p.reads)
+    )
 
 
 def intent_value(intent: WriteIntent) -> dict[str, Any]:
@@ -248,10 +322,12 @@ class Environment:
     per revision (kept in Facts.revision); ``reads`` and ``writes`` only for a rule that uses
     them."""
 
-    __slots__ = ("__weakref__", "functions", "names")
+    __slots__ = ("__weakref__", "functions", "names", "once")
 
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
+        #: The values of the programs one revision decides (RuleSet.once), kept with it.
+        self.once = facts.revision_memo(_ONCE)
         self.functions = RuleFunctions(facts)
         self.functions.pending = context.pending
         self.functions.intent = intent
