@@ -12,8 +12,9 @@ write until the conversation changes.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cel
@@ -41,10 +42,8 @@ UNSURE_NOTE = "(crm-guardrail's reading of the conversation is not sure of this.
 _OF_REVISION = frozenset(
     {"conversation", "customer", "entitlements", *(f"F.{f}" for f in REVISION_FUNCTIONS)}
 )
-#: Values kept by program (RuleSet.value).
-Memo = dict[Program, tuple[bool, Any, bool]]
 # Facts.revision_memo's key for the values of the programs run once per revision.
-_ONCE = "rule-outcomes"
+_ONCE = "once-per-revision"
 
 
 class RuleCompileError(ValueError):
@@ -96,51 +95,23 @@ class RuleSet:
         rules: Sequence[CompiledRule],
         code: str = RULE_CODE,
         fail_open: bool = False,
-        once: frozenset[Program] = frozenset(),
     ) -> None:
         self.policy = policy
         self.rules = tuple(rules)
         self.code = code
         self.fail_open = fail_open
-        #: The programs one conversation revision decides (of_revision): run once a revision.
-        self.once = once
 
-    def value(
-        self, program: Program, names: Names, functions: RuleFunctions, memo: Memo | None
-    ) -> Any:
-        """``program``'s value on ``names``; one of ``once`` is looked up in ``memo`` (the
-        revision's, Facts.revision_memo), run there on its first write, its error kept too."""
-        if memo is None or program not in self.once:
-            return program.run(names, functions)
-        kept = memo.get(program)
-        if kept is None:
-            ok, found = True, None
-            try:
-                found = program.run(names, functions)
-            except Exception as exc:  # CEL raises many unrelated types
-                ok, found = False, exc.with_traceback(None)
-            # read the reading only if the first run did: the decision says whether it did
-            read = functions.facts is not None and "understanding" in vars(functions.facts)
-            kept = memo[program] = (ok, found, read)
-        elif kept[2] and functions.facts is not None:
-            functions.facts.understanding  # noqa: B018
-        if kept[0]:
-            return kept[1]
-        raise kept[1]
-
-    def run(
-        self, names: Names, functions: RuleFunctions, memo: Memo | None = None
-    ) -> list[Violation]:
+    def run(self, names: Names, functions: RuleFunctions) -> list[Violation]:
         found = []
         for rule in self.rules:
             try:
-                passed = self.value(rule.program, names, functions, memo) is True
+                passed = rule.program.run(names, functions) is True
             except Exception as exc:  # CEL raises many unrelated types
                 found.append(self.error(rule.name, exc))
                 continue
             if not passed:
-                unsure = self._unsure(rule, names, functions, memo)
-                message = self._message(rule, names, functions, memo)
+                unsure = self._unsure(rule, names, functions)
+                message = self._message(rule, names, functions)
                 if unsure:
                     message = f"{message} {UNSURE_NOTE}"
                 found.append(
@@ -155,27 +126,23 @@ class RuleSet:
                 )
         return found
 
-    def _unsure(
-        self, rule: CompiledRule, names: Names, functions: RuleFunctions, memo: Memo | None
-    ) -> bool:
+    def _unsure(self, rule: CompiledRule, names: Names, functions: RuleFunctions) -> bool:
         """Whether the rule failed only because the conversation's reading is not sure. An
         ``uncertain`` expression that errors counts as sure: the failure stands."""
         if rule.uncertain_program is None or rule.action is not Action.BLOCK:
             return False
         try:
-            return self.value(rule.uncertain_program, names, functions, memo) is True
+            return rule.uncertain_program.run(names, functions) is True
         except Exception:  # CEL raises many unrelated types
             return False
 
-    def _message(
-        self, rule: CompiledRule, names: Names, functions: RuleFunctions, memo: Memo | None
-    ) -> str:
+    def _message(self, rule: CompiledRule, names: Names, functions: RuleFunctions) -> str:
         """The rule's message; one its expression builds from the write never quotes card
         data back (a note's stated facts may be pieces of a disguised card number)."""
         if rule.message_program is None:
             return rule.message
         try:
-            text = self.value(rule.message_program, names, functions, memo)
+            text = rule.message_program.run(names, functions)
         except Exception:  # a broken message must not hide the violation
             return rule.message
         return mask_card_data(text) if isinstance(text, str) and text else rule.message
@@ -218,10 +185,16 @@ class IsCompliant:
         fail_open: bool = False,
     ) -> None:
         self.policy = policy
-        once = of_revision(rules, conditions, variables)
-        self.rules = RuleSet(policy, rules, fail_open=fail_open, once=once)
-        self.conditions = tuple(conditions)
-        self.variables = tuple(variables)
+        once = {p: once_per_revision(p) for p in of_revision(rules, conditions, variables)}
+        rules = [
+            replace(r, program=once.get(r.program, r.program),
+                    message_program=_kept(once, r.message_program),
+                    uncertain_program=_kept(once, r.uncertain_program))
+            for r in rules
+        ]  # fmt: skip
+        self.rules = RuleSet(policy, rules, fail_open=fail_open)
+        self.conditions = tuple(once.get(p, p) for p in conditions)
+        self.variables = tuple((name, once.get(p, p)) for name, p in variables)
         self.params = dict(params or {})
         self.context_required = context_required
         self.block_without_context = block_without_context
@@ -234,11 +207,9 @@ class IsCompliant:
         names = Names(env.names, env.names)
         names["params"] = self.params
         functions = env.functions
-        memo = env.once if self.rules.once else None
-        value = self.rules.value
         try:
             for condition in self.conditions:
-                if value(condition, names, functions, memo) is not True:
+                if condition.run(names, functions) is not True:
                     return ()
         except Exception as exc:  # as a rule error: the write cannot be judged
             return [self.rules.error("matchConditions", exc)]
@@ -250,10 +221,10 @@ class IsCompliant:
             names["variables"] = values  # later variables may use earlier ones
             for name, program in self.variables:
                 try:
-                    values[name] = value(program, names, functions, memo)
+                    values[name] = program.run(names, functions)
                 except Exception as exc:  # as a rule error: the write cannot be judged
                     return [self.rules.error(f"variables.{name}", exc)]
-        return self.rules.run(names, functions, memo)
+        return self.rules.run(names, functions)
 
     def _missing_context(self, context: CheckContext) -> Sequence[Violation]:
         conversation = context.caller.conversation
@@ -296,6 +267,40 @@ def of_revision(
     )
 
 
+def once_per_revision(program: Program) -> Program:
+    """``program``, run once per conversation revision: its value, or its error, kept in the
+    revision's memo (Facts.revision_memo) for every write until the conversation changes;
+    run each time where no revision is kept."""
+    run = program.run
+    once = copy.copy(program)
+
+    def kept_run(names: Names, functions: Any = None) -> Any:
+        facts = functions.facts if isinstance(functions, RuleFunctions) else None
+        if facts is None or (memo := facts.revision_memo(_ONCE)) is None:
+            return run(names, functions)
+        kept = memo.get(once)
+        if kept is None:
+            ok, found = True, None
+            try:
+                found = run(names, functions)
+            except Exception as exc:  # CEL raises many unrelated types
+                ok, found = False, exc.with_traceback(None)
+            # the reading read again where the first run read it: a decision says so
+            kept = memo[once] = (ok, found, "understanding" in vars(facts))
+        elif kept[2]:
+            facts.understanding  # noqa: B018
+        if kept[0]:
+            return kept[1]
+        raise kept[1]
+
+    once.run = kept_run
+    return once
+
+
+def _kept(once: Mapping[Program, Program], program: Program | None) -> Program | None:
+    return None if program is None else once.get(program, program)
+
+
 def intent_value(intent: WriteIntent) -> dict[str, Any]:
     """The ``intent`` variable: what rules see of a write."""
     return {
@@ -322,12 +327,10 @@ class Environment:
     per revision (kept in Facts.revision); ``reads`` and ``writes`` only for a rule that uses
     them."""
 
-    __slots__ = ("__weakref__", "functions", "names", "once")
+    __slots__ = ("__weakref__", "functions", "names")
 
     def __init__(self, context: CheckContext, intent: WriteIntent) -> None:
         facts = context.facts or Facts(conversation=None)
-        #: The values of the programs one revision decides (RuleSet.once), kept with it.
-        self.once = facts.revision_memo(_ONCE)
         self.functions = RuleFunctions(facts)
         self.functions.pending = context.pending
         self.functions.intent = intent
