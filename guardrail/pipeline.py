@@ -154,13 +154,16 @@ def _pending(intents: Sequence[WriteIntent], facts: Facts | None) -> tuple[Write
     those before it (CheckContext.pending). The CRM makes a collection's records, a composite's
     subrequests, a bulk upload's rows one after another, so a limit, a split number or a
     duplicate spread over them is judged as it would be over requests (conservatively: a
-    record the request does not save in the end still counts)."""
+    record the request does not save in the end still counts). The last write is
+    before none, so it is not made: a request of one write (most requests) makes none."""
+    if len(intents) < 2:
+        return ()
     at = facts.now if facts is not None else datetime.now(UTC)
     return tuple(
         WriteRecord(decision_id="", object=i.object, operation=str(i.operation),
                     id=i.record_id, fields=dict(i.fields), decision=PENDING, at=at,
                     id_fields=i.id_fields)
-        for i in intents
+        for i in intents[:-1]
     )  # fmt: skip
 
 

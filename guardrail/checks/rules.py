@@ -5,12 +5,16 @@ over plain values: judging converts nothing. Each intent of a request gets one E
 shared by every policy judging it: its values (the intent, the conversation's, the caller's) and
 the rule functions bound to the request's facts; a policy adds only its own names (``params``,
 ``variables``) on top. The transcript is reached through functions over pre-digested facts.
+A program that reads only what one conversation revision decides (its values, the reading of
+it, earlier such variables) is run once per revision, and its value (or error) reused by every
+write until the conversation changes.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cel
@@ -19,7 +23,13 @@ from guardrail.checks.base import CheckContext
 from guardrail.context.facts import Facts
 from guardrail.context.model import READ_JSON, WRITE_JSON, Conversation, Customer, WriteRecord
 from guardrail.model import Action, Violation, WriteIntent
-from guardrail.policy.functions import CEL_BUILTINS, NAMES, RuleFunctions, is_operator
+from guardrail.policy.functions import (
+    CEL_BUILTINS,
+    NAMES,
+    REVISION_FUNCTIONS,
+    RuleFunctions,
+    is_operator,
+)
 from guardrail.policy.native import Names, Program
 from guardrail.sinks.redact import mask_card_data
 
@@ -28,6 +38,12 @@ CONTEXT_CODE = "GUARDRAIL_CONTEXT_REQUIRED"
 ERROR_CODE = "GUARDRAIL_RULE_ERROR"
 CONTEXT_HEADER = "X-Guardrail-Conversation"
 UNSURE_NOTE = "(crm-guardrail's reading of the conversation is not sure of this.)"
+#: What a rule may read and stay one revision's (conversation_values; functions of the revision).
+_OF_REVISION = frozenset(
+    {"conversation", "customer", "entitlements", *(f"F.{f}" for f in REVISION_FUNCTIONS)}
+)
+# Facts.revision_memo's key for the values of the programs run once per revision.
+_ONCE = "once-per-revision"
 
 
 class RuleCompileError(ValueError):
@@ -169,9 +185,16 @@ class IsCompliant:
         fail_open: bool = False,
     ) -> None:
         self.policy = policy
+        once = {p: once_per_revision(p) for p in of_revision(rules, conditions, variables)}
+        rules = [
+            replace(r, program=once.get(r.program, r.program),
+                    message_program=_kept(once, r.message_program),
+                    uncertain_program=_kept(once, r.uncertain_program))
+            for r in rules
+        ]  # fmt: skip
         self.rules = RuleSet(policy, rules, fail_open=fail_open)
-        self.conditions = tuple(conditions)
-        self.variables = tuple(variables)
+        self.conditions = tuple(once.get(p, p) for p in conditions)
+        self.variables = tuple((name, once.get(p, p)) for name, p in variables)
         self.params = dict(params or {})
         self.context_required = context_required
         self.block_without_context = block_without_context
@@ -220,6 +243,62 @@ class IsCompliant:
                 code=CONTEXT_CODE,
             )
         ]
+
+
+def of_revision(
+    rules: Sequence[CompiledRule],
+    conditions: Sequence[Program] = (),
+    variables: Sequence[tuple[str, Program]] = (),
+) -> frozenset[Program]:
+    """A policy's programs one conversation revision decides: they read only its values, the
+    functions it alone answers and the variables so made (in order: a variable reads those
+    before it). Only those that call a function are kept for running once per revision: a
+    look-up costs what reading a kept value does."""
+    known = set(_OF_REVISION)
+    for name, program in variables:
+        (known.add if program.reads <= known else known.discard)(f"variables.{name}")
+    programs = [
+        *conditions,
+        *(program for _, program in variables),
+        *(p for r in rules for p in (r.program, r.message_program, r.uncertain_program) if p),
+    ]
+    return frozenset(
+        p for p in programs if p.reads <= known and any(r.startswith("F.") for r in p.reads)
+    )
+
+
+def once_per_revision(program: Program) -> Program:
+    """``program``, run once per conversation revision: its value, or its error, kept in the
+    revision's memo (Facts.revision_memo) for every write until the conversation changes;
+    run each time where no revision is kept."""
+    run = program.run
+    once = copy.copy(program)
+
+    def kept_run(names: Names, functions: Any = None) -> Any:
+        facts = functions.facts if isinstance(functions, RuleFunctions) else None
+        if facts is None or (memo := facts.revision_memo(_ONCE)) is None:
+            return run(names, functions)
+        kept = memo.get(once)
+        if kept is None:
+            ok, found = True, None
+            try:
+                found = run(names, functions)
+            except Exception as exc:  # CEL raises many unrelated types
+                ok, found = False, exc.with_traceback(None)
+            # the reading read again where the first run read it: a decision says so
+            kept = memo[once] = (ok, found, "understanding" in vars(facts))
+        elif kept[2]:
+            facts.understanding  # noqa: B018
+        if kept[0]:
+            return kept[1]
+        raise kept[1]
+
+    once.run = kept_run
+    return once
+
+
+def _kept(once: Mapping[Program, Program], program: Program | None) -> Program | None:
+    return None if program is None else once.get(program, program)
 
 
 def intent_value(intent: WriteIntent) -> dict[str, Any]:

@@ -385,6 +385,19 @@ class Facts:
         reading: Understanding = found[1]
         return reading
 
+    def revision_memo(self, key: str) -> dict[Any, Any] | None:
+        """A memo under ``key`` of what this revision alone decides, as the understanding
+        service in force reads it (a new service reads it anew, as ``understanding`` does);
+        None where no revision is kept (facts made for one judging)."""
+        if self.revision is None:
+            return None
+        service = current()
+        found = self.revision.get(key)
+        if found is None or found[0] is not service:
+            found = self.revision[key] = (service, {})
+        memo: dict[Any, Any] = found[1]
+        return memo
+
     @property
     def outcome_source(self) -> str | None:
         """Where the outcome rules saw came from: "platform" (set by the platform),

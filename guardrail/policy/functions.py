@@ -633,3 +633,16 @@ def _said(stated: Figure, facts: Sequence[Fact]) -> bool:
 NAMES = frozenset(
     name for name in vars(RuleFunctions) if not name.startswith("_") and name != "bound"
 )
+
+#: The functions whose answer, given their arguments, one revision of the conversation decides
+#: (what was said, its reading, what the platform set), never the write, the records or the
+#: time: a rule that calls only these on a revision's values is run once per revision
+#: (guardrail.checks.rules).
+REVISION_FUNCTIONS = frozenset(
+    {
+        "customer_said", "customer_said_any", "customer_text", "requested_amount",
+        "amounts_mentioned", "ask", "asked", "retracted", "asked_amount", "issues",
+        "written_reason", "outcome", "unsure", "pii", "phone_number", "same_id", "lower", "join",
+        "total",
+    }
+)  # fmt: skip

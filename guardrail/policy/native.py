@@ -66,19 +66,26 @@ class Program:
     """A compiled expression: ``run(names, functions)`` is its value, or raises as cel would.
     ``functions``: the object whose methods are the rule function library (None: none)."""
 
-    __slots__ = ("_cel", "native", "run", "source")
+    __slots__ = ("_cel", "native", "reads", "run", "source")
 
     def __init__(self, source: str, program: Any, library: frozenset[str] = frozenset()) -> None:
         self.source = source
         self._cel = program
         # ``run`` is the generated function itself: a write runs some thirty programs
         self.run: Run
+        #: What its value depends on: the names it reads (``variables.x`` for a policy
+        #: variable), and ``F.f`` for each library function ``f`` it calls.
+        self.reads: frozenset[str]
         try:
             tree = Parser(source, library).parse()
             self.run = _generate(tree)
+            self.reads = frozenset(_reads(tree, frozenset()))
             self.native = True
         except Unsupported:
             self.run = self._interpret
+            self.reads = frozenset(
+                {*program.variables(), *(f"F.{f}" for f in program.functions() if f in library)}
+            )
             self.native = False
 
     def interpret(self, names: Names, functions: Any = None) -> Any:
@@ -285,6 +292,33 @@ def _fixed(node: tuple[Any, ...]) -> tuple[bool, Any]:
         entries = [(key, *_fixed(n)) for key, n in node[1]]
         return all(f for _, f, _ in entries), {k: v for k, _, v in entries}
     return False, None
+
+
+def _reads(node: tuple[Any, ...], bound: frozenset[str]) -> set[str]:
+    """The free names ``node`` reads (a macro's variable is bound in its bodies), a policy
+    variable as ``variables.x``, and ``F.f`` for each library function ``f`` it calls."""
+    kind = node[0]
+    if kind == "lit":
+        return set()
+    if kind == "ident":
+        return set() if node[1] in bound or node[1] in TYPES else {node[1]}
+    if kind in ("select", "has") and node[1] == ("ident", "variables") and "variables" not in bound:
+        return {f"variables.{node[2]}"}
+    if kind in ("select", "has"):
+        return _reads(node[1], bound)
+    if kind == "macro":
+        inner = bound | {node[3]}
+        return _reads(node[2], bound).union(*(_reads(b, inner) for b in node[4]))
+    if kind == "map":
+        return set().union(*(_reads(value, bound) for _, value in node[1]))
+    if kind == "list":
+        return set().union(*(_reads(n, bound) for n in node[1]))
+    if kind in ("call", "builtin"):
+        called = {f"F.{node[1]}"} if kind == "call" else set()
+        return called.union(*(_reads(n, bound) for n in node[2]))
+    if kind == "op":
+        return _reads(node[2], bound) | _reads(node[3], bound)
+    return set().union(*(_reads(n, bound) for n in node[1:]))  # cond, not, neg, index
 
 
 def _generate(tree: tuple[Any, ...]) -> Run:

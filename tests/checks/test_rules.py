@@ -152,6 +152,61 @@ def test_writes_of_one_revision_share_its_context_each_judged_on_its_own(tmp_pat
         assert revision  # what the revision's writes share is kept for the next
 
 
+ONCE_POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: closures}
+spec:
+  match: {objects: [Account]}
+  variables:
+    - {name: asked, expression: 'customer_said_any(["close my account"])'}
+    - {name: verified, expression: customer.verified && variables.asked}
+    - {name: named, expression: lower(intent.fields.Name)}
+  rules:
+    - {name: Asked, expression: variables.verified, message: Never asked.}
+    - {name: KnownKind, expression: 'asked("no such kind")', message: Unknown.}
+    - {name: Named, expression: 'variables.named != "" && customer_said(variables.named)', message: Unnamed.}
+"""
+
+
+def test_what_one_revision_decides_is_run_once_per_revision_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardrail.policy.functions import RuleFunctions
+
+    (tmp_path / "p.yaml").write_text(ONCE_POLICY)
+    [policy] = load_policy_set(tmp_path).policies
+    [check] = policy.checks
+    asked = []
+    said_any = RuleFunctions.customer_said_any
+    monkeypatch.setattr(
+        RuleFunctions, "customer_said_any", lambda f, p: asked.append(p) or said_any(f, p)
+    )
+    conv = conversation("please close my account, acme", customer=Customer(verified=True))
+    first: dict[str, Any] = {}  # as the ContextLoader keeps one per (id, rev)
+    for revision, name in ((first, "Acme"), (first, "Other"), (first, "x"), ({}, "Acme")):
+        facts = Facts(conv, Transcript.of(conv), {}, NOW, revision=revision)
+        intent = WriteIntent("salesforce", "Account", Operation.UPDATE, {"Name": name})
+        found = check(intent, CheckContext(Caller(conversation="c1"), facts))
+        # the write's own rule judged per write; an error kept is an error every write
+        expected = ["KnownKind"] if name == "Acme" else ["KnownKind", "Named"]
+        assert [v.rule for v in found] == expected
+        assert "could not be evaluated" in found[0].message
+    assert len(asked) == 2  # once in each revision
+
+
+def test_only_what_reads_nothing_but_the_revision_is_kept_for_it(tmp_path: Path) -> None:
+    from guardrail.checks.rules import of_revision
+
+    (tmp_path / "p.yaml").write_text(ONCE_POLICY)
+    [policy] = load_policy_set(tmp_path).policies
+    [check] = policy.checks
+    once = {p.source for p in of_revision(check.rules.rules, check.conditions, check.variables)}
+    # a variable of the revision's made of another, and rules of them; never a look-up alone
+    # (customer.verified && variables.asked calls nothing), nor what reads the write
+    assert once == {'customer_said_any(["close my account"])', 'asked("no such kind")'}
+
+
 def test_compile_checks_functions_against_the_library() -> None:
     assert compile_expression("size(intent.fields) > 0 && lower(tool).startsWith('update')")
     with pytest.raises(RuleCompileError, match="unknown function"):

@@ -278,6 +278,20 @@ def test_an_expression_outside_the_subset_is_run_by_cel() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "reads"),
+    [
+        ("customer.verified && has(variables.asked)", {"customer", "variables.asked"}),
+        ("[1].exists(customer, customer > x)", {"x"}),  # a macro's variable is its own
+        ("intent.fields.filter(f, type(f) == string).map(f, lower(f))", {"intent", "F.lower"}),
+        ('{"a": ask("refund").found ? now : variables["b"]}', {"F.ask", "now", "variables"}),
+        ("1u + size(customer_text())", {"F.customer_text"}),  # by cel: its own answer
+    ],
+)
+def test_a_program_says_what_it_reads(source: str, reads: set[str]) -> None:
+    assert compile_expression(source).reads == reads
+
+
 def programs(pack: Path | PolicySet) -> Iterator[Program]:
     loaded = pack if isinstance(pack, PolicySet) else load_policy_set(pack)
     for policy in loaded.policies:
