@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -95,28 +96,35 @@ class _Chain:
     links: tuple[Part, ...]
     counts: tuple[int, ...]  # the records each link holds
     total: int
-    #: Names of the records in the window, for a list a record may arrive in the middle of
-    #: (an account's writes, by time, from every replica); None for an append-only one.
-    names: tuple[Any, ...] | None
+    #: The records in the window, for a list a record may arrive in the middle of (an
+    #: account's writes, by time, from every replica); None for an append-only one.
+    records: tuple[Any, ...] | None
 
-    def then(self, fresh: list[bytes], size: int, names: tuple[Any, ...] | None) -> _Chain:
+    def then(self, fresh: list[bytes], size: int, records: tuple[Any, ...] | None) -> _Chain:
         """This chain followed by a link holding ``fresh``, as few links as hold the newest
         ``size`` records."""
         before = self.links[-1].hash if self.links else None
-        records = [orjson.Fragment(body) for body in fresh]
-        link = Part.of({"before": before, "records": records})
+        link = Part.of({"before": before, "records": [orjson.Fragment(b) for b in fresh]})
         links, counts, total = (*self.links, link), (*self.counts, len(fresh)), self.total
         total += len(fresh)
         while total - counts[0] >= size:
             links, counts, total = links[1:], counts[1:], total - counts[0]
-        return _Chain(links, counts, total, names)
+        return _Chain(links, counts, total, records)
 
-    def covers(self, older: int, names: tuple[Any, ...] | None) -> bool:
+    def covers(self, older: int, records: tuple[Any, ...] | None) -> bool:
         """Whether its newest records are the ``older`` ones a list now starts its window with
-        (``names`` theirs, for a list that is not only appended to)."""
+        (``records``: the window, for a list that is not only appended to). The same objects
+        are the same records (a store that keeps them in memory hands out the same ones);
+        others by what names them (the Redis store makes new ones every load): naming the
+        fifty records of a busy account's window cost more than masking the write."""
         if self.total < older:
             return False
-        return names is None or self.names is None or self.names[-older:] == names[:older]
+        if records is None or self.records is None:
+            return True
+        mine, theirs = self.records[-older:], records[:older]
+        if len(mine) != len(theirs):
+            return False
+        return all(map(operator.is_, mine, theirs)) or [*map(named, mine)] == [*map(named, theirs)]
 
 
 _NO_CHAIN = _Chain((), (), 0, None)
@@ -142,17 +150,17 @@ def _window(
     kept = records[-KEPT_RECORDS:]
     if not kept:
         return None, ()
-    names = None if ordered else tuple(named(r) for r in kept)
+    window = None if ordered else tuple(kept)
     heads = _windows.get((kind, *scope), OrderedDict)
     chain = None
     for new in range(min(len(kept), _NEW_RECORDS)):
         before = heads.get(named(kept[-1 - new]))
-        if before is not None and before.covers(len(kept) - new, names):
+        if before is not None and before.covers(len(kept) - new, window):
             fresh = [body_of(r) for r in kept[len(kept) - new :]]
-            chain = before.then(fresh, len(kept), names) if fresh else before
+            chain = before.then(fresh, len(kept), window) if fresh else before
             break
     if chain is None:
-        chain = _NO_CHAIN.then([body_of(r) for r in kept], len(kept), names)
+        chain = _NO_CHAIN.then([body_of(r) for r in kept], len(kept), window)
     newest = named(kept[-1])
     heads[newest] = chain
     with contextlib.suppress(KeyError):  # another thread's dump of the call moved or dropped it

@@ -212,6 +212,21 @@ def test_an_accounts_write_recorded_late_is_in_the_window_where_it_arrived() -> 
         assert [w["decision_id"] for w in rebuilt] == [w.decision_id for w in history]
 
 
+def test_an_accounts_writes_kept_as_the_same_objects_are_told_apart_as_copies_are() -> None:
+    """The memory store hands out the same record objects every load: a window is extended
+    when they are the ones it ends with, and a write that arrived late still starts anew."""
+    account = "001SB0000000008AAA"
+    w = [
+        WriteRecord(decision_id=f"s{n}", object="Case", operation="update", id=f"500{n}",
+                    decision="allow", at=NOW + timedelta(seconds=n))
+        for n in range(5)
+    ]  # fmt: skip
+    for history in ([w[1], w[2]], [w[1], w[2], w[3]], [w[0], w[2], w[3], w[4]], w):
+        judged = replace(facts(), account_writes={account: history})
+        rebuilt = recorded(judged)["account_writes"][account]
+        assert [r["decision_id"] for r in rebuilt] == [r.decision_id for r in history]
+
+
 def test_a_context_recorded_in_an_earlier_form_is_still_read() -> None:
     """Records made before windows were chained name each read and write by hash."""
     c = facts().conversation
