@@ -199,9 +199,28 @@ SF_CASE = _maybe(
     ContactId=st.sampled_from(["{contact}", "{other_contact}"]),
 )
 SF_CASE_RECORD = st.sampled_from(["{case}", "{other_case}"])
+
+
+def _asked(record: dict[str, Any]) -> list[str]:
+    """What the CRM is asked before a case update is judged: the case's current queue, Reason
+    and Status when it changes the Reason and not the queue (the routing rule judges the case
+    as it will be), and the account of a contact it sets with no AccountId."""
+    return [
+        what
+        for what, named, unnamed in (
+            ("current queue", "Reason", "OwnerId"),
+            ("ContactId's account", "ContactId", "AccountId"),
+        )
+        if named in record and unnamed not in record
+    ]
+
+
+def _case_update(record: str, body: dict[str, Any]) -> Write:
+    return Write("PATCH", f"sobjects/Case/{record}", body, ", ".join(_asked(body)))
+
+
 SALESFORCE_WRITES = st.one_of(
-    st.builds(Write, st.just("PATCH"), st.builds("sobjects/Case/{}".format, SF_CASE_RECORD),
-              SF_CASE, st.just("")),
+    st.builds(_case_update, SF_CASE_RECORD, SF_CASE),
     st.builds(Write, st.just("PATCH"), st.builds("sobjects/Case/Id/{}".format, SF_CASE_RECORD),
               SF_CASE, st.just("upsert by Id")),
     st.builds(Write, st.just("DELETE"), st.builds("sobjects/Case/Id/{}".format, SF_CASE_RECORD),
@@ -237,11 +256,11 @@ SF_CASE_UPDATE = st.builds(
 
 
 def _in_part(method: str, path: str, records: Any) -> Write:
-    """A collection saved record by record; the CRM is asked the account of a record's contact
-    when it sets ContactId and no AccountId."""
+    """A collection saved record by record; the CRM is asked what it is asked of each record
+    (``_asked``)."""
     body = None if records is None else {"allOrNone": False, "records": records}
-    asked = any("ContactId" in r and "AccountId" not in r for r in records or ())
-    return Write(method, path, body, "ContactId's account" if asked else "")
+    asked = sorted({what for r in records or () for what in _asked(r)})
+    return Write(method, path, body, ", ".join(asked))
 
 
 #: sObject Collections saved record by record, mixing the customer's records and another's.
