@@ -1824,7 +1824,8 @@ class Reading:
                 or said[-1:]
             )
             amount = corrected or _said(named[0], _PROPOSED)
-            put = self._put_to_them(ti, s, amount.value)
+            # a total of the parts the customer named is theirs, however the agent says it
+            put = total is not None or self._put_to_them(ti, s, amount.value)
             refund.append(
                 _Event((ti, 0, 0), status, _PROPOSED, _evidence(ti, s), amount, put_to_them=put)
             )
