@@ -106,7 +106,7 @@ _NUMBER_WORD = (
 )
 _SUBCLAUSE = re.compile(
     r"(?<!\d),|,(?!\d{2,3}\b)|(?<!hundred)(?<!thousand)(?<!\bgrand)(?<!pounds)(?<!dollars)(?<!euros)"
-    rf"\s(?=and\s(?!{_NUMBER_WORD}\b|[$€£¥₹]\s?\d))",
+    rf"\s(?=and\s(?!{_NUMBER_WORD}\b|[$€£¥₹]\s?\d|a (?:half|quarter)\b))",
     re.IGNORECASE,
 )
 # "double oh", "triple seven", "double 4": the digit said two or three times
@@ -290,7 +290,19 @@ def digits_from_words(text: str) -> str:
         text = " and ".join(alpha2digit(piece, "en") for piece in _TENS_AND.split(text))
     except (ValueError, IndexError, TypeError):  # text2num on odd input: keep the words
         return text
-    return _ZERO_LEFT.sub("0", text)
+    return _AND_A_PART.sub(_and_a_part, _ZERO_LEFT.sub("0", text))
+
+
+# "twelve and a half" (12.50), "3 and a quarter", "ten and three quarters": a whole number and
+# a part of one, as one figure; text2num reads only the whole ("12 and a half")
+_AND_A_PART = re.compile(r"(?<![\d.,])(\d+) and (a half|a quarter|(?:three|3) quarters)\b")
+
+
+def _and_a_part(m: re.Match[str]) -> str:
+    return f"{m[1]}.{_PARTS[m[2]]}"
+
+
+_PARTS = {"a half": "50", "a quarter": "25", "three quarters": "75", "3 quarters": "75"}
 
 
 def _zero(m: re.Match[str]) -> str:
