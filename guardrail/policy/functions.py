@@ -205,7 +205,7 @@ class RuleFunctions:
             text = split_masked({-1: text, **dict(enumerate(others))})[-1]
         transcript = self._facts.transcript
         c = self._facts.conversation
-        claims = unsupported_claims(text, c.turns if c else (), self._facts.understanding)
+        claims = unsupported_claims(text, c.turns if c else (), lambda: self._facts.understanding)
         unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
         if not unsupported:
             return claims
@@ -417,7 +417,11 @@ class RuleFunctions:
         service = bool(reasons) and reasons <= {Reason.SERVICE}
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
-        elif not reasons and written_topics(str(text or "")) & denied_topics(c.turns if c else ()):
+        elif (
+            not reasons
+            and (topics := written_topics(str(text or "")))
+            and topics & denied_topics(c.turns if c else ())
+        ):
             # a reason the customer said was not theirs ("is it the move?" - "no, I'm not
             # moving"), of those the issue classes have no class for
             fits, contradicts = False, True

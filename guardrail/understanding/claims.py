@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
@@ -51,10 +51,13 @@ def _reader() -> LexicalBackend:
     return LexicalBackend()
 
 
-def unsupported_claims(note: str, turns: Sequence[Turn], reading: Understanding) -> list[str]:
-    """The claims in ``note`` the conversation (its ``turns``, read as ``reading``) lacks."""
+def unsupported_claims(
+    note: str, turns: Sequence[Turn], reading: Callable[[], Understanding]
+) -> list[str]:
+    """The claims in ``note`` the conversation (its ``turns``, read as ``reading()`` returns)
+    lacks. The conversation is read, and its turns searched, only for a note that makes a
+    claim: most notes make none, and the reading is asked for only where a rule needs it."""
     found: list[str] = []
-    said = " ".join(clean(t.text) for t in turns if t.role == "customer")
     for m in _SENTENCE.finditer(clean(note)):
         sentence = m.group(0).strip()
         if _CUSTOMER_ASKED.search(sentence):
@@ -64,15 +67,19 @@ def unsupported_claims(note: str, turns: Sequence[Turn], reading: Understanding)
                 if (
                     ask.status in _CLAIMED
                     and ask.kind in _CHECKED
-                    and not reading.asks_of(ask.kind)
-                    and f"cues of {ask.kind} not read" not in reading.unsure
+                    and not reading().asks_of(ask.kind)
+                    and f"cues of {ask.kind} not read" not in reading().unsure
                 ):
                     found.append(f"a request for {ask.kind.value}")
-        if _REFUND_DONE.search(sentence) and _only_pending(turns, reading):
+        if _REFUND_DONE.search(sentence) and _only_pending(turns, reading()):
             found.append("a refund issued")
-        if _LEGAL_CLAIM.search(sentence) and not _LEGAL_SAID.search(said):
+        if _LEGAL_CLAIM.search(sentence) and not _LEGAL_SAID.search(_customer_said(turns)):
             found.append("a threat of legal action")
     return list(dict.fromkeys(found))
+
+
+def _customer_said(turns: Sequence[Turn]) -> str:
+    return " ".join(clean(t.text) for t in turns if t.role == "customer")
 
 
 def _only_pending(turns: Sequence[Turn], reading: Understanding) -> bool:
