@@ -1817,9 +1817,7 @@ class Reading:
                 else [
                     a
                     for a in said
-                    if reckoned
-                    and a.start >= reckoned.end()
-                    and not _PER_UNIT.match(s.text[a.end :].lstrip())
+                    if reckoned and a.start >= reckoned.end() and not _priced_each(s.text, a)
                 ][:1]
                 or said[-1:]
             )
@@ -2291,7 +2289,7 @@ class Reading:
         if not priced:
             return None
         counted = None
-        if _PER_UNIT.match(s.text[priced[-1].end :].lstrip()):
+        if _priced_each(s.text, priced[-1]):
             counted = self._counted(ti, s.text)
         if counted is None:
             return _said(priced[-1], conf)
@@ -2307,7 +2305,7 @@ class Reading:
         agent = self._agent_before(ti)
         for at in (ti,) if agent is None else (ti, agent):
             text = " ".join(p.text for p in self.parsed[at])
-            each = [a for a in _amounts(text, True) if _PER_UNIT.match(text[a.end :].lstrip())]
+            each = [a for a in _amounts(text, True) if _priced_each(text, a)]
             if each:
                 break
         if len(each) != 1:
@@ -3310,6 +3308,11 @@ def _total_of(text: str, found: Sequence[Money], asked: set[Decimal]) -> Money |
         if _SO.search(text, part.end, total.start) and total.value - part.value in asked:
             return total
     return None
+
+
+def _priced_each(text: str, money: Money) -> bool:
+    """Whether ``money`` in ``text`` is a price per thing ("$19.50 a lesson", "8.50 each")."""
+    return _PER_UNIT.match(text[money.end :].lstrip()) is not None
 
 
 def _said(money: Money, confidence: float) -> _Said:
