@@ -596,6 +596,19 @@ _FOR = re.compile(r"\s+for\b")
 _FEW_THINGS = 12
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
+# "We're moving in the spring. I'll be closing it then.": a deed the customer will do at a later
+# time named just before, pointed back to by "then" (a plan), not "close it then" (in that case).
+_WILL_BE_DOING = re.compile(
+    r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to) be \w+ing\b"
+)
+_THEN_END = re.compile(r"\bthen\W*$")
+_LATER = re.compile(
+    r"\b(?:in the (?:spring|summer|autumn|fall|winter|new year)|next (?:week|month|year|spring|"
+    r"summer|autumn|fall|winter|season)|in (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|in (?:a few|a couple of|two|three|six) "
+    r"(?:weeks|months)|after (?:christmas|the holidays|the new year)|"
+    r"at the end of (?:the|this|next) (?:month|year))\b"
+)
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 # A word said apart between commas that only colours the clause before it ("though",
@@ -1059,7 +1072,9 @@ class Reading:
         chasing = scopes["chasing"].search(s.text) is not None
         # "once the refund lands I'm closing it": a plan for later; "refund me once you have
         # it" still asks, only says when
-        timed = scopes["timing"].search(s.text) is not None
+        timed = scopes["timing"].search(s.text) is not None or (
+            si > 0 and _planned_then(s.text, self.parsed[ti][si - 1].text)
+        )
         retracting = scopes["retraction"].search(s.text) is not None
         # what the customer keeps: the account or service ("leave it open"), or the account
         # alone, something else going ("just the sports package, not the whole account")
@@ -3541,6 +3556,16 @@ def _total_of_parts(before: str, money: Money) -> bool:
     and the extra 15 back. Forty."): it restates them, read as their reading stands."""
     parts = _amounts(before, True)
     return len(parts) > 1 and sum((a.value for a in parts), Decimal(0)) == money.value
+
+
+def _planned_then(sentence: str, before: str) -> bool:
+    """Whether a sentence tells of a deed the customer will be doing "then", at a later time
+    the sentence before named: a plan for later, not an ask now."""
+    return (
+        _WILL_BE_DOING.search(sentence) is not None
+        and _THEN_END.search(sentence) is not None
+        and _LATER.search(before) is not None
+    )
 
 
 def _taken_back_in(ti: int, earlier: Sequence[_Event]) -> bool:
