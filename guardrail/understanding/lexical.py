@@ -229,6 +229,12 @@ _NOT_AFTER = re.compile(r"\bnot\W*$")
 # A sentence that is nothing but a self-repair ("I'd like $40 back - sorry - $30"): it marks the
 # amount said next.
 _REPAIR_ALONE = re.compile(rf"^(?:(?:{_SELF_CORRECTION.pattern})[\s,.!-]*)+$")
+# A sum said as a sentence of its own, at most with a please or a sorry ("Twenty-one, please.",
+# "Thirty-four, sorry.", "29.97"): the speaker naming the amount they mean.
+_SUM_ALONE_BEFORE = re.compile(r"^(?:(?:so|just|only|um|uh|er)\W+)*$")
+_SUM_ALONE_AFTER = re.compile(
+    r"\W*(?:(?:please|pls|sorry|thanks|thank you|ta|then|total|in total|altogether)\W*)*$"
+)
 # A later amount settled on ("fifty quid back, well 20 pounds would do").
 _SETTLES = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:would do|will do|is fine|is enough|is ok|is okay|would be fine|"
@@ -590,6 +596,19 @@ _FOR = re.compile(r"\s+for\b")
 _FEW_THINGS = 12
 _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|gonna)\b")
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
+# "We're moving in the spring. I'll be closing it then.": a deed the customer will do at a later
+# time named just before, pointed back to by "then" (a plan), not "close it then" (in that case).
+_WILL_BE_DOING = re.compile(
+    r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to) be \w+ing\b"
+)
+_THEN_END = re.compile(r"\bthen\W*$")
+_LATER = re.compile(
+    r"\b(?:in the (?:spring|summer|autumn|fall|winter|new year)|next (?:week|month|year|spring|"
+    r"summer|autumn|fall|winter|season)|in (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|in (?:a few|a couple of|two|three|six) "
+    r"(?:weeks|months)|after (?:christmas|the holidays|the new year)|"
+    r"at the end of (?:the|this|next) (?:month|year))\b"
+)
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 # A word said apart between commas that only colours the clause before it ("though",
@@ -1053,7 +1072,9 @@ class Reading:
         chasing = scopes["chasing"].search(s.text) is not None
         # "once the refund lands I'm closing it": a plan for later; "refund me once you have
         # it" still asks, only says when
-        timed = scopes["timing"].search(s.text) is not None
+        timed = scopes["timing"].search(s.text) is not None or (
+            si > 0 and _planned_then(s.text, self.parsed[ti][si - 1].text)
+        )
         retracting = scopes["retraction"].search(s.text) is not None
         # what the customer keeps: the account or service ("leave it open"), or the account
         # alone, something else going ("just the sports package, not the whole account")
@@ -1395,8 +1416,12 @@ class Reading:
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
         )
+        alone = _sum_alone(ti, s, amounts, events[kind]) and not (
+            si > 0 and _total_of_parts(self.parsed[ti][si - 1].text, amounts[-1])
+        )
         correcting = (
-            scopes["correction"].search(s.text)
+            alone
+            or scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
             # a self-repair before a sum said again ("hang on, it was $30", "no, $30"), unless
             # the sum is one more ("no, the charger was $30 too")
@@ -1438,7 +1463,12 @@ class Reading:
             events[kind].append(
                 _Event(
                     (ti, si, 0),
-                    AskStatus.ASKED if _part_after_refusing(ti, s, amounts, events[kind]) else None,
+                    AskStatus.ASKED
+                    if _part_after_refusing(ti, s, amounts, events[kind])
+                    # the sum said alone after taking back in this turn ("hold on, wrong line.
+                    # ... Thirty-four, sorry"): a repair, the ask stands at it
+                    or (alone and _taken_back_in(ti, events[kind]))
+                    else None,
                     0.75,
                     _evidence(ti, s),
                     said,
@@ -3499,6 +3529,48 @@ def _part_after_refusing(
         and amounts[-1].value < last.said.value
         and _PART.search(s.text, 0, amounts[-1].start) is not None
     )
+
+
+def _sum_alone(ti: int, s: Sentence, amounts: Sequence[Money], earlier: Sequence[_Event]) -> bool:
+    """Whether a sentence is only a sum ("Sixty-four.", "Twenty-one, please."), or ends in the
+    part of a price worked out ("it's a 68 bag so 34"), in the turn that spoke of the ask: the
+    amount meant, over any the turn named before. Not a few said alone (a count, "all 3"),
+    which the sum said next may price."""
+    if not amounts or len(amounts) > 2 or not earlier or earlier[-1].order[0] != ti:
+        return False
+    sum_ = amounts[-1]
+    first = amounts[0]
+    return (
+        (
+            _SUM_ALONE_BEFORE.match(s.text[: sum_.start]) is not None
+            if first is sum_
+            else sum_.value < first.value and _SO.search(s.text, first.end, sum_.start) is not None
+        )
+        and _SUM_ALONE_AFTER.match(s.text, sum_.end) is not None
+        and (sum_.explicit or sum_.value > _FEW_THINGS or sum_.value % 1 != 0)
+    )
+
+
+def _total_of_parts(before: str, money: Money) -> bool:
+    """Whether a sum said alone is the total of the several said just before it ("the extra 25
+    and the extra 15 back. Forty."): it restates them, read as their reading stands."""
+    parts = _amounts(before, True)
+    return len(parts) > 1 and sum((a.value for a in parts), Decimal(0)) == money.value
+
+
+def _planned_then(sentence: str, before: str) -> bool:
+    """Whether a sentence tells of a deed the customer will be doing "then", at a later time
+    the sentence before named: a plan for later, not an ask now."""
+    return (
+        _WILL_BE_DOING.search(sentence) is not None
+        and _THEN_END.search(sentence) is not None
+        and _LATER.search(before) is not None
+    )
+
+
+def _taken_back_in(ti: int, earlier: Sequence[_Event]) -> bool:
+    """Whether the customer took the ask back earlier in turn ``ti``."""
+    return any(e.order[0] == ti and e.status is AskStatus.RETRACTED for e in earlier)
 
 
 def _part_named(answer: Sequence[Sentence]) -> _Said | None:
