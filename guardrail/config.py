@@ -7,6 +7,7 @@ read from the environment with a double underscore: ``GUARDRAIL_TIMEOUTS__UPSTRE
 from __future__ import annotations
 
 import os
+import re
 from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
@@ -377,12 +378,7 @@ class Settings(AuditSettings):
     @field_validator("upstream")
     @classmethod
     def _upstream_is_http_origin(cls, value: str) -> str:
-        url = URL(value)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"upstream must be an http(s) URL with a host, got {value!r}")
-        if url.query_string or url.fragment:
-            raise ValueError("upstream must not carry a query or fragment")
-        return str(url).rstrip("/")
+        return str(origin_as_written(value, "upstream")).rstrip("/")
 
     @model_validator(mode="after")
     def _tls_pair(self) -> Self:
@@ -390,9 +386,57 @@ class Settings(AuditSettings):
             raise ValueError("tls_cert and tls_key go together")
         return self
 
+    @model_validator(mode="after")
+    def _token_url_on_the_upstream(self) -> Self:
+        """The client secret goes to ``token_url``: only to the CRM's own origin (each CRM's
+        client-credentials endpoint is on the instance's own domain)."""
+        if self.credential.token_url is not None:
+            token = origin_as_written(self.credential.token_url, "credential.token_url")
+            if token.origin() != self.upstream_url.origin():
+                raise ValueError(
+                    f"credential.token_url must be on the upstream's origin "
+                    f"{self.upstream_url.origin()}, not {token.origin()}: the client secret "
+                    "is sent there"
+                )
+        return self
+
     @property
     def upstream_url(self) -> URL:
         return URL(self.upstream)
+
+
+# What a lenient parser drops or resolves, so the origin used would not be the one written.
+_UNWRITTEN = re.compile(r"[\x00-\x20\x7f\\]")
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?=/|$)|%2f|%5c", re.IGNORECASE)
+
+
+def origin_as_written(value: str, name: str) -> URL:
+    """``value`` as an http(s) URL that forwards to exactly the origin and path it spells:
+    no user or password (a credential there would be sent to the CRM in every request, and
+    logged wherever the URL is), no whitespace or control characters (dropped by parsers, so
+    ``evil.com<TAB>ab`` is the host ``evil.comab``), no percent-escapes in the host, no query
+    or fragment, no dot segments or encoded slashes in the path (resolved away)."""
+    if _UNWRITTEN.search(value):
+        raise ValueError(f"{name} must not hold whitespace, control characters or backslashes")
+    if "@" in value.split("//", 1)[-1].split("/", 1)[0]:
+        raise ValueError(
+            f"{name} must not carry a user or password (user:pass@host): put the CRM "
+            "credential in credential.access_token, or credential.client_id and "
+            "credential.client_secret"
+        )
+    try:
+        url = URL(value)
+    except (ValueError, IndexError) as exc:  # yarl raises IndexError on some bracketed hosts
+        raise ValueError(f"{name} is no URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.raw_host:
+        raise ValueError(f"{name} must be an http(s) URL with a host, got {url.scheme}://...")
+    if "%" in url.raw_host:
+        raise ValueError(f"{name} must not percent-encode its host")
+    if "?" in value or "#" in value:
+        raise ValueError(f"{name} must not carry a query or fragment")
+    if _DOT_SEGMENT.search(url.raw_path) or _DOT_SEGMENT.search(value.split("//", 1)[-1]):
+        raise ValueError(f"{name} must not hold dot segments or encoded slashes in its path")
+    return url
 
 
 _config_file: ContextVar[Path | None] = ContextVar("guardrail_config_file", default=None)

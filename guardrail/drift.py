@@ -81,8 +81,13 @@ class Describe:
 
     async def _read(self, objects: Sequence[str], token: str) -> dict[str, dict[str, Any]]:
         headers = dict(self.dialect.authorize(CIMultiDict(), token))
-        async with httpx.AsyncClient(
-            base_url=self.base_url, headers=headers, timeout=self.timeout, verify=self.verify
+        async with httpx.AsyncClient(  # never through a proxy the environment names
+            base_url=self.base_url,
+            headers=headers,
+            timeout=self.timeout,
+            verify=self.verify,
+            follow_redirects=False,
+            trust_env=False,
         ) as client:
             return await self.dialect.describe(client, objects, self.api_version)
 

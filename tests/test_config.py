@@ -1,6 +1,9 @@
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from guardrail.config import HostPort, load_settings
 from guardrail.errors import ConfigError
@@ -86,3 +89,87 @@ def test_the_understanding_backends_are_configured_from_the_environment(
 
 def test_conversations_are_read_lexically_unless_configured() -> None:
     assert load_settings(upstream="http://crm").understanding.backends == ["lexical"]
+
+
+# -- the one origin the proxy forwards to -------------------------------------------------------
+
+# An origin as a strict reader takes it from the text as written: scheme, host, port, a path of
+# plain segments; nothing else (no user or password, no whitespace or control characters that a
+# lenient parser drops, no percent-escapes in the host, no dot segments a parser resolves).
+_AS_WRITTEN = re.compile(
+    r"(?i)(https?)://([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?((?:/[a-z0-9_~!$&'()*+,;=:-]*)*)"
+)
+
+
+def _upstreams() -> st.SearchStrategy[str]:
+    written = st.tuples(
+        st.sampled_from(["http", "https", "HTTPS", "ftp"]),
+        st.sampled_from(["", "u:p@", "u@", ":@", "@", "a%40b:c@", "crm:443@", "u:p%2F@"]),
+        st.sampled_from(["crm", "acme.my.salesforce.com", "127.0.0.1", "[::1]", "acme%2ecom"]),
+        st.sampled_from(["", ":443", ":8443", ":0"]),
+        st.sampled_from(["", "/", "/pre", "/pre/../x", "/%2e%2e/x", "/a/./b", "/a%2Fb"]),
+    ).map(lambda t: f"{t[0]}://{t[1]}{t[2]}{t[3]}{t[4]}")
+    odd = st.sampled_from([" ", "\t", "\n", "\r", "\x00", "\\", "#", "?", "@"])
+    return st.one_of(
+        written,
+        st.tuples(written, odd, st.integers(0, 60)).map(
+            lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]
+        ),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@example(upstream="https://u:p@acme.my.salesforce.com")
+@example(upstream="https://evil.com\tab")
+@example(upstream="https://acme.com/pre/../x")
+@given(upstream=_upstreams())
+def test_an_upstream_is_taken_as_the_one_origin_it_is_written_as_or_refused_at_load(
+    upstream: str,
+) -> None:
+    try:
+        url = load_settings(None, upstream=upstream).upstream_url
+    except ConfigError:
+        return
+    strict = _AS_WRITTEN.fullmatch(upstream)
+    assert strict is not None, upstream
+    scheme, host, port, path = strict.groups()
+    assert url.raw_user is None, upstream
+    assert url.raw_password is None, upstream
+    assert (url.scheme, url.raw_host, url.port) == (
+        scheme.lower(),
+        host.lower().strip("[]"),
+        int(port) if port else {"http": 80}.get(scheme.lower(), 443),
+    ), upstream
+    assert url.raw_path.rstrip("/") == path.rstrip("/"), upstream
+    assert not any(s in (".", "..") for s in path.split("/")), upstream
+
+
+@pytest.mark.parametrize(
+    "upstream", ["https://u:p@crm.example.com", "https://token@crm.example.com"]
+)
+def test_an_upstream_with_a_user_or_password_is_refused_and_told_where_credentials_go(
+    upstream: str,
+) -> None:
+    with pytest.raises(ConfigError, match=r"user.*password.*credential\.access_token") as refused:
+        load_settings(None, upstream=upstream)
+    assert ":p@" not in str(refused.value)
+    assert "token@" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "token_url",
+    [
+        "https://elsewhere.example.com/services/oauth2/token",
+        "http://crm.example.com/services/oauth2/token",
+        "https://crm.example.com:8443/services/oauth2/token",
+        "https://u:p@crm.example.com/services/oauth2/token",
+    ],
+)
+def test_a_token_url_off_the_upstream_origin_is_refused_as_the_secret_would_go_there(
+    token_url: str,
+) -> None:
+    credential = {"client_id": "id", "client_secret": "s3cret", "token_url": token_url}
+    with pytest.raises(ConfigError, match="token_url"):
+        load_settings(None, upstream="https://crm.example.com", credential=credential)
+    same = {**credential, "token_url": "https://crm.example.com/services/oauth2/token"}
+    assert load_settings(None, upstream="https://crm.example.com", credential=same).credential

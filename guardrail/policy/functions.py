@@ -132,7 +132,13 @@ from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
-from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
+from guardrail.understanding.sensitive import (
+    LONGEST_BETWEEN,
+    Edges,
+    joined_chains,
+    piece_digits,
+    sensitive_kinds,
+)
 from guardrail.understanding.written import denied_topics, read_written, withheld, written_topics
 
 #: CEL's own functions and macros an expression may call besides this library.
@@ -500,7 +506,10 @@ class RuleFunctions:
 
     def _earlier_texts(self) -> tuple[list[str], list[str]]:
         """The text of this conversation's last few writes that reached the CRM, the writes
-        before this one in its request first; and the phone numbers and numbers they set."""
+        before this one in its request first; and the phone numbers and numbers they set. A
+        write that sets nothing but a number (a piece a number split over many notes runs
+        through) is not one of the few, while such pieces say no more digits together than
+        may lie between a number's first and last."""
         c = self._facts.conversation
         saved = (
             *reversed(self.pending),
@@ -508,16 +517,24 @@ class RuleFunctions:
         )
         texts: list[str] = []
         numbers: list[str] = []
+        counted = between = 0
         for write in saved:
             values = list(text_fields(write.fields, write.id_fields).values())
             phones = [v for v in values if is_phone_number(v)]
             text = "\n".join(v for v in values if v not in phones)
             stored = [d for v in write.fields.values() for d in _number_digits(v)]
-            if text.strip() or phones or stored:
-                texts.append(text)
-                numbers.extend((*phones, *stored))
-            if len(texts) == _EARLIER:
-                break
+            if not (text.strip() or phones or stored):
+                continue
+            texts.append(text)
+            numbers.extend((*phones, *stored))
+            said = piece_digits(text) if text.strip() else 0
+            if said is not None:
+                said += sum(len(d) for n in phones for d in dialled(n)) + sum(map(len, stored))
+                between += said
+            if said is None or between > LONGEST_BETWEEN:
+                counted += 1
+                if counted == _EARLIER:
+                    break
         return [t for t in texts if t.strip()], numbers
 
     def text_fields(self) -> list[str]:

@@ -140,7 +140,14 @@ _PLURAL_AFTER = re.compile(rf"^\s*(?:\w+ )?{_COUNTED}\b")
 _DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[\s.,\-/]{1,3}\d+)*(?![\w])")
 # Where the numbers of a list of phones are read as national ones too (an agent's notes).
 _PHONE_REGIONS = ("US",)
-_SSN_CONTEXT = re.compile(r"\b(?:social|ssn|security number|social security|s s n)\b")
+# Where a social security number is named, however spelled or abbreviated, and glued into
+# one word ("S.S.N.", "SSNo", "ss#", "Soc. Sec. #", "socsec", "SocialSecurityNumber"), or the
+# ITIN issued in its place: nine plain digits there are one. Letters glued to nine digits
+# name nothing by themselves ("ORD219099999" is an order's number, as "219099999" is).
+_SSN_CONTEXT = re.compile(
+    r"\b(?:social(?:sec\w*)?|security number|s[. ]?s[. ]?n(?:s|o|os|um|umber)?|ss ?#"
+    r"|ss (?:no|num|number)|soc\.? ?sec|itins?)(?:\b|(?<=#))"
+)
 # Where a card is spoken of: its pieces may be dictated with words between them.
 _CARD_CONTEXT = re.compile(
     r"\b(?:cards?|visa|mastercard|master card|amex|american express|discover|debit|credit|"

@@ -201,31 +201,41 @@ def joined_chains(
     """Each chain of ``edges`` (their indexes, in the order joined) that ``may_join``, with
     the ``card`` and ``ssn`` its texts say together and none says alone: a number split
     between two texts, the first's end and the last's start, or over more, in any order, with
-    texts that are nothing but a number between them ("Card 4111" "1111 1111" "1111 ok").
+    any number of texts that are nothing but a number between them ("Card 4111" "1111"
+    "1111" "1111 ok"; only the digits between are bounded, by a card's longest number).
 
-    The chains grow as the fourth power of the texts, and an agent chooses how many texts a
-    write has: past ``_MOST_TRIED`` chains tried, what is left is not read but taken as a
-    card (fail closed), one ring through every text a number may touch (each of them masked
-    at both edges)."""
+    The chains grow as a factorial of the texts, and an agent chooses how many texts a write
+    has: past ``_MOST_TRIED`` joinings read (the same pieces in the same order are read
+    once) or ``_MOST_STEPS`` chains walked, what is left is not read but taken as a card
+    (fail closed), one ring through every text a number may touch (each of them masked at
+    both edges)."""
     alone = [i for i, e in enumerate(edges) if e.alone]
+    digits = {i: edges[i].digits for i in alone}
     lasts = [i for i, e in enumerate(edges) if e.starts]
-    tried = 0
+    read: dict[tuple[str, ...], set[str]] = {}
+    steps = 0
 
     def grown(chain: tuple[int, ...], said: int) -> Iterator[tuple[tuple[int, ...], set[str]]]:
-        nonlocal tried
+        nonlocal steps
         for last in lasts:
             joined = (*chain, last)
             if last in chain or not may_join(joined):
                 continue
-            tried += 1
-            if tried > _MOST_TRIED:
+            steps += 1
+            if steps > _MOST_STEPS:
                 raise _Untried
-            if kinds := _joined_kinds([edges[i] for i in joined]):
+            pieces = _pieces([edges[i] for i in joined])
+            if (kinds := read.get(pieces)) is None:
+                if sum(c.isdigit() for p in pieces for c in p) < _SHORTEST:
+                    continue  # too few digits for an SSN, the shortest: nothing to read
+                if len(read) >= _MOST_TRIED:
+                    raise _Untried
+                kinds = read[pieces] = _joined_kinds(pieces)
+            if kinds:
                 yield joined, kinds
-        if len(chain) <= _MOST_BETWEEN:
-            for i in alone:
-                if i not in chain and said + edges[i].digits <= _LONGEST:
-                    yield from grown((*chain, i), said + edges[i].digits)
+        for i in alone:
+            if i not in chain and said + digits[i] <= LONGEST_BETWEEN:
+                yield from grown((*chain, i), said + digits[i])
 
     try:
         for first, edge in enumerate(edges):
@@ -240,20 +250,30 @@ class _Untried(Exception):
     """More chains than a write may ask to be tried (``joined_chains``)."""
 
 
-#: Chains tried for one write (each some ten microseconds) before the rest is taken as a card.
+#: Joinings read for one write (each some ten microseconds), and chains walked (each about
+#: one), before the rest is taken as a card.
 _MOST_TRIED = 256
+_MOST_STEPS = 1024
+#: The digits the texts between a number's first and last may say together: a card's
+#: longest number less one at either end.
+LONGEST_BETWEEN = 17
 
 
-# A number split over more than two texts: at most this many between its first and last,
-# together no more digits than a card's longest number less one at either end.
-_MOST_BETWEEN = 2
-_LONGEST = 17
+def piece_digits(text: str) -> int | None:
+    """How many digits ``text`` says if it is a number and nothing else (what a number split
+    over many texts may run through), else None."""
+    edges = Edges.of(text)
+    return edges.digits if edges.alone else None
 
 
-def _joined_kinds(chain: Sequence[Edges]) -> set[str]:
-    """What the first's end, the numbers between and the last's start say together only."""
+def _pieces(chain: Sequence[Edges]) -> tuple[str, ...]:
+    """What is read of a chain: the first's end, the numbers between, the last's start."""
     first, *between, last = chain
-    pieces = [first.tail, *(e.head for e in between), last.head]
+    return (first.tail, *(e.head for e in between), last.head)
+
+
+def _joined_kinds(pieces: Sequence[str]) -> set[str]:
+    """What the pieces of a chain (``_pieces``) say together only."""
     return digit_kinds("\n".join(pieces)) - set().union(*map(_edge_kinds, pieces))
 
 

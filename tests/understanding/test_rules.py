@@ -1,5 +1,6 @@
 """Rules read the understanding through CEL, and tell "contradicts" from "cannot tell"."""
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardrail.context.facts import Facts
-from guardrail.context.model import Conversation, ReadRecord
+from guardrail.context.model import Conversation, ReadRecord, WriteRecord
 from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
 from guardrail.sinks.redact import mask_fields, text_fields
-from tests.conftest import card_digits_read, cards_of_every_length
+from tests.conftest import card_digits_read, cards_of_every_length, ssns
 
 from .conftest import facts, turns
 
@@ -297,3 +298,60 @@ def test_a_record_id_is_never_masked_so_a_replayed_write_reads_as_the_judged_one
     read = RuleFunctions(facts("c: hi")).sensitive_data(list(text_fields(fields, ids).values()))
     redacted = RuleFunctions(replace(facts("c: hi"), redacted=True))
     assert redacted.sensitive_data(list(text_fields(masked, ids).values())) == read
+
+
+def _cut(number: str, data: st.DataObject, most: int) -> list[str]:
+    """``number`` cut into two to ``most`` pieces where ``data`` chooses."""
+    k = data.draw(st.integers(2, min(most, len(number))))
+    cuts = sorted(
+        data.draw(st.sets(st.integers(1, len(number) - 1), min_size=k - 1, max_size=k - 1))
+    )
+    return [number[a:b] for a, b in itertools.pairwise([0, *cuts, len(number)])]
+
+
+def _split_number(data: st.DataObject, most: int) -> list[str]:
+    """A card or an SSN (said to be one) cut into pieces: the first after a word, the last
+    before one, those between standing alone, as an agent would put them in fields or notes."""
+    kind = data.draw(st.sampled_from(["card", "ssn"]))
+    number = data.draw(cards_of_every_length() if kind == "card" else ssns())
+    pieces = _cut(number, data, most)
+    said = "Card" if kind == "card" else "SSN"
+    return [f"{said} {pieces[0]}", *pieces[1:-1], f"{pieces[-1]} is the rest"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_card_or_ssn_cut_into_any_number_of_pieces_across_a_writes_fields_is_found(
+    data: st.DataObject,
+) -> None:
+    # however many fields an agent spreads a number over, in whatever order the fields come
+    # (past the orders that can be tried, whatever the pieces may run through is taken as a
+    # card: either is refused)
+    pieces = _split_number(data, most=9)
+    fields = data.draw(st.permutations(pieces))
+    assert RuleFunctions(facts("c: hi")).sensitive_data(fields), fields
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_card_or_ssn_cut_into_any_number_of_pieces_across_notes_one_after_another_is_refused(
+    data: st.DataObject,
+) -> None:
+    # each note is judged with those saved before it; one of them must be refused
+    pieces = _split_number(data, most=9)
+    judged = facts("c: hi")
+    assert judged.conversation is not None
+    for i, piece in enumerate(pieces):
+        if RuleFunctions(judged).sensitive_data([piece]):
+            return
+        judged.conversation.writes.append(
+            WriteRecord(
+                decision_id=f"d{i}",
+                object="Task",
+                operation="create",
+                fields={"Description": piece},
+                decision="allow",
+                at=datetime.now(UTC),
+            )
+        )
+    raise AssertionError(f"every piece saved: {pieces}")

@@ -162,3 +162,59 @@ def test_texts_a_number_could_run_through_in_more_orders_than_are_tried_read_as_
     assert "card" in found
     masked = split_masked(texts)
     assert not any(c.isdigit() for v in masked.values() for c in v), masked
+
+
+# -- nine plain digits: an SSN where one is named, in any spelling, glued or apart ---------------
+
+# What a note may call a social security number (or the ITIN issued in its place).
+SSN_NAMES = [
+    "SSN", "ssn", "S.S.N.", "S.S.N", "SSNs", "SSNo", "SSN#", "ss#", "SS #", "ss no",
+    "SS no.", "SS number", "soc sec", "Soc. Sec. #", "Soc.Sec.No.", "socsec", "SocSec",
+    "soc-sec", "social sec", "social security", "Social Security No", "socialsecurity",
+    "SocialSecurityNumber", "social-security-no", "ITIN", "itin",
+]  # fmt: skip
+# Letters an identifier carries with its digits (an order's, an invoice's, a ticket's).
+ID_LETTERS = ["ORD", "INV", "PO", "TKT", "REF", "A", "x", "ab", "Q-", "CASE"]
+
+
+def _nine(ssn: str, before: str, after: str, glued: bool) -> str:
+    gap = "" if glued else " "
+    return f"{before}{gap}{ssn}{gap}{after}".strip()
+
+
+@MANY
+@given(
+    ssn=ssns(),
+    name=st.sampled_from(SSN_NAMES),
+    letters=st.tuples(st.sampled_from(["", *ID_LETTERS]), st.sampled_from(["", "x", "z", "ab"])),
+    glued=st.booleans(),
+    where=st.sampled_from(["{name}{number}", "{name}: {number}", "{number} ({name})",
+                           "{name} on file is {number}", "{number} is the {name}"]),
+)  # fmt: skip
+def test_nine_digits_where_an_ssn_is_named_in_any_spelling_are_an_ssn_glued_or_apart(
+    ssn: str, name: str, letters: tuple[str, str], glued: bool, where: str
+) -> None:
+    before, after = letters
+    if where.startswith("{name}{number}"):  # the name glued on is what comes before
+        before = ""
+    number = _nine(ssn, before, after, glued)
+    note = f"Note: {where.format(name=name, number=number)}. Done."
+    assert "ssn" in sensitive_kinds(note), note
+    assert hidden(ssn, note), (note, mask_text(note))
+
+
+@MANY
+@given(
+    ssn=ssns(),
+    letters=st.tuples(st.sampled_from(ID_LETTERS), st.sampled_from(["", "x", "z", "ab"])),
+    glued=st.booleans(),
+    said=st.sampled_from(["Order", "Shipped", "Invoice", "Customer quoted", "Ref"]),
+)
+def test_nine_digits_glued_to_letters_where_no_ssn_is_named_read_as_the_digits_apart_do(
+    ssn: str, letters: tuple[str, str], glued: bool, said: str
+) -> None:
+    # an identifier's letters change nothing: nine plain digits no SSN is named near are an
+    # order or reference number, as they are with the letters spaced off
+    note = f"{said} {_nine(ssn, *letters, glued)} today."
+    apart = f"{said} {_nine(ssn, *letters, glued=False)} today."
+    assert sensitive_kinds(note) == sensitive_kinds(apart) == frozenset(), note
