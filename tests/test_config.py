@@ -97,7 +97,7 @@ def test_conversations_are_read_lexically_unless_configured() -> None:
 # plain segments; nothing else (no user or password, no whitespace or control characters that a
 # lenient parser drops, no percent-escapes in the host, no dot segments a parser resolves).
 _AS_WRITTEN = re.compile(
-    r"(?i)(https?)://([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?((?:/[a-z0-9_~!$&'()*+,;=:-]*)*)"
+    r"(?i)(https?)://([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?((?:/[a-z0-9_~!$&'()*+,;=:@-]*)*)"
 )
 
 

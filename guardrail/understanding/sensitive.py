@@ -50,8 +50,44 @@ def _remembered(text: str) -> frozenset[str]:
 
 
 def _read(text: str) -> frozenset[str]:
-    seen = detection_form(text)
+    seen = counted_out(detection_form(text))
     return frozenset(typed_kinds(seen) | digit_kinds(clean(seen)))
+
+
+_DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+#: A digit by its name, its plural ("ones", "sixes", "zeroes", "ohs") or itself ("9", "9s").
+_DIGITS = {
+    **{name: str(d) for d, name in enumerate(_DIGIT_NAMES)},
+    **{f"{name}s": str(d) for d, name in enumerate(_DIGIT_NAMES)},
+    **{str(d): str(d) for d in range(10)},
+    "oh": "0", "ohs": "0", "zeroes": "0", "sixes": "6",
+}  # fmt: skip
+_TIMES = {
+    **{name: n for n, name in enumerate(_DIGIT_NAMES) if n >= 2},
+    **{str(n): n for n in range(2, 10)},
+    "quadruple": 4,
+}
+# A digit said as a count of it, as a number is read out ("four ones", "two 9s", "three
+# zeros", "quadruple nine"; double and triple are read by guardrail.understanding.text).
+_COUNTED_DIGIT = re.compile(
+    r"\b(?P<times>two|three|four|five|six|seven|eight|nine|[2-9]) (?P<digits>zeros|zeroes|ohs|"
+    r"ones|twos|threes|fours|fives|sixes|sevens|eights|nines|\d(?=s\b))s?\b"
+    r"|\b(?P<quadruple>quadruple) (?P<digit>zero|oh|one|two|three|four|five|six|seven|eight|"
+    r"nine|\d)\b",
+    re.IGNORECASE,
+)
+
+
+def counted_out(text: str) -> str:
+    """``text`` with each digit said as a count of it written as the digit so many times:
+    read only where card data is looked for (a card's digits need Luhn and a scheme's
+    length, an SSN's its 3-2-4 shape or a mention, so "four ones and a twenty" is none)."""
+
+    def digits(m: re.Match[str]) -> str:
+        digit = _DIGITS[(m["digits"] or m["digit"]).lower()]
+        return " ".join(digit * _TIMES[(m["times"] or m["quadruple"]).lower()])
+
+    return _COUNTED_DIGIT.sub(digits, text)
 
 
 def digit_kinds(cleaned: str) -> set[str]:
@@ -191,7 +227,7 @@ class Edges:
 # texts to the same earlier notes again, and reading an edge costs tens of microseconds.
 @functools.lru_cache(maxsize=4096)
 def _edge(text: str) -> str:
-    edge = _unglued(_DATE_OR_TIME.sub("#", clean(detection_form(_unglued(text)))))
+    edge = _unglued(_DATE_OR_TIME.sub("#", clean(counted_out(detection_form(_unglued(text))))))
     return _LETTERS_BY_DIGITS.sub(" ", edge)
 
 

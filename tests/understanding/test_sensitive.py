@@ -5,6 +5,8 @@ masked (what is recorded of it keeps none of its digits); what is no card or SSN
 
 from __future__ import annotations
 
+import itertools
+
 import phonenumbers
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
@@ -218,3 +220,52 @@ def test_nine_digits_glued_to_letters_where_no_ssn_is_named_read_as_the_digits_a
     note = f"{said} {_nine(ssn, *letters, glued)} today."
     apart = f"{said} {_nine(ssn, *letters, glued=False)} today."
     assert sensitive_kinds(note) == sensitive_kinds(apart) == frozenset(), note
+
+
+# -- a digit said as a count of it ("four ones", "two 9s", "quadruple nine") --------------------
+
+PLURALS = [
+    "zeros",
+    "ones",
+    "twos",
+    "threes",
+    "fours",
+    "fives",
+    "sixes",
+    "sevens",
+    "eights",
+    "nines",
+]
+COUNTS = {2: ["two", "2", "double"], 3: ["three", "3", "triple"], 4: ["four", "4", "quadruple"]}
+
+
+@MANY
+@given(number=st.one_of(cards_of_every_length(), ssns()), data=st.data(), digits=st.booleans())
+def test_a_number_read_out_with_its_repeated_digits_counted_is_found_and_masked(
+    number: str, data: st.DataObject, digits: bool
+) -> None:
+    words = []
+    for digit, run in itertools.groupby(number):
+        n, d = len(list(run)), int(digit)
+        while n:
+            take = min(n, 4)
+            if take == 1:
+                words.append(WORDS[d] if not digits else digit)
+            else:
+                count = data.draw(st.sampled_from(COUNTS[take]))
+                if count in ("double", "triple", "quadruple"):
+                    words.append(f"{count} {WORDS[d] if not digits else digit}")
+                else:
+                    words.append(f"{count} {PLURALS[d] if not digits else digit + 's'}")
+            n -= take
+    said = "card" if len(number) > 9 else "social security number"
+    note = f"Customer read the {said} out: {', '.join(words)}. Will call back."
+    assert sensitive_kinds(note), note
+    assert hidden(number, note), (note, mask_text(note))
+
+
+@MANY
+@given(n=st.sampled_from(["two", "three", "four"]), plural=st.sampled_from(PLURALS))
+def test_a_count_of_ones_or_fives_paid_or_seen_is_no_card(n: str, plural: str) -> None:
+    note = f"Customer paid cash, {n} {plural} and a twenty, on card ending 4242 on 12/03/2026."
+    assert sensitive_kinds(note) == frozenset(), note
