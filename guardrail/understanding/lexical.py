@@ -400,6 +400,13 @@ _MONEY_OUT = re.compile(r"\b(?:back|bank|card|cash|money|refund\w*|transfer|payp
 _SO = re.compile(
     r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
 )
+# A sentence that only states the whole a sum comes to ("so that is $57", "that makes 38 in
+# all", "so it's forty altogether"): the customer's reckoning of what they asked, the whole of it.
+_TOTAL_STATED = re.compile(
+    r"^(?:(?:ok|okay|right|yes|yeah|and)\W+)*(?:so\W+)?(?:that's|that is|that'd be|that would be|"
+    r"it's|it is|that makes|that comes to|it comes to|which makes|which is)\W+"
+    r"(?:(?:a total of|in total|altogether|all told)\W+)?(?=[$€£]?\d)"
+)
 # An agent's phrase said as what an offer after it is ("as a goodwill gesture, I can...", "by
 # way of compensation we could..."): the words before it, and those that end it.
 _FRAME = re.compile(r"\b(?:as|by way of)\s+(?:(?:a|an|some|small|little|one\s+off)\s+)*$")
@@ -1398,6 +1405,8 @@ class Reading:
         correcting = (
             scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
+            # the whole worked out ("so that is $57"): it replaces the part read before
+            or (sum_said and len(amounts) == 1 and _TOTAL_STATED.match(s.text) is not None)
             # a self-repair before a sum said again ("hang on, it was $30", "no, $30"), unless
             # the sum is one more ("no, the charger was $30 too")
             or (
