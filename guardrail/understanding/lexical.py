@@ -406,6 +406,13 @@ _MONEY_OUT = re.compile(r"\b(?:back|bank|card|cash|money|refund\w*|transfer|payp
 _SO = re.compile(
     r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
 )
+# A sentence that only states the whole a sum comes to ("so that is $57", "that makes 38 in
+# all", "so it's forty altogether"): the customer's reckoning of what they asked, the whole of it.
+_TOTAL_STATED = re.compile(
+    r"^(?:(?:ok|okay|right|yes|yeah|and)\W+)*(?:so\W+)?(?:that's|that is|that'd be|that would be|"
+    r"it's|it is|that makes|that comes to|it comes to|which makes|which is)\W+"
+    r"(?:(?:a total of|in total|altogether|all told)\W+)?(?=[$€£]?\d)"
+)
 # An agent's phrase said as what an offer after it is ("as a goodwill gesture, I can...", "by
 # way of compensation we could..."): the words before it, and those that end it.
 _FRAME = re.compile(r"\b(?:as|by way of)\s+(?:(?:a|an|some|small|little|one\s+off)\s+)*$")
@@ -1423,6 +1430,8 @@ class Reading:
             alone
             or scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
+            # the whole worked out ("so that is $57"): it replaces the part read before
+            or (sum_said and len(amounts) == 1 and _TOTAL_STATED.match(s.text) is not None)
             # a self-repair before a sum said again ("hang on, it was $30", "no, $30"), unless
             # the sum is one more ("no, the charger was $30 too")
             or (
@@ -2327,26 +2336,63 @@ class Reading:
 
     def _counted(self, ti: int, clause: str) -> _Said | None:
         """An ask for so many of a thing priced each in its turn ("they're 8.50 each... can I
-        get those two refunded"), else in the agent's turn just before ("the pass is thirty a
-        class" - "the other three I'd like back"): that many times the price."""
+        get those two refunded"), else in the nearest turn before naming a price each ("the
+        pass is thirty a class" - "the other three I'd like back"; "twelve pound each" -
+        "reprint or refund?" - "the money for those twelve"): that many times the price."""
         count = _COUNTED.search(clause)
         if count is None:
             return None
         agent = self._agent_before(ti)
-        for at in (ti,) if agent is None else (ti, agent):
+        near = [ti] if agent is None else [ti, agent]
+        # things pointed back at ("those twelve") may have been priced further back, in a turn
+        # naming no other sum
+        pointed = count.group(0).startswith(("those", "these"))
+        back = list(range(min(near) - 1, -1, -1)) if pointed else []
+        each: list[Money] = []
+        for at in near + back:
             text = " ".join(p.text for p in self.parsed[at])
             each = [a for a in _amounts(text, True) if _priced_each(text, a)]
+            if each and at in back and any(a.start != each[0].start for a in money_in(text)):
+                each = []
+                break
             if each:
                 break
-        if len(each) != 1:
-            return None
         n = count["n"]
+        if len(each) != 1:
+            return self._listed(ti, count)
         if n is not None and any(
             a.start <= count.start("n") < count.end("n") < a.end for a in _amounts(clause, True)
         ):
             return None  # "the one eighty back": a sum said as two numbers, not a count
         total = each[0].value * (2 if n is None else int(n) if n.isdigit() else text2num(n, "en"))
         return _Said(total, each[0].currency, total, _COUNTED_PRICE)
+
+    def _listed(self, ti: int, count: re.Match[str]) -> _Said | None:
+        """So many things pointed back at ("refund those three") where a list of that many
+        prices was said before ("eight, six and twelve dollars"; "two bags at 11.50 and the
+        filter at 6"): the list's sum. The nearest turn naming sums is the list meant; never
+        sure."""
+        n = count["n"]
+        if n is None or not count.group(0).startswith(("those", "these")):
+            return None
+        wanted = int(n) if n.isdigit() else text2num(n, "en")
+        told = [" ".join(p.text for p in self.parsed[ti])]
+        told += [" ".join(p.text for p in self.parsed[at]) for at in range(ti - 1, -1, -1)]
+        for text in told:
+            items = [(w.high / w.value, w.high) for w in products(text) if w.value]
+            spans = [(w.start, w.end) for w in products(text)]
+            items += [
+                (Decimal(1), a.value)
+                for a in _amounts(text, True)
+                if not any(b <= a.start < e for b, e in spans)
+            ]
+            if not items:
+                continue
+            if sum(k for k, _ in items) != wanted:
+                return None
+            total = sum((v for _, v in items), Decimal(0))
+            return _Said(total, None, total, _COUNTED_PRICE)
+        return None
 
     def _priced(self, ti: int, rest: str) -> _Said | None:
         """The price the turn gives for the thing an ask names ("only the add-on is broken,

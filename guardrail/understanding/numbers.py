@@ -81,6 +81,9 @@ _COUNTING = re.compile(
 )
 # A bare number, perhaps in thousands as written in short ("billed 1.2k", "a 3k deposit").
 _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(k\b)?(?![\w./-]|\.\d|,\d)")
+# A whole number after a plural pointing word ("refund those three", "these two were bent"):
+# so many things already spoken of; a sum is pointed at in the singular ("that 30", "the 30").
+_THOSE = re.compile(r"\b(?:those|these)\s+$")
 _NOT_MONEY_BEFORE = re.compile(
     r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"(?:ending|ends|ends in|ending in|last (?:four|4|digits)|option|choice)|"
@@ -262,6 +265,8 @@ def bare_amounts(text: str) -> list[Money]:
         if len(raw) == 4 and raw[:2] in ("19", "20") and not m.group(2):  # a year
             continue
         if raw.isdigit() and int(raw) <= _FEW and _COUNTING.match(text, m.end()):
+            continue
+        if raw.isdigit() and not m.group(2) and _THOSE.search(text, 0, m.start()):
             continue
         if _restated_with_unit(text, m.end(), raw):
             continue

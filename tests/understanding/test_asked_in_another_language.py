@@ -1,0 +1,27 @@
+"""A refund asked in the language the customer switches to ("Je veux être remboursé", "voglio un
+rimborso", "ich möchte eine Rückerstattung"): the ask, as in English or Spanish; the same word
+under an English no is still a no."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrail.understanding.model import AskKind, AskStatus
+
+REFUND = AskKind.REFUND
+TOLD = "c: The ferry was cancelled and nobody told us."
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("c: Je veux être remboursé.", AskStatus.ASKED),
+        ("c: Voglio un rimborso, per favore.", AskStatus.ASKED),
+        ("c: Ich möchte eine Rückerstattung bitte.", AskStatus.ASKED),
+        ("c: Quero o meu dinheiro.", AskStatus.ASKED),
+        ("c: I don't want a remboursement, just put us on the next one.", AskStatus.DECLINED),
+        ("c: Just put us on the next one.", None),
+    ],
+)
+def test_a_refund_asked_in_another_language_is_the_ask(read, said, status):
+    assert read.status(REFUND, TOLD, "a: I'm very sorry.", said) is status
