@@ -2143,11 +2143,17 @@ class Reading:
     def _chosen(self, ti: int, answer: str) -> AskKind | None:
         """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
         replacement") the answer names ("another one please"); None when it names none of
-        them, or only one was offered."""
+        them, or only one was offered; a thing named under a no is not picked ("I'd rather have
+        the money than risk another one")."""
         offered = self._offered_kinds(ti)
         if len(offered) < 2:
             return None
-        named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
+        negation = self.lex.scopes["negation"]
+        named = {
+            k
+            for k, m, p in self._matches(answer)
+            if k in offered and not p.only_declined and not negation.search(answer[: m.start()])
+        }
         return named.pop() if len(named) == 1 else None
 
     def _named_choice(self, ti: int, answer: Sequence[Sentence]) -> AskKind | None:
