@@ -1,4 +1,4 @@
-""""A score" as money is twenty ("chuck us a score back"), as a count of a thing is not money
+""" "A score" as money is twenty ("chuck us a score back"), as a count of a thing is not money
 at all ("a score of 90 on the test", "what a score", "a credit score")."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def test_a_score_of_something_else_is_no_money(said):
 
 def test_a_score_asked_back_is_the_amount_asked(read):
     ask = read.ask(
-        AskKind.REFUND, "c: Paid for next day and it came a week late. Chuck us a score back, would you?"
+        AskKind.REFUND,
+        "c: Paid for next day and it came a week late. Chuck us a score back, would you?",
     )
     assert ask is not None and ask.amount == Decimal(20)

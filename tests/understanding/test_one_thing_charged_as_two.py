@@ -21,4 +21,6 @@ def test_one_thing_shown_twice_on_the_statement_is_billing(read, said):
 
 
 def test_two_lines_for_two_things_is_no_billing_error(read):
-    assert Reason.BILLING not in read.reasons("c: There are two lines for the two tickets I bought.")
+    assert Reason.BILLING not in read.reasons(
+        "c: There are two lines for the two tickets I bought."
+    )
