@@ -208,6 +208,13 @@ _OTHER_KEPT = re.compile(
 # Things that stand in for each other: the customer settles on one of them.
 _INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
+# An ask pointing at every one of the things priced before it, by their count ("for both of
+# those", "all three", "those two back").
+_EVERY_ONE = re.compile(
+    r"\b(?:both(?: of (?:them|those|these|the \w+))?|(?:all|those|these|the|all of the) "
+    r"(?P<n>two|three|four|2|3|4)(?: of (?:them|those|these))?)\b(?! (?:days?|weeks?|months?))"
+)
+_COUNTS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4}
 # A turn said as a change of mind ("no, you know what, the exchange").
 _CHANGE_OF_MIND = re.compile(
     r"\b(?:no|nah|actually|instead|rather|you know what|changed? my mind|on second thoughts?|"
@@ -2513,6 +2520,8 @@ class Reading:
             price = max(earlier, key=lambda a: a.value)
             return _said(price, _EARLIER).part(asked[0])
         text, money = found[0]
+        if before and (every := _every_one(sentences[si].text, _paid_amounts(text))):
+            return every
         pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
         said = _said(money, 0.8 if pointed else 0.6)
         said = replace(said, high=together(text, money, money_in(text)))
@@ -3604,6 +3613,20 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
     """Whether an ask points back at the one amount just said ("I paid $35 for delivery, I
     want that back"): then that amount is the one asked, surely."""
     return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
+
+
+def _every_one(asking: str, prices: Sequence[Money]) -> _Said | None:
+    """The sum of the prices told before an ask that points at every one of them by their
+    count ("bag was eleven, deck was thirty-two. I'd like the money back for both of those",
+    "those three back"): what is asked, as sure as an amount pointed at."""
+    every = _EVERY_ONE.search(asking)
+    if every is None or len(prices) != _COUNTS.get(every["n"] or "both", 0):
+        return None
+    value = sum((p.value for p in prices), Decimal(0))
+    high = sum((p.high for p in prices), Decimal(0))
+    currencies = {p.currency for p in prices} - {None}
+    currency = currencies.pop() if len(currencies) == 1 else None
+    return _Said(value, currency, high, 0.8)
 
 
 def _paid_amounts(text: str, asking: bool = False) -> list[Money]:
