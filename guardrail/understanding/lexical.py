@@ -599,6 +599,11 @@ _FUTURE = re.compile(r"\b(?:i'll|i will|i'd|i would|we'll|we will|we'd|going to|
 _WILL = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to)\b")  # a threat
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+# What a sum said as the whole is followed by ("44 all together", "79 in all", "60 in total").
+_IN_ALL = re.compile(
+    r"\s*(?:(?:pounds?|quid|dollars?|bucks|euros?)\s+)?(?:in all|all together|altogether|"
+    r"all in|in total|total|all told)\b"
+)
 # A word said apart between commas that only colours the clause before it ("though",
 # "mind you", "mind", "like", "you know", a "mate" or "love"): the condition it follows reaches
 # past it ("if it doesn't come Friday, mind, I'll want my money back").
@@ -1402,9 +1407,22 @@ class Reading:
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
         )
+        # the whole said as one sum ("so forty-four all together", "seventy-nine in all"): the
+        # amount asked, in place of the parts that made it; not what was paid in all
+        totalled = (
+            bool(amounts)
+            and _IN_ALL.match(s.text, amounts[-1].end) is not None
+            and not _PAID.search(s.text[: amounts[-1].start])
+            and (
+                amounts[-1].explicit
+                or not s.text[: amounts[-1].start].strip()
+                or _SO.search(s.text[: amounts[-1].start]) is not None
+            )
+        )
         correcting = (
             scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
+            or totalled
             # a self-repair before a sum said again ("hang on, it was $30", "no, $30"), unless
             # the sum is one more ("no, the charger was $30 too")
             or (
