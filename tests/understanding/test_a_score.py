@@ -29,4 +29,5 @@ def test_a_score_asked_back_is_the_amount_asked(read):
         AskKind.REFUND,
         "c: Paid for next day and it came a week late. Chuck us a score back, would you?",
     )
-    assert ask is not None and ask.amount == Decimal(20)
+    assert ask is not None
+    assert ask.amount == Decimal(20)

@@ -14,7 +14,9 @@ HEARD = "a: I'm so sorry to hear that."
 
 def test_asking_to_be_made_whole_asks_for_the_money(read):
     ask = read.ask(REFUND, STORY, HEARD, "c: I'd like to be made whole for it, the forty pounds.")
-    assert ask is not None and ask.status is AskStatus.ASKED and ask.amount == Decimal(40)
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.amount == Decimal(40)
     assert ask.confidence >= 0.7
 
 

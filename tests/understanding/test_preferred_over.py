@@ -26,7 +26,8 @@ def test_the_thing_put_after_a_preferences_than_is_not_asked(read, answer):
     replacement = understood.asks_of(REPLACEMENT)
     assert not replacement or not replacement[0].status.granted
     refund = understood.asks_of(REFUND)
-    assert refund and refund[0].status.granted
+    assert refund
+    assert refund[0].status.granted
 
 
 def test_the_thing_put_before_a_preferences_than_is_the_choice(read):
@@ -43,4 +44,5 @@ def test_a_than_with_no_preference_before_it_leaves_the_ask_standing(read):
         "a: I'm sorry about that.",
         "c: It took longer than a week to come, so send another one quickly please.",
     )
-    assert ask is not None and ask.status is AskStatus.ASKED
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED

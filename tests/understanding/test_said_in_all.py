@@ -24,7 +24,8 @@ FINE = "a: Of course, I'll sort that."
 )  # fmt: skip
 def test_the_whole_said_as_one_sum_is_the_amount_asked(read, said, amount):
     ask = read.ask(REFUND, ASKED, FINE, said)
-    assert ask is not None and ask.amount == Decimal(amount)
+    assert ask is not None
+    assert ask.amount == Decimal(amount)
 
 
 @pytest.mark.parametrize(
@@ -33,4 +34,5 @@ def test_the_whole_said_as_one_sum_is_the_amount_asked(read, said, amount):
 )
 def test_what_was_paid_in_all_or_a_count_in_all_leaves_the_ask(read, said):
     ask = read.ask(REFUND, ASKED, FINE, said)
-    assert ask is not None and ask.amount == Decimal(35)
+    assert ask is not None
+    assert ask.amount == Decimal(35)

@@ -25,7 +25,8 @@ OFFER = "a: I'm sorry. I can refund the 45 to your card."
 )
 def test_a_no_refused_or_the_deed_bidden_takes_the_offer(read, answer):
     ask = read.ask(REFUND, FAULT, OFFER, answer)
-    assert ask is not None and ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
 
 
 @pytest.mark.parametrize(
@@ -37,4 +38,5 @@ def test_a_no_refused_or_the_deed_bidden_takes_the_offer(read, answer):
 )
 def test_a_no_refused_then_put_off_or_a_threat_does_not_take_it(read, answer):
     ask = read.ask(REFUND, FAULT, OFFER, answer)
-    assert ask is not None and ask.status is not AskStatus.OFFERED_ACCEPTED
+    assert ask is not None
+    assert ask.status is not AskStatus.OFFERED_ACCEPTED
