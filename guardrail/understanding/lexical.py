@@ -1463,7 +1463,10 @@ class Reading:
             events[kind].append(
                 _Event(
                     (ti, si, 0),
-                    AskStatus.ASKED if _part_after_refusing(ti, s, amounts, events[kind]) else None,
+                    AskStatus.ASKED
+                    if _part_after_refusing(ti, s, amounts, events[kind])
+                    or _part_of_anothers_ask(s, amounts, events[kind])
+                    else None,
                     0.75,
                     _evidence(ti, s),
                     said,
@@ -3531,6 +3534,20 @@ def _part_after_refusing(
         and last.said is not None
         and amounts[-1].value < last.said.value
         and _PART.search(s.text, 0, amounts[-1].start) is not None
+    )
+
+
+def _part_of_anothers_ask(s: Sentence, amounts: Sequence[Money], earlier: Sequence[_Event]) -> bool:
+    """Whether the holder (``_follow_up`` reads only their sentences) names the part they want
+    ("just the forty for the platter") of what a relative on the line asked for them ("ask
+    for the whole hundred back"): the holder's own ask, at that part."""
+    last = earlier[-1] if earlier else None
+    return (
+        last is not None
+        and last.status is AskStatus.THIRD_PARTY
+        and (last.said is None or amounts[-1].value < last.said.value)
+        and _PART.search(s.text, 0, amounts[-1].start) is not None
+        and not _PAID.search(s.text, 0, amounts[-1].start)  # "it was only forty": a price
     )
 
 
