@@ -83,11 +83,13 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 # What was meant or paid for, said before a phrase that denies the problem ("we paid to have them
-# there on time", "it was supposed to arrive early", "so it would be here on time"): an aim or a
-# promise, not what happened, so no denial.
+# there on time", "it was supposed to arrive early", "so it would be here on time"), or bidden
+# for others ("make sure the next family gets theirs on time"): an aim or a promise, not what
+# happened, so no denial.
 _AIMED = re.compile(
     r"\b(?:to|would|could|should|must|will|'d|'ll)\s+(?:have|get|be|arrive|come|reach|land|"
     r"turn up|show up|deliver)\b(?:\s+\S+){0,3}?\s*$"
+    r"|\b(?:make sure|makes sure|ensure|see to it|see that)\b(?:\s+\S+){0,6}?\s*$"
 )
 # A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
 # there", "a fault that was never there"): a past one only where nothing says since when ("a
