@@ -83,11 +83,13 @@ _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
 # What was meant or paid for, said before a phrase that denies the problem ("we paid to have them
-# there on time", "it was supposed to arrive early", "so it would be here on time"): an aim or a
-# promise, not what happened, so no denial.
+# there on time", "it was supposed to arrive early", "so it would be here on time"), or bidden
+# for others ("make sure the next family gets theirs on time"): an aim or a promise, not what
+# happened, so no denial.
 _AIMED = re.compile(
     r"\b(?:to|would|could|should|must|will|'d|'ll)\s+(?:have|get|be|arrive|come|reach|land|"
     r"turn up|show up|deliver)\b(?:\s+\S+){0,3}?\s*$"
+    r"|\b(?:make sure|makes sure|ensure|see to it|see that)\b(?:\s+\S+){0,6}?\s*$"
 )
 # A problem denied after it is named ("a dent that doesn't exist", "damage that isn't even
 # there", "a fault that was never there"): a past one only where nothing says since when ("a
@@ -208,6 +210,13 @@ _OTHER_KEPT = re.compile(
 # Things that stand in for each other: the customer settles on one of them.
 _INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
+# An ask pointing at every one of the things priced before it, by their count ("for both of
+# those", "all three", "those two back").
+_EVERY_ONE = re.compile(
+    r"\b(?:both(?: of (?:them|those|these|the \w+))?|(?:all|those|these|the|all of the) "
+    r"(?P<n>two|three|four|2|3|4)(?: of (?:them|those|these))?)\b(?! (?:days?|weeks?|months?))"
+)
+_COUNTS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4}
 # A turn said as a change of mind ("no, you know what, the exchange").
 _CHANGE_OF_MIND = re.compile(
     r"\b(?:no|nah|actually|instead|rather|you know what|changed? my mind|on second thoughts?|"
@@ -618,6 +627,11 @@ _LATER = re.compile(
 )
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
+# What a sum said as the whole is followed by ("44 all together", "79 in all", "60 in total").
+_IN_ALL = re.compile(
+    r"\s*(?:(?:pounds?|quid|dollars?|bucks|euros?)\s+)?(?:in all|all together|altogether|"
+    r"all in|in total|total|all told)\b"
+)
 # A word said apart between commas that only colours the clause before it ("though",
 # "mind you", "mind", "like", "you know", a "mate" or "love"): the condition it follows reaches
 # past it ("if it doesn't come Friday, mind, I'll want my money back").
@@ -1426,12 +1440,25 @@ class Reading:
         alone = _sum_alone(ti, s, amounts, events[kind]) and not (
             si > 0 and _total_of_parts(self.parsed[ti][si - 1].text, amounts[-1])
         )
+        # the whole said as one sum ("so forty-four all together", "seventy-nine in all"): the
+        # amount asked, in place of the parts that made it; not what was paid in all
+        totalled = (
+            bool(amounts)
+            and _IN_ALL.match(s.text, amounts[-1].end) is not None
+            and not _PAID.search(s.text[: amounts[-1].start])
+            and (
+                amounts[-1].explicit
+                or not s.text[: amounts[-1].start].strip()
+                or _SO.search(s.text[: amounts[-1].start]) is not None
+            )
+        )
         correcting = (
             alone
             or scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
             # the whole worked out ("so that is $57"): it replaces the part read before
             or (sum_said and len(amounts) == 1 and _TOTAL_STATED.match(s.text) is not None)
+            or totalled
             # a self-repair before a sum said again ("hang on, it was $30", "no, $30"), unless
             # the sum is one more ("no, the charger was $30 too")
             or (
@@ -1477,6 +1504,7 @@ class Reading:
                     # the sum said alone after taking back in this turn ("hold on, wrong line.
                     # ... Thirty-four, sorry"): a repair, the ask stands at it
                     or (alone and _taken_back_in(ti, events[kind]))
+                    or _part_of_anothers_ask(s, amounts, events[kind])
                     else None,
                     0.75,
                     _evidence(ti, s),
@@ -2182,11 +2210,17 @@ class Reading:
     def _chosen(self, ti: int, answer: str) -> AskKind | None:
         """Which of the things offered together in turn ``ti`` ("I can refund the 35 or send a
         replacement") the answer names ("another one please"); None when it names none of
-        them, or only one was offered."""
+        them, or only one was offered; a thing named under a no is not picked ("I'd rather have
+        the money than risk another one")."""
         offered = self._offered_kinds(ti)
         if len(offered) < 2:
             return None
-        named = {k for k, _, p in self._matches(answer) if k in offered and not p.only_declined}
+        negation = self.lex.scopes["negation"]
+        named = {
+            k
+            for k, m, p in self._matches(answer)
+            if k in offered and not p.only_declined and not negation.search(answer[: m.start()])
+        }
         return named.pop() if len(named) == 1 else None
 
     def _named_choice(self, ti: int, answer: Sequence[Sentence]) -> AskKind | None:
@@ -2583,6 +2617,8 @@ class Reading:
             price = max(earlier, key=lambda a: a.value)
             return _said(price, _EARLIER).part(asked[0])
         text, money = found[0]
+        if before and (every := _every_one(sentences[si].text, _paid_amounts(text))):
+            return every
         pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
         said = _said(money, 0.8 if pointed else 0.6)
         said = replace(said, high=together(text, money, money_in(text)))
@@ -3619,6 +3655,20 @@ def _taken_back_in(ti: int, earlier: Sequence[_Event]) -> bool:
     return any(e.order[0] == ti and e.status is AskStatus.RETRACTED for e in earlier)
 
 
+def _part_of_anothers_ask(s: Sentence, amounts: Sequence[Money], earlier: Sequence[_Event]) -> bool:
+    """Whether the holder (``_follow_up`` reads only their sentences) names the part they want
+    ("just the forty for the platter") of what a relative on the line asked for them ("ask
+    for the whole hundred back"): the holder's own ask, at that part."""
+    last = earlier[-1] if earlier else None
+    return (
+        last is not None
+        and last.status is AskStatus.THIRD_PARTY
+        and (last.said is None or amounts[-1].value < last.said.value)
+        and _PART.search(s.text, 0, amounts[-1].start) is not None
+        and not _PAID.search(s.text, 0, amounts[-1].start)  # "it was only forty": a price
+    )
+
+
 def _part_named(answer: Sequence[Sentence]) -> _Said | None:
     """The part a "no" to an offer of money narrows it to ("no, not the whole order, just the
     covers, that's 18"; "god no. only the pillowcases. 27"): the amount said after the part
@@ -3716,6 +3766,20 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
     """Whether an ask points back at the one amount just said ("I paid $35 for delivery, I
     want that back"): then that amount is the one asked, surely."""
     return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
+
+
+def _every_one(asking: str, prices: Sequence[Money]) -> _Said | None:
+    """The sum of the prices told before an ask that points at every one of them by their
+    count ("bag was eleven, deck was thirty-two. I'd like the money back for both of those",
+    "those three back"): what is asked, as sure as an amount pointed at."""
+    every = _EVERY_ONE.search(asking)
+    if every is None or len(prices) != _COUNTS.get(every["n"] or "both", 0):
+        return None
+    value = sum((p.value for p in prices), Decimal(0))
+    high = sum((p.high for p in prices), Decimal(0))
+    currencies = {p.currency for p in prices} - {None}
+    currency = currencies.pop() if len(currencies) == 1 else None
+    return _Said(value, currency, high, 0.8)
 
 
 def _paid_amounts(text: str, asking: bool = False) -> list[Money]:

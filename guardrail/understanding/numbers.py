@@ -51,7 +51,8 @@ _MONEY = re.compile(
     r"(?:\s(?:and\s)?(?P<cents>\d{1,2})(?:\s(?:cents?|pence|p))?\b(?!\s?(?:dollars?|quid|pounds?|euros?)))?"
     r"|(?P<c>\d{1,3})\s?(?P<pence>p|pence|cents?)\b"
     r"|\b(?P<slang>(?:a |one )?fiver|(?:a |one )?tenner|a grand|(?P<g>\d+) grand|"
-    r"(?:a |one )pony|(?:a |one )monkey|a ton(?! of)|(?:a |one )?c note)\b"
+    r"(?:a |one )pony|(?:a |one )monkey|a ton(?! of)|(?:a |one )?c note|"
+    r"(?<!\bwhat )(?:a |one )score(?! (?:of|on|in|at|to|from|was|is)\b))\b"
     # "one twenty-nine ninety-nine" (cleaned to "1 29 99"): hundreds, the rest, the cents
     r"|(?<!\d )\b(?P<hundreds>[1-9]) (?P<tens>[1-9]\d) (?P<hcents>[1-9]\d)\b(?! \d)"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
@@ -174,8 +175,14 @@ _NOT_A_PIECE = re.compile(r"[$£€]\s?$")
 _DATE_OR_AMOUNT = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{2,4}$|^\d+\.\d{2}$|^\d{1,2}:\d{2}$")
 
 
-# Money slang and what it is worth.
-_SLANG = (("pony", 25, "GBP"), ("monkey", 500, "GBP"), ("ton", 100, "GBP"), ("c note", 100, "USD"))
+# Money slang and what it is worth; "a score" is twenty of whatever money is meant.
+_SLANG = (
+    ("pony", 25, "GBP"),
+    ("monkey", 500, "GBP"),
+    ("ton", 100, "GBP"),
+    ("c note", 100, "USD"),
+    ("score", 20, None),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,29 @@
+"""A refund of what no money gives back ("refund my sanity while you're at it, ha"): said in
+jest, no ask; the same words said after a real ask of money leave that ask standing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from guardrail.understanding.model import AskKind
+
+REFUND = AskKind.REFUND
+
+
+def test_a_refund_of_ones_sanity_asks_for_nothing(read):
+    ask = read.ask(
+        REFUND,
+        "c: four hours on your flatpack and the shelf's on backwards. my fault. "
+        "refund my sanity while you're at it, ha",
+    )
+    assert ask is None or not ask.status.granted
+
+
+def test_a_real_ask_beside_the_joke_still_stands(read):
+    ask = read.ask(
+        REFUND,
+        "c: The shelf came split. Refund me the 60 please, and my sanity while you're at it.",
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == Decimal(60)
