@@ -48,3 +48,10 @@ def test_the_judging_benchmark_judges_every_write_as_allowed_and_prints_its_cost
     lines = [x for x in out.splitlines() if x.startswith("turns")]
     assert len(lines) == 2
     assert all("same" in x and "recorded" in x and "us/write" in x for x in lines)
+
+
+def test_the_recording_benchmark_finishes_every_write_as_allowed_and_prints_its_cost() -> None:
+    out = bench("recording.py", "--writes", "20", "--repeat", "1")
+    lines = out.splitlines()
+    for load in ("recorded", "finished", "after judging"):
+        assert any(x.startswith(load) and x.endswith("us/write") for x in lines)

@@ -160,8 +160,18 @@ def mask_fields(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[s
     between two of its texts masked in both (``split_masked``); the values of its ``id_fields``
     are kept as they are (``text_fields``), secrets by key dropped all the same."""
     texts = {k: v for k, v in text_fields(fields, id_fields).items() if not names_secret(k)}
-    masked: dict[str, Any] = mask_value({**fields, **split_masked(texts)})
-    return {**masked, **id_values(fields, id_fields)}
+    split = split_masked(texts) if len(texts) > 1 else texts  # one text splits with none
+    masked: dict[str, Any] = {}
+    for key, value in fields.items():  # in one pass: mask_value's, split texts and ids in it
+        if names_secret(str(key)):
+            masked[key] = REDACTED
+        elif key in split:
+            masked[key] = mask_text(split[key])
+        elif isinstance(value, str) and key in id_fields:
+            masked[key] = value
+        else:
+            masked[key] = mask_value(value)
+    return masked
 
 
 def id_values(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[str, str]:
@@ -178,16 +188,32 @@ def split_masked(texts: Mapping[Key, str]) -> dict[Key, str]:
     """``texts`` with a card number or SSN split between two or more of them masked in each:
     no piece alone reads as the number, so each is masked at the edge where they meet (a
     text between two is the number alone, masked whole)."""
-    keys = list(texts)
-    ends: dict[Key, str] = {}
-    starts: dict[Key, str] = {}
-    for chain, kinds in joined_chains([Edges.of(texts[k]) for k in keys]):
+    values = tuple(texts.values())
+    remembered = sum(map(len, values)) <= _REMEMBERED
+    return dict(zip(texts, (_split_remembered if remembered else _split)(values), strict=True))
+
+
+# Bounded, and only texts of a field's size together (as ``_remembered``): a write's texts are
+# masked again for the record and the decision log, and picklist values repeat across writes;
+# joining even two texts' edges costs several microseconds. The answer is the texts' alone.
+@functools.lru_cache(maxsize=4096)
+def _split_remembered(texts: tuple[str, ...]) -> tuple[str, ...]:
+    return _split(texts)
+
+
+def _split(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """``texts`` with a number split between them masked in each (``split_masked``)."""
+    ends: dict[int, str] = {}
+    starts: dict[int, str] = {}
+    for chain, kinds in joined_chains([Edges.of(text) for text in texts]):
         mask = MASKS["card"] if "card" in kinds else MASKS["ssn"]
         for at in chain[:-1]:  # the texts between the first and last are the number alone
-            ends.setdefault(keys[at], mask)
+            ends.setdefault(at, mask)
         for at in chain[1:]:
-            starts.setdefault(keys[at], mask)
-    return {k: _edges_masked(v, starts.get(k), ends.get(k)) for k, v in texts.items()}
+            starts.setdefault(at, mask)
+    if not ends and not starts:
+        return texts
+    return tuple(_edges_masked(t, starts.get(n), ends.get(n)) for n, t in enumerate(texts))
 
 
 def _edges_masked(text: str, start: str | None, end: str | None) -> str:

@@ -67,6 +67,11 @@ class SQLStorage(ABC):
     async def _fetch(self, statement: str, values: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of one read-only statement."""
 
+    def when(self, at: str) -> Any:
+        """A record's time as the ``at`` column takes it (``scripts.When``): PostgreSQL's
+        timestamptz, a datetime."""
+        return parse_time(at)
+
     @abstractmethod
     async def _run(self, script: Script[T]) -> T:
         """Drive ``script`` in one transaction holding the chain's write lock; commit (durably)
@@ -83,7 +88,7 @@ class SQLStorage(ABC):
             self._maker.nudge()
 
     async def commit(self, pending: Sequence[Pending]) -> list[Row]:
-        rows, parts = await self._run(scripts.commit(pending, self._stored.unknown))
+        rows, parts = await self._run(scripts.commit(pending, self._stored.unknown, self.when))
         self._stored.add(parts)  # only once committed: a rolled-back part is sent again
         return rows
 
@@ -103,7 +108,7 @@ class SQLStorage(ABC):
         return GroupCommitter(commit, most)
 
     async def prune(self, before: datetime, at: str, limit: int) -> Row:
-        return await self._run(scripts.prune(before, at, limit))
+        return await self._run(scripts.prune(before, at, limit, self.when))
 
     async def _check_version(self) -> None:
         """Without migrating: refuse a database that holds no audit log, or another version."""

@@ -51,7 +51,9 @@ _INT64 = range(-(2**63), 2**64)
 def format_time(at: datetime) -> str:
     """UTC with microseconds and a ``Z``: fixed width, so it sorts as text too."""
     # isoformat, not strftime (a third of the time): "+00:00" is the zone it always ends with
-    return at.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+    if at.tzinfo is not UTC:  # a time in UTC already (every ``now``) is not converted again
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_time(text: str) -> datetime:

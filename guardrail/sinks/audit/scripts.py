@@ -22,7 +22,6 @@ from guardrail.sinks.audit.record import (
     Pending,
     format_time,
     made,
-    parse_time,
     prune_entry,
 )
 from guardrail.sinks.audit.store import Migration, pending
@@ -45,10 +44,12 @@ class Execute:
 
 
 Script = Generator[Fetch | Execute, list[tuple[Any, ...]], T]
+#: A record's time (its text, as ``record.now`` writes it) as a store's ``at`` column takes it.
+When = Callable[[str], Any]
 
 
 def commit(
-    pending: Sequence[Pending], unknown: Callable[[Sequence[Entry]], list[Part]]
+    pending: Sequence[Pending], unknown: Callable[[Sequence[Entry]], list[Part]], when: When
 ) -> Script[tuple[list[Row], list[Part]]]:
     """Make the records of ``pending`` and append them with the context parts ``unknown``
     says are not stored yet; returns the rows and those parts. The records are made before the
@@ -56,11 +57,11 @@ def commit(
     thread) that is where masking, encoding and hashing run, before the write lock is taken."""
     entries = made(pending)
     parts = unknown(entries)
-    rows = yield from append(entries, parts)
+    rows = yield from append(entries, when, parts)
     return rows, parts
 
 
-def append(entries: Sequence[Entry], parts: Sequence[Part] = ()) -> Script[list[Row]]:
+def append(entries: Sequence[Entry], when: When, parts: Sequence[Part] = ()) -> Script[list[Row]]:
     """Chain ``entries`` after the head and insert them with their search terms, and the
     context ``parts`` they name (each kept once: one already stored is left as it is)."""
     if parts:
@@ -68,19 +69,19 @@ def append(entries: Sequence[Entry], parts: Sequence[Part] = ()) -> Script[list[
     found = yield Fetch(sql.HEAD)
     head = Head(int(found[0][0]), str(found[0][1])) if found else EMPTY
     rows = link(head, entries)
-    yield Execute(sql.INSERT, [_values(row) for row in rows])
+    yield Execute(sql.INSERT, [_values(row, when) for row in rows])
     terms = [(term, row.seq) for row in rows for term in row.entry.terms]
     if terms:
         yield Execute(sql.INSERT_TERM, terms)
     return rows
 
 
-def _values(row: Row) -> tuple[Any, ...]:
+def _values(row: Row, when: When) -> tuple[Any, ...]:
     e = row.entry
     return (
         row.seq,
         e.kind.value,
-        parse_time(e.at),
+        when(e.at),
         e.decision_id,
         e.verdict,
         e.conversation,
@@ -92,7 +93,7 @@ def _values(row: Row) -> tuple[Any, ...]:
     )
 
 
-def prune(before: datetime, at: str, limit: int) -> Script[Row]:
+def prune(before: datetime, at: str, limit: int, when: When) -> Script[Row]:
     """Remove the oldest records, up to ``limit`` of them, all older than ``before`` (a prefix
     of the chain: it ends before the first record at or after ``before``), after appending the
     prune record that covers them. The triggers refuse to delete any record no prune record
@@ -111,7 +112,7 @@ def prune(before: datetime, at: str, limit: int) -> Script[Row]:
         anchor = str((yield Fetch(sql.SURVIVOR_PREV, [through]))[0][0])
     deleted = int((yield Fetch(sql.COUNT_THROUGH, [through]))[0][0])
     entry = prune_entry(format_time(before), through, anchor, deleted, at)
-    rows = yield from append([entry])
+    rows = yield from append([entry], when)
     if deleted:
         yield Execute(sql.DELETE_TERMS, [(through,)])
         yield Execute(sql.DELETE_RECORDS, [(through,)])

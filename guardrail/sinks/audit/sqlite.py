@@ -179,6 +179,11 @@ class SQLiteStorage(SQLStorage):
         if not migrate:
             await self._check_version()
 
+    def when(self, at: str) -> Any:
+        """The record's time as it is written (``record.format_time``'s fixed-width UTC text):
+        the column's own form, so it is not parsed and written again for every record."""
+        return at
+
     def _connect(self, create: bool) -> sqlite3.Connection:
         mode = "rwc" if create else "rw"  # without create: a missing file is an error, not a log
         uri = f"file:{quote(str(self.path))}?mode={mode}"
@@ -269,7 +274,8 @@ class SQLiteStorage(SQLStorage):
         """On the writer thread: make the records of ``pending`` and commit them."""
         entries = self._ahead.made(pending)
         try:
-            rows, parts = _drive(self._writer_conn(), scripts.commit(entries, self._stored.unknown))
+            script = scripts.commit(entries, self._stored.unknown, self.when)
+            rows, parts = _drive(self._writer_conn(), script)
         except sqlite3.Error as exc:
             raise self._failed(exc) from exc
         self._stored.add(parts)  # only once committed: a rolled-back part is sent again
