@@ -44,7 +44,7 @@ from guardrail.context.facts import Facts, Transcript
 from guardrail.context.lru import Lru
 from guardrail.context.model import WRITE_JSON, Conversation, ReadRecord, WriteRecord
 from guardrail.context.records import named
-from guardrail.sinks.redact import id_values, mask_text, mask_value
+from guardrail.sinks.redact import id_values, mask_fields, mask_text, mask_value
 
 Masker = Callable[[Any], Any]
 #: The form of a recorded context ``dump`` makes (the ``format`` it names). A context without
@@ -267,8 +267,12 @@ def _masked_write(write: WriteRecord, value: Masker) -> bytes:
             "object": write.object,
             "operation": write.operation,
             "id": write.id,
+            # a number split between its texts masked in each, as its own record masks it;
             # its ids kept, and named: replay reads its texts as they were read
-            "fields": {**value(dict(write.fields)), **id_values(write.fields, write.id_fields)},
+            "fields": {
+                **value(mask_fields(write.fields, write.id_fields)),
+                **id_values(write.fields, write.id_fields),
+            },
             "decision": write.decision,
             "at": write.at.isoformat(),
             **({"judged_as": write.judged_as} if write.judged_as else {}),

@@ -246,3 +246,31 @@ def test_a_context_recorded_in_an_earlier_form_is_still_read() -> None:
     again = snapshot.expand(earlier, parts)
     assert again["conversation"]["writes"] == current["conversation"]["writes"]
     assert again["conversation"]["turns"] == current["conversation"]["turns"]
+
+
+def test_a_card_split_between_two_fields_of_an_earlier_write_is_masked_in_the_context() -> None:
+    """An allowed write (the sensitive-data rule in audit or warn mode, or not in the pack)
+    that split a card between two texts: each half alone reads as no number, so the context
+    of every later record must mask both, as the write's own record does."""
+    live = facts()
+    conversation = live.conversation
+    assert conversation is not None
+    halves = {"Description": "Paid with card 4111 1111", "Subject": "1111 1111 thanks"}
+    split = WriteRecord(
+        decision_id="d1",
+        object="Case",
+        operation="create",
+        id="500SB0000000002AAA",
+        fields=halves,
+        decision="allow",
+        at=NOW,
+    )
+    judged = replace(
+        live,
+        conversation=conversation.model_copy(update={"writes": [*conversation.writes, split]}),
+    )
+    kept = recorded(judged)
+    text = json.dumps(kept)
+    assert "4111 1111" not in text
+    assert "1111 1111" not in text
+    assert "Paid with card" in text  # the rest of the texts is kept
