@@ -10,14 +10,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from guardrail.context.figures import priced, quantities, worked_out
-from guardrail.context.model import Conversation, WriteRecord
+from guardrail.context.model import Conversation, Turn, WriteRecord
 from guardrail.context.records import Records
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in
@@ -346,6 +346,9 @@ _EMPTY = Transcript("", "", (), frozenset())
 _UNDERSTANDING = "understanding"
 # Facts.revision's key for the keys of the customer's own ids (Facts.customers).
 _CUSTOMERS = "customers"
+# Facts.revision's key for what the turns alone decide (Facts.of_turns), by what derives it.
+_TURNS = "of-turns"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -396,6 +399,25 @@ class Facts:
         if found is None or found[0] is not service:
             found = self.revision[key] = (service, {})
         memo: dict[Any, Any] = found[1]
+        return memo
+
+    def of_turns(self, derive: Callable[[Sequence[Turn]], _T]) -> _T:
+        """``derive`` of the conversation's turns (of none without one): what was said alone
+        decides it, so it is made once per revision and reused by every write until the turns
+        change (a closure's reason read against a long call cleaned every turn per write)."""
+        memo = self._of_turns
+        if derive not in memo:
+            c = self.conversation
+            memo[derive] = derive(c.turns if c is not None else ())
+        found: _T = memo[derive]
+        return found
+
+    @functools.cached_property
+    def _of_turns(self) -> dict[Callable[[Sequence[Turn]], Any], Any]:
+        """Where ``of_turns`` keeps what it made: with the revision, else with these facts."""
+        if self.revision is None:
+            return {}
+        memo: dict[Callable[[Sequence[Turn]], Any], Any] = self.revision.setdefault(_TURNS, {})
         return memo
 
     @property

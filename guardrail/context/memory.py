@@ -9,6 +9,7 @@ atomic and concurrent requests cannot interleave inside it.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Sequence
@@ -144,15 +145,18 @@ class MemoryConversationStore:
             if index is None:
                 index = self._accounts[account] = deque(maxlen=MAX_ACCOUNT_WRITES)
                 _cap(self._accounts, self._max_accounts)
-            index.append(write)
+            _in_time_order(index, write)
             self._accounts.move_to_end(account)
 
     async def account_writes(self, account: str, since: datetime) -> list[WriteRecord]:
         now = self._clock()
         self._sweep(now)
         start = account_window_start(since, now)
-        index = self._accounts.get(account, ())
-        return sorted((w for w in index if w.at >= start), key=lambda w: w.at)
+        index = self._accounts.get(account)
+        if not index:
+            return []
+        # in time order (_in_time_order): the window is its tail, found without walking it
+        return list(itertools.islice(index, bisect.bisect_left(index, start, key=_at), None))
 
     async def unavailable(self) -> str | None:
         return None
@@ -235,6 +239,23 @@ class MemoryConversationStore:
             understanding=entry.understanding,
             forgotten=entry.forgotten,
         )
+
+
+def _at(write: WriteRecord) -> datetime:
+    return write.at
+
+
+def _in_time_order(index: deque[WriteRecord], write: WriteRecord) -> None:
+    """Add ``write`` to an account's index kept in time order (equal times in arrival order),
+    the oldest out past its bound: writes arrive in time order (a clock stepped back aside),
+    so an account's window is found by bisection, not by walking up to its thousand writes
+    on every write that loads it."""
+    if not index or index[-1].at <= write.at:
+        index.append(write)
+        return
+    if len(index) == index.maxlen:
+        index.popleft()
+    index.insert(bisect.bisect_right(index, write.at, key=_at), write)
 
 
 def _cap(entries: OrderedDict[str, _V], limit: int) -> None:

@@ -127,7 +127,7 @@ from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import MASKS, split_masked, text_fields
 from guardrail.understanding.claims import unsupported_claims
 from guardrail.understanding.dates import readings_of, same_date
-from guardrail.understanding.kept import kept_named
+from guardrail.understanding.kept import kept_named, kept_words
 from guardrail.understanding.lexical import to_leave
 from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
 from guardrail.understanding.numbers import plain
@@ -414,8 +414,7 @@ class RuleFunctions:
             heard[as_asked(i.reason)] = max(heard.get(as_asked(i.reason), 0.0), i.confidence)
         # what the customer surely said was not the problem ("it's not the money")
         denied = {as_asked(i.reason) for i in reading.issues if i.negated and i.confidence >= SURE}
-        c = self._facts.conversation
-        refused = withheld(c.turns if c else ())
+        refused = self._facts.of_turns(withheld)
         written = read_written(str(text or ""))
         reasons = {as_asked(r) for r in written.reasons}
         sure = written.confidence >= SURE
@@ -426,7 +425,7 @@ class RuleFunctions:
         elif (
             not reasons
             and (topics := written_topics(str(text or "")))
-            and topics & denied_topics(c.turns if c else ())
+            and topics & self._facts.of_turns(denied_topics)
         ):
             # a reason the customer said was not theirs ("is it the move?" - "no, I'm not
             # moving"), of those the issue classes have no class for
@@ -456,7 +455,11 @@ class RuleFunctions:
 
     def kept_account(self, name: Any) -> bool:
         c = self._facts.conversation
-        return isinstance(name, str) and c is not None and kept_named(c.turns, name)
+        return (
+            isinstance(name, str)
+            and c is not None
+            and kept_named(self._facts.of_turns(kept_words), name)
+        )
 
     def outcome(self) -> dict[str, Any]:
         c = self._facts.conversation

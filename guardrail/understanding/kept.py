@@ -35,17 +35,21 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower()))
 
 
-def kept_named(turns: Sequence[Turn], name: str) -> bool:
+def kept_words(turns: Sequence[Turn]) -> frozenset[str]:
+    """The words naming an account the customer said to keep, in any of their turns (those
+    naming none, ``_NAMES_NONE``, left out): what the turns alone decide, so read once per
+    revision of them, not once per record a write names (kept_named)."""
+    return frozenset(
+        w
+        for turn in turns
+        if turn.role == "customer"
+        for m in _KEPT.finditer(clean(turn.text))
+        for w in m.groups()
+        if w and w not in _NAMES_NONE
+    )
+
+
+def kept_named(kept: frozenset[str], name: str) -> bool:
     """Whether the customer said to keep the account ``name`` (a record's Name) names: a word
-    of a name, other than those naming none (``_NAMES_NONE``), in what they keep."""
-    names = _words(name) - _NAMES_NONE
-    if not names:
-        return False
-    for turn in turns:
-        if turn.role != "customer":
-            continue
-        for m in _KEPT.finditer(clean(turn.text)):
-            kept = {w for w in m.groups() if w} - _NAMES_NONE
-            if kept & names:
-                return True
-    return False
+    of a name, other than those naming none, among the words they keep (``kept_words``)."""
+    return not kept.isdisjoint(_words(name) - _NAMES_NONE)

@@ -195,6 +195,57 @@ def test_what_one_revision_decides_is_run_once_per_revision_and_reused(
     assert len(asked) == 2  # once in each revision
 
 
+CLOSURE_POLICY = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: closures}
+spec:
+  match: {objects: [Account]}
+  rules:
+    - {name: Kept, expression: '!kept_account(intent.fields.Name)', message: Kept.}
+    - name: Reason
+      expression: '!written_reason("account closure", intent.fields.Closure_Reason__c).contradicts'
+      message: Contradicts.
+"""
+
+
+def test_what_the_turns_alone_decide_is_read_once_per_revision_whatever_each_write_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import guardrail.policy.functions as library
+
+    (tmp_path / "p.yaml").write_text(CLOSURE_POLICY)
+    [policy] = load_policy_set(tmp_path).policies
+    [check] = policy.checks
+    read: list[str] = []
+    for name in ("withheld", "denied_topics", "kept_words"):
+        real = getattr(library, name)
+        monkeypatch.setattr(
+            library, name, lambda turns, real=real, name=name: read.append(name) or real(turns)
+        )
+    conv = conversation(
+        "Please close my checking account, but keep the savings.",
+        "Is it the move?",
+        "No, I'm not moving. I'd rather not say why.",
+    )
+    writes = (("Everyday Savings", "moving abroad"), ("Checking", "fees"), ("Checking", "moving"))
+
+    def judged(revision: dict[str, Any] | None) -> list[list[str]]:
+        found = []
+        for name, reason in writes:
+            facts = Facts(conv, Transcript.of(conv), {}, NOW, revision=revision)
+            fields = {"Name": name, "Closure_Reason__c": reason}
+            intent = WriteIntent("salesforce", "Account", Operation.UPDATE, fields)
+            found.append([v.rule for v in check(intent, CheckContext(Caller("c1"), facts))])
+        return found
+
+    each_alone = judged(None)  # facts made for one judging: derived per write
+    assert each_alone[0][0] == "Kept"
+    read.clear()
+    assert judged({}) == each_alone  # as the ContextLoader keeps one per (id, rev)
+    assert sorted(read) == ["denied_topics", "kept_words", "withheld"]
+
+
 def test_only_what_reads_nothing_but_the_revision_is_kept_for_it(tmp_path: Path) -> None:
     from guardrail.checks.rules import of_revision
 
