@@ -288,6 +288,9 @@ def test_a_card_number_or_ssn_in_groups_apart_by_a_letter_spaced_or_not_or_a_spa
 
 @settings(max_examples=300, deadline=None)
 @example(card="4111111111111111", cut=8, letters="xyz", where=1)
+# letters that make a half an ordinal ("4000ST", "000000000002ST"): still the card's digits
+@example(card="4000000000000002", cut=4, letters="ST", where=2)
+@example(card="4000000000000002", cut=4, letters="ST", where=1)
 @given(
     card=cards_of_every_length(),
     cut=st.integers(4, 12),
@@ -312,6 +315,22 @@ def test_a_card_number_split_between_two_fields_with_letters_glued_to_a_half_is_
     assert RULE in rules(decision), fields
     assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
     assert replays_as_judged(POLICIES["salesforce"], record)
+
+
+@pytest.mark.parametrize(
+    ("subject", "description"),
+    [
+        ("Delivery due the 21st", "2 parcels missing"),
+        ("Refund by the 22nd", "12 items, order 55501"),
+        ("Promised for March 1st", "10 boxes"),
+        ("Router swapped on the 3rd", "4111 1111 1111 1 is the old one's serial"),
+    ],
+)
+def test_a_real_ordinal_beside_another_texts_digits_that_make_no_card_with_it_is_not_refused(
+    subject: str, description: str
+) -> None:
+    decision, _ = judged("salesforce", "Case", {"Subject": subject, "Description": description})
+    assert RULE not in rules(decision)
 
 
 @settings(max_examples=200, deadline=None)

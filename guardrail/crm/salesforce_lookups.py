@@ -96,7 +96,9 @@ _FILL_QUERY = "?fields=AccountId"
 def account_fill(intent: WriteIntent, path: str) -> str | None:
     """The target of the GET that reads the account Salesforce gives a case written with a
     contact and a blank account (``ContactId`` set, ``AccountId`` absent or null), or None
-    for any other write. Raises LookupUnresolved for a contact the CRM names only while
+    for any other write, and for a contact that is no id (``" 003... "``, ``"003...\\n"``):
+    Salesforce refuses that (MALFORMED_ID), and so does the pack's schema check, as it does
+    in any other field. Raises LookupUnresolved for a contact the CRM names only while
     executing the request (a composite reference): its account cannot be read first."""
     if intent.object.lower() != "case" or intent.operation not in (
         Operation.CREATE, Operation.UPDATE,
@@ -106,14 +108,16 @@ def account_fill(intent: WriteIntent, path: str) -> str | None:
     contact = fields.get("contactid")
     if not isinstance(contact, str) or not contact or fields.get("accountid") is not None:
         return None
-    if not sfid.is_id(contact):
+    if sfid.is_id(contact):
+        return f"{api_base(path)}/sobjects/Contact/{contact}{_FILL_QUERY}"
+    if "@{" in contact:
         raise LookupUnresolved(
             f"This Case write sets ContactId {contact[:40]!r} and no AccountId, so Salesforce "
             "gives the case that contact's account; crm-guardrail reads that account before "
             "judging the case, and cannot for a contact the CRM makes in the same request. "
             "Give the case its AccountId too."
         )
-    return f"{api_base(path)}/sobjects/Contact/{contact}{_FILL_QUERY}"
+    return None
 
 
 def _filled(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:

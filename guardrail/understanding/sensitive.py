@@ -166,17 +166,17 @@ _EDGE = 160
 _SENTENCE_END = " \t\r\n.,;:!?()[]\"'-"
 _STOPS = re.escape(_SENTENCE_END)
 _DATE_OR_TIME = re.compile(r"\b\d{1,4}([./-])\d{1,2}\1\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
-# Letters glued to a half's digits ("1111 1111xyz", "ab4111 1111"; an ordinal's suffix is the
-# number's own, letters standing in for digits are digits): dropped where they stand at the
-# text's very start or end, so the half still meets the other where they join, and parted
-# from them within it.
+# Letters glued to a half's digits ("1111 1111xyz", "ab4111 1111"; letters standing in for
+# digits are digits): dropped where they stand at the text's very start or end, so the half
+# still meets the other where they join, and parted from them within it. An ordinal's suffix
+# too ("Card 4000th" + "0000 0000 0002", "... 400000000000" + "2nd ..."): that it reads as an
+# ordinal lets no card through; a real one ("due the 21st") joins another text's digits only
+# where together they are a card's (length, issuer and Luhn), and alone it is read as before.
 _LETTERS_AT_START = re.compile(rf"^([{_STOPS}]*)([^\W\d_]+)(?=\d)")
-_LETTERS_AT_END = re.compile(
-    rf"(?<=\d)(?!(?:st|nd|rd|th)\b)([^\W\d_]+)(?=[{_STOPS}]*$)", re.IGNORECASE
-)
+_LETTERS_AT_END = re.compile(rf"(?<=\d)([^\W\d_]+)(?=[{_STOPS}]*$)")
 # A text that is a number and nothing else ("1111 1111.", "(09)").
 _NUMBER_ALONE = re.compile(rf"[{_STOPS}]*\d[\d\s.,\-/]*[{_STOPS}]*")
-_LETTERS_BY_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[^\W\d_])")
+_LETTERS_BY_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def _unglued(text: str) -> str:
