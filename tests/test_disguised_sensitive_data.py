@@ -25,6 +25,7 @@ from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.sensitive import digit_kinds
 from guardrail.understanding.text import clean
 from tests.conftest import (
+    CARD_GROUPS,
     as_a_phone,
     card_digits_read,
     card_disguises,
@@ -176,6 +177,46 @@ def card_data(text: str) -> set[str]:
 @example(number="33 l\u200b2\u200b2\u200b2\u200b22 2222 2223")  # l for 1 before 3-2-4-like digits
 def test_every_disguise_reads_back_as_card_data(number: str) -> None:
     assert card_data(detection_form(f"Customer confirmed: {number}. Will follow up.")), number
+
+
+@st.composite
+def letter_parted(draw: st.DrawFn) -> str:
+    """A card in groups, or an SSN in its 3-2-4, with a letter (spaced or glued, or an
+    ordinal's two) in at least one gap and a space, dot or dash in the others."""
+    digits = draw(st.one_of(card_numbers(), st.just("219099999")))
+    sizes = [3, 2, 4] if len(digits) == 9 else draw(st.sampled_from(CARD_GROUPS[len(digits)]))
+    if len(sizes) == 1:
+        sizes = [8, len(digits) - 8]
+    groups, at = [], 0
+    for size in sizes:
+        groups.append(digits[at : at + size])
+        at += size
+    lettered = draw(st.integers(1, len(groups) - 1))
+    out = groups[0]
+    for n, group in enumerate(groups[1:], 1):
+        gaps = ["x", " x ", "a ", " b", "th ", "nd "] if n == lettered else [" ", "-", "."]
+        out += draw(st.sampled_from(gaps)) + group
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=letter_parted())
+@example(number="4000x 0000 0000 0002")
+@example(number="4000th 0000 0000 0002")
+def test_a_number_parted_by_a_letter_in_any_one_gap_reads_as_card_data(number: str) -> None:
+    assert card_data(detection_form(f"Paid with {number} today.")), number
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Call back on 415 555 0143 ext. 1234 after five.",
+        "Screen is 1920x1080 at 60 Hz, box 40x30x20 cm.",
+        "Logged 20261206T093000, ticket 12 of 34.",
+    ],
+)
+def test_numbers_parted_by_letters_that_are_no_card_stay_clean(note: str) -> None:
+    assert card_data(detection_form(note)) == set(), note
 
 
 @settings(max_examples=300, deadline=None)

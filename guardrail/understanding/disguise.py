@@ -7,7 +7,7 @@ ways a number is written to slip past a digit pattern while it still reads as th
 - every decimal digit Unicode knows (Arabic-Indic, Devanagari, Thai...) as its ASCII digit;
 - any space as a space, any dash as ``-``, and any other mark between two digits (``_ * · • |
   \\ ~ +``..., spaced or not, or ``)(``) as ``-``; a colon is kept, so times never join into a
-  number; a letter between each of three or more groups of a card's length or 3-2-4
+  number; letters parting groups of a card's length or 3-2-4, among spaces, dots or dashes
   (``4111x1111x1111x1111``) too;
 - letters that stand in for digits (``O``/``o`` for 0, ``I``/``l`` for 1) read as digits in a
   group that holds digits, or in a group of two or more of them beside such a group;
@@ -37,10 +37,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
 _MARK_BETWEEN = re.compile(r"(?<=\d)(?:\s?[^\w\s.,/:$£€%()\[\]-]{1,3}\s?|\)\s?\(|\]\s?\[)(?=\d)")
-# three or more groups of digits with a letter between each, spaced or not
-# ("4111x1111x1111x1111", "4111 x 1111 x 1111 x 1111", "219a09b9999"; the last may be one
-# digit); a letter standing in for a digit is one
-_LETTERED = re.compile(r"(?<!\w)\d{2,6}(?: ?[^\W\d_OoIl] ?\d{2,6})+ ?[^\W\d_OoIl] ?\d{1,6}(?!\w)")
+# groups of digits parted by letters, spaced or not, or by a space, dot or dash where a letter
+# parts others ("4111x1111x1111x1111", "4111 x 1111 x 1111 x 1111", "219a09b9999",
+# "4000x 0000 0000 0002", "41111111x11111111"), or by an ordinal's two letters glued to the
+# group before ("4000th 0000 0000 0002"); a letter standing in for a digit is one
+_LETTERED = re.compile(
+    r"(?<!\w)\d{2,8}(?:(?: ?[^\W\d_OoIl] ?|[^\W\d_OoIl]{2} ?|[ .-])\d{1,8})+(?!\w)"
+)
+_LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
 _GROUP = re.compile(r"(?<![^\W\d])[0-9OoIl]+(?![^\W\d])")
 _SEPARATION = re.compile(r"[^\w:$£€%]{1,3}")
@@ -94,12 +98,17 @@ def _finished(form: str) -> str:
 
 
 def _letters_apart(m: re.Match[str]) -> str:
-    """Groups with a letter between each, as grouped digits if they are a card's length or
-    an SSN's 3-2-4; else as written (``1920x1080x60``)."""
-    groups = _DIGITS.findall(m.group(0))
+    """Groups parted by letters, as grouped digits if they are a card's length or an SSN's
+    3-2-4; else as written (``1920x1080x60``, and digits parted by no letter, which read as
+    they are). A letter parts them as a space does: a phone number and a short extension
+    after an ``x`` read as the same digits spaced would (Luhn and the scheme decide)."""
+    written = m.group(0)
+    if _LETTER.search(written) is None:
+        return written
+    groups = _DIGITS.findall(written)
     digits = sum(map(len, groups))
     shaped = 13 <= digits <= 19 or [len(g) for g in groups] == [3, 2, 4]
-    return "-".join(groups) if shaped else m.group(0)
+    return "-".join(groups) if shaped else written
 
 
 def _parted(m: re.Match[str]) -> str:
