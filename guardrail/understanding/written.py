@@ -139,6 +139,10 @@ def _topics(text: str) -> frozenset[str]:
     return frozenset(t for t, pattern in _TOPICS.items() if pattern.search(text))
 
 
+# Remembered, bounded: a written reason is a picklist value or a short text, asked again on
+# every closure write, and cleaning it is most of a closure write's judging once the turns'
+# readings are kept per revision.
+@functools.lru_cache(maxsize=1024)
 def written_topics(text: str) -> frozenset[str]:
     """The reasons beyond the issue classes (``_TOPICS``) a written reason names."""
     return _topics(clean(text))
