@@ -58,6 +58,7 @@ from guardrail.policy.loader import Policy, PolicySet
 from guardrail.sinks.audit.chain import Row
 from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.store import MAX_LIMIT, Query, Storage
+from guardrail.sinks.redact import stand_ins
 
 NOT_KEPT = "recorded without its context (before replay was possible)"
 NOT_JUDGED = "refused before it was judged (nothing to judge again)"
@@ -285,11 +286,13 @@ class _Recorded:
 
 
 def _intent(crm: str, recorded: Mapping[str, Any]) -> WriteIntent:
+    """A recorded intent as it is judged again: a number masked whole (a card number put in a
+    number field) as a number (guardrail.sinks.redact.stand_ins)."""
     return WriteIntent(
         crm=crm,
         object=str(recorded["object"]),
         operation=Operation(recorded["operation"]),
-        fields=dict(recorded.get("fields") or {}),
+        fields=stand_ins(recorded.get("fields") or {}),
         record_id=recorded.get("record_id"),
         external_id_field=recorded.get("external_id_field"),
         external_id=recorded.get("external_id"),

@@ -19,8 +19,9 @@ from zenpy.lib.api_objects import Comment, CustomField, Ticket
 from zenpy.lib.exception import APIException
 
 from guardrail.cli import main
+from guardrail.proxy import DECISION_ID_HEADER
 from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskConfig, create_app
-from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD
+from guardrail.sandbox.zendesk.fields import CONTACT_REASON_FIELD, REFUND_AMOUNT_FIELD
 from guardrail.sandbox.zendesk.seed import (
     ACME_ORG,
     ACME_TICKET,
@@ -430,6 +431,34 @@ def test_replay_judges_recorded_zendesk_writes_again_under_a_candidate_pack(
     code, flips = replay(candidate)
     assert code == 1
     assert sorted(f["kind"] for f in flips) == ["allow->block", "block->allow"]
+
+
+def test_a_card_number_put_whole_in_a_number_field_is_refused_and_never_recorded(
+    stack: Stack, zenpy: Zenpy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refund amount is a number field; a card number there is a card in the ticket.
+    Refused in Zendesk's format, nothing written, and the audit record holds no digit of it
+    while replay still judges it as the proxy did (a card, an amount over any cap)."""
+    card = 4111111111111111
+    since = datetime.now(UTC).isoformat()
+    before = tickets(stack)
+    fields = [CustomField(id=CONTACT_REASON_FIELD, value="billing"),
+              CustomField(id=REFUND_AMOUNT_FIELD, value=card)]  # fmt: skip
+    with pytest.raises(APIException) as raised:
+        zenpy.tickets.create(billing_ticket(custom_fields=fields))
+    response = raised.value.response
+    assert response.status_code == 422
+    body = json.loads(str(raised.value))
+    descriptions = [d["description"] for ds in body["details"].values() for d in ds]
+    assert any("card number" in d for d in descriptions), descriptions
+    assert tickets(stack) == before
+    decision = response.headers[DECISION_ID_HEADER]
+    record = httpx.get(f"{stack.admin_url}/guardrail/v1/decisions/{decision}", timeout=10)
+    assert str(card) not in record.text
+    dsn = f"sqlite:///{(stack.directory / 'audit.db').resolve()}"
+    capsys.readouterr()
+    code = main(["replay", "--since", since, "--policies", str(PACK), "--dsn", dsn, "--json"])
+    assert code == 0, capsys.readouterr().out
 
 
 def test_create_or_update_is_judged_as_the_write_it_makes(stack: Stack, zenpy: Zenpy) -> None:

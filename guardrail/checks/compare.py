@@ -32,7 +32,7 @@ _DATE_PATTERN_START = r"^\d{4}-\d{2}-\d{2}$"
 
 #: The schema keywords that type a field as holding record ids (a reference to another record):
 #: read back as ids, and never read for card data nor masked (guardrail.sinks.redact.text_fields).
-_REFERENCES = ("x-salesforce-reference", "x-servicenow-reference")
+_REFERENCES = ("x-salesforce-reference", "x-servicenow-reference", "x-zendesk-reference")
 
 
 def kind_of(prop: Mapping[str, Any]) -> Kind:
@@ -77,8 +77,9 @@ def same(kind: Kind, a: Any, b: Any) -> bool:
             return _date(a) == _date(b)
         if kind is Kind.DATETIME:
             return instant(a) == instant(b)
-        if kind is Kind.ID:  # a Salesforce id in either length; any other (a sys_id) exactly
-            return sfid.same_id(a, b) if sfid.is_id(a) and sfid.is_id(b) else bool(a == b)
+        if kind is Kind.ID:  # a Salesforce id in either length; any other (a sys_id, Zendesk's
+            # number or its digits in text) exactly
+            return sfid.same_id(a, b) if sfid.is_id(a) and sfid.is_id(b) else str(a) == str(b)
     except (InvalidOperation, ValueError, TypeError):
         return False
     return bool(a == b) and type(a) is type(b)

@@ -22,6 +22,15 @@ _ID: dict[str, Any] = {
     "minimum": 1,
     "pattern": r"^[1-9][0-9]*$",
 }
+
+
+def _reference(to: str, prop: Mapping[str, Any] = _ID) -> dict[str, Any]:
+    """A field holding ids of ``to`` records: ``x-zendesk-reference`` types it as holding ids
+    (guardrail.checks.compare.Kind.ID), not numbers, so a number field beside it that holds a
+    card number is told from it."""
+    return {"x-zendesk-reference": to, **prop}
+
+
 _TEXT: dict[str, Any] = {"type": ["string", "null"]}
 _TAGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _IDS: dict[str, Any] = {
@@ -47,23 +56,23 @@ def ticket_schema(ticket_fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "subject": _titled("Subject", _TEXT),
         "comment.body": _titled("Comment", {"type": "string", "minLength": 1}),
         "comment.public": _titled("Comment is public", _BOOL),
-        "comment.author_id": _titled("Comment author", _ID),
-        "requester_id": _titled("Requester", _ID),
-        "submitter_id": _titled("Submitter", _ID),
-        "assignee_id": _titled("Assignee", _ID),
-        "organization_id": _titled("Organization", _ID),
-        "group_id": _titled("Group", _ID),
-        "brand_id": _titled("Brand", _ID),
-        "problem_id": _titled("Problem", _ID),
+        "comment.author_id": _titled("Comment author", _reference("user")),
+        "requester_id": _titled("Requester", _reference("user")),
+        "submitter_id": _titled("Submitter", _reference("user")),
+        "assignee_id": _titled("Assignee", _reference("user")),
+        "organization_id": _titled("Organization", _reference("organization")),
+        "group_id": _titled("Group", _reference("group")),
+        "brand_id": _titled("Brand", _reference("brand")),
+        "problem_id": _titled("Problem", _reference("ticket")),
         "external_id": _titled("External ID", _TEXT),
         "due_at": _titled("Due at", _TEXT),
         "recipient": _titled("Recipient", _TEXT),
         "tags": _titled("Tags", _TAGS),
         "additional_tags": _titled("Tags to add", _TAGS),
         "remove_tags": _titled("Tags to remove", _TAGS),
-        "collaborator_ids": _titled("CCs", _IDS),
-        "follower_ids": _titled("Followers", _IDS),
-        "email_cc_ids": _titled("Email CCs", _IDS),
+        "collaborator_ids": _titled("CCs", _reference("user", _IDS)),
+        "follower_ids": _titled("Followers", _reference("user", _IDS)),
+        "email_cc_ids": _titled("Email CCs", _reference("user", _IDS)),
         "safe_update": _titled("Safe update", _BOOL),
         "updated_stamp": _titled("Updated stamp", {"type": "string"}),
     }
@@ -116,7 +125,7 @@ USER_SCHEMA: dict[str, Any] = {
         "email": _titled("Email", {"type": ["string", "null"], "pattern": r"^[^@\s]+@[^@\s]+$"}),
         "phone": _titled("Phone", _TEXT),
         "role": _titled("Role", {"enum": ["end-user"]}),
-        "organization_id": _titled("Organization", _ID),
+        "organization_id": _titled("Organization", _reference("organization")),
         "external_id": _titled("External ID", _TEXT),
         "details": _titled("Details", _TEXT),
         "notes": _titled("Notes", _TEXT),
@@ -141,7 +150,7 @@ ORGANIZATION_SCHEMA: dict[str, Any] = {
         "domain_names": _titled("Domains", _TAGS),
         "details": _titled("Details", _TEXT),
         "notes": _titled("Notes", _TEXT),
-        "group_id": _titled("Group", _ID),
+        "group_id": _titled("Group", _reference("group")),
         "shared_tickets": _titled("Shared tickets", _BOOL),
         "shared_comments": _titled("Shared comments", _BOOL),
         "tags": _titled("Tags", _TAGS),

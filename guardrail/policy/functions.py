@@ -98,13 +98,17 @@
                                          fields' values) are not read alone but joined to the
                                          texts, so a number split between a note and a phone
                                          or number field is found (a number field's earlier
-                                         writes too)
+                                         writes too); a number that is a card number whole is
+                                         one
     text_fields() list<string>           the names of the write's texts, what sensitive_data
                                          is given and masking masks: every string field,
                                          whatever its value's shape, but one that holds record
                                          ids by its type (a reference in the pack's schema,
                                          the record's own id: intent.id_fields), which is read
                                          as no text (guardrail.sinks.redact.text_fields)
+    number_fields() list<string>         the names of the write's number fields, but one
+                                         that holds record ids by its type (Zendesk's are
+                                         numbers): sensitive_data's numbers
     unsure() list<string>                why the reading as a whole may be wrong
     lower(text) string                   lower-cased text
     join(list, separator) string         the items as text, joined
@@ -124,7 +128,14 @@ from guardrail.context.facts import Facts, Figure, digits, pii_in, stated_facts
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
-from guardrail.sinks.redact import MASKS, split_masked, text_fields
+from guardrail.sinks.redact import (
+    MASKS,
+    is_card_number,
+    number_digits,
+    number_fields,
+    split_masked,
+    text_fields,
+)
 from guardrail.understanding.claims import unsupported_claims
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.kept import kept_named, kept_words
@@ -484,6 +495,8 @@ class RuleFunctions:
         if not pieces and not numbers:
             return []
         found = set().union(*map(sensitive_kinds, pieces))
+        if any(is_card_number(p) for p in phones or ()):  # a card put whole in a number field
+            found.add("card")
         if self._facts.redacted:  # a replayed record: its masks stand for what they replaced
             found |= {k for k in ("card", "ssn") if any(MASKS[k] in p for p in pieces)}
         # a number split between two of the write's texts, or between one of them and one of
@@ -525,7 +538,8 @@ class RuleFunctions:
             values = list(text_fields(write.fields, write.id_fields).values())
             phones = [v for v in values if is_phone_number(v)]
             text = "\n".join(v for v in values if v not in phones)
-            stored = [d for v in write.fields.values() for d in _number_digits(v)]
+            numbered = number_fields(write.fields, write.id_fields).values()
+            stored = [d for v in numbered for d in number_digits(v)]
             if not (text.strip() or phones or stored):
                 continue
             texts.append(text)
@@ -544,6 +558,11 @@ class RuleFunctions:
         if self.intent is None:
             raise RuntimeError("rule functions called outside a write's judging")
         return list(text_fields(self.intent.fields, self.intent.id_fields))
+
+    def number_fields(self) -> list[str]:
+        if self.intent is None:
+            raise RuntimeError("rule functions called outside a write's judging")
+        return list(number_fields(self.intent.fields, self.intent.id_fields))
 
     def unsure(self) -> list[str]:
         return list(self._facts.understanding.unsure)
@@ -590,18 +609,7 @@ def _outcome(value: str, source: str, confidence: float, under_way: bool = False
 def _joined_digits(value: object) -> list[str]:
     """What a value read only joined to a write's texts stands for: a phone number as it is
     dialled, a number field's value as the digits the CRM stores."""
-    return dialled(value) if isinstance(value, str) else _number_digits(value)
-
-
-def _number_digits(value: object) -> list[str]:
-    """A whole number's digits (a JSON 11111111.0 is saved in a number field as 11111111): a
-    card number split between a note and a number field is one number in the record."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return []
-    number = _decimal(value)
-    if number is None or number != number.to_integral_value():
-        return []
-    return [str(abs(int(number)))]
+    return dialled(value) if isinstance(value, str) else number_digits(value)
 
 
 def _decimal(value: object) -> Decimal | None:

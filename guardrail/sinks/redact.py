@@ -15,12 +15,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
 from guardrail.understanding.phones import is_phone_number
-from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_runs
+from guardrail.understanding.sensitive import (
+    Edges,
+    joined_chains,
+    sensitive_kinds,
+    sensitive_runs,
+)
 from guardrail.understanding.text import clean
 
 SECRET_KEYS = re.compile(r"authorization|token|secret|password|cookie|session|api[_-]?key", re.I)
@@ -42,6 +48,9 @@ def names_secret(key: str) -> bool:
 #: they replaced (guardrail.context.facts.pii_in).
 MASKS = {"card": "[CARD]", "ssn": "[SSN]", "email": "[EMAIL]", "phone": "[PHONE]"}
 NUMBER = "[NUMBER]"
+#: A card number put in a number field, masked whole: text now, told apart from a text's card
+#: (``[CARD]``) so replay judges a number in its place (``stand_ins``).
+CARD_AS_NUMBER = "[CARD:NUMBER]"
 
 
 def _card(match: re.Match[str]) -> str:
@@ -86,7 +95,17 @@ def mask_card_data(text: str) -> str:
 
 
 #: Every mask a recorded value may hold in place of what it replaced.
-_MASK_TOKENS = (*MASKS.values(), NUMBER, "[SECRET]", REDACTED)
+_MASK_TOKENS = (*MASKS.values(), NUMBER, CARD_AS_NUMBER, "[SECRET]", REDACTED)
+
+
+def stand_ins(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded write's fields as replay judges them: a number masked whole
+    (``CARD_AS_NUMBER``) as a card number (a test card's), so the rules that read it find what
+    they found in the original: a card, and a number of a card's size (over any refund cap)."""
+    return {k: _STAND_IN_CARD if v == CARD_AS_NUMBER else v for k, v in fields.items()}
+
+
+_STAND_IN_CARD = 4000000000000002
 
 
 def holds_mask(value: Any) -> bool:
@@ -141,8 +160,54 @@ def mask_value(value: Any) -> Any:
     return value
 
 
+#: The least number of a card's length (13 digits).
+_CARD_SIZED = 10**12
+
+
+def is_card_number(value: object) -> bool:
+    """Whether a number (a number field's value) is a card number whole: no count, duration
+    or amount is a card's length, Luhn-valid and with a card's prefix. A number in a field
+    that holds ids is never asked (``number_fields``, ``mask_fields``): Zendesk's are numbers
+    of a card's length, and some read as one."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) < _CARD_SIZED:
+        return False
+    return any("card" in sensitive_kinds(d) for d in number_digits(value))
+
+
+def number_digits(value: object) -> list[str]:
+    """A whole number's digits as a number field stores them (a JSON 11111111.0 is saved as
+    11111111); none for a fraction, a boolean or anything not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return []
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return []
+    if not number.is_finite() or number != number.to_integral_value():
+        return []
+    return [str(abs(int(number)))]
+
+
 _WORD = re.compile(r"\S+")
 Key = TypeVar("Key")
+
+
+def number_fields(fields: Mapping[Key, Any], id_fields: Collection[Key]) -> dict[Key, Any]:
+    """A write's numbers (CEL ``number_fields()``): every number field but one that holds
+    record ids by its type (Zendesk's are numbers), as ``text_fields`` leaves those out."""
+    return {
+        k: v
+        for k, v in fields.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and k not in id_fields
+    }
+
+
+def _holds_ids(value: Any) -> bool:
+    """A value a field that holds ids keeps unmasked: an id (a text, a number) or a list of
+    numbers (Zendesk's CCs); a text in a list is masked as any text is."""
+    if isinstance(value, list):
+        return all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def text_fields(fields: Mapping[Key, Any], id_fields: Collection[Key]) -> dict[Key, str]:
@@ -157,8 +222,9 @@ def text_fields(fields: Mapping[Key, Any], id_fields: Collection[Key]) -> dict[K
 
 def mask_fields(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[str, Any]:
     """A write's fields masked as ``mask_value`` masks them, and a card number or SSN split
-    between two of its texts masked in both (``split_masked``); the values of its ``id_fields``
-    are kept as they are (``text_fields``), secrets by key dropped all the same."""
+    between two of its texts masked in both (``split_masked``), a card number put whole in a
+    number field as ``CARD_AS_NUMBER``; the values of its ``id_fields`` are kept as they are
+    (``text_fields``), secrets by key dropped all the same."""
     texts = {k: v for k, v in text_fields(fields, id_fields).items() if not names_secret(k)}
     split = split_masked(texts) if len(texts) > 1 else texts  # one text splits with none
     masked: dict[str, Any] = {}
@@ -167,8 +233,10 @@ def mask_fields(fields: Mapping[str, Any], id_fields: Collection[str]) -> dict[s
             masked[key] = REDACTED
         elif key in split:
             masked[key] = mask_text(split[key])
-        elif isinstance(value, str) and key in id_fields:
+        elif key in id_fields and _holds_ids(value):
             masked[key] = value
+        elif is_card_number(value):  # a number field's, where a card number is one whole
+            masked[key] = CARD_AS_NUMBER
         else:
             masked[key] = mask_value(value)
     return masked

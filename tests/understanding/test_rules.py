@@ -15,7 +15,7 @@ from guardrail.model import Action, Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
-from guardrail.sinks.redact import mask_fields, text_fields
+from guardrail.sinks.redact import CARD_AS_NUMBER, mask_fields, text_fields
 from tests.conftest import card_digits_read, cards_of_every_length, ssns
 
 from .conftest import facts, turns
@@ -134,11 +134,36 @@ def test_sensitive_data_finds_a_card_spelled_out_in_a_note():
 
 @pytest.mark.parametrize("number", [11111111, 11111111.0, -11111111])
 def test_a_card_split_between_a_note_and_a_number_field_is_found(number: float) -> None:
-    """A number field's value is joined to the note, as a phone's is, never read alone."""
+    """A number field's value is joined to the note, as a phone's is."""
     f = RuleFunctions(facts("c: hi"))
     assert f.sensitive_data(["Card 4111 1111"], [number]) == ["card"]
-    assert f.sensitive_data([], [4111111111111111]) == []
+    assert f.sensitive_data([], [number]) == []
     assert f.sensitive_data(["Card 4111 1111"], [1111.5, True]) == []
+
+
+@given(card=cards_of_every_length(), spelled=st.sampled_from(["int", "float", "negative"]))
+def test_a_card_number_put_whole_in_a_number_field_is_found(card: str, spelled: str) -> None:
+    """No count, duration or amount is a card's length and Luhn-valid with a card's prefix: a
+    number field holding one holds a card (a float only where it holds every digit)."""
+    number = float(card) if spelled == "float" and len(card) <= 15 else int(card)
+    number = -number if spelled == "negative" else number
+    assert RuleFunctions(facts("c: hi")).sensitive_data([], [number]) == ["card"]
+    assert mask_fields({"Duration": number}, ()) == {"Duration": CARD_AS_NUMBER}
+
+
+@given(card=cards_of_every_length(), change=st.integers(1, 9), size=st.integers(0, 10**12 - 1))
+def test_a_number_field_reads_as_its_digits_would_in_a_note(
+    card: str, change: int, size: int
+) -> None:
+    """A card's digits with its check digit changed is a card in a number field exactly when
+    it is one written in a note; a number short of a card's length (a duration, an amount, an
+    order number) is never one, and is kept as it is."""
+    wrong = int(card[:-1] + str((int(card[-1]) + change) % 10))
+    f = RuleFunctions(facts("c: hi"))
+    assert f.sensitive_data([], [wrong]) == f.sensitive_data([str(wrong)]), wrong
+    for number in (size, float(size)):
+        assert f.sensitive_data([], [number]) == [], number
+        assert mask_fields({"Duration": number}, ()) == {"Duration": number}
 
 
 @pytest.mark.parametrize(
