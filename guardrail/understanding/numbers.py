@@ -149,7 +149,7 @@ _PHONE_REGIONS = ("US",)
 # ITIN issued in its place: nine plain digits there are one. Letters glued to nine digits
 # name nothing by themselves ("ORD219099999" is an order's number, as "219099999" is).
 _SSN_CONTEXT = re.compile(
-    r"\b(?:social(?:sec\w*)?|security number|s[. ]?s[. ]?n(?:s|o|os|um|umber)?|ss ?#"
+    r"\b(?:social(?:sec\w*)?|security number|s\.? ?s\.? ?n(?:s|o|os|um|umber)?|ss ?#"
     r"|ss (?:no|num|number)|soc\.? ?sec|itins?)(?:\b|(?<=#))"
 )
 # Where a card is spoken of: its pieces may be dictated with words between them.

@@ -86,8 +86,9 @@ _FILLERS = re.compile(
 # after one") does not end a clause: negation and what a clause is about reach across it.
 _HESITATED = re.compile(rf"(?i)(?<![\w']){_HESITATION}$|(?<![\w'])like$")
 _HESITATING = re.compile(rf"(?i)\s*{_HESITATION}(?![\w'])")
-# "i i want", "i want i want": a word or up to three said again (never digits: "4 1 1 1").
-_STUTTER = re.compile(r"(?<![\w'])((?:[a-z][a-z']* ){1,3}?)\1+")
+# "i i want", "i want i want": a word or up to three said again (never digits: "4 1 1 1"),
+# never a letter that is no word ("a" and "i" are): "s s n" is an initialism spelled out.
+_STUTTER = re.compile(r"(?<![\w'])((?![b-hj-z] )(?:[a-z][a-z']* ){1,3}?)\1+")
 # Where a sentence ends: punctuation, or (unpunctuated speech) a discourse marker.
 _SENTENCE = re.compile(
     r"[.!?;]+(?=\s|$)|\.{3,}|…|\s[-–—]+\s|"  # noqa: RUF001 (dashes, as written)

@@ -168,12 +168,14 @@ def test_texts_a_number_could_run_through_in_more_orders_than_are_tried_read_as_
 
 # -- nine plain digits: an SSN where one is named, in any spelling, glued or apart ---------------
 
-# What a note may call a social security number (or the ITIN issued in its place).
+# What a note may call a social security number (or the ITIN issued in its place), spelled
+# out letter by letter too, as speech-to-text writes it.
 SSN_NAMES = [
     "SSN", "ssn", "S.S.N.", "S.S.N", "SSNs", "SSNo", "SSN#", "ss#", "SS #", "ss no",
     "SS no.", "SS number", "soc sec", "Soc. Sec. #", "Soc.Sec.No.", "socsec", "SocSec",
     "soc-sec", "social sec", "social security", "Social Security No", "socialsecurity",
     "SocialSecurityNumber", "social-security-no", "ITIN", "itin",
+    "S S N", "s s n", "S S No", "s. s. n.",
 ]  # fmt: skip
 # Letters an identifier carries with its digits (an order's, an invoice's, a ticket's).
 ID_LETTERS = ["ORD", "INV", "PO", "TKT", "REF", "A", "x", "ab", "Q-", "CASE"]
