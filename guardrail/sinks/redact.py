@@ -134,6 +134,8 @@ def mask_value(value: Any) -> Any:
     """A JSON value with every string masked (recursively); secrets by key are dropped."""
     if isinstance(value, str):
         return mask_text(value)
+    if value is None or type(value) in _SCALARS:  # no walk of the ABCs for these
+        return value
     if isinstance(value, Mapping):
         return {k: REDACTED if names_secret(str(k)) else mask_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -141,6 +143,7 @@ def mask_value(value: Any) -> Any:
     return value
 
 
+_SCALARS = frozenset({bool, int, float})
 _WORD = re.compile(r"\S+")
 Key = TypeVar("Key")
 
