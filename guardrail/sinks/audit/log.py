@@ -72,6 +72,7 @@ class AuditLog:
 
     async def start(self) -> None:
         """Open the store; if it cannot be opened now, start unavailable and keep probing."""
+        self._bound = _Bound(self._timeout)  # its timer on this loop
         await self._try_open()
         self._tasks = [
             asyncio.create_task(self._probe_forever()),
