@@ -19,12 +19,11 @@ agent's own.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import structlog
 
-from guardrail.model import Decision, Saved, Verdict, Violation, WriteIntent
+from guardrail.model import Decision, Saved, Verdict, Violation, WriteIntent, replaced
 
 log = structlog.get_logger("guardrail.answered")
 
@@ -50,7 +49,7 @@ def answered(
     answer: dict[str, Any] = {} if status is None else {"status": status, "upstream_status": status}
     if seconds is not None:
         answer["upstream_seconds"] = seconds
-    done = replace(decision, saved=tuple(saved), **answer)
+    done = replaced(decision, saved=tuple(saved), **answer)
     found: list[Violation] = []
     for n, (intent, s) in enumerate(zip(decision.intents, saved, strict=False)):
         if s.updated(intent) or s.made(intent):
@@ -61,7 +60,7 @@ def answered(
     if not found:
         return done
     violations = decision.violations + tuple(found)
-    return replace(done, verdict=Verdict.POST_FAIL, violations=violations)
+    return replaced(done, verdict=Verdict.POST_FAIL, violations=violations)
 
 
 def _named(intent: WriteIntent) -> str:

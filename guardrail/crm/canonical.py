@@ -429,6 +429,18 @@ def parse_json(body: bytes, limits: BodyLimits) -> Any:
     return value
 
 
+def json_or_none(body: bytes) -> Any:
+    """A CRM's answer read as JSON, leniently (it is the CRM's, not the agent's), or None when
+    it holds none. An empty body (a 204, every update's answer) is None without the decoder
+    raising and its error being caught."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
 # Bounded: one decoder per BodyLimits in use (a dialect's, set at start).
 @functools.cache
 def _decoder(limits: BodyLimits) -> json.JSONDecoder:

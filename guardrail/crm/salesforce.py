@@ -77,6 +77,7 @@ from guardrail.crm.canonical import (
     dropped_headers,
     header_name,
     is_method,
+    json_or_none,
     json_payload,
     media_type,
     refuse_fragment,
@@ -547,7 +548,7 @@ class SalesforceDialect:
         merged = salesforce_partial.merge(
             parsed,
             forwarded,
-            _json_or_none(body),
+            json_or_none(body),
             lambda part: _record_result(parsed, decision, part),
         )
         return None if merged is None else json.dumps(merged).encode()
@@ -560,7 +561,7 @@ class SalesforceDialect:
         return salesforce_bulk.rows(NAME, spec, job_id, request.body, kinds, request.headers)
 
     def created_job(self, status: int, body: bytes) -> str | None:
-        return salesforce_bulk.created_job(status, _json_or_none(body))
+        return salesforce_bulk.created_job(status, json_or_none(body))
 
     def job_saved(
         self, spec: JobSpec, status: int, body: bytes, kinds: Kinds
@@ -587,7 +588,7 @@ class SalesforceDialect:
         intents = parsed.intents
         if status >= 300:
             return (Saved(),) * len(intents)
-        answer = _json_or_none(body)
+        answer = json_or_none(body)
         if parsed.shape is Shape.SINGLE:
             saved = answer.get("id") if isinstance(answer, dict) else None
             made = salesforce_post.made(status, answer)
@@ -622,7 +623,7 @@ class SalesforceDialect:
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:
             return []
-        answer = _json_or_none(body)
+        answer = json_or_none(body)
         if isinstance(answer, dict):
             rows = answer.get("records") if "records" in answer else [answer]
         else:
@@ -1047,13 +1048,6 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
     if default:
         return default
     raise MalformedBody(f"{where} has no attributes.type; name each record's sObject type.")
-
-
-def _json_or_none(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
 
 
 def _row_saved(row: Any) -> Saved:

@@ -87,6 +87,7 @@ from guardrail.crm.canonical import (
     dropped_headers,
     is_json,
     is_method,
+    json_or_none,
     json_payload,
     not_json,
     parse_json,
@@ -473,7 +474,7 @@ class ServiceNowDialect:
             raise LookupUnresolved(
                 f"{intent.object} has no record {intent.record_id}; there is nothing to change."
             )
-        result = _json_or_none(body) if status == 200 else None
+        result = json_or_none(body) if status == 200 else None
         found = _plain(result.get("result", {}).get("sys_class_name")) if isinstance(
             result, dict) and isinstance(result.get("result"), dict) else None  # fmt: skip
         if not isinstance(found, str) or not _TABLE_NAME.match(found):
@@ -499,7 +500,7 @@ class ServiceNowDialect:
         if status >= 300:
             return (Saved(),) * len(intents)
         if parsed.shape is Shape.COLLECTION:
-            answers = dict(_serviced(_json_or_none(body)))
+            answers = dict(_serviced(json_or_none(body)))
             found = [Saved()] * len(intents)
             for part in parsed.parts:
                 answered = answers.get(part.ref)
@@ -507,12 +508,12 @@ class ServiceNowDialect:
                     n = part.intents.start
                     found[n] = Saved(_result_id(answered[1]) or intents[n].record_id)
             return tuple(found)
-        return tuple(Saved(_result_id(_json_or_none(body)) or i.record_id) for i in intents)
+        return tuple(Saved(_result_id(json_or_none(body)) or i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:
             return []
-        answer = _json_or_none(body)
+        answer = json_or_none(body)
         found: list[RecordRead] = []
         for row in _rows(answer):
             if len(found) >= MAX_READ_RECORDS:
@@ -760,13 +761,6 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
     return fields
 
 
-def _json_or_none(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
 def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
@@ -778,7 +772,7 @@ def _serviced(answer: Any) -> Iterator[tuple[str, tuple[int, Any]]]:
         if not isinstance(item, dict) or not isinstance(item.get("status_code"), int):
             continue
         try:
-            decoded = _json_or_none(base64.b64decode(item.get("body") or ""))
+            decoded = json_or_none(base64.b64decode(item.get("body") or ""))
         except (binascii.Error, TypeError):
             decoded = None
         yield str(item.get("id")), (item["status_code"], decoded)

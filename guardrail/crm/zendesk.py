@@ -76,6 +76,7 @@ from guardrail.crm.canonical import (
     decode_query,
     dropped_headers,
     is_json,
+    json_or_none,
     not_json,
     parse_json,
     refuse_fragment,
@@ -361,7 +362,7 @@ class ZendeskDialect:
         if status >= 300:
             return (Saved(),) * len(intents)
         if parsed.shape is Shape.SINGLE:
-            answer = _json_or_none(body)
+            answer = json_or_none(body)
             record = answer.get(intents[0].object) if isinstance(answer, dict) else None
             saved = record.get("id") if isinstance(record, dict) else None
             # 201 Created; a create_or_update that updated an existing record answers 200.
@@ -372,7 +373,7 @@ class ZendeskDialect:
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:
             return []
-        answer = _json_or_none(body)
+        answer = json_or_none(body)
         if not isinstance(answer, dict):
             return []
         rows: list[tuple[str, Any]] = []
@@ -426,7 +427,7 @@ class ZendeskDialect:
         """The records read back; a ticket with the comment its last write added (from its
         last audit's Comment event), as ``comment.body`` and ``comment.public``."""
         found = {r.id: dict(r.fields) for r in self.read_records(status, body)}
-        answer = _json_or_none(body)
+        answer = json_or_none(body)
         audits = answer.get("audits") if isinstance(answer, dict) else None
         for audit in audits if isinstance(audits, list) else []:
             record = found.get(str(audit.get("ticket_id"))) if isinstance(audit, dict) else None
@@ -640,7 +641,7 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
     if status == 401:
         raise InvalidSession("expired")
-    answer = _json_or_none(body)
+    answer = json_or_none(body)
     if status != 200 or not isinstance(answer, dict):
         raise LookupFailed(
             f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
@@ -832,13 +833,6 @@ def _id_like(value: object) -> bool:
 
 def _is_int_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-def _json_or_none(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
 
 
 def _str_or_none(value: Any) -> str | None:

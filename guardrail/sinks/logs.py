@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 import orjson
@@ -29,6 +31,27 @@ def _drop_secrets(
         if names_secret(key):
             event[key] = REDACTED
     return event
+
+
+class _Stamp:
+    """The line's time in UTC, as structlog's ``TimeStamper(fmt="iso", utc=True)`` writes it
+    (``2026-12-06T11:20:42.123456Z``; no fraction at a whole second), its date and time of
+    day formatted once a second: ``datetime.isoformat`` formats the whole of it through
+    ``snprintf``, a fifth of a decision line's cost."""
+
+    def __init__(self) -> None:
+        self._second: tuple[int, str] = (-1, "")  # one tuple: threads that log share it
+
+    def __call__(
+        self, logger: Any, method: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        second, micro = divmod(time.time_ns() // 1000, 1_000_000)
+        last, text = self._second
+        if second != last:
+            text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = (second, text)
+        event["timestamp"] = f"{text}.{micro:06d}Z" if micro else f"{text}Z"
+        return event
 
 
 class _ToStructlog(logging.Handler):
@@ -93,7 +116,7 @@ def configure(level: str = "info", stream: BinaryIO | None = None) -> None:
     renderer = structlog.processors.JSONRenderer(serializer=orjson.dumps)
     stamp: list[Processor] = [
         structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _Stamp(),
     ]
     processors: list[Processor] = [
         *stamp,
@@ -138,7 +161,7 @@ class DecisionLog:
             "rules": list(decision.rules),
             "status": decision.status,
             "upstream_status": decision.upstream_status,
-            "guardrail_ms": round(decision.guardrail_seconds * 1000, 3),
+            "guardrail_ms": _ms(decision.guardrail_seconds),
             "upstream_ms": _ms(decision.upstream_seconds),
             "policy_version": decision.policy_version,
         }
@@ -175,4 +198,6 @@ class DecisionLog:
 
 
 def _ms(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds * 1000, 3)
+    """Milliseconds to the microsecond: ``round(seconds * 1000, 3)``'s value, but for a tie
+    within a float's error, without the decimal conversion ``round`` to a place makes."""
+    return None if seconds is None else round(seconds * 1_000_000) / 1000

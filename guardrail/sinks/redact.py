@@ -149,10 +149,15 @@ def _masked(text: str) -> str:
     return text
 
 
+_SCALARS = frozenset({bool, int, float})
+
+
 def mask_value(value: Any) -> Any:
     """A JSON value with every string masked (recursively); secrets by key are dropped."""
     if isinstance(value, str):
         return mask_text(value)
+    if value is None or type(value) in _SCALARS:  # no walk of the ABCs for these
+        return value
     if isinstance(value, Mapping):
         return {k: REDACTED if names_secret(str(k)) else mask_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -1,6 +1,8 @@
 import io
 import json
 import logging
+from datetime import UTC, datetime
+from unittest.mock import patch
 
 import structlog
 import structlog.testing
@@ -180,3 +182,17 @@ async def test_the_decision_log_keeps_no_digit_of_a_disguised_card_number(
     refused = Decision("d-2", Verdict.BLOCK, "zendesk", (written,), (quoted,), "v1", Caller())
     await logs.DecisionLog(field_values=True).emit(refused)
     assert card not in card_digits_read(stream.getvalue().decode()), shown
+
+
+@given(st.integers(min_value=0, max_value=4_102_444_800 * 10**6 - 1))
+@settings(max_examples=300)
+def test_a_line_is_stamped_as_structlogs_iso_utc_stamper_stamps_it(micros: int) -> None:
+    at = datetime.fromtimestamp(micros // 10**6, UTC).replace(microsecond=micros % 10**6)
+    structlogs = at.isoformat().replace("+00:00", "Z")  # TimeStamper(fmt="iso", utc=True)
+    with patch("time.time_ns", return_value=micros * 1000):
+        assert logs._Stamp()(None, "info", {})["timestamp"] == structlogs
+
+
+def test_milliseconds_are_rounded_to_the_microsecond_as_round_to_three_places_rounds() -> None:
+    for seconds in (0.0, 0.0012344, 0.0012346, 1.5, 0.000_000_4, 29.999_999_6):
+        assert logs._ms(seconds) == round(seconds * 1000, 3)

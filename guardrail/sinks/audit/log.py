@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Coroutine
 from typing import Any
 
@@ -52,6 +53,7 @@ class AuditLog:
         self.health = Health(timeout_seconds, self._availability_changed)
         self._group = storage.committer(self._ran, MAX_BATCH)
         self._tasks: list[asyncio.Task[None]] = []
+        self._bound = _Bound(timeout_seconds)
 
     @property
     def available(self) -> bool:
@@ -70,6 +72,7 @@ class AuditLog:
 
     async def start(self) -> None:
         """Open the store; if it cannot be opened now, start unavailable and keep probing."""
+        self._bound = _Bound(self._timeout)  # its timer on this loop
         await self._try_open()
         self._tasks = [
             asyncio.create_task(self._probe_forever()),
@@ -155,7 +158,7 @@ class AuditLog:
             handed = AuditUnavailable(f"the audit log is unavailable: {self.health.reason}")
         else:
             try:
-                handed = self._group.hand(entry)
+                handed = self._bound.watch(self._group.hand(entry))
             except AuditUnavailable as exc:
                 handed = exc
         return self._durable(handed)
@@ -164,8 +167,7 @@ class AuditLog:
         try:
             if isinstance(handed, AuditUnavailable):
                 raise handed
-            async with asyncio.timeout(self._timeout):
-                return await handed
+            return await handed
         except (AuditUnavailable, TimeoutError) as exc:
             self._error()
             if isinstance(exc, TimeoutError):
@@ -193,6 +195,40 @@ class AuditLog:
         if await self.storage.decision(decision_id) is None:
             raise DecisionNotFound(decision_id)
         return await self.append(review_entry(decision_id, verdict, comment, reviewer))
+
+
+class _Bound:
+    """Fails an append not durable within ``seconds`` with TimeoutError, by one timer for all
+    the appends in flight, not one per append: appends are handed over in order with the same
+    bound, so the oldest one still waiting is the next to run out of time, and the timer is
+    set for it alone (an append that is durable in time costs a place in a queue)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._waiting: deque[tuple[float, asyncio.Future[Row]]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def watch(self, future: asyncio.Future[Row]) -> asyncio.Future[Row]:
+        waiting = self._waiting
+        while waiting and waiting[0][1].done():  # what was answered in time, let go of
+            waiting.popleft()
+        loop = future.get_loop()
+        waiting.append((deadline := loop.time() + self._seconds, future))
+        if self._timer is None:
+            self._timer = loop.call_at(deadline, self._expire, loop)
+        return future
+
+    def _expire(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer = None
+        waiting, now = self._waiting, loop.time()
+        while waiting:
+            deadline, future = waiting[0]
+            if not future.done():
+                if deadline > now:
+                    self._timer = loop.call_at(deadline, self._expire, loop)
+                    return
+                future.set_exception(TimeoutError())
+            waiting.popleft()
 
 
 def _reason(exc: BaseException, timeout: float) -> str:

@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from guardrail.errors import AuditUnavailable
 from guardrail.sinks.audit import AuditLog, AuditSink, audit_gate, open_storage
+from guardrail.sinks.audit.log import _Bound
 from guardrail.sinks.audit.metrics import AuditMetrics
 from tests.auditdb import decision
 
@@ -81,6 +82,23 @@ async def test_a_commit_stuck_past_the_bound_trips_the_gate(tmp_path: Path) -> N
         await log.record(decision(3))
     finally:
         await log.close()
+
+
+async def test_only_the_appends_past_the_bound_fail_and_one_timer_watches_them_all() -> None:
+    loop = asyncio.get_running_loop()
+    bound = _Bound(0.05)
+    answered, stuck = loop.create_future(), loop.create_future()
+    bound.watch(answered)
+    bound.watch(stuck)
+    answered.set_result("row")
+    await asyncio.sleep(0.03)
+    later = bound.watch(loop.create_future())  # handed after: its own bound, the same timer
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(stuck, 1)
+    assert answered.result() == "row"
+    assert not later.done()
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(later, 1)
 
 
 async def test_the_checkpoint_metric_is_replaced_not_accumulated(tmp_path: Path) -> None:
