@@ -3538,13 +3538,15 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
 
 def _aside(aside: str, named: list[Money], topic: float) -> _Said | None:
     """The amount ``aside`` is, when it says little else ("29.49 I think", "the 150"): as sure
-    as one said in the asking clause. ``named``: the amounts said in it."""
+    as one said in the asking clause; a share of it when one is said of it ("20% off 65").
+    ``named``: the amounts said in it."""
     if not named or len(_ASIDE_WORDS.findall(aside)) > 2 + len(named):
         return None
     # a list said as the aside ("refund both, 30 and 15") is asked whole
     whole = together(aside, named[0], named)
     sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
-    return _Said(whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure)
+    said = _Said(whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure)
+    return said.part(share_of(aside, named[0]))
 
 
 def _conditions(
