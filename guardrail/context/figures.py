@@ -10,12 +10,15 @@ Read on normalized text (guardrail.context.facts.normalize): lower case, single 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from text_to_num import text2num  # type: ignore[import-untyped]
+
+from guardrail.understanding.numbers import bare_amounts, money_in
 
 _ONES = "(?:one|two|three|four|five|six|seven|eight|nine)"
 _WORD = (
@@ -200,6 +203,30 @@ def quantities(text: str, said: bool = False) -> Iterator[Quantity]:
     if said:
         for m in _YEARLY.finditer(text):
             yield Quantity("duration", Decimal(12), "month", m.start(), m.end())
+
+
+# A sentence opening on the thing it tells of ("order with dog food, 56 pound", "the second order
+# was 42"): the thing, when it is not a word of talk.
+_OPENS_ON = re.compile(
+    r"^(?:(?:the|my|our|one|another|other|first|second|third|last|next|then)\s+){0,2}"
+    r"(?!(?:and|but|you|yes|yeah|that|this|then|there|they|what|when|which|who|how|okay|right|"
+    r"sorry|thanks|well|also|just|now|because|plus|total|so)\b)(?P<noun>[a-z]{3,})\b"
+)
+
+
+def listed(said: Sequence[str]) -> Iterator[Quantity]:
+    """Things told one sentence each, each at an amount of its own ("order with dog food, 56
+    pound. order with cat litter, 42 pound."): so many of that thing, counted, as a note may
+    count them ("two orders"). ``said``: the conversation's sentences, cleaned, in order."""
+    amounts: dict[str, list[frozenset[Decimal]]] = {}
+    for sentence in said:
+        opens = _OPENS_ON.match(sentence)
+        found = frozenset(m.value for m in (*money_in(sentence), *bare_amounts(sentence)))
+        if opens is not None and found:
+            amounts.setdefault(opens["noun"], []).append(found)
+    for noun, each in amounts.items():
+        if len(each) >= 2 and all(a.isdisjoint(b) for a, b in itertools.combinations(each, 2)):
+            yield Quantity("count", Decimal(len(each)), noun, 0, 0)
 
 
 def _unit_left_before(
