@@ -132,7 +132,8 @@ _NOT_BETWEEN = frozenset(
     ]
 )
 # An amount with no currency priced by its words: a charge, fee, credit, refund, rent, bill
-# or payment "of" it, or it "each", "per month", "a month".
+# or payment "of" it, or it "each", "per month", "a month", or money done with it ("30 already
+# credited", "45 refunded").
 _PRICED_BEFORE = re.compile(
     r"\b(?:charges?|charged|fees?|costs?|costing|price[sd]?|paid|pay(?:ing|ment)?|bill(?:ed)?|"
     r"balance|credit(?:ed)?|refund(?:ed)?|rent|deposit|rate|premium|invoiced?|owe[sd]?|owing|"
@@ -140,7 +141,9 @@ _PRICED_BEFORE = re.compile(
     r"(?: (?:of|at|for|is|was|to|by|now|from|down to|up to|:))?:? ?$"
 )
 _PRICED_AFTER = re.compile(
-    r" ?(?:each|apiece|per\b|an? (?:month|week|year|visit|night|day|unit)\b|/ ?[a-z])"
+    r" ?(?:each|apiece|per\b|an? (?:month|week|year|visit|night|day|unit)\b|/ ?[a-z]"
+    r"|(?:(?:was|were|is|has been|have been|had been|already|been) )*(?:credited|refunded|"
+    r"reimbursed|paid back|charged|billed|deducted|debited|waived|written off|owed|outstanding)\b)"
 )
 _AMOUNT = re.compile(r"(?<![\w.,$€£/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w$€£%]|[.,/]\d|-\d)")
 # Words that say a figure was worked out from others ("the £10 difference", "in total").
