@@ -27,3 +27,18 @@ def test_a_real_ask_beside_the_joke_still_stands(read):
     assert ask is not None
     assert ask.status.granted
     assert ask.amount == Decimal(60)
+
+
+def test_a_refund_of_hours_of_ones_life_asks_for_nothing(read):
+    ask = read.ask(
+        REFUND,
+        "c: Forty minutes in your queue for a one-line answer. Refund me those minutes of my"
+        " life, honestly.",
+    )
+    assert ask is None or not ask.status.granted
+
+
+def test_a_refund_for_hours_of_work_lost_is_still_asked(read):
+    ask = read.ask(REFUND, "c: The site was down all day. Refund me the 3 hours of hire I lost.")
+    assert ask is not None
+    assert ask.status.granted
