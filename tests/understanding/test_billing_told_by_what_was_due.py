@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardrail.understanding.model import SURE, Reason
-
-
-def _sure(read, said: str) -> set[Reason]:
-    return {i.reason for i in read(said).issues if not i.negated and i.confidence >= SURE}
+from guardrail.understanding.model import Reason
 
 
 @pytest.mark.parametrize(
@@ -32,7 +28,7 @@ def _sure(read, said: str) -> set[Reason]:
     ],
 )
 def test_a_charge_told_against_what_was_due_is_surely_billing(read, said):
-    assert Reason.BILLING in _sure(read, said)
+    assert Reason.BILLING in read.sure_reasons(said)
 
 
 @pytest.mark.parametrize(
@@ -47,12 +43,12 @@ def test_a_charge_told_against_what_was_due_is_surely_billing(read, said):
     ],
 )
 def test_its_look_alikes_are_no_billing_problem(read, said):
-    assert Reason.BILLING not in _sure(read, said)
+    assert Reason.BILLING not in read.sure_reasons(said)
 
 
 def test_a_thing_that_works_on_one_side_only_is_faulty(read):
-    assert Reason.DAMAGED in _sure(read, "c: The new grill only cooks one side of the bread.")
+    assert Reason.DAMAGED in read.sure_reasons("c: The new grill only cooks one side of the bread.")
 
 
 def test_one_side_chosen_is_no_fault(read):
-    assert Reason.DAMAGED not in _sure(read, "c: I only want one side of the bed made up.")
+    assert Reason.DAMAGED not in read.sure_reasons("c: I only want one side of the bed made up.")
