@@ -609,10 +609,11 @@ _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher|wages|salary|pay|"
     r"pension|benefits?|deposit|transfer|direct debit|standing order)\b(?:\s+\S+){0,3}\s*$"
 )
-# A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
+# A bare number said as a price: after a word of paying, or "for" ("bought it for 120"), or
+# as the price shown ("the app tell me 32", "the site said 104").
 _PRICED = re.compile(
     r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now|"
-    r"quoted|quote)\b"
+    r"quoted|quote|told|tell|tells|said|say|says|showed|shows|show)\b"
     r"(?:\s+\S+){0,2}|,)\s*$"
 )
 # "the 40 for the small dog": a sum named by what it paid for (a few, "the 3 for the kids", may
