@@ -132,8 +132,7 @@ _NOT_BETWEEN = frozenset(
     ]
 )
 # An amount with no currency priced by its words: a charge, fee, credit, refund, rent, bill
-# or payment "of" it, or it "each", "per month", "a month", or money done with it ("30 already
-# credited", "45 refunded").
+# or payment "of" it, or it "each", "per month", "a month".
 _PRICED_BEFORE = re.compile(
     r"\b(?:charges?|charged|fees?|costs?|costing|price[sd]?|paid|pay(?:ing|ment)?|bill(?:ed)?|"
     r"balance|credit(?:ed)?|refund(?:ed)?|rent|deposit|rate|premium|invoiced?|owe[sd]?|owing|"
@@ -141,10 +140,15 @@ _PRICED_BEFORE = re.compile(
     r"(?: (?:of|at|for|is|was|to|by|now|from|down to|up to|:))?:? ?$"
 )
 _PRICED_AFTER = re.compile(
-    r" ?(?:each|apiece|per\b|an? (?:month|week|year|visit|night|day|unit)\b|/ ?[a-z]"
-    r"|(?:(?:was|were|is|has been|have been|had been|already|been) )*(?:credited|refunded|"
-    r"reimbursed|paid back|charged|billed|deducted|debited|waived|written off|owed|outstanding)\b)"
+    r" ?(?:each|apiece|per\b|an? (?:month|week|year|visit|night|day|unit)\b|/ ?[a-z])"
 )
+# Or money done with it ("30 already credited", "45 refunded"), where it is more than a few:
+# "2 refunded, 1 kept" may count mugs.
+_MONEY_DONE_AFTER = re.compile(
+    r" (?:(?:was|were|is|has been|have been|had been|already|been) )*(?:credited|refunded|"
+    r"reimbursed|paid back|charged|billed|deducted|debited|waived|written off|owed|outstanding)\b"
+)
+_FEW = 12
 _AMOUNT = re.compile(r"(?<![\w.,$€£/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w$€£%]|[.,/]\d|-\d)")
 # Words that say a figure was worked out from others ("the £10 difference", "in total").
 _WORKED_OUT = re.compile(
@@ -257,8 +261,10 @@ def _whole_of(text: str, part: Quantity, size: Decimal, number: re.Pattern[str])
 def priced(text: str) -> Iterator[tuple[int, int, Decimal]]:
     """Bare numbers in normalized ``text`` its words price (start, end, amount)."""
     for m in _AMOUNT.finditer(text):
-        if _PRICED_BEFORE.search(text[: m.start()]) or _PRICED_AFTER.match(text, m.end()):
-            yield m.start(), m.end(), Decimal(m.group(1))
+        value = Decimal(m.group(1))
+        done = _MONEY_DONE_AFTER.match(text, m.end()) and (value > _FEW or "." in m.group(1))
+        if _PRICED_BEFORE.search(text[: m.start()]) or _PRICED_AFTER.match(text, m.end()) or done:
+            yield m.start(), m.end(), value
 
 
 def worked_out(text: str, start: int, end: int) -> bool:

@@ -2,7 +2,8 @@
 ("Parcel with the boots, 80 dollars. Parcel with the belt, 25 dollars."), states a count that
 was said: "2 parcels". One thing told of twice at one amount is not two; nor is a count larger
 than the things told. A bare amount a note says was credited, refunded or paid ("30 already
-credited") is an amount to ground."""
+credited") is an amount to ground, unless it is a few ("2 refunded, 1 kept" may count
+things)."""
 
 import pytest
 
@@ -37,6 +38,8 @@ def test_things_told_one_sentence_each_at_their_own_amounts_are_counted(said, no
         ("Overcharged 50; 20 already credited; 30 to follow.", []),
         ("Overcharged 50; 25 already credited; rest to follow.", ["25"]),
         ("Overcharged 50; 15 refunded today.", ["15"]),
+        # a few, done with, may count things: no amount
+        ("Overcharged 50; 2 refunded, 1 kept.", []),
     ],
 )
 def test_an_amount_a_note_says_was_credited_or_refunded_must_be_said(note, unsupported):
