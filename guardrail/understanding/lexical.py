@@ -497,6 +497,12 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# A day said to suit ("Thursday's grand, after ten"): the time of a callback offered, taken up;
+# no yes to a refund the same turn offered.
+_DAY_SUITS = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|today)'s "
+    r"(?:\w+ )?(?:fine|good|great|perfect|grand|lovely|ideal|ok|okay)\b"
+)
 # The thing an ask narrows to ("only the extra tax back": "extra tax"), up to a word that ends it.
 _NAMED_PART = re.compile(
     r"\b(?:the|my|our|that|this)\s+(?P<part>(?:(?!(?:back|please|part|bit|to|for|off|on|"
@@ -3226,7 +3232,7 @@ class Reading:
                 said = _opening(sentence.text)
                 if scopes["decline"].search(said) or scopes["decline_anywhere"].search(said):
                     return False
-                if scopes["accept"].search(said):
+                if scopes["accept"].search(said) or _DAY_SUITS.match(said):
                     return True
             return False
         return False
