@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from guardrail.context.figures import priced, quantities, worked_out
+from guardrail.context.figures import listed, priced, quantities, worked_out
 from guardrail.context.model import Conversation, Turn, WriteRecord
 from guardrail.context.records import Records
 from guardrail.sinks.redact import MASKS
@@ -286,8 +286,10 @@ class Transcript:
             ),
             said_quantities=frozenset(
                 (q.kind, q.value, q.unit)
-                for said in spoken
-                for q in quantities(normalize(said), said=True)
+                for q in (
+                    *(q for said in spoken for q in quantities(normalize(said), said=True)),
+                    *listed(cut),
+                )
             ),
         )
 

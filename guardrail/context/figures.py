@@ -10,12 +10,15 @@ Read on normalized text (guardrail.context.facts.normalize): lower case, single 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from text_to_num import text2num  # type: ignore[import-untyped]
+
+from guardrail.understanding.numbers import bare_amounts, money_in
 
 _ONES = "(?:one|two|three|four|five|six|seven|eight|nine)"
 _WORD = (
@@ -139,6 +142,13 @@ _PRICED_BEFORE = re.compile(
 _PRICED_AFTER = re.compile(
     r" ?(?:each|apiece|per\b|an? (?:month|week|year|visit|night|day|unit)\b|/ ?[a-z])"
 )
+# Or money done with it ("30 already credited", "45 refunded"), where it is more than a few:
+# "2 refunded, 1 kept" may count mugs.
+_MONEY_DONE_AFTER = re.compile(
+    r" (?:(?:was|were|is|has been|have been|had been|already|been) )*(?:credited|refunded|"
+    r"reimbursed|paid back|charged|billed|deducted|debited|waived|written off|owed|outstanding)\b"
+)
+_FEW = 12
 _AMOUNT = re.compile(r"(?<![\w.,$€£/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w$€£%]|[.,/]\d|-\d)")
 # Words that say a figure was worked out from others ("the £10 difference", "in total").
 _WORKED_OUT = re.compile(
@@ -202,6 +212,30 @@ def quantities(text: str, said: bool = False) -> Iterator[Quantity]:
             yield Quantity("duration", Decimal(12), "month", m.start(), m.end())
 
 
+# A sentence opening on the thing it tells of ("order with dog food, 56 pound", "the second order
+# was 42"): the thing, when it is not a word of talk.
+_OPENS_ON = re.compile(
+    r"^(?:(?:the|my|our|one|another|other|first|second|third|last|next|then)\s+){0,2}"
+    r"(?!(?:and|but|you|yes|yeah|that|this|then|there|they|what|when|which|who|how|okay|right|"
+    r"sorry|thanks|well|also|just|now|because|plus|total|so)\b)(?P<noun>[a-z]{3,})\b"
+)
+
+
+def listed(said: Sequence[str]) -> Iterator[Quantity]:
+    """Things told one sentence each, each at an amount of its own ("order with dog food, 56
+    pound. order with cat litter, 42 pound."): so many of that thing, counted, as a note may
+    count them ("two orders"). ``said``: the conversation's sentences, cleaned, in order."""
+    amounts: dict[str, list[frozenset[Decimal]]] = {}
+    for sentence in said:
+        opens = _OPENS_ON.match(sentence)
+        found = frozenset(m.value for m in (*money_in(sentence), *bare_amounts(sentence)))
+        if opens is not None and found:
+            amounts.setdefault(opens["noun"], []).append(found)
+    for noun, each in amounts.items():
+        if len(each) >= 2 and all(a.isdisjoint(b) for a, b in itertools.combinations(each, 2)):
+            yield Quantity("count", Decimal(len(each)), noun, 0, 0)
+
+
 def _unit_left_before(
     text: str, last: tuple[Quantity, Decimal] | None, value: Decimal, m: re.Match[str]
 ) -> Quantity | None:
@@ -227,8 +261,10 @@ def _whole_of(text: str, part: Quantity, size: Decimal, number: re.Pattern[str])
 def priced(text: str) -> Iterator[tuple[int, int, Decimal]]:
     """Bare numbers in normalized ``text`` its words price (start, end, amount)."""
     for m in _AMOUNT.finditer(text):
-        if _PRICED_BEFORE.search(text[: m.start()]) or _PRICED_AFTER.match(text, m.end()):
-            yield m.start(), m.end(), Decimal(m.group(1))
+        value = Decimal(m.group(1))
+        done = _MONEY_DONE_AFTER.match(text, m.end()) and (value > _FEW or "." in m.group(1))
+        if _PRICED_BEFORE.search(text[: m.start()]) or _PRICED_AFTER.match(text, m.end()) or done:
+            yield m.start(), m.end(), value
 
 
 def worked_out(text: str, start: int, end: int) -> bool:

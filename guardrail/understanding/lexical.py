@@ -497,6 +497,22 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# A day said to suit ("Thursday's grand, after ten"): the time of a callback offered, taken up;
+# no yes to a refund the same turn offered.
+_DAY_SUITS = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|today)'s "
+    r"(?:\w+ )?(?:fine|good|great|perfect|grand|lovely|ideal|ok|okay)\b"
+)
+# The thing an ask narrows to ("only the extra tax back": "extra tax"), up to a word that ends it.
+_NAMED_PART = re.compile(
+    r"\b(?:the|my|our|that|this)\s+(?P<part>(?:(?!(?:back|please|part|bit|to|for|off|on|"
+    r"from|of|one)\b)[a-z]+\s*){1,3})"
+)
+# An ask naming more than one thing, or the whole, after its narrowing word.
+_MORE_THAN_A_PART = re.compile(
+    r"\b(?:and|plus|with|as well|too|both|everything|whole|full|total)\b"
+    r"(?! (?:keep|leave|i'll keep|i will keep|you keep)\b)|[&+]"
+)
 # One of several things pointed at ("that one", "the other one", "those two"): what a take-back
 # names when it lets a part go.
 _CONTENT = re.compile(r"\b[a-z]{3,}\b")
@@ -599,10 +615,11 @@ _MONEY_SUBJECT = re.compile(
     r"\b(?:refund|money|credit|payment|reimbursement|cash|compensation|voucher|wages|salary|pay|"
     r"pension|benefits?|deposit|transfer|direct debit|standing order)\b(?:\s+\S+){0,3}\s*$"
 )
-# A bare number said as a price: after a word of paying, or "for" ("bought it for 120").
+# A bare number said as a price: after a word of paying, or "for" ("bought it for 120"), or
+# as the price shown ("the app tell me 32", "the site said 104").
 _PRICED = re.compile(
     r"(?:\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|for|at|now|"
-    r"quoted|quote)\b"
+    r"quoted|quote|told|tell|tells|said|say|says|showed|shows|show)\b"
     r"(?:\s+\S+){0,2}|,)\s*$"
 )
 # "the 40 for the small dog": a sum named by what it paid for (a few, "the 3 for the kids", may
@@ -2328,8 +2345,11 @@ class Reading:
                 _aside_amount(s, ci, conf)
                 or self._reckoned_after(ti, si)
                 or self._worked_out(ti, clause, less)
+                or self._listed_part(ti, s.text)  # "only the extra tax back"
             )
-        if not _amounts(s.text, True) and (priced := self._priced(ti, clause[m.end() :])):
+        if not _amounts(s.text, True) and (
+            priced := self._listed_part(ti, s.text) or self._priced(ti, clause[m.end() :])
+        ):
             return priced
         if worked := products(clause):  # "refund me 3 nights at 90": the sum, not the rate
             return _Said(worked[-1].value, worked[-1].currency, worked[-1].high, _COUNTED_PRICE)
@@ -2449,6 +2469,35 @@ class Reading:
                 found = [a for a in money_in(around) if a.explicit]
                 if len(found) == 1:
                     return _Said(found[0].value, found[0].currency, found[0].value, 0.65)
+        return None
+
+    def _listed_part(self, ti: int, sentence: str) -> _Said | None:
+        """The price of the one thing an ask narrows to ("just refund the shipping part", "I
+        only want the extra tax back") where a turn before it lists things each at its price
+        ("the lamp at 64.99, shipping at 12.95 and tax at 5.36"), the nearest first: the part
+        kept is the amount asked, as when an offer is narrowed (``_priced_part``). None when
+        the asking ``sentence`` narrows to nothing, names more than one thing or the whole, or
+        no list prices the thing named."""
+        narrowed = _NARROWED.search(sentence)
+        asked = re.split(r"[.;!?]", sentence[narrowed.end() :])[0] if narrowed else ""
+        named = _NAMED_PART.search(asked)
+        if named is None or _MORE_THAN_A_PART.search(asked):
+            return None
+        words = _item_words(named["part"])
+        head = frozenset(_ITEM_WORD.findall(named["part"])[-1:]) & words  # "extra tax": tax
+        for before in range(ti - 1, -1, -1):
+            said = " ".join(p.text for p in self.parsed[before])
+            items = [item for item in _ITEM_BREAK.split(said) if item.strip()]
+            for wanted in dict.fromkeys(w for w in (words, head) if w):
+                found = [item for item in items if wanted <= _item_words(item)]
+                if len(items) < 2 or len(found) != 1:
+                    continue
+                # "shipping at 12.95": a price with its cents, though "at" may tell a time
+                cents = {(Decimal(c), None) for c in _WRITTEN_CENTS.findall(found[0])}
+                priced = _item_amounts(found[0]) or cents
+                if len(priced) == 1:
+                    value, currency = priced.pop()
+                    return _Said(value, currency, value, 0.8)
         return None
 
     def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
@@ -3183,7 +3232,7 @@ class Reading:
                 said = _opening(sentence.text)
                 if scopes["decline"].search(said) or scopes["decline_anywhere"].search(said):
                     return False
-                if scopes["accept"].search(said):
+                if scopes["accept"].search(said) or _DAY_SUITS.match(said):
                     return True
             return False
         return False
@@ -3496,13 +3545,15 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
 
 def _aside(aside: str, named: list[Money], topic: float) -> _Said | None:
     """The amount ``aside`` is, when it says little else ("29.49 I think", "the 150"): as sure
-    as one said in the asking clause. ``named``: the amounts said in it."""
+    as one said in the asking clause; a share of it when one is said of it ("20% off 65").
+    ``named``: the amounts said in it."""
     if not named or len(_ASIDE_WORDS.findall(aside)) > 2 + len(named):
         return None
     # a list said as the aside ("refund both, 30 and 15") is asked whole
     whole = together(aside, named[0], named)
     sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)
-    return _Said(whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure)
+    said = _Said(whole if len(named) > 1 else named[0].value, named[0].currency, whole, sure)
+    return said.part(share_of(aside, named[0]))
 
 
 def _conditions(

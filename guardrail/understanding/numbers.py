@@ -108,8 +108,9 @@ _SHARE = re.compile(
     r"\b(?:(?P<half>half)|(?:a|one) (?P<third>third)|(?:a|one) (?P<quarter>quarter)|"
     r"(?P<pct>\d{1,2}(?:\.\d)?)\s?(?:%|percent\b|per cent\b))"
 )
-# A share said of the amount right after it ("half of the $40", "20% of $150").
-_SHARE_OF = re.compile(r"\s*(?:of\s+)?(?:(?:the|my|that|it|what i paid|a|an)\s+)?$")
+# A share said of the amount right after it ("half of the $40", "20% of $150"), or taken off it
+# ("20% off 65": the 13 off is the share).
+_SHARE_OF = re.compile(r"\s*(?:(?:of|off)\s+)?(?:(?:the|my|that|it|what i paid|a|an)\s+)?$")
 # Amounts listed together ("$4.50 and $3.20"): together they may be what is asked.
 _LIST_JOIN = re.compile(r"^\s*(?:,|and|plus|&|\+|,\s*and)\s*(?:(?:the|another|a)\s+)?$")
 # A price per thing ("each", "per ticket", "$19.50 a lesson", "12.50 a month"): "a" or "per"

@@ -59,6 +59,10 @@ class Reader:
         """The problems read, less those the customer said they do not have."""
         return {i.reason for i in self(*said).issues if not i.negated}
 
+    def sure_reasons(self, *said: str) -> set[Reason]:
+        """The problems read surely enough for a rule to stand on, less those denied."""
+        return {i.reason for i in self(*said).issues if not i.negated and i.confidence >= SURE}
+
     def status(self, kind: AskKind, *said: str) -> AskStatus | None:
         """How the ask of ``kind`` stands, None when none was read."""
         ask = self.ask(kind, *said)
