@@ -198,6 +198,9 @@ _WHY_NOT = re.compile(
     r"\bwhy (?:not|don't you|can't you|won't you)\b"
     r"|\b(?:can|could|would) (?:you|ye|ya) (?:not|no)\b"  # "could ye no just put it back"
 )
+# A "no" just after a phrase cut off at its possessive ("I want to suspend my- no, close it"):
+# a false start repaired, not a negation of what follows.
+_CUT_OFF_NO = re.compile(r"\b(?:my|our|your|his|her|their)\s+no\s+$")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 # "the other ..." said of what the customer used, kept or found fine ("I did use the other
@@ -1152,6 +1155,7 @@ class Reading:
                     (
                         scopes["negation"].search(plain_before)
                         and not _WHY_NOT.search(before)
+                        and not _CUT_OFF_NO.search(plain_before)
                         and not scopes["unsaid_negation"].search(plain_before)
                     )
                     or scopes["negated_after"].match(after)
@@ -1343,16 +1347,31 @@ class Reading:
         """Whether an answer picks the credit kept with the company that agent turn ``ti`` set
         out as an option beside the money ("the card, or store credit" - "yeah, the credit",
         "ok, put it on my account"), not refusing it nor asking the money back."""
-        kept = any(
-            kind is None and _KEPT_CREDIT.search(said.lower())
-            for kind, said in self._option_texts(ti)
-        )
         named = _CREDIT_NAMED.search(answer) or _ON_ACCOUNT.search(answer)
         return (
-            kept
+            self._credit_offered(ti)
             and named is not None
             and not _NEGATOR.search(answer, 0, named.start())
             and not _MONEY_OUT.search(answer)
+        )
+
+    def _money_picked(self, ti: int, answer: str) -> bool:
+        """Whether an answer turns down the credit kept with the company that agent turn ``ti``
+        set out beside the money, and asks the money out after it ("nah not a voucher, I want
+        it on my card"): the money taken, whatever no it opens with."""
+        named = _CREDIT_NAMED.search(answer)
+        return (
+            self._credit_offered(ti)
+            and named is not None
+            and _NEGATOR.search(answer, 0, named.start()) is not None
+            and _MONEY_OUT.search(answer, named.end()) is not None
+        )
+
+    def _credit_offered(self, ti: int) -> bool:
+        """Whether agent turn ``ti`` set out credit kept with the company as an option."""
+        return any(
+            kind is None and _KEPT_CREDIT.search(said.lower())
+            for kind, said in self._option_texts(ti)
         )
 
     def _credit_kept(self, ti: int, clause: str) -> bool:
@@ -2012,6 +2031,8 @@ class Reading:
                 return corrected_thing
             if kind in _MONEY_KINDS and self._credit_picked(ti, whole):
                 return AskStatus.OFFERED_DECLINED, None  # "yeah, the credit": not the money
+            if kind in _MONEY_KINDS and self._money_picked(ti, whole):
+                return AskStatus.OFFERED_ACCEPTED, None  # "not a voucher, on my card"
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
