@@ -493,7 +493,7 @@ _WANTED_BACK = re.compile(
     r"some|one|mine|deposit|payment)\b)(?P<name>[a-z]{3,}) back$"
 )
 # A price given right after a thing's name ("august was 89", "the lamp is $80", "came to 40").
-_PRICED_AT = r"(?:was|is|were|are|cost|costs|came to|comes to|at) (?=[$€£]?\d)"
+_PRICED_AT = r"(?:was|is|were|are|cost|costs|came to|comes to) (?=[$€£]?\d)"
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
@@ -2497,8 +2497,11 @@ class Reading:
             return None
         text = " ".join(p.text for p in self.parsed[agent])
         priced = re.search(rf"\b{re.escape(wanted['name'])} {_PRICED_AT}", text)
-        found = _amounts(text[priced.end() :], True)[:1] if priced else []
-        return _said(found[0], _PRICED_NEXT) if found else None
+        rest = text[priced.end() :] if priced else ""
+        found = _amounts(rest, True)[:1]
+        if not found or _priced_each(rest, found[0]):
+            return None  # "weeks are 142 a week": a rate, not the sum wanted back
+        return _said(found[0], _PRICED_NEXT)
 
     def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
         """What is left of the largest amount of turn ``ti`` once the amount taken off is

@@ -23,3 +23,13 @@ def test_a_price_of_something_else_is_no_amount_asked(read):
     ask = read.ask(REFUND, GARDENER, "c: so i want july back", "a: june was 65 i'll sort that")
     assert ask is not None
     assert ask.amount is None
+
+
+def test_a_rate_for_the_things_wanted_back_is_no_amount_asked(read):
+    ask = read.ask(
+        REFUND,
+        "c: i moved out on the 2nd but was charged to the 23rd can i get those weeks back",
+        "a: yes that's three weeks at $142 a week, the weeks are $142 a week",
+    )
+    assert ask is not None
+    assert ask.amount is None
