@@ -82,6 +82,8 @@ _REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
 )
+# A bare no right before a phrase (the answer to a question, "no, it's not the price").
+_AGREEING_NO = re.compile(r"\b(?:no|nah|nope)\W+$")
 # What was meant or paid for, said before a phrase that denies the problem ("we paid to have them
 # there on time", "it was supposed to arrive early", "so it would be here on time"), or bidden
 # for others ("make sure the next family gets theirs on time"): an aim or a promise, not what
@@ -108,8 +110,11 @@ _WANT_NONE = re.compile(
     r"\b(?:want|wants|wanting|need|needs|needing|expect|expecting|after)\s+(?:no|none of|nothing)\b"
 )
 _NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
-# Asking for a thing not to be done, just before it ("don't transfer me", "no need to call me").
-_DONT = re.compile(r"\b(?:don't|do not|please don't|won't|no need to|never)\s+(?:\w+\s+)?$")
+# Asking for a thing not to be done, just before it ("don't transfer me", "no need to call me",
+# "you don't need to call me back").
+_DONT = re.compile(
+    r"\b(?:don't|do not|please don't|won't|no need to|never)\s+(?:(?:need|have) to\s+|\w+\s+)?$"
+)
 # Damage said of a person, not of the thing bought ("I'm a broke student", "my brain is
 # fried", "I about fell off my chair"): the customer themself, a body part, a pet or a
 # relative as the subject of a state ("is", "are") or, for the customer, of a verb.
@@ -198,6 +203,9 @@ _WHY_NOT = re.compile(
     r"\bwhy (?:not|don't you|can't you|won't you)\b"
     r"|\b(?:can|could|would) (?:you|ye|ya) (?:not|no)\b"  # "could ye no just put it back"
 )
+# A "no" just after a phrase cut off at its possessive ("I want to suspend my- no, close it"):
+# a false start repaired, not a negation of what follows.
+_CUT_OFF_NO = re.compile(r"\b(?:my|our|your|his|her|their)\s+no\s+$")
 _INTERROGATIVE = re.compile(r"(?:do|does|did|is|are|have|has|what|how|when|why|where|which)\b")
 _ADDING = re.compile(r"\b(?:also|as well|too|another|plus|on top|other)\b")
 # "the other ..." said of what the customer used, kept or found fine ("I did use the other
@@ -479,6 +487,13 @@ _THING = re.compile(
     r"full|rest|difference|charge|payment|bill|order|total|price|cost|balance|please|thanks|"
     r"now|back|too|then|for|as)\b)(?P<name>[a-z]{3,})\b"
 )
+# The thing an ask wants back, named by its own word ("want august back", "need the lamp back").
+_WANTED_BACK = re.compile(
+    r"\b(?:the |my |our )?(?!(?:it|them|that|this|those|these|money|cash|refund|everything|all|"
+    r"some|one|mine|deposit|payment)\b)(?P<name>[a-z]{3,}) back$"
+)
+# A price given right after a thing's name ("august was 89", "the lamp is $80", "came to 40").
+_PRICED_AT = r"(?:was|is|were|are|cost|costs|came to|comes to) (?=[$€£]?\d)"
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
@@ -688,6 +703,7 @@ _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other qu
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
 _POLITE = 0.6  # how sure a question or musing put as a polite request is no ask
 _THING_MEANT = 0.5  # how sure "close it" is the account when a card or order was named last
+_PRICED_NEXT = 0.6  # how sure the agent's price of the thing wanted back is the ask
 _EARLIER = 0.6  # how sure a share or difference of a price said in an earlier turn is the ask
 _UNIT_PRICE = 0.6  # how sure a price per thing is the amount asked
 _COUNTED_PRICE = 0.75  # how sure so many of a thing priced each is the amount asked
@@ -1169,6 +1185,7 @@ class Reading:
                     (
                         scopes["negation"].search(plain_before)
                         and not _WHY_NOT.search(before)
+                        and not _CUT_OFF_NO.search(plain_before)
                         and not scopes["unsaid_negation"].search(plain_before)
                     )
                     or scopes["negated_after"].match(after)
@@ -1360,16 +1377,31 @@ class Reading:
         """Whether an answer picks the credit kept with the company that agent turn ``ti`` set
         out as an option beside the money ("the card, or store credit" - "yeah, the credit",
         "ok, put it on my account"), not refusing it nor asking the money back."""
-        kept = any(
-            kind is None and _KEPT_CREDIT.search(said.lower())
-            for kind, said in self._option_texts(ti)
-        )
         named = _CREDIT_NAMED.search(answer) or _ON_ACCOUNT.search(answer)
         return (
-            kept
+            self._credit_offered(ti)
             and named is not None
             and not _NEGATOR.search(answer, 0, named.start())
             and not _MONEY_OUT.search(answer)
+        )
+
+    def _money_picked(self, ti: int, answer: str) -> bool:
+        """Whether an answer turns down the credit kept with the company that agent turn ``ti``
+        set out beside the money, and asks the money out after it ("nah not a voucher, I want
+        it on my card"): the money taken, whatever no it opens with."""
+        named = _CREDIT_NAMED.search(answer)
+        return (
+            self._credit_offered(ti)
+            and named is not None
+            and _NEGATOR.search(answer, 0, named.start()) is not None
+            and _MONEY_OUT.search(answer, named.end()) is not None
+        )
+
+    def _credit_offered(self, ti: int) -> bool:
+        """Whether agent turn ``ti`` set out credit kept with the company as an option."""
+        return any(
+            kind is None and _KEPT_CREDIT.search(said.lower())
+            for kind, said in self._option_texts(ti)
         )
 
     def _credit_kept(self, ti: int, clause: str) -> bool:
@@ -2029,6 +2061,8 @@ class Reading:
                 return corrected_thing
             if kind in _MONEY_KINDS and self._credit_picked(ti, whole):
                 return AskStatus.OFFERED_DECLINED, None  # "yeah, the credit": not the money
+            if kind in _MONEY_KINDS and self._money_picked(ti, whole):
+                return AskStatus.OFFERED_ACCEPTED, None  # "not a voucher, on my card"
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
                 if not accepting:
                     return AskStatus.OFFERED_DECLINED, None
@@ -2361,6 +2395,7 @@ class Reading:
             or self._amount(kind, s, ci, m.span(), conf)
             or self._said_next(ti, si, s, ci, conf)
             or self._paid(kind, ti, si, m.group(0))
+            or self._priced_next(ti, m.group(0))
         )
 
     def _said_next(self, ti: int, si: int, s: Sentence, ci: int, conf: float) -> _Said | None:
@@ -2499,6 +2534,23 @@ class Reading:
                     value, currency = priced.pop()
                     return _Said(value, currency, value, 0.8)
         return None
+
+    def _priced_next(self, ti: int, phrase: str) -> _Said | None:
+        """For an ask naming a thing wanted back and no amount ("I want August back"), the
+        price the agent's next turn gives that thing ("August was eighty-nine"); never sure."""
+        wanted = _WANTED_BACK.search(phrase)
+        agent = next(
+            (i for i in range(ti + 1, len(self.turns)) if self.turns[i].role == "agent"), None
+        )
+        if wanted is None or agent is None:
+            return None
+        text = " ".join(p.text for p in self.parsed[agent])
+        priced = re.search(rf"\b{re.escape(wanted['name'])} {_PRICED_AT}", text)
+        rest = text[priced.end() :] if priced else ""
+        found = _amounts(rest, True)[:1]
+        if not found or _priced_each(rest, found[0]):
+            return None  # "weeks are 142 a week": a rate, not the sum wanted back
+        return _said(found[0], _PRICED_NEXT)
 
     def _worked_out(self, ti: int, clause: str, less: re.Match[str] | None) -> _Said | None:
         """What is left of the largest amount of turn ``ti`` once the amount taken off is
@@ -2742,8 +2794,16 @@ class Reading:
                     continue  # "my granddaughter's just come in": a person arriving
                 if p.only_declined and _AIMED.search(stated[: m.start()]):
                     continue  # "paid to have them there on time": what was paid for
-                # a phrase that denies the problem ("right on time") states it when negated
-                negated = (_ISSUE_NEGATION.search(stated[: m.start()]) is None) is p.only_declined
+                # a phrase that denies the problem ("right on time") states it when negated, not
+                # when a bare no agrees with its own "not" ("the price?" - "no, it's not the price")
+                agreeing = (
+                    p.only_declined
+                    and _AGREEING_NO.search(stated, 0, m.start()) is not None
+                    and _NEGATOR.search(m.group(0)) is not None
+                )
+                negated = (
+                    _ISSUE_NEGATION.search(stated[: m.start()]) is None or agreeing
+                ) is p.only_declined
                 if m.start() < reach and not negated and self._denies(reason, stated[:reach]):
                     continue  # read across into a sentence that denies it
                 found = True

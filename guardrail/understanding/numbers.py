@@ -44,6 +44,8 @@ _MONEY = re.compile(
     # a price dictated digit by digit ("one five dollars": 15)
     r"(?<![\d.,])(?P<spelled>\d(?: \d){1,3}) (?P<sword>dollars?|bucks|quid|pounds?|euros?)\b"
     rf"|(?P<sym>{_SIGN})\s?(?P<a>{_NUMBER})(?P<k>k\b| grand\b)?"
+    # the cents said after the sign's figure, named ("$20 and 9 cents", "£4 and 50 pence")
+    r"(?:(?<=\d)\s(?:and\s)?(?P<scents>\d{1,2})\s?(?:cents?|pence|p)\b)?"
     # a figure and its money word; one or two said as a word, which stays one ("a dollar 30",
     # "one pound 20", "two euros 50"), though "a pound of" is a weight
     rf"|(?:(?P<b>{_NUMBER})\s?(?P<k2>k|grand)?\s?(?P<word>{_MONEY_WORD}|€|£)"
@@ -56,7 +58,8 @@ _MONEY = re.compile(
     # "one twenty-nine ninety-nine" (cleaned to "1 29 99"): hundreds, the rest, the cents
     r"|(?<!\d )\b(?P<hundreds>[1-9]) (?P<tens>[1-9]\d) (?P<hcents>[1-9]\d)\b(?! \d)"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
-    r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d)\b"
+    # "twenty oh nine" (cleaned to "20 oh 9"): the "oh" a zero before a single cent digit
+    r"|\b(?P<words>\d{1,3}) (?P<wcents>[1-9]\d|(?<=(?<!\d)[1-9]\d )oh (?:[1-9]|one|two))\b"
     r"(?! ?(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|%))"
     # "three 10 euro fees": a count, then the price of each
     rf"(?! ?(?:dollars?|bucks|quid|pounds?|euros?) (?:\w+ )?(?:{_COUNTED}|each|apiece))",
@@ -219,10 +222,15 @@ def money_in(text: str) -> list[Money]:
     return found
 
 
+_DIGIT_WORDS = {"one": "1", "two": "2"}
+
+
 def _money(m: re.Match[str]) -> Money:
     g = m.groupdict()
     if g["sym"]:
         value = _decimal(g["a"]) * (1000 if g["k"] else 1)
+        if g["scents"] and "." not in g["a"]:
+            value += Decimal(g["scents"]) / 100
         sign = g["sym"].lower().rstrip()
         return Money(value, _CURRENCY_WORDS[sign], m.start(), m.end(), True)
     if g["b"] or g["few"]:
@@ -252,7 +260,8 @@ def _money(m: re.Match[str]) -> Money:
         return Money(value, None, m.start(), m.end(), False)
     # "12 99": two numbers said as a price ("twelve ninety nine"); with one digit first ("two
     # fifty") it may as well be hundreds
-    units, cents = Decimal(g["words"]), Decimal(g["wcents"])
+    cents_said = g["wcents"].removeprefix("oh ")  # "one" and "two" stay words beside digits
+    units, cents = Decimal(g["words"]), Decimal(_DIGIT_WORDS.get(cents_said, cents_said))
     other = units * 100 + cents if units < 10 else None
     hundreds = units * 100 + cents if 10 <= units < 100 else None
     single = cents if units == 1 and _ONE_OF.search(m.string, 0, m.start()) else None
@@ -318,10 +327,12 @@ def share(text: str) -> tuple[Decimal, int] | None:
 
 
 def share_of(text: str, money: Money) -> Decimal | None:
-    """The share said right before ``money`` ("half of the $40"), or None: a share said
-    elsewhere ("3 bucks, half the difference") describes the amount, not a part of it."""
-    found = share(text[: money.start])
-    if found is None or not _SHARE_OF.match(text[found[1] : money.start]):
+    """The share said right before ``money`` ("half of the $40", "half back, half of the
+    $40"), or None: a share said elsewhere ("3 bucks, half the difference") describes the
+    amount, not a part of it."""
+    last = max((m.start() for m in _SHARE.finditer(text, 0, money.start)), default=None)
+    found = None if last is None else share(text[last : money.start])
+    if last is None or found is None or not _SHARE_OF.match(text, last + found[1], money.start):
         return None
     return found[0]
 

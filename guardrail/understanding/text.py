@@ -54,6 +54,9 @@ _CONTRACTIONS = {
     "dnt": "don't", "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "2day": "today",
     "b4": "before", "msg": "message", "acc": "account", "accnt": "account", "coz": "because",
     "w/": "with", "w/o": "without", "pmt": "payment",
+    # a syllable written as the digit that sounds like it ("came 2 days l8")
+    "l8": "late", "l8r": "later", "w8": "wait", "w8ing": "waiting", "gr8": "great",
+    "2nite": "tonight",
 }  # fmt: skip
 # "four" as a speech recogniser writes "for": before a word a number never counts ("ask four a
 # refund", "four the delivery", "four my order"), though "four a month" and digits read out
@@ -72,6 +75,11 @@ _WON_ONE = re.compile(r"\b(the|that|this|which) won(?= (?:that|which|who)\b)")
 _O_FOR_ZERO = re.compile(r"(?<![\w.,])[$€£¥₹]?\d[\d.,]*o[\do.,]*(?![\w'])")
 # An account a speech recogniser split in two ("close my a count").
 _A_COUNT = re.compile(r"\b(my|the|your|our|this|that|his|her|their|joint|an?) a count\b")
+# An account the recogniser heard as "count", closed or cancelled ("cancel my count").
+_MY_COUNT = re.compile(
+    r"\b((?:cancel|cancelling|canceling|close|closing|shut|shutting|delete|terminate) "
+    r"(?:my|the|our|this|that)) count\b"
+)
 _CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _CONTRACTIONS)) + r")(?![\w'])")
 # "you know" as a filler, not in "just so you know", "let you know", "do you know"
 _HESITATION = (
@@ -177,6 +185,7 @@ def clean(text: str) -> str:
     text = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), text)
     text = _G_DROPPED.sub(r"\1ing", text)  # "keepin'" is "keeping"
     text = _A_COUNT.sub(r"\1 account", _FOUR_FOR.sub("for", _TOKEN.sub(_mend, text)))
+    text = _MY_COUNT.sub(r"\1 account", text)
     text = _WON_ONE.sub(r"\1 one", text)
     text = _NUMBER_IS.sub(r"\1 is", _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text))
     text = _FILLERS.sub(" ", text)
