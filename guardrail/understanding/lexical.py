@@ -1855,6 +1855,8 @@ class Reading:
                 asked = asked or self._proposes(ti, s, m)
                 choice = asked or self._sets_out_options(ti)
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
+                if corrected is None and scopes["part_paid"].search(s.text):
+                    said = None  # "the 8 for the first one now": a part paid, not the sum asked
                 # a yes to an offer meeting the terms the customer set is their choice, not the
                 # agent's word alone; terms set and not met leave it open, never surely
                 met = status is AskStatus.OFFERED_ACCEPTED and _meets_terms(events[kind], said)
@@ -1922,6 +1924,8 @@ class Reading:
         )
         if not said or not offered:
             return False
+        if self.lex.scopes["part_paid"].search(s.text):
+            return True  # "the first instalment of 10 today": a part paid, not the sum agreed
         status, corrected = self._answer(ti, AskKind.REFUND)
         if status is AskStatus.OFFERED_ACCEPTED:
             reckoned = self.lex.scopes["reckoning"].search(s.text)
