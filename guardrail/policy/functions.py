@@ -230,9 +230,18 @@ class RuleFunctions:
         # the reading's facts
         facts = self._facts.understanding.facts
         unsupported = [s for s in unsupported if not _said(s, facts)]
+        # the sum the customer asked, as the reading worked it out ("half of my ninety": $45)
+        asked = self._asked_sums() if unsupported else set()
+        unsupported = [s for s in unsupported if not (s.kind == "amount" and _found(s, asked))]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
         return [s.text for s in unsupported if not _found(s, looked_up)] + claims
+
+    def _asked_sums(self) -> set[str]:
+        """Every amount the customer's money asks came to, as the reading worked them out (a
+        share or a count of a price said), plain."""
+        asks = self._facts.understanding.asks
+        return {plain(v) for a in asks if a.status.granted for v in a.amounts}
 
     def _looked_up(self) -> set[str]:
         """Every number-like value of the records read in this conversation: its digits, and
