@@ -108,7 +108,7 @@ _NOT_MONEY_BEFORE = re.compile(
 )
 # A share of an amount: "half", "a third", "a quarter", "20%", "ten percent".
 _SHARE = re.compile(
-    r"\b(?:(?P<half>half)|(?:a|one) (?P<third>third)|(?:a|one) (?P<quarter>quarter)|"
+    r"\b(?:(?P<half>half)|(?:a|one) (?P<third>third|3rd)|(?:a|one) (?P<quarter>quarter)|"
     r"(?P<pct>\d{1,2}(?:\.\d)?)\s?(?:%|percent\b|per cent\b))"
 )
 # A share said of the amount right after it ("half of the $40", "20% of $150"), or taken off it
