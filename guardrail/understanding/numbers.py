@@ -91,7 +91,7 @@ _THOSE = re.compile(r"\b(?:those|these)\s+$")
 _NOT_MONEY_BEFORE = re.compile(
     r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"(?:ending|ends|ends in|ending in|last (?:four|4|digits)|option|choice)|"
-    r"flat|house|room|step|version|page|line|item|at|since|"
+    r"flat|house|room|step|version|page|line|item|at|since|out of|"
     # a number that labels a thing ("charger four", "bay 3", "lane 2", "gate 12")
     r"charger|bay|lane|gate|pump|platform|terminal|court|pitch|table|seat|row|aisle|dock|"
     r"stall|locker|booth|cubicle|kennel|pen|berth|cabin|pod|ward|bed|hole|door|zone|level|"

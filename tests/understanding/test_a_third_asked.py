@@ -55,3 +55,10 @@ def test_the_third_thing_sent_back_asks_for_no_money(read):
     said = "c: The third parcel came back to me, can you resend it?"
     ask = read.ask(REFUND, "a: How can I help?", said)
     assert ask is None or not ask.status.granted
+
+
+def test_a_count_out_of_another_is_no_sum_asked(read):
+    said = "c: One night out of three was freezing so a third back please."
+    ask = read.ask(REFUND, "a: The stay was a hundred and fifty pounds.", said)
+    assert ask is not None
+    assert ask.amount == Decimal(50)
