@@ -3432,11 +3432,21 @@ def _more_than_asked(fold: _Fold, offer: _Event) -> bool:
         and not offer.put_to_them
         and offer.confidence < SURE
         and bool(fold.amounts)
-        and all(said.value > a.high for _, a in fold.amounts)
+        and all(said.value > _meant_high(a, said.value) for _, a in fold.amounts)
         # so many at the price the customer gave ("6.50 a ticket" - "two tickets, 13.00"):
         # the agent counting what the customer priced, not more than they asked
         and not any(a.value and said.value % a.value == 0 for _, a in fold.amounts)
     )
+
+
+def _meant_high(asked: _Said, other: Decimal) -> Decimal:
+    """The largest reading of an amount asked, but for a sum said as two numbers read a hundred
+    times over ("six ninety-nine": 6.99 or 699) against a sum ``other`` of the smaller's scale
+    ("nine ninety-eight"): then the customer meant the smaller. A sum ending in the customer's
+    figure ("29.99" for a heard "9 99") is theirs heard whole, not more."""
+    hundredfold = asked.high == asked.value * 100
+    whole = plain(other).endswith(plain(asked.value))
+    return asked.value if hundredfold and other * 10 < asked.high and not whole else asked.high
 
 
 def _rest_after_letting_go(fold: _Fold, value: Decimal) -> _Said | None:
