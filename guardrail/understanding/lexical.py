@@ -1862,6 +1862,9 @@ class Reading:
                 met = status is AskStatus.OFFERED_ACCEPTED and _meets_terms(events[kind], said)
                 if not restated and not choice and not met:
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
+                if status is AskStatus.OFFERED_ACCEPTED and self._hesitant_yes(ti):
+                    # "Oh. Okay.": the agent's word let pass, neither taken nor turned down
+                    status, conf = AskStatus.OFFERED, min(conf, 0.5)
                 if status is AskStatus.HYPOTHETICAL:
                     conf = min(conf, _UNDONE)
                 events[kind].append(
@@ -3242,6 +3245,14 @@ class Reading:
             if self.turns[i].role == "agent":
                 return None
         return None
+
+    def _hesitant_yes(self, ti: int) -> bool:
+        """Whether the customer's answer to turn ``ti`` is only a hesitant okay ("Erm, okay."):
+        a sum the agent named there is let pass, not agreed. Read in the words as said: the
+        cleaned text drops the "erm"."""
+        at = self._next_customer(ti)
+        answer = "" if at is None else self.turns[at].text.lower()
+        return at is not None and bool(self.lex.scopes["hesitant_yes"].match(answer))
 
     def _refuses(self, ti: int, closing: bool = False) -> bool:
         """Whether the customer's turn ``ti`` turns down what the agent just said they would
