@@ -53,6 +53,7 @@ from guardrail.understanding.numbers import (
     PER_UNIT,
     Money,
     bare_amounts,
+    card_number,
     money_in,
     plain,
     products,
@@ -2922,7 +2923,7 @@ class Reading:
                         continue
                     key = (FactKind.NUMBER, value, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
-            for value in _paused_numbers(turn.text):
+            for value in [*_paused_numbers(turn.text), *_card_endings(turn.text)]:
                 key = (FactKind.NUMBER, value, None)
                 ev = Evidence(ti, 0, len(turn.text), turn.text)
                 found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
@@ -3921,6 +3922,15 @@ def _paused_numbers(text: str) -> list[str]:
     one nine two": 774192)."""
     joined = _PAUSE.sub(" ", clean(text))
     return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
+
+
+def _card_endings(text: str) -> list[str]:
+    """The last four digits of each card number said in ``text``, however it was said ("four
+    oh one two ... one eight eight one": 1881): what a note may state of a card read out
+    ("card ending 1881"), while the number itself is never a fact."""
+    cleaned = clean(text)
+    said = (re.sub(r"\D", "", cleaned[h.start : h.end]) for h in sensitive_digits(cleaned))
+    return [digits[-4:] for digits in said if card_number(digits)]
 
 
 def _asked(turn: str, s: Sentence) -> bool:
