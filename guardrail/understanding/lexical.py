@@ -3588,6 +3588,10 @@ def _clause_amounts(s: Sentence, at: int) -> list[Money]:
     return [a for a in _amounts(following, True) if a.end <= len(clause)]
 
 
+# Another thing joined on to a list of things asked back ("and the toaster", "plus my charger")
+_ANOTHER_THING = re.compile(r"(?:and|plus) (?:the|my|our|a|an|that|those|these) [a-z]+(?: [a-z]+)?")
+
+
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
@@ -3600,8 +3604,21 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         if (found := _aside(s.clauses[at].text, _clause_amounts(s, at), topic)) is not None:
-            return found
+            return _listed_after(s, at, found) if at == after else found
     return None
+
+
+def _listed_after(s: Sentence, at: int, found: _Said) -> _Said:
+    """An aside's amount with those of the other things listed after it, each named and then
+    its amount as an aside of its own ("the kettle back, the 40, and the toaster, the 25": 65):
+    all of them are asked."""
+    more, k = Decimal(0), at + 1
+    while k + 1 < len(s.clauses) and _ANOTHER_THING.fullmatch(s.clauses[k].text):
+        named = _clause_amounts(s, k + 1)
+        if len(named) != 1 or _aside(s.clauses[k + 1].text, named, found.confidence) is None:
+            break
+        more, k = more + named[0].value, k + 2
+    return replace(found, value=found.value + more, high=found.high + more)
 
 
 def _aside(aside: str, named: list[Money], topic: float) -> _Said | None:
