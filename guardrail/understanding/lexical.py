@@ -53,6 +53,7 @@ from guardrail.understanding.numbers import (
     PER_UNIT,
     Money,
     bare_amounts,
+    card_number,
     money_in,
     plain,
     products,
@@ -2929,7 +2930,7 @@ class Reading:
                         continue
                     key = (FactKind.NUMBER, value, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
-            for value in _paused_numbers(turn.text):
+            for value in [*_paused_numbers(turn.text), *_card_endings(turn.text)]:
                 key = (FactKind.NUMBER, value, None)
                 ev = Evidence(ti, 0, len(turn.text), turn.text)
                 found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
@@ -3612,6 +3613,10 @@ def _clause_amounts(s: Sentence, at: int) -> list[Money]:
     return [a for a in _amounts(following, True) if a.end <= len(clause)]
 
 
+# Another thing joined on to a list of things asked back ("and the toaster", "plus my charger")
+_ANOTHER_THING = re.compile(r"(?:and|plus) (?:the|my|our|a|an|that|those|these) [a-z]+(?: [a-z]+)?")
+
+
 def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
@@ -3624,8 +3629,21 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     asides = [after] + ([ci - 1] if ci and back else [])
     for at in (a for a in asides if 0 <= a < len(s.clauses)):
         if (found := _aside(s.clauses[at].text, _clause_amounts(s, at), topic)) is not None:
-            return found
+            return _listed_after(s, at, found) if at == after else found
     return None
+
+
+def _listed_after(s: Sentence, at: int, found: _Said) -> _Said:
+    """An aside's amount with those of the other things listed after it, each named and then
+    its amount as an aside of its own ("the kettle back, the 40, and the toaster, the 25": 65):
+    all of them are asked."""
+    more, k = Decimal(0), at + 1
+    while k + 1 < len(s.clauses) and _ANOTHER_THING.fullmatch(s.clauses[k].text):
+        named = _clause_amounts(s, k + 1)
+        if len(named) != 1 or _aside(s.clauses[k + 1].text, named, found.confidence) is None:
+            break
+        more, k = more + named[0].value, k + 2
+    return replace(found, value=found.value + more, high=found.high + more)
 
 
 def _aside(aside: str, named: list[Money], topic: float) -> _Said | None:
@@ -3946,6 +3964,15 @@ def _paused_numbers(text: str) -> list[str]:
     one nine two": 774192)."""
     joined = _PAUSE.sub(" ", clean(text))
     return [n for n in said_numbers(joined) if n not in said_numbers(clean(text))]
+
+
+def _card_endings(text: str) -> list[str]:
+    """The last four digits of each card number said in ``text``, however it was said ("four
+    oh one two ... one eight eight one": 1881): what a note may state of a card read out
+    ("card ending 1881"), while the number itself is never a fact."""
+    cleaned = clean(text)
+    said = (re.sub(r"\D", "", cleaned[h.start : h.end]) for h in sensitive_digits(cleaned))
+    return [digits[-4:] for digits in said if card_number(digits)]
 
 
 def _asked(turn: str, s: Sentence) -> bool:
