@@ -19,6 +19,11 @@
                                          texts into card data; and claims the conversation
                                          lacks (a request of a kind the customer never made,
                                          a legal threat: guardrail.understanding.claims)
+    amount_shown(amount) bool            the amount is one the conversation shows: said by
+                                         either side in any form (a whole sum: any number
+                                         said), the sum or difference of two said, worked out
+                                         from an ask, or on a record the agent read (as
+                                         unsupported_facts grounds an amount)
     pii(text) list<string>               personal data kinds in text: card (Luhn), ssn, email, phone
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
                                          or in a region's national form (a text, a phone field's
@@ -220,12 +225,29 @@ class RuleFunctions:
         if others:  # card data split with another of the write's texts is no stated fact
             others = [o for o in others if o != text]
             text = split_masked({-1: text, **dict(enumerate(others))})[-1]
-        transcript = self._facts.transcript
         c = self._facts.conversation
         claims = unsupported_claims(text, c.turns if c else (), lambda: self._facts.understanding)
-        unsupported = [s for s in stated_facts(text) if not transcript.supports(s)]
+        return [s.text for s in self._unsupported(stated_facts(text))] + claims
+
+    def amount_shown(self, amount: object) -> bool:
+        value = _decimal(amount)
+        if value is None:
+            return False
+        # a whole sum said with a currency the reader does not know ("RM180", "P120")
+        whole = (
+            value == value.to_integral_value()
+            and str(int(value)) in self._facts.transcript.number_tokens
+        )
+        return whole or not self._unsupported(
+            [Figure("amount", str(value), (value,), worked_out=True)]
+        )
+
+    def _unsupported(self, stated: Sequence[Figure]) -> list[Figure]:
+        """The figures the conversation lacks in any form (unsupported_facts)."""
+        transcript = self._facts.transcript
+        unsupported = [s for s in stated if not transcript.supports(s)]
         if not unsupported:
-            return claims
+            return unsupported
         # said in words ("thirty quid", "order one oh four four two", "the ninth of December"):
         # the reading's facts
         facts = self._facts.understanding.facts
@@ -235,7 +257,7 @@ class RuleFunctions:
         unsupported = [s for s in unsupported if not (s.kind == "amount" and _found(s, asked))]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
-        return [s.text for s in unsupported if not _found(s, looked_up)] + claims
+        return [s for s in unsupported if not _found(s, looked_up)]
 
     def _asked_sums(self) -> set[str]:
         """Every amount the customer's money asks came to, as the reading worked them out (a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,8 +11,11 @@ import yaml
 
 from guardrail.cli import main
 from guardrail.context.facts import Facts, Transcript
-from guardrail.context.model import Conversation, Turn
+from guardrail.context.model import Conversation, ReadRecord, Turn
+from guardrail.model import Caller, Operation, WriteIntent
+from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
+from guardrail.policy.loader import load_policy_set
 from guardrail.understanding.lexical import LexicalBackend
 from guardrail.understanding.model import (
     SURE,
@@ -24,6 +27,8 @@ from guardrail.understanding.model import (
     Understanding,
 )
 
+PACK = Path(__file__).parents[2] / "policies/salesforce-contact-center"
+
 
 def turns(*said: str) -> list[Turn]:
     """ "c: ..." is the customer, "a: ..." the agent, "s: ..." the platform (system)."""
@@ -31,17 +36,26 @@ def turns(*said: str) -> list[Turn]:
     return [Turn(role=roles.get(s[:2], "agent"), text=s[2:].strip()) for s in said]
 
 
-def conversation(*said: str, outcome: str | None = None) -> Conversation:
-    """A conversation of these turns (``turns``)."""
+def conversation(
+    *said: str, outcome: str | None = None, reads: Sequence[ReadRecord] = ()
+) -> Conversation:
+    """A conversation of these turns (``turns``), in which the agent read ``reads``."""
     now = datetime.now(UTC)
     return Conversation(
-        id=f"c-{hash(said)}", turns=turns(*said), outcome=outcome, created_at=now, updated_at=now
+        id=f"c-{hash(said)}",
+        turns=turns(*said),
+        outcome=outcome,
+        reads=list(reads),
+        created_at=now,
+        updated_at=now,
     )
 
 
-def facts(*said: str, outcome: str | None = None) -> Facts:
-    """The facts rules read for a conversation of these turns (``turns``)."""
-    return Facts(conversation(*said, outcome=outcome))
+def facts(*said: str, outcome: str | None = None, reads: Sequence[ReadRecord] = ()) -> Facts:
+    """The facts rules read for a conversation of these turns (``turns``), its transcript
+    digested as the proxy digests it (guardrail.context.facts.TranscriptCache)."""
+    talk = conversation(*said, outcome=outcome, reads=reads)
+    return Facts(talk, transcript=Transcript.of(talk))
 
 
 class Reader:
@@ -79,6 +93,26 @@ def read() -> Reader:
     return Reader()
 
 
+@pytest.fixture(scope="session")
+def amount_judged(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """How RefundNotMoreThanAsked of the shipped pack judges a refund of ``amount`` after these
+    turns (the agent having read ``reads``): "passes", "held" (failed on an unsure reading)
+    or "blocked"."""
+    root = tmp_path_factory.mktemp("refunds")
+    (root / "refunds.yaml").write_text((PACK / "refunds.yaml").read_text())
+    policies = load_policy_set(root)
+    pipeline = Pipeline(lambda: policies)
+
+    def judged(said: Sequence[str], amount: float, reads: Sequence[ReadRecord] = ()) -> str:
+        intent = WriteIntent("salesforce", "Refund__c", Operation.CREATE, {"Amount__c": amount})
+        found = facts(*said, reads=reads)
+        decision = pipeline.evaluate("salesforce", [intent], Caller(), found)
+        failed = [v for v in decision.violations if v.rule == "RefundNotMoreThanAsked"]
+        return "passes" if not failed else "held" if failed[0].uncertain else "blocked"
+
+    return judged
+
+
 @pytest.fixture
 def understood(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
     """What ``guardrail understand`` prints for a conversation of these turns."""
@@ -93,7 +127,5 @@ def understood(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[.
 
 
 def judged(*said: str) -> RuleFunctions:
-    """The rule functions of a conversation of these turns, its transcript digested as the
-    proxy digests it (guardrail.context.facts.TranscriptCache)."""
-    talk = conversation(*said)
-    return RuleFunctions(Facts(talk, transcript=Transcript.of(talk)))
+    """The rule functions of a conversation of these turns (``facts``)."""
+    return RuleFunctions(facts(*said))
