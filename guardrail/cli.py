@@ -262,10 +262,13 @@ def _check(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from guardrail.app import default_policies
+    from guardrail.config import DEFAULT_BACKENDS
     from guardrail.dryrun import NO_CRM, PARTIAL, CheckRequest, judge, offline
     from guardrail.policy.loader import load_policy_set
+    from guardrail.understanding import service as understanding
 
     policies = load_policy_set(args.policies or default_policies())
+    understanding.configure(DEFAULT_BACKENDS)  # as the proxy reads by default
     text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text()
     try:
         request = CheckRequest.model_validate(yaml.safe_load(text))

@@ -241,15 +241,20 @@ class LLMSettings(BaseModel, frozen=True):
 BackendName = Literal["lexical", "model", "llm"]
 
 
-def _lexical() -> list[BackendName]:
-    return ["lexical"]
+#: The lexical reading, with the classifier's second opinion on every ask: where the two
+#: disagree the reading is unsure, so a write the lexicon alone would block is held for a
+#: person instead (guardrail.understanding.model.combine).
+DEFAULT_BACKENDS: tuple[BackendName, ...] = ("lexical", "model")
 
 
 class UnderstandingSettings(BaseModel, frozen=True):
     """How conversations are read (guardrail.understanding): the backends, combined in this
-    order (the first is the default reading), and what the optional ones need."""
+    order (the first reads, the others can only make it unsure), and what the optional ones
+    need."""
 
-    backends: list[BackendName] = Field(default_factory=_lexical, min_length=1)
+    backends: list[BackendName] = Field(
+        default_factory=lambda: list(DEFAULT_BACKENDS), min_length=1
+    )
     model_file: Path | None = Field(
         default=None, description="Weights of the ``model`` backend (default: the shipped ones)"
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guardrail import audit_cli
+from guardrail.config import DEFAULT_BACKENDS
 from guardrail.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def add_commands(commands: Any) -> None:
         action="append",
         metavar="NAMES",
         help="understanding backends to read conversations with, comma-separated and combined "
-        "(default: lexical); repeat to run each and print them side by side",
+        f"(default: {','.join(DEFAULT_BACKENDS)}); repeat to run each and print them side by "
+        "side",
     )
     test.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
     test.add_argument(
@@ -134,7 +136,7 @@ def _test(args: argparse.Namespace) -> int:
         report.read_baseline(args.baseline) if args.baseline and not args.record_baseline else None
     )
     runs = []
-    for names in args.backends or ["lexical"]:
+    for names in args.backends or [",".join(DEFAULT_BACKENDS)]:
         try:
             understanding.configure([n.strip() for n in names.split(",") if n.strip()])
         except ValueError as exc:
@@ -189,8 +191,10 @@ def _test(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from guardrail.policy.loader import load_policy_set
     from guardrail.replay import replay
+    from guardrail.understanding import service as understanding
 
     candidate = load_policy_set(args.policies)
+    understanding.configure(DEFAULT_BACKENDS)  # a record stored with no reading: as the proxy
 
     async def work(storage: Storage) -> int:
         found = await replay(storage, candidate, args.since, args.until)

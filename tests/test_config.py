@@ -87,8 +87,10 @@ def test_the_understanding_backends_are_configured_from_the_environment(
     assert "sk-very-secret" not in repr(settings)
 
 
-def test_conversations_are_read_lexically_unless_configured() -> None:
-    assert load_settings(upstream="http://crm").understanding.backends == ["lexical"]
+def test_conversations_are_read_lexically_with_the_models_second_opinion_unless_configured() -> (
+    None
+):
+    assert load_settings(upstream="http://crm").understanding.backends == ["lexical", "model"]
 
 
 # -- the one origin the proxy forwards to -------------------------------------------------------

@@ -37,7 +37,7 @@ from guardrail.sinks.audit import open_storage
 from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.record import Kind, decision_entry
 from guardrail.testing import Stack
-from tests.scenarios.suite import ScenarioRunner
+from tests.scenarios.suite import HOLDS_CREDENTIAL, ScenarioRunner
 
 PACK = default_policies()
 DISPOSITIONS = "call-disposition"
@@ -65,7 +65,7 @@ class Recorded:
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     directory = tmp_path_factory.mktemp("replay")
     since = datetime.now(UTC)
-    with Stack(directory, auth_mode="passthrough") as stack:
+    with Stack(directory, auth_mode="passthrough", credential=HOLDS_CREDENTIAL) as stack:
         runner = ScenarioRunner(stack)
         results = [r for s in load_scenarios(PACK / "scenarios") for r in runner.run(s)]
         dispositions: dict[str, float] = {}
@@ -141,7 +141,7 @@ def disposition_flips(bodies: list[dict[str, Any]], before: dict[str, list[str]]
 def test_the_record_keeps_what_replay_needs(recorded: Recorded) -> None:
     judged = [b for b in recorded.bodies if b["intents"]]
     assert len(judged) > 200
-    assert {b["decision"] for b in judged} == {"allow", "block"}
+    assert {b["decision"] for b in judged} == {"allow", "block", "hold"}
     assert all(b["context"] is not None for b in judged)
     # Masked like the rest of the record: a card number a customer read out is not kept.
     texts = json.dumps([b["context"] for b in judged])

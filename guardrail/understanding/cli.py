@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from guardrail.config import DEFAULT_BACKENDS
 from guardrail.context.model import ConversationIn
 from guardrail.errors import ConfigError
 from guardrail.understanding.model import SURE, Evidence, Understanding
@@ -32,7 +33,7 @@ def add_commands(commands: Any) -> None:
     understand.add_argument("file", type=Path, metavar="FILE")
     understand.add_argument(
         "--backends",
-        default="lexical",
+        default=",".join(DEFAULT_BACKENDS),
         help=f"comma-separated, combined in order (available: {', '.join(available())})",
     )
     understand.add_argument("--json", action="store_true", help="the readings as JSON lines")

@@ -342,7 +342,7 @@ class LLMBackend:
             backend=self.name,
             rev=rev,
             sensitive=_sensitive([mask_turn(t.text) for t in turns]),
-            unsure=(f"llm unavailable: {why}",),
+            unsure=(f"llm unavailable: {why}", *(f"cues of {k} not read" for k in AskKind)),
         )
 
 

@@ -286,56 +286,68 @@ class Backend(Protocol):
 
 
 def combine(readings: Sequence[Understanding]) -> Understanding:
-    """One reading from several backends' (in configured order; the first is the default).
+    """One reading from several backends' (in configured order): the first reads, the others
+    can only make it unsure, never overturn it.
 
-    Per ask kind: the readings' asks of that kind are compared by status; when all agree the
-    most confident ask is kept (its confidence the highest seen); when they disagree the most
-    confident wins, its confidence lowered to (its confidence minus the best dissenting one,
-    at least 0) and ``"backends disagree on <kind>"`` recorded. Issues, facts and sensitive data
-    are unions (sensitive data: any backend's finding counts). The outcome is the most confident;
-    the call is under way only while no reading shows an outcome.
+    Per ask kind, the first reading's ask stands (its most confident of that kind); where
+    another reading puts it otherwise (another status), or says it could not read that kind
+    (an endpoint down), its confidence is capped below SURE and ``"backends disagree on
+    <kind>"`` recorded; where the first read no ask of a kind that another did, the absence
+    stands, unsure (``"cues of <kind> not read"``). The outcome, and a call read as under
+    way, likewise. So a rule that would block on the first reading holds on a disputed one
+    (``onUncertain``), and nothing the first reading stops is let through. Issues, facts and
+    sensitive data are unions (sensitive data: any backend's finding counts), an issue only
+    another backend read never sure.
     """
     if not readings:
         raise ValueError("combine needs at least one reading")
     if len(readings) == 1:
         return readings[0]
-    outcome = max(
-        (r.outcome for r in readings if r.outcome is not None),
-        key=lambda o: o.confidence,
-        default=None,
-    )
+    first, others = readings[0], readings[1:]
     unsure: list[str] = [u for r in readings for u in r.unsure]
     asks: list[Ask] = []
     for kind in AskKind:
-        per_reading = [r.asks_of(kind) for r in readings]
-        found = [a for group in per_reading for a in group]
-        if not found:
+        theirs = [a for r in others for a in r.asks_of(kind)]
+        if not (mine := first.asks_of(kind)):
+            if theirs:
+                unsure += [f"cues of {kind} not read", f"backends disagree on {kind}"]
             continue
-        best = max(found, key=lambda a: a.confidence)
-        dissent = [a for a in found if a.status is not best.status]
-        missing = any(not group for group in per_reading)
-        if dissent or missing:
-            against = max((a.confidence for a in dissent), default=0.5 if missing else 0.0)
-            best = replace(best, confidence=max(0.0, best.confidence - against))
+        best = max(mine, key=lambda a: a.confidence)
+        unread = any(f"cues of {kind} not read" in r.unsure for r in others)
+        if unread or any(a.status is not best.status for a in theirs):
+            best = replace(best, confidence=_doubted(best.confidence))
             unsure.append(f"backends disagree on {kind}")
         asks.append(best)
+    outcome, under_way = first.outcome, first.under_way
+    seen = {r.outcome.value for r in others if r.outcome is not None}
+    if outcome is not None and seen - {outcome.value}:
+        outcome = replace(outcome, confidence=_doubted(outcome.confidence))
+        unsure.append("backends disagree on the outcome")
+    if under_way is not None and seen:
+        under_way = replace(under_way, confidence=_doubted(under_way.confidence))
+        unsure.append("backends disagree on whether the call is under way")
+    read_first = {(i.reason, i.negated) for i in first.issues}
+    issues = (
+        i if (i.reason, i.negated) in read_first else replace(i, confidence=_doubted(i.confidence))
+        for r in others
+        for i in r.issues
+    )
     return Understanding(
         backend="+".join(r.backend for r in readings),
-        rev=readings[0].rev,
+        rev=first.rev,
         asks=tuple(asks),
-        issues=_union(i for r in readings for i in r.issues),
+        issues=_union((*first.issues, *issues)),
         facts=_union(f for r in readings for f in r.facts),
         sensitive=_union(s for r in readings for s in r.sensitive),
         outcome=outcome,
         unsure=tuple(dict.fromkeys(unsure)),
-        under_way=None
-        if outcome is not None
-        else max(
-            (r.under_way for r in readings if r.under_way is not None),
-            key=lambda u: u.confidence,
-            default=None,
-        ),
+        under_way=under_way,
     )
+
+
+def _doubted(confidence: float) -> float:
+    """A confidence another backend disputes: never sure."""
+    return min(confidence, SURE - 0.01)
 
 
 def _union(items: Any) -> tuple[Any, ...]:

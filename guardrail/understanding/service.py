@@ -3,7 +3,7 @@ stores a reading when turns arrive), the write path (which reads the stored one)
 offline path (``guardrail check``, ``test``, ``replay``, an old record with none stored).
 
 The backends in force are configured once per process (``configure``, from the settings'
-``understanding_backends``; ``lexical`` when nothing is said). Other backends register a
+``understanding.backends``; until then ``lexical`` alone). Other backends register a
 factory under their name (``register``) and are combined in the configured order
 (guardrail.understanding.model.combine).
 """

@@ -44,6 +44,9 @@ HELD = re.compile(r"\((?P<rule>[a-z0-9.-]+/[A-Za-z0-9]+)\) ")
 #: errorCode -> the class of a request the guardrail refused before judging it.
 REFUSALS = {cls.code: cls.__name__ for cls in RequestRejected.__subclasses__()}
 REPORT = pytest.StashKey[str]()
+#: The proxy's own CRM credential (the sandbox's token), as production has one: a write the
+#: pack holds then waits for approval instead of being refused for want of it.
+HOLDS_CREDENTIAL = {"access_token": SANDBOX_TOKEN}
 """Where the per-rule table is kept for the terminal summary."""
 
 # JSON Schema keywords in the pack's schemas that only describe; the rest can reject a write.

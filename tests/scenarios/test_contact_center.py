@@ -28,7 +28,7 @@ from guardrail.scenarios.scoring import (
     theme_counts,
 )
 from guardrail.testing import Stack
-from tests.scenarios.suite import REPORT, ScenarioRunner, parameter_kinds
+from tests.scenarios.suite import HOLDS_CREDENTIAL, REPORT, ScenarioRunner, parameter_kinds
 
 PACK = default_policies()
 SCENARIOS = load_scenarios(PACK / "scenarios")
@@ -39,7 +39,9 @@ MIN_SCENARIOS = 85
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The full shipped pack (the proxy's default policies) in front of the sandbox."""
-    with Stack(tmp_path_factory.mktemp("scenarios"), auth_mode="passthrough") as running:
+    with Stack(
+        tmp_path_factory.mktemp("scenarios"), auth_mode="passthrough", credential=HOLDS_CREDENTIAL
+    ) as running:
         yield running
 
 

@@ -48,9 +48,11 @@ def test_an_unknown_backend_is_refused_naming_the_known_ones(tmp_path, capsys) -
     assert "available: lexical" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("backends", [["--backends", "lexical"], []])
+@pytest.mark.parametrize(
+    ("backends", "read_by"), [(["--backends", "lexical"], "lexical"), ([], "lexical+model")]
+)
 def test_guardrail_test_scores_another_scenario_directory_with_warns_and_rule_accuracy(
-    tmp_path, capsys, backends
+    tmp_path, capsys, backends, read_by
 ) -> None:
     pack = Path(__file__).resolve().parents[2] / "policies" / "salesforce-contact-center"
     scenarios = tmp_path / "held"
@@ -60,7 +62,7 @@ def test_guardrail_test_scores_another_scenario_directory_with_warns_and_rule_ac
     out = capsys.readouterr().out
     assert f"scenarios: {scenarios}" in out
     assert "warns held load rule acc" in out
-    assert "lexical              recall 100.0%" in out
+    assert f"{read_by:<20} recall 100.0%" in out
 
 
 def test_understand_says_when_the_call_is_still_under_way(understood) -> None:
