@@ -36,7 +36,7 @@ def test_the_scaling_benchmark_runs_every_cell_and_prints_the_largest_ratio(
     tmp_path: Path,
 ) -> None:
     out = bench(
-        "scaling.py", "--requests", "20", "--rounds", "1", "--records", "2000",
+        "scaling.py", "--requests", "20", "--rounds", "2", "--records", "2000",
         "--log-dir", str(tmp_path),
     )  # fmt: skip
     assert "largest / smallest CPU per write" in out
