@@ -135,6 +135,7 @@ from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import (
     MASKS,
+    finite_number,
     is_card_number,
     number_digits,
     number_fields,
@@ -230,7 +231,7 @@ class RuleFunctions:
         return [s.text for s in self._unsupported(stated_facts(text))] + claims
 
     def amount_shown(self, amount: object) -> bool:
-        value = _decimal(amount)
+        value = finite_number(amount)
         if value is None:
             return False
         # a whole sum said with a currency the reader does not know ("RM180", "P120")
@@ -273,7 +274,7 @@ class RuleFunctions:
         for value in (v for r in (c.reads if c else ()) for v in r.fields.values()):
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 found.add(digits(str(value)))
-                if (amount := _decimal(value)) is not None:
+                if (amount := finite_number(value)) is not None:
                     found.add(plain(amount))
         return found
 
@@ -643,15 +644,6 @@ def _joined_digits(value: object) -> list[str]:
     return dialled(value) if isinstance(value, str) else number_digits(value)
 
 
-def _decimal(value: object) -> Decimal | None:
-    """A value as a finite number, if it is one (a field read, a backend's fact)."""
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
-
-
 def _found(stated: Figure, values: set[str]) -> bool:
     """Whether a stated amount, reference or number is among values (plain amounts, digit
     strings): the number whole, or each of its numbers (a range, "100-150"; "9-10am" states no
@@ -687,7 +679,10 @@ def _said(stated: Figure, facts: Sequence[Fact]) -> bool:
         return _found(stated, said)
     if stated.worked_out:
         money = [
-            d for f in facts if f.kind is FactKind.MONEY if (d := _decimal(f.value)) is not None
+            d
+            for f in facts
+            if f.kind is FactKind.MONEY
+            if (d := finite_number(f.value)) is not None
         ][:_WORKED_OUT]
         said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
     return all(plain(a) in said for a in stated.values)

@@ -184,13 +184,20 @@ def number_digits(value: object) -> list[str]:
     11111111); none for a fraction, a boolean or anything not a number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return []
+    number = finite_number(value)
+    if number is None or number != number.to_integral_value():
+        return []
+    return [str(abs(int(number)))]
+
+
+def finite_number(value: object) -> Decimal | None:
+    """A value as a finite number, if it reads as one (a number field's, a field read's text,
+    a backend's fact); an infinity or NaN is none, as no amount or digits are."""
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        return []
-    if not number.is_finite() or number != number.to_integral_value():
-        return []
-    return [str(abs(int(number)))]
+        return None
+    return number if number.is_finite() else None
 
 
 _WORD = re.compile(r"\S+")
