@@ -137,6 +137,7 @@ from guardrail.sinks.redact import (
     MASKS,
     finite_number,
     is_card_number,
+    is_number,
     number_digits,
     number_fields,
     split_masked,
@@ -272,7 +273,7 @@ class RuleFunctions:
         c = self._facts.conversation
         found: set[str] = set()
         for value in (v for r in (c.reads if c else ()) for v in r.fields.values()):
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
+            if isinstance(value, str) or is_number(value):
                 found.add(digits(str(value)))
                 if (amount := finite_number(value)) is not None:
                     found.add(plain(amount))
@@ -384,7 +385,7 @@ class RuleFunctions:
         pending = (
             w for w in self.pending
             if any(self._facts.record_key(str(v)) == key for v in (w.id, *w.fields.values())
-                   if isinstance(v, str | int) and not isinstance(v, bool))
+                   if isinstance(v, str) or is_number(v, int))
         )  # fmt: skip
         within = self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
         return [_as_map(w, age) for w, age in within]
