@@ -26,7 +26,7 @@ from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
 from guardrail.model import Operation, Violation, WriteIntent
-from guardrail.sinks.redact import holds_mask
+from guardrail.sinks.redact import holds_mask, is_number
 
 RULE = "ParameterValidation"
 CODE = "GUARDRAIL_PARAMETER_INVALID"
@@ -47,7 +47,7 @@ def reference_problem(prefixes: Mapping[str, str], value: Any) -> str | None:
 
 def scale_problem(scale: int, value: Any) -> str | None:
     """Why ``value`` has too many decimal places for ``scale``, if it has."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if is_number(value):
         exponent = Decimal(repr(value)).as_tuple().exponent
         if isinstance(exponent, int) and -exponent > scale:
             return "too-many-decimals"

@@ -135,7 +135,9 @@ from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
 from guardrail.sinks.redact import (
     MASKS,
+    finite_number,
     is_card_number,
+    is_number,
     number_digits,
     number_fields,
     split_masked,
@@ -230,7 +232,7 @@ class RuleFunctions:
         return [s.text for s in self._unsupported(stated_facts(text))] + claims
 
     def amount_shown(self, amount: object) -> bool:
-        value = _decimal(amount)
+        value = finite_number(amount)
         if value is None:
             return False
         # a whole sum said with a currency the reader does not know ("RM180", "P120")
@@ -271,9 +273,9 @@ class RuleFunctions:
         c = self._facts.conversation
         found: set[str] = set()
         for value in (v for r in (c.reads if c else ()) for v in r.fields.values()):
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
+            if isinstance(value, str) or is_number(value):
                 found.add(digits(str(value)))
-                if (amount := _decimal(value)) is not None:
+                if (amount := finite_number(value)) is not None:
                     found.add(plain(amount))
         return found
 
@@ -383,7 +385,7 @@ class RuleFunctions:
         pending = (
             w for w in self.pending
             if any(self._facts.record_key(str(v)) == key for v in (w.id, *w.fields.values())
-                   if isinstance(v, str | int) and not isinstance(v, bool))
+                   if isinstance(v, str) or is_number(v, int))
         )  # fmt: skip
         within = self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
         return [_as_map(w, age) for w, age in within]
@@ -643,15 +645,6 @@ def _joined_digits(value: object) -> list[str]:
     return dialled(value) if isinstance(value, str) else number_digits(value)
 
 
-def _decimal(value: object) -> Decimal | None:
-    """A value as a finite number, if it is one (a field read, a backend's fact)."""
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
-
-
 def _found(stated: Figure, values: set[str]) -> bool:
     """Whether a stated amount, reference or number is among values (plain amounts, digit
     strings): the number whole, or each of its numbers (a range, "100-150"; "9-10am" states no
@@ -687,7 +680,10 @@ def _said(stated: Figure, facts: Sequence[Fact]) -> bool:
         return _found(stated, said)
     if stated.worked_out:
         money = [
-            d for f in facts if f.kind is FactKind.MONEY if (d := _decimal(f.value)) is not None
+            d
+            for f in facts
+            if f.kind is FactKind.MONEY
+            if (d := finite_number(f.value)) is not None
         ][:_WORKED_OUT]
         said |= {plain(x) for a, b in itertools.combinations(money, 2) for x in (a + b, abs(a - b))}
     return all(plain(a) in said for a in stated.values)

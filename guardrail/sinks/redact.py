@@ -16,7 +16,8 @@ import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeGuard, TypeVar
 
 from guardrail.understanding.disguise import detection_form
 from guardrail.understanding.numbers import luhn
@@ -165,6 +166,12 @@ def mask_value(value: Any) -> Any:
     return value
 
 
+def is_number(value: object, kind: type | UnionType = int | float) -> TypeGuard[int | float]:
+    """Whether a value is a number (of ``kind``) as JSON has them: Python's bool is an int,
+    and a boolean is no number."""
+    return isinstance(value, kind) and not isinstance(value, bool)
+
+
 #: The least number of a card's length (13 digits).
 _CARD_SIZED = 10**12
 
@@ -174,7 +181,7 @@ def is_card_number(value: object) -> bool:
     or amount is a card's length, Luhn-valid and with a card's prefix. A number in a field
     that holds ids is never asked (``number_fields``, ``mask_fields``): Zendesk's are numbers
     of a card's length, and some read as one."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) < _CARD_SIZED:
+    if not is_number(value) or abs(value) < _CARD_SIZED:
         return False
     return any("card" in sensitive_kinds(d) for d in number_digits(value))
 
@@ -182,15 +189,20 @@ def is_card_number(value: object) -> bool:
 def number_digits(value: object) -> list[str]:
     """A whole number's digits as a number field stores them (a JSON 11111111.0 is saved as
     11111111); none for a fraction, a boolean or anything not a number."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    number = finite_number(value) if is_number(value) else None
+    if number is None or number != number.to_integral_value():
         return []
+    return [str(abs(int(number)))]
+
+
+def finite_number(value: object) -> Decimal | None:
+    """A value as a finite number, if it reads as one (a number field's, a field read's text,
+    a backend's fact); an infinity or NaN is none, as no amount or digits are."""
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        return []
-    if not number.is_finite() or number != number.to_integral_value():
-        return []
-    return [str(abs(int(number)))]
+        return None
+    return number if number.is_finite() else None
 
 
 _WORD = re.compile(r"\S+")
@@ -200,19 +212,15 @@ Key = TypeVar("Key")
 def number_fields(fields: Mapping[Key, Any], id_fields: Collection[Key]) -> dict[Key, Any]:
     """A write's numbers (CEL ``number_fields()``): every number field but one that holds
     record ids by its type (Zendesk's are numbers), as ``text_fields`` leaves those out."""
-    return {
-        k: v
-        for k, v in fields.items()
-        if isinstance(v, int | float) and not isinstance(v, bool) and k not in id_fields
-    }
+    return {k: v for k, v in fields.items() if is_number(v) and k not in id_fields}
 
 
 def _holds_ids(value: Any) -> bool:
     """A value a field that holds ids keeps unmasked: an id (a text, a number) or a list of
     numbers (Zendesk's CCs); a text in a list is masked as any text is."""
     if isinstance(value, list):
-        return all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    return isinstance(value, str | int) and not isinstance(value, bool)
+        return all(is_number(v, int) for v in value)
+    return isinstance(value, str) or is_number(value, int)
 
 
 def text_fields(fields: Mapping[Key, Any], id_fields: Collection[Key]) -> dict[Key, str]:
