@@ -66,14 +66,17 @@ _DIGITS = {
 _TIMES = {
     **{name: n for n, name in enumerate(_DIGIT_NAMES) if n >= 2},
     **{str(n): n for n in range(2, 10)},
+    "double": 2,
+    "triple": 3,
     "quadruple": 4,
 }
 # A digit said as a count of it, as a number is read out ("four ones", "two 9s", "three
-# zeros", "quadruple nine"; double and triple are read by guardrail.understanding.text).
+# zeros", "quadruple nine", "double 8 9 7": guardrail.understanding.text reads double and
+# triple too, but not before a digit, as an amount may be said).
 _COUNTED_DIGIT = re.compile(
     r"\b(?P<times>two|three|four|five|six|seven|eight|nine|[2-9]) (?P<digits>zeros|zeroes|ohs|"
     r"ones|twos|threes|fours|fives|sixes|sevens|eights|nines|\d(?=s\b))s?\b"
-    rf"|\b(?P<repeat>quadruple) (?P<digit>oh|{_NAMES}|\d)\b",
+    rf"|\b(?P<repeat>double|triple|quadruple) (?P<digit>oh|{_NAMES}|\d)\b",
     re.IGNORECASE,
 )
 

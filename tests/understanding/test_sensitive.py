@@ -277,9 +277,13 @@ def test_a_number_read_out_with_its_repeated_digits_counted_is_found_and_masked(
         ("111412222", "three ones - 4 - one - four 2s"),  # parted by dashes
         ("219099999", "219, zero, 9, quadruple 9"),
         ("2221777799922333", "three twos, one, 4 sevens, three nines, 2 twos, three threes"),
+        ("855883333", "8 double five double eight 4 3s"),  # double before a digit
+        ("5186111110444338", "5 one 8 six four ones 1 zero triple four 2 3s 8"),
     ],
 )
-def test_a_digit_named_alone_among_counted_digits_is_one_of_them(number: str, said: str) -> None:
+def test_a_number_read_out_with_counts_and_digits_named_alone_is_found_and_masked(
+    number: str, said: str
+) -> None:
     kind = "card" if len(number) > 9 else "social security number"
     note = f"Customer read the {kind} out: {said}. Will call back."
     assert sensitive_kinds(note), note
