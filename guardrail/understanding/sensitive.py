@@ -55,6 +55,7 @@ def _read(text: str) -> frozenset[str]:
 
 
 _DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NAMES = "|".join(_DIGIT_NAMES)
 #: A digit by its name, its plural ("ones", "sixes", "zeroes", "ohs") or itself ("9", "9s").
 _DIGITS = {
     **{name: str(d) for d, name in enumerate(_DIGIT_NAMES)},
@@ -65,29 +66,58 @@ _DIGITS = {
 _TIMES = {
     **{name: n for n, name in enumerate(_DIGIT_NAMES) if n >= 2},
     **{str(n): n for n in range(2, 10)},
+    "double": 2,
+    "triple": 3,
     "quadruple": 4,
 }
 # A digit said as a count of it, as a number is read out ("four ones", "two 9s", "three
-# zeros", "quadruple nine"; double and triple are read by guardrail.understanding.text).
+# zeros", "quadruple nine", "double 8 9 7": guardrail.understanding.text reads double and
+# triple too, but not before a digit, as an amount may be said).
 _COUNTED_DIGIT = re.compile(
     r"\b(?P<times>two|three|four|five|six|seven|eight|nine|[2-9]) (?P<digits>zeros|zeroes|ohs|"
     r"ones|twos|threes|fours|fives|sixes|sevens|eights|nines|\d(?=s\b))s?\b"
-    r"|\b(?P<quadruple>quadruple) (?P<digit>zero|oh|one|two|three|four|five|six|seven|eight|"
-    r"nine|\d)\b",
+    rf"|\b(?P<repeat>double|triple|quadruple) (?P<digit>oh|{_NAMES}|\d)\b",
     re.IGNORECASE,
 )
 
 
 def counted_out(text: str) -> str:
-    """``text`` with each digit said as a count of it written as the digit so many times:
-    read only where card data is looked for (a card's digits need Luhn and a scheme's
-    length, an SSN's its 3-2-4 shape or a mention, so "four ones and a twenty" is none)."""
+    """``text`` with each digit said as a count of it written as the digit so many times, and
+    a digit named alone among them as the digit: read only where card data is looked for (a
+    card's digits need Luhn and a scheme's length, an SSN's its 3-2-4 shape or a mention, so
+    "four ones and a twenty" is none)."""
 
     def digits(m: re.Match[str]) -> str:
         digit = _DIGITS[(m["digits"] or m["digit"]).lower()]
-        return " ".join(digit * _TIMES[(m["times"] or m["quadruple"]).lower()])
+        return " ".join(digit * _TIMES[(m["times"] or m["repeat"]).lower()])
 
-    return _COUNTED_DIGIT.sub(digits, text)
+    return _NAMED_DIGITS.sub(_alone_among_digits, _COUNTED_DIGIT.sub(digits, text))
+
+
+# Digits named in a row between the items of a digit run ("two zeros, one, 2 threes", "4 4
+# 4 4, four, two, seven, 0 0", "0 0 - one - 5 5"), which text_to_num leaves as words, as it
+# does a number word alone; what parts them is what parts a run's groups.
+_NAME = rf"\b(?:{_NAMES})\b"
+_APART = r"(?:,? | ?[-/] ?)"
+_NAMED_DIGIT = re.compile(_NAME, re.IGNORECASE)
+_NAMED_DIGITS = re.compile(rf"{_NAME}(?:{_APART}{_NAME})*", re.IGNORECASE)
+_DIGIT_BEFORE = re.compile(rf"\d{_APART}$")
+_ITEM_BEFORE = re.compile(r"(?:^|[,:;.!?]| -) ?$")
+_DIGIT_AFTER = re.compile(rf"{_APART}\d")
+_ITEM_AFTER = re.compile(r"[,:;.!?]| - |$")
+
+
+def _alone_among_digits(m: re.Match[str]) -> str:
+    """Digits named in a row as the digits where they are items of a digit run (digits on one
+    side, on the other digits or a list's or sentence's mark); else as written ("4 4, one
+    more", "paid 40, two of them")."""
+    text, start, end = m.string, m.start(), m.end()
+    before = _DIGIT_BEFORE.search(text, 0, start)
+    after = _DIGIT_AFTER.match(text, end)
+    among = (before and (after or _ITEM_AFTER.match(text, end))) or (
+        after and _ITEM_BEFORE.search(text, 0, start)
+    )
+    return _NAMED_DIGIT.sub(lambda d: _DIGITS[d[0].lower()], m[0]) if among else m[0]
 
 
 def digit_kinds(cleaned: str) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 
 import phonenumbers
+import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -262,6 +263,29 @@ def test_a_number_read_out_with_its_repeated_digits_counted_is_found_and_masked(
             n -= take
     said = "card" if len(number) > 9 else "social security number"
     note = f"Customer read the {said} out: {', '.join(words)}. Will call back."
+    assert sensitive_kinds(note), note
+    assert hidden(number, note), (note, mask_text(note))
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        ("001100001", "two zeros, two ones, four zeros, one"),  # a digit named alone, last
+        ("133666666", "one, 2 threes, quadruple six, two sixes"),  # first
+        ("444406666", "four fours, zero, quadruple six"),  # between counts
+        ("001774444", "2 0s, one, 2 sevens, quadruple four"),  # counts as digits, names
+        ("111412222", "three ones - 4 - one - four 2s"),  # parted by dashes
+        ("219099999", "219, zero, 9, quadruple 9"),
+        ("2221777799922333", "three twos, one, 4 sevens, three nines, 2 twos, three threes"),
+        ("855883333", "8 double five double eight 4 3s"),  # double before a digit
+        ("5186111110444338", "5 one 8 six four ones 1 zero triple four 2 3s 8"),
+    ],
+)
+def test_a_number_read_out_with_counts_and_digits_named_alone_is_found_and_masked(
+    number: str, said: str
+) -> None:
+    kind = "card" if len(number) > 9 else "social security number"
+    note = f"Customer read the {kind} out: {said}. Will call back."
     assert sensitive_kinds(note), note
     assert hidden(number, note), (note, mask_text(note))
 
