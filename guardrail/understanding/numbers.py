@@ -156,18 +156,34 @@ _SSN_CONTEXT = re.compile(
     r"\b(?:social(?:sec\w*)?|security number|s\.? ?s\.? ?n(?:s|o|os|um|umber)?|ss ?#"
     r"|ss (?:no|num|number)|soc\.? ?sec|itins?)(?:\b|(?<=#))"
 )
+#: A word naming something else that has a number (an order, a phone, a loyalty card...).
+OTHER_NUMBER = (
+    r"(?:order|case|ticket|phone|account|invoice|tracking|ref|reference|transaction|"
+    r"confirmation|id|iban|ending|ext|extension|zip|postcode|pin|cvv|cvc|exp|expiry|expires|"
+    r"amount|total|dob|born|birth|loyalty|gift|member|membership|points|rewards?|sim|imei|"
+    r"serial)s?\b"
+)
 # Where a card is spoken of: its pieces may be dictated with words between them.
 _CARD_CONTEXT = re.compile(
     r"\b(?:cards?|visa|mastercard|master card|amex|american express|discover|debit|credit|"
     r"cc|pan|long number)\b"
 )
+# A payment card named right before a number ("card", "Visa", "paid by", "charged to"), a
+# few words between at most, none naming another number nor ending a sentence.
+_CARD_NAMED = re.compile(
+    r"(?:\b(?:(?P<kind>[a-z]+) )?cards?|\b(?:visa|mastercard|master card|amex|american express|"
+    r"discover|cc|pan|paid (?:by|with|on|using)|charged? (?:to|on)))\b"
+    rf"(?:[\s,:#'-]+(?!{OTHER_NUMBER})[a-z']+){{0,5}}[\s,:#'-]*$"
+)
+# Cards that pay for nothing: their number is no payment card's (a store card's, a
+# business card's may be).
+_UNPAID_CARDS = frozenset(
+    {"loyalty", "gift", "reward", "rewards", "membership", "member", "library", "sim", "id"}
+    | {"club", "points", "access", "key"}
+)
 _SSN_GROUPS = re.compile(r"^\d{3}[\s.,\-/]+\d{2}[\s.,\-/]+\d{4}$")  # 3-2-4 is never a date
 # A few words (five), no digits, naming nothing else that has a number (an order, a phone...).
-_PAUSE = re.compile(
-    r"[\s.,;:!?\-]*(?:(?!"
-    + r"(?:order|case|ticket|phone|account|invoice|tracking|ref|reference|ending|ext|extension|"
-    r"zip|postcode|pin|cvv|cvc|exp|expiry|expires|amount|total|dob|born|birth)s?\b)[a-z']+[\s.,;:!?\-]+){0,5}"
-)
+_PAUSE = re.compile(rf"[\s.,;:!?\-]*(?:(?!{OTHER_NUMBER})[a-z']+[\s.,;:!?\-]+){{0,5}}")
 # How many digits a reference shows ("last 4", "first 6"): a count, no digit of a number.
 _COUNT_OF_DIGITS = re.compile(r"\b((?:last|first|final) )(\d)(?= |$)")
 # A masked number's visible digits ("ending 4242"): never a piece of another; its last
@@ -456,6 +472,8 @@ def sensitive_digits(text: str) -> list[DigitsFound]:
             run, text[: m.start()].rstrip().endswith("+")
         ):
             found.append(DigitsFound("card", m.start(), m.end(), 0.85))
+        elif 13 <= len(digits) <= 19 and _named_card(text, m):
+            found.append(DigitsFound("card", m.start(), m.end(), 0.9))
         elif len(digits) == 9 and _SSN_GROUPS.match(run):
             found.append(DigitsFound("ssn", m.start(), m.end(), 0.93))
         elif len(digits) == 9 and ssn_context:
@@ -509,6 +527,20 @@ def _grouped_as(kind: str, pieces: list[re.Match[str]]) -> bool:
     any."""
     sizes = [len(g) for p in pieces for g in re.split(r"[\s.,\-/]+", p.group(0))]
     return kind == "ssn" or sizes in ([4, 6, 5], [4, 6, 4]) or set(sizes[:-1]) <= {1, 4}
+
+
+def _named_card(text: str, run: re.Match[str]) -> bool:
+    """Whether a run of a card's length, grouped as a card is written (``_grouped_as``) or
+    said (digits a few at a time, zeros aside: "four five three nine ... zero zero four two"
+    is cleaned to "4 5 3 9 ... 004 2"), is named a payment card in the few words before it
+    ("paid by card 4539 ...", "Visa: 4532 ..."): a card with a digit misheard or mistyped
+    fails Luhn and is the customer's card all the same. A loyalty, gift or other card that
+    pays nothing is no such name, nor does the name reach past a word naming another number
+    ("card declined, order 4539 ...")."""
+    named = _CARD_NAMED.search(text, 0, run.start())
+    said = all(len(g.lstrip("0")) <= 3 for g in re.split(r"[\s.,\-/]+", run.group(0)))
+    grouped = said or _grouped_as("card", [run])
+    return named is not None and named["kind"] not in _UNPAID_CARDS and grouped
 
 
 def _complete(said: str, kind: str) -> bool:

@@ -127,14 +127,18 @@ def digit_kinds(cleaned: str) -> set[str]:
 
 def sensitive_runs(text: str) -> list[tuple[int, int, str]]:
     """Where ``text`` as written holds each card number or SSN ``sensitive_kinds`` finds in it,
-    with its kind: the run of whole words it was read from, less punctuation at its ends. The
-    disguised forms do not map back character by character, so the run is the fewest whole
-    words that still read as the number; that errs toward masking more, never less."""
+    with its kind: the run of whole words it was read from, less punctuation at its ends and
+    the words before its first digit that name it. The disguised forms do not map back
+    character by character, so the run is the fewest whole words that still read as the
+    number; that errs toward masking more, never less."""
     runs: list[tuple[int, int, str]] = []
     words = list(_WORD.finditer(text))
     while words and sensitive_kinds(_joined(text, words)):
         first, last = _widened(text, words, *_narrowed(text, words))
         kind = "card" if "card" in sensitive_kinds(_joined(text, words[first:last])) else "ssn"
+        said = _said(text, words[first:last])
+        while first < last - 1 and _said(text, words[first + 1 : last]) == said:
+            first += 1  # what names it ("paid by card"), which it may need to read as one
         start, end = words[first].start(), words[last - 1].end()
         start += len(text[start:end]) - len(text[start:end].lstrip(_PUNCTUATION))
         end -= len(text[start:end]) - len(text[start:end].rstrip(_PUNCTUATION))

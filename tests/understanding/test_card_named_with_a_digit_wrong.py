@@ -1,0 +1,117 @@
+"""A card number the note calls a card, with a digit misheard or mistyped: it fails the Luhn
+check, and is the customer's card all the same. Written as a card is (in fours, an Amex's
+4-6-5, one run, digit by digit) and named a payment card in the few words before it, it is
+card data, found and masked; the same digits named as something else (an order, a loyalty or
+gift card), or named nothing, are not."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from guardrail.policy.functions import RuleFunctions
+from guardrail.sinks.redact import mask_text
+from guardrail.understanding.numbers import luhn
+from guardrail.understanding.sensitive import sensitive_kinds
+from tests.conftest import card_digits_read, cards_of_every_length
+
+from .conftest import facts
+
+MANY = settings(max_examples=200, deadline=None)
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@st.composite
+def cards_with_a_digit_wrong(draw: st.DrawFn) -> str:
+    """A card number (``cards_of_every_length``) with one digit other than it is: Luhn fails."""
+    card = draw(cards_of_every_length())
+    at = draw(st.integers(1, len(card) - 1))
+    wrong = card[:at] + str((int(card[at]) + draw(st.integers(1, 9))) % 10) + card[at + 1 :]
+    assume(not luhn(wrong))
+    return wrong
+
+
+def written(number: str, form: str) -> str:
+    """``number`` as written in ``form``; no part of it a card's number read alone (that is
+    card data named or not: ``card_number``)."""
+    assume(not sensitive_kinds(f"Note {_written(number, form)}."))
+    return _written(number, form)
+
+
+def _written(number: str, form: str) -> str:
+    if form == "amex" and len(number) == 15:
+        return f"{number[:4]} {number[4:10]} {number[10:]}"
+    if form == "words":
+        return " ".join(WORDS[int(d)] for d in number)
+    if form == "run":
+        return number
+    return (" " if form != "dashes" else "-").join(
+        number[i : i + 4] for i in range(0, len(number), 4)
+    )
+
+
+FORMS = st.sampled_from(["fours", "dashes", "amex", "run", "words"])
+NAMED = [
+    "Customer paid by card {}.",
+    "Customer card {} for the balance",
+    "Visa {} declined twice",
+    "Charged to {} today.",
+    "Credit card number: {}",
+    "Debit card is {}, customer to call back",
+    "Amex {} on file",
+]
+
+
+@MANY
+@example(number="4539128877610042", form="fours", template=NAMED[0])
+@example(number="4532111122223333", form="fours", template=NAMED[1])
+@given(number=cards_with_a_digit_wrong(), form=FORMS, template=st.sampled_from(NAMED))
+def test_a_card_with_a_digit_wrong_named_a_card_is_found_and_masked(
+    number: str, form: str, template: str
+) -> None:
+    note = template.format(written(number, form))
+    assert "card" in sensitive_kinds(note), note
+    masked = mask_text(note)
+    assert number not in card_digits_read(masked), masked
+    assert not sensitive_kinds(masked), masked
+    assert masked.startswith(template.split("{}")[0]), masked  # what names it is kept
+
+
+LOOK_ALIKES = [
+    "Loyalty card {} linked to the account.",
+    "Gift card {} topped up.",
+    "Rewards card {} has points to spend.",
+    "Paid by card, order {} shipped.",
+    "Card declined. {} is the order number.",
+    "Paid by card; tracking {} sent.",
+    "Card on file, account {}.",
+    "Customer called about {} yesterday.",
+]
+
+
+@MANY
+@given(number=cards_with_a_digit_wrong(), form=FORMS, template=st.sampled_from(LOOK_ALIKES))
+def test_the_same_digits_named_as_something_else_or_nothing_are_no_card(
+    number: str, form: str, template: str
+) -> None:
+    note = template.format(written(number, form))
+    assert sensitive_kinds(note) == frozenset(), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Paid by card on 12/03/2026, $1,234.56 for orders 40771 and 40772.",
+        "Card declined; customer phone +44 20 7946 0958, call back at 10:30.",
+        "Direct debit from GB29 NWBK 6016 1331 9268 19 instead of the card.",
+    ],
+)
+def test_dates_amounts_phones_and_ibans_beside_a_card_named_are_no_card(note: str) -> None:
+    assert sensitive_kinds(note) == frozenset(), note
+
+
+def test_the_rule_refuses_a_card_named_with_a_digit_wrong() -> None:
+    f = RuleFunctions(facts("c: hi"))
+    assert f.sensitive_data("Customer paid by card 4539 1288 7761 0042.") == ["card"]
+    assert f.sensitive_data("Customer card 4532 1111 2222 3333 for the balance") == ["card"]
