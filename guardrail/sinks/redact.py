@@ -298,18 +298,21 @@ def _split(texts: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _edges_masked(text: str, start: str | None, end: str | None) -> str:
-    """``text`` with the number words it starts with masked as ``start``, and those it ends
-    with as ``end`` (either may be None: that edge is kept)."""
+    """``text`` with the number words it starts with (after any words before them,
+    "remaining 8888 1881") masked as ``start``, and those it ends with as ``end`` (either may
+    be None: that edge is kept)."""
     if start is None and end is None:  # nothing split here: the text as it is, unread
         return text
     words = list(_WORD.finditer(text))
     numeric = [any(c.isdigit() for c in clean(detection_form(w.group(0)))) for w in words]
-    first = next((i for i, n in enumerate(numeric) if not n), len(words))
+    lead = next((i for i, n in enumerate(numeric) if n), 0) if start else 0
+    first = next((i for i in range(lead, len(words)) if not numeric[i]), len(words))
     last = next((i for i in range(len(words) - 1, -1, -1) if not numeric[i]), -1)
     cut_start = words[first - 1].end() if start and first else 0
     cut_end = words[last + 1].start() if end and last + 1 < len(words) else len(text)
+    kept = text[: words[lead].start()] if lead else ""
     if cut_start >= cut_end:  # all of it is the number
-        return start or end or text
+        return kept + (start or end or text)
     head = start if cut_start else ""
     tail = end if cut_end < len(text) else ""
-    return f"{head}{text[cut_start:cut_end]}{tail}"
+    return f"{kept}{head}{text[cut_start:cut_end]}{tail}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from guardrail.understanding.disguise import STAND_IN_LETTERS, detection_form
 from guardrail.understanding.model import SURE
-from guardrail.understanding.numbers import card_number, sensitive_digits
+from guardrail.understanding.numbers import OTHER_NUMBER, card_number, sensitive_digits
 from guardrail.understanding.text import clean
 
 #: A card number typed as one: 13 to 19 digits, spaced or dashed (a ``card_number`` to be one).
@@ -210,6 +210,11 @@ _LETTERS_AT_START = re.compile(rf"^([{_STOPS}]*)([^\W\d_]+)(?=\d)")
 _LETTERS_AT_END = re.compile(rf"(?<=\d)([^\W\d_]+)(?=[{_STOPS}]*$)")
 # A text that is a number and nothing else ("1111 1111.", "(09)").
 _NUMBER_ALONE = re.compile(rf"[{_STOPS}]*\d[\d\s.,\-/]*[{_STOPS}]*")
+# A word or two a number's rest may follow at a text's start ("remaining 8888 1881", "rest:
+# 1881", "cont. 0042"), none naming another number (an order's).
+_LEAD = re.compile(rf"[{_STOPS}]*(?:(?!{OTHER_NUMBER})[^\W\d_]+[{_STOPS}]+){{1,2}}(?=\d)")
+# What parts one run of a number's digits from the text about it.
+_RUN = re.compile(r"[^\d\s-]")
 _LETTERS_BY_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
@@ -238,6 +243,13 @@ class Edges:
         """Starts with a digit, perhaps after an opening mark ("(1111 ..."): a number that
         may have begun in the text before."""
         return self.head.lstrip(_SENTENCE_END)[:1].isdigit()
+
+    @property
+    def rest(self) -> str | None:
+        """Past a word or two at its start, a number's rest (``_LEAD``: "remaining 8888
+        1881"), or None."""
+        lead = _LEAD.match(self.head)
+        return None if lead is None else self.head[lead.end() :]
 
     @property
     def alone(self) -> bool:
@@ -272,7 +284,9 @@ def joined_chains(
     the ``card`` and ``ssn`` its texts say together and none says alone: a number split
     between two texts, the first's end and the last's start, or over more, in any order, with
     any number of texts that are nothing but a number between them ("Card 4111" "1111"
-    "1111" "1111 ok"; only the digits between are bounded, by a card's longest number).
+    "1111" "1111 ok"; only the digits between are bounded, by a card's longest number). The
+    last may start with a word or two before the number's rest ("remaining 8888 1881"): a
+    card then only where the digits joined are a card's number (``card_number``).
 
     The chains grow as a factorial of the texts, and an agent chooses how many texts a write
     has: past ``_MOST_TRIED`` joinings read (the same pieces in the same order are read
@@ -281,7 +295,7 @@ def joined_chains(
     both edges)."""
     alone = [i for i, e in enumerate(edges) if e.alone]
     digits = {i: edges[i].digits for i in alone}
-    lasts = [i for i, e in enumerate(edges) if e.starts]
+    lasts = [i for i, e in enumerate(edges) if e.starts or e.rest is not None]
     read: dict[tuple[str, ...], set[str]] = {}
     steps = 0
 
@@ -312,7 +326,7 @@ def joined_chains(
             if edge.ends:
                 yield from grown((first,), 0)
     except _Untried:
-        touching = [i for i, e in enumerate(edges) if e.ends or e.starts]
+        touching = [i for i, e in enumerate(edges) if e.ends or e.starts or e.rest is not None]
         yield (*touching, touching[0]), {"card"}
 
 
@@ -337,13 +351,27 @@ def piece_digits(text: str) -> int | None:
 
 
 def _pieces(chain: Sequence[Edges]) -> tuple[str, ...]:
-    """What is read of a chain: the first's end, the numbers between, the last's start."""
+    """What is read of a chain: the first's end, the numbers between, the last's start (or,
+    after a word or two, its rest: then marked by a last piece of its own, ``_LED``)."""
     first, *between, last = chain
-    return (first.tail, *(e.head for e in between), last.head)
+    start = (last.head,) if last.starts else (last.rest or "", _LED)
+    return (first.tail, *(e.head for e in between), *start)
+
+
+# Marks the pieces of a chain whose last text has a word or two before the number's rest.
+_LED = "\0"
 
 
 def _joined_kinds(pieces: Sequence[str]) -> set[str]:
-    """What the pieces of a chain (``_pieces``) say together only."""
+    """What the pieces of a chain (``_pieces``) say together only: after words between, only
+    a card's number, the digits of the first's last run, of the numbers between and of the
+    last's first run joined (words say a number goes on, but "Card 4012 8888", "rest 1234
+    5678" are as likely two numbers, so it is the number that must say it is one)."""
+    if pieces[-1] == _LED:
+        first, *between, last = pieces[:-1]
+        runs = (_RUN.split(first.rstrip(_SENTENCE_END))[-1], *between, _RUN.split(last)[0])
+        joined = {"card"} if card_number(re.sub(r"\D", "", "".join(runs))) else set()
+        return joined - set().union(*map(_edge_kinds, pieces[:-1]))
     return digit_kinds("\n".join(pieces)) - set().union(*map(_edge_kinds, pieces))
 
 

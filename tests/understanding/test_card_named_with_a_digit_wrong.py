@@ -2,7 +2,8 @@
 check, and is the customer's card all the same. Written as a card is (in fours, an Amex's
 4-6-5, one run, digit by digit) and named a payment card in the few words before it, it is
 card data, found and masked; the same digits named as something else (an order, a loyalty or
-gift card), or named nothing, are not."""
+gift card), or named nothing, are not. A card split between two texts with a word or two
+before its rest is one where the digits joined are a card's number."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from guardrail.policy.functions import RuleFunctions
-from guardrail.sinks.redact import mask_text
+from guardrail.sinks.redact import mask_text, split_masked
 from guardrail.understanding.numbers import luhn
-from guardrail.understanding.sensitive import sensitive_kinds
+from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
 from tests.conftest import card_digits_read, cards_of_every_length
 
 from .conftest import facts
@@ -111,7 +112,51 @@ def test_dates_amounts_phones_and_ibans_beside_a_card_named_are_no_card(note: st
     assert sensitive_kinds(note) == frozenset(), note
 
 
-def test_the_rule_refuses_a_card_named_with_a_digit_wrong() -> None:
+# -- split between two texts, a word or two before its rest --------------------------------------
+
+LEADS = ["remaining", "rest:", "cont.", "the rest", "Remaining digits"]
+
+
+def split(card: str, cut: int, lead: str) -> dict[str, str]:
+    fours = [card[i : i + 4] for i in range(0, len(card), 4)]
+    return {
+        "Subject": f"Card update {' '.join(fours[:cut])}",
+        "Description": f"{lead} {' '.join(fours[cut:])} - customer to use secure form",
+    }
+
+
+def chained(texts: dict[str, str]) -> set[str]:
+    return set().union(*(k for _, k in joined_chains([Edges.of(t) for t in texts.values()])))
+
+
+@MANY
+@example(card="4012888888881881", cut=2, lead="remaining")
+@given(card=cards_of_every_length(), cut=st.integers(1, 3), lead=st.sampled_from(LEADS))
+def test_a_card_split_between_two_texts_with_words_before_its_rest_is_found_and_masked(
+    card: str, cut: int, lead: str
+) -> None:
+    texts = split(card, cut, lead)
+    assume(not any(sensitive_kinds(t) for t in texts.values()))
+    assert "card" in chained(texts), texts
+    masked = split_masked(texts)
+    assert card not in card_digits_read("".join(masked.values())), masked
+    assert masked["Description"].startswith(f"{lead} [CARD]"), masked
+
+
+@MANY
+@given(card=cards_of_every_length(), cut=st.integers(1, 3), lead=st.sampled_from(LEADS))
+def test_two_texts_whose_digits_joined_are_no_card_number_are_not_joined_over_words(
+    card: str, cut: int, lead: str
+) -> None:
+    wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
+    assert chained(split(wrong, cut, lead)) == set()
+    assert chained(split(card, cut, "order")) == set()  # the rest of another number
+
+
+def test_the_rule_refuses_a_named_card_with_a_digit_wrong_and_a_card_split_over_words() -> None:
     f = RuleFunctions(facts("c: hi"))
     assert f.sensitive_data("Customer paid by card 4539 1288 7761 0042.") == ["card"]
     assert f.sensitive_data("Customer card 4532 1111 2222 3333 for the balance") == ["card"]
+    split = ["Card update 4012 8888", "remaining 8888 1881 - customer to use secure form"]
+    assert f.sensitive_data(split) == ["card"]
+    assert f.sensitive_data(["Card update 4012 8888", "remaining 8888 1882 - call back"]) == []
