@@ -9,6 +9,7 @@ written with dots: the digits are rejoined across separators before the Luhn che
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -521,16 +522,21 @@ def _paused(text: str, kind: str) -> list[DigitsFound]:
 
 
 def _grouped_as(kind: str, pieces: list[re.Match[str]]) -> bool:
+    """Whether pieces of a card are grouped as a card's (``card_grouped``); an SSN's pieces
+    may be any."""
+    return kind == "ssn" or card_grouped([p.group(0) for p in pieces])
+
+
+def card_grouped(pieces: Sequence[str]) -> bool:
     """Whether pieces of a card are grouped as a card's digits are read out: in fours (the
     last perhaps shorter), an Amex's or Diners' 4-6-5 or 4-6-4, or one digit at a time; a
-    list of transaction or order numbers of other lengths is none. An SSN's pieces may be
-    any."""
-    sizes = [len(g) for p in pieces for g in re.split(r"[\s.,\-/]+", p.group(0))]
-    return kind == "ssn" or sizes in ([4, 6, 5], [4, 6, 4]) or set(sizes[:-1]) <= {1, 4}
+    list of transaction or order numbers of other lengths is none."""
+    sizes = [len(g) for p in pieces for g in re.split(r"[\s.,\-/]+", p) if g]
+    return sizes in ([4, 6, 5], [4, 6, 4]) or set(sizes[:-1]) <= {1, 4}
 
 
 def _named_card(text: str, run: re.Match[str]) -> bool:
-    """Whether a run of a card's length, grouped as a card is written (``_grouped_as``) or
+    """Whether a run of a card's length, grouped as a card is written (``card_grouped``) or
     said (digits a few at a time, zeros aside: "four five three nine ... zero zero four two"
     is cleaned to "4 5 3 9 ... 004 2"), is named a payment card in the few words before it
     ("paid by card 4539 ...", "Visa: 4532 ..."): a card with a digit misheard or mistyped
@@ -539,7 +545,7 @@ def _named_card(text: str, run: re.Match[str]) -> bool:
     ("card declined, order 4539 ...")."""
     named = _CARD_NAMED.search(text, 0, run.start())
     said = all(len(g.lstrip("0")) <= 3 for g in re.split(r"[\s.,\-/]+", run.group(0)))
-    grouped = said or _grouped_as("card", [run])
+    grouped = said or card_grouped([run.group(0)])
     return named is not None and named["kind"] not in _UNPAID_CARDS and grouped
 
 

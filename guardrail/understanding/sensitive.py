@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from guardrail.understanding.disguise import STAND_IN_LETTERS, detection_form
 from guardrail.understanding.model import SURE
-from guardrail.understanding.numbers import OTHER_NUMBER, card_number, sensitive_digits
+from guardrail.understanding.numbers import (
+    OTHER_NUMBER,
+    card_grouped,
+    card_number,
+    sensitive_digits,
+)
 from guardrail.understanding.text import clean
 
 #: A card number typed as one: 13 to 19 digits, spaced or dashed (a ``card_number`` to be one).
@@ -364,13 +369,15 @@ _LED = "\0"
 
 def _joined_kinds(pieces: Sequence[str]) -> set[str]:
     """What the pieces of a chain (``_pieces``) say together only: after words between, only
-    a card's number, the digits of the first's last run, of the numbers between and of the
-    last's first run joined (words say a number goes on, but "Card 4012 8888", "rest 1234
-    5678" are as likely two numbers, so it is the number that must say it is one)."""
+    a card's number, grouped as one (``card_grouped``), the first's last run, the numbers
+    between and the last's first run joined (words say a number may go on, but a phone at
+    a note's end and "refunded 250" in the next are as likely two numbers, so it is the
+    number that must say it is one)."""
     if pieces[-1] == _LED:
         first, *between, last = pieces[:-1]
         runs = (_RUN.split(first.rstrip(_SENTENCE_END))[-1], *between, _RUN.split(last)[0])
-        joined = {"card"} if card_number(re.sub(r"\D", "", "".join(runs))) else set()
+        card = card_grouped(runs) and card_number(re.sub(r"\D", "", "".join(runs)))
+        joined = {"card"} if card else set()
         return joined - set().union(*map(_edge_kinds, pieces[:-1]))
     return digit_kinds("\n".join(pieces)) - set().union(*map(_edge_kinds, pieces))
 

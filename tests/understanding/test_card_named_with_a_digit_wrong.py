@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from guardrail.policy.functions import RuleFunctions
 from guardrail.sinks.redact import mask_text, split_masked
-from guardrail.understanding.numbers import luhn
+from guardrail.understanding.numbers import card_number, luhn
 from guardrail.understanding.sensitive import Edges, joined_chains, sensitive_kinds
 from tests.conftest import card_digits_read, cards_of_every_length
 
@@ -151,6 +151,21 @@ def test_two_texts_whose_digits_joined_are_no_card_number_are_not_joined_over_wo
     wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
     assert chained(split(wrong, cut, lead)) == set()
     assert chained(split(card, cut, "order")) == set()  # the rest of another number
+
+
+@MANY
+@given(phone=st.text("0123456789", min_size=9, max_size=9), dollars=st.integers(10, 99))
+def test_a_phone_ending_one_text_and_an_amount_after_a_word_in_the_next_are_not_joined(
+    phone: str, dollars: int
+) -> None:
+    phone = "4" + phone
+    # a card's number by chance, grouped as none
+    amount = next(f"{dollars}{d}" for d in "0123456789" if card_number(f"{phone}{dollars}{d}"))
+    texts = {
+        "Subject": f"Call back on {phone[:3]} {phone[3:6]} {phone[6:]}",
+        "Description": f"Refunded {amount} dollars.",
+    }
+    assert chained(texts) == set(), texts
 
 
 def test_the_rule_refuses_a_named_card_with_a_digit_wrong_and_a_card_split_over_words() -> None:
