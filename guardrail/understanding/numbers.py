@@ -162,7 +162,7 @@ OTHER_NUMBER = (
     r"(?:order|case|ticket|phone|account|invoice|tracking|ref|reference|transaction|"
     r"confirmation|id|iban|ending|ext|extension|zip|postcode|pin|cvv|cvc|exp|expiry|expires|"
     r"amount|total|dob|born|birth|loyalty|gift|member|membership|points|rewards?|sim|imei|"
-    r"serial)s?\b"
+    r"serial|request|claim|booking|policy|receipt|voucher|coupon|parcel|shipment)s?\b"
 )
 # Where a card is spoken of: its pieces may be dictated with words between them.
 _CARD_CONTEXT = re.compile(

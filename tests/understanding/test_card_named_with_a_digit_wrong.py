@@ -87,6 +87,8 @@ LOOK_ALIKES = [
     "Card declined. {} is the order number.",
     "Paid by card; tracking {} sent.",
     "Card on file, account {}.",
+    "Card replacement request {} raised.",
+    "Card fraud claim {} opened.",
     "Customer called about {} yesterday.",
 ]
 
