@@ -295,9 +295,10 @@ def combine(readings: Sequence[Understanding]) -> Understanding:
     <kind>"`` recorded; where the first read no ask of a kind that another did, the absence
     stands, unsure (``"cues of <kind> not read"``). The outcome, and a call read as under
     way, likewise. So a rule that would block on the first reading holds on a disputed one
-    (``onUncertain``), and nothing the first reading stops is let through. Issues, facts and
-    sensitive data are unions (sensitive data: any backend's finding counts), an issue only
-    another backend read never sure.
+    (``onUncertain``), and nothing the first reading stops is let through. Issues likewise:
+    the first's stand, unsure where another reads the same problem denied (or the reverse),
+    and one only another read is added, never sure. Facts and sensitive data are unions
+    (sensitive data: any backend's finding counts).
     """
     if not readings:
         raise ValueError("combine needs at least one reading")
@@ -327,16 +328,24 @@ def combine(readings: Sequence[Understanding]) -> Understanding:
         under_way = replace(under_way, confidence=_doubted(under_way.confidence))
         unsure.append("backends disagree on whether the call is under way")
     read_first = {(i.reason, i.negated) for i in first.issues}
-    issues = (
-        i if (i.reason, i.negated) in read_first else replace(i, confidence=_doubted(i.confidence))
+    read_others = {(i.reason, i.negated) for r in others for i in r.issues} - read_first
+    issues = [  # the first's, doubted where another reads the same problem the other way
+        replace(i, confidence=_doubted(i.confidence))
+        if (i.reason, not i.negated) in read_others
+        else i
+        for i in first.issues
+    ]
+    issues += [  # another's the first did not read: never sure
+        replace(i, confidence=_doubted(i.confidence))
         for r in others
         for i in r.issues
-    )
+        if (i.reason, i.negated) not in read_first
+    ]
     return Understanding(
         backend="+".join(r.backend for r in readings),
         rev=first.rev,
         asks=tuple(asks),
-        issues=_union((*first.issues, *issues)),
+        issues=_union(issues),
         facts=_union(f for r in readings for f in r.facts),
         sensitive=_union(s for r in readings for s in r.sensitive),
         outcome=outcome,

@@ -124,6 +124,14 @@ def test_an_outcome_another_backend_reads_otherwise_is_unsure_and_the_first_stan
     assert combined.outcome.confidence < SURE
 
 
+def test_an_issue_another_backend_reads_denied_is_unsure_and_one_it_agrees_on_stays_as_read():
+    denied = Understanding("llm", issues=(Issue(Reason.DAMAGED, 0.95, negated=True),))
+    agreed = Understanding("llm", issues=(Issue(Reason.DAMAGED, 0.99),))
+    (read,) = [i for i in combine([_reading("lexical"), denied]).issues if not i.negated]
+    assert read.confidence < SURE
+    assert combine([_reading("lexical"), agreed]).issues == _reading("lexical").issues
+
+
 def test_an_issue_only_another_backend_read_is_never_sure():
     late = Understanding("llm", issues=(Issue(Reason.LATE, 0.95),))
     issues = {i.reason: i.confidence for i in combine([_reading("lexical"), late]).issues}
