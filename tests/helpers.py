@@ -7,6 +7,7 @@ import http.client
 import itertools
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -202,9 +203,28 @@ def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port nothing listens on, below the kernel's ephemeral range where it has room: a port
+    bound to 0 comes from that range, where an outgoing connection may take it before the
+    process under test binds it ("address already in use")."""
+    ceiling = _ephemeral_floor()
+    while True:
+        port = _ports.randrange(10_000, ceiling) if ceiling > 11_000 else 0
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+
+
+_ports = random.Random()
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
 
 
 class Serving:
