@@ -147,7 +147,7 @@ from guardrail.understanding.claims import unsupported_claims
 from guardrail.understanding.dates import readings_of, same_date
 from guardrail.understanding.kept import kept_named, kept_words
 from guardrail.understanding.lexical import to_leave
-from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason
+from guardrail.understanding.model import SURE, AskKind, Fact, FactKind, Reason, unread
 from guardrail.understanding.numbers import plain
 from guardrail.understanding.phones import dialled, is_phone_number
 from guardrail.understanding.sensitive import (
@@ -398,7 +398,7 @@ class RuleFunctions:
         reading = self._facts.understanding
         found = reading.asks_of(wanted)
         if not found:
-            absent_sure = f"cues of {wanted} not read" not in reading.unsure
+            absent_sure = unread(wanted) not in reading.unsure
             return {
                 "found": False, "kind": kind, "status": "", "granted": False, "amount": None,
                 "amounts": [], "amount_sure": False, "currency": "", "reason": "",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import AskKind, AskStatus, Outcome, Understanding
+from guardrail.understanding.model import AskKind, AskStatus, Outcome, Understanding, unread
 from guardrail.understanding.text import clean
 
 # The customer as a note's subject, then asking ("Customer requested a refund", "cx asked to
@@ -68,7 +68,7 @@ def unsupported_claims(
                     ask.status in _CLAIMED
                     and ask.kind in _CHECKED
                     and not reading().asks_of(ask.kind)
-                    and f"cues of {ask.kind} not read" not in reading().unsure
+                    and unread(ask.kind) not in reading().unsure
                 ):
                     found.append(f"a request for {ask.kind.value}")
         if _REFUND_DONE.search(sentence) and _only_pending(turns, reading()):

@@ -48,6 +48,7 @@ from guardrail.understanding.model import (
     SensitiveKind,
     Understanding,
     UnderWay,
+    unread,
 )
 from guardrail.understanding.numbers import (
     PER_UNIT,
@@ -995,7 +996,7 @@ class Reading:
         for kind, fold in folds.items():
             if fold.status is None:
                 if self._spoken_of(kind):
-                    self.unsure.append(f"cues of {kind} not read")
+                    self.unsure.append(unread(kind))
                 continue
             said = [a for _, a in fold.amounts]
             amount = sum((a.value for a in said), Decimal(0)) if said else None

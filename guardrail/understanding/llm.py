@@ -45,6 +45,7 @@ from guardrail.errors import UnderstandingUnavailable
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.masked import MaskedTurn, mask_turn
 from guardrail.understanding.model import (
+    ALL_UNREAD,
     Ask,
     AskKind,
     AskStatus,
@@ -342,7 +343,7 @@ class LLMBackend:
             backend=self.name,
             rev=rev,
             sensitive=_sensitive([mask_turn(t.text) for t in turns]),
-            unsure=(f"llm unavailable: {why}", *(f"cues of {k} not read" for k in AskKind)),
+            unsure=(f"llm unavailable: {why}", *ALL_UNREAD),
         )
 
 

@@ -78,6 +78,16 @@ class AskKind(StrEnum):
     OTHER = "other"
 
 
+def unread(kind: AskKind) -> str:
+    """The unsure note of a reading that met cues of ``kind`` it could not read: that it holds
+    no ask of the kind is then no sure absence."""
+    return f"cues of {kind} not read"
+
+
+#: The unsure notes of a reading that could read nothing (a backend down): every kind unread.
+ALL_UNREAD = tuple(unread(k) for k in AskKind)
+
+
 class AskStatus(StrEnum):
     """How an ask stands at the end of the conversation."""
 
@@ -311,11 +321,11 @@ def combine(readings: Sequence[Understanding]) -> Understanding:
         theirs = [a for r in others for a in r.asks_of(kind)]
         if not (mine := first.asks_of(kind)):
             if theirs:
-                unsure += [f"cues of {kind} not read", f"backends disagree on {kind}"]
+                unsure += [unread(kind), f"backends disagree on {kind}"]
             continue
         best = max(mine, key=lambda a: a.confidence)
-        unread = any(f"cues of {kind} not read" in r.unsure for r in others)
-        if unread or any(a.status is not best.status for a in theirs):
+        doubted = any(unread(kind) in r.unsure for r in others)
+        if doubted or any(a.status is not best.status for a in theirs):
             best = replace(best, confidence=_doubted(best.confidence))
             unsure.append(f"backends disagree on {kind}")
         asks.append(best)

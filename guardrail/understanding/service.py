@@ -18,7 +18,7 @@ from typing import Any
 
 from guardrail.context.model import Conversation, Turn
 from guardrail.understanding.lexical import LexicalBackend
-from guardrail.understanding.model import AskKind, Backend, Understanding, combine
+from guardrail.understanding.model import ALL_UNREAD, Backend, Understanding, combine
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Understander:
                 failed.append(backend.name)
         if not readings:
             # nothing read is not "nothing asked": every kind is unsure
-            unsure = ("no backend could read", *(f"cues of {k} not read" for k in AskKind))
+            unsure = ("no backend could read", *ALL_UNREAD)
             return Understanding(backend=self.name, rev=rev, unsure=unsure)
         found = combine(readings)
         if failed:
