@@ -537,7 +537,7 @@ class RuleFunctions:
         # starts with one, what the two edges say together and neither says alone; never two
         # phone numbers (two numbers side by side make a long one by chance)
         given = [(Edges.of(p), False) for p in pieces] + [(Edges.of(d), True) for d in numbers]
-        if any(e.ends or e.starts or e.rest is not None for e, _ in given):
+        if any(e.ends or e.carries_on for e, _ in given):
             notes, earlier_phones = self._earlier_texts()
             earlier = [(Edges.of(t), False) for t in notes]
             earlier += [(Edges.of(d), True) for n in earlier_phones for d in dialled(n)]

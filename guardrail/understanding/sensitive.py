@@ -257,6 +257,12 @@ class Edges:
         return None if lead is None else self.head[lead.end() :]
 
     @property
+    def carries_on(self) -> bool:
+        """May carry on a number begun in the text before: it starts with one (``starts``),
+        or with a word or two before its rest (``rest``)."""
+        return self.starts or self.rest is not None
+
+    @property
     def alone(self) -> bool:
         """A number and nothing else, one edge long: what may stand between two texts a
         number is split over."""
@@ -300,7 +306,7 @@ def joined_chains(
     both edges)."""
     alone = [i for i, e in enumerate(edges) if e.alone]
     digits = {i: edges[i].digits for i in alone}
-    lasts = [i for i, e in enumerate(edges) if e.starts or e.rest is not None]
+    lasts = [i for i, e in enumerate(edges) if e.carries_on]
     read: dict[tuple[str, ...], set[str]] = {}
     steps = 0
 
@@ -331,7 +337,7 @@ def joined_chains(
             if edge.ends:
                 yield from grown((first,), 0)
     except _Untried:
-        touching = [i for i, e in enumerate(edges) if e.ends or e.starts or e.rest is not None]
+        touching = [i for i, e in enumerate(edges) if e.ends or e.carries_on]
         yield (*touching, touching[0]), {"card"}
 
 
