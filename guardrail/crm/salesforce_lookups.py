@@ -26,13 +26,13 @@ in, and an escalated case keeps its escalation. Only such a write is read first.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from guardrail.crm import sfid
+from guardrail.crm.canonical import json_or_none
 from guardrail.crm.salesforce_post import api_base
 from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
 from guardrail.model import Operation, WriteIntent
@@ -171,7 +171,7 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
     the field cannot be looked up by), InvalidSession (the agent's own session was refused, in
     pass-through mode) or LookupFailed (any other answer).
     """
-    answer = _json(body)
+    answer = json_or_none(body)
     named = _named(intent, _value(intent))
     if status == 200 and isinstance(answer, dict) and isinstance(answer.get("Id"), str):
         record_id = answer["Id"]
@@ -232,7 +232,7 @@ def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
 def _owner_record(named: str, status: int, body: bytes) -> dict[str, Any]:
     """The record a GET by id read, from the CRM's answer. Raises LookupUnresolved (no such
     record), InvalidSession or LookupFailed."""
-    answer = _json(body)
+    answer = json_or_none(body)
     if status == 200 and isinstance(answer, dict):
         return answer
     if status == 404:
@@ -294,10 +294,3 @@ def _unknown_field(answer: Any) -> bool:
     return any(
         isinstance(e, dict) and "external ID field" in str(e.get("message", "")) for e in errors
     )
-
-
-def _json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None

@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote
 from guardrail.checks.compare import instant
 from guardrail.crm import sfid
 from guardrail.crm.base import CanonicalRequest, Outbound, Record, Reply, Revert, Written
+from guardrail.crm.canonical import json_or_none
 from guardrail.model import Operation, WriteIntent
 
 _VERSION = re.compile(r"^(/services/data/v\d+\.\d+)/", re.IGNORECASE)
@@ -130,10 +131,7 @@ def saved_records(status: int, body: bytes) -> dict[str, Record]:
     """Saved records from a collections GET (or one record's), keyed by 15-character id."""
     if status != 200:
         return {}
-    try:
-        rows = json.loads(body)
-    except ValueError:
-        return {}
+    rows = json_or_none(body)
     rows = [rows] if isinstance(rows, dict) else rows
     return (
         {

@@ -11,10 +11,10 @@ then judged as the write it is) or to leave the parent to a person.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
+from guardrail.crm.canonical import json_or_none
 from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
 from guardrail.model import Operation, WriteIntent
 
@@ -64,10 +64,7 @@ def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
 
 
 def _rows(body: bytes) -> list[dict[str, Any]] | None:
-    try:
-        answer = json.loads(body)
-    except ValueError:
-        return None
+    answer = json_or_none(body)
     result = answer.get("result") if isinstance(answer, dict) else None
     if not isinstance(result, list) or not all(isinstance(r, dict) for r in result):
         return None

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from guardrail.crm.base import CanonicalRequest, Outbound, Record, Reply, Revert, Written
+from guardrail.crm.canonical import json_or_none
 from guardrail.model import Operation, WriteIntent
 
 BATCH = "/api/now/v1/batch"
@@ -170,10 +171,7 @@ def _items(body: bytes) -> dict[str, tuple[int, bytes, dict[str, str]]] | None:
 
 
 def _result(body: bytes) -> dict[str, Any] | None:
-    try:
-        answer = json.loads(body)
-    except ValueError:
-        return None
+    answer = json_or_none(body)
     result = answer.get("result") if isinstance(answer, dict) else None
     return flatten(result) if isinstance(result, dict) else None
 

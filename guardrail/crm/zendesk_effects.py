@@ -18,10 +18,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
+from guardrail.crm.canonical import json_or_none
 from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
 from guardrail.model import Operation, WriteIntent
 
@@ -35,10 +35,7 @@ def answer(status: int, body: bytes) -> Any:
     InvalidSession when the credential was refused."""
     if status == 401:
         raise InvalidSession("expired")
-    try:
-        return json.loads(body) if status == 200 else None
-    except ValueError:
-        return None
+    return json_or_none(body) if status == 200 else None
 
 
 # -- a problem's incidents ------------------------------------------------------------------
