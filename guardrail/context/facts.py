@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from guardrail.context.corrections import refuted
 from guardrail.context.figures import listed, priced, quantities, worked_out
 from guardrail.context.model import Conversation, Turn, WriteRecord
 from guardrail.context.records import Records
@@ -243,6 +244,9 @@ class Transcript:
     # every count and duration said: (kind, value, unit), a duration in its base unit, a
     # number said alone a count of "" (guardrail.context.figures.quantities)
     said_quantities: frozenset[tuple[str, Decimal, str]] = frozenset()
+    # digits of the numbers an agent read back and the customer corrected, said nowhere else
+    # (guardrail.context.corrections): no support for a note
+    refuted: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, conversation: Conversation) -> Transcript:
@@ -291,6 +295,7 @@ class Transcript:
                     *listed(cut),
                 )
             ),
+            refuted=refuted(conversation.turns),
         )
 
     def customer_said(self, phrase: str) -> bool:
@@ -340,7 +345,13 @@ class Transcript:
         if stated.values:
             return all(str(a.normalize()) in self.amount_tokens for a in stated.values)
         token = digits(stated.text)
+        if self.misheard(stated):
+            return False
         return not token or token in self.number_tokens or normalize(stated.text) in self.all_text
+
+    def misheard(self, stated: Figure) -> bool:
+        """Whether a reference or number a note states is one the customer corrected."""
+        return not stated.values and stated.kind != "date" and digits(stated.text) in self.refuted
 
 
 _EMPTY = Transcript("", "", (), frozenset())

@@ -250,6 +250,9 @@ class RuleFunctions:
         unsupported = [s for s in stated if not transcript.supports(s)]
         if not unsupported:
             return unsupported
+        # a number the customer corrected is in the turns, misheard: nothing else supports it
+        misheard = [s for s in unsupported if transcript.misheard(s)]
+        unsupported = [s for s in unsupported if not transcript.misheard(s)]
         # said in words ("thirty quid", "order one oh four four two", "the ninth of December"):
         # the reading's facts
         facts = self._facts.understanding.facts
@@ -259,7 +262,7 @@ class RuleFunctions:
         unsupported = [s for s in unsupported if not (s.kind == "amount" and _found(s, asked))]
         # what the agent looked up in the CRM here (a case number, a balance) is no invention
         looked_up = self._looked_up() if unsupported else set()
-        return [s for s in unsupported if not _found(s, looked_up)]
+        return misheard + [s for s in unsupported if not _found(s, looked_up)]
 
     def _asked_sums(self) -> set[str]:
         """Every amount the customer's money asks came to, as the reading worked them out (a
