@@ -149,11 +149,21 @@ class Parser:
         return node
 
     def unary(self) -> tuple[Any, ...]:
-        if self.accept("!"):
-            return ("not", self.unary())
-        if self.peek() == ("op", "-") and not self._signed_number():
+        # CEL's parser drops negations in pairs: "!!x" and "--x" are x itself, never checked
+        # for a type ("!!null" is null), as cel-go and cel-rust read them
+        nots = 0
+        while self.accept("!"):
+            nots += 1
+        if nots:
+            operand = self.unary()
+            return operand if nots % 2 == 0 else ("not", operand)
+        negs = 0
+        while self.peek() == ("op", "-") and not self._signed_number():
             self.take()
-            return ("neg", self.unary())
+            negs += 1
+        if negs:
+            operand = self.unary()
+            return operand if negs % 2 == 0 else ("neg", operand)
         return self.member()
 
     def _signed_number(self) -> bool:
