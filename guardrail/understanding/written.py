@@ -81,6 +81,16 @@ _DENIED_BEFORE = re.compile(
 # to the price?"); the customer's bare no answers it.
 _GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
 _NO = re.compile(r"^(?:no|nah|nope|not really|not at all)\b")
+# A no with nothing after it but the wish to go ("no", "not really, just want it closed",
+# "nope, just cancel it please"): to "why?", no reason.
+_NONE_TO_SAY = re.compile(
+    r"^(?:no|nah|nope|not really|no not really|nothing|nothing really|not particularly)\b\W*"
+    r"(?:(?:i |we )?(?:just|only|simply) (?:(?:want|wanted|need|needed|would like|'d like) )?"
+    r"(?:it |to |the account |my account |the membership |my membership )?"
+    r"(?:closed|cancelled|canceled|close it|cancel it|close|cancel|leave|gone|done|shut|ended)\b"
+    r"(?: \w+){0,3})?\W*$"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # The customer's own turn asks to leave ("no reason, just close it").
 _LEAVING = re.compile(r"\b(?:close|closed|closing|cancel|cancelled|shut|leave|leaving|end)\b")
 
@@ -122,16 +132,20 @@ def read_written(text: str) -> Written:
 
 def withheld(turns: Sequence[Turn]) -> bool:
     """Whether the customer said they give no reason: in answer to the agent asking why, or
-    in the turn that asks to leave."""
-    asked_why = False
+    in the turn that asks to leave; or a bare no to the agent's last question, why ("Any
+    reason?" - "Not really, just want it closed")."""
+    asked_why = why_last = False
     for turn in turns:
         text = clean(turn.text)
         if turn.role == "agent":
             asked_why = bool(_WHY_ASKED.search(text))
+            why_last = bool(_WHY_ASKED.search(_SENTENCE_END.split(text.strip())[-1]))
         elif turn.role == "customer":
             if NONE_GIVEN.search(text) and (asked_why or _LEAVING.search(text)):
                 return True
-            asked_why = False
+            if why_last and _NONE_TO_SAY.match(text):
+                return True
+            asked_why = why_last = False
     return False
 
 
@@ -159,7 +173,7 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
         text = clean(turn.text)
         if turn.role == "agent":
             guessed = frozenset(
-                t for s in re.split(r"(?<=[.!?])\s+", text) if _GUESSED.match(s) for t in _topics(s)
+                t for s in _SENTENCE_END.split(text) if _GUESSED.match(s) for t in _topics(s)
             )
             continue
         if turn.role != "customer":

@@ -222,3 +222,25 @@ def test_praise_of_the_company_in_any_you_contradicts_a_complaint_of_service(pra
     said = ("c: Please close my account, the rent went up and I can't afford extras.",
             "a: Sorry to hear that. Anything we could have done better?", f"c: {praise}")  # fmt: skip
     assert verdict(said, "Poor service") == "contradicts"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Not really, just want it closed.", "No.", "Nope, just cancel it please.", "Nah."],
+)
+def test_a_bare_no_to_why_is_no_reason_given(answer):
+    said = ("c: I'd like to cancel my membership please.", "a: Thanks. Any reason?",
+            f"c: {answer}")  # fmt: skip
+    assert verdict(said, "Declined to give a reason") == "fits"
+    assert verdict(said, "Moved to a cheaper gym") == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Any reason? And shall I keep the savings open?", "No."),
+     ("Can I ask why?", "No, it's just too expensive now.")],
+)  # fmt: skip
+def test_a_no_to_another_question_or_before_a_reason_withholds_nothing(question, answer):
+    said = ("c: Please close my account.", f"a: {question}", f"c: {answer}")
+    reason = RuleFunctions(facts(*said)).written_reason("account closure", "Overcharged")
+    assert reason["given"] != "declined"
