@@ -589,6 +589,12 @@ _NOT_ITEM = frozenset(
         "do",
     ]
 )
+# Words too common to name what a question is about.
+_FUNCTION_WORDS = frozenset({
+    "would", "could", "should", "shall", "will", "have", "been", "being", "like", "right",
+    "alright", "with", "your", "about", "what", "there", "here", "just", "sure", "really",
+    "also", "while", "when", "where", "which", "from", "into",
+})  # fmt: skip
 # What may follow a bare number said as a sum ("just the 24 for the jumper", "that's 18."), not as
 # a count of things ("just the two broken ones").
 _SUM_ENDS = re.compile(r"\s*(?:$|[,.;!?]|(?:for|please|back|then|and|is|would|will|if)\b)")
@@ -2060,6 +2066,8 @@ class Reading:
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
                 and not _thanked_but(first)  # "that's very kind, but I'll manage"
             )
+            if accepting and self._answers_other_question(ti, kind, whole):
+                return AskStatus.OFFERED, None  # "okay, yeah, the texts are annoying"
             terms = self._terms(first) if accepting else None
             if terms is not None:
                 # "ok if it's the full 45": not the offer as made, the customer's own terms
@@ -2129,6 +2137,23 @@ class Reading:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _answers_other_question(self, ti: int, kind: AskKind, answer: str) -> bool:
+        """Whether a yes answers the question agent turn ``ti`` ends on, about another thing
+        than its offer of ``kind`` ("I could refund the 28. Also, shall I switch off the
+        texts?" - "Okay, yeah, the texts are annoying"): it names that question's thing, not
+        the offer's; the offer is left unanswered."""
+        if len(self.parsed[ti]) < 2:
+            return False
+        *before, last = self.parsed[ti]
+        if not self.turns[ti].text[last.end : last.end + 3].lstrip().startswith("?"):
+            return False
+        if any(k is kind for k, _, _ in self._matches(last.text)):
+            return False
+        asked = _content_words(last.text) - _item_words(" ".join(s.text for s in before))
+        return bool(asked & _content_words(answer)) and not any(
+            k is kind for k, _, _ in self._matches(answer)
+        )
 
     def _topic_answers(
         self, ti: int, kind: AskKind, answer: Sequence[Sentence]
@@ -3856,6 +3881,13 @@ def _item_words(text: str) -> frozenset[str]:
         word = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", word)
         words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
     return frozenset(words)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    """The item words that name something (``_item_words``), not the short words and
+    auxiliaries every question and answer share ("would that be all right?" - "yes, that
+    would be lovely")."""
+    return frozenset(w for w in _item_words(text) if len(w) > 3 and w not in _FUNCTION_WORDS)
 
 
 def _item_amounts(item: str) -> set[tuple[Decimal, str | None]]:
