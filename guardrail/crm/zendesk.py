@@ -24,7 +24,9 @@ unless the operator forwards such requests unchecked. Zendesk is a Rails app, so
 carries no query parameter but update_many's ``ids`` (Rails merges ``ticket[...]`` from the
 query over the body's), no method override (header, ``_`` spelling or parameter), and a
 UTF-8 JSON body; ``X-On-Behalf-Of`` (the write made as another user) rides on every intent as
-``intent.headers``. A write's fields are read flat
+``intent.headers``. A user made with an email names its organization (``organization_id``):
+Zendesk puts one that names none in whichever organization's domain names hold the email's
+domain, which the proxy cannot see. A write's fields are read flat
 (``guardrail.crm.zendesk_fields``): ``comment.body``, ``comment.public``,
 ``custom_fields.<id>``; a ticket's tags also as the custom fields they set (a drop-down's
 options are tags: ``guardrail.crm.zendesk_tags``, looked up in the account's ticket fields).
@@ -211,7 +213,8 @@ class ZendeskDialect:
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
-            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True)))
+            created = WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True))
+            return _single(_in_a_named_organization(created))
         if len(rest) == 1 and _ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
@@ -668,13 +671,31 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     if not found and deleting:
         raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
     if not found:
-        return replace(intent, operation=Operation.CREATE, record_id=None)
+        return _in_a_named_organization(replace(intent, operation=Operation.CREATE, record_id=None))
     record = found[0]
     account = _str_or_none(
         record.get("id") if intent.object == "organization" else record.get("organization_id")
     )
     operation = Operation.DELETE if deleting else Operation.UPDATE
     return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+
+
+def _in_a_named_organization(created: WriteIntent) -> WriteIntent:
+    """``created`` once it names the organization its user joins. Zendesk puts a new user
+    whose write names none in the organization whose domain names hold their email's domain
+    ("automatically assign them to an organization by their email address domain"), whoever's
+    it is, which the proxy cannot see: so a user made with an email must name it."""
+    fields = created.fields
+    if created.object != "user" or fields.get("email") is None:
+        return created
+    if fields.get("organization_id") is None:
+        raise AmbiguousRequest(
+            "Zendesk puts a new user whose write names no organization in the organization "
+            "whose domain names hold their email's domain, whoever's it is, and crm-guardrail "
+            "cannot see which one that is. Name it: send organization_id (the customer's "
+            "organization) with the user."
+        )
+    return created
 
 
 def _create_many(payload: Any) -> list[WriteIntent]:

@@ -327,3 +327,15 @@ async def test_an_id_is_read_in_ascii_digits_only_as_rails_reads_it(zd: Api) -> 
     changed = {"ticket": {"requester_id": str(ACME_USER).translate(FULLWIDTH)}}
     assert (await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", changed))[0] == 422
     assert zd.store.changes == []
+
+
+async def test_a_new_user_naming_no_organization_joins_the_one_of_their_email_domain(
+    zd: Api,
+) -> None:
+    status, body = await zd.call("POST", "/users.json",
+                                 {"user": {"name": "Gia", "email": "gia@globex.example"}})  # fmt: skip
+    assert (status, body["user"]["organization_id"]) == (201, GLOBEX_ORG)
+    status, body = await zd.call("POST", "/users.json", {"user": {
+        "name": "Hal", "email": "hal@globex.example", "organization_id": ACME_ORG,
+    }})  # fmt: skip
+    assert (status, body["user"]["organization_id"]) == (201, ACME_ORG)
