@@ -111,6 +111,7 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
                 ({"html_body": CARD_IN_ATTRIBUTE, "public": False}, True),
                 ({"html_body": CARD_IN_INSTRUCTION, "public": False}, True),
                 ({"html_body": CARD_PAST_AN_END_TAG, "public": False}, True),
+                ({"html_body": CARD_AROUND_NO_TAG, "public": False}, True),
             ]
         )
     )
@@ -128,12 +129,15 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
 
 
 #: A card number an HTML comment body hides from a reader of its markup: split by a tag, spelled
-#: with character references, in an attribute, a processing instruction or an end tag.
+#: with character references, in an attribute, a processing instruction or an end tag, or
+#: around what one reader takes for a tag and another for text.
 CARD_IN_MARKUP = "Card 41<b></b>11 1111 1111 1111 noted."
 CARD_IN_REFERENCES = "Card 4&#49;11&#32;1111 1111 1111 noted."
 CARD_IN_ATTRIBUTE = '<p title="4111 1111 1111 1111">Noted.</p>'
 CARD_IN_INSTRUCTION = "<p>Noted.</p><?card 4111 1111 1111 1111?>"
 CARD_PAST_AN_END_TAG = "<p>Noted.</p 4111 1111 1111 1111>"
+#: Text to HTML (``<`` before a digit opens no tag), a tag to the sandbox's cruder reading.
+CARD_AROUND_NO_TAG = "Card 41<11>11 1111 1111 1111 noted."
 #: Query parameters on a write: the CRM (a Rails app) reads ``ticket[...]`` over the body's
 #: ticket, may read ``_method`` as the method; the rest it may read as anything.
 QUERIES = st.sampled_from(

@@ -8,6 +8,7 @@ HTML between ``[code]`` and ``[/code]`` in a journal entry.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -40,13 +41,17 @@ class _Text(HTMLParser):
 
 
 _END_TAG_REST = re.compile(r"</[A-Za-z][^\s/>]*([^>]*)>")
+#: Anything between < and >, as a cruder reader than HTML's drops it as a tag: ``<11>`` too,
+#: which HTML shows as text.
+_ANYTHING_TAGGED = re.compile(r"<[^>]*>")
 
 
 def html_text(markup: str) -> str:
     """What an ``html_body`` says, as rules must read it: its text as Zendesk shows the
     comment (tags dropped, character references decoded, no-break spaces as spaces), then,
     a line each, what the saved markup still holds unshown: attribute values, HTML comments,
-    processing instructions and declarations, and text past an end tag's name. Tags
+    processing instructions and declarations, and text past an end tag's name; and the text
+    a cruder reader shows, dropping anything between < and >, where it differs. Tags
     join their text without a gap, so a number split by markup (``41<b></b>11``,
     ``4&#49;11``) reads whole, as the comment shows it."""
     parser = _Text()
@@ -55,7 +60,11 @@ def html_text(markup: str) -> str:
     # what an end tag holds past its name (</p 4111 ...>): saved, not shown, and dropped by
     # HTMLParser
     kept = parser.kept + [rest for rest in _END_TAG_REST.findall(markup) if rest.strip()]
-    text = "".join(parser.shown) + "".join(f"\n{line}" for line in kept)
+    shown = "".join(parser.shown)
+    crude = html.unescape(_ANYTHING_TAGGED.sub("", markup))
+    if crude != shown:  # "41<11>11": text to HTML, a tag to a cruder reader; read both ways
+        kept.append(crude)
+    text = shown + "".join(f"\n{line}" for line in kept)
     return text.replace("\xa0", " ")
 
 
