@@ -46,6 +46,9 @@ spec:
       Subject: {{type: string, maxLength: 255}}
       Status: {{enum: [New, Working, Escalated, Closed]}}
 """
+#: Digits to fullwidth digits (``str.translate``): digits to Python (``isdigit``, ``int``, ``\d``),
+#: not to Rails or to an id pattern of ASCII digits.
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + n) for n in range(10)))
 
 
 @pytest.fixture(autouse=True, scope="session")

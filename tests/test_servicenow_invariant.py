@@ -4,8 +4,8 @@ and audited.
 Hypothesis builds the request variants a prompt-injected or careless agent would try on the
 Table API and the Batch API: paths with dot segments, ``;`` parameters, double slashes and
 needless encodings, table names in other spellings, method override headers, parameters given
-twice, display-value input, a write asking for an answer the proxy cannot read (no body, XML:
-a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
+twice, display-value input, a write asking for an answer the proxy cannot read (no body, XML,
+XML preferred to JSON by quality: a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
 domain separation crossed: refused by the pack's safeguards) or that the Table API does not
 document, a method override parameter, script in a query, duplicate JSON keys, a forbidden value
 (``category: complaint``, refused by the test's policy), a work note hiding a card number in
@@ -85,7 +85,10 @@ FORBIDDEN = (
 )
 HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
                            (("X-HTTP-Method-Override", "GET"),), (("X-no-response-body", "true"),),
-                           (("Accept", "application/xml"),)])  # fmt: skip
+                           (("Accept", "application/xml"),),
+                           (("Accept", "application/xml, application/json;q=0.5"),),
+                           (("Accept", "application/*;q=0.9, application/json;q=0.1"),),
+                           (("Accept", "application/json, application/xml;q=0.5"),)])  # fmt: skip
 CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
 
 

@@ -488,7 +488,7 @@ def test_a_zendesk_create_or_update_whose_user_appears_after_its_lookup_owns_not
     )["id"])  # fmt: skip
 
     with pytest.raises(APIException) as told:
-        zenpy.users.create_or_update(User(name="Gail Racer", email=email))
+        zenpy.users.create_or_update(User(name="Gail Racer", email=email, organization_id=ACME_ORG))
     theirs = race.made["users/search.json"]
     assert seen == ["post-fail"]
     assert UPDATED in str(told.value)

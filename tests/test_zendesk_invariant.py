@@ -9,7 +9,9 @@ attributes in other spellings, a key given twice, ``fields`` beside ``custom_fie
 as text or objects, HTML comments hiding a card number in markup, character references or an
 attribute, query parameters on a write (``ticket[...]``, which Zendesk, a Rails app, reads over
 the body's ticket; ``_method``; side-loads), endpoints the proxy does not judge (tags, macros,
-imports). Each is sent byte for byte through the real proxy to the sandbox. After each:
+imports), and bulk writes (update_many by a list, merge) naming a ticket by an id spelled as
+Zendesk reads one (a number, its digits) or as one reader could take for it and another not (a
+line break after the digits, a space before them, fullwidth digits, a float). Each is sent byte for byte through the real proxy to the sandbox. After each:
 
 - no answer is a 500;
 - every record the sandbox changed (a ticket, or a comment on one) belongs to an intent of an
@@ -36,7 +38,7 @@ from guardrail.context.facts import pii_in
 from guardrail.sandbox.store import Change
 from guardrail.sandbox.zendesk import ZENDESK_STORE, create_app
 from guardrail.testing import Stack
-from tests.helpers import Answer, Sent, Wire
+from tests.helpers import FULLWIDTH, Answer, Sent, Wire
 
 PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 API = "/api/v2"
@@ -107,6 +109,9 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
                 ({"html_body": CARD_IN_MARKUP, "public": False}, True),
                 ({"html_body": CARD_IN_REFERENCES}, True),
                 ({"html_body": CARD_IN_ATTRIBUTE, "public": False}, True),
+                ({"html_body": CARD_IN_INSTRUCTION, "public": False}, True),
+                ({"html_body": CARD_PAST_AN_END_TAG, "public": False}, True),
+                ({"html_body": CARD_AROUND_NO_TAG, "public": False}, True),
             ]
         )
     )
@@ -124,10 +129,15 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
 
 
 #: A card number an HTML comment body hides from a reader of its markup: split by a tag, spelled
-#: with character references, in an attribute.
+#: with character references, in an attribute, a processing instruction or an end tag, or
+#: around what one reader takes for a tag and another for text.
 CARD_IN_MARKUP = "Card 41<b></b>11 1111 1111 1111 noted."
 CARD_IN_REFERENCES = "Card 4&#49;11&#32;1111 1111 1111 noted."
 CARD_IN_ATTRIBUTE = '<p title="4111 1111 1111 1111">Noted.</p>'
+CARD_IN_INSTRUCTION = "<p>Noted.</p><?card 4111 1111 1111 1111?>"
+CARD_PAST_AN_END_TAG = "<p>Noted.</p 4111 1111 1111 1111>"
+#: Text to HTML (``<`` before a digit opens no tag), a tag to the sandbox's cruder reading.
+CARD_AROUND_NO_TAG = "Card 41<11>11 1111 1111 1111 noted."
 #: Query parameters on a write: the CRM (a Rails app) reads ``ticket[...]`` over the body's
 #: ticket, may read ``_method`` as the method; the rest it may read as anything.
 QUERIES = st.sampled_from(
@@ -136,10 +146,37 @@ QUERIES = st.sampled_from(
        ("?_method=DELETE", False), ("?async=true", False), ("?include=users", False)]
 )  # fmt: skip
 CLEAN = Sent("PUT", "", b'{"ticket": {"priority": "high", "comment": "Checked."}}')
+JSON = (("Content-Type", "application/json"),)
+
+
+def id_spellings(ticket_id: int) -> st.SearchStrategy[tuple[Any, bool]]:
+    """A ticket id as a bulk write's body spells it, and whether it is no plain id (a number,
+    or its digits alone), which the proxy must not let change anything."""
+    return st.sampled_from([
+        (ticket_id, False), (str(ticket_id), False), (f"{ticket_id}\n", True),
+        (f" {ticket_id}", True), (str(ticket_id).translate(FULLWIDTH), True),
+        (float(ticket_id), True),
+    ])  # fmt: skip
 
 
 @st.composite
-def variants(draw: st.DrawFn, ticket_id: int) -> Sent:
+def bulk_writes(draw: st.DrawFn, ticket_id: int, other_id: int) -> Sent:
+    """An update_many by a list of tickets, or a merge of ``other_id`` into ``ticket_id``,
+    naming the ticket by an id in any spelling."""
+    named, odd = draw(id_spellings(other_id))
+    if draw(st.booleans()):
+        body = {"tickets": [{"id": named, "priority": "high"}]}
+        target = f"{API}/tickets/update_many.json"
+        return Sent("PUT", target, json.dumps(body).encode(), JSON, odd, "update_many/list")
+    body = {"ids": [named], "source_comment": "Merged."}
+    target = f"{API}/tickets/{ticket_id}/merge.json"
+    return Sent("POST", target, json.dumps(body).encode(), JSON, odd, "merge")
+
+
+@st.composite
+def variants(draw: st.DrawFn, ticket_id: int, other_id: int) -> Sent:
+    if draw(RARELY):
+        return draw(bulk_writes(ticket_id, other_id))
     if draw(st.booleans()):  # half are writes a careful agent makes: they must land
         kind = draw(st.sampled_from(["update", "create", "update_many", "delete"]))
         target = {
@@ -271,8 +308,8 @@ def check(stack: Stack, sent: Sent, answer: Answer) -> None:
 def test_every_change_zendesk_makes_was_allowed_and_audited(
     stack: Stack, data: st.DataObject
 ) -> None:
-    ticket_id = fresh_ticket(stack)
-    sent = data.draw(variants(ticket_id))
+    ticket_id, other_id = fresh_ticket(stack), fresh_ticket(stack)
+    sent = data.draw(variants(ticket_id, other_id))
     answer = Wire(stack, "Bearer sandbox-oauth-token").send(sent)
     event(f"{sent.note}: {answer.headers.get('x-guardrail-decision', 'read')}")
     check(stack, sent, answer)

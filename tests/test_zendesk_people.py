@@ -119,16 +119,6 @@ def test_an_organizations_notes_may_change_with_its_sharing_sent_back_as_it_was(
     assert agent.write("PUT", path, sent).status_code == 200
 
 
-def test_the_sandbox_maps_a_new_user_into_the_organization_of_their_email_domain(
-    zendesk_stack: Stack,
-) -> None:
-    agent = ZendeskAgent(zendesk_stack, {"account_ids": [str(GLOBEX_ORG)], "contact_ids": []})
-    answer = agent.write("POST", "/api/v2/users.json",
-                         {"user": {"name": "Gia", "email": "gia@globex.example"}})  # fmt: skip
-    assert answer.status_code == 201, answer.text
-    assert answer.json()["user"]["organization_id"] == GLOBEX_ORG
-
-
 @pytest.mark.parametrize(
     ("path", "record"),
     [(TICKET, "ticket"), (f"/api/v2/users/{ACME_USER}.json", "user")],

@@ -537,16 +537,40 @@ def refuse_unreadable_answers(headers: Iterable[tuple[str, str]], crm: str) -> N
             )
 
 
+#: Media ranges that take JSON, or XML (the two types a CRM answers a write in), by how
+#: specifically (2: the type itself; 1: its top-level type; 0: any type).
+_WILDCARDS = {"*/*": 0, "application/*": 1}
+_XML_WILDCARDS = {**_WILDCARDS, "text/*": 1}
+_QUALITY = re.compile(r"q=(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")
+
+
 # Bounded, as header_name: clients send the same few Accept values.
 @functools.lru_cache(maxsize=1024)
 def _accepts_json(accept: str) -> bool:
+    """Whether a CRM answering in the type ``accept`` prefers surely answers JSON. Of JSON
+    and XML, a CRM answers in the one of higher quality (the most specific range taking it
+    decides), so JSON must be taken, and XML less, or only by the very range that takes JSON
+    (``*/*``: the CRM's own default, JSON). XML named with JSON's quality or more, or a
+    quality not spelled as HTTP does, is an answer the proxy may not get to read."""
+    if not accept.strip():
+        return True
+    # the most specific range taking each: (specificity, quality, range); -1 takes neither
+    taking_json: tuple[int, float, str] = (-1, 0.0, "")
+    taking_xml: tuple[int, float, str] = (-1, 0.0, "")
     for given in accept.split(","):
         media, *params = (part.strip().lower() for part in given.split(";"))
-        if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
-            continue
-        if media in ("application/json", "application/*", "*/*") or media.endswith("+json"):
-            return True
-    return not accept.strip()
+        qualities = [p.replace(" ", "") for p in params if p.replace(" ", "")[:2] == "q="]
+        if len(qualities) > 1 or not all(_QUALITY.fullmatch(q) for q in qualities):
+            return False
+        quality = float(qualities[0][2:]) if qualities else 1.0
+        json_at = 2 if media == "application/json" or media.endswith("+json") else -1
+        xml_at = 2 if media in ("application/xml", "text/xml") or media.endswith("+xml") else -1
+        taking_json = max(taking_json, (max(json_at, _WILDCARDS.get(media, -1)), quality, media))
+        taking_xml = max(taking_xml, (max(xml_at, _XML_WILDCARDS.get(media, -1)), quality, media))
+    (json_at, json_q, json_range), (xml_at, xml_q, xml_range) = taking_json, taking_xml
+    shared = xml_range == json_range and xml_at < 2
+    taken = json_at >= 0 and json_q > 0
+    return taken and (xml_at < 0 or xml_q < json_q or (xml_q == json_q and shared))
 
 
 def single_header(headers: MultiMapping[str], name: str) -> str | None:

@@ -8,6 +8,7 @@ HTML between ``[code]`` and ``[/code]`` in a journal entry.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -16,7 +17,7 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.shown: list[str] = []
-        self.kept: list[str] = []  # attribute values and HTML comments: saved, not shown
+        self.kept: list[str] = []  # what the markup saves and shows no one
 
     def handle_data(self, data: str) -> None:
         self.shown.append(data)
@@ -27,17 +28,43 @@ class _Text(HTMLParser):
     def handle_comment(self, data: str) -> None:
         self.kept.append(data)
 
+    # Processing instructions and declarations (<?x ...?>, <!DOCTYPE ...>, <![CDATA[...]]>):
+    # saved as a comment is, shown by no reader.
+    def handle_pi(self, data: str) -> None:
+        self.kept.append(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self.kept.append(decl)
+
+    def unknown_decl(self, data: str) -> None:
+        self.kept.append(data)
+
+
+_END_TAG_REST = re.compile(r"</[A-Za-z][^\s/>]*([^>]*)>")
+#: Anything between < and >, as a cruder reader than HTML's drops it as a tag: ``<11>`` too,
+#: which HTML shows as text.
+_ANYTHING_TAGGED = re.compile(r"<[^>]*>")
+
 
 def html_text(markup: str) -> str:
     """What an ``html_body`` says, as rules must read it: its text as Zendesk shows the
     comment (tags dropped, character references decoded, no-break spaces as spaces), then,
-    a line each, the attribute values and HTML comments the saved markup still holds. Tags
+    a line each, what the saved markup still holds unshown: attribute values, HTML comments,
+    processing instructions and declarations, and text past an end tag's name; and the text
+    a cruder reader shows, dropping anything between < and >, where it differs. Tags
     join their text without a gap, so a number split by markup (``41<b></b>11``,
     ``4&#49;11``) reads whole, as the comment shows it."""
     parser = _Text()
     parser.feed(markup)
     parser.close()
-    text = "".join(parser.shown) + "".join(f"\n{kept}" for kept in parser.kept)
+    # what an end tag holds past its name (</p 4111 ...>): saved, not shown, and dropped by
+    # HTMLParser
+    kept = parser.kept + [rest for rest in _END_TAG_REST.findall(markup) if rest.strip()]
+    shown = "".join(parser.shown)
+    crude = html.unescape(_ANYTHING_TAGGED.sub("", markup))
+    if crude != shown:  # "41<11>11": text to HTML, a tag to a cruder reader; read both ways
+        kept.append(crude)
+    text = shown + "".join(f"\n{line}" for line in kept)
     return text.replace("\xa0", " ")
 
 

@@ -24,7 +24,9 @@ unless the operator forwards such requests unchecked. Zendesk is a Rails app, so
 carries no query parameter but update_many's ``ids`` (Rails merges ``ticket[...]`` from the
 query over the body's), no method override (header, ``_`` spelling or parameter), and a
 UTF-8 JSON body; ``X-On-Behalf-Of`` (the write made as another user) rides on every intent as
-``intent.headers``. A write's fields are read flat
+``intent.headers``. A user made with an email names its organization (``organization_id``):
+Zendesk puts one that names none in whichever organization's domain names hold the email's
+domain, which the proxy cannot see. A write's fields are read flat
 (``guardrail.crm.zendesk_fields``): ``comment.body``, ``comment.public``,
 ``custom_fields.<id>``; a ticket's tags also as the custom fields they set (a drop-down's
 options are tags: ``guardrail.crm.zendesk_tags``, looked up in the account's ticket fields).
@@ -104,7 +106,11 @@ NAME = "zendesk"
 API = "/api/v2"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _JSON = "application/json; charset=utf-8"
-_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+#: A record id as Zendesk (Rails, whose ``\d`` is ASCII) reads one, matched whole: ``$`` would
+#: take ``"7\n"`` too, and ``str.isdigit`` fullwidth digits.
+_ID = re.compile(r"[1-9][0-9]{0,17}")
+#: What an id in a write must be, in words, for the errors that refuse another.
+_ID_FORM = "a number, or its digits alone as text: no spaces, line breaks or other digits"
 #: resource (plural, as in the path) -> the object a write to it writes
 _OBJECTS = {"tickets": "ticket", "users": "user", "organizations": "organization"}
 #: what create_or_update finds an existing record by, in order
@@ -207,8 +213,9 @@ class ZendeskDialect:
         obj = _OBJECTS[segments[0]]
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
-            return _single(WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True)))
-        if len(rest) == 1 and _ID.match(rest[0]):
+            created = WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True))
+            return _single(_in_a_named_organization(created))
+        if len(rest) == 1 and _ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
@@ -225,7 +232,7 @@ class ZendeskDialect:
             return _many(_create_many(payload))
         if obj == "ticket" and method == "PUT" and rest == ["update_many"]:
             return _many(_update_many(request.query, payload))
-        merging = len(rest) == 2 and rest[1] == "merge" and _ID.match(rest[0])
+        merging = len(rest) == 2 and rest[1] == "merge" and _ID.fullmatch(rest[0])
         if obj == "ticket" and method == "POST" and merging:
             return _many(_merge(rest[0], payload))
         return self._unknown(method, request.path)
@@ -610,14 +617,14 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
     if not named:
         return WriteIntent(NAME, obj, Operation.CREATE, fields)
     key = named[0]
-    value = fields[key]
+    value = fields.pop(key) if key == "id" else fields[key]
+    if key == "id" and not _id_like(value):
+        raise MalformedBody(f"organization.id must be an organization id: {_ID_FORM}.")
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value or value != value.strip():
         raise MalformedBody(f"{obj}.{key} must be text without spaces around it.")
     if key == "id":
-        if not _id_like(fields.pop("id")):
-            raise MalformedBody("organization.id must be an organization id.")
         return WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=value)
     return WriteIntent(
         NAME, obj, Operation.UPSERT, fields, external_id_field=key, external_id=value
@@ -664,13 +671,31 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     if not found and deleting:
         raise LookupUnresolved(f"{named} matches no record; there is nothing to delete.")
     if not found:
-        return replace(intent, operation=Operation.CREATE, record_id=None)
+        return _in_a_named_organization(replace(intent, operation=Operation.CREATE, record_id=None))
     record = found[0]
     account = _str_or_none(
         record.get("id") if intent.object == "organization" else record.get("organization_id")
     )
     operation = Operation.DELETE if deleting else Operation.UPDATE
     return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+
+
+def _in_a_named_organization(created: WriteIntent) -> WriteIntent:
+    """``created`` once it names the organization its user joins. Zendesk puts a new user
+    whose write names none in the organization whose domain names hold their email's domain
+    ("automatically assign them to an organization by their email address domain"), whoever's
+    it is, which the proxy cannot see: so a user made with an email must name it."""
+    fields = created.fields
+    if created.object != "user" or fields.get("email") is None:
+        return created
+    if fields.get("organization_id") is None:
+        raise AmbiguousRequest(
+            "Zendesk puts a new user whose write names no organization in the organization "
+            "whose domain names hold their email's domain, whoever's it is, and crm-guardrail "
+            "cannot see which one that is. Name it: send organization_id (the customer's "
+            "organization) with the user."
+        )
+    return created
 
 
 def _create_many(payload: Any) -> list[WriteIntent]:
@@ -694,7 +719,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
         raise MalformedBody("update_many takes a JSON object.")
     if "ids" in query:
         ids = [i.strip() for i in query["ids"].split(",") if i.strip()]
-        if not ids or not all(_ID.match(i) for i in ids) or len(set(ids)) != len(ids):
+        if not ids or not all(_ID.fullmatch(i) for i in ids) or len(set(ids)) != len(ids):
             raise MalformedBody("update_many's ids must be distinct ticket ids, comma-separated.")
         if set(payload) != {"ticket"}:
             raise MalformedBody('An update of tickets by ids takes {"ticket": {...}} only.')
@@ -712,7 +737,9 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
         fields = flatten("ticket", ticket, where, False)
         record_id = fields.pop("id", None)
         if not _id_like(record_id):
-            raise MalformedBody(f"{where} has no id; update_many names each ticket.")
+            raise MalformedBody(
+                f"{where}.id must name its ticket ({_ID_FORM}); update_many names each ticket."
+            )
         intents.append(WriteIntent(NAME, "ticket", Operation.UPDATE, fields,
                                    record_id=str(record_id), ref=where))  # fmt: skip
     if len({i.record_id for i in intents}) != len(intents):
@@ -734,7 +761,7 @@ def _destroy_many(obj: str, query: Mapping[str, str]) -> list[WriteIntent]:
     if not all(values) or len(set(values)) != len(values):
         raise MalformedBody(f"destroy_many's {key} must be distinct, comma-separated.")
     if key == "ids":
-        if not all(_ID.match(v) for v in values):
+        if not all(_ID.fullmatch(v) for v in values):
             raise MalformedBody(f"destroy_many's ids must be {obj} ids.")
         return [WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=v, ref=f"ids[{n}]")
                 for n, v in enumerate(values)]  # fmt: skip
@@ -788,7 +815,7 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
         raise MalformedBody(f"A merge takes {sorted(_MERGE_KEYS)} only.")
     given = payload.get("ids")
     if not isinstance(given, list) or not given or not all(_id_like(i) for i in given):
-        raise MalformedBody("A merge's ids must be a non-empty list of ticket ids.")
+        raise MalformedBody(f"A merge's ids must be a non-empty list of ticket ids ({_ID_FORM}).")
     ids = [str(i) for i in given]
     if target in ids or len(set(ids)) != len(ids):
         raise MalformedBody("A merge's ids must be distinct tickets other than the target.")
@@ -828,7 +855,7 @@ def _by_lookup(intent: WriteIntent) -> bool:
 
 def _id_like(value: object) -> bool:
     """A record id as Zendesk takes one: a number, or its digits as text."""
-    return _is_int_id(value) or (isinstance(value, str) and bool(_ID.match(value)))
+    return _is_int_id(value) or (isinstance(value, str) and bool(_ID.fullmatch(value)))
 
 
 def _is_int_id(value: object) -> bool:

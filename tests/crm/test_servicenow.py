@@ -52,7 +52,13 @@ def test_table_api_writes_are_read_as_intents(api: str) -> None:
 
 
 def test_a_write_whose_answer_is_json_passes_whatever_else_it_accepts() -> None:
-    for accept in ("application/json", "*/*", "text/plain, application/json;q=0.5"):
+    for accept in (
+        "application/json",
+        "*/*",
+        "text/plain, application/json;q=0.5",
+        "application/*",
+        "application/json, application/xml;q=0.5",
+    ):
         parsed = read(dialect, "POST", "/api/now/table/incident", body({"x": 1}),
                       headers={"Accept": accept, "X-no-response-body": "false"})  # fmt: skip
         assert parsed.intents
@@ -333,3 +339,18 @@ def test_a_read_of_display_values_alone_is_refused_alone_or_in_a_batch(shown: st
     for values in ("all", "false", "ALL"):
         plain = f"/api/now/table/customer_contact/{SYS_ID}?sysparm_display_value={values}"
         assert read(dialect, "GET", plain, content_type="").shape is Shape.READ
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["application/xml, application/json;q=0.5", "application/json;q=0.2, text/xml;q=0.9",
+     "application/*;q=0.9, application/json;q=0.1", "application/xml, application/json",
+     "application/json;q=0.5, application/xml;q=0.5", "application/json;q=x"],
+)  # fmt: skip
+def test_a_write_whose_answer_xml_may_be_is_refused_whatever_json_it_accepts(accept: str) -> None:
+    """The instance answers in the type Accept prefers; JSON accepted less, or no more, than
+    XML named for itself is an answer the proxy could not read (a create's record named by no
+    audited intent)."""
+    with pytest.raises(AmbiguousRequest, match="Accept"):
+        read(dialect, "POST", "/api/now/table/incident", body({"x": 1}),
+             headers={"Accept": accept})  # fmt: skip

@@ -189,6 +189,14 @@ def test_a_body_in_another_charset_than_utf8_is_refused() -> None:
         ("Card 4&#49;11&nbsp;1111.", "Card 4111 1111."),
         ('<p title="4111 1111 1111 1111">Noted.</p><!-- 123-45-6789 -->',
          "Noted.\n4111 1111 1111 1111\n 123-45-6789 "),
+        # markup the comment saves and never shows, as an HTML comment: kept, and read
+        ("<p>Noted.</p><?card 4111 1111 1111 1111?>", "Noted.\ncard 4111 1111 1111 1111?"),
+        ("<p>Noted.</p><![CDATA[4111 1111 1111 1111]]>", "Noted.\nCDATA[4111 1111 1111 1111"),
+        ("<!DOCTYPE 4111 1111 1111 1111><p>Noted.</p>", "Noted.\nDOCTYPE 4111 1111 1111 1111"),
+        ("<p>Noted.</p 4111 1111 1111 1111>", "Noted.\n 4111 1111 1111 1111"),
+        # text HTML keeps (a < before no tag name) that a cruder reader drops as a tag: read
+        # both ways
+        ("Card 41<11>11 1111 1111 1111.", "Card 41<11>11 1111 1111 1111.\nCard 4111 1111 1111 1111."),
     ],
 )  # fmt: skip
 def test_an_html_comment_is_judged_as_what_it_says_and_keeps(markup: str, said: str) -> None:

@@ -135,14 +135,43 @@ def _answer(answer: Answer, asked: Mapping[str, str]) -> web.Response:
 
 def _as_asked(answer: Answer, asked: Mapping[str, str]) -> tuple[bytes, str]:
     """An answer's body and type as the request's headers ask (``asked``: lower-case names):
-    none for a write sent with ``X-no-response-body: true``, XML when ``Accept`` takes XML and
-    not JSON, else JSON; as the platform answers."""
+    none for a write sent with ``X-no-response-body: true``, XML when ``Accept`` prefers it to
+    JSON, else JSON; as the platform answers."""
     if asked.get("x-no-response-body", "").lower() == "true" and answer.status < 300:
         return b"", "application/json;charset=UTF-8"
-    accept = asked.get("accept", "").lower()
-    if "xml" in accept and "json" not in accept and "*/*" not in accept:
+    if _prefers_xml(asked.get("accept", "").lower()):
         return _xml(answer.body), "application/xml;charset=UTF-8"
     return answer.encoded(), "application/json;charset=UTF-8"
+
+
+#: The media ranges taking JSON and XML, the types the platform answers in, most specific first.
+_RANGES = {
+    "json": ("application/json", "application/*", "*/*"),
+    "xml": ("application/xml", "text/xml", "application/*", "text/*", "*/*"),
+}
+
+
+def _prefers_xml(accept: str) -> bool:
+    """Whether ``accept`` prefers XML to JSON, as the platform negotiates: each type takes the
+    quality of the most specific range naming it; the higher wins, the one listed first on a
+    tie; JSON, the default, when one range takes both or nothing is said."""
+    ranges: dict[str, tuple[float, int]] = {}  # range -> (quality, position)
+    for position, given in enumerate(accept.split(",")):
+        media, *params = (part.strip() for part in given.split(";"))
+        quality = next((p.partition("=")[2] for p in params if p.startswith("q=")), "1")
+        try:
+            ranges.setdefault(media, (float(quality), position))
+        except ValueError:
+            ranges.setdefault(media, (0.0, position))
+
+    def taking(kind: str) -> tuple[str, float, int]:
+        found = next((r for r in _RANGES[kind] if r in ranges), "")
+        return (found, *ranges[found]) if found else ("", 0.0, 0)
+
+    (json_range, json_q, json_at), (xml_range, xml_q, xml_at) = taking("json"), taking("xml")
+    if xml_q <= 0 or xml_range == json_range:
+        return False
+    return xml_q > json_q or (xml_q == json_q and xml_at < json_at)
 
 
 def _xml(value: Any, tag: str = "response") -> bytes:

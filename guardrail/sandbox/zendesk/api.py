@@ -37,7 +37,7 @@ from guardrail.sandbox.zendesk.errors import (
     invalid_endpoint,
     not_found,
 )
-from guardrail.sandbox.zendesk.store import Row, ZendeskStore, same_text
+from guardrail.sandbox.zendesk.store import Row, ZendeskStore, is_digits, same_text
 
 API = "/api/v2"
 MAX_BULK = 100  # records per create_many / update_many, as Zendesk limits them
@@ -160,7 +160,7 @@ def _nested(query: Mapping[str, str]) -> dict[str, Any]:
 
 def _ids(text: str) -> list[int]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() for p in parts):
+    if not parts or not all(is_digits(p) for p in parts):
         raise bad_request("ids must be comma-separated record ids.")
     return [int(p) for p in parts]
 
@@ -265,7 +265,7 @@ def update_many(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer
     else:
         tickets = document.get("tickets")
         if not isinstance(tickets, list) or not all(
-            isinstance(t, dict) and str(t.get("id")).isdigit() for t in tickets
+            isinstance(t, dict) and is_digits(str(t.get("id"))) for t in tickets
         ):
             raise bad_request("tickets must be a list of tickets, each with its id.")
         pairs = [(int(t["id"]), {k: v for k, v in t.items() if k != "id"}) for t in tickets]
@@ -301,7 +301,7 @@ def _each(
 def merge(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     document = _document(call)
     given = document.get("ids")
-    if not isinstance(given, list) or not all(str(i).isdigit() for i in given):
+    if not isinstance(given, list) or not all(is_digits(str(i)) for i in given):
         raise bad_request("ids must be a list of ticket ids to merge into this one.")
     ids = [int(i) for i in given]
     target = _id(match)
@@ -381,7 +381,7 @@ def _record_routes(
     route(f"/{plural}/search", GET=find)
     route(f"/{plural}/create_or_update", POST=upsert)
     route(f"/{plural}/destroy_many", DELETE=_destroy_many(name))
-    route(rf"/{plural}/(?P<id>\d+)", GET=show, PUT=change, DELETE=remove)
+    route(rf"/{plural}/(?P<id>[0-9]+)", GET=show, PUT=change, DELETE=remove)
 
 
 def groups(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
@@ -420,10 +420,10 @@ route("/tickets/create_many", POST=create_many)
 route("/tickets/update_many", PUT=update_many)
 route("/tickets/destroy_many", DELETE=_destroy_many("ticket"))
 route("/tickets/show_many", GET=show_many)
-route(r"/tickets/(?P<id>\d+)", GET=show_ticket, PUT=update_ticket, DELETE=delete_ticket)
-route(r"/tickets/(?P<id>\d+)/comments", GET=comments)
-route(r"/tickets/(?P<id>\d+)/incidents", GET=incidents)
-route(r"/tickets/(?P<id>\d+)/merge", POST=merge)
+route(r"/tickets/(?P<id>[0-9]+)", GET=show_ticket, PUT=update_ticket, DELETE=delete_ticket)
+route(r"/tickets/(?P<id>[0-9]+)/comments", GET=comments)
+route(r"/tickets/(?P<id>[0-9]+)/incidents", GET=incidents)
+route(r"/tickets/(?P<id>[0-9]+)/merge", POST=merge)
 route(r"/job_statuses/(?P<job>[0-9a-f]{32})", GET=job_status)
 _record_routes("user", "users", _user, "create_user", "update_user", "create_or_update_user")
 _record_routes(
@@ -431,7 +431,7 @@ _record_routes(
     "update_organization", "create_or_update_organization",
 )  # fmt: skip
 route("/groups", GET=groups)
-route(r"/groups/(?P<id>\d+)", GET=group)
+route(r"/groups/(?P<id>[0-9]+)", GET=group)
 route("/ticket_fields", GET=ticket_fields)
-route(r"/ticket_fields/(?P<id>\d+)", GET=ticket_field)
+route(r"/ticket_fields/(?P<id>[0-9]+)", GET=ticket_field)
 route("/search", GET=search_records)

@@ -600,7 +600,13 @@ def _plain(markup: Any) -> Any:
 
 def _id(value: Any) -> Any:
     """An id as Zendesk reads it: a number, or its digits in text."""
-    return int(value) if isinstance(value, str) and value.isdigit() else value
+    return int(value) if isinstance(value, str) and is_digits(value) else value
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is ASCII digits, as Rails reads an id (Ruby's ``\\d`` is ASCII;
+    Python's ``isdigit`` takes fullwidth and other digits too)."""
+    return text.isascii() and text.isdigit()
 
 
 def same_text(saved: Any, given: Any) -> bool:

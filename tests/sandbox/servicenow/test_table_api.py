@@ -15,7 +15,7 @@ from guardrail.sandbox.servicenow.seed import (
     ACME_INCIDENT_ID,
     GROUP_IDS,
 )
-from tests.sandbox.servicenow.helpers import Now
+from tests.sandbox.servicenow.helpers import BASIC, Now
 
 CASES = "/api/now/table/sn_customerservice_case"
 NOT_AUTHENTICATED = {
@@ -267,3 +267,27 @@ async def test_a_contact_is_read_changed_and_deleted_through_sys_user_which_it_e
     assert body["result"]["account"]["value"] == ACME_ACCOUNT_ID  # not a user's field: kept
     assert (await now.call("DELETE", user))[0] == 204
     assert (await now.call("GET", f"/api/now/table/customer_contact/{ACME_CONTACT_ID}"))[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("accept", "answered"),
+    [
+        ("application/xml, application/json;q=0.5", "application/xml"),
+        ("application/json;q=0.2, text/xml;q=0.9", "application/xml"),
+        ("application/*;q=0.9, application/json;q=0.1", "application/xml"),
+        ("application/xml", "application/xml"),
+        ("application/json, application/xml;q=0.5", "application/json"),
+        ("text/plain, application/json;q=0.5", "application/json"),
+        ("application/*", "application/json"),
+        ("*/*", "application/json"),
+        ("", "application/json"),
+    ],
+)
+async def test_the_instance_answers_in_the_type_accept_prefers(
+    now: Now, accept: str, answered: str
+) -> None:
+    """Content negotiation: of JSON and XML, the type with the higher quality (the most
+    specific range naming it decides); the one listed first on a tie; JSON when a range
+    both match (``*/*``) or nothing decides."""
+    response = await now.client.get("/api/now/table/incident", headers={**BASIC, "Accept": accept})
+    assert response.content_type == answered

@@ -16,6 +16,7 @@ from guardrail.sandbox.zendesk.seed import (
     GLOBEX_TICKET,
     GLOBEX_USER,
 )
+from tests.helpers import FULLWIDTH
 from tests.sandbox.zendesk.helpers import Api
 
 
@@ -311,3 +312,30 @@ async def test_a_ticket_assigned_to_an_agent_alone_goes_to_the_agents_group(zd: 
                                  {"ticket": {"assignee_id": AGENT_USER,
                                              "group_id": BILLING_GROUP}})  # fmt: skip
     assert (status, body["ticket"]["group_id"]) == (200, BILLING_GROUP)
+
+
+async def test_an_id_is_read_in_ascii_digits_only_as_rails_reads_it(zd: Api) -> None:
+    wide = str(ACME_ORG).translate(FULLWIDTH)
+    assert (await zd.call("PUT", f"/organizations/{wide}.json", {"organization": {}}))[0] == 404
+    assert (await zd.call("DELETE", f"/organizations/destroy_many.json?ids={wide}"))[0] == 400
+    status, _ = await zd.call("PUT", "/tickets/update_many.json",
+                              {"tickets": [{"id": str(ACME_TICKET).translate(FULLWIDTH)}]})  # fmt: skip
+    assert status == 400
+    status, _ = await zd.call("POST", f"/tickets/{GLOBEX_TICKET}/merge.json",
+                              {"ids": [str(ACME_TICKET).translate(FULLWIDTH)]})  # fmt: skip
+    assert status == 400
+    changed = {"ticket": {"requester_id": str(ACME_USER).translate(FULLWIDTH)}}
+    assert (await zd.call("PUT", f"/tickets/{ACME_TICKET}.json", changed))[0] == 422
+    assert zd.store.changes == []
+
+
+async def test_a_new_user_naming_no_organization_joins_the_one_of_their_email_domain(
+    zd: Api,
+) -> None:
+    status, body = await zd.call("POST", "/users.json",
+                                 {"user": {"name": "Gia", "email": "gia@globex.example"}})  # fmt: skip
+    assert (status, body["user"]["organization_id"]) == (201, GLOBEX_ORG)
+    status, body = await zd.call("POST", "/users.json", {"user": {
+        "name": "Hal", "email": "hal@globex.example", "organization_id": ACME_ORG,
+    }})  # fmt: skip
+    assert (status, body["user"]["organization_id"]) == (201, ACME_ORG)
