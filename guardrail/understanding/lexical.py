@@ -857,6 +857,9 @@ class _Said:
     currency: str | None
     high: Decimal
     confidence: float
+    # one thing of several the agent priced, that the customer narrowed to ("just March"):
+    # never a price per thing that a multiple of it only counts
+    narrowed: bool = False
 
     def part(self, share: Decimal | None) -> _Said:
         """This share of it ("half back"), or itself when no share was said."""
@@ -2233,8 +2236,8 @@ class Reading:
     def _priced_part(self, ti: int, wanted: Sequence[frozenset[str]]) -> _Said | None:
         """The amount agent turn ``ti`` lists for the one thing some of ``wanted`` (the words
         of a part the customer kept) name, where it tells one amount for it."""
-        said = " ".join(p.text for p in self.parsed[ti])
-        items = [item for item in _ITEM_BREAK.split(said) if item.strip()]
+        # each sentence a thing of its own at least ("March was 32. April also at 32.")
+        items = [i for p in self.parsed[ti] for i in _ITEM_BREAK.split(p.text) if i.strip()]
         for words in wanted:
             named = [item for item in items if words and words <= _item_words(item)]
             if not named or len(named) == len(items):
@@ -2244,7 +2247,7 @@ class Reading:
                 priced = every  # "the 3rd and the 10th, both 59.99": each at the one amount
             if len(priced) == 1:
                 value, currency = priced.pop()
-                return _Said(value, currency, value, 0.8)
+                return _Said(value, currency, value, 0.8, narrowed=True)
         return None
 
     def _customer_run(self, at: int) -> list[int]:
@@ -3473,7 +3476,9 @@ def _more_than_asked(fold: _Fold, offer: _Event) -> bool:
         and all(said.value > _meant_high(a, said.value) for _, a in fold.amounts)
         # so many at the price the customer gave ("6.50 a ticket" - "two tickets, 13.00"):
         # the agent counting what the customer priced, not more than they asked
-        and not any(a.value and said.value % a.value == 0 for _, a in fold.amounts)
+        and not any(
+            a.value and said.value % a.value == 0 and not a.narrowed for _, a in fold.amounts
+        )
     )
 
 
