@@ -226,6 +226,12 @@ _EVERY_ONE = re.compile(
     r"\b(?:both(?: of (?:them|those|these|the \w+))?|(?:all|those|these|the|all of the) "
     r"(?P<n>two|three|four|2|3|4)(?: of (?:them|those|these))?)\b(?! (?:days?|weeks?|months?))"
 )
+# A price said of what holds the things priced ("in my $64 box", "out of the 80 order"): the
+# holder named right after it. Only where a count points at fewer things than were priced.
+_HOLDER = re.compile(
+    r"\s+(?:\w+\s+)?(?:box|order|basket|hamper|parcel|package|delivery|bundle|kit|bag|"
+    r"shop|bill|invoice|total)\b"
+)
 _COUNTS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4}
 # A turn said as a change of mind ("no, you know what, the exchange").
 _CHANGE_OF_MIND = re.compile(
@@ -2755,7 +2761,7 @@ class Reading:
             price = max(earlier, key=lambda a: a.value)
             return _said(price, _EARLIER).part(asked[0])
         text, money = found[0]
-        if before and (every := _every_one(sentences[si].text, _paid_amounts(text))):
+        if before and (every := _every_one(sentences[si].text, _paid_amounts(text), text)):
             return every
         pointed = bool(before) and _pointing(phrase, _paid_amounts(text))
         said = _said(money, 0.8 if pointed else 0.6)
@@ -3960,12 +3966,17 @@ def _pointing(phrase: str, amounts: Sequence[Money]) -> bool:
     return len(amounts) == 1 and amounts[0].explicit and _BACK.search(phrase) is not None
 
 
-def _every_one(asking: str, prices: Sequence[Money]) -> _Said | None:
-    """The sum of the prices told before an ask that points at every one of them by their
-    count ("bag was eleven, deck was thirty-two. I'd like the money back for both of those",
-    "those three back"): what is asked, as sure as an amount pointed at."""
+def _every_one(asking: str, prices: Sequence[Money], told: str) -> _Said | None:
+    """The sum of the prices told before an ask (in ``told``) that points at every one of
+    them by their count ("bag was eleven, deck was thirty-two. I'd like the money back for
+    both of those", "those three back"): what is asked, as sure as an amount pointed at. The
+    price of what holds them ("the eggs ($4.50) and yogurt ($3.20) in my $64 box") is no
+    thing of theirs."""
     every = _EVERY_ONE.search(asking)
-    if every is None or len(prices) != _COUNTS.get(every["n"] or "both", 0):
+    count = _COUNTS.get(every["n"] or "both", 0) if every is not None else 0
+    if len(prices) > count:
+        prices = [p for p in prices if not _HOLDER.match(told, p.end)]
+    if not count or len(prices) != count:
         return None
     value = sum((p.value for p in prices), Decimal(0))
     high = sum((p.high for p in prices), Decimal(0))
