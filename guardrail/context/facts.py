@@ -56,6 +56,9 @@ _STATED = re.compile(
     re.IGNORECASE,
 )
 # A sum with its pence or cents and no currency ("agreed a credit of 75.00"): money all the same.
+# A share said ("15%", "ten percent" as the reader cleans it, "12.5 per cent"); 100 and 0 are
+# manners of speaking ("100% sure") more than figures.
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:\.\d{1,2})?)\s?(?:%|percent\b|per cent\b)")
 _CENTS = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!\w|\.\d)")
 # Any other number of three digits or more a note states, grouped or coded as people write
 # references, quantities and phone numbers ("INV-20877", "0722 481 093", "BR772104339BR").
@@ -149,9 +152,10 @@ def pii_in(text: str, masked: bool = False) -> list[str]:
 @dataclass(frozen=True)
 class Figure:
     """A figure a note states, of its class: "reference" (an order or case number), "amount",
-    "date", "count" or "duration" (``values``: the one figure, a duration in its base unit,
-    ``unit``: what is counted or the base unit of time), "number" (any other of three digits
-    or more). ``worked_out``: the note names it a difference or a total of others."""
+    "date", "count", "duration" or "percent" (``values``: the one figure, a duration in its
+    base unit, ``unit``: what is counted or the base unit of time), "number" (any other of
+    three digits or more). ``worked_out``: the note names it a difference or a total of
+    others."""
 
     kind: str
     text: str  # as written
@@ -174,6 +178,7 @@ def stated_facts(text: str) -> list[Figure]:
             for m in _STATED.finditer(text)
         ),
         *((d.start, d.end, "date", (), "") for d in dates_in(text)),
+        *((*m.span(), "percent", (_decimal(m[1]),), "") for m in _PERCENT.finditer(lowered)),
         *((*m.span(), "amount", (), "") for m in _CENTS.finditer(text)),
         *((q.start, q.end, q.kind, (q.value,), q.unit) for q in quantities(lowered)),
         *((start, end, "amount", (value,), "") for start, end, value in priced(lowered)),
@@ -244,6 +249,8 @@ class Transcript:
     # every count and duration said: (kind, value, unit), a duration in its base unit, a
     # number said alone a count of "" (guardrail.context.figures.quantities)
     said_quantities: frozenset[tuple[str, Decimal, str]] = frozenset()
+    # every share said ("ten percent off": 10), as a note's percent figure must be
+    said_percents: frozenset[Decimal] = frozenset()
     # digits of the numbers an agent read back and the customer corrected, said nowhere else
     # (guardrail.context.corrections): no support for a note
     refuted: frozenset[str] = frozenset()
@@ -295,6 +302,9 @@ class Transcript:
                     *listed(cut),
                 )
             ),
+            said_percents=frozenset(
+                _decimal(m[1]) for said in spoken for m in _PERCENT.finditer(normalize(said))
+            ),
             refuted=refuted(conversation.turns),
         )
 
@@ -342,6 +352,8 @@ class Transcript:
             return self.counted(stated)
         if stated.kind == "duration":
             return ("duration", stated.values[0], stated.unit) in self.said_quantities
+        if stated.kind == "percent":
+            return stated.values[0] in self.said_percents
         if stated.values:
             return all(str(a.normalize()) in self.amount_tokens for a in stated.values)
         token = digits(stated.text)

@@ -676,7 +676,7 @@ def _said(stated: Figure, facts: Sequence[Fact]) -> bool:
             for said_as in readings_of(f.value)
             for stated_as in readings_of(stated.text)
         )
-    if stated.kind in ("count", "duration"):
+    if stated.kind in ("count", "duration", "percent"):
         return False
     said = {f.value for f in facts}
     if not stated.values:

@@ -183,3 +183,19 @@ def test_an_amount_said_in_words_at_a_sentences_end_grounds_it(said, note, unsup
 def test_a_day_of_the_month_after_a_weekday_must_be_the_day_said(note, unsupported):
     said = "c: can you collect the mixer on Thursday the nineteenth"
     assert judged(said).unsupported_facts(note) == unsupported
+
+
+@pytest.mark.parametrize(
+    ("said", "note", "unsupported"),
+    [
+        ("a: I can offer ten percent off for twelve months", "Accepted 10% off for 12 months.", []),
+        ("a: I can offer ten percent off for twelve months", "Accepted 15% off for 12 months.",
+         ["15%"]),
+        ("c: you said 12.5 per cent off", "Discount of 12.5 percent applied.", []),
+        ("c: you said 12.5 per cent off", "Discount of 15 percent applied.", ["15 percent"]),
+        # a share said in words is a share: "fifteen" said of minutes grounds no 15%
+        ("c: I waited fifteen minutes", "Customer waited 15 minutes; 15% off given.", ["15%"]),
+    ],
+)  # fmt: skip
+def test_a_percentage_in_a_note_must_be_a_share_said(said, note, unsupported):
+    assert judged(said).unsupported_facts(note) == unsupported
