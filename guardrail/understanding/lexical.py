@@ -290,6 +290,10 @@ _DISMISS = re.compile(
     r"\b(?:never ?mind|forget(?: about)?|scratch|don't worry about|no need for|keep|skip|drop)"
     r"\s+(?:the |that |my |your )?$"
 )
+# A sum made little of ("it's only a tenner", "it's just five quid"): why it is let go.
+_MADE_LITTLE_OF = re.compile(
+    r"\b(?:(?:it's|its|it is|that's|thats|that is|it was) )?(?:only|just|merely) (?:a |an )?$"
+)
 # The sum itself refused ("I don't want your 5.99", "not after the twenty quid"): it lets the
 # money go as surely, though only when every sum the sentence names is refused ("I don't want
 # 20, I want 40" asks the 40).
@@ -1548,7 +1552,10 @@ class Reading:
             if (named or a.explicit or _PAID.search(s.text[: a.start]))
             and not _price_asked(self.turns[ti].text, s, a)
         ]
-        if sum_said and kind in _MONEY_KINDS and _lets_go(s.text, amounts):
+        # "don't bother, it's only a tenner": taken back, the sum made little of, not repaired
+        made_little_of = bool(amounts) and _MADE_LITTLE_OF.search(s.text, 0, amounts[0].start)
+        taken_back = bool(made_little_of and scopes["retraction"].search(s.text))
+        if sum_said and kind in _MONEY_KINDS and (_lets_go(s.text, amounts) or taken_back):
             # one amount of several let go ("keep the two dollars, only the session") leaves
             # the rest asked; the only one, the ask
             rest = _rest_after_letting_go(_fold(events[kind]), amounts[0].value)
