@@ -80,6 +80,8 @@ _DENIED_BEFORE = re.compile(
 # The agent's guess at why, asked yes or no ("Is it because of the house move?", "Is that down
 # to the price?"); the customer's bare no answers it.
 _GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
+# The agent's word asked back before the answer ("moving? no, ...").
+_ASKED_BACK = re.compile(r"^(?:\w+\s+)?\w+\?\s*")
 _NO = re.compile(r"^(?:no|nah|nope|not really|not at all)\b")
 # A no with nothing after it but the wish to go ("no", "not really, just want it closed",
 # "nope, just cancel it please"): to "why?", no reason.
@@ -178,10 +180,20 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
             continue
         if turn.role != "customer":
             continue
-        if _NO.match(text):
+        if _NO.match(_ASKED_BACK.sub("", text)):  # "no", "moving? no"
             denied |= guessed
         guessed = frozenset()
         for topic, pattern in _TOPICS.items():
             for m in pattern.finditer(text):
+                if _echoed(text, m.start(), m.end()):
+                    continue  # "Moving? No, I'm not moving anywhere": the guess said back
                 (denied if _DENIED_BEFORE.search(text, 0, m.start()) else named).add(topic)
     return frozenset(denied - named)
+
+
+def _echoed(text: str, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` are asked back alone, a word or none before them in
+    their sentence ("Moving?", "the price?"): the agent's guess said again, not named."""
+    if not text[end:].lstrip().startswith("?"):
+        return False
+    return len(_SENTENCE_END.split(text[:start])[-1].split()) <= 1

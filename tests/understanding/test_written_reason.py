@@ -244,3 +244,13 @@ def test_a_no_to_another_question_or_before_a_reason_withholds_nothing(question,
     said = ("c: Please close my account.", f"a: {question}", f"c: {answer}")
     reason = RuleFunctions(facts(*said)).written_reason("account closure", "Overcharged")
     assert reason["given"] != "declined"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Moving? No, I'm not moving anywhere, been in this house thirty years.", "Moving? No."],
+)
+def test_the_agents_guess_asked_back_then_denied_is_denied(answer):
+    said = ("c: Close my account, I'm sick of the price rises.",
+            "a: Are you moving house, by any chance?", f"c: {answer}")  # fmt: skip
+    assert verdict(said, "Moving house") == "contradicts"
