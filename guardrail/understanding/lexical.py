@@ -552,6 +552,9 @@ _PICKED = re.compile(r"^(?:just|only) (?:the |that |this |[$£€]?\d)")  # the 
 _ONE_OF = re.compile(
     r"\b(?:that|this|the other|the second|the first|those|these) (?:one|two|bit)\b"
 )
+# An ask pointing at one thing of several ("the chipped one", "just the one", "one of them");
+# not "that one", which points as often at a sum just said.
+_ONE_THING = re.compile(r"\bthe (?:\w+ )?one\b(?! of)|\bone of (?:them|those|these)\b")
 _ITEM_BREAK = re.compile(r"[,:;]|\b(?:and|or|plus)\b")  # between the things a turn lists
 _ITEM_WORD = re.compile(r"[a-z0-9]+")
 # A thing named, then the answer about it ("the fee, no, leave it", "as for the hotel - yes
@@ -2659,6 +2662,20 @@ class Reading:
                 return said
         return []
 
+    def _earlier_price_each(self, ti: int) -> Money | None:
+        """The price per thing ("8.50 each", "$19.50 a lesson") the nearest turn before ``ti``
+        naming one said, where it names one only."""
+        for at in range(ti - 1, -1, -1):
+            each = {
+                a.value: a
+                for sentence in self.parsed[at]
+                for a in _amounts(sentence.text, True)
+                if _priced_each(sentence.text, a)
+            }
+            if each:
+                return next(iter(each.values())) if len(each) == 1 else None
+        return None
+
     def _answer_start(self, parsed: Sequence[Sentence], offer: int | None = None) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
         sentence of nothing else: "I mean... yeah"), the figure agent turn ``offer`` named
@@ -2760,6 +2777,11 @@ class Reading:
         ]
         found = before[-1:] or after[:1]
         asked = share(sentences[si].text)
+        if not found and asked is None and _ONE_THING.search(sentences[si].text):
+            # "three mugs, eight fifty each" ... "money back for the chipped one": one thing
+            # of those priced each in an earlier turn, at its price
+            each = self._earlier_price_each(ti)
+            return None if each is None else _said(each, _EARLIER)
         if not found:
             # "I used half, so half back": a share of the price named in an earlier turn
             earlier = self._earlier_amounts(ti, 1)
