@@ -151,19 +151,14 @@ class Parser:
     def unary(self) -> tuple[Any, ...]:
         # CEL's parser drops negations in pairs: "!!x" and "--x" are x itself, never checked
         # for a type ("!!null" is null), as cel-go and cel-rust read them
-        nots = 0
-        while self.accept("!"):
-            nots += 1
-        if nots:
-            operand = self.unary()
-            return operand if nots % 2 == 0 else ("not", operand)
-        negs = 0
-        while self.peek() == ("op", "-") and not self._signed_number():
-            self.take()
-            negs += 1
-        if negs:
-            operand = self.unary()
-            return operand if negs % 2 == 0 else ("neg", operand)
+        for op, node in (("!", "not"), ("-", "neg")):
+            count = 0
+            while self.peek() == ("op", op) and not (op == "-" and self._signed_number()):
+                self.take()
+                count += 1
+            if count:
+                operand = self.unary()
+                return operand if count % 2 == 0 else (node, operand)
         return self.member()
 
     def _signed_number(self) -> bool:
