@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
@@ -2651,13 +2651,7 @@ class Reading:
         """The prices the nearest turn before ``ti`` naming at least ``least`` of them said
         (with a currency, or a bare number said as a price: "paid 149", "for 119"): what a share
         or a difference asked later ("half back", "the difference") is worked out from."""
-        for at in range(ti - 1, -1, -1):
-            said = [
-                a
-                for sentence in self.parsed[at]
-                for a in _amounts(sentence.text, True)
-                if a.explicit or _PRICED.search(sentence.text[: a.start])
-            ]
+        for said in self._amounts_before(ti, _said_as_price):
             if len({a.value for a in said}) >= least:
                 return said
         return []
@@ -2665,16 +2659,21 @@ class Reading:
     def _earlier_price_each(self, ti: int) -> Money | None:
         """The price per thing ("8.50 each", "$19.50 a lesson") the nearest turn before ``ti``
         naming one said, where it names one only."""
-        for at in range(ti - 1, -1, -1):
-            each = {
-                a.value: a
-                for sentence in self.parsed[at]
-                for a in _amounts(sentence.text, True)
-                if _priced_each(sentence.text, a)
-            }
-            if each:
+        for said in self._amounts_before(ti, _priced_each):
+            if each := {a.value: a for a in said}:
                 return next(iter(each.values())) if len(each) == 1 else None
         return None
+
+    def _amounts_before(self, ti: int, keep: Callable[[str, Money], bool]) -> Iterator[list[Money]]:
+        """The amounts each turn before ``ti`` said that ``keep`` (given the sentence) keeps,
+        nearest turn first."""
+        for at in range(ti - 1, -1, -1):
+            yield [
+                a
+                for sentence in self.parsed[at]
+                for a in _amounts(sentence.text, True)
+                if keep(sentence.text, a)
+            ]
 
     def _answer_start(self, parsed: Sequence[Sentence], offer: int | None = None) -> str:
         """Where an answer to an offer starts, past a lead-in ("honestly, ...", "oh, ...", a
@@ -3621,6 +3620,12 @@ def _total_of(text: str, found: Sequence[Money], asked: set[Decimal]) -> Money |
         if _SO.search(text, part.end, total.start) and total.value - part.value in asked:
             return total
     return None
+
+
+def _said_as_price(text: str, money: Money) -> bool:
+    """Whether ``money`` in ``text`` is a price: with its currency, or a bare number said as
+    one ("paid 149", "for 119")."""
+    return money.explicit or _PRICED.search(text[: money.start]) is not None
 
 
 def _priced_each(text: str, money: Money) -> bool:
