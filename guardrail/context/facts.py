@@ -55,10 +55,10 @@ _STATED = re.compile(
     r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|euros?|pounds)\b",
     re.IGNORECASE,
 )
-# A sum with its pence or cents and no currency ("agreed a credit of 75.00"): money all the same.
 # A share said ("15%", "ten percent" as the reader cleans it, "12.5 per cent"); 100 and 0 are
 # manners of speaking ("100% sure") more than figures.
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:\.\d{1,2})?)\s?(?:%|percent\b|per cent\b)")
+# A sum with its pence or cents and no currency ("agreed a credit of 75.00"): money all the same.
 _CENTS = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!\w|\.\d)")
 # Any other number of three digits or more a note states, grouped or coded as people write
 # references, quantities and phone numbers ("INV-20877", "0722 481 093", "BR772104339BR").
@@ -356,9 +356,9 @@ class Transcript:
             return stated.values[0] in self.said_percents
         if stated.values:
             return all(str(a.normalize()) in self.amount_tokens for a in stated.values)
-        token = digits(stated.text)
         if self.misheard(stated):
             return False
+        token = digits(stated.text)
         return not token or token in self.number_tokens or normalize(stated.text) in self.all_text
 
     def misheard(self, stated: Figure) -> bool:
