@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 from guardrail.context.model import Turn
 from guardrail.understanding.numbers import said_numbers
-from guardrail.understanding.text import clean
 
 # The customer's answer opens with a no ("no", "nope", "not quite", "that's wrong").
 _NO = re.compile(
@@ -28,29 +27,39 @@ _LETTERED = re.compile(r"[A-Za-z]*[-#]?\d[\d\-]*\d[A-Za-z]*")
 _MIN_DIGITS = 3
 
 
-def refuted(turns: Sequence[Turn]) -> frozenset[str]:
+def refuted(turns: Sequence[Turn], cleaned: Sequence[str]) -> frozenset[str]:
     """The digits of every number an agent read back that the customer's next turn corrected,
-    less those said in any other turn."""
-    said = [_numbers(t.text) for t in turns]
+    less those said in any other turn; ``cleaned``: each turn's text as clean() has it, which
+    the caller has already. A turn's numbers are read only once a no makes them matter: most
+    calls hold no correction, and reading them is most of the cost."""
+    said: dict[int, frozenset[str]] = {}
+
+    def numbers(i: int) -> frozenset[str]:
+        if i not in said:
+            said[i] = _numbers(turns[i].text, cleaned[i])
+        return said[i]
+
     wrong: set[str] = set()
     read_back: set[int] = set()
     for i in range(len(turns) - 1):
         agent, answer = turns[i], turns[i + 1]
-        if agent.role != "agent" or answer.role != "customer" or not said[i + 1]:
+        if agent.role != "agent" or answer.role != "customer":
             continue
-        if not _NO.match(clean(answer.text)):
+        if not _NO.match(cleaned[i + 1]) or not (corrected := numbers(i + 1)):
             continue
-        misheard = {d for d in said[i] - said[i + 1] if any(_alike(d, c) for c in said[i + 1])}
+        misheard = {d for d in numbers(i) - corrected if any(_alike(d, c) for c in corrected)}
         if misheard:
             wrong |= misheard
             read_back.add(i)
-    elsewhere = {d for j, found in enumerate(said) if j not in read_back for d in found}
+    if not wrong:
+        return frozenset()
+    elsewhere = {d for j in range(len(turns)) if j not in read_back for d in numbers(j)}
     return frozenset(wrong - elsewhere)
 
 
-def _numbers(text: str) -> frozenset[str]:
+def _numbers(text: str, cleaned: str) -> frozenset[str]:
     lettered = (re.sub(r"\D", "", m.group(0)) for m in _LETTERED.finditer(text))
-    return frozenset(d for d in (*said_numbers(clean(text)), *lettered) if len(d) >= _MIN_DIGITS)
+    return frozenset(d for d in (*said_numbers(cleaned), *lettered) if len(d) >= _MIN_DIGITS)
 
 
 def _alike(heard: str, meant: str) -> bool:

@@ -305,7 +305,7 @@ class Transcript:
             said_percents=frozenset(
                 _decimal(m[1]) for said in spoken for m in _PERCENT.finditer(normalize(said))
             ),
-            refuted=refuted(conversation.turns),
+            refuted=refuted(conversation.turns, spoken),
         )
 
     def customer_said(self, phrase: str) -> bool:
