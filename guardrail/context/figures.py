@@ -148,6 +148,12 @@ _MONEY_DONE_AFTER = re.compile(
     r" (?:(?:was|were|is|has been|have been|had been|already|been) )*(?:credited|refunded|"
     r"reimbursed|paid back|charged|billed|deducted|debited|waived|written off|owed|outstanding)\b"
 )
+# Or money named by what it is after it ("accepted 20 goodwill credit", "a 15 refund"), where
+# it is more than a few: "2 refunds" counts them.
+_MONEY_NAMED_AFTER = re.compile(
+    r" (?:[a-z]+ )?(?:credit|refund|discount|rebate|compensation|voucher|allowance|reduction|"
+    r"goodwill)\b(?!s)"
+)
 _FEW = 12
 _AMOUNT = re.compile(r"(?<![\w.,$€£/-])(\d{1,5}(?:\.\d{1,2})?)(?![\w$€£%]|[.,/]\d|-\d)")
 # Words that say a figure was worked out from others ("the £10 difference", "in total").
@@ -262,7 +268,9 @@ def priced(text: str) -> Iterator[tuple[int, int, Decimal]]:
     """Bare numbers in normalized ``text`` its words price (start, end, amount)."""
     for m in _AMOUNT.finditer(text):
         value = Decimal(m.group(1))
-        done = _MONEY_DONE_AFTER.match(text, m.end()) and (value > _FEW or "." in m.group(1))
+        done = (
+            _MONEY_DONE_AFTER.match(text, m.end()) or _MONEY_NAMED_AFTER.match(text, m.end())
+        ) and (value > _FEW or "." in m.group(1))
         if _PRICED_BEFORE.search(text[: m.start()]) or _PRICED_AFTER.match(text, m.end()) or done:
             yield m.start(), m.end(), value
 

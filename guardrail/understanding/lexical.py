@@ -307,9 +307,11 @@ _COURTESY = re.compile(r"(?:please|thanks|thank you|cheers|ta|if you can|if poss
 _ASKED_THING = re.compile(
     r"\b(?:the|your|this) (?:\w+ )?(?:account|membership|subscription|contract)\b"
 )
-# Where an option the agent sets out starts ("the first option is", "second, we refund").
+# Where an option the agent sets out starts ("the first option is", "second, we refund"); not a
+# share ("a third is 70").
 _OPTION_MARK = re.compile(
-    r"\b(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
+    r"\b(?<!\ba )(?<!\bone )(?<!\btwo )"
+    r"(?:(?:the )?(?:first|second|third|1st|2nd|3rd)(?: option| choice| one)?(?: is| would be|,)"
     r"|(?:first|second|third)ly|option (?:one|two|three|1|2|3|a|b|c))\b"
     r"|\b(?:one|two|three|1|2|3)(?=[:)] )"
 )
@@ -506,6 +508,9 @@ _WANTED_BACK = re.compile(
 )
 # A price given right after a thing's name ("august was 89", "the lamp is $80", "came to 40").
 _PRICED_AT = r"(?:was|is|were|are|cost|costs|came to|comes to) (?=[$€£]?\d)"
+# A deed the agent says they are about to do, not one done ("I'll escalate it", "let me
+# transfer you").
+_ANNOUNCED = re.compile(r"\b(?:i'll|i will|i'm going to|i am going to|let me|i'm about to)\b")
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
@@ -679,6 +684,15 @@ _LATER = re.compile(
     r"at the end of (?:the|this|next) (?:month|year))\b"
 )
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
+# A sentence that opens on its condition ("if it packs in again", "but if not").
+_IF_FIRST = re.compile(r"^(?:(?:and|but|so|oh|well|ok|okay)\W+)*(?:if|unless)\b")
+# What someone else in the room keeps saying ("he says get it back", "she reckons"); not the
+# holder's own words quoted by whoever types for them ("she says: 'please close my account'").
+_THEY_SAY = re.compile(
+    r"\b(?:he|she) (?:says|keeps saying|is saying|reckons|insists)\b(?!\W*['\"\u2018\u201c])"
+)
+# One more thing, said after it ("the jug's cracked too", "that's another twelve").
+_ADDED = re.compile(r"\b(?:too|as well|also|another)\b")
 _CONTINUATION = re.compile(r"^(?:and|also|plus|oh and)\b")
 # What a sum said as the whole is followed by ("44 all together", "79 in all", "60 in total").
 _IN_ALL = re.compile(
@@ -1139,6 +1153,8 @@ class Reading:
             else _conditions(s, plain, scopes["condition"], self.turns[ti].text)
         )
         consequence = _consequence(s, conditions, self.turns[ti].text)
+        if si > 0 and self._condition_alone(ti, si - 1):
+            consequence.add(0)  # "if it packs in again. though i want the forty back"
         sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
@@ -1191,6 +1207,9 @@ class Reading:
                     # their own ask, chased, whoever said it
                     scopes["third_party"].search(voice) and not scopes["promised_me"].search(voice)
                 )
+                # someone in the room told of ("he says get it back"); an interpreter's "she
+                # says" is the holder's own word
+                or (not self.interpreted and _THEY_SAY.search(clause.text) is not None)
             ):
                 third = True
             elif _FIRST_PERSON.search(voice):
@@ -1784,6 +1803,9 @@ class Reading:
         named_asked = self._names_asked(s.text, earlier)
         if self._names_other(s.text, kind) and not named_asked:
             return None
+        held = self.lex.scopes["retraction"].search(s.text)
+        if held is not None and held.group(0) == "hold on" and _ADDED.search(s.text):
+            return None  # "oh, and hold on, the jug's got a crack in it too": one more
         if _ONE_OF.search(s.text) and any(_PICKED.match(n.text) for n in self.parsed[ti][si + 1 :]):
             return None  # "nah, don't bother with that one... just the 29": a part let go
         if self._other_request and not named_asked and (cue is None or not cue.search(s.text)):
@@ -1792,6 +1814,18 @@ class Reading:
         about_other = asked is not None and (cue is None or not cue.search(asked))
         conf = _UNDONE if about_other else 0.8
         return _Event((ti, si, 0), AskStatus.RETRACTED, conf, _evidence(ti, s))
+
+    def _condition_alone(self, ti: int, si: int) -> bool:
+        """Whether sentence ``si`` of turn ``ti`` is a condition and nothing else ("if it packs
+        in again."), not asked: its outcome is said in the sentence after it, as a transcript
+        without punctuation splits a sentence in two."""
+        s = self.parsed[ti][si]
+        condition = self.lex.scopes["condition"]
+        raw = self.turns[ti].text
+        if raw[s.end : s.end + 3].lstrip().startswith("?") or not _IF_FIRST.match(s.text):
+            return False  # "what would happen if I closed it...": a question, however ended
+        plain = [self.lex.scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
+        return len(_conditions(s, plain, condition, raw)) == len(s.clauses)
 
     def _requests(self, s: Sentence) -> bool:
         """Whether a customer sentence naming no ask asks the agent for something ("can you
@@ -1882,6 +1916,12 @@ class Reading:
                 asked = asked or self._proposes(ti, s, m)
                 choice = asked or self._sets_out_options(ti)
                 said = corrected or self._amount(kind, s, s.clauses.index(clause), m.span(), 0.85)
+                less = _LESS.search(clause.text, m.start()) if kind in _MONEY_KINDS else None
+                if corrected is None and less is not None:
+                    # "the 144 back less the 12": what is left, as a customer's ask is read
+                    said = self._worked_out(ti, clause.text, less)
+                elif said is None and kind in _MONEY_KINDS and si > 0:
+                    said = _whole_stated(self.parsed[ti][si - 1].text)
                 if corrected is None and scopes["part_paid"].search(s.text):
                     said = None  # "the 8 for the first one now": a part paid, not the sum asked
                 # a yes to an offer meeting the terms the customer set is their choice, not the
@@ -2151,11 +2191,28 @@ class Reading:
                 # whose amount nobody said, cannot tell
                 part = _part_named(parsed[:3]) or self._part_picked(ti, kind, at)
                 return (AskStatus.OFFERED_ACCEPTED, part) if part else (AskStatus.OFFERED, None)
+            if kind in _MONEY_KINDS and self._said_back(ti, parsed, at):
+                return AskStatus.OFFERED_ACCEPTED, None  # "Seventy. Put it on my card."
             counter = self._counter(ti, at) if kind in _MONEY_KINDS else None
             if counter is not None:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
+
+    def _said_back(self, ti: int, answer: Sequence[Sentence], at: int) -> bool:
+        """Whether answer turn ``at`` says back, flat, the amount agent turn ``ti`` offered and
+        then takes it or asks for it ("Seventy. Put it back on my card"), asking nothing: the
+        amount taken. Said back as a question ("Seventy? Is that all?") or mulled over
+        ("Fourteen. Hm.") it is weighed, not taken."""
+        if len(answer) < 2:
+            return False
+        named = {a.value for p in self.parsed[ti] for a in _amounts(p.text, True)}
+        then = answer[1].text
+        return (
+            _echoed(answer[0].text, named)
+            and "?" not in self.turns[at].text[: answer[1].end + 1]
+            and bool(self.lex.scopes["accept"].search(then) or self._matches(then))
+        )
 
     def _answers_other_question(self, ti: int, kind: AskKind, answer: str) -> bool:
         """Whether a yes answers the question agent turn ``ti`` ends on, about another thing
@@ -2821,7 +2878,10 @@ class Reading:
             if condition is not None:
                 return
         if not found:
-            before = self.parsed[ti][si - 1].text + " " if si else ""
+            # and the one before that, past a fragment between ("i cancelled the sports
+            # thing? in august? and it's still on there")
+            first = si - 2 if si > 1 and len(self.parsed[ti][si - 1].text.split()) <= 3 else si - 1
+            before = "".join(p.text + " " for p in self.parsed[ti][max(first, 0) : si])
             found = self._issue(ti, si, before + s.text, s, agent, reach=len(before))
         left = scopes["left_before"].match(s.text)
         if not found and left and self._said_before(ti, si, "renewed"):
@@ -3127,7 +3187,28 @@ class Reading:
                         self.trace.append((str(outcome), p.regex.pattern, "outcome"))
                         break
         hits += self._refunds_made()
+        hits = [h for h in hits if not self._replaced(h, hits)]
         return hits + self._turned_down(hits)
+
+    def _replaced(
+        self,
+        hit: tuple[int, int, Outcome, float, Evidence],
+        hits: Sequence[tuple[int, int, Outcome, float, Evidence]],
+    ) -> bool:
+        """Whether a deed the agent only announced ("I'll escalate it to underwriting") gave
+        way to another the agent put instead, which the customer took ("Actually I can credit
+        the forty back instead" - "Do that then"), and was never done after all."""
+        ti, si, outcome = hit[:3]
+        if self.turns[ti].role != "agent" or not _ANNOUNCED.search(self.parsed[ti][si].text):
+            return False
+        for later in range(ti + 1, len(self.turns)):
+            if (
+                self.turns[later].role == "agent"
+                and any(_INSTEAD.search(s.text) for s in self.parsed[later])
+                and self._taken_up(later)
+            ):
+                return not any(h[2] is outcome and h[0] >= later for h in hits)
+        return False
 
     def _turned_down(
         self, hits: Sequence[tuple[int, int, Outcome, float, Evidence]]
@@ -3579,6 +3660,13 @@ def _lets_go(text: str, amounts: Sequence[Money]) -> bool:
     return bool(_DISMISS.search(before)) or (
         _UNWANTED.search(before) is not None and all(_let_go(text[: a.start]) for a in amounts)
     )
+
+
+def _whole_stated(text: str) -> _Said | None:
+    """The whole an agent's sentence states ("6.50 each, 13.00 altogether"), which an offer
+    naming no amount right after it ("I can refund both booking fees") is of."""
+    wholes = [a for a in _amounts(text, True) if _IN_ALL.match(text, a.end)]
+    return _said(wholes[-1], _PROPOSED) if wholes else None
 
 
 def _echoed(text: str, named: set[Decimal]) -> bool:

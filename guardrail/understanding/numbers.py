@@ -89,6 +89,14 @@ _BARE = re.compile(r"(?<![\w.,$£€#/-])(\d{1,5}(?:\.\d{1,2})?)(k\b)?(?![\w./-]
 # A whole number after a plural pointing word ("refund those three", "these two were bent"):
 # so many things already spoken of; a sum is pointed at in the singular ("that 30", "the 30").
 _THOSE = re.compile(r"\b(?:those|these)\s+$")
+# A day after its month ("December 12"); never one said with its cents ("the December 12.99").
+_MONTH_BEFORE = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
+)
+_CENTS = re.compile(r"\d+\.\d{2}")
+# A few things taken together ("all three back", "all 4 of them"): so many things, no sum.
+_ALL = re.compile(r"\ball\s+$")
 _NOT_MONEY_BEFORE = re.compile(
     r"\b(?:order|case|ticket|invoice|ref|reference|number|no|#|account|acct|card|pin|code|"
     r"(?:ending|ends|ends in|ending in|last (?:four|4|digits)|option|choice)|"
@@ -96,9 +104,7 @@ _NOT_MONEY_BEFORE = re.compile(
     # a number that labels a thing ("charger four", "bay 3", "lane 2", "gate 12")
     r"charger|bay|lane|gate|pump|platform|terminal|court|pitch|table|seat|row|aisle|dock|"
     r"stall|locker|booth|cubicle|kennel|pen|berth|cabin|pod|ward|bed|hole|door|zone|level|"
-    r"floor|unit|plot|pier|space|exit|junction|route|bus|track|screen|studio|suite|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\s*$"
+    r"floor|unit|plot|pier|space|exit|junction|route|bus|track|screen|studio|suite)\s*$"
     # a time of day ("tomorrow by ten", "Monday before 9", "this morning around eleven")
     r"|\b(?:today|tomorrow|tonight|morning|afternoon|evening|noon|midday|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|weekend)\s+(?:by|before|after|from|until|till|"
@@ -296,11 +302,15 @@ def bare_amounts(text: str) -> list[Money]:
         if _NOT_MONEY_AFTER.match(text, m.end()) or _NOT_MONEY_BEFORE.search(text[: m.start()]):
             continue
         raw = m.group(1)
+        if _MONTH_BEFORE.search(text[: m.start()]) and not _CENTS.fullmatch(raw):
+            continue
         if len(raw) == 4 and raw[:2] in ("19", "20") and not m.group(2):  # a year
             continue
         if raw.isdigit() and int(raw) <= _FEW and _COUNTING.match(text, m.end()):
             continue
         if raw.isdigit() and not m.group(2) and _THOSE.search(text, 0, m.start()):
+            continue
+        if raw.isdigit() and int(raw) <= _FEW and _ALL.search(text, 0, m.start()):
             continue
         if _restated_with_unit(text, m.end(), raw):
             continue
@@ -356,12 +366,14 @@ def share_of(text: str, money: Money) -> Decimal | None:
 
 # A count times a rate, said as sums are worked out aloud: "3 times 45", "3 x 45", "3 days at
 # 45", "2 nights at $80 a night", "4 by 12.50", or so many of the things at a price ("3 of the
-# 9.99 ones", "two of those $5 bags": a price with cents or a currency, never a count as in "3 of
-# the 12 mugs"); perhaps its result after it ("..., 135").
+# 9.99 ones", "two of those $5 bags", "three lots of 39.99", "4 payments of £12": a price with
+# cents or a currency, never a count as in "3 of the 12 mugs"); perhaps its result after it
+# ("..., 135").
 _PRODUCT = re.compile(
     r"(?<![\d.,])(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s*(?:(?:times|x|\*|by|multiplied by)"
-    r"|of(?:\s+(?:those|these))?(?=\s+(?:the\s+)?(?:[$€£]|\d{1,4}(?:\.\d{2}|\s\d{2})(?![\d.,])))"
+    r"|(?:(?:lots?|payments?|instalments?|installments?|charges?|debits?|fees?)\s+)?of"
+    r"(?:\s+(?:those|these))?(?=\s+(?:the\s+)?(?:[$€£]|\d{1,4}(?:\.\d{2}|\s\d{2})(?![\d.,])))"
     r"|(?:(?!at\b)[a-z]+\s+){1,2}at)\s+(?:the\s+)?"
     r"(?P<rate>[$€£]?\d{1,5}(?:\.\d{1,2}|\s\d{2}(?!\d))?(?:\s?(?:dollars?|euros?|pounds?|bucks|quid))?)"
     r"(?![\d.,]\d)"

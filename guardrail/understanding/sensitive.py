@@ -56,7 +56,25 @@ def _remembered(text: str) -> frozenset[str]:
 
 def _read(text: str) -> frozenset[str]:
     seen = counted_out(detection_form(text))
-    return frozenset(typed_kinds(seen) | digit_kinds(clean(seen)))
+    cleaned = clean(seen)
+    split = {"card"} if _last_digits_apart(cleaned) else set()
+    return frozenset(typed_kinds(seen) | digit_kinds(cleaned) | split)
+
+
+# A card's digits in fours, then its last few said apart after a word or two ("5425 2334 3010,
+# ending 9903"): a reference that only masks a card when the rest of it is not there too.
+_LAST_APART = re.compile(
+    r"(?<![\d.,])(\d{4}(?:[ -]\d{4}){1,3})\W+(?:[a-z]+\W+){1,2}(\d{1,4})(?![\d.,]\d)"
+)
+
+
+def _last_digits_apart(cleaned: str) -> bool:
+    """Whether ``cleaned`` holds a card's number with its last digits said apart from the
+    rest: grouped in fours as a card is read out, and a card number together."""
+    return any(
+        card_number(re.sub(r"\D", "", m.group(1)) + m.group(2))
+        for m in _LAST_APART.finditer(cleaned)
+    )
 
 
 _DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")

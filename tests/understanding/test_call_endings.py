@@ -96,3 +96,15 @@ def test_asking_to_be_transferred_is_still_a_transfer(read):
         "a: Okay, putting you through to billing now.",
     )
     assert read.outcome(*said)[0] is Outcome.ESCALATED
+
+
+@pytest.mark.parametrize("condition", ["if I can't fix it", "if you can't wait"])
+def test_a_handover_promised_if_the_agent_cannot_fix_it_is_no_escalation(read, condition):
+    outcome, _ = read.outcome(
+        "c: I want your manager. I paid on time!",
+        f"a: Just one minute, and {condition} I'll get my manager.",
+        "c: go on then",
+        "a: It's the bank's delay. I've removed the fee myself.",
+        "c: oh. OK, forget the manager. Thanks.",
+    )
+    assert outcome is not Outcome.ESCALATED

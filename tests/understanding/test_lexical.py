@@ -1198,6 +1198,12 @@ def test_a_reason_described_not_named_is_the_refund_reason(read, said, reason):
         # charged for a time after leaving
         ("I left the flat in May and you still billed the line rent through June", Reason.BILLING),
         ("we switched in March but they charged the standing charge for April", Reason.BILLING),
+        # cancelled, and still charged, a fragment or two between
+        ("I cancelled the sports thing? In, um, August? And it's still on there.", Reason.BILLING),
+        # quoted one price, drawn another
+        ("My quote said 280 a month. You drew 312 off my account.", Reason.BILLING),
+        # charges the customer never asked for
+        ("three charges from you this month and two of them I didn't ask for", Reason.BILLING),
     ],
 )
 def test_a_problem_is_read_by_its_meaning_class_in_any_wording(read, said, reason):
@@ -2200,6 +2206,29 @@ def test_an_option_picked_by_what_it_costs_is_taken_at_its_amount(read, said, am
 @pytest.mark.parametrize("said", ["I quit, this is the last time", "we quit the gym in May"])
 def test_a_person_quitting_is_no_damage(read, said):
     assert Reason.DAMAGED not in {i.reason for i in read(f"c: {said}").issues}
+
+
+@pytest.mark.parametrize(
+    "said", ["no it played fine lol. just a rip off", "what a rip-off that is"]
+)
+def test_a_price_called_a_rip_off_is_no_damage(read, said):
+    assert Reason.DAMAGED not in read.reasons(f"c: {said}")
+
+
+def test_a_rip_in_the_thing_is_still_damage(read):
+    assert Reason.DAMAGED in read.reasons("c: the jacket came with a rip in the sleeve")
+
+
+@pytest.mark.parametrize(
+    "said", ["got an L hoodie. ordered M", "I got a large but I ordered a medium"]
+)
+def test_the_size_that_came_then_the_size_ordered_is_a_wrong_item(read, said):
+    assert Reason.WRONG_ITEM in read.reasons(f"c: {said}")
+
+
+@pytest.mark.parametrize("said", ["got the small one, it's what i ordered", "got the M as ordered"])
+def test_the_size_that_came_as_ordered_is_no_wrong_item(read, said):
+    assert Reason.WRONG_ITEM not in read.reasons(f"c: {said}")
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,17 @@ from .conftest import judged
         ("c: they charged me 14 each for the bulbs", "Bulbs charged at 41 each.", ["41"]),
         # a number that prices nothing is no amount to ground
         ("c: the gate is stuck", "Gate 2 stuck, site told.", []),
+        # money named by what it is after it ("20 goodwill credit"), not inside a reference
+        (
+            "a: account BB-7120-88. I can put fifteen pounds' credit on your account",
+            "Customer accepted 15 goodwill credit.",
+            [],
+        ),
+        (
+            "a: account BB-7120-88. I can put fifteen pounds' credit on your account",
+            "Customer accepted 20 goodwill credit.",
+            ["20"],
+        ),
     ],
 )
 def test_a_bare_amount_a_note_prices_must_be_the_amount_said(said, note, unsupported):

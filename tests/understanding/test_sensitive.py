@@ -49,6 +49,21 @@ def test_a_card_dictated_in_two_sentences_is_found_and_masked(
 
 
 @MANY
+@example(card="5425233430109903", words=", ending ")
+@given(
+    card=cards_of_every_length(),
+    words=st.sampled_from([", ending ", ", ends in ", " then ", " - last "]),
+)
+def test_a_card_with_its_last_digits_written_apart_is_found_and_masked(
+    card: str, words: str
+) -> None:
+    *head, tail = fours(card)
+    note = f"Panel $149 paid by card {' '.join(head)}{words}{tail}. Installer Monday."
+    assert "card" in sensitive_kinds(note), note
+    assert hidden(card, note), (note, mask_text(note))
+
+
+@MANY
 @given(ssn=ssns(), pause=st.sampled_from(PAUSES))
 def test_an_ssn_given_as_its_first_five_and_last_four_is_found(ssn: str, pause: str) -> None:
     note = f"SSN: first five {ssn[:3]} {ssn[3:5]}{pause}last four {ssn[5:]}."

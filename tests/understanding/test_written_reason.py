@@ -20,6 +20,8 @@ WITHHELD = (
     ("c: Close my account, no particular reason.",),
     ("c: Please shut my account down.", "a: What's prompted that?",
      "c: That's personal."),
+    ("c: I want to close my broadband account.", "a: Is it the speed?",
+     "c: I'm not going to get into reasons, mate. Just close it."),
 )  # fmt: skip
 OUTAGES = ("c: The broadband has gone down every night this month. Close my account.",)
 DOUBLE_BILLED = ("c: You've billed me twice for May again. I'd like my account closed.",)
