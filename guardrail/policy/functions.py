@@ -79,12 +79,12 @@
                                          did not describe while they surely gave another or
                                          withheld theirs, or one they surely denied ("it's
                                          not the money", "is it the move?" - "no, I'm not
-                                         moving"), or says nothing ("N/A", "see
-                                         notes") where they did not withhold theirs (then
-                                         neither); ``fits`` when nothing is in doubt
-                                         (one of their problems, none given by a customer
-                                         who gave none, words the reader cannot classify);
-                                         neither: cannot tell
+                                         moving", "have you sold it?" - "no"), or says
+                                         nothing ("N/A", "see notes") where they did not
+                                         withhold theirs (then neither); ``fits`` when
+                                         nothing is in doubt (one of their problems, none
+                                         given by a customer who gave none, words the
+                                         reader cannot classify); neither: cannot tell
     kept_account(name) bool              the customer said to keep the account a record's
                                          Name names ("keep the checking": "Everyday
                                          Checking"), one of theirs not to close
@@ -157,7 +157,14 @@ from guardrail.understanding.sensitive import (
     piece_digits,
     sensitive_kinds,
 )
-from guardrail.understanding.written import denied_topics, read_written, withheld, written_topics
+from guardrail.understanding.written import (
+    denied_guesses,
+    denied_topics,
+    read_written,
+    reason_words,
+    withheld,
+    written_topics,
+)
 
 #: CEL's own functions and macros an expression may call besides this library.
 CEL_BUILTINS = frozenset(
@@ -469,6 +476,11 @@ class RuleFunctions:
         service = bool(reasons) and reasons <= {Reason.SERVICE}
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
+        elif not reasons & heard.keys() and reason_words(str(text or "")) & self._facts.of_turns(
+            denied_guesses
+        ):
+            # the agent's guess the customer said no to ("Have you sold the van?" - "No")
+            fits, contradicts = False, True
         elif (
             not reasons
             and (topics := written_topics(str(text or "")))

@@ -82,6 +82,9 @@ _DENIED_BEFORE = re.compile(
 # The agent's guess at why, asked yes or no ("Is it because of the house move?", "Is that down
 # to the price?"); the customer's bare no answers it.
 _GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
+# A guess at what happened ("Have you sold the van?", "Is it the interest rate?"), not an offer
+# ("Would you want the cover moved?").
+_GUESS = re.compile(r"^(?:is|was|are|were|has|have|did) (?:it|that|this|you)\b")
 # The agent's word asked back before the answer ("moving? no, ...").
 _ASKED_BACK = re.compile(r"^(?:\w+\s+)?\w+\?\s*")
 _NO = re.compile(r"^(?:no|nah|nope|not really|not at all)\b")
@@ -95,6 +98,19 @@ _NONE_TO_SAY = re.compile(
     r"(?: \w+){0,3})?\W*$"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z]+")
+# A person's name, first and last ("Howard Price", "Mr Price"): no words of a reason.
+_FULL_NAME = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?|[A-Z][a-z]+) [A-Z][a-z]+\b")
+# Words any guess or reason may hold without saying what it is about.
+_NOT_REASON_WORDS = frozenset({
+    "that", "this", "with", "your", "have", "been", "were", "what", "because", "about", "from",
+    "just", "they", "them", "there", "their", "account", "accounts", "close", "closed", "closing",
+    "cancel", "cancelled", "cancelling", "leave", "leaving", "reason", "reasons", "customer",
+    "anything", "something", "else", "elsewhere", "thing", "things", "would", "could", "should",
+    "maybe", "perhaps", "still", "want", "wanted", "need", "needed", "more", "much", "very",
+    "really", "today", "does", "doesn", "didn", "isn", "wasn", "haven", "sorry", "okay",
+    "policy", "cover", "plan", "membership", "subscription", "insurance", "contract",
+})  # fmt: skip
 # The customer's own turn asks to leave ("no reason, just close it").
 _LEAVING = re.compile(r"\b(?:close|closed|closing|cancel|cancelled|shut|leave|leaving|end)\b")
 
@@ -135,15 +151,17 @@ def read_written(text: str) -> Written:
 
 
 def withheld(turns: Sequence[Turn]) -> bool:
-    """Whether the customer said they give no reason: in answer to the agent asking why, or
-    in the turn that asks to leave; or a bare no to the agent's last question, why ("Any
-    reason?" - "Not really, just want it closed")."""
+    """Whether the customer said they give no reason: in answer to the agent asking why or
+    guessing at it, or in the turn that asks to leave; or a bare no to the agent's last
+    question, why ("Any reason?" - "Not really, just want it closed")."""
     asked_why = why_last = False
     for turn in turns:
         text = clean(turn.text)
         if turn.role == "agent":
-            asked_why = bool(_WHY_ASKED.search(text))
-            why_last = bool(_WHY_ASKED.search(_SENTENCE_END.split(text.strip())[-1]))
+            last = _SENTENCE_END.split(text.strip())[-1]
+            # asked why, or guessed at it ("Is it a price thing? Have you seen cheaper?")
+            asked_why = bool(_WHY_ASKED.search(text) or _GUESSED.match(last))
+            why_last = bool(_WHY_ASKED.search(last))
         elif turn.role == "customer":
             if NONE_GIVEN.search(text) and (asked_why or _LEAVING.search(text)):
                 return True
@@ -174,7 +192,7 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
     named: set[str] = set()
     guessed: frozenset[str] = frozenset()
     for turn in turns:
-        text = clean(turn.text)
+        text = clean(_FULL_NAME.sub(" ", turn.text))  # "Howard Price": no price
         if turn.role == "agent":
             guessed = frozenset(
                 t for s in _SENTENCE_END.split(text) if _GUESSED.match(s) for t in _topics(s)
@@ -191,6 +209,31 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
                     continue  # "Moving? No, I'm not moving anywhere": the guess said back
                 (denied if _DENIED_BEFORE.search(text, 0, m.start()) else named).add(topic)
     return frozenset(denied - named)
+
+
+def denied_guesses(turns: Sequence[Turn]) -> frozenset[str]:
+    """The words of the agent's guesses at why that the customer answered no ("Have you sold the
+    van?" - "No, still got it"; "Is it the interest rate?" - "No, the rate's fine"): a reason
+    written in them is the guess, not the customer's."""
+    denied: set[str] = set()
+    guessed: frozenset[str] = frozenset()
+    for turn in turns:
+        text = clean(turn.text)
+        if turn.role == "agent":
+            guessed = frozenset(
+                w for s in _SENTENCE_END.split(text) if _GUESS.match(s) for w in reason_words(s)
+            )
+        elif turn.role == "customer":
+            if _NO.match(_ASKED_BACK.sub("", text)):
+                denied |= guessed
+            guessed = frozenset()
+    return frozenset(denied)
+
+
+def reason_words(text: str) -> frozenset[str]:
+    """The words that say what a reason is about ("sold", "interest", "rate"), not how it is
+    put or the account it is about."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 3) - _NOT_REASON_WORDS
 
 
 def _echoed(text: str, start: int, end: int) -> bool:

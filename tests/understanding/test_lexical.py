@@ -2215,6 +2215,13 @@ def test_a_price_called_a_rip_off_is_no_damage(read, said):
     assert Reason.DAMAGED not in read.reasons(f"c: {said}")
 
 
+@pytest.mark.parametrize(
+    "said", ["the service was fine until May and then it went downhill", "service has been awful"]
+)
+def test_service_fine_only_until_something_is_no_praise(read, said):
+    assert Reason.SERVICE not in {i.reason for i in read(f"c: {said}").issues if i.negated}
+
+
 def test_a_rip_in_the_thing_is_still_damage(read):
     assert Reason.DAMAGED in read.reasons("c: the jacket came with a rip in the sleeve")
 

@@ -10,9 +10,9 @@ from guardrail.model import Caller, Operation, Verdict, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
-from guardrail.understanding.written import read_written
+from guardrail.understanding.written import denied_topics, read_written
 
-from .conftest import facts
+from .conftest import facts, turns
 
 WITHHELD = (
     ("c: I want to close my account.", "a: Can I ask why you're leaving?",
@@ -256,3 +256,62 @@ def test_the_agents_guess_asked_back_then_denied_is_denied(answer):
     said = ("c: Close my account, I'm sick of the price rises.",
             "a: Are you moving house, by any chance?", f"c: {answer}")  # fmt: skip
     assert verdict(said, "Moving house") == "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        (
+            ("c: I want to close my van insurance.", "a: Have you sold the van?",
+             "c: No, no, still got it. My firm's putting it on their fleet policy."),
+            "Sold the van",
+        ),
+        (
+            ("c: I want to close my savings account.", "a: Is it the interest rate?",
+             "c: No, the rate's fine. We're splitting up and I want everything out."),
+            "Better interest rate elsewhere",
+        ),
+    ],
+)  # fmt: skip
+def test_the_agents_guess_the_customer_said_no_to_written_as_the_reason_is_a_contradiction(
+    said, written
+):
+    assert verdict(said, written) == "contradicts"
+
+
+def test_the_agents_offer_turned_down_is_no_guess_denied():
+    said = (
+        "c: We've sold the house. Just take me off your books entirely.",
+        "a: Would you want the cover moved to your daughter's?",
+        "c: Ah no, sure she has her own.",
+    )
+    assert verdict(said, "House sold, no longer needs home cover") != "contradicts"
+
+
+def test_declining_to_answer_the_agents_guess_withholds_the_reason():
+    said = (
+        "c: I'm ringing to close my phone account.",
+        "a: Is it a price thing? Have you seen something cheaper?",
+        "c: I'd rather not get into it, honestly.",
+    )
+    assert verdict(said, "Found a cheaper deal elsewhere") == "contradicts"
+
+
+@pytest.mark.parametrize("praise", ["Service has been fine, to be fair.", "Oh, never a bother."])
+def test_a_service_complaint_written_for_a_customer_who_praised_the_service_is_a_contradiction(
+    praise,
+):
+    said = (
+        "c: I'm switching to a two-year fix elsewhere, close my account please.",
+        "a: Have you been happy with us otherwise?",
+        f"c: {praise}",
+    )
+    assert verdict(said, "Dissatisfied with service") == "contradicts"
+
+
+def test_a_customers_surname_names_no_reason():
+    said = turns(
+        "a: Is it the price?",
+        "c: No. And it's Howard Price on the account, by the way.",
+    )
+    assert denied_topics(said) == {"price"}
