@@ -91,6 +91,7 @@ from guardrail.crm.canonical import (
     json_payload,
     not_json,
     parse_json,
+    refuse_connection_named,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -190,6 +191,7 @@ class ServiceNowDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "ServiceNow", "GET, POST, PATCH, PUT or DELETE")
         refuse_method_overrides(raw.headers, "ServiceNow")
+        refuse_connection_named(raw.headers, "ServiceNow")
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)

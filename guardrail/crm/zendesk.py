@@ -81,6 +81,7 @@ from guardrail.crm.canonical import (
     json_or_none,
     not_json,
     parse_json,
+    refuse_connection_named,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -155,6 +156,7 @@ class ZendeskDialect:
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
         check_method(raw.method, "Zendesk", "GET, POST, PUT or DELETE")
         refuse_method_overrides(raw.headers, "Zendesk")
+        refuse_connection_named(raw.headers, "Zendesk")
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
