@@ -14,15 +14,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from guardrail.crm import children
 from guardrail.crm.canonical import json_or_none
-from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
 from guardrail.model import Operation, WriteIntent
 
 #: The parent states its children follow (On Hold for some hold reasons only: judged as
 #: carried, whatever the parent's reason).
 CARRIED = frozenset({"2", "3", "6"})
-#: Children named in a refusal (the instance is asked for one more, to say there are more).
-NAMED = 5
 
 
 def lookup(intent: WriteIntent) -> str | None:
@@ -34,33 +32,25 @@ def lookup(intent: WriteIntent) -> str | None:
     query = f"parent_incident={intent.record_id}^stateNOT IN7,8^state!={state}"
     return (
         f"/api/now/table/incident?sysparm_query={quote(query, safe='=')}"
-        f"&sysparm_fields=sys_id,number&sysparm_limit={NAMED + 1}"
+        f"&sysparm_fields=sys_id,number&sysparm_limit={children.NAMED + 1}"
     )
 
 
 def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent``, when it moves no child incident. Raises AmbiguousRequest (it would),
     InvalidSession or LookupFailed."""
-    if status == 401:
-        raise InvalidSession("expired")
-    rows = _rows(body) if status == 200 else None
-    if rows is None:
-        raise LookupFailed(
-            f"crm-guardrail could not tell which child incidents incident {intent.record_id} "
-            f"would move with it (the instance answered {status}), so it cannot judge the "
-            "write; nothing was sent. Retry later."
-        )
-    if not rows:
-        return intent
-    named = ", ".join(f"{r.get('number') or '?'} ({r.get('sys_id')})" for r in rows[:NAMED])
-    more = " and more" if len(rows) > NAMED else ""
-    raise AmbiguousRequest(
-        f"Incident {intent.record_id} is the parent incident of {named}{more}, and the instance "
-        f"sets its new state {intent.fields.get('state')} on each child too (resolving copies "
-        "its resolution code and notes into them), writes crm-guardrail cannot judge here. "
-        "Update each child incident on its own first (PATCH /api/now/table/incident/{sys_id}), "
-        "or leave the parent incident to a person."
-    )
+    return children.none_changed(
+        intent, status, _rows(body),
+        f"which child incidents incident {intent.record_id} would move with it",
+        lambda row: f"{row.get('number') or '?'} ({row.get('sys_id')})",
+        lambda listed: (
+            f"Incident {intent.record_id} is the parent incident of {listed}, and the instance "
+            f"sets its new state {intent.fields.get('state')} on each child too (resolving "
+            "copies its resolution code and notes into them), writes crm-guardrail cannot "
+            "judge here. Update each child incident on its own first (PATCH "
+            "/api/now/table/incident/{sys_id}), or leave the parent incident to a person."
+        ),
+    )  # fmt: skip
 
 
 def _rows(body: bytes) -> list[dict[str, Any]] | None:
