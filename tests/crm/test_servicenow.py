@@ -287,7 +287,9 @@ def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> No
         dialect.resolved(delete, lookup, 404, b"{}")
     with pytest.raises(LookupFailed):
         dialect.resolved(delete, lookup, 500, b"{}")
-    [own] = read(dialect, "DELETE", f"/api/now/table/incident/{SYS_ID}", content_type="").intents
+    [own] = read(
+        dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body({"impact": "2"})
+    ).intents
     [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
     assert dialect.lookup(own, "", ()) is None  # a write in its record's own table
     assert dialect.lookup(made, "", ()) is None  # a create makes a record of the table it names
