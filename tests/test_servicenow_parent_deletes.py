@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import httpx
 import pytest
 from pysnc.exceptions import RequestException
 
@@ -23,6 +22,7 @@ from guardrail.sandbox.servicenow.seed import (
     GLOBEX_CONTACT_ID,
 )
 from guardrail.testing import Stack
+from tests.helpers import acme_on_the_line
 
 _conversations = itertools.count()
 #: table -> (the field a child names its parent by, a record of Acme's, of Globex's)
@@ -51,13 +51,7 @@ def held(stack: Stack, table: str, sys_id: str) -> dict[str, str] | None:
 def client(stack: Stack) -> Any:
     """pysnc in a conversation with Acme's verified contact."""
     name = f"sn-parent-delete-{next(_conversations)}"
-    httpx.put(
-        f"{stack.admin_url}/guardrail/v1/conversations/{name}",
-        json={"channel": "voice", "turns": [{"role": "customer", "text": "Opened by mistake."}],
-              "customer": {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID],
-                           "verified": True}},
-        timeout=10,
-    ).raise_for_status()  # fmt: skip
+    acme_on_the_line(stack, name, "Opened by mistake.")
     return stack.servicenow(conversation=name, agent="agent-parent-deletes")
 
 
