@@ -80,7 +80,6 @@ from guardrail.crm.canonical import (
     json_or_none,
     json_payload,
     media_type,
-    refuse_connection_named,
     refuse_fragment,
     refuse_method_overrides,
     refuse_odd_header_names,
@@ -190,11 +189,11 @@ class SalesforceDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        raw = raw.end_to_end()
         check_method(raw.method, "Salesforce", "GET, POST, PATCH or DELETE")
         names = _names_of(raw.headers)
         if not names.checked:
             _check_header_names(raw.headers)
-        refuse_connection_named(raw.headers, "Salesforce")
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)

@@ -92,7 +92,6 @@ from guardrail.crm.canonical import (
     json_payload,
     not_json,
     parse_json,
-    refuse_connection_named,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -190,9 +189,9 @@ class ServiceNowDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        raw = raw.end_to_end()
         check_method(raw.method, "ServiceNow", "GET, POST, PATCH, PUT or DELETE")
         refuse_method_overrides(raw.headers, "ServiceNow")
-        refuse_connection_named(raw.headers, "ServiceNow")
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path, query = decode_path(raw_path), decode_query(raw_query)

@@ -81,7 +81,6 @@ from guardrail.crm.canonical import (
     json_or_none,
     not_json,
     parse_json,
-    refuse_connection_named,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -154,9 +153,9 @@ class ZendeskDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        raw = raw.end_to_end()
         check_method(raw.method, "Zendesk", "GET, POST, PUT or DELETE")
         refuse_method_overrides(raw.headers, "Zendesk")
-        refuse_connection_named(raw.headers, "Zendesk")
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
