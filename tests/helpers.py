@@ -399,6 +399,19 @@ def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
+def acme_on_the_line(stack: Stack, conversation: str, said: str) -> None:
+    """Register ``conversation`` (ServiceNow): Acme's verified contact, who said ``said``."""
+    from guardrail.sandbox.servicenow.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
+
+    httpx.put(
+        f"{stack.admin_url}/guardrail/v1/conversations/{conversation}",
+        json={"channel": "voice", "turns": [{"role": "customer", "text": said}],
+              "customer": {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID],
+                           "verified": True}},
+        timeout=10,
+    ).raise_for_status()  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def servicenow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The proxy with the shipped ServiceNow pack, in front of the sandbox instance."""

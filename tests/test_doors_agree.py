@@ -257,9 +257,11 @@ SF_CASE_UPDATE = st.builds(
 
 def _in_part(method: str, path: str, records: Any) -> Write:
     """A collection saved record by record; the CRM is asked what it is asked of each record
-    (``_asked``)."""
+    (``_asked``), and of a case deleted, the cases naming it as their parent."""
     body = None if records is None else {"allOrNone": False, "records": records}
     asked = sorted({what for r in records or () for what in _asked(r)})
+    if method == "DELETE":
+        asked.append("child cases")
     return Write(method, path, body, ", ".join(asked))
 
 

@@ -40,7 +40,7 @@ import httpx
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from guardrail.checks.compare import Kind
-from guardrail.crm.canonical import BodyLimits
+from guardrail.crm.canonical import BodyLimits, end_to_end_headers
 from guardrail.crm.drift import Drift
 from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
 from guardrail.model import Decision, Saved, WriteIntent
@@ -58,6 +58,11 @@ class RawRequest:
     target: str
     headers: CIMultiDict[str] | CIMultiDictProxy[str]
     body: bytes = b""
+
+    def end_to_end(self) -> RawRequest:
+        """This request as the CRM gets it (``end_to_end_headers``): what a dialect reads."""
+        headers = end_to_end_headers(self.headers)
+        return self if headers is self.headers else replace(self, headers=headers)
 
 
 @dataclass(frozen=True, slots=True)

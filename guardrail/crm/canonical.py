@@ -11,6 +11,8 @@ one reading, the one judged, audited and forwarded.
   after decoding, and percent-encoded unreserved characters (which RFC 3986 normalisation
   would decode, so the path would change under it) are refused.
 - Query parameters are decoded once; a name given twice (in any case spelling) is refused.
+- Headers are read as the CRM gets them: without those a Connection header names (but a
+  hop's own), which the proxy removes on the way.
 - Bodies are decoded from their content encoding (gzip, deflate) within the size limit, then
   parsed as JSON strictly: UTF-8 without a BOM, no duplicate keys at any depth, no NaN or
   Infinity, bounded nesting, number length and string length, nothing after the value.
@@ -27,9 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from multidict import MultiMapping
+from multidict import CIMultiDict, CIMultiDictProxy, MultiMapping
 
 from guardrail.errors import AmbiguousRequest, BodyTooLarge, MalformedBody, UnsupportedMediaType
+from guardrail.upstream import HOP_BY_HOP
 
 
 class _NoBody:
@@ -218,6 +221,30 @@ def refuse_method_overrides(headers: Iterable[str], crm: str) -> None:
                 f"The {name} header asks for another method than the request's; {crm} does "
                 "not document it, so crm-guardrail refuses it. Send the method itself."
             )
+
+
+#: The headers of the connection to the next hop alone (RFC 9110 7.6.1), and the
+#: HTTP2-Settings of an h2c upgrade (RFC 7540 3.2.1): a Connection header names them as such.
+_HOP_HEADERS = HOP_BY_HOP | {"http2-settings"}
+
+
+def end_to_end_headers(
+    headers: CIMultiDict[str] | CIMultiDictProxy[str],
+) -> CIMultiDict[str] | CIMultiDictProxy[str]:
+    """``headers`` as the CRM gets them: without those the Connection header names (but a
+    hop's own), which a proxy removes (RFC 9110 7.6.1), crm-guardrail too. A dialect reads
+    these, so a header it would judge the request by (Content-Type, a behaviour header) and
+    the CRM would never get is not read either."""
+    named = {
+        token.strip().lower()
+        for value in headers.getall("Connection", ())
+        for token in value.split(",")
+    } - _HOP_HEADERS
+    if not named or not named.intersection(name.lower() for name in headers):
+        return headers
+    return CIMultiDict(
+        (name, value) for name, value in headers.items() if name.lower() not in named
+    )
 
 
 def refuse_fragment(target: str) -> None:

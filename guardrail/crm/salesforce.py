@@ -189,6 +189,7 @@ class SalesforceDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        raw = raw.end_to_end()
         check_method(raw.method, "Salesforce", "GET, POST, PATCH or DELETE")
         names = _names_of(raw.headers)
         if not names.checked:

@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from guardrail.crm import sfid
+from guardrail.crm import salesforce_children, sfid
 from guardrail.crm.canonical import json_or_none
 from guardrail.crm.salesforce_post import api_base
 from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
@@ -41,7 +41,9 @@ from guardrail.model import Operation, WriteIntent
 def lookup(intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
     """The next GET ``intent`` needs answered before it is judged (other than those
     ``answered``): the record it names by a lookup field, then the account a case's contact
-    gives it (``account_fill``); None when it needs no other."""
+    gives it (``account_fill``), the queue, Reason and Status a case holds now
+    (``current_lookup``), the child cases a case's delete changes (``salesforce_children``);
+    None when it needs no other."""
     target = _record_lookup(intent, path)
     if target is not None and target not in answered:
         return target
@@ -49,7 +51,10 @@ def lookup(intent: WriteIntent, path: str, answered: Collection[str]) -> str | N
     if fill is not None and fill not in answered:
         return fill
     now = current_lookup(intent, path)
-    return None if now is None or now in answered else now
+    if now is not None and now not in answered:
+        return now
+    children = salesforce_children.lookup(intent, path)
+    return None if children is None or children in answered else children
 
 
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
@@ -59,6 +64,8 @@ def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> Writ
         return _filled(intent, status, body)
     if target.endswith(_CURRENT_QUERY):
         return _current(intent, status, body)
+    if salesforce_children.asks(target):
+        return salesforce_children.resolved(intent, status, body)
     return _resolved_record(intent, status, body)
 
 

@@ -140,9 +140,13 @@ class SimulatedSalesforce:
     async def get(self, target: str) -> UpstreamResponse:
         """The CRM's answer to the GETs the proxy makes before judging a write
         (guardrail.lookups): by lookup field, the record, 300 for several, 404 for none; by
-        id (whose a record the write names is), the record or 404."""
-        path = unquote(target.partition("?")[0])
-        parts = path.removeprefix(API_PATH).strip("/").split("/")
+        id (whose a record the write names is), the record or 404; a query (the child cases
+        of a case deleted), its records."""
+        path, _, query = target.partition("?")
+        parts = unquote(path).removeprefix(API_PATH).strip("/").split("/")
+        if parts == ["query"]:
+            soql = dict(parse_qsl(query)).get("q", "")
+            return UpstreamResponse(200, CIMultiDict(), _json(self._query(soql)))
         if len(parts) == 3 and parts[0] == "sobjects":
             record = self._get(parts[1], parts[2])
             if record is None:

@@ -33,7 +33,8 @@ through a base table
 (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
 write to its record's own class, asked of the instance first. A ``javascript:`` value (script
 the instance runs) is refused on any request, and a write must be answered in JSON (no
-``X-no-response-body``), so the proxy can tell what it saved. Blocks and errors are
+``X-no-response-body``; a create's ``sysparm_fields`` lists ``sys_id``), so the proxy can
+tell what it saved. Blocks and errors are
 ServiceNow's ``{"error": {"message", "detail"}, "status": "failure"}``, with 400, so pysnc
 raises its ``RequestException``.
 """
@@ -188,6 +189,7 @@ class ServiceNowDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        raw = raw.end_to_end()
         check_method(raw.method, "ServiceNow", "GET, POST, PATCH, PUT or DELETE")
         refuse_method_overrides(raw.headers, "ServiceNow")
         refuse_fragment(raw.target)
@@ -266,6 +268,8 @@ class ServiceNowDialect:
             return parsed
         documented = _DOCUMENTED.get(method, frozenset())
         refuse_undocumented_parameters(query, documented, "ServiceNow", f"{method} {path}")
+        if method == "POST":
+            _refuse_answer_without_sys_id(query)
         # the answer shows the saved record, dot-walked fields (sysparm_fields) included
         reads = _table_reads(parsed.sobject, {"sysparm_fields": query.get("sysparm_fields", "")})
         return _with_parameters(replace(parsed, reads=reads), query)
@@ -698,6 +702,24 @@ def _refuse_display_values(query: Mapping[str, str]) -> None:
             "is. Read with sysparm_display_value=all (each field's value and display value) or "
             "false."
         )
+
+
+def _refuse_answer_without_sys_id(query: Mapping[str, str]) -> None:
+    """Refuse a create whose answer may leave out the sys_id of the record it makes
+    (``sysparm_fields`` not listing ``sys_id``, or ``sysparm_view`` without such a list): the
+    proxy audits a create under that sys_id and reads it back, so without it a record would
+    be made that no audited intent names (as with ``X-no-response-body``)."""
+    fields = query.get("sysparm_fields")
+    if fields is None and "sysparm_view" not in query:
+        return
+    if fields is not None and "sys_id" in fields.split(","):
+        return
+    asked = f"sysparm_fields={fields[:80]}" if fields is not None else "sysparm_view alone"
+    raise AmbiguousRequest(
+        f"This create asks for an answer without the sys_id of the record it makes ({asked}), "
+        "and crm-guardrail audits and reads back a create by that sys_id. List sys_id in "
+        "sysparm_fields (sysparm_fields=sys_id,...), or send the create without them."
+    )
 
 
 def _table_reads(table: str, query: Mapping[str, str]) -> frozenset[str] | None:

@@ -153,6 +153,7 @@ class ZendeskDialect:
     # -- the canonical request ----------------------------------------------------------------
 
     def canonical(self, raw: RawRequest) -> CanonicalRequest:
+        raw = raw.end_to_end()
         check_method(raw.method, "Zendesk", "GET, POST, PUT or DELETE")
         refuse_method_overrides(raw.headers, "Zendesk")
         refuse_fragment(raw.target)

@@ -8,6 +8,15 @@ from multidict import CIMultiDict
 
 from guardrail.crm.base import Dialect, ParsedRequest, RawRequest
 
+#: One plain write per dialect: its method, target and JSON body.
+WRITES = {
+    "salesforce": ("PATCH", "/services/data/v59.0/sobjects/Case/500000000000001AAA",
+                   {"Subject": "x"}),
+    "zendesk": ("PUT", "/api/v2/tickets/7.json", {"ticket": {"status": "open"}}),
+    "servicenow": ("PATCH", "/api/now/table/incident/0123456789abcdef0123456789abcdef",
+                   {"state": "2"}),
+}  # fmt: skip
+
 
 def read(
     dialect: Dialect,

@@ -12,14 +12,8 @@ from multidict import CIMultiDict
 
 from guardrail.crm.base import RawRequest, dialect_for
 from guardrail.errors import AmbiguousRequest
+from tests.crm.helpers import WRITES
 
-WRITES = {
-    "salesforce": ("PATCH", "/services/data/v59.0/sobjects/Case/500000000000001AAA",
-                   {"Subject": "x"}),
-    "zendesk": ("PUT", "/api/v2/tickets/7.json", {"ticket": {"status": "open"}}),
-    "servicenow": ("PATCH", "/api/now/table/incident/0123456789abcdef0123456789abcdef",
-                   {"state": "2"}),
-}  # fmt: skip
 ROUTING = {"X-Original-URL": "/api/v2/tickets/8.json", "X_Rewrite_URL": "/x",
            "X-Forwarded-Host": "other.zendesk.com", "Forwarded": "host=other.example"}  # fmt: skip
 

@@ -4,10 +4,10 @@ Values are text. A field the table does not have is ignored, a text longer than 
 cut to fit, a choice or reference value is stored as given (the platform checks neither: the
 guardrail's describe-built schemas do), a journal field (``work_notes``, ``comments``) adds an
 entry to ``sys_journal_field`` and reads back empty. Business rules run before each insert and
-update; a parent incident's new state is carried to its child incidents. ``sys_dictionary``,
-``sys_choice`` and ``sys_db_object`` are tables built from the data model, read-only. Every
-record the API changes is logged in ``changes`` (the same ``Change`` the Salesforce sandbox
-logs), for the differential tests.
+update; a parent incident's new state is carried to its child incidents, and a deleted
+record's references are cleared. ``sys_dictionary``, ``sys_choice`` and ``sys_db_object`` are
+tables built from the data model, read-only. Every record the API changes is logged in
+``changes`` (the same ``Change`` the Salesforce sandbox logs), for the differential tests.
 """
 
 from __future__ import annotations
@@ -197,6 +197,20 @@ class InstanceStore:
             raise no_record()
         del self.rows[holder][sys_id]
         self.changes.append(Change(holder, sys_id, "delete"))
+        self._clear_references(sys_id)
+
+    def _clear_references(self, sys_id: str) -> None:
+        """Clear every reference to a deleted record, as the platform's reference cascade rule
+        does by default ("Clear or -- None --: deleting a record clears references"): a
+        child incident's parent_incident, a child case's parent."""
+        stamp = now_text()
+        for name, rows in self.rows.items():
+            named = [c.name for c in self.table(name).columns.values() if c.kind is Kind.REFERENCE]
+            for row_id, row in rows.items():
+                cleared = [column for column in named if row.get(column) == sys_id]
+                if cleared:
+                    row.update(dict.fromkeys(cleared, ""), sys_updated_on=stamp)
+                    self.changes.append(Change(name, row_id, "update", cause=sys_id))
 
     def _writable(self, table: str, operation: str) -> Table:
         if table in META_TABLES:
