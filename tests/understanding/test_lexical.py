@@ -2222,6 +2222,19 @@ def test_service_fine_only_until_something_is_no_praise(read, said):
     assert Reason.SERVICE not in {i.reason for i in read(f"c: {said}").issues if i.negated}
 
 
+def test_money_that_cleared_late_is_no_late_delivery(read):
+    said = "c: My salary went in on the 1st. It was a bank holiday, it cleared late."
+    assert Reason.LATE not in read.reasons(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "billing"),
+    [("So it's twelve I've paid over.", True), ("I've paid over the odds for it.", False)],
+)
+def test_what_the_customer_has_paid_over_is_billing_not_a_price_thought_high(read, said, billing):
+    assert (Reason.BILLING in read.reasons(f"c: {said}")) is billing
+
+
 def test_a_rip_in_the_thing_is_still_damage(read):
     assert Reason.DAMAGED in read.reasons("c: the jacket came with a rip in the sleeve")
 
