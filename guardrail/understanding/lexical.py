@@ -1377,7 +1377,7 @@ class Reading:
             before = {
                 a.value: a for a in _amounts(said, True) if not _NOT_THIS.search(said[: a.start])
             }
-            offered = {a.value for p in self.parsed[agent] for a in _amounts(p.text, True)}
+            offered = self._amounts_named(agent)
             if len(before) != 1 or not set(before) <= offered:
                 return False
             sum_ = _said(next(iter(before.values())), 0.7)
@@ -2206,7 +2206,7 @@ class Reading:
         ("Fourteen. Hm.") it is weighed, not taken."""
         if len(answer) < 2:
             return False
-        named = {a.value for p in self.parsed[ti] for a in _amounts(p.text, True)}
+        named = self._amounts_named(ti)
         then = answer[1].text
         return (
             _echoed(answer[0].text, named)
@@ -2267,8 +2267,12 @@ class Reading:
 
     def _offered_alone(self, ti: int) -> set[Decimal]:
         """The amount agent turn ``ti`` names, where it names only one."""
-        offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
+        offered = self._amounts_named(ti)
         return offered if len(offered) == 1 else set()
+
+    def _amounts_named(self, ti: int) -> set[Decimal]:
+        """Every amount turn ``ti`` names, bare numbers too."""
+        return {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
 
     def _the_other(
         self, ti: int, kind: AskKind, answer: Sequence[Sentence]
@@ -2347,7 +2351,7 @@ class Reading:
         """The amount answer turn ``at`` to an offer of money haggles for ("Twenty-five? Come on.
         Forty, and I keep it"): the last it names that agent turn ``ti`` did not, and not as
         what was paid; a count times a price it works out ("the 2 x 4.50") at its product."""
-        offered = {a.value for s in self.parsed[ti] for a in _amounts(s.text, True)}
+        offered = self._amounts_named(ti)
         named = [
             a
             for s in self.parsed[at]
@@ -2741,7 +2745,7 @@ class Reading:
         actually no", "sure. wait, no")."""
         texts = [t for p in parsed if (t := _opening(p.text))] or [""]
         if offer is not None:
-            named = {a.value for p in self.parsed[offer] for a in _amounts(p.text, True)}
+            named = self._amounts_named(offer)
             while len(texts) > 1 and _echoed(texts[0], named):
                 texts = texts[1:]
         scopes = self.lex.scopes
