@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from guardrail.context.model import Turn
@@ -190,19 +190,8 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
     move?" - "no, ..."), less any they also gave as theirs."""
     denied: set[str] = set()
     named: set[str] = set()
-    guessed: frozenset[str] = frozenset()
-    for turn in turns:
-        text = clean(_FULL_NAME.sub(" ", turn.text))  # "Howard Price": no price
-        if turn.role == "agent":
-            guessed = frozenset(
-                t for s in _SENTENCE_END.split(text) if _GUESSED.match(s) for t in _topics(s)
-            )
-            continue
-        if turn.role != "customer":
-            continue
-        if _NO.match(_ASKED_BACK.sub("", text)):  # "no", "moving? no"
-            denied |= guessed
-        guessed = frozenset()
+    for text, said_no in _guesses_answered(turns, _GUESSED, _topics, _without_names):
+        denied |= said_no
         for topic, pattern in _TOPICS.items():
             for m in pattern.finditer(text):
                 if _echoed(text, m.start(), m.end()):
@@ -215,19 +204,35 @@ def denied_guesses(turns: Sequence[Turn]) -> frozenset[str]:
     """The words of the agent's guesses at why that the customer answered no ("Have you sold the
     van?" - "No, still got it"; "Is it the interest rate?" - "No, the rate's fine"): a reason
     written in them is the guess, not the customer's."""
-    denied: set[str] = set()
+    return frozenset(
+        w for _, said_no in _guesses_answered(turns, _GUESS, reason_words, clean) for w in said_no
+    )
+
+
+def _guesses_answered(
+    turns: Sequence[Turn],
+    guess: re.Pattern[str],
+    about: Callable[[str], Iterable[str]],
+    read: Callable[[str], str],
+) -> Iterator[tuple[str, frozenset[str]]]:
+    """Each customer turn as ``read``, with what the agent's guesses just before it (sentences
+    ``guess`` matches) were ``about`` when the turn answers them no ("no", "moving? no"),
+    else nothing."""
     guessed: frozenset[str] = frozenset()
     for turn in turns:
-        text = clean(turn.text)
+        text = read(turn.text)
         if turn.role == "agent":
             guessed = frozenset(
-                w for s in _SENTENCE_END.split(text) if _GUESS.match(s) for w in reason_words(s)
+                x for s in _SENTENCE_END.split(text) if guess.match(s) for x in about(s)
             )
         elif turn.role == "customer":
-            if _NO.match(_ASKED_BACK.sub("", text)):
-                denied |= guessed
+            yield text, guessed if _NO.match(_ASKED_BACK.sub("", text)) else frozenset()
             guessed = frozenset()
-    return frozenset(denied)
+
+
+def _without_names(text: str) -> str:
+    """``text`` cleaned, less people's names ("Howard Price": no price)."""
+    return clean(_FULL_NAME.sub(" ", text))
 
 
 def reason_words(text: str) -> frozenset[str]:
