@@ -811,7 +811,10 @@ _MERGE_KEYS = frozenset({"ids", "target_comment", "source_comment", "target_comm
 
 def _merge(target: str, payload: Any) -> list[WriteIntent]:
     """A merge as the writes it makes: the target gets a comment; each source gets a comment
-    and is closed."""
+    and is closed. Its comments are private notes: Zendesk makes them private whatever the
+    merge asks when any of its tickets is private (or came from X, Facebook or a channel
+    integration), which the request does not show, so a merge asking for a public one is
+    refused rather than judged as a reply Zendesk may save as a note."""
     if not isinstance(payload, dict) or not set(payload) <= _MERGE_KEYS:
         raise MalformedBody(f"A merge takes {sorted(_MERGE_KEYS)} only.")
     given = payload.get("ids")
@@ -822,13 +825,22 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
         raise MalformedBody("A merge's ids must be distinct tickets other than the target.")
 
     def comment(which: str) -> dict[str, Any]:
+        public = f"{which}_comment_is_public"
+        if payload.get(public, False) is not False:
+            raise AmbiguousRequest(
+                f"This merge asks for {public}: {payload[public]!r}, but Zendesk keeps a "
+                "merge's comments private whatever it asks when any of its tickets is private "
+                "(or came from X, Facebook or a channel integration), which crm-guardrail "
+                "cannot tell from the request. Merge with private comments (leave "
+                f"{public} out, or send false), then reply to the customer on the ticket with "
+                'PUT /api/v2/tickets/{id} and comment {"public": true}.'
+            )
         text = payload.get(f"{which}_comment")
         if text is None:
             return {}
         if not isinstance(text, str):
             raise MalformedBody(f"{which}_comment must be text.")
-        public = payload.get(f"{which}_comment_is_public", False)
-        return {"comment.body": text, "comment.public": public}
+        return {"comment.body": text, "comment.public": False}
 
     intents = [WriteIntent(NAME, "ticket", Operation.UPDATE, comment("target"),
                            record_id=target, ref="target")]  # fmt: skip

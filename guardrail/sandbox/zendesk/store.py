@@ -191,19 +191,26 @@ class ZendeskStore:
         return {**row, "active": False} if obj == "user" else row
 
     def merge(self, target: int, sources: Sequence[int], body: Mapping[str, Any]) -> None:
-        """Merge ``sources`` into ``target``: each source gets a comment and is closed."""
+        """Merge ``sources`` into ``target``: each source gets a comment and is closed. The
+        comments are private, as asked, or whatever was asked when any of the tickets is
+        private (none of its comments public): "Comments are private and can't be modified"."""
         self.fetch("ticket", target)
         for source in sources:
             self.fetch("ticket", source)
         if target in sources or not sources:
             raise invalid("ids", "Ids: must name tickets other than the target", "InvalidValue")
+        private = any(not any(c["public"] for c in self.comments(t)) for t in (target, *sources))
+
+        def public(which: str) -> Any:
+            return False if private else body.get(f"{which}_comment_is_public", False)
+
         for source in sources:
             note = body.get("source_comment") or (
                 f"This request was closed and merged into request #{target}."
             )
             self.update_ticket(source, {
                 "status": "closed",
-                "comment": {"body": note, "public": body.get("source_comment_is_public", False)},
+                "comment": {"body": note, "public": public("source")},
                 "additional_tags": ["closed_by_merge"],
             })  # fmt: skip
         text = (
@@ -214,7 +221,7 @@ class ZendeskStore:
         )
         self.update_ticket(
             target,
-            {"comment": {"body": text, "public": body.get("target_comment_is_public", False)}},
+            {"comment": {"body": text, "public": public("target")}},
         )
 
     # -- users and organizations ----------------------------------------------------------

@@ -132,6 +132,25 @@ async def test_merge_closes_the_sources_into_the_target(zd: Api) -> None:
     assert "closed_by_merge" in source["tags"]
 
 
+async def test_a_merge_with_a_private_ticket_adds_private_comments_whatever_it_asks(
+    zd: Api,
+) -> None:
+    """ "Comments are private and can't be modified" when any merged ticket is private."""
+    made = [
+        zd.store.create_ticket({"subject": "Router", "requester_id": ACME_USER,
+                                "comment": {"body": "Reboots.", "public": public}})["id"]
+        for public in (True, False, True, True)
+    ]  # fmt: skip
+    asked = {"target_comment_is_public": True, "source_comment_is_public": True}
+    for target, source in ((made[0], made[1]), (made[2], made[3])):
+        status, _body = await zd.call(
+            "POST", f"/tickets/{target}/merge.json", {"ids": [source], **asked}
+        )
+        assert status == 200
+    added = [[c["public"] for c in zd.store.comments(t)][-1] for t in made]
+    assert added == [False, False, True, True]
+
+
 async def test_users_and_organizations_create_update_and_create_or_update(zd: Api) -> None:
     status, body = await zd.call(
         "POST", "/organizations.json", {"organization": {"name": "Initech"}}
