@@ -138,6 +138,9 @@ class Saved:
 
     id: str | None = None
     created: bool | None = None
+    #: The CRM took the write but its answer names no record (a job that saves it later): what
+    #: it saved cannot be read back, so a read-back of it fails rather than being skipped.
+    unnamed: bool = False
 
     def updated(self, intent: WriteIntent) -> bool:
         """Whether the CRM changed an existing record with a write judged a create: an upsert

@@ -155,11 +155,14 @@ class PostVerifier:
     async def _verify_saved(self, upstream: Sender, job: Job) -> Decision:
         decision = job.decision
         wanted: dict[str, dict[int, str]] = {}
-        for n, intent in enumerate(decision.intents):
-            saved = decision.saved_ids[n] if n < len(decision.saved_ids) else None
-            if job.checks[n] and saved:
-                wanted.setdefault(intent.object, {})[n] = saved
+        # A record the CRM saved under an id its answer does not give: never read, so unread.
         found: dict[int, tuple[Record | None, None, bool]] = {}
+        for n, intent in enumerate(decision.intents):
+            saved = decision.saved[n] if n < len(decision.saved) else Saved()
+            if job.checks[n] and saved.id:
+                wanted.setdefault(intent.object, {})[n] = saved.id
+            elif job.checks[n] and saved.unnamed:
+                found[n] = (None, None, intent.operation is Operation.CREATE)
         dialect = self._dialect
         for sobject, by_intent in wanted.items():
             fields = _fields(
@@ -182,7 +185,7 @@ class PostVerifier:
                     decision.intents[n].operation is Operation.CREATE if said is None else said
                 )
                 found[n] = (records.get(dialect.record_key(record_id)), None, created)
-        return await self._judge(upstream, job, found)
+        return await self._judge(upstream, job, dict(sorted(found.items())))
 
     # -- judging, reverting ------------------------------------------------------------------------
 

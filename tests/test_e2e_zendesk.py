@@ -407,6 +407,28 @@ def test_a_trigger_that_rewrites_the_saved_ticket_is_caught_and_the_ticket_delet
     assert record["revert"] == "success"
 
 
+def test_tickets_a_bulk_create_saves_unnamed_are_a_post_fail_never_passed_unread(
+    reading_back: Stack,
+) -> None:
+    """create_many answers a job, not the tickets it makes: the proxy cannot read them back,
+    so their read-back fails (audited and alerted as unverified) rather than being skipped,
+    which let a bulk create land what the single create's read-back catches."""
+    zenpy = reading_back.zendesk(conversation=CONVERSATION, email=AGENT_EMAIL,
+                                 token="sandbox-api-token")  # fmt: skip
+    seen: list[tuple[str, str]] = []
+    zenpy.tickets.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(
+            (r.headers.get("X-Guardrail-Decision", "-"), r.headers.get(DECISION_ID_HEADER, ""))
+        )
+    )
+    zenpy.tickets.create([billing_ticket(priority="high"), billing_ticket(subject="Again")])
+    [(verdict, decision_id)] = seen
+    assert verdict == "post-fail"
+    admin = f"{reading_back.admin_url}/guardrail/v1/decisions/{decision_id}"
+    record = httpx.get(admin, timeout=10).json()
+    assert [v["rule"] for v in record["violations"]] == ["ReadBack", "ReadBack"]
+
+
 def test_replay_judges_recorded_zendesk_writes_again_under_a_candidate_pack(
     stack: Stack, zenpy: Zenpy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -376,7 +376,7 @@ class ZendeskDialect:
             # 201 Created; a create_or_update that updated an existing record answers 200.
             return (Saved(_str_or_none(saved) or intents[0].record_id, status == 201),)
         # A bulk call answers a job status: the ids of records it creates come later.
-        return tuple(Saved(i.record_id) for i in intents)
+        return tuple(Saved(i.record_id, unnamed=i.record_id is None) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:
