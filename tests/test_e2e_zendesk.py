@@ -175,7 +175,7 @@ def test_changing_a_ticket_never_read_is_refused(stack: Stack, zenpy: Zenpy) -> 
     assert tickets(stack) == before
 
 
-def test_bulk_creates_land_and_their_job_status_grounds_the_tickets_they_made(
+def test_bulk_creates_land_and_the_tickets_they_made_are_changed_once_read(
     stack: Stack, zenpy: Zenpy
 ) -> None:
     job = zenpy.tickets.create([billing_ticket(subject="One"), billing_ticket(subject="Two")])

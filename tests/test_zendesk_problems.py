@@ -73,3 +73,32 @@ def test_a_problem_is_solved_once_each_incident_it_would_solve_was_solved_on_its
     zenpy.tickets.update(Ticket(id=ours, status="solved", comment=Comment(body="Back online.")))
     zenpy.tickets.update(solved)
     assert {t["id"]: t["status"] for t in tickets(zendesk_stack)}[problem] == "solved"
+
+
+def test_a_job_status_grounds_no_ticket_it_names_only_by_id(zendesk_stack: Stack) -> None:
+    """A job's results name records by id alone (any job in the account, of users or
+    organizations too): read there, another customer's problem ticket was grounded with no
+    organization to show whose it is, so the customer's ticket could be made its incident."""
+    theirs = zendesk_problem(zendesk_stack, GLOBEX_USER)
+
+    async def their_job() -> str:
+        store = zendesk_stack.crm_app[ZENDESK_STORE]
+        done = [{"id": theirs, "index": 0, "action": "update", "success": True}]
+        return str(store.run_job(1, lambda: done)["id"])
+
+    job = zendesk_stack.call(their_job)
+    mine = f"/api/v2/tickets/{_acme_ticket(zendesk_stack)}.json"
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(mine, f"/api/v2/job_statuses/{job}.json"))
+    answer = agent.write("PUT", mine, {"ticket": {"type": "incident", "problem_id": theirs}})
+    assert answer.status_code == 422, answer.text
+    assert "/ProblemGrounded)" in answer.text
+
+
+def _acme_ticket(stack: Stack) -> int:
+    async def make() -> int:
+        made = stack.crm_app[ZENDESK_STORE].create_ticket(
+            {"subject": "Slow line", "requester_id": ACME_USER, "comment": {"body": "Slow."}}
+        )
+        return int(made["id"])
+
+    return stack.call(make)

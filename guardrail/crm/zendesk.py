@@ -379,6 +379,9 @@ class ZendeskDialect:
         return tuple(Saved(i.record_id, unnamed=i.record_id is None) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
+        """The tickets, users and organizations an answer shows. A job status's results are
+        none: ids alone, of any job in the account (users' or organizations' too), with nothing
+        to say whose the record is; the agent reads the records a job made to ground them."""
         if status != 200:
             return []
         answer = json_or_none(body)
@@ -396,11 +399,6 @@ class ZendeskDialect:
             kind = result.get("result_type") if isinstance(result, dict) else None
             if kind in ("ticket", "user", "organization"):
                 rows.append((kind, result))
-        job = answer.get("job_status")
-        if isinstance(job, dict) and isinstance(job.get("results"), list):
-            # The tickets a bulk call of the agent's made or changed: seen by their ids.
-            rows.extend(("ticket", {"id": r.get("id")}) for r in job["results"]
-                        if isinstance(r, dict) and "error" not in r)  # fmt: skip
         found = []
         for obj, row in rows[:MAX_READ_RECORDS]:
             if isinstance(row, dict) and _is_int_id(row.get("id")):
