@@ -1567,11 +1567,19 @@ class Reading:
             )
         )
         named = correcting or _CONTINUATION.match(s.text)
-        # a bare number said by itself is money only as a price ("it was 45", not "all 3")
+        # a bare number said by itself is money only as a price ("it was 45", not "all 3") or
+        # as the sum the agent just named, taken ("the teapot, eighteen pounds" - "yes, the
+        # eighteen please"; not "Twenty? Nah", nor "Sixty. Okay. I need ask my boss")
+        taken = self.lex.scopes["accept"].search(s.text) and not _asked(self.turns[ti].text, s)
         priced = [
             a
             for a in amounts
-            if (named or a.explicit or _PAID.search(s.text[: a.start]))
+            if (
+                named
+                or a.explicit
+                or _PAID.search(s.text[: a.start])
+                or (taken and a.value in self._money_named(self._agent_before(ti)))
+            )
             and not _price_asked(self.turns[ti].text, s, a)
         ]
         # "don't bother, it's only a tenner": taken back, the sum made little of, not repaired
@@ -2269,6 +2277,12 @@ class Reading:
         """The amount agent turn ``ti`` names, where it names only one."""
         offered = self._amounts_named(ti)
         return offered if len(offered) == 1 else set()
+
+    def _money_named(self, ti: int | None) -> set[Decimal]:
+        """Every sum turn ``ti`` names as money (with its currency or a money word)."""
+        if ti is None:
+            return set()
+        return {a.value for s in self.parsed[ti] for a in money_in(s.text) if a.explicit}
 
     def _amounts_named(self, ti: int) -> set[Decimal]:
         """Every amount turn ``ti`` names, bare numbers too."""

@@ -56,3 +56,26 @@ def test_the_amount_settled_on_last_is_the_one_asked(read, said, amount):
 def test_people_not_wanted_back_at_a_place_leave_the_refund_asked(read, last, asked):
     ask = read.ask(REFUND, *ASKED, "c: Sixty's fair.", "a: I'll get that refunded.", last)
     assert (ask is not None and ask.status.granted) is asked
+
+
+TEAPOT = (
+    "c: My teapot's come with a chip in the spout. I'd like my money back for it.",
+    "a: Sorry! Name and postcode?",
+    "c: Maureen Storr, YO21 3PU.",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "amount"),
+    [
+        ("c: Yes, the eighteen please. I'll keep the cups, they're fine.", "18"),
+        ("c: That's right, the eighteen, ta.", "18"),
+        # near misses: the sum said back as a question, or only repeated while putting it off
+        ("c: Eighteen? Is that all it was?", None),
+        ("c: Eighteen. I need to ask my husband first.", None),
+    ],
+)
+def test_a_sum_the_agent_named_taken_by_the_customer_is_the_amount_asked(read, answer, amount):
+    ask = read.ask(REFUND, *TEAPOT, "a: Thanks Maureen. The teapot, eighteen pounds.", answer)
+    assert ask is not None
+    assert ask.amount == (None if amount is None else Decimal(amount))
