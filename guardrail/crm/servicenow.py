@@ -9,7 +9,9 @@ Writes it reads (``/api/now``, unversioned or ``/v1``, ``/v2``):
     POST   /v1/batch                   each ``rest_requests`` item read as the request it is
                                        (its ``body`` base64), judged as one of the above; saved
                                        in part, as the instance saves a batch
-                                       (``servicenow_batch``)
+                                       (``servicenow_batch``); an item the instance is asked
+                                       about first, after another write to its table, is
+                                       refused (``ordered``: asked before the batch runs)
 
 Reads are GET or HEAD, without a body, of the Table API, the Aggregate API (``/stats``) and
 attachment metadata. ``POST /oauth_token.do`` exchanges a credential and writes no record.
@@ -54,6 +56,7 @@ from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
 from guardrail.crm import (
+    ordered,
     servicenow_batch,
     servicenow_children,
     servicenow_post,
@@ -318,6 +321,7 @@ class ServiceNowDialect:
             start = len(intents)
             intents.extend(replace(i, ref=ref) for i in inner.intents)
             parts.append(Part(ref, range(start, len(intents))))
+        ordered.refuse_stale_lookups(intents, parts, self._asks_first, _same_table, "Batch request")
         return ParsedRequest(
             Shape.COLLECTION,  # each request on its own: the instance saves a batch in part
             tuple(intents),
@@ -327,6 +331,10 @@ class ServiceNowDialect:
             _only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
+
+    def _asks_first(self, intent: WriteIntent) -> bool:
+        """Whether the instance is asked about ``intent`` before it is judged (``lookup``)."""
+        return self.lookup(intent, "", ()) is not None
 
     def _batch_item(self, item: Any, n: int, seen: set[str]) -> tuple[str, ParsedRequest]:
         """One ``rest_requests`` item, read as the request it stands for: its url as a
@@ -752,6 +760,13 @@ def _refuse_reclassifying(table: str, payload: Any) -> None:
             "crm-guardrail judges a write as the table it names. Write the record in its own "
             "table without sys_class_name; a person reclassifies records."
         )
+
+
+def _same_table(earlier: WriteIntent, later: WriteIntent) -> bool:
+    """Whether ``earlier`` may change what the instance answers about ``later`` (its children,
+    its class): a write to the same table, or through a base table, whose records may be any."""
+    tables = {earlier.object.lower(), later.object.lower()}
+    return len(tables) == 1 or not tables.isdisjoint(EXTENDED)
 
 
 def _table_name(name: str) -> str:

@@ -136,12 +136,46 @@ def test_each_batch_request_is_read_as_the_request_it_is() -> None:
     parsed = read(dialect, "POST", "/api/now/v1/batch", body({"batch_request_id": 1, "rest_requests": [
         item("a", "POST", "/api/now/table/incident", {"short_description": "x"}),
         item("b", "GET", "/api/now/table/sn_customerservice_case?sysparm_limit=1"),
-        item("c", "PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_display_value=all", {"state": "2"}),
+        item("c", "PATCH", f"/api/now/table/incident/{SYS_ID}?sysparm_display_value=all", {"urgency": "2"}),
     ]}))  # fmt: skip
     assert (parsed.shape, parsed.all_or_none) == (Shape.COLLECTION, False)
     assert [(p.ref, len(p.intents)) for p in parsed.parts] == [("a", 1), ("b", 0), ("c", 1)]
     assert [i.ref for i in parsed.intents] == ["a", "c"]
     assert parsed.reads == frozenset({"incident", "sn_customerservice_case"})
+
+
+OTHER = "fedcba9876543210fedcba9876543210"
+#: Writes the instance is asked about first (the children a parent's move or delete changes,
+#: the class of a record written through a base table), and a write before each that may change
+#: the answer: the same table's, or a base table's.
+ASKED_FIRST = [
+    ("PATCH", f"/api/now/table/incident/{SYS_ID}", {"state": "6"}),
+    ("DELETE", f"/api/now/table/sn_customerservice_case/{SYS_ID}", None),
+    ("PATCH", f"/api/now/table/task/{SYS_ID}", {"short_description": "x"}),
+]
+BEFORE = {
+    "incident": ("PATCH", f"/api/now/table/incident/{OTHER}", {"parent_incident": SYS_ID}),
+    "sn_customerservice_case": (
+        "POST",
+        "/api/now/table/sn_customerservice_case",
+        {"parent": SYS_ID},
+    ),
+    "task": ("PATCH", f"/api/now/table/incident/{OTHER}", {"short_description": "y"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "payload"), ASKED_FIRST, ids=["move", "delete", "base-table"]
+)
+def test_a_batch_write_asked_about_after_a_write_that_may_change_the_answer_is_refused(
+    method: str, url: str, payload: Any
+) -> None:
+    earlier = item("a", *BEFORE[url.split("/")[4]])
+    later = item("b", method, url, payload)
+    with pytest.raises(AmbiguousRequest, match=r"Batch request b: .* on its own"):
+        read(dialect, "POST", "/api/now/v1/batch", body({"rest_requests": [earlier, later]}))
+    first = read(dialect, "POST", "/api/now/v1/batch", body({"rest_requests": [later, earlier]}))
+    assert [i.ref for i in first.intents] == ["b", "a"]
 
 
 @pytest.mark.parametrize(
