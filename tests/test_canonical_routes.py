@@ -817,3 +817,23 @@ def test_a_write_to_an_api_the_guardrail_does_not_judge_says_what_to_send_instea
         stack, send(stack, "POST", target, body), 400, "GUARDRAIL_UNSUPPORTED_ENDPOINT"
     )
     assert instead in message
+
+
+def test_an_upsert_after_a_subrequest_that_may_change_what_it_finds_is_refused(
+    stack: Stack, case_id: str
+) -> None:
+    """The proxy finds the record an upsert names before the composite runs, and Salesforce
+    runs each subrequest on what the ones before it left: keyed first, the upsert judged as a
+    create would land on the customer's case. Sent on its own after, it is judged as it lands."""
+    keyed = {"method": "PATCH", "url": f"{API}/sobjects/Case/{case_id}", "referenceId": "key",
+             "body": {"External_Id__c": "RT-STALE"}}  # fmt: skip
+    upsert = {"method": "PATCH", "url": f"{API}/sobjects/Case/External_Id__c/RT-STALE",
+              "referenceId": "upsert", "body": {"Subject": "Judged as a create"}}  # fmt: skip
+    answer = send(stack, "POST", f"{API}/composite", _composite(keyed, upsert))
+    message = refused(stack, answer, 400, "GUARDRAIL_AMBIGUOUS_REQUEST")
+    assert message.startswith("Subrequest upsert:"), message
+    assert "on its own" in message, message
+    assert send(stack, "POST", f"{API}/composite", _composite(keyed)).status == 200
+    landed = send(stack, "PATCH", upsert["url"], json.dumps(upsert["body"]))
+    assert landed.status == 200, landed.body  # an update of the case, answered as one
+    assert case(stack, case_id)["Subject"] == "Judged as a create"

@@ -2,8 +2,8 @@
 record that existed, through the real proxy to the sandboxes, with the CRMs' own clients.
 
 The record appears between the proxy's lookup and the write (made by a hook the moment the CRM
-has answered the lookup: a race, or someone arranging one), or an earlier subrequest of the same
-composite makes it. The CRM's answer says it updated; the decision is a post-fail naming what
+has answered the lookup: a race, or someone arranging one). An earlier subrequest of the same
+composite cannot make it: such a composite is refused before it is sent (guardrail.crm.ordered). The CRM's answer says it updated; the decision is a post-fail naming what
 happened, audited and alerted; a single-record write's agent is told so in the CRM's error
 format; and the conversation records the update it was, of a record not created here, so a
 later write to that record is judged as one to a record the agent never had grounds for.
@@ -242,31 +242,6 @@ def test_a_collection_upsert_reports_the_records_the_crm_updated_and_owns_those_
         in refused(lambda: agent.sf.Case.update(theirs, {"Priority": "Low"}))["message"]
     )
     assert agent.sf.Case.update(mine, {"Priority": "Low"}) == 204
-
-
-def test_a_composite_whose_earlier_subrequest_made_the_record_reports_the_later_one(
-    stack: Stack,
-) -> None:
-    """Both upserts of one value were judged as creates (the lookup found nothing); the CRM
-    made the record with the first and updated it with the second. The record was made
-    here, by the first, so it stays the agent's; the second is reported as the update it
-    was."""
-    agent = Agent(stack)
-    url = "/services/data/v59.0/sobjects/Case/External_Id__c/AC-COMP-5"
-    answer = agent.sf.restful("composite", method="POST", json={"compositeRequest": [
-        {"method": "PATCH", "url": url, "referenceId": "first", "body": {"Subject": "Router"}},
-        {"method": "PATCH", "url": url, "referenceId": "again", "body": {"Priority": "High"}},
-    ]})  # fmt: skip
-    first, again = answer["compositeResponse"]
-    assert (first["httpStatusCode"], again["httpStatusCode"]) == (201, 200)
-    made = first["body"]["id"]
-    assert agent.decisions == ["post-fail"]
-    assert updated_rules(decision(stack, agent.ids[0])) == [(UPDATED, 1)]
-    assert writes(stack, agent.conversation) == [
-        recorded("create", made),
-        raced(made),
-    ]
-    assert agent.sf.Case.update(made, {"Priority": "Low"}) == 204
 
 
 def test_a_failed_read_back_of_a_record_updated_in_a_race_never_deletes_that_record(

@@ -11,7 +11,10 @@ Writes it reads (any API version ``/services/data/vNN.N``):
     PATCH  /composite/sobjects                      collection update
     DELETE /composite/sobjects?ids=...              collection delete
     PATCH  /composite/sobjects/{Object}/{ExtField}  collection upsert
-    POST   /composite                               composite: each subrequest as above
+    POST   /composite                               composite: each subrequest as above; one
+                                                    judged on a look-up, after a subrequest
+                                                    writing what it reads, is refused
+                                                    (``ordered``: asked before the composite runs)
 
 Each request is first read canonically (``canonical``, built from ``guardrail.crm.canonical``):
 ``POST ...?_HttpMethod=PATCH`` is read as a PATCH, as Salesforce documents, and forwarded as
@@ -38,6 +41,7 @@ import httpx
 from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import (
+    ordered,
     salesforce_bulk,
     salesforce_headers,
     salesforce_lookups,
@@ -469,6 +473,13 @@ class SalesforceDialect:
             if len(inner.intents) == 1 and inner.intents[0].operation is not Operation.DELETE:
                 created[ref] = inner.intents[0].object
             parts.append(Part(ref, range(start, len(intents))))
+        ordered.refuse_stale_lookups(
+            intents,
+            parts,
+            lambda later: bool(salesforce_lookups.objects_read(later)),
+            lambda earlier, later: earlier.object.lower() in salesforce_lookups.objects_read(later),
+            "Subrequest",
+        )
         return ParsedRequest(
             Shape.COMPOSITE,
             tuple(intents),

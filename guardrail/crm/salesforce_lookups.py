@@ -57,6 +57,21 @@ def lookup(intent: WriteIntent, path: str, answered: Collection[str]) -> str | N
     return None if children is None or children in answered else children
 
 
+def objects_read(intent: WriteIntent) -> frozenset[str]:
+    """The objects (lower case) whose records ``lookup`` reads, in any round, before ``intent``
+    is judged: its own object's (the record a lookup field names, a case's queue or children),
+    and a contact's when a case takes its account from one; none when it reads none (or the
+    write is refused when looked up)."""
+    try:
+        if lookup(intent, "", ()) is None:
+            return frozenset()
+        as_update = replace(intent, operation=Operation.UPDATE)
+        fills = account_fill(as_update, "") is not None
+    except LookupUnresolved:
+        return frozenset()
+    return frozenset({intent.object.lower(), *(("contact",) if fills else ())})
+
+
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
     """``intent`` as the write the CRM will make, from its answer to ``lookup``'s GET of
     ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed."""

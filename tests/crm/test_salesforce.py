@@ -394,6 +394,7 @@ def test_a_row_whose_id_is_not_the_record_it_names_is_no_record_read() -> None:
 
 CASE_ID = "500000000000009AAA"
 UPSERT = "/sobjects/Case/External_Id__c/C-9"
+CONTACT_ID = "003000000000009AAA"
 
 
 @pytest.mark.parametrize(
@@ -430,7 +431,8 @@ def test_collection_and_composite_answers_say_per_record_whether_it_was_created(
     )  # fmt: skip
     composite = parse("POST", "/composite", {"compositeRequest": [
         {"method": "PATCH", "url": BASE + UPSERT, "referenceId": "first", "body": {"Subject": "x"}},
-        {"method": "PATCH", "url": BASE + UPSERT, "referenceId": "again", "body": {"Priority": "Low"}},
+        {"method": "PATCH", "url": f"{BASE}/sobjects/Contact/External_Id__c/P-9",
+         "referenceId": "again", "body": {"LastName": "Doe"}},
         {"method": "PATCH", "url": f"{BASE}/sobjects/Case/{CASE_ID}", "referenceId": "byId",
          "body": {"Priority": "Low"}},
     ]})  # fmt: skip
@@ -438,11 +440,11 @@ def test_collection_and_composite_answers_say_per_record_whether_it_was_created(
         {"referenceId": "first", "httpStatusCode": 201, "httpHeaders": {},
          "body": {"id": CASE_ID, "success": True, "errors": [], "created": True}},
         {"referenceId": "again", "httpStatusCode": 200, "httpHeaders": {},
-         "body": {"id": CASE_ID, "success": True, "errors": [], "created": False}},
+         "body": {"id": CONTACT_ID, "success": True, "errors": [], "created": False}},
         {"referenceId": "byId", "httpStatusCode": 204, "httpHeaders": {}, "body": None},
     ]}  # fmt: skip
     assert dialect.saved(composite, 200, json.dumps(answer).encode()) == (
-        Saved(CASE_ID, True), Saved(CASE_ID, False), Saved(CASE_ID, False),
+        Saved(CASE_ID, True), Saved(CONTACT_ID, False), Saved(CASE_ID, False),
     )  # fmt: skip
 
 
