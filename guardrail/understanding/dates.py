@@ -5,14 +5,16 @@ are. "The ninth of December" and "9 Dec" are both ``--12-09``; "on the 14th" is 
 is the 9 December, the 19th is not.
 
 Read over text with numbers as digits (guardrail.understanding.text.clean for speech), any
-case. Days of the week and words like "tomorrow" pin down nothing without a calendar, and are
-left out.
+case. A holiday on a fixed day is that day ("Boxing Day" is ``--12-26``, "the day after
+Boxing Day" ``--12-27``); one that moves with the year (Easter), days of the week and words like
+"tomorrow" pin down nothing without a calendar, and are left out.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 _MONTHS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
@@ -54,6 +56,32 @@ _FORMS = tuple(
         r"[a-z])",
     )
 )
+# Holidays kept on one day of the year, as callers in the English-speaking world name them.
+_NAMED_DAYS = {
+    "new year's day": (1, 1), "burns night": (1, 25), "australia day": (1, 26),
+    "valentine's day": (2, 14),
+    "st david's day": (3, 1), "st patrick's day": (3, 17), "paddy's day": (3, 17),
+    "st george's day": (4, 23), "anzac day": (4, 25), "juneteenth": (6, 19),
+    "canada day": (7, 1), "halloween": (10, 31), "bonfire night": (11, 5),
+    "guy fawkes night": (11, 5), "remembrance day": (11, 11), "armistice day": (11, 11),
+    "veterans day": (11, 11), "st andrew's day": (11, 30),
+    "christmas eve": (12, 24), "christmas day": (12, 25), "boxing day": (12, 26),
+    "new year's eve": (12, 31), "hogmanay": (12, 31),
+}  # fmt: skip
+
+
+def _spelled(name: str) -> str:
+    """A holiday's name as written: with or without its apostrophe, "St" with or without a
+    full stop."""
+    return re.escape(name).replace("'", "['\u2019]?").replace(r"st\ ", r"st\.?\ ")
+
+
+_HOLIDAYS = {name.replace("'", ""): day for name, day in _NAMED_DAYS.items()}
+_HOLIDAY = re.compile(
+    r"\b(?:(?:the\s+)?day\s+(?P<side>after|before)\s+)?"
+    r"(?P<name>" + "|".join(_spelled(n) for n in _NAMED_DAYS) + r")\b",
+    re.IGNORECASE,
+)
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE)
 _ISO = re.compile(r"^(?:(?P<year>\d{4})-|--)(?:(?P<month>\d{2})-|-)(?P<day>\d{2})$")
 
@@ -67,7 +95,7 @@ class DateSaid:
 
 def dates_in(text: str) -> list[DateSaid]:
     """The dates in ``text``, in order, each with every reading that fits it."""
-    found: list[DateSaid] = []
+    found = [_holiday(m) for m in _HOLIDAY.finditer(text)]
     for form in _FORMS:
         for m in form.finditer(text):
             if any(m.start() < d.end and d.start < m.end() for d in found):
@@ -77,6 +105,15 @@ def dates_in(text: str) -> list[DateSaid]:
                 start = min(m.start(g) for g, v in m.groupdict().items() if v is not None)
                 found.append(DateSaid(start, m.end(), readings))
     return sorted(found, key=lambda d: d.start)
+
+
+def _holiday(m: re.Match[str]) -> DateSaid:
+    """A fixed holiday, or the day after or before it, as its month and day (of a year with
+    no 29 February between: none of them is near it)."""
+    month, day = _HOLIDAYS[re.sub("['\u2019.]", "", m["name"].lower())]
+    shift = {"after": 1, "before": -1}.get((m["side"] or "").lower(), 0)
+    when = date(2001, month, day) + timedelta(days=shift)
+    return DateSaid(m.start(), m.end(), (_iso(None, when.month, when.day),))
 
 
 def readings_of(value: str) -> tuple[str, ...]:

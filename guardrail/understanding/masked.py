@@ -20,7 +20,7 @@ from guardrail.understanding.text import clean, digits_from_words
 _DIGIT_WORD = (
     r"\d+|zero|oh|o|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|double|triple"
+    r"seventy|eighty|ninety|hundred|double|triple|treble"
 )
 # A run of digits and number words as a speaker says them, however grouped or punctuated.
 _RUN = re.compile(

@@ -91,6 +91,7 @@ _TIMES = {
     **{str(n): n for n in range(2, 10)},
     "double": 2,
     "triple": 3,
+    "treble": 3,
     "quadruple": 4,
 }
 # A digit said as a count of it, as a number is read out ("four ones", "two 9s", "three
@@ -99,7 +100,7 @@ _TIMES = {
 _COUNTED_DIGIT = re.compile(
     r"\b(?P<times>two|three|four|five|six|seven|eight|nine|[2-9]) (?P<digits>zeros|zeroes|ohs|"
     r"ones|twos|threes|fours|fives|sixes|sevens|eights|nines|\d(?=s\b))s?\b"
-    rf"|\b(?P<repeat>double|triple|quadruple) (?P<digit>oh|{_NAMES}|\d)\b",
+    rf"|\b(?P<repeat>double|triple|treble|quadruple)[ -](?P<digit>oh|{_NAMES}|\d)\b",
     re.IGNORECASE,
 )
 

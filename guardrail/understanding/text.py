@@ -63,7 +63,7 @@ _CONTRACTIONS = {
 # ("ending two four that was") are still numbers.
 _FOUR_FOR = re.compile(
     r"(?<!\d )(?<!one )(?<!two )(?<!three )(?<!five )(?<!six )(?<!seven )(?<!eight )"
-    r"(?<!nine )(?<!four )(?<!zero )(?<!oh )(?<!double )(?<!triple )(?<!last )"
+    r"(?<!nine )(?<!four )(?<!zero )(?<!oh )(?<!double )(?<!triple )(?<!treble )(?<!last )"
     r"\bfour(?= (?:a (?!(?:day|week|month|year|night|piece|pop)\b)|an|the|my|me|you|your|it|"
     r"this|that|us|them|him|her|our|their|what|how|ages|nothing|sure|free)\b)"
 )
@@ -118,9 +118,10 @@ _SUBCLAUSE = re.compile(
     rf"\s(?=and\s(?!{_NUMBER_WORD}\b|[$€£¥₹]\s?\d|a (?:half|quarter)\b))",
     re.IGNORECASE,
 )
-# "double oh", "triple seven", "double 4": the digit said two or three times
+# "double oh", "triple seven", "treble two", "double 4": the digit said two or three times
 _REPEATED = re.compile(
-    r"\b(double|triple)\s+(zero|one|two|three|four|five|six|seven|eight|nine|\d)\b(?! ?\d)"
+    r"\b(double|triple|treble)[\s-]+"
+    r"(zero|one|two|three|four|five|six|seven|eight|nine|\d)\b(?! ?\d)"
 )
 # "oh" for zero among digits, ending them or starting a run of them ("one oh four", "six six
 # two oh", "double oh double oh", "oh seven seven"), or one of them read out a digit at a time
@@ -128,9 +129,9 @@ _REPEATED = re.compile(
 # oh, and" or "twenty oh well".
 _DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d+|oh?)"
 _OH = re.compile(r"\boh?\b")
-_DOUBLED = re.compile(r"\b(?:double|triple) $")
+_DOUBLED = re.compile(r"\b(?:double|triple|treble) $")
 _DIGIT_BEFORE = re.compile(rf"\b{_DIGIT_WORD} $")
-_DIGIT_AFTER = re.compile(rf" (?:{_DIGIT_WORD}|double|triple)\b|\s*$|\s*[,.;!?]")
+_DIGIT_AFTER = re.compile(rf" (?:{_DIGIT_WORD}|double|triple|treble)\b|\s*$|\s*[,.;!?]")
 _DIGITS_AFTER = re.compile(rf" {_DIGIT_WORD} {_DIGIT_WORD}\b")  # "oh seven seven...": leading
 _LISTED_BEFORE = re.compile(rf"\b{_DIGIT_WORD}, $")  # "seven, oh, four": digit by digit
 # the end of a number read out digit by digit, whatever follows ("eight eight nine oh and")

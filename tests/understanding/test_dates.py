@@ -29,6 +29,10 @@ from guardrail.understanding.dates import dates_in, readings_of, same_date
         ("he came on the 12th and left a card", ("---12",)),
         ("collection booked Thursday 16th, first thing", ("---16",)),
         ("back to you Wed. 9th at the latest", ("---09",)),
+        ("leaking since the day after Boxing Day", ("--12-27",)),
+        ("delivered the day before New Year's Day", ("--12-31",)),
+        ("booked for St. Patricks Day", ("--03-17",)),
+        ("it was meant to come by Halloween", ("--10-31",)),
     ],
 )
 def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings):
@@ -50,6 +54,8 @@ def test_a_date_is_read_as_everything_it_can_mean_and_no_more(written, readings)
         "it's tuesday",
         "paid 12.50",
         "wait 10-15 minutes",
+        "ordered it before Christmas",
+        "we were away over Easter",
     ],
 )
 def test_ordinals_and_numbers_that_are_no_dates_are_not_read_as_dates(written):

@@ -1692,6 +1692,7 @@ def test_a_refund_not_wanted_is_read_however_it_is_put(read, said, status):
         ("call me on oh seven seven double oh nine", "call me on 07 7 009"),
         ("a double 10 minute wait", "a double 10 minute wait"),
         ("ref double oh double oh triple seven", "ref 00007 7 7"),
+        ("it's four seven, double-eight, treble-two", "it's 4 7, 8 8, 2 2 2"),
         ("it's nine, oh, three, oh, one", "it's 9, 0, 3, 0, 1"),
         ("it was double the price", "it was double the price"),
     ],

@@ -254,7 +254,11 @@ PLURALS = [
     "eights",
     "nines",
 ]
-COUNTS = {2: ["two", "2", "double"], 3: ["three", "3", "triple"], 4: ["four", "4", "quadruple"]}
+COUNTS = {
+    2: ["two", "2", "double"],
+    3: ["three", "3", "triple", "treble"],
+    4: ["four", "4", "quadruple"],
+}
 
 
 @MANY
@@ -271,7 +275,7 @@ def test_a_number_read_out_with_its_repeated_digits_counted_is_found_and_masked(
                 words.append(WORDS[d] if not digits else digit)
             else:
                 count = data.draw(st.sampled_from(COUNTS[take]))
-                if count in ("double", "triple", "quadruple"):
+                if count in ("double", "triple", "treble", "quadruple"):
                     words.append(f"{count} {WORDS[d] if not digits else digit}")
                 else:
                     words.append(f"{count} {PLURALS[d] if not digits else digit + 's'}")
