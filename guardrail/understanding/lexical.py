@@ -71,6 +71,12 @@ _MACROS = {
     "{it}": r"(?:it|that|this|them|those|the money|the charge|the payment|the cash|the amount)",
     "{me}": r"(?:me|us)",
     "{my}": r"(?:my|our|the|me|your)",
+    # not said of someone else's doing ("she'll pay me back", "he will give it back")
+    "{not_them}": "".join(
+        rf"(?<!\b{who}{will} )"
+        for who in ("she", "he", "they")
+        for will in ("", "'ll", " will", " can", " would", " 'd", "'d", " should")
+    ),
     "{money}": r"(?:(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s?(?:dollars?|bucks|quid|pounds?|euros?))?"
     r"(?: (?:and )?\d{1,2}(?: cents?| pence| p)?)?|(?:a )?(?:fiver|tenner))"
     r"(?: ?ish| odd| or so| and change| and a bit)?)",
@@ -384,10 +390,26 @@ _HOLD_ON = re.compile(
 )
 # A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
 # may be about another thing ("yes. actually, no need": cannot tell).
+# The customer saying that what they wondered about is now asked ("then consider yourself
+# asked", "well, I'm asking now", "take that as a request").
+_ASKED_NOW = re.compile(
+    r"\bconsider (?:yourself|yourselves|it|this|that) (?:asked|requested)\b"
+    r"|\b(?:then|well|so|ok|okay|right)\W+i(?:'m| am) asking\b"
+    r"(?! (?:about|if|whether|why|what|how)\b)"
+    r"|\bi(?:'m| am) asking (?:you )?now\b"
+    r"|\b(?:consider|take|treat) (?:it|this|that) as (?:a|my) (?:formal |proper )?(?:request|yes)\b"
+    r"|\bthat(?:'s| is) me asking\b"
+)
+_MUSED = (AskStatus.HYPOTHETICAL, AskStatus.QUESTION)
 _TURNABOUT = re.compile(
     r"^(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|alright|fine)\b[\s,.!-]*"
     r"(?:actually|wait|hang on|hold on|on second thoughts?|hmm+|um+|erm)\b[\s,.!-]*"
     r"(?=(?:no|nah|nope)\b(?! need| problem| worries| rush| hurry))"
+    # and a no turned about into a yes ("no, it's fine, I'll just... actually, you know what,
+    # go on"; "nah - wait, go on then")
+    r"|^(?:no|nah|nope)\b[^?!]{0,40}?\b(?:actually|wait|hang on|hold on|on second thoughts?|"
+    r"you know what|come to think of it)\b[\s,.!-]*(?:(?:actually|(?:you know )?what)\b[\s,.!-]*)?"
+    r"(?=(?:go on|go ahead|yes|yeah|yep|ok|okay|sure|why not|do it)\b)"
 )
 # What a yes's condition sets as its terms: how much ("the full 45", "all of it", "at least 30").
 _TERMS = re.compile(
@@ -1516,12 +1538,32 @@ class Reading:
         now = {h[0] for h in self._issue_hits if h[2][0] == ti}
         return bool(before) and bool(now - before)
 
+    def _asked_now(
+        self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
+    ) -> bool:
+        """What was last only wondered about, asked now as it was put ("If I were to ask for
+        the 65 back rather than a replacement...?" - "Not at all." - "Then consider yourself
+        asked"): of several things wondered about at once, the first named (the others are
+        what it is put against). Whether there was any."""
+        last = {k: [e for e in es if e.status is not None][-1:] for k, es in events.items()}
+        mused = [(e[0], k) for k, e in last.items() if e and e[0].status in _MUSED]
+        if not mused:
+            return False
+        latest = max(e.order[:2] for e, _ in mused)
+        musing, kind = min(((e, k) for e, k in mused if e.order[:2] == latest),
+                           key=lambda m: m[0].order)  # fmt: skip
+        events[kind].append(replace(musing, order=(ti, si, 0), status=AskStatus.ASKED,
+                                    evidence=_evidence(ti, s)))  # fmt: skip
+        return True
+
     def _follow_up(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]], kind: AskKind
     ) -> None:
         """A customer sentence naming no ask: it may correct the amount ("actually twenty is
         fine"), add to it ("and $35 for the jug"), or take the last ask back ("never mind")."""
         scopes = self.lex.scopes
+        if _ASKED_NOW.search(s.text) and self._asked_now(ti, si, s, events):
+            return
         # "just the three fifteens": so many at a price, worked out
         found = _worked_amounts(s.text) if kind in _MONEY_KINDS else _amounts(s.text, False)
         amounts = [self._settled(a) for a in found if not _asks_of_other(s.text, a)]

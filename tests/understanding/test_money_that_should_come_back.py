@@ -1,6 +1,7 @@
 """Money said as what should come back to the customer ("the $30 difference ought to come back
-to me", "that deposit should come back to us") asks for it; money told of as coming back, or
-wished back to someone else, keeps its old reading."""
+to me", "that deposit should come back to us") or let come back ("the 11.99 can come back")
+asks for it; money told of as coming back, or wished back to someone else, keeps its old
+reading."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ OPENING = (
     [
         "c: I reckon the thirty dollars difference ought to come back to me.",
         "c: So that difference should come back to us, I'd say.",
+        # let come back
+        "c: oh ok yes thats the one. the 30 can come back",
+        "c: That money could go back on my card, then.",
     ],
 )
 def test_money_that_should_come_back_to_the_customer_is_asked(read, last):

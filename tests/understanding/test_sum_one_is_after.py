@@ -40,3 +40,22 @@ def test_the_difference_from_a_price_told_is_worked_out(read):
     )
     assert ask is not None
     assert ask.amount == Decimal(7)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: She's right, you know. So the seven ninety-nine please.",
+        "c: Fair enough. Then the £7.99 please.",
+    ],
+)
+def test_a_sum_said_with_a_please_as_what_follows_is_asked(read, said):
+    ask = read.ask(
+        REFUND,
+        "c: The bench came six days late.",
+        "a: I'm sorry. You paid seven ninety-nine for next-day.",
+        said,
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == Decimal("7.99")
