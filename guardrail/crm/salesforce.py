@@ -25,7 +25,8 @@ REST, tooling, composite graph/tree/batch, Bulk, sub-resources) is not understoo
 refused, saying what to send instead (``salesforce_unknown``), unless the operator chose to
 forward such requests unchecked. The ``Sforce-*`` headers ride on every intent. Only a read whose
 answer is the CRM's records (``shows_records``) grounds writes, and one that would show a field
-otherwise than the record holds it (a SOQL function or alias, a default namespace) is refused.
+otherwise than the record holds it (a SOQL function or alias) is refused, and so is any request
+with a default namespace (``salesforce_headers``), which renames fields in writes and reads alike.
 """
 
 from __future__ import annotations
@@ -240,10 +241,7 @@ class SalesforceDialect:
 
     def parse(self, request: CanonicalRequest) -> ParsedRequest:
         if request.method in _READ_METHODS:
-            parsed = self._read(request.method, request.path, request.query)
-            if parsed.shows_records:
-                _refuse_renaming_options(request.headers)
-            return parsed
+            return self._read(request.method, request.path, request.query)
         if request.path.lower() in _OAUTH_WRITES and request.method == "POST":
             return AUTH  # a session exchanged or revoked: no record is written
         parsed = self._route(request.method, request.path, request.query, request.payload)
@@ -912,21 +910,6 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
         salesforce_headers.check_value(spelled, value)
         found[spelled] = value.strip() if isinstance(value, str) else value
     return found
-
-
-def _refuse_renaming_options(headers: Mapping[str, str]) -> None:
-    """Refuse a read of records with a default namespace (``Sforce-Call-Options:
-    defaultNamespace=x``): Salesforce then shows a package's field ``x__Name__c`` as
-    ``Name__c``, so a row would show one field's value under another's name, and the proxy
-    takes what a read shows as what the agent saw of each record."""
-    options = headers.get("Sforce-Call-Options", "")
-    if "defaultnamespace" in options.lower():
-        raise AmbiguousRequest(
-            "Sforce-Call-Options: defaultNamespace makes Salesforce show a package's fields "
-            "without their namespace prefix, under names other fields have, and crm-guardrail "
-            "takes what a read shows as what the agent saw of each record. Send the read "
-            "without defaultNamespace, naming each field with its namespace (ns__Field__c)."
-        )
 
 
 def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:

@@ -9,6 +9,12 @@ document) is refused rather than guessed at:
 - ``Sforce-Duplicate-Rule-Header``: ``allowSave``, ``includeRecordDetails`` and
   ``runAsCurrentUser``, each ``=true`` or ``=false``, separated by ``;``.
 - ``Sforce-Mru``: ``updateMru=true`` or ``updateMru=false``.
+- ``Sforce-Call-Options``: without ``defaultNamespace``, on any request. With it, Salesforce
+  reads ``Foo__c`` as the package's ``ns__Foo__c`` (when the package has one) in a write and
+  shows ``ns__Foo__c`` as ``Foo__c`` in a read, so a rule would judge one field while another
+  is written, and a read would show one field's value under another's name. Which name means
+  which field depends on the org's packages, which the proxy cannot see, so it is refused
+  rather than resolved.
 
 Names and ``true``/``false`` are read in any case, and spaces around them are ignored.
 """
@@ -38,7 +44,11 @@ _DOCUMENTED = {
 
 def check_value(name: str, value: str) -> None:
     """Refuse (AmbiguousRequest) a value of header ``name`` (Salesforce's spelling) that is not
-    one Salesforce documents; headers without a documented grammar pass."""
+    one Salesforce documents, or that names a default namespace; headers without a documented
+    grammar pass."""
+    if name == "Sforce-Call-Options":
+        _refuse_default_namespace(value)
+        return
     if name == "Sforce-Auto-Assign":
         readable = bool(_BOOLEAN.fullmatch(value)) or sfid.is_id(value.strip())
     elif name in _OPTIONS:
@@ -63,3 +73,16 @@ def _options(value: str, known: frozenset[str]) -> bool:
             return False
         seen.add(option)
     return True
+
+
+def _refuse_default_namespace(value: str) -> None:
+    """Refuse (AmbiguousRequest) a ``Sforce-Call-Options`` naming a default namespace, in any
+    case or spacing (a client name alone changes nothing)."""
+    if "defaultnamespace" in value.lower():
+        raise AmbiguousRequest(
+            "Sforce-Call-Options: defaultNamespace makes Salesforce resolve field names "
+            "without a namespace prefix to a package's fields (Foo__c written to ns__Foo__c) "
+            "and show them without it, so crm-guardrail would judge other fields than the CRM "
+            "writes or shows. Send the request without defaultNamespace, naming each field "
+            "with its namespace (ns__Field__c)."
+        )
