@@ -102,3 +102,60 @@ def _acme_ticket(stack: Stack) -> int:
         return int(made["id"])
 
     return stack.call(make)
+
+
+def test_an_update_many_linking_an_incident_before_solving_its_problem_is_refused(
+    zendesk_stack: Stack,
+) -> None:
+    """Zendesk is asked which incidents solving the problem solves before update_many runs, and
+    the job runs its tickets in order: the customer's ticket linked first was solved with the
+    problem, its comment added, unjudged. Refused, saying to send the solve on its own."""
+    problem = zendesk_problem(zendesk_stack, ACME_USER)
+    ours = _acme_ticket(zendesk_stack)
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(f"/api/v2/tickets/{problem}.json",
+                                                          f"/api/v2/tickets/{ours}.json"))  # fmt: skip
+    before = tickets(zendesk_stack)
+    answer = agent.write("PUT", "/api/v2/tickets/update_many.json", {"tickets": [
+        {"id": ours, "type": "incident", "problem_id": problem},
+        {"id": problem, "status": "solved", "comment": {"body": "Fixed.", "public": True}},
+    ]})  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    assert "tickets[1]" in answer.json()["description"], answer.text
+    assert "on its own" in answer.json()["description"], answer.text
+    assert tickets(zendesk_stack) == before
+
+
+def test_an_update_many_reopening_an_incident_before_solving_its_problem_is_refused(
+    zendesk_stack: Stack,
+) -> None:
+    """An incident solved when Zendesk is asked is no incident solving the problem would
+    solve; reopened by the job first, it is solved again with the problem's comment."""
+    problem = zendesk_problem(zendesk_stack, ACME_USER)
+    ours = incident(zendesk_stack, problem, ACME_USER)
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(f"/api/v2/tickets/{problem}.json",
+                                                          f"/api/v2/tickets/{ours}.json"))  # fmt: skip
+    solved = agent.write("PUT", f"/api/v2/tickets/{ours}.json", {"ticket": {
+        "status": "solved", "comment": {"body": "Back online.", "public": True}}})  # fmt: skip
+    assert solved.status_code == 200, solved.text
+    before = tickets(zendesk_stack)
+    answer = agent.write("PUT", "/api/v2/tickets/update_many.json", {"tickets": [
+        {"id": ours, "status": "open"},
+        {"id": problem, "status": "solved", "comment": {"body": "Fixed.", "public": True}},
+    ]})  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    assert tickets(zendesk_stack) == before
+
+
+def test_solving_several_tickets_in_one_update_many_is_judged_and_lands(
+    zendesk_stack: Stack,
+) -> None:
+    """Solving writes no link and reopens nothing, so each solve's look-up stays true."""
+    problem = zendesk_problem(zendesk_stack, ACME_USER)
+    ours = _acme_ticket(zendesk_stack)
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(f"/api/v2/tickets/{problem}.json",
+                                                          f"/api/v2/tickets/{ours}.json"))  # fmt: skip
+    answer = agent.write("PUT", f"/api/v2/tickets/update_many.json?ids={ours},{problem}",
+                         {"ticket": {"status": "solved"}})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    statuses = {t["id"]: t["status"] for t in tickets(zendesk_stack)}
+    assert statuses[ours] == statuses[problem] == "solved"

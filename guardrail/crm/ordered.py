@@ -1,5 +1,6 @@
-"""Requests whose parts the CRM runs in order (a ServiceNow batch, a Salesforce composite): a
-write judged on a look-up is refused after another write that could change the answer.
+"""Requests whose parts the CRM runs in order (a ServiceNow batch, a Salesforce composite, a
+Zendesk update_many): a write judged on a look-up is refused after another write that could
+change the answer.
 
 A dialect asks the CRM before judging some writes (the record a lookup field names, the children
 a parent's new state moves, the account a case's contact gives it), and it asks before the

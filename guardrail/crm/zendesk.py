@@ -7,7 +7,9 @@ Writes it reads (below ``/api/v2``, ``.json`` optional, as Zendesk takes both):
     DELETE /tickets/{id}                    delete
     POST   /tickets/create_many             one create per ticket
     PUT    /tickets/update_many?ids=1,2     one update per id, all with the body's ``ticket``
-    PUT    /tickets/update_many             one update per ``tickets[n]`` (each with its id)
+    PUT    /tickets/update_many             one update per ``tickets[n]`` (each with its id);
+                                            a solve after a write that may link or reopen
+                                            an incident of it is refused (``ordered``)
     POST   /tickets/{id}/merge              an update of the target (its comment) and of each
                                             source (closed, with its comment)
     POST   /users, /organizations           create
@@ -48,7 +50,7 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import zendesk_effects, zendesk_schema, zendesk_tags
+from guardrail.crm import ordered, zendesk_effects, zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -591,7 +593,16 @@ def _single(intent: WriteIntent) -> ParsedRequest:
 
 
 def _many(intents: list[WriteIntent]) -> ParsedRequest:
+    """A request of several writes, which Zendesk runs in order (a job): one judged on a
+    look-up after another that may change its answer is refused (``ordered``)."""
     parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    ordered.refuse_stale_lookups(
+        intents,
+        parts,
+        lambda later: zendesk_effects.incidents(later) is not None,
+        zendesk_effects.may_add_incidents,
+        "Record",
+    )
     operations = {str(i.operation) for i in intents}
     return ParsedRequest(
         Shape.COLLECTION, tuple(intents), parts, True, intents[0].object,

@@ -7,6 +7,10 @@
   /api/v2/tickets/{id}/incidents``, empty for a ticket that is no problem); if any is not
   solved yet, the write is refused, saying to solve each incident on its own first (each then
   judged as the write it is) or to leave the problem ticket to a person.
+  A request writing several tickets (update_many) is run ticket after ticket, while Zendesk is
+  asked before it runs: a ticket it links to a problem (``problem_id``) or moves out of solved
+  before solving that problem would be solved with it unjudged, so such a request is refused
+  (``guardrail.crm.ordered``, ``may_add_incidents``).
 - A comment's ``public``: "true if a public comment; false if an internal note. The initial
   value set on ticket creation persists for any additional comment unless you change it", so
   a comment an update adds without saying takes the visibility of the ticket's first comment:
@@ -47,6 +51,17 @@ def incidents(intent: WriteIntent) -> str | None:
     if intent.object != "ticket" or not solving or not intent.record_id:
         return None
     return f"/api/v2/tickets/{intent.record_id}/incidents.json"
+
+
+def may_add_incidents(earlier: WriteIntent, later: WriteIntent) -> bool:
+    """Whether ``earlier`` may add to the unsolved incidents solving ``later``'s ticket solves:
+    it links a ticket to a problem, or sets its status other than solved (or by a custom
+    status, whose category only the account knows)."""
+    if earlier.object != "ticket":
+        return False
+    fields = earlier.fields
+    reopens = "status" in fields and fields["status"] not in SOLVED
+    return fields.get("problem_id") is not None or reopens or "custom_status_id" in fields
 
 
 def none_unsolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:

@@ -461,6 +461,33 @@ def test_a_write_solving_a_ticket_asks_which_incidents_it_would_solve(
     assert ZD.lookup(write, target, {incidents}) is None
 
 
+@pytest.mark.parametrize(
+    "earlier",
+    [{"id": 8, "problem_id": 7}, {"id": 8, "problem_id": "7", "type": "incident"},
+     {"id": 8, "status": "open"}, {"id": 8, "status": "pending"}, {"id": 8, "custom_status_id": 4}],
+)  # fmt: skip
+def test_a_solve_in_update_many_after_a_write_that_may_add_an_incident_is_refused(
+    earlier: dict[str, Any],
+) -> None:
+    """Zendesk is asked which incidents the solve solves before the job runs; the ticket
+    before it, linked or reopened first, would be solved with it unjudged."""
+    solve = {"id": 7, "status": "solved"}
+    with pytest.raises(AmbiguousRequest, match=r"Record tickets\[1\]: .* on its own"):
+        parse("PUT", "/api/v2/tickets/update_many.json", {"tickets": [earlier, solve]})
+    reverse = parse("PUT", "/api/v2/tickets/update_many.json", {"tickets": [solve, earlier]})
+    assert [i.record_id for i in reverse.intents] == ["7", "8"]
+
+
+def test_solves_and_writes_that_link_nothing_in_update_many_are_read_as_sent() -> None:
+    tickets = [{"id": 8, "status": "solved", "problem_id": None}, {"id": 7, "status": "closed"}]
+    parsed = parse("PUT", "/api/v2/tickets/update_many.json", {"tickets": tickets})
+    assert [i.record_id for i in parsed.intents] == ["8", "7"]
+    by_ids = parse(
+        "PUT", "/api/v2/tickets/update_many.json?ids=8,7", {"ticket": {"status": "solved"}}
+    )
+    assert [i.record_id for i in by_ids.intents] == ["8", "7"]
+
+
 def test_a_write_solving_a_ticket_and_setting_tags_asks_both_in_turn() -> None:
     target = "/api/v2/tickets/7.json"
     [write] = parse("PUT", target, {"ticket": {"status": "solved", "tags": ["vip"]}}).intents
