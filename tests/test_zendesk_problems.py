@@ -159,3 +159,30 @@ def test_solving_several_tickets_in_one_update_many_is_judged_and_lands(
     assert answer.status_code == 200, answer.text
     statuses = {t["id"]: t["status"] for t in tickets(zendesk_stack)}
     assert statuses[ours] == statuses[problem] == "solved"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("PUT", "/api/v2/tickets/{problem}.json", {"ticket": {"custom_status_id": 9}}),
+     ("PUT", "/api/v2/tickets/update_many.json?ids={problem}", {"ticket": {"custom_status_id": "9"}}),
+     ("PUT", "/api/v2/tickets/update_many.json", {"tickets": [{"id": "{problem}", "custom_status_id": 9}]}),
+     ("POST", "/api/v2/tickets.json", {"ticket": {"subject": "x", "comment": {"body": "x"},
+                                                  "custom_status_id": 9}}),
+     ("POST", "/api/v2/tickets/create_many.json", {"tickets": [{"subject": "x", "custom_status_id": 9}]})],
+)  # fmt: skip
+def test_a_ticket_write_setting_a_custom_status_is_refused_saying_to_set_status(
+    zendesk_stack: Stack, method: str, path: str, body: dict[str, Any]
+) -> None:
+    """A custom status sets the ticket's status to its category (a solved one solves the
+    problem and its incidents), which only the account's custom statuses say: judged, the
+    write set no status at all. Refused whatever the pack's schema allows."""
+    problem = zendesk_problem(zendesk_stack, ACME_USER)
+    incident(zendesk_stack, problem, GLOBEX_USER)
+    agent = ZendeskAgent(zendesk_stack, CUSTOMER, reads=(f"/api/v2/tickets/{problem}.json",))
+    before = tickets(zendesk_stack)
+    sent = json.loads(json.dumps(body).replace('"{problem}"', str(problem)))
+    answer = agent.write(method, path.format(problem=problem), sent)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == "GUARDRAIL_AMBIGUOUS_REQUEST", answer.text
+    assert "send status" in answer.json()["description"], answer.text
+    assert tickets(zendesk_stack) == before

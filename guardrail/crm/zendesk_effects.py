@@ -10,7 +10,8 @@
   A request writing several tickets (update_many) is run ticket after ticket, while Zendesk is
   asked before it runs: a ticket it links to a problem (``problem_id``) or moves out of solved
   before solving that problem would be solved with it unjudged, so such a request is refused
-  (``guardrail.crm.ordered``, ``may_add_incidents``).
+  (``guardrail.crm.ordered``, ``may_add_incidents``). A custom status, which sets the status
+  too, is refused (``zendesk_fields``).
 - A comment's ``public``: "true if a public comment; false if an internal note. The initial
   value set on ticket creation persists for any additional comment unless you change it", so
   a comment an update adds without saying takes the visibility of the ticket's first comment:
@@ -55,13 +56,12 @@ def incidents(intent: WriteIntent) -> str | None:
 
 def may_add_incidents(earlier: WriteIntent, later: WriteIntent) -> bool:
     """Whether ``earlier`` may add to the unsolved incidents solving ``later``'s ticket solves:
-    it links a ticket to a problem, or sets its status other than solved (or by a custom
-    status, whose category only the account knows)."""
+    it links a ticket to a problem, or sets its status other than solved."""
     if earlier.object != "ticket":
         return False
     fields = earlier.fields
     reopens = "status" in fields and fields["status"] not in SOLVED
-    return fields.get("problem_id") is not None or reopens or "custom_status_id" in fields
+    return fields.get("problem_id") is not None or reopens
 
 
 def none_unsolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:

@@ -17,7 +17,10 @@ them into one flat map, each name the CRM's own path to the value:
 Every other attribute keeps its name; its value must be text, a number, a boolean, null or a
 list of those (``tags``). What cannot be read one way is refused (MalformedBody): a custom
 field given twice, both ``custom_fields`` and ``fields``, a nested object the proxy cannot
-judge (``requester: {...}`` creates a user inline: name it by ``requester_id``).
+judge (``requester: {...}`` creates a user inline: name it by ``requester_id``). A ticket's
+``custom_status_id`` is refused too (AmbiguousRequest): a custom status sets the ticket's
+``status`` to its category (a solved one solves it, and a problem's incidents with it), which
+only the account's custom statuses say, so the write would be judged as setting no status.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from guardrail.crm.markup import html_text
-from guardrail.errors import MalformedBody
+from guardrail.errors import AmbiguousRequest, MalformedBody
 
 COMMENT = "comment"
 CUSTOM = "custom_fields"
@@ -51,6 +54,13 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
     for name, value in record.items():
         if name == "id" and value is None:
             continue  # zenpy sends "id": null on a create; Zendesk ignores it
+        if obj == "ticket" and name == "custom_status_id":
+            raise AmbiguousRequest(
+                f"{where}.custom_status_id sets the ticket's status to its custom status's "
+                "category (solved, say), which crm-guardrail cannot see, so it cannot judge the "
+                "write as the status change it is. Leave custom_status_id out and send status "
+                "(open, pending, hold or solved) instead."
+            )
         if obj == "ticket" and name == COMMENT:
             fields.update(_comment(value, where, creating))
         elif name in given_custom:

@@ -464,7 +464,7 @@ def test_a_write_solving_a_ticket_asks_which_incidents_it_would_solve(
 @pytest.mark.parametrize(
     "earlier",
     [{"id": 8, "problem_id": 7}, {"id": 8, "problem_id": "7", "type": "incident"},
-     {"id": 8, "status": "open"}, {"id": 8, "status": "pending"}, {"id": 8, "custom_status_id": 4}],
+     {"id": 8, "status": "open"}, {"id": 8, "status": "pending"}],
 )  # fmt: skip
 def test_a_solve_in_update_many_after_a_write_that_may_add_an_incident_is_refused(
     earlier: dict[str, Any],
