@@ -232,6 +232,8 @@ _EVERY_ONE = re.compile(
     r"\b(?:both(?: of (?:them|those|these|the \w+))?|(?:all|those|these|the|all of the) "
     r"(?P<n>two|three|four|2|3|4)(?: of (?:them|those|these))?)\b(?! (?:days?|weeks?|months?))"
 )
+# Between a part and the whole it is of ("thirty of the sixty", "20 out of that 45").
+_OF_WHOLE = re.compile(r"\s+(?:out )?of (?:the|that|this|my|your|our|the full|the whole) ")
 # A price said of what holds the things priced ("in my $64 box", "out of the 80 order"): the
 # holder named right after it. Only where a count points at fewer things than were priced.
 _HOLDER = re.compile(
@@ -1567,6 +1569,12 @@ class Reading:
         # "just the three fifteens": so many at a price, worked out
         found = _worked_amounts(s.text) if kind in _MONEY_KINDS else _amounts(s.text, False)
         amounts = [self._settled(a) for a in found if not _asks_of_other(s.text, a)]
+        # "call it thirty of the sixty": the part, not the whole it is of
+        amounts = [
+            a
+            for before, a in zip([None, *amounts], amounts, strict=False)
+            if before is None or not _OF_WHOLE.fullmatch(s.text, before.end, a.start)
+        ]
         # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)

@@ -33,6 +33,7 @@ RECKONED = (
         ((*ASKED, "c: Let's call it seventy, that seems reasonable."), "70"),
         ((*RECKONED, "c: Right, so sixty. Two sessions."), "60"),
         ((*RECKONED, "c: Okay so 60."), "60"),
+        ((*ASKED, "c: Call it sixty of the hundred and eighty."), "60"),
         # near misses: a sum that tells what was paid, or what is fair of something else
         ((*ASKED, "c: The whole clean was 180."), "120"),
         ((*ASKED, "c: It cost a hundred and eighty, so a hundred and twenty is fair."), "120"),
