@@ -8,7 +8,7 @@ another user (``X-On-Behalf-Of``, refused by the pack's safeguards), bodies on r
 attributes in other spellings, a key given twice, ``fields`` beside ``custom_fields``, comments
 as text or objects, HTML comments hiding a card number in markup, character references or an
 attribute, query parameters on a write (``ticket[...]``, which Zendesk, a Rails app, reads over
-the body's ticket; ``_method``; side-loads), endpoints the proxy does not judge (tags, macros,
+the body's ticket, after a ``;`` too; ``_method``; side-loads), endpoints the proxy does not judge (tags, macros,
 imports), and bulk writes (update_many by a list, merge) naming a ticket by an id spelled as
 Zendesk reads one (a number, its digits) or as one reader could take for it and another not (a
 line break after the digits, a space before them, fullwidth digits, a float). Each is sent byte for byte through the real proxy to the sandbox. After each:
@@ -139,11 +139,13 @@ CARD_PAST_AN_END_TAG = "<p>Noted.</p 4111 1111 1111 1111>"
 #: Text to HTML (``<`` before a digit opens no tag), a tag to the sandbox's cruder reading.
 CARD_AROUND_NO_TAG = "Card 41<11>11 1111 1111 1111 noted."
 #: Query parameters on a write: the CRM (a Rails app) reads ``ticket[...]`` over the body's
-#: ticket, may read ``_method`` as the method; the rest it may read as anything.
+#: ticket, may read ``_method`` as the method, and (on Rack 2) ``;`` as ``&``; the rest it may
+#: read as anything.
 QUERIES = st.sampled_from(
     [("", False)] * 6
     + [("?ticket[priority]=urgent", True), ("?ticket%5Bpriority%5D=urgent", True),
-       ("?_method=DELETE", False), ("?async=true", False), ("?include=users", False)]
+       ("?_method=DELETE", False), ("?async=true", False), ("?include=users", False),
+       ("?async=true;ticket[priority]=urgent", True)]
 )  # fmt: skip
 CLEAN = Sent("PUT", "", b'{"ticket": {"priority": "high", "comment": "Checked."}}')
 JSON = (("Content-Type", "application/json"),)

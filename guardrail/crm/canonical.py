@@ -10,7 +10,8 @@ one reading, the one judged, audited and forwarded.
   encoding), ``;`` parameters, encoded slashes or backslashes, empty segments, a ``%`` left
   after decoding, and percent-encoded unreserved characters (which RFC 3986 normalisation
   would decode, so the path would change under it) are refused.
-- Query parameters are decoded once; a name given twice (in any case spelling) is refused.
+- Query parameters are decoded once; a name given twice (in any case spelling) is refused,
+  and so is a raw ``;`` where the CRM may split parameters there (``refuse_semicolons``).
 - Headers are read as the CRM gets them: without those a Connection header names (but a
   hop's own), which the proxy removes on the way.
 - Bodies are decoded from their content encoding (gzip, deflate) within the size limit, then
@@ -313,6 +314,18 @@ def decode_query(raw: str) -> dict[str, str]:
         seen.add(key.lower())
         found[key] = text
     return found
+
+
+def refuse_semicolons(raw_query: str, crm: str) -> None:
+    """Refuse a raw ``;`` in a query string, for a CRM that may split parameters there as at
+    ``&`` (Rails on Rack 2 does: ``?x=1;include=users`` is two parameters to it, one here), so
+    it would read other parameters than were judged. An encoded one (``%3B``) is plain text."""
+    if ";" in raw_query:
+        raise AmbiguousRequest(
+            f"The query string {raw_query[:200]!r} holds a ;, which {crm} may read as a "
+            "separator between parameters, as &; crm-guardrail cannot tell which parameters "
+            "it reads. Send a ; inside a value as %3B, and separate parameters with &."
+        )
 
 
 def _query_text(text: str, raw: str) -> str:

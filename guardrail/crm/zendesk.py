@@ -86,6 +86,7 @@ from guardrail.crm.canonical import (
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
+    refuse_semicolons,
     refuse_undocumented_parameters,
     single_header,
 )
@@ -161,6 +162,7 @@ class ZendeskDialect:
         refuse_fragment(raw.target)
         raw_path, _, raw_query = raw.target.partition("?")
         path = decode_path(raw_path)
+        refuse_semicolons(raw_query, "Zendesk")
         query = decode_query(raw_query)
         refuse_override_parameters(query, "Zendesk")
         encodings = raw.headers.getall("Content-Encoding", [])
