@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev45, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev46, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -72,8 +72,9 @@ NAMES = (
     "dev43",
     "dev44",
     "dev45",
+    "dev46",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev45 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev46 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -117,6 +118,7 @@ SMALLEST = {
     "dev43": 100,
     "dev44": 100,
     "dev45": 100,
+    "dev46": 100,
 }
 
 
