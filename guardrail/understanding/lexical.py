@@ -451,12 +451,17 @@ _GIVEN_BACK = re.compile(
 # Credit kept with the company to spend ("store credit", "as credit", "a voucher"), and money
 # said to go only to the account, not out of the company ("put it on the account").
 _KEPT_CREDIT = re.compile(
-    r"\b(?:store|shop|account|site|gift|in-store) credit\b|\bas (?:a |store )?credit\b"
+    r"\b(?:store|shop|account|site|gift|in-store) credit\b"
+    r"|\bas (?:a |store )?(?:\w+'s )?credit\b"  # "or leave it as a month's credit"
     r"|\bin credit\b|\bvouchers?\b|\bgift cards?\b"
 )
 _CREDIT_NAMED = re.compile(r"\b(?:credit|vouchers?|gift cards?)\b")
 _ON_ACCOUNT = re.compile(r"\b(?:on|onto|to|into) (?:the|your|my|our) account\b")
-_MONEY_OUT = re.compile(r"\b(?:back|bank|card|cash|money|refund\w*|transfer|paypal)\b")
+# (not the customer coming back: "credit is fine ill be back")
+_MONEY_OUT = re.compile(
+    r"\b(?:(?<!\bbe )(?<!\bcome )(?<!\bcoming )back|bank|card|cash|money|refund\w*|transfer"
+    r"|paypal)\b"
+)
 # What a result worked out aloud is said after ("..., so 58", "that's 40 in all").
 _SO = re.compile(
     r"\b(?:so|that's|that is|which is|making|makes|leaving|leaves|comes to|equals)\W*$"
@@ -2254,6 +2259,9 @@ class Reading:
             counter = self._counter(ti, at) if kind in _MONEY_KINDS else None
             if counter is not None:
                 return AskStatus.OFFERED_ACCEPTED, _said(counter, 0.8)
+            if at + 1 < len(self.turns) and self.turns[at + 1].role == "customer":
+                continue  # one reply sent as several messages ("ah the new season is out" -
+                # "credit is fine ill be back"): a message deciding nothing leaves it to the next
             return AskStatus.OFFERED, None
         return AskStatus.OFFERED, None
 
