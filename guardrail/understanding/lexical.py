@@ -89,6 +89,8 @@ _LEAVING = frozenset({AskKind.CANCELLATION, AskKind.ACCOUNT_CLOSURE})
 _REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
+    # "he's never once been late"
+    r"|\bnever (?:once|ever|yet) (?:been|was|were|come|came|arrived) $"
 )
 # A bare no right before a phrase (the answer to a question, "no, it's not the price").
 _AGREEING_NO = re.compile(r"\b(?:no|nah|nope)\W+$")
