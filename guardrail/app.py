@@ -40,6 +40,7 @@ from guardrail.drift import DriftWatcher, describe, problem
 from guardrail.drift import from_settings as drift_watcher
 from guardrail.dryrun import CheckRequest, judge, refused
 from guardrail.errors import ConfigError, DependencyFailure, PolicyError
+from guardrail.framing import FramingServer
 from guardrail.holds import Holds
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
@@ -535,12 +536,18 @@ async def running(guardrail: Guardrail) -> AsyncIterator[Listening]:
     s = guardrail.settings
     tls = server_context(s.tls_cert, s.tls_key) if s.tls_cert and s.tls_key else None
     shutdown = s.timeouts.shutdown
+    # The proxy application's life is its AppRunner's; its connections are a FramingServer's,
+    # so a request with broken framing is refused in the CRM's format (guardrail.framing).
+    app = web.AppRunner(guardrail.proxy_app(), shutdown_timeout=shutdown)
+    admin = web.AppRunner(guardrail.admin_app(), access_log=None, shutdown_timeout=shutdown)
+    await app.setup()
+    assert app.server is not None  # set up
     # The body as sent: the dialect undoes its content encoding itself, bounded, and forwards
     # the bytes it judged (aiohttp would decompress unbounded and keep the header).
-    proxy = web.AppRunner(
-        guardrail.proxy_app(), access_log=None, shutdown_timeout=shutdown, auto_decompress=False
+    served = FramingServer(
+        app.server, guardrail.proxy.refuse_unread, access_log=None, auto_decompress=False
     )
-    admin = web.AppRunner(guardrail.admin_app(), access_log=None, shutdown_timeout=shutdown)
+    proxy = web.ServerRunner(served, shutdown_timeout=shutdown)
     await proxy.setup()
     await admin.setup()
     try:
@@ -565,7 +572,8 @@ async def running(guardrail: Guardrail) -> AsyncIterator[Listening]:
     finally:
         guardrail.ready = False
         guardrail.proxy.draining = True
-        await proxy.cleanup()
+        await proxy.cleanup()  # stops listening and drains the proxy's connections
+        await app.cleanup()
         await admin.cleanup()
 
 

@@ -8,6 +8,7 @@
     ├── HistoryForgotten             a rule looked back past a conversation's kept writes
     ├── RequestRejected              a write the proxy refuses before judging it (agent's fault)
     │   ├── MalformedBody            400: not JSON, or not the shape the endpoint takes
+    │   ├── MalformedRequest         400: HTTP framing the server's parser could not read
     │   ├── UnsupportedMediaType     415: a write body that is not JSON
     │   ├── BodyTooLarge             413: over the configured body limit
     │   ├── ClientTimeout            408: the agent did not send its body in time
@@ -82,6 +83,13 @@ class RequestRejected(_Rendered):
 
 class MalformedBody(RequestRejected):
     code = "JSON_PARSER_ERROR"
+
+
+class MalformedRequest(RequestRejected):
+    """The request's HTTP framing could not be parsed (request line, headers, chunks): what it
+    asks cannot be known, so it is refused before anything of it is read (guardrail.framing)."""
+
+    code = "GUARDRAIL_MALFORMED_REQUEST"
 
 
 class UnsupportedMediaType(RequestRejected):

@@ -9,12 +9,14 @@ fails closed: the write is not sent and the agent is told why.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import structlog
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
@@ -409,6 +411,23 @@ class Proxy:
     ) -> web.StreamResponse:
         """A write the proxy could not judge: refused, and recorded as a blocked decision
         (with what it asked to write or read, when it was read that far)."""
+        decision, reply = self._refusal(error, caller, started, parsed)
+        return await self._finish(decision, _own(reply))
+
+    def refuse_unread(self, error: RequestRejected) -> web.StreamResponse:
+        """A request that could not be read at all (its HTTP framing broken: guardrail.framing),
+        refused as any other and recorded with no caller, before its answer leaves: the
+        answer is made where nothing can be awaited, so it records itself when prepared."""
+        decision, reply = self._refusal(error, Caller(), time.perf_counter())
+        return _Finishing(reply, functools.partial(self._finish, decision))
+
+    def _refusal(
+        self,
+        error: RequestRejected | DependencyFailure,
+        caller: Caller,
+        started: float,
+        parsed: ParsedRequest | None = None,
+    ) -> tuple[Decision, Reply]:
         reply = self.dialect.render_error(error)
         intents = parsed.intents if parsed is not None else ()
         reads = sorted(parsed.reads or ()) if parsed is not None and not intents else ()
@@ -425,7 +444,7 @@ class Proxy:
             guardrail_seconds=time.perf_counter() - started,
             error=error.code if isinstance(error, DependencyFailure) else None,
         )
-        return await self._finish(decision, _own(reply))
+        return decision, reply
 
     async def _finish(self, decision: Decision, response: web.Response) -> web.Response:
         self.tracing.decided(decision)
@@ -467,6 +486,20 @@ def _response(answer: Reply | UpstreamResponse) -> web.Response:
 
 def _own(reply: Reply) -> web.Response:
     return web.Response(status=reply.status, body=reply.body, headers=CIMultiDict(reply.headers))
+
+
+class _Finishing(web.Response):
+    """Our reply, finished (its decision recorded and named on it) when it is prepared."""
+
+    def __init__(
+        self, reply: Reply, finish: Callable[[web.Response], Awaitable[web.Response]]
+    ) -> None:
+        super().__init__(status=reply.status, body=reply.body, headers=CIMultiDict(reply.headers))
+        self._finish = finish
+
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        await self._finish(self)
+        return await super().prepare(request)
 
 
 def _relay(answer: UpstreamResponse) -> web.Response:
