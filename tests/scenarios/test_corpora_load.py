@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev46, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev48, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -73,8 +73,9 @@ NAMES = (
     "dev44",
     "dev45",
     "dev46",
+    "dev48",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev46 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev48 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -119,6 +120,7 @@ SMALLEST = {
     "dev44": 100,
     "dev45": 100,
     "dev46": 100,
+    "dev48": 100,
 }
 
 
