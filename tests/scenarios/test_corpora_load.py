@@ -73,6 +73,7 @@ NAMES = (
     "dev44",
     "dev45",
     "dev46",
+    "dev47",
     "dev48",
 )
 #: Conversations a corpus must hold: 150, but dev5 to dev48 were written as smaller
@@ -120,6 +121,7 @@ SMALLEST = {
     "dev44": 100,
     "dev45": 100,
     "dev46": 100,
+    "dev47": 100,
     "dev48": 100,
 }
 
