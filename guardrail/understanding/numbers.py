@@ -72,6 +72,7 @@ _ONE_OF = re.compile(r"(?:^|\b(?:the|that|this|so|and|but|just|only|then))\s*$")
 # A number that is not money: followed by a unit, or naming an order, a date, a count.
 _NOT_MONEY_AFTER = re.compile(
     r"\s?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|seconds?|times?|items?|"
+    r"dys|wks?|mths?|mnths?|mos|yrs?|secs?|"  # as typed in a hurry ("the other 3 wks back")
     r"units?|pieces?|boxes?|orders?|parcels?|packages?|people|percent|per cent|st|nd|rd|th|am|"
     r"pm|o'clock|past (?:1[0-2]|[1-9]|midnight|noon)|gb|mb|mbps|kg|g|cm|mm|inch|inches|feet|ft|"
     r"miles?|km|stars?|of them|"

@@ -54,7 +54,11 @@ PLACEHOLDER = re.compile(
     r"others|misc|miscellaneous|various|general|x+|test"
     r"|(?:please )?(?:see|refer to|check|in) (?:the )?(?:case |call |account |agent )?(?:notes?|"
     r"comments?|case|below|above|file|description|history|attached|log|transcript)"
-    r"|as (?:discussed|agreed|per (?:the )?(?:call|notes?|conversation|case|customer))"
+    r"|as (?:discussed|agreed|requested|per (?:the )?(?:call|notes?|conversation|case|customer))"
+    # the request itself, which is no reason for it ("Customer request", "at customer's request")
+    r"|(?:(?:at|on|by) (?:the )?)?(?:customer|client|member|holder)(?:'s)? (?:request(?:ed)?|"
+    r"choice|decision|wish(?:es)?|instruction)|(?:requested|instructed) by (?:the )?customer"
+    r"|(?:closed )?(?:at|on|by) request"
     r"|per (?:the )?(?:call|notes?|conversation|case))?\W*$"
 )
 # The agent asks why ("may I ask why?", "what's made you decide?", "any reason?").
@@ -69,7 +73,8 @@ _WHY_ASKED = re.compile(
 _TOPICS = {
     "moving": re.compile(
         r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|house move|moving house)\b"
-        r"(?! (?:on|forward|ahead|along|over)\b)"
+        # not moving on, nor moving the account itself ("not moving it, close it")
+        r"(?! (?:on|forward|ahead|along|over|it|them|this|that)\b)"
     ),
     "price": re.compile(r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper)\b"),
 }
@@ -187,17 +192,21 @@ def written_topics(text: str) -> frozenset[str]:
 def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
     """The reasons beyond the issue classes the customer surely said were not theirs: denied in
     their words ("I'm not moving anywhere") or by a no to the agent's guess at it ("Is it the
-    move?" - "no, ..."), less any they also gave as theirs."""
-    denied: set[str] = set()
-    named: set[str] = set()
-    for text, said_no in _guesses_answered(turns, _GUESSED, _topics, _without_names):
-        denied |= said_no
-        for topic, pattern in _TOPICS.items():
-            for m in pattern.finditer(text):
-                if _echoed(text, m.start(), m.end()):
-                    continue  # "Moving? No, I'm not moving anywhere": the guess said back
-                (denied if _DENIED_BEFORE.search(text, 0, m.start()) else named).add(topic)
-    return frozenset(denied - named)
+    move?" - "no, ..."), unless they gave it as theirs after; one they gave and later denied
+    ("I'm moving" ... "I'm not moving, I just say that") is denied."""
+    said_no: set[str] = set()  # guesses answered no
+    own: dict[str, bool] = {}  # each topic's last word in the customer's own: denied or given
+    for text, answered_no in _guesses_answered(turns, _GUESSED, _topics, _without_names):
+        said_no |= answered_no
+        found = sorted(
+            (m.start(), m.end(), topic) for topic, pattern in _TOPICS.items()
+            for m in pattern.finditer(text)
+        )  # fmt: skip
+        for start, end, topic in found:
+            if _echoed(text, start, end):
+                continue  # "Moving? No, I'm not moving anywhere": the guess said back
+            own[topic] = _DENIED_BEFORE.search(text, 0, start) is not None
+    return frozenset(t for t in said_no | own.keys() if own.get(t, True))
 
 
 def denied_guesses(turns: Sequence[Turn]) -> frozenset[str]:

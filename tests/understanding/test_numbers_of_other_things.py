@@ -79,3 +79,16 @@ def test_a_number_to_another_is_still_a_range_of_amounts():
         62,
         58,
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "can I get the other 3 wks back?",
+        "cancelled 2 mths early",
+        "it's been 4 yrs",
+        "took 10 mins",
+    ],
+)
+def test_a_count_of_a_unit_typed_short_is_no_amount(said):
+    assert not bare_amounts(clean(said))
