@@ -16,9 +16,12 @@ from guardrail.scenarios.format import Scenario, WriteStep
 
 PARAMETER_VALIDATION = "ParameterValidation"
 CONTEXT_REQUIRED = "ContextRequired"
-PROXY_RULES = frozenset({f"guardrail/{NO_POLICY_RULE}", "guardrail/MalformedBody"})
+PROXY_RULES = frozenset(
+    {f"guardrail/{NO_POLICY_RULE}", "guardrail/MalformedBody", "guardrail/AmbiguousRequest"}
+)
 """Rules of the proxy itself: a write to an object no policy covers is blocked, and so is one it
-cannot read canonically (a field given twice in two spellings, say)."""
+cannot read canonically (a field given twice in two spellings, say) or that the CRM could carry
+out otherwise than it would be judged (a header renaming its fields, say)."""
 
 ERROR = "error"
 """A write's ``decision`` when it failed outside the guardrail (a setup or CRM error)."""

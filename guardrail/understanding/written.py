@@ -54,11 +54,7 @@ PLACEHOLDER = re.compile(
     r"others|misc|miscellaneous|various|general|x+|test"
     r"|(?:please )?(?:see|refer to|check|in) (?:the )?(?:case |call |account |agent )?(?:notes?|"
     r"comments?|case|below|above|file|description|history|attached|log|transcript)"
-    r"|as (?:discussed|agreed|requested|per (?:the )?(?:call|notes?|conversation|case|customer))"
-    # the request itself, which is no reason for it ("Customer request", "at customer's request")
-    r"|(?:(?:at|on|by) (?:the )?)?(?:customer|client|member|holder)(?:'s)? (?:request(?:ed)?|"
-    r"choice|decision|wish(?:es)?|instruction)|(?:requested|instructed) by (?:the )?customer"
-    r"|(?:closed )?(?:at|on|by) request"
+    r"|as (?:discussed|agreed|per (?:the )?(?:call|notes?|conversation|case|customer))"
     r"|per (?:the )?(?:call|notes?|conversation|case))?\W*$"
 )
 # The agent asks why ("may I ask why?", "what's made you decide?", "any reason?").

@@ -43,7 +43,7 @@ def test_a_reason_the_customer_denied_contradicts_them(said, written):
         ((*GUESSED_MOVE, "c: No, not just that, we're moving and it costs too much."),
          "Relocating"),
         (("c: Close my account, I'm emigrating in May.",), "Emigrating"),
-        ((*GUESSED_MOVE, "c: Nope, the service is awful."), "Poor service"),
+        ((*GUESSED_MOVE, "c: Nope, the service is awful."), "Customer request"),
     ],
 )  # fmt: skip
 def test_a_reason_given_or_another_one_denied_is_not_contradicted(said, written):
@@ -54,11 +54,3 @@ def test_a_price_the_customer_cannot_afford_is_their_reason_not_one_denied():
     said = ("c: Please close my gym account, I can't afford it since the layoff.",)
     assert verdict(said, "Can no longer afford the membership") != "contradicts"
     assert verdict(said, "Too expensive") != "contradicts"
-
-
-@pytest.mark.parametrize(
-    "written", ["Customer request", "At customer's request", "Closed on request", "As requested"]
-)
-def test_the_request_itself_written_as_the_reason_says_none(written):
-    said = (*GUESSED_MOVE, "c: Nope, the service is awful.")
-    assert verdict(said, written) == "contradicts"
