@@ -392,8 +392,6 @@ _HOLD_ON = re.compile(
     r"moment|mo|minute)|give me a (?:sec|second|moment|mo|minute)|let me(?: just)?(?: (?:see|"
     r"check|look|think|have a look|work it out))?)\b[\s,.!-]*)+$"
 )
-# A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
-# may be about another thing ("yes. actually, no need": cannot tell).
 # The customer saying that what they wondered about is now asked ("then consider yourself
 # asked", "well, I'm asking now", "take that as a request").
 _ASKED_NOW = re.compile(
@@ -404,7 +402,11 @@ _ASKED_NOW = re.compile(
     r"|\b(?:consider|take|treat) (?:it|this|that) as (?:a|my) (?:formal |proper )?(?:request|yes)\b"
     r"|\bthat(?:'s| is) me asking\b"
 )
+# What the customer only wondered about, which _ASKED_NOW makes asked.
 _MUSED = (AskStatus.HYPOTHETICAL, AskStatus.QUESTION)
+# A yes turned about into a bare no ("yeah - actually no", "ok. wait, no"); a "no need" after it
+# may be about another thing ("yes. actually, no need": cannot tell); and a no turned about
+# into a yes.
 _TURNABOUT = re.compile(
     r"^(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|alright|fine)\b[\s,.!-]*"
     r"(?:actually|wait|hang on|hold on|on second thoughts?|hmm+|um+|erm)\b[\s,.!-]*"

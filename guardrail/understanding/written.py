@@ -188,8 +188,9 @@ def written_topics(text: str) -> frozenset[str]:
 def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
     """The reasons beyond the issue classes the customer surely said were not theirs: denied in
     their words ("I'm not moving anywhere") or by a no to the agent's guess at it ("Is it the
-    move?" - "no, ..."), unless they gave it as theirs after; one they gave and later denied
-    ("I'm moving" ... "I'm not moving, I just say that") is denied."""
+    move?" - "no, ..."): in their own words, the last thing they said of it stands ("I'm
+    moving" ... "I'm not moving, I just say that": denied); a no to a guess stands unless their
+    own last word gives it as theirs."""
     said_no: set[str] = set()  # guesses answered no
     own: dict[str, bool] = {}  # each topic's last word in the customer's own: denied or given
     for text, answered_no in _guesses_answered(turns, _GUESSED, _topics, _without_names):
