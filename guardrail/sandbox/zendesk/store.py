@@ -457,9 +457,61 @@ class ZendeskStore:
         if values is not current["custom_fields"] or tags != current.get("tags", []):
             found["custom_fields"] = values
             found["tags"] = tags_of_options(tags, values, self._custom)
+        people = self._collaborators(data, current, creating, bad)
         if errors:
             raise record_invalid(errors)
+        if people is not None:  # new users made only once the write is valid
+            found["collaborator_ids"] = [p if isinstance(p, int) else self._new_person(*p)
+                                         for p in people]  # fmt: skip
         return found
+
+    def _collaborators(
+        self,
+        data: Mapping[str, Any],
+        current: Row,
+        creating: bool,
+        bad: Callable[[str, str], None],
+    ) -> list[int | tuple[str, str]] | None:
+        """The CCs ``collaborators`` (a create's) or ``additional_collaborators`` (an update's,
+        added to the ticket's) name, as Zendesk documents ("Setting collaborators"): each a user
+        id, an email, or ``{name, email}``; an email no user has is a new end user, made on the
+        fly, given as ``(name, email)``. None when the write names none."""
+        key = "collaborators" if creating else "additional_collaborators"
+        if key not in data:
+            return None
+        given = data[key]
+        if not isinstance(given, list):
+            bad("collaborators", "Collaborators: must be a list")
+            return None
+        people: list[int | tuple[str, str]] = [] if creating else list(current["collaborator_ids"])
+        for entry in given:
+            if isinstance(entry, dict):
+                name, email = entry.get("name"), entry.get("email")
+            else:
+                name, email = None, entry
+            user = _id(email)
+            if isinstance(user, int) and not isinstance(user, bool):
+                if self._rows["user"].get(user) is None:
+                    bad("collaborators", "Collaborators: is invalid")
+                    continue
+                found: int | tuple[str, str] = user
+            elif isinstance(email, str) and "@" in email:
+                match = self._match("user", {"email": email}, ("email",))
+                label = name if isinstance(name, str) and name.strip() else email.partition("@")[0]
+                found = match if match is not None else (label, email)
+            else:
+                bad("collaborators", "Collaborators: is invalid")
+                continue
+            if found not in people:
+                people.append(found)
+        return people
+
+    def _new_person(self, name: str, email: str) -> int:
+        """The end user a CC by an email no user has makes (or one this write made already)."""
+        made = self._match("user", {"email": email}, ("email",))
+        if made is None:
+            made = int(self.create_user({"name": name, "email": email})["id"])
+        return made
 
     def _user_changes(self, data: Mapping[str, Any], user_id: int | None) -> Row:
         found: Row = {}

@@ -358,3 +358,38 @@ async def test_a_new_user_naming_no_organization_joins_the_one_of_their_email_do
         "name": "Hal", "email": "hal@globex.example", "organization_id": ACME_ORG,
     }})  # fmt: skip
     assert (status, body["user"]["organization_id"]) == (201, ACME_ORG)
+
+
+async def test_collaborators_by_email_make_the_users_no_one_has_as_zendesk_documents(
+    zd: Api,
+) -> None:
+    """Zendesk: "The collaborators parameter takes an array consisting of a combination of user ids,
+    email addresses, or objects containing a name and email property ... to create the user on
+    the fly" (Creating and managing requests: Setting collaborators); an update adds them by
+    ``additional_collaborators``. An email a user has names that user."""
+    before = len(zd.store.records("user"))
+    status, body = await zd.call("POST", "/tickets.json", {"ticket": {
+        "subject": "CC", "comment": {"body": "Copying people in."},
+        "collaborators": [GLOBEX_USER, "new.person@elsewhere.example",
+                          {"name": "Someone Else", "email": "someone@elsewhere.example"}],
+    }})  # fmt: skip
+    assert status == 201, body
+    users = {u["email"]: u for u in zd.store.records("user")}
+    made = [users["new.person@elsewhere.example"], users["someone@elsewhere.example"]]
+    assert len(users) == before + 2
+    assert [u["role"] for u in made] == ["end-user", "end-user"]
+    assert made[1]["name"] == "Someone Else"
+    assert body["ticket"]["collaborator_ids"] == [GLOBEX_USER, *(u["id"] for u in made)]
+
+    ticket = body["ticket"]["id"]
+    status, body = await zd.call("PUT", f"/tickets/{ticket}.json", {"ticket": {
+        "additional_collaborators": ["someone@elsewhere.example", "third@elsewhere.example"],
+    }})  # fmt: skip
+    assert status == 200, body
+    third = next(u for u in zd.store.records("user") if u["email"] == "third@elsewhere.example")
+    assert body["ticket"]["collaborator_ids"] == [GLOBEX_USER, *(u["id"] for u in made),
+                                                  third["id"]]  # fmt: skip
+
+    status, body = await zd.call("PUT", f"/tickets/{ticket}.json",
+                                 {"ticket": {"additional_collaborators": [999999]}})  # fmt: skip
+    assert status == 422, body
