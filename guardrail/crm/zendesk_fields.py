@@ -20,7 +20,11 @@ field given twice, both ``custom_fields`` and ``fields``, a nested object the pr
 judge (``requester: {...}`` creates a user inline: name it by ``requester_id``). A ticket's
 ``custom_status_id`` is refused too (AmbiguousRequest): a custom status sets the ticket's
 ``status`` to its category (a solved one solves it, and a problem's incidents with it), which
-only the account's custom statuses say, so the write would be judged as setting no status.
+only the account's custom statuses say, so the write would be judged as setting no status;
+and so are its ``collaborators``, ``additional_collaborators``, ``email_ccs`` and
+``followers``, which take emails as well as ids and make a new end user for an email no user
+has (a user create, unjudged as one): ``collaborator_ids``, ``email_cc_ids`` and
+``follower_ids`` name people by id.
 """
 
 from __future__ import annotations
@@ -37,6 +41,15 @@ _CUSTOM_SPELLINGS = ("custom_fields", "fields")
 _OWN_FIELDS = {"user": "user_fields", "organization": "organization_fields"}
 _COMMENT_KEYS = frozenset({"body", "html_body", "public", "author_id"})
 _SCALAR = (str, int, float, bool, type(None))
+#: A ticket's attributes naming people by email too (Zendesk makes a new end user for an
+#: email no user has: "Setting collaborators", "Setting email CCs", "Setting followers") ->
+#: the attribute naming them by id alone
+_PEOPLE_BY_EMAIL = {
+    "collaborators": "collaborator_ids",
+    "additional_collaborators": "collaborator_ids",
+    "email_ccs": "email_cc_ids",
+    "followers": "follower_ids",
+}
 
 
 def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]:
@@ -60,6 +73,13 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
                 "category (solved, say), which crm-guardrail cannot see, so it cannot judge the "
                 "write as the status change it is. Leave custom_status_id out and send status "
                 "(open, pending, hold or solved) instead."
+            )
+        if obj == "ticket" and name in _PEOPLE_BY_EMAIL:
+            raise AmbiguousRequest(
+                f"{where}.{name} takes emails as well as user ids, and Zendesk makes a new end "
+                "user for an email no user has, a user create crm-guardrail would not judge as "
+                f"one. Name the people by id in {_PEOPLE_BY_EMAIL[name]} (create a new user "
+                "first with POST /api/v2/users, then name them by the id Zendesk gives)."
             )
         if obj == "ticket" and name == COMMENT:
             fields.update(_comment(value, where, creating))
