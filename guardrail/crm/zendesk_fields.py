@@ -29,6 +29,7 @@ has (a user create, unjudged as one): ``collaborator_ids``, ``email_cc_ids`` and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +42,7 @@ _CUSTOM_SPELLINGS = ("custom_fields", "fields")
 _OWN_FIELDS = {"user": "user_fields", "organization": "organization_fields"}
 _COMMENT_KEYS = frozenset({"body", "html_body", "public", "author_id"})
 _SCALAR = (str, int, float, bool, type(None))
+_FIELD_ID = re.compile(r"[1-9][0-9]{0,17}")
 #: A ticket's attributes naming people by email too (Zendesk makes a new end user for an
 #: email no user has: "Setting collaborators", "Setting email CCs", "Setting followers") ->
 #: the attribute naming them by id alone
@@ -140,9 +142,13 @@ def _custom_fields(value: Any, where: str) -> dict[str, Any]:
         if not isinstance(entry, dict) or set(entry) != {"id", "value"}:
             raise MalformedBody(f'{at} must be {{"id": <field id>, "value": ...}}.')
         field_id = entry["id"]
-        if isinstance(field_id, bool) or not isinstance(field_id, int | str):
-            raise MalformedBody(f"{at}.id must be a ticket field id.")
-        name = f"{CUSTOM}.{field_id}"
+        if not _field_id(field_id):
+            raise MalformedBody(
+                f"{at}.id must be a ticket field id: a number, or its digits alone as text (no "
+                "leading zeros, signs, spaces or other digits), so that it names one field "
+                "however it is read."
+            )
+        name = f"{CUSTOM}.{int(field_id)}"
         if name in found:
             raise MalformedBody(f"{where} sets custom field {field_id} twice; send it once.")
         if not isinstance(entry["value"], _SCALAR) and not (
@@ -151,6 +157,16 @@ def _custom_fields(value: Any, where: str) -> dict[str, Any]:
             raise MalformedBody(f"{at}.value must be text, a number, a boolean or null.")
         found[name] = entry["value"]
     return found
+
+
+def _field_id(value: Any) -> bool:
+    """A ticket field's id as one spelling: a positive number, or its ASCII digits as text
+    without a leading zero. ``"0360000102"`` or ``"+360000102"`` may be field 360000102 to
+    Zendesk (Rails casts an id's text to a number) and an unknown field, never judged, to the
+    rules reading ``custom_fields.360000102``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value > 0
+    return isinstance(value, str) and _FIELD_ID.fullmatch(value) is not None
 
 
 def _own_fields(name: str, value: Any, where: str) -> dict[str, Any]:
