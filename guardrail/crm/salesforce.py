@@ -602,9 +602,9 @@ class SalesforceDialect:
         if parsed.shape is Shape.SINGLE:
             saved = answer.get("id") if isinstance(answer, dict) else None
             made = salesforce_post.made(status, answer)
-            return (Saved(_str_or_none(saved) or intents[0].record_id, made),)
+            return (_named(intents[0], _str_or_none(saved), made),)
         if parsed.shape is Shape.COLLECTION and isinstance(answer, list):
-            rows = [_row_saved(r) for r in answer[: len(intents)]]
+            rows = [_row_saved(r, i) for r, i in zip(answer, intents, strict=False)]
             return (*rows, *(Saved(),) * (len(intents) - len(rows)))
         if parsed.shape is Shape.COMPOSITE and isinstance(answer, dict):
             results = {
@@ -621,13 +621,15 @@ class SalesforceDialect:
                     continue
                 if isinstance(saved, list):  # a collection: its result per record, in order
                     for n, row in zip(part.intents, saved, strict=False):
-                        found[n] = _row_saved(row)
+                        found[n] = _row_saved(row, intents[n])
                 elif len(part.intents) == 1:
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
                     made = salesforce_post.made(code, saved)
-                    found[n] = Saved(_str_or_none(saved_id) or intents[n].record_id, made)
+                    found[n] = _named(intents[n], _str_or_none(saved_id), made)
             return tuple(found)
+        if parsed.shape in (Shape.COLLECTION, Shape.COMPOSITE):  # an answer of no shape
+            return tuple(_named(i, None, None) for i in intents)
         return tuple(Saved(i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
@@ -1045,13 +1047,25 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
     raise MalformedBody(f"{where} has no attributes.type; name each record's sObject type.")
 
 
-def _row_saved(row: Any) -> Saved:
+def _row_saved(row: Any, intent: WriteIntent) -> Saved:
     """A collection's result for one record: an upsert's says whether it was created (a
     create's or an update's says nothing: it is what was asked)."""
     if not isinstance(row, dict) or not row.get("success"):
         return Saved()
     created = row.get("created")
-    return Saved(_str_or_none(row.get("id")), created if isinstance(created, bool) else None)
+    return _named(
+        intent, _str_or_none(row.get("id")), created if isinstance(created, bool) else None
+    )
+
+
+def _named(intent: WriteIntent, answered: str | None, created: bool | None) -> Saved:
+    """What a write the CRM took saved: the record its answer names, else the one the write
+    named; a create whose answer names none saved a record no one can read back, so its
+    read-back fails rather than being skipped (``Saved.unnamed``). (An upsert that updated
+    answers 204 and no id before API 46.0: the record its lookup found, as before.)"""
+    named = answered or intent.record_id
+    unnamed = named is None and intent.operation is Operation.CREATE
+    return Saved(named, created, unnamed=unnamed)
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -527,3 +527,31 @@ def test_what_a_requests_header_names_decide_is_what_reading_every_header_decide
     expected = _refusal_or(every_header)
     assert _refusal_or(canonical) == expected
     assert _refusal_or(canonical) == expected  # and again, its names' reading kept
+
+
+def test_a_create_the_crm_took_without_naming_its_record_is_unnamed_not_skipped() -> None:
+    """A create Salesforce answered as a success naming no record (a collection row, a
+    composite subrequest or a row create without an id) saved a record the read-back cannot
+    find: its read-back fails (Saved.unnamed), as a Zendesk job's tickets' do, rather than
+    being skipped; an update answering no id is the record it named."""
+    records = [{"attributes": {"type": "Case"}, "Subject": "x"},
+               {"attributes": {"type": "Case"}, "Id": CASE_ID, "Subject": "y"}]  # fmt: skip
+    collection = parse("POST", "/composite/sobjects", {"allOrNone": True, "records": records[:1]})
+    update = parse("PATCH", "/composite/sobjects", {"allOrNone": True, "records": records[1:]})
+    row = {"success": True, "errors": []}
+    assert dialect.saved(collection, 200, json.dumps([row]).encode()) == (
+        Saved(None, None, unnamed=True),
+    )
+    assert dialect.saved(update, 200, json.dumps([row]).encode()) == (Saved(CASE_ID),)
+    single = parse("POST", "/sobjects/Case", {"Subject": "x"})
+    assert dialect.saved(single, 201, json.dumps(row).encode()) == (
+        Saved(None, True, unnamed=True),
+    )
+    composite = parse("POST", "/composite", {"compositeRequest": [
+        {"method": "POST", "url": f"{BASE}/sobjects/Case", "referenceId": "new",
+         "body": {"Subject": "x"}}]})  # fmt: skip
+    answer = {"compositeResponse": [{"referenceId": "new", "httpStatusCode": 201,
+                                     "httpHeaders": {}, "body": row}]}  # fmt: skip
+    assert dialect.saved(composite, 200, json.dumps(answer).encode()) == (
+        Saved(None, True, unnamed=True),
+    )
