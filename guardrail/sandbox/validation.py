@@ -90,6 +90,8 @@ def _check_value(field: Field, value: Any, records: Records) -> Any:
         return _check_reference(field, value, records)
     if field.type.is_number:
         return _check_number(field, value)
+    if field.type is FieldType.PICKLIST and not field.restricted_picklist:
+        value = _defined_spelling(field, value)
     if (
         field.type is FieldType.PICKLIST
         and field.restricted_picklist
@@ -175,3 +177,14 @@ def _check_unique(
                 f"duplicate value found: {name} duplicates value on record with id: {others[0]}",
                 [name],
             )
+
+
+def _defined_spelling(field: Field, value: str) -> str:
+    """An unrestricted picklist's value as the picklist defines it when it is one of its values
+    in another case: Salesforce compares picklist values without case and saves the defined one
+    ("closed" into a picklist defining "Closed" saves "Closed"; Knowledge Article 000386557,
+    "Picklist fields are not case sensitive"; SOAP API Developer Guide, Field Types: Picklist,
+    "the API checks to see if there is a match. This check is case-insensitive"). Any other value
+    is saved as sent (an inactive value)."""
+    folded = value.casefold()
+    return next((v for v in field.picklist if v.casefold() == folded), value)

@@ -267,3 +267,21 @@ async def test_an_unrestricted_picklist_saves_any_value(sf: Api, store: SandboxS
     saved = store.get("Case", body["id"])
     assert saved is not None
     assert saved["Type"] == "Something Else"
+
+
+@pytest.mark.parametrize("sent", ["problem", "PROBLEM", "pRoBlEm"])
+async def test_an_unrestricted_picklist_saves_its_own_value_sent_in_another_case(
+    sf: Api, store: SandboxStore, sent: str
+) -> None:
+    """Salesforce compares picklist values without case: one of the picklist's values in
+    another case is saved as the picklist spells it (Knowledge Article 000386557)."""
+    status, body = await sf.post("/sobjects/Case", {"Type": sent})
+    assert status == 201
+    saved = store.get("Case", body["id"])
+    assert saved is not None
+    assert saved["Type"] == "Problem"
+    status, _ = await sf.patch(f"/sobjects/Case/{body['id']}", {"Type": "feature request"})
+    assert status == 204
+    saved = store.get("Case", body["id"])
+    assert saved is not None
+    assert saved["Type"] == "Feature Request"
