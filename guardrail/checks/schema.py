@@ -8,7 +8,9 @@ matched to the schema's spelling first: a lower-case ``status`` must not slip pa
 - ``x-salesforce-reference``: ``{object: keyPrefix}`` the id in this field may point to;
 - ``x-salesforce-scale``: the most decimal places a number may have;
 - ``readOnly`` (standard, not enforced by validators): the field cannot be written;
-- ``x-salesforce-createOnly``: the field can be set on create only.
+- ``x-salesforce-createOnly``: the field can be set on create only;
+- ``x-salesforce-picklist``: an unrestricted picklist's values (any text is saved, but one of
+  these in another case is saved as listed: PolicySet.canonical refuses it spelled so).
 """
 
 from __future__ import annotations
@@ -127,6 +129,18 @@ def check_schema(schema: Mapping[str, Any]) -> None:
                 f"properties.{name}.x-salesforce-reference must map object names to 3-character "
                 "key prefixes"
             )
+        listed = prop.get("x-salesforce-picklist") if isinstance(prop, dict) else None
+        if listed is not None and not (
+            isinstance(listed, list) and all(isinstance(v, str) for v in listed)
+        ):
+            raise SchemaError(f"properties.{name}.x-salesforce-picklist must list text values")
+
+
+def _listed_values(prop: Any) -> tuple[str, ...]:
+    if not isinstance(prop, dict):
+        return ()
+    listed = [*(prop.get("enum") or ()), *(prop.get("x-salesforce-picklist") or ())]
+    return tuple(v for v in listed if isinstance(v, str))
 
 
 class ParameterValidation:
@@ -142,6 +156,9 @@ class ParameterValidation:
         properties: Mapping[str, Any] = schema["properties"]
         self._spelling = {name.lower(): name for name in properties}
         self._properties = properties
+        self._listed = {
+            name: values for name, prop in properties.items() if (values := _listed_values(prop))
+        }
         self._read_only = frozenset(n for n, p in properties.items() if p.get("readOnly"))
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
@@ -153,6 +170,12 @@ class ParameterValidation:
     def spelling(self) -> Mapping[str, str]:
         """Each field's name in lower case -> as the schema (the describe) spells it."""
         return self._spelling
+
+    @property
+    def listed(self) -> Mapping[str, tuple[str, ...]]:
+        """Each field whose values the schema lists (an ``enum``'s text, an unrestricted
+        picklist's ``x-salesforce-picklist``) -> those values."""
+        return self._listed
 
     @property
     def updateable(self) -> frozenset[str]:

@@ -1,7 +1,8 @@
 """JSON Schemas for ParameterValidation, built from Salesforce describe documents.
 
 The describe is the CRM's own statement of what a write may contain, so the schema is derived,
-not hand-written: lengths, picklists (restricted ones become an enum), decimal scale, id fields
+not hand-written: lengths, picklists (restricted ones become an enum, unrestricted ones list
+their values in ``x-salesforce-picklist``), decimal scale, id fields
 with the key prefixes they accept, read-only and create-only fields, and what a create requires
 (not nillable, createable, not defaulted on create).
 """
@@ -62,11 +63,15 @@ def _property(f: Mapping[str, Any], key_prefixes: Mapping[str, str]) -> dict[str
     if f.get("label"):
         prop["title"] = f["label"]
     if kind == "picklist" and f.get("restrictedPicklist"):
-        prop["enum"] = [v["value"] for v in f.get("picklistValues", []) if v.get("active", True)]
+        prop["enum"] = _values(f)
     elif kind in _TEXT or kind == "multipicklist":
         prop["type"] = "string"
         if f.get("length"):
             prop["maxLength"] = f["length"]
+        if kind == "picklist" and _values(f):
+            # Unrestricted: any text is saved, but one of these in another case is saved as
+            # the picklist spells it (PolicySet.canonical refuses it spelled so).
+            prop["x-salesforce-picklist"] = _values(f)
     elif kind in ("reference", "id"):
         prop["type"] = "string"
         refs = {o: key_prefixes[o] for o in f.get("referenceTo", []) if o in key_prefixes}
@@ -94,6 +99,11 @@ def _property(f: Mapping[str, Any], key_prefixes: Mapping[str, str]) -> dict[str
     elif createable and not updateable:
         prop["x-salesforce-createOnly"] = True
     return prop
+
+
+def _values(f: Mapping[str, Any]) -> list[str]:
+    """A picklist's active values."""
+    return [v["value"] for v in f.get("picklistValues", []) if v.get("active", True)]
 
 
 async def fetch_schemas(

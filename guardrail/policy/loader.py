@@ -26,7 +26,7 @@ from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, 
 from guardrail.checks.schema import ParameterValidation
 from guardrail.checks.source import inline_params
 from guardrail.crm.base import Dialect, dialect_for
-from guardrail.errors import ConfigError, MalformedBody, PolicyError
+from guardrail.errors import AmbiguousRequest, ConfigError, MalformedBody, PolicyError
 from guardrail.model import Action, Mode, Operation, WriteIntent, replaced
 from guardrail.policy.model import PolicyDocument, Rule
 
@@ -87,6 +87,10 @@ class PolicySet:
     _kinds: dict[tuple[str, str], dict[str, Kind]] = field(init=False, repr=False, compare=False)
     _writable: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _fields: dict[tuple[str, str], dict[str, str]] = field(init=False, repr=False, compare=False)
+    #: (crm, object) -> field -> each value its schema lists, folded -> as listed
+    _listed: dict[tuple[str, str], dict[str, dict[str, str]]] = field(
+        init=False, repr=False, compare=False
+    )
     _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _own: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     #: The lengths of the key prefixes, and each prefix's place among them (object_for_id)
@@ -113,6 +117,7 @@ class PolicySet:
         kinds: dict[tuple[str, str], dict[str, Kind]] = {}
         writable: dict[tuple[str, str], frozenset[str]] = {}
         names: dict[tuple[str, str], dict[str, str]] = {}
+        values: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
         for policy in self.policies:
             for check in policy.checks:
                 if isinstance(check, ParameterValidation):
@@ -121,9 +126,12 @@ class PolicySet:
                         kinds.setdefault(key, {}).update(check.kinds())
                         writable[key] = writable.get(key, frozenset()) | check.updateable
                         names.setdefault(key, {}).update(check.spelling)
+                        listed = {f: {_folded(v): v for v in vs} for f, vs in check.listed.items()}
+                        values.setdefault(key, {}).update(listed)
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
         object.__setattr__(self, "_fields", names)
+        object.__setattr__(self, "_listed", values)
         own = {crm: frozenset({d.id_field}) for crm, d in self.dialects.items()}
         ids = {
             (crm, obj): frozenset(n for n, k in typed.items() if k is Kind.ID)
@@ -224,6 +232,8 @@ class PolicySet:
         def spelled(name: str) -> str:
             return spelling.get(name.lower(), name)
 
+        listed = self._listed.get((crm, sobject.lower()), {})
+
         fields: dict[str, Any] = {}
         seen: dict[str, str] = {}
         for name, value in intent.fields.items():
@@ -236,6 +246,7 @@ class PolicySet:
                 )
             seen[canonical.lower()] = name
             fields[canonical] = value
+            self._refuse_respelled(intent, sobject, canonical, value, listed.get(canonical))
         ext = intent.external_id_field
         ext = spelled(ext) if ext else ext
         references = {spelled(k): v for k, v in intent.references.items()}
@@ -254,6 +265,26 @@ class PolicySet:
             references=references,
             id_fields=id_fields,
         )
+
+    @staticmethod
+    def _refuse_respelled(
+        intent: WriteIntent, sobject: str, name: str, value: Any, listed: Mapping[str, str] | None
+    ) -> None:
+        """Refuse (AmbiguousRequest) a value its field's schema lists in another spelling: in
+        another case or with space around it ("closed", " Closed"). A CRM comparing such values
+        loosely saves the listed one (Salesforce saves a picklist's own value whatever its
+        case), while a rule comparing text reads the value sent: ``Status__c == "Closed"``
+        would not see the account closed."""
+        if not listed or not isinstance(value, str):
+            return
+        meant = listed.get(_folded(value))
+        if meant is not None and meant != value:
+            raise AmbiguousRequest(
+                f"{intent.ref or 'The record'} sets {sobject}.{name} to {value!r}, which is the "
+                f"value {meant!r} spelled another way; the CRM may save it as {meant!r}, which "
+                f"crm-guardrail would not have judged. Send {meant!r}, as the field's values "
+                "spell it."
+            )
 
     def _holding_ids(self, crm: str, sobject: str, fields: Mapping[str, Any]) -> frozenset[str]:
         typed = self.id_fields(crm, sobject)
@@ -590,3 +621,8 @@ class PolicyStore:
     def changed(self) -> bool:
         """Whether the directory changed since the last load or reload attempt."""
         return self.fingerprint() != self._seen
+
+
+def _folded(value: str) -> str:
+    """A listed value as a loose comparison reads it: without case or space around it."""
+    return value.strip().casefold()

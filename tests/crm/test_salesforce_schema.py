@@ -74,3 +74,26 @@ def test_describe_attributes_map_to_schema_keywords() -> None:
     assert props["Count__c"] == {"type": "integer"}
     assert props["Flag__c"] == {"type": "boolean"}
     check_schema(schema)
+
+
+def test_an_unrestricted_picklist_lists_its_active_values_without_restricting_them() -> None:
+    """Any text is saved in an unrestricted picklist, but one of its values in another case is
+    saved as listed: the schema lists them (x-salesforce-picklist) so the proxy can refuse a
+    value spelled another way, and restricts nothing else."""
+    describe = {
+        "name": "Thing__c",
+        "fields": [
+            {"name": "Stage__c", "type": "picklist", "restrictedPicklist": False, "length": 255,
+             "createable": True, "updateable": True,
+             "picklistValues": [{"value": "Open", "active": True},
+                                {"value": "Closed", "active": True},
+                                {"value": "Old", "active": False}]},
+        ],
+    }  # fmt: skip
+    schema = schema_from_describe(describe, {})
+    check_schema(schema)
+    assert schema["properties"]["Stage__c"] == {
+        "type": ["string", "null"],
+        "maxLength": 255,
+        "x-salesforce-picklist": ["Open", "Closed"],
+    }
