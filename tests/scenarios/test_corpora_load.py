@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev48, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev52, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -75,8 +75,12 @@ NAMES = (
     "dev46",
     "dev47",
     "dev48",
+    "dev49",
+    "dev50",
+    "dev51",
+    "dev52",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev48 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev52 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -123,6 +127,10 @@ SMALLEST = {
     "dev46": 100,
     "dev47": 100,
     "dev48": 100,
+    "dev49": 100,
+    "dev50": 100,
+    "dev51": 100,
+    "dev52": 100,
 }
 
 
