@@ -50,7 +50,11 @@ HOLDS_CREDENTIAL = {"access_token": SANDBOX_TOKEN}
 """Where the per-rule table is kept for the terminal summary."""
 
 # JSON Schema keywords in the pack's schemas that only describe; the rest can reject a write.
-_ANNOTATIONS = frozenset({"title", "description", "$schema", "x-salesforce-keyPrefix"})
+# Keywords no value violates: x-salesforce-picklist lists an unrestricted picklist's values,
+# and a value spelled another way is the dialect's refusal (guardrail/AmbiguousRequest).
+_ANNOTATIONS = frozenset(
+    {"title", "description", "$schema", "x-salesforce-keyPrefix", "x-salesforce-picklist"}
+)
 # Keywords whose violations ParameterValidation reports as the kind "field".
 _FIELD_KEYWORDS = frozenset({"readOnly", "x-salesforce-createOnly"})
 
