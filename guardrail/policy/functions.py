@@ -160,6 +160,7 @@ from guardrail.understanding.sensitive import (
 from guardrail.understanding.written import (
     denied_guesses,
     denied_topics,
+    labelled,
     read_written,
     reason_words,
     withheld,
@@ -474,6 +475,7 @@ class RuleFunctions:
         sure = written.confidence >= SURE
         # one of their problems (any will do); a complaint of service sums up any problem
         service = bool(reasons) and reasons <= {Reason.SERVICE}
+        problems = heard.keys() - {Reason.ACCOUNT}  # leaving is no problem of its own
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
         elif not reasons & heard.keys() and reason_words(str(text or "")) & self._facts.of_turns(
@@ -491,12 +493,16 @@ class RuleFunctions:
             fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
-        elif reasons & heard.keys() or (service and (heard or not refused)):
+        elif reasons & heard.keys() or (service and (problems or not refused)):
             fits, contradicts = True, False
         elif reasons and refused:  # a reason written where the customer withheld theirs
-            fits, contradicts = False, sure
+            fits, contradicts = False, sure and not reasons & self._facts.of_turns(labelled)
         elif reasons and given is not None:  # another reason than the one they gave
-            fits, contradicts = False, sure and heard.get(given, 0.0) >= SURE
+            fits = False
+            contradicts = sure and heard.get(given, 0.0) >= SURE
+            # not where the customer named it too, in a record's words ("Speeds. I get 80 at
+            # night"): their story read as another reason may have missed it
+            contradicts = contradicts and not reasons & self._facts.of_turns(labelled)
         elif reasons:  # no reason of theirs read: none to contradict
             fits, contradicts = True, False
         elif written.none_given:  # fits a customer who gave none; one read may be theirs

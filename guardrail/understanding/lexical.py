@@ -958,8 +958,11 @@ class _Fold:
 
 def to_leave(reason: Reason) -> Reason:
     """A problem as a reason to leave: the hassle a gesture makes up for is a complaint of
-    how the customer was treated."""
-    return Reason.SERVICE if reason is Reason.GOODWILL else reason
+    how the customer was treated, and a thing that does not work ("the router keeps
+    failing", "repeated outages") is one reason whether read as broken or as a fault."""
+    if reason is Reason.GOODWILL:
+        return Reason.SERVICE
+    return Reason.TECHNICAL if reason is Reason.DAMAGED else reason
 
 
 class LexicalBackend:

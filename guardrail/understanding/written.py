@@ -62,6 +62,69 @@ _WHY_ASKED = re.compile(
     r"\bwhy\b|\breasons?\b|\bwhat(?:'s| has| have)? (?:\w+ )?(?:made|prompted|led|brought)\b"
     r"|\bwhat happened\b|\bwhat's (?:behind|changed|wrong)\b"
 )
+# How records name a reason: a label or noun phrase ("Account fees", "Repeated outages", "Poor
+# customer service", "Better rate elsewhere") where the customer tells a story ("the fees went
+# up again"), so the customer's reader finds no class in it and the record would read as no
+# reason at all. Each names the issue classes it may stand for (any one fits the customer's).
+_LABELS: tuple[tuple[re.Pattern[str], frozenset[Reason]], ...] = tuple(
+    (re.compile(pattern), frozenset(reasons))
+    for pattern, reasons in (
+        (
+            r"\b(?:fees?|charges?|charged|prices?|pricing|costs?|costly|expensive|dear|"
+            r"rates?|premiums?|tariffs?|bills?|billing|billed|overcharg\w*|interest|apr|"
+            r"afford\w*|cheaper|cheap|discount\w*|value for money|too much|competitor\w*|"
+            r"better (?:deal|offer|quote|rate|price)s?)\b",
+            (Reason.BILLING,),
+        ),
+        (
+            r"\b(?:technical|tech (?:issues?|problems?|faults?)|outages?|speeds?|latency|"
+            r"glitch\w*|bugs?|crash\w*|froze|freez\w*|no service|no signal|"
+            r"(?:internet|broadband|wifi|wi fi|connection|signal|network|coverage|reception|"
+            r"line|phone line|service) (?:keeps )?(?:drops?|dropping|dropped|cuts? out|cutting out|"
+            r"issues?|problems?|faults?|outages?|failures?|down|off|unreliable|slow|poor)|"
+            r"(?:slow|poor|unreliable|patchy|weak|bad|intermittent|dropping|flaky|unstable) "
+            r"(?:\w+ )?(?:speeds?|connection|connectivity|signal|coverage|broadband|internet|"
+            r"wifi|reception|network|line)|"
+            r"(?:unreliable|patchy|intermittent|dropping|flaky|unstable) (?:\w+ )?service|"
+            r"(?:app|website|site|online banking|internet banking|portal|login|log in) "
+            r"(?:\w+ )?(?:problems?|issues?|errors?|not working|down|crash\w*|froze|freez\w*|"
+            r"faults?|failures?)|"
+            r"(?:problems?|issues?|trouble|unhappy|dissatisfied|dislikes?|hates?|frustrat\w*) "
+            r"with (?:the )?(?:mobile |online |banking )?(?:app|website|site|online banking|"
+            r"portal|login)|(?:dislikes?|hates?) (?:the )?(?:mobile |online |banking )?"
+            r"(?:app|website|site))\b",
+            (Reason.TECHNICAL,),
+        ),
+        (
+            r"\b(?:faulty|faults?|broken|defective|keeps breaking|kept breaking|breakdowns?)\b",
+            (Reason.DAMAGED, Reason.TECHNICAL),
+        ),
+        (
+            r"\b(?:customer (?:service|care|support)|(?:poor|bad|terrible|awful|appalling|rude|"
+            r"unhelpful|slow) (?:\w+ )?(?:service|staff|support|advisers?|advisors?|agents?|"
+            r"treatment|experience|communication|responses?|aftercare)|rude|complain\w*|"
+            r"dissatisf\w*|unhappy with (?:the )?(?:service|staff|support|company|treatment)|"
+            r"(?:long )?(?:phone )?(?:wait|waiting|hold) times?|long waits?|"
+            r"(?:calls?|emails?|complaints?) (?:not |never )(?:returned|answered)|"
+            r"never (?:called|rang|got) back|unresolved|not resolved|"
+            r"never (?:resolved|fixed|sorted))\b",
+            (Reason.SERVICE,),
+        ),
+        (
+            r"\b(?:missed (?:\w+ )?(?:appointments?|visits?)|no shows?)\b",
+            (Reason.SERVICE, Reason.LATE),
+        ),
+        (
+            r"\b(?:(?:late|delayed|missed|missing|lost|failed) (?:\w+ )?(?:deliver\w*|parcels?|"
+            r"orders?|pick ?ups?|collections?|shipments?)|deliver\w* (?:delays?|late|problems?|"
+            r"issues?|failures?)|delays?|never (?:arrived|came|turned up|delivered))\b",
+            (Reason.LATE,),
+        ),
+    )
+)
+# A record's label is read sure: it names its reason in the record's own few words.
+_LABEL_SURE = 0.8
+
 # Reasons to leave the issue classes have no class for, named alike in a record and by the
 # customer: a move ("Relocating", "we're moving to Leeds") and the price ("Too expensive",
 # "they're twenty a month cheaper"); not "afford", whose negation names the price ("can't
@@ -143,9 +206,10 @@ def read_written(text: str) -> Written:
         i for i in _reader().understand([Turn(role="customer", text=text)]).issues if not i.negated
     ]
     said = clean(text)
+    labelled = frozenset(r for pattern, named in _LABELS if pattern.search(said) for r in named)
     return Written(
-        reasons=frozenset(i.reason for i in issues),
-        confidence=max((i.confidence for i in issues), default=0.0),
+        reasons=frozenset(i.reason for i in issues) | labelled,
+        confidence=max((i.confidence for i in issues), default=_LABEL_SURE if labelled else 0.0),
         none_given=bool(NONE_GIVEN.search(said)),
         placeholder=bool(said.strip()) and PLACEHOLDER.match(said) is not None,
     )
@@ -170,6 +234,23 @@ def withheld(turns: Sequence[Turn]) -> bool:
                 return True
             asked_why = why_last = False
     return False
+
+
+def labelled(turns: Sequence[Turn]) -> frozenset[Reason]:
+    """The issue classes the customer named in a record's words ("it's the fees", "speeds, I
+    get 80 at night"), not denied just before ("it's not about rates"): a record labelling
+    their reason so is not surely another than the one read in their story."""
+    named: set[Reason] = set()
+    for turn in turns:
+        if turn.role != "customer":
+            continue
+        text = _without_names(turn.text)
+        for pattern, reasons in _LABELS:
+            for m in pattern.finditer(text):
+                if _DENIED_BEFORE.search(text, 0, m.start()) is None:
+                    named |= reasons
+                    break
+    return frozenset(named)
 
 
 def _topics(text: str) -> frozenset[str]:

@@ -234,7 +234,8 @@ def test_a_bare_no_to_why_is_no_reason_given(answer):
     said = ("c: I'd like to cancel my membership please.", "a: Thanks. Any reason?",
             f"c: {answer}")  # fmt: skip
     assert verdict(said, "Declined to give a reason") == "fits"
-    assert verdict(said, "Moved to a cheaper gym") == "unsure"
+    assert verdict(said, "Joined another gym") == "unsure"
+    assert verdict(said, "Moved to a cheaper gym") == "contradicts"  # a price, never said
 
 
 @pytest.mark.parametrize(
@@ -315,3 +316,33 @@ def test_a_customers_surname_names_no_reason():
         "c: No. And it's Howard Price on the account, by the way.",
     )
     assert denied_topics(said) == {"price"}
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(OUTAGES, "Account fees"), (OUTAGES, "Price"), (OUTAGES, "Better rate elsewhere"),
+     (OUTAGES, "Competitor quote"), (DOUBLE_BILLED, "Repeated outages"),
+     (DOUBLE_BILLED, "Slow speeds"), (DOUBLE_BILLED, "Poor coverage at home"),
+     (DOUBLE_BILLED, "App login problems")],
+)  # fmt: skip
+def test_a_record_label_naming_another_kind_of_reason_is_a_contradiction(said, written):
+    """A record names a reason in a label ("Account fees"), not the customer's story of it."""
+    assert verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(OUTAGES, "Repeated outages"), (OUTAGES, "Unreliable broadband"), (OUTAGES, "Line faults"),
+     (DOUBLE_BILLED, "Billing errors"), (DOUBLE_BILLED, "Charges")],
+)  # fmt: skip
+def test_a_record_label_naming_the_customers_own_kind_of_reason_fits(said, written):
+    assert verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Moving in with partner who has broadband", "No longer needs mobile broadband",
+     "Home charger installed", "Service no longer needed"],
+)  # fmt: skip
+def test_a_life_change_that_names_a_product_is_no_label_of_a_problem(written):
+    assert read_written(written).reasons == frozenset()
