@@ -10,7 +10,8 @@ them into one flat map, each name the CRM's own path to the value:
   true when not given, as Zendesk saves it; on an update not given, it is the ticket's first
   comment's, which the dialect looks up: ``zendesk_effects``), ``comment.author_id``; a
   ticket created with ``description`` and no comment: its description is the first comment's
-  body;
+  body; ``public`` given as anything but a JSON boolean (``"false"``, ``0``, null: Rails may
+  read text as either) is refused (MalformedBody), since the rules on private notes read it;
 - ``custom_fields.<id>`` for each custom field;
 - ``user_fields.<key>``, ``organization_fields.<key>``.
 
@@ -29,6 +30,7 @@ has (a user create, unjudged as one): ``collaborator_ids``, ``email_cc_ids`` and
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -126,6 +128,13 @@ def _comment(value: Any, where: str, creating: bool) -> dict[str, Any]:
     if "html_body" in value and isinstance(body, str):
         body = html_text(body)
     found: dict[str, Any] = {"comment.body": body}
+    if "public" in value and not isinstance(value["public"], bool):
+        raise MalformedBody(
+            f"{where}.comment.public is {json.dumps(value['public'])[:40]}, not true or false; "
+            'Zendesk may read such a value either way (text such as "false" or "0" as an '
+            "internal note), and crm-guardrail judges private notes by it. Send true for a "
+            "public reply or false for an internal note."
+        )
     if "public" in value or creating:
         found["comment.public"] = value.get("public", True)
     if "author_id" in value:
