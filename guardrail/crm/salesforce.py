@@ -604,8 +604,7 @@ class SalesforceDialect:
             made = salesforce_post.made(status, answer)
             return (_named(intents[0], _str_or_none(saved), made),)
         if parsed.shape is Shape.COLLECTION and isinstance(answer, list):
-            rows = [_row_saved(r, i) for r, i in zip(answer, intents, strict=False)]
-            return (*rows, *(Saved(),) * (len(intents) - len(rows)))
+            return tuple(_rows_saved(answer, intents))
         if parsed.shape is Shape.COMPOSITE and isinstance(answer, dict):
             results = {
                 r.get("referenceId"): r
@@ -620,8 +619,9 @@ class SalesforceDialect:
                 if not isinstance(code, int) or code >= 300:
                     continue
                 if isinstance(saved, list):  # a collection: its result per record, in order
-                    for n, row in zip(part.intents, saved, strict=False):
-                        found[n] = _row_saved(row, intents[n])
+                    rows = _rows_saved(saved, [intents[n] for n in part.intents])
+                    for n, row in zip(part.intents, rows, strict=True):
+                        found[n] = row
                 elif len(part.intents) == 1:
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
@@ -1047,9 +1047,20 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
     raise MalformedBody(f"{where} has no attributes.type; name each record's sObject type.")
 
 
+def _rows_saved(rows: Sequence[Any], intents: Sequence[WriteIntent]) -> Iterator[Saved]:
+    """A collection's results, one per record in order; a record the answer has no result
+    for (fewer rows than records, or a row of no shape) may have been saved all the same, so
+    it is what an answer naming no record is (``_named``: an update the record it named, a
+    create unnamed, its read-back failing), never skipped as refused."""
+    for n, intent in enumerate(intents):
+        row = rows[n] if n < len(rows) else None
+        yield _row_saved(row, intent) if isinstance(row, dict) else _named(intent, None, None)
+
+
 def _row_saved(row: Any, intent: WriteIntent) -> Saved:
     """A collection's result for one record: an upsert's says whether it was created (a
-    create's or an update's says nothing: it is what was asked)."""
+    create's or an update's says nothing: it is what was asked); a row not a success was
+    refused (Salesforce answers ``success: false`` and its errors)."""
     if not isinstance(row, dict) or not row.get("success"):
         return Saved()
     created = row.get("created")

@@ -555,3 +555,37 @@ def test_a_create_the_crm_took_without_naming_its_record_is_unnamed_not_skipped(
     assert dialect.saved(composite, 200, json.dumps(answer).encode()) == (
         Saved(None, True, unnamed=True),
     )
+
+
+def test_a_collection_answer_without_a_row_for_a_record_leaves_it_unverified_not_skipped() -> None:
+    """Salesforce answers a collection with one result per record, in order; an answer with
+    fewer rows (or a row of no shape) does not say the missing records were not saved, so they
+    are what an answer naming no record is (an update: the record it named, read back; a
+    create: unnamed, its read-back fails), not Saved() (refused, their read-back skipped), in a
+    collection and in a composite's collection subrequest alike."""
+    new = [{"attributes": {"type": "Case"}, "Subject": s} for s in ("x", "y")]
+    named = [{"attributes": {"type": "Case"}, "Id": CASE_ID, "Subject": "z"}]
+    row = {"id": CASE_ID, "success": True, "errors": []}
+    creates = parse("POST", "/composite/sobjects", {"allOrNone": False, "records": new})
+    updates = parse("PATCH", "/composite/sobjects", {"allOrNone": False, "records": named})
+    for answer in ([row], [row, None], [row, "x"]):
+        assert dialect.saved(creates, 200, json.dumps(answer).encode()) == (
+            Saved(CASE_ID),
+            Saved(None, None, unnamed=True),
+        )
+    for answer in ([], [None]):
+        assert dialect.saved(updates, 200, json.dumps(answer).encode()) == (Saved(CASE_ID),)
+    refused = {"success": False, "errors": [{"statusCode": "REQUIRED_FIELD_MISSING"}]}
+    assert dialect.saved(creates, 200, json.dumps([row, refused]).encode()) == (
+        Saved(CASE_ID),
+        Saved(),
+    )
+    composite = parse("POST", "/composite", {"compositeRequest": [
+        {"method": "POST", "url": f"{BASE}/composite/sobjects", "referenceId": "many",
+         "body": {"allOrNone": False, "records": new}}]})  # fmt: skip
+    answer = {"compositeResponse": [{"referenceId": "many", "httpStatusCode": 200,
+                                     "httpHeaders": {}, "body": [row]}]}  # fmt: skip
+    assert dialect.saved(composite, 200, json.dumps(answer).encode()) == (
+        Saved(CASE_ID),
+        Saved(None, None, unnamed=True),
+    )
