@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev52, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev56, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -79,8 +79,12 @@ NAMES = (
     "dev50",
     "dev51",
     "dev52",
+    "dev53",
+    "dev54",
+    "dev55",
+    "dev56",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev52 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev56 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -131,6 +135,10 @@ SMALLEST = {
     "dev50": 100,
     "dev51": 100,
     "dev52": 100,
+    "dev53": 100,
+    "dev54": 100,
+    "dev55": 100,
+    "dev56": 100,
 }
 
 
