@@ -483,13 +483,13 @@ class RuleFunctions:
         ):
             # the agent's guess the customer said no to ("Have you sold the van?" - "No")
             fits, contradicts = False, True
-        elif (
-            not reasons
-            and (topics := written_topics(str(text or "")))
-            and topics & self._facts.of_turns(denied_topics)
+        elif (topics := written_topics(str(text or ""))) and (
+            topics <= (said_not := self._facts.of_turns(denied_topics))
+            or (not reasons and topics & said_not)
         ):
             # a reason the customer said was not theirs ("is it the move?" - "no, I'm not
-            # moving"), of those the issue classes have no class for
+            # moving"; "it's not the delivery thing"): all it is about, or any of it where the
+            # issue classes have no class for it
             fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure

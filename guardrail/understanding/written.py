@@ -125,24 +125,41 @@ _LABELS: tuple[tuple[re.Pattern[str], frozenset[Reason]], ...] = tuple(
 # A record's label is read sure: it names its reason in the record's own few words.
 _LABEL_SURE = 0.8
 
-# Reasons to leave the issue classes have no class for, named alike in a record and by the
-# customer: a move ("Relocating", "we're moving to Leeds") and the price ("Too expensive",
-# "they're twenty a month cheaper"); not "afford", whose negation names the price ("can't
-# afford it").
+# What a reason to leave is about, named alike in a record and by the customer: a move
+# ("Relocating", "we're moving to Leeds"), which the issue classes have no class for, and the
+# price ("Too expensive", "they're twenty a month cheaper"; not "afford", whose negation names
+# the price: "can't afford it"), deliveries, the app, the connection, which a customer denies
+# in a word ("it's not the delivery thing") where the issue classes read a story.
 _TOPICS = {
     "moving": re.compile(
         r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|house move|moving house)\b"
         # not moving on, nor moving the account itself ("not moving it, close it")
         r"(?! (?:on|forward|ahead|along|over|it|them|this|that)\b)"
     ),
-    "price": re.compile(r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper)\b"),
+    "price": re.compile(
+        r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper|fees?|charges|bill|bills|"
+        r"rates?|premiums?|tariffs?)\b"
+    ),
+    # the things a reason of a class is about, named alike ("it's not the delivery thing",
+    # "nothing to do with the app"; "Late deliveries", "App login problems")
+    "delivery": re.compile(r"\b(?:deliver\w*|parcels?|couriers?|shipping|shipments?|postage)\b"),
+    "app": re.compile(r"\b(?:app|apps|website|online banking|internet banking|login|log in)\b"),
+    "connection": re.compile(
+        r"\b(?:signal|coverage|broadband|internet|wifi|wi fi|connection|speeds?|outages?)\b"
+    ),
 }
 # A topic denied just before it is named ("I'm not moving anywhere", "it's not the price", "it's
-# nothing to do with the move"); a no that answers the agent's guess at it is found apart.
-_DENIED_BEFORE = re.compile(
-    r"(?:\b(?:not|never|no)|n't)\s+(?:(?:really|actually|even|about|the|a|that|because of|"
-    r"due to|anything to do with|to do with)\s+){0,3}$|\bnothing to do with (?:the |a |my |our )?$"
+# nothing to do with the move", "no, not really the app"); not "no" right before the thing ("no
+# signal", "no coverage", "a no-fee card": its lack, the complaint itself). A no that answers
+# the agent's guess at it is found apart.
+_FILLER = (
+    r"(?:really|actually|even|about|the|a|that|because of|due to|anything to do with|to do with)"
 )
+_DENIED_BEFORE = re.compile(
+    rf"(?:\b(?:not|never)|n't)\s+(?:{_FILLER}\s+){{0,3}}$|\bno\s+(?:{_FILLER}\s+){{1,3}}$"
+    r"|\bnothing to do with (?:the |a |my |our )?$"
+)
+_NO_PRICE = re.compile(r"(?<!\ba )(?<!\ban )\bno\s+$")
 # The agent's guess at why, asked yes or no ("Is it because of the house move?", "Is that down
 # to the price?"); the customer's bare no answers it.
 _GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
@@ -253,6 +270,14 @@ def labelled(turns: Sequence[Turn]) -> frozenset[Reason]:
     return frozenset(named)
 
 
+def _denied_before(topic: str, text: str, start: int) -> bool:
+    """Whether the topic named at ``start`` is denied just before: a price also by a bare "no"
+    ("sure there's no charges"), but for a thing said to have none ("a no-fee card")."""
+    if _DENIED_BEFORE.search(text, 0, start) is not None:
+        return True
+    return topic == "price" and _NO_PRICE.search(text, 0, start) is not None
+
+
 def _topics(text: str) -> frozenset[str]:
     return frozenset(t for t, pattern in _TOPICS.items() if pattern.search(text))
 
@@ -283,7 +308,7 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
         for start, end, topic in found:
             if _echoed(text, start, end):
                 continue  # "Moving? No, I'm not moving anywhere": the guess said back
-            own[topic] = _DENIED_BEFORE.search(text, 0, start) is not None
+            own[topic] = _denied_before(topic, text, start)
     return frozenset(t for t in said_no | own.keys() if own.get(t, True))
 
 

@@ -346,3 +346,29 @@ def test_a_record_label_naming_the_customers_own_kind_of_reason_fits(said, writt
 )  # fmt: skip
 def test_a_life_change_that_names_a_product_is_no_label_of_a_problem(written):
     assert read_written(written).reasons == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [("c: I'd rather not say why. It's nothing to do with the parcels, mind.", "Late deliveries"),
+     ("c: The fees went up, sure, but it's not the fees. Just close it.", "Account fees"),
+     ("c: Close it please. It's not the app, honestly.", "Problems with the app")],
+)  # fmt: skip
+def test_a_record_naming_what_the_customer_said_their_reason_was_not_is_a_contradiction(
+    said, written
+):
+    assert verdict(("c: I want to close my account.", "a: May I ask why?", said), written) == (
+        "contradicts"
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [("c: There's no signal at home and I've had enough.", "No signal at home"),
+     ("c: No coverage in the village, none at all. That's why.", "Poor coverage"),
+     ("c: I've got a no-fee card with my bank now.", "Annual fee")],
+)  # fmt: skip
+def test_a_thing_said_to_be_lacking_is_the_complaint_not_a_denial_of_it(said, written):
+    assert verdict(("c: I want to close my account.", "a: May I ask why?", said), written) == (
+        "fits"
+    )
