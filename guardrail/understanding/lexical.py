@@ -717,6 +717,10 @@ _LATER = re.compile(
     r"at the end of (?:the|this|next) (?:month|year))\b"
 )
 _ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
+# An amount asked as more on top of one asked before ("I want that 35 back too", "the fee as
+# well"): never a change of mind about the earlier one, whatever else the clause says ("then").
+# "Too" only where it adds ("that back too", "that too, please"), not as "too much".
+_TOO = re.compile(r"\btoo\b(?=\s*(?:$|[,.!?;]|(?:please|then|thanks|pls)\b))|\b(?:as well|also)\b")
 # A sentence that opens on its condition ("if it packs in again", "but if not").
 _IF_FIRST = re.compile(r"^(?:(?:and|but|so|oh|well|ok|okay)\W+)*(?:if|unless)\b")
 # What someone else in the room keeps saying ("he says get it back", "she reckons"); not the
@@ -1349,9 +1353,12 @@ class Reading:
                         self._asked_amount(kind, ti, si, s, ci, m, conf),
                         correction=retracting
                         or (
-                            not new_problem and scopes["correction"].search(clause.text) is not None
+                            not new_problem
+                            and scopes["correction"].search(clause.text) is not None
+                            # "then I want that 35 back too": more, not instead
+                            and not self._on_top(ti, si)
                         ),
-                        addition=adding,
+                        addition=adding or self._on_top(ti, si),
                         chase=chasing and status is AskStatus.ASKED,
                     )
                 )
@@ -1628,6 +1635,9 @@ class Reading:
                 )
             )
         )
+        # more on top of a sum before ("the twelve as well"), not in its place; but for the
+        # whole said ("put that on as well, so forty-four all together")
+        correcting = correcting and (totalled or not self._on_top(ti, si))
         named = correcting or _CONTINUATION.match(s.text)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3") or
         # as the sum the agent just named, taken ("the teapot, eighteen pounds" - "yes, the
@@ -2025,6 +2035,15 @@ class Reading:
             return  # "how about 20?": another amount of the same refund, not another thing
         if _INSTEAD.search(s.text) and scopes["offer"].search(s.text):
             self._alternative(ti, s, events)
+
+    def _on_top(self, ti: int, si: int) -> bool:
+        """Whether the customer's sentence asks its sum as more on top of one before ("then I
+        want that 35 back too", "the fee as well"), the word maybe split off as its own ("...
+        back. Also.")."""
+        said = self.parsed[ti]
+        return _TOO.search(said[si].text) is not None or (
+            si + 1 < len(said) and _TOO.fullmatch(said[si + 1].text.strip(" .!,")) is not None
+        )
 
     def _made_before(self, ti: int, si: int, s: Sentence, refund: list[_Event]) -> bool:
         """Whether the agent finds the refund the customer chases was made before this call
