@@ -473,9 +473,9 @@ class RuleFunctions:
         written = read_written(str(text or ""))
         reasons = {as_asked(r) for r in written.reasons}
         sure = written.confidence >= SURE
-        # one of their problems (any will do); a complaint of service sums up any problem
+        # one of their problems (any will do); a complaint of service sums up any problem, but
+        # never stands for a reason the customer withheld
         service = bool(reasons) and reasons <= {Reason.SERVICE}
-        problems = heard.keys() - {Reason.ACCOUNT}  # leaving is no problem of its own
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
         elif not reasons & heard.keys() and reason_words(str(text or "")) & self._facts.of_turns(
@@ -493,7 +493,7 @@ class RuleFunctions:
             fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
-        elif reasons & heard.keys() or (service and (problems or not refused)):
+        elif reasons & heard.keys() or (service and not refused):
             fits, contradicts = True, False
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure and not reasons & self._facts.of_turns(labelled)

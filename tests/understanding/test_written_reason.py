@@ -372,3 +372,11 @@ def test_a_thing_said_to_be_lacking_is_the_complaint_not_a_denial_of_it(said, wr
     assert verdict(("c: I want to close my account.", "a: May I ask why?", said), written) == (
         "fits"
     )
+
+
+def test_a_complaint_of_service_does_not_stand_for_a_reason_the_customer_withheld():
+    said = ("c: You charged me twice for May, can that be fixed?", "a: Done, it's reversed.",
+            "c: Thanks. And close my account please.", "a: May I ask why?",
+            "c: I'd rather not say.")  # fmt: skip
+    assert verdict(said, "Poor service") == "contradicts"
+    assert verdict(said, "Customer declined to give a reason") == "fits"
