@@ -118,10 +118,10 @@ class Judge:
                 found = dialect.owner_lookup(object_for_id(record_id), record_id, path)
                 return found is not None
 
+            asked = (facts, dialect.owner_fields, owned, object_for_id)
             intents = await lookups.belongings(
                 dialect, path, resolved, crm, object_for_id,
-                functools.partial(_whose_unknown, facts, dialect.owner_fields, owned),
-                functools.partial(_whose_known, facts, dialect.owner_fields, owned),
+                functools.partial(_whose_unknown, *asked), functools.partial(_whose_known, *asked),
             )  # fmt: skip
             if isinstance(resolved, Canonical) and intents is not resolved:
                 # Whose their records are (belongs_to) renames nothing: made canonical once.
@@ -131,24 +131,38 @@ class Judge:
 
 
 def _whose_unknown(
-    facts: Facts, owner_fields: Sequence[str], owned: Callable[[str], bool], record_id: str
+    facts: Facts,
+    owner_fields: Sequence[str],
+    owned: Callable[[str], bool],
+    object_for_id: Callable[[str], str],
+    record_id: str,
 ) -> bool:
     """Whether to ask the CRM whose a record the write names is: one the conversation grounds
-    (else the grounding rules refuse it), and not known already (_whose_known)."""
-    return facts.grounded(record_id) and not _whose_known(facts, owner_fields, owned, record_id)
+    (else the grounding rules refuse it), and not known already (_whose_known). The CRMs asked
+    are those whose ids name their object (``object_for_id``)."""
+    return facts.grounded(object_for_id(record_id), record_id) and not _whose_known(
+        facts, owner_fields, owned, object_for_id, record_id
+    )
 
 
 def _whose_known(
-    facts: Facts, owner_fields: Sequence[str], owned: Callable[[str], bool], record_id: str
+    facts: Facts,
+    owner_fields: Sequence[str],
+    owned: Callable[[str], bool],
+    object_for_id: Callable[[str], str],
+    record_id: str,
 ) -> bool:
     """Whether the conversation knows whose a record is: the customer's own id, made in this
     conversation, or read with the fields that say whose it is, naming one of the customer's
     ids or only customers in themselves (accounts). Read naming a contact not theirs, only the
     CRM can say whether that contact is theirs another way (a colleague at their company)."""
-    if facts.customers(record_id) or facts.created(record_id):
+    sobject = object_for_id(record_id)
+    if facts.customers(sobject, record_id) or facts.created(sobject, record_id):
         return True
-    shown = facts.shown(record_id, owner_fields)
+    shown = facts.shown(sobject, record_id, owner_fields)
     if shown is None:
         return False  # never read with them
     named = [v for v in shown if isinstance(v, str) and v]
-    return any(facts.customers(v) for v in named) or not any(owned(v) for v in named)
+    return any(facts.customers(object_for_id(v), v) for v in named) or not any(
+        owned(v) for v in named
+    )

@@ -184,7 +184,7 @@ class PostVerifier:
                 created = (
                     decision.intents[n].operation is Operation.CREATE if said is None else said
                 )
-                found[n] = (records.get(dialect.record_key(record_id)), None, created)
+                found[n] = (records.get(dialect.record_key(sobject, record_id)), None, created)
         return await self._judge(upstream, job, dict(sorted(found.items())))
 
     # -- judging, reverting ------------------------------------------------------------------------

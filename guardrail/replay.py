@@ -181,7 +181,11 @@ class Replayer:
             return NOT_KEPT
         intents = tuple(_intent(body["crm"], i) for i in body["intents"])
         dialect = self._dialect(body["crm"])
-        facts = replace(snapshot.load(body["context"]), record_key=dialect.record_key)
+        facts = replace(
+            snapshot.load(body["context"]),
+            record_key=dialect.record_key,
+            customer_objects=dialect.customer_objects,
+        )
         caller = Caller(
             conversation=body.get("conversation"),
             agent=body.get("agent"),

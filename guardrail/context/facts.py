@@ -376,6 +376,11 @@ _TURNS = "of-turns"
 _T = TypeVar("_T")
 
 
+def id_alone(sobject: str, record_id: str) -> str:
+    """A record key of the id alone (facts made with no dialect: its ids as written)."""
+    return record_id
+
+
 @dataclass(frozen=True)
 class Facts:
     """Everything rules may know about the conversation of one request."""
@@ -386,9 +391,12 @@ class Facts:
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
     #: Rebuilt from an audit record (guardrail.replay), whose personal data is masked.
     redacted: bool = False
-    #: What every spelling of one record's id shares, as the CRM's dialect says
-    #: (Dialect.record_key: Salesforce's 15- and 18-character ids compare equal).
-    record_key: Callable[[str], str] = str
+    #: What every spelling of one record's id shares, with the record's object where its id
+    #: does not name it, as the CRM's dialect says (Dialect.record_key: Salesforce's 15- and
+    #: 18-character ids compare equal; Zendesk's ticket and user 40002 do not).
+    record_key: Callable[[str, str], str] = id_alone
+    #: The objects the customer's account ids and contact ids name (Dialect.customer_objects).
+    customer_objects: tuple[str, str] = ("", "")
     #: What judging derives once per stored conversation revision and reuses for every write
     #: until the conversation changes (guardrail.checks.rules keeps its rule values here);
     #: one per (id, rev), from the ContextLoader. None: derive per write.
@@ -459,10 +467,12 @@ class Facts:
         shown = read is not None and (read.outcome is not None or read.under_way is not None)
         return "transcript" if shown else None
 
-    def customers(self, record_id: str) -> bool:
-        """Whether the id is one of the conversation's customer's own accounts or contacts, as
-        the platform names them (verified or not)."""
-        return self.conversation is not None and self.record_key(record_id) in self._customers
+    def customers(self, sobject: str, record_id: str) -> bool:
+        """Whether the record (of ``sobject``) is one of the conversation's customer's own
+        accounts or contacts, as the platform names them (verified or not)."""
+        return (
+            self.conversation is not None and self.record_key(sobject, record_id) in self._customers
+        )
 
     @functools.cached_property
     def _customers(self) -> frozenset[str]:
@@ -472,8 +482,15 @@ class Facts:
         )
         if kept is None:
             c = self.conversation
-            ids = (*c.customer.account_ids, *c.customer.contact_ids) if c is not None else ()
-            kept = frozenset(self.record_key(i) for i in ids)
+            account, contact = self.customer_objects
+            kept = frozenset(
+                (
+                    *(self.record_key(account, i) for i in c.customer.account_ids),
+                    *(self.record_key(contact, i) for i in c.customer.contact_ids),
+                )
+                if c is not None
+                else ()
+            )
             if self.revision is not None:
                 self.revision[_CUSTOMERS] = kept
         return kept
@@ -485,26 +502,27 @@ class Facts:
             return self.indexed
         return Records.of(self.conversation, self.record_key)
 
-    def grounded(self, record_id: str) -> bool:
-        """Whether the agent may write a reference to this record: the verified customer's, one
-        it read, or one it created in this conversation. Cheapest sources first, stopping at the
-        first match: the writes are indexed only when they must be."""
+    def grounded(self, sobject: str, record_id: str) -> bool:
+        """Whether the agent may write a reference to this record (of ``sobject``): the
+        verified customer's, one it read, or one it created in this conversation. Cheapest
+        sources first, stopping at the first match: the writes are indexed only when they must
+        be."""
         c = self.conversation
         if c is None:
             return False
-        if c.customer.verified and self.customers(record_id):
+        if c.customer.verified and self.customers(sobject, record_id):
             return True
-        return self.records.read(record_id) or self.records.saved(record_id)
+        return self.records.read(sobject, record_id) or self.records.saved(sobject, record_id)
 
-    def shown(self, record_id: str, names: Iterable[str]) -> list[Any] | None:
+    def shown(self, sobject: str, record_id: str, names: Iterable[str]) -> list[Any] | None:
         """The values of the fields ``names`` that what the agent read of this record in this
         conversation, or a saved write of it, holds (null too); None when none holds any."""
-        return self.records.shown(record_id, names)
+        return self.records.shown(sobject, record_id, names)
 
-    def created(self, record_id: str) -> bool:
+    def created(self, sobject: str, record_id: str) -> bool:
         """Whether the agent created this record in this conversation (a saved write made it:
         its references were judged the customer's when it was)."""
-        return self.records.created(record_id)
+        return self.records.created(sobject, record_id)
 
 
 class TranscriptCache:

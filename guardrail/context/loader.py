@@ -37,6 +37,7 @@ class ContextLoader:
         now = datetime.now(UTC)
         conversation = await self.store.get(caller.conversation) if caller.conversation else None
         key = self._dialect.record_key
+        customer_objects = self._dialect.customer_objects
         # One index of what the agent read and wrote, for this version: made once, from the
         # last version's, and asked by the loader, the lookups and the rules alike.
         records = self._records.of(conversation) if conversation is not None else Records(key)
@@ -58,7 +59,13 @@ class ContextLoader:
             )
         account_writes = dict(zip(accounts, histories, strict=True))
         if conversation is None:
-            return Facts(None, account_writes=account_writes, now=now, record_key=key)
+            return Facts(
+                None,
+                account_writes=account_writes,
+                now=now,
+                record_key=key,
+                customer_objects=customer_objects,
+            )
         transcript, revision = self._transcripts.get(conversation)
         return Facts(
             conversation,
@@ -66,6 +73,7 @@ class ContextLoader:
             account_writes,
             now,
             record_key=key,
+            customer_objects=customer_objects,
             revision=revision,
             indexed=records,
         )
@@ -80,8 +88,10 @@ class ContextLoader:
             if i.operation not in (Operation.UPDATE, Operation.UPSERT) or not i.record_id:
                 continue
             if i.account:
-                found.add(self._dialect.record_key(i.account))
-            known = {f: records.known_field(i.record_id, f) for f in self._dialect.owner_fields}
+                found.add(self._dialect.record_key(self._dialect.customer_objects[0], i.account))
+            known = {
+                f: records.known_field(i.object, i.record_id, f) for f in self._dialect.owner_fields
+            }
             present = {f: v for f, v in known.items() if v is not None}
             found |= self._dialect.accounts(i.object, i.record_id, present)
         return found

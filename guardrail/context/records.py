@@ -21,7 +21,8 @@ from guardrail.context.lru import Lru
 from guardrail.context.model import Conversation, ReadRecord, WriteRecord
 from guardrail.model import SAVED
 
-Key = Callable[[str], str]
+#: The dialect's record key (Dialect.record_key): (object, id) -> what names that record.
+Key = Callable[[str, str], str]
 # How many reads or writes may arrive between two loads of a conversation and still be added
 # to its last index; more (or an index of a later version) and the index is made anew.
 _NEW_RECORDS = 64
@@ -218,11 +219,11 @@ class Records:
         gone_write += len(gone_writes)
         kept_reads = self._reads[len(gone_reads) :]
         kept_writes = self._writes[len(gone_writes) :]
-        reads = tuple((self.key(r.id), r) for r in new_reads)
+        reads = tuple((self.key(r.object, r.id), r) for r in new_reads)
         for seq, (key, read) in enumerate(reads, gone_read + len(kept_reads)):
             by_key[key] = by_key.get(key, _EMPTY).with_read(seq, read)
         writes = tuple(
-            (self.key(w.id) if w.id is not None and w.decision in SAVED else None, w)
+            (self.key(w.object, w.id) if w.id is not None and w.decision in SAVED else None, w)
             for w in new_writes
         )
         for seq, (found, write) in enumerate(writes, gone_write + len(kept_writes)):
@@ -237,41 +238,44 @@ class Records:
             (gone_read, gone_write),
         )
 
-    def _record(self, record_id: str) -> _Record:
-        return self._by_key.get(self.key(record_id), _EMPTY)
+    def _record(self, sobject: str, record_id: str) -> _Record:
+        return self._by_key.get(self.key(sobject, record_id), _EMPTY)
 
-    def read(self, record_id: str) -> bool:
-        return bool(self._record(record_id).reads)
+    # Each question names the record by its object and id: where the CRM's ids do not name
+    # their object (Zendesk), one number is a record of each.
 
-    def saved(self, record_id: str) -> bool:
+    def read(self, sobject: str, record_id: str) -> bool:
+        return bool(self._record(sobject, record_id).reads)
+
+    def saved(self, sobject: str, record_id: str) -> bool:
         """Whether a write that reached the CRM named the record, judged against it: not a
         create the CRM made as an update of a record that existed already (``judged_as``)."""
-        return self._record(record_id).judged > 0
+        return self._record(sobject, record_id).judged > 0
 
-    def created(self, record_id: str) -> bool:
+    def created(self, sobject: str, record_id: str) -> bool:
         """Whether a write that reached the CRM created the record, judged as the create it
         was (not an update the CRM made as a create: ``judged_as``)."""
-        return self._record(record_id).creates > 0
+        return self._record(sobject, record_id).creates > 0
 
-    def read_field(self, record_id: str, field: str) -> Any:
+    def read_field(self, sobject: str, record_id: str, field: str) -> Any:
         """The field (as spelled) of the record's newest read that holds it, else None."""
-        found = self._record(record_id).read.get(field)
+        found = self._record(sobject, record_id).read.get(field)
         return None if found is None else found[2]
 
-    def known_field(self, record_id: str, field: str) -> Any:
+    def known_field(self, sobject: str, record_id: str, field: str) -> Any:
         """The field's value as last read, or as set by the newest saved write that set it
         (in any spelling), whichever came later; else None."""
-        record = self._record(record_id)
+        record = self._record(sobject, record_id)
         read = record.read.get(field)
         written = record.written.get(field.lower())  # any spelling
         if written is not None and (read is None or written[1].at >= read[1].at):
             return written[2]
         return None if read is None else read[2]
 
-    def shown(self, record_id: str, names: Iterable[str]) -> list[Any] | None:
+    def shown(self, sobject: str, record_id: str, names: Iterable[str]) -> list[Any] | None:
         """The values of the fields ``names`` (in any spelling) that reads of the record and
         saved writes of it hold (null too), each once, in no order; None when none holds any."""
-        shown = self._record(record_id).shown
+        shown = self._record(sobject, record_id).shown
         values = {
             token: value
             for name in {n.lower() for n in names}

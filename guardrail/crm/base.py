@@ -461,7 +461,8 @@ class Dialect(Protocol):
         ...
 
     def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
-        """The records ``read_saved``'s request answered, by ``record_key`` of their ids."""
+        """The records ``read_saved``'s request answered, by ``record_key`` of their objects
+        and ids."""
         ...
 
     def revert(
@@ -512,15 +513,25 @@ class Dialect(Protocol):
         """Whether ``value`` has the shape of a record id of this CRM."""
         ...
 
-    def record_key(self, record_id: str) -> str:
-        """The key every spelling of one record's id shares (Salesforce: the 15 case-sensitive
-        characters of a 15- or 18-character id), for comparing and indexing ids."""
+    def record_key(self, sobject: str, record_id: str) -> str:
+        """The key every spelling of one record's id shares, naming the record of ``sobject``
+        it is, for comparing and indexing ids: Salesforce's, the 15 case-sensitive characters
+        of a 15- or 18-character id (its key prefix names its object); ServiceNow's, the sys_id
+        lower-cased (unique across tables); where one number names a record of each object
+        (Zendesk: ticket, user and organization 40002 are three records), the object and the
+        id, so that one record's id never grounds, or is judged the customer's as, another's.
+        An object of ``""`` (an id whose object the caller does not know) names no record of
+        any object there, but matches another id given with ``""``."""
         ...
 
     def id_prefix(self, record_id: str) -> str | None:
         """The part of an id that names its object (Salesforce: the key prefix), or None when
         this CRM's ids do not name their object."""
         ...
+
+    #: The objects the conversation's customer ids name (``customer.account_ids``,
+    #: ``customer.contact_ids``): what ``record_key`` keys them as.
+    customer_objects: tuple[str, str]
 
     def accounts(self, sobject: str, record_id: str | None, fields: Mapping[str, Any]) -> set[str]:
         """The ``record_key`` of each customer account a write of ``sobject`` names or is: what

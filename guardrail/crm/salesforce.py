@@ -183,6 +183,7 @@ class SalesforceDialect:
     id_field = "Id"
     token_path = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = sfid.CUSTOMER_FIELDS
+    customer_objects: tuple[str, str] = ("Account", "Contact")
     assignee_fields: tuple[str, ...] = ("OwnerId",)
 
     def __init__(
@@ -717,8 +718,9 @@ class SalesforceDialect:
     def is_id(self, value: object) -> bool:
         return sfid.is_id(value)
 
-    # The key itself, no method around it: asked some thirty times a write.
-    record_key = staticmethod(sfid.key)
+    # No method around it: asked some thirty times a write. An id's key prefix names its
+    # object, so the object adds nothing to its key.
+    record_key = staticmethod(sfid.object_key)
 
     def id_prefix(self, record_id: str) -> str | None:
         return sfid.key_prefix(record_id)

@@ -181,6 +181,7 @@ class ServiceNowDialect:
     id_field = "sys_id"
     token_path = "/oauth_token.do"  # noqa: S105 - a path, not a secret
     owner_fields: tuple[str, ...] = ()
+    customer_objects: tuple[str, str] = ("customer_account", "customer_contact")
     assignee_fields: tuple[str, ...] = ()
 
     def __init__(
@@ -605,8 +606,8 @@ class ServiceNowDialect:
     def is_id(self, value: object) -> bool:
         return isinstance(value, str) and SYS_ID.match(value) is not None
 
-    def record_key(self, record_id: str) -> str:
-        return record_id.lower()
+    def record_key(self, sobject: str, record_id: str) -> str:
+        return record_id.lower()  # a sys_id is unique across tables: it names its record
 
     def id_prefix(self, record_id: str) -> str | None:
         return None

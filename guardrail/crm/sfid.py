@@ -92,6 +92,12 @@ def key(record_id: str) -> str:
     return record_id[:15] if case_fits(record_id) else record_id
 
 
+def object_key(sobject: str, record_id: str) -> str:
+    """``key`` of an id of ``sobject`` (Dialect.record_key): the id's key prefix names its
+    object, so the key is the id's alone."""
+    return key(record_id)
+
+
 def same_id(a: str, b: str) -> bool:
     """Whether two ids (15 or 18 characters) name the same record."""
     return a[:15] == b[:15]

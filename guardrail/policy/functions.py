@@ -28,18 +28,24 @@
     phone_number(text[, regions]) bool   text is one valid phone number, written internationally
                                          or in a region's national form (a text, a phone field's
                                          too, that is none is read: a card put there is found)
-    grounded(id) bool                    the verified customer's id, or read or created here,
+    grounded(id[, object]) bool          the verified customer's id, or read or created here,
                                          or one the CRM fills into the write from a grounded
                                          record it names (intent.filled)
-    was_read(id) bool                    the agent read this record in this conversation
-    created(id) bool                     the agent created this record in this conversation
-    read_field(id, field) dyn            the field's value as the agent read it, else null
-    known_field(id, field) dyn           the field's value as the CRM holds it, where the proxy
+    was_read(id[, object]) bool          the agent read this record in this conversation
+    created(id[, object]) bool           the agent created this record in this conversation
+    read_field(id, field[, object]) dyn  the field's value as the agent read it, else null
+    known_field(id, field[, object]) dyn  the field's value as the CRM holds it, where the proxy
                                          read the written record first (intent.current); else
                                          as last read, or set by a write that reached the CRM,
                                          in this conversation; else null
+      (``object``: the object the id names a record of (intent.object, "user"). Where the
+      CRM's ids name their object (Salesforce's key prefix, ServiceNow's sys_id) it may be
+      left out; where one number names a record of each object (Zendesk: ticket, user and
+      organization 40002 are three records) an id without it names no record: not grounded,
+      read or created, no field known. The customer's ids are the dialect's account and
+      contact objects' (Zendesk: organization, user).)
     same_id(a, b) bool                   two spellings of one record's id (Salesforce: 15 and 18
-                                         characters) compare equal
+                                         characters) compare equal (ids of one object)
     recent_writes(seconds) list<map>     this conversation's writes within the window, and the
                                          ones before this in its request (decision "pending")
     written_amounts(object, field, seconds[, id]) list  the field's value on each record of
@@ -296,53 +302,62 @@ class RuleFunctions:
     def pii(self, text: str | None) -> list[str]:
         return pii_in(text, masked=self._facts.redacted) if text else []
 
-    def grounded(self, record_id: str | None) -> bool:
-        return not record_id or self._facts.grounded(record_id) or self._filled(record_id)
+    def grounded(self, record_id: str | None, sobject: str = "") -> bool:
+        return (
+            not record_id
+            or self._facts.grounded(sobject, str(record_id))
+            or self._filled(str(record_id))
+        )
 
     def _filled(self, record_id: str) -> bool:
         """Whether the CRM fills ``record_id`` into the write from a grounded record it names
-        (a case's account, from its contact): the proxy read it there, from the CRM."""
+        (a case's account, from its contact): the proxy read it there, from the CRM. (Only
+        Salesforce fills, whose ids name their object: the source is grounded by its id.)"""
         intent = self.intent
         if intent is None:
             return False
         fields = intent.fields
         return any(
             fields.get(name) == record_id and bool(source := fields.get(origin))
-            and self._facts.grounded(str(source))
+            and self._facts.grounded("", str(source))
             for name, origin in intent.filled.items()
         )  # fmt: skip
 
-    def created(self, record_id: str | None) -> bool:
-        return bool(record_id) and self._facts.created(str(record_id))
+    def created(self, record_id: str | None, sobject: str = "") -> bool:
+        return bool(record_id) and self._facts.created(sobject, str(record_id))
 
-    def was_read(self, record_id: str | None) -> bool:
-        return bool(record_id) and self._facts.records.read(str(record_id))
+    def was_read(self, record_id: str | None, sobject: str = "") -> bool:
+        return bool(record_id) and self._facts.records.read(sobject, str(record_id))
 
-    def read_field(self, record_id: str | None, field: str) -> Any:
-        return self._facts.records.read_field(str(record_id), field) if record_id else None
-
-    def known_field(self, record_id: str | None, field: str) -> Any:
+    def read_field(self, record_id: str | None, field: str, sobject: str = "") -> Any:
         if not record_id:
             return None
-        current = self._current(str(record_id), field)
+        return self._facts.records.read_field(sobject, str(record_id), field)
+
+    def known_field(self, record_id: str | None, field: str, sobject: str = "") -> Any:
+        if not record_id:
+            return None
+        current = self._current(sobject, str(record_id), field)
         if current is not None:
             return current[0]
-        return self._facts.records.known_field(str(record_id), field)
+        return self._facts.records.known_field(sobject, str(record_id), field)
 
-    def _current(self, record_id: str, field: str) -> tuple[Any] | None:
+    def _current(self, sobject: str, record_id: str, field: str) -> tuple[Any] | None:
         """The field's value as the CRM held it when the write was judged, where the dialect
         read it (``intent.current``, of the record the write changes): fresher than anything
         the conversation read or wrote."""
         intent = self.intent
         if intent is None or not intent.current or not intent.record_id:
             return None
-        if not self._same(intent.record_id, record_id):
+        key = self._facts.record_key
+        if key(intent.object, intent.record_id) != key(sobject, record_id):
             return None
         return next(((v,) for k, v in intent.current.items() if k.lower() == field.lower()), None)
 
     def _same(self, a: str, b: str) -> bool:
+        """Two ids of one (unnamed) object name one record."""
         key = self._facts.record_key
-        return key(a) == key(b)
+        return key("", a) == key("", b)
 
     def same_id(self, a: str | None, b: str | None) -> bool:
         return bool(a) and bool(b) and self._same(str(a), str(b))
@@ -375,28 +390,30 @@ class RuleFunctions:
         job's ticket) at the value sent, since no later write can be told apart from it; and
         the writes before this one in its request."""
         wanted, key = field.lower(), self._facts.record_key
-        skip = key(str(record_id)) if record_id else None
+        skip = key(sobject, str(record_id)) if record_id else None
         values: dict[object, Any] = {}
         for n, (w, _) in enumerate(self._recent(seconds)):
             sent = [v for k, v in w.fields.items() if k.lower() == wanted]
             if w.object != sobject or not sent or not _may_have_landed(w):
                 continue
-            at: object = key(w.id) if w.id else n
+            at: object = key(w.object, w.id) if w.id else n
             if at != skip:
                 saved = w.id and w.decision != PENDING
-                values[at] = self.known_field(w.id, field) if saved else sent[-1]
+                values[at] = self.known_field(w.id, field, w.object) if saved else sent[-1]
         return [v for v in values.values() if v is not None]
 
     def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
         if not account_id:
             return []
-        key = self._facts.record_key(account_id)
+        # an account's id, keyed as the customer's account ids are (Zendesk: an organization's)
+        account = self._facts.customer_objects[0]
+        key = self._facts.record_key(account, str(account_id))
         # a pending write is the account's when any id it names is (a superset of the
         # dialect's accounts of a write: more to compare, never fewer)
         pending = (
             w for w in self.pending
-            if any(self._facts.record_key(str(v)) == key for v in (w.id, *w.fields.values())
-                   if isinstance(v, str) or is_number(v, int))
+            if any(self._facts.record_key(account, str(v)) == key
+                   for v in (w.id, *w.fields.values()) if isinstance(v, str) or is_number(v, int))
         )  # fmt: skip
         within = self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
         return [_as_map(w, age) for w, age in within]

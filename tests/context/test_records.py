@@ -31,7 +31,7 @@ def write(at: int, record: str | None, decision: str = "allow", op: str = "updat
 
 def records(reads: list[ReadRecord], writes: list[WriteRecord]) -> Records:
     conversation = Conversation(id="c", reads=reads, writes=writes, created_at=T0, updated_at=T0)
-    return Records.of(conversation, sfid.key)
+    return Records.of(conversation, sfid.object_key)
 
 
 def test_a_fields_known_value_is_its_newest_sighting_read_or_written_in_any_spelling() -> None:
@@ -39,13 +39,13 @@ def test_a_fields_known_value_is_its_newest_sighting_read_or_written_in_any_spel
         [read(1, CASE, AccountId="001A"), read(5, CASE_15, AccountId="001B")],
         [write(3, CASE, accountid="001C"), write(7, CASE, Status="Closed")],
     )
-    assert found.known_field(CASE, "AccountId") == "001B"  # read at 5, after the write at 3
-    assert found.read_field(CASE, "AccountId") == "001B"
+    assert found.known_field("Case", CASE, "AccountId") == "001B"  # read at 5, after the write at 3
+    assert found.read_field("Case", CASE, "AccountId") == "001B"
     later = records([read(1, CASE, AccountId="001A")], [write(3, CASE_15, ACCOUNTID="001C")])
-    assert later.known_field(CASE, "AccountId") == "001C"
-    assert later.read_field(CASE, "AccountId") == "001A"  # reads only, as spelled
-    assert later.read_field(CASE, "accountid") is None
-    assert later.known_field(OTHER, "AccountId") is None
+    assert later.known_field("Case", CASE, "AccountId") == "001C"
+    assert later.read_field("Case", CASE, "AccountId") == "001A"  # reads only, as spelled
+    assert later.read_field("Case", CASE, "accountid") is None
+    assert later.known_field("Case", OTHER, "AccountId") is None
 
 
 def test_only_writes_that_reached_the_crm_say_what_a_record_is() -> None:
@@ -56,16 +56,16 @@ def test_only_writes_that_reached_the_crm_say_what_a_record_is() -> None:
             write(3, None, op="create"),
         ],
     )
-    assert not found.saved(CASE)
-    assert not found.created(CASE)
-    assert found.known_field(CASE, "AccountId") is None
-    assert found.read(OTHER)
-    assert not found.read(CASE)
+    assert not found.saved("Case", CASE)
+    assert not found.created("Case", CASE)
+    assert found.known_field("Case", CASE, "AccountId") is None
+    assert found.read("Case", OTHER)
+    assert not found.read("Case", CASE)
     made = records([], [write(4, CASE_15, decision="shadow-block", op="create", Subject="x")])
-    assert made.saved(CASE)
-    assert made.created(CASE)
-    assert made.shown(CASE, ["subject"]) is not None
-    assert made.shown(CASE, ["AccountId"]) is None
+    assert made.saved("Case", CASE)
+    assert made.created("Case", CASE)
+    assert made.shown("Case", CASE, ["subject"]) is not None
+    assert made.shown("Case", CASE, ["AccountId"]) is None
 
 
 IDS = [CASE, CASE_15, OTHER]
@@ -92,7 +92,7 @@ def test_an_index_kept_up_as_records_come_and_go_answers_as_one_made_anew(
     kept: int,
     again: list[int],
 ) -> None:
-    indexes = RecordIndexes(sfid.key)
+    indexes = RecordIndexes(sfid.object_key)
     reads: deque[ReadRecord] = deque(maxlen=kept)  # a store keeps its newest, as MAX_RECORDED
     writes: deque[WriteRecord] = deque(maxlen=kept)
     version = 0
@@ -112,21 +112,28 @@ def test_an_index_kept_up_as_records_come_and_go_answers_as_one_made_anew(
             version=version,
         )  # fmt: skip
         kept_up = indexes.of(conversation)
-        assert _answers(kept_up) == _answers(Records.of(conversation, sfid.key))
+        assert _answers(kept_up) == _answers(Records.of(conversation, sfid.object_key))
         made.append((kept_up, conversation))
     # an index a request still judges with answers as it did, whatever later versions made
     for kept_up, conversation in made:
-        assert _answers(kept_up) == _answers(Records.of(conversation, sfid.key))
+        assert _answers(kept_up) == _answers(Records.of(conversation, sfid.object_key))
 
 
 def _answers(index: Records) -> list[object]:
     """Every question the rules ask of the records the test writes, answered."""
     found: list[object] = []
     for record_id in IDS:
-        found += [index.read(record_id), index.saved(record_id), index.created(record_id)]
+        found += [
+            index.read("Case", record_id),
+            index.saved("Case", record_id),
+            index.created("Case", record_id),
+        ]
         for name in FIELDS:
-            found += [index.read_field(record_id, name), index.known_field(record_id, name)]
-            found.append(_each(index.shown(record_id, [name])))
+            found += [
+                index.read_field("Case", record_id, name),
+                index.known_field("Case", record_id, name),
+            ]
+            found.append(_each(index.shown("Case", record_id, [name])))
     return found
 
 
@@ -137,9 +144,9 @@ def _each(values: list[object] | None) -> list[str] | None:
 def test_a_write_adds_only_itself_to_the_index_whatever_the_history() -> None:
     asked: list[str] = []
 
-    def key(record_id: str) -> str:
+    def key(sobject: str, record_id: str) -> str:
         asked.append(record_id)
-        return sfid.key(record_id)
+        return sfid.object_key(sobject, record_id)
 
     indexes = RecordIndexes(key)
     reads = [read(n, CASE, AccountId="001A", Status="New") for n in range(100)]
@@ -152,12 +159,12 @@ def test_a_write_adds_only_itself_to_the_index_whatever_the_history() -> None:
     )
     index = indexes.of(after)
     assert len(asked) == 1  # the new write's record, not the hundred before it
-    assert index.known_field(CASE, "Status") == "Closed"
-    assert index.shown(CASE, ["accountid"]) == ["001A"]
+    assert index.known_field("Case", CASE, "Status") == "Closed"
+    assert index.shown("Case", CASE, ["accountid"]) == ["001A"]
 
 
 def test_a_read_the_store_holds_twice_is_known_until_its_last_sighting_leaves_the_window() -> None:
-    indexes = RecordIndexes(sfid.key)
+    indexes = RecordIndexes(sfid.object_key)
     twice, other = read(1, CASE, Status="New"), read(2, OTHER, Status="Closed")
 
     def seen(version: int, *reads: ReadRecord) -> Records:
@@ -167,5 +174,5 @@ def test_a_read_the_store_holds_twice_is_known_until_its_last_sighting_leaves_th
 
     seen(1, twice, twice)
     index = seen(2, twice, other)  # the first sighting gone, the second kept
-    assert index.read_field(CASE, "Status") == "New"
-    assert index.known_field(CASE, "Status") == "New"
+    assert index.read_field("Case", CASE, "Status") == "New"
+    assert index.known_field("Case", CASE, "Status") == "New"

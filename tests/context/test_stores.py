@@ -306,7 +306,11 @@ async def test_records_for_an_unknown_conversation_are_dropped(backend: Backend)
     assert created.reads == created.writes == []
     # The account index is across conversations: the write counts there all the same.
     assert (
-        len(await store.account_writes(SALESFORCE.record_key(ACCOUNT), now - timedelta(minutes=1)))
+        len(
+            await store.account_writes(
+                SALESFORCE.record_key("Account", ACCOUNT), now - timedelta(minutes=1)
+            )
+        )
         == 1
     )
 
@@ -348,24 +352,30 @@ async def test_account_writes_cover_the_window_asked_within_the_retention(
 
     # Oldest first; 15 and 18 character ids are the same account.
     assert ids(
-        await store.account_writes(SALESFORCE.record_key(ACCOUNT), now - timedelta(hours=1))
+        await store.account_writes(
+            SALESFORCE.record_key("Account", ACCOUNT), now - timedelta(hours=1)
+        )
     ) == [
         "recent",
         "self",
     ]
     assert ids(
-        await store.account_writes(SALESFORCE.record_key(ACCOUNT[:15]), now - timedelta(days=7))
+        await store.account_writes(
+            SALESFORCE.record_key("Account", ACCOUNT[:15]), now - timedelta(days=7)
+        )
     ) == [
         "earlier",
         "recent",
         "self",
     ]
     assert ids(
-        await store.account_writes(SALESFORCE.record_key(OTHER_ACCOUNT), now - timedelta(hours=1))
+        await store.account_writes(
+            SALESFORCE.record_key("Account", OTHER_ACCOUNT), now - timedelta(hours=1)
+        )
     ) == ["elsewhere"]
     assert (
         await store.account_writes(
-            SALESFORCE.record_key("001000000000009AAA"), now - timedelta(days=1)
+            SALESFORCE.record_key("Account", "001000000000009AAA"), now - timedelta(days=1)
         )
         == []
     )
@@ -376,7 +386,7 @@ async def test_account_index_keeps_the_newest_writes_of_a_busy_account(backend: 
     start = backend.now() - timedelta(hours=1)
     for n in range(MAX_ACCOUNT_WRITES + 5):
         await save_write(store, None, write(start + timedelta(seconds=n), decision_id=f"d{n}"))
-    kept = await store.account_writes(SALESFORCE.record_key(ACCOUNT), start)
+    kept = await store.account_writes(SALESFORCE.record_key("Account", ACCOUNT), start)
     assert [w.decision_id for w in kept] == [f"d{n}" for n in range(5, MAX_ACCOUNT_WRITES + 5)]
 
 
@@ -414,7 +424,11 @@ async def test_concurrent_changes_from_many_tasks_and_replicas_lose_nothing(
     assert sorted(t.text for t in got.turns[1:]) == sorted(f"t{n}" for n in range(25))
     assert {f"e{n}" for n in range(25)} <= got.entitlements.keys()
     assert (
-        len(await first.account_writes(SALESFORCE.record_key(ACCOUNT), now - timedelta(minutes=1)))
+        len(
+            await first.account_writes(
+                SALESFORCE.record_key("Account", ACCOUNT), now - timedelta(minutes=1)
+            )
+        )
         == 100
     )
 
@@ -493,7 +507,7 @@ async def test_redis_down_is_context_unavailable() -> None:
         lambda: store.delete("c-1"),
         lambda: store.record_reads("c-1", [read(1, now)]),
         lambda: save_write(store, None, write(now)),
-        lambda: store.account_writes(SALESFORCE.record_key(ACCOUNT), now),
+        lambda: store.account_writes(SALESFORCE.record_key("Account", ACCOUNT), now),
     ]
     try:
         for call in calls:
