@@ -499,9 +499,9 @@ class ZendeskDialect:
         return _id_like(value)
 
     def record_key(self, sobject: str, record_id: str) -> str:
-        # Still the id alone: tickets, users and organizations share numbers (open, pinned by
-        # tests/test_zendesk_ids_name_one_resource.py).
-        return str(record_id)
+        # Tickets, users and organizations are each numbered on their own: 40002 names one of
+        # each, so the key names the resource (and never matches across them).
+        return f"{sobject}:{record_id}"
 
     def id_prefix(self, record_id: str) -> str | None:
         return None
