@@ -3660,6 +3660,12 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                         (t, replace(a, confidence=min(a.confidence, _STATED)))
                         for t, a in fold.amounts
                     ]
+                elif same and len(fold.amounts) > 1:
+                    # one of several sums asked, agreed as it was ("the 22 for the toaster
+                    # too"): the others stand beside it
+                    fold.amounts = [
+                        (t, agreed if a.value == e.said.value else a) for t, a in fold.amounts
+                    ]
                 else:
                     fold.amounts = [(e.evidence.turn, agreed)]
             if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:

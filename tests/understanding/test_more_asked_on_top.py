@@ -34,3 +34,17 @@ def test_a_sum_asked_too_adds_to_the_one_asked_before(read, last, amount):
     ask = read.ask(AskKind.REFUND, *FIRST, last)
     assert ask is not None
     assert ask.amount == Decimal(amount)
+
+
+def test_the_agent_agreeing_to_the_second_sum_leaves_the_first_beside_it(read):
+    ask = read.ask(
+        AskKind.REFUND,
+        "c: The kettle came with the lid cracked. I'd like the thirty-five pounds back for it.",
+        "a: I'm sorry, I'll refund the thirty-five pounds for the kettle now.",
+        "c: And the toaster from that delivery won't stay down. That was twenty-two pounds. "
+        "Can I have that back as well?",
+        "a: Of course. I'll put the twenty-two pounds back for that too.",
+        "c: Lovely, thank you.",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal("57")
