@@ -45,6 +45,7 @@ NONE_GIVEN = re.compile(
     r"|\b(?:it's|that's|it is|that is) (?:a )?(?:personal|private)(?: (?:matter|reasons?|thing))?"
     r"(?=\s*(?:$|[,.;!?]))|^personal(?: reasons?)?\s*$|\bfor personal reasons\b"
     r"|\bjust because\s*(?:$|[,.;!?])"
+    r"|\bkeep (?:the reasons?|my reasons?|that|it|why)(?: \w+){0,3} to (?:myself|ourselves)\b"
 )
 # A record's words that stand in for a reason and say none: a filler ("N/A", "TBC", "-",
 # "other") or a pointer elsewhere ("see notes", "as discussed", "refer to the case"). Not a
@@ -245,7 +246,11 @@ def withheld(turns: Sequence[Turn]) -> bool:
             asked_why = bool(_WHY_ASKED.search(text) or _GUESSED.match(last))
             why_last = bool(_WHY_ASKED.search(last))
         elif turn.role == "customer":
-            if NONE_GIVEN.search(text) and (asked_why or _LEAVING.search(text)):
+            # asked why, or their own words on why ("that isn't why, and I'd rather not go
+            # into the reason"), or the turn that asks to leave
+            if NONE_GIVEN.search(text) and (
+                asked_why or _LEAVING.search(text) or _WHY_ASKED.search(text)
+            ):
                 return True
             if why_last and _NONE_TO_SAY.match(text):
                 return True

@@ -22,6 +22,11 @@ WITHHELD = (
      "c: That's personal."),
     ("c: I want to close my broadband account.", "a: Is it the speed?",
      "c: I'm not going to get into reasons, mate. Just close it."),
+    # unasked, in their own words on why
+    ("c: I'd like to close my account, please.", "a: I see a note about your husband. I'm sorry.",
+     "c: Thank you. But that isn't why, and I'd rather not go into the reason."),
+    ("c: Please close my membership.", "a: Of course.",
+     "c: I'd rather keep the reason to myself, if you don't mind."),
 )  # fmt: skip
 OUTAGES = ("c: The broadband has gone down every night this month. Close my account.",)
 DOUBLE_BILLED = ("c: You've billed me twice for May again. I'd like my account closed.",)
