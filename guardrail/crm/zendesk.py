@@ -41,7 +41,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -91,7 +90,7 @@ from guardrail.crm.canonical import (
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
-from guardrail.crm.zendesk_fields import flat_record, flatten, unflatten
+from guardrail.crm.zendesk_fields import ID, flat_record, flatten, id_like, is_int_id, unflatten
 from guardrail.crm.zendesk_sim import SimulatedZendesk
 from guardrail.errors import (
     AmbiguousRequest,
@@ -109,9 +108,6 @@ NAME = "zendesk"
 API = "/api/v2"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _JSON = "application/json; charset=utf-8"
-#: A record id as Zendesk (Rails, whose ``\d`` is ASCII) reads one, matched whole: ``$`` would
-#: take ``"7\n"`` too, and ``str.isdigit`` fullwidth digits.
-_ID = re.compile(r"[1-9][0-9]{0,17}")
 #: What an id in a write must be, in words, for the errors that refuse another.
 _ID_FORM = "a number, or its digits alone as text: no spaces, line breaks or other digits"
 #: resource (plural, as in the path) -> the object a write to it writes
@@ -222,7 +218,7 @@ class ZendeskDialect:
         if method == "POST" and not rest:
             created = WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True))
             return _single(_in_a_named_organization(created))
-        if len(rest) == 1 and _ID.fullmatch(rest[0]):
+        if len(rest) == 1 and ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
@@ -239,7 +235,7 @@ class ZendeskDialect:
             return _many(_create_many(payload))
         if obj == "ticket" and method == "PUT" and rest == ["update_many"]:
             return _many(_update_many(request.query, payload))
-        merging = len(rest) == 2 and rest[1] == "merge" and _ID.fullmatch(rest[0])
+        merging = len(rest) == 2 and rest[1] == "merge" and ID.fullmatch(rest[0])
         if obj == "ticket" and method == "POST" and merging:
             return _many(_merge(rest[0], payload))
         return self._unknown(method, request.path)
@@ -407,7 +403,7 @@ class ZendeskDialect:
                 rows.append((kind, result))
         found = []
         for obj, row in rows[:MAX_READ_RECORDS]:
-            if isinstance(row, dict) and _is_int_id(row.get("id")):
+            if isinstance(row, dict) and is_int_id(row.get("id")):
                 found.append(RecordRead(obj, str(row["id"]), flat_record(obj, row)))
         return found
 
@@ -496,7 +492,7 @@ class ZendeskDialect:
     # -- ids and grounding ------------------------------------------------------------------
 
     def is_id(self, value: object) -> bool:
-        return _id_like(value)
+        return id_like(value)
 
     def record_key(self, sobject: str, record_id: str) -> str:
         # Tickets, users and organizations are each numbered on their own: 40002 names one of
@@ -513,7 +509,7 @@ class ZendeskDialect:
         return {
             self.record_key("organization", str(v))
             for v in named
-            if _is_int_id(v) or (isinstance(v, str) and v)
+            if is_int_id(v) or (isinstance(v, str) and v)
         }
 
     # -- credentials ------------------------------------------------------------------------
@@ -641,7 +637,7 @@ def _create_or_update(obj: str, payload: Any) -> WriteIntent:
         return WriteIntent(NAME, obj, Operation.CREATE, fields)
     key = named[0]
     value = fields.pop(key) if key == "id" else fields[key]
-    if key == "id" and not _id_like(value):
+    if key == "id" and not id_like(value):
         raise MalformedBody(f"organization.id must be an organization id: {_ID_FORM}.")
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
@@ -742,7 +738,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
         raise MalformedBody("update_many takes a JSON object.")
     if "ids" in query:
         ids = [i.strip() for i in query["ids"].split(",") if i.strip()]
-        if not ids or not all(_ID.fullmatch(i) for i in ids) or len(set(ids)) != len(ids):
+        if not ids or not all(ID.fullmatch(i) for i in ids) or len(set(ids)) != len(ids):
             raise MalformedBody("update_many's ids must be distinct ticket ids, comma-separated.")
         if set(payload) != {"ticket"}:
             raise MalformedBody('An update of tickets by ids takes {"ticket": {...}} only.')
@@ -759,7 +755,7 @@ def _update_many(query: Mapping[str, str], payload: Any) -> list[WriteIntent]:
         where = f"tickets[{n}]"
         fields = flatten("ticket", ticket, where, False)
         record_id = fields.pop("id", None)
-        if not _id_like(record_id):
+        if not id_like(record_id):
             raise MalformedBody(
                 f"{where}.id must name its ticket ({_ID_FORM}); update_many names each ticket."
             )
@@ -784,7 +780,7 @@ def _destroy_many(obj: str, query: Mapping[str, str]) -> list[WriteIntent]:
     if not all(values) or len(set(values)) != len(values):
         raise MalformedBody(f"destroy_many's {key} must be distinct, comma-separated.")
     if key == "ids":
-        if not all(_ID.fullmatch(v) for v in values):
+        if not all(ID.fullmatch(v) for v in values):
             raise MalformedBody(f"destroy_many's ids must be {obj} ids.")
         return [WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=v, ref=f"ids[{n}]")
                 for n, v in enumerate(values)]  # fmt: skip
@@ -840,7 +836,7 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
     if not isinstance(payload, dict) or not set(payload) <= _MERGE_KEYS:
         raise MalformedBody(f"A merge takes {sorted(_MERGE_KEYS)} only.")
     given = payload.get("ids")
-    if not isinstance(given, list) or not given or not all(_id_like(i) for i in given):
+    if not isinstance(given, list) or not given or not all(id_like(i) for i in given):
         raise MalformedBody(f"A merge's ids must be a non-empty list of ticket ids ({_ID_FORM}).")
     ids = [str(i) for i in given]
     if target in ids or len(set(ids)) != len(ids):
@@ -886,15 +882,6 @@ def _by_lookup(intent: WriteIntent) -> bool:
     return intent.operation in (Operation.UPSERT, Operation.DELETE) and bool(
         intent.external_id_field
     )
-
-
-def _id_like(value: object) -> bool:
-    """A record id as Zendesk takes one: a number, or its digits as text."""
-    return _is_int_id(value) or (isinstance(value, str) and bool(_ID.fullmatch(value)))
-
-
-def _is_int_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _str_or_none(value: Any) -> str | None:

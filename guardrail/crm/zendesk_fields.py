@@ -44,7 +44,9 @@ _CUSTOM_SPELLINGS = ("custom_fields", "fields")
 _OWN_FIELDS = {"user": "user_fields", "organization": "organization_fields"}
 _COMMENT_KEYS = frozenset({"body", "html_body", "public", "author_id"})
 _SCALAR = (str, int, float, bool, type(None))
-_FIELD_ID = re.compile(r"[1-9][0-9]{0,17}")
+#: A record's or field's id as Zendesk (Rails, whose ``\d`` is ASCII) reads one, matched whole:
+#: ``$`` would take ``"7\n"`` too, and ``str.isdigit`` fullwidth digits.
+ID = re.compile(r"[1-9][0-9]{0,17}")
 #: A ticket's attributes naming people by email too (Zendesk makes a new end user for an
 #: email no user has: "Setting collaborators", "Setting email CCs", "Setting followers") ->
 #: the attribute naming them by id alone
@@ -151,7 +153,7 @@ def _custom_fields(value: Any, where: str) -> dict[str, Any]:
         if not isinstance(entry, dict) or set(entry) != {"id", "value"}:
             raise MalformedBody(f'{at} must be {{"id": <field id>, "value": ...}}.')
         field_id = entry["id"]
-        if not _field_id(field_id):
+        if not id_like(field_id):
             raise MalformedBody(
                 f"{at}.id must be a ticket field id: a number, or its digits alone as text (no "
                 "leading zeros, signs, spaces or other digits), so that it names one field "
@@ -168,14 +170,15 @@ def _custom_fields(value: Any, where: str) -> dict[str, Any]:
     return found
 
 
-def _field_id(value: Any) -> bool:
-    """A ticket field's id as one spelling: a positive number, or its ASCII digits as text
-    without a leading zero. ``"0360000102"`` or ``"+360000102"`` may be field 360000102 to
-    Zendesk (Rails casts an id's text to a number) and an unknown field, never judged, to the
-    rules reading ``custom_fields.360000102``."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value > 0
-    return isinstance(value, str) and _FIELD_ID.fullmatch(value) is not None
+def id_like(value: object) -> bool:
+    """An id as Zendesk takes one, in one spelling: a positive number, or its ASCII digits as
+    text without a leading zero. (``"0360000102"`` or ``"+360000102"`` may be field or record
+    360000102 to Zendesk, which casts an id's text to a number, and another to the rules.)"""
+    return is_int_id(value) or (isinstance(value, str) and bool(ID.fullmatch(value)))
+
+
+def is_int_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _own_fields(name: str, value: Any, where: str) -> dict[str, Any]:
