@@ -515,11 +515,10 @@ class RuleFunctions:
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure and not reasons & self._facts.of_turns(labelled)
         elif reasons and given is not None:  # another reason than the one they gave
-            fits = False
-            contradicts = sure and heard.get(given, 0.0) >= SURE
-            # not where the customer named it too, in a record's words ("Speeds. I get 80 at
-            # night"): their story read as another reason may have missed it
-            contradicts = contradicts and not reasons & self._facts.of_turns(labelled)
+            # surely, but not where the customer named it too, in a record's words ("Speeds. I
+            # get 80 at night"): their story read as another reason may have missed it
+            named = reasons & self._facts.of_turns(labelled)
+            fits, contradicts = False, sure and heard.get(given, 0.0) >= SURE and not named
         elif reasons:  # no reason of theirs read: none to contradict
             fits, contradicts = True, False
         elif written.none_given:  # fits a customer who gave none; one read may be theirs

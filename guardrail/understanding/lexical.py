@@ -1223,8 +1223,11 @@ class Reading:
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
         new_problem = self._new_problem(ti)
+        # "then I want that 35 back too": more, never a change of mind about the earlier sum
+        on_top = self._on_top(ti, si)
         adding = (
             new_problem
+            or on_top
             or _ADDING.search(_OTHER_KEPT.sub(" ", s.text)) is not None
             or any(_ALSO.search(e.text) for e in self.parsed[ti][:si])  # "also, ... I'd like 25"
         )
@@ -1354,11 +1357,10 @@ class Reading:
                         correction=retracting
                         or (
                             not new_problem
+                            and not on_top
                             and scopes["correction"].search(clause.text) is not None
-                            # "then I want that 35 back too": more, not instead
-                            and not self._on_top(ti, si)
                         ),
-                        addition=adding or self._on_top(ti, si),
+                        addition=adding,
                         chase=chasing and status is AskStatus.ASKED,
                     )
                 )
