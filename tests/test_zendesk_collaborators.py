@@ -19,6 +19,7 @@ import pytest
 from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskConfig, create_app
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_TICKET, ACME_USER
 from guardrail.testing import Stack
+from tests.crm.helpers import zendesk_ticket_writes
 from tests.helpers import ZendeskAgent
 
 CUSTOMER = {"account_ids": [str(ACME_ORG)], "contact_ids": [str(ACME_USER)]}
@@ -69,13 +70,7 @@ def tickets(stack: Stack) -> list[dict[str, Any]]:
 
 def writes(name: str) -> list[tuple[str, str, dict[str, Any]]]:
     cc = {name: CCS[name]}
-    return [
-        ("POST", "/api/v2/tickets.json", {"ticket": {**NEW, **cc}}),
-        ("PUT", TICKET, {"ticket": cc}),
-        ("PUT", f"/api/v2/tickets/update_many.json?ids={ACME_TICKET}", {"ticket": cc}),
-        ("PUT", "/api/v2/tickets/update_many.json", {"tickets": [{"id": ACME_TICKET, **cc}]}),
-        ("POST", "/api/v2/tickets/create_many.json", {"tickets": [{**NEW, **cc}]}),
-    ]
+    return zendesk_ticket_writes(cc, {**NEW, **cc})
 
 
 CASES = [(name, *write) for name in NAMES for write in writes(name)]
