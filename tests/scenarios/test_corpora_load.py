@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev59, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev63, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -86,8 +86,12 @@ NAMES = (
     "dev57",
     "dev58",
     "dev59",
+    "dev60",
+    "dev61",
+    "dev62",
+    "dev63",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev59 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev63 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -145,6 +149,10 @@ SMALLEST = {
     "dev57": 100,
     "dev58": 100,
     "dev59": 100,
+    "dev60": 100,
+    "dev61": 100,
+    "dev62": 100,
+    "dev63": 100,
 }
 
 
