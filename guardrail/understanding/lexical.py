@@ -459,6 +459,14 @@ _KEPT_CREDIT = re.compile(
     r"|\bas (?:a |store )?(?:\w+'s )?credit\b"  # "or leave it as a month's credit"
     r"|\bin credit\b|\bvouchers?\b|\bgift cards?\b"
 )
+# An amount said as left where it is ("leave the hundred on there", "keep the other 40 on the
+# account"): what the customer does not want back.
+_LEFT = re.compile(r"\b(?:leave|keep)\s+(?:(?:the|that|it|other|remaining|rest|of|as)\s+)*$")
+# An amount said as credit kept with the company ("a hundred as store credit", "25 in credit").
+_AS_CREDIT = re.compile(
+    r"\s*(?:(?:pounds?|quid|dollars?|bucks|euros?)\s+)?(?:(?:as|in|into|of|for)\s+)?(?:an?\s+)?"
+    r"(?:(?:store|shop|account|site|gift|in-store)\s+)?(?:credit|vouchers?|gift cards?)\b"
+)
 _CREDIT_NAMED = re.compile(r"\b(?:credit|vouchers?|gift cards?)\b")
 _ON_ACCOUNT = re.compile(r"\b(?:on|onto|to|into) (?:the|your|my|our) account\b")
 # (not the customer coming back: "credit is fine ill be back")
@@ -2667,7 +2675,10 @@ class Reading:
             a.start <= count.start("n") < count.end("n") < a.end for a in _amounts(clause, True)
         ):
             return None  # "the one eighty back": a sum said as two numbers, not a count
-        total = each[0].value * (2 if n is None else int(n) if n.isdigit() else text2num(n, "en"))
+        times = 2 if n is None else int(n) if n.isdigit() else text2num(n, "en")
+        if times == each[0].value and not pointed:
+            return None  # "eighty-five each" - "the eighty-five back": the price, not a count
+        total = each[0].value * times
         return _Said(total, each[0].currency, total, _COUNTED_PRICE)
 
     def _listed(self, ti: int, count: re.Match[str]) -> _Said | None:
@@ -2896,7 +2907,8 @@ class Reading:
                 if _PER_UNIT.search(s.text):  # "the 12 back for each of the tickets"
                     conf = min(conf, _UNIT_PRICE)
                 found = _said(best, conf)
-                high = max(_widest(clause, best, in_clause), _added_on(clause, best, in_clause))
+                wanted = [a for a in in_clause if a is best or not _left_with_company(clause, a)]
+                high = max(_widest(clause, best, wanted), _added_on(clause, best, wanted))
                 found = replace(found, high=high)
                 # another amount floated beside it ("30 back, maybe 40 if you can"), not what
                 # was paid, may be what they want: the largest reading widens to it
@@ -2905,7 +2917,7 @@ class Reading:
                     (a.high, _on_top(c.text))
                     for c in s.clauses[ci + 1 :]
                     for a in _amounts(c.text, True)
-                    if not _PAID.search(c.text[: a.start])
+                    if not _PAID.search(c.text[: a.start]) and not _left_with_company(c.text, a)
                 ]
                 settled = self.lex.scopes["correction"].search(s.text)
                 if later and not settled:
@@ -4184,6 +4196,16 @@ def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
             break
         total, last = total + other.high, other
     return total
+
+
+def _left_with_company(clause: str, money: Money) -> bool:
+    """Whether an amount's clause keeps it with the company rather than asking it back:
+    left on the account or kept ("and leave the hundred on there"), or taken as credit ("and a
+    hundred as store credit", "twenty-five in credit")."""
+    return _LEFT.search(clause, 0, money.start) is not None or (
+        _AS_CREDIT.match(clause, money.end) is not None
+        and not _MONEY_OUT.search(clause, money.end)  # "as a credit to my card": money out
+    )
 
 
 def _on_top(clause: str) -> bool:
