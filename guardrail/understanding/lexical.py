@@ -1623,8 +1623,18 @@ class Reading:
                 or _SO.search(s.text[: amounts[-1].start]) is not None
             )
         )
+        # the sum the agent just named, taken as the one wanted ("the 4 lessons missed would
+        # be $60" - "alright, sixty and we're done"; "I can refund the whole 48" - "yes, the
+        # whole forty-eight"): the ask stands at it, more or less than asked before
+        taken = self.lex.scopes["accept"].search(s.text) and not _asked(self.turns[ti].text, s)
+        agreed = (
+            bool(taken)
+            and len(amounts) == 1
+            and amounts[0].value in self._money_named(self._agent_before(ti))
+        )
         correcting = (
             alone
+            or agreed
             or scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
             # the whole worked out ("so that is $57"): it replaces the part read before
@@ -1652,7 +1662,6 @@ class Reading:
         # a bare number said by itself is money only as a price ("it was 45", not "all 3") or
         # as the sum the agent just named, taken ("the teapot, eighteen pounds" - "yes, the
         # eighteen please"; not "Twenty? Nah", nor "Sixty. Okay. I need ask my boss")
-        taken = self.lex.scopes["accept"].search(s.text) and not _asked(self.turns[ti].text, s)
         priced = [
             a
             for a in amounts

@@ -80,3 +80,26 @@ def test_a_sum_the_agent_named_taken_by_the_customer_is_the_amount_asked(read, a
     ask = read.ask(REFUND, *TEAPOT, "a: Thanks Maureen. The teapot, eighteen pounds.", answer)
     assert ask is not None
     assert ask.amount == (None if amount is None else Decimal(amount))
+
+
+@pytest.mark.parametrize(
+    ("offer", "answer", "amount"),
+    [
+        # the agent's lower figure taken
+        ("The 4 lessons missed would be $60.", "ugh. yes ok, she did have 8. alright, sixty "
+         "and we're done", "60"),
+        ("The order was twenty-three pounds forty.", "yeah that the twenty three forty", "23.40"),
+        # near miss: a yes to something else, the figure said as what was paid
+        ("Can I confirm the lessons were on Wednesdays?", "yes, and I paid 60 for the lot",
+         "180"),
+    ],
+)
+def test_the_agents_figure_taken_is_the_amount_asked(read, offer, answer, amount):
+    ask = read.ask(
+        REFUND,
+        "c: He cancelled 4 of the 12 lessons this term. I want the term fee back, all $180.",
+        f"a: I'm sorry about that. {offer}",
+        f"c: {answer}",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(amount)
