@@ -3942,6 +3942,8 @@ def _aside(aside: str, named: list[Money], topic: float) -> _Said | None:
     ``named``: the amounts said in it."""
     if not named or len(_ASIDE_WORDS.findall(aside)) > 2 + len(named):
         return None
+    if worked := products(aside):  # "2 x 8.99 = 17.98, can i get that back": the sum
+        return _Said(worked[-1].value, worked[-1].currency, worked[-1].high, _COUNTED_PRICE)
     # a list said as the aside ("refund both, 30 and 15") is asked whole
     whole = together(aside, named[0], named)
     sure = min(topic, 0.9 if all(a.explicit for a in named) else 0.75)

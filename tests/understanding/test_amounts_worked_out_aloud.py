@@ -115,3 +115,14 @@ def test_the_amount_the_agents_reckoning_names_is_the_one_agreed_not_one_said_af
     )
     assert ask is not None
     assert ask.amount == Decimal(amount)
+
+
+def test_a_sum_worked_out_before_it_is_pointed_at_is_the_sum(read):
+    ask = read.ask(
+        AskKind.REFUND,
+        "c: 2 of the candles were smashed in the box",
+        "a: Oh no! Did the other 4 arrive okay?",
+        "c: 2 x 8.99 = 17.98, can i get that back pls",
+    )
+    assert ask is not None
+    assert ask.amount == Decimal("17.98")

@@ -49,3 +49,33 @@ def test_a_question_in_the_middle_of_a_turn_then_a_yes_keeps_the_refund(read):
 )
 def test_you_know_is_a_filler_except_where_it_tells_the_listener_something(said, kept):
     assert " ".join(s.text for s in sentences(said)) == kept
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Oh, did it? Yeah, I did have my big bag with me. Ah well, fair enough then, leave it.",
+        "Right, I did use that. Okay, leave it so.",
+    ],
+)
+def test_giving_way_then_leave_it_takes_the_refund_back(read, answer):
+    ask = read.ask(
+        REFUND,
+        "c: I paid twelve quid for priority boarding and we all got on at once. Can I get the "
+        "twelve back?",
+        "a: Priority boarding also let you take a large cabin bag, included in the twelve pounds.",
+        f"c: {answer}",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+
+
+def test_leave_it_said_of_where_the_money_goes_keeps_the_refund(read):
+    ask = read.ask(
+        REFUND,
+        "c: Can I get the twelve back?",
+        "a: Sure. To the card, or on the account?",
+        "c: On the card please, leave it off the account.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
