@@ -166,6 +166,7 @@ from guardrail.understanding.sensitive import (
 from guardrail.understanding.written import (
     denied_guesses,
     denied_topics,
+    given_topics,
     labelled,
     read_written,
     reason_words,
@@ -522,7 +523,8 @@ class RuleFunctions:
         elif reasons:  # no reason of theirs read: none to contradict
             fits, contradicts = True, False
         elif written.none_given:  # fits a customer who gave none; one read may be theirs
-            fits, contradicts = given is None or refused, False
+            gave = given is not None or self._facts.of_turns(given_topics)
+            fits, contradicts = not gave or refused, False
         else:  # words the reader cannot classify: a reason only where the customer gave none
             fits, contradicts = not refused, False
         return {

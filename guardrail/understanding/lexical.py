@@ -225,8 +225,13 @@ _OTHER_KEPT = re.compile(
     r"attended|took|made)\s+(?:\w+\s+)?(?:the|my)\s+other\b"
     r"|\bthe other\s+(?:\w+\s+){0,2}(?:was|were|is|are)\s+(?:\w+\s+)?(?:fine|ok|okay|good|great)\b"
 )
-# Things that stand in for each other: the customer settles on one of them.
-_INSTEAD_OF = ((AskKind.REFUND, AskKind.REPLACEMENT),)
+# Things that stand in for each other: the customer settles on one of them (the money back or
+# a new one; leaving or a cheaper plan).
+_INSTEAD_OF = (
+    (AskKind.REFUND, AskKind.REPLACEMENT),
+    (AskKind.ACCOUNT_CLOSURE, AskKind.PLAN_CHANGE),
+    (AskKind.CANCELLATION, AskKind.PLAN_CHANGE),
+)
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
 # An ask pointing at every one of the things priced before it, by their count ("for both of
 # those", "all three", "those two back").
@@ -733,6 +738,9 @@ _TOO = re.compile(r"\btoo\b(?=\s*(?:$|[,.!?;]|(?:please|then|thanks|pls)\b))|\b(
 _IF_FIRST = re.compile(r"^(?:(?:and|but|so|oh|well|ok|okay)\W+)*(?:if|unless)\b")
 # What someone else in the room keeps saying ("he says get it back", "she reckons"); not the
 # holder's own words quoted by whoever types for them ("she says: 'please close my account'").
+# Words enough between an ask and a word told of someone else after it that the word tells of
+# what was said between: five or more.
+_RUN_ON = re.compile(r"(?:\W+\w+){5,}")
 _THEY_SAY = re.compile(
     r"\b(?:he|she) (?:says|keeps saying|is saying|reckons|insists)\b(?!\W*['\"\u2018\u201c])"
 )
@@ -1250,19 +1258,21 @@ class Reading:
             # carer or spouse says on the line is theirs
             in_quote = any(a < clause.end and clause.start < b for a, b in quoted)
             voice = relayed(clause.text) if self.interpreted else clause.text
-            if (
-                other
-                or in_quote
-                or (
-                    # the company's promise to the customer, told ("he said ye'd be refunding me"):
-                    # their own ask, chased, whoever said it
-                    scopes["third_party"].search(voice) and not scopes["promised_me"].search(voice)
-                )
-                # someone in the room told of ("he says get it back"); an interpreter's "she
-                # says" is the holder's own word
-                or (not self.interpreted and _THEY_SAY.search(clause.text) is not None)
+            # the company's promise to the customer, told ("he said ye'd be refunding me"): their
+            # own ask, chased, whoever said it; someone in the room told of ("he says get it
+            # back"), but an interpreter's "she says" is the holder's own word
+            told = []
+            if (tp := scopes["third_party"].search(voice)) and not scopes["promised_me"].search(
+                voice
             ):
+                told.append(tp.start())
+            if not self.interpreted and (ts := _THEY_SAY.search(clause.text)):
+                told.append(ts.start())
+            told_at = None  # where a word told of someone else starts, when only it is theirs
+            if other or in_quote:
                 third = True
+            elif told:
+                third, told_at = True, None if self.interpreted else min(told)
             elif _FIRST_PERSON.search(voice):
                 third = False
             said = _with_aside(clause.text, s.clauses[ci + 1 :])
@@ -1285,7 +1295,12 @@ class Reading:
                     or scopes["negated_after"].match(after)
                     or _WANT_NONE.search(m.group(0))
                 )
-                theirs = not third and self._still_theirs(events[kind], clause.text, voice)
+                # someone else told of only well after the ask, in a sentence run on ("i'd like
+                # the seven fifty back for the delivery please the flowers were lovely she
+                # said"): that is theirs, the ask before it the customer's
+                told_after = told_at is not None and _RUN_ON.search(clause.text, m.end(), told_at)
+                third_here = third and not told_after
+                theirs = not third_here and self._still_theirs(events[kind], clause.text, voice)
                 if other and (negated or any(e.status is AskStatus.ASKED for e in events[kind])):
                     continue  # another speaker's no, or their word after the holder's own ask
                 if kind in _MONEY_KINDS and self._credit_kept(ti, clause.text):
@@ -1301,7 +1316,7 @@ class Reading:
                     continue
                 elif sarcastic:
                     status = AskStatus.DECLINED
-                elif (third or theirs) and not (not other and _JOINS.search(s.text)):
+                elif (third_here or theirs) and not (not other and _JOINS.search(s.text)):
                     status = AskStatus.THIRD_PARTY
                 elif chasing:
                     status = AskStatus.ASKED
@@ -3380,6 +3395,8 @@ class Reading:
         for kind, ti, si, s, m in self._agent_acts:
             if kind is not AskKind.REFUND or self._conditional(s.text, m) or self._pending(s):
                 continue
+            if _credit_on_account(s.text):  # "done, the £60 credit is on your account": kept
+                continue
             answer = self._next_customer(ti)
             if answer is None or not self._refuses(answer):
                 made.append((ti, si, Outcome.REFUND_ISSUED, _REFUND_MADE, _evidence(ti, s)))
@@ -4207,6 +4224,13 @@ def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
             break
         total, last = total + other.high, other
     return total
+
+
+def _credit_on_account(text: str) -> bool:
+    """Whether a sentence puts credit kept with the company ("the £60 travel credit is on your
+    account", "store credit added"), no money going out to the customer."""
+    kept = _KEPT_CREDIT.search(text) or (_CREDIT_NAMED.search(text) and _ON_ACCOUNT.search(text))
+    return bool(kept) and _MONEY_OUT.search(text) is None
 
 
 def _left_with_company(clause: str, money: Money) -> bool:

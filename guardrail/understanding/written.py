@@ -161,6 +161,20 @@ _DENIED_BEFORE = re.compile(
     r"|\bnothing to do with (?:the |a |my |our )?$"
 )
 _NO_PRICE = re.compile(r"(?<!\ba )(?<!\ban )\bno\s+$")
+# A topic spoken well of just after it is named ("signal was always good", "the monthly fee,
+# that's fine", "the app's great"): not why they leave; unless the sentence says it changed
+# ("the coverage was good until they moved the mast").
+_PRAISED_AFTER = re.compile(
+    r"(?:\s+\w+){0,2}?(?:,\s*(?:(?:that|it|which|this|they)(?:'s| is| was| are| were| has"
+    r" been| have been))|\s*(?:'s|s)|\s+(?:is|was|are|were|has been|have been))\s+"
+    r"(?:(?:always|really|actually|honestly|totally|perfectly|absolutely|quite|pretty|all|been)"
+    r"\s+)*(?:fine|good|great|ok|okay|excellent|perfect|grand|brilliant|alright|all right|"
+    r"reasonable|fair|no problem|not (?:that |so |too )?bad)\b"
+)
+_CHANGED = re.compile(
+    r"\b(?:until|till|used to|anymore|any more|but now|now it|now its|lately|recently|"
+    r"these days|at first|to begin with)\b"
+)
 # The agent's guess at why, asked yes or no ("Is it because of the house move?", "Is that down
 # to the price?"); the customer's bare no answers it.
 _GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
@@ -283,6 +297,15 @@ def _denied_before(topic: str, text: str, start: int) -> bool:
     return topic == "price" and _NO_PRICE.search(text, 0, start) is not None
 
 
+def _praised_after(text: str, end: int) -> bool:
+    """Whether the topic named just before ``end`` is spoken well of right after it, in a
+    sentence that does not say it changed."""
+    if _PRAISED_AFTER.match(text, end) is None:
+        return False
+    sentence = _SENTENCE_END.split(text[end:], maxsplit=1)[0]
+    return _CHANGED.search(sentence) is None
+
+
 def _topics(text: str) -> frozenset[str]:
     return frozenset(t for t, pattern in _TOPICS.items() if pattern.search(text))
 
@@ -298,12 +321,26 @@ def written_topics(text: str) -> frozenset[str]:
 
 def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
     """The reasons beyond the issue classes the customer surely said were not theirs: denied in
-    their words ("I'm not moving anywhere") or by a no to the agent's guess at it ("Is it the
-    move?" - "no, ..."): in their own words, the last thing they said of it stands ("I'm
-    moving" ... "I'm not moving, I just say that": denied); a no to a guess stands unless their
-    own last word gives it as theirs."""
+    their words ("I'm not moving anywhere", "the signal was always good") or by a no to the
+    agent's guess at it ("Is it the move?" - "no, ..."): in their own words, the last thing
+    they said of it stands ("I'm moving" ... "I'm not moving, I just say that": denied); a no
+    to a guess stands unless their own last word gives it as theirs."""
+    said_no, own = _topics_said(turns)
+    return frozenset(t for t in said_no | own.keys() if own.get(t, True))
+
+
+def given_topics(turns: Sequence[Turn]) -> frozenset[str]:
+    """The reasons beyond the issue classes the customer gave as theirs: named in their own
+    words, last, and not denied ("we're moving in with my partner")."""
+    said_no, own = _topics_said(turns)
+    return frozenset(t for t, denied in own.items() if not denied and t not in said_no)
+
+
+def _topics_said(turns: Sequence[Turn]) -> tuple[set[str], dict[str, bool]]:
+    """The topics of the agent's guesses the customer answered no, and each topic's last word
+    in the customer's own: denied (True) or given."""
     said_no: set[str] = set()  # guesses answered no
-    own: dict[str, bool] = {}  # each topic's last word in the customer's own: denied or given
+    own: dict[str, bool] = {}
     for text, answered_no in _guesses_answered(turns, _GUESSED, _topics, _without_names):
         said_no |= answered_no
         found = sorted(
@@ -313,8 +350,8 @@ def denied_topics(turns: Sequence[Turn]) -> frozenset[str]:
         for start, end, topic in found:
             if _echoed(text, start, end):
                 continue  # "Moving? No, I'm not moving anywhere": the guess said back
-            own[topic] = _denied_before(topic, text, start)
-    return frozenset(t for t in said_no | own.keys() if own.get(t, True))
+            own[topic] = _denied_before(topic, text, start) or _praised_after(text, end)
+    return said_no, own
 
 
 def denied_guesses(turns: Sequence[Turn]) -> frozenset[str]:

@@ -86,12 +86,14 @@ def test_a_sum_the_agent_named_taken_by_the_customer_is_the_amount_asked(read, a
     ("offer", "answer", "amount"),
     [
         # the agent's lower figure taken
-        ("The 4 lessons missed would be $60.", "ugh. yes ok, she did have 8. alright, sixty "
-         "and we're done", "60"),
+        (
+            "The 4 lessons missed would be $60.",
+            "ugh. yes ok, she did have 8. alright, sixty and we're done",
+            "60",
+        ),
         ("The order was twenty-three pounds forty.", "yeah that the twenty three forty", "23.40"),
         # near miss: a yes to something else, the figure said as what was paid
-        ("Can I confirm the lessons were on Wednesdays?", "yes, and I paid 60 for the lot",
-         "180"),
+        ("Can I confirm the lessons were on Wednesdays?", "yes, and I paid 60 for the lot", "180"),
     ],
 )
 def test_the_agents_figure_taken_is_the_amount_asked(read, offer, answer, amount):

@@ -791,3 +791,24 @@ def test_how_a_call_ends_said_in_passing_is_read_surely(read, said, outcome):
 )
 def test_near_misses_of_how_a_call_ends_are_not_read_so(read, said, not_surely):
     assert read.outcome(START, *said) != (not_surely, True)
+
+
+@pytest.mark.parametrize(
+    ("done", "outcome"),
+    [
+        ("a: Done, the £60 credit is on your account now.", RESOLVED),
+        ("a: I've added £60 of store credit for you.", RESOLVED),
+        # near miss: credited back to the card is a refund
+        ("a: Done, I've credited the £40 back to your card.", REFUND),
+    ],
+)
+def test_credit_kept_on_the_account_is_no_refund_issued(read, done, outcome):
+    said = (
+        "a: I can offer a £40 refund to your card, or £60 travel credit for a future booking.",
+        "c: the credit please, I fly with you loads anyway",
+        done,
+        "c: cheers",
+    )
+    reading = read(START, *said).outcome
+    assert reading is not None
+    assert reading.value is outcome

@@ -97,8 +97,21 @@ def test_praise_contradicts_no_other_reason_nor_a_complaint_the_customer_also_ma
     assert verdict(said, written) == "fits"
 
 
-def test_a_customer_who_gave_a_reason_recorded_as_declining_one_is_only_held():
-    assert verdict(OUTAGES, "Customer declined to say") == "unsure"
+MOVING_IN = (
+    "c: need to close my account. moving in with my partner and she's already got internet",
+    "a: Would you like to tell us why you're leaving?",
+    "c: like i said, moving in with my gf, she's got her own plan. nothing wrong with yours",
+)
+
+
+@pytest.mark.parametrize("said", [OUTAGES, MOVING_IN])
+def test_a_customer_who_gave_a_reason_recorded_as_declining_one_is_only_held(said):
+    assert verdict(said, "Customer declined to say") == "unsure"
+
+
+def test_a_customer_who_gave_none_recorded_as_declining_one_fits():
+    said = ("c: Close my account please.", "a: May I ask why?", "c: I'd rather not say.")
+    assert verdict(said, "Customer declined to say") == "fits"
 
 
 @pytest.mark.parametrize("written", ["Overcharged", "Poor service", "Fancied a change"])
@@ -385,3 +398,25 @@ def test_a_complaint_of_service_does_not_stand_for_a_reason_the_customer_withhel
             "c: I'd rather not say.")  # fmt: skip
     assert verdict(said, "Poor service") == "contradicts"
     assert verdict(said, "Customer declined to give a reason") == "fits"
+
+
+@pytest.mark.parametrize(
+    ("praised", "written"),
+    [("no no, signal was always good, no problem. only i go home", "Poor signal"),
+     ("Before you ask, it's not the €4.50 monthly fee, that's fine. I'm moving to Valencia.",
+      "Monthly fee"),
+     ("The app's great, honestly. We're just moving to one bank for everything.",
+      "App problems")],
+)  # fmt: skip
+def test_a_reason_the_customer_spoke_well_of_is_a_contradiction(praised, written):
+    said = ("c: I want to close my account, please.", "a: Was there any problem?", f"c: {praised}")
+    assert verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [("The coverage was good until they moved the mast, now it's terrible.", "Poor coverage"),
+     ("The wifi's fine but the speeds at night are awful.", "Slow speeds")],
+)  # fmt: skip
+def test_a_thing_spoken_well_of_then_faulted_is_still_the_reason(said, written):
+    assert verdict((f"c: Close my account. {said}",), written) != "contradicts"
