@@ -474,6 +474,32 @@ _AS_CREDIT = re.compile(
 )
 _CREDIT_NAMED = re.compile(r"\b(?:credit|vouchers?|gift cards?)\b")
 _ON_ACCOUNT = re.compile(r"\b(?:on|onto|to|into) (?:the|your|my|our) account\b")
+# The money taken as something kept with the company, by the customer's choice: credit, a
+# voucher, points, or off a bill or order to come ("just take it off next month's bill", "leave
+# the twenty-two as credit on the account", "chuck it on the trade account", "the points,
+# definitely", "I'll use it on my next order"); never a credit card.
+_CREDIT_CHOSEN = re.compile(
+    r"\b(?:as|in) (?:a |an |store |shop |account |bill )?(?:credit|vouchers?|gift cards?|points)\b"
+    r"(?! card)|\b(?:store|shop|account|bill|site) credit\b|\b(?:credit|vouchers?|points)(?:'s| is|"
+    r" are) (?:fine|ok|okay|good|great|better|easier)\b"
+    # a voucher or points taken, opening the answer or chosen ("the points, definitely", "no
+    # thank you, a voucher", "I'll take the voucher"), not told of ("I got a voucher once")
+    r"|(?:^(?:(?:no|yes|yeah|oh|och|ok|okay|go on|then|actually|well|right|so|thank you|"
+    r"thanks|please|fine)\W+)*|\b(?:take|have|go for|go with|choose|prefer|rather|give me|"
+    r"make it)\s+)(?:a|the) (?:(?:travel|gift|loyalty|reward|bonus) )?(?:vouchers?|points)\b"
+    r"|^(?:(?:no|yes|ok|okay|then|fine)\W+)*vouchers?\W*$"
+    # kept on the account ("keep it on the account"; "put it on my account" may be the one paid
+    # from), or off a bill or order to come
+    r"|\b(?:keep|leave|save)\b(?:\s+[\w'£$€.]+){0,5}?\s+(?:on|in) (?:my |the |our |your )?"
+    r"(?:\w+ )?account\b|\b(?:off|against|towards?) (?:my |the |our |your )?(?:\w+ )?(?:\w+ )?"
+    r"(?:bill|invoice|statement|order)\b|\b(?:on|onto|for) (?:my |the |our |your )?(?:next|final|"
+    r"following)(?: month'?s)? (?:bill|invoice|statement|order)\b"
+)
+# A thing said not to be wanted just before it ("not to my card", "I don't need it on the card",
+# "no point it going back to the card", "rather than a voucher").
+_NOT_WANTED_BEFORE = re.compile(
+    r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bthan|\bno point)\s+(?:[\w']+\s+){0,4}$"
+)
 # (not the customer coming back: "credit is fine ill be back")
 _MONEY_OUT = re.compile(
     r"\b(?:(?<!\bbe )(?<!\bcome )(?<!\bcoming )back|bank|card|cash|money|refund\w*|transfer"
@@ -786,6 +812,7 @@ _NOT_YET = re.compile(
 _STILL_WORKING = 0.85  # how much less sure an outcome is when the agent holds the line after it
 _WHOSE = 0.5  # how sure an ask is the customer's own, once named as someone else's later
 _ALTERNATIVE = 0.6  # how sure taking another thing offered drops the ask: not sure
+_CREDIT_INSTEAD = 0.8  # how sure money taken as credit kept with the company is no money back
 _CHANGED = 0.8  # how sure the customer turning to the other thing, as a change of mind, drops it
 _UNDONE = 0.6  # a take-back undone, or one that may answer the agent's other question
 _PROPOSED = 0.6  # how sure an amount the agent proposed and the customer took is the ask
@@ -1059,7 +1086,12 @@ class Reading:
                 if turn.role == "customer":
                     if si == 0:
                         self._backing_out(ti, events)
+                    spoken = bool(events[AskKind.REFUND])  # money spoken of before it
                     found = self._customer_sentence(ti, si, sentence, events)
+                    asked = self.turns[ti].text[sentence.end :].lstrip().startswith("?")
+                    if spoken and not asked and _chooses_credit(sentence.text):
+                        # (not asked: "a voucher for what, another sofa?")
+                        self._credit_instead(ti, si, sentence, events[AskKind.REFUND])
                     if found:
                         last_kind = found
                         self._other_request = False
@@ -1602,6 +1634,22 @@ class Reading:
                                     evidence=_evidence(ti, s)))  # fmt: skip
         return True
 
+    def _credit_instead(self, ti: int, si: int, s: Sentence, refund: list[_Event]) -> None:
+        """The money spoken of before taken as credit kept with the company instead ("just
+        take it off next month's bill"): an ask taken back, an offer turned down; no money back.
+        Credit asked for in the first place ("I'd like 15 taken off my next bill") is asked."""
+        said = [e.status for e in refund if e.status is not None]
+        if said and said[-1] is AskStatus.THIRD_PARTY:
+            return  # another's ask on the line, the holder's choice over it: still theirs
+        status = (
+            AskStatus.RETRACTED
+            if any(s.granted for s in said)
+            else AskStatus.OFFERED_DECLINED
+            if said and said[-1] in (AskStatus.OFFERED, AskStatus.OFFERED_DECLINED)
+            else AskStatus.DECLINED
+        )
+        refund.append(_Event((ti, si, 999_998), status, _CREDIT_INSTEAD, _evidence(ti, s)))
+
     def _follow_up(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]], kind: AskKind
     ) -> None:
@@ -1619,6 +1667,12 @@ class Reading:
             for before, a in zip([None, *amounts], amounts, strict=False)
             if before is None or not _OF_WHOLE.fullmatch(s.text, before.end, a.start)
         ]
+        # "nineteen, not twenty-four": the sum said not to be it is not asked, the other is,
+        # in place of the one asked before
+        denied = [a for a in amounts if _NOT_AFTER.search(s.text, 0, a.start)]
+        instead = bool(denied) and len(denied) < len(amounts)
+        if instead:
+            amounts = [a for a in amounts if not any(a is d for d in denied)]
         # "keep the 35" lets an amount go; "I'll keep the four good ones" counts things
         sum_said = bool(amounts) and (
             amounts[0].explicit or _SUM_ENDS.match(s.text, amounts[0].end)
@@ -1650,6 +1704,7 @@ class Reading:
         correcting = (
             alone
             or agreed
+            or instead
             or scopes["correction"].search(s.text)
             or scopes["retraction"].search(s.text)
             # the whole worked out ("so that is $57"): it replaces the part read before
@@ -1673,7 +1728,17 @@ class Reading:
         # more on top of a sum before ("the twelve as well"), not in its place; but for the
         # whole said ("put that on as well, so forty-four all together")
         correcting = correcting and (totalled or not self._on_top(ti, si))
-        named = correcting or _CONTINUATION.match(s.text)
+        # what was paid told beside the ask said again ("I repeat, it is only the shipping, the
+        # order was 62.95 total"): no sum asked in place of the one before, unless repaired
+        # ("hang on, it was $30") or reckoned
+        paid_only = (
+            bool(amounts)
+            and all(_PAID.search(s.text, 0, a.start) for a in amounts)
+            and not self._on_top(ti, si)  # "and the delivery was £4.99 too": one more
+        )
+        if paid_only and not (alone or agreed or instead or totalled):
+            correcting = correcting and bool(_SELF_CORRECTION.search(s.text, 0, amounts[0].start))
+        named = correcting or (_CONTINUATION.match(s.text) and not paid_only)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3") or
         # as the sum the agent just named, taken ("the teapot, eighteen pounds" - "yes, the
         # eighteen please"; not "Twenty? Nah", nor "Sixty. Okay. I need ask my boss")
@@ -4224,6 +4289,20 @@ def _added_on(clause: str, best: Money, found: Sequence[Money]) -> Decimal:
             break
         total, last = total + other.high, other
     return total
+
+
+def _chooses_credit(text: str) -> bool:
+    """Whether a customer's sentence takes the money as something kept with the company
+    (``_CREDIT_CHOSEN``), not said unwanted, and sends none of it out to them ("sixty back to my
+    card and a hundred as credit": both)."""
+    return _said_wanted(_CREDIT_CHOSEN, text) and not _said_wanted(_MONEY_OUT, text)
+
+
+def _said_wanted(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` is found in ``text`` other than as a thing said unwanted."""
+    return any(
+        _NOT_WANTED_BEFORE.search(text, 0, m.start()) is None for m in pattern.finditer(text)
+    )
 
 
 def _credit_on_account(text: str) -> bool:

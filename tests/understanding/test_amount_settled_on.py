@@ -105,3 +105,23 @@ def test_the_agents_figure_taken_is_the_amount_asked(read, offer, answer, amount
     )
     assert ask is not None
     assert ask.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("c: So nineteen, not twenty-four.", "19"),
+        ("c: Sorry, not twenty-four, nineteen.", "19"),
+        # near miss: the amount asked said again beside one denied
+        ("c: Twenty-four, not forty-two, I'm sure of it.", "24"),
+    ],
+)
+def test_a_sum_said_beside_one_denied_replaces_the_amount_asked(read, said, amount):
+    ask = read.ask(
+        REFUND,
+        "c: The lid came cracked. I'd like the money back for it. Twenty-four pound I think.",
+        "a: Let me check that for you.",
+        said,
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(amount)
