@@ -154,11 +154,12 @@ _TOPICS = {
 # signal", "no coverage", "a no-fee card": its lack, the complaint itself). A no that answers
 # the agent's guess at it is found apart.
 _FILLER = (
-    r"(?:really|actually|even|about|the|a|that|because of|due to|anything to do with|to do with)"
+    r"(?:really|actually|even|about|the|a|that|your|their|its|my|our|because of|due to|"
+    r"anything to do with|to do with)"
 )
 _DENIED_BEFORE = re.compile(
     rf"(?:\b(?:not|never)|n't)\s+(?:{_FILLER}\s+){{0,3}}$|\bno\s+(?:{_FILLER}\s+){{1,3}}$"
-    r"|\bnothing to do with (?:the |a |my |our )?$"
+    r"|\bnothing to do with (?:the |a |my |our |your |their |its )?$"
 )
 _NO_PRICE = re.compile(r"(?<!\ba )(?<!\ban )\bno\s+$")
 # A topic spoken well of just after it is named ("signal was always good", "the monthly fee,

@@ -79,3 +79,35 @@ def test_leave_it_said_of_where_the_money_goes_keeps_the_refund(read):
     )
     assert ask is not None
     assert ask.status is AskStatus.ASKED
+
+
+@pytest.mark.parametrize(
+    ("said", "granted"),
+    [
+        ("Actually, if I'm honest, it's the standing charge. It doubled.", True),
+        ("Actually, because the standing charge doubled, that's why.", True),
+        # near miss: "actually" that takes the ask back
+        ("Actually, no, leave it open for now.", False),
+    ],
+)
+def test_actually_opening_the_reason_takes_nothing_back(read, said, granted):
+    found = read.status(
+        AskKind.ACCOUNT_CLOSURE,
+        "c: Hi, I want to close the shop's energy account from the end of the month.",
+        "a: That's booked for the 31st. Is there anything we could have done better?",
+        f"c: {said}",
+    )
+    assert found is not None
+    assert found.granted is granted
+
+
+def test_actually_after_a_yes_only_stresses_it(read):
+    ask = read.ask(
+        REFUND,
+        "c: My retwist on Friday, it's already coming out. I'd like fifty back.",
+        "c: (sister) Tell them she cut your edges too!",
+        "c: She did, actually, she cut my edges without asking. Make it eighty.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.ASKED
+    assert ask.amount == 80

@@ -420,3 +420,13 @@ def test_a_reason_the_customer_spoke_well_of_is_a_contradiction(praised, written
 )  # fmt: skip
 def test_a_thing_spoken_well_of_then_faulted_is_still_the_reason(said, written):
     assert verdict((f"c: Close my account. {said}",), written) != "contradicts"
+
+
+@pytest.mark.parametrize(
+    "denied",
+    ["It's nothing to do with your prices, dear, you've always been very fair.",
+     "It's not your prices, it's that I don't go out any more."],
+)  # fmt: skip
+def test_a_reason_denied_as_the_companys_own_is_a_contradiction(denied):
+    said = ("c: I'd like to close my membership, please.", "a: Can I ask why?", f"c: {denied}")
+    assert verdict(said, "Prices too high") == "contradicts"
