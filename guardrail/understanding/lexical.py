@@ -1088,7 +1088,7 @@ class Reading:
                         self._backing_out(ti, events)
                     spoken = bool(events[AskKind.REFUND])  # money spoken of before it
                     found = self._customer_sentence(ti, si, sentence, events)
-                    asked = self.turns[ti].text[sentence.end :].lstrip().startswith("?")
+                    asked = _asked(self.turns[ti].text, sentence)
                     if spoken and not asked and _chooses_credit(sentence.text):
                         # (not asked: "a voucher for what, another sofa?")
                         self._credit_instead(ti, si, sentence, events[AskKind.REFUND])
@@ -1246,7 +1246,7 @@ class Reading:
         sarcastic = scopes["sarcasm"].search(s.text) is not None
         request = scopes["request"].search(s.text) is not None
         asking = (
-            self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+            _asked(self.turns[ti].text, s)
             or self.asr
             or any(_INTERROGATIVE.match(c.text) for c in s.clauses)
         )
@@ -1727,14 +1727,15 @@ class Reading:
         )
         # more on top of a sum before ("the twelve as well"), not in its place; but for the
         # whole said ("put that on as well, so forty-four all together")
-        correcting = correcting and (totalled or not self._on_top(ti, si))
+        on_top = self._on_top(ti, si)
+        correcting = correcting and (totalled or not on_top)
         # what was paid told beside the ask said again ("I repeat, it is only the shipping, the
         # order was 62.95 total"): no sum asked in place of the one before, unless repaired
         # ("hang on, it was $30") or reckoned
         paid_only = (
             bool(amounts)
             and all(_PAID.search(s.text, 0, a.start) for a in amounts)
-            and not self._on_top(ti, si)  # "and the delivery was £4.99 too": one more
+            and not on_top  # "and the delivery was £4.99 too": one more
         )
         if paid_only and not (alone or agreed or instead or totalled):
             correcting = correcting and bool(_SELF_CORRECTION.search(s.text, 0, amounts[0].start))
@@ -2001,7 +2002,7 @@ class Reading:
         s = self.parsed[ti][si]
         condition = self.lex.scopes["condition"]
         raw = self.turns[ti].text
-        if raw[s.end : s.end + 3].lstrip().startswith("?") or not _IF_FIRST.match(s.text):
+        if _asked(raw, s) or not _IF_FIRST.match(s.text):
             return False  # "what would happen if I closed it...": a question, however ended
         plain = [self.lex.scopes["polite_if"].sub(" ", c.text) for c in s.clauses]
         return len(_conditions(s, plain, condition, raw)) == len(s.clauses)
@@ -2413,7 +2414,7 @@ class Reading:
         if len(self.parsed[ti]) < 2:
             return False
         *before, last = self.parsed[ti]
-        if not self.turns[ti].text[last.end : last.end + 3].lstrip().startswith("?"):
+        if not _asked(self.turns[ti].text, last):
             return False
         if any(k is kind for k, _, _ in self._matches(last.text)):
             return False
@@ -3096,7 +3097,7 @@ class Reading:
     def _echoes(self, ti: int, s: Sentence) -> bool:
         """Whether a customer's question only repeats the agent's words just said ("ten days
         after?" to "refunded ten days after we receive it"): it echoes them, not a complaint."""
-        asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+        asked = _asked(self.turns[ti].text, s)
         agent = self._agent_before(ti)
         words = s.text.split()
         if not asked or agent is None or len(words) < 2:
@@ -3638,7 +3639,7 @@ class Reading:
         """Whether sentence ``s`` of turn ``ti`` asks about something, or (``offer``) offers
         what ``shown`` says, in its own clause: "that's more than I can refund, so I've
         escalated it" does what it says; the offer words are about something else."""
-        asked = self.turns[ti].text[s.end : s.end + 3].lstrip().startswith("?")
+        asked = _asked(self.turns[ti].text, s)
         own = next((c.text for c in s.clauses if shown in c.text), s.text)
         said = own[: own.find(shown) + len(shown)] if shown in own else s.text
         return asked or (offer and self.lex.scopes["offering"].search(said) is not None)
