@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev66, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev69, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -93,8 +93,11 @@ NAMES = (
     "dev64",
     "dev65",
     "dev66",
+    "dev67",
+    "dev68",
+    "dev69",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev66 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev69 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -159,6 +162,9 @@ SMALLEST = {
     "dev64": 100,
     "dev65": 100,
     "dev66": 100,
+    "dev67": 100,
+    "dev68": 100,
+    "dev69": 100,
 }
 
 
