@@ -486,7 +486,8 @@ _CREDIT_CHOSEN = re.compile(
     # thank you, a voucher", "I'll take the voucher"), not told of ("I got a voucher once")
     r"|(?:^(?:(?:no|yes|yeah|oh|och|ok|okay|go on|then|actually|well|right|so|thank you|"
     r"thanks|please|fine)\W+)*|\b(?:take|have|go for|go with|choose|prefer|rather|give me|"
-    r"make it)\s+)(?:a|the) (?:(?:travel|gift|loyalty|reward|bonus) )?(?:vouchers?|points)\b"
+    r"make it|do)\s+)(?:a|the) (?:[£$€]?\d+(?:\.\d+)? )?(?:(?:travel|gift|loyalty|reward|bonus|"
+    r"store|account) )?(?:vouchers?|points|credit(?! card| to))\b"
     r"|^(?:(?:no|yes|ok|okay|then|fine)\W+)*vouchers?\W*$"
     # kept on the account ("keep it on the account"; "put it on my account" may be the one paid
     # from), or off a bill or order to come
@@ -1337,6 +1338,8 @@ class Reading:
                     continue  # another speaker's no, or their word after the holder's own ask
                 if kind in _MONEY_KINDS and self._credit_kept(ti, clause.text):
                     continue  # "put it on the account", the store credit offered: no money back
+                if self._echoes_deed(ti, s, kind):
+                    continue  # "I've refunded the 45" - "Refund?": surprise at it, no ask
                 if negated and _part_asked(scopes["partial"], clause.text, later):
                     status = AskStatus.ASKED  # the whole refused, a part asked
                 elif negated and ci in conditions:
@@ -1465,7 +1468,7 @@ class Reading:
         31.60 too. Please return that."): the refund asked, at that sum. Records it."""
         refund = events[AskKind.REFUND]
         agent = self._agent_before(ti)
-        if agent is None or any(e.status is not None and e.status.granted for e in refund):
+        if agent is None or _granted(refund):
             return False
         if _asked(self.turns[ti].text, s):
             return False
@@ -1493,7 +1496,7 @@ class Reading:
         ("the 50 deposit came back last week... could I have the rest now?"): the refund asked,
         at what is left of the two amounts the turn names (never sure). Records it."""
         refund = events[AskKind.REFUND]
-        if any(e.status is not None and e.status.granted for e in refund):
+        if _granted(refund):
             return False
         told = " ".join(p.text for p in self.parsed[ti][:si])
         if not (_REST_ASKED.search(s.text) and _WANTED.search(s.text) and _PART_BACK.search(told)):
@@ -2027,8 +2030,7 @@ class Reading:
             return None
         for other, said in events.items():
             cue = self.lex.cues.get(other)
-            granted = any(e.status is not None and e.status.granted for e in said)
-            if other is not kind and granted and cue is not None and cue.search(named[0]):
+            if other is not kind and _granted(said) and cue is not None and cue.search(named[0]):
                 return other
         return None
 
@@ -2088,8 +2090,13 @@ class Reading:
                 status, corrected = self._answer(ti, kind)
                 if status is AskStatus.OFFERED_ACCEPTED and restated and corrected is None:
                     status = self._confirmed(ti)
-                if status is AskStatus.OFFERED_ACCEPTED and self._picked_for(ti, kind, events):
+                pick = self._own_pick(ti, kind, events)
+                if status is AskStatus.OFFERED_ACCEPTED and pick == (kind,):
                     status = AskStatus.ASKED
+                elif pick is not None and pick != (kind,) and _granted(events[kind]):
+                    # the other thing set out taken in place of their own ask ("do I get
+                    # anything back?" - "15 back or next month free" - "free month is grand")
+                    status = AskStatus.RETRACTED
                 conf = pattern.reliability
                 # asked about there or after it ("I can return the 18. Would you like that?")
                 asked = any(scopes["offer_question"].search(p.text) for p in self.parsed[ti][si:])
@@ -2238,27 +2245,41 @@ class Reading:
             if p.start() <= start
         )
 
-    def _picked_for(self, ti: int, kind: AskKind, events: dict[AskKind, list[_Event]]) -> bool:
-        """Whether the customer picked ``kind`` by its place, price or name from options turn
-        ``ti`` set out in answer to their own ask of it, or of a cancellation it is one way of
-        ("I want to cancel everything" - "downgrade, or close the account?" - "the second
-        one"): their own choice, not the agent's suggestion taken."""
+    def _own_pick(
+        self, ti: int, kind: AskKind, events: dict[AskKind, list[_Event]]
+    ) -> tuple[AskKind | None] | None:
+        """The option the customer picked, by its place, price, name or words, from options
+        turn ``ti`` set out in answer to their own ask of ``kind``, or of a cancellation it is
+        one way of ("I want to cancel everything" - "downgrade, or close the account?" - "the
+        second one"): the thing it asks for, or (None,) for an option that is none ("next
+        month free"); None when they asked nothing of it or picked none."""
         family = _LEAVING if kind in _LEAVING else frozenset({kind})
         own = any(e.status is AskStatus.ASKED for k in family for e in events[k])
         answer = self._next_customer(ti)
         if not own or answer is None or len(self._options(ti)) < 2:
-            return False
+            return None
         parsed = self.parsed[answer]
-        first = self._answer_start(parsed)
         priced = self._priced_option(ti, parsed)
+        if priced is not None:
+            return (priced[0],)
         placed = self._placed(ti, parsed)
-        picked = (
-            (priced[0] if priced else None)
-            or (placed[0] if placed else None)
-            or self._chosen(ti, first)
-            or self._named_choice(ti, parsed)
-        )
-        return picked is kind
+        if placed is not None:
+            return placed
+        named = self._chosen(ti, self._answer_start(parsed)) or self._named_choice(ti, parsed)
+        return (named,) if named is not None else self._worded(ti, answer)
+
+    def _worded(self, ti: int, at: int) -> tuple[AskKind | None] | None:
+        """The one option of turn ``ti`` whose own words answer turn ``at`` says back in its
+        first sentence ("refund the 15 or give you next month free" - "free month is grand"):
+        the thing it asks for, or (None,) for one that is none; None when it says back no
+        option's words, or more than one's, or says them under a no or as a question."""
+        if not self.parsed[at] or _asked(self.turns[at].text, first := self.parsed[at][0]):
+            return None
+        if _NEGATOR.search(first.text):
+            return None
+        words = _content_words(first.text)
+        shared = [kind for kind, text in self._option_texts(ti) if words & _content_words(text)]
+        return (shared[0],) if len(shared) == 1 else None
 
     def _sets_out_options(self, ti: int) -> bool:
         """Whether turn ``ti`` sets out options to choose from ("two options for you")."""
@@ -3105,6 +3126,18 @@ class Reading:
         said = {w for p in self.parsed[agent] for w in p.text.split()}
         return all(w in said for w in words)
 
+    def _echoes_deed(self, ti: int, s: Sentence, kind: AskKind) -> bool:
+        """Whether a customer's question of a word or three only names what the agent just
+        said they did ("I've refunded the £45" - "Ah ah. Refund? I said send another one"):
+        surprise at the deed, not an ask for it."""
+        agent = self._agent_before(ti)
+        return (
+            agent is not None
+            and _asked(self.turns[ti].text, s)
+            and len(s.text.split()) <= 3
+            and any(k is kind and at == agent for k, at, *_ in self._agent_acts)
+        )
+
     def _issue(
         self,
         ti: int,
@@ -3714,6 +3747,11 @@ class Reading:
         return holding[-1] if holding and waited else None
 
 
+def _granted(events: Sequence[_Event]) -> bool:
+    """Whether any of an ask kind's events so far wants it (asked, or an offer taken)."""
+    return any(e.status is not None and e.status.granted for e in events)
+
+
 def _fold(events: Sequence[_Event]) -> _Fold:
     """An ask kind's events, in order, to where it stands at the end."""
     fold = _Fold()
@@ -3738,6 +3776,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         if new is AskStatus.DECLINED and current is not None and current.granted:
             new = AskStatus.RETRACTED
         if new is AskStatus.RETRACTED and (current is None or not current.granted):
+            if current is AskStatus.RETRACTED and e.confidence > fold.confidence:
+                # taken back again, in surer words ("the topper. Forget the 50.")
+                fold.confidence = e.confidence
+                fold.evidence.append(e.evidence)
             continue
         if (
             current is not None

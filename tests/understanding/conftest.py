@@ -82,6 +82,11 @@ class Reader:
         ask = self.ask(kind, *said)
         return None if ask is None else ask.status
 
+    def granted(self, kind: AskKind, *said: str) -> bool:
+        """Whether the ask of ``kind`` stands as wanted: asked, or an offer taken."""
+        status = self.status(kind, *said)
+        return status is not None and status.granted
+
     def outcome(self, *said: str) -> tuple[Outcome | None, bool]:
         """The outcome read, and whether surely."""
         reading = self(*said).outcome
