@@ -125,3 +125,32 @@ def test_a_sum_said_beside_one_denied_replaces_the_amount_asked(read, said, amou
     )
     assert ask is not None
     assert ask.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "I can offer fifteen pound for the trouble.",
+        "We'd like to give you £15 to make up for the wait.",
+    ],
+)
+def test_a_sum_offered_for_the_trouble_and_taken_is_the_amount_agreed(read, offer):
+    ask = read.ask(
+        REFUND,
+        "c: My cleaner never turned up Saturday, I waited in all morning.",
+        f"a: The booking had a twenty-five pound fee. {offer}",
+        "c: Fifteen's fine, love. Just make sure someone comes next week.",
+        "a: I'll rebook you for Saturday and put the refund through now.",
+    )
+    assert ask is not None
+    assert ask.status.granted
+    assert ask.amount == Decimal(15)
+
+
+def test_a_wait_told_of_with_a_sum_is_no_offer(read):
+    ask = read.ask(
+        REFUND,
+        "c: I paid £40 for the wait and the trouble of it all, and the engineer never came.",
+        "a: I'm sorry about that.",
+    )
+    assert ask is None or ask.amount != Decimal(40) or not ask.status.granted
