@@ -2,7 +2,7 @@
 
 corpora/independent is the held-out test set (never trained or tuned on); corpora/dev2 is a
 development set; corpora/dev3 and corpora/dev4 are held out too, each written blind to the engine
-and to the others; corpora/dev5 to dev69, smaller, are development sets written the same
+and to the others; corpora/dev5 to dev71, smaller, are development sets written the same
 blind way (each corpus's README says how it was written). They are run with
 ``guardrail test policies/salesforce-contact-center --scenarios corpora/<name>``; these checks
 only make sure each still loads, is large and balanced enough to measure with, names only the
@@ -96,8 +96,10 @@ NAMES = (
     "dev67",
     "dev68",
     "dev69",
+    "dev70",
+    "dev71",
 )
-#: Conversations a corpus must hold: 150, but dev5 to dev69 were written as smaller
+#: Conversations a corpus must hold: 150, but dev5 to dev71 were written as smaller
 #: development sets.
 SMALLEST = {
     "dev5": 120,
@@ -165,6 +167,8 @@ SMALLEST = {
     "dev67": 100,
     "dev68": 100,
     "dev69": 100,
+    "dev70": 100,
+    "dev71": 100,
 }
 
 
