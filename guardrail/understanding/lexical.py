@@ -232,6 +232,8 @@ _INSTEAD_OF = (
     (AskKind.ACCOUNT_CLOSURE, AskKind.PLAN_CHANGE),
     (AskKind.CANCELLATION, AskKind.PLAN_CHANGE),
 )
+# One amount said to be each thing's ("both 59.99", "39 each", "at 12 apiece").
+_EACH = re.compile(r"\b(?:both|each|apiece|a piece|per (?:item|unit|one|piece|night|ticket))\b")
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
 # An ask pointing at every one of the things priced before it, by their count ("for both of
 # those", "all three", "those two back").
@@ -2539,8 +2541,10 @@ class Reading:
             if not named or len(named) == len(items):
                 continue
             priced = {m for item in named for m in _item_amounts(item)}
-            if not priced and len(every := {m for item in items for m in _item_amounts(item)}) == 1:
-                priced = every  # "the 3rd and the 10th, both 59.99": each at the one amount
+            every = {m for item in items for m in _item_amounts(item)}
+            if not priced and len(every) == 1 and _EACH.search(" ".join(items)):
+                priced = every  # "the 3rd and the 10th, both 59.99": each at the one amount,
+                # not the whole ("the eggs and the milk, that comes to 10.78")
             if len(priced) == 1:
                 value, currency = priced.pop()
                 return _Said(value, currency, value, 0.8, narrowed=True)

@@ -84,3 +84,14 @@ def test_an_offer_taken_whole_names_no_part(read, answer):
 def test_a_no_naming_no_listed_thing_still_declines(read):
     status = read.status(REFUND, *LOCKER, "c: no just leave it, i'll use it next month")
     assert status is AskStatus.OFFERED_DECLINED
+
+
+def test_a_whole_said_of_several_things_is_not_the_price_of_the_part_kept(read):
+    ask = read.ask(
+        REFUND,
+        "c: the eggs were smashed, the milk is fine, it's only the eggs i want back",
+        "a: Okay, I'll refund the eggs and the milk for you, that comes to $10.78.",
+        "c: i said the milk's fine honey just the eggs but thank you",
+    )
+    assert ask is not None
+    assert ask.amount != Decimal("10.78")
