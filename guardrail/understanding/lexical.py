@@ -539,6 +539,14 @@ _DONE = re.compile(
     r"^(?:closed|cancelled|canceled|shut|deleted|terminated|ended|left|quit|ditched|binned|"
     r"charge ?back|refunded|reimbursed|reversed|credited)\b"
 )
+# Said to be done already ("the $45 was already refunded on Monday", "you already did that",
+# "it's already been credited"): told of, not asked again.
+_ALREADY_DONE = re.compile(
+    r"\b(?:was|were|has|have|had|it's|its|been|got)\s+(?:been\s+)?already\s+(?:been\s+)?"
+    r"(?:refunded|reimbursed|credited|paid back|returned|sent back|processed|issued)\b"
+    r"|\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:refunded|reimbursed|"
+    r"credited|paid back)\s+(?:\w+\s+){0,2}?already\b"
+)
 _BY_OTHER = (
     r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
     r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody|paypal|(?:the|my|our) "
@@ -1376,6 +1384,7 @@ class Reading:
                     status = AskStatus.QUESTION
                 elif (
                     scopes["past_ask"].search(before)
+                    or _ALREADY_DONE.search(clause.text)
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
                     or _sent_by_other(before, m.group(0))
