@@ -232,8 +232,18 @@ _INSTEAD_OF = (
     (AskKind.ACCOUNT_CLOSURE, AskKind.PLAN_CHANGE),
     (AskKind.CANCELLATION, AskKind.PLAN_CHANGE),
 )
-# One amount said to be each thing's ("both 59.99", "39 each", "at 12 apiece").
-_EACH = re.compile(r"\b(?:both|each|apiece|a piece|per (?:item|unit|one|piece|night|ticket))\b")
+# How the thing goes, said after it ("I wasn't expecting the refund to take this long"): the
+# no is to that, not to the thing.
+_HOW_IT_GOES = re.compile(
+    r"\s+(?:to|would|will) (?:take|be|arrive|come|go through|show|reach|clear|land|bounce)\b"
+)
+# The choice left to the other ("whichever you'd like", "either is fine", "up to you").
+_LEFT_TO_THEM = re.compile(
+    r"\b(?:whichever|whatever|which ever|either|up to you|your call|(?:don't|do not) mind)\b"
+)
+# One amount said to be each thing's ("both 59.99", "39 each", "at 12 apiece"), in the sentence
+# that says it (not "that comes to 10.78. Shall I refund both?").
+_EACH = re.compile(r"\b(?:both|each|apiece|per (?:item|unit|one|piece|night|ticket))\b")
 _BOTH = re.compile(r"\b(?:also|as well|too|plus|on top|both)\b")
 # An ask pointing at every one of the things priced before it, by their count ("for both of
 # those", "all three", "those two back").
@@ -485,11 +495,14 @@ _CREDIT_CHOSEN = re.compile(
     r"(?! card)|\b(?:store|shop|account|bill|site) credit\b|\b(?:credit|vouchers?|points)(?:'s| is|"
     r" are) (?:fine|ok|okay|good|great|better|easier)\b"
     # a voucher or points taken, opening the answer or chosen ("the points, definitely", "no
-    # thank you, a voucher", "I'll take the voucher"), not told of ("I got a voucher once")
+    # thank you, a voucher", "I'll take the voucher"), not told of ("I got a voucher once");
+    # the credit so, where the pick ends with it ("do the $60 credit then"), not where more is
+    # said of it ("the credit still hasn't come through")
     r"|(?:^(?:(?:no|yes|yeah|oh|och|ok|okay|go on|then|actually|well|right|so|thank you|"
     r"thanks|please|fine)\W+)*|\b(?:take|have|go for|go with|choose|prefer|rather|give me|"
     r"make it|do)\s+)(?:a|the) (?:[£$€]?\d+(?:\.\d+)? )?(?:(?:travel|gift|loyalty|reward|bonus|"
-    r"store|account) )?(?:vouchers?|points|credit(?! card| to))\b"
+    r"store|account) )?(?:vouchers?|points|credit(?=\s*(?:$|[,.!;])|\W*(?:please|then|thanks|ta|"
+    r"instead)\b|\W*(?:is|'s|would be|sounds|works) (?:fine|good|great|better|ok|okay)\b))\b"
     r"|^(?:(?:no|yes|ok|okay|then|fine)\W+)*vouchers?\W*$"
     # kept on the account ("keep it on the account"; "put it on my account" may be the one paid
     # from), or off a bill or order to come
@@ -542,11 +555,13 @@ _DONE = re.compile(
 # Said to be done already ("the $45 was already refunded on Monday", "you already did that",
 # "it's already been credited"): told of, not asked again.
 _ALREADY_DONE = re.compile(
-    r"\b(?:was|were|has|have|had|it's|its|been|got)\s+(?:been\s+)?already\s+(?:been\s+)?"
-    r"(?:refunded|reimbursed|credited|paid back|returned|sent back|processed|issued)\b"
+    r"(?:\b(?:was|were|has|have|had|it's|been|got)|'ve|'s|'d)\s+(?:been\s+)?already\s+"
+    r"(?:been\s+)?(?:refunded|reimbursed|credited|paid back|returned|sent back|processed|issued)\b"
     r"|\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:refunded|reimbursed|"
     r"credited|paid back)\s+(?:\w+\s+){0,2}?already\b"
 )
+# Said to be due, not done ("should have already been refunded by now"): chased.
+_DUE = re.compile(r"\b(?:should|ought to|supposed to|meant to)\b|\bby now\b")
 _BY_OTHER = (
     r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!won't )"
     r"(?<!don't )(?<!do )(?<!please )\b(?:you|they|someone|somebody|paypal|(?:the|my|our) "
@@ -1334,6 +1349,7 @@ class Reading:
                         and not _WHY_NOT.search(before)
                         and not _CUT_OFF_NO.search(plain_before)
                         and not scopes["unsaid_negation"].search(plain_before)
+                        and not _HOW_IT_GOES.match(after)
                     )
                     or scopes["negated_after"].match(after)
                     or _WANT_NONE.search(m.group(0))
@@ -1384,7 +1400,7 @@ class Reading:
                     status = AskStatus.QUESTION
                 elif (
                     scopes["past_ask"].search(before)
-                    or _ALREADY_DONE.search(clause.text)
+                    or _said_done(clause.text, m)
                     or _GENERIC.match(after)
                     or (_DONE.match(m.group(0)) and _DONE_BY.search(before))
                     or _sent_by_other(before, m.group(0))
@@ -2286,10 +2302,14 @@ class Reading:
         option's words, or more than one's, or says them under a no or as a question."""
         if not self.parsed[at] or _asked(self.turns[at].text, first := self.parsed[at][0]):
             return None
-        if _NEGATOR.search(first.text):
+        if _NEGATOR.search(first.text) or _LEFT_TO_THEM.search(first.text):
             return None
         words = _content_words(first.text)
-        shared = [kind for kind, text in self._option_texts(ti) if words & _content_words(text)]
+        shared = [
+            kind
+            for kind, text in self._option_texts(ti)
+            if words & _content_words(_LEFT_TO_THEM.split(text)[0])
+        ]
         return (shared[0],) if len(shared) == 1 else None
 
     def _sets_out_options(self, ti: int) -> bool:
@@ -2551,7 +2571,8 @@ class Reading:
                 continue
             priced = {m for item in named for m in _item_amounts(item)}
             every = {m for item in items for m in _item_amounts(item)}
-            if not priced and len(every) == 1 and _EACH.search(" ".join(items)):
+            each = any(_EACH.search(item) for item in items if _item_amounts(item))
+            if not priced and len(every) == 1 and each:
                 priced = every  # "the 3rd and the 10th, both 59.99": each at the one amount,
                 # not the whole ("the eggs and the milk, that comes to 10.78")
             if len(priced) == 1:
@@ -3758,6 +3779,15 @@ class Reading:
             for t in self.turns[agent + 1 :]
         )
         return holding[-1] if holding and waited else None
+
+
+def _said_done(clause: str, m: re.Match[str]) -> bool:
+    """Whether the clause says the thing asked at ``m`` was done already ("the $45 was already
+    refunded on Monday"), not that it is due ("should have already been refunded by now") nor
+    that another thing was ("the 20 has already been refunded, now I want the 15 back")."""
+    return not _DUE.search(clause) and any(
+        d.start() < m.end() and m.start() < d.end() for d in _ALREADY_DONE.finditer(clause)
+    )
 
 
 def _granted(events: Sequence[_Event]) -> bool:

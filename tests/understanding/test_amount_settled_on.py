@@ -147,10 +147,10 @@ def test_a_sum_offered_for_the_trouble_and_taken_is_the_amount_agreed(read, offe
     assert ask.amount == Decimal(15)
 
 
-def test_a_wait_told_of_with_a_sum_is_no_offer(read):
+def test_a_sum_the_customer_paid_for_the_wait_is_no_offer(read):
     ask = read.ask(
         REFUND,
-        "c: I paid £40 for the wait and the trouble of it all, and the engineer never came.",
+        "c: I had to pay £40 for the wait and the engineer never came.",
         "a: I'm sorry about that.",
     )
-    assert ask is None or ask.amount != Decimal(40) or not ask.status.granted
+    assert ask is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardrail.understanding.model import AskKind, AskStatus
+from guardrail.understanding.model import SURE, AskKind, AskStatus
 
 REFUND = AskKind.REFUND
 ASKED = "c: the gym was shut for two weeks, do I get anything back?"
@@ -30,6 +30,7 @@ def test_the_other_option_taken_by_its_words_takes_the_ask_back(read, answer):
         "the £15 please",
         "not the free month, the money",
         "free month? what would I do with a free month, I'm moving",
+        "whichever's easiest for you",
     ],
 )
 def test_the_money_picked_or_the_other_option_turned_down_still_asks(read, answer):
@@ -64,13 +65,37 @@ def test_the_credit_picked_after_asking_for_money_takes_the_ask_back(read, answe
     assert read.status(REFUND, *said) is AskStatus.RETRACTED
 
 
-def test_the_credit_sent_to_the_card_is_money_asked(read):
+@pytest.mark.parametrize(
+    "answer", ["the credit to my card please", "can i have the credit on my visa"]
+)
+def test_the_credit_sent_out_to_them_is_money_asked(read, answer):
     said = (
         "c: the cleaner didn't do the bathrooms. I'd like the $40 back",
         "a: I can refund it or give you credit",
-        "c: the credit to my card please",
+        f"c: {answer}",
     )
     assert read.granted(REFUND, *said)
+
+
+def test_the_credit_chased_is_still_the_money_asked(read):
+    said = (
+        "c: I asked for a refund of 40 last week",
+        "a: Sorry for the wait.",
+        "c: the credit still hasn't come through",
+    )
+    assert read.granted(REFUND, *said)
+
+
+def test_a_retraction_said_again_in_surer_words_is_sure(read):
+    said = (
+        "c: The mattress has a dip in it already. I want 50 back.",
+        "a: I can refund 50, or send a free topper worth 80 which usually fixes it.",
+        "c: Oh go on then, the topper. Forget the 50.",
+    )
+    ask = read.ask(REFUND, *said)
+    assert ask is not None
+    assert ask.status is AskStatus.RETRACTED
+    assert ask.confidence >= SURE
 
 
 def test_the_agents_deed_asked_back_in_surprise_asks_nothing(read):

@@ -86,11 +86,18 @@ def test_a_no_naming_no_listed_thing_still_declines(read):
     assert status is AskStatus.OFFERED_DECLINED
 
 
-def test_a_whole_said_of_several_things_is_not_the_price_of_the_part_kept(read):
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "a: Okay, I'll refund the eggs and the milk for you, that comes to $10.78.",
+        "a: The eggs and the milk, that comes to $10.78. Shall I refund both?",
+    ],
+)
+def test_a_whole_said_of_several_things_is_not_the_price_of_the_part_kept(read, offer):
     ask = read.ask(
         REFUND,
         "c: the eggs were smashed, the milk is fine, it's only the eggs i want back",
-        "a: Okay, I'll refund the eggs and the milk for you, that comes to $10.78.",
+        offer,
         "c: i said the milk's fine honey just the eggs but thank you",
     )
     assert ask is not None

@@ -21,6 +21,7 @@ REFUND = AskKind.REFUND
         "The $45 was already refunded on Monday, please check.",
         "the 20 was refunded already last week",
         "oh it's already been refunded, thanks",
+        "I've already been refunded the 20",
     ],
 )
 def test_a_refund_said_to_be_done_already_is_not_asked_again(read, said):
@@ -39,11 +40,29 @@ def test_money_back_the_customer_was_not_after_is_declined(read, said):
     assert read.status(REFUND, f"c: {said}") is AskStatus.DECLINED
 
 
-def test_another_sum_wanted_beside_one_done_is_asked(read):
-    ask = read.ask(REFUND, "c: I was already refunded the 20 but the other 15 I want back")
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I was already refunded the 20 but the other 15 I want back",
+        "the 20 has already been refunded now i want the other 15 back",
+    ],
+)
+def test_another_sum_wanted_beside_one_done_is_asked(read, said):
+    ask = read.ask(REFUND, f"c: {said}")
     assert ask is not None
     assert ask.status.granted
     assert ask.amount == Decimal(15)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the £60 should have already been refunded by now",
+        "I wasn't expecting the refund to take this long, I want it now",
+    ],
+)
+def test_a_refund_due_or_slow_is_still_wanted(read, said):
+    assert read.granted(REFUND, f"c: {said}")
 
 
 def test_asking_whether_it_was_done_already_asks_nothing_new(read):

@@ -32,16 +32,9 @@ def test_thanks_for_a_refund_made_asks_for_none(read, said):
         "thanks for that i want my money back",
         "thanks for your help, i'd like a refund please",
         "thank you for calling back. I'd still like the 20 refunded",
+        "thanks for that just refund the 20",
+        "I'd be grateful for a full refund of the £40 please",
     ],
 )
 def test_thanks_for_something_else_then_an_ask_still_asks(read, said):
     assert read.granted(REFUND, f"c: {said}")
-
-
-def test_thanks_for_the_refund_just_asked_for_keeps_the_ask(read):
-    said = (
-        "c: my parcel never came, I want a refund",
-        "a: I've refunded the 20 now.",
-        "c: thanks for the refund",
-    )
-    assert read.granted(REFUND, *said)
