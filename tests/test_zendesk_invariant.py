@@ -5,8 +5,9 @@ Hypothesis builds the request variants a careless or prompt-injected agent would
 Zendesk's API: method override headers (with ``_`` for ``-`` too), a write made on behalf of
 another user (``X-On-Behalf-Of``, refused by the pack's safeguards), bodies on reads and deletes, paths with dot segments,
 ``;`` parameters, double slashes, encodings and case changes, with and without ``.json``;
-attributes in other spellings, a key given twice, ``fields`` beside ``custom_fields``, comments
-as text or objects, HTML comments hiding a card number in markup, character references or an
+attributes in other spellings, a key given twice, ``fields`` beside ``custom_fields``, an
+attribute named as the proxy reads a nested value (``comment.body``), comments as text or
+objects, HTML comments hiding a card number in markup, character references or an
 attribute, query parameters on a write (``ticket[...]``, which Zendesk, a Rails app, reads over
 the body's ticket, after a ``;`` too; ``_method``; side-loads), endpoints the proxy does not judge (tags, macros,
 imports), and bulk writes (update_many by a list, merge) naming a ticket by an id spelled as
@@ -118,6 +119,8 @@ def ticket_body(draw: st.DrawFn) -> tuple[str, bool]:
     if comment is not None:
         pairs.append(("comment", comment))
         forbidden = forbidden or card
+        if draw(RARELY):  # an attribute standing in for the comment's body as the proxy reads it
+            pairs.append(("comment.body", "Checked."))
     custom = draw(st.sampled_from(["custom_fields", "fields", "both", None, None]))
     entry = [{"id": 360000101, "value": draw(st.sampled_from(["billing", "other", "nope"]))}]
     if custom == "both":

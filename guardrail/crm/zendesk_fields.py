@@ -16,7 +16,8 @@ them into one flat map, each name the CRM's own path to the value:
 - ``user_fields.<key>``, ``organization_fields.<key>``.
 
 Every other attribute keeps its name; its value must be text, a number, a boolean, null or a
-list of those (``tags``). What cannot be read one way is refused (MalformedBody): a custom
+list of those (``tags``). What cannot be read one way is refused (MalformedBody): an
+attribute named with a ``.`` (it would stand in for a nested value's flat name), a custom
 field given twice, both ``custom_fields`` and ``fields``, a nested object the proxy cannot
 judge (``requester: {...}`` creates a user inline: name it by ``requester_id``). A ticket's
 ``custom_status_id`` is refused too (AmbiguousRequest): a custom status sets the ticket's
@@ -73,6 +74,14 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
     for name, value in record.items():
         if name == "id" and value is None:
             continue  # zenpy sends "id": null on a create; Zendesk ignores it
+        if "." in name:
+            raise MalformedBody(
+                f"{where} has an attribute named {name[:100]!r}; no Zendesk attribute's name "
+                "holds a '.', and crm-guardrail reads nested values by such names "
+                "(comment.body, custom_fields.<id>), so it would stand in for what Zendesk "
+                "saves. Send the value nested as Zendesk takes it (comment: {body}, "
+                "custom_fields: [{id, value}], user_fields: {key: value})."
+            )
         if obj == "ticket" and name == "custom_status_id":
             raise AmbiguousRequest(
                 f"{where}.custom_status_id sets the ticket's status to its custom status's "
