@@ -154,7 +154,10 @@ async def _salesforce(request: web.Request) -> web.Response:
         response = ApiResponse.error(
             ApiError(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred in the sandbox.")
         )
-    return _http(response)
+    answer = _http(response)
+    if answer.body is not None:  # as Salesforce does, when Accept-Encoding allows it
+        answer.enable_compression()
+    return answer
 
 
 def _authorized(request: web.Request, tokens: frozenset[str], oauth: OAuthServer) -> bool:

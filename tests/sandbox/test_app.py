@@ -106,3 +106,19 @@ class TestUnseeded:
 
         response = await client.get(f"{BASE}/sobjects", headers={"Authorization": "Bearer other"})
         assert response.status == 200
+
+
+@pytest.mark.parametrize(("accepted", "coding"), [("gzip", "gzip"), ("deflate, br", "deflate")])
+async def test_an_answer_is_compressed_when_the_request_allows_it_as_salesforce_does(
+    client: TestClient[Any, Any], accepted: str, coding: str
+) -> None:
+    headers = {**AUTH, "Accept-Encoding": accepted}
+    response = await client.get(f"{BASE}/sobjects/Account/{ACME_ACCOUNT_ID}", headers=headers)
+    assert response.headers["Content-Encoding"] == coding
+    assert (await response.json())["Id"] == ACME_ACCOUNT_ID  # the client decodes it
+    plain = await client.get(
+        f"{BASE}/sobjects/Account/{ACME_ACCOUNT_ID}",
+        headers=AUTH,
+        skip_auto_headers=["Accept-Encoding"],
+    )
+    assert "Content-Encoding" not in plain.headers
