@@ -31,7 +31,11 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-_NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length", "expect"}
+#: Also never forwarded: Accept-Encoding. The proxy reads the CRM's answers (the record a
+#: create made, what a read showed, what a read-back found) and relays them as they come, so
+#: they must come unencoded; a CRM answers gzip or deflate whenever the request allows it, and
+#: most clients allow it on every call.
+_NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length", "expect", "accept-encoding"}
 _NOT_RETURNED = HOP_BY_HOP | {"content-length"}
 GUARDRAIL_HEADER_PREFIX = "x-guardrail-"
 
@@ -91,8 +95,9 @@ class Upstream:
     """Forwards requests to one CRM origin over persistent connections (``guardrail.http1``).
 
     Redirects are returned, never followed, no cookies are kept and bodies are passed as they
-    come (no decompression): the proxy is shared by many agents and must not carry one agent's
-    state into another's request, and the agent reads the CRM's answer as the CRM wrote it.
+    come (no decompression, none being asked for): the proxy is shared by many agents and must
+    not carry one agent's state into another's request, and the agent reads the CRM's answer
+    as the CRM wrote it.
     """
 
     def __init__(self, base: URL, origin: Origin) -> None:

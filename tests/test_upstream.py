@@ -25,6 +25,12 @@ def test_request_headers_drop_hop_by_hop_connection_named_and_guardrail_headers(
     ]
 
 
+def test_request_headers_never_ask_the_crm_to_compress_its_answer() -> None:
+    """The proxy reads every answer (guardrail.upstream), so none may come encoded."""
+    out = request_headers([("Accept-Encoding", "gzip, deflate"), ("accept-encoding", "br")])
+    assert list(out.items()) == []
+
+
 def test_response_headers_keep_end_to_end_ones_and_repeats() -> None:
     out = response_headers(
         [

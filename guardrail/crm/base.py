@@ -46,8 +46,8 @@ from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
 from guardrail.model import Decision, Saved, WriteIntent
 from guardrail.upstream import UpstreamResponse
 
-#: Not forwarded with a body the proxy rewrote: it is sent, and answered, unencoded.
-_RECODED = frozenset({"content-encoding", "accept-encoding"})
+#: Not forwarded with a body the proxy rewrote: it is sent unencoded.
+_RECODED = frozenset({"content-encoding"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ class CanonicalRequest:
 
     def rewritten(self, payload: Any) -> CanonicalRequest:
         """This request with ``payload`` as its JSON body, as the proxy rewrote it (a request
-        saved in part, narrowed): sent, and answered, unencoded."""
+        saved in part, narrowed): sent unencoded."""
         return replace(
             self,
             body=json.dumps(payload).encode(),
