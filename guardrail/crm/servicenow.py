@@ -33,11 +33,13 @@ recorded as what the record holds; a write setting ``sys_class_name`` to another
 platform reclassifies the record, moving it there) is refused too, and an update or delete
 through a base table
 (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
-write to its record's own class, asked of the instance first. A ``javascript:`` value (script
-the instance runs) is refused on any request, and a write must be answered in JSON (no
-``X-no-response-body``; a create's ``sysparm_fields`` lists ``sys_id``), so the proxy can
-tell what it saved. Blocks and errors are
-ServiceNow's ``{"error": {"message", "detail"}, "status": "failure"}``, with 400, so pysnc
+write to its record's own class, asked of the instance first. A query parameter holding
+``javascript:`` (script the instance runs in a filter) is refused on any request, a batch
+item's too; in a body it is text the instance stores (ServiceNow documents filters and queries
+as the places a client's script is evaluated: ``glide.script.use.sandbox``), judged as written.
+A write must be answered in JSON (no ``X-no-response-body``; a create's ``sysparm_fields``
+lists ``sys_id``), so the proxy can tell what it saved. Blocks and errors are ServiceNow's
+``{"error": {"message", "detail"}, "status": "failure"}``, with 400, so pysnc
 raises its ``RequestException``.
 """
 
