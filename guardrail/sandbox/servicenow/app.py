@@ -2,7 +2,8 @@
 
 Every ``/api/now/...`` call needs ``Authorization: Basic`` (a configured user) or ``Bearer``
 (a configured token, or one issued at ``/oauth_token.do``); otherwise 401 "User Not
-Authenticated". ``POST /api/now[/v1]/batch`` runs each ``rest_requests`` item (its ``body``
+Authenticated"; an authenticated call's answer sets a ``JSESSIONID`` session cookie, as the
+platform's does. ``POST /api/now[/v1]/batch`` runs each ``rest_requests`` item (its ``body``
 base64) as a call of its own, in order, and answers each in ``serviced_requests`` (status,
 base64 body, headers unless ``exclude_response_headers``), as the platform does; an item is
 not a transaction with the others.
@@ -199,15 +200,23 @@ async def _api(request: web.Request) -> web.Response:
     except InstanceError as exc:
         return _json(exc.status, exc.body())
     call = Call(call.method, call.path, call.query, body, user, call.base_url)
+    answer = _authenticated(instance.store, call, request)
+    # The session the platform opens for each authenticated call: a client re-sending its
+    # cookies re-uses it (ServiceNow, "Persisting an HTTP session across all SOAP calls").
+    answer.set_cookie("JSESSIONID", secrets.token_hex(16).upper(), path="/", httponly=True)
+    return answer
+
+
+def _authenticated(store: InstanceStore, call: Call, request: web.Request) -> web.Response:
     if request.path.rstrip("/") in ("/api/now/batch", "/api/now/v1/batch"):
         if request.method != "POST":
             return _json(
                 405,
                 {"error": {"message": "Method not Supported", "detail": None}, "status": "failure"},
             )
-        return _batch(instance.store, call)
+        return _batch(store, call)
     asked = {k.lower(): v for k, v in request.headers.items()}
-    return _answer(handle(instance.store, call), asked)
+    return _answer(handle(store, call), asked)
 
 
 def _batch(store: InstanceStore, call: Call) -> web.Response:
