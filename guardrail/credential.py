@@ -16,6 +16,7 @@ import asyncio
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 import httpx
@@ -143,9 +144,13 @@ class ClientCredentials:
 class CredentialedSender:
     """A Sender that sends every request with the proxy's CRM credential.
 
-    Whatever Authorization the request had (an agent token) is replaced. A 401 from the CRM is
-    answered by one fresh token and one more try; a 401 to that too means the CRM refuses the
-    proxy's credential: CredentialFailed (503), so the agent is not told its own session expired.
+    Whatever Authorization the request had (an agent token) is replaced, and the credential
+    stays the proxy's both ways: the request's cookies (a session of the agent's) are not sent
+    beside it, and the cookies the CRM sets in answer (a session opened for it: ServiceNow's
+    ``JSESSIONID``) are not relayed, so an agent never holds a session that outlives its token.
+    A 401 from the CRM is answered by one fresh token and one more try; a 401 to that too means
+    the CRM refuses the proxy's credential: CredentialFailed (503), so the agent is not told its
+    own session expired.
     """
 
     def __init__(self, sender: Sender, credential: CrmCredential, authorize: Authorize) -> None:
@@ -156,19 +161,30 @@ class CredentialedSender:
     async def send(
         self, method: str, path: str, headers: CIMultiDict[str], body: bytes | None
     ) -> UpstreamResponse:
+        if "Cookie" in headers:
+            headers = headers.copy()
+            headers.popall("Cookie")
         token = await self._credential.token()
         answer = await self._sender.send(method, path, self._authorize(headers, token), body)
         if answer.status != 401:
-            return answer
+            return _without_cookies(answer)
         fresh = await self._credential.refresh(token)
         if fresh != token:
             answer = await self._sender.send(method, path, self._authorize(headers, fresh), body)
             if answer.status != 401:
-                return answer
+                return _without_cookies(answer)
         raise CredentialFailed(
             "The CRM refused crm-guardrail's own credential; nothing was saved. Retry later; "
             "the operator must fix the proxy's CRM credential if this persists."
         )
+
+
+def _without_cookies(answer: UpstreamResponse) -> UpstreamResponse:
+    if "Set-Cookie" not in answer.headers:
+        return answer
+    headers = answer.headers.copy()
+    headers.popall("Set-Cookie")
+    return replace(answer, headers=headers)
 
 
 def open_credential(
