@@ -95,6 +95,9 @@ async def drive(
         "Authorization": f"Bearer {token}",
         "Content-Type": "application/json",
         "X-Guardrail-Conversation": conversation_id,  # the others ignore it
+        # Answers unencoded for every target: the proxy never asks for them compressed, and a
+        # sandbox compressing for direct calls and the forwarder would tilt the ratios.
+        "Accept-Encoding": "identity",
     }
     latencies: list[float] = []
     connector = aiohttp.TCPConnector(limit=concurrency)
