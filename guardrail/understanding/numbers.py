@@ -114,10 +114,19 @@ _NOT_MONEY_BEFORE = re.compile(
     # nine"): the hour after it ("twenty to thirty" is a range)
     r"|\b(?:(?:half|quarter) (?:past|to)|\d{1,2}(?: minutes)? past)\s*$"
 )
-# A share of an amount: "half", "a third", "a quarter", "20%", "ten percent".
+# A share of an amount: "half", "a third", "a fifth" (cleaned text says "a 5th"), "two thirds",
+# "three quarters", "20%", "ten percent". An ordinal naming the thing after it ("a third
+# party", "a fifth time") is no share, nor is a time ("a quarter past ten") or quarters of a
+# year ("the last three quarters").
+_PARTS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4}
 _SHARE = re.compile(
-    r"\b(?:(?P<half>half)|(?:a|one) (?P<third>third|3rd)|(?:a|one) (?P<quarter>quarter)|"
-    r"(?P<pct>\d{1,2}(?:\.\d)?)\s?(?:%|percent\b|per cent\b))"
+    r"\b(?:(?P<half>half)"
+    r"|(?:a|one) (?P<nth>third|quarter|fourth|(?:[3-9]|10)(?:rd|th))\b"
+    r"(?!\s+(?:past\b|to \d)|\s+(?:party|parties|time|person|place|floor|option|choice|one"
+    r"|item|order|attempt|call|day|week|month|year|night|round|generation|grade|gear)\b)"
+    r"|(?P<k>[2-9]|two|three|four|five|six|seven|eight|nine) (?P<nths>thirds|quarters|fourths"
+    r"|(?:[3-9]|10)(?:rds|ths))\b(?=\s+(?:of|back|off|refund\w*)\b|\s*(?:[.,!?]|$))"
+    r"|(?P<pct>\d{1,2}(?:\.\d)?)\s?(?:%|percent\b|per cent\b))"
 )
 # A share said of the amount right after it ("half of the $40", "20% of $150"), or taken off it
 # ("20% off 65": the 13 off is the share).
@@ -345,13 +354,19 @@ def share(text: str) -> tuple[Decimal, int] | None:
         return None
     if m["half"]:
         part = Decimal("0.5")
-    elif m["third"]:
-        part = Decimal(1) / 3
-    elif m["quarter"]:
-        part = Decimal("0.25")
+    elif m["nth"]:
+        part = 1 / _parts(m["nth"])
+    elif m["nths"]:
+        k = m["k"]
+        part = (int(k) if k.isdigit() else text2num(k, "en")) / _parts(m["nths"].removesuffix("s"))
     else:
         part = _decimal(m["pct"]) / 100
     return part, m.end()
+
+
+def _parts(nth: str) -> Decimal:
+    """How many parts an ordinal cuts a whole into: "quarter" 4, "5th" 5."""
+    return Decimal(_PARTS.get(nth) or int(nth[:-2]))
 
 
 def share_of(text: str, money: Money) -> Decimal | None:
