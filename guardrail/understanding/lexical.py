@@ -993,12 +993,17 @@ class _Said:
     # one thing of several the agent priced, that the customer narrowed to ("just March"):
     # never a price per thing that a multiple of it only counts
     narrowed: bool = False
+    # what they paid, read for an ask naming no amount: the likeliest meant until the ask is
+    # said again with its own ("I paid 240 ... refund the unused 120")
+    paid: bool = False
 
     def part(self, share: Decimal | None) -> _Said:
         """This share of it ("half back"), or itself when no share was said."""
         if share is None:
             return self
-        return _Said(self.value * share, self.currency, self.high * share, self.confidence)
+        return _Said(
+            self.value * share, self.currency, self.high * share, self.confidence, paid=self.paid
+        )
 
 
 @dataclass
@@ -3084,6 +3089,10 @@ class Reading:
         """For an ask naming no amount ("I want my money back", "half back"), the amount the
         turn says elsewhere ("it was $49"), or its share: what they paid, the likeliest amount
         meant but never sure; a list there ("that's $4.50 and $3.20") may be meant whole."""
+        said = self._paid_amount(kind, ti, si, phrase)
+        return None if said is None else replace(said, paid=True)
+
+    def _paid_amount(self, kind: AskKind, ti: int, si: int, phrase: str) -> _Said | None:
         if kind not in _MONEY_KINDS:
             return None
         sentences = self.parsed[ti]
@@ -3869,7 +3878,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
         fold.evidence.append(e.evidence)
         if e.said is not None and new.granted:
             same_turn = bool(fold.amounts) and fold.amounts[-1][0] == e.evidence.turn
-            adds = (same_turn or e.addition) and not e.correction
+            # the ask said again in its turn with its own amount, where the first took what
+            # they paid, names what it is for; only "also" adds it
+            named = same_turn and fold.amounts[-1][1].paid and not e.said.paid
+            adds = (e.addition or (same_turn and not named)) and not e.correction
             if not adds or current is not AskStatus.ASKED:
                 fold.amounts = [(e.evidence.turn, e.said)]
             elif all(a.value != e.said.value for _, a in fold.amounts):
