@@ -559,6 +559,10 @@ _ALREADY_DONE = re.compile(
     r"(?:been\s+)?(?:refunded|reimbursed|credited|paid back|returned|sent back|processed|issued)\b"
     r"|\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:refunded|reimbursed|"
     r"credited|paid back)\s+(?:\w+\s+){0,2}?already\b"
+    # told as made or as arrived: "the refund you did last week", "the refund came through"
+    r"|\brefund\s+(?:(?:you|y'all|yall|they|we)\s+(?:did|made|sent|processed|issued|gave)\b"
+    r"|(?:(?!not\b|never\b|yet\b|still\b)[\w']+\s+){0,6}?(?:has |have |had )?"
+    r"(?:(?:come|came) through|reached|arrived|landed|cleared|showed up|turned up|hit my|is in my))"
 )
 # Said to be due, not done ("should have already been refunded by now"): chased.
 _DUE = re.compile(r"\b(?:should|ought to|supposed to|meant to)\b|\bby now\b")
@@ -1504,6 +1508,8 @@ class Reading:
             return False
         if _asked(self.turns[ti].text, s):
             return False
+        if _ALREADY_DONE.search(s.text) and not _DUE.search(s.text):
+            return False  # "the $45 was already refunded on Monday, please check": told
         named = _sums(s.text)
         if named and _SUM_REQUEST.search(s.text) and self._spoke_of_refunding(agent):
             sum_ = _said(named[-1], 0.8 if named[-1].explicit else 0.7)
