@@ -164,6 +164,8 @@ from guardrail.understanding.sensitive import (
     sensitive_kinds,
 )
 from guardrail.understanding.written import (
+    OWN_REASONS,
+    SUMMING,
     denied_guesses,
     denied_topics,
     given_topics,
@@ -518,6 +520,10 @@ class RuleFunctions:
             # or the reason they gave in other words ("Relocating" for "we're off to live in
             # Lisbon", "Not using it" for "I never go")
             fits, contradicts = True, False
+        elif topics - SUMMING and gave & OWN_REASONS and not refused:
+            # a reason of another class than the one they gave ("Premium increase" for "I'm
+            # moving back to Ireland to look after my mum")
+            fits, contradicts = False, True
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure and not reasons & self._facts.of_turns(labelled)
         elif reasons and given is not None:  # another reason than the one they gave

@@ -139,6 +139,17 @@ _TOPICS: dict[str, re.Pattern[str]] = {
         (Path(__file__).parent / "lexicon" / "leaving.yaml").read_text(encoding="utf-8")
     ).items()
 }
+# The classes that are a reason to leave in themselves, and that a customer who has one tells:
+# one of them given, a record of another class is not theirs. Not the price nor a rival, named
+# in passing on most calls about an account ("the final bill", "I've moved the balance
+# elsewhere"), nor what a problem is about (the app, the connection: the issue classes read
+# those), nor what follows from most reasons or sums them up (SUMMING).
+OWN_REASONS = frozenset({
+    "moving", "bereavement", "security", "business_closed", "hardship", "duplicate", "marketing",
+    "life",
+})  # fmt: skip
+# Written reasons that follow from or sum up any other ("No longer needed", "Poor service").
+SUMMING = frozenset({"not_using", "service"})
 # A topic denied just before it is named ("I'm not moving anywhere", "it's not the price", "it's
 # nothing to do with the move", "no, not really the app"); not "no" right before the thing ("no
 # signal", "no coverage", "a no-fee card": its lack, the complaint itself). A no that answers

@@ -12,6 +12,9 @@ WIDOWED = ("c: Please close the account. My husband passed away in March.",)
 BREACH = ("c: Close my card account. After that data breach I don't trust you with my details.",)
 EMIGRATING = ("c: We're emigrating to Portugal in May, so close the account from the 30th.",)
 SWITCHED = ("c: I've signed up with another network, close my account please.",)
+NEW_BABY = (
+    "c: Please close my account. My son was born three weeks ago, I've no time for it now.",
+)
 PRICE_RISE = ("c: My renewal's gone up by ninety quid. Close the account, I've had enough.",)
 OUTAGES = ("c: The broadband has gone down every night this month. Close my account.",)
 
@@ -26,6 +29,39 @@ OUTAGES = ("c: The broadband has gone down every night this month. Close my acco
 )  # fmt: skip
 def test_a_label_for_the_reason_the_customer_told_in_their_own_words_fits(said, written):
     assert reason_verdict(said, written) == "fits"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [(WIDOWED, "Found a cheaper provider"), (BREACH, "Relocating"),
+     (EMIGRATING, "Premium increase"), (NEW_BABY, "Moving away"), (EMIGRATING, "Bereavement")],
+)  # fmt: skip
+def test_a_reason_of_another_class_than_the_customers_own_is_a_contradiction(said, written):
+    """A move, a death, a breach, a new baby: a customer who has such a reason tells it."""
+    assert reason_verdict(said, written) == "contradicts"
+
+
+@pytest.mark.parametrize("written", ["No longer needed", "Not using it any more", "Poor service"])
+def test_what_follows_from_the_customers_reason_or_sums_it_up_is_no_contradiction(written):
+    assert reason_verdict(EMIGRATING, written) != "contradicts"
+
+
+def test_money_or_an_account_moved_is_no_move_of_home():
+    said = ("c: Close it please, and have the money moved to my main account with the other bank.",)
+    assert reason_verdict(said, "Serious illness") != "contradicts"
+
+
+def test_cover_held_twice_told_in_other_words_fits_a_record_of_it_whatever_else_is_told():
+    said = (
+        "c: My late husband set the policy up years ago. Now my son's put the house in a trust "
+        "and the trust has its own cover, so it's doubled up. Close my account please.",
+    )
+    assert reason_verdict(said, "Property covered by the trust's policy") == "fits"
+
+
+def test_a_bill_named_in_passing_gives_no_reason_to_hold_a_record_against():
+    said = ("c: Close my account please. The bill goes to my son's address from now on.",)
+    assert reason_verdict(said, "Relocating") != "contradicts"
 
 
 @pytest.mark.parametrize("written", ["Too expensive", "Price increase"])
