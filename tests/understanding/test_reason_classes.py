@@ -64,6 +64,19 @@ def test_a_bill_named_in_passing_gives_no_reason_to_hold_a_record_against():
     assert reason_verdict(said, "Relocating") != "contradicts"
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: My phone died last week and the new one won't take your app. Close my account.",
+        "c: I wasn't expecting the fee on the statement. Just close the account please.",
+        "c: This is about my health insurance account. Close it please.",
+    ],
+)
+def test_words_that_only_sound_like_a_reason_of_its_own_hold_no_record_against(said):
+    """A device that died is no death, a fee not expected no baby, a health plan no illness."""
+    assert reason_verdict((said,), "Relocating") != "contradicts"
+
+
 @pytest.mark.parametrize("written", ["Too expensive", "Price increase"])
 def test_a_reason_of_another_class_than_the_problem_the_customer_gave_is_still_a_contradiction(
     written,
