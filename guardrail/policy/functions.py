@@ -164,6 +164,8 @@ from guardrail.understanding.sensitive import (
     sensitive_kinds,
 )
 from guardrail.understanding.written import (
+    OWN_REASONS,
+    SUMMING,
     denied_guesses,
     denied_topics,
     given_topics,
@@ -494,6 +496,9 @@ class RuleFunctions:
         # one of their problems (any will do); a complaint of service sums up any problem, but
         # never stands for a reason the customer withheld
         service = bool(reasons) and reasons <= {Reason.SERVICE}
+        # what the written reason is about and what the customer gave (lexicon/leaving.yaml)
+        topics = written_topics(str(text or ""))
+        gave = self._facts.of_turns(given_topics)
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
         elif not reasons & heard.keys() and reason_words(str(text or "")) & self._facts.of_turns(
@@ -501,7 +506,7 @@ class RuleFunctions:
         ):
             # the agent's guess the customer said no to ("Have you sold the van?" - "No")
             fits, contradicts = False, True
-        elif (topics := written_topics(str(text or ""))) and (
+        elif topics and (
             topics <= (said_not := self._facts.of_turns(denied_topics))
             or (not reasons and topics & said_not)
         ):
@@ -511,8 +516,14 @@ class RuleFunctions:
             fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
-        elif reasons & heard.keys() or (service and not refused):
+        elif reasons & heard.keys() or ((topics & gave or service) and not refused):
+            # or the reason they gave in other words ("Relocating" for "we're off to live in
+            # Lisbon", "Not using it" for "I never go")
             fits, contradicts = True, False
+        elif topics - SUMMING and gave & OWN_REASONS and not refused:
+            # a reason of another class than the one they gave ("Premium increase" for "I'm
+            # moving back to Ireland to look after my mum")
+            fits, contradicts = False, True
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure and not reasons & self._facts.of_turns(labelled)
         elif reasons and given is not None:  # another reason than the one they gave
@@ -523,8 +534,7 @@ class RuleFunctions:
         elif reasons:  # no reason of theirs read: none to contradict
             fits, contradicts = True, False
         elif written.none_given:  # fits a customer who gave none; one read may be theirs
-            gave = given is not None or self._facts.of_turns(given_topics)
-            fits, contradicts = not gave or refused, False
+            fits, contradicts = not (given is not None or gave) or refused, False
         else:  # words the reader cannot classify: a reason only where the customer gave none
             fits, contradicts = not refused, False
         return {

@@ -13,6 +13,9 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend
@@ -126,29 +129,27 @@ _LABELS: tuple[tuple[re.Pattern[str], frozenset[Reason]], ...] = tuple(
 # A record's label is read sure: it names its reason in the record's own few words.
 _LABEL_SURE = 0.8
 
-# What a reason to leave is about, named alike in a record and by the customer: a move
-# ("Relocating", "we're moving to Leeds"), which the issue classes have no class for, and the
-# price ("Too expensive", "they're twenty a month cheaper"; not "afford", whose negation names
-# the price: "can't afford it"), deliveries, the app, the connection, which a customer denies
-# in a word ("it's not the delivery thing") where the issue classes read a story.
-_TOPICS = {
-    "moving": re.compile(
-        r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|house move|moving house)\b"
-        # not moving on, nor moving the account itself ("not moving it, close it")
-        r"(?! (?:on|forward|ahead|along|over|it|them|this|that)\b)"
-    ),
-    "price": re.compile(
-        r"\b(?:price|prices|pricing|cost|costs|costly|expensive|cheaper|fees?|charges|bill|bills|"
-        r"rates?|premiums?|tariffs?)\b"
-    ),
-    # the things a reason of a class is about, named alike ("it's not the delivery thing",
-    # "nothing to do with the app"; "Late deliveries", "App login problems")
-    "delivery": re.compile(r"\b(?:deliver\w*|parcels?|couriers?|shipping|shipments?|postage)\b"),
-    "app": re.compile(r"\b(?:app|apps|website|online banking|internet banking|login|log in)\b"),
-    "connection": re.compile(
-        r"\b(?:signal|coverage|broadband|internet|wifi|wi fi|connection|speeds?|outages?)\b"
-    ),
+# What a reason to leave is about, named alike in a record and by the customer
+# (lexicon/leaving.yaml): a move, the price, not using it, a rival, a breach, a death...,
+# which the issue classes have no class for or read only in a story, and the things a reason
+# is about, which a customer denies in a word ("it's not the delivery thing").
+_TOPICS: dict[str, re.Pattern[str]] = {
+    topic: re.compile("|".join(f"(?:{p})" for p in patterns))
+    for topic, patterns in yaml.safe_load(
+        (Path(__file__).parent / "lexicon" / "leaving.yaml").read_text(encoding="utf-8")
+    ).items()
 }
+# The classes that are a reason to leave in themselves, and that a customer who has one tells:
+# one of them given, a record of another class is not theirs. Not the price nor a rival, named
+# in passing on most calls about an account ("the final bill", "I've moved the balance
+# elsewhere"), nor what a problem is about (the app, the connection: the issue classes read
+# those), nor what follows from most reasons or sums them up (SUMMING).
+OWN_REASONS = frozenset({
+    "moving", "bereavement", "security", "business_closed", "hardship", "duplicate", "marketing",
+    "life",
+})  # fmt: skip
+# Written reasons that follow from or sum up any other ("No longer needed", "Poor service").
+SUMMING = frozenset({"not_using", "service"})
 # A topic denied just before it is named ("I'm not moving anywhere", "it's not the price", "it's
 # nothing to do with the move", "no, not really the app"); not "no" right before the thing ("no
 # signal", "no coverage", "a no-fee card": its lack, the complaint itself). A no that answers
@@ -171,6 +172,17 @@ _PRAISED_AFTER = re.compile(
     r"(?:(?:always|really|actually|honestly|totally|perfectly|absolutely|quite|pretty|all|been)"
     r"\s+)*(?:fine|good|great|ok|okay|excellent|perfect|grand|brilliant|alright|all right|"
     r"reasonable|fair|no problem|not (?:that |so |too )?bad)\b"
+    # or put up with ("the fees i don't mind", "the branch I can live without")
+    r"|\s+(?:i|we) (?:don't|do not|wouldn't|would not) mind\b|\s+(?:i|we) can live with"
+)
+# A topic said not to be why just after it is named ("the fee is not the issue", "I'm only
+# moving across town. That's not really it", "the service was never the problem").
+_DENIED_AFTER = re.compile(
+    r"(?:\W+\w+){0,6}?\W+(?:(?:(?:that|it|this|which|the \w+)(?:'s| is| was)? (?:not|never)"
+    r"|(?:is|was) (?:not|never)) (?:really |actually |honestly |even )?it\b(?!\s*\?)"
+    r"|(?:(?:that|it|this|which|the \w+)(?:'s| is| was)? (?:not|never)|(?:isn't|wasn't)"
+    r"|(?:is|was) (?:not|never)) (?:really |actually |honestly |even )?(?:why|the (?:reason|"
+    r"issue|problem)|an issue|a problem)\b)"
 )
 _CHANGED = re.compile(
     r"\b(?:until|till|used to|anymore|any more|but now|now it|now its|lately|recently|"
@@ -185,6 +197,11 @@ _GUESS = re.compile(r"^(?:is|was|are|were|has|have|did) (?:it|that|this|you)\b")
 # The agent's word asked back before the answer ("moving? no, ...").
 _ASKED_BACK = re.compile(r"^(?:\w+\s+)?\w+\?\s*")
 _NO = re.compile(r"^(?:no|nah|nope|not really|not at all)\b")
+# A yes to the agent's reason put as a question ("Is that the reason?" - "Yes, exactly"), with
+# no but after it.
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|aye|correct|exactly|that's (?:right|it|correct))\b(?!.*\bbut\b)"
+)
 # A no with nothing after it but the wish to go ("no", "not really, just want it closed",
 # "nope, just cancel it please"): to "why?", no reason.
 _NONE_TO_SAY = re.compile(
@@ -195,6 +212,7 @@ _NONE_TO_SAY = re.compile(
     r"(?: \w+){0,3})?\W*$"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_STOP = re.compile(r"[.!?]")
 _WORD = re.compile(r"[a-z]+")
 # A person's name, first and last ("Howard Price", "Mr Price"): no words of a reason.
 _FULL_NAME = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?|[A-Z][a-z]+) [A-Z][a-z]+\b")
@@ -334,7 +352,24 @@ def given_topics(turns: Sequence[Turn]) -> frozenset[str]:
     """The reasons beyond the issue classes the customer gave as theirs: named in their own
     words, last, and not denied ("we're moving in with my partner")."""
     said_no, own = _topics_said(turns)
-    return frozenset(t for t, denied in own.items() if not denied and t not in said_no)
+    given = {t for t, denied in own.items() if not denied and t not in said_no}
+    return frozenset(given | _confirmed(turns))
+
+
+def _confirmed(turns: Sequence[Turn]) -> set[str]:
+    """The topics of an agent's turn ending in a question the customer answers yes ("your bill
+    went up in March. Is that the reason?" - "Yes, that's exactly it")."""
+    confirmed: set[str] = set()
+    asked: frozenset[str] = frozenset()
+    for turn in turns:
+        text = _without_names(turn.text)
+        if turn.role == "agent":
+            asked = _topics(text) if text.rstrip().endswith("?") else frozenset()
+        elif turn.role == "customer":
+            if _YES.match(text):
+                confirmed |= asked
+            asked = frozenset()
+    return confirmed
 
 
 def _topics_said(turns: Sequence[Turn]) -> tuple[set[str], dict[str, bool]]:
@@ -349,9 +384,13 @@ def _topics_said(turns: Sequence[Turn]) -> tuple[set[str], dict[str, bool]]:
             for m in pattern.finditer(text)
         )  # fmt: skip
         for start, end, topic in found:
-            if _echoed(text, start, end):
+            if _echoed(text, start, end) or _asked(text, end):
                 continue  # "Moving? No, I'm not moving anywhere": the guess said back
-            own[topic] = _denied_before(topic, text, start) or _praised_after(text, end)
+            own[topic] = (
+                _denied_before(topic, text, start)
+                or _praised_after(text, end)
+                or _DENIED_AFTER.match(text, end) is not None
+            )
     return said_no, own
 
 
@@ -394,6 +433,13 @@ def reason_words(text: str) -> frozenset[str]:
     """The words that say what a reason is about ("sold", "interest", "rate"), not how it is
     put or the account it is about."""
     return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 3) - _NOT_REASON_WORDS
+
+
+def _asked(text: str, end: int) -> bool:
+    """Whether the words ending at ``end`` are in a question ("is there a fee to close it?",
+    "and the last bill?"): asked about, not given as why."""
+    stop = _STOP.search(text, end)
+    return stop is not None and stop.group() == "?"
 
 
 def _echoed(text: str, start: int, end: int) -> bool:

@@ -58,6 +58,14 @@ def facts(*said: str, outcome: str | None = None, reads: Sequence[ReadRecord] = 
     return Facts(talk, transcript=Transcript.of(talk))
 
 
+def reason_verdict(said: Sequence[str], written: str) -> str:
+    """How a closure reason ``written`` stands against the conversation ``said``: it fits, it
+    contradicts the customer's, or the reading is unsure (never both fits and contradicts)."""
+    reason = RuleFunctions(facts(*said)).written_reason("account closure", written)
+    assert not (reason["fits"] and reason["contradicts"])
+    return "fits" if reason["fits"] else "contradicts" if reason["contradicts"] else "unsure"
+
+
 class Reader:
     def __init__(self) -> None:
         self.backend = LexicalBackend()

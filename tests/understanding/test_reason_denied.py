@@ -4,19 +4,12 @@ One they deny and then give, or only guessed at and not answered, does not."""
 
 import pytest
 
-from guardrail.policy.functions import RuleFunctions
-
-from .conftest import facts
+from .conftest import reason_verdict
 
 GUESSED_MOVE = (
     "c: I'd like to close my gas account.",
     "a: Of course. Is that because of the move you told us about?",
 )
-
-
-def verdict(said: tuple[str, ...], written: str) -> str:
-    reason = RuleFunctions(facts(*said)).written_reason("account closure", written)
-    return "fits" if reason["fits"] else "contradicts" if reason["contradicts"] else "unsure"
 
 
 @pytest.mark.parametrize(
@@ -33,7 +26,7 @@ def verdict(said: tuple[str, ...], written: str) -> str:
     ],
 )  # fmt: skip
 def test_a_reason_the_customer_denied_contradicts_them(said, written):
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -47,10 +40,10 @@ def test_a_reason_the_customer_denied_contradicts_them(said, written):
     ],
 )  # fmt: skip
 def test_a_reason_given_or_another_one_denied_is_not_contradicted(said, written):
-    assert verdict(said, written) != "contradicts"
+    assert reason_verdict(said, written) != "contradicts"
 
 
 def test_a_price_the_customer_cannot_afford_is_their_reason_not_one_denied():
     said = ("c: Please close my gym account, I can't afford it since the layoff.",)
-    assert verdict(said, "Can no longer afford the membership") != "contradicts"
-    assert verdict(said, "Too expensive") != "contradicts"
+    assert reason_verdict(said, "Can no longer afford the membership") != "contradicts"
+    assert reason_verdict(said, "Too expensive") != "contradicts"

@@ -12,7 +12,7 @@ from guardrail.policy.functions import RuleFunctions
 from guardrail.policy.loader import load_policy_set
 from guardrail.understanding.written import denied_topics, read_written
 
-from .conftest import facts, turns
+from .conftest import facts, reason_verdict, turns
 
 WITHHELD = (
     ("c: I want to close my account.", "a: Can I ask why you're leaving?",
@@ -32,27 +32,21 @@ OUTAGES = ("c: The broadband has gone down every night this month. Close my acco
 DOUBLE_BILLED = ("c: You've billed me twice for May again. I'd like my account closed.",)
 
 
-def verdict(said: tuple[str, ...], written: str) -> str:
-    reason = RuleFunctions(facts(*said)).written_reason("account closure", written)
-    assert not (reason["fits"] and reason["contradicts"])
-    return "fits" if reason["fits"] else "contradicts" if reason["contradicts"] else "unsure"
-
-
 @pytest.mark.parametrize("said", WITHHELD)
 @pytest.mark.parametrize("written", ["Declined to give a reason", "No reason given", "None stated"])
 def test_a_reason_recorded_as_not_given_fits_a_customer_who_withheld_theirs(said, written):
-    assert verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == "fits"
 
 
 @pytest.mark.parametrize("said", WITHHELD)
 @pytest.mark.parametrize("written", ["Overcharged on every bill", "Internet keeps dropping"])
 def test_a_reason_written_for_a_customer_who_withheld_theirs_is_a_contradiction(said, written):
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 @pytest.mark.parametrize("said", WITHHELD)
 def test_words_the_reader_cannot_classify_for_a_withholding_customer_are_only_held(said):
-    assert verdict(said, "Relocating to Lisbon") == "unsure"
+    assert reason_verdict(said, "Relocating to Lisbon") == "unsure"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +55,7 @@ def test_words_the_reader_cannot_classify_for_a_withholding_customer_are_only_he
      (OUTAGES, "Unhappy with the service"), (DOUBLE_BILLED, "Moving in with my sister")],
 )  # fmt: skip
 def test_the_customers_own_reason_a_summary_of_it_or_unclassified_words_fit(said, written):
-    assert verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == "fits"
 
 
 @pytest.mark.parametrize(
@@ -69,7 +63,7 @@ def test_the_customers_own_reason_a_summary_of_it_or_unclassified_words_fit(said
     [(OUTAGES, "Overcharged on the last bill"), (DOUBLE_BILLED, "Internet keeps dropping")],
 )  # fmt: skip
 def test_a_reason_of_another_kind_than_the_one_given_is_a_contradiction(said, written):
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 PRAISED = (
@@ -86,7 +80,7 @@ PRAISED_AND_COMPLAINED = (
 
 @pytest.mark.parametrize("written", ["Unhappy with service", "Poor service"])
 def test_a_complaint_of_service_the_customer_praised_is_a_contradiction(written):
-    assert verdict(PRAISED, written) == "contradicts"
+    assert reason_verdict(PRAISED, written) == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -94,7 +88,7 @@ def test_a_complaint_of_service_the_customer_praised_is_a_contradiction(written)
     [(PRAISED, "Moving abroad for work"), (PRAISED_AND_COMPLAINED, "Unhappy with service")],
 )  # fmt: skip
 def test_praise_contradicts_no_other_reason_nor_a_complaint_the_customer_also_made(said, written):
-    assert verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == "fits"
 
 
 MOVING_IN = (
@@ -106,12 +100,12 @@ MOVING_IN = (
 
 @pytest.mark.parametrize("said", [OUTAGES, MOVING_IN])
 def test_a_customer_who_gave_a_reason_recorded_as_declining_one_is_only_held(said):
-    assert verdict(said, "Customer declined to say") == "unsure"
+    assert reason_verdict(said, "Customer declined to say") == "unsure"
 
 
 def test_a_customer_who_gave_none_recorded_as_declining_one_fits():
     said = ("c: Close my account please.", "a: May I ask why?", "c: I'd rather not say.")
-    assert verdict(said, "Customer declined to say") == "fits"
+    assert reason_verdict(said, "Customer declined to say") == "fits"
 
 
 @pytest.mark.parametrize("written", ["Overcharged", "Poor service", "Fancied a change"])
@@ -119,7 +113,7 @@ def test_a_reason_where_the_reader_read_none_and_none_was_withheld_is_never_doub
     # "fancy a change" is a reason the reader has no class for: it may be any of them
     said = ("c: Close my account please.", "a: What's made you decide?",
             "c: Just fancy a change, really.")  # fmt: skip
-    assert verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == "fits"
 
 
 @pytest.mark.parametrize(
@@ -180,7 +174,7 @@ LEAVING_FOR_SPAIN = (
 
 @pytest.mark.parametrize("written", ["Price too high", "Monthly fee too high", "Terrible service"])
 def test_a_reason_the_customer_denied_is_a_contradiction(written):
-    assert verdict(LEAVING_FOR_SPAIN, written) == "contradicts"
+    assert reason_verdict(LEAVING_FOR_SPAIN, written) == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -191,18 +185,18 @@ def test_a_reason_the_customer_denied_is_a_contradiction(written):
      (LEAVING_FOR_SPAIN, "Retiring abroad")],
 )  # fmt: skip
 def test_a_reason_the_customer_gave_or_only_seemed_to_deny_fits(said, written):
-    assert verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == "fits"
 
 
 @pytest.mark.parametrize("written", ["N/A", "See notes", "TBC", "As discussed", "-", "Other"])
 def test_a_placeholder_for_a_reason_the_customer_gave_is_a_contradiction(written):
     said = ("c: Close my account please, I'm moving to Canada in May.",)
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 @pytest.mark.parametrize("written", ["N/A", "See case notes"])
 def test_a_placeholder_where_the_customer_withheld_their_reason_is_only_held(written):
-    assert verdict(WITHHELD[0], written) == "unsure"
+    assert reason_verdict(WITHHELD[0], written) == "unsure"
 
 
 @pytest.mark.parametrize(
@@ -222,8 +216,8 @@ def test_a_record_that_only_stands_in_for_a_reason_is_a_placeholder(written, pla
 def test_a_reason_kept_as_the_customers_own_business_is_withheld(answer):
     said = ("c: Close my gym membership account please.", "a: Can I ask why you're leaving?",
             f"c: {answer}")  # fmt: skip
-    assert verdict(said, "Overcharged on every bill") == "contradicts"
-    assert verdict(said, "Declined to give a reason") == "fits"
+    assert reason_verdict(said, "Overcharged on every bill") == "contradicts"
+    assert reason_verdict(said, "Declined to give a reason") == "fits"
 
 
 def test_a_business_account_named_is_no_reason_withheld():
@@ -241,7 +235,7 @@ def test_a_business_account_named_is_no_reason_withheld():
 def test_praise_of_the_company_in_any_you_contradicts_a_complaint_of_service(praise):
     said = ("c: Please close my account, the rent went up and I can't afford extras.",
             "a: Sorry to hear that. Anything we could have done better?", f"c: {praise}")  # fmt: skip
-    assert verdict(said, "Poor service") == "contradicts"
+    assert reason_verdict(said, "Poor service") == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -251,9 +245,9 @@ def test_praise_of_the_company_in_any_you_contradicts_a_complaint_of_service(pra
 def test_a_bare_no_to_why_is_no_reason_given(answer):
     said = ("c: I'd like to cancel my membership please.", "a: Thanks. Any reason?",
             f"c: {answer}")  # fmt: skip
-    assert verdict(said, "Declined to give a reason") == "fits"
-    assert verdict(said, "Joined another gym") == "unsure"
-    assert verdict(said, "Moved to a cheaper gym") == "contradicts"  # a price, never said
+    assert reason_verdict(said, "Declined to give a reason") == "fits"
+    assert reason_verdict(said, "Joined another gym") == "unsure"
+    assert reason_verdict(said, "Moved to a cheaper gym") == "contradicts"  # a price, never said
 
 
 @pytest.mark.parametrize(
@@ -274,7 +268,7 @@ def test_a_no_to_another_question_or_before_a_reason_withholds_nothing(question,
 def test_the_agents_guess_asked_back_then_denied_is_denied(answer):
     said = ("c: Close my account, I'm sick of the price rises.",
             "a: Are you moving house, by any chance?", f"c: {answer}")  # fmt: skip
-    assert verdict(said, "Moving house") == "contradicts"
+    assert reason_verdict(said, "Moving house") == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -295,7 +289,7 @@ def test_the_agents_guess_asked_back_then_denied_is_denied(answer):
 def test_the_agents_guess_the_customer_said_no_to_written_as_the_reason_is_a_contradiction(
     said, written
 ):
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 def test_the_agents_offer_turned_down_is_no_guess_denied():
@@ -304,7 +298,7 @@ def test_the_agents_offer_turned_down_is_no_guess_denied():
         "a: Would you want the cover moved to your daughter's?",
         "c: Ah no, sure she has her own.",
     )
-    assert verdict(said, "House sold, no longer needs home cover") != "contradicts"
+    assert reason_verdict(said, "House sold, no longer needs home cover") != "contradicts"
 
 
 def test_declining_to_answer_the_agents_guess_withholds_the_reason():
@@ -313,7 +307,7 @@ def test_declining_to_answer_the_agents_guess_withholds_the_reason():
         "a: Is it a price thing? Have you seen something cheaper?",
         "c: I'd rather not get into it, honestly.",
     )
-    assert verdict(said, "Found a cheaper deal elsewhere") == "contradicts"
+    assert reason_verdict(said, "Found a cheaper deal elsewhere") == "contradicts"
 
 
 @pytest.mark.parametrize("praise", ["Service has been fine, to be fair.", "Oh, never a bother."])
@@ -325,7 +319,7 @@ def test_a_service_complaint_written_for_a_customer_who_praised_the_service_is_a
         "a: Have you been happy with us otherwise?",
         f"c: {praise}",
     )
-    assert verdict(said, "Dissatisfied with service") == "contradicts"
+    assert reason_verdict(said, "Dissatisfied with service") == "contradicts"
 
 
 def test_a_customers_surname_names_no_reason():
@@ -345,7 +339,7 @@ def test_a_customers_surname_names_no_reason():
 )  # fmt: skip
 def test_a_record_label_naming_another_kind_of_reason_is_a_contradiction(said, written):
     """A record names a reason in a label ("Account fees"), not the customer's story of it."""
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -354,7 +348,7 @@ def test_a_record_label_naming_another_kind_of_reason_is_a_contradiction(said, w
      (DOUBLE_BILLED, "Billing errors"), (DOUBLE_BILLED, "Charges")],
 )  # fmt: skip
 def test_a_record_label_naming_the_customers_own_kind_of_reason_fits(said, written):
-    assert verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == "fits"
 
 
 @pytest.mark.parametrize(
@@ -375,9 +369,9 @@ def test_a_life_change_that_names_a_product_is_no_label_of_a_problem(written):
 def test_a_record_naming_what_the_customer_said_their_reason_was_not_is_a_contradiction(
     said, written
 ):
-    assert verdict(("c: I want to close my account.", "a: May I ask why?", said), written) == (
-        "contradicts"
-    )
+    assert reason_verdict(
+        ("c: I want to close my account.", "a: May I ask why?", said), written
+    ) == ("contradicts")
 
 
 @pytest.mark.parametrize(
@@ -387,17 +381,17 @@ def test_a_record_naming_what_the_customer_said_their_reason_was_not_is_a_contra
      ("c: I've got a no-fee card with my bank now.", "Annual fee")],
 )  # fmt: skip
 def test_a_thing_said_to_be_lacking_is_the_complaint_not_a_denial_of_it(said, written):
-    assert verdict(("c: I want to close my account.", "a: May I ask why?", said), written) == (
-        "fits"
-    )
+    assert reason_verdict(
+        ("c: I want to close my account.", "a: May I ask why?", said), written
+    ) == ("fits")
 
 
 def test_a_complaint_of_service_does_not_stand_for_a_reason_the_customer_withheld():
     said = ("c: You charged me twice for May, can that be fixed?", "a: Done, it's reversed.",
             "c: Thanks. And close my account please.", "a: May I ask why?",
             "c: I'd rather not say.")  # fmt: skip
-    assert verdict(said, "Poor service") == "contradicts"
-    assert verdict(said, "Customer declined to give a reason") == "fits"
+    assert reason_verdict(said, "Poor service") == "contradicts"
+    assert reason_verdict(said, "Customer declined to give a reason") == "fits"
 
 
 @pytest.mark.parametrize(
@@ -410,7 +404,7 @@ def test_a_complaint_of_service_does_not_stand_for_a_reason_the_customer_withhel
 )  # fmt: skip
 def test_a_reason_the_customer_spoke_well_of_is_a_contradiction(praised, written):
     said = ("c: I want to close my account, please.", "a: Was there any problem?", f"c: {praised}")
-    assert verdict(said, written) == "contradicts"
+    assert reason_verdict(said, written) == "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -419,7 +413,7 @@ def test_a_reason_the_customer_spoke_well_of_is_a_contradiction(praised, written
      ("The wifi's fine but the speeds at night are awful.", "Slow speeds")],
 )  # fmt: skip
 def test_a_thing_spoken_well_of_then_faulted_is_still_the_reason(said, written):
-    assert verdict((f"c: Close my account. {said}",), written) != "contradicts"
+    assert reason_verdict((f"c: Close my account. {said}",), written) != "contradicts"
 
 
 @pytest.mark.parametrize(
@@ -429,4 +423,4 @@ def test_a_thing_spoken_well_of_then_faulted_is_still_the_reason(said, written):
 )  # fmt: skip
 def test_a_reason_denied_as_the_companys_own_is_a_contradiction(denied):
     said = ("c: I'd like to close my membership, please.", "a: Can I ask why?", f"c: {denied}")
-    assert verdict(said, "Prices too high") == "contradicts"
+    assert reason_verdict(said, "Prices too high") == "contradicts"
