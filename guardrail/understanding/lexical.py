@@ -785,7 +785,12 @@ _LATER = re.compile(
     r"(?:weeks|months)|after (?:christmas|the holidays|the new year)|"
     r"at the end of (?:the|this|next) (?:month|year))\b"
 )
-_ALSO = re.compile(r"\b(?:also|as well|on top of that|another thing|plus)\b")
+# Another thing raised: "also", "one more thing", "while you're there", "separately".
+_ALSO = re.compile(
+    r"\b(?:also|as well|on top of that|another thing|plus|one more thing|one other thing|"
+    r"something else|separately|on another note|while (?:you're|you are|i've got you|i have you|"
+    r"i'm on|i am on) (?:there|at it|on the line|here|on)?)\b"
+)
 # An amount asked as more on top of one asked before ("I want that 35 back too", "the fee as
 # well"): never a change of mind about the earlier one, whatever else the clause says ("then").
 # "Too" only where it adds ("that back too", "that too, please"), not as "too much".
@@ -2167,6 +2172,8 @@ class Reading:
                         _evidence(ti, clause),
                         said,
                         correction=True,
+                        # another thing offered back as well ("would you like that one back too?")
+                        addition=kind in _MONEY_KINDS and _TOO.search(clause.text) is not None,
                         put_to_them=said is not None and self._put_to_them(ti, s, said.value),
                     )
                 )
@@ -3813,6 +3820,9 @@ def _granted(events: Sequence[_Event]) -> bool:
 def _fold(events: Sequence[_Event]) -> _Fold:
     """An ask kind's events, in order, to where it stands at the end."""
     fold = _Fold()
+    # a price said after the ask that did not change it: what a thing offered back as well,
+    # naming no sum, is taken at ("the yoghurt's split, that was £2.85" - "that one back too?")
+    beside: _Said | None = None
     for e in events:
         if e.status is None:  # an amount corrected or added
             if fold.status is None:
@@ -3823,6 +3833,8 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                 else:
                     fold.amounts.append((e.evidence.turn, e.said))
                 fold.currency = e.said.currency or fold.currency
+            elif e.said is not None:
+                beside = e.said
             fold.evidence.append(e.evidence)
             continue
         current = fold.status
@@ -3855,10 +3867,11 @@ def _fold(events: Sequence[_Event]) -> _Fold:
             # a musing or an offer after the customer asked does not undo the ask; an
             # accepted offer may still set the amount agreed; but the thing named as someone
             # else's in a later turn ("just close his account") leaves unsure whose it was
-            if new is AskStatus.OFFERED_ACCEPTED and e.said is not None:
+            offered = e.said if e.said is not None or not e.addition else beside
+            if new is AskStatus.OFFERED_ACCEPTED and offered is not None:
                 # the amount asked, agreed as it was: as sure as the surer saying of it
-                same = [a for _, a in fold.amounts if a.value == e.said.value]
-                agreed = max([e.said, *same], key=lambda a: a.confidence)
+                same = [a for _, a in fold.amounts if a.value == offered.value]
+                agreed = max([offered, *same], key=lambda a: a.confidence)
                 if _more_than_asked(fold, e):
                     # a larger sum the agent only stated ("I can see the 40 chairs, $180,
                     # I'll refund that"), thanked for: the customer's own sum stands, unsure
@@ -3870,8 +3883,11 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                     # one of several sums asked, agreed as it was ("the 22 for the toaster
                     # too"): the others stand beside it
                     fold.amounts = [
-                        (t, agreed if a.value == e.said.value else a) for t, a in fold.amounts
+                        (t, agreed if a.value == offered.value else a) for t, a in fold.amounts
                     ]
+                elif e.addition and not same:
+                    # another thing offered back as well, taken: on top of what was asked
+                    fold.amounts.append((e.evidence.turn, agreed))
                 else:
                     fold.amounts = [(e.evidence.turn, agreed)]
             if new is AskStatus.THIRD_PARTY and e.evidence.turn > fold.evidence[-1].turn:
@@ -4459,13 +4475,15 @@ def _every_one(asking: str, prices: Sequence[Money], told: str) -> _Said | None:
 
 def _paid_amounts(text: str, asking: bool = False) -> list[Money]:
     """Amounts said outside an asking clause: explicit ones, bare numbers said as a price
-    ("it was 50", "paid 12.99") or, in the asking sentence, as the sum paid for a thing ("the
-    40 for the small dog, please give back"), and sums worked out aloud ("3 days at 45, 135"),
-    whole."""
+    ("it was 50", "paid 12.99"), as the whole of prices said ("fourteen pounds each, so
+    twenty-eight in all") or, in the asking sentence, as the sum paid for a thing ("the 40 for
+    the small dog, please give back"), and sums worked out aloud ("3 days at 45, 135"), whole."""
+    explicit = money_in(text)
     priced = [
         a
         for a in bare_amounts(text)
         if _PAID.search(text[: a.start])
+        or (explicit and a.value > _FEW_THINGS and _IN_ALL.match(text, a.end))
         or (
             asking
             and a.value > _FEW_THINGS
@@ -4474,9 +4492,7 @@ def _paid_amounts(text: str, asking: bool = False) -> list[Money]:
         )
     ]
     worked = products(text)
-    said = [
-        a for a in money_in(text) + priced if not any(w.start <= a.start < w.end for w in worked)
-    ]
+    said = [a for a in explicit + priced if not any(w.start <= a.start < w.end for w in worked)]
     return sorted(said + worked, key=lambda m: m.start)
 
 
