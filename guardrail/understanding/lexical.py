@@ -3885,8 +3885,10 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                     fold.amounts = [
                         (t, agreed if a.value == offered.value else a) for t, a in fold.amounts
                     ]
-                elif e.addition and not same:
-                    # another thing offered back as well, taken: on top of what was asked
+                elif e.said is None and not same:
+                    # another thing offered back as well, naming no sum ("that one back too?"),
+                    # taken at the price said of it: on top of what was asked; a sum the offer
+                    # names ("18 back to cover the postage too") is the amount proposed
                     fold.amounts.append((e.evidence.turn, agreed))
                 else:
                     fold.amounts = [(e.evidence.turn, agreed)]
