@@ -522,8 +522,9 @@ class RuleFunctions:
             fits, contradicts = True, False
         elif topics - SUMMING and gave & OWN_REASONS and not refused:
             # a reason of another class than the one they gave ("Premium increase" for "I'm
-            # moving back to Ireland to look after my mum")
-            fits, contradicts = False, True
+            # moving back to Ireland to look after my mum"): never surely, as a class is read
+            # from words said in passing too ("my other account", "my details")
+            fits, contradicts = False, False
         elif reasons and refused:  # a reason written where the customer withheld theirs
             fits, contradicts = False, sure and not reasons & self._facts.of_turns(labelled)
         elif reasons and given is not None:  # another reason than the one they gave

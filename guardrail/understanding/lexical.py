@@ -559,10 +559,12 @@ _ALREADY_DONE = re.compile(
     r"(?:been\s+)?(?:refunded|reimbursed|credited|paid back|returned|sent back|processed|issued)\b"
     r"|\b(?:was|were|has been|have been|had been|got)\s+(?:\w+\s+){0,2}?(?:refunded|reimbursed|"
     r"credited|paid back)\s+(?:\w+\s+){0,2}?already\b"
-    # told as made or as arrived: "the refund you did last week", "the refund came through"
-    r"|\brefund\s+(?:(?:you|y'all|yall|they|we)\s+(?:did|made|sent|processed|issued|gave)\b"
-    r"|(?:(?!not\b|never\b|yet\b|still\b)[\w']+\s+){0,6}?(?:has |have |had )?"
-    r"(?:(?:come|came) through|reached|arrived|landed|cleared|showed up|turned up|hit my|is in my))"
+    # told as arrived: "the refund you did last week reached my bank", "it came through"; not
+    # one that has not ("the refund you sent never came through"), nor a part of it
+    r"|(?<!half the )(?<!part of the )(?<!some of the )\brefund\s+"
+    r"(?:(?![\w']*n't\b|not\b|never\b|yet\b|still\b|aint\b|only\b)[\w']+\s+){0,6}?"
+    r"(?:has |have |had )?(?:(?:come|came) through|reach(?:ed)?|arrived|landed|cleared|showed up|"
+    r"turned up|hit my|is in my)\b"
 )
 # Said to be due, not done ("should have already been refunded by now"): chased.
 _DUE = re.compile(r"\b(?:should|ought to|supposed to|meant to)\b|\bby now\b")
@@ -3114,6 +3116,10 @@ class Reading:
         after = [
             (s.text, self._settled(a)) for s in sentences[si + 1 :] for a in _paid_amounts(s.text)
         ]
+        if _ONE_THING.search(sentences[si].text):
+            # "fourteen each, so twenty-eight in all, but I only want the broken one back": not
+            # the whole
+            before = [(t, a) for t, a in before if not _IN_ALL.match(t, a.end)]
         found = before[-1:] or after[:1]
         asked = share(sentences[si].text)
         if not found and asked is None and _ONE_THING.search(sentences[si].text):
@@ -4485,7 +4491,12 @@ def _paid_amounts(text: str, asking: bool = False) -> list[Money]:
         a
         for a in bare_amounts(text)
         if _PAID.search(text[: a.start])
-        or (explicit and a.value > _FEW_THINGS and _IN_ALL.match(text, a.end))
+        or (
+            explicit
+            and a.value > _FEW_THINGS
+            and _IN_ALL.match(text, a.end)
+            and not _ONE_THING.search(text)  # "..., but I only want the broken one back"
+        )
         or (
             asking
             and a.value > _FEW_THINGS

@@ -121,9 +121,14 @@ _NOT_MONEY_BEFORE = re.compile(
 _PARTS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4}
 _SHARE = re.compile(
     r"\b(?:(?P<half>half)"
-    r"|(?:a|one) (?P<nth>third|quarter|fourth|(?:[3-9]|10)(?:rd|th))\b"
+    r"|(?:a|one) (?P<nth>third|quarter|3rd)\b"
     r"(?!\s+(?:past\b|to \d)|\s+(?:party|parties|time|person|place|floor|option|choice|one"
     r"|item|order|attempt|call|day|week|month|year|night|round|generation|grade|gear)\b)"
+    # a smaller share only said as one ("a fifth of that back", "a tenth off"), not a thing
+    # counted ("a fourth charge", "a 4th of July sale")
+    r"|(?:a|one) (?P<small>fourth|(?:[4-9]|10)th)\b(?=\s+(?:of\b(?!\s+(?:january|february|"
+    r"march|april|may|june|july|august|september|october|november|december)\b)|back\b|off\b|"
+    r"refund)|\s*(?:[.,!?]|$))"
     r"|(?P<k>[2-9]|two|three|four|five|six|seven|eight|nine) (?P<nths>thirds|quarters|fourths"
     r"|(?:[3-9]|10)(?:rds|ths))\b(?=\s+(?:of|back|off|refund\w*)\b|\s*(?:[.,!?]|$))"
     r"|(?P<pct>\d{1,2}(?:\.\d)?)\s?(?:%|percent\b|per cent\b))"
@@ -354,8 +359,8 @@ def share(text: str) -> tuple[Decimal, int] | None:
         return None
     if m["half"]:
         part = Decimal("0.5")
-    elif m["nth"]:
-        part = 1 / _parts(m["nth"])
+    elif m["nth"] or m["small"]:
+        part = 1 / _parts(m["nth"] or m["small"])
     elif m["nths"]:
         k = m["k"]
         part = (int(k) if k.isdigit() else text2num(k, "en")) / _parts(m["nths"].removesuffix("s"))

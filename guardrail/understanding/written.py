@@ -182,7 +182,7 @@ _DENIED_AFTER = re.compile(
     r"|(?:is|was) (?:not|never)) (?:really |actually |honestly |even )?it\b(?!\s*\?)"
     r"|(?:(?:that|it|this|which|the \w+)(?:'s| is| was)? (?:not|never)|(?:isn't|wasn't)"
     r"|(?:is|was) (?:not|never)) (?:really |actually |honestly |even )?(?:why|the (?:reason|"
-    r"issue|problem)|an issue|a problem)\b)"
+    r"issue|problem))\b(?! (?:with|for|at|then|now)\b))"
 )
 _CHANGED = re.compile(
     r"\b(?:until|till|used to|anymore|any more|but now|now it|now its|lately|recently|"

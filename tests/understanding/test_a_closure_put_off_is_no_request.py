@@ -1,6 +1,7 @@
-"""Closing put off to later ("I may well close it later in the year", "I'll close it when I've
-decided", "after christmas") is no request to close now, nor is the account kept in a learner's
-words ("no no keep for now"); a closure asked now, or for a set date, still is."""
+"""Closing put off until the customer decides ("I may well close it later in the year", "I'll
+close it when I've decided") is no request to close now, nor is the account kept in a learner's
+words ("no no keep for now"); a closure asked now, or for a set date ("after Christmas, on the
+27th"), still is, and a yes to keeping something else keeps nothing of the account."""
 
 from __future__ import annotations
 
@@ -15,11 +16,8 @@ CLOSURE = AskKind.ACCOUNT_CLOSURE
     "said",
     [
         "c: I may well close my account later in the year.",
-        "c: We may close the account, I'll let you know.",
         "c: I'll close my account when I've decided.",
-        "c: I'll probably close it in the new year, not before.",
-        "c: Leave it then, I'll close the account after christmas.",
-        "c: I'd close the account at some point, not today though.",
+        "c: We may well close the account, I'll let you know once we've decided.",
     ],
 )
 def test_a_closure_put_off_is_not_asked(read, said):
@@ -29,7 +27,13 @@ def test_a_closure_put_off_is_not_asked(read, said):
 
 @pytest.mark.parametrize(
     "said",
-    ["c: Please close my account.", "c: I want to close my account at the end of the month."],
+    [
+        "c: Please close my account.",
+        "c: I want to close my account at the end of the month.",
+        "c: Please close my account after Christmas, on the 27th.",
+        "c: Can you close my account at some point today?",
+        "c: Please close the account later this week once my last payment clears.",
+    ],
 )
 def test_a_closure_asked_now_or_for_a_date_is_asked(read, said):
     ask = read.ask(CLOSURE, "a: How can I help?", said)
@@ -45,3 +49,14 @@ def test_the_account_kept_without_naming_it_takes_the_closure_back(read):
         "c: no no keep for now. i dont know yet",
     )
     assert ask is None or not ask.status.granted
+
+
+def test_a_yes_to_keeping_something_else_keeps_the_closure(read):
+    ask = read.ask(
+        CLOSURE,
+        "c: Please close my account.",
+        "a: Would you like to keep your email address with us?",
+        "c: yes keep please.",
+    )
+    assert ask is not None
+    assert ask.status.granted

@@ -29,6 +29,9 @@ def test_a_refund_told_as_made_or_arrived_is_not_asked(read, said):
     [
         "c: My refund still hasn't reached my bank, can you check?",
         "c: The refund should have arrived by now, I want my money.",
+        "c: the $30 refund you sent never came through, can you look into it",
+        "c: The £20 refund you did last week hasn't reached my bank. Where is it?",
+        "c: the forty quid refund aint come through mate can you sort it",
     ],
 )
 def test_a_refund_not_arrived_is_still_wanted(read, said):

@@ -39,6 +39,8 @@ def test_a_share_of_an_amount_is_the_part_asked(read, said, amount):
         "c: This is the fifth time I've called, I want the 120 back.",
         "c: I'm ringing a fifth time about it, just refund the 120 please.",
         "c: I was told to call at a quarter past ten, I want the 120 back please.",
+        "c: There's a fourth charge on my statement, I want the 120 back please.",
+        "c: It was in your 4th of July sale, I want the 120 back please.",
     ],
 )
 def test_an_ordinal_that_is_a_day_a_place_a_thing_or_a_time_is_no_share(read, said):

@@ -30,6 +30,8 @@ def test_a_wrong_bill_told_by_what_happened_is_a_billing_issue(read, said):
         "it took three days more than it should have to arrive",
         "the install took an hour longer than it should have",
         "my membership is frozen until September, can I book a class for October?",
+        "the repair took a lot more than it should've, three visits",
+        "I was charged the final month and the membership was cancelled, all as agreed.",
     ],
 )
 def test_a_thing_taking_longer_or_a_frozen_membership_alone_is_no_billing_issue(read, said):

@@ -36,9 +36,10 @@ def test_a_label_for_the_reason_the_customer_told_in_their_own_words_fits(said, 
     [(WIDOWED, "Found a cheaper provider"), (BREACH, "Relocating"),
      (EMIGRATING, "Premium increase"), (NEW_BABY, "Moving away"), (EMIGRATING, "Bereavement")],
 )  # fmt: skip
-def test_a_reason_of_another_class_than_the_customers_own_is_a_contradiction(said, written):
-    """A move, a death, a breach, a new baby: a customer who has such a reason tells it."""
-    assert reason_verdict(said, written) == "contradicts"
+def test_a_reason_of_another_class_than_the_customers_own_is_held_for_a_person(said, written):
+    """A move, a death, a breach, a new baby: a customer who has such a reason tells it; but a
+    class is read from words said in passing too, so it is never surely another reason."""
+    assert reason_verdict(said, written) == "unsure"
 
 
 @pytest.mark.parametrize("written", ["No longer needed", "Not using it any more", "Poor service"])
@@ -75,6 +76,23 @@ def test_a_bill_named_in_passing_gives_no_reason_to_hold_a_record_against():
 def test_words_that_only_sound_like_a_reason_of_its_own_hold_no_record_against(said):
     """A device that died is no death, a fee not expected no baby, a health plan no illness."""
     assert reason_verdict((said,), "Relocating") != "contradicts"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("c: We're moving to Leeds next month.", "Change in circumstances"),
+        ("c: Going to Monzo. Keep my other account open though.", "Switching to competitor"),
+        ("c: It's far too dear now. And make sure my details are deleted after.", "Too expensive"),
+        ("c: We're moving to Bristol, so it's not an issue with you at all.", "Relocating"),
+        (
+            "c: The price went up, which wasn't the problem at first, but now it's too much.",
+            "Price increase",
+        ),
+    ],
+)
+def test_a_reason_the_customer_gave_with_other_words_beside_it_is_never_contradicted(said, written):
+    assert reason_verdict((said,), written) != "contradicts"
 
 
 @pytest.mark.parametrize("written", ["Too expensive", "Price increase"])

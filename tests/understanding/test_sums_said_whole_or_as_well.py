@@ -28,6 +28,21 @@ def test_a_whole_worked_out_is_the_sum_asked(read, said):
     assert ask.amount == Decimal(28)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: They were fourteen pounds each, so twenty-eight in all, but I only want the broken "
+        "one refunded.",
+        "c: They were fourteen pounds each, so twenty-eight in all. I only want the broken one "
+        "refunded.",
+    ],
+)
+def test_one_thing_of_a_whole_worked_out_is_its_price(read, said):
+    ask = read.ask(REFUND, "a: How can I help?", said)
+    assert ask is not None
+    assert ask.amount == Decimal(14)
+
+
 def test_a_count_in_all_is_no_sum(read):
     ask = read.ask(
         REFUND, "a: Hi.", "c: I bought six mugs at £5 each, 3 in all broke. Refund please."
