@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from guardrail.context.model import Turn
-from guardrail.understanding.lexical import LexicalBackend, Lexicon
+from guardrail.understanding.lexical import LEXICON, LexicalBackend, Lexicon
 from guardrail.understanding.model import Ask, AskKind, AskStatus, Evidence, Understanding
 from guardrail.understanding.text import Sentence, sentences
 
@@ -274,8 +274,7 @@ class ModelBackend:
 def lexicon_digest() -> str:
     """The shipped lexicon's sha256: its scopes and ask phrases are part of the features."""
     h = hashlib.sha256()
-    folder = resources.files("guardrail.understanding") / "lexicon"
-    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+    for item in sorted(LEXICON.iterdir(), key=lambda i: i.name):
         if item.name.endswith(".yaml"):
             h.update(item.name.encode() + b"\0" + item.read_bytes())
     return h.hexdigest()

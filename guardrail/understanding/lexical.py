@@ -922,11 +922,7 @@ class Lexicon:
     @classmethod
     @functools.cache  # bounded: two lexicons, calibrated or not
     def _shipped(cls, calibrated: bool) -> Lexicon:
-        folder = resources.files("guardrail.understanding") / "lexicon"
-
-        def load(name: str) -> Any:
-            return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-
+        load = lexicon_file
         outcomes = load("outcomes.yaml")
         priority = tuple(Outcome(o) for o in outcomes.pop("priority"))
         final = tuple(Outcome(o) for o in outcomes.pop("final"))
@@ -954,6 +950,16 @@ class Lexicon:
         )
 
 
+#: The shipped lexicon's folder: every reader of it (the lexicon, the written reasons, the
+#: model's digest of it) finds it here, in the installed package.
+LEXICON = resources.files("guardrail.understanding") / "lexicon"
+
+
+def lexicon_file(name: str) -> Any:
+    """A file of the shipped lexicon (``lexicon/<name>``), read."""
+    return yaml.safe_load((LEXICON / name).read_text(encoding="utf-8"))
+
+
 def _compile(source: str) -> re.Pattern[str]:
     for macro, body in (_MACROS | _word_classes()).items():
         source = source.replace(macro, body)
@@ -964,8 +970,7 @@ def _compile(source: str) -> re.Pattern[str]:
 def _word_classes() -> dict[str, str]:
     """``{name}`` for each meaning class of ``lexicon/words.yaml``: any of its words, the
     longest first (so "stopped working" wins over "stopped")."""
-    folder = resources.files("guardrail.understanding") / "lexicon"
-    classes = yaml.safe_load((folder / "words.yaml").read_text(encoding="utf-8"))
+    classes = lexicon_file("words.yaml")
     return {
         "{" + name + "}": "(?:" + "|".join(sorted(map(str, words), key=len, reverse=True)) + ")"
         for name, words in classes.items()

@@ -13,12 +13,9 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-import yaml
 
 from guardrail.context.model import Turn
-from guardrail.understanding.lexical import LexicalBackend
+from guardrail.understanding.lexical import LexicalBackend, lexicon_file
 from guardrail.understanding.model import Reason
 from guardrail.understanding.text import clean
 
@@ -135,9 +132,7 @@ _LABEL_SURE = 0.8
 # is about, which a customer denies in a word ("it's not the delivery thing").
 _TOPICS: dict[str, re.Pattern[str]] = {
     topic: re.compile("|".join(f"(?:{p})" for p in patterns))
-    for topic, patterns in yaml.safe_load(
-        (Path(__file__).parent / "lexicon" / "leaving.yaml").read_text(encoding="utf-8")
-    ).items()
+    for topic, patterns in lexicon_file("leaving.yaml").items()
 }
 # The classes that are a reason to leave in themselves, and that a customer who has one tells:
 # one of them given, a record of another class is not theirs. Not the price nor a rival, named
