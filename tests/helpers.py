@@ -208,19 +208,25 @@ def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
 def free_port() -> int:
     """A port nothing listens on, below the kernel's ephemeral range where it has room: a port
     bound to 0 comes from that range, where an outgoing connection may take it before the
-    process under test binds it ("address already in use")."""
+    process under test binds it ("address already in use"). Never one handed out before in
+    this run: two asked for at once (a proxy's and its admin port) are free together."""
     ceiling = _ephemeral_floor()
     while True:
         port = _ports.randrange(10_000, ceiling) if ceiling > 11_000 else 0
+        if port in _handed_out:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return int(s.getsockname()[1])
+            found = int(s.getsockname()[1])
+        _handed_out.add(found)
+        return found
 
 
 _ports = random.Random()
+_handed_out: set[int] = set()  # bounded by the ports a run asks for
 
 
 def _ephemeral_floor() -> int:
