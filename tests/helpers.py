@@ -390,18 +390,22 @@ def zendesk_problem(stack: Stack, requester: int) -> int:
     return stack.call(make)
 
 
-@pytest.fixture(scope="module")
-def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox; its
-    certificate names ``acme.zendesk.test`` too, so zenpy reaches it (``Stack.zendesk``)."""
+def zendesk_stack_with(directory: Path, pack: Path) -> Stack:
+    """The proxy with ``pack``, in front of the Zendesk sandbox; its certificate names
+    ``acme.zendesk.test`` too, so zenpy reaches it (``Stack.zendesk``). Enter it."""
     from guardrail.sandbox.zendesk import ZendeskConfig, create_app
 
+    return Stack(
+        directory, auth_mode="passthrough", crm=lambda: create_app(ZendeskConfig()),
+        dialect="zendesk", policies=pack, hostnames=["acme.zendesk.test"],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def zendesk_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The proxy with the shipped Zendesk pack, in front of the Zendesk sandbox."""
     pack = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
-    with Stack(
-        tmp_path_factory.mktemp("zendesk-pack"), auth_mode="passthrough",
-        crm=lambda: create_app(ZendeskConfig()), dialect="zendesk", policies=pack,
-        hostnames=["acme.zendesk.test"],
-    ) as running:  # fmt: skip
+    with zendesk_stack_with(tmp_path_factory.mktemp("zendesk-pack"), pack) as running:
         yield running
 
 

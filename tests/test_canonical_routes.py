@@ -586,7 +586,6 @@ FILLED_IN = [
     ("", {"Priority": "@{g.Priority}"}, {}),
     ("", {"Description": "@{g.Description}"}, {}),
     ("", {"AccountId": "@{g.AccountId}"}, {}),
-    ("?x=@{g.Id}", {"Subject": "x"}, {}),
     ("", {"Subject": "x"}, {"Sforce-Call-Options": "@{g.Subject}"}),
 ]
 

@@ -128,11 +128,6 @@ def test_valid_writes_land_in_zendesk(stack: Stack, zenpy: Zenpy) -> None:
             id="bad-custom-field-value",
         ),
         pytest.param(
-            billing_ticket(priorty="high"),
-            "ticket-fields/ParameterValidation.additionalProperties",
-            id="unknown-field",
-        ),
-        pytest.param(
             billing_ticket(requester_id=GLOBEX_USER),
             "grounded-references/RequesterGrounded",
             id="another-customers-requester",

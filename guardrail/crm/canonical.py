@@ -613,6 +613,40 @@ def _accepts_json(accept: str) -> bool:
     return taken and (xml_at < 0 or xml_q < json_q or (xml_q == json_q and shared))
 
 
+#: The headers a request nested in another (a batch item) may carry: those that say what its
+#: body is and which answer it takes, read by the dialect. A request's own other headers are
+#: judged, or removed on the way (Cookie, Accept-Encoding, routing headers); a nested one's
+#: cannot be removed without changing what was sent, so any other is refused.
+READ_HEADERS = ("Content-Type", "Content-Length", "Accept")
+_READ_HEADERS = frozenset(h.lower() for h in READ_HEADERS)
+
+
+def refuse_unread_headers(headers: Iterable[tuple[str, str]], body: bytes, crm: str) -> None:
+    """Refuse a nested request's header (``headers``: as sent, each once) other than
+    READ_HEADERS, or one whose value could change what ``crm`` does with ``body`` or how it
+    answers: a Content-Type other than JSON, a Content-Length other than the body's (Accept is
+    read as a request's own, ``refuse_unreadable_answers``)."""
+    read: dict[str, str] = {}
+    for name, value in headers:
+        read[name.lower()] = value
+        if name.lower() not in _READ_HEADERS:
+            raise AmbiguousRequest(
+                f"The header {name[:80]} is one {crm} would apply to this request and "
+                "crm-guardrail does not read, so it cannot judge what it does. Send the request "
+                f"with only {', '.join(READ_HEADERS)} (of JSON) among its headers."
+            )
+    content_type = read.get("content-type")
+    if content_type is not None and not is_json(content_type, "application/json"):
+        raise not_json(media_type(content_type, "application/json"))
+    length = read.get("content-length")
+    if length is not None and length.strip() != str(len(body)):
+        raise AmbiguousRequest(
+            f"Content-Length: {length[:20]} is not the length of this request's body "
+            f"({len(body)} bytes), so {crm} could read another body than crm-guardrail judged. "
+            "Send the body's own length, or no Content-Length."
+        )
+
+
 def single_header(headers: MultiMapping[str], name: str) -> str | None:
     """The one value of header ``name``; raises AmbiguousRequest when it is sent twice."""
     values = headers.getall(name, [])

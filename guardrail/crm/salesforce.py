@@ -89,6 +89,7 @@ from guardrail.crm.canonical import (
     refuse_method_overrides,
     refuse_odd_header_names,
     refuse_routing_headers,
+    refuse_undocumented_parameters,
     refuse_unreadable_answers,
     single_header,
     without_parameter,
@@ -130,6 +131,11 @@ _READ_RESOURCES = frozenset(
 )
 #: Resources whose ``q`` is SOQL or SOSL, which may hold a clause that writes.
 _QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
+#: The query parameters Salesforce documents on a write, by route (the others take none):
+#: an upsert's ``updateOnly`` (it updates the record found and creates none, so it is judged
+#: as the upsert it may be), a collection delete's ids and allOrNone (read into its intents).
+_UPSERT_PARAMETERS = frozenset({"updateOnly"})
+_DELETE_PARAMETERS = frozenset({"ids", "allOrNone"})
 _SOQL_RESOURCES = frozenset({"query", "queryall"})
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
@@ -272,12 +278,18 @@ class SalesforceDialect:
             )
         resource = [s.lower() for s in segments[:2]]
         if resource[:1] == ["sobjects"] and 2 <= len(segments) <= 4:
+            upsert = method == "PATCH" and len(segments) == 4
+            _read_parameters(query, _UPSERT_PARAMETERS if upsert else (), method, path)
             return self._sobject_row(method, segments[1:], payload, path)
         if resource == ["composite", "sobjects"] and len(segments) in (2, 4):
+            by_ids = method == "DELETE" and len(segments) == 2
+            _read_parameters(query, _DELETE_PARAMETERS if by_ids else (), method, path)
             return self._collection(method, segments[2:], query, payload, path)
         if resource == ["composite"] and len(segments) == 1 and method == "POST":
+            _read_parameters(query, (), method, path)
             return self._composite(_require_object(payload, "composite request"))
         if salesforce_bulk.is_job(segments):
+            _read_parameters(query, (), method, path)
             return salesforce_bulk.route(method, segments, payload) or self._unknown(method, path)
         return self._unknown(method, path)
 
@@ -1087,6 +1099,22 @@ def _str_or_none(value: Any) -> str | None:
 
 def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
+
+
+def _read_parameters(
+    query: Mapping[str, str], documented: Collection[str], method: str, path: str
+) -> None:
+    """Refuse a write's query parameter that Salesforce does not document for its route
+    (``documented``, in Salesforce's spelling), or a value of one it could read otherwise
+    than the dialect: a parameter is something the CRM may act on, so a write carries only
+    those the dialect reads (``_HttpMethod`` was read before)."""
+    refuse_undocumented_parameters(query, documented, "Salesforce", f"{method} {path}")
+    update_only = query.get("updateOnly", "false")
+    if update_only.lower() not in ("true", "false"):
+        raise AmbiguousRequest(
+            f"updateOnly={update_only[:20]} is not a value Salesforce documents; send "
+            "updateOnly=true (update the record found, create none) or leave it out."
+        )
 
 
 def _all_or_none(value: Any, in_url: bool = False) -> bool:

@@ -102,6 +102,7 @@ from guardrail.crm.canonical import (
     refuse_override_parameters,
     refuse_routing_headers,
     refuse_undocumented_parameters,
+    refuse_unread_headers,
     refuse_unreadable_answers,
     single_header,
 )
@@ -376,8 +377,16 @@ class ServiceNowDialect:
             raise type(exc)(f"Batch request {ref}: {exc.message}") from None
 
     def _item_body(self, encoded: Any, method: str, headers: Mapping[str, str]) -> Any:
-        if encoded is None or encoded == "":
+        """The item's body, read by its headers (which may describe it and nothing more)."""
+        body = self._item_bytes(encoded, method)
+        refuse_unread_headers(headers.items(), body, "ServiceNow")
+        if not body:
             return NO_BODY
+        return json_payload(headers.get("content-type", ""), body, self.limits, _JSON)
+
+    def _item_bytes(self, encoded: Any, method: str) -> bytes:
+        if encoded is None or encoded == "":
+            return b""
         if not isinstance(encoded, str):
             raise MalformedBody("'body' must be base64 text.")
         try:
@@ -390,7 +399,7 @@ class ServiceNowDialect:
             raise MalformedBody(
                 f"'body' is over crm-guardrail's limit of {self.limits.max_bytes} bytes."
             )
-        return json_payload(headers.get("content-type", ""), body, self.limits, _JSON)
+        return body
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
         if self._forward_unknown:
@@ -650,12 +659,13 @@ def _message(violation: Violation) -> str:
     return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
 
 
-def _item_headers(given: Any) -> dict[str, str]:
-    """A batch item's headers (``[{"name", "value"}]``), by lower-cased name; a name given
-    twice, or a method override, is refused."""
+def _item_headers(given: Any) -> CIMultiDict[str]:
+    """A batch item's headers (``[{"name", "value"}]``), as sent; a name given twice, a method
+    override or a routing header is refused (and any other the dialect does not read, with
+    its body: ``refuse_unread_headers``)."""
     if not isinstance(given, list):
         raise MalformedBody("'headers' must be a list of {name, value} objects.")
-    found: dict[str, str] = {}
+    found: CIMultiDict[str] = CIMultiDict()
     for header in given:
         if (
             not isinstance(header, dict)
@@ -663,9 +673,9 @@ def _item_headers(given: Any) -> dict[str, str]:
             or not all(isinstance(v, str) for v in header.values())
         ):
             raise MalformedBody("'headers' must be a list of {name, value} objects of text.")
-        name = header["name"].lower()
+        name = header["name"]
         if name in found:
-            raise AmbiguousRequest(f"the header {header['name']} is given twice; send it once.")
+            raise AmbiguousRequest(f"the header {name[:80]} is given twice; send it once.")
         found[name] = header["value"]
     refuse_method_overrides(found, "ServiceNow")
     refuse_routing_headers(found, "ServiceNow")

@@ -16,10 +16,14 @@ them into one flat map, each name the CRM's own path to the value:
 - ``user_fields.<key>``, ``organization_fields.<key>``.
 
 Every other attribute keeps its name; its value must be text, a number, a boolean, null or a
-list of those (``tags``). What cannot be read one way is refused (MalformedBody): an
-attribute named with a ``.`` (it would stand in for a nested value's flat name), a custom
-field given twice, both ``custom_fields`` and ``fields``, a nested object the proxy cannot
-judge (``requester: {...}`` creates a user inline: name it by ``requester_id``). A ticket's
+list of those (``tags``). An attribute the dialect does not read as what Zendesk saves under its
+name (``zendesk_schema.ATTRIBUTES``) is refused (AmbiguousRequest) whatever the pack's schema
+allows: Zendesk acts on attributes it documents beside them (``assignee_email`` assigns,
+``macro_ids`` applies macros, a user's ``default_group_id`` routes their tickets). What cannot
+be read one way is refused (MalformedBody): an attribute named with a ``.`` (it would stand in
+for a nested value's flat name), a custom field given twice, both ``custom_fields`` and
+``fields``, a nested object the proxy cannot judge (``requester: {...}`` creates a user inline:
+name it by ``requester_id``). A ticket's
 ``custom_status_id`` is refused too (AmbiguousRequest): a custom status sets the ticket's
 ``status`` to its category (a solved one solves it, and a problem's incidents with it), which
 only the account's custom statuses say, so the write would be judged as setting no status;
@@ -31,12 +35,14 @@ has (a user create, unjudged as one): ``collaborator_ids``, ``email_cc_ids`` and
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from guardrail.crm.markup import html_text
+from guardrail.crm.zendesk_schema import ATTRIBUTES
 from guardrail.errors import AmbiguousRequest, MalformedBody
 
 COMMENT = "comment"
@@ -105,6 +111,7 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
         elif isinstance(value, _SCALAR) or (
             isinstance(value, list) and all(isinstance(v, _SCALAR) for v in value)
         ):
+            _refuse_unread(obj, name, where)
             fields[name] = value
         else:
             hint = " Name the record by its id (e.g. requester_id)." if name in (
@@ -114,10 +121,28 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
                 f"{where}.{name} is a nested object crm-guardrail cannot judge; send field "
                 f"values only.{hint}"
             )
-    if obj == "ticket" and "description" in fields and "comment.body" not in fields:
+    if obj == "ticket" and "description" in fields:
+        if "comment.body" in fields:
+            raise AmbiguousRequest(
+                f"{where} gives both a description and a comment; a ticket's description is its "
+                "first comment, so crm-guardrail reads one of them. Send the comment alone."
+            )
         fields["comment.body"] = fields.pop("description")
         fields.setdefault("comment.public", True)
     return fields
+
+
+def _refuse_unread(obj: str, name: str, where: str) -> None:
+    """Refuse an attribute the dialect does not read as what Zendesk saves under its name."""
+    if name in ATTRIBUTES[obj] or (obj == "ticket" and name == "description"):
+        return
+    close = difflib.get_close_matches(name, ATTRIBUTES[obj], n=1)
+    fix = f"Did you mean {close[0]}?" if close else "Send the write without it."
+    raise AmbiguousRequest(
+        f"{where}.{name[:80]} is not an attribute crm-guardrail reads, and Zendesk may act on "
+        "it (assignee_email assigns, macro_ids applies macros), so it cannot judge the write. "
+        f"{fix} A {obj}'s attributes it reads: {', '.join(sorted(ATTRIBUTES[obj] - {'id'}))}."
+    )
 
 
 def _comment(value: Any, where: str, creating: bool) -> dict[str, Any]:

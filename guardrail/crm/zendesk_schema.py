@@ -6,7 +6,9 @@ A ticket's schema is built from ``GET /api/v2/ticket_fields.json``: the system a
 type (a dropdown's options are its enum; a decimal is a number or its text). Users and
 organizations have no field describe the pack needs beyond Zendesk's documented attributes,
 so theirs are fixed here. Every schema is closed (``additionalProperties: false``): a field
-Zendesk would silently ignore is refused instead, so the agent learns of its mistake.
+Zendesk would silently ignore is refused instead, so the agent learns of its mistake. Their
+attributes are also the ones the dialect reads (``ATTRIBUTES``): it refuses any other itself,
+so a pack whose schema is looser lets no attribute through that Zendesk would act on unjudged.
 """
 
 from __future__ import annotations
@@ -49,33 +51,37 @@ def _titled(title: str, prop: Mapping[str, Any]) -> dict[str, Any]:
     return {"title": title, **prop}
 
 
+#: A ticket's system attributes (its system ticket fields aside: ``_SYSTEM``).
+_TICKET_PROPERTIES: dict[str, Any] = {
+    "id": _READ_ONLY,
+    "subject": _titled("Subject", _TEXT),
+    "comment.body": _titled("Comment", {"type": "string", "minLength": 1}),
+    "comment.public": _titled("Comment is public", _BOOL),
+    "comment.author_id": _titled("Comment author", _reference("user")),
+    "requester_id": _titled("Requester", _reference("user")),
+    "submitter_id": _titled("Submitter", _reference("user")),
+    "assignee_id": _titled("Assignee", _reference("user")),
+    "organization_id": _titled("Organization", _reference("organization")),
+    "group_id": _titled("Group", _reference("group")),
+    "brand_id": _titled("Brand", _reference("brand")),
+    "problem_id": _titled("Problem", _reference("ticket")),
+    "external_id": _titled("External ID", _TEXT),
+    "due_at": _titled("Due at", _TEXT),
+    "recipient": _titled("Recipient", _TEXT),
+    "tags": _titled("Tags", _TAGS),
+    "additional_tags": _titled("Tags to add", _TAGS),
+    "remove_tags": _titled("Tags to remove", _TAGS),
+    "collaborator_ids": _titled("CCs", _reference("user", _IDS)),
+    "follower_ids": _titled("Followers", _reference("user", _IDS)),
+    "email_cc_ids": _titled("Email CCs", _reference("user", _IDS)),
+    "safe_update": _titled("Safe update", _BOOL),
+    "updated_stamp": _titled("Updated stamp", {"type": "string"}),
+}
+
+
 def ticket_schema(ticket_fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """A ticket's JSON Schema from the ticket fields Zendesk lists."""
-    properties: dict[str, Any] = {
-        "id": _READ_ONLY,
-        "subject": _titled("Subject", _TEXT),
-        "comment.body": _titled("Comment", {"type": "string", "minLength": 1}),
-        "comment.public": _titled("Comment is public", _BOOL),
-        "comment.author_id": _titled("Comment author", _reference("user")),
-        "requester_id": _titled("Requester", _reference("user")),
-        "submitter_id": _titled("Submitter", _reference("user")),
-        "assignee_id": _titled("Assignee", _reference("user")),
-        "organization_id": _titled("Organization", _reference("organization")),
-        "group_id": _titled("Group", _reference("group")),
-        "brand_id": _titled("Brand", _reference("brand")),
-        "problem_id": _titled("Problem", _reference("ticket")),
-        "external_id": _titled("External ID", _TEXT),
-        "due_at": _titled("Due at", _TEXT),
-        "recipient": _titled("Recipient", _TEXT),
-        "tags": _titled("Tags", _TAGS),
-        "additional_tags": _titled("Tags to add", _TAGS),
-        "remove_tags": _titled("Tags to remove", _TAGS),
-        "collaborator_ids": _titled("CCs", _reference("user", _IDS)),
-        "follower_ids": _titled("Followers", _reference("user", _IDS)),
-        "email_cc_ids": _titled("Email CCs", _reference("user", _IDS)),
-        "safe_update": _titled("Safe update", _BOOL),
-        "updated_stamp": _titled("Updated stamp", {"type": "string"}),
-    }
+    properties = dict(_TICKET_PROPERTIES)
     for field in ticket_fields:
         if not field.get("active", True):
             continue
@@ -177,3 +183,17 @@ async def fetch_schemas(
         else:
             raise ValueError(f"Zendesk has no schema of {name!r}: use ticket, user, organization")
     return schemas
+
+
+def _flat(properties: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(name for name in properties if "." not in name)
+
+
+#: Each record's attributes whose value in a write the dialect reads as what Zendesk saves
+#: under that name (nested ones, a comment's and custom fields, are read by
+#: ``zendesk_fields``): those of the schemas here. A pack's schema may narrow them, never widen.
+ATTRIBUTES = {
+    "ticket": _flat(_TICKET_PROPERTIES) | frozenset(_SYSTEM.values()),
+    "user": _flat(USER_SCHEMA["properties"]),
+    "organization": _flat(ORGANIZATION_SCHEMA["properties"]),
+}
