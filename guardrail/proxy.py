@@ -370,6 +370,10 @@ class Proxy:
                 decision,
                 HeldRequest.of(canonical.method, canonical.target, headers),
                 canonical.body,
+                # Pass-through: the CRM must take the agent's own session for this write.
+                None
+                if self.tokens is not None
+                else lookups.asking(request.app[UPSTREAM], request.headers.get("Authorization")),
             )
         except (RequestRejected, DependencyFailure) as exc:  # not kept: refused as such
             reply = self.dialect.render_error(exc)

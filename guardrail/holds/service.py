@@ -40,6 +40,7 @@ from guardrail.errors import (
 )
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
+from guardrail.holds.session import saved_read, vouch
 from guardrail.judge import FactsSource, Judge
 from guardrail.model import (
     Caller,
@@ -131,16 +132,26 @@ class Holds:
 
     # -- holding ---------------------------------------------------------------------------
 
-    async def hold(self, decision: Decision, request: HeldRequest, body: bytes) -> Decision:
-        """Keep the held write durably; the decision with when it expires. Raises
-        AuditUnavailable when the store cannot keep it, CredentialFailed when the proxy has no
-        CRM credential to execute it with once approved (the write is then refused)."""
+    async def hold(
+        self,
+        decision: Decision,
+        request: HeldRequest,
+        body: bytes,
+        session: lookups.Get | None = None,
+    ) -> Decision:
+        """Keep the held write durably; the decision with when it expires. ``session`` asks
+        the CRM with the agent's own session (pass-through mode), which must reach what the
+        write changes (guardrail.holds.session). Raises AuditUnavailable when the store cannot
+        keep it, CredentialFailed when the proxy has no CRM credential to execute it with once
+        approved, and what ``vouch`` raises (the write is then refused)."""
         if self._sender() is None:
             raise CredentialFailed(
                 "crm-guardrail would hold this write for a person's approval, but has no CRM "
                 "credential of its own to make it once approved; nothing was sent. The operator "
                 "must set credential.access_token or credential.client_id and client_secret."
             )
+        if session is not None:
+            await vouch(self._dialect, request.target, decision.intents, session)
         holding = [v for v in decision.violations if v.holds]
         own = self._pipeline.policies.hold_seconds(v.policy for v in holding)
         now = _now()
@@ -660,8 +671,7 @@ class Holds:
     ) -> UpstreamResponse:
         """The record as the CRM holds it now, read as the dialect reads saved records, in
         the API of the held request (``target``)."""
-        request = self._dialect.canonical(RawRequest("GET", target, CIMultiDict(), b""))
-        out = self._dialect.read_saved(request, sobject, [record_id], fields)
+        out = saved_read(self._dialect, target, sobject, [record_id], fields)
         return await sender.send(out.method, out.target, CIMultiDict(out.headers), out.body)
 
     async def _parse(
