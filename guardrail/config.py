@@ -110,8 +110,8 @@ class HoldSettings(BaseModel, frozen=True):
     )
     agents_of: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="Reviewer -> the agents they are responsible for: they may not approve "
-        "those agents' writes",
+        description="Reviewer -> the agents they are responsible for (any case): they may not "
+        "approve those agents' writes, nor a write that names no agent",
     )
     webhook_url: SecretStr | None = Field(
         default=None, description="Where each settled hold is pushed (JSON POST)"

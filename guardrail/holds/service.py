@@ -192,7 +192,20 @@ class Holds:
         allowed = self.settings.reviewers
         if allowed and reviewer not in allowed:
             raise NotAllowed(f"{reviewer!r} is not one of the reviewers who may settle holds")
-        if row.agent is not None and row.agent in self.settings.agents_of.get(reviewer, ()):
+        # Names compared as one identity whatever their case: an agent names
+        # itself in pass-through mode, and a reviewer's own agent must not pass for another.
+        own = {
+            _identity(agent)
+            for name, agents in self.settings.agents_of.items()
+            if _identity(name) == _identity(reviewer)
+            for agent in agents
+        }
+        if own and row.agent is None:
+            raise NotAllowed(
+                f"this write names no agent, so crm-guardrail cannot tell it is not one of "
+                f"{reviewer!r}'s agents; ask a reviewer responsible for no agent"
+            )
+        if row.agent is not None and _identity(row.agent) in own:
             raise NotAllowed(
                 f"{reviewer!r} is responsible for agent {row.agent!r}, so may not approve its "
                 "writes; ask another reviewer"
@@ -837,6 +850,11 @@ _MISSING = object()
 def _crm_error(body: bytes) -> str:
     text = body.decode("utf-8", "replace")
     return f"The CRM refused the write: {text[:500]}"
+
+
+def _identity(name: str) -> str:
+    """One spelling of a reviewer's or an agent's name, whatever its case."""
+    return name.casefold()
 
 
 def _claim() -> str:

@@ -16,7 +16,7 @@ import requests
 from simple_salesforce.api import Salesforce
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
-from guardrail.testing import SANDBOX_TOKEN, TestCA
+from guardrail.testing import SANDBOX_TOKEN, Stack, TestCA
 from tests.helpers import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -53,6 +53,18 @@ def conversation(turns: list[dict[str, str]] | None = None) -> dict[str, Any]:
         "entitlements": {"refund_limit": 100},
         "turns": turns or UNSURE_REFUND_TURNS,
     }
+
+
+def passthrough_stack(directory: Path, **settings: Any) -> Stack:
+    """A stack in pass-through mode (agents bring the sandbox's token) whose proxy has that
+    token too, to make approved writes with; ``settings`` override the reviewers."""
+    return Stack(
+        directory,
+        auth_mode="passthrough",
+        credential={"access_token": SANDBOX_TOKEN},
+        api_tokens=[ANON],
+        **{"api_reviewers": REVIEWERS, **settings},
+    )
 
 
 def admin(base: str, method: str, path: str, token: str = RITA, **kw: Any) -> httpx.Response:

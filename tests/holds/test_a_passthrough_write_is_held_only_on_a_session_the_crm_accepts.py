@@ -12,18 +12,12 @@ import pytest
 from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest
 
 from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.holds.helpers import ANON, REFUND, REVIEWERS, admin, conversation, refunds
+from tests.holds.helpers import REFUND, admin, conversation, passthrough_stack, refunds
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with Stack(
-        tmp_path_factory.mktemp("holds-passthrough"),
-        auth_mode="passthrough",
-        credential={"access_token": SANDBOX_TOKEN},
-        api_tokens=[ANON],
-        api_reviewers=REVIEWERS,
-    ) as running:
+    with passthrough_stack(tmp_path_factory.mktemp("holds-passthrough")) as running:
         yield running
 
 
