@@ -43,9 +43,11 @@ from guardrail.holds.notify import Notifier
 from guardrail.holds.session import saved_read, vouch
 from guardrail.judge import FactsSource, Judge
 from guardrail.model import (
+    Action,
     Caller,
     Decision,
     HoldLink,
+    Mode,
     Operation,
     Saved,
     Verdict,
@@ -332,6 +334,7 @@ class Holds:
             now = replace(self._judge, context=_Now(self._judge.context, tuple(current)))
             asked = lookups.asking(sender)
             judged = (await now.decide(read[0], parsed.intents, caller, asked)).decision
+            covered = await self._approved(claimed)
         except DependencyFailure as exc:  # the claim lapses; recovery tries again
             log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
             return claimed
@@ -345,6 +348,16 @@ class Holds:
                 claimed,
                 parsed,
                 f"Not executed: judged again, it no longer holds. {reasons}",
+                judged,
+            )
+        unseen = [v for v in judged.violations if v.holds and v.name not in covered]
+        if unseen:
+            reasons = " ".join(f"{v.name}: {v.message}" for v in unseen)
+            return await self._refuse(
+                claimed,
+                parsed,
+                "Not executed: judged again, it is now held for a reason the approval did not "
+                f"cover. {reasons} The agent may send it again, to be held for that.",
                 judged,
             )
         try:  # what the CRM holds already that a create of this write could be taken for
@@ -390,6 +403,19 @@ class Holds:
         )
         decision = answered(approved, saved)
         return await self._finish(claimed, decision, HoldState.FAILED if failed else HoldState.DONE)
+
+    async def _approved(self, row: HoldRow) -> set[str]:
+        """The reasons to hold (``policy/rule``) the reviewer saw and approved: the held
+        decision's, as the audit log recorded them (only the hold's own first one when the
+        record is gone)."""
+        recorded = await self._storage.decision(row.decision_id)
+        shown = recorded.body.get("violations", ()) if recorded is not None else ()
+        held = (
+            f"{v['policy']}/{v['rule']}"
+            for v in shown
+            if v["action"] == Action.HOLD and v["mode"] == Mode.ENFORCE
+        )
+        return {f"{row.policy}/{row.rule}", *held}
 
     async def _refuse(
         self,
