@@ -392,6 +392,21 @@ class Settings(AuditSettings):
         return self
 
     @model_validator(mode="after")
+    def _reviewers_sign_in(self) -> Self:
+        """Limits on who approves holds go by the reviewer's name, which only a reviewer who
+        signs in proves; without one an approval's name is whatever its sender typed."""
+        if (self.holds.reviewers or self.holds.agents_of) and not (
+            self.api_reviewers or self.review_users
+        ):
+            raise ValueError(
+                "holds.reviewers and holds.agents_of limit who approves holds by name, and "
+                "with neither api_reviewers or review_users configured no reviewer signs in, "
+                "so an approval carries whatever name its sender types; configure "
+                "api_reviewers (name: token) or review_users (name: password)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _token_url_on_the_upstream(self) -> Self:
         """The client secret goes to ``token_url``: only to the CRM's own origin (each CRM's
         client-credentials endpoint is on the instance's own domain)."""
