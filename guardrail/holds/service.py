@@ -58,6 +58,7 @@ from guardrail.model import (
 from guardrail.sinks.audit.log import AuditLog
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
+from guardrail.sinks.redact import mask_text
 from guardrail.upstream import Sender, UpstreamResponse
 
 log = structlog.get_logger("guardrail.holds")
@@ -218,6 +219,7 @@ class Holds:
         NotAllowed, NotPending (already settled or claimed)."""
         row = await self.get(decision_id)
         self.check_reviewer(row, reviewer)
+        comment = mask_text(comment)  # kept and shown as the audit record keeps it
         now = _now()
         if row.state is HoldState.HELD and row.expires_at <= now:
             await self._expire(row)
@@ -245,6 +247,7 @@ class Holds:
         NotPending."""
         row = await self.get(decision_id)
         self.check_reviewer(row, reviewer)
+        comment = mask_text(comment)  # kept and shown as the audit record keeps it
         message = f"Rejected by {reviewer}" + (f": {comment}" if comment else ".")
         settled = await self._close(row, HoldState.REJECTED, reviewer=reviewer, comment=comment)
         if settled is None:
@@ -439,7 +442,7 @@ class Holds:
                 of=claimed.decision_id,
                 reviewer=claimed.reviewer,
                 comment=claimed.comment or "",
-                reason=reason,
+                reason=mask_text(reason),  # rule messages, quoting the write: shown as recorded
             ),
         )
         return await self._finish(claimed, decision, HoldState.REFUSED)
@@ -874,8 +877,8 @@ _MISSING = object()
 
 
 def _crm_error(body: bytes) -> str:
-    text = body.decode("utf-8", "replace")
-    return f"The CRM refused the write: {text[:500]}"
+    text = mask_text(body.decode("utf-8", "replace")[:500])  # it may quote the values written
+    return f"The CRM refused the write: {text}"
 
 
 def _identity(name: str) -> str:
