@@ -363,7 +363,9 @@ class Proxy:
     ) -> web.StreamResponse:
         """Keep the canonical request, exactly as judged, until a person approves it; it is
         not forwarded."""
-        headers = _forwarded_headers(request, canonical)
+        # No session of the agent's is kept, wherever it put one: authorize removes each place
+        # the CRM takes one, and the Authorization it puts in their stead HeldRequest drops.
+        headers = self.dialect.authorize(_forwarded_headers(request, canonical), "")
         try:
             holdable(parsed)
             if self.holds is None:
