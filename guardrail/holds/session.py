@@ -31,8 +31,13 @@ async def vouch(dialect: Dialect, target: str, intents: Sequence[WriteIntent], a
     """Raises unless the CRM answers ``ask`` (the agent's own session) for every intent:
     InvalidSession (the CRM's own 401) for a session it refuses, SessionCannotReach for what
     that session may not read, UnsupportedEndpoint where the dialect has no read to ask with,
-    LookupFailed when the CRM does not answer."""
+    LookupFailed when the CRM does not answer. Asked once per record, and once per object
+    created (a collection of creates asks once)."""
+    asked: set[tuple[str, str | None]] = set()
     for intent in intents:
+        if (intent.object, intent.record_id) in asked:
+            continue
+        asked.add((intent.object, intent.record_id))
         read = (
             saved_read(dialect, target, intent.object, [intent.record_id], None)
             if intent.record_id is not None and intent.object

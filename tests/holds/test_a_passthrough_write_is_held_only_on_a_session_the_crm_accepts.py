@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest
 
@@ -43,3 +44,14 @@ def test_a_write_on_the_agents_own_valid_session_is_still_held(stack: Stack) -> 
     with pytest.raises(SalesforceMalformedRequest) as raised:
         sf.Refund__c.create(REFUND)
     assert raised.value.content[0]["errorCode"] == "GUARDRAIL_HELD_FOR_APPROVAL"
+
+
+def test_a_held_collection_of_creates_asks_the_crm_once(stack: Stack) -> None:
+    admin(stack.admin_url, "PUT", "conversations/conv-many", json=conversation()).raise_for_status()
+    sf = stack.salesforce(conversation="conv-many", agent="support-bot", token=SANDBOX_TOKEN)
+    httpx.delete(f"{stack.sandbox_url}/_sandbox/requests").raise_for_status()
+    records = [{"attributes": {"type": "Refund__c"}, **REFUND} for _ in range(3)]
+    answer = sf.restful("composite/sobjects", method="POST", json={"records": records})
+    assert [r["errors"][0]["statusCode"] for r in answer] == ["GUARDRAIL_HELD_FOR_APPROVAL"] * 3
+    counted = httpx.get(f"{stack.sandbox_url}/_sandbox/requests").json()
+    assert counted["by_route"] == {"GET /query": 1}
