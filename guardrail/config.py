@@ -110,8 +110,8 @@ class HoldSettings(BaseModel, frozen=True):
     )
     agents_of: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="Reviewer -> the agents they are responsible for: they may not approve "
-        "those agents' writes",
+        description="Reviewer -> the agents they are responsible for (any case): they may not "
+        "approve those agents' writes, nor a write that names no agent",
     )
     webhook_url: SecretStr | None = Field(
         default=None, description="Where each settled hold is pushed (JSON POST)"
@@ -389,6 +389,21 @@ class Settings(AuditSettings):
     def _tls_pair(self) -> Self:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("tls_cert and tls_key go together")
+        return self
+
+    @model_validator(mode="after")
+    def _reviewers_sign_in(self) -> Self:
+        """Limits on who approves holds go by the reviewer's name, which only a reviewer who
+        signs in proves; without one an approval's name is whatever its sender typed."""
+        if (self.holds.reviewers or self.holds.agents_of) and not (
+            self.api_reviewers or self.review_users
+        ):
+            raise ValueError(
+                "holds.reviewers and holds.agents_of limit who approves holds by name, and "
+                "with neither api_reviewers or review_users configured no reviewer signs in, "
+                "so an approval carries whatever name its sender types; configure "
+                "api_reviewers (name: token) or review_users (name: password)"
+            )
         return self
 
     @model_validator(mode="after")

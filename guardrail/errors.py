@@ -17,6 +17,7 @@
     │   ├── BulkJobRefused           400: a bulk job step the proxy cannot judge (unknown job...)
     │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
+    │   ├── SessionCannotReach       403: a held write's own session cannot reach what it writes
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
         ├── UpstreamUnavailable      503: the CRM could not be reached
@@ -148,6 +149,15 @@ class InvalidSession(RequestRejected):
     def __init__(self, reason: str) -> None:
         super().__init__("Session expired or invalid")
         self.reason = reason
+
+
+class SessionCannotReach(RequestRejected):
+    """In pass-through mode, the CRM does not let the agent's own session read what a write it
+    would hold changes; the write is not held, since approved it would be made with the
+    proxy's credential (guardrail.holds.session)."""
+
+    status = 403
+    code = "GUARDRAIL_HOLD_SESSION"
 
 
 class TokenRefused(RequestRejected):

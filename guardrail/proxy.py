@@ -18,7 +18,7 @@ import structlog
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 from aiohttp.typedefs import Handler
-from multidict import CIMultiDict
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from guardrail import lookups
 from guardrail.answered import OTHERWISE, answered
@@ -37,6 +37,7 @@ from guardrail.errors import (
     BodyTooLarge,
     ClientTimeout,
     DependencyFailure,
+    MalformedRequest,
     RequestRejected,
     ShuttingDown,
     TokenRefused,
@@ -132,6 +133,7 @@ class Proxy:
         started = time.perf_counter()
         caller = _caller(request)
         try:
+            _check_text(request.headers)
             grant = None
             if self.tokens is not None:  # before the body: an unknown session learns nothing
                 grant = await self.tokens.bind(request.headers, caller)
@@ -361,7 +363,9 @@ class Proxy:
     ) -> web.StreamResponse:
         """Keep the canonical request, exactly as judged, until a person approves it; it is
         not forwarded."""
-        headers = _forwarded_headers(request, canonical)
+        # No session of the agent's is kept, wherever it put one: authorize removes each place
+        # the CRM takes one, and the Authorization it puts in their stead HeldRequest drops.
+        headers = self.dialect.authorize(_forwarded_headers(request, canonical), "")
         try:
             holdable(parsed)
             if self.holds is None:
@@ -370,6 +374,10 @@ class Proxy:
                 decision,
                 HeldRequest.of(canonical.method, canonical.target, headers),
                 canonical.body,
+                # Pass-through: the CRM must take the agent's own session for this write.
+                None
+                if self.tokens is not None
+                else lookups.asking(request.app[UPSTREAM], request.headers.get("Authorization")),
             )
         except (RequestRejected, DependencyFailure) as exc:  # not kept: refused as such
             reply = self.dialect.render_error(exc)
@@ -459,13 +467,38 @@ def _admit_all() -> None:
 
 
 def _caller(request: web.Request) -> Caller:
+    """Who the headers say is calling; a value that is not text (_check_text refuses the
+    request) is left out, so the refusal can be recorded."""
     headers = request.headers
     return Caller(
-        conversation=headers.get("X-Guardrail-Conversation"),
-        agent=headers.get("X-Guardrail-Agent"),
-        tool=headers.get("X-Guardrail-Tool"),
-        traceparent=headers.get("traceparent"),
+        conversation=_text(headers.get("X-Guardrail-Conversation")),
+        agent=_text(headers.get("X-Guardrail-Agent")),
+        tool=_text(headers.get("X-Guardrail-Tool")),
+        traceparent=_text(headers.get("traceparent")),
     )
+
+
+def _check_text(headers: CIMultiDictProxy[str]) -> None:
+    """Raises MalformedRequest for a header whose bytes were not UTF-8 (the server keeps each
+    such byte as a lone surrogate): it can be neither recorded nor forwarded as sent."""
+    for name, value in headers.items():
+        if _text(name) is None or _text(value) is None:
+            raise MalformedRequest(
+                f"The header {ascii(name)[1:-1]} is not UTF-8 text (it holds a byte of another "
+                "encoding), so crm-guardrail can neither record nor forward it; nothing was "
+                "sent. Send header names and values as ASCII or UTF-8."
+            )
+
+
+def _text(value: str | None) -> str | None:
+    """``value`` if it is text, else None."""
+    if value is None or value.isascii():
+        return value
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return None
+    return value
 
 
 def _forwarded_headers(request: web.Request, canonical: CanonicalRequest) -> CIMultiDict[str]:

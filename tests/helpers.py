@@ -413,13 +413,7 @@ def acme_on_the_line(stack: Stack, conversation: str, said: str) -> None:
     """Register ``conversation`` (ServiceNow): Acme's verified contact, who said ``said``."""
     from guardrail.sandbox.servicenow.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
 
-    httpx.put(
-        f"{stack.admin_url}/guardrail/v1/conversations/{conversation}",
-        json={"channel": "voice", "turns": [{"role": "customer", "text": said}],
-              "customer": {"account_ids": [ACME_ACCOUNT_ID], "contact_ids": [ACME_CONTACT_ID],
-                           "verified": True}},
-        timeout=10,
-    ).raise_for_status()  # fmt: skip
+    _verified(stack, conversation, "voice", said, ACME_ACCOUNT_ID, ACME_CONTACT_ID)
 
 
 @pytest.fixture(scope="module")
@@ -505,3 +499,22 @@ class Race:
                 return answer
 
         return Racing()
+
+
+def acme_in_chat(stack: Stack, conversation: str, said: str) -> None:
+    """Register ``conversation`` (Salesforce): Acme's verified contact, who said ``said``."""
+    from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
+
+    _verified(stack, conversation, "chat", said, ACME_ACCOUNT_ID, ACME_CONTACT_ID)
+
+
+def _verified(
+    stack: Stack, conversation: str, channel: str, said: str, account: str, contact: str
+) -> None:
+    httpx.put(
+        f"{stack.admin_url}/guardrail/v1/conversations/{conversation}",
+        json={"channel": channel, "turns": [{"role": "customer", "text": said}],
+              "customer": {"account_ids": [account], "contact_ids": [contact],
+                           "verified": True}},
+        timeout=10,
+    ).raise_for_status()  # fmt: skip

@@ -40,11 +40,14 @@ from guardrail.errors import (
 )
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
+from guardrail.holds.session import saved_read, vouch
 from guardrail.judge import FactsSource, Judge
 from guardrail.model import (
+    Action,
     Caller,
     Decision,
     HoldLink,
+    Mode,
     Operation,
     Saved,
     Verdict,
@@ -55,6 +58,7 @@ from guardrail.model import (
 from guardrail.sinks.audit.log import AuditLog
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
+from guardrail.sinks.redact import mask_text
 from guardrail.upstream import Sender, UpstreamResponse
 
 log = structlog.get_logger("guardrail.holds")
@@ -131,16 +135,26 @@ class Holds:
 
     # -- holding ---------------------------------------------------------------------------
 
-    async def hold(self, decision: Decision, request: HeldRequest, body: bytes) -> Decision:
-        """Keep the held write durably; the decision with when it expires. Raises
-        AuditUnavailable when the store cannot keep it, CredentialFailed when the proxy has no
-        CRM credential to execute it with once approved (the write is then refused)."""
+    async def hold(
+        self,
+        decision: Decision,
+        request: HeldRequest,
+        body: bytes,
+        session: lookups.Get | None = None,
+    ) -> Decision:
+        """Keep the held write durably; the decision with when it expires. ``session`` asks
+        the CRM with the agent's own session (pass-through mode), which must reach what the
+        write changes (guardrail.holds.session). Raises AuditUnavailable when the store cannot
+        keep it, CredentialFailed when the proxy has no CRM credential to execute it with once
+        approved, and what ``vouch`` raises (the write is then refused)."""
         if self._sender() is None:
             raise CredentialFailed(
                 "crm-guardrail would hold this write for a person's approval, but has no CRM "
                 "credential of its own to make it once approved; nothing was sent. The operator "
                 "must set credential.access_token or credential.client_id and client_secret."
             )
+        if session is not None:
+            await vouch(self._dialect, request.target, decision.intents, session)
         holding = [v for v in decision.violations if v.holds]
         own = self._pipeline.policies.hold_seconds(v.policy for v in holding)
         now = _now()
@@ -181,7 +195,20 @@ class Holds:
         allowed = self.settings.reviewers
         if allowed and reviewer not in allowed:
             raise NotAllowed(f"{reviewer!r} is not one of the reviewers who may settle holds")
-        if row.agent is not None and row.agent in self.settings.agents_of.get(reviewer, ()):
+        # Names compared as one identity whatever their case: an agent names
+        # itself in pass-through mode, and a reviewer's own agent must not pass for another.
+        own = {
+            _identity(agent)
+            for name, agents in self.settings.agents_of.items()
+            if _identity(name) == _identity(reviewer)
+            for agent in agents
+        }
+        if own and row.agent is None:
+            raise NotAllowed(
+                f"this write names no agent, so crm-guardrail cannot tell it is not one of "
+                f"{reviewer!r}'s agents; ask a reviewer responsible for no agent"
+            )
+        if row.agent is not None and _identity(row.agent) in own:
             raise NotAllowed(
                 f"{reviewer!r} is responsible for agent {row.agent!r}, so may not approve its "
                 "writes; ask another reviewer"
@@ -192,6 +219,7 @@ class Holds:
         NotAllowed, NotPending (already settled or claimed)."""
         row = await self.get(decision_id)
         self.check_reviewer(row, reviewer)
+        comment = mask_text(comment)  # kept and shown as the audit record keeps it
         now = _now()
         if row.state is HoldState.HELD and row.expires_at <= now:
             await self._expire(row)
@@ -219,6 +247,7 @@ class Holds:
         NotPending."""
         row = await self.get(decision_id)
         self.check_reviewer(row, reviewer)
+        comment = mask_text(comment)  # kept and shown as the audit record keeps it
         message = f"Rejected by {reviewer}" + (f": {comment}" if comment else ".")
         settled = await self._close(row, HoldState.REJECTED, reviewer=reviewer, comment=comment)
         if settled is None:
@@ -308,6 +337,7 @@ class Holds:
             now = replace(self._judge, context=_Now(self._judge.context, tuple(current)))
             asked = lookups.asking(sender)
             judged = (await now.decide(read[0], parsed.intents, caller, asked)).decision
+            covered = await self._approved(claimed)
         except DependencyFailure as exc:  # the claim lapses; recovery tries again
             log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
             return claimed
@@ -321,6 +351,16 @@ class Holds:
                 claimed,
                 parsed,
                 f"Not executed: judged again, it no longer holds. {reasons}",
+                judged,
+            )
+        unseen = [v for v in judged.violations if v.holds and v.name not in covered]
+        if unseen:
+            reasons = " ".join(f"{v.name}: {v.message}" for v in unseen)
+            return await self._refuse(
+                claimed,
+                parsed,
+                "Not executed: judged again, it is now held for a reason the approval did not "
+                f"cover. {reasons} The agent may send it again, to be held for that.",
                 judged,
             )
         try:  # what the CRM holds already that a create of this write could be taken for
@@ -367,6 +407,19 @@ class Holds:
         decision = answered(approved, saved)
         return await self._finish(claimed, decision, HoldState.FAILED if failed else HoldState.DONE)
 
+    async def _approved(self, row: HoldRow) -> set[str]:
+        """The reasons to hold (``policy/rule``) the reviewer saw and approved: the held
+        decision's, as the audit log recorded them (only the hold's own first one when the
+        record is gone)."""
+        recorded = await self._storage.decision(row.decision_id)
+        shown = recorded.body.get("violations", ()) if recorded is not None else ()
+        held = (
+            f"{v['policy']}/{v['rule']}"
+            for v in shown
+            if v["action"] == Action.HOLD and v["mode"] == Mode.ENFORCE
+        )
+        return {f"{row.policy}/{row.rule}", *held}
+
     async def _refuse(
         self,
         claimed: HoldRow,
@@ -389,7 +442,7 @@ class Holds:
                 of=claimed.decision_id,
                 reviewer=claimed.reviewer,
                 comment=claimed.comment or "",
-                reason=reason,
+                reason=mask_text(reason),  # rule messages, quoting the write: shown as recorded
             ),
         )
         return await self._finish(claimed, decision, HoldState.REFUSED)
@@ -660,8 +713,7 @@ class Holds:
     ) -> UpstreamResponse:
         """The record as the CRM holds it now, read as the dialect reads saved records, in
         the API of the held request (``target``)."""
-        request = self._dialect.canonical(RawRequest("GET", target, CIMultiDict(), b""))
-        out = self._dialect.read_saved(request, sobject, [record_id], fields)
+        out = saved_read(self._dialect, target, sobject, [record_id], fields)
         return await sender.send(out.method, out.target, CIMultiDict(out.headers), out.body)
 
     async def _parse(
@@ -825,8 +877,13 @@ _MISSING = object()
 
 
 def _crm_error(body: bytes) -> str:
-    text = body.decode("utf-8", "replace")
-    return f"The CRM refused the write: {text[:500]}"
+    text = mask_text(body.decode("utf-8", "replace")[:500])  # it may quote the values written
+    return f"The CRM refused the write: {text}"
+
+
+def _identity(name: str) -> str:
+    """One spelling of a reviewer's or an agent's name, whatever its case."""
+    return name.casefold()
 
 
 def _claim() -> str:

@@ -13,7 +13,7 @@ import redis
 from guardrail.sandbox import create_app
 from guardrail.sandbox.app import STORE
 from guardrail.testing import LoopThread, TestCA, start_app
-from tests.holds.helpers import REDIS_URL
+from tests.holds.helpers import REDIS_URL, Webhook
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +43,11 @@ def sandbox_crm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     finally:
         thread.call(runner.cleanup())
         thread.close()
+
+
+@pytest.fixture(scope="module")
+def webhook() -> Iterator[Webhook]:
+    """The platform's webhook, keeping every settled hold pushed to it."""
+    hook = Webhook()
+    yield hook
+    hook.server.shutdown()

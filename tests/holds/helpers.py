@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import requests
 from simple_salesforce.api import Salesforce
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
-from guardrail.testing import SANDBOX_TOKEN, TestCA
+from guardrail.testing import SANDBOX_TOKEN, Stack, TestCA
 from tests.helpers import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -53,6 +55,18 @@ def conversation(turns: list[dict[str, str]] | None = None) -> dict[str, Any]:
         "entitlements": {"refund_limit": 100},
         "turns": turns or UNSURE_REFUND_TURNS,
     }
+
+
+def passthrough_stack(directory: Path, **settings: Any) -> Stack:
+    """A stack in pass-through mode (agents bring the sandbox's token) whose proxy has that
+    token too, to make approved writes with; ``settings`` override the reviewers."""
+    return Stack(
+        directory,
+        auth_mode="passthrough",
+        credential={"access_token": SANDBOX_TOKEN},
+        api_tokens=[ANON],
+        **{"api_reviewers": REVIEWERS, **settings},
+    )
 
 
 def admin(base: str, method: str, path: str, token: str = RITA, **kw: Any) -> httpx.Response:
@@ -139,3 +153,34 @@ class ProxyProcess:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         self.proc.communicate(timeout=30)
+
+
+class Webhook:
+    """The platform's webhook: keeps every JSON body posted to it."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        received = self.events
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                received.append(json.loads(self.rfile.read(length)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/holds"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def about(self, held: str, timeout: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.events:
+                if event["decision_id"] == held:
+                    return event
+            time.sleep(0.05)
+        raise AssertionError(f"no webhook event about {held}: {self.events}")

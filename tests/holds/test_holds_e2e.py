@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ from tests.holds.helpers import (
     OSCAR,
     REFUND,
     REVIEWERS,
+    Webhook,
     admin,
     conversation,
     refunds,
@@ -34,44 +32,6 @@ from tests.holds.helpers import (
 
 PACK = "salesforce-contact-center"
 HELD_ID = re.compile(r"decision ([0-9a-f-]{36})")
-
-
-class Webhook:
-    """The platform's webhook: keeps every JSON body posted to it."""
-
-    def __init__(self) -> None:
-        self.events: list[dict[str, Any]] = []
-        received = self.events
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                received.append(json.loads(self.rfile.read(length)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/holds"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def about(self, held: str, timeout: float = 10) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.events:
-                if event["decision_id"] == held:
-                    return event
-            time.sleep(0.05)
-        raise AssertionError(f"no webhook event about {held}: {self.events}")
-
-
-@pytest.fixture(scope="module")
-def webhook() -> Iterator[Webhook]:
-    hook = Webhook()
-    yield hook
-    hook.server.shutdown()
 
 
 @pytest.fixture(scope="module")

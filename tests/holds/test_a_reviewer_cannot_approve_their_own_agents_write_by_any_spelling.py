@@ -1,0 +1,68 @@
+"""``holds.agents_of`` keeps a reviewer from approving their own agents' writes. An agent's name
+is whatever its token was issued for, or (pass-through mode) whatever its X-Guardrail-Agent
+header says: the same name in another case, or no name at all, must not let the reviewer
+responsible for it approve."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from guardrail.testing import SANDBOX_TOKEN, Stack
+from tests.holds.helpers import (
+    OSCAR,
+    REFUND,
+    REVIEWERS,
+    admin,
+    conversation,
+    passthrough_stack,
+    settle,
+)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with passthrough_stack(
+        tmp_path_factory.mktemp("holds-agents-of"),
+        api_reviewers={**REVIEWERS, "Oscar.Jones": "oscar-jones-token"},
+        holds={"agents_of": {"oscar": ["support-bot"], "oscar.jones": ["Billing-Bot"]}},
+    ) as running:
+        yield running
+
+
+def _held(stack: Stack, name: str, agent: str | None) -> str:
+    admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
+    sf = stack.salesforce(conversation=name, agent=agent, token=SANDBOX_TOKEN)
+    with pytest.raises(SalesforceMalformedRequest) as raised:
+        sf.Refund__c.create(REFUND)
+    message: str = raised.value.content[0]["message"]
+    return message.split("(decision ", 1)[1].split(")", 1)[0]
+
+
+@pytest.mark.parametrize("agent", ["Support-Bot", "SUPPORT-BOT"])
+def test_another_spelling_of_the_reviewers_agent_is_still_theirs(stack: Stack, agent: str) -> None:
+    held = _held(stack, f"conv-spelling-{agent}", agent)
+    answer = settle(stack.admin_url, held, "approve", token=OSCAR)
+    assert answer.status_code == 403, answer.text
+    assert answer.json()["error"] == "not_allowed"
+    assert (
+        admin(stack.admin_url, "GET", f"decisions/{held}").json()["hold_state"]["state"] == "held"
+    )
+
+
+def test_a_reviewer_named_in_another_case_is_still_responsible(stack: Stack) -> None:
+    held = _held(stack, "conv-reviewer-case", "billing-bot")
+    answer = settle(stack.admin_url, held, "approve", token="oscar-jones-token")
+    assert answer.status_code == 403, answer.text
+
+
+def test_a_write_naming_no_agent_may_not_be_approved_by_a_reviewer_with_agents(
+    stack: Stack,
+) -> None:
+    held = _held(stack, "conv-no-agent", None)
+    answer = settle(stack.admin_url, held, "approve", token=OSCAR)
+    assert answer.status_code == 403, answer.text
+    assert "names no agent" in answer.json()["message"]
+    assert settle(stack.admin_url, held, "reject").status_code == 200  # rita has no agents
