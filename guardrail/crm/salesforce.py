@@ -23,10 +23,12 @@ is refused. Reads are GET, HEAD or OPTIONS without a body of the endpoints known
 (sObject resources, query, search, limits, collections' retrieve); any other request (Apex
 REST, tooling, composite graph/tree/batch, Bulk, sub-resources) is not understood, so it is
 refused, saying what to send instead (``salesforce_unknown``), unless the operator chose to
-forward such requests unchecked. The ``Sforce-*`` headers ride on every intent. Only a read whose
-answer is the CRM's records (``shows_records``) grounds writes, and one that would show a field
-otherwise than the record holds it (a SOQL function or alias) is refused, and so is any request
-with a default namespace (``salesforce_headers``), which renames fields in writes and reads alike.
+forward such requests unchecked. The ``Sforce-*`` headers ride on every intent; a composite
+subrequest's own (``httpHeaders``) may be only those and the conditions (``If-Match``...), any
+other refused. Only a read whose answer is the CRM's records (``shows_records``) grounds writes,
+and one that would show a field otherwise than the record holds it (a SOQL function or alias)
+is refused, and so is any request with a default namespace (``salesforce_headers``), which
+renames fields in writes and reads alike.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ from guardrail.crm.canonical import (
     refuse_odd_header_names,
     refuse_routing_headers,
     refuse_undocumented_parameters,
+    refuse_unread_headers,
     refuse_unreadable_answers,
     single_header,
     without_parameter,
@@ -884,10 +887,7 @@ def _names(names: tuple[str, ...]) -> _Names:
     return _Names(
         checked=checked,
         answers=any(r.no_answer or r.accept for r in read),
-        behaviour=any(
-            r.lower.startswith(_BEHAVIOUR_PREFIXES) and r.lower not in _CREDENTIAL_HEADERS
-            for r in read
-        ),
+        behaviour=any(_is_behaviour(name) for name in names),
         conditions=any(name in headers for name in salesforce_post.CONDITIONS),
         dropped=dropped_headers(names, ()),
         decoded=dropped_headers(names, ("content-encoding",)),
@@ -914,9 +914,9 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     ours to guess. The session headers are credentials, never kept."""
     found: dict[str, str] = {}
     for name, value in headers:
-        lower = header_name(name).lower
-        if lower in _CREDENTIAL_HEADERS or not lower.startswith(_BEHAVIOUR_PREFIXES):
+        if not _is_behaviour(name):
             continue
+        lower = header_name(name).lower
         spelled = _HEADER_SPELLING.get(lower) or "-".join(p.capitalize() for p in lower.split("-"))
         if spelled in found:
             raise AmbiguousRequest(
@@ -928,14 +928,39 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
+def _is_behaviour(name: str) -> bool:
+    """Whether ``name`` is a behaviour header (``Sforce-*``, ``X-SFDC-*``), a session aside."""
+    lower = header_name(name).lower
+    return lower.startswith(_BEHAVIOUR_PREFIXES) and lower not in _CREDENTIAL_HEADERS
+
+
+#: What a subrequest's ``httpHeaders`` may hold, told to an agent that sent something else.
+_SUBREQUEST_HEADERS = (
+    f"the Sforce-* headers Salesforce documents and {', '.join(salesforce_post.CONDITIONS)} "
+    "(a subrequest takes Accept, Authorization and Content-Type from the composite request)"
+)
+
+
 def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
-    """A composite subrequest's own behaviour headers (``httpHeaders``)."""
+    """A composite subrequest's own behaviour headers (``httpHeaders``), which Salesforce
+    applies to it. Besides those it may hold only the conditions, which can stop its write
+    (412) and change no other: any other header is one the dialect does not read, and unlike a
+    request's own (Accept-Encoding, Cookie) it cannot be removed on the way without changing
+    what was sent, so it is refused, and so is Accept, Authorization or Content-Type, which
+    Salesforce refuses in a subrequest."""
     given = sub.get("httpHeaders", {})
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
     refuse_odd_header_names(given, "Salesforce")
     _check_header_names(CIMultiDict(given))
     refuse_routing_headers(given, "Salesforce")
+    refuse_unread_headers(
+        ((name, value) for name, value in given.items() if not _is_behaviour(name)),
+        b"",
+        "Salesforce",
+        salesforce_post.CONDITIONS,
+        _SUBREQUEST_HEADERS,
+    )
     return behaviour_headers(given.items())
 
 
