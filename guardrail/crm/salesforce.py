@@ -140,6 +140,10 @@ _QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
 _UPSERT_PARAMETERS = frozenset({"updateOnly"})
 _DELETE_PARAMETERS = frozenset({"ids", "allOrNone"})
 _SOQL_RESOURCES = frozenset({"query", "queryall"})
+#: The keys Salesforce documents in a composite request and in each of its subrequests: any
+#: other (another spelling of one, read by a reader that ignores case) is refused.
+_COMPOSITE_KEYS = ("allOrNone", "collateSubrequests", "compositeRequest")
+_SUBREQUEST_KEYS = ("method", "url", "referenceId", "body", "httpHeaders")
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -394,11 +398,7 @@ class SalesforceDialect:
         else:
             return self._unknown(method, path)
         body = _require_object(payload, "collection request")
-        unknown = sorted(set(body) - {"allOrNone", "records"})
-        if unknown:
-            raise MalformedBody(
-                f"A collection request holds 'allOrNone' and 'records' only, not {unknown}."
-            )
+        _refuse_unknown_keys(body, ("allOrNone", "records"), "A collection request")
         records = body.get("records")
         if not isinstance(records, list) or not records:
             raise MalformedBody("A collection request needs a non-empty 'records' list.")
@@ -454,6 +454,8 @@ class SalesforceDialect:
         return inner
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
+        _refuse_unknown_keys(body, _COMPOSITE_KEYS, "A composite request")
+        _boolean(body.get("collateSubrequests", True), "collateSubrequests")
         subrequests = body.get("compositeRequest")
         if not isinstance(subrequests, list) or not subrequests:
             raise MalformedBody("A composite request needs a non-empty 'compositeRequest' list.")
@@ -468,6 +470,7 @@ class SalesforceDialect:
             if any(p.ref == ref for p in parts):
                 raise MalformedBody(f"The referenceId {ref!r} is used twice; make each unique.")
             try:
+                _refuse_unknown_keys(sub, _SUBREQUEST_KEYS, "A subrequest")
                 inner = _with_headers(self._subrequest(sub), _sub_headers(sub))
             except RequestRejected as exc:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
@@ -1148,9 +1151,24 @@ def _all_or_none(value: Any, in_url: bool = False) -> bool:
     a boolean to every reader)."""
     if in_url and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
+    return _boolean(value, "allOrNone")
+
+
+def _boolean(value: Any, name: str) -> bool:
+    """A JSON boolean, else refused (a JSON string is not a boolean to every reader)."""
     if isinstance(value, bool):
         return value
-    raise MalformedBody(f"allOrNone must be true or false, not {value!r}.")
+    raise MalformedBody(f"{name} must be true or false, not {value!r}.")
+
+
+def _refuse_unknown_keys(body: Mapping[str, Any], keys: Sequence[str], what: str) -> None:
+    """Refuse a key of ``body`` other than ``keys`` (Salesforce's spelling)."""
+    unknown = sorted(set(body) - set(keys))
+    if unknown:
+        raise MalformedBody(
+            f"{what} holds {', '.join(keys)} only, not {unknown}; spell each as Salesforce "
+            "documents it."
+        )
 
 
 def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> ParsedRequest:
