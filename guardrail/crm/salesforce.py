@@ -13,8 +13,9 @@ Writes it reads (any API version ``/services/data/vNN.N``):
     PATCH  /composite/sobjects/{Object}/{ExtField}  collection upsert
     POST   /composite                               composite: each subrequest as above; one
                                                     judged on a look-up, after a subrequest
-                                                    writing what it reads, is refused
-                                                    (``ordered``: asked before the composite runs)
+                                                    writing what it reads (or before one, when
+                                                    collated), is refused (``ordered``: asked
+                                                    before the composite runs)
 
 Each request is first read canonically (``canonical``, built from ``guardrail.crm.canonical``):
 ``POST ...?_HttpMethod=PATCH`` is read as a PATCH, as Salesforce documents, and forwarded as
@@ -144,6 +145,13 @@ _SOQL_RESOURCES = frozenset({"query", "queryall"})
 #: other (another spelling of one, read by a reader that ignores case) is refused.
 _COMPOSITE_KEYS = ("allOrNone", "collateSubrequests", "compositeRequest")
 _SUBREQUEST_KEYS = ("method", "url", "referenceId", "body", "httpHeaders")
+#: Why a composite's subrequests may run in another order than sent: Salesforce collates them
+#: unless collateSubrequests is false (true by default from API 49.0; taken as the default at
+#: any version, failing closed).
+_COLLATED = (
+    "Salesforce runs collated subrequests that do not reference each other in any order; "
+    "send collateSubrequests: false to keep the order sent"
+)
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -455,7 +463,7 @@ class SalesforceDialect:
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
         _refuse_unknown_keys(body, _COMPOSITE_KEYS, "A composite request")
-        _boolean(body.get("collateSubrequests", True), "collateSubrequests")
+        collated = _boolean(body.get("collateSubrequests", True), "collateSubrequests")
         subrequests = body.get("compositeRequest")
         if not isinstance(subrequests, list) or not subrequests:
             raise MalformedBody("A composite request needs a non-empty 'compositeRequest' list.")
@@ -496,6 +504,7 @@ class SalesforceDialect:
             lambda later: bool(salesforce_lookups.objects_read(later)),
             lambda earlier, later: earlier.object.lower() in salesforce_lookups.objects_read(later),
             "Subrequest",
+            _COLLATED if collated else "",
         )
         return ParsedRequest(
             Shape.COMPOSITE,
