@@ -138,5 +138,6 @@ def test_no_item_header_outside_the_rule_reaches_the_instance(
     status, message = _send(servicenow_stack, [("Content-Type", "application/json"), (name, value)])
     assert status == 400, message
     assert message.startswith("Batch request one:"), message
-    assert name.lower() in message.lower(), message
+    dashed = name.lower().replace("_", "-")  # an override named as the header it stands for
+    assert dashed in message.lower().replace("_", "-"), message
     assert store.rows == before

@@ -618,27 +618,37 @@ def _accepts_json(accept: str) -> bool:
 #: judged, or removed on the way (Cookie, Accept-Encoding, routing headers); a nested one's
 #: cannot be removed without changing what was sent, so any other is refused.
 READ_HEADERS = ("Content-Type", "Content-Length", "Accept")
-_READ_HEADERS = frozenset(h.lower() for h in READ_HEADERS)
+_SEND_READ = f"{', '.join(READ_HEADERS)} (of JSON)"
 
 
-def refuse_unread_headers(headers: Iterable[tuple[str, str]], body: bytes, crm: str) -> None:
-    """Refuse a nested request's header (``headers``: as sent, each once) other than
-    READ_HEADERS, or one whose value could change what ``crm`` does with ``body`` or how it
-    answers: a Content-Type other than JSON, a Content-Length other than the body's (Accept is
-    read as a request's own, ``refuse_unreadable_answers``)."""
-    read: dict[str, str] = {}
+def refuse_unread_headers(
+    headers: Iterable[tuple[str, str]],
+    body: bytes,
+    crm: str,
+    read: Collection[str] = READ_HEADERS,
+    send: str = _SEND_READ,
+) -> None:
+    """Refuse a nested request's header (``headers``: as sent) other than ``read`` (which
+    ``send`` tells the agent how to send), one sent twice in any case, or one whose value
+    could change what ``crm`` does with ``body`` or how it answers: a Content-Type other than
+    JSON, a Content-Length other than the body's (Accept is read as a request's own,
+    ``refuse_unreadable_answers``)."""
+    allowed = {h.lower() for h in read}
+    found: dict[str, str] = {}
     for name, value in headers:
-        read[name.lower()] = value
-        if name.lower() not in _READ_HEADERS:
+        if name.lower() not in allowed:
             raise AmbiguousRequest(
                 f"The header {name[:80]} is one {crm} would apply to this request and "
                 "crm-guardrail does not read, so it cannot judge what it does. Send the request "
-                f"with only {', '.join(READ_HEADERS)} (of JSON) among its headers."
+                f"with only {send} among its headers."
             )
-    content_type = read.get("content-type")
+        if name.lower() in found:
+            raise AmbiguousRequest(f"The header {name[:80]} is given twice; send it once.")
+        found[name.lower()] = value
+    content_type = found.get("content-type")
     if content_type is not None and not is_json(content_type, "application/json"):
         raise not_json(media_type(content_type, "application/json"))
-    length = read.get("content-length")
+    length = found.get("content-length")
     if length is not None and length.strip() != str(len(body)):
         raise AmbiguousRequest(
             f"Content-Length: {length[:20]} is not the length of this request's body "

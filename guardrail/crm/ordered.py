@@ -8,7 +8,9 @@ request runs, while the CRM makes each part's write on what the parts before it 
 that writes what such a look-up reads (a child given to the parent a later part moves, the
 external id a later upsert looks its record up by) would have the later write judged on an
 answer its own request made stale, so the later part is refused: sent on its own, once the
-request before it is answered, it is judged on what the CRM then holds.
+request before it is answered, it is judged on what the CRM then holds. Where the CRM may run
+the parts in another order than sent (a Salesforce composite, collated), a part sent after the
+look-up's may run before it, so it counts as well.
 """
 
 from __future__ import annotations
@@ -26,21 +28,27 @@ def refuse_stale_lookups(
     asked: Callable[[WriteIntent], bool],
     changes: Callable[[WriteIntent, WriteIntent], bool],
     label: str,
+    any_order: str = "",
 ) -> None:
     """Refuse (AmbiguousRequest) a part with a write the CRM is ``asked`` about first when an
     earlier part's write ``changes`` (earlier, later) what the look-up reads; ``label`` names a
-    part ("Batch request", "Subrequest")."""
+    part ("Batch request", "Subrequest"). ``any_order``, when the CRM may run the parts in
+    another order than sent, says so (and how to keep it): then a later part counts too."""
     for n, part in enumerate(parts):
         for later in (intents[i] for i in part.intents if asked(intents[i])):
-            for before in parts[:n]:
+            for m, other in enumerate(parts):
+                if m == n or (m > n and not any_order):
+                    continue
                 earlier = next(
-                    (intents[i] for i in before.intents if changes(intents[i], later)), None
+                    (intents[i] for i in other.intents if changes(intents[i], later)), None
                 )
-                if earlier is not None:
-                    raise AmbiguousRequest(
-                        f"{label} {part.ref}: crm-guardrail asks the CRM what this "
-                        f"{later.operation} of {later.object} changes before judging it, and it "
-                        f"asks before the request runs; {label.lower()} {before.ref} before it "
-                        f"writes {earlier.object} first, which may change that answer. Send "
-                        f"{part.ref} on its own, once the request before it is answered."
-                    )
+                if earlier is None:
+                    continue
+                when = "before it" if m < n else f"after it ({any_order})"
+                raise AmbiguousRequest(
+                    f"{label} {part.ref}: crm-guardrail asks the CRM what this "
+                    f"{later.operation} of {later.object} changes before judging it, and it "
+                    f"asks before the request runs; {label.lower()} {other.ref} {when} "
+                    f"writes {earlier.object} first, which may change that answer. Send "
+                    f"{part.ref} on its own, once the request before it is answered."
+                )

@@ -13,8 +13,9 @@ Writes it reads (any API version ``/services/data/vNN.N``):
     PATCH  /composite/sobjects/{Object}/{ExtField}  collection upsert
     POST   /composite                               composite: each subrequest as above; one
                                                     judged on a look-up, after a subrequest
-                                                    writing what it reads, is refused
-                                                    (``ordered``: asked before the composite runs)
+                                                    writing what it reads (or before one, when
+                                                    collated), is refused (``ordered``: asked
+                                                    before the composite runs)
 
 Each request is first read canonically (``canonical``, built from ``guardrail.crm.canonical``):
 ``POST ...?_HttpMethod=PATCH`` is read as a PATCH, as Salesforce documents, and forwarded as
@@ -23,10 +24,12 @@ is refused. Reads are GET, HEAD or OPTIONS without a body of the endpoints known
 (sObject resources, query, search, limits, collections' retrieve); any other request (Apex
 REST, tooling, composite graph/tree/batch, Bulk, sub-resources) is not understood, so it is
 refused, saying what to send instead (``salesforce_unknown``), unless the operator chose to
-forward such requests unchecked. The ``Sforce-*`` headers ride on every intent. Only a read whose
-answer is the CRM's records (``shows_records``) grounds writes, and one that would show a field
-otherwise than the record holds it (a SOQL function or alias) is refused, and so is any request
-with a default namespace (``salesforce_headers``), which renames fields in writes and reads alike.
+forward such requests unchecked. The ``Sforce-*`` headers ride on every intent; a composite
+subrequest's own (``httpHeaders``) may be only those and the conditions (``If-Match``...), any
+other refused. Only a read whose answer is the CRM's records (``shows_records``) grounds writes,
+and one that would show a field otherwise than the record holds it (a SOQL function or alias)
+is refused, and so is any request with a default namespace (``salesforce_headers``), which
+renames fields in writes and reads alike.
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ from guardrail.crm.canonical import (
     refuse_odd_header_names,
     refuse_routing_headers,
     refuse_undocumented_parameters,
+    refuse_unread_headers,
     refuse_unreadable_answers,
     single_header,
     without_parameter,
@@ -137,6 +141,17 @@ _QUERY_RESOURCES = frozenset({"query", "queryall", "search"})
 _UPSERT_PARAMETERS = frozenset({"updateOnly"})
 _DELETE_PARAMETERS = frozenset({"ids", "allOrNone"})
 _SOQL_RESOURCES = frozenset({"query", "queryall"})
+#: The keys Salesforce documents in a composite request and in each of its subrequests: any
+#: other (another spelling of one, read by a reader that ignores case) is refused.
+_COMPOSITE_KEYS = ("allOrNone", "collateSubrequests", "compositeRequest")
+_SUBREQUEST_KEYS = ("method", "url", "referenceId", "body", "httpHeaders")
+#: Why a composite's subrequests may run in another order than sent: Salesforce collates them
+#: unless collateSubrequests is false (true by default from API 49.0; taken as the default at
+#: any version, failing closed).
+_COLLATED = (
+    "Salesforce runs collated subrequests that do not reference each other in any order; "
+    "send collateSubrequests: false to keep the order sent"
+)
 _BEHAVIOUR_PREFIXES = ("sforce-", "x-sfdc-")
 _CREDENTIAL_HEADERS = frozenset({"x-sfdc-session"})
 #: Salesforce's spelling of the request headers it documents as changing what a call does.
@@ -391,11 +406,7 @@ class SalesforceDialect:
         else:
             return self._unknown(method, path)
         body = _require_object(payload, "collection request")
-        unknown = sorted(set(body) - {"allOrNone", "records"})
-        if unknown:
-            raise MalformedBody(
-                f"A collection request holds 'allOrNone' and 'records' only, not {unknown}."
-            )
+        _refuse_unknown_keys(body, ("allOrNone", "records"), "A collection request")
         records = body.get("records")
         if not isinstance(records, list) or not records:
             raise MalformedBody("A collection request needs a non-empty 'records' list.")
@@ -451,6 +462,8 @@ class SalesforceDialect:
         return inner
 
     def _composite(self, body: Mapping[str, Any]) -> ParsedRequest:
+        _refuse_unknown_keys(body, _COMPOSITE_KEYS, "A composite request")
+        collated = _boolean(body.get("collateSubrequests", True), "collateSubrequests")
         subrequests = body.get("compositeRequest")
         if not isinstance(subrequests, list) or not subrequests:
             raise MalformedBody("A composite request needs a non-empty 'compositeRequest' list.")
@@ -465,6 +478,7 @@ class SalesforceDialect:
             if any(p.ref == ref for p in parts):
                 raise MalformedBody(f"The referenceId {ref!r} is used twice; make each unique.")
             try:
+                _refuse_unknown_keys(sub, _SUBREQUEST_KEYS, "A subrequest")
                 inner = _with_headers(self._subrequest(sub), _sub_headers(sub))
             except RequestRejected as exc:
                 raise type(exc)(f"Subrequest {ref}: {exc.message}") from None
@@ -490,6 +504,7 @@ class SalesforceDialect:
             lambda later: bool(salesforce_lookups.objects_read(later)),
             lambda earlier, later: earlier.object.lower() in salesforce_lookups.objects_read(later),
             "Subrequest",
+            _COLLATED if collated else "",
         )
         return ParsedRequest(
             Shape.COMPOSITE,
@@ -884,10 +899,7 @@ def _names(names: tuple[str, ...]) -> _Names:
     return _Names(
         checked=checked,
         answers=any(r.no_answer or r.accept for r in read),
-        behaviour=any(
-            r.lower.startswith(_BEHAVIOUR_PREFIXES) and r.lower not in _CREDENTIAL_HEADERS
-            for r in read
-        ),
+        behaviour=any(_is_behaviour(name) for name in names),
         conditions=any(name in headers for name in salesforce_post.CONDITIONS),
         dropped=dropped_headers(names, ()),
         decoded=dropped_headers(names, ("content-encoding",)),
@@ -914,9 +926,9 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     ours to guess. The session headers are credentials, never kept."""
     found: dict[str, str] = {}
     for name, value in headers:
-        lower = header_name(name).lower
-        if lower in _CREDENTIAL_HEADERS or not lower.startswith(_BEHAVIOUR_PREFIXES):
+        if not _is_behaviour(name):
             continue
+        lower = header_name(name).lower
         spelled = _HEADER_SPELLING.get(lower) or "-".join(p.capitalize() for p in lower.split("-"))
         if spelled in found:
             raise AmbiguousRequest(
@@ -928,14 +940,39 @@ def behaviour_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
+def _is_behaviour(name: str) -> bool:
+    """Whether ``name`` is a behaviour header (``Sforce-*``, ``X-SFDC-*``), a session aside."""
+    lower = header_name(name).lower
+    return lower.startswith(_BEHAVIOUR_PREFIXES) and lower not in _CREDENTIAL_HEADERS
+
+
+#: What a subrequest's ``httpHeaders`` may hold, told to an agent that sent something else.
+_SUBREQUEST_HEADERS = (
+    f"the Sforce-* headers Salesforce documents and {', '.join(salesforce_post.CONDITIONS)} "
+    "(a subrequest takes Accept, Authorization and Content-Type from the composite request)"
+)
+
+
 def _sub_headers(sub: Mapping[str, Any]) -> dict[str, str]:
-    """A composite subrequest's own behaviour headers (``httpHeaders``)."""
+    """A composite subrequest's own behaviour headers (``httpHeaders``), which Salesforce
+    applies to it. Besides those it may hold only the conditions, which can stop its write
+    (412) and change no other: any other header is one the dialect does not read, and unlike a
+    request's own (Accept-Encoding, Cookie) it cannot be removed on the way without changing
+    what was sent, so it is refused, and so is Accept, Authorization or Content-Type, which
+    Salesforce refuses in a subrequest."""
     given = sub.get("httpHeaders", {})
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
         raise MalformedBody("'httpHeaders' must be an object of header names to text.")
     refuse_odd_header_names(given, "Salesforce")
     _check_header_names(CIMultiDict(given))
     refuse_routing_headers(given, "Salesforce")
+    refuse_unread_headers(
+        ((name, value) for name, value in given.items() if not _is_behaviour(name)),
+        b"",
+        "Salesforce",
+        salesforce_post.CONDITIONS,
+        _SUBREQUEST_HEADERS,
+    )
     return behaviour_headers(given.items())
 
 
@@ -1123,9 +1160,24 @@ def _all_or_none(value: Any, in_url: bool = False) -> bool:
     a boolean to every reader)."""
     if in_url and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
+    return _boolean(value, "allOrNone")
+
+
+def _boolean(value: Any, name: str) -> bool:
+    """A JSON boolean, else refused (a JSON string is not a boolean to every reader)."""
     if isinstance(value, bool):
         return value
-    raise MalformedBody(f"allOrNone must be true or false, not {value!r}.")
+    raise MalformedBody(f"{name} must be true or false, not {value!r}.")
+
+
+def _refuse_unknown_keys(body: Mapping[str, Any], keys: Sequence[str], what: str) -> None:
+    """Refuse a key of ``body`` other than ``keys`` (Salesforce's spelling)."""
+    unknown = sorted(set(body) - set(keys))
+    if unknown:
+        raise MalformedBody(
+            f"{what} holds {', '.join(keys)} only, not {unknown}; spell each as Salesforce "
+            "documents it."
+        )
 
 
 def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> ParsedRequest:

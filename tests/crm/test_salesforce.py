@@ -429,7 +429,7 @@ def test_collection_and_composite_answers_say_per_record_whether_it_was_created(
     assert dialect.saved(collection, 200, json.dumps(rows).encode()) == (
         Saved(CASE_ID, False), Saved("500000000000008AAA", True), Saved(),
     )  # fmt: skip
-    composite = parse("POST", "/composite", {"compositeRequest": [
+    composite = parse("POST", "/composite", {"collateSubrequests": False, "compositeRequest": [
         {"method": "PATCH", "url": BASE + UPSERT, "referenceId": "first", "body": {"Subject": "x"}},
         {"method": "PATCH", "url": f"{BASE}/sobjects/Contact/External_Id__c/P-9",
          "referenceId": "again", "body": {"LastName": "Doe"}},
