@@ -233,7 +233,9 @@ class Caller:
 class HoldLink:
     """What a decision has to do with a held write (guardrail.holds).
 
-    On the held decision itself: ``state`` "held" and ``until`` (when it expires). On the
+    On the held decision itself: ``state`` "held" and ``until`` (when it expires). On a write
+    sent again while an identical hold stands (guardrail.holds.repeat): ``state`` "repeat",
+    ``of`` the standing hold's id and ``until`` its expiry; nothing was kept. On the
     decision that settles it: ``of`` (the held decision's id), its ``state`` ("approved",
     "rejected", "expired", "refused": approved but no longer holding when judged again), who
     settled it and why; ``readback`` is the saved record as read after an approved write.

@@ -42,7 +42,7 @@ from guardrail.errors import (
     ShuttingDown,
     TokenRefused,
 )
-from guardrail.holds import HeldRequest, Holds, held_message, holdable
+from guardrail.holds import HeldRequest, Holds, held_message, holdable, waiting_on
 from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, planned
@@ -385,7 +385,10 @@ class Proxy:
             failed = replace(decision, verdict=Verdict.BLOCK, status=reply.status, error=code)
             return await self._finish(failed, _own(reply))
         reply = self.dialect.render_hold(parsed, held, held_message(held))
-        return await self._finish(replace(held, status=reply.status), _own(reply))
+        response = await self._finish(replace(held, status=reply.status), _own(reply))
+        # A write sent again is answered as the hold it repeats: the id the agent waits on.
+        response.headers[DECISION_ID_HEADER] = waiting_on(held)
+        return response
 
     def _unjudged(self, canonical: CanonicalRequest, caller: Caller, started: float) -> Decision:
         """The record of a request forwarded with nothing to judge, so none goes unaccounted."""

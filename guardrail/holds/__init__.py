@@ -18,6 +18,7 @@ from guardrail.holds.service import (
     NotPending,
     held_message,
     holdable,
+    waiting_on,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "NotPending",
     "held_message",
     "holdable",
+    "waiting_on",
 ]
