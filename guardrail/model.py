@@ -7,6 +7,7 @@ error all describe, so nothing downstream may change it behind their backs.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -351,6 +352,12 @@ class _Randomness(threading.local):
 
 _randomness = _Randomness()
 os.register_at_fork(after_in_child=_randomness.forget)
+
+
+#: What a decision id may be wherever one is asked for (the admin API, an agent's poll): any id
+#: new_decision_id makes, and ids of records made elsewhere.
+DECISION_ID = re.compile(r"[A-Za-z0-9._:-]{1,200}")
+DECISION_ID_SHAPE = "a decision id is 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'"
 
 
 def new_decision_id() -> str:

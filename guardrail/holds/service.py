@@ -772,10 +772,11 @@ def holdable(parsed: ParsedRequest) -> None:
         )
 
 
-def held_message(decision: Decision) -> str:
+def held_message(decision: Decision, *, pollable: bool) -> str:
     """What the agent is told about its held write: why, that it was not sent, until when it
-    may wait, the decision id to poll (the standing hold's, for a write sent again), and not
-    to send it again."""
+    may wait, the decision id it waits as (the standing hold's, for a write sent again), not
+    to send it again, and how it learns the outcome: by polling with its own agent token
+    (``pollable``), else from the platform that runs it (guardrail.holds.poll)."""
     why = " ".join(f"({v.name}) {v.message}" for v in decision.violations if v.holds)
     link = decision.hold
     held = waiting_on(decision)
@@ -785,11 +786,17 @@ def held_message(decision: Decision) -> str:
         if link is not None and link.of is not None
         else ""
     )
+    outcome = (
+        f"Poll the outcome here with your own token: GET /guardrail/v1/decisions/{held}."
+        if pollable
+        else "The outcome is not shown to agents here (that takes an agent token); the "
+        "platform that runs you is told it."
+    )
     return (
         f"Held for approval by crm-guardrail {why} {again}The write was not sent: it waits for "
         f"a person's approval until {until} (decision {held}), and is rejected if nobody "
         f"approves it by then. Tell the customer it is being reviewed; do not send it again. "
-        f"The outcome: GET /guardrail/v1/decisions/{held}."
+        f"{outcome}"
     )
 
 

@@ -235,3 +235,10 @@ def held_in(error: SalesforceError) -> str:
     assert content[0]["errorCode"] == "GUARDRAIL_HELD_FOR_APPROVAL", content
     message: str = content[0]["message"]
     return message.split("(decision ", 1)[1].split(")", 1)[0]
+
+
+def poll(sf: Any, decision_id: str) -> requests.Response:
+    """``GET /guardrail/v1/decisions/{id}`` on the proxy, with the agent's own credential."""
+    url = f"https://{sf.sf_instance}/guardrail/v1/decisions/{decision_id}"
+    response: requests.Response = sf.session.get(url, headers=sf.headers, timeout=30)
+    return response
