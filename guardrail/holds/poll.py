@@ -38,8 +38,8 @@ async def polled(
         raise HoldNotShown(
             "crm-guardrail shows a held write to the agent that sent it only when the agent "
             "calls with an agent token, which names its conversation; here agents bring their "
-            "own CRM session, so no hold is shown to agents. The platform that runs you is "
-            "told the outcome; do not send the write again."
+            "own CRM session, so no hold is shown to agents. The platform that runs you can "
+            "see the outcome; do not send the write again."
         )
     grant = await tokens.bind(headers, claimed)
     grant.admit()

@@ -776,7 +776,8 @@ def held_message(decision: Decision, *, pollable: bool) -> str:
     """What the agent is told about its held write: why, that it was not sent, until when it
     may wait, the decision id it waits as (the standing hold's, for a write sent again), not
     to send it again, and how it learns the outcome: by polling with its own agent token
-    (``pollable``), else from the platform that runs it (guardrail.holds.poll)."""
+    (``pollable``), else from the platform that runs it, through the admin API
+    (guardrail.holds.poll)."""
     why = " ".join(f"({v.name}) {v.message}" for v in decision.violations if v.holds)
     link = decision.hold
     held = waiting_on(decision)
@@ -790,7 +791,7 @@ def held_message(decision: Decision, *, pollable: bool) -> str:
         f"Poll the outcome here with your own token: GET /guardrail/v1/decisions/{held}."
         if pollable
         else "The outcome is not shown to agents here (that takes an agent token); the "
-        "platform that runs you is told it."
+        "platform that runs you can see it."
     )
     return (
         f"Held for approval by crm-guardrail {why} {again}The write was not sent: it waits for "
