@@ -23,5 +23,7 @@ def hold_view(hold: HoldRow) -> dict[str, Any]:
         "reviewer": hold.reviewer,
         "comment": hold.comment,
         "result_decision_id": hold.execution_id if hold.state.settled else None,
-        "outcome": hold.outcome,
+        # Until settled, the outcome column holds only recovery's notes (the ids of records
+        # that looked like a create before it was sent): no outcome, and not the hold's.
+        "outcome": hold.outcome if hold.state.settled else None,
     }

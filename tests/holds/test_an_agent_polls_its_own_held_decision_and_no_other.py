@@ -7,12 +7,14 @@ held message does not offer it, and the path says why."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from simple_salesforce.exceptions import SalesforceError
 
+from guardrail.sinks.audit.store import HoldState
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from tests.holds.helpers import (
     REFUND,
@@ -52,6 +54,27 @@ def test_an_agent_polls_its_own_hold_as_the_admin_api_shows_it(token_mode: Stack
     assert shown["state"] == "rejected"
     assert CARD not in shown["comment"]
     assert "checked it" in shown["comment"]
+
+
+def test_a_hold_being_made_shows_no_outcome_until_it_has_one(token_mode: Stack) -> None:
+    """While approved and being made, the hold notes the records that looked like it before
+    it was sent (for recovery): other records' ids, no outcome, shown to nobody."""
+    sf = agent_of(token_mode, "conv-poll-executing")
+    held, _ = _hold(sf)
+    marker = {"existing": {"0": ["a01000000000042AAA"]}}
+    claimed = token_mode.call(
+        lambda: token_mode.guardrail.audit.storage.move_hold(
+            held,
+            (HoldState.HELD,),
+            HoldState.EXECUTING,
+            datetime.now(UTC),
+            values={"claim": "test", "claimed_at": datetime.now(UTC), "outcome": marker},
+        )
+    )
+    assert claimed is not None
+    shown = poll(sf, held).json()
+    assert (shown["state"], shown["outcome"]) == ("executing", None)
+    assert shown == admin(token_mode.admin_url, "GET", f"decisions/{held}").json()["hold_state"]
 
 
 def test_a_hold_of_another_conversation_is_answered_as_one_that_does_not_exist(
