@@ -18,6 +18,7 @@
     │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
     │   ├── SessionCannotReach       403: a held write's own session cannot reach what it writes
+    │   ├── HoldNotShown             404: an agent polled a hold not of its conversation, or none
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
         ├── UpstreamUnavailable      503: the CRM could not be reached
@@ -158,6 +159,14 @@ class SessionCannotReach(RequestRejected):
 
     status = 403
     code = "GUARDRAIL_HOLD_SESSION"
+
+
+class HoldNotShown(RequestRejected):
+    """An agent polled a held write it may not see (another conversation's, or none): the
+    CRM's own not-found, the same whether or not it exists (guardrail.holds.poll)."""
+
+    status = 404
+    code = "NOT_FOUND"
 
 
 class TokenRefused(RequestRejected):

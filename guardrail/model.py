@@ -7,6 +7,7 @@ error all describe, so nothing downstream may change it behind their backs.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -233,7 +234,9 @@ class Caller:
 class HoldLink:
     """What a decision has to do with a held write (guardrail.holds).
 
-    On the held decision itself: ``state`` "held" and ``until`` (when it expires). On the
+    On the held decision itself: ``state`` "held" and ``until`` (when it expires). On a write
+    sent again while an identical hold stands (guardrail.holds.repeat): ``state`` "repeat",
+    ``of`` the standing hold's id and ``until`` its expiry; nothing was kept. On the
     decision that settles it: ``of`` (the held decision's id), its ``state`` ("approved",
     "rejected", "expired", "refused": approved but no longer holding when judged again), who
     settled it and why; ``readback`` is the saved record as read after an approved write.
@@ -349,6 +352,12 @@ class _Randomness(threading.local):
 
 _randomness = _Randomness()
 os.register_at_fork(after_in_child=_randomness.forget)
+
+
+#: What a decision id may be wherever one is asked for (the admin API, an agent's poll): any id
+#: new_decision_id makes, and ids of records made elsewhere.
+DECISION_ID = re.compile(r"[A-Za-z0-9._:-]{1,200}")
+DECISION_ID_SHAPE = "a decision id is 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'"
 
 
 def new_decision_id() -> str:

@@ -42,7 +42,8 @@ from guardrail.errors import (
     ShuttingDown,
     TokenRefused,
 )
-from guardrail.holds import HeldRequest, Holds, held_message, holdable
+from guardrail.holds import HeldRequest, Holds, held_message, holdable, waiting_on
+from guardrail.holds.poll import POLL_PATH, polled
 from guardrail.judge import Judge
 from guardrail.model import Action, Caller, Decision, Verdict, Violation, new_decision_id
 from guardrail.partial import Partial, planned
@@ -109,6 +110,7 @@ class Proxy:
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes, middlewares=[self._unrouted])
+        app.router.add_get(POLL_PATH, self._poll)  # the agent's own holds: the proxy's path
         # Every path, a decoded newline included ("." would not match it, and aiohttp would
         # answer a plain 404 no dialect rendered and no decision recorded).
         app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
@@ -190,6 +192,18 @@ class Proxy:
             except DependencyFailure:
                 log.warning("bulk_job_not_recorded", conversation=caller.conversation)
         return await self._finish(done, _response(answer))
+
+    async def _poll(self, request: web.Request) -> web.StreamResponse:
+        """An agent's poll of its own held write (guardrail.holds.poll); refused in the
+        CRM's format, as any request of the agent's."""
+        try:
+            _check_text(request.headers)
+            shown = await polled(
+                self.holds, self.tokens, request.headers, _caller(request), request.match_info["id"]
+            )
+        except (RequestRejected, DependencyFailure) as exc:
+            return _own(self.dialect.render_error(exc))
+        return web.json_response(shown)
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.body_exists:
@@ -384,8 +398,12 @@ class Proxy:
             code = exc.code if isinstance(exc, DependencyFailure) else None
             failed = replace(decision, verdict=Verdict.BLOCK, status=reply.status, error=code)
             return await self._finish(failed, _own(reply))
-        reply = self.dialect.render_hold(parsed, held, held_message(held))
-        return await self._finish(replace(held, status=reply.status), _own(reply))
+        message = held_message(held, pollable=self.tokens is not None)
+        reply = self.dialect.render_hold(parsed, held, message)
+        response = await self._finish(replace(held, status=reply.status), _own(reply))
+        # A write sent again is answered as the hold it repeats: the id the agent waits on.
+        response.headers[DECISION_ID_HEADER] = waiting_on(held)
+        return response
 
     def _unjudged(self, canonical: CanonicalRequest, caller: Caller, started: float) -> Decision:
         """The record of a request forwarded with nothing to judge, so none goes unaccounted."""

@@ -20,12 +20,12 @@ from guardrail.admin.records import (
     decision_id,
     find_page,
     full_record,
-    hold_view,
     parse_query,
     review_view,
     settle_hold,
 )
 from guardrail.holds import Holds
+from guardrail.holds.view import hold_view
 from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -21,11 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail.admin.jsonapi import Refusal
 from guardrail.holds import HoldNotFound, Holds, NotAllowed, NotPending
-from guardrail.model import Verdict
+from guardrail.holds.view import hold_view
+from guardrail.model import DECISION_ID, DECISION_ID_SHAPE, Verdict
 from guardrail.sinks.audit.chain import Row, link_problem
 from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.log import AuditLog, DecisionNotFound
-from guardrail.sinks.audit.record import ReviewVerdict, format_time, parse_time
+from guardrail.sinks.audit.record import ReviewVerdict, parse_time
 from guardrail.sinks.audit.store import MAX_LIMIT, HoldRow, Query, Storage
 
 DEFAULT_LIMIT = 50
@@ -34,7 +34,6 @@ PARAMETERS = (*FILTERS, "since", "until", "limit", "cursor")
 MAX_COMMENT = 4000
 MAX_REVIEWER = 200
 
-_ID = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 _CURSOR_PREFIX = "seq:"
 
 
@@ -86,12 +85,8 @@ async def find_page(storage: Storage, query: Query) -> tuple[list[Row], str | No
 
 def decision_id(text: str) -> str:
     """``text`` if it can be a decision id; raises Refusal (400)."""
-    if not _ID.fullmatch(text):
-        raise Refusal(
-            400,
-            "invalid_decision_id",
-            "a decision id is 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', ':', '-'",
-        )
+    if not DECISION_ID.fullmatch(text):
+        raise Refusal(400, "invalid_decision_id", DECISION_ID_SHAPE)
     return text
 
 
@@ -132,23 +127,6 @@ class ApprovalIn(BaseModel):
     decision: Literal["approve", "reject"]
     comment: str = Field(default="", max_length=MAX_COMMENT)
     reviewer: str | None = Field(default=None, min_length=1, max_length=MAX_REVIEWER)
-
-
-def hold_view(hold: HoldRow) -> dict[str, Any]:
-    """A held write's state as the API and the page show it (never the request it keeps)."""
-    return {
-        "decision_id": hold.decision_id,
-        "state": str(hold.state),
-        "held_at": format_time(hold.created_at),
-        "expires_at": format_time(hold.expires_at),
-        "updated_at": format_time(hold.updated_at),
-        "policy": hold.policy,
-        "rule": hold.rule,
-        "reviewer": hold.reviewer,
-        "comment": hold.comment,
-        "result_decision_id": hold.execution_id if hold.state.settled else None,
-        "outcome": hold.outcome,
-    }
 
 
 async def settle_hold(holds: Holds, decision_id: str, answer: ApprovalIn, reviewer: str) -> HoldRow:

@@ -7,7 +7,9 @@ holds survive restarts and every replica sees them. A reviewer approves or rejec
 API, the review page); an approved hold is judged again against the conversation and the record
 as they are now, then executed once with the proxy's own CRM credential (``service``); an
 unapproved one expires (the sweeper, on any replica). Each settling is audited as a decision of
-its own, linked to the hold, counted (``metrics``) and pushed to a webhook (``notify``).
+its own, linked to the hold, counted (``metrics``) and pushed to a webhook (``notify``). The
+same write sent again while its hold stands is that hold (``repeat``); an agent with an agent
+token polls its own holds on the proxy (``poll``), shown as reviewers see them (``view``).
 """
 
 from guardrail.holds.service import (
@@ -18,6 +20,7 @@ from guardrail.holds.service import (
     NotPending,
     held_message,
     holdable,
+    waiting_on,
 )
 
 __all__ = [
@@ -28,4 +31,5 @@ __all__ = [
     "NotPending",
     "held_message",
     "holdable",
+    "waiting_on",
 ]

@@ -12,8 +12,9 @@ class HoldMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.transitions = Counter(
             "guardrail_holds_total",
-            "Held writes by what happened to them: held, approved, rejected, expired, and "
-            "after approval done, refused (no longer holds when judged again) or failed",
+            "Held writes by what happened to them: held, repeated (sent again while held), "
+            "approved, rejected, expired, and after approval done, refused (no longer holds "
+            "when judged again) or failed",
             ["policy", "rule", "outcome"],
             registry=registry,
         )

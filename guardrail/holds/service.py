@@ -40,6 +40,7 @@ from guardrail.errors import (
 )
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
+from guardrail.holds.repeat import repeat_key
 from guardrail.holds.session import saved_read, vouch
 from guardrail.judge import FactsSource, Judge
 from guardrail.model import (
@@ -172,15 +173,31 @@ class Holds:
             request=request.document(),
             body=body,
             execution_id=new_decision_id(),
+            repeat_key=repeat_key(decision.caller.conversation, decision.intents),
         )
-        try:
-            async with asyncio.timeout(self._audit.timeout_seconds):
-                await self._storage.add_hold(row)
-        except TimeoutError:
-            raise AuditUnavailable("the audit store did not keep the held write in time") from None
+        standing = await self._keep(row)
+        if standing.decision_id != row.decision_id:  # the same write, sent again
+            self.metrics.count(standing.policy, standing.rule, "repeated")
+            log.info("hold_repeated", decision_id=decision.id, of=standing.decision_id)
+            until = standing.expires_at
+            link = HoldLink(state="repeat", of=standing.decision_id, until=format_time(until))
+            return replace(decision, hold=link)
         self.metrics.count(row.policy, row.rule, "held")
         link = HoldLink(state="held", until=format_time(until), reading=reading(decision))
         return replace(decision, hold=link)
+
+    async def _keep(self, row: HoldRow) -> HoldRow:
+        """Keep ``row``, or find the hold that stands for the same write; one past its expiry
+        the sweeper has not reached yet is expired first, and the write kept afresh."""
+        try:
+            async with asyncio.timeout(self._audit.timeout_seconds):
+                standing = await self._storage.add_hold(row)
+                if standing.state is HoldState.HELD and standing.expires_at <= row.created_at:
+                    await self._expire(standing)
+                    standing = await self._storage.add_hold(row)
+        except TimeoutError:
+            raise AuditUnavailable("the audit store did not keep the held write in time") from None
+        return standing
 
     async def get(self, decision_id: str) -> HoldRow:
         row: HoldRow | None = await self._storage.hold(decision_id)
@@ -755,17 +772,39 @@ def holdable(parsed: ParsedRequest) -> None:
         )
 
 
-def held_message(decision: Decision) -> str:
+def held_message(decision: Decision, *, pollable: bool) -> str:
     """What the agent is told about its held write: why, that it was not sent, until when it
-    may wait, the decision id to poll, and not to send it again."""
+    may wait, the decision id it waits as (the standing hold's, for a write sent again), not
+    to send it again, and how it learns the outcome: by polling with its own agent token
+    (``pollable``), else from the platform that runs it, through the admin API
+    (guardrail.holds.poll)."""
     why = " ".join(f"({v.name}) {v.message}" for v in decision.violations if v.holds)
-    until = decision.hold.until if decision.hold is not None else "its expiry"
-    return (
-        f"Held for approval by crm-guardrail {why} The write was not sent: it waits for a "
-        f"person's approval until {until} (decision {decision.id}), and is rejected if nobody "
-        f"approves it by then. Tell the customer it is being reviewed; do not send it again. "
-        f"The outcome: GET /guardrail/v1/decisions/{decision.id}."
+    link = decision.hold
+    held = waiting_on(decision)
+    until = link.until if link is not None else "its expiry"
+    again = (
+        "This same write was sent before and already waits; it was not kept again. "
+        if link is not None and link.of is not None
+        else ""
     )
+    outcome = (
+        f"Poll the outcome here with your own token: GET /guardrail/v1/decisions/{held}."
+        if pollable
+        else "The outcome is not shown to agents here (that takes an agent token); the "
+        "platform that runs you can see it."
+    )
+    return (
+        f"Held for approval by crm-guardrail {why} {again}The write was not sent: it waits for "
+        f"a person's approval until {until} (decision {held}), and is rejected if nobody "
+        f"approves it by then. Tell the customer it is being reviewed; do not send it again. "
+        f"{outcome}"
+    )
+
+
+def waiting_on(decision: Decision) -> str:
+    """The id of the hold a held decision waits as: its own, or the one it repeats."""
+    link = decision.hold
+    return link.of if link is not None and link.of is not None else decision.id
 
 
 def reading(decision: Decision) -> tuple[dict[str, Any], ...]:

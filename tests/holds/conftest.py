@@ -12,8 +12,9 @@ import redis
 
 from guardrail.sandbox import create_app
 from guardrail.sandbox.app import STORE
-from guardrail.testing import LoopThread, TestCA, start_app
-from tests.holds.helpers import REDIS_URL, Webhook
+from guardrail.testing import LoopThread, Stack, TestCA, start_app
+from tests.auditdb import postgres_schema
+from tests.holds.helpers import REDIS_URL, ProxyProcess, Webhook, token_stack
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +52,37 @@ def webhook() -> Iterator[Webhook]:
     hook = Webhook()
     yield hook
     hook.server.shutdown()
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL schema for the replicas' shared audit store."""
+    with postgres_schema() as dsn:
+        yield dsn
+
+
+@pytest.fixture(scope="module")
+def token_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack in token mode (tests/holds/helpers.token_stack), one per test module."""
+    with token_stack(tmp_path_factory.mktemp("holds-token-mode")) as running:
+        yield running
+
+
+@pytest.fixture
+def replicas(
+    sandbox_crm: tuple[str, Any, TestCA], postgres: str, redis_prefix: str
+) -> Iterator[tuple[ProxyProcess, ProxyProcess, Any]]:
+    """Two proxy processes sharing one PostgreSQL audit store and Redis, and the sandbox's
+    store."""
+    url, store, tls = sandbox_crm
+    first = ProxyProcess(url, tls, postgres, redis_prefix)
+    try:
+        second = ProxyProcess(url, tls, postgres, redis_prefix)
+    except BaseException:
+        first.stop()
+        raise
+    try:
+        yield first, second, store
+    finally:
+        first.stop()
+        second.stop()

@@ -9,18 +9,21 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import requests
 from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceError
 
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, ACME_CONTACT_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack, TestCA
 from tests.helpers import free_port
 
+R = TypeVar("R")
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 #: The reviewers' API tokens (api_reviewers) and an anonymous one (api_tokens).
@@ -67,6 +70,36 @@ def passthrough_stack(directory: Path, **settings: Any) -> Stack:
         api_tokens=[ANON],
         **{"api_reviewers": REVIEWERS, **settings},
     )
+
+
+def token_stack(directory: Path, **settings: Any) -> Stack:
+    """A stack in token mode (agents bear agent tokens, the proxy its own credential) whose
+    holds are swept every 0.2 s; ``settings`` override the holds' settings."""
+    return Stack(
+        directory,
+        auth_mode="token",
+        api_tokens=[ANON],
+        api_reviewers=REVIEWERS,
+        holds={"sweep_seconds": 0.2, **settings},
+    )
+
+
+def at_once(calls: Sequence[Callable[[], R]]) -> list[R]:
+    """Each of ``calls`` made at the same moment, one thread each; the results in the order
+    they finished."""
+    start = threading.Barrier(len(calls))
+    results: list[R] = []
+
+    def run(call: Callable[[], R]) -> None:
+        start.wait()
+        results.append(call())
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 def admin(base: str, method: str, path: str, token: str = RITA, **kw: Any) -> httpx.Response:
@@ -184,3 +217,28 @@ class Webhook:
                     return event
             time.sleep(0.05)
         raise AssertionError(f"no webhook event about {held}: {self.events}")
+
+
+def agent_of(stack: Stack, name: str) -> Any:
+    """A simple-salesforce client with an agent token of conversation ``name`` (created with
+    the unsure refund's turns), as an agent framework drives the proxy in token mode."""
+    admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
+    issued = admin(
+        stack.admin_url, "POST", f"conversations/{name}/tokens", json={"agent": "support-bot"}
+    )
+    return stack.salesforce(token=issued.json()["token"])
+
+
+def held_in(error: SalesforceError) -> str:
+    """The decision id a held write's error names for the agent to wait on."""
+    content: Any = error.content
+    assert content[0]["errorCode"] == "GUARDRAIL_HELD_FOR_APPROVAL", content
+    message: str = content[0]["message"]
+    return message.split("(decision ", 1)[1].split(")", 1)[0]
+
+
+def poll(sf: Any, decision_id: str) -> requests.Response:
+    """``GET /guardrail/v1/decisions/{id}`` on the proxy, with the agent's own credential."""
+    url = f"https://{sf.sf_instance}/guardrail/v1/decisions/{decision_id}"
+    response: requests.Response = sf.session.get(url, headers=sf.headers, timeout=30)
+    return response

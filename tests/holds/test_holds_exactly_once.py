@@ -4,10 +4,9 @@ recovered by the next: the sandbox holds the refund once, and the audit log says
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +14,15 @@ import httpx
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from tests.auditdb import postgres_schema
 from tests.holds.helpers import (
     REFUND,
     ProxyProcess,
     admin,
+    at_once,
     conversation,
     refunds,
     settle,
 )
-
-
-@pytest.fixture
-def postgres() -> Iterator[str]:
-    with postgres_schema() as dsn:
-        yield dsn
 
 
 def _hold(proxy: ProxyProcess, name: str) -> str:
@@ -59,44 +52,19 @@ def _records_of(proxy: ProxyProcess, name: str) -> list[dict[str, Any]]:
     ]
 
 
-def _approve_at_once(held: str, *proxies: ProxyProcess) -> list[httpx.Response]:
-    """Approve ``held`` on every proxy at the same moment, one thread each."""
-    start = threading.Barrier(len(proxies))
-    answers: list[httpx.Response] = []
-
-    def approve(proxy: ProxyProcess) -> None:
-        start.wait()
-        answers.append(settle(proxy.admin, held, "approve"))
-
-    threads = [threading.Thread(target=approve, args=(p,)) for p in proxies]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return answers
-
-
 def test_approvals_racing_on_two_replicas_write_the_refund_once(
-    sandbox_crm: tuple[str, Any, Any], postgres: str, redis_prefix: str
+    replicas: tuple[ProxyProcess, ProxyProcess, Any],
 ) -> None:
-    url, store, tls = sandbox_crm
-    first = ProxyProcess(url, tls, postgres, redis_prefix)
-    second = ProxyProcess(url, tls, postgres, redis_prefix)
-    try:
-        for round_ in range(3):
-            name = f"race-{round_}-{uuid.uuid4().hex[:6]}"
-            before = len(refunds(store.records("Refund__c")))
-            held = _hold(first, name)
-            answers = _approve_at_once(held, first, second)
-            assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
-            assert len(refunds(store.records("Refund__c"))) == before + 1
-            executed = [
-                r for r in _records_of(second, name) if (r.get("hold") or {}).get("of") == held
-            ]
-            assert [(r["decision"], r["upstream_status"]) for r in executed] == [("allow", 201)]
-    finally:
-        first.stop()
-        second.stop()
+    first, second, store = replicas
+    for round_ in range(3):
+        name = f"race-{round_}-{uuid.uuid4().hex[:6]}"
+        before = len(refunds(store.records("Refund__c")))
+        held = _hold(first, name)
+        answers = at_once([partial(settle, p.admin, held, "approve") for p in (first, second)])
+        assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+        assert len(refunds(store.records("Refund__c"))) == before + 1
+        executed = [r for r in _records_of(second, name) if (r.get("hold") or {}).get("of") == held]
+        assert [(r["decision"], r["upstream_status"]) for r in executed] == [("allow", 201)]
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,6 @@ from guardrail.admin.records import (
     decision_id,
     find_page,
     full_record,
-    hold_view,
     parse_query,
     reviews_of,
     settle_hold,
@@ -45,6 +44,7 @@ from guardrail.admin.review.render import HOLD_STATES, TEMPLATES, environment, r
 from guardrail.context.store import ConversationStore
 from guardrail.errors import DependencyFailure
 from guardrail.holds import Holds
+from guardrail.holds.view import hold_view
 from guardrail.model import Verdict
 from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog

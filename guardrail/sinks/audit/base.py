@@ -217,7 +217,7 @@ class SQLStorage(ABC):
 
     # -- held writes (guardrail.holds) ----------------------------------------------------------
 
-    async def add_hold(self, hold: HoldRow) -> None:
+    async def add_hold(self, hold: HoldRow) -> HoldRow:
         values = (
             hold.decision_id,
             hold.state.value,
@@ -236,8 +236,9 @@ class SQLStorage(ABC):
             hold.reviewer,
             hold.comment,
             _json(hold.outcome),
+            hold.repeat_key,
         )
-        await self._run(scripts.execute(sql.INSERT_HOLD, values))
+        return hold_of(await self._run(scripts.add_hold(values, hold.decision_id, hold.repeat_key)))
 
     async def hold(self, decision_id: str) -> HoldRow | None:
         found = await self._fetch(sql.GET_HOLD, [decision_id])
@@ -287,7 +288,8 @@ def _time(value: Any) -> datetime:
 def hold_of(values: Sequence[Any]) -> HoldRow:
     """A row as ``sql.SELECT_HOLD`` returns it (in either backend) as a HoldRow."""
     (decision_id, state, created, expires, updated, conversation, agent, policy, rule,
-     request, body, execution_id, claim, claimed, reviewer, comment, outcome) = values  # fmt: skip
+     request, body, execution_id, claim, claimed, reviewer, comment, outcome,
+     repeat_key) = values  # fmt: skip
     return HoldRow(
         decision_id=str(decision_id),
         state=HoldState(state),
@@ -306,6 +308,7 @@ def hold_of(values: Sequence[Any]) -> HoldRow:
         reviewer=reviewer,
         comment=comment,
         outcome=None if outcome is None else orjson.loads(outcome),
+        repeat_key=repeat_key,
     )
 
 

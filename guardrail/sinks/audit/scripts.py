@@ -136,6 +136,12 @@ def fetch(statement: str, values: Sequence[Any]) -> Script[list[tuple[Any, ...]]
     return (yield Fetch(statement, values))
 
 
-def execute(statement: str, values: Sequence[Any]) -> Script[None]:
-    """One statement with one row of parameters."""
-    yield Execute(statement, [values])
+def add_hold(
+    values: Sequence[Any], decision_id: str, repeat_key: str | None
+) -> Script[tuple[Any, ...]]:
+    """Keep a hold, unless one with its ``repeat_key`` stands (the unique index refuses the
+    insert); returns the hold that stands for the write, this one or that."""
+    yield Execute(sql.INSERT_HOLD, [values])
+    if repeat_key is None:
+        return (yield Fetch(sql.GET_HOLD, [decision_id]))[0]
+    return (yield Fetch(sql.STANDING_HOLD, [repeat_key]))[0]

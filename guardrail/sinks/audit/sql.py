@@ -14,6 +14,7 @@ from guardrail.sinks.audit.store import (
     COLUMNS,
     HOLD_COLUMNS,
     HOLD_UPDATABLE,
+    STANDING,
     HoldState,
     Query,
 )
@@ -47,9 +48,14 @@ STATS_KINDS = "SELECT kind, count(*) FROM audit_log GROUP BY kind"
 STATS_VERDICTS = "SELECT verdict, count(*) FROM audit_log WHERE kind = 'decision' GROUP BY verdict"
 STATS_SPAN = "SELECT min(seq), min(at), max(at) FROM audit_log"
 _HOLD_MARKS = ", ".join("?" * len(HOLD_COLUMNS))
-INSERT_HOLD = f"INSERT INTO audit_holds ({', '.join(HOLD_COLUMNS)}) VALUES ({_HOLD_MARKS})"  # noqa: S608
+# Nothing is kept when a standing hold has the same repeat_key (the unique index refuses it).
+INSERT_HOLD = (
+    f"INSERT INTO audit_holds ({', '.join(HOLD_COLUMNS)}) VALUES ({_HOLD_MARKS}) "  # noqa: S608
+    "ON CONFLICT DO NOTHING"
+)
 SELECT_HOLD = f"SELECT {', '.join(HOLD_COLUMNS)} FROM audit_holds"  # noqa: S608
 GET_HOLD = f"{SELECT_HOLD} WHERE decision_id = ?"
+STANDING_HOLD = f"{SELECT_HOLD} WHERE repeat_key = ? AND state IN ({STANDING})"
 WAITING_HOLDS = "SELECT count(*), min(created_at) FROM audit_holds WHERE state = 'held'"
 
 

@@ -75,7 +75,11 @@ HOLD_COLUMNS = (
     "reviewer",
     "comment",
     "outcome",
+    "repeat_key",
 )
+#: The states in which a hold still stands for its write, so an identical one is the same hold
+#: (``HoldRow.repeat_key``): waiting, or approved and being made.
+STANDING = ", ".join(f"'{s.value}'" for s in (HoldState.HELD, HoldState.EXECUTING))
 #: What a transition may set besides the state (``HoldStore.move``).
 HOLD_UPDATABLE = ("request", "body", "claim", "claimed_at", "reviewer", "comment", "outcome")
 
@@ -104,6 +108,9 @@ class HoldRow:
     reviewer: str | None = None
     comment: str | None = None
     outcome: Mapping[str, Any] | None = None
+    #: What makes another write the same as this one (guardrail.holds.repeat): while the hold
+    #: stands, the store keeps no second hold with this key (None: every write its own).
+    repeat_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +224,11 @@ class Storage(Protocol):
 
     async def stats(self) -> Stats: ...
 
-    async def add_hold(self, hold: HoldRow) -> None:
-        """Keep a new held write (state ``held``)."""
+    async def add_hold(self, hold: HoldRow) -> HoldRow:
+        """Keep a new held write (state ``held``), unless a standing hold has its
+        ``repeat_key``: that one is returned and nothing is kept, in one atomic step, so of
+        two replicas holding the same write at once one keeps it and the other gets it."""
+        ...
 
     async def hold(self, decision_id: str) -> HoldRow | None: ...
 
@@ -266,6 +276,15 @@ class Migration:
 
     version: int
     statements: tuple[str, ...]
+
+
+#: Both backends' fourth schema version: a write held while an identical hold stands is that
+#: hold (guardrail.holds.repeat), which the database enforces, whatever replica asks.
+REPEAT_KEYS = (
+    "ALTER TABLE audit_holds ADD COLUMN repeat_key TEXT",
+    "CREATE UNIQUE INDEX audit_holds_standing ON audit_holds (repeat_key) "
+    f"WHERE state IN ({STANDING})",
+)
 
 
 def pending(migrations: Sequence[Migration], current: int) -> list[Migration]:

@@ -4,6 +4,7 @@ compare-and-set, and added to a log made before it by migration."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from guardrail.sinks.audit import open_storage
@@ -84,6 +85,25 @@ async def test_of_two_claims_at_once_exactly_one_moves_the_hold(storage: Storage
     assert done is not None
     assert (done.body, done.outcome) == (None, {"status": 201})
     assert await storage.move_hold("d2", (HoldState.HELD,), HoldState.REJECTED, NOW) is None
+
+
+async def test_a_write_held_while_its_hold_stands_is_that_hold_until_it_settles(
+    storage: Storage,
+) -> None:
+    """Of holds racing to keep the same write (``repeat_key``), one is kept and every one is
+    answered with it; settled, the write may be held again. Without a key, each is kept."""
+    same = [replace(_held(f"r{n}"), repeat_key="same-write") for n in range(4)]
+    kept = await asyncio.gather(*(storage.add_hold(h) for h in same))
+    assert len({k.decision_id for k in kept}) == 1
+    standing = kept[0].decision_id
+    assert [await storage.hold(h.decision_id) is not None for h in same].count(True) == 1
+    claimed = await storage.move_hold(standing, (HoldState.HELD,), HoldState.EXECUTING, NOW)
+    assert claimed is not None
+    assert (await storage.add_hold(replace(same[0], decision_id="r-late"))).decision_id == standing
+    await storage.move_hold(standing, (HoldState.EXECUTING,), HoldState.DONE, NOW)
+    again = await storage.add_hold(replace(same[0], decision_id="r-again"))
+    assert again.decision_id == "r-again"
+    assert (await storage.add_hold(_held("no-key"))).decision_id == "no-key"
 
 
 async def test_holds_due_to_expire_are_found_oldest_first(storage: Storage) -> None:
