@@ -532,8 +532,9 @@ class RuleFunctions:
             # get 80 at night"): their story read as another reason may have missed it
             named = reasons & self._facts.of_turns(labelled)
             fits, contradicts = False, sure and heard.get(given, 0.0) >= SURE and not named
-        elif reasons:  # no reason of theirs read: none to contradict
-            fits, contradicts = True, False
+        elif reasons:  # no reason of theirs read: none to contradict, nor to stand on (the
+            # agent's own, or a story the reader missed): a person says which
+            fits, contradicts = False, False
         elif written.none_given:  # fits a customer who gave none; one read may be theirs
             fits, contradicts = not (given is not None or gave) or refused, False
         else:  # words the reader cannot classify: a reason only where the customer gave none

@@ -459,7 +459,12 @@ _PART_BACK = re.compile(
     r"(?:\w+ )?back\b|\b(?:was|were|been|already|you) (?:\w+ )?(?:refunded|returned|repaid)\b"
 )
 # What is left of a sum asked for ("could I get the rest", "the remainder please").
-_REST_ASKED = re.compile(r"\b(?:the rest|the remainder|what's left|what is left)\b")
+_REST_ASKED = re.compile(
+    r"\b(?:the rest|the remainder|what's left|what is left)\b"
+    # not the rest kept as fine ("those two refunded please, the rest are fine")
+    r"(?!(?:'s|'re| (?:are|is|were|was|seem|look|looked|seemed))(?: all)? (?:fine|ok|okay|good|"
+    r"alright|all right|grand|perfect|intact|undamaged|unbroken|great|lovely|spot on)\b)"
+)
 _WANTED = re.compile(
     r"\b(?:could|can|may) (?:i|we|you)\b|\bplease\b|\b(?:i'd|i would|we'd|we would) like\b"
     r"|\b(?:i|we) (?:want|need)\b"
@@ -516,10 +521,20 @@ _CREDIT_CHOSEN = re.compile(
 _NOT_WANTED_BEFORE = re.compile(
     r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bthan|\bno point)\s+(?:[\w']+\s+){0,4}$"
 )
-# (not the customer coming back: "credit is fine ill be back")
+# The customer as the one who did the deed the agent names next, in the past ("you cancelled on
+# the 26th?", "you've already closed it"): a fact checked, no offer of it.
+_DONE_BY_YOU = re.compile(r"\byou(?:'ve| have| had)?(?: already| just)?\s+$")
+# A deed said as done: its verb in the past, but not the asking for it ("you asked for that
+# back", "you requested a refund": the wish read back, which the customer may confirm).
+_DEED_DONE = re.compile(
+    r"(?!(?:asked|requested|wanted|needed|wished|hoped|preferred|liked|applied|called|rang|"
+    r"phoned|wrote|emailed|mentioned|said|told)\b)\w+ed\b"
+)
+# (not the customer coming back, "credit is fine ill be back", nor calling back, "can I speak to
+# him and phone you back?", "I'll get back to you")
 _MONEY_OUT = re.compile(
-    r"\b(?:(?<!\bbe )(?<!\bcome )(?<!\bcoming )back|bank|card|cash|money|refund\w*|transfer"
-    r"|paypal)\b"
+    r"\b(?:(?<!\bbe )(?<!\bcome )(?<!\bcoming )(?<!\byou )(?<!\bthem )(?<!\bhim )(?<!\bher )back"
+    r"(?! to (?:you|them|him|her)\b)|bank|card|cash|money|refund\w*|transfer|paypal)\b"
 )
 # What a result worked out aloud is said after ("..., so 58", "that's 40 in all").
 _SO = re.compile(
@@ -797,6 +812,10 @@ _ALSO = re.compile(
 # well"): never a change of mind about the earlier one, whatever else the clause says ("then").
 # "Too" only where it adds ("that back too", "that too, please"), not as "too much".
 _TOO = re.compile(r"\btoo\b(?=\s*(?:$|[,.!?;]|(?:please|then|thanks|pls)\b))|\b(?:as well|also)\b")
+# A sum said of the thing it is for ("14 for the lid", "twelve for that one").
+_FOR_THING = re.compile(r"\bfor (?:the|that|this|those|these|my|our) (?!(?:lot|total|whole)\b)\w+")
+# One more of something ("that's another twelve"): more asked, not the sum haggled for.
+_ANOTHER = re.compile(r"\banother\s+$")
 # A sentence that opens on its condition ("if it packs in again", "but if not").
 _IF_FIRST = re.compile(r"^(?:(?:and|but|so|oh|well|ok|okay)\W+)*(?:if|unless)\b")
 # What someone else in the room keeps saying ("he says get it back", "she reckons"); not the
@@ -1317,7 +1336,7 @@ class Reading:
         self._issues_in(ti, si, s)
         # a money ask for a problem this turn brings up anew is another refund, on top of the
         # earlier one, not a change of mind about it
-        new_problem = self._new_problem(ti)
+        new_problem = self._new_problem(ti, events[AskKind.REFUND])
         # "then I want that 35 back too": more, never a change of mind about the earlier sum
         on_top = self._on_top(ti, si)
         adding = (
@@ -1662,11 +1681,17 @@ class Reading:
                 spans.append((q.start(), q.end()))
         return spans
 
-    def _new_problem(self, ti: int) -> bool:
-        """Whether turn ``ti`` describes a problem of a kind earlier turns did not, after
-        earlier turns described one."""
-        before = {h[0] for h in self._issue_hits if h[2][0] < ti}
-        now = {h[0] for h in self._issue_hits if h[2][0] == ti}
+    def _new_problem(self, ti: int, refund: Sequence[_Event]) -> bool:
+        """Whether turn ``ti``, or a turn since the money was last asked, describes a problem
+        of a kind the turns up to that ask did not, after they described one ("i paid four
+        ninety nine for next day and it come saturday so i want that back" - "and one of the
+        mugs was in bits" - "so twelve for that one": the mug's twelve is more, not instead)."""
+        asked = max(
+            (e.order[0] for e in refund if e.status is AskStatus.ASKED and e.order[0] < ti),
+            default=ti - 1,
+        )
+        before = {h[0] for h in self._issue_hits if h[2][0] <= asked}
+        now = {h[0] for h in self._issue_hits if asked < h[2][0] <= ti}
         return bool(before) and bool(now - before)
 
     def _asked_now(
@@ -1781,7 +1806,15 @@ class Reading:
         # more on top of a sum before ("the twelve as well"), not in its place; but for the
         # whole said ("put that on as well, so forty-four all together")
         on_top = self._on_top(ti, si)
-        correcting = correcting and (totalled or not on_top)
+        # nor the sum for the thing of a problem told since the ask ("the lid was cracked too"
+        # - "right so 14 for the lid then"), unless repaired in words ("sorry, I meant 14")
+        fresh = (
+            kind in _MONEY_KINDS
+            and _FOR_THING.search(s.text) is not None
+            and self._new_problem(ti, events[kind])
+            and not _SELF_CORRECTION.search(s.text)
+        )
+        correcting = correcting and (totalled or not (on_top or fresh))
         # what was paid told beside the ask said again ("I repeat, it is only the shipping, the
         # order was 62.95 total"): no sum asked in place of the one before, unless repaired
         # ("hang on, it was $30") or reckoned
@@ -1792,7 +1825,13 @@ class Reading:
         )
         if paid_only and not (alone or agreed or instead or totalled):
             correcting = correcting and bool(_SELF_CORRECTION.search(s.text, 0, amounts[0].start))
-        named = correcting or (_CONTINUATION.match(s.text) and not paid_only)
+        # a sum asked as more ("yes please, the twelve as well") names what it adds; not one
+        # told as charged too ("the courier also charged me twelve"), nor one already added
+        asked = {a.value for _, a in _fold(events[kind]).amounts} if on_top else set()
+        more = on_top and not any(
+            _PAID.search(s.text, 0, a.start) or a.value in asked for a in amounts
+        )
+        named = correcting or more or (_CONTINUATION.match(s.text) and not paid_only)
         # a bare number said by itself is money only as a price ("it was 45", not "all 3") or
         # as the sum the agent just named, taken ("the teapot, eighteen pounds" - "yes, the
         # eighteen please"; not "Twenty? Nah", nor "Sixty. Okay. I need ask my boss")
@@ -1804,6 +1843,7 @@ class Reading:
                 or a.explicit
                 or _PAID.search(s.text[: a.start])
                 or (taken and a.value in self._money_named(self._agent_before(ti)))
+                or (fresh and _FOR_THING.match(s.text[a.end :].lstrip()) is not None)
             )
             and not _price_asked(self.turns[ti].text, s, a)
         ]
@@ -2280,6 +2320,9 @@ class Reading:
         framed = _FRAME.search(s.text, 0, s.text.find(m.group(0))) is not None and bool(
             self.lex.scopes["offer"].match(_FRAMED.sub("", s.text[len(said_before) :]))
         )
+        at = s.text.find(m.group(0))
+        if at > 0 and _DONE_BY_YOU.search(s.text, 0, at) and _DEED_DONE.match(m.group(0)):
+            return False, False  # "just to confirm, you cancelled on February 26?": a fact
         offered = restated or offer or framed
         return offered or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
 
@@ -2628,12 +2671,15 @@ class Reading:
     def _counter(self, ti: int, at: int) -> Money | None:
         """The amount answer turn ``at`` to an offer of money haggles for ("Twenty-five? Come on.
         Forty, and I keep it"): the last it names that agent turn ``ti`` did not, and not as
-        what was paid; a count times a price it works out ("the 2 x 4.50") at its product."""
+        what was paid, nor as more for another thing ("the jug's cracked too. That's another
+        twelve"); a count times a price it works out ("the 2 x 4.50") at its product."""
         offered = self._amounts_named(ti)
         named = [
             a
             for s in self.parsed[at]
+            if not _TOO.search(s.text)
             for a in _worked_amounts(s.text)
+            if not _ANOTHER.search(s.text, 0, a.start)
             if a.value not in offered
             and not _PAID.search(s.text[: a.start])
             and not _asks_of_other(s.text, a)
@@ -3883,7 +3929,12 @@ def _fold(events: Sequence[_Event]) -> _Fold:
                 # the amount asked, agreed as it was: as sure as the surer saying of it
                 same = [a for _, a in fold.amounts if a.value == offered.value]
                 agreed = max([offered, *same], key=lambda a: a.confidence)
-                if _more_than_asked(fold, e):
+                # the customer's own sum for another thing, since the ask ("so twelve for
+                # that one"), offered back as well ("I'll refund £12 for the mug as well")
+                told = beside is not None and beside.value == offered.value
+                if e.addition and not same and told:
+                    fold.amounts.append((e.evidence.turn, agreed))
+                elif _more_than_asked(fold, e):
                     # a larger sum the agent only stated ("I can see the 40 chairs, $180,
                     # I'll refund that"), thanked for: the customer's own sum stands, unsure
                     fold.amounts = [

@@ -113,6 +113,9 @@ _NOT_MONEY_BEFORE = re.compile(
     # a time of day told by the clock's hand ("half past ten", "twenty past three", "quarter to
     # nine"): the hour after it ("twenty to thirty" is a range)
     r"|\b(?:(?:half|quarter) (?:past|to)|\d{1,2}(?: minutes)? past)\s*$"
+    # how many a thing holds ("one of the mugs out the set of four", "a pack of six"): a count
+    r"|\b(?:set|pack|box|pair|bundle|bag|packet|crate|tray|carton|case|multipack|batch|"
+    r"family|party|group|team|class|course|block|series|run|book|roll|sheet|strip)s? of\s*$"
 )
 # A share of an amount: "half", "a third", "a fifth" (cleaned text says "a 5th"), "two thirds",
 # "three quarters", "20%", "ten percent". An ordinal naming the thing after it ("a third

@@ -108,12 +108,16 @@ def test_a_customer_who_gave_none_recorded_as_declining_one_fits():
     assert reason_verdict(said, "Customer declined to say") == "fits"
 
 
-@pytest.mark.parametrize("written", ["Overcharged", "Poor service", "Fancied a change"])
-def test_a_reason_where_the_reader_read_none_and_none_was_withheld_is_never_doubted(written):
-    # "fancy a change" is a reason the reader has no class for: it may be any of them
+@pytest.mark.parametrize(("written", "verdict"), [("Poor service", "fits"),
+    ("Fancied a change", "fits"), ("Overcharged", "unsure")])  # fmt: skip
+def test_a_reason_where_the_reader_read_none_and_none_was_withheld_is_never_blocked(
+    written, verdict
+):
+    # "fancy a change" is a reason the reader has no class for: it may be any of them, so a
+    # summary fits, and a class of its own ("Overcharged") is for a person to check
     said = ("c: Close my account please.", "a: What's made you decide?",
             "c: Just fancy a change, really.")  # fmt: skip
-    assert reason_verdict(said, written) == "fits"
+    assert reason_verdict(said, written) == verdict
 
 
 @pytest.mark.parametrize(
@@ -424,3 +428,19 @@ def test_a_thing_spoken_well_of_then_faulted_is_still_the_reason(said, written):
 def test_a_reason_denied_as_the_companys_own_is_a_contradiction(denied):
     said = ("c: I'd like to close my membership, please.", "a: Can I ask why?", f"c: {denied}")
     assert reason_verdict(said, "Prices too high") == "contradicts"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("c: Please close my account.", "a: Of course, one moment."),
+        ("c: i want out, shut the account", "a: Okay. Anything else today?", "c: no ta"),
+    ],
+)
+@pytest.mark.parametrize("written", ["Overcharged on every bill", "Internet keeps dropping"])
+def test_a_reason_of_a_class_written_where_the_customer_gave_none_is_held_for_a_person(
+    said, written
+):
+    # nothing of theirs to contradict it, nor to stand on: the agent's own, or a story the
+    # reader missed
+    assert reason_verdict(said, written) == "unsure"
