@@ -416,6 +416,20 @@ def acme_on_the_line(stack: Stack, conversation: str, said: str) -> None:
     _verified(stack, conversation, "voice", said, ACME_ACCOUNT_ID, ACME_CONTACT_ID)
 
 
+def deletes_allowed(directory: Path, crm: str, objects: list[str]) -> Path:
+    """A pack under ``directory`` whose one policy lets any delete of ``objects`` through: for
+    tests of what a delete does beside its record, which no policy may wave through."""
+    pack = directory / "policies"
+    pack.mkdir()
+    (pack / "deletes-allowed.yaml").write_text(
+        "apiVersion: guardrail/v1\nkind: GuardrailPolicy\nmetadata: {name: deletes-allowed}\n"
+        f"spec:\n  crm: {crm}\n  match: {{objects: {json.dumps(objects)}, "
+        "operations: [delete]}\n  rules:\n    - {name: Allowed, expression: 'true', "
+        "message: Never shown.}\n"
+    )
+    return pack
+
+
 def servicenow_stack_with(directory: Path, pack: Path) -> Stack:
     """The proxy with ``pack``, in front of the sandbox instance. Enter it."""
     from guardrail.config import AuthMode

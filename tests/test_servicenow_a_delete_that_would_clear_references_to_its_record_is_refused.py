@@ -26,31 +26,17 @@ from guardrail.sandbox.servicenow.seed import (
     GROUP_IDS,
 )
 from guardrail.testing import Stack
-from tests.helpers import acme_on_the_line, servicenow_stack_with
+from tests.helpers import acme_on_the_line, deletes_allowed, servicenow_stack_with
 
 _conversations = itertools.count()
-ANY_DELETE = """\
-apiVersion: guardrail/v1
-kind: GuardrailPolicy
-metadata: {name: any-delete}
-spec:
-  crm: servicenow
-  match:
-    objects: [customer_contact, sys_user, sys_user_group, interaction]
-    operations: [delete]
-  rules:
-    - name: Allowed
-      expression: "true"
-      message: Never shown.
-"""
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    policies = tmp_path_factory.mktemp("servicenow-reference-deletes") / "policies"
-    policies.mkdir()
-    (policies / "any-delete.yaml").write_text(ANY_DELETE)
-    with servicenow_stack_with(policies.parent, policies) as running:
+    directory = tmp_path_factory.mktemp("servicenow-reference-deletes")
+    tables = ["customer_contact", "sys_user", "sys_user_group", "interaction"]
+    pack = deletes_allowed(directory, "servicenow", tables)
+    with servicenow_stack_with(directory, pack) as running:
         yield running
 
 

@@ -19,28 +19,13 @@ from zenpy.lib.exception import APIException
 from guardrail.sandbox.zendesk import ZENDESK_STORE, ZendeskStore
 from guardrail.sandbox.zendesk.seed import AGENT_EMAIL, GLOBEX_USER
 from guardrail.testing import Stack
-from tests.helpers import zendesk_stack_with
-
-ANY_USER_DELETE = """\
-apiVersion: guardrail/v1
-kind: GuardrailPolicy
-metadata: {name: any-user-delete}
-spec:
-  crm: zendesk
-  match: {objects: [user], operations: [delete]}
-  rules:
-    - name: Allowed
-      expression: "true"
-      message: Never shown.
-"""
+from tests.helpers import deletes_allowed, zendesk_stack_with
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    policies = tmp_path_factory.mktemp("zendesk-agent-deletes") / "policies"
-    policies.mkdir()
-    (policies / "any-user-delete.yaml").write_text(ANY_USER_DELETE)
-    with zendesk_stack_with(policies.parent, policies) as running:
+    directory = tmp_path_factory.mktemp("zendesk-agent-deletes")
+    with zendesk_stack_with(directory, deletes_allowed(directory, "zendesk", ["user"])) as running:
         yield running
 
 
