@@ -48,15 +48,17 @@ def client(stack: Stack) -> Any:
                          email=AGENT_EMAIL, token="sandbox-api-token")  # fmt: skip
 
 
+@pytest.mark.parametrize("many", [False, True], ids=["delete", "destroy_many"])
 def test_deleting_an_agent_who_holds_a_ticket_that_is_not_closed_is_refused(
-    stack: Stack,
+    stack: Stack, many: bool
 ) -> None:
     store: ZendeskStore = stack.crm_app[ZENDESK_STORE]
     agent = an_agent(stack, "open")
     before = copy.deepcopy(store.records("ticket"))
     zenpy = client(stack)
+    user = zenpy.users(id=agent)
     with pytest.raises(APIException) as caught:
-        zenpy.users.delete(zenpy.users(id=agent))
+        zenpy.users.delete([user] if many else user)  # a list: destroy_many?ids=
     assert "reassign" in str(caught.value)
     assert store.get("user", agent) is not None
     assert store.records("ticket") == before
