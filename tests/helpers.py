@@ -416,17 +416,36 @@ def acme_on_the_line(stack: Stack, conversation: str, said: str) -> None:
     _verified(stack, conversation, "voice", said, ACME_ACCOUNT_ID, ACME_CONTACT_ID)
 
 
-@pytest.fixture(scope="module")
-def servicenow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The proxy with the shipped ServiceNow pack, in front of the sandbox instance."""
+def deletes_allowed(directory: Path, crm: str, objects: list[str]) -> Path:
+    """A pack under ``directory`` whose one policy lets any delete of ``objects`` through: for
+    tests of what a delete does beside its record, which no policy may wave through."""
+    pack = directory / "policies"
+    pack.mkdir()
+    (pack / "deletes-allowed.yaml").write_text(
+        "apiVersion: guardrail/v1\nkind: GuardrailPolicy\nmetadata: {name: deletes-allowed}\n"
+        f"spec:\n  crm: {crm}\n  match: {{objects: {json.dumps(objects)}, "
+        "operations: [delete]}\n  rules:\n    - {name: Allowed, expression: 'true', "
+        "message: Never shown.}\n"
+    )
+    return pack
+
+
+def servicenow_stack_with(directory: Path, pack: Path) -> Stack:
+    """The proxy with ``pack``, in front of the sandbox instance. Enter it."""
     from guardrail.config import AuthMode
     from guardrail.sandbox.servicenow import create_app
 
+    return Stack(
+        directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",
+        policies=pack,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def servicenow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The proxy with the shipped ServiceNow pack, in front of the sandbox instance."""
     pack = Path(__file__).parent.parent / "policies" / "servicenow-contact-center"
-    with Stack(
-        tmp_path_factory.mktemp("servicenow-pack"), auth_mode=AuthMode.PASSTHROUGH,
-        crm=create_app, dialect="servicenow", policies=pack,
-    ) as running:  # fmt: skip
+    with servicenow_stack_with(tmp_path_factory.mktemp("servicenow-pack"), pack) as running:
         yield running
 
 

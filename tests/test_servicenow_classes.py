@@ -90,7 +90,7 @@ def test_a_contact_written_through_sys_user_which_it_extends_is_judged_as_a_cont
     stack: Stack, client: Any
 ) -> None:
     """A contact is a sys_user record too (customer_contact extends sys_user): deleting it
-    through sys_user is deleting the customer's contact, which the pack never lets an agent do,
+    through sys_user is deleting the customer's contact (refused: it clears their cases' contact),
     and changing another customer's contact through it is changing another customer's record."""
     store: InstanceStore = stack.crm_app[INSTANCE]
     before = copy.deepcopy(store.rows)
@@ -98,7 +98,7 @@ def test_a_contact_written_through_sys_user_which_it_extends_is_judged_as_a_cont
     assert user.get(ACME_CONTACT_ID)
     with pytest.raises(RequestException) as caught:
         user.delete()
-    assert "(customer-deletion/ContactNotDeleted)" in caught.value.args[0]["error"]["message"]
+    assert "Deleting customer_contact" in caught.value.args[0]["error"]["message"]
     other = client.GlideRecord("sys_user")
     assert other.get(GLOBEX_CONTACT_ID)
     other.email = "hank@attacker.example"

@@ -7,7 +7,8 @@ needless encodings, table names in other spellings, method override headers, par
 twice, display-value input, a write asking for an answer the proxy cannot read (no body, XML,
 XML preferred to JSON by quality: a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
 domain separation crossed: refused by the pack's safeguards) or that the Table API does not
-document, a method override parameter, script in a query, duplicate JSON keys, a forbidden value
+document, a method override parameter, script in a query, duplicate JSON keys, a delete of a
+record others reference (the instance clears each reference to it), a forbidden value
 (``category: complaint``, refused by the test's policy), a work note hiding a card number in
 HTML between ``[code]`` tags (which the instance renders), each sent alone or inside a batch.
 Each is sent byte for byte through the real proxy to the sandbox instance, which logs what it
@@ -36,7 +37,7 @@ from hypothesis import strategies as st
 from guardrail.config import AuthMode
 from guardrail.context.facts import pii_in
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
-from guardrail.sandbox.servicenow.seed import ACME_CASE_ID
+from guardrail.sandbox.servicenow.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.testing import Stack
 from tests.helpers import Answer, Sent, Wire
 
@@ -90,6 +91,11 @@ HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
                            (("Accept", "application/*;q=0.9, application/json;q=0.1"),),
                            (("Accept", "application/json, application/xml;q=0.5"),)])  # fmt: skip
 CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
+#: What a delete names: the customer's case, or a record other records reference (their cases
+#: name the contact, the contact names the account), each reference cleared by the delete.
+DELETED = st.sampled_from([("sn_customerservice_case", ACME_CASE_ID),
+                           ("customer_contact", ACME_CONTACT_ID),
+                           ("customer_account", ACME_ACCOUNT_ID)])  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +135,10 @@ def _variant(data: st.DataObject) -> Sent:
     query = "" if plain else data.draw(QUERIES)
     method = data.draw(st.sampled_from(["POST", "PATCH", "PUT", "DELETE"]))
     category = data.draw(CATEGORIES)
-    target = f"{prefix}/{table}" + (f"/{ACME_CASE_ID}" if method != "POST" else "") + query
+    record = ACME_CASE_ID
+    if method == "DELETE" and table == "sn_customerservice_case":
+        table, record = data.draw(DELETED, label="deleted")
+    target = f"{prefix}/{table}" + (f"/{record}" if method != "POST" else "") + query
     body = b"" if method == "DELETE" else _body(data, category)
     headers = (("Content-Type", "application/json"), *(() if plain else data.draw(HEADERS)))
     forbidden = any(f in target or f in body.decode() for f in FORBIDDEN)

@@ -10,7 +10,8 @@ attribute named as the proxy reads a nested value (``comment.body``), comments a
 objects, HTML comments hiding a card number in markup, character references or an
 attribute, query parameters on a write (``ticket[...]``, which Zendesk, a Rails app, reads over
 the body's ticket, after a ``;`` too; ``_method``; side-loads), endpoints the proxy does not judge (tags, macros,
-imports), and bulk writes (update_many by a list, merge) naming a ticket by an id spelled as
+imports), an agent's delete (Zendesk hands the agent's tickets that are not closed to the one
+deleting them), and bulk writes (update_many by a list, merge) naming a ticket by an id spelled as
 Zendesk reads one (a number, its digits) or as one reader could take for it and another not (a
 line break after the digits, a space before them, fullwidth digits, a float). Each is sent byte for byte through the real proxy to the sandbox. After each:
 
@@ -179,9 +180,11 @@ def bulk_writes(draw: st.DrawFn, ticket_id: int, other_id: int) -> Sent:
 
 
 @st.composite
-def variants(draw: st.DrawFn, ticket_id: int, other_id: int) -> Sent:
+def variants(draw: st.DrawFn, ticket_id: int, other_id: int, agent_id: int) -> Sent:
     if draw(RARELY):
         return draw(bulk_writes(ticket_id, other_id))
+    if draw(RARELY):  # the agent holds ticket_id, or (half the time) nothing
+        return Sent("DELETE", f"{API}/users/{agent_id}.json", b"", JSON, note="delete/agent")
     if draw(st.booleans()):  # half are writes a careful agent makes: they must land
         kind = draw(st.sampled_from(["update", "create", "update_many", "delete"]))
         target = {
@@ -253,6 +256,20 @@ def fresh_ticket(stack: Stack) -> int:
     return stack.call(create)
 
 
+def fresh_agent(stack: Stack, holding: int | None) -> int:
+    """A new agent, assigned ticket ``holding`` (None: no ticket)."""
+
+    async def create() -> int:
+        store = stack.crm_app[ZENDESK_STORE]
+        agent = int(store.create_user({"name": "Invariant Agent", "role": "agent"})["id"])
+        if holding is not None:
+            store.update_ticket(holding, {"assignee_id": agent})
+        store.clear_changes()
+        return agent
+
+    return stack.call(create)
+
+
 def taken(stack: Stack) -> tuple[list[Change], dict[str, int]]:
     """The changes since the last call, and each changed comment's ticket."""
 
@@ -314,7 +331,8 @@ def test_every_change_zendesk_makes_was_allowed_and_audited(
     stack: Stack, data: st.DataObject
 ) -> None:
     ticket_id, other_id = fresh_ticket(stack), fresh_ticket(stack)
-    sent = data.draw(variants(ticket_id, other_id))
+    agent_id = fresh_agent(stack, data.draw(st.sampled_from([ticket_id, None]), label="holding"))
+    sent = data.draw(variants(ticket_id, other_id, agent_id))
     answer = Wire(stack, "Bearer sandbox-oauth-token").send(sent)
     event(f"{sent.note}: {answer.headers.get('x-guardrail-decision', 'read')}")
     check(stack, sent, answer)

@@ -478,20 +478,20 @@ class ServiceNowDialect:
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """Every Table API write names its record by sys_id; one through a base table names a
         record of whichever class extends it (a contact through sys_user): its class is asked.
-        Then an incident's new state is carried to its children: which ones is asked
-        (``servicenow_children``)."""
+        Then what the write changes beside its record is asked (``servicenow_children``): the
+        children an incident's new state is carried to, the records a delete clears a reference
+        in."""
         extended = intent.object.lower() in EXTENDED
-        if not extended or intent.operation is Operation.CREATE or not intent.record_id:
-            target = servicenow_children.lookup(intent)
-        else:
-            target = f"/api/now/table/{intent.object}/{intent.record_id}?{_CLASS_ONLY}"
-        return None if target in answered else target
+        wanted = servicenow_children.lookups(intent)
+        if extended and intent.operation is not Operation.CREATE and intent.record_id:
+            wanted = (f"/api/now/table/{intent.object}/{intent.record_id}?{_CLASS_ONLY}", *wanted)
+        return next((t for t in wanted if t not in answered), None)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
-        """The write through a base table, judged as a write to its record's own class; an
-        incident's, when it moves no child incident."""
+        """The write through a base table, judged as a write to its record's own class; a write
+        changing no record beside its own (``servicenow_children``)."""
         if not target.endswith(_CLASS_ONLY):
-            return servicenow_children.resolved(intent, status, body)
+            return servicenow_children.resolved(intent, target, status, body)
         if status == 401:
             raise InvalidSession("expired")
         if status == 404:

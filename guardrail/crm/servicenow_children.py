@@ -1,14 +1,17 @@
-"""What a ServiceNow write to a parent record does to its children, asked before it is judged.
+"""What a ServiceNow write to a record does to the records beside it, asked before it is judged.
 
 The state of a child incident follows its parent's (the platform's parent and child state sync:
 in progress, on hold waiting on a change, problem or vendor, and resolved, with the parent's
 resolution notes copied into each child), so a write moving the customer's incident also moves
 every child incident, another customer's too, which no intent of the request names. And
-deleting a record clears every reference to it (the reference cascade rule's default, "Clear"),
-so deleting the customer's parent incident or parent case clears the parent of each child. Before
-such a write is judged, the instance is asked which children it would change (for a move, active
-ones in another state); if any, the write is refused, saying to change each child on its own
-first (each then judged as the write it is) or to leave the parent to a person.
+deleting a record clears every reference to it, in any table (the reference cascade rule's
+default, "Clear"): deleting the customer's parent incident or parent case clears the parent of
+each child, deleting a contact clears the contact of their cases, deleting an assignment group
+clears it on every customer's cases. Before such a write is judged, the instance is asked which
+records it would change: for a move, active children in another state; for a delete, the
+children naming it as their parent, and which fields of any table (``sys_dictionary``) reference
+its table beside that parent field. If any, the write is refused, saying to change each child
+on its own first (each then judged as the write it is) or to leave the record to a person.
 """
 
 from __future__ import annotations
@@ -30,8 +33,24 @@ CARRIED = frozenset({"2", "3", "6"})
 PARENT = {"incident": "parent_incident", "sn_customerservice_case": "parent"}
 
 
-def lookup(intent: WriteIntent) -> str | None:
-    """The Table API query for the children ``intent`` would change, or None."""
+#: The dictionary query of the fields referencing a table (``{table}``), as many as a refusal
+#: names and one more, beside the table's own parent field.
+_REFERENCING = (
+    "/api/now/table/sys_dictionary?sysparm_query=internal_type%3Dreference%5Ereference%3D{table}"
+    f"&sysparm_fields=name,element&sysparm_limit={children.NAMED + 2}"
+)
+
+
+def lookups(intent: WriteIntent) -> tuple[str, ...]:
+    """The Table API queries of the records ``intent`` would change beside its own, in order."""
+    found = _children(intent)
+    if intent.operation is Operation.DELETE and intent.record_id:
+        found += (_REFERENCING.format(table=quote(intent.object, safe="")),)
+    return found
+
+
+def _children(intent: WriteIntent) -> tuple[str, ...]:
+    """The Table API query for the children ``intent`` would change, if any."""
     table, record = intent.object.lower(), intent.record_id
     state = intent.fields.get("state")
     if intent.operation is Operation.DELETE and record and table in PARENT:
@@ -41,18 +60,41 @@ def lookup(intent: WriteIntent) -> str | None:
     ):
         query = f"parent_incident={record}^stateNOT IN7,8^state!={state}"
     else:
-        return None
+        return ()
     return (
         f"/api/now/table/{table}?sysparm_query={quote(query, safe='=')}"
-        f"&sysparm_fields=sys_id,number&sysparm_limit={children.NAMED + 1}"
+        f"&sysparm_fields=sys_id,number&sysparm_limit={children.NAMED + 1}",
     )
 
 
-def resolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-    """``intent``, when it changes no child. Raises AmbiguousRequest (it would),
-    InvalidSession or LookupFailed."""
+def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
+    """``intent``, when it changes no record beside its own that ``target`` asks about.
+    Raises AmbiguousRequest (it would), InvalidSession or LookupFailed."""
+    if target.startswith("/api/now/table/sys_dictionary?"):
+        parent = (intent.object.lower(), PARENT.get(intent.object.lower()))
+        found = _rows(body)
+        rows = None if found is None else [
+            r for r in found if (r.get("name"), r.get("element")) != parent
+        ]  # fmt: skip
+        return children.none_changed(intent, status, rows, *_referenced(intent))
     unknown, refusal = (_cleared if intent.operation is Operation.DELETE else _moved)(intent)
     return children.none_changed(intent, status, _rows(body), unknown, _label, refusal)
+
+
+def _referenced(
+    intent: WriteIntent,
+) -> tuple[str, Callable[[dict[str, Any]], str], Callable[[str], str]]:
+    """What a delete's dictionary look-up tells, each field it names, and its refusal."""
+    return (
+        f"which fields reference {intent.object} records",
+        lambda row: f"{row.get('name')}.{row.get('element')}",
+        lambda listed: (
+            f"Deleting {intent.object} {intent.record_id} clears every reference to it, and "
+            f"{intent.object} records are referenced by {listed}: the records naming this one "
+            "(another customer's too) would change, writes crm-guardrail cannot judge here. "
+            "Leave the delete to a person, or correct the record with an update."
+        ),
+    )
 
 
 def _cleared(intent: WriteIntent) -> tuple[str, Callable[[str], str]]:

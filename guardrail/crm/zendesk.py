@@ -337,8 +337,8 @@ class ZendeskDialect:
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """The record a write names by email or external id first; then, once it is the write
-        it makes, which custom fields its tags set, the incidents it would solve, and whether
-        a comment not saying is public."""
+        it makes, which custom fields its tags set, the incidents it would solve, whether a
+        comment not saying is public, and the tickets a deleted agent would hand over."""
         if _by_lookup(intent):
             wanted: tuple[str | None, ...] = (_found_by(intent),)
         else:
@@ -347,6 +347,7 @@ class ZendeskDialect:
                 tags,
                 zendesk_effects.incidents(intent),
                 zendesk_effects.first_comment(intent),
+                zendesk_effects.assigned(intent),
             )
         return next((t for t in wanted if t is not None and t not in answered), None)
 
@@ -357,6 +358,8 @@ class ZendeskDialect:
             return zendesk_effects.none_unsolved(intent, status, body)
         if target == zendesk_effects.first_comment(intent):
             return zendesk_effects.as_public_as_first(intent, status, body)
+        if target == zendesk_effects.assigned(intent):
+            return zendesk_effects.none_handed_over(intent, status, body)
         return _found(intent, status, body)
 
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:

@@ -19,6 +19,11 @@
   check). Zendesk is asked for the ticket's first comment (``GET
   /api/v2/tickets/{id}/comments``, oldest first), and the write is judged with
   ``comment.public`` as that comment's.
+- Deleting an agent reassigns each of their tickets that is not closed to the admin deleting
+  them ("Downgrading and removing an agent"), so a user delete is asked first which tickets are
+  assigned to the user (``GET /api/v2/users/{id}/tickets/assigned``); if any is not closed,
+  the delete is refused, saying to reassign each ticket first (each then judged as the write it
+  is) or to leave the user to a person.
 """
 
 from __future__ import annotations
@@ -67,24 +72,62 @@ def may_add_incidents(earlier: WriteIntent, later: WriteIntent) -> bool:
 def none_unsolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent``, when it solves no incident with it. Raises AmbiguousRequest (it would),
     InvalidSession or LookupFailed."""
+    unknown = f"which incidents solving ticket {intent.record_id} would solve with it"
+    named = _unless(status, body, unknown, SOLVED, "more incidents")
+    if named is None:
+        return intent
+    raise AmbiguousRequest(
+        f"Ticket {intent.record_id} is the problem ticket of {named}: "
+        "solving it solves each of them too, its comment added to each, writes crm-guardrail "
+        "cannot judge here. Solve each incident on its own first (PUT /api/v2/tickets/{id}), "
+        "or leave the problem ticket to a person."
+    )
+
+
+def _unless(
+    status: int, body: bytes, unknown: str, done: frozenset[str], unnamed: str
+) -> str | None:
+    """The tickets a look-up answered whose status is not one of ``done``, named (the first
+    NAMED, "and more" past them; ``unnamed`` when only a next page holds them), or None when
+    none is.
+    Raises LookupFailed (``unknown``: what crm-guardrail could not tell) or InvalidSession."""
     found = answer(status, body)
     listed = found.get("tickets") if isinstance(found, dict) else None
     if not isinstance(found, dict) or not isinstance(listed, list):
         raise LookupFailed(
-            f"crm-guardrail could not tell which incidents solving ticket {intent.record_id} "
-            f"would solve with it (Zendesk answered {status}), so it cannot judge the write; "
-            "nothing was sent. Retry later."
+            f"crm-guardrail could not tell {unknown} (Zendesk answered {status}), so it cannot "
+            "judge the write; nothing was sent. Retry later."
         )
-    open_ = [t for t in listed if not (isinstance(t, dict) and t.get("status") in SOLVED)]
+    open_ = [t for t in listed if not (isinstance(t, dict) and t.get("status") in done)]
     if not open_ and not found.get("next_page"):
-        return intent
+        return None
     named = ", ".join(str(t.get("id") if isinstance(t, dict) else "?") for t in open_[:NAMED])
     more = " and more" if len(open_) > NAMED or found.get("next_page") else ""
+    return f"{named or unnamed}{more}"
+
+
+# -- an agent's tickets ---------------------------------------------------------------------
+
+
+def assigned(intent: WriteIntent) -> str | None:
+    """The GET of the tickets a user delete would hand over, or None."""
+    deleting = intent.object == "user" and intent.operation is Operation.DELETE
+    return f"/api/v2/users/{intent.record_id}/tickets/assigned.json" if (
+        deleting and intent.record_id) else None  # fmt: skip
+
+
+def none_handed_over(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent``, when the user it deletes holds no ticket that is not closed. Raises
+    AmbiguousRequest (they do), InvalidSession or LookupFailed."""
+    unknown = f"which tickets are assigned to user {intent.record_id}"
+    named = _unless(status, body, unknown, frozenset({"closed"}), "more")
+    if named is None:
+        return intent
     raise AmbiguousRequest(
-        f"Ticket {intent.record_id} is the problem ticket of {named or 'more incidents'}{more}: "
-        "solving it solves each of them too, its comment added to each, writes crm-guardrail "
-        "cannot judge here. Solve each incident on its own first (PUT /api/v2/tickets/{id}), "
-        "or leave the problem ticket to a person."
+        f"User {intent.record_id} is the assignee of tickets ({named}) that "
+        "are not closed, and deleting them reassigns each to the one deleting them, writes "
+        "crm-guardrail cannot judge here. Reassign each ticket first (PUT "
+        "/api/v2/tickets/{id} with assignee_id), or leave the user to a person."
     )
 
 

@@ -12,7 +12,8 @@
     GET    /job_statuses/{id}              the job: completed, with ``results``
     GET    /users, /users/{id}, /users/show_many?ids=, /users/search?query=|external_id=;
            POST /users; PUT /users/{id}; DELETE /users/{id} (200, the user, active false);
-           POST /users/create_or_update; DELETE /users/destroy_many?ids=|external_ids=
+           POST /users/create_or_update; DELETE /users/destroy_many?ids=|external_ids=;
+           GET /users/{id}/tickets/assigned
     GET    /organizations[/{id}], show_many; POST; PUT /organizations/{id};
            DELETE /organizations/{id} (204); POST .../create_or_update;
            DELETE .../destroy_many?ids=|external_ids=
@@ -231,6 +232,11 @@ def incidents(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     return Answer(200, _page("tickets", rows))
 
 
+def assigned(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
+    """The tickets assigned to a user (``GET /users/{id}/tickets/assigned``)."""
+    return Answer(200, _page("tickets", [_ticket(r, call) for r in store.assigned(_id(match))]))
+
+
 def comments(store: ZendeskStore, call: Call, match: re.Match[str]) -> Answer:
     rows = [{k: v for k, v in c.items() if k != "ticket_id"} for c in store.comments(_id(match))]
     return Answer(200, _page("comments", rows))
@@ -430,6 +436,7 @@ _record_routes(
     "organization", "organizations", _organization, "create_organization",
     "update_organization", "create_or_update_organization",
 )  # fmt: skip
+route(r"/users/(?P<id>[0-9]+)/tickets/assigned", GET=assigned)
 route("/groups", GET=groups)
 route(r"/groups/(?P<id>[0-9]+)", GET=group)
 route("/ticket_fields", GET=ticket_fields)

@@ -182,13 +182,38 @@ class ZendeskStore:
                     self.update_ticket(incident["id"], solving, author)
         return dict(row)
 
-    def delete(self, obj: str, record_id: int) -> Row:
+    def delete(self, obj: str, record_id: int, author: int = seed.AGENT_USER) -> Row:
         """Delete a ticket, user or organization (a user soft-deleted: Zendesk answers it
-        with ``active`` false); what it was."""
+        with ``active`` false); what it was. A user who requested a ticket that is not closed
+        is kept (422); an agent's tickets that are not closed go to ``author``, the one
+        deleting them ("Downgrading and removing an agent"; the sandbox does not model group
+        membership, which sends a ticket to its group's first agent instead)."""
         row = self.fetch(obj, record_id)
+        if obj == "user":
+            self._hand_over(record_id, author)
         del self._rows[obj][record_id]
         self.changes.append(Change(obj, str(record_id), "delete"))
         return {**row, "active": False} if obj == "user" else row
+
+    def assigned(self, user_id: int) -> list[Row]:
+        """The tickets assigned to a user."""
+        self.fetch("user", user_id)
+        return [dict(t) for t in self._rows["ticket"].values() if t["assignee_id"] == user_id]
+
+    def _hand_over(self, user_id: int, author: int) -> None:
+        """Before a user is deleted: refuse if they requested a ticket that is not closed, and
+        reassign the ones assigned to them to ``author``."""
+        unclosed = [t for t in self._rows["ticket"].values() if t["status"] != "closed"]
+        requested = sum(t["requester_id"] == user_id for t in unclosed)
+        if requested:
+            raise invalid(
+                "base", f"User is requester on {requested} tickets that are not closed.",
+                "UserRequesterOnOpenTickets",
+            )  # fmt: skip
+        for ticket in unclosed:
+            if ticket["assignee_id"] == user_id:
+                ticket.update(assignee_id=author, updated_at=_now())
+                self.changes.append(Change("ticket", str(ticket["id"]), "update"))
 
     def merge(self, target: int, sources: Sequence[int], body: Mapping[str, Any]) -> None:
         """Merge ``sources`` into ``target``: each source gets a comment and is closed. The

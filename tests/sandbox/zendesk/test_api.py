@@ -393,3 +393,28 @@ async def test_collaborators_by_email_make_the_users_no_one_has_as_zendesk_docum
     status, body = await zd.call("PUT", f"/tickets/{ticket}.json",
                                  {"ticket": {"additional_collaborators": [999999]}})  # fmt: skip
     assert status == 422, body
+
+
+async def test_deleting_an_agent_hands_their_open_tickets_to_the_one_deleting_them(
+    zd: Api,
+) -> None:
+    """As Zendesk documents ("Downgrading and removing an agent"): an agent's tickets that are
+    not closed go to the admin removing them; a closed one keeps its assignee; a user who
+    requested a ticket that is not closed is kept."""
+    _, made = await zd.call("POST", "/users.json", {"user": {"name": "Leo", "role": "agent"}})
+    leaving = made["user"]["id"]
+    held = {}
+    for status in ("open", "closed"):
+        _, body = await zd.call("POST", "/tickets.json", {"ticket": {
+            "comment": {"body": "Router down."}, "requester_id": GLOBEX_USER,
+            "assignee_id": leaving, "status": status,
+        }})  # fmt: skip
+        held[status] = body["ticket"]["id"]
+    status, body = await zd.call("GET", f"/users/{leaving}/tickets/assigned.json")
+    assert (status, sorted(t["id"] for t in body["tickets"])) == (200, sorted(held.values()))
+    assert (await zd.call("DELETE", f"/users/{leaving}.json"))[0] == 200
+    assert zd.store.fetch("ticket", held["open"])["assignee_id"] == AGENT_USER
+    assert zd.store.fetch("ticket", held["closed"])["assignee_id"] == leaving
+    status, body = await zd.call("DELETE", f"/users/{GLOBEX_USER}.json")
+    assert status == 422
+    assert "requester on" in body["details"]["base"][0]["description"]
