@@ -89,8 +89,25 @@ _LEAVING = frozenset({AskKind.CANCELLATION, AskKind.ACCOUNT_CLOSURE})
 _REASONED = frozenset({AskKind.REFUND, AskKind.ACCOUNT_CLOSURE})
 _ISSUE_NEGATION = re.compile(
     r"\b(?:not|isn't|wasn't|aren't|weren't|never|no|nothing|hasn't been|wasn't even)\s+(?:\w+\s+)?$"
+    # "not a bag torn", "not one cup broken", "not one of them chipped"
+    r"|\b(?:not|nor) (?:a|one|a single)(?: \w+| of (?:them|those|these|the \w+))\s+$"
     # "he's never once been late"
     r"|\bnever (?:once|ever|yet) (?:been|was|were|come|came|arrived) $"
+)
+# Below this, a problem's word is too vague to stand against the customer's denial of it.
+_VAGUE = 0.5
+# The problems of one thing among several, and the thing a denial names ("the box wasn't
+# damaged", "the other glasses weren't broken").
+_OF_ONE_THING = frozenset({Reason.DAMAGED, Reason.WRONG_ITEM})
+_DENIED_OF = re.compile(r"\b(?:the|my|this|that|these|those|your|our|his|her|their) (\w+)")
+# A customer correcting themself ("it was late... well, no, sorry, it wasn't late", "oh wait
+# my bad, it came on time", "you're right, it came Wednesday", "ok honestly it's not broken");
+# not sorry for something ("I'm sorry for his van but...").
+_CORRECTING = re.compile(
+    r"\b(?:no|nah|nope|sorry(?! (?:for|about|to|that)\b)|actually|wait|my bad|my mistake|"
+    r"i mean|scratch that|correction|honestly|to be honest|you're right|you are right|"
+    r"that's right|i was wrong|i'm wrong|"
+    r"muddled|mixed up|confused|getting confused)\b"
 )
 # A bare no right before a phrase (the answer to a question, "no, it's not the price").
 _AGREEING_NO = re.compile(r"\b(?:no|nah|nope)\W+$")
@@ -3328,11 +3345,62 @@ class Reading:
             if p.only_declined
         )
 
+    def _taken_back(self) -> set[Reason]:
+        """The problems the customer denied after last naming them ("it came late... well, no,
+        it wasn't late, it's the wrong colour", "the speaker is broken" - "ok honestly it's not
+        broken, I just don't like it"): taken back, so no longer theirs."""
+        last: dict[Reason, Evidence] = {}
+        named = {h[0] for h in self._issue_hits}
+        for reason, conf, _, ev in self._issue_hits:
+            # a vague word does not undo a denial ("the food was fine ... it's your billing
+            # that's rotten")
+            if conf < _VAGUE:
+                continue
+            if reason not in last or (ev.turn, ev.start) > (last[reason].turn, last[reason].start):
+                last[reason] = ev
+        return {
+            reason
+            for reason, ev in self._denied
+            if reason in named
+            and (
+                reason not in last
+                or (
+                    (ev.turn, ev.start) > (last[reason].turn, last[reason].start)
+                    and self._corrects(reason, last[reason], ev)
+                )
+            )
+        }
+
+    def _corrects(self, reason: Reason, named: Evidence, denied: Evidence) -> bool:
+        """Whether the customer's words from a problem ``named`` to its denial say they are
+        correcting themself ("no, sorry", "actually", "you're right"), not denying it of
+        another thing ("the lamp's smashed. the box isn't damaged", "was the packaging
+        damaged?" - "no, the box was intact"): damage or a wrong item is of one thing among
+        several, so a denial naming a thing the problem was not said of is about another."""
+        thing = _DENIED_OF.search(denied.text.lower())
+        if reason in _OF_ONE_THING and thing and thing.group(1) not in named.text.lower():
+            return False
+        said = " ".join(
+            s.text
+            for ti in range(named.turn, denied.turn + 1)
+            if self.turns[ti].role == "customer"
+            for s in self.parsed[ti]
+            if (ti, s.end) > (named.turn, named.start)
+            and (ti, s.start) <= (denied.turn, denied.start)
+        )
+        return _CORRECTING.search(said) is not None
+
+    def _customer_hits(self) -> list[tuple[Reason, float, tuple[int, int], Evidence]]:
+        """The problems the customer named and did not take back."""
+        taken = self._taken_back()
+        return [h for h in self._issue_hits if h[0] not in taken]
+
     def issues(self) -> tuple[Issue, ...]:
         best: dict[Reason, Issue] = {}
         denied = {reason for reason, _ in self._denied}
-        heard = self._issue_hits or [h for h in self._agent_hits if h[0] not in denied]
-        cap = 1.0 if self._issue_hits else _AGENT_ISSUE
+        said = self._customer_hits()
+        heard = said or [h for h in self._agent_hits if h[0] not in denied]
+        cap = 1.0 if said else _AGENT_ISSUE
         for reason, conf, _, evidence in heard:
             found = best.get(reason)
             if found is None:
@@ -3355,7 +3423,7 @@ class Reading:
         leaving = kind is AskKind.ACCOUNT_CLOSURE
         candidates = [
             (to_leave(reason) if leaving else reason, conf, at)
-            for reason, conf, at, _ in self._issue_hits
+            for reason, conf, at, _ in self._customer_hits()
             if reason is not Reason.ACCOUNT
         ]
         if not candidates:
