@@ -30,6 +30,7 @@ from guardrail.upstream import UpstreamResponse
 API_PATH = "/api/v2"
 _INCIDENTS = re.compile(rf"^{API_PATH}/tickets/(?P<id>[0-9]+)/incidents(?:\.json)?$")
 _COMMENTS = re.compile(rf"^{API_PATH}/tickets/(?P<id>[0-9]+)/comments(?:\.json)?$")
+_ASSIGNED = re.compile(rf"^{API_PATH}/users/(?P<id>[0-9]+)/tickets/assigned(?:\.json)?$")
 _PLURAL = {"tickets": "ticket", "users": "user", "organizations": "organization"}
 
 
@@ -68,7 +69,8 @@ class SimulatedZendesk:
         """``{users|organizations}/search?external_id=`` or ``?query=email:...``, as
         create_or_update's lookup asks; ``ticket_fields``, the sandbox's (which custom fields
         a write's tags set); ``tickets/{id}/incidents`` (which a solving write would solve);
-        ``tickets/{id}/comments``, the first one (how public a comment not saying is)."""
+        ``tickets/{id}/comments``, the first one (how public a comment not saying is);
+        ``users/{id}/tickets/assigned`` (which a user delete would hand over)."""
         url = urlsplit(target)
         if url.path.removesuffix(".json") == f"{API_PATH}/ticket_fields":
             listed = [f.describe("") for f in TICKET_FIELDS]
@@ -77,14 +79,16 @@ class SimulatedZendesk:
         if first and int(first["id"]) in self._first_public:  # a ticket's first comment
             public = self._first_public[int(first["id"])]
             return UpstreamResponse(200, CIMultiDict(), _json({"comments": [{"public": public}]}))
-        problem = _INCIDENTS.match(url.path)
-        if problem:  # a problem ticket's incidents (which solving it would solve)
-            linked = [
-                _row(key, fields)
-                for key, (obj, fields) in self._records.items()
-                if obj == "ticket" and str(fields.get("problem_id")) == problem["id"]
-            ]
-            return UpstreamResponse(200, CIMultiDict(), _json({"tickets": linked}))
+        # a problem ticket's incidents (which solving it would solve), a user's assigned
+        # tickets (which deleting them would hand over)
+        for pattern, field in ((_INCIDENTS, "problem_id"), (_ASSIGNED, "assignee_id")):
+            if linked_to := pattern.match(url.path):
+                linked = [
+                    _row(key, fields)
+                    for key, (obj, fields) in self._records.items()
+                    if obj == "ticket" and str(fields.get(field)) == linked_to["id"]
+                ]
+                return UpstreamResponse(200, CIMultiDict(), _json({"tickets": linked}))
         plural = url.path.removeprefix(API_PATH + "/").split("/")[0]
         given = dict(parse_qsl(url.query))
         terms = dict(t.split(":", 1) for t in given.get("query", "").split() if ":" in t)
