@@ -2328,18 +2328,18 @@ class Reading:
         """Whether an agent's sentence offers what ``m`` names, and whether it does so by
         restating the customer's wish ("I understand you want to close your account?"); in
         a turn setting out options ("I have two options: the first is..."), each is offered."""
-        # up to the end of the phrase: the offer's words may be the phrase's ("would you
-        # like 35 back")
-        said_before = s.text[: s.text.find(m.group(0)) + len(m.group(0))] or s.text
-        restated = self.lex.scopes["restating"].search(said_before) is not None
-        offer = self.lex.scopes["offer"].search(said_before) is not None
-        # "as a goodwill gesture, I can do 58": the phrase names what the offer after it is
-        framed = _FRAME.search(s.text, 0, s.text.find(m.group(0))) is not None and bool(
-            self.lex.scopes["offer"].match(_FRAMED.sub("", s.text[len(said_before) :]))
-        )
         at = s.text.find(m.group(0))
         if at > 0 and _DONE_BY_YOU.search(s.text, 0, at) and _DEED_DONE.match(m.group(0)):
             return False, False  # "just to confirm, you cancelled on February 26?": a fact
+        # up to the end of the phrase: the offer's words may be the phrase's ("would you
+        # like 35 back")
+        said_before = s.text[: at + len(m.group(0))] or s.text
+        restated = self.lex.scopes["restating"].search(said_before) is not None
+        offer = self.lex.scopes["offer"].search(said_before) is not None
+        # "as a goodwill gesture, I can do 58": the phrase names what the offer after it is
+        framed = _FRAME.search(s.text, 0, at) is not None and bool(
+            self.lex.scopes["offer"].match(_FRAMED.sub("", s.text[len(said_before) :]))
+        )
         offered = restated or offer or framed
         return offered or self._proposes(ti, s, m) or self._sets_out_options(ti), restated
 
