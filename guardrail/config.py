@@ -355,11 +355,16 @@ class Settings(AuditSettings):
     tracing: bool = Field(
         default=False, description="OpenTelemetry spans, exported by OTLP as OTEL_* configures"
     )
-    api_tokens: list[SecretStr] = Field(default_factory=list)
+    api_tokens: list[SecretStr] = Field(
+        default_factory=list,
+        description="Platform bearer tokens for every admin API; none (and no api_reviewers): "
+        "the JSON API is open",
+    )
     api_reviewers: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
         default_factory=dict,
-        description="Admin API bearer tokens that carry a reviewer's name (name: token): "
-        "accepted as api_tokens are, and the identity that approves or rejects a hold",
+        description="Admin API bearer tokens that carry a reviewer's name (name: token): the "
+        "identity that approves or rejects a hold; they read and mark decisions, settle holds "
+        "and open the review page, nothing else (a token also in api_tokens has both roles)",
     )
     review_users: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
         default_factory=dict,

@@ -2,9 +2,10 @@
 
 Sign-in. With no API token and no review user configured the page is open, as the JSON API is
 (the admin listener binds to loopback by default). With either configured, a request needs an
-API token as ``Authorization: Bearer`` or a review user's name and password as HTTP basic; a
-browser is asked for the latter. A basic user's name is the reviewer name on their marks (it
-cannot be typed in as someone else's).
+API token (a platform's or a reviewer's) as ``Authorization: Bearer`` or a review user's name
+and password as HTTP basic; a browser is asked for the latter. A review user's or reviewer
+token's name is the reviewer name on their marks and approvals (it cannot be typed in as
+someone else's).
 
 CSRF. A browser resends basic credentials, and reaches a loopback listener, on behalf of any
 site the reviewer visits, so a form post alone proves nothing. Two checks, neither needing
@@ -29,18 +30,17 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
-from pydantic import SecretStr
 
-from guardrail.admin.auth import basic_user, bearer_name, bearer_valid
+from guardrail.admin.auth import Credentials
 from guardrail.admin.jsonapi import Refusal
 from guardrail.admin.review.render import render
+from guardrail.admin.roles import IDENTITY
 from guardrail.errors import DependencyFailure
 
 CSRF_COOKIE = "guardrail_review_csrf"
@@ -61,30 +61,8 @@ HEADERS = {
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@dataclass(frozen=True)
-class Access:
-    """Who may open the page: the API tokens and the review users (name: password)."""
-
-    tokens: tuple[SecretStr, ...] = ()
-    users: Mapping[str, SecretStr] = field(default_factory=dict)
-    #: API tokens that carry a reviewer's name (name: token).
-    reviewers: Mapping[str, SecretStr] = field(default_factory=dict)
-
-    @property
-    def required(self) -> bool:
-        return bool(self.tokens or self.users or self.reviewers)
-
-
 #: Set on the review application by ``pages.mount``.
-ACCESS: web.AppKey[Access] = web.AppKey("REVIEW_ACCESS")
-
-
-def signed_in_as(request: web.Request) -> str | None:
-    """The review user (HTTP basic) or named reviewer token making this request, or None (an
-    anonymous token, or open access). Only asked once ``guard`` let the request in, so the
-    credentials were checked."""
-    access, header = request.app[ACCESS], request.headers.get("Authorization", "")
-    return basic_user(header, access.users) or bearer_name(header, access.reviewers)
+CREDENTIALS: web.AppKey[Credentials] = web.AppKey("REVIEW_CREDENTIALS")
 
 
 def csrf_token(request: web.Request) -> tuple[str, bool]:
@@ -127,22 +105,18 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
-    access = request.app[ACCESS]
-    if access.required:
-        header = request.headers.get("Authorization", "")
-        if (
-            basic_user(header, access.users) is None
-            and bearer_name(header, access.reviewers) is None
-            and not bearer_valid(header, access.tokens)
-        ):
-            return _sign_in(request, access)
+    credentials = request.app[CREDENTIALS]
+    who = credentials.identify(request.headers.get("Authorization", ""), basic=True)
+    if who is None:
+        return _sign_in(request, credentials)
+    request[IDENTITY] = who
     if request.method not in _SAFE_METHODS:
         _check_origin(request)
         _check_token(request, await request.post())
     return await handler(request)
 
 
-def _sign_in(request: web.Request, access: Access) -> web.StreamResponse:
+def _sign_in(request: web.Request, credentials: Credentials) -> web.StreamResponse:
     """401, asking a browser for a review user (when there are any) or a program for a token."""
     response = _problem(
         request,
@@ -150,7 +124,7 @@ def _sign_in(request: web.Request, access: Access) -> web.StreamResponse:
         "Sign in as a review user, or send an API token as Authorization: Bearer.",
     )
     challenges: CIMultiDict[str] = CIMultiDict()
-    if access.users:
+    if credentials.users:
         challenges.add("WWW-Authenticate", 'Basic realm="guardrail review", charset="UTF-8"')
     challenges.add("WWW-Authenticate", 'Bearer realm="guardrail"')
     response.headers.extend(challenges)
