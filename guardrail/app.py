@@ -399,6 +399,7 @@ def build(
         settings=settings.holds,
         sender=lambda: slot[0].hold_sender if slot else None,
         notifier=(Notifier(webhook_url.get_secret_value(), hold_metrics) if webhook_url else None),
+        tokens=tokens,
     )
     proxy = Proxy(
         judge,
