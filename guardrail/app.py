@@ -26,6 +26,7 @@ from guardrail.admin.auth import Credentials
 from guardrail.admin.conversations import CONVERSATIONS, TOKENS
 from guardrail.admin.decisions import DECISIONS, HOLDS
 from guardrail.admin.drift import DRIFT
+from guardrail.admin.origin import guarded, known_hosts
 from guardrail.admin.review import mount as mount_review
 from guardrail.admin.roles import signed_in
 from guardrail.bulk import BulkJobs
@@ -219,7 +220,9 @@ class Guardrail:
     def admin_app(self) -> web.Application:
         s = self.settings
         credentials = Credentials(tuple(s.api_tokens), s.api_reviewers, s.review_users)
-        app = web.Application(middlewares=[signed_in(credentials)])
+        hosts = known_hosts(s.admin_listen.host, s.admin_hosts)
+        middlewares = [guarded(hosts, check_host=credentials.api_open), signed_in(credentials)]
+        app = web.Application(middlewares=middlewares)
         app.cleanup_ctx.append(self._watch_policies)
         app.cleanup_ctx.append(self._watch_drift)
         app.cleanup_ctx.append(self._watch_dependencies)

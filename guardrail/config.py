@@ -329,6 +329,14 @@ class Settings(AuditSettings):
     dialect: str = "salesforce"
     listen: Annotated[HostPort, NoDecode] = HostPort(host="127.0.0.1", port=8080)
     admin_listen: Annotated[HostPort, NoDecode] = HostPort(host="127.0.0.1", port=9090)
+    admin_hosts: list[
+        Annotated[str, Field(pattern=r"^(\*|[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$")]
+    ] = Field(
+        default_factory=list,
+        description="Names the admin listener answers to while it takes no API token, "
+        "besides localhost, its admin_listen host and any IP address (a page that "
+        "rebinds its own name to the listener is refused); '*': any name",
+    )
     tls_cert: Path | None = None
     tls_key: Path | None = None
     upstream_ca: Path | None = Field(default=None, description="CA bundle to verify the CRM with")

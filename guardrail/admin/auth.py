@@ -98,6 +98,11 @@ class Credentials:
     def open(self) -> bool:
         return not (self.tokens or self.reviewers or self.users)
 
+    @property
+    def api_open(self) -> bool:
+        """No API token is configured: the JSON API lets anonymous callers in."""
+        return not (self.tokens or self.reviewers)
+
     def identify(self, header: str, *, basic: bool = False) -> Identity | None:
         """Who the ``Authorization`` header value proves the caller is, or None (refuse it).
         ``basic``: review users' passwords count too (the review page; programs use tokens).
@@ -108,6 +113,6 @@ class Credentials:
         platform = bearer_valid(header, self.tokens)
         if name is not None or platform:
             return Identity(platform, name)
-        if not (self.tokens or self.reviewers or (basic and self.users)):
+        if self.api_open and not (basic and self.users):
             return Identity(platform=True, self_named=self.open)
         return None

@@ -9,15 +9,13 @@ its visitors in itself (``guardrail.admin.review.guard``).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
+from aiohttp.typedefs import Handler, Middleware
 
 from guardrail.admin.auth import Credentials, Identity
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 H = TypeVar("H", bound=Handler)
 
 API_PREFIX = "/guardrail/"

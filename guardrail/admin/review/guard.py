@@ -15,10 +15,12 @@ server-side sessions (so any replica can take the post):
   ``SameSite=Strict``, path ``/review/``) and puts the same value in a hidden field; a post
   whose field does not equal its cookie is refused. Another site can make the browser post but
   can neither read the cookie nor, being cross-site, have it sent (SameSite=Strict);
-- an origin check: a post whose ``Origin`` (or, without one, ``Referer``) names another host
-  than the one it was sent to is refused, which also covers a sibling subdomain that could
-  plant a cookie. Hosts are compared without scheme, so TLS ended at a reverse proxy that keeps
-  the Host header still works.
+- an origin check (``guardrail.admin.origin``, as the JSON API's): a post whose ``Origin`` (or,
+  without one, ``Referer``) names another host than the one it was sent to is refused, which
+  also covers a sibling subdomain that could plant a cookie.
+
+Neither stops a page that reaches the listener by DNS rebinding (same-origin to the browser):
+the admin listener's Host check does (``guardrail.admin.origin``).
 
 Headers. Pages are never cached and never framed, and a Content-Security-Policy allows no
 script at all: the page needs none, and if escaping ever failed, injected script still would
@@ -32,13 +34,13 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
 
 from guardrail.admin.auth import Credentials
 from guardrail.admin.jsonapi import Refusal
+from guardrail.admin.origin import SAFE_METHODS, check_origin
 from guardrail.admin.review.render import render
 from guardrail.admin.roles import IDENTITY
 from guardrail.errors import DependencyFailure
@@ -46,7 +48,6 @@ from guardrail.errors import DependencyFailure
 CSRF_COOKIE = "guardrail_review_csrf"
 CSRF_FIELD = "csrf_token"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -110,8 +111,8 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
     if who is None:
         return _sign_in(request, credentials)
     request[IDENTITY] = who
-    if request.method not in _SAFE_METHODS:
-        _check_origin(request)
+    if request.method not in SAFE_METHODS:
+        check_origin(request)
         _check_token(request, await request.post())
     return await handler(request)
 
@@ -131,20 +132,6 @@ def _sign_in(request: web.Request, credentials: Credentials) -> web.StreamRespon
     return response
 
 
-def _check_origin(request: web.Request) -> None:
-    source = request.headers.get("Origin") or request.headers.get("Referer")
-    if source is None:
-        return  # not a browser (browsers send Origin on every post); the token still counts
-    sent_from = urlsplit(source).netloc.rpartition("@")[2] if source != "null" else ""
-    if _authority(sent_from) != _authority(request.host):
-        raise Refusal(
-            403,
-            "cross_origin",
-            "This form was sent from another site, so it was not accepted. Open the review "
-            "page itself and submit the form there.",
-        )
-
-
 def _check_token(request: web.Request, form: MultiMapping[Any]) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = form.get(CSRF_FIELD)
@@ -159,14 +146,6 @@ def _check_token(request: web.Request, form: MultiMapping[Any]) -> None:
             "This form could not be verified (its security token is missing or stale, or "
             "cookies are off). Reload the page and submit it again.",
         )
-
-
-def _authority(host: str) -> str:
-    """``host[:port]`` as a browser writes it in Origin: lower case, default ports left out."""
-    host = host.lower()
-    for default in (":80", ":443"):
-        host = host.removesuffix(default)
-    return host
 
 
 def _problem(request: web.Request, status: int, message: str) -> web.Response:
