@@ -4,8 +4,9 @@
 rule, agent, conversation and time, in pages joined by an opaque cursor; ``GET .../{id}`` is
 the full record with its chain fields, whether it is intact, and its reviews; ``POST
 .../{id}/reviews`` marks a decision confirmed or a false positive, as a record of its own (the
-decision is never edited). Errors are JSON that says what to fix, as in every admin resource.
-The searching and reviewing are ``guardrail.admin.records``, which the review page shares.
+decision is never edited), in the name a reviewer's token proves where it proves one. Errors
+are JSON that says what to fix, as in every admin resource. The searching and reviewing are
+``guardrail.admin.records``, which the review page shares.
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ async def get_decision(request: web.Request) -> web.StreamResponse:
 @json_errors("invalid_review")
 async def review_decision(request: web.Request) -> web.StreamResponse:
     found = decision_id(request.match_info["id"])
-    review = ReviewIn.model_validate(await json_body(request))
+    sent = await json_body(request)
+    named = request[IDENTITY].name  # as on the review page: a reviewer cannot mark as another
+    if named is not None and isinstance(sent, dict):
+        sent = {**sent, "reviewer": named}
+    review = ReviewIn.model_validate(sent)
     row = await add_review(request.app[DECISIONS], found, review)
     return web.json_response(review_view(row), status=201, headers={"Location": f"{_PATH}/{found}"})
 

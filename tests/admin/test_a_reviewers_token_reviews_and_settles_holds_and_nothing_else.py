@@ -6,13 +6,15 @@ users who sign in, the open API may not settle a hold in a name its caller types
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 
-from guardrail.app import build
+from guardrail.app import Guardrail, build
 from guardrail.config import Settings
+from guardrail.model import Verdict
+from tests.auditdb import decision
 
 PLATFORM, RITA, BOTH = "platform-token", "rita-token", "sam-token"
 #: What a reviewer's token may call, and nothing more.
@@ -34,15 +36,20 @@ TOKEN_MODE = {
 
 
 @pytest.fixture
-async def admin(admin_settings: Callable[..., Settings], aiohttp_client: Any) -> Any:
-    guardrail = build(
+async def guardrail(admin_settings: Callable[..., Settings]) -> AsyncIterator[Guardrail]:
+    made = build(
         admin_settings(
             **TOKEN_MODE, api_tokens=[PLATFORM, BOTH], api_reviewers={"rita": RITA, "sam": BOTH}
         )
     )
-    await guardrail.audit.start()
-    yield await aiohttp_client(guardrail.admin_app())
-    await guardrail.audit.close()
+    await made.audit.start()
+    yield made
+    await made.audit.close()
+
+
+@pytest.fixture
+async def admin(guardrail: Guardrail, aiohttp_client: Any) -> Any:
+    return await aiohttp_client(guardrail.admin_app())
 
 
 def _api_routes(admin: Any) -> list[tuple[str, str]]:
@@ -109,3 +116,27 @@ async def test_an_open_api_settles_no_hold_in_a_typed_name_while_reviewers_sign_
         assert (await answer.json())["error"] == "reviewer_unknown"
     finally:
         await guardrail.audit.close()
+
+
+async def test_a_reviewers_mark_carries_the_name_its_token_proves(
+    guardrail: Guardrail, admin: Any
+) -> None:
+    """As a review user's on the page: a name in the body is not the reviewer's to choose."""
+    await guardrail.audit.record(decision(1, Verdict.BLOCK, rule="StatusKnown"))
+    url = "/guardrail/v1/decisions/decision-0001/reviews"
+    for token, sent, recorded in (
+        (RITA, {"reviewer": "oscar"}, "rita"),
+        (RITA, {}, "rita"),
+        (PLATFORM, {"reviewer": "pat"}, "pat"),  # an anonymous token names its reviewer
+    ):
+        answer = await admin.post(
+            url,
+            json={"verdict": "confirmed", **sent},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status == 201, await answer.text()
+        assert (await answer.json())["reviewer"] == recorded
+    anonymous = await admin.post(
+        url, json={"verdict": "confirmed"}, headers={"Authorization": f"Bearer {PLATFORM}"}
+    )
+    assert anonymous.status == 422
