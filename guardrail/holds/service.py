@@ -218,6 +218,11 @@ class Holds:
             raise NotAllowed(f"{reviewer!r} is not one of the reviewers who may settle holds")
         # Names compared as one identity whatever their case: an agent names
         # itself in pass-through mode, and a reviewer's own agent must not pass for another.
+        if row.agent is not None and _identity(row.agent) == _identity(reviewer):
+            raise NotAllowed(
+                f"this write was made as agent {row.agent!r}, the name {reviewer!r} approves as, "
+                "and whoever made a write may not approve it; ask another reviewer"
+            )
         own = {
             _identity(agent)
             for name, agents in self.settings.agents_of.items()
