@@ -438,18 +438,25 @@ class Holds:
 
     async def _authority_gone(self, row: HoldRow) -> str | None:
         """Why the agent that sent the held write may no longer have it made (in token mode:
-        its agent token revoked, alone or with its conversation, or expired), or None."""
+        its agent token revoked, alone or with its conversation, or expired with no renewed
+        token of the agent's for the conversation), or None."""
         if self._tokens is None:
             return None
+        store, now = self._tokens.store, self._tokens.clock()
         recorded = await self._storage.decision(row.decision_id)
         token_id = recorded.body.get("token_id") if recorded is not None else None
-        token = await self._tokens.store.find(token_id) if token_id else None
+        token = await store.find(token_id) if token_id else None
         if token is None:
             return (
                 "crm-guardrail no longer knows the agent token that sent it, so cannot tell "
                 "that the agent may still have it made"
             )
-        status = token.status(self._tokens.clock())
+        status = token.status(now)
+        if status is TokenStatus.EXPIRED and any(
+            t.agent == token.agent and t.status(now) is TokenStatus.ACTIVE
+            for t in await store.of_conversation(token.conversation)
+        ):
+            return None  # renewed: the agent's authority in the conversation stands
         if status is TokenStatus.REVOKED:
             at = format_time(token.revoked_at) if token.revoked_at else "some time"
             return (
@@ -459,8 +466,8 @@ class Holds:
         if status is TokenStatus.EXPIRED:
             return (
                 f"the agent token {token.token_id} that sent it expired at "
-                f"{format_time(token.expires_at)}, and with it the agent's authority to have "
-                "it made"
+                f"{format_time(token.expires_at)} and agent {token.agent!r} holds no live token "
+                "for the conversation since, so its authority to have it made is gone"
             )
         return None
 

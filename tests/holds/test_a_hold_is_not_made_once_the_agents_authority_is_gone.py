@@ -1,7 +1,8 @@
 """A held write is made, once approved, with the proxy's own CRM credential, on behalf of the
-agent whose token sent it. Once that token is revoked (alone, or with its conversation) or has
-expired, the agent's authority is gone: an approval is refused, saying why, the refusal is
-audited as the hold's settling decision, and nothing reaches the CRM."""
+agent whose token sent it. Once that token is revoked (alone, or with its conversation), or has
+expired with no renewed token of the agent's for the conversation, the agent's authority is
+gone: an approval is refused, saying why, the refusal is audited as the hold's settling
+decision, and nothing reaches the CRM."""
 
 from __future__ import annotations
 
@@ -63,6 +64,24 @@ def test_a_hold_whose_token_expired_is_not_made(token_mode: Stack) -> None:
     held, token_id = _held(token_mode, "conv-authority-expired", ttl_seconds=1)
     time.sleep(1.1)
     _refused(token_mode, held, f"agent token {token_id} that sent it expired")
+
+
+def test_a_hold_whose_token_expired_is_made_while_the_agent_holds_a_renewed_one(
+    token_mode: Stack,
+) -> None:
+    """Short-lived tokens are renewed: the agent's authority in its conversation stands while
+    it holds a live token for it, so an approval then makes the write."""
+    held, _ = _held(token_mode, "conv-authority-renewed", ttl_seconds=1)
+    time.sleep(1.1)
+    renewed = admin(
+        token_mode.admin_url,
+        "POST",
+        "conversations/conv-authority-renewed/tokens",
+        json={"agent": "bot"},
+    )
+    assert renewed.status_code == 201
+    answer = settle(token_mode.admin_url, held, "approve")
+    assert (answer.status_code, answer.json()["state"]) == (200, "done"), answer.text
 
 
 def test_a_hold_whose_token_was_revoked_may_still_be_rejected(token_mode: Stack) -> None:
