@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import functools
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +22,13 @@ from pydantic import ValidationError
 from guardrail import __version__, lookups
 from guardrail.admin import conversations, decisions, tokens
 from guardrail.admin import drift as drift_api
-from guardrail.admin.auth import bearer_name, bearer_valid
+from guardrail.admin.auth import Credentials
 from guardrail.admin.conversations import CONVERSATIONS, TOKENS
-from guardrail.admin.decisions import DECISIONS, HOLDS, OPEN, REVIEWER
+from guardrail.admin.decisions import DECISIONS, HOLDS
 from guardrail.admin.drift import DRIFT
+from guardrail.admin.origin import guarded, known_hosts
 from guardrail.admin.review import mount as mount_review
+from guardrail.admin.roles import signed_in
 from guardrail.bulk import BulkJobs
 from guardrail.config import AlertSettings, Settings, UnknownWrites
 from guardrail.context.changes import ACCOUNT_RETENTION
@@ -216,7 +218,11 @@ class Guardrail:
             yield
 
     def admin_app(self) -> web.Application:
-        app = web.Application(middlewares=[self._api_auth])
+        s = self.settings
+        credentials = Credentials(tuple(s.api_tokens), s.api_reviewers, s.review_users)
+        hosts = known_hosts(s.admin_listen.host, s.admin_hosts)
+        middlewares = [guarded(hosts, check_host=credentials.api_open), signed_in(credentials)]
+        app = web.Application(middlewares=middlewares)
         app.cleanup_ctx.append(self._watch_policies)
         app.cleanup_ctx.append(self._watch_drift)
         app.cleanup_ctx.append(self._watch_dependencies)
@@ -234,38 +240,11 @@ class Guardrail:
         app[DECISIONS] = self.audit
         app[HOLDS] = self.holds
         app.add_routes(decisions.routes)
-        mount_review(
-            app,
-            self.audit,
-            self.conversations,
-            self.holds,
-            tokens=self.settings.api_tokens,
-            reviewers=self.settings.api_reviewers,
-            users=self.settings.review_users,
-        )
+        mount_review(app, self.audit, self.conversations, self.holds, credentials)
         if self.drift is not None:
             app[DRIFT] = self.drift
             app.add_routes(drift_api.routes)
         return app
-
-    @web.middleware
-    async def _api_auth(
-        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        tokens, reviewers = self.settings.api_tokens, self.settings.api_reviewers
-        authorization = request.headers.get("Authorization", "")
-        reviewer = bearer_name(authorization, reviewers)
-        if reviewer is not None:
-            request[REVIEWER] = reviewer
-        elif not tokens and not reviewers:
-            request[REVIEWER] = OPEN
-        elif request.path.startswith("/guardrail/") and not bearer_valid(authorization, tokens):
-            return web.json_response(
-                {"error": "unauthorized", "message": "send Authorization: Bearer <api token>"},
-                status=401,
-                headers={"WWW-Authenticate": 'Bearer realm="guardrail"'},
-            )
-        return await handler(request)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return web.Response(body=self.metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
@@ -423,6 +402,7 @@ def build(
         settings=settings.holds,
         sender=lambda: slot[0].hold_sender if slot else None,
         notifier=(Notifier(webhook_url.get_secret_value(), hold_metrics) if webhook_url else None),
+        tokens=tokens,
     )
     proxy = Proxy(
         judge,

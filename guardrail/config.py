@@ -329,6 +329,14 @@ class Settings(AuditSettings):
     dialect: str = "salesforce"
     listen: Annotated[HostPort, NoDecode] = HostPort(host="127.0.0.1", port=8080)
     admin_listen: Annotated[HostPort, NoDecode] = HostPort(host="127.0.0.1", port=9090)
+    admin_hosts: list[
+        Annotated[str, Field(pattern=r"^(\*|[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$")]
+    ] = Field(
+        default_factory=list,
+        description="Names the admin listener answers to while it takes no API token, "
+        "besides localhost, its admin_listen host and any IP address (a page that "
+        "rebinds its own name to the listener is refused); '*': any name",
+    )
     tls_cert: Path | None = None
     tls_key: Path | None = None
     upstream_ca: Path | None = Field(default=None, description="CA bundle to verify the CRM with")
@@ -355,11 +363,16 @@ class Settings(AuditSettings):
     tracing: bool = Field(
         default=False, description="OpenTelemetry spans, exported by OTLP as OTEL_* configures"
     )
-    api_tokens: list[SecretStr] = Field(default_factory=list)
+    api_tokens: list[SecretStr] = Field(
+        default_factory=list,
+        description="Platform bearer tokens for every admin API; none (and no api_reviewers): "
+        "the JSON API is open",
+    )
     api_reviewers: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
         default_factory=dict,
-        description="Admin API bearer tokens that carry a reviewer's name (name: token): "
-        "accepted as api_tokens are, and the identity that approves or rejects a hold",
+        description="Admin API bearer tokens that carry a reviewer's name (name: token): the "
+        "identity that approves or rejects a hold; they read and mark decisions, settle holds "
+        "and open the review page, nothing else (a token also in api_tokens has both roles)",
     )
     review_users: dict[Annotated[str, Field(min_length=1, pattern=r"^[^:]+$")], SecretStr] = Field(
         default_factory=dict,

@@ -1,9 +1,14 @@
-"""Credentials on the admin listener: API bearer tokens, and HTTP basic users for the review page.
+"""Credentials on the admin listener, and who each proves its caller is.
 
 Programs call the JSON API with a bearer token; people open the review page in a browser, which
 can prompt for and resend a user name and password (HTTP basic) but cannot attach a bearer token
 by itself, so the page takes either. Every comparison is constant-time, and a user name that does
 not exist costs the same as a wrong password, so neither leaks through timing which is which.
+
+Two roles, so a reviewer's credential is not an operator's. A platform token (``api_tokens``)
+may use every admin API; a reviewer (``api_reviewers`` token, ``review_users`` password) reads
+the decisions, marks them and settles holds, in the name the credential proves, and nothing
+else (``guardrail.admin.roles``). A token listed in both lists is both.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import base64
 import binascii
 import hmac
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
@@ -56,3 +62,57 @@ def bearer_name(header: str, named: Mapping[str, SecretStr]) -> str | None:
         if hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
             found = name
     return found
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a request's credentials prove its caller is: ``platform``, may use every admin API
+    (else only what reviewers may); ``name``, the reviewer it proves (None: anonymous)."""
+
+    platform: bool
+    name: str | None = None
+    #: No credential is configured at all, so nobody signs in and a caller names themselves.
+    self_named: bool = False
+
+    @property
+    def may_settle(self) -> bool:
+        """Whether this caller may approve or reject a hold (given a name, where it types one)."""
+        return self.name is not None or self.self_named
+
+    def reviewer(self, typed: str | None) -> str | None:
+        """Who settles a hold: the reviewer the credentials prove, else the name the caller
+        typed, which counts only where nobody signs in."""
+        return self.name or (typed if self.self_named else None)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The admin listener's credentials: platform tokens, reviewers' tokens (name: token) and
+    review users (name: password)."""
+
+    tokens: tuple[SecretStr, ...] = ()
+    reviewers: Mapping[str, SecretStr] = field(default_factory=dict)
+    users: Mapping[str, SecretStr] = field(default_factory=dict)
+
+    @property
+    def open(self) -> bool:
+        return not (self.tokens or self.reviewers or self.users)
+
+    @property
+    def api_open(self) -> bool:
+        """No API token is configured: the JSON API lets anonymous callers in."""
+        return not (self.tokens or self.reviewers)
+
+    def identify(self, header: str, *, basic: bool = False) -> Identity | None:
+        """Who the ``Authorization`` header value proves the caller is, or None (refuse it).
+        ``basic``: review users' passwords count too (the review page; programs use tokens).
+        Where none of the credentials that count is configured, the caller is let in as an
+        anonymous platform caller (the admin listener binds to loopback by default)."""
+        name = basic_user(header, self.users) if basic else None
+        name = name or bearer_name(header, self.reviewers)
+        platform = bearer_valid(header, self.tokens)
+        if name is not None or platform:
+            return Identity(platform, name)
+        if self.api_open and not (basic and self.users):
+            return Identity(platform=True, self_named=self.open)
+        return None

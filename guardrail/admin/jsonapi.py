@@ -3,23 +3,28 @@
 Callers are programs, so every answer, errors included, is JSON: a ``Refusal`` raised inside a
 handler becomes its status and ``{"error", "message", ...}``; a body that fails validation is a
 422 naming each invalid field as the caller wrote it (``turns[3].role``); a dependency that is
-down (the conversation store, the audit log) is its 503 with the reason.
+down (the conversation store, the audit log) is its 503 with the reason. A body is read as
+strictly as an agent's write (``guardrail.crm.canonical.parse_json``): a key given twice, or
+nesting past what any body needs, is a 400, so no approval means one thing to one reader and
+another to the next.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable
-from typing import Any, NoReturn
+from typing import Any
 
 import structlog
 from aiohttp import web
 from pydantic import ValidationError
 
-from guardrail.errors import DependencyFailure
+from guardrail.crm.canonical import BodyLimits, parse_json
+from guardrail.errors import DependencyFailure, MalformedBody
 
 MAX_BODY_BYTES = 1024 * 1024
+#: A text may fill the body (a transcript turn, metadata): no CRM field bounds it here.
+_LIMITS = BodyLimits(max_bytes=MAX_BODY_BYTES, max_string_chars=MAX_BODY_BYTES)
 # The tag pydantic appends to a field's location for each member of a union it tried
 # (``entitlements.x.int``), by the start of the error types each member raises.
 _UNION_TAGS = {"str": "string_", "int": "int_", "float": "float_", "bool": "bool_"}
@@ -72,10 +77,10 @@ async def json_body(request: web.Request) -> Any:
             400, "invalid_json", f"send Content-Type: application/json, not {content_type!r}"
         )
     body = await _read_body(request)
-    try:
-        return json.loads(body, parse_constant=_reject_constant)
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN and Infinity
-        raise Refusal(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+    try:  # as strictly as an agent's: one reading (no key twice), bounded nesting and numbers
+        return parse_json(body, _LIMITS)
+    except MalformedBody as exc:
+        raise Refusal(400, "invalid_json", exc.message) from None
 
 
 async def _read_body(request: web.Request) -> bytes:
@@ -92,10 +97,6 @@ async def _read_body(request: web.Request) -> bytes:
 
 def _too_large() -> Refusal:
     return Refusal(413, "body_too_large", f"the body is over {MAX_BODY_BYTES} bytes")
-
-
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
 
 
 def problems(exc: ValidationError) -> list[dict[str, str]]:

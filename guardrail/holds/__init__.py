@@ -5,7 +5,9 @@ of guessing: it is not forwarded, the agent is told in the CRM's own error forma
 for approval, and the request exactly as judged is kept in the audit store (``audit_holds``), so
 holds survive restarts and every replica sees them. A reviewer approves or rejects it (the JSON
 API, the review page); an approved hold is judged again against the conversation and the record
-as they are now, then executed once with the proxy's own CRM credential (``service``); an
+as they are now, then executed once with the proxy's own CRM credential (``service``), and
+only while the agent token that sent it still stands (not revoked, nor expired unless the
+agent was issued a live one for the conversation since); an
 unapproved one expires (the sweeper, on any replica). Each settling is audited as a decision of
 its own, linked to the hold, counted (``metrics``) and pushed to a webhook (``notify``). The
 same write sent again while its hold stands is that hold (``repeat``); an agent with an agent

@@ -1,10 +1,11 @@
 """An agent polls its own held write: ``GET /guardrail/v1/decisions/{id}`` on the proxy.
 
 The admin listener's decisions API takes operators' tokens; an agent has only the credential it
-sends the proxy. With an agent token (``auth_mode: token``) the token names its conversation,
-so the agent is shown the state of that conversation's holds, as reviewers see it
-(guardrail.holds.view), and no other: a hold of another conversation is answered as one that
-does not exist, so polling cannot tell which ids are held. In pass-through mode the
+sends the proxy. With an agent token (``auth_mode: token``) the token names its conversation
+and agent, so the agent is shown the state of the holds it made in that conversation, as
+reviewers see it (guardrail.holds.view), and no other: a hold of another conversation, or of
+another agent in the same one, is answered as one that does not exist, so polling cannot tell
+which ids are held. In pass-through mode the
 conversation is only what the agent's headers say, and any agent could name any, so no hold is
 shown to agents; the held message says so (held_message) and so does this path.
 """
@@ -31,7 +32,8 @@ async def polled(
     claimed: Caller,
     decision_id: str,
 ) -> dict[str, Any]:
-    """The state of the hold ``decision_id`` for the agent whose token the request bears.
+    """The state of the hold ``decision_id`` for the agent whose token the request bears (its
+    own, in its token's conversation).
     Raises HoldNotShown (not offered, or not its conversation's), what TokenGate's grant
     raises (InvalidSession, TokenRefused), MalformedRequest, DependencyFailure."""
     if tokens is None or holds is None:
@@ -49,9 +51,10 @@ async def polled(
         hold = await holds.get(decision_id)
     except HoldNotFound:
         hold = None
-    if hold is None or hold.conversation != grant.caller.conversation:
+    caller = grant.caller
+    if hold is None or (hold.conversation, hold.agent) != (caller.conversation, caller.agent):
         raise HoldNotShown(
-            f"No held write {decision_id} of this agent token's conversation. Poll the decision "
-            "id the held write's error named, with the token it was sent with."
+            f"No held write {decision_id} of this agent token's agent and conversation. Poll the "
+            "decision id the held write's error named, with a token of the agent that sent it."
         )
     return hold_view(hold)

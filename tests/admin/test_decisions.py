@@ -11,7 +11,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from guardrail.admin.auth import Credentials
 from guardrail.admin.decisions import DECISIONS, routes
+from guardrail.admin.roles import signed_in
 from guardrail.model import Verdict
 from guardrail.sinks.audit import AuditLog, open_storage
 from tests.auditdb import STORES, audit_dsn, decision, tamper
@@ -47,7 +49,7 @@ async def audit(dsn: str) -> AsyncIterator[AuditLog]:
 
 @pytest.fixture
 async def client(audit: AuditLog, aiohttp_client: Any) -> TestClient[Any, Any]:
-    app = web.Application()
+    app = web.Application(middlewares=[signed_in(Credentials())])
     app[DECISIONS] = audit
     app.router.add_routes(routes)
     return await aiohttp_client(app)  # type: ignore[no-any-return]

@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 
+from guardrail.admin.auth import Credentials
 from guardrail.admin.review import mount
 from guardrail.admin.review.guard import CSRF_COOKIE
 from guardrail.app import build
@@ -105,7 +106,7 @@ def make_client(
 ) -> MakeClient:
     async def make(**access: Any) -> Client:
         app = web.Application()
-        mount(app, audit, conversations, **access)
+        mount(app, audit, conversations, credentials=Credentials(**access))
         return await aiohttp_client(app)  # type: ignore[no-any-return]
 
     return make
@@ -358,7 +359,7 @@ async def test_csrf_refusals(client: Client, audit: AuditLog) -> None:
 
 
 async def test_sign_in_by_token_or_basic(make_client: MakeClient, audit: AuditLog) -> None:
-    client = await make_client(tokens=[SecretStr(TOKEN)], users=USERS)
+    client = await make_client(tokens=(SecretStr(TOKEN),), users=USERS)
     anonymous = await client.get("/review/")
     assert anonymous.status == 401
     challenges = anonymous.headers.getall("WWW-Authenticate")
@@ -392,7 +393,7 @@ async def test_sign_in_by_token_or_basic(make_client: MakeClient, audit: AuditLo
 
 
 async def test_a_token_alone_asks_for_a_bearer(make_client: MakeClient) -> None:
-    client = await make_client(tokens=[SecretStr(TOKEN)])
+    client = await make_client(tokens=(SecretStr(TOKEN),))
     anonymous = await client.get("/review/")
     assert anonymous.status == 401
     assert anonymous.headers.getall("WWW-Authenticate") == ['Bearer realm="guardrail"']
@@ -476,13 +477,8 @@ async def test_the_list_on_both_stores(any_store: AuditLog, aiohttp_client: Any)
 
 
 @pytest.fixture
-def settings(tmp_path: Path, case_pack: Path) -> Settings:
-    return Settings(
-        upstream="http://127.0.0.1:9",
-        policies=case_pack,
-        listen="127.0.0.1:0",
-        admin_listen="127.0.0.1:0",
-        audit_dsn=f"sqlite:///{tmp_path / 'audit.db'}",
+def settings(admin_settings: Callable[..., Settings]) -> Settings:
+    return admin_settings(
         api_tokens=[TOKEN],
         review_users={"rita": "rita-password"},
         auth_mode="passthrough",  # no CRM credential to hold here

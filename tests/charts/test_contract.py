@@ -77,8 +77,16 @@ def test_default_settings_load(
     assert isinstance(storage, SQLiteStorage)
     mounts = {m["name"]: m["mountPath"] for m in default.container()["volumeMounts"]}
     assert storage.path == Path(mounts["audit"]) / "guardrail-audit.db"
+    # The admin listener, open without apiTokens, answers to the Service's names (and
+    # addresses: probes and scrapes), not to a name a page rebinds to the pod.
+    assert settings.admin_hosts == [
+        "gr-guardrail",
+        "gr-guardrail.crm",
+        "gr-guardrail.crm.svc",
+        "gr-guardrail.crm.svc.cluster.local",
+    ]
     # Every default of the chart is the proxy's own default, but where the pod needs another.
-    own = {"upstream", "listen", "admin_listen", "audit_dsn", "credential"}
+    own = {"upstream", "listen", "admin_listen", "audit_dsn", "credential", "admin_hosts"}
     assert settings.model_dump(exclude=own) == (
         Settings(upstream=settings.upstream).model_dump(exclude=own)
     )
@@ -102,6 +110,8 @@ def test_full_settings_load(
     assert (settings.audit_fail_open, settings.audit_timeout_seconds) == (True, 0.5)
     assert settings.audit_checkpoint_seconds == 30
     assert [t.get_secret_value() for t in settings.api_tokens] == ["token-one", "token-two"]
+    assert "guardrail-admin.example.com" in settings.admin_hosts
+    assert any(h.endswith(".crm.svc.k8s.example") for h in settings.admin_hosts)
     assert settings.alerts.webhook_url is not None
     assert settings.alerts.webhook_url.get_secret_value() == "https://hooks.example.com/guardrail"
     assert settings.alerts.alertmanager_url == "http://alertmanager.monitoring.svc:9093"

@@ -102,7 +102,8 @@ def at_once(calls: Sequence[Callable[[], R]]) -> list[R]:
     return results
 
 
-def admin(base: str, method: str, path: str, token: str = RITA, **kw: Any) -> httpx.Response:
+def admin(base: str, method: str, path: str, token: str = ANON, **kw: Any) -> httpx.Response:
+    """The admin API, with the platform's token unless ``token`` says otherwise."""
     return httpx.request(
         method,
         f"{base}/guardrail/v1/{path}",
@@ -142,6 +143,7 @@ class ProxyProcess:
             "GUARDRAIL_AUDIT_DSN": audit_dsn,
             "GUARDRAIL_REDIS_URL": REDIS_URL,
             "GUARDRAIL_REDIS_PREFIX": prefix,
+            "GUARDRAIL_API_TOKENS": json.dumps([ANON]),
             "GUARDRAIL_API_REVIEWERS": json.dumps(REVIEWERS),
             "GUARDRAIL_HOLDS__SWEEP_SECONDS": "0.2",
             "GUARDRAIL_HOLDS__LEASE_SECONDS": "1",

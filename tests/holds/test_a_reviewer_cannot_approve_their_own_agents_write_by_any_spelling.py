@@ -1,7 +1,8 @@
 """``holds.agents_of`` keeps a reviewer from approving their own agents' writes. An agent's name
 is whatever its token was issued for, or (pass-through mode) whatever its X-Guardrail-Agent
 header says: the same name in another case, or no name at all, must not let the reviewer
-responsible for it approve."""
+responsible for it approve. Nor, configured or not, may a reviewer approve a write made as an
+agent of their own name (four eyes: whoever made it is not who approves it)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,17 @@ def test_a_write_naming_no_agent_may_not_be_approved_by_a_reviewer_with_agents(
     assert answer.status_code == 403, answer.text
     assert "names no agent" in answer.json()["message"]
     assert settle(stack.admin_url, held, "reject").status_code == 200  # rita has no agents
+
+
+@pytest.mark.parametrize("agent", ["rita", "RITA"])
+def test_a_write_made_in_the_reviewers_own_name_is_not_theirs_to_approve(
+    stack: Stack, agent: str
+) -> None:
+    held = _held(stack, f"conv-own-name-{agent}", agent)
+    own = settle(stack.admin_url, held, "approve")  # as rita, who is responsible for no agent
+    assert own.status_code == 403, own.text
+    assert own.json()["error"] == "not_allowed"
+    assert "made as agent" in own.json()["message"]
+    state = admin(stack.admin_url, "GET", f"decisions/{held}").json()["hold_state"]
+    assert state["state"] == "held"
+    assert settle(stack.admin_url, held, "reject", token=OSCAR).status_code == 200

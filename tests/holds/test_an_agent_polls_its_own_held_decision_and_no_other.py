@@ -1,7 +1,8 @@
 """An agent told its write is held is told it may poll the decision; with an agent token it
 can, on the proxy it already talks to, with that token: the hold's state as the admin API
-shows it (a reviewer's comment masked alike), for decisions of its own conversation only. A
-decision of another conversation is answered as one that does not exist. In pass-through mode
+shows it (a reviewer's comment masked alike), for its own decisions in its own conversation
+only. A decision of another conversation, or of another agent in the same one, is answered as
+one that does not exist. In pass-through mode
 the conversation is only what the agent's headers say, so no agent can be shown a hold: the
 held message does not offer it, and the path says why."""
 
@@ -89,6 +90,21 @@ def test_a_hold_of_another_conversation_is_answered_as_one_that_does_not_exist(
     assert other.json()[0]["message"].replace(theirs, "?") == missing.json()[0]["message"].replace(
         "0190f0a4-0000-7000-8000-000000000000", "?"
     )
+
+
+def test_a_hold_of_another_agent_in_the_same_conversation_is_answered_as_one_that_does_not_exist(
+    token_mode: Stack,
+) -> None:
+    theirs, _ = _hold(agent_of(token_mode, "conv-poll-shared"))  # as support-bot
+    issued = admin(
+        token_mode.admin_url,
+        "POST",
+        "conversations/conv-poll-shared/tokens",
+        json={"agent": "bot-2"},
+    )
+    other = poll(token_mode.salesforce(token=issued.json()["token"]), theirs)
+    assert other.status_code == 404, other.text
+    assert other.json()[0]["errorCode"] == "NOT_FOUND"
 
 
 def test_a_poll_is_refused_in_the_crms_format_without_a_live_token_or_a_decision_id(

@@ -170,6 +170,7 @@ def test_an_unapproved_hold_expires_as_rejected_after_its_policys_time(tmp_path:
         tmp_path,
         auth_mode="token",
         policies=pack,
+        api_tokens=[ANON],
         api_reviewers=REVIEWERS,
         holds={"sweep_seconds": 0.2},  # the proxy's own expiry: an hour
     ) as short:
@@ -220,7 +221,9 @@ def test_a_proxy_without_a_crm_credential_of_its_own_refuses_rather_than_holds(
 ) -> None:
     """Passthrough, no credential: a hold could never be made once approved, so the write is
     refused (503, in Salesforce's format), not kept."""
-    with Stack(tmp_path, auth_mode="passthrough", api_reviewers=REVIEWERS) as bare:
+    with Stack(
+        tmp_path, auth_mode="passthrough", api_tokens=[ANON], api_reviewers=REVIEWERS
+    ) as bare:
         admin(bare.admin_url, "PUT", "conversations/conv-bare", json=conversation())
         sf = bare.salesforce(conversation="conv-bare", agent="support-bot")
         with pytest.raises(SalesforceError) as raised:

@@ -119,6 +119,7 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
     "timeout_seconds" $c.drift.timeoutSeconds
     "api_version" $c.drift.apiVersion)
   "understanding" (dict "backends" $c.understanding.backends "llm" $llm)
+  "admin_hosts" (include "guardrail.adminHosts" . | fromJsonArray)
 }}
 {{- if $credential }}{{ $_ := set $settings "credential" $credential }}{{ end }}
 {{- toYaml $settings }}
@@ -170,4 +171,14 @@ A policy file's key in the ConfigMap: keys cannot hold "/", so "schemas/Case.jso
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
 {{- fail "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
 {{- end }}
+{{- end }}
+
+{{/*
+The names the admin listener answers to while it takes no API token: the Service's own, and
+service.adminHosts (guardrail.admin.origin refuses any other, as DNS rebinding would send).
+*/}}
+{{- define "guardrail.adminHosts" -}}
+{{- $name := include "guardrail.fullname" . }}
+{{- $namespaced := printf "%s.%s" $name .Release.Namespace }}
+{{- list $name $namespaced (printf "%s.svc" $namespaced) (printf "%s.svc.%s" $namespaced .Values.service.clusterDomain) | concat .Values.service.adminHosts | toJson }}
 {{- end }}

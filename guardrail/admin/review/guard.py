@@ -2,9 +2,10 @@
 
 Sign-in. With no API token and no review user configured the page is open, as the JSON API is
 (the admin listener binds to loopback by default). With either configured, a request needs an
-API token as ``Authorization: Bearer`` or a review user's name and password as HTTP basic; a
-browser is asked for the latter. A basic user's name is the reviewer name on their marks (it
-cannot be typed in as someone else's).
+API token (a platform's or a reviewer's) as ``Authorization: Bearer`` or a review user's name
+and password as HTTP basic; a browser is asked for the latter. A review user's or reviewer
+token's name is the reviewer name on their marks and approvals (it cannot be typed in as
+someone else's).
 
 CSRF. A browser resends basic credentials, and reaches a loopback listener, on behalf of any
 site the reviewer visits, so a form post alone proves nothing. Two checks, neither needing
@@ -14,10 +15,12 @@ server-side sessions (so any replica can take the post):
   ``SameSite=Strict``, path ``/review/``) and puts the same value in a hidden field; a post
   whose field does not equal its cookie is refused. Another site can make the browser post but
   can neither read the cookie nor, being cross-site, have it sent (SameSite=Strict);
-- an origin check: a post whose ``Origin`` (or, without one, ``Referer``) names another host
-  than the one it was sent to is refused, which also covers a sibling subdomain that could
-  plant a cookie. Hosts are compared without scheme, so TLS ended at a reverse proxy that keeps
-  the Host header still works.
+- an origin check (``guardrail.admin.origin``, as the JSON API's): a post whose ``Origin`` (or,
+  without one, ``Referer``) names another host than the one it was sent to is refused, which
+  also covers a sibling subdomain that could plant a cookie.
+
+Neither stops a page that reaches the listener by DNS rebinding (same-origin to the browser):
+the admin listener's Host check does (``guardrail.admin.origin``).
 
 Headers. Pages are never cached and never framed, and a Content-Security-Policy allows no
 script at all: the page needs none, and if escaping ever failed, injected script still would
@@ -29,24 +32,22 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
-from pydantic import SecretStr
 
-from guardrail.admin.auth import basic_user, bearer_name, bearer_valid
+from guardrail.admin.auth import Credentials
 from guardrail.admin.jsonapi import Refusal
+from guardrail.admin.origin import SAFE_METHODS, check_origin
 from guardrail.admin.review.render import render
+from guardrail.admin.roles import IDENTITY
 from guardrail.errors import DependencyFailure
 
 CSRF_COOKIE = "guardrail_review_csrf"
 CSRF_FIELD = "csrf_token"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -61,30 +62,8 @@ HEADERS = {
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@dataclass(frozen=True)
-class Access:
-    """Who may open the page: the API tokens and the review users (name: password)."""
-
-    tokens: tuple[SecretStr, ...] = ()
-    users: Mapping[str, SecretStr] = field(default_factory=dict)
-    #: API tokens that carry a reviewer's name (name: token).
-    reviewers: Mapping[str, SecretStr] = field(default_factory=dict)
-
-    @property
-    def required(self) -> bool:
-        return bool(self.tokens or self.users or self.reviewers)
-
-
 #: Set on the review application by ``pages.mount``.
-ACCESS: web.AppKey[Access] = web.AppKey("REVIEW_ACCESS")
-
-
-def signed_in_as(request: web.Request) -> str | None:
-    """The review user (HTTP basic) or named reviewer token making this request, or None (an
-    anonymous token, or open access). Only asked once ``guard`` let the request in, so the
-    credentials were checked."""
-    access, header = request.app[ACCESS], request.headers.get("Authorization", "")
-    return basic_user(header, access.users) or bearer_name(header, access.reviewers)
+CREDENTIALS: web.AppKey[Credentials] = web.AppKey("REVIEW_CREDENTIALS")
 
 
 def csrf_token(request: web.Request) -> tuple[str, bool]:
@@ -127,22 +106,18 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
-    access = request.app[ACCESS]
-    if access.required:
-        header = request.headers.get("Authorization", "")
-        if (
-            basic_user(header, access.users) is None
-            and bearer_name(header, access.reviewers) is None
-            and not bearer_valid(header, access.tokens)
-        ):
-            return _sign_in(request, access)
-    if request.method not in _SAFE_METHODS:
-        _check_origin(request)
+    credentials = request.app[CREDENTIALS]
+    who = credentials.identify(request.headers.get("Authorization", ""), basic=True)
+    if who is None:
+        return _sign_in(request, credentials)
+    request[IDENTITY] = who
+    if request.method not in SAFE_METHODS:
+        check_origin(request)
         _check_token(request, await request.post())
     return await handler(request)
 
 
-def _sign_in(request: web.Request, access: Access) -> web.StreamResponse:
+def _sign_in(request: web.Request, credentials: Credentials) -> web.StreamResponse:
     """401, asking a browser for a review user (when there are any) or a program for a token."""
     response = _problem(
         request,
@@ -150,25 +125,11 @@ def _sign_in(request: web.Request, access: Access) -> web.StreamResponse:
         "Sign in as a review user, or send an API token as Authorization: Bearer.",
     )
     challenges: CIMultiDict[str] = CIMultiDict()
-    if access.users:
+    if credentials.users:
         challenges.add("WWW-Authenticate", 'Basic realm="guardrail review", charset="UTF-8"')
     challenges.add("WWW-Authenticate", 'Bearer realm="guardrail"')
     response.headers.extend(challenges)
     return response
-
-
-def _check_origin(request: web.Request) -> None:
-    source = request.headers.get("Origin") or request.headers.get("Referer")
-    if source is None:
-        return  # not a browser (browsers send Origin on every post); the token still counts
-    sent_from = urlsplit(source).netloc.rpartition("@")[2] if source != "null" else ""
-    if _authority(sent_from) != _authority(request.host):
-        raise Refusal(
-            403,
-            "cross_origin",
-            "This form was sent from another site, so it was not accepted. Open the review "
-            "page itself and submit the form there.",
-        )
 
 
 def _check_token(request: web.Request, form: MultiMapping[Any]) -> None:
@@ -185,14 +146,6 @@ def _check_token(request: web.Request, form: MultiMapping[Any]) -> None:
             "This form could not be verified (its security token is missing or stale, or "
             "cookies are off). Reload the page and submit it again.",
         )
-
-
-def _authority(host: str) -> str:
-    """``host[:port]`` as a browser writes it in Origin: lower case, default ports left out."""
-    host = host.lower()
-    for default in (":80", ":443"):
-        host = host.removesuffix(default)
-    return host
 
 
 def _problem(request: web.Request, status: int, message: str) -> web.Response:

@@ -8,14 +8,15 @@ does: a mark made here is the same audit record a ``POST .../reviews`` makes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from aiohttp import web
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
+from guardrail.admin.auth import Credentials
 from guardrail.admin.jsonapi import Refusal, problems
 from guardrail.admin.records import (
     FILTERS,
@@ -32,15 +33,14 @@ from guardrail.admin.records import (
     settle_hold,
 )
 from guardrail.admin.review.guard import (
-    ACCESS,
+    CREDENTIALS,
     CSRF_FIELD,
-    Access,
     csrf_token,
     guard,
     set_csrf_cookie,
-    signed_in_as,
 )
 from guardrail.admin.review.render import HOLD_STATES, TEMPLATES, environment, render
+from guardrail.admin.roles import IDENTITY
 from guardrail.context.store import ConversationStore
 from guardrail.errors import DependencyFailure
 from guardrail.holds import Holds
@@ -73,10 +73,7 @@ def mount(
     audit: AuditLog,
     conversations: ConversationStore | None,
     holds: Holds | None = None,
-    *,
-    tokens: Sequence[SecretStr] = (),
-    reviewers: Mapping[str, SecretStr] | None = None,
-    users: Mapping[str, SecretStr] | None = None,
+    credentials: Credentials | None = None,
 ) -> web.Application:
     """Serve the review page under ``/review/`` of ``admin`` (a sub-application, so its
     sign-in, CSRF check and headers apply to it alone); returns that application."""
@@ -84,7 +81,7 @@ def mount(
     app[AUDIT] = audit
     app[CONVERSATIONS] = conversations
     app[HOLDS] = holds
-    app[ACCESS] = Access(tuple(tokens), dict(users or {}), dict(reviewers or {}))
+    app[CREDENTIALS] = credentials or Credentials()  # none: the page is open
     app[TEMPLATES] = environment()
     app[_CSS] = (resources.files(__package__) / "static" / "review.css").read_bytes()
     app.add_routes(routes)
@@ -170,7 +167,7 @@ async def post_review(request: web.Request) -> web.StreamResponse:
     sent = {name: form.get(name) for name in ("verdict", "comment", "reviewer")}
     values = {name: value.strip() if isinstance(value, str) else "" for name, value in sent.items()}
     values["comment"] = values["comment"].replace("\r\n", "\n")
-    values["reviewer"] = signed_in_as(request) or values["reviewer"]
+    values["reviewer"] = request[IDENTITY].name or values["reviewer"]
     try:
         review = ReviewIn.model_validate(values)
     except ValidationError as exc:
@@ -191,9 +188,7 @@ async def post_approval(request: web.Request) -> web.StreamResponse:
     sent = {name: form.get(name) for name in ("decision", "comment", "reviewer")}
     values = {name: value.strip() if isinstance(value, str) else "" for name, value in sent.items()}
     values["comment"] = values["comment"].replace("\r\n", "\n")
-    reviewer = signed_in_as(request) or (
-        values["reviewer"] if not request.app[ACCESS].required else ""
-    )
+    reviewer = request[IDENTITY].reviewer(values["reviewer"])
     if not reviewer:
         raise Refusal(
             403,
@@ -244,11 +239,11 @@ async def _decision(
         "recorded": recorded,
         "form": form or {"verdict": "", "comment": "", "reviewer": ""},
         "errors": errors or [],
-        "user": signed_in_as(request),
+        "user": request[IDENTITY].name,
         "action": request.app.router["review"].url_for(id=found),
         "approval_action": request.app.router["approval"].url_for(id=found),
         "settled": settled,
-        "may_settle": signed_in_as(request) is not None or not request.app[ACCESS].required,
+        "may_settle": request[IDENTITY].may_settle,
         "hold_of_url": (
             request.app.router["decision"].url_for(id=str(record["hold"]["of"]))
             if isinstance(record.get("hold"), dict) and record["hold"].get("of")
