@@ -82,10 +82,7 @@ class InstanceStore:
     def holder(self, table: str, sys_id: str) -> str | None:
         """The table (``table``, or one extending it) whose record ``sys_id`` is: a child
         table's records are its parent's too (a contact is a user), or None."""
-        for name in (table, *(c for c, parent in EXTENDS.items() if parent == table)):
-            if sys_id in self.rows.get(name, {}):
-                return name
-        return None
+        return next((n for n in _family(table) if sys_id in self.rows.get(n, {})), None)
 
     def records(self, table: str) -> list[Row]:
         return list(self._rows(table).values())
@@ -107,12 +104,25 @@ class InstanceStore:
         return row.get(self.tables[table].display, "") if row else ""
 
     def reference_table(self, column: Column, sys_id: str) -> str:
-        """The table a reference value points into: a ``sys_user`` reference may name a
-        customer contact, which extends ``sys_user`` on the platform."""
+        """The table a reference value points into: a reference to a table may name a record
+        of one extending it (a ``sys_user`` reference a customer contact, a ``task`` one an
+        incident)."""
         target = column.reference or ""
-        if target == "sys_user" and sys_id in self.rows["customer_contact"]:
-            return "customer_contact"
-        return target
+        return self.holder(target, sys_id) or target
+
+    def referenced(self, table: str, row: Mapping[str, str], name: str) -> tuple[str, Row] | None:
+        """The table and record the reference field ``name`` of ``row`` names (what a
+        dot-walk through it reads: ``caller_id.email``, ``super_class.name``), or None."""
+        value = row.get(name, "")
+        if table == "sys_db_object" and name == "super_class":
+            found = self._rows(table).get(value)
+            return None if found is None else (table, found)
+        column = self.tables[table].columns.get(name) if table in self.tables else None
+        if column is None or not column.reference or not value:
+            return None
+        target = self.reference_table(column, value)
+        found = self.rows.get(target, {}).get(value)
+        return None if found is None else (target, found)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -250,6 +260,16 @@ class InstanceStore:
                 }
             )
 
+    def add_field(self, table: str, column: Column) -> None:
+        """Add a field to a table and every table extending it, as an admin adds one in
+        ``sys_dictionary`` (a custom reference to ``task``, say); the records hold its default.
+        ``reset`` removes it."""
+        for name in _family(table):
+            spec = self.table(name)
+            self.tables[name] = replace(spec, columns={**spec.columns, column.name: column})
+            for row in self.rows[name].values():
+                row.setdefault(column.name, column.default)
+
     def set_choices(self, table: str, element: str, choices: Mapping[str, str]) -> None:
         """Replace a choice list (value -> label), as an admin does in ``sys_choice``; the
         dictionary and every read follow at once. Raises InstanceError for an unknown field."""
@@ -273,6 +293,11 @@ class InstanceStore:
         return [e["value"] for e in self.journal_entries(table, sys_id, element)]
 
 
+def _family(table: str) -> tuple[str, ...]:
+    """``table`` and the tables extending it."""
+    return (table, *(child for child, parent in EXTENDS.items() if parent == table))
+
+
 def _is_sys_id(value: str) -> bool:
     return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
@@ -280,10 +305,12 @@ def _is_sys_id(value: str) -> bool:
 def _meta_rows(tables: Mapping[str, Table], table: str) -> Iterator[Row]:
     for spec in tables.values():
         if table == "sys_db_object":
+            parent = EXTENDS.get(spec.name)
             yield {
                 "sys_id": seed.fixed_id(f"sys_db_object:{spec.name}"),
                 "name": spec.name,
                 "label": spec.label,
+                "super_class": seed.fixed_id(f"sys_db_object:{parent}") if parent else "",
                 "sys_class_name": "sys_db_object",
             }
         elif table == "sys_dictionary":
@@ -324,7 +351,7 @@ def _dictionary_row(spec: Table, column: Column) -> Row:
 
 
 META_FIELDS: dict[str, tuple[str, ...]] = {
-    "sys_db_object": ("sys_id", "name", "label", "sys_class_name"),
+    "sys_db_object": ("sys_id", "name", "label", "super_class", "sys_class_name"),
     "sys_dictionary": tuple(_dictionary_row(next(iter(TABLES.values())), Column("x", "x"))),
     "sys_choice": (
         "sys_id",
