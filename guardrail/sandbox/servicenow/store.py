@@ -88,7 +88,9 @@ class InstanceStore:
         return list(self._rows(table).values())
 
     def select(self, table: str, query: Query) -> list[Row]:
-        rows = self._rows(table).values()
+        """The records of ``table`` and the tables extending it (a list of tasks holds the
+        incidents and cases) that ``query`` matches, in its order."""
+        rows = (r for name in _family(table) for r in self._rows(name).values())
         return [dict(r) for r in query.sort(r for r in rows if query.matches(r))]
 
     def _rows(self, table: str) -> Mapping[str, Row]:

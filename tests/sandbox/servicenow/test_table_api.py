@@ -286,8 +286,8 @@ async def test_each_table_names_the_one_it_extends_read_by_dot_walking(now: Now)
 async def test_a_reference_to_a_table_names_a_record_of_one_extending_it(
     now: Now, store: InstanceStore
 ) -> None:
-    """An incident is a task: read through ``task``, linked under its own table from a field
-    referencing ``task``, and deleting it clears that field, as every reference to it."""
+    """An incident is a task: read and listed through ``task``, linked under its own table from
+    a field referencing ``task``, and deleting it clears that field, as every reference to it."""
     store.add_field("interaction", Column("u_follow_up", "Follow-up", Kind.REFERENCE, 32,
                                           reference="task"))  # fmt: skip
     status, body = await now.call(
@@ -297,6 +297,8 @@ async def test_a_reference_to_a_table_names_a_record_of_one_extending_it(
     assert link.endswith(f"/api/now/table/incident/{ACME_INCIDENT_ID}")
     status, task = await now.call("GET", f"/api/now/table/task/{ACME_INCIDENT_ID}")
     assert (status, task["result"]["sys_class_name"]) == (200, "incident")
+    _, tasks = await now.call("GET", "/api/now/table/task?sysparm_fields=sys_id")
+    assert {ACME_INCIDENT_ID, ACME_CASE_ID} <= {t["sys_id"] for t in tasks["result"]}
     assert (await now.call("DELETE", f"/api/now/table/task/{ACME_INCIDENT_ID}"))[0] == 204
     assert store.get("interaction", body["result"]["sys_id"])["u_follow_up"] == ""  # type: ignore[index]
 
