@@ -336,7 +336,11 @@ def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> N
     answer that does not say, or a hierarchy deeper than asked, is refused."""
     [delete] = read(dialect, "DELETE", f"/api/now/table/interaction/{SYS_ID}",
                     content_type="").intents  # fmt: skip
-    lineage = dialect.lookup(delete, "", ()) or ""
+    classed = dialect.lookup(delete, "", ()) or ""  # first its record's class: its own
+    assert classed == f"/api/now/table/interaction/{SYS_ID}?sysparm_fields=sys_class_name"
+    interaction = body({"result": {"sys_class_name": "interaction"}})
+    assert dialect.resolved(delete, classed, 200, interaction) == delete
+    lineage = dialect.lookup(delete, "", {classed}) or ""
     assert lineage.startswith("/api/now/table/sys_db_object?sysparm_query=name%3Dinteraction")
     assert "super_class.super_class.name" in lineage
     walked = [f"super_class.{'super_class.' * n}name" for n in range(8)]
@@ -350,7 +354,7 @@ def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> N
     two = {"name": "interaction", walked[0]: "u_base", walked[1]: "task", walked[2]: ""}
     delete = dialect.resolved(delete, lineage, 200, body({"result": [two]}))
     assert delete.extends == ("u_base", "task")
-    fields = dialect.lookup(delete, "", {lineage}) or ""
+    fields = dialect.lookup(delete, "", {classed, lineage}) or ""
     assert "referenceINinteraction,u_base,task&" in fields
     named = body({"result": [{"name": "interaction", "element": "u_link"}]})
     with pytest.raises(AmbiguousRequest, match=r"interaction extends u_base, task"):

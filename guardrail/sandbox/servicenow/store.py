@@ -57,6 +57,8 @@ class InstanceStore:
         #: The data model in force: the instance's (tables.py), unless an admin changed a
         #: choice list since (``set_choices``).
         self.tables: dict[str, Table] = dict(TABLES)
+        #: Child table -> the table it extends, in force (``add_table`` adds to it).
+        self.extends: dict[str, str] = dict(EXTENDS)
         self.rows = {name: {} for name in TABLES}
         self.journal = []
         self._numbers = {name: table.first_number for name, table in TABLES.items()}
@@ -82,7 +84,14 @@ class InstanceStore:
     def holder(self, table: str, sys_id: str) -> str | None:
         """The table (``table``, or one extending it) whose record ``sys_id`` is: a child
         table's records are its parent's too (a contact is a user), or None."""
-        return next((n for n in _family(table) if sys_id in self.rows.get(n, {})), None)
+        return next((n for n in self.family(table) if sys_id in self.rows.get(n, {})), None)
+
+    def family(self, table: str) -> tuple[str, ...]:
+        """``table`` and every table extending it, at any depth."""
+        found = [table]
+        for name in found:  # grows as each one's children are found
+            found.extend(child for child, parent in self.extends.items() if parent == name)
+        return tuple(found)
 
     def records(self, table: str) -> list[Row]:
         return list(self._rows(table).values())
@@ -90,12 +99,12 @@ class InstanceStore:
     def select(self, table: str, query: Query) -> list[Row]:
         """The records of ``table`` and the tables extending it (a list of tasks holds the
         incidents and cases) that ``query`` matches, in its order."""
-        rows = (r for name in _family(table) for r in self._rows(name).values())
+        rows = (r for name in self.family(table) for r in self._rows(name).values())
         return [dict(r) for r in query.sort(r for r in rows if query.matches(r))]
 
     def _rows(self, table: str) -> Mapping[str, Row]:
         if table in META_TABLES:
-            return {r["sys_id"]: r for r in _meta_rows(self.tables, table)}
+            return {r["sys_id"]: r for r in _meta_rows(self.tables, self.extends, table)}
         if table not in self.rows:
             raise invalid_table(table)
         return self.rows[table]
@@ -262,11 +271,21 @@ class InstanceStore:
                 }
             )
 
+    def add_table(self, spec: Table, extends: str | None = None) -> None:
+        """Make a table, as an admin does (a ``sys_db_object`` record); one extending another
+        takes its fields beside its own. ``reset`` removes it."""
+        if extends is not None:
+            spec = replace(spec, columns={**self.table(extends).columns, **spec.columns})
+            self.extends[spec.name] = extends
+        self.tables[spec.name] = spec
+        self.rows[spec.name] = {}
+        self._numbers[spec.name] = spec.first_number
+
     def add_field(self, table: str, column: Column) -> None:
         """Add a field to a table and every table extending it, as an admin adds one in
         ``sys_dictionary`` (a custom reference to ``task``, say); the records hold its default.
         ``reset`` removes it."""
-        for name in _family(table):
+        for name in self.family(table):
             spec = self.table(name)
             self.tables[name] = replace(spec, columns={**spec.columns, column.name: column})
             for row in self.rows[name].values():
@@ -295,19 +314,16 @@ class InstanceStore:
         return [e["value"] for e in self.journal_entries(table, sys_id, element)]
 
 
-def _family(table: str) -> tuple[str, ...]:
-    """``table`` and the tables extending it."""
-    return (table, *(child for child, parent in EXTENDS.items() if parent == table))
-
-
 def _is_sys_id(value: str) -> bool:
     return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
-def _meta_rows(tables: Mapping[str, Table], table: str) -> Iterator[Row]:
+def _meta_rows(
+    tables: Mapping[str, Table], extends: Mapping[str, str], table: str
+) -> Iterator[Row]:
     for spec in tables.values():
         if table == "sys_db_object":
-            parent = EXTENDS.get(spec.name)
+            parent = extends.get(spec.name)
             yield {
                 "sys_id": seed.fixed_id(f"sys_db_object:{spec.name}"),
                 "name": spec.name,
