@@ -119,7 +119,7 @@ def _extending(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     ancestors = tuple(takewhile(bool, (n if isinstance(n, str) else "" for n in named)))
     if len(ancestors) == DEPTH:
         raise AmbiguousRequest(
-            f"{intent.object} extends more than {DEPTH} tables, more than crm-guardrail asks "
+            f"{intent.object} extends {DEPTH} tables or more, past those crm-guardrail asks "
             "which fields reference, so it cannot tell what the delete clears. Leave the "
             "delete to a person."
         )
