@@ -42,8 +42,10 @@ from guardrail.upstream import Sender, UpstreamResponse
 
 #: Lookups in flight at once for one request.
 CONCURRENCY = 8
-#: Rounds of look-ups one request's writes may need, each once the one before is answered.
-ROUNDS = 3
+#: Rounds of look-ups one request's writes may need, each once the one before is answered
+#: (a ServiceNow delete through a base table: its record's class, its children, the tables
+#: that class extends, then the fields referencing any of them).
+ROUNDS = 4
 
 Get = Callable[[str], Awaitable[UpstreamResponse]]
 """Sends ``GET target`` to the CRM and returns its answer."""

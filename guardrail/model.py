@@ -122,6 +122,11 @@ class WriteIntent:
     #: and not its queue): field -> value. Beside the write, not in ``fields``: rules see them
     #: through ``known_field`` (before what the conversation remembers) and ``intent.current``.
     current: Mapping[str, Any] = field(default_factory=dict)
+    #: The tables ``object`` extends, nearest first, where the dialect asked the CRM (a
+    #: ServiceNow table's ``super_class``): a reference to any of them may name this record
+    #: (a field referencing ``task`` may name an incident), so what a delete clears is asked
+    #: of each.
+    extends: tuple[str, ...] = ()
     #: The fields that hold record ids by their type (a reference, the record's own id), as
     #: the policy set in force types them, each set to an id of the CRM if this write sets it
     #: (PolicySet.canonical): only their values are never read for card data nor masked;

@@ -375,19 +375,33 @@ class ZendeskAgent:
         return self.stack.call(read)
 
 
-def zendesk_problem(stack: Stack, requester: int) -> int:
-    """A problem ticket (an outage's: incidents link to it) ``requester`` raised, made in the
-    stack's Zendesk sandbox; its id."""
+def zendesk_ticket(
+    stack: Stack,
+    requester: int,
+    body: str = "Router reboots hourly.",
+    public: bool = True,
+    **attributes: Any,
+) -> int:
+    """A ticket ``requester`` raised, opened with a comment (``body``, public or a private
+    note) and ``attributes``, made in the stack's Zendesk sandbox; its id."""
     from guardrail.sandbox.zendesk import ZENDESK_STORE
 
     async def make() -> int:
         made = stack.crm_app[ZENDESK_STORE].create_ticket({
-            "subject": "Outage", "type": "problem", "requester_id": requester,
-            "comment": {"body": "Routers down across the region."},
+            "subject": "Router", **attributes, "requester_id": requester,
+            "comment": {"body": body, "public": public},
         })  # fmt: skip
         return int(made["id"])
 
     return stack.call(make)
+
+
+def zendesk_problem(stack: Stack, requester: int) -> int:
+    """A problem ticket (an outage's: incidents link to it) ``requester`` raised, made in the
+    stack's Zendesk sandbox; its id."""
+    return zendesk_ticket(
+        stack, requester, "Routers down across the region.", subject="Outage", type="problem"
+    )
 
 
 def zendesk_stack_with(directory: Path, pack: Path) -> Stack:

@@ -8,7 +8,9 @@ twice, display-value input, a write asking for an answer the proxy cannot read (
 XML preferred to JSON by quality: a create's record would then be named by no audited intent), parameters that change what a write does (audit fields kept off,
 domain separation crossed: refused by the pack's safeguards) or that the Table API does not
 document, a method override parameter, script in a query, duplicate JSON keys, a delete of a
-record others reference (the instance clears each reference to it), a forbidden value
+record others reference (the instance clears each reference to it, one to a table the record's
+extends too: an admin's field referencing ``task`` names the case; and a record of an admin's
+table named through the table it extends), a forbidden value
 (``category: complaint``, refused by the test's policy), a work note hiding a card number in
 HTML between ``[code]`` tags (which the instance renders), each sent alone or inside a batch.
 Each is sent byte for byte through the real proxy to the sandbox instance, which logs what it
@@ -38,6 +40,7 @@ from guardrail.config import AuthMode
 from guardrail.context.facts import pii_in
 from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
 from guardrail.sandbox.servicenow.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
+from guardrail.sandbox.servicenow.tables import Column, Kind, Table
 from guardrail.testing import Stack
 from tests.helpers import Answer, Sent, Wire
 
@@ -91,11 +94,20 @@ HEADERS = st.sampled_from([(), (("X-HTTP-Method-Override", "DELETE"),),
                            (("Accept", "application/*;q=0.9, application/json;q=0.1"),),
                            (("Accept", "application/json, application/xml;q=0.5"),)])  # fmt: skip
 CATEGORIES = st.sampled_from(["billing", "complaint", "technical"])
-#: What a delete names: the customer's case, or a record other records reference (their cases
-#: name the contact, the contact names the account), each reference cleared by the delete.
-DELETED = st.sampled_from([("sn_customerservice_case", ACME_CASE_ID),
+#: An admin's callback (a record of its table extending ``interaction``), which the case names.
+CALLBACK_ID = "c0ffee00c0ffee00c0ffee00c0ffee00"
+#: What a delete names: the customer's case (through its table or ``task``, which it extends),
+#: or a record other records reference (their cases name the contact, the contact names the
+#: account, the case its callback, named through interaction), each reference cleared by the
+#: delete.
+DELETED = st.sampled_from([("sn_customerservice_case", ACME_CASE_ID), ("task", ACME_CASE_ID),
                            ("customer_contact", ACME_CONTACT_ID),
-                           ("customer_account", ACME_ACCOUNT_ID)])  # fmt: skip
+                           ("customer_account", ACME_ACCOUNT_ID),
+                           ("interaction", CALLBACK_ID)])  # fmt: skip
+#: An admin's field referencing ``task``, which may name the customer's case.
+FOLLOW_UP = Column("u_follow_up", "Follow-up", Kind.REFERENCE, 32, reference="task")
+#: An admin's field naming the case's callback.
+CALLBACK = Column("u_callback", "Callback", Kind.REFERENCE, 32, reference="u_callback")
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +166,7 @@ def _variant(data: st.DataObject) -> Sent:
 
 
 @settings(
-    max_examples=150,
+    max_examples=300,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -164,7 +176,7 @@ def test_every_change_the_instance_makes_was_allowed_and_audited(
     stack: Stack, data: st.DataObject
 ) -> None:
     store: InstanceStore = stack.crm_app[INSTANCE]
-    stack.call(_reset(store))
+    stack.call(_reset(store, data.draw(st.booleans(), label="a task reference names the case")))
     sent = _variant(data)
     answer: Answer = stack.call(_send_in_thread(Wire(stack), sent))
     where = f"{sent.note}: {sent.method} {sent.target} {sent.headers} {sent.body[:200]!r}"
@@ -194,9 +206,18 @@ def _shown(entry: str) -> str:
     return code.sub(lambda m: html.unescape(re.sub(r"<[^>]*>", "", m[1])), entry)
 
 
-def _reset(store: InstanceStore) -> Any:
+def _reset(store: InstanceStore, follow_up: bool) -> Any:
     async def reset() -> None:
         store.reset()
+        store.add_table(Table("u_callback", "Callback", {}, "number"), extends="interaction")
+        store.insert("u_callback", {"sys_id": CALLBACK_ID}, user="system")
+        store.add_field("sn_customerservice_case", CALLBACK)
+        store.update("sn_customerservice_case", ACME_CASE_ID, {"u_callback": CALLBACK_ID},
+                     user="system")  # fmt: skip
+        if follow_up:
+            store.add_field("interaction", FOLLOW_UP)
+            store.insert("interaction", {"u_follow_up": ACME_CASE_ID}, user="system")
+        store.changes.clear()
 
     return reset
 

@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardrail.sandbox.zendesk import ZENDESK_STORE
 from guardrail.sandbox.zendesk.seed import ACME_ORG, ACME_USER
 from guardrail.testing import Stack
-from tests.helpers import ZendeskAgent
+from tests.helpers import ZendeskAgent, zendesk_ticket
 
 CUSTOMER = {"account_ids": [str(ACME_ORG)], "contact_ids": [str(ACME_USER)]}
 UNSAID = "Customer agreed to a refund of $500 for order 99887."  # never said in the call
@@ -25,15 +24,7 @@ UNSAID = "Customer agreed to a refund of $500 for order 99887."  # never said in
 
 def ticket(stack: Stack, public: bool) -> int:
     """Acme's ticket, opened with a public or a private first comment."""
-
-    async def make() -> int:
-        made = stack.crm_app[ZENDESK_STORE].create_ticket({
-            "subject": "Router", "requester_id": ACME_USER,
-            "comment": {"body": "Router reboots hourly.", "public": public},
-        })  # fmt: skip
-        return int(made["id"])
-
-    return stack.call(make)
+    return zendesk_ticket(stack, ACME_USER, public=public)
 
 
 @pytest.mark.parametrize(

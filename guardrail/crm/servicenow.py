@@ -30,13 +30,13 @@ values, resolved by the instance by name) is refused, because the proxy judges v
 names; a read of display values alone (``sysparm_display_value=true``: a reference shown by
 its record's name, a choice by its label) is refused too, because what a read shows is
 recorded as what the record holds; a write setting ``sys_class_name`` to another table (the
-platform reclassifies the record, moving it there) is refused too, and an update or delete
-through a base table
-(``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too) is judged as a
-write to its record's own class, asked of the instance first. A query parameter holding
-``javascript:`` (script the instance runs in a filter) is refused on any request, a batch
-item's too; in a body it is text the instance stores (ServiceNow documents filters and queries
-as the places a client's script is evaluated: ``glide.script.use.sandbox``), judged as written.
+platform reclassifies the record, moving it there) is refused too, and an update through a
+base table (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too),
+and any delete, is judged as a write to its record's own class, asked of the instance first.
+A query parameter holding ``javascript:`` (script the instance runs in a filter) is refused on
+any request, a batch item's too; in a body it is text the instance stores (ServiceNow documents
+filters and queries as the places a client's script is evaluated: ``glide.script.use.sandbox``),
+judged as written.
 A write must be answered in JSON (no ``X-no-response-body``; a create's ``sysparm_fields``
 lists ``sys_id``), so the proxy can tell what it saved. Blocks and errors are ServiceNow's
 ``{"error": {"message", "detail"}, "status": "failure"}``, with 400, so pysnc
@@ -477,14 +477,19 @@ class ServiceNowDialect:
 
     def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
         """Every Table API write names its record by sys_id; one through a base table names a
-        record of whichever class extends it (a contact through sys_user): its class is asked.
-        Then what the write changes beside its record is asked (``servicenow_children``): the
-        children an incident's new state is carried to, the records a delete clears a reference
-        in."""
-        extended = intent.object.lower() in EXTENDED
+        record of whichever class extends it (a contact through sys_user): its class is asked,
+        and so is a deleted record's whatever table names it (any table may be extended, and
+        the references a delete clears are to its record's class). Then what the write changes
+        beside its record is asked (``servicenow_children``): the children an incident's new
+        state is carried to, the records a delete clears a reference in."""
+        classed = intent.object.lower() in EXTENDED or intent.operation is Operation.DELETE
         wanted = servicenow_children.lookups(intent)
-        if extended and intent.operation is not Operation.CREATE and intent.record_id:
-            wanted = (f"/api/now/table/{intent.object}/{intent.record_id}?{_CLASS_ONLY}", *wanted)
+        record = f"/{intent.record_id}?{_CLASS_ONLY}"
+        if (
+            classed and intent.operation is not Operation.CREATE and intent.record_id
+            and not any(t.endswith(record) for t in answered)  # its class is known
+        ):  # fmt: skip
+            wanted = (f"/api/now/table/{intent.object}{record}", *wanted)
         return next((t for t in wanted if t not in answered), None)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:

@@ -9,19 +9,24 @@ default, "Clear"): deleting the customer's parent incident or parent case clears
 each child, deleting a contact clears the contact of their cases, deleting an assignment group
 clears it on every customer's cases. Before such a write is judged, the instance is asked which
 records it would change: for a move, active children in another state; for a delete, the
-children naming it as their parent, and which fields of any table (``sys_dictionary``) reference
-its table beside that parent field. If any, the write is refused, saying to change each child
-on its own first (each then judged as the write it is) or to leave the record to a person.
+children naming it as their parent, then which tables its table extends (``sys_db_object``'s
+``super_class``: a reference to ``task`` may name an incident or a case), then which fields of
+any table (``sys_dictionary``) reference its table or any of those beside that parent field.
+If any, the write is refused, saying to change each child on its own first (each then judged
+as the write it is) or to leave the record to a person.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from itertools import takewhile
 from typing import Any
 from urllib.parse import quote
 
 from guardrail.crm import children
 from guardrail.crm.canonical import json_or_none
+from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
 from guardrail.model import Operation, WriteIntent
 
 #: The parent states its children follow (On Hold for some hold reasons only: judged as
@@ -33,19 +38,33 @@ CARRIED = frozenset({"2", "3", "6"})
 PARENT = {"incident": "parent_incident", "sn_customerservice_case": "parent"}
 
 
-#: The dictionary query of the fields referencing a table (``{table}``), as many as a refusal
-#: names and one more, beside the table's own parent field.
+#: How far up its hierarchy a table's ancestors are asked (a deeper one is refused).
+DEPTH = 8
+#: Each ancestor's name, nearest first, dot-walked through ``super_class``.
+_ANCESTORS = tuple("super_class." * n + "name" for n in range(1, DEPTH + 1))
+#: The query of a table's (``{table}``) ancestors.
+_LINEAGE = (
+    "/api/now/table/sys_db_object?sysparm_query=name%3D{table}"
+    f"&sysparm_fields=name,{','.join(_ANCESTORS)}&sysparm_exclude_reference_link=true"
+)
+#: The dictionary query of the fields referencing any of some tables (``{tables}``), as many as
+#: a refusal names and one more, beside the table's own parent field.
 _REFERENCING = (
-    "/api/now/table/sys_dictionary?sysparm_query=internal_type%3Dreference%5Ereference%3D{table}"
+    "/api/now/table/sys_dictionary?sysparm_query=internal_type%3Dreference%5EreferenceIN{tables}"
     f"&sysparm_fields=name,element&sysparm_limit={children.NAMED + 2}"
 )
 
 
 def lookups(intent: WriteIntent) -> tuple[str, ...]:
-    """The Table API queries of the records ``intent`` would change beside its own, in order."""
+    """The Table API queries of the records ``intent`` would change beside its own, in order
+    (the fields referencing its table once the tables it extends are known)."""
     found = _children(intent)
     if intent.operation is Operation.DELETE and intent.record_id:
-        found += (_REFERENCING.format(table=quote(intent.object, safe="")),)
+        tables = ",".join((intent.object, *intent.extends))
+        found += (
+            _LINEAGE.format(table=quote(intent.object, safe="")),
+            _REFERENCING.format(tables=quote(tables, safe=",")),
+        )
     return found
 
 
@@ -70,6 +89,8 @@ def _children(intent: WriteIntent) -> tuple[str, ...]:
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
     """``intent``, when it changes no record beside its own that ``target`` asks about.
     Raises AmbiguousRequest (it would), InvalidSession or LookupFailed."""
+    if target.startswith("/api/now/table/sys_db_object?"):
+        return _extending(intent, status, body)
     if target.startswith("/api/now/table/sys_dictionary?"):
         parent = (intent.object.lower(), PARENT.get(intent.object.lower()))
         found = _rows(body)
@@ -81,18 +102,45 @@ def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> Writ
     return children.none_changed(intent, status, _rows(body), unknown, _label, refusal)
 
 
+def _extending(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+    """``intent`` knowing the tables its table extends, nearest first, from the look-up of its
+    ``sys_db_object`` record. Raises InvalidSession, LookupFailed (no such answer) or
+    AmbiguousRequest (a hierarchy deeper than asked)."""
+    if status == 401:
+        raise InvalidSession("expired")
+    rows = _rows(body) if status == 200 else None
+    if not rows or len(rows) != 1 or rows[0].get("name") != intent.object:
+        raise LookupFailed(
+            f"crm-guardrail could not tell which tables {intent.object} extends (the instance "
+            f"answered {status}), and a reference to any of them may name the record, so it "
+            "cannot judge the delete; nothing was sent. Retry later."
+        )
+    named = (rows[0].get(field) for field in _ANCESTORS)
+    ancestors = tuple(takewhile(bool, (n if isinstance(n, str) else "" for n in named)))
+    if len(ancestors) == DEPTH:
+        raise AmbiguousRequest(
+            f"{intent.object} extends {DEPTH} tables or more, past those crm-guardrail asks "
+            "which fields reference, so it cannot tell what the delete clears. Leave the "
+            "delete to a person."
+        )
+    return replace(intent, extends=ancestors)
+
+
 def _referenced(
     intent: WriteIntent,
 ) -> tuple[str, Callable[[dict[str, Any]], str], Callable[[str], str]]:
     """What a delete's dictionary look-up tells, each field it names, and its refusal."""
+    tables = " or ".join((intent.object, *intent.extends))
     return (
-        f"which fields reference {intent.object} records",
+        f"which fields reference {tables} records",
         lambda row: f"{row.get('name')}.{row.get('element')}",
         lambda listed: (
             f"Deleting {intent.object} {intent.record_id} clears every reference to it, and "
-            f"{intent.object} records are referenced by {listed}: the records naming this one "
-            "(another customer's too) would change, writes crm-guardrail cannot judge here. "
-            "Leave the delete to a person, or correct the record with an update."
+            f"{tables} records are referenced by {listed}"
+            + (f" ({intent.object} extends {', '.join(intent.extends)})" if intent.extends else "")
+            + ": the records naming this one (another customer's too) would change, writes "
+            "crm-guardrail cannot judge here. Leave the delete to a person, or correct the "
+            "record with an update."
         ),
     )
 

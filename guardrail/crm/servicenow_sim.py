@@ -1,8 +1,9 @@
 """``guardrail test``'s simulated ServiceNow instance: the records a scenario declares and its
 allowed writes save, read as the Table API answers (``{"result": ...}``, values as text).
 
-A scenario reads ``{table}/{sys_id}`` or ``{table}?sysparm_query=...`` (``=``, ``!=``,
-``NOT IN`` and ``^`` for and) below ``/api/now/table``.
+A scenario reads ``{table}/{sys_id}`` or ``{table}?sysparm_query=...`` (``=``, ``!=``, ``IN``,
+``NOT IN`` and ``^`` for and) below ``/api/now/table``. The tables (``sys_db_object``, what each
+extends) are the sandbox instance's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from multidict import CIMultiDict
 from guardrail.crm.base import Shape, StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
+from guardrail.sandbox.servicenow.api import Call, handle
 from guardrail.sandbox.servicenow.seed import GROUP_IDS
+from guardrail.sandbox.servicenow.store import InstanceStore
 from guardrail.upstream import UpstreamResponse
 
 API_PATH = "/api/now/table"
@@ -62,12 +65,12 @@ STARTING_RECORDS = (
 
 
 #: The encoded query operators the simulated instance reads, longest first.
-_OPERATORS = ("NOT IN", "!=", "=")
+_OPERATORS = ("NOT IN", "!=", "=", "IN")
 
 
 def _holds(actual: str, op: str, value: str) -> bool:
-    if op == "NOT IN":
-        return actual not in value.split(",")
+    if op.endswith("IN"):
+        return (actual in value.split(",")) == (op == "IN")
     return (actual == value) == (op == "=")
 
 
@@ -82,6 +85,7 @@ class SimulatedServiceNow:
     def __init__(self) -> None:
         self._records: dict[str, tuple[str, dict[str, Any]]] = {}
         self._serial = 0
+        self._tables = InstanceStore(seed_customers=False)
 
     def create(self, sobject: str, fields: Mapping[str, Any]) -> str:
         self._serial += 1
@@ -117,7 +121,13 @@ class SimulatedServiceNow:
 
     async def get(self, target: str) -> UpstreamResponse:
         """A record's class, as the dialect asks of one written through a base table; the
-        records a query finds (an incident's children, as the dialect asks)."""
+        records a query finds (an incident's children, as the dialect asks); the tables a
+        table extends, as the sandbox instance answers."""
+        path, _, query = target.partition("?")
+        if path == f"{API_PATH}/sys_db_object":
+            asked = Call("GET", path, dict(parse_qsl(query)), b"", "admin", "")
+            tables = handle(self._tables, asked)
+            return UpstreamResponse(tables.status, CIMultiDict(), tables.encoded())
         if "sysparm_query=" in target:
             rows = self.read(target.removeprefix(API_PATH))
             return UpstreamResponse(200, CIMultiDict(), rows)

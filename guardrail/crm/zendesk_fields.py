@@ -10,7 +10,8 @@ them into one flat map, each name the CRM's own path to the value:
   true when not given, as Zendesk saves it; on an update not given, it is the ticket's first
   comment's, which the dialect looks up: ``zendesk_effects``), ``comment.author_id``; a
   ticket created with ``description`` and no comment: its description is the first comment's
-  body; ``public`` given as anything but a JSON boolean (``"false"``, ``0``, null: Rails may
+  body (an update's is read as nothing: Zendesk ignores it, read-only once the ticket is
+  made); ``public`` given as anything but a JSON boolean (``"false"``, ``0``, null: Rails may
   read text as either) is refused (MalformedBody), since the rules on private notes read it;
 - ``custom_fields.<id>`` for each custom field;
 - ``user_fields.<key>``, ``organization_fields.<key>``.
@@ -122,13 +123,14 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
                 f"values only.{hint}"
             )
     if obj == "ticket" and "description" in fields:
-        if "comment.body" in fields:
+        description = fields.pop("description")  # read-only once made: an update ignores it
+        if creating and "comment.body" in fields:
             raise AmbiguousRequest(
                 f"{where} gives both a description and a comment; a ticket's description is its "
                 "first comment, so crm-guardrail reads one of them. Send the comment alone."
             )
-        fields["comment.body"] = fields.pop("description")
-        fields.setdefault("comment.public", True)
+        if creating:
+            fields |= {"comment.body": description, "comment.public": True}
     return fields
 
 

@@ -330,6 +330,38 @@ def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> No
     assert dialect.lookup(made, "", ()) is None  # a create makes a record of the table it names
 
 
+def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> None:
+    """A reference to ``task`` may name an incident: the tables the record's extends are
+    asked first (dot-walked up ``super_class``), then the fields referencing any of them; an
+    answer that does not say, or a hierarchy deeper than asked, is refused."""
+    [delete] = read(dialect, "DELETE", f"/api/now/table/interaction/{SYS_ID}",
+                    content_type="").intents  # fmt: skip
+    classed = dialect.lookup(delete, "", ()) or ""  # first its record's class: its own
+    assert classed == f"/api/now/table/interaction/{SYS_ID}?sysparm_fields=sys_class_name"
+    interaction = body({"result": {"sys_class_name": "interaction"}})
+    assert dialect.resolved(delete, classed, 200, interaction) == delete
+    lineage = dialect.lookup(delete, "", {classed}) or ""
+    assert lineage.startswith("/api/now/table/sys_db_object?sysparm_query=name%3Dinteraction")
+    assert "super_class.super_class.name" in lineage
+    walked = [f"super_class.{'super_class.' * n}name" for n in range(8)]
+    deep = {"name": "interaction", **dict.fromkeys(walked, "base")}
+    with pytest.raises(AmbiguousRequest, match="extends 8 tables or more"):
+        dialect.resolved(delete, lineage, 200, body({"result": [deep]}))
+    for status, answer in ((200, {"result": []}), (200, {"result": [{"name": "task"}]}),
+                           (500, {})):  # fmt: skip
+        with pytest.raises(LookupFailed, match="which tables interaction extends"):
+            dialect.resolved(delete, lineage, status, body(answer))
+    two = {"name": "interaction", walked[0]: "u_base", walked[1]: "task", walked[2]: ""}
+    delete = dialect.resolved(delete, lineage, 200, body({"result": [two]}))
+    assert delete.extends == ("u_base", "task")
+    fields = dialect.lookup(delete, "", {classed, lineage}) or ""
+    assert "referenceINinteraction,u_base,task&" in fields
+    named = body({"result": [{"name": "interaction", "element": "u_link"}]})
+    with pytest.raises(AmbiguousRequest, match=r"interaction extends u_base, task"):
+        dialect.resolved(delete, fields, 200, named)
+    assert dialect.resolved(delete, fields, 200, body({"result": []})) == delete
+
+
 CHILD = "fedcba9876543210fedcba9876543210"
 
 

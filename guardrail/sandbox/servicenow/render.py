@@ -7,6 +7,9 @@
   is ``{"link", "display_value"}``.
 - ``all``: ``{"display_value", "value"}`` for every field, a reference with its ``link``.
 
+A dot-walked field (``caller_id.email``, ``super_class.name``) is the field of the record the
+reference names, under its dotted name ("" when the reference is empty).
+
 A journal field reads back empty as a value; its display value is its entries, newest first,
 each under a ``<when> - <who> (<field label>)`` line, as the platform shows them.
 """
@@ -38,6 +41,13 @@ def render(
     )
     out: dict[str, Any] = {}
     for name in names:
+        if "." in name:  # dot-walked: the field of the record a reference names
+            head, _, rest = name.partition(".")
+            found = store.referenced(table, row, head)
+            walked = render(store, *found, base_url=base_url, display=display,
+                            exclude_link=exclude_link, fields=[rest]) if found else {}  # fmt: skip
+            out[name] = walked.get(rest, _shape(display, "", ""))
+            continue
         if name not in row and (spec is None or name not in spec.columns):
             continue  # a field the table does not have is left out, as the platform does
         column = spec.columns[name] if spec else None

@@ -57,6 +57,8 @@ class InstanceStore:
         #: The data model in force: the instance's (tables.py), unless an admin changed a
         #: choice list since (``set_choices``).
         self.tables: dict[str, Table] = dict(TABLES)
+        #: Child table -> the table it extends, in force (``add_table`` adds to it).
+        self.extends: dict[str, str] = dict(EXTENDS)
         self.rows = {name: {} for name in TABLES}
         self.journal = []
         self._numbers = {name: table.first_number for name, table in TABLES.items()}
@@ -82,21 +84,27 @@ class InstanceStore:
     def holder(self, table: str, sys_id: str) -> str | None:
         """The table (``table``, or one extending it) whose record ``sys_id`` is: a child
         table's records are its parent's too (a contact is a user), or None."""
-        for name in (table, *(c for c, parent in EXTENDS.items() if parent == table)):
-            if sys_id in self.rows.get(name, {}):
-                return name
-        return None
+        return next((n for n in self.family(table) if sys_id in self.rows.get(n, {})), None)
+
+    def family(self, table: str) -> tuple[str, ...]:
+        """``table`` and every table extending it, at any depth."""
+        found = [table]
+        for name in found:  # grows as each one's children are found
+            found.extend(child for child, parent in self.extends.items() if parent == name)
+        return tuple(found)
 
     def records(self, table: str) -> list[Row]:
         return list(self._rows(table).values())
 
     def select(self, table: str, query: Query) -> list[Row]:
-        rows = self._rows(table).values()
+        """The records of ``table`` and the tables extending it (a list of tasks holds the
+        incidents and cases) that ``query`` matches, in its order."""
+        rows = (r for name in self.family(table) for r in self._rows(name).values())
         return [dict(r) for r in query.sort(r for r in rows if query.matches(r))]
 
     def _rows(self, table: str) -> Mapping[str, Row]:
         if table in META_TABLES:
-            return {r["sys_id"]: r for r in _meta_rows(self.tables, table)}
+            return {r["sys_id"]: r for r in _meta_rows(self.tables, self.extends, table)}
         if table not in self.rows:
             raise invalid_table(table)
         return self.rows[table]
@@ -107,12 +115,25 @@ class InstanceStore:
         return row.get(self.tables[table].display, "") if row else ""
 
     def reference_table(self, column: Column, sys_id: str) -> str:
-        """The table a reference value points into: a ``sys_user`` reference may name a
-        customer contact, which extends ``sys_user`` on the platform."""
+        """The table a reference value points into: a reference to a table may name a record
+        of one extending it (a ``sys_user`` reference a customer contact, a ``task`` one an
+        incident)."""
         target = column.reference or ""
-        if target == "sys_user" and sys_id in self.rows["customer_contact"]:
-            return "customer_contact"
-        return target
+        return self.holder(target, sys_id) or target
+
+    def referenced(self, table: str, row: Mapping[str, str], name: str) -> tuple[str, Row] | None:
+        """The table and record the reference field ``name`` of ``row`` names (what a
+        dot-walk through it reads: ``caller_id.email``, ``super_class.name``), or None."""
+        value = row.get(name, "")
+        if table == "sys_db_object" and name == "super_class":
+            found = self._rows(table).get(value)
+            return None if found is None else (table, found)
+        column = self.tables[table].columns.get(name) if table in self.tables else None
+        if column is None or not column.reference or not value:
+            return None
+        target = self.reference_table(column, value)
+        found = self.rows.get(target, {}).get(value)
+        return None if found is None else (target, found)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -250,6 +271,26 @@ class InstanceStore:
                 }
             )
 
+    def add_table(self, spec: Table, extends: str | None = None) -> None:
+        """Make a table, as an admin does (a ``sys_db_object`` record); one extending another
+        takes its fields beside its own. ``reset`` removes it."""
+        if extends is not None:
+            spec = replace(spec, columns={**self.table(extends).columns, **spec.columns})
+            self.extends[spec.name] = extends
+        self.tables[spec.name] = spec
+        self.rows[spec.name] = {}
+        self._numbers[spec.name] = spec.first_number
+
+    def add_field(self, table: str, column: Column) -> None:
+        """Add a field to a table and every table extending it, as an admin adds one in
+        ``sys_dictionary`` (a custom reference to ``task``, say); the records hold its default.
+        ``reset`` removes it."""
+        for name in self.family(table):
+            spec = self.table(name)
+            self.tables[name] = replace(spec, columns={**spec.columns, column.name: column})
+            for row in self.rows[name].values():
+                row.setdefault(column.name, column.default)
+
     def set_choices(self, table: str, element: str, choices: Mapping[str, str]) -> None:
         """Replace a choice list (value -> label), as an admin does in ``sys_choice``; the
         dictionary and every read follow at once. Raises InstanceError for an unknown field."""
@@ -277,13 +318,17 @@ def _is_sys_id(value: str) -> bool:
     return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
-def _meta_rows(tables: Mapping[str, Table], table: str) -> Iterator[Row]:
+def _meta_rows(
+    tables: Mapping[str, Table], extends: Mapping[str, str], table: str
+) -> Iterator[Row]:
     for spec in tables.values():
         if table == "sys_db_object":
+            parent = extends.get(spec.name)
             yield {
                 "sys_id": seed.fixed_id(f"sys_db_object:{spec.name}"),
                 "name": spec.name,
                 "label": spec.label,
+                "super_class": seed.fixed_id(f"sys_db_object:{parent}") if parent else "",
                 "sys_class_name": "sys_db_object",
             }
         elif table == "sys_dictionary":
@@ -324,7 +369,7 @@ def _dictionary_row(spec: Table, column: Column) -> Row:
 
 
 META_FIELDS: dict[str, tuple[str, ...]] = {
-    "sys_db_object": ("sys_id", "name", "label", "sys_class_name"),
+    "sys_db_object": ("sys_id", "name", "label", "super_class", "sys_class_name"),
     "sys_dictionary": tuple(_dictionary_row(next(iter(TABLES.values())), Column("x", "x"))),
     "sys_choice": (
         "sys_id",

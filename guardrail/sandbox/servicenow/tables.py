@@ -174,6 +174,18 @@ TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         _table(
+            "task",
+            "Task",
+            "number",
+            _text("short_description", "Short description", 160),
+            _text("description", "Description", 4000),
+            _ref("assignment_group", "Assignment group", "sys_user_group"),
+            _ref("assigned_to", "Assigned to", "sys_user"),
+            _journal("work_notes", "Work notes"),
+            _journal("comments", "Additional comments"),
+            number_prefix="TASK",
+        ),
+        _table(
             "sys_user",
             "User",
             "name",
@@ -293,9 +305,11 @@ TABLES: dict[str, Table] = {
     )
 }
 
-#: Tables whose records are people: a reference to ``sys_user`` may name a customer contact
-#: (``customer_contact`` extends ``sys_user`` on the platform).
-PERSON_TABLES = ("sys_user", "customer_contact")
-#: Child table -> the table it extends: a child's records are its parent's too, read and
-#: written through either (the parent's fields only, through the parent).
-EXTENDS = {"customer_contact": "sys_user"}
+#: Child table -> the table it extends (``sys_db_object.super_class``): a child's records are
+#: its parent's too, read and written through either (the parent's fields only, through the
+#: parent), and a reference to the parent may name one.
+EXTENDS = {
+    "customer_contact": "sys_user",
+    "incident": "task",
+    "sn_customerservice_case": "task",
+}

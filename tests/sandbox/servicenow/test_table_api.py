@@ -15,6 +15,7 @@ from guardrail.sandbox.servicenow.seed import (
     ACME_INCIDENT_ID,
     GROUP_IDS,
 )
+from guardrail.sandbox.servicenow.tables import Column, Kind
 from tests.sandbox.servicenow.helpers import BASIC, Now
 
 CASES = "/api/now/table/sn_customerservice_case"
@@ -267,6 +268,39 @@ async def test_a_contact_is_read_changed_and_deleted_through_sys_user_which_it_e
     assert body["result"]["account"]["value"] == ACME_ACCOUNT_ID  # not a user's field: kept
     assert (await now.call("DELETE", user))[0] == 204
     assert (await now.call("GET", f"/api/now/table/customer_contact/{ACME_CONTACT_ID}"))[0] == 404
+
+
+async def test_each_table_names_the_one_it_extends_read_by_dot_walking(now: Now) -> None:
+    """``sys_db_object.super_class`` references the record of the table a table extends, and
+    a dot-walked field (``super_class.name``) reads the referenced record's field."""
+    fields = "name,super_class.name,super_class.super_class.name"
+    _, body = await now.call(
+        "GET", f"/api/now/table/sys_db_object?sysparm_query=nameINincident,task&sysparm_fields={fields}"
+    )  # fmt: skip
+    assert sorted(body["result"], key=lambda r: r["name"]) == [
+        {"name": "incident", "super_class.name": "task", "super_class.super_class.name": ""},
+        {"name": "task", "super_class.name": "", "super_class.super_class.name": ""},
+    ]
+
+
+async def test_a_reference_to_a_table_names_a_record_of_one_extending_it(
+    now: Now, store: InstanceStore
+) -> None:
+    """An incident is a task: read and listed through ``task``, linked under its own table from
+    a field referencing ``task``, and deleting it clears that field, as every reference to it."""
+    store.add_field("interaction", Column("u_follow_up", "Follow-up", Kind.REFERENCE, 32,
+                                          reference="task"))  # fmt: skip
+    status, body = await now.call(
+        "POST", "/api/now/table/interaction", {"u_follow_up": ACME_INCIDENT_ID}
+    )
+    link = body["result"]["u_follow_up"]["link"]
+    assert link.endswith(f"/api/now/table/incident/{ACME_INCIDENT_ID}")
+    status, task = await now.call("GET", f"/api/now/table/task/{ACME_INCIDENT_ID}")
+    assert (status, task["result"]["sys_class_name"]) == (200, "incident")
+    _, tasks = await now.call("GET", "/api/now/table/task?sysparm_fields=sys_id")
+    assert {ACME_INCIDENT_ID, ACME_CASE_ID} <= {t["sys_id"] for t in tasks["result"]}
+    assert (await now.call("DELETE", f"/api/now/table/task/{ACME_INCIDENT_ID}"))[0] == 204
+    assert store.get("interaction", body["result"]["sys_id"])["u_follow_up"] == ""  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
