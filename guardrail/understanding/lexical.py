@@ -161,6 +161,12 @@ _REFUSING = re.compile(
 )
 _PAUSE = re.compile(r"(?<=\d)\s*(?:\.{2,}|\u2026|-{2,}|\u2014)\s*(?=\d)")  # "4... 1"
 _AND = re.compile(r"\b(?:and|plus|also|as well as|on top of)\b")
+# A deed that is not giving money ("put me back on", "move me to", "switch to"): a number after
+# it is a plan, a speed, a date, not a sum.
+_OTHER_DEED = re.compile(
+    r"\b(?:put|move|switch|swap|change|upgrade|downgrade|set|keep|leave) (?:me|us|it|the \w+)? ?"
+    r"(?:back )?(?:on|onto|to|at)\b"
+)
 # The agent asking the customer's leave for what it proposes ("if that's okay with you").
 _CONSENT = re.compile(
     r"\bif (?:that's|that is|it's|it is|that'd be|that would be) (?:ok|okay|alright|all right|fine)"
@@ -665,6 +671,8 @@ _FORWARDED = re.compile(
 _DEFERRED_THING = re.compile(r"\s+(?:about|on|over)\s+(?:the|my|our|a|an|your)\s+\w+(?:\s+\w+)?")
 _PART = re.compile(r"\b(?:just|only|but|except)\b")  # the part still wanted, after the whole
 _NARROWED = re.compile(r"\b(?:just|only)\b")  # an offer narrowed to a part of it
+# A thing the customer leaves out of what the agent listed ("leave the delivery").
+_LEFT_OUT = re.compile(r"\b(?:leave|forget|skip|never mind|not|except|apart from|minus) (?:off )?")
 # A day said to suit ("Thursday's grand, after ten"): the time of a callback offered, taken up;
 # no yes to a refund the same turn offered.
 _DAY_SUITS = re.compile(
@@ -830,6 +838,8 @@ _ALSO = re.compile(
 # "Too" only where it adds ("that back too", "that too, please"), not as "too much".
 _TOO = re.compile(r"\btoo\b(?=\s*(?:$|[,.!?;]|(?:please|then|thanks|pls)\b))|\b(?:as well|also)\b")
 # A sum said of the thing it is for ("14 for the lid", "twelve for that one").
+# A bare number said as a thing's price ("72 for the heater", "8 for delivery").
+_PRICE_FOR = re.compile(r" for (?:the |that |this |those |these |my |our )?(?!\d)\w")
 _FOR_THING = re.compile(r"\bfor (?:the|that|this|those|these|my|our) (?!(?:lot|total|whole)\b)\w+")
 # One more of something ("that's another twelve"): more asked, not the sum haggled for.
 _ANOTHER = re.compile(r"\banother\s+$")
@@ -1500,7 +1510,10 @@ class Reading:
                         or (
                             not new_problem
                             and not on_top
-                            and scopes["correction"].search(clause.text) is not None
+                            and (
+                                scopes["correction"].search(clause.text) is not None
+                                or self._repaired_since(ti, si, events[kind])
+                            )
                         ),
                         addition=adding,
                         chase=chasing and status is AskStatus.ASKED,
@@ -1541,6 +1554,16 @@ class Reading:
                     _Event((ti, si, 999_999), AskStatus.DECLINED, 0.85, _evidence(ti, s))
                 )
         return last
+
+    def _repaired_since(self, ti: int, si: int, earlier: Sequence[_Event]) -> bool:
+        """Whether a sentence of turn ``ti`` between its last ask of this kind and sentence
+        ``si`` repairs it ("I want the forty-five back. No, wait, that's not fair on her.
+        Give me half back"): the ask said next replaces that one, not adds to it."""
+        last = next((e.order[1] for e in reversed(earlier) if e.order[0] == ti), None)
+        if last is None:
+            return False
+        between = self.parsed[ti][last + 1 : si]
+        return any(_SELF_CORRECTION.match(p.text) for p in between)
 
     def _sum_asked(
         self, ti: int, si: int, s: Sentence, events: dict[AskKind, list[_Event]]
@@ -2632,8 +2655,9 @@ class Reading:
         that customer turn ``at`` (and the customer's turns straight after it) narrows money
         offered or asked to ("the 3rd and the 10th, both 59.99. Refund both?" - "yes but only
         the 10th one"; "two tickets at 28 and a 12 parking pass" - "just the tickets": 56):
-        the part kept is the amount asked. None when the answer narrows to nothing the turn
-        listed, or to a thing whose amount the turn does not tell."""
+        the part kept is the amount asked; or leaves one out ("leave the delivery"): the rest
+        is. None when the answer narrows to nothing the turn listed, or to a thing whose
+        amount the turn does not tell."""
         if kind not in _MONEY_KINDS:
             return None
         if answer is None:
@@ -2643,7 +2667,14 @@ class Reading:
             for s in answer
             if (part := _NARROWED.search(s.text)) is not None
         ]
-        return self._priced_part(ti, wanted)
+        if (kept := self._priced_part(ti, wanted)) is not None:
+            return kept
+        left = [
+            _item_words(_ITEM_BREAK.split(s.text[gone.end() :])[0])
+            for s in answer
+            if (gone := _LEFT_OUT.search(s.text)) is not None
+        ]
+        return self._priced_rest(ti, left)
 
     def _priced_part(self, ti: int, wanted: Sequence[frozenset[str]]) -> _Said | None:
         """The amount agent turn ``ti`` lists for the one thing some of ``wanted`` (the words
@@ -2663,6 +2694,23 @@ class Reading:
             if len(priced) == 1:
                 value, currency = priced.pop()
                 return _Said(value, currency, value, 0.8, narrowed=True)
+        return None
+
+    def _priced_rest(self, ti: int, left: Sequence[frozenset[str]]) -> _Said | None:
+        """The amount of what agent turn ``ti`` lists but the one thing the customer left out
+        ("seventy-two for the heater and eight for delivery" - "leave the delivery": 72),
+        where the turn tells one amount for each thing."""
+        items = [i for p in self.parsed[ti] for i in _ITEM_BREAK.split(p.text) if i.strip()]
+        priced = [(item, _item_amounts(item)) for item in items]
+        priced = [(item, amounts) for item, amounts in priced if amounts]
+        for words in left:
+            rest = [a for item, a in priced if not (words and words <= _item_words(item))]
+            if not words or not rest or len(rest) == len(priced) or any(len(a) != 1 for a in rest):
+                continue
+            currencies = {c for a in rest for _, c in a} - {None}
+            value = sum((v for a in rest for v, _ in a), Decimal(0))
+            currency = currencies.pop() if len(currencies) == 1 else None
+            return _Said(value, currency, value, 0.75, narrowed=True)
         return None
 
     def _customer_run(self, at: int) -> list[int]:
@@ -2858,12 +2906,19 @@ class Reading:
         just want back the money for her one. Sixty-five."): the amount asked, unless said as
         what was paid ("It was 40.")."""
         following = self.parsed[ti][si + 1 : si + 2]
-        if ci != len(s.clauses) - 1 or not following or len(following[0].clauses) != 1:
+        if ci != len(s.clauses) - 1 or not following:
             return None
-        text = following[0].text
-        if any(_PAID.search(text[: a.start]) for a in _amounts(text, True)):
+        # the sum, named as money, may open a sentence that goes on ("Nine dollars, I figure,
+        # a dollar a day"); not one asked about ("Sixty-nine, was it?")
+        text = following[0].clauses[0].text
+        said = _amounts(text, True)
+        if len(following[0].clauses) > 1 and (
+            not said or not all(a.explicit for a in said) or following[0].text.endswith("?")
+        ):
             return None
-        return _aside(text, _amounts(text, True), conf)
+        if any(_PAID.search(text[: a.start]) for a in said):
+            return None
+        return _aside(text, said, conf)
 
     def _sum_said(self, ti: int, s: Sentence, priced: Sequence[Money], conf: float) -> _Said | None:
         """The sum the last of ``priced`` says: of a price per thing ("its $19.50 a lesson"),
@@ -3150,7 +3205,10 @@ class Reading:
                     (a.high, _on_top(c.text))
                     for c in s.clauses[ci + 1 :]
                     for a in _amounts(c.text, True)
-                    if not _PAID.search(c.text[: a.start]) and not _left_with_company(c.text, a)
+                    if not _PAID.search(c.text[: a.start])
+                    and not _left_with_company(c.text, a)
+                    # a bare number after another deed is no sum ("and put me back on 900")
+                    and (a.explicit or not _OTHER_DEED.search(c.text, 0, a.start))
                 ]
                 settled = self.lex.scopes["correction"].search(s.text)
                 if later and not settled:
@@ -4245,8 +4303,17 @@ def _aside_amount(s: Sentence, ci: int, topic: float) -> _Said | None:
     """The amount said as an aside right after the asking clause ("refund me the filter,
     29.49", "the difference, 120"), or right before it when the ask points back at it ("the
     150, can you put that back", "the 150, give back to me"), as sure as one said in it."""
-    after = ci + 1  # past a "please" said between ("the difference, please, the forty")
-    while after < len(s.clauses) and _COURTESY.fullmatch(s.clauses[after].text):
+    # past a "please" said between ("the difference, please, the forty"), and past more
+    # things asked with it ("refund the towels, and the mat, thirty-two": both, at 32)
+    after = ci + 1
+    while after < len(s.clauses) and (
+        _COURTESY.fullmatch(s.clauses[after].text)
+        or (
+            _ANOTHER_THING.fullmatch(s.clauses[after].text)
+            and not _clause_amounts(s, after)
+            and after + 1 < len(s.clauses)
+        )
+    ):
         after += 1
     asking = s.clauses[ci].text
     back = _BACK.search(asking) or _OBJECT_LEFT_OUT.search(asking)
@@ -4492,15 +4559,15 @@ def _content_words(text: str) -> frozenset[str]:
 
 def _item_amounts(item: str) -> set[tuple[Decimal, str | None]]:
     """The money a listed thing is said at: so many at a price as their product ("two tickets
-    at 28": 56), else amounts with a currency or pence ("fees of 29.00"), not a bare count or
-    day ("from 1 to 31 march")."""
+    at 28": 56), else amounts with a currency or pence ("fees of 29.00") or said for a thing
+    ("72 for the heater"), not a bare count or day ("from 1 to 31 march")."""
     worked = products(item)
     if worked:
         return {(w.high, w.currency) for w in worked}
     return {
         (a.value, a.currency)
         for a in _amounts(item, True)
-        if a.explicit or "." in item[a.start : a.end]
+        if a.explicit or "." in item[a.start : a.end] or _PRICE_FOR.match(item, a.end)
     }
 
 

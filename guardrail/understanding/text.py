@@ -143,7 +143,9 @@ _ZERO_LEFT = re.compile(r"(?<=\d )zero\b|\bzero(?= \d)")  # what text2num leaves
 # 2.28 or 228. Never a digit ("three sevens" may be 777 dictated) nor "ones" ("the nine
 # ninety-nine ones" are things priced so).
 _COUNTED_FIGURE = re.compile(
-    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|[2-9]) (?P<figure>"
+    # a count before a price said plural ("two seven fifties": two at 7.50) counts the price
+    r"\b(?:(?P<lead>two|three|four|five|six|seven|eight|nine|ten|[2-9]) )?"
+    r"(?P<count>two|three|four|five|six|seven|eight|nine|ten|[2-9]) (?P<figure>"
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) "
     r"(?:twos|threes|fours|fives|sixes|sevens|eights|nines)"
     r"|tens|elevens|twelves|(?:thir|four|fif|six|seven|eigh|nine)teens"
@@ -289,6 +291,8 @@ def _times(m: re.Match[str]) -> str:
         if figure.endswith("xes")
         else figure[:-1]
     )
+    if m["lead"]:
+        return f"{m['lead']} times {m['count']} {one}"
     return f"{m['count']} times {one}"
 
 
