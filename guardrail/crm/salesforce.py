@@ -608,8 +608,9 @@ class SalesforceDialect:
 
     # -- writes by lookup field -------------------------------------------------------------
 
-    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
-        return salesforce_lookups.lookup(intent, path, answered)
+    def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
+        target = salesforce_lookups.lookup(intent, path, answered)
+        return () if target is None else (target,)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         return salesforce_lookups.resolved(intent, target, status, body)
