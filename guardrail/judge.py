@@ -77,7 +77,7 @@ class Judge:
         """The decision on ``intents`` (of a request to ``path``). ``crm`` is asked what the
         writes really write (the record a write by lookup field names, the custom fields a
         Zendesk ticket's tags set, the class of a ServiceNow record written through its base
-        table: the dialect's ``lookup``) and whose the records a write names are (grounded,
+        table: the dialect's ``lookups``) and whose the records a write names are (grounded,
         not the customer's own ids); ``lookups.Unreachable`` refuses a write that needs asking,
         ``lookups.RECORDED`` judges writes as a record kept them. Raises RequestRejected,
         DependencyFailure."""

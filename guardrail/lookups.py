@@ -96,9 +96,11 @@ async def resolve(
 
     A write may need a look-up once another is answered (a Zendesk create_or_update's record,
     then the fields its tags set; a ServiceNow record written through a base table, its class,
-    then what the write does there), so the dialect is asked again after each answer, told
-    what was answered, until it asks nothing more; one still asking after ``ROUNDS`` is
-    refused.
+    then what the write does there), so the dialect is asked again after each round of
+    answers, told what was answered, until it asks nothing more; one still asking after
+    ``ROUNDS`` is refused. The look-ups of one round need no answer of each other (a
+    Salesforce delete's query of each object that may name its record), so they are asked
+    together.
 
     Raises LookupUnresolved, LookupFailed or another DependencyFailure, InvalidSession.
     """
@@ -106,7 +108,7 @@ async def resolve(
     asked: list[set[str]] = [set() for _ in current]
     for done in range(ROUNDS + 1):
         targets = [
-            dialect.lookup(intent, path, seen) for intent, seen in zip(current, asked, strict=True)
+            dialect.lookups(intent, path, seen) for intent, seen in zip(current, asked, strict=True)
         ]
         if not any(targets):
             break
@@ -116,9 +118,9 @@ async def resolve(
                 "this one changes, so it refuses it. Send the write in simpler parts (by "
                 "record id)."
             )
-        answers = await _ask(targets, get)
-        for n, target in enumerate(targets):
-            if target is not None:
+        answers = await _ask([t for wanted in targets for t in wanted], get)
+        for n, wanted in enumerate(targets):
+            for target in wanted:
                 asked[n].add(target)
                 answer = answers[target]
                 current[n] = dialect.resolved(current[n], target, answer.status, answer.body)
@@ -222,9 +224,9 @@ def _named(
     return named
 
 
-async def _ask(targets: Sequence[str | None], get: Get) -> dict[str, UpstreamResponse]:
+async def _ask(targets: Sequence[str], get: Get) -> dict[str, UpstreamResponse]:
     """The CRM's answer to ``GET`` each distinct target, a few at a time."""
-    unique = list(dict.fromkeys(t for t in targets if t is not None))
+    unique = list(dict.fromkeys(targets))
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def ask(target: str) -> UpstreamResponse:

@@ -77,6 +77,17 @@ class Mode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Referrer:
+    """A field of another object that may name a record of a write's object, and what the CRM
+    does to each record naming one it deletes: deletes it too (``cascade``), or clears the
+    field."""
+
+    object: str
+    field: str
+    cascade: bool
+
+
+@dataclass(frozen=True, slots=True)
 class WriteIntent:
     """One record write, as the CRM dialect read it from a request.
 
@@ -127,6 +138,10 @@ class WriteIntent:
     #: (a field referencing ``task`` may name an incident), so what a delete clears is asked
     #: of each.
     extends: tuple[str, ...] = ()
+    #: The fields of other objects that may name the record a delete removes, where the
+    #: dialect asked the CRM's model (Salesforce's describe ``childRelationships``): whether a
+    #: record names it through each is asked before the delete is judged.
+    referrers: tuple[Referrer, ...] = ()
     #: The fields that hold record ids by their type (a reference, the record's own id), as
     #: the policy set in force types them, each set to an id of the CRM if this write sets it
     #: (PolicySet.canonical): only their values are never read for card data nor masked;

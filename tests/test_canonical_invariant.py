@@ -11,9 +11,11 @@ executes (case-insensitive names, ``POST ?_HttpMethod=PATCH``, collections, comp
 what it changed. After each request:
 
 - no answer is a 500;
-- every record the sandbox changed belongs to an intent of an allowed, audited decision (a
-  cascade to the record such an intent wrote), and an update changed only fields the intent
-  names, spelled as the describe spells them;
+- every record the sandbox changed belongs to an intent of an allowed, audited decision, and an
+  update changed only fields the intent names, spelled as the describe spells them; a record a
+  delete changed beside its own (a lookup naming it cleared, a child deleted with it: the case
+  a refund or another customer's child case names, the case a comment is on) was named by no
+  intent, so it counts as unjudged;
 - a refused request (or one carrying what the test's policies forbid: ``Priority: High`` in any
   spelling, a behaviour header that switches a safeguard off) leaves the sandbox unchanged, and
   is audited;
@@ -268,7 +270,8 @@ def _sent(twist: Twist, method: str, target: str, body: bytes, forbidden: bool, 
 @dataclass(frozen=True)
 class Targets:
     """One example's records: this customer's fresh Case (read in the conversation, so a write
-    to it is grounded) and another customer's (never read), each with its lookup values."""
+    to it is grounded) and another customer's (never read), each with its lookup values. A
+    record may name this customer's Case (``REFERRERS``), which deleting it clears or deletes."""
 
     ours: str
     ours_key: str
@@ -495,9 +498,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield s
 
 
-def targets(stack: Stack) -> Targets:
+#: What may name this customer's fresh Case: nothing, a refund (its lookup Case__c), a comment
+#: (deleted with the case), another customer's child case (its lookup ParentId).
+REFERRERS = st.sampled_from(["", "", "Refund__c", "CaseComment", "Case"])
+
+
+def targets(stack: Stack, referrer: str) -> Targets:
     """A fresh Case of this customer, read through the proxy (so writes to it are grounded),
-    and a fresh one of another customer holding a secret, each with an external id."""
+    maybe named by a ``referrer`` record, and a fresh one of another customer holding a secret,
+    each with an external id."""
     n = next(_serial)
 
     async def create() -> tuple[str, str]:
@@ -517,6 +526,13 @@ def targets(stack: Stack) -> Targets:
             "Case", {"Subject": SECRET, "AccountId": GLOBEX_ACCOUNT_ID,
                      "External_Id__c": f"INV-{n}.json"}
         )  # fmt: skip
+        naming = {
+            "Refund__c": {"Amount__c": 5, "Case__c": ours},
+            "CaseComment": {"ParentId": ours, "CommentBody": "Noted"},
+            "Case": {"Subject": SECRET, "AccountId": GLOBEX_ACCOUNT_ID, "ParentId": ours},
+        }
+        if referrer:
+            stack.store.create(referrer, naming[referrer])
         return ours, theirs
 
     ours, theirs = stack.call(create)
@@ -587,8 +603,8 @@ def check(
     markers = {i["fields"].get("Subject") for i in intents if i["operation"] == "create"}
     judged = judged_fields(stack)
     for change in changed:
-        key = (change.cause or change.record_id)[:15]
-        if key not in named and change.kind == "create" and change.cause is None:
+        key = change.record_id[:15]
+        if key not in named and change.kind == "create":
             assert after[key]["Subject"] in markers, f"{where}: {change} made by no intent"
             continue
         assert key in named, f"{where}: {change} belongs to no allowed intent ({intents})"
@@ -644,7 +660,7 @@ def run_bulk(stack: Stack, job: Bulk, t: Targets, before: dict[str, dict[str, An
 def test_every_change_the_crm_makes_was_allowed_and_audited(
     stack: Stack, data: st.DataObject
 ) -> None:
-    t = targets(stack)
+    t = targets(stack, data.draw(REFERRERS))
     assert sfid.is_id(t.ours)
     changes(stack)
     before = snapshot(stack)

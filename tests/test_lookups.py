@@ -381,15 +381,18 @@ def test_a_record_read_whole_is_judged_as_read_without_asking_the_crm(
 
 
 class Chained:
-    """A dialect whose writes need ``needs`` look-ups in turn, each once the one before is
-    answered (the one it asks next follows from what it learnt)."""
+    """A dialect whose writes need ``needs`` rounds of look-ups in turn, each once the one
+    before is answered (what it asks next follows from what it learnt), ``together`` in each."""
 
-    def __init__(self, needs: int) -> None:
+    def __init__(self, needs: int, together: int = 1) -> None:
         self.needs = needs
+        self.together = together
 
-    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+    def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
         done = len(intent.fields.get("learnt", ()))
-        return f"/ask/{done}" if done < self.needs else None
+        if done >= self.needs * self.together:
+            return ()
+        return tuple(f"/ask/{done + n}" for n in range(self.together))
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         learnt = (*intent.fields.get("learnt", ()), body.decode())
@@ -410,3 +413,10 @@ async def test_a_write_needing_more_look_ups_than_it_is_given_is_refused() -> No
     write = WriteIntent("crm", "Thing", Operation.UPDATE, {}, record_id="1")
     with pytest.raises(LookupUnresolved, match="more look-ups"):
         await lookups.resolve(Chained(lookups.ROUNDS + 1), "/", [write], answer)  # type: ignore[arg-type]
+
+
+async def test_look_ups_that_need_no_answer_of_each_other_are_one_round() -> None:
+    write = WriteIntent("crm", "Thing", Operation.DELETE, {}, record_id="1")
+    many = Chained(1, together=lookups.ROUNDS + 2)
+    [found] = await lookups.resolve(many, "/", [write], answer)  # type: ignore[arg-type]
+    assert found.fields["learnt"] == tuple(f"/ask/{n}" for n in range(lookups.ROUNDS + 2))

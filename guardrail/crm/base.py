@@ -381,18 +381,19 @@ class Dialect(Protocol):
         what was saved; empty where it does not say (a job that upserts nothing)."""
         ...
 
-    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
-        """The target of the next GET (below the request's ``path``'s API) the CRM must answer
-        before ``intent`` is judged as the write the CRM will make (the record it names by a
-        lookup field; then what that write does there), other than those ``answered`` for it
-        already; None when it needs no other. Raises RequestRejected when the record cannot be
-        looked up (guardrail.lookups)."""
+    def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
+        """The targets of the next GETs (below the request's ``path``'s API) the CRM must
+        answer before ``intent`` is judged as the write the CRM will make (the record it names
+        by a lookup field; then what that write does there), other than those ``answered`` for
+        it already, none needing another's answer; empty when it needs no other. Raises
+        RequestRejected when the record cannot be looked up (guardrail.lookups)."""
         ...
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
-        """``intent`` as the write the CRM will make, given the CRM's answer to ``lookup``'s
-        GET of ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed (or another
-        RequestRejected, for a write the answer shows the proxy cannot judge)."""
+        """``intent`` as the write the CRM will make, given the CRM's answer to the GET of
+        ``target`` (one of ``lookups``'). Raises LookupUnresolved, InvalidSession or
+        LookupFailed (or another RequestRejected, for a write the answer shows the proxy cannot
+        judge)."""
         ...
 
     #: The fields of a record that say whose it is (the customer accounts and contacts it

@@ -1,7 +1,7 @@
 """The records a write changes beside the one it names, as a look-up found them: a parent's
-children (a ServiceNow parent incident's state carried to each child, a Salesforce parent
-case's delete clearing each child's ParentId), which no intent of the request names, so a write
-that would change any is refused."""
+children (a ServiceNow parent incident's state carried to each child), the records naming one a
+delete removes (a Salesforce refund's case cleared, a case's comments deleted with it), which
+no intent of the request names, so a write that would change any is refused."""
 
 from __future__ import annotations
 

@@ -501,8 +501,8 @@ class SalesforceDialect:
         ordered.refuse_stale_lookups(
             intents,
             parts,
-            lambda later: bool(salesforce_lookups.objects_read(later)),
-            lambda earlier, later: earlier.object.lower() in salesforce_lookups.objects_read(later),
+            salesforce_lookups.reads,
+            lambda earlier, later: salesforce_lookups.reads(later, earlier.object),
             "Subrequest",
             _COLLATED if collated else "",
         )
@@ -608,8 +608,8 @@ class SalesforceDialect:
 
     # -- writes by lookup field -------------------------------------------------------------
 
-    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
-        return salesforce_lookups.lookup(intent, path, answered)
+    def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
+        return salesforce_lookups.lookups(intent, path, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         return salesforce_lookups.resolved(intent, target, status, body)

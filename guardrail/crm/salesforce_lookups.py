@@ -38,49 +38,44 @@ from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
 from guardrail.model import Operation, WriteIntent
 
 
-def lookup(intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
-    """The next GET ``intent`` needs answered before it is judged (other than those
+def lookups(intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
+    """The next GETs ``intent`` needs answered before it is judged (other than those
     ``answered``): the record it names by a lookup field, then the account a case's contact
     gives it (``account_fill``), the queue, Reason and Status a case holds now
-    (``current_lookup``), the child cases a case's delete changes (``salesforce_children``);
-    None when it needs no other."""
-    target = _record_lookup(intent, path)
-    if target is not None and target not in answered:
-        return target
-    fill = account_fill(intent, path)
-    if fill is not None and fill not in answered:
-        return fill
-    now = current_lookup(intent, path)
-    if now is not None and now not in answered:
-        return now
-    children = salesforce_children.lookup(intent, path)
-    return None if children is None or children in answered else children
+    (``current_lookup``), what a delete changes beside its record (``salesforce_children``);
+    none when it needs no other."""
+    for target in (_record_lookup(intent, path), account_fill(intent, path),
+                   current_lookup(intent, path)):  # fmt: skip
+        if target is not None and target not in answered:
+            return (target,)
+    return salesforce_children.lookups(intent, path, answered)
 
 
-def objects_read(intent: WriteIntent) -> frozenset[str]:
-    """The objects (lower case) whose records ``lookup`` reads, in any round, before ``intent``
-    is judged: its own object's (the record a lookup field names, a case's queue or children),
-    and a contact's when a case takes its account from one; none when it reads none (or the
-    write is refused when looked up)."""
+def reads(intent: WriteIntent, sobject: str | None = None) -> bool:
+    """Whether ``lookups`` reads records, in any round, before ``intent`` is judged; of
+    ``sobject``, when given: its own object's (the record a lookup field names, a case's
+    queue), a contact's when a case takes its account from one, and any object's for a delete
+    (any may name its record). False for a write refused when looked up."""
     try:
-        if lookup(intent, "", ()) is None:
-            return frozenset()
+        if not lookups(intent, "", ()):
+            return False
         as_update = replace(intent, operation=Operation.UPDATE)
         fills = account_fill(as_update, "") is not None
     except LookupUnresolved:
-        return frozenset()
-    return frozenset({intent.object.lower(), *(("contact",) if fills else ())})
+        return False
+    read = {intent.object.lower(), *(("contact",) if fills else ())}
+    return sobject is None or intent.operation is Operation.DELETE or sobject.lower() in read
 
 
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
-    """``intent`` as the write the CRM will make, from its answer to ``lookup``'s GET of
+    """``intent`` as the write the CRM will make, from its answer to ``lookups``' GET of
     ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed."""
     if target.endswith(_FILL_QUERY):
         return _filled(intent, status, body)
     if target.endswith(_CURRENT_QUERY):
         return _current(intent, status, body)
     if salesforce_children.asks(target):
-        return salesforce_children.resolved(intent, status, body)
+        return salesforce_children.resolved(intent, target, status, body)
     return _resolved_record(intent, status, body)
 
 

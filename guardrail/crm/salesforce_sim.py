@@ -18,6 +18,8 @@ from guardrail.crm import sfid
 from guardrail.crm.base import Shape, StartingRecord
 from guardrail.errors import ScenarioError
 from guardrail.model import Operation, WriteIntent
+from guardrail.sandbox.org import SCHEMA
+from guardrail.sandbox.schema import describe_sobject
 from guardrail.sandbox.seed import CUSTOMERS, DIRECTORY, QUEUE_IDS
 from guardrail.upstream import UpstreamResponse
 
@@ -140,13 +142,19 @@ class SimulatedSalesforce:
     async def get(self, target: str) -> UpstreamResponse:
         """The CRM's answer to the GETs the proxy makes before judging a write
         (guardrail.lookups): by lookup field, the record, 300 for several, 404 for none; by
-        id (whose a record the write names is), the record or 404; a query (the child cases
-        of a case deleted), its records."""
+        id (whose a record the write names is), the record or 404; a query (the records
+        naming one deleted), its records; an object's describe, the sandbox org's."""
         path, _, query = target.partition("?")
         parts = unquote(path).removeprefix(API_PATH).strip("/").split("/")
         if parts == ["query"]:
             soql = dict(parse_qsl(query)).get("q", "")
             return UpstreamResponse(200, CIMultiDict(), _json(self._query(soql)))
+        if len(parts) == 3 and parts[0] == "sobjects" and parts[2] == "describe":
+            stype = SCHEMA.get(parts[1])
+            if stype is None:
+                return UpstreamResponse(404, CIMultiDict(), b"[]")
+            described = describe_sobject(SCHEMA, stype, API_PATH)
+            return UpstreamResponse(200, CIMultiDict(), _json(described))
         if len(parts) == 3 and parts[0] == "sobjects":
             record = self._get(parts[1], parts[2])
             if record is None:

@@ -337,8 +337,8 @@ class ServiceNowDialect:
         )
 
     def _asks_first(self, intent: WriteIntent) -> bool:
-        """Whether the instance is asked about ``intent`` before it is judged (``lookup``)."""
-        return self.lookup(intent, "", ()) is not None
+        """Whether the instance is asked about ``intent`` before it is judged (``lookups``)."""
+        return bool(self.lookups(intent, "", ()))
 
     def _batch_item(self, item: Any, n: int, seen: set[str]) -> tuple[str, ParsedRequest]:
         """One ``rest_requests`` item, read as the request it stands for: its url as a
@@ -475,7 +475,7 @@ class ServiceNowDialect:
     ) -> tuple[tuple[str | None, Saved], ...]:
         return ()
 
-    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+    def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
         """Every Table API write names its record by sys_id; one through a base table names a
         record of whichever class extends it (a contact through sys_user): its class is asked,
         and so is a deleted record's whatever table names it (any table may be extended, and
@@ -490,7 +490,7 @@ class ServiceNowDialect:
             and not any(t.endswith(record) for t in answered)  # its class is known
         ):  # fmt: skip
             wanted = (f"/api/now/table/{intent.object}{record}", *wanted)
-        return next((t for t in wanted if t not in answered), None)
+        return tuple(t for t in wanted if t not in answered)[:1]
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         """The write through a base table, judged as a write to its record's own class; a write

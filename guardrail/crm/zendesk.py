@@ -335,7 +335,7 @@ class ZendeskDialect:
 
     # -- writes by lookup field (create_or_update) -------------------------------------------
 
-    def lookup(self, intent: WriteIntent, path: str, answered: Collection[str]) -> str | None:
+    def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
         """The record a write names by email or external id first; then, once it is the write
         it makes, which custom fields its tags set, the incidents it would solve, whether a
         comment not saying is public, and the tickets a deleted agent would hand over."""
@@ -349,7 +349,7 @@ class ZendeskDialect:
                 zendesk_effects.first_comment(intent),
                 zendesk_effects.assigned(intent),
             )
-        return next((t for t in wanted if t is not None and t not in answered), None)
+        return tuple(t for t in wanted if t is not None and t not in answered)[:1]
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         if target == zendesk_tags.FIELDS_PATH:

@@ -314,7 +314,7 @@ def test_a_write_that_moves_its_record_into_another_table_is_refused(method: str
 
 def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> None:
     [delete] = read(dialect, "DELETE", f"/api/now/table/sys_user/{SYS_ID}", content_type="").intents
-    lookup = dialect.lookup(delete, "", ()) or ""
+    (lookup,) = dialect.lookups(delete, "", ())
     assert lookup == f"/api/now/table/sys_user/{SYS_ID}?sysparm_fields=sys_class_name"
     contact = body({"result": {"sys_class_name": "customer_contact"}})
     assert dialect.resolved(delete, lookup, 200, contact).object == "customer_contact"
@@ -326,8 +326,8 @@ def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> No
         dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body({"impact": "2"})
     ).intents
     [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
-    assert dialect.lookup(own, "", ()) is None  # a write in its record's own table
-    assert dialect.lookup(made, "", ()) is None  # a create makes a record of the table it names
+    assert dialect.lookups(own, "", ()) == ()  # a write in its record's own table
+    assert dialect.lookups(made, "", ()) == ()  # a create makes a record of the table it names
 
 
 def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> None:
@@ -336,11 +336,11 @@ def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> N
     answer that does not say, or a hierarchy deeper than asked, is refused."""
     [delete] = read(dialect, "DELETE", f"/api/now/table/interaction/{SYS_ID}",
                     content_type="").intents  # fmt: skip
-    classed = dialect.lookup(delete, "", ()) or ""  # first its record's class: its own
+    (classed,) = dialect.lookups(delete, "", ())  # first its record's class: its own
     assert classed == f"/api/now/table/interaction/{SYS_ID}?sysparm_fields=sys_class_name"
     interaction = body({"result": {"sys_class_name": "interaction"}})
     assert dialect.resolved(delete, classed, 200, interaction) == delete
-    lineage = dialect.lookup(delete, "", {classed}) or ""
+    (lineage,) = dialect.lookups(delete, "", {classed})
     assert lineage.startswith("/api/now/table/sys_db_object?sysparm_query=name%3Dinteraction")
     assert "super_class.super_class.name" in lineage
     walked = [f"super_class.{'super_class.' * n}name" for n in range(8)]
@@ -354,7 +354,7 @@ def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> N
     two = {"name": "interaction", walked[0]: "u_base", walked[1]: "task", walked[2]: ""}
     delete = dialect.resolved(delete, lineage, 200, body({"result": [two]}))
     assert delete.extends == ("u_base", "task")
-    fields = dialect.lookup(delete, "", {classed, lineage}) or ""
+    (fields,) = dialect.lookups(delete, "", {classed, lineage})
     assert "referenceINinteraction,u_base,task&" in fields
     named = body({"result": [{"name": "interaction", "element": "u_link"}]})
     with pytest.raises(AmbiguousRequest, match=r"interaction extends u_base, task"):
@@ -373,18 +373,18 @@ def test_an_incident_update_moving_a_child_incident_with_it_is_refused(table: st
                    body({"state": "6", "close_notes": "Fixed."})).intents  # fmt: skip
     answered: set[str] = set()
     if table == "task":  # its class first: an incident
-        asked = dialect.lookup(write, "", ()) or ""
+        (asked,) = dialect.lookups(write, "", ())
         incident = body({"result": {"sys_class_name": "incident"}})
         write = dialect.resolved(write, asked, 200, incident)
         answered.add(asked)
-    lookup = dialect.lookup(write, "", answered) or ""
+    (lookup,) = dialect.lookups(write, "", answered)
     assert lookup.startswith("/api/now/table/incident?sysparm_query=parent_incident=" + SYS_ID)
     assert "%5EstateNOT%20IN7%2C8%5Estate%21=6" in lookup
     children = body({"result": [{"sys_id": CHILD, "number": "INC0010002"}]})
     with pytest.raises(AmbiguousRequest, match=f"parent incident of INC0010002 \\({CHILD}\\)"):
         dialect.resolved(write, lookup, 200, children)
     assert dialect.resolved(write, lookup, 200, body({"result": []})) == write
-    assert dialect.lookup(write, "", {lookup}) is None
+    assert dialect.lookups(write, "", {lookup}) == ()
     with pytest.raises(LookupFailed):
         dialect.resolved(write, lookup, 500, b"{}")
 
@@ -394,7 +394,7 @@ def test_an_incident_update_carrying_nothing_to_children_asks_nothing(
     fields: dict[str, str],
 ) -> None:
     [write] = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body(fields)).intents
-    assert dialect.lookup(write, "", ()) is None
+    assert dialect.lookups(write, "", ()) == ()
 
 
 @pytest.mark.parametrize("shown", ["true", "True", "yes"])

@@ -81,7 +81,7 @@ def test_create_or_update_a_user_by_email_is_an_upsert_to_look_up() -> None:
         {"user": {"name": "Ada", "email": "ada@acme.example"}},
     ).intents
     assert (intent.operation, intent.external_id_field) == (Operation.UPSERT, "email")
-    lookup = ZD.lookup(intent, "/api/v2/users/create_or_update", ()) or ""
+    (lookup,) = ZD.lookups(intent, "/api/v2/users/create_or_update", ())
     assert lookup.startswith("/api/v2/users/search.json?query=email")
 
 
@@ -90,14 +90,14 @@ def test_a_create_or_update_setting_tags_is_looked_up_as_its_record_then_its_tag
     target = "/api/v2/users/create_or_update.json"
     [intent] = parse("POST", target, {"user": {"email": "gus@globex.example",
                                                "tags": ["vip"]}}).intents  # fmt: skip
-    searched = ZD.lookup(intent, target, ()) or ""
+    (searched,) = ZD.lookups(intent, target, ())
     assert searched.startswith("/api/v2/users/search.json?query=email")
     found = json.dumps({"users": [{"id": 9, "email": "gus@globex.example"}]}).encode()
     update = ZD.resolved(intent, searched, 200, found)
     assert (update.operation, update.record_id) == (Operation.UPDATE, "9")
-    assert ZD.lookup(update, target, {searched}) == FIELDS
+    assert ZD.lookups(update, target, {searched}) == (FIELDS,)
     assert ZD.resolved(update, FIELDS, 200, TICKET_FIELDS) == update
-    assert ZD.lookup(update, target, {searched, FIELDS}) is None
+    assert ZD.lookups(update, target, {searched, FIELDS}) == ()
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_deletes_of_users_organizations_and_many_tickets_are_judged_one_per_reco
     )  # fmt: skip
     # looked up as Zendesk finds it, then judged as the delete of that record
     found = json.dumps({"organizations": [{"id": 9, "external_id": "acme-1"}]}).encode()
-    searched = ZD.lookup(org, "/api/v2/organizations/destroy_many", ()) or ""
+    (searched,) = ZD.lookups(org, "/api/v2/organizations/destroy_many", ())
     assert ZD.resolved(org, searched, 200, found).record_id == "9"
     with pytest.raises(LookupUnresolved, match="nothing to delete"):
         ZD.resolved(org, searched, 200, b'{"organizations": []}')
@@ -342,7 +342,7 @@ TICKET_FIELDS = json.dumps({"ticket_fields": [
 
 def tagged(method: str, target: str, ticket: dict[str, Any]) -> Any:
     [intent] = parse(method, target, {"ticket": ticket}).intents
-    assert ZD.lookup(intent, target, ()) == FIELDS
+    assert ZD.lookups(intent, target, ()) == (FIELDS,)
     return ZD.resolved(intent, FIELDS, 200, TICKET_FIELDS)
 
 
@@ -361,7 +361,7 @@ def test_a_tickets_tags_are_judged_as_the_custom_fields_they_set() -> None:
     created = tagged("POST", "/api/v2/tickets.json", {"comment": "x", "tags": ["billing"]})
     assert {k for k in created.fields if k.startswith("custom")} == {"custom_fields.11"}
     plain = parse("PUT", "/api/v2/tickets/7.json", {"ticket": {"status": "open"}})
-    assert ZD.lookup(plain.intents[0], "/api/v2/tickets/7.json", ()) is None
+    assert ZD.lookups(plain.intents[0], "/api/v2/tickets/7.json", ()) == ()
 
 
 def test_tags_are_read_as_zendesk_saves_them_lower_cased_one_per_word() -> None:
@@ -425,13 +425,13 @@ def test_a_user_or_organization_tagged_with_a_ticket_fields_option_is_refused(ki
     """Zendesk adds their tags to their tickets, where an option's tag sets the field."""
     target = f"/api/v2/{kind}/7.json"
     [intent] = parse("PUT", target, {kind[:-1]: {"tags": ["vip", "technical"]}}).intents
-    assert ZD.lookup(intent, target, ()) == FIELDS
+    assert ZD.lookups(intent, target, ()) == (FIELDS,)
     with pytest.raises(AmbiguousRequest, match="'technical' is an option"):
         ZD.resolved(intent, FIELDS, 200, TICKET_FIELDS)
     [plain] = parse("PUT", target, {kind[:-1]: {"tags": ["vip"]}}).intents
     assert ZD.resolved(plain, FIELDS, 200, TICKET_FIELDS) is plain
     [named] = parse("PUT", target, {kind[:-1]: {"name": "Ada"}}).intents
-    assert ZD.lookup(named, target, ()) is None
+    assert ZD.lookups(named, target, ()) == ()
 
 
 @pytest.mark.parametrize(
@@ -446,7 +446,7 @@ def test_a_write_solving_a_ticket_asks_which_incidents_it_would_solve(
     """Solving a problem ticket solves its incidents: one not solved yet refuses the write."""
     method = "POST" if "merge" in target else "PUT"
     [write] = [i for i in parse(method, target, body).intents if i.record_id == "7"]
-    incidents = ZD.lookup(write, target, ())
+    (incidents,) = ZD.lookups(write, target, ())
     assert incidents == "/api/v2/tickets/7/incidents.json"
     listed = {"tickets": [{"id": 8, "status": "open"}, {"id": 5, "status": "solved"}],
               "next_page": None}  # fmt: skip
@@ -458,7 +458,7 @@ def test_a_write_solving_a_ticket_asks_which_incidents_it_would_solve(
         ZD.resolved(write, incidents, 200, json.dumps({**solved, "next_page": "p2"}).encode())
     with pytest.raises(LookupFailed):
         ZD.resolved(write, incidents, 500, b"{}")
-    assert ZD.lookup(write, target, {incidents}) is None
+    assert ZD.lookups(write, target, {incidents}) == ()
 
 
 @pytest.mark.parametrize(
@@ -491,10 +491,10 @@ def test_solves_and_writes_that_link_nothing_in_update_many_are_read_as_sent() -
 def test_a_write_solving_a_ticket_and_setting_tags_asks_both_in_turn() -> None:
     target = "/api/v2/tickets/7.json"
     [write] = parse("PUT", target, {"ticket": {"status": "solved", "tags": ["vip"]}}).intents
-    assert ZD.lookup(write, target, ()) == FIELDS
-    assert ZD.lookup(write, target, {FIELDS}) == "/api/v2/tickets/7/incidents.json"
+    assert ZD.lookups(write, target, ()) == (FIELDS,)
+    assert ZD.lookups(write, target, {FIELDS}) == ("/api/v2/tickets/7/incidents.json",)
     [other] = parse("PUT", target, {"ticket": {"status": "pending"}}).intents
-    assert ZD.lookup(other, target, ()) is None
+    assert ZD.lookups(other, target, ()) == ()
 
 
 def test_a_comment_not_saying_whether_it_is_public_is_as_public_as_the_tickets_first() -> None:
@@ -504,15 +504,15 @@ def test_a_comment_not_saying_whether_it_is_public_is_as_public_as_the_tickets_f
     assert made.fields["comment.public"] is True
     target = "/api/v2/tickets/7.json"
     [said] = parse("PUT", target, {"ticket": {"comment": {"body": "x", "public": True}}}).intents
-    assert ZD.lookup(said, target, ()) is None
+    assert ZD.lookups(said, target, ()) == ()
     for comment in ("Refunded $5.", {"body": "Refunded $5."}, {"html_body": "<b>Refunded</b>"}):
         [write] = parse("PUT", target, {"ticket": {"comment": comment}}).intents
         assert "comment.public" not in write.fields
-        first = ZD.lookup(write, target, ()) or ""
+        (first,) = ZD.lookups(write, target, ())
         assert first == "/api/v2/tickets/7/comments.json?sort_order=asc&per_page=1"
         private = json.dumps({"comments": [{"id": 1, "public": False}]}).encode()
         assert ZD.resolved(write, first, 200, private).fields["comment.public"] is False
-        assert ZD.lookup(write, target, {first}) is None
+        assert ZD.lookups(write, target, {first}) == ()
         with pytest.raises(LookupFailed, match="Say it"):
             ZD.resolved(write, first, 200, b'{"comments": []}')
 
