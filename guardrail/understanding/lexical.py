@@ -161,6 +161,7 @@ _REFUSING = re.compile(
 )
 _PAUSE = re.compile(r"(?<=\d)\s*(?:\.{2,}|\u2026|-{2,}|\u2014)\s*(?=\d)")  # "4... 1"
 _AND = re.compile(r"\b(?:and|plus|also|as well as|on top of)\b")
+_BARE_YES = re.compile(r"(?:ok|okay|right|yes|yeah|yep|sure|alright|fine|mm|hmm)\W*")
 # A deed that is not giving money ("put me back on", "move me to", "switch to"): a number after
 # it is a plan, a speed, a date, not a sum.
 _OTHER_DEED = re.compile(
@@ -1814,10 +1815,15 @@ class Reading:
         # be $60" - "alright, sixty and we're done"; "I can refund the whole 48" - "yes, the
         # whole forty-eight"): the ask stands at it, more or less than asked before
         taken = self.lex.scopes["accept"].search(s.text) and not _asked(self.turns[ti].text, s)
-        agreed = (
-            bool(taken)
-            and len(amounts) == 1
-            and amounts[0].value in self._money_named(self._agent_before(ti))
+        agent = self._agent_before(ti)
+        agreed = len(amounts) == 1 and (
+            (bool(taken) and amounts[0].value in self._money_named(agent))
+            # "which comes to seven forty-two" - "Seven forty-two. Yeah, okay, do that"
+            or (
+                self._said_back_then_taken(ti, si, s, amounts)
+                and agent is not None
+                and amounts[0].value in self._amounts_named(agent)
+            )
         )
         correcting = (
             alone
@@ -1882,7 +1888,7 @@ class Reading:
                 named
                 or a.explicit
                 or _PAID.search(s.text[: a.start])
-                or (taken and a.value in self._money_named(self._agent_before(ti)))
+                or (taken and a.value in self._money_named(agent))
                 or (fresh and _FOR_THING.match(s.text[a.end :].lstrip()) is not None)
             )
             and not _price_asked(self.turns[ti].text, s, a)
@@ -1950,6 +1956,25 @@ class Reading:
             if event is not None:
                 events[target].append(event)
         self._issues_in(ti, si, s)
+
+    def _said_back_then_taken(
+        self, ti: int, si: int, s: Sentence, amounts: Sequence[Money]
+    ) -> bool:
+        """Whether customer sentence ``s`` only says a sum (``amounts``) and the next one
+        takes it ("Seven forty-two. Yeah, okay, do that")."""
+        following = self.parsed[ti][si + 1 : si + 2]
+        # a bare "Okay." with more said after may only be heard, not agreed ("Sixty. Okay. I
+        # need to ask my boss first")
+        last = si + 2 == len(self.parsed[ti])
+        return (
+            len(amounts) == 1
+            and bool(following)
+            and (last or not _BARE_YES.fullmatch(following[0].text))
+            and _SUM_ALONE_BEFORE.match(s.text[: amounts[0].start]) is not None
+            and _SUM_ALONE_AFTER.match(s.text, amounts[0].end) is not None
+            and self.lex.scopes["accept"].search(following[0].text) is not None
+            and not _asked(self.turns[ti].text, following[0])
+        )
 
     def _takes_instead(
         self, ti: int, s: Sentence, kind: AskKind, earlier: Sequence[_Event]

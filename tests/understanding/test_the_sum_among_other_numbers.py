@@ -92,3 +92,31 @@ def test_an_ask_said_again_after_the_customer_stops_themselves_replaces_the_firs
     )
     assert ask is not None
     assert ask.amount == Decimal(40)
+
+
+@pytest.mark.parametrize(
+    ("agent", "answer", "amount"),
+    [
+        (
+            "a: The plan is forty a month and you had six days left, which comes to eight.",
+            "c: Eight. Yeah, okay, that's fine, go ahead.",
+            "8",
+        ),
+        (
+            "a: I can do €60 and close it off today.",
+            "c: grand, 60 so",
+            "60",
+        ),
+    ],
+)
+def test_a_sum_the_agent_named_said_back_and_taken_is_the_amount_asked(
+    read, agent, answer, amount
+):
+    ask = read.ask(
+        REFUND,
+        "c: You charged me for a month I didn't use. I'd want at least €100 back.",
+        agent,
+        answer,
+    )
+    assert ask is not None
+    assert ask.amount == Decimal(amount)
