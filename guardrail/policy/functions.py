@@ -87,7 +87,9 @@
                                          not the money", "is it the move?" - "no, I'm not
                                          moving", "have you sold it?" - "no"), or says
                                          nothing ("N/A", "see notes") where they did not
-                                         withhold theirs (then neither); ``fits`` when
+                                         withhold theirs (then neither); only the
+                                         holder's turns count, not another speaker's on
+                                         their side of the line; ``fits`` when
                                          nothing is in doubt (one of their problems, none
                                          given by a customer who gave none, words the
                                          reader cannot classify); neither: cannot tell
@@ -499,6 +501,7 @@ class RuleFunctions:
         # what the written reason is about and what the customer gave (lexicon/leaving.yaml)
         topics = written_topics(str(text or ""))
         gave = self._facts.of_turns(given_topics)
+        own = gave & OWN_REASONS  # a reason to leave in itself: a move, a death...
         if written.placeholder:  # "N/A", "see notes": no reason, nor their declining one
             fits, contradicts = False, not refused
         elif not reasons & heard.keys() and reason_words(str(text or "")) & self._facts.of_turns(
@@ -506,21 +509,24 @@ class RuleFunctions:
         ):
             # the agent's guess the customer said no to ("Have you sold the van?" - "No")
             fits, contradicts = False, True
-        elif topics and (
+        elif (topics and Reason.SERVICE not in reasons & heard.keys()) and (
             topics <= (said_not := self._facts.of_turns(denied_topics))
             or (not reasons and topics & said_not)
         ):
             # a reason the customer said was not theirs ("is it the move?" - "no, I'm not
             # moving"; "it's not the delivery thing"): all it is about, or any of it where the
-            # issue classes have no class for it
+            # issue classes have no class for it; how they were served has many parts, and
+            # praise of one is no denial of a complaint of another ("the engineers were rude
+            # ... the billing team were wonderful")
             fits, contradicts = False, True
         elif reasons and reasons <= denied - heard.keys():  # a reason the customer denied
             fits, contradicts = False, sure
-        elif reasons & heard.keys() or ((topics & gave or service) and not refused):
+        elif not refused and (reasons & heard.keys() or topics & gave or (service and not own)):
             # or the reason they gave in other words ("Relocating" for "we're off to live in
-            # Lisbon", "Not using it" for "I never go")
+            # Lisbon", "Not using it" for "I never go"); a complaint of service, but not where
+            # they gave a reason of their own (made redundant: not "Poor service")
             fits, contradicts = True, False
-        elif topics - SUMMING and gave & OWN_REASONS and not refused:
+        elif topics - SUMMING and own and not refused:
             # a reason of another class than the one they gave ("Premium increase" for "I'm
             # moving back to Ireland to look after my mum"): never surely, as a class is read
             # from words said in passing too ("my other account", "my details")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from guardrail.context.model import Turn
 from guardrail.understanding.lexical import LexicalBackend, lexicon_file
 from guardrail.understanding.model import Reason
+from guardrail.understanding.speakers import speakers
 from guardrail.understanding.text import clean
 
 # No reason, withheld or none: in the customer's words ("I'd rather not say", "no particular
@@ -164,9 +165,12 @@ _NO_PRICE = re.compile(r"(?<!\ba )(?<!\ban )\bno\s+$")
 _PRAISED_AFTER = re.compile(
     r"(?:\s+\w+){0,2}?(?:,\s*(?:(?:that|it|which|this|they)(?:'s| is| was| are| were| has"
     r" been| have been))|\s*(?:'s|s)|\s+(?:is|was|are|were|has been|have been))\s+"
-    r"(?:(?:always|really|actually|honestly|totally|perfectly|absolutely|quite|pretty|all|been)"
-    r"\s+)*(?:fine|good|great|ok|okay|excellent|perfect|grand|brilliant|alright|all right|"
-    r"reasonable|fair|no problem|not (?:that |so |too )?bad)\b"
+    r"(?:(?:always|really|actually|honestly|totally|perfectly|absolutely|quite|pretty|all|been|"
+    r"very|so|ever so)\s+)*(?:fine|good|great|ok|okay|excellent|perfect|grand|brilliant|alright|"
+    r"all right|reasonable|fair|lovely|wonderful|fantastic|amazing|superb|helpful|nice|kind|"
+    r"no problem|not (?:that |so |too )?bad)\b"
+    # or said to be no trouble ("the ads aren't that bad")
+    r"|(?:\s+\w+){0,2}?\s+(?:isn't|aren't|wasn't|weren't) (?:that|so|too|really|all that) bad\b"
     # or put up with ("the fees i don't mind", "the branch I can live without")
     r"|\s+(?:i|we) (?:don't|do not|wouldn't|would not) mind\b|\s+(?:i|we) can live with"
 )
@@ -177,21 +181,43 @@ _DENIED_AFTER = re.compile(
     r"|(?:is|was) (?:not|never)) (?:really |actually |honestly |even )?it\b(?!\s*\?)"
     r"|(?:(?:that|it|this|which|the \w+)(?:'s| is| was)? (?:not|never)|(?:isn't|wasn't)"
     r"|(?:is|was) (?:not|never)) (?:really |actually |honestly |even )?(?:why|the (?:reason|"
-    r"issue|problem))\b(?! (?:with|for|at|then|now)\b))"
+    r"issue|problem))\b(?! (?:with|for|at|then|now)\b)"
+    # or not minded ("the app, but that doesn't bother me", "not cheap, but I wouldn't care")
+    r"|(?:that|it|this|they) (?:doesn't|does not|didn't|did not|don't|do not|wouldn't|won't) "
+    r"bother (?:me|us)\b|(?:i|we) (?:don't|do not|wouldn't|would not) (?:care|mind) about "
+    r"(?:that|it)\b)"
 )
 _CHANGED = re.compile(
     r"\b(?:until|till|used to|anymore|any more|but now|now it|now its|lately|recently|"
     r"these days|at first|to begin with)\b"
 )
 # The agent's guess at why, asked yes or no ("Is it because of the house move?", "Is that down
-# to the price?"); the customer's bare no answers it.
-_GUESSED = re.compile(r"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b")
+# to the price?", "I see the branch is closing, is that why?"); the customer's bare no answers
+# it.
+_TAGGED = r"|.*,\s*(?:is|was) (?:that|it|this) (?:why|the reason)\b"
+_GUESSED = re.compile(
+    rf"^(?:is|was|are|were|would|could|has|have|did) (?:it|that|this|you)\b{_TAGGED}"
+)
 # A guess at what happened ("Have you sold the van?", "Is it the interest rate?"), not an offer
 # ("Would you want the cover moved?").
-_GUESS = re.compile(r"^(?:is|was|are|were|has|have|did) (?:it|that|this|you)\b")
+_GUESS = re.compile(rf"^(?:is|was|are|were|has|have|did) (?:it|that|this|you)\b{_TAGGED}")
 # The agent's word asked back before the answer ("moving? no, ...").
 _ASKED_BACK = re.compile(r"^(?:\w+\s+)?\w+\?\s*")
 _NO = re.compile(r"^(?:no|nah|nope|not really|not at all)\b")
+# A reply that what the agent just said is not why ("Moving house, okay." - "Oh, that's not
+# really it"): a no to all of it, guess or not.
+_NOT_IT = re.compile(
+    r"^(?:(?:oh|well|um|erm|er|ah|no|nah)\W+)*(?:(?:that|it)(?:'s| is) not|(?:that|it) isn't) "
+    r"(?:really |actually |quite |exactly )?(?:it|why|the reason)\b"
+)
+# Words that give a reason after the customer withheld it ("I'd rather not say. If I'm honest
+# it's because ...", "Ah, whatever. It's the breach"); not a story told after ("my sister's gone
+# into a care home and I'm visiting her").
+_BECAUSE = re.compile(
+    r"\b(?:it's|it is|that's|that is|mainly|really|just) because\b|\bthe (?:real |main )?reason "
+    r"(?:is|was)\b|\bif i'm honest\b|\bto be honest\b|\btruth is\b"
+    r"|\b(?:it's|it is|it was) (?:the|your|just the|really the|about the)\b(?! same\b)"
+)
 # A yes to the agent's reason put as a question ("Is that the reason?" - "Yes, exactly"), with
 # no but after it.
 _YES = re.compile(
@@ -264,9 +290,10 @@ def read_written(text: str) -> Written:
 def withheld(turns: Sequence[Turn]) -> bool:
     """Whether the customer said they give no reason: in answer to the agent asking why or
     guessing at it, or in the turn that asks to leave; or a bare no to the agent's last
-    question, why ("Any reason?" - "Not really, just want it closed")."""
-    asked_why = why_last = False
-    for turn in turns:
+    question, why ("Any reason?" - "Not really, just want it closed"); and did not give one
+    after all ("I'd rather not say." ... "Ah, whatever. It's the breach")."""
+    asked_why = why_last = refused = False
+    for turn in holders(turns):
         text = clean(turn.text)
         if turn.role == "agent":
             last = _SENTENCE_END.split(text.strip())[-1]
@@ -276,14 +303,26 @@ def withheld(turns: Sequence[Turn]) -> bool:
         elif turn.role == "customer":
             # asked why, or their own words on why ("that isn't why, and I'd rather not go
             # into the reason"), or the turn that asks to leave
-            if NONE_GIVEN.search(text) and (
-                asked_why or _LEAVING.search(text) or _WHY_ASKED.search(text)
-            ):
-                return True
-            if why_last and _NONE_TO_SAY.match(text):
-                return True
+            none = NONE_GIVEN.search(text)
+            after = text
+            if none and (asked_why or _LEAVING.search(text) or _WHY_ASKED.search(text)):
+                refused, after = True, text[none.end() :]
+            elif why_last and _NONE_TO_SAY.match(text):
+                refused, after = True, ""
+            if refused and _BECAUSE.search(after):
+                refused = False
             asked_why = why_last = False
-    return False
+    return refused
+
+
+def holders(turns: Sequence[Turn]) -> list[Turn]:
+    """The turns but those of someone on the customer's side who is not the holder ("(wife)
+    Because he never goes!"): their reason is not the holder's."""
+    scopes = _reader().lexicon.scopes
+    found = speakers(
+        turns, scopes["speaker_other"], scopes["speaker_holder"], scopes["speaker_owns"]
+    )
+    return [t for t, p in zip(turns, found, strict=True) if p is None or not p.other]
 
 
 def labelled(turns: Sequence[Turn]) -> frozenset[Reason]:
@@ -291,7 +330,7 @@ def labelled(turns: Sequence[Turn]) -> frozenset[Reason]:
     get 80 at night"), not denied just before ("it's not about rates"): a record labelling
     their reason so is not surely another than the one read in their story."""
     named: set[Reason] = set()
-    for turn in turns:
+    for turn in holders(turns):
         if turn.role != "customer":
             continue
         text = _without_names(turn.text)
@@ -356,7 +395,7 @@ def _confirmed(turns: Sequence[Turn]) -> set[str]:
     went up in March. Is that the reason?" - "Yes, that's exactly it")."""
     confirmed: set[str] = set()
     asked: frozenset[str] = frozenset()
-    for turn in turns:
+    for turn in holders(turns):
         text = _without_names(turn.text)
         if turn.role == "agent":
             asked = _topics(text) if text.rstrip().endswith("?") else frozenset()
@@ -404,19 +443,24 @@ def _guesses_answered(
     about: Callable[[str], Iterable[str]],
     read: Callable[[str], str],
 ) -> Iterator[tuple[str, frozenset[str]]]:
-    """Each customer turn as ``read``, with what the agent's guesses just before it (sentences
-    ``guess`` matches) were ``about`` when the turn answers them no ("no", "moving? no"),
-    else nothing."""
-    guessed: frozenset[str] = frozenset()
-    for turn in turns:
+    """Each of the holder's turns as ``read``, with what the agent's guesses just before it
+    (sentences ``guess`` matches) were ``about`` when the turn answers them no ("no", "moving?
+    no"), or all the agent's turn was about when it says that is not why ("that's not really
+    it"), else nothing."""
+    guessed = said = frozenset[str]()
+    for turn in holders(turns):
         text = read(turn.text)
         if turn.role == "agent":
-            guessed = frozenset(
-                x for s in _SENTENCE_END.split(text) if guess.match(s) for x in about(s)
-            )
+            sentences = _SENTENCE_END.split(text)
+            guessed = frozenset(x for s in sentences if guess.match(s) for x in about(s))
+            said = frozenset(x for s in sentences for x in about(s))
         elif turn.role == "customer":
-            yield text, guessed if _NO.match(_ASKED_BACK.sub("", text)) else frozenset()
-            guessed = frozenset()
+            reply = _ASKED_BACK.sub("", text)
+            yield (
+                text,
+                said if _NOT_IT.match(reply) else guessed if _NO.match(reply) else frozenset(),
+            )
+            guessed = said = frozenset()
 
 
 def _without_names(text: str) -> str:

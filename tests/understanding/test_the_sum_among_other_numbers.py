@@ -109,9 +109,7 @@ def test_an_ask_said_again_after_the_customer_stops_themselves_replaces_the_firs
         ),
     ],
 )
-def test_a_sum_the_agent_named_said_back_and_taken_is_the_amount_asked(
-    read, agent, answer, amount
-):
+def test_a_sum_the_agent_named_said_back_and_taken_is_the_amount_asked(read, agent, answer, amount):
     ask = read.ask(
         REFUND,
         "c: You charged me for a month I didn't use. I'd want at least €100 back.",
