@@ -838,9 +838,9 @@ _ALSO = re.compile(
 # well"): never a change of mind about the earlier one, whatever else the clause says ("then").
 # "Too" only where it adds ("that back too", "that too, please"), not as "too much".
 _TOO = re.compile(r"\btoo\b(?=\s*(?:$|[,.!?;]|(?:please|then|thanks|pls)\b))|\b(?:as well|also)\b")
-# A sum said of the thing it is for ("14 for the lid", "twelve for that one").
 # A bare number said as a thing's price ("72 for the heater", "8 for delivery").
 _PRICE_FOR = re.compile(r" for (?:the |that |this |those |these |my |our )?(?!\d)\w")
+# A sum said of the thing it is for ("14 for the lid", "twelve for that one").
 _FOR_THING = re.compile(r"\bfor (?:the|that|this|those|these|my|our) (?!(?:lot|total|whole)\b)\w+")
 # One more of something ("that's another twelve"): more asked, not the sum haggled for.
 _ANOTHER = re.compile(r"\banother\s+$")
@@ -1820,7 +1820,7 @@ class Reading:
             (bool(taken) and amounts[0].value in self._money_named(agent))
             # "which comes to seven forty-two" - "Seven forty-two. Yeah, okay, do that"
             or (
-                self._said_back_then_taken(ti, si, s, amounts)
+                self._said_back_then_taken(ti, si, s, amounts[0])
                 and agent is not None
                 and amounts[0].value in self._amounts_named(agent)
             )
@@ -1957,21 +1957,18 @@ class Reading:
                 events[target].append(event)
         self._issues_in(ti, si, s)
 
-    def _said_back_then_taken(
-        self, ti: int, si: int, s: Sentence, amounts: Sequence[Money]
-    ) -> bool:
-        """Whether customer sentence ``s`` only says a sum (``amounts``) and the next one
-        takes it ("Seven forty-two. Yeah, okay, do that")."""
+    def _said_back_then_taken(self, ti: int, si: int, s: Sentence, said: Money) -> bool:
+        """Whether customer sentence ``s`` says only the sum ``said`` and the next one takes
+        it ("Seven forty-two. Yeah, okay, do that")."""
         following = self.parsed[ti][si + 1 : si + 2]
         # a bare "Okay." with more said after may only be heard, not agreed ("Sixty. Okay. I
         # need to ask my boss first")
         last = si + 2 == len(self.parsed[ti])
         return (
-            len(amounts) == 1
-            and bool(following)
+            bool(following)
             and (last or not _BARE_YES.fullmatch(following[0].text))
-            and _SUM_ALONE_BEFORE.match(s.text[: amounts[0].start]) is not None
-            and _SUM_ALONE_AFTER.match(s.text, amounts[0].end) is not None
+            and _SUM_ALONE_BEFORE.match(s.text[: said.start]) is not None
+            and _SUM_ALONE_AFTER.match(s.text, said.end) is not None
             and self.lex.scopes["accept"].search(following[0].text) is not None
             and not _asked(self.turns[ti].text, following[0])
         )
@@ -2704,8 +2701,7 @@ class Reading:
     def _priced_part(self, ti: int, wanted: Sequence[frozenset[str]]) -> _Said | None:
         """The amount agent turn ``ti`` lists for the one thing some of ``wanted`` (the words
         of a part the customer kept) name, where it tells one amount for it."""
-        # each sentence a thing of its own at least ("March was 32. April also at 32.")
-        items = [i for p in self.parsed[ti] for i in _ITEM_BREAK.split(p.text) if i.strip()]
+        items = self._items_listed(ti)
         for words in wanted:
             named = [item for item in items if words and words <= _item_words(item)]
             if not named or len(named) == len(items):
@@ -2721,12 +2717,16 @@ class Reading:
                 return _Said(value, currency, value, 0.8, narrowed=True)
         return None
 
+    def _items_listed(self, ti: int) -> list[str]:
+        """The things turn ``ti`` lists, each sentence one at least ("March was 32. April also
+        at 32.")."""
+        return [i for p in self.parsed[ti] for i in _ITEM_BREAK.split(p.text) if i.strip()]
+
     def _priced_rest(self, ti: int, left: Sequence[frozenset[str]]) -> _Said | None:
         """The amount of what agent turn ``ti`` lists but the one thing the customer left out
         ("seventy-two for the heater and eight for delivery" - "leave the delivery": 72),
         where the turn tells one amount for each thing."""
-        items = [i for p in self.parsed[ti] for i in _ITEM_BREAK.split(p.text) if i.strip()]
-        priced = [(item, _item_amounts(item)) for item in items]
+        priced = [(item, _item_amounts(item)) for item in self._items_listed(ti)]
         priced = [(item, amounts) for item, amounts in priced if amounts]
         for words in left:
             rest = [a for item, a in priced if not (words and words <= _item_words(item))]
