@@ -7,7 +7,9 @@ decision log line, metrics, the conversation's history, the response's headers).
 Two loads: ``recorded`` judges each write and records it in its conversation only (judging.py's
 recorded load), ``finished`` finishes it as the proxy does. Their difference is what happens
 after judging. Printed: CPU microseconds per write, every thread (the least of --repeat timings:
-on a shared machine the others' load only ever adds).
+on a shared machine the others' load only ever adds), and of that what the event loop spent:
+the rest is the audit log's threads (the SQLite writer making, chaining and committing the
+records, the checkpointer), which the GIL lets run beside the loop only inside SQLite.
 
     python benchmarks/recording.py [--turns 40] [--writes 400] [--repeat 5] [--load both]
 
@@ -53,11 +55,13 @@ HEADERS = CIMultiDict({"Content-Type": "application/json;charset=UTF-8", "Sforce
                        "api-usage=1/15000", "Date": "Sun, 06 Dec 2026 08:00:00 GMT"})  # fmt: skip
 
 
-async def run(judge: Judge, recorder: ConversationRecorder, proxy: Proxy | None, n: int) -> float:
-    """CPU seconds (every thread) per write of ``n`` judged and recorded (finished as the proxy
-    finishes them, with ``proxy``)."""
+async def run(
+    judge: Judge, recorder: ConversationRecorder, proxy: Proxy | None, n: int
+) -> tuple[float, float]:
+    """CPU seconds per write of ``n`` judged and recorded (finished as the proxy finishes them,
+    with ``proxy``): every thread's, and the event loop's."""
     caller = Caller(conversation="benchmark-conversation", agent="benchmark")
-    started = time.process_time()
+    started, looped = time.process_time(), time.thread_time()
     for i in range(n):
         canonical, parsed = await judge.read(WRITES[i % 2], caller)
         verdict = await judge.judge(canonical.path, parsed.intents, caller, NO_CRM)
@@ -75,10 +79,10 @@ async def run(judge: Judge, recorder: ConversationRecorder, proxy: Proxy | None,
         if done.verdict is not Verdict.ALLOW:
             raise RuntimeError(f"{canonical.method} {canonical.path}: {done.violations}")
         await proxy._finish(done, _response(UpstreamResponse(status, HEADERS.copy(), body)))
-    return (time.process_time() - started) / n
+    return (time.process_time() - started) / n, (time.thread_time() - looped) / n
 
 
-async def measure(args: argparse.Namespace, load: str, directory: Path) -> float:
+async def measure(args: argparse.Namespace, load: str, directory: Path) -> tuple[float, float]:
     judge, recorder = await setup(args.turns)
     dialect = judge.dialect
     metrics = Metrics(dialect.name, lambda obj: obj)
@@ -118,10 +122,14 @@ async def main() -> None:
     loads = ("recorded", "finished") if args.load == "both" else (args.load,)
     with tempfile.TemporaryDirectory() as name:
         spent = {load: await measure(args, load, Path(name)) for load in loads}
-    for load, seconds in spent.items():
-        print(f"{load:<9} {seconds * 1e6:7.1f} us/write")
+    for load, (seconds, looped) in spent.items():
+        print(f"{load:<9} {seconds * 1e6:7.1f} us/write, event loop {looped * 1e6:7.1f} us/write")
     if len(spent) == 2:
-        print(f"after judging {(spent['finished'] - spent['recorded']) * 1e6:7.1f} us/write")
+        (finished, finished_loop), (recorded, recorded_loop) = spent["finished"], spent["recorded"]
+        print(
+            f"after judging {(finished - recorded) * 1e6:7.1f} us/write, event loop "
+            f"{(finished_loop - recorded_loop) * 1e6:7.1f} us/write"
+        )
 
 
 if __name__ == "__main__":
