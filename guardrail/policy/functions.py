@@ -131,6 +131,7 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -593,11 +594,12 @@ class RuleFunctions:
         # the conversation's last few saved writes: where one ends in a digit and the other
         # starts with one, what the two edges say together and neither says alone; never two
         # phone numbers (two numbers side by side make a long one by chance)
-        given = [(Edges.of(p), False) for p in pieces] + [(Edges.of(d), True) for d in numbers]
-        if any(e.ends or e.carries_on for e, _ in given):
+        read = [_edges(p) for p in pieces] + [_edges(d) for d in numbers]
+        if any(joins for _, joins in read):
+            given = [(e, n >= len(pieces)) for n, (e, _) in enumerate(read)]
             notes, earlier_phones = self._earlier_texts()
-            earlier = [(Edges.of(t), False) for t in notes]
-            earlier += [(Edges.of(d), True) for n in earlier_phones for d in dialled(n)]
+            earlier = [(_edges(t)[0], False) for t in notes]
+            earlier += [(_edges(d)[0], True) for n in earlier_phones for d in dialled(n)]
             edges = [*given, *earlier]
 
             def may_join(chain: tuple[int, ...]) -> bool:
@@ -694,6 +696,23 @@ def _outcome(value: str, source: str, confidence: float, under_way: bool = False
         "sure": confidence >= SURE,
         "under_way": under_way,
     }
+
+
+def _edges(text: str) -> tuple[Edges, bool]:
+    """A text's edges, and whether they may join another text's (sensitive_data): ending in a
+    number, or perhaps carrying one on. Remembered for a short text (a picklist's value, a
+    subject, a phone number), which writes set again and again; a longer one is read anew."""
+    return _short_edges(text) if len(text) <= _SHORT else _edges_of(text)
+
+
+def _edges_of(text: str) -> tuple[Edges, bool]:
+    edges = Edges.of(text)
+    return edges, edges.ends or edges.carries_on
+
+
+# Bounded, and only short texts: a note's whole text is not kept for every write.
+_short_edges = functools.lru_cache(maxsize=4096)(_edges_of)
+_SHORT = 200
 
 
 def _joined_digits(value: object) -> list[str]:
