@@ -201,11 +201,12 @@ class IsCompliant:
 
     def __call__(self, intent: WriteIntent, context: CheckContext) -> Sequence[Violation]:
         env = Environment.of(context, intent)
-        # The write's names copied in (a dozen): a rule finds each at the first look-up, not
-        # through a fallback call; what the write's names make on first use (reads, writes)
-        # is still made there, once.
-        names = Names(env.names, env.names)
+        # The write's names, with this policy's own put in over the last policy's (policies
+        # judge an intent one after another): nothing of the write's is copied per policy,
+        # and what its names make on first use (reads, writes) is made once for them all.
+        names = env.names
         names["params"] = self.params
+        names.pop("variables", None)
         functions = env.functions
         try:
             for condition in self.conditions:

@@ -134,11 +134,12 @@ def _counted(
     counted = dict(shown)
     for name, value in record.fields.items():
         lower = name.lower()
-        values = dict(counted.get(lower, {}))
+        values = dict(counted.get(lower, ()))
         token = _token(value)
-        count = values.get(token, (value, 0))[1] + step
+        held, count = values.get(token, (value, 0))
+        count += step
         if count > 0:
-            values[token] = (values.get(token, (value, 0))[0], count)
+            values[token] = (held, count)
         else:
             values.pop(token, None)
         if values:
@@ -292,16 +293,25 @@ def _after(
     not continue the window (more new ones than are looked through, or another history)."""
     if not indexed:
         return (), records
-    last, newest = indexed[-1][1], named(indexed[-1][1])
+    # A store hands the same record objects back until it forgets them (the memory store
+    # always; Redis per load): identity answers first, the names only where it does not.
+    last = indexed[-1][1]
+    newest = None
     for new in range(min(len(records), _NEW_RECORDS + 1)):
         at = len(records) - 1 - new
         record = records[at]
-        if record is last or named(record) == newest:
-            kept = at + 1
-            gone = len(indexed) - kept
-            if gone < 0 or named(records[0]) != named(indexed[gone][1]):
-                return None
-            return indexed[:gone], records[kept:]
+        if record is not last:
+            newest = named(last) if newest is None else newest
+            if named(record) != newest:
+                continue
+        kept = at + 1
+        gone = len(indexed) - kept
+        if gone < 0:
+            return None
+        first, oldest = records[0], indexed[gone][1]
+        if first is not oldest and named(first) != named(oldest):
+            return None
+        return indexed[:gone], records[kept:]
     return None
 
 

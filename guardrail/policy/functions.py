@@ -131,6 +131,7 @@ Written writes are maps: {object, operation, id, fields, decision, age_seconds}.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -138,6 +139,7 @@ from decimal import Decimal
 from typing import Any
 
 from guardrail.context.facts import Facts, Figure, digits, pii_in, stated_facts
+from guardrail.context.lru import Lru
 from guardrail.context.model import MAX_RECORDED, PENDING, WriteRecord
 from guardrail.errors import HistoryForgotten
 from guardrail.model import SAVED, WriteIntent
@@ -593,11 +595,12 @@ class RuleFunctions:
         # the conversation's last few saved writes: where one ends in a digit and the other
         # starts with one, what the two edges say together and neither says alone; never two
         # phone numbers (two numbers side by side make a long one by chance)
-        given = [(Edges.of(p), False) for p in pieces] + [(Edges.of(d), True) for d in numbers]
-        if any(e.ends or e.carries_on for e, _ in given):
+        read = [_edges(p) for p in pieces] + [_edges(d) for d in numbers]
+        if any(joins for _, joins in read):
+            given = [(e, n >= len(pieces)) for n, (e, _) in enumerate(read)]
             notes, earlier_phones = self._earlier_texts()
-            earlier = [(Edges.of(t), False) for t in notes]
-            earlier += [(Edges.of(d), True) for n in earlier_phones for d in dialled(n)]
+            earlier = [(_edges(t)[0], False) for t in notes]
+            earlier += [(_edges(d)[0], True) for n in earlier_phones for d in dialled(n)]
             edges = [*given, *earlier]
 
             def may_join(chain: tuple[int, ...]) -> bool:
@@ -624,19 +627,16 @@ class RuleFunctions:
         texts: list[str] = []
         numbers: list[str] = []
         counted = between = 0
-        for write in saved:
-            values = list(text_fields(write.fields, write.id_fields).values())
-            phones = [v for v in values if is_phone_number(v)]
-            text = "\n".join(v for v in values if v not in phones)
-            numbered = number_fields(write.fields, write.id_fields).values()
-            stored = [d for v in numbered for d in number_digits(v)]
+        for n, write in enumerate(saved):
+            # a saved write's reading is its own, remembered; the request's are read here
+            text, phones, stored, said = (
+                _written(write) if n < len(self.pending) else _saved_written(write)
+            )
             if not (text.strip() or phones or stored):
                 continue
             texts.append(text)
             numbers.extend((*phones, *stored))
-            said = piece_digits(text) if text.strip() else 0
             if said is not None:
-                said += sum(len(d) for n in phones for d in dialled(n)) + sum(map(len, stored))
                 between += said
             if said is None or between > LONGEST_BETWEEN:
                 counted += 1
@@ -694,6 +694,56 @@ def _outcome(value: str, source: str, confidence: float, under_way: bool = False
         "sure": confidence >= SURE,
         "under_way": under_way,
     }
+
+
+def _edges(text: str) -> tuple[Edges, bool]:
+    """A text's edges, and whether they may join another text's (sensitive_data): ending in a
+    number, or perhaps carrying one on. Remembered for a short text (a picklist's value, a
+    subject, a phone number), which writes set again and again; a longer one is read anew."""
+    return _short_edges(text) if len(text) <= _SHORT else _edges_of(text)
+
+
+def _edges_of(text: str) -> tuple[Edges, bool]:
+    edges = Edges.of(text)
+    return edges, edges.ends or edges.carries_on
+
+
+# Bounded, and only short texts: a note's whole text is not kept for every write.
+_short_edges = functools.lru_cache(maxsize=4096)(_edges_of)
+_SHORT = 200
+
+
+def _written(write: WriteRecord) -> tuple[str, tuple[str, ...], tuple[str, ...], int | None]:
+    """What sensitive_data joins of a write to the one judged: its texts but its phone
+    numbers, joined; its phone numbers; the digits its number fields store; and how many
+    digits it says if it says nothing but a number (its texts, phones and numbers), else
+    None (``_earlier_texts``)."""
+    values = list(text_fields(write.fields, write.id_fields).values())
+    phones = tuple(v for v in values if is_phone_number(v))
+    text = "\n".join(v for v in values if v not in phones)
+    numbered = number_fields(write.fields, write.id_fields).values()
+    stored = tuple(d for v in numbered for d in number_digits(v))
+    said = piece_digits(text) if text.strip() else 0
+    if said is not None:
+        said += sum(len(d) for n in phones for d in dialled(n)) + sum(map(len, stored))
+    return text, phones, stored, said
+
+
+def _saved_written(write: WriteRecord) -> tuple[str, tuple[str, ...], tuple[str, ...], int | None]:
+    """``_written`` of a saved write, read once: every later write of its conversation joins
+    the last few saved writes to its own again. Kept with the write itself (by its identity,
+    which the kept entry holds), bounded."""
+    found = _WRITTEN.peek(id(write))
+    if found is None or found[0] is not write:
+        found = (write, _written(write))
+        _WRITTEN.put(id(write), found)
+    return found[1]
+
+
+# The saved writes ``_saved_written`` read lately: the last few of each call in progress.
+_WRITTEN: Lru[tuple[WriteRecord, tuple[str, tuple[str, ...], tuple[str, ...], int | None]]] = Lru(
+    4096
+)
 
 
 def _joined_digits(value: object) -> list[str]:
