@@ -3516,7 +3516,10 @@ class Reading:
     # facts, sensitive data, outcome -----------------------------------------------------
 
     def facts(self) -> tuple[Fact, ...]:
-        found: dict[tuple[FactKind, str, str | None], Fact] = {}
+        # A sum is kept once for each side that says it: the customer's saying a sum the agent
+        # named first ("It's the second one, six forty") makes it theirs (asked_amount).
+        found: dict[tuple[FactKind, str, str | None, str | None], Fact] = {}
+        key: tuple[FactKind, str, str | None, str | None]
         for ti, turn in enumerate(self.turns):
             for s in self.parsed[ti]:
                 ev = _evidence(ti, s)
@@ -3531,7 +3534,7 @@ class Reading:
                     if money.hundreds is not None:  # the figure in hundreds too, unless settled
                         readings = self._readings(replace(money, other=money.hundreds))
                     for value in map(plain, readings):
-                        key = (FactKind.MONEY, value, money.currency)
+                        key = (FactKind.MONEY, value, money.currency, turn.role)
                         found.setdefault(
                             key,
                             Fact(FactKind.MONEY, value, 0.9, money.currency, turn.role, (ev,)),
@@ -3542,22 +3545,22 @@ class Reading:
                     )
                     value = re.sub(r"[\s-]", "", m.group("id"))
                     found.setdefault(
-                        (what, value, None), Fact(what, value, 0.85, None, turn.role, (ev,))
+                        (what, value, None, None), Fact(what, value, 0.85, None, turn.role, (ev,))
                     )
                 for date in dates_in(s.text):
                     sure = 0.8 if len(date.readings) == 1 else 0.5  # "3/4": which is the month?
                     for value in date.readings:
-                        key = (FactKind.DATE, value, None)
+                        key = (FactKind.DATE, value, None, None)
                         found.setdefault(
                             key, Fact(FactKind.DATE, value, sure, None, turn.role, (ev,))
                         )
                 for value in said_numbers(s.text):
                     if value in refuted:
                         continue
-                    key = (FactKind.NUMBER, value, None)
+                    key = (FactKind.NUMBER, value, None, None)
                     found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
             for value in [*_paused_numbers(turn.text), *_card_endings(turn.text)]:
-                key = (FactKind.NUMBER, value, None)
+                key = (FactKind.NUMBER, value, None, None)
                 ev = Evidence(ti, 0, len(turn.text), turn.text)
                 found.setdefault(key, Fact(FactKind.NUMBER, value, 0.7, None, turn.role, (ev,)))
         return tuple(found.values())
