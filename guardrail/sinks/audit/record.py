@@ -51,9 +51,12 @@ _INT64 = range(-(2**63), 2**64)
 
 def format_time(at: datetime) -> str:
     """UTC with microseconds and a ``Z``: fixed width, so it sorts as text too."""
-    # isoformat, not strftime (a third of the time): "+00:00" is the zone it always ends with
+    # orjson, else isoformat, not strftime (a third of the time): "+00:00" is the zone it
+    # always ends with
     if at.tzinfo is not UTC:  # a time in UTC already (every ``now``) is not converted again
         at = at.astimezone(UTC)
+    if at.microsecond:  # orjson writes no fraction of none; the same text a third faster
+        return orjson.dumps(at, option=orjson.OPT_UTC_Z)[1:-1].decode()
     return at.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
