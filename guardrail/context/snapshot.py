@@ -35,7 +35,7 @@ import operator
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -44,9 +44,12 @@ from guardrail.context.facts import Facts, Transcript
 from guardrail.context.lru import Lru
 from guardrail.context.model import WRITE_JSON, Conversation, ReadRecord, WriteRecord
 from guardrail.context.records import named
-from guardrail.sinks.redact import id_values, mask_fields, mask_text, mask_value
+from guardrail.sinks.redact import mask_fields, mask_text, mask_value
 
 Masker = Callable[[Any], Any]
+#: How a write's fields are masked (``mask_fields``'s form: ids kept, a number split between
+#: texts masked in each), given the fields and the ids among them.
+FieldsMasker = Callable[[Mapping[str, Any], frozenset[str]], dict[str, Any]]
 #: The form of a recorded context ``dump`` makes (the ``format`` it names). A context without
 #: one is of an earlier form, still read: kept whole (1) or naming every read and write by hash.
 FORMAT = 3
@@ -60,6 +63,21 @@ KEPT_RECORDS = 50
 # How many reads or writes may arrive between two writes and still extend the chain the
 # earlier named, and how many chains a call keeps for that.
 _NEW_RECORDS = 32
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # one is itself alone: hashed as fast as a key
+class Masking:
+    """How a context is masked as the rest of its record is: ``value`` masks a JSON value
+    (entitlements, metadata, a read's fields), ``fields`` a write's fields, once (the record's
+    own intents are masked by the same function, so a write is not masked again for the
+    context of the next). Give the same one every time (a module-level one): what it made is
+    remembered by it."""
+
+    value: Masker = mask_value
+    fields: FieldsMasker = mask_fields
+
+
+MASKED = Masking()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +153,7 @@ def _masked(text: str | None) -> str | None:
 
 
 def _window(
-    kind: str,
+    kind: tuple[str, Masking],
     scope: tuple[Any, ...],
     records: Sequence[Any],
     body_of: Callable[[Any], bytes],
@@ -192,57 +210,54 @@ def _platform(c: Conversation, value: Masker) -> Part:
             "turns": [{"role": t.role, "text": mask_text(t.text)} for t in c.turns],
             "outcome": _masked(c.outcome),
             "metadata": value(dict(c.metadata)),
-            "created_at": c.created_at.isoformat(),
+            "created_at": _iso(c.created_at),
             "rev": c.rev,
         }
     )
 
 
-def dump(facts: Facts, value: Masker = mask_value) -> Snapshot:
-    """The context as a record keeps it: a JSON-able, masked mapping naming its parts.
-
-    ``value`` masks a JSON value (field values, entitlements, metadata) the way the rest of the
-    record's values are masked; text is masked with ``mask_text``. Give the same function every
-    time (a module-level one): what it made is remembered by it.
-    """
+def dump(facts: Facts, masking: Masking = MASKED) -> Snapshot:
+    """The context as a record keeps it: a JSON-able, masked mapping naming its parts
+    (``masking``: how its values are masked; text is masked with ``mask_text``)."""
     parts: tuple[Part, ...] = ()
     c = facts.conversation
     conversation = None
+    value = masking.value
     if c is not None:
-        platform = _platforms.get((value, c.id, c.rev, c.created_at), lambda: _platform(c, value))
+        platform = _platforms.get((masking, c.id, c.rev, c.created_at), lambda: _platform(c, value))
         scope = (c.id, c.created_at)
-        reads, read_links = _window(f"reads {id(value)}", scope, c.reads, lambda r: _read(r, value))
+        reads, read_links = _window(("reads", masking), scope, c.reads, lambda r: _read(r, masking))
         writes, write_links = _window(
-            f"writes {id(value)}", scope, c.writes, lambda w: _write(w, value)
+            ("writes", masking), scope, c.writes, lambda w: _write(w, masking)
         )
         conversation = {
             "id": c.id,
             "platform": platform.hash,
             "reads": reads,
             "writes": writes,
-            "updated_at": c.updated_at.isoformat(),
+            "updated_at": _iso(c.updated_at),
             "version": c.version,
             "rev": c.rev,
         }
         if c.forgotten is not None:
-            conversation["forgotten"] = c.forgotten.isoformat()
+            conversation["forgotten"] = _iso(c.forgotten)
         parts = (platform, *read_links, *write_links)
     accounts = {}
     for key, found in facts.account_writes.items():
-        kind = f"account {id(value)}"
-        accounts[key], links = _window(kind, (key,), found, lambda w: _write(w, value), False)
+        kind = ("account", masking)
+        accounts[key], links = _window(kind, (key,), found, lambda w: _write(w, masking), False)
         parts += links
     document = {
         "format": FORMAT,
-        "now": facts.now.isoformat(),
+        "now": _iso(facts.now),
         "conversation": conversation,
         "account_writes": accounts,
     }
     return Snapshot(document, parts)
 
 
-def _read(read: ReadRecord, value: Masker) -> bytes:
-    return _records.get((value, *named(read)), lambda: _masked_read(read, value))
+def _read(read: ReadRecord, masking: Masking) -> bytes:
+    return _records.get((masking, *named(read)), lambda: _masked_read(read, masking.value))
 
 
 def _masked_read(read: ReadRecord, value: Masker) -> bytes:
@@ -251,16 +266,16 @@ def _masked_read(read: ReadRecord, value: Masker) -> bytes:
             "object": read.object,
             "id": read.id,
             "fields": value(dict(read.fields)),
-            "at": read.at.isoformat(),
+            "at": _iso(read.at),
         }
     )
 
 
-def _write(write: WriteRecord, value: Masker) -> bytes:
-    return _records.get((value, *named(write)), lambda: _masked_write(write, value))
+def _write(write: WriteRecord, masking: Masking) -> bytes:
+    return _records.get((masking, *named(write)), lambda: _masked_write(write, masking))
 
 
-def _masked_write(write: WriteRecord, value: Masker) -> bytes:
+def _masked_write(write: WriteRecord, masking: Masking) -> bytes:
     return _canonical(
         {
             "decision_id": write.decision_id,
@@ -269,16 +284,21 @@ def _masked_write(write: WriteRecord, value: Masker) -> bytes:
             "id": write.id,
             # a number split between its texts masked in each, as its own record masks it;
             # its ids kept, and named: replay reads its texts as they were read
-            "fields": {
-                **value(mask_fields(write.fields, write.id_fields)),
-                **id_values(write.fields, write.id_fields),
-            },
+            "fields": masking.fields(write.fields, write.id_fields),
             "decision": write.decision,
-            "at": write.at.isoformat(),
+            "at": _iso(write.at),
             **({"judged_as": write.judged_as} if write.judged_as else {}),
             **({"id_fields": sorted(write.id_fields)} if write.id_fields else {}),
         }
     )
+
+
+def _iso(at: datetime) -> str:
+    """``at.isoformat()``: for a time in UTC (every time the proxy stamps), as orjson writes it,
+    which is the same text in a third of the time (a write's context has several)."""
+    if at.tzinfo is UTC:
+        return orjson.dumps(at)[1:-1].decode()
+    return at.isoformat()
 
 
 def _canonical(value: Mapping[str, Any]) -> bytes:

@@ -27,7 +27,8 @@ import orjson
 
 from guardrail.context import snapshot
 from guardrail.context.facts import Facts
-from guardrail.context.snapshot import Part, Snapshot
+from guardrail.context.lru import Lru
+from guardrail.context.snapshot import Masking, Part, Snapshot
 from guardrail.model import Decision, FieldDiff, HoldLink, Within, WriteIntent
 from guardrail.sinks.redact import REDACTED, mask_fields, mask_text, mask_value, names_secret
 
@@ -50,9 +51,12 @@ _INT64 = range(-(2**63), 2**64)
 
 def format_time(at: datetime) -> str:
     """UTC with microseconds and a ``Z``: fixed width, so it sorts as text too."""
-    # isoformat, not strftime (a third of the time): "+00:00" is the zone it always ends with
+    # orjson, else isoformat, not strftime (a third of the time): "+00:00" is the zone it
+    # always ends with
     if at.tzinfo is not UTC:  # a time in UTC already (every ``now``) is not converted again
         at = at.astimezone(UTC)
+    if at.microsecond:  # orjson writes no fraction of none; the same text a third faster
+        return orjson.dumps(at, option=orjson.OPT_UTC_Z)[1:-1].decode()
     return at.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
@@ -142,7 +146,7 @@ class _Judged:
         return cls(
             facts,
             decision.intents,
-            None if facts is None else snapshot.dump(facts, _value),
+            None if facts is None else snapshot.dump(facts, _MASKING),
             tuple(_intent(intent) for intent in decision.intents),
         )
 
@@ -326,12 +330,12 @@ def _intent(intent: WriteIntent) -> dict[str, Any]:
         "external_id_field": intent.external_id_field,
         "external_id": None if intent.external_id is None else mask_text(intent.external_id),
         "ref": intent.ref,
-        "fields": _jsonable(mask_fields(intent.fields, intent.id_fields)),
+        "fields": _fields(intent.fields, intent.id_fields),
         "references": dict(intent.references),
         "account": intent.account,
         "belongs_to": {f: list(owners) for f, owners in intent.belongs_to.items()},
         "filled": dict(intent.filled),
-        "current": _jsonable(mask_fields(intent.current, intent.id_fields)),
+        "current": _fields(intent.current, intent.id_fields),
         "headers": {k: mask_text(v) for k, v in intent.headers.items()},
     }
 
@@ -339,6 +343,44 @@ def _intent(intent: WriteIntent) -> dict[str, Any]:
 def _value(value: Any) -> Any:
     """A JSON value masked as the intents' fields are, in a form canonical JSON holds."""
     return _jsonable(mask_value(value))
+
+
+def _fields(fields: Mapping[str, Any], id_fields: frozenset[str]) -> dict[str, Any]:
+    """A write's fields masked (``mask_fields``) in a form canonical JSON holds, remembered by
+    what they hold: a write is masked for its own record and then for the context of each later
+    write of its call (``snapshot.Masking``), the same values both times. Shared: not to be
+    changed."""
+    if not fields:
+        return {}
+    key = _content(fields)
+    if key is None:
+        return _masked(fields, id_fields)
+    return _masked_fields.get((key, id_fields), lambda: _masked(fields, id_fields))
+
+
+def _masked(fields: Mapping[str, Any], id_fields: frozenset[str]) -> dict[str, Any]:
+    masked: dict[str, Any] = _jsonable(mask_fields(fields, id_fields))
+    return masked
+
+
+def _content(fields: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """What ``fields`` hold as a key (names and values, and the values' types), or None when it
+    is not worth one: a float (0.0 is -0.0 as a key), a list or a map among them, or texts
+    longer together than a field's size (what is remembered stays small)."""
+    types = tuple(map(type, fields.values()))
+    if not _KEYED.issuperset(types):
+        return None
+    if str in types and sum(len(v) for v in fields.values() if type(v) is str) > _REMEMBERED_TEXT:
+        return None
+    return (*fields.items(), *types)
+
+
+_KEYED = frozenset({str, int, bool, type(None)})
+_REMEMBERED_TEXT = 2000
+#: Masked fields by what they held: a write's, until the later writes of its call have named
+#: it (the conversation's context keeps its masked form from then on, ``snapshot._records``).
+_masked_fields: Lru[dict[str, Any]] = Lru(1024)
+_MASKING = Masking(_value, _fields)
 
 
 def _jsonable(value: Any) -> Any:

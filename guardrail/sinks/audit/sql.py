@@ -6,6 +6,8 @@ Values are always passed as parameters, never inlined, so no statement here hold
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import datetime
 from typing import Any
 
@@ -139,6 +141,20 @@ def move_hold(
         params.append(claim)
     returning = ", ".join(HOLD_COLUMNS)
     return f"UPDATE audit_holds SET {sets} WHERE {where} RETURNING {returning}", params  # noqa: S608
+
+
+@functools.lru_cache(maxsize=64)
+def rows(statement: str, count: int) -> str:
+    """``statement``, an INSERT of one row (``VALUES (?, ...)``), as the INSERT of ``count``
+    rows, their values one after another."""
+    found = _ONE_ROW.fullmatch(statement)
+    if found is None:
+        raise ValueError(f"not an INSERT of one row: {statement}")
+    head, marks, tail = found.groups()
+    return f"{head}{', '.join([marks] * count)}{tail}"
+
+
+_ONE_ROW = re.compile(r"(INSERT INTO .* VALUES )(\([?, ]+\))(.*)", re.DOTALL)
 
 
 def contexts(count: int) -> str:

@@ -33,7 +33,7 @@ from urllib.parse import quote
 import structlog
 
 from guardrail.errors import AuditUnavailable
-from guardrail.sinks.audit import scripts
+from guardrail.sinks.audit import scripts, sql
 from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
 from guardrail.sinks.audit.record import Pending, format_time
@@ -366,12 +366,34 @@ def _steps(conn: sqlite3.Connection, script: Script[T], step: Fetch | Execute) -
                 conn.execute(step.sql)
                 result = []
             else:
-                conn.executemany(step.sql, [_params(r) for r in step.rows])
+                _each(conn, step.sql, step.rows)
                 result = []
             step = script.send(result)
     except StopIteration as done:
         value: T = done.value
         return value
+
+
+def _each(conn: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    """``statement`` once per row of ``rows``; the rows of an INSERT in as few statements as
+    powers of two up to ``_MOST_ROWS`` sum to (13: 8, 4 and 1). ``executemany`` runs a SQLite
+    step a row, releasing the GIL and taking it back (from the event loop, under load) around
+    each: a group commit's records, terms and context parts were a step each. Powers of two, so
+    a handful of statements are prepared (and cached) whatever the batch."""
+    if len(rows) == 1 or not statement.startswith("INSERT"):
+        conn.executemany(statement, [_params(r) for r in rows])
+        return
+    at = 0
+    while at < len(rows):
+        count = min(_MOST_ROWS, 1 << ((len(rows) - at).bit_length() - 1))
+        values = [v for r in rows[at : at + count] for v in _params(r)]
+        conn.execute(sql.rows(statement, count), values)
+        at += count
+
+
+#: Rows an INSERT takes at once: 704 values for the records' 11 columns, under every SQLite's
+#: limit (999 before 3.32).
+_MOST_ROWS = 64
 
 
 def _params(values: Sequence[Any]) -> tuple[Any, ...]:

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
+from guardrail.context import snapshot
+from guardrail.context.facts import Facts, Transcript
+from guardrail.context.model import Conversation, WriteRecord
 from guardrail.model import Caller, Decision, Operation, Verdict, WriteIntent
 from guardrail.sinks.audit.chain import EMPTY, chain_hash, link
 from guardrail.sinks.audit.record import Ahead, Entry, decision_entry
 from tests.auditdb import decision
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
 
 def test_field_values_are_masked_and_secrets_dropped() -> None:
@@ -118,3 +124,39 @@ def test_decisions_expected_and_never_recorded_are_forgotten() -> None:
     for n in range(5):
         ahead.expect(decision(n))
     assert [ahead.work() for _ in range(3)] == [True, True, False]
+
+
+def intent_of(fields: dict[str, Any]) -> WriteIntent:
+    return WriteIntent(
+        "salesforce", "Case", Operation.CREATE, fields, id_fields=frozenset({"AccountId"})
+    )
+
+
+def test_a_write_reads_the_same_in_its_own_record_and_in_the_context_of_the_next() -> None:
+    fields = {"Subject": "card 4111 1111", "Description": "1111 1111 please", "Count": 3,
+              "AccountId": "001SB0000000001AAA", "Flag": True}  # fmt: skip
+    first = decision_entry(Decision("d-1", Verdict.ALLOW, "salesforce", (intent_of(fields),),
+                                    (), "v1", Caller(conversation="c1")))  # fmt: skip
+    write = WriteRecord(decision_id="d-1", object="Case", operation="create", id="500SB01",
+                        fields=dict(fields), decision="allow", at=NOW,
+                        id_fields=frozenset({"AccountId"}))  # fmt: skip
+    call = Conversation(id="c1", writes=[write], created_at=NOW, updated_at=NOW, version=2, rev=1)
+    judged = Decision("d-2", Verdict.ALLOW, "salesforce", (intent_of({"Subject": "x"}),), (),
+                      "v1", Caller(conversation="c1"),
+                      facts=Facts(call, Transcript.of(call), {}, NOW))  # fmt: skip
+    second = decision_entry(judged)
+    parts = {p.hash: orjson.loads(p.body) for p in second.parts}
+    context = snapshot.expand(orjson.loads(second.body)["context"], parts)
+    masked = orjson.loads(first.body)["intents"][0]["fields"]
+    assert context["conversation"]["writes"][0]["fields"] == masked
+    assert masked["Subject"] != fields["Subject"]  # the card split between them, masked
+    assert masked["AccountId"] == "001SB0000000001AAA"
+
+
+def test_fields_alike_but_of_other_types_are_masked_each_as_it_is() -> None:
+    flags = []
+    for n, value in enumerate((True, 1, "1")):
+        judged = Decision(f"d-{n}", Verdict.ALLOW, "salesforce", (intent_of({"Flag": value}),),
+                          (), "v1", Caller())  # fmt: skip
+        flags.append(orjson.loads(decision_entry(judged).body)["intents"][0]["fields"]["Flag"])
+    assert flags == [True, 1, "1"]

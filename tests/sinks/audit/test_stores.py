@@ -73,6 +73,23 @@ async def test_concurrent_appends_share_commits(audit: AuditLog, storage: Storag
     assert result.records == 400
 
 
+async def test_records_committed_together_in_any_number_keep_each_its_terms(
+    audit: AuditLog, storage: Storage
+) -> None:
+    rows = await asyncio.gather(
+        *(audit.record(decision(n, Verdict.BLOCK, rule=f"Rule{n % 3}")) for n in range(77))
+    )
+    assert sorted(r.seq for r in rows) == list(range(1, 78))
+    for rule in range(3):
+        found = await storage.find(Query(rule=f"Rule{rule}", limit=100))
+        assert sorted(r.body["decision_id"] for r in found) == [
+            f"decision-{n:04d}" for n in range(77) if n % 3 == rule
+        ]
+    result = await verify(storage)
+    assert result.ok
+    assert result.records == 77
+
+
 async def test_records_cannot_be_updated_or_deleted(audit: AuditLog, dsn: str) -> None:
     await fill(audit, 3)
     for statement in (
