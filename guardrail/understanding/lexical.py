@@ -581,6 +581,13 @@ _PLEASANTRY = re.compile(
     r"very much|a lot|for offering|for the offer))?$|^(?:oh no|oh dear|oh god|ugh|typical)(?:,? "
     r"(?:that's|that is|how) (?:awful|terrible|annoying|a shame|a pain|rubbish|typical))?$"
 )
+# The offer asked back in surprise before the answer to it ("Oh, can you? Yeah, do that",
+# "Really? Go on then", "You'd do that? Yes please"): no answer yet, the next sentence is.
+_SURPRISED = re.compile(
+    r"^(?:(?:can|could|would|will|do) you(?: really| do that)?|you(?:'d| can| could| would| will)"
+    r"(?: really)?(?: do that)?|really|seriously|honestly|is that (?:right|so|possible|true)|"
+    r"for real|no way|is it|are you sure|huh)\W*$"
+)
 # An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
 # Done already, or nearly, by the customer or the company ("I closed my old account years
@@ -657,7 +664,12 @@ _ANNOUNCED = re.compile(r"\b(?:i'll|i will|i'm going to|i am going to|let me|i'm
 # Something offered in place of what was asked ("a repair instead?", "how about a voucher?").
 _INSTEAD = re.compile(
     r"\b(?:instead|rather than|alternatively|as an alternative|how about|what about)\b"
+    # or to keep them ("before you go, I can give you three months at half price")
+    r"|\bbefore (?:you|we) (?:go|leave|close|cancel|do that)\b|\b(?:to|if it would|would that) "
+    r"keep you\b|\bif you (?:stay|stayed|stick around)\b"
 )
+# What the agent's other thing is offered in place of ("... instead of closing it").
+_GIVEN_UP = re.compile(r"\b(?:instead of|rather than|in place of)\b.*$")
 # The customer taking the other thing the agent offered in place of their ask ("do that
 # instead", "let's go with that one instead", "I'll have the other one instead").
 _TAKEN_INSTEAD = re.compile(
@@ -1520,6 +1532,21 @@ class Reading:
                         chase=chasing and status is AskStatus.ASKED,
                     )
                 )
+                if (
+                    status is AskStatus.HYPOTHETICAL
+                    and (retracting or timed)
+                    and any(e.status is AskStatus.ASKED and e.order[0] < ti for e in events[kind])
+                ):
+                    # the ask made before, put off to later ("leave it then, I'll close it
+                    # after Christmas"): dropped for now; surely only when let go in words
+                    events[kind].append(
+                        _Event(
+                            (ti, si, ci * 1000 + m.end()),
+                            AskStatus.RETRACTED,
+                            _CHANGED if retracting else _UNDONE,
+                            _evidence(ti, clause),
+                        )
+                    )
                 if thing_meant:
                     # "my card's lost" - "close it": the card, likely; the account not surely
                     events[kind].append(
@@ -2321,8 +2348,9 @@ class Reading:
 
     def _alternative(self, ti: int, s: Sentence, events: dict[AskKind, list[_Event]]) -> None:
         """Something else offered instead ("I can offer a repair instead?") and taken ("ok, a
-        repair is fine then"): what the customer asked before may be dropped; never surely."""
-        named = {k for c in s.clauses for k, _, _ in self._matches(c.text)}
+        repair is fine then"): what the customer asked before may be dropped; never surely.
+        The thing named as given up for it ("instead of closing it") is not the other thing."""
+        named = {k for c in s.clauses for k, _, _ in self._matches(_GIVEN_UP.sub("", c.text))}
         for kind, kind_events in events.items():
             asked = any(e.status is AskStatus.ASKED for e in kind_events)
             if asked and kind not in named and self._answer(ti, kind)[0].granted:
@@ -3178,7 +3206,8 @@ class Reading:
             for said in texts[1:4]:
                 if scopes["decline"].search(said) or scopes["accept"].search(said):
                     return said
-        second = texts[1] if len(texts) > 1 and _PLEASANTRY.match(texts[0]) else ""
+        asked_back = _PLEASANTRY.match(texts[0]) or _SURPRISED.match(texts[0])
+        second = texts[1] if len(texts) > 1 and asked_back else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
             return second
         said = " ".join(texts[:2])
