@@ -6,13 +6,17 @@ by policy, rule and reason, and logged without the comment. The hold stays pendi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from structlog.testing import capture_logs
 
+from guardrail.errors import AuditUnavailable
+from guardrail.sinks.audit.log import AuditLog
 from guardrail.sinks.audit.verify import verify
 from guardrail.testing import Stack
 from tests.holds.helpers import OSCAR, RITA, admin, hold_refund, passthrough_stack, settle
@@ -122,6 +126,38 @@ def test_a_refused_attempt_is_logged_without_its_comment(stack: Stack) -> None:
         "policy": "refund-rules",
         "rule": "RefundRequested",
     }
+
+
+def test_a_refusal_is_answered_only_once_it_is_audited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the audit log is down the refused reviewer gets its 503, not a 403 no record
+    shows; nothing is settled, and once the log is back the attempt is refused and kept."""
+    with passthrough_stack(tmp_path, holds={"agents_of": {"oscar": ["support-bot"]}}) as alone:
+        held = hold_refund(alone, "conv-refused-audit-down", agent="support-bot")
+        audit = alone.guardrail.audit
+
+        async def down() -> None:
+            raise AuditUnavailable("the audit store is down for this test")
+
+        monkeypatch.setattr(audit.storage, "probe", down)  # the probe finds it down too
+        alone.call(lambda: _fail(audit))
+        answer = settle(alone.admin_url, held, "approve", token=OSCAR)
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["error"] == "audit_unavailable"
+        monkeypatch.undo()
+        deadline = time.monotonic() + 10
+        while not audit.available and time.monotonic() < deadline:  # probed every second
+            time.sleep(0.05)
+        assert admin(alone.admin_url, "GET", f"decisions/{held}").json()["refused_attempts"] == []
+        assert settle(alone.admin_url, held, "approve", token=OSCAR).status_code == 403
+        record = admin(alone.admin_url, "GET", f"decisions/{held}").json()
+        assert [a["reviewer"] for a in record["refused_attempts"]] == ["oscar"]
+        assert settle(alone.admin_url, held, "reject").status_code == 200
+
+
+async def _fail(audit: AuditLog) -> None:
+    audit.health.failed("the audit store is down for this test")
 
 
 def test_refused_attempts_are_counted_and_the_chain_still_verifies(stack: Stack) -> None:
