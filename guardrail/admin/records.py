@@ -2,9 +2,10 @@
 
 Both search decisions with the same parameters (``decision``, ``object``, ``rule``, ``agent``,
 ``conversation``, ``since``, ``until``, ``limit``, ``cursor``), show one decision with its chain
-status and reviews, and add a review through ``AuditLog.review`` (a record of its own: the
-decision is never edited). They differ only in how they answer, JSON or HTML, so every problem
-here is a ``Refusal`` carrying a status and a message a person or a program can act on.
+status, its reviews and the refused attempts to settle it (a held write), and add a review
+through ``AuditLog.review`` (a record of its own: the decision is never edited). They differ
+only in how they answer, JSON or HTML, so every problem here is a ``Refusal`` carrying a
+status and a message a person or a program can act on.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from guardrail.model import DECISION_ID, DECISION_ID_SHAPE, Verdict
 from guardrail.sinks.audit.chain import Row, link_problem
 from guardrail.sinks.audit.contexts import Contexts
 from guardrail.sinks.audit.log import AuditLog, DecisionNotFound
-from guardrail.sinks.audit.record import ReviewVerdict, parse_time
+from guardrail.sinks.audit.record import REFUSED, ReviewVerdict, parse_time
 from guardrail.sinks.audit.store import MAX_LIMIT, HoldRow, Query, Storage
 
 DEFAULT_LIMIT = 50
@@ -106,7 +107,10 @@ async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
         # Without its predecessor (pruned), only the record itself can be checked here.
         "link_checked": before is not None or row.seq == 1,
     }
-    body["reviews"] = [review_view(r) for r in await storage.reviews(decision_id)]
+    marks = await storage.reviews(decision_id)
+    body["reviews"] = [review_view(r) for r in marks if not _refused(r)]
+    # Attempts to settle the hold by reviewers who may not: kept as reviews, shown apart.
+    body["refused_attempts"] = [refusal_view(r) for r in marks if _refused(r)]
     held = await storage.hold(decision_id)
     if held is not None:
         body["hold_state"] = hold_view(held)
@@ -131,7 +135,8 @@ class ApprovalIn(BaseModel):
 
 async def settle_hold(holds: Holds, decision_id: str, answer: ApprovalIn, reviewer: str) -> HoldRow:
     """Approve (judge again and execute once) or reject a held write, as ``reviewer``.
-    Raises Refusal: 404 no such hold, 403 not this reviewer's to settle, 409 already settled."""
+    Raises Refusal: 404 no such hold, 403 not this reviewer's to settle (the attempt is
+    audited beside the hold), 409 already settled."""
     try:
         if answer.decision == "approve":
             return await holds.approve(decision_id, reviewer, answer.comment)
@@ -166,7 +171,9 @@ async def reviews_of(storage: Storage, rows: Sequence[Row]) -> dict[str, list[di
     for row in rows:
         if row.entry.decision_id is not None:
             found[row.entry.decision_id] = [
-                review_view(r) for r in await storage.reviews(row.entry.decision_id)
+                review_view(r)
+                for r in await storage.reviews(row.entry.decision_id)
+                if not _refused(r)
             ]
     return found
 
@@ -182,6 +189,18 @@ def review_view(row: Row) -> dict[str, Any]:
         "at": body["at"],
         "chain": row.chain(),
     }
+
+
+def refusal_view(row: Row) -> dict[str, Any]:
+    """A refused attempt to settle a hold (``record.refusal_entry``), as both the API and the
+    page show it: a review's view, with what was tried and why it was refused."""
+    body = row.body
+    return {**review_view(row), **{k: body[k] for k in ("attempt", "reason", "message")}}
+
+
+def _refused(row: Row) -> bool:
+    """Whether a review record is a refused attempt to settle a hold, not a finding."""
+    return row.entry.verdict == REFUSED
 
 
 def _not_found(decision_id: str) -> Refusal:

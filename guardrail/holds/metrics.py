@@ -18,6 +18,15 @@ class HoldMetrics:
             ["policy", "rule", "outcome"],
             registry=registry,
         )
+        self.refused = Counter(
+            "guardrail_hold_settles_refused_total",
+            "Attempts to approve or reject a held write by a reviewer who may not settle it, by "
+            "reason: not_reviewer (not one of holds.reviewers), own_write (made as an agent of "
+            "the reviewer's own name), own_agent (by an agent the reviewer is responsible for), "
+            "agent_unknown (the write names no agent, and the reviewer is responsible for some)",
+            ["policy", "rule", "reason"],
+            registry=registry,
+        )
         self.decision_seconds = Histogram(
             "guardrail_hold_decision_seconds",
             "Time from a write being held to its approval, rejection or expiry",

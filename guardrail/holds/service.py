@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import structlog
@@ -57,7 +58,7 @@ from guardrail.model import (
     new_decision_id,
 )
 from guardrail.sinks.audit.log import AuditLog
-from guardrail.sinks.audit.record import format_time
+from guardrail.sinks.audit.record import format_time, refusal_entry
 from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
 from guardrail.sinks.redact import mask_text
 from guardrail.tokens.gate import TokenGate
@@ -84,8 +85,21 @@ class NotPending(Exception):
         self.hold = hold
 
 
+class Barred(StrEnum):
+    """Why a reviewer may not settle a hold: a fixed few, so they can label a metric."""
+
+    NOT_REVIEWER = "not_reviewer"  # not one of holds.reviewers
+    OWN_WRITE = "own_write"  # the write was made as an agent of the reviewer's own name
+    OWN_AGENT = "own_agent"  # by an agent the reviewer is responsible for (holds.agents_of)
+    AGENT_UNKNOWN = "agent_unknown"  # it names no agent, and the reviewer is responsible for some
+
+
 class NotAllowed(Exception):
-    """This reviewer may not settle this hold."""
+    """This reviewer may not settle this hold, for ``reason``."""
+
+    def __init__(self, message: str, reason: Barred) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +229,17 @@ class Holds:
         """Raises NotAllowed unless ``reviewer`` may settle ``row``."""
         allowed = self.settings.reviewers
         if allowed and reviewer not in allowed:
-            raise NotAllowed(f"{reviewer!r} is not one of the reviewers who may settle holds")
+            raise NotAllowed(
+                f"{reviewer!r} is not one of the reviewers who may settle holds",
+                Barred.NOT_REVIEWER,
+            )
         # Names compared as one identity whatever their case: an agent names
         # itself in pass-through mode, and a reviewer's own agent must not pass for another.
         if row.agent is not None and _identity(row.agent) == _identity(reviewer):
             raise NotAllowed(
                 f"this write was made as agent {row.agent!r}, the name {reviewer!r} approves as, "
-                "and whoever made a write may not approve it; ask another reviewer"
+                "and whoever made a write may not approve it; ask another reviewer",
+                Barred.OWN_WRITE,
             )
         own = {
             _identity(agent)
@@ -232,19 +250,21 @@ class Holds:
         if own and row.agent is None:
             raise NotAllowed(
                 f"this write names no agent, so crm-guardrail cannot tell it is not one of "
-                f"{reviewer!r}'s agents; ask a reviewer responsible for no agent"
+                f"{reviewer!r}'s agents; ask a reviewer responsible for no agent",
+                Barred.AGENT_UNKNOWN,
             )
         if row.agent is not None and _identity(row.agent) in own:
             raise NotAllowed(
                 f"{reviewer!r} is responsible for agent {row.agent!r}, so may not approve its "
-                "writes; ask another reviewer"
+                "writes; ask another reviewer",
+                Barred.OWN_AGENT,
             )
 
     async def approve(self, decision_id: str, reviewer: str, comment: str) -> HoldRow:
         """Claim the hold, judge it again and execute it once. Raises HoldNotFound,
-        NotAllowed, NotPending (already settled or claimed)."""
+        NotAllowed (the attempt audited), NotPending (already settled or claimed)."""
         row = await self.get(decision_id)
-        self.check_reviewer(row, reviewer)
+        await self._allowed(row, reviewer, "approve", comment)
         comment = mask_text(comment)  # kept and shown as the audit record keeps it
         now = _now()
         if row.state is HoldState.HELD and row.expires_at <= now:
@@ -269,10 +289,10 @@ class Holds:
         return await self._execute(claimed)
 
     async def reject(self, decision_id: str, reviewer: str, comment: str) -> HoldRow:
-        """Settle the hold as rejected; nothing is sent. Raises HoldNotFound, NotAllowed,
-        NotPending."""
+        """Settle the hold as rejected; nothing is sent. Raises HoldNotFound, NotAllowed (the
+        attempt audited), NotPending."""
         row = await self.get(decision_id)
-        self.check_reviewer(row, reviewer)
+        await self._allowed(row, reviewer, "reject", comment)
         comment = mask_text(comment)  # kept and shown as the audit record keeps it
         message = f"Rejected by {reviewer}" + (f": {comment}" if comment else ".")
         settled = await self._close(row, HoldState.REJECTED, reviewer=reviewer, comment=comment)
@@ -280,6 +300,31 @@ class Holds:
             raise NotPending(await self.get(decision_id))
         await self._record_unsent(row, settled, "HoldRejected", message)
         return settled
+
+    async def _allowed(self, row: HoldRow, reviewer: str, attempt: str, comment: str) -> None:
+        """``check_reviewer``, a refusal leaving a trace: a record in the audit chain beside
+        the hold (who tried to ``attempt`` it, and why they may not), a count and a log line.
+        Like every decision, the refusal is answered only once it is audited: AuditUnavailable
+        when the log cannot keep it (the hold is not settled either way)."""
+        try:
+            self.check_reviewer(row, reviewer)
+        except NotAllowed as exc:
+            self.metrics.refused.labels(row.policy, row.rule, exc.reason.value).inc()
+            log.warning(
+                "hold_settle_refused",
+                decision_id=row.decision_id,
+                reviewer=reviewer,
+                attempt=attempt,
+                reason=exc.reason.value,
+                policy=row.policy,
+                rule=row.rule,
+            )
+            await self._audit.append(
+                refusal_entry(
+                    row.decision_id, attempt, reviewer, exc.reason.value, str(exc), comment
+                )
+            )
+            raise
 
     async def _expire(self, row: HoldRow) -> None:
         settled = await self._close(row, HoldState.EXPIRED)

@@ -239,6 +239,18 @@ def held_in(error: SalesforceError) -> str:
     return message.split("(decision ", 1)[1].split(")", 1)[0]
 
 
+def hold_refund(stack: Stack, name: str, agent: str | None) -> str:
+    """The decision id of the unsure refund held when ``agent`` (pass-through mode: named by
+    its X-Guardrail-Agent header, or none) writes it in a new conversation ``name``."""
+    admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
+    sf = stack.salesforce(conversation=name, agent=agent, token=SANDBOX_TOKEN)
+    try:
+        sf.Refund__c.create(REFUND)
+    except SalesforceError as exc:
+        return held_in(exc)
+    raise AssertionError("the unsure refund was not held")
+
+
 def poll(sf: Any, decision_id: str) -> requests.Response:
     """``GET /guardrail/v1/decisions/{id}`` on the proxy, with the agent's own credential."""
     url = f"https://{sf.sf_instance}/guardrail/v1/decisions/{decision_id}"

@@ -9,18 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from guardrail.testing import SANDBOX_TOKEN, Stack
-from tests.holds.helpers import (
-    OSCAR,
-    REFUND,
-    REVIEWERS,
-    admin,
-    conversation,
-    passthrough_stack,
-    settle,
-)
+from guardrail.testing import Stack
+from tests.holds.helpers import OSCAR, REVIEWERS, admin, hold_refund, passthrough_stack, settle
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +24,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
-def _held(stack: Stack, name: str, agent: str | None) -> str:
-    admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
-    sf = stack.salesforce(conversation=name, agent=agent, token=SANDBOX_TOKEN)
-    with pytest.raises(SalesforceMalformedRequest) as raised:
-        sf.Refund__c.create(REFUND)
-    message: str = raised.value.content[0]["message"]
-    return message.split("(decision ", 1)[1].split(")", 1)[0]
-
-
 @pytest.mark.parametrize("agent", ["Support-Bot", "SUPPORT-BOT"])
 def test_another_spelling_of_the_reviewers_agent_is_still_theirs(stack: Stack, agent: str) -> None:
-    held = _held(stack, f"conv-spelling-{agent}", agent)
+    held = hold_refund(stack, f"conv-spelling-{agent}", agent)
     answer = settle(stack.admin_url, held, "approve", token=OSCAR)
     assert answer.status_code == 403, answer.text
     assert answer.json()["error"] == "not_allowed"
@@ -54,7 +36,7 @@ def test_another_spelling_of_the_reviewers_agent_is_still_theirs(stack: Stack, a
 
 
 def test_a_reviewer_named_in_another_case_is_still_responsible(stack: Stack) -> None:
-    held = _held(stack, "conv-reviewer-case", "billing-bot")
+    held = hold_refund(stack, "conv-reviewer-case", "billing-bot")
     answer = settle(stack.admin_url, held, "approve", token="oscar-jones-token")
     assert answer.status_code == 403, answer.text
 
@@ -62,7 +44,7 @@ def test_a_reviewer_named_in_another_case_is_still_responsible(stack: Stack) -> 
 def test_a_write_naming_no_agent_may_not_be_approved_by_a_reviewer_with_agents(
     stack: Stack,
 ) -> None:
-    held = _held(stack, "conv-no-agent", None)
+    held = hold_refund(stack, "conv-no-agent", None)
     answer = settle(stack.admin_url, held, "approve", token=OSCAR)
     assert answer.status_code == 403, answer.text
     assert "names no agent" in answer.json()["message"]
@@ -73,7 +55,7 @@ def test_a_write_naming_no_agent_may_not_be_approved_by_a_reviewer_with_agents(
 def test_a_write_made_in_the_reviewers_own_name_is_not_theirs_to_approve(
     stack: Stack, agent: str
 ) -> None:
-    held = _held(stack, f"conv-own-name-{agent}", agent)
+    held = hold_refund(stack, f"conv-own-name-{agent}", agent)
     own = settle(stack.admin_url, held, "approve")  # as rita, who is responsible for no agent
     assert own.status_code == 403, own.text
     assert own.json()["error"] == "not_allowed"

@@ -1,4 +1,5 @@
-"""What the audit log holds: decisions, reviews of them, and prunes, as canonical JSON bodies.
+"""What the audit log holds: decisions, reviews of them (and refused attempts to settle a held
+write, kept as reviews), and prunes, as canonical JSON bodies.
 
 A decision is recorded when its response leaves; a write verified after that (async read-back)
 that fails is recorded again under the same decision id with its later verdict, so the log
@@ -403,14 +404,45 @@ def review_entry(
     decision_id: str, verdict: ReviewVerdict, comment: str, reviewer: str, at: str | None = None
 ) -> Entry:
     """A reviewer's mark on a decision: a record of its own, never an edit of the decision."""
+    return _review(decision_id, verdict.value, comment, reviewer, at)
+
+
+#: The verdict of a review record that is no reviewer's finding but their refused attempt to
+#: approve or reject a held write (``refusal_entry``); no reviewer can mark a decision so.
+REFUSED = "refused"
+
+
+def refusal_entry(
+    decision_id: str, attempt: str, reviewer: str, reason: str, message: str, comment: str
+) -> Entry:
+    """A reviewer's attempt to ``attempt`` (approve, reject) the held write ``decision_id``,
+    refused for ``reason`` (guardrail.holds.service.Barred; ``message``, as the reviewer was
+    told): a review record of its own, so compliance sees who tried to settle what, beside the
+    hold. Free text masked as a settled hold's comment is."""
+    return _review(
+        decision_id,
+        REFUSED,
+        mask_text(comment),
+        reviewer,
+        None,
+        attempt=attempt,
+        reason=reason,
+        message=mask_text(message),
+    )
+
+
+def _review(
+    decision_id: str, verdict: str, comment: str, reviewer: str, at: str | None, **more: str
+) -> Entry:
     return Entry.of(
         {
             "kind": Kind.REVIEW.value,
             "at": at or now(),
             "decision_id": decision_id,
-            "verdict": verdict.value,
+            "verdict": verdict,
             "comment": comment,
             "reviewer": reviewer,
+            **more,
         }
     )
 
