@@ -5,14 +5,15 @@ agent whose token sent it, so that agent's authority must outlast the wait. It i
 token is revoked (alone, or with its conversation: the operator stopped trusting the agent), or
 has expired while the agent holds no live token for the conversation since (a renewed one
 carries its authority on, as platforms renew short-lived tokens), or is no longer known. The
-approval is then refused (``Holds._execute``).
+approval is then refused (``Holds._execute``), and the review shows it beforehand
+(``guardrail.holds.view``): both ask here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from guardrail.sinks.audit.record import format_time
 from guardrail.sinks.audit.store import HoldRow, Storage
@@ -35,6 +36,21 @@ class Lapsed:
         """What an approval is refused with: why, that nothing was sent, what to do."""
         anew = f"If the write is still wanted, {self._anew}."
         return f"Not executed: {self.why}; nothing was sent. {anew}"
+
+    def document(self) -> dict[str, Any]:
+        """As the hold's view shows it (``authority_gone``), before anyone approves it."""
+        remedy = f"reject it, and if the write is still wanted, {self._anew}"
+        if self.status == "expired":
+            remedy = (
+                f"reject it, or first issue {self._agent} a new token for the conversation, "
+                "which carries its authority on"
+            )
+        return {
+            "token_id": self.token_id,
+            "token_status": self.status,
+            "at": format_time(self.at) if self.at else None,
+            "reason": f"{self.why[0].upper()}{self.why[1:]}: approving it sends nothing; {remedy}.",
+        }
 
     @property
     def _anew(self) -> str:
