@@ -53,7 +53,9 @@ async def list_decisions(request: web.Request) -> web.StreamResponse:
 @json_errors("invalid_query")
 async def get_decision(request: web.Request) -> web.StreamResponse:
     found = decision_id(request.match_info["id"])
-    return web.json_response(await full_record(request.app[DECISIONS].storage, found))
+    # An app with no held writes (the decisions API alone) has no HOLDS.
+    record = await full_record(request.app[DECISIONS].storage, found, request.app.get(HOLDS))
+    return web.json_response(record)
 
 
 @routes.post(_PATH + "/{id}/reviews")

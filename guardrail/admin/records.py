@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guardrail.admin.jsonapi import Refusal
 from guardrail.holds import HoldNotFound, Holds, NotAllowed, NotPending
-from guardrail.holds.view import hold_view
+from guardrail.holds.view import hold_view, shown
 from guardrail.model import DECISION_ID, DECISION_ID_SHAPE, Verdict
 from guardrail.sinks.audit.chain import Row, link_problem
 from guardrail.sinks.audit.contexts import Contexts
@@ -91,9 +91,11 @@ def decision_id(text: str) -> str:
     return text
 
 
-async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
+async def full_record(storage: Storage, decision_id: str, holds: Holds | None) -> dict[str, Any]:
     """The decision as stored (its context whole), with its chain fields, whether its own hash
-    and its link to its predecessor hold, and its reviews oldest first. Raises Refusal (404)."""
+    and its link to its predecessor hold, its reviews oldest first and, for a held write, its
+    state (``shown``: flagged when an approval would be refused for its agent's authority).
+    Raises Refusal (404), ContextUnavailable (the agent token store did not answer)."""
     row = await storage.decision(decision_id)
     if row is None:
         raise _not_found(decision_id)
@@ -113,7 +115,7 @@ async def full_record(storage: Storage, decision_id: str) -> dict[str, Any]:
     body["refused_attempts"] = [refusal_view(r) for r in marks if _refused(r)]
     held = await storage.hold(decision_id)
     if held is not None:
-        body["hold_state"] = hold_view(held)
+        body["hold_state"] = await shown(held, holds)
     body["earlier"] = [  # what the same write was recorded as before (allow, then post-fail)
         {"seq": r.seq, "at": r.entry.at, "decision": r.entry.verdict}
         for r in await storage.history(decision_id)

@@ -7,7 +7,8 @@ holds survive restarts and every replica sees them. A reviewer approves or rejec
 API, the review page); an approved hold is judged again against the conversation and the record
 as they are now, then executed once with the proxy's own CRM credential (``service``), and
 only while the agent token that sent it still stands (not revoked, nor expired unless the
-agent was issued a live one for the conversation since); an unapproved one expires (the
+agent was issued a live one for the conversation since: ``authority``, which the review shows
+beforehand); an unapproved one expires (the
 sweeper, on any replica). Each settling is audited as a decision of its own, linked to the
 hold, counted (``metrics``) and pushed to a webhook (``notify``); a reviewer who may not
 settle it is refused, the attempt audited beside the hold (a review record), counted and

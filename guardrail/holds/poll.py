@@ -17,7 +17,7 @@ from typing import Any
 
 from guardrail.errors import HoldNotShown, MalformedRequest
 from guardrail.holds.service import HoldNotFound, Holds
-from guardrail.holds.view import hold_view
+from guardrail.holds.view import shown
 from guardrail.model import DECISION_ID, DECISION_ID_SHAPE, Caller
 from guardrail.tokens.gate import TokenGate
 
@@ -57,4 +57,4 @@ async def polled(
             f"No held write {decision_id} of this agent token's agent and conversation. Poll the "
             "decision id the held write's error named, with a token of the agent that sent it."
         )
-    return hold_view(hold)
+    return await shown(hold, holds)

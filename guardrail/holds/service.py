@@ -39,6 +39,7 @@ from guardrail.errors import (
     RequestRejected,
     UnsupportedEndpoint,
 )
+from guardrail.holds.authority import Lapsed, lapsed
 from guardrail.holds.metrics import HoldMetrics
 from guardrail.holds.notify import Notifier
 from guardrail.holds.repeat import repeat_key
@@ -62,7 +63,6 @@ from guardrail.sinks.audit.record import format_time, refusal_entry
 from guardrail.sinks.audit.store import HoldRow, HoldState, Storage
 from guardrail.sinks.redact import mask_text
 from guardrail.tokens.gate import TokenGate
-from guardrail.tokens.model import TokenStatus
 from guardrail.upstream import Sender, UpstreamResponse
 
 log = structlog.get_logger("guardrail.holds")
@@ -383,14 +383,14 @@ class Holds:
         """Judge the claimed hold again and, if it still holds, send it; record and settle."""
         sender = self._sender()
         try:
-            gone = await self._authority_gone(claimed)
-            read = await self._parse(claimed, None if gone else sender)
+            lapse = await self.lapsed(claimed)
+            read = await self._parse(claimed, None if lapse else sender)
         except DependencyFailure as exc:  # the CRM or the token store did not answer: retried
             log.warning("hold_not_executed", decision_id=claimed.decision_id, error=exc.message)
             return claimed
         parsed = read[1] if read is not None else None
-        if gone is not None:
-            return await self._refuse(claimed, parsed, f"Not executed: {gone}; nothing was sent.")
+        if lapse is not None:
+            return await self._refuse(claimed, parsed, lapse.refusal())
         if read is None or parsed is None or sender is None or claimed.request is None:
             why = (
                 "the proxy has no CRM credential of its own to execute it with"
@@ -481,40 +481,13 @@ class Holds:
         decision = answered(approved, saved)
         return await self._finish(claimed, decision, HoldState.FAILED if failed else HoldState.DONE)
 
-    async def _authority_gone(self, row: HoldRow) -> str | None:
-        """Why the agent that sent the held write may no longer have it made (in token mode:
-        its agent token revoked, alone or with its conversation, or expired with no renewed
-        token of the agent's for the conversation), or None."""
+    async def lapsed(self, row: HoldRow) -> Lapsed | None:
+        """Why the agent token that sent the held write no longer carries its agent's
+        authority (token mode; guardrail.holds.authority), or None while it does or no token
+        sent it. Raises ContextUnavailable when the token store does not answer."""
         if self._tokens is None:
             return None
-        store, now = self._tokens.store, self._tokens.clock()
-        recorded = await self._storage.decision(row.decision_id)
-        token_id = recorded.body.get("token_id") if recorded is not None else None
-        token = await store.find(token_id) if token_id else None
-        if token is None:
-            return (
-                "crm-guardrail no longer knows the agent token that sent it, so cannot tell "
-                "that the agent may still have it made"
-            )
-        status = token.status(now)
-        if status is TokenStatus.EXPIRED and any(
-            t.agent == token.agent and t.status(now) is TokenStatus.ACTIVE
-            for t in await store.of_conversation(token.conversation)
-        ):
-            return None  # renewed: the agent's authority in the conversation stands
-        if status is TokenStatus.REVOKED:
-            at = format_time(token.revoked_at) if token.revoked_at else "some time"
-            return (
-                f"the agent token {token.token_id} that sent it was revoked at {at} (alone, or "
-                "with its conversation), so the agent's authority to have it made is gone"
-            )
-        if status is TokenStatus.EXPIRED:
-            return (
-                f"the agent token {token.token_id} that sent it expired at "
-                f"{format_time(token.expires_at)} and agent {token.agent!r} holds no live token "
-                "for the conversation since, so its authority to have it made is gone"
-            )
-        return None
+        return await lapsed(self._tokens.store, self._storage, row, self._tokens.clock())
 
     async def _approved(self, row: HoldRow) -> set[str]:
         """The reasons to hold (``policy/rule``) the reviewer saw and approved: the held

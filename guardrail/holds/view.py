@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from guardrail.holds.authority import Lapsed
+from guardrail.holds.service import Holds
 from guardrail.sinks.audit.record import format_time
-from guardrail.sinks.audit.store import HoldRow
+from guardrail.sinks.audit.store import HoldRow, HoldState
 
 
-def hold_view(hold: HoldRow) -> dict[str, Any]:
-    """The hold's state, never the request it keeps."""
+def hold_view(hold: HoldRow, gone: Lapsed | None = None) -> dict[str, Any]:
+    """The hold's state, never the request it keeps; ``gone``: why its agent's authority to
+    have it made is gone (``shown``)."""
     return {
         "decision_id": hold.decision_id,
         "state": str(hold.state),
@@ -26,4 +29,15 @@ def hold_view(hold: HoldRow) -> dict[str, Any]:
         # Until settled, the outcome column holds only recovery's notes (the ids of records
         # that looked like a create before it was sent): no outcome, and not the hold's.
         "outcome": hold.outcome if hold.state.settled else None,
+        "authority_gone": gone.document() if gone is not None else None,
     }
+
+
+async def shown(hold: HoldRow, holds: Holds | None) -> dict[str, Any]:
+    """The hold's view, flagged while it waits when an approval would be refused because
+    the agent token that sent it no longer carries its agent's authority (revoked, say): a
+    reviewer sees it before trying. Raises ContextUnavailable when the token store does not
+    answer."""
+    if holds is None or hold.state is not HoldState.HELD:
+        return hold_view(hold)
+    return hold_view(hold, await holds.lapsed(hold))

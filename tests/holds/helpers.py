@@ -239,6 +239,30 @@ def held_in(error: SalesforceError) -> str:
     return message.split("(decision ", 1)[1].split(")", 1)[0]
 
 
+def issue_token(stack: Stack, name: str, **token: Any) -> dict[str, Any]:
+    """A new agent token of agent ``bot`` for conversation ``name`` (``token``: the request's
+    other fields, e.g. ``ttl_seconds``), as the admin API answers it."""
+    issued = admin(
+        stack.admin_url, "POST", f"conversations/{name}/tokens", json={"agent": "bot", **token}
+    )
+    assert issued.status_code == 201, issued.text
+    answer: dict[str, Any] = issued.json()
+    return answer
+
+
+def hold_with_token(stack: Stack, name: str, **token: Any) -> tuple[str, str]:
+    """The unsure refund held in a new conversation ``name``, sent by agent ``bot`` with a
+    fresh agent token (``issue_token``): the hold's decision id and the token's id."""
+    admin(stack.admin_url, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
+    issued = issue_token(stack, name, **token)
+    sf = stack.salesforce(token=issued["token"])
+    try:
+        sf.Refund__c.create(REFUND)
+    except SalesforceError as exc:
+        return held_in(exc), issued["token_id"]
+    raise AssertionError("the unsure refund was not held")
+
+
 def hold_refund(stack: Stack, name: str, agent: str | None) -> str:
     """The decision id of the unsure refund held when ``agent`` (pass-through mode: named by
     its X-Guardrail-Agent header, or none) writes it in a new conversation ``name``."""

@@ -7,26 +7,9 @@ decision, and nothing reaches the CRM."""
 from __future__ import annotations
 
 import time
-from typing import Any
-
-import pytest
-from simple_salesforce.exceptions import SalesforceError
 
 from guardrail.testing import Stack
-from tests.holds.helpers import REFUND, admin, conversation, held_in, refunds, settle
-
-
-def _held(stack: Stack, name: str, **token: Any) -> tuple[str, str]:
-    """An unsure refund held in conversation ``name``, sent with a fresh agent token
-    (``token``: its request's other fields): the hold's id and the token's id."""
-    base = stack.admin_url
-    admin(base, "PUT", f"conversations/{name}", json=conversation()).raise_for_status()
-    issued = admin(base, "POST", f"conversations/{name}/tokens", json={"agent": "bot", **token})
-    assert issued.status_code == 201, issued.text
-    sf = stack.salesforce(token=issued.json()["token"])
-    with pytest.raises(SalesforceError) as raised:
-        sf.Refund__c.create(REFUND)
-    return held_in(raised.value), issued.json()["token_id"]
+from tests.holds.helpers import admin, hold_with_token, issue_token, refunds, settle
 
 
 def _refused(stack: Stack, held: str, why: str) -> None:
@@ -44,24 +27,15 @@ def _refused(stack: Stack, held: str, why: str) -> None:
     assert refunds(stack.store.records("Refund__c")) == before
 
 
-def test_a_hold_whose_token_was_revoked_is_not_made(token_mode: Stack) -> None:
-    held, token_id = _held(token_mode, "conv-authority-revoked")
-    gone = admin(
-        token_mode.admin_url, "DELETE", f"conversations/conv-authority-revoked/tokens/{token_id}"
-    )
-    assert gone.status_code == 204
-    _refused(token_mode, held, f"agent token {token_id} that sent it was revoked")
-
-
 def test_a_hold_whose_conversation_was_deleted_is_not_made(token_mode: Stack) -> None:
-    held, token_id = _held(token_mode, "conv-authority-deleted")
+    held, token_id = hold_with_token(token_mode, "conv-authority-deleted")
     gone = admin(token_mode.admin_url, "DELETE", "conversations/conv-authority-deleted")
     assert gone.status_code == 204
     _refused(token_mode, held, f"agent token {token_id} that sent it was revoked")
 
 
 def test_a_hold_whose_token_expired_is_not_made(token_mode: Stack) -> None:
-    held, token_id = _held(token_mode, "conv-authority-expired", ttl_seconds=1)
+    held, token_id = hold_with_token(token_mode, "conv-authority-expired", ttl_seconds=1)
     time.sleep(1.1)
     _refused(token_mode, held, f"agent token {token_id} that sent it expired")
 
@@ -71,21 +45,15 @@ def test_a_hold_whose_token_expired_is_made_while_the_agent_holds_a_renewed_one(
 ) -> None:
     """Short-lived tokens are renewed: the agent's authority in its conversation stands while
     it holds a live token for it, so an approval then makes the write."""
-    held, _ = _held(token_mode, "conv-authority-renewed", ttl_seconds=1)
+    held, _ = hold_with_token(token_mode, "conv-authority-renewed", ttl_seconds=1)
     time.sleep(1.1)
-    renewed = admin(
-        token_mode.admin_url,
-        "POST",
-        "conversations/conv-authority-renewed/tokens",
-        json={"agent": "bot"},
-    )
-    assert renewed.status_code == 201
+    issue_token(token_mode, "conv-authority-renewed")
     answer = settle(token_mode.admin_url, held, "approve")
     assert (answer.status_code, answer.json()["state"]) == (200, "done"), answer.text
 
 
 def test_a_hold_whose_token_was_revoked_may_still_be_rejected(token_mode: Stack) -> None:
-    held, token_id = _held(token_mode, "conv-authority-rejected")
+    held, token_id = hold_with_token(token_mode, "conv-authority-rejected")
     admin(
         token_mode.admin_url, "DELETE", f"conversations/conv-authority-rejected/tokens/{token_id}"
     )

@@ -44,7 +44,7 @@ from guardrail.admin.roles import IDENTITY
 from guardrail.context.store import ConversationStore
 from guardrail.errors import DependencyFailure
 from guardrail.holds import Holds
-from guardrail.holds.view import hold_view
+from guardrail.holds.view import shown
 from guardrail.model import Verdict
 from guardrail.sinks.audit.export import summary
 from guardrail.sinks.audit.log import AuditLog
@@ -120,10 +120,11 @@ async def list_page(request: web.Request) -> web.StreamResponse:
     page, cursor = await find_page(storage, query)
     marks = await reviews_of(storage, page)
     router = request.app.router
-    if request.app[HOLDS] is not None and query.before_seq is None:  # first page only
+    holds = request.app[HOLDS]
+    if holds is not None and query.before_seq is None:  # first page only
         context["waiting"] = [
             {
-                **hold_view(h),
+                **await shown(h, holds),
                 "agent": h.agent,
                 "conversation": h.conversation,
                 "url": router["decision"].url_for(id=h.decision_id),
@@ -225,7 +226,7 @@ async def _decision(
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
 ) -> web.Response:
-    record = await full_record(request.app[AUDIT].storage, found)
+    record = await full_record(request.app[AUDIT].storage, found, request.app[HOLDS])
     token, fresh = csrf_token(request)
     violations = record.get("violations", [])
     context = {
