@@ -58,6 +58,7 @@ from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
 from guardrail.crm import (
+    lookup_answers,
     ordered,
     servicenow_batch,
     servicenow_children,
@@ -113,9 +114,6 @@ from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
-    InvalidSession,
-    LookupFailed,
-    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
@@ -497,20 +495,16 @@ class ServiceNowDialect:
         changing no record beside its own (``servicenow_children``)."""
         if not target.endswith(_CLASS_ONLY):
             return servicenow_children.resolved(intent, target, status, body)
-        if status == 401:
-            raise InvalidSession("expired")
-        if status == 404:
-            raise LookupUnresolved(
-                f"{intent.object} has no record {intent.record_id}; there is nothing to change."
-            )
-        result = json_or_none(body) if status == 200 else None
+        missing = f"{intent.object} has no record {intent.record_id}; there is nothing to change."
+        result = lookup_answers.answer(status, body, missing)
         found = _plain(result.get("result", {}).get("sys_class_name")) if isinstance(
             result, dict) and isinstance(result.get("result"), dict) else None  # fmt: skip
         if not isinstance(found, str) or not _TABLE_NAME.match(found):
-            raise LookupFailed(
-                f"crm-guardrail could not tell which class the {intent.object} record "
-                f"{intent.record_id} is (the instance answered {status}), so it cannot judge "
-                "the write; nothing was sent. Write it in its own table, or retry later."
+            raise lookup_answers.failed(
+                f"tell which class the {intent.object} record {intent.record_id} is",
+                "the instance",
+                status,
+                then="Write it in its own table, or retry later.",
             )
         return intent if found == intent.object else replace(intent, object=found)
 

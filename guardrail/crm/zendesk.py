@@ -49,7 +49,7 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import ordered, zendesk_effects, zendesk_schema, zendesk_tags
+from guardrail.crm import lookup_answers, ordered, zendesk_effects, zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
     READ,
@@ -96,7 +96,6 @@ from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
     InvalidSession,
-    LookupFailed,
     LookupUnresolved,
     MalformedBody,
     RequestRejected,
@@ -668,13 +667,13 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     or delete of the one record found, or a create. Raises LookupUnresolved, LookupFailed,
     InvalidSession."""
     named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
-    if status == 401:
-        raise InvalidSession("expired")
-    answer = json_or_none(body)
-    if status != 200 or not isinstance(answer, dict):
-        raise LookupFailed(
-            f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
-            "cannot judge the write against that record; nothing was sent. Retry later."
+    answer = lookup_answers.answer(status, body)
+    if not isinstance(answer, dict):
+        raise lookup_answers.failed(
+            f"look up {named}",
+            "Zendesk",
+            status,
+            so="so it cannot judge the write against that record",
         )
     field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
     listed = answer.get(f"{intent.object}s")
@@ -698,8 +697,7 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     account = _str_or_none(
         record.get("id") if intent.object == "organization" else record.get("organization_id")
     )
-    operation = Operation.DELETE if deleting else Operation.UPDATE
-    return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+    return lookup_answers.found(intent, str(record["id"]), account)
 
 
 def _in_a_named_organization(created: WriteIntent) -> WriteIntent:
