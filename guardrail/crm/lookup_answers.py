@@ -47,6 +47,14 @@ def failed(
     )
 
 
+def not_looked_up(named: str, answered: str, status: int) -> LookupFailed:
+    """The refusal of a write by lookup field whose record (``named``) the CRM did not answer
+    the look-up of."""
+    return failed(
+        f"look up {named}", answered, status, so="so it cannot judge the write against that record"
+    )
+
+
 def found(intent: WriteIntent, record_id: str, account: str | None) -> WriteIntent:
     """A write by lookup field as the write it makes on the one record its look-up found
     (``account``: the customer account that record belongs to): a delete of it, or (an

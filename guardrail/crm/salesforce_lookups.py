@@ -205,12 +205,7 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
         raise LookupUnresolved(f"{named} matches no record; there is nothing to change.")
     answer = lookup_answers.answer(status, body)
     if not isinstance(answer, dict) or not isinstance(answer.get("Id"), str):
-        raise lookup_answers.failed(
-            f"look up {named}",
-            "the CRM",
-            status,
-            so="so it cannot judge the write against that record",
-        )
+        raise lookup_answers.not_looked_up(named, "the CRM", status)
     record_id = answer["Id"]
     if intent.record_id and not sfid.same_id(intent.record_id, record_id):
         raise LookupUnresolved(

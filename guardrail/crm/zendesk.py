@@ -669,12 +669,7 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
     answer = lookup_answers.answer(status, body)
     if not isinstance(answer, dict):
-        raise lookup_answers.failed(
-            f"look up {named}",
-            "Zendesk",
-            status,
-            so="so it cannot judge the write against that record",
-        )
+        raise lookup_answers.not_looked_up(named, "Zendesk", status)
     field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
     listed = answer.get(f"{intent.object}s")
     rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
