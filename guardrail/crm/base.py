@@ -42,8 +42,8 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from guardrail.checks.compare import Kind
 from guardrail.crm.canonical import BodyLimits, end_to_end_headers
 from guardrail.crm.drift import Drift
-from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
-from guardrail.model import Decision, Saved, WriteIntent
+from guardrail.errors import ConfigError, DependencyFailure, RequestRejected, UnsupportedEndpoint
+from guardrail.model import Decision, Saved, Violation, WriteIntent
 from guardrail.upstream import UpstreamResponse
 
 #: Not forwarded with a body the proxy rewrote: it is sent unencoded.
@@ -115,6 +115,12 @@ class CanonicalRequest:
 HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"
 
 
+def blocked(violation: Violation) -> str:
+    """A blocking rule's message as every dialect's error format words it: the policy and the
+    rule that blocked, then how to fix the write."""
+    return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
+
+
 class Shape(StrEnum):
     """How a request carries its writes; decides how a block is rendered."""
 
@@ -180,6 +186,32 @@ class ParsedRequest:
 
 #: A request the dialect does not know, forwarded unchecked where the operator chose so.
 READ = ParsedRequest(shape=Shape.READ, shows_records=False)
+
+
+def unknown(forward: bool, method: str, path: str, instead: str) -> ParsedRequest:
+    """A request the dialect cannot read: READ where the operator forwards such requests
+    unjudged (``DialectOptions.forward_unknown_writes``), else refused (UnsupportedEndpoint:
+    a request the proxy cannot read may write), saying what to send ``instead``."""
+    if forward:
+        return READ
+    raise UnsupportedEndpoint(
+        f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
+        f"request it cannot read may write). {instead}"
+    )
+
+
+def single(intent: WriteIntent, reads: frozenset[str] | None) -> ParsedRequest:
+    """A request writing one record, whose answer shows the objects ``reads``."""
+    return ParsedRequest(
+        Shape.SINGLE, (intent,), (Part("", range(1)),), True, intent.object, intent.operation,
+        reads=reads,
+    )  # fmt: skip
+
+
+def only(values: Collection[str]) -> str:
+    """The one object or operation of a request's several (for metrics): "mixed" when they
+    differ, "" when there are none."""
+    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,6 @@ from guardrail.crm import (
 )
 from guardrail.crm.base import (
     HELD_CODE,
-    READ,
     CanonicalRequest,
     Dialect,
     DialectOptions,
@@ -73,6 +72,10 @@ from guardrail.crm.base import (
     Revert,
     Shape,
     Written,
+    blocked,
+    only,
+    single,
+    unknown,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -329,12 +332,7 @@ class SalesforceDialect:
         return ParsedRequest(Shape.READ, reads=reads, shows_records=records)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        if self._forward_unknown:
-            return READ
-        raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            f"request it cannot read may write). {salesforce_unknown.instead(path)}"
-        )
+        return unknown(self._forward_unknown, method, path, salesforce_unknown.instead(path))
 
     def _sobject_row(
         self, method: str, rest: Sequence[str], payload: Any, path: str
@@ -367,15 +365,7 @@ class SalesforceDialect:
             )
         else:
             return self._unknown(method, path)
-        return ParsedRequest(
-            Shape.SINGLE,
-            (intent,),
-            (Part("", range(1)),),
-            True,
-            sobject,
-            intent.operation,
-            reads=NOTHING,
-        )
+        return single(intent, NOTHING)
 
     def _collection(
         self, method: str, rest: Sequence[str], query: Mapping[str, str], payload: Any, path: str
@@ -511,8 +501,8 @@ class SalesforceDialect:
             tuple(intents),
             tuple(parts),
             _all_or_none(body.get("allOrNone", False)),
-            _only({i.object for i in intents}),
-            _only({str(i.operation) for i in intents}) or "read",
+            only({i.object for i in intents}),
+            only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
 
@@ -1134,10 +1124,6 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _only(values: set[str]) -> str:
-    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
-
-
 def _read_parameters(
     query: Mapping[str, str], documented: Collection[str], method: str, path: str
 ) -> None:
@@ -1187,8 +1173,8 @@ def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> Parsed
         tuple(intents),
         parts,
         all_or_none,
-        _only({i.object for i in intents if i.object}),
-        _only({str(i.operation) for i in intents}),
+        only({i.object for i in intents if i.object}),
+        only({str(i.operation) for i in intents}),
         reads=NOTHING,
     )
 
@@ -1263,8 +1249,7 @@ def _blocking(violations: Sequence[Violation]) -> Iterator[Violation]:
 
 def _error(violation: Violation, code_key: str) -> dict[str, Any]:
     return {
-        "message": f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): "
-        f"{violation.message}",
+        "message": blocked(violation),
         code_key: violation.code,
         "fields": list(violation.fields),
     }

@@ -67,7 +67,6 @@ from guardrail.crm import (
 )
 from guardrail.crm.base import (
     HELD_CODE,
-    READ,
     CanonicalRequest,
     Dialect,
     DialectOptions,
@@ -83,6 +82,10 @@ from guardrail.crm.base import (
     Revert,
     Shape,
     Written,
+    blocked,
+    only,
+    single,
+    unknown,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -118,7 +121,7 @@ from guardrail.errors import (
     RequestRejected,
     UnsupportedEndpoint,
 )
-from guardrail.model import Decision, Operation, Saved, Violation, WriteIntent
+from guardrail.model import Decision, Operation, Saved, WriteIntent
 
 NAME = "servicenow"
 _READ_METHODS = frozenset({"GET", "HEAD"})
@@ -161,6 +164,11 @@ AUTH = ParsedRequest(Shape.READ, reads=frozenset())
 #: The query of the look-up of a record's class (one written through a base table).
 _CLASS_ONLY = "sysparm_fields=sys_class_name"
 MAX_READ_RECORDS = 200
+#: What to send in place of a request the dialect does not know.
+_INSTEAD = (
+    "Write through the Table API (/api/now/table/{table}) or the Batch API, and read through "
+    "the Table API."
+)
 
 
 #: The platform's base tables, which every instance extends (task: incidents, cases; sys_user:
@@ -299,10 +307,7 @@ class ServiceNowDialect:
             intent = WriteIntent(NAME, name, Operation.DELETE, {}, record_id=sys_id)
         else:
             return self._unknown(method, path)
-        return ParsedRequest(
-            Shape.SINGLE, (intent,), (Part("", range(1)),), True, name, intent.operation,
-            reads=frozenset({name}),
-        )  # fmt: skip
+        return single(intent, frozenset({name}))
 
     def _batch(self, body: Mapping[str, Any]) -> ParsedRequest:
         items = body.get("rest_requests")
@@ -329,8 +334,8 @@ class ServiceNowDialect:
             tuple(intents),
             tuple(parts),
             False,
-            _only({i.object for i in intents}),
-            _only({str(i.operation) for i in intents}) or "read",
+            only({i.object for i in intents}),
+            only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
 
@@ -400,13 +405,7 @@ class ServiceNowDialect:
         return body
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        if self._forward_unknown:
-            return READ
-        raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            "request it cannot read may write). Write through the Table API "
-            "(/api/now/table/{table}) or the Batch API, and read through the Table API."
-        )
+        return unknown(self._forward_unknown, method, path, _INSTEAD)
 
     # -- rendering replies ------------------------------------------------------------------
 
@@ -414,14 +413,14 @@ class ServiceNowDialect:
         blocking = [v for v in decision.violations if v.blocks]
         if parsed.shape is Shape.COLLECTION:
             messages = [
-                f"Batch request {part.ref}: {_message(v)}"
+                f"Batch request {part.ref}: {blocked(v)}"
                 for part in parsed.parts
                 for v in blocking
                 if v.intent is not None and v.intent in part.intents
-            ] or [_message(v) for v in blocking]
+            ] or [blocked(v) for v in blocking]
             detail = "Nothing in the batch was written."
         else:
-            messages = [_message(v) for v in blocking]
+            messages = [blocked(v) for v in blocking]
             detail = "Nothing was written."
         fields = sorted({f for v in blocking for f in v.fields})
         if fields:
@@ -450,7 +449,7 @@ class ServiceNowDialect:
             ]
             fields = sorted({f for v in blocking for f in v.fields})
             detail = "Nothing was written." + (f" Fields: {', '.join(fields)}." if fields else "")
-            return error_reply(400, " ".join(_message(v) for v in blocking), detail).body
+            return error_reply(400, " ".join(blocked(v) for v in blocking), detail).body
 
         return servicenow_batch.merge(parsed, forwarded, body, refused)
 
@@ -654,10 +653,6 @@ def error_reply(status: int, message: str, detail: str | None) -> Reply:
     return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})
 
 
-def _message(violation: Violation) -> str:
-    return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
-
-
 def _item_headers(given: Any) -> CIMultiDict[str]:
     """A batch item's headers (``[{"name", "value"}]``), as sent; a name given twice, a method
     override or a routing header is refused (and any other the dialect does not read, with
@@ -808,10 +803,6 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
         # HTML between [code] tags is rendered (journal entries): judged as it reads
         fields[name] = code_text(text) if "[code]" in text.lower() else text
     return fields
-
-
-def _only(values: set[str]) -> str:
-    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
 
 def _serviced(answer: Any) -> Iterator[tuple[str, tuple[int, Any]]]:

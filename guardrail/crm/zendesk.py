@@ -52,7 +52,6 @@ from multidict import CIMultiDict, MultiMapping
 from guardrail.crm import lookup_answers, ordered, zendesk_effects, zendesk_schema, zendesk_tags
 from guardrail.crm.base import (
     HELD_CODE,
-    READ,
     CanonicalRequest,
     Dialect,
     DialectOptions,
@@ -69,6 +68,10 @@ from guardrail.crm.base import (
     Shape,
     SimulatedCrm,
     Written,
+    blocked,
+    only,
+    single,
+    unknown,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -127,6 +130,11 @@ _PARAMETERS = {
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
                        "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
 MAX_READ_RECORDS = 200
+#: What to send in place of a request the dialect does not know.
+_INSTEAD = (
+    "Write tickets, users and organizations through their create, update, create_many, "
+    "update_many, merge and create_or_update endpoints under /api/v2."
+)
 
 
 def dialect(options: DialectOptions) -> Dialect:
@@ -216,18 +224,19 @@ class ZendeskDialect:
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
             created = WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True))
-            return _single(_in_a_named_organization(created))
+            return single(_in_a_named_organization(created), _NOTHING)
         if len(rest) == 1 and ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
                     raise MalformedBody(f"The body's id is not the {obj} the URL names.")
-                return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
+                updated = WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0])
+                return single(updated, _NOTHING)
             if method == "DELETE":
                 deleted = WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0])
-                return _single(*_restated(obj, payload, [deleted]))
+                return single(_restated(obj, payload, [deleted])[0], _NOTHING)
         if method == "POST" and rest == ["create_or_update"] and obj in _MATCH_BY:
-            return _single(_create_or_update(obj, payload))
+            return single(_create_or_update(obj, payload), _NOTHING)
         if method == "DELETE" and rest == ["destroy_many"]:
             return _many(_restated(obj, payload, _destroy_many(obj, request.query), many=True))
         if obj == "ticket" and method == "POST" and rest == ["create_many"]:
@@ -240,14 +249,7 @@ class ZendeskDialect:
         return self._unknown(method, request.path)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        if self._forward_unknown:
-            return READ
-        raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            "request it cannot read may write). Write tickets, users and organizations through "
-            "their create, update, create_many, update_many, merge and create_or_update "
-            "endpoints under /api/v2."
-        )
+        return unknown(self._forward_unknown, method, path, _INSTEAD)
 
     # -- rendering replies ------------------------------------------------------------------
 
@@ -260,8 +262,7 @@ class ZendeskDialect:
             if parsed.shape is Shape.COLLECTION and v.intent is not None:
                 where = f"{decision.intents[v.intent].ref}: "
             entry = {
-                "description": f"{where}Blocked by crm-guardrail ({v.policy}/{v.rule}): "
-                f"{v.message}",
+                "description": f"{where}{blocked(v)}",
                 "error": v.code,
             }
             details.setdefault(v.fields[0] if v.fields else "base", []).append(entry)
@@ -596,13 +597,6 @@ def _record(obj: str, payload: Any, creating: bool) -> dict[str, Any]:
     return flatten(obj, payload[obj], obj, creating)
 
 
-def _single(intent: WriteIntent) -> ParsedRequest:
-    return ParsedRequest(
-        Shape.SINGLE, (intent,), (Part("", range(1)),), True, intent.object, intent.operation,
-        reads=_NOTHING,
-    )  # fmt: skip
-
-
 def _many(intents: list[WriteIntent]) -> ParsedRequest:
     """A request of several writes, which Zendesk runs in order (a job): one judged on a
     look-up after another that may change its answer is refused (``ordered``)."""
@@ -614,10 +608,9 @@ def _many(intents: list[WriteIntent]) -> ParsedRequest:
         zendesk_effects.may_add_incidents,
         "Record",
     )
-    operations = {str(i.operation) for i in intents}
     return ParsedRequest(
         Shape.COLLECTION, tuple(intents), parts, True, intents[0].object,
-        operations.pop() if len(operations) == 1 else "mixed", reads=_NOTHING,
+        only({str(i.operation) for i in intents}), reads=_NOTHING,
     )  # fmt: skip
 
 
