@@ -88,11 +88,14 @@ from guardrail.crm.canonical import (
     dropped_headers,
     header_name,
     is_method,
+    json_object,
     json_or_none,
     json_payload,
     media_type,
+    refuse_body,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_nested,
     refuse_odd_header_names,
     refuse_routing_headers,
     refuse_undocumented_parameters,
@@ -239,11 +242,7 @@ class SalesforceDialect:
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         payload: Any = NO_BODY
-        if body and method in _READ_METHODS | {"DELETE"}:
-            raise AmbiguousRequest(
-                f"A {method} carries no body in Salesforce's API, and crm-guardrail does not "
-                "forward bytes it has not judged. Send it without one."
-            )
+        refuse_body(method, body, _READ_METHODS | {"DELETE"}, "Salesforce")
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         if body and salesforce_bulk.is_upload(method, _segments(path)):
             _require_csv(content_type)
@@ -305,7 +304,7 @@ class SalesforceDialect:
             return self._collection(method, segments[2:], query, payload, path)
         if resource == ["composite"] and len(segments) == 1 and method == "POST":
             _read_parameters(query, (), method, path)
-            return self._composite(_require_object(payload, "composite request"))
+            return self._composite(json_object(payload, "composite request"))
         if salesforce_bulk.is_job(segments):
             _read_parameters(query, (), method, path)
             return salesforce_bulk.route(method, segments, payload) or self._unknown(method, path)
@@ -395,7 +394,7 @@ class SalesforceDialect:
             operation = Operation.UPSERT
         else:
             return self._unknown(method, path)
-        body = _require_object(payload, "collection request")
+        body = json_object(payload, "collection request")
         _refuse_unknown_keys(body, ("allOrNone", "records"), "A collection request")
         records = body.get("records")
         if not isinstance(records, list) or not records:
@@ -984,19 +983,11 @@ def _with_headers(parsed: ParsedRequest, headers: Mapping[str, str]) -> ParsedRe
     return replace(parsed, intents=intents)
 
 
-def _require_object(payload: Any, what: str) -> dict[str, Any]:
-    if payload is NO_BODY:
-        raise MalformedBody(f"A {what} needs a JSON body.")
-    if not isinstance(payload, dict):
-        raise MalformedBody(f"A {what} body must be a JSON object.")
-    return payload
-
-
 def _fields(payload: Any, where: str) -> dict[str, Any]:
     """A record's fields. A field set to a JSON object (a relationship written by one of the
     related record's fields) is refused: the related record is not named by id, so the write
     could not be judged against it; and ``attributes`` in another spelling is ambiguous."""
-    record = _require_object(payload, "record write" if where == "body" else where)
+    record = json_object(payload, "record write" if where == "body" else where)
     fields: dict[str, Any] = {}
     for name, value in record.items():
         if name == "attributes":
@@ -1009,12 +1000,9 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
                 "with a letter); a CRM that compares names loosely could read it as another "
                 "field than the one judged. Spell the field as the describe does."
             )
-        if isinstance(value, dict | list):
-            raise MalformedBody(
-                f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
-                "; crm-guardrail takes field values only (for a lookup, send the related record's "
-                "id in the id field)."
-            )
+        refuse_nested(
+            where, name, value, "for a lookup, send the related record's id in the id field"
+        )
         fields[name] = value
     return fields
 

@@ -97,12 +97,15 @@ from guardrail.crm.canonical import (
     dropped_headers,
     is_json,
     is_method,
+    json_object,
     json_or_none,
     json_payload,
     not_json,
     parse_json,
+    refuse_body,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_nested,
     refuse_override_parameters,
     refuse_routing_headers,
     refuse_undocumented_parameters,
@@ -213,11 +216,7 @@ class ServiceNowDialect:
             refuse_unreadable_answers(raw.headers.items(), "ServiceNow")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
-        if body and raw.method in _READ_METHODS | {"DELETE", "OPTIONS"}:
-            raise AmbiguousRequest(
-                f"A {raw.method} carries no body in ServiceNow's API, and crm-guardrail does not "
-                "forward bytes it has not judged. Send it without one."
-            )
+        refuse_body(raw.method, body, _READ_METHODS | {"DELETE", "OPTIONS"}, "ServiceNow")
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         media_type = content_type.partition(";")[0].strip().lower()
         payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
@@ -245,7 +244,7 @@ class ServiceNowDialect:
         if _BATCH.match(request.path) and request.method == "POST":
             if unread is not None:
                 raise not_json(unread)
-            return self._batch(_require_object(request.payload, "batch request"))
+            return self._batch(json_object(request.payload, "batch request"))
         return self._route(request.method, request.path, request.query, request.payload, unread)
 
     def _route(
@@ -782,23 +781,11 @@ def _table_name(name: str) -> str:
     return name
 
 
-def _require_object(payload: Any, what: str) -> dict[str, Any]:
-    if payload is NO_BODY:
-        raise MalformedBody(f"A {what} needs a JSON body.")
-    if not isinstance(payload, dict):
-        raise MalformedBody(f"A {what} body must be a JSON object.")
-    return payload
-
-
 def _fields(payload: Any, where: str) -> dict[str, Any]:
-    record = _require_object(payload, "record write")
+    record = json_object(payload, "record write")
     fields: dict[str, Any] = {}
     for name, value in record.items():
-        if isinstance(value, dict | list):
-            raise MalformedBody(
-                f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
-                "; crm-guardrail takes field values only (for a reference, send the sys_id)."
-            )
+        refuse_nested(where, name, value, "for a reference, send the sys_id")
         text = as_text(value)
         # HTML between [code] tags is rendered (journal entries): judged as it reads
         fields[name] = code_text(text) if "[code]" in text.lower() else text

@@ -85,6 +85,7 @@ from guardrail.crm.canonical import (
     json_or_none,
     not_json,
     parse_json,
+    refuse_body,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -172,11 +173,7 @@ class ZendeskDialect:
         refuse_override_parameters(query, "Zendesk")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
-        if body and raw.method in _READ_METHODS:
-            raise AmbiguousRequest(
-                f"A {raw.method} carries no body in Zendesk's API, and crm-guardrail does not "
-                "forward bytes it has not judged. Send it without one."
-            )
+        refuse_body(raw.method, body, _READ_METHODS, "Zendesk")
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
         if body and is_json(content_type, "application/json"):
