@@ -231,6 +231,11 @@ class Reply:
     headers: Mapping[str, str]
 
 
+def json_reply(status: int, body: Any, content_type: str) -> Reply:
+    """A reply of ``body`` as JSON, its ``content_type`` spelled as the CRM spells its own."""
+    return Reply(status, json.dumps(body).encode(), {"Content-Type": content_type})
+
+
 @dataclass(frozen=True, slots=True)
 class RecordRead:
     object: str

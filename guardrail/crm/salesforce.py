@@ -73,6 +73,7 @@ from guardrail.crm.base import (
     Shape,
     Written,
     blocked,
+    json_reply,
     only,
     single,
     unknown,
@@ -512,13 +513,13 @@ class SalesforceDialect:
         if upload is not None:
             return upload
         if parsed.shape is Shape.COLLECTION:
-            return _reply(200, [_record_result(parsed, decision, part) for part in parsed.parts])
+            results = [_record_result(parsed, decision, part) for part in parsed.parts]
+            return json_reply(200, results, _JSON)
         if parsed.shape is Shape.COMPOSITE:
-            return _reply(
-                200,
-                {"compositeResponse": [_sub_result(decision, part) for part in parsed.parts]},
-            )
-        return _reply(400, [_error(v, "errorCode") for v in _blocking(decision.violations)])
+            subs = [_sub_result(decision, part) for part in parsed.parts]
+            return json_reply(200, {"compositeResponse": subs}, _JSON)
+        errors = [_error(v, "errorCode") for v in _blocking(decision.violations)]
+        return json_reply(400, errors, _JSON)
 
     def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
         path = salesforce_post.created_query_path(target, intent)
@@ -533,34 +534,19 @@ class SalesforceDialect:
         collection or composite, on each record or subrequest (the request is held whole)."""
         error = {"message": message, "errorCode": HELD_CODE, "fields": []}
         if parsed.shape is Shape.COLLECTION:
-            results = []
-            for part in parsed.parts:
-                record_id = parsed.intents[part.intents.start].record_id
-                held = {"statusCode": HELD_CODE, "message": message, "fields": []}
-                result: dict[str, Any] = {"success": False, "errors": [held]}
-                results.append({"id": record_id, **result} if record_id else result)
-            return _reply(200, results)
+            held = {"statusCode": HELD_CODE, "message": message, "fields": []}
+            results = [_failed_record(parsed, part, [held]) for part in parsed.parts]
+            return json_reply(200, results, _JSON)
         if parsed.shape is Shape.COMPOSITE:
-            return _reply(
-                200,
-                {
-                    "compositeResponse": [
-                        {
-                            "body": [error],
-                            "httpHeaders": {},
-                            "httpStatusCode": 400,
-                            "referenceId": part.ref,
-                        }
-                        for part in parsed.parts
-                    ]
-                },
-            )
-        return _reply(400, [error])
+            subs = [_failed_sub(part, [error]) for part in parsed.parts]
+            return json_reply(200, {"compositeResponse": subs}, _JSON)
+        return json_reply(400, [error], _JSON)
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, salesforce_bulk.AsyncApiRefused):
             return error.reply()
-        return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
+        body = [{"message": error.message, "errorCode": error.code}]
+        return json_reply(error.status, body, _JSON)
 
     # -- collections saved in part ----------------------------------------------------------
 
@@ -1261,11 +1247,14 @@ def _record_result(parsed: ParsedRequest, decision: Decision, part: Part) -> dic
                 "were blocked. Resend this record without them."
             )
         errors = [{"statusCode": code, "message": message, "fields": []}]
+    return _failed_record(parsed, part, errors)
+
+
+def _failed_record(parsed: ParsedRequest, part: Part, errors: list[Any]) -> dict[str, Any]:
+    """A collection record's result: not written, for ``errors``."""
     result: dict[str, Any] = {"success": False, "errors": errors}
     record_id = parsed.intents[part.intents.start].record_id
-    if record_id:
-        result = {"id": record_id, **result}
-    return result
+    return {"id": record_id, **result} if record_id else result
 
 
 def _sub_result(decision: Decision, part: Part) -> dict[str, Any]:
@@ -1273,8 +1262,9 @@ def _sub_result(decision: Decision, part: Part) -> dict[str, Any]:
     if not errors:
         code, message = HALTED
         errors = [{"errorCode": code, "message": message}]
+    return _failed_sub(part, errors)
+
+
+def _failed_sub(part: Part, errors: list[Any]) -> dict[str, Any]:
+    """A composite subrequest's result: refused (400), for ``errors``."""
     return {"body": errors, "httpHeaders": {}, "httpStatusCode": 400, "referenceId": part.ref}
-
-
-def _reply(status: int, body: Any) -> Reply:
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})

@@ -18,7 +18,15 @@ from urllib.parse import quote, unquote
 
 from guardrail.checks.compare import instant
 from guardrail.crm import sfid
-from guardrail.crm.base import CanonicalRequest, Outbound, Record, Reply, Revert, Written
+from guardrail.crm.base import (
+    CanonicalRequest,
+    Outbound,
+    Record,
+    Reply,
+    Revert,
+    Written,
+    json_reply,
+)
 from guardrail.crm.canonical import json_or_none
 from guardrail.model import Operation, WriteIntent
 
@@ -185,7 +193,7 @@ def failure_reply(messages: Sequence[tuple[str, Sequence[str]]]) -> Reply:
         {"message": m, "errorCode": "GUARDRAIL_POST_VERIFY_FAILED", "fields": list(f)}
         for m, f in messages
     ]
-    return Reply(400, json.dumps(body).encode(), {"Content-Type": _JSON})
+    return json_reply(400, body, _JSON)
 
 
 def _record_path(intent: WriteIntent) -> str | None:

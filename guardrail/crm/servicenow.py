@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -83,6 +82,7 @@ from guardrail.crm.base import (
     Shape,
     Written,
     blocked,
+    json_reply,
     only,
     single,
     unknown,
@@ -417,13 +417,11 @@ class ServiceNowDialect:
                 for v in blocking
                 if v.intent is not None and v.intent in part.intents
             ] or [blocked(v) for v in blocking]
-            detail = "Nothing in the batch was written."
+            said = "Nothing in the batch was written."
         else:
             messages = [blocked(v) for v in blocking]
-            detail = "Nothing was written."
-        fields = sorted({f for v in blocking for f in v.fields})
-        if fields:
-            detail += f" Fields: {', '.join(fields)}."
+            said = "Nothing was written."
+        detail = _detail(said, (f for v in blocking for f in v.fields))
         codes = sorted({v.code for v in blocking})
         return error_reply(400, " ".join(messages), f"{detail} ({', '.join(codes)})")
 
@@ -446,8 +444,7 @@ class ServiceNowDialect:
                 for v in decision.violations
                 if v.blocks and v.intent is not None and v.intent in part.intents
             ]
-            fields = sorted({f for v in blocking for f in v.fields})
-            detail = "Nothing was written." + (f" Fields: {', '.join(fields)}." if fields else "")
+            detail = _detail("Nothing was written.", (f for v in blocking for f in v.fields))
             return error_reply(400, " ".join(blocked(v) for v in blocking), detail).body
 
         return servicenow_batch.merge(parsed, forwarded, body, refused)
@@ -593,10 +590,8 @@ class ServiceNowDialect:
     def render_post_failure(
         self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
     ) -> Reply:
-        fields = sorted({f for _, named in messages for f in named})
-        detail = "The write was saved, then failed verification." + (
-            f" Fields: {', '.join(fields)}." if fields else ""
-        )
+        said = "The write was saved, then failed verification."
+        detail = _detail(said, (f for _, named in messages for f in named))
         return error_reply(400, " ".join(m for m, _ in messages), detail)
 
     # -- describe and drift -----------------------------------------------------------------
@@ -649,7 +644,13 @@ class ServiceNowDialect:
 def error_reply(status: int, message: str, detail: str | None) -> Reply:
     """ServiceNow's error body."""
     body = {"error": {"message": message, "detail": detail}, "status": "failure"}
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})
+    return json_reply(status, body, _JSON)
+
+
+def _detail(said: str, fields: Iterable[str]) -> str:
+    """An error's detail: what happened to the write, then the fields it names."""
+    named = sorted(set(fields))
+    return said + (f" Fields: {', '.join(named)}." if named else "")
 
 
 def _item_headers(given: Any) -> CIMultiDict[str]:

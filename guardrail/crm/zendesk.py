@@ -69,6 +69,7 @@ from guardrail.crm.base import (
     SimulatedCrm,
     Written,
     blocked,
+    json_reply,
     only,
     single,
     unknown,
@@ -263,20 +264,12 @@ class ZendeskDialect:
                 "error": v.code,
             }
             details.setdefault(v.fields[0] if v.fields else "base", []).append(entry)
-        return _reply(422, {"error": "RecordInvalid", "description": "Record validation errors",
-                            "details": details})  # fmt: skip
+        return _invalid(details)
 
     def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
         """A held write as Zendesk refuses a record (422 RecordInvalid: zenpy raises
         APIException), its description saying it waits for approval; a bulk call is held whole."""
-        return _reply(
-            422,
-            {
-                "error": "RecordInvalid",
-                "description": message,
-                "details": {"base": [{"error": HELD_CODE, "description": message}]},
-            },
-        )
+        return _invalid({"base": [{"error": HELD_CODE, "description": message}]}, message)
 
     def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
         """None: Zendesk's search is eventually consistent, so it cannot say whether an
@@ -288,8 +281,9 @@ class ZendeskDialect:
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, InvalidSession):
-            return _reply(401, {"error": "Couldn't authenticate you"})
-        return _reply(error.status, {"error": error.code, "description": error.message})
+            return json_reply(401, {"error": "Couldn't authenticate you"}, _JSON)
+        body = {"error": error.code, "description": error.message}
+        return json_reply(error.status, body, _JSON)
 
     def render_post_failure(
         self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
@@ -299,8 +293,7 @@ class ZendeskDialect:
             entry = {"description": message, "error": "GUARDRAIL_POST_VERIFY_FAILED"}
             for name in fields or ("base",):
                 details.setdefault(name, []).append(entry)
-        return _reply(422, {"error": "RecordInvalid", "description": "Record validation errors",
-                            "details": details})  # fmt: skip
+        return _invalid(details)
 
     # -- requests saved in part, bulk jobs: Zendesk has neither to judge ----------------------
 
@@ -874,5 +867,8 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _reply(status: int, body: Any) -> Reply:
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})
+def _invalid(details: Mapping[str, Any], description: str = "Record validation errors") -> Reply:
+    """Zendesk's refusal of a record (422 RecordInvalid: zenpy raises APIException), with
+    ``details`` per field."""
+    body = {"error": "RecordInvalid", "description": description, "details": details}
+    return json_reply(422, body, _JSON)
