@@ -600,6 +600,21 @@ class Dialect(Protocol):
         ...
 
 
+def authorization(headers: Mapping[str, str]) -> tuple[str, str]:
+    """The scheme (lower-cased) and the credentials of the Authorization header ``headers``
+    hold, "" for each where there is none: what ``Dialect.agent_token`` reads a session from."""
+    scheme, _, given = headers.get("Authorization", "").partition(" ")
+    return scheme.lower(), given.strip()
+
+
+def bearer(headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+    """``headers`` with ``credential`` as their bearer token in place of any Authorization
+    (``Dialect.authorize``, where the CRM takes a session nowhere else)."""
+    out = headers.copy()
+    out["Authorization"] = f"Bearer {credential}"
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class DialectOptions:
     """What the operator chooses about any dialect."""

@@ -45,6 +45,7 @@ import httpx
 from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import (
+    base,
     ordered,
     salesforce_bulk,
     salesforce_headers,
@@ -72,11 +73,6 @@ from guardrail.crm.base import (
     Revert,
     Shape,
     Written,
-    blocked,
-    json_reply,
-    only,
-    single,
-    unknown,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -332,7 +328,7 @@ class SalesforceDialect:
         return ParsedRequest(Shape.READ, reads=reads, shows_records=records)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        return unknown(self._forward_unknown, method, path, salesforce_unknown.instead(path))
+        return base.unknown(self._forward_unknown, method, path, salesforce_unknown.instead(path))
 
     def _sobject_row(
         self, method: str, rest: Sequence[str], payload: Any, path: str
@@ -365,7 +361,7 @@ class SalesforceDialect:
             )
         else:
             return self._unknown(method, path)
-        return single(intent, NOTHING)
+        return base.single(intent, NOTHING)
 
     def _collection(
         self, method: str, rest: Sequence[str], query: Mapping[str, str], payload: Any, path: str
@@ -501,8 +497,8 @@ class SalesforceDialect:
             tuple(intents),
             tuple(parts),
             _all_or_none(body.get("allOrNone", False)),
-            only({i.object for i in intents}),
-            only({str(i.operation) for i in intents}) or "read",
+            base.only({i.object for i in intents}),
+            base.only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
 
@@ -514,12 +510,12 @@ class SalesforceDialect:
             return upload
         if parsed.shape is Shape.COLLECTION:
             results = [_record_result(parsed, decision, part) for part in parsed.parts]
-            return json_reply(200, results, _JSON)
+            return base.json_reply(200, results, _JSON)
         if parsed.shape is Shape.COMPOSITE:
             subs = [_sub_result(decision, part) for part in parsed.parts]
-            return json_reply(200, {"compositeResponse": subs}, _JSON)
+            return base.json_reply(200, {"compositeResponse": subs}, _JSON)
         errors = [_error(v, "errorCode") for v in _blocking(decision.violations)]
-        return json_reply(400, errors, _JSON)
+        return base.json_reply(400, errors, _JSON)
 
     def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
         path = salesforce_post.created_query_path(target, intent)
@@ -536,17 +532,17 @@ class SalesforceDialect:
         if parsed.shape is Shape.COLLECTION:
             held = {"statusCode": HELD_CODE, "message": message, "fields": []}
             results = [_failed_record(parsed, part, [held]) for part in parsed.parts]
-            return json_reply(200, results, _JSON)
+            return base.json_reply(200, results, _JSON)
         if parsed.shape is Shape.COMPOSITE:
             subs = [_failed_sub(part, [error]) for part in parsed.parts]
-            return json_reply(200, {"compositeResponse": subs}, _JSON)
-        return json_reply(400, [error], _JSON)
+            return base.json_reply(200, {"compositeResponse": subs}, _JSON)
+        return base.json_reply(400, [error], _JSON)
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, salesforce_bulk.AsyncApiRefused):
             return error.reply()
         body = [{"message": error.message, "errorCode": error.code}]
-        return json_reply(error.status, body, _JSON)
+        return base.json_reply(error.status, body, _JSON)
 
     # -- collections saved in part ----------------------------------------------------------
 
@@ -736,18 +732,14 @@ class SalesforceDialect:
     # -- credentials ------------------------------------------------------------------------
 
     def agent_token(self, headers: Mapping[str, str]) -> str | None:
-        if "Authorization" in headers:
-            scheme, _, given = headers["Authorization"].partition(" ")
-            if scheme.lower() not in _SCHEMES:
-                return None
-        else:
-            given = headers.get(SESSION_HEADER, "")
-        return given.strip() or None
+        if "Authorization" not in headers:
+            return headers.get(SESSION_HEADER, "").strip() or None
+        scheme, given = base.authorization(headers)
+        return given or None if scheme in _SCHEMES else None
 
     def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
-        out = headers.copy()
+        out = base.bearer(headers, credential)
         out.popall(SESSION_HEADER, None)
-        out["Authorization"] = f"Bearer {credential}"
         return out
 
     # -- the offline simulation ---------------------------------------------------------------
@@ -1147,8 +1139,8 @@ def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> Parsed
         tuple(intents),
         parts,
         all_or_none,
-        only({i.object for i in intents if i.object}),
-        only({str(i.operation) for i in intents}),
+        base.only({i.object for i in intents if i.object}),
+        base.only({str(i.operation) for i in intents}),
         reads=NOTHING,
     )
 
@@ -1223,7 +1215,7 @@ def _blocking(violations: Sequence[Violation]) -> Iterator[Violation]:
 
 def _error(violation: Violation, code_key: str) -> dict[str, Any]:
     return {
-        "message": blocked(violation),
+        "message": base.blocked(violation),
         code_key: violation.code,
         "fields": list(violation.fields),
     }

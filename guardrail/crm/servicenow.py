@@ -57,6 +57,7 @@ from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
 from guardrail.crm import (
+    base,
     lookup_answers,
     ordered,
     servicenow_batch,
@@ -81,11 +82,6 @@ from guardrail.crm.base import (
     Revert,
     Shape,
     Written,
-    blocked,
-    json_reply,
-    only,
-    single,
-    unknown,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -306,7 +302,7 @@ class ServiceNowDialect:
             intent = WriteIntent(NAME, name, Operation.DELETE, {}, record_id=sys_id)
         else:
             return self._unknown(method, path)
-        return single(intent, frozenset({name}))
+        return base.single(intent, frozenset({name}))
 
     def _batch(self, body: Mapping[str, Any]) -> ParsedRequest:
         items = body.get("rest_requests")
@@ -333,8 +329,8 @@ class ServiceNowDialect:
             tuple(intents),
             tuple(parts),
             False,
-            only({i.object for i in intents}),
-            only({str(i.operation) for i in intents}) or "read",
+            base.only({i.object for i in intents}),
+            base.only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
 
@@ -404,7 +400,7 @@ class ServiceNowDialect:
         return body
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        return unknown(self._forward_unknown, method, path, _INSTEAD)
+        return base.unknown(self._forward_unknown, method, path, _INSTEAD)
 
     # -- rendering replies ------------------------------------------------------------------
 
@@ -412,14 +408,14 @@ class ServiceNowDialect:
         blocking = [v for v in decision.violations if v.blocks]
         if parsed.shape is Shape.COLLECTION:
             messages = [
-                f"Batch request {part.ref}: {blocked(v)}"
+                f"Batch request {part.ref}: {base.blocked(v)}"
                 for part in parsed.parts
                 for v in blocking
                 if v.intent is not None and v.intent in part.intents
-            ] or [blocked(v) for v in blocking]
+            ] or [base.blocked(v) for v in blocking]
             said = "Nothing in the batch was written."
         else:
-            messages = [blocked(v) for v in blocking]
+            messages = [base.blocked(v) for v in blocking]
             said = "Nothing was written."
         detail = _detail(said, (f for v in blocking for f in v.fields))
         codes = sorted({v.code for v in blocking})
@@ -445,7 +441,7 @@ class ServiceNowDialect:
                 if v.blocks and v.intent is not None and v.intent in part.intents
             ]
             detail = _detail("Nothing was written.", (f for v in blocking for f in v.fields))
-            return error_reply(400, " ".join(blocked(v) for v in blocking), detail).body
+            return error_reply(400, " ".join(base.blocked(v) for v in blocking), detail).body
 
         return servicenow_batch.merge(parsed, forwarded, body, refused)
 
@@ -624,13 +620,11 @@ class ServiceNowDialect:
     # -- credentials ------------------------------------------------------------------------
 
     def agent_token(self, headers: Mapping[str, str]) -> str | None:
-        scheme, _, given = headers.get("Authorization", "").partition(" ")
-        return given.strip() or None if scheme.lower() == "bearer" else None
+        scheme, given = base.authorization(headers)
+        return given or None if scheme == "bearer" else None
 
     def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
-        out = headers.copy()
-        out["Authorization"] = f"Bearer {credential}"
-        return out
+        return base.bearer(headers, credential)
 
     # -- the offline simulation ---------------------------------------------------------------
 
@@ -644,7 +638,7 @@ class ServiceNowDialect:
 def error_reply(status: int, message: str, detail: str | None) -> Reply:
     """ServiceNow's error body."""
     body = {"error": {"message": message, "detail": detail}, "status": "failure"}
-    return json_reply(status, body, _JSON)
+    return base.json_reply(status, body, _JSON)
 
 
 def _detail(said: str, fields: Iterable[str]) -> str:

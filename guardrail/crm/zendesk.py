@@ -49,7 +49,14 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import lookup_answers, ordered, zendesk_effects, zendesk_schema, zendesk_tags
+from guardrail.crm import (
+    base,
+    lookup_answers,
+    ordered,
+    zendesk_effects,
+    zendesk_schema,
+    zendesk_tags,
+)
 from guardrail.crm.base import (
     HELD_CODE,
     CanonicalRequest,
@@ -68,11 +75,6 @@ from guardrail.crm.base import (
     Shape,
     SimulatedCrm,
     Written,
-    blocked,
-    json_reply,
-    only,
-    single,
-    unknown,
 )
 from guardrail.crm.canonical import (
     NO_BODY,
@@ -222,19 +224,19 @@ class ZendeskDialect:
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
             created = WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True))
-            return single(_in_a_named_organization(created), _NOTHING)
+            return base.single(_in_a_named_organization(created), _NOTHING)
         if len(rest) == 1 and ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
                     raise MalformedBody(f"The body's id is not the {obj} the URL names.")
                 updated = WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0])
-                return single(updated, _NOTHING)
+                return base.single(updated, _NOTHING)
             if method == "DELETE":
                 deleted = WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0])
-                return single(_restated(obj, payload, [deleted])[0], _NOTHING)
+                return base.single(_restated(obj, payload, [deleted])[0], _NOTHING)
         if method == "POST" and rest == ["create_or_update"] and obj in _MATCH_BY:
-            return single(_create_or_update(obj, payload), _NOTHING)
+            return base.single(_create_or_update(obj, payload), _NOTHING)
         if method == "DELETE" and rest == ["destroy_many"]:
             return _many(_restated(obj, payload, _destroy_many(obj, request.query), many=True))
         if obj == "ticket" and method == "POST" and rest == ["create_many"]:
@@ -247,7 +249,7 @@ class ZendeskDialect:
         return self._unknown(method, request.path)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        return unknown(self._forward_unknown, method, path, _INSTEAD)
+        return base.unknown(self._forward_unknown, method, path, _INSTEAD)
 
     # -- rendering replies ------------------------------------------------------------------
 
@@ -260,7 +262,7 @@ class ZendeskDialect:
             if parsed.shape is Shape.COLLECTION and v.intent is not None:
                 where = f"{decision.intents[v.intent].ref}: "
             entry = {
-                "description": f"{where}{blocked(v)}",
+                "description": f"{where}{base.blocked(v)}",
                 "error": v.code,
             }
             details.setdefault(v.fields[0] if v.fields else "base", []).append(entry)
@@ -281,9 +283,9 @@ class ZendeskDialect:
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, InvalidSession):
-            return json_reply(401, {"error": "Couldn't authenticate you"}, _JSON)
+            return base.json_reply(401, {"error": "Couldn't authenticate you"}, _JSON)
         body = {"error": error.code, "description": error.message}
-        return json_reply(error.status, body, _JSON)
+        return base.json_reply(error.status, body, _JSON)
 
     def render_post_failure(
         self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
@@ -509,11 +511,10 @@ class ZendeskDialect:
 
     def agent_token(self, headers: Mapping[str, str]) -> str | None:
         """A bearer token, or the API token of basic ``{email}/token:{token}``."""
-        scheme, _, given = headers.get("Authorization", "").partition(" ")
-        given = given.strip()
-        if scheme.lower() == "bearer":
+        scheme, given = base.authorization(headers)
+        if scheme == "bearer":
             return given or None
-        if scheme.lower() != "basic":
+        if scheme != "basic":
             return None
         try:
             user, _, secret = base64.b64decode(given, validate=True).decode().partition(":")
@@ -522,9 +523,7 @@ class ZendeskDialect:
         return secret or None if user.endswith("/token") else None
 
     def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
-        out = headers.copy()
-        out["Authorization"] = f"Bearer {credential}"
-        return out
+        return base.bearer(headers, credential)
 
     # -- the offline simulation ---------------------------------------------------------------
 
@@ -600,7 +599,7 @@ def _many(intents: list[WriteIntent]) -> ParsedRequest:
     )
     return ParsedRequest(
         Shape.COLLECTION, tuple(intents), parts, True, intents[0].object,
-        only({str(i.operation) for i in intents}), reads=_NOTHING,
+        base.only({str(i.operation) for i in intents}), reads=_NOTHING,
     )  # fmt: skip
 
 
@@ -871,4 +870,4 @@ def _invalid(details: Mapping[str, Any], description: str = "Record validation e
     """Zendesk's refusal of a record (422 RecordInvalid: zenpy raises APIException), with
     ``details`` per field."""
     body = {"error": "RecordInvalid", "description": description, "details": details}
-    return json_reply(422, body, _JSON)
+    return base.json_reply(422, body, _JSON)
