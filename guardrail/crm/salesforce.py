@@ -601,7 +601,9 @@ class SalesforceDialect:
         if parsed.shape is Shape.SINGLE:
             saved = answer.get("id") if isinstance(answer, dict) else None
             made = salesforce_post.made(status, answer)
-            return (_named(intents[0], _str_or_none(saved), made),)
+            # an upsert that updated answers 204 and no id before API 46.0: the record its
+            # lookup found
+            return (Saved.taken(intents[0], _str_or_none(saved), made),)
         if parsed.shape is Shape.COLLECTION and isinstance(answer, list):
             return tuple(_rows_saved(answer, intents))
         if parsed.shape is Shape.COMPOSITE and isinstance(answer, dict):
@@ -625,10 +627,10 @@ class SalesforceDialect:
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
                     made = salesforce_post.made(code, saved)
-                    found[n] = _named(intents[n], _str_or_none(saved_id), made)
+                    found[n] = Saved.taken(intents[n], _str_or_none(saved_id), made)
             return tuple(found)
         if parsed.shape in (Shape.COLLECTION, Shape.COMPOSITE):  # an answer of no shape
-            return tuple(_named(i, None, None) for i in intents)
+            return tuple(Saved.taken(i, None) for i in intents)
         return tuple(Saved(i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
@@ -1057,11 +1059,11 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
 def _rows_saved(rows: Sequence[Any], intents: Sequence[WriteIntent]) -> Iterator[Saved]:
     """A collection's results, one per record in order; a record the answer has no result
     for (fewer rows than records, or a row of no shape) may have been saved all the same, so
-    it is what an answer naming no record is (``_named``: an update the record it named, a
+    it is what an answer naming no record is (``Saved.taken``: an update the record it named, a
     create unnamed, its read-back failing), never skipped as refused."""
     for n, intent in enumerate(intents):
         row = rows[n] if n < len(rows) else None
-        yield _row_saved(row, intent) if isinstance(row, dict) else _named(intent, None, None)
+        yield _row_saved(row, intent) if isinstance(row, dict) else Saved.taken(intent, None)
 
 
 def _row_saved(row: Any, intent: WriteIntent) -> Saved:
@@ -1071,19 +1073,9 @@ def _row_saved(row: Any, intent: WriteIntent) -> Saved:
     if not isinstance(row, dict) or not row.get("success"):
         return Saved()
     created = row.get("created")
-    return _named(
+    return Saved.taken(
         intent, _str_or_none(row.get("id")), created if isinstance(created, bool) else None
     )
-
-
-def _named(intent: WriteIntent, answered: str | None, created: bool | None) -> Saved:
-    """What a write the CRM took saved: the record its answer names, else the one the write
-    named; a create whose answer names none saved a record no one can read back, so its
-    read-back fails rather than being skipped (``Saved.unnamed``). (An upsert that updated
-    answers 204 and no id before API 46.0: the record its lookup found, as before.)"""
-    named = answered or intent.record_id
-    unnamed = named is None and intent.operation is Operation.CREATE
-    return Saved(named, created, unnamed=unnamed)
 
 
 def _str_or_none(value: Any) -> str | None:

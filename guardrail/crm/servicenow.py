@@ -520,9 +520,10 @@ class ServiceNowDialect:
                 answered = answers.get(part.ref)
                 if answered is not None and answered[0] < 300 and len(part.intents) == 1:
                     n = part.intents.start
-                    found[n] = Saved(_result_id(answered[1]) or intents[n].record_id)
+                    found[n] = Saved.taken(intents[n], _result_id(answered[1]))
             return tuple(found)
-        return tuple(Saved(_result_id(json_or_none(body)) or i.record_id) for i in intents)
+        named = _result_id(json_or_none(body))
+        return tuple(Saved.taken(i, named) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:

@@ -371,7 +371,7 @@ class ZendeskDialect:
             record = answer.get(intents[0].object) if isinstance(answer, dict) else None
             saved = record.get("id") if isinstance(record, dict) else None
             # 201 Created; a create_or_update that updated an existing record answers 200.
-            return (Saved(_str_or_none(saved) or intents[0].record_id, status == 201),)
+            return (Saved.taken(intents[0], _str_or_none(saved), status == 201),)
         # A bulk call answers a job status: the ids of records it creates come later.
         return tuple(Saved(i.record_id, unnamed=i.record_id is None) for i in intents)
 
