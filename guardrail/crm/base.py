@@ -208,6 +208,14 @@ def single(intent: WriteIntent, reads: frozenset[str] | None) -> ParsedRequest:
     )  # fmt: skip
 
 
+def read_together(
+    reads: frozenset[str] | None, more: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The objects two parts of one request show together (``ParsedRequest.reads``): None,
+    not known, when either part's is not."""
+    return None if reads is None or more is None else reads | more
+
+
 def only(values: Collection[str]) -> str:
     """The one object or operation of a request's several (for metrics): "mixed" when they
     differ, "" when there are none."""
@@ -234,6 +242,11 @@ class Reply:
 def json_reply(status: int, body: Any, content_type: str) -> Reply:
     """A reply of ``body`` as JSON, its ``content_type`` spelled as the CRM spells its own."""
     return Reply(status, json.dumps(body).encode(), {"Content-Type": content_type})
+
+
+#: The records of one read's answer taken as what the agent saw (``Dialect.read_records``):
+#: enough to ground ids, bounded for huge queries.
+MAX_READ_RECORDS = 200
 
 
 @dataclass(frozen=True, slots=True)

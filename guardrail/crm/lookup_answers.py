@@ -1,7 +1,10 @@
-"""The CRM's answer to a look-up the proxy made to judge a write (``Dialect.resolved``,
-``Dialect.owners``): what every dialect does with one alike.
+"""The look-ups the proxy makes to judge a write (``Dialect.lookups``, ``Dialect.resolved``,
+``Dialect.owners``): which to ask next, and what the CRM's answer means, alike for every
+dialect.
 
-A look-up is the proxy's own question, asked with the agent's session (or the proxy's
+Look-ups are asked one at a time where each needs the one before (the record a lookup field
+names, then what the write it makes does there): the next is the first one wanted that is not
+answered yet. A look-up is the proxy's own question, asked with the agent's session (or the proxy's
 credential in its place). Its answer stops the write in one of three ways: the session was
 refused (401: InvalidSession, the CRM's own "unauthenticated", so the agent's client does what
 it does when its session ends), the record asked about is not there (404, where the dialect
@@ -12,12 +15,19 @@ holds, and the words of each refusal, stay the dialect's.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from typing import Any
 
 from guardrail.crm.canonical import json_or_none
 from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
 from guardrail.model import Operation, WriteIntent
+
+
+def first_unanswered(wanted: Iterable[str | None], answered: Collection[str]) -> tuple[str, ...]:
+    """The first target of ``wanted`` (None: not wanted) not ``answered`` yet, alone; empty
+    when every one is answered."""
+    return next(((t,) for t in wanted if t is not None and t not in answered), ())
 
 
 def answer(status: int, body: bytes, missing: str | None = None) -> Any:

@@ -188,7 +188,6 @@ HALTED = (
 
 #: What a POST to an OAuth endpoint is: no record written, nothing to judge.
 AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
-MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
 _AGGREGATE = "AggregateResult"
 #: Where Salesforce takes a session: after either word in Authorization, or (Bulk API 1.0)
 #: in X-SFDC-Session.
@@ -476,8 +475,7 @@ class SalesforceDialect:
                     "are sent on their own; send this one outside the composite request."
                 )
             _check_references(sub, ref, created, read=not inner.intents)
-            if reads is not None:
-                reads = None if inner.reads is None else reads | inner.reads
+            reads = base.read_together(reads, inner.reads)
             start = len(intents)
             for intent in inner.intents:
                 intents.append(_with_references(intent, ref, created))
@@ -644,7 +642,7 @@ class SalesforceDialect:
         if not isinstance(rows, list):
             return []
         found = []
-        for row in rows[:MAX_READ_RECORDS]:
+        for row in rows[: base.MAX_READ_RECORDS]:
             attributes = row.get("attributes") if isinstance(row, dict) else None
             record_id = row.get("Id") if isinstance(row, dict) else None
             # an aggregate query's row is no record: its columns are aliases the query chose

@@ -44,11 +44,11 @@ def lookups(intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[
     gives it (``account_fill``), the queue, Reason and Status a case holds now
     (``current_lookup``), what a delete changes beside its record (``salesforce_children``);
     none when it needs no other."""
-    for target in (_record_lookup(intent, path), account_fill(intent, path),
-                   current_lookup(intent, path)):  # fmt: skip
-        if target is not None and target not in answered:
-            return (target,)
-    return salesforce_children.lookups(intent, path, answered)
+    wanted = (_record_lookup(intent, path), account_fill(intent, path),
+              current_lookup(intent, path))  # fmt: skip
+    return lookup_answers.first_unanswered(wanted, answered) or salesforce_children.lookups(
+        intent, path, answered
+    )
 
 
 def reads(intent: WriteIntent, sobject: str | None = None) -> bool:

@@ -162,7 +162,6 @@ _JSON = "application/json;charset=UTF-8"
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
 #: The query of the look-up of a record's class (one written through a base table).
 _CLASS_ONLY = "sysparm_fields=sys_class_name"
-MAX_READ_RECORDS = 200
 #: What to send in place of a request the dialect does not know.
 _INSTEAD = (
     "Write through the Table API (/api/now/table/{table}) or the Batch API, and read through "
@@ -318,8 +317,7 @@ class ServiceNowDialect:
         reads: frozenset[str] | None = frozenset()
         for n, item in enumerate(items):
             ref, inner = self._batch_item(item, n, {p.ref for p in parts})
-            if reads is not None:
-                reads = None if inner.reads is None else reads | inner.reads
+            reads = base.read_together(reads, inner.reads)
             start = len(intents)
             intents.extend(replace(i, ref=ref) for i in inner.intents)
             parts.append(Part(ref, range(start, len(intents))))
@@ -479,7 +477,7 @@ class ServiceNowDialect:
             and not any(t.endswith(record) for t in answered)  # its class is known
         ):  # fmt: skip
             wanted = (f"/api/now/table/{intent.object}{record}", *wanted)
-        return tuple(t for t in wanted if t not in answered)[:1]
+        return lookup_answers.first_unanswered(wanted, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         """The write through a base table, judged as a write to its record's own class; a write
@@ -531,7 +529,7 @@ class ServiceNowDialect:
         answer = json_or_none(body)
         found: list[RecordRead] = []
         for row in _rows(answer):
-            if len(found) >= MAX_READ_RECORDS:
+            if len(found) >= base.MAX_READ_RECORDS:
                 break
             fields = {k: _plain(v) for k, v in row.items()}
             sys_id = fields.get("sys_id")

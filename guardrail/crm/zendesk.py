@@ -133,7 +133,6 @@ _PARAMETERS = {
 }
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
                        "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
-MAX_READ_RECORDS = 200
 #: What to send in place of a request the dialect does not know.
 _INSTEAD = (
     "Write tickets, users and organizations through their create, update, create_many, "
@@ -341,7 +340,7 @@ class ZendeskDialect:
                 zendesk_effects.first_comment(intent),
                 zendesk_effects.assigned(intent),
             )
-        return tuple(t for t in wanted if t is not None and t not in answered)[:1]
+        return lookup_answers.first_unanswered(wanted, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         if target == zendesk_tags.FIELDS_PATH:
@@ -397,7 +396,7 @@ class ZendeskDialect:
             if kind in ("ticket", "user", "organization"):
                 rows.append((kind, result))
         found = []
-        for obj, row in rows[:MAX_READ_RECORDS]:
+        for obj, row in rows[: base.MAX_READ_RECORDS]:
             if isinstance(row, dict) and is_int_id(row.get("id")):
                 found.append(RecordRead(obj, str(row["id"]), flat_record(obj, row)))
         return found
