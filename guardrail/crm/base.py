@@ -200,6 +200,12 @@ def unknown(forward: bool, method: str, path: str, instead: str) -> ParsedReques
     )
 
 
+def part_each(intents: Sequence[WriteIntent]) -> tuple[Part, ...]:
+    """The parts of a request of records each its own (a collection's, a job's rows): one
+    part per intent, by its ref."""
+    return tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+
+
 def single(intent: WriteIntent, reads: frozenset[str] | None) -> ParsedRequest:
     """A request writing one record, whose answer shows the objects ``reads``."""
     return ParsedRequest(

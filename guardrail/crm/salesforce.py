@@ -1123,7 +1123,7 @@ def _refuse_unknown_keys(body: Mapping[str, Any], keys: Sequence[str], what: str
 
 
 def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> ParsedRequest:
-    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    parts = base.part_each(intents)
     return ParsedRequest(
         Shape.COLLECTION,
         tuple(intents),

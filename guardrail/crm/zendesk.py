@@ -588,7 +588,7 @@ def _record(obj: str, payload: Any, creating: bool) -> dict[str, Any]:
 def _many(intents: list[WriteIntent]) -> ParsedRequest:
     """A request of several writes, which Zendesk runs in order (a job): one judged on a
     look-up after another that may change its answer is refused (``ordered``)."""
-    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    parts = base.part_each(intents)
     ordered.refuse_stale_lookups(
         intents,
         parts,
