@@ -42,7 +42,13 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from guardrail.checks.compare import Kind
 from guardrail.crm.canonical import BodyLimits, end_to_end_headers
 from guardrail.crm.drift import Drift
-from guardrail.errors import ConfigError, DependencyFailure, RequestRejected, UnsupportedEndpoint
+from guardrail.errors import (
+    ConfigError,
+    DependencyFailure,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+)
 from guardrail.model import Decision, Saved, Violation, WriteIntent
 from guardrail.upstream import UpstreamResponse
 
@@ -234,6 +240,22 @@ class Narrowed:
 
     request: CanonicalRequest
     parsed: ParsedRequest
+
+
+#: A dialect's ``parse``.
+Parse = Callable[[CanonicalRequest], ParsedRequest]
+
+
+def narrowed(
+    parse: Parse, request: CanonicalRequest, wanted: Sequence[WriteIntent], refusal: str
+) -> Narrowed:
+    """``request``, cut down to the parts forwarded, with its reading, which must hold exactly
+    the ``wanted`` intents (each ref aside: a record's place in the request), so that what is
+    sent is what was judged. Raises MalformedBody (``refusal``: nothing is sent) otherwise."""
+    reading = parse(request)
+    if [replace(i, ref="") for i in reading.intents] != [replace(i, ref="") for i in wanted]:
+        raise MalformedBody(refusal)
+    return Narrowed(request, reading)
 
 
 @dataclass(frozen=True, slots=True)
