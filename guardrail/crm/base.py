@@ -331,6 +331,19 @@ class Revert:
     writable: Collection[str]
     mark: Mapping[str, Any] | None = None
 
+    def restored(self, kept: Collection[str] = ()) -> dict[str, Any]:
+        """What undoing an update sets back: the pre-image's value of each writable field the
+        save changed (the write's and its triggers'), but those ``kept`` (a journal's entries,
+        which a revert would add to); empty without a pre-image and a saved record."""
+        if not self.before or not self.after:
+            return {}
+        after = self.after
+        return {
+            name: value
+            for name, value in self.before.items()
+            if name in self.writable and name not in kept and after.get(name) != value
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StartingRecord:

@@ -165,18 +165,11 @@ def revert(request: CanonicalRequest, intent: WriteIntent, undo: Revert) -> Outb
         return Outbound("PATCH", rows, _JSON_BODY, json.dumps(undo.mark).encode())
     if undo.created:
         return Outbound("DELETE", rows)
-    before, after = undo.before, undo.after
-    if not before or not after:
-        return None
-    restore = {
-        name: value
-        for name, value in before.items()
-        if name in undo.writable and after.get(name) != value
-    }
+    restore = undo.restored()
     if not restore:
         return None
     headers = dict(_JSON_BODY)
-    modified = after.get("LastModifiedDate")
+    modified = (undo.after or {}).get("LastModifiedDate")
     if isinstance(modified, str):
         headers["If-Unmodified-Since"] = format_datetime(instant(modified), usegmt=True)
     return Outbound("PATCH", rows, headers, json.dumps(restore).encode())
