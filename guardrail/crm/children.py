@@ -18,6 +18,16 @@ NAMED = 5
 Row = dict[str, Any]
 
 
+def rows(answer: Any, key: str) -> list[Row] | None:
+    """The records a look-up's answer (as ``lookup_answers.answer`` read it) lists under
+    ``key`` (a Salesforce query's ``records``, the Table API's ``result``), or None for an
+    answer that lists none."""
+    listed = answer.get(key) if isinstance(answer, dict) else None
+    if not isinstance(listed, list) or not all(isinstance(r, dict) for r in listed):
+        return None
+    return listed
+
+
 def none_changed(
     intent: WriteIntent,
     status: int,

@@ -74,7 +74,7 @@ def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> Writ
         f"/sobjects/{referrer.object}/{{id}})"
     )
     return children.none_changed(
-        intent, status, _rows(lookup_answers.answer(status, body)),
+        intent, status, children.rows(lookup_answers.answer(status, body), "records"),
         f"which {referrer.object} records name {named} in {referrer.field}",
         lambda row: str(row.get("Id")),
         lambda listed: (
@@ -123,11 +123,3 @@ def _relationship(found: Any) -> bool:
         isinstance(found.get(key), str) and _NAME.fullmatch(found[key])
         for key in ("childSObject", "field")
     )
-
-
-def _rows(answer: Any) -> list[dict[str, Any]] | None:
-    """The records a query answered, or None for an answer that is no query's."""
-    records = answer.get("records") if isinstance(answer, dict) else None
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        return None
-    return records

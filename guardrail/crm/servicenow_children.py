@@ -88,7 +88,7 @@ def _children(intent: WriteIntent) -> tuple[str, ...]:
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
     """``intent``, when it changes no record beside its own that ``target`` asks about.
     Raises AmbiguousRequest (it would), InvalidSession or LookupFailed."""
-    found = _rows(lookup_answers.answer(status, body))
+    found = children.rows(lookup_answers.answer(status, body), "result")
     if target.startswith("/api/now/table/sys_db_object?"):
         return _extending(intent, status, found)
     if target.startswith("/api/now/table/sys_dictionary?"):
@@ -101,10 +101,10 @@ def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> Writ
     return children.none_changed(intent, status, found, unknown, _label, refusal)
 
 
-def _extending(intent: WriteIntent, status: int, rows: list[dict[str, Any]] | None) -> WriteIntent:
+def _extending(intent: WriteIntent, status: int, rows: list[children.Row] | None) -> WriteIntent:
     """``intent`` knowing the tables its table extends, nearest first, from the look-up of its
-    ``sys_db_object`` record (``rows``, as ``_rows`` read them). Raises LookupFailed (no such
-    answer) or AmbiguousRequest (a hierarchy deeper than asked)."""
+    ``sys_db_object`` record (``rows``, as ``children.rows`` read them). Raises LookupFailed
+    (no such answer) or AmbiguousRequest (a hierarchy deeper than asked)."""
     if not rows or len(rows) != 1 or rows[0].get("name") != intent.object:
         raise lookup_answers.failed(
             f"tell which tables {intent.object} extends",
@@ -172,11 +172,3 @@ def _moved(intent: WriteIntent) -> tuple[str, Callable[[str], str]]:
 
 def _label(row: dict[str, Any]) -> str:
     return f"{row.get('number') or '?'} ({row.get('sys_id')})"
-
-
-def _rows(answer: Any) -> list[dict[str, Any]] | None:
-    """The records a Table API answer lists, or None for an answer that lists none."""
-    result = answer.get("result") if isinstance(answer, dict) else None
-    if not isinstance(result, list) or not all(isinstance(r, dict) for r in result):
-        return None
-    return result
