@@ -334,7 +334,8 @@ class Revert:
     def restored(self, kept: Collection[str] = ()) -> dict[str, Any]:
         """What undoing an update sets back: the pre-image's value of each writable field the
         save changed (the write's and its triggers'), but those ``kept`` (a journal's entries,
-        which a revert would add to); empty without a pre-image and a saved record."""
+        which a revert would add to); empty unless both the pre-image and the saved record
+        are known."""
         if not self.before or not self.after:
             return {}
         after = self.after

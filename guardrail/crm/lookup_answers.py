@@ -4,7 +4,9 @@ dialect.
 
 Look-ups are asked one at a time where each needs the one before (the record a lookup field
 names, then what the write it makes does there): the next is the first one wanted that is not
-answered yet. A look-up is the proxy's own question, asked with the agent's session (or the proxy's
+answered yet.
+
+A look-up is the proxy's own question, asked with the agent's session (or the proxy's
 credential in its place). Its answer stops the write in one of three ways: the session was
 refused (401: InvalidSession, the CRM's own "unauthenticated", so the agent's client does what
 it does when its session ends), the record asked about is not there (404, where the dialect
