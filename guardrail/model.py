@@ -163,6 +163,14 @@ class Saved:
     #: it saved cannot be read back, so a read-back of it fails rather than being skipped.
     unnamed: bool = False
 
+    @classmethod
+    def taken(cls, intent: WriteIntent, named: str | None, created: bool | None = None) -> Saved:
+        """What a write the CRM took (answered as a success) saved: the record its answer
+        ``named``, else the one the write named. A create whose answer names none saved a
+        record no one can read back, so its read-back fails rather than being skipped."""
+        record = named or intent.record_id
+        return cls(record, created, unnamed=record is None and intent.operation is Operation.CREATE)
+
     def updated(self, intent: WriteIntent) -> bool:
         """Whether the CRM changed an existing record with a write judged a create: an upsert
         whose lookup found no record, the record appearing before the CRM made the write."""

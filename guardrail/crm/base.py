@@ -42,8 +42,14 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from guardrail.checks.compare import Kind
 from guardrail.crm.canonical import BodyLimits, end_to_end_headers
 from guardrail.crm.drift import Drift
-from guardrail.errors import ConfigError, DependencyFailure, RequestRejected
-from guardrail.model import Decision, Saved, WriteIntent
+from guardrail.errors import (
+    ConfigError,
+    DependencyFailure,
+    MalformedBody,
+    RequestRejected,
+    UnsupportedEndpoint,
+)
+from guardrail.model import Decision, Saved, Violation, WriteIntent
 from guardrail.upstream import UpstreamResponse
 
 #: Not forwarded with a body the proxy rewrote: it is sent unencoded.
@@ -115,6 +121,12 @@ class CanonicalRequest:
 HELD_CODE = "GUARDRAIL_HELD_FOR_APPROVAL"
 
 
+def blocked(violation: Violation) -> str:
+    """A blocking rule's message as every dialect's error format words it: the policy and the
+    rule that blocked, then how to fix the write."""
+    return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
+
+
 class Shape(StrEnum):
     """How a request carries its writes; decides how a block is rendered."""
 
@@ -182,12 +194,68 @@ class ParsedRequest:
 READ = ParsedRequest(shape=Shape.READ, shows_records=False)
 
 
+def unknown(forward: bool, method: str, path: str, instead: str) -> ParsedRequest:
+    """A request the dialect cannot read: READ where the operator forwards such requests
+    unjudged (``DialectOptions.forward_unknown_writes``), else refused (UnsupportedEndpoint:
+    a request the proxy cannot read may write), saying what to send ``instead``."""
+    if forward:
+        return READ
+    raise UnsupportedEndpoint(
+        f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
+        f"request it cannot read may write). {instead}"
+    )
+
+
+def part_each(intents: Sequence[WriteIntent]) -> tuple[Part, ...]:
+    """The parts of a request of records each its own (a collection's, a job's rows): one
+    part per intent, by its ref."""
+    return tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+
+
+def single(intent: WriteIntent, reads: frozenset[str] | None) -> ParsedRequest:
+    """A request writing one record, whose answer shows the objects ``reads``."""
+    return ParsedRequest(
+        Shape.SINGLE, (intent,), (Part("", range(1)),), True, intent.object, intent.operation,
+        reads=reads,
+    )  # fmt: skip
+
+
+def read_together(
+    reads: frozenset[str] | None, more: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The objects two parts of one request show together (``ParsedRequest.reads``): None,
+    not known, when either part's is not."""
+    return None if reads is None or more is None else reads | more
+
+
+def only(values: Collection[str]) -> str:
+    """The one object or operation of a request's several (for metrics): "mixed" when they
+    differ, "" when there are none."""
+    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Narrowed:
     """A request cut down to some of its parts, and what the dialect reads in it."""
 
     request: CanonicalRequest
     parsed: ParsedRequest
+
+
+#: A dialect's ``parse``.
+Parse = Callable[[CanonicalRequest], ParsedRequest]
+
+
+def narrowed(
+    parse: Parse, request: CanonicalRequest, wanted: Sequence[WriteIntent], refusal: str
+) -> Narrowed:
+    """``request``, cut down to the parts forwarded, with its reading, which must hold exactly
+    the ``wanted`` intents (each ref aside: a record's place in the request), so that what is
+    sent is what was judged. Raises MalformedBody (``refusal``: nothing is sent) otherwise."""
+    reading = parse(request)
+    if [replace(i, ref="") for i in reading.intents] != [replace(i, ref="") for i in wanted]:
+        raise MalformedBody(refusal)
+    return Narrowed(request, reading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +265,16 @@ class Reply:
     status: int
     body: bytes
     headers: Mapping[str, str]
+
+
+def json_reply(status: int, body: Any, content_type: str) -> Reply:
+    """A reply of ``body`` as JSON, its ``content_type`` spelled as the CRM spells its own."""
+    return Reply(status, json.dumps(body).encode(), {"Content-Type": content_type})
+
+
+#: The records of one read's answer taken as what the agent saw (``Dialect.read_records``):
+#: enough to ground ids, bounded for huge queries.
+MAX_READ_RECORDS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +330,20 @@ class Revert:
     after: Record | None
     writable: Collection[str]
     mark: Mapping[str, Any] | None = None
+
+    def restored(self, kept: Collection[str] = ()) -> dict[str, Any]:
+        """What undoing an update sets back: the pre-image's value of each writable field the
+        save changed (the write's and its triggers'), but those ``kept`` (a journal's entries,
+        which a revert would add to); empty unless both the pre-image and the saved record
+        are known."""
+        if not self.before or not self.after:
+            return {}
+        after = self.after
+        return {
+            name: value
+            for name, value in self.before.items()
+            if name in self.writable and name not in kept and after.get(name) != value
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,6 +653,21 @@ class Dialect(Protocol):
         """An empty simulated CRM (``guardrail test``); ``key_prefixes`` (object -> prefix)
         are the pack's, for ids shaped as the CRM's."""
         ...
+
+
+def authorization(headers: Mapping[str, str]) -> tuple[str, str]:
+    """The scheme (lower-cased) and the credentials of the Authorization header ``headers``
+    hold, "" for each where there is none: what ``Dialect.agent_token`` reads a session from."""
+    scheme, _, given = headers.get("Authorization", "").partition(" ")
+    return scheme.lower(), given.strip()
+
+
+def bearer(headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
+    """``headers`` with ``credential`` as their bearer token in place of any Authorization
+    (``Dialect.authorize``, where the CRM takes a session nowhere else)."""
+    out = headers.copy()
+    out["Authorization"] = f"Bearer {credential}"
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -389,6 +389,37 @@ def not_json(mime: str) -> UnsupportedMediaType:
     )
 
 
+def refuse_body(method: str, body: bytes, bodiless: Collection[str], crm: str) -> None:
+    """Refuse a body on a method that carries none in ``crm``'s API (``bodiless``): the CRM
+    does not read it, and a server before it may, so it would be bytes forwarded unjudged."""
+    if body and method in bodiless:
+        raise AmbiguousRequest(
+            f"A {method} carries no body in {crm}'s API, and crm-guardrail does not forward "
+            "bytes it has not judged. Send it without one."
+        )
+
+
+def json_object(payload: Any, what: str) -> dict[str, Any]:
+    """A parsed body (``payload``) that must be a JSON object, ``what`` in words. Raises
+    MalformedBody for no body or another JSON value."""
+    if payload is NO_BODY:
+        raise MalformedBody(f"A {what} needs a JSON body.")
+    if not isinstance(payload, dict):
+        raise MalformedBody(f"A {what} body must be a JSON object.")
+    return payload
+
+
+def refuse_nested(where: str, name: str, value: Any, instead: str) -> None:
+    """Refuse a field (``where``.``name``) set to a JSON object or list: a write judged by
+    field values names a related record by its id (``instead`` says how, in the CRM's words),
+    not by a record of its own fields the proxy would not judge."""
+    if isinstance(value, dict | list):
+        raise MalformedBody(
+            f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
+            f"; crm-guardrail takes field values only ({instead})."
+        )
+
+
 def decode_content(encodings: Iterable[str], body: bytes, limits: BodyLimits) -> bytes:
     """The body with its content encoding undone (at most one of gzip, deflate, identity), no
     larger than the limit. Raises UnsupportedMediaType, MalformedBody or BodyTooLarge."""

@@ -45,6 +45,7 @@ import httpx
 from multidict import CIMultiDict, MultiMapping
 
 from guardrail.crm import (
+    base,
     ordered,
     salesforce_bulk,
     salesforce_headers,
@@ -57,7 +58,6 @@ from guardrail.crm import (
 )
 from guardrail.crm.base import (
     HELD_CODE,
-    READ,
     CanonicalRequest,
     Dialect,
     DialectOptions,
@@ -85,11 +85,14 @@ from guardrail.crm.canonical import (
     dropped_headers,
     header_name,
     is_method,
+    json_object,
     json_or_none,
     json_payload,
     media_type,
+    refuse_body,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_nested,
     refuse_odd_header_names,
     refuse_routing_headers,
     refuse_undocumented_parameters,
@@ -185,7 +188,6 @@ HALTED = (
 
 #: What a POST to an OAuth endpoint is: no record written, nothing to judge.
 AUTH = ParsedRequest(Shape.READ, reads=NOTHING)
-MAX_READ_RECORDS = 200  # per response: enough to ground ids, bounded for huge queries
 _AGGREGATE = "AggregateResult"
 #: Where Salesforce takes a session: after either word in Authorization, or (Bulk API 1.0)
 #: in X-SFDC-Session.
@@ -236,11 +238,7 @@ class SalesforceDialect:
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
         payload: Any = NO_BODY
-        if body and method in _READ_METHODS | {"DELETE"}:
-            raise AmbiguousRequest(
-                f"A {method} carries no body in Salesforce's API, and crm-guardrail does not "
-                "forward bytes it has not judged. Send it without one."
-            )
+        refuse_body(method, body, _READ_METHODS | {"DELETE"}, "Salesforce")
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         if body and salesforce_bulk.is_upload(method, _segments(path)):
             _require_csv(content_type)
@@ -302,7 +300,7 @@ class SalesforceDialect:
             return self._collection(method, segments[2:], query, payload, path)
         if resource == ["composite"] and len(segments) == 1 and method == "POST":
             _read_parameters(query, (), method, path)
-            return self._composite(_require_object(payload, "composite request"))
+            return self._composite(json_object(payload, "composite request"))
         if salesforce_bulk.is_job(segments):
             _read_parameters(query, (), method, path)
             return salesforce_bulk.route(method, segments, payload) or self._unknown(method, path)
@@ -329,12 +327,7 @@ class SalesforceDialect:
         return ParsedRequest(Shape.READ, reads=reads, shows_records=records)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        if self._forward_unknown:
-            return READ
-        raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            f"request it cannot read may write). {salesforce_unknown.instead(path)}"
-        )
+        return base.unknown(self._forward_unknown, method, path, salesforce_unknown.instead(path))
 
     def _sobject_row(
         self, method: str, rest: Sequence[str], payload: Any, path: str
@@ -367,15 +360,7 @@ class SalesforceDialect:
             )
         else:
             return self._unknown(method, path)
-        return ParsedRequest(
-            Shape.SINGLE,
-            (intent,),
-            (Part("", range(1)),),
-            True,
-            sobject,
-            intent.operation,
-            reads=NOTHING,
-        )
+        return base.single(intent, NOTHING)
 
     def _collection(
         self, method: str, rest: Sequence[str], query: Mapping[str, str], payload: Any, path: str
@@ -405,7 +390,7 @@ class SalesforceDialect:
             operation = Operation.UPSERT
         else:
             return self._unknown(method, path)
-        body = _require_object(payload, "collection request")
+        body = json_object(payload, "collection request")
         _refuse_unknown_keys(body, ("allOrNone", "records"), "A collection request")
         records = body.get("records")
         if not isinstance(records, list) or not records:
@@ -490,8 +475,7 @@ class SalesforceDialect:
                     "are sent on their own; send this one outside the composite request."
                 )
             _check_references(sub, ref, created, read=not inner.intents)
-            if reads is not None:
-                reads = None if inner.reads is None else reads | inner.reads
+            reads = base.read_together(reads, inner.reads)
             start = len(intents)
             for intent in inner.intents:
                 intents.append(_with_references(intent, ref, created))
@@ -511,8 +495,8 @@ class SalesforceDialect:
             tuple(intents),
             tuple(parts),
             _all_or_none(body.get("allOrNone", False)),
-            _only({i.object for i in intents}),
-            _only({str(i.operation) for i in intents}) or "read",
+            base.only({i.object for i in intents}),
+            base.only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
 
@@ -523,13 +507,13 @@ class SalesforceDialect:
         if upload is not None:
             return upload
         if parsed.shape is Shape.COLLECTION:
-            return _reply(200, [_record_result(parsed, decision, part) for part in parsed.parts])
+            results = [_record_result(parsed, decision, part) for part in parsed.parts]
+            return base.json_reply(200, results, _JSON)
         if parsed.shape is Shape.COMPOSITE:
-            return _reply(
-                200,
-                {"compositeResponse": [_sub_result(decision, part) for part in parsed.parts]},
-            )
-        return _reply(400, [_error(v, "errorCode") for v in _blocking(decision.violations)])
+            subs = [_sub_result(decision, part) for part in parsed.parts]
+            return base.json_reply(200, {"compositeResponse": subs}, _JSON)
+        errors = [_error(v, "errorCode") for v in _blocking(decision.violations)]
+        return base.json_reply(400, errors, _JSON)
 
     def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
         path = salesforce_post.created_query_path(target, intent)
@@ -544,34 +528,19 @@ class SalesforceDialect:
         collection or composite, on each record or subrequest (the request is held whole)."""
         error = {"message": message, "errorCode": HELD_CODE, "fields": []}
         if parsed.shape is Shape.COLLECTION:
-            results = []
-            for part in parsed.parts:
-                record_id = parsed.intents[part.intents.start].record_id
-                held = {"statusCode": HELD_CODE, "message": message, "fields": []}
-                result: dict[str, Any] = {"success": False, "errors": [held]}
-                results.append({"id": record_id, **result} if record_id else result)
-            return _reply(200, results)
+            held = {"statusCode": HELD_CODE, "message": message, "fields": []}
+            results = [_failed_record(parsed, part, [held]) for part in parsed.parts]
+            return base.json_reply(200, results, _JSON)
         if parsed.shape is Shape.COMPOSITE:
-            return _reply(
-                200,
-                {
-                    "compositeResponse": [
-                        {
-                            "body": [error],
-                            "httpHeaders": {},
-                            "httpStatusCode": 400,
-                            "referenceId": part.ref,
-                        }
-                        for part in parsed.parts
-                    ]
-                },
-            )
-        return _reply(400, [error])
+            subs = [_failed_sub(part, [error]) for part in parsed.parts]
+            return base.json_reply(200, {"compositeResponse": subs}, _JSON)
+        return base.json_reply(400, [error], _JSON)
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, salesforce_bulk.AsyncApiRefused):
             return error.reply()
-        return _reply(error.status, [{"message": error.message, "errorCode": error.code}])
+        body = [{"message": error.message, "errorCode": error.code}]
+        return base.json_reply(error.status, body, _JSON)
 
     # -- collections saved in part ----------------------------------------------------------
 
@@ -630,7 +599,9 @@ class SalesforceDialect:
         if parsed.shape is Shape.SINGLE:
             saved = answer.get("id") if isinstance(answer, dict) else None
             made = salesforce_post.made(status, answer)
-            return (_named(intents[0], _str_or_none(saved), made),)
+            # an upsert that updated answers 204 and no id before API 46.0: the record its
+            # lookup found
+            return (Saved.taken(intents[0], _str_or_none(saved), made),)
         if parsed.shape is Shape.COLLECTION and isinstance(answer, list):
             return tuple(_rows_saved(answer, intents))
         if parsed.shape is Shape.COMPOSITE and isinstance(answer, dict):
@@ -654,10 +625,10 @@ class SalesforceDialect:
                     saved_id = saved.get("id") if isinstance(saved, dict) else None
                     n = part.intents.start
                     made = salesforce_post.made(code, saved)
-                    found[n] = _named(intents[n], _str_or_none(saved_id), made)
+                    found[n] = Saved.taken(intents[n], _str_or_none(saved_id), made)
             return tuple(found)
         if parsed.shape in (Shape.COLLECTION, Shape.COMPOSITE):  # an answer of no shape
-            return tuple(_named(i, None, None) for i in intents)
+            return tuple(Saved.taken(i, None) for i in intents)
         return tuple(Saved(i.record_id) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
@@ -671,7 +642,7 @@ class SalesforceDialect:
         if not isinstance(rows, list):
             return []
         found = []
-        for row in rows[:MAX_READ_RECORDS]:
+        for row in rows[: base.MAX_READ_RECORDS]:
             attributes = row.get("attributes") if isinstance(row, dict) else None
             record_id = row.get("Id") if isinstance(row, dict) else None
             # an aggregate query's row is no record: its columns are aliases the query chose
@@ -761,18 +732,14 @@ class SalesforceDialect:
     # -- credentials ------------------------------------------------------------------------
 
     def agent_token(self, headers: Mapping[str, str]) -> str | None:
-        if "Authorization" in headers:
-            scheme, _, given = headers["Authorization"].partition(" ")
-            if scheme.lower() not in _SCHEMES:
-                return None
-        else:
-            given = headers.get(SESSION_HEADER, "")
-        return given.strip() or None
+        if "Authorization" not in headers:
+            return headers.get(SESSION_HEADER, "").strip() or None
+        scheme, given = base.authorization(headers)
+        return given or None if scheme in _SCHEMES else None
 
     def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
-        out = headers.copy()
+        out = base.bearer(headers, credential)
         out.popall(SESSION_HEADER, None)
-        out["Authorization"] = f"Bearer {credential}"
         return out
 
     # -- the offline simulation ---------------------------------------------------------------
@@ -994,19 +961,11 @@ def _with_headers(parsed: ParsedRequest, headers: Mapping[str, str]) -> ParsedRe
     return replace(parsed, intents=intents)
 
 
-def _require_object(payload: Any, what: str) -> dict[str, Any]:
-    if payload is NO_BODY:
-        raise MalformedBody(f"A {what} needs a JSON body.")
-    if not isinstance(payload, dict):
-        raise MalformedBody(f"A {what} body must be a JSON object.")
-    return payload
-
-
 def _fields(payload: Any, where: str) -> dict[str, Any]:
     """A record's fields. A field set to a JSON object (a relationship written by one of the
     related record's fields) is refused: the related record is not named by id, so the write
     could not be judged against it; and ``attributes`` in another spelling is ambiguous."""
-    record = _require_object(payload, "record write" if where == "body" else where)
+    record = json_object(payload, "record write" if where == "body" else where)
     fields: dict[str, Any] = {}
     for name, value in record.items():
         if name == "attributes":
@@ -1019,12 +978,9 @@ def _fields(payload: Any, where: str) -> dict[str, Any]:
                 "with a letter); a CRM that compares names loosely could read it as another "
                 "field than the one judged. Spell the field as the describe does."
             )
-        if isinstance(value, dict | list):
-            raise MalformedBody(
-                f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
-                "; crm-guardrail takes field values only (for a lookup, send the related record's "
-                "id in the id field)."
-            )
+        refuse_nested(
+            where, name, value, "for a lookup, send the related record's id in the id field"
+        )
         fields[name] = value
     return fields
 
@@ -1101,11 +1057,11 @@ def _record_type(record: Mapping[str, Any], where: str, default: str | None) -> 
 def _rows_saved(rows: Sequence[Any], intents: Sequence[WriteIntent]) -> Iterator[Saved]:
     """A collection's results, one per record in order; a record the answer has no result
     for (fewer rows than records, or a row of no shape) may have been saved all the same, so
-    it is what an answer naming no record is (``_named``: an update the record it named, a
+    it is what an answer naming no record is (``Saved.taken``: an update the record it named, a
     create unnamed, its read-back failing), never skipped as refused."""
     for n, intent in enumerate(intents):
         row = rows[n] if n < len(rows) else None
-        yield _row_saved(row, intent) if isinstance(row, dict) else _named(intent, None, None)
+        yield _row_saved(row, intent) if isinstance(row, dict) else Saved.taken(intent, None)
 
 
 def _row_saved(row: Any, intent: WriteIntent) -> Saved:
@@ -1115,27 +1071,13 @@ def _row_saved(row: Any, intent: WriteIntent) -> Saved:
     if not isinstance(row, dict) or not row.get("success"):
         return Saved()
     created = row.get("created")
-    return _named(
+    return Saved.taken(
         intent, _str_or_none(row.get("id")), created if isinstance(created, bool) else None
     )
 
 
-def _named(intent: WriteIntent, answered: str | None, created: bool | None) -> Saved:
-    """What a write the CRM took saved: the record its answer names, else the one the write
-    named; a create whose answer names none saved a record no one can read back, so its
-    read-back fails rather than being skipped (``Saved.unnamed``). (An upsert that updated
-    answers 204 and no id before API 46.0: the record its lookup found, as before.)"""
-    named = answered or intent.record_id
-    unnamed = named is None and intent.operation is Operation.CREATE
-    return Saved(named, created, unnamed=unnamed)
-
-
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
-
-
-def _only(values: set[str]) -> str:
-    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
 
 def _read_parameters(
@@ -1181,14 +1123,14 @@ def _refuse_unknown_keys(body: Mapping[str, Any], keys: Sequence[str], what: str
 
 
 def _collection_request(intents: list[WriteIntent], all_or_none: bool) -> ParsedRequest:
-    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    parts = base.part_each(intents)
     return ParsedRequest(
         Shape.COLLECTION,
         tuple(intents),
         parts,
         all_or_none,
-        _only({i.object for i in intents if i.object}),
-        _only({str(i.operation) for i in intents}),
+        base.only({i.object for i in intents if i.object}),
+        base.only({str(i.operation) for i in intents}),
         reads=NOTHING,
     )
 
@@ -1263,8 +1205,7 @@ def _blocking(violations: Sequence[Violation]) -> Iterator[Violation]:
 
 def _error(violation: Violation, code_key: str) -> dict[str, Any]:
     return {
-        "message": f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): "
-        f"{violation.message}",
+        "message": base.blocked(violation),
         code_key: violation.code,
         "fields": list(violation.fields),
     }
@@ -1288,11 +1229,14 @@ def _record_result(parsed: ParsedRequest, decision: Decision, part: Part) -> dic
                 "were blocked. Resend this record without them."
             )
         errors = [{"statusCode": code, "message": message, "fields": []}]
+    return _failed_record(parsed, part, errors)
+
+
+def _failed_record(parsed: ParsedRequest, part: Part, errors: list[Any]) -> dict[str, Any]:
+    """A collection record's result: not written, for ``errors``."""
     result: dict[str, Any] = {"success": False, "errors": errors}
     record_id = parsed.intents[part.intents.start].record_id
-    if record_id:
-        result = {"id": record_id, **result}
-    return result
+    return {"id": record_id, **result} if record_id else result
 
 
 def _sub_result(decision: Decision, part: Part) -> dict[str, Any]:
@@ -1300,8 +1244,9 @@ def _sub_result(decision: Decision, part: Part) -> dict[str, Any]:
     if not errors:
         code, message = HALTED
         errors = [{"errorCode": code, "message": message}]
+    return _failed_sub(part, errors)
+
+
+def _failed_sub(part: Part, errors: list[Any]) -> dict[str, Any]:
+    """A composite subrequest's result: refused (400), for ``errors``."""
     return {"body": errors, "httpHeaders": {}, "httpStatusCode": 400, "referenceId": part.ref}
-
-
-def _reply(status: int, body: Any) -> Reply:
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})

@@ -36,7 +36,7 @@ from typing import Any
 
 from guardrail.checks.compare import Kind
 from guardrail.crm import salesforce_lookups
-from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Part, Reply, Shape
+from guardrail.crm.base import JobSpec, JobStep, ParsedRequest, Reply, Shape, part_each
 from guardrail.crm.salesforce_reads import refuse_writing_clause
 from guardrail.errors import MalformedBody, UnsupportedEndpoint, UnsupportedMediaType
 from guardrail.model import Decision, Operation, Saved, Violation, WriteIntent
@@ -189,7 +189,7 @@ def rows(
         values = {h: _typed(v, typed.get(h.lower())) for h, v in zip(header, row, strict=True)
                   if v != ""}  # fmt: skip
         intents.append(_intent(crm, spec, operation, values, f"row {n}", headers))
-    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    parts = part_each(intents)
     return ParsedRequest(
         Shape.BULK,
         tuple(intents),

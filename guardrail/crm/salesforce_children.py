@@ -22,10 +22,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from guardrail.crm import children, sfid
-from guardrail.crm.canonical import json_or_none
+from guardrail.crm import children, lookup_answers, sfid
 from guardrail.crm.salesforce_post import api_base
-from guardrail.errors import InvalidSession, LookupFailed
 from guardrail.model import Operation, Referrer, WriteIntent
 
 #: What every target of a referrer's query holds, and no other look-up's.
@@ -76,7 +74,7 @@ def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> Writ
         f"/sobjects/{referrer.object}/{{id}})"
     )
     return children.none_changed(
-        intent, status, _rows(body),
+        intent, status, children.rows(lookup_answers.answer(status, body), "records"),
         f"which {referrer.object} records name {named} in {referrer.field}",
         lambda row: str(row.get("Id")),
         lambda listed: (
@@ -103,15 +101,14 @@ def _referrers(intent: WriteIntent, status: int, body: bytes) -> tuple[Referrer,
     """The fields of other objects that may name a record of ``intent``'s object, from its
     describe, but those whose delete the CRM refuses while one does (``restrictedDelete``).
     Raises InvalidSession or LookupFailed."""
-    if status == 401:
-        raise InvalidSession("expired")
-    answer = json_or_none(body) if status == 200 else None
+    answer = lookup_answers.answer(status, body)
     found = answer.get("childRelationships") if isinstance(answer, dict) else None
     if not isinstance(found, list) or not all(_relationship(r) for r in found):
-        raise LookupFailed(
-            f"crm-guardrail could not tell which records may name {intent.object} "
-            f"{intent.record_id} (its describe answered {status}), and deleting it clears or "
-            "deletes each of them, so it cannot judge the delete; nothing was sent. Retry later."
+        raise lookup_answers.failed(
+            f"tell which records may name {intent.object} {intent.record_id}",
+            "its describe",
+            status,
+            so="and deleting it clears or deletes each of them, so it cannot judge the delete",
         )
     return tuple(
         Referrer(r["childSObject"], r["field"], r.get("cascadeDelete") is True)
@@ -126,12 +123,3 @@ def _relationship(found: Any) -> bool:
         isinstance(found.get(key), str) and _NAME.fullmatch(found[key])
         for key in ("childSObject", "field")
     )
-
-
-def _rows(body: bytes) -> list[dict[str, Any]] | None:
-    """The records a query answered, or None for an answer that is no query's."""
-    answer = json_or_none(body)
-    records = answer.get("records") if isinstance(answer, dict) else None
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        return None
-    return records

@@ -31,10 +31,10 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from guardrail.crm import salesforce_children, sfid
+from guardrail.crm import lookup_answers, salesforce_children, sfid
 from guardrail.crm.canonical import json_or_none
 from guardrail.crm.salesforce_post import api_base
-from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
+from guardrail.errors import LookupUnresolved
 from guardrail.model import Operation, WriteIntent
 
 
@@ -44,11 +44,11 @@ def lookups(intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[
     gives it (``account_fill``), the queue, Reason and Status a case holds now
     (``current_lookup``), what a delete changes beside its record (``salesforce_children``);
     none when it needs no other."""
-    for target in (_record_lookup(intent, path), account_fill(intent, path),
-                   current_lookup(intent, path)):  # fmt: skip
-        if target is not None and target not in answered:
-            return (target,)
-    return salesforce_children.lookups(intent, path, answered)
+    wanted = (_record_lookup(intent, path), account_fill(intent, path),
+              current_lookup(intent, path))  # fmt: skip
+    return lookup_answers.first_unanswered(wanted, answered) or salesforce_children.lookups(
+        intent, path, answered
+    )
 
 
 def reads(intent: WriteIntent, sobject: str | None = None) -> bool:
@@ -188,39 +188,33 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
     the field cannot be looked up by), InvalidSession (the agent's own session was refused, in
     pass-through mode) or LookupFailed (any other answer).
     """
-    answer = json_or_none(body)
     named = _named(intent, _value(intent))
-    if status == 200 and isinstance(answer, dict) and isinstance(answer.get("Id"), str):
-        record_id = answer["Id"]
-        if intent.record_id and not sfid.same_id(intent.record_id, record_id):
-            raise LookupUnresolved(
-                f"{named} is {record_id}, but the record also gives the Id "
-                f"{intent.record_id}; crm-guardrail cannot tell which one the CRM changes. "
-                "Name the record one way."
-            )
-        account = record_id if intent.object.lower() == "account" else _account(answer)
-        operation = Operation.DELETE if intent.operation is Operation.DELETE else Operation.UPDATE
-        return replace(intent, operation=operation, record_id=record_id, account=account)
     if status == 300:
         raise LookupUnresolved(
             f"{named} matches more than one record, so the CRM would not know which to change "
             "and crm-guardrail cannot judge it. Name the record by its id."
         )
-    if status == 404 and not _unknown_field(answer):
-        if intent.operation is Operation.UPSERT and not _by_id(intent):
-            return _create(intent)
-        raise LookupUnresolved(f"{named} matches no record; there is nothing to change.")
-    if status == 404:
+    if status == 404 and _unknown_field(json_or_none(body)):
         raise LookupUnresolved(
             f"{named}: {intent.external_id_field} is not a field records can be found by. "
             "Name the record by its id, or by an external id field."
         )
-    if status == 401:
-        raise InvalidSession("expired")
-    raise LookupFailed(
-        f"crm-guardrail could not look up {named} (the CRM answered {status}), so it cannot "
-        "judge the write against that record; nothing was sent. Retry later."
-    )
+    if status == 404:
+        if intent.operation is Operation.UPSERT and not _by_id(intent):
+            return _create(intent)
+        raise LookupUnresolved(f"{named} matches no record; there is nothing to change.")
+    answer = lookup_answers.answer(status, body)
+    if not isinstance(answer, dict) or not isinstance(answer.get("Id"), str):
+        raise lookup_answers.not_looked_up(named, "the CRM", status)
+    record_id = answer["Id"]
+    if intent.record_id and not sfid.same_id(intent.record_id, record_id):
+        raise LookupUnresolved(
+            f"{named} is {record_id}, but the record also gives the Id "
+            f"{intent.record_id}; crm-guardrail cannot tell which one the CRM changes. "
+            "Name the record one way."
+        )
+    account = record_id if intent.object.lower() == "account" else _account(answer)
+    return lookup_answers.found(intent, record_id, account)
 
 
 #: Objects whose records are a customer (an account) or no customer's (the org's queues):
@@ -249,20 +243,19 @@ def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
 def _owner_record(named: str, status: int, body: bytes) -> dict[str, Any]:
     """The record a GET by id read, from the CRM's answer. Raises LookupUnresolved (no such
     record), InvalidSession or LookupFailed."""
-    answer = json_or_none(body)
-    if status == 200 and isinstance(answer, dict):
-        return answer
-    if status == 404:
-        raise LookupUnresolved(
-            f"The write names the {named}, which the CRM does not have (deleted, or never "
-            "made). Name a record of the customer you are talking to that exists."
-        )
-    if status == 401:
-        raise InvalidSession("expired")
-    raise LookupFailed(
-        f"crm-guardrail could not read the {named} the write names (the CRM answered "
-        f"{status}), so it cannot tell whose it is; nothing was sent. Retry later."
+    missing = (
+        f"The write names the {named}, which the CRM does not have (deleted, or never made). "
+        "Name a record of the customer you are talking to that exists."
     )
+    answer = lookup_answers.answer(status, body, missing)
+    if not isinstance(answer, dict):
+        raise lookup_answers.failed(
+            f"read the {named} the write names",
+            "the CRM",
+            status,
+            so="so it cannot tell whose it is",
+        )
+    return answer
 
 
 def unnamed_create(intent: WriteIntent) -> WriteIntent:

@@ -14,12 +14,9 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from guardrail.crm.base import CanonicalRequest, Narrowed, ParsedRequest, Part
+from guardrail.crm import base
+from guardrail.crm.base import CanonicalRequest, Narrowed, Parse, ParsedRequest, Part
 from guardrail.crm.canonical import NO_BODY
-from guardrail.errors import MalformedBody
-from guardrail.model import WriteIntent
-
-Parse = Callable[[CanonicalRequest], ParsedRequest]
 
 
 def narrow(
@@ -39,13 +36,13 @@ def narrow(
         records = request.payload["records"]
         payload = {"allOrNone": False, "records": [records[n] for n in kept]}
         narrowed = request.rewritten(payload)
-    reading = parse(narrowed)
-    if [_unplaced(i) for i in reading.intents] != [_unplaced(parsed.intents[n]) for n in kept]:
-        raise MalformedBody(
-            "crm-guardrail could not forward the allowed records of this collection on their "
-            "own; nothing was sent. Resend them without the blocked records."
-        )
-    return Narrowed(narrowed, reading)
+    return base.narrowed(
+        parse,
+        narrowed,
+        [parsed.intents[n] for n in kept],
+        "crm-guardrail could not forward the allowed records of this collection on their own; "
+        "nothing was sent. Resend them without the blocked records.",
+    )
 
 
 def merge(
@@ -62,7 +59,3 @@ def merge(
     answered = iter(results)
     ours = {part.ref for part in forwarded}
     return [next(answered) if part.ref in ours else refused(part) for part in parsed.parts]
-
-
-def _unplaced(intent: WriteIntent) -> WriteIntent:
-    return replace(intent, ref="")

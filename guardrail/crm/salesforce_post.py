@@ -18,7 +18,15 @@ from urllib.parse import quote, unquote
 
 from guardrail.checks.compare import instant
 from guardrail.crm import sfid
-from guardrail.crm.base import CanonicalRequest, Outbound, Record, Reply, Revert, Written
+from guardrail.crm.base import (
+    CanonicalRequest,
+    Outbound,
+    Record,
+    Reply,
+    Revert,
+    Written,
+    json_reply,
+)
 from guardrail.crm.canonical import json_or_none
 from guardrail.model import Operation, WriteIntent
 
@@ -157,18 +165,11 @@ def revert(request: CanonicalRequest, intent: WriteIntent, undo: Revert) -> Outb
         return Outbound("PATCH", rows, _JSON_BODY, json.dumps(undo.mark).encode())
     if undo.created:
         return Outbound("DELETE", rows)
-    before, after = undo.before, undo.after
-    if not before or not after:
-        return None
-    restore = {
-        name: value
-        for name, value in before.items()
-        if name in undo.writable and after.get(name) != value
-    }
+    restore = undo.restored()
     if not restore:
         return None
     headers = dict(_JSON_BODY)
-    modified = after.get("LastModifiedDate")
+    modified = (undo.after or {}).get("LastModifiedDate")
     if isinstance(modified, str):
         headers["If-Unmodified-Since"] = format_datetime(instant(modified), usegmt=True)
     return Outbound("PATCH", rows, headers, json.dumps(restore).encode())
@@ -185,7 +186,7 @@ def failure_reply(messages: Sequence[tuple[str, Sequence[str]]]) -> Reply:
         {"message": m, "errorCode": "GUARDRAIL_POST_VERIFY_FAILED", "fields": list(f)}
         for m, f in messages
     ]
-    return Reply(400, json.dumps(body).encode(), {"Content-Type": _JSON})
+    return json_reply(400, body, _JSON)
 
 
 def _record_path(intent: WriteIntent) -> str | None:

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -58,6 +57,8 @@ from multidict import CIMultiDict
 
 from guardrail.checks.compare import Kind
 from guardrail.crm import (
+    base,
+    lookup_answers,
     ordered,
     servicenow_batch,
     servicenow_children,
@@ -66,7 +67,6 @@ from guardrail.crm import (
 )
 from guardrail.crm.base import (
     HELD_CODE,
-    READ,
     CanonicalRequest,
     Dialect,
     DialectOptions,
@@ -93,12 +93,15 @@ from guardrail.crm.canonical import (
     dropped_headers,
     is_json,
     is_method,
+    json_object,
     json_or_none,
     json_payload,
     not_json,
     parse_json,
+    refuse_body,
     refuse_fragment,
     refuse_method_overrides,
+    refuse_nested,
     refuse_override_parameters,
     refuse_routing_headers,
     refuse_undocumented_parameters,
@@ -113,14 +116,11 @@ from guardrail.crm.servicenow_sim import SimulatedServiceNow
 from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
-    InvalidSession,
-    LookupFailed,
-    LookupUnresolved,
     MalformedBody,
     RequestRejected,
     UnsupportedEndpoint,
 )
-from guardrail.model import Decision, Operation, Saved, Violation, WriteIntent
+from guardrail.model import Decision, Operation, Saved, WriteIntent
 
 NAME = "servicenow"
 _READ_METHODS = frozenset({"GET", "HEAD"})
@@ -162,7 +162,11 @@ _JSON = "application/json;charset=UTF-8"
 AUTH = ParsedRequest(Shape.READ, reads=frozenset())
 #: The query of the look-up of a record's class (one written through a base table).
 _CLASS_ONLY = "sysparm_fields=sys_class_name"
-MAX_READ_RECORDS = 200
+#: What to send in place of a request the dialect does not know.
+_INSTEAD = (
+    "Write through the Table API (/api/now/table/{table}) or the Batch API, and read through "
+    "the Table API."
+)
 
 
 #: The platform's base tables, which every instance extends (task: incidents, cases; sys_user:
@@ -207,11 +211,7 @@ class ServiceNowDialect:
             refuse_unreadable_answers(raw.headers.items(), "ServiceNow")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
-        if body and raw.method in _READ_METHODS | {"DELETE", "OPTIONS"}:
-            raise AmbiguousRequest(
-                f"A {raw.method} carries no body in ServiceNow's API, and crm-guardrail does not "
-                "forward bytes it has not judged. Send it without one."
-            )
+        refuse_body(raw.method, body, _READ_METHODS | {"DELETE", "OPTIONS"}, "ServiceNow")
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         media_type = content_type.partition(";")[0].strip().lower()
         payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
@@ -239,7 +239,7 @@ class ServiceNowDialect:
         if _BATCH.match(request.path) and request.method == "POST":
             if unread is not None:
                 raise not_json(unread)
-            return self._batch(_require_object(request.payload, "batch request"))
+            return self._batch(json_object(request.payload, "batch request"))
         return self._route(request.method, request.path, request.query, request.payload, unread)
 
     def _route(
@@ -301,10 +301,7 @@ class ServiceNowDialect:
             intent = WriteIntent(NAME, name, Operation.DELETE, {}, record_id=sys_id)
         else:
             return self._unknown(method, path)
-        return ParsedRequest(
-            Shape.SINGLE, (intent,), (Part("", range(1)),), True, name, intent.operation,
-            reads=frozenset({name}),
-        )  # fmt: skip
+        return base.single(intent, frozenset({name}))
 
     def _batch(self, body: Mapping[str, Any]) -> ParsedRequest:
         items = body.get("rest_requests")
@@ -320,8 +317,7 @@ class ServiceNowDialect:
         reads: frozenset[str] | None = frozenset()
         for n, item in enumerate(items):
             ref, inner = self._batch_item(item, n, {p.ref for p in parts})
-            if reads is not None:
-                reads = None if inner.reads is None else reads | inner.reads
+            reads = base.read_together(reads, inner.reads)
             start = len(intents)
             intents.extend(replace(i, ref=ref) for i in inner.intents)
             parts.append(Part(ref, range(start, len(intents))))
@@ -331,8 +327,8 @@ class ServiceNowDialect:
             tuple(intents),
             tuple(parts),
             False,
-            _only({i.object for i in intents}),
-            _only({str(i.operation) for i in intents}) or "read",
+            base.only({i.object for i in intents}),
+            base.only({str(i.operation) for i in intents}) or "read",
             reads=reads,
         )
 
@@ -402,13 +398,7 @@ class ServiceNowDialect:
         return body
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        if self._forward_unknown:
-            return READ
-        raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            "request it cannot read may write). Write through the Table API "
-            "(/api/now/table/{table}) or the Batch API, and read through the Table API."
-        )
+        return base.unknown(self._forward_unknown, method, path, _INSTEAD)
 
     # -- rendering replies ------------------------------------------------------------------
 
@@ -416,18 +406,16 @@ class ServiceNowDialect:
         blocking = [v for v in decision.violations if v.blocks]
         if parsed.shape is Shape.COLLECTION:
             messages = [
-                f"Batch request {part.ref}: {_message(v)}"
+                f"Batch request {part.ref}: {base.blocked(v)}"
                 for part in parsed.parts
                 for v in blocking
                 if v.intent is not None and v.intent in part.intents
-            ] or [_message(v) for v in blocking]
-            detail = "Nothing in the batch was written."
+            ] or [base.blocked(v) for v in blocking]
+            said = "Nothing in the batch was written."
         else:
-            messages = [_message(v) for v in blocking]
-            detail = "Nothing was written."
-        fields = sorted({f for v in blocking for f in v.fields})
-        if fields:
-            detail += f" Fields: {', '.join(fields)}."
+            messages = [base.blocked(v) for v in blocking]
+            said = "Nothing was written."
+        detail = _detail(said, (f for v in blocking for f in v.fields))
         codes = sorted({v.code for v in blocking})
         return error_reply(400, " ".join(messages), f"{detail} ({', '.join(codes)})")
 
@@ -450,9 +438,8 @@ class ServiceNowDialect:
                 for v in decision.violations
                 if v.blocks and v.intent is not None and v.intent in part.intents
             ]
-            fields = sorted({f for v in blocking for f in v.fields})
-            detail = "Nothing was written." + (f" Fields: {', '.join(fields)}." if fields else "")
-            return error_reply(400, " ".join(_message(v) for v in blocking), detail).body
+            detail = _detail("Nothing was written.", (f for v in blocking for f in v.fields))
+            return error_reply(400, " ".join(base.blocked(v) for v in blocking), detail).body
 
         return servicenow_batch.merge(parsed, forwarded, body, refused)
 
@@ -490,27 +477,23 @@ class ServiceNowDialect:
             and not any(t.endswith(record) for t in answered)  # its class is known
         ):  # fmt: skip
             wanted = (f"/api/now/table/{intent.object}{record}", *wanted)
-        return tuple(t for t in wanted if t not in answered)[:1]
+        return lookup_answers.first_unanswered(wanted, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         """The write through a base table, judged as a write to its record's own class; a write
         changing no record beside its own (``servicenow_children``)."""
         if not target.endswith(_CLASS_ONLY):
             return servicenow_children.resolved(intent, target, status, body)
-        if status == 401:
-            raise InvalidSession("expired")
-        if status == 404:
-            raise LookupUnresolved(
-                f"{intent.object} has no record {intent.record_id}; there is nothing to change."
-            )
-        result = json_or_none(body) if status == 200 else None
+        missing = f"{intent.object} has no record {intent.record_id}; there is nothing to change."
+        result = lookup_answers.answer(status, body, missing)
         found = _plain(result.get("result", {}).get("sys_class_name")) if isinstance(
             result, dict) and isinstance(result.get("result"), dict) else None  # fmt: skip
         if not isinstance(found, str) or not _TABLE_NAME.match(found):
-            raise LookupFailed(
-                f"crm-guardrail could not tell which class the {intent.object} record "
-                f"{intent.record_id} is (the instance answered {status}), so it cannot judge "
-                "the write; nothing was sent. Write it in its own table, or retry later."
+            raise lookup_answers.failed(
+                f"tell which class the {intent.object} record {intent.record_id} is",
+                "the instance",
+                status,
+                then="Write it in its own table, or retry later.",
             )
         return intent if found == intent.object else replace(intent, object=found)
 
@@ -535,9 +518,10 @@ class ServiceNowDialect:
                 answered = answers.get(part.ref)
                 if answered is not None and answered[0] < 300 and len(part.intents) == 1:
                     n = part.intents.start
-                    found[n] = Saved(_result_id(answered[1]) or intents[n].record_id)
+                    found[n] = Saved.taken(intents[n], _result_id(answered[1]))
             return tuple(found)
-        return tuple(Saved(_result_id(json_or_none(body)) or i.record_id) for i in intents)
+        named = _result_id(json_or_none(body))
+        return tuple(Saved.taken(i, named) for i in intents)
 
     def read_records(self, status: int, body: bytes) -> list[RecordRead]:
         if status != 200:
@@ -545,7 +529,7 @@ class ServiceNowDialect:
         answer = json_or_none(body)
         found: list[RecordRead] = []
         for row in _rows(answer):
-            if len(found) >= MAX_READ_RECORDS:
+            if len(found) >= base.MAX_READ_RECORDS:
                 break
             fields = {k: _plain(v) for k, v in row.items()}
             sys_id = fields.get("sys_id")
@@ -601,10 +585,8 @@ class ServiceNowDialect:
     def render_post_failure(
         self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
     ) -> Reply:
-        fields = sorted({f for _, named in messages for f in named})
-        detail = "The write was saved, then failed verification." + (
-            f" Fields: {', '.join(fields)}." if fields else ""
-        )
+        said = "The write was saved, then failed verification."
+        detail = _detail(said, (f for _, named in messages for f in named))
         return error_reply(400, " ".join(m for m, _ in messages), detail)
 
     # -- describe and drift -----------------------------------------------------------------
@@ -637,13 +619,11 @@ class ServiceNowDialect:
     # -- credentials ------------------------------------------------------------------------
 
     def agent_token(self, headers: Mapping[str, str]) -> str | None:
-        scheme, _, given = headers.get("Authorization", "").partition(" ")
-        return given.strip() or None if scheme.lower() == "bearer" else None
+        scheme, given = base.authorization(headers)
+        return given or None if scheme == "bearer" else None
 
     def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
-        out = headers.copy()
-        out["Authorization"] = f"Bearer {credential}"
-        return out
+        return base.bearer(headers, credential)
 
     # -- the offline simulation ---------------------------------------------------------------
 
@@ -657,11 +637,13 @@ class ServiceNowDialect:
 def error_reply(status: int, message: str, detail: str | None) -> Reply:
     """ServiceNow's error body."""
     body = {"error": {"message": message, "detail": detail}, "status": "failure"}
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})
+    return base.json_reply(status, body, _JSON)
 
 
-def _message(violation: Violation) -> str:
-    return f"Blocked by crm-guardrail ({violation.policy}/{violation.rule}): {violation.message}"
+def _detail(said: str, fields: Iterable[str]) -> str:
+    """An error's detail: what happened to the write, then the fields it names."""
+    named = sorted(set(fields))
+    return said + (f" Fields: {', '.join(named)}." if named else "")
 
 
 def _item_headers(given: Any) -> CIMultiDict[str]:
@@ -793,31 +775,15 @@ def _table_name(name: str) -> str:
     return name
 
 
-def _require_object(payload: Any, what: str) -> dict[str, Any]:
-    if payload is NO_BODY:
-        raise MalformedBody(f"A {what} needs a JSON body.")
-    if not isinstance(payload, dict):
-        raise MalformedBody(f"A {what} body must be a JSON object.")
-    return payload
-
-
 def _fields(payload: Any, where: str) -> dict[str, Any]:
-    record = _require_object(payload, "record write")
+    record = json_object(payload, "record write")
     fields: dict[str, Any] = {}
     for name, value in record.items():
-        if isinstance(value, dict | list):
-            raise MalformedBody(
-                f"{where}.{name} is set to a JSON {'object' if isinstance(value, dict) else 'list'}"
-                "; crm-guardrail takes field values only (for a reference, send the sys_id)."
-            )
+        refuse_nested(where, name, value, "for a reference, send the sys_id")
         text = as_text(value)
         # HTML between [code] tags is rendered (journal entries): judged as it reads
         fields[name] = code_text(text) if "[code]" in text.lower() else text
     return fields
-
-
-def _only(values: set[str]) -> str:
-    return next(iter(values)) if len(values) == 1 else ("mixed" if values else "")
 
 
 def _serviced(answer: Any) -> Iterator[tuple[str, tuple[int, Any]]]:

@@ -16,10 +16,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from guardrail.crm.base import CanonicalRequest, Narrowed, ParsedRequest, Part
-from guardrail.errors import MalformedBody
+from guardrail.crm import base
+from guardrail.crm.base import CanonicalRequest, Narrowed, Parse, ParsedRequest, Part
 
-Parse = Callable[[CanonicalRequest], ParsedRequest]
 _JSON = "application/json;charset=UTF-8"
 
 
@@ -33,15 +32,13 @@ def narrow(
         **request.payload,
         "rest_requests": [r for r in request.payload["rest_requests"] if r["id"] in kept],
     }
-    narrowed = request.rewritten(payload)
-    reading = parse(narrowed)
-    wanted = [parsed.intents[n] for part in forwarded for n in part.intents]
-    if list(reading.intents) != wanted:
-        raise MalformedBody(
-            "crm-guardrail could not forward the allowed requests of this batch on their own; "
-            "nothing was sent. Resend them without the blocked ones."
-        )
-    return Narrowed(narrowed, reading)
+    return base.narrowed(
+        parse,
+        request.rewritten(payload),
+        [parsed.intents[n] for part in forwarded for n in part.intents],
+        "crm-guardrail could not forward the allowed requests of this batch on their own; "
+        "nothing was sent. Resend them without the blocked ones.",
+    )
 
 
 def merge(

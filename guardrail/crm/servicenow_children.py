@@ -24,9 +24,8 @@ from itertools import takewhile
 from typing import Any
 from urllib.parse import quote
 
-from guardrail.crm import children
-from guardrail.crm.canonical import json_or_none
-from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
+from guardrail.crm import children, lookup_answers
+from guardrail.errors import AmbiguousRequest
 from guardrail.model import Operation, WriteIntent
 
 #: The parent states its children follow (On Hold for some hold reasons only: judged as
@@ -89,31 +88,29 @@ def _children(intent: WriteIntent) -> tuple[str, ...]:
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
     """``intent``, when it changes no record beside its own that ``target`` asks about.
     Raises AmbiguousRequest (it would), InvalidSession or LookupFailed."""
+    found = children.rows(lookup_answers.answer(status, body), "result")
     if target.startswith("/api/now/table/sys_db_object?"):
-        return _extending(intent, status, body)
+        return _extending(intent, status, found)
     if target.startswith("/api/now/table/sys_dictionary?"):
         parent = (intent.object.lower(), PARENT.get(intent.object.lower()))
-        found = _rows(body)
         rows = None if found is None else [
             r for r in found if (r.get("name"), r.get("element")) != parent
         ]  # fmt: skip
         return children.none_changed(intent, status, rows, *_referenced(intent))
     unknown, refusal = (_cleared if intent.operation is Operation.DELETE else _moved)(intent)
-    return children.none_changed(intent, status, _rows(body), unknown, _label, refusal)
+    return children.none_changed(intent, status, found, unknown, _label, refusal)
 
 
-def _extending(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
+def _extending(intent: WriteIntent, status: int, rows: list[children.Row] | None) -> WriteIntent:
     """``intent`` knowing the tables its table extends, nearest first, from the look-up of its
-    ``sys_db_object`` record. Raises InvalidSession, LookupFailed (no such answer) or
-    AmbiguousRequest (a hierarchy deeper than asked)."""
-    if status == 401:
-        raise InvalidSession("expired")
-    rows = _rows(body) if status == 200 else None
+    ``sys_db_object`` record (``rows``, as ``children.rows`` read them). Raises LookupFailed
+    (no such answer) or AmbiguousRequest (a hierarchy deeper than asked)."""
     if not rows or len(rows) != 1 or rows[0].get("name") != intent.object:
-        raise LookupFailed(
-            f"crm-guardrail could not tell which tables {intent.object} extends (the instance "
-            f"answered {status}), and a reference to any of them may name the record, so it "
-            "cannot judge the delete; nothing was sent. Retry later."
+        raise lookup_answers.failed(
+            f"tell which tables {intent.object} extends",
+            "the instance",
+            status,
+            so="and a reference to any of them may name the record, so it cannot judge the delete",
         )
     named = (rows[0].get(field) for field in _ANCESTORS)
     ancestors = tuple(takewhile(bool, (n if isinstance(n, str) else "" for n in named)))
@@ -175,11 +172,3 @@ def _moved(intent: WriteIntent) -> tuple[str, Callable[[str], str]]:
 
 def _label(row: dict[str, Any]) -> str:
     return f"{row.get('number') or '?'} ({row.get('sys_id')})"
-
-
-def _rows(body: bytes) -> list[dict[str, Any]] | None:
-    answer = json_or_none(body)
-    result = answer.get("result") if isinstance(answer, dict) else None
-    if not isinstance(result, list) or not all(isinstance(r, dict) for r in result):
-        return None
-    return result

@@ -117,13 +117,7 @@ def revert(intent: WriteIntent, undo: Revert) -> Outbound | None:
                         json.dumps(undo.mark).encode())  # fmt: skip
     if undo.created:
         return Outbound("DELETE", target)
-    if not undo.before or not undo.after:
-        return None
-    restore = {
-        name: value
-        for name, value in undo.before.items()
-        if name in undo.writable and name not in JOURNAL_FIELDS and undo.after.get(name) != value
-    }
+    restore = undo.restored(JOURNAL_FIELDS)
     if not restore:
         return None
     return Outbound("PATCH", target, {"Content-Type": "application/json"},

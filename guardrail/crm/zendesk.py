@@ -49,10 +49,16 @@ from urllib.parse import quote
 import httpx
 from multidict import CIMultiDict, MultiMapping
 
-from guardrail.crm import ordered, zendesk_effects, zendesk_schema, zendesk_tags
+from guardrail.crm import (
+    base,
+    lookup_answers,
+    ordered,
+    zendesk_effects,
+    zendesk_schema,
+    zendesk_tags,
+)
 from guardrail.crm.base import (
     HELD_CODE,
-    READ,
     CanonicalRequest,
     Dialect,
     DialectOptions,
@@ -82,6 +88,7 @@ from guardrail.crm.canonical import (
     json_or_none,
     not_json,
     parse_json,
+    refuse_body,
     refuse_fragment,
     refuse_method_overrides,
     refuse_override_parameters,
@@ -96,7 +103,6 @@ from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
     InvalidSession,
-    LookupFailed,
     LookupUnresolved,
     MalformedBody,
     RequestRejected,
@@ -127,7 +133,11 @@ _PARAMETERS = {
 }
 _METADATA = frozenset({"ticket_fields", "user_fields", "organization_fields", "groups",
                        "job_statuses", "brands", "locales", "custom_statuses"})  # fmt: skip
-MAX_READ_RECORDS = 200
+#: What to send in place of a request the dialect does not know.
+_INSTEAD = (
+    "Write tickets, users and organizations through their create, update, create_many, "
+    "update_many, merge and create_or_update endpoints under /api/v2."
+)
 
 
 def dialect(options: DialectOptions) -> Dialect:
@@ -165,11 +175,7 @@ class ZendeskDialect:
         refuse_override_parameters(query, "Zendesk")
         encodings = raw.headers.getall("Content-Encoding", [])
         body = decode_content(encodings, raw.body, self.limits)
-        if body and raw.method in _READ_METHODS:
-            raise AmbiguousRequest(
-                f"A {raw.method} carries no body in Zendesk's API, and crm-guardrail does not "
-                "forward bytes it has not judged. Send it without one."
-            )
+        refuse_body(raw.method, body, _READ_METHODS, "Zendesk")
         content_type = (single_header(raw.headers, "Content-Type") or "") if body else ""
         payload: Any = NO_BODY  # a body of another media type: refused once routed (parse)
         if body and is_json(content_type, "application/json"):
@@ -217,18 +223,19 @@ class ZendeskDialect:
         rest, method, payload = segments[1:], request.method, request.payload
         if method == "POST" and not rest:
             created = WriteIntent(NAME, obj, Operation.CREATE, _record(obj, payload, True))
-            return _single(_in_a_named_organization(created))
+            return base.single(_in_a_named_organization(created), _NOTHING)
         if len(rest) == 1 and ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
                 if "id" in fields and str(fields.pop("id")) != rest[0]:
                     raise MalformedBody(f"The body's id is not the {obj} the URL names.")
-                return _single(WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0]))
+                updated = WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0])
+                return base.single(updated, _NOTHING)
             if method == "DELETE":
                 deleted = WriteIntent(NAME, obj, Operation.DELETE, {}, record_id=rest[0])
-                return _single(*_restated(obj, payload, [deleted]))
+                return base.single(_restated(obj, payload, [deleted])[0], _NOTHING)
         if method == "POST" and rest == ["create_or_update"] and obj in _MATCH_BY:
-            return _single(_create_or_update(obj, payload))
+            return base.single(_create_or_update(obj, payload), _NOTHING)
         if method == "DELETE" and rest == ["destroy_many"]:
             return _many(_restated(obj, payload, _destroy_many(obj, request.query), many=True))
         if obj == "ticket" and method == "POST" and rest == ["create_many"]:
@@ -241,14 +248,7 @@ class ZendeskDialect:
         return self._unknown(method, request.path)
 
     def _unknown(self, method: str, path: str) -> ParsedRequest:
-        if self._forward_unknown:
-            return READ
-        raise UnsupportedEndpoint(
-            f"crm-guardrail does not know how to check {method} {path}, so it refuses it (a "
-            "request it cannot read may write). Write tickets, users and organizations through "
-            "their create, update, create_many, update_many, merge and create_or_update "
-            "endpoints under /api/v2."
-        )
+        return base.unknown(self._forward_unknown, method, path, _INSTEAD)
 
     # -- rendering replies ------------------------------------------------------------------
 
@@ -261,25 +261,16 @@ class ZendeskDialect:
             if parsed.shape is Shape.COLLECTION and v.intent is not None:
                 where = f"{decision.intents[v.intent].ref}: "
             entry = {
-                "description": f"{where}Blocked by crm-guardrail ({v.policy}/{v.rule}): "
-                f"{v.message}",
+                "description": f"{where}{base.blocked(v)}",
                 "error": v.code,
             }
             details.setdefault(v.fields[0] if v.fields else "base", []).append(entry)
-        return _reply(422, {"error": "RecordInvalid", "description": "Record validation errors",
-                            "details": details})  # fmt: skip
+        return _invalid(details)
 
     def render_hold(self, parsed: ParsedRequest, decision: Decision, message: str) -> Reply:
         """A held write as Zendesk refuses a record (422 RecordInvalid: zenpy raises
         APIException), its description saying it waits for approval; a bulk call is held whole."""
-        return _reply(
-            422,
-            {
-                "error": "RecordInvalid",
-                "description": message,
-                "details": {"base": [{"error": HELD_CODE, "description": message}]},
-            },
-        )
+        return _invalid({"base": [{"error": HELD_CODE, "description": message}]}, message)
 
     def lookalikes(self, target: str, intent: WriteIntent) -> Outbound | None:
         """None: Zendesk's search is eventually consistent, so it cannot say whether an
@@ -291,8 +282,9 @@ class ZendeskDialect:
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, InvalidSession):
-            return _reply(401, {"error": "Couldn't authenticate you"})
-        return _reply(error.status, {"error": error.code, "description": error.message})
+            return base.json_reply(401, {"error": "Couldn't authenticate you"}, _JSON)
+        body = {"error": error.code, "description": error.message}
+        return base.json_reply(error.status, body, _JSON)
 
     def render_post_failure(
         self, parsed: ParsedRequest, messages: Sequence[tuple[str, Sequence[str]]]
@@ -302,8 +294,7 @@ class ZendeskDialect:
             entry = {"description": message, "error": "GUARDRAIL_POST_VERIFY_FAILED"}
             for name in fields or ("base",):
                 details.setdefault(name, []).append(entry)
-        return _reply(422, {"error": "RecordInvalid", "description": "Record validation errors",
-                            "details": details})  # fmt: skip
+        return _invalid(details)
 
     # -- requests saved in part, bulk jobs: Zendesk has neither to judge ----------------------
 
@@ -349,7 +340,7 @@ class ZendeskDialect:
                 zendesk_effects.first_comment(intent),
                 zendesk_effects.assigned(intent),
             )
-        return tuple(t for t in wanted if t is not None and t not in answered)[:1]
+        return lookup_answers.first_unanswered(wanted, answered)
 
     def resolved(self, intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
         if target == zendesk_tags.FIELDS_PATH:
@@ -379,7 +370,7 @@ class ZendeskDialect:
             record = answer.get(intents[0].object) if isinstance(answer, dict) else None
             saved = record.get("id") if isinstance(record, dict) else None
             # 201 Created; a create_or_update that updated an existing record answers 200.
-            return (Saved(_str_or_none(saved) or intents[0].record_id, status == 201),)
+            return (Saved.taken(intents[0], _str_or_none(saved), status == 201),)
         # A bulk call answers a job status: the ids of records it creates come later.
         return tuple(Saved(i.record_id, unnamed=i.record_id is None) for i in intents)
 
@@ -405,7 +396,7 @@ class ZendeskDialect:
             if kind in ("ticket", "user", "organization"):
                 rows.append((kind, result))
         found = []
-        for obj, row in rows[:MAX_READ_RECORDS]:
+        for obj, row in rows[: base.MAX_READ_RECORDS]:
             if isinstance(row, dict) and is_int_id(row.get("id")):
                 found.append(RecordRead(obj, str(row["id"]), flat_record(obj, row)))
         return found
@@ -519,11 +510,10 @@ class ZendeskDialect:
 
     def agent_token(self, headers: Mapping[str, str]) -> str | None:
         """A bearer token, or the API token of basic ``{email}/token:{token}``."""
-        scheme, _, given = headers.get("Authorization", "").partition(" ")
-        given = given.strip()
-        if scheme.lower() == "bearer":
+        scheme, given = base.authorization(headers)
+        if scheme == "bearer":
             return given or None
-        if scheme.lower() != "basic":
+        if scheme != "basic":
             return None
         try:
             user, _, secret = base64.b64decode(given, validate=True).decode().partition(":")
@@ -532,9 +522,7 @@ class ZendeskDialect:
         return secret or None if user.endswith("/token") else None
 
     def authorize(self, headers: CIMultiDict[str], credential: str) -> CIMultiDict[str]:
-        out = headers.copy()
-        out["Authorization"] = f"Bearer {credential}"
-        return out
+        return base.bearer(headers, credential)
 
     # -- the offline simulation ---------------------------------------------------------------
 
@@ -597,17 +585,10 @@ def _record(obj: str, payload: Any, creating: bool) -> dict[str, Any]:
     return flatten(obj, payload[obj], obj, creating)
 
 
-def _single(intent: WriteIntent) -> ParsedRequest:
-    return ParsedRequest(
-        Shape.SINGLE, (intent,), (Part("", range(1)),), True, intent.object, intent.operation,
-        reads=_NOTHING,
-    )  # fmt: skip
-
-
 def _many(intents: list[WriteIntent]) -> ParsedRequest:
     """A request of several writes, which Zendesk runs in order (a job): one judged on a
     look-up after another that may change its answer is refused (``ordered``)."""
-    parts = tuple(Part(i.ref, range(n, n + 1)) for n, i in enumerate(intents))
+    parts = base.part_each(intents)
     ordered.refuse_stale_lookups(
         intents,
         parts,
@@ -615,10 +596,9 @@ def _many(intents: list[WriteIntent]) -> ParsedRequest:
         zendesk_effects.may_add_incidents,
         "Record",
     )
-    operations = {str(i.operation) for i in intents}
     return ParsedRequest(
         Shape.COLLECTION, tuple(intents), parts, True, intents[0].object,
-        operations.pop() if len(operations) == 1 else "mixed", reads=_NOTHING,
+        base.only({str(i.operation) for i in intents}), reads=_NOTHING,
     )  # fmt: skip
 
 
@@ -668,14 +648,9 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     or delete of the one record found, or a create. Raises LookupUnresolved, LookupFailed,
     InvalidSession."""
     named = f"The {intent.object} with {intent.external_id_field} = {intent.external_id!r}"
-    if status == 401:
-        raise InvalidSession("expired")
-    answer = json_or_none(body)
-    if status != 200 or not isinstance(answer, dict):
-        raise LookupFailed(
-            f"crm-guardrail could not look up {named} (Zendesk answered {status}), so it "
-            "cannot judge the write against that record; nothing was sent. Retry later."
-        )
+    answer = lookup_answers.answer(status, body)
+    if not isinstance(answer, dict):
+        raise lookup_answers.not_looked_up(named, "Zendesk", status)
     field, wanted = intent.external_id_field or "", str(intent.external_id).lower()
     listed = answer.get(f"{intent.object}s")
     rows = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, dict)]
@@ -698,8 +673,7 @@ def _found(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     account = _str_or_none(
         record.get("id") if intent.object == "organization" else record.get("organization_id")
     )
-    operation = Operation.DELETE if deleting else Operation.UPDATE
-    return replace(intent, operation=operation, record_id=str(record["id"]), account=account)
+    return lookup_answers.found(intent, str(record["id"]), account)
 
 
 def _in_a_named_organization(created: WriteIntent) -> WriteIntent:
@@ -891,5 +865,8 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _reply(status: int, body: Any) -> Reply:
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": _JSON})
+def _invalid(details: Mapping[str, Any], description: str = "Record validation errors") -> Reply:
+    """Zendesk's refusal of a record (422 RecordInvalid: zenpy raises APIException), with
+    ``details`` per field."""
+    body = {"error": "RecordInvalid", "description": description, "details": details}
+    return base.json_reply(422, body, _JSON)

@@ -29,23 +29,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from guardrail.crm.canonical import json_or_none
-from guardrail.errors import AmbiguousRequest, InvalidSession, LookupFailed
+from guardrail.crm import lookup_answers
+from guardrail.errors import AmbiguousRequest
 from guardrail.model import Operation, WriteIntent
 
 SOLVED = frozenset({"solved", "closed"})
 #: Incidents named in a refusal.
 NAMED = 5
-
-
-def answer(status: int, body: bytes) -> Any:
-    """Zendesk's answer to a look-up: its JSON when it answered 200, else None. Raises
-    InvalidSession when the credential was refused."""
-    if status == 401:
-        raise InvalidSession("expired")
-    return json_or_none(body) if status == 200 else None
 
 
 # -- a problem's incidents ------------------------------------------------------------------
@@ -91,13 +82,10 @@ def _unless(
     NAMED, "and more" past them; ``unnamed`` when only a next page holds them), or None when
     none is.
     Raises LookupFailed (``unknown``: what crm-guardrail could not tell) or InvalidSession."""
-    found = answer(status, body)
+    found = lookup_answers.answer(status, body)
     listed = found.get("tickets") if isinstance(found, dict) else None
     if not isinstance(found, dict) or not isinstance(listed, list):
-        raise LookupFailed(
-            f"crm-guardrail could not tell {unknown} (Zendesk answered {status}), so it cannot "
-            "judge the write; nothing was sent. Retry later."
-        )
+        raise lookup_answers.failed(f"tell {unknown}", "Zendesk", status)
     open_ = [t for t in listed if not (isinstance(t, dict) and t.get("status") in done)]
     if not open_ and not found.get("next_page"):
         return None
@@ -146,15 +134,17 @@ def first_comment(intent: WriteIntent) -> str | None:
 def as_public_as_first(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent`` with ``comment.public`` as the ticket's first comment's. Raises
     InvalidSession or LookupFailed."""
-    found = answer(status, body)
+    found = lookup_answers.answer(status, body)
     listed = found.get("comments") if isinstance(found, dict) else None
     first = listed[0] if isinstance(listed, list) and listed else None
     public = first.get("public") if isinstance(first, dict) else None
     if not isinstance(public, bool):
-        raise LookupFailed(
-            f"crm-guardrail could not read ticket {intent.record_id}'s first comment (Zendesk "
-            f"answered {status}), and a comment that does not say whether it is public is as "
-            "public as that one, so it cannot judge the write; nothing was sent. Say it: "
-            'comment {"public": true} for a reply, false for a private note.'
+        raise lookup_answers.failed(
+            f"read ticket {intent.record_id}'s first comment",
+            "Zendesk",
+            status,
+            so="and a comment that does not say whether it is public is as public as that one, "
+            "so it cannot judge the write",
+            then='Say it: comment {"public": true} for a reply, false for a private note.',
         )
     return replace(intent, fields={**intent.fields, "comment.public": public})

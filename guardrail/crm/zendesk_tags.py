@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from guardrail.crm import zendesk_effects
-from guardrail.errors import AmbiguousRequest, LookupFailed
+from guardrail.crm import lookup_answers
+from guardrail.errors import AmbiguousRequest
 from guardrail.model import Operation, WriteIntent
 
 #: What a ticket write may set its tags by.
@@ -114,14 +114,15 @@ def selected(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
 
 def _options(status: int, body: bytes) -> dict[str, _Option]:
     """Each tag an active custom ticket field reads as a value."""
-    answer = zendesk_effects.answer(status, body)
+    answer = lookup_answers.answer(status, body)
     listed = answer.get("ticket_fields") if isinstance(answer, dict) else None
     if not isinstance(listed, list) or not isinstance(answer, dict) or answer.get("next_page"):
-        raise LookupFailed(
-            f"crm-guardrail could not read the account's ticket fields (Zendesk answered "
-            f"{status}{', more than one page' if isinstance(listed, list) else ''}), so it "
-            "cannot tell which custom fields this write's tags set; nothing was sent. Set "
-            "custom fields by custom_fields, or retry later."
+        raise lookup_answers.failed(
+            "read the account's ticket fields",
+            "Zendesk",
+            f"{status}{', more than one page' if isinstance(listed, list) else ''}",
+            so="so it cannot tell which custom fields this write's tags set",
+            then="Set custom fields by custom_fields, or retry later.",
         )
     found: dict[str, _Option] = {}
     for field in listed:
