@@ -34,7 +34,7 @@ from urllib.parse import quote
 from guardrail.crm import lookup_answers, salesforce_children, sfid
 from guardrail.crm.canonical import json_or_none
 from guardrail.crm.salesforce_post import api_base
-from guardrail.errors import LookupUnresolved
+from guardrail.errors import LookupUnresolved, RequestRejected
 from guardrail.model import Operation, WriteIntent
 
 
@@ -98,11 +98,9 @@ def current_lookup(intent: WriteIntent, path: str) -> str | None:
 
 
 def _current(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-    """``intent`` with the case's values as the CRM holds them (a case it does not find:
-    as it was; the write itself fails there)."""
-    if status == 404:
-        return intent
-    answer = _owner_record(f"Case {intent.record_id}", status, body)
+    """``intent`` with the case's values as the CRM holds them. Raises RecordNotFound (no
+    such case), InvalidSession or LookupFailed."""
+    answer = _owner_record(f"Case {intent.record_id}", status, body, lookup_answers.gone(intent))
     return replace(intent, current={name: answer.get(name) for name in _CURRENT})
 
 
@@ -240,10 +238,12 @@ def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
     return tuple(v for v in found if isinstance(v, str) and v)
 
 
-def _owner_record(named: str, status: int, body: bytes) -> dict[str, Any]:
-    """The record a GET by id read, from the CRM's answer. Raises LookupUnresolved (no such
-    record), InvalidSession or LookupFailed."""
-    missing = (
+def _owner_record(
+    named: str, status: int, body: bytes, missing: RequestRejected | None = None
+) -> dict[str, Any]:
+    """The record a GET by id read, from the CRM's answer. Raises ``missing`` (no such record;
+    unless given, LookupUnresolved: one the write names), InvalidSession or LookupFailed."""
+    missing = missing or LookupUnresolved(
         f"The write names the {named}, which the CRM does not have (deleted, or never made). "
         "Name a record of the customer you are talking to that exists."
     )
