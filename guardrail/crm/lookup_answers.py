@@ -30,7 +30,13 @@ from dataclasses import replace
 from typing import Any
 
 from guardrail.crm.canonical import json_or_none
-from guardrail.errors import InvalidSession, LookupFailed, RecordNotFound, RequestRejected
+from guardrail.errors import (
+    InvalidSession,
+    LookupFailed,
+    LookupUnresolved,
+    RecordNotFound,
+    RequestRejected,
+)
 from guardrail.model import Operation, WriteIntent
 
 
@@ -43,12 +49,21 @@ def first_unanswered(wanted: Iterable[str | None], answered: Collection[str]) ->
 def answer(status: int, body: bytes, missing: RequestRejected | None = None) -> Any:
     """The CRM's answer as JSON when it answered 200, else None (refused by the caller:
     ``failed``). Raises InvalidSession for a 401, and ``missing`` for a 404 where the caller
-    says what one means (``gone``, for a look-up about the record the write changes)."""
+    says what one means (``gone``: the record the write changes; ``not_there``: one it
+    names)."""
     if status == 401:
         raise InvalidSession("expired")
     if status == 404 and missing is not None:
         raise missing
     return json_or_none(body) if status == 200 else None
+
+
+def not_there(named: str) -> LookupUnresolved:
+    """The refusal of a write naming a record (``named``, in words) a look-up found missing."""
+    return LookupUnresolved(
+        f"The write names the {named}, which the CRM does not have (deleted, or never made). "
+        "Name a record of the customer you are talking to that exists."
+    )
 
 
 def gone(intent: WriteIntent) -> RecordNotFound:

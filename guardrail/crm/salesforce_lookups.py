@@ -138,7 +138,8 @@ def account_fill(intent: WriteIntent, path: str) -> str | None:
 def _filled(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent`` with the account its contact gives the case (none: as it was)."""
     field, contact = next((k, v) for k, v in intent.fields.items() if k.lower() == "contactid")
-    account = _account(_owner_record(f"Contact {contact}", status, body))
+    named = f"Contact {contact}"
+    account = _account(_owner_record(named, status, body, lookup_answers.not_there(named)))
     if account is None:
         return intent
     fields = {k: v for k, v in intent.fields.items() if k.lower() != "accountid"}
@@ -230,23 +231,18 @@ def owner_lookup(sobject: str, record_id: str, path: str) -> str | None:
     return f"{api_base(path)}/sobjects/{quote(sobject, safe='')}/{record_id}"
 
 
-def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
+def owners(named: str, status: int, body: bytes, missing: RequestRejected) -> tuple[str, ...]:
     """The accounts and contacts the record read by ``owner_lookup``'s GET belongs to (its
-    ``sfid.CUSTOMER_FIELDS``). Raises LookupUnresolved (no such record), InvalidSession or
+    ``sfid.CUSTOMER_FIELDS``). Raises ``missing`` (no such record), InvalidSession or
     LookupFailed."""
-    found = (_owner_record(named, status, body).get(name) for name in sfid.CUSTOMER_FIELDS)
+    record = _owner_record(named, status, body, missing)
+    found = (record.get(name) for name in sfid.CUSTOMER_FIELDS)
     return tuple(v for v in found if isinstance(v, str) and v)
 
 
-def _owner_record(
-    named: str, status: int, body: bytes, missing: RequestRejected | None = None
-) -> dict[str, Any]:
-    """The record a GET by id read, from the CRM's answer. Raises ``missing`` (no such record;
-    unless given, LookupUnresolved: one the write names), InvalidSession or LookupFailed."""
-    missing = missing or LookupUnresolved(
-        f"The write names the {named}, which the CRM does not have (deleted, or never made). "
-        "Name a record of the customer you are talking to that exists."
-    )
+def _owner_record(named: str, status: int, body: bytes, missing: RequestRejected) -> dict[str, Any]:
+    """The record a GET by id read, from the CRM's answer. Raises ``missing`` (no such
+    record), InvalidSession or LookupFailed."""
     answer = lookup_answers.answer(status, body, missing)
     if not isinstance(answer, dict):
         raise lookup_answers.failed(

@@ -502,7 +502,9 @@ class ServiceNowDialect:
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a record is: as read (the pack's people-grounded)
 
-    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+    def owners(
+        self, named: str, status: int, body: bytes, missing: RequestRejected
+    ) -> tuple[str, ...]:
         return ()
 
     # -- reading responses ------------------------------------------------------------------

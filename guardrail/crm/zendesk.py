@@ -358,7 +358,9 @@ class ZendeskDialect:
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a user or organization is: as read (the pack's people grounding)
 
-    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+    def owners(
+        self, named: str, status: int, body: bytes, missing: RequestRejected
+    ) -> tuple[str, ...]:
         return ()
 
     # -- the CRM's answers -------------------------------------------------------------------

@@ -10,10 +10,12 @@ import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
 
+from guardrail.sandbox.seed import ACME_ACCOUNT_ID
 from guardrail.testing import SANDBOX_TOKEN, Stack
 from tests.helpers import SHIPPED_PACK
 
@@ -103,4 +105,32 @@ def test_a_write_about_a_record_that_does_not_exist_gets_the_crms_own_not_found(
     assert shape(answer.json()) == shape(direct.json()), answer.text
     assert "does not exist" in answer.text, answer.text  # and what to do instead:
     assert "Name a record that exists" in answer.text, answer.text
+    _refused_and_audited(stack, answer)
+
+
+def test_a_salesforce_record_read_then_deleted_gets_the_crms_own_not_found_when_written(
+    salesforce_stack: Stack,
+) -> None:
+    """Whose a record is that the conversation read without saying so is asked before the
+    write is judged: a record deleted since is the write's own, so the CRM's not-found too."""
+    stack, auth = salesforce_stack, CRMS["salesforce"][1]
+
+    async def make() -> str:
+        return stack.store.create("Case", {"Subject": "Router", "AccountId": ACME_ACCOUNT_ID})
+
+    _register(stack)
+    gone = stack.call(make)
+    query = f"SELECT Id, Subject FROM Case WHERE Id = '{gone}'"
+    read = _send(stack.proxy_url, stack, auth, "GET", f"{BASE}/query?q={quote(query)}", None)
+    assert [r["Id"] for r in read.json()["records"]] == [gone]
+
+    async def delete() -> None:
+        stack.store.delete("Case", gone)
+
+    stack.call(delete)
+    answer = _send(stack.proxy_url, stack, auth, "PATCH", f"{BASE}/sobjects/Case/{gone}",
+                   {"Subject": "Router still broken"})  # fmt: skip
+
+    assert answer.status_code == 404, answer.text
+    assert [e["errorCode"] for e in answer.json()] == ["NOT_FOUND"]
     _refused_and_audited(stack, answer)
