@@ -67,9 +67,11 @@ def not_there(named: str) -> LookupUnresolved:
 
 
 def gone(intent: WriteIntent) -> RecordNotFound:
-    """The refusal of a write whose own record a look-up found missing."""
+    """The refusal of a write whose own record (by id, or by the field naming it) a look-up
+    found missing."""
+    named = intent.record_id or f"with {intent.external_id_field} = {intent.external_id!r}"
     return RecordNotFound(
-        f"The {intent.object} {intent.record_id} does not exist (deleted, or never made), so "
+        f"The {intent.object} {named} does not exist (deleted, or never made), so "
         "there is nothing for this write to change; crm-guardrail sent none of it. Name a "
         "record that exists."
     )

@@ -69,7 +69,7 @@ def reads(intent: WriteIntent, sobject: str | None = None) -> bool:
 
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
     """``intent`` as the write the CRM will make, from its answer to ``lookups``' GET of
-    ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed."""
+    ``target``. Raises LookupUnresolved, RecordNotFound, InvalidSession or LookupFailed."""
     if target.endswith(_FILL_QUERY):
         return _filled(intent, status, body)
     if target.endswith(_CURRENT_QUERY):
@@ -183,9 +183,9 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
     """``intent`` as the write the CRM will make, from its answer to the GET of the record it
     names by a lookup field.
 
-    Raises LookupUnresolved (several records match; none does and the write is not a create;
-    the field cannot be looked up by), InvalidSession (the agent's own session was refused, in
-    pass-through mode) or LookupFailed (any other answer).
+    Raises LookupUnresolved (several records match; the field cannot be looked up by),
+    RecordNotFound (none matches and the write is not a create), InvalidSession (the agent's
+    own session was refused, in pass-through mode) or LookupFailed (any other answer).
     """
     named = _named(intent, _value(intent))
     if status == 300:
@@ -201,7 +201,7 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
     if status == 404:
         if intent.operation is Operation.UPSERT and not _by_id(intent):
             return _create(intent)
-        raise LookupUnresolved(f"{named} matches no record; there is nothing to change.")
+        raise lookup_answers.gone(intent)
     answer = lookup_answers.answer(status, body)
     if not isinstance(answer, dict) or not isinstance(answer.get("Id"), str):
         raise lookup_answers.not_looked_up(named, "the CRM", status)

@@ -37,6 +37,9 @@ CRMS = {
 WRITES = [
     # a case's Reason changed without its queue: its current queue is read first
     ("salesforce", "PATCH", f"{BASE}/sobjects/Case/{GONE_CASE}", {"Reason": "Billing"}),
+    # a delete, an upsert by Id, naming their record by a field: the record is looked up
+    ("salesforce", "DELETE", f"{BASE}/sobjects/Account/External_Id__c/NO-SUCH-1", None),
+    ("salesforce", "PATCH", f"{BASE}/sobjects/Case/Id/{GONE_CASE}", {"Subject": "x"}),
     # a solve: its incidents are asked for; a comment not saying: the first comment's
     ("zendesk", "PUT", "/api/v2/tickets/999999.json", {"ticket": {"status": "solved"}}),
     ("zendesk", "PUT", "/api/v2/tickets/999999.json", {"ticket": {"comment": {"body": "Hi"}}}),
