@@ -18,7 +18,9 @@
     │   ├── AmbiguousRequest         400: a request the CRM could read otherwise than the proxy
     │   ├── InvalidSession           401: an agent token unknown, expired or revoked (the CRM's own)
     │   ├── SessionCannotReach       403: a held write's own session cannot reach what it writes
-    │   ├── HoldNotShown             404: an agent polled a hold not of its conversation, or none
+    │   ├── NotFound                 404: answered as the CRM answers a record it does not have
+    │   │   ├── RecordNotFound       404: the record a write changes does not exist
+    │   │   └── HoldNotShown         404: an agent polled a hold not of its conversation, or none
     │   └── TokenRefused             403: an agent token used outside its scopes or conversation
     └── DependencyFailure            503/504: something the proxy needs failed (fail closed)
         ├── UpstreamUnavailable      503: the CRM could not be reached
@@ -161,12 +163,25 @@ class SessionCannotReach(RequestRejected):
     code = "GUARDRAIL_HOLD_SESSION"
 
 
-class HoldNotShown(RequestRejected):
-    """An agent polled a held write it may not see (another conversation's, or none): the
-    CRM's own not-found, the same whether or not it exists (guardrail.holds.poll)."""
+class NotFound(RequestRejected):
+    """Answered as the CRM answers a request about a record it does not have: its own
+    not-found, in its own format, so the agent's client raises what it raises then (each
+    dialect's ``render_error``)."""
 
     status = 404
     code = "NOT_FOUND"
+
+
+class RecordNotFound(NotFound):
+    """The record a write changes does not exist: a look-up about it (its class, its
+    incidents, its current values) was answered 404 (guardrail.crm.lookup_answers). The
+    agent's error, not an outage: refused as the CRM would refuse the write, since retrying
+    cannot help and nothing of it may reach the CRM unjudged."""
+
+
+class HoldNotShown(NotFound):
+    """An agent polled a held write it may not see (another conversation's, or none): the
+    CRM's own not-found, the same whether or not it exists (guardrail.holds.poll)."""
 
 
 class TokenRefused(RequestRejected):

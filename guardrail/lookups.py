@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from multidict import CIMultiDict
 
+from guardrail.crm import lookup_answers
 from guardrail.crm.base import Dialect
 from guardrail.errors import LookupUnavailable, LookupUnresolved
 from guardrail.model import Operation, WriteIntent, replaced
@@ -148,7 +149,8 @@ async def belongings(
     once, unless ``known`` (the customer's own, or read with whose it is): a case with no
     account, opened for a contact of the customer's account, is the customer's.
 
-    Raises LookupUnresolved (no such record), LookupFailed, InvalidSession.
+    Raises RecordNotFound (no record an intent changes), LookupUnresolved (none it names),
+    LookupFailed, InvalidSession.
     """
     targets = _targets(
         dialect, path, object_for_id, wanted,
@@ -159,13 +161,14 @@ async def belongings(
     )  # fmt: skip
     if not targets:
         return intents
-    owners = await _owners(dialect, targets, get, object_for_id)
+    changed = {record: i for i in intents if (record := _changed(i)) is not None}
+    owners = await _owners(dialect, targets, get, object_for_id, changed)
     theirs = _targets(
         dialect, path, object_for_id, lambda v: v not in owners and not known(v),
         (o for found in owners.values() for o in found),
     )  # fmt: skip
     if theirs:
-        further = await _owners(dialect, theirs, get, object_for_id)
+        further = await _owners(dialect, theirs, get, object_for_id, {})
         owners = {v: tuple(dict.fromkeys((*found, *(a for o in found for a in further.get(o, ())))))
                   for v, found in owners.items()}  # fmt: skip
     return tuple(
@@ -192,14 +195,26 @@ def _targets(
 
 
 async def _owners(
-    dialect: Dialect, targets: Mapping[str, str], get: Get, object_for_id: Callable[[str], str]
+    dialect: Dialect,
+    targets: Mapping[str, str],
+    get: Get,
+    object_for_id: Callable[[str], str],
+    changed: Mapping[str, WriteIntent],
 ) -> dict[str, tuple[str, ...]]:
+    """Record id -> whose it is, as the CRM answers each of ``targets``. A record missing is
+    the write's own when an intent ``changed`` it (the CRM's own not-found), else one it only
+    names."""
     answers = await _ask(list(targets.values()), get)
-    return {
-        value: dialect.owners(f"{object_for_id(value)} {value}", answers[target].status,
-                              answers[target].body)
-        for value, target in targets.items()
-    }  # fmt: skip
+    found = {}
+    for value, target in targets.items():
+        named = f"{object_for_id(value)} {value}"
+        missing = (
+            lookup_answers.gone(changed[value])
+            if value in changed
+            else lookup_answers.not_there(named)
+        )
+        found[value] = dialect.owners(named, answers[target].status, answers[target].body, missing)
+    return found
 
 
 #: The key ``belongs_to`` gives the record a write changes or deletes.

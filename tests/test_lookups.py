@@ -196,8 +196,9 @@ def test_a_delete_that_matches_nothing_is_refused_saying_so(
     stack: Stack, agent: requests.Session
 ) -> None:
     answer = call(stack, agent, "DELETE", "/sobjects/Case/External_Id__c/NOPE-1")
-    assert answer.json()[0]["errorCode"] == "GUARDRAIL_LOOKUP_UNRESOLVED"
-    assert "matches no record" in answer.json()[0]["message"]
+    assert answer.status_code == 404  # as Salesforce answers it: no such record
+    assert answer.json()[0]["errorCode"] == "NOT_FOUND"
+    assert "External_Id__c = 'NOPE-1' does not exist" in answer.json()[0]["message"]
 
 
 def test_a_collection_upsert_by_field_saves_only_the_grounded_records(

@@ -505,10 +505,13 @@ class Dialect(Protocol):
         account) or no customer's (a queue), or of an object this dialect cannot read."""
         ...
 
-    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+    def owners(
+        self, named: str, status: int, body: bytes, missing: RequestRejected
+    ) -> tuple[str, ...]:
         """The ids of the customer accounts and contacts the record ``owner_lookup``'s GET read
         belongs to, from the CRM's answer (``named``: the record, in words). Raises
-        LookupUnresolved (no such record), InvalidSession or LookupFailed."""
+        ``missing`` (no such record: ``lookup_answers.gone`` for the record the write
+        changes, ``not_there`` for one it names), InvalidSession or LookupFailed."""
         ...
 
     # -- the CRM's answers -----------------------------------------------------------------------

@@ -10,9 +10,17 @@ A look-up is the proxy's own question, asked with the agent's session (or the pr
 credential in its place). Its answer stops the write in one of three ways: the session was
 refused (401: InvalidSession, the CRM's own "unauthenticated", so the agent's client does what
 it does when its session ends), the record asked about is not there (404, where the dialect
-says what that means: LookupUnresolved), or the answer is not one to judge by (another status,
-or a body that does not hold what was asked: LookupFailed, failing closed). What an answer
-holds, and the words of each refusal, stay the dialect's.
+says what that means), or the answer is not one to judge by (another status, or a body that
+does not hold what was asked: LookupFailed, failing closed). What an answer holds, and the
+words of each refusal, stay the dialect's.
+
+A 404 about the record the write changes (a ticket's incidents, a record's class, a case's
+queue) means that record does not exist: the agent's error, which retrying cannot help, so
+never a 503. Every dialect refuses the write alike (``gone``: RecordNotFound) with the CRM's
+own not-found, as the CRM would answer the write itself, and audits it as blocked; nothing of
+it is forwarded, since the CRM's own answer would come only from a write nobody judged. A
+record the write only names (a case's contact) not being there is the dialect's to word
+(LookupUnresolved), since the CRM refuses that write otherwise, if at all.
 """
 
 from __future__ import annotations
@@ -22,7 +30,13 @@ from dataclasses import replace
 from typing import Any
 
 from guardrail.crm.canonical import json_or_none
-from guardrail.errors import InvalidSession, LookupFailed, LookupUnresolved
+from guardrail.errors import (
+    InvalidSession,
+    LookupFailed,
+    LookupUnresolved,
+    RecordNotFound,
+    RequestRejected,
+)
 from guardrail.model import Operation, WriteIntent
 
 
@@ -32,15 +46,35 @@ def first_unanswered(wanted: Iterable[str | None], answered: Collection[str]) ->
     return next(((t,) for t in wanted if t is not None and t not in answered), ())
 
 
-def answer(status: int, body: bytes, missing: str | None = None) -> Any:
+def answer(status: int, body: bytes, missing: RequestRejected | None = None) -> Any:
     """The CRM's answer as JSON when it answered 200, else None (refused by the caller:
-    ``failed``). Raises InvalidSession for a 401, and LookupUnresolved (``missing``: what is
-    not there, and what to do) for a 404 where the caller says what one means."""
+    ``failed``). Raises InvalidSession for a 401, and ``missing`` for a 404 where the caller
+    says what one means (``gone``: the record the write changes; ``not_there``: one it
+    names)."""
     if status == 401:
         raise InvalidSession("expired")
     if status == 404 and missing is not None:
-        raise LookupUnresolved(missing)
+        raise missing
     return json_or_none(body) if status == 200 else None
+
+
+def not_there(named: str) -> LookupUnresolved:
+    """The refusal of a write naming a record (``named``, in words) a look-up found missing."""
+    return LookupUnresolved(
+        f"The write names the {named}, which the CRM does not have (deleted, or never made). "
+        "Name a record of the customer you are talking to that exists."
+    )
+
+
+def gone(intent: WriteIntent) -> RecordNotFound:
+    """The refusal of a write whose own record (by id, or by the field naming it) a look-up
+    found missing."""
+    named = intent.record_id or f"with {intent.external_id_field} = {intent.external_id!r}"
+    return RecordNotFound(
+        f"The {intent.object} {named} does not exist (deleted, or never made), so "
+        "there is nothing for this write to change; crm-guardrail sent none of it. Name a "
+        "record that exists."
+    )
 
 
 def failed(

@@ -586,8 +586,10 @@ class SalesforceDialect:
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return salesforce_lookups.owner_lookup(sobject, record_id, path)
 
-    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
-        return salesforce_lookups.owners(named, status, body)
+    def owners(
+        self, named: str, status: int, body: bytes, missing: RequestRejected
+    ) -> tuple[str, ...]:
+        return salesforce_lookups.owners(named, status, body, missing)
 
     # -- reading responses ------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from urllib.parse import quote
 from guardrail.crm import lookup_answers, salesforce_children, sfid
 from guardrail.crm.canonical import json_or_none
 from guardrail.crm.salesforce_post import api_base
-from guardrail.errors import LookupUnresolved
+from guardrail.errors import LookupUnresolved, RequestRejected
 from guardrail.model import Operation, WriteIntent
 
 
@@ -69,7 +69,7 @@ def reads(intent: WriteIntent, sobject: str | None = None) -> bool:
 
 def resolved(intent: WriteIntent, target: str, status: int, body: bytes) -> WriteIntent:
     """``intent`` as the write the CRM will make, from its answer to ``lookups``' GET of
-    ``target``. Raises LookupUnresolved, InvalidSession or LookupFailed."""
+    ``target``. Raises LookupUnresolved, RecordNotFound, InvalidSession or LookupFailed."""
     if target.endswith(_FILL_QUERY):
         return _filled(intent, status, body)
     if target.endswith(_CURRENT_QUERY):
@@ -98,11 +98,9 @@ def current_lookup(intent: WriteIntent, path: str) -> str | None:
 
 
 def _current(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
-    """``intent`` with the case's values as the CRM holds them (a case it does not find:
-    as it was; the write itself fails there)."""
-    if status == 404:
-        return intent
-    answer = _owner_record(f"Case {intent.record_id}", status, body)
+    """``intent`` with the case's values as the CRM holds them. Raises RecordNotFound (no
+    such case), InvalidSession or LookupFailed."""
+    answer = _owner_record(f"Case {intent.record_id}", status, body, lookup_answers.gone(intent))
     return replace(intent, current={name: answer.get(name) for name in _CURRENT})
 
 
@@ -140,7 +138,8 @@ def account_fill(intent: WriteIntent, path: str) -> str | None:
 def _filled(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent`` with the account its contact gives the case (none: as it was)."""
     field, contact = next((k, v) for k, v in intent.fields.items() if k.lower() == "contactid")
-    account = _account(_owner_record(f"Contact {contact}", status, body))
+    named = f"Contact {contact}"
+    account = _account(_owner_record(named, status, body, lookup_answers.not_there(named)))
     if account is None:
         return intent
     fields = {k: v for k, v in intent.fields.items() if k.lower() != "accountid"}
@@ -184,9 +183,9 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
     """``intent`` as the write the CRM will make, from its answer to the GET of the record it
     names by a lookup field.
 
-    Raises LookupUnresolved (several records match; none does and the write is not a create;
-    the field cannot be looked up by), InvalidSession (the agent's own session was refused, in
-    pass-through mode) or LookupFailed (any other answer).
+    Raises LookupUnresolved (several records match; the field cannot be looked up by),
+    RecordNotFound (none matches and the write is not a create), InvalidSession (the agent's
+    own session was refused, in pass-through mode) or LookupFailed (any other answer).
     """
     named = _named(intent, _value(intent))
     if status == 300:
@@ -202,7 +201,7 @@ def _resolved_record(intent: WriteIntent, status: int, body: bytes) -> WriteInte
     if status == 404:
         if intent.operation is Operation.UPSERT and not _by_id(intent):
             return _create(intent)
-        raise LookupUnresolved(f"{named} matches no record; there is nothing to change.")
+        raise lookup_answers.gone(intent)
     answer = lookup_answers.answer(status, body)
     if not isinstance(answer, dict) or not isinstance(answer.get("Id"), str):
         raise lookup_answers.not_looked_up(named, "the CRM", status)
@@ -232,21 +231,18 @@ def owner_lookup(sobject: str, record_id: str, path: str) -> str | None:
     return f"{api_base(path)}/sobjects/{quote(sobject, safe='')}/{record_id}"
 
 
-def owners(named: str, status: int, body: bytes) -> tuple[str, ...]:
+def owners(named: str, status: int, body: bytes, missing: RequestRejected) -> tuple[str, ...]:
     """The accounts and contacts the record read by ``owner_lookup``'s GET belongs to (its
-    ``sfid.CUSTOMER_FIELDS``). Raises LookupUnresolved (no such record), InvalidSession or
+    ``sfid.CUSTOMER_FIELDS``). Raises ``missing`` (no such record), InvalidSession or
     LookupFailed."""
-    found = (_owner_record(named, status, body).get(name) for name in sfid.CUSTOMER_FIELDS)
+    record = _owner_record(named, status, body, missing)
+    found = (record.get(name) for name in sfid.CUSTOMER_FIELDS)
     return tuple(v for v in found if isinstance(v, str) and v)
 
 
-def _owner_record(named: str, status: int, body: bytes) -> dict[str, Any]:
-    """The record a GET by id read, from the CRM's answer. Raises LookupUnresolved (no such
+def _owner_record(named: str, status: int, body: bytes, missing: RequestRejected) -> dict[str, Any]:
+    """The record a GET by id read, from the CRM's answer. Raises ``missing`` (no such
     record), InvalidSession or LookupFailed."""
-    missing = (
-        f"The write names the {named}, which the CRM does not have (deleted, or never made). "
-        "Name a record of the customer you are talking to that exists."
-    )
     answer = lookup_answers.answer(status, body, missing)
     if not isinstance(answer, dict):
         raise lookup_answers.failed(

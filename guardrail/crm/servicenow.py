@@ -117,6 +117,7 @@ from guardrail.errors import (
     AmbiguousRequest,
     DependencyFailure,
     MalformedBody,
+    NotFound,
     RequestRejected,
     UnsupportedEndpoint,
 )
@@ -420,6 +421,8 @@ class ServiceNowDialect:
         return error_reply(400, " ".join(messages), f"{detail} ({', '.join(codes)})")
 
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
+        if isinstance(error, NotFound):  # the instance's own words; why, in the detail
+            return error_reply(error.status, "No Record found", error.message)
         return error_reply(error.status, error.message, error.code)
 
     # -- batches saved in part ----------------------------------------------------------------
@@ -484,8 +487,7 @@ class ServiceNowDialect:
         changing no record beside its own (``servicenow_children``)."""
         if not target.endswith(_CLASS_ONLY):
             return servicenow_children.resolved(intent, target, status, body)
-        missing = f"{intent.object} has no record {intent.record_id}; there is nothing to change."
-        result = lookup_answers.answer(status, body, missing)
+        result = lookup_answers.answer(status, body, lookup_answers.gone(intent))
         found = _plain(result.get("result", {}).get("sys_class_name")) if isinstance(
             result, dict) and isinstance(result.get("result"), dict) else None  # fmt: skip
         if not isinstance(found, str) or not _TABLE_NAME.match(found):
@@ -500,7 +502,9 @@ class ServiceNowDialect:
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a record is: as read (the pack's people-grounded)
 
-    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+    def owners(
+        self, named: str, status: int, body: bytes, missing: RequestRejected
+    ) -> tuple[str, ...]:
         return ()
 
     # -- reading responses ------------------------------------------------------------------

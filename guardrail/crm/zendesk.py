@@ -105,6 +105,7 @@ from guardrail.errors import (
     InvalidSession,
     LookupUnresolved,
     MalformedBody,
+    NotFound,
     RequestRejected,
     UnsupportedEndpoint,
 )
@@ -283,7 +284,8 @@ class ZendeskDialect:
     def render_error(self, error: RequestRejected | DependencyFailure) -> Reply:
         if isinstance(error, InvalidSession):
             return base.json_reply(401, {"error": "Couldn't authenticate you"}, _JSON)
-        body = {"error": error.code, "description": error.message}
+        code = "RecordNotFound" if isinstance(error, NotFound) else error.code  # zenpy's cue
+        body = {"error": code, "description": error.message}
         return base.json_reply(error.status, body, _JSON)
 
     def render_post_failure(
@@ -356,7 +358,9 @@ class ZendeskDialect:
     def owner_lookup(self, sobject: str, record_id: str, path: str) -> str | None:
         return None  # whose a user or organization is: as read (the pack's people grounding)
 
-    def owners(self, named: str, status: int, body: bytes) -> tuple[str, ...]:
+    def owners(
+        self, named: str, status: int, body: bytes, missing: RequestRejected
+    ) -> tuple[str, ...]:
         return ()
 
     # -- the CRM's answers -------------------------------------------------------------------

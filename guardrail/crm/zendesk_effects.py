@@ -62,9 +62,9 @@ def may_add_incidents(earlier: WriteIntent, later: WriteIntent) -> bool:
 
 def none_unsolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent``, when it solves no incident with it. Raises AmbiguousRequest (it would),
-    InvalidSession or LookupFailed."""
+    RecordNotFound, InvalidSession or LookupFailed."""
     unknown = f"which incidents solving ticket {intent.record_id} would solve with it"
-    named = _unless(status, body, unknown, SOLVED, "more incidents")
+    named = _unless(intent, status, body, unknown, SOLVED, "more incidents")
     if named is None:
         return intent
     raise AmbiguousRequest(
@@ -76,13 +76,18 @@ def none_unsolved(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
 
 
 def _unless(
-    status: int, body: bytes, unknown: str, done: frozenset[str], unnamed: str
+    intent: WriteIntent,
+    status: int,
+    body: bytes,
+    unknown: str,
+    done: frozenset[str],
+    unnamed: str,
 ) -> str | None:
-    """The tickets a look-up answered whose status is not one of ``done``, named (the first
-    NAMED, "and more" past them; ``unnamed`` when only a next page holds them), or None when
-    none is.
-    Raises LookupFailed (``unknown``: what crm-guardrail could not tell) or InvalidSession."""
-    found = lookup_answers.answer(status, body)
+    """The tickets a look-up about ``intent``'s record answered whose status is not one of
+    ``done``, named (the first NAMED, "and more" past them; ``unnamed`` when only a next page
+    holds them), or None when none is. Raises RecordNotFound (no such record), LookupFailed
+    (``unknown``: what crm-guardrail could not tell) or InvalidSession."""
+    found = lookup_answers.answer(status, body, lookup_answers.gone(intent))
     listed = found.get("tickets") if isinstance(found, dict) else None
     if not isinstance(found, dict) or not isinstance(listed, list):
         raise lookup_answers.failed(f"tell {unknown}", "Zendesk", status)
@@ -106,9 +111,9 @@ def assigned(intent: WriteIntent) -> str | None:
 
 def none_handed_over(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent``, when the user it deletes holds no ticket that is not closed. Raises
-    AmbiguousRequest (they do), InvalidSession or LookupFailed."""
+    AmbiguousRequest (they do), RecordNotFound, InvalidSession or LookupFailed."""
     unknown = f"which tickets are assigned to user {intent.record_id}"
-    named = _unless(status, body, unknown, frozenset({"closed"}), "more")
+    named = _unless(intent, status, body, unknown, frozenset({"closed"}), "more")
     if named is None:
         return intent
     raise AmbiguousRequest(
@@ -133,8 +138,8 @@ def first_comment(intent: WriteIntent) -> str | None:
 
 def as_public_as_first(intent: WriteIntent, status: int, body: bytes) -> WriteIntent:
     """``intent`` with ``comment.public`` as the ticket's first comment's. Raises
-    InvalidSession or LookupFailed."""
-    found = lookup_answers.answer(status, body)
+    RecordNotFound (no such ticket), InvalidSession or LookupFailed."""
+    found = lookup_answers.answer(status, body, lookup_answers.gone(intent))
     listed = found.get("comments") if isinstance(found, dict) else None
     first = listed[0] if isinstance(listed, list) and listed else None
     public = first.get("public") if isinstance(first, dict) else None

@@ -13,8 +13,8 @@ from guardrail.crm.servicenow import ServiceNowDialect
 from guardrail.errors import (
     AmbiguousRequest,
     LookupFailed,
-    LookupUnresolved,
     MalformedBody,
+    RecordNotFound,
     RequestRejected,
     UnsupportedEndpoint,
     UnsupportedMediaType,
@@ -318,7 +318,7 @@ def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> No
     assert lookup == f"/api/now/table/sys_user/{SYS_ID}?sysparm_fields=sys_class_name"
     contact = body({"result": {"sys_class_name": "customer_contact"}})
     assert dialect.resolved(delete, lookup, 200, contact).object == "customer_contact"
-    with pytest.raises(LookupUnresolved):
+    with pytest.raises(RecordNotFound):  # no such record: the instance's own not-found
         dialect.resolved(delete, lookup, 404, b"{}")
     with pytest.raises(LookupFailed):
         dialect.resolved(delete, lookup, 500, b"{}")
