@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 from multidict import CIMultiDict
 
-from guardrail.crm import lookup_answers
 from guardrail.crm.base import Dialect
 from guardrail.errors import LookupUnavailable, LookupUnresolved
 from guardrail.model import Operation, WriteIntent, replaced
@@ -208,12 +207,8 @@ async def _owners(
     found = {}
     for value, target in targets.items():
         named = f"{object_for_id(value)} {value}"
-        missing = (
-            lookup_answers.gone(changed[value])
-            if value in changed
-            else lookup_answers.not_there(named)
-        )
-        found[value] = dialect.owners(named, answers[target].status, answers[target].body, missing)
+        answer = answers[target]
+        found[value] = dialect.owners(named, answer.status, answer.body, changed.get(value))
     return found
 
 

@@ -506,12 +506,13 @@ class Dialect(Protocol):
         ...
 
     def owners(
-        self, named: str, status: int, body: bytes, missing: RequestRejected
+        self, named: str, status: int, body: bytes, changed: WriteIntent | None
     ) -> tuple[str, ...]:
         """The ids of the customer accounts and contacts the record ``owner_lookup``'s GET read
-        belongs to, from the CRM's answer (``named``: the record, in words). Raises
-        ``missing`` (no such record: ``lookup_answers.gone`` for the record the write
-        changes, ``not_there`` for one it names), InvalidSession or LookupFailed."""
+        belongs to, from the CRM's answer (``named``: the record, in words; ``changed``: the
+        intent whose own record it is, None for one a write only names). Raises the CRM's
+        not-found for a missing record a write changes, LookupUnresolved for one it names,
+        InvalidSession or LookupFailed."""
         ...
 
     # -- the CRM's answers -----------------------------------------------------------------------

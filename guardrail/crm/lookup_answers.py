@@ -77,6 +77,12 @@ def gone(intent: WriteIntent) -> RecordNotFound:
     )
 
 
+def missing(named: str, changed: WriteIntent | None) -> RequestRejected:
+    """The refusal of a write a look-up found a record of missing: ``gone`` where it is the
+    record ``changed`` changes, ``not_there`` where the write only names it (``named``)."""
+    return gone(changed) if changed is not None else not_there(named)
+
+
 def failed(
     could_not: str,
     answered: str,

@@ -587,9 +587,9 @@ class SalesforceDialect:
         return salesforce_lookups.owner_lookup(sobject, record_id, path)
 
     def owners(
-        self, named: str, status: int, body: bytes, missing: RequestRejected
+        self, named: str, status: int, body: bytes, changed: WriteIntent | None
     ) -> tuple[str, ...]:
-        return salesforce_lookups.owners(named, status, body, missing)
+        return salesforce_lookups.owners(named, status, body, changed)
 
     # -- reading responses ------------------------------------------------------------------
 

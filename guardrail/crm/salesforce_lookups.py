@@ -231,11 +231,11 @@ def owner_lookup(sobject: str, record_id: str, path: str) -> str | None:
     return f"{api_base(path)}/sobjects/{quote(sobject, safe='')}/{record_id}"
 
 
-def owners(named: str, status: int, body: bytes, missing: RequestRejected) -> tuple[str, ...]:
+def owners(named: str, status: int, body: bytes, changed: WriteIntent | None) -> tuple[str, ...]:
     """The accounts and contacts the record read by ``owner_lookup``'s GET belongs to (its
-    ``sfid.CUSTOMER_FIELDS``). Raises ``missing`` (no such record), InvalidSession or
-    LookupFailed."""
-    record = _owner_record(named, status, body, missing)
+    ``sfid.CUSTOMER_FIELDS``). Raises lookup_answers.missing (no such record), InvalidSession
+    or LookupFailed."""
+    record = _owner_record(named, status, body, lookup_answers.missing(named, changed))
     found = (record.get(name) for name in sfid.CUSTOMER_FIELDS)
     return tuple(v for v in found if isinstance(v, str) and v)
 

@@ -503,7 +503,7 @@ class ServiceNowDialect:
         return None  # whose a record is: as read (the pack's people-grounded)
 
     def owners(
-        self, named: str, status: int, body: bytes, missing: RequestRejected
+        self, named: str, status: int, body: bytes, changed: WriteIntent | None
     ) -> tuple[str, ...]:
         return ()
 

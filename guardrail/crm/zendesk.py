@@ -359,7 +359,7 @@ class ZendeskDialect:
         return None  # whose a user or organization is: as read (the pack's people grounding)
 
     def owners(
-        self, named: str, status: int, body: bytes, missing: RequestRejected
+        self, named: str, status: int, body: bytes, changed: WriteIntent | None
     ) -> tuple[str, ...]:
         return ()
 
