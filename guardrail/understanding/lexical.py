@@ -136,7 +136,7 @@ _DENIED_AFTER = re.compile(
 _WANT_NONE = re.compile(
     r"\b(?:want|wants|wanting|need|needs|needing|expect|expecting|after)\s+(?:no|none of|nothing)\b"
 )
-_NEGATOR = re.compile(r"\b(?:not|no|never|nothing)\b|n't\b")
+_NEGATOR = re.compile(r"\b(?:not|no|never|nothing|nobody|noone)\b|n't\b")
 # Asking for a thing not to be done, just before it ("don't transfer me", "no need to call me",
 # "you don't need to call me back").
 _DONT = re.compile(
@@ -299,6 +299,17 @@ _SELF_CORRECTION = re.compile(
     r"one sec(?:ond)?|make (?:it|that)|rather|correction|scratch that|strike that|"
     r"should(?: have)? (?:be|been|say|said|read)|let me (?:correct|rephrase)|"
     r"did i say|i said (?:that )?wrong|got (?:that|it) wrong|wrong (?:amount|number|figure))\b"
+)
+# Money itself turned down ("I don't want money", "not after any cash"): the no is to the sum.
+_MONEY_REFUSED = re.compile(
+    r"\b(?:don't|do not|didn't|did not|not|never) (?:really |even )?(?:want|need|after|asking for|"
+    r"looking for|bothered about) (?:the |any |your |a )?(?:money|cash|refund|dosh)\b"
+)
+# The ask made to hang on the customer's own choice, said just after it ("could I get a refund
+# on it, if I wanted to?", "a refund, were I to send it back"): whether it could be, not a wish.
+_IF_I_CHOSE = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?(?:if (?:i|we) (?:wanted|decided|chose|were to|was to|went ahead)|"
+    r"were (?:i|we) to|should (?:i|we) (?:want|decide|choose))\b"
 )
 # A "not" right before an amount ("40 back, not 20"): that amount is the one taken back.
 _NOT_AFTER = re.compile(r"\bnot\W*$")
@@ -472,6 +483,13 @@ _RULE_NAMED = re.compile(
     r"(?:refunds?|returns?|cancellations?|closures?)\s+(?:window|policy|period|rules?|terms|"
     r"deadline|limit|time ?limit|timeframe)\b"
 )
+# The deed said after it not to be done or possible ("refunds aren't possible once...",
+# "a refund isn't something we can do"): the rule or a refusal, no deed.
+_RULED_OUT = re.compile(
+    r"\W*(?:\w+\W+){0,2}?(?:aren't|are not|isn't|is not|can't|cannot|won't|will not|wasn't|"
+    r"weren't|never) (?:\w+ )?(?:possible|available|allowed|permitted|an option|something (?:we|i)|"
+    r"given|offered|done|issued|granted|be (?:given|offered|done|issued|granted|possible))\b"
+)
 # Money told of as already come back ("the deposit came back to my card"), not asked to come
 # ("can that come back to my card?"): no ask now.
 _CAME_BACK = re.compile(
@@ -576,8 +594,9 @@ _TOTAL_STATED = re.compile(
 _FRAME = re.compile(r"\b(?:as|by way of)\s+(?:(?:a|an|some|small|little|one\s+off)\s+)*$")
 _FRAMED = re.compile(r"^(?:\s+(?:gesture|payment|thank you|apology|sorry))?[\s,]+")
 _PLEASANTRY = re.compile(
-    r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so )?(?:kind|nice|sweet|"
-    r"good|generous|thoughtful|lovely)(?: of you)?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
+    r"^(?:that's|that is|you're|you are|how) (?:very |so |really |ever so |too )?(?:kind|nice|"
+    r"sweet|good|generous|thoughtful|lovely)(?: of (?:you|ya|them|him|her|us))?"
+    r"(?:,? (?:truly|really|honestly|indeed))?$|^(?:thanks|thank you|cheers|ta)(?: (?:so much|"
     r"very much|a lot|for offering|for the offer))?$|^(?:oh no|oh dear|oh god|ugh|typical)(?:,? "
     r"(?:that's|that is|how) (?:awful|terrible|annoying|a shame|a pain|rubbish|typical))?$"
 )
@@ -1466,6 +1485,7 @@ class Reading:
                     or ci in consequence
                     or (ci + 1 in conditions and _FUTURE.search(before) is not None)
                     or (_WILL.search(before) is not None and scopes["threat"].search(later))
+                    or _IF_I_CHOSE.match(later)
                     or scopes["hypothetical"].search(plain[ci])
                     or (ci, m.start()) > alternative
                     or (timed and not request)
@@ -1558,8 +1578,13 @@ class Reading:
                         )
                     )
                 taken_back = scopes["retracted_after"].search(later)
-                if taken_back and not _amounts(later[taken_back.end() :], True):
-                    # "refund the $99, no wait, don't, I'll sort it myself"
+                following = self.parsed[ti][si + 1].text if si + 1 < len(self.parsed[ti]) else ""
+                if (taken_back and not _amounts(later[taken_back.end() :], True)) or (
+                    kind in _MONEY_KINDS
+                    and any(scopes["repaired_to"].search(t) for t in (later, following))
+                ):
+                    # "refund the $99, no wait, don't, I'll sort it myself"; "a refund, no
+                    # sorry, I mean an exchange"
                     events[kind].append(
                         _Event(
                             (ti, si, ci * 1000 + m.end()),
@@ -2489,8 +2514,11 @@ class Reading:
                         before = clause.text[: m.start()]
                         if asked or self._offered(ti, s, m)[0] or _REFUSING.search(before):
                             continue
-                        if _RULE_NAMED.match(clause.text, m.start()):
-                            continue  # "our refund window is 30 days": the rule, no refund
+                        if _RULE_NAMED.match(clause.text, m.start()) or _RULED_OUT.match(
+                            clause.text, m.end()
+                        ):
+                            continue  # "our refund window is 30 days", "refunds aren't possible
+                            # once the work's done": the rule, no refund
                         acts.append((kind, ti, si, s, m))
         return acts
 
@@ -2524,6 +2552,10 @@ class Reading:
                 and not _THANKS.match(first)  # "thanks, but no need": a polite no
                 and not _thanked_but(first)  # "that's very kind, but I'll manage"
             )
+            if scopes["noted"].search(first):
+                return AskStatus.OFFERED, None  # "ok good to know": told, not taken up
+            if _thanked_but(first) and scopes["decline"].search(_after_but(first)):
+                return AskStatus.OFFERED_DECLINED, None  # "aw, that's sweet, but no, ..."
             if accepting and self._answers_other_question(ti, kind, whole):
                 return AskStatus.OFFERED, None  # "okay, yeah, the texts are annoying"
             terms = self._terms(first) if accepting else None
@@ -2573,6 +2605,10 @@ class Reading:
                 named = _part_named(parsed[:3])
                 if named is not None and named.value in again:
                     named = None
+                if kind in _MONEY_KINDS and _MONEY_REFUSED.search(whole):
+                    # "I don't want money. Can you just get it fixed?": what follows is the
+                    # other way, no part of the sum
+                    return AskStatus.OFFERED_DECLINED, None
                 part = named or self._part_picked(ti, kind, at)
                 if part is not None:
                     return AskStatus.OFFERED_ACCEPTED, part
@@ -3207,7 +3243,8 @@ class Reading:
                 if scopes["decline"].search(said) or scopes["accept"].search(said):
                     return said
         asked_back = _PLEASANTRY.match(texts[0]) or _SURPRISED.match(texts[0])
-        second = texts[1] if len(texts) > 1 and asked_back else ""
+        # "that's very kind. but no thanks": the thanks' "but" opens the answer
+        second = texts[1].removeprefix("but ").lstrip(" ,") if len(texts) > 1 and asked_back else ""
         if scopes["decline"].search(second) or scopes["accept"].search(second):
             return second
         said = " ".join(texts[:2])
@@ -4790,6 +4827,11 @@ def _thanked_but(answer: str) -> bool:
     never a yes."""
     head, but, _ = answer.partition(" but ")
     return bool(but) and _PLEASANTRY.match(head.rstrip(" ,")) is not None
+
+
+def _after_but(answer: str) -> str:
+    """What an answer says after its first "but" ("that's kind, but no, ..." -> "no, ...")."""
+    return answer.partition(" but ")[2].lstrip(" ,")
 
 
 def _goodbye(scopes: dict[str, re.Pattern[str]], text: str) -> bool:

@@ -87,7 +87,8 @@ _HESITATION = (
     r"(?<!so )(?<!let )(?<!do )(?<!did )(?<!if )(?<!as )you know)"
 )
 _FILLERS = re.compile(
-    rf"(?:,\s*)?(?<![\w'])(?:{_HESITATION}|i guess|sort of|kind of|basically|literally|like,)"
+    rf"(?:,\s*)?(?<![\w'])(?:{_HESITATION}|i guess|sort of|"
+    r"kind of(?! (?:you|ya|them|him|her|us)\b)|basically|literally|like,)"
     r"(?![\w'])[,]?"
 )
 # A comma that only opens or closes a hesitation ("I don't uh, want a refund", "I'm not, erm,
