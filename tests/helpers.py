@@ -444,6 +444,18 @@ def deletes_allowed(directory: Path, crm: str, objects: list[str]) -> Path:
     return pack
 
 
+def servicenow_safeguards_pack(directory: Path) -> Path:
+    """The shipped ServiceNow pack's schemas, ParameterValidation and CRM safeguards alone, in
+    ``directory`` (a test adds its own policies beside them)."""
+    shipped = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
+    (directory / "schemas").mkdir(parents=True)
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        shutil.copy(shipped / name, directory)
+    for schema in (shipped / "schemas").glob("*.json"):
+        shutil.copy(schema, directory / "schemas")
+    return directory
+
+
 def servicenow_stack_with(directory: Path, pack: Path) -> Stack:
     """The proxy with ``pack``, in front of the sandbox instance. Enter it."""
     from guardrail.config import AuthMode
