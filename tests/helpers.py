@@ -26,6 +26,7 @@ from aiohttp import web
 from hypothesis import HealthCheck, settings
 from multidict import CIMultiDict
 
+from guardrail.sandbox.store import Change
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, Stack, start_app
 from guardrail.upstream import Sender, UpstreamResponse
 
@@ -193,6 +194,17 @@ class Wire:
             )
         finally:
             connection.close()
+
+
+def taken_changes(stack: Stack) -> list[Change]:
+    """What the Salesforce sandbox behind ``stack`` changed since last asked; its log emptied."""
+
+    async def taken() -> list[Change]:
+        found = list(stack.store.changes)
+        stack.store.clear_changes()
+        return found
+
+    return stack.call(taken)
 
 
 def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from guardrail.testing import Stack
-from tests.helpers import NO_HIGH_PRIORITY, Sent, Wire, through_a_stack
+from tests.helpers import NO_HIGH_PRIORITY, Sent, Wire, taken_changes, through_a_stack
 
 API = "/services/data/v59.0"
 JSON = (("Content-Type", "application/json"),)
@@ -68,15 +67,6 @@ def _requests(value: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def _changed(stack: Stack) -> list[Any]:
-    async def taken() -> list[Any]:
-        found = list(stack.store.changes)
-        stack.store.clear_changes()
-        return found
-
-    return stack.call(taken)
-
-
 @through_a_stack(40)
 @given(value=NOT_TEXT)
 def test_an_external_id_given_as_a_fraction_an_exponent_or_a_boolean_is_refused(
@@ -89,17 +79,17 @@ def test_an_external_id_given_as_a_fraction_an_exponent_or_a_boolean_is_refused(
         assert error["errorCode"] == "JSON_PARSER_ERROR", error
         assert "as text" in error["message"], error
         assert answer.headers["x-guardrail-decision"] == "block"
-        assert _changed(stack) == [], (target, body)
+        assert taken_changes(stack) == [], (target, body)
 
 
 @pytest.mark.parametrize("value", ['"2.10"', "7"])
 def test_an_external_id_given_as_text_or_a_whole_number_is_looked_up(
     stack: Stack, value: str
 ) -> None:
-    _changed(stack)
+    taken_changes(stack)
     method, target, body = _requests(value)[0]
     answer = Wire(stack).send(Sent(method, target, body.encode(), JSON))
     assert answer.status == 200, answer.body
     [result] = json.loads(answer.body)
     assert (result["success"], result["created"]) == (True, True), result
-    assert [c.kind for c in _changed(stack)] == ["create"]
+    assert [c.kind for c in taken_changes(stack)] == ["create"]
