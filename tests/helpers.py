@@ -456,6 +456,42 @@ def deletes_allowed(directory: Path, crm: str, objects: list[str]) -> Path:
     return pack
 
 
+ZENDESK_FORBIDDING = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: forbidding}
+spec:
+  crm: zendesk
+  match: {objects: [ticket], operations: [create, update, upsert]}
+  rules:
+    - name: NotUrgent
+      expression: '!("priority" in intent.fields) || intent.fields.priority != "urgent"'
+      message: Urgent is for supervisors.
+    - name: NoCardInComments
+      expression: >-
+        !("comment.body" in intent.fields)
+        || !pii(string(intent.fields["comment.body"])).exists(k, k == "card")
+      message: No card numbers in comments.
+"""
+
+
+def zendesk_stack_forbidding(directory: Path) -> Stack:
+    """The proxy, with the shipped Zendesk pack's schemas, ParameterValidation and safeguards
+    and a policy forbidding priority urgent and card numbers in comments
+    (``ZENDESK_FORBIDDING``), in front of the sandbox account. Enter it."""
+    from guardrail.sandbox.zendesk import create_app
+
+    shipped = Path(__file__).resolve().parent.parent / "policies" / "zendesk-contact-center"
+    pack = directory / "pack"
+    shutil.copytree(shipped / "schemas", pack / "schemas")
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        shutil.copy(shipped / name, pack)
+    (pack / "forbidding.yaml").write_text(ZENDESK_FORBIDDING)
+    return Stack(
+        directory, auth_mode="passthrough", crm=create_app, dialect="zendesk", policies=pack
+    )
+
+
 def servicenow_safeguards_pack(directory: Path) -> Path:
     """The shipped ServiceNow pack's schemas, ParameterValidation and CRM safeguards alone, in
     ``directory`` (a test adds its own policies beside them)."""
