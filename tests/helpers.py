@@ -26,6 +26,7 @@ from aiohttp import web
 from hypothesis import HealthCheck, settings
 from multidict import CIMultiDict
 
+from guardrail.sandbox.store import Change
 from guardrail.testing import SANDBOX_TOKEN, LoopThread, Stack, start_app
 from guardrail.upstream import Sender, UpstreamResponse
 
@@ -193,6 +194,17 @@ class Wire:
             )
         finally:
             connection.close()
+
+
+def taken_changes(stack: Stack) -> list[Change]:
+    """What the Salesforce sandbox behind ``stack`` changed since last asked; its log emptied."""
+
+    async def taken() -> list[Change]:
+        found = list(stack.store.changes)
+        stack.store.clear_changes()
+        return found
+
+    return stack.call(taken)
 
 
 def guardrail(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -442,6 +454,54 @@ def deletes_allowed(directory: Path, crm: str, objects: list[str]) -> Path:
         "message: Never shown.}\n"
     )
     return pack
+
+
+ZENDESK_FORBIDDING = """\
+apiVersion: guardrail/v1
+kind: GuardrailPolicy
+metadata: {name: forbidding}
+spec:
+  crm: zendesk
+  match: {objects: [ticket], operations: [create, update, upsert]}
+  rules:
+    - name: NotUrgent
+      expression: '!("priority" in intent.fields) || intent.fields.priority != "urgent"'
+      message: Urgent is for supervisors.
+    - name: NoCardInComments
+      expression: >-
+        !("comment.body" in intent.fields)
+        || !pii(string(intent.fields["comment.body"])).exists(k, k == "card")
+      message: No card numbers in comments.
+"""
+
+
+def zendesk_stack_forbidding(directory: Path) -> Stack:
+    """The proxy, with the shipped Zendesk pack's schemas, ParameterValidation and safeguards
+    and a policy forbidding priority urgent and card numbers in comments
+    (``ZENDESK_FORBIDDING``), in front of the sandbox account. Enter it."""
+    from guardrail.sandbox.zendesk import create_app
+
+    shipped = Path(__file__).resolve().parent.parent / "policies" / "zendesk-contact-center"
+    pack = directory / "pack"
+    shutil.copytree(shipped / "schemas", pack / "schemas")
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        shutil.copy(shipped / name, pack)
+    (pack / "forbidding.yaml").write_text(ZENDESK_FORBIDDING)
+    return Stack(
+        directory, auth_mode="passthrough", crm=create_app, dialect="zendesk", policies=pack
+    )
+
+
+def servicenow_safeguards_pack(directory: Path) -> Path:
+    """The shipped ServiceNow pack's schemas, ParameterValidation and CRM safeguards alone, in
+    ``directory`` (a test adds its own policies beside them)."""
+    shipped = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
+    (directory / "schemas").mkdir(parents=True)
+    for name in ("parameters.yaml", "safeguards.yaml"):
+        shutil.copy(shipped / name, directory)
+    for schema in (shipped / "schemas").glob("*.json"):
+        shutil.copy(schema, directory / "schemas")
+    return directory
 
 
 def servicenow_stack_with(directory: Path, pack: Path) -> Stack:

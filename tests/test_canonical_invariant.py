@@ -52,9 +52,8 @@ from hypothesis import strategies as st
 
 from guardrail.crm import sfid
 from guardrail.sandbox.seed import ACME_ACCOUNT_ID, GLOBEX_ACCOUNT_ID
-from guardrail.sandbox.store import Change
 from guardrail.testing import Stack
-from tests.helpers import SHIPPED_PACK, Answer, Sent, Wire, guarded_pack
+from tests.helpers import SHIPPED_PACK, Answer, Sent, Wire, guarded_pack, taken_changes
 
 API = "/services/data/v59.0"
 ACCOUNT = ACME_ACCOUNT_ID
@@ -550,15 +549,6 @@ def snapshot(stack: Stack) -> dict[str, dict[str, Any]]:
     return stack.call(rows)
 
 
-def changes(stack: Stack) -> list[Change]:
-    async def taken() -> list[Change]:
-        found = list(stack.store.changes)
-        stack.store.clear_changes()
-        return found
-
-    return stack.call(taken)
-
-
 #: Fields the sandbox sets itself on a save (audit fields, formulas, auto-numbers).
 def judged_fields(stack: Stack) -> frozenset[str]:
     stype = stack.store.schema.get("Case")
@@ -585,7 +575,7 @@ def check(
 ) -> None:
     """Every change the sandbox logged belongs to an intent of ``decision``, allowed and
     audited; another customer's record is untouched and nothing of it was copied."""
-    changed = changes(stack)
+    changed = taken_changes(stack)
     after = snapshot(stack)
     for key, row in before.items():
         if row["AccountId"] == GLOBEX_ACCOUNT_ID:
@@ -622,7 +612,7 @@ def run_request(stack: Stack, sent: Sent, t: Targets, before: dict[str, dict[str
     if "x-guardrail-decision-id" not in answer.headers:  # a forwarded read
         assert sent.method in ("GET", "HEAD"), where
         assert not sent.body, where
-        assert not changes(stack), f"{where}: a read changed something"
+        assert not taken_changes(stack), f"{where}: a read changed something"
         return "read"
     check(stack, where, sent.forbidden, audited(stack, answer, where), before, t)
     return answer.headers["x-guardrail-decision"]
@@ -662,7 +652,7 @@ def test_every_change_the_crm_makes_was_allowed_and_audited(
 ) -> None:
     t = targets(stack, data.draw(REFERRERS))
     assert sfid.is_id(t.ours)
-    changes(stack)
+    taken_changes(stack)
     before = snapshot(stack)
     drawn = data.draw(variants(t))
     if isinstance(drawn, Bulk):

@@ -2,8 +2,8 @@
 
 For generated writes to each CRM (Salesforce, Zendesk, ServiceNow, each with its shipped pack,
 through a running proxy in front of its sandbox), the lookup-dependent ones included (an upsert
-or delete by a lookup field, a Zendesk drop-down set by its tag, a ServiceNow record written
-through its base table, a record whose customer only the CRM knows), four doors judge the same
+or delete by a lookup field, a Zendesk drop-down set by its tag, a ServiceNow record updated
+(its class asked: a table may be extended), a record whose customer only the CRM knows), four doors judge the same
 write in the same conversation:
 
 - the proxy itself (the decision it records);
@@ -336,9 +336,9 @@ SN_CASE = _maybe(
 
 
 def _through(base: str, own: str) -> st.SearchStrategy[tuple[str, str]]:
-    """A table and what makes a write to it lookup-dependent: its base table (the platform
-    writes the record's own class) or the class itself."""
-    return st.sampled_from([(base, "base table"), (own, "")])
+    """A table and what makes an update through it lookup-dependent: the record's class is
+    asked, through its base table or its own (which an admin's table may extend)."""
+    return st.sampled_from([(base, "base table"), (own, "its class")])
 
 
 SERVICENOW_WRITES = st.one_of(

@@ -402,6 +402,20 @@ def test_a_trigger_that_rewrites_the_saved_ticket_is_caught_and_the_ticket_delet
     assert record["revert"] == "success"
 
 
+def test_a_comment_in_markdown_is_read_back_as_it_was_written(reading_back: Stack) -> None:
+    """A comment's body is read as written and as its Markdown shows it, when judged and when
+    read back alike: the saved comment is the one written, no post-failure."""
+    zenpy = reading_back.zendesk(conversation=CONVERSATION, email=AGENT_EMAIL,
+                                 token="sandbox-api-token")  # fmt: skip
+    seen: list[str] = []
+    zenpy.tickets.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append(r.headers.get("X-Guardrail-Decision", "-"))
+    )
+    body = "Customer reports a **double** charge on `invoice_7`, _twice_."
+    zenpy.tickets.create(billing_ticket(priority="low", comment=Comment(body=body, public=False)))
+    assert seen == ["allow"]
+
+
 def test_tickets_a_bulk_create_saves_unnamed_are_a_post_fail_never_passed_unread(
     reading_back: Stack,
 ) -> None:

@@ -28,7 +28,6 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,9 +41,8 @@ from guardrail.sandbox.servicenow import INSTANCE, InstanceStore, create_app
 from guardrail.sandbox.servicenow.seed import ACME_ACCOUNT_ID, ACME_CASE_ID, ACME_CONTACT_ID
 from guardrail.sandbox.servicenow.tables import Column, Kind, Table
 from guardrail.testing import Stack
-from tests.helpers import Answer, Sent, Wire
+from tests.helpers import Answer, Sent, Wire, servicenow_safeguards_pack
 
-PACK = Path(__file__).resolve().parent.parent / "policies" / "servicenow-contact-center"
 NO_COMPLAINTS = """\
 apiVersion: guardrail/v1
 kind: GuardrailPolicy
@@ -113,12 +111,7 @@ CALLBACK = Column("u_callback", "Callback", Kind.REFERENCE, 32, reference="u_cal
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     directory = tmp_path_factory.mktemp("servicenow-invariant")
-    policies = directory / "policies"
-    (policies / "schemas").mkdir(parents=True)
-    for name in ("parameters.yaml", "safeguards.yaml"):
-        (policies / name).write_text((PACK / name).read_text())
-    for schema in (PACK / "schemas").glob("*.json"):
-        (policies / "schemas" / schema.name).write_text(schema.read_text())
+    policies = servicenow_safeguards_pack(directory / "policies")
     (policies / "no-complaints.yaml").write_text(NO_COMPLAINTS)
     with Stack(
         directory, auth_mode=AuthMode.PASSTHROUGH, crm=create_app, dialect="servicenow",

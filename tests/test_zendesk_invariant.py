@@ -26,9 +26,7 @@ line break after the digits, a space before them, fullwidth digits, a float). Ea
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,42 +36,16 @@ from hypothesis import strategies as st
 
 from guardrail.context.facts import pii_in
 from guardrail.sandbox.store import Change
-from guardrail.sandbox.zendesk import ZENDESK_STORE, create_app
+from guardrail.sandbox.zendesk import ZENDESK_STORE
 from guardrail.testing import Stack
-from tests.helpers import FULLWIDTH, Answer, Sent, Wire
+from tests.helpers import FULLWIDTH, Answer, Sent, Wire, zendesk_stack_forbidding
 
-PACK = Path(__file__).parent.parent / "policies" / "zendesk-contact-center"
 API = "/api/v2"
-FORBIDDING = """\
-apiVersion: guardrail/v1
-kind: GuardrailPolicy
-metadata: {name: forbidding}
-spec:
-  crm: zendesk
-  match: {objects: [ticket], operations: [create, update, upsert]}
-  rules:
-    - name: NotUrgent
-      expression: '!("priority" in intent.fields) || intent.fields.priority != "urgent"'
-      message: Urgent is for supervisors.
-    - name: NoCardInComments
-      expression: >-
-        !("comment.body" in intent.fields)
-        || !pii(string(intent.fields["comment.body"])).exists(k, k == "card")
-      message: No card numbers in comments.
-"""
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    pack = tmp_path_factory.mktemp("pack")
-    for name in ("parameters.yaml", "safeguards.yaml"):
-        shutil.copy(PACK / name, pack)
-    shutil.copytree(PACK / "schemas", pack / "schemas")
-    (pack / "forbidding.yaml").write_text(FORBIDDING)
-    with Stack(
-        tmp_path_factory.mktemp("zendesk-invariant"), auth_mode="passthrough", crm=create_app,
-        dialect="zendesk", policies=pack,
-    ) as running:  # fmt: skip
+    with zendesk_stack_forbidding(tmp_path_factory.mktemp("zendesk-invariant")) as running:
         yield running
 
 

@@ -2,8 +2,8 @@
 
 A card number split by a tag (``41<b></b>11``), spelled with character references
 (``4&#49;11``) or kept in an attribute is no card number to a rule reading the markup, and one
-to the person reading the record. Zendesk renders a comment's ``html_body``; ServiceNow renders
-HTML between ``[code]`` and ``[/code]`` in a journal entry.
+to the person reading the record. Zendesk renders a comment's ``html_body``, and its ``body``
+as Markdown; ServiceNow renders HTML between ``[code]`` and ``[/code]`` in a journal entry.
 """
 
 from __future__ import annotations
@@ -75,3 +75,19 @@ def code_text(value: str) -> str:
     """A ServiceNow text as the instance shows it: each ``[code]...[/code]`` block (HTML it
     renders) read as its ``html_text``, the rest as written."""
     return _CODE.sub(lambda block: html_text(block[1]), value)
+
+
+#: What Markdown may drop from the text it shows: emphasis (``_`` not inside a word, where it
+#: is text), strike-through and code marks, and the backslash before a character it escapes.
+_MARKDOWN_MARKS = re.compile(r"[*~`]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|\\(?=[!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """What a Zendesk comment's ``body`` says, as rules must read it: Zendesk shows it as
+    Markdown ("Markdown formatting is supported in body"), so a number split by its marks
+    (``41**11**``, ``4111 `1111```) or spelled with character references (``4&#49;11``)
+    reads whole to the person reading the comment. As written, then, on a line of its own
+    where it differs, with every mark Markdown may drop dropped and the rest read as HTML
+    (``html_text``): more than Markdown drops (a lone ``*``), never less."""
+    shown = html_text(_MARKDOWN_MARKS.sub("", text))
+    return text if shown == text else f"{text}\n{shown}"

@@ -350,7 +350,10 @@ class SalesforceDialect:
             by_id = rest[2] if rest[1].lower() == "id" else None
             fields = _row(payload, sobject, by_id) if method == "PATCH" else {}
             for name, value in fields.items():
-                if name.lower() == rest[1].lower() and _str_or_none(value) != rest[2]:
+                if (
+                    name.lower() == rest[1].lower()
+                    and _lookup_text(value, "The body", name) != rest[2]
+                ):
                     raise MalformedBody(
                         f"The body sets {name} to {value!r}, the URL looks the record up by "
                         f"{rest[1]} = {rest[2]!r}; the CRM could read either. Give it once."
@@ -413,7 +416,7 @@ class SalesforceDialect:
                 fields,
                 record_id=record_id if isinstance(record_id, str) else None,
                 external_id_field=ext_field,
-                external_id=_field_value(fields, ext_field) if ext_field else None,
+                external_id=_field_value(fields, ext_field, where) if ext_field else None,
                 ref=where,
             )
             intents.append(salesforce_lookups.unnamed_create(intent))
@@ -1005,9 +1008,30 @@ def _row(payload: Any, sobject: str, record_id: str | None) -> dict[str, Any]:
     return fields
 
 
-def _field_value(fields: Mapping[str, Any], name: str) -> str | None:
-    """The value of field ``name`` in any case spelling, as text (None when absent)."""
-    return next((_str_or_none(v) for k, v in fields.items() if k.lower() == name.lower()), None)
+def _field_value(fields: Mapping[str, Any], name: str, where: str) -> str | None:
+    """The value of the lookup field ``name`` (in any case spelling) of the record ``where``,
+    as text (None when absent); see ``_lookup_text``."""
+    given = [(k, v) for k, v in fields.items() if k.lower() == name.lower()]
+    return _lookup_text(given[0][1], where, given[0][0]) if given else None
+
+
+def _lookup_text(value: Any, where: str, name: str) -> str | None:
+    """A lookup field's value (``name``, given in ``where``) as the text a record is found by:
+    given as text, or as a whole number (its digits). A JSON number with a fraction or an
+    exponent, or a boolean, is refused (MalformedBody): the proxy would find the record by
+    the text Python prints (``2.10`` as ``2.1``, ``true`` as ``True``), Salesforce by the
+    number as it was written or as its own decimal, so each could find another record."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise MalformedBody(
+        f"{where} names its record by {name} = {json.dumps(value)}, a JSON "
+        f"{'boolean' if isinstance(value, bool) else 'number with a fraction or an exponent'}, "
+        "which Salesforce may read as other text than crm-guardrail (2.10 is not 2.1 as "
+        f"text), so it could find another record. Send {name} as text, in quotes, exactly as "
+        "the record holds it."
+    )
 
 
 def _pop_id(fields: dict[str, Any], where: str) -> str | None:

@@ -30,9 +30,10 @@ values, resolved by the instance by name) is refused, because the proxy judges v
 names; a read of display values alone (``sysparm_display_value=true``: a reference shown by
 its record's name, a choice by its label) is refused too, because what a read shows is
 recorded as what the record holds; a write setting ``sys_class_name`` to another table (the
-platform reclassifies the record, moving it there) is refused too, and an update through a
-base table (``task``, ``sys_user``, ``core_company``...: a contact is a sys_user record too),
-and any delete, is judged as a write to its record's own class, asked of the instance first.
+platform reclassifies the record, moving it there) is refused too, and an update or a delete
+is judged as a write to its record's own class, asked of the instance first: any table may be
+extended (``task`` by cases, ``sys_user`` by contacts, the case table by an admin's case type),
+and the instance writes a record of the child class through the parent's table too.
 A query parameter holding ``javascript:`` (script the instance runs in a filter) is refused on
 any request, a batch item's too; in a body it is text the instance stores (ServiceNow documents
 filters and queries as the places a client's script is evaluated: ``glide.script.use.sandbox``),
@@ -171,7 +172,8 @@ _INSTEAD = (
 
 
 #: The platform's base tables, which every instance extends (task: incidents, cases; sys_user:
-#: contacts; core_company: accounts): a record written through one is judged as its own class.
+#: contacts; core_company: accounts): a write through one may be to a record of any of them, so
+#: in a batch it is taken to write each, and its class decides what else it changes.
 EXTENDED = frozenset({"task", "sys_user", "core_company", "cmdb", "cmdb_ci"})
 
 #: Fields whose value is the customer account a record belongs to (grounding, duplicates).
@@ -333,9 +335,18 @@ class ServiceNowDialect:
             reads=reads,
         )
 
-    def _asks_first(self, intent: WriteIntent) -> bool:
-        """Whether the instance is asked about ``intent`` before it is judged (``lookups``)."""
-        return bool(self.lookups(intent, "", ()))
+    @staticmethod
+    def _asks_first(intent: WriteIntent) -> bool:
+        """Whether the instance is asked, before ``intent`` is judged, what an earlier item
+        may change: the records it changes beside its own, or the class of a record written
+        through a base table (any record, whose class decides which of those are asked). The
+        class of a record named through any other table no earlier item changes: moving a
+        record to another class is refused, and one an earlier item makes is not yet there to
+        be asked about (refused as no record)."""
+        through_base = (
+            intent.object.lower() in EXTENDED and intent.operation is not Operation.CREATE
+        )
+        return through_base or bool(servicenow_children.lookups(intent))
 
     def _batch_item(self, item: Any, n: int, seen: set[str]) -> tuple[str, ParsedRequest]:
         """One ``rest_requests`` item, read as the request it stands for: its url as a
@@ -466,17 +477,16 @@ class ServiceNowDialect:
         return ()
 
     def lookups(self, intent: WriteIntent, path: str, answered: Collection[str]) -> tuple[str, ...]:
-        """Every Table API write names its record by sys_id; one through a base table names a
-        record of whichever class extends it (a contact through sys_user): its class is asked,
-        and so is a deleted record's whatever table names it (any table may be extended, and
-        the references a delete clears are to its record's class). Then what the write changes
-        beside its record is asked (``servicenow_children``): the children an incident's new
-        state is carried to, the records a delete clears a reference in."""
-        classed = intent.object.lower() in EXTENDED or intent.operation is Operation.DELETE
+        """Every Table API write names its record by sys_id, and the record may be of any
+        class extending the table named (a contact through sys_user, an admin's case type
+        through the case table: any table may be extended), so an update's or a delete's
+        class is asked, and the write judged as one to it. Then what the write changes beside
+        its record is asked (``servicenow_children``): the children an incident's new state is
+        carried to, the records a delete clears a reference in."""
         wanted = servicenow_children.lookups(intent)
         record = f"/{intent.record_id}?{_CLASS_ONLY}"
         if (
-            classed and intent.operation is not Operation.CREATE and intent.record_id
+            intent.operation is not Operation.CREATE and intent.record_id
             and not any(t.endswith(record) for t in answered)  # its class is known
         ):  # fmt: skip
             wanted = (f"/api/now/table/{intent.object}{record}", *wanted)

@@ -120,7 +120,7 @@ class SimulatedServiceNow:
         return json.dumps({"result": rows}).encode()
 
     async def get(self, target: str) -> UpstreamResponse:
-        """A record's class, as the dialect asks of one written through a base table; the
+        """A record's class, as the dialect asks of one it updates or deletes; the
         records a query finds (an incident's children, as the dialect asks); the tables a
         table extends, as the sandbox instance answers."""
         path, _, query = target.partition("?")

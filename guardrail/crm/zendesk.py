@@ -97,6 +97,7 @@ from guardrail.crm.canonical import (
     single_header,
 )
 from guardrail.crm.drift import Drift, diff
+from guardrail.crm.markup import markdown_text
 from guardrail.crm.zendesk_fields import ID, flat_record, flatten, id_like, is_int_id, unflatten
 from guardrail.crm.zendesk_sim import SimulatedZendesk
 from guardrail.errors import (
@@ -431,7 +432,8 @@ class ZendeskDialect:
 
     def saved_records(self, status: int, body: bytes) -> Mapping[str, Record]:
         """The records read back; a ticket with the comment its last write added (from its
-        last audit's Comment event), as ``comment.body`` and ``comment.public``."""
+        last audit's Comment event), as ``comment.body`` (its body read as a write's is: as
+        its Markdown shows it too) and ``comment.public``."""
         found = {
             self.record_key(r.object, r.id): dict(r.fields) for r in self.read_records(status, body)
         }
@@ -443,7 +445,9 @@ class ZendeskDialect:
             events = audit.get("events") if record is not None else None
             for event in events if isinstance(events, list) else []:
                 if isinstance(event, dict) and event.get("type") == "Comment":
-                    record.update({"comment.body": event.get("body"),  # type: ignore[union-attr]
+                    said = event.get("body")
+                    shown = markdown_text(said) if isinstance(said, str) else said
+                    record.update({"comment.body": shown,  # type: ignore[union-attr]
                                    "comment.public": event.get("public")})  # fmt: skip
         return found
 

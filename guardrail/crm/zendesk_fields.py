@@ -6,13 +6,14 @@ Zendesk nests what a write sets: a ticket's ``comment`` is an object, its custom
 them into one flat map, each name the CRM's own path to the value:
 
 - ``comment.body`` (``body``, or the text of ``html_body``: what the comment says, markup
-  and character references read as Zendesk renders them), ``comment.public`` (on a create,
-  true when not given, as Zendesk saves it; on an update not given, it is the ticket's first
-  comment's, which the dialect looks up: ``zendesk_effects``), ``comment.author_id``; a
-  ticket created with ``description`` and no comment: its description is the first comment's
-  body (an update's is read as nothing: Zendesk ignores it, read-only once the ticket is
-  made); ``public`` given as anything but a JSON boolean (``"false"``, ``0``, null: Rails may
-  read text as either) is refused (MalformedBody), since the rules on private notes read it;
+  and character references read as Zendesk renders them, a ``body``'s Markdown too),
+  ``comment.public`` (on a create, true when not given, as Zendesk saves it; on an update
+  not given, it is the ticket's first comment's, which the dialect looks up:
+  ``zendesk_effects``), ``comment.author_id``; a ticket created with ``description`` and no
+  comment: its description is the first comment's body (an update's is read as nothing:
+  Zendesk ignores it, read-only once the ticket is made); ``public`` given as anything but a
+  JSON boolean (``"false"``, ``0``, null: Rails may read text as either) is refused
+  (MalformedBody), since the rules on private notes read it;
 - ``custom_fields.<id>`` for each custom field;
 - ``user_fields.<key>``, ``organization_fields.<key>``.
 
@@ -42,7 +43,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from guardrail.crm.markup import html_text
+from guardrail.crm.markup import html_text, markdown_text
 from guardrail.crm.zendesk_schema import ATTRIBUTES
 from guardrail.errors import AmbiguousRequest, MalformedBody
 
@@ -130,7 +131,8 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
                 "first comment, so crm-guardrail reads one of them. Send the comment alone."
             )
         if creating:
-            fields |= {"comment.body": description, "comment.public": True}
+            body = markdown_text(description) if isinstance(description, str) else description
+            fields |= {"comment.body": body, "comment.public": True}
     return fields
 
 
@@ -163,8 +165,8 @@ def _comment(value: Any, where: str, creating: bool) -> dict[str, Any]:
     if "body" in value and "html_body" in value:
         raise MalformedBody(f"{where}.comment gives both body and html_body; send one.")
     body = value.get("body", value.get("html_body"))
-    if "html_body" in value and isinstance(body, str):
-        body = html_text(body)
+    if isinstance(body, str):
+        body = html_text(body) if "html_body" in value else markdown_text(body)
     found: dict[str, Any] = {"comment.body": body}
     if "public" in value and not isinstance(value["public"], bool):
         raise MalformedBody(

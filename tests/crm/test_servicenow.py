@@ -322,12 +322,26 @@ def test_a_write_through_a_base_table_is_judged_as_its_records_own_class() -> No
         dialect.resolved(delete, lookup, 404, b"{}")
     with pytest.raises(LookupFailed):
         dialect.resolved(delete, lookup, 500, b"{}")
-    [own] = read(
+    [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
+    assert dialect.lookups(made, "", ()) == ()  # a create makes a record of the table it names
+
+
+def test_an_update_in_any_table_is_judged_as_its_records_own_class() -> None:
+    """Any table may be extended (an admin's case type extends the case table), and the
+    instance writes a record of the child class through its parent's table: an update's class
+    is asked whatever table names it, and the write judged as one to that class."""
+    [update] = read(
         dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body({"impact": "2"})
     ).intents
-    [made] = read(dialect, "POST", "/api/now/table/task", body({"x": "y"})).intents
-    assert dialect.lookups(own, "", ()) == ()  # a write in its record's own table
-    assert dialect.lookups(made, "", ()) == ()  # a create makes a record of the table it names
+    (lookup,) = dialect.lookups(update, "", ())
+    assert lookup == f"/api/now/table/incident/{SYS_ID}?sysparm_fields=sys_class_name"
+    assert (
+        dialect.resolved(update, lookup, 200, body({"result": {"sys_class_name": "incident"}}))
+        == update
+    )
+    major = body({"result": {"sys_class_name": "u_major_incident"}})
+    assert dialect.resolved(update, lookup, 200, major).object == "u_major_incident"
+    assert dialect.lookups(update, "", {lookup}) == ()
 
 
 def test_a_delete_asks_which_fields_reference_its_table_or_any_it_extends() -> None:
@@ -371,12 +385,10 @@ def test_an_incident_update_moving_a_child_incident_with_it_is_refused(table: st
     for (through a base table, once the record is known to be an incident) and any is refused."""
     [write] = read(dialect, "PATCH", f"/api/now/table/{table}/{SYS_ID}",
                    body({"state": "6", "close_notes": "Fixed."})).intents  # fmt: skip
-    answered: set[str] = set()
-    if table == "task":  # its class first: an incident
-        (asked,) = dialect.lookups(write, "", ())
-        incident = body({"result": {"sys_class_name": "incident"}})
-        write = dialect.resolved(write, asked, 200, incident)
-        answered.add(asked)
+    (asked,) = dialect.lookups(write, "", ())  # its class first: an incident
+    incident = body({"result": {"sys_class_name": "incident"}})
+    write = dialect.resolved(write, asked, 200, incident)
+    answered = {asked}
     (lookup,) = dialect.lookups(write, "", answered)
     assert lookup.startswith("/api/now/table/incident?sysparm_query=parent_incident=" + SYS_ID)
     assert "%5EstateNOT%20IN7%2C8%5Estate%21=6" in lookup
@@ -384,17 +396,19 @@ def test_an_incident_update_moving_a_child_incident_with_it_is_refused(table: st
     with pytest.raises(AmbiguousRequest, match=f"parent incident of INC0010002 \\({CHILD}\\)"):
         dialect.resolved(write, lookup, 200, children)
     assert dialect.resolved(write, lookup, 200, body({"result": []})) == write
-    assert dialect.lookups(write, "", {lookup}) == ()
+    assert dialect.lookups(write, "", {*answered, lookup}) == ()
     with pytest.raises(LookupFailed):
         dialect.resolved(write, lookup, 500, b"{}")
 
 
 @pytest.mark.parametrize("fields", [{"state": "7"}, {"state": "1"}, {"close_notes": "x"}])
-def test_an_incident_update_carrying_nothing_to_children_asks_nothing(
+def test_an_incident_update_carrying_nothing_to_children_asks_only_its_class(
     fields: dict[str, str],
 ) -> None:
     [write] = read(dialect, "PATCH", f"/api/now/table/incident/{SYS_ID}", body(fields)).intents
-    assert dialect.lookups(write, "", ()) == ()
+    (classed,) = dialect.lookups(write, "", ())
+    assert classed.endswith("?sysparm_fields=sys_class_name")
+    assert dialect.lookups(write, "", {classed}) == ()
 
 
 @pytest.mark.parametrize("shown", ["true", "True", "yes"])

@@ -24,7 +24,7 @@ from typing import Any
 
 from guardrail.sandbox.store import Change
 from guardrail.sandbox.traffic import RequestCounter
-from guardrail.sandbox.zendesk import seed
+from guardrail.sandbox.zendesk import markdown, seed
 from guardrail.sandbox.zendesk.errors import ZendeskError, invalid, not_found, record_invalid
 from guardrail.sandbox.zendesk.fields import (
     PRIORITIES,
@@ -628,7 +628,7 @@ class ZendeskStore:
         row = {
             "id": self._next("comment"), "type": "Comment", "ticket_id": ticket_id,
             "author_id": _id(comment.get("author_id")) or author, "body": comment["body"],
-            "html_body": comment["html_body"], "plain_body": comment["body"],
+            "html_body": comment["html_body"], "plain_body": comment["plain_body"],
             "public": comment["public"], "attachments": [], "created_at": at,
         }  # fmt: skip
         self._put("comment", row, "create")
@@ -672,9 +672,9 @@ def _comment(data: Mapping[str, Any]) -> Row | None:
     public = given.get("public", True)
     if not isinstance(public, bool):
         raise invalid("comment", "Comment: public must be true or false")
-    html_body = markup if isinstance(markup, str) else f"<p>{html.escape(body)}</p>"
-    return {"body": body, "html_body": html_body, "public": public,
-            "author_id": given.get("author_id")}  # fmt: skip
+    html_body = markup if isinstance(markup, str) else markdown.rendered(body)
+    return {"body": body, "html_body": html_body, "plain_body": _plain(html_body),
+            "public": public, "author_id": given.get("author_id")}  # fmt: skip
 
 
 def _plain(markup: Any) -> Any:
