@@ -11,7 +11,8 @@ Writes it reads (below ``/api/v2``, ``.json`` optional, as Zendesk takes both):
                                             a solve after a write that may link or reopen
                                             an incident of it is refused (``ordered``)
     POST   /tickets/{id}/merge              an update of the target (its comment) and of each
-                                            source (closed, with its comment)
+                                            source (closed, tagged closed_by_merge, with its
+                                            comment)
     POST   /users, /organizations           create
     PUT    /users/{id}, /organizations/{id} update
     POST   /users/create_or_update          by email or external_id: looked up, then judged
@@ -810,14 +811,17 @@ def _names(record: Any, delete: WriteIntent) -> bool:
 
 _MERGE_KEYS = frozenset({"ids", "target_comment", "source_comment", "target_comment_is_public",
                          "source_comment_is_public"})  # fmt: skip
+#: The tag Zendesk adds to each ticket a merge closes: judged, as a drop-down may have it as an
+#: option (``zendesk_tags``).
+_MERGED_TAG = "closed_by_merge"
 
 
 def _merge(target: str, payload: Any) -> list[WriteIntent]:
     """A merge as the writes it makes: the target gets a comment; each source gets a comment
-    and is closed. Its comments are private notes: Zendesk makes them private whatever the
-    merge asks when any of its tickets is private (or came from X, Facebook or a channel
-    integration), which the request does not show, so a merge asking for a public one is
-    refused rather than judged as a reply Zendesk may save as a note."""
+    and is closed, tagged ``closed_by_merge``. Its comments are private notes: Zendesk makes
+    them private whatever the merge asks when any of its tickets is private (or came from X,
+    Facebook or a channel integration), which the request does not show, so a merge asking for
+    a public one is refused rather than judged as a reply Zendesk may save as a note."""
     if not isinstance(payload, dict) or not set(payload) <= _MERGE_KEYS:
         raise MalformedBody(f"A merge takes {sorted(_MERGE_KEYS)} only.")
     given = payload.get("ids")
@@ -852,7 +856,7 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
             NAME,
             "ticket",
             Operation.UPDATE,
-            {"status": "closed", **comment("source")},
+            {"status": "closed", "additional_tags": [_MERGED_TAG], **comment("source")},
             record_id=str(i),
             ref=f"ids[{n}]",
         )
