@@ -389,6 +389,16 @@ def not_json(mime: str) -> UnsupportedMediaType:
     )
 
 
+def another_record(field: str, given: Any) -> MalformedBody:
+    """The refusal of a write to the record its URL names whose body names, in ``field`` (the
+    CRM's id field), another record (``given``): the CRM could write either one, or both."""
+    return MalformedBody(
+        f"The body names the record {json.dumps(given)[:80]} in {field!r}, which the URL does "
+        f"not name. Drop {field} from the body (the URL names the record), or send "
+        "the write to the URL of the record it names."
+    )
+
+
 def refuse_body(method: str, body: bytes, bodiless: Collection[str], crm: str) -> None:
     """Refuse a body on a method that carries none in ``crm``'s API (``bodiless``): the CRM
     does not read it, and a server before it may, so it would be bytes forwarded unjudged."""

@@ -78,6 +78,7 @@ from guardrail.crm.canonical import (
     NO_BODY,
     OVERRIDE_HEADERS,
     BodyLimits,
+    another_record,
     check_method,
     decode_content,
     decode_path,
@@ -1001,10 +1002,7 @@ def _row(payload: Any, sobject: str, record_id: str | None) -> dict[str, Any]:
         if name.lower() == "id" and not (
             record_id and isinstance(value, str) and sfid.same_id(value, record_id)
         ):
-            raise MalformedBody(
-                f"The body names the record {value!r} in {name!r}, which the URL does not; "
-                "name the record in the URL only."
-            )
+            raise another_record(name, value)
     return fields
 
 

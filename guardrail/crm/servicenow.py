@@ -34,6 +34,8 @@ platform reclassifies the record, moving it there) is refused too, and an update
 is judged as a write to its record's own class, asked of the instance first: any table may be
 extended (``task`` by cases, ``sys_user`` by contacts, the case table by an admin's case type),
 and the instance writes a record of the child class through the parent's table too.
+An update whose body gives a ``sys_id`` other than its URL's names another record, and is
+refused (as Salesforce's ``Id`` and Zendesk's ``id``: ``canonical.another_record``).
 A query parameter holding ``javascript:`` (script the instance runs in a filter) is refused on
 any request, a batch item's too; in a body it is text the instance stores (ServiceNow documents
 filters and queries as the places a client's script is evaluated: ``glide.script.use.sandbox``),
@@ -87,6 +89,7 @@ from guardrail.crm.base import (
 from guardrail.crm.canonical import (
     NO_BODY,
     BodyLimits,
+    another_record,
     check_method,
     decode_content,
     decode_path,
@@ -299,6 +302,9 @@ class ServiceNowDialect:
             intent = WriteIntent(NAME, name, Operation.CREATE, _fields(payload, "body"))
         elif method in ("PATCH", "PUT") and sys_id is not None:
             fields = _fields(payload, "body")
+            # another record, or this one spelled otherwise than the URL must (lower case)
+            if fields.get("sys_id", sys_id) != sys_id:
+                raise another_record("sys_id", payload["sys_id"])
             intent = WriteIntent(NAME, name, Operation.UPDATE, fields, record_id=sys_id)
         elif method == "DELETE" and sys_id is not None:
             intent = WriteIntent(NAME, name, Operation.DELETE, {}, record_id=sys_id)

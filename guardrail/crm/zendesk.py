@@ -80,6 +80,7 @@ from guardrail.crm.base import (
 from guardrail.crm.canonical import (
     NO_BODY,
     BodyLimits,
+    another_record,
     check_method,
     decode_content,
     decode_path,
@@ -230,8 +231,8 @@ class ZendeskDialect:
         if len(rest) == 1 and ID.fullmatch(rest[0]):
             if method == "PUT":
                 fields = _record(obj, payload, False)
-                if "id" in fields and str(fields.pop("id")) != rest[0]:
-                    raise MalformedBody(f"The body's id is not the {obj} the URL names.")
+                if "id" in fields and str(given := fields.pop("id")) != rest[0]:
+                    raise another_record("id", given)
                 updated = WriteIntent(NAME, obj, Operation.UPDATE, fields, record_id=rest[0])
                 return base.single(updated, _NOTHING)
             if method == "DELETE":
