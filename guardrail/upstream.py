@@ -63,9 +63,13 @@ def end_to_end(
 # Bounded: header names are the sender's to choose (and ``drop`` is one of two sets).
 @functools.lru_cache(maxsize=4096)
 def _passed(name: str, drop: frozenset[str]) -> tuple[str, bool]:
-    """``name`` lower-cased, and whether it passes ``drop`` and the X-Guardrail-* prefix."""
+    """``name`` lower-cased, and whether it passes ``drop`` and the X-Guardrail-* prefix, in
+    any spelling: a server reading names CGI-style takes ``_`` for ``-``, so a
+    ``Transfer_Encoding`` passed on would frame the body a second way."""
     lower = name.lower()
-    return lower, not (lower in drop or lower.startswith(GUARDRAIL_HEADER_PREFIX))
+    dashed = lower.replace("_", "-")
+    dropped = lower in drop or dashed in drop or dashed.startswith(GUARDRAIL_HEADER_PREFIX)
+    return lower, not dropped
 
 
 def request_headers(

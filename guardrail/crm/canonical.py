@@ -83,10 +83,32 @@ def is_method(method: str) -> bool:
 
 
 def check_method(method: str, crm: str, documented: str) -> None:
-    """Refuse a method not spelled as one (``documented``: the ones ``crm`` takes, in words)."""
+    """Refuse a method not spelled as one (``documented``: the ones ``crm`` takes, in words),
+    and one never forwarded (``refuse_unforwarded_method``)."""
     if not is_method(method):
         raise AmbiguousRequest(
             f"{method[:20]!r} is not an HTTP method {crm} documents; use {documented}."
+        )
+    refuse_unforwarded_method(method)
+
+
+#: Methods forwarded in no dialect, even where requests the dialect cannot read are
+#: (unknown_writes: forward): what each would do, by method.
+_UNFORWARDED = {
+    # RFC 9110 9.3.8: a client must not send credentials in a TRACE; in token mode the
+    # proxy's own would be echoed to the agent.
+    "TRACE": "asks the CRM to echo the request back, its session with it",
+    "CONNECT": "asks for a tunnel to another host, and crm-guardrail forwards only to its CRM",
+}
+
+
+def refuse_unforwarded_method(method: str) -> None:
+    """Refuse TRACE and CONNECT, whether a request's own method or a nested request's."""
+    does = _UNFORWARDED.get(method.upper())
+    if does is not None:
+        raise AmbiguousRequest(
+            f"{method} {does}, so crm-guardrail never forwards it. Nothing was sent; read "
+            "with GET and write with the methods the CRM documents."
         )
 
 

@@ -97,6 +97,7 @@ from guardrail.crm.canonical import (
     refuse_odd_header_names,
     refuse_routing_headers,
     refuse_undocumented_parameters,
+    refuse_unforwarded_method,
     refuse_unread_headers,
     refuse_unreadable_answers,
     single_header,
@@ -429,6 +430,7 @@ class SalesforceDialect:
         method, url = sub.get("method"), sub.get("url")
         if not isinstance(method, str) or not is_method(method.upper()):
             raise MalformedBody("'method' must be an HTTP method such as GET, PATCH or POST.")
+        refuse_unforwarded_method(method)
         if not isinstance(url, str):
             raise MalformedBody("'url' must be a path.")
         raw_path, _, raw_query = url.partition("?")

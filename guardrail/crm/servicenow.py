@@ -109,6 +109,7 @@ from guardrail.crm.canonical import (
     refuse_override_parameters,
     refuse_routing_headers,
     refuse_undocumented_parameters,
+    refuse_unforwarded_method,
     refuse_unread_headers,
     refuse_unreadable_answers,
     single_header,
@@ -372,6 +373,7 @@ class ServiceNowDialect:
         try:
             if not isinstance(method, str) or not is_method(method):
                 raise MalformedBody("'method' must be an HTTP method such as GET, PATCH or POST.")
+            refuse_unforwarded_method(method)
             if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
                 raise MalformedBody("'url' must be a path on the instance, such as /api/now/...")
             headers = _item_headers(item.get("headers", []))
