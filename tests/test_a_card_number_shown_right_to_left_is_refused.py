@@ -5,8 +5,9 @@ override the characters show reversed (rule L2: ``\\u202e1111 1111 1111 1114`` s
 ``4111 1111 1111 1111``), and in a right-to-left paragraph or embedding numbers apart by spaces
 show in reverse order, each left to right (rules N1, L2: ``1111 1111 1111 4111`` after a Hebrew
 or Arabic word). Markup does the same where the CRM renders it (a Zendesk comment's html_body,
-ServiceNow's journal HTML between [code] tags): ``dir="rtl"`` lays its text out right to left,
-``<bdo dir="rtl">`` shows it reversed. The rule read the text as written only, so such a note
+ServiceNow's journal HTML between [code] tags): ``dir="rtl"`` or CSS ``direction: rtl`` lays
+its text out right to left, ``<bdo dir="rtl">`` or ``unicode-bidi: bidi-override`` shows it
+reversed. The rule read the text as written only, so such a note
 was saved. Text in a right-to-left script holding ordinary numbers (an order, a street number,
 a phone) is a note like any other."""
 
@@ -88,7 +89,8 @@ def test_right_to_left_text_with_ordinary_numbers_is_a_note() -> None:
 #: (markup around a card's number, how it is written inside so that it shows the number)
 MARKUP = st.sampled_from([
     ('<p dir="rtl">{}</p>', "groups"), ("<span DIR=RTL>Card {}</span>", "groups"),
-    ('<bdo dir="rtl">{}</bdo>', "reversed"),
+    ('<bdo dir="rtl">{}</bdo>', "reversed"), ('<p style="direction: rtl">{}</p>', "groups"),
+    ('<span style="direction:rtl;unicode-bidi:bidi-override">{}</span>', "reversed"),
 ])  # fmt: skip
 
 

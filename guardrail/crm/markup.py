@@ -34,8 +34,7 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.kept.extend(value for _, value in attrs if value)
         self.right_to_left |= tag in _DIRECTED or any(
-            name == "dir" and (value or "").strip().lower() in _RIGHT_TO_LEFT_DIRS
-            for name, value in attrs
+            _lays_out_right_to_left(name, (value or "").lower()) for name, value in attrs
         )
 
     def handle_comment(self, data: str) -> None:
@@ -53,6 +52,15 @@ class _Text(HTMLParser):
         self.kept.append(data)
 
 
+def _lays_out_right_to_left(attribute: str, value: str) -> bool:
+    """Whether an attribute may lay its element's text out right to left: ``dir`` (rtl, or
+    auto: by its first letter), or CSS saying so in ``style`` (``direction: rtl``,
+    ``unicode-bidi: bidi-override``)."""
+    if attribute == "dir":
+        return value.strip() in _RIGHT_TO_LEFT_DIRS
+    return attribute == "style" and ("rtl" in value or "bidi" in value)
+
+
 _END_TAG_REST = re.compile(r"</[A-Za-z][^\s/>]*([^>]*)>")
 #: Anything between < and >, as a cruder reader than HTML's drops it as a tag: ``<11>`` too,
 #: which HTML shows as text.
@@ -65,7 +73,8 @@ def html_text(markup: str) -> str:
     a line each, what the saved markup still holds unshown: attribute values, HTML comments,
     processing instructions and declarations, and text past an end tag's name; and the text
     a cruder reader shows, dropping anything between < and >, where it differs. Markup that
-    may lay text out right to left (``dir="rtl"``, ``<bdo>``) is read as text that says so in
+    may lay text out right to left (``dir="rtl"``, ``<bdo>``, CSS ``direction: rtl``) is read
+    as text that says so in
     Unicode (``RIGHT_TO_LEFT`` first), so its numbers are read in the orders it may show. Tags
     join their text without a gap, so a number split by markup (``41<b></b>11``,
     ``4&#49;11``) reads whole, as the comment shows it."""
