@@ -3,7 +3,8 @@ by emphasis, strike-through or code marks (``41**11** 1111 1111 1111``), by a ba
 or spelled with character references reads as a card to the person reading the comment, while
 a rule reading the body as written saw none, so it was saved. Property: whatever marks split
 it, in a comment given as text or as an object, on an update or a create (or in a new ticket's
-description), the write is refused, or nothing Zendesk then shows holds a card. Raw HTTP
+description, or a merge's comment on the ticket it closes or the one it merges into), the write
+is refused, or nothing Zendesk then shows holds a card. Raw HTTP
 through the proxy, with the pack's schemas and safeguards and a rule refusing card numbers in
 comments (``ZENDESK_FORBIDDING``), to the Zendesk sandbox, which renders a body as Zendesk does."""
 
@@ -18,9 +19,9 @@ from hypothesis import strategies as st
 
 from guardrail.context.facts import pii_in
 from guardrail.sandbox.zendesk import ZENDESK_STORE
-from guardrail.sandbox.zendesk.seed import ACME_TICKET
+from guardrail.sandbox.zendesk.seed import ACME_TICKET, ACME_USER
 from guardrail.testing import Stack
-from tests.helpers import Sent, Wire, through_a_stack, zendesk_stack_forbidding
+from tests.helpers import Sent, Wire, through_a_stack, zendesk_stack_forbidding, zendesk_ticket
 
 CARD = "4111111111111111"
 JSON = (("Content-Type", "application/json"),)
@@ -50,7 +51,7 @@ def hidden_cards(draw: st.DrawFn) -> str:
 @through_a_stack(60)
 @given(
     body=hidden_cards(),
-    write=st.sampled_from(["update", "create", "description"]),
+    write=st.sampled_from(["update", "create", "description", "target_comment", "source_comment"]),
     as_text=st.booleans(),
 )
 def test_a_card_hidden_by_markdown_is_never_saved(
@@ -61,7 +62,11 @@ def test_a_card_hidden_by_markdown_is_never_saved(
 
     stack.call(reset)
     comment = body if as_text else {"body": body, "public": False}
-    if write == "update":
+    if write.endswith("_comment"):  # a merge of another of the customer's tickets into theirs
+        merged = {"ids": [zendesk_ticket(stack, ACME_USER)], write: body}
+        sent = Sent("POST", f"/api/v2/tickets/{ACME_TICKET}/merge.json",
+                    json.dumps(merged).encode(), JSON)  # fmt: skip
+    elif write == "update":
         sent = Sent("PUT", f"/api/v2/tickets/{ACME_TICKET}.json",
                     json.dumps({"ticket": {"comment": comment}}).encode(), JSON)  # fmt: skip
     else:

@@ -12,18 +12,30 @@ import html
 import re
 from html.parser import HTMLParser
 
+#: Unicode's right-to-left embedding: what a text laid out right to left by its markup is
+#: read as holding (``guardrail.understanding.disguise.shown_orders`` reads it so).
+RIGHT_TO_LEFT = "\u202b"
+#: Elements that set their text's direction whatever their attributes say (bidi override and
+#: isolate), and the values of ``dir`` that may lay it out right to left.
+_DIRECTED = frozenset({"bdo", "bdi"})
+_RIGHT_TO_LEFT_DIRS = frozenset({"rtl", "auto"})
+
 
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.shown: list[str] = []
         self.kept: list[str] = []  # what the markup saves and shows no one
+        self.right_to_left = False  # some of it may be laid out right to left
 
     def handle_data(self, data: str) -> None:
         self.shown.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.kept.extend(value for _, value in attrs if value)
+        self.right_to_left |= tag in _DIRECTED or any(
+            _lays_out_right_to_left(name, (value or "").lower()) for name, value in attrs
+        )
 
     def handle_comment(self, data: str) -> None:
         self.kept.append(data)
@@ -40,6 +52,15 @@ class _Text(HTMLParser):
         self.kept.append(data)
 
 
+def _lays_out_right_to_left(attribute: str, value: str) -> bool:
+    """Whether an attribute may lay its element's text out right to left: ``dir`` (rtl, or
+    auto: by its first letter), or CSS saying so in ``style`` (``direction: rtl``,
+    ``unicode-bidi: bidi-override``)."""
+    if attribute == "dir":
+        return value.strip() in _RIGHT_TO_LEFT_DIRS
+    return attribute == "style" and ("rtl" in value or "bidi" in value)
+
+
 _END_TAG_REST = re.compile(r"</[A-Za-z][^\s/>]*([^>]*)>")
 #: Anything between < and >, as a cruder reader than HTML's drops it as a tag: ``<11>`` too,
 #: which HTML shows as text.
@@ -51,7 +72,10 @@ def html_text(markup: str) -> str:
     comment (tags dropped, character references decoded, no-break spaces as spaces), then,
     a line each, what the saved markup still holds unshown: attribute values, HTML comments,
     processing instructions and declarations, and text past an end tag's name; and the text
-    a cruder reader shows, dropping anything between < and >, where it differs. Tags
+    a cruder reader shows, dropping anything between < and >, where it differs. Markup that
+    may lay text out right to left (``dir="rtl"``, ``<bdo>``, CSS ``direction: rtl``) is read
+    as text that says so in
+    Unicode (``RIGHT_TO_LEFT`` first), so its numbers are read in the orders it may show. Tags
     join their text without a gap, so a number split by markup (``41<b></b>11``,
     ``4&#49;11``) reads whole, as the comment shows it."""
     parser = _Text()
@@ -65,6 +89,8 @@ def html_text(markup: str) -> str:
     if crude != shown:  # "41<11>11": text to HTML, a tag to a cruder reader; read both ways
         kept.append(crude)
     text = shown + "".join(f"\n{line}" for line in kept)
+    if parser.right_to_left:  # dir="rtl", <bdo>: its numbers may show in another order
+        text = RIGHT_TO_LEFT + text
     return text.replace("\xa0", " ")
 
 

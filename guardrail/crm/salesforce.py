@@ -111,6 +111,7 @@ from guardrail.crm.salesforce_reads import (
     query_text,
     refuse_relabelled_columns,
     refuse_writing_clause,
+    refuse_writing_parameters,
     shows_records,
 )
 from guardrail.crm.salesforce_sim import SimulatedSalesforce
@@ -318,6 +319,8 @@ class SalesforceDialect:
             return self._unknown(method, path)
         if segments and segments[0].lower() in _QUERY_RESOURCES:
             refuse_writing_clause(query_text(query))
+        if segments:
+            refuse_writing_parameters(segments[0], query)
         if segments and len(segments) == 1 and segments[0].lower() in _SOQL_RESOURCES:
             refuse_relabelled_columns(query_text(query))
         reads = objects_read(path, segments, query)

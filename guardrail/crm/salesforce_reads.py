@@ -114,6 +114,33 @@ def refuse_writing_clause(query: str) -> None:
         )
 
 
+#: Parameters of a read that make Salesforce update what it returns, by resource and name
+#: (lower-case), as documented: parameterized search's ``updateTracking`` (the keyword
+#: statistics of the Knowledge articles found) and ``updateViewStat`` (their view statistics),
+#: SOSL's UPDATE TRACKING and UPDATE VIEWSTAT given as parameters.
+_WRITING_PARAMETERS = {
+    "parameterizedsearch": {"updatetracking": "updateTracking", "updateviewstat": "updateViewStat"}
+}
+
+
+def refuse_writing_parameters(resource: str, query: Mapping[str, str]) -> None:
+    """Refuse a read of ``resource`` (its first segment) with a parameter that makes
+    Salesforce update the records it returns, in any case spelling of its name (a reader
+    ignoring case would take it), set to anything but ``false``: a write in a GET, as
+    ``refuse_writing_clause`` refuses the clauses that ask the same."""
+    writing = _WRITING_PARAMETERS.get(resource.lower())
+    if writing is None:
+        return
+    for name, value in query.items():
+        documented = writing.get(name.lower())
+        if documented is not None and value.lower() != "false":
+            raise AmbiguousRequest(
+                f"{name}={value[:20]} makes Salesforce update the statistics of the records "
+                "the search finds, a write crm-guardrail does not judge inside a read. Send "
+                f"the search without {documented} (or with {documented}=false)."
+            )
+
+
 def refuse_relabelled_columns(soql: str) -> None:
     """Refuse a SOQL query whose rows would show a value under a field's name that is not
     what the record holds there: ``FORMAT()``, ``toLabel()``, ``convertCurrency()`` (any

@@ -100,7 +100,15 @@ from guardrail.crm.canonical import (
 )
 from guardrail.crm.drift import Drift, diff
 from guardrail.crm.markup import markdown_text
-from guardrail.crm.zendesk_fields import ID, flat_record, flatten, id_like, is_int_id, unflatten
+from guardrail.crm.zendesk_fields import (
+    ID,
+    comment_text,
+    flat_record,
+    flatten,
+    id_like,
+    is_int_id,
+    unflatten,
+)
 from guardrail.crm.zendesk_sim import SimulatedZendesk
 from guardrail.errors import (
     AmbiguousRequest,
@@ -843,12 +851,8 @@ def _merge(target: str, payload: Any) -> list[WriteIntent]:
                 f"{public} out, or send false), then reply to the customer on the ticket with "
                 'PUT /api/v2/tickets/{id} and comment {"public": true}.'
             )
-        text = payload.get(f"{which}_comment")
-        if text is None:
-            return {}
-        if not isinstance(text, str):
-            raise MalformedBody(f"{which}_comment must be text.")
-        return {"comment.body": text, "comment.public": False}
+        text = comment_text(payload.get(f"{which}_comment"), f"{which}_comment")
+        return {} if text is None else {"comment.body": text, "comment.public": False}
 
     intents = [WriteIntent(NAME, "ticket", Operation.UPDATE, comment("target"),
                            record_id=target, ref="target")]  # fmt: skip

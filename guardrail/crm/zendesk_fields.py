@@ -131,9 +131,26 @@ def flatten(obj: str, record: Any, where: str, creating: bool) -> dict[str, Any]
                 "first comment, so crm-guardrail reads one of them. Send the comment alone."
             )
         if creating:
-            body = markdown_text(description) if isinstance(description, str) else description
+            body = comment_text(description, f"{where}.description")
             fields |= {"comment.body": body, "comment.public": True}
     return fields
+
+
+def comment_text(value: Any, where: str, markup: bool = False) -> str | None:
+    """What a comment's text (``where``: its key, in words) says, as rules must read it: as
+    Zendesk shows it, its ``html_body`` (``markup``) as HTML, any other text as Markdown (a
+    ticket's ``body`` or description, a merge's comments). None for null: a comment with no
+    body, which Zendesk refuses itself. Raises MalformedBody for another JSON value: Zendesk
+    would save a number or a boolean as its text, and a list or an object as some text of it,
+    which the rules reading notes would not read as the note it is."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MalformedBody(
+            f"{where} is {json.dumps(value)[:40]}, not text; a comment says what it says in a "
+            "JSON string. Send the comment's words in quotes."
+        )
+    return html_text(value) if markup else markdown_text(value)
 
 
 def _refuse_unread(obj: str, name: str, where: str) -> None:
@@ -164,9 +181,8 @@ def _comment(value: Any, where: str, creating: bool) -> dict[str, Any]:
         )
     if "body" in value and "html_body" in value:
         raise MalformedBody(f"{where}.comment gives both body and html_body; send one.")
-    body = value.get("body", value.get("html_body"))
-    if isinstance(body, str):
-        body = html_text(body) if "html_body" in value else markdown_text(body)
+    key = "html_body" if "html_body" in value else "body"
+    body = comment_text(value.get(key), f"{where}.comment.{key}", markup=key == "html_body")
     found: dict[str, Any] = {"comment.body": body}
     if "public" in value and not isinstance(value["public"], bool):
         raise MalformedBody(

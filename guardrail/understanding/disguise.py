@@ -16,7 +16,10 @@ ways a number is written to slip past a digit pattern while it still reads as th
   (``SSN123-45-6789``, ``X123-45-6789Y``), parted from them (a shorter number, as in ``v2.1``
   or ``SN-4249``, stays glued: it is a code);
 - percent-encoding decoded (``4111%201111...``), and a base64 word that decodes to printable
-  text (``NDExMSAxMTEx...``) read as that text too, on a line of its own.
+  text (``NDExMSAxMTEx...``) read as that text too, on a line of its own;
+- a text a reader may see in another order than it is written (``shown_orders``): one holding
+  a direction override, embedding or isolate, a right-to-left mark or a right-to-left letter
+  is read in the orders Unicode's bidirectional algorithm may show it in too.
 
 The digit-run rules (guardrail.understanding.numbers.sensitive_digits: Luhn for cards, the
 3-2-4 groups or a spoken-of social security number for SSNs) then judge this form, so an
@@ -59,6 +62,29 @@ _GLUED_GROUPS = re.compile(r"(?<!\d)\d(?:[ .-]?\d){12,18}(?!\d)")
 _GLUED_SSN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)(\.?)(?=\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\d))")
 _SSN_GLUED = re.compile(r"(?<!\d)(\d{3}[-. ]?\d{2}[-. ]?\d{4})([^\W\d_]+)(?![^\W\d_])")
 STAND_IN_LETTERS = frozenset("OoIl")
+
+
+#: What makes a reader's screen lay text out right to left (Unicode's bidirectional algorithm,
+#: UAX #9): the explicit embeddings, overrides and isolates, the right-to-left and Arabic
+#: letter marks, and the right-to-left scripts' letters (Hebrew, Arabic, Syriac, Thaana, NKo...
+#: and their presentation forms).
+_RIGHT_TO_LEFT = re.compile(
+    "[\u200f\u061c\u202a-\u202e\u2066-\u2069\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def shown_orders(text: str) -> list[str]:
+    """The other orders a reader may see ``text``'s characters in, when it holds anything that
+    lays text out right to left (none otherwise): reversed whole, as a right-to-left override
+    shows what follows it (``\u202e1111 1111 1111 1114`` shows a card's number, rule L2), and
+    its words in reverse order, as a right-to-left paragraph or embedding shows numbers apart
+    by spaces, each one left to right (rules N1 and L2: ``1111 1111 1111 4111`` after an
+    Arabic word shows the card's number too). More orders than any one layout shows, never
+    fewer: each is read beside the text as written."""
+    if not _RIGHT_TO_LEFT.search(text):
+        return []
+    return [text[::-1], " ".join(reversed(text.split()))]
 
 
 def detection_form(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from guardrail.understanding.disguise import STAND_IN_LETTERS, detection_form
+from guardrail.understanding.disguise import STAND_IN_LETTERS, detection_form, shown_orders
 from guardrail.understanding.model import SURE
 from guardrail.understanding.numbers import (
     OTHER_NUMBER,
@@ -55,10 +55,15 @@ def _remembered(text: str) -> frozenset[str]:
 
 
 def _read(text: str) -> frozenset[str]:
-    seen = counted_out(detection_form(text))
-    cleaned = clean(seen)
-    split = {"card"} if _last_digits_apart(cleaned) else set()
-    return frozenset(typed_kinds(seen) | digit_kinds(cleaned) | split)
+    """``sensitive_kinds`` of ``text`` as written, and as a reader may see it laid out right to
+    left (``shown_orders``)."""
+    found: set[str] = set()
+    for shown in (text, *shown_orders(text)):
+        seen = counted_out(detection_form(shown))
+        cleaned = clean(seen)
+        split = {"card"} if _last_digits_apart(cleaned) else set()
+        found |= typed_kinds(seen) | digit_kinds(cleaned) | split
+    return frozenset(found)
 
 
 # A card's digits in fours, then its last few said apart after a word or two ("5425 2334 3010,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from guardrail.crm.base import Shape
 from guardrail.crm.salesforce import SalesforceDialect
 from guardrail.errors import AmbiguousRequest, UnsupportedEndpoint
 from tests.crm.helpers import read
@@ -142,3 +146,39 @@ def test_a_query_showing_fields_as_the_records_hold_them_is_a_read(soql: str) ->
     aggregate query's rows are no records, so its functions and aliases relabel nothing."""
     parsed = read(SalesforceDialect(), "GET", f"{BASE}/query?{urlencode({'q': soql})}")
     assert parsed.shows_records
+
+
+WRITING_PARAMETERS = st.sampled_from(["updateTracking", "updateViewStat"])
+PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+
+
+def spelled(draw: st.DrawFn, name: str) -> str:
+    """``name`` in a case spelling drawn letter by letter."""
+    return "".join(c.upper() if draw(st.booleans()) else c.lower() for c in name)
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_a_search_whose_parameters_make_salesforce_update_what_it_finds_is_refused(
+    data: st.DataObject,
+) -> None:
+    """Parameterized search's updateTracking and updateViewStat ask what SOSL's UPDATE
+    TRACKING and UPDATE VIEWSTAT do: Salesforce updates the articles it finds. Set to anything
+    but false, in any spelling of the name, in a GET or a composite's GET subrequest, the read
+    is a write the proxy cannot judge, so it is refused saying what to send."""
+    name = spelled(data.draw, data.draw(WRITING_PARAMETERS))
+    value = data.draw(st.sampled_from(["true", "TRUE", "True", "1", "yes", "", " false"])
+                      | st.text(PRINTABLE, max_size=5).filter(lambda v: v.lower() != "false"))  # fmt: skip
+    target = f"{BASE}/parameterizedSearch?{urlencode({'q': 'Acme', name: value})}"
+    sent = ("GET", target, b"")
+    if data.draw(st.booleans()):  # a composite's GET subrequest
+        sub = {"method": "GET", "url": target, "referenceId": "found"}
+        sent = ("POST", f"{BASE}/composite", json.dumps({"compositeRequest": [sub]}).encode())
+    with pytest.raises(AmbiguousRequest, match="without update"):
+        read(SalesforceDialect(), *sent)
+
+
+@pytest.mark.parametrize("value", ["false", "FALSE", "False"])
+def test_a_search_asking_salesforce_to_update_nothing_is_a_read(value: str) -> None:
+    target = f"{BASE}/parameterizedSearch?q=Acme&updateTracking={value}&updateViewStat={value}"
+    assert read(SalesforceDialect(), "GET", target).shape is Shape.READ

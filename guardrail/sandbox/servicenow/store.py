@@ -86,6 +86,14 @@ class InstanceStore:
         table's records are its parent's too (a contact is a user), or None."""
         return next((n for n in self.family(table) if sys_id in self.rows.get(n, {})), None)
 
+    def base(self, table: str) -> str:
+        """The table ``table`` extends at the top (itself when it extends none): a hierarchy's
+        records are stored in its base table's (``task`` holds incidents and cases), whose
+        unique key is the sys_id, so no two records of one hierarchy share one."""
+        while table in self.extends:
+            table = self.extends[table]
+        return table
+
     def family(self, table: str) -> tuple[str, ...]:
         """``table`` and every table extending it, at any depth."""
         found = [table]
@@ -143,7 +151,7 @@ class InstanceStore:
         row: Row = {name: column.default for name, column in spec.columns.items()}
         given = values.get("sys_id")
         sys_id = given if isinstance(given, str) and _is_sys_id(given) else uuid.uuid4().hex
-        if sys_id in self.rows[table]:
+        if self.holder(self.base(table), sys_id) is not None:
             raise InstanceError(
                 403, "Operation Failed", f"Unique Key violation detected by database ({sys_id})"
             )

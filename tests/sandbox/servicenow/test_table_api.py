@@ -325,3 +325,22 @@ async def test_the_instance_answers_in_the_type_accept_prefers(
     both match (``*/*``) or nothing decides."""
     response = await now.client.get("/api/now/table/incident", headers={**BASIC, "Accept": accept})
     assert response.content_type == answered
+
+
+@pytest.mark.parametrize(
+    ("table", "holder"),
+    [("incident", "sn_customerservice_case"), ("sn_customerservice_case", "incident"),
+     ("sn_customerservice_case", "sn_customerservice_case"), ("customer_contact", "sys_user")],
+)  # fmt: skip
+async def test_a_create_naming_a_sys_id_its_table_hierarchy_holds_is_refused(
+    now: Now, store: InstanceStore, table: str, holder: str
+) -> None:
+    """A hierarchy's records share its base table's storage (task holds incidents and cases,
+    sys_user contacts), whose unique key is the sys_id: a create naming one that another record
+    of the hierarchy holds, in any of its tables, fails as the database refuses it."""
+    held = store.records(holder)[0]["sys_id"]
+    before = {name: dict(rows) for name, rows in store.rows.items()}
+    status, body = await now.call("POST", f"/api/now/table/{table}", {"sys_id": held})
+    assert status == 403, body
+    assert "Unique Key violation" in json.dumps(body)
+    assert {name: dict(rows) for name, rows in store.rows.items()} == before
