@@ -44,10 +44,16 @@ def test_the_scaling_benchmark_runs_every_cell_and_prints_the_largest_ratio(
 
 
 def test_the_judging_benchmark_judges_every_write_as_allowed_and_prints_its_cost() -> None:
-    out = bench("judging.py", "--turns", "10", "40", "--writes", "20", "--repeat", "1")
+    out = bench(
+        "judging.py", "--turns", "10", "40", "--account-writes", "0", "120",
+        "--writes", "20", "--repeat", "1",
+    )  # fmt: skip
     lines = [x for x in out.splitlines() if x.startswith("turns")]
     assert len(lines) == 2
     assert all("same" in x and "recorded" in x and "us/write" in x for x in lines)
+    accounts = [x for x in out.splitlines() if x.startswith("account writes")]
+    assert [x.split(":")[0].split()[-1] for x in accounts] == ["0", "120"]
+    assert all(x.endswith("us/write") for x in accounts)
 
 
 def test_the_recording_benchmark_finishes_every_write_as_allowed_and_prints_its_cost() -> None:

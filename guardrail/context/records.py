@@ -122,6 +122,8 @@ class _Record:
 
 
 _EMPTY = _Record()
+# Records._newer's answer for a key not changed since the base.
+_BASE = _Record()
 
 
 def _counted(
@@ -158,14 +160,18 @@ class Records:
         self,
         key: Key,
         version: int = 0,
-        by_key: Mapping[str, _Record] | None = None,
+        base: Mapping[str, _Record] | None = None,
+        newer: Mapping[str, _Record | None] | None = None,
         reads: tuple[tuple[str, ReadRecord], ...] = (),
         writes: tuple[tuple[str | None, WriteRecord], ...] = (),
         gone: tuple[int, int] = (0, 0),
     ) -> None:
         self.key = key
         self.version = version
-        self._by_key: Mapping[str, _Record] = by_key or {}
+        # Each record by key: ``newer`` holds those changed since ``base`` (None: gone), and
+        # ``base`` is shared, never changed, with the versions before and after this one.
+        self._base: Mapping[str, _Record] = base or {}
+        self._newer: Mapping[str, _Record | None] = newer or {}
         # the window the index was made of, oldest first, each with its record's key (None: a
         # write that names no record or did not reach the CRM, so indexed under none)
         self._reads = reads
@@ -201,19 +207,30 @@ class Records:
         gone_writes: Sequence[tuple[str | None, WriteRecord]],
         new_writes: Sequence[WriteRecord],
     ) -> Records:
-        by_key = dict(self._by_key)
+        # What changed is put over the base, not into a copy of it: a version costs what the
+        # changes since the base do, not what the window holds (up to 2 * MAX_RECORDED
+        # records), and keeps no copy of the rest (a request in flight keeps its version).
+        # The changes are folded into a new base once they outnumber its size's square root
+        # (and 8): O(sqrt(n)) a version either way.
+        by_key = dict(self._newer)
+        base = self._base
+
+        def current(key: str) -> _Record:
+            found = by_key.get(key, _BASE)
+            return base.get(key, _EMPTY) if found is _BASE else found or _EMPTY
+
         gone_read, gone_write = self._gone
         for seq, (key, read) in enumerate(gone_reads, gone_read):
-            record = by_key[key]
+            record = current(key)
             if record.reads + record.writes == 1:  # its only one: no read or write names it now
-                del by_key[key]
+                by_key[key] = None
             else:
                 by_key[key] = record.without_read(seq, read)
         for seq, (gone, write) in enumerate(gone_writes, gone_write):
             if gone is not None:
-                record = by_key[gone]
+                record = current(gone)
                 if record.reads + record.writes == 1:
-                    del by_key[gone]
+                    by_key[gone] = None
                 else:
                     by_key[gone] = record.without_write(seq, write)
         gone_read += len(gone_reads)
@@ -222,17 +239,26 @@ class Records:
         kept_writes = self._writes[len(gone_writes) :]
         reads = tuple((self.key(r.object, r.id), r) for r in new_reads)
         for seq, (key, read) in enumerate(reads, gone_read + len(kept_reads)):
-            by_key[key] = by_key.get(key, _EMPTY).with_read(seq, read)
+            by_key[key] = current(key).with_read(seq, read)
         writes = tuple(
             (self.key(w.object, w.id) if w.id is not None and w.decision in SAVED else None, w)
             for w in new_writes
         )
         for seq, (found, write) in enumerate(writes, gone_write + len(kept_writes)):
             if found is not None:
-                by_key[found] = by_key.get(found, _EMPTY).with_write(seq, write)
+                by_key[found] = current(found).with_write(seq, write)
+        if len(by_key) ** 2 > max(len(base), 64):
+            folded = dict(base)
+            for key, changed in by_key.items():
+                if changed is None:
+                    folded.pop(key, None)
+                else:
+                    folded[key] = changed
+            base, by_key = folded, {}
         return Records(
             self.key,
             version,
+            base,
             by_key,
             kept_reads + reads,
             kept_writes + writes,
@@ -240,7 +266,9 @@ class Records:
         )
 
     def _record(self, sobject: str, record_id: str) -> _Record:
-        return self._by_key.get(self.key(sobject, record_id), _EMPTY)
+        key = self.key(sobject, record_id)
+        found = self._newer.get(key, _BASE)
+        return self._base.get(key, _EMPTY) if found is _BASE else found or _EMPTY
 
     # Each question names the record by its object and id: where the CRM's ids do not name
     # their object (Zendesk), one number is a record of each.
