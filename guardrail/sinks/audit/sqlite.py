@@ -38,7 +38,14 @@ from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
 from guardrail.sinks.audit.record import Pending, format_time
 from guardrail.sinks.audit.scripts import Execute, Fetch, Script
-from guardrail.sinks.audit.store import HOLD_STATES, REPEAT_KEYS, Committer, Migration, Ran
+from guardrail.sinks.audit.store import (
+    FEWER_INDEXES,
+    HOLD_STATES,
+    REPEAT_KEYS,
+    Committer,
+    Migration,
+    Ran,
+)
 from guardrail.sinks.audit.thread import Batch, Worker
 
 T = TypeVar("T")
@@ -138,6 +145,7 @@ MIGRATIONS = (
         ),
     ),
     Migration(4, REPEAT_KEYS),
+    Migration(5, FEWER_INDEXES),
 )
 
 
