@@ -388,7 +388,10 @@ def _each(conn: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]
     step a row, releasing the GIL and taking it back (from the event loop, under load) around
     each: a group commit's records, terms and context parts were a step each. Powers of two, so
     a handful of statements are prepared (and cached) whatever the batch."""
-    if len(rows) == 1 or not statement.startswith("INSERT"):
+    if len(rows) == 1:
+        conn.execute(statement, _params(rows[0]))
+        return
+    if not statement.startswith("INSERT"):
         conn.executemany(statement, [_params(r) for r in rows])
         return
     at = 0
