@@ -144,3 +144,25 @@ def decision(
         upstream_status=None if verdict is Verdict.BLOCK else 201,
         guardrail_seconds=0.0002,
     )
+
+
+async def indexes(dsn: str) -> set[str]:
+    """The names of the indexes the audit tables have, but for the ones their keys make."""
+    if dsn.startswith("sqlite:"):
+        conn = sqlite3.connect(dsn.removeprefix("sqlite:///"))
+        try:
+            found = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            )
+            return {str(name) for (name,) in found.fetchall()}
+        finally:
+            conn.close()
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname NOT LIKE '%pkey'"
+        )
+        return {str(r["indexname"]) for r in rows}
+    finally:
+        await conn.close()

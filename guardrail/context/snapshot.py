@@ -29,7 +29,6 @@ write named by hash) are still read: ``FORMAT`` tells them apart.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import operator
 from collections import OrderedDict
@@ -170,21 +169,23 @@ def _window(
         return None, ()
     window = None if ordered else tuple(kept)
     heads = _windows.get((kind, *scope), OrderedDict)
+    newest = named(kept[-1])
     chain = None
     for new in range(min(len(kept), _NEW_RECORDS)):
-        before = heads.get(named(kept[-1 - new]))
+        before = heads.get(named(kept[-1 - new]) if new else newest)
         if before is not None and before.covers(len(kept) - new, window):
             fresh = [body_of(r) for r in kept[len(kept) - new :]]
             chain = before.then(fresh, len(kept), window) if fresh else before
             break
     if chain is None:
         chain = _NO_CHAIN.then([body_of(r) for r in kept], len(kept), window)
-    newest = named(kept[-1])
     heads[newest] = chain
-    with contextlib.suppress(KeyError):  # another thread's dump of the call moved or dropped it
+    try:
         heads.move_to_end(newest)
         while len(heads) > _NEW_RECORDS:
             heads.popitem(last=False)
+    except KeyError:  # another thread's dump of the call moved or dropped it
+        pass
     return {"last": chain.links[-1].hash, "count": len(kept)}, chain.links
 
 

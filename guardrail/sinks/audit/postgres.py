@@ -25,7 +25,7 @@ from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
 from guardrail.sinks.audit.record import Pending
 from guardrail.sinks.audit.scripts import Execute, Fetch, Script
-from guardrail.sinks.audit.store import HOLD_STATES, REPEAT_KEYS, Migration
+from guardrail.sinks.audit.store import FEWER_INDEXES, HOLD_STATES, REPEAT_KEYS, Migration
 from guardrail.sinks.audit.thread import Worker
 
 T = TypeVar("T")
@@ -128,6 +128,7 @@ MIGRATIONS = (
         ),
     ),
     Migration(4, REPEAT_KEYS),
+    Migration(5, FEWER_INDEXES),
 )
 
 

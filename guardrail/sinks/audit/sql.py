@@ -32,7 +32,17 @@ INSERT_CONTEXT = (
     "INSERT INTO audit_contexts (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING"
 )
 CONTEXT_PAGE = "SELECT hash, body FROM audit_contexts WHERE hash > ? ORDER BY hash LIMIT ?"
-DELETE_TERMS = "DELETE FROM audit_terms WHERE seq <= ?"
+# The terms in use, each found from the last by the terms table's key (a loose index scan):
+# a record's terms are read and deleted by term and seq, so the table needs no index by seq
+# alone, which every append would also write (store.FEWER_INDEXES).
+_TERMS_IN_USE = (
+    "WITH RECURSIVE known (term) AS (SELECT min(term) FROM audit_terms UNION ALL "
+    "SELECT (SELECT min(term) FROM audit_terms WHERE term > known.term) FROM known "
+    "WHERE known.term IS NOT NULL) "
+)
+DELETE_TERMS = (  # built from constants only
+    f"{_TERMS_IN_USE}DELETE FROM audit_terms WHERE term IN (SELECT term FROM known) AND seq <= ?"  # noqa: S608
+)
 DELETE_RECORDS = "DELETE FROM audit_log WHERE seq <= ?"
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS audit_schema (version INTEGER PRIMARY KEY, at TEXT)"
 SCHEMA_VERSION = "SELECT max(version) FROM audit_schema"
@@ -45,10 +55,19 @@ GET = f"{SELECT} WHERE seq = ?"
 DECISION = f"{SELECT} WHERE decision_id = ? AND kind = 'decision' ORDER BY seq DESC LIMIT 1"
 HISTORY = f"{SELECT} WHERE decision_id = ? AND kind = 'decision' ORDER BY seq"
 REVIEWS = f"{SELECT} WHERE decision_id = ? AND kind = 'review' ORDER BY seq"
-TERMS_BETWEEN = "SELECT seq, term FROM audit_terms WHERE seq BETWEEN ? AND ?"
+TERMS_BETWEEN = (  # built from constants only
+    f"{_TERMS_IN_USE}SELECT seq, term FROM audit_terms "  # noqa: S608
+    "WHERE term IN (SELECT term FROM known) AND seq BETWEEN ? AND ?"
+)
 STATS_KINDS = "SELECT kind, count(*) FROM audit_log GROUP BY kind"
 STATS_VERDICTS = "SELECT verdict, count(*) FROM audit_log WHERE kind = 'decision' GROUP BY verdict"
-STATS_SPAN = "SELECT min(seq), min(at), max(at) FROM audit_log"
+# The times of the first and the last record in the chain: records are stamped as they are
+# chained, and prune takes them as in time order too (scripts.prune).
+STATS_SPAN = (
+    "SELECT (SELECT min(seq) FROM audit_log), "
+    "(SELECT at FROM audit_log ORDER BY seq LIMIT 1), "
+    "(SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1)"
+)
 _HOLD_MARKS = ", ".join("?" * len(HOLD_COLUMNS))
 # Nothing is kept when a standing hold has the same repeat_key (the unique index refuses it).
 INSERT_HOLD = (

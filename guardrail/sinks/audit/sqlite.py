@@ -38,7 +38,14 @@ from guardrail.sinks.audit.base import SQLStorage
 from guardrail.sinks.audit.chain import Row
 from guardrail.sinks.audit.record import Pending, format_time
 from guardrail.sinks.audit.scripts import Execute, Fetch, Script
-from guardrail.sinks.audit.store import HOLD_STATES, REPEAT_KEYS, Committer, Migration, Ran
+from guardrail.sinks.audit.store import (
+    FEWER_INDEXES,
+    HOLD_STATES,
+    REPEAT_KEYS,
+    Committer,
+    Migration,
+    Ran,
+)
 from guardrail.sinks.audit.thread import Batch, Worker
 
 T = TypeVar("T")
@@ -138,6 +145,7 @@ MIGRATIONS = (
         ),
     ),
     Migration(4, REPEAT_KEYS),
+    Migration(5, FEWER_INDEXES),
 )
 
 
@@ -380,7 +388,10 @@ def _each(conn: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]
     step a row, releasing the GIL and taking it back (from the event loop, under load) around
     each: a group commit's records, terms and context parts were a step each. Powers of two, so
     a handful of statements are prepared (and cached) whatever the batch."""
-    if len(rows) == 1 or not statement.startswith("INSERT"):
+    if len(rows) == 1:
+        conn.execute(statement, _params(rows[0]))
+        return
+    if not statement.startswith("INSERT"):
         conn.executemany(statement, [_params(r) for r in rows])
         return
     at = 0

@@ -286,6 +286,13 @@ REPEAT_KEYS = (
     f"WHERE state IN ({STANDING})",
 )
 
+#: Both backends' fifth schema version: two indexes every append wrote and no search reads.
+#: No query reads ``at`` through an index (a search by time pages through the chain by seq,
+#: the span is its first and last record's), and a record's terms are found by the terms
+#: table's own key, term by term (sql.TERMS_BETWEEN). An index is a page written to the WAL
+#: with each commit, and copied again by the checkpoint.
+FEWER_INDEXES = ("DROP INDEX audit_log_at", "DROP INDEX audit_terms_seq")
+
 
 def pending(migrations: Sequence[Migration], current: int) -> list[Migration]:
     """The migrations after ``current``, in order; a log newer than this code is refused."""

@@ -153,29 +153,24 @@ class Worker:
 
     def _next(self) -> Any:
         """The next call queued; while there is none, the idle work, a piece at a time."""
+        calls = self._calls
         while self._idle is not None:
-            try:
-                return self._calls.get_nowait()
-            except queue.Empty:
-                pass
+            if not calls.empty():  # this thread alone takes from the queue: get cannot wait
+                return calls.get()
             try:
                 if not self._idle():
                     break
             except Exception:  # idle work is only done ahead of time: what failed here is
                 break  # done again where it is needed, and fails there for its caller
-        return self._calls.get()
+        return calls.get()
 
     def _batch(self, items: _Items) -> Any:
         """Run ``items`` with those handed over behind them, each batch's up to its ``most``
         at a time; the call taken out of the queue after them, if any (it runs next)."""
         items = list(items)
         later: Any = _NOTHING
-        while len(items) < items[0].batch.most:
-            try:
-                later = self._calls.get_nowait()
-            except queue.Empty:
-                later = _NOTHING
-                break
+        while len(items) < items[0].batch.most and not self._calls.empty():
+            later = self._calls.get()  # there is one, and only this thread takes (``_next``)
             if later is _NUDGE:
                 later = _NOTHING
                 continue
@@ -237,8 +232,10 @@ def _run(batch: Batch[I, R], items: list[_Item[I, R]]) -> None:
                 else:
                     item.future.set_result(results[k])
 
-        with contextlib.suppress(RuntimeError):  # the caller's loop is closed: nobody waits
+        try:  # noqa: SIM105 - contextlib.suppress is a context manager made in Python
             loop.call_soon_threadsafe(answer)
+        except RuntimeError:  # the caller's loop is closed: nobody waits
+            pass
 
 
 def _succeeded(future: asyncio.Future[Any], result: Any) -> Callable[[], None]:

@@ -17,7 +17,7 @@ from guardrail.sinks.audit.record import ReviewVerdict, decision_entry, format_t
 from guardrail.sinks.audit.retention import prune
 from guardrail.sinks.audit.store import Query, Storage
 from guardrail.sinks.audit.verify import verify
-from tests.auditdb import decision, execute, tamper
+from tests.auditdb import decision, execute, indexes, tamper
 
 REFUSED = (sqlite3.IntegrityError, asyncpg.PostgresError)
 
@@ -253,6 +253,61 @@ async def test_the_schema_is_migrated_once_and_never_created_by_readers(
         with pytest.raises(AuditUnavailable, match="holds no audit log"):
             await empty.open(migrate=False)
         await empty.close()
+
+
+async def test_a_log_of_the_previous_schema_keeps_its_records_verifiable_searchable_and_prunable(
+    dsn: str,
+) -> None:
+    """The fifth schema version drops the indexes by time and by term seq that no search reads:
+    records written before it are still verified, found by every filter, read with their terms
+    and pruned (their terms with them)."""
+    old = open_storage(dsn, timeout=5)
+    old.migrations = old.migrations[:4]  # type: ignore[attr-defined]
+    await old.open()
+    assert {"audit_log_at", "audit_terms_seq"} <= await indexes(dsn)
+    days = [datetime(2020, 1, day, tzinfo=UTC) for day in (2, 3, 4)]
+    for n, at in enumerate(days, start=1):
+        blocked = decision(n, Verdict.BLOCK, rule="Status", obj="Refund__c", agent="b")
+        await old.commit([decision_entry(blocked, at=format_time(at))])
+    await old.commit([decision_entry(decision(4, conversation="conv-2"))])
+    await old.close()
+    new = open_storage(dsn, timeout=5)
+    await new.open()
+    try:
+        assert not {"audit_log_at", "audit_terms_seq"} & await indexes(dsn)
+        assert (await verify(new)).ok
+
+        async def ids(**filters: object) -> list[str]:
+            return [r.entry.decision_id or "" for r in await new.find(Query(**filters))]  # type: ignore[arg-type]
+
+        blocks = ["decision-0003", "decision-0002", "decision-0001"]
+        for found in (
+            await ids(verdict="block"),
+            await ids(object="Refund__c"),
+            await ids(rule="case-fields/Status"),
+            await ids(agent="b"),
+            await ids(until=datetime(2020, 1, 5, tzinfo=UTC)),
+        ):
+            assert found == blocks
+        assert await ids(conversation="conv-2") == ["decision-0004"]
+        first = await new.decision("decision-0001")
+        assert first is not None
+        assert first.entry.terms == ("object:Refund__c", "rule:Status", "rule:case-fields/Status")
+        stats = await new.stats()
+        assert stats.first_at == format_time(days[0])
+        last = await new.get(4)
+        assert last is not None
+        assert stats.last_at == last.entry.at
+        await prune(new, datetime(2020, 1, 4, tzinfo=UTC))
+        result = await verify(new)
+        assert result.ok, result.broken
+        assert result.first_seq == 3
+        assert [r.entry.decision_id async for r in new.scan(terms=True) if r.entry.terms] == [
+            "decision-0003",
+            "decision-0004",
+        ]
+    finally:
+        await new.close()
 
 
 async def test_two_writers_keep_one_chain(audit: AuditLog, dsn: str) -> None:
