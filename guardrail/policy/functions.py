@@ -54,8 +54,17 @@
                                          job's record, whose id never came back, at the value
                                          sent), the request's earlier writes too; one per
                                          record as it stands now, the record id left out
-    account_writes(id, seconds) list<map>  writes touching the account, any conversation (and
-                                         pending ones naming it)
+    account_writes(id, seconds[, object, operation[, fields]]) list<map>  writes touching
+                                         the account, any conversation (and pending ones
+                                         naming it); given ``object`` and ``operation``, only
+                                         those; given ``fields`` (a map of field to value),
+                                         only those setting one of the fields to a value
+                                         like the one given (strings alike in any case, null
+                                         as ""; a field set to any other kind of value
+                                         always counts). Looked up in an index of the
+                                         account's writes, so a write costs what may match,
+                                         not all the account holds: a narrowing, which the
+                                         filter after it still tests exactly
     total(list) double                   the numbers added up exactly (as decimals: money)
 
   What the conversation says (guardrail.understanding; kinds: refund, replacement,
@@ -134,7 +143,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -409,7 +418,14 @@ class RuleFunctions:
                 values[at] = self.known_field(w.id, field, w.object) if saved else sent[-1]
         return [v for v in values.values() if v is not None]
 
-    def account_writes(self, account_id: str | None, seconds: float) -> list[dict[str, Any]]:
+    def account_writes(
+        self,
+        account_id: str | None,
+        seconds: float,
+        sobject: str | None = None,
+        operation: str | None = None,
+        like: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
         if not account_id:
             return []
         # an account's id, keyed as the customer's account ids are (Zendesk: an organization's)
@@ -417,12 +433,16 @@ class RuleFunctions:
         key = self._facts.record_key(account, str(account_id))
         # a pending write is the account's when any id it names is (a superset of the
         # dialect's accounts of a write: more to compare, never fewer)
-        pending = (
+        pending = [
             w for w in self.pending
             if any(self._facts.record_key(account, str(v)) == key
                    for v in (w.id, *w.fields.values()) if isinstance(v, str) or is_number(v, int))
-        )  # fmt: skip
-        within = self._within((*self._facts.account_writes.get(key, []), *pending), seconds)
+        ]  # fmt: skip
+        stored = self._facts.account_writes.get(key, [])
+        if sobject is not None and operation is not None:
+            stored = _indexed(key, stored).like(sobject, operation, like)
+            pending = _WriteIndex(pending).like(sobject, operation, like)
+        within = self._within((*stored, *pending), seconds)
         return [_as_map(w, age) for w, age in within]
 
     def total(self, numbers: Iterable[Any]) -> float:
@@ -673,6 +693,75 @@ class RuleFunctions:
 
 def _same_reason(reason: Reason) -> Reason:
     return reason
+
+
+class _WriteIndex:
+    """Writes by object and operation and, asked for, by the value each sets a field to
+    (account_writes): what a lookup returns is in the writes' order, and a superset of the
+    writes whose field equals the value asked, as CEL's ``==`` or ``lower()`` of both finds:
+    a string is indexed lower-cased, null as "", and any other value under every key."""
+
+    __slots__ = ("_by_value", "_of", "writes")
+
+    def __init__(self, writes: Sequence[WriteRecord]) -> None:
+        self.writes = tuple(writes)
+        self._of: dict[tuple[str, str], list[int]] = {}
+        for n, w in enumerate(self.writes):
+            self._of.setdefault((w.object, w.operation), []).append(n)
+        #: (object, operation, field) -> value's key -> positions; ANY: every key's
+        self._by_value: dict[tuple[str, str, str], dict[object, list[int]]] = {}
+
+    def like(
+        self, sobject: str, operation: str, like: Mapping[str, Any] | None
+    ) -> list[WriteRecord]:
+        of = self._of.get((sobject, operation), [])
+        if like is None:
+            return [self.writes[n] for n in of]
+        found: set[int] = set()
+        for name, value in like.items():
+            wanted = _index_key(value)
+            if wanted is _ANY:  # a value only CEL compares: any write of the kind may match
+                return [self.writes[n] for n in of]
+            by_value = self._values(sobject, operation, str(name), of)
+            found.update(by_value.get(wanted, ()), by_value.get(_ANY, ()))
+        return [self.writes[n] for n in sorted(found)]
+
+    def _values(
+        self, sobject: str, operation: str, name: str, of: list[int]
+    ) -> dict[object, list[int]]:
+        by_value = self._by_value.get((sobject, operation, name))
+        if by_value is None:  # made whole, then shared: another thread sees all of it or none
+            by_value = {}
+            for n in of:
+                if name in (fields := self.writes[n].fields):
+                    by_value.setdefault(_index_key(fields[name]), []).append(n)
+            self._by_value[sobject, operation, name] = by_value
+        return by_value
+
+
+#: The key of a field value no string is like (a number, a list): indexed under every key.
+_ANY = object()
+#: The last history of each account indexed, by the account's key (account_writes).
+_INDEXES: Lru[_WriteIndex] = Lru(256)
+
+
+def _indexed(account: object, history: Sequence[WriteRecord]) -> _WriteIndex:
+    """The account's history indexed: made again only when it is another history (a write
+    recorded or aged out), so once per stored write, not once per write judged. Comparing
+    is cheap: the store hands back the same records (a tuple compares identical items as
+    equal without looking into them)."""
+    writes = tuple(history)
+    index = _INDEXES.peek(account)
+    if index is None or index.writes != writes:
+        index = _WriteIndex(writes)
+        _INDEXES.put(account, index)
+    return index
+
+
+def _index_key(value: Any) -> object:
+    if isinstance(value, str):
+        return value.lower()
+    return "" if value is None else _ANY
 
 
 def _as_map(w: WriteRecord, age: float) -> dict[str, Any]:

@@ -291,6 +291,42 @@ def test_recent_and_account_writes_are_windowed(tmp_path: Path) -> None:
     assert fns.account_writes(None, 10) == []
 
 
+def test_account_writes_narrowed_to_a_kind_and_values_keep_every_write_that_may_match() -> None:
+    from guardrail.policy.functions import RuleFunctions
+
+    def write(n: int, operation: str = "create", **fields: Any) -> WriteRecord:
+        return WriteRecord(decision_id=f"d{n}", object="Case", operation=operation,
+                           fields=fields, decision="allow", at=NOW)  # fmt: skip
+
+    history = [
+        write(0, Subject="Router DOWN"),
+        write(1, Subject="Billing"),
+        write(2, Subject=None),
+        write(3, Subject=42),  # no string: only CEL can tell, so it always counts
+        write(4, "update", Subject="router down"),
+        write(5, Reason="Billing"),
+    ]
+    account = "001000000000001AAA"
+    fns = RuleFunctions(
+        Facts(None, account_writes={"001000000000001": history}, now=NOW,
+              record_key=SALESFORCE.record_key)
+    )  # fmt: skip
+    fns.pending = (write(6, Subject="router down", AccountId=account),)
+
+    def found(*args: Any) -> list[str]:
+        return [w["fields"] for w in fns.account_writes(account, 60, "Case", *args)]
+
+    assert found("create") == [w.fields for w in (*history[:4], history[5], *fns.pending)]
+    assert found("create", {"Subject": "router down"}) == [
+        {"Subject": "Router DOWN"}, {"Subject": 42}, fns.pending[0].fields
+    ]  # fmt: skip
+    assert found("create", {"Subject": None, "Reason": "billing"}) == [
+        {"Subject": None}, {"Subject": 42}, {"Reason": "Billing"}
+    ]  # fmt: skip
+    assert len(found("create", {"Subject": 42})) == 6  # no string asked: no narrowing
+    assert found("update", {"Subject": "ROUTER down"}) == [{"Subject": "router down"}]
+
+
 def test_a_window_reaching_past_a_trimmed_history_is_a_rule_error_not_a_smaller_total(
     tmp_path: Path,
 ) -> None:
@@ -350,6 +386,50 @@ def test_a_busy_call_fails_closed_on_duplicate_cases_only_for_a_case_that_could_
     facts = Facts(conv, Transcript.of(conv), {}, NOW, record_key=SALESFORCE.record_key)
     found = [v for c in policy.checks for v in c(intent, CheckContext(Caller("c1"), facts))]
     assert [v.code for v in found] == (["GUARDRAIL_RULE_ERROR"] if judged else [])
+
+
+def test_a_case_costs_the_maps_of_its_own_problem_not_of_the_accounts_other_cases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duplicate-cases rule of a busy account: the writes it makes CEL maps of (and runs
+    its filter over) are the ones that may be the same problem, however many other cases the
+    account has had in the window."""
+    from guardrail.policy import functions
+
+    built: list[str] = []
+    as_map = functions._as_map
+    monkeypatch.setattr(
+        functions, "_as_map", lambda w, age: built.append(w.decision_id) or as_map(w, age)
+    )
+    pack = Path(__file__).parents[2] / "policies" / "salesforce-contact-center"
+    (tmp_path / "duplicates.yaml").write_text((pack / "duplicates.yaml").read_text())
+    [policy] = load_policy_set(tmp_path).policies
+    account = "001000000000001AAA"
+    intent = WriteIntent(
+        "salesforce", "Case", Operation.CREATE, {"Subject": "Router down", "AccountId": account}
+    )
+
+    def found(others: int) -> list[str]:
+        def case(n: int, subject: str) -> WriteRecord:
+            return WriteRecord(decision_id=f"d{n}", object="Case", operation="create",
+                               fields={"Subject": subject, "AccountId": account},
+                               decision="allow", at=NOW - timedelta(minutes=5))  # fmt: skip
+
+        history = [case(n, f"Other problem {n}") for n in range(others)]
+        history.insert(others // 2, case(others, "router DOWN"))
+        key = SALESFORCE.record_key("Account", account)
+        conv = conversation("my router is down")
+        facts = Facts(
+            conv, Transcript.of(conv), {key: history}, NOW, record_key=SALESFORCE.record_key
+        )
+        built.clear()
+        context = CheckContext(Caller("c1"), facts)
+        return [v.rule for c in policy.checks for v in c(intent, context)]
+
+    assert found(10) == ["NoDuplicateCase"]
+    few = len(built)
+    assert found(500) == ["NoDuplicateCase"]
+    assert len(built) == few
 
 
 def test_verified_customer_ids_are_grounded_only_when_verified() -> None:
