@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,9 @@ class Library:
 
 
 LIBRARY = frozenset({"pair", "broken", "named"})
+# The variable ``x`` as a whole word: a macro's body uses its own ``v`` in its place (not the
+# "x" inside "exists").
+_X = re.compile(r"\bx\b")
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -133,7 +137,7 @@ def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(wrapped, inner).map(lambda t: f"{t[0]}[{t[1]}]"),
         st.tuples(
             target, st.sampled_from(["all", "exists", "exists_one", "filter", "map"]), inner
-        ).map(lambda t: f"{t[0]}.{t[1]}(v, {t[2].replace('x', 'v')})"),
+        ).map(lambda t: f"{t[0]}.{t[1]}(v, {_X.sub('v', t[2])})"),
         st.tuples(target, inner, inner).map(lambda t: f"{t[0]}.map(v, {t[1]}, {t[2]})"),
         st.lists(inner, max_size=3).map(lambda items: f"[{', '.join(items)}]"),
         st.lists(st.tuples(keys, inner), max_size=3).map(
