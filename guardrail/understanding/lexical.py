@@ -532,6 +532,18 @@ _AS_CREDIT = re.compile(
     r"(?:(?:store|shop|account|site|gift|in-store)\s+)?(?:credit|vouchers?|gift cards?)\b"
 )
 _CREDIT_NAMED = re.compile(r"\b(?:credit|vouchers?|gift cards?)\b")
+# An amount named as credit, nowhere said to go ("a £28 credit", "twenty in credit", "the 15 as
+# store credit"): kept with the company unless money is said to go out (_MONEY_OUT).
+_CREDIT_AMOUNT = re.compile(
+    r"[$£€]?\d[\d.,]*(?: (?:pounds?|dollars?|euros?|quid|bucks))? "
+    r"(?:(?:in|as) (?:a )?(?:store |shop |account )?)?credit\b(?! card)|" + _KEPT_CREDIT.pattern
+)
+# An answer that lets the agent's doing pass without taking it up ("ok whatever", "fine, as
+# long as I get a router", "grand, whatever", "if you like").
+_LETS_PASS = re.compile(
+    r"^(?:(?:ok|okay|fine|grand|alright|all right|right|sure|yeah|yes),? )*(?:whatever|as long as|"
+    r"if you (?:like|want|insist|must)|suit yourself|do what you (?:like|want)|up to you)\b"
+)
 _ON_ACCOUNT = re.compile(r"\b(?:on|onto|to|into) (?:the|your|my|our) account\b")
 # The money taken as something kept with the company, by the customer's choice: credit, a
 # voucher, points, or off a bill or order to come ("just take it off next month's bill", "leave
@@ -601,11 +613,13 @@ _PLEASANTRY = re.compile(
     r"(?:that's|that is|how) (?:awful|terrible|annoying|a shame|a pain|rubbish|typical))?$"
 )
 # The offer asked back in surprise before the answer to it ("Oh, can you? Yeah, do that",
-# "Really? Go on then", "You'd do that? Yes please"): no answer yet, the next sentence is.
+# "Really? Go on then", "You'd do that? Yes please"), or not caught ("Sorry? No, why would
+# you", "Pardon? Oh, yes please"): no answer yet, the next sentence is.
 _SURPRISED = re.compile(
     r"^(?:(?:can|could|would|will|do) you(?: really| do that)?|you(?:'d| can| could| would| will)"
     r"(?: really)?(?: do that)?|really|seriously|honestly|is that (?:right|so|possible|true)|"
-    r"for real|no way|is it|are you sure|huh)\W*$"
+    r"for real|no way|is it|are you sure|huh|sorry|pardon(?: me)?|excuse me|come again|what|"
+    r"you what|eh|sorry,? what|say (?:that )?again)\W*$"
 )
 # An ask phrase spoken of in general ("refunds are a nightmare with you", "refunds take ages").
 _GENERIC = re.compile(r"^ (?:are|were|take|took|always|never|usually|tend to|seem to)\b")
@@ -821,6 +835,16 @@ _FIRST_PERSON = re.compile(r"\b(?:i|we|i'd|i'm|i'll|i've|we'd|we're|me|my)\b")
 _OTHER_QUESTION = re.compile(
     r"(?:^|[,;]\s*|\b(?:and|so|oh|also)\s+)(?:is|are|was|were|do|does|did|have|has|what|when|"
     r"where|which|how) (?:that|this|it|there|the|you|your|they|he|she)\b[^,;]*$"
+)
+# An ask for what a thing is worth or costs ("what the hood's worth", "what the strap costs",
+# "the price of the lid"), and the sentence after that says it ("It's twenty on your site").
+_WORTH = re.compile(
+    r"\bwhat (?:\S+ ){0,3}?(?:is |'s |are |'re |was |were )?"
+    r"(?:worth|costs?|cost me|goes for|sells for)\b"
+    r"|\b(?:the )?(?:price|cost|value) of (?:the |that |this |a |my |them|it)\b"
+)
+_VALUED = re.compile(
+    r"(?:it's|its|it is|that's|that is|they're|they are|which is|it was) (?:about |just |only )?"
 )
 _PAID = re.compile(
     r"\b(?:paid|pay|cost|costs|was|were|spent|price|priced|charged|billed|debited|deducted|bill|"
@@ -2249,6 +2273,30 @@ class Reading:
         asked = (e.evidence.text.lower() for e in earlier if e.status is AskStatus.ASKED)
         return any(words & set(_CONTENT.findall(a)) for a in asked)
 
+    def _pushed_past_no(self, ti: int, events: list[_Event]) -> bool:
+        """Whether agent turn ``ti`` does what the customer last turned down ("no, just the
+        repair" - "I'll put the eight through anyway" - "ok whatever"), and the customer lets
+        it pass rather than take it: an "ok", "fine" or "whatever" to the agent's own doing
+        after their no is no yes; only a plain one ("oh go on then, thanks") takes it."""
+        stood = [e.status for e in events if e.status is not None]
+        if not stood or stood[-1] not in (AskStatus.OFFERED_DECLINED, AskStatus.DECLINED):
+            return False
+        answer = self._next_customer(ti)
+        if answer is None or not self.parsed[answer]:
+            return True
+        said = [_opening(p.text) for p in self.parsed[answer][:2]]
+        if self.lex.scopes["grudging"].search(said[0]) or _LETS_PASS.match(said[0]):
+            return True
+        # "well, forty's forty. yeah righto, I'll take that": taken, a sentence on
+        return not any(self.lex.scopes["accept"].search(text) for text in said)
+
+    def _thing_instead(self, answer: str) -> bool:
+        """Whether an answer to an offer of money asks for the thing itself instead (a new
+        one, a swap), with no money named: the money turned down."""
+        return not _amounts(answer, True) and any(
+            kind is AskKind.REPLACEMENT for kind, _, _ in self._matches(answer)
+        )
+
     def _names_other(self, text: str, kind: AskKind) -> bool:
         """Whether a "no need", "don't bother" or "not interested" names a thing other than an
         ask of ``kind`` ("don't bother with the email", "no need for a receipt")."""
@@ -2320,6 +2368,10 @@ class Reading:
                 met = status is AskStatus.OFFERED_ACCEPTED and _meets_terms(events[kind], said)
                 if not restated and not choice and not met:
                     conf = min(conf, 0.5)  # "I'll close the account now": a confirmation
+                    if status is AskStatus.OFFERED_ACCEPTED and self._pushed_past_no(
+                        ti, events[kind]
+                    ):
+                        status = AskStatus.OFFERED_DECLINED
                 if status is AskStatus.OFFERED_ACCEPTED and self._hesitant_yes(ti):
                     # "Oh. Okay.": the agent's word let pass, neither taken nor turned down
                     status, conf = AskStatus.OFFERED, min(conf, 0.5)
@@ -2397,9 +2449,17 @@ class Reading:
         )
         if not said or not offered:
             return False
+        if _CREDIT_AMOUNT.search(s.text) and not _MONEY_OUT.search(s.text):
+            return False  # "I'll pass that to accounts for a £28 credit": kept, not paid back
         if self.lex.scopes["part_paid"].search(s.text):
             return True  # "the first instalment of 10 today": a part paid, not the sum agreed
         status, corrected = self._answer(ti, AskKind.REFUND)
+        if (
+            status is AskStatus.OFFERED_ACCEPTED
+            and not _asked(self.turns[ti].text, s)
+            and self._pushed_past_no(ti, refund)
+        ):
+            status = AskStatus.OFFERED_DECLINED  # "I'll pop it through anyway" - "whatever"
         if status is AskStatus.OFFERED_ACCEPTED:
             reckoned = self.lex.scopes["reckoning"].search(s.text)
             # the first sum after the reckoning's words, not a rate on the way ("the difference
@@ -2568,6 +2628,9 @@ class Reading:
                 return corrected_thing
             if kind in _MONEY_KINDS and self._credit_picked(ti, whole):
                 return AskStatus.OFFERED_DECLINED, None  # "yeah, the credit": not the money
+            if kind in _MONEY_KINDS and not accepting and self._thing_instead(whole):
+                # "I can refund the 60 instead?" - "I just need internet, a new router please"
+                return AskStatus.OFFERED_DECLINED, None
             if kind in _MONEY_KINDS and self._money_picked(ti, whole):
                 return AskStatus.OFFERED_ACCEPTED, None  # "not a voucher, on my card"
             if scopes["decline_anywhere"].search(whole) or scopes["deferral"].search(whole):
@@ -3001,6 +3064,10 @@ class Reading:
         # a dollar a day"); not one asked about ("Sixty-nine, was it?")
         text = following[0].clauses[0].text
         said = _amounts(text, True)
+        valued = _VALUED.match(text)
+        if said and valued and said[0].start == valued.end() and _WORTH.search(s.clauses[ci].text):
+            # "give me back what the hood's worth. It's twenty on your site": what it is worth
+            return _said(said[0], conf)
         if len(following[0].clauses) > 1 and (
             not said or not all(a.explicit for a in said) or following[0].text.endswith("?")
         ):

@@ -44,6 +44,8 @@ _CONTRACTIONS = {
     "cos": "because", "cuz": "because", "pls": "please", "plz": "please", "u": "you", "ur": "your",
     "thx": "thanks", "acct": "account", "a/c": "account", "gimme": "give me", "lemme": "let me",
     "an'": "and", "'em": "them",
+    # the plural "you" of the American South, Ireland and Scotland ("I'll call y'all back")
+    "y'all": "you", "yall": "you", "ya'll": "you", "youse": "you",
     # written chat's shorthand, read as the words it stands for
     "nvm": "never mind", "nevermind": "never mind", "tbh": "to be honest", "tbf": "to be fair",
     "ngl": "not going to lie", "idk": "i don't know", "rn": "right now", "obv": "obviously",

@@ -93,8 +93,10 @@ _LABELS: tuple[tuple[re.Pattern[str], frozenset[Reason]], ...] = tuple(
             r"faults?|failures?)|"
             r"(?:problems?|issues?|trouble|unhappy|dissatisfied|dislikes?|hates?|frustrat\w*) "
             r"with (?:the )?(?:mobile |online |banking )?(?:app|website|site|online banking|"
-            r"portal|login)|(?:dislikes?|hates?) (?:the )?(?:mobile |online |banking )?"
-            r"(?:app|website|site))\b",
+            r"portal|login|software|platform|system|program|programme|tools?)|(?:dislikes?|"
+            r"hates?) (?:the )?(?:mobile |online |banking )?(?:app|website|site|software|"
+            r"platform)|(?:software|platform|system) (?:\w+ )?(?:problems?|issues?|errors?|"
+            r"faults?|failures?|bugs?|not working))\b",
             (Reason.TECHNICAL,),
         ),
         (

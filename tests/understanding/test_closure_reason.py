@@ -71,6 +71,8 @@ def test_someone_not_allowing_something_else_is_no_technical_problem(read, said)
     ("said", "reason"),
     [("It's not the money, honestly, the fees are fine.", Reason.BILLING),
      ("Nothing to do with the price. I'm moving away.", Reason.BILLING),
+     ("No, the bill's fine. The router keeps dropping out.", Reason.BILLING),
+     ("My invoice is correct, it's the engineer who never came.", Reason.BILLING),
      ("You've all been brilliant, I can't fault the staff.", Reason.SERVICE)],
 )  # fmt: skip
 def test_the_cost_or_the_service_said_not_to_be_the_problem_is_denied(read, said, reason):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from guardrail.understanding.model import AskKind
+from guardrail.understanding.model import AskKind, AskStatus
 
 UMBRELLA = (
     "c: The market umbrella I bought has a snapped rib.",
@@ -62,3 +62,35 @@ def test_a_balance_kept_for_later_is_not_asked_back(read):
     )
     assert ask is not None
     assert max(ask.amounts) == Decimal("85")
+
+
+@pytest.mark.parametrize(
+    "confirmed",
+    [
+        "a: Ok, I'll pass that to accounts for a £28 credit.",
+        "a: No problem, that's £28 in credit on your account then.",
+        "a: Sure, I'll set up the 28 pounds as store credit.",
+    ],
+)
+def test_the_credit_chosen_said_back_with_its_amount_is_no_money_offered(read, confirmed):
+    ask = read.ask(
+        AskKind.REFUND,
+        "c: The ribbons came three days late and we missed the wedding order.",
+        "a: Sorry about that. I can refund the £28.",
+        "c: Rather not, put it as credit on the account instead, I order every week anyway.",
+        confirmed,
+        "c: Perfect.",
+    )
+    assert ask is None or ask.status is not AskStatus.OFFERED_ACCEPTED
+
+
+def test_a_credit_said_to_go_to_the_card_is_money_offered(read):
+    ask = read.ask(
+        AskKind.REFUND,
+        "c: The ribbons came three days late and we missed the wedding order.",
+        "a: Sorry about that. I could do a £28 credit to your card?",
+        "c: Perfect.",
+    )
+    assert ask is not None
+    assert ask.status is AskStatus.OFFERED_ACCEPTED
+    assert ask.amount == Decimal("28")

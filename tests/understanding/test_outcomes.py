@@ -812,3 +812,28 @@ def test_credit_kept_on_the_account_is_no_refund_issued(read, done, outcome):
     reading = read(START, *said).outcome
     assert reading is not None
     assert reading.value is outcome
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "c: is my direct debit still the same next month",
+        "c: will the price still be the same from April?",
+    ],
+)
+def test_asking_whether_a_thing_stays_the_same_is_no_problem_left(read, asked):
+    reading = read(
+        "c: does my boiler cover do the radiators as well",
+        "a: yes, your cover includes the radiators",
+        "c: oh brilliant, that's all I wanted to know",
+        asked,
+        "a: yes, still fifty four pounds",
+        "c: right, ta-ra then",
+    )
+    assert reading.outcome is None or reading.outcome.value is not NONE
+
+
+def test_a_problem_still_the_same_after_a_fix_is_no_resolution(read):
+    reading = read(START, "a: try restarting it", "c: did that, still the same")
+    assert reading.outcome is not None
+    assert reading.outcome.value is NONE

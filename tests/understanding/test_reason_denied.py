@@ -47,3 +47,33 @@ def test_a_price_the_customer_cannot_afford_is_their_reason_not_one_denied():
     said = ("c: Please close my gym account, I can't afford it since the layoff.",)
     assert reason_verdict(said, "Can no longer afford the membership") != "contradicts"
     assert reason_verdict(said, "Too expensive") != "contradicts"
+
+
+PRICE_NOT_SOFTWARE = (
+    "c: Close my account please. You went from 20 to 35 a month without asking.",
+    "a: Sorry about that. Is it just the price, or the software as well?",
+    "c: Just the price. Software's good, honestly.",
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "verdict"),
+    [
+        ("Unhappy with the software", "contradicts"),
+        ("Software issues", "contradicts"),
+        ("Price increase", "fits"),
+    ],
+)
+def test_the_thing_said_to_be_good_is_not_the_reason_and_a_price_risen_is(written, verdict):
+    assert reason_verdict(PRICE_NOT_SOFTWARE, written) == verdict
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "c: Close it. The app's great, but it keeps crashing since the update.",
+        "c: The software was fine until the update, now it keeps crashing.",
+    ],
+)
+def test_a_thing_said_good_and_then_faulty_is_the_reason(said):
+    assert reason_verdict((said,), "Unhappy with the software") == "fits"

@@ -38,6 +38,18 @@ def test_a_letter_o_typed_for_a_zero_in_an_amount_is_a_zero(typed, meant):
     assert clean(typed) == meant
 
 
+@pytest.mark.parametrize("you", ["y'all", "yall", "youse"])
+def test_the_plural_you_of_a_dialect_is_you(read, you):
+    """'I'll call y'all back' is the customer ringing back themselves: nothing resolved."""
+    assert clean(f"i'll call {you} back") == "i'll call you back"
+    reading = read(
+        "c: Your crew left nails on my drive. We want two hundred.",
+        "a: I'm sorry. I can refund a hundred toward the tyre.",
+        f"c: I'm going to have to talk to my husband about that. I'll call {you} back.",
+    )
+    assert reading.outcome is None or reading.outcome.value is not Outcome.RESOLVED
+
+
 @pytest.mark.parametrize(
     "typed",
     ["a 4oz jar", "ten o'clock", "room 4b on floor 2", "mode o2 on the router", "go to 2 or 3"],
