@@ -136,6 +136,48 @@ def check_schema(schema: Mapping[str, Any]) -> None:
             raise SchemaError(f"properties.{name}.x-salesforce-picklist must list text values")
 
 
+#: Each JSON type's name -> whether a value is of it, as JSON Schema has them: a boolean is no
+#: number, and 2.0 is an integer.
+_OF_TYPE: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": is_number,
+    "integer": lambda v: is_number(v, int) or (isinstance(v, float) and v.is_integer()),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def _typed(prop: Any) -> frozenset[str]:
+    """The JSON types a property takes: its ``type``, else those of its ``enum``'s values
+    (a picklist's text); none when it says neither."""
+    if not isinstance(prop, dict):
+        return frozenset()
+    if "type" in prop:
+        declared = prop["type"]
+        return frozenset([declared] if isinstance(declared, str) else declared)
+    return frozenset(
+        "null" if v is None else "boolean" if isinstance(v, bool) else
+        "number" if is_number(v) else "string" if isinstance(v, str) else
+        "array" if isinstance(v, list) else "object"
+        for v in prop.get("enum") or ()
+    )  # fmt: skip
+
+
+def of_types(types: frozenset[str], value: Any) -> bool:
+    """Whether ``value`` is of one of these JSON types."""
+    return any(_OF_TYPE[t](value) for t in types)
+
+
+def wrong_type(label: str, types: str | Sequence[str] | frozenset[str], value: Any) -> str:
+    """What to tell an agent who sent ``value`` to a field (``label``) taking ``types``."""
+    return (
+        f"{label}: expected {_types(types)}, got {_json_type(value)}. Send the value as "
+        f"{_types(types)}."
+    )
+
+
 def _listed_values(prop: Any) -> tuple[str, ...]:
     if not isinstance(prop, dict):
         return ()
@@ -159,6 +201,7 @@ class ParameterValidation:
         self._listed = {
             name: values for name, prop in properties.items() if (values := _listed_values(prop))
         }
+        self._types = {name: types for name, prop in properties.items() if (types := _typed(prop))}
         self._read_only = frozenset(n for n, p in properties.items() if p.get("readOnly"))
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
@@ -176,6 +219,12 @@ class ParameterValidation:
         """Each field whose values the schema lists (an ``enum``'s text, an unrestricted
         picklist's ``x-salesforce-picklist``) -> those values."""
         return self._listed
+
+    @property
+    def types(self) -> Mapping[str, frozenset[str]]:
+        """Each field whose property says its JSON types (``type``, or its ``enum``'s values')
+        -> those types."""
+        return self._types
 
     @property
     def updateable(self) -> frozenset[str]:
@@ -278,7 +327,7 @@ class ParameterValidation:
             allowed = ", ".join(str(v) for v in expected if v not in (None, ""))
             message = f"{label}: {value!r} is not an allowed value. Use one of: {allowed}."
         elif keyword == "type":
-            message = f"{label}: expected {_types(expected)}, got {_json_type(value)}."
+            message = wrong_type(label, expected, value)
         elif keyword == "maxLength":
             message = f"{label} is {len(value)} characters; the limit is {expected}. Shorten it."
         elif keyword == "x-salesforce-reference":
@@ -360,8 +409,9 @@ _TYPE_NAMES = {
 }
 
 
-def _types(types: str | list[str]) -> str:
-    names = [_TYPE_NAMES.get(t, t) for t in ([types] if isinstance(types, str) else types)]
+def _types(types: str | Sequence[str] | frozenset[str]) -> str:
+    listed = [types] if isinstance(types, str) else sorted(types, key=list(_TYPE_NAMES).index)
+    names = [_TYPE_NAMES.get(t, t) for t in listed]
     return " or ".join(names)
 
 

@@ -23,7 +23,7 @@ from guardrail.checks.base import Check
 from guardrail.checks.compare import Kind
 from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
-from guardrail.checks.schema import ParameterValidation
+from guardrail.checks.schema import ParameterValidation, of_types, wrong_type
 from guardrail.checks.source import inline_params
 from guardrail.crm.base import Dialect, dialect_for
 from guardrail.errors import AmbiguousRequest, ConfigError, MalformedBody, PolicyError
@@ -91,6 +91,10 @@ class PolicySet:
     _listed: dict[tuple[str, str], dict[str, dict[str, str]]] = field(
         init=False, repr=False, compare=False
     )
+    #: (crm, object) -> field -> the JSON types its schema says it takes
+    _types: dict[tuple[str, str], dict[str, frozenset[str]]] = field(
+        init=False, repr=False, compare=False
+    )
     _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _own: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     #: The lengths of the key prefixes, and each prefix's place among them (object_for_id)
@@ -118,6 +122,7 @@ class PolicySet:
         writable: dict[tuple[str, str], frozenset[str]] = {}
         names: dict[tuple[str, str], dict[str, str]] = {}
         values: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+        types: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
         for policy in self.policies:
             for check in policy.checks:
                 if isinstance(check, ParameterValidation):
@@ -128,10 +133,12 @@ class PolicySet:
                         names.setdefault(key, {}).update(check.spelling)
                         listed = {f: {_folded(v): v for v in vs} for f, vs in check.listed.items()}
                         values.setdefault(key, {}).update(listed)
+                        types.setdefault(key, {}).update(check.types)
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
         object.__setattr__(self, "_fields", names)
         object.__setattr__(self, "_listed", values)
+        object.__setattr__(self, "_types", types)
         own = {crm: frozenset({d.id_field}) for crm, d in self.dialects.items()}
         ids = {
             (crm, obj): frozenset(n for n, k in typed.items() if k is Kind.ID)
@@ -224,8 +231,11 @@ class PolicySet:
         schema knows keeps its spelling (the schema check, where the schema is closed, refuses
         it). Its ``id_fields`` are the object's (``id_fields``) but those it sets to a value
         that is no id of its CRM (Dialect.is_id: "4111 1111 1111 1111" in a reference field is
-        text, refused as an id and masked as text). Idempotent: every judging entry point may
-        call it."""
+        text, refused as an id and masked as text). A field given a value of a JSON type its
+        schema does not take (Task.Description 12345, a custom field as a list) is refused
+        (MalformedBody) before any rule reads it: a rule reading it as its type could not be
+        evaluated, telling the agent to fetch the administrator of a write only malformed.
+        Idempotent: every judging entry point may call it."""
         sobject = self.object_name(crm, intent.object) or intent.object
         spelling = self._fields.get((crm, sobject.lower()), {})
 
@@ -233,6 +243,7 @@ class PolicySet:
             return spelling.get(name.lower(), name)
 
         listed = self._listed.get((crm, sobject.lower()), {})
+        types = self._types.get((crm, sobject.lower()), {})
 
         fields: dict[str, Any] = {}
         seen: dict[str, str] = {}
@@ -247,6 +258,12 @@ class PolicySet:
             seen[canonical.lower()] = name
             fields[canonical] = value
             self._refuse_respelled(intent, sobject, canonical, value, listed.get(canonical))
+            if canonical in types and not of_types(types[canonical], value):
+                raise MalformedBody(
+                    f"{f'{intent.ref}: ' if intent.ref else ''}"
+                    f"{wrong_type(f'{sobject}.{canonical}', types[canonical], value)} The CRM "
+                    "keeps the field as that type, and crm-guardrail judges it only so."
+                )
         ext = intent.external_id_field
         ext = spelled(ext) if ext else ext
         references = {spelled(k): v for k, v in intent.references.items()}
