@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -149,7 +150,7 @@ _OF_TYPE: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def _typed(prop: Any) -> frozenset[str]:
+def _types_of(prop: Any) -> frozenset[str]:
     """The JSON types a property takes: its ``type``, else those of its ``enum``'s values
     (a picklist's text); none when it says neither."""
     if not isinstance(prop, dict):
@@ -166,8 +167,34 @@ def _typed(prop: Any) -> frozenset[str]:
 
 
 def of_types(types: frozenset[str], value: Any) -> bool:
-    """Whether ``value`` is of one of these JSON types."""
-    return any(_OF_TYPE[t](value) for t in types)
+    """Whether ``value`` is of one of these JSON types (any, when none are said)."""
+    return not types or any(_OF_TYPE[t](value) for t in types)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    """The JSON types a field takes, and those a list in it holds (none said: any)."""
+
+    types: frozenset[str]
+    items: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, prop: Any) -> FieldType | None:
+        """What ``prop`` says of its field's type, or None when it says nothing."""
+        items = _types_of(prop.get("items")) if isinstance(prop, dict) else frozenset()
+        types = _types_of(prop)
+        return cls(types, items) if types or items else None
+
+    def problem(self, label: str, value: Any) -> str | None:
+        """What to tell an agent who sent ``value`` to this field (``label``), if it is not
+        of its type: a list's first item that is not, by its place."""
+        if not of_types(self.types, value):
+            return wrong_type(label, self.types, value)
+        if isinstance(value, list):
+            for at, item in enumerate(value):
+                if not of_types(self.items, item):
+                    return wrong_type(f"{label}[{at}]", self.items, item)
+        return None
 
 
 def wrong_type(label: str, types: str | Sequence[str] | frozenset[str], value: Any) -> str:
@@ -201,7 +228,9 @@ class ParameterValidation:
         self._listed = {
             name: values for name, prop in properties.items() if (values := _listed_values(prop))
         }
-        self._types = {name: types for name, prop in properties.items() if (types := _typed(prop))}
+        self._types = {
+            name: typed for name, prop in properties.items() if (typed := FieldType.of(prop))
+        }
         self._read_only = frozenset(n for n, p in properties.items() if p.get("readOnly"))
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
@@ -221,9 +250,9 @@ class ParameterValidation:
         return self._listed
 
     @property
-    def types(self) -> Mapping[str, frozenset[str]]:
-        """Each field whose property says its JSON types (``type``, or its ``enum``'s values')
-        -> those types."""
+    def types(self) -> Mapping[str, FieldType]:
+        """Each field whose property says its JSON types (``type``, or its ``enum``'s values';
+        its ``items``') -> those types."""
         return self._types
 
     @property

@@ -23,7 +23,7 @@ from guardrail.checks.base import Check
 from guardrail.checks.compare import Kind
 from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
-from guardrail.checks.schema import ParameterValidation, of_types, wrong_type
+from guardrail.checks.schema import FieldType, ParameterValidation
 from guardrail.checks.source import inline_params
 from guardrail.crm.base import Dialect, dialect_for
 from guardrail.errors import AmbiguousRequest, ConfigError, MalformedBody, PolicyError
@@ -91,8 +91,8 @@ class PolicySet:
     _listed: dict[tuple[str, str], dict[str, dict[str, str]]] = field(
         init=False, repr=False, compare=False
     )
-    #: (crm, object) -> field -> the JSON types its schema says it takes
-    _types: dict[tuple[str, str], dict[str, frozenset[str]]] = field(
+    #: (crm, object) -> field -> the JSON types its schema says it takes (and its items)
+    _types: dict[tuple[str, str], dict[str, FieldType]] = field(
         init=False, repr=False, compare=False
     )
     _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
@@ -122,7 +122,7 @@ class PolicySet:
         writable: dict[tuple[str, str], frozenset[str]] = {}
         names: dict[tuple[str, str], dict[str, str]] = {}
         values: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
-        types: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+        types: dict[tuple[str, str], dict[str, FieldType]] = {}
         for policy in self.policies:
             for check in policy.checks:
                 if isinstance(check, ParameterValidation):
@@ -258,11 +258,11 @@ class PolicySet:
             seen[canonical.lower()] = name
             fields[canonical] = value
             self._refuse_respelled(intent, sobject, canonical, value, listed.get(canonical))
-            if canonical in types and not of_types(types[canonical], value):
+            typed = types.get(canonical)
+            if typed and (problem := typed.problem(f"{sobject}.{canonical}", value)):
                 raise MalformedBody(
-                    f"{f'{intent.ref}: ' if intent.ref else ''}"
-                    f"{wrong_type(f'{sobject}.{canonical}', types[canonical], value)} The CRM "
-                    "keeps the field as that type, and crm-guardrail judges it only so."
+                    f"{f'{intent.ref}: ' if intent.ref else ''}{problem} The CRM keeps the field "
+                    "as that type, and crm-guardrail judges it only so."
                 )
         ext = intent.external_id_field
         ext = spelled(ext) if ext else ext
