@@ -9,6 +9,8 @@ matched to the schema's spelling first: a lower-case ``status`` must not slip pa
 - ``x-salesforce-scale``: the most decimal places a number may have;
 - ``readOnly`` (standard, not enforced by validators): the field cannot be written;
 - ``x-salesforce-createOnly``: the field can be set on create only;
+- ``contentMediaType: text/html`` (standard, an annotation): the field is shown rendered as
+  HTML (a rich text area), so it is judged as it reads (PolicySet.canonical);
 - ``x-salesforce-picklist``: an unrestricted picklist's values (any text is saved, but one of
   these in another case is saved as listed: PolicySet.canonical refuses it spelled so).
 """
@@ -28,6 +30,7 @@ from jsonschema.exceptions import SchemaError
 from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
+from guardrail.crm.markup import HTML
 from guardrail.model import Operation, Violation, WriteIntent
 from guardrail.sinks.redact import holds_mask, is_number
 
@@ -231,6 +234,9 @@ class ParameterValidation:
         self._types = {
             name: typed for name, prop in properties.items() if (typed := FieldType.of(prop))
         }
+        self._markup = frozenset(
+            n for n, p in properties.items() if p.get("contentMediaType") == HTML
+        )
         self._read_only = frozenset(n for n, p in properties.items() if p.get("readOnly"))
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
@@ -254,6 +260,11 @@ class ParameterValidation:
         """Each field whose property says its JSON types (``type``, or its ``enum``'s values';
         its ``items``') -> those types."""
         return self._types
+
+    @property
+    def markup(self) -> frozenset[str]:
+        """Fields their readers see rendered as HTML (``contentMediaType: text/html``)."""
+        return self._markup
 
     @property
     def updateable(self) -> frozenset[str]:

@@ -12,6 +12,10 @@ import html
 import re
 from html.parser import HTMLParser
 
+#: What a field's schema says of one its readers see rendered as HTML (JSON Schema's
+#: ``contentMediaType``): a Salesforce rich text area, a ServiceNow html field. Its text is
+#: judged as its ``html_text`` (PolicySet.canonical).
+HTML = "text/html"
 #: Unicode's right-to-left embedding: what a text laid out right to left by its markup is
 #: read as holding (``guardrail.understanding.disguise.shown_orders`` reads it so).
 RIGHT_TO_LEFT = "\u202b"
