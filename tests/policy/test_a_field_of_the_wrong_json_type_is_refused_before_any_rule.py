@@ -21,7 +21,7 @@ from guardrail.checks.rules import ERROR_CODE
 from guardrail.checks.schema import FieldType, ParameterValidation
 from guardrail.context.facts import Facts
 from guardrail.context.model import Conversation, Turn
-from guardrail.errors import MalformedBody
+from guardrail.errors import MalformedBody, RequestRejected
 from guardrail.model import Caller, Operation, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import load_policy_set
@@ -107,9 +107,12 @@ def test_no_rule_fails_to_evaluate_on_a_value_of_its_fields_type(
     value = data.draw(of_field_type(field_type))
     intent = WriteIntent(crm, obj, operation, {name: value},
                          record_id=None if operation is Operation.CREATE else "1")  # fmt: skip
-    decision = Pipeline(lambda: POLICIES[crm]).evaluate(
-        crm, [intent], Caller(conversation="c-types"), FACTS
-    )
+    try:
+        decision = Pipeline(lambda: POLICIES[crm]).evaluate(
+            crm, [intent], Caller(conversation="c-types"), FACTS
+        )
+    except RequestRejected:  # refused before judging (a value spelled as another): no rule ran
+        return
     assert not [v for v in decision.violations if v.code == ERROR_CODE], decision.violations
 
 
