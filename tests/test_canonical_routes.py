@@ -866,3 +866,21 @@ def test_an_upsert_after_a_subrequest_that_may_change_what_it_finds_is_refused(
     landed = send(stack, "PATCH", upsert["url"], json.dumps(upsert["body"]))
     assert landed.status == 200, landed.body  # an update of the case, answered as one
     assert case(stack, case_id)["Subject"] == "Judged as a create"
+
+
+@pytest.mark.parametrize("how", ["row", "collection", "composite"])
+def test_a_field_given_another_json_type_than_the_crm_keeps_is_refused_naming_the_type(
+    stack: Stack, case_id: str, how: str
+) -> None:
+    """A Case's Description given as a number, however sent, is refused in Salesforce's format
+    before any rule reads it, telling the agent the field takes a string."""
+    record = {"attributes": {"type": "Case"}, "id": case_id, "Description": 12345}
+    target, body = {
+        "row": (f"{API}/sobjects/Case/{case_id}", '{"Description": 12345}'),
+        "collection": (f"{API}/composite/sobjects", json.dumps({"records": [record]})),
+        "composite": (f"{API}/composite", _composite({"method": "PATCH", "referenceId": "w",
+            "url": f"{API}/sobjects/Case/{case_id}", "body": {"Description": 12345}})),
+    }[how]  # fmt: skip
+    method = "POST" if how == "composite" else "PATCH"
+    said = refused(stack, send(stack, method, target, body), 400, "JSON_PARSER_ERROR")
+    assert "Case.Description: expected a string or null, got 12345 (a number)" in said

@@ -9,6 +9,8 @@ matched to the schema's spelling first: a lower-case ``status`` must not slip pa
 - ``x-salesforce-scale``: the most decimal places a number may have;
 - ``readOnly`` (standard, not enforced by validators): the field cannot be written;
 - ``x-salesforce-createOnly``: the field can be set on create only;
+- ``contentMediaType: text/html`` (standard, an annotation): the field is shown rendered as
+  HTML (a rich text area), so it is judged as it reads (PolicySet.canonical);
 - ``x-salesforce-picklist``: an unrestricted picklist's values (any text is saved, but one of
   these in another case is saved as listed: PolicySet.canonical refuses it spelled so).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +30,7 @@ from jsonschema.exceptions import SchemaError
 from guardrail.checks.base import CheckContext
 from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
+from guardrail.crm.markup import HTML
 from guardrail.model import Operation, Violation, WriteIntent
 from guardrail.sinks.redact import holds_mask, is_number
 
@@ -136,6 +140,74 @@ def check_schema(schema: Mapping[str, Any]) -> None:
             raise SchemaError(f"properties.{name}.x-salesforce-picklist must list text values")
 
 
+#: Each JSON type's name -> whether a value is of it, as JSON Schema has them: a boolean is no
+#: number, and 2.0 is an integer.
+_OF_TYPE: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": is_number,
+    "integer": lambda v: is_number(v, int) or (isinstance(v, float) and v.is_integer()),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def _types_of(prop: Any) -> frozenset[str]:
+    """The JSON types a property takes: its ``type``, else those of its ``enum``'s values
+    (a picklist's text); none when it says neither."""
+    if not isinstance(prop, dict):
+        return frozenset()
+    if "type" in prop:
+        declared = prop["type"]
+        return frozenset([declared] if isinstance(declared, str) else declared)
+    return frozenset(
+        "null" if v is None else "boolean" if isinstance(v, bool) else
+        "number" if is_number(v) else "string" if isinstance(v, str) else
+        "array" if isinstance(v, list) else "object"
+        for v in prop.get("enum") or ()
+    )  # fmt: skip
+
+
+def of_types(types: frozenset[str], value: Any) -> bool:
+    """Whether ``value`` is of one of these JSON types (any, when none are said)."""
+    return not types or any(_OF_TYPE[t](value) for t in types)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    """The JSON types a field takes, and those a list in it holds (none said: any)."""
+
+    types: frozenset[str]
+    items: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, prop: Any) -> FieldType | None:
+        """What ``prop`` says of its field's type, or None when it says nothing."""
+        items = _types_of(prop.get("items")) if isinstance(prop, dict) else frozenset()
+        types = _types_of(prop)
+        return cls(types, items) if types or items else None
+
+    def problem(self, label: str, value: Any) -> str | None:
+        """What to tell an agent who sent ``value`` to this field (``label``), if it is not
+        of its type: a list's first item that is not, by its place."""
+        if not of_types(self.types, value):
+            return wrong_type(label, self.types, value)
+        if isinstance(value, list):
+            for at, item in enumerate(value):
+                if not of_types(self.items, item):
+                    return wrong_type(f"{label}[{at}]", self.items, item)
+        return None
+
+
+def wrong_type(label: str, types: str | Sequence[str] | frozenset[str], value: Any) -> str:
+    """What to tell an agent who sent ``value`` to a field (``label``) taking ``types``."""
+    return (
+        f"{label}: expected {_types(types)}, got {_json_type(value)}. Send the value as "
+        f"{_types(types)}."
+    )
+
+
 def _listed_values(prop: Any) -> tuple[str, ...]:
     if not isinstance(prop, dict):
         return ()
@@ -159,6 +231,12 @@ class ParameterValidation:
         self._listed = {
             name: values for name, prop in properties.items() if (values := _listed_values(prop))
         }
+        self._types = {
+            name: typed for name, prop in properties.items() if (typed := FieldType.of(prop))
+        }
+        self._markup = frozenset(
+            n for n, p in properties.items() if p.get("contentMediaType") == HTML
+        )
         self._read_only = frozenset(n for n, p in properties.items() if p.get("readOnly"))
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
@@ -176,6 +254,17 @@ class ParameterValidation:
         """Each field whose values the schema lists (an ``enum``'s text, an unrestricted
         picklist's ``x-salesforce-picklist``) -> those values."""
         return self._listed
+
+    @property
+    def types(self) -> Mapping[str, FieldType]:
+        """Each field whose property says its JSON types (``type``, or its ``enum``'s values';
+        its ``items``') -> those types."""
+        return self._types
+
+    @property
+    def markup(self) -> frozenset[str]:
+        """Fields their readers see rendered as HTML (``contentMediaType: text/html``)."""
+        return self._markup
 
     @property
     def updateable(self) -> frozenset[str]:
@@ -278,7 +367,7 @@ class ParameterValidation:
             allowed = ", ".join(str(v) for v in expected if v not in (None, ""))
             message = f"{label}: {value!r} is not an allowed value. Use one of: {allowed}."
         elif keyword == "type":
-            message = f"{label}: expected {_types(expected)}, got {_json_type(value)}."
+            message = wrong_type(label, expected, value)
         elif keyword == "maxLength":
             message = f"{label} is {len(value)} characters; the limit is {expected}. Shorten it."
         elif keyword == "x-salesforce-reference":
@@ -360,8 +449,9 @@ _TYPE_NAMES = {
 }
 
 
-def _types(types: str | list[str]) -> str:
-    names = [_TYPE_NAMES.get(t, t) for t in ([types] if isinstance(types, str) else types)]
+def _types(types: str | Sequence[str] | frozenset[str]) -> str:
+    listed = [types] if isinstance(types, str) else sorted(types, key=list(_TYPE_NAMES).index)
+    names = [_TYPE_NAMES.get(t, t) for t in listed]
     return " or ".join(names)
 
 

@@ -22,6 +22,7 @@ from guardrail.context.model import Conversation, Turn, WriteRecord
 from guardrail.context.records import Records
 from guardrail.sinks.redact import MASKS
 from guardrail.understanding.dates import dates_in
+from guardrail.understanding.disguise import overridden
 from guardrail.understanding.model import Understanding
 from guardrail.understanding.numbers import bare_amounts, luhn, money_in, sensitive_digits
 from guardrail.understanding.sensitive import TYPED_CARD, TYPED_SSN, sensitive_runs, typed_kinds
@@ -166,9 +167,17 @@ class Figure:
 
 def stated_facts(text: str) -> list[Figure]:
     """Order/case numbers and other numbers of three digits or more, amounts, dates, counts
-    and durations a note states, as written, in order. Card data is not among them (a card
-    number, an SSN, a card's expiry beside its number): the sensitive-data rule names it,
-    whoever said it."""
+    and durations a note states, as written, in order, then those it shows where a
+    right-to-left override shows its text reversed (disguise.overridden: ``order
+    \u202e4321\u202c`` states 1234 to its reader, which the conversation must hold too). Card
+    data is not among them (a card number, an SSN, a card's expiry beside its number): the
+    sensitive-data rule names it, whoever said it."""
+    written = _stated(text)
+    shown = overridden(text)
+    return written if shown is None else written + [f for f in _stated(shown) if f not in written]
+
+
+def _stated(text: str) -> list[Figure]:
     taken = _card_data(text)
     lowered = _lowered(text)
     found: list[tuple[int, Figure]] = []

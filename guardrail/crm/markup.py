@@ -12,13 +12,27 @@ import html
 import re
 from html.parser import HTMLParser
 
+#: What a field's schema says of one its readers see rendered as HTML (JSON Schema's
+#: ``contentMediaType``): a Salesforce rich text area, a ServiceNow html field. Its text is
+#: judged as its ``html_text`` (PolicySet.canonical).
+HTML = "text/html"
 #: Unicode's right-to-left embedding: what a text laid out right to left by its markup is
 #: read as holding (``guardrail.understanding.disguise.shown_orders`` reads it so).
 RIGHT_TO_LEFT = "\u202b"
+#: Unicode's right-to-left override and the pop that ends it: what an element showing its text
+#: reversed (``<bdo dir="rtl">``) is read as holding around it (disguise.overridden).
+OVERRIDE, POP = "\u202e", "\u202c"
 #: Elements that set their text's direction whatever their attributes say (bidi override and
 #: isolate), and the values of ``dir`` that may lay it out right to left.
 _DIRECTED = frozenset({"bdo", "bdi"})
 _RIGHT_TO_LEFT_DIRS = frozenset({"rtl", "auto"})
+
+
+#: Elements HTML never closes: no text of theirs to override.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
 
 
 class _Text(HTMLParser):
@@ -27,15 +41,35 @@ class _Text(HTMLParser):
         self.shown: list[str] = []
         self.kept: list[str] = []  # what the markup saves and shows no one
         self.right_to_left = False  # some of it may be laid out right to left
+        self.open: list[tuple[str, bool]] = []  # each open element, and whether it overrides
 
     def handle_data(self, data: str) -> None:
         self.shown.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.kept.extend(value for _, value in attrs if value)
-        self.right_to_left |= tag in _DIRECTED or any(
-            _lays_out_right_to_left(name, (value or "").lower()) for name, value in attrs
-        )
+        said = [(name, (value or "").lower()) for name, value in attrs]
+        self.right_to_left |= tag in _DIRECTED or any(_lays_out_right_to_left(*a) for a in said)
+        if tag in _VOID:
+            return
+        # <bdo dir="rtl">, CSS unicode-bidi: bidi-override with direction rtl: its text shows
+        # reversed, as after Unicode's right-to-left override, up to the element's end
+        overrides = (
+            tag == "bdo" or any(n == "style" and "bidi-override" in v for n, v in said)
+        ) and any(_lays_out_right_to_left(n, v) and (n == "dir" or "rtl" in v) for n, v in said)
+        if overrides:
+            self.shown.append(OVERRIDE)
+        self.open.append((tag, overrides))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(name == tag for name, _ in self.open):
+            return
+        while self.open:
+            name, overrides = self.open.pop()
+            if overrides:
+                self.shown.append(POP)
+            if name == tag:
+                return
 
     def handle_comment(self, data: str) -> None:
         self.kept.append(data)

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from guardrail.crm.markup import HTML
+
 _TEXT = {"string", "textarea", "phone", "email", "url", "encryptedstring", "combobox", "picklist"}
 _NUMBER = {"double", "currency", "percent"}
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -68,6 +70,8 @@ def _property(f: Mapping[str, Any], key_prefixes: Mapping[str, str]) -> dict[str
         prop["type"] = "string"
         if f.get("length"):
             prop["maxLength"] = f["length"]
+        if f.get("htmlFormatted"):  # a rich text area: its readers see it rendered as HTML
+            prop["contentMediaType"] = HTML
         if kind == "picklist" and _values(f):
             # Unrestricted: any text is saved, but one of these in another case is saved as
             # the picklist spells it (PolicySet.canonical refuses it spelled so).

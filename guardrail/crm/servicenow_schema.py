@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from guardrail.crm.markup import HTML
+
 SYS_ID_OR_EMPTY = "^([0-9a-f]{32})?$"
 _DATETIME = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$"
 _DICTIONARY_FIELDS = (
@@ -80,6 +82,8 @@ def _property(row: Mapping[str, Any], choices: Sequence[str] | None) -> dict[str
         prop |= {"type": "string", "pattern": _DATETIME}
     else:
         prop["type"] = "string"
+        if kind == "html":  # shown rendered as HTML
+            prop["contentMediaType"] = HTML
         length = _text(row.get("max_length"))
         if length.isdigit() and int(length) > 0:
             prop["maxLength"] = int(length)

@@ -23,9 +23,10 @@ from guardrail.checks.base import Check
 from guardrail.checks.compare import Kind
 from guardrail.checks.post import PostCheck
 from guardrail.checks.rules import CompiledRule, IsCompliant, RuleCompileError, compile_expression
-from guardrail.checks.schema import ParameterValidation
+from guardrail.checks.schema import FieldType, ParameterValidation
 from guardrail.checks.source import inline_params
 from guardrail.crm.base import Dialect, dialect_for
+from guardrail.crm.markup import html_text
 from guardrail.errors import AmbiguousRequest, ConfigError, MalformedBody, PolicyError
 from guardrail.model import Action, Mode, Operation, WriteIntent, replaced
 from guardrail.policy.model import PolicyDocument, Rule
@@ -91,6 +92,12 @@ class PolicySet:
     _listed: dict[tuple[str, str], dict[str, dict[str, str]]] = field(
         init=False, repr=False, compare=False
     )
+    #: (crm, object) -> field -> the JSON types its schema says it takes (and its items)
+    _types: dict[tuple[str, str], dict[str, FieldType]] = field(
+        init=False, repr=False, compare=False
+    )
+    #: (crm, object) -> its fields shown rendered as HTML
+    _markup: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _ids: dict[tuple[str, str], frozenset[str]] = field(init=False, repr=False, compare=False)
     _own: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     #: The lengths of the key prefixes, and each prefix's place among them (object_for_id)
@@ -118,6 +125,8 @@ class PolicySet:
         writable: dict[tuple[str, str], frozenset[str]] = {}
         names: dict[tuple[str, str], dict[str, str]] = {}
         values: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+        types: dict[tuple[str, str], dict[str, FieldType]] = {}
+        markup: dict[tuple[str, str], frozenset[str]] = {}
         for policy in self.policies:
             for check in policy.checks:
                 if isinstance(check, ParameterValidation):
@@ -128,10 +137,14 @@ class PolicySet:
                         names.setdefault(key, {}).update(check.spelling)
                         listed = {f: {_folded(v): v for v in vs} for f, vs in check.listed.items()}
                         values.setdefault(key, {}).update(listed)
+                        types.setdefault(key, {}).update(check.types)
+                        markup[key] = markup.get(key, frozenset()) | check.markup
         object.__setattr__(self, "_kinds", kinds)
         object.__setattr__(self, "_writable", writable)
         object.__setattr__(self, "_fields", names)
         object.__setattr__(self, "_listed", values)
+        object.__setattr__(self, "_types", types)
+        object.__setattr__(self, "_markup", markup)
         own = {crm: frozenset({d.id_field}) for crm, d in self.dialects.items()}
         ids = {
             (crm, obj): frozenset(n for n, k in typed.items() if k is Kind.ID)
@@ -224,8 +237,13 @@ class PolicySet:
         schema knows keeps its spelling (the schema check, where the schema is closed, refuses
         it). Its ``id_fields`` are the object's (``id_fields``) but those it sets to a value
         that is no id of its CRM (Dialect.is_id: "4111 1111 1111 1111" in a reference field is
-        text, refused as an id and masked as text). Idempotent: every judging entry point may
-        call it."""
+        text, refused as an id and masked as text). A field given a value of a JSON type its
+        schema does not take (Task.Description 12345, a custom field as a list) is refused
+        (MalformedBody) before any rule reads it: a rule reading it as its type could not be
+        evaluated, telling the agent to fetch the administrator of a write only malformed. A
+        field its readers see rendered as HTML (a rich text area: ``contentMediaType:
+        text/html``) is its ``html_text``: a card split by tags reads whole, as shown. Every
+        judging entry point may call it; made again it reads no less."""
         sobject = self.object_name(crm, intent.object) or intent.object
         spelling = self._fields.get((crm, sobject.lower()), {})
 
@@ -233,6 +251,8 @@ class PolicySet:
             return spelling.get(name.lower(), name)
 
         listed = self._listed.get((crm, sobject.lower()), {})
+        types = self._types.get((crm, sobject.lower()), {})
+        markup = self._markup.get((crm, sobject.lower()), frozenset())
 
         fields: dict[str, Any] = {}
         seen: dict[str, str] = {}
@@ -246,14 +266,23 @@ class PolicySet:
                 )
             seen[canonical.lower()] = name
             fields[canonical] = value
+            if canonical in markup and isinstance(value, str):  # a rich text area
+                fields[canonical] = html_text(value)
             self._refuse_respelled(intent, sobject, canonical, value, listed.get(canonical))
+            typed = types.get(canonical)
+            if typed and (problem := typed.problem(f"{sobject}.{canonical}", value)):
+                raise MalformedBody(
+                    f"{f'{intent.ref}: ' if intent.ref else ''}{problem} The CRM keeps the field "
+                    "as that type, and crm-guardrail judges it only so."
+                )
         ext = intent.external_id_field
         ext = spelled(ext) if ext else ext
         references = {spelled(k): v for k, v in intent.references.items()}
         id_fields = self._holding_ids(crm, sobject, fields)
         if (
             sobject == intent.object and ext == intent.external_id_field
-            and list(fields) == list(intent.fields) and list(references) == list(intent.references)
+            and list(fields.items()) == list(intent.fields.items())
+            and list(references) == list(intent.references)
             and id_fields == intent.id_fields
         ):  # fmt: skip
             return intent  # spelled so already: most writes

@@ -144,6 +144,8 @@ CASE = _sobject(
     ),
     _text("Subject", "Subject"),
     Field("Description", "Description", T.TEXTAREA, length=32000),
+    # a rich text area, as orgs add for formatted notes: shown as HTML
+    Field("Resolution_Notes__c", "Resolution Notes", T.TEXTAREA, length=32768, rich_text=True),
     _picklist(
         "Status", "Status", ("New", "Working", "Escalated", "Closed"), default="New", nillable=False
     ),

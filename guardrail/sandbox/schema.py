@@ -97,6 +97,9 @@ class Field:
     name_field: bool = False
     picklist: tuple[str, ...] = ()
     restricted_picklist: bool = False
+    #: a rich text area: a textarea its readers see rendered as HTML (describe's
+    #: htmlFormatted, extraTypeInfo richtextarea)
+    rich_text: bool = False
     reference_to: tuple[str, ...] = ()
     relationship_name: str | None = None
     child_relationship: str | None = None
@@ -242,6 +245,8 @@ def describe_field(f: Field) -> dict[str, Any]:
         "idLookup": f.id_lookup,
         "nameField": f.name_field,
         "calculated": f.formula is not None,
+        "htmlFormatted": f.rich_text,
+        "extraTypeInfo": "richtextarea" if f.rich_text else None,
         "autoNumber": f.auto_number,
         "custom": f.custom,
         "caseSensitive": False,

@@ -84,7 +84,40 @@ def shown_orders(text: str) -> list[str]:
     fewer: each is read beside the text as written."""
     if not _RIGHT_TO_LEFT.search(text):
         return []
-    return [text[::-1], " ".join(reversed(text.split()))]
+    shown = overridden(text)
+    return [text[::-1], " ".join(reversed(text.split())), *([shown] if shown else [])]
+
+
+#: A right-to-left override; the explicit embeddings and overrides (LRE, RLE, LRO, RLO), each
+#: ended by a pop (PDF).
+_OVERRIDE = "\u202e"
+_PUSHES = frozenset("\u202a\u202b\u202d\u202e")
+_POP = "\u202c"
+
+
+def overridden(text: str) -> str | None:
+    """``text`` as a reader sees it where a right-to-left override reverses it (UAX #9 rule
+    L2), the rest as written: what follows each U+202E, up to the pop that ends it or its
+    line's end, shown reversed in place (``order \u202e4321\u202c`` shows ``order 1234``).
+    None when it holds no override. Unlike the other shown orders, a figure in it is one a
+    reader sees: it is read for what a note states (guardrail.context.facts.stated_facts)."""
+    if _OVERRIDE not in text:
+        return None
+    return "".join(_overridden_line(line) for line in text.splitlines(keepends=True))
+
+
+def _overridden_line(line: str) -> str:
+    start = line.find(_OVERRIDE)
+    if start < 0:
+        return line
+    depth, end = 1, len(line.rstrip("\r\n"))
+    for at in range(start + 1, end):
+        depth += line[at] in _PUSHES
+        depth -= line[at] == _POP
+        if depth == 0:
+            end = at
+            break
+    return line[: start + 1] + line[start + 1 : end][::-1] + _overridden_line(line[end:])
 
 
 def detection_form(text: str) -> str:

@@ -51,10 +51,13 @@ HOLDS_CREDENTIAL = {"access_token": SANDBOX_TOKEN}
 
 # JSON Schema keywords in the pack's schemas that only describe; the rest can reject a write.
 # Keywords no value violates: x-salesforce-picklist lists an unrestricted picklist's values,
-# and a value spelled another way is the dialect's refusal (guardrail/AmbiguousRequest).
+# and a value spelled another way is the dialect's refusal (guardrail/AmbiguousRequest); a
+# field's type is the proxy's refusal before judging (guardrail/MalformedBody); a field shown
+# as HTML (contentMediaType) is read as it shows.
 _ANNOTATIONS = frozenset(
-    {"title", "description", "$schema", "x-salesforce-keyPrefix", "x-salesforce-picklist"}
-)
+    {"title", "description", "$schema", "type", "contentMediaType", "x-salesforce-keyPrefix",
+     "x-salesforce-picklist"}
+)  # fmt: skip
 # Keywords whose violations ParameterValidation reports as the kind "field".
 _FIELD_KEYWORDS = frozenset({"readOnly", "x-salesforce-createOnly"})
 

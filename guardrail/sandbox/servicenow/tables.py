@@ -22,6 +22,7 @@ class Kind(StrEnum):
     BOOLEAN = "boolean"
     REFERENCE = "reference"
     JOURNAL = "journal_input"
+    HTML = "html"  # shown rendered as HTML
     DATETIME = "glide_date_time"
     SYS_ID = "GUID"
 
@@ -259,6 +260,8 @@ TABLES: dict[str, Table] = {
             _ref("parent_incident", "Parent Incident", "incident"),
             _choice("close_code", "Resolution code", CLOSE_CODES),
             _text("close_notes", "Resolution notes", 4000),
+            # an HTML field, as an instance adds for formatted text: shown rendered
+            Column("u_resolution_details", "Resolution details", Kind.HTML, 65000),
             _journal("work_notes", "Work notes"),
             _journal("comments", "Additional comments"),
             number_prefix="INC",
