@@ -241,7 +241,13 @@ _LETTERS_AT_END = re.compile(rf"(?<=\d)([^\W\d_]+)(?=[{_STOPS}]*$)")
 _NUMBER_ALONE = re.compile(rf"[{_STOPS}]*\d[\d\s.,\-/]*[{_STOPS}]*")
 # A word or two a number's rest may follow at a text's start ("remaining 8888 1881", "rest:
 # 1881", "cont. 0042"), none naming another number (an order's).
-_LEAD = re.compile(rf"[{_STOPS}]*(?:(?!{OTHER_NUMBER})[^\W\d_]+[{_STOPS}]+){{1,2}}(?=\d)")
+# Its last digits named as such ("card ending 3010 9903") are another number only as a card's
+# last four are shown: more digits than four after them may be the rest of one split over two
+# texts ("card starts 5425 2334" + "typed card ending 3010 9903").
+_LONG_ENDING = rf"(?:ending|ends)(?=[{_STOPS}]+(?:in[{_STOPS}]+)?\d(?:[\d\s-]*\d){{4}})"
+_LEAD = re.compile(
+    rf"[{_STOPS}]*(?:(?:{_LONG_ENDING}|(?!{OTHER_NUMBER})[^\W\d_]+)[{_STOPS}]+){{1,4}}(?=\d)"
+)
 # What parts one run of a number's digits from the text about it.
 _RUN = re.compile(r"[^\d\s-]")
 _LETTERS_BY_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")

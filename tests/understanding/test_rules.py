@@ -304,6 +304,32 @@ def test_a_card_split_between_two_fields_with_a_stop_after_its_first_half_is_fou
     assert card not in card_digits_read(" ".join(masked.values())), masked
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    card=cards_of_every_length(),
+    cut=st.integers(1, 2),
+    lead=st.sampled_from(
+        ["Customer typed card ending", "the card ending in", "and it ends", "rest typed as"]
+    ),
+)
+def test_a_card_split_between_two_fields_its_rest_named_after_a_few_words_is_found_and_masked(
+    card: str, cut: int, lead: str
+) -> None:
+    # "card starts 5425 2334" in the subject, "typed card ending 3010 9903 in chat" in the
+    # note: the last digits named as such are a card's last four only when four are named
+    groups = [card[i : i + 4] for i in range(0, len(card), 4)]
+    subject = f"Chat: bill payment, card starts {' '.join(groups[:cut])}"
+    note = f"{lead} {' '.join(groups[cut:])} in chat; pay link sent."
+    assert RuleFunctions(facts("c: hi")).sensitive_data([subject, note]) == ["card"]
+    masked = mask_fields({"Subject": subject, "Description": note}, ())
+    assert card not in card_digits_read(" ".join(masked.values())), masked
+
+
+def test_a_cards_last_four_named_beside_another_number_is_no_card() -> None:
+    functions = RuleFunctions(facts("c: hi"))
+    assert functions.sensitive_data(["Chat: order 5425 2334", "Card ending 9903 on file."]) == []
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     text=st.from_regex(r"[A-Za-z]{2,8} [0-9]{1,8}", fullmatch=True),
