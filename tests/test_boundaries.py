@@ -12,7 +12,7 @@ PACKAGE = Path(guardrail.__file__).parent
 #: What may be imported from guardrail.crm outside it: the protocol and CRM-neutral helpers.
 PROTOCOL = frozenset(
     {"guardrail.crm", "guardrail.crm.base", "guardrail.crm.canonical", "guardrail.crm.drift",
-     "guardrail.crm.schemas"}
+     "guardrail.crm.markup", "guardrail.crm.schemas"}
 )  # fmt: skip
 #: Salesforce id helpers value comparison and ParameterValidation's reference check still use
 #: directly; next to move behind Dialect.record_key / id_prefix (see the seam's report).

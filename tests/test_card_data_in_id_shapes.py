@@ -38,6 +38,7 @@ from guardrail.cli import main
 from guardrail.context import snapshot
 from guardrail.context.facts import Facts
 from guardrail.context.model import Conversation, Turn, WriteRecord
+from guardrail.errors import MalformedBody
 from guardrail.model import SAVED, Caller, Decision, Operation, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import PolicySet, load_policy_set
@@ -77,9 +78,13 @@ def _fields(crm: str) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
                 yield obj, name, prop
 
 
-def _holds_text(prop: Mapping[str, Any]) -> bool:
+def _types(prop: Mapping[str, Any]) -> set[str]:
     types = prop.get("type")
-    types = {types} if isinstance(types, str) else set(types or ())
+    return {types} if isinstance(types, str) else set(types or ())
+
+
+def _holds_text(prop: Mapping[str, Any]) -> bool:
+    types = _types(prop)
     return "string" in types or (not types and "enum" in prop)
 
 
@@ -107,6 +112,21 @@ NUMBER_FIELDS = [
     if POLICIES[crm].kinds(crm, obj).get(name) is Kind.NUMBER
     and name not in POLICIES[crm].id_fields(crm, obj)
 ]
+
+
+def _as_typed(crm: str, obj: str, field: str, value: Any) -> Any:
+    """``value`` as the field's schema types it: an item of a field that holds a list of ids
+    (a Zendesk ticket's ``collaborator_ids``) goes in a list, as the CRM takes it (a field of
+    another JSON type is refused before any rule runs)."""
+    prop = {(o, n): p for o, n, p in _fields(crm)}[obj, field]
+    return [value] if "array" in _types(prop) else value
+
+
+def _takes_text(crm: str, obj: str, field: str) -> bool:
+    """Whether the field (or a list field's items) may hold a string, as its schema types it."""
+    prop = {(o, n): p for o, n, p in _fields(crm)}[obj, field]
+    prop = prop.get("items", prop) if "array" in _types(prop) else prop
+    return not _types(prop) or "string" in _types(prop)
 
 
 def _facts(*earlier: WriteRecord) -> Facts:
@@ -180,9 +200,10 @@ def test_a_record_id_in_a_field_that_holds_ids_is_neither_refused_nor_masked(
     beside = data.draw(st.sampled_from(texts))
     # a text ending in digits, which an id starting with digits could seem to go on from
     text = data.draw(st.from_regex(r"[A-Za-z]{2,8} [0-9]{1,8}", fullmatch=True))
-    decision, record = judged(crm, obj, {beside: text, field: record_id})
+    value = _as_typed(crm, obj, field, record_id)
+    decision, record = judged(crm, obj, {beside: text, field: value})
     assert RULE not in rules(decision), (where, record_id, text)
-    assert record["intents"][0]["fields"][field] == record_id
+    assert record["intents"][0]["fields"][field] == value
     assert replays_as_judged(POLICIES[crm], record)
 
 
@@ -194,7 +215,12 @@ def test_a_card_number_in_a_field_that_holds_ids_but_written_as_no_id_is_text(
     # The field holds ids; a value its CRM takes for none is text: refused, and masked even
     # though the schema check refuses it too (the audit log keeps every refused write).
     crm, obj, field, _ = where
-    value = " ".join(card[n : n + 4] for n in range(0, len(card), 4))
+    value = _as_typed(crm, obj, field, " ".join(card[n : n + 4] for n in range(0, len(card), 4)))
+    if not _takes_text(crm, obj, field):
+        # a field of numbers (Zendesk's ids): text there is refused before any rule runs
+        with pytest.raises(MalformedBody, match=field):
+            judged(crm, obj, {field: value})
+        return
     decision, record = judged(crm, obj, {field: value})
     assert RULE in rules(decision), (where, value)
     assert card not in card_digits_read(json.dumps(record, ensure_ascii=False)), record
