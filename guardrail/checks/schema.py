@@ -241,6 +241,9 @@ class ParameterValidation:
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
         )
+        self._closed = schema.get("additionalProperties") is False and not schema.get(
+            "patternProperties"
+        )
         self._on_create = _Validator(schema)
         self._on_change = _Validator({k: v for k, v in schema.items() if k != "required"})
 
@@ -270,6 +273,13 @@ class ParameterValidation:
     def updateable(self) -> frozenset[str]:
         """Fields an update may set."""
         return frozenset(self._properties) - self._read_only - self._create_only
+
+    def unlisted(self, intent: WriteIntent) -> frozenset[str]:
+        """The fields of ``intent`` this schema refuses by their names, whatever their values:
+        those a closed schema does not list."""
+        if not self._closed or intent.operation is Operation.DELETE:
+            return frozenset()
+        return frozenset(name for name in intent.fields if name.lower() not in self._spelling)
 
     def kinds(self) -> dict[str, Kind]:
         """How read-back compares each field, from its property's type."""
