@@ -300,7 +300,7 @@ class ParameterValidation:
         redacted = context.facts is not None and context.facts.redacted
         for error in validator.errors(fields):
             if not (redacted and _of_a_mask(error, fields)):
-                found.append(self._explain(intent.object or self.object, error, fields))
+                found.extend(self._explain(intent.object or self.object, error, fields))
         return found
 
     def _canonical(self, intent: WriteIntent) -> tuple[dict[str, Any], list[Violation]]:
@@ -350,26 +350,27 @@ class ParameterValidation:
 
     def _explain(
         self, sobject: str, error: ValidationError, fields: Mapping[str, Any]
-    ) -> Violation:
+    ) -> list[Violation]:
+        """What ``error`` tells the agent: one finding, or one for each field it refuses (a
+        closed schema refuses every field it does not list, each named)."""
         keyword = str(error.validator)
         expected: Any = error.validator_value
         value: Any = error.instance
         if keyword == "required":
             missing = [n for n in expected if n not in fields]
             name = missing[0] if missing else ""
-            return self._violation(
-                f"{sobject}.{name} is required when creating a {sobject}; add it to the write.",
-                name,
-                keyword,
-            )
+            return [
+                self._violation(
+                    f"{sobject}.{name} is required when creating a {sobject}; add it to the write.",
+                    name,
+                    keyword,
+                )
+            ]
         if keyword == "additionalProperties":
-            extra = sorted(set(fields) - set(self._properties))
-            name = extra[0] if extra else ""
-            close = difflib.get_close_matches(name, self._properties, n=1)
-            hint = f" Did you mean {close[0]}?" if close else " Remove it."
-            return self._violation(
-                f"{sobject}.{name} is not a field writes to {sobject} may set.{hint}", name, keyword
-            )
+            return [
+                self._unlisted(sobject, name)
+                for name in sorted(set(fields) - set(self._properties)) or [""]
+            ]
         name = str(error.absolute_path[0]) if error.absolute_path else ""
         prop = self._properties.get(name, {})
         label = f"{sobject}.{name}"
@@ -389,7 +390,16 @@ class ParameterValidation:
             )
         else:
             message = f"{label}: {error.message}."
-        return self._violation(message, name, keyword)
+        return [self._violation(message, name, keyword)]
+
+    def _unlisted(self, sobject: str, name: str) -> Violation:
+        close = difflib.get_close_matches(name, self._properties, n=1)
+        hint = f" Did you mean {close[0]}?" if close else " Remove it."
+        return self._violation(
+            f"{sobject}.{name} is not a field writes to {sobject} may set.{hint}",
+            name,
+            "additionalProperties",
+        )
 
     def _violation(self, message: str, field: str, keyword: str = "field") -> Violation:
         return Violation(
