@@ -32,7 +32,7 @@ from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
 from guardrail.crm.markup import HTML
 from guardrail.model import Operation, Violation, WriteIntent
-from guardrail.sinks.redact import holds_mask, is_number
+from guardrail.sinks.redact import holds_mask, is_number, mask_card_data
 
 RULE = "ParameterValidation"
 CODE = "GUARDRAIL_PARAMETER_INVALID"
@@ -402,10 +402,12 @@ class ParameterValidation:
         )
 
     def _violation(self, message: str, field: str, keyword: str = "field") -> Violation:
+        """A finding, quoting no card number or SSN a value it names holds back to the agent
+        (its answer goes into the agent's context, as a rule's message does)."""
         return Violation(
             policy=self.policy,
             rule=f"{RULE}.{keyword}",
-            message=message,
+            message=mask_card_data(message),
             fields=(field,) if field else (),
             code=CODE,
         )
@@ -482,6 +484,6 @@ def _json_type(value: Any) -> str:
         return f"{str(value).lower()} (a boolean)"
     if isinstance(value, int | float):
         return f"{value!r} (a number)"
-    if isinstance(value, str):
-        return f"{value!r} (a string)"
+    if isinstance(value, str):  # quoting no card data back (an id field given a card)
+        return f"{mask_card_data(value)!r} (a string)"
     return "a list" if isinstance(value, list) else "an object"
