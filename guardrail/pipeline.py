@@ -181,10 +181,11 @@ def _listed(intent: WriteIntent, policies: Iterable[Policy]) -> WriteIntent:
     no rule on what its schema refused. The write is blocked naming them, and a rule reading
     such a field as another object has it could not evaluate a value of another type: a
     second finding, telling the agent to fetch the administrator of a write only malformed. A
-    field only a shadow-mode schema refuses is forwarded, so every check judges it."""
+    field only a shadow-mode schema refuses is forwarded, so every check judges it; so is one
+    only a failing-open schema refuses (its check erring would let the field through)."""
     unlisted = frozenset[str]().union(*(
         check.unlisted(intent)
-        for policy in policies if policy.mode is Mode.ENFORCE
+        for policy in policies if policy.mode is Mode.ENFORCE and not policy.fail_open
         for check in policy.checks if isinstance(check, ParameterValidation)
     ))  # fmt: skip
     if not unlisted:

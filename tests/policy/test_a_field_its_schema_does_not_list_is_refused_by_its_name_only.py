@@ -4,8 +4,9 @@ whatever its value: the schema's finding names it (each of several), and no rule
 pack's other rules, which read such a field where another object has it (as text, an id)
 and could not evaluate a value of another type: the agent was told to fetch the guardrail's
 administrator and an alert fired, for a write that was only malformed. A field is hidden
-from the rules only where a schema enforcing its object refuses it: one a shadow-mode schema
-flags is forwarded, so the rules judge it (test_shadow_mode_forwards_and_reports_shadow_block)."""
+from the rules only where a schema enforcing its object, failing closed, refuses it: one a
+shadow-mode schema flags is forwarded (test_shadow_mode_forwards_and_reports_shadow_block), and
+one a failing-open schema's check erred on would be, so the rules judge it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,7 @@ from guardrail.checks.rules import ERROR_CODE
 from guardrail.checks.schema import RULE, ParameterValidation
 from guardrail.context.facts import Facts
 from guardrail.context.model import Conversation, Turn
-from guardrail.model import Caller, Mode, Operation, WriteIntent
+from guardrail.model import Caller, Operation, WriteIntent
 from guardrail.pipeline import Pipeline
 from guardrail.policy.loader import load_policy_set
 
@@ -85,20 +87,24 @@ def test_a_field_its_schema_does_not_list_is_named_by_the_schema_and_read_by_no_
     assert decision.verdict == "block"
 
 
-def test_a_field_only_a_shadow_mode_schema_refuses_is_still_read_by_the_rules(
-    tmp_path: Path,
+@pytest.mark.parametrize(("said", "saying"), [
+    ("mode: enforce", "mode: shadow"),  # reported only: forwarded
+    ("failurePolicy: closed", "failurePolicy: open"),  # its check erring would forward it
+], ids=["shadow-mode", "failing-open"])  # fmt: skip
+def test_a_field_only_a_schema_that_may_let_it_through_refuses_is_still_read_by_the_rules(
+    tmp_path: Path, said: str, saying: str
 ) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(PACKS / "salesforce-contact-center", pack)
     parameters = pack / "parameters.yaml"
-    parameters.write_text(parameters.read_text().replace("mode: enforce", "mode: shadow"))
-    shadowed = load_policy_set(pack)
+    parameters.write_text(parameters.read_text().replace(said, saying))
+    loosened = load_policy_set(pack)
     intent = WriteIntent("salesforce", "Case", Operation.CREATE,
                          {"Subject": "Broken charger", "CommentBody": 12345})  # fmt: skip
-    decision = Pipeline(lambda: shadowed).evaluate(
+    decision = Pipeline(lambda: loosened).evaluate(
         "salesforce", [intent], Caller(conversation="c-unlisted"), FACTS
     )
     flagged = [v for v in decision.violations if v.rule.startswith(RULE)]
-    assert [(v.fields, v.mode) for v in flagged] == [(("CommentBody",), Mode.SHADOW)]
-    # forwarded as sent, so judged as sent: the notes rule reads the number it cannot evaluate
+    assert [v.fields for v in flagged] == [("CommentBody",)]
+    # judged as sent: the notes rule reads the number it cannot evaluate
     assert [v.policy for v in decision.violations if v.code == ERROR_CODE] == ["notes-grounded"]
