@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from guardrail.checks.base import CheckContext
+from guardrail.checks.schema import ParameterValidation
 from guardrail.config import UnmatchedWrites
 from guardrail.context.facts import Facts
 from guardrail.context.model import PENDING, WriteRecord
@@ -100,10 +101,12 @@ class Pipeline:
             matched = policy_set.matching(crm, intent.object, intent.operation)
             if not matched:
                 violations.extend(self._unmatched_violation(intent, index))
+            judged = _listed(intent, matched)
             for policy in matched:
                 for check in policy.checks:
                     try:
-                        found = check(intent, context)
+                        found = check(intent if isinstance(check, ParameterValidation) else judged,
+                                      context)  # fmt: skip
                     except Exception as exc:
                         if not policy.fail_open:
                             raise CheckFailed(
@@ -170,6 +173,29 @@ def _pending(intents: Sequence[WriteIntent], facts: Facts | None) -> tuple[Write
 def _of(policy: Policy, index: int, found: Iterable[Violation]) -> Iterable[Violation]:
     """What a policy found of the request's ``index``-th intent, in the policy's mode."""
     return (replaced(v, mode=policy.mode, intent=index) for v in found)
+
+
+def _listed(intent: WriteIntent, policies: Iterable[Policy]) -> WriteIntent:
+    """``intent`` as the checks but the schemas' judge it: without the fields a schema enforcing
+    its object refuses by name (ParameterValidation.unlisted), as Kubernetes admission runs
+    no rule on what its schema refused. The write is blocked naming them, and a rule reading
+    such a field as another object has it could not evaluate a value of another type: a
+    second finding, telling the agent to fetch the administrator of a write only malformed. A
+    field only a shadow-mode schema refuses is forwarded, so every check judges it; so is one
+    only a failing-open schema refuses (its check erring would let the field through)."""
+    unlisted = frozenset[str]().union(*(
+        check.unlisted(intent)
+        for policy in policies if policy.mode is Mode.ENFORCE and not policy.fail_open
+        for check in policy.checks if isinstance(check, ParameterValidation)
+    ))  # fmt: skip
+    if not unlisted:
+        return intent
+    return replaced(
+        intent,
+        fields={k: v for k, v in intent.fields.items() if k not in unlisted},
+        references={k: v for k, v in intent.references.items() if k not in unlisted},
+        id_fields=intent.id_fields - unlisted,
+    )
 
 
 def _no_drift(policy: Policy, intent: WriteIntent) -> Sequence[Violation]:

@@ -32,7 +32,7 @@ from guardrail.checks.compare import Kind, kind_of
 from guardrail.crm import sfid
 from guardrail.crm.markup import HTML
 from guardrail.model import Operation, Violation, WriteIntent
-from guardrail.sinks.redact import holds_mask, is_number
+from guardrail.sinks.redact import holds_mask, is_number, mask_card_data
 
 RULE = "ParameterValidation"
 CODE = "GUARDRAIL_PARAMETER_INVALID"
@@ -241,6 +241,9 @@ class ParameterValidation:
         self._create_only = frozenset(
             n for n, p in properties.items() if p.get("x-salesforce-createOnly")
         )
+        self._closed = schema.get("additionalProperties") is False and not schema.get(
+            "patternProperties"
+        )
         self._on_create = _Validator(schema)
         self._on_change = _Validator({k: v for k, v in schema.items() if k != "required"})
 
@@ -271,6 +274,13 @@ class ParameterValidation:
         """Fields an update may set."""
         return frozenset(self._properties) - self._read_only - self._create_only
 
+    def unlisted(self, intent: WriteIntent) -> frozenset[str]:
+        """The fields of ``intent`` this schema refuses by their names, whatever their values:
+        those a closed schema does not list."""
+        if not self._closed or intent.operation is Operation.DELETE:
+            return frozenset()
+        return frozenset(name for name in intent.fields if name.lower() not in self._spelling)
+
     def kinds(self) -> dict[str, Kind]:
         """How read-back compares each field, from its property's type."""
         return {name: kind_of(prop) for name, prop in self._properties.items()}
@@ -290,7 +300,7 @@ class ParameterValidation:
         redacted = context.facts is not None and context.facts.redacted
         for error in validator.errors(fields):
             if not (redacted and _of_a_mask(error, fields)):
-                found.append(self._explain(intent.object or self.object, error, fields))
+                found.extend(self._explain(intent.object or self.object, error, fields))
         return found
 
     def _canonical(self, intent: WriteIntent) -> tuple[dict[str, Any], list[Violation]]:
@@ -340,26 +350,27 @@ class ParameterValidation:
 
     def _explain(
         self, sobject: str, error: ValidationError, fields: Mapping[str, Any]
-    ) -> Violation:
+    ) -> list[Violation]:
+        """What ``error`` tells the agent: one finding, or one for each field it refuses (a
+        closed schema refuses every field it does not list, each named)."""
         keyword = str(error.validator)
         expected: Any = error.validator_value
         value: Any = error.instance
         if keyword == "required":
             missing = [n for n in expected if n not in fields]
             name = missing[0] if missing else ""
-            return self._violation(
-                f"{sobject}.{name} is required when creating a {sobject}; add it to the write.",
-                name,
-                keyword,
-            )
+            return [
+                self._violation(
+                    f"{sobject}.{name} is required when creating a {sobject}; add it to the write.",
+                    name,
+                    keyword,
+                )
+            ]
         if keyword == "additionalProperties":
-            extra = sorted(set(fields) - set(self._properties))
-            name = extra[0] if extra else ""
-            close = difflib.get_close_matches(name, self._properties, n=1)
-            hint = f" Did you mean {close[0]}?" if close else " Remove it."
-            return self._violation(
-                f"{sobject}.{name} is not a field writes to {sobject} may set.{hint}", name, keyword
-            )
+            return [
+                self._unlisted(sobject, name)
+                for name in sorted(set(fields) - set(self._properties)) or [""]
+            ]
         name = str(error.absolute_path[0]) if error.absolute_path else ""
         prop = self._properties.get(name, {})
         label = f"{sobject}.{name}"
@@ -379,13 +390,24 @@ class ParameterValidation:
             )
         else:
             message = f"{label}: {error.message}."
-        return self._violation(message, name, keyword)
+        return [self._violation(message, name, keyword)]
+
+    def _unlisted(self, sobject: str, name: str) -> Violation:
+        close = difflib.get_close_matches(name, self._properties, n=1)
+        hint = f" Did you mean {close[0]}?" if close else " Remove it."
+        return self._violation(
+            f"{sobject}.{name} is not a field writes to {sobject} may set.{hint}",
+            name,
+            "additionalProperties",
+        )
 
     def _violation(self, message: str, field: str, keyword: str = "field") -> Violation:
+        """A finding, quoting no card number or SSN a value it names holds back to the agent
+        (its answer goes into the agent's context, as a rule's message does)."""
         return Violation(
             policy=self.policy,
             rule=f"{RULE}.{keyword}",
-            message=message,
+            message=mask_card_data(message),
             fields=(field,) if field else (),
             code=CODE,
         )
@@ -462,6 +484,6 @@ def _json_type(value: Any) -> str:
         return f"{str(value).lower()} (a boolean)"
     if isinstance(value, int | float):
         return f"{value!r} (a number)"
-    if isinstance(value, str):
-        return f"{value!r} (a string)"
+    if isinstance(value, str):  # quoting no card data back (an id field given a card)
+        return f"{mask_card_data(value)!r} (a string)"
     return "a list" if isinstance(value, list) else "an object"

@@ -39,6 +39,9 @@ _BASE64 = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED = frozenset({"Cf", "Mn", "Me", "Cc"})
 _KEPT = frozenset("\t\n\r")
+#: Letters their readers see as blank (Hangul fillers, default-ignorable): read as a space,
+#: so a card parted by one after each digit reads as its digits spaced.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _MARK_BETWEEN = re.compile(r"(?<=\d)(?:\s?[^\w\s.,/:$£€%()\[\]-]{1,3}\s?|\)\s?\(|\]\s?\[)(?=\d)")
 # groups of digits parted by letters, spaced or not, or by a space, dot or dash where a letter
 # parts others ("4111x1111x1111x1111", "4111 x 1111 x 1111 x 1111", "219a09b9999",
@@ -142,7 +145,7 @@ def detection_form(text: str) -> str:
             chars.append(str(digit))
         elif category == "Pd" or char == "\u2212":
             chars.append("-")
-        elif char.isspace() or category[0] == "Z":
+        elif char.isspace() or category[0] == "Z" or char in _BLANK_LETTERS:
             chars.append(" ")
         else:
             chars.append(char)
