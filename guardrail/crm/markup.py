@@ -12,16 +12,12 @@ import html
 import re
 from html.parser import HTMLParser
 
+from guardrail.understanding.disguise import EMBEDDING, OVERRIDE, POP
+
 #: What a field's schema says of one its readers see rendered as HTML (JSON Schema's
 #: ``contentMediaType``): a Salesforce rich text area, a ServiceNow html field. Its text is
 #: judged as its ``html_text`` (PolicySet.canonical).
 HTML = "text/html"
-#: Unicode's right-to-left embedding: what a text laid out right to left by its markup is
-#: read as holding (``guardrail.understanding.disguise.shown_orders`` reads it so).
-RIGHT_TO_LEFT = "\u202b"
-#: Unicode's right-to-left override and the pop that ends it: what an element showing its text
-#: reversed (``<bdo dir="rtl">``) is read as holding around it (disguise.overridden).
-OVERRIDE, POP = "\u202e", "\u202c"
 #: Elements that set their text's direction whatever their attributes say (bidi override and
 #: isolate), and the values of ``dir`` that may lay it out right to left.
 _DIRECTED = frozenset({"bdo", "bdi"})
@@ -57,7 +53,7 @@ class _Text(HTMLParser):
         overrides = (
             tag == "bdo" or any(n == "style" and "bidi-override" in v for n, v in said)
         ) and any(_lays_out_right_to_left(n, v) and (n == "dir" or "rtl" in v) for n, v in said)
-        if overrides:
+        if overrides:  # shown as after a right-to-left override (disguise.overridden)
             self.shown.append(OVERRIDE)
         self.open.append((tag, overrides))
 
@@ -108,10 +104,10 @@ def html_text(markup: str) -> str:
     processing instructions and declarations, and text past an end tag's name; and the text
     a cruder reader shows, dropping anything between < and >, where it differs. Markup that
     may lay text out right to left (``dir="rtl"``, ``<bdo>``, CSS ``direction: rtl``) is read
-    as text that says so in
-    Unicode (``RIGHT_TO_LEFT`` first), so its numbers are read in the orders it may show. Tags
-    join their text without a gap, so a number split by markup (``41<b></b>11``,
-    ``4&#49;11``) reads whole, as the comment shows it."""
+    as text that says so in Unicode (a right-to-left embedding first: disguise.shown_orders),
+    so its numbers are read in the orders it may show. Tags join their text without a gap, so
+    a number split by markup (``41<b></b>11``, ``4&#49;11``) reads whole, as the comment shows
+    it."""
     parser = _Text()
     parser.feed(markup)
     parser.close()
@@ -124,7 +120,7 @@ def html_text(markup: str) -> str:
         kept.append(crude)
     text = shown + "".join(f"\n{line}" for line in kept)
     if parser.right_to_left:  # dir="rtl", <bdo>: its numbers may show in another order
-        text = RIGHT_TO_LEFT + text
+        text = EMBEDDING + text
     return text.replace("\xa0", " ")
 
 

@@ -91,11 +91,11 @@ def shown_orders(text: str) -> list[str]:
     return [text[::-1], " ".join(reversed(text.split())), *([shown] if shown else [])]
 
 
-#: A right-to-left override; the explicit embeddings and overrides (LRE, RLE, LRO, RLO), each
-#: ended by a pop (PDF).
-_OVERRIDE = "\u202e"
-_PUSHES = frozenset("\u202a\u202b\u202d\u202e")
-_POP = "\u202c"
+#: Unicode's right-to-left embedding (RLE) and override (RLO), and the pop (PDF) that ends
+#: either: what markup laying text out right to left is read as holding (guardrail.crm.markup).
+EMBEDDING, OVERRIDE, POP = "\u202b", "\u202e", "\u202c"
+#: The explicit embeddings and overrides (LRE, RLE, LRO, RLO), each ended by a pop.
+_PUSHES = frozenset({"\u202a", EMBEDDING, "\u202d", OVERRIDE})
 
 
 def overridden(text: str) -> str | None:
@@ -104,19 +104,19 @@ def overridden(text: str) -> str | None:
     line's end, shown reversed in place (``order \u202e4321\u202c`` shows ``order 1234``).
     None when it holds no override. Unlike the other shown orders, a figure in it is one a
     reader sees: it is read for what a note states (guardrail.context.facts.stated_facts)."""
-    if _OVERRIDE not in text:
+    if OVERRIDE not in text:
         return None
     return "".join(_overridden_line(line) for line in text.splitlines(keepends=True))
 
 
 def _overridden_line(line: str) -> str:
-    start = line.find(_OVERRIDE)
+    start = line.find(OVERRIDE)
     if start < 0:
         return line
     depth, end = 1, len(line.rstrip("\r\n"))
     for at in range(start + 1, end):
         depth += line[at] in _PUSHES
-        depth -= line[at] == _POP
+        depth -= line[at] == POP
         if depth == 0:
             end = at
             break
