@@ -162,11 +162,9 @@ def _types_of(prop: Any) -> frozenset[str]:
         declared = prop["type"]
         return frozenset([declared] if isinstance(declared, str) else declared)
     return frozenset(
-        "null" if v is None else "boolean" if isinstance(v, bool) else
-        "number" if is_number(v) else "string" if isinstance(v, str) else
-        "array" if isinstance(v, list) else "object"
+        next((t for t, is_of in _OF_TYPE.items() if is_of(v)), "object")
         for v in prop.get("enum") or ()
-    )  # fmt: skip
+    )
 
 
 def of_types(types: frozenset[str], value: Any) -> bool:
